@@ -1,0 +1,37 @@
+# Two entry points for a fresh machine (see README.md):
+#   make demo   -- set up and run the main job on embedded defaults
+#   make test   -- set up and run the whole test suite (what .ci/run calls)
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: setup setup-test services demo test lint bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+# Mosquitto (Debian package) for the broker tests; PostgreSQL's server must be on PATH (initdb, pg_ctl).
+services:
+	@command -v mosquitto >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients) >/dev/null; \
+	  else echo "mosquitto missing: run 'sudo apt-get install mosquitto mosquitto-clients'" >&2; exit 1; fi; }
+
+demo: setup
+	$(BIN)/monitor demo
+
+test: setup-test services
+	$(BIN)/ruff check ingest detectors monitor tests bench
+	$(BIN)/ruff format --check ingest detectors monitor tests bench
+	$(BIN)/python -m pytest -q
+
+lint: setup-test
+	$(BIN)/ruff check --fix ingest detectors monitor tests bench
+	$(BIN)/ruff format ingest detectors monitor tests bench

@@ -1,0 +1,64 @@
+"""The `Finding` record (DESIGN.md section 6): what a detector saw, where, and the evidence."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final, Literal
+
+import pandas as pd
+
+Category = Literal["exceedance", "integrity", "completeness"]
+Severity = Literal["low", "medium", "high"]
+
+CATEGORIES: Final[tuple[str, ...]] = ("exceedance", "integrity", "completeness")
+SEVERITIES: Final[tuple[str, ...]] = ("low", "medium", "high")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One finding. ``start``/``end`` are inclusive, tz-aware timestamps; ``pollutant`` is None for a
+    finding about the whole outlet. ``evidence`` holds the numbers behind ``summary`` and the
+    parameters of the rule that fired."""
+
+    detector: str
+    category: Category
+    mn: str
+    pollutant: str | None
+    start: pd.Timestamp
+    end: pd.Timestamp
+    severity: Severity
+    confidence: float
+    summary: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self, tz: str = "Asia/Shanghai") -> dict[str, Any]:
+        """The JSON Lines shape of DESIGN.md section 6, times shown in ``tz`` with their offset."""
+        return {
+            "detector": self.detector,
+            "category": self.category,
+            "mn": self.mn,
+            "pollutant": self.pollutant,
+            "start": _iso(self.start, tz),
+            "end": _iso(self.end, tz),
+            "severity": self.severity,
+            "confidence": round(float(self.confidence), 3),
+            "summary": self.summary,
+            "evidence": _plain(self.evidence),
+        }
+
+
+def _iso(ts: pd.Timestamp, tz: str) -> str:
+    return pd.Timestamp(ts).tz_convert(tz).isoformat()
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as JSON-native values (numpy scalars, timestamps and tuples converted)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, pd.Timestamp):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value

@@ -1,0 +1,52 @@
+"""The `Reading` record: one value of one pollutant of one outlet at one time.
+
+Every wire format (HJ 212 packets, JSON payloads) decodes into these; the store persists them under
+the unique key (mn, pollutant, kind, ts).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Final, Literal
+
+Kind = Literal["rtd", "minute", "hour", "day"]
+
+#: HJ 212 data command (CN) -> reading kind.
+KIND_BY_CN: Final[dict[str, Kind]] = {"2011": "rtd", "2051": "minute", "2061": "hour", "2031": "day"}
+CN_BY_KIND: Final[dict[Kind, str]] = {kind: cn for cn, kind in KIND_BY_CN.items()}
+
+#: Data flags of HJ 212-2017. Only N (normal) and T (over the analyser's upper range) are valid data
+#: for compliance; the others are kept and used as evidence.
+VALID_FLAGS: Final[frozenset[str]] = frozenset({"N", "T"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """One stored value.
+
+    ``ts`` is timezone-aware UTC and, for minute/hour/day values, the start of the period.
+    ``pollutant`` is the HJ 212-2017 code (2005 codes are mapped on decode).
+    ``value`` is ``Rtd`` for real-time data and ``Avg`` otherwise.
+    """
+
+    mn: str
+    pollutant: str
+    ts: datetime
+    kind: Kind
+    value: float | None
+    min: float | None = None
+    max: float | None = None
+    cou: float | None = None
+    flag: str = "N"
+    qn: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str, datetime]:
+        """The unique key the store enforces."""
+        return (self.mn, self.pollutant, self.kind, self.ts)
+
+    @property
+    def is_valid(self) -> bool:
+        """Valid for compliance (flag N or T)."""
+        return self.flag in VALID_FLAGS

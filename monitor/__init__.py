@@ -1,0 +1,1 @@
+"""Configuration, storage, leads, scores, inspections, alerts and the `monitor` CLI."""
