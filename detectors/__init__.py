@@ -1,5 +1,26 @@
 """Pure, vectorised detectors of exceedances and falsified data over pandas frames."""
 
+from detectors.base import Detector, FleetDetector
 from detectors.finding import CATEGORIES, SEVERITIES, Finding
+from detectors.frame import FrameError, OutletData, Series
+from detectors.registry import build, catalogue, get, register, run_fleet, run_outlet
+from detectors.spec import OutletSpec, PollutantSpec
 
-__all__ = ["CATEGORIES", "SEVERITIES", "Finding"]
+__all__ = [
+    "CATEGORIES",
+    "SEVERITIES",
+    "Detector",
+    "Finding",
+    "FleetDetector",
+    "FrameError",
+    "OutletData",
+    "OutletSpec",
+    "PollutantSpec",
+    "Series",
+    "build",
+    "catalogue",
+    "get",
+    "register",
+    "run_fleet",
+    "run_outlet",
+]

@@ -1,0 +1,107 @@
+"""The shape of a detector: `__init__` stores keyword parameters, `detect()` checks the input once
+and calls the `_detect()` hook, which only computes statistics and returns findings.
+
+Outlet detectors see one outlet (`OutletData`); fleet detectors (`FleetDetector`) compare outlets
+(data cloned from another outlet, peer outliers) and see all of them at once.
+"""
+
+from __future__ import annotations
+
+import inspect
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar
+
+import pandas as pd
+
+from detectors.finding import Category, Finding, Severity
+from detectors.frame import OutletData
+from detectors.messages import text
+from detectors.spec import OutletSpec
+
+
+class Detector(ABC):
+    """Base of every detector.
+
+    Subclasses set ``name`` and ``category``, take only keyword parameters with documented
+    defaults in ``__init__`` (stored under the same names, no logic), and implement `_detect`.
+    """
+
+    name: ClassVar[str]
+    category: ClassVar[Category]
+
+    def get_params(self) -> dict[str, Any]:
+        """The detector's parameters, read from ``__init__``'s signature (like scikit-learn)."""
+        sig = inspect.signature(type(self).__init__)
+        return {p: getattr(self, p) for p in sig.parameters if p != "self"}
+
+    def __repr__(self) -> str:
+        params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
+        return f"{type(self).__name__}({params})"
+
+    def detect(
+        self,
+        data: pd.DataFrame | OutletData,
+        spec: OutletSpec | None = None,
+        *,
+        lang: str = "en",
+    ) -> list[Finding]:
+        """Findings over one outlet's readings frame (or prepared `OutletData`), in time order."""
+        outlet = data if isinstance(data, OutletData) else OutletData(data, spec, lang=lang)
+        if outlet.empty:
+            return []
+        return _ordered(self._detect(outlet))
+
+    @abstractmethod
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        """Compute the statistics over the whole outlet and yield findings."""
+
+    def finding(
+        self,
+        outlet: OutletData,
+        pollutant: str | None,
+        start: pd.Timestamp,
+        end: pd.Timestamp,
+        *,
+        severity: Severity,
+        confidence: float,
+        message: str,
+        evidence: dict[str, Any],
+        category: Category | None = None,
+        **message_params: Any,
+    ) -> Finding:
+        """A finding whose summary is the catalogue message ``message`` in the outlet's language.
+
+        The evidence is completed with the detector's parameters (provenance of every finding).
+        """
+        params = {"pollutant": pollutant, **evidence, **message_params}
+        return Finding(
+            detector=self.name,
+            category=category or self.category,
+            mn=outlet.mn,
+            pollutant=pollutant,
+            start=pd.Timestamp(start),
+            end=pd.Timestamp(end),
+            severity=severity,
+            confidence=float(min(1.0, max(0.0, confidence))),
+            summary=text(message, outlet.lang, **params),
+            evidence={**evidence, "params": self.get_params()},
+        )
+
+
+class FleetDetector(Detector):
+    """A detector that compares outlets. `detect` on one outlet checks it against itself only."""
+
+    def detect_fleet(self, outlets: Sequence[OutletData]) -> list[Finding]:
+        """Findings over several outlets at once (each outlet's own and those between outlets)."""
+        outlets = [o for o in outlets if not o.empty]
+        if not outlets:
+            return []
+        return _ordered(self._detect_fleet(outlets))
+
+    @abstractmethod
+    def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]: ...
+
+
+def _ordered(findings: Iterable[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: (f.mn, f.start, f.pollutant or "", f.detector, f.end))
