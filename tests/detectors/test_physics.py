@@ -1,0 +1,70 @@
+"""physics: NH3-N above TN, sustained, with exact intervals and the honest traps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detectors.checks.physics import PhysicsDetector
+from detectors.spec import NH3N, TN
+from tests.detectors.c2_helpers import frame, held, hour
+
+
+def _honest(n: int = 96) -> tuple[np.ndarray, np.ndarray]:
+    nh3 = held(np.linspace(2.0, 4.0, n // 4), 4)
+    tn = held(np.linspace(10.0, 14.0, n // 2), 2)
+    return nh3, tn
+
+
+def test_tampered_tn_channel_found_with_exact_interval() -> None:
+    nh3, tn = _honest()
+    tn[30:50] = held([1.0, 1.1, 1.2, 1.0, 1.1], 4)  # TN channel replaced by a low constant-ish feed
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert len(found) == 1
+    f = found[0]
+    assert (f.start, f.end) == (hour(30), hour(49))
+    assert f.pollutant == NH3N and f.category == "integrity" and f.severity == "medium"
+    assert f.evidence["hours"] == 20 and f.evidence["distinct_pairs"] >= 2
+    assert f.evidence["params"]["margin_mg_l"] == 0.3
+    assert "TN" in f.summary
+
+
+def test_gap_inside_episode_joined_but_good_hour_breaks_it() -> None:
+    nh3, tn = _honest()
+    tn[30:50] = 1.0 + np.arange(20) * 0.01
+    nh3[38:40] = np.nan  # 2 h communication gap: joined
+    tn[60:70] = 1.0 + np.arange(10) * 0.01
+    tn[64] = 20.0  # one judged good hour splits the second episode into 4 h + 5 h
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert [(f.start, f.end) for f in found] == [(hour(30), hour(49))]
+
+
+@pytest.mark.parametrize(
+    "trap",
+    ["one_held_measurement", "near_detection_limit", "mostly_ammonia", "calibration_flagged"],
+)
+def test_honest_traps_not_flagged(trap: str) -> None:
+    nh3, tn = _honest()
+    flags = {
+        NH3N: np.array(["N"] * len(nh3), dtype=object),
+        TN: np.array(["N"] * len(tn), dtype=object),
+    }
+    if trap == "one_held_measurement":  # one bad TN result held for 4 h (one analyser cycle)
+        tn[40:44] = 0.5
+    elif trap == "near_detection_limit":
+        nh3[:] = 0.2
+        tn[:] = 0.05
+    elif trap == "mostly_ammonia":  # nearly all nitrogen is ammonia, NH3-N within 15 % of TN
+        nh3[:] = tn * 1.1
+    else:  # calibration hours read standards that break the relation, flagged C
+        nh3[24:32] = 10.0
+        flags[NH3N][24:32] = "C"
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags)) == []
+
+
+def test_high_severity_when_long_and_missing_channel_is_silent() -> None:
+    nh3, tn = _honest()
+    tn[10:40] = 1.0 + np.arange(30) * 0.01
+    (f,) = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert f.severity == "high" and (f.start, f.end) == (hour(10), hour(39))
+    assert PhysicsDetector().detect(frame({NH3N: nh3})) == []
