@@ -1,0 +1,106 @@
+"""The sink protocol: where the daemon hands decoded messages, and what a batch commit reports.
+
+A *sink* commits one batch and returns only when it is durable; until it returns, the daemon does
+not acknowledge any MQTT message of the batch, so a crash at any moment loses nothing (the broker
+redelivers) and idempotent storage makes the redelivery harmless. A sink that raises committed
+nothing: the daemon keeps the batch, waits (backoff), and tries again.
+
+Every message ends in exactly one place: its readings (:class:`Accepted`) or the quarantine with
+its raw bytes, topic, time and reason (:class:`Rejected`). The sink may still move an accepted
+message's readings to the quarantine as ``conflict`` when their key is stored with another value.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Final, Protocol
+
+from ingest.reading import Reading
+
+__all__ = [
+    "REASONS",
+    "Accepted",
+    "BatchResult",
+    "Rejected",
+    "Sink",
+    "SinkError",
+]
+
+#: Quarantine reason codes. ``frame``: not an HJ 212 frame (header, length, terminator);
+#: ``crc``: checksum mismatch; ``syntax``: malformed data segment or JSON; ``unauthorised``: MN not
+#: registered or PW wrong; ``topic-mismatch``: the topic's MN differs from the packet's;
+#: ``conflict``: a stored key arrived with a different value; ``unsupported``: a command (CN) or
+#: format the daemon does not store; ``incomplete``: a split packet whose parts never all arrived;
+#: ``invalid``: values that cannot be stored (e.g. a time that does not exist).
+REASONS: Final[tuple[str, ...]] = (
+    "frame",
+    "crc",
+    "syntax",
+    "unauthorised",
+    "topic-mismatch",
+    "conflict",
+    "unsupported",
+    "incomplete",
+    "invalid",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Accepted:
+    """A decoded, authorised message: its readings and where they came from (kept for conflicts)."""
+
+    received_at: datetime
+    topic: str
+    payload: bytes
+    readings: tuple[Reading, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """A message for the quarantine: raw bytes, topic, time, reason code and a readable detail."""
+
+    received_at: datetime
+    topic: str
+    payload: bytes
+    reason: str
+    detail: str = ""
+    mn: str | None = None
+
+
+@dataclass(slots=True)
+class BatchResult:
+    """What one committed batch did: readings newly stored, redelivered duplicates (no-ops),
+    readings refused as conflicts, and quarantine rows written (conflicts included)."""
+
+    stored: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    quarantined: int = 0
+    quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+
+    def __add__(self, other: BatchResult) -> BatchResult:
+        by_reason = dict(self.quarantined_by_reason)
+        for reason, n in other.quarantined_by_reason.items():
+            by_reason[reason] = by_reason.get(reason, 0) + n
+        return BatchResult(
+            self.stored + other.stored,
+            self.duplicates + other.duplicates,
+            self.conflicts + other.conflicts,
+            self.quarantined + other.quarantined,
+            by_reason,
+        )
+
+
+class SinkError(Exception):
+    """The sink could not commit (database unavailable, locked, ...): nothing of the batch is
+    durable; retry later."""
+
+
+class Sink(Protocol):
+    """Commit ``accepted`` and ``rejected`` in one transaction; return only when durable."""
+
+    def __call__(
+        self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]
+    ) -> BatchResult: ...

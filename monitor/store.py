@@ -1,0 +1,452 @@
+"""The store: readings and quarantine in SQLite (WAL) or PostgreSQL, and the daemon's sink.
+
+Rules of :meth:`Store.commit_batch` (one transaction per batch, returns only once committed):
+
+- a reading is inserted under its unique key (mn, pollutant, kind, ts) with a bulk
+  ``INSERT ... ON CONFLICT DO NOTHING``; a key already stored with the *same* value, min, max, cou
+  and flag is a redelivery (counted as duplicate, no write);
+- a key stored with a *different* value, min, max, cou or flag is a conflict: the stored row is
+  never overwritten (the first wins, also within one batch) and the message holding the newcomer is
+  quarantined as ``conflict`` with its raw payload and a detail naming each conflicting key;
+- quarantine rows are unique on SHA-256(reason, topic, payload): a redelivered bad message is kept
+  once.
+
+NaN values are stored as NULL (unknown), so a redelivered NaN is a duplicate, not a conflict.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from ingest.reading import Reading
+from ingest.sink import Accepted, BatchResult, Rejected, SinkError
+from monitor.db import Base
+from monitor.models import QuarantineRow, ReadingRow
+
+__all__ = ["FRAME_COLUMNS", "Store", "create_engine", "create_schema"]
+
+#: Columns of :meth:`Store.read_frame`.
+FRAME_COLUMNS: tuple[str, ...] = (
+    "mn",
+    "pollutant",
+    "ts",
+    "kind",
+    "value",
+    "min",
+    "max",
+    "cou",
+    "flag",
+)
+
+_READINGS = ReadingRow.__table__
+_QUARANTINE = QuarantineRow.__table__
+_KEY = ("mn", "pollutant", "kind", "ts")
+_COMPARED = ("value", "min", "max", "cou", "flag")
+_LOOKUP_CHUNK = 500
+_ROW_FIELDS = (
+    "mn",
+    "pollutant",
+    "kind",
+    "ts",
+    "value",
+    "min",
+    "max",
+    "cou",
+    "flag",
+    "received_at",
+    "qn",
+)
+_SQLITE_INSERT = (
+    f"INSERT INTO readings ({', '.join(_ROW_FIELDS)}) VALUES ({', '.join('?' * len(_ROW_FIELDS))}) "
+    "ON CONFLICT (mn, pollutant, kind, ts) DO NOTHING"
+)
+
+
+def create_engine(
+    url: str,
+    *,
+    sqlite_synchronous: str = "NORMAL",
+    busy_timeout_ms: int = 5000,
+    echo: bool = False,
+) -> Engine:
+    """An engine for ``url``. SQLite file connections get ``journal_mode=WAL``,
+    ``busy_timeout=busy_timeout_ms`` (how long a writer waits for a lock before failing) and
+    ``synchronous=NORMAL`` (in WAL mode durable against a crash of the process; ``FULL`` also
+    against power loss, at some speed)."""
+    if sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
+        raise ValueError(f"sqlite_synchronous={sqlite_synchronous!r}: use NORMAL, FULL or EXTRA")
+    if url.startswith("sqlite") and ":memory:" not in url and url.rstrip("/") != "sqlite:":
+        engine = sa.create_engine(url, echo=echo)
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+            cur.execute(f"PRAGMA synchronous={sqlite_synchronous}")
+            cur.close()
+
+        return engine
+    return sa.create_engine(url, echo=echo, pool_pre_ping=True)
+
+
+def create_schema(engine: Engine) -> None:
+    """Create every table of ``monitor.db.Base`` that does not exist yet."""
+    import monitor.models  # noqa: F401  (registers the tables)
+
+    Base.metadata.create_all(engine)
+
+
+def _digest(reason: str, topic: str, payload: bytes) -> str:
+    h = hashlib.sha256(reason.encode())
+    h.update(b"\0")
+    h.update(topic.encode())
+    h.update(b"\0")
+    h.update(payload)
+    return h.hexdigest()
+
+
+def _reading_json(r: Reading) -> bytes:
+    return json.dumps(
+        {
+            "mn": r.mn,
+            "pollutant": r.pollutant,
+            "kind": r.kind,
+            "ts": r.ts.isoformat(),
+            "value": r.value,
+            "min": r.min,
+            "max": r.max,
+            "cou": r.cou,
+            "flag": r.flag,
+            "qn": r.qn,
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+class Store:
+    """Readings and quarantine behind one engine. Also the daemon's sink: ``store(accepted,
+    rejected)`` is :meth:`commit_batch`."""
+
+    def __init__(self, engine: Engine | str, *, create: bool = True) -> None:
+        self.engine = create_engine(engine) if isinstance(engine, str) else engine
+        self.dialect = self.engine.dialect.name
+        if self.dialect == "sqlite":
+            ins = sqlite.insert
+        elif self.dialect == "postgresql":
+            ins = postgresql.insert
+        else:
+            raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
+        self._insert_readings = ins(_READINGS).on_conflict_do_nothing(
+            index_elements=[_READINGS.c[k] for k in _KEY]
+        )
+        self._insert_readings_returning = self._insert_readings.returning(_READINGS.c.id)
+        self._insert_quarantine = ins(_QUARANTINE).on_conflict_do_nothing(
+            index_elements=[_QUARANTINE.c.digest]
+        )
+        if create:
+            create_schema(self.engine)
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def __call__(self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]) -> BatchResult:
+        return self.commit_batch(accepted, rejected)
+
+    def commit_batch(
+        self,
+        accepted: Sequence[Accepted] | Sequence[Reading],
+        rejected: Sequence[Rejected] = (),
+    ) -> BatchResult:
+        """Store ``accepted`` messages' readings and quarantine ``rejected`` in one transaction.
+
+        Plain :class:`Reading` items are accepted too (a conflict then quarantines the reading as
+        JSON). Raises :class:`ingest.sink.SinkError` when the database refuses the transaction
+        (nothing of the batch is committed).
+        """
+        messages = [
+            m if isinstance(m, Accepted) else Accepted(_now(), "", b"", (m,)) for m in accepted
+        ]
+        try:
+            with self.engine.begin() as conn:
+                return self._commit(conn, messages, rejected)
+        except SQLAlchemyError as exc:
+            raise SinkError(f"{type(exc.orig or exc).__name__}: {exc.orig or exc}") from exc
+
+    def _commit(
+        self, conn: Connection, messages: list[Accepted], rejected: Sequence[Rejected]
+    ) -> BatchResult:
+        result = BatchResult()
+        rows: list[tuple[Any, ...]] = []
+        append = rows.append
+        for m in messages:
+            received = m.received_at
+            for r in m.readings:
+                v, lo, hi, cou = r.value, r.min, r.max, r.cou
+                append(
+                    (
+                        r.mn,
+                        r.pollutant,
+                        r.kind,
+                        r.ts,
+                        None if v is None or v != v else v,
+                        None if lo is None or lo != lo else lo,
+                        None if hi is None or hi != hi else hi,
+                        None if cou is None or cou != cou else cou,
+                        r.flag,
+                        received,
+                        r.qn,
+                    )
+                )
+        conflicts: list[Rejected] = []
+        if rows:
+            inserted = self._insert_rows(conn, rows)
+            if inserted != len(rows):
+                conflicts, result.conflicts = self._find_conflicts(conn, messages, rows)
+            result.stored = inserted
+            result.duplicates = len(rows) - inserted - result.conflicts
+        quarantine = [*rejected, *conflicts]
+        if quarantine:
+            conn.execute(
+                self._insert_quarantine,
+                [
+                    {
+                        "received_at": q.received_at,
+                        "topic": q.topic,
+                        "payload": q.payload,
+                        "reason": q.reason,
+                        "detail": q.detail,
+                        "mn": q.mn,
+                        "digest": _digest(q.reason, q.topic, q.payload),
+                    }
+                    for q in quarantine
+                ],
+            )
+            result.quarantined = len(quarantine)
+            for q in quarantine:
+                by = result.quarantined_by_reason
+                by[q.reason] = by.get(q.reason, 0) + 1
+        return result
+
+    def _insert_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
+        """Bulk ``INSERT ... ON CONFLICT DO NOTHING``; returns the number of rows inserted.
+
+        On SQLite the rows go straight to the driver's ``executemany`` with times formatted the
+        way SQLAlchemy's SQLite DATETIME stores them (UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``), so
+        queries through the models compare and read them back exactly.
+        """
+        if self.dialect == "sqlite":
+            cache: dict[datetime, str] = {}
+
+            def fmt(t: datetime) -> str:
+                s = cache.get(t)
+                if s is None:
+                    if t.tzinfo is None or t.utcoffset() is None:
+                        raise ValueError(f"naive datetime {t!r}: timestamps must be timezone-aware")
+                    s = t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+                    cache[t] = s
+                return s
+
+            params = [(*r[:3], fmt(r[3]), *r[4:9], fmt(r[9]), r[10]) for r in rows]
+            return int(conn.exec_driver_sql(_SQLITE_INSERT, params).rowcount)
+        # PostgreSQL: SQLAlchemy's "insertmanyvalues" sends multi-row INSERTs; RETURNING gives the
+        # rows really inserted (executemany's rowcount is not reliable with psycopg).
+        params = [dict(zip(_ROW_FIELDS, r, strict=True)) for r in rows]
+        return len(conn.execute(self._insert_readings_returning, params).all())
+
+    def _find_conflicts(
+        self, conn: Connection, messages: list[Accepted], rows: list[tuple[Any, ...]]
+    ) -> tuple[list[Rejected], int]:
+        """Compare every row of the batch with what is stored under its key; a message with any
+        differing row becomes one ``conflict`` quarantine entry (one detail line per key); also
+        returns the number of conflicting readings."""
+        keys = list({row[:4] for row in rows})
+        stored: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        cols = [_READINGS.c[k] for k in (*_KEY, *_COMPARED)]
+        key_expr = sa.tuple_(*(_READINGS.c[k] for k in _KEY))
+        for i in range(0, len(keys), _LOOKUP_CHUNK):
+            chunk = keys[i : i + _LOOKUP_CHUNK]
+            for rec in conn.execute(sa.select(*cols).where(key_expr.in_(chunk))):
+                stored[tuple(rec[:4])] = tuple(rec[4:])
+        out: list[Rejected] = []
+        n_conflicts = 0
+        it = iter(rows)
+        for m in messages:
+            lines: list[str] = []
+            for r in m.readings:
+                row = next(it)
+                mine = row[4:9]
+                have = stored.get(row[:4])
+                if have is not None and have != mine:
+                    lines.append(
+                        f"{r.pollutant} {r.kind} {row[3].astimezone(UTC).isoformat()}: stored "
+                        f"{_fmt(have)}, received {_fmt(mine)}"
+                    )
+            n_conflicts += len(lines)
+            if lines:
+                payload = m.payload or b"\n".join(_reading_json(r) for r in m.readings)
+                out.append(
+                    Rejected(
+                        m.received_at,
+                        m.topic,
+                        payload,
+                        "conflict",
+                        "\n".join(lines),
+                        m.readings[0].mn if m.readings else None,
+                    )
+                )
+        return out, n_conflicts
+
+    def import_frame(
+        self, frame: pd.DataFrame, *, source: str = "import", chunk_rows: int = 20_000
+    ) -> BatchResult:
+        """Import a readings frame (columns ``mn, pollutant, ts, value, flag`` and optional
+        ``kind`` (default ``hour``), ``min``, ``max``, ``cou``, ``qn``; ``ts`` tz-aware or UTC) with
+        the rules of :meth:`commit_batch`, in transactions of ``chunk_rows`` rows."""
+        missing = {"mn", "pollutant", "ts", "value"} - set(frame.columns)
+        if missing:
+            raise ValueError(f"readings frame lacks column(s) {sorted(missing)}")
+        ts = pd.to_datetime(frame["ts"], utc=True)
+        n = len(frame)
+
+        def col(name: str, default: Any) -> list[Any]:
+            if name not in frame.columns:
+                return [default] * n
+            s = frame[name]
+            return [None if pd.isna(v) else v for v in s.tolist()]
+
+        mns, pols, kinds = (
+            frame["mn"].astype(str).tolist(),
+            frame["pollutant"].astype(str).tolist(),
+            col("kind", "hour"),
+        )
+        values, mins, maxs, cous = (
+            col("value", None),
+            col("min", None),
+            col("max", None),
+            col("cou", None),
+        )
+        flags, qns = col("flag", "N"), col("qn", None)
+        tss = ts.dt.to_pydatetime().tolist()
+        now = _now()
+        total = BatchResult()
+        for start in range(0, n, chunk_rows):
+            batch = [
+                Accepted(
+                    now,
+                    source,
+                    b"",
+                    (
+                        Reading(
+                            mns[i],
+                            pols[i],
+                            tss[i],
+                            kinds[i] or "hour",
+                            _float(values[i]),
+                            _float(mins[i]),
+                            _float(maxs[i]),
+                            _float(cous[i]),
+                            flags[i] or "N",
+                            None if qns[i] is None else str(qns[i]),
+                        ),
+                    ),
+                )
+                for i in range(start, min(n, start + chunk_rows))
+            ]
+            total = total + self.commit_batch(batch)
+        return total
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def read_frame(
+        self,
+        mn: str,
+        start: datetime | pd.Timestamp | None = None,
+        end: datetime | pd.Timestamp | None = None,
+        kinds: Iterable[str] = ("hour",),
+    ) -> pd.DataFrame:
+        """One outlet's readings with ``start <= ts < end`` as a frame with :data:`FRAME_COLUMNS`,
+        ``ts`` as ``datetime64[ns, UTC]``, sorted by (pollutant, kind, ts)."""
+        c = _READINGS.c
+        ts_col: Any = sa.type_coerce(c.ts, sa.String) if self.dialect == "sqlite" else c.ts
+        stmt = sa.select(c.mn, c.pollutant, ts_col, c.kind, c.value, c.min, c.max, c.cou, c.flag)
+        stmt = stmt.where(c.mn == mn, c.kind.in_(list(kinds)))
+        if start is not None:
+            stmt = stmt.where(c.ts >= _aware(start))
+        if end is not None:
+            stmt = stmt.where(c.ts < _aware(end))
+        stmt = stmt.order_by(c.pollutant, c.kind, c.ts)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
+        frame["ts"] = pd.to_datetime(frame["ts"], utc=True, format="ISO8601").astype(
+            "datetime64[ns, UTC]"
+        )
+        for name in ("value", "min", "max", "cou"):
+            frame[name] = frame[name].astype("float64")
+        for name in ("mn", "pollutant", "kind", "flag"):
+            frame[name] = frame[name].astype(object)
+        return frame
+
+    def outlets(self) -> list[str]:
+        """MNs that have at least one stored reading, sorted."""
+        with self.engine.connect() as conn:
+            return list(
+                conn.execute(
+                    sa.select(_READINGS.c.mn).distinct().order_by(_READINGS.c.mn)
+                ).scalars()
+            )
+
+    def count_readings(self, mn: str | None = None) -> int:
+        """Number of stored readings (of one outlet when ``mn`` is given)."""
+        stmt = sa.select(sa.func.count()).select_from(_READINGS)
+        if mn is not None:
+            stmt = stmt.where(_READINGS.c.mn == mn)
+        with self.engine.connect() as conn:
+            return int(conn.execute(stmt).scalar_one())
+
+    def quarantine_frame(self, reason: str | None = None) -> pd.DataFrame:
+        """Quarantined messages (``received_at, topic, payload, reason, detail, mn``), oldest
+        first; only ``reason`` when given."""
+        q = _QUARANTINE.c
+        stmt = sa.select(q.received_at, q.topic, q.payload, q.reason, q.detail, q.mn).order_by(q.id)
+        if reason is not None:
+            stmt = stmt.where(q.reason == reason)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        return pd.DataFrame.from_records(
+            rows, columns=["received_at", "topic", "payload", "reason", "detail", "mn"]
+        )
+
+    def close(self) -> None:
+        """Release the engine's connections."""
+        self.engine.dispose()
+
+
+def _fmt(vals: tuple[Any, ...]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in zip(_COMPARED, vals, strict=True) if v is not None)
+
+
+def _float(v: Any) -> float | None:
+    return None if v is None else float(v)
+
+
+def _aware(ts: datetime | pd.Timestamp) -> datetime:
+    t = pd.Timestamp(ts)
+    if t.tzinfo is None:
+        raise ValueError(f"naive time {ts!r}: give a timezone-aware start/end")
+    return t.tz_convert("UTC").to_pydatetime()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
