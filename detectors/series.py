@@ -1,10 +1,31 @@
-"""Vectorised statistics over one series that many detectors share (runs, cycles, resolution)."""
+"""Vectorised statistics over one series that many detectors share.
+
+Everything here works on the numpy arrays of a `detectors.frame.Series` (int64 UTC nanoseconds,
+float values, boolean masks) and never loops per reading:
+
+- `runs`: maximal runs of equal consecutive values;
+- `segments`: maximal stretches of readings where a mask holds, joined across short time gaps;
+- `held_runs`: runs of one held value among selected readings, with their durations in hours;
+- `resolution`: the smallest step between distinct values (0.1 for pH, 0.01 for TP, ...);
+- `analyser_cycle_hours`: how many hours an analyser holds a value, from the registry or learned
+  from the series' own runs;
+- `hourly_grid`, `block_sums`, `window_sums`: values on an hourly grid and sums over fixed blocks
+  and sliding windows of blocks (the rolling statistics of the detectors).
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
+import pandas as pd
+
+HOUR_NS: Final = 3_600_000_000_000
+DAY_HOURS: Final = 24
+#: Held runs longer than this are never taken as an analyser cycle (a cycle is 1 to 4 h in
+#: practice; a series whose typical hold is longer is judged on its own run-length baseline).
+MAX_CYCLE_HOURS: Final = 12.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,3 +61,176 @@ def runs(values: np.ndarray, breaks: np.ndarray | None = None) -> Runs:
     starts = np.flatnonzero(change)
     lengths = np.diff(np.r_[starts, n])
     return Runs(starts, lengths, v[starts])
+
+
+def hours_of(ts: np.ndarray) -> np.ndarray:
+    """Whole hours since the epoch (int64) of int64 UTC-nanosecond timestamps."""
+    return np.asarray(ts, dtype=np.int64) // HOUR_NS
+
+
+@dataclass(frozen=True, slots=True)
+class Segments:
+    """Stretches of readings: ``first[i]``/``last[i]`` are indices (inclusive) into the series."""
+
+    first: np.ndarray
+    last: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+
+def segments(
+    mask: np.ndarray,
+    hours: np.ndarray,
+    *,
+    join_gap_hours: float = 0.0,
+    considered: np.ndarray | None = None,
+) -> Segments:
+    """Maximal stretches of readings where ``mask`` holds.
+
+    Only readings where ``considered`` is True take part (others are skipped as if absent, so an
+    invalid reading between two masked ones neither breaks nor extends a stretch). Two masked
+    readings ``i < j`` with no considered unmasked reading between them belong to one stretch when
+    ``hours[j] - hours[i] <= 1 + join_gap_hours`` (``join_gap_hours=1`` joins across one missing
+    hour).
+    """
+    mask = np.asarray(mask, dtype=bool)
+    if considered is None:
+        sel = np.arange(len(mask))
+    else:
+        sel = np.flatnonzero(considered)
+    pos = np.flatnonzero(mask[sel])
+    if len(pos) == 0:
+        empty = np.array([], dtype=np.int64)
+        return Segments(empty, empty)
+    h = np.asarray(hours, dtype="float64")[sel[pos]]
+    brk = np.empty(len(pos), dtype=bool)
+    brk[0] = True
+    brk[1:] = (np.diff(pos) > 1) | (np.diff(h) > 1.0 + join_gap_hours + 1e-9)
+    first = sel[pos[brk]]
+    last = sel[pos[np.r_[brk[1:], True]]]
+    return Segments(first, last)
+
+
+@dataclass(frozen=True, slots=True)
+class HeldRuns:
+    """Runs of one held value: indices ``first``/``last`` (inclusive) into the series, the number of
+    readings ``count``, the duration ``hours`` (last hour - first hour + 1) and the ``value``."""
+
+    first: np.ndarray
+    last: np.ndarray
+    count: np.ndarray
+    hours: np.ndarray
+    value: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+
+def held_runs(
+    values: np.ndarray,
+    hours: np.ndarray,
+    considered: np.ndarray,
+    *,
+    max_gap_hours: float = 0.0,
+) -> HeldRuns:
+    """Runs of equal values among the ``considered`` readings.
+
+    A run breaks when the value changes or when the time between two consecutive considered
+    readings exceeds ``1 + max_gap_hours`` hours. Its duration is measured in hours of the clock
+    (a held value across a one-hour gap still counts the gap).
+    """
+    sel = np.flatnonzero(considered)
+    if len(sel) == 0:
+        empty = np.array([], dtype=np.int64)
+        return HeldRuns(empty, empty, empty, np.array([], dtype="float64"), np.array([]))
+    v = np.asarray(values, dtype="float64")[sel]
+    h = np.asarray(hours, dtype="float64")[sel]
+    brk = np.zeros(len(sel), dtype=bool)
+    brk[1:] = np.diff(h) > 1.0 + max_gap_hours + 1e-9
+    r = runs(v, brk)
+    ends = r.ends
+    return HeldRuns(
+        first=sel[r.starts],
+        last=sel[ends],
+        count=r.lengths,
+        hours=h[ends] - h[r.starts] + 1.0,
+        value=r.values,
+    )
+
+
+def resolution(values: np.ndarray) -> float:
+    """The smallest step between distinct finite values (NaN with fewer than two distinct values).
+
+    Values are rounded to 1e-9 first so that float noise (0.30000000000000004) is not a step.
+    """
+    v = np.asarray(values, dtype="float64")
+    u = np.unique(np.round(v[np.isfinite(v)], 9))
+    if len(u) < 2:
+        return float("nan")
+    return float(np.round(np.diff(u).min(), 9))
+
+
+def analyser_cycle_hours(held: HeldRuns, cycle_minutes: float | None = None) -> float:
+    """How many hours the analyser holds a value: the registry's ``cycle_minutes`` when known,
+    else learned from the series' own held runs.
+
+    Learned rule: with ``c_k`` the number of runs of exactly ``k`` hours (runs of consecutive
+    hourly readings), if runs of 2+ hours hold less than half of the readings the analyser
+    measures every hour (cycle 1); otherwise the cycle is the most common run length of 2+ hours
+    (the mode resists chance repeats at low resolution, which make runs of 2 or 3 cycles, and the
+    few long runs of a falsifier), capped at `MAX_CYCLE_HOURS`.
+    """
+    if cycle_minutes is not None and cycle_minutes > 0:
+        return max(1.0, float(cycle_minutes) / 60.0)
+    if len(held) == 0:
+        return 1.0
+    lengths = np.rint(held.hours).astype(np.int64)
+    lengths = lengths[held.count == lengths]  # runs without missing hours inside
+    if len(lengths) == 0 or lengths[lengths >= 2].sum() * 2 < lengths.sum():
+        return 1.0
+    counts = np.bincount(np.minimum(lengths[lengths >= 2], int(MAX_CYCLE_HOURS)))
+    return float(np.argmax(counts))
+
+
+def hourly_grid(
+    hours: np.ndarray, values: np.ndarray, mask: np.ndarray | None = None
+) -> tuple[int, np.ndarray]:
+    """Values on a grid of consecutive hours from the first reading: ``(first_hour, grid)`` with NaN
+    where no reading (or a reading outside ``mask``) falls. ``hours`` are whole hours (`hours_of`);
+    with two readings in one hour the later wins."""
+    h = np.asarray(hours, dtype=np.int64)
+    if len(h) == 0:
+        return 0, np.array([], dtype="float64")
+    h0 = int(h.min())
+    grid = np.full(int(h.max()) - h0 + 1, np.nan)
+    v = np.asarray(values, dtype="float64")
+    if mask is None:
+        grid[h - h0] = v
+    else:
+        m = np.asarray(mask, dtype=bool)
+        grid[h[m] - h0] = v[m]
+    return h0, grid
+
+
+def block_sums(x: np.ndarray, block: int) -> np.ndarray:
+    """Sums of ``x`` over consecutive blocks of ``block`` elements (the last one padded with 0)."""
+    n = len(x)
+    nb = -(-n // block) if n else 0
+    padded = np.zeros(nb * block, dtype=np.result_type(x, np.float64))
+    padded[:n] = x
+    return padded.reshape(nb, block).sum(axis=1)
+
+
+def window_sums(x: np.ndarray, width: int) -> np.ndarray:
+    """Sums of every ``width`` consecutive elements: ``out[i] = x[i] + ... + x[i + width - 1]``
+    (empty when ``len(x) < width``)."""
+    if len(x) < width:
+        return np.array([], dtype=np.result_type(x, np.float64))
+    c = np.concatenate([[0], np.cumsum(x, dtype=np.float64)])
+    return c[width:] - c[:-width]
+
+
+def timestamp(ns: np.integer | int) -> pd.Timestamp:
+    """The UTC `pandas.Timestamp` of one int64 nanosecond timestamp of a `Series`."""
+    return pd.Timestamp(int(ns), tz="UTC")

@@ -1,0 +1,185 @@
+"""Exceedances: valid values over their discharge limit (DESIGN.md section 11, `exceedance`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from detectors.base import Detector
+from detectors.finding import Finding, Severity
+from detectors.frame import OutletData, Series
+from detectors.registry import register
+from detectors.series import HOUR_NS, segments
+from detectors.series import timestamp as _ts
+from detectors.spec import PollutantSpec
+
+
+@register
+class ExceedanceDetector(Detector):
+    """Valid hourly values over the pollutant's limit, and daily means over it.
+
+    Rule (per pollutant with a ``limit`` or a pH band ``limit_range = (lo, hi)``): a reading ``i``
+    is *over* when it is valid (flag N or T, a number) and ``v_i > L`` (or ``v_i < lo`` or
+    ``v_i > hi``). Over readings form one finding per run: two over readings belong to one run
+    when no valid reading within the limit lies between them and they are at most
+    ``1 + join_gap_hours`` hours apart (invalid readings between them count as gaps). Every over
+    reading lies in exactly one run finding, and a run finding holds only over readings at its ends.
+
+    Daily rule (upper limits only; a pH band has no daily mean): for each local day (UTC +
+    ``day_offset_hours``) with ``n >= min_daily_hours`` valid hours, a finding when
+    ``mean(v) > L``; it spans the day's first to last valid reading.
+
+    Severity, with ``r = max(v) / L`` (for pH, distance outside the band in pH units ``d``) and
+    ``h`` the run's duration: high when ``r >= high_ratio`` or ``h >= high_hours`` (pH:
+    ``d >= 2``), medium when ``r >= medium_ratio`` or ``h >= medium_hours`` (pH: ``d >= 1``),
+    low otherwise. A daily-mean finding is high when its mean is ``>= high_ratio * L``, else medium.
+
+    Defaults: ``join_gap_hours=1``, ``min_daily_hours=20``, ``day_offset_hours=8`` (Beijing),
+    ``medium_ratio=1.5``, ``high_ratio=2.0``, ``medium_hours=6``, ``high_hours=24``.
+
+    Not flagged (honest traps): values exactly at the limit; values over the limit with flags
+    C/M/D/F/S/B (not valid for compliance; `flag_masking` judges those); a day whose mean is over
+    the limit on fewer than ``min_daily_hours`` valid hours. Honest upsets that really exceed ARE
+    exceedances: this detector reports them, it does not judge intent.
+    """
+
+    name = "exceedance"
+    category = "exceedance"
+
+    def __init__(
+        self,
+        *,
+        join_gap_hours: float = 1.0,
+        min_daily_hours: int = 20,
+        day_offset_hours: float = 8.0,
+        medium_ratio: float = 1.5,
+        high_ratio: float = 2.0,
+        medium_hours: float = 6.0,
+        high_hours: float = 24.0,
+    ) -> None:
+        self.join_gap_hours = join_gap_hours
+        self.min_daily_hours = min_daily_hours
+        self.day_offset_hours = day_offset_hours
+        self.medium_ratio = medium_ratio
+        self.high_ratio = high_ratio
+        self.medium_hours = medium_hours
+        self.high_hours = high_hours
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        for code in outlet.pollutants:
+            spec = outlet.spec.pollutant(code)
+            series = outlet.series(code)
+            if series is None or (spec.limit is None and spec.limit_range is None):
+                continue
+            yield from self._runs(outlet, series, spec)
+            if spec.limit is not None:
+                yield from self._daily(outlet, series, spec.limit)
+
+    def _runs(self, outlet: OutletData, s: Series, spec: PollutantSpec) -> Iterator[Finding]:
+        v = s.values
+        if spec.limit is not None:
+            lo, hi = -np.inf, spec.limit
+        else:
+            assert spec.limit_range is not None
+            lo, hi = spec.limit_range
+        with np.errstate(invalid="ignore"):
+            over = s.valid & ((v > hi) | (v < lo))
+        segs = segments(over, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
+        if len(segs) == 0:
+            return
+        band = spec.limit is None
+        n_over = np.cumsum(over)
+        for a, b in zip(segs.first.tolist(), segs.last.tolist(), strict=True):
+            window = v[a : b + 1][over[a : b + 1]]
+            count = int(n_over[b] - (n_over[a - 1] if a else 0))
+            hours = float((s.ts[b] - s.ts[a]) / HOUR_NS + 1)
+            peak = float(window.max()) if window.max() > hi else float(window.min())
+            evidence = {
+                "rule": "valid value outside limit, runs joined across gaps",
+                "statistic": "hourly value",
+                "threshold": [lo, hi] if band else hi,
+                "window_hours": hours,
+                "hours_over": count,
+                "max": float(window.max()),
+                "min": float(window.min()),
+                "mean": float(window.mean()),
+                "join_gap_hours": self.join_gap_hours,
+            }
+            if band:
+                dist = max(float(window.max()) - hi, lo - float(window.min()), 0.0)
+                evidence["distance_outside"] = round(dist, 6)
+                severity: Severity = "high" if dist >= 2 else "medium" if dist >= 1 else "low"
+                message = "exceedance.band"
+                params = {"low": lo, "high": hi, "peak": peak, "hours": count}
+            else:
+                ratio = float(window.max()) / hi if hi > 0 else float("inf")
+                evidence["ratio"] = round(ratio, 4)
+                severity = self._severity(ratio, hours)
+                message = "exceedance.run"
+                params = {"limit": hi, "peak": peak, "hours": count, "ratio": ratio}
+            yield self.finding(
+                outlet,
+                s.code,
+                _ts(s.ts[a]),
+                _ts(s.ts[b]),
+                severity=severity,
+                confidence=1.0,
+                message=message,
+                evidence=evidence,
+                **params,
+            )
+
+    def _daily(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
+        if not s.valid.any():
+            return
+        offset = int(self.day_offset_hours * HOUR_NS)
+        day = (s.ts + offset) // (24 * HOUR_NS)
+        d0 = int(day.min())
+        idx = (day - d0)[s.valid]
+        vals = s.values[s.valid]
+        n = np.bincount(idx)
+        total = np.bincount(idx, weights=vals, minlength=len(n))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total / n
+        bad = np.flatnonzero((n >= self.min_daily_hours) & (mean > limit))
+        if len(bad) == 0:
+            return
+        vts = s.ts[s.valid]
+        first = np.searchsorted(idx, bad, side="left")
+        last = np.searchsorted(idx, bad, side="right") - 1
+        for d, a, b in zip(bad.tolist(), first.tolist(), last.tolist(), strict=True):
+            m = float(mean[d])
+            date = pd.Timestamp((d + d0) * 24 * HOUR_NS).date().isoformat()
+            yield self.finding(
+                outlet,
+                s.code,
+                _ts(vts[a]),
+                _ts(vts[b]),
+                severity="high" if m >= self.high_ratio * limit else "medium",
+                confidence=1.0,
+                message="exceedance.daily",
+                evidence={
+                    "rule": "daily mean of valid hours above limit",
+                    "statistic": "daily mean",
+                    "threshold": limit,
+                    "window_hours": 24,
+                    "day": date,
+                    "daily_mean": round(m, 6),
+                    "valid_hours": int(n[d]),
+                    "min_daily_hours": self.min_daily_hours,
+                    "ratio": round(m / limit, 4) if limit > 0 else None,
+                },
+                limit=limit,
+                mean=m,
+                day=date,
+                hours=int(n[d]),
+            )
+
+    def _severity(self, ratio: float, hours: float) -> Severity:
+        if ratio >= self.high_ratio or hours >= self.high_hours:
+            return "high"
+        if ratio >= self.medium_ratio or hours >= self.medium_hours:
+            return "medium"
+        return "low"

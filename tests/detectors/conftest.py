@@ -1,0 +1,123 @@
+"""Helpers to build hand-made readings frames for detector tests (shared by every detector test).
+
+`make_frame` turns ``{pollutant: values}`` into the long readings frame of DESIGN.md section 5:
+
+    frame = make_frame("MN1", {COD: [30, 30, 31], FLOW: 500.0}, "2026-06-01 00:00")
+
+- a scalar value is repeated over the whole length; NaN (or None) means the row is absent (a gap);
+- ``flags`` is one flag for everything, or ``{pollutant: flag-or-list}``; a list may hold None
+  (meaning "N"); default "N";
+- timestamps are local Beijing time (``tz``) at ``freq`` steps from ``start``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from detectors.spec import OutletSpec, PollutantSpec
+
+MN = "61011500000001"
+TZ = "Asia/Shanghai"
+
+Values = float | int | None | Sequence[float | int | None] | np.ndarray
+Flags = str | Sequence[str | None] | np.ndarray
+
+
+def ts(text: str, tz: str = TZ) -> pd.Timestamp:
+    """A local timestamp, as findings report them (``ts("2026-06-01 05:00")``)."""
+    return pd.Timestamp(text, tz=tz)
+
+
+def make_frame(
+    mn: str,
+    columns: Mapping[str, Values],
+    start: str = "2026-06-01 00:00",
+    *,
+    freq: str = "h",
+    flags: Flags | Mapping[str, Flags] = "N",
+    tz: str = TZ,
+) -> pd.DataFrame:
+    """A long readings frame (mn, pollutant, ts, value, flag) of hand-given series."""
+    lengths = [np.size(v) for v in columns.values() if np.ndim(v) > 0]
+    n = max(lengths, default=1)
+    times = pd.date_range(pd.Timestamp(start, tz=tz), periods=n, freq=freq)
+    parts = []
+    for code, raw in columns.items():
+        values = _expand(raw, n, "float64")
+        flag_spec = flags.get(code, "N") if isinstance(flags, Mapping) else flags
+        flag = _expand(flag_spec, n, object)
+        flag = np.where(pd.isna(flag), "N", flag).astype(object)
+        keep = ~np.isnan(values)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "mn": mn,
+                    "pollutant": code,
+                    "ts": times[keep],
+                    "value": values[keep],
+                    "flag": flag[keep],
+                }
+            )
+        )
+    if not parts:
+        return empty_frame()
+    return pd.concat(parts, ignore_index=True)
+
+
+def _expand(raw: Any, n: int, dtype: Any) -> np.ndarray:
+    if np.ndim(raw) == 0:
+        return np.full(n, np.nan if raw is None else raw, dtype=dtype)
+    arr = np.array([np.nan if x is None and dtype != object else x for x in raw], dtype=dtype)
+    if len(arr) != n:
+        raise ValueError(f"series of length {len(arr)} where {n} expected")
+    return arr
+
+
+def empty_frame() -> pd.DataFrame:
+    """A readings frame with the right columns and no rows."""
+    return pd.DataFrame(
+        {
+            "mn": pd.Series([], dtype=object),
+            "pollutant": pd.Series([], dtype=object),
+            "ts": pd.Series([], dtype="datetime64[ns, UTC]"),
+            "value": pd.Series([], dtype="float64"),
+            "flag": pd.Series([], dtype=object),
+        }
+    )
+
+
+def make_spec(mn: str = MN, **pollutants: Mapping[str, Any]) -> OutletSpec:
+    """An `OutletSpec` from keyword pollutant specs: ``make_spec(w01018={"limit": 50})``."""
+    return OutletSpec(mn, {code: PollutantSpec(code, **kw) for code, kw in pollutants.items()})
+
+
+def held(levels: Sequence[float], hold_hours: int) -> np.ndarray:
+    """An analyser's hourly output: each level repeated ``hold_hours`` times (an honest cycle)."""
+    return np.repeat(np.asarray(levels, dtype="float64"), hold_hours)
+
+
+def effluent(
+    hours: int,
+    *,
+    mean: float,
+    cv: float = 0.15,
+    hold_hours: int = 1,
+    step: float = 0.1,
+    seed: int = 0,
+) -> np.ndarray:
+    """An honest-looking series: diurnal cycle plus autocorrelated noise, measured every
+    ``hold_hours`` h (value held in between), rounded to the analyser's ``step``."""
+    rng = np.random.default_rng(seed)
+    n_meas = -(-hours // hold_hours)
+    t = np.arange(n_meas) * hold_hours
+    noise = np.zeros(n_meas)
+    e = rng.normal(0, 1, n_meas)
+    for i in range(1, n_meas):
+        noise[i] = 0.8 * noise[i - 1] + 0.6 * e[i]
+    level = mean * (1 + 0.3 * cv / 0.15 * np.sin(2 * np.pi * t / 24) * 0.5 + cv * noise)
+    level = np.maximum(level, step)
+    return (np.round(np.repeat(level, hold_hours)[:hours] / step) * step).round(9)
