@@ -95,10 +95,7 @@ def segments(
     hour).
     """
     mask = np.asarray(mask, dtype=bool)
-    if considered is None:
-        sel = np.arange(len(mask))
-    else:
-        sel = np.flatnonzero(considered)
+    sel = np.arange(len(mask)) if considered is None else np.flatnonzero(considered)
     pos = np.flatnonzero(mask[sel])
     if len(pos) == 0:
         empty = np.array([], dtype=np.int64)

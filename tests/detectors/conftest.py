@@ -71,7 +71,7 @@ def make_frame(
 def _expand(raw: Any, n: int, dtype: Any) -> np.ndarray:
     if np.ndim(raw) == 0:
         return np.full(n, np.nan if raw is None else raw, dtype=dtype)
-    arr = np.array([np.nan if x is None and dtype != object else x for x in raw], dtype=dtype)
+    arr = np.array([np.nan if x is None and dtype is not object else x for x in raw], dtype=dtype)
     if len(arr) != n:
         raise ValueError(f"series of length {len(arr)} where {n} expected")
     return arr
