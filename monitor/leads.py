@@ -1,0 +1,488 @@
+"""Leads: findings turned into enforcement work, with a lifecycle and an append-only audit trail.
+
+Merging (:func:`record_findings`), per outlet (MN):
+
+- a finding is stored once: its fingerprint (SHA-256 of detector, category, mn, pollutant, start,
+  end) is unique, so recording the same findings again changes nothing;
+- a finding ``[s, e]`` joins an *active* lead (``open``, ``assigned``, ``inspected``) of its outlet
+  when ``lead.start - merge_gap <= e`` and ``s <= lead.end + merge_gap`` (they overlap or follow
+  within ``merge_gap``, default one day); with several candidates, the earliest lead;
+- the lead then spans all its findings, its severity is the maximum (low < medium < high), its
+  category the most serious (completeness < exceedance < integrity), its summary that of its most
+  serious finding; if severity or category rose, the lead is *escalated*;
+- a finding inside the time span of a *decided* lead (confirmed, dismissed, closed) of its outlet
+  is kept as that lead's evidence without reopening it; otherwise it opens a new lead;
+- leads are not merged with each other when a finding bridges two of them.
+
+Lifecycle: ``open -> assigned -> inspected -> confirmed | dismissed -> closed``; ``assign`` may
+also re-assign an assigned lead. Each transition appends a :class:`LeadEventRow` (who, when, note);
+an illegal one raises :class:`LeadError` naming the allowed states. Scores follow the lead
+(:mod:`monitor.scoring`): provisional when it opens or escalates, final when confirmed, restored
+when dismissed.
+
+The caller owns the session and its transaction (``with Session(engine).begin() as s: ...``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Final
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from detectors.finding import Finding
+from monitor import scoring
+from monitor.casework_models import FindingRow, LeadEventRow, LeadRow
+from monitor.locale import text
+from monitor.registry_view import sites_by_mn
+
+__all__ = [
+    "ACTIVE",
+    "DECIDED",
+    "LeadChanges",
+    "LeadError",
+    "LeadNotFound",
+    "assign",
+    "close",
+    "confirm",
+    "dismiss",
+    "fingerprint",
+    "get_lead",
+    "inspect",
+    "lead_dict",
+    "list_leads",
+    "record_findings",
+    "suggested_action",
+]
+
+ACTIVE: Final[frozenset[str]] = frozenset({"open", "assigned", "inspected"})
+DECIDED: Final[frozenset[str]] = frozenset({"confirmed", "dismissed", "closed"})
+CATEGORY_RANK: Final[dict[str, int]] = {"completeness": 0, "exceedance": 1, "integrity": 2}
+SEVERITY_RANK: Final[dict[str, int]] = {"low": 0, "medium": 1, "high": 2}
+MERGE_GAP: Final = timedelta(days=1)
+
+#: action -> (statuses it may start from, status it leads to)
+TRANSITIONS: Final[dict[str, tuple[frozenset[str], str]]] = {
+    "assign": (frozenset({"open", "assigned"}), "assigned"),
+    "inspect": (frozenset({"assigned"}), "inspected"),
+    "confirm": (frozenset({"inspected"}), "confirmed"),
+    "dismiss": (frozenset({"inspected"}), "dismissed"),
+    "close": (frozenset({"confirmed", "dismissed"}), "closed"),
+}
+
+
+class LeadError(ValueError):
+    """An illegal lead operation (e.g. confirming a lead that was not inspected)."""
+
+
+class LeadNotFound(LeadError):
+    """No lead with that id."""
+
+
+@dataclass
+class LeadChanges:
+    """What :func:`record_findings` did: ids of leads opened, escalated (severity or category rose)
+    and otherwise updated (new evidence), and the number of findings newly stored."""
+
+    opened: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
+    updated: list[int] = field(default_factory=list)
+    stored: int = 0
+
+    @property
+    def alertable(self) -> list[int]:
+        """Leads that notify staff: opened and escalated."""
+        return [*self.opened, *self.escalated]
+
+
+def fingerprint(f: Finding) -> str:
+    """SHA-256 hex of detector, category, mn, pollutant, start and end (UTC)."""
+    parts = [
+        f.detector,
+        f.category,
+        f.mn,
+        f.pollutant or "",
+        _utc(f.start).isoformat(),
+        _utc(f.end).isoformat(),
+    ]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def suggested_action(category: str, lang: str = "en") -> str:
+    """The catalogue's suggested action for a lead of ``category``."""
+    return text(f"lead.action.{category}", lang)
+
+
+def _utc(ts: Any) -> datetime:
+    t = pd.Timestamp(ts)
+    if t.tzinfo is None:
+        raise LeadError(f"finding time {ts!r} is naive: findings need tz-aware start/end")
+    return t.tz_convert("UTC").to_pydatetime()
+
+
+def _rank(category: str, severity: str) -> tuple[int, int]:
+    return CATEGORY_RANK[category], SEVERITY_RANK[severity]
+
+
+def _now(now: datetime | None) -> datetime:
+    return datetime.now(UTC) if now is None else now.astimezone(UTC)
+
+
+def _new_fingerprints(session: Session, findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
+    keyed: dict[str, Finding] = {}
+    for f in findings:
+        keyed.setdefault(fingerprint(f), f)
+    known: set[str] = set()
+    keys = list(keyed)
+    for i in range(0, len(keys), 500):
+        chunk = keys[i : i + 500]
+        known.update(
+            session.scalars(
+                sa.select(FindingRow.fingerprint).where(FindingRow.fingerprint.in_(chunk))
+            )
+        )
+    return [(f, k) for k, f in keyed.items() if k not in known]
+
+
+def record_findings(
+    session: Session,
+    findings: Iterable[Finding],
+    registry: Any,
+    *,
+    rules: scoring.ScoringRules | None = None,
+    merge_gap: timedelta = MERGE_GAP,
+    now: datetime | None = None,
+) -> LeadChanges:
+    """Store ``findings`` and open or update leads (rules in the module docstring).
+
+    ``registry`` gives each outlet's enterprise, name and district (see
+    :mod:`monitor.registry_view`); an outlet missing from it raises :class:`LeadError`.
+    Scores follow (``rules``, default the packaged ones). Idempotent: a second call with the same
+    findings returns empty changes.
+    """
+    now = _now(now)
+    sites = sites_by_mn(registry)
+    fresh = _new_fingerprints(session, list(findings))
+    changes = LeadChanges(stored=len(fresh))
+    by_mn: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
+    for f, key in fresh:
+        by_mn[f.mn].append((f, key))
+    touched: dict[int, tuple[LeadRow, tuple[int, int], int]] = {}
+    opened: set[int] = set()
+    for mn in sorted(by_mn):
+        site = sites.get(mn)
+        if site is None:
+            raise LeadError(
+                f'outlet {mn} is not in the site registry: add a [[site]] with mn = "{mn}"'
+            )
+        items = sorted(by_mn[mn], key=lambda p: (_utc(p[0].start), _utc(p[0].end), p[1]))
+        lo = min(_utc(f.start) for f, _ in items) - merge_gap
+        hi = max(_utc(f.end) for f, _ in items) + merge_gap
+        leads = list(
+            session.scalars(
+                sa.select(LeadRow)
+                .where(LeadRow.mn == mn, LeadRow.end >= lo, LeadRow.start <= hi)
+                .order_by(LeadRow.start, LeadRow.id)
+            )
+        )
+        for f, key in items:
+            start, end = _utc(f.start), _utc(f.end)
+            row = FindingRow(
+                fingerprint=key,
+                detector=f.detector,
+                category=f.category,
+                mn=f.mn,
+                pollutant=f.pollutant,
+                start=start,
+                end=end,
+                severity=f.severity,
+                confidence=float(f.confidence),
+                summary=f.summary,
+                evidence=f.to_dict()["evidence"],
+                recorded_at=now,
+            )
+            lead = _active_match(leads, start, end, merge_gap)
+            if lead is None:
+                decided = _decided_container(leads, start, end)
+                if decided is not None:
+                    row.lead = decided
+                    session.add(row)
+                    continue
+                lead = _open(session, f, start, end, site, now)
+                leads.append(lead)
+                opened.add(id(lead))
+                touched[id(lead)] = (lead, _rank(lead.category, lead.severity), 0)
+                row.lead = lead
+                session.add(row)
+                continue
+            if id(lead) not in touched:
+                touched[id(lead)] = (lead, _rank(lead.category, lead.severity), 0)
+            before, n = touched[id(lead)][1], touched[id(lead)][2]
+            _extend(lead, f, start, end, now)
+            touched[id(lead)] = (lead, before, n + 1)
+            row.lead = lead
+            session.add(row)
+    session.flush()
+    for key_id, (lead, before, n) in touched.items():
+        rank = _rank(lead.category, lead.severity)
+        if key_id in opened:
+            session.add(_event(lead, "open", None, "open", "system", now, lead.summary))
+            scoring.on_lead_opened(session, lead, rules)
+            changes.opened.append(lead.id)
+        elif rank > before:
+            note = f"escalated to {lead.category}/{lead.severity} by {n} new finding(s)"
+            session.add(_event(lead, "escalate", lead.status, lead.status, "system", now, note))
+            scoring.on_lead_escalated(session, lead, rules)
+            changes.escalated.append(lead.id)
+        else:
+            note = f"{n} new finding(s)"
+            session.add(_event(lead, "update", lead.status, lead.status, "system", now, note))
+            changes.updated.append(lead.id)
+    session.flush()
+    return changes
+
+
+def _active_match(
+    leads: list[LeadRow], start: datetime, end: datetime, gap: timedelta
+) -> LeadRow | None:
+    for lead in leads:
+        if lead.status in ACTIVE and lead.start - gap <= end and start <= lead.end + gap:
+            return lead
+    return None
+
+
+def _decided_container(leads: list[LeadRow], start: datetime, end: datetime) -> LeadRow | None:
+    for lead in leads:
+        if lead.status in DECIDED and lead.start <= start and end <= lead.end:
+            return lead
+    return None
+
+
+def _open(
+    session: Session, f: Finding, start: datetime, end: datetime, site: Any, now: datetime
+) -> LeadRow:
+    lead = LeadRow(
+        mn=f.mn,
+        enterprise=site.enterprise,
+        site_name=getattr(site, "name", "") or "",
+        district=getattr(site, "district", "") or "",
+        category=f.category,
+        severity=f.severity,
+        pollutants=[f.pollutant] if f.pollutant else [],
+        start=start,
+        end=end,
+        summary=f.summary,
+        status="open",
+        opened_at=now,
+        updated_at=now,
+    )
+    session.add(lead)
+    return lead
+
+
+def _extend(lead: LeadRow, f: Finding, start: datetime, end: datetime, now: datetime) -> None:
+    lead.start = min(lead.start, start)
+    lead.end = max(lead.end, end)
+    if f.pollutant and f.pollutant not in lead.pollutants:
+        lead.pollutants = [*lead.pollutants, f.pollutant]
+    old = _rank(lead.category, lead.severity)
+    if _rank(f.category, f.severity) > old:
+        lead.summary = f.summary
+    if CATEGORY_RANK[f.category] > CATEGORY_RANK[lead.category]:
+        lead.category = f.category
+    if SEVERITY_RANK[f.severity] > SEVERITY_RANK[lead.severity]:
+        lead.severity = f.severity
+    lead.updated_at = now
+
+
+def _event(
+    lead: LeadRow, action: str, frm: str | None, to: str, who: str, at: datetime, note: str
+) -> LeadEventRow:
+    return LeadEventRow(
+        lead_id=lead.id, action=action, from_status=frm, to_status=to, who=who, at=at, note=note
+    )
+
+
+# -- lifecycle --------------------------------------------------------------------------------------
+
+
+def get_lead(session: Session, lead_id: int) -> LeadRow:
+    """The lead ``lead_id`` (:class:`LeadNotFound` otherwise)."""
+    lead = session.get(LeadRow, lead_id)
+    if lead is None:
+        raise LeadNotFound(f"no lead #{lead_id}: see `monitor leads list`")
+    return lead
+
+
+def _transition(
+    session: Session,
+    lead_id: int,
+    action: str,
+    who: str,
+    note: str,
+    now: datetime | None,
+) -> LeadRow:
+    if not who or not who.strip():
+        raise LeadError(f"{action} needs who is acting (--who)")
+    lead = get_lead(session, lead_id)
+    allowed, target = TRANSITIONS[action]
+    if lead.status not in allowed:
+        raise LeadError(
+            f"lead #{lead_id} is {lead.status}: cannot {action} it "
+            f"(allowed from: {', '.join(sorted(allowed))})"
+        )
+    at = _now(now)
+    session.add(_event(lead, action, lead.status, target, who.strip(), at, note))
+    lead.status = target
+    lead.updated_at = at
+    return lead
+
+
+def assign(
+    session: Session,
+    lead_id: int,
+    who: str,
+    note: str = "",
+    *,
+    assignee: str | None = None,
+    now: datetime | None = None,
+) -> LeadRow:
+    """open|assigned -> assigned; ``assignee`` (default ``who``) takes the lead."""
+    lead = _transition(session, lead_id, "assign", who, note, now)
+    lead.assignee = (assignee or who).strip()
+    session.flush()
+    return lead
+
+
+def inspect(
+    session: Session, lead_id: int, who: str, note: str = "", *, now: datetime | None = None
+) -> LeadRow:
+    """assigned -> inspected (the on-site or desk check was done; ``note`` says what was found)."""
+    lead = _transition(session, lead_id, "inspect", who, note, now)
+    session.flush()
+    return lead
+
+
+def confirm(
+    session: Session,
+    lead_id: int,
+    who: str,
+    note: str = "",
+    *,
+    rules: scoring.ScoringRules | None = None,
+    now: datetime | None = None,
+) -> LeadRow:
+    """inspected -> confirmed; the lead's score deduction becomes final."""
+    lead = _transition(session, lead_id, "confirm", who, note, now)
+    lead.outcome = "confirmed"
+    session.flush()
+    scoring.on_lead_confirmed(session, lead, who.strip(), rules)
+    session.flush()
+    return lead
+
+
+def dismiss(
+    session: Session, lead_id: int, who: str, note: str = "", *, now: datetime | None = None
+) -> LeadRow:
+    """inspected -> dismissed; the lead's points are restored."""
+    lead = _transition(session, lead_id, "dismiss", who, note, now)
+    lead.outcome = "dismissed"
+    session.flush()
+    scoring.on_lead_dismissed(session, lead, who.strip())
+    session.flush()
+    return lead
+
+
+def close(
+    session: Session, lead_id: int, who: str, note: str = "", *, now: datetime | None = None
+) -> LeadRow:
+    """confirmed|dismissed -> closed (``outcome`` keeps the decision)."""
+    lead = _transition(session, lead_id, "close", who, note, now)
+    session.flush()
+    return lead
+
+
+# -- reading ----------------------------------------------------------------------------------------
+
+
+def list_leads(
+    session: Session,
+    *,
+    status: str | None = None,
+    enterprise: str | None = None,
+    mn: str | None = None,
+) -> list[LeadRow]:
+    """Leads, newest first, filtered by ``status`` (or ``active``), ``enterprise`` and ``mn``."""
+    q = sa.select(LeadRow)
+    if status == "active":
+        q = q.where(LeadRow.status.in_(sorted(ACTIVE)))
+    elif status is not None:
+        q = q.where(LeadRow.status == status)
+    if enterprise is not None:
+        q = q.where(LeadRow.enterprise == enterprise)
+    if mn is not None:
+        q = q.where(LeadRow.mn == mn)
+    return list(session.scalars(q.order_by(LeadRow.start.desc(), LeadRow.id.desc())))
+
+
+def lead_dict(
+    lead: LeadRow, *, lang: str = "en", tz: str = "Asia/Shanghai", detail: bool = False
+) -> dict[str, Any]:
+    """A lead as plain data (times in ``tz``); with ``detail``, its findings and audit trail."""
+
+    def show(ts: datetime | None) -> str | None:
+        return None if ts is None else pd.Timestamp(ts).tz_convert(tz).isoformat()
+
+    out: dict[str, Any] = {
+        "id": lead.id,
+        "status": lead.status,
+        "outcome": lead.outcome,
+        "enterprise": lead.enterprise,
+        "mn": lead.mn,
+        "site": lead.site_name,
+        "district": lead.district,
+        "category": lead.category,
+        "severity": lead.severity,
+        "pollutants": list(lead.pollutants),
+        "start": show(lead.start),
+        "end": show(lead.end),
+        "assignee": lead.assignee,
+        "summary": lead.summary,
+        "action": suggested_action(lead.category, lang),
+        "opened_at": show(lead.opened_at),
+        "updated_at": show(lead.updated_at),
+    }
+    if detail:
+        out["findings"] = [
+            {
+                "id": f.id,
+                "detector": f.detector,
+                "category": f.category,
+                "pollutant": f.pollutant,
+                "start": show(f.start),
+                "end": show(f.end),
+                "severity": f.severity,
+                "confidence": f.confidence,
+                "summary": f.summary,
+                "evidence": f.evidence,
+            }
+            for f in lead.findings
+        ]
+        out["audit"] = [
+            {
+                "at": show(e.at),
+                "action": e.action,
+                "from": e.from_status,
+                "to": e.to_status,
+                "who": e.who,
+                "note": e.note,
+            }
+            for e in lead.events
+        ]
+    return out

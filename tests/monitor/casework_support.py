@@ -1,0 +1,101 @@
+"""Helpers shared by the casework tests: a small registry, a finding maker, a real SQLite session."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+import monitor.casework_models  # noqa: F401  (registers the casework tables)
+from detectors.finding import Finding
+from monitor.registry import Registry, parse_registry
+from monitor.store import create_engine, create_schema
+
+REGISTRY_TOML = """
+[[site]]
+mn = "61011500000001"
+enterprise = "E0001"
+name = "Outlet 1"
+district = "Lintong"
+password = "123456"
+
+[[site]]
+mn = "61011500000002"
+enterprise = "E0001"
+name = "Outlet 2"
+district = "Lintong"
+password = "123456"
+
+[[site]]
+mn = "61011500000003"
+enterprise = "E0002"
+name = "Outlet 3"
+district = "Yanta"
+password = "123456"
+
+[[site]]
+mn = "61011500000004"
+enterprise = "E0003"
+name = "Outlet 4"
+district = "Lintong"
+password = "123456"
+"""
+
+MN1, MN2, MN3, MN4 = (f"6101150000000{i}" for i in range(1, 5))
+
+
+def registry() -> Registry:
+    return parse_registry(REGISTRY_TOML)
+
+
+def engine_for(url: str) -> Engine:
+    engine = create_engine(url)
+    create_schema(engine)
+    return engine
+
+
+@contextmanager
+def tx(engine: Engine) -> Iterator[Session]:
+    """One transaction (committed at the end), objects usable after commit."""
+    with Session(engine, expire_on_commit=False) as s, s.begin():
+        yield s
+
+
+def ts(text: str) -> pd.Timestamp:
+    """A local (Asia/Shanghai) time."""
+    return pd.Timestamp(text, tz="Asia/Shanghai")
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def finding(
+    start: str,
+    end: str,
+    *,
+    mn: str = MN1,
+    category: str = "exceedance",
+    severity: str = "medium",
+    pollutant: str | None = "w01018",
+    detector: str = "exceedance",
+    summary: str = "COD over its limit",
+    evidence: dict[str, Any] | None = None,
+) -> Finding:
+    return Finding(
+        detector=detector,
+        category=category,  # type: ignore[arg-type]
+        mn=mn,
+        pollutant=pollutant,
+        start=ts(start),
+        end=ts(end),
+        severity=severity,  # type: ignore[arg-type]
+        confidence=0.9,
+        summary=summary,
+        evidence=evidence or {"value": 61.0},
+    )

@@ -1,0 +1,197 @@
+"""Leads: merging findings per outlet, idempotence, the lifecycle and its audit trail."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from monitor import leads
+from monitor.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
+from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, tx
+
+
+@pytest.fixture
+def engine(sqlite_url: str):
+    return engine_for(sqlite_url)
+
+
+def test_overlapping_and_following_findings_merge_into_one_lead(engine) -> None:
+    fs = [
+        finding("2026-06-01 00:00", "2026-06-01 10:00"),
+        # overlaps the first
+        finding("2026-06-01 08:00", "2026-06-01 20:00", pollutant="w21003", severity="low"),
+        # starts 23 h after the previous end: follows within a day
+        finding(
+            "2026-06-02 19:00",
+            "2026-06-02 22:00",
+            category="integrity",
+            severity="high",
+            detector="frozen",
+            summary="COD frozen",
+        ),
+        # starts 25 h after the previous end: a new lead
+        finding("2026-06-03 23:00", "2026-06-04 01:00"),
+        # another outlet of the same enterprise, same time: its own lead
+        finding("2026-06-01 00:00", "2026-06-01 10:00", mn=MN2),
+    ]
+    with tx(engine) as s:
+        changes = leads.record_findings(s, fs, registry())
+    assert len(changes.opened) == 3 and changes.stored == 5
+    with tx(engine) as s:
+        rows = s.scalars(sa.select(LeadRow).order_by(LeadRow.mn, LeadRow.start)).all()
+        first = rows[0]
+        assert first.mn == MN1 and len(first.findings) == 3
+        assert first.category == "integrity" and first.severity == "high"
+        assert first.summary == "COD frozen"
+        assert sorted(first.pollutants) == ["w01018", "w21003"]
+        assert first.start == leads._utc(fs[0].start) and first.end == leads._utc(fs[2].end)
+        assert first.enterprise == "E0001" and first.district == "Lintong"
+        assert len(rows[1].findings) == 1 and rows[1].mn == MN1
+        assert rows[2].mn == MN2
+        d = leads.lead_dict(first, lang="zh", detail=True)
+        assert "篡改" in d["action"] and d["audit"][0]["action"] == "open"
+        assert [f["detector"] for f in d["findings"]] == ["exceedance", "exceedance", "frozen"]
+
+
+def test_recording_twice_opens_nothing_new(engine) -> None:
+    fs = [
+        finding("2026-06-01 00:00", "2026-06-01 10:00"),
+        finding("2026-06-05 00:00", "2026-06-05 02:00"),
+    ]
+    with tx(engine) as s:
+        assert len(leads.record_findings(s, fs, registry()).opened) == 2
+    with tx(engine) as s:
+        again = leads.record_findings(s, fs + fs, registry())
+    assert again == leads.LeadChanges()
+    with tx(engine) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(FindingRow)) == 2
+        assert s.scalar(sa.select(sa.func.count()).select_from(LeadRow)) == 2
+        assert s.scalar(sa.select(sa.func.count()).select_from(ScoreEventRow)) == 2
+
+
+def test_later_findings_update_or_escalate_an_open_lead(engine) -> None:
+    with tx(engine) as s:
+        (lead_id,) = leads.record_findings(
+            s, [finding("2026-06-01 00:00", "2026-06-01 10:00", severity="low")], registry()
+        ).opened
+    with tx(engine) as s:
+        ch = leads.record_findings(
+            s, [finding("2026-06-01 09:00", "2026-06-01 12:00", severity="low")], registry()
+        )
+        assert (ch.opened, ch.escalated, ch.updated) == ([], [], [lead_id])
+    with tx(engine) as s:
+        ch = leads.record_findings(
+            s, [finding("2026-06-01 11:00", "2026-06-01 14:00", severity="high")], registry()
+        )
+        assert (ch.opened, ch.escalated, ch.updated) == ([], [lead_id], [])
+        assert ch.alertable == [lead_id]
+        actions = [e.action for e in leads.get_lead(s, lead_id).events]
+        assert actions == ["open", "update", "escalate"]
+
+
+def test_finding_inside_a_decided_lead_does_not_reopen_it(engine) -> None:
+    reg = registry()
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(
+            s, [finding("2026-06-01 00:00", "2026-06-01 10:00")], reg
+        ).opened
+        leads.assign(s, lid, "li")
+        leads.inspect(s, lid, "li")
+        leads.dismiss(s, lid, "li", "analyser fault, repaired")
+    with tx(engine) as s:
+        inside = finding("2026-06-01 02:00", "2026-06-01 05:00", detector="range")
+        ch = leads.record_findings(s, [inside], reg)
+        assert ch.opened == [] and ch.stored == 1
+        assert len(leads.get_lead(s, lid).findings) == 2
+        after = finding("2026-06-01 09:00", "2026-06-01 18:00", detector="range")
+        assert len(leads.record_findings(s, [after], reg).opened) == 1
+
+
+def test_unknown_outlet_is_refused_with_the_fix(engine) -> None:
+    with tx(engine) as s, pytest.raises(leads.LeadError, match="not in the site registry"):
+        leads.record_findings(s, [finding("2026-06-01", "2026-06-02", mn="99999")], registry())
+
+
+def _open_lead(engine) -> int:
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(
+            s, [finding("2026-06-01", "2026-06-01 05:00", mn=MN3)], registry()
+        ).opened
+    return lid
+
+
+@pytest.mark.parametrize("decision", ["confirm", "dismiss"])
+def test_every_transition_appends_an_audit_entry(engine, decision: str) -> None:
+    lid = _open_lead(engine)
+    with tx(engine) as s:
+        leads.assign(s, lid, "chief", "to Wang", assignee="wang")
+        leads.inspect(s, lid, "wang", "on site 6/3")
+        getattr(leads, decision)(s, lid, "chief", "decided")
+        leads.close(s, lid, "chief", "filed")
+    with tx(engine) as s:
+        lead = leads.get_lead(s, lid)
+        assert lead.status == "closed" and lead.assignee == "wang"
+        assert lead.outcome == ("confirmed" if decision == "confirm" else "dismissed")
+        trail = [(e.action, e.from_status, e.to_status, e.who, e.note) for e in lead.events]
+        to = "confirmed" if decision == "confirm" else "dismissed"
+        assert trail == [
+            ("open", None, "open", "system", lead.summary),
+            ("assign", "open", "assigned", "chief", "to Wang"),
+            ("inspect", "assigned", "inspected", "wang", "on site 6/3"),
+            (decision, "inspected", to, "chief", "decided"),
+            ("close", to, "closed", "chief", "filed"),
+        ]
+        assert all(e.at.tzinfo is not None for e in lead.events)
+
+
+@pytest.mark.parametrize(
+    ("steps", "illegal"),
+    [
+        ([], "inspect"),
+        ([], "confirm"),
+        ([], "dismiss"),
+        ([], "close"),
+        (["assign"], "confirm"),
+        (["assign"], "close"),
+        (["assign", "inspect"], "assign"),
+        (["assign", "inspect"], "inspect"),
+        (["assign", "inspect", "confirm"], "dismiss"),
+        (["assign", "inspect", "confirm", "close"], "assign"),
+        (["assign", "inspect", "dismiss", "close"], "close"),
+    ],
+)
+def test_illegal_transitions_are_refused_without_audit(
+    engine, steps: list[str], illegal: str
+) -> None:
+    lid = _open_lead(engine)
+    with tx(engine) as s:
+        for step in steps:
+            getattr(leads, step)(s, lid, "chief")
+    with tx(engine) as s:
+        before = s.scalar(sa.select(sa.func.count()).select_from(LeadEventRow))
+        status = leads.get_lead(s, lid).status
+        with pytest.raises(
+            leads.LeadError, match=rf"lead #{lid} is {status}: cannot {illegal} it \(allowed from"
+        ):
+            getattr(leads, illegal)(s, lid, "chief")
+        assert s.scalar(sa.select(sa.func.count()).select_from(LeadEventRow)) == before
+
+
+def test_unknown_lead_and_missing_actor(engine) -> None:
+    lid = _open_lead(engine)
+    with tx(engine) as s:
+        with pytest.raises(leads.LeadNotFound, match="no lead #999"):
+            leads.assign(s, 999, "chief")
+        with pytest.raises(leads.LeadError, match="--who"):
+            leads.assign(s, lid, " ")
+
+
+def test_list_filters(engine) -> None:
+    lid = _open_lead(engine)
+    with tx(engine) as s:
+        leads.record_findings(s, [finding("2026-06-01", "2026-06-01 05:00")], registry())
+        assert len(leads.list_leads(s)) == 2
+        assert [x.id for x in leads.list_leads(s, enterprise="E0002")] == [lid]
+        leads.assign(s, lid, "chief")
+        assert [x.id for x in leads.list_leads(s, status="assigned")] == [lid]
+        assert len(leads.list_leads(s, status="active")) == 2
