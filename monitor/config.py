@@ -1,0 +1,273 @@
+"""``monitor.toml``: one configuration file, overridden by environment variables, then CLI flags.
+
+Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB``,
+``MONITOR_BROKER``, ``MONITOR_SITES``, ``MONITOR_LANG``) < command-line flags. Example::
+
+    lang = "zh"                          # "zh" or "en": language of every text a person reads
+    timezone = "Asia/Shanghai"           # times are stored in UTC and shown in this zone
+    database = "sqlite:///outlet-watch.db"
+    sites = "sites.toml"                 # relative paths are relative to this file
+
+    [broker]
+    url = "mqtt://ingest:secret@broker.example:1883"   # or mqtts://...; or "embedded"
+    topic = "hj212/#"                    # or "$share/outlet-watch/hj212/#" for several daemons
+    topic_template = "hj212/{mn}"        # "" to accept any topic
+    client_id = "outlet-watch-ingest"
+    ca_file = "ca.pem"                   # for mqtts:// with a private CA
+
+    [ingest]
+    batch_size = 2000                    # messages per commit (and MQTT 5 Receive Maximum)
+    batch_interval_s = 0.25              # longest wait before a partial batch is committed
+    metrics_port = 9108                  # Prometheus text endpoint on 127.0.0.1; 0 = off
+
+    [scoring]                            # kept as tables for the parts that own them
+    [alerts]
+
+Secrets (passwords in URLs, keys named like password/secret/token/key) are never printed:
+:meth:`Config.redacted` is the view for logs and ``--help`` output, and ``repr`` uses it.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+__all__ = ["ENV_VARS", "Config", "ConfigError", "load_config", "redact_url"]
+
+#: Environment variable -> Config field.
+ENV_VARS: Final[dict[str, str]] = {
+    "MONITOR_DB": "database",
+    "MONITOR_BROKER": "broker",
+    "MONITOR_SITES": "sites",
+    "MONITOR_LANG": "lang",
+}
+
+_TOP: Final = {"lang": "lang", "timezone": "timezone", "database": "database", "sites": "sites"}
+_BROKER: Final = {
+    "url": "broker",
+    "topic": "topic",
+    "topic_template": "topic_template",
+    "client_id": "client_id",
+    "ca_file": "ca_file",
+}
+_INGEST: Final = {
+    "batch_size": "batch_size",
+    "batch_interval_s": "batch_interval_s",
+    "metrics_port": "metrics_port",
+}
+_SECRET_WORDS: Final = ("password", "passwd", "secret", "token", "key")
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message names the source, key and fix."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """The resolved configuration. ``sections`` holds every other table (``scoring``, ``alerts``,
+    ...) as plain dicts for the parts that own them."""
+
+    broker: str = "embedded"
+    database: str = "sqlite:///outlet-watch.db"
+    sites: Path = Path("sites.toml")
+    topic: str = "hj212/#"
+    topic_template: str = "hj212/{mn}"
+    client_id: str = "outlet-watch-ingest"
+    ca_file: Path | None = None
+    lang: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    batch_size: int = 2000
+    batch_interval_s: float = 0.25
+    metrics_port: int = 0
+    sections: dict[str, dict[str, Any]] = field(default_factory=dict)
+    source: Path | None = None
+
+    @property
+    def scoring(self) -> dict[str, Any]:
+        return self.sections.get("scoring", {})
+
+    @property
+    def alerts(self) -> dict[str, Any]:
+        return self.sections.get("alerts", {})
+
+    def redacted(self) -> dict[str, Any]:
+        """Every setting as plain values with secrets replaced by ``***``."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in ("broker", "database"):
+                value = redact_url(value)
+            elif f.name == "sections":
+                value = _redact_tree(value)
+            elif isinstance(value, Path):
+                value = str(value)
+            out[f.name] = value
+        return out
+
+    def __repr__(self) -> str:
+        return f"Config({self.redacted()!r})"
+
+
+def redact_url(url: str) -> str:
+    """``scheme://user:***@host/...``: the password of a URL hidden (other text unchanged)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "***"
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rsplit("@", 1)[1]
+    user = parts.username or ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{netloc}"))
+
+
+def _redact_tree(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _redact_tree(v, str(k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_tree(v, key) for v in value]
+    if isinstance(value, str) and any(w in key.lower() for w in _SECRET_WORDS):
+        return "***"
+    if isinstance(value, str) and "://" in value:
+        url = redact_url(value)
+        return url.split("?", 1)[0] + "?***" if "?" in url else url  # webhook keys ride in queries
+    return value
+
+
+def load_config(
+    path: str | Path | None = None,
+    *,
+    env: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Config:
+    """Resolve the configuration: ``path`` (or ``$MONITOR_CONFIG``, or ``./monitor.toml`` when it
+    exists), then environment variables, then ``overrides`` (CLI flags; None values ignored)."""
+    env = os.environ if env is None else env
+    if path is None and env.get("MONITOR_CONFIG"):
+        path = env["MONITOR_CONFIG"]
+    if path is None and Path("monitor.toml").is_file():
+        path = "monitor.toml"
+    values: dict[str, Any] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    source: Path | None = None
+    if path is not None:
+        source = Path(path)
+        values, sections = _read_file(source)
+    for var, name in ENV_VARS.items():
+        if env.get(var):
+            values[name] = env[var]
+    for name, value in (overrides or {}).items():
+        if value is not None:
+            values[name] = value
+    return _build(values, sections, source)
+
+
+def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(
+            f"{path}: configuration file not found; pass --config PATH or create it"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read ({exc}); save it as UTF-8 TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}; fix the syntax there") from None
+    values: dict[str, Any] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    for key, value in doc.items():
+        if key in _TOP:
+            values[_TOP[key]] = value
+        elif key in ("broker", "ingest") and isinstance(value, dict):
+            table = _BROKER if key == "broker" else _INGEST
+            for sub, v in value.items():
+                if sub not in table:
+                    raise ConfigError(
+                        f"{path}: key '{key}.{sub}': unknown; use one of {', '.join(sorted(table))}"
+                    )
+                values[table[sub]] = v
+        elif isinstance(value, dict):
+            sections[key] = value
+        else:
+            raise ConfigError(
+                f"{path}: key {key!r}: unknown top-level setting; use one of "
+                f"{', '.join(sorted(_TOP))} or a [broker]/[ingest]/[scoring]/[alerts] table"
+            )
+    base = path.parent
+    for name in ("sites", "ca_file"):
+        if (
+            isinstance(values.get(name), str)
+            and values[name]
+            and not Path(values[name]).is_absolute()
+        ):
+            values[name] = str(base / values[name])
+    return values, sections
+
+
+def _build(
+    values: dict[str, Any], sections: dict[str, dict[str, Any]], source: Path | None
+) -> Config:
+    where = str(source) if source is not None else "configuration"
+
+    def fail(key: str, problem: str, fix: str) -> ConfigError:
+        return ConfigError(f"{where}: key {key!r}: {problem}; {fix}")
+
+    cfg = Config(sections=sections, source=source)
+    kwargs: dict[str, Any] = {}
+    for name in ("broker", "database", "topic", "topic_template", "client_id", "lang", "timezone"):
+        if name in values:
+            if not isinstance(values[name], str):
+                raise fail(name, f"{values[name]!r} is not a string", f'write {name} = "..."')
+            kwargs[name] = values[name]
+    for name in ("sites", "ca_file"):
+        if values.get(name):
+            kwargs[name] = Path(values[name])
+    if "batch_size" in values:
+        v = values["batch_size"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 1 <= v <= 65_535:
+            raise fail(
+                "batch_size", f"{v!r} is not an integer from 1 to 65535", "write batch_size = 2000"
+            )
+        kwargs["batch_size"] = v
+    if "batch_interval_s" in values:
+        v = values["batch_interval_s"]
+        if isinstance(v, bool) or not isinstance(v, int | float) or not 0 < v <= 60:
+            raise fail(
+                "batch_interval_s",
+                f"{v!r} is not a number of seconds in (0, 60]",
+                "write batch_interval_s = 0.25",
+            )
+        kwargs["batch_interval_s"] = float(v)
+    if "metrics_port" in values:
+        v = values["metrics_port"]
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 65_535:
+            raise fail(
+                "metrics_port", f"{v!r} is not a port", "write metrics_port = 9108, or 0 for none"
+            )
+        kwargs["metrics_port"] = v
+    cfg = replace(cfg, **kwargs)
+    if cfg.lang not in ("zh", "en"):
+        raise fail(
+            "lang", f"{cfg.lang!r} is not a supported language", 'write lang = "zh" or lang = "en"'
+        )
+    try:
+        ZoneInfo(cfg.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise fail(
+            "timezone", f"{cfg.timezone!r} is not a time zone", 'write timezone = "Asia/Shanghai"'
+        ) from None
+    if cfg.topic_template and cfg.topic_template.count("{mn}") != 1:
+        raise fail(
+            "topic_template",
+            f"{cfg.topic_template!r} has no single {{mn}}",
+            'write topic_template = "hj212/{mn}" or ""',
+        )
+    if not cfg.client_id.strip():
+        raise fail("client_id", "is empty", 'write client_id = "outlet-watch-ingest"')
+    return cfg

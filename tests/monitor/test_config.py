@@ -1,0 +1,117 @@
+"""monitor.toml: defaults < file < environment < flags; clear errors; secrets never shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor.config import Config, ConfigError, load_config, redact_url
+
+TOML = """
+lang = "en"
+timezone = "Asia/Shanghai"
+database = "postgresql+psycopg://ow:dbsecret@db:5432/ow"
+sites = "sites.toml"
+
+[broker]
+url = "mqtts://ingest:brokersecret@broker.example:8883"
+topic = "$share/outlet-watch/hj212/#"
+client_id = "ingest-1"
+ca_file = "ca.pem"
+
+[ingest]
+batch_size = 500
+batch_interval_s = 0.5
+metrics_port = 9108
+
+[scoring]
+start = 100
+
+[alerts.smtp]
+host = "smtp.example"
+password = "smtpsecret"
+webhook = "https://hooks.example/x?token=abc"
+"""
+
+
+@pytest.fixture
+def conf(tmp_path: Path) -> Path:
+    path = tmp_path / "monitor.toml"
+    path.write_text(TOML, encoding="utf-8")
+    return path
+
+
+def test_defaults_without_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    cfg = load_config(env={})
+    assert cfg == Config()
+    assert (cfg.broker, cfg.lang, cfg.topic, cfg.topic_template) == (
+        "embedded",
+        "zh",
+        "hj212/#",
+        "hj212/{mn}",
+    )
+
+
+def test_file_values_and_relative_paths(conf: Path) -> None:
+    cfg = load_config(conf, env={})
+    assert cfg.lang == "en"
+    assert cfg.broker.startswith("mqtts://ingest:brokersecret@")
+    assert cfg.topic == "$share/outlet-watch/hj212/#" and cfg.client_id == "ingest-1"
+    assert cfg.sites == conf.parent / "sites.toml" and cfg.ca_file == conf.parent / "ca.pem"
+    assert (cfg.batch_size, cfg.batch_interval_s, cfg.metrics_port) == (500, 0.5, 9108)
+    assert cfg.scoring == {"start": 100}
+    assert cfg.alerts["smtp"]["host"] == "smtp.example"
+
+
+def test_environment_then_flags_override(conf: Path) -> None:
+    env = {"MONITOR_DB": "sqlite:///env.db", "MONITOR_LANG": "zh", "MONITOR_SITES": "/etc/s.toml"}
+    cfg = load_config(conf, env=env)
+    assert (cfg.database, cfg.lang, cfg.sites) == ("sqlite:///env.db", "zh", Path("/etc/s.toml"))
+    cfg = load_config(conf, env=env, overrides={"database": "sqlite:///flag.db", "lang": None})
+    assert (cfg.database, cfg.lang) == ("sqlite:///flag.db", "zh")
+
+
+def test_config_path_from_environment(conf: Path) -> None:
+    assert load_config(env={"MONITOR_CONFIG": str(conf)}).client_id == "ingest-1"
+
+
+def test_secrets_are_never_printed(conf: Path) -> None:
+    cfg = load_config(conf, env={})
+    shown = repr(cfg) + str(cfg.redacted())
+    for secret in ("brokersecret", "dbsecret", "smtpsecret", "token=abc"):
+        assert secret not in shown or (secret == "token=abc" and "***" in shown)
+    assert "smtpsecret" not in shown and "brokersecret" not in shown and "dbsecret" not in shown
+    assert cfg.redacted()["broker"] == "mqtts://ingest:***@broker.example:8883"
+    assert redact_url("mqtt://h:1883") == "mqtt://h:1883"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('lang = "fr"', "key 'lang': 'fr' is not a supported language"),
+        ('timezone = "Mars/Olympus"', "key 'timezone': 'Mars/Olympus' is not a time zone"),
+        ("[ingest]\nbatch_size = 0", "key 'batch_size': 0 is not an integer from 1 to 65535"),
+        ("[ingest]\nbatch_interval_s = 'soon'", "batch_interval_s"),
+        ("[broker]\nurl = 'x'\ntopik = 'a'", "key 'broker.topik': unknown"),
+        ('[broker]\ntopic_template = "hj212/x"', "has no single {mn}"),
+        ('databse = "x"', "key 'databse': unknown top-level setting"),
+        ("lang = ", "not valid TOML"),
+    ],
+)
+def test_errors_name_file_and_key(tmp_path: Path, text: str, expected: str) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(path, env={})
+    assert str(info.value).startswith(f"{path}: ")
+    assert expected in str(info.value)
+
+
+def test_bad_environment_value_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match="'lang': 'de'"):
+        load_config(env={"MONITOR_LANG": "de", "MONITOR_CONFIG": ""}, overrides={})
+    with pytest.raises(ConfigError, match="configuration file not found"):
+        load_config(tmp_path / "missing.toml", env={})
