@@ -1,0 +1,576 @@
+"""Flags and gaps used to hide data: gaps after high values, flags over exceedances, hand-set
+values, and flow that contradicts the analysers.
+
+HJ 212 flags: N normal, T over the analyser range (both valid for compliance), F stopped
+(停运), M maintenance, D fault, C calibration, S manual input. Flags are evidence, not filters:
+each detector here looks at *when* invalid or manual data occur, against the outlet's own
+baseline, not at their mere presence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Final
+
+import numpy as np
+from scipy.stats import binomtest, fisher_exact
+
+from detectors.base import Detector
+from detectors.finding import Finding
+from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.registry import register
+from detectors.series import analyser_cycle_hours, held_runs
+from detectors.spec import CONCENTRATIONS, FLOW
+
+LOCAL_TZ: Final = "Asia/Shanghai"
+MASKING_FLAGS: Final[tuple[str, ...]] = ("M", "D", "C")
+
+
+def _channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, flags as U2 with "" where nothing was received, valid) on the hourly grid."""
+    v = outlet.wide_values[code].to_numpy(dtype="float64")
+    f = outlet.wide_flags[code].to_numpy().astype("U2")
+    return v, f, np.isin(f, VALID_FLAG_CODES) & ~np.isnan(v)
+
+
+def _months(outlet: OutletData) -> np.ndarray:
+    """Local (Beijing) calendar month of every grid hour, as year * 12 + month."""
+    local = outlet.grid.tz_convert(LOCAL_TZ)
+    return np.asarray(local.year * 12 + local.month, dtype=np.int64)
+
+
+def _month_label(month: int) -> str:
+    return f"{(month - 1) // 12:04d}-{(month - 1) % 12 + 1:02d}"
+
+
+def _runs(mask: np.ndarray, join_hours: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) inclusive of runs of True, joining runs at most ``join_hours`` apart."""
+    d = np.diff(np.r_[False, np.asarray(mask, dtype=bool), False].astype(np.int8))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1) - 1
+    if join_hours > 0 and len(starts) > 1:
+        close = (starts[1:] - ends[:-1] - 1) <= join_hours
+        starts = starts[np.r_[True, ~close]]
+        ends = ends[np.r_[~close, True]]
+    return starts, ends
+
+
+def _flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
+    """(flow, flow valid, typical positive flow: median of valid flow > 0, NaN when none)."""
+    if FLOW not in outlet.wide_values.columns:
+        n = len(outlet.grid)
+        return np.full(n, np.nan), np.zeros(n, dtype=bool), float("nan")
+    q, _, ok = _channel(outlet, FLOW)
+    pos = q[ok & (q > 0)]
+    return q, ok, float(np.median(pos)) if len(pos) else float("nan")
+
+
+def _iso(outlet: OutletData, i: int) -> str:
+    return outlet.grid[i].tz_convert(LOCAL_TZ).isoformat()
+
+
+@register
+class GapHidingDetector(Detector):
+    """Data go missing right after high values more often than the site's gaps explain.
+
+    On the hourly grid of a concentration channel with an upper limit ``L``: a *gap hour* is an
+    hour with no reading or a reading flagged other than N, T, F (shutdown) or S (manual); a *high
+    hour* is a valid hour with value > ``high_share * L``. Over the valid hours ``t`` whose next
+    hour is on the grid, let ``a`` = high hours followed by a gap, ``b`` = high hours followed by
+    data, counted per local month, and ``c``, ``d`` the same for the low (valid, not high) hours of
+    the whole history (the site's baseline gap rate). A month is a finding when
+    ``a >= min_events``, the odds ratio ``(a + .5)(d + .5) / ((b + .5)(c + .5)) >= min_odds_ratio``
+    and Fisher's exact test (one-sided, greater) gives ``p < max_p_value``. The finding spans the
+    first event's high hour to the last gap's end in the month; every gap is listed in evidence.
+
+    Defaults: high above 0.8 L, 3 events, odds ratio 3, p < 0.01.
+
+    Honest traps it must not flag: short communication gaps at random (they follow low and high
+    values alike); plants running close to their limit (many high hours, gaps at the baseline
+    rate); weekly calibration (C) and maintenance windows (M) at fixed times; shutdowns (F).
+    """
+
+    name = "gap_hiding"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        high_share: float = 0.8,
+        min_events: int = 3,
+        min_odds_ratio: float = 3.0,
+        max_p_value: float = 0.01,
+    ) -> None:
+        self.high_share = high_share
+        self.min_events = min_events
+        self.min_odds_ratio = min_odds_ratio
+        self.max_p_value = max_p_value
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        months = None
+        for code in CONCENTRATIONS:
+            limit = outlet.spec.pollutant(code).upper_limit
+            if limit is None or code not in outlet.wide_values.columns:
+                continue
+            v, f, valid = _channel(outlet, code)
+            gap = ~valid & (f != "F") & (f != "S")
+            nxt = np.r_[gap[1:], False]
+            has_next = np.r_[np.ones(len(v) - 1, dtype=bool), False]
+            high = valid & (v > self.high_share * limit) & has_next
+            low = valid & ~(v > self.high_share * limit) & has_next
+            events = high & nxt
+            if events.sum() < self.min_events:
+                continue
+            c = int((low & nxt).sum())
+            d = int((low & ~nxt).sum())
+            months = _months(outlet) if months is None else months
+            gap_starts, gap_ends = _runs(gap)
+            for month in np.unique(months[events]):
+                in_month = months == month
+                a = int((events & in_month).sum())
+                b = int((high & ~nxt & in_month).sum())
+                if a < self.min_events:
+                    continue
+                odds = (a + 0.5) * (d + 0.5) / ((b + 0.5) * (c + 0.5))
+                p = float(fisher_exact([[a, b], [c, d]], alternative="greater").pvalue)
+                if odds < self.min_odds_ratio or p >= self.max_p_value:
+                    continue
+                idx = np.flatnonzero(events & in_month)
+                ends = gap_ends[np.searchsorted(gap_starts, idx + 1)]
+                gaps = [
+                    {
+                        "after": _iso(outlet, int(i)),
+                        "value": float(v[i]),
+                        "gap_start": _iso(outlet, int(i) + 1),
+                        "gap_end": _iso(outlet, int(e)),
+                        "hours": int(e - i),
+                    }
+                    for i, e in zip(idx, ends, strict=True)
+                ]
+                yield self.finding(
+                    outlet,
+                    code,
+                    outlet.grid[idx[0]],
+                    outlet.grid[ends[-1]],
+                    severity="high" if a >= 2 * self.min_events and p < 1e-4 else "medium",
+                    confidence=min(0.99, 1.0 - p),
+                    message="flags.gap_hiding",
+                    high_share_pct=round(100 * self.high_share),
+                    evidence={
+                        "rule": "gap after value > high_share * L: odds ratio vs baseline, Fisher",
+                        "month": _month_label(int(month)),
+                        "limit": float(limit),
+                        "events": a,
+                        "high_hours_followed_by_data": b,
+                        "baseline_gaps": c,
+                        "baseline_hours_followed_by_data": d,
+                        "gap_rate_after_high": a / (a + b),
+                        "baseline_gap_rate": c / (c + d) if c + d else float("nan"),
+                        "odds_ratio": float(odds),
+                        "p_value": p,
+                        "gaps": gaps,
+                    },
+                )
+
+
+@register
+class FlagMaskingDetector(Detector):
+    """Maintenance/fault/calibration flags over exceedances, and "stopped" while discharging.
+
+    Rule 1, per concentration channel with upper limit ``L``: a *masked exceedance hour* has flag
+    M, D or C and value > L, except a C hour within ``standard_tolerance_share`` of the standard
+    solution (the registry's ``standard``, else the median of the channel's C values when it has
+    at least 3). Masked hours at most ``join_hours`` apart form an episode; a local month with at
+    least ``min_episodes_per_month`` episodes (counted by start) is a finding from its first
+    episode's start to its last episode's end, each episode in evidence.
+
+    Rule 2, per outlet: hours where a concentration channel is flagged F (stopped) while valid
+    flow exceeds ``running_flow_share`` of the typical (median positive) flow, joined across
+    ``join_hours`` and lasting at least ``min_stopped_hours`` hours.
+
+    Defaults: 3 episodes a month, standard tolerance 10 %, join 1 h; F with flow above 5 % of the
+    typical flow for 3 h.
+
+    Honest traps it must not flag: weekly calibration reading a standard above the limit (C
+    near the standard); a monthly maintenance window (one or two episodes); analyser faults
+    reading below the limit; shutdowns (flow 0 or flow flagged F, zeros flagged F), including
+    the hour or two while flow runs down.
+    """
+
+    name = "flag_masking"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        min_episodes_per_month: int = 3,
+        standard_tolerance_share: float = 0.10,
+        join_hours: int = 1,
+        running_flow_share: float = 0.05,
+        min_stopped_hours: int = 3,
+    ) -> None:
+        self.min_episodes_per_month = min_episodes_per_month
+        self.standard_tolerance_share = standard_tolerance_share
+        self.join_hours = join_hours
+        self.running_flow_share = running_flow_share
+        self.min_stopped_hours = min_stopped_hours
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        yield from self._masked_exceedances(outlet)
+        yield from self._stopped_while_flowing(outlet)
+
+    def _masked_exceedances(self, outlet: OutletData) -> Iterable[Finding]:
+        months = None
+        for code in CONCENTRATIONS:
+            spec = outlet.spec.pollutant(code)
+            limit = spec.upper_limit
+            if limit is None or code not in outlet.wide_values.columns:
+                continue
+            v, f, _ = _channel(outlet, code)
+            masked = np.isin(f, MASKING_FLAGS) & (v > limit)
+            if not masked.any():
+                continue
+            calibration = f == "C"
+            standard = spec.standard
+            if standard is None and (calibration & ~np.isnan(v)).sum() >= 3:
+                standard = float(np.nanmedian(v[calibration]))
+            if standard is not None:
+                tol = self.standard_tolerance_share * abs(standard)
+                masked &= ~(calibration & (np.abs(v - standard) <= tol))
+            starts, ends = _runs(masked, self.join_hours)
+            if len(starts) < self.min_episodes_per_month:
+                continue
+            months = _months(outlet) if months is None else months
+            ep_month = months[starts]
+            for month in np.unique(ep_month):
+                sel = ep_month == month
+                if sel.sum() < self.min_episodes_per_month:
+                    continue
+                s, e = starts[sel], ends[sel]
+                episodes = [
+                    {
+                        "start": _iso(outlet, int(i)),
+                        "end": _iso(outlet, int(j)),
+                        "flags": "".join(sorted(set(f[i : j + 1][masked[i : j + 1]]))),
+                        "max_value": float(np.nanmax(v[i : j + 1])),
+                    }
+                    for i, j in zip(s, e, strict=True)
+                ]
+                n_ep = int(sel.sum())
+                yield self.finding(
+                    outlet,
+                    code,
+                    outlet.grid[s[0]],
+                    outlet.grid[e[-1]],
+                    severity="high" if n_ep >= 2 * self.min_episodes_per_month else "medium",
+                    confidence=min(0.95, 0.5 + 0.1 * n_ep),
+                    message="flags.masked_exceedance",
+                    evidence={
+                        "rule": "M/D/C-flagged values above the limit, episodes per month",
+                        "month": _month_label(int(month)),
+                        "limit": float(limit),
+                        "episodes": n_ep,
+                        "hours": int(masked[s[0] : e[-1] + 1].sum()),
+                        "standard": standard,
+                        "episode_list": episodes,
+                    },
+                )
+
+    def _stopped_while_flowing(self, outlet: OutletData) -> Iterable[Finding]:
+        q, q_ok, typical = _flow(outlet)
+        if np.isnan(typical):
+            return
+        codes = [c for c in CONCENTRATIONS if c in outlet.wide_flags.columns]
+        if not codes:
+            return
+        flags = outlet.wide_flags[codes].to_numpy().astype("U2")
+        stopped = (flags == "F").any(axis=1)
+        running = q_ok & (q > self.running_flow_share * typical)
+        starts, ends = _runs(stopped & running, self.join_hours)
+        for s, e in zip(starts, ends, strict=True):
+            hours = int(e - s + 1)
+            if hours < self.min_stopped_hours:
+                continue
+            sl = slice(s, e + 1)
+            yield self.finding(
+                outlet,
+                None,
+                outlet.grid[s],
+                outlet.grid[e],
+                severity="high" if hours >= 24 else "medium",
+                confidence=min(0.95, 0.6 + 0.02 * hours),
+                message="flags.stopped_while_flowing",
+                evidence={
+                    "rule": "concentration flagged F while flow > running_flow_share * typical",
+                    "hours": hours,
+                    "flow_min": float(np.nanmin(np.where(running[sl], q[sl], np.nan))),
+                    "flow_max": float(np.nanmax(np.where(running[sl], q[sl], np.nan))),
+                    "typical_flow": typical,
+                    "channels": [c for j, c in enumerate(codes) if (flags[sl, j] == "F").any()],
+                },
+            )
+
+
+@register
+class ManualValuesDetector(Detector):
+    """Hand-set (S-flagged) values: too many in a month, or placed over high-load periods.
+
+    Per concentration channel and local month: ``share = S hours / grid hours of the month``;
+    a finding when ``share > max_share`` and there are at least ``min_hours`` S hours. Second rule,
+    for outlets with flow: high-load hours are those with valid flow at or above the outlet's own
+    ``high_flow_quantile`` of valid positive flow (baseline share ``p0`` of all hours with valid
+    flow); a month whose S hours with known flow (``n``, of which ``k`` high-load) give
+    ``k >= min_hours`` and a one-sided binomial test ``P(X >= k | n, p0) < max_p_value`` is a
+    finding. Each finding spans the month's first to last S hour.
+
+    Defaults: share 10 %, 6 hours, high flow at the 75th percentile, p < 0.01.
+
+    Honest traps it must not flag: a few days of manual lab values after an analyser breakdown
+    (under the share, spread over load); S hours during low or ordinary flow.
+    """
+
+    name = "manual_values"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        max_share: float = 0.10,
+        min_hours: int = 6,
+        high_flow_quantile: float = 0.75,
+        max_p_value: float = 0.01,
+    ) -> None:
+        self.max_share = max_share
+        self.min_hours = min_hours
+        self.high_flow_quantile = high_flow_quantile
+        self.max_p_value = max_p_value
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        codes = [c for c in CONCENTRATIONS if c in outlet.wide_flags.columns]
+        if not codes:
+            return
+        manual = outlet.wide_flags[codes].to_numpy().astype("U2") == "S"
+        if manual.sum() < self.min_hours:
+            return
+        months = _months(outlet)
+        q, q_ok, _ = _flow(outlet)
+        known = q_ok & (q > 0)
+        threshold = (
+            float(np.quantile(q[known], self.high_flow_quantile)) if known.any() else float("nan")
+        )
+        high_load = known & (q >= threshold)
+        p0 = float(high_load.sum() / known.sum()) if known.any() else float("nan")
+        month_ids, month_hours = np.unique(months, return_counts=True)
+        for j, code in enumerate(codes):
+            s_mask = manual[:, j]
+            if s_mask.sum() < self.min_hours:
+                continue
+            for month, n_month in zip(month_ids, month_hours, strict=True):
+                in_month = s_mask & (months == month)
+                n_s = int(in_month.sum())
+                if n_s < self.min_hours:
+                    continue
+                idx = np.flatnonzero(in_month)
+                base: dict[str, Any] = {"month": _month_label(int(month)), "manual_hours": n_s}
+                share = n_s / int(n_month)
+                if share > self.max_share:
+                    yield self._manual(
+                        outlet,
+                        code,
+                        idx,
+                        "flags.manual_share",
+                        share,
+                        {
+                            **base,
+                            "rule": "S hours / month hours > max_share",
+                            "share": share,
+                            "month_hours": int(n_month),
+                        },
+                    )
+                n = int((in_month & known).sum())
+                k = int((in_month & high_load).sum())
+                if k < self.min_hours or not 0 < p0 < 1:
+                    continue
+                p = float(binomtest(k, n, p0, alternative="greater").pvalue)
+                if p < self.max_p_value:
+                    yield self._manual(
+                        outlet,
+                        code,
+                        idx,
+                        "flags.manual_high_load",
+                        k / n,
+                        {
+                            **base,
+                            "rule": "S hours at high flow vs baseline share",
+                            "high_load_hours": k,
+                            "share_high_load": k / n,
+                            "baseline_share": p0,
+                            "high_flow_threshold": threshold,
+                            "p_value": p,
+                        },
+                    )
+
+    def _manual(
+        self,
+        outlet: OutletData,
+        code: str,
+        idx: np.ndarray,
+        message: str,
+        share: float,
+        evidence: dict[str, Any],
+    ) -> Finding:
+        return self.finding(
+            outlet,
+            code,
+            outlet.grid[idx[0]],
+            outlet.grid[idx[-1]],
+            severity="medium" if share > 0.5 else "low",
+            confidence=min(0.9, 0.5 + share / 2),
+            message=message,
+            evidence=evidence,
+            share_pct=round(100 * float(evidence.get("share", 0.0)), 1),
+            baseline_share_pct=round(100 * float(evidence.get("baseline_share", 0.0)), 1),
+        )
+
+
+@register
+class FlowMismatchDetector(Detector):
+    """Flow that contradicts the analysers: a fake sample measured while nothing flows, or every
+    analyser frozen while the outlet discharges.
+
+    Rule 1: *stopped hours* have valid flow <= ``stopped_flow_share`` of the typical (median
+    positive) flow, or flow flagged F. Within a maximal run of stopped hours, a concentration
+    channel *keeps changing* when its consecutive N-flagged values change at least ``min_cycles``
+    times (each change is one new analyser measurement); the run is a finding when any channel
+    does and it lasts at least ``min_stopped_hours``.
+
+    Rule 2 (outlets with 2+ concentration channels): with ``c_k`` channel k's analyser cycle
+    (`analyser_cycle_hours`: registry or learned), a channel is frozen where its valid value is
+    held for at least ``T = max(min_frozen_hours, frozen_cycles * max_k c_k)`` hours; hours where
+    every channel is frozen and valid flow is above the stopped level form runs; a run of at least
+    ``T`` hours in which flow takes at least 3 distinct values is a finding.
+
+    Defaults: stopped below 2 % of typical flow, 3 changes, 3 h; frozen 6 h and 3 cycles.
+
+    Honest traps it must not flag: shutdowns with zeros or values flagged F, or an analyser
+    reporting one held value; analyser holds of 2-4 h (and series whose own cycle is longer) while
+    flow varies; short flow dips; communication gaps (missing hours are neither stopped nor frozen).
+    """
+
+    name = "flow_mismatch"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        stopped_flow_share: float = 0.02,
+        min_cycles: int = 3,
+        min_stopped_hours: int = 3,
+        min_frozen_hours: int = 6,
+        frozen_cycles: float = 3.0,
+    ) -> None:
+        self.stopped_flow_share = stopped_flow_share
+        self.min_cycles = min_cycles
+        self.min_stopped_hours = min_stopped_hours
+        self.min_frozen_hours = min_frozen_hours
+        self.frozen_cycles = frozen_cycles
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        q, q_ok, typical = _flow(outlet)
+        if np.isnan(typical):
+            return
+        codes = [c for c in CONCENTRATIONS if c in outlet.wide_values.columns]
+        if not codes:
+            return
+        flow_flag = outlet.wide_flags[FLOW].to_numpy().astype("U2")
+        stop_level = self.stopped_flow_share * typical
+        stopped = (q_ok & (q <= stop_level)) | (flow_flag == "F")
+        yield from self._changing_while_stopped(outlet, codes, stopped)
+        if len(codes) >= 2:
+            yield from self._frozen_while_flowing(outlet, codes, q, q_ok & (q > stop_level))
+
+    def _changing_while_stopped(
+        self, outlet: OutletData, codes: list[str], stopped: np.ndarray
+    ) -> Iterable[Finding]:
+        starts, ends = _runs(stopped)
+        keep = ends - starts + 1 >= self.min_stopped_hours
+        starts, ends = starts[keep], ends[keep]
+        if len(starts) == 0:
+            return
+        changes = {}
+        for code in codes:
+            v = outlet.wide_values[code].to_numpy(dtype="float64")
+            f = outlet.wide_flags[code].to_numpy().astype("U2")
+            ok = (f == "N") & ~np.isnan(v)
+            idx = np.flatnonzero(ok)
+            step = np.zeros(len(v), dtype=np.int64)
+            step[idx[1:]] = v[idx[1:]] != v[idx[:-1]]
+            c = np.cumsum(step)
+            changes[code] = c[ends] - c[starts]  # changes at hours s+1..e
+        counts = np.column_stack([changes[c] for c in codes])
+        for r in np.flatnonzero(counts.max(axis=1) >= self.min_cycles):
+            s, e = int(starts[r]), int(ends[r])
+            per = {c: int(counts[r, j]) for j, c in enumerate(codes) if counts[r, j] > 0}
+            yield self.finding(
+                outlet,
+                None,
+                outlet.grid[s],
+                outlet.grid[e],
+                severity="high" if max(per.values()) >= 2 * self.min_cycles else "medium",
+                confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
+                message="flags.changing_while_stopped",
+                evidence={
+                    "rule": "flow stopped (<= stopped_flow_share * typical or F) while N values change",
+                    "hours": e - s + 1,
+                    "changes": max(per.values()),
+                    "changes_by_channel": per,
+                },
+            )
+
+    def _frozen_while_flowing(
+        self, outlet: OutletData, codes: list[str], q: np.ndarray, flowing: np.ndarray
+    ) -> Iterable[Finding]:
+        n = len(outlet.grid)
+        hours = np.arange(n, dtype="float64")
+        cycles = {}
+        frozen_masks = []
+        runs_by_code = {}
+        for code in codes:
+            v, _, valid = _channel(outlet, code)
+            held = held_runs(v, hours, valid)
+            runs_by_code[code] = held
+            cycles[code] = analyser_cycle_hours(held, outlet.spec.pollutant(code).cycle_minutes)
+        threshold = max(self.min_frozen_hours, self.frozen_cycles * max(cycles.values()))
+        for code in codes:
+            held = runs_by_code[code]
+            long = held.hours >= threshold
+            cover = np.zeros(n + 1, dtype=np.int64)
+            np.add.at(cover, held.first[long], 1)
+            np.add.at(cover, held.last[long] + 1, -1)
+            frozen_masks.append(np.cumsum(cover[:-1]) > 0)
+        all_frozen = np.logical_and.reduce(frozen_masks) & flowing
+        starts, ends = _runs(all_frozen)
+        for s, e in zip(starts, ends, strict=True):
+            hours_frozen = int(e - s + 1)
+            sl = slice(s, e + 1)
+            flow_values = np.unique(q[sl][flowing[sl]])
+            if hours_frozen < threshold or len(flow_values) < 3:
+                continue
+            yield self.finding(
+                outlet,
+                None,
+                outlet.grid[s],
+                outlet.grid[e],
+                severity="high" if hours_frozen >= 24 else "medium",
+                confidence=min(0.95, 0.5 + 0.02 * hours_frozen),
+                message="flags.frozen_while_flowing",
+                evidence={
+                    "rule": "every channel held >= max(min_frozen_hours, frozen_cycles * cycle)",
+                    "hours": hours_frozen,
+                    "threshold_hours": float(threshold),
+                    "cycles_hours": cycles,
+                    "values": {c: float(outlet.wide_values[c].to_numpy()[s]) for c in codes},
+                    "flow_min": float(flow_values.min()),
+                    "flow_max": float(flow_values.max()),
+                },
+            )
