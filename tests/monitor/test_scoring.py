@@ -1,0 +1,171 @@
+"""Scores: ledger arithmetic, colours at exactly 90 and 70, leniency, confirm/dismiss, window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from monitor import leads, scoring
+from monitor.scoring import ScoringError, ScoringRules, adjust, colour_of, score_at, scores
+from tests.monitor.casework_support import MN1, MN3, engine_for, finding, registry, tx, utc
+
+AT = utc(2026, 12, 1)
+
+
+@pytest.fixture
+def engine(sqlite_url: str):
+    return engine_for(sqlite_url)
+
+
+@pytest.mark.parametrize(
+    ("score", "colour"),
+    [(100, "green"), (90, "green"), (89.99, "yellow"), (70.01, "yellow"), (70, "red"), (0, "red")],
+)
+def test_colour_boundaries(score: float, colour: str) -> None:
+    assert colour_of(score) == colour
+
+
+@pytest.mark.parametrize(
+    ("points", "score", "colour"),
+    [(-10, 90, "green"), (-11, 89, "yellow"), (-30, 70, "red"), (-29, 71, "yellow")],
+)
+def test_score_at_exactly_90_and_70(engine, points: int, score: int, colour: str) -> None:
+    with tx(engine) as s:
+        adjust(s, "E0002", points, "complaint", "chief", at=utc(2026, 6, 1))
+        got = score_at(s, "E0002", AT)
+    assert (got.score, got.colour) == (score, colour)
+    assert got.to_dict()["score"] == score and got.to_dict()["colour"] == colour
+    assert [d.kind for d in got.deductions] == ["manual"]
+
+
+def test_score_floored_at_0_and_capped_at_100(engine) -> None:
+    with tx(engine) as s:
+        adjust(s, "E0002", -150, "revoked permit", "chief", at=utc(2026, 6, 1))
+        adjust(s, "E0003", +20, "model enterprise", "chief", at=utc(2026, 6, 1))
+        assert score_at(s, "E0002", AT).score == 0
+        assert score_at(s, "E0003", AT).score == 100
+
+
+def test_rolling_window_of_12_months(engine) -> None:
+    with tx(engine) as s:
+        adjust(s, "E0002", -5, "old", "chief", at=utc(2025, 12, 1))  # exactly 12 months before: out
+        adjust(s, "E0002", -7, "recent", "chief", at=utc(2025, 12, 1, 0, 0, 1))
+        adjust(s, "E0002", -3, "future", "chief", at=utc(2026, 12, 2))  # after `at`: out
+        assert score_at(s, "E0002", AT).score == 93
+
+
+def test_lead_provisional_then_final_for_confirmed_falsification(engine) -> None:
+    f = finding("2026-06-01", "2026-06-02", mn=MN3, category="integrity", severity="high")
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [f], registry()).opened
+        assert score_at(s, "E0002", AT).score == 85  # provisional integrity.high = -15
+        leads.assign(s, lid, "chief")
+        leads.inspect(s, lid, "wang")
+        leads.confirm(s, lid, "chief", "tampered analyser")
+        got = score_at(s, "E0002", AT)
+    assert got.score == 60 and got.colour == "red"  # final integrity.high = -40
+    assert [(d.kind, d.points, d.lead_id) for d in got.deductions] == [("final", -40, lid)]
+
+
+def test_dismiss_restores(engine) -> None:
+    f = finding("2026-06-01", "2026-06-02", mn=MN3, category="integrity", severity="medium")
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [f], registry()).opened
+        assert score_at(s, "E0002", AT).score == 90
+        leads.assign(s, lid, "chief")
+        leads.inspect(s, lid, "wang")
+        leads.dismiss(s, lid, "chief", "calibration")
+        got = score_at(s, "E0002", AT)
+    assert got.score == 100 and got.deductions == []
+
+
+def test_leniency_for_a_first_minor_violation_only(engine) -> None:
+    reg = registry()
+    minor = finding("2026-03-01", "2026-03-01 02:00", severity="low")
+    with tx(engine) as s:
+        (first,) = leads.record_findings(s, [minor], reg).opened
+        got = score_at(s, "E0001", AT)
+        assert got.score == 100
+        assert [(d.kind, d.points, d.lead_id) for d in got.deductions] == [("lenient", 0, first)]
+        second = finding("2026-05-01", "2026-05-01 02:00", severity="low")
+        (lid2,) = leads.record_findings(s, [second], reg).opened
+        assert score_at(s, "E0001", AT).score == 98  # exceedance.low = -2, no second leniency
+        # confirming the lenient lead keeps it at 0 points
+        leads.assign(s, first, "c")
+        leads.inspect(s, first, "c")
+        leads.confirm(s, first, "c")
+        assert score_at(s, "E0001", AT).score == 98
+        assert lid2 != first
+
+
+def test_leniency_after_a_dismissed_lead_and_not_for_medium(engine) -> None:
+    reg = registry()
+    with tx(engine) as s:
+        (a,) = leads.record_findings(
+            s, [finding("2026-02-01", "2026-02-01 02:00", severity="medium")], reg
+        ).opened
+        leads.assign(s, a, "c")
+        leads.inspect(s, a, "c")
+        leads.dismiss(s, a, "c")
+        leads.record_findings(s, [finding("2026-04-01", "2026-04-01 02:00", severity="low")], reg)
+        assert score_at(s, "E0001", AT).score == 100  # the dismissed lead was no violation
+        # escalating the lenient lead past minor deducts the full provisional points
+        leads.record_findings(
+            s, [finding("2026-04-01 01:00", "2026-04-01 03:00", severity="high")], reg
+        )
+        assert score_at(s, "E0001", AT).score == 90
+
+
+def test_scores_lists_every_registry_enterprise(engine) -> None:
+    with tx(engine) as s:
+        leads.record_findings(
+            s,
+            [finding("2026-06-01", "2026-06-02", category="integrity", severity="high")],
+            registry(),
+        )
+        adjust(s, "E0009", -1, "not in registry", "chief", at=utc(2026, 6, 1))
+        got = {
+            x.enterprise: (x.score, x.colour, x.visits_per_year) for x in scores(s, AT, registry())
+        }
+    assert got == {
+        "E0001": (85, "yellow", 2),
+        "E0002": (100, "green", 1),
+        "E0003": (100, "green", 1),
+        "E0009": (99, "green", 1),
+    }
+
+
+def test_rules_from_toml_override_and_errors(tmp_path: Path) -> None:
+    p = tmp_path / "monitor.toml"
+    p.write_text("[scoring]\nwindow_months = 6\n[scoring.final]\nintegrity = { high = -50 }\n")
+    rules = ScoringRules.load(p)
+    assert rules.window_months == 6
+    assert rules.points("final", "integrity", "high") == -50
+    assert rules.points("final", "integrity", "low") == -20  # default kept
+    with pytest.raises(
+        ScoringError, match=r"\[scoring\].provisional.exceedance.low must be a number"
+    ):
+        ScoringRules.from_dict({"provisional": {"exceedance": {"low": "x"}}})
+    with pytest.raises(ScoringError, match=r"not 'category\.severity'"):
+        ScoringRules.from_dict({"leniency": {"minor": ["exceedance"]}})
+
+
+def test_adjust_needs_a_reason(engine) -> None:
+    with tx(engine) as s, pytest.raises(ScoringError, match="--reason"):
+        adjust(s, "E0001", -5, "  ", "chief")
+
+
+def test_months_before_clamps_month_end() -> None:
+    assert scoring.months_before(utc(2024, 2, 29), 12) == utc(2023, 2, 28)
+    assert scoring.months_before(utc(2026, 3, 31), 1) == utc(2026, 2, 28)
+    assert scoring.months_before(utc(2026, 1, 15), 12) == utc(2025, 1, 15)
+
+
+def test_a_lead_leaves_the_window_with_its_start(engine) -> None:
+    with tx(engine) as s:
+        leads.record_findings(
+            s, [finding("2025-06-01", "2025-06-02", mn=MN1, severity="high")], registry()
+        )
+        assert score_at(s, "E0001", utc(2026, 5, 30)).score == 90
+        assert score_at(s, "E0001", utc(2026, 6, 2)).score == 100
