@@ -1,0 +1,155 @@
+"""Water added to the sample: every analyser reads lower by the same factor while flow does not
+change (the effluent is not diluted, only what the analysers see)."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from detectors.base import Detector
+from detectors.finding import Finding
+from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.registry import register
+from detectors.spec import CONCENTRATIONS, FLOW
+
+#: Days are Beijing calendar days (UTC+8, no daylight saving time).
+LOCAL_OFFSET_HOURS: Final = 8
+
+
+@register
+class DilutionDetector(Detector):
+    """Several concentration channels fall by one common factor for days while flow holds.
+
+    Per local day ``d`` and channel ``k``: ``m_k(d)`` is the median of the day's valid hourly
+    values (at least ``min_valid_hours`` of them, else unknown), ``B_k(d)`` the median of
+    ``m_k`` over the previous ``baseline_days`` days (at least ``min_baseline_days`` known), and
+    ``r_k(d) = m_k(d) / B_k(d)``; the same for flow ``r_q(d)``. Day ``d`` is *diluted* when at
+    least ``min_channels`` channels have ``r_k(d) <= 1 - min_drop_share``, those channels agree
+    (``max r_k / min r_k <= max_factor_spread``, so ratios between channels stay), and flow is
+    known and steady: ``1 - max_flow_fall_share <= r_q(d) <= 1 + max_flow_rise_share``. Runs of
+    at least ``min_days`` consecutive diluted days are findings, from the first to the last valid
+    hour of the run (outlet-wide, pollutant None). Severity high from ``high_days``.
+
+    Defaults: 3 channels, drop 40 %+, spread 1.5, flow between -30 % and +20 %, 3 days; days need
+    12 valid hours; baseline 28 days (7 known); high at 7 days.
+
+    Honest traps it must not flag: rain, which dilutes every channel by a common factor but raises
+    flow; reduced production or holidays, when flow falls with the load; a treatment change that
+    lowers one or two channels (nitrification lowers NH3-N, not TP); shutdown days (no valid
+    data); outlets without flow data (unknown, never "steady").
+    """
+
+    name = "dilution"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        min_channels: int = 3,
+        min_drop_share: float = 0.40,
+        max_factor_spread: float = 1.5,
+        max_flow_rise_share: float = 0.20,
+        max_flow_fall_share: float = 0.30,
+        min_days: int = 3,
+        min_valid_hours: int = 12,
+        baseline_days: int = 28,
+        min_baseline_days: int = 7,
+        high_days: int = 7,
+    ) -> None:
+        self.min_channels = min_channels
+        self.min_drop_share = min_drop_share
+        self.max_factor_spread = max_factor_spread
+        self.max_flow_rise_share = max_flow_rise_share
+        self.max_flow_fall_share = max_flow_fall_share
+        self.min_days = min_days
+        self.min_valid_hours = min_valid_hours
+        self.baseline_days = baseline_days
+        self.min_baseline_days = min_baseline_days
+        self.high_days = high_days
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        codes = [c for c in CONCENTRATIONS if c in outlet.wide_values.columns]
+        if len(codes) < self.min_channels or FLOW not in outlet.wide_values.columns:
+            return
+        hours = outlet.grid.asi8 // 3_600_000_000_000
+        day = (hours + LOCAL_OFFSET_HOURS) // 24
+        day -= day[0]
+        if int(day[-1]) + 1 < self.min_baseline_days + self.min_days:
+            return
+        cols = [*codes, FLOW]
+        values = outlet.wide_values[cols].to_numpy(dtype="float64")
+        flags = outlet.wide_flags[cols].to_numpy().astype("U2")
+        valid = np.isin(flags, VALID_FLAG_CODES) & ~np.isnan(values)
+        daily = _daily_medians(np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours)
+        base = (
+            pd.DataFrame(daily)
+            .rolling(self.baseline_days, min_periods=self.min_baseline_days)
+            .median()
+            .shift(1)
+            .to_numpy()
+        )
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = daily / base
+        r = ratio[:, :-1]
+        r_flow = ratio[:, -1]
+        dropped = r <= 1.0 - self.min_drop_share
+        n_dropped = dropped.sum(axis=1)
+        hi = np.where(dropped, r, -np.inf).max(axis=1)
+        lo = np.where(dropped, r, np.inf).min(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            agree = hi <= self.max_factor_spread * lo
+        steady = (r_flow >= 1.0 - self.max_flow_fall_share) & (
+            r_flow <= 1.0 + self.max_flow_rise_share
+        )
+        diluted = (n_dropped >= self.min_channels) & agree & steady
+        d = np.diff(np.r_[False, diluted, False].astype(np.int8))
+        any_valid = valid[:, :-1].any(axis=1)
+        for s, e in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1, strict=True):
+            n = int(e - s + 1)
+            if n < self.min_days:
+                continue
+            in_run = np.flatnonzero(any_valid & (day >= s) & (day <= e))
+            run = slice(s, e + 1)
+            used = dropped[run].all(axis=0)
+            factors = {c: float(np.median(r[run, j])) for j, c in enumerate(codes) if used[j]}
+            baselines = {c: float(base[s, j]) for j, c in enumerate(codes) if used[j]}
+            mean_factor = float(np.mean(list(factors.values()))) if factors else float("nan")
+            yield self.finding(
+                outlet,
+                None,
+                outlet.grid[in_run[0]],
+                outlet.grid[in_run[-1]],
+                severity="high" if n >= self.high_days else "medium",
+                confidence=min(0.95, 0.5 + 0.1 * n),
+                message="dilution.summary",
+                evidence={
+                    "rule": "min_channels channels at <= 1 - min_drop_share of baseline, "
+                    "similar factors, flow steady",
+                    "days": n,
+                    "channels": len(factors),
+                    "factors": factors,
+                    "baselines": baselines,
+                    "factor_spread": float(np.max(hi[run] / lo[run])),
+                    "flow_ratio": float(np.median(r_flow[run])),
+                    "drop_pct": round(100 * (1 - mean_factor)),
+                },
+            )
+
+
+def _daily_medians(x: np.ndarray, first_hour: int, min_valid: int) -> np.ndarray:
+    """Median of each column per local day (NaN ignored), NaN for days with fewer than
+    ``min_valid`` values. Row ``i`` of ``x`` is hour ``first_hour + i`` since the epoch (UTC)."""
+    lead = int((first_hour + LOCAL_OFFSET_HOURS) % 24)
+    n_days = -(-(lead + len(x)) // 24)
+    padded = np.full((n_days * 24, x.shape[1]), np.nan)
+    padded[lead : lead + len(x)] = x
+    days = padded.reshape(n_days, 24, x.shape[1])
+    count = (~np.isnan(days)).sum(axis=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(days, axis=1)
+    return np.where(count >= min_valid, med, np.nan)

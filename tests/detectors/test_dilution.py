@@ -1,0 +1,84 @@
+"""dilution: a common drop across channels with steady flow; rain and holidays are honest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from detectors.checks.dilution import DilutionDetector
+from detectors.spec import COD, FLOW, NH3N, TN, TP
+from tests.detectors.c2_helpers import cycled, frame, hour
+
+DAYS = 40
+N = DAYS * 24
+
+
+def _outlet() -> dict[str, np.ndarray]:
+    h = np.arange(N)
+    return {
+        COD: cycled(N, level=30, spread=3, hold_hours=2, seed=1),
+        NH3N: cycled(N, level=3, spread=0.3, hold_hours=4, seed=2),
+        TP: cycled(N, level=0.5, spread=0.05, hold_hours=3, seed=3),
+        TN: cycled(N, level=12, spread=1, hold_hours=4, seed=4),
+        FLOW: np.round(500 + 150 * np.sin(2 * np.pi * (h % 24) / 24), 1),
+    }
+
+
+def _scale(ch: dict[str, np.ndarray], codes: tuple[str, ...], days: range, f: float) -> None:
+    sl = slice(days.start * 24, days.stop * 24)
+    for c in codes:
+        ch[c][sl] = np.round(ch[c][sl] * f, 2)
+
+
+CONC = (COD, NH3N, TP, TN)
+
+
+def test_sample_diluted_for_five_days_while_flow_holds() -> None:
+    ch = _outlet()
+    _scale(ch, CONC, range(20, 25), 0.5)
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert (f.start, f.end) == (hour(20 * 24), hour(25 * 24 - 1))
+    assert f.pollutant is None and f.evidence["days"] == 5 and f.evidence["channels"] == 4
+    assert all(0.4 < r < 0.6 for r in f.evidence["factors"].values())
+    assert f.severity == "medium" and "read about 5" in f.summary
+
+
+def test_three_channels_are_enough_and_a_long_run_is_high() -> None:
+    ch = _outlet()
+    _scale(ch, (COD, TP, TN), range(15, 23), 0.4)
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert (f.start, f.end) == (hour(15 * 24), hour(23 * 24 - 1))
+    assert set(f.evidence["factors"]) == {COD, TP, TN} and f.severity == "high"
+
+
+@pytest.mark.parametrize(
+    "trap", ["rain", "holiday", "one_channel", "two_days", "no_flow", "shutdown"]
+)
+def test_honest_traps(trap: str) -> None:
+    ch = _outlet()
+    if trap == "rain":  # rain dilutes everything by a common factor, but flow doubles
+        _scale(ch, CONC, range(20, 25), 0.5)
+        _scale(ch, (FLOW,), range(20, 25), 2.0)
+    elif trap == "holiday":  # reduced production: flow and concentrations fall together
+        _scale(ch, CONC, range(20, 27), 0.5)
+        _scale(ch, (FLOW,), range(20, 27), 0.4)
+    elif trap == "one_channel":  # nitrification improves: NH3-N alone falls
+        _scale(ch, (NH3N,), range(20, 30), 0.2)
+    elif trap == "two_days":
+        _scale(ch, CONC, range(20, 22), 0.5)
+    elif trap == "no_flow":
+        _scale(ch, CONC, range(20, 25), 0.5)
+        del ch[FLOW]
+    flags = None
+    if trap == "shutdown":  # shutdown days: zeros flagged F are not valid data
+        _scale(ch, (*CONC, FLOW), range(20, 25), 0.0)
+        flags = {c: np.where((np.arange(N) >= 480) & (np.arange(N) < 600), "F", "N") for c in ch}
+    assert DilutionDetector().detect(frame(ch, flags)) == []
+
+
+def test_different_factors_are_not_dilution() -> None:
+    ch = _outlet()
+    _scale(ch, (COD,), range(20, 25), 0.2)
+    _scale(ch, (TP,), range(20, 25), 0.55)
+    _scale(ch, (TN,), range(20, 25), 0.5)
+    assert DilutionDetector().detect(frame(ch)) == []
