@@ -29,6 +29,9 @@ class RangeDetector(Detector):
     - ``above_range``: flag N and ``v > b`` (an honest analyser over its range flags T);
     - ``pinned_max``: flag N and ``v == b`` held for at least ``min_pinned_cycles`` analyser cycles
       (a saturated analyser reporting its maximum as a normal value);
+      these two only with a registered range: the typical range is a guess, and the real series in
+      ``data/real/cn_enterprise_outlet_hourly`` honestly reads 84.6 where a typical NH3-N
+      analyser would stop at 50;
     - ``ph_scale``: pH ``v < 0`` or ``v > 14`` (any registry range notwithstanding).
 
     Readings of one kind form one finding per stretch (joined across ``join_gap_hours``). Severity
@@ -76,7 +79,7 @@ class RangeDetector(Detector):
         tol = self.zero_drift_fraction * scale
         with np.errstate(invalid="ignore"):
             kinds: dict[str, np.ndarray] = {"negative": valid & (v < -tol)}
-            if hi is not None:
+            if spec.analyser_range is not None and hi is not None:
                 kinds["above_range"] = normal & (v > hi)
                 kinds["pinned_max"] = self._pinned(outlet, s, normal & np.isclose(v, hi), hi)
             if s.code == PH:

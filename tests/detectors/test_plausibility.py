@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from detectors.checks.plausibility import RangeDetector
-from detectors.spec import COD, FLOW, PH, TP
+from detectors.spec import COD, FLOW, NH3N, PH, TP
 from tests.detectors.conftest import MN, held, make_frame, make_spec, ts
 
 SPEC = make_spec(MN, w01018={"limit": 50.0, "analyser_range": (0.0, 200.0)})
@@ -61,3 +61,9 @@ def test_zh_summary() -> None:
     frame = make_frame(MN, {COD: [10.0, -9.0]})
     found = RangeDetector().detect(frame, SPEC, lang="zh")
     assert found[0].summary.startswith("化学需氧量以正常数据上报了不可能的负值")
+
+
+def test_typical_range_is_not_a_ceiling_without_a_registered_range() -> None:
+    # the real series reads 84.6 mg/L NH3-N once; a typical analyser stops at 50, this one does not
+    frame = make_frame(MN, {NH3N: [1.2, 84.6, 62.5, 1.3]})
+    assert RangeDetector().detect(frame, make_spec(MN)) == []

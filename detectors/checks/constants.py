@@ -1,0 +1,596 @@
+"""Values that do not move like a measurement: frozen output, scripted small wiggles (小幅波动),
+zeros and detection-limit floors while discharging, and the standard solution fed as the sample.
+
+All four judge a series against its own history: its analyser cycle (how long an honest value is
+held), its resolution and its baseline run lengths and variability (`detectors.series`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from detectors.base import Detector
+from detectors.finding import Finding, Severity
+from detectors.frame import OutletData, Series
+from detectors.registry import register
+from detectors.series import (
+    DAY_HOURS,
+    HOUR_NS,
+    analyser_cycle_hours,
+    block_sums,
+    held_runs,
+    hourly_grid,
+    hours_of,
+    resolution,
+    segments,
+    timestamp,
+    window_sums,
+)
+from detectors.spec import CONCENTRATIONS, FLOW, PH
+
+
+def normal_mask(s: Series) -> np.ndarray:
+    """Readings flagged N with a number (T, over the range, is left to the range detector)."""
+    return s.valid & (s.flags == "N")
+
+
+def flow_at(outlet: OutletData, s: Series) -> np.ndarray:
+    """The outlet's flow in the hour of each reading of ``s`` (NaN where unknown)."""
+    flow = outlet.flow
+    if len(flow) == 0 or np.isnan(flow).all():
+        return np.full(len(s), np.nan)
+    idx = hours_of(s.ts) - int(outlet.grid[0].value // HOUR_NS)
+    return flow[np.clip(idx, 0, len(flow) - 1)]
+
+
+def _channels(outlet: OutletData) -> list[Series]:
+    """The concentration and pH series of the outlet (flow is the context, not the subject)."""
+    out = []
+    for code in outlet.pollutants:
+        s = outlet.series(code)
+        if s is not None and code != FLOW and normal_mask(s).any():
+            out.append(s)
+    return out
+
+
+def _flow_text(flow: np.ndarray) -> tuple[float | None, float | None]:
+    known = flow[~np.isnan(flow)]
+    if len(known) == 0:
+        return None, None
+    return float(known.min()), float(known.max())
+
+
+@register
+class FrozenValueDetector(Detector):
+    """One value held far longer than this analyser ever holds an honest value (hung bottle,
+    frozen output, typed constant 恒值).
+
+    Per series, on readings flagged N: held runs of one value (`detectors.series.held_runs`, a run
+    survives gaps of up to ``max_gap_hours``), each with its duration ``h`` in clock hours. With
+    ``c`` the analyser cycle in hours (registry ``cycle_minutes``, else learned: the most common
+    held-run length) and ``q`` the ``baseline_quantile`` of the series' own run durations, a run
+    is flagged when
+
+        h >= T = max(min_cycles * c, min_hours, min(q, high_hours))
+
+    and, where the outlet reports flow, the flow is > 0 in at least ``min_flow_share`` of the
+    run's hours (a plant at rest may hold its last value). Severity high when ``h >= high_hours``.
+    The baseline term is capped at ``high_hours`` so that a series frozen most of the time cannot
+    raise its own bar above three days, and the quantile is the "lower" one (an observed run
+    duration), so that in a short series (under 1 / (1 - q) runs) the longest run never sets its
+    own bar.
+
+    Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
+    ``max_gap_hours=1``, ``min_flow_share=0.5``.
+
+    Not flagged (honest traps): analyser cycles (values held 2-4 h, and the 6-8 h holds that are
+    the norm of the real series in ``data/real/cn_enterprise_outlet_hourly``), low resolution
+    (repeats of a pH 7.2 are runs of the same length as the series' own), shutdown holds while
+    flow is 0, calibration and maintenance hours (not N: they break nothing and join nothing).
+    Whole days at one value ARE reported when longer than the series' own 99.5th percentile run:
+    they are leads, to be explained by the plant.
+    """
+
+    name = "frozen"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        min_cycles: float = 6.0,
+        min_hours: float = 24.0,
+        baseline_quantile: float = 0.995,
+        high_hours: float = 72.0,
+        max_gap_hours: float = 1.0,
+        min_flow_share: float = 0.5,
+    ) -> None:
+        self.min_cycles = min_cycles
+        self.min_hours = min_hours
+        self.baseline_quantile = baseline_quantile
+        self.high_hours = high_hours
+        self.max_gap_hours = max_gap_hours
+        self.min_flow_share = min_flow_share
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        for s in _channels(outlet):
+            runs = held_runs(s.values, s.hours, normal_mask(s), max_gap_hours=self.max_gap_hours)
+            cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+            q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
+            threshold = max(self.min_cycles * cycle, self.min_hours, min(q, self.high_hours))
+            long = np.flatnonzero(runs.hours >= threshold)
+            if len(long) == 0:
+                continue
+            flow = flow_at(outlet, s)
+            for i in long.tolist():
+                a, b = int(runs.first[i]), int(runs.last[i])
+                f = flow[a : b + 1]
+                known = ~np.isnan(f)
+                on_share = float((f[known] > 0).mean()) if known.any() else None
+                if on_share is not None and on_share < self.min_flow_share:
+                    continue
+                hours = float(runs.hours[i])
+                lo, hi = _flow_text(f)
+                yield self.finding(
+                    outlet,
+                    s.code,
+                    timestamp(s.ts[a]),
+                    timestamp(s.ts[b]),
+                    severity="high" if hours >= self.high_hours else "medium",
+                    confidence=min(1.0, 0.6 + 0.4 * (hours - threshold) / threshold),
+                    message="frozen.flow" if lo is not None else "frozen.noflow",
+                    evidence={
+                        "rule": "identical value held at least T hours, flow > 0",
+                        "statistic": "held-run duration (h)",
+                        "threshold": round(threshold, 3),
+                        "window_hours": hours,
+                        "value": float(runs.value[i]),
+                        "hours": hours,
+                        "readings": int(runs.count[i]),
+                        "cycles": round(hours / cycle, 2),
+                        "cycle_hours": cycle,
+                        "baseline_run_quantile_hours": round(q, 3),
+                        "flow_on_share": on_share,
+                        "flow_min": lo,
+                        "flow_max": hi,
+                    },
+                    value=float(runs.value[i]),
+                    hours=hours,
+                    cycles=hours / cycle,
+                    flow_min=lo,
+                    flow_max=hi,
+                )
+
+
+@register
+class LowVariabilityDetector(Detector):
+    """Three days that wiggle too little and too randomly for a measured effluent (scripted or
+    smoothed values, 小幅波动).
+
+    Per concentration or pH series, on readings flagged N placed on an hourly grid, for every
+    window of ``window_hours`` starting at each whole day from the series' first hour, with
+    ``n`` readings (at least ``min_coverage * window_hours``), range ``R = max - min``,
+    ``CV = sd / mean`` and ``r1`` the lag-1 autocorrelation over consecutive hours, the window is
+    flagged when
+
+        0 < R < range_fraction * span   and   R >= min_steps * resolution
+        CV < cv_ratio * median(CV)      and   r1 < min(lag1_max, median(r1) - lag1_drop)
+
+    where ``span`` is the analyser range, ``resolution`` the series' smallest step and the medians
+    are over all eligible windows of the series (its own baseline; at least
+    ``min_baseline_windows`` of them). Overlapping flagged windows merge into one finding.
+
+    Defaults: ``window_hours=72``, ``min_coverage=0.75``, ``range_fraction=0.02``,
+    ``min_steps=3``, ``cv_ratio=0.25``, ``lag1_max=0.5``, ``lag1_drop=0.3``,
+    ``min_baseline_windows=10``.
+
+    Not flagged (honest traps): honest pH (tiny CV, but its own baseline is tiny too), a pH or TP
+    flickering between two neighbouring values at low resolution (fewer than 3 steps), analyser
+    holds (they make r1 high, not low), frozen values (R = 0: that is `frozen`), calm honest
+    periods whose CV is within four times the usual. A series scripted from its first day has no
+    honest baseline and is left to `peer_outlier`.
+    """
+
+    name = "low_variability"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        window_hours: int = 72,
+        min_coverage: float = 0.75,
+        range_fraction: float = 0.02,
+        min_steps: float = 3.0,
+        cv_ratio: float = 0.25,
+        lag1_max: float = 0.5,
+        lag1_drop: float = 0.3,
+        min_baseline_windows: int = 10,
+    ) -> None:
+        self.window_hours = window_hours
+        self.min_coverage = min_coverage
+        self.range_fraction = range_fraction
+        self.min_steps = min_steps
+        self.cv_ratio = cv_ratio
+        self.lag1_max = lag1_max
+        self.lag1_drop = lag1_drop
+        self.min_baseline_windows = min_baseline_windows
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        for s in _channels(outlet):
+            if s.code not in CONCENTRATIONS and s.code != PH:
+                continue
+            yield from self._series(outlet, s)
+
+    def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
+        normal = normal_mask(s)
+        rng = outlet.spec.pollutant(s.code).range_or_default
+        step = resolution(s.values[normal])
+        if rng is None or np.isnan(step):
+            return
+        span = rng[1] - rng[0]
+        hours = hours_of(s.ts)
+        h0, x = hourly_grid(hours, s.values, normal)
+        blocks = max(1, self.window_hours // DAY_HOURS)
+        if len(x) < blocks * DAY_HOURS:
+            return
+        stats = _window_stats(x, DAY_HOURS, blocks)
+        eligible = stats["n"] >= self.min_coverage * blocks * DAY_HOURS
+        eligible &= np.isfinite(stats["cv"])
+        if eligible.sum() < self.min_baseline_windows:
+            return
+        base_cv = float(np.median(stats["cv"][eligible]))
+        r1 = stats["r1"]
+        base_r1 = float(np.nanmedian(np.where(eligible, r1, np.nan)))
+        r1_limit = min(self.lag1_max, base_r1 - self.lag1_drop)
+        rr = stats["range"]
+        with np.errstate(invalid="ignore"):
+            bad = (
+                eligible
+                & (rr > 0)
+                & (rr < self.range_fraction * span)
+                & (rr >= self.min_steps * step - 1e-9)
+                & (stats["cv"] < self.cv_ratio * base_cv)
+                & (r1 < r1_limit)
+            )
+        if not bad.any():
+            return
+        # merge windows [i, i + blocks) (in days) into stretches of days
+        cover = np.zeros(len(bad) + blocks, dtype=np.int64)
+        np.add.at(cover, np.flatnonzero(bad), 1)
+        np.add.at(cover, np.flatnonzero(bad) + blocks, -1)
+        covered = np.cumsum(cover)[: len(bad) + blocks - 1] > 0
+        day_segs = segments(covered, np.arange(len(covered), dtype="float64"))
+        for d_first, d_last in zip(day_segs.first.tolist(), day_segs.last.tolist(), strict=True):
+            lo_h = h0 + d_first * DAY_HOURS
+            hi_h = h0 + (d_last + 1) * DAY_HOURS - 1
+            inside = normal & (hours >= lo_h) & (hours <= hi_h)
+            idx = np.flatnonzero(inside)
+            flagged = np.flatnonzero(bad[d_first : d_last - blocks + 2]) + d_first
+            worst = int(flagged[np.argmin(stats["cv"][flagged])])
+            values = s.values[idx]
+            yield self.finding(
+                outlet,
+                s.code,
+                timestamp(s.ts[idx[0]]),
+                timestamp(s.ts[idx[-1]]),
+                severity="medium",
+                confidence=0.7,
+                message="low_variability.summary",
+                evidence={
+                    "rule": "range < fraction of span, CV and lag-1 autocorrelation far below "
+                    "the series' baseline",
+                    "statistic": "window CV, lag-1 autocorrelation, range",
+                    "threshold": {
+                        "range_max": round(self.range_fraction * span, 9),
+                        "range_min": round(self.min_steps * step, 9),
+                        "cv_max": round(self.cv_ratio * base_cv, 9),
+                        "r1_max": round(r1_limit, 9),
+                    },
+                    "window_hours": self.window_hours,
+                    "hours": int(hi_h - lo_h + 1),
+                    "window_cv": float(stats["cv"][worst]),
+                    "window_r1": float(r1[worst]),
+                    "window_range": float(rr[worst]),
+                    "baseline_cv": base_cv,
+                    "baseline_r1": base_r1,
+                    "resolution": step,
+                    "min": float(values.min()),
+                    "max": float(values.max()),
+                },
+                low=float(values.min()),
+                high=float(values.max()),
+                days=d_last - d_first + 1,
+                cv=float(stats["cv"][worst]),
+                base_cv=base_cv,
+            )
+
+
+def _window_stats(x: np.ndarray, block: int, blocks: int) -> dict[str, np.ndarray]:
+    """Statistics of every window of ``blocks`` consecutive blocks of ``block`` hours of the
+    hourly grid ``x`` (NaN = no reading): n, range, CV and lag-1 autocorrelation (over pairs of
+    consecutive hours that both have a reading; a pair belongs to the block of its later hour)."""
+    have = ~np.isnan(x)
+    xz = np.where(have, x, 0.0)
+    prev = np.r_[np.nan, x[:-1]]
+    pair = have & ~np.isnan(prev)
+    pz = np.where(pair, prev, 0.0)
+    cz = np.where(pair, xz, 0.0)
+    sums = {
+        "n": block_sums(have.astype(np.float64), block),
+        "s": block_sums(xz, block),
+        "ss": block_sums(xz * xz, block),
+        "np": block_sums(pair.astype(np.float64), block),
+        "px": block_sums(cz, block),
+        "py": block_sums(pz, block),
+        "pxx": block_sums(cz * cz, block),
+        "pyy": block_sums(pz * pz, block),
+        "pxy": block_sums(cz * pz, block),
+    }
+    w = {k: window_sums(v, blocks) for k, v in sums.items()}
+    nb = len(sums["n"])
+    pad = np.full(nb * block - len(x), np.nan)
+    grid = np.r_[x, pad].reshape(nb, block)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        bmax = np.where(
+            sums["n"] > 0, np.nanmax(np.where(np.isnan(grid), -np.inf, grid), 1), np.nan
+        )
+        bmin = np.where(sums["n"] > 0, np.nanmin(np.where(np.isnan(grid), np.inf, grid), 1), np.nan)
+        wmax = np.nanmax(sliding_window_view(np.where(np.isnan(bmax), -np.inf, bmax), blocks), 1)
+        wmin = np.nanmin(sliding_window_view(np.where(np.isnan(bmin), np.inf, bmin), blocks), 1)
+        n = w["n"]
+        mean = w["s"] / n
+        var = np.maximum(w["ss"] / n - mean * mean, 0.0)
+        cv = np.sqrt(var) / mean
+        m = w["np"]
+        cov = w["pxy"] / m - (w["px"] / m) * (w["py"] / m)
+        vx = w["pxx"] / m - (w["px"] / m) ** 2
+        vy = w["pyy"] / m - (w["py"] / m) ** 2
+        r1 = cov / np.sqrt(np.maximum(vx * vy, 0.0))
+    return {"n": n, "range": wmax - wmin, "cv": np.where(mean > 0, cv, np.nan), "r1": r1}
+
+
+@register
+class ZeroFloorDetector(Detector):
+    """Zeros and detection-limit floors reported while the plant discharges (zeroed analyser,
+    clean-water bottle).
+
+    Per concentration series, on readings flagged N, with ``Q`` the outlet's flow in the hour:
+
+    - ``zeros``: stretches (joined across ``join_gap_hours``) of ``v == 0`` with ``Q > 0`` of at
+      least ``min_zero_readings`` readings; an analyser in service does not report an exact 0
+      (platforms treat it as abnormal data);
+    - ``floor``: with ``f`` the series' smallest positive value and ``m`` its median, when
+      ``m >= floor_ratio * f`` (it normally reads well above its floor), stretches of
+      ``0 < v <= f`` lasting at least ``max(min_floor_cycles * c, min_floor_hours)`` hours, with
+      ``c`` the analyser cycle, and ``Q > 0`` in at least half of the hours where flow is known.
+
+    Severity high for 6+ zero readings or a floor of 24+ h, else medium. Defaults:
+    ``min_zero_readings=2``, ``floor_ratio=10``, ``min_floor_cycles=6``, ``min_floor_hours=12``,
+    ``join_gap_hours=1``.
+
+    Not flagged (honest traps): shutdowns (zeros flagged F, or flow 0), zeros where the outlet
+    reports no flow at all (nothing shows that it was discharging; the real series in
+    ``data/real/cn_enterprise_outlet_hourly`` has 8 such zeros), a single zero, a clean effluent
+    that honestly sits near its floor most of the time (its median is near the floor), short dips
+    to the floor within a few analyser cycles.
+    """
+
+    name = "zero_floor"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        min_zero_readings: int = 2,
+        floor_ratio: float = 10.0,
+        min_floor_cycles: float = 6.0,
+        min_floor_hours: float = 12.0,
+        join_gap_hours: float = 1.0,
+    ) -> None:
+        self.min_zero_readings = min_zero_readings
+        self.floor_ratio = floor_ratio
+        self.min_floor_cycles = min_floor_cycles
+        self.min_floor_hours = min_floor_hours
+        self.join_gap_hours = join_gap_hours
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        for s in _channels(outlet):
+            if s.code not in CONCENTRATIONS:
+                continue
+            yield from self._series(outlet, s)
+
+    def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
+        normal = normal_mask(s)
+        v = s.values
+        flow = flow_at(outlet, s)
+        zeros = normal & (v == 0) & (flow > 0)
+        segs = segments(zeros, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
+        count = np.cumsum(zeros)
+        for a, b in zip(segs.first.tolist(), segs.last.tolist(), strict=True):
+            n = int(count[b] - (count[a - 1] if a else 0))
+            if n < self.min_zero_readings:
+                continue
+            lo, hi = _flow_text(flow[a : b + 1][zeros[a : b + 1]])
+            yield self._zero_finding(outlet, s, a, b, n, lo, hi)
+        positive = v[normal & (v > 0)]
+        if len(positive) == 0:
+            return
+        f = float(positive.min())
+        median = float(np.median(v[normal]))
+        if median < self.floor_ratio * f:
+            return
+        runs = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        need = max(self.min_floor_cycles * cycle, self.min_floor_hours)
+        at_floor = normal & (v > 0) & (v <= f * (1 + 1e-9))
+        segs = segments(at_floor, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
+        for a, b in zip(segs.first.tolist(), segs.last.tolist(), strict=True):
+            hours = float((s.ts[b] - s.ts[a]) / HOUR_NS + 1)
+            fl = flow[a : b + 1]
+            known = ~np.isnan(fl)
+            if hours < need or (known.any() and (fl[known] > 0).mean() < 0.5):
+                continue
+            yield self.finding(
+                outlet,
+                s.code,
+                timestamp(s.ts[a]),
+                timestamp(s.ts[b]),
+                severity="high" if hours >= 24 else "medium",
+                confidence=0.75,
+                message="zero_floor.floor",
+                evidence={
+                    "rule": "floor: at the series' smallest positive value for many cycles",
+                    "statistic": "duration at floor (h)",
+                    "threshold": need,
+                    "window_hours": hours,
+                    "floor": f,
+                    "series_median": median,
+                    "floor_ratio": round(median / f, 3),
+                    "cycle_hours": cycle,
+                    "flow_known": bool(known.any()),
+                },
+                value=f,
+                hours=hours,
+                median=median,
+            )
+
+    def _zero_finding(
+        self,
+        outlet: OutletData,
+        s: Series,
+        a: int,
+        b: int,
+        n: int,
+        lo: float | None,
+        hi: float | None,
+    ) -> Finding:
+        severity: Severity = "high" if n >= 6 else "medium"
+        return self.finding(
+            outlet,
+            s.code,
+            timestamp(s.ts[a]),
+            timestamp(s.ts[b]),
+            severity=severity,
+            confidence=0.9,
+            message="zero_floor.zeros",
+            evidence={
+                "rule": "zeros: exact 0 flagged N while flow > 0",
+                "statistic": "zero readings in a stretch",
+                "threshold": self.min_zero_readings,
+                "window_hours": float((s.ts[b] - s.ts[a]) / HOUR_NS + 1),
+                "readings": n,
+                "flow_min": lo,
+                "flow_max": hi,
+            },
+            count=n,
+            flow_min=lo,
+            flow_max=hi,
+        )
+
+
+@register
+class StandardSubstitutionDetector(Detector):
+    """Normal-flagged values that sit on the calibration standard's concentration for many cycles
+    (the standard solution fed to the analyser as if it were the sample).
+
+    Per pollutant with a registered ``standard`` ``S``, on readings flagged N: stretches (joined
+    across ``join_gap_hours``; C/M/D readings skipped) of ``|v - S| <= tolerance_fraction * S``
+    lasting at least ``max(min_cycles * c, min_hours)`` hours (``c`` the analyser cycle) whose
+    spread ``max - min`` is at most ``repeatability_fraction * S`` (tighter than an analyser's
+    repeatability on a real sample), and only while the series' median outside such stretches is
+    more than ``baseline_margin * S`` away from ``S`` (a plant that honestly discharges at the
+    standard's level is not suspected). Severity high from 24 h.
+
+    Defaults: ``tolerance_fraction=0.02``, ``repeatability_fraction=0.03``, ``min_cycles=6``,
+    ``min_hours=6``, ``baseline_margin=0.1``, ``join_gap_hours=1``.
+
+    Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not
+    N; they neither start nor extend a stretch), an effluent passing through the standard's
+    level for a few cycles, a plant whose normal level is the standard's.
+    """
+
+    name = "standard_substitution"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        tolerance_fraction: float = 0.02,
+        repeatability_fraction: float = 0.03,
+        min_cycles: float = 6.0,
+        min_hours: float = 6.0,
+        baseline_margin: float = 0.1,
+        join_gap_hours: float = 1.0,
+    ) -> None:
+        self.tolerance_fraction = tolerance_fraction
+        self.repeatability_fraction = repeatability_fraction
+        self.min_cycles = min_cycles
+        self.min_hours = min_hours
+        self.baseline_margin = baseline_margin
+        self.join_gap_hours = join_gap_hours
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        for s in _channels(outlet):
+            standard = outlet.spec.pollutant(s.code).standard
+            if standard is None or standard <= 0:
+                continue
+            yield from self._series(outlet, s, standard)
+
+    def _series(self, outlet: OutletData, s: Series, standard: float) -> Iterator[Finding]:
+        normal = normal_mask(s)
+        v = s.values
+        with np.errstate(invalid="ignore"):
+            near = normal & (np.abs(v - standard) <= self.tolerance_fraction * standard + 1e-9)
+        if not near.any():
+            return
+        segs = segments(near, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
+        runs = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        need = max(self.min_cycles * cycle, self.min_hours)
+        hours = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
+        keep = hours >= need
+        if not keep.any():
+            return
+        outside = normal & ~near
+        baseline = float(np.median(v[outside])) if outside.any() else float("nan")
+        if not abs(baseline - standard) > self.baseline_margin * standard:
+            return
+        for i in np.flatnonzero(keep).tolist():
+            a, b = int(segs.first[i]), int(segs.last[i])
+            part = v[a : b + 1][near[a : b + 1]]
+            spread = float(part.max() - part.min())
+            if spread > self.repeatability_fraction * standard + 1e-9:
+                continue
+            h = float(hours[i])
+            yield self.finding(
+                outlet,
+                s.code,
+                timestamp(s.ts[a]),
+                timestamp(s.ts[b]),
+                severity="high" if h >= 24 else "medium",
+                confidence=0.8,
+                message="standard_substitution.summary",
+                evidence={
+                    "rule": "normal values within tolerance of the calibration standard for "
+                    "many cycles with spread below repeatability",
+                    "statistic": "duration near standard (h), spread",
+                    "threshold": {
+                        "hours": need,
+                        "tolerance": self.tolerance_fraction * standard,
+                        "spread_max": self.repeatability_fraction * standard,
+                    },
+                    "window_hours": h,
+                    "standard": standard,
+                    "mean": float(part.mean()),
+                    "spread": spread,
+                    "readings": len(part),
+                    "cycle_hours": cycle,
+                    "series_median_elsewhere": baseline,
+                },
+                standard=standard,
+                mean=float(part.mean()),
+                hours=h,
+                median=baseline,
+            )
