@@ -32,8 +32,8 @@ __all__ = [
 #: ``crc``: checksum mismatch; ``syntax``: malformed data segment or JSON; ``unauthorised``: MN not
 #: registered or PW wrong; ``topic-mismatch``: the topic's MN differs from the packet's;
 #: ``conflict``: a stored key arrived with a different value; ``unsupported``: a command (CN) or
-#: format the daemon does not store; ``incomplete``: a split packet whose parts never all arrived;
-#: ``invalid``: values that cannot be stored (e.g. a time that does not exist).
+#: format the daemon does not store; ``incomplete``: a split packet whose parts never all arrived; ``invalid``: a message the database refused (detail: the error); the codec's finer reasons
+#: ``length``, ``too-long``, ``encoding``, ``field``, ``split`` (see ``ingest.errors.REASONS``).
 REASONS: Final[tuple[str, ...]] = (
     "frame",
     "crc",
@@ -44,6 +44,11 @@ REASONS: Final[tuple[str, ...]] = (
     "unsupported",
     "incomplete",
     "invalid",
+    "length",
+    "too-long",
+    "encoding",
+    "field",
+    "split",
 )
 
 
@@ -94,8 +99,17 @@ class BatchResult:
 
 
 class SinkError(Exception):
-    """The sink could not commit (database unavailable, locked, ...): nothing of the batch is
-    durable; retry later."""
+    """The sink could not commit: nothing of the batch is durable.
+
+    ``transient`` is True when trying the same batch again later can succeed (database
+    unavailable, locked, connection lost); False when the batch itself is refused (a value the
+    database cannot hold), so the daemon commits its messages one by one and quarantines the one
+    that fails as ``invalid``.
+    """
+
+    def __init__(self, message: str, *, transient: bool = True) -> None:
+        super().__init__(message)
+        self.transient = transient
 
 
 class Sink(Protocol):

@@ -14,6 +14,7 @@ import click
 #: one broken optional dependency does not take every command down.
 COMMANDS: dict[str, tuple[str, str]] = {
     "hj212": ("monitor.cli_hj212", "hj212"),
+    "ingest": ("monitor.cli_ingest", "ingest"),
     "detect": ("monitor.cli_detect", "detect"),
     "simulate": ("monitor.cli_simulate", "simulate"),
 }

@@ -27,7 +27,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as TimeoutError_
 
 from ingest.reading import Reading
 from ingest.sink import Accepted, BatchResult, Rejected, SinkError
@@ -139,7 +140,9 @@ class Store:
     """Readings and quarantine behind one engine. Also the daemon's sink: ``store(accepted,
     rejected)`` is :meth:`commit_batch`."""
 
-    def __init__(self, engine: Engine | str, *, create: bool = True) -> None:
+    def __init__(self, engine: Engine | str, *, create: bool | str = True) -> None:
+        """``create``: True creates missing tables now; ``"lazy"`` on the first commit (so a
+        daemon can start while the database is still down); False never."""
         self.engine = create_engine(engine) if isinstance(engine, str) else engine
         self.dialect = self.engine.dialect.name
         if self.dialect == "sqlite":
@@ -155,8 +158,10 @@ class Store:
         self._insert_quarantine = ins(_QUARANTINE).on_conflict_do_nothing(
             index_elements=[_QUARANTINE.c.digest]
         )
-        if create:
+        self._schema_ready = create is False
+        if create is True:
             create_schema(self.engine)
+            self._schema_ready = True
 
     # -- writing ---------------------------------------------------------------------------------
 
@@ -178,10 +183,17 @@ class Store:
             m if isinstance(m, Accepted) else Accepted(_now(), "", b"", (m,)) for m in accepted
         ]
         try:
+            if not self._schema_ready:
+                create_schema(self.engine)
+                self._schema_ready = True
             with self.engine.begin() as conn:
                 return self._commit(conn, messages, rejected)
         except SQLAlchemyError as exc:
-            raise SinkError(f"{type(exc.orig or exc).__name__}: {exc.orig or exc}") from exc
+            orig = getattr(exc, "orig", None) or exc
+            transient = isinstance(
+                exc, OperationalError | InterfaceError | DisconnectionError | TimeoutError_
+            )
+            raise SinkError(f"{type(orig).__name__}: {orig}", transient=transient) from exc
 
     def _commit(
         self, conn: Connection, messages: list[Accepted], rejected: Sequence[Rejected]

@@ -1,0 +1,428 @@
+"""The ingest daemon: MQTT (paho-mqtt 2.x) -> handler -> batches -> sink -> acknowledgements.
+
+Guarantees (DESIGN.md section 2, issue 3):
+
+- QoS 1 on a persistent session (MQTT 5: ``clean_start=False`` with a session expiry; MQTT 3.1.1:
+  ``clean_session=False``) under a stable client id; the subscription is made in ``on_connect`` so
+  every reconnect resubscribes; reconnects back off from 1 s to 120 s.
+- Manual acknowledgement: a message is acknowledged (``client.ack(mid, qos)``) only after the sink
+  has committed the batch holding it. ``on_message`` only decodes (:class:`MessageHandler`) and
+  enqueues; a writer thread batches by size and time. A message received on an earlier connection
+  is not acknowledged on a later one: the broker redelivers it and idempotent storage absorbs it.
+  So a SIGKILL at any moment loses nothing.
+- Flow control: MQTT 5 Receive Maximum is twice the batch size (one batch committing while the
+  next one fills), so a stalled database stops the broker from sending more.
+- Sink failures: a transient one (database unavailable or locked) stops acknowledging, logs, and
+  retries the same batch with exponential backoff (0.5 s to ``retry_max_s``) while the daemon stays
+  connected; a permanent one (a message the database refuses) commits the batch message by message
+  and quarantines the refused one as ``invalid``.
+- Stop (:meth:`IngestDaemon.stop`, SIGTERM/SIGINT through :func:`run`): stop consuming, commit and
+  acknowledge what was received, disconnect, exit 0.
+- Two daemons with one client id: the broker hands the session to the newer one (MQTT 5 reason
+  "Session taken over"); the older one logs a clear error and stops with exit code 3 instead of
+  fighting for the session.
+
+Counters go to structured logs every ``stats_interval_s`` and, optionally, to a Prometheus text
+endpoint (``metrics_port``).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import signal
+import ssl
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import paho.mqtt.client as mqtt
+from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.packettypes import PacketTypes
+from paho.mqtt.properties import Properties
+
+from ingest.broker_url import BrokerURL, parse_broker_url
+from ingest.handler import Authorise, MessageHandler, Part
+from ingest.metrics import Metrics
+from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkError
+
+__all__ = ["EXIT_CLIENT_ID_CLASH", "DaemonSettings", "IngestDaemon", "run"]
+
+log = logging.getLogger("ingest.daemon")
+
+#: Exit code of a daemon whose client id was taken over by another connection.
+EXIT_CLIENT_ID_CLASH = 3
+_SESSION_TAKEN_OVER = 142
+
+
+@dataclass(frozen=True)
+class DaemonSettings:
+    """What the daemon needs besides its sink and its authoriser.
+
+    ``broker`` is a URL (see :mod:`ingest.broker_url`) or a parsed :class:`BrokerURL`;
+    ``topic`` may be a shared subscription (``$share/outlet-watch/hj212/#``); ``topic_template``
+    ``""`` accepts any topic. ``session_expiry_s`` is how long the broker keeps the session (and
+    its queue) while the daemon is away (MQTT 5).
+    """
+
+    broker: str | BrokerURL
+    topic: str = "hj212/#"
+    topic_template: str = "hj212/{mn}"
+    client_id: str = "outlet-watch-ingest"
+    batch_size: int = 2000
+    batch_interval_s: float = 0.25
+    tz: str = "Asia/Shanghai"
+    strict_crc: bool = False
+    session_expiry_s: int = 7 * 24 * 3600
+    keepalive_s: int = 30
+    retry_max_s: float = 30.0
+    stats_interval_s: float = 10.0
+    metrics_port: int = 0
+
+    def broker_url(self) -> BrokerURL:
+        return self.broker if isinstance(self.broker, BrokerURL) else parse_broker_url(self.broker)
+
+
+@dataclass(slots=True)
+class _Item:
+    mid: int
+    qos: int
+    generation: int
+    outcome: Accepted | Rejected | Part
+
+
+class IngestDaemon:
+    """One daemon: ``start()``, then ``stop()``; or :func:`run` for signal handling and stats."""
+
+    def __init__(
+        self,
+        settings: DaemonSettings,
+        sink: Sink,
+        authorise: Authorise | Mapping[str, str],
+        *,
+        metrics: Metrics | None = None,
+    ) -> None:
+        self.settings = settings
+        self.sink = sink
+        self.metrics = metrics or Metrics()
+        self.handler = MessageHandler(
+            authorise,
+            topic_template=settings.topic_template,
+            tz=settings.tz,
+            strict_crc=settings.strict_crc,
+        )
+        self.url = settings.broker_url()
+        self.fatal: str | None = None
+        self.exit_code = 0
+        self._queue: queue.SimpleQueue[_Item] = queue.SimpleQueue()
+        self._generation = 0
+        self._stopping = threading.Event()
+        self._abort = threading.Event()
+        self._writer: threading.Thread | None = None
+        self._drops: list[float] = []
+        self.client = self._make_client()
+
+    # -- MQTT ------------------------------------------------------------------------------------
+
+    def _make_client(self) -> mqtt.Client:
+        s, url = self.settings, self.url
+        v5 = url.protocol == "5"
+        client = mqtt.Client(
+            CallbackAPIVersion.VERSION2,
+            client_id=s.client_id,
+            protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
+            clean_session=None if v5 else False,
+            manual_ack=True,
+        )
+        if url.username is not None:
+            client.username_pw_set(url.username, url.password)
+        if url.tls:
+            client.tls_set(
+                ca_certs=str(url.ca_file) if url.ca_file else None, cert_reqs=ssl.CERT_REQUIRED
+            )
+        client.reconnect_delay_set(1, 120)
+        client.max_queued_messages_set(0)
+        client.on_connect = self._on_connect
+        client.on_connect_fail = self._on_connect_fail
+        client.on_disconnect = self._on_disconnect
+        client.on_message = self._on_message
+        client.on_subscribe = self._on_subscribe
+        return client
+
+    def _on_connect(self, client: mqtt.Client, _u: Any, flags: Any, reason: Any, _p: Any) -> None:
+        if reason.is_failure:
+            log.error(
+                "broker refused the connection",
+                extra={
+                    "fields": {
+                        "event": "connect_refused",
+                        "reason": str(reason),
+                        "broker": str(self.url),
+                    }
+                },
+            )
+            return
+        self._generation += 1
+        self.metrics.connected = True
+        client.subscribe(self.settings.topic, qos=1)
+        log.info(
+            "connected",
+            extra={
+                "fields": {
+                    "broker": str(self.url),
+                    "client_id": self.settings.client_id,
+                    "session_present": bool(getattr(flags, "session_present", False)),
+                    "topic": self.settings.topic,
+                }
+            },
+        )
+
+    def _on_subscribe(
+        self, _c: mqtt.Client, _u: Any, _mid: int, reasons: list[Any], _p: Any
+    ) -> None:
+        for r in reasons:
+            if r.is_failure:
+                log.error(
+                    "subscription refused",
+                    extra={"fields": {"topic": self.settings.topic, "reason": str(r)}},
+                )
+
+    def _on_connect_fail(self, _c: mqtt.Client, _u: Any) -> None:
+        log.warning(
+            "cannot reach the broker; retrying", extra={"fields": {"broker": str(self.url)}}
+        )
+
+    def _on_disconnect(self, client: mqtt.Client, _u: Any, _f: Any, reason: Any, _p: Any) -> None:
+        self.metrics.connected = False
+        if self._stopping.is_set():
+            return
+        code = getattr(reason, "value", reason)
+        if code == _SESSION_TAKEN_OVER:
+            self.fatal = (
+                f"another client connected with client id {self.settings.client_id!r} and took over "
+                "the session; give every daemon its own --client-id (use a shared subscription "
+                "$share/GROUP/hj212/# to split the load)"
+            )
+            self.exit_code = EXIT_CLIENT_ID_CLASH
+            log.error(self.fatal, extra={"fields": {"event": "client_id_clash"}})
+            return
+        now = time.monotonic()
+        self._drops = [t for t in self._drops if now - t < 30] + [now]
+        fields = {"reason": str(reason), "broker": str(self.url)}
+        if len(self._drops) >= 4:
+            log.error(
+                "the broker keeps closing the connection: another daemon may use the same client id",
+                extra={"fields": {**fields, "client_id": self.settings.client_id}},
+            )
+        else:
+            log.warning("disconnected; reconnecting", extra={"fields": fields})
+
+    def _on_message(self, _c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
+        if self._stopping.is_set():
+            return  # not acknowledged: the broker redelivers it to the next session
+        outcome = self.handler.handle(msg.topic, msg.payload, datetime.now(UTC))
+        self._queue.put(_Item(msg.mid, msg.qos, self._generation, outcome))
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Connect (asynchronously; reconnects forever) and start the writer thread."""
+        s, url = self.settings, self.url
+        props = None
+        if url.protocol == "5":
+            props = Properties(PacketTypes.CONNECT)
+            props.SessionExpiryInterval = s.session_expiry_s
+            props.ReceiveMaximum = min(65_535, 2 * s.batch_size)
+            self.client.connect_async(
+                url.host, url.port, s.keepalive_s, clean_start=False, properties=props
+            )
+        else:
+            self.client.connect_async(url.host, url.port, s.keepalive_s)
+        self._writer = threading.Thread(target=self._write_loop, name="ingest-writer", daemon=True)
+        self._writer.start()
+        self.client.loop_start()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Stop consuming, commit and acknowledge what was received, disconnect.
+
+        If the sink cannot commit within ``timeout_s`` the rest stays unacknowledged (the broker
+        redelivers it later) and the daemon disconnects anyway.
+        """
+        self._stopping.set()
+        if self._writer is not None:
+            self._writer.join(timeout_s)
+            if self._writer.is_alive():
+                self._abort.set()
+                self._writer.join(5)
+        self.client.disconnect()
+        self.client.loop_stop()
+        self.log_stats("stopped")
+
+    def log_stats(self, event: str = "stats") -> None:
+        """One structured log line with every counter."""
+        self.metrics.queue = self._queue.qsize()
+        log.info(event, extra={"fields": self.metrics.snapshot()})
+
+    # -- writer ----------------------------------------------------------------------------------
+
+    def _collect(self) -> list[_Item]:
+        s = self.settings
+        q = self._queue
+        try:
+            first = q.get(timeout=0.1)
+        except queue.Empty:
+            return []
+        batch = [first]
+        deadline = time.monotonic() + s.batch_interval_s
+        while len(batch) < s.batch_size:
+            try:
+                batch.append(q.get_nowait())
+                continue
+            except queue.Empty:
+                pass
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            try:
+                batch.append(q.get(timeout=min(remaining, 0.05)))
+            except queue.Empty:
+                if self._stopping.is_set() and q.empty():
+                    break
+        return batch
+
+    def _write_loop(self) -> None:
+        while True:
+            batch = self._collect()
+            if not batch:
+                if self._stopping.is_set() and self._queue.empty():
+                    return
+                continue
+            self.metrics.add(received=len(batch))
+            accepted = [i.outcome for i in batch if isinstance(i.outcome, Accepted)]
+            rejected = [i.outcome for i in batch if isinstance(i.outcome, Rejected)]
+            rejected += [
+                Rejected(
+                    p.received_at,
+                    p.topic,
+                    p.payload,
+                    "unsupported",
+                    "split HJ 212 packets (PNUM > 1) are not reassembled by this daemon",
+                    p.message.mn,
+                )
+                for p in (i.outcome for i in batch if isinstance(i.outcome, Part))
+            ]
+            started = time.perf_counter()
+            result = self._commit(accepted, rejected)
+            if result is None:
+                return  # aborted: nothing acknowledged, the broker redelivers
+            acked = self._ack(batch)
+            self.metrics.committed(
+                seconds=time.perf_counter() - started,
+                stored=result.stored,
+                duplicates=result.duplicates,
+                conflicts=result.conflicts,
+                quarantined=result.quarantined_by_reason,
+                acked=acked,
+            )
+
+    def _commit(
+        self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]
+    ) -> BatchResult | None:
+        delay = 0.5
+        while True:
+            try:
+                return self.sink(accepted, rejected)
+            except SinkError as exc:
+                if not exc.transient:
+                    return self._commit_one_by_one(accepted, rejected)
+                error = str(exc)
+            except Exception:
+                log.exception("sink failed on a batch; committing message by message")
+                return self._commit_one_by_one(accepted, rejected)
+            self.metrics.add(commit_failures=1)
+            log.warning(
+                "database unavailable: not acknowledging, retrying",
+                extra={
+                    "fields": {
+                        "event": "commit_failed",
+                        "error": error,
+                        "retry_in_s": delay,
+                        "batch": len(accepted) + len(rejected),
+                    }
+                },
+            )
+            if self._abort.wait(delay):
+                return None
+            delay = min(delay * 2, self.settings.retry_max_s)
+
+    def _commit_one_by_one(
+        self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]
+    ) -> BatchResult | None:
+        total = BatchResult()
+        singles: list[tuple[list[Accepted], list[Rejected]]] = [([a], []) for a in accepted]
+        singles += [([], [r]) for r in rejected]
+        for acc, rej in singles:
+            try:
+                result = self.sink(acc, rej)
+            except SinkError as exc:
+                if exc.transient:
+                    result = self._commit(acc, rej)
+                    if result is None:
+                        return None
+                else:
+                    result = self._quarantine_invalid(acc, rej, exc)
+            except Exception as exc:
+                result = self._quarantine_invalid(acc, rej, exc)
+            if result is None:
+                return None
+            total = total + result
+        return total
+
+    def _quarantine_invalid(
+        self, acc: list[Accepted], rej: list[Rejected], exc: Exception
+    ) -> BatchResult | None:
+        m = acc[0] if acc else rej[0]
+        mn = m.readings[0].mn if isinstance(m, Accepted) and m.readings else getattr(m, "mn", None)
+        detail = f"the database refused this message: {type(exc).__name__}: {exc}"[:2000]
+        log.error(
+            "message refused by the database; quarantined as invalid",
+            extra={"fields": {"topic": m.topic, "error": str(exc)[:500]}},
+        )
+        return self._commit(
+            [], [Rejected(m.received_at, m.topic, m.payload, "invalid", detail, mn)]
+        )
+
+    def _ack(self, batch: list[_Item]) -> int:
+        generation = self._generation
+        n = 0
+        for item in batch:
+            if item.qos and item.generation == generation:
+                self.client.ack(item.mid, item.qos)
+                n += 1
+        return n
+
+
+def run(daemon: IngestDaemon, *, install_signals: bool = True) -> int:
+    """Start ``daemon``, log stats periodically, stop on SIGTERM/SIGINT (handlers installed here,
+    so call it from the main thread) or on a fatal error; return the exit code."""
+    stop = threading.Event()
+    if install_signals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+    server = (
+        daemon.metrics.serve(daemon.settings.metrics_port) if daemon.settings.metrics_port else None
+    )
+    daemon.start()
+    last = time.monotonic()
+    while not stop.wait(0.2) and daemon.fatal is None:
+        if time.monotonic() - last >= daemon.settings.stats_interval_s:
+            daemon.log_stats()
+            last = time.monotonic()
+    log.info("stopping: committing and acknowledging what was received")
+    daemon.stop()
+    if server is not None:
+        server.shutdown()
+    return daemon.exit_code

@@ -1,0 +1,139 @@
+"""The message handler: one MQTT message (topic, payload) -> :class:`Accepted` or :class:`Rejected`.
+
+A pure function of its inputs (no broker, no database), applied in this order; the first rule that
+fails decides the quarantine reason:
+
+1. decode (:func:`ingest.decode.decode_payload`): a :class:`CodecError` gives its reason
+   (``frame``, ``length``, ``too-long``, ``crc``, ``encoding``, ``syntax``, ``field``, ``split``,
+   ``unsupported``);
+2. authorise: MN not registered, or PW not the registered password -> ``unauthorised`` (never stored
+   as data, whatever else the packet holds);
+3. topic: when the template has ``{mn}``, a topic that does not fit the template or names another
+   MN -> ``topic-mismatch``;
+4. content: a command (CN) that carries no stored data, or a data packet without pollutants ->
+   ``unsupported``.
+
+A part of a split HJ 212 packet (PNUM > 1) is returned as :class:`Part` for reassembly.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from ingest.decode import Message, decode_payload
+from ingest.errors import CodecError
+from ingest.sink import Accepted, Rejected
+
+__all__ = ["MessageHandler", "Part", "TopicTemplate", "authoriser"]
+
+Authorise = Callable[[str, str | None], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """An authorised part of a split packet, waiting for its siblings."""
+
+    received_at: datetime
+    topic: str
+    payload: bytes
+    message: Message
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTemplate:
+    """``prefix{mn}suffix``; ``mn_of(topic)`` is the MN a topic names, or None if it does not fit."""
+
+    prefix: str
+    suffix: str
+
+    @classmethod
+    def parse(cls, template: str) -> TopicTemplate | None:
+        """None for an empty template (any topic accepted); ValueError without exactly one {mn}."""
+        if not template:
+            return None
+        if template.count("{mn}") != 1:
+            raise ValueError(
+                f"topic template {template!r} must contain {{mn}} once, e.g. hj212/{{mn}}"
+            )
+        prefix, suffix = template.split("{mn}")
+        return cls(prefix, suffix)
+
+    def mn_of(self, topic: str) -> str | None:
+        if not topic.startswith(self.prefix) or not topic.endswith(self.suffix):
+            return None
+        mn = topic[len(self.prefix) : len(topic) - len(self.suffix)]
+        return mn if mn and "/" not in mn else None
+
+
+def authoriser(passwords: Mapping[str, str]) -> Authorise:
+    """``authorise(mn, pw)`` against a MN -> password mapping (constant-time comparison)."""
+
+    def authorise(mn: str, pw: str | None) -> bool:
+        expected = passwords.get(mn)
+        return (
+            expected is not None
+            and pw is not None
+            and hmac.compare_digest(expected.encode(), pw.encode())
+        )
+
+    return authorise
+
+
+class MessageHandler:
+    """Decode, authorise and check one message. ``authorise`` is a callable ``(mn, pw) -> bool`` or
+    a MN -> password mapping (which also lets the detail say *why* a packet was refused)."""
+
+    def __init__(
+        self,
+        authorise: Authorise | Mapping[str, str],
+        *,
+        topic_template: str = "hj212/{mn}",
+        tz: str = "Asia/Shanghai",
+        strict_crc: bool = False,
+    ) -> None:
+        self._passwords = authorise if isinstance(authorise, Mapping) else None
+        self._authorise = authoriser(authorise) if isinstance(authorise, Mapping) else authorise
+        self.template = TopicTemplate.parse(topic_template)
+        self.tz = tz
+        self.strict_crc = strict_crc
+
+    def handle(
+        self, topic: str, payload: bytes, received_at: datetime
+    ) -> Accepted | Rejected | Part:
+        """The outcome of one message (see the module docstring for the rules)."""
+        try:
+            msg = decode_payload(payload, tz=self.tz, strict_crc=self.strict_crc)
+        except CodecError as exc:
+            return Rejected(received_at, topic, payload, exc.reason, exc.detail, None)
+        mn = msg.mn
+        if not self._authorise(mn, msg.pw):
+            return Rejected(received_at, topic, payload, "unauthorised", self._why(mn), mn)
+        if self.template is not None:
+            topic_mn = self.template.mn_of(topic)
+            if topic_mn != mn:
+                detail = (
+                    f"topic {topic!r} does not fit the template {self.template.prefix}{{mn}}{self.template.suffix}"
+                    if topic_mn is None
+                    else f"topic names MN {topic_mn} but the packet's MN is {mn}"
+                )
+                return Rejected(received_at, topic, payload, "topic-mismatch", detail, mn)
+        if msg.is_part:
+            return Part(received_at, topic, payload, msg)
+        if not msg.readings:
+            detail = (
+                f"CN={msg.cn} carries no data to store"
+                if msg.cn not in ("2011", "2051", "2061", "2031")
+                else f"CN={msg.cn} data packet without pollutant values"
+            )
+            return Rejected(received_at, topic, payload, "unsupported", detail, mn)
+        return Accepted(received_at, topic, payload, tuple(msg.readings))
+
+    def _why(self, mn: str) -> str:
+        if self._passwords is not None and mn not in self._passwords:
+            return f"MN {mn} is not registered"
+        if self._passwords is not None:
+            return f"PW does not match the registered password of MN {mn}"
+        return f"MN {mn} is not registered or its PW does not match"

@@ -1,0 +1,185 @@
+"""Daemon counters, structured (JSON Lines) logging and an optional Prometheus text endpoint.
+
+Counters: ``received`` messages, ``stored`` / ``duplicates`` / ``conflicts`` readings,
+``quarantined`` messages by reason, ``acked`` messages, ``batches``, ``commit_failures``, commit
+latency (last, max, total seconds), ``queue`` depth and ``connected``. :func:`setup_logging`
+writes one JSON object per line when stderr is not a terminal, readable lines when it is;
+``log.info("event", extra={"fields": {...}})`` adds fields to the object.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+__all__ = ["JsonFormatter", "Metrics", "setup_logging"]
+
+
+class Metrics:
+    """Thread-safe counters of one daemon."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.received = 0
+        self.stored = 0
+        self.duplicates = 0
+        self.conflicts = 0
+        self.acked = 0
+        self.batches = 0
+        self.commit_failures = 0
+        self.commit_seconds_total = 0.0
+        self.commit_seconds_last = 0.0
+        self.commit_seconds_max = 0.0
+        self.quarantined: dict[str, int] = {}
+        self.queue = 0
+        self.connected = False
+        self.started = time.time()
+
+    def add(self, **counts: int) -> None:
+        with self._lock:
+            for name, n in counts.items():
+                setattr(self, name, getattr(self, name) + n)
+
+    def committed(
+        self,
+        *,
+        seconds: float,
+        stored: int,
+        duplicates: int,
+        conflicts: int,
+        quarantined: dict[str, int],
+        acked: int,
+    ) -> None:
+        with self._lock:
+            self.batches += 1
+            self.stored += stored
+            self.duplicates += duplicates
+            self.conflicts += conflicts
+            self.acked += acked
+            for reason, n in quarantined.items():
+                self.quarantined[reason] = self.quarantined.get(reason, 0) + n
+            self.commit_seconds_total += seconds
+            self.commit_seconds_last = seconds
+            self.commit_seconds_max = max(self.commit_seconds_max, seconds)
+
+    def snapshot(self) -> dict[str, Any]:
+        """All counters as plain values."""
+        with self._lock:
+            return {
+                "received": self.received,
+                "stored": self.stored,
+                "duplicates": self.duplicates,
+                "conflicts": self.conflicts,
+                "quarantined": dict(self.quarantined),
+                "acked": self.acked,
+                "batches": self.batches,
+                "commit_failures": self.commit_failures,
+                "commit_seconds_last": round(self.commit_seconds_last, 6),
+                "commit_seconds_max": round(self.commit_seconds_max, 6),
+                "commit_seconds_total": round(self.commit_seconds_total, 6),
+                "queue": self.queue,
+                "connected": self.connected,
+                "uptime_s": round(time.time() - self.started, 3),
+            }
+
+    def prometheus_text(self) -> str:
+        """The counters in the Prometheus text exposition format."""
+        s = self.snapshot()
+        lines = []
+
+        def metric(name: str, kind: str, help_: str, value: float, labels: str = "") -> None:
+            lines.append(f"# HELP outlet_watch_{name} {help_}")
+            lines.append(f"# TYPE outlet_watch_{name} {kind}")
+            lines.append(f"outlet_watch_{name}{labels} {value}")
+
+        metric("received_total", "counter", "MQTT messages received", s["received"])
+        metric("stored_total", "counter", "Readings newly stored", s["stored"])
+        metric("duplicates_total", "counter", "Redelivered readings (no-ops)", s["duplicates"])
+        metric("conflicts_total", "counter", "Readings refused as conflicts", s["conflicts"])
+        metric("acked_total", "counter", "MQTT messages acknowledged", s["acked"])
+        metric("batches_total", "counter", "Committed batches", s["batches"])
+        metric("commit_failures_total", "counter", "Failed commit attempts", s["commit_failures"])
+        metric(
+            "commit_seconds_total", "counter", "Time spent committing", s["commit_seconds_total"]
+        )
+        metric(
+            "commit_seconds_last", "gauge", "Latency of the last commit", s["commit_seconds_last"]
+        )
+        metric("queue", "gauge", "Messages received, not yet committed", s["queue"])
+        metric("connected", "gauge", "1 when connected to the broker", int(s["connected"]))
+        lines.append("# HELP outlet_watch_quarantined_total Messages quarantined, by reason")
+        lines.append("# TYPE outlet_watch_quarantined_total counter")
+        for reason, n in sorted(s["quarantined"].items()):
+            lines.append(f'outlet_watch_quarantined_total{{reason="{reason}"}} {n}')
+        return "\n".join(lines) + "\n"
+
+    def serve(self, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
+        """Serve ``/metrics`` on ``host:port`` in a daemon thread; ``server.shutdown()`` stops it."""
+        metrics = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path.split("?")[0] != "/metrics":
+                    self.send_error(404)
+                    return
+                body = metrics.prometheus_text().encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain; version=0.0.4")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:
+                pass
+
+        server = ThreadingHTTPServer((host, port), Handler)
+        threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True).start()
+        return server
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per record: ts (UTC ISO), level, logger, event, and ``extra['fields']``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        obj: dict[str, Any] = {
+            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
+            + f".{int(record.msecs):03d}Z",
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "event": record.getMessage(),
+        }
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict):
+            obj.update(fields)
+        if record.exc_info:
+            obj["error"] = self.formatException(record.exc_info)
+        return json.dumps(obj, ensure_ascii=False, default=str)
+
+
+class _TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        fields = getattr(record, "fields", None)
+        if isinstance(fields, dict) and fields:
+            line += " " + " ".join(f"{k}={v}" for k, v in fields.items())
+        return line
+
+
+def setup_logging(level: int = logging.INFO, *, json_lines: bool | None = None) -> None:
+    """Log to stderr: JSON Lines unless stderr is a terminal (or ``json_lines`` says otherwise)."""
+    if json_lines is None:
+        json_lines = not sys.stderr.isatty()
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        JsonFormatter()
+        if json_lines
+        else _TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    )
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
