@@ -1,0 +1,224 @@
+"""One entry point from a payload (HJ 212 frame or JSON document) to :class:`Message` and readings.
+
+The daemon calls :func:`decode_payload` for every MQTT message: it raises :class:`CodecError` (and
+nothing else) for a payload to quarantine, and otherwise returns a :class:`Message` whose
+``readings`` are ready for the sink, except for a part of a split HJ 212 packet (``split`` set and
+PNUM > 1), whose readings come from :func:`readings_from_packet` once
+:class:`ingest.hj212.Reassembler` returns the whole packet.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ingest.errors import CodecError
+from ingest.hj212.codes import FLAGS_2005, FLAGS_2017, POLLUTANT_2005_TO_2017
+from ingest.hj212.crc import CrcVariant
+from ingest.hj212.packet import (
+    MAX_SEGMENT,
+    Packet,
+    is_simple_cp,
+    parse_datatime,
+    parse_segment,
+    unframe,
+)
+from ingest.json_payload import decode_json, readings_from_json
+from ingest.reading import KIND_BY_CN, Reading
+
+_WS = b" \t\r\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A decoded payload.
+
+    ``crc`` is the HJ 212 CRC variant (``hj212``, or ``modbus``/``modbus-le`` from deviating
+    devices; None for JSON); ``split`` is ``(PNUM, PNO)`` of a split-packet part; ``deviations``
+    names accepted departures from the standard: ``crc-modbus``, ``crc-modbus-le``, ``no-flag``
+    (header Flag missing), ``codes-2005`` (2005 pollutant codes mapped), ``unknown-data-flag``,
+    ``naive-time`` (JSON time without offset).
+    """
+
+    fmt: Literal["hj212", "json"]
+    mn: str
+    pw: str | None
+    cn: str
+    qn: str | None
+    st: str | None
+    crc: CrcVariant | None
+    flag: int | None
+    split: tuple[int, int] | None
+    packet: Packet | None
+    readings: list[Reading] = field(default_factory=list)
+    deviations: tuple[str, ...] = ()
+
+    @property
+    def is_part(self) -> bool:
+        """A part of a split packet still to be reassembled (PNUM > 1)."""
+        return self.split is not None and self.split[0] > 1
+
+    @property
+    def ack_required(self) -> bool:
+        """The header Flag's A bit: the sender expects a 9014 answer."""
+        return self.flag is not None and bool(self.flag & 1)
+
+
+def decode_payload(
+    payload: bytes,
+    *,
+    tz: str = "Asia/Shanghai",
+    strict_crc: bool = False,
+    max_length: int | None = MAX_SEGMENT,
+) -> Message:
+    """Decode an HJ 212 frame (starts with ``##``) or a JSON payload (starts with ``{``).
+
+    ``tz`` is the zone of HJ 212 DataTime (and of JSON times without offset); ``strict_crc``
+    rejects Modbus CRCs; ``max_length`` is the longest data segment (None: no limit).
+    """
+    if not isinstance(payload, bytes | bytearray | memoryview):
+        raise CodecError("frame", f"expected bytes, got {type(payload).__name__}")
+    payload = bytes(payload)
+    if payload[:1] == b"#":
+        return _decode_hj212(payload, tz, strict_crc, max_length)
+    if payload.lstrip(_WS)[:1] == b"{":
+        doc = decode_json(payload, tz=tz)
+        return Message(
+            "json", doc.mn, doc.pw, doc.cn, None, None, None, None, None, None,
+            readings_from_json(doc), doc.deviations,
+        )  # fmt: skip
+    if not payload.strip(_WS):
+        raise CodecError("frame", "empty payload")
+    raise CodecError(
+        "unsupported", f"payload starts with {payload[:8]!r}; expected '##' (HJ 212) or '{{' (JSON)"
+    )
+
+
+def _decode_hj212(payload: bytes, tz: str, strict_crc: bool, max_length: int | None) -> Message:
+    segment, variant = unframe(payload, strict_crc=strict_crc, max_length=max_length)
+    packet = parse_segment(segment)
+    header = dict(packet.header)
+    flag_text = header.get("Flag")
+    flag = None if flag_text is None else int(flag_text)
+    pnum = header.get("PNUM")
+    split = None if pnum is None else (int(pnum), int(header["PNO"]))
+    deviations: list[str] = []
+    if variant != "hj212":
+        deviations.append(f"crc-{variant}")
+    if flag is None:
+        deviations.append("no-flag")
+    readings: list[Reading] = []
+    if split is None or split[0] == 1:
+        readings, mapped = _readings(packet, tz)
+        if mapped:
+            deviations.append("codes-2005")
+        flags = FLAGS_2005 if flag is not None and flag >> 2 == 0 else FLAGS_2017
+        for reading in readings:
+            if reading.flag not in flags:
+                deviations.append("unknown-data-flag")
+                break
+    return Message(
+        "hj212", header["MN"], header.get("PW"), header["CN"], header.get("QN"), header.get("ST"),
+        variant, flag, split, packet, readings, tuple(deviations),
+    )  # fmt: skip
+
+
+def _number(text: str | None, code: str, name: str) -> float | None:
+    if not text:
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if value - value != 0.0:  # NaN or infinite, or not a number at all
+        raise CodecError("field", f"{code}-{name}={text!r:.40} is not a finite decimal number")
+    return value
+
+
+def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
+    """``({code: {field: value}}, DataTime)`` of a packet's CP; first value wins, but DataTime
+    given twice with different values raises CodecError (``field``)."""
+    content = packet.cp_text
+    if is_simple_cp(content):
+        flat = content.replace("=", ",").replace(";", ",").split(",")
+        keys = flat[0::2]
+        fields = dict(zip(keys, flat[1::2], strict=True))
+        if len(fields) == len(keys):  # no key twice: the common case, without a loop per field
+            groups: dict[str, dict[str, str]] = {}
+            for key, value in fields.items():
+                code, sep, name = key.rpartition("-")
+                if sep:
+                    group = groups.get(code)
+                    if group is None:
+                        groups[code] = {name: value}
+                    else:
+                        group[name] = value
+            return groups, fields.get("DataTime")
+    found: str | None = None
+    for item in packet.cp:
+        for key, value in item:
+            if key == "DataTime":
+                if found is None:
+                    found = value
+                elif value != found:
+                    raise CodecError("field", f"conflicting DataTime values {found} and {value}")
+    return packet.pollutants(), found
+
+
+def readings_from_packet(packet: Packet, tz: str = "Asia/Shanghai") -> list[Reading]:
+    """Readings of a data packet: CN 2011 -> rtd (value = Rtd), 2051 -> minute, 2061 -> hour,
+    2031 -> day (value = Avg); any other CN gives none.
+
+    ``ts`` is CP DataTime read in zone ``tz`` (Beijing time by default; the start of the period for
+    minute/hour/day), as aware UTC. A data packet without DataTime, with an invalid one, with two
+    different ones, or with a numeric field (Rtd Avg Min Max Cou) that is not a finite number
+    raises CodecError (``field``); an empty numeric field is None. The pollutant is the HJ 212-2017
+    code (2005 codes of table B.1 mapped); a missing data flag is N. Every pollutant code in CP
+    gives one reading, even without a value (value None); a field repeated keeps its first value.
+    """
+    return _readings(packet, tz)[0]
+
+
+def _readings(packet: Packet, tz: str) -> tuple[list[Reading], bool]:
+    """Readings and whether any pollutant code was a 2005 code that got mapped."""
+    kind = KIND_BY_CN.get(packet.cn)
+    if kind is None:
+        return [], False
+    groups, text = _fields(packet)
+    if text is None:
+        raise CodecError("field", f"DataTime missing in CP of a data packet (CN={packet.cn})")
+    ts = parse_datatime(text, tz)
+    mn = packet.mn
+    qn = packet.qn
+    value_name = "Rtd" if kind == "rtd" else "Avg"
+    mapping = POLLUTANT_2005_TO_2017
+    mapped = False
+    out = []
+    check = 0.0
+    try:
+        for code, fields in groups.items():
+            get = fields.get
+            pollutant = mapping.get(code)
+            if pollutant is None:
+                pollutant = code
+            else:
+                mapped = True
+            value, low, high, cou = get(value_name), get("Min"), get("Max"), get("Cou")
+            value = float(value) if value else None
+            low = float(low) if low else None
+            high = float(high) if high else None
+            cou = float(cou) if cou else None
+            for number in (value, low, high, cou):
+                if number is not None:
+                    check += number - number  # NaN unless finite
+            out.append(
+                Reading(mn, pollutant, ts, kind, value, low, high, cou, get("Flag") or "N", qn)
+            )
+    except ValueError:
+        check = math.nan
+    if check != 0.0:  # locate the field that is not a finite number
+        for code, fields in groups.items():
+            for name in (value_name, "Min", "Max", "Cou"):
+                _number(fields.get(name), code, name)
+    return out, mapped

@@ -1,0 +1,410 @@
+"""HJ 212 packets: framing, the data segment, and encoding.
+
+A frame is ``##`` + 4 decimal digits (the data segment's length in bytes) + the data segment + 4 hex
+digits (CRC16 of the data segment, see :mod:`ingest.hj212.crc`) + ``\\r\\n``. The data segment is
+``KEY=VALUE`` header fields separated by ``;`` (QN, ST, CN, PW, MN, Flag, PNUM, PNO and any vendor
+field) and last ``CP=&&...&&``, whose content is items separated by ``;`` and fields within an item
+separated by ``,``, each ``KEY=VALUE``.
+
+Rules of :func:`decode_packet` (every violation raises :class:`CodecError`, nothing else escapes):
+
+- ``##`` at offset 0 (``frame``); 4 ASCII digits at offset 2 (``length``); the segment between them
+  and the CRC has exactly that many bytes (``length``) and at most ``max_length`` (``too-long``;
+  HJ 212 allows 1024, ``max_length=None`` lifts the limit); after the CRC only ``\\r\\n``, ``\\n`` or
+  nothing (``frame``); every byte ASCII (``encoding``);
+- the CRC is 4 hex digits in either case; the HJ 212 CRC16 is standard, CRC-16/MODBUS high or low
+  byte first is accepted as a tagged variant unless ``strict_crc`` (``crc``);
+- the segment ends with ``CP=&&...&&``; every header part and CP field is ``KEY=VALUE`` with a
+  non-empty key; no header key twice (``syntax``);
+- MN and CN present and non-empty; Flag, PNUM, PNO decimal; PNUM and PNO both or neither,
+  1 <= PNO <= PNUM; the Flag's D bit requires PNUM/PNO (``field``). A missing Flag is allowed (real
+  devices omit it): ``Packet.flag`` is then None. Unknown header keys and CP fields are kept as sent.
+
+Values are kept as the exact strings sent, so ``encode_packet(decode_packet(b)) == b`` for every
+frame with an HJ 212 CRC in upper case and ``\\r\\n``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from ingest.errors import CodecError
+from ingest.hj212.codes import FLAG_SPLIT
+from ingest.hj212.crc import CrcVariant, crc_for, crc_variant
+
+#: Longest data segment HJ 212 allows.
+MAX_SEGMENT: int = 1024
+
+#: The header keys the codec interprets, in the order the standard writes them.
+HEADER_KEYS: tuple[str, ...] = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
+
+CpField = tuple[str, str]
+CpItem = tuple[CpField, ...]
+
+_HEX = b"0123456789abcdefABCDEF"
+_DIGITS = b"0123456789"
+
+
+@dataclass(frozen=True, slots=True)
+class Packet:
+    """One HJ 212 data segment.
+
+    ``header`` holds the header fields (everything before ``CP=``) as ``(key, value)`` strings in
+    the order sent; ``cp_text`` the CP content between ``CP=&&`` and the closing ``&&``, exactly as
+    sent (validated by :func:`parse_segment`); :attr:`cp` gives it as items of ``(key, value)``
+    fields. Build packets with :meth:`build`; read header fields through the properties.
+    """
+
+    header: tuple[CpField, ...]
+    cp_text: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        cn: str,
+        mn: str,
+        qn: str | None = None,
+        st: str | None = None,
+        pw: str | None = None,
+        flag: int | None = None,
+        pnum: int | None = None,
+        pno: int | None = None,
+        cp: tuple[CpItem, ...] = (),
+        extra: tuple[CpField, ...] = (),
+    ) -> Packet:
+        """A packet with its header in the standard's order (QN ST CN PW MN Flag PNUM PNO extra)."""
+        values = (qn, st, cn, pw, mn, flag, pnum, pno)
+        header = tuple(
+            (k, str(v)) for k, v in zip(HEADER_KEYS, values, strict=True) if v is not None
+        )
+        return cls(header + extra, join_cp(cp))
+
+    def get(self, key: str) -> str | None:
+        """A header field's value, or None when absent."""
+        for k, v in self.header:
+            if k == key:
+                return v
+        return None
+
+    @property
+    def qn(self) -> str | None:
+        return self.get("QN")
+
+    @property
+    def st(self) -> str | None:
+        return self.get("ST")
+
+    @property
+    def cn(self) -> str:
+        return self.get("CN") or ""
+
+    @property
+    def pw(self) -> str | None:
+        return self.get("PW")
+
+    @property
+    def mn(self) -> str:
+        return self.get("MN") or ""
+
+    @property
+    def flag(self) -> int | None:
+        """The header Flag, or None when the device sent none."""
+        text = self.get("Flag")
+        return None if text is None else int(text)
+
+    @property
+    def version(self) -> int | None:
+        """Flag >> 2: 0 = HJ/T 212-2005, 1 = HJ 212-2017, 2 = HJ 212-2025; None without Flag."""
+        flag = self.flag
+        return None if flag is None else flag >> 2
+
+    @property
+    def split(self) -> tuple[int, int] | None:
+        """``(PNUM, PNO)`` for a part of a split packet, else None."""
+        pnum, pno = self.get("PNUM"), self.get("PNO")
+        return None if pnum is None or pno is None else (int(pnum), int(pno))
+
+    @property
+    def extra(self) -> tuple[CpField, ...]:
+        """Header fields the codec does not interpret (vendor extensions), as sent."""
+        return tuple((k, v) for k, v in self.header if k not in HEADER_KEYS)
+
+    @property
+    def cp(self) -> tuple[CpItem, ...]:
+        """CP items (split at ``;``), each a tuple of ``(key, value)`` fields (split at ``,``)."""
+        return split_cp(self.cp_text)
+
+    def cp_value(self, key: str) -> str | None:
+        """The first CP field named ``key`` (e.g. ``DataTime``), or None."""
+        for item in self.cp:
+            for k, v in item:
+                if k == key:
+                    return v
+        return None
+
+    def pollutants(self) -> dict[str, dict[str, str]]:
+        """CP fields ``CODE-FIELD=VALUE`` grouped as ``{code: {field: value}}`` (codes as sent).
+
+        A field is a pollutant field when its key contains ``-``; the code is the part before the
+        last ``-``. Fields repeated for a code keep the first value.
+        """
+        out: dict[str, dict[str, str]] = {}
+        for item in self.cp:
+            for k, v in item:
+                code, sep, name = k.rpartition("-")
+                if sep:
+                    fields = out.setdefault(code, {})
+                    if name not in fields:
+                        fields[name] = v
+        return out
+
+    def cp_other(self) -> dict[str, str]:
+        """CP fields that are not pollutant fields (no ``-`` in the key), first value of each."""
+        out: dict[str, str] = {}
+        for item in self.cp:
+            for k, v in item:
+                if "-" not in k and k not in out:
+                    out[k] = v
+        return out
+
+
+def join_cp(items: tuple[CpItem, ...]) -> str:
+    """CP content of ``items``: fields ``KEY=VALUE`` joined by ``,``, items by ``;``."""
+    return ";".join(",".join(f"{k}={v}" for k, v in item) for item in items)
+
+
+def split_cp(content: str) -> tuple[CpItem, ...]:
+    """Items of CP content; CodecError (``syntax``) for a field that is not ``KEY=VALUE``.
+
+    An empty content has no items; an empty item (``a=1;;b=2``) is the empty tuple.
+    """
+    if not content:
+        return ()
+    out: list[CpItem] = []
+    for index, item in enumerate(content.split(";")):
+        if not item:
+            out.append(())
+            continue
+        fields = []
+        for number, text in enumerate(item.split(","), 1):
+            key, sep, value = text.partition("=")
+            if not sep or not key:
+                raise CodecError(
+                    "syntax", f"CP item {index + 1} field {number} ({text!r:.40}) is not KEY=VALUE"
+                )
+            fields.append((key, value))
+        out.append(tuple(fields))
+    return tuple(out)
+
+
+_KEEP_SEPARATORS = bytes(b for b in range(256) if b not in b"=,;")
+
+
+def is_simple_cp(content: str) -> bool:
+    """True when every CP field holds exactly one ``=`` after a non-empty key and no item is empty.
+
+    This is the shape of every standard packet; it lets :func:`check_cp` and the readings code work
+    with whole-string operations instead of a loop per field. Checked on the sequence of ``=``, ``,``
+    and ``;`` characters: it must alternate ``=`` and a separator, starting and ending with ``=``.
+    """
+    if not content or content[0] == "=" or ",=" in content or ";=" in content:
+        return False
+    marks = content.encode("ascii", "replace").translate(None, _KEEP_SEPARATORS)
+    return (
+        len(marks) & 1 == 1
+        and marks[0::2] == b"=" * ((len(marks) + 1) >> 1)
+        and b"=" not in marks[1::2]
+    )
+
+
+def check_cp(content: str) -> None:
+    """Raise CodecError (``syntax``) unless every CP field is ``KEY=VALUE`` with a non-empty key.
+
+    Standard packets pass :func:`is_simple_cp`; anything else goes through :func:`split_cp`, which
+    accepts values holding ``=`` and empty items and locates the offending field.
+    """
+    if content and not is_simple_cp(content):
+        split_cp(content)
+
+
+def unframe(
+    data: bytes, *, strict_crc: bool = False, max_length: int | None = MAX_SEGMENT
+) -> tuple[str, CrcVariant]:
+    """Check a frame's envelope and return ``(data segment, CRC variant)``. Rules: module doc."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise CodecError("frame", f"expected bytes, got {type(data).__name__}")
+    data = bytes(data)
+    end = len(data)
+    if data.endswith(b"\r\n"):
+        end -= 2
+    elif data.endswith(b"\n"):
+        end -= 1
+    if end == 0:
+        raise CodecError("frame", "empty payload; expected '##' at offset 0")
+    if not data.startswith(b"##"):
+        raise CodecError("frame", f"expected '##' at offset 0, found {data[:2]!r}")
+    if end < 10:
+        raise CodecError("frame", f"truncated frame of {end} bytes; at least 10 needed")
+    length_field = data[2:6]
+    if length_field.translate(None, _DIGITS):
+        raise CodecError("length", f"length field at offset 2 is {length_field!r}, not 4 digits")
+    declared = int(length_field)
+    actual = end - 10
+    if declared != actual:
+        raise CodecError(
+            "length",
+            f"length field at offset 2 says {declared} but the data segment from offset 6 to the "
+            f"CRC at offset {end - 4} is {actual} bytes",
+        )
+    if max_length is not None and actual > max_length:
+        raise CodecError(
+            "too-long", f"data segment of {actual} bytes exceeds the limit of {max_length}"
+        )
+    segment = data[6 : end - 4]
+    crc_field = data[end - 4 : end]
+    if crc_field.translate(None, _HEX) or len(crc_field) != 4:
+        raise CodecError("crc", f"CRC field at offset {end - 4} is {crc_field!r}, not 4 hex digits")
+    if not data.isascii():
+        pos = next(i for i, b in enumerate(data) if b > 127)
+        raise CodecError("encoding", f"non-ASCII byte 0x{data[pos]:02X} at offset {pos}")
+    if b"\r" in segment or b"\n" in segment:
+        pos = 6 + min(i for i in (segment.find(b"\r"), segment.find(b"\n")) if i >= 0)
+        raise CodecError("frame", f"line break inside the data segment at offset {pos}")
+    variant = crc_variant(segment, int(crc_field, 16), strict=strict_crc)
+    if variant is None:
+        expected = f"{crc_for(segment):04X}"
+        raise CodecError(
+            "crc",
+            f"CRC {crc_field.decode()} at offset {end - 4} does not match the data segment "
+            f"(HJ 212 CRC16 is {expected}{'; strict mode' if strict_crc else ''})",
+        )
+    return segment.decode("ascii"), variant
+
+
+def parse_segment(segment: str) -> Packet:
+    """Parse a data segment (rules in the module doc). Positions in errors are segment offsets."""
+    cp_at = segment.find("CP=&&")
+    if cp_at < 0:
+        raise CodecError("syntax", "no 'CP=&&' in the data segment")
+    if cp_at and segment[cp_at - 1] != ";":
+        raise CodecError("syntax", f"'CP=&&' at segment offset {cp_at} not preceded by ';'")
+    if len(segment) < cp_at + 7 or not segment.endswith("&&"):
+        raise CodecError("syntax", "CP is not closed by '&&' at the end of the data segment")
+    header: list[CpField] = []
+    seen: set[str] = set()
+    if cp_at:
+        offset = 0
+        for part in segment[: cp_at - 1].split(";"):
+            key, sep, value = part.partition("=")
+            if not sep or not key:
+                raise CodecError(
+                    "syntax", f"header part {part!r} at segment offset {offset} is not KEY=VALUE"
+                )
+            if key in seen:
+                raise CodecError("syntax", f"header key {key} repeated at segment offset {offset}")
+            seen.add(key)
+            header.append((key, value))
+            offset += len(part) + 1
+    content = segment[cp_at + 5 : -2]
+    check_cp(content)
+    packet = Packet(tuple(header), content)
+    _check_header(packet)
+    return packet
+
+
+def _int_field(packet: Packet, key: str) -> int | None:
+    text = packet.get(key)
+    if text is None:
+        return None
+    if not text.isdigit() or not text.isascii() or len(text) > 9:
+        raise CodecError("field", f"{key}={text!r} is not a decimal number")
+    return int(text)
+
+
+def _check_header(packet: Packet) -> None:
+    if not packet.get("MN"):
+        raise CodecError("field", "MN missing or empty in the header")
+    if not packet.get("CN"):
+        raise CodecError("field", "CN missing or empty in the header")
+    flag = _int_field(packet, "Flag")
+    pnum = _int_field(packet, "PNUM")
+    pno = _int_field(packet, "PNO")
+    if (pnum is None) != (pno is None):
+        raise CodecError("field", "PNUM and PNO must come together")
+    if pnum is not None and pno is not None and not 1 <= pno <= pnum:
+        raise CodecError("field", f"PNO={pno} outside 1..PNUM={pnum}")
+    if flag is not None and flag & FLAG_SPLIT and pnum is None:
+        raise CodecError("field", f"Flag={flag} has the split bit (D) but PNUM/PNO are missing")
+
+
+def decode_packet(
+    data: bytes, *, strict_crc: bool = False, max_length: int | None = MAX_SEGMENT
+) -> Packet:
+    """Decode one frame into a :class:`Packet` (the CRC variant is dropped; see :func:`unframe`)."""
+    segment, _ = unframe(data, strict_crc=strict_crc, max_length=max_length)
+    return parse_segment(segment)
+
+
+def encode_segment(packet: Packet) -> str:
+    """The data segment of ``packet``; raises CodecError for values that cannot be framed."""
+    parts = [f"{k}={v}" for k, v in packet.header]
+    segment = ";".join([*parts, "CP=&&" + packet.cp_text + "&&"])
+    check = parse_segment(segment)
+    if check != packet or not segment.isascii() or "\r" in segment or "\n" in segment:
+        raise CodecError("syntax", "packet has keys or values that do not survive framing")
+    return segment
+
+
+def encode_packet(
+    packet: Packet, *, crc: CrcVariant = "hj212", max_length: int | None = MAX_SEGMENT
+) -> bytes:
+    """The frame of ``packet``: ``##`` + length + segment + CRC (upper-case hex) + CRLF.
+
+    ``crc`` selects a deviating algorithm to imitate a device. Raises CodecError (``too-long``)
+    when the segment exceeds ``max_length``.
+    """
+    segment = encode_segment(packet).encode("ascii")
+    if max_length is not None and len(segment) > max_length:
+        raise CodecError("too-long", f"data segment of {len(segment)} bytes exceeds {max_length}")
+    if len(segment) > 9999:
+        raise CodecError("too-long", f"data segment of {len(segment)} bytes exceeds 9999")
+    return b"##%04d%s%04X\r\n" % (len(segment), segment, crc_for(segment, crc))
+
+
+@lru_cache(maxsize=64)
+def zone(name: str) -> ZoneInfo:
+    """The time zone ``name`` (cached)."""
+    return ZoneInfo(name)
+
+
+@lru_cache(maxsize=4096)
+def parse_datatime(text: str, tz: str = "Asia/Shanghai") -> datetime:
+    """``YYYYMMDDhhmmss`` (optionally followed by milliseconds ``zzz``) in zone ``tz`` -> aware UTC.
+
+    Raises CodecError (``field``) for anything else, including impossible dates. Cached: the
+    packets of one hour from every outlet share their DataTime.
+    """
+    if len(text) not in (14, 17) or not text.isdigit() or not text.isascii():
+        raise CodecError("field", f"DataTime={text!r} is not YYYYMMDDhhmmss")
+    try:
+        tzinfo = zone(tz)
+    except Exception as exc:  # ZoneInfoNotFoundError, ValueError for malformed names
+        raise CodecError("field", f"unknown time zone {tz!r} ({type(exc).__name__})") from None
+    try:
+        local = datetime(
+            int(text[0:4]),
+            int(text[4:6]),
+            int(text[6:8]),
+            int(text[8:10]),
+            int(text[10:12]),
+            int(text[12:14]),
+            int(text[14:17] or 0) * 1000,
+            tzinfo=tzinfo,
+        )
+    except ValueError as exc:
+        raise CodecError("field", f"DataTime={text!r} is not a valid date/time ({exc})") from None
+    return local.astimezone(UTC)

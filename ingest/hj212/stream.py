@@ -1,0 +1,133 @@
+"""Framing HJ 212 packets out of a TCP byte stream.
+
+:class:`StreamDecoder` takes bytes as they arrive (several packets in one read, one packet over
+several reads, garbage between packets) and yields one :class:`StreamItem` per frame or per run of
+garbage. Rules, applied to the buffered bytes:
+
+1. Bytes before the next ``##`` are garbage: one item with a ``frame`` error (kept in ``raw``).
+2. A frame starts at ``##``; when the 4 characters after it are digits ``n``, it ends after the
+   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; otherwise (a wrong length
+   field) at the first ``\\r\\n`` or the next ``##``, whichever comes first. The frame is then decoded by
+   :func:`ingest.hj212.packet.unframe` and :func:`parse_segment`, so a wrong length still reports
+   ``length`` with the frame's bytes.
+3. While no end is in sight the bytes wait for the next read; a frame that grows past
+   ``max_frame`` bytes without an end is dropped as garbage (``too-long``).
+
+:meth:`StreamDecoder.close` returns what is left as a final (truncated) item.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ingest.errors import CodecError
+from ingest.hj212.crc import CrcVariant
+from ingest.hj212.packet import MAX_SEGMENT, Packet, parse_segment, unframe
+
+
+@dataclass(frozen=True, slots=True)
+class StreamItem:
+    """One frame (or run of garbage) from the stream: ``packet`` and ``crc`` when it decoded,
+    ``error`` otherwise; ``raw`` is always the bytes as received."""
+
+    raw: bytes
+    packet: Packet | None = None
+    crc: CrcVariant | None = None
+    error: CodecError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class StreamDecoder:
+    """Incremental HJ 212 framer and decoder for one TCP connection (not thread-safe)."""
+
+    def __init__(
+        self,
+        *,
+        strict_crc: bool = False,
+        max_length: int | None = MAX_SEGMENT,
+        max_frame: int = 16384,
+    ) -> None:
+        self.strict_crc = strict_crc
+        self.max_length = max_length
+        self.max_frame = max_frame
+        self._buffer = bytearray()
+
+    @property
+    def pending(self) -> int:
+        """Bytes buffered and not yet returned."""
+        return len(self._buffer)
+
+    def feed(self, chunk: bytes) -> list[StreamItem]:
+        """Add ``chunk`` and return every frame and garbage run now complete, in stream order."""
+        self._buffer += chunk
+        out: list[StreamItem] = []
+        buf = self._buffer
+        while buf:
+            start = buf.find(b"##")
+            if start < 0:
+                # keep a trailing '#' that may begin the next frame
+                cut = len(buf) - (1 if buf.endswith(b"#") else 0)
+                if cut:
+                    out.append(self._garbage(bytes(buf[:cut])))
+                    del buf[:cut]
+                break
+            if start > 0:
+                out.append(self._garbage(bytes(buf[:start])))
+                del buf[:start]
+                continue
+            end = self._frame_end(buf)
+            if end is None:
+                if len(buf) > self.max_frame:
+                    error = CodecError(
+                        "too-long", f"no frame end within {self.max_frame} bytes after '##'"
+                    )
+                    out.append(StreamItem(bytes(buf), error=error))
+                    buf.clear()
+                break
+            out.append(self._decode(bytes(buf[:end])))
+            del buf[:end]
+        return out
+
+    def close(self) -> list[StreamItem]:
+        """End of stream: whatever is buffered comes back as one item (decoded if it can be)."""
+        if not self._buffer:
+            return []
+        raw = bytes(self._buffer)
+        self._buffer.clear()
+        if raw.startswith(b"##"):
+            return [self._decode(raw)]
+        return [self._garbage(raw)]
+
+    def _frame_end(self, buf: bytearray) -> int | None:
+        if len(buf) < 6:
+            return None
+        length_field = bytes(buf[2:6])
+        if length_field.isdigit():
+            crc_end = 6 + int(length_field) + 4
+            after = bytes(buf[crc_end : crc_end + 2])
+            if after == b"\r\n":
+                return crc_end + 2
+            if after == b"##":
+                return crc_end
+        # a wrong length field, or the frame has not fully arrived: end at the first CRLF or at the
+        # next '##', whichever comes first
+        line_end = buf.find(b"\r\n", 2)
+        next_start = buf.find(b"##", 2)
+        if next_start >= 0 and (line_end < 0 or next_start < line_end):
+            return next_start
+        return None if line_end < 0 else line_end + 2
+
+    def _decode(self, raw: bytes) -> StreamItem:
+        try:
+            segment, variant = unframe(raw, strict_crc=self.strict_crc, max_length=self.max_length)
+            return StreamItem(raw, parse_segment(segment), variant)
+        except CodecError as error:
+            return StreamItem(raw, error=error)
+
+    @staticmethod
+    def _garbage(raw: bytes) -> StreamItem:
+        error = CodecError("frame", f"{len(raw)} bytes outside any frame (no '##' before them)")
+        return StreamItem(raw, error=error)

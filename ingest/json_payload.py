@@ -1,0 +1,157 @@
+"""The JSON payload of gateways that convert HJ 212 (DESIGN.md section 2).
+
+``{"mn": "61011500000001", "cn": "2061", "time": "2026-11-29T08:00:00+08:00", "pw": "123456",
+"values": {"w01018": {"avg": 35.2, "min": 30.1, "max": 40.0, "flag": "N"}}}``
+
+Rules of :func:`decode_json` (every violation raises :class:`CodecError`, nothing else escapes):
+
+- UTF-8 (``encoding``), one JSON object (``syntax``);
+- ``mn`` and ``cn`` non-empty strings; ``pw`` a string or absent; ``time`` an ISO 8601 string. A
+  time without offset is read in zone ``tz`` and tagged ``naive-time`` in ``deviations`` (``field``);
+- ``values`` an object of pollutant code -> object; within it ``rtd avg min max cou`` are finite
+  numbers or null, ``flag eflag sampletime`` strings, other keys any scalar, kept as sent (``field``);
+- other top-level keys are kept in ``extra``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ingest.errors import CodecError
+from ingest.hj212.codes import to_2017_code
+from ingest.hj212.packet import zone
+from ingest.reading import KIND_BY_CN, Reading
+
+NUMBER_KEYS = frozenset({"rtd", "avg", "min", "max", "cou"})
+TEXT_KEYS = frozenset({"flag", "eflag", "sampletime"})
+TOP_KEYS = frozenset({"mn", "cn", "time", "pw", "values"})
+
+Scalar = float | int | str | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class JsonPayload:
+    """One decoded JSON payload. ``time`` is timezone-aware (as sent, or in ``tz`` when naive)."""
+
+    mn: str
+    cn: str
+    time: datetime
+    pw: str | None = None
+    values: dict[str, dict[str, Scalar]] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+    deviations: tuple[str, ...] = ()
+
+
+def _text(doc: dict[str, Any], key: str, *, required: bool) -> str | None:
+    value = doc.get(key)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str) or not value:
+        raise CodecError("field", f"'{key}' must be a non-empty string, got {value!r:.40}")
+    return value
+
+
+def decode_json(payload: bytes, *, tz: str = "Asia/Shanghai") -> JsonPayload:
+    """Decode a JSON payload (rules in the module doc)."""
+    try:
+        text = bytes(payload).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CodecError("encoding", f"not UTF-8 at byte offset {exc.start}") from None
+    except TypeError:
+        raise CodecError("frame", f"expected bytes, got {type(payload).__name__}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CodecError("syntax", f"invalid JSON at char {exc.pos}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise CodecError("syntax", f"invalid JSON: {type(exc).__name__}") from None
+    if not isinstance(doc, dict):
+        raise CodecError("syntax", f"expected a JSON object, got {type(doc).__name__}")
+    mn = _text(doc, "mn", required=True)
+    cn = _text(doc, "cn", required=True)
+    pw = _text(doc, "pw", required=False)
+    time_text = _text(doc, "time", required=True)
+    assert mn is not None and cn is not None and time_text is not None
+    try:
+        time = datetime.fromisoformat(time_text)
+    except ValueError:
+        raise CodecError("field", f"'time' {time_text!r:.40} is not ISO 8601") from None
+    deviations: tuple[str, ...] = ()
+    if time.tzinfo is None:
+        try:
+            time = time.replace(tzinfo=zone(tz))
+        except Exception as exc:  # an unknown zone name is a configuration error
+            raise CodecError("field", f"unknown time zone {tz!r}: {exc}") from None
+        deviations = ("naive-time",)
+    raw_values = doc.get("values", {})
+    if not isinstance(raw_values, dict):
+        raise CodecError("field", "'values' must be an object of pollutant code -> fields")
+    values: dict[str, dict[str, Scalar]] = {}
+    for code, fields in raw_values.items():
+        if not code or not isinstance(fields, dict):
+            raise CodecError("field", f"values[{code!r:.30}] must be an object of fields")
+        for key, value in fields.items():
+            where = f"values[{code!r:.30}][{key!r:.20}]"
+            if key in NUMBER_KEYS:
+                if value is not None and (
+                    isinstance(value, bool)
+                    or not isinstance(value, int | float)
+                    or not math.isfinite(value)
+                ):
+                    raise CodecError("field", f"{where} must be a finite number or null")
+            elif key in TEXT_KEYS:
+                if not isinstance(value, str):
+                    raise CodecError("field", f"{where} must be a string")
+            elif isinstance(value, dict | list):
+                raise CodecError("field", f"{where} must be a scalar")
+        values[code] = dict(fields)
+    extra = {k: v for k, v in doc.items() if k not in TOP_KEYS}
+    return JsonPayload(mn, cn, time, pw, values, extra, deviations)
+
+
+def encode_json(payload: JsonPayload) -> bytes:
+    """The UTF-8 JSON document of ``payload`` (``decode_json(encode_json(p)) == p``)."""
+    doc: dict[str, Any] = {"mn": payload.mn, "cn": payload.cn, "time": payload.time.isoformat()}
+    if payload.pw is not None:
+        doc["pw"] = payload.pw
+    doc["values"] = payload.values
+    doc.update(payload.extra)
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def readings_from_json(payload: JsonPayload) -> list[Reading]:
+    """Readings of a data payload (cn 2011/2051/2061/2031; others give none).
+
+    The pollutant is the 2017 code (2005 codes mapped); ``value`` is ``rtd`` for 2011 and ``avg``
+    otherwise; a missing flag is N; ``ts`` is ``time`` in UTC.
+    """
+    kind = KIND_BY_CN.get(payload.cn)
+    if kind is None:
+        return []
+    ts = payload.time.astimezone(UTC)
+    value_key = "rtd" if kind == "rtd" else "avg"
+    out = []
+    for code, fields in payload.values.items():
+        flag = fields.get("flag")
+        out.append(
+            Reading(
+                mn=payload.mn,
+                pollutant=to_2017_code(code),
+                ts=ts,
+                kind=kind,
+                value=_float(fields.get(value_key)),
+                min=_float(fields.get("min")),
+                max=_float(fields.get("max")),
+                cou=_float(fields.get("cou")),
+                flag=flag if isinstance(flag, str) and flag else "N",
+            )
+        )
+    return out
+
+
+def _float(value: Scalar) -> float | None:
+    return None if value is None else float(value)
