@@ -361,7 +361,7 @@ def _honest(fleet: Fleet, plan: dict[int, list[tuple[str, int, int, str]]]) -> N
 
     # weekly calibration: one hour per analyser reading the standard, flagged C
     weekday_hour = rng.integers(0, 7 * 24, size=n)
-    how = (fleet.hours_local.dayofweek.to_numpy() * 24 + hod)[None, :]
+    how = (fleet.hours_local.day_of_week.to_numpy() * 24 + hod)[None, :]
     for k, c in enumerate((COD, NH3N, TP, TN, PH)):
         cal = how == ((weekday_hour + k) % (7 * 24))[:, None]
         std = fleet.standard[c][:, None] * (1 + 0.005 * rng.standard_normal((n, h)))

@@ -1,0 +1,138 @@
+"""Accuracy of the detector catalogue on labelled simulations (`monitor.simulator`).
+
+Seeds: 1-3 are for tuning detectors (look at them freely); 101-105 are for evaluation and must
+not be tuned on. This script runs the evaluation seeds by default.
+
+Matching rules:
+- a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
+  overlaps it (inclusive bounds) and, when both name a pollutant, on the same pollutant;
+- a finding of detector P is a *true positive* when it overlaps (same rule) any labelled interval
+  of pattern P; precision = true positives / findings of P;
+- every integrity finding on an honest outlet is false; they are reported per 100 honest
+  outlet-months, in total and per detector.
+
+Usage: python bench/bench_detect_accuracy.py [--seeds 101,102,103,104,105] [--outlets 40] [--days 180]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from detectors import build
+from monitor.detection import detect_readings
+from monitor.simulator import simulate
+from monitor.simulator_patterns import PATTERNS
+
+TUNING_SEEDS = (1, 2, 3)
+EVALUATION_SEEDS = (101, 102, 103, 104, 105)
+
+
+def findings_frame(findings: list) -> pd.DataFrame:
+    rows = [
+        (f.detector, f.category, f.mn, f.pollutant, f.start, f.end, f.severity) for f in findings
+    ]
+    cols = ["detector", "category", "mn", "pollutant", "start", "end", "severity"]
+    frame = pd.DataFrame(rows, columns=cols)
+    if frame.empty:
+        frame["start"] = pd.Series([], dtype="datetime64[ns, UTC]")
+        frame["end"] = pd.Series([], dtype="datetime64[ns, UTC]")
+    return frame
+
+
+def overlaps(labels: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
+    """Pairs (label row, finding row) on the same outlet, overlapping, pollutant agreeing."""
+    left = labels.reset_index(names="label_id")
+    right = found.reset_index(names="finding_id")
+    pairs = left.merge(right, on="mn", suffixes=("_l", "_f"))
+    if pairs.empty:
+        return pairs
+    same_time = (pairs["start_l"] <= pairs["end_f"]) & (pairs["start_f"] <= pairs["end_l"])
+    pl, pf = pairs["pollutant_l"], pairs["pollutant_f"]
+    same_pollutant = pl.isna() | pf.isna() | (pl == pf)
+    return pairs[same_time & same_pollutant]
+
+
+def evaluate(seed: int, outlets: int, days: int, share: float) -> dict:
+    sim = simulate(outlets, days, seed, falsifying_share=share)
+    t0 = time.perf_counter()
+    found = findings_frame(list(detect_readings(sim.readings, sim.specs(), build())))
+    seconds = time.perf_counter() - t0
+    labels = sim.labels.copy()
+    labels["pollutant"] = labels["pollutant"].where(labels["pollutant"].notna(), None)
+    honest = sorted(set(sim.specs()) - set(sim.falsifying))
+    return {
+        "labels": labels,
+        "found": found,
+        "honest": honest,
+        "honest_months": len(honest) * days / 30.0,
+        "readings": len(sim.readings),
+        "seconds": seconds,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", default=",".join(map(str, EVALUATION_SEEDS)))
+    ap.add_argument("--outlets", type=int, default=40)
+    ap.add_argument("--days", type=int, default=180)
+    ap.add_argument("--share", type=float, default=0.5, help="falsifying share of outlets")
+    args = ap.parse_args()
+    seeds = [int(s) for s in args.seeds.split(",")]
+    tuned = sorted(set(seeds) & set(TUNING_SEEDS))
+    print(
+        f"seeds {seeds} ({'TUNING seeds ' + str(tuned) if tuned else 'evaluation only'}), "
+        f"{args.outlets} outlets x {args.days} days, falsifying share {args.share}"
+    )
+    runs = [evaluate(s, args.outlets, args.days, args.share) for s in seeds]
+    catalogue = sorted({d.name for d in build()})
+    print(
+        f"detected {sum(r['readings'] for r in runs):,} readings in "
+        f"{sum(r['seconds'] for r in runs):.1f} s; detectors present: {', '.join(catalogue)}\n"
+    )
+
+    header = f"{'pattern':24s} {'labels':>6s} {'recall':>7s} {'findings':>8s} {'precision':>9s}"
+    print(header)
+    print("-" * len(header))
+    for pattern in (*PATTERNS, "exceedance"):
+        n_lab = n_rec = n_find = n_tp = 0
+        for r in runs:
+            labels = r["labels"][r["labels"]["pattern"] == pattern]
+            found = r["found"][r["found"]["detector"] == pattern]
+            pairs = overlaps(labels, found)
+            n_lab += len(labels)
+            n_rec += pairs["label_id"].nunique() if len(pairs) else 0
+            n_find += len(found)
+            n_tp += pairs["finding_id"].nunique() if len(pairs) else 0
+        missing = pattern not in catalogue
+        recall = "absent" if missing else f"{n_rec / n_lab:.2f}" if n_lab else "-"
+        precision = "absent" if missing else f"{n_tp / n_find:.2f}" if n_find else "-"
+        print(f"{pattern:24s} {n_lab:6d} {recall:>7s} {n_find:8d} {precision:>9s}")
+
+    months = sum(r["honest_months"] for r in runs)
+    false = pd.concat(
+        [r["found"][r["found"]["mn"].isin(r["honest"])] for r in runs], ignore_index=True
+    )
+    false = false[false["category"] == "integrity"]
+    print(
+        f"\nfalse integrity findings on honest outlets: {len(false)} over {months:.0f} "
+        f"outlet-months = {100 * len(false) / months:.2f} per 100 honest outlet-months "
+        "(target <= 1)"
+    )
+    if len(false):
+        per = false.groupby("detector").size().sort_values(ascending=False)
+        for name, count in per.items():
+            print(f"  {name:22s} {count:5d}  {100 * count / months:6.2f} per 100 outlet-months")
+    other = pd.concat([r["found"] for r in runs], ignore_index=True)
+    other = other[other["category"] == "completeness"]
+    print(f"completeness findings (all outlets): {len(other)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""`monitor simulate` then `monitor detect` end to end with click's CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from detectors import CATEGORIES
+from monitor.cli import main
+
+FIELDS = [
+    "detector",
+    "category",
+    "mn",
+    "pollutant",
+    "start",
+    "end",
+    "severity",
+    "confidence",
+    "summary",
+    "evidence",
+]
+
+
+@pytest.fixture(scope="module")
+def sim_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sim")
+    result = CliRunner().invoke(
+        main, ["simulate", "--out", str(out), "--outlets", "6", "--days", "20", "--seed", "4"]
+    )
+    assert result.exit_code == 0, result.output
+    assert {p.name for p in out.iterdir()} >= {"readings.csv", "sites.toml", "labels.csv"}
+    return out
+
+
+def detect(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, ["detect", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_findings_are_json_lines_with_the_design_fields(sim_dir: Path) -> None:
+    code, out, err = detect(
+        "--readings", str(sim_dir / "readings.csv"), "--sites", str(sim_dir / "sites.toml")
+    )
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines, "a simulation with exceedances gives findings"
+    for line in lines:
+        finding = json.loads(line)
+        assert list(finding) == FIELDS
+        assert finding["category"] in CATEGORIES
+        assert finding["start"].endswith("+08:00") and finding["start"] <= finding["end"]
+
+
+def test_every_labelled_exceedance_is_found(sim_dir: Path) -> None:
+    code, out, err = detect(
+        "--readings",
+        str(sim_dir / "readings.csv"),
+        "--sites",
+        str(sim_dir / "sites.toml"),
+        "--detectors",
+        "exceedance",
+    )
+    assert code == 0, err
+    found = pd.DataFrame([json.loads(line) for line in out.splitlines()])
+    assert set(found["detector"]) == {"exceedance"}
+    labels = pd.read_csv(sim_dir / "labels.csv", dtype={"mn": str})
+    labels = labels[labels["pattern"] == "exceedance"]
+    assert len(labels) > 0
+    for _, label in labels.iterrows():
+        mine = found[(found["mn"] == label["mn"]) & (found["pollutant"] == label["pollutant"])]
+        start, end = pd.to_datetime(mine["start"]), pd.to_datetime(mine["end"])
+        hit = (start <= pd.Timestamp(label["end"])) & (end >= pd.Timestamp(label["start"]))
+        assert hit.any(), label.to_dict()
+
+
+def test_time_window_limits_findings(sim_dir: Path) -> None:
+    code, out, _ = detect(
+        "--readings",
+        str(sim_dir / "readings.csv"),
+        "--sites",
+        str(sim_dir / "sites.toml"),
+        "--detectors",
+        "exceedance",
+        "--from",
+        "2026-01-05",
+        "--to",
+        "2026-01-10",
+    )
+    assert code == 0
+    for line in out.splitlines():
+        finding = json.loads(line)
+        assert pd.Timestamp(finding["start"]) >= pd.Timestamp("2026-01-05T00:00+08:00")
+        assert pd.Timestamp(finding["end"]) < pd.Timestamp("2026-01-11T00:00+08:00")
+
+
+def test_zh_summaries(sim_dir: Path) -> None:
+    code, out, _ = detect(
+        "--readings",
+        str(sim_dir / "readings.csv"),
+        "--sites",
+        str(sim_dir / "sites.toml"),
+        "--detectors",
+        "exceedance",
+        "--lang",
+        "zh",
+    )
+    assert code == 0
+    summaries = [json.loads(line)["summary"] for line in out.splitlines()]
+    assert summaries and all(any("\u4e00" <= ch <= "\u9fff" for ch in s) for s in summaries)
+
+
+def test_bad_inputs_give_one_line_and_exit_1(sim_dir: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    bad.write_text("mn,pollutant,ts,value,flag\n1,w01018,2026-06-03T04:00:00+08:00,1,Q\n")
+    code, out, err = detect("--readings", str(bad), "--sites", str(sim_dir / "sites.toml"))
+    assert code == 1 and out == ""
+    assert err.strip().splitlines() == [
+        f"Error: {bad}: line 2, column 'flag': unknown flag 'Q'; use one of N F M S D C T B"
+    ]
+    code, _, err = detect(
+        "--readings",
+        str(sim_dir / "readings.csv"),
+        "--sites",
+        str(sim_dir / "sites.toml"),
+        "--detectors",
+        "frozen,nosuch",
+    )
+    assert code == 1 and "unknown detector(s) nosuch" in err
+    sites = tmp_path / "sites.toml"
+    sites.write_text('[[site]]\nmn = "1"\n')
+    code, _, err = detect("--readings", str(sim_dir / "readings.csv"), "--sites", str(sites))
+    assert code == 1 and str(sites) in err
+
+
+def test_unregistered_outlets_are_warned_about(sim_dir: Path, tmp_path: Path) -> None:
+    sites = tmp_path / "sites.toml"
+    text = (sim_dir / "sites.toml").read_text()
+    sites.write_text(text[: text.index("[[site]]", 10)])  # keep only the first site
+    code, out, err = detect(
+        "--readings",
+        str(sim_dir / "readings.csv"),
+        "--sites",
+        str(sites),
+        "--detectors",
+        "exceedance",
+    )
+    assert code == 0
+    assert "warning: 5 outlet(s) not in" in err
+    assert {json.loads(line)["mn"] for line in out.splitlines()} <= {"61011500000001"}

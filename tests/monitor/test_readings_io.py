@@ -1,0 +1,120 @@
+"""Readings files: round trips, and one error line naming file, row and column for bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from monitor.readings_io import ReadingsFileError, read_readings, write_readings
+from monitor.simulator import simulate
+
+HEADER = "mn,pollutant,ts,value,flag\n"
+GOOD = "61011500000001,w01018,2026-06-03T04:00:00+08:00,23.4,N\n"
+
+
+def write(tmp_path: Path, text: str, name: str = "r.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_round_trip(tmp_path: Path, suffix: str) -> None:
+    frame = simulate(3, 4, seed=1).readings
+    path = write_readings(frame, tmp_path / f"r.{suffix}")
+    back = read_readings(path)
+    assert len(back) == len(frame)
+    assert (back["ts"].to_numpy() == frame["ts"].to_numpy()).all()
+    assert str(back["ts"].dtype) == "datetime64[ns, UTC]"
+    np.testing.assert_allclose(back["value"], frame["value"], rtol=1e-6)
+    assert (back["mn"].astype(str).to_numpy() == frame["mn"].astype(str).to_numpy()).all()
+    assert (back["flag"].astype(str).to_numpy() == frame["flag"].astype(str).to_numpy()).all()
+    assert set(back["kind"].astype(str)) == {"hour"}
+
+
+def test_csv_times_are_written_with_offset(tmp_path: Path) -> None:
+    path = write_readings(simulate(1, 1, seed=1).readings, tmp_path / "r.csv")
+    line = path.read_text().splitlines()[1]
+    assert line.split(",")[2] == "2026-01-01T00:00:00+08:00"
+
+
+def test_leading_zero_mn_empty_value_and_offsets(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        HEADER
+        + "0001,w01018,2026-06-03T04:00:00+08:00,,M\n"
+        + "0001,w01018,2026-06-02T20:00:00Z,23.5,N\n",
+    )
+    frame = read_readings(path)
+    assert list(frame["mn"].astype(str)) == ["0001", "0001"]
+    assert np.isnan(frame["value"].iloc[0]) and frame["value"].iloc[1] == 23.5
+    assert frame["ts"].iloc[0] == frame["ts"].iloc[1] == pd.Timestamp("2026-06-02T20:00Z")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (GOOD + "61011500000001,w01018,2026-06-03 05:00:00,23.4,N\n", "line 3, column 'ts'"),
+        (GOOD + "61011500000001,w01018,yesterday,23.4,N\n", "line 3, column 'ts'"),
+        (
+            GOOD + GOOD + "61011500000001,w01018,2026-06-03T06:00:00+08:00,2x,N\n",
+            "line 4, column 'value'",
+        ),
+        (GOOD + "61011500000001,w01018,2026-06-03T06:00:00+08:00,1.0,X\n", "line 3, column 'flag'"),
+        (GOOD + "61011500000001,w01018,2026-06-03T06:00:00+08:00,1.0,\n", "line 3, column 'flag'"),
+        (GOOD + ",w01018,2026-06-03T06:00:00+08:00,1.0,N\n", "line 3, column 'mn'"),
+    ],
+)
+def test_bad_rows_name_file_line_and_column(tmp_path: Path, body: str, expected: str) -> None:
+    path = write(tmp_path, HEADER + body)
+    with pytest.raises(ReadingsFileError) as err:
+        read_readings(path)
+    message = str(err.value)
+    assert message.startswith(f"{path}: {expected}")
+    assert "\n" not in message
+
+
+def test_naive_time_says_offset_is_missing(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + "1,w01018,2026-06-03T04:00:00,1,N\n")
+    with pytest.raises(ReadingsFileError, match="no UTC offset"):
+        read_readings(path)
+
+
+def test_missing_column_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, "mn,pollutant,ts,value\n1,w01018,2026-06-03T04:00:00+08:00,1\n")
+    with pytest.raises(ReadingsFileError, match=r"r\.csv: missing column\(s\) flag"):
+        read_readings(path)
+
+
+def test_unknown_kind_and_missing_file(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "mn,pollutant,ts,value,flag,kind\n1,w01018,2026-06-03T04:00:00+08:00,1,N,hourly\n",
+    )
+    with pytest.raises(ReadingsFileError, match="line 2, column 'kind'"):
+        read_readings(path)
+    with pytest.raises(ReadingsFileError, match="no such file"):
+        read_readings(tmp_path / "absent.csv")
+
+
+def test_parquet_naive_timestamps_refused_with_row(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "mn": ["1", "1"],
+            "pollutant": ["w01018", "w01018"],
+            "ts": pd.to_datetime(["2026-06-03 04:00", "2026-06-03 05:00"]),
+            "value": [1.0, 2.0],
+            "flag": ["N", "Q"],
+        }
+    )
+    path = tmp_path / "r.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(ReadingsFileError, match=r"r\.parquet: row 1, column 'ts'"):
+        read_readings(path)
+    frame["ts"] = frame["ts"].dt.tz_localize("Asia/Shanghai")
+    frame.to_parquet(path)
+    with pytest.raises(ReadingsFileError, match=r"row 2, column 'flag': unknown flag 'Q'"):
+        read_readings(path)
