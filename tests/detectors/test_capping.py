@@ -1,0 +1,74 @@
+"""CappingDetector: a pile-up under the limit, and plants that honestly run close to it."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from detectors.checks.capping import CappingDetector
+from detectors.spec import COD, PH
+from tests.detectors.conftest import MN, make_frame, make_spec
+
+START = pd.Timestamp("2026-06-01 00:00", tz="Asia/Shanghai")
+SPEC = make_spec(MN, w01018={"limit": 50.0}, w01001={"limit_range": (6.0, 9.0)})
+
+
+def hour(i: int) -> pd.Timestamp:
+    return START + pd.Timedelta(hours=i)
+
+
+def close_to_limit(hours: int, seed: int = 0) -> np.ndarray:
+    """An honest plant running close to its limit: lognormal, median 40, about 10 % over 50."""
+    rng = np.random.default_rng(seed)
+    return np.round(40.0 * np.exp(rng.normal(0, 0.18, hours)), 1)
+
+
+def test_values_pushed_under_the_limit_exact_interval() -> None:
+    n = 24 * 80
+    cod = np.round(np.random.default_rng(1).uniform(15, 40, n), 1)  # days 0-39 far below
+    cap = close_to_limit(n - 960, seed=2)
+    over = cap > 42.0
+    rng = np.random.default_rng(3)
+    cap[over] = np.round(rng.uniform(45.0, 49.9, over.sum()), 1)  # pushed under the limit
+    cod[960:] = cap
+    first = 960 + int(np.flatnonzero(cap >= 45.0)[0])
+    last = 960 + int(np.flatnonzero(cap >= 45.0)[-1])
+    found = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert [(f.start, f.end) for f in found] == [(hour(first), hour(last))]
+    f = found[0]
+    assert f.severity == "high"
+    assert f.evidence["just_above"] == 0
+    assert f.evidence["near_share"] >= 0.3
+    assert f.evidence["p_value"] < 0.01
+    assert "piles up just under its limit of 50 mg/L" in f.summary
+
+
+def test_pile_up_with_a_few_left_above_is_caught_by_the_discontinuity() -> None:
+    n = 24 * 40
+    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
+    over = np.flatnonzero(cod > 50.0)
+    cod[over[3:]] = np.round(np.random.default_rng(5).uniform(47.5, 50.0, len(over) - 3), 1)
+    cod[over[:3]] = 51.0
+    found = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert len(found) == 1
+    assert found[0].evidence["rule"] == "discontinuity"
+    assert found[0].severity == "medium"
+
+
+def test_honest_plants_close_to_or_far_below_the_limit_and_ph() -> None:
+    n = 24 * 90
+    for seed in range(5):
+        frame = make_frame(MN, {COD: close_to_limit(n, seed=seed)})
+        assert CappingDetector().detect(frame, SPEC) == [], seed
+    below = np.round(np.random.default_rng(6).uniform(10, 30, n), 1)
+    held3 = np.repeat(close_to_limit(n // 3, seed=7), 3)  # analyser holds 3 h
+    ph = np.round(np.random.default_rng(8).normal(8.6, 0.2, n), 1)
+    frame = make_frame(MN, {COD: below, PH: ph})
+    assert CappingDetector().detect(frame, SPEC) == []
+    assert CappingDetector().detect(make_frame(MN, {COD: held3}), SPEC) == []
+
+
+def test_too_few_valid_hours_is_not_judged() -> None:
+    cod = np.full(24 * 30, np.nan)
+    cod[::4] = 48.0  # 180 valid hours
+    assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == []
