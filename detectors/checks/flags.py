@@ -74,19 +74,22 @@ class GapHidingDetector(Detector):
     """Data go missing right after high values more often than the site's gaps explain.
 
     On the hourly grid of a concentration channel with an upper limit ``L``: a *gap hour* is an
-    hour with no reading or a reading flagged other than N, T, F (shutdown) or S (manual); a *high
-    hour* is a valid hour with value > ``high_share * L``. Over the valid hours ``t`` whose next
-    hour is on the grid, let ``a`` = high hours followed by a gap, ``b`` = high hours followed by
-    data, counted per local month, and ``c``, ``d`` the same for the low (valid, not high) hours of
-    the whole history (the site's baseline gap rate). A month is a finding when
-    ``a >= min_events``, the odds ratio ``(a + .5)(d + .5) / ((b + .5)(c + .5)) >= min_odds_ratio``
-    and Fisher's exact test (one-sided, greater) gives ``p < max_p_value``. The finding spans the
-    first event's high hour to the last gap's end in the month; every gap is listed in evidence.
+    hour with no reading or a reading flagged other than N, T, F (shutdown) or S (manual). Counts
+    are of analyser measurements, not hours (a held value is one measurement): a *measurement* is
+    a maximal run of one valid value, even across gap hours; it is *high* when its value exceeds
+    ``high_share * L`` and *followed by a gap* when a gap hour comes right after one of its hours.
+    Let ``a``/``b`` be the high measurements of a local month followed / not followed by a gap,
+    and ``c``/``d`` the same for the low measurements of the whole history (the site's baseline
+    gap rate). A month is a finding when ``a >= min_events``, the odds ratio
+    ``(a + .5)(d + .5) / ((b + .5)(c + .5)) >= min_odds_ratio`` and Fisher's exact test
+    (one-sided, greater) gives ``p < max_p_value``. It spans the first event's high hour to the
+    last gap's end in the month; every gap is listed in evidence.
 
     Defaults: high above 0.8 L, 3 events, odds ratio 3, p < 0.01.
 
     Honest traps it must not flag: short communication gaps at random (they follow low and high
-    values alike); plants running close to their limit (many high hours, gaps at the baseline
+    values alike); one high value held for a day with gaps inside it (one measurement, one
+    event); plants running close to their limit (many high measurements, gaps at the baseline
     rate); weekly calibration (C) and maintenance windows (M) at fixed times; shutdowns (F).
     """
 
@@ -114,29 +117,38 @@ class GapHidingDetector(Detector):
                 continue
             v, f, valid = _channel(outlet, code)
             gap = ~valid & (f != "F") & (f != "S")
-            nxt = np.r_[gap[1:], False]
-            has_next = np.r_[np.ones(len(v) - 1, dtype=bool), False]
-            high = valid & (v > self.high_share * limit) & has_next
-            low = valid & ~(v > self.high_share * limit) & has_next
-            events = high & nxt
-            if events.sum() < self.min_events:
+            idx = np.flatnonzero(valid[:-1])  # valid hours whose next hour is on the grid
+            if len(idx) == 0:
                 continue
-            c = int((low & nxt).sum())
-            d = int((low & ~nxt).sum())
+            vi = v[idx]
+            gapped_hour = gap[idx + 1]
+            meas = np.cumsum(np.r_[True, vi[1:] != vi[:-1]]) - 1
+            n_meas = int(meas[-1]) + 1
+            gapped = np.bincount(meas, weights=gapped_hour, minlength=n_meas) > 0
+            high = vi[np.r_[0, np.flatnonzero(np.diff(meas)) + 1]] > self.high_share * limit
+            if (high & gapped).sum() < self.min_events:
+                continue
+            c = int((~high & gapped).sum())
+            d = int((~high & ~gapped).sum())
             months = _months(outlet) if months is None else months
+            # months by each measurement's first hour; events are the hours before each gap
+            meas_month = months[idx[np.r_[0, np.flatnonzero(np.diff(meas)) + 1]]]
+            is_event = gapped_hour & high[meas]
+            event_hours = idx[is_event]
+            event_month = meas_month[meas[is_event]]
             gap_starts, gap_ends = _runs(gap)
-            for month in np.unique(months[events]):
-                in_month = months == month
-                a = int((events & in_month).sum())
-                b = int((high & ~nxt & in_month).sum())
+            for month in np.unique(meas_month[high & gapped]):
+                in_month = meas_month == month
+                a = int((high & gapped & in_month).sum())
+                b = int((high & ~gapped & in_month).sum())
                 if a < self.min_events:
                     continue
                 odds = (a + 0.5) * (d + 0.5) / ((b + 0.5) * (c + 0.5))
                 p = float(fisher_exact([[a, b], [c, d]], alternative="greater").pvalue)
                 if odds < self.min_odds_ratio or p >= self.max_p_value:
                     continue
-                idx = np.flatnonzero(events & in_month)
-                ends = gap_ends[np.searchsorted(gap_starts, idx + 1)]
+                hours = event_hours[event_month == month]
+                ends = gap_ends[np.searchsorted(gap_starts, hours + 1)]
                 gaps = [
                     {
                         "after": _iso(outlet, int(i)),
@@ -145,25 +157,26 @@ class GapHidingDetector(Detector):
                         "gap_end": _iso(outlet, int(e)),
                         "hours": int(e - i),
                     }
-                    for i, e in zip(idx, ends, strict=True)
+                    for i, e in zip(hours, ends, strict=True)
                 ]
                 yield self.finding(
                     outlet,
                     code,
-                    outlet.grid[idx[0]],
+                    outlet.grid[hours[0]],
                     outlet.grid[ends[-1]],
                     severity="high" if a >= 2 * self.min_events and p < 1e-4 else "medium",
                     confidence=min(0.99, 1.0 - p),
                     message="flags.gap_hiding",
                     high_share_pct=round(100 * self.high_share),
                     evidence={
-                        "rule": "gap after value > high_share * L: odds ratio vs baseline, Fisher",
+                        "rule": "measurements > high_share * L followed by a gap: odds ratio "
+                        "against low measurements, Fisher exact",
                         "month": _month_label(int(month)),
                         "limit": float(limit),
                         "events": a,
-                        "high_hours_followed_by_data": b,
-                        "baseline_gaps": c,
-                        "baseline_hours_followed_by_data": d,
+                        "high_measurements_followed_by_data": b,
+                        "baseline_gapped_measurements": c,
+                        "baseline_measurements_followed_by_data": d,
                         "gap_rate_after_high": a / (a + b),
                         "baseline_gap_rate": c / (c + d) if c + d else float("nan"),
                         "odds_ratio": float(odds),

@@ -190,3 +190,12 @@ def test_flow_mismatch_synchronous_long_holds_are_the_analysers_cycle() -> None:
     cod[200:216] = cod[200]  # one missed measurement: a 16 h hold in both, still 2 cycles
     nh3[200:216] = nh3[200]
     assert FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: _flow()})) == []
+
+
+def test_gap_hiding_counts_measurements_not_hours() -> None:
+    # one high result held for a day with three communication gaps inside it: one event
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 38] = 38
+    cod[100:124] = 45.0
+    cod[[105, 110, 115]] = np.nan
+    assert GapHidingDetector().detect(frame({COD: cod}), _spec()) == []

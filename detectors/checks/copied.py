@@ -1,0 +1,316 @@
+"""Copied data: a stretch of readings replayed from an earlier day of the same outlet, or cloned
+from another outlet.
+
+Exact equality of a long, varied stretch is what betrays a copy, but held and low-resolution
+values repeat by chance; so every match is weighed by how improbable it is under the series' own
+distribution of levels and steps, against the number of window pairs compared.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+
+from detectors.base import FleetDetector
+from detectors.finding import Finding
+from detectors.frame import OutletData
+from detectors.registry import register
+from detectors.series import hours_of, timestamp
+
+#: Odd 64-bit multipliers, one per position in a window (positions beyond the list reuse
+#: them); the window hash is sum(mix(q[i + k]) * K[k]) modulo 2**64.
+_K: Final = np.array(
+    [
+        ((0x9E3779B97F4A7C15 ^ (0x632BE59BD9B4E019 * (k + 1))) | 1) & 0xFFFFFFFFFFFFFFFF
+        for k in range(64)
+    ],
+    dtype=np.uint64,
+)
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads quantised values over 64 bits."""
+    z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def _bits(x: np.ndarray) -> np.ndarray:
+    """-log2 of each element's empirical frequency in ``x``."""
+    if len(x) == 0:
+        return np.zeros(0)
+    _, inverse, counts = np.unique(x, return_inverse=True, return_counts=True)
+    return -np.log2(counts[inverse] / len(x))
+
+
+@dataclass(frozen=True, slots=True)
+class _Pool:
+    """Valid readings of one pollutant over several outlets, concatenated (outlet ``o``, value
+    quantised ``q``, whole hour ``h``, index ``k`` into that outlet's series), with per-reading
+    information: ``level_bits`` (-log2 frequency of the value) and cumulated ``step_cum``
+    (sum of -log2 frequency of each step from the outlet's first reading)."""
+
+    o: np.ndarray
+    q: np.ndarray
+    h: np.ndarray
+    k: np.ndarray
+    level_bits: np.ndarray
+    step_cum: np.ndarray
+    windows_per_outlet: np.ndarray
+
+
+def _information(
+    pool: _Pool, a0: np.ndarray, a1: np.ndarray, lag: np.ndarray, same: np.ndarray | bool
+) -> np.ndarray:
+    """Bits in readings ``a0..a1``; within one outlet a run longer than its lag repeats itself
+    (a periodic series matches itself), so only its first ``lag`` readings count."""
+    end = np.where(same & (lag < a1 - a0 + 1), a0 + lag - 1, a1)
+    return pool.level_bits[a0] + pool.step_cum[end] - pool.step_cum[a0]
+
+
+def _extend(pool: _Pool, a0: int, a1: int, b0: int, limit: int) -> tuple[int, int, int]:
+    """Grow a matched run (copy ``a0..a1``, source from ``b0``) by up to ``limit`` readings on each
+    side while both sides stay contiguous in time within their outlet and keep equal values."""
+
+    def same(i: int, j: int, ref_i: int, ref_j: int, step: int) -> bool:
+        n = len(pool.q)
+        return (
+            0 <= i < n
+            and 0 <= j < n
+            and pool.o[i] == pool.o[ref_i]
+            and pool.o[j] == pool.o[ref_j]
+            and pool.h[i] == pool.h[ref_i] + step
+            and pool.h[j] == pool.h[ref_j] + step
+            and pool.q[i] == pool.q[j]
+        )
+
+    for _ in range(limit):  # a run grows at most by one window on each side
+        if not same(a0 - 1, b0 - 1, a0, b0, -1) or a0 - 1 == b0 + (a1 - a0):
+            break
+        a0, b0 = a0 - 1, b0 - 1
+    b1 = b0 + a1 - a0
+    for _ in range(limit):
+        if not same(a1 + 1, b1 + 1, a1, b1, 1) or b1 + 1 == a0:
+            break
+        a1, b1 = a1 + 1, b1 + 1
+    return a0, a1, b0
+
+
+@register
+class CopiedDataDetector(FleetDetector):
+    """A varied stretch of readings equal to an earlier stretch of the same outlet, or to a
+    stretch of another outlet.
+
+    Per pollutant, valid readings (N, T) quantised to ``decimals`` decimals are cut into windows
+    of ``window_readings`` consecutive hourly readings (no missing hour inside) with at least
+    ``min_distinct - 1`` value changes. Windows are hashed (vectorised polynomial hash of the
+    quantised values) and each window is paired with the previous window of equal hash (in time,
+    then outlet order): of another outlet at any lag, or of the same outlet at least
+    ``min_lag_hours`` earlier (pairing with the previous occurrence makes a periodic pattern
+    match itself at its period).
+    Overlapping matched windows at the same lag merge into one matched run. A run of ``n`` readings
+    ``x_1..x_n`` is a finding when the values are equal (verified, not only hashed), hold at
+    least ``min_distinct`` distinct values, and its information
+    ``I = -log2 P(x_1) - sum_{i: x_(i+1) != x_i} log2 P(x_(i+1) - x_i | a change)`` (empirical
+    frequencies of levels and of non-zero steps in the copying outlet's own series; held hours
+    carry no information, as an analyser's hold is predictable; within one outlet only the first ``lag`` readings
+    count, since a run longer than its lag is a periodic pattern matching itself) exceeds ``log2(pairs) + margin_bits``, where
+    ``pairs`` is the number of window pairs compared (``W^2 / 2`` within an outlet, ``W_a * W_b``
+    between two): the chance of one accidental match anywhere is then about 2^-margin_bits (less exact when
+    steps depend on each other, e.g. a strong daily cycle; the margin absorbs that).
+
+    Defaults: 12 readings, 4 distinct values, lag 24 h, 4 decimals, margin 12 bits.
+
+    Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
+    real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
+    0.01), whose repeats carry few bits; pumps running a fixed daily schedule (few levels, few
+    steps); calibration hours reading the standard (flagged C, not valid).
+    """
+
+    name = "copied_data"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        window_readings: int = 12,
+        min_distinct: int = 4,
+        min_lag_hours: int = 24,
+        decimals: int = 4,
+        margin_bits: float = 12.0,
+    ) -> None:
+        self.window_readings = window_readings
+        self.min_distinct = min_distinct
+        self.min_lag_hours = min_lag_hours
+        self.decimals = decimals
+        self.margin_bits = margin_bits
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        return self._detect_fleet([outlet])
+
+    def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
+        codes = sorted({c for o in outlets for c in o.pollutants})
+        for code in codes:
+            yield from self._code(outlets, code)
+
+    def _pool(self, outlets: Sequence[OutletData], code: str) -> _Pool | None:
+        parts = []
+        w = self.window_readings
+        for o, outlet in enumerate(outlets):
+            s = outlet.series(code)
+            if s is None:
+                continue
+            k = np.flatnonzero(s.valid)
+            if len(k) < w:
+                continue
+            q = np.rint(s.values[k] * 10.0**self.decimals).astype(np.int64)
+            steps = np.diff(q)
+            moved = steps != 0
+            step_bits = np.zeros(len(q))
+            step_bits[1:][moved] = _bits(steps[moved])
+            parts.append((o, q, hours_of(s.ts[k]), k, _bits(q), np.cumsum(step_bits)))
+        if not parts:
+            return None
+        counts = np.zeros(len(outlets), dtype=np.int64)
+        for o, q, *_ in parts:
+            counts[o] = max(0, len(q) - w + 1)
+        return _Pool(
+            o=np.concatenate([np.full(len(p[1]), p[0]) for p in parts]),
+            q=np.concatenate([p[1] for p in parts]),
+            h=np.concatenate([p[2] for p in parts]),
+            k=np.concatenate([p[3] for p in parts]),
+            level_bits=np.concatenate([p[4] for p in parts]),
+            step_cum=np.concatenate([p[5] for p in parts]),
+            windows_per_outlet=counts,
+        )
+
+    def _code(self, outlets: Sequence[OutletData], code: str) -> Iterable[Finding]:
+        pool = self._pool(outlets, code)
+        w = self.window_readings
+        if pool is None or len(pool.q) < w:
+            return
+        n_win = len(pool.q) - w + 1
+        last = np.arange(n_win) + w - 1
+        changed = np.r_[0, np.cumsum(np.diff(pool.q) != 0)]
+        ok = (
+            (pool.o[last] == pool.o[:n_win])
+            & (pool.h[last] - pool.h[:n_win] == w - 1)
+            & (changed[last] - changed[:n_win] >= self.min_distinct - 1)
+        )
+        start = np.flatnonzero(ok)
+        if len(start) < 2:
+            return
+        mixed = _mix(pool.q)
+        with np.errstate(over="ignore"):
+            digest = np.zeros(len(start), dtype=np.uint64)
+            for j in range(w):
+                digest += mixed[start + j] * _K[j % len(_K)]
+        order = np.lexsort((pool.o[start], pool.h[start], digest))
+        srt = start[order]
+        dig = digest[order]
+        new_group = np.r_[True, dig[1:] != dig[:-1]]
+        previous = np.r_[srt[0], srt[:-1]]
+        a, b = srt[~new_group], previous[~new_group]
+        lag = pool.h[a] - pool.h[b]
+        other = pool.o[a] != pool.o[b]
+        keep = (a != b) & (other | (lag >= self.min_lag_hours))
+        a, b, lag = a[keep], b[keep], lag[keep]
+        if len(a) == 0:
+            return
+        # overlapping matched windows (same outlets, same lag) form one run
+        order = np.lexsort((pool.h[a], lag, pool.o[b], pool.o[a]))
+        a, b, lag = a[order], b[order], lag[order]
+        brk = np.r_[
+            True,
+            (pool.o[a[1:]] != pool.o[a[:-1]])
+            | (pool.o[b[1:]] != pool.o[b[:-1]])
+            | (lag[1:] != lag[:-1])
+            | (a[1:] - a[:-1] > w - 1),
+        ]
+        r0 = np.flatnonzero(brk)
+        r1 = np.r_[r0[1:], len(a)] - 1
+        a0, a1, b0 = a[r0], a[r1] + w - 1, b[r0]
+        info = _information(pool, a0, a1, lag[r0], pool.o[a0] == pool.o[b0])
+        wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
+        wb = pool.windows_per_outlet[pool.o[b0]].astype("float64")
+        pairs = np.where(pool.o[a0] == pool.o[b0], wa * wa / 2.0, wa * wb)
+        need = np.log2(np.maximum(pairs, 2.0)) + self.margin_bits
+        for r in np.flatnonzero(info > need):
+            yield from self._verified(
+                outlets,
+                code,
+                pool,
+                int(a0[r]),
+                int(a1[r]),
+                int(b0[r]),
+                float(info[r]),
+                float(need[r]),
+            )
+
+    def _verified(
+        self,
+        outlets: Sequence[OutletData],
+        code: str,
+        pool: _Pool,
+        a0: int,
+        a1: int,
+        b0: int,
+        info: float,
+        need: float,
+    ) -> Iterable[Finding]:
+        a0, a1, b0 = _extend(pool, a0, a1, b0, self.window_readings)
+        n = a1 - a0 + 1
+        b1 = b0 + n - 1
+        copy, source = pool.q[a0 : a1 + 1], pool.q[b0 : b1 + 1]
+        if not np.array_equal(copy, source) or len(np.unique(copy)) < self.min_distinct:
+            return
+        lag = np.array([pool.h[a0] - pool.h[b0]])
+        info = float(
+            _information(pool, np.array([a0]), np.array([a1]), lag, pool.o[a0] == pool.o[b0])[0]
+        )
+        if info <= need:
+            return
+        oa, ob = outlets[int(pool.o[a0])], outlets[int(pool.o[b0])]
+        sa, sb = oa.series(code), ob.series(code)
+        assert sa is not None and sb is not None
+        copy_span = (timestamp(sa.ts[pool.k[a0]]), timestamp(sa.ts[pool.k[a1]]))
+        source_span = (timestamp(sb.ts[pool.k[b0]]), timestamp(sb.ts[pool.k[b1]]))
+        lag_hours = int(pool.h[a0] - pool.h[b0])
+        same = oa is ob
+        evidence = {
+            "rule": "window equal to an earlier window (same outlet) or another outlet's window; "
+            "information > log2(pairs) + margin_bits",
+            "readings": n,
+            "distinct_values": len(np.unique(copy)),
+            "lag_hours": lag_hours,
+            "information_bits": round(info, 1),
+            "threshold_bits": round(need, 1),
+        }
+        severity = "high" if n >= 24 or not same else "medium"
+        confidence = min(0.99, 0.7 + (info - need) / 100.0)
+        roles = [(oa, copy_span, ob, source_span, "copy")]
+        if not same:
+            roles.append(
+                (ob, source_span, oa, copy_span, "copied_from" if lag_hours else "same_time")
+            )
+        for outlet, span, partner, partner_span, role in roles:
+            yield self.finding(
+                outlet,
+                code,
+                span[0],
+                span[1],
+                severity=severity,
+                confidence=confidence,
+                message="copied.same_outlet" if same else "copied.other_outlet",
+                evidence={
+                    **evidence,
+                    "role": role,
+                    "other_mn": partner.mn,
+                    "other_start": partner_span[0].tz_convert("Asia/Shanghai").isoformat(),
+                    "other_end": partner_span[1].tz_convert("Asia/Shanghai").isoformat(),
+                },
+            )

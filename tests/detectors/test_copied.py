@@ -1,0 +1,84 @@
+"""copied_data: replayed days and clones between outlets, exact intervals; holds are honest."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from detectors.checks.copied import CopiedDataDetector
+from detectors.frame import OutletData
+from detectors.spec import COD, FLOW, PH, TP
+from tests.detectors.c2_helpers import cycled, frame, hour
+
+DAYS = 60
+N = DAYS * 24
+
+
+def _cod(seed: int = 1) -> np.ndarray:
+    return cycled(N, level=30, spread=4, hold_hours=1, seed=seed, decimals=1)
+
+
+def test_replayed_day_found_with_exact_interval_and_source() -> None:
+    cod = _cod()
+    cod[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]
+    (f,) = CopiedDataDetector().detect(frame({COD: cod}))
+    assert (f.start, f.end) == (hour(40 * 24), hour(41 * 24 - 1))
+    assert f.evidence["lag_hours"] == 30 * 24 and f.evidence["readings"] == 24
+    assert f.evidence["other_start"] == hour(240).tz_convert("Asia/Shanghai").isoformat()
+    assert f.evidence["information_bits"] > f.evidence["threshold_bits"]
+    assert f.severity == "high" and "720 h earlier" in f.summary
+
+
+def test_replay_of_a_held_series_is_found_when_long_enough() -> None:
+    tp = cycled(N, level=0.5, spread=0.08, hold_hours=4, seed=3)
+    tp[30 * 24 : 32 * 24] = tp[5 * 24 : 7 * 24]  # two days replayed, 12 measurements
+    (f,) = CopiedDataDetector().detect(frame({TP: tp}))
+    assert (f.start, f.end) == (hour(30 * 24), hour(32 * 24 - 1))
+
+
+def test_clone_between_outlets_reported_on_both_and_same_outlet_run_alone_is_silent() -> None:
+    a = _cod(1)
+    b = _cod(2)
+    b[100:120] = a[100:120]  # outlet B sends A's values for 20 h, same hours
+    fa = frame({COD: a}, mn="A")
+    fb = frame({COD: b}, mn="B")
+    outlets = [OutletData(fa), OutletData(fb)]
+    found = CopiedDataDetector().detect_fleet(outlets)
+    assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
+        ("A", hour(100), hour(119), "same_time"),
+        ("B", hour(100), hour(119), "copy"),
+    ]
+    assert found[1].evidence["other_mn"] == "A" and "outlet A" in found[1].summary
+    assert CopiedDataDetector().detect(fb) == []
+
+
+def test_honest_holds_constant_days_low_resolution_and_pump_schedules() -> None:
+    rng = np.random.default_rng(5)
+    cod = cycled(N, level=20, spread=1, hold_hours=7, seed=4, decimals=1)  # 7 h holds, 0.1
+    cod[20 * 24 : 21 * 24] = 18.3  # constant days repeating exactly (held through a day)
+    cod[35 * 24 : 36 * 24] = 18.3
+    cod[50 * 24 : 51 * 24] = 0.0
+    ph = np.round(7.2 + np.cumsum(rng.choice([-0.1, 0, 0, 0, 0.1], N)) * 0.2, 1)  # pH to 0.1
+    tp = cycled(N, level=0.3, spread=0.02, hold_hours=3, seed=6)  # TP to 0.01
+    schedule = np.repeat([0.0, 120.0, 240.0, 360.0, 240.0, 120.0], 4)  # pumps, same every day
+    flow = np.tile(schedule, DAYS)
+    flags = {COD: np.where((np.arange(N) % 168) == 10, "C", "N")}
+    found = CopiedDataDetector().detect(frame({COD: cod, PH: ph, TP: tp, FLOW: flow}, flags))
+    assert found == []
+
+
+def test_short_or_flagged_copies_are_not_reported() -> None:
+    cod = _cod()
+    cod[40 * 24 : 40 * 24 + 8] = cod[10 * 24 : 10 * 24 + 8]  # 8 readings: below the window
+    flags = np.array(["N"] * N, dtype=object)
+    cod[45 * 24 : 46 * 24] = cod[12 * 24 : 13 * 24]
+    flags[45 * 24 : 46 * 24] = "M"  # a copy flagged maintenance is not valid data
+    assert CopiedDataDetector().detect(frame({COD: cod}, {COD: flags})) == []
+
+
+def test_real_time_gaps_break_windows() -> None:
+    cod = _cod()
+    cod[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]
+    cod[40 * 24 + 6 :: 12] = np.nan  # a missing hour every 12 h: no 12 contiguous readings
+    found = CopiedDataDetector().detect(frame({COD: cod}))
+    assert all(f.end - f.start < pd.Timedelta(hours=11) for f in found) and found == []
