@@ -1,0 +1,158 @@
+"""Transmission and validity rates per month (DESIGN.md section 11, `completeness`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from detectors.base import Detector
+from detectors.finding import Finding, Severity
+from detectors.frame import OutletData
+from detectors.registry import register
+from detectors.series import HOUR_NS, hours_of, timestamp
+
+
+@register
+class CompletenessDetector(Detector):
+    """Months in which too few hours arrived, or too few were valid.
+
+    Per local calendar month (UTC + ``day_offset_hours``), clipped to the outlet's span (its first
+    to its last reading of any pollutant), with ``E`` the expected hours, for each pollutant the
+    outlet reports or the registry lists: ``R`` the distinct hours received (any flag), ``V`` the
+    distinct valid hours (N or T with a number) and ``F`` the hours flagged F (stopped, excused):
+
+        transmission = R / E,   validity = V / (E - F)
+
+    A finding when either rate is below ``min_rate``; months with ``E < min_expected_hours`` (the
+    ragged ends of the span) are not judged. When every pollutant of the outlet fails in a month,
+    one finding about the whole outlet (pollutant null) replaces the per-pollutant ones. Severity
+    by the lower rate: high below 0.5, medium below 0.75, low otherwise.
+
+    Defaults: ``min_rate=0.9``, ``min_expected_hours=72``, ``day_offset_hours=8``.
+
+    Not flagged (honest traps): shutdowns reported with flag F (received, and excused from the
+    validity rate), weekly calibration and maintenance hours and short communication gaps (a few
+    hours a week are far from 10 %), the partial months at either end of the data.
+    """
+
+    name = "completeness"
+    category = "completeness"
+
+    def __init__(
+        self,
+        *,
+        min_rate: float = 0.9,
+        min_expected_hours: int = 72,
+        day_offset_hours: float = 8.0,
+    ) -> None:
+        self.min_rate = min_rate
+        self.min_expected_hours = min_expected_hours
+        self.day_offset_hours = day_offset_hours
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        ts = outlet.frame["ts"].array.asi8
+        first_h, last_h = int(hours_of(ts.min())), int(hours_of(ts.max()))
+        offset = int(round(self.day_offset_hours))
+        # month of every hour of the span, as months since 1970-01 in local time
+        span = np.arange(first_h, last_h + 1, dtype=np.int64)
+        month_of = _months(span + offset)
+        m0 = int(month_of[0])
+        expected = np.bincount(month_of - m0)
+        codes = sorted(set(outlet.pollutants) | set(outlet.spec.pollutants))
+        rates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+        for code in codes:
+            received = np.zeros(len(expected))
+            valid = np.zeros(len(expected))
+            stopped = np.zeros(len(expected))
+            s = outlet.series(code)
+            if s is not None:
+                h = hours_of(s.ts)
+                first = np.r_[True, h[1:] != h[:-1]]  # one reading per hour counts once
+                m = _months(h + offset) - m0
+                received = np.bincount(m[first], minlength=len(expected)).astype(float)
+                valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
+                stopped = np.bincount(m[first & (s.flags == "F")], minlength=len(expected))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                transmission = received / expected
+                validity = np.where(expected > stopped, valid / (expected - stopped), 1.0)
+            rates[code] = (transmission, validity, received, valid)
+        judged = expected >= self.min_expected_hours
+        fails = {
+            code: judged & ((t < self.min_rate) | (v < self.min_rate))
+            for code, (t, v, _, _) in rates.items()
+        }
+        all_fail = np.logical_and.reduce(list(fails.values())) if len(codes) > 1 else None
+        month_first = np.r_[0, np.flatnonzero(np.diff(month_of)) + 1]
+        for k in np.flatnonzero(judged).tolist():
+            start = timestamp(max(int(ts.min()), int(span[month_first[k]]) * HOUR_NS))
+            end_h = span[month_first[k + 1] - 1] if k + 1 < len(month_first) else last_h
+            end = timestamp(min(int(ts.max()), int(end_h) * HOUR_NS))
+            label = _month_label(m0 + k)
+            if all_fail is not None and all_fail[k]:
+                t = min(float(rates[c][0][k]) for c in codes)
+                v = min(float(rates[c][1][k]) for c in codes)
+                r = min(float(rates[c][2][k]) for c in codes)
+                n = min(float(rates[c][3][k]) for c in codes)
+                yield self._finding(outlet, None, start, end, label, int(expected[k]), t, v, r, n)
+                continue
+            for code in codes:
+                if fails[code][k]:
+                    t, v, r, n = (float(x[k]) for x in rates[code])
+                    yield self._finding(
+                        outlet, code, start, end, label, int(expected[k]), t, v, r, n
+                    )
+
+    def _finding(
+        self,
+        outlet: OutletData,
+        code: str | None,
+        start: pd.Timestamp,
+        end: pd.Timestamp,
+        month: str,
+        expected: int,
+        transmission: float,
+        validity: float,
+        received: float,
+        valid: float,
+    ) -> Finding:
+        low = min(transmission, validity)
+        severity: Severity = "high" if low < 0.5 else "medium" if low < 0.75 else "low"
+        return self.finding(
+            outlet,
+            code,
+            start,
+            end,
+            severity=severity,
+            confidence=1.0,
+            message="completeness.summary",
+            evidence={
+                "rule": "received / expected and valid / (expected - stopped) per month",
+                "statistic": "transmission and validity rates",
+                "threshold": self.min_rate,
+                "window_hours": expected,
+                "month": month,
+                "expected_hours": expected,
+                "received_hours": int(received),
+                "valid_hours": int(valid),
+                "transmission_rate": round(transmission, 4),
+                "validity_rate": round(validity, 4),
+            },
+            month=month,
+            received=int(received),
+            valid=int(valid),
+            expected=expected,
+            transmission=100 * transmission,
+            validity=100 * validity,
+            min_rate=100 * self.min_rate,
+        )
+
+
+def _months(local_hours: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 of local whole hours since the epoch."""
+    return local_hours.astype("datetime64[h]").astype("datetime64[M]").astype(np.int64)
+
+
+def _month_label(month: int) -> str:
+    return str(np.datetime64(month, "M"))
