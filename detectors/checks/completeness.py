@@ -54,7 +54,7 @@ class CompletenessDetector(Detector):
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         ts = outlet.frame["ts"].array.asi8
         first_h, last_h = int(hours_of(ts.min())), int(hours_of(ts.max()))
-        offset = int(round(self.day_offset_hours))
+        offset = round(self.day_offset_hours)
         # month of every hour of the span, as months since 1970-01 in local time
         span = np.arange(first_h, last_h + 1, dtype=np.int64)
         month_of = _months(span + offset)
