@@ -1,0 +1,161 @@
+"""Outlets implausibly clean or stable compared with their peers (same industry or district)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Final
+
+import numpy as np
+from sklearn.ensemble import IsolationForest
+
+from detectors.base import FleetDetector
+from detectors.finding import Finding
+from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.registry import register
+from detectors.spec import CONCENTRATIONS
+
+LOCAL_OFFSET_HOURS: Final = 8
+FEATURES: Final[tuple[str, ...]] = ("median", "cv", "lag1_autocorrelation", "repeat_share")
+
+
+def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dict[int, tuple]:
+    """Per local month (year * 12 + month - 1): ``(features, first_hour, last_hour)`` of one
+    channel, for months with at least ``min_valid_hours`` valid hours.
+
+    Features: median; coefficient of variation (std / mean); lag-1 autocorrelation over pairs of
+    consecutive valid hours; repeat share (valid hours equal to the valid hour before them).
+    """
+    if code not in outlet.wide_values.columns:
+        return {}
+    v = outlet.wide_values[code].to_numpy(dtype="float64")
+    f = outlet.wide_flags[code].to_numpy().astype("U2")
+    valid = np.isin(f, VALID_FLAG_CODES) & ~np.isnan(v)
+    local = outlet.grid.tz_convert("Asia/Shanghai")
+    month = np.asarray(local.year * 12 + local.month - 1, dtype=np.int64)
+    pair = valid[1:] & valid[:-1] & (month[1:] == month[:-1])
+    out: dict[int, tuple] = {}
+    for m in np.unique(month[valid]):
+        sel = valid & (month == m)
+        if sel.sum() < min_valid_hours:
+            continue
+        x = v[sel]
+        mean = float(x.mean())
+        cv = float(x.std() / mean) if mean > 0 else 0.0
+        pm = pair & (month[1:] == m)
+        a, b = v[:-1][pm], v[1:][pm]
+        sa, sb = a.std(), b.std()
+        lag1 = float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb)) if sa * sb > 0 else 1.0
+        repeat = float(np.mean(a == b)) if len(a) else 0.0
+        idx = np.flatnonzero(sel)
+        out[int(m)] = ((float(np.median(x)), cv, lag1, repeat), int(idx[0]), int(idx[-1]))
+    return out
+
+
+@register
+class PeerOutlierDetector(FleetDetector):
+    """An outlet-month whose statistics are isolated from its peers' and cleaner or steadier.
+
+    Peers are outlets of the same ``industry`` (else the same ``district``) from the registry.
+    For each group, concentration channel and local month with at least ``min_peers`` outlets
+    having ``min_valid_hours`` valid hours, an IsolationForest (``n_estimators`` trees,
+    ``random_state`` fixed, so runs are repeatable) is fitted on the features
+    (log(1 + median), CV, lag-1 autocorrelation, repeat share). The anomaly score is
+    ``s = -score_samples`` in (0, 1]; an outlet-month is a finding when ``s >= score_threshold``
+    and it is on the clean or steady side of its peers: CV below ``clean_share`` of the peers'
+    median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is always low: a
+    prompt to look, not evidence of falsification.
+
+    Defaults: 8 peers, 200 valid hours, score 0.6, 100 trees, random_state 0, CV under half the
+    peers', repeat share 0.3 above.
+
+    Honest traps it must not flag: a plant that is dirtier or more variable than its peers (the
+    exceedance detectors' business); groups too small to say what is normal (silent below
+    ``min_peers``); outlets with no industry or district; one outlet alone.
+    """
+
+    name = "peer_outlier"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        min_peers: int = 8,
+        min_valid_hours: int = 200,
+        score_threshold: float = 0.6,
+        n_estimators: int = 100,
+        random_state: int = 0,
+        clean_share: float = 0.5,
+        repeat_excess: float = 0.3,
+    ) -> None:
+        self.min_peers = min_peers
+        self.min_valid_hours = min_valid_hours
+        self.score_threshold = score_threshold
+        self.n_estimators = n_estimators
+        self.random_state = random_state
+        self.clean_share = clean_share
+        self.repeat_excess = repeat_excess
+
+    def _detect(self, outlet: OutletData) -> Iterable[Finding]:
+        return []  # an outlet alone has no peers
+
+    def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
+        groups: dict[str, list[OutletData]] = defaultdict(list)
+        for outlet in sorted(outlets, key=lambda o: o.mn):
+            key = outlet.spec.industry or outlet.spec.district
+            if key:
+                groups[key].append(outlet)
+        for group, members in sorted(groups.items()):
+            if len(members) < self.min_peers:
+                continue
+            for code in CONCENTRATIONS:
+                yield from self._group(group, members, code)
+
+    def _group(self, group: str, members: list[OutletData], code: str) -> Iterable[Finding]:
+        rows: dict[int, list[tuple[OutletData, tuple, int, int]]] = defaultdict(list)
+        for outlet in members:
+            for month, (feats, first, last) in monthly_features(
+                outlet, code, self.min_valid_hours
+            ).items():
+                rows[month].append((outlet, feats, first, last))
+        for month, entries in sorted(rows.items()):
+            if len(entries) < self.min_peers:
+                continue
+            x = np.array([e[1] for e in entries], dtype="float64")
+            x[:, 0] = np.log1p(np.maximum(x[:, 0], 0.0))
+            forest = IsolationForest(
+                n_estimators=self.n_estimators,
+                max_samples=min(256, len(x)),
+                random_state=self.random_state,
+            ).fit(x)
+            scores = -forest.score_samples(x)
+            peer_cv = float(np.median(x[:, 1]))
+            peer_repeat = float(np.median(x[:, 3]))
+            for i in np.flatnonzero(scores >= self.score_threshold):
+                outlet, feats, first, last = entries[i]
+                steady = feats[1] < self.clean_share * peer_cv
+                repeats = feats[3] >= peer_repeat + self.repeat_excess
+                if not (steady or repeats):
+                    continue
+                yield self.finding(
+                    outlet,
+                    code,
+                    outlet.grid[first],
+                    outlet.grid[last],
+                    severity="low",
+                    confidence=float(scores[i]),
+                    message="peer.summary",
+                    evidence={
+                        "rule": "IsolationForest score >= score_threshold among peers, "
+                        "cleaner or steadier than their median",
+                        "month": f"{month // 12:04d}-{month % 12 + 1:02d}",
+                        "group": group,
+                        "peers": len(entries),
+                        "score": float(scores[i]),
+                        "features": dict(zip(FEATURES, feats, strict=True)),
+                        "peer_median_cv": peer_cv,
+                        "peer_median_repeat_share": peer_repeat,
+                        "cv": feats[1],
+                        "repeat_share": feats[3],
+                    },
+                )
