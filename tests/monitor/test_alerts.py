@@ -419,9 +419,9 @@ def test_smtp_starttls_and_auth(engine, tmp_path: Path, caplog: pytest.LogCaptur
         ids = _open(engine, finding("2026-06-01", "2026-06-01 05:00", mn=MN3))
         with caplog.at_level(logging.DEBUG), tx(engine) as s:
             bad = Alerter(settings("wrong-pw")).notify(s, ids, now=at(0))
-            err = [
+            err = next(
                 x.error for x in s.get(AlertRow, bad.failed[0]).attempts if x.channel == "email"
-            ][0]
+            )
             assert "SMTPAuthenticationError" in err and "wrong-pw" not in err
             ack(s, bad.failed[0], "test")
         more = _open(engine, finding("2026-06-03", "2026-06-03 05:00", mn=MN3))
