@@ -1,0 +1,95 @@
+"""StreamDecoder on chunked TCP input."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ingest.hj212 import StreamDecoder, decode_packet, encode_packet
+from ingest.hj212.stream import StreamItem
+from tests.ingest.hj212_samples import STANDARD_EXAMPLE, hourly
+
+HOURLY = encode_packet(hourly())
+
+
+def feed_all(chunks: list[bytes], **kwargs: object) -> list[StreamItem]:
+    decoder = StreamDecoder(**kwargs)  # type: ignore[arg-type]
+    items = [item for chunk in chunks for item in decoder.feed(chunk)]
+    return items + decoder.close()
+
+
+def test_several_packets_in_one_read() -> None:
+    items = feed_all([STANDARD_EXAMPLE + HOURLY + STANDARD_EXAMPLE])
+    assert [i.ok for i in items] == [True, True, True]
+    assert [i.raw for i in items] == [STANDARD_EXAMPLE, HOURLY, STANDARD_EXAMPLE]
+    assert items[1].packet == hourly() and items[1].crc == "hj212"
+
+
+def test_one_packet_over_many_reads_byte_by_byte() -> None:
+    decoder = StreamDecoder()
+    out = []
+    for i in range(len(HOURLY)):
+        out += decoder.feed(HOURLY[i : i + 1])
+        if i < len(HOURLY) - 1:
+            assert out == [], i
+    assert len(out) == 1 and out[0].packet == hourly()
+    assert decoder.pending == 0
+
+
+def test_garbage_between_packets_is_reported_not_lost() -> None:
+    items = feed_all(
+        [b"\x00\xffnoise", STANDARD_EXAMPLE[:30], STANDARD_EXAMPLE[30:] + b"AT+OK\r\n", HOURLY]
+    )
+    assert [(i.ok, i.error.reason if i.error else None) for i in items] == [
+        (False, "frame"), (True, None), (False, "frame"), (True, None),
+    ]  # fmt: skip
+    assert items[0].raw == b"\x00\xffnoise" and items[2].raw == b"AT+OK\r\n"
+
+
+def test_wrong_length_frame_ends_at_crlf_and_next_packet_survives() -> None:
+    bad = b"##0099" + STANDARD_EXAMPLE[6:]
+    items = feed_all([bad + HOURLY])
+    assert items[0].raw == bad and items[0].error is not None and items[0].error.reason == "length"
+    assert items[1].packet == hourly()
+
+
+def test_frame_without_crlf_followed_by_next_frame() -> None:
+    items = feed_all([STANDARD_EXAMPLE[:-2] + HOURLY])
+    assert [i.ok for i in items] == [True, True]
+
+
+def test_truncated_frame_at_close_is_an_error() -> None:
+    items = feed_all([HOURLY[:100]])
+    assert len(items) == 1 and not items[0].ok and items[0].raw == HOURLY[:100]
+
+
+def test_endless_frame_is_dropped_at_max_frame() -> None:
+    decoder = StreamDecoder(max_frame=200)
+    items = decoder.feed(b"##9999" + b"x" * 300)
+    assert len(items) == 1 and items[0].error is not None and items[0].error.reason == "too-long"
+    assert decoder.feed(HOURLY)[0].packet == hourly()
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(st.integers(1, 400), min_size=1, max_size=30),
+    st.binary(max_size=20).filter(lambda b: b"#" not in b),
+)
+def test_any_chunking_gives_the_same_packets(cuts: list[int], garbage: bytes) -> None:
+    stream = garbage + STANDARD_EXAMPLE + HOURLY + garbage + HOURLY
+    chunks, position = [], 0
+    for size in cuts:
+        chunks.append(stream[position : position + size])
+        position += size
+    chunks.append(stream[position:])
+    items = feed_all(chunks)
+    packets = [i.packet for i in items if i.ok]
+    assert packets == [decode_packet(STANDARD_EXAMPLE), hourly(), hourly()]
+    assert b"".join(i.raw for i in items) == stream
+
+
+@settings(max_examples=200)
+@given(st.lists(st.binary(max_size=64), max_size=10))
+def test_fuzz_stream_never_raises(chunks: list[bytes]) -> None:
+    items = feed_all(chunks)
+    assert b"".join(i.raw for i in items) == b"".join(chunks)
