@@ -159,7 +159,8 @@ class Fleet:
     value: dict[str, np.ndarray] = field(default_factory=dict)
     flag: dict[str, np.ndarray] = field(default_factory=dict)
     present: dict[str, np.ndarray] = field(default_factory=dict)
-    busy: np.ndarray | None = None  # (n, H) hours taken by a falsification interval
+    busy: np.ndarray | None = None  # (n, H) hours near a falsification interval
+    planned: dict[int, list[tuple[int, int]]] = field(default_factory=dict)  # [a, b) per outlet
     events: list[tuple[str, str, str | None, int, int]] = field(default_factory=list)
 
     @property
@@ -263,7 +264,7 @@ def _parameters(rng: np.random.Generator, n: int, days: int, start: pd.Timestamp
     close_channel = rng.choice([COD, NH3N], size=n)
     for c in (COD, NH3N):
         pick = close & (close_channel == c)
-        ratio[c][pick] = rng.uniform(0.72, 0.85, size=pick.sum())
+        ratio[c][pick] = rng.uniform(0.6, 0.72, size=pick.sum())
     level = {c: ratio[c] * limit[c] for c in CONC}
     # TN = NH3-N + other nitrogen: the other nitrogen's level keeps TN under its limit
     level[TN] = np.maximum(ratio[TN] * limit[TN] - level[NH3N], 0.15 * limit[TN])
@@ -298,6 +299,7 @@ def _honest(fleet: Fleet, plan: dict[int, list[tuple[str, int, int, str]]]) -> N
         for _, a, b, _ in items:
             busy[i, max(0, a - 24) : min(h, b + 24)] = True
     fleet.busy = busy
+    fleet.planned = {i: [(a, b) for _, a, b, _ in items] for i, items in plan.items()}
 
     def free(i: int, a: int, b: int) -> bool:
         return not busy[i, a:b].any()
@@ -330,13 +332,13 @@ def _honest(fleet: Fleet, plan: dict[int, list[tuple[str, int, int, str]]]) -> N
     fleet.truth[FLOW] = q
 
     # concentrations: shared and own AR(1) on the log, diurnal lagged behind flow, upsets, rain
-    shared = _ar1(rng, n, h, rng.uniform(0.93, 0.98, n), rng.uniform(0.1, 0.2, n))
+    shared = _ar1(rng, n, h, rng.uniform(0.93, 0.98, n), rng.uniform(0.08, 0.15, n))
     c_amp = rng.uniform(0.05, 0.2, size=n)
     c_diurnal = c_amp[:, None] * np.sin(2 * np.pi * (hod[None, :] - 8) / 24)
     dilute = -np.log1p(0.7 * rain)
     weights = {COD: 1.0, NH3N: 1.2, TP: 0.8, TN: 0.5}
     for c in CONC:
-        own = _ar1(rng, n, h, rng.uniform(0.85, 0.95, n), rng.uniform(0.1, 0.2, n))
+        own = _ar1(rng, n, h, rng.uniform(0.85, 0.95, n), rng.uniform(0.08, 0.15, n))
         log_c = np.log(fleet.level[c])[:, None] + shared + own + c_diurnal + dilute
         log_c += upset * weights[c]
         fleet.truth[c] = np.exp(log_c)
@@ -414,7 +416,7 @@ def _plan(
     for i in np.flatnonzero(falsifying):
         items = []
         for j in range(per_outlet):
-            a0, b0 = lo + j * slot, lo + (j + 1) * slot - 24
+            a0, b0 = lo + j * slot, lo + (j + 1) * slot - min(24, slot // 4)
             for _ in range(len(order)):
                 name = order[k % len(order)]
                 k += 1

@@ -14,12 +14,14 @@ detail)``. Each is what a falsifier really does:
 - ``dilution``: every concentration channel divided by the same factor (45-65 % drop) for 3-8 days,
   flow unchanged.
 - ``copied_data``: 48-96 h of every concentration channel and pH replaced by the same outlet's data
-  1-14 days earlier (``detail`` ``own lag_h=...``), or by another outlet's (``source=MN lag_h=...``).
+  of as many whole days earlier (a lag of 2-17 days, never overlapping the copy) (``detail`` ``own lag_h=...``), or by another outlet's (``source=MN lag_h=...``);
+  the source window of another outlet is labelled too (``copied_by=MN``: that outlet stays honest,
+  but a finding pairing the two windows is right on both).
 - ``standard_substitution``: COD or TP reads the registered standard (+-0.3 %) with flag N for
   32-72 h, measured at the analyser's cycle.
 - ``physics``: TN falsified down to 50-75 % of NH3-N for 2-7 days.
-- ``gap_hiding``: over 20-40 days, 6-10 upsets of COD or NH3-N; every hour that would read 95 % of
-  the limit or more goes missing (all channels), with the hour after it.
+- ``gap_hiding``: over 20-40 days, 6-10 events: COD or NH3-N reads 82-95 % of its limit for 1-2
+  hours, then 2-6 hours (that would exceed) go missing on every channel.
 - ``flag_masking``: over 14-30 days, 4-6 upsets whose hours over the limit are flagged M or D
   (``detail`` ``M/D``); or 12-48 h of every analyser flagged F while flow goes on (``F``).
 - ``manual_values``: over 7-20 days, blocks of 4-12 h covering about half the hours flagged S with
@@ -235,14 +237,31 @@ def _copied_data(
     fleet: Fleet, i: int, a: int, b: int, variant: str, falsifying: np.ndarray
 ) -> list[Label]:
     rng = fleet.rng
-    if variant == "own" or falsifying.all():
+    # replay whole earlier days: the source window lies before the copy and overlaps no other
+    # falsification of this outlet
+    others = [(s, e) for s, e in fleet.planned.get(i, []) if (s, e) != (a, b)]
+    first = -(-(b - a) // 24)
+    lags = [
+        24 * k
+        for k in range(first, min(first + 13, a // 24) + 1)
+        if not any(s < b - 24 * k and a - 24 * k < e for s, e in others)
+    ]
+    if (variant == "own" and lags) or falsifying.all():
         j = i
-        lag = 24 * int(rng.integers(1, min(14, a // 24) + 1))
+        lag = int(rng.choice(lags)) if lags else min(24 * first, 24 * max(1, a // 24), a)
         detail = f"own lag_h={lag}"
     else:
         j = int(rng.choice(np.flatnonzero(~falsifying)))
-        lag = 0 if rng.random() < 0.5 else 24 * int(rng.integers(1, min(14, a // 24) + 1))
+        lag = 0 if rng.random() < 0.5 or a < 24 else 24 * int(rng.integers(1, min(14, a // 24) + 1))
         detail = f"source={fleet.mns[j]} lag_h={lag}"
+        source = (
+            "copied_data",
+            fleet.mns[j],
+            None,
+            a - lag,
+            b - 1 - lag,
+            f"copied_by={fleet.mns[i]}",
+        )
     for code in (*CONC, PH):
         src_v = fleet.value[code][j, a - lag : b - lag]
         usable = (
@@ -251,7 +270,8 @@ def _copied_data(
         )
         fleet.value[code][i, a:b] = np.where(usable, src_v, fleet.value[code][i, a:b])
         _valid_n(fleet, i, code, a, b)
-    return [("copied_data", _mn(fleet, i), None, a, b - 1, detail)]
+    label: Label = ("copied_data", _mn(fleet, i), None, a, b - 1, detail)
+    return [label] if j == i else [label, source]
 
 
 def _standard_substitution(
@@ -279,16 +299,22 @@ def _gap_hiding(
 ) -> list[Label]:
     rng = fleet.rng
     code = (COD, NH3N)[int(rng.integers(0, 2))]
-    count = int(rng.integers(6, 11))
-    _bumps(fleet, i, code, a, b, count, (1.3, 2.0))
     limit = fleet.limit[code][i]
-    hide = (fleet.value[code][i, a:b] >= 0.95 * limit) & (fleet.flag[code][i, a:b] == _N)
-    hide[1:] |= hide[:-1].copy()
-    for c in (*CONC, PH, FLOW):
-        fleet.present[c][i, a:b][hide] = False
-    return [
-        ("gap_hiding", _mn(fleet, i), code, a, b - 1, f"upsets={count} hidden_h={int(hide.sum())}")
-    ]
+    count = int(rng.integers(6, 11))
+    spots = np.sort(rng.choice(np.arange(a + 12, b - 12, 24), size=count, replace=False))
+    hidden = 0
+    for s in spots:
+        s = int(s)
+        rise = int(rng.integers(1, 3))  # 1-2 reported hours at 82-95 % of the limit
+        gap = int(rng.integers(2, 7))  # then 2-6 hours that would exceed go missing
+        high = limit * rng.uniform(0.82, 0.95, size=rise)
+        fleet.value[code][i, s : s + rise] = _q(fleet, i, code, high)
+        _valid_n(fleet, i, code, s, s + rise)
+        fleet.truth[code][i, s + rise : s + rise + gap] = limit * rng.uniform(1.1, 1.6)
+        for c in (*CONC, PH, FLOW):
+            fleet.present[c][i, s + rise : s + rise + gap] = False
+        hidden += gap
+    return [("gap_hiding", _mn(fleet, i), code, a, b - 1, f"events={count} hidden_h={hidden}")]
 
 
 def _flag_masking(
