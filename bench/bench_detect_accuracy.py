@@ -26,7 +26,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from detectors import build
+from detectors import Detector, build
 from monitor.detection import detect_readings
 from monitor.simulator import simulate
 from monitor.simulator_patterns import PATTERNS
