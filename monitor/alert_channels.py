@@ -145,13 +145,13 @@ def _scrub(text: str, *secrets: str | None) -> str:
 
 @dataclass
 class LogChannel:
-    """Writes the alert to the ``monitor.alerts`` logger (WARNING) and to ``echo`` if given."""
+    """Writes the alert to the ``monitor.alerts`` logger (INFO) and to ``echo`` if given."""
 
     echo: Callable[[str], None] | None = None
     name: str = "log"
 
     def send(self, recipient: Recipient, message: AlertMessage) -> None:
-        log.warning("alert #%d %s", message.alert_id, message.text)
+        log.info("alert #%d %s", message.alert_id, message.text)
         if self.echo is not None:
             self.echo(message.text)
 

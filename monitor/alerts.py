@@ -592,7 +592,7 @@ def alert_dict(a: AlertRow, *, tz: str = "Asia/Shanghai") -> dict[str, Any]:
     """An alert as plain data, with its delivery attempts."""
 
     def show(ts: datetime | None) -> str | None:
-        return None if ts is None else pd.Timestamp(ts).tz_convert(tz).isoformat()
+        return None if ts is None else pd.Timestamp(ts).tz_convert(tz).isoformat(timespec="seconds")
 
     return {
         "id": a.id,

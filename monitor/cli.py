@@ -13,6 +13,10 @@ import click
 #: (module, attribute) of each top-level command, imported lazily so `monitor --help` stays fast and
 #: one broken optional dependency does not take every command down.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "alerts": ("monitor.cli_alerts", "alerts"),
+    "inspections": ("monitor.cli_inspections", "inspections"),
+    "score": ("monitor.cli_score", "score"),
+    "leads": ("monitor.cli_leads", "leads"),
     "hj212": ("monitor.cli_hj212", "hj212"),
     "ingest": ("monitor.cli_ingest", "ingest"),
     "detect": ("monitor.cli_detect", "detect"),

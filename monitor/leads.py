@@ -437,7 +437,7 @@ def lead_dict(
     """A lead as plain data (times in ``tz``); with ``detail``, its findings and audit trail."""
 
     def show(ts: datetime | None) -> str | None:
-        return None if ts is None else pd.Timestamp(ts).tz_convert(tz).isoformat()
+        return None if ts is None else pd.Timestamp(ts).tz_convert(tz).isoformat(timespec="seconds")
 
     out: dict[str, Any] = {
         "id": lead.id,

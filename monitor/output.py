@@ -1,0 +1,121 @@
+"""Shared ``--format table|json|csv`` output for the ``monitor`` commands.
+
+- ``table``: aligned columns for a terminal (wide CJK characters count as two cells); lists are
+  joined with ``, ``, nested tables shown as compact JSON;
+- ``json``: a JSON array of objects (or one object), UTF-8, indented;
+- ``csv``: a header and one line per row; lists and nested tables as JSON text.
+
+Usage::
+
+    @click.command()
+    @format_option
+    def cmd(fmt: str) -> None:
+        emit(rows, fmt, columns=["enterprise", "score", "colour"])
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Final, TypeVar
+
+import click
+
+__all__ = ["FORMATS", "emit", "emit_one", "format_option"]
+
+FORMATS: Final[tuple[str, ...]] = ("table", "json", "csv")
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def format_option(f: F) -> F:
+    """Add ``--format table|json|csv`` (default table), passed as ``fmt``."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(FORMATS),
+        default="table",
+        show_default=True,
+        help="Output format.",
+    )(f)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
+    if isinstance(value, Mapping):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
+    """Rows as aligned text columns under a header."""
+    cells = [[_cell(r.get(c)).replace("\n", " ") for c in columns] for r in rows]
+    widths = [max([_width(c), *(_width(row[i]) for row in cells)]) for i, c in enumerate(columns)]
+    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths, strict=True)).rstrip()]
+    lines += [
+        "  ".join(_pad(v, w) for v, w in zip(row, widths, strict=True)).rstrip() for row in cells
+    ]
+    return "\n".join(lines)
+
+
+def emit(
+    rows: Sequence[Mapping[str, Any]],
+    fmt: str,
+    columns: Sequence[str] | None = None,
+    *,
+    empty: str = "(none)",
+) -> None:
+    """Print ``rows`` in ``fmt``; ``columns`` (default: keys of the first row) pick and order the
+    table and CSV columns; JSON keeps every key."""
+    if fmt == "json":
+        click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
+        return
+    columns = list(columns or (list(rows[0]) if rows else []))
+    if fmt == "csv":
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(columns)
+        for r in rows:
+            w.writerow([_csv_cell(r.get(c)) for c in columns])
+        sys.stdout.flush()
+        return
+    click.echo(table(rows, columns) if rows else empty)
+
+
+def _csv_cell(value: Any) -> Any:
+    if isinstance(value, list | tuple | Mapping):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    return "" if value is None else value
+
+
+def emit_one(record: Mapping[str, Any], fmt: str, sections: Sequence[str] = ()) -> None:
+    """Print one record: JSON object, CSV of its scalar fields, or ``key: value`` lines followed by
+    each of ``sections`` (lists of rows) as a table."""
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2, default=str))
+        return
+    scalars = {k: v for k, v in record.items() if k not in sections}
+    if fmt == "csv":
+        emit([scalars], "csv")
+        return
+    width = max(_width(k) for k in scalars)
+    for k, v in scalars.items():
+        click.echo(f"{_pad(k, width)}  {_cell(v)}")
+    for name in sections:
+        rows = record.get(name) or []
+        click.echo(f"\n{name}:")
+        emit(rows, "table")
