@@ -74,7 +74,13 @@ class FrozenValueDetector(Detector):
     held-run length) and ``q`` the ``baseline_quantile`` of the series' own run durations, a run
     is flagged when
 
-        h >= T = max(min_cycles * c, min_hours, min(q, high_hours))
+        h >= T = max(min_cycles * c, min_hours, min(max(q, g), high_hours))
+
+    where ``g`` is the run a low-resolution series makes by chance: with ``m`` the mean run
+    length in cycles and ``p = 1 - 1/m`` the chance that a new measurement repeats the last one,
+    runs of ``k`` cycles or more are expected ``N p^(k-1)`` times among the series' ``N`` runs;
+    ``g = c * k`` for the smallest ``k`` expected fewer than ``max_chance_runs`` times (a TP at
+    0.01 mg/L that repeats one time in three makes 24-h runs by chance in a year of data)
 
     and, where the outlet reports flow, the flow is > 0 in at least ``min_flow_share`` of the
     run's hours (a plant at rest may hold its last value). Severity high when ``h >= high_hours``.
@@ -84,7 +90,7 @@ class FrozenValueDetector(Detector):
     own bar.
 
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
-    ``max_gap_hours=1``, ``min_flow_share=0.5``.
+    ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.01``.
 
     Not flagged (honest traps): analyser cycles (values held 2-4 h, and the 6-8 h holds that are
     the norm of the real series in ``data/real/cn_enterprise_outlet_hourly``), low resolution
@@ -106,6 +112,7 @@ class FrozenValueDetector(Detector):
         high_hours: float = 72.0,
         max_gap_hours: float = 1.0,
         min_flow_share: float = 0.5,
+        max_chance_runs: float = 0.01,
     ) -> None:
         self.min_cycles = min_cycles
         self.min_hours = min_hours
@@ -113,13 +120,17 @@ class FrozenValueDetector(Detector):
         self.high_hours = high_hours
         self.max_gap_hours = max_gap_hours
         self.min_flow_share = min_flow_share
+        self.max_chance_runs = max_chance_runs
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for s in _channels(outlet):
             runs = held_runs(s.values, s.hours, normal_mask(s), max_gap_hours=self.max_gap_hours)
             cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
             q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
-            threshold = max(self.min_cycles * cycle, self.min_hours, min(q, self.high_hours))
+            chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
+            threshold = max(
+                self.min_cycles * cycle, self.min_hours, min(max(q, chance), self.high_hours)
+            )
             long = np.flatnonzero(runs.hours >= threshold)
             if len(long) == 0:
                 continue
@@ -152,6 +163,7 @@ class FrozenValueDetector(Detector):
                         "cycles": round(hours / cycle, 2),
                         "cycle_hours": cycle,
                         "baseline_run_quantile_hours": round(q, 3),
+                        "chance_run_hours": round(chance, 3),
                         "flow_on_share": on_share,
                         "flow_min": lo,
                         "flow_max": hi,
@@ -162,6 +174,19 @@ class FrozenValueDetector(Detector):
                     flow_min=lo,
                     flow_max=hi,
                 )
+
+
+def _chance_run_hours(hours: np.ndarray, cycle: float, max_runs: float) -> float:
+    """The shortest run (h) expected fewer than ``max_runs`` times by chance among ``len(hours)``
+    runs if each new measurement repeats the last with probability ``1 - 1 / mean run``."""
+    if len(hours) == 0:
+        return 0.0
+    mean_cycles = float(np.mean(hours)) / cycle
+    if mean_cycles <= 1.0:
+        return cycle
+    p = 1.0 - 1.0 / mean_cycles
+    k = 1.0 + np.log(len(hours) / max_runs) / np.log(1.0 / p)
+    return float(np.ceil(k) * cycle)
 
 
 @register
@@ -497,14 +522,18 @@ class StandardSubstitutionDetector(Detector):
 
     Per pollutant with a registered ``standard`` ``S``, on readings flagged N: stretches (joined
     across ``join_gap_hours``; C/M/D readings skipped) of ``|v - S| <= tolerance_fraction * S``
-    lasting at least ``max(min_cycles * c, min_hours)`` hours (``c`` the analyser cycle) whose
+    lasting at least ``max(min_cycles * c, min_hours, B)`` hours (``c`` the analyser cycle,
+    ``B`` the ``baseline_quantile`` of how long the series stays in any fixed band twice as wide,
+    ``floor(v / (4 * tolerance_fraction * S))`` held, so that a slowly drifting honest effluent
+    passing through the standard's level is judged against its own slowness) whose
     spread ``max - min`` is at most ``repeatability_fraction * S`` (tighter than an analyser's
     repeatability on a real sample), and only while the series' median outside such stretches is
     more than ``baseline_margin * S`` away from ``S`` (a plant that honestly discharges at the
     standard's level is not suspected). Severity high from 24 h.
 
     Defaults: ``tolerance_fraction=0.02``, ``repeatability_fraction=0.03``, ``min_cycles=6``,
-    ``min_hours=6``, ``baseline_margin=0.1``, ``join_gap_hours=1``.
+    ``min_hours=6``, ``baseline_margin=0.1``, ``baseline_quantile=0.995``,
+    ``join_gap_hours=1``.
 
     Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not
     N; they neither start nor extend a stretch), an effluent passing through the standard's
@@ -522,6 +551,7 @@ class StandardSubstitutionDetector(Detector):
         min_cycles: float = 6.0,
         min_hours: float = 6.0,
         baseline_margin: float = 0.1,
+        baseline_quantile: float = 0.995,
         join_gap_hours: float = 1.0,
     ) -> None:
         self.tolerance_fraction = tolerance_fraction
@@ -529,6 +559,7 @@ class StandardSubstitutionDetector(Detector):
         self.min_cycles = min_cycles
         self.min_hours = min_hours
         self.baseline_margin = baseline_margin
+        self.baseline_quantile = baseline_quantile
         self.join_gap_hours = join_gap_hours
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
@@ -548,7 +579,12 @@ class StandardSubstitutionDetector(Detector):
         segs = segments(near, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
         runs = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
-        need = max(self.min_cycles * cycle, self.min_hours)
+        # how long this series honestly stays inside any fixed band twice as wide as the
+        # tolerance band (fixed edges cut stays short; twice the width makes up for it)
+        width = 4 * self.tolerance_fraction * standard
+        stays = held_runs(np.floor(v / width), s.hours, normal, max_gap_hours=self.join_gap_hours)
+        baseline_stay = float(np.quantile(stays.hours, self.baseline_quantile, method="lower"))
+        need = max(self.min_cycles * cycle, self.min_hours, baseline_stay)
         hours = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
         keep = hours >= need
         if not keep.any():
@@ -587,6 +623,7 @@ class StandardSubstitutionDetector(Detector):
                     "spread": spread,
                     "readings": len(part),
                     "cycle_hours": cycle,
+                    "baseline_stay_hours": baseline_stay,
                     "series_median_elsewhere": baseline,
                 },
                 standard=standard,
