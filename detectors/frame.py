@@ -119,6 +119,12 @@ class OutletData:
         """Flags on the hourly grid, one column per pollutant ("" where nothing was received)."""
         return self._wide("flag").fillna("").astype(object)
 
+    @cached_property
+    def wide_flag_codes(self) -> np.ndarray:
+        """`wide_flags` as one 2-D numpy array of 2-character strings (same columns), converted
+        once for every detector (comparing object arrays is slow)."""
+        return self.wide_flags.to_numpy().astype("U2")
+
     def _wide(self, column: str) -> pd.DataFrame:
         frame = self.frame.assign(hour=self.frame["ts"].dt.floor("h"))
         frame = frame.drop_duplicates(["pollutant", "hour"], keep="first")

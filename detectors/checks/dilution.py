@@ -82,8 +82,10 @@ class DilutionDetector(Detector):
             return
         cols = [*codes, FLOW]
         values = outlet.wide_values[cols].to_numpy(dtype="float64")
-        flags = outlet.wide_flags[cols].to_numpy().astype("U2")
-        valid = np.isin(flags, VALID_FLAG_CODES) & ~np.isnan(values)
+        flags = outlet.wide_flag_codes[:, [outlet.wide_flags.columns.get_loc(c) for c in cols]]
+        valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
+            values
+        )
         daily = _daily_medians(np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours)
         base = (
             pd.DataFrame(daily)

@@ -23,24 +23,38 @@ from detectors.series import analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS, FLOW
 
 LOCAL_TZ: Final = "Asia/Shanghai"
-MASKING_FLAGS: Final[tuple[str, ...]] = ("M", "D", "C")
+LOCAL_OFFSET_NS: Final = 8 * 3_600_000_000_000  # Beijing time has no daylight saving
+
+
+def _flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
+    """Flags (2-character strings, "" where nothing was received) of ``codes``, one column each."""
+    cols = [outlet.wide_flags.columns.get_loc(c) for c in codes]
+    return outlet.wide_flag_codes[:, cols]
+
+
+def _valid(flags: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Valid for compliance: flag N or T and a number."""
+    ok = np.zeros(flags.shape, dtype=bool)
+    for code in VALID_FLAG_CODES:
+        ok |= flags == code
+    return ok & ~np.isnan(values)
 
 
 def _channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(values, flags as U2 with "" where nothing was received, valid) on the hourly grid."""
+    """(values, flags with "" where nothing was received, valid) on the hourly grid."""
     v = outlet.wide_values[code].to_numpy(dtype="float64")
-    f = outlet.wide_flags[code].to_numpy().astype("U2")
-    return v, f, np.isin(f, VALID_FLAG_CODES) & ~np.isnan(v)
+    f = _flags(outlet, [code])[:, 0]
+    return v, f, _valid(f, v)
 
 
 def _months(outlet: OutletData) -> np.ndarray:
-    """Local (Beijing) calendar month of every grid hour, as year * 12 + month."""
-    local = outlet.grid.tz_convert(LOCAL_TZ)
-    return np.asarray(local.year * 12 + local.month, dtype=np.int64)
+    """Local (Beijing, UTC+8) calendar month of every grid hour, as months since 1970-01."""
+    local = outlet.grid.asi8 + LOCAL_OFFSET_NS
+    return local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
 
 
 def _month_label(month: int) -> str:
-    return f"{(month - 1) // 12:04d}-{(month - 1) % 12 + 1:02d}"
+    return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"
 
 
 def _runs(mask: np.ndarray, join_hours: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -194,15 +208,19 @@ class FlagMaskingDetector(Detector):
     M, D or C and value > L, except a C hour within ``standard_tolerance_share`` of the standard
     solution (the registry's ``standard``, else the median of the channel's C values when it has
     at least 3). Masked hours at most ``join_hours`` apart form an episode; a local month with at
-    least ``min_episodes_per_month`` episodes (counted by start) is a finding from its first
-    episode's start to its last episode's end, each episode in evidence.
+    least ``min_episodes_per_month`` episodes (counted by start) is a finding when the flags are
+    drawn to the exceedances: the share of the month's above-limit hours that are masked is at
+    least ``min_rate_ratio`` times the share of M/D/C hours among the history's below-limit hours
+    (an outlet that exceeds often and is serviced at random is not masking). It spans the first
+    episode's start to the last episode's end, each episode in evidence.
 
-    Rule 2, per outlet: hours where a concentration channel is flagged F (stopped) while valid
-    flow exceeds ``running_flow_share`` of the typical (median positive) flow, joined across
-    ``join_hours`` and lasting at least ``min_stopped_hours`` hours.
+    Rule 2, per outlet: runs of hours where one concentration channel is flagged F (stopped)
+    while valid flow exceeds ``running_flow_share`` of the typical (median positive) flow,
+    lasting at least ``min_stopped_hours`` consecutive hours in that channel; overlapping runs of
+    several channels make one finding.
 
-    Defaults: 3 episodes a month, standard tolerance 10 %, join 1 h; F with flow above 5 % of the
-    typical flow for 3 h.
+    Defaults: 3 episodes a month, rate ratio 3, standard tolerance 10 %, episodes joined across
+    1 h; F with flow above 5 % of the typical flow for 3 consecutive hours.
 
     Honest traps it must not flag: weekly calibration reading a standard above the limit (C
     near the standard); a monthly maintenance window (one or two episodes); analyser faults
@@ -218,11 +236,13 @@ class FlagMaskingDetector(Detector):
         *,
         min_episodes_per_month: int = 3,
         standard_tolerance_share: float = 0.10,
+        min_rate_ratio: float = 3.0,
         join_hours: int = 1,
         running_flow_share: float = 0.05,
         min_stopped_hours: int = 3,
     ) -> None:
         self.min_episodes_per_month = min_episodes_per_month
+        self.min_rate_ratio = min_rate_ratio
         self.standard_tolerance_share = standard_tolerance_share
         self.join_hours = join_hours
         self.running_flow_share = running_flow_share
@@ -240,16 +260,22 @@ class FlagMaskingDetector(Detector):
             if limit is None or code not in outlet.wide_values.columns:
                 continue
             v, f, _ = _channel(outlet, code)
-            masked = np.isin(f, MASKING_FLAGS) & (v > limit)
+            flagged = (f == "M") | (f == "D") | (f == "C")
+            masked = flagged & (v > limit)
             if not masked.any():
                 continue
             calibration = f == "C"
             standard = spec.standard
             if standard is None and (calibration & ~np.isnan(v)).sum() >= 3:
                 standard = float(np.nanmedian(v[calibration]))
+            reads_standard = np.zeros(len(v), dtype=bool)
             if standard is not None:
                 tol = self.standard_tolerance_share * abs(standard)
-                masked &= ~(calibration & (np.abs(v - standard) <= tol))
+                reads_standard = calibration & (np.abs(v - standard) <= tol)
+                masked &= ~reads_standard
+            above = (v > limit) & ~reads_standard
+            below = v <= limit
+            base_rate = (flagged & below).sum() / max(1, below.sum())
             starts, ends = _runs(masked, self.join_hours)
             if len(starts) < self.min_episodes_per_month:
                 continue
@@ -257,7 +283,12 @@ class FlagMaskingDetector(Detector):
             ep_month = months[starts]
             for month in np.unique(ep_month):
                 sel = ep_month == month
-                if sel.sum() < self.min_episodes_per_month:
+                in_month = months == month
+                rate = masked[in_month].sum() / max(1, above[in_month].sum())
+                if (
+                    sel.sum() < self.min_episodes_per_month
+                    or rate < self.min_rate_ratio * base_rate
+                ):
                     continue
                 s, e = starts[sel], ends[sel]
                 episodes = [
@@ -285,6 +316,8 @@ class FlagMaskingDetector(Detector):
                         "episodes": n_ep,
                         "hours": int(masked[s[0] : e[-1] + 1].sum()),
                         "standard": standard,
+                        "flagged_share_above_limit": float(rate),
+                        "flagged_share_below_limit": float(base_rate),
                         "episode_list": episodes,
                     },
                 )
@@ -296,14 +329,19 @@ class FlagMaskingDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.wide_flags.columns]
         if not codes:
             return
-        flags = outlet.wide_flags[codes].to_numpy().astype("U2")
-        stopped = (flags == "F").any(axis=1)
+        flags = _flags(outlet, codes)
         running = q_ok & (q > self.running_flow_share * typical)
-        starts, ends = _runs(stopped & running, self.join_hours)
+        # each channel must itself claim "stopped" for min_stopped_hours consecutive hours;
+        # overlapping claims of several channels make one finding
+        cover = np.zeros(len(q) + 1, dtype=np.int64)
+        for j in range(len(codes)):
+            s_c, e_c = _runs((flags[:, j] == "F") & running)
+            long = e_c - s_c + 1 >= self.min_stopped_hours
+            np.add.at(cover, s_c[long], 1)
+            np.add.at(cover, e_c[long] + 1, -1)
+        starts, ends = _runs(np.cumsum(cover[:-1]) > 0)
         for s, e in zip(starts, ends, strict=True):
             hours = int(e - s + 1)
-            if hours < self.min_stopped_hours:
-                continue
             sl = slice(s, e + 1)
             yield self.finding(
                 outlet,
@@ -362,7 +400,7 @@ class ManualValuesDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.wide_flags.columns]
         if not codes:
             return
-        manual = outlet.wide_flags[codes].to_numpy().astype("U2") == "S"
+        manual = _flags(outlet, codes) == "S"
         if manual.sum() < self.min_hours:
             return
         months = _months(outlet)
@@ -495,7 +533,7 @@ class FlowMismatchDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.wide_values.columns]
         if not codes:
             return
-        flow_flag = outlet.wide_flags[FLOW].to_numpy().astype("U2")
+        flow_flag = _flags(outlet, [FLOW])[:, 0]
         stop_level = self.stopped_flow_share * typical
         stopped = (q_ok & (q <= stop_level)) | (flow_flag == "F")
         yield from self._changing_while_stopped(outlet, codes, stopped)
@@ -513,7 +551,7 @@ class FlowMismatchDetector(Detector):
         changes = {}
         for code in codes:
             v = outlet.wide_values[code].to_numpy(dtype="float64")
-            f = outlet.wide_flags[code].to_numpy().astype("U2")
+            f = _flags(outlet, [code])[:, 0]
             ok = (f == "N") & ~np.isnan(v)
             idx = np.flatnonzero(ok)
             step = np.zeros(len(v), dtype=np.int64)

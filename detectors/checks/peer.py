@@ -20,7 +20,7 @@ FEATURES: Final[tuple[str, ...]] = ("median", "cv", "lag1_autocorrelation", "rep
 
 
 def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dict[int, tuple]:
-    """Per local month (year * 12 + month - 1): ``(features, first_hour, last_hour)`` of one
+    """Per local month (months since 1970-01): ``(features, first_hour, last_hour)`` of one
     channel, for months with at least ``min_valid_hours`` valid hours.
 
     Features: median; coefficient of variation (std / mean); lag-1 autocorrelation over pairs of
@@ -29,10 +29,10 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     if code not in outlet.wide_values.columns:
         return {}
     v = outlet.wide_values[code].to_numpy(dtype="float64")
-    f = outlet.wide_flags[code].to_numpy().astype("U2")
-    valid = np.isin(f, VALID_FLAG_CODES) & ~np.isnan(v)
-    local = outlet.grid.tz_convert("Asia/Shanghai")
-    month = np.asarray(local.year * 12 + local.month - 1, dtype=np.int64)
+    f = outlet.wide_flag_codes[:, outlet.wide_flags.columns.get_loc(code)]
+    valid = ((f == VALID_FLAG_CODES[0]) | (f == VALID_FLAG_CODES[1])) & ~np.isnan(v)
+    local = outlet.grid.asi8 + LOCAL_OFFSET_HOURS * 3_600_000_000_000
+    month = local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
     pair = valid[1:] & valid[:-1] & (month[1:] == month[:-1])
     out: dict[int, tuple] = {}
     for m in np.unique(month[valid]):
@@ -57,13 +57,14 @@ class PeerOutlierDetector(FleetDetector):
     """An outlet-month whose statistics are isolated from its peers' and cleaner or steadier.
 
     Peers are outlets of the same ``industry`` (else the same ``district``) from the registry.
-    For each group, concentration channel and local month with at least ``min_peers`` outlets
-    having ``min_valid_hours`` valid hours, an IsolationForest (``n_estimators`` trees,
-    ``random_state`` fixed, so runs are repeatable) is fitted on the features
+    Outlet-months count when the outlet has ``min_valid_hours`` valid hours and at least
+    ``min_peers`` outlets of its group qualify that month; for each group and concentration
+    channel one IsolationForest (``n_estimators`` trees, ``random_state`` fixed, so runs are
+    repeatable) is fitted on those outlet-months' features
     (log(1 + median), CV, lag-1 autocorrelation, repeat share). The anomaly score is
     ``s = -score_samples`` in (0, 1]; an outlet-month is a finding when ``s >= score_threshold``
-    and it is on the clean or steady side of its peers: CV below ``clean_share`` of the peers'
-    median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is always low: a
+    and it is on the clean or steady side of the same month's peers: CV below ``clean_share`` of
+    their median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is always low: a
     prompt to look, not evidence of falsification.
 
     Defaults: 8 peers, 200 valid hours, score 0.6, 100 trees, random_state 0, CV under half the
@@ -118,21 +119,31 @@ class PeerOutlierDetector(FleetDetector):
                 outlet, code, self.min_valid_hours
             ).items():
                 rows[month].append((outlet, feats, first, last))
-        for month, entries in sorted(rows.items()):
-            if len(entries) < self.min_peers:
-                continue
-            x = np.array([e[1] for e in entries], dtype="float64")
-            x[:, 0] = np.log1p(np.maximum(x[:, 0], 0.0))
-            forest = IsolationForest(
-                n_estimators=self.n_estimators,
-                max_samples=min(256, len(x)),
-                random_state=self.random_state,
-            ).fit(x)
-            scores = -forest.score_samples(x)
-            peer_cv = float(np.median(x[:, 1]))
-            peer_repeat = float(np.median(x[:, 3]))
-            for i in np.flatnonzero(scores >= self.score_threshold):
-                outlet, feats, first, last = entries[i]
+        # one forest per group and channel over every outlet-month with enough peers that month
+        table = [
+            (month, *entry)
+            for month, entries in sorted(rows.items())
+            if len(entries) >= self.min_peers
+            for entry in entries
+        ]
+        if not table:
+            return
+        x = np.array([t[2] for t in table], dtype="float64")
+        x[:, 0] = np.log1p(np.maximum(x[:, 0], 0.0))
+        forest = IsolationForest(
+            n_estimators=self.n_estimators,
+            max_samples=min(256, len(x)),
+            random_state=self.random_state,
+        ).fit(x)
+        scores = -forest.score_samples(x)
+        months = np.array([t[0] for t in table])
+        for month in np.unique(months):
+            here = np.flatnonzero(months == month)
+            peer_cv = float(np.median(x[here, 1]))
+            peer_repeat = float(np.median(x[here, 3]))
+            for i in here[scores[here] >= self.score_threshold]:
+                month, outlet, feats, first, last = table[i]
+                n_peers = len(here)
                 steady = feats[1] < self.clean_share * peer_cv
                 repeats = feats[3] >= peer_repeat + self.repeat_excess
                 if not (steady or repeats):
@@ -148,9 +159,9 @@ class PeerOutlierDetector(FleetDetector):
                     evidence={
                         "rule": "IsolationForest score >= score_threshold among peers, "
                         "cleaner or steadier than their median",
-                        "month": f"{month // 12:04d}-{month % 12 + 1:02d}",
+                        "month": f"{1970 + month // 12:04d}-{month % 12 + 1:02d}",
                         "group": group,
-                        "peers": len(entries),
+                        "peers": n_peers,
                         "score": float(scores[i]),
                         "features": dict(zip(FEATURES, feats, strict=True)),
                         "peer_median_cv": peer_cv,

@@ -68,15 +68,12 @@ class PhysicsDetector(Detector):
         wide = outlet.wide_values
         if NH3N not in wide.columns or TN not in wide.columns:
             return
-        flags = outlet.wide_flags
+        cols = outlet.wide_flags.columns
+        flags = outlet.wide_flag_codes[:, [cols.get_loc(NH3N), cols.get_loc(TN)]]
         nh3 = wide[NH3N].to_numpy(dtype="float64")
         tn = wide[TN].to_numpy(dtype="float64")
-        ok = (
-            np.isin(flags[NH3N].to_numpy().astype("U2"), VALID_FLAG_CODES)
-            & np.isin(flags[TN].to_numpy().astype("U2"), VALID_FLAG_CODES)
-            & ~np.isnan(nh3)
-            & ~np.isnan(tn)
-        )
+        good = (flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])
+        ok = good.all(axis=1) & ~np.isnan(nh3) & ~np.isnan(tn)
         allowed = tn + np.maximum(self.margin_mg_l, self.margin_share * tn)
         bad = ok & (nh3 > allowed)
         if not bad.any():

@@ -199,3 +199,12 @@ def test_gap_hiding_counts_measurements_not_hours() -> None:
     cod[100:124] = 45.0
     cod[[105, 110, 115]] = np.nan
     assert GapHidingDetector().detect(frame({COD: cod}), _spec()) == []
+
+
+def test_flag_masking_random_service_at_an_outlet_that_often_exceeds() -> None:
+    # honest upsets exceed half the time; maintenance/fault flags fall at random over all hours
+    rng = np.random.default_rng(8)
+    cod = np.round(50 + rng.normal(0, 8, N), 1)
+    flags = np.where(rng.random(N) < 0.02, rng.choice(["M", "D"], N), "N").astype(object)
+    assert (flags != "N").sum() > 6
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), _spec()) == []
