@@ -10,6 +10,7 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Any, ClassVar
 
 import pandas as pd
@@ -32,8 +33,7 @@ class Detector(ABC):
 
     def get_params(self) -> dict[str, Any]:
         """The detector's parameters, read from ``__init__``'s signature (like scikit-learn)."""
-        sig = inspect.signature(type(self).__init__)
-        return {p: getattr(self, p) for p in sig.parameters if p != "self"}
+        return {p: getattr(self, p) for p in _param_names(type(self))}
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in self.get_params().items())
@@ -101,6 +101,12 @@ class FleetDetector(Detector):
 
     @abstractmethod
     def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]: ...
+
+
+@cache
+def _param_names(cls: type) -> tuple[str, ...]:
+    """Names of ``cls.__init__``'s parameters (cached: `inspect.signature` costs ~0.1 ms a call)."""
+    return tuple(p for p in inspect.signature(cls.__init__).parameters if p != "self")
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
