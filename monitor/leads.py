@@ -3,7 +3,11 @@
 Merging (:func:`record_findings`), per outlet (MN):
 
 - a finding is stored once: its fingerprint (SHA-256 of detector, category, mn, pollutant, start,
-  end) is unique, so recording the same findings again changes nothing;
+  end) is unique, and a finding inside the span of a stored finding of the same detector, outlet
+  and pollutant is already known, so recording the same findings again changes nothing;
+- a finding overlapping a stored finding (same detector, outlet, pollutant) of an active lead
+  widens that finding (a detector re-run on a sliding window reports a growing run) instead of
+  adding a row;
 - a finding ``[s, e]`` joins an *active* lead (``open``, ``assigned``, ``inspected``) of its outlet
   when ``lead.start - merge_gap <= e`` and ``s <= lead.end + merge_gap`` (they overlap or follow
   within ``merge_gap``, default one day); with several candidates, the earliest lead;
@@ -13,6 +17,9 @@ Merging (:func:`record_findings`), per outlet (MN):
 - a finding inside the time span of a *decided* lead (confirmed, dismissed, closed) of its outlet
   is kept as that lead's evidence without reopening it; otherwise it opens a new lead;
 - leads are not merged with each other when a finding bridges two of them.
+
+The audit trail records ``open``, ``escalate`` and every lifecycle step; new evidence that does
+not escalate is visible in the findings (``recorded_at``), not in the audit.
 
 Lifecycle: ``open -> assigned -> inspected -> confirmed | dismissed -> closed``; ``assign`` may
 also re-assign an assigned lead. Each transition appends a :class:`LeadEventRow` (who, when, note);
@@ -169,12 +176,16 @@ def record_findings(
     now = _now(now)
     sites = sites_by_mn(registry)
     fresh = _new_fingerprints(session, list(findings))
-    changes = LeadChanges(stored=len(fresh))
+    changes = LeadChanges()
     by_mn: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
     for f, key in fresh:
         by_mn[f.mn].append((f, key))
-    touched: dict[int, tuple[LeadRow, tuple[int, int], int]] = {}
+    touched: dict[int, tuple[LeadRow, tuple[int, int]]] = {}
     opened: set[int] = set()
+
+    def touch(lead: LeadRow) -> None:
+        touched.setdefault(id(lead), (lead, _rank(lead.category, lead.severity)))
+
     for mn in sorted(by_mn):
         site = sites.get(mn)
         if site is None:
@@ -191,8 +202,32 @@ def record_findings(
                 .order_by(LeadRow.start, LeadRow.id)
             )
         )
+        rows = list(
+            session.scalars(
+                sa.select(FindingRow)
+                .where(FindingRow.mn == mn, FindingRow.end >= lo, FindingRow.start <= hi)
+                .order_by(FindingRow.id)
+            )
+        )
         for f, key in items:
             start, end = _utc(f.start), _utc(f.end)
+            same = [
+                r
+                for r in rows
+                if r.detector == f.detector
+                and r.pollutant == f.pollutant
+                and r.start <= end
+                and start <= r.end
+            ]
+            if any(r.start <= start and end <= r.end for r in same):
+                continue  # already known: a rerun over a window inside a stored finding
+            changes.stored += 1
+            grown = next((r for r in same if r.lead is not None and r.lead.status in ACTIVE), None)
+            if grown is not None:
+                _grow(grown, f, start, end)
+                touch(grown.lead)
+                _extend(grown.lead, f, start, end, now)
+                continue
             row = FindingRow(
                 fingerprint=key,
                 detector=f.detector,
@@ -207,45 +242,48 @@ def record_findings(
                 evidence=f.to_dict()["evidence"],
                 recorded_at=now,
             )
+            rows.append(row)
+            session.add(row)
             lead = _active_match(leads, start, end, merge_gap)
             if lead is None:
                 decided = _decided_container(leads, start, end)
                 if decided is not None:
                     row.lead = decided
-                    session.add(row)
                     continue
                 lead = _open(session, f, start, end, site, now)
                 leads.append(lead)
                 opened.add(id(lead))
-                touched[id(lead)] = (lead, _rank(lead.category, lead.severity), 0)
-                row.lead = lead
-                session.add(row)
-                continue
-            if id(lead) not in touched:
-                touched[id(lead)] = (lead, _rank(lead.category, lead.severity), 0)
-            before, n = touched[id(lead)][1], touched[id(lead)][2]
+            touch(lead)
             _extend(lead, f, start, end, now)
-            touched[id(lead)] = (lead, before, n + 1)
             row.lead = lead
-            session.add(row)
     session.flush()
-    for key_id, (lead, before, n) in touched.items():
-        rank = _rank(lead.category, lead.severity)
+    for key_id, (lead, before) in touched.items():
         if key_id in opened:
             session.add(_event(lead, "open", None, "open", "system", now, lead.summary))
             scoring.on_lead_opened(session, lead, rules)
             changes.opened.append(lead.id)
-        elif rank > before:
-            note = f"escalated to {lead.category}/{lead.severity} by {n} new finding(s)"
+        elif _rank(lead.category, lead.severity) > before:
+            note = f"escalated to {lead.category}/{lead.severity} by new findings"
             session.add(_event(lead, "escalate", lead.status, lead.status, "system", now, note))
             scoring.on_lead_escalated(session, lead, rules)
             changes.escalated.append(lead.id)
         else:
-            note = f"{n} new finding(s)"
-            session.add(_event(lead, "update", lead.status, lead.status, "system", now, note))
             changes.updated.append(lead.id)
     session.flush()
     return changes
+
+
+def _grow(row: FindingRow, f: Finding, start: datetime, end: datetime) -> None:
+    """Widen a stored finding to the union with a newer overlapping one of the same detector; the
+    newer summary and evidence win when it reaches later."""
+    if end >= row.end:
+        row.summary, row.evidence = f.summary, f.to_dict()["evidence"]
+    row.start, row.end = min(row.start, start), max(row.end, end)
+    if SEVERITY_RANK[f.severity] > SEVERITY_RANK[row.severity]:
+        row.severity = f.severity
+    if CATEGORY_RANK[f.category] > CATEGORY_RANK[row.category]:
+        row.category = f.category
+    row.confidence = max(row.confidence, float(f.confidence))
 
 
 def _active_match(

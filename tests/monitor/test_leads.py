@@ -86,7 +86,7 @@ def test_later_findings_update_or_escalate_an_open_lead(engine) -> None:
         assert (ch.opened, ch.escalated, ch.updated) == ([], [lead_id], [])
         assert ch.alertable == [lead_id]
         actions = [e.action for e in leads.get_lead(s, lead_id).events]
-        assert actions == ["open", "update", "escalate"]
+        assert actions == ["open", "escalate"]
 
 
 def test_finding_inside_a_decided_lead_does_not_reopen_it(engine) -> None:
@@ -195,3 +195,62 @@ def test_list_filters(engine) -> None:
         leads.assign(s, lid, "chief")
         assert [x.id for x in leads.list_leads(s, status="assigned")] == [lid]
         assert len(leads.list_leads(s, status="active")) == 2
+
+
+def test_sliding_window_reruns_grow_one_finding(engine) -> None:
+    """Live detection re-runs a detector on a moving window: a growing run, reported with a moving
+    start, stays one finding of one lead, and older reports are no-ops."""
+    reg = registry()
+    runs = [
+        finding("2026-06-01 00:00", "2026-06-01 06:00", detector="frozen", category="integrity"),
+        finding("2026-06-01 00:00", "2026-06-01 07:00", detector="frozen", category="integrity"),
+        finding(
+            "2026-06-01 02:00",
+            "2026-06-01 09:00",
+            detector="frozen",
+            category="integrity",
+            severity="high",
+            summary="frozen for 9 h",
+        ),
+    ]
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, runs[:1], reg).opened
+    with tx(engine) as s:
+        assert leads.record_findings(s, runs[1:2], reg).updated == [lid]
+        assert leads.record_findings(s, runs[2:], reg).escalated == [lid]
+        assert leads.record_findings(s, runs, reg) == leads.LeadChanges()
+    with tx(engine) as s:
+        (row,) = s.scalars(sa.select(FindingRow)).all()
+        assert (row.start, row.end) == (leads._utc(runs[0].start), leads._utc(runs[2].end))
+        assert row.severity == "high" and row.summary == "frozen for 9 h"
+        lead = leads.get_lead(s, lid)
+        assert lead.end == row.end and [e.action for e in lead.events] == ["open", "escalate"]
+
+
+@pytest.mark.integration
+def test_leads_scores_and_alerts_on_postgresql(fresh_postgres_url: str) -> None:
+    from monitor.alerts import Alerter, AlertSettings
+    from monitor.scoring import score_at
+    from tests.monitor.casework_support import utc
+
+    engine = engine_for(fresh_postgres_url)
+    f = finding(
+        "2026-06-01",
+        "2026-06-01 05:00",
+        category="integrity",
+        severity="high",
+        evidence={"value": 23.4, "hours": 22},
+    )
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [f], registry()).opened
+        assert leads.record_findings(s, [f], registry()) == leads.LeadChanges()
+        leads.assign(s, lid, "chief")
+        leads.inspect(s, lid, "wang")
+        leads.confirm(s, lid, "chief")
+        Alerter(AlertSettings.from_dict({"window_seconds": 0})).notify(s, [lid])
+    with tx(engine) as s:
+        lead = leads.get_lead(s, lid)
+        assert lead.findings[0].evidence == {"value": 23.4, "hours": 22}
+        assert lead.start == leads._utc(f.start) and lead.start.tzinfo is not None
+        assert [e.action for e in lead.events] == ["open", "assign", "inspect", "confirm"]
+        assert score_at(s, "E0001", utc(2026, 12, 1)).score == 60
