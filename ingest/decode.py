@@ -143,18 +143,21 @@ def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
     if is_simple_cp(content):
         flat = content.replace("=", ",").replace(";", ",").split(",")
         keys = flat[0::2]
-        fields = dict(zip(keys, flat[1::2], strict=True))
-        if len(fields) == len(keys):  # no key twice: the common case, without a loop per field
+        if len(set(keys)) == len(keys):  # no key twice: the common case, one pass over the fields
             groups: dict[str, dict[str, str]] = {}
-            for key, value in fields.items():
+            datatime = None
+            last = None
+            group: dict[str, str] = {}
+            for key, value in zip(keys, flat[1::2], strict=True):
                 code, sep, name = key.rpartition("-")
                 if sep:
-                    group = groups.get(code)
-                    if group is None:
-                        groups[code] = {name: value}
-                    else:
-                        group[name] = value
-            return groups, fields.get("DataTime")
+                    if code != last:  # fields of one code usually come together
+                        last = code
+                        group = groups.setdefault(code, {})
+                    group[name] = value
+                elif key == "DataTime":
+                    datatime = value
+            return groups, datatime
     found: str | None = None
     for item in packet.cp:
         for key, value in item:

@@ -237,7 +237,8 @@ def unframe(
     """Check a frame's envelope and return ``(data segment, CRC variant)``. Rules: module doc."""
     if not isinstance(data, bytes | bytearray | memoryview):
         raise CodecError("frame", f"expected bytes, got {type(data).__name__}")
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
     end = len(data)
     if data.endswith(b"\r\n"):
         end -= 2
@@ -311,13 +312,12 @@ def parse_segment(segment: str) -> Packet:
             offset += len(part) + 1
     content = segment[cp_at + 5 : -2]
     check_cp(content)
-    packet = Packet(tuple(header), content)
-    _check_header(packet)
-    return packet
+    _check_header(header)
+    return Packet(tuple(header), content)
 
 
-def _int_field(packet: Packet, key: str) -> int | None:
-    text = packet.get(key)
+def _int_field(header: dict[str, str], key: str) -> int | None:
+    text = header.get(key)
     if text is None:
         return None
     if not text.isdigit() or not text.isascii() or len(text) > 9:
@@ -325,14 +325,15 @@ def _int_field(packet: Packet, key: str) -> int | None:
     return int(text)
 
 
-def _check_header(packet: Packet) -> None:
-    if not packet.get("MN"):
+def _check_header(fields: list[CpField]) -> None:
+    header = dict(fields)
+    if not header.get("MN"):
         raise CodecError("field", "MN missing or empty in the header")
-    if not packet.get("CN"):
+    if not header.get("CN"):
         raise CodecError("field", "CN missing or empty in the header")
-    flag = _int_field(packet, "Flag")
-    pnum = _int_field(packet, "PNUM")
-    pno = _int_field(packet, "PNO")
+    flag = _int_field(header, "Flag")
+    pnum = _int_field(header, "PNUM")
+    pno = _int_field(header, "PNO")
     if (pnum is None) != (pno is None):
         raise CodecError("field", "PNUM and PNO must come together")
     if pnum is not None and pno is not None and not 1 <= pno <= pnum:
