@@ -486,3 +486,36 @@ def test_mqtt_alert_through_mosquitto(engine, mosquitto) -> None:
     finally:
         sub.loop_stop()
         sub.disconnect()
+
+
+def test_handle_findings_records_scores_and_alerts_with_store_inhibition(engine) -> None:
+    from monitor.casework import handle_findings
+    from monitor.scoring import score_at
+
+    echoed: list[str] = []
+    alerter = Alerter(AlertSettings.from_dict({"window_seconds": 0}, lang="zh"), echo=echoed.append)
+    with tx(engine) as s:
+        s.add(
+            ReadingRow(
+                mn=MN3,
+                pollutant="w01018",
+                kind="hour",
+                ts=utc(2026, 6, 1, 20),
+                value=1.0,
+                flag="C",
+                received_at=utc(2026, 6, 1, 20),
+            )
+        )
+    fs = [
+        finding("2026-06-02", "2026-06-02 05:00", mn=MN3, category="exceedance"),  # calibrating
+        finding("2026-06-01", "2026-06-01 05:00", mn=MN1, category="integrity", severity="high"),
+    ]
+    with tx(engine) as s:
+        res = handle_findings(s, fs, registry(), alerter=alerter, now=at(0))
+        assert len(res.changes.opened) == 2 and res.dispatch is not None
+        assert len(res.dispatch.sent) == 1
+        assert {a.status for a in list_alerts(s)} == {"sent", "inhibited"}
+        assert score_at(s, "E0001", utc(2026, 12, 1)).score == 85
+        again = handle_findings(s, fs, registry(), alerter=alerter, now=at(1))
+        assert again.changes.alertable == [] and again.dispatch.attempts == 0
+    assert len(echoed) == 1 and "E0001" in echoed[0] and "数据造假嫌疑" in echoed[0]

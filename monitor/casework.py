@@ -1,0 +1,56 @@
+"""One call from findings to leads, scores and alerts (what live detection and `monitor demo` use).
+
+    settings = AlertSettings.from_dict(cfg.alerts, lang=cfg.lang, timezone=cfg.timezone)
+    alerter = Alerter(settings, echo=click.echo)          # once
+    with Session(engine).begin() as s:                    # per batch of findings
+        result = handle_findings(s, findings, registry, alerter=alerter,
+                                 rules=ScoringRules.from_dict(cfg.scoring))
+
+Alerts for exceedance leads are inhibited when the outlet reported maintenance or calibration
+flags (``M``/``C``) in the lead's window (:func:`monitor.alerts.store_inhibitor`), unless another
+``inhibit`` is given. Call ``alerter.dispatch(session)`` every few seconds as well, so grouped
+alerts go out when their window ends and failed deliveries are retried.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from detectors.finding import Finding
+from monitor.alerts import Alerter, DispatchReport, Inhibitor, store_inhibitor
+from monitor.leads import LeadChanges, record_findings
+from monitor.scoring import ScoringRules
+
+__all__ = ["CaseworkResult", "handle_findings"]
+
+
+@dataclass
+class CaseworkResult:
+    changes: LeadChanges
+    dispatch: DispatchReport | None
+
+
+def handle_findings(
+    session: Session,
+    findings: Iterable[Finding],
+    registry: Any,
+    *,
+    alerter: Alerter | None = None,
+    rules: ScoringRules | None = None,
+    inhibit: Inhibitor | None = None,
+    now: datetime | None = None,
+) -> CaseworkResult:
+    """Record ``findings`` (leads and scores follow), then queue and dispatch alerts for the leads
+    opened or escalated. Idempotent like :func:`monitor.leads.record_findings`."""
+    changes = record_findings(session, findings, registry, rules=rules, now=now)
+    report = None
+    if alerter is not None:
+        report = alerter.notify(
+            session, changes.alertable, inhibit=inhibit or store_inhibitor(session), now=now
+        )
+    return CaseworkResult(changes, report)
