@@ -1,0 +1,203 @@
+"""Detection speed: the whole catalogue on one core, and `monitor detect` end to end, against SaQC.
+
+On the same simulated data (default 100 outlets x 365 days of hourly COD, NH3-N, TP, TN, pH and
+flow, about 5 million readings) in the same run:
+
+1. catalogue: every detector over every outlet in process (readings already in memory), with
+   the time per detector and for preparing each outlet's data once; readings/s;
+2. SaQC checks in process: `flagConstants` (thresh 0, window 24 h), `flagRange` (the analyser
+   range) and `flagJumps` (a jump of 30 % of the range within 6 h) on each outlet's six
+   hourly series (data already in memory, one wide frame per outlet); readings/s;
+3. end to end, each as a fresh process: `monitor detect --readings FILE.csv --sites sites.toml`
+   (file in, JSON Lines out) against a SaQC script doing file in (pandas `read_csv`), the three
+   checks, flagged points out (CSV).
+
+Everything runs on one core (BLAS and Arrow thread pools set to 1). SaQC is installed in the
+project venv (`pip install saqc`; saqc 2.9 runs on pandas 3).
+
+Usage: python bench/bench_detect_speed.py [--outlets 100] [--days 365]
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import defaultdict  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import pandas as pd  # noqa: E402
+import pyarrow as pa  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from detectors import FleetDetector, OutletData, build, run_fleet  # noqa: E402
+from monitor.detection import split_outlets  # noqa: E402
+from monitor.readings_io import write_readings  # noqa: E402
+from monitor.simulator import registry_toml, simulate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+pa.set_cpu_count(1)
+pa.set_io_thread_count(1)
+JUMP_SHARE = 0.3
+
+
+def catalogue_speed(readings: pd.DataFrame, specs: dict) -> tuple[float, dict[str, float], int]:
+    """Seconds for the whole catalogue, seconds per detector (and 'prepare'), findings count."""
+    detectors = build()
+    own = [d for d in detectors if not isinstance(d, FleetDetector)]
+    fleet = [d for d in detectors if isinstance(d, FleetDetector)]
+    per: dict[str, float] = defaultdict(float)
+    kept = []
+    count = 0
+    t0 = time.perf_counter()
+    for mn, frame in split_outlets(readings):
+        t = time.perf_counter()
+        outlet = OutletData(frame, specs[mn])
+        _ = outlet.wide_values, outlet.wide_flags  # the shared grids, built once per outlet
+        per["(prepare outlet)"] += time.perf_counter() - t
+        for d in own:
+            t = time.perf_counter()
+            count += len(d.detect(outlet))
+            per[d.name] += time.perf_counter() - t
+        kept.append(outlet)
+    for d in fleet:
+        t = time.perf_counter()
+        count += len(run_fleet(kept, [d]))
+        per[d.name + " (fleet)"] += time.perf_counter() - t
+    return time.perf_counter() - t0, dict(per), count
+
+
+def saqc_checks(wide: pd.DataFrame, ranges: dict[str, tuple[float, float]]):
+    """The three SaQC checks on one outlet's wide hourly frame; returns the flags frame."""
+    import saqc
+
+    qc = saqc.SaQC(wide)
+    for col in wide.columns:
+        lo, hi = ranges.get(col, (0.0, float("inf")))
+        qc = qc.flagConstants(col, thresh=0, window="24h")
+        qc = qc.flagRange(col, min=lo, max=hi)
+        if hi != float("inf"):
+            qc = qc.flagJumps(col, thresh=JUMP_SHARE * (hi - lo), window="6h")
+    return qc.flags
+
+
+def outlet_wide(frame: pd.DataFrame) -> pd.DataFrame:
+    """One outlet's valid readings as a wide hourly frame (naive UTC index, one column per code)."""
+    wide = frame.pivot_table(index="ts", columns="pollutant", values="value", observed=True)
+    wide.index = wide.index.tz_convert("UTC").tz_localize(None)
+    wide.columns = [str(c) for c in wide.columns]
+    full = pd.date_range(wide.index.min(), wide.index.max(), freq="h")
+    return wide.reindex(full)
+
+
+def ranges_of(site: dict) -> dict[str, tuple[float, float]]:
+    return {code: tuple(p["range"]) for code, p in site["pollutants"].items() if "range" in p}
+
+
+def saqc_in_process(readings: pd.DataFrame, sites: dict) -> tuple[float, int]:
+    t0 = time.perf_counter()
+    flagged = 0
+    for mn, frame in split_outlets(readings):
+        flags = saqc_checks(outlet_wide(frame), ranges_of(sites[mn]))
+        flagged += int(sum((flags[c] > 0).sum() for c in flags.columns))
+    return time.perf_counter() - t0, flagged
+
+
+def saqc_end_to_end(readings_csv: Path, sites_toml: Path, out_csv: Path) -> None:
+    """File in (pandas read_csv), the three checks per outlet, flagged points out (CSV)."""
+    import tomllib
+
+    sites = {s["mn"]: s for s in tomllib.loads(sites_toml.read_text())["site"]}
+    frame = pd.read_csv(readings_csv, dtype={"mn": str})
+    frame["ts"] = pd.to_datetime(frame["ts"], format="ISO8601", utc=True)
+    frame = frame[frame["flag"].isin(["N", "T"])]
+    rows = []
+    for mn, part in frame.groupby("mn", sort=True):
+        flags = saqc_checks(outlet_wide(part), ranges_of(sites[mn]))
+        for col in flags.columns:
+            hit = flags[col] > 0
+            if hit.any():
+                rows.append(pd.DataFrame({"mn": mn, "pollutant": col, "ts": flags[col].index[hit]}))
+    pd.concat(rows).to_csv(out_csv, index=False) if rows else out_csv.write_text("")
+
+
+def timed(cmd: list[str], stdout: Path) -> float:
+    t0 = time.perf_counter()
+    with stdout.open("wb") as out:
+        subprocess.run(
+            cmd, check=True, stdout=out, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}
+        )
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--outlets", type=int, default=100)
+    ap.add_argument("--days", type=int, default=365)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--saqc-e2e", nargs=3, metavar=("CSV", "SITES", "OUT"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.saqc_e2e:
+        saqc_end_to_end(*(Path(p) for p in args.saqc_e2e))
+        return
+
+    sim = simulate(args.outlets, args.days, args.seed)
+    readings, specs = sim.readings, sim.specs()
+    sites = {s["mn"]: s for s in sim.registry_sites}
+    n = len(readings)
+    print(
+        f"data: {args.outlets} outlets x {args.days} days hourly = {n:,} readings (seed {args.seed})"
+    )
+
+    seconds, per, count = catalogue_speed(readings, specs)
+    print(
+        f"\ncatalogue in process: {seconds:.2f} s, {n / seconds:,.0f} readings/s, {count} findings"
+    )
+    for name, s in sorted(per.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:26s} {s:7.2f} s  {n / s:14,.0f} readings/s")
+
+    s_seconds, flagged = saqc_in_process(readings, sites)
+    print(
+        f"SaQC (flagConstants, flagRange, flagJumps) in process: {s_seconds:.2f} s, "
+        f"{n / s_seconds:,.0f} readings/s, {flagged:,} points flagged"
+    )
+    print(f"ratio catalogue / SaQC in process: {s_seconds / seconds:.1f}x")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        csv = write_readings(readings, folder / "readings.csv")
+        sites_toml = folder / "sites.toml"
+        sites_toml.write_text(registry_toml(sim.registry_sites))
+        monitor = [sys.executable, "-m", "monitor.cli", "detect", "--no-progress"]
+        e2e = timed(
+            [*monitor, "--readings", str(csv), "--sites", str(sites_toml)], folder / "f.jsonl"
+        )
+        lines = sum(1 for _ in (folder / "f.jsonl").open())
+        saqc_cmd = [
+            sys.executable,
+            __file__,
+            "--saqc-e2e",
+            str(csv),
+            str(sites_toml),
+            str(folder / "s.csv"),
+        ]
+        s_e2e = timed(saqc_cmd, folder / "s.out")
+        print(
+            f"\nend to end, CSV in ({csv.stat().st_size / 1e6:.0f} MB):\n"
+            f"  monitor detect: {e2e:.2f} s, {n / e2e:,.0f} readings/s, {lines} findings\n"
+            f"  SaQC script:    {s_e2e:.2f} s, {n / s_e2e:,.0f} readings/s\n"
+            f"  ratio monitor detect / SaQC: {s_e2e / e2e:.1f}x (target >= 10x)"
+        )
+    print("targets: catalogue >= 1,000,000 readings/s on one core; detect end to end >= 10x SaQC")
+
+
+if __name__ == "__main__":
+    main()
