@@ -18,9 +18,11 @@ Guarantees (DESIGN.md section 2, issue 3):
   and quarantines the refused one as ``invalid``.
 - Stop (:meth:`IngestDaemon.stop`, SIGTERM/SIGINT through :func:`run`): stop consuming, commit and
   acknowledge what was received, disconnect, exit 0.
-- Two daemons with one client id: the broker hands the session to the newer one (MQTT 5 reason
-  "Session taken over"); the older one logs a clear error and stops with exit code 3 instead of
-  fighting for the session.
+- Two daemons with one client id: the broker hands the session to the newer one and closes the
+  older connection (MQTT 5 reason "Session taken over", or, from Mosquitto 2.0, no reason at all:
+  then three connections closed by the broker within 5 s of being made, within 30 s, count as a
+  clash). The daemon logs a clear error naming the client id and stops with exit code 3 instead
+  of fighting for the session (both daemons may stop: the error names the fix).
 
 Counters go to structured logs every ``stats_interval_s`` and, optionally, to a Prometheus text
 endpoint (``metrics_port``).
@@ -56,6 +58,12 @@ log = logging.getLogger("ingest.daemon")
 #: Exit code of a daemon whose client id was taken over by another connection.
 EXIT_CLIENT_ID_CLASH = 3
 _SESSION_TAKEN_OVER = 142
+#: Brokers that close the older connection without saying why (Mosquitto 2.0 does): a connection
+#: closed by the broker within _QUICK_DROP_S of being made, _DROPS_FOR_CLASH times within
+#: _DROP_WINDOW_S, is taken as a client-id clash.
+_QUICK_DROP_S = 5.0
+_DROP_WINDOW_S = 30.0
+_DROPS_FOR_CLASH = 3
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,7 @@ class IngestDaemon:
         self._abort = threading.Event()
         self._writer: threading.Thread | None = None
         self._drops: list[float] = []
+        self._connected_at = 0.0
         self.client = self._make_client()
 
     # -- MQTT ------------------------------------------------------------------------------------
@@ -166,6 +175,7 @@ class IngestDaemon:
             )
             return
         self._generation += 1
+        self._connected_at = time.monotonic()
         self.metrics.connected = True
         client.subscribe(self.settings.topic, qos=1)
         log.info(
@@ -200,25 +210,25 @@ class IngestDaemon:
         if self._stopping.is_set():
             return
         code = getattr(reason, "value", reason)
-        if code == _SESSION_TAKEN_OVER:
+        now = time.monotonic()
+        if now - self._connected_at < _QUICK_DROP_S:
+            self._drops = [t for t in self._drops if now - t < _DROP_WINDOW_S] + [now]
+        fields = {"reason": str(reason), "broker": str(self.url)}
+        if code == _SESSION_TAKEN_OVER or len(self._drops) >= _DROPS_FOR_CLASH:
+            why = (
+                "took over the session"
+                if code == _SESSION_TAKEN_OVER
+                else f"is taking the session over: the broker closed {len(self._drops)} connections right after they were made"
+            )
             self.fatal = (
-                f"another client connected with client id {self.settings.client_id!r} and took over "
-                "the session; give every daemon its own --client-id (use a shared subscription "
-                "$share/GROUP/hj212/# to split the load)"
+                f"another client with client id {self.settings.client_id!r} {why}; give every "
+                "daemon its own --client-id (use a shared subscription $share/GROUP/hj212/# to "
+                "split the load)"
             )
             self.exit_code = EXIT_CLIENT_ID_CLASH
-            log.error(self.fatal, extra={"fields": {"event": "client_id_clash"}})
+            log.error(self.fatal, extra={"fields": {"event": "client_id_clash", **fields}})
             return
-        now = time.monotonic()
-        self._drops = [t for t in self._drops if now - t < 30] + [now]
-        fields = {"reason": str(reason), "broker": str(self.url)}
-        if len(self._drops) >= 4:
-            log.error(
-                "the broker keeps closing the connection: another daemon may use the same client id",
-                extra={"fields": {**fields, "client_id": self.settings.client_id}},
-            )
-        else:
-            log.warning("disconnected; reconnecting", extra={"fields": fields})
+        log.warning("disconnected; reconnecting", extra={"fields": fields})
 
     def _on_message(self, _c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
         if self._stopping.is_set():

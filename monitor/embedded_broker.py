@@ -14,6 +14,12 @@ single machine, with these known limits:
   :class:`AcceptLocalClientsPlugin`, which accepts every client on the (loopback) listener without
   marking it anonymous, so persistent sessions keep their queue while the daemon is down.
 - No shared subscriptions (``$share/...``): run one daemon per embedded broker.
+- Stock amqtt 0.12 *discards* an outgoing QoS 1 message that is not acknowledged within 5 seconds,
+  or whose subscriber disconnects before acknowledging it (it pops it from the session's in-flight
+  table in a ``finally``). A daemon that acknowledges only after committing, and is killed or
+  waits for a locked database, would lose those messages. :func:`patch_amqtt_qos1` (applied by
+  :class:`EmbeddedBroker`) keeps such a message in flight until it is acknowledged, so it is
+  redelivered when the session reconnects, and accepts a late PUBACK.
 
 Use :class:`EmbeddedBroker` (a context manager running the broker's event loop in a thread), or run
 ``python -m monitor.embedded_broker --port 1883`` as a process (stops cleanly on SIGTERM/SIGINT).
@@ -32,11 +38,19 @@ import time
 from types import TracebackType
 from typing import Any
 
+import amqtt
 from amqtt.broker import Broker
+from amqtt.mqtt.protocol.handler import OUTGOING, ProtocolHandler
 from amqtt.plugins.base import BaseAuthPlugin
 from amqtt.session import Session
 
-__all__ = ["AcceptLocalClientsPlugin", "EmbeddedBroker", "broker_config", "main"]
+__all__ = [
+    "AcceptLocalClientsPlugin",
+    "EmbeddedBroker",
+    "broker_config",
+    "main",
+    "patch_amqtt_qos1",
+]
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +61,49 @@ class AcceptLocalClientsPlugin(BaseAuthPlugin):
     async def authenticate(self, *, session: Session) -> bool | None:
         session.is_anonymous = False
         return True
+
+
+_PATCHED = False
+
+
+def patch_amqtt_qos1() -> None:
+    """Make amqtt keep an outgoing QoS 1 message until its PUBACK arrives (see module docstring).
+
+    Only amqtt 0.12.x is patched (the code this replaces is known); other versions are left alone.
+    """
+    global _PATCHED
+    if _PATCHED or not getattr(amqtt, "__version__", "").startswith("0.12."):
+        return
+    original_flow = ProtocolHandler._handle_qos1_message_flow
+
+    async def qos1_flow(self: ProtocolHandler, app_message: Any) -> None:
+        if app_message.direction != OUTGOING or self.session is None:
+            await original_flow(self, app_message)
+            return
+        packet_id = app_message.packet_id
+        self.session.inflight_out.setdefault(packet_id, app_message)
+        packet = app_message.build_publish_packet(dup=app_message.publish_packet is not None)
+        await self._send_packet(packet)
+        app_message.publish_packet = packet
+        waiter: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._puback_waiters[packet_id] = waiter
+        try:
+            app_message.puback_packet = await waiter  # no timeout: in flight until acknowledged
+        finally:
+            self._puback_waiters.pop(packet_id, None)
+        self.session.inflight_out.pop(packet_id, None)
+
+    async def handle_puback(self: ProtocolHandler, puback: Any) -> None:
+        packet_id = puback.variable_header.packet_id
+        waiter = self._puback_waiters.get(packet_id)
+        if waiter is not None and not waiter.done():
+            waiter.set_result(puback)
+        elif self.session is not None:
+            self.session.inflight_out.pop(packet_id, None)  # a late acknowledgement
+
+    ProtocolHandler._handle_qos1_message_flow = qos1_flow  # type: ignore[method-assign]
+    ProtocolHandler.handle_puback = handle_puback  # type: ignore[method-assign]
+    _PATCHED = True
 
 
 def broker_config(host: str = "127.0.0.1", port: int = 1883) -> dict[str, Any]:
@@ -102,6 +159,7 @@ class EmbeddedBroker:
         loop.close()
 
     async def _start(self) -> None:
+        patch_amqtt_qos1()
         self._broker = Broker(broker_config(self.host, self.port))
         await self._broker.start()
 
