@@ -214,13 +214,13 @@ def _readings(packet: Packet, tz: str) -> tuple[list[Reading], bool]:
             cou = float(cou) if cou else None
             for number in (value, low, high, cou):
                 if number is not None:
-                    check += number - number  # NaN unless finite
+                    check += number - number  # stays 0.0 while every number is finite
             out.append(
                 Reading(mn, pollutant, ts, kind, value, low, high, cou, get("Flag") or "N", qn)
             )
     except ValueError:
         check = math.nan
-    if check != 0.0:  # locate the field that is not a finite number
+    if check != 0.0:  # "nan", "inf", "1e400" or not a number: name the field
         for code, fields in groups.items():
             for name in (value_name, "Min", "Max", "Cou"):
                 _number(fields.get(name), code, name)

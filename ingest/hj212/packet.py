@@ -256,6 +256,12 @@ def unframe(
     declared = int(length_field)
     actual = end - 10
     if declared != actual:
+        frame_end = 6 + declared + 4
+        if data[frame_end : frame_end + 2] == b"\r\n" and len(data) > frame_end + 2:
+            raise CodecError(
+                "frame",
+                f"{len(data) - frame_end - 2} bytes after the frame's CRLF at offset {frame_end}",
+            )
         raise CodecError(
             "length",
             f"length field at offset 2 says {declared} but the data segment from offset 6 to the "

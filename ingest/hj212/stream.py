@@ -6,10 +6,10 @@ garbage. Rules, applied to the buffered bytes:
 
 1. Bytes before the next ``##`` are garbage: one item with a ``frame`` error (kept in ``raw``).
 2. A frame starts at ``##``; when the 4 characters after it are digits ``n``, it ends after the
-   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; otherwise (a wrong length
-   field) at the first ``\\r\\n`` or the next ``##``, whichever comes first. The frame is then decoded by
-   :func:`ingest.hj212.packet.unframe` and :func:`parse_segment`, so a wrong length still reports
-   ``length`` with the frame's bytes.
+   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; otherwise (a wrong
+   length field) at the first ``\\r\\n`` or the next ``##``, whichever comes first. The frame is
+   then decoded by :func:`ingest.hj212.packet.unframe` and :func:`parse_segment`, so a wrong length
+   still reports ``length`` with the frame's bytes.
 3. While no end is in sight the bytes wait for the next read; a frame that grows past
    ``max_frame`` bytes without an end is dropped as garbage (``too-long``).
 

@@ -109,6 +109,8 @@ def test_unknown_data_flag_is_kept_and_tagged() -> None:
         ("DataTime=20261129080000;w01018-Avg=abc", "w01018-Avg='abc'"),
         ("DataTime=20261129080000;w01018-Avg=1,w01018-Max=nan", "w01018-Max='nan'"),
         ("DataTime=20261129080000;w01018-Avg=1,w01018-Cou=inf", "w01018-Cou='inf'"),
+        ("DataTime=20261129080000;w01018-Avg=1,w01018-Min=1e400", "w01018-Min='1e400'"),
+        ("DataTime=20261129080000;w01018-Avg=1;w21003-Avg=-Infinity", "w21003-Avg='-Infinity'"),
     ],
 )
 def test_field_errors(cp: str, where: str) -> None:

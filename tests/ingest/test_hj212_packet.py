@@ -74,6 +74,11 @@ def test_framing_errors_name_reason_and_position(
     assert where in detail
 
 
+def test_bytes_after_the_crlf_are_a_frame_error() -> None:
+    got_reason, detail = reason(STANDARD_EXAMPLE + b"##00")
+    assert got_reason == "frame" and "4 bytes after the frame's CRLF at offset 111" in detail
+
+
 def test_non_ascii_byte_is_an_encoding_error_with_offset() -> None:
     data = frame(SEGMENT.replace("PW=100000", "PW=10000\xe9"))
     got_reason, detail = reason(data)
