@@ -57,9 +57,17 @@ class CompletenessDetector(Detector):
         offset = round(self.day_offset_hours)
         # month of every hour of the span, as months since 1970-01 in local time
         span = np.arange(first_h, last_h + 1, dtype=np.int64)
-        month_of = _months(span + offset)
-        m0 = int(month_of[0])
-        expected = np.bincount(month_of - m0)
+        m0 = int(_months(np.array([first_h + offset]))[0])
+        m1 = int(_months(np.array([last_h + offset]))[0])
+        # local hour at which each month starts (months m0 .. m1), to place hours by bisection
+        starts = np.arange(m0, m1 + 1).astype("datetime64[M]").astype("datetime64[h]")
+        starts = starts.astype(np.int64)
+
+        def month_index(hours: np.ndarray) -> np.ndarray:
+            return np.searchsorted(starts, hours + offset, side="right") - 1
+
+        month_of = month_index(span)
+        expected = np.bincount(month_of, minlength=m1 - m0 + 1)
         codes = sorted(set(outlet.pollutants) | set(outlet.spec.pollutants))
         rates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
         for code in codes:
@@ -70,7 +78,7 @@ class CompletenessDetector(Detector):
             if s is not None:
                 h = hours_of(s.ts)
                 first = np.r_[True, h[1:] != h[:-1]]  # one reading per hour counts once
-                m = _months(h + offset) - m0
+                m = month_index(h)
                 received = np.bincount(m[first], minlength=len(expected)).astype(float)
                 valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
                 stopped = np.bincount(m[first & (s.flags == "F")], minlength=len(expected))

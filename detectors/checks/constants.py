@@ -251,8 +251,7 @@ class LowVariabilityDetector(Detector):
     def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
         normal = normal_mask(s)
         rng = outlet.spec.pollutant(s.code).range_or_default
-        step = resolution(s.values[normal])
-        if rng is None or np.isnan(step):
+        if rng is None:
             return
         span = rng[1] - rng[0]
         hours = hours_of(s.ts)
@@ -260,23 +259,26 @@ class LowVariabilityDetector(Detector):
         blocks = max(1, self.window_hours // DAY_HOURS)
         if len(x) < blocks * DAY_HOURS:
             return
-        stats = _window_stats(x, DAY_HOURS, blocks)
-        eligible = stats["n"] >= self.min_coverage * blocks * DAY_HOURS
-        eligible &= np.isfinite(stats["cv"])
+        n, rr = _window_range(x, DAY_HOURS, blocks)
+        eligible = n >= self.min_coverage * blocks * DAY_HOURS
+        with np.errstate(invalid="ignore"):
+            narrow = eligible & (rr > 0) & (rr < self.range_fraction * span)
+        if not narrow.any() or eligible.sum() < self.min_baseline_windows:
+            return  # the cheap test first: most series never wiggle this little
+        step = resolution(s.values[normal])
+        cv, r1 = _window_moments(x, DAY_HOURS, blocks)
+        eligible &= np.isfinite(cv)
         if eligible.sum() < self.min_baseline_windows:
             return
-        base_cv = float(np.median(stats["cv"][eligible]))
-        r1 = stats["r1"]
+        base_cv = float(np.median(cv[eligible]))
         base_r1 = float(np.nanmedian(np.where(eligible, r1, np.nan)))
         r1_limit = min(self.lag1_max, base_r1 - self.lag1_drop)
-        rr = stats["range"]
         with np.errstate(invalid="ignore"):
             bad = (
-                eligible
-                & (rr > 0)
-                & (rr < self.range_fraction * span)
+                narrow
+                & eligible
                 & (rr >= self.min_steps * step - 1e-9)
-                & (stats["cv"] < self.cv_ratio * base_cv)
+                & (cv < self.cv_ratio * base_cv)
                 & (r1 < r1_limit)
             )
         if not bad.any():
@@ -293,7 +295,7 @@ class LowVariabilityDetector(Detector):
             inside = normal & (hours >= lo_h) & (hours <= hi_h)
             idx = np.flatnonzero(inside)
             flagged = np.flatnonzero(bad[d_first : d_last - blocks + 2]) + d_first
-            worst = int(flagged[np.argmin(stats["cv"][flagged])])
+            worst = int(flagged[np.argmin(cv[flagged])])
             values = s.values[idx]
             yield self.finding(
                 outlet,
@@ -315,7 +317,7 @@ class LowVariabilityDetector(Detector):
                     },
                     "window_hours": self.window_hours,
                     "hours": int(hi_h - lo_h + 1),
-                    "window_cv": float(stats["cv"][worst]),
+                    "window_cv": float(cv[worst]),
                     "window_r1": float(r1[worst]),
                     "window_range": float(rr[worst]),
                     "baseline_cv": base_cv,
@@ -327,15 +329,30 @@ class LowVariabilityDetector(Detector):
                 low=float(values.min()),
                 high=float(values.max()),
                 days=d_last - d_first + 1,
-                cv=float(stats["cv"][worst]),
+                cv=float(cv[worst]),
                 base_cv=base_cv,
             )
 
 
-def _window_stats(x: np.ndarray, block: int, blocks: int) -> dict[str, np.ndarray]:
-    """Statistics of every window of ``blocks`` consecutive blocks of ``block`` hours of the
-    hourly grid ``x`` (NaN = no reading): n, range, CV and lag-1 autocorrelation (over pairs of
-    consecutive hours that both have a reading; a pair belongs to the block of its later hour)."""
+def _window_range(x: np.ndarray, block: int, blocks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Readings ``n`` and range ``max - min`` of every window of ``blocks`` consecutive blocks of
+    ``block`` hours of the hourly grid ``x`` (NaN = no reading)."""
+    have = ~np.isnan(x)
+    nb = -(-len(x) // block)
+    grid = np.r_[x, np.full(nb * block - len(x), np.nan)].reshape(nb, block)
+    empty = np.isnan(grid)
+    bmax = np.where(empty, -np.inf, grid).max(axis=1)
+    bmin = np.where(empty, np.inf, grid).min(axis=1)
+    wmax = sliding_window_view(bmax, blocks).max(axis=1)
+    wmin = sliding_window_view(bmin, blocks).min(axis=1)
+    n = window_sums(block_sums(have.astype(np.float64), block), blocks)
+    with np.errstate(invalid="ignore"):
+        return n, np.where(n > 0, wmax - wmin, np.nan)
+
+
+def _window_moments(x: np.ndarray, block: int, blocks: int) -> tuple[np.ndarray, np.ndarray]:
+    """CV and lag-1 autocorrelation of every window (as `_window_range`); r1 is over pairs of
+    consecutive hours that both have a reading, a pair belonging to the block of its later hour."""
     have = ~np.isnan(x)
     xz = np.where(have, x, 0.0)
     prev = np.r_[np.nan, x[:-1]]
@@ -343,37 +360,28 @@ def _window_stats(x: np.ndarray, block: int, blocks: int) -> dict[str, np.ndarra
     pz = np.where(pair, prev, 0.0)
     cz = np.where(pair, xz, 0.0)
     sums = {
-        "n": block_sums(have.astype(np.float64), block),
-        "s": block_sums(xz, block),
-        "ss": block_sums(xz * xz, block),
-        "np": block_sums(pair.astype(np.float64), block),
-        "px": block_sums(cz, block),
-        "py": block_sums(pz, block),
-        "pxx": block_sums(cz * cz, block),
-        "pyy": block_sums(pz * pz, block),
-        "pxy": block_sums(cz * pz, block),
+        "n": have.astype(np.float64),
+        "s": xz,
+        "ss": xz * xz,
+        "np": pair.astype(np.float64),
+        "px": cz,
+        "py": pz,
+        "pxx": cz * cz,
+        "pyy": pz * pz,
+        "pxy": cz * pz,
     }
-    w = {k: window_sums(v, blocks) for k, v in sums.items()}
-    nb = len(sums["n"])
-    pad = np.full(nb * block - len(x), np.nan)
-    grid = np.r_[x, pad].reshape(nb, block)
+    w = {k: window_sums(block_sums(v, block), blocks) for k, v in sums.items()}
     with np.errstate(invalid="ignore", divide="ignore"):
-        bmax = np.where(
-            sums["n"] > 0, np.nanmax(np.where(np.isnan(grid), -np.inf, grid), 1), np.nan
-        )
-        bmin = np.where(sums["n"] > 0, np.nanmin(np.where(np.isnan(grid), np.inf, grid), 1), np.nan)
-        wmax = np.nanmax(sliding_window_view(np.where(np.isnan(bmax), -np.inf, bmax), blocks), 1)
-        wmin = np.nanmin(sliding_window_view(np.where(np.isnan(bmin), np.inf, bmin), blocks), 1)
         n = w["n"]
         mean = w["s"] / n
         var = np.maximum(w["ss"] / n - mean * mean, 0.0)
-        cv = np.sqrt(var) / mean
+        cv = np.where(mean > 0, np.sqrt(var) / mean, np.nan)
         m = w["np"]
         cov = w["pxy"] / m - (w["px"] / m) * (w["py"] / m)
         vx = w["pxx"] / m - (w["px"] / m) ** 2
         vy = w["pyy"] / m - (w["py"] / m) ** 2
         r1 = cov / np.sqrt(np.maximum(vx * vy, 0.0))
-    return {"n": n, "range": wmax - wmin, "cv": np.where(mean > 0, cv, np.nan), "r1": r1}
+    return cv, r1
 
 
 @register

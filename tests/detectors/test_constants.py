@@ -7,6 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from detectors.checks.constants import (
     FrozenValueDetector,
@@ -216,3 +218,19 @@ def test_standard_honest_traps_calibration_hours_and_plant_at_that_level() -> No
     assert StandardSubstitutionDetector().detect(frame, SPEC) == []
     level = effluent(n, mean=25.0, cv=0.01, hold_hours=2, seed=13)  # honestly runs at 25
     assert StandardSubstitutionDetector().detect(make_frame(MN, {COD: level}), SPEC) == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([20.0, 21.0, 23.4]), st.integers(1, 40)), min_size=1, max_size=25
+    )
+)
+def test_frozen_findings_are_single_value_runs_of_at_least_a_day(blocks) -> None:
+    cod = np.concatenate([np.full(n, v) for v, n in blocks])
+    frame = make_frame(MN, {COD: cod})
+    for f in FrozenValueDetector().detect(frame, SPEC):
+        inside = frame[(frame["ts"] >= f.start) & (frame["ts"] <= f.end)]
+        assert inside["value"].nunique() == 1
+        assert f.evidence["hours"] >= 24
+        assert len(inside) == f.evidence["readings"]

@@ -1,0 +1,83 @@
+"""Shared estimators of detectors.series against plain reference implementations."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detectors.series import (
+    analyser_cycle_hours,
+    block_sums,
+    held_runs,
+    resolution,
+    segments,
+    window_sums,
+)
+
+
+def reference_segments(mask, hours, join_gap_hours, considered):
+    out, cur, last = [], None, None
+    for i, (m, h, c) in enumerate(zip(mask, hours, considered, strict=True)):
+        if not c:
+            continue
+        if not m:
+            if cur is not None:
+                out.append(cur)
+            cur = None
+            continue
+        if cur is not None and h - hours[last] <= 1 + join_gap_hours:
+            cur = (cur[0], i)
+        else:
+            if cur is not None:
+                out.append(cur)
+            cur = (i, i)
+        last = i
+    if cur is not None:
+        out.append(cur)
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(1, 3)), max_size=60),
+    st.sampled_from([0.0, 1.0, 2.0]),
+)
+def test_segments_match_a_reference(rows, gap) -> None:
+    mask = np.array([r[0] for r in rows], dtype=bool)
+    considered = np.array([r[1] for r in rows], dtype=bool)
+    hours = np.cumsum([r[2] for r in rows]).astype(float)
+    got = segments(mask, hours, join_gap_hours=gap, considered=considered)
+    expected = reference_segments(mask, hours, gap, considered)
+    assert list(zip(got.first.tolist(), got.last.tolist(), strict=True)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([1.0, 2.0, 2.5]), st.integers(1, 3)), max_size=60))
+def test_held_runs_cover_considered_readings_with_equal_values(rows) -> None:
+    values = np.array([r[0] for r in rows])
+    hours = np.cumsum([r[1] for r in rows]).astype(float)
+    considered = np.ones(len(rows), dtype=bool)
+    runs = held_runs(values, hours, considered, max_gap_hours=1.0)
+    assert int(runs.count.sum()) == len(rows)
+    for a, b, v in zip(runs.first, runs.last, runs.value, strict=True):
+        assert (values[a : b + 1] == v).all()
+        assert (np.diff(hours[a : b + 1]) <= 2).all()
+
+
+def test_resolution_and_cycle() -> None:
+    assert resolution(np.array([7.1, 7.3, 7.2, 7.2, np.nan])) == 0.1
+    assert np.isnan(resolution(np.array([3.0, 3.0])))
+    assert resolution(np.array([0.01, 0.02, 0.05])) == 0.01
+    hours = np.arange(40, dtype=float)
+    values = np.repeat(np.arange(10.0), 4)
+    runs = held_runs(values, hours, np.ones(40, dtype=bool))
+    assert analyser_cycle_hours(runs) == 4.0
+    assert analyser_cycle_hours(runs, cycle_minutes=30) == 1.0
+
+
+def test_block_and_window_sums() -> None:
+    x = np.arange(10.0)
+    assert block_sums(x, 4).tolist() == [6.0, 22.0, 17.0]
+    assert window_sums(np.array([1.0, 2.0, 3.0, 4.0]), 3).tolist() == [6.0, 9.0]
+    assert len(window_sums(np.array([1.0]), 3)) == 0
