@@ -97,11 +97,7 @@ def decode_json(payload: bytes, *, tz: str = "Asia/Shanghai") -> JsonPayload:
         for key, value in fields.items():
             where = f"values[{code!r:.30}][{key!r:.20}]"
             if key in NUMBER_KEYS:
-                if value is not None and (
-                    isinstance(value, bool)
-                    or not isinstance(value, int | float)
-                    or not math.isfinite(value)
-                ):
+                if value is not None and not _finite_number(value):
                     raise CodecError("field", f"{where} must be a finite number or null")
             elif key in TEXT_KEYS:
                 if not isinstance(value, str):
@@ -151,6 +147,16 @@ def readings_from_json(payload: JsonPayload) -> list[Reading]:
             )
         )
     return out
+
+
+def _finite_number(value: object) -> bool:
+    """An int or float (not bool) that converts to a finite float."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an int beyond the float range
+        return False
 
 
 def _float(value: Scalar) -> float | None:

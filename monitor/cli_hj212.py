@@ -31,7 +31,10 @@ def hj212() -> None:
 
 
 def _number_or_text(text: str) -> float | int | str:
-    """A decimal number as a JSON number (ints stay ints; leading zeros, NaN, inf stay text)."""
+    """A decimal number as a JSON number (ints stay ints); leading zeros, exponents, NaN, inf and
+    anything longer than 40 characters stay text."""
+    if len(text) > 40:  # not a measurement; also keeps int() clear of its digit limit
+        return text
     body = text[1:] if text[:1] == "-" else text
     digits = body.replace(".", "", 1)
     if not digits.isdigit() or not digits.isascii() or body.startswith(".") or body.endswith("."):

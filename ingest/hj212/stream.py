@@ -4,7 +4,8 @@
 several reads, garbage between packets) and yields one :class:`StreamItem` per frame or per run of
 garbage. Rules, applied to the buffered bytes:
 
-1. Bytes before the next ``##`` are garbage: one item with a ``frame`` error (kept in ``raw``).
+1. Bytes before the next ``##`` (the last two of a run of ``#``) are garbage: one item with a
+   ``frame`` error (kept in ``raw``).
 2. A frame starts at ``##``; when the 4 characters after it are digits ``n``, it ends after the
    CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; otherwise (a wrong
    length field) at the first ``\\r\\n`` or the next ``##``, whichever comes first. The frame is
@@ -67,6 +68,8 @@ class StreamDecoder:
         buf = self._buffer
         while buf:
             start = buf.find(b"##")
+            while start >= 0 and buf[start + 2 : start + 3] == b"#":  # '###0101...': last '##'
+                start += 1
             if start < 0:
                 # keep a trailing '#' that may begin the next frame
                 cut = len(buf) - (1 if buf.endswith(b"#") else 0)

@@ -46,6 +46,11 @@ def test_garbage_between_packets_is_reported_not_lost() -> None:
     assert items[0].raw == b"\x00\xffnoise" and items[2].raw == b"AT+OK\r\n"
 
 
+def test_extra_hash_before_a_frame_is_garbage() -> None:
+    items = feed_all([b"x#" + STANDARD_EXAMPLE])
+    assert [(i.raw, i.ok) for i in items] == [(b"x#", False), (STANDARD_EXAMPLE, True)]
+
+
 def test_wrong_length_frame_ends_at_crlf_and_next_packet_survives() -> None:
     bad = b"##0099" + STANDARD_EXAMPLE[6:]
     items = feed_all([bad + HOURLY])

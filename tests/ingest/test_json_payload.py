@@ -95,6 +95,20 @@ def test_other_commands_give_no_readings() -> None:
             "string",
         ),
         (b"[" * 100000, "syntax", "JSON"),
+        (
+            b'{"mn": "1", "cn": "2061", "time": "2026-11-29T08:00:00Z", "values": {"a": {"cou": 1'
+            + b"0" * 400
+            + b"}}}",
+            "field",
+            "finite number",
+        ),
+        (
+            b'{"mn": "1", "cn": "2061", "time": "2026-11-29T08:00:00Z", "values": {"a": {"cou": 1'
+            + b"0" * 5000
+            + b"}}}",
+            "syntax",
+            "JSON",
+        ),
     ],
 )
 def test_errors(payload: bytes, expected_reason: str, where: str) -> None:
@@ -126,6 +140,32 @@ _fields = st.fixed_dictionaries(
 )
 def test_round_trip(payload: JsonPayload) -> None:
     assert decode_json(encode_json(payload)) == payload
+
+
+_big = st.integers(min_value=10**300, max_value=10**500)
+_json = st.recursive(
+    st.none() | st.booleans() | st.floats(allow_nan=False) | st.integers() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=300)
+@given(
+    st.fixed_dictionaries(
+        {}, optional={"mn": _json, "cn": _json, "time": _json | st.just("2026-11-29T08:00:00"),
+                      "pw": _json, "values": _json | st.dictionaries(st.text(max_size=3), _json | st.dictionaries(st.sampled_from(["avg", "cou", "flag", "x"]), _json | _big))},
+    )
+)  # fmt: skip
+def test_fuzz_structured_documents(doc: dict[str, object]) -> None:
+    try:
+        payload = decode_json(json.dumps(doc).encode())
+    except CodecError as error:
+        assert error.reason in {"syntax", "field"}
+    else:
+        readings_from_json(payload)
 
 
 @settings(max_examples=300)

@@ -71,6 +71,25 @@ def test_codes_are_shown_as_sent_and_2005_flag_missing() -> None:
     assert lines[0]["values"] == {"011": {"Rtd": 45.6, "Flag": "P", "Vnd": "007"}}
 
 
+def test_cp_values_as_numbers_or_text() -> None:
+    cp = "A=30,B=-1.5,C=007,D=1e3,E=nan,F=" + "9" * 5000 + ",G=0.25,H=.5,I=x"
+    code, lines, _ = run(
+        frame(f"QN=1;ST=32;CN=1011;PW=1;MN=8;Flag=4;CP=&&{cp}&&"), "--max-length", "0"
+    )
+    assert code == 0
+    assert lines[0]["cp"] == {
+        "A": 30,
+        "B": -1.5,
+        "C": "007",
+        "D": "1e3",
+        "E": "nan",
+        "F": "9" * 5000,
+        "G": 0.25,
+        "H": ".5",
+        "I": "x",
+    }
+
+
 def test_blank_lines_skipped_and_bad_tz_is_one_clear_error() -> None:
     code, lines, _ = run(b"\n" + STANDARD_EXAMPLE + b"\r\n\n")
     assert code == 0 and len(lines) == 1
