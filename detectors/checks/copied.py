@@ -49,18 +49,33 @@ def _bits(x: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True, slots=True)
 class _Pool:
-    """Valid readings of one pollutant over several outlets, concatenated (outlet ``o``, value
-    quantised ``q``, whole hour ``h``, index ``k`` into that outlet's series), with per-reading
-    information: ``level_bits`` (-log2 frequency of the value) and cumulated ``step_cum``
-    (sum of -log2 frequency of each step from the outlet's first reading)."""
+    """Valid readings of one pollutant over several outlets, concatenated in (outlet, time)
+    order (outlet ``o``, value quantised ``q``, whole hour ``h``, index ``k`` into that outlet's
+    series; outlet ``i`` holds ``bounds[i]:bounds[i + 1]``), with per-reading information filled
+    only for outlets with a candidate match (`_fill_bits`): ``level_bits`` (-log2 frequency of
+    the value) and ``step_cum`` (running sum of -log2 frequency of each non-zero step)."""
 
     o: np.ndarray
     q: np.ndarray
     h: np.ndarray
     k: np.ndarray
+    bounds: np.ndarray
     level_bits: np.ndarray
     step_cum: np.ndarray
     windows_per_outlet: np.ndarray
+
+
+def _fill_bits(pool: _Pool, outlets: np.ndarray) -> None:
+    """Compute ``level_bits`` and ``step_cum`` of the given outlets (in place)."""
+    for o in np.unique(outlets):
+        lo, hi = int(pool.bounds[o]), int(pool.bounds[o + 1])
+        q = pool.q[lo:hi]
+        steps = np.diff(q)
+        moved = steps != 0
+        step_bits = np.zeros(len(q))
+        step_bits[1:][moved] = _bits(steps[moved])
+        pool.level_bits[lo:hi] = _bits(q)
+        pool.step_cum[lo:hi] = np.cumsum(step_bits)
 
 
 def _information(
@@ -108,20 +123,20 @@ class CopiedDataDetector(FleetDetector):
     Per pollutant, valid readings (N, T) quantised to ``decimals`` decimals are cut into windows
     of ``window_readings`` consecutive hourly readings (no missing hour inside) with at least
     ``min_distinct - 1`` value changes. Windows are hashed (vectorised polynomial hash of the
-    quantised values) and each window is paired with the previous window of equal hash (in time,
-    then outlet order): of another outlet at any lag, or of the same outlet at least
+    quantised values) and each window is paired with the previous window of equal hash (outlet
+    order, then time): of another outlet at any lag, or of the same outlet at least
     ``min_lag_hours`` earlier (pairing with the previous occurrence makes a periodic pattern
-    match itself at its period).
-    Overlapping matched windows at the same lag merge into one matched run. A run of ``n`` readings
-    ``x_1..x_n`` is a finding when the values are equal (verified, not only hashed), hold at
-    least ``min_distinct`` distinct values, and its information
-    ``I = -log2 P(x_1) - sum_{i: x_(i+1) != x_i} log2 P(x_(i+1) - x_i | a change)`` (empirical
-    frequencies of levels and of non-zero steps in the copying outlet's own series; held hours
-    carry no information, as an analyser's hold is predictable; within one outlet only the first ``lag`` readings
-    count, since a run longer than its lag is a periodic pattern matching itself) exceeds ``log2(pairs) + margin_bits``, where
-    ``pairs`` is the number of window pairs compared (``W^2 / 2`` within an outlet, ``W_a * W_b``
-    between two): the chance of one accidental match anywhere is then about 2^-margin_bits (less exact when
-    steps depend on each other, e.g. a strong daily cycle; the margin absorbs that).
+    match itself at its period). Overlapping matched windows at the same lag merge into one
+    matched run. A run of ``n`` readings ``x_1..x_n`` is a finding when the values are equal
+    (verified, not only hashed), hold at least ``min_distinct`` distinct values, and its
+    information ``I = -log2 P(x_1) - sum_{i: x_(i+1) != x_i} log2 P(x_(i+1) - x_i | a change)``
+    (empirical frequencies of levels and of non-zero steps in the copying outlet's own series;
+    held hours carry no information, as an analyser's hold is predictable; within one outlet
+    only the first ``lag`` readings count, since a run longer than its lag is a periodic pattern
+    matching itself) exceeds ``log2(pairs) + margin_bits``, where ``pairs`` is the number of
+    window pairs compared (``W^2 / 2`` within an outlet, ``W_a * W_b`` between two): the chance
+    of one accidental match anywhere is then about 2^-margin_bits (less exact when steps depend
+    on each other, e.g. a strong daily cycle; the margin absorbs that).
 
     Defaults: 12 readings, 4 distinct values, lag 24 h, 4 decimals, margin 12 bits.
 
@@ -168,23 +183,23 @@ class CopiedDataDetector(FleetDetector):
             if len(k) < w:
                 continue
             q = np.rint(s.values[k] * 10.0**self.decimals).astype(np.int64)
-            steps = np.diff(q)
-            moved = steps != 0
-            step_bits = np.zeros(len(q))
-            step_bits[1:][moved] = _bits(steps[moved])
-            parts.append((o, q, hours_of(s.ts[k]), k, _bits(q), np.cumsum(step_bits)))
+            parts.append((o, q, hours_of(s.ts[k]), k))
         if not parts:
             return None
         counts = np.zeros(len(outlets), dtype=np.int64)
+        sizes = np.zeros(len(outlets), dtype=np.int64)
         for o, q, *_ in parts:
             counts[o] = max(0, len(q) - w + 1)
+            sizes[o] = len(q)
+        n = int(sizes.sum())
         return _Pool(
             o=np.concatenate([np.full(len(p[1]), p[0]) for p in parts]),
             q=np.concatenate([p[1] for p in parts]),
             h=np.concatenate([p[2] for p in parts]),
             k=np.concatenate([p[3] for p in parts]),
-            level_bits=np.concatenate([p[4] for p in parts]),
-            step_cum=np.concatenate([p[5] for p in parts]),
+            bounds=np.r_[0, np.cumsum(sizes)],
+            level_bits=np.zeros(n),
+            step_cum=np.zeros(n),
             windows_per_outlet=counts,
         )
 
@@ -209,9 +224,15 @@ class CopiedDataDetector(FleetDetector):
             digest = np.zeros(len(start), dtype=np.uint64)
             for j in range(w):
                 digest += mixed[start + j] * _K[j % len(_K)]
-        order = np.lexsort((pool.o[start], pool.h[start], digest))
-        srt = start[order]
+        order = np.argsort(digest)
         dig = digest[order]
+        same_next = dig[1:] == dig[:-1]
+        dup = np.r_[same_next, False] | np.r_[False, same_next]  # hashes seen twice or more
+        cand, cdig = start[order[dup]], dig[dup]
+        order = np.lexsort((cand, cdig))  # within a hash: outlet, then time
+        srt, dig = cand[order], cdig[order]
+        if len(srt) == 0:
+            return
         new_group = np.r_[True, dig[1:] != dig[:-1]]
         previous = np.r_[srt[0], srt[:-1]]
         a, b = srt[~new_group], previous[~new_group]
@@ -234,6 +255,7 @@ class CopiedDataDetector(FleetDetector):
         r0 = np.flatnonzero(brk)
         r1 = np.r_[r0[1:], len(a)] - 1
         a0, a1, b0 = a[r0], a[r1] + w - 1, b[r0]
+        _fill_bits(pool, pool.o[a0])
         info = _information(pool, a0, a1, lag[r0], pool.o[a0] == pool.o[b0])
         wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
         wb = pool.windows_per_outlet[pool.o[b0]].astype("float64")

@@ -33,22 +33,37 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     valid = ((f == VALID_FLAG_CODES[0]) | (f == VALID_FLAG_CODES[1])) & ~np.isnan(v)
     local = outlet.grid.asi8 + LOCAL_OFFSET_HOURS * 3_600_000_000_000
     month = local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
-    pair = valid[1:] & valid[:-1] & (month[1:] == month[:-1])
+    if not valid.any():
+        return {}
+    m0 = int(month[0])
+    mi = month - m0  # months are non-decreasing along the grid
+    n_months = int(mi[-1]) + 1
+    idx = np.flatnonzero(valid)
+    x, m = v[idx], mi[idx]
+    cnt = np.bincount(m, minlength=n_months)
+    mean = np.bincount(m, x, n_months) / np.maximum(cnt, 1)
+    var = np.bincount(m, x * x, n_months) / np.maximum(cnt, 1) - mean**2
+    cv = np.where(mean > 0, np.sqrt(np.maximum(var, 0.0)) / np.where(mean > 0, mean, 1.0), 0.0)
+    first = np.r_[0, np.cumsum(cnt)[:-1]]
+    xs = x[np.lexsort((x, m))]
+    lo = xs[np.minimum(first + (cnt - 1) // 2, len(xs) - 1)]
+    hi = xs[np.minimum(first + cnt // 2, len(xs) - 1)]
+    median = (lo + hi) / 2.0
+    pair = valid[1:] & valid[:-1] & (mi[1:] == mi[:-1])
+    a, b, pm = v[:-1][pair], v[1:][pair], mi[1:][pair]
+    n_pairs = np.bincount(pm, minlength=n_months)
+    k = np.maximum(n_pairs, 1)
+    ea, eb = np.bincount(pm, a, n_months) / k, np.bincount(pm, b, n_months) / k
+    cov = np.bincount(pm, a * b, n_months) / k - ea * eb
+    sa = np.sqrt(np.maximum(np.bincount(pm, a * a, n_months) / k - ea**2, 0.0))
+    sb = np.sqrt(np.maximum(np.bincount(pm, b * b, n_months) / k - eb**2, 0.0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lag1 = np.where(sa * sb > 1e-12, cov / (sa * sb), 1.0)
+    repeat = np.bincount(pm, a == b, n_months) / k
     out: dict[int, tuple] = {}
-    for m in np.unique(month[valid]):
-        sel = valid & (month == m)
-        if sel.sum() < min_valid_hours:
-            continue
-        x = v[sel]
-        mean = float(x.mean())
-        cv = float(x.std() / mean) if mean > 0 else 0.0
-        pm = pair & (month[1:] == m)
-        a, b = v[:-1][pm], v[1:][pm]
-        sa, sb = a.std(), b.std()
-        lag1 = float(np.mean((a - a.mean()) * (b - b.mean())) / (sa * sb)) if sa * sb > 0 else 1.0
-        repeat = float(np.mean(a == b)) if len(a) else 0.0
-        idx = np.flatnonzero(sel)
-        out[int(m)] = ((float(np.median(x)), cv, lag1, repeat), int(idx[0]), int(idx[-1]))
+    for j in np.flatnonzero(cnt >= min_valid_hours):
+        feats = (float(median[j]), float(cv[j]), float(lag1[j]), float(repeat[j]))
+        out[m0 + int(j)] = (feats, int(idx[first[j]]), int(idx[first[j] + cnt[j] - 1]))
     return out
 
 
