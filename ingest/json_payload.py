@@ -87,6 +87,10 @@ def decode_json(payload: bytes, *, tz: str = "Asia/Shanghai") -> JsonPayload:
         except Exception as exc:  # an unknown zone name is a configuration error
             raise CodecError("field", f"unknown time zone {tz!r}: {exc}") from None
         deviations = ("naive-time",)
+    try:
+        time.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise CodecError("field", f"'time' {time_text!r:.40} is out of range in UTC") from None
     raw_values = doc.get("values", {})
     if not isinstance(raw_values, dict):
         raise CodecError("field", "'values' must be an object of pollutant code -> fields")

@@ -412,6 +412,6 @@ def parse_datatime(text: str, tz: str = "Asia/Shanghai") -> datetime:
             int(text[14:17] or 0) * 1000,
             tzinfo=tzinfo,
         )
-    except ValueError as exc:
+        return local.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
         raise CodecError("field", f"DataTime={text!r} is not a valid date/time ({exc})") from None
-    return local.astimezone(UTC)

@@ -105,6 +105,7 @@ def test_unknown_data_flag_is_kept_and_tagged() -> None:
         ("w01018-Avg=1", "DataTime missing"),
         ("DataTime=20261131080000;w01018-Avg=1", "not a valid date"),
         ("DataTime=2026112908;w01018-Avg=1", "YYYYMMDDhhmmss"),
+        ("DataTime=00010101000000;w01018-Avg=1", "not a valid date"),  # year 0 in UTC
         ("DataTime=20261129080000;DataTime=20261129090000;w01018-Avg=1", "conflicting"),
         ("DataTime=20261129080000;w01018-Avg=abc", "w01018-Avg='abc'"),
         ("DataTime=20261129080000;w01018-Avg=1,w01018-Max=nan", "w01018-Max='nan'"),
@@ -198,3 +199,20 @@ def test_fuzz_mutated_segments_behind_a_valid_crc(mutations: list[tuple[int, int
         segment[position % len(segment)] = byte
     data = bytes(segment)
     _only_codec_errors(b"##%04d" % len(data) + data + format_crc(crc_for(data)).encode() + b"\r\n")
+
+
+@settings(max_examples=300)
+@given(
+    st.text("0123456789", min_size=14, max_size=14)
+    | st.datetimes().map(lambda d: d.strftime("%Y%m%d%H%M%S").zfill(14)),
+    st.sampled_from(["Asia/Shanghai", "UTC", "America/New_York", "Pacific/Kiritimati"]),
+)
+def test_any_datatime_gives_utc_or_a_field_error(text: str, tz: str) -> None:
+    from ingest.hj212 import parse_datatime
+
+    try:
+        ts = parse_datatime(text, tz)
+    except CodecError as error:
+        assert error.reason == "field"
+    else:
+        assert ts.utcoffset() is not None and ts.utcoffset().total_seconds() == 0  # type: ignore[union-attr]

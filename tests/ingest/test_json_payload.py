@@ -65,6 +65,16 @@ def test_other_commands_give_no_readings() -> None:
         (b'{"mn": "1", "cn": "2061", "time": "yesterday"}', "field", "ISO 8601"),
         (b'{"mn": "1", "cn": "2061", "time": "2026-02-30T08:00:00"}', "field", "ISO 8601"),
         (
+            b'{"mn": "1", "cn": "2061", "time": "0001-01-01T00:00:00+08:00"}',
+            "field",
+            "out of range",
+        ),
+        (
+            b'{"mn": "1", "cn": "2061", "time": "9999-12-31T23:00:00-08:00"}',
+            "field",
+            "out of range",
+        ),
+        (
             b'{"mn": "1", "cn": "2061", "time": "2026-11-29T08:00:00Z", "values": []}',
             "field",
             "values",
