@@ -8,10 +8,13 @@ import sys
 from pathlib import Path
 
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.hj212 import encode_packet
 from ingest.hj212.crc import crc_for, format_crc
 from monitor.cli import main
+from monitor.cli_hj212 import describe
 from tests.ingest.hj212_samples import STANDARD_EXAMPLE, frame, hourly
 
 KEYS = ["ok", "crc", "qn", "st", "cn", "pw", "mn", "flag", "version", "datatime", "values", "cp"]
@@ -110,3 +113,23 @@ def test_installed_console_script_reads_a_file(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert out[0]["ok"] is True and out[0]["mn"] == "010000A8900016F000169DC0"
     assert out[1]["ok"] is False and out[1]["reason"] == "frame" and "offset 0" in out[1]["detail"]
+
+
+@settings(max_examples=300)
+@given(
+    st.binary(max_size=200),
+    st.lists(st.tuples(st.integers(0, 400), st.sampled_from(b"=,;-.#&0eN\xff")), max_size=3),
+)
+def test_describe_never_raises(noise: bytes, mutations: list[tuple[int, int]]) -> None:
+    assert describe(noise, tz="Asia/Shanghai", strict_crc=False, max_length=None)["ok"] in (
+        True,
+        False,
+    )
+    segment = bytearray(encode_packet(hourly())[6:-6])
+    for position, byte in mutations:
+        segment[position % len(segment)] = byte
+    data = bytes(segment)
+    line = b"##%04d" % len(data) + data + format_crc(crc_for(data)).encode()
+    result = describe(line, tz="Asia/Shanghai", strict_crc=False, max_length=None)
+    assert result["ok"] or result["reason"]
+    json.dumps(result)
