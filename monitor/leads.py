@@ -186,29 +186,16 @@ def record_findings(
     def touch(lead: LeadRow) -> None:
         touched.setdefault(id(lead), (lead, _rank(lead.category, lead.severity)))
 
+    missing = sorted(mn for mn in by_mn if mn not in sites)
+    if missing:
+        mn = missing[0]
+        raise LeadError(f'outlet {mn} is not in the site registry: add a [[site]] with mn = "{mn}"')
+    leads_by_mn, rows_by_mn = _load_context(session, by_mn, merge_gap)
     for mn in sorted(by_mn):
-        site = sites.get(mn)
-        if site is None:
-            raise LeadError(
-                f'outlet {mn} is not in the site registry: add a [[site]] with mn = "{mn}"'
-            )
+        site = sites[mn]
         items = sorted(by_mn[mn], key=lambda p: (_utc(p[0].start), _utc(p[0].end), p[1]))
-        lo = min(_utc(f.start) for f, _ in items) - merge_gap
-        hi = max(_utc(f.end) for f, _ in items) + merge_gap
-        leads = list(
-            session.scalars(
-                sa.select(LeadRow)
-                .where(LeadRow.mn == mn, LeadRow.end >= lo, LeadRow.start <= hi)
-                .order_by(LeadRow.start, LeadRow.id)
-            )
-        )
-        rows = list(
-            session.scalars(
-                sa.select(FindingRow)
-                .where(FindingRow.mn == mn, FindingRow.end >= lo, FindingRow.start <= hi)
-                .order_by(FindingRow.id)
-            )
-        )
+        leads = leads_by_mn[mn]
+        rows = rows_by_mn[mn]
         for f, key in items:
             start, end = _utc(f.start), _utc(f.end)
             same = [
@@ -257,20 +244,52 @@ def record_findings(
             _extend(lead, f, start, end, now)
             row.lead = lead
     session.flush()
-    for key_id, (lead, before) in touched.items():
-        if key_id in opened:
-            session.add(_event(lead, "open", None, "open", "system", now, lead.summary))
-            scoring.on_lead_opened(session, lead, rules)
-            changes.opened.append(lead.id)
-        elif _rank(lead.category, lead.severity) > before:
-            note = f"escalated to {lead.category}/{lead.severity} by new findings"
-            session.add(_event(lead, "escalate", lead.status, lead.status, "system", now, note))
-            scoring.on_lead_escalated(session, lead, rules)
-            changes.escalated.append(lead.id)
-        else:
-            changes.updated.append(lead.id)
+    fresh_leads = []
+    with session.no_autoflush:
+        for key_id, (lead, before) in touched.items():
+            if key_id in opened:
+                session.add(_event(lead, "open", None, "open", "system", now, lead.summary))
+                fresh_leads.append(lead)
+                changes.opened.append(lead.id)
+            elif _rank(lead.category, lead.severity) > before:
+                note = f"escalated to {lead.category}/{lead.severity} by new findings"
+                session.add(_event(lead, "escalate", lead.status, lead.status, "system", now, note))
+                scoring.on_lead_escalated(session, lead, rules)
+                changes.escalated.append(lead.id)
+            else:
+                changes.updated.append(lead.id)
+        scoring.on_leads_opened(session, fresh_leads, rules)
     session.flush()
     return changes
+
+
+def _load_context(
+    session: Session, by_mn: dict[str, list[tuple[Finding, str]]], gap: timedelta
+) -> tuple[dict[str, list[LeadRow]], dict[str, list[FindingRow]]]:
+    """Leads and stored findings of the batch's outlets near the batch's time span, by MN."""
+    leads: dict[str, list[LeadRow]] = {mn: [] for mn in by_mn}
+    rows: dict[str, list[FindingRow]] = {mn: [] for mn in by_mn}
+    if not by_mn:
+        return leads, rows
+    every = [f for items in by_mn.values() for f, _ in items]
+    lo = min(_utc(f.start) for f in every) - gap
+    hi = max(_utc(f.end) for f in every) + gap
+    mns = sorted(by_mn)
+    for i in range(0, len(mns), 500):
+        chunk = mns[i : i + 500]
+        for lead in session.scalars(
+            sa.select(LeadRow)
+            .where(LeadRow.mn.in_(chunk), LeadRow.end >= lo, LeadRow.start <= hi)
+            .order_by(LeadRow.start, LeadRow.id)
+        ):
+            leads[lead.mn].append(lead)
+        for row in session.scalars(
+            sa.select(FindingRow)
+            .where(FindingRow.mn.in_(chunk), FindingRow.end >= lo, FindingRow.start <= hi)
+            .order_by(FindingRow.id)
+        ):
+            rows[row.mn].append(row)
+    return leads, rows
 
 
 def _grow(row: FindingRow, f: Finding, start: datetime, end: datetime) -> None:

@@ -339,35 +339,50 @@ def _record(
     )
 
 
-def _has_prior_violation(
-    session: Session, lead: LeadRow, ts: datetime, rules: ScoringRules
-) -> bool:
-    q = (
-        sa.select(sa.func.count(sa.distinct(ScoreEventRow.lead_id)))
-        .join(LeadRow, LeadRow.id == ScoreEventRow.lead_id)
-        .where(
-            ScoreEventRow.enterprise == lead.enterprise,
-            ScoreEventRow.lead_id != lead.id,
-            ScoreEventRow.ts > months_before(ts, rules.window_months),
-            ScoreEventRow.ts <= ts,
-            sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
+def on_leads_opened(
+    session: Session, leads: list[LeadRow], rules: ScoringRules | None = None
+) -> None:
+    """Provisional deductions (or lenient 0-point entries) for newly opened leads, in start order:
+    a minor lead is lenient when its enterprise has no other undismissed lead with ledger events in
+    the ``window_months`` up to its start (leads of the same call count too)."""
+    rules = rules or default_rules()
+    history: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    minor = [x for x in leads if rules.is_minor(x.category, x.severity)]
+    if minor:
+        enterprises = sorted({x.enterprise for x in minor})
+        lo = months_before(min(x.start for x in minor), rules.window_months)
+        hi = max(x.start for x in minor)
+        for i in range(0, len(enterprises), 500):
+            q = (
+                sa.select(ScoreEventRow.enterprise, ScoreEventRow.ts, ScoreEventRow.lead_id)
+                .join(LeadRow, LeadRow.id == ScoreEventRow.lead_id)
+                .where(
+                    ScoreEventRow.enterprise.in_(enterprises[i : i + 500]),
+                    ScoreEventRow.ts > lo,
+                    ScoreEventRow.ts <= hi,
+                    sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
+                )
+            )
+            for enterprise, ts, lead_id in session.execute(q):
+                history[enterprise].append((ts, lead_id))
+    for lead in sorted(leads, key=lambda x: (x.start, x.id)):
+        rule = f"{lead.category}.{lead.severity}"
+        since = months_before(lead.start, rules.window_months)
+        prior = any(
+            lid != lead.id and since < ts <= lead.start for ts, lid in history[lead.enterprise]
         )
-    )
-    return bool(session.scalar(q))
+        if rules.is_minor(lead.category, lead.severity) and not prior:
+            _record(session, lead, lead.start, 0.0, "lenient", f"leniency:{rule}", "system")
+        else:
+            pts = rules.points("provisional", lead.category, lead.severity)
+            _record(session, lead, lead.start, pts, "provisional", f"provisional:{rule}", "system")
+        history[lead.enterprise].append((lead.start, lead.id))
 
 
 def on_lead_opened(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
-    """Provisional deduction (or a lenient 0-point entry) for a newly opened lead."""
-    rules = rules or default_rules()
+    """Provisional deduction (or a lenient 0-point entry) for one newly opened lead."""
     session.flush()
-    rule = f"{lead.category}.{lead.severity}"
-    if rules.is_minor(lead.category, lead.severity) and not _has_prior_violation(
-        session, lead, lead.start, rules
-    ):
-        _record(session, lead, lead.start, 0.0, "lenient", f"leniency:{rule}", "system")
-    else:
-        pts = rules.points("provisional", lead.category, lead.severity)
-        _record(session, lead, lead.start, pts, "provisional", f"provisional:{rule}", "system")
+    on_leads_opened(session, [lead], rules)
 
 
 def _target(events: list[ScoreEventRow], lead: LeadRow, stage: str, rules: ScoringRules) -> float:
