@@ -21,7 +21,7 @@ from __future__ import annotations
 import calendar
 import tomllib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -221,7 +221,9 @@ def _now(at: datetime | None) -> datetime:
     return at.astimezone(UTC)
 
 
-def _events(session: Session, at: datetime, rules: ScoringRules, enterprise: str | None = None):
+def _events(
+    session: Session, at: datetime, rules: ScoringRules, enterprise: str | None = None
+) -> Sequence[ScoreEventRow]:
     q = sa.select(ScoreEventRow).where(
         ScoreEventRow.ts > months_before(at, rules.window_months), ScoreEventRow.ts <= at
     )
