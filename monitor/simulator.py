@@ -155,6 +155,9 @@ class Fleet:
     phase: dict[str, np.ndarray]
     resolution: dict[str, np.ndarray]
     level: dict[str, np.ndarray]
+    known_cycle: np.ndarray  # the registry states the analyser cycle
+    calibration_hour: np.ndarray  # hour of the week (local, Monday 0h = 0) of the calibration
+    passwords: list[str]
     truth: dict[str, np.ndarray] = field(default_factory=dict)
     value: dict[str, np.ndarray] = field(default_factory=dict)
     flag: dict[str, np.ndarray] = field(default_factory=dict)
@@ -270,8 +273,14 @@ def _parameters(rng: np.random.Generator, n: int, days: int, start: pd.Timestamp
     level[TN] = np.maximum(ratio[TN] * limit[TN] - level[NH3N], 0.15 * limit[TN])
     level[PH] = rng.uniform(6.9, 7.8, size=n)
     level[FLOW] = flow_level
+    known_cycle = rng.random(n) < 0.5
+    calibration_hour = rng.integers(0, 7 * 24, size=n)
+    passwords = [f"{int(p):06d}" for p in rng.integers(0, 1_000_000, size=n)]
     return Fleet(
         rng=rng,
+        known_cycle=known_cycle,
+        calibration_hour=calibration_hour,
+        passwords=passwords,
         mns=mns,
         hours_local=hours_local,
         industry=industry,
@@ -362,7 +371,7 @@ def _honest(fleet: Fleet, plan: dict[int, list[tuple[str, int, int, str]]]) -> N
         fleet.flag[c][over] = T
 
     # weekly calibration: one hour per analyser reading the standard, flagged C
-    weekday_hour = rng.integers(0, 7 * 24, size=n)
+    weekday_hour = fleet.calibration_hour
     how = (fleet.hours_local.day_of_week.to_numpy() * 24 + hod)[None, :]
     for k, c in enumerate((COD, NH3N, TP, TN, PH)):
         cal = how == ((weekday_hour + k) % (7 * 24))[:, None]
@@ -397,12 +406,12 @@ def _honest(fleet: Fleet, plan: dict[int, list[tuple[str, int, int, str]]]) -> N
 
 
 def _plan(
-    fleet: Fleet, falsifying: np.ndarray, names: Sequence[str]
+    fleet: Fleet, falsifying: np.ndarray, names: Sequence[str], clean_share: float = 0.25
 ) -> dict[int, list[tuple[str, int, int, str]]]:
     """Assign patterns round-robin to the falsifying outlets and place each at a free interval.
 
     Each falsifying outlet gets 1 (< 90 days), 2 (< 270 days) or 3 patterns, each in its own slice
-    of the time line after the first quarter (kept as clean history for baselines).
+    of the time line after the first ``clean_share`` (kept as clean history for baselines).
     """
     rng, h = fleet.rng, fleet.n_hours
     days = h // 24
@@ -411,7 +420,7 @@ def _plan(
     rng.shuffle(order)
     plan: dict[int, list[tuple[str, int, int, str]]] = {}
     k = 0
-    lo = h // 4
+    lo = int(h * clean_share)
     slot = (h - lo) // per_outlet
     for i in np.flatnonzero(falsifying):
         items = []
@@ -469,9 +478,9 @@ def _long(fleet: Fleet) -> pd.DataFrame:
     )
 
 
-def _registry(fleet: Fleet, rng: np.random.Generator) -> list[dict[str, Any]]:
+def _registry(fleet: Fleet) -> list[dict[str, Any]]:
     sites = []
-    known_cycle = rng.random(fleet.n) < 0.5
+    known_cycle = fleet.known_cycle
     for i, mn in enumerate(fleet.mns):
         pollutants: dict[str, dict[str, Any]] = {}
         for c in CONC:
@@ -491,7 +500,7 @@ def _registry(fleet: Fleet, rng: np.random.Generator) -> list[dict[str, Any]]:
                 "enterprise": f"E{i + 1:04d}",
                 "name": f"Outlet {i + 1}",
                 "district": DISTRICTS[i % len(DISTRICTS)],
-                "password": f"{int(rng.integers(0, 1_000_000)):06d}",
+                "password": fleet.passwords[i],
                 "industry": fleet.industry[i],
                 "pollutants": pollutants,
             }
@@ -532,6 +541,42 @@ def simulate(
     assigned round-robin; patterns that do not fit the time line are skipped. The same arguments
     always give the same simulation.
     """
+    return _build(n_outlets, days, seed, start, falsifying_share, patterns_used, block=0)
+
+
+def stream(
+    n_outlets: int = 20,
+    seed: int = 0,
+    *,
+    block_days: int = 1,
+    start: pd.Timestamp | str = DEFAULT_START,
+    falsifying_share: float = 0.3,
+    patterns_used: Sequence[str] | None = None,
+) -> Iterator[Simulation]:
+    """An endless live feed: consecutive simulations of ``block_days`` each for the same fleet.
+
+    Every block has the same registry and the same falsifying outlets; block 0 equals
+    ``simulate(n_outlets, block_days, seed, ...)``; block k (k >= 1) covers the following days
+    from its own random stream (seed, k), so the feed is reproducible and needs only one block
+    in memory. Slow processes (AR noise, analyser phases) restart at each block boundary, and
+    falsification patterns are placed inside each block (patterns longer than a block never
+    appear). Iterate ``block.hours()`` for hour-by-hour publishing.
+    """
+    block = 0
+    while True:
+        yield _build(n_outlets, block_days, seed, start, falsifying_share, patterns_used, block)
+        block += 1
+
+
+def _build(
+    n_outlets: int,
+    days: int,
+    seed: int,
+    start: pd.Timestamp | str,
+    falsifying_share: float,
+    patterns_used: Sequence[str] | None,
+    block: int,
+) -> Simulation:
     if n_outlets < 1 or days < 1:
         raise ValueError("simulate needs at least one outlet and one day")
     start_ts = pd.Timestamp(start)
@@ -548,7 +593,10 @@ def simulate(
         m = max(1, m)
     falsifying = np.zeros(n_outlets, dtype=bool)
     falsifying[rng.permutation(n_outlets)[:m]] = True
-    plan = _plan(fleet, falsifying, names) if names else {}
+    if block:
+        fleet.rng = np.random.default_rng([seed, block])
+        fleet.hours_local = fleet.hours_local + pd.Timedelta(days=days * block)
+    plan = _plan(fleet, falsifying, names, clean_share=0.0 if block else 0.25) if names else {}
     _honest(fleet, plan)
     labels: list[tuple[str, str, str | None, int, int, str]] = []
     for i, items in sorted(plan.items()):
@@ -557,12 +605,12 @@ def simulate(
     labels.extend(_exceedance_labels(fleet))
     events = [(e, mn, p, a, b, "") for e, mn, p, a, b in fleet.events if b >= 0]
     return Simulation(
-        registry_sites=_registry(fleet, rng),
+        registry_sites=_registry(fleet),
         readings=_long(fleet),
         labels=_interval_frame(fleet, labels, "pattern"),
         events=_interval_frame(fleet, events, "event"),
         seed=seed,
-        start=start_ts,
+        start=fleet.hours_local[0],
         days=days,
         falsifying=tuple(fleet.mns[i] for i in np.flatnonzero(falsifying)),
     )

@@ -24,7 +24,7 @@ detail)``. Each is what a falsifier really does:
   hours, then 2-6 hours (that would exceed) go missing on every channel.
 - ``flag_masking``: over 14-30 days, 4-6 upsets whose hours over the limit are flagged M or D
   (``detail`` ``M/D``); or 12-48 h of every analyser flagged F while flow goes on (``F``).
-- ``manual_values``: over 7-20 days, blocks of 4-12 h covering about half the hours flagged S with
+- ``manual_values``: over 7-20 days, blocks of 4-12 h covering about 70 % of the hours flagged S with
   a flat, plausible value.
 - ``flow_mismatch``: 16-48 h of flow 0 (flag N or F) while the analysers keep measuring
   (``flow0``), or 8-24 h with every concentration frozen while flow varies (``frozen``).
@@ -342,7 +342,7 @@ def _manual_values(
     hours = 0
     while t < b:
         d = int(rng.integers(4, 13))
-        if rng.random() < 0.55:
+        if rng.random() < 0.7:
             e = min(b, t + d)
             level = fleet.level[code][i] * rng.uniform(0.8, 1.0)
             fleet.value[code][i, t:e] = _q(fleet, i, code, level)

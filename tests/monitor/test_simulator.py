@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from detectors.spec import COD, FLOW, NH3N, PH, TN
 from monitor.registry import load_registry
-from monitor.simulator import Simulation, simulate, write_simulation
+from monitor.simulator import Simulation, simulate, stream, write_simulation
 from monitor.simulator_patterns import DETECTION_LIMIT, PATTERNS
 
 CONC = ["w01018", "w21003", "w21011", "w21001"]
@@ -188,3 +190,23 @@ def test_registry_round_trip_and_hours(tmp_path, sim: Simulation) -> None:
     stamps = [ts for ts, _ in hours]
     assert stamps == sorted(stamps) and len(set(stamps)) == len(stamps)
     assert all((frame["ts"] == ts).all() for ts, frame in hours)
+
+
+def test_stream_continues_the_same_fleet_block_by_block() -> None:
+    first, second = itertools.islice(stream(4, seed=9, block_days=8), 2)
+    pd.testing.assert_frame_equal(first.readings, simulate(4, 8, seed=9).readings)
+    assert first.registry_sites == second.registry_sites
+    assert first.falsifying == second.falsifying
+    assert second.readings["ts"].min() > first.readings["ts"].max()
+    assert second.readings["ts"].min() - first.readings["ts"].max() <= pd.Timedelta(hours=6)
+
+    def calibration_hours(block: Simulation) -> set[int]:
+        rows = block.readings[
+            (block.readings["flag"] == "C") & (block.readings["pollutant"] == COD)
+        ]
+        local = rows["ts"].dt.tz_convert("Asia/Shanghai")
+        return set(local.dt.day_of_week * 24 + local.dt.hour)
+
+    # each outlet calibrates at one hour of the week, the same in every block
+    both = calibration_hours(first) | calibration_hours(second)
+    assert calibration_hours(first) and calibration_hours(second) and len(both) <= 4
