@@ -1,0 +1,220 @@
+"""Ingest benchmark: drain a backlog of hourly HJ 212 packets from a persistent Mosquitto session.
+
+Three consumers drain the same backlog (each from its own persistent session, filled by one
+publishing pass), in the same run:
+
+1. the daemon (decode, authorise, store into a fresh SQLite file, acknowledge after commit);
+2. a bare paho-mqtt subscriber that only receives and acknowledges (manual ack, MQTT 5);
+3. ``mosquitto_sub`` (C client, QoS 1) for reference.
+
+Targets (DESIGN.md section 12): 50,000 readings/s, and at least 0.5 of the bare paho rate.
+
+    python bench/bench_ingest.py [--packets 20000] [--outlets 200] [--batch-size 2000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import paho.mqtt.client as mqtt  # noqa: E402
+from paho.mqtt.enums import CallbackAPIVersion  # noqa: E402
+from paho.mqtt.packettypes import PacketTypes  # noqa: E402
+from paho.mqtt.properties import Properties  # noqa: E402
+
+from ingest.daemon import DaemonSettings, IngestDaemon  # noqa: E402
+from monitor.store import Store  # noqa: E402
+from tests.ingest.daemon_stream import hourly_packet, publish_all, publisher, sites  # noqa: E402
+from tests.services import MosquittoService, free_port  # noqa: E402
+
+TOPIC = "hj212/#"
+
+
+def _session(host: str, port: int, client_id: str, *, v5: bool = True) -> None:
+    """Create a persistent session subscribed to TOPIC at QoS 1, then leave."""
+    c = mqtt.Client(
+        CallbackAPIVersion.VERSION2,
+        client_id=client_id,
+        protocol=mqtt.MQTTv5 if v5 else mqtt.MQTTv311,
+        clean_session=None if v5 else False,
+    )
+    done = threading.Event()
+    c.on_subscribe = lambda *a: done.set()
+    if v5:
+        props = Properties(PacketTypes.CONNECT)
+        props.SessionExpiryInterval = 3600
+        c.connect(host, port, clean_start=False, properties=props)
+    else:
+        c.connect(host, port)
+    c.loop_start()
+    c.subscribe(TOPIC, qos=1)
+    if not done.wait(10):
+        raise RuntimeError(f"subscription of {client_id} not acknowledged")
+    c.disconnect()
+    c.loop_stop()
+
+
+def bare_paho(host: str, port: int, client_id: str, n: int) -> float:
+    """Seconds for a bare paho subscriber to receive and acknowledge ``n`` queued messages."""
+    got = 0
+    done = threading.Event()
+    c = mqtt.Client(
+        CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv5, manual_ack=True
+    )
+
+    def on_message(client: mqtt.Client, _u: object, msg: mqtt.MQTTMessage) -> None:
+        nonlocal got
+        client.ack(msg.mid, msg.qos)
+        got += 1
+        if got >= n:
+            done.set()
+
+    c.on_message = on_message
+    c.on_connect = lambda client, *a: client.subscribe(TOPIC, qos=1)
+    props = Properties(PacketTypes.CONNECT)
+    props.SessionExpiryInterval = 3600
+    props.ReceiveMaximum = 65535
+    start = time.perf_counter()
+    c.connect(host, port, clean_start=False, properties=props)
+    c.loop_start()
+    if not done.wait(600):
+        raise RuntimeError(f"bare paho got {got} of {n}")
+    elapsed = time.perf_counter() - start
+    c.disconnect()
+    c.loop_stop()
+    return elapsed
+
+
+def daemon_drain(
+    url: str, client_id: str, n: int, db: Path, passwords: dict[str, str], batch_size: int
+) -> tuple[float, dict]:
+    """Seconds for the daemon to store and acknowledge ``n`` queued messages."""
+    store = Store(f"sqlite:///{db}")
+    settings = DaemonSettings(
+        broker=url,
+        client_id=client_id,
+        batch_size=batch_size,
+        batch_interval_s=0.25,
+        stats_interval_s=3600,
+    )
+    daemon = IngestDaemon(settings, store, passwords)
+    start = time.perf_counter()
+    daemon.start()
+    while daemon.metrics.acked < n:
+        time.sleep(0.005)
+        if time.perf_counter() - start > 900:
+            raise RuntimeError(f"daemon acked {daemon.metrics.acked} of {n}")
+    elapsed = time.perf_counter() - start
+    daemon.stop()
+    snap = daemon.metrics.snapshot()
+    store.close()
+    return elapsed, snap
+
+
+def mosquitto_sub(host: str, port: int, client_id: str, n: int) -> float | None:
+    """Seconds for ``mosquitto_sub`` (QoS 1, persistent session) to receive ``n`` messages."""
+    binary = shutil.which("mosquitto_sub")
+    if binary is None:
+        return None
+    cmd = [
+        binary,
+        "-h",
+        host,
+        "-p",
+        str(port),
+        "-i",
+        client_id,
+        "-c",
+        "-q",
+        "1",
+        "-t",
+        TOPIC,
+        "-C",
+        str(n),
+        "-V",
+        "311",
+    ]
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, check=True, timeout=600)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--packets", type=int, default=20_000)
+    ap.add_argument("--outlets", type=int, default=200)
+    ap.add_argument("--batch-size", type=int, default=2000)
+    args = ap.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="ow-bench-"))
+    binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
+    broker = MosquittoService(binary, free_port(), work)
+    broker.start()
+    try:
+        outlets = sites(args.outlets)
+        passwords = {s.mn: s.pw for s in outlets}
+        hours = -(-args.packets // len(outlets))
+        msgs = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(hours) for s in outlets][
+            : args.packets
+        ]
+        n = len(msgs)
+        readings = n * 6
+        for cid in ("bench-daemon", "bench-paho"):
+            _session(broker.host, broker.port, cid)
+        _session(broker.host, broker.port, "bench-sub", v5=False)
+        pub = publisher(broker.host, broker.port, "bench-pub")
+        t = time.perf_counter()
+        publish_all(pub, msgs, timeout_s=600)
+        pub.loop_stop()
+        pub.disconnect()
+        print(
+            f"backlog: {n:,} hourly packets ({readings:,} readings) from {len(outlets)} outlets, "
+            f"queued in 3 persistent sessions in {time.perf_counter() - t:.1f} s"
+        )
+
+        paho_s = bare_paho(broker.host, broker.port, "bench-paho", n)
+        daemon_s, snap = daemon_drain(
+            broker.url, "bench-daemon", n, work / "bench.db", passwords, args.batch_size
+        )
+        sub_s = mosquitto_sub(broker.host, broker.port, "bench-sub", n)
+        assert snap["stored"] == readings, snap
+
+        def row(name: str, seconds: float | None) -> None:
+            if seconds is None:
+                print(f"  {name:<44} (not installed)")
+                return
+            print(
+                f"  {name:<44} {seconds:7.2f} s  {n / seconds:9,.0f} packets/s  {readings / seconds:10,.0f} readings/s"
+            )
+
+        print("drain the backlog (receive + acknowledge):")
+        row("daemon: decode, store (SQLite), ack", daemon_s)
+        row("bare paho-mqtt: receive + ack", paho_s)
+        row("mosquitto_sub (C, reference)", sub_s)
+        ratio = paho_s / daemon_s
+        rate = readings / daemon_s
+        print(
+            f"daemon / bare paho = {ratio:.2f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); "
+            f"daemon {rate:,.0f} readings/s (target 50,000: {'met' if rate >= 50_000 else 'NOT met'})"
+        )
+        print(
+            f"daemon: {snap['batches']} batches, commit latency max {snap['commit_seconds_max'] * 1000:.0f} ms, "
+            f"total {snap['commit_seconds_total']:.2f} s"
+        )
+    finally:
+        broker.kill()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
