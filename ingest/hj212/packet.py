@@ -11,7 +11,7 @@ Rules of :func:`decode_packet` (every violation raises :class:`CodecError`, noth
 - ``##`` at offset 0 (``frame``); 4 ASCII digits at offset 2 (``length``); the segment between them
   and the CRC has exactly that many bytes (``length``) and at most ``max_length`` (``too-long``;
   HJ 212 allows 1024, ``max_length=None`` lifts the limit); after the CRC only ``\\r\\n``, ``\\n`` or
-  nothing (``frame``); every byte ASCII (``encoding``);
+  nothing (``frame``); every byte ASCII (``encoding``) and no line break in the segment (``frame``);
 - the CRC is 4 hex digits in either case; the HJ 212 CRC16 is standard, CRC-16/MODBUS high or low
   byte first is accepted as a tagged variant unless ``strict_crc`` (``crc``);
 - the segment ends with ``CP=&&...&&``; every header part and CP field is ``KEY=VALUE`` with a
