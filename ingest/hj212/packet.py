@@ -301,25 +301,36 @@ def parse_segment(segment: str) -> Packet:
         raise CodecError("syntax", f"'CP=&&' at segment offset {cp_at} not preceded by ';'")
     if len(segment) < cp_at + 7 or not segment.endswith("&&"):
         raise CodecError("syntax", "CP is not closed by '&&' at the end of the data segment")
-    header: list[CpField] = []
-    seen: set[str] = set()
-    if cp_at:
-        offset = 0
-        for part in segment[: cp_at - 1].split(";"):
-            key, sep, value = part.partition("=")
-            if not sep or not key:
-                raise CodecError(
-                    "syntax", f"header part {part!r} at segment offset {offset} is not KEY=VALUE"
-                )
-            if key in seen:
-                raise CodecError("syntax", f"header key {key} repeated at segment offset {offset}")
-            seen.add(key)
-            header.append((key, value))
-            offset += len(part) + 1
+    header = _parse_header(segment[: cp_at - 1]) if cp_at else []
     content = segment[cp_at + 5 : -2]
     check_cp(content)
     _check_header(header)
     return Packet(tuple(header), content)
+
+
+def _parse_header(text: str) -> list[CpField]:
+    """Header ``KEY=VALUE`` parts separated by ``;``; CodecError (``syntax``) names the offset."""
+    parts = text.split(";")
+    if text.count("=") == len(parts):  # one '=' per part: split everything at once
+        flat = text.replace("=", ";").split(";")
+        keys = flat[0::2]
+        if "" not in keys and len(set(keys)) == len(keys):
+            return list(zip(keys, flat[1::2], strict=True))
+    header: list[CpField] = []
+    seen: set[str] = set()
+    offset = 0
+    for part in parts:
+        key, sep, value = part.partition("=")
+        if not sep or not key:
+            raise CodecError(
+                "syntax", f"header part {part!r} at segment offset {offset} is not KEY=VALUE"
+            )
+        if key in seen:
+            raise CodecError("syntax", f"header key {key} repeated at segment offset {offset}")
+        seen.add(key)
+        header.append((key, value))
+        offset += len(part) + 1
+    return header
 
 
 def _int_field(header: dict[str, str], key: str) -> int | None:
