@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from collections.abc import Iterator, Mapping
@@ -133,7 +134,7 @@ def detect(
         for finding in detect_outlets(
             outlets, specs, detectors, lang=lang, progress=lambda _mn: bar.update(1), run=run
         ):
-            out.write(json.dumps(finding.to_dict(DISPLAY_TZ), ensure_ascii=False) + "\n")
+            out.write(json_line(finding.to_dict(DISPLAY_TZ)) + "\n")
     out.flush()
     if run.unregistered:
         shown = ", ".join(run.unregistered[:5]) + (" ..." if len(run.unregistered) > 5 else "")
@@ -142,6 +143,24 @@ def detect(
             f"limits: {shown}",
             err=True,
         )
+
+
+def json_line(record: dict) -> str:
+    """One strict JSON line (NaN and infinities in evidence become null)."""
+    try:
+        return json.dumps(record, ensure_ascii=False, allow_nan=False)
+    except ValueError:
+        return json.dumps(_finite(record), ensure_ascii=False, allow_nan=False)
+
+
+def _finite(value: object) -> object:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_finite(v) for v in value]
+    return value
 
 
 class _Null:

@@ -152,3 +152,10 @@ def test_unregistered_outlets_are_warned_about(sim_dir: Path, tmp_path: Path) ->
     assert code == 0
     assert "warning: 5 outlet(s) not in" in err
     assert {json.loads(line)["mn"] for line in out.splitlines()} <= {"61011500000001"}
+
+
+def test_json_lines_are_strict_json() -> None:
+    from monitor.cli_detect import json_line
+
+    line = json_line({"evidence": {"cv": float("nan"), "values": [1.0, float("inf")]}})
+    assert json.loads(line) == {"evidence": {"cv": None, "values": [1.0, None]}}
