@@ -27,14 +27,19 @@ class DilutionDetector(Detector):
     Per local day ``d`` and channel ``k``: ``m_k(d)`` is the median of the day's valid hourly
     values (at least ``min_valid_hours`` of them, else unknown), ``B_k(d)`` the median of
     ``m_k`` over the previous ``baseline_days`` days (at least ``min_baseline_days`` known), and
-    ``r_k(d) = m_k(d) / B_k(d)``; the same for flow ``r_q(d)``. Day ``d`` is *diluted* when at
-    least ``min_channels`` channels have ``r_k(d) <= 1 - min_drop_share``, those channels agree
-    (``max r_k / min r_k <= max_factor_spread``, so ratios between channels stay), and flow is
-    known and steady: ``1 - max_flow_fall_share <= r_q(d) <= 1 + max_flow_rise_share``. Runs of
-    at least ``min_days`` consecutive diluted days are findings, from the first to the last valid
-    hour of the run (outlet-wide, pollutant None). Severity high from ``high_days``.
+    ``r_k(d) = m_k(d) / B_k(d)``; the same for flow ``r_q(d)``. With the day level
+    ``l = 1 - day_drop_fraction * min_drop_share``, day ``d`` is *diluted* when at least
+    ``min_channels`` channels have ``r_k(d) <= l``, those channels agree
+    (``max r_k / min r_k <= max_factor_spread``, so ratios between channels stay), their
+    geometric mean ``g(d) <= l``, and flow is known and steady:
+    ``1 - max_flow_fall_share <= r_q(d) <= 1 + max_flow_rise_share``. A run of at least
+    ``min_days`` consecutive diluted days whose median ``g`` is at most ``1 - min_drop_share``
+    is a finding, from the first to the last valid hour of the run (outlet-wide, pollutant
+    None). Severity high from ``high_days``. (Daily medians scatter by 10-20 %, hence the looser
+    day level and the strict run median.)
 
-    Defaults: 3 channels, drop 40 %+, spread 1.5, flow between -30 % and +20 %, 3 days; days need
+    Defaults: 3 channels, drop 40 %+ over the run (30 %+ each day), spread 1.5, flow between
+    -30 % and +20 %, 3 days; days need
     12 valid hours; baseline 28 days (7 known); high at 7 days.
 
     Honest traps it must not flag: rain, which dilutes every channel by a common factor but raises
@@ -51,6 +56,7 @@ class DilutionDetector(Detector):
         *,
         min_channels: int = 3,
         min_drop_share: float = 0.40,
+        day_drop_fraction: float = 0.75,
         max_factor_spread: float = 1.5,
         max_flow_rise_share: float = 0.20,
         max_flow_fall_share: float = 0.30,
@@ -62,6 +68,7 @@ class DilutionDetector(Detector):
     ) -> None:
         self.min_channels = min_channels
         self.min_drop_share = min_drop_share
+        self.day_drop_fraction = day_drop_fraction
         self.max_factor_spread = max_factor_spread
         self.max_flow_rise_share = max_flow_rise_share
         self.max_flow_fall_share = max_flow_fall_share
@@ -98,28 +105,34 @@ class DilutionDetector(Detector):
             ratio = daily / base
         r = ratio[:, :-1]
         r_flow = ratio[:, -1]
-        dropped = r <= 1.0 - self.min_drop_share
+        day_level = 1.0 - self.day_drop_fraction * self.min_drop_share
+        dropped = r <= day_level
         n_dropped = dropped.sum(axis=1)
         hi = np.where(dropped, r, -np.inf).max(axis=1)
         lo = np.where(dropped, r, np.inf).min(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            common = np.exp(
+                np.where(dropped, np.log(np.where(dropped, r, 1.0)), 0.0).sum(axis=1)
+                / np.maximum(n_dropped, 1)
+            )
         with np.errstate(divide="ignore", invalid="ignore"):
             agree = hi <= self.max_factor_spread * lo
         steady = (r_flow >= 1.0 - self.max_flow_fall_share) & (
             r_flow <= 1.0 + self.max_flow_rise_share
         )
-        diluted = (n_dropped >= self.min_channels) & agree & steady
+        diluted = (n_dropped >= self.min_channels) & agree & steady & (common <= day_level)
         d = np.diff(np.r_[False, diluted, False].astype(np.int8))
         any_valid = valid[:, :-1].any(axis=1)
         for s, e in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1, strict=True):
             n = int(e - s + 1)
-            if n < self.min_days:
+            factor = float(np.median(common[s : e + 1]))
+            if n < self.min_days or factor > 1.0 - self.min_drop_share:
                 continue
             in_run = np.flatnonzero(any_valid & (day >= s) & (day <= e))
             run = slice(s, e + 1)
             used = dropped[run].all(axis=0)
             factors = {c: float(np.median(r[run, j])) for j, c in enumerate(codes) if used[j]}
             baselines = {c: float(base[s, j]) for j, c in enumerate(codes) if used[j]}
-            mean_factor = float(np.mean(list(factors.values()))) if factors else float("nan")
             yield self.finding(
                 outlet,
                 None,
@@ -129,15 +142,17 @@ class DilutionDetector(Detector):
                 confidence=min(0.95, 0.5 + 0.1 * n),
                 message="dilution.summary",
                 evidence={
-                    "rule": "min_channels channels at <= 1 - min_drop_share of baseline, "
-                    "similar factors, flow steady",
+                    "rule": "min_channels channels at <= 1 - day_drop_fraction * min_drop_share of "
+                    "baseline each day, similar factors, flow steady; run median factor <= "
+                    "1 - min_drop_share",
                     "days": n,
                     "channels": len(factors),
                     "factors": factors,
                     "baselines": baselines,
                     "factor_spread": float(np.max(hi[run] / lo[run])),
                     "flow_ratio": float(np.median(r_flow[run])),
-                    "drop_pct": round(100 * (1 - mean_factor)),
+                    "common_factor": factor,
+                    "drop_pct": round(100 * (1 - factor)),
                 },
             )
 

@@ -92,14 +92,16 @@ class GapHidingDetector(Detector):
     are of analyser measurements, not hours (a held value is one measurement): a *measurement* is
     a maximal run of one valid value, even across gap hours; it is *high* when its value exceeds
     ``high_share * L`` and *followed by a gap* when a gap hour comes right after one of its hours.
-    Let ``a``/``b`` be the high measurements of a local month followed / not followed by a gap,
-    and ``c``/``d`` the same for the low measurements of the whole history (the site's baseline
-    gap rate). A month is a finding when ``a >= min_events``, the odds ratio
+    Let ``c``/``d`` be the low measurements of the whole history followed / not followed by a gap
+    (the site's baseline gap rate). From each gapped high measurement (an *event*), a window of
+    ``window_days`` holds ``a`` events and ``b`` high measurements followed by data; the window
+    is significant when ``a >= min_events``, the odds ratio
     ``(a + .5)(d + .5) / ((b + .5)(c + .5)) >= min_odds_ratio`` and Fisher's exact test
-    (one-sided, greater) gives ``p < max_p_value``. It spans the first event's high hour to the
-    last gap's end in the month; every gap is listed in evidence.
+    (one-sided, greater) gives ``p < max_p_value``. The events of overlapping significant windows
+    form one finding, from the first event's high hour to the last gap's end, with the statistics
+    of its most significant window and every gap listed in evidence.
 
-    Defaults: high above 0.8 L, 3 events, odds ratio 3, p < 0.01.
+    Defaults: high above 0.8 L, 3 events in 30 days, odds ratio 3, p < 0.01.
 
     Honest traps it must not flag: short communication gaps at random (they follow low and high
     values alike); one high value held for a day with gaps inside it (one measurement, one
@@ -117,14 +119,16 @@ class GapHidingDetector(Detector):
         min_events: int = 3,
         min_odds_ratio: float = 3.0,
         max_p_value: float = 0.01,
+        window_days: int = 30,
     ) -> None:
         self.high_share = high_share
         self.min_events = min_events
+        self.window_days = window_days
         self.min_odds_ratio = min_odds_ratio
         self.max_p_value = max_p_value
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
-        months = None
+        window = 24 * self.window_days
         for code in CONCENTRATIONS:
             limit = outlet.spec.pollutant(code).upper_limit
             if limit is None or code not in outlet.wide_values.columns:
@@ -137,41 +141,49 @@ class GapHidingDetector(Detector):
             vi = v[idx]
             gapped_hour = gap[idx + 1]
             meas = np.cumsum(np.r_[True, vi[1:] != vi[:-1]]) - 1
-            n_meas = int(meas[-1]) + 1
-            gapped = np.bincount(meas, weights=gapped_hour, minlength=n_meas) > 0
-            high = vi[np.r_[0, np.flatnonzero(np.diff(meas)) + 1]] > self.high_share * limit
-            if (high & gapped).sum() < self.min_events:
+            first = idx[np.r_[0, np.flatnonzero(np.diff(meas)) + 1]]  # grid hour of each
+            gapped = np.bincount(meas, weights=gapped_hour, minlength=len(first)) > 0
+            high = v[first] > self.high_share * limit
+            event_h = first[high & gapped]
+            if len(event_h) < self.min_events:
                 continue
+            other_h = first[high & ~gapped]
             c = int((~high & gapped).sum())
             d = int((~high & ~gapped).sum())
-            months = _months(outlet) if months is None else months
-            # months by each measurement's first hour; events are the hours before each gap
-            meas_month = months[idx[np.r_[0, np.flatnonzero(np.diff(meas)) + 1]]]
-            is_event = gapped_hour & high[meas]
-            event_hours = idx[is_event]
-            event_month = meas_month[meas[is_event]]
+            # a window of window_days from each event: events a, high measurements without gap b
+            upto = np.searchsorted(event_h, event_h + window)
+            a_all = upto - np.arange(len(event_h))
+            b_all = np.searchsorted(other_h, event_h + window) - np.searchsorted(other_h, event_h)
+            odds_all = (a_all + 0.5) * (d + 0.5) / ((b_all + 0.5) * (c + 0.5))
+            best: dict[int, tuple[float, int, int, float]] = {}
+            included = np.zeros(len(event_h), dtype=bool)
+            for i in np.flatnonzero((a_all >= self.min_events) & (odds_all >= self.min_odds_ratio)):
+                table = [[int(a_all[i]), int(b_all[i])], [c, d]]
+                p = float(fisher_exact(table, alternative="greater").pvalue)
+                if p < self.max_p_value:
+                    included[i : upto[i]] = True
+                    best[int(i)] = (p, int(a_all[i]), int(b_all[i]), float(odds_all[i]))
+            if not best:
+                continue
             gap_starts, gap_ends = _runs(gap)
-            for month in np.unique(meas_month[high & gapped]):
-                in_month = meas_month == month
-                a = int((high & gapped & in_month).sum())
-                b = int((high & ~gapped & in_month).sum())
-                if a < self.min_events:
-                    continue
-                odds = (a + 0.5) * (d + 0.5) / ((b + 0.5) * (c + 0.5))
-                p = float(fisher_exact([[a, b], [c, d]], alternative="greater").pvalue)
-                if odds < self.min_odds_ratio or p >= self.max_p_value:
-                    continue
-                hours = event_hours[event_month == month]
+            event_meas = meas[gapped_hour & high[meas]]
+            event_hours = idx[gapped_hour & high[meas]]  # every hour right before a gap
+            for lo, hi in zip(*_runs(included), strict=True):
+                anchors = [i for i in best if lo <= i <= hi]
+                i = min(anchors, key=lambda k: best[k][0])
+                p, a, b, odds = best[i]
+                meas_ids = np.flatnonzero(high & gapped)[lo : hi + 1]
+                hours = event_hours[np.isin(event_meas, meas_ids)]
                 ends = gap_ends[np.searchsorted(gap_starts, hours + 1)]
                 gaps = [
                     {
-                        "after": _iso(outlet, int(i)),
-                        "value": float(v[i]),
-                        "gap_start": _iso(outlet, int(i) + 1),
+                        "after": _iso(outlet, int(h)),
+                        "value": float(v[h]),
+                        "gap_start": _iso(outlet, int(h) + 1),
                         "gap_end": _iso(outlet, int(e)),
-                        "hours": int(e - i),
+                        "hours": int(e - h),
                     }
-                    for i, e in zip(hours, ends, strict=True)
+                    for h, e in zip(hours, ends, strict=True)
                 ]
                 yield self.finding(
                     outlet,
@@ -183,9 +195,10 @@ class GapHidingDetector(Detector):
                     message="flags.gap_hiding",
                     high_share_pct=round(100 * self.high_share),
                     evidence={
-                        "rule": "measurements > high_share * L followed by a gap: odds ratio "
-                        "against low measurements, Fisher exact",
-                        "month": _month_label(int(month)),
+                        "rule": "measurements > high_share * L followed by a gap within "
+                        "window_days: odds ratio against low measurements, Fisher exact",
+                        "window_start": _iso(outlet, int(event_h[i])),
+                        "window_days": self.window_days,
                         "limit": float(limit),
                         "events": a,
                         "high_measurements_followed_by_data": b,
@@ -193,7 +206,7 @@ class GapHidingDetector(Detector):
                         "baseline_measurements_followed_by_data": d,
                         "gap_rate_after_high": a / (a + b),
                         "baseline_gap_rate": c / (c + d) if c + d else float("nan"),
-                        "odds_ratio": float(odds),
+                        "odds_ratio": odds,
                         "p_value": p,
                         "gaps": gaps,
                     },
@@ -207,19 +220,20 @@ class FlagMaskingDetector(Detector):
     Rule 1, per concentration channel with upper limit ``L``: a *masked exceedance hour* has flag
     M, D or C and value > L, except a C hour within ``standard_tolerance_share`` of the standard
     solution (the registry's ``standard``, else the median of the channel's C values when it has
-    at least 3). Masked hours at most ``join_hours`` apart form an episode; a local month with at
-    least ``min_episodes_per_month`` episodes (counted by start) is a finding when the flags are
-    drawn to the exceedances: the share of the month's above-limit hours that are masked is at
-    least ``min_rate_ratio`` times the share of M/D/C hours among the history's below-limit hours
-    (an outlet that exceeds often and is serviced at random is not masking). It spans the first
-    episode's start to the last episode's end, each episode in evidence.
+    at least 3). Masked hours at most ``join_hours`` apart form an episode; episodes of windows of
+    ``window_days`` (from an episode's start) holding at least ``min_episodes`` episodes merge
+    into one group, a finding when the flags are drawn to the exceedances: the share of the
+    group's above-limit hours that are masked is at least ``min_rate_ratio`` times the share of
+    M/D/C hours among the history's below-limit hours (an outlet that exceeds often and is
+    serviced at random is not masking). It spans the first episode's start to the last
+    episode's end, each episode in evidence.
 
     Rule 2, per outlet: runs of hours where one concentration channel is flagged F (stopped)
     while valid flow exceeds ``running_flow_share`` of the typical (median positive) flow,
     lasting at least ``min_stopped_hours`` consecutive hours in that channel; overlapping runs of
     several channels make one finding.
 
-    Defaults: 3 episodes a month, rate ratio 3, standard tolerance 10 %, episodes joined across
+    Defaults: 3 episodes in 30 days, rate ratio 3, standard tolerance 10 %, episodes joined across
     1 h; F with flow above 5 % of the typical flow for 3 consecutive hours.
 
     Honest traps it must not flag: weekly calibration reading a standard above the limit (C
@@ -234,14 +248,16 @@ class FlagMaskingDetector(Detector):
     def __init__(
         self,
         *,
-        min_episodes_per_month: int = 3,
+        min_episodes: int = 3,
+        window_days: int = 30,
         standard_tolerance_share: float = 0.10,
         min_rate_ratio: float = 3.0,
         join_hours: int = 1,
         running_flow_share: float = 0.05,
         min_stopped_hours: int = 3,
     ) -> None:
-        self.min_episodes_per_month = min_episodes_per_month
+        self.min_episodes = min_episodes
+        self.window_days = window_days
         self.min_rate_ratio = min_rate_ratio
         self.standard_tolerance_share = standard_tolerance_share
         self.join_hours = join_hours
@@ -253,7 +269,6 @@ class FlagMaskingDetector(Detector):
         yield from self._stopped_while_flowing(outlet)
 
     def _masked_exceedances(self, outlet: OutletData) -> Iterable[Finding]:
-        months = None
         for code in CONCENTRATIONS:
             spec = outlet.spec.pollutant(code)
             limit = spec.upper_limit
@@ -277,20 +292,19 @@ class FlagMaskingDetector(Detector):
             below = v <= limit
             base_rate = (flagged & below).sum() / max(1, below.sum())
             starts, ends = _runs(masked, self.join_hours)
-            if len(starts) < self.min_episodes_per_month:
+            if len(starts) < self.min_episodes:
                 continue
-            months = _months(outlet) if months is None else months
-            ep_month = months[starts]
-            for month in np.unique(ep_month):
-                sel = ep_month == month
-                in_month = months == month
-                rate = masked[in_month].sum() / max(1, above[in_month].sum())
-                if (
-                    sel.sum() < self.min_episodes_per_month
-                    or rate < self.min_rate_ratio * base_rate
-                ):
+            # episodes within window_days of an episode's start; overlapping windows merge
+            upto = np.searchsorted(starts, starts + 24 * self.window_days)
+            included = np.zeros(len(starts), dtype=bool)
+            for i in np.flatnonzero(upto - np.arange(len(starts)) >= self.min_episodes):
+                included[i : upto[i]] = True
+            for lo, hi in zip(*_runs(included), strict=True):
+                s, e = starts[lo : hi + 1], ends[lo : hi + 1]
+                span = slice(s[0], e[-1] + 1)
+                rate = masked[span].sum() / max(1, above[span].sum())
+                if rate < self.min_rate_ratio * base_rate:
                     continue
-                s, e = starts[sel], ends[sel]
                 episodes = [
                     {
                         "start": _iso(outlet, int(i)),
@@ -300,21 +314,22 @@ class FlagMaskingDetector(Detector):
                     }
                     for i, j in zip(s, e, strict=True)
                 ]
-                n_ep = int(sel.sum())
+                n_ep = len(s)
                 yield self.finding(
                     outlet,
                     code,
                     outlet.grid[s[0]],
                     outlet.grid[e[-1]],
-                    severity="high" if n_ep >= 2 * self.min_episodes_per_month else "medium",
+                    severity="high" if n_ep >= 2 * self.min_episodes else "medium",
                     confidence=min(0.95, 0.5 + 0.1 * n_ep),
                     message="flags.masked_exceedance",
                     evidence={
-                        "rule": "M/D/C-flagged values above the limit, episodes per month",
-                        "month": _month_label(int(month)),
+                        "rule": "M/D/C-flagged values above the limit: min_episodes within "
+                        "window_days, flags drawn to exceedances (min_rate_ratio)",
+                        "window_days": self.window_days,
                         "limit": float(limit),
                         "episodes": n_ep,
-                        "hours": int(masked[s[0] : e[-1] + 1].sum()),
+                        "hours": int(masked[span].sum()),
                         "standard": standard,
                         "flagged_share_above_limit": float(rate),
                         "flagged_share_below_limit": float(base_rate),

@@ -208,3 +208,23 @@ def test_flag_masking_random_service_at_an_outlet_that_often_exceeds() -> None:
     flags = np.where(rng.random(N) < 0.02, rng.choice(["M", "D"], N), "N").astype(object)
     assert (flags != "N").sum() > 6
     assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), _spec()) == []
+
+
+def test_episodes_and_events_across_a_month_boundary_are_one_window() -> None:
+    n = 1200  # 1 March to 20 April (local)
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 38] = 38
+    flags = _flags(n)
+    for s in (700, 730, 760):  # 30 March, 31 March, 1 April (local)
+        cod[s : s + 2] = 70.0
+        flags[s : s + 2] = "D"
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), _spec())
+    assert (f.start, f.end) == (hour(700), hour(761)) and f.evidence["episodes"] == 3
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 38] = 38
+    for i in (690, 712, 735, 760):
+        cod[i] = 45.0
+        cod[i + 1 : i + 3] = np.nan
+    (g,) = GapHidingDetector().detect(frame({COD: cod}), _spec())
+    assert (g.start, g.end) == (hour(690), hour(762)) and g.evidence["events"] == 4
+    assert g.evidence["window_days"] == 30 and len(g.evidence["gaps"]) == 4
