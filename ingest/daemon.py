@@ -16,6 +16,9 @@ Guarantees (DESIGN.md section 2, issue 3):
   retries the same batch with exponential backoff (0.5 s to ``retry_max_s``) while the daemon stays
   connected; a permanent one (a message the database refuses) commits the batch message by message
   and quarantines the refused one as ``invalid``.
+- Split HJ 212 packets: parts are reassembled (:class:`ingest.hj212.Reassembler`) in the writer
+  thread; every part's message is acknowledged only with the batch that commits the whole packet,
+  or quarantines the parts as ``incomplete`` after ``split_timeout_s``.
 - Stop (:meth:`IngestDaemon.stop`, SIGTERM/SIGINT through :func:`run`): stop consuming, commit and
   acknowledge what was received, disconnect, exit 0.
 - Two daemons with one client id: the broker hands the session to the newer one and closes the
@@ -47,7 +50,10 @@ from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
 from ingest.broker_url import BrokerURL, parse_broker_url
+from ingest.decode import readings_from_packet
+from ingest.errors import CodecError
 from ingest.handler import Authorise, MessageHandler, Part
+from ingest.hj212 import Incomplete, Reassembler
 from ingest.metrics import Metrics
 from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkError
 
@@ -73,7 +79,8 @@ class DaemonSettings:
     ``broker`` is a URL (see :mod:`ingest.broker_url`) or a parsed :class:`BrokerURL`;
     ``topic`` may be a shared subscription (``$share/outlet-watch/hj212/#``); ``topic_template``
     ``""`` accepts any topic. ``session_expiry_s`` is how long the broker keeps the session (and
-    its queue) while the daemon is away (MQTT 5).
+    its queue) while the daemon is away (MQTT 5). ``split_timeout_s``: how long the parts of a
+    split HJ 212 packet wait for the missing ones before they are quarantined as ``incomplete``.
     """
 
     broker: str | BrokerURL
@@ -89,6 +96,7 @@ class DaemonSettings:
     retry_max_s: float = 30.0
     stats_interval_s: float = 10.0
     metrics_port: int = 0
+    split_timeout_s: float = 300.0
 
     def broker_url(self) -> BrokerURL:
         return self.broker if isinstance(self.broker, BrokerURL) else parse_broker_url(self.broker)
@@ -131,6 +139,7 @@ class IngestDaemon:
         self._abort = threading.Event()
         self._writer: threading.Thread | None = None
         self._drops: list[float] = []
+        self._reassembler: Reassembler[_Item] = Reassembler()
         self._connected_at = 0.0
         self.client = self._make_client()
 
@@ -306,29 +315,47 @@ class IngestDaemon:
     def _write_loop(self) -> None:
         while True:
             batch = self._collect()
-            if not batch:
+            expired = self._expired_parts()
+            if not batch and not expired:
                 if self._stopping.is_set() and self._queue.empty():
                     return
                 continue
             self.metrics.add(received=len(batch))
-            accepted = [i.outcome for i in batch if isinstance(i.outcome, Accepted)]
-            rejected = [i.outcome for i in batch if isinstance(i.outcome, Rejected)]
-            rejected += [
-                Rejected(
-                    p.received_at,
-                    p.topic,
-                    p.payload,
-                    "unsupported",
-                    "split HJ 212 packets (PNUM > 1) are not reassembled by this daemon",
-                    p.message.mn,
-                )
-                for p in (i.outcome for i in batch if isinstance(i.outcome, Part))
-            ]
+            accepted: list[Accepted] = []
+            rejected: list[Rejected] = []
+            to_ack: list[_Item] = []
+            for item in batch:
+                outcome = item.outcome
+                if isinstance(outcome, Part):
+                    self._add_part(item, outcome, accepted, rejected, to_ack)
+                    continue
+                (accepted if isinstance(outcome, Accepted) else rejected).append(outcome)  # type: ignore[arg-type]
+                to_ack.append(item)
+            for group in expired:
+                missing = sorted(set(range(1, group.pnum + 1)) - set(group.parts))
+                for item in group.tokens:
+                    part = item.outcome
+                    assert isinstance(part, Part)
+                    detail = (
+                        f"split packet QN={group.qn} of MN {group.mn}: parts {sorted(group.parts)} "
+                        f"of {group.pnum} arrived, {missing} missing after {self.settings.split_timeout_s:g} s"
+                    )
+                    rejected.append(
+                        Rejected(
+                            part.received_at,
+                            part.topic,
+                            part.payload,
+                            "incomplete",
+                            detail,
+                            group.mn,
+                        )
+                    )
+                    to_ack.append(item)
             started = time.perf_counter()
             result = self._commit(accepted, rejected)
             if result is None:
                 return  # aborted: nothing acknowledged, the broker redelivers
-            acked = self._ack(batch)
+            acked = self._ack(to_ack)
             self.metrics.committed(
                 seconds=time.perf_counter() - started,
                 stored=result.stored,
@@ -337,6 +364,62 @@ class IngestDaemon:
                 quarantined=result.quarantined_by_reason,
                 acked=acked,
             )
+
+    def _add_part(
+        self,
+        item: _Item,
+        part: Part,
+        accepted: list[Accepted],
+        rejected: list[Rejected],
+        to_ack: list[_Item],
+    ) -> None:
+        """Give a split-packet part to the reassembler. Its message is acknowledged only with the
+        batch that commits the whole packet (or quarantines the part)."""
+        packet = part.message.packet
+        assert packet is not None
+        try:
+            whole = self._reassembler.add(packet, item, received_at=time.monotonic())
+        except CodecError as exc:
+            rejected.append(
+                Rejected(
+                    part.received_at,
+                    part.topic,
+                    part.payload,
+                    exc.reason,
+                    exc.detail,
+                    part.message.mn,
+                )
+            )
+            to_ack.append(item)
+            return
+        if whole is None:
+            return
+        parts = [t.outcome for t in whole.tokens if isinstance(t.outcome, Part)]
+        first = parts[0]
+        to_ack.extend(whole.tokens)
+        try:
+            readings = readings_from_packet(whole.packet, self.settings.tz)
+        except CodecError as exc:
+            rejected.extend(
+                Rejected(p.received_at, p.topic, p.payload, exc.reason, exc.detail, p.message.mn)
+                for p in parts
+            )
+            return
+        payload = b"".join(dict.fromkeys(p.payload for p in parts))
+        if not readings:
+            detail = f"reassembled CN={whole.packet.cn} packet without data to store"
+            rejected.append(
+                Rejected(
+                    first.received_at, first.topic, payload, "unsupported", detail, first.message.mn
+                )
+            )
+            return
+        accepted.append(Accepted(first.received_at, first.topic, payload, tuple(readings)))
+
+    def _expired_parts(self) -> list[Incomplete[_Item]]:
+        if not self._reassembler.pending:
+            return []
+        return self._reassembler.expire(time.monotonic() - self.settings.split_timeout_s)
 
     def _commit(
         self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]

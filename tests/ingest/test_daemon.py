@@ -20,6 +20,7 @@ import pandas as pd
 import pytest
 
 from ingest.daemon import EXIT_CLIENT_ID_CLASH, DaemonSettings, IngestDaemon
+from ingest.hj212 import Packet, encode_packet
 from monitor.store import Store, create_engine
 from tests.ingest.daemon_stream import (
     T0,
@@ -271,3 +272,40 @@ def test_shared_subscription_splits_load_and_stores_once(
             d.stop()
     assert stores[0].count_readings() == len(msgs) * 6
     assert all(d.metrics.snapshot()["received"] > 0 for d in ds)
+
+
+def _split_part(site: Site, qn: str, pno: int, items: tuple) -> bytes:
+    packet = Packet.build(
+        qn=qn, st="32", cn="2061", pw=site.pw, mn=site.mn, flag=4 | 2, pnum=2, pno=pno, cp=items
+    )
+    return encode_packet(packet)
+
+
+def test_split_packets_are_reassembled_or_quarantined_incomplete(
+    mosquitto: MosquittoService, tmp_path: Path
+) -> None:
+    (site,) = sites(1, _prefix())
+    store = Store(f"sqlite:///{tmp_path / 'ow.db'}")
+    daemon = _in_process(mosquitto, store, [site], f"ow-{_uid()}", split_timeout_s=1.0)
+    when = (("DataTime", "20261101100000"),)
+    cod = (("w01018-Avg", "31.5"), ("w01018-Flag", "N"))
+    nh3 = (("w21003-Avg", "2.25"), ("w21003-Flag", "N"))
+    topic = f"hj212/{site.mn}"
+    msgs = [
+        (topic, _split_part(site, "20261101100000001", 2, (nh3,))),  # out of order
+        (topic, _split_part(site, "20261101100000001", 1, (when, cod))),
+        (topic, _split_part(site, "20261101110000001", 1, (when, cod))),  # its part 2 never comes
+    ]
+    try:
+        pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+        publish_all(pub, msgs)
+        pub.loop_stop()
+        _wait(lambda: daemon.metrics.snapshot()["acked"] >= 3, 15, "every part acknowledged")
+    finally:
+        daemon.stop()
+    frame = store.read_frame(site.mn)
+    assert frame.set_index("pollutant").value.to_dict() == {"w01018": 31.5, "w21003": 2.25}
+    assert frame.ts.unique().tolist() == [pd.Timestamp("2026-11-01T02:00Z")]
+    q = store.quarantine_frame()
+    assert q.reason.tolist() == ["incomplete"]
+    assert "[2] missing" in q.detail[0] and bytes(q.payload[0]) == msgs[2][1]
