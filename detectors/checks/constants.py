@@ -208,11 +208,11 @@ class LowVariabilityDetector(Detector):
     ``min_baseline_windows`` of them). Overlapping flagged windows merge into one finding.
 
     Defaults: ``window_hours=72``, ``min_coverage=0.75``, ``range_fraction=0.02``,
-    ``min_steps=3``, ``cv_ratio=0.25``, ``lag1_max=0.5``, ``lag1_drop=0.3``,
+    ``min_steps=2``, ``cv_ratio=0.25``, ``lag1_max=0.5``, ``lag1_drop=0.3``,
     ``min_baseline_windows=10``.
 
     Not flagged (honest traps): honest pH (tiny CV, but its own baseline is tiny too), a pH or TP
-    flickering between two neighbouring values at low resolution (fewer than 3 steps), analyser
+    flickering between two neighbouring values at low resolution (one step), analyser
     holds (they make r1 high, not low), frozen values (R = 0: that is `frozen`), calm honest
     periods whose CV is within four times the usual. A series scripted from its first day has no
     honest baseline and is left to `peer_outlier`.
@@ -227,7 +227,7 @@ class LowVariabilityDetector(Detector):
         window_hours: int = 72,
         min_coverage: float = 0.75,
         range_fraction: float = 0.02,
-        min_steps: float = 3.0,
+        min_steps: float = 2.0,
         cv_ratio: float = 0.25,
         lag1_max: float = 0.5,
         lag1_drop: float = 0.3,

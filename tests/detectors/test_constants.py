@@ -234,3 +234,10 @@ def test_frozen_findings_are_single_value_runs_of_at_least_a_day(blocks) -> None
         assert inside["value"].nunique() == 1
         assert f.evidence["hours"] >= 24
         assert len(inside) == f.evidence["readings"]
+
+
+def test_low_variability_one_step_flicker_at_low_resolution_is_honest() -> None:
+    n = 24 * 30
+    ph = effluent(n, mean=7.2, cv=0.03, step=0.1, seed=21)
+    ph[240:360] = np.random.default_rng(22).choice([7.2, 7.3], 120)  # 5 calm days
+    assert LowVariabilityDetector().detect(make_frame(MN, {PH: ph}), SPEC) == []
