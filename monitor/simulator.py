@@ -8,11 +8,17 @@ NH3-N, TP, TN, pH and flow (HJ 212-2017 codes) with the honest behaviour that fo
   nitrogen, so NH3-N <= TN always holds honestly; flow has its own diurnal cycle;
 - analyser cycles: COD/TN/TP measure every 1-4 h, NH3-N every 1-2 h, and the hourly value repeats
   until the next measurement; pH and flow are hourly averages; every channel is rounded to its
-  resolution (COD 0.1 or 1, NH3-N/TN/TP 0.01 or 0.001, pH 0.01 or 0.1, flow 0.1);
+  resolution (COD 0.1 or 1, NH3-N and TP 0.01 or 0.001, TN 0.01 or 0.1, pH 0.01 or 0.1,
+  flow 0.1);
 - a weekly calibration hour per analyser that reads the registered standard solution (flag C),
   maintenance windows (M), shutdowns (flow 0 and every channel 0, flag F), rain (flow up,
   concentrations diluted), short communication gaps (rows absent), honest upsets that really
   exceed, and plants running close to their limit.
+
+Honest rates (Poisson per outlet): rain every 8 days for 6-36 h (flow x1.4-2.6, concentrations
+/1.35-2.4), maintenance monthly for 2-8 h, shutdowns every 90 days for 12-72 h, upsets every 45 days
+for 3-12 h (x1.8-3.0 at the peak), gaps every 4 days for 1-4 h plus every 150 days for 24-48 h.
+Plants run at 25-60 % of each limit; a fifth run at 60-72 % on COD or NH3-N.
 
 A share of the outlets falsify: each gets patterns of DESIGN.md section 11 injected at labelled,
 non-overlapping intervals (see `monitor.simulator_patterns`). Every valid hour over its limit in
@@ -22,7 +28,7 @@ Outputs: the registry entries (DESIGN.md section 4, plus ``industry``), the read
 of DESIGN.md section 5, ``ts`` in UTC), the labels (``mn, pattern, pollutant, start, end, detail``;
 ``start``/``end`` inclusive; ``pollutant`` empty for outlet-wide patterns) and the honest events
 (``events``, same columns) for tests of the traps. `Simulation.hours` replays the readings hour by
-hour for a live stream.
+hour; `stream` yields consecutive blocks of the same fleet without end, for a live feed.
 """
 
 from __future__ import annotations
@@ -511,16 +517,13 @@ def _registry(fleet: Fleet) -> list[dict[str, Any]]:
 def _interval_frame(
     fleet: Fleet, rows: list[tuple[str, str, str | None, int, int, str]], first: str
 ) -> pd.DataFrame:
-    ts = fleet.hours_local.tz_convert("UTC")
-    cols = [first, "mn", "pollutant", "start", "end", "detail"]
-    if not rows:
-        return pd.DataFrame({c: pd.Series([], dtype=object) for c in cols}).assign(
-            start=pd.Series([], dtype="datetime64[ns, UTC]"),
-            end=pd.Series([], dtype="datetime64[ns, UTC]"),
-        )[["mn", first, "pollutant", "start", "end", "detail"]]
-    frame = pd.DataFrame(rows, columns=cols)
-    frame["start"] = ts[frame["start"].to_numpy()]
-    frame["end"] = ts[frame["end"].to_numpy()]
+    """Label or event rows (hour indices) as a frame ``mn, <first>, pollutant, start, end, detail``
+    with UTC timestamps, sorted by outlet and start."""
+    ts = fleet.hours_local.tz_convert("UTC").as_unit("ns")
+    frame = pd.DataFrame(rows, columns=[first, "mn", "pollutant", "start", "end", "detail"])
+    frame = frame.astype({first: object, "mn": object, "pollutant": object, "detail": object})
+    frame["start"] = ts[frame["start"].to_numpy(dtype=np.int64)]
+    frame["end"] = ts[frame["end"].to_numpy(dtype=np.int64)]
     frame = frame[["mn", first, "pollutant", "start", "end", "detail"]]
     return frame.sort_values(["mn", "start", first], ignore_index=True)
 
