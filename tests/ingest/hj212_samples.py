@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from ingest.hj212 import Packet, encode_packet
+from ingest.hj212 import Packet
+from ingest.hj212.crc import hj212_crc
 
 #: The example of HJ 212-2017 (section 6.3) as a device transmits it (with CRLF).
 STANDARD_EXAMPLE = (
@@ -37,8 +38,6 @@ def hourly(flag: int = 5, cp: str = HOURLY_CP, **header: str) -> Packet:
 
 def frame(segment: str, crc: str | None = None, end: bytes = b"\r\n") -> bytes:
     """A frame around ``segment`` with its HJ 212 CRC (or the given CRC text)."""
-    from ingest.hj212.crc import hj212_crc
-
     data = segment.encode("latin-1")
     text = crc if crc is not None else f"{hj212_crc(data):04X}"
     return b"##%04d" % len(data) + data + text.encode("latin-1") + end
@@ -91,7 +90,3 @@ def packets(draw: st.DrawFn) -> Packet:
         cp=cp,
         extra=extra,
     )
-
-
-def encoded(packet: Packet) -> bytes:
-    return encode_packet(packet, max_length=None)
