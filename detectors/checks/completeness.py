@@ -26,8 +26,9 @@ class CompletenessDetector(Detector):
         transmission = R / E,   validity = V / (E - F)
 
     A finding when either rate is below ``min_rate``; months with ``E < min_expected_hours`` (the
-    ragged ends of the span) are not judged. When every pollutant of the outlet fails in a month,
-    one finding about the whole outlet (pollutant null) replaces the per-pollutant ones. Severity
+    ragged ends of the span) are not judged. When two or more channels fail in one month (an
+    outage of the station, not of one analyser), one finding about the whole outlet (pollutant
+    null, the lowest rates, each channel's rates in evidence ``channels``) replaces theirs. Severity
     by the lower rate: high below 0.5, medium below 0.75, low otherwise.
 
     Defaults: ``min_rate=0.9``, ``min_expected_hours=72``, ``day_offset_hours=8``.
@@ -91,26 +92,29 @@ class CompletenessDetector(Detector):
             code: judged & ((t < self.min_rate) | (v < self.min_rate))
             for code, (t, v, _, _) in rates.items()
         }
-        all_fail = np.logical_and.reduce(list(fails.values())) if len(codes) > 1 else None
         month_first = np.r_[0, np.flatnonzero(np.diff(month_of)) + 1]
         for k in np.flatnonzero(judged).tolist():
             start = timestamp(max(int(ts.min()), int(span[month_first[k]]) * HOUR_NS))
             end_h = span[month_first[k + 1] - 1] if k + 1 < len(month_first) else last_h
             end = timestamp(min(int(ts.max()), int(end_h) * HOUR_NS))
             label = _month_label(m0 + k)
-            if all_fail is not None and all_fail[k]:
-                t = min(float(rates[c][0][k]) for c in codes)
-                v = min(float(rates[c][1][k]) for c in codes)
-                r = min(float(rates[c][2][k]) for c in codes)
-                n = min(float(rates[c][3][k]) for c in codes)
-                yield self._finding(outlet, None, start, end, label, int(expected[k]), t, v, r, n)
+            failing = [c for c in codes if fails[c][k]]
+            if len(failing) >= 2:
+                t, v, r, n = (min(float(rates[c][j][k]) for c in failing) for j in range(4))
+                per = {
+                    c: {
+                        "transmission_rate": round(float(rates[c][0][k]), 4),
+                        "validity_rate": round(float(rates[c][1][k]), 4),
+                    }
+                    for c in failing
+                }
+                yield self._finding(
+                    outlet, None, start, end, label, int(expected[k]), t, v, r, n, per
+                )
                 continue
-            for code in codes:
-                if fails[code][k]:
-                    t, v, r, n = (float(x[k]) for x in rates[code])
-                    yield self._finding(
-                        outlet, code, start, end, label, int(expected[k]), t, v, r, n
-                    )
+            for code in failing:
+                t, v, r, n = (float(x[k]) for x in rates[code])
+                yield self._finding(outlet, code, start, end, label, int(expected[k]), t, v, r, n)
 
     def _finding(
         self,
@@ -124,6 +128,7 @@ class CompletenessDetector(Detector):
         validity: float,
         received: float,
         valid: float,
+        channels: dict[str, dict[str, float]] | None = None,
     ) -> Finding:
         low = min(transmission, validity)
         severity: Severity = "high" if low < 0.5 else "medium" if low < 0.75 else "low"
@@ -134,7 +139,7 @@ class CompletenessDetector(Detector):
             end,
             severity=severity,
             confidence=1.0,
-            message="completeness.summary",
+            message="completeness.outlet" if channels else "completeness.summary",
             evidence={
                 "rule": "received / expected and valid / (expected - stopped) per month",
                 "statistic": "transmission and validity rates",
@@ -146,6 +151,7 @@ class CompletenessDetector(Detector):
                 "valid_hours": int(valid),
                 "transmission_rate": round(transmission, 4),
                 "validity_rate": round(validity, 4),
+                **({"channels": channels} if channels else {}),
             },
             month=month,
             received=int(received),
@@ -154,6 +160,7 @@ class CompletenessDetector(Detector):
             transmission=100 * transmission,
             validity=100 * validity,
             min_rate=100 * self.min_rate,
+            count=len(channels or ()),
         )
 
 

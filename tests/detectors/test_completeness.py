@@ -45,7 +45,24 @@ def test_whole_outlet_silent_is_one_outlet_finding_and_invalid_flags_count() -> 
     ]
     assert found[0].evidence["transmission_rate"] == 1.0
     assert found[0].evidence["validity_rate"] == round(420 / 720, 4)
-    assert found[1].summary.startswith("In 2026-07, the outlet sent 344 of 744")
+    assert found[1].summary.startswith("In 2026-07, 2 channels of the outlet fell below")
+    assert "as few as 344 of 744 expected hours received" in found[1].summary
+    assert set(found[1].evidence["channels"]) == {COD, NH3N}
+
+
+def test_two_channels_failing_while_flow_is_complete_is_one_outlet_finding() -> None:
+    cod, nh3, flow = full(), full(2.0), full(300.0)
+    cod[100:200] = np.nan
+    nh3[150:260] = np.nan
+    found = CompletenessDetector().detect(make_frame(MN, {COD: cod, NH3N: nh3, FLOW: flow}), SPEC)
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (None, ts("2026-06-01 00:00"), ts("2026-06-30 23:00")),
+    ]
+    assert found[0].evidence["received_hours"] == 610
+    zh = CompletenessDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3, FLOW: flow}), SPEC, lang="zh"
+    )
+    assert zh[0].summary.startswith("2026-06，该排口有2个监测项低于要求的90%")
 
 
 def test_honest_traps_shutdown_calibration_short_gaps_and_ragged_ends() -> None:
