@@ -2,7 +2,7 @@
 
     settings = AlertSettings.from_dict(cfg.alerts, lang=cfg.lang, timezone=cfg.timezone)
     alerter = Alerter(settings, echo=click.echo)          # once
-    with Session(engine).begin() as s:                    # per batch of findings
+    with transaction(engine) as s:                      # per batch of findings
         result = handle_findings(s, findings, registry, alerter=alerter,
                                  rules=ScoringRules.from_dict(cfg.scoring))
 

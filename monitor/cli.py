@@ -13,6 +13,7 @@ import click
 #: (module, attribute) of each top-level command, imported lazily so `monitor --help` stays fast and
 #: one broken optional dependency does not take every command down.
 COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("monitor.cli_demo", "demo"),
     "alerts": ("monitor.cli_alerts", "alerts"),
     "inspections": ("monitor.cli_inspections", "inspections"),
     "score": ("monitor.cli_score", "score"),

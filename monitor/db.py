@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import DeclarativeBase
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import DeclarativeBase, Session
 
 
 class Base(DeclarativeBase):
     """Base of all outlet-watch tables."""
+
+
+@contextmanager
+def transaction(engine: Engine) -> Iterator[Session]:
+    """A session in one transaction: committed when the block ends, rolled back on an error.
+
+    Objects stay readable after the commit (``expire_on_commit=False``).
+    """
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session

@@ -27,7 +27,7 @@ an illegal one raises :class:`LeadError` naming the allowed states. Scores follo
 (:mod:`monitor.scoring`): provisional when it opens or escalates, final when confirmed, restored
 when dismissed.
 
-The caller owns the session and its transaction (``with Session(engine).begin() as s: ...``).
+The caller owns the session and its transaction (``with monitor.db.transaction(engine) as s: ...``).
 """
 
 from __future__ import annotations

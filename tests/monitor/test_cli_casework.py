@@ -100,7 +100,7 @@ def test_score_list_adjust_and_formats(world: dict[str, str]) -> None:
     rows = json.loads(run("score", *args, "--format", "json"))
     by = {r["enterprise"]: r for r in rows}
     assert set(by) == {"E0001", "E0002", "E0003"}
-    assert (by["E0001"]["score"], by["E0001"]["colour"]) == (85, "yellow")
+    assert (by["E0001"]["score"], by["E0001"]["colour"]) == (80, "yellow")
     assert (by["E0003"]["score"], by["E0003"]["colour"]) == (100, "green")
     assert set(by["E0001"]) >= {"enterprise", "score", "colour", "deductions", "frequency"}
     run(

@@ -59,7 +59,7 @@ def test_lead_provisional_then_final_for_confirmed_falsification(engine) -> None
     f = finding("2026-06-01", "2026-06-02", mn=MN3, category="integrity", severity="high")
     with tx(engine) as s:
         (lid,) = leads.record_findings(s, [f], registry()).opened
-        assert score_at(s, "E0002", AT).score == 85  # provisional integrity.high = -15
+        assert score_at(s, "E0002", AT).score == 80  # provisional integrity.high = -20
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
         leads.confirm(s, lid, "chief", "tampered analyser")
@@ -72,7 +72,7 @@ def test_dismiss_restores(engine) -> None:
     f = finding("2026-06-01", "2026-06-02", mn=MN3, category="integrity", severity="medium")
     with tx(engine) as s:
         (lid,) = leads.record_findings(s, [f], registry()).opened
-        assert score_at(s, "E0002", AT).score == 90
+        assert score_at(s, "E0002", AT).score == 85  # provisional integrity.medium = -15
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
         leads.dismiss(s, lid, "chief", "calibration")
@@ -129,7 +129,7 @@ def test_scores_lists_every_registry_enterprise(engine) -> None:
             x.enterprise: (x.score, x.colour, x.visits_per_year) for x in scores(s, AT, registry())
         }
     assert got == {
-        "E0001": (85, "yellow", 2),
+        "E0001": (80, "yellow", 2),
         "E0002": (100, "green", 1),
         "E0003": (100, "green", 1),
         "E0009": (99, "green", 1),
