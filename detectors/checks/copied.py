@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
 from detectors.base import FleetDetector
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.messages import pollutant_name
 from detectors.registry import register
 from detectors.series import hours_of, timestamp
 
@@ -169,8 +171,68 @@ class CopiedDataDetector(FleetDetector):
 
     def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
         codes = sorted({c for o in outlets for c in o.pollutants})
-        for code in codes:
-            yield from self._code(outlets, code)
+        found = [f for code in codes for f in self._code(outlets, code)]
+        by_mn = {o.mn: o for o in outlets}
+        return self._merged(found, by_mn)
+
+    def _merged(self, found: list[Finding], by_mn: dict[str, OutletData]) -> Iterable[Finding]:
+        """Channels copied together (same outlet, partner, lag and role, overlapping in time)
+        become one outlet-wide finding listing each channel; a lone channel stays as it is."""
+        groups: dict[tuple, list[Finding]] = {}
+        for f in found:
+            e = f.evidence
+            groups.setdefault((f.mn, e["other_mn"], e["lag_hours"], e["role"]), []).append(f)
+        for group in groups.values():
+            group.sort(key=lambda f: (f.start, f.end))
+            cluster: list[Finding] = []
+            for f in group:
+                if cluster and f.start > max(c.end for c in cluster) + pd.Timedelta(hours=1):
+                    yield from self._one(cluster, by_mn)
+                    cluster = []
+                cluster.append(f)
+            if cluster:
+                yield from self._one(cluster, by_mn)
+
+    def _one(self, cluster: list[Finding], by_mn: dict[str, OutletData]) -> Iterable[Finding]:
+        codes = sorted({f.pollutant for f in cluster if f.pollutant})
+        if len(codes) < 2:
+            yield from cluster
+            return
+        first = cluster[0]
+        outlet = by_mn[first.mn]
+        same = first.evidence["other_mn"] == first.mn
+        channels = {
+            f.pollutant: {
+                k: f.evidence[k]
+                for k in ("readings", "distinct_values", "information_bits", "threshold_bits")
+            }
+            | {"start": f.start.isoformat(), "end": f.end.isoformat()}
+            for f in cluster
+            if f.pollutant
+        }
+        names = ("、" if outlet.lang == "zh" else ", ").join(
+            pollutant_name(c, outlet.lang) for c in codes
+        )
+        yield self.finding(
+            outlet,
+            None,
+            min(f.start for f in cluster),
+            max(f.end for f in cluster),
+            severity="high" if any(f.severity == "high" for f in cluster) else "medium",
+            confidence=max(f.confidence for f in cluster),
+            message="copied.channels_same_outlet" if same else "copied.channels_other_outlet",
+            evidence={
+                "rule": first.evidence["rule"],
+                "lag_hours": first.evidence["lag_hours"],
+                "role": first.evidence["role"],
+                "other_mn": first.evidence["other_mn"],
+                "other_start": min(f.evidence["other_start"] for f in cluster),
+                "other_end": max(f.evidence["other_end"] for f in cluster),
+                "channels": channels,
+                "n_channels": len(codes),
+            },
+            names=names,
+        )
 
     def _pool(self, outlets: Sequence[OutletData], code: str) -> _Pool | None:
         parts = []

@@ -7,7 +7,7 @@ import pandas as pd
 
 from detectors.checks.copied import CopiedDataDetector
 from detectors.frame import OutletData
-from detectors.spec import COD, FLOW, PH, TP
+from detectors.spec import COD, FLOW, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
 
 DAYS = 60
@@ -82,3 +82,16 @@ def test_real_time_gaps_break_windows() -> None:
     cod[40 * 24 + 6 :: 12] = np.nan  # a missing hour every 12 h: no 12 contiguous readings
     found = CopiedDataDetector().detect(frame({COD: cod}))
     assert all(f.end - f.start < pd.Timedelta(hours=11) for f in found) and found == []
+
+
+def test_channels_replayed_together_make_one_outlet_finding() -> None:
+    cod = _cod(1)
+    tn = cycled(N, level=12, spread=2, hold_hours=1, seed=8, decimals=2)
+    cod[40 * 24 : 42 * 24] = cod[10 * 24 : 12 * 24]
+    tn[40 * 24 : 42 * 24] = tn[10 * 24 : 12 * 24]
+    (f,) = CopiedDataDetector().detect(frame({COD: cod, TN: tn}))
+    assert f.pollutant is None and (f.start, f.end) == (hour(40 * 24), hour(42 * 24 - 1))
+    assert set(f.evidence["channels"]) == {COD, TN} and f.evidence["lag_hours"] == 720
+    assert "COD, TN" in f.summary
+    zh = CopiedDataDetector().detect(OutletData(frame({COD: cod, TN: tn}), lang="zh"))
+    assert "化学需氧量、总氮" in zh[0].summary
