@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("monitor.cli_ingest", "ingest"),
     "detect": ("monitor.cli_detect", "detect"),
     "simulate": ("monitor.cli_simulate", "simulate"),
+    "users": ("monitor.cli_users", "users"),
+    "serve": ("monitor.cli_serve", "serve"),
 }
 
 

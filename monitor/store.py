@@ -108,7 +108,8 @@ def create_engine(
 def create_schema(engine: Engine) -> None:
     """Create every table of ``monitor.db.Base`` that does not exist yet."""
     import monitor.casework_models  # registers the casework tables
-    import monitor.models  # noqa: F401  (registers the tables)
+    import monitor.models  # registers the tables
+    import monitor.web.models  # noqa: F401  (registers the users table)
 
     Base.metadata.create_all(engine)
 

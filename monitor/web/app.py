@@ -1,0 +1,412 @@
+"""The web application: server-rendered pages (Jinja2) and the JSON API (:mod:`monitor.web.api`).
+
+Nothing is loaded from another site: the style sheet is served from ``/static``, charts are SVG
+drawn on the server, the OpenAPI document is at ``/openapi.json`` (no Swagger UI, which would
+load its scripts from a CDN). Pages need a signed-in person (else a redirect to ``/login``);
+every form posts the session's CSRF token (else 403); lead actions go through
+:mod:`monitor.leads`, so the audit trail is the one of ``monitor leads``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import numpy as np
+from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from detectors.messages import pollutant_name, pollutant_unit
+from monitor import leads as L
+from monitor.casework_models import LEAD_STATUSES
+from monitor.scoring import score_at
+from monitor.web import queries as Q
+from monitor.web.auth import Principal, SessionData, SessionSigner, csrf_ok, password_fingerprint
+from monitor.web.charts import Panel, readings_chart, score_chart
+from monitor.web.context import WebContext
+from monitor.web.deps import (
+    LoginRequired,
+    page_principal,
+    sess_of,
+    session_middleware,
+    set_session,
+)
+from monitor.web.users import authenticate
+
+__all__ = ["ACTIONS", "create_app"]
+
+HERE = Path(__file__).parent
+#: Lead actions offered on the page, in lifecycle order.
+ACTIONS: tuple[str, ...] = ("assign", "inspect", "confirm", "dismiss", "close")
+
+
+def create_app(
+    ctx: WebContext, *, secret: str | bytes | None = None, secure_cookies: bool = False
+) -> FastAPI:
+    """The application for ``ctx``. ``secret`` signs session cookies (at least 16 bytes; a random
+    one when None, so sessions end when the process does); ``secure_cookies`` marks cookies
+    HTTPS-only (behind a TLS proxy)."""
+    app = FastAPI(
+        title="outlet-watch",
+        version="0.1.0",
+        description="Leads, scores, inspections and ingest health of outlet-watch. Sign in with "
+        "the session cookie (writes then need the X-CSRF-Token header) or HTTP Basic.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.ctx = ctx
+    app.state.signer = SessionSigner(secret or secrets.token_bytes(32))
+    app.state.secure_cookies = secure_cookies
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(
+        t=ctx.t,
+        show=ctx.show,
+        pname=lambda code: pollutant_name(code, ctx.lang),
+        lang=ctx.lang,
+        statuses=LEAD_STATUSES,
+        categories=Q.CATEGORIES,
+        severities=Q.SEVERITIES,
+        quote=lambda s: quote(str(s), safe=""),
+    )
+    app.state.env = env
+    app.middleware("http")(session_middleware)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.exception_handler(LoginRequired)
+    async def _login(request: Request, exc: LoginRequired) -> Response:
+        return RedirectResponse(f"/login?{urlencode({'next': exc.next_path})}", status_code=303)
+
+    from monitor.web.api import router
+
+    app.include_router(router)
+    _pages(app)
+    return app
+
+
+def render(
+    request: Request,
+    name: str,
+    who: Principal | None,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    """Render template ``name`` with the person, the CSRF token and ``context``."""
+    env: Environment = request.app.state.env
+    body = env.get_template(name).render(
+        who=who, csrf=sess_of(request).csrf, path=request.url.path, **context
+    )
+    return HTMLResponse(body, status_code=status_code)
+
+
+def _check_csrf(request: Request, token: str) -> None:
+    if not csrf_ok(sess_of(request).csrf, token):
+        raise HTTPException(403, "CSRF token missing or wrong: reload the page and try again")
+
+
+def _safe_next(target: str | None) -> str:
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def channel_label(code: str, lang: str) -> str:
+    unit = pollutant_unit(code)
+    name = pollutant_name(code, lang)
+    return f"{name} ({unit})" if unit else name
+
+
+def lead_chart(ctx: WebContext, session: Any, lead: Any) -> str:
+    """The SVG chart of a lead's outlet around its window."""
+    frame = Q.lead_readings(session, ctx, lead)
+    start, end = Q.chart_window(lead)
+    panels = []
+    for code in Q.lead_channels(ctx, lead):
+        part = frame[frame["pollutant"] == code]
+        low, high = ctx.limit_of(lead.mn, code)
+        ts = np.array([t.timestamp() * 1e9 for t in part["ts"]], dtype="int64")
+        values = part["value"].to_numpy(dtype="float64", na_value=np.nan)
+        spans = [(f.start, f.end) for f in lead.findings if f.pollutant in (code, None)]
+        if part.empty and code not in (lead.pollutants or []):
+            continue
+        panels.append(
+            Panel(
+                code,
+                channel_label(code, ctx.lang),
+                ts,
+                values,
+                part["flag"].tolist(),
+                low,
+                high,
+                spans,
+            )
+        )
+    return readings_chart(
+        panels,
+        start,
+        end,
+        (lead.start, lead.end),
+        tz=ctx.timezone,
+        title=ctx.t("web.chart.title", id=lead.id, mn=lead.mn),
+        flag_label=ctx.t("web.chart.flag"),
+        limit_label=ctx.t("web.chart.limit"),
+        no_data=ctx.t("web.chart.no_data"),
+    )
+
+
+def _pages(app: FastAPI) -> None:
+    ctx: WebContext = app.state.ctx
+
+    @app.get("/login", response_class=HTMLResponse, include_in_schema=False)
+    def login_form(request: Request, next: str = "/") -> HTMLResponse:
+        return render(request, "login.html", None, next=_safe_next(next), error=None)
+
+    @app.post("/login", include_in_schema=False)
+    def login(
+        request: Request,
+        username: str = Form(""),
+        password: str = Form(""),
+        csrf: str = Form(""),
+        next: str = Form("/"),
+    ) -> Response:
+        _check_csrf(request, csrf)
+        with ctx.session() as s:
+            row = authenticate(s, username.strip(), password)
+            if row is None:
+                return render(
+                    request,
+                    "login.html",
+                    None,
+                    status_code=401,
+                    next=_safe_next(next),
+                    error=ctx.t("web.login.failed"),
+                )
+            data = SessionData(
+                csrf=secrets.token_urlsafe(24),
+                uid=row.id,
+                pw=password_fingerprint(row.password_hash),
+                iat=SessionData.anonymous().iat,
+            )
+        set_session(request, data)
+        return RedirectResponse(_safe_next(next), status_code=303)
+
+    @app.post("/logout", include_in_schema=False)
+    def logout(request: Request, csrf: str = Form("")) -> Response:
+        _check_csrf(request, csrf)
+        set_session(request, SessionData.anonymous())
+        return RedirectResponse("/login", status_code=303)
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def overview_page(request: Request) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            data = Q.overview(s, ctx, who)
+        return render(request, "overview.html", who, **data)
+
+    @app.get("/leads", response_class=HTMLResponse, include_in_schema=False)
+    def leads_page(
+        request: Request,
+        district: str | None = None,
+        status: str | None = "active",
+        category: str | None = None,
+        severity: str | None = None,
+        enterprise: str | None = None,
+    ) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            try:
+                f = Q.LeadFilters(district, status, category, severity, enterprise)
+            except ValueError as exc:
+                raise HTTPException(400, str(exc)) from None
+            rows = Q.lead_queue(s, who, f)
+            districts = Q.lead_districts(s, who)
+        return render(
+            request, "leads.html", who, leads=rows, f=f, districts=districts, limit=Q.QUEUE_LIMIT
+        )
+
+    def lead_page(
+        request: Request, who: Principal, s: Any, lead_id: int, error: str | None = None
+    ) -> HTMLResponse:
+        try:
+            lead = Q.visible_lead(s, who, lead_id)
+        except Q.NotVisible:
+            return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
+        score = score_at(s, lead.enterprise, None, ctx.rules)
+        allowed = [a for a in ACTIONS if lead.status in L.TRANSITIONS[a][0]]
+        return render(
+            request,
+            "lead.html",
+            who,
+            status_code=409 if error else 200,
+            lead=lead,
+            findings=list(lead.findings),
+            events=list(lead.events),
+            chart=Markup(lead_chart(ctx, s, lead)),
+            window=Q.chart_window(lead),
+            score=score,
+            action=L.suggested_action(lead.category, ctx.lang),
+            allowed=allowed,
+            error=error,
+            evidence_json=lambda e: json.dumps(e, ensure_ascii=False, sort_keys=True),
+        )
+
+    @app.get("/leads/{lead_id}", response_class=HTMLResponse, include_in_schema=False)
+    def lead_detail(request: Request, lead_id: int) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            return lead_page(request, who, s, lead_id)
+
+    @app.post("/leads/{lead_id}/{action}", include_in_schema=False)
+    def lead_action(
+        request: Request,
+        lead_id: int,
+        action: str,
+        note: str = Form(""),
+        assignee: str = Form(""),
+        csrf: str = Form(""),
+    ) -> Response:
+        if action not in ACTIONS:
+            raise HTTPException(404, f"no action {action!r}")
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            _check_csrf(request, csrf)
+            try:
+                Q.visible_lead(s, who, lead_id)
+            except Q.NotVisible:
+                return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
+            try:
+                do_action(s, ctx, who, lead_id, action, note, assignee)
+            except L.LeadError as exc:  # raised before anything changed
+                return lead_page(request, who, s, lead_id, error=str(exc))
+        return RedirectResponse(f"/leads/{lead_id}", status_code=303)
+
+    @app.get("/leads/{lead_id}/readings", response_class=HTMLResponse, include_in_schema=False)
+    def lead_raw(request: Request, lead_id: int) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            try:
+                lead = Q.visible_lead(s, who, lead_id)
+            except Q.NotVisible:
+                return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
+            start, end = Q.chart_window(lead)
+            frame = Q.lead_readings(s, ctx, lead, ctx.channels(lead.mn))
+            inside = frame[(frame["ts"] >= lead.start) & (frame["ts"] <= lead.end)]
+            quarantined = Q.quarantine_list(
+                s, ctx, who, mn=lead.mn, since=start, until=end + timedelta(days=2), limit=100
+            )
+        return render(
+            request,
+            "raw.html",
+            who,
+            lead=lead,
+            rows=inside.to_dict("records"),
+            quarantined=quarantined,
+            payload_text=Q.payload_text,
+        )
+
+    @app.get("/enterprises/{name}", response_class=HTMLResponse, include_in_schema=False)
+    def enterprise_page(request: Request, name: str) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            try:
+                data = Q.enterprise_view(s, ctx, who, name)
+            except Q.NotVisible:
+                return render(request, "notfound.html", who, status_code=404, what=name)
+            chart = Markup(
+                score_chart(data["history"], tz=ctx.timezone, title=ctx.t("web.enterprise.history"))
+            )
+        return render(request, "enterprise.html", who, e=data, chart=chart)
+
+    @app.get("/inspections", response_class=HTMLResponse, include_in_schema=False)
+    def inspections_page(request: Request) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            draws = Q.inspection_draws(s)
+            rows = [(d, list(d.assignments)) for d in draws]
+        return render(request, "inspections.html", who, draws=rows)
+
+    @app.get("/inspections/{period}.csv", include_in_schema=False)
+    def inspections_csv(request: Request, period: str) -> Response:
+        from monitor.inspections import CSV_COLUMNS
+
+        with ctx.session() as s:
+            page_principal(request, s)
+            try:
+                d = Q.inspection_draw(s, period)
+            except Q.NotVisible:
+                raise HTTPException(404, f"no draw for {period}") from None
+            buf = io.StringIO()
+            w = csv.writer(buf)
+            w.writerow(CSV_COLUMNS)
+            for a in d.assignments:
+                w.writerow([d.period, a.enterprise, a.district, a.colour, a.score, a.inspectors])
+        return Response(
+            buf.getvalue().encode("utf-8-sig"),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="inspections-{period}.csv"'},
+        )
+
+    @app.get("/quarantine", response_class=HTMLResponse, include_in_schema=False)
+    def quarantine_page(
+        request: Request, reason: str | None = None, mn: str | None = None
+    ) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            health_q = Q.quarantine_counts(s, ctx, who)
+            rows = Q.quarantine_list(s, ctx, who, reason or None, mn or None)
+        return render(
+            request,
+            "quarantine.html",
+            who,
+            by_reason=health_q,
+            rows=rows,
+            reason=reason or "",
+            mn=mn or "",
+            payload_text=Q.payload_text,
+        )
+
+    @app.get("/quarantine/{item_id}", response_class=HTMLResponse, include_in_schema=False)
+    def quarantine_detail(request: Request, item_id: int) -> HTMLResponse:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            try:
+                row = Q.quarantine_item(s, ctx, who, item_id)
+            except Q.NotVisible:
+                return render(request, "notfound.html", who, status_code=404, what=f"#{item_id}")
+        text, utf8 = Q.payload_text(row.payload)
+        return render(
+            request,
+            "quarantine_item.html",
+            who,
+            row=row,
+            text=text,
+            utf8=utf8,
+            hexdump=row.payload[:4096].hex(" "),
+        )
+
+
+def do_action(
+    s: Any, ctx: WebContext, who: Principal, lead_id: int, action: str, note: str, assignee: str
+) -> Any:
+    """Run a lifecycle action through :mod:`monitor.leads` as ``who`` (the audit's who)."""
+    note = note.strip()
+    if action == "assign":
+        return L.assign(s, lead_id, who.username, note, assignee=assignee.strip() or None)
+    if action == "confirm":
+        return L.confirm(s, lead_id, who.username, note, rules=ctx.rules)
+    fn = {"inspect": L.inspect, "dismiss": L.dismiss, "close": L.close}[action]
+    return fn(s, lead_id, who.username, note)

@@ -1,0 +1,137 @@
+"""Signed session cookies, CSRF tokens and what a signed-in person may see.
+
+Session cookie (``ow_session``): ``base64url(json) "." base64url(HMAC-SHA256(secret, json))``.
+The JSON holds the user id (``uid``, absent before sign-in), a random CSRF token (``csrf``), the
+issue time (``iat``) and a fingerprint of the user's password hash (``pw``). A cookie is valid
+when its signature verifies, it is younger than ``max_age_s`` and (when signed in) its ``pw``
+matches the user's current hash: changing a password ends every session signed with the old one.
+
+CSRF: every form carries the session's token in a hidden ``csrf`` field, every state-changing API
+call made with the cookie carries it in the ``X-CSRF-Token`` header; a request whose token does not
+equal the session's (constant-time compare) is refused with 403. The cookie is ``HttpOnly`` and
+``SameSite=Lax`` as a second line.
+
+Scope (:class:`Principal`): an admin sees everything; an inspector sees only leads whose
+``district`` is theirs, enterprises with an outlet in their district and quarantined messages of
+their district's outlets.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from typing import Any, Final
+
+__all__ = ["COOKIE", "Principal", "SessionData", "SessionSigner", "password_fingerprint"]
+
+COOKIE: Final = "ow_session"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def password_fingerprint(password_hash: str) -> str:
+    """A short digest of a stored password hash (a session is tied to it)."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """What a session cookie holds."""
+
+    csrf: str
+    uid: int | None = None
+    pw: str = ""
+    iat: float = 0.0
+
+    @classmethod
+    def anonymous(cls) -> SessionData:
+        return cls(csrf=secrets.token_urlsafe(24), iat=time.time())
+
+
+class SessionSigner:
+    """Signs and verifies session cookies with ``secret`` (bytes or text)."""
+
+    def __init__(self, secret: str | bytes, *, max_age_s: int = 12 * 3600) -> None:
+        key = secret.encode() if isinstance(secret, str) else secret
+        if len(key) < 16:
+            raise ValueError("the session secret needs at least 16 bytes")
+        self._key = hashlib.sha256(b"outlet-watch session\0" + key).digest()
+        self.max_age_s = max_age_s
+
+    def dumps(self, data: SessionData) -> str:
+        body = json.dumps(
+            {"csrf": data.csrf, "uid": data.uid, "pw": data.pw, "iat": data.iat},
+            separators=(",", ":"),
+        ).encode()
+        sig = hmac.new(self._key, body, hashlib.sha256).digest()
+        return f"{_b64(body)}.{_b64(sig)}"
+
+    def loads(self, cookie: str | None) -> SessionData | None:
+        """The session of ``cookie``, or None when missing, forged, malformed or expired."""
+        if not cookie or "." not in cookie:
+            return None
+        body_b64, _, sig_b64 = cookie.partition(".")
+        try:
+            body, sig = _unb64(body_b64), _unb64(sig_b64)
+        except ValueError:
+            return None
+        want = hmac.new(self._key, body, hashlib.sha256).digest()
+        if not hmac.compare_digest(sig, want):
+            return None
+        try:
+            raw: dict[str, Any] = json.loads(body)
+            data = SessionData(
+                csrf=str(raw["csrf"]),
+                uid=None if raw.get("uid") is None else int(raw["uid"]),
+                pw=str(raw.get("pw") or ""),
+                iat=float(raw["iat"]),
+            )
+        except (ValueError, KeyError, TypeError):
+            return None
+        if time.time() - data.iat > self.max_age_s:
+            return None
+        return data
+
+
+def csrf_ok(expected: str, given: str | None) -> bool:
+    """True when ``given`` equals the session's token (constant time)."""
+    return bool(given) and hmac.compare_digest(expected.encode(), str(given).encode())
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The signed-in person: ``username``, ``role`` (``admin`` | ``inspector``), ``district``."""
+
+    id: int
+    username: str
+    role: str
+    district: str
+    display_name: str = ""
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    def sees_district(self, district: str | None) -> bool:
+        """An admin sees every district; an inspector only theirs."""
+        return self.is_admin or (district or "") == self.district
+
+    def sees_any(self, districts: set[str] | frozenset[str]) -> bool:
+        """True when one of ``districts`` is visible (enterprises with several outlets)."""
+        return self.is_admin or self.district in districts
+
+    @property
+    def district_filter(self) -> str | None:
+        """The district every query must be limited to, or None for an admin."""
+        return None if self.is_admin else self.district
