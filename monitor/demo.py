@@ -19,13 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import paho.mqtt.client as mqtt
 import pandas as pd
-from paho.mqtt.enums import CallbackAPIVersion
 
 from ingest.daemon import DaemonSettings, IngestDaemon
 from ingest.encode import encode_readings
-from ingest.reading import Reading
 from monitor.alerts import Alerter, AlertSettings
 from monitor.db import transaction
 from monitor.embedded_broker import EmbeddedBroker
@@ -33,6 +30,7 @@ from monitor.history import detect_store, record
 from monitor.leads import list_leads
 from monitor.live import LiveDetection
 from monitor.locale import text
+from monitor.publish import frame_readings, publish_simulation
 from monitor.registry import Registry, load_registry
 from monitor.scoring import Score, scores
 from monitor.simulator import Simulation, registry_toml, simulate
@@ -178,74 +176,42 @@ def _publish(
     live: LiveDetection,
     t: Callable[..., str],
 ) -> int:
-    """Publish the simulation hour by hour (QoS 1), paced to ``settings.seconds``."""
-    client = mqtt.Client(
-        CallbackAPIVersion.VERSION2, client_id="outlet-watch-demo-devices", protocol=mqtt.MQTTv311
-    )
-    client.max_inflight_messages_set(1000)
-    client.connect("127.0.0.1", port)
-    client.loop_start()
-    passwords = registry.passwords()
-    hours = settings.days * 24
-    pace = settings.seconds / hours
+    """Publish the simulation in accelerated time, with the bad messages spread over it."""
     bad = _bad_messages(sim, registry)
-    bad_at = {hours * (k + 1) // (len(bad) + 1): m for k, m in enumerate(bad)}
-    published = 0
-    last: mqtt.MQTTMessageInfo | None = None
-    begin = time.monotonic()
-    try:
-        for h, (ts, frame) in enumerate(sim.hours()):
-            for mn, rows in frame.groupby("mn", sort=True):
-                pw = passwords.get(str(mn))
-                for _, payload in encode_readings(_readings(rows), pw=pw, tz=settings.tz):
-                    last = client.publish(f"hj212/{mn}", payload, qos=1)
-                    published += 1
-            if h in bad_at:
-                topic, payload = bad_at[h]
-                last = client.publish(topic, payload, qos=1)
-                published += 1
-            if (h + 1) % 24 == 0:
-                echo(
-                    t(
-                        "demo.progress",
-                        day=(h + 1) // 24,
-                        days=settings.days,
-                        date=ts.tz_convert(settings.tz).strftime("%Y-%m-%d"),
-                        stored=store.count_readings(),
-                        leads=live.stats.leads_opened,
-                        alerts=live.stats.alerts_sent,
-                    )
-                )
-            delay = begin + (h + 1) * pace - time.monotonic()
-            if delay > 0:
-                time.sleep(delay)
-        if last is not None:
-            last.wait_for_publish(30)
-    finally:
-        client.loop_stop()
-        client.disconnect()
-    return published
+    hours = settings.days * 24
+    extra = {hours * (k + 1) // (len(bad) + 1): [m] for k, m in enumerate(bad)}
 
-
-def _readings(frame: pd.DataFrame) -> list[Reading]:
-    ts = frame["ts"].dt.tz_convert("UTC")
-    return [
-        Reading(mn, pollutant, when.to_pydatetime(), "hour", _value(value), flag=flag)
-        for mn, pollutant, when, value, flag in zip(
-            frame["mn"], frame["pollutant"], ts, frame["value"], frame["flag"], strict=True
+    def on_day(day: int, ts: pd.Timestamp) -> None:
+        echo(
+            t(
+                "demo.progress",
+                day=day,
+                days=settings.days,
+                date=ts.tz_convert(settings.tz).strftime("%Y-%m-%d"),
+                stored=store.count_readings(),
+                leads=live.stats.leads_opened,
+                alerts=live.stats.alerts_sent,
+            )
         )
-    ]
 
-
-def _value(value: float) -> float | None:
-    return None if pd.isna(value) else float(value)
+    return publish_simulation(
+        sim,
+        registry.passwords(),
+        f"mqtt://127.0.0.1:{port}?protocol=3.1.1",
+        seconds=settings.seconds,
+        tz=settings.tz,
+        extra=extra,
+        on_day=on_day,
+    )
 
 
 def _bad_messages(sim: Simulation, registry: Registry) -> list[tuple[str, bytes]]:
     """A rogue device with a wrong password, an unregistered MN, and a packet garbled in transit."""
     readings = sim.readings
     mn = str(readings["mn"].iloc[0])
-    first = _readings(readings[(readings["mn"] == mn) & (readings["ts"] == readings["ts"].min())])
+    first = frame_readings(
+        readings[(readings["mn"] == mn) & (readings["ts"] == readings["ts"].min())]
+    )
     good = next(encode_readings(first, pw=registry.passwords()[mn]))[1]
     wrong_pw = next(encode_readings(first, pw="000000"))[1]
     stranger = next(encode_readings([replace(r, mn="99999999999999") for r in first], pw="123456"))[

@@ -1,0 +1,139 @@
+"""End to end: simulator -> real Mosquitto -> ingest daemon -> live findings -> leads -> scores ->
+alerts to a real local HTTP webhook, with nothing mocked."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ingest.daemon import DaemonSettings, IngestDaemon
+from monitor.alerts import Alerter, AlertSettings
+from monitor.db import transaction
+from monitor.leads import list_leads
+from monitor.live import LiveDetection
+from monitor.publish import publish_simulation
+from monitor.registry import load_registry
+from monitor.scoring import scores
+from monitor.simulator import registry_toml, simulate
+from monitor.store import Store
+
+#: Falsification patterns live detection must catch within a three-week window.
+LIVE_PATTERNS = ("frozen", "zero_floor", "standard_substitution", "physics", "flow_mismatch")
+
+
+@pytest.fixture
+def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
+    """A real HTTP server on 127.0.0.1 collecting the JSON bodies posted to it."""
+    received: list[dict[str, Any]] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.integration
+def test_falsifiers_turn_yellow_or_red_and_honest_outlets_stay_green(
+    mosquitto: Any, sqlite_url: str, tmp_path: Path, webhook: tuple[str, list[dict[str, Any]]]
+) -> None:
+    hook_url, received = webhook
+    sim = simulate(12, 21, seed=11, falsifying_share=0.34, patterns_used=LIVE_PATTERNS)
+    sites = tmp_path / "sites.toml"
+    sites.write_text(registry_toml(sim.registry_sites), encoding="utf-8")
+    registry = load_registry(sites)
+    store = Store(sqlite_url)
+    alerter = Alerter(
+        AlertSettings.from_dict(
+            {"window_seconds": 0.2, "districts": {"*": {"webhook": [hook_url]}}}, lang="zh"
+        )
+    )
+    live = LiveDetection(store, registry, alerter=alerter, lang="zh", coalesce_s=0.2).start()
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}"
+    daemon = IngestDaemon(
+        DaemonSettings(
+            broker=mosquitto.url,
+            topic=f"{prefix}/#",
+            topic_template=prefix + "/{mn}",
+            client_id=f"{prefix}-ingest",
+            batch_interval_s=0.1,
+        ),
+        live.wrap(store),
+        registry.authorise,
+    )
+    daemon.start()
+    try:
+        assert _wait(lambda: daemon.metrics.connected, 10)
+        time.sleep(0.3)
+        published = publish_simulation(
+            sim, registry.passwords(), mosquitto.url, topic=prefix + "/{mn}"
+        )
+        assert _wait(lambda: store.count_readings() == len(sim.readings), 60)
+        assert live.drain(60)
+        falsifying = {registry.get(mn).enterprise for mn in sim.falsifying}
+        assert _wait(
+            lambda: (
+                {
+                    e
+                    for e in falsifying
+                    if any(e in json.dumps(b, ensure_ascii=False) for b in received)
+                }
+                == falsifying
+            ),
+            15,
+        ), f"alerts received: {len(received)}"
+    finally:
+        daemon.stop()
+        live.stop()
+    assert published == len(sim.readings.groupby(["mn", "ts"]))
+    assert store.quarantine_frame().empty
+
+    with transaction(store.engine) as session:
+        colour = {s.enterprise: s.colour for s in scores(session, registry=registry)}
+        integrity = {lead.mn for lead in list_leads(session) if lead.category == "integrity"}
+    # every falsifier caught as such, and no honest outlet suspected of falsification
+    assert integrity == set(sim.falsifying)
+    exceeding = set(sim.labels.loc[sim.labels["pattern"] == "exceedance", "mn"])
+    honest_clean = {
+        site.enterprise
+        for site in registry
+        if site.mn not in sim.falsifying and site.mn not in exceeding
+    }
+    assert falsifying and honest_clean
+    assert {e: colour[e] for e in falsifying} == {
+        e: colour[e] for e in falsifying if colour[e] in ("yellow", "red")
+    }
+    assert {e: colour[e] for e in honest_clean} == dict.fromkeys(honest_clean, "green")
+    # the alerts are in Chinese for Chinese inspectors
+    assert any("线索" in json.dumps(b, ensure_ascii=False) for b in received)
