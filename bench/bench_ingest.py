@@ -3,7 +3,9 @@
 Three consumers drain the same backlog (each from its own persistent session, filled by one
 publishing pass), in the same run:
 
-1. the daemon (decode, authorise, store into a fresh SQLite file, acknowledge after commit);
+1. the daemon (decode, authorise, store into a fresh SQLite file, acknowledge after commit), once
+   with decoding and committing in a worker process (``worker_process=True``) and once all in one
+   process;
 2. a bare paho-mqtt subscriber that only receives and acknowledges (manual ack, MQTT 5);
 3. ``mosquitto_sub`` (C client, QoS 1) for reference.
 
@@ -15,6 +17,7 @@ Targets (DESIGN.md section 12): 50,000 readings/s, and at least 0.5 of the bare 
 from __future__ import annotations
 
 import argparse
+import functools
 import shutil
 import subprocess
 import sys
@@ -95,7 +98,13 @@ def bare_paho(host: str, port: int, client_id: str, n: int) -> float:
 
 
 def daemon_drain(
-    url: str, client_id: str, n: int, db: Path, passwords: dict[str, str], batch_size: int
+    url: str,
+    client_id: str,
+    n: int,
+    db: Path,
+    passwords: dict[str, str],
+    batch_size: int,
+    worker_process: bool,
 ) -> tuple[float, dict]:
     """Seconds for the daemon to store and acknowledge ``n`` queued messages."""
     store = Store(f"sqlite:///{db}")
@@ -105,8 +114,10 @@ def daemon_drain(
         batch_size=batch_size,
         batch_interval_s=0.25,
         stats_interval_s=3600,
+        worker_process=worker_process,
     )
-    daemon = IngestDaemon(settings, store, passwords)
+    factory = functools.partial(Store, f"sqlite:///{db}")
+    daemon = IngestDaemon(settings, store, passwords, sink_factory=factory)
     start = time.perf_counter()
     daemon.start()
     while daemon.metrics.acked < n:
@@ -169,7 +180,7 @@ def main() -> None:
         ]
         n = len(msgs)
         readings = n * 6
-        for cid in ("bench-daemon", "bench-paho"):
+        for cid in ("bench-daemon-thread", "bench-daemon-process", "bench-paho"):
             _session(broker.host, broker.port, cid)
         _session(broker.host, broker.port, "bench-sub", v5=False)
         pub = publisher(broker.host, broker.port, "bench-pub")
@@ -179,38 +190,45 @@ def main() -> None:
         pub.disconnect()
         print(
             f"backlog: {n:,} hourly packets ({readings:,} readings) from {len(outlets)} outlets, "
-            f"queued in 3 persistent sessions in {time.perf_counter() - t:.1f} s"
+            f"queued in 4 persistent sessions in {time.perf_counter() - t:.1f} s"
         )
 
         paho_s = bare_paho(broker.host, broker.port, "bench-paho", n)
-        daemon_s, snap = daemon_drain(
-            broker.url, "bench-daemon", n, work / "bench.db", passwords, args.batch_size
-        )
+        runs = {}
+        for mode in ("thread", "process"):
+            runs[mode] = daemon_drain(
+                broker.url,
+                f"bench-daemon-{mode}",
+                n,
+                work / f"bench-{mode}.db",
+                passwords,
+                args.batch_size,
+                worker_process=mode == "process",
+            )
+            assert runs[mode][1]["stored"] == readings, runs[mode][1]
         sub_s = mosquitto_sub(broker.host, broker.port, "bench-sub", n)
-        assert snap["stored"] == readings, snap
 
         def row(name: str, seconds: float | None) -> None:
             if seconds is None:
-                print(f"  {name:<44} (not installed)")
+                print(f"  {name:<48} (not installed)")
                 return
             print(
-                f"  {name:<44} {seconds:7.2f} s  {n / seconds:9,.0f} packets/s  {readings / seconds:10,.0f} readings/s"
+                f"  {name:<48} {seconds:7.2f} s  {n / seconds:9,.0f} packets/s  {readings / seconds:10,.0f} readings/s"
             )
 
         print("drain the backlog (receive + acknowledge):")
-        row("daemon: decode, store (SQLite), ack", daemon_s)
+        row("daemon, worker process: decode, store, ack", runs["process"][0])
+        row("daemon, one process: decode, store, ack", runs["thread"][0])
         row("bare paho-mqtt: receive + ack", paho_s)
         row("mosquitto_sub (C, reference)", sub_s)
-        ratio = paho_s / daemon_s
-        rate = readings / daemon_s
-        print(
-            f"daemon / bare paho = {ratio:.2f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); "
-            f"daemon {rate:,.0f} readings/s (target 50,000: {'met' if rate >= 50_000 else 'NOT met'})"
-        )
-        print(
-            f"daemon: {snap['batches']} batches, commit latency max {snap['commit_seconds_max'] * 1000:.0f} ms, "
-            f"total {snap['commit_seconds_total']:.2f} s"
-        )
+        for mode, (seconds, snap) in runs.items():
+            ratio = paho_s / seconds
+            rate = readings / seconds
+            print(
+                f"daemon ({mode}) / bare paho = {ratio:.2f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); "
+                f"{rate:,.0f} readings/s (target 50,000: {'met' if rate >= 50_000 else 'NOT met'}); "
+                f"{snap['batches']} commits, max {snap['commit_seconds_max'] * 1000:.0f} ms"
+            )
     finally:
         broker.kill()
         shutil.rmtree(work, ignore_errors=True)

@@ -39,7 +39,7 @@ import signal
 import ssl
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,13 +49,11 @@ from paho.mqtt.enums import CallbackAPIVersion
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
+from ingest.batch import BatchProcessor
 from ingest.broker_url import BrokerURL, parse_broker_url
-from ingest.decode import readings_from_packet
-from ingest.errors import CodecError
 from ingest.handler import Authorise, MessageHandler, Part
-from ingest.hj212 import Incomplete, Reassembler
 from ingest.metrics import Metrics
-from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkError
+from ingest.sink import Accepted, Rejected, Sink
 
 __all__ = ["EXIT_CLIENT_ID_CLASH", "DaemonSettings", "IngestDaemon", "run"]
 
@@ -81,6 +79,8 @@ class DaemonSettings:
     ``""`` accepts any topic. ``session_expiry_s`` is how long the broker keeps the session (and
     its queue) while the daemon is away (MQTT 5). ``split_timeout_s``: how long the parts of a
     split HJ 212 packet wait for the missing ones before they are quarantined as ``incomplete``.
+    ``worker_process``: decode and commit in a separate process (:mod:`ingest.worker`) so they
+    run on another core than the MQTT client; needs ``sink_factory``.
     """
 
     broker: str | BrokerURL
@@ -97,6 +97,7 @@ class DaemonSettings:
     stats_interval_s: float = 10.0
     metrics_port: int = 0
     split_timeout_s: float = 300.0
+    worker_process: bool = False
 
     def broker_url(self) -> BrokerURL:
         return self.broker if isinstance(self.broker, BrokerURL) else parse_broker_url(self.broker)
@@ -120,7 +121,12 @@ class IngestDaemon:
         authorise: Authorise | Mapping[str, str],
         *,
         metrics: Metrics | None = None,
+        sink_factory: Callable[[], Sink] | None = None,
     ) -> None:
+        if settings.worker_process and sink_factory is None:
+            raise ValueError(
+                "worker_process needs sink_factory: a picklable callable making the sink"
+            )
         self.settings = settings
         self.sink = sink
         self.metrics = metrics or Metrics()
@@ -139,7 +145,17 @@ class IngestDaemon:
         self._abort = threading.Event()
         self._writer: threading.Thread | None = None
         self._drops: list[float] = []
-        self._reassembler: Reassembler[_Item] = Reassembler()
+        self._worker: Any = None
+        self._authorise = authorise
+        self._sink_factory = sink_factory
+        self._processor: BatchProcessor[_Item] = BatchProcessor(
+            sink,
+            tz=settings.tz,
+            split_timeout_s=settings.split_timeout_s,
+            retry_max_s=settings.retry_max_s,
+            abort=self._abort,
+            on_failure=lambda: self.metrics.add(commit_failures=1),
+        )
         self._connected_at = 0.0
         self.client = self._make_client()
 
@@ -242,7 +258,10 @@ class IngestDaemon:
     def _on_message(self, _c: mqtt.Client, _u: Any, msg: mqtt.MQTTMessage) -> None:
         if self._stopping.is_set():
             return  # not acknowledged: the broker redelivers it to the next session
-        outcome = self.handler.handle(msg.topic, msg.payload, datetime.now(UTC))
+        if self.settings.worker_process:
+            outcome: Any = (msg.topic, msg.payload, time.time())  # decoded in the worker
+        else:
+            outcome = self.handler.handle(msg.topic, msg.payload, datetime.now(UTC))
         self._queue.put(_Item(msg.mid, msg.qos, self._generation, outcome))
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -275,6 +294,8 @@ class IngestDaemon:
             self._writer.join(timeout_s)
             if self._writer.is_alive():
                 self._abort.set()
+                if self._worker is not None and self._worker.is_alive():
+                    self._worker.kill()  # blocked in a commit: that batch stays unacknowledged
                 self._writer.join(5)
         self.client.disconnect()
         self.client.loop_stop()
@@ -313,180 +334,118 @@ class IngestDaemon:
         return batch
 
     def _write_loop(self) -> None:
+        try:
+            if self.settings.worker_process:
+                self._write_loop_process()
+            else:
+                self._write_loop_thread()
+        except Exception as exc:
+            self.fatal = f"writer stopped: {type(exc).__name__}: {exc}"
+            self.exit_code = 1
+            log.exception(self.fatal)
+
+    def _write_loop_thread(self) -> None:
+        processor = self._processor
         while True:
             batch = self._collect()
-            expired = self._expired_parts()
-            if not batch and not expired:
+            if not batch and not processor.pending_parts:
                 if self._stopping.is_set() and self._queue.empty():
                     return
                 continue
             self.metrics.add(received=len(batch))
-            accepted: list[Accepted] = []
-            rejected: list[Rejected] = []
-            to_ack: list[_Item] = []
-            for item in batch:
-                outcome = item.outcome
-                if isinstance(outcome, Part):
-                    self._add_part(item, outcome, accepted, rejected, to_ack)
-                    continue
-                (accepted if isinstance(outcome, Accepted) else rejected).append(outcome)  # type: ignore[arg-type]
-                to_ack.append(item)
-            for group in expired:
-                missing = sorted(set(range(1, group.pnum + 1)) - set(group.parts))
-                for item in group.tokens:
-                    part = item.outcome
-                    assert isinstance(part, Part)
-                    detail = (
-                        f"split packet QN={group.qn} of MN {group.mn}: parts {sorted(group.parts)} "
-                        f"of {group.pnum} arrived, {missing} missing after {self.settings.split_timeout_s:g} s"
-                    )
-                    rejected.append(
-                        Rejected(
-                            part.received_at,
-                            part.topic,
-                            part.payload,
-                            "incomplete",
-                            detail,
-                            group.mn,
-                        )
-                    )
-                    to_ack.append(item)
             started = time.perf_counter()
-            result = self._commit(accepted, rejected)
-            if result is None:
+            out = processor.process([(item, item.outcome) for item in batch])  # type: ignore[misc]
+            if out is None:
                 return  # aborted: nothing acknowledged, the broker redelivers
-            acked = self._ack(to_ack)
-            self.metrics.committed(
-                seconds=time.perf_counter() - started,
-                stored=result.stored,
-                duplicates=result.duplicates,
-                conflicts=result.conflicts,
-                quarantined=result.quarantined_by_reason,
-                acked=acked,
-            )
-
-    def _add_part(
-        self,
-        item: _Item,
-        part: Part,
-        accepted: list[Accepted],
-        rejected: list[Rejected],
-        to_ack: list[_Item],
-    ) -> None:
-        """Give a split-packet part to the reassembler. Its message is acknowledged only with the
-        batch that commits the whole packet (or quarantines the part)."""
-        packet = part.message.packet
-        assert packet is not None
-        try:
-            whole = self._reassembler.add(packet, item, received_at=time.monotonic())
-        except CodecError as exc:
-            rejected.append(
-                Rejected(
-                    part.received_at,
-                    part.topic,
-                    part.payload,
-                    exc.reason,
-                    exc.detail,
-                    part.message.mn,
+            tokens, result = out
+            if tokens:
+                self.metrics.committed(
+                    seconds=time.perf_counter() - started,
+                    stored=result.stored,
+                    duplicates=result.duplicates,
+                    conflicts=result.conflicts,
+                    quarantined=result.quarantined_by_reason,
+                    acked=self._ack(tokens),
                 )
-            )
-            to_ack.append(item)
-            return
-        if whole is None:
-            return
-        parts = [t.outcome for t in whole.tokens if isinstance(t.outcome, Part)]
-        first = parts[0]
-        to_ack.extend(whole.tokens)
+
+    def _write_loop_process(self) -> None:
+        """Ship raw messages to the worker process; acknowledge what it reports committed."""
+        import multiprocessing
+
+        from ingest.worker import worker_main
+
+        s = self.settings
+        ctx = multiprocessing.get_context("spawn")
+        conn, child_conn = ctx.Pipe()
+        handler_kwargs = {
+            "topic_template": s.topic_template,
+            "tz": s.tz,
+            "strict_crc": s.strict_crc,
+        }
+        processor_kwargs = {
+            "tz": s.tz,
+            "split_timeout_s": s.split_timeout_s,
+            "retry_max_s": s.retry_max_s,
+        }
+        worker = ctx.Process(
+            target=worker_main,
+            args=(
+                child_conn,
+                self._sink_factory,
+                self._authorise,
+                handler_kwargs,
+                processor_kwargs,
+                logging.getLogger().level,
+            ),
+            name="ingest-worker",
+            daemon=True,
+        )
+        worker.start()
+        self._worker = worker
+        pending: dict[int, _Item] = {}
+        seq = 0
+        last = time.monotonic()
         try:
-            readings = readings_from_packet(whole.packet, self.settings.tz)
-        except CodecError as exc:
-            rejected.extend(
-                Rejected(p.received_at, p.topic, p.payload, exc.reason, exc.detail, p.message.mn)
-                for p in parts
-            )
-            return
-        payload = b"".join(dict.fromkeys(p.payload for p in parts))
-        if not readings:
-            detail = f"reassembled CN={whole.packet.cn} packet without data to store"
-            rejected.append(
-                Rejected(
-                    first.received_at, first.topic, payload, "unsupported", detail, first.message.mn
-                )
-            )
-            return
-        accepted.append(Accepted(first.received_at, first.topic, payload, tuple(readings)))
-
-    def _expired_parts(self) -> list[Incomplete[_Item]]:
-        if not self._reassembler.pending:
-            return []
-        return self._reassembler.expire(time.monotonic() - self.settings.split_timeout_s)
-
-    def _commit(
-        self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]
-    ) -> BatchResult | None:
-        delay = 0.5
-        while True:
-            try:
-                return self.sink(accepted, rejected)
-            except SinkError as exc:
-                if not exc.transient:
-                    return self._commit_one_by_one(accepted, rejected)
-                error = str(exc)
-            except Exception:
-                log.exception("sink failed on a batch; committing message by message")
-                return self._commit_one_by_one(accepted, rejected)
-            self.metrics.add(commit_failures=1)
-            log.warning(
-                "database unavailable: not acknowledging, retrying",
-                extra={
-                    "fields": {
-                        "event": "commit_failed",
-                        "error": error,
-                        "retry_in_s": delay,
-                        "batch": len(accepted) + len(rejected),
-                    }
-                },
-            )
-            if self._abort.wait(delay):
-                return None
-            delay = min(delay * 2, self.settings.retry_max_s)
-
-    def _commit_one_by_one(
-        self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]
-    ) -> BatchResult | None:
-        total = BatchResult()
-        singles: list[tuple[list[Accepted], list[Rejected]]] = [([a], []) for a in accepted]
-        singles += [([], [r]) for r in rejected]
-        for acc, rej in singles:
-            try:
-                result = self.sink(acc, rej)
-            except SinkError as exc:
-                if exc.transient:
-                    result = self._commit(acc, rej)
-                    if result is None:
-                        return None
-                else:
-                    result = self._quarantine_invalid(acc, rej, exc)
-            except Exception as exc:
-                result = self._quarantine_invalid(acc, rej, exc)
-            if result is None:
-                return None
-            total = total + result
-        return total
-
-    def _quarantine_invalid(
-        self, acc: list[Accepted], rej: list[Rejected], exc: Exception
-    ) -> BatchResult | None:
-        m = acc[0] if acc else rej[0]
-        mn = m.readings[0].mn if isinstance(m, Accepted) and m.readings else getattr(m, "mn", None)
-        detail = f"the database refused this message: {type(exc).__name__}: {exc}"[:2000]
-        log.error(
-            "message refused by the database; quarantined as invalid",
-            extra={"fields": {"topic": m.topic, "error": str(exc)[:500]}},
-        )
-        return self._commit(
-            [], [Rejected(m.received_at, m.topic, m.payload, "invalid", detail, mn)]
-        )
+            while True:
+                batch = self._collect()
+                if not batch:
+                    if self._stopping.is_set() and self._queue.empty():
+                        break
+                    if time.monotonic() - last < 1.0:
+                        continue
+                msg = []
+                for item in batch:
+                    seq += 1
+                    pending[seq] = item
+                    topic, payload, received = item.outcome  # type: ignore[misc]
+                    msg.append((seq, topic, payload, received))
+                self.metrics.add(received=len(batch))
+                conn.send(msg)
+                last = time.monotonic()
+                try:
+                    reply = conn.recv()
+                except EOFError:
+                    if self._abort.is_set():
+                        return  # killed on purpose: nothing of the batch acknowledged
+                    raise RuntimeError("the worker process died") from None
+                if reply[0] == "error":
+                    raise RuntimeError(f"worker: {reply[1]}")
+                acks, stored, duplicates, conflicts, by_reason, failures, seconds = reply
+                self.metrics.add(commit_failures=failures)
+                if acks:
+                    self.metrics.committed(
+                        seconds=seconds,
+                        stored=stored,
+                        duplicates=duplicates,
+                        conflicts=conflicts,
+                        quarantined=by_reason,
+                        acked=self._ack([pending.pop(i) for i in acks]),
+                    )
+            conn.send(None)
+            worker.join(10)
+        finally:
+            if worker.is_alive() and self._abort.is_set():
+                worker.kill()
 
     def _ack(self, batch: list[_Item]) -> int:
         generation = self._generation

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import sys
 from pathlib import Path
 
@@ -40,8 +41,14 @@ client id."""
     help="Seconds before a partial batch commits.",
 )
 @click.option("--metrics-port", type=int, help="Serve Prometheus /metrics on 127.0.0.1:PORT.")
+@click.option(
+    "--worker-process",
+    is_flag=True,
+    default=None,
+    help="Decode and commit in a second process (another core than the MQTT client).",
+)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="monitor.toml.")
-def ingest(config_path: Path | None, **flags: object) -> None:
+def ingest(config_path: Path | None, worker_process: bool | None, **flags: object) -> None:
     """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
     after it is committed; bad messages go to the quarantine with their reason."""
     from ingest.broker_url import parse_broker_url
@@ -80,9 +87,11 @@ def ingest(config_path: Path | None, **flags: object) -> None:
         batch_size=cfg.batch_size,
         batch_interval_s=cfg.batch_interval_s,
         metrics_port=cfg.metrics_port,
+        worker_process=bool(worker_process),
     )
+    factory = functools.partial(Store, cfg.database, create="lazy")
     try:
-        code = run(IngestDaemon(settings, store, registry.passwords()))
+        code = run(IngestDaemon(settings, store, registry.passwords(), sink_factory=factory))
     finally:
         store.close()
         if embedded is not None:

@@ -5,6 +5,7 @@ Each test uses its own client ids and MNs on the session's brokers (fixtures in 
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import sqlite3
@@ -309,3 +310,45 @@ def test_split_packets_are_reassembled_or_quarantined_incomplete(
     q = store.quarantine_frame()
     assert q.reason.tolist() == ["incomplete"]
     assert "[2] missing" in q.detail[0] and bytes(q.payload[0]) == msgs[2][1]
+
+
+def test_worker_process_mode_stores_and_quarantines(
+    mosquitto: MosquittoService, tmp_path: Path
+) -> None:
+    registered = sites(2, _prefix())
+    stranger = Site(f"{_prefix()}9999", "pw")
+    url = f"sqlite:///{tmp_path / 'ow.db'}"
+    store = Store(url)
+    settings = DaemonSettings(
+        broker=mosquitto.url,
+        client_id=f"ow-{_uid()}",
+        batch_size=50,
+        batch_interval_s=0.05,
+        worker_process=True,
+    )
+    daemon = IngestDaemon(
+        settings,
+        store,
+        {s.mn: s.pw for s in registered},
+        sink_factory=functools.partial(Store, url),
+    )
+    daemon.start()
+    _wait(lambda: daemon.metrics.connected, 10, "daemon to connect")
+    valid = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(40) for s in registered]
+    bad = bad_messages(registered[0], stranger, 300)
+    msgs = valid + [(t, p) for _, t, p in bad] + valid[:10]
+    try:
+        pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+        publish_all(pub, msgs)
+        pub.loop_stop()
+        _wait(
+            lambda: daemon.metrics.snapshot()["acked"] >= len(msgs),
+            30,
+            "every message acknowledged",
+        )
+    finally:
+        daemon.stop()
+    snap = daemon.metrics.snapshot()
+    assert (snap["stored"], snap["duplicates"]) == (len(valid) * 6, 60)
+    assert store.count_readings() == len(valid) * 6
+    assert Counter(store.quarantine_frame().reason) == Counter(r for r, _, _ in bad)

@@ -1,0 +1,98 @@
+"""The daemon's optional worker process: decode and commit on a second core.
+
+With ``DaemonSettings.worker_process`` the MQTT client (receive, acknowledge) keeps the daemon's
+process while decoding, authorising and committing run in one worker process, so the two halves do
+not share one interpreter lock. Protocol over a ``multiprocessing`` pipe, strictly request/reply:
+
+- daemon -> worker: a list of ``(seq, topic, payload, received_at_epoch_s)`` (possibly empty: the
+  worker then only expires split-packet parts), or None to finish;
+- worker -> daemon: ``(acks, stored, duplicates, conflicts, quarantined_by_reason, failures,
+  seconds)`` where ``acks`` are the sequence numbers whose messages are committed, or an
+  ``("error", text)`` pair when the worker cannot go on.
+
+The worker ignores SIGINT/SIGTERM: the daemon stops it (None) after the last batch, or kills it
+when a commit cannot finish in time (nothing of that batch is acknowledged).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from time import perf_counter
+from typing import Any
+
+from ingest.batch import BatchProcessor
+from ingest.handler import Authorise, MessageHandler
+from ingest.metrics import setup_logging
+from ingest.sink import Sink
+
+__all__ = ["worker_main"]
+
+log = logging.getLogger("ingest.worker")
+
+
+def worker_main(
+    conn: Connection,
+    sink_factory: Callable[[], Sink],
+    authorise: Authorise | Mapping[str, str],
+    handler_kwargs: dict[str, Any],
+    processor_kwargs: dict[str, Any],
+    log_level: int = logging.INFO,
+) -> None:
+    """Serve batches from ``conn`` until None arrives (runs in the worker process)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    setup_logging(log_level)
+    failures = 0
+
+    def on_failure() -> None:
+        nonlocal failures
+        failures += 1
+
+    try:
+        sink = sink_factory()
+        handler = MessageHandler(authorise, **handler_kwargs)
+        processor: BatchProcessor[int] = BatchProcessor(
+            sink, on_failure=on_failure, **processor_kwargs
+        )
+    except Exception as exc:
+        conn.send(("error", f"worker cannot start: {type(exc).__name__}: {exc}"))
+        return
+    handle = handler.handle
+    fromts = datetime.fromtimestamp
+    while True:
+        try:
+            batch = conn.recv()
+        except EOFError:
+            break
+        if batch is None:
+            break
+        started = perf_counter()
+        items = [
+            (seq, handle(topic, payload, fromts(ts, UTC))) for seq, topic, payload, ts in batch
+        ]
+        try:
+            out = processor.process(items)
+        except Exception as exc:
+            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+            break
+        assert out is not None  # the worker never aborts by itself: the daemon kills it
+        acks, r = out
+        conn.send(
+            (
+                acks,
+                r.stored,
+                r.duplicates,
+                r.conflicts,
+                r.quarantined_by_reason,
+                failures,
+                perf_counter() - started,
+            )
+        )
+        failures = 0
+    close = getattr(sink, "close", None)
+    if callable(close):
+        close()
