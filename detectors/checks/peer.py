@@ -13,18 +13,21 @@ from detectors.base import FleetDetector
 from detectors.finding import Finding
 from detectors.frame import VALID_FLAG_CODES, OutletData
 from detectors.registry import register
+from detectors.series import analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS
 
 LOCAL_OFFSET_HOURS: Final = 8
-FEATURES: Final[tuple[str, ...]] = ("median", "cv", "lag1_autocorrelation", "repeat_share")
+FEATURES: Final[tuple[str, ...]] = ("median", "cv", "cycle_autocorrelation", "repeat_share")
 
 
 def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dict[int, tuple]:
     """Per local month (months since 1970-01): ``(features, first_hour, last_hour)`` of one
     channel, for months with at least ``min_valid_hours`` valid hours.
 
-    Features: median; coefficient of variation (std / mean); lag-1 autocorrelation over pairs of
-    consecutive valid hours; repeat share (valid hours equal to the valid hour before them).
+    Features: median; coefficient of variation (std / mean); autocorrelation at one analyser
+    cycle ``c`` (`analyser_cycle_hours`: registry or learned) over pairs of valid hours ``c``
+    apart; repeat share (share of those pairs with equal values: consecutive measurements that
+    repeat, not the analyser's own holds).
     """
     if code not in outlet.wide_values.columns:
         return {}
@@ -49,8 +52,14 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     lo = xs[np.minimum(first + (cnt - 1) // 2, len(xs) - 1)]
     hi = xs[np.minimum(first + cnt // 2, len(xs) - 1)]
     median = (lo + hi) / 2.0
-    pair = valid[1:] & valid[:-1] & (mi[1:] == mi[:-1])
-    a, b, pm = v[:-1][pair], v[1:][pair], mi[1:][pair]
+    # compare each measurement with the previous one: values `cycle` hours apart, so that an
+    # analyser measuring every 2-4 h does not look "repetitive" for holding its value
+    held = held_runs(v, np.arange(len(v), dtype="float64"), valid)
+    c = max(1, round(analyser_cycle_hours(held, outlet.spec.pollutant(code).cycle_minutes)))
+    if len(v) <= c:
+        return {}
+    pair = valid[c:] & valid[:-c] & (mi[c:] == mi[:-c])
+    a, b, pm = v[:-c][pair], v[c:][pair], mi[c:][pair]
     n_pairs = np.bincount(pm, minlength=n_months)
     k = np.maximum(n_pairs, 1)
     ea, eb = np.bincount(pm, a, n_months) / k, np.bincount(pm, b, n_months) / k
@@ -76,16 +85,18 @@ class PeerOutlierDetector(FleetDetector):
     ``min_peers`` outlets of its group qualify that month; for each group and concentration
     channel one IsolationForest (``n_estimators`` trees, ``random_state`` fixed, so runs are
     repeatable) is fitted on those outlet-months' features
-    (log(1 + median), CV, lag-1 autocorrelation, repeat share). The anomaly score is
+    (log(1 + median), CV, autocorrelation at one analyser cycle, repeat share). The anomaly score is
     ``s = -score_samples`` in (0, 1]; an outlet-month is a finding when ``s >= score_threshold``
     and it is on the clean or steady side of the same month's peers: CV below ``clean_share`` of
     their median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is always low: a
     prompt to look, not evidence of falsification.
 
-    Defaults: 8 peers, 200 valid hours, score 0.6, 100 trees, random_state 0, CV under half the
-    peers', repeat share 0.3 above.
+    Defaults: 8 peers, 200 valid hours, score 0.6, 100 trees, random_state 0, CV under a third of
+    the peers', repeat share 0.3 above.
 
-    Honest traps it must not flag: a plant that is dirtier or more variable than its peers (the
+    Honest traps it must not flag: an analyser with a longer cycle than its peers' (features are
+    taken one cycle apart); a plant somewhat steadier than its peers (CV between a third and the
+    peers' median); a plant that is dirtier or more variable than its peers (the
     exceedance detectors' business); groups too small to say what is normal (silent below
     ``min_peers``); outlets with no industry or district; one outlet alone.
     """
@@ -101,7 +112,7 @@ class PeerOutlierDetector(FleetDetector):
         score_threshold: float = 0.6,
         n_estimators: int = 100,
         random_state: int = 0,
-        clean_share: float = 0.5,
+        clean_share: float = 0.33,
         repeat_excess: float = 0.3,
     ) -> None:
         self.min_peers = min_peers

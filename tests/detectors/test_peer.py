@@ -63,3 +63,8 @@ def test_silent_cases(case: str) -> None:
     else:
         (outlet,) = _fleet(1, _scripted())
         assert PeerOutlierDetector().detect(outlet) == []
+
+
+def test_a_longer_analyser_cycle_than_the_peers_is_not_an_outlier() -> None:
+    slow = cycled(N, level=26, spread=5, hold_hours=6, seed=42, decimals=1)  # measures every 6 h
+    assert PeerOutlierDetector().detect_fleet(_fleet(12, slow)) == []
