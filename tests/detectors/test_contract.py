@@ -21,61 +21,93 @@ from detectors.finding import Finding
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP, OutletSpec
 from tests.detectors.conftest import MN, effluent, empty_frame, make_frame, make_spec
 
+MN2 = "61011500000002"
+MN3 = "61011500000003"
+
 DETECTORS = sorted(catalogue())
 HOURS = 24 * 62
 
 
+SPEC_KW = {
+    "w01018": {"limit": 50.0, "standard": 25.0, "analyser_range": (0.0, 500.0)},
+    "w21003": {"limit": 5.0, "standard": 5.0},
+    "w21011": {"limit": 0.5},
+    "w21001": {"limit": 15.0},
+    "w01001": {"limit_range": (6.0, 9.0)},
+}
+
+
 @cache
-def rich_outlet() -> tuple[pd.DataFrame, OutletSpec]:
-    """Two months of one outlet with something for every detector to find (frozen day, zeros with
-    flow, exceedances, values near the limit, a calibration hour, gaps, a shutdown)."""
-    rng = np.random.default_rng(7)
-    cod = effluent(HOURS, mean=30, hold_hours=2, seed=1)
+def rich_outlet(mn: str = MN, seed: int = 0) -> tuple[pd.DataFrame, OutletSpec]:
+    """Two months of one outlet with something for most detectors to find: a frozen day, zeros
+    with flow, exceedances, values pushed under the limit, the standard fed as sample, a scripted
+    wiggle, a replayed day, NH3-N above TN, gaps after high values, flags over exceedances,
+    hand-set values, diluted days, weekly calibration, a shutdown and communication gaps."""
+    rng = np.random.default_rng(7 + seed)
+    cod = effluent(HOURS, mean=30, hold_hours=2, seed=1 + seed)
+    nh3 = effluent(HOURS, mean=2.0, hold_hours=3, step=0.01, seed=2 + seed)
+    tp = effluent(HOURS, mean=0.2, hold_hours=2, step=0.01, seed=3 + seed)
+    tn = effluent(HOURS, mean=10, hold_hours=2, seed=4 + seed)
+    ph = effluent(HOURS, mean=7.2, cv=0.02, step=0.1, seed=5 + seed)
+    flow = np.round(400 + 100 * rng.random(HOURS), 1)
+    flags = {c: np.array(["N"] * HOURS, dtype=object) for c in (COD, NH3N, TP, TN, PH)}
+    for f in flags.values():
+        f[168::168] = "C"
     cod[100:160] = 23.4  # frozen 60 h
     cod[300:306] = 80.0  # exceedance
     cod[500:502] = 0.0  # zeros while flow > 0
     cod[900:1100] = np.round(rng.uniform(45.5, 49.9, 200), 1)  # pushed under the limit
-    nh3 = effluent(HOURS, mean=2.0, hold_hours=3, step=0.01, seed=2)
-    nh3[700:730] = 5.0  # near a standard of 5.0
-    tp = effluent(HOURS, mean=0.2, hold_hours=2, step=0.01, seed=3)
+    nh3[700:730] = 5.0  # the standard fed as the sample
     tp[50:53] = -3.0  # impossible
-    tn = effluent(HOURS, mean=10, hold_hours=2, seed=4)
-    ph = effluent(HOURS, mean=7.2, cv=0.02, step=0.1, seed=5)
-    flow = np.round(400 + 100 * rng.random(HOURS), 1)
-    flags = np.array(["N"] * HOURS, dtype=object)
-    flags[168::168] = "C"
-    flow[1200:1220] = 0.0
-    cod_flags = flags.copy()
-    cod_flags[1200:1220] = "F"
+    tn[560:640] = np.round(10.0 + rng.uniform(-0.1, 0.1, 80), 1)  # scripted wiggle
+    for arr in (cod, nh3, tp, tn, ph):
+        arr[400:424] = arr[376:400]  # a replayed day
+    tn[760:800] = 1.0  # NH3-N above TN
+    for at in (200, 240, 280, 330):  # high values, then silence
+        cod[at : at + 2] = 46.0
+        for arr in (cod, nh3, tp, tn, ph, flow):
+            arr[at + 2 : at + 5] = np.nan
+    for at in (1150, 1170, 1190):  # exceedances flagged as maintenance
+        cod[at : at + 2] = 90.0
+        flags[COD][at : at + 2] = "M"
+    flags[NH3N][1230:1300] = "S"  # hand-set values
+    for arr in (cod, nh3, tp, tn):
+        arr[1320:1420] = np.round(arr[1320:1420] * 0.45, 2)  # diluted four days
+    flow[1200:1220] = 0.0  # shutdown
+    flags[COD][1200:1220] = "F"
+    flags[TP][1430:1440] = "F"  # "stopped" while flow goes on
     for arr in (cod, nh3, tp, tn, ph, flow):
         arr[1300:1310] = np.nan  # a gap
     frame = make_frame(
-        MN,
-        {COD: cod, NH3N: nh3, TP: tp, TN: tn, PH: ph, FLOW: flow},
-        flags={COD: cod_flags, NH3N: flags, TP: flags, TN: flags, PH: flags, FLOW: "N"},
+        mn, {COD: cod, NH3N: nh3, TP: tp, TN: tn, PH: ph, FLOW: flow}, flags={**flags, FLOW: "N"}
     )
-    spec = make_spec(
-        MN,
-        w01018={"limit": 50.0, "standard": 25.0, "analyser_range": (0.0, 500.0)},
-        w21003={"limit": 5.0, "standard": 5.0},
-        w21011={"limit": 0.5},
-        w21001={"limit": 15.0},
-        w01001={"limit_range": (6.0, 9.0)},
-    )
-    return frame, spec
+    return frame, make_spec(mn, **SPEC_KW)
+
+
+@cache
+def fleet_frames() -> tuple[tuple[pd.DataFrame, OutletSpec], ...]:
+    """Three outlets; the third copies a week of the first's COD."""
+    first, spec1 = rich_outlet(MN, 0)
+    second, spec2 = rich_outlet(MN2, 1)
+    third, spec3 = rich_outlet(MN3, 2)
+    idx1 = np.flatnonzero((first["pollutant"] == COD).to_numpy())[600:768]
+    idx3 = np.flatnonzero((third["pollutant"] == COD).to_numpy())[600:768]
+    third = third.copy()
+    third.loc[idx3, "value"] = first.loc[idx1, "value"].to_numpy()
+    return ((first, spec1), (second, spec2), (third, spec3))
+
+
+def run_all(detector: Detector, lang: str = "en") -> list[Finding]:
+    """The detector over the fleet: each outlet alone, or all at once for a fleet detector."""
+    outlets = [OutletData(f, s, lang=lang) for f, s in fleet_frames()]
+    if isinstance(detector, FleetDetector):
+        return detector.detect_fleet(outlets)
+    return [x for o in outlets for x in detector.detect(o)]
 
 
 @pytest.fixture(params=DETECTORS)
 def detector_cls(request: pytest.FixtureRequest) -> type[Detector]:
     return catalogue()[request.param]
-
-
-def run(
-    detector: Detector, frame: pd.DataFrame, spec: OutletSpec, lang: str = "en"
-) -> list[Finding]:
-    if isinstance(detector, FleetDetector):
-        return detector.detect_fleet([OutletData(frame, spec, lang=lang)])
-    return detector.detect(frame, spec, lang=lang)
 
 
 def test_catalogue_is_not_empty() -> None:
@@ -100,31 +132,41 @@ def test_defaults_construct_and_params_round_trip(detector_cls: type[Detector]) 
 
 
 def test_empty_frame_gives_no_findings(detector_cls: type[Detector]) -> None:
-    assert run(detector_cls(), empty_frame(), make_spec(MN)) == []
+    detector = detector_cls()
+    assert detector.detect(empty_frame(), make_spec(MN)) == []
+    if isinstance(detector, FleetDetector):
+        assert detector.detect_fleet([OutletData(empty_frame(), make_spec(MN))]) == []
 
 
 def test_two_runs_equal_and_input_untouched(detector_cls: type[Detector]) -> None:
-    frame, spec = rich_outlet()
-    before = frame.copy(deep=True)
-    first = run(detector_cls(), frame, spec)
-    second = run(detector_cls(), frame, spec)
-    pd.testing.assert_frame_equal(frame, before)
+    frames = fleet_frames()
+    before = [f.copy(deep=True) for f, _ in frames]
+    first = run_all(detector_cls())
+    second = run_all(detector_cls())
+    for (frame, _), copy in zip(frames, before, strict=True):
+        pd.testing.assert_frame_equal(frame, copy)
     assert [f.to_dict() for f in first] == [f.to_dict() for f in second]
 
 
 def test_findings_are_well_formed(detector_cls: type[Detector]) -> None:
-    frame, spec = rich_outlet()
-    lo, hi = frame["ts"].min(), frame["ts"].max()
+    span = {f["mn"].iloc[0]: (f["ts"].min(), f["ts"].max()) for f, _ in fleet_frames()}
     for lang in ("en", "zh"):
-        for f in run(detector_cls(), frame, spec, lang=lang):
+        for f in run_all(detector_cls(), lang=lang):
             assert f.detector == detector_cls.name
             assert f.category in CATEGORIES
             assert f.severity in SEVERITIES
             assert 0.0 <= f.confidence <= 1.0
-            assert f.mn == MN
+            assert f.mn in span
+            lo, hi = span[f.mn]
             assert lo <= f.start <= f.end <= hi, (f.start, f.end, lo, hi)
             assert f.summary.strip() and "{" not in f.summary
             if lang == "zh":
                 assert any("\u4e00" <= ch <= "\u9fff" for ch in f.summary), f.summary
             json.dumps(f.to_dict(), allow_nan=False)
             assert "params" in f.evidence
+
+
+def test_the_contract_is_not_vacuous() -> None:
+    """Most detectors find something in the rich fleet, so the checks above check findings."""
+    silent = [name for name, cls in catalogue().items() if not run_all(cls())]
+    assert len(silent) <= len(DETECTORS) // 4, f"silent on the contract fleet: {silent}"
