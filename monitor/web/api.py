@@ -63,6 +63,9 @@ class Me(BaseModel):
     username: str
     role: str
     district: str
+    csrf: str | None = Field(
+        None, description="The session's token for X-CSRF-Token (cookie sessions only)"
+    )
 
 
 def _ctx(request: Request) -> WebContext:
@@ -90,7 +93,13 @@ def me(request: Request) -> dict[str, Any]:
     ctx = _ctx(request)
     with ctx.session() as s:
         who = api_principal(request, s)
-    return {"username": who.username, "role": who.role, "district": who.district}
+    cookie = not request.headers.get("authorization", "").lower().startswith("basic ")
+    return {
+        "username": who.username,
+        "role": who.role,
+        "district": who.district,
+        "csrf": request.state.sess.csrf if cookie else None,
+    }
 
 
 @router.get("/leads", response_model=list[LeadOut])

@@ -1,0 +1,123 @@
+"""Sign-in, sign-out, sessions and CSRF through the application's test client."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Session
+
+from monitor.web.auth import COOKIE, SessionSigner
+from monitor.web.users import set_password
+from tests.monitor.web.conftest import SECRET, Client
+from tests.monitor.web.support import PASSWORD, Seeded
+
+MakeClient = Callable[..., Client]
+
+
+def test_pages_redirect_to_login_with_next(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    for path in ("/", "/leads?status=open", f"/leads/{seeded_ro.lintong_lead}", "/quarantine"):
+        r = c.get(path, follow_redirects=False)
+        assert r.status_code == 303
+        assert r.headers["location"].startswith("/login?next=")
+    r = c.get("/leads?status=open", follow_redirects=False)
+    assert r.headers["location"] == "/login?next=%2Fleads%3Fstatus%3Dopen"
+
+
+def test_login_wrong_password_is_refused(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    r = c.post(
+        "/login",
+        data={"username": "admin", "password": "wrong password", "csrf": c.csrf()},
+        follow_redirects=False,
+    )
+    assert r.status_code == 401
+    assert "Wrong user name or password" in r.text
+    assert c.get("/", follow_redirects=False).status_code == 303
+    r = c.post(
+        "/login",
+        data={"username": "nobody", "password": PASSWORD, "csrf": c.csrf()},
+        follow_redirects=False,
+    )
+    assert r.status_code == 401
+
+
+def test_login_then_pages_then_logout(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro, "wang")
+    r = c.get("/")
+    assert r.status_code == 200
+    assert "Wang · inspector · Lintong" in r.text
+    r = c.post("/logout", data={"csrf": c.csrf("/")}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login"
+    assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_login_needs_the_csrf_token(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    c.get("/login")
+    r = c.post("/login", data={"username": "admin", "password": PASSWORD, "csrf": "forged"})
+    assert r.status_code == 403
+    r = c.post("/login", data={"username": "admin", "password": PASSWORD})
+    assert r.status_code == 403
+    assert c.get("/", follow_redirects=False).status_code == 303
+
+
+def test_logout_without_csrf_is_refused(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro, "admin")
+    assert c.post("/logout", data={}).status_code == 403
+    assert c.get("/", follow_redirects=False).status_code == 200
+
+
+def test_login_rotates_the_csrf_token(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    before = c.csrf()
+    c.login("admin")
+    assert c.csrf("/") != before
+
+
+def test_next_is_kept_but_never_off_site(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    for target, expected in (
+        ("/leads?status=open", "/leads?status=open"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example", "/"),
+    ):
+        r = c.post(
+            "/login",
+            data={"username": "admin", "password": PASSWORD, "csrf": c.csrf(), "next": target},
+            follow_redirects=False,
+        )
+        assert r.headers["location"] == expected
+
+
+def test_forged_or_foreign_cookie_is_anonymous(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro, "admin")
+    good = c.cookies.get(COOKIE)
+    body, _, sig = good.partition(".")
+    c.cookies.set(COOKIE, body + "." + sig[::-1])
+    assert c.get("/", follow_redirects=False).status_code == 303
+    other = SessionSigner("another-secret-0123456789")
+    data = SessionSigner(SECRET).loads(good)
+    assert data is not None and data.uid is not None
+    c.cookies.set(COOKIE, other.dumps(data))
+    assert c.get("/", follow_redirects=False).status_code == 303
+    c.cookies.set(COOKIE, good)
+    assert c.get("/", follow_redirects=False).status_code == 200
+
+
+def test_password_change_ends_sessions(seeded: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded, "wang")
+    assert c.get("/", follow_redirects=False).status_code == 200
+    ctx = seeded.context()
+    with Session(ctx.engine) as s, s.begin():
+        set_password(s, "wang", "a brand new passphrase")
+    assert c.get("/", follow_redirects=False).status_code == 303
+    c.login("wang", "a brand new passphrase")
+    assert c.get("/", follow_redirects=False).status_code == 200
+
+
+def test_session_cookie_is_httponly_and_samesite(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    r = c.get("/login")
+    cookie = r.headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie
