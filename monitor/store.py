@@ -204,34 +204,19 @@ class Store:
         self, conn: Connection, messages: list[Accepted], rejected: Sequence[Rejected]
     ) -> BatchResult:
         result = BatchResult()
-        rows: list[tuple[Any, ...]] = []
-        append = rows.append
-        for m in messages:
-            received = m.received_at
-            for r in m.readings:
-                v, lo, hi, cou = r.value, r.min, r.max, r.cou
-                append(
-                    (
-                        r.mn,
-                        r.pollutant,
-                        r.kind,
-                        r.ts,
-                        None if v is None or v != v else v,
-                        None if lo is None or lo != lo else lo,
-                        None if hi is None or hi != hi else hi,
-                        None if cou is None or cou != cou else cou,
-                        r.flag,
-                        received,
-                        r.qn,
-                    )
-                )
         conflicts: list[Rejected] = []
-        if rows:
-            inserted = self._insert_rows(conn, rows)
-            if inserted != len(rows):
-                conflicts, result.conflicts = self._find_conflicts(conn, messages, rows)
+        n = sum(len(m.readings) for m in messages)
+        if n:
+            if self.dialect == "sqlite":
+                inserted = int(
+                    conn.exec_driver_sql(_SQLITE_INSERT, _sqlite_params(messages)).rowcount
+                )
+            else:
+                inserted = self._insert_postgresql(conn, _rows(messages))
+            if inserted != n:
+                conflicts, result.conflicts = self._find_conflicts(conn, messages, _rows(messages))
             result.stored = inserted
-            result.duplicates = len(rows) - inserted - result.conflicts
+            result.duplicates = n - inserted - result.conflicts
         quarantine = [*rejected, *conflicts]
         if quarantine:
             conn.execute(
@@ -255,29 +240,9 @@ class Store:
                 by[q.reason] = by.get(q.reason, 0) + 1
         return result
 
-    def _insert_rows(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
-        """Bulk ``INSERT ... ON CONFLICT DO NOTHING``; returns the number of rows inserted.
-
-        On SQLite the rows go straight to the driver's ``executemany`` with times formatted the
-        way SQLAlchemy's SQLite DATETIME stores them (UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``), so
-        queries through the models compare and read them back exactly.
-        """
-        if self.dialect == "sqlite":
-            cache: dict[datetime, str] = {}
-
-            def fmt(t: datetime) -> str:
-                s = cache.get(t)
-                if s is None:
-                    if t.tzinfo is None or t.utcoffset() is None:
-                        raise ValueError(f"naive datetime {t!r}: timestamps must be timezone-aware")
-                    s = t.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-                    cache[t] = s
-                return s
-
-            params = [(*r[:3], fmt(r[3]), *r[4:9], fmt(r[9]), r[10]) for r in rows]
-            return int(conn.exec_driver_sql(_SQLITE_INSERT, params).rowcount)
-        # PostgreSQL: SQLAlchemy's "insertmanyvalues" sends multi-row INSERTs; RETURNING gives the
-        # rows really inserted (executemany's rowcount is not reliable with psycopg).
+    def _insert_postgresql(self, conn: Connection, rows: list[tuple[Any, ...]]) -> int:
+        """Bulk insert; SQLAlchemy's "insertmanyvalues" sends multi-row INSERTs and RETURNING
+        counts the rows really inserted (executemany's rowcount is not reliable with psycopg)."""
         params = [dict(zip(_ROW_FIELDS, r, strict=True)) for r in rows]
         return len(conn.execute(self._insert_readings_returning, params).all())
 
@@ -448,6 +413,71 @@ class Store:
     def close(self) -> None:
         """Release the engine's connections."""
         self.engine.dispose()
+
+
+def _rows(messages: list[Accepted]) -> list[tuple[Any, ...]]:
+    """One tuple per reading in :data:`_ROW_FIELDS` order (NaN as None, times as datetimes)."""
+    return [
+        (
+            r.mn,
+            r.pollutant,
+            r.kind,
+            r.ts,
+            r.value if r.value == r.value else None,  # NaN != NaN: stored as NULL
+            r.min if r.min == r.min else None,
+            r.max if r.max == r.max else None,
+            r.cou if r.cou == r.cou else None,
+            r.flag,
+            m.received_at,
+            r.qn,
+        )
+        for m in messages
+        for r in m.readings
+    ]
+
+
+def _sqlite_params(messages: list[Accepted]) -> list[tuple[Any, ...]]:
+    """Driver parameters for :data:`_SQLITE_INSERT` in one pass; times formatted the way
+    SQLAlchemy's SQLite DATETIME stores them (UTC, ``YYYY-MM-DD HH:MM:SS.ffffff``) so queries
+    through the models compare and read them back exactly. A naive time raises ValueError."""
+    cache: dict[datetime, str] = {}
+    last_t: datetime | None = None
+    last_s = ""
+
+    def fmt(t: datetime) -> str:
+        s = cache.get(t)
+        if s is None:
+            if t.tzinfo is None or t.utcoffset() is None:
+                raise ValueError(f"naive datetime {t!r}: timestamps must be timezone-aware")
+            u = t.astimezone(UTC).replace(tzinfo=None)
+            s = cache[t] = u.isoformat(" ", "microseconds")  # == strftime("%Y-%m-%d %H:%M:%S.%f")
+        return s
+
+    out: list[tuple[Any, ...]] = []
+    append = out.append
+    for m in messages:
+        received = fmt(m.received_at)
+        for r in m.readings:
+            t = r.ts
+            if t is not last_t:  # the readings of one packet share one ts object
+                last_t, last_s = t, fmt(t)
+            v, lo, hi, cou = r.value, r.min, r.max, r.cou
+            append(
+                (
+                    r.mn,
+                    r.pollutant,
+                    r.kind,
+                    last_s,
+                    v if v == v else None,
+                    lo if lo == lo else None,
+                    hi if hi == hi else None,
+                    cou if cou == cou else None,
+                    r.flag,
+                    received,
+                    r.qn,
+                )
+            )
+    return out
 
 
 def _fmt(vals: tuple[Any, ...]) -> str:
