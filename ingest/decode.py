@@ -212,15 +212,14 @@ def _readings(packet: Packet, tz: str) -> tuple[list[Reading], bool]:
             low = float(low) if low else None
             high = float(high) if high else None
             cou = float(cou) if cou else None
-            for number in (value, low, high, cou):
-                if number is not None:
-                    check += number - number  # stays 0.0 while every number is finite
+            # finite unless a number is NaN or infinite (or the sum overflows: rechecked below)
+            check += (value or 0.0) + (low or 0.0) + (high or 0.0) + (cou or 0.0)
             out.append(
                 Reading(mn, pollutant, ts, kind, value, low, high, cou, get("Flag") or "N", qn)
             )
     except ValueError:
         check = math.nan
-    if check != 0.0:  # "nan", "inf", "1e400" or not a number: name the field
+    if check - check != 0.0:  # "nan", "inf", "1e400" or not a number: name the field
         for code, fields in groups.items():
             for name in (value_name, "Min", "Max", "Cou"):
                 _number(fields.get(name), code, name)
