@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Final
 
 import numpy as np
-import pandas as pd
 
 from detectors.base import Detector
 from detectors.finding import Finding
@@ -93,13 +92,7 @@ class DilutionDetector(Detector):
             values
         )
         daily = _daily_medians(np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours)
-        base = (
-            pd.DataFrame(daily)
-            .rolling(self.baseline_days, min_periods=self.min_baseline_days)
-            .median()
-            .shift(1)
-            .to_numpy()
-        )
+        base = _trailing_median(daily, self.baseline_days, self.min_baseline_days)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = daily / base
         r = ratio[:, :-1]
@@ -163,8 +156,20 @@ def _daily_medians(x: np.ndarray, first_hour: int, min_valid: int) -> np.ndarray
     n_days = -(-(lead + len(x)) // 24)
     padded = np.full((n_days * 24, x.shape[1]), np.nan)
     padded[lead : lead + len(x)] = x
-    days = np.sort(padded.reshape(n_days, 24, x.shape[1]), axis=1)  # NaN sorts last
-    count = (~np.isnan(days)).sum(axis=1)
-    lo = np.take_along_axis(days, np.maximum(count - 1, 0)[:, None, :] // 2, axis=1)[:, 0, :]
-    hi = np.take_along_axis(days, (count // 2)[:, None, :], axis=1)[:, 0, :]
-    return np.where(count >= max(min_valid, 1), (lo + hi) / 2.0, np.nan)
+    return _median_axis1(padded.reshape(n_days, 24, x.shape[1]), min_valid)
+
+
+def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
+    """Median along axis 1 ignoring NaN (NaN where fewer than ``min_count`` numbers)."""
+    x = np.sort(x, axis=1)  # NaN sorts last
+    count = (~np.isnan(x)).sum(axis=1)
+    lo = np.take_along_axis(x, (np.maximum(count - 1, 0) // 2)[:, None, :], axis=1)[:, 0, :]
+    hi = np.take_along_axis(x, (count // 2)[:, None, :], axis=1)[:, 0, :]
+    return np.where(count >= max(min_count, 1), (lo + hi) / 2.0, np.nan)
+
+
+def _trailing_median(daily: np.ndarray, window: int, min_count: int) -> np.ndarray:
+    """Row ``d``: median of rows ``d - window .. d - 1`` (the days before), per column."""
+    padded = np.vstack([np.full((window, daily.shape[1]), np.nan), daily[:-1]])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=0)  # (d, k, w)
+    return _median_axis1(np.swapaxes(windows, 1, 2), min_count)
