@@ -58,8 +58,8 @@ def _ns(t: datetime | pd.Timestamp) -> int:
 
 
 def _fmt(v: float) -> str:
-    if v == 0:
-        return "0"
+    if float(v).is_integer():
+        return f"{v:.0f}"
     a = abs(v)
     if a >= 100:
         return f"{v:.0f}"

@@ -84,7 +84,7 @@ def _readings(mn: str, start: str, hours: int, level: float) -> pd.DataFrame:
     ts = pd.date_range(start, periods=hours, freq="h", tz="Asia/Shanghai").tz_convert("UTC")
     rng = np.random.default_rng(abs(hash(mn)) % 2**32)
     cod = level + rng.normal(0, 3, hours)
-    cod[96:120] = level * 1.6  # the exceedance the lead is about
+    cod[96:120] = 61.0 if level < 50 else 70.0  # the stretch the lead is about
     flow = 500 + 100 * np.sin(np.arange(hours) / 24 * 2 * np.pi)
     flags = np.array(["N"] * hours, dtype=object)
     flags[60:63] = "M"
