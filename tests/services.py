@@ -155,7 +155,9 @@ class MosquittoService(_ProcessService):
 
     name = "mosquitto"
 
-    def __init__(self, binary: str, port: int, data_dir: Path) -> None:
+    def __init__(self, binary: str, port: int, data_dir: Path, extra_conf: str = "") -> None:
+        """``extra_conf`` is appended to the generated config (it applies to the one listener:
+        e.g. ``cafile``/``certfile``/``keyfile`` for TLS, ``password_file`` for auth)."""
         super().__init__(port, data_dir)
         self.binary = binary
         self.conf_path = data_dir / "mosquitto.conf"
@@ -163,7 +165,7 @@ class MosquittoService(_ProcessService):
         self.conf_path.write_text(
             f"{user}"
             f"listener {port} {HOST}\n"
-            "allow_anonymous true\n"
+            f"allow_anonymous {'false' if 'password_file' in extra_conf else 'true'}\n"
             "persistence true\n"
             f"persistence_location {data_dir}/\n"
             "autosave_interval 60\n"
@@ -173,7 +175,7 @@ class MosquittoService(_ProcessService):
             "persistent_client_expiration 1d\n"
             "set_tcp_nodelay true\n"
             "log_dest stderr\n"
-            "log_type error\nlog_type warning\nlog_type notice\n"
+            "log_type error\nlog_type warning\nlog_type notice\n" + extra_conf
         )
 
     def _command(self) -> list[str]:

@@ -17,9 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import paho.mqtt.client as mqtt
 import pandas as pd
 import pytest
+from paho.mqtt.enums import CallbackAPIVersion
 
+from ingest.broker_url import parse_broker_url
 from ingest.daemon import EXIT_CLIENT_ID_CLASH, DaemonSettings, IngestDaemon
 from ingest.hj212 import Packet, encode_packet
 from monitor.store import Store, create_engine
@@ -33,7 +36,7 @@ from tests.ingest.daemon_stream import (
     sites,
     write_registry,
 )
-from tests.services import AmqttService, MosquittoService
+from tests.services import AmqttService, MosquittoService, free_port, require_binary
 
 pytestmark = pytest.mark.integration
 
@@ -352,3 +355,109 @@ def test_worker_process_mode_stores_and_quarantines(
     assert (snap["stored"], snap["duplicates"]) == (len(valid) * 6, 60)
     assert store.count_readings() == len(valid) * 6
     assert Counter(store.quarantine_frame().reason) == Counter(r for r, _, _ in bad)
+
+
+def _tls_material(tmp: Path) -> tuple[Path, Path, Path]:
+    """A throw-away CA and a server certificate for 127.0.0.1 (openssl CLI)."""
+    openssl = require_binary("openssl")
+
+    def run(*args: str) -> None:
+        subprocess.run([openssl, *args], cwd=tmp, check=True, capture_output=True)
+
+    run(
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem",
+        "-days",
+        "2",
+        "-subj",
+        "/CN=ow-test-ca",
+    )
+    run(
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-keyout",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=127.0.0.1",
+    )
+    (tmp / "ext").write_text("subjectAltName=IP:127.0.0.1\n")
+    run(
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.pem",
+        "-days",
+        "2",
+        "-extfile",
+        "ext",
+    )
+    return tmp / "ca.pem", tmp / "server.pem", tmp / "server.key"
+
+
+def test_mqtts_with_ca_file_and_password(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    binary = require_binary("mosquitto")
+    passwd = require_binary("mosquitto_passwd")
+    ca, cert, key = _tls_material(tmp_path)
+    subprocess.run([passwd, "-b", "-c", str(tmp_path / "passwd"), "ingest", "s3cr:t"], check=True)
+    (tmp_path / "mq").mkdir()
+    broker = MosquittoService(
+        binary,
+        free_port(),
+        tmp_path / "mq",
+        extra_conf=f"cafile {ca}\ncertfile {cert}\nkeyfile {key}\npassword_file {tmp_path / 'passwd'}\n",
+    )
+    broker.start()
+    (site,) = sites(1, _prefix())
+    store = Store(f"sqlite:///{tmp_path / 'ow.db'}")
+    good = DaemonSettings(
+        broker=parse_broker_url(f"mqtts://ingest:s3cr%3At@127.0.0.1:{broker.port}", ca_file=ca),
+        client_id=f"ow-{_uid()}",
+        batch_interval_s=0.05,
+    )
+    bad = DaemonSettings(
+        broker=parse_broker_url(f"mqtts://ingest:wrong@127.0.0.1:{broker.port}", ca_file=ca),
+        client_id=f"ow-{_uid()}",
+    )
+    daemon = IngestDaemon(good, store, {site.mn: site.pw})
+    refused = IngestDaemon(bad, store, {site.mn: site.pw})
+    try:
+        daemon.start()
+        refused.start()
+        _wait(lambda: daemon.metrics.connected, 10, "the TLS connection")
+        pub = mqtt.Client(
+            CallbackAPIVersion.VERSION2, client_id=f"pub-{_uid()}", protocol=mqtt.MQTTv5
+        )
+        pub.tls_set(ca_certs=str(ca))
+        pub.username_pw_set("ingest", "s3cr:t")
+        pub.connect(broker.host, broker.port)
+        pub.loop_start()
+        publish_all(pub, [(f"hj212/{site.mn}", hourly_packet(site, h)) for h in range(10)])
+        pub.loop_stop()
+        _wait(lambda: store.count_readings() == 60, 10, "readings over TLS")
+        _wait(
+            lambda: "broker refused the connection" in caplog.text, 10, "the refusal to be logged"
+        )
+        assert not refused.metrics.connected
+        assert "wrong" not in caplog.text and "s3cr" not in caplog.text
+    finally:
+        daemon.stop(5)
+        refused.stop(5)
+        broker.kill()
