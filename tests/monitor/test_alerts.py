@@ -515,7 +515,9 @@ def test_handle_findings_records_scores_and_alerts_with_store_inhibition(engine)
         assert len(res.changes.opened) == 2 and res.dispatch is not None
         assert len(res.dispatch.sent) == 1
         assert {a.status for a in list_alerts(s)} == {"sent", "inhibited"}
-        assert score_at(s, "E0001", utc(2026, 12, 1)).score == 85
+        assert (
+            score_at(s, "E0001", utc(2026, 12, 1)).score == 80
+        )  # provisional integrity.high = -20
         again = handle_findings(s, fs, registry(), alerter=alerter, now=at(1))
         assert again.changes.alertable == [] and again.dispatch.attempts == 0
     assert len(echoed) == 1 and "E0001" in echoed[0] and "数据造假嫌疑" in echoed[0]
