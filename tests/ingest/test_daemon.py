@@ -41,7 +41,7 @@ from tests.services import AmqttService, MosquittoService, free_port, require_bi
 pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
-HOURS = 60
+HOURS = 40
 
 
 def _wait(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
