@@ -203,6 +203,12 @@ class IngestDaemon:
         self._connected_at = time.monotonic()
         self.metrics.connected = True
         client.subscribe(self.settings.topic, qos=1)
+        if self._generation > 1 and not getattr(flags, "session_present", True):
+            log.warning(
+                "the broker kept no session for this client: messages queued while the daemon "
+                "was away are lost (broker restarted without persistence, or session expired)",
+                extra={"fields": {"event": "session_lost", "client_id": self.settings.client_id}},
+            )
         log.info(
             "connected",
             extra={
