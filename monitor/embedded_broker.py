@@ -136,6 +136,9 @@ class EmbeddedBroker:
 
     def start(self, timeout_s: float = 10.0) -> EmbeddedBroker:
         """Start the broker; return once it accepts connections (raise RuntimeError otherwise)."""
+        for noisy in ("amqtt", "transitions"):  # per-packet INFO chatter; warnings still show
+            if logging.getLogger(noisy).level == logging.NOTSET:
+                logging.getLogger(noisy).setLevel(logging.WARNING)
         self._thread = threading.Thread(target=self._run, name="amqtt-broker", daemon=True)
         self._thread.start()
         if not self._ready.wait(timeout_s) or self._error is not None:
