@@ -6,14 +6,18 @@ the unique key (mn, pollutant, kind, ts).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Final, Literal
+from typing import Final, Literal, NamedTuple
 
 Kind = Literal["rtd", "minute", "hour", "day"]
 
 #: HJ 212 data command (CN) -> reading kind.
-KIND_BY_CN: Final[dict[str, Kind]] = {"2011": "rtd", "2051": "minute", "2061": "hour", "2031": "day"}
+KIND_BY_CN: Final[dict[str, Kind]] = {
+    "2011": "rtd",
+    "2051": "minute",
+    "2061": "hour",
+    "2031": "day",
+}
 CN_BY_KIND: Final[dict[Kind, str]] = {kind: cn for cn, kind in KIND_BY_CN.items()}
 
 #: Data flags of HJ 212-2017. Only N (normal) and T (over the analyser's upper range) are valid data
@@ -21,9 +25,9 @@ CN_BY_KIND: Final[dict[Kind, str]] = {kind: cn for cn, kind in KIND_BY_CN.items(
 VALID_FLAGS: Final[frozenset[str]] = frozenset({"N", "T"})
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
-    """One stored value.
+class Reading(NamedTuple):
+    """One stored value (an immutable record; a named tuple because decoding makes millions of
+    them: it is built five times faster than a frozen dataclass).
 
     ``ts`` is timezone-aware UTC and, for minute/hour/day values, the start of the period.
     ``pollutant`` is the HJ 212-2017 code (2005 codes are mapped on decode).

@@ -14,7 +14,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -214,7 +214,7 @@ def _bad_messages(sim: Simulation, registry: Registry) -> list[tuple[str, bytes]
     )
     good = next(encode_readings(first, pw=registry.passwords()[mn]))[1]
     wrong_pw = next(encode_readings(first, pw="000000"))[1]
-    stranger = next(encode_readings([replace(r, mn="99999999999999") for r in first], pw="123456"))[
+    stranger = next(encode_readings([r._replace(mn="99999999999999") for r in first], pw="123456"))[
         1
     ]
     garbled = good[:40] + b"#" + good[41:]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -42,7 +41,7 @@ def test_encode_then_decode_gives_the_readings_back(readings: list[Reading]) -> 
     ((mn, frame),) = list(encode_readings(readings, pw="123456"))
     message = decode_payload(frame)
     assert mn == readings[0].mn and message.pw == "123456" and message.crc == "hj212"
-    assert [replace(r, qn=None) for r in message.readings] == readings
+    assert [r._replace(qn=None) for r in message.readings] == readings
 
 
 def test_one_packet_per_outlet_and_time_in_time_order() -> None:
@@ -57,4 +56,4 @@ def test_one_packet_per_outlet_and_time_in_time_order() -> None:
 def test_packet_for_refuses_mixed_outlets() -> None:
     a = Reading("A1", "w01018", T0, "hour", 20.0)
     with pytest.raises(ValueError, match="one outlet"):
-        packet_for([a, replace(a, mn="B2")], pw=None)
+        packet_for([a, a._replace(mn="B2")], pw=None)
