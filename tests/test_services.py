@@ -42,3 +42,15 @@ def test_fresh_postgres_databases_are_separate(fresh_postgres_url: str, postgres
     with sa.create_engine(other).connect() as conn:
         assert conn.execute(sa.text("select to_regclass('t')")).scalar() is None
     engine.dispose()
+
+
+def test_missing_binary_skips_or_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.services import require_binary
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true requires every service"):
+        require_binary("no-such-service-binary")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception, match="no-such-service-binary is not installed"):
+        require_binary("no-such-service-binary")
