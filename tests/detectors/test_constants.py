@@ -241,3 +241,17 @@ def test_low_variability_one_step_flicker_at_low_resolution_is_honest() -> None:
     ph = effluent(n, mean=7.2, cv=0.03, step=0.1, seed=21)
     ph[240:360] = np.random.default_rng(22).choice([7.2, 7.3], 120)  # 5 calm days
     assert LowVariabilityDetector().detect(make_frame(MN, {PH: ph}), SPEC) == []
+
+
+def test_stay_quantile_counts_stretches_near_every_level() -> None:
+    from detectors.checks.constants import _stay_quantile
+
+    v = np.array([1.0, 1.0, 1.0, 5.0, 5.0, 1.0, 9.0, 9.0, 9.0, 9.0])
+    hours = np.arange(10, dtype=float)
+    hours[5:] += 3  # a 3-hour gap before index 5 breaks stretches
+    normal = np.ones(10, dtype=bool)
+    levels = np.array([1.0, 5.0, 9.0])
+    # stretches: level 1 -> 3 h and 1 h; level 5 -> 2 h; level 9 -> 4 h
+    assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 1.0) == 4.0
+    assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.0) == 1.0
+    assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.5) == 2.0
