@@ -303,8 +303,14 @@ def _pages(app: FastAPI) -> None:
             except Q.NotVisible:
                 return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
             start, end = Q.chart_window(lead)
-            frame = Q.lead_readings(s, ctx, lead, ctx.channels(lead.mn))
-            inside = frame[(frame["ts"] >= lead.start) & (frame["ts"] <= lead.end)]
+            frame = Q.lead_readings(
+                s,
+                ctx,
+                lead,
+                ctx.channels(lead.mn),
+                window=(lead.start, lead.end),
+                limit=Q.RAW_LIMIT,
+            )
             quarantined = Q.quarantine_list(
                 s, ctx, who, mn=lead.mn, since=start, until=end + timedelta(days=2), limit=100
             )
@@ -313,7 +319,8 @@ def _pages(app: FastAPI) -> None:
             "raw.html",
             who,
             lead=lead,
-            rows=inside.to_dict("records"),
+            rows=frame.to_dict("records"),
+            limited=len(frame) >= Q.RAW_LIMIT,
             quarantined=quarantined,
             payload_text=Q.payload_text,
         )

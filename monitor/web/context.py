@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from sqlalchemy.engine import Engine
@@ -84,4 +85,11 @@ class WebContext:
         """A time in the configured zone (empty for None)."""
         if ts is None:
             return ""
-        return pd.Timestamp(ts).tz_convert(self.timezone).strftime(fmt)
+        if isinstance(ts, pd.Timestamp):
+            ts = ts.to_pydatetime()
+        return ts.astimezone(self.zone).strftime(fmt)
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        """The display time zone."""
+        return ZoneInfo(self.timezone)
