@@ -86,22 +86,41 @@ def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = "Asia/Sha
                 out[c] = out[c].astype(str)
         out.to_parquet(p, index=False)
         return p
-    ts = frame["ts"]
-    codes, uniques = pd.factorize(ts, sort=False)
+    codes, uniques = pd.factorize(frame["ts"], sort=False)
     text = pd.DatetimeIndex(uniques).tz_convert(tz).map(pd.Timestamp.isoformat).to_numpy(object)
-    out = pd.DataFrame(
-        {
-            "mn": frame["mn"].astype(str).to_numpy(),
-            "pollutant": frame["pollutant"].astype(str).to_numpy(),
-            "ts": text[codes],
-            "value": frame["value"].to_numpy(dtype="float64"),
-            "flag": frame["flag"].astype(str).to_numpy(),
-        }
+    arrays = {"ts": _expand(codes, text)}
+    for c in columns:
+        if c == "value":
+            arrays[c] = pa.array(frame[c].to_numpy(dtype="float64"), from_pandas=True)
+        elif c != "ts":
+            arrays[c] = _text_column(frame[c])
+    table = pa.table({c: arrays[c] for c in columns})
+    plain = all(
+        not pc.any(pc.match_substring_regex(table[c], r'[,"\r\n]')).as_py()
+        for c in columns
+        if c != "value"
     )
-    if "kind" in frame.columns:
-        out["kind"] = frame["kind"].astype(str).to_numpy()
-    out.to_csv(p, index=False, float_format="%.6g")
+    options = pacsv.WriteOptions(include_header=False, quoting_style="none" if plain else "needed")
+    with p.open("wb") as out:
+        out.write((",".join(columns) + "\n").encode())
+        pacsv.write_csv(table, out, write_options=options)
     return p
+
+
+def _expand(codes: np.ndarray, labels: np.ndarray) -> pa.Array:
+    """Strings ``labels[codes]`` built through a dictionary (each distinct string converted once)."""
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array(labels, type=pa.string())
+    )
+    return dictionary.cast(pa.string())
+
+
+def _text_column(column: pd.Series) -> pa.Array:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        labels = column.cat.categories.astype(str).to_numpy(dtype=object)
+        return _expand(column.cat.codes.to_numpy(), labels)
+    codes, uniques = pd.factorize(column.astype(str), sort=False)
+    return _expand(codes, np.asarray(uniques, dtype=object))
 
 
 # --------------------------------------------------------------------------------------------

@@ -118,3 +118,24 @@ def test_parquet_naive_timestamps_refused_with_row(tmp_path: Path) -> None:
     frame.to_parquet(path)
     with pytest.raises(ReadingsFileError, match=r"row 2, column 'flag': unknown flag 'Q'"):
         read_readings(path)
+
+
+def test_unknown_values_and_awkward_names_survive_a_csv_round_trip(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "mn": ["A,1", "0002"],
+            "pollutant": ["w01018", "w01018"],
+            "ts": pd.to_datetime(["2026-06-03T04:00+08:00", "2026-06-03T05:00+08:00"], utc=True),
+            "value": [np.nan, 1.25],
+            "flag": ["D", "N"],
+        }
+    )
+    path = write_readings(frame, tmp_path / "r.csv")
+    text = path.read_text().splitlines()
+    assert text[0] == "mn,pollutant,ts,value,flag"
+    assert text[2] == '"0002","w01018","2026-06-03T05:00:00+08:00",1.25,"N"' or text[2].startswith(
+        "0002,"
+    )
+    back = read_readings(path)
+    assert list(back["mn"].astype(str)) == ["A,1", "0002"]
+    assert np.isnan(back["value"].iloc[0]) and back["value"].iloc[1] == 1.25
