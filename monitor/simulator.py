@@ -11,12 +11,13 @@ NH3-N, TP, TN, pH and flow (HJ 212-2017 codes) with the honest behaviour that fo
   resolution (COD 0.1 or 1, NH3-N and TP 0.01 or 0.001, TN 0.01 or 0.1, pH 0.01 or 0.1,
   flow 0.1);
 - a weekly calibration hour per analyser that reads the registered standard solution (flag C),
-  maintenance windows (M), shutdowns (flow 0 and every channel 0, flag F), rain (flow up,
-  concentrations diluted), short communication gaps (rows absent), honest upsets that really
-  exceed, and plants running close to their limit.
+  maintenance windows (M), analyser faults (D), shutdowns (flow 0 and every channel 0, flag F),
+  rain (flow up, concentrations diluted), short communication gaps (rows absent), honest upsets
+  that really exceed, and plants running close to their limit.
 
 Honest rates (Poisson per outlet): rain every 8 days for 6-36 h (flow x1.4-2.6, concentrations
-/1.35-2.4), maintenance monthly for 2-8 h, shutdowns every 90 days for 12-72 h, upsets every 45 days
+/1.35-2.4), maintenance monthly for 2-8 h, an analyser fault (D, last value repeated) every 60
+days for 2-12 h, shutdowns every 90 days for 12-72 h, upsets every 45 days
 for 3-12 h (x1.8-3.0 at the peak), gaps every 4 days for 1-4 h plus every 150 days for 24-48 h.
 Plants run at 25-60 % of each limit; a fifth run at 60-72 % on COD or NH3-N.
 
@@ -394,6 +395,13 @@ def _honest(fleet: Fleet, plan: dict[int, list[tuple[str, int, int, str]]]) -> N
                 for c in (COD, NH3N, TP, TN, PH):
                     fleet.flag[c][i, a:b] = M
                 fleet.events.append(("maintenance", fleet.mns[i], None, a, b - 1))
+        # analyser fault: one analyser flags D for a few hours and repeats its last value
+        for a, b in _windows(rng, h, 1 / 60, (2, 12)):
+            c = CONC[int(rng.integers(0, len(CONC)))]
+            if free(i, a, b):
+                fleet.value[c][i, a:b] = fleet.value[c][i, max(a - 1, 0)]
+                fleet.flag[c][i, a:b] = D
+                fleet.events.append(("fault", fleet.mns[i], c, a, b - 1))
         # shutdown: every channel 0, flagged F
         for c in CHANNELS:
             fleet.value[c][i, shutdown[i]] = 0.0

@@ -133,7 +133,7 @@ def test_copy_flags_capping_gaps_manual(sim: Simulation) -> None:
 def test_honest_traps_present(sim: Simulation) -> None:
     honest = sorted(set(sim.specs()) - set(sim.falsifying))
     events = sim.events[sim.events["mn"].isin(honest)]
-    assert {"rain", "shutdown", "maintenance", "gap", "upset"} <= set(events["event"])
+    assert {"rain", "shutdown", "maintenance", "gap", "upset", "fault"} <= set(events["event"])
     rows = sim.readings[sim.readings["mn"].isin(honest)]
     # calibration hours read the standard, flagged C
     cal = rows[(rows["flag"] == "C") & (rows["pollutant"] == COD)]
@@ -144,7 +144,7 @@ def test_honest_traps_present(sim: Simulation) -> None:
     # shutdowns: flow 0 flagged F; maintenance flagged M
     flow = rows[rows["pollutant"] == FLOW]
     assert ((flow["value"] == 0) & (flow["flag"] == "F")).sum() > 0
-    assert (rows["flag"] == "M").sum() > 0
+    assert (rows["flag"] == "M").sum() > 0 and (rows["flag"] == "D").sum() > 0
     # analyser holds: the hourly COD value repeats between measurements
     mn = honest[0]
     cod = wide(sim, mn, "value")[COD].dropna()
