@@ -23,6 +23,11 @@ from monitor.cli_casework import casework_options, open_casework
     help="An outlet without data for longer counts as silent.",
 )
 @click.option(
+    "--metrics-url",
+    help="The ingest daemon's Prometheus endpoint for messages/s (default: "
+    "http://127.0.0.1:METRICS_PORT/metrics when [ingest] metrics_port is set).",
+)
+@click.option(
     "--secure-cookies", is_flag=True, help="Send cookies over HTTPS only (behind a TLS proxy)."
 )
 def serve(
@@ -32,6 +37,7 @@ def serve(
     host: str,
     port: int,
     silent_hours: float,
+    metrics_url: str | None,
     secure_cookies: bool,
 ) -> None:
     """Serve the web page: overview, lead queue, lead evidence with charts, enterprises,
@@ -51,6 +57,7 @@ def serve(
     from monitor.scoring import ScoringError, ScoringRules
     from monitor.web.app import create_app
     from monitor.web.context import WebContext
+    from monitor.web.ingest_rate import IngestRate
 
     cw = open_casework(config_path, db, sites)
     try:
@@ -72,6 +79,10 @@ def serve(
         rules=rules,
         silent_hours=silent_hours,
     )
+    if metrics_url is None and cw.config.metrics_port:
+        metrics_url = f"http://127.0.0.1:{cw.config.metrics_port}/metrics"
+    if metrics_url:
+        ctx.ingest_rate = IngestRate(metrics_url)
     app = create_app(ctx, secret=secret, secure_cookies=secure_cookies)
     click.echo(f"outlet-watch web page on http://{host}:{port}/", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

@@ -19,6 +19,7 @@ from detectors.spec import CONCENTRATIONS, FLOW, PH
 from monitor.locale import text
 from monitor.registry_view import SiteLike, sites_by_mn
 from monitor.scoring import ScoringRules, default_rules
+from monitor.web.ingest_rate import IngestRate
 
 __all__ = ["DEFAULT_CHANNELS", "WebContext"]
 
@@ -28,8 +29,8 @@ DEFAULT_CHANNELS: tuple[str, ...] = (*CONCENTRATIONS, PH, FLOW)
 
 @dataclass
 class WebContext:
-    """Engine, language, time zone, registry (may be None), scoring rules and the hours without
-    data after which an outlet counts as silent."""
+    """Engine, language, time zone, registry (may be None), scoring rules, the hours without
+    data after which an outlet counts as silent, and the ingest daemon's metrics (optional)."""
 
     engine: Engine
     lang: str = "zh"
@@ -37,6 +38,7 @@ class WebContext:
     registry: Any = None
     rules: ScoringRules = field(default_factory=default_rules)
     silent_hours: float = 3.0
+    ingest_rate: IngestRate | None = None
 
     @contextmanager
     def session(self) -> Iterator[Session]:

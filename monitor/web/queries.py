@@ -390,8 +390,8 @@ def ingest_health(
 ) -> dict[str, Any]:
     """Rows stored (the highest reading id: exact on SQLite without deletes, an upper bound on
     PostgreSQL), quarantined messages by reason, the last data of each visible registered outlet,
-    the outlets silent for more than ``ctx.silent_hours``, and readings stored per hour over the
-    last day (by the time they were received, from the latest hour's rows)."""
+    the outlets silent for more than ``ctx.silent_hours``, and the daemon's messages/s when its
+    metrics endpoint is configured (:class:`monitor.web.ingest_rate.IngestRate`)."""
     now = _now(now)
     sites = [s for s in ctx.sites.values() if who.sees_district(s.district)]
     sites.sort(key=lambda s: s.mn)
@@ -415,6 +415,7 @@ def ingest_health(
         "outlets": outlets,
         "silent": [o["mn"] for o in outlets if o["silent"]],
         "silent_hours": ctx.silent_hours,
+        "daemon": ctx.ingest_rate.sample() if ctx.ingest_rate is not None else None,
     }
 
 
