@@ -89,6 +89,16 @@ def _information(
     return pool.level_bits[a0] + pool.step_cum[end] - pool.step_cum[a0]
 
 
+def _continues(cluster: list[Finding], f: Finding) -> bool:
+    """Whether match ``f`` belongs with ``cluster``: it overlaps or touches it, or it follows
+    within 24 h at a lag one of the cluster's matches has."""
+    end = max(c.end for c in cluster)
+    if f.start <= end + pd.Timedelta(hours=1):
+        return True
+    lags = {c.evidence["lag_hours"] for c in cluster}
+    return f.evidence["lag_hours"] in lags and f.start <= end + pd.Timedelta(hours=24)
+
+
 def _extend(pool: _Pool, a0: int, a1: int, b0: int, limit: int) -> tuple[int, int, int]:
     """Grow a matched run (copy ``a0..a1``, source from ``b0``) by up to ``limit`` readings on each
     side while both sides stay contiguous in time within their outlet and keep equal values."""
@@ -176,61 +186,64 @@ class CopiedDataDetector(FleetDetector):
         return self._merged(found, by_mn)
 
     def _merged(self, found: list[Finding], by_mn: dict[str, OutletData]) -> Iterable[Finding]:
-        """Channels copied together (same outlet, partner, lag and role, overlapping in time)
-        become one outlet-wide finding listing each channel; a lone channel stays as it is."""
-        groups: dict[tuple, list[Finding]] = {}
+        """Matches of one outlet with one partner that overlap in time (or follow within a day at
+        the same lag, across the gaps that break a copied stretch) become one finding:
+        outlet-wide (pollutant None) when several channels were copied together, else one per
+        channel; every matched segment is kept in evidence."""
+        groups: dict[tuple[str, str], list[Finding]] = {}
         for f in found:
-            e = f.evidence
-            groups.setdefault((f.mn, e["other_mn"], e["lag_hours"], e["role"]), []).append(f)
+            groups.setdefault((f.mn, f.evidence["other_mn"]), []).append(f)
         for group in groups.values():
             group.sort(key=lambda f: (f.start, f.end))
             cluster: list[Finding] = []
             for f in group:
-                if cluster and f.start > max(c.end for c in cluster) + pd.Timedelta(hours=1):
-                    yield from self._one(cluster, by_mn)
+                if cluster and not _continues(cluster, f):
+                    yield self._one(cluster, by_mn)
                     cluster = []
                 cluster.append(f)
             if cluster:
-                yield from self._one(cluster, by_mn)
+                yield self._one(cluster, by_mn)
 
-    def _one(self, cluster: list[Finding], by_mn: dict[str, OutletData]) -> Iterable[Finding]:
+    def _one(self, cluster: list[Finding], by_mn: dict[str, OutletData]) -> Finding:
+        if len(cluster) == 1:
+            return cluster[0]
         codes = sorted({f.pollutant for f in cluster if f.pollutant})
-        if len(codes) < 2:
-            yield from cluster
-            return
-        first = cluster[0]
-        outlet = by_mn[first.mn]
-        same = first.evidence["other_mn"] == first.mn
-        channels = {
-            f.pollutant: {
-                k: f.evidence[k]
-                for k in ("readings", "distinct_values", "information_bits", "threshold_bits")
-            }
-            | {"start": f.start.isoformat(), "end": f.end.isoformat()}
+        best = max(cluster, key=lambda f: f.evidence["information_bits"])
+        outlet = by_mn[best.mn]
+        same = best.evidence["other_mn"] == best.mn
+        keys = ("lag_hours", "role", "readings", "distinct_values", "information_bits")
+        segments = [
+            {"pollutant": f.pollutant, "start": f.start.isoformat(), "end": f.end.isoformat()}
+            | {k: f.evidence[k] for k in (*keys, "other_start", "other_end")}
             for f in cluster
-            if f.pollutant
-        }
+        ]
+        evidence = {k: v for k, v in best.evidence.items() if k != "params"}
+        evidence["segments"] = segments
+        start, end = min(f.start for f in cluster), max(f.end for f in cluster)
+        severity = "high" if any(f.severity == "high" for f in cluster) else "medium"
+        if len(codes) < 2:
+            return self.finding(
+                outlet,
+                best.pollutant,
+                start,
+                end,
+                severity=severity,
+                confidence=best.confidence,
+                message="copied.same_outlet" if same else "copied.other_outlet",
+                evidence=evidence,
+            )
         names = ("、" if outlet.lang == "zh" else ", ").join(
             pollutant_name(c, outlet.lang) for c in codes
         )
-        yield self.finding(
+        return self.finding(
             outlet,
             None,
-            min(f.start for f in cluster),
-            max(f.end for f in cluster),
-            severity="high" if any(f.severity == "high" for f in cluster) else "medium",
-            confidence=max(f.confidence for f in cluster),
+            start,
+            end,
+            severity=severity,
+            confidence=best.confidence,
             message="copied.channels_same_outlet" if same else "copied.channels_other_outlet",
-            evidence={
-                "rule": first.evidence["rule"],
-                "lag_hours": first.evidence["lag_hours"],
-                "role": first.evidence["role"],
-                "other_mn": first.evidence["other_mn"],
-                "other_start": min(f.evidence["other_start"] for f in cluster),
-                "other_end": max(f.evidence["other_end"] for f in cluster),
-                "channels": channels,
-                "n_channels": len(codes),
-            },
+            evidence={**evidence, "channels": codes, "n_channels": len(codes)},
             names=names,
         )
 

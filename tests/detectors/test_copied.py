@@ -95,3 +95,12 @@ def test_channels_replayed_together_make_one_outlet_finding() -> None:
     assert "COD, TN" in f.summary
     zh = CopiedDataDetector().detect(OutletData(frame({COD: cod, TN: tn}), lang="zh"))
     assert "化学需氧量、总氮" in zh[0].summary
+
+
+def test_a_gap_inside_a_replay_keeps_one_finding_with_its_segments() -> None:
+    cod = _cod()
+    cod[40 * 24 : 42 * 24] = cod[10 * 24 : 12 * 24]
+    cod[41 * 24 + 5] = np.nan  # a communication gap inside the replayed stretch
+    (f,) = CopiedDataDetector().detect(frame({COD: cod}))
+    assert (f.start, f.end) == (hour(40 * 24), hour(42 * 24 - 1))
+    assert len(f.evidence["segments"]) == 2 and f.pollutant == COD
