@@ -30,10 +30,12 @@ class PhysicsDetector(Detector):
 
     Rule, on the hourly grid with both channels valid (flag N or T, a number):
     ``v(t) = NH3N(t) - TN(t) - max(margin_mg_l, margin_share * TN(t)) > 0``.
-    Violating hours separated by at most ``join_hours`` hours where the relation cannot be
-    judged (either channel missing or invalid) form one episode; a valid hour that satisfies the
-    relation ends it. An episode is a finding when it spans at least ``min_hours`` hours and holds
-    at least ``min_distinct_pairs`` distinct (NH3-N, TN) pairs (two measurements, not one held
+    Between two violating hours, an hour where ``NH3N <= TN`` (the relation clearly holds) ends
+    the episode, and so do more than ``join_hours`` hours that cannot be judged (either channel
+    missing or invalid); hours with ``TN < NH3N <= TN + margin`` (impossible but within the
+    margin, e.g. when NH3-N dips near the margin) neither end nor extend it. An episode is a
+    finding when it spans at least ``min_hours`` hours and holds at least
+    ``min_distinct_pairs`` distinct violating (NH3-N, TN) pairs (two measurements, not one held
     value). Severity medium, high from ``high_hours``.
 
     Defaults: margin 0.3 mg/L or 15 % of TN, 6 h, 2 distinct pairs, join 2 h, high at 24 h.
@@ -78,14 +80,16 @@ class PhysicsDetector(Detector):
         bad = ok & (nh3 > allowed)
         if not bad.any():
             return
-        # hours that cannot be judged neither break nor extend an episode (up to join_hours)
+        # between two violating hours, an hour where NH3-N <= TN (the relation clearly holds)
+        # ends the episode, and so do more than join_hours hours that cannot be judged; hours
+        # with TN < NH3-N <= allowed (impossible, but within the margin) neither break nor count
         idx = np.flatnonzero(bad)
-        judged = np.flatnonzero(ok)
-        # an episode breaks at a judged good hour or at a gap longer than join_hours
-        pos_in_judged = np.searchsorted(judged, idx)
-        good_between = np.diff(pos_in_judged) > 1
-        long_gap = np.diff(idx) - 1 > self.join_hours
-        breaks = np.flatnonzero(good_between | long_gap)
+        holds = np.cumsum(ok & (nh3 <= tn))
+        unjudged = np.cumsum(~ok)
+        breaks = np.flatnonzero(
+            (holds[idx[1:]] - holds[idx[:-1]] > 0)
+            | (unjudged[idx[1:]] - unjudged[idx[:-1]] > self.join_hours)
+        )
         starts = np.r_[idx[0], idx[breaks + 1]]
         ends = np.r_[idx[breaks], idx[-1]]
         grid = outlet.grid

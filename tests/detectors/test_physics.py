@@ -68,3 +68,12 @@ def test_high_severity_when_long_and_missing_channel_is_silent() -> None:
     (f,) = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert f.severity == "high" and (f.start, f.end) == (hour(10), hour(39))
     assert PhysicsDetector().detect(frame({NH3N: nh3})) == []
+
+
+def test_hours_within_the_margin_do_not_split_an_episode() -> None:
+    nh3, tn = _honest()
+    nh3[20:60] = 3.0 + np.arange(40) * 0.01
+    nh3[35:41] = 1.0  # NH3-N dips: TN (0.8 x) is still below it, but within the 0.3 mg/L margin
+    tn[20:60] = np.round(0.8 * nh3[20:60], 3)
+    (f,) = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert (f.start, f.end) == (hour(20), hour(59)) and f.evidence["violating_hours"] == 34
