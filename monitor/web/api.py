@@ -15,6 +15,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from monitor import leads as L
+from monitor.scoring import score_at
 from monitor.web import queries as Q
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
@@ -129,8 +130,8 @@ def get_lead(request: Request, lead_id: int) -> dict[str, Any]:
         who = api_principal(request, s)
         lead = _visible(s, who, lead_id)
         out = _lead(ctx, lead, detail=True)
-        sc = Q.score_at(s, lead.enterprise, None, ctx.rules)
-        out["score"] = {"score": Q._num(sc.score), "colour": sc.colour}
+        sc = score_at(s, lead.enterprise, None, ctx.rules)
+        out["score"] = {"score": Q.number(sc.score), "colour": sc.colour}
         return out
 
 
@@ -217,7 +218,7 @@ def enterprise(request: Request, name: str) -> dict[str, Any]:
         for r in e["ledger"]
     ]
     e["outlets"] = [{**o, "last": _iso(ctx, o["last"])} for o in e["outlets"]]
-    e["history"] = [{"at": _iso(ctx, t), "score": Q._num(v)} for t, v in e["history"]]
+    e["history"] = [{"at": _iso(ctx, t), "score": Q.number(v)} for t, v in e["history"]]
     return e
 
 

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -199,7 +200,7 @@ def _pages(app: FastAPI) -> None:
                 csrf=secrets.token_urlsafe(24),
                 uid=row.id,
                 pw=password_fingerprint(row.password_hash),
-                iat=SessionData.anonymous().iat,
+                iat=time.time(),
             )
         set_session(request, data)
         return RedirectResponse(_safe_next(next), status_code=303)
@@ -209,6 +210,21 @@ def _pages(app: FastAPI) -> None:
         _check_csrf(request, csrf)
         set_session(request, SessionData.anonymous())
         return RedirectResponse("/login", status_code=303)
+
+    @app.get("/api-docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        """The API reference, rendered from the OpenAPI document (no external script)."""
+        with ctx.session() as s:
+            from monitor.web.deps import principal_of
+
+            who = principal_of(request, s)
+        spec = request.app.openapi()
+        ops = [
+            (method.upper(), path, op)
+            for path, methods in spec["paths"].items()
+            for method, op in methods.items()
+        ]
+        return render(request, "api_docs.html", who, spec=spec, ops=ops)
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def overview_page(request: Request) -> HTMLResponse:

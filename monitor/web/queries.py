@@ -53,6 +53,7 @@ __all__ = [
     "lead_districts",
     "lead_queue",
     "lead_readings",
+    "number",
     "open_leads_by",
     "overview",
     "payload_text",
@@ -257,9 +258,9 @@ def enterprise_list(
             {
                 "enterprise": s.enterprise,
                 "districts": sorted(districts),
-                "score": _num(s.score),
+                "score": number(s.score),
                 "colour": s.colour,
-                "trend": _num(s.score - before.get(s.enterprise, START_SCORE)),
+                "trend": number(s.score - before.get(s.enterprise, START_SCORE)),
                 "active_leads": active.get(s.enterprise, 0),
             }
         )
@@ -319,15 +320,15 @@ def enterprise_view(
     last = last_data(session, ctx, [s.mn for s in sites])
     return {
         "enterprise": name,
-        "score": _num(sc.score),
+        "score": number(sc.score),
         "colour": sc.colour,
-        "visits_per_year": _num(sc.visits_per_year),
+        "visits_per_year": number(sc.visits_per_year),
         "deductions": [d.to_dict() for d in sc.deductions],
         "ledger": [
             {
                 "id": e.id,
                 "ts": e.ts,
-                "points": _num(e.points),
+                "points": number(e.points),
                 "kind": e.kind,
                 "lead_id": e.lead_id,
                 "rule": e.rule,
@@ -535,5 +536,6 @@ def inspection_draw(session: Session, period: str) -> InspectionDrawRow:
     return row
 
 
-def _num(x: float) -> float | int:
+def number(x: float) -> float | int:
+    """A score or points as shown: an int when whole, else rounded to 2 decimals."""
     return int(x) if float(x).is_integer() else round(float(x), 2)

@@ -153,3 +153,11 @@ def test_static_and_openapi_are_local(admin: Client) -> None:
     for path in ("/", "/leads", "/inspections", "/quarantine", "/enterprises/E0001"):
         html = admin.get(path).text
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), path
+
+
+def test_api_reference_page_is_local(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    html = c.get("/api-docs").text
+    assert "<code>/api/leads/{lead_id}/{action}</code>" in html
+    assert "Move a lead through its lifecycle" in html
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
