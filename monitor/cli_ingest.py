@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -47,13 +48,22 @@ client id."""
     default=None,
     help="Decode and commit in a second process (another core than the MQTT client).",
 )
+@click.option(
+    "--live/--no-live",
+    default=True,
+    show_default=True,
+    help="Run the window detectors after each committed batch (leads, scores, alerts).",
+)
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="monitor.toml.")
-def ingest(config_path: Path | None, worker_process: bool | None, **flags: object) -> None:
+def ingest(
+    config_path: Path | None, worker_process: bool | None, live: bool, **flags: object
+) -> None:
     """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
     after it is committed; bad messages go to the quarantine with their reason."""
     from ingest.broker_url import parse_broker_url
     from ingest.daemon import DaemonSettings, IngestDaemon, run
     from ingest.metrics import setup_logging
+    from monitor.live import live_sink
     from monitor.registry import RegistryError, load_registry
     from monitor.store import Store, create_engine
 
@@ -78,7 +88,7 @@ def ingest(config_path: Path | None, worker_process: bool | None, **flags: objec
         if embedded is not None:
             embedded.stop()
         raise click.ClickException(str(exc)) from None
-    store = Store(engine, create="lazy")
+    engine.dispose()
     settings = DaemonSettings(
         broker=url,
         topic=cfg.topic,
@@ -89,11 +99,24 @@ def ingest(config_path: Path | None, worker_process: bool | None, **flags: objec
         metrics_port=cfg.metrics_port,
         worker_process=bool(worker_process),
     )
-    factory = functools.partial(Store, cfg.database, create="lazy")
+    if live:
+        factory: Any = functools.partial(
+            live_sink,
+            cfg.database,
+            str(cfg.sites),
+            lang=cfg.lang,
+            timezone=cfg.timezone,
+            alerts=cfg.alerts,
+            scoring=cfg.scoring,
+        )
+    else:
+        factory = functools.partial(Store, cfg.database, create="lazy")
+    # in worker-process mode the worker builds its own sink from the factory; this one stays idle
+    sink = Store(cfg.database, create="lazy") if worker_process else factory()
     try:
-        code = run(IngestDaemon(settings, store, registry.passwords(), sink_factory=factory))
+        code = run(IngestDaemon(settings, sink, registry.passwords(), sink_factory=factory))
     finally:
-        store.close()
+        sink.close()
         if embedded is not None:
             embedded.stop()
     if code:

@@ -168,8 +168,8 @@ class LiveDetection:
             try:
                 if batch:
                     self.run_once({mn: ts for mn, (ts, _) in batch.items()}, queued=batch)
-                elif self.alerter is not None:
-                    self._dispatch()
+                elif self.alerter is not None and self.stats.passes:
+                    self._dispatch()  # grouped alerts whose window ended, retries
             except Exception:  # the worker must outlive one bad pass; the next batch retries
                 self.stats.errors += 1
                 log.exception("live detection pass failed")
@@ -236,3 +236,46 @@ def newest_by_outlet(readings: Iterable[Any]) -> dict[str, datetime]:
         if r.kind == "hour" and (r.mn not in out or r.ts > out[r.mn]):
             out[r.mn] = r.ts
     return out
+
+
+class LiveSink:
+    """The store's sink with live detection behind it; ``close()`` finishes the queued detection.
+
+    Picklable through its factory :func:`live_sink`, so the daemon's worker process can build its
+    own (the worker calls ``close()`` when it stops).
+    """
+
+    def __init__(self, store: Store, live: LiveDetection) -> None:
+        self.store = store
+        self.live = live
+        self._sink = live.wrap(store)
+
+    def __call__(self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]) -> BatchResult:
+        return self._sink(accepted, rejected)
+
+    def close(self) -> None:
+        self.live.stop()
+        self.store.close()
+
+
+def live_sink(
+    database: str,
+    sites: str,
+    *,
+    lang: str = "en",
+    timezone: str = "Asia/Shanghai",
+    alerts: Mapping[str, Any] | None = None,
+    scoring: Mapping[str, Any] | None = None,
+) -> LiveSink:
+    """A store sink on ``database`` whose committed batches feed live detection, leads, scores and
+    alerts (``[alerts]`` and ``[scoring]`` tables of monitor.toml) for the sites of ``sites``."""
+    from monitor.alerts import AlertSettings
+    from monitor.registry import load_registry
+
+    store = Store(database, create="lazy")
+    registry = load_registry(sites)
+    alerter = Alerter(AlertSettings.from_dict(alerts, lang=lang, timezone=timezone))
+    live = LiveDetection(
+        store, registry, alerter=alerter, rules=ScoringRules.from_dict(scoring), lang=lang
+    )
+    return LiveSink(store, live.start())

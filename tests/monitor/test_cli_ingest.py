@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import uuid
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner
 
 from monitor.cli import main
+from monitor.db import transaction
+from monitor.leads import list_leads
+from monitor.publish import publish_simulation
+from monitor.registry import load_registry
+from monitor.simulator import registry_toml, simulate
+from monitor.store import Store, create_engine
 from tests.ingest.daemon_stream import sites, write_registry
 
 
@@ -48,3 +63,57 @@ def test_bad_broker_url_is_one_line_exit_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "scheme 'http' not supported" in result.output
     assert "secret" not in result.output
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("worker", [False, True], ids=["in-process", "worker-process"])
+def test_ingest_runs_live_detection_into_leads(
+    mosquitto: Any, tmp_path: Path, worker: bool
+) -> None:
+    """`monitor ingest` (a real process) on a real broker: a zeroed analyser opens a lead within
+    seconds of its data arriving, and SIGTERM stops the daemon cleanly."""
+    sim = simulate(3, 8, seed=5, falsifying_share=0.34, patterns_used=["zero_floor"])
+    sites_path = tmp_path / "sites.toml"
+    sites_path.write_text(registry_toml(sim.registry_sites), encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'live.db'}"
+    prefix = f"live-{uuid.uuid4().hex[:8]}"
+    args = [
+        sys.executable, "-m", "monitor.cli", "ingest", "--broker", mosquitto.url, "--db", db,
+        "--sites", str(sites_path), "--topic", f"{prefix}/#", "--topic-template",
+        prefix + "/{mn}", "--client-id", f"{prefix}-ingest", "--batch-interval", "0.1",
+    ]  # fmt: skip
+    if worker:
+        args.append("--worker-process")
+    env = {**os.environ, "MONITOR_CONFIG": ""}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log: list[str] = []
+    reader = threading.Thread(
+        target=lambda: log.extend(line.decode() for line in proc.stderr), daemon=True
+    )
+    reader.start()
+    try:
+        deadline = time.monotonic() + 30
+        while not any('"connected"' in line for line in log) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(0.5)  # the subscription is made in on_connect
+        registry = load_registry(sites_path)
+        publish_simulation(sim, registry.passwords(), mosquitto.url, topic=prefix + "/{mn}")
+        engine = create_engine(db)
+
+        def integrity_leads() -> set[str]:
+            try:
+                with transaction(engine) as s:
+                    return {x.mn for x in list_leads(s) if x.category == "integrity"}
+            except Exception:
+                return set()
+
+        deadline = time.monotonic() + 30
+        while integrity_leads() != set(sim.falsifying) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert integrity_leads() == set(sim.falsifying), Store(engine).count_readings()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+        reader.join(5)
+    assert proc.returncode == 0, "".join(log)[-2000:]
+    assert not any("live detection pass failed" in line for line in log), "".join(log)[-2000:]
