@@ -394,20 +394,26 @@ class ZeroFloorDetector(Detector):
     - ``zeros``: stretches (joined across ``join_gap_hours``) of ``v == 0`` with ``Q > 0`` of at
       least ``min_zero_readings`` readings; an analyser in service does not report an exact 0
       (platforms treat it as abnormal data);
-    - ``floor``: with ``f`` the series' smallest positive value and ``m`` its median, when
-      ``m >= floor_ratio * f`` (it normally reads well above its floor), stretches of
-      ``0 < v <= f`` lasting at least ``max(min_floor_cycles * c, min_floor_hours)`` hours, with
-      ``c`` the analyser cycle, and ``Q > 0`` in at least half of the hours where flow is known.
+    - ``floor``: with ``f`` the series' smallest positive value (a detection limit reads as the
+      lowest value) and ``m`` its median, stretches of ``0 < v <= f`` lasting at least
+      ``max(min_floor_cycles * c, min_floor_hours)`` hours (``c`` the analyser cycle) with
+      ``Q > 0`` in at least half of the hours where flow is known, provided the series normally
+      reads above its floor (``m >= floor_ratio * f``), rarely visits it otherwise (readings at
+      ``f`` outside such stretches are at most ``max_floor_share`` of its normal readings), and
+      the stretch is a step: the normal readings just before and after it are both at least
+      ``step_ratio * f`` (an honest trough slopes down to its minimum and back). The
+      design's "well above" (10x) missed a COD at a limit of 4 mg/L in a plant reading 15-28;
+      the share of floor visits is the sharper sign of a floor that is not the effluent's.
 
     Severity high for 6+ zero readings or a floor of 24+ h, else medium. Defaults:
-    ``min_zero_readings=2``, ``floor_ratio=10``, ``min_floor_cycles=6``, ``min_floor_hours=12``,
-    ``join_gap_hours=1``.
+    ``min_zero_readings=2``, ``floor_ratio=2``, ``max_floor_share=0.05``,
+    ``step_ratio=2``, ``min_floor_cycles=6``, ``min_floor_hours=12``, ``join_gap_hours=1``.
 
     Not flagged (honest traps): shutdowns (zeros flagged F, or flow 0), zeros where the outlet
     reports no flow at all (nothing shows that it was discharging; the real series in
     ``data/real/cn_enterprise_outlet_hourly`` has 8 such zeros), a single zero, a clean effluent
-    that honestly sits near its floor most of the time (its median is near the floor), short dips
-    to the floor within a few analyser cycles.
+    that honestly sits near its floor (its median is near the floor, or it visits the floor
+    often), short dips to the floor within a few analyser cycles.
     """
 
     name = "zero_floor"
@@ -417,13 +423,17 @@ class ZeroFloorDetector(Detector):
         self,
         *,
         min_zero_readings: int = 2,
-        floor_ratio: float = 10.0,
+        floor_ratio: float = 2.0,
+        max_floor_share: float = 0.05,
+        step_ratio: float = 2.0,
         min_floor_cycles: float = 6.0,
         min_floor_hours: float = 12.0,
         join_gap_hours: float = 1.0,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
+        self.max_floor_share = max_floor_share
+        self.step_ratio = step_ratio
         self.min_floor_cycles = min_floor_cycles
         self.min_floor_hours = min_floor_hours
         self.join_gap_hours = join_gap_hours
@@ -459,12 +469,31 @@ class ZeroFloorDetector(Detector):
         need = max(self.min_floor_cycles * cycle, self.min_floor_hours)
         at_floor = normal & (v > 0) & (v <= f * (1 + 1e-9))
         segs = segments(at_floor, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
-        for a, b in zip(segs.first.tolist(), segs.last.tolist(), strict=True):
-            hours = float((s.ts[b] - s.ts[a]) / HOUR_NS + 1)
+        durations = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
+        long = durations >= need
+        if not long.any():
+            return
+        in_long = np.zeros(len(v) + 1, dtype=np.int64)
+        np.add.at(in_long, segs.first[long], 1)
+        np.add.at(in_long, segs.last[long] + 1, -1)
+        elsewhere = at_floor & (np.cumsum(in_long)[:-1] == 0)
+        share = float(elsewhere.sum() / normal.sum())
+        if share > self.max_floor_share:
+            return  # the series visits its floor often: its floor is its normal
+        idx = np.flatnonzero(normal)
+        for i in np.flatnonzero(long).tolist():
+            a, b = int(segs.first[i]), int(segs.last[i])
+            hours = float(durations[i])
             fl = flow[a : b + 1]
             known = ~np.isnan(fl)
-            if hours < need or (known.any() and (fl[known] > 0).mean() < 0.5):
+            if known.any() and (fl[known] > 0).mean() < 0.5:
                 continue
+            k = np.searchsorted(idx, a)
+            around = [v[idx[k - 1]]] if k > 0 else []
+            k = np.searchsorted(idx, b, side="right")
+            around += [v[idx[k]]] if k < len(idx) else []
+            if not around or min(around) < self.step_ratio * f:
+                continue  # an honest trough slopes down to its minimum; a floor is a step
             yield self.finding(
                 outlet,
                 s.code,
@@ -481,6 +510,7 @@ class ZeroFloorDetector(Detector):
                     "floor": f,
                     "series_median": median,
                     "floor_ratio": round(median / f, 3),
+                    "floor_share_elsewhere": round(share, 6),
                     "cycle_hours": cycle,
                     "flow_known": bool(known.any()),
                 },

@@ -255,3 +255,16 @@ def test_stay_quantile_counts_stretches_near_every_level() -> None:
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 1.0) == 4.0
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.0) == 1.0
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.5) == 2.0
+
+
+def test_floor_honest_trough_slopes_down_and_is_not_a_floor() -> None:
+    n = 24 * 10
+    tp = effluent(n, mean=0.3, hold_hours=2, step=0.01, seed=8)
+    tp[94:100] = [0.2, 0.2, 0.12, 0.12, 0.08, 0.08]
+    tp[100:114] = 0.07  # the series' minimum, held 14 h at the bottom of a trough
+    tp[114:120] = [0.08, 0.08, 0.12, 0.12, 0.2, 0.2]
+    assert ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC) == []
+    tp[94:100] = 0.3  # the same minimum entered and left by a step: a floor
+    tp[114:120] = 0.3
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(100), hour(113))]
