@@ -92,6 +92,18 @@ def _time_ticks(
     return out
 
 
+def _month_ticks(start: int, end: int, tz: str) -> list[tuple[int, str]]:
+    """The first day of every second month between ``start`` and ``end`` (ns, local ``tz``)."""
+    t = pd.Timestamp(start, tz="UTC").tz_convert(tz)
+    t = (t.normalize() - pd.Timedelta(days=t.day - 1)) + pd.DateOffset(months=1)
+    out = []
+    while t.value <= end:
+        if t.month % 2 == 1:
+            out.append((t.value, t.strftime("%Y-%m")))
+        t = t + pd.DateOffset(months=1)
+    return out
+
+
 def readings_chart(
     panels: Sequence[Panel],
     start: datetime,
@@ -237,20 +249,21 @@ def score_chart(
         f'data-testid="score-chart" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" '
         f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
-    lo = 0.0
+    lowest = min((v for _, v in history), default=100.0)
+    lo = float(max(0, min(50, int(lowest // 10) * 10 - 10)))
 
     def y(v: float) -> float:
         return TOP + (100 - v) / (100 - lo) * plot_h
 
-    for a, b, colour in ((100, 90, "#e6f4ea"), (90, 70, "#fef7e0"), (70, 0, "#fce8e6")):
+    for a, b, colour in ((100, 90, "#e6f4ea"), (90, 70, "#fef7e0"), (70, lo, "#fce8e6")):
         parts.append(
             f'<rect x="{LEFT}" y="{y(a):.1f}" width="{plot_w}" height="{y(b) - y(a):.1f}" '
             f'fill="{colour}"/>'
         )
-    for v in (0, 70, 90, 100):
+    for v in (lo, 70, 90, 100):
         parts.append(
             f'<text x="{LEFT - 6}" y="{y(v) + 4:.1f}" text-anchor="end" font-size="11" '
-            f'fill="#555">{v}</text>'
+            f'fill="#555">{v:g}</text>'
         )
     if history:
         t0, t1 = _ns(history[0][0]), _ns(history[-1][0])
@@ -271,10 +284,13 @@ def score_chart(
             f'<path class="series" d="{" ".join(d)}" fill="none" stroke="#202124" '
             'stroke-width="1.6"/>'
         )
-        for tx, label in _time_ticks(t0, t1, lambda t: t.strftime("%Y-%m"), tz)[::1]:
+        for tx, label in _month_ticks(t0, t1, tz):
+            xx = x(pd.Timestamp(tx, tz="UTC"))
             parts.append(
-                f'<text x="{x(pd.Timestamp(tx, tz="UTC")):.1f}" y="{height - 6}" '
-                f'text-anchor="middle" font-size="10" fill="#777">{escape(label)}</text>'
+                f'<line x1="{xx:.1f}" x2="{xx:.1f}" y1="{TOP}" y2="{TOP + plot_h}" '
+                'stroke="#fff" stroke-opacity="0.7"/>'
+                f'<text x="{xx:.1f}" y="{height - 6}" text-anchor="middle" font-size="10" '
+                f'fill="#777">{escape(label)}</text>'
             )
     parts.append("</svg>")
     return "".join(parts)
