@@ -197,8 +197,10 @@ class LowVariabilityDetector(Detector):
     Per concentration or pH series, on readings flagged N placed on an hourly grid, for every
     window of ``window_hours`` starting at each whole day from the series' first hour, with
     ``n`` readings (at least ``min_coverage * window_hours``), range ``R = max - min``,
-    ``CV = sd / mean`` and ``r1`` the lag-1 autocorrelation over consecutive hours, the window is
-    flagged when
+    ``CV = sd / mean`` and ``r1`` the autocorrelation between successive measurements (readings
+    one analyser cycle ``c`` apart: within a held value the hourly lag-1 autocorrelation is 1 by
+    construction, so an analyser holding scripted values 2 h would look persistent), the window
+    is flagged when
 
         0 < R < range_fraction * span   and   R >= min_steps * resolution
         CV < cv_ratio * median(CV)      and   r1 < min(lag1_max, median(r1) - lag1_drop)
@@ -266,7 +268,10 @@ class LowVariabilityDetector(Detector):
         if not narrow.any() or eligible.sum() < self.min_baseline_windows:
             return  # the cheap test first: most series never wiggle this little
         step = resolution(s.values[normal])
-        cv, r1 = _window_moments(x, DAY_HOURS, blocks)
+        runs = held_runs(s.values, s.hours, normal, max_gap_hours=1.0)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        lag = max(1, round(cycle))
+        cv, r1 = _window_moments(x, DAY_HOURS, blocks, lag)
         eligible &= np.isfinite(cv)
         if eligible.sum() < self.min_baseline_windows:
             return
@@ -350,12 +355,14 @@ def _window_range(x: np.ndarray, block: int, blocks: int) -> tuple[np.ndarray, n
         return n, np.where(n > 0, wmax - wmin, np.nan)
 
 
-def _window_moments(x: np.ndarray, block: int, blocks: int) -> tuple[np.ndarray, np.ndarray]:
-    """CV and lag-1 autocorrelation of every window (as `_window_range`); r1 is over pairs of
-    consecutive hours that both have a reading, a pair belonging to the block of its later hour."""
+def _window_moments(
+    x: np.ndarray, block: int, blocks: int, lag: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """CV and autocorrelation at ``lag`` hours of every window (as `_window_range`), over pairs
+    of readings ``lag`` hours apart, a pair belonging to the block of its later hour."""
     have = ~np.isnan(x)
     xz = np.where(have, x, 0.0)
-    prev = np.r_[np.nan, x[:-1]]
+    prev = np.r_[np.full(lag, np.nan), x[:-lag]]
     pair = have & ~np.isnan(prev)
     pz = np.where(pair, prev, 0.0)
     cz = np.where(pair, xz, 0.0)

@@ -268,3 +268,12 @@ def test_floor_honest_trough_slopes_down_and_is_not_a_floor() -> None:
     tp[114:120] = 0.3
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
     assert spans(found) == [(hour(100), hour(113))]
+
+
+def test_scripted_wiggle_held_by_a_two_hour_analyser_is_found() -> None:
+    n = 24 * 30
+    cod = honest_cod(n, hold=2)
+    rng = np.random.default_rng(12)
+    cod[240:360] = np.repeat(np.round(rng.uniform(30.0, 30.6, 60), 1), 2)  # days 10-14
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(240), hour(359))]
