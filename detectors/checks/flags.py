@@ -516,12 +516,13 @@ class FlowMismatchDetector(Detector):
     does and it lasts at least ``min_stopped_hours``.
 
     Rule 2 (outlets with 2+ concentration channels): with ``c_k`` channel k's analyser cycle
-    (`analyser_cycle_hours`: registry or learned), a channel is frozen where its valid value is
-    held for at least ``T = max(min_frozen_hours, frozen_cycles * max_k c_k)`` hours; hours where
-    every channel is frozen and valid flow is above the stopped level form runs; a run of at least
-    ``T`` hours in which flow takes at least 3 distinct values is a finding.
+    (`analyser_cycle_hours`: registry or learned), channel k is frozen where its valid value is
+    held longer than ``frozen_cycles * c_k`` hours (a missed measurement holds a value for two
+    cycles) and at least ``min_frozen_hours``; a run of at least ``min_frozen_hours`` hours
+    where every channel is frozen and valid flow is above the stopped level, during which flow
+    takes at least 3 distinct values, is a finding.
 
-    Defaults: stopped below 2 % of typical flow, 3 changes, 3 h; frozen 6 h and 3 cycles.
+    Defaults: stopped below 2 % of typical flow, 3 changes, 3 h; frozen 6 h and over 2 cycles.
 
     Honest traps it must not flag: shutdowns with zeros or values flagged F, or an analyser
     reporting one held value; analyser holds of 2-4 h (and series whose own cycle is longer) while
@@ -538,7 +539,7 @@ class FlowMismatchDetector(Detector):
         min_cycles: int = 3,
         min_stopped_hours: int = 3,
         min_frozen_hours: int = 6,
-        frozen_cycles: float = 3.0,
+        frozen_cycles: float = 2.0,
     ) -> None:
         self.stopped_flow_share = stopped_flow_share
         self.min_cycles = min_cycles
@@ -611,10 +612,11 @@ class FlowMismatchDetector(Detector):
             held = held_runs(v, hours, valid)
             runs_by_code[code] = held
             cycles[code] = analyser_cycle_hours(held, outlet.spec.pollutant(code).cycle_minutes)
-        threshold = max(self.min_frozen_hours, self.frozen_cycles * max(cycles.values()))
         for code in codes:
             held = runs_by_code[code]
-            long = held.hours >= threshold
+            long = (held.hours > self.frozen_cycles * cycles[code]) & (
+                held.hours >= self.min_frozen_hours
+            )
             cover = np.zeros(n + 1, dtype=np.int64)
             np.add.at(cover, held.first[long], 1)
             np.add.at(cover, held.last[long] + 1, -1)
@@ -625,7 +627,7 @@ class FlowMismatchDetector(Detector):
             hours_frozen = int(e - s + 1)
             sl = slice(s, e + 1)
             flow_values = np.unique(q[sl][flowing[sl]])
-            if hours_frozen < threshold or len(flow_values) < 3:
+            if hours_frozen < self.min_frozen_hours or len(flow_values) < 3:
                 continue
             yield self.finding(
                 outlet,
@@ -636,9 +638,10 @@ class FlowMismatchDetector(Detector):
                 confidence=min(0.95, 0.5 + 0.02 * hours_frozen),
                 message="flags.frozen_while_flowing",
                 evidence={
-                    "rule": "every channel held >= max(min_frozen_hours, frozen_cycles * cycle)",
+                    "rule": "every channel held > frozen_cycles * its cycle and >= "
+                    "min_frozen_hours, together for min_frozen_hours, flow varying",
                     "hours": hours_frozen,
-                    "threshold_hours": float(threshold),
+                    "frozen_cycles": self.frozen_cycles,
                     "cycles_hours": cycles,
                     "values": {c: float(outlet.wide_values[c].to_numpy()[s]) for c in codes},
                     "flow_min": float(flow_values.min()),

@@ -178,7 +178,7 @@ def test_flow_mismatch_every_channel_frozen_while_flow_varies() -> None:
     nh3[200:230] = 2.345
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: _flow()}))
     assert [(f.start, f.end) for f in found] == [(hour(200), hour(229))]
-    assert found[0].evidence["threshold_hours"] == 6.0
+    assert found[0].evidence["cycles_hours"] == {COD: 2.0, NH3N: 2.0}
 
 
 def test_flow_mismatch_synchronous_long_holds_are_the_analysers_cycle() -> None:
@@ -228,3 +228,14 @@ def test_episodes_and_events_across_a_month_boundary_are_one_window() -> None:
     (g,) = GapHidingDetector().detect(frame({COD: cod}), _spec())
     assert (g.start, g.end) == (hour(690), hour(762)) and g.evidence["events"] == 4
     assert g.evidence["window_days"] == 30 and len(g.evidence["gaps"]) == 4
+
+
+def test_flow_mismatch_frozen_over_two_cycles_of_a_slow_analyser() -> None:
+    cod = cycled(N, level=25, spread=3, hold_hours=4, seed=1)
+    nh3 = cycled(N, level=3, spread=0.5, hold_hours=4, seed=7)
+    cod[200:210] = 23.45  # 10 h: more than two 4-h cycles
+    nh3[200:210] = 2.345
+    cod[400:408] = cod[400]  # 8 h: one missed measurement in both, two cycles, honest
+    nh3[400:408] = nh3[400]
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: _flow()}))
+    assert [(f.start, f.end) for f in found] == [(hour(200), hour(209))]
