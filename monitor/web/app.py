@@ -31,7 +31,14 @@ from monitor import leads as L
 from monitor.casework_models import LEAD_STATUSES
 from monitor.scoring import score_at
 from monitor.web import queries as Q
-from monitor.web.auth import Principal, SessionData, SessionSigner, csrf_ok, password_fingerprint
+from monitor.web.auth import (
+    LoginThrottle,
+    Principal,
+    SessionData,
+    SessionSigner,
+    csrf_ok,
+    password_fingerprint,
+)
 from monitor.web.charts import Panel, readings_chart, score_chart
 from monitor.web.context import WebContext
 from monitor.web.deps import (
@@ -68,6 +75,7 @@ def create_app(
     app.state.ctx = ctx
     app.state.signer = SessionSigner(secret or secrets.token_bytes(32))
     app.state.secure_cookies = secure_cookies
+    app.state.throttle = LoginThrottle()
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -185,9 +193,20 @@ def _pages(app: FastAPI) -> None:
         next: str = Form("/"),
     ) -> Response:
         _check_csrf(request, csrf)
+        throttle: LoginThrottle = request.app.state.throttle
+        if throttle.blocked(username):
+            return render(
+                request,
+                "login.html",
+                None,
+                status_code=429,
+                next=_safe_next(next),
+                error=ctx.t("web.login.throttled"),
+            )
         with ctx.session() as s:
             row = authenticate(s, username.strip(), password)
             if row is None:
+                throttle.failed(username)
                 return render(
                     request,
                     "login.html",
@@ -196,6 +215,7 @@ def _pages(app: FastAPI) -> None:
                     next=_safe_next(next),
                     error=ctx.t("web.login.failed"),
                 )
+            throttle.succeeded(username)
             data = SessionData(
                 csrf=secrets.token_urlsafe(24),
                 uid=row.id,

@@ -23,11 +23,20 @@ import hashlib
 import hmac
 import json
 import secrets
+import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any, Final
 
-__all__ = ["COOKIE", "Principal", "SessionData", "SessionSigner", "password_fingerprint"]
+__all__ = [
+    "COOKIE",
+    "LoginThrottle",
+    "Principal",
+    "SessionData",
+    "SessionSigner",
+    "password_fingerprint",
+]
 
 COOKIE: Final = "ow_session"
 
@@ -135,3 +144,35 @@ class Principal:
     def district_filter(self) -> str | None:
         """The district every query must be limited to, or None for an admin."""
         return None if self.is_admin else self.district
+
+
+class LoginThrottle:
+    """Refuses sign-in for a username after ``max_failures`` failed attempts within
+    ``window_s`` seconds, until the oldest of them is ``window_s`` old (guessing passwords by
+    the page or by HTTP Basic); a success clears the username's failures. In memory, per
+    process."""
+
+    def __init__(self, max_failures: int = 5, window_s: float = 300.0) -> None:
+        self.max_failures = max_failures
+        self.window_s = window_s
+        self._failures: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str, now: float) -> deque[float]:
+        q = self._failures.setdefault(key.strip().lower(), deque())
+        while q and now - q[0] > self.window_s:
+            q.popleft()
+        return q
+
+    def blocked(self, username: str) -> bool:
+        with self._lock:
+            return len(self._recent(username, time.monotonic())) >= self.max_failures
+
+    def failed(self, username: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent(username, now).append(now)
+
+    def succeeded(self, username: str) -> None:
+        with self._lock:
+            self._failures.pop(username.strip().lower(), None)

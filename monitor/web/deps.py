@@ -116,9 +116,14 @@ def api_principal(request: Request, session: Session, *, writes: bool = False) -
             user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
         except (binascii.Error, UnicodeDecodeError):
             raise HTTPException(401, "malformed Basic credentials") from None
+        throttle = request.app.state.throttle
+        if throttle.blocked(user):
+            raise HTTPException(429, "too many failed sign-ins for this user: wait a few minutes")
         row = authenticate(session, user, password)
         if row is None:
+            throttle.failed(user)
             raise HTTPException(401, "wrong username or password")
+        throttle.succeeded(user)
         return _principal(row)
     who = principal_of(request, session)
     if who is None:

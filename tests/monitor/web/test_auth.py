@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 
 from sqlalchemy.orm import Session
@@ -121,3 +122,17 @@ def test_session_cookie_is_httponly_and_samesite(seeded_ro: Seeded, client_for: 
     r = c.get("/login")
     cookie = r.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie
+
+
+def test_password_guessing_is_throttled(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    for _ in range(5):
+        r = c.post("/login", data={"username": "li", "password": "guess", "csrf": c.csrf()})
+        assert r.status_code == 401
+    r = c.post("/login", data={"username": "LI", "password": PASSWORD, "csrf": c.csrf()})
+    assert r.status_code == 429 and "Too many failed sign-ins" in r.text
+    basic = {"Authorization": "Basic " + base64.b64encode(f"li:{PASSWORD}".encode()).decode()}
+    assert c.get("/api/me", headers=basic).status_code == 429
+    # other users are not affected
+    c.login("wang")
+    assert c.get("/", follow_redirects=False).status_code == 200

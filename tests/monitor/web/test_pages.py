@@ -127,6 +127,8 @@ def test_quarantine_pages_show_payload_safely(admin: Client, seeded_ro: Seeded) 
     assert EVIL not in r.text and "&lt;script&gt;" in r.text
     r = admin.get("/quarantine?reason=frame")
     assert MN3 in r.text and MN1 not in r.text.split("quarantine-rows")[1]
+    r = admin.get(f"/quarantine?mn={MN1}")
+    assert "CRC mismatch" in r.text and "no ## header" not in r.text
     crc_id, frame_id = seeded_ro.quarantine_ids
     r = admin.get(f"/quarantine/{crc_id}")
     assert r.status_code == 200 and EVIL not in r.text and "CRC mismatch" in r.text
