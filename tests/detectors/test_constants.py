@@ -123,6 +123,12 @@ def test_real_series_analyser_holds_are_not_frozen_findings() -> None:
             "flag": "N",
         }
     )
+    others = [
+        f.detector
+        for cls in (LowVariabilityDetector, ZeroFloorDetector, StandardSubstitutionDetector)
+        for f in cls().detect(frame, make_spec(MN))
+    ]
+    assert others == []
     found = FrozenValueDetector().detect(frame, make_spec(MN))
     hours = [f.evidence["hours"] for f in found]
     assert hours and min(hours) >= 54  # only multi-day constants, never the 6-8 h holds
