@@ -16,29 +16,32 @@ from detectors.spec import CONCENTRATIONS, FLOW
 
 #: Days are Beijing calendar days (UTC+8, no daylight saving time).
 LOCAL_OFFSET_HOURS: Final = 8
+#: Statistics are taken per half day (local 00-12 h and 12-24 h).
+BLOCK_HOURS: Final = 12
 
 
 @register
 class DilutionDetector(Detector):
     """Several concentration channels fall by one common factor for days while flow holds.
 
-    Per local day ``d`` and channel ``k``: ``m_k(d)`` is the median of the day's valid hourly
-    values (at least ``min_valid_hours`` of them, else unknown), ``B_k(d)`` the median of
-    ``m_k`` over the previous ``baseline_days`` days (at least ``min_baseline_days`` known), and
-    ``r_k(d) = m_k(d) / B_k(d)``; the same for flow ``r_q(d)``. With the day level
-    ``l = 1 - day_drop_fraction * min_drop_share``, day ``d`` is *diluted* when at least
-    ``min_channels`` channels have ``r_k(d) <= l``, those channels agree
+    Per local half day ``d`` (00-12 h, 12-24 h Beijing time) and channel ``k``: ``m_k(d)`` is
+    the median of the half day's valid hourly values (at least ``min_valid_hours / 2``, else
+    unknown), ``B_k(d)`` the median of ``m_k`` over the same half of the previous
+    ``baseline_days`` days (at least ``min_baseline_days`` known; nights against nights, so the
+    daily cycle cancels), and ``r_k(d) = m_k(d) / B_k(d)``; the same for flow ``r_q(d)``. With
+    the level ``l = 1 - day_drop_fraction * min_drop_share``, half day ``d`` is *diluted* when
+    at least ``min_channels`` channels have ``r_k(d) <= l``, those channels agree
     (``max r_k / min r_k <= max_factor_spread``, so ratios between channels stay), their
     geometric mean ``g(d) <= l``, and flow is known and steady:
     ``1 - max_flow_fall_share <= r_q(d) <= 1 + max_flow_rise_share``. A run of at least
-    ``min_days`` consecutive diluted days whose median ``g`` is at most ``1 - min_drop_share``
-    is a finding, from the first to the last valid hour of the run (outlet-wide, pollutant
-    None). Severity high from ``high_days``. (Daily medians scatter by 10-20 %, hence the looser
-    day level and the strict run median.)
+    ``2 * min_days - 1`` consecutive diluted half days (``min_days`` days, starting at any hour)
+    whose median ``g`` is at most ``1 - min_drop_share`` is a finding, from the first to the
+    last valid hour of the run (outlet-wide, pollutant None). Severity high from ``high_days``.
+    (Medians scatter by 10-20 %, hence the looser level per half day and the strict median.)
 
-    Defaults: 3 channels, drop 40 %+ over the run (30 %+ each day), spread 1.5, flow between
-    -30 % and +20 %, 3 days; days need
-    12 valid hours; baseline 28 days (7 known); high at 7 days.
+    Defaults: 3 channels, drop 40 %+ over the run (30 %+ each half day), spread 1.5, flow
+    between -30 % and +20 %, 3 days; 12 valid hours a day; baseline 28 days (7 known); high at 7
+    days.
 
     Honest traps it must not flag: rain, which dilutes every channel by a common factor but raises
     flow; reduced production or holidays, when flow falls with the load; a treatment change that
@@ -81,9 +84,10 @@ class DilutionDetector(Detector):
         if len(codes) < self.min_channels or FLOW not in outlet.wide_values.columns:
             return
         hours = outlet.grid.asi8 // 3_600_000_000_000
-        day = (hours + LOCAL_OFFSET_HOURS) // 24
-        day -= day[0]
-        if int(day[-1]) + 1 < self.min_baseline_days + self.min_days:
+        block = (hours + LOCAL_OFFSET_HOURS) // BLOCK_HOURS
+        block -= block[0]
+        per_day = 24 // BLOCK_HOURS
+        if int(block[-1]) + 1 < per_day * (self.min_baseline_days + self.min_days):
             return
         cols = [*codes, FLOW]
         values = outlet.wide_values[cols].to_numpy(dtype="float64")
@@ -91,8 +95,14 @@ class DilutionDetector(Detector):
         valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
             values
         )
-        daily = _daily_medians(np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours)
-        base = _trailing_median(daily, self.baseline_days, self.min_baseline_days)
+        daily = _block_medians(
+            np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours // per_day
+        )
+        base = np.full_like(daily, np.nan)
+        for phase in range(per_day):  # night halves against night halves, days against days
+            base[phase::per_day] = _trailing_median(
+                daily[phase::per_day], self.baseline_days, self.min_baseline_days
+            )
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = daily / base
         r = ratio[:, :-1]
@@ -116,11 +126,11 @@ class DilutionDetector(Detector):
         d = np.diff(np.r_[False, diluted, False].astype(np.int8))
         any_valid = valid[:, :-1].any(axis=1)
         for s, e in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1, strict=True):
-            n = int(e - s + 1)
+            n = int(e - s + 1)  # half days
             factor = float(np.median(common[s : e + 1]))
-            if n < self.min_days or factor > 1.0 - self.min_drop_share:
+            if n < per_day * self.min_days - 1 or factor > 1.0 - self.min_drop_share:
                 continue
-            in_run = np.flatnonzero(any_valid & (day >= s) & (day <= e))
+            in_run = np.flatnonzero(any_valid & (block >= s) & (block <= e))
             run = slice(s, e + 1)
             used = dropped[run].all(axis=0)
             factors = {c: float(np.median(r[run, j])) for j, c in enumerate(codes) if used[j]}
@@ -130,14 +140,14 @@ class DilutionDetector(Detector):
                 None,
                 outlet.grid[in_run[0]],
                 outlet.grid[in_run[-1]],
-                severity="high" if n >= self.high_days else "medium",
-                confidence=min(0.95, 0.5 + 0.1 * n),
+                severity="high" if n >= per_day * self.high_days else "medium",
+                confidence=min(0.95, 0.5 + 0.05 * n),
                 message="dilution.summary",
                 evidence={
                     "rule": "min_channels channels at <= 1 - day_drop_fraction * min_drop_share of "
                     "baseline each day, similar factors, flow steady; run median factor <= "
                     "1 - min_drop_share",
-                    "days": n,
+                    "days": n / per_day,
                     "channels": len(factors),
                     "factors": factors,
                     "baselines": baselines,
@@ -149,14 +159,14 @@ class DilutionDetector(Detector):
             )
 
 
-def _daily_medians(x: np.ndarray, first_hour: int, min_valid: int) -> np.ndarray:
-    """Median of each column per local day (NaN ignored), NaN for days with fewer than
-    ``min_valid`` values. Row ``i`` of ``x`` is hour ``first_hour + i`` since the epoch (UTC)."""
-    lead = int((first_hour + LOCAL_OFFSET_HOURS) % 24)
-    n_days = -(-(lead + len(x)) // 24)
-    padded = np.full((n_days * 24, x.shape[1]), np.nan)
+def _block_medians(x: np.ndarray, first_hour: int, min_valid: int) -> np.ndarray:
+    """Median of each column per local block of `BLOCK_HOURS` (NaN ignored), NaN for blocks with
+    fewer than ``min_valid`` values. Row ``i`` of ``x`` is hour ``first_hour + i`` (UTC)."""
+    lead = int((first_hour + LOCAL_OFFSET_HOURS) % BLOCK_HOURS)
+    n = -(-(lead + len(x)) // BLOCK_HOURS)
+    padded = np.full((n * BLOCK_HOURS, x.shape[1]), np.nan)
     padded[lead : lead + len(x)] = x
-    return _median_axis1(padded.reshape(n_days, 24, x.shape[1]), min_valid)
+    return _median_axis1(padded.reshape(n, BLOCK_HOURS, x.shape[1]), min_valid)
 
 
 def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:

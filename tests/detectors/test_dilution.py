@@ -82,3 +82,13 @@ def test_different_factors_are_not_dilution() -> None:
     _scale(ch, (TP,), range(20, 25), 0.55)
     _scale(ch, (TN,), range(20, 25), 0.5)
     assert DilutionDetector().detect(frame(ch)) == []
+
+
+def test_three_days_from_mid_day_found_on_half_day_bounds() -> None:
+    ch = _outlet()
+    sl = slice(20 * 24 + 13, 23 * 24 + 12)  # 72 h from 13:00 local
+    for c in CONC:
+        ch[c][sl] = np.round(ch[c][sl] * 0.5, 2)
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert (f.start, f.end) == (hour(20 * 24 + 12), hour(23 * 24 + 11))
+    assert f.evidence["days"] == 3.0
