@@ -142,7 +142,8 @@ class CopiedDataDetector(FleetDetector):
     matched run. A run of ``n`` readings ``x_1..x_n`` is a finding when the values are equal
     (verified, not only hashed), hold at least ``min_distinct`` distinct values, and its
     information ``I = -log2 P(x_1) - sum_{i: x_(i+1) != x_i} log2 P(x_(i+1) - x_i | a change)``
-    (empirical frequencies of levels and of non-zero steps in the copying outlet's own series;
+    (empirical frequencies of levels and of non-zero steps in each outlet's own series, the
+    smaller of the copy's and the source's value, as the match must be improbable for both;
     held hours carry no information, as an analyser's hold is predictable; within one outlet
     only the first ``lag`` readings count, since a run longer than its lag is a periodic pattern
     matching itself) exceeds ``log2(pairs) + margin_bits``, where ``pairs`` is the number of
@@ -330,8 +331,12 @@ class CopiedDataDetector(FleetDetector):
         r0 = np.flatnonzero(brk)
         r1 = np.r_[r0[1:], len(a)] - 1
         a0, a1, b0 = a[r0], a[r1] + w - 1, b[r0]
-        _fill_bits(pool, pool.o[a0])
-        info = _information(pool, a0, a1, lag[r0], pool.o[a0] == pool.o[b0])
+        _fill_bits(pool, np.r_[pool.o[a0], pool.o[b0]])
+        same = pool.o[a0] == pool.o[b0]
+        info = np.minimum(
+            _information(pool, a0, a1, lag[r0], same),
+            _information(pool, b0, b0 + (a1 - a0), lag[r0], same),
+        )
         wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
         wb = pool.windows_per_outlet[pool.o[b0]].astype("float64")
         pairs = np.where(pool.o[a0] == pool.o[b0], wa * wa / 2.0, wa * wb)
@@ -366,8 +371,12 @@ class CopiedDataDetector(FleetDetector):
         if not np.array_equal(copy, source) or len(np.unique(copy)) < self.min_distinct:
             return
         lag = np.array([pool.h[a0] - pool.h[b0]])
+        same = pool.o[a0] == pool.o[b0]
         info = float(
-            _information(pool, np.array([a0]), np.array([a1]), lag, pool.o[a0] == pool.o[b0])[0]
+            min(
+                _information(pool, np.array([a0]), np.array([a1]), lag, same)[0],
+                _information(pool, np.array([b0]), np.array([b1]), lag, same)[0],
+            )
         )
         if info <= need:
             return
