@@ -113,13 +113,14 @@ def list_leads(
     severity: Literal["high", "medium", "low"] | None = None,
     enterprise: str | None = None,
     limit: int = Query(Q.QUEUE_LIMIT, ge=1, le=5000),
+    offset: int = Query(0, ge=0),
 ) -> list[dict[str, Any]]:
-    """Leads the caller may see, newest first, filtered."""
+    """Leads the caller may see, newest first, filtered; ``offset``/``limit`` page through."""
     ctx = _ctx(request)
     with ctx.session() as s:
         who = api_principal(request, s)
         f = Q.LeadFilters(district, status, category, severity, enterprise)
-        return [_lead(ctx, x) for x in Q.lead_queue(s, who, f, limit=limit)]
+        return [_lead(ctx, x) for x in Q.lead_queue(s, who, f, limit=limit, offset=offset)]
 
 
 @router.get("/leads/{lead_id}", response_model=LeadDetailOut)

@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import numpy as np
-from fastapi import FastAPI, Form, HTTPException, Request
+from fastapi import FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -147,7 +147,7 @@ def lead_chart(ctx: WebContext, session: Any, lead: Any) -> str:
     for code in Q.lead_channels(ctx, lead):
         part = frame[frame["pollutant"] == code]
         low, high = ctx.limit_of(lead.mn, code)
-        ts = np.array([t.timestamp() * 1e9 for t in part["ts"]], dtype="int64")
+        ts = part["ts"].to_numpy(dtype="datetime64[ns]").astype("int64")
         values = part["value"].to_numpy(dtype="float64", na_value=np.nan)
         spans = [(f.start, f.end) for f in lead.findings if f.pollutant in (code, None)]
         if part.empty and code not in (lead.pollutants or []):
@@ -261,6 +261,7 @@ def _pages(app: FastAPI) -> None:
         category: str | None = None,
         severity: str | None = None,
         enterprise: str | None = None,
+        page: int = Query(1, ge=1, le=10_000),
     ) -> HTMLResponse:
         with ctx.session() as s:
             who = page_principal(request, s)
@@ -268,10 +269,21 @@ def _pages(app: FastAPI) -> None:
                 f = Q.LeadFilters(district, status, category, severity, enterprise)
             except ValueError as exc:
                 raise HTTPException(400, str(exc)) from None
-            rows = Q.lead_queue(s, who, f)
+            size = Q.QUEUE_PAGE
+            rows = Q.lead_queue(s, who, f, limit=size + 1, offset=(page - 1) * size)
             districts = Q.lead_districts(s, who)
+        query = {**f.as_dict(), "status": f.status or ""}
         return render(
-            request, "leads.html", who, leads=rows, f=f, districts=districts, limit=Q.QUEUE_LIMIT
+            request,
+            "leads.html",
+            who,
+            leads=rows[:size],
+            f=f,
+            districts=districts,
+            page=page,
+            first=(page - 1) * size + 1,
+            newer=f"/leads?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
+            older=f"/leads?{urlencode({**query, 'page': page + 1})}" if len(rows) > size else None,
         )
 
     def lead_page(

@@ -38,6 +38,7 @@ from monitor.web.context import WebContext
 __all__ = [
     "CATEGORIES",
     "QUEUE_LIMIT",
+    "QUEUE_PAGE",
     "RAW_LIMIT",
     "SEVERITIES",
     "LeadFilters",
@@ -68,6 +69,8 @@ CATEGORIES: Final[tuple[str, ...]] = ("exceedance", "integrity", "completeness")
 SEVERITIES: Final[tuple[str, ...]] = ("high", "medium", "low")
 TREND_DAYS: Final = 30
 QUEUE_LIMIT: Final = 500
+#: Leads per page of the lead queue page.
+QUEUE_PAGE: Final = 100
 RAW_LIMIT: Final = 5000
 _R = ReadingRow.__table__.c
 _Q = QuarantineRow.__table__.c
@@ -123,10 +126,10 @@ class LeadFilters:
 
 
 def lead_queue(
-    session: Session, who: Principal, f: LeadFilters, *, limit: int = QUEUE_LIMIT
+    session: Session, who: Principal, f: LeadFilters, *, limit: int = QUEUE_LIMIT, offset: int = 0
 ) -> list[LeadRow]:
-    """Leads visible to ``who`` matching ``f``, active first then newest first, at most
-    ``limit``."""
+    """Leads visible to ``who`` matching ``f``, newest first (by start, then id), at most
+    ``limit`` after skipping ``offset``."""
     q = sa.select(LeadRow)
     if who.district_filter is not None:
         q = q.where(LeadRow.district == who.district_filter)
@@ -142,7 +145,8 @@ def lead_queue(
         q = q.where(LeadRow.severity == f.severity)
     if f.enterprise:
         q = q.where(LeadRow.enterprise == f.enterprise)
-    return list(session.scalars(q.order_by(LeadRow.start.desc(), LeadRow.id.desc()).limit(limit)))
+    q = q.order_by(LeadRow.start.desc(), LeadRow.id.desc()).offset(offset).limit(limit)
+    return list(session.scalars(q))
 
 
 def lead_districts(session: Session, who: Principal) -> list[str]:
@@ -196,9 +200,22 @@ def lead_readings(
     ts, value, min, max, cou, flag, qn, received_at``, sorted by pollutant and time."""
     start, end = window or chart_window(lead)
     chans = list(channels or lead_channels(ctx, lead))
+    sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def raw(col: Any) -> Any:  # SQLite times as the stored text, parsed below in one go
+        return sa.type_coerce(col, sa.String) if sqlite else col
+
     q = (
         sa.select(
-            _R.pollutant, _R.ts, _R.value, _R.min, _R.max, _R.cou, _R.flag, _R.qn, _R.received_at
+            _R.pollutant,
+            raw(_R.ts),
+            _R.value,
+            _R.min,
+            _R.max,
+            _R.cou,
+            _R.flag,
+            _R.qn,
+            raw(_R.received_at),
         )
         .where(
             _R.mn == lead.mn,
@@ -211,9 +228,14 @@ def lead_readings(
     )
     if limit is not None:
         q = q.limit(limit)
-    rows = session.execute(q).all()
+    rows = [tuple(r) for r in session.execute(q)]  # plain tuples: pandas probes Row objects
     cols = ["pollutant", "ts", "value", "min", "max", "cou", "flag", "qn", "received_at"]
-    return pd.DataFrame.from_records(rows, columns=cols)
+    frame = pd.DataFrame.from_records(rows, columns=cols)
+    for name in ("ts", "received_at"):
+        frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601")
+    for name in ("value", "min", "max", "cou"):
+        frame[name] = frame[name].astype("float64")
+    return frame
 
 
 # -- scores and enterprises -------------------------------------------------------------------

@@ -7,6 +7,7 @@ import io
 import re
 from collections.abc import Callable
 
+import pandas as pd
 import pytest
 
 from tests.monitor.web.conftest import Client
@@ -163,3 +164,30 @@ def test_api_reference_page_is_local(seeded_ro: Seeded, client_for: MakeClient) 
     assert "<code>/api/leads/{lead_id}/{action}</code>" in html
     assert "Move a lead through its lifecycle" in html
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+
+
+def test_lead_queue_pages(seeded: Seeded, client_for: MakeClient) -> None:
+    from monitor.leads import record_findings
+    from tests.monitor.casework_support import finding
+
+    days = [pd.Timestamp("2026-07-01") + pd.Timedelta(days=2 * k) for k in range(110)]
+    extra = [finding(f"{d:%Y-%m-%d} 01:00", f"{d:%Y-%m-%d} 02:00", mn=MN4) for d in days]
+    with seeded.context().session() as s:
+        n_new = len(record_findings(s, extra, seeded.registry).opened)
+    total = n_new + 2
+    assert total > 100
+    admin = client_for(seeded, "admin")
+
+    def page(q: str) -> tuple[list[int], str]:
+        html = admin.get("/leads" + q).text
+        return [int(x) for x in re.findall(r'<a href="/leads/(\d+)">#', html)], html
+
+    first, html = page("?status=")
+    assert len(first) == 100 and 'rel="next"' in html and 'rel="prev"' not in html
+    assert "leads 1 to 100" in html
+    second, html = page("?status=&page=2")
+    assert len(second) == total - 100 and 'rel="prev"' in html and 'rel="next"' not in html
+    assert not set(first) & set(second)
+    assert set(first) | set(second) >= {seeded.lintong_lead, seeded.yanta_lead}
+    api = admin.get("/api/leads?offset=100&limit=100").json()
+    assert [x["id"] for x in api] == second
