@@ -43,9 +43,9 @@ def serve(
     """Serve the web page: overview, lead queue, lead evidence with charts, enterprises,
     inspections, quarantine; and the JSON API under /api (OpenAPI at /openapi.json).
 
-    Sessions are signed with $MONITOR_WEB_SECRET (at least 16 characters; without it a random
-    secret is used and sessions end when the server stops). Create accounts with `monitor users
-    add`.
+    Sessions are signed with $MONITOR_WEB_SECRET or `secret` of the [web] table of monitor.toml
+    (at least 16 characters; without either a random secret is used and sessions end when the
+    server stops). Create accounts with `monitor users add`.
 
     \b
     Example:
@@ -64,13 +64,18 @@ def serve(
         rules = ScoringRules.from_dict(cw.config.scoring)
     except ScoringError as exc:
         raise click.ClickException(str(exc)) from None
-    secret = os.environ.get("MONITOR_WEB_SECRET") or None
+    web = cw.config.sections.get("web", {})
+    secret, where = os.environ.get("MONITOR_WEB_SECRET") or None, "MONITOR_WEB_SECRET"
+    if secret is None and web.get("secret"):
+        secret, where = str(web["secret"]), "[web] secret"
     if secret is not None and len(secret.encode()) < 16:
-        raise click.ClickException(
-            "MONITOR_WEB_SECRET is shorter than 16 characters: use a longer one"
-        )
+        raise click.ClickException(f"{where} is shorter than 16 characters: use a longer one")
     if secret is None:
-        click.echo("note: MONITOR_WEB_SECRET not set: sessions end when the server stops", err=True)
+        click.echo(
+            "note: neither MONITOR_WEB_SECRET nor [web] secret is set: sessions end when the "
+            "server stops",
+            err=True,
+        )
     ctx = WebContext(
         cw.engine,
         lang=cw.config.lang,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
@@ -121,3 +122,13 @@ def test_help_has_examples() -> None:
     for args in (["users"], ["users", "add"], ["users", "passwd"], ["users", "list"], ["serve"]):
         code, out = _run(*args, "--help")
         assert code == 0 and "Example:" in out, args
+
+
+def test_serve_refuses_a_short_secret(sqlite_url: str, tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["serve", "--db", sqlite_url], env={"MONITOR_WEB_SECRET": "short"})
+    assert r.exit_code == 1 and "MONITOR_WEB_SECRET is shorter than 16 characters" in r.output
+    cfg = tmp_path / "monitor.toml"
+    cfg.write_text(f'database = "{sqlite_url}"\n[web]\nsecret = "tiny"\n', encoding="utf-8")
+    r = CliRunner().invoke(main, ["serve", "--config", str(cfg)], env={"MONITOR_WEB_SECRET": ""})
+    assert r.exit_code == 1 and "[web] secret is shorter" in r.output
+    assert "tiny" not in r.output
