@@ -79,6 +79,19 @@ def _flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
     return q, ok, float(np.median(pos)) if len(pos) else float("nan")
 
 
+def _reads_standard(
+    v: np.ndarray, f: np.ndarray, standard: float | None, tolerance_share: float = 0.10
+) -> np.ndarray:
+    """Calibration hours (C) reading the standard solution: within ``tolerance_share`` of the
+    registry's ``standard``, else of the median C value when there are at least 3."""
+    calibration = (f == "C") & ~np.isnan(v)
+    if standard is None and calibration.sum() >= 3:
+        standard = float(np.median(v[calibration]))
+    if standard is None:
+        return np.zeros(len(v), dtype=bool)
+    return calibration & (np.abs(v - standard) <= tolerance_share * abs(standard))
+
+
 def _iso(outlet: OutletData, i: int) -> str:
     return outlet.grid[i].tz_convert(LOCAL_TZ).isoformat()
 
@@ -89,7 +102,8 @@ class GapHidingDetector(Detector):
 
     On the hourly grid of a concentration channel with an upper limit ``L``: a *gap hour* is an
     hour with no reading, or a reading flagged other than N, T, F (shutdown) or S (manual) whose
-    value is not above ``L`` (a flagged exceedance is `FlagMaskingDetector`'s business). Counts
+    value is not above ``L`` (a flagged exceedance is `FlagMaskingDetector`'s business) and that
+    is not a calibration hour reading the standard (C within 10 % of it). Counts
     are of analyser measurements, not hours (a held value is one measurement): a *measurement* is
     a maximal run of one valid value, even across gap hours; it is *high* when its value exceeds
     ``high_share * L`` and *followed by a gap* when a gap hour comes right after one of its hours.
@@ -110,7 +124,8 @@ class GapHidingDetector(Detector):
     Honest traps it must not flag: short communication gaps at random (they follow low and high
     values alike); one high value held for a day with gaps inside it (one measurement, one
     event); plants running close to their limit (many high measurements, gaps at the baseline
-    rate); weekly calibration (C) and maintenance windows (M) at fixed times; shutdowns (F).
+    rate); weekly calibration hours (C reading the standard) after whatever value precedes them;
+    maintenance windows (M) at fixed times; shutdowns (F).
     """
 
     name = "gap_hiding"
@@ -138,8 +153,10 @@ class GapHidingDetector(Detector):
             if limit is None or code not in outlet.wide_values.columns:
                 continue
             v, f, valid = _channel(outlet, code)
-            # an invalid reading over the limit is flag_masking's business, not a gap
+            # an invalid reading over the limit is flag_masking's business, and a calibration
+            # hour reading the standard is scheduled work: neither is a gap
             gap = ~valid & (f != "F") & (f != "S") & ~(v > limit)
+            gap &= ~_reads_standard(v, f, outlet.spec.pollutant(code).standard)
             idx = np.flatnonzero(valid[:-1])  # valid hours whose next hour is on the grid
             if len(idx) == 0:
                 continue
@@ -284,15 +301,12 @@ class FlagMaskingDetector(Detector):
             masked = flagged & (v > limit)
             if not masked.any():
                 continue
-            calibration = f == "C"
+            calibration = (f == "C") & ~np.isnan(v)
             standard = spec.standard
-            if standard is None and (calibration & ~np.isnan(v)).sum() >= 3:
-                standard = float(np.nanmedian(v[calibration]))
-            reads_standard = np.zeros(len(v), dtype=bool)
-            if standard is not None:
-                tol = self.standard_tolerance_share * abs(standard)
-                reads_standard = calibration & (np.abs(v - standard) <= tol)
-                masked &= ~reads_standard
+            if standard is None and calibration.sum() >= 3:
+                standard = float(np.median(v[calibration]))
+            reads_standard = _reads_standard(v, f, standard, self.standard_tolerance_share)
+            masked &= ~reads_standard
             above = (v > limit) & ~reads_standard
             below = v <= limit
             base_rate = (flagged & below).sum() / max(1, below.sum())

@@ -239,3 +239,16 @@ def test_flow_mismatch_frozen_over_two_cycles_of_a_slow_analyser() -> None:
     nh3[400:408] = nh3[400]
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: _flow()}))
     assert [(f.start, f.end) for f in found] == [(hour(200), hour(209))]
+
+
+def test_gap_hiding_calibration_hours_after_high_values_are_not_gaps() -> None:
+    # weekly calibration (C, reading the 6.0 standard) falls after high TN-like values
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 38] = 38
+    flags = _flags()
+    for i in range(15, N - 3, 168):
+        cod[i] = 45.0
+        cod[i + 1] = 6.0
+        flags[i + 1] = "C"
+    assert GapHidingDetector().detect(frame({COD: cod}, {COD: flags}), _spec()) == []
+    assert GapHidingDetector().detect(frame({COD: cod}, {COD: flags}), _spec(standard=6.0)) == []
