@@ -74,13 +74,16 @@ class FrozenValueDetector(Detector):
     held-run length) and ``q`` the ``baseline_quantile`` of the series' own run durations, a run
     is flagged when
 
-        h >= T = max(min_cycles * c, min_hours, min(max(q, g), high_hours))
+        h >= max(min_cycles * c, min_hours)   and   (h > min(max(q, g), high_hours)  or
+                                                    h >= high_hours)
 
-    where ``g`` is the run a low-resolution series makes by chance: with ``m`` the mean run
-    length in cycles and ``p = 1 - 1/m`` the chance that a new measurement repeats the last one,
-    runs of ``k`` cycles or more are expected ``N p^(k-1)`` times among the series' ``N`` runs;
+    where ``g`` is the run a low-resolution series makes by chance: with ``p`` the chance that a
+    new measurement repeats the last one (estimated as the share of runs lasting two cycles or
+    more), runs of ``k`` cycles or more are expected ``N p^(k-1)`` times among ``N`` runs;
     ``g = c * k`` for the smallest ``k`` expected fewer than ``max_chance_runs`` times (a TP at
-    0.01 mg/L that repeats one time in three makes 24-h runs by chance in a year of data)
+    0.01 mg/L that repeats one time in three makes 24-h runs by chance in a year of data; a run
+    must be strictly longer than both, as the design says "longer than the 99.5th percentile":
+    run lengths are multiples of the cycle, and runs exactly at the bar were honest)
 
     and, where the outlet reports flow, the flow is > 0 in at least ``min_flow_share`` of the
     run's hours (a plant at rest may hold its last value). Severity high when ``h >= high_hours``.
@@ -90,7 +93,7 @@ class FrozenValueDetector(Detector):
     own bar.
 
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
-    ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.01``.
+    ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``.
 
     Not flagged (honest traps): analyser cycles (values held 2-4 h, and the 6-8 h holds that are
     the norm of the real series in ``data/real/cn_enterprise_outlet_hourly``), low resolution
@@ -112,7 +115,7 @@ class FrozenValueDetector(Detector):
         high_hours: float = 72.0,
         max_gap_hours: float = 1.0,
         min_flow_share: float = 0.5,
-        max_chance_runs: float = 0.01,
+        max_chance_runs: float = 0.001,
     ) -> None:
         self.min_cycles = min_cycles
         self.min_hours = min_hours
@@ -128,10 +131,11 @@ class FrozenValueDetector(Detector):
             cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
             q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
             chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
-            threshold = max(
-                self.min_cycles * cycle, self.min_hours, min(max(q, chance), self.high_hours)
-            )
-            long = np.flatnonzero(runs.hours >= threshold)
+            floor = max(self.min_cycles * cycle, self.min_hours)
+            bar = min(max(q, chance), self.high_hours)
+            threshold = max(floor, bar)
+            h = runs.hours
+            long = np.flatnonzero((h >= floor) & ((h > bar) | (h >= self.high_hours)))
             if len(long) == 0:
                 continue
             flow = flow_at(outlet, s)
@@ -178,13 +182,16 @@ class FrozenValueDetector(Detector):
 
 def _chance_run_hours(hours: np.ndarray, cycle: float, max_runs: float) -> float:
     """The shortest run (h) expected fewer than ``max_runs`` times by chance among ``len(hours)``
-    runs if each new measurement repeats the last with probability ``1 - 1 / mean run``."""
+    runs if each new measurement repeats the last with probability ``p``, estimated as the share
+    of runs that last two cycles or more (each long run counts once, so a few frozen days do
+    not raise the estimate the way they would raise a mean run length)."""
     if len(hours) == 0:
         return 0.0
-    mean_cycles = float(np.mean(hours)) / cycle
-    if mean_cycles <= 1.0:
+    p = float(np.mean(hours >= 2 * cycle - 1e-9))
+    if p <= 0.0:
         return cycle
-    p = 1.0 - 1.0 / mean_cycles
+    if p >= 1.0:
+        return float("inf")
     k = 1.0 + np.log(len(hours) / max_runs) / np.log(1.0 / p)
     return float(np.ceil(k) * cycle)
 
