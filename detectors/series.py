@@ -10,7 +10,8 @@ float values, boolean masks) and never loops per reading:
 - `analyser_cycle_hours`: how many hours an analyser holds a value, from the registry or learned
   from the series' own runs;
 - `hourly_grid`, `block_sums`, `window_sums`: values on an hourly grid and sums over fixed blocks
-  and sliding windows of blocks (the rolling statistics of the detectors).
+  and sliding windows of blocks (the rolling statistics of the detectors);
+- `hours_of`, `timestamp`: whole hours of int64 timestamps, and a finding's UTC timestamp.
 """
 
 from __future__ import annotations
