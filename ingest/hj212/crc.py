@@ -45,7 +45,8 @@ def _power_tables() -> tuple[tuple[int, ...], ...]:
 _HP: Final[tuple[tuple[int, ...], ...]] = _power_tables()
 #: ``_INIT[j]`` = H^j(0xFF): the contribution of the initial register 0xFFFF.
 _INIT: Final[tuple[int, ...]] = tuple(_HP[j][0xFF] for j in range(8))
-_MASK64: Final[int] = (1 << 64) - 1
+#: ``_LOW_WORDS[h]`` = ``(1 << 64 h) - 1`` for the folds of segments up to 1024 bytes (``h`` <= 64).
+_LOW_WORDS: Final[tuple[int, ...]] = tuple((1 << (h << 6)) - 1 for h in range(65))
 
 
 def hj212_crc(data: bytes) -> int:
@@ -57,21 +58,23 @@ def hj212_crc(data: bytes) -> int:
     # is congruent to e modulo 8. int.from_bytes right-aligns, so the lanes line up on 64-bit words.
     x = int.from_bytes(data, "big")
     words = (n + 7) >> 3
+    low_words = _LOW_WORDS
     while words > 1:
         half = words >> 1
-        shift = half << 6
-        x = (x >> shift) ^ (x & ((1 << shift) - 1))
+        low = low_words[half] if half <= 64 else (1 << (half << 6)) - 1
+        x = (x >> (half << 6)) ^ (x & low)
         words -= half
     hp = _HP
+    lane = x.to_bytes(8, "big")  # lane[7] is lane 0
     s = (
-        x & 0xFF
-        ^ hp[1][(x >> 8) & 0xFF]
-        ^ hp[2][(x >> 16) & 0xFF]
-        ^ hp[3][(x >> 24) & 0xFF]
-        ^ hp[4][(x >> 32) & 0xFF]
-        ^ hp[5][(x >> 40) & 0xFF]
-        ^ hp[6][(x >> 48) & 0xFF]
-        ^ hp[7][(x >> 56) & 0xFF]
+        lane[7]
+        ^ hp[1][lane[6]]
+        ^ hp[2][lane[5]]
+        ^ hp[3][lane[4]]
+        ^ hp[4][lane[3]]
+        ^ hp[5][lane[2]]
+        ^ hp[6][lane[1]]
+        ^ hp[7][lane[0]]
     )
     return _T[s ^ _INIT[(n - 1) & 7]]
 

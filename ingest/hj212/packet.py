@@ -201,7 +201,36 @@ def split_cp(content: str) -> tuple[CpItem, ...]:
     return tuple(out)
 
 
-_KEEP_SEPARATORS = bytes(b for b in range(256) if b not in b"=,;")
+#: ``bytes.translate`` arguments that keep only the separators ``= , ;`` of a text (``;`` as ``,``).
+_NOT_SEPARATOR = bytes(b for b in range(256) if b not in b"=,;")
+_SEMICOLON_AS_COMMA = bytes.maketrans(b";", b",")
+#: The separators of ``K=V,K=V,...,K=V`` (prefixes of it) and of ``K=V;K=V;...;K=V``; a data
+#: segment has at most 9999 bytes, so at most 9999 separators.
+_ALTERNATING_CP = b"=," * 5000
+_ALTERNATING_HEADER = b"=;" * 5000
+
+
+def split_simple_cp(content: str) -> list[str] | None:
+    """``[key1, value1, key2, value2, ...]`` of CP content whose fields each hold exactly one ``=``.
+
+    That is: the characters ``=`` ``,`` ``;`` of ``content``, in order, alternate ``=`` and a
+    separator (``,`` or ``;``), starting and ending with ``=``. Otherwise None (also for an empty
+    content). Keys may be empty: :func:`is_simple_cp` also excludes those. The item structure (``;``
+    against ``,``) is not kept.
+    """
+    marks = content.encode("ascii", "replace").translate(_SEMICOLON_AS_COMMA, _NOT_SEPARATOR)
+    if not len(marks) & 1 or marks != _ALTERNATING_CP[: len(marks)]:
+        return None
+    return content.replace("=", ",").replace(";", ",").split(",")
+
+
+def split_simple_header(text: str) -> list[str] | None:
+    """``[key1, value1, key2, value2, ...]`` of header text ``K=V;K=V;...;K=V`` whose parts each hold
+    exactly one ``=`` and no ``,``; otherwise None. Keys may be empty or repeated."""
+    marks = text.encode("ascii", "replace").translate(None, _NOT_SEPARATOR)
+    if not len(marks) & 1 or marks != _ALTERNATING_HEADER[: len(marks)]:
+        return None
+    return text.replace("=", ";").split(";")
 
 
 def is_simple_cp(content: str) -> bool:
@@ -209,15 +238,17 @@ def is_simple_cp(content: str) -> bool:
 
     This is the shape of every standard packet; it lets :func:`check_cp` and the readings code work
     with whole-string operations instead of a loop per field. Checked on the sequence of ``=``, ``,``
-    and ``;`` characters: it must alternate ``=`` and a separator, starting and ending with ``=``.
+    and ``;`` characters: it must alternate ``=`` and a separator, starting and ending with ``=``
+    (:func:`split_simple_cp`), and no ``=`` may start the content or follow a separator.
     """
-    if not content or content[0] == "=" or ",=" in content or ";=" in content:
+    if not content or content[0] == "=":
         return False
-    marks = content.encode("ascii", "replace").translate(None, _KEEP_SEPARATORS)
+    marks = content.encode("ascii", "replace").translate(_SEMICOLON_AS_COMMA, _NOT_SEPARATOR)
     return (
         len(marks) & 1 == 1
-        and marks[0::2] == b"=" * ((len(marks) + 1) >> 1)
-        and b"=" not in marks[1::2]
+        and marks == _ALTERNATING_CP[: len(marks)]
+        and ",=" not in content
+        and ";=" not in content
     )
 
 
@@ -310,12 +341,12 @@ def parse_segment(segment: str) -> Packet:
 
 def _parse_header(text: str) -> list[CpField]:
     """Header ``KEY=VALUE`` parts separated by ``;``; CodecError (``syntax``) names the offset."""
-    parts = text.split(";")
-    if text.count("=") == len(parts):  # one '=' per part: split everything at once
-        flat = text.replace("=", ";").split(";")
+    flat = split_simple_header(text)
+    if flat is not None:  # one '=' per part: split everything at once
         keys = flat[0::2]
         if "" not in keys and len(set(keys)) == len(keys):
             return list(zip(keys, flat[1::2], strict=True))
+    parts = text.split(";")
     header: list[CpField] = []
     seen: set[str] = set()
     offset = 0
