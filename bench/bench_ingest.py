@@ -35,8 +35,15 @@ from paho.mqtt.packettypes import PacketTypes  # noqa: E402
 from paho.mqtt.properties import Properties  # noqa: E402
 
 from ingest.daemon import DaemonSettings, IngestDaemon  # noqa: E402
+from monitor.live import live_sink  # noqa: E402
 from monitor.store import Store  # noqa: E402
-from tests.ingest.daemon_stream import hourly_packet, publish_all, publisher, sites  # noqa: E402
+from tests.ingest.daemon_stream import (  # noqa: E402
+    hourly_packet,
+    publish_all,
+    publisher,
+    sites,
+    write_registry,
+)
 from tests.services import MosquittoService, free_port  # noqa: E402
 
 TOPIC = "hj212/#"
@@ -105,9 +112,12 @@ def daemon_drain(
     passwords: dict[str, str],
     batch_size: int,
     worker_process: bool,
+    registry: Path | None = None,
 ) -> tuple[float, dict]:
-    """Seconds for the daemon to store and acknowledge ``n`` queued messages."""
-    store = Store(f"sqlite:///{db}")
+    """Seconds for the daemon to store and acknowledge ``n`` queued messages; with ``registry``,
+    live detection runs after each commit (the figures then include its latency)."""
+    live = live_sink(f"sqlite:///{db}", str(registry)) if registry is not None else None
+    store = live if live is not None else Store(f"sqlite:///{db}")
     settings = DaemonSettings(
         broker=url,
         client_id=client_id,
@@ -127,6 +137,17 @@ def daemon_drain(
     elapsed = time.perf_counter() - start
     daemon.stop()
     snap = daemon.metrics.snapshot()
+    if live is not None:
+        t = time.perf_counter()
+        live.live.drain(600)
+        lat = sorted(live.live.stats.latencies) or [0.0]
+        snap["live"] = {
+            "passes": live.live.stats.passes,
+            "outlets_checked": live.live.stats.outlets_checked,
+            "latency_median_s": lat[len(lat) // 2],
+            "latency_max_s": lat[-1],
+            "catch_up_after_drain_s": time.perf_counter() - t,
+        }
     store.close()
     return elapsed, snap
 
@@ -180,7 +201,13 @@ def main() -> None:
         ]
         n = len(msgs)
         readings = n * 6
-        for cid in ("bench-daemon-thread", "bench-daemon-process", "bench-paho"):
+        registry = write_registry(work / "sites.toml", outlets)
+        for cid in (
+            "bench-daemon-thread",
+            "bench-daemon-process",
+            "bench-daemon-live",
+            "bench-paho",
+        ):
             _session(broker.host, broker.port, cid)
         _session(broker.host, broker.port, "bench-sub", v5=False)
         pub = publisher(broker.host, broker.port, "bench-pub")
@@ -190,7 +217,7 @@ def main() -> None:
         pub.disconnect()
         print(
             f"backlog: {n:,} hourly packets ({readings:,} readings) from {len(outlets)} outlets, "
-            f"queued in 4 persistent sessions in {time.perf_counter() - t:.1f} s"
+            f"queued in 5 persistent sessions in {time.perf_counter() - t:.1f} s"
         )
 
         paho_s = bare_paho(broker.host, broker.port, "bench-paho", n)
@@ -206,6 +233,17 @@ def main() -> None:
                 worker_process=mode == "process",
             )
             assert runs[mode][1]["stored"] == readings, runs[mode][1]
+        runs["live"] = daemon_drain(
+            broker.url,
+            "bench-daemon-live",
+            n,
+            work / "bench-live.db",
+            passwords,
+            args.batch_size,
+            worker_process=False,
+            registry=registry,
+        )
+        assert runs["live"][1]["stored"] == readings, runs["live"][1]
         sub_s = mosquitto_sub(broker.host, broker.port, "bench-sub", n)
 
         def row(name: str, seconds: float | None) -> None:
@@ -219,6 +257,7 @@ def main() -> None:
         print("drain the backlog (receive + acknowledge):")
         row("daemon, worker process: decode, store, ack", runs["process"][0])
         row("daemon, one process: decode, store, ack", runs["thread"][0])
+        row("daemon, one process + live detection", runs["live"][0])
         row("bare paho-mqtt: receive + ack", paho_s)
         row("mosquitto_sub (C, reference)", sub_s)
         for mode, (seconds, snap) in runs.items():
@@ -229,6 +268,12 @@ def main() -> None:
                 f"{rate:,.0f} readings/s (target 50,000: {'met' if rate >= 50_000 else 'NOT met'}); "
                 f"{snap['batches']} commits, max {snap['commit_seconds_max'] * 1000:.0f} ms"
             )
+        live = runs["live"][1]["live"]
+        print(
+            f"live detection: {live['passes']} passes over {live['outlets_checked']:,} outlet windows; "
+            f"commit-to-leads latency median {live['latency_median_s']:.2f} s, max "
+            f"{live['latency_max_s']:.2f} s; caught up {live['catch_up_after_drain_s']:.1f} s after the drain"
+        )
     finally:
         broker.kill()
         shutil.rmtree(work, ignore_errors=True)

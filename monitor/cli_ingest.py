@@ -108,6 +108,7 @@ def ingest(
             timezone=cfg.timezone,
             alerts=cfg.alerts,
             scoring=cfg.scoring,
+            process=not worker_process,  # the worker process cannot have children of its own
         )
     else:
         factory = functools.partial(Store, cfg.database, create="lazy")

@@ -15,9 +15,13 @@ completeness) are for ``monitor detect --db`` over history, not for every batch.
 
 from __future__ import annotations
 
+import functools
 import logging
+import multiprocessing
+import queue
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -59,9 +63,10 @@ class LiveStats:
     leads_escalated: int = 0
     alerts_sent: int = 0
     errors: int = 0
-    last_latency_s: float = 0.0
     seconds: float = 0.0
     opened: list[int] = field(default_factory=list)
+    #: seconds from a batch's commit to the end of the pass that checked its outlets (last 1,000)
+    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
 
 
 class LiveDetection:
@@ -105,15 +110,7 @@ class LiveDetection:
 
     def wrap(self, sink: Sink) -> Sink:
         """A sink that commits through ``sink`` and then queues the batch's outlets for detection."""
-
-        def live_sink(accepted: Sequence[Accepted], rejected: Sequence[Rejected]) -> BatchResult:
-            result = sink(accepted, rejected)
-            newest = newest_by_outlet(r for message in accepted for r in message.readings)
-            if newest:
-                self.notify(newest)
-            return result
-
-        return live_sink
+        return notifying(sink, self.notify)
 
     def notify(self, newest: Mapping[str, datetime]) -> None:
         """Queue outlets (MN -> newest reading time) for the next pass."""
@@ -167,12 +164,10 @@ class LiveDetection:
                 self._busy = True
             try:
                 if batch:
-                    self.run_once({mn: ts for mn, (ts, _) in batch.items()}, queued=batch)
+                    newest = {mn: ts for mn, (ts, _) in batch.items()}
+                    self.run_guarded(functools.partial(self.run_once, newest, queued=batch))
                 elif self.alerter is not None and self.stats.passes:
-                    self._dispatch()  # grouped alerts whose window ended, retries
-            except Exception:  # the worker must outlive one bad pass; the next batch retries
-                self.stats.errors += 1
-                log.exception("live detection pass failed")
+                    self.run_guarded(self._dispatch)  # grouped alerts past their window, retries
             finally:
                 with self._lock:
                     self._busy = False
@@ -213,10 +208,19 @@ class LiveDetection:
         self.stats.seconds += time.perf_counter() - started
         if queued:
             oldest = min(t for _, t in queued.values())
-            self.stats.last_latency_s = time.monotonic() - oldest
+            self.stats.latencies.append(time.monotonic() - oldest)
         if self.on_result is not None and (changes.opened or changes.escalated):
             self.on_result(findings, changes)
         return findings
+
+    def run_guarded(self, work: Callable[[], Any]) -> None:
+        """Run one pass (or dispatch); a failure is logged and counted, never raised: the next
+        notification retries."""
+        try:
+            work()
+        except Exception:
+            self.stats.errors += 1
+            log.exception("live detection pass failed")
 
     def _dispatch(self) -> None:
         """Deliver grouped alerts whose window has ended and retry failed ones."""
@@ -238,14 +242,176 @@ def newest_by_outlet(readings: Iterable[Any]) -> dict[str, datetime]:
     return out
 
 
+def notifying(sink: Sink, notify: Callable[[Mapping[str, datetime]], None]) -> Sink:
+    """A sink that commits through ``sink``, then hands the batch's outlets to ``notify``."""
+
+    def commit_then_notify(
+        accepted: Sequence[Accepted], rejected: Sequence[Rejected]
+    ) -> BatchResult:
+        result = sink(accepted, rejected)
+        newest = newest_by_outlet(r for message in accepted for r in message.readings)
+        if newest:
+            notify(newest)
+        return result
+
+    return commit_then_notify
+
+
+@dataclass(frozen=True)
+class LiveConfig:
+    """What live detection needs, as plain (picklable) values: a child process builds it anew."""
+
+    database: str
+    sites: str
+    lang: str = "en"
+    timezone: str = "Asia/Shanghai"
+    alerts: Mapping[str, Any] | None = None
+    scoring: Mapping[str, Any] | None = None
+    window_days: float = 21.0
+    coalesce_s: float = 0.5
+
+    def build(self) -> LiveDetection:
+        """Store, registry, alerter and rules from the configuration (not started)."""
+        from monitor.alerts import AlertSettings
+        from monitor.registry import load_registry
+
+        alerter = Alerter(
+            AlertSettings.from_dict(self.alerts, lang=self.lang, timezone=self.timezone)
+        )
+        return LiveDetection(
+            Store(self.database, create="lazy"),
+            load_registry(self.sites),
+            window=timedelta(days=self.window_days),
+            alerter=alerter,
+            rules=ScoringRules.from_dict(self.scoring),
+            lang=self.lang,
+            coalesce_s=self.coalesce_s,
+        )
+
+
+_COUNTERS: Final = (
+    "passes",
+    "outlets_checked",
+    "findings",
+    "leads_opened",
+    "leads_escalated",
+    "alerts_sent",
+    "errors",
+    "seconds",
+    "latency_sum",
+    "latency_max",
+)
+
+
+class LiveProcess:
+    """Live detection in a child process, so it runs on another core than ingest's decoding and
+    commits and never holds the daemon's interpreter lock. Same ``notify``/``drain``/``stop`` as
+    :class:`LiveDetection`; ``stats`` come back through shared counters."""
+
+    def __init__(self, config: LiveConfig) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.config = config
+        self._queue: Any = ctx.Queue()
+        self._done: Any = ctx.Value("q", 0)
+        self._counters: Any = ctx.Array("d", len(_COUNTERS))
+        self._sent = 0
+        self._process = ctx.Process(
+            target=_live_process_main,
+            args=(config, self._queue, self._done, self._counters),
+            name="live-detection",
+            daemon=True,
+        )
+
+    def start(self) -> LiveProcess:
+        self._process.start()
+        return self
+
+    def wrap(self, sink: Sink) -> Sink:
+        return notifying(sink, self.notify)
+
+    def notify(self, newest: Mapping[str, datetime]) -> None:
+        self._sent += 1
+        self._queue.put((self._sent, dict(newest), time.monotonic()))
+
+    def drain(self, timeout_s: float = 60.0) -> bool:
+        """Wait until the child has checked everything notified so far; False on timeout."""
+        deadline = time.monotonic() + timeout_s
+        while self._done.value < self._sent:
+            if time.monotonic() > deadline or not self._process.is_alive():
+                return False
+            time.sleep(0.05)
+        return True
+
+    def stop(self, timeout_s: float = 60.0) -> None:
+        """Finish what was notified, then end the child."""
+        self.drain(timeout_s)
+        self._queue.put(None)
+        self._process.join(timeout_s)
+        if self._process.is_alive():
+            self._process.terminate()
+
+    @property
+    def stats(self) -> LiveStats:
+        c = dict(zip(_COUNTERS, self._counters[:], strict=True))
+        stats = LiveStats(**{k: int(c[k]) for k in _COUNTERS[:7]}, seconds=c["seconds"])
+        if c["passes"]:
+            stats.latencies.extend([c["latency_sum"] / c["passes"], c["latency_max"]])
+        return stats
+
+
+def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: Any) -> None:
+    """The child's loop: merge every pending notification into one pass, then record it."""
+    from ingest.metrics import setup_logging
+
+    setup_logging()
+    live = config.build()
+    stopping = False
+    while not stopping:
+        try:
+            items = [requests.get(timeout=1.0)]
+        except queue.Empty:
+            if live.alerter is not None and live.stats.passes:
+                live.run_guarded(live._dispatch)
+            continue
+        while True:
+            try:
+                items.append(requests.get_nowait())
+            except queue.Empty:
+                break
+        stopping = any(item is None for item in items)
+        work = [item for item in items if item is not None]
+        if not work:
+            continue
+        newest: dict[str, datetime] = {}
+        queued: dict[str, tuple[datetime, float]] = {}
+        for _, batch, notified in work:
+            for mn, ts in batch.items():
+                if mn not in live._specs:
+                    continue
+                newest[mn] = max(ts, newest.get(mn, ts))
+                first = queued[mn][1] if mn in queued else notified
+                queued[mn] = (newest[mn], min(first, notified))
+        if newest:
+            live.run_guarded(functools.partial(live.run_once, newest, queued=queued))
+        stats = live.stats
+        latency = stats.latencies[-1] if stats.latencies else 0.0
+        with counters.get_lock():
+            for k in _COUNTERS[:8]:
+                counters[_COUNTERS.index(k)] = float(getattr(stats, k))
+            counters[_COUNTERS.index("latency_sum")] += latency if newest else 0.0
+            counters[_COUNTERS.index("latency_max")] = max(
+                counters[_COUNTERS.index("latency_max")], latency
+            )
+        done.value = max(seq for seq, _, _ in work)
+    live.store.close()
+
+
 class LiveSink:
-    """The store's sink with live detection behind it; ``close()`` finishes the queued detection.
+    """The store's sink with live detection behind it; ``close()`` finishes the queued detection
+    and releases the store. Built by :func:`live_sink` (picklable as a ``functools.partial``, so
+    the daemon's worker process can build its own; the worker calls ``close()`` when it stops)."""
 
-    Picklable through its factory :func:`live_sink`, so the daemon's worker process can build its
-    own (the worker calls ``close()`` when it stops).
-    """
-
-    def __init__(self, store: Store, live: LiveDetection) -> None:
+    def __init__(self, store: Store, live: LiveDetection | LiveProcess) -> None:
         self.store = store
         self.live = live
         self._sink = live.wrap(store)
@@ -266,16 +432,12 @@ def live_sink(
     timezone: str = "Asia/Shanghai",
     alerts: Mapping[str, Any] | None = None,
     scoring: Mapping[str, Any] | None = None,
+    process: bool = True,
 ) -> LiveSink:
     """A store sink on ``database`` whose committed batches feed live detection, leads, scores and
-    alerts (``[alerts]`` and ``[scoring]`` tables of monitor.toml) for the sites of ``sites``."""
-    from monitor.alerts import AlertSettings
-    from monitor.registry import load_registry
-
-    store = Store(database, create="lazy")
-    registry = load_registry(sites)
-    alerter = Alerter(AlertSettings.from_dict(alerts, lang=lang, timezone=timezone))
-    live = LiveDetection(
-        store, registry, alerter=alerter, rules=ScoringRules.from_dict(scoring), lang=lang
-    )
-    return LiveSink(store, live.start())
+    alerts (``[alerts]`` and ``[scoring]`` tables of monitor.toml) for the sites of ``sites``:
+    in a child process (``process``, the default) or in a thread of this process (where this
+    process cannot have children, e.g. the daemon's own worker process)."""
+    config = LiveConfig(database, sites, lang, timezone, alerts, scoring)
+    live = LiveProcess(config) if process else config.build()
+    return LiveSink(Store(database, create="lazy"), live.start())
