@@ -103,8 +103,9 @@ def _decode_hj212(payload: bytes, tz: str, strict_crc: bool, max_length: int | N
     return message if message is not None else _decode_general(segment, variant, tz)
 
 
-def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:
-    """Any data segment: the rules of :func:`ingest.hj212.packet.parse_segment`, then readings."""
+def _decode_general(segment: str, variant: CrcVariant, tz: str, *, fast: bool = True) -> Message:
+    """Any data segment: the rules of :func:`ingest.hj212.packet.parse_segment`, then readings
+    (``fast=False``: without the fast path for the CP, see :func:`_readings`)."""
     packet = parse_segment(segment)
     header = dict(packet.header)
     flag_text = header.get("Flag")
@@ -118,7 +119,7 @@ def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:
         deviations.append("no-flag")
     readings: list[Reading] = []
     if split is None or split[0] == 1:
-        readings, mapped = _readings(packet, tz)
+        readings, mapped = _readings(packet, tz, fast=fast)
         if mapped:
             deviations.append("codes-2005")
         flags = FLAGS_2005 if flag is not None and flag >> 2 == 0 else FLAGS_2017
@@ -358,12 +359,15 @@ def readings_from_packet(packet: Packet, tz: str = "Asia/Shanghai") -> list[Read
     return _readings(packet, tz)[0]
 
 
-def _readings(packet: Packet, tz: str) -> tuple[list[Reading], bool]:
-    """Readings and whether any pollutant code was a 2005 code that got mapped."""
+def _readings(packet: Packet, tz: str, *, fast: bool = True) -> tuple[list[Reading], bool]:
+    """Readings and whether any pollutant code was a 2005 code that got mapped.
+
+    ``fast=False`` skips the fast path for a CP of the common shape (for tests comparing the two).
+    """
     kind = KIND_BY_CN.get(packet.cn)
     if kind is None:
         return [], False
-    split = _split(0, packet.cp_text)
+    split = _split(0, packet.cp_text) if fast else None
     if split is not None:  # the fast path (see above)
         common = _common_readings(*split, kind, packet.mn, packet.qn, tz)
         if common is not None:
