@@ -82,14 +82,15 @@ class PeerOutlierDetector(FleetDetector):
 
     Peers are outlets of the same ``industry`` (else the same ``district``) from the registry.
     Outlet-months count when the outlet has ``min_valid_hours`` valid hours and at least
-    ``min_peers`` outlets of its group qualify that month; for each group and concentration
-    channel one IsolationForest (``n_estimators`` trees, ``random_state`` fixed, so runs are
-    repeatable) is fitted on those outlet-months' features
-    (log(1 + median), CV, autocorrelation at one analyser cycle, repeat share). The anomaly score is
-    ``s = -score_samples`` in (0, 1]; an outlet-month is a finding when ``s >= score_threshold``
-    and it is on the clean or steady side of the same month's peers: CV below ``clean_share`` of
-    their median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is always low: a
-    prompt to look, not evidence of falsification.
+    ``min_peers`` outlets of its group qualify that month (for that channel). For each group one
+    IsolationForest (``n_estimators`` trees, ``random_state`` fixed, so runs are repeatable) is
+    fitted on those outlet-months of every concentration channel, on the features
+    (log(1 + median), CV, autocorrelation at one analyser cycle, repeat share) standardised
+    within each channel (``(x - median) / IQR``). The anomaly score is ``s = -score_samples``
+    in (0, 1]; an outlet-month is a finding when ``s >= score_threshold`` and it is on the
+    clean or steady side of the same month's peers for that channel: CV below ``clean_share``
+    of their median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is
+    always low: a prompt to look, not evidence of falsification.
 
     Defaults: 8 peers, 200 valid hours, score 0.6, 100 trees, random_state 0, CV under a third of
     the peers', repeat share 0.3 above.
@@ -133,43 +134,48 @@ class PeerOutlierDetector(FleetDetector):
             if key:
                 groups[key].append(outlet)
         for group, members in sorted(groups.items()):
-            if len(members) < self.min_peers:
-                continue
-            for code in CONCENTRATIONS:
-                yield from self._group(group, members, code)
+            if len(members) >= self.min_peers:
+                yield from self._group(group, members)
 
-    def _group(self, group: str, members: list[OutletData], code: str) -> Iterable[Finding]:
-        rows: dict[int, list[tuple[OutletData, tuple, int, int]]] = defaultdict(list)
-        for outlet in members:
-            for month, (feats, first, last) in monthly_features(
-                outlet, code, self.min_valid_hours
-            ).items():
-                rows[month].append((outlet, feats, first, last))
-        # one forest per group and channel over every outlet-month with enough peers that month
+    def _group(self, group: str, members: list[OutletData]) -> Iterable[Finding]:
+        rows: dict[tuple[str, int], list[tuple[OutletData, tuple, int, int]]] = defaultdict(list)
+        for code in CONCENTRATIONS:
+            for outlet in members:
+                for month, (feats, first, last) in monthly_features(
+                    outlet, code, self.min_valid_hours
+                ).items():
+                    rows[(code, month)].append((outlet, feats, first, last))
+        # outlet-months with enough peers that month, every channel in one forest: features are
+        # standardised within each channel (median, interquartile range)
         table = [
-            (month, *entry)
-            for month, entries in sorted(rows.items())
+            (code, month, *entry)
+            for (code, month), entries in sorted(rows.items())
             if len(entries) >= self.min_peers
             for entry in entries
         ]
         if not table:
             return
-        x = np.array([t[2] for t in table], dtype="float64")
-        x[:, 0] = np.log1p(np.maximum(x[:, 0], 0.0))
+        raw = np.array([t[3] for t in table], dtype="float64")
+        raw[:, 0] = np.log1p(np.maximum(raw[:, 0], 0.0))
+        codes = np.array([t[0] for t in table])
+        x = np.empty_like(raw)
+        for code in np.unique(codes):
+            sel = codes == code
+            q1, med, q3 = np.percentile(raw[sel], [25, 50, 75], axis=0)
+            x[sel] = (raw[sel] - med) / np.where(q3 - q1 > 1e-12, q3 - q1, 1.0)
         forest = IsolationForest(
             n_estimators=self.n_estimators,
             max_samples=min(256, len(x)),
             random_state=self.random_state,
         ).fit(x)
         scores = -forest.score_samples(x)
-        months = np.array([t[0] for t in table])
-        for month in np.unique(months):
-            here = np.flatnonzero(months == month)
-            peer_cv = float(np.median(x[here, 1]))
-            peer_repeat = float(np.median(x[here, 3]))
+        keys = [(t[0], t[1]) for t in table]
+        for key in sorted(set(keys)):
+            here = np.array([i for i, k in enumerate(keys) if k == key])
+            peer_cv = float(np.median(raw[here, 1]))
+            peer_repeat = float(np.median(raw[here, 3]))
             for i in here[scores[here] >= self.score_threshold]:
-                month, outlet, feats, first, last = table[i]
-                n_peers = len(here)
+                code, month, outlet, feats, first, last = table[i]
                 steady = feats[1] < self.clean_share * peer_cv
                 repeats = feats[3] >= peer_repeat + self.repeat_excess
                 if not (steady or repeats):
@@ -187,7 +193,7 @@ class PeerOutlierDetector(FleetDetector):
                         "cleaner or steadier than their median",
                         "month": f"{1970 + month // 12:04d}-{month % 12 + 1:02d}",
                         "group": group,
-                        "peers": n_peers,
+                        "peers": len(here),
                         "score": float(scores[i]),
                         "features": dict(zip(FEATURES, feats, strict=True)),
                         "peer_median_cv": peer_cv,
