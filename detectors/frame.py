@@ -54,47 +54,55 @@ class Series:
 
 
 class OutletData:
-    """One outlet's history, validated once; per-pollutant series and hourly grids are cached."""
+    """One outlet's history, validated once; per-pollutant series and hourly grids are cached.
+
+    The readings are kept as numpy arrays sorted by (pollutant, time): pollutant codes as small
+    integers (``pollutants[code]``), times as UTC nanoseconds, values as float64 and flags as
+    2-character strings, so preparing an outlet costs one sort and a few array conversions.
+    """
 
     def __init__(self, frame: pd.DataFrame, spec: OutletSpec | None = None, *, lang: str = "en"):
-        self.frame = _checked(frame)
-        mns = self.frame["mn"].unique()
-        if len(mns) > 1:
-            raise FrameError(
-                f"readings frame holds {len(mns)} outlets ({', '.join(map(str, mns[:3]))}, ...): "
-                "pass one outlet's rows at a time (group by 'mn')"
-            )
-        self.mn: str = str(mns[0]) if len(mns) else (spec.mn if spec else "")
+        cols = _checked(frame)
+        self.mn: str = cols.mn or (spec.mn if spec else "")
         self.spec: OutletSpec = spec if spec is not None else OutletSpec(self.mn)
         self.lang = lang
+        self.pollutants: tuple[str, ...] = cols.pollutants
+        self._codes = cols.codes
+        self._ts = cols.ts
+        self._values = cols.values
+        self._flags = cols.flags
 
     @property
     def empty(self) -> bool:
-        return self.frame.empty
+        return len(self._ts) == 0
 
     @cached_property
-    def pollutants(self) -> tuple[str, ...]:
-        return tuple(sorted(self.frame["pollutant"].unique().tolist()))
+    def frame(self) -> pd.DataFrame:
+        """The checked readings as a frame (``mn, pollutant, ts, value, flag``), sorted by
+        (pollutant, ts), ``ts`` as ``datetime64[ns, UTC]``."""
+        names = np.asarray(self.pollutants, dtype=object)
+        return pd.DataFrame(
+            {
+                "mn": np.full(len(self._ts), self.mn, dtype=object),
+                "pollutant": names[self._codes] if len(names) else np.array([], dtype=object),
+                "ts": pd.DatetimeIndex(self._ts.view("datetime64[ns]")).tz_localize("UTC"),
+                "value": self._values,
+                "flag": self._flags.astype(object),
+            }
+        )
+
+    @cached_property
+    def _bounds(self) -> np.ndarray:
+        return np.searchsorted(self._codes, np.arange(len(self.pollutants) + 1))
 
     @cached_property
     def _by_pollutant(self) -> dict[str, Series]:
         out: dict[str, Series] = {}
-        frame = self.frame
-        codes = frame["pollutant"].to_numpy()
-        ts = frame["ts"].array.asi8
-        values = frame["value"].to_numpy(dtype="float64")
-        flags = frame["flag"].to_numpy(dtype=object)
-        # the frame is sorted by (pollutant, ts): each pollutant is one contiguous slice
-        bounds = np.flatnonzero(codes[1:] != codes[:-1]) + 1
-        starts = np.r_[0, bounds]
-        ends = np.r_[bounds, len(codes)]
-        for start, end in zip(starts, ends, strict=True):
-            if end <= start:
-                continue
-            f = flags[start:end].astype("U2")
-            v = values[start:end]
-            valid = np.isin(f, VALID_FLAG_CODES) & ~np.isnan(v)
-            out[str(codes[start])] = Series(str(codes[start]), ts[start:end], v, f, valid)
+        b = self._bounds
+        valid = np.isin(self._flags, VALID_FLAG_CODES) & ~np.isnan(self._values)
+        for k, code in enumerate(self.pollutants):
+            sl = slice(b[k], b[k + 1])
+            out[code] = Series(code, self._ts[sl], self._values[sl], self._flags[sl], valid[sl])
         return out
 
     def series(self, code: str) -> Series | None:
@@ -102,44 +110,79 @@ class OutletData:
         return self._by_pollutant.get(code)
 
     @cached_property
+    def _hour0(self) -> int:
+        return int(self._ts.min() // _HOUR_NS) if len(self._ts) else 0
+
+    @cached_property
     def grid(self) -> pd.DatetimeIndex:
         """Every hour from the outlet's first reading to its last (UTC)."""
         if self.empty:
             return pd.DatetimeIndex([], tz="UTC")
-        ts = self.frame["ts"]
-        return pd.date_range(ts.min().floor("h"), ts.max().floor("h"), freq="h")
+        last = int(self._ts.max() // _HOUR_NS)
+        hours = np.arange(self._hour0, last + 1, dtype=np.int64) * _HOUR_NS
+        return pd.DatetimeIndex(hours.view("datetime64[ns]"), freq="h").tz_localize("UTC")
+
+    @cached_property
+    def _grid_cells(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row, column) of each reading on the hourly grid, in reverse order so that assigning
+        them leaves the first reading of an hour in place."""
+        rows = (self._ts // _HOUR_NS - self._hour0)[::-1]
+        return rows, self._codes[::-1]
+
+    def _wide(self, values: np.ndarray, fill: object, dtype: object) -> pd.DataFrame:
+        grid = np.full((len(self.grid), len(self.pollutants)), fill, dtype=dtype)
+        rows, cols = self._grid_cells
+        grid[rows, cols] = values[::-1]
+        return pd.DataFrame(
+            grid, index=self.grid, columns=pd.Index(self.pollutants, name="pollutant")
+        )
 
     @cached_property
     def wide_values(self) -> pd.DataFrame:
         """Values on the hourly grid, one column per pollutant (NaN where nothing was received)."""
-        return self._wide("value")
+        return self._wide(self._values, np.nan, "float64")
+
+    @cached_property
+    def wide_flag_codes(self) -> np.ndarray:
+        """Flags on the hourly grid as one 2-D array of 2-character strings ("" where nothing was
+        received), columns as in `wide_values`."""
+        grid = np.full((len(self.grid), len(self.pollutants)), "", dtype="U2")
+        rows, cols = self._grid_cells
+        grid[rows, cols] = self._flags[::-1]
+        return grid
 
     @cached_property
     def wide_flags(self) -> pd.DataFrame:
         """Flags on the hourly grid, one column per pollutant ("" where nothing was received)."""
-        return self._wide("flag").fillna("").astype(object)
-
-    @cached_property
-    def wide_flag_codes(self) -> np.ndarray:
-        """`wide_flags` as one 2-D numpy array of 2-character strings (same columns), converted
-        once for every detector (comparing object arrays is slow)."""
-        return self.wide_flags.to_numpy().astype("U2")
-
-    def _wide(self, column: str) -> pd.DataFrame:
-        frame = self.frame.assign(hour=self.frame["ts"].dt.floor("h"))
-        frame = frame.drop_duplicates(["pollutant", "hour"], keep="first")
-        wide = frame.pivot(index="hour", columns="pollutant", values=column)
-        return wide.reindex(self.grid)
+        return pd.DataFrame(
+            self.wide_flag_codes.astype(object),
+            index=self.grid,
+            columns=pd.Index(self.pollutants, name="pollutant"),
+        )
 
     @cached_property
     def flow(self) -> np.ndarray:
         """Flow on the hourly grid (NaN where unknown); all NaN when the outlet reports no flow."""
-        if FLOW in self.wide_values.columns:
+        if FLOW in self.pollutants:
             return self.wide_values[FLOW].to_numpy(dtype="float64")
         return np.full(len(self.grid), np.nan)
 
 
-def _checked(frame: pd.DataFrame) -> pd.DataFrame:
+_HOUR_NS: Final = 3_600_000_000_000
+
+
+@dataclass(frozen=True, slots=True)
+class _Columns:
+    mn: str
+    pollutants: tuple[str, ...]
+    codes: np.ndarray
+    ts: np.ndarray
+    values: np.ndarray
+    flags: np.ndarray
+
+
+def _checked(frame: pd.DataFrame) -> _Columns:
+    """The frame's columns checked and converted to numpy, sorted by (pollutant, ts)."""
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
         raise FrameError(
@@ -147,23 +190,43 @@ def _checked(frame: pd.DataFrame) -> pd.DataFrame:
             f"expected {', '.join(REQUIRED_COLUMNS)} (and optional kind)"
         )
     if "kind" in frame.columns:
-        frame = frame[frame["kind"].fillna("hour") == "hour"]
+        kind = frame["kind"]
+        keep = (kind == "hour") | kind.isna()
+        if not keep.all():
+            frame = frame[keep.to_numpy()]
     ts = frame["ts"]
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):
-        if len(ts) == 0:
-            ts = pd.to_datetime(ts, utc=True)
-        else:
+        if len(ts):
             raise FrameError(
                 "column 'ts' must hold timezone-aware timestamps (ISO 8601 with offset, "
                 "e.g. 2026-06-03T04:00:00+08:00)"
             )
-    out = pd.DataFrame(
-        {
-            "mn": frame["mn"].astype(str).to_numpy(),
-            "pollutant": frame["pollutant"].astype(str).to_numpy(),
-            "ts": ts.dt.tz_convert("UTC").dt.as_unit("ns").array,
-            "value": pd.to_numeric(frame["value"], errors="coerce").astype("float64").to_numpy(),
-            "flag": frame["flag"].fillna("N").astype(str).to_numpy(),
-        }
+        ts = pd.to_datetime(ts, utc=True)
+    mn = ""
+    if len(frame):
+        mns = pd.unique(frame["mn"])
+        if len(mns) > 1:
+            shown = ", ".join(map(str, mns[:3]))
+            raise FrameError(
+                f"readings frame holds {len(mns)} outlets ({shown}, ...): "
+                "pass one outlet's rows at a time (group by 'mn')"
+            )
+        mn = str(mns[0])
+    codes, names = pd.factorize(frame["pollutant"], sort=True)
+    stamps = ts.dt.tz_convert("UTC").dt.as_unit("ns").array.asi8
+    values = frame["value"]
+    if values.dtype != "float64":
+        values = pd.to_numeric(values, errors="coerce").astype("float64")
+    flag_codes, flag_names = pd.factorize(frame["flag"], use_na_sentinel=True)
+    flag_table = np.array([str(f) for f in flag_names] + ["N"], dtype="U2")  # NA -> N
+    order = np.lexsort((stamps, codes))
+    if len(codes) and codes[order[0]] < 0:  # rows without a pollutant code: nothing to judge
+        order = order[codes[order] >= 0]
+    return _Columns(
+        mn=mn,
+        pollutants=tuple(str(n) for n in names),
+        codes=codes[order].astype(np.int64),
+        ts=np.ascontiguousarray(stamps[order]),
+        values=values.to_numpy(dtype="float64")[order],
+        flags=flag_table[flag_codes[order]],
     )
-    return out.sort_values(["pollutant", "ts"], kind="stable", ignore_index=True)
