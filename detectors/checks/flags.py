@@ -407,7 +407,8 @@ class ManualValuesDetector(Detector):
     ``high_flow_quantile`` of valid positive flow (baseline share ``p0`` of all hours with valid
     flow); a month whose S hours with known flow (``n``, of which ``k`` high-load) give
     ``k >= min_hours`` and a one-sided binomial test ``P(X >= k | n, p0) < max_p_value`` is a
-    finding. Each finding spans the month's first to last S hour.
+    finding. One finding per channel and month names the rules that fired and spans the
+    month's first to last S hour.
 
     Defaults: share 10 %, 6 hours, high flow at the 75th percentile, p < 0.01.
 
@@ -457,44 +458,41 @@ class ManualValuesDetector(Detector):
                 if n_s < self.min_hours:
                     continue
                 idx = np.flatnonzero(in_month)
-                base: dict[str, Any] = {"month": _month_label(int(month)), "manual_hours": n_s}
-                share = n_s / int(n_month)
-                if share > self.max_share:
-                    yield self._manual(
-                        outlet,
-                        code,
-                        idx,
-                        "flags.manual_share",
-                        share,
-                        {
-                            **base,
-                            "rule": "S hours / month hours > max_share",
-                            "share": share,
-                            "month_hours": int(n_month),
-                        },
-                    )
+                evidence: dict[str, Any] = {
+                    "month": _month_label(int(month)),
+                    "manual_hours": n_s,
+                    "share": n_s / int(n_month),
+                    "month_hours": int(n_month),
+                }
+                rules = []
+                if evidence["share"] > self.max_share:
+                    rules.append("S hours / month hours > max_share")
                 n = int((in_month & known).sum())
                 k = int((in_month & high_load).sum())
-                if k < self.min_hours or not 0 < p0 < 1:
-                    continue
-                p = float(binomtest(k, n, p0, alternative="greater").pvalue)
-                if p < self.max_p_value:
-                    yield self._manual(
-                        outlet,
-                        code,
-                        idx,
-                        "flags.manual_high_load",
-                        k / n,
-                        {
-                            **base,
-                            "rule": "S hours at high flow vs baseline share",
+                if k >= self.min_hours and 0 < p0 < 1:
+                    p = float(binomtest(k, n, p0, alternative="greater").pvalue)
+                    if p < self.max_p_value:
+                        rules.append("S hours at high flow vs baseline share (binomial)")
+                        evidence |= {
                             "high_load_hours": k,
                             "share_high_load": k / n,
                             "baseline_share": p0,
                             "high_flow_threshold": threshold,
                             "p_value": p,
-                        },
-                    )
+                        }
+                if not rules:
+                    continue
+                # one finding per channel and month, naming whichever rules fired
+                share_rule = rules[0].startswith("S hours /")
+                message = "flags.manual_share" if share_rule else "flags.manual_high_load"
+                yield self._manual(
+                    outlet,
+                    code,
+                    idx,
+                    message,
+                    max(evidence["share"], evidence.get("share_high_load", 0.0)),
+                    {**evidence, "rule": "; ".join(rules)},
+                )
 
     def _manual(
         self,

@@ -252,3 +252,15 @@ def test_gap_hiding_calibration_hours_after_high_values_are_not_gaps() -> None:
         flags[i + 1] = "C"
     assert GapHidingDetector().detect(frame({COD: cod}, {COD: flags}), _spec()) == []
     assert GapHidingDetector().detect(frame({COD: cod}, {COD: flags}), _spec(standard=6.0)) == []
+
+
+def test_manual_values_both_rules_make_one_finding() -> None:
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    q = _flow()
+    flags = _flags()
+    peak = np.flatnonzero(q >= np.quantile(q, 0.75))[:100]  # 100 S hours, all at high flow
+    flags[peak] = "S"
+    (f,) = ManualValuesDetector().detect(frame({COD: cod, FLOW: q}, {COD: flags}), _spec())
+    assert (f.start, f.end) == (hour(peak[0]), hour(peak[-1]))
+    assert f.evidence["share"] > 0.1 and f.evidence["high_load_hours"] == 100
+    assert ";" in f.evidence["rule"]
