@@ -76,6 +76,11 @@ class OutletData:
     def empty(self) -> bool:
         return len(self._ts) == 0
 
+    @property
+    def times_ns(self) -> np.ndarray:
+        """Every reading's time as UTC nanoseconds (ordered by pollutant, then time)."""
+        return self._ts
+
     @cached_property
     def frame(self) -> pd.DataFrame:
         """The checked readings as a frame (``mn, pollutant, ts, value, flag``), sorted by

@@ -53,7 +53,7 @@ class CompletenessDetector(Detector):
         self.day_offset_hours = day_offset_hours
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
-        ts = outlet.frame["ts"].array.asi8
+        ts = outlet.times_ns
         first_h, last_h = int(hours_of(ts.min())), int(hours_of(ts.max()))
         offset = round(self.day_offset_hours)
         # month of every hour of the span, as months since 1970-01 in local time

@@ -13,13 +13,12 @@ from collections.abc import Iterable
 from typing import Any, Final
 
 import numpy as np
-from scipy.stats import binomtest, fisher_exact
 
 from detectors.base import Detector
 from detectors.finding import Finding
 from detectors.frame import VALID_FLAG_CODES, OutletData
 from detectors.registry import register
-from detectors.series import analyser_cycle_hours, held_runs
+from detectors.series import analyser_cycle_hours, binomial_greater, fisher_greater, held_runs
 from detectors.spec import CONCENTRATIONS, FLOW
 
 LOCAL_TZ: Final = "Asia/Shanghai"
@@ -181,8 +180,7 @@ class GapHidingDetector(Detector):
             best: dict[int, tuple[float, int, int, float]] = {}
             included = np.zeros(len(event_h), dtype=bool)
             for i in np.flatnonzero((a_all >= self.min_events) & (odds_all >= self.min_odds_ratio)):
-                table = [[int(a_all[i]), int(b_all[i])], [c, d]]
-                p = float(fisher_exact(table, alternative="greater").pvalue)
+                p = fisher_greater(int(a_all[i]), int(b_all[i]), c, d)
                 if p < self.max_p_value:
                     included[i : upto[i]] = True
                     best[int(i)] = (p, int(a_all[i]), int(b_all[i]), float(odds_all[i]))
@@ -470,7 +468,7 @@ class ManualValuesDetector(Detector):
                 n = int((in_month & known).sum())
                 k = int((in_month & high_load).sum())
                 if k >= self.min_hours and 0 < p0 < 1:
-                    p = float(binomtest(k, n, p0, alternative="greater").pvalue)
+                    p = binomial_greater(k, n, p0)
                     if p < self.max_p_value:
                         rules.append("S hours at high flow vs baseline share (binomial)")
                         evidence |= {

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Sequence
 from typing import Final
 
 import numpy as np
-from sklearn.ensemble import IsolationForest
 
 from detectors.base import FleetDetector
 from detectors.finding import Finding
@@ -163,6 +162,8 @@ class PeerOutlierDetector(FleetDetector):
             sel = codes == code
             q1, med, q3 = np.percentile(raw[sel], [25, 50, 75], axis=0)
             x[sel] = (raw[sel] - med) / np.where(q3 - q1 > 1e-12, q3 - q1, 1.0)
+        from sklearn.ensemble import IsolationForest  # only when there are peers to compare
+
         forest = IsolationForest(
             n_estimators=self.n_estimators,
             max_samples=min(256, len(x)),

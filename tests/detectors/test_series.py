@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detectors.series import (
     analyser_cycle_hours,
+    binomial_greater,
     block_sums,
+    fisher_greater,
     held_runs,
     resolution,
     segments,
@@ -81,3 +84,20 @@ def test_block_and_window_sums() -> None:
     assert block_sums(x, 4).tolist() == [6.0, 22.0, 17.0]
     assert window_sums(np.array([1.0, 2.0, 3.0, 4.0]), 3).tolist() == [6.0, 9.0]
     assert len(window_sums(np.array([1.0]), 3)) == 0
+
+
+@given(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40))
+def test_fisher_greater_equals_scipy(a: int, b: int, c: int, d: int) -> None:
+    from scipy.stats import fisher_exact
+
+    expected = fisher_exact([[a, b], [c, d]], alternative="greater").pvalue
+    assert fisher_greater(a, b, c, d) == pytest.approx(expected, rel=1e-9, abs=1e-12)
+
+
+@given(st.integers(0, 200), st.integers(1, 200), st.floats(0.001, 0.999))
+def test_binomial_greater_equals_scipy(k: int, n: int, p: float) -> None:
+    from scipy.stats import binomtest
+
+    k = min(k, n)
+    expected = binomtest(k, n, p, alternative="greater").pvalue
+    assert binomial_greater(k, n, p) == pytest.approx(expected, rel=1e-8, abs=1e-12)
