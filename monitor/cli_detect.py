@@ -8,11 +8,13 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
 
 from detectors import Detector, OutletSpec, build, catalogue
+from monitor.config import redact_url
 from monitor.detection import DetectionRun, clip_time, detect_outlets, split_outlets
 
 DISPLAY_TZ = "Asia/Shanghai"
@@ -81,8 +83,14 @@ def outlets_from_file(
     "--readings",
     "readings_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
     help="Readings file, CSV or Parquet (columns mn,pollutant,ts,value,flag[,kind]).",
+)
+@click.option(
+    "--db",
+    "database",
+    envvar="MONITOR_DB",
+    help="Store URL: read history from it, store the findings and open or update leads "
+    "(with --readings, the file is imported into the store first).",
 )
 @click.option(
     "--sites",
@@ -103,7 +111,8 @@ def outlets_from_file(
     help="Progress bar on stderr (default: when stderr is a terminal).",
 )
 def detect(
-    readings_path: Path,
+    readings_path: Path | None,
+    database: str | None,
     sites_path: Path,
     detector_names: str | None,
     from_: str | None,
@@ -117,15 +126,24 @@ def detect(
     Example:
       monitor detect --readings readings.csv --sites sites.toml --from 2026-06-01 > findings.jsonl
       monitor detect --readings readings.parquet --sites sites.toml --detectors frozen,exceedance
+      monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
     """
+    if readings_path is None and database is None:
+        raise click.ClickException("give --readings FILE, --db URL, or both")
     start = parse_bound(from_, end=False)
     end = parse_bound(to, end=True)
     if start is not None and end is not None and end < start:
         raise click.ClickException(f"--to {to} is before --from {from_}")
     detectors = select_detectors(detector_names)
     specs = load_specs(sites_path)
-    count, outlets = outlets_from_file(readings_path, start, end)
+    store = _store(database, readings_path) if database else None
+    if store is not None:
+        count, outlets = outlets_from_store(store, start, end)
+    else:
+        assert readings_path is not None
+        count, outlets = outlets_from_file(readings_path, start, end)
     run = DetectionRun()
+    found = []
     show = sys.stderr.isatty() if progress is None else progress
     out = sys.stdout
     with click.progressbar(
@@ -135,7 +153,11 @@ def detect(
             outlets, specs, detectors, lang=lang, progress=lambda _mn: bar.update(1), run=run
         ):
             out.write(json_line(finding.to_dict(DISPLAY_TZ)) + "\n")
+            if store is not None:
+                found.append(finding)
     out.flush()
+    if store is not None:
+        _record(store, sites_path, found)
     if run.unregistered:
         shown = ", ".join(run.unregistered[:5]) + (" ..." if len(run.unregistered) > 5 else "")
         click.echo(
@@ -143,6 +165,54 @@ def detect(
             f"limits: {shown}",
             err=True,
         )
+
+
+def _store(database: str, readings_path: Path | None) -> Any:
+    """The store at ``database``, with ``readings_path`` imported into it when given."""
+    from monitor.store import Store
+
+    try:
+        store = Store(database)
+    except Exception as e:  # a bad URL or an unreachable server: one line
+        raise click.ClickException(f"--db {redact_url(database)}: {e}") from None
+    if readings_path is not None:
+        from monitor.readings_io import ReadingsFileError, read_readings
+
+        try:
+            frame = read_readings(readings_path)
+        except ReadingsFileError as e:
+            raise click.ClickException(str(e)) from e
+        result = store.import_frame(frame)
+        click.echo(
+            f"imported {readings_path}: {result.stored} new readings, "
+            f"{result.duplicates} already stored, {result.conflicts} conflicts quarantined",
+            err=True,
+        )
+    return store
+
+
+def outlets_from_store(
+    store: Any, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> tuple[int, Iterator[tuple[str, pd.DataFrame]]]:
+    """Stored outlets and their hourly history one at a time (memory: one outlet's frame)."""
+    from monitor.history import stored_outlets
+
+    stop = None if end is None else end + pd.Timedelta(1, "ns")  # --to is inclusive
+    return len(store.outlets()), stored_outlets(store, start, stop)  # type: ignore[return-value]
+
+
+def _record(store: Any, sites_path: Path, findings: list) -> None:
+    """Store the findings and open or update leads (idempotent); say what changed on stderr."""
+    from monitor.history import record
+    from monitor.registry import load_registry
+
+    changes = record(store, load_registry(sites_path), findings).changes
+    click.echo(
+        f"stored {changes.stored} new findings; leads opened {len(changes.opened)}, "
+        f"escalated {len(changes.escalated)}, updated {len(changes.updated)}",
+        err=True,
+    )
+    store.close()
 
 
 def json_line(record: dict) -> str:

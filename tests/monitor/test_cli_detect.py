@@ -159,3 +159,40 @@ def test_json_lines_are_strict_json() -> None:
 
     line = json_line({"evidence": {"cv": float("nan"), "values": [1.0, float("inf")]}})
     assert json.loads(line) == {"evidence": {"cv": None, "values": [1.0, None]}}
+
+
+def test_db_imports_detects_and_opens_leads_idempotently(sim_dir: Path, db_url: str) -> None:
+    """`--readings` with `--db` imports the file, detects over the stored history and opens
+    leads; a second run over the same store opens nothing new and prints the same findings."""
+    from monitor.db import transaction
+    from monitor.leads import list_leads
+    from monitor.store import Store
+
+    readings, sites = str(sim_dir / "readings.csv"), str(sim_dir / "sites.toml")
+    code, first, err = detect("--readings", readings, "--db", db_url, "--sites", sites)
+    assert code == 0, err
+    assert "imported" in err and "leads opened" in err
+    from_file = detect("--readings", readings, "--sites", sites)[1]
+    assert sorted(first.splitlines()) == sorted(
+        from_file.splitlines()
+    )  # same history, same findings
+    store = Store(db_url)
+    with transaction(store.engine) as s:
+        lead_outlets = {x.mn for x in list_leads(s)}
+        n_leads = len(list_leads(s))
+    assert lead_outlets == {json.loads(line)["mn"] for line in first.splitlines()}
+        (json.loads(line)["mn"], json.loads(line)["category"]) for line in first.splitlines()
+    }
+
+    code, second, err = detect("--db", db_url, "--sites", sites)
+    assert code == 0, err
+    assert "stored 0 new findings; leads opened 0, escalated 0" in err
+    assert sorted(second.splitlines()) == sorted(first.splitlines())
+    with transaction(store.engine) as s:
+        assert len(list_leads(s)) == n_leads
+    store.close()
+
+
+def test_needs_readings_or_db(sim_dir: Path) -> None:
+    code, _, err = detect("--sites", str(sim_dir / "sites.toml"))
+    assert code == 1 and "give --readings FILE, --db URL, or both" in err
