@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -27,7 +24,6 @@ SPEC = make_spec(
     w21011={"limit": 0.5, "analyser_range": (0.0, 10.0)},
     w01001={"limit_range": (6.0, 9.0)},
 )
-REAL = Path("/work/shared/data/real/cn_enterprise_outlet_hourly/test.csv")
 
 
 def hour(i: int) -> pd.Timestamp:
@@ -111,18 +107,8 @@ def test_cycle_is_learned_from_held_runs() -> None:
     assert analyser_cycle_hours(runs, cycle_minutes=150) == 2.5
 
 
-@pytest.mark.skipif(not REAL.exists(), reason="real series not available")
-def test_real_series_analyser_holds_are_not_frozen_findings() -> None:
-    d = pd.read_csv(REAL)
-    frame = pd.DataFrame(
-        {
-            "mn": MN,
-            "pollutant": NH3N,
-            "ts": pd.to_datetime(d["monitorTime"]).dt.tz_localize("Asia/Shanghai"),
-            "value": d["monitorAvgValue"],
-            "flag": "N",
-        }
-    )
+def test_real_series_analyser_holds_are_not_frozen_findings(real_series: pd.DataFrame) -> None:
+    frame = real_series.assign(mn=MN)
     others = [
         f.detector
         for cls in (LowVariabilityDetector, ZeroFloorDetector, StandardSubstitutionDetector)
