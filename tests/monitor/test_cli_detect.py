@@ -193,3 +193,22 @@ def test_db_imports_detects_and_opens_leads_idempotently(sim_dir: Path, db_url: 
 def test_needs_readings_or_db(sim_dir: Path) -> None:
     code, _, err = detect("--sites", str(sim_dir / "sites.toml"))
     assert code == 1 and "give --readings FILE, --db URL, or both" in err
+
+
+def test_export_round_trips_what_detect_imported(sim_dir: Path, tmp_path: Path) -> None:
+    """`monitor export` writes the stored history in the readings format; detecting over the
+    exported file gives what detecting over the original file gave."""
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    readings, sites = str(sim_dir / "readings.csv"), str(sim_dir / "sites.toml")
+    code, from_file, err = detect("--readings", readings, "--db", db, "--sites", sites)
+    assert code == 0, err
+    out = tmp_path / "exported.parquet"
+    result = CliRunner().invoke(main, ["export", "--db", db, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    original = pd.read_csv(sim_dir / "readings.csv")
+    assert len(pd.read_parquet(out)) == len(original)
+    code, again, err = detect("--readings", str(out), "--sites", sites)
+    assert code == 0, err
+    assert sorted(again.splitlines()) == sorted(from_file.splitlines())
+    bad = CliRunner().invoke(main, ["export", "--db", db, "--out", str(tmp_path / "x.txt")])
+    assert bad.exit_code == 1 and "use a .csv or .parquet" in bad.output
