@@ -14,6 +14,7 @@ import click
 #: one broken optional dependency does not take every command down.
 COMMANDS: dict[str, tuple[str, str]] = {
     "demo": ("monitor.cli_demo", "demo"),
+    "db": ("monitor.cli_db", "db"),
     "export": ("monitor.cli_export", "export"),
     "alerts": ("monitor.cli_alerts", "alerts"),
     "inspections": ("monitor.cli_inspections", "inspections"),

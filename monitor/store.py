@@ -32,7 +32,6 @@ from sqlalchemy.exc import TimeoutError as TimeoutError_
 
 from ingest.reading import Reading
 from ingest.sink import Accepted, BatchResult, Rejected, SinkError
-from monitor.db import Base
 from monitor.models import QuarantineRow, ReadingRow
 
 __all__ = ["FRAME_COLUMNS", "Store", "create_engine", "create_schema"]
@@ -106,12 +105,13 @@ def create_engine(
 
 
 def create_schema(engine: Engine) -> None:
-    """Create every table of ``monitor.db.Base`` that does not exist yet."""
-    import monitor.casework_models  # registers the casework tables
-    import monitor.models  # registers the tables
-    import monitor.web.models  # noqa: F401  (registers the users table)
+    """Make sure the database has the schema of ``monitor.db.Base``: an empty database is created
+    by the Alembic migrations (and stamped at head); one made by ``create_all`` before migrations
+    is adopted; one behind the code raises :class:`monitor.migrate.MigrationError` (run
+    ``monitor db upgrade``). See :func:`monitor.migrate.ensure_schema`."""
+    from monitor.migrate import ensure_schema
 
-    Base.metadata.create_all(engine)
+    ensure_schema(engine)
 
 
 def _digest(reason: str, topic: str, payload: bytes) -> str:

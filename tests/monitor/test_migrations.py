@@ -1,0 +1,185 @@
+"""Alembic migrations: the revisions build exactly ``Base.metadata`` on SQLite and PostgreSQL, old
+``create_all`` databases are adopted, the version checks and ``monitor db`` behave.
+
+``test_upgrade_gives_exactly_the_models`` is the guard against a model change without a
+migration: it fails until a revision brings the schema to the models again.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from click.testing import CliRunner
+
+from monitor import migrate
+from monitor.cli import main
+from monitor.db import Base
+from monitor.migrations import INI, SCRIPT_LOCATION
+from monitor.models import ReadingRow
+from monitor.store import create_engine, create_schema
+
+pytestmark = pytest.mark.integration
+
+_T = datetime(2026, 11, 1, 8, 0, tzinfo=UTC)
+
+
+def _tables(engine: sa.Engine) -> set[str]:
+    return set(sa.inspect(engine).get_table_names())
+
+
+def _differences(engine: sa.Engine) -> list[object]:
+    with engine.connect() as conn:
+        return migrate.schema_differences(conn)
+
+
+def _insert_reading(engine: sa.Engine) -> None:
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ReadingRow.__table__).values(
+                mn="MN1", pollutant="w01018", kind="hour", ts=_T, value=1.5, flag="N",
+                received_at=_T,
+            )
+        )  # fmt: skip
+
+
+def test_upgrade_gives_exactly_the_models(db_url: str) -> None:
+    engine = create_engine(db_url)
+    migrate.upgrade(engine)
+    assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
+    assert _differences(engine) == [], "a model changed without a migration: add a revision"
+    assert migrate.current(engine) == migrate.head() == "0001"
+    migrate.check(engine)
+
+
+def test_the_comparison_sees_a_missing_index(db_url: str) -> None:
+    engine = create_engine(db_url)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_quarantine_mn"))
+    diffs = _differences(engine)
+    assert [d[0] for d in diffs] == ["add_index"]
+    assert diffs[0][1].name == "ix_quarantine_mn"
+
+
+def test_create_schema_on_an_empty_database_is_at_head(db_url: str) -> None:
+    engine = create_engine(db_url)
+    create_schema(engine)
+    create_schema(engine)  # a second call is a no-op
+    assert migrate.current(engine) == migrate.head()
+    assert _differences(engine) == []
+
+
+def test_a_create_all_database_is_stamped_and_keeps_its_rows(db_url: str) -> None:
+    engine = create_engine(db_url)
+    Base.metadata.create_all(engine)  # what the code did before migrations
+    _insert_reading(engine)
+    create_schema(engine)
+    assert migrate.current(engine) == migrate.LEGACY_REVISION
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ReadingRow)).scalar() == 1
+
+
+def test_a_legacy_database_missing_whole_tables_gets_them(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    older = [Base.metadata.tables[n] for n in ("readings", "quarantine")]
+    Base.metadata.create_all(engine, tables=older)  # an early release: no casework, no users
+    create_schema(engine)
+    assert migrate.current(engine) == migrate.LEGACY_REVISION
+    assert _differences(engine) == []
+
+
+def test_a_legacy_database_that_differs_is_refused(db_url: str) -> None:
+    engine = create_engine(db_url)
+    Base.metadata.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("DROP INDEX ix_leads_status"))
+    with pytest.raises(migrate.MigrationError, match=r"no schema version.*ix_leads_status"):
+        create_schema(engine)
+    assert migrate.current(engine) is None  # nothing stamped
+
+
+def test_check_names_the_fix(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    migrate.upgrade(engine)
+    command.stamp(migrate.alembic_config(engine), "base")  # the version row is gone
+    with pytest.raises(migrate.MigrationError, match="monitor db upgrade"):
+        migrate.check(engine)
+    with engine.begin() as conn:
+        conn.execute(sa.text("INSERT INTO alembic_version VALUES ('9999')"))
+    with pytest.raises(migrate.MigrationError, match="newer version; upgrade outlet-watch"):
+        create_schema(engine)  # never silently used with a schema it does not know
+
+
+def test_downgrade_to_base_drops_everything_and_upgrade_rebuilds(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    migrate.upgrade(engine)
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "base")
+    assert _tables(engine) == {"alembic_version"}
+    migrate.upgrade(engine)
+    assert _differences(engine) == []
+
+
+def test_two_processes_creating_one_database_both_succeed(db_url: str) -> None:
+    engines = [create_engine(db_url), create_engine(db_url)]
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def create(engine: sa.Engine) -> None:
+        barrier.wait()
+        try:
+            create_schema(engine)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=create, args=(e,)) for e in engines]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert migrate.current(engines[0]) == migrate.head()
+    assert _differences(engines[0]) == []
+
+
+def test_monitor_db_commands(db_url: str) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["db", "upgrade", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "database upgraded from nothing to 0001"
+    result = runner.invoke(main, ["db", "current", "--db", db_url])
+    assert (result.exit_code, result.output.strip()) == (0, "0001")
+    result = runner.invoke(main, ["db", "check", "--db", db_url])
+    assert result.exit_code == 0, result.output
+    with create_engine(db_url).begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    result = runner.invoke(main, ["db", "check", "--db", db_url])
+    assert result.exit_code == 1
+    assert "at revision 9999, unknown" in result.output
+
+
+def test_monitor_db_current_does_not_create_a_database(tmp_path: Path) -> None:
+    missing = tmp_path / "none.db"
+    result = CliRunner().invoke(main, ["db", "current", "--db", f"sqlite:///{missing}"])
+    assert result.exit_code == 1
+    assert "no database file" in result.output
+    assert not missing.exists()
+
+
+def test_the_shipped_alembic_ini_works_from_any_folder(sqlite_url: str, tmp_path: Path) -> None:
+    """`alembic check` (autogenerate finds nothing to do) through the packaged ini and env.py."""
+    migrate.upgrade(create_engine(sqlite_url))
+    alembic = [sys.executable, "-m", "alembic", "-c", str(INI), "-x", f"db={sqlite_url}"]
+    done = subprocess.run(
+        [*alembic, "check"], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert "No new upgrade operations detected" in done.stdout + done.stderr
+    assert (SCRIPT_LOCATION / "script.py.mako").is_file()
