@@ -33,7 +33,7 @@ from zoneinfo import ZoneInfo
 
 from ingest.errors import CodecError
 from ingest.hj212.codes import FLAG_SPLIT
-from ingest.hj212.crc import CrcVariant, crc_for, crc_variant
+from ingest.hj212.crc import CrcVariant, crc_for, crc_variant, hj212_crc
 
 #: Longest data segment HJ 212 allows.
 MAX_SEGMENT: int = 1024
@@ -45,7 +45,6 @@ CpField = tuple[str, str]
 CpItem = tuple[CpField, ...]
 
 _HEX = b"0123456789abcdefABCDEF"
-_DIGITS = b"0123456789"
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,9 +265,9 @@ def unframe(
     data: bytes, *, strict_crc: bool = False, max_length: int | None = MAX_SEGMENT
 ) -> tuple[str, CrcVariant]:
     """Check a frame's envelope and return ``(data segment, CRC variant)``. Rules: module doc."""
-    if not isinstance(data, bytes | bytearray | memoryview):
-        raise CodecError("frame", f"expected bytes, got {type(data).__name__}")
     if type(data) is not bytes:
+        if not isinstance(data, bytes | bytearray | memoryview):
+            raise CodecError("frame", f"expected bytes, got {type(data).__name__}")
         data = bytes(data)
     end = len(data)
     if data.endswith(b"\r\n"):
@@ -282,7 +281,7 @@ def unframe(
     if end < 10:
         raise CodecError("frame", f"truncated frame of {end} bytes; at least 10 needed")
     length_field = data[2:6]
-    if length_field.translate(None, _DIGITS):
+    if not length_field.isdigit():
         raise CodecError("length", f"length field at offset 2 is {length_field!r}, not 4 digits")
     declared = int(length_field)
     actual = end - 10
@@ -312,7 +311,10 @@ def unframe(
     if b"\r" in segment or b"\n" in segment:
         pos = 6 + min(i for i in (segment.find(b"\r"), segment.find(b"\n")) if i >= 0)
         raise CodecError("frame", f"line break inside the data segment at offset {pos}")
-    variant = crc_variant(segment, int(crc_field, 16), strict=strict_crc)
+    sent = int(crc_field, 16)
+    variant = (
+        "hj212" if sent == hj212_crc(segment) else crc_variant(segment, sent, strict=strict_crc)
+    )
     if variant is None:
         expected = f"{crc_for(segment):04X}"
         raise CodecError(

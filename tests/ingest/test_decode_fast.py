@@ -1,8 +1,8 @@
 """The fast path of decode_payload gives exactly what the general path gives.
 
 ``_decode_common`` (the fast path for data segments of the common shape) must return None or the
-message ``_decode_general(..., fast=False)`` returns, and may raise only the CodecError the general
-path raises for the same segment; likewise ``_readings`` against ``_readings(..., fast=False)``.
+message ``_decode_general`` returns, and may raise only the CodecError the general path raises for
+the same segment.
 """
 
 from __future__ import annotations
@@ -11,13 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.decode import (
-    Message,
-    _decode_common,
-    _decode_general,
-    _readings,
-    decode_payload,
-)
+from ingest.decode import Message, _decode_common, _decode_general, decode_payload
 from ingest.errors import CodecError
 from ingest.hj212 import Packet, encode_packet, parse_segment
 from ingest.hj212.packet import is_simple_cp, split_cp
@@ -94,7 +88,7 @@ def _segments(draw: st.DrawFn) -> str:
 
 def _general(segment: str, tz: str = TZ) -> Message | CodecError:
     try:
-        return _decode_general(segment, "hj212", tz, fast=False)
+        return _decode_general(segment, "hj212", tz)
     except CodecError as error:
         return error
 
@@ -134,21 +128,6 @@ def test_fast_path_equals_general_path_on_mutated_segments(
     for position, char in mutations:
         segment[position % len(segment)] = char
     _same_as_general("".join(segment))
-
-
-@settings(max_examples=300)
-@given(_cp(), st.sampled_from(["2061", "2011", "1062"]))
-def test_fast_readings_equal_general_readings(cp: str, cn: str) -> None:
-    packet = hourly(cp=cp, CN=cn)
-    try:
-        expected: object = _readings(packet, TZ, fast=False)
-    except CodecError as error:
-        expected = (error.reason, error.detail)
-    try:
-        got: object = _readings(packet, TZ)
-    except CodecError as error:
-        got = (error.reason, error.detail)
-    assert got == expected
 
 
 def test_typical_packets_take_the_fast_path() -> None:
