@@ -51,11 +51,13 @@ def _engine(config_path: Path | None, db: str | None, *, must_exist: bool = Fals
 
 
 def _run(action: Callable[[], Any]) -> Any:
+    from alembic.util import CommandError
+
     from monitor.migrate import MigrationError
 
     try:
         return action()
-    except MigrationError as exc:
+    except (MigrationError, CommandError) as exc:
         raise click.ClickException(str(exc)) from None
     except SQLAlchemyError as exc:
         orig = getattr(exc, "orig", None) or exc

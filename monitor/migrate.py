@@ -220,5 +220,5 @@ def ensure_schema(engine: Engine) -> None:
         rev = current(conn)
     if rev is None:
         upgrade(engine, "head")
-    else:
+    elif rev != head():
         check(engine)

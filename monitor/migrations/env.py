@@ -43,6 +43,11 @@ def _render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str |
     return False
 
 
+def _ours(name: str | None, type_: str, _parent: dict[str, str | None]) -> bool:
+    """Autogenerate looks only at outlet-watch's tables (a shared database may hold others)."""
+    return type_ != "table" or name in target_metadata.tables
+
+
 def _options(sqlite: bool) -> dict[str, Any]:
     return {
         "target_metadata": target_metadata,
@@ -50,6 +55,7 @@ def _options(sqlite: bool) -> dict[str, Any]:
         "compare_type": True,
         "compare_server_default": True,
         "render_item": _render_item,
+        "include_name": _ours,
     }
 
 

@@ -86,6 +86,16 @@ def test_a_create_all_database_is_stamped_and_keeps_its_rows(db_url: str) -> Non
         assert conn.execute(sa.select(sa.func.count()).select_from(ReadingRow)).scalar() == 1
 
 
+def test_tables_of_other_applications_are_left_alone(db_url: str) -> None:
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(sa.text("CREATE TABLE other_app (id INTEGER PRIMARY KEY)"))
+    create_schema(engine)  # no table of ours yet: an empty database for us
+    assert migrate.current(engine) == migrate.head()
+    assert "other_app" in _tables(engine)
+    assert _differences(engine) == []
+
+
 def test_a_legacy_database_missing_whole_tables_gets_them(sqlite_url: str) -> None:
     engine = create_engine(sqlite_url)
     older = [Base.metadata.tables[n] for n in ("readings", "quarantine")]
@@ -163,6 +173,9 @@ def test_monitor_db_commands(db_url: str) -> None:
     result = runner.invoke(main, ["db", "check", "--db", db_url])
     assert result.exit_code == 1
     assert "at revision 9999, unknown" in result.output
+    result = runner.invoke(main, ["db", "upgrade", "--db", db_url])
+    assert result.exit_code == 1
+    assert "Error: " in result.output and "9999" in result.output
 
 
 def test_monitor_db_current_does_not_create_a_database(tmp_path: Path) -> None:
