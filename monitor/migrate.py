@@ -207,8 +207,11 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the database to ``revision`` (see the module rules: empty databases are created,
     legacy ones adopted first). Runs under the schema lock in one transaction."""
     with _locked(engine) as conn:
-        if current(conn) is None and _our_tables(conn):
+        rev = current(conn)
+        if rev is None and _our_tables(conn):
             adopt_legacy(conn)
+        elif rev is not None and not _known(rev):
+            check(conn)  # raises: migrated by a newer outlet-watch
         command.upgrade(alembic_config(conn), revision)
 
 
