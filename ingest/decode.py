@@ -5,6 +5,10 @@ nothing else) for a payload to quarantine, and otherwise returns a :class:`Messa
 ``readings`` are ready for the sink, except for a part of a split HJ 212 packet (``split`` set and
 PNUM > 1), whose readings come from :func:`readings_from_packet` once
 :class:`ingest.hj212.Reassembler` returns the whole packet.
+
+Data packets of the common shape take a fast path (one regular-expression match per packet, see
+:mod:`ingest.hj212.layout`) that gives exactly what the general path gives; everything else, and
+every error, goes the general way.
 """
 
 from __future__ import annotations
@@ -153,16 +157,16 @@ def _decode_common(segment: str, variant: CrcVariant, tz: str) -> Message | None
     layout, values = matched
     _, header_keys, header, content, datatime, pollutants, mapped, rtd, avg, flag_getter = layout
     qn, st, cn, pw, mn, flag_text = header(values)
-    kind = KIND_BY_CN.get(cn)  # type: ignore[arg-type]
-    flag = _PLAIN_FLAGS.get(flag_text)  # type: ignore[arg-type]
+    kind = KIND_BY_CN.get(cn)
+    flag = _PLAIN_FLAGS.get(flag_text)
     if not mn or kind is None or (flag is None and flag_text is not None):
         return None
-    ts = parse_datatime(values[datatime], tz)  # type: ignore[arg-type]
+    ts = parse_datatime(values[datatime], tz)
     try:  # value (Rtd or Avg) of every pollutant, then Min of every pollutant, Max, Cou
         nums = [float(text) if text else None for text in (rtd if kind == "rtd" else avg)(values)]
     except ValueError:
         return None
-    total = sum(filter(None, nums))  # type: ignore[arg-type]
+    total = sum(filter(None, nums))
     if total - total != 0.0:  # NaN or infinite (or finite numbers whose sum overflows)
         return None
     flags = flag_getter(values)
@@ -185,9 +189,10 @@ def _decode_common(segment: str, variant: CrcVariant, tz: str) -> Message | None
         deviations += ("codes-2005",)
     if not (FLAGS_2005 if flag is not None and flag >> 2 == 0 else FLAGS_2017).issuperset(flags):
         deviations += ("unknown-data-flag",)
-    packet = Packet(tuple(zip(header_keys, values, strict=False)), values[content])  # type: ignore[arg-type]
+    # zip stops after the header: the header values come first in ``values``
+    packet = Packet(tuple(zip(header_keys, values, strict=False)), values[content])
     return Message(
-        "hj212", mn, pw, cn, qn, st, variant, flag, None, packet, readings, deviations,  # type: ignore[arg-type]
+        "hj212", mn, pw, cn, qn, st, variant, flag, None, packet, readings, deviations,
     )  # fmt: skip
 
 

@@ -7,8 +7,9 @@ header key ends with ``CP`` and the header has MN and CN but no PNUM/PNO, and th
 and at least one pollutant field (``CODE-FIELD``, the code being the part before the last ``-``).
 
 A device sends the same keys, in the same order, every time. So the meaning of each position is
-worked out once per distinct *skeleton* (the segment without its values) and kept as a
-:class:`Layout`, with a regular expression that matches exactly the segments of that skeleton:
+worked out once per distinct *skeleton* (the segment without its values), from its second segment
+on, and kept as a :class:`Layout`, with a regular expression that matches exactly the segments of
+that skeleton:
 ``QN=([^=,;]*);ST=([^=,;]*);...;CP=&&(DataTime=([^=,;]*);w00000-Avg=([^=,;]*),...)&&``. One
 ``fullmatch`` then both proves that a segment has the skeleton and yields all its values.
 :func:`match_layout` tries the layout last seen for the segment's MN first, and learns the layout of
@@ -60,7 +61,10 @@ class Layout(NamedTuple):
 _Skeleton = tuple[tuple[str, ...], tuple[str, ...], str]
 #: skeleton (header keys, CP keys, CP separators) -> Layout, or None when not of the common shape.
 _LAYOUTS: dict[_Skeleton, Layout | None] = {}
-_LAYOUTS_MAX: Final[int] = 4096
+_LAYOUTS_MAX: Final[int] = 1024
+#: Skeletons seen once: a layout (a regular expression to compile, about 1 ms) is built only for a
+#: skeleton seen twice, so keys that change with every packet cost no compilation.
+_SEEN: set[_Skeleton] = set()
 #: MN -> the layout of that device's last common segment.
 _BY_MN: dict[str, Layout] = {}
 _BY_MN_MAX: Final[int] = 100_000
@@ -79,16 +83,17 @@ def match_layout(segment: str) -> tuple[Layout, Values] | None:
         match = None if layout is None else layout.pattern.fullmatch(segment)
         if match is None:
             return None
-        mn = match.group(layout.header_keys.index("MN") + 1)  # type: ignore[union-attr]
+        mn = match.group(layout.header_keys.index("MN") + 1)
         if len(_BY_MN) >= _BY_MN_MAX:
             _BY_MN.clear()
-        _BY_MN[mn] = layout  # type: ignore[assignment]
-    return layout, match.groups() + SENTINELS  # type: ignore[return-value]
+        _BY_MN[mn] = layout
+    return layout, match.groups() + SENTINELS
 
 
 def _learn(segment: str) -> Layout | None:
     """The layout of the skeleton of ``segment`` (cached), or None when the segment is not of the
-    common shape; the caller still matches the segment against the layout's pattern."""
+    common shape or its skeleton is new; the caller still matches the segment against the layout's
+    pattern."""
     cp_at = segment.find("CP=&&")
     if cp_at < 1 or segment[cp_at - 1] != ";" or not segment.endswith("&&"):
         return None
@@ -99,6 +104,11 @@ def _learn(segment: str) -> Layout | None:
     skeleton = (tuple(header[0::2]), tuple(cp[0::2]), "".join(re.findall("[,;]", content)))
     if skeleton in _LAYOUTS:
         return _LAYOUTS[skeleton]
+    if skeleton not in _SEEN:
+        if len(_SEEN) >= _LAYOUTS_MAX:
+            _SEEN.clear()
+        _SEEN.add(skeleton)
+        return None
     layout = _build(*skeleton)
     if len(_LAYOUTS) >= _LAYOUTS_MAX:
         _LAYOUTS.clear()

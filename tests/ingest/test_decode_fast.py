@@ -130,13 +130,25 @@ def test_fast_path_equals_general_path_on_mutated_segments(
     _same_as_general("".join(segment))
 
 
+def _fast_once_seen(segment: str) -> bool:
+    """The fast path takes ``segment`` once its skeleton has been seen (it is compiled then)."""
+    _same_as_general(segment)
+    return _same_as_general(segment)
+
+
 def test_typical_packets_take_the_fast_path() -> None:
     segment = encode_packet(hourly())[6:-6].decode()
-    assert _same_as_general(segment)
+    assert _fast_once_seen(segment)
     for cp in (HOURLY_CP, "DataTime=20261129080000;B01-Rtd=1;011-Rtd=2,011-Flag=P"):
         for header in ({}, {"Flag": ""}, {"CN": "2011"}, {"Ext": "a b"}):
             text = encode_packet(hourly(cp=cp, **header))[6:-6].decode()
-            assert _same_as_general(text), text
+            assert _fast_once_seen(text), text
+
+
+def test_a_new_skeleton_goes_the_general_way_the_first_time() -> None:
+    segment = "QN=1;CN=2061;MN=1;CP=&&DataTime=20261129080000;w01018-Avg=1,New-Key=0&&"
+    assert not _same_as_general(segment)
+    assert _same_as_general(segment)
 
 
 @pytest.mark.parametrize(
@@ -159,7 +171,7 @@ def test_bad_datatime_error_is_the_general_one() -> None:
     data = frame("QN=1;CN=2061;MN=1;Flag=5;CP=&&DataTime=20261131080000;w01018-Avg=1&&")
     with pytest.raises(CodecError, match="DataTime='20261131080000' is not a valid date"):
         decode_payload(data)
-    assert _same_as_general(data[6:-6].decode())
+    assert _fast_once_seen(data[6:-6].decode())  # raised on the fast path too
 
 
 def test_header_part_without_equals_after_one_with_two_is_a_syntax_error() -> None:
@@ -187,6 +199,37 @@ def test_is_simple_cp_matches_its_definition(content: str) -> None:
 
 def test_packet_equality_covers_fast_path_packets() -> None:
     segment = encode_packet(hourly())[6:-6].decode()
+    assert _fast_once_seen(segment)
     message = _decode_common(segment, "hj212", TZ)
     assert message is not None and isinstance(message.packet, Packet)
     assert message.packet == parse_segment(segment)
+
+
+def test_one_device_changing_layout_and_devices_sharing_one() -> None:
+    cps = [
+        HOURLY_CP,
+        "DataTime=20261129080000;w01018-Min=1,w01018-Avg=2;w00000-Avg=3",
+        "DataTime=20261129080000,w01018-Min=1,w01018-Avg=2,w00000-Avg=3",  # other separators
+    ]
+    for _ in range(2):
+        for cp in cps:
+            for mn in ("61011500000001", "61011500000002"):
+                segment = encode_packet(hourly(cp=cp, MN=mn))[6:-6].decode()
+                assert _fast_once_seen(segment), segment
+
+
+def test_a_header_key_ending_in_cp_goes_the_general_way() -> None:
+    segment = "QN=1;XCP=&&1;CN=2061;MN=1;CP=&&DataTime=20261129080000;w01018-Avg=1&&"
+    assert _decode_common(segment, "hj212", TZ) is None
+    assert isinstance(_general(segment), CodecError)
+    segment = "QN=1;CP=x;CN=2061;MN=1;CP=&&DataTime=20261129080000;w01018-Avg=1&&"
+    assert _decode_common(segment, "hj212", TZ) is None
+    assert isinstance(_general(segment), Message)
+
+
+def test_a_misleading_mn_hint_does_not_matter() -> None:
+    first = "QN=1;CN=2061;MN=7;CP=&&DataTime=20261129080000;w01018-Avg=1&&"
+    assert _fast_once_seen(first)
+    # "MN=7" appears first in a vendor key here; the real MN is 8 with another layout
+    second = "XMN=7;CN=2061;MN=8;CP=&&DataTime=20261129080000;w01018-Avg=1,w01018-Flag=T&&"
+    assert _fast_once_seen(second) and _same_as_general(second) and _same_as_general(first)
