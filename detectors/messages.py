@@ -16,6 +16,7 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, Final
 
 LANGS: Final[tuple[str, ...]] = ("zh", "en")
@@ -24,19 +25,27 @@ DEFAULT_LANG: Final = "en"
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """All messages, merged from every catalogue file (message id -> {lang: template})."""
+    """All detector messages, merged from every catalogue file (message id -> {lang: template})."""
+    return load_catalogue(resources.files("detectors") / "catalogue", "detectors/catalogue")
+
+
+def load_catalogue(folder: Traversable, where: str) -> dict[str, dict[str, str]]:
+    """Messages of every ``*.toml`` file in ``folder``, merged: message id -> {lang: template}.
+
+    A message defined twice, or lacking a language of `LANGS`, is an error naming the file
+    (``where`` is the folder's name in errors). `monitor.locale` loads its catalogue with this too.
+    """
     merged: dict[str, dict[str, str]] = {}
-    folder = resources.files("detectors") / "catalogue"
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".toml"):
             continue
         data = tomllib.loads(entry.read_text(encoding="utf-8"))
         for msgid, templates in _flatten(data):
             if msgid in merged:
-                raise ValueError(f"message {msgid!r} defined twice (again in {entry.name})")
+                raise ValueError(f"message {msgid!r} defined twice (again in {where}/{entry.name})")
             missing = [lang for lang in LANGS if lang not in templates]
             if missing:
-                raise ValueError(f"message {msgid!r} in {entry.name} lacks {missing}")
+                raise ValueError(f"message {msgid!r} in {where}/{entry.name} lacks {missing}")
             merged[msgid] = templates
     return merged
 
@@ -45,7 +54,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, dict[str
     out: list[tuple[str, dict[str, str]]] = []
     for key, value in data.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
             out.append((name, value))
         elif isinstance(value, dict):
             out.extend(_flatten(value, name + "."))

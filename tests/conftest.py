@@ -13,6 +13,7 @@ from tests.services import (
     AmqttService,
     MosquittoService,
     PostgresService,
+    WebhookRecorder,
     free_port,
     make_postgres,
     require_binary,
@@ -94,3 +95,13 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{tmp_path / 'outlet-watch.db'}"
     server: PostgresService = request.getfixturevalue("postgres_server")
     return server.new_database()
+
+
+@pytest.fixture
+def http_server() -> Iterator[tuple[str, WebhookRecorder]]:
+    """A real HTTP server on 127.0.0.1 recording POSTed JSON (``recorder.requests``)."""
+    recorder = WebhookRecorder()
+    try:
+        yield recorder.url, recorder
+    finally:
+        recorder.close()

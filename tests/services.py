@@ -24,6 +24,8 @@ Fixtures (stable names, reuse them):
     A new empty database per test on the same server.
 ``sqlite_url`` (function) -> str
     ``sqlite:///<tmp_path>/outlet-watch.db`` (the file does not exist yet).
+``http_server`` (function) -> ``(url, WebhookRecorder)``
+    A real HTTP server on 127.0.0.1 recording the JSON bodies POSTed to it (webhook alerts).
 ``db_url`` (function, parametrised ``sqlite`` / ``postgresql``) -> str
     A fresh empty database of each dialect; a test using it runs once per dialect.
 
@@ -34,6 +36,7 @@ with ``CI=true`` in the environment it fails them instead (CI must run everythin
 from __future__ import annotations
 
 import itertools
+import json
 import os
 import shutil
 import signal
@@ -41,8 +44,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.parse
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,6 +57,7 @@ __all__ = [
     "AmqttService",
     "MosquittoService",
     "PostgresService",
+    "WebhookRecorder",
     "free_port",
     "require_binary",
     "wait_for_port",
@@ -264,3 +272,49 @@ def make_postgres() -> PostgresService:
     service = PostgresService(root, free_port())
     service.start()
     return service
+
+
+class WebhookRecorder:
+    """A real HTTP server on 127.0.0.1 that records every POSTed JSON body.
+
+    ``requests`` holds ``(path, query, body)``; the server answers with the status codes of
+    ``plan`` in turn (then 200) and the JSON ``reply``.
+    """
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, dict[str, list[str]], Any]] = []
+        self.plan: list[int] = []
+        self.reply: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
+        recorder = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                parts = urllib.parse.urlsplit(self.path)
+                query = urllib.parse.parse_qs(parts.query)
+                recorder.requests.append((parts.path, query, json.loads(body)))
+                code = recorder.plan.pop(0) if recorder.plan else 200
+                data = json.dumps(recorder.reply).encode()
+                self.send_response(code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self._server = ThreadingHTTPServer((HOST, 0), Handler)
+        self.url = f"http://{HOST}:{self._server.server_address[1]}"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.05,), daemon=True
+        )
+        self._thread.start()
+
+    @property
+    def bodies(self) -> list[Any]:
+        return [body for _, _, body in self.requests]
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()

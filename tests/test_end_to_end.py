@@ -4,11 +4,9 @@ alerts to a real local HTTP webhook, with nothing mocked."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -24,35 +22,10 @@ from monitor.registry import load_registry
 from monitor.scoring import scores
 from monitor.simulator import registry_toml, simulate
 from monitor.store import Store
+from tests.services import WebhookRecorder
 
 #: Falsification patterns live detection must catch within a three-week window.
 LIVE_PATTERNS = ("frozen", "zero_floor", "standard_substitution", "physics", "flow_mismatch")
-
-
-@pytest.fixture
-def webhook() -> Iterator[tuple[str, list[dict[str, Any]]]]:
-    """A real HTTP server on 127.0.0.1 collecting the JSON bodies posted to it."""
-    received: list[dict[str, Any]] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            received.append(json.loads(body))
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/hook", received
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
@@ -66,9 +39,9 @@ def _wait(condition: Callable[[], bool], timeout_s: float) -> bool:
 
 @pytest.mark.integration
 def test_falsifiers_turn_yellow_or_red_and_honest_outlets_stay_green(
-    mosquitto: Any, sqlite_url: str, tmp_path: Path, webhook: tuple[str, list[dict[str, Any]]]
+    mosquitto: Any, sqlite_url: str, tmp_path: Path, http_server: tuple[str, WebhookRecorder]
 ) -> None:
-    hook_url, received = webhook
+    hook_url, recorder = http_server
     sim = simulate(12, 21, seed=11, falsifying_share=0.34, patterns_used=LIVE_PATTERNS)
     sites = tmp_path / "sites.toml"
     sites.write_text(registry_toml(sim.registry_sites), encoding="utf-8")
@@ -107,12 +80,12 @@ def test_falsifiers_turn_yellow_or_red_and_honest_outlets_stay_green(
                 {
                     e
                     for e in falsifying
-                    if any(e in json.dumps(b, ensure_ascii=False) for b in received)
+                    if any(e in json.dumps(b, ensure_ascii=False) for b in recorder.bodies)
                 }
                 == falsifying
             ),
             15,
-        ), f"alerts received: {len(received)}"
+        ), f"alerts received: {len(recorder.requests)}"
     finally:
         daemon.stop()
         live.stop()
@@ -136,4 +109,4 @@ def test_falsifiers_turn_yellow_or_red_and_honest_outlets_stay_green(
     }
     assert {e: colour[e] for e in honest_clean} == dict.fromkeys(honest_clean, "green")
     # the alerts are in Chinese for Chinese inspectors
-    assert any("线索" in json.dumps(b, ensure_ascii=False) for b in received)
+    assert any("线索" in json.dumps(b, ensure_ascii=False) for b in recorder.bodies)

@@ -13,47 +13,19 @@ the language (化学需氧量, 氨氮, ...) through :func:`detectors.messages.po
 
 from __future__ import annotations
 
-import tomllib
 from functools import cache
 from importlib import resources
-from typing import Any, Final
+from typing import Any
 
-from detectors.messages import pollutant_name
+from detectors.messages import DEFAULT_LANG, LANGS, load_catalogue, pollutant_name
 
 __all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "text"]
-
-LANGS: Final[tuple[str, ...]] = ("zh", "en")
-DEFAULT_LANG: Final = "en"
 
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
     """All monitor messages (message id -> {lang: template}), merged from every TOML file here."""
-    merged: dict[str, dict[str, str]] = {}
-    for entry in sorted(resources.files("monitor.locale").iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".toml"):
-            continue
-        for msgid, templates in _flatten(tomllib.loads(entry.read_text(encoding="utf-8"))):
-            if msgid in merged:
-                raise ValueError(f"message {msgid!r} defined twice (again in {entry.name})")
-            missing = [lang for lang in LANGS if lang not in templates]
-            if missing:
-                raise ValueError(
-                    f"message {msgid!r} in monitor/locale/{entry.name} lacks {missing}"
-                )
-            merged[msgid] = templates
-    return merged
-
-
-def _flatten(data: dict[str, Any], prefix: str = "") -> list[tuple[str, dict[str, str]]]:
-    out: list[tuple[str, dict[str, str]]] = []
-    for key, value in data.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value and all(isinstance(v, str) for v in value.values()):
-            out.append((name, value))
-        elif isinstance(value, dict):
-            out.extend(_flatten(value, name + "."))
-    return out
+    return load_catalogue(resources.files("monitor.locale"), "monitor/locale")
 
 
 def text(msgid: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:

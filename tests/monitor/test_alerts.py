@@ -11,11 +11,9 @@ import json
 import logging
 import subprocess
 import threading
-import urllib.parse
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.policy import default as email_policy
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -68,45 +66,6 @@ def smtp_server() -> Iterator[tuple[int, _Mailbox]]:
         yield port, box
     finally:
         ctl.stop()
-
-
-class _Hook:
-    """Records POSTs; replies with ``plan`` status codes in turn (then 200) and ``reply`` JSON."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[str, dict[str, list[str]], dict[str, Any]]] = []
-        self.plan: list[int] = []
-        self.reply: dict[str, Any] = {"errcode": 0, "errmsg": "ok"}
-
-
-@pytest.fixture
-def http_server() -> Iterator[tuple[str, _Hook]]:
-    hook = _Hook()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers["Content-Length"]))
-            parts = urllib.parse.urlsplit(self.path)
-            hook.requests.append((parts.path, urllib.parse.parse_qs(parts.query), json.loads(body)))
-            code = hook.plan.pop(0) if hook.plan else 200
-            data = json.dumps(hook.reply).encode()
-            self.send_response(code)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", hook
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 # -- helpers ------------------------------------------------------------------------------------------------
