@@ -203,10 +203,18 @@ def split_cp(content: str) -> tuple[CpItem, ...]:
 #: ``bytes.translate`` arguments that keep only the separators ``= , ;`` of a text (``;`` as ``,``).
 _NOT_SEPARATOR = bytes(b for b in range(256) if b not in b"=,;")
 _SEMICOLON_AS_COMMA = bytes.maketrans(b";", b",")
-#: The separators of ``K=V,K=V,...,K=V`` (prefixes of it) and of ``K=V;K=V;...;K=V``; a data
-#: segment has at most 9999 bytes, so at most 9999 separators.
+#: The separators of ``K=V,K=V,...,K=V`` and of ``K=V;K=V;...;K=V`` (their prefixes; a data segment
+#: has at most 9999 bytes).
 _ALTERNATING_CP = b"=," * 5000
 _ALTERNATING_HEADER = b"=;" * 5000
+
+
+def _alternates(marks: bytes, pattern: bytes) -> bool:
+    """``marks`` is ``=`` and the separator of ``pattern`` in turn, starting and ending with ``=``."""
+    n = len(marks)
+    if n > len(pattern):
+        pattern = pattern[:2] * (n // 2 + 1)
+    return n & 1 == 1 and marks == pattern[:n]
 
 
 def split_simple_cp(content: str) -> list[str] | None:
@@ -218,7 +226,7 @@ def split_simple_cp(content: str) -> list[str] | None:
     against ``,``) is not kept.
     """
     marks = content.encode("ascii", "replace").translate(_SEMICOLON_AS_COMMA, _NOT_SEPARATOR)
-    if not len(marks) & 1 or marks != _ALTERNATING_CP[: len(marks)]:
+    if not _alternates(marks, _ALTERNATING_CP):
         return None
     return content.replace("=", ",").replace(";", ",").split(",")
 
@@ -227,7 +235,7 @@ def split_simple_header(text: str) -> list[str] | None:
     """``[key1, value1, key2, value2, ...]`` of header text ``K=V;K=V;...;K=V`` whose parts each hold
     exactly one ``=`` and no ``,``; otherwise None. Keys may be empty or repeated."""
     marks = text.encode("ascii", "replace").translate(None, _NOT_SEPARATOR)
-    if not len(marks) & 1 or marks != _ALTERNATING_HEADER[: len(marks)]:
+    if not _alternates(marks, _ALTERNATING_HEADER):
         return None
     return text.replace("=", ";").split(";")
 
@@ -243,12 +251,7 @@ def is_simple_cp(content: str) -> bool:
     if not content or content[0] == "=":
         return False
     marks = content.encode("ascii", "replace").translate(_SEMICOLON_AS_COMMA, _NOT_SEPARATOR)
-    return (
-        len(marks) & 1 == 1
-        and marks == _ALTERNATING_CP[: len(marks)]
-        and ",=" not in content
-        and ";=" not in content
-    )
+    return _alternates(marks, _ALTERNATING_CP) and ",=" not in content and ";=" not in content
 
 
 def check_cp(content: str) -> None:

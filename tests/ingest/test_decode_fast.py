@@ -233,3 +233,8 @@ def test_a_misleading_mn_hint_does_not_matter() -> None:
     # "MN=7" appears first in a vendor key here; the real MN is 8 with another layout
     second = "XMN=7;CN=2061;MN=8;CP=&&DataTime=20261129080000;w01018-Avg=1,w01018-Flag=T&&"
     assert _fast_once_seen(second) and _same_as_general(second) and _same_as_general(first)
+
+
+def test_simple_cp_of_any_length() -> None:
+    content = ",".join(f"k{i}=v" for i in range(6000))  # more separators than a frame can hold
+    assert is_simple_cp(content) and not is_simple_cp(content + ",x")
