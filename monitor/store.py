@@ -189,7 +189,14 @@ class Store:
         ]
         try:
             if not self._schema_ready:
-                create_schema(self.engine)
+                from monitor.migrate import MigrationError
+
+                try:
+                    create_schema(self.engine)
+                except MigrationError as exc:
+                    # the database is at another schema version: nothing can be stored until the
+                    # operator runs `monitor db upgrade`; keep the messages unacknowledged
+                    raise SinkError(str(exc), transient=True) from exc
                 self._schema_ready = True
             with self.engine.begin() as conn:
                 return self._commit(conn, messages, rejected)

@@ -196,3 +196,24 @@ def test_the_shipped_alembic_ini_works_from_any_folder(sqlite_url: str, tmp_path
     assert done.returncode == 0, done.stderr
     assert "No new upgrade operations detected" in done.stdout + done.stderr
     assert (SCRIPT_LOCATION / "script.py.mako").is_file()
+
+
+def test_a_lazy_store_on_a_database_of_another_version_refuses_transiently(
+    tmp_path: Path,
+) -> None:
+    """The daemon's lazy store must not quarantine messages it cannot store because the schema
+    is at another version: it raises a transient SinkError (nothing acknowledged, retried)."""
+    from ingest.reading import Reading
+    from ingest.sink import SinkError
+    from monitor.store import Store, create_engine
+
+    url = f"sqlite:///{tmp_path / 'v.db'}"
+    engine = create_engine(url)
+    Store(engine)  # creates the schema at head
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE alembic_version SET version_num = '9999'"))
+    lazy = Store(create_engine(url), create="lazy")
+    reading = Reading("M1", "w01018", datetime(2026, 1, 1, tzinfo=UTC), "hour", 1.0)
+    with pytest.raises(SinkError, match="unknown to this outlet-watch") as info:
+        lazy.commit_batch([reading])
+    assert info.value.transient
