@@ -170,9 +170,11 @@ class PeerOutlierDetector(FleetDetector):
             random_state=self.random_state,
         ).fit(x)
         scores = -forest.score_samples(x)
-        keys = [(t[0], t[1]) for t in table]
-        for key in sorted(set(keys)):
-            here = np.array([i for i, k in enumerate(keys) if k == key])
+        by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for i, t in enumerate(table):
+            by_key[(t[0], t[1])].append(i)
+        for key in sorted(by_key):
+            here = np.array(by_key[key])
             peer_cv = float(np.median(raw[here, 1]))
             peer_repeat = float(np.median(raw[here, 3]))
             for i in here[scores[here] >= self.score_threshold]:
