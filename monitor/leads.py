@@ -2,12 +2,14 @@
 
 Merging (:func:`record_findings`), per outlet (MN):
 
-- a finding is stored once: its fingerprint (SHA-256 of detector, category, mn, pollutant, start,
-  end) is unique, and a finding inside the span of a stored finding of the same detector, outlet
-  and pollutant is already known, so recording the same findings again changes nothing;
-- a finding overlapping a stored finding (same detector, outlet, pollutant) of an active lead
-  widens that finding (a detector re-run on a sliding window reports a growing run) instead of
-  adding a row;
+- a finding is stored once: its fingerprint (SHA-256 of detector, rule, category, mn, pollutant,
+  start, end) is unique, and a finding inside the span of a stored finding of the same detector,
+  rule (``evidence["rule"]``: an hourly run and a daily mean are different findings), outlet and
+  pollutant is already known, so recording the same findings again changes nothing;
+- a finding overlapping such a stored finding of an active lead widens that finding (a detector
+  re-run on a sliding window reports a growing run) instead of adding a row; one overlapping such
+  a finding of a decided lead widens it and that lead's span: the condition went on after the
+  decision, which neither reopens the lead nor opens, scores or alerts a new one;
 - a finding ``[s, e]`` joins an *active* lead (``open``, ``assigned``, ``inspected``) of its outlet
   when ``lead.start - merge_gap <= e`` and ``s <= lead.end + merge_gap`` (they overlap or follow
   within ``merge_gap``, default one day); with several candidates, the earliest lead;
@@ -108,10 +110,18 @@ class LeadChanges:
         return [*self.opened, *self.escalated]
 
 
+def rule_of(evidence: Any) -> str:
+    """The rule a finding's detector applied (``evidence["rule"]``): one detector may report
+    several kinds of finding (an hourly run and a daily mean, zeros and a floor), which must not
+    be taken for one another."""
+    return str(evidence.get("rule", "")) if isinstance(evidence, dict) else ""
+
+
 def fingerprint(f: Finding) -> str:
-    """SHA-256 hex of detector, category, mn, pollutant, start and end (UTC)."""
+    """SHA-256 hex of detector, rule, category, mn, pollutant, start and end (UTC)."""
     parts = [
         f.detector,
+        rule_of(f.evidence),
         f.category,
         f.mn,
         f.pollutant or "",
@@ -198,11 +208,13 @@ def record_findings(
         rows = rows_by_mn[mn]
         for f, key in items:
             start, end = _utc(f.start), _utc(f.end)
+            rule = rule_of(f.evidence)
             same = [
                 r
                 for r in rows
                 if r.detector == f.detector
                 and r.pollutant == f.pollutant
+                and rule_of(r.evidence) == rule
                 and r.start <= end
                 and start <= r.end
             ]
@@ -214,6 +226,17 @@ def record_findings(
                 _grow(grown, f, start, end)
                 touch(grown.lead)
                 _extend(grown.lead, f, start, end, now)
+                continue
+            decided = next(
+                (r for r in same if r.lead is not None and r.lead.status in DECIDED), None
+            )
+            if decided is not None:
+                # the same condition going on after the lead was decided: more evidence for that
+                # decision (the lead's span grows), not a new lead, new points or a new alert
+                _grow(decided, f, start, end)
+                decided.lead.start = min(decided.lead.start, start)
+                decided.lead.end = max(decided.lead.end, end)
+                decided.lead.updated_at = now
                 continue
             row = FindingRow(
                 fingerprint=key,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from monitor import leads
+from monitor import leads, scoring
 from monitor.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
-from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, tx
+from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, ts, tx
 
 
 @pytest.fixture
@@ -105,6 +105,43 @@ def test_finding_inside_a_decided_lead_does_not_reopen_it(engine) -> None:
         assert len(leads.get_lead(s, lid).findings) == 2
         after = finding("2026-06-01 09:00", "2026-06-01 18:00", detector="range")
         assert len(leads.record_findings(s, [after], reg).opened) == 1
+
+
+def test_a_condition_going_on_after_dismissal_does_not_reopen_or_score(engine) -> None:
+    """Live detection re-reports an ongoing run with a later end: after the inspector dismissed
+    the lead, that is more evidence for the same lead, not a new lead with new points."""
+    reg = registry()
+    frozen = {"rule": "identical value held at least T hours", "value": 23.4}
+    run = finding("2026-06-01 00:00", "2026-06-02 00:00", detector="frozen",
+                  category="integrity", evidence=frozen)  # fmt: skip
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [run], reg).opened
+        leads.assign(s, lid, "li")
+        leads.inspect(s, lid, "li")
+        leads.dismiss(s, lid, "li", "plant shut down, F flag missing")
+    longer = finding("2026-06-01 00:00", "2026-06-02 06:00", detector="frozen",
+                     category="integrity", evidence=frozen)  # fmt: skip
+    with tx(engine) as s:
+        ch = leads.record_findings(s, [longer], reg)
+        assert ch.opened == [] and ch.escalated == []
+        lead = leads.get_lead(s, lid)
+        assert lead.status == "dismissed" and len(lead.findings) == 1
+        assert lead.end == longer.end.to_pydatetime()
+        assert scoring.score_at(s, "E0001", ts("2026-06-03")).score == 100
+
+
+def test_two_rules_of_one_detector_stay_two_findings(engine) -> None:
+    """An hourly exceedance run inside a daily-mean exceedance of the same day keeps its own
+    evidence and severity (it is not taken for a re-run of the daily finding)."""
+    daily = finding("2026-06-01 00:00", "2026-06-01 23:00", severity="medium",
+                    evidence={"rule": "daily mean of valid hours above limit", "mean": 55.0})  # fmt: skip
+    run = finding("2026-06-01 08:00", "2026-06-01 10:00", severity="high",
+                  evidence={"rule": "valid value outside limit", "peak": 130.0})  # fmt: skip
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [daily, run], registry()).opened
+        lead = leads.get_lead(s, lid)
+        assert sorted(f.evidence.get("peak", 0) for f in lead.findings) == [0, 130.0]
+        assert lead.severity == "high"
 
 
 def test_unknown_outlet_is_refused_with_the_fix(engine) -> None:
