@@ -373,6 +373,14 @@ class Alerter:
         """Start due rounds (grouping window elapsed, or repeat due) and make due delivery attempts."""
         now = _now(now)
         report = DispatchReport()
+        with session.no_autoflush:
+            # every change waits for the flush at the end, so no write transaction (on SQLite: the
+            # database's one write lock) is held while channels talk to mail and web servers
+            self._dispatch(session, now, report)
+        session.flush()
+        return report
+
+    def _dispatch(self, session: Session, now: datetime, report: DispatchReport) -> None:
         s = self.settings
         for a in session.scalars(sa.select(AlertRow).where(AlertRow.status == "pending")).all():
             if a.created_at + timedelta(seconds=s.window_s) <= now:
@@ -393,10 +401,16 @@ class Alerter:
                 if active:
                     self._start_round(a, now)
                     report.repeated.append(a.id)
-        for a in session.scalars(sa.select(AlertRow).where(AlertRow.status == "sending")).all():
+        # rounds started above are not flushed yet, so the query sees only earlier ones
+        sending = {a.id: a for a in session.scalars(
+            sa.select(AlertRow).where(AlertRow.status == "sending")
+        )}  # fmt: skip
+        started = report.started + report.repeated
+        sending.update({a.id: a for a in session.scalars(
+            sa.select(AlertRow).where(AlertRow.id.in_(started))
+        )} if started else {})  # fmt: skip
+        for _, a in sorted(sending.items()):
             self._deliver(session, a, now, report)
-        session.flush()
-        return report
 
     def notify(
         self,

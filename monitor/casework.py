@@ -44,13 +44,18 @@ def handle_findings(
     rules: ScoringRules | None = None,
     inhibit: Inhibitor | None = None,
     now: datetime | None = None,
+    dispatch: bool = True,
 ) -> CaseworkResult:
-    """Record ``findings`` (leads and scores follow), then queue and dispatch alerts for the leads
-    opened or escalated. Idempotent like :func:`monitor.leads.record_findings`."""
+    """Record ``findings`` (leads and scores follow), then queue alerts for the leads opened or
+    escalated and, with ``dispatch``, deliver them. Live detection passes ``dispatch=False`` and
+    delivers in a transaction of its own, after this one is committed. Idempotent like
+    :func:`monitor.leads.record_findings`."""
     changes = record_findings(session, findings, registry, rules=rules, now=now)
     report = None
     if alerter is not None:
-        report = alerter.notify(
-            session, changes.alertable, inhibit=inhibit or store_inhibitor(session), now=now
-        )
+        inhibit = inhibit or store_inhibitor(session)
+        if dispatch:
+            report = alerter.notify(session, changes.alertable, inhibit=inhibit, now=now)
+        else:
+            alerter.queue(session, changes.alertable, inhibit=inhibit, now=now)
     return CaseworkResult(changes, report)

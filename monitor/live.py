@@ -165,7 +165,8 @@ class LiveDetection:
             try:
                 if batch:
                     newest = {mn: ts for mn, (ts, _) in batch.items()}
-                    self.run_guarded(functools.partial(self.run_once, newest, queued=batch))
+                    if not self.run_guarded(functools.partial(self.run_once, newest, queued=batch)):
+                        self._requeue(batch)
                 elif self.alerter is not None and self.stats.passes:
                     self.run_guarded(self._dispatch)  # grouped alerts past their window, retries
             finally:
@@ -176,6 +177,14 @@ class LiveDetection:
                 time.sleep(self.coalesce_s)
 
     # -- one pass ----------------------------------------------------------------------------------
+
+    def _requeue(self, batch: Mapping[str, tuple[datetime, float]]) -> None:
+        """Put a failed pass's outlets back (merged with what arrived meanwhile), after a pause."""
+        time.sleep(min(30.0, 1.0 + self.stats.errors))
+        with self._lock:
+            for mn, (ts, since) in batch.items():
+                old = self._pending.get(mn)
+                self._pending[mn] = (max(ts, old[0]), min(since, old[1])) if old else (ts, since)
 
     def run_once(
         self,
@@ -193,14 +202,17 @@ class LiveDetection:
             findings.extend(run_outlet(outlet, detectors=self.detectors))
         self.stats.outlets_checked += len(newest)
         self.stats.passes += 1
-        changes = None
         with transaction(self.store.engine) as session:
-            result = handle_findings(
-                session, findings, self.registry, alerter=self.alerter, rules=self.rules
-            )
-            changes = result.changes
-            if result.dispatch is not None:
-                self.stats.alerts_sent += _sent(result.dispatch)
+            changes = handle_findings(
+                session,
+                findings,
+                self.registry,
+                alerter=self.alerter,
+                rules=self.rules,
+                dispatch=False,
+            ).changes
+        if self.alerter is not None and changes.alertable:
+            self._dispatch()  # after the commit: nothing is locked while channels send
         self.stats.findings += len(findings)
         self.stats.leads_opened += len(changes.opened)
         self.stats.leads_escalated += len(changes.escalated)
@@ -213,14 +225,16 @@ class LiveDetection:
             self.on_result(findings, changes)
         return findings
 
-    def run_guarded(self, work: Callable[[], Any]) -> None:
-        """Run one pass (or dispatch); a failure is logged and counted, never raised: the next
-        notification retries."""
+    def run_guarded(self, work: Callable[[], Any]) -> bool:
+        """Run one pass (or dispatch); a failure is logged and counted, never raised. Returns
+        whether it succeeded (the callers queue a failed pass's outlets again)."""
         try:
             work()
         except Exception:
             self.stats.errors += 1
-            log.exception("live detection pass failed")
+            log.exception("live detection pass failed; its outlets are checked again")
+            return False
+        return True
 
     def _dispatch(self) -> None:
         """Deliver grouped alerts whose window has ended and retry failed ones."""
@@ -391,8 +405,10 @@ def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: A
                 newest[mn] = max(ts, newest.get(mn, ts))
                 first = queued[mn][1] if mn in queued else notified
                 queued[mn] = (newest[mn], min(first, notified))
-        if newest:
-            live.run_guarded(functools.partial(live.run_once, newest, queued=queued))
+        if newest and not live.run_guarded(functools.partial(live.run_once, newest, queued=queued)):
+            time.sleep(min(30.0, 1.0 + live.stats.errors))
+            retry = (max(seq for seq, _, _ in work), newest, min(t for _, t in queued.values()))
+            requests.put(retry)  # checked again with the next pass (done advances meanwhile)
         stats = live.stats
         latency = stats.latencies[-1] if stats.latencies else 0.0
         with counters.get_lock():

@@ -1,0 +1,112 @@
+"""Live detection: findings of a committed batch become leads and alerts, without holding the
+database while alerts are delivered, and a failed pass is retried."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, ClassVar
+
+from ingest.reading import Reading
+from monitor.alerts import Alerter, AlertSettings
+from monitor.db import transaction
+from monitor.leads import list_leads
+from monitor.live import LiveDetection, newest_by_outlet
+from monitor.registry import parse_registry
+from monitor.store import Store, create_engine
+
+MN = "61011500000001"
+REGISTRY = f"""
+[[site]]
+mn = "{MN}"
+enterprise = "E0001"
+name = "Outlet 1"
+district = "Lintong"
+password = "123456"
+
+[site.pollutants.w01018]
+limit = 50.0
+"""
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def _exceeding(hours: int) -> list[Reading]:
+    return [Reading(MN, "w01018", T0 + timedelta(hours=h), "hour", 80.0) for h in range(hours)]
+
+
+class _SlowHook(BaseHTTPRequestHandler):
+    delay_s = 3.0
+    received: ClassVar[list[bytes]] = []
+
+    def do_POST(self) -> None:
+        self.received.append(self.rfile.read(int(self.headers["Content-Length"])))
+        time.sleep(self.delay_s)
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+def test_slow_alert_delivery_does_not_lock_out_ingest(tmp_path: Path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHook)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    url = f"sqlite:///{tmp_path / 'live.db'}"
+    store = Store(url)
+    readings = _exceeding(6)
+    store.commit_batch(readings)
+    settings = {
+        "window_seconds": 0,
+        "log": False,
+        "districts": {"Lintong": {"webhook": [f"http://127.0.0.1:{server.server_port}/hook"]}},
+    }
+    live = LiveDetection(
+        store, parse_registry(REGISTRY), alerter=Alerter(AlertSettings.from_dict(settings))
+    )
+    worker = threading.Thread(target=live.run_once, args=(newest_by_outlet(readings),))
+    try:
+        worker.start()
+        deadline = time.monotonic() + 10
+        while not _SlowHook.received and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert _SlowHook.received, "the alert was not sent"
+        # the webhook is still answering: an ingest commit with a 1 s lock timeout must pass
+        ingest = Store(create_engine(url, busy_timeout_ms=1000), create=False)
+        later = Reading(MN, "w01018", T0 + timedelta(days=1), "hour", 20.0)
+        assert ingest.commit_batch([later]).stored == 1
+        worker.join(10)
+    finally:
+        server.shutdown()
+        server.server_close()
+    with transaction(store.engine) as s:
+        (lead,) = list_leads(s)
+    assert lead.category == "exceedance" and live.stats.alerts_sent == 1
+
+
+def test_a_failed_pass_is_checked_again(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
+    readings = _exceeding(6)
+    store.commit_batch(readings)
+    live = LiveDetection(store, parse_registry(REGISTRY), coalesce_s=0.05)
+    real_read = store.read_frame
+    calls = {"n": 0}
+
+    def flaky_read(*args: Any, **kwargs: Any) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise OSError("disk hiccup")
+        return real_read(*args, **kwargs)
+
+    store.read_frame = flaky_read  # type: ignore[method-assign]
+    live.start()
+    live.notify(newest_by_outlet(readings))
+    deadline = time.monotonic() + 15
+    while live.stats.leads_opened == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    live.stop()
+    assert live.stats.errors == 1 and live.stats.leads_opened == 1
