@@ -206,10 +206,14 @@ def _record(store: Any, sites_path: Path, findings: list) -> None:
     from monitor.history import record
     from monitor.registry import load_registry
 
-    changes = record(store, load_registry(sites_path), findings).changes
+    registry = load_registry(sites_path)
+    known = [f for f in findings if f.mn in registry]  # leads need an enterprise and a district
+    changes = record(store, registry, known).changes
+    skipped = len(findings) - len(known)
     click.echo(
         f"stored {changes.stored} new findings; leads opened {len(changes.opened)}, "
-        f"escalated {len(changes.escalated)}, updated {len(changes.updated)}",
+        f"escalated {len(changes.escalated)}, updated {len(changes.updated)}"
+        + (f"; {skipped} findings of unregistered outlets not recorded" if skipped else ""),
         err=True,
     )
     store.close()

@@ -212,3 +212,23 @@ def test_export_round_trips_what_detect_imported(sim_dir: Path, tmp_path: Path) 
     assert sorted(again.splitlines()) == sorted(from_file.splitlines())
     bad = CliRunner().invoke(main, ["export", "--db", db, "--out", str(tmp_path / "x.txt")])
     assert bad.exit_code == 1 and "use a .csv or .parquet" in bad.output
+
+
+def test_db_records_registered_outlets_and_skips_unknown_ones(
+    sim_dir: Path, tmp_path: Path
+) -> None:
+    """An outlet in the readings but not in the registry is checked without limits, reported,
+    and its findings are not recorded (a lead needs an enterprise); the others are recorded."""
+    readings = pd.read_csv(sim_dir / "readings.csv", dtype={"mn": str})
+    stranger = readings[readings["mn"] == readings["mn"].iloc[0]].assign(mn="99999999999999")
+    both = tmp_path / "with-stranger.csv"
+    pd.concat([readings, stranger]).to_csv(both, index=False)
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    code, out, err = detect(
+        "--readings", str(both), "--db", db, "--sites", str(sim_dir / "sites.toml")
+    )
+    assert code == 0, err
+    assert "not in" in err and "99999999999999" in err
+    # an exact copy of another outlet: at least the copied-data finding names it
+    assert any(json.loads(line)["mn"] == "99999999999999" for line in out.splitlines())
+    assert "findings of unregistered outlets not recorded" in err
