@@ -30,7 +30,7 @@ from ingest.hj212.packet import (
     unframe,
 )
 from ingest.json_payload import decode_json, readings_from_json
-from ingest.reading import KIND_BY_CN, Reading
+from ingest.reading import KIND_BY_CN, MAX_FLAG, MAX_MN, MAX_POLLUTANT, MAX_QN, Reading
 
 _WS = b" \t\r\n"
 
@@ -89,18 +89,48 @@ def decode_payload(
     if payload[:1] == b"#":
         segment, variant = unframe(payload, strict_crc=strict_crc, max_length=max_length)
         message = _decode_common(segment, variant, tz)
-        return message if message is not None else _decode_general(segment, variant, tz)
+        return _checked(message if message is not None else _decode_general(segment, variant, tz))
     if payload.lstrip(_WS)[:1] == b"{":
         doc = decode_json(payload, tz=tz)
-        return Message(
+        readings = readings_from_json(doc)
+        deviations = doc.deviations
+        if any(r.flag not in FLAGS_2017 and r.flag not in FLAGS_2005 for r in readings):
+            deviations = (*deviations, "unknown-data-flag")
+        return _checked(Message(
             "json", doc.mn, doc.pw, doc.cn, None, None, None, None, None, None,
-            readings_from_json(doc), doc.deviations,
-        )  # fmt: skip
+            readings, deviations,
+        ))  # fmt: skip
     if not payload.strip(_WS):
         raise CodecError("frame", "empty payload")
     raise CodecError(
         "unsupported", f"payload starts with {payload[:8]!r}; expected '##' (HJ 212) or '{{' (JSON)"
     )
+
+
+def _checked(message: Message) -> Message:
+    """Refuse what no store could keep as sent: an MN, QN, pollutant code or data flag longer
+    than its column, and one pollutant twice in a message (e.g. a 2005 and a 2017 code of the same
+    pollutant), which would make half of the message a conflict with the other half."""
+    if len(message.mn) > MAX_MN:
+        raise CodecError("field", f"MN {message.mn[:40]!r}... is longer than {MAX_MN} characters")
+    if message.qn is not None and len(message.qn) > MAX_QN:
+        raise CodecError("field", f"QN {message.qn[:40]!r}... is longer than {MAX_QN} characters")
+    readings = message.readings
+    if not readings:
+        return message
+    codes = {r.pollutant for r in readings}
+    if len(codes) != len(readings):
+        seen: set[str] = set()
+        twice = next(r.pollutant for r in readings if r.pollutant in seen or seen.add(r.pollutant))
+        raise CodecError("field", f"pollutant {twice} appears twice in one message")
+    for r in readings:
+        if len(r.pollutant) > MAX_POLLUTANT:
+            raise CodecError(
+                "field", f"pollutant code {r.pollutant[:40]!r} is longer than {MAX_POLLUTANT}"
+            )
+        if len(r.flag) > MAX_FLAG:
+            raise CodecError("field", f"{r.pollutant}-Flag={r.flag[:40]!r} is not a data flag")
+    return message
 
 
 def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:

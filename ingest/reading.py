@@ -20,6 +20,13 @@ KIND_BY_CN: Final[dict[str, Kind]] = {
 }
 CN_BY_KIND: Final[dict[Kind, str]] = {kind: cn for cn, kind in KIND_BY_CN.items()}
 
+#: The longest MN, pollutant code, data flag and QN a reading may carry (the store's column
+#: widths; longer ones are refused on decode, so no database ever has to truncate them).
+MAX_MN: Final = 32
+MAX_POLLUTANT: Final = 16
+MAX_FLAG: Final = 4
+MAX_QN: Final = 32
+
 #: Data flags of HJ 212-2017. Only N (normal) and T (over the analyser's upper range) are valid data
 #: for compliance; the others are kept and used as evidence.
 VALID_FLAGS: Final[frozenset[str]] = frozenset({"N", "T"})

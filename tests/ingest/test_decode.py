@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -216,3 +217,22 @@ def test_any_datatime_gives_utc_or_a_field_error(text: str, tz: str) -> None:
         assert error.reason == "field"
     else:
         assert ts.utcoffset() is not None and ts.utcoffset().total_seconds() == 0  # type: ignore[union-attr]
+
+
+def test_fields_no_store_could_keep_are_refused() -> None:
+    """An MN longer than the store's column, one pollutant twice (2005 and 2017 codes), and a
+    'flag' that is a word are refused on decode, naming the field."""
+    base = {"cn": "2061", "time": "2026-11-29T08:00:00+08:00", "pw": "1"}
+
+    def payload(**over: object) -> bytes:
+        return json.dumps({**base, "mn": "61011500000001", **over}).encode()
+
+    with pytest.raises(CodecError, match=r"MN .* longer than 32") as e:
+        decode_payload(payload(mn="6" * 40, values={"w01018": {"avg": 1}}))
+    assert e.value.reason == "field"
+    with pytest.raises(CodecError, match="w01018 appears twice"):
+        decode_payload(payload(values={"w01018": {"avg": 35.2}, "011": {"avg": 40}}))
+    with pytest.raises(CodecError, match="not a data flag"):
+        decode_payload(payload(values={"w01018": {"avg": 1, "flag": "Normal"}}))
+    odd = decode_payload(payload(values={"w01018": {"avg": 1, "flag": "X"}}))
+    assert "unknown-data-flag" in odd.deviations and odd.readings[0].flag == "X"
