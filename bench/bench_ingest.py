@@ -35,7 +35,6 @@ from paho.mqtt.packettypes import PacketTypes  # noqa: E402
 from paho.mqtt.properties import Properties  # noqa: E402
 
 from ingest.daemon import DaemonSettings, IngestDaemon  # noqa: E402
-from monitor.live import live_sink  # noqa: E402
 from monitor.store import Store  # noqa: E402
 from tests.ingest.daemon_stream import (  # noqa: E402
     hourly_packet,
@@ -116,7 +115,13 @@ def daemon_drain(
 ) -> tuple[float, dict]:
     """Seconds for the daemon to store and acknowledge ``n`` queued messages; with ``registry``,
     live detection runs after each commit (the figures then include its latency)."""
-    live = live_sink(f"sqlite:///{db}", str(registry)) if registry is not None else None
+    live = None
+    if registry is not None:
+        # imported here, not at the top: the worker process (spawn) re-imports this module, and
+        # live detection's imports would add to its start-up time inside the timed drain
+        from monitor.live import live_sink
+
+        live = live_sink(f"sqlite:///{db}", str(registry))
     store = live if live is not None else Store(f"sqlite:///{db}")
     settings = DaemonSettings(
         broker=url,
