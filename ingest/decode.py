@@ -115,21 +115,18 @@ def _checked(message: Message) -> Message:
         raise CodecError("field", f"MN {message.mn[:40]!r}... is longer than {MAX_MN} characters")
     if message.qn is not None and len(message.qn) > MAX_QN:
         raise CodecError("field", f"QN {message.qn[:40]!r}... is longer than {MAX_QN} characters")
-    readings = message.readings
-    if not readings:
-        return message
-    codes = {r.pollutant for r in readings}
-    if len(codes) != len(readings):
-        seen: set[str] = set()
-        twice = next(r.pollutant for r in readings if r.pollutant in seen or seen.add(r.pollutant))
-        raise CodecError("field", f"pollutant {twice} appears twice in one message")
-    for r in readings:
-        if len(r.pollutant) > MAX_POLLUTANT:
+    seen: set[str] = set()
+    for r in message.readings:
+        code = r.pollutant
+        if code in seen:
+            raise CodecError("field", f"pollutant {code} appears twice in one message")
+        if len(code) > MAX_POLLUTANT:
             raise CodecError(
-                "field", f"pollutant code {r.pollutant[:40]!r} is longer than {MAX_POLLUTANT}"
+                "field", f"pollutant code {code[:40]!r} is longer than {MAX_POLLUTANT}"
             )
         if len(r.flag) > MAX_FLAG:
-            raise CodecError("field", f"{r.pollutant}-Flag={r.flag[:40]!r} is not a data flag")
+            raise CodecError("field", f"{code}-Flag={r.flag[:40]!r} is not a data flag")
+        seen.add(code)
     return message
 
 
