@@ -23,6 +23,10 @@ services:
 	  if [ "$$(id -u)" = 0 ]; then \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq mosquitto mosquitto-clients) >/dev/null; \
 	  else echo "mosquitto missing: run 'sudo apt-get install mosquitto mosquitto-clients'" >&2; exit 1; fi; }
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null; \
+	  else echo "PostgreSQL's server missing: run 'sudo apt-get install postgresql'" >&2; exit 1; fi; }
 	@command -v chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; else echo "chromium missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
 
 demo: setup

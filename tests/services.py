@@ -35,6 +35,7 @@ with ``CI=true`` in the environment it fails them instead (CI must run everythin
 
 from __future__ import annotations
 
+import glob
 import itertools
 import json
 import os
@@ -90,14 +91,23 @@ def wait_for_port(
 
 
 def require_binary(name: str) -> str:
-    """Path of ``name`` on PATH (or /usr/sbin); skip the test when missing, fail it when CI=true."""
-    path = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/local/sbin:/sbin")
+    """Path of ``name`` on PATH, in the sbin folders or in Debian's PostgreSQL folders
+    (``/usr/lib/postgresql/NN/bin``, newest first); skip the test when missing, fail it when
+    CI=true."""
+    postgres = sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=_version_key, reverse=True)
+    extra = ":".join(["/usr/sbin", "/usr/local/sbin", "/sbin", *postgres])
+    path = shutil.which(name) or shutil.which(name, path=extra)
     if path is None:
         reason = f"{name} is not installed (needed for this integration test)"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(f"{reason}; CI=true requires every service", pytrace=False)
         pytest.skip(reason)
     return path
+
+
+def _version_key(folder: str) -> tuple[int, ...]:
+    digits = Path(folder).parent.name
+    return tuple(int(x) for x in digits.split(".") if x.isdigit())
 
 
 class _ProcessService:
@@ -224,6 +234,7 @@ class PostgresService:
         return f"postgresql+psycopg://postgres@{HOST}:{self.port}/{database}"
 
     def _run(self, *argv: str) -> None:
+        argv = (require_binary(argv[0]), *argv[1:])  # Debian keeps them off PATH
         cmd = ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else list(argv)
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
