@@ -90,6 +90,7 @@ def run_demo(settings: DemoSettings, echo: Echo = print) -> DemoOutcome:
     )
     sites_path = workdir / "sites.toml"
     sites_path.write_text(registry_toml(sim.registry_sites), encoding="utf-8")
+    _write_inspectors(workdir / "inspectors.csv", sim)
     registry = load_registry(sites_path)
     db_url = f"sqlite:///{(workdir / DB_NAME).resolve()}"
     store = Store(db_url)
@@ -252,7 +253,14 @@ def _report(
     if len(outcome.open_leads) > 25:
         echo(t("demo.more_leads", n=len(outcome.open_leads) - 25))
     echo("")
-    echo(t("demo.next", db=outcome.db_url, sites=str(settings.workdir / "sites.toml")))
+    echo(
+        t(
+            "demo.next",
+            db=outcome.db_url,
+            sites=str(settings.workdir / "sites.toml"),
+            inspectors=str(settings.workdir / "inspectors.csv"),
+        )
+    )
     echo(t("demo.took", seconds=round(outcome.seconds)))
 
 
@@ -265,6 +273,13 @@ def _lead_row(lead: Any, lang: str, tz: str) -> dict[str, Any]:
         "severity": lead.severity,
         "summary": lead.summary,
     }
+
+
+def _write_inspectors(path: Path, sim: Simulation) -> None:
+    """Two inspectors per district of the simulated fleet, for `monitor inspections draw`."""
+    districts = sorted({site["district"] for site in sim.registry_sites})
+    rows = [f"{d} inspector {k},{d}" for d in districts for k in (1, 2)]
+    path.write_text("name,district\n" + "\n".join(rows) + "\n", encoding="utf-8")
 
 
 def _quarantined(store: Store) -> dict[str, int]:

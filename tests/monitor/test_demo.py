@@ -22,6 +22,7 @@ def test_demo_stores_everything_quarantines_the_rogue_and_reports_in_chinese(
     assert outcome.quarantined == {"crc": 1, "unauthorised": 2}
     assert {s.enterprise for s in outcome.scores} == {site.enterprise for site in outcome.registry}
     assert (tmp_path / "demo" / "outlet-watch.db").exists()
+    assert (tmp_path / "demo" / "inspectors.csv").read_text().startswith("name,district")
     assert "企业信用评分" in out and "monitor leads list --db sqlite:///" in out
     for lead in outcome.open_leads:
         assert f"#{lead['id']}" in out or len(outcome.open_leads) > 25
