@@ -45,7 +45,7 @@ def packet_for(
     for r in items:
         fields: list[tuple[str, str]] = []
         for name, value in ((value_name, r.value), ("Min", r.min), ("Max", r.max), ("Cou", r.cou)):
-            if value is not None:
+            if value is not None and value == value:  # None or NaN: the field is left out
                 fields.append((f"{r.pollutant}-{name}", _number(value)))
         fields.append((f"{r.pollutant}-Flag", r.flag))
         cp.append(tuple(fields))

@@ -57,3 +57,10 @@ def test_packet_for_refuses_mixed_outlets() -> None:
     a = Reading("A1", "w01018", T0, "hour", 20.0)
     with pytest.raises(ValueError, match="one outlet"):
         packet_for([a, a._replace(mn="B2")], pw=None)
+
+
+def test_a_missing_value_is_left_out_not_written_as_nan() -> None:
+    r = Reading("A1", "w01018", T0, "hour", float("nan"), min=1.0, flag="D")
+    ((_, frame),) = list(encode_readings([r], pw="x"))
+    assert b"nan" not in frame.lower()
+    assert decode_payload(frame).readings[0]._replace(qn=None) == r._replace(value=None)
