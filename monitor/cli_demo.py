@@ -9,7 +9,7 @@ import click
 EPILOG = """\b
 Examples:
   monitor demo                       # ./outlet-watch-demo/, 20 outlets, 30 days, about a minute
-  monitor demo --lang zh --dir /tmp/demo --outlets 30 --days 60"""
+  monitor demo --lang en --dir /tmp/demo --outlets 30 --days 60"""
 
 
 @click.command("demo", epilog=EPILOG)
@@ -31,12 +31,25 @@ Examples:
     show_default=True,
     help="How long publishing the simulated days should take.",
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
-def demo(workdir: Path, outlets: int, days: int, seed: int, seconds: float, lang: str) -> None:
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    help="Language of every text (default: lang of monitor.toml or $MONITOR_LANG, else zh).",
+)
+def demo(
+    workdir: Path, outlets: int, days: int, seed: int, seconds: float, lang: str | None
+) -> None:
     """Run the whole system on embedded defaults: an embedded MQTT broker, a SQLite file, the
     ingest daemon with live detection, simulated outlets (a few falsifying) publishing HJ 212 in
     accelerated time, leads, scores and alerts to the console."""
+    from monitor.config import ConfigError, load_config
     from monitor.demo import DemoSettings, run_demo
+
+    if lang is None:
+        try:
+            lang = load_config().lang
+        except ConfigError as exc:
+            raise click.ClickException(str(exc)) from None
 
     settings = DemoSettings(
         workdir=workdir, outlets=outlets, days=days, seed=seed, seconds=seconds, lang=lang
