@@ -36,6 +36,7 @@ from monitor.web.auth import (
     Principal,
     SessionData,
     SessionSigner,
+    SignedOut,
     csrf_ok,
     password_fingerprint,
 )
@@ -76,6 +77,7 @@ def create_app(
     app.state.signer = SessionSigner(secret or secrets.token_bytes(32))
     app.state.secure_cookies = secure_cookies
     app.state.throttle = LoginThrottle()
+    app.state.signed_out = SignedOut(max_age_s=app.state.signer.max_age_s)
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -228,6 +230,7 @@ def _pages(app: FastAPI) -> None:
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf: str = Form("")) -> Response:
         _check_csrf(request, csrf)
+        request.app.state.signed_out.add(sess_of(request).csrf)  # a copied cookie dies too
         set_session(request, SessionData.anonymous())
         return RedirectResponse("/login", status_code=303)
 

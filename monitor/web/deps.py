@@ -90,7 +90,7 @@ def principal_of(request: Request, session: Session) -> Principal | None:
     """The person signed in with the session cookie (None when anonymous, when the user was
     disabled or their password changed since)."""
     data = sess_of(request)
-    if data.uid is None:
+    if data.uid is None or request.app.state.signed_out.contains(data.csrf):
         return None
     row = session.get(UserRow, data.uid)
     if row is None or not row.active or password_fingerprint(row.password_hash) != data.pw:

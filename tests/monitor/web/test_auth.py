@@ -48,9 +48,13 @@ def test_login_then_pages_then_logout(seeded_ro: Seeded, client_for: MakeClient)
     r = c.get("/")
     assert r.status_code == 200
     assert "Wang · inspector · Lintong" in r.text
+    copied = dict(c.cookies)  # e.g. left behind on a shared office PC
     r = c.post("/logout", data={"csrf": c.csrf("/")}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/login"
     assert c.get("/", follow_redirects=False).status_code == 303
+    c.cookies.clear()
+    c.cookies.update(copied)
+    assert c.get("/", follow_redirects=False).status_code == 303  # the copy ended with it
 
 
 def test_login_needs_the_csrf_token(seeded_ro: Seeded, client_for: MakeClient) -> None:
