@@ -46,7 +46,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import paho.mqtt.client as mqtt
-from paho.mqtt.enums import CallbackAPIVersion
+from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 from paho.mqtt.packettypes import PacketTypes
 from paho.mqtt.properties import Properties
 
@@ -145,13 +145,25 @@ class _ReadAhead:
 
 
 class _Client(mqtt.Client):
-    """paho's client reading plain TCP connections through :class:`_ReadAhead`."""
+    """paho's client reading plain TCP connections through :class:`_ReadAhead`, and handling
+    every whole packet already read ahead in one pass of its network loop (paho handles one per
+    pass, each after a ``select``); a pass ends when the read-ahead buffer is empty (at most
+    256 KiB), so queued acknowledgements and keep-alives wait at most that long."""
 
     def _create_socket(self) -> Any:
         sock = super()._create_socket()
         if isinstance(sock, socket.socket) and not isinstance(sock, ssl.SSLSocket):
             return _ReadAhead(sock)
         return sock
+
+    def loop_read(self, max_packets: int = 1) -> MQTTErrorCode:
+        rc = super().loop_read(max_packets)
+        sock = self._sock
+        if not isinstance(sock, _ReadAhead):
+            return rc
+        while rc == MQTTErrorCode.MQTT_ERR_SUCCESS and self._sock is sock and sock.pending():
+            rc = super().loop_read(max_packets)
+        return rc
 
 
 @dataclass(slots=True)
