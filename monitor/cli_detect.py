@@ -104,7 +104,11 @@ def outlets_from_file(
 )
 @click.option("--from", "from_", help="First day or time to look at (local time unless an offset).")
 @click.option("--to", "to", help="Last day (inclusive) or time to look at.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh", "en"]),
+    help="Language of the summaries (default: lang of monitor.toml or $MONITOR_LANG, else zh).",
+)
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -117,7 +121,7 @@ def detect(
     detector_names: str | None,
     from_: str | None,
     to: str | None,
-    lang: str,
+    lang: str | None,
     progress: bool | None,
 ) -> None:
     """Run the detectors over history and print findings as JSON Lines on stdout.
@@ -130,8 +134,11 @@ def detect(
     """
     if readings_path is None and database is None:
         raise click.ClickException("give --readings FILE, --db URL, or both")
-    start = parse_bound(from_, end=False)
-    end = parse_bound(to, end=True)
+    cfg = _config()
+    lang = lang or cfg.lang
+    tz = cfg.timezone  # --from/--to without an offset, and the times of the findings
+    start = parse_bound(from_, end=False, tz=tz)
+    end = parse_bound(to, end=True, tz=tz)
     if start is not None and end is not None and end < start:
         raise click.ClickException(f"--to {to} is before --from {from_}")
     detectors = select_detectors(detector_names)
@@ -152,7 +159,7 @@ def detect(
         for finding in detect_outlets(
             outlets, specs, detectors, lang=lang, progress=lambda _mn: bar.update(1), run=run
         ):
-            out.write(json_line(finding.to_dict(DISPLAY_TZ)) + "\n")
+            out.write(json_line(finding.to_dict(tz)) + "\n")
             if store is not None:
                 found.append(finding)
     out.flush()
@@ -165,6 +172,15 @@ def detect(
             f"limits: {shown}",
             err=True,
         )
+
+
+def _config() -> Any:
+    from monitor.config import ConfigError, load_config
+
+    try:
+        return load_config()
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
 
 
 def _store(database: str, readings_path: Path | None) -> Any:
