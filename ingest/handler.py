@@ -21,7 +21,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ingest.decode import Message, decode_payload
 from ingest.errors import CodecError
@@ -93,7 +93,12 @@ class MessageHandler:
         topic_template: str = "hj212/{mn}",
         tz: str = "Asia/Shanghai",
         strict_crc: bool = False,
+        max_future: timedelta = timedelta(hours=1),
     ) -> None:
+        """``max_future``: how far after its arrival a reading's time may lie (device clocks
+        drift); a message with a later time is quarantined (``field``) rather than stored under
+        keys its real future data would then conflict with."""
+        self.max_future = max_future
         self._passwords = authorise if isinstance(authorise, Mapping) else None
         self._authorise = authoriser(authorise) if isinstance(authorise, Mapping) else authorise
         self.template = TopicTemplate.parse(topic_template)
@@ -129,6 +134,13 @@ class MessageHandler:
                 else f"CN={msg.cn} data packet without pollutant values"
             )
             return Rejected(received_at, topic, payload, "unsupported", detail, mn)
+        latest = max(r.ts for r in msg.readings)
+        if latest > received_at + self.max_future:
+            detail = (
+                f"DataTime {latest.isoformat()} is {latest - received_at} after the message "
+                "arrived: set the device's clock (Beijing time)"
+            )
+            return Rejected(received_at, topic, payload, "field", detail, mn)
         return Accepted(received_at, topic, payload, tuple(msg.readings))
 
     def _why(self, mn: str) -> str:

@@ -129,3 +129,15 @@ def test_metrics_text_endpoint_and_json_logs() -> None:
     obj = json.loads(line)
     assert obj["event"] == "stats" and obj["stored"] == 12 and obj["quarantined"] == {"crc": 2}
     assert "\n" not in line
+
+
+def test_a_reading_from_the_future_is_quarantined(handler: MessageHandler) -> None:
+    """A device whose clock runs ahead would store today's values under tomorrow's keys (and
+    tomorrow's real values would then be conflicts): more than an hour ahead is refused."""
+    payload = hourly_packet(SITE, 3)  # 2026-11-01 03:00 UTC
+    day_before = datetime(2026, 10, 31, tzinfo=UTC)
+    out = handler.handle(f"hj212/{SITE.mn}", payload, day_before)
+    assert isinstance(out, Rejected) and out.reason == "field"
+    assert "set the device's clock" in out.detail
+    just_before = datetime(2026, 11, 1, 2, 30, tzinfo=UTC)  # 30 min of clock drift is fine
+    assert isinstance(handler.handle(f"hj212/{SITE.mn}", payload, just_before), Accepted)
