@@ -30,7 +30,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as TimeoutError_
 
-from ingest.reading import Reading
+from ingest.reading import MAX_MN, Reading
 from ingest.sink import Accepted, BatchResult, Rejected, SinkError
 from monitor.models import QuarantineRow, ReadingRow
 
@@ -235,7 +235,7 @@ class Store:
                         "payload": q.payload,
                         "reason": q.reason,
                         "detail": q.detail,
-                        "mn": q.mn,
+                        "mn": q.mn[:MAX_MN] if q.mn else q.mn,  # the quarantine never refuses
                         "digest": _digest(q.reason, q.topic, q.payload),
                     }
                     for q in quarantine
