@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ingest.reading import MAX_FLAG, MAX_MN, MAX_POLLUTANT, MAX_QN
 from monitor.db import Base
 
 __all__ = ["QuarantineRow", "ReadingRow", "UTCDateTime"]
@@ -72,17 +73,17 @@ class ReadingRow(Base):
     __table_args__ = (UniqueConstraint("mn", "pollutant", "kind", "ts", name="uq_readings_key"),)
 
     id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
-    mn: Mapped[str] = mapped_column(String(32))
-    pollutant: Mapped[str] = mapped_column(String(16))
+    mn: Mapped[str] = mapped_column(String(MAX_MN))
+    pollutant: Mapped[str] = mapped_column(String(MAX_POLLUTANT))
     kind: Mapped[str] = mapped_column(String(8))
     ts: Mapped[datetime] = mapped_column(UTCDateTime())
     value: Mapped[float | None] = mapped_column(Float(53))
     min: Mapped[float | None] = mapped_column(Float(53))
     max: Mapped[float | None] = mapped_column(Float(53))
     cou: Mapped[float | None] = mapped_column(Float(53))
-    flag: Mapped[str] = mapped_column(String(4), default="N")
+    flag: Mapped[str] = mapped_column(String(MAX_FLAG), default="N")
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    qn: Mapped[str | None] = mapped_column(String(32))
+    qn: Mapped[str | None] = mapped_column(String(MAX_QN))
 
 
 class QuarantineRow(Base):
@@ -101,5 +102,5 @@ class QuarantineRow(Base):
     payload: Mapped[bytes] = mapped_column(LargeBinary)
     reason: Mapped[str] = mapped_column(String(32))
     detail: Mapped[str] = mapped_column(Text, default="")
-    mn: Mapped[str | None] = mapped_column(String(32), index=True)
+    mn: Mapped[str | None] = mapped_column(String(MAX_MN), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
