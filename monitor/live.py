@@ -379,11 +379,15 @@ def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: A
 
     setup_logging()
     live = config.build()
+    parent = multiprocessing.parent_process()
     stopping = False
     while not stopping:
         try:
             items = [requests.get(timeout=1.0)]
         except queue.Empty:
+            if parent is not None and not parent.is_alive():
+                break  # the daemon was killed (SIGKILL): nothing more will come
+
             if live.alerter is not None and live.stats.passes:
                 live.run_guarded(live._dispatch)
             continue

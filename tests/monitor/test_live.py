@@ -110,3 +110,39 @@ def test_a_failed_pass_is_checked_again(tmp_path: Path) -> None:
         time.sleep(0.05)
     live.stop()
     assert live.stats.errors == 1 and live.stats.leads_opened == 1
+
+
+def test_the_live_process_ends_when_the_daemon_is_killed(tmp_path: Path) -> None:
+    """SIGKILL of the daemon must not leave its live-detection process behind."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    sites = tmp_path / "sites.toml"
+    sites.write_text(REGISTRY, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'k.db'}"
+    script = (
+        "import sys, time\n"
+        "from monitor.live import LiveConfig, LiveProcess\n"
+        f"p = LiveProcess(LiveConfig({db!r}, {str(sites)!r})).start()\n"
+        "print(p._process.pid, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    daemon = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert daemon.stdout is not None
+    child = int(daemon.stdout.readline())
+    os.kill(daemon.pid, signal.SIGKILL)
+    daemon.wait(10)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return
+        with open(f"/proc/{child}/stat") as stat:  # a zombie has ended too
+            if stat.read().split(") ")[1].startswith("Z"):
+                return
+        time.sleep(0.2)
+    os.kill(child, signal.SIGKILL)
+    raise AssertionError("the live-detection process outlived its daemon")
