@@ -248,7 +248,7 @@ def _report(
     for lead in outcome.open_leads[:25]:
         echo(
             f"  #{lead['id']:<4} {lead['enterprise']:<6} {lead['mn']} "
-            f"{lead['category']:<12} {lead['severity']:<6} {lead['summary']}"
+            f"{lead['category']:<10} {lead['severity']:<4} {lead['summary']}"
         )
     if len(outcome.open_leads) > 25:
         echo(t("demo.more_leads", n=len(outcome.open_leads) - 25))
@@ -269,8 +269,8 @@ def _lead_row(lead: Any, lang: str, tz: str) -> dict[str, Any]:
         "id": lead.id,
         "enterprise": lead.enterprise,
         "mn": lead.mn,
-        "category": lead.category,
-        "severity": lead.severity,
+        "category": text(f"category.{lead.category}", lang),
+        "severity": text(f"severity.{lead.severity}", lang),
         "summary": lead.summary,
     }
 
