@@ -22,7 +22,14 @@ from sqlalchemy.orm import Session
 import monitor.casework_models  # noqa: F401  (registers the casework tables)
 from monitor.config import Config, ConfigError, load_config
 
-__all__ = ["Casework", "casework_options", "default_who", "open_casework", "parse_time"]
+__all__ = [
+    "Casework",
+    "casework_options",
+    "database_options",
+    "default_who",
+    "open_casework",
+    "parse_time",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -36,6 +43,11 @@ def casework_options(f: F) -> F:
         type=click.Path(path_type=Path, dir_okay=False),
         help="Site registry TOML (default: from monitor.toml, else ./sites.toml if present).",
     )(f)
+    return database_options(f)
+
+
+def database_options(f: F) -> F:
+    """``--config FILE`` and ``--db URL`` (passed as ``config_path`` and ``db``)."""
     f = click.option("--db", help="Database URL (default: $MONITOR_DB or monitor.toml).")(f)
     f = click.option(
         "--config",

@@ -4,26 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from monitor.cli_casework import database_options
 from monitor.config import ConfigError, load_config
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _db_options(f: F) -> F:
-    f = click.option("--db", help="Database URL (default: $MONITOR_DB or monitor.toml).")(f)
-    f = click.option(
-        "--config",
-        "config_path",
-        type=click.Path(path_type=Path, dir_okay=False),
-        help="monitor.toml (default: $MONITOR_CONFIG or ./monitor.toml).",
-    )(f)
-    return f
 
 
 def _engine(config_path: Path | None, db: str | None, *, must_exist: bool = False) -> Engine:
@@ -81,7 +69,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@_db_options
+@database_options
 @click.option("--to", "revision", default="head", show_default=True, help="Target revision.")
 def upgrade_cmd(config_path: Path | None, db: str | None, revision: str) -> None:
     """Migrate the database to the newest schema (or --to REVISION). An empty database is
@@ -104,7 +92,7 @@ def upgrade_cmd(config_path: Path | None, db: str | None, revision: str) -> None
 
 
 @db.command("current")
-@_db_options
+@database_options
 def current_cmd(config_path: Path | None, db: str | None) -> None:
     """Print the database's schema revision ("none" when it has no version).
 
@@ -119,7 +107,7 @@ def current_cmd(config_path: Path | None, db: str | None) -> None:
 
 
 @db.command("check")
-@_db_options
+@database_options
 def check_cmd(config_path: Path | None, db: str | None) -> None:
     """Exit 0 when the database is at the newest revision, else exit 1 saying what to run.
 

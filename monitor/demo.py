@@ -123,10 +123,13 @@ def run_demo(settings: DemoSettings, echo: Echo = print) -> DemoOutcome:
         daemon.start()
         _wait(lambda: daemon.metrics.connected, 10.0)
         time.sleep(0.5)  # the subscription is made in on_connect; let the broker confirm it
-        outcome.published = _publish(sim, registry, broker.port, settings, echo, store, live, t)
+        bad = _bad_messages(sim, registry)
+        outcome.published = _publish(
+            sim, registry, bad, broker.port, settings, echo, store, live, t
+        )
         expected = len(sim.readings)
         _wait(lambda: store.count_readings() >= expected, 60.0)
-        _wait(lambda: sum(_quarantined(store).values()) >= len(_bad_messages(sim, registry)), 10.0)
+        _wait(lambda: sum(_quarantined(store).values()) >= len(bad), 10.0)
         live.drain(120.0)
     finally:
         daemon.stop()
@@ -170,6 +173,7 @@ def run_demo(settings: DemoSettings, echo: Echo = print) -> DemoOutcome:
 def _publish(
     sim: Simulation,
     registry: Registry,
+    bad: list[tuple[str, bytes]],
     port: int,
     settings: DemoSettings,
     echo: Echo,
@@ -177,8 +181,7 @@ def _publish(
     live: LiveDetection,
     t: Callable[..., str],
 ) -> int:
-    """Publish the simulation in accelerated time, with the bad messages spread over it."""
-    bad = _bad_messages(sim, registry)
+    """Publish the simulation in accelerated time, with the ``bad`` messages spread over it."""
     hours = settings.days * 24
     extra = {hours * (k + 1) // (len(bad) + 1): [m] for k, m in enumerate(bad)}
 

@@ -21,9 +21,8 @@ import multiprocessing
 import queue
 import threading
 import time
-from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -64,9 +63,19 @@ class LiveStats:
     alerts_sent: int = 0
     errors: int = 0
     seconds: float = 0.0
-    opened: list[int] = field(default_factory=list)
-    #: seconds from a batch's commit to the end of the pass that checked its outlets (last 1,000)
-    latencies: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+    #: seconds from a batch's commit to the end of the pass that checked its outlets
+    latency_sum_s: float = 0.0
+    latency_max_s: float = 0.0
+    latency_count: int = 0
+
+    @property
+    def latency_mean_s(self) -> float:
+        return self.latency_sum_s / self.latency_count if self.latency_count else 0.0
+
+    def add_latency(self, seconds: float) -> None:
+        self.latency_sum_s += seconds
+        self.latency_max_s = max(self.latency_max_s, seconds)
+        self.latency_count += 1
 
 
 class LiveDetection:
@@ -216,11 +225,10 @@ class LiveDetection:
         self.stats.findings += len(findings)
         self.stats.leads_opened += len(changes.opened)
         self.stats.leads_escalated += len(changes.escalated)
-        self.stats.opened.extend(changes.opened)
         self.stats.seconds += time.perf_counter() - started
         if queued:
             oldest = min(t for _, t in queued.values())
-            self.stats.latencies.append(time.monotonic() - oldest)
+            self.stats.add_latency(time.monotonic() - oldest)
         if self.on_result is not None and (changes.opened or changes.escalated):
             self.on_result(findings, changes)
         return findings
@@ -303,18 +311,9 @@ class LiveConfig:
         )
 
 
-_COUNTERS: Final = (
-    "passes",
-    "outlets_checked",
-    "findings",
-    "leads_opened",
-    "leads_escalated",
-    "alerts_sent",
-    "errors",
-    "seconds",
-    "latency_sum",
-    "latency_max",
-)
+#: The `LiveStats` fields a child process shares with its parent (as doubles).
+_COUNTERS: Final = tuple(f.name for f in fields(LiveStats))
+_SECONDS: Final = frozenset({"seconds", "latency_sum_s", "latency_max_s"})
 
 
 class LiveProcess:
@@ -366,11 +365,14 @@ class LiveProcess:
 
     @property
     def stats(self) -> LiveStats:
-        c = dict(zip(_COUNTERS, self._counters[:], strict=True))
-        stats = LiveStats(**{k: int(c[k]) for k in _COUNTERS[:7]}, seconds=c["seconds"])
-        if c["passes"]:
-            stats.latencies.extend([c["latency_sum"] / c["passes"], c["latency_max"]])
-        return stats
+        with self._counters.get_lock():
+            values = self._counters[:]
+        return LiveStats(
+            **{
+                name: v if name in _SECONDS else int(v)
+                for name, v in zip(_COUNTERS, values, strict=True)
+            }
+        )
 
 
 def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: Any) -> None:
@@ -413,15 +415,8 @@ def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: A
             time.sleep(min(30.0, 1.0 + live.stats.errors))
             retry = (max(seq for seq, _, _ in work), newest, min(t for _, t in queued.values()))
             requests.put(retry)  # checked again with the next pass (done advances meanwhile)
-        stats = live.stats
-        latency = stats.latencies[-1] if stats.latencies else 0.0
         with counters.get_lock():
-            for k in _COUNTERS[:8]:
-                counters[_COUNTERS.index(k)] = float(getattr(stats, k))
-            counters[_COUNTERS.index("latency_sum")] += latency if newest else 0.0
-            counters[_COUNTERS.index("latency_max")] = max(
-                counters[_COUNTERS.index("latency_max")], latency
-            )
+            counters[:] = [float(getattr(live.stats, name)) for name in _COUNTERS]
         done.value = max(seq for seq, _, _ in work)
     live.store.close()
 
