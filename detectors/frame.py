@@ -104,11 +104,26 @@ class OutletData:
     def _by_pollutant(self) -> dict[str, Series]:
         out: dict[str, Series] = {}
         b = self._bounds
-        valid = np.isin(self._flags, VALID_FLAG_CODES) & ~np.isnan(self._values)
+        flags = self._flags
+        valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
+            self._values
+        )
         for k, code in enumerate(self.pollutants):
             sl = slice(b[k], b[k + 1])
             out[code] = Series(code, self._ts[sl], self._values[sl], self._flags[sl], valid[sl])
         return out
+
+    def column(self, code: str) -> int:
+        """Index of pollutant ``code``'s column in the hourly grids (`wide_values`,
+        `wide_flag_codes`); KeyError when the outlet has no readings of it."""
+        try:
+            return self._columns[code]
+        except KeyError:
+            raise KeyError(code) from None
+
+    @cached_property
+    def _columns(self) -> dict[str, int]:
+        return {code: k for k, code in enumerate(self.pollutants)}
 
     def series(self, code: str) -> Series | None:
         """The readings of pollutant ``code`` in time order, or None when there are none."""
@@ -207,26 +222,25 @@ def _checked(frame: pd.DataFrame) -> _Columns:
                 "e.g. 2026-06-03T04:00:00+08:00)"
             )
         ts = pd.to_datetime(ts, utc=True)
-    mn = ""
-    if len(frame):
-        mns = pd.unique(frame["mn"])
-        if len(mns) > 1:
-            shown = ", ".join(map(str, mns[:3]))
-            raise FrameError(
-                f"readings frame holds {len(mns)} outlets ({shown}, ...): "
-                "pass one outlet's rows at a time (group by 'mn')"
-            )
-        mn = str(mns[0])
-    codes, names = pd.factorize(frame["pollutant"], sort=True)
+    mn = _one_outlet(frame["mn"])
+    codes, names = _codes(frame["pollutant"], sort=True)
     stamps = ts.dt.tz_convert("UTC").dt.as_unit("ns").array.asi8
     values = frame["value"]
     if values.dtype != "float64":
         values = pd.to_numeric(values, errors="coerce").astype("float64")
-    flag_codes, flag_names = pd.factorize(frame["flag"], use_na_sentinel=True)
-    flag_table = np.array([str(f) for f in flag_names] + ["N"], dtype="U2")  # NA -> N
-    order = np.lexsort((stamps, codes))
-    if len(codes) and codes[order[0]] < 0:  # rows without a pollutant code: nothing to judge
-        order = order[codes[order] >= 0]
+    flag = frame["flag"]
+    if isinstance(flag.dtype, pd.CategoricalDtype):
+        flag_codes, flag_names = flag.cat.codes.to_numpy(), flag.cat.categories
+    else:
+        flag_codes, flag_names = pd.factorize(flag, use_na_sentinel=True)
+    flag_table = np.array([str(f) for f in flag_names] + ["N"], dtype="U2")  # NA (-1) -> N
+    if len(stamps) < 2 or bool((stamps[1:] >= stamps[:-1]).all()):
+        # already in time order (files and the store give it so): a stable sort on the small
+        # pollutant codes (radix sort) gives the same order as the (pollutant, ts) lexsort
+        small = np.int8 if len(names) < 128 else np.int32
+        order = np.argsort(codes.astype(small), kind="stable")
+    else:
+        order = np.lexsort((stamps, codes))
     return _Columns(
         mn=mn,
         pollutants=tuple(str(n) for n in names),
@@ -235,3 +249,39 @@ def _checked(frame: pd.DataFrame) -> _Columns:
         values=values.to_numpy(dtype="float64")[order],
         flags=flag_table[flag_codes[order]],
     )
+
+
+def _one_outlet(column: pd.Series) -> str:
+    """The single MN of an outlet's rows ("" when there are none); `FrameError` for several."""
+    if not len(column):
+        return ""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        raw = column.cat.codes.to_numpy()
+        lo, hi = int(raw.min()), int(raw.max())
+        used = [lo, hi] if lo != hi else [lo]
+        mns = [column.cat.categories[k] if k >= 0 else None for k in used]
+    else:
+        mns = list(pd.unique(column))
+    if len(mns) > 1:
+        shown = ", ".join(map(str, mns[:3]))
+        raise FrameError(
+            f"readings frame holds {len(mns)} outlets ({shown}, ...): "
+            "pass one outlet's rows at a time (group by 'mn')"
+        )
+    return str(mns[0])
+
+
+def _codes(column: pd.Series, *, sort: bool) -> tuple[np.ndarray, pd.Index]:
+    """`pd.factorize` of a column: codes (-1 for missing) and the distinct values (in text order
+    when ``sort``); a categorical's codes are remapped to its categories in use, without hashing."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.factorize(column, sort=sort)
+    raw = column.cat.codes.to_numpy()
+    categories = column.cat.categories
+    present = np.flatnonzero(np.bincount(raw[raw >= 0], minlength=len(categories)))
+    if sort:
+        names = np.array([str(c) for c in categories[present]], dtype=object)
+        present = present[np.argsort(names, kind="stable")]
+    remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # raw -1 (missing) stays -1
+    remap[present] = np.arange(len(present))
+    return remap[raw], categories[present]

@@ -91,7 +91,7 @@ class DilutionDetector(Detector):
             return
         cols = [*codes, FLOW]
         values = outlet.wide_values[cols].to_numpy(dtype="float64")
-        flags = outlet.wide_flag_codes[:, [outlet.wide_flags.columns.get_loc(c) for c in cols]]
+        flags = outlet.wide_flag_codes[:, [outlet.column(c) for c in cols]]
         valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
             values
         )

@@ -27,7 +27,7 @@ LOCAL_OFFSET_NS: Final = 8 * 3_600_000_000_000  # Beijing time has no daylight s
 
 def _flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
     """Flags (2-character strings, "" where nothing was received) of ``codes``, one column each."""
-    cols = [outlet.wide_flags.columns.get_loc(c) for c in codes]
+    cols = [outlet.column(c) for c in codes]
     return outlet.wide_flag_codes[:, cols]
 
 
@@ -359,7 +359,7 @@ class FlagMaskingDetector(Detector):
         q, q_ok, typical = _flow(outlet)
         if np.isnan(typical):
             return
-        codes = [c for c in CONCENTRATIONS if c in outlet.wide_flags.columns]
+        codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
         flags = _flags(outlet, codes)
@@ -431,7 +431,7 @@ class ManualValuesDetector(Detector):
         self.max_p_value = max_p_value
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
-        codes = [c for c in CONCENTRATIONS if c in outlet.wide_flags.columns]
+        codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
         manual = _flags(outlet, codes) == "S"

@@ -31,7 +31,7 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     if code not in outlet.wide_values.columns:
         return {}
     v = outlet.wide_values[code].to_numpy(dtype="float64")
-    f = outlet.wide_flag_codes[:, outlet.wide_flags.columns.get_loc(code)]
+    f = outlet.wide_flag_codes[:, outlet.column(code)]
     valid = ((f == VALID_FLAG_CODES[0]) | (f == VALID_FLAG_CODES[1])) & ~np.isnan(v)
     local = outlet.grid.asi8 + LOCAL_OFFSET_HOURS * 3_600_000_000_000
     month = local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)

@@ -70,8 +70,7 @@ class PhysicsDetector(Detector):
         wide = outlet.wide_values
         if NH3N not in wide.columns or TN not in wide.columns:
             return
-        cols = outlet.wide_flags.columns
-        flags = outlet.wide_flag_codes[:, [cols.get_loc(NH3N), cols.get_loc(TN)]]
+        flags = outlet.wide_flag_codes[:, [outlet.column(NH3N), outlet.column(TN)]]
         nh3 = wide[NH3N].to_numpy(dtype="float64")
         tn = wide[TN].to_numpy(dtype="float64")
         good = (flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])
