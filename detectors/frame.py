@@ -20,6 +20,8 @@ from detectors.spec import FLOW, OutletSpec
 REQUIRED_COLUMNS: Final[tuple[str, ...]] = ("mn", "pollutant", "ts", "value", "flag")
 VALID_FLAG_CODES: Final[tuple[str, ...]] = ("N", "T")
 HOUR: Final = pd.Timedelta(hours=1)
+#: Local time of the monthly statistics: Beijing (UTC+8, no daylight saving).
+LOCAL_OFFSET_HOURS: Final = 8
 
 
 class FrameError(ValueError):
@@ -141,6 +143,19 @@ class OutletData:
         last = int(self._ts.max() // _HOUR_NS)
         hours = np.arange(self._hour0, last + 1, dtype=np.int64) * _HOUR_NS
         return pd.DatetimeIndex(hours.view("datetime64[ns]"), freq="h").tz_localize("UTC")
+
+    @cached_property
+    def local_months(self) -> np.ndarray:
+        """Local (Beijing, UTC+8) calendar month of every grid hour, as months since 1970-01
+        (int64, non-decreasing along the grid)."""
+        if self.empty:
+            return np.zeros(0, dtype=np.int64)
+        local = self.grid.asi8 + LOCAL_OFFSET_HOURS * _HOUR_NS
+        first, last = (local[[0, -1]].astype("datetime64[ns]").astype("datetime64[M]")).astype(
+            np.int64
+        )
+        starts = np.arange(first, last + 2).astype("datetime64[M]").astype("datetime64[ns]")
+        return first + np.searchsorted(starts.astype(np.int64), local, side="right") - 1
 
     @cached_property
     def _grid_cells(self) -> tuple[np.ndarray, np.ndarray]:

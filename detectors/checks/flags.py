@@ -22,7 +22,6 @@ from detectors.series import analyser_cycle_hours, binomial_greater, fisher_grea
 from detectors.spec import CONCENTRATIONS, FLOW
 
 LOCAL_TZ: Final = "Asia/Shanghai"
-LOCAL_OFFSET_NS: Final = 8 * 3_600_000_000_000  # Beijing time has no daylight saving
 
 
 def _flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
@@ -48,8 +47,7 @@ def _channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.
 
 def _months(outlet: OutletData) -> np.ndarray:
     """Local (Beijing, UTC+8) calendar month of every grid hour, as months since 1970-01."""
-    local = outlet.grid.asi8 + LOCAL_OFFSET_NS
-    return local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
+    return outlet.local_months
 
 
 def _month_label(month: int) -> str:

@@ -15,7 +15,6 @@ from detectors.registry import register
 from detectors.series import analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS
 
-LOCAL_OFFSET_HOURS: Final = 8
 FEATURES: Final[tuple[str, ...]] = ("median", "cv", "cycle_autocorrelation", "repeat_share")
 
 
@@ -33,10 +32,9 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     v = outlet.wide_values[code].to_numpy(dtype="float64")
     f = outlet.wide_flag_codes[:, outlet.column(code)]
     valid = ((f == VALID_FLAG_CODES[0]) | (f == VALID_FLAG_CODES[1])) & ~np.isnan(v)
-    local = outlet.grid.asi8 + LOCAL_OFFSET_HOURS * 3_600_000_000_000
-    month = local.astype("datetime64[ns]").astype("datetime64[M]").astype(np.int64)
     if not valid.any():
         return {}
+    month = outlet.local_months
     m0 = int(month[0])
     mi = month - m0  # months are non-decreasing along the grid
     n_months = int(mi[-1]) + 1
@@ -47,10 +45,10 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     var = np.bincount(m, x * x, n_months) / np.maximum(cnt, 1) - mean**2
     cv = np.where(mean > 0, np.sqrt(np.maximum(var, 0.0)) / np.where(mean > 0, mean, 1.0), 0.0)
     first = np.r_[0, np.cumsum(cnt)[:-1]]
-    xs = x[np.lexsort((x, m))]
-    lo = xs[np.minimum(first + (cnt - 1) // 2, len(xs) - 1)]
-    hi = xs[np.minimum(first + cnt // 2, len(xs) - 1)]
-    median = (lo + hi) / 2.0
+    kept = np.flatnonzero(cnt >= min_valid_hours)
+    median = np.zeros(n_months)
+    for j in kept:  # a month's valid values are contiguous in x (months do not decrease)
+        median[j] = np.median(x[first[j] : first[j] + cnt[j]])
     # compare each measurement with the previous one: values `cycle` hours apart, so that an
     # analyser measuring every 2-4 h does not look "repetitive" for holding its value
     held = held_runs(v, np.arange(len(v), dtype="float64"), valid)
@@ -69,7 +67,7 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
         lag1 = np.where(sa * sb > 1e-12, cov / (sa * sb), 1.0)
     repeat = np.bincount(pm, a == b, n_months) / k
     out: dict[int, tuple] = {}
-    for j in np.flatnonzero(cnt >= min_valid_hours):
+    for j in kept:
         feats = (float(median[j]), float(cv[j]), float(lag1[j]), float(repeat[j]))
         out[m0 + int(j)] = (feats, int(idx[first[j]]), int(idx[first[j] + cnt[j] - 1]))
     return out
