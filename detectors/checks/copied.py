@@ -41,6 +41,21 @@ def _mix(x: np.ndarray) -> np.ndarray:
     return z ^ (z >> np.uint64(31))
 
 
+def _maybe_repeated(digest: np.ndarray) -> np.ndarray:
+    """Indices of the hashes that may occur twice or more (all of those that do, and a few that
+    do not): hashes are counted in buckets of successive bit fields and only those sharing a
+    bucket every time are kept. Linear time, where sorting every hash would be n log n."""
+    idx = np.arange(len(digest))
+    bits = int(min(22, max(10, np.ceil(np.log2(max(len(digest), 2))) + 2)))
+    mask = np.uint64((1 << bits) - 1)
+    for shift in range(0, 64, bits):
+        if len(idx) < 2:
+            break
+        bucket = ((digest[idx] >> np.uint64(shift)) & mask).astype(np.intp)
+        idx = idx[np.bincount(bucket, minlength=1 << bits)[bucket] > 1]
+    return idx
+
+
 def _bits(x: np.ndarray) -> np.ndarray:
     """-log2 of each element's empirical frequency in ``x``."""
     if len(x) == 0:
@@ -296,10 +311,15 @@ class CopiedDataDetector(FleetDetector):
         if len(start) < 2:
             return
         mixed = _mix(pool.q)
-        with np.errstate(over="ignore"):
-            digest = np.zeros(len(start), dtype=np.uint64)
+        with np.errstate(over="ignore"):  # every window's hash, from contiguous slices
+            every = np.zeros(n_win, dtype=np.uint64)
             for j in range(w):
-                digest += mixed[start + j] * _K[j % len(_K)]
+                every += mixed[j : j + n_win] * _K[j % len(_K)]
+        digest = every[start]
+        maybe = _maybe_repeated(digest)  # a superset of the repeated hashes, found without sorting
+        start, digest = start[maybe], digest[maybe]
+        if len(start) < 2:
+            return
         order = np.argsort(digest)
         dig = digest[order]
         same_next = dig[1:] == dig[:-1]

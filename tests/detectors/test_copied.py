@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detectors.checks.copied import CopiedDataDetector
+from detectors.checks.copied import CopiedDataDetector, _maybe_repeated
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -104,3 +104,15 @@ def test_a_gap_inside_a_replay_keeps_one_finding_with_its_segments() -> None:
     (f,) = CopiedDataDetector().detect(frame({COD: cod}))
     assert (f.start, f.end) == (hour(40 * 24), hour(42 * 24 - 1))
     assert len(f.evidence["segments"]) == 2 and f.pollutant == COD
+
+
+def test_maybe_repeated_keeps_every_repeated_hash_and_few_others() -> None:
+    rng = np.random.default_rng(5)
+    for n in (0, 1, 2, 50, 20_000):
+        digest = rng.integers(0, 2**63, size=n, dtype=np.int64).astype(np.uint64) * np.uint64(2)
+        digest[: n // 10] = digest[n // 10 : 2 * (n // 10)]  # a tenth repeated
+        _, inverse, counts = np.unique(digest, return_inverse=True, return_counts=True)
+        repeated = set(np.flatnonzero(counts[inverse] > 1).tolist())
+        kept = set(_maybe_repeated(digest).tolist())
+        assert repeated <= kept
+        assert len(kept) <= len(repeated) + max(2, n // 100)
