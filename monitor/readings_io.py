@@ -138,7 +138,10 @@ class _Where:
 
 def _read_csv(p: Path) -> pa.Table:
     try:
-        header = pacsv.read_csv(p, read_options=pacsv.ReadOptions(block_size=1 << 16)).column_names
+        # the column names from the first block only (reading the whole file for them costs
+        # as much as the read itself)
+        with pacsv.open_csv(p, read_options=pacsv.ReadOptions(block_size=1 << 16)) as reader:
+            header = reader.schema.names
     except (pa.ArrowInvalid, OSError) as e:
         raise ReadingsFileError(f"{p}: not a readable CSV file ({_first_line(e)})") from e
     types = {c: pa.string() for c in header}
