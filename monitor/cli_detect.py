@@ -6,6 +6,7 @@ import json
 import math
 import re
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,14 @@ import pandas as pd
 
 from detectors import Detector, OutletSpec, build, catalogue
 from monitor.config import redact_url
-from monitor.detection import DetectionRun, clip_time, detect_outlets, split_outlets
+from monitor.detection import (
+    DetectionRun,
+    OutletRows,
+    clip_time,
+    default_jobs,
+    detect_outlets,
+    detect_parallel,
+)
 
 DISPLAY_TZ = "Asia/Shanghai"
 _DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -65,17 +73,15 @@ def load_specs(sites: Path) -> Mapping[str, OutletSpec]:
 
 def outlets_from_file(
     readings: Path, start: pd.Timestamp | None, end: pd.Timestamp | None
-) -> tuple[int, Iterator[tuple[str, pd.DataFrame]]]:
-    """How many outlets a readings file holds (within the window) and their frames one by one."""
+) -> OutletRows:
+    """The outlets of a readings file (within the window), their frames taken one by one."""
     from monitor.readings_io import ReadingsFileError, read_readings
 
     try:
         frame = read_readings(readings)
     except ReadingsFileError as e:
         raise click.ClickException(str(e)) from e
-    frame = clip_time(frame, start, end)
-    count = int(frame["mn"].nunique()) if len(frame) else 0
-    return count, split_outlets(frame)
+    return OutletRows(clip_time(frame, start, end))
 
 
 @click.command()
@@ -114,6 +120,14 @@ def outlets_from_file(
     default=None,
     help="Progress bar on stderr (default: when stderr is a terminal).",
 )
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for --readings (default: the number of CPUs); findings and their order "
+    "are the same for any number. History from --db is read in one process.",
+)
 def detect(
     readings_path: Path | None,
     database: str | None,
@@ -123,6 +137,7 @@ def detect(
     to: str | None,
     lang: str | None,
     progress: bool | None,
+    jobs: int | None,
 ) -> None:
     """Run the detectors over history and print findings as JSON Lines on stdout.
 
@@ -130,6 +145,7 @@ def detect(
     Example:
       monitor detect --readings readings.csv --sites sites.toml --from 2026-06-01 > findings.jsonl
       monitor detect --readings readings.parquet --sites sites.toml --detectors frozen,exceedance
+      monitor detect --readings readings.csv --sites sites.toml --jobs 1   # one process
       monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
     """
     if readings_path is None and database is None:
@@ -142,13 +158,18 @@ def detect(
     if start is not None and end is not None and end < start:
         raise click.ClickException(f"--to {to} is before --from {from_}")
     detectors = select_detectors(detector_names)
+    loading = _preload(detectors) if readings_path is not None and database is None else None
     specs = load_specs(sites_path)
     store = _store(database, readings_path) if database else None
+    rows: OutletRows | None = None
     if store is not None:
         count, outlets = outlets_from_store(store, start, end)
     else:
         assert readings_path is not None
-        count, outlets = outlets_from_file(readings_path, start, end)
+        rows = outlets_from_file(readings_path, start, end)
+        count, outlets = len(rows), iter(rows)
+    if loading is not None:
+        loading.join()  # before workers are forked: no import half done in a child
     run = DetectionRun()
     found = []
     show = sys.stderr.isatty() if progress is None else progress
@@ -156,9 +177,23 @@ def detect(
     with click.progressbar(
         length=count, label="detect", file=sys.stderr if show else _Null()
     ) as bar:
-        for finding in detect_outlets(
-            outlets, specs, detectors, lang=lang, progress=lambda _mn: bar.update(1), run=run
-        ):
+
+        def step(_mn: str) -> None:
+            bar.update(1)
+
+        if rows is not None:
+            findings = detect_parallel(
+                rows,
+                specs,
+                detectors,
+                jobs=jobs or default_jobs(),
+                lang=lang,
+                progress=step,
+                run=run,
+            )
+        else:
+            findings = detect_outlets(outlets, specs, detectors, lang=lang, progress=step, run=run)
+        for finding in findings:
             out.write(json_line(finding.to_dict(tz)) + "\n")
             if store is not None:
                 found.append(finding)
@@ -172,6 +207,19 @@ def detect(
             f"limits: {shown}",
             err=True,
         )
+
+
+def _preload(detectors: list[Detector]) -> threading.Thread:
+    """A thread importing the libraries the detectors load lazily (scikit-learn), started now so
+    that the import overlaps reading the file (which mostly runs outside the interpreter lock)."""
+
+    def load() -> None:
+        for detector in detectors:
+            detector.preload()
+
+    thread = threading.Thread(target=load, name="preload", daemon=True)
+    thread.start()
+    return thread
 
 
 def _config() -> Any:

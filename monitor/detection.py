@@ -1,16 +1,26 @@
 """History detection: the detector catalogue over many outlets, one outlet at a time.
 
-`detect_outlets` takes any iterable of ``(mn, frame)`` pairs (from a readings file today, from the
-store tomorrow), builds each outlet's `OutletData` once, runs every outlet detector on it and yields
-the findings; outlets are then released, so memory is bounded by one outlet's frame, except when a
-fleet detector (one comparing outlets: copied data, peer outliers) is selected: then the prepared
+`detect_outlets` takes any iterable of ``(mn, frame)`` pairs (from a readings file or the store),
+builds each outlet's `OutletData` once, runs every outlet detector on it and yields the findings;
+outlets are then released, so memory is bounded by one outlet's frame, except when a fleet
+detector (one comparing outlets: copied data, peer outliers) is selected: then the prepared
 outlets are kept until the fleet detectors have run at the end.
+
+`detect_parallel` gives the same findings in the same order using several processes: forked
+workers run the outlet detectors over chunks of outlets while this process runs the fleet
+detectors, then takes chunks too (each chunk is taken once, by whoever is free first).
 """
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
+import queue as queues
+import sys
+import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -27,18 +37,39 @@ class DetectionRun:
     unregistered: list[str] = field(default_factory=list)
 
 
+class OutletRows(Sequence[tuple[str, pd.DataFrame]]):
+    """The outlets of a long readings frame in MN order: ``rows[k]`` is ``(mn, that outlet's
+    rows)``, taken on demand (no copy of the whole table)."""
+
+    def __init__(self, readings: pd.DataFrame):
+        self.readings = readings
+        if readings.empty:
+            self.names: list[str] = []
+            self._order = np.zeros(0, dtype=np.int64)
+            self._bounds = np.zeros(1, dtype=np.int64)
+            return
+        codes, uniques = pd.factorize(readings["mn"], sort=True)
+        small = np.int16 if len(uniques) < 2**15 else np.int64  # radix sort for small codes
+        self._order = np.argsort(codes.astype(small), kind="stable")
+        self._bounds = np.searchsorted(codes[self._order], np.arange(len(uniques) + 1))
+        self.names = [str(name) for name in uniques]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, k: int) -> tuple[str, pd.DataFrame]:  # type: ignore[override]
+        rows = self._order[self._bounds[k] : self._bounds[k + 1]]
+        return self.names[k], self.readings.iloc[rows]
+
+    def sizes(self) -> np.ndarray:
+        """Readings of each outlet."""
+        return np.diff(self._bounds)
+
+
 def split_outlets(readings: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
     """One ``(mn, rows)`` pair per outlet of a long readings frame, in MN order (no copy of the
     whole table: rows are taken outlet by outlet)."""
-    if readings.empty:
-        return
-    codes, uniques = pd.factorize(readings["mn"], sort=True)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
-    for k, name in enumerate(uniques):
-        rows = order[bounds[k] : bounds[k + 1]]
-        if len(rows):
-            yield str(name), readings.iloc[rows]
+    yield from OutletRows(readings)
 
 
 def clip_time(
@@ -109,3 +140,161 @@ def detect_readings(
     yield from detect_outlets(
         split_outlets(clipped), specs, detectors, lang=lang, progress=progress, run=run
     )
+
+
+def default_jobs() -> int:
+    """Processes `monitor detect` uses by default: the CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def detect_parallel(
+    outlets: OutletRows,
+    specs: Mapping[str, OutletSpec],
+    detectors: Sequence[Detector] | None = None,
+    *,
+    jobs: int,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+    run: DetectionRun | None = None,
+) -> Iterator[Finding]:
+    """`detect_outlets` over ``outlets`` with ``jobs`` processes: the same findings in the same
+    order (each outlet's, in MN order, then the fleet detectors').
+
+    ``jobs - 1`` workers are forked (they share the readings already in memory) and take chunks
+    of outlets from a shared counter; this process runs the fleet detectors over every outlet,
+    then takes chunks too. A worker holds one outlet's data at a time. With ``jobs <= 1``, one
+    outlet, or no ``fork`` on this platform, it is `detect_outlets` in this process.
+    ``progress(mn)`` is called as outlets are done (not in MN order).
+    """
+    chosen = list(detectors) if detectors is not None else build()
+    run = run if run is not None else DetectionRun()
+    if jobs <= 1 or len(outlets) < 2 or "fork" not in mp.get_all_start_methods():
+        yield from detect_outlets(outlets, specs, chosen, lang=lang, progress=progress, run=run)
+        return
+    own = [d for d in chosen if not isinstance(d, FleetDetector)]
+    fleet = [d for d in chosen if isinstance(d, FleetDetector)]
+    run.outlets += len(outlets)
+    run.readings += int(outlets.sizes().sum())
+    run.unregistered.extend(mn for mn in outlets.names if mn not in specs)
+    chunk = max(1, min(16, len(outlets) // (jobs * 8)))
+    work = _Chunks(outlets, specs, own, lang, chunk, mp.get_context("fork"))
+    for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
+        stream.flush()
+    workers = [work.context.Process(target=work.serve, daemon=True) for _ in range(jobs - 1)]
+    for worker in workers:
+        worker.start()
+    try:
+        kept: list[OutletData] = []
+        fleet_found: list[Finding] = []
+        if fleet:
+            kept = [work.prepare(k) for k in range(len(outlets))]
+            fleet_found = run_fleet(kept, fleet)
+        done: dict[int, list[list[Finding]]] = {}
+        while (k := work.take()) is not None:  # this process takes chunks too
+            done[k] = work.chunk(k, kept)
+            _report(work, k, progress)
+            _collect(work, done, progress, wait=False)
+        while len(done) < work.count:
+            _collect(work, done, progress, wait=True, workers=workers)
+    finally:
+        for worker in workers:
+            worker.join(timeout=1.0)
+            if worker.is_alive():
+                worker.terminate()
+    for k in range(work.count):
+        for found in done[k]:
+            yield from found
+    yield from fleet_found
+
+
+class _Chunks:
+    """Chunks of outlets handed out once each through a counter shared by the processes."""
+
+    def __init__(
+        self,
+        outlets: OutletRows,
+        specs: Mapping[str, OutletSpec],
+        own: Sequence[Detector],
+        lang: str,
+        size: int,
+        context: Any,
+    ):
+        self.outlets, self.specs, self.own, self.lang, self.size = outlets, specs, own, lang, size
+        self.count = -(-len(outlets) // size)
+        self.context = context
+        self.next = context.Value("l", 0)
+        self.results = context.Queue()
+
+    def take(self) -> int | None:
+        """The next chunk nobody has taken, or None when all are taken."""
+        with self.next.get_lock():
+            k = int(self.next.value)
+            if k >= self.count:
+                return None
+            self.next.value = k + 1
+        return k
+
+    def members(self, k: int) -> range:
+        return range(k * self.size, min(len(self.outlets), (k + 1) * self.size))
+
+    def prepare(self, i: int) -> OutletData:
+        mn, frame = self.outlets[i]
+        return OutletData(frame, self.specs.get(mn) or OutletSpec(mn), lang=self.lang)
+
+    def chunk(self, k: int, kept: Sequence[OutletData] = ()) -> list[list[Finding]]:
+        """Each outlet's findings of the outlet detectors, for the outlets of chunk ``k``."""
+        out = []
+        for i in self.members(k):
+            outlet = kept[i] if kept else self.prepare(i)
+            out.append([f for d in self.own for f in d.detect(outlet)])
+        return out
+
+    def serve(self) -> None:
+        """A worker: chunks until none is left, each result put on the queue, then None."""
+        try:
+            while (k := self.take()) is not None:
+                self.results.put((k, self.chunk(k)))
+            self.results.put(None)
+        except BaseException:
+            self.results.put(("error", traceback.format_exc()))
+        self.results.close()
+        self.results.join_thread()
+
+
+def _report(work: _Chunks, k: int, progress: Callable[[str], None] | None) -> None:
+    if progress is not None:
+        for i in work.members(k):
+            progress(work.outlets.names[i])
+
+
+def _collect(
+    work: _Chunks,
+    done: dict[int, list[list[Finding]]],
+    progress: Callable[[str], None] | None,
+    *,
+    wait: bool,
+    workers: Sequence[Any] = (),
+) -> None:
+    """Put the workers' finished chunks in ``done``: those already queued, or (``wait``) the next
+    one, failing when every worker has ended without it."""
+    while True:
+        try:
+            item = work.results.get(timeout=0.5) if wait else work.results.get_nowait()
+        except queues.Empty:
+            if not wait:
+                return
+            if not any(w.is_alive() for w in workers):
+                raise RuntimeError("a detection worker ended without its results") from None
+            continue
+        if item is None:  # a worker has no chunk left
+            continue
+        if item[0] == "error":
+            raise RuntimeError(f"a detection worker failed:\n{item[1]}")
+        k, found = item
+        done[k] = found
+        _report(work, k, progress)
+        if wait:
+            return

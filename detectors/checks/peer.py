@@ -124,6 +124,10 @@ class PeerOutlierDetector(FleetDetector):
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         return []  # an outlet alone has no peers
 
+    def preload(self) -> None:
+        """Import scikit-learn's IsolationForest (about a second), which `detect_fleet` needs."""
+        import sklearn.ensemble  # noqa: F401
+
     def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
         groups: dict[str, list[OutletData]] = defaultdict(list)
         for outlet in sorted(outlets, key=lambda o: o.mn):

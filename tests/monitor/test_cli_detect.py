@@ -56,6 +56,18 @@ def test_findings_are_json_lines_with_the_design_fields(sim_dir: Path) -> None:
         assert finding["start"].endswith("+08:00") and finding["start"] <= finding["end"]
 
 
+def test_jobs_give_the_same_lines_in_the_same_order(sim_dir: Path) -> None:
+    files = ["--readings", str(sim_dir / "readings.csv"), "--sites", str(sim_dir / "sites.toml")]
+    outputs = []
+    for jobs in ("1", "2", "3"):
+        code, out, err = detect(*files, "--jobs", jobs)
+        assert code == 0, err
+        outputs.append(out)
+    assert outputs[0] and outputs[0] == outputs[1] == outputs[2]
+    code, _, err = detect(*files, "--jobs", "0")
+    assert code == 2 and "--jobs" in err
+
+
 def test_every_labelled_exceedance_is_found(sim_dir: Path) -> None:
     code, out, err = detect(
         "--readings",

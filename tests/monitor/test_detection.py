@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
-import pandas as pd
+import os
+import time
 
-from detectors import FleetDetector, build
-from monitor.detection import DetectionRun, clip_time, detect_readings, split_outlets
+import pandas as pd
+import pytest
+
+from detectors import Detector, FleetDetector, OutletData, build
+from monitor.detection import (
+    DetectionRun,
+    OutletRows,
+    clip_time,
+    detect_parallel,
+    detect_readings,
+    split_outlets,
+)
 from monitor.simulator import simulate
 
 
@@ -51,3 +62,81 @@ def test_fleet_detectors_run_once_over_all_outlets() -> None:
     labels = sim.labels[sim.labels["pattern"] == "copied_data"]
     copied = [f for f in found if f.detector == "copied_data"]
     assert copied and {f.mn for f in copied} <= set(labels["mn"])
+
+
+def _dicts(findings: list) -> list[dict]:
+    return [f.to_dict("Asia/Shanghai") for f in findings]
+
+
+def test_parallel_gives_the_same_findings_in_the_same_order() -> None:
+    sim = simulate(12, 40, seed=7, falsifying_share=0.6)
+    specs = sim.specs()
+    del specs["61011500000004"]  # one unregistered outlet
+    one_run, par_run = DetectionRun(), DetectionRun()
+    one = _dicts(list(detect_readings(sim.readings, specs, run=one_run)))
+    assert {f["detector"] for f in one} >= {"copied_data", "exceedance"}  # fleet and own
+    for jobs in (2, 3):
+        seen: list[str] = []
+        run = DetectionRun() if jobs == 3 else par_run
+        rows = OutletRows(sim.readings)
+        found = list(detect_parallel(rows, specs, jobs=jobs, progress=seen.append, run=run))
+        assert _dicts(found) == one
+        assert sorted(seen) == rows.names == sorted(rows.names)
+    assert (par_run.outlets, par_run.readings) == (one_run.outlets, one_run.readings)
+    assert par_run.unregistered == one_run.unregistered == ["61011500000004"]
+
+
+PARENT = os.getpid()
+
+
+class _Slow(Detector):
+    """One finding per outlet naming the process that made it; fails in a worker when asked."""
+
+    name = "slow_for_test"
+    category = "integrity"
+
+    def __init__(self, *, fail_in_worker: bool = False) -> None:
+        self.fail_in_worker = fail_in_worker
+
+    def _detect(self, outlet: OutletData) -> list:
+        time.sleep(0.05)  # long enough for the worker to take chunks too
+        if self.fail_in_worker and os.getpid() != PARENT:
+            raise ValueError("broken on purpose")
+        t = outlet.grid[0]
+        return [
+            self.finding(
+                outlet,
+                None,
+                t,
+                t,
+                severity="low",
+                confidence=1.0,
+                message="range.negative",
+                evidence={"pid": os.getpid()},
+                value=0.0,
+                count=1,
+            )
+        ]
+
+
+def test_workers_share_the_outlets_and_order_is_kept() -> None:
+    sim = simulate(8, 2, seed=1)
+    found = list(detect_parallel(OutletRows(sim.readings), sim.specs(), [_Slow()], jobs=2))
+    assert [f.mn for f in found] == sorted({str(m) for m in sim.readings["mn"]})
+    assert len({f.evidence["pid"] for f in found}) == 2  # this process and one worker
+
+
+def test_a_failing_worker_fails_the_run_with_its_error() -> None:
+    sim = simulate(8, 2, seed=1)
+    rows = OutletRows(sim.readings)
+    with pytest.raises(RuntimeError, match="broken on purpose"):
+        list(detect_parallel(rows, sim.specs(), [_Slow(fail_in_worker=True)], jobs=2))
+
+
+def test_outlet_rows_index_each_outlet() -> None:
+    readings = simulate(3, 2, seed=1).readings
+    rows = OutletRows(readings)
+    assert len(rows) == 3 and rows.sizes().sum() == len(readings)
+    mn, frame = rows[1]
+    assert mn == rows.names[1] and (frame["mn"].astype(str) == mn).all()
+    assert len(OutletRows(readings.iloc[:0])) == 0
