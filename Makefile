@@ -13,9 +13,11 @@ $(BIN)/python:
 
 setup: $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m compileall -q ingest detectors monitor
 
 setup-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/python -m compileall -q ingest detectors monitor
 
 # Mosquitto (Debian package) for the broker tests; PostgreSQL's server must be on PATH (initdb, pg_ctl).
 services:
