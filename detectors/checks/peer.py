@@ -89,8 +89,10 @@ class PeerOutlierDetector(FleetDetector):
     of their median CV, or repeat share at least ``repeat_excess`` above theirs. Severity is
     always low: a prompt to look, not evidence of falsification.
 
-    Defaults: 8 peers, 200 valid hours, score 0.6, 100 trees, random_state 0, CV under a third of
-    the peers', repeat share 0.3 above.
+    Defaults: 8 peers, 200 valid hours, score 0.6, 50 trees, random_state 0, CV under a third of
+    the peers', repeat share 0.3 above. (50 trees rather than scikit-learn's 100: the fit's cost
+    is per tree, not per sample, and on nine simulated fleets, 100 outlets x 365 days and the
+    accuracy seeds, 32, 50 and 100 trees flag the same outlet-months.)
 
     Honest traps it must not flag: an analyser with a longer cycle than its peers' (features are
     taken one cycle apart); a plant somewhat steadier than its peers (CV between a third and the
@@ -108,7 +110,7 @@ class PeerOutlierDetector(FleetDetector):
         min_peers: int = 8,
         min_valid_hours: int = 200,
         score_threshold: float = 0.6,
-        n_estimators: int = 100,
+        n_estimators: int = 50,
         random_state: int = 0,
         clean_share: float = 0.33,
         repeat_excess: float = 0.3,
