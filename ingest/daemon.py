@@ -11,7 +11,9 @@ Guarantees (DESIGN.md section 2, issue 3):
   is not acknowledged on a later one: the broker redelivers it and idempotent storage absorbs it.
   So a SIGKILL at any moment loses nothing.
 - Flow control: MQTT 5 Receive Maximum is twice the batch size (one batch committing while the
-  next one fills), so a stalled database stops the broker from sending more.
+  next one fills; three times with the worker process, which may hold two), so a stalled database
+  stops the broker from sending more.
+- Acknowledgements of a committed batch go out together (:meth:`_Client.ack_many`).
 - Sink failures: a transient one (database unavailable or locked) stops acknowledging, logs, and
   retries the same batch with exponential backoff (0.5 s to ``retry_max_s``) while the daemon stays
   connected; a permanent one (a message the database refuses) commits the batch message by message
@@ -38,6 +40,7 @@ import queue
 import signal
 import socket
 import ssl
+import struct
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -69,6 +72,11 @@ _SESSION_TAKEN_OVER = 142
 _QUICK_DROP_S = 5.0
 _DROP_WINDOW_S = 30.0
 _DROPS_FOR_CLASH = 3
+#: A PUBACK packet: fixed header (type 4), remaining length 2, packet identifier.
+_PUBACK = struct.Struct("!BBH")
+#: Batches the writer may have handed to the worker process before it waits for the oldest one's
+#: commit: the worker decodes and commits one while the next one waits in the pipe.
+_WORKER_IN_FLIGHT = 2
 
 
 @dataclass(frozen=True)
@@ -150,6 +158,17 @@ class _Client(mqtt.Client):
     pass, each after a ``select``); a pass ends when the read-ahead buffer is empty (at most
     256 KiB), so queued acknowledgements and keep-alives wait at most that long."""
 
+    def ack_many(self, mids: list[int]) -> None:
+        """Acknowledge QoS 1 messages ``mids`` at once: their PUBACKs (4 bytes each: without a
+        reason code, which MQTT 5 allows for success) go out as one queued write, one wake-up of
+        the network loop and one ``send``, instead of paho's one of each per :meth:`ack`."""
+        if not mids:
+            return
+        if not self._manual_ack:  # pragma: no cover - the daemon always acknowledges manually
+            return
+        blob = b"".join([_PUBACK.pack(0x40, 2, mid) for mid in mids])
+        self._packet_queue(mqtt.PUBACK, blob, 0, 1)
+
     def _create_socket(self) -> Any:
         sock = super()._create_socket()
         if isinstance(sock, socket.socket) and not isinstance(sock, ssl.SSLSocket):
@@ -164,6 +183,10 @@ class _Client(mqtt.Client):
         while rc == MQTTErrorCode.MQTT_ERR_SUCCESS and self._sock is sock and sock.pending():
             rc = super().loop_read(max_packets)
         return rc
+
+
+class _Aborted(Exception):
+    """The worker process was killed on purpose (a commit could not finish in time)."""
 
 
 @dataclass(slots=True)
@@ -220,11 +243,11 @@ class IngestDaemon:
             on_failure=lambda: self.metrics.add(commit_failures=1),
         )
         self._connected_at = 0.0
-        self.client = self._make_client()
+        self.client: _Client = self._make_client()
 
     # -- MQTT ------------------------------------------------------------------------------------
 
-    def _make_client(self) -> mqtt.Client:
+    def _make_client(self) -> _Client:
         s, url = self.settings, self.url
         v5 = url.protocol == "5"
         client = _Client(
@@ -342,7 +365,8 @@ class IngestDaemon:
         if url.protocol == "5":
             props = Properties(PacketTypes.CONNECT)
             props.SessionExpiryInterval = s.session_expiry_s
-            props.ReceiveMaximum = min(65_535, 2 * s.batch_size)
+            batches = 1 + (_WORKER_IN_FLIGHT if s.worker_process else 1)
+            props.ReceiveMaximum = min(65_535, batches * s.batch_size)
             self.client.connect_async(
                 url.host, url.port, s.keepalive_s, clean_start=False, properties=props
             )
@@ -377,7 +401,10 @@ class IngestDaemon:
 
     # -- writer ----------------------------------------------------------------------------------
 
-    def _collect(self) -> list[_Item]:
+    def _collect(self, ready: Callable[[], bool] | None = None) -> list[_Item]:
+        """The next batch: up to ``batch_size`` messages, waiting at most ``batch_interval_s``
+        after the first; also ends early, once the queue is empty, when ``ready()`` (the worker
+        has a reply waiting: its acknowledgements should not wait for a full batch)."""
         s = self.settings
         q = self._queue
         try:
@@ -393,7 +420,7 @@ class IngestDaemon:
             except queue.Empty:
                 pass
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
+            if remaining <= 0 or (ready is not None and ready()):
                 break
             try:
                 batch.append(q.get(timeout=min(remaining, 0.05)))
@@ -438,7 +465,11 @@ class IngestDaemon:
                 )
 
     def _write_loop_process(self) -> None:
-        """Ship raw messages to the worker process; acknowledge what it reports committed."""
+        """Ship raw messages to the worker process; acknowledge what it reports committed.
+
+        Up to :data:`_WORKER_IN_FLIGHT` batches are with the worker at once (it commits one while
+        the next waits in the pipe); replies come in order and each acknowledges only its own
+        batch's committed messages."""
         import multiprocessing
 
         from ingest.worker import worker_main
@@ -469,18 +500,39 @@ class IngestDaemon:
             name="ingest-worker",
             daemon=True,
         )
+        started = time.perf_counter()
         worker.start()
         self._worker = worker
         pending: dict[int, _Item] = {}
         seq = 0
-        last = time.monotonic()
+        in_flight = 0
         try:
+            ready = self._worker_reply(conn)
+            if ready[0] != "ready":  # pragma: no cover - the protocol's first reply
+                raise RuntimeError(f"worker: unexpected first reply {ready[0]!r}")
+            log.info(
+                "worker process ready",
+                extra={
+                    "fields": {
+                        "pid": worker.pid,
+                        "start_s": round(time.perf_counter() - started, 3),
+                    }
+                },
+            )
+            last = time.monotonic()
             while True:
-                batch = self._collect()
+                while in_flight and conn.poll():
+                    self._worker_committed(self._worker_reply(conn), pending)
+                    in_flight -= 1
+                if in_flight >= _WORKER_IN_FLIGHT:
+                    self._worker_committed(self._worker_reply(conn), pending)
+                    in_flight -= 1
+                    continue
+                batch = self._collect(ready=conn.poll if in_flight else None)
                 if not batch:
                     if self._stopping.is_set() and self._queue.empty():
                         break
-                    if time.monotonic() - last < 1.0:
+                    if in_flight or time.monotonic() - last < 1.0:
                         continue
                 msg = []
                 for item in batch:
@@ -490,37 +542,53 @@ class IngestDaemon:
                     msg.append((seq, topic, payload, received))
                 self.metrics.add(received=len(batch))
                 conn.send(msg)
+                in_flight += 1
                 last = time.monotonic()
-                try:
-                    reply = conn.recv()
-                except EOFError:
-                    if self._abort.is_set():
-                        return  # killed on purpose: nothing of the batch acknowledged
-                    raise RuntimeError("the worker process died") from None
-                if reply[0] == "error":
-                    raise RuntimeError(f"worker: {reply[1]}")
-                acks, stored, duplicates, conflicts, by_reason, failures, seconds = reply
-                self.metrics.add(commit_failures=failures)
-                if acks:
-                    self.metrics.committed(
-                        seconds=seconds,
-                        stored=stored,
-                        duplicates=duplicates,
-                        conflicts=conflicts,
-                        quarantined=by_reason,
-                        acked=self._ack([pending.pop(i) for i in acks]),
-                    )
+            while in_flight:
+                self._worker_committed(self._worker_reply(conn), pending)
+                in_flight -= 1
             conn.send(None)
             worker.join(10)
+        except _Aborted:
+            return  # killed on purpose: nothing of its batches acknowledged
         finally:
             if worker.is_alive() and self._abort.is_set():
                 worker.kill()
 
+    def _worker_reply(self, conn: Any) -> tuple[Any, ...]:
+        """The worker's next reply; raises when it died or reported an error."""
+        try:
+            reply = conn.recv()
+        except EOFError:
+            if self._abort.is_set():
+                raise _Aborted from None
+            raise RuntimeError("the worker process died") from None
+        if reply[0] == "error":
+            raise RuntimeError(f"worker: {reply[1]}")
+        return reply  # type: ignore[no-any-return]
+
+    def _worker_committed(self, reply: tuple[Any, ...], pending: dict[int, _Item]) -> None:
+        acks, stored, duplicates, conflicts, by_reason, failures, seconds = reply
+        self.metrics.add(commit_failures=failures)
+        if acks:
+            self.metrics.committed(
+                seconds=seconds,
+                stored=stored,
+                duplicates=duplicates,
+                conflicts=conflicts,
+                quarantined=by_reason,
+                acked=self._ack([pending.pop(i) for i in acks]),
+            )
+
     def _ack(self, batch: list[_Item]) -> int:
+        """Acknowledge the messages of ``batch`` received on the current connection (the broker
+        redelivers the others); returns how many were acknowledged."""
         generation = self._generation
-        n = 0
-        for item in batch:
-            if item.qos and item.generation == generation:
+        mids = [i.mid for i in batch if i.qos == 1 and i.generation == generation]
+        self.client.ack_many(mids)
+        n = len(mids)
+        for item in batch:  # QoS 2 (not subscribed at, but acknowledged correctly if given)
+            if item.qos == 2 and item.generation == generation:
                 self.client.ack(item.mid, item.qos)
                 n += 1
         return n

@@ -6,9 +6,11 @@ not share one interpreter lock. Protocol over a ``multiprocessing`` pipe, strict
 
 - daemon -> worker: a list of ``(seq, topic, payload, received_at_epoch_s)`` (possibly empty: the
   worker then only expires split-packet parts), or None to finish;
-- worker -> daemon: ``(acks, stored, duplicates, conflicts, quarantined_by_reason, failures,
-  seconds)`` where ``acks`` are the sequence numbers whose messages are committed, or an
-  ``("error", text)`` pair when the worker cannot go on.
+- worker -> daemon: first ``("ready",)`` once its sink is made; then, for each batch in the
+  order received, ``(acks, stored, duplicates, conflicts, quarantined_by_reason, failures,
+  seconds)`` where ``acks`` are the sequence numbers whose messages are committed; or an
+  ``("error", text)`` pair when the worker cannot go on. The daemon may send the next batch
+  before the previous one's reply (the pipe holds it until the worker is done).
 
 The worker ignores SIGINT/SIGTERM: the daemon stops it (None) after the last batch, or kills it
 when a commit cannot finish in time (nothing of that batch is acknowledged).
@@ -61,6 +63,7 @@ def worker_main(
     except Exception as exc:
         conn.send(("error", f"worker cannot start: {type(exc).__name__}: {exc}"))
         return
+    conn.send(("ready",))
     handle = handler.handle
     fromts = datetime.fromtimestamp
     while True:

@@ -11,7 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["INI", "SCRIPT_LOCATION"]
+__all__ = ["HEAD_REVISION", "INI", "SCRIPT_LOCATION"]
+
+#: The newest revision in ``versions/`` (a test checks it against Alembic's head): a database
+#: stamped at it needs no Alembic at start-up (:func:`monitor.store.create_schema`).
+HEAD_REVISION = "0001"
 
 #: The folder holding ``env.py``, ``script.py.mako`` and ``versions/``.
 SCRIPT_LOCATION: Path = Path(__file__).resolve().parent

@@ -357,6 +357,61 @@ def test_worker_process_mode_stores_and_quarantines(
     assert Counter(store.quarantine_frame().reason) == Counter(r for r, _, _ in bad)
 
 
+@pytest.mark.parametrize(
+    ("worker_process", "protocol"), [(False, "5"), (True, "5"), (False, "3.1.1")]
+)
+def test_acknowledged_batches_are_never_redelivered(
+    mosquitto: MosquittoService, tmp_path: Path, worker_process: bool, protocol: str
+) -> None:
+    """Acknowledgements go out a batch at a time (one write of many PUBACKs); the broker must
+    take every one: after a clean stop, the next session of the same client id gets only what is
+    new (a broker resends unacknowledged messages first on a resumed session)."""
+    registered = sites(3, _prefix())
+    url = f"sqlite:///{tmp_path / 'ow.db'}"
+    store = Store(url)
+    settings = DaemonSettings(
+        broker=f"{mosquitto.url}?protocol={protocol}",
+        client_id=f"ow-{_uid()}",
+        batch_size=50,
+        batch_interval_s=0.05,
+        worker_process=worker_process,
+    )
+
+    def daemon() -> IngestDaemon:
+        return IngestDaemon(
+            settings,
+            store,
+            {s.mn: s.pw for s in registered},
+            sink_factory=functools.partial(Store, url),
+        )
+
+    msgs = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(100) for s in registered]
+    pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+    try:
+        first = daemon()
+        first.start()
+        try:
+            _wait(lambda: first.metrics.connected, 10, "daemon to connect")
+            publish_all(pub, msgs)
+            _wait(lambda: first.metrics.acked >= len(msgs), 60, "every message acknowledged")
+        finally:
+            first.stop()
+        assert first.metrics.snapshot()["batches"] >= 6  # several batches, acked batch by batch
+        second = daemon()
+        second.start()
+        try:
+            _wait(lambda: second.metrics.connected, 10, "daemon to reconnect")
+            publish_all(pub, [(f"hj212/{registered[0].mn}", hourly_packet(registered[0], 500))])
+            _wait(lambda: second.metrics.acked >= 1, 30, "the new message acknowledged")
+        finally:
+            second.stop()
+    finally:
+        pub.loop_stop()
+    snap = second.metrics.snapshot()
+    assert (snap["received"], snap["stored"], snap["duplicates"]) == (1, 6, 0)
+    assert store.count_readings() == (len(msgs) + 1) * 6
+
+
 def _tls_material(tmp: Path) -> tuple[Path, Path, Path]:
     """A throw-away CA and a server certificate for 127.0.0.1 (openssl CLI)."""
     openssl = require_binary("openssl")

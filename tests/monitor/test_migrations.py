@@ -58,6 +58,13 @@ def test_upgrade_gives_exactly_the_models(db_url: str) -> None:
     migrate.check(engine)
 
 
+def test_head_revision_constant_is_alembics_head() -> None:
+    # the store's start-up fast path trusts HEAD_REVISION: a new revision must update it
+    from monitor.migrations import HEAD_REVISION
+
+    assert migrate.head() == HEAD_REVISION
+
+
 def test_the_comparison_sees_a_missing_index(db_url: str) -> None:
     engine = create_engine(db_url)
     migrate.upgrade(engine)

@@ -186,3 +186,28 @@ def test_sqlite_pragmas_and_locked_database(tmp_path) -> None:
     blocker.close()
     assert store.commit_batch([_message(0)]).stored == 2
     store.close()
+
+
+def test_large_batch_spans_several_statements_with_redeliveries_and_conflicts(
+    store: Store,
+) -> None:
+    # 2,500 messages x 2 readings = 5,000 readings: more than one multi-row INSERT on SQLite
+    # (about 2,978 rows per statement), in one transaction.
+    first = store.commit_batch([_message(h) for h in range(2500)])
+    assert (first.stored, first.duplicates, first.conflicts) == (5000, 0, 0)
+    again = [_message(h) for h in range(2000, 4000)]
+    again[-1] = _message(2200, 77.0, payload=b"late conflict")  # a stored key, new COD value
+    again.append(_message(3500, 1.0, payload=b"in-batch conflict"))  # first in batch wins
+    result = store.commit_batch(again)
+    # hours 2000-2499 come back (1,000 duplicates), 2500-3998 are new; each conflicting
+    # message has one conflicting reading (COD) and one duplicate (flow)
+    assert (result.stored, result.conflicts, result.duplicates) == (2998, 2, 1002)
+    assert store.count_readings(MN) == 5000 + 2998
+    cod = store.read_frame(MN).query("pollutant == 'w01018'").set_index("ts")["value"]
+    assert cod[pd.Timestamp(T0 + timedelta(hours=2200))] == 35.2
+    assert cod[pd.Timestamp(T0 + timedelta(hours=3500))] == 35.2
+    assert pd.Timestamp(T0 + timedelta(hours=3999)) not in cod.index
+    assert sorted(bytes(p) for p in store.quarantine_frame("conflict").payload) == [
+        b"in-batch conflict",
+        b"late conflict",
+    ]
