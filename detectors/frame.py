@@ -8,7 +8,7 @@ outlet-wide hourly grid, each computed once and cached.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Final
 
@@ -33,7 +33,8 @@ class Series:
     """One pollutant's readings in time order.
 
     ``ts`` is an int64 array of UTC nanoseconds (use `times` for a DatetimeIndex); ``valid`` is
-    True where the flag is N or T and the value is a number (valid for compliance).
+    True where the flag is N or T and the value is a number (valid for compliance); ``normal``
+    where the flag is N and the value a number (computed from the flags when not given).
     """
 
     code: str
@@ -41,6 +42,15 @@ class Series:
     values: np.ndarray
     flags: np.ndarray
     valid: np.ndarray
+    normal_given: np.ndarray | None = field(default=None, repr=False)
+    hours_given: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def normal(self) -> np.ndarray:
+        """Readings flagged N with a number."""
+        if self.normal_given is not None:
+            return self.normal_given
+        return self.valid & (self.flags == VALID_FLAG_CODES[0])
 
     def __len__(self) -> int:
         return len(self.values)
@@ -52,6 +62,8 @@ class Series:
     @property
     def hours(self) -> np.ndarray:
         """Timestamps as float hours since the epoch (for arithmetic on gaps and durations)."""
+        if self.hours_given is not None:
+            return self.hours_given
         return self.ts / 3.6e12
 
 
@@ -110,9 +122,21 @@ class OutletData:
         valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
             self._values
         )
+        normal = valid & (flags == VALID_FLAG_CODES[0])
+        hours = self._ts / 3.6e12
+        for shared in (valid, normal, hours):  # shared by every detector: read-only
+            shared.flags.writeable = False
         for k, code in enumerate(self.pollutants):
             sl = slice(b[k], b[k + 1])
-            out[code] = Series(code, self._ts[sl], self._values[sl], self._flags[sl], valid[sl])
+            out[code] = Series(
+                code,
+                self._ts[sl],
+                self._values[sl],
+                self._flags[sl],
+                valid[sl],
+                normal_given=normal[sl],
+                hours_given=hours[sl],
+            )
         return out
 
     def column(self, code: str) -> int:

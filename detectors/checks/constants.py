@@ -34,7 +34,7 @@ from detectors.spec import CONCENTRATIONS, FLOW, PH
 
 def normal_mask(s: Series) -> np.ndarray:
     """Readings flagged N with a number (T, over the range, is left to the range detector)."""
-    return s.valid & (s.flags == "N")
+    return s.normal
 
 
 def flow_at(outlet: OutletData, s: Series) -> np.ndarray:
