@@ -39,31 +39,50 @@ class DetectionRun:
 
 class OutletRows(Sequence[tuple[str, pd.DataFrame]]):
     """The outlets of a long readings frame in MN order: ``rows[k]`` is ``(mn, that outlet's
-    rows)``, taken on demand (no copy of the whole table)."""
+    rows)``, taken on demand (no copy of the whole table; a slice, not a copy, when the frame is
+    already grouped by MN in MN order, as exported files are). Rows without an MN are left out."""
 
     def __init__(self, readings: pd.DataFrame):
         self.readings = readings
+        self._order: np.ndarray | None = None
         if readings.empty:
             self.names: list[str] = []
-            self._order = np.zeros(0, dtype=np.int64)
             self._bounds = np.zeros(1, dtype=np.int64)
             return
-        codes, uniques = pd.factorize(readings["mn"], sort=True)
-        small = np.int16 if len(uniques) < 2**15 else np.int64  # radix sort for small codes
-        self._order = np.argsort(codes.astype(small), kind="stable")
-        self._bounds = np.searchsorted(codes[self._order], np.arange(len(uniques) + 1))
-        self.names = [str(name) for name in uniques]
+        codes, names = _mn_codes(readings["mn"])
+        self.names = names
+        if len(codes) > 1 and not bool((codes[1:] >= codes[:-1]).all()):
+            small = np.int16 if len(names) < 2**15 else np.int64  # radix sort for small codes
+            self._order = np.argsort(codes.astype(small), kind="stable")
+            codes = codes[self._order]
+        self._bounds = np.searchsorted(codes, np.arange(len(names) + 1))
 
     def __len__(self) -> int:
         return len(self.names)
 
     def __getitem__(self, k: int) -> tuple[str, pd.DataFrame]:  # type: ignore[override]
-        rows = self._order[self._bounds[k] : self._bounds[k + 1]]
+        a, b = int(self._bounds[k]), int(self._bounds[k + 1])
+        rows = slice(a, b) if self._order is None else self._order[a:b]
         return self.names[k], self.readings.iloc[rows]
 
     def sizes(self) -> np.ndarray:
         """Readings of each outlet."""
         return np.diff(self._bounds)
+
+
+def _mn_codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """Codes of the MN column (-1 where missing) and the MNs in order; a categorical column's
+    codes are remapped to its MNs in use without hashing the 5 million strings again."""
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(column, sort=True)
+        return codes, [str(u) for u in uniques]
+    raw = column.cat.codes.to_numpy()
+    text = np.array([str(c) for c in column.cat.categories], dtype=object)
+    present = np.flatnonzero(np.bincount(raw[raw >= 0], minlength=len(text)))
+    present = present[np.argsort(text[present], kind="stable")]
+    remap = np.full(len(text) + 1, -1, dtype=np.int64)  # raw -1 (missing) stays -1
+    remap[present] = np.arange(len(present))
+    return remap[raw], [str(s) for s in text[present]]
 
 
 def split_outlets(readings: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:

@@ -140,3 +140,21 @@ def test_outlet_rows_index_each_outlet() -> None:
     mn, frame = rows[1]
     assert mn == rows.names[1] and (frame["mn"].astype(str) == mn).all()
     assert len(OutletRows(readings.iloc[:0])) == 0
+
+
+def test_outlet_rows_are_the_same_for_text_or_categorical_sorted_or_not() -> None:
+    readings = simulate(4, 2, seed=1).readings
+    mns = sorted({str(m) for m in readings["mn"]})
+    text = readings.astype({"mn": str})
+    shuffled = readings.sample(frac=1.0, random_state=2)
+    recoded = readings.copy()
+    recoded["mn"] = pd.Categorical(
+        readings["mn"].astype(str), categories=["zz-unused", *reversed(mns)]
+    )
+    for frame in (readings, text, shuffled, recoded):
+        rows = OutletRows(frame)
+        assert rows.names == mns
+        for k, mn in enumerate(mns):
+            name, part = rows[k]
+            assert name == mn
+            assert sorted(part.index) == sorted(readings.index[readings["mn"].astype(str) == mn])
