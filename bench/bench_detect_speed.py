@@ -78,7 +78,7 @@ def catalogue_speed(readings: pd.DataFrame, specs: dict) -> tuple[float, dict[st
     for mn, frame in split_outlets(readings):
         t = time.perf_counter()
         outlet = OutletData(frame, specs[mn])
-        _ = outlet.wide_values, outlet.wide_flag_codes  # the shared grids, built once per outlet
+        _ = outlet.wide_array, outlet.wide_flag_codes  # the shared grids, built once per outlet
         per["(prepare outlet)"] += time.perf_counter() - t
         for d in own:
             t = time.perf_counter()

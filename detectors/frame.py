@@ -188,18 +188,31 @@ class OutletData:
         rows = (self._ts // _HOUR_NS - self._hour0)[::-1]
         return rows, self._codes[::-1]
 
-    def _wide(self, values: np.ndarray, fill: object, dtype: object) -> pd.DataFrame:
-        grid = np.full((len(self.grid), len(self.pollutants)), fill, dtype=dtype)
+    @cached_property
+    def wide_array(self) -> np.ndarray:
+        """Values on the hourly grid as one read-only 2-D float array (NaN where nothing was
+        received), one column per pollutant in `pollutants` order (see `column`)."""
+        grid = np.full((len(self.grid), len(self.pollutants)), np.nan)
         rows, cols = self._grid_cells
-        grid[rows, cols] = values[::-1]
-        return pd.DataFrame(
-            grid, index=self.grid, columns=pd.Index(self.pollutants, name="pollutant")
-        )
+        grid[rows, cols] = self._values[::-1]
+        grid.flags.writeable = False  # shared by every detector
+        return grid
+
+    def wide_column(self, code: str) -> np.ndarray:
+        """Pollutant ``code``'s values on the hourly grid (a read-only view of `wide_array`);
+        KeyError when the outlet has no readings of it."""
+        return self.wide_array[:, self.column(code)]
 
     @cached_property
     def wide_values(self) -> pd.DataFrame:
-        """Values on the hourly grid, one column per pollutant (NaN where nothing was received)."""
-        return self._wide(self._values, np.nan, "float64")
+        """Values on the hourly grid, one column per pollutant (NaN where nothing was received).
+        Detectors use `wide_array`/`wide_column` (a pandas column access costs ~0.1 ms)."""
+        return pd.DataFrame(
+            self.wide_array,
+            index=self.grid,
+            columns=pd.Index(self.pollutants, name="pollutant"),
+            copy=False,
+        )
 
     @cached_property
     def wide_flag_codes(self) -> np.ndarray:
@@ -223,7 +236,7 @@ class OutletData:
     def flow(self) -> np.ndarray:
         """Flow on the hourly grid (NaN where unknown); all NaN when the outlet reports no flow."""
         if FLOW in self.pollutants:
-            return self.wide_values[FLOW].to_numpy(dtype="float64")
+            return self.wide_column(FLOW)
         return np.full(len(self.grid), np.nan)
 
 

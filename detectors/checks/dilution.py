@@ -80,8 +80,8 @@ class DilutionDetector(Detector):
         self.high_days = high_days
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
-        codes = [c for c in CONCENTRATIONS if c in outlet.wide_values.columns]
-        if len(codes) < self.min_channels or FLOW not in outlet.wide_values.columns:
+        codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
+        if len(codes) < self.min_channels or FLOW not in outlet.pollutants:
             return
         hours = outlet.grid.asi8 // 3_600_000_000_000
         block = (hours + LOCAL_OFFSET_HOURS) // BLOCK_HOURS
@@ -90,7 +90,7 @@ class DilutionDetector(Detector):
         if int(block[-1]) + 1 < per_day * (self.min_baseline_days + self.min_days):
             return
         cols = [*codes, FLOW]
-        values = outlet.wide_values[cols].to_numpy(dtype="float64")
+        values = outlet.wide_array[:, [outlet.column(c) for c in cols]]
         flags = outlet.wide_flag_codes[:, [outlet.column(c) for c in cols]]
         valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
             values

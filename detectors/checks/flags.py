@@ -40,7 +40,7 @@ def _valid(flags: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 def _channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(values, flags with "" where nothing was received, valid) on the hourly grid."""
-    v = outlet.wide_values[code].to_numpy(dtype="float64")
+    v = outlet.wide_column(code)
     f = _flags(outlet, [code])[:, 0]
     return v, f, _valid(f, v)
 
@@ -68,7 +68,7 @@ def _runs(mask: np.ndarray, join_hours: int = 0) -> tuple[np.ndarray, np.ndarray
 
 def _flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
     """(flow, flow valid, typical positive flow: median of valid flow > 0, NaN when none)."""
-    if FLOW not in outlet.wide_values.columns:
+    if FLOW not in outlet.pollutants:
         n = len(outlet.grid)
         return np.full(n, np.nan), np.zeros(n, dtype=bool), float("nan")
     q, _, ok = _channel(outlet, FLOW)
@@ -148,7 +148,7 @@ class GapHidingDetector(Detector):
         window = 24 * self.window_days
         for code in CONCENTRATIONS:
             limit = outlet.spec.pollutant(code).upper_limit
-            if limit is None or code not in outlet.wide_values.columns:
+            if limit is None or code not in outlet.pollutants:
                 continue
             v, f, valid = _channel(outlet, code)
             # an invalid reading over the limit is flag_masking's business, and a calibration
@@ -291,7 +291,7 @@ class FlagMaskingDetector(Detector):
         for code in CONCENTRATIONS:
             spec = outlet.spec.pollutant(code)
             limit = spec.upper_limit
-            if limit is None or code not in outlet.wide_values.columns:
+            if limit is None or code not in outlet.pollutants:
                 continue
             v, f, _ = _channel(outlet, code)
             flagged = (f == "M") | (f == "D") | (f == "C")
@@ -560,7 +560,7 @@ class FlowMismatchDetector(Detector):
         q, q_ok, typical = _flow(outlet)
         if np.isnan(typical):
             return
-        codes = [c for c in CONCENTRATIONS if c in outlet.wide_values.columns]
+        codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
         flow_flag = _flags(outlet, [FLOW])[:, 0]
@@ -580,7 +580,7 @@ class FlowMismatchDetector(Detector):
             return
         changes = {}
         for code in codes:
-            v = outlet.wide_values[code].to_numpy(dtype="float64")
+            v = outlet.wide_column(code)
             f = _flags(outlet, [code])[:, 0]
             ok = (f == "N") & ~np.isnan(v)
             idx = np.flatnonzero(ok)
@@ -652,7 +652,7 @@ class FlowMismatchDetector(Detector):
                     "hours": hours_frozen,
                     "frozen_cycles": self.frozen_cycles,
                     "cycles_hours": cycles,
-                    "values": {c: float(outlet.wide_values[c].to_numpy()[s]) for c in codes},
+                    "values": {c: float(outlet.wide_column(c)[s]) for c in codes},
                     "flow_min": float(flow_values.min()),
                     "flow_max": float(flow_values.max()),
                 },

@@ -27,9 +27,9 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     apart; repeat share (share of those pairs with equal values: consecutive measurements that
     repeat, not the analyser's own holds).
     """
-    if code not in outlet.wide_values.columns:
+    if code not in outlet.pollutants:
         return {}
-    v = outlet.wide_values[code].to_numpy(dtype="float64")
+    v = outlet.wide_column(code)
     f = outlet.wide_flag_codes[:, outlet.column(code)]
     valid = ((f == VALID_FLAG_CODES[0]) | (f == VALID_FLAG_CODES[1])) & ~np.isnan(v)
     if not valid.any():

@@ -67,12 +67,11 @@ class PhysicsDetector(Detector):
         self.high_hours = high_hours
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
-        wide = outlet.wide_values
-        if NH3N not in wide.columns or TN not in wide.columns:
+        if NH3N not in outlet.pollutants or TN not in outlet.pollutants:
             return
         flags = outlet.wide_flag_codes[:, [outlet.column(NH3N), outlet.column(TN)]]
-        nh3 = wide[NH3N].to_numpy(dtype="float64")
-        tn = wide[TN].to_numpy(dtype="float64")
+        nh3 = outlet.wide_column(NH3N)
+        tn = outlet.wide_column(TN)
         good = (flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])
         ok = good.all(axis=1) & ~np.isnan(nh3) & ~np.isnan(tn)
         allowed = tn + np.maximum(self.margin_mg_l, self.margin_share * tn)

@@ -56,6 +56,9 @@ def test_column_index_matches_the_grids() -> None:
         np.testing.assert_array_equal(
             outlet.wide_values[code].to_numpy(), outlet.wide_values.to_numpy()[:, k]
         )
+        np.testing.assert_array_equal(outlet.wide_column(code), outlet.wide_values[code])
+    with pytest.raises(ValueError, match="read-only"):
+        outlet.wide_column(COD)[0] = 1.0  # shared by every detector
     with pytest.raises(KeyError):
         outlet.column("w21011")
 
