@@ -46,9 +46,7 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     cv = np.where(mean > 0, np.sqrt(np.maximum(var, 0.0)) / np.where(mean > 0, mean, 1.0), 0.0)
     first = np.r_[0, np.cumsum(cnt)[:-1]]
     kept = np.flatnonzero(cnt >= min_valid_hours)
-    median = np.zeros(n_months)
-    for j in kept:  # a month's valid values are contiguous in x (months do not decrease)
-        median[j] = np.median(x[first[j] : first[j] + cnt[j]])
+    median = _medians(x, m, first, cnt, kept, n_months)
     # compare each measurement with the previous one: values `cycle` hours apart, so that an
     # analyser measuring every 2-4 h does not look "repetitive" for holding its value
     held = held_runs(v, np.arange(len(v), dtype="float64"), valid)
@@ -71,6 +69,32 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
         feats = (float(median[j]), float(cv[j]), float(lag1[j]), float(repeat[j]))
         out[m0 + int(j)] = (feats, int(idx[first[j]]), int(idx[first[j] + cnt[j] - 1]))
     return out
+
+
+def _medians(
+    x: np.ndarray,
+    m: np.ndarray,
+    first: np.ndarray,
+    cnt: np.ndarray,
+    kept: np.ndarray,
+    n_months: int,
+) -> np.ndarray:
+    """Median of each month in ``kept`` (0 elsewhere): the values of month ``j`` are
+    ``x[first[j] : first[j] + cnt[j]]`` (``m`` is each value's month). One sort of the kept
+    months side by side, padded with +inf, instead of one `np.median` call per month."""
+    median = np.zeros(n_months)
+    if len(kept) == 0:
+        return median
+    row = np.full(n_months, -1)
+    row[kept] = np.arange(len(kept))
+    inside = row[m] >= 0
+    padded = np.full((len(kept), int(cnt[kept].max())), np.inf)
+    padded[row[m[inside]], (np.arange(len(x)) - first[m])[inside]] = x[inside]
+    padded.sort(axis=1)
+    r = np.arange(len(kept))
+    c = cnt[kept]
+    median[kept] = (padded[r, (c - 1) // 2] + padded[r, c // 2]) / 2.0
+    return median
 
 
 @register

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detectors.checks.peer import PeerOutlierDetector
+from detectors.checks.peer import PeerOutlierDetector, _medians
 from detectors.frame import OutletData
 from detectors.spec import COD, OutletSpec
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -68,3 +68,18 @@ def test_silent_cases(case: str) -> None:
 def test_a_longer_analyser_cycle_than_the_peers_is_not_an_outlier() -> None:
     slow = cycled(N, level=26, spread=5, hold_hours=6, seed=42, decimals=1)  # measures every 6 h
     assert PeerOutlierDetector().detect_fleet(_fleet(12, slow)) == []
+
+
+def test_monthly_medians_equal_numpy_median_per_month() -> None:
+    rng = np.random.default_rng(1)
+    for _ in range(100):
+        n_months = int(rng.integers(1, 15))
+        cnt = rng.integers(0, 40, n_months)
+        m = np.repeat(np.arange(n_months), cnt)
+        x = np.round(rng.normal(10, 3, len(m)), int(rng.integers(0, 3)))  # ties too
+        first = np.r_[0, np.cumsum(cnt)[:-1]]
+        kept = np.flatnonzero(cnt >= 5)
+        want = np.zeros(n_months)
+        for j in kept:
+            want[j] = np.median(x[first[j] : first[j] + cnt[j]])
+        np.testing.assert_array_equal(_medians(x, m, first, cnt, kept, n_months), want)
