@@ -115,16 +115,24 @@ class OutletData:
         return np.searchsorted(self._codes, np.arange(len(self.pollutants) + 1))
 
     @cached_property
-    def _by_pollutant(self) -> dict[str, Series]:
-        out: dict[str, Series] = {}
-        b = self._bounds
+    def _valid(self) -> np.ndarray:
+        """Each reading valid for compliance: flag N or T and a number."""
         flags = self._flags
         valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
             self._values
         )
+        valid.flags.writeable = False
+        return valid
+
+    @cached_property
+    def _by_pollutant(self) -> dict[str, Series]:
+        out: dict[str, Series] = {}
+        b = self._bounds
+        flags = self._flags
+        valid = self._valid
         normal = valid & (flags == VALID_FLAG_CODES[0])
         hours = self._ts / 3.6e12
-        for shared in (valid, normal, hours):  # shared by every detector: read-only
+        for shared in (normal, hours):  # shared by every detector: read-only
             shared.flags.writeable = False
         for k, code in enumerate(self.pollutants):
             sl = slice(b[k], b[k + 1])
@@ -221,6 +229,16 @@ class OutletData:
         grid = np.full((len(self.grid), len(self.pollutants)), "", dtype="U2")
         rows, cols = self._grid_cells
         grid[rows, cols] = self._flags[::-1]
+        return grid
+
+    @cached_property
+    def wide_valid(self) -> np.ndarray:
+        """Valid for compliance (flag N or T and a number) on the hourly grid, as one read-only
+        2-D bool array (False where nothing was received), columns as in `wide_array`."""
+        grid = np.zeros((len(self.grid), len(self.pollutants)), dtype=bool)
+        rows, cols = self._grid_cells
+        grid[rows, cols] = self._valid[::-1]
+        grid.flags.writeable = False  # shared by every detector
         return grid
 
     @cached_property

@@ -10,7 +10,7 @@ import numpy as np
 
 from detectors.base import Detector
 from detectors.finding import Finding
-from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.frame import OutletData
 from detectors.registry import register
 from detectors.spec import CONCENTRATIONS, FLOW
 
@@ -91,10 +91,7 @@ class DilutionDetector(Detector):
             return
         cols = [*codes, FLOW]
         values = outlet.wide_array[:, [outlet.column(c) for c in cols]]
-        flags = outlet.wide_flag_codes[:, [outlet.column(c) for c in cols]]
-        valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
-            values
-        )
+        valid = outlet.wide_valid[:, [outlet.column(c) for c in cols]]
         daily = _block_medians(
             np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours // per_day
         )

@@ -16,7 +16,7 @@ import numpy as np
 
 from detectors.base import Detector
 from detectors.finding import Finding
-from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.frame import OutletData
 from detectors.registry import register
 from detectors.series import analyser_cycle_hours, binomial_greater, fisher_greater, held_runs
 from detectors.spec import CONCENTRATIONS, FLOW
@@ -30,19 +30,11 @@ def _flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
     return outlet.wide_flag_codes[:, cols]
 
 
-def _valid(flags: np.ndarray, values: np.ndarray) -> np.ndarray:
-    """Valid for compliance: flag N or T and a number."""
-    ok = np.zeros(flags.shape, dtype=bool)
-    for code in VALID_FLAG_CODES:
-        ok |= flags == code
-    return ok & ~np.isnan(values)
-
-
 def _channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(values, flags with "" where nothing was received, valid) on the hourly grid."""
     v = outlet.wide_column(code)
     f = _flags(outlet, [code])[:, 0]
-    return v, f, _valid(f, v)
+    return v, f, outlet.wide_valid[:, outlet.column(code)]
 
 
 def _months(outlet: OutletData) -> np.ndarray:

@@ -10,7 +10,7 @@ import numpy as np
 
 from detectors.base import FleetDetector
 from detectors.finding import Finding
-from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.frame import OutletData
 from detectors.registry import register
 from detectors.series import analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS
@@ -30,8 +30,7 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     if code not in outlet.pollutants:
         return {}
     v = outlet.wide_column(code)
-    f = outlet.wide_flag_codes[:, outlet.column(code)]
-    valid = ((f == VALID_FLAG_CODES[0]) | (f == VALID_FLAG_CODES[1])) & ~np.isnan(v)
+    valid = outlet.wide_valid[:, outlet.column(code)]
     if not valid.any():
         return {}
     month = outlet.local_months

@@ -19,7 +19,7 @@ import numpy as np
 
 from detectors.base import Detector
 from detectors.finding import Finding
-from detectors.frame import VALID_FLAG_CODES, OutletData
+from detectors.frame import OutletData
 from detectors.registry import register
 from detectors.spec import NH3N, TN
 
@@ -69,11 +69,9 @@ class PhysicsDetector(Detector):
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         if NH3N not in outlet.pollutants or TN not in outlet.pollutants:
             return
-        flags = outlet.wide_flag_codes[:, [outlet.column(NH3N), outlet.column(TN)]]
         nh3 = outlet.wide_column(NH3N)
         tn = outlet.wide_column(TN)
-        good = (flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])
-        ok = good.all(axis=1) & ~np.isnan(nh3) & ~np.isnan(tn)
+        ok = outlet.wide_valid[:, [outlet.column(NH3N), outlet.column(TN)]].all(axis=1)
         allowed = tn + np.maximum(self.margin_mg_l, self.margin_share * tn)
         bad = ok & (nh3 > allowed)
         if not bad.any():

@@ -70,3 +70,11 @@ def test_two_outlets_in_a_categorical_frame_are_refused() -> None:
     both["mn"] = both["mn"].astype("category")
     with pytest.raises(FrameError, match="2 outlets"):
         OutletData(both)
+
+
+def test_wide_valid_is_n_or_t_with_a_number() -> None:
+    outlet = OutletData(_frame())
+    flags, values = outlet.wide_flag_codes, outlet.wide_array
+    expected = ((flags == "N") | (flags == "T")) & ~np.isnan(values)
+    np.testing.assert_array_equal(outlet.wide_valid, expected)
+    assert not outlet.wide_valid[:, outlet.column(COD)].all()  # C and M hours are not valid
