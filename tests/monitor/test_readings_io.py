@@ -54,6 +54,19 @@ def test_leading_zero_mn_empty_value_and_offsets(tmp_path: Path) -> None:
     assert frame["ts"].iloc[0] == frame["ts"].iloc[1] == pd.Timestamp("2026-06-02T20:00Z")
 
 
+def test_times_arrow_refuses_are_still_read_when_iso_with_offset(tmp_path: Path) -> None:
+    # spaces around a time and a missing seconds field go the string-by-string way
+    path = write(
+        tmp_path,
+        HEADER
+        + "1,w01018, 2026-06-03T04:00:00+08:00 ,1.0,N\n"
+        + "1,w01018,2026-06-03T05:00+08:00,2.0,N\n"
+        + "1,w01018,2026-06-03T06:00:00.000+0800,3.0,N\n",
+    )
+    got = list(read_readings(path)["ts"])
+    assert got == [pd.Timestamp(f"2026-06-02T{h}:00Z") for h in (20, 21, 22)]
+
+
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
