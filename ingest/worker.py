@@ -12,14 +12,17 @@ not share one interpreter lock. Protocol over a ``multiprocessing`` pipe, strict
   ``("error", text)`` pair when the worker cannot go on. The daemon may send the next batch
   before the previous one's reply (the pipe holds it until the worker is done).
 
-The worker ignores SIGINT/SIGTERM: the daemon stops it (None) after the last batch, or kills it
+In the worker, one thread decodes while another commits the previous batch (the databases work
+without the interpreter lock, so decoding overlaps them). The worker ignores SIGINT/SIGTERM: the daemon stops it (None) after the last batch, or kills it
 when a commit cannot finish in time (nothing of that batch is acknowledged).
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import signal
+import threading
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
@@ -66,36 +69,62 @@ def worker_main(
     conn.send(("ready",))
     handle = handler.handle
     fromts = datetime.fromtimestamp
-    while True:
+    decoded: queue.Queue[list[tuple[int, Any]] | None] = queue.Queue(maxsize=1)
+    failed = threading.Event()
+
+    def commit_loop() -> None:
+        """Commit decoded batches in order and reply; SQLite and PostgreSQL release the
+        interpreter lock while they work, so the next batch is decoded meanwhile."""
+        nonlocal failures
+        while (items := decoded.get()) is not None:
+            started = perf_counter()
+            try:
+                out = processor.process(items)
+            except Exception as exc:
+                failed.set()
+                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+                return
+            assert out is not None  # the worker never aborts by itself: the daemon kills it
+            acks, r = out
+            conn.send(
+                (
+                    acks,
+                    r.stored,
+                    r.duplicates,
+                    r.conflicts,
+                    r.quarantined_by_reason,
+                    failures,
+                    perf_counter() - started,
+                )
+            )
+            failures = 0
+
+    def hand_over(items: list[tuple[int, Any]] | None) -> bool:
+        """Queue ``items`` for the committer; False once it has failed (it takes no more)."""
+        while not failed.is_set():
+            try:
+                decoded.put(items, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    committer = threading.Thread(target=commit_loop, name="ingest-worker-commit", daemon=True)
+    committer.start()
+    while not failed.is_set():
         try:
             batch = conn.recv()
         except EOFError:
             break
         if batch is None:
             break
-        started = perf_counter()
         items = [
             (seq, handle(topic, payload, fromts(ts, UTC))) for seq, topic, payload, ts in batch
         ]
-        try:
-            out = processor.process(items)
-        except Exception as exc:
-            conn.send(("error", f"{type(exc).__name__}: {exc}"))
+        if not hand_over(items):
             break
-        assert out is not None  # the worker never aborts by itself: the daemon kills it
-        acks, r = out
-        conn.send(
-            (
-                acks,
-                r.stored,
-                r.duplicates,
-                r.conflicts,
-                r.quarantined_by_reason,
-                failures,
-                perf_counter() - started,
-            )
-        )
-        failures = 0
+    hand_over(None)
+    committer.join()
     close = getattr(sink, "close", None)
     if callable(close):
         close()
