@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import logging
 import multiprocessing
+import os
 import queue
 import threading
 import time
@@ -311,6 +312,11 @@ class LiveConfig:
         )
 
 
+#: How much lower the child's CPU priority is than the daemon's (``nice``): on a busy machine a
+#: backlog is stored and acknowledged first and detection uses what is left (it merges the
+#: batches committed meanwhile into its next pass); on an idle one this changes nothing.
+LIVE_NICENESS: Final = 10
+
 #: The `LiveStats` fields a child process shares with its parent (as doubles).
 _COUNTERS: Final = tuple(f.name for f in fields(LiveStats))
 _SECONDS: Final = frozenset({"seconds", "latency_sum_s", "latency_max_s"})
@@ -379,6 +385,7 @@ def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: A
     """The child's loop: merge every pending notification into one pass, then record it."""
     from ingest.metrics import setup_logging
 
+    os.nice(LIVE_NICENESS)
     setup_logging()
     live = config.build()
     parent = multiprocessing.parent_process()

@@ -132,6 +132,10 @@ def test_the_live_process_ends_when_the_daemon_is_killed(tmp_path: Path) -> None
     daemon = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
     assert daemon.stdout is not None
     child = int(daemon.stdout.readline())
+    deadline = time.monotonic() + 15  # detection yields the CPU to ingest
+    while os.getpriority(os.PRIO_PROCESS, child) <= os.getpriority(os.PRIO_PROCESS, daemon.pid):
+        assert time.monotonic() < deadline, "the live-detection process kept ingest's priority"
+        time.sleep(0.1)
     os.kill(daemon.pid, signal.SIGKILL)
     daemon.wait(10)
     deadline = time.monotonic() + 15
