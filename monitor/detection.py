@@ -261,7 +261,8 @@ class _Chunks:
 
     def prepare(self, i: int) -> OutletData:
         mn, frame = self.outlets[i]
-        return OutletData(frame, self.specs.get(mn) or OutletSpec(mn), lang=self.lang)
+        spec = self.specs.get(mn)
+        return OutletData(frame, spec if spec is not None else OutletSpec(mn), lang=self.lang)
 
     def chunk(self, k: int, kept: Sequence[OutletData] = ()) -> list[list[Finding]]:
         """Each outlet's findings of the outlet detectors, for the outlets of chunk ``k``."""
