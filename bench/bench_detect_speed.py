@@ -12,9 +12,10 @@ flow, about 5 million readings) in the same run:
 3. end to end, each as a fresh process: `monitor detect --readings FILE.csv --sites sites.toml`
    (file in, JSON Lines out) against a SaQC script doing file in (pandas `read_csv`), the three
    checks, flagged points out (CSV). `monitor detect` runs on its defaults (``--jobs`` = the
-   CPUs, Arrow reading with its thread pool) and with ``--jobs 1`` and the BLAS/Arrow thread
-   pools set to 1 (one core), ``--repeat`` times each, interleaved, and the median is compared
-   (the SaQC script, ~70 s, runs once); the two outputs must be identical. The SaQC script
+   CPUs, Arrow reading with its thread pool) and with ``--jobs 1``, the BLAS/Arrow thread
+   pools set to 1 and the process pinned to one CPU (one core), ``--repeat`` times each,
+   interleaved, and the median is compared (the SaQC script, ~70 s, runs once); the two
+   outputs must be identical. The SaQC script
    runs without thread limits (pandas' reader and SaQC's checks are single-threaded). As
    `make setup` does, the project's modules are compiled once first (this environment sets
    PYTHONDONTWRITEBYTECODE=1; SaQC's installed modules are compiled by pip).
@@ -35,6 +36,7 @@ for _var in THREAD_VARS:
     os.environ.setdefault(_var, "1")
 
 import argparse  # noqa: E402
+import shutil  # noqa: E402
 import statistics  # noqa: E402
 import subprocess  # noqa: E402
 import sys  # noqa: E402
@@ -151,8 +153,11 @@ def _runs(seconds: list[float]) -> str:
 
 
 def timed(cmd: list[str], stdout: Path, *, one_core: bool = False) -> float:
-    """Wall seconds of ``cmd`` as a fresh process (with the thread pools at 1 when ``one_core``)."""
+    """Wall seconds of ``cmd`` as a fresh process; with ``one_core``, thread pools at 1 and the
+    process pinned to CPU 0 (``taskset``, when the system has it)."""
     env = {**(os.environ if one_core else FREE_ENV), "PYTHONPATH": str(ROOT)}
+    if one_core and shutil.which("taskset"):
+        cmd = ["taskset", "-c", "0", *cmd]
     t0 = time.perf_counter()
     with stdout.open("wb") as out:
         subprocess.run(cmd, check=True, stdout=out, cwd=ROOT, env=env)
