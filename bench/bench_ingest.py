@@ -9,9 +9,11 @@ publishing pass), in the same run:
 2. a bare paho-mqtt subscriber that only receives and acknowledges (manual ack, MQTT 5);
 3. ``mosquitto_sub`` (C client, QoS 1) for reference.
 
-Targets (DESIGN.md section 12): 50,000 readings/s, and at least 0.5 of the bare paho rate.
+Targets (DESIGN.md section 12): 50,000 readings/s, and at least 0.5 of the bare paho rate. The
+whole comparison runs ``--repeat`` rounds (fresh sessions and databases each time); figures are
+the medians, with the slowest and fastest round, and each ratio is taken within its round.
 
-    python bench/bench_ingest.py [--packets 20000] [--outlets 200] [--batch-size 2000]
+    python bench/bench_ingest.py [--packets 20000] [--outlets 200] [--batch-size 2000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import functools
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -185,6 +188,62 @@ def mosquitto_sub(host: str, port: int, client_id: str, n: int) -> float | None:
     return time.perf_counter() - start
 
 
+def one_round(
+    broker: MosquittoService,
+    msgs: list[tuple[str, bytes]],
+    passwords: dict[str, str],
+    registry: Path,
+    work: Path,
+    batch_size: int,
+    round_no: int,
+) -> dict[str, tuple[float | None, dict]]:
+    """Queue ``msgs`` for every consumer (fresh persistent sessions), then let each drain them;
+    seconds (and the daemon's counters) per consumer."""
+    n = len(msgs)
+    readings = n * 6
+    ids = {
+        name: f"bench-{name}-{round_no}" for name in ("thread", "process", "live", "paho", "sub")
+    }
+    for name, cid in ids.items():
+        _session(broker.host, broker.port, cid, v5=name != "sub")
+    pub = publisher(broker.host, broker.port, f"bench-pub-{round_no}")
+    t = time.perf_counter()
+    publish_all(pub, msgs, timeout_s=600)
+    pub.loop_stop()
+    pub.disconnect()
+    print(
+        f"round {round_no}: {n:,} packets queued in 5 persistent sessions in "
+        f"{time.perf_counter() - t:.1f} s",
+        flush=True,
+    )
+    out: dict[str, tuple[float | None, dict]] = {}
+    out["paho"] = (bare_paho(broker.host, broker.port, ids["paho"], n), {})
+    for mode in ("thread", "process"):
+        out[mode] = daemon_drain(
+            broker.url,
+            ids[mode],
+            n,
+            work / f"bench-{mode}-{round_no}.db",
+            passwords,
+            batch_size,
+            worker_process=mode == "process",
+        )
+        assert out[mode][1]["stored"] == readings, out[mode][1]
+    out["live"] = daemon_drain(
+        broker.url,
+        ids["live"],
+        n,
+        work / f"bench-live-{round_no}.db",
+        passwords,
+        batch_size,
+        worker_process=False,
+        registry=registry,
+    )
+    assert out["live"][1]["stored"] == readings, out["live"][1]
+    out["sub"] = (mosquitto_sub(broker.host, broker.port, ids["sub"], n), {})
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -192,6 +251,7 @@ def main() -> None:
     ap.add_argument("--packets", type=int, default=20_000)
     ap.add_argument("--outlets", type=int, default=200)
     ap.add_argument("--batch-size", type=int, default=2000)
+    ap.add_argument("--repeat", type=int, default=3, help="rounds; figures are the rounds' medians")
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="ow-bench-"))
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
@@ -207,78 +267,56 @@ def main() -> None:
         n = len(msgs)
         readings = n * 6
         registry = write_registry(work / "sites.toml", outlets)
-        for cid in (
-            "bench-daemon-thread",
-            "bench-daemon-process",
-            "bench-daemon-live",
-            "bench-paho",
-        ):
-            _session(broker.host, broker.port, cid)
-        _session(broker.host, broker.port, "bench-sub", v5=False)
-        pub = publisher(broker.host, broker.port, "bench-pub")
-        t = time.perf_counter()
-        publish_all(pub, msgs, timeout_s=600)
-        pub.loop_stop()
-        pub.disconnect()
         print(
-            f"backlog: {n:,} hourly packets ({readings:,} readings) from {len(outlets)} outlets, "
-            f"queued in 5 persistent sessions in {time.perf_counter() - t:.1f} s"
+            f"backlog: {n:,} hourly packets ({readings:,} readings) from {len(outlets)} outlets; "
+            f"{args.repeat} rounds, each consumer draining its own copy"
         )
+        rounds = [
+            one_round(broker, msgs, passwords, registry, work, args.batch_size, r + 1)
+            for r in range(args.repeat)
+        ]
 
-        paho_s = bare_paho(broker.host, broker.port, "bench-paho", n)
-        runs = {}
-        for mode in ("thread", "process"):
-            runs[mode] = daemon_drain(
-                broker.url,
-                f"bench-daemon-{mode}",
-                n,
-                work / f"bench-{mode}.db",
-                passwords,
-                args.batch_size,
-                worker_process=mode == "process",
-            )
-            assert runs[mode][1]["stored"] == readings, runs[mode][1]
-        runs["live"] = daemon_drain(
-            broker.url,
-            "bench-daemon-live",
-            n,
-            work / "bench-live.db",
-            passwords,
-            args.batch_size,
-            worker_process=False,
-            registry=registry,
-        )
-        assert runs["live"][1]["stored"] == readings, runs["live"][1]
-        sub_s = mosquitto_sub(broker.host, broker.port, "bench-sub", n)
+        def seconds(name: str) -> list[float]:
+            return [t for r in rounds if (t := r[name][0]) is not None]
 
-        def row(name: str, seconds: float | None) -> None:
-            if seconds is None:
-                print(f"  {name:<48} (not installed)")
-                return
+        names = {
+            "process": "daemon, worker process: decode, store, ack",
+            "thread": "daemon, one process: decode, store, ack",
+            "live": "daemon, one process + live detection",
+            "paho": "bare paho-mqtt: receive + ack",
+            "sub": "mosquitto_sub (C, reference)",
+        }
+        print("drain the backlog (receive + acknowledge); median of the rounds [slowest, fastest]:")
+        for name, label in names.items():
+            times = seconds(name)
+            if not times:
+                print(f"  {label:<46} (not installed)")
+                continue
+            med = statistics.median(times)
             print(
-                f"  {name:<48} {seconds:7.2f} s  {n / seconds:9,.0f} packets/s  {readings / seconds:10,.0f} readings/s"
+                f"  {label:<46} {med:6.2f} s {readings / med:10,.0f} readings/s "
+                f"[{readings / max(times):,.0f}, {readings / min(times):,.0f}]"
             )
-
-        print("drain the backlog (receive + acknowledge):")
-        row("daemon, worker process: decode, store, ack", runs["process"][0])
-        row("daemon, one process: decode, store, ack", runs["thread"][0])
-        row("daemon, one process + live detection", runs["live"][0])
-        row("bare paho-mqtt: receive + ack", paho_s)
-        row("mosquitto_sub (C, reference)", sub_s)
-        for mode, (seconds, snap) in runs.items():
-            ratio = paho_s / seconds
-            rate = readings / seconds
+        for mode in ("thread", "process", "live"):
+            # the ratio within each round (same backlog, same moment), then the median
+            ratios = [r["paho"][0] / r[mode][0] for r in rounds]  # type: ignore[operator]
+            ratio = statistics.median(ratios)
+            rate = readings / statistics.median(seconds(mode))
+            last = rounds[-1][mode][1]
             print(
-                f"daemon ({mode}) / bare paho = {ratio:.2f} (target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); "
-                f"{rate:,.0f} readings/s (target 50,000: {'met' if rate >= 50_000 else 'NOT met'}); "
-                f"{snap['batches']} commits, max {snap['commit_seconds_max'] * 1000:.0f} ms"
+                f"daemon ({mode}) / bare paho = {ratio:.2f} [{min(ratios):.2f}-{max(ratios):.2f}] "
+                f"(target >= 0.5: {'met' if ratio >= 0.5 else 'NOT met'}); {rate:,.0f} readings/s "
+                f"(target 50,000: {'met' if rate >= 50_000 else 'NOT met'}); last round "
+                f"{last['batches']} commits, max {last['commit_seconds_max'] * 1000:.0f} ms"
             )
-        live = runs["live"][1]["live"]
-        print(
-            f"live detection: {live['passes']} passes over {live['outlets_checked']:,} outlet windows; "
-            f"commit-to-leads latency mean {live['latency_mean_s']:.2f} s, max "
-            f"{live['latency_max_s']:.2f} s; caught up {live['catch_up_after_drain_s']:.1f} s after the drain"
-        )
+        for r, rnd in enumerate(rounds, 1):
+            live = rnd["live"][1]["live"]
+            print(
+                f"live detection, round {r}: {live['passes']} passes over "
+                f"{live['outlets_checked']:,} outlet windows; commit-to-leads latency mean "
+                f"{live['latency_mean_s']:.2f} s, max {live['latency_max_s']:.2f} s; caught up "
+                f"{live['catch_up_after_drain_s']:.1f} s after the drain"
+            )
     finally:
         broker.kill()
         shutil.rmtree(work, ignore_errors=True)
