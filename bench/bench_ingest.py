@@ -3,9 +3,10 @@
 Three consumers drain the same backlog (each from its own persistent session, filled by one
 publishing pass), in the same run:
 
-1. the daemon (decode, authorise, store into a fresh SQLite file, acknowledge after commit), once
-   with decoding and committing in a worker process (``worker_process=True``) and once all in one
-   process;
+1. the daemon (decode, authorise, store into a fresh SQLite file, acknowledge after commit), with
+   decoding and committing in a worker process (``worker_process=True``, the default of
+   ``monitor ingest``) and all in one process; and each of them again with live detection after
+   every commit (in a process of its own), as ``monitor ingest`` runs by default;
 2. a bare paho-mqtt subscriber that only receives and acknowledges (manual ack, MQTT 5);
 3. ``mosquitto_sub`` (C client, QoS 1) for reference.
 
@@ -28,6 +29,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -117,15 +119,22 @@ def daemon_drain(
     registry: Path | None = None,
 ) -> tuple[float, dict]:
     """Seconds for the daemon to store and acknowledge ``n`` queued messages; with ``registry``,
-    live detection runs after each commit (the figures then include its latency)."""
+    live detection runs after each commit (the figures then include its latency). With both
+    ``worker_process`` and ``registry`` (what ``monitor ingest`` does by default) the worker
+    starts live detection itself, inside the timed drain, and its statistics stay there."""
     live = None
+    db_url = f"sqlite:///{db}"
+    factory: Any = functools.partial(Store, db_url)
     if registry is not None:
         # imported here, not at the top: the worker process (spawn) re-imports this module, and
         # live detection's imports would add to its start-up time inside the timed drain
         from monitor.live import live_sink
 
-        live = live_sink(f"sqlite:///{db}", str(registry))
-    store = live if live is not None else Store(f"sqlite:///{db}")
+        if worker_process:
+            factory = functools.partial(live_sink, db_url, str(registry))
+        else:
+            live = live_sink(db_url, str(registry))
+    store = live if live is not None else Store(db_url)
     settings = DaemonSettings(
         broker=url,
         client_id=client_id,
@@ -134,7 +143,6 @@ def daemon_drain(
         stats_interval_s=3600,
         worker_process=worker_process,
     )
-    factory = functools.partial(Store, f"sqlite:///{db}")
     daemon = IngestDaemon(settings, store, passwords, sink_factory=factory)
     start = time.perf_counter()
     daemon.start()
@@ -202,7 +210,8 @@ def one_round(
     n = len(msgs)
     readings = n * 6
     ids = {
-        name: f"bench-{name}-{round_no}" for name in ("thread", "process", "live", "paho", "sub")
+        name: f"bench-{name}-{round_no}"
+        for name in ("thread", "process", "live", "process-live", "paho", "sub")
     }
     for name, cid in ids.items():
         _session(broker.host, broker.port, cid, v5=name != "sub")
@@ -212,7 +221,7 @@ def one_round(
     pub.loop_stop()
     pub.disconnect()
     print(
-        f"round {round_no}: {n:,} packets queued in 5 persistent sessions in "
+        f"round {round_no}: {n:,} packets queued in 6 persistent sessions in "
         f"{time.perf_counter() - t:.1f} s",
         flush=True,
     )
@@ -240,6 +249,17 @@ def one_round(
         registry=registry,
     )
     assert out["live"][1]["stored"] == readings, out["live"][1]
+    out["process-live"] = daemon_drain(
+        broker.url,
+        ids["process-live"],
+        n,
+        work / f"bench-process-live-{round_no}.db",
+        passwords,
+        batch_size,
+        worker_process=True,
+        registry=registry,
+    )
+    assert out["process-live"][1]["stored"] == readings, out["process-live"][1]
     out["sub"] = (mosquitto_sub(broker.host, broker.port, ids["sub"], n), {})
     return out
 
@@ -282,6 +302,7 @@ def main() -> None:
         names = {
             "process": "daemon, worker process: decode, store, ack",
             "thread": "daemon, one process: decode, store, ack",
+            "process-live": "daemon, worker + live detection (monitor ingest)",
             "live": "daemon, one process + live detection",
             "paho": "bare paho-mqtt: receive + ack",
             "sub": "mosquitto_sub (C, reference)",
@@ -290,14 +311,14 @@ def main() -> None:
         for name, label in names.items():
             times = seconds(name)
             if not times:
-                print(f"  {label:<46} (not installed)")
+                print(f"  {label:<50} (not installed)")
                 continue
             med = statistics.median(times)
             print(
-                f"  {label:<46} {med:6.2f} s {readings / med:10,.0f} readings/s "
+                f"  {label:<50} {med:6.2f} s {readings / med:10,.0f} readings/s "
                 f"[{readings / max(times):,.0f}, {readings / min(times):,.0f}]"
             )
-        for mode in ("thread", "process", "live"):
+        for mode in ("thread", "process", "process-live", "live"):
             # the ratio within each round (same backlog, same moment), then the median
             ratios = [r["paho"][0] / r[mode][0] for r in rounds]  # type: ignore[operator]
             ratio = statistics.median(ratios)

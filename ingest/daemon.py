@@ -498,7 +498,9 @@ class IngestDaemon:
                 logging.getLogger().level,
             ),
             name="ingest-worker",
-            daemon=True,
+            # not daemonic, so that it may start processes of its own (live detection); it ends
+            # when its pipe closes (below, or when this process dies) or when it is killed
+            daemon=False,
         )
         started = time.perf_counter()
         worker.start()
@@ -548,10 +550,12 @@ class IngestDaemon:
                 self._worker_committed(self._worker_reply(conn), pending)
                 in_flight -= 1
             conn.send(None)
-            worker.join(10)
+            # it closes its sink (live detection finishes its pass) within stop()'s 30 s
+            worker.join(25)
         except _Aborted:
             return  # killed on purpose: nothing of its batches acknowledged
         finally:
+            conn.close()  # a worker still waiting for batches (this loop failed) ends on EOF
             if worker.is_alive() and self._abort.is_set():
                 worker.kill()
 

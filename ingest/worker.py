@@ -19,6 +19,7 @@ when a commit cannot finish in time (nothing of that batch is acknowledged).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import queue
 import signal
@@ -82,21 +83,25 @@ def worker_main(
                 out = processor.process(items)
             except Exception as exc:
                 failed.set()
-                conn.send(("error", f"{type(exc).__name__}: {exc}"))
+                with contextlib.suppress(OSError):  # the daemon may be gone already
+                    conn.send(("error", f"{type(exc).__name__}: {exc}"))
                 return
             assert out is not None  # the worker never aborts by itself: the daemon kills it
             acks, r = out
-            conn.send(
-                (
-                    acks,
-                    r.stored,
-                    r.duplicates,
-                    r.conflicts,
-                    r.quarantined_by_reason,
-                    failures,
-                    perf_counter() - started,
-                )
+            reply = (
+                acks,
+                r.stored,
+                r.duplicates,
+                r.conflicts,
+                r.quarantined_by_reason,
+                failures,
+                perf_counter() - started,
             )
+            try:
+                conn.send(reply)
+            except OSError:  # the daemon is gone: committed, never acknowledged (redelivered)
+                failed.set()
+                return
             failures = 0
 
     def hand_over(items: list[tuple[int, Any]] | None) -> bool:
@@ -114,7 +119,7 @@ def worker_main(
     while not failed.is_set():
         try:
             batch = conn.recv()
-        except EOFError:
+        except (EOFError, OSError):  # the daemon closed the pipe or died
             break
         if batch is None:
             break

@@ -43,10 +43,11 @@ client id."""
 )
 @click.option("--metrics-port", type=int, help="Serve Prometheus /metrics on 127.0.0.1:PORT.")
 @click.option(
-    "--worker-process",
-    is_flag=True,
-    default=None,
-    help="Decode and commit in a second process (another core than the MQTT client).",
+    "--worker-process/--no-worker-process",
+    default=True,
+    show_default=True,
+    help="Decode and commit in a second process (another core than the MQTT client); "
+    "--no-worker-process keeps everything in one process.",
 )
 @click.option(
     "--live/--no-live",
@@ -55,9 +56,7 @@ client id."""
     help="Run the window detectors after each committed batch (leads, scores, alerts).",
 )
 @click.option("--config", "config_path", type=click.Path(path_type=Path), help="monitor.toml.")
-def ingest(
-    config_path: Path | None, worker_process: bool | None, live: bool, **flags: object
-) -> None:
+def ingest(config_path: Path | None, worker_process: bool, live: bool, **flags: object) -> None:
     """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
     after it is committed; bad messages go to the quarantine with their reason."""
     from ingest.broker_url import parse_broker_url
@@ -108,7 +107,7 @@ def ingest(
             timezone=cfg.timezone,
             alerts=cfg.alerts,
             scoring=cfg.scoring,
-            process=not worker_process,  # the worker process cannot have children of its own
+            process=True,  # detection in a process of its own (a child of the worker, if any)
         )
     else:
         factory = functools.partial(Store, cfg.database, create="lazy")

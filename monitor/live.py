@@ -25,18 +25,17 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-import pandas as pd
-
-from detectors import Detector, Finding, OutletData, build, run_outlet
 from ingest.sink import Accepted, BatchResult, Rejected, Sink
-from monitor.alerts import Alerter, DispatchReport
-from monitor.casework import handle_findings
 from monitor.db import transaction
-from monitor.registry import Registry
-from monitor.scoring import ScoringRules
 from monitor.store import Store
+
+if TYPE_CHECKING:  # detection's libraries load where it runs: the sink side stays light
+    from detectors import Detector, Finding
+    from monitor.alerts import Alerter, DispatchReport
+    from monitor.registry import Registry
+    from monitor.scoring import ScoringRules
 
 log = logging.getLogger("monitor.live")
 
@@ -99,6 +98,8 @@ class LiveDetection:
         coalesce_s: float = 0.5,
         on_result: Callable[[list[Finding], Any], None] | None = None,
     ) -> None:
+        from detectors import build
+
         self.store = store
         self.registry = registry
         self.detectors = list(detectors) if detectors is not None else build(WINDOW_DETECTORS)
@@ -203,6 +204,11 @@ class LiveDetection:
         queued: Mapping[str, tuple[datetime, float]] | None = None,
     ) -> list[Finding]:
         """Detect over each outlet's window ending at its newest reading; record the findings."""
+        import pandas as pd
+
+        from detectors import OutletData, run_outlet
+        from monitor.casework import handle_findings
+
         started = time.perf_counter()
         findings: list[Finding] = []
         for mn, ts in sorted(newest.items()):
@@ -295,8 +301,9 @@ class LiveConfig:
 
     def build(self) -> LiveDetection:
         """Store, registry, alerter and rules from the configuration (not started)."""
-        from monitor.alerts import AlertSettings
+        from monitor.alerts import Alerter, AlertSettings
         from monitor.registry import load_registry
+        from monitor.scoring import ScoringRules
 
         alerter = Alerter(
             AlertSettings.from_dict(self.alerts, lang=self.lang, timezone=self.timezone)

@@ -82,8 +82,8 @@ def test_ingest_runs_live_detection_into_leads(
         "--sites", str(sites_path), "--topic", f"{prefix}/#", "--topic-template",
         prefix + "/{mn}", "--client-id", f"{prefix}-ingest", "--batch-interval", "0.1",
     ]  # fmt: skip
-    if worker:
-        args.append("--worker-process")
+    if not worker:
+        args.append("--no-worker-process")  # the worker process is the default
     env = {**os.environ, "MONITOR_CONFIG": ""}
     proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     log: list[str] = []
@@ -117,3 +117,4 @@ def test_ingest_runs_live_detection_into_leads(
         reader.join(5)
     assert proc.returncode == 0, "".join(log)[-2000:]
     assert not any("live detection pass failed" in line for line in log), "".join(log)[-2000:]
+    assert any("worker process ready" in line for line in log) == worker
