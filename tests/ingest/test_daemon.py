@@ -91,9 +91,13 @@ class DaemonProcess:
         )
 
     def kill(self) -> None:
+        """SIGKILL the daemon; its worker and live-detection processes must end by themselves."""
         assert self.proc is not None
+        children = _descendants(self.proc.pid)
+        assert children, "the daemon runs its worker (and live detection) in processes"
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
+        _wait(lambda: not any(_alive(pid) for pid in children), 20, "the daemon's children to end")
 
     def terminate(self) -> int:
         assert self.proc is not None
@@ -104,6 +108,24 @@ class DaemonProcess:
         if self.proc is not None and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait()
+
+
+def _descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (Linux /proc)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        for child in (task / "children").read_text().split():
+            found += [int(child), *_descendants(int(child))]
+    return found
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, ended but not yet reaped, counts as ended)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 @pytest.fixture
