@@ -231,7 +231,13 @@ def one_round(
     )
     out: dict[str, tuple[float | None, dict]] = {}
     out["paho"] = (bare_paho(broker.host, broker.port, ids["paho"], n), {})
-    for mode in ("thread", "process"):
+    # (consumer, worker process, live detection)
+    for mode, worker, live in (
+        ("thread", False, False),
+        ("process", True, False),
+        ("live", False, True),
+        ("process-live", True, True),
+    ):
         out[mode] = daemon_drain(
             broker.url,
             ids[mode],
@@ -239,31 +245,10 @@ def one_round(
             work / f"bench-{mode}-{round_no}.db",
             passwords,
             batch_size,
-            worker_process=mode == "process",
+            worker_process=worker,
+            registry=registry if live else None,
         )
         assert out[mode][1]["stored"] == readings, out[mode][1]
-    out["live"] = daemon_drain(
-        broker.url,
-        ids["live"],
-        n,
-        work / f"bench-live-{round_no}.db",
-        passwords,
-        batch_size,
-        worker_process=False,
-        registry=registry,
-    )
-    assert out["live"][1]["stored"] == readings, out["live"][1]
-    out["process-live"] = daemon_drain(
-        broker.url,
-        ids["process-live"],
-        n,
-        work / f"bench-process-live-{round_no}.db",
-        passwords,
-        batch_size,
-        worker_process=True,
-        registry=registry,
-    )
-    assert out["process-live"][1]["stored"] == readings, out["process-live"][1]
     out["sub"] = (mosquitto_sub(broker.host, broker.port, ids["sub"], n), {})
     return out
 
