@@ -56,7 +56,6 @@ _READINGS = ReadingRow.__table__
 _QUARANTINE = QuarantineRow.__table__
 _KEY = ("mn", "pollutant", "kind", "ts")
 _COMPARED = ("value", "min", "max", "cou", "flag")
-_LOOKUP_CHUNK = 500
 _ROW_FIELDS = (
     "mn",
     "pollutant",
@@ -382,7 +381,7 @@ class Store:
         (``(a, b, c, d) IN (...)`` was not: 11,000 readings/s for an all-duplicate batch)."""
         out: dict[tuple[Any, ...], tuple[Any, ...]] = {}
         if self.dialect == "sqlite":
-            per = max(1, _SQLITE_MAX_PARAMS // 4)
+            per = _sqlite_chunk(conn, 4)
             for i in range(0, len(keys), per):
                 chunk = keys[i : i + per]
                 sql = _SQLITE_LOOKUP.format(rows=", ".join(["(?, ?, ?, ?)"] * len(chunk)))
