@@ -164,8 +164,6 @@ class _Client(mqtt.Client):
         the network loop and one ``send``, instead of paho's one of each per :meth:`ack`."""
         if not mids:
             return
-        if not self._manual_ack:  # pragma: no cover - the daemon always acknowledges manually
-            return
         blob = b"".join([_PUBACK.pack(0x40, 2, mid) for mid in mids])
         self._packet_queue(mqtt.PUBACK, blob, 0, 1)
 
@@ -587,15 +585,10 @@ class IngestDaemon:
     def _ack(self, batch: list[_Item]) -> int:
         """Acknowledge the messages of ``batch`` received on the current connection (the broker
         redelivers the others); returns how many were acknowledged."""
-        generation = self._generation
+        generation = self._generation  # the subscription is QoS 1: no QoS 2 message arrives
         mids = [i.mid for i in batch if i.qos == 1 and i.generation == generation]
         self.client.ack_many(mids)
-        n = len(mids)
-        for item in batch:  # QoS 2 (not subscribed at, but acknowledged correctly if given)
-            if item.qos == 2 and item.generation == generation:
-                self.client.ack(item.mid, item.qos)
-                n += 1
-        return n
+        return len(mids)
 
 
 def run(daemon: IngestDaemon, *, install_signals: bool = True) -> int:

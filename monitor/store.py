@@ -275,17 +275,21 @@ class Store:
         conflicts: list[Rejected] = []
         n = sum(len(m.readings) for m in messages)
         if n:
-            keyed: list[tuple[Any, ...]]  # per reading: the key, then the compared fields
+            params: list[Any] = []
+            columns: list[list[Any]] = []
             if self.dialect == "sqlite":
                 params = _sqlite_params(messages)
                 inserted = self._insert_sqlite(conn, params, n)
-                width = len(_ROW_FIELDS)
-                keyed = [tuple(params[i : i + 9]) for i in range(0, len(params), width)]
             else:
                 columns = _pg_columns(messages)
                 inserted = int(conn.exec_driver_sql(_PG_INSERT, tuple(columns)).rowcount)
-                keyed = list(zip(*columns[:9], strict=True))
-            if inserted != n:
+            if inserted != n:  # a redelivery or a conflict: compare with what is stored
+                width = len(_ROW_FIELDS)
+                keyed = (
+                    [tuple(params[i : i + 9]) for i in range(0, len(params), width)]
+                    if params
+                    else list(zip(*columns[:9], strict=True))
+                )
                 conflicts, result.conflicts = self._find_conflicts(conn, messages, keyed)
             result.stored = inserted
             result.duplicates = n - inserted - result.conflicts
