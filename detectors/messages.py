@@ -1,6 +1,6 @@
 """Message catalogue for every text a person reads from detectors (Simplified Chinese and English).
 
-Messages live in TOML files under ``detectors/catalogue/`` (one per family of checks), never as
+Messages live in TOML files under ``detectors/catalogue/`` (one per module of checks), never as
 strings in code. Each table is a message id with one template per language:
 
     [frozen.summary]

@@ -1,0 +1,135 @@
+"""What several detectors of `detectors.checks` read from an outlet, in one place.
+
+Pure statistics over one series' arrays live in `detectors.series`; the helpers here read an
+`OutletData` (its series, its hourly grid of values and flags, its flow) or shape the arrays the
+checks share:
+
+- `normal_mask`, `measured_series`, `flow_at`, `flow_range`: per-series readings and the
+  outlet's flow at their hours;
+- `grid_flags`, `grid_channel`, `grid_flow`, `reads_standard`: one channel, its flags and the
+  flow on the outlet's hourly grid;
+- `stretches`, `covered`: runs of True on a grid, and the union of inclusive intervals;
+- `local_iso`, `month_label`: how evidence shows a grid hour and a local month.
+
+This module registers no detector (`detectors.registry` imports it with the others).
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+
+from detectors.frame import OutletData, Series
+from detectors.series import HOUR_NS, Segments, hours_of, segments
+from detectors.spec import FLOW
+
+#: Local time of the timestamps shown in evidence (Beijing, UTC+8).
+LOCAL_TZ: Final = "Asia/Shanghai"
+
+
+# ---------------------------------------------------------------- one series and its flow
+
+
+def normal_mask(s: Series) -> np.ndarray:
+    """Readings flagged N with a number (T, over the range, is left to the range detector)."""
+    return s.normal
+
+
+def measured_series(outlet: OutletData) -> list[Series]:
+    """The concentration and pH series of the outlet (flow is the context, not the subject)."""
+    out = []
+    for code in outlet.pollutants:
+        s = outlet.series(code)
+        if s is not None and code != FLOW and normal_mask(s).any():
+            out.append(s)
+    return out
+
+
+def flow_at(outlet: OutletData, s: Series) -> np.ndarray:
+    """The outlet's flow in the hour of each reading of ``s`` (NaN where unknown)."""
+    flow = outlet.flow
+    if len(flow) == 0 or np.isnan(flow).all():
+        return np.full(len(s), np.nan)
+    idx = hours_of(s.ts) - int(outlet.grid[0].value // HOUR_NS)
+    return flow[np.clip(idx, 0, len(flow) - 1)]
+
+
+def flow_range(flow: np.ndarray) -> tuple[float | None, float | None]:
+    """(lowest, highest) known flow of ``flow``, (None, None) when none is known."""
+    known = flow[~np.isnan(flow)]
+    if len(known) == 0:
+        return None, None
+    return float(known.min()), float(known.max())
+
+
+# ---------------------------------------------------------------- the outlet's hourly grid
+
+
+def grid_flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
+    """Flags (2-character strings, "" where nothing was received) of ``codes``, one column each."""
+    cols = [outlet.column(c) for c in codes]
+    return outlet.wide_flag_codes[:, cols]
+
+
+def grid_channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(values, flags with "" where nothing was received, valid) on the hourly grid."""
+    v = outlet.wide_column(code)
+    f = grid_flags(outlet, [code])[:, 0]
+    return v, f, outlet.wide_valid[:, outlet.column(code)]
+
+
+def grid_flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
+    """(flow, flow valid, typical positive flow: median of valid flow > 0, NaN when none)."""
+    if FLOW not in outlet.pollutants:
+        n = len(outlet.grid)
+        return np.full(n, np.nan), np.zeros(n, dtype=bool), float("nan")
+    q, _, ok = grid_channel(outlet, FLOW)
+    pos = q[ok & (q > 0)]
+    return q, ok, float(np.median(pos)) if len(pos) else float("nan")
+
+
+def reads_standard(
+    v: np.ndarray, f: np.ndarray, standard: float | None, tolerance_share: float = 0.10
+) -> np.ndarray:
+    """Calibration hours (C) reading the standard solution: within ``tolerance_share`` of the
+    registry's ``standard``, else of the median C value when there are at least 3."""
+    calibration = (f == "C") & ~np.isnan(v)
+    if standard is None and calibration.sum() >= 3:
+        standard = float(np.median(v[calibration]))
+    if standard is None:
+        return np.zeros(len(v), dtype=bool)
+    return calibration & (np.abs(v - standard) <= tolerance_share * abs(standard))
+
+
+# ---------------------------------------------------------------- runs and intervals on a grid
+
+
+def stretches(mask: np.ndarray, join_hours: float = 0) -> Segments:
+    """Maximal stretches of True in ``mask``, an array over consecutive grid steps (hours, or
+    days), joining stretches at most ``join_hours`` False steps apart: `detectors.series.segments`
+    over the steps where ``mask`` holds, ``first``/``last`` inclusive."""
+    mask = np.asarray(mask, dtype=bool)
+    steps = np.arange(len(mask), dtype="float64")
+    return segments(mask, steps, join_gap_hours=join_hours, considered=mask)
+
+
+def covered(first: np.ndarray, last: np.ndarray, n: int) -> np.ndarray:
+    """Of ``n`` grid steps, those inside any interval ``first[i]..last[i]`` (inclusive)."""
+    cover = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(cover, first, 1)
+    np.add.at(cover, np.asarray(last) + 1, -1)
+    return np.cumsum(cover[:-1]) > 0
+
+
+# ---------------------------------------------------------------- evidence
+
+
+def local_iso(outlet: OutletData, i: int) -> str:
+    """Grid hour ``i`` of the outlet in local time, ISO 8601 with its offset."""
+    return outlet.grid[i].tz_convert(LOCAL_TZ).isoformat()
+
+
+def month_label(month: int) -> str:
+    """``YYYY-MM`` of a month counted since 1970-01 (`OutletData.local_months`)."""
+    return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"

@@ -1,0 +1,184 @@
+"""One value held far longer than the analyser ever holds an honest one (恒值)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from detectors.base import Detector
+from detectors.checks._common import flow_at, flow_range, measured_series, normal_mask
+from detectors.finding import Finding
+from detectors.frame import OutletData, Series
+from detectors.registry import register
+from detectors.series import HeldRuns, analyser_cycle_hours, held_runs, timestamp
+
+
+@dataclass(frozen=True, slots=True)
+class _Bar:
+    """How long one series may hold a value: ``floor`` (cycles and hours) and ``bar`` (its own
+    baseline or chance runs, capped), from the analyser ``cycle`` (h), the ``baseline`` run
+    quantile (h) and the ``chance`` run (h)."""
+
+    cycle: float
+    baseline: float
+    chance: float
+    floor: float
+    bar: float
+
+    @property
+    def threshold(self) -> float:
+        return max(self.floor, self.bar)
+
+
+@register
+class FrozenValueDetector(Detector):
+    """One value held far longer than this analyser ever holds an honest value (hung bottle,
+    frozen output, typed constant 恒值).
+
+    Per series, on readings flagged N: held runs of one value (`detectors.series.held_runs`, a run
+    survives gaps of up to ``max_gap_hours``), each with its duration ``h`` in clock hours. With
+    ``c`` the analyser cycle in hours (registry ``cycle_minutes``, else learned: the most common
+    held-run length) and ``q`` the ``baseline_quantile`` of the series' own run durations, a run
+    is flagged when
+
+        h >= max(min_cycles * c, min_hours)   and   (h > min(max(q, g), high_hours)  or
+                                                    h >= high_hours)
+
+    where ``g`` is the run a low-resolution series makes by chance: with ``p`` the chance that a
+    new measurement repeats the last one (estimated as the share of runs lasting two cycles or
+    more), runs of ``k`` cycles or more are expected ``N p^(k-1)`` times among ``N`` runs;
+    ``g = c * k`` for the smallest ``k`` expected fewer than ``max_chance_runs`` times (a TP at
+    0.01 mg/L that repeats one time in three makes 24-h runs by chance in a year of data; a run
+    must be strictly longer than both, as the design says "longer than the 99.5th percentile":
+    run lengths are multiples of the cycle, and runs exactly at the bar were honest)
+
+    and, where the outlet reports flow, the flow is > 0 in at least ``min_flow_share`` of the
+    run's hours (a plant at rest may hold its last value). Severity high when ``h >= high_hours``.
+    The baseline term is capped at ``high_hours`` so that a series frozen most of the time cannot
+    raise its own bar above three days, and the quantile is the "lower" one (an observed run
+    duration), so that in a short series (under 1 / (1 - q) runs) the longest run never sets its
+    own bar.
+
+    Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
+    ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``.
+
+    Not flagged (honest traps): analyser cycles (values held 2-4 h, and the 6-8 h holds that are
+    the norm of the real series in ``data/real/cn_enterprise_outlet_hourly``), low resolution
+    (repeats of a pH 7.2 are runs of the same length as the series' own), shutdown holds while
+    flow is 0, calibration and maintenance hours (not N: they break nothing and join nothing).
+    Whole days at one value ARE reported when longer than the series' own 99.5th percentile run:
+    they are leads, to be explained by the plant.
+    """
+
+    name = "frozen"
+    category = "integrity"
+
+    def __init__(
+        self,
+        *,
+        min_cycles: float = 6.0,
+        min_hours: float = 24.0,
+        baseline_quantile: float = 0.995,
+        high_hours: float = 72.0,
+        max_gap_hours: float = 1.0,
+        min_flow_share: float = 0.5,
+        max_chance_runs: float = 0.001,
+    ) -> None:
+        self.min_cycles = min_cycles
+        self.min_hours = min_hours
+        self.baseline_quantile = baseline_quantile
+        self.high_hours = high_hours
+        self.max_gap_hours = max_gap_hours
+        self.min_flow_share = min_flow_share
+        self.max_chance_runs = max_chance_runs
+
+    def _detect(self, outlet: OutletData) -> Iterator[Finding]:
+        for s in measured_series(outlet):
+            yield from self._series(outlet, s)
+
+    def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
+        runs = held_runs(s.values, s.hours, normal_mask(s), max_gap_hours=self.max_gap_hours)
+        bar = self._bar(outlet, s, runs)
+        h = runs.hours
+        long = np.flatnonzero((h >= bar.floor) & ((h > bar.bar) | (h >= self.high_hours)))
+        if len(long) == 0:
+            return
+        flow = flow_at(outlet, s)
+        for i in long.tolist():
+            a, b = int(runs.first[i]), int(runs.last[i])
+            f = flow[a : b + 1]
+            known = ~np.isnan(f)
+            on_share = float((f[known] > 0).mean()) if known.any() else None
+            if on_share is not None and on_share < self.min_flow_share:
+                continue
+            yield self._finding(outlet, s, runs, i, bar, f, on_share)
+
+    def _bar(self, outlet: OutletData, s: Series, runs: HeldRuns) -> _Bar:
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
+        chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
+        floor = max(self.min_cycles * cycle, self.min_hours)
+        return _Bar(cycle, q, chance, floor, min(max(q, chance), self.high_hours))
+
+    def _finding(
+        self,
+        outlet: OutletData,
+        s: Series,
+        runs: HeldRuns,
+        i: int,
+        bar: _Bar,
+        flow: np.ndarray,
+        on_share: float | None,
+    ) -> Finding:
+        a, b = int(runs.first[i]), int(runs.last[i])
+        hours = float(runs.hours[i])
+        threshold, cycle = bar.threshold, bar.cycle
+        lo, hi = flow_range(flow)
+        return self.finding(
+            outlet,
+            s.code,
+            timestamp(s.ts[a]),
+            timestamp(s.ts[b]),
+            severity="high" if hours >= self.high_hours else "medium",
+            confidence=min(1.0, 0.6 + 0.4 * (hours - threshold) / threshold),
+            message="frozen.flow" if lo is not None else "frozen.noflow",
+            evidence={
+                "rule": "identical value held at least T hours, flow > 0",
+                "statistic": "held-run duration (h)",
+                "threshold": round(threshold, 3),
+                "window_hours": hours,
+                "value": float(runs.value[i]),
+                "hours": hours,
+                "readings": int(runs.count[i]),
+                "cycles": round(hours / cycle, 2),
+                "cycle_hours": cycle,
+                "baseline_run_quantile_hours": round(bar.baseline, 3),
+                "chance_run_hours": round(bar.chance, 3),
+                "flow_on_share": on_share,
+                "flow_min": lo,
+                "flow_max": hi,
+            },
+            value=float(runs.value[i]),
+            hours=hours,
+            cycles=hours / cycle,
+            flow_min=lo,
+            flow_max=hi,
+        )
+
+
+def _chance_run_hours(hours: np.ndarray, cycle: float, max_runs: float) -> float:
+    """The shortest run (h) expected fewer than ``max_runs`` times by chance among ``len(hours)``
+    runs if each new measurement repeats the last with probability ``p``, estimated as the share
+    of runs that last two cycles or more (each long run counts once, so a few frozen days do
+    not raise the estimate the way they would raise a mean run length)."""
+    if len(hours) == 0:
+        return 0.0
+    p = float(np.mean(hours >= 2 * cycle - 1e-9))
+    if p <= 0.0:
+        return cycle
+    if p >= 1.0:
+        return float("inf")
+    k = 1.0 + np.log(len(hours) / max_runs) / np.log(1.0 / p)
+    return float(np.ceil(k) * cycle)

@@ -1,0 +1,79 @@
+"""The helpers of `detectors.checks._common` give exactly what the code they replaced gave.
+
+`stretches` replaced a private ``_runs`` of the flag detectors (kept below as the reference) and
+the inline run finding of `dilution`; `covered` the interval sums of several detectors;
+`month_label` the labels of `completeness` (numpy's) and of `manual_values` and `peer_outlier`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detectors.checks._common import covered, month_label, stretches
+
+
+def _runs_before(mask: np.ndarray, join_hours: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The former ``detectors.checks.flags._runs``: (starts, ends) inclusive of runs of True,
+    joining runs at most ``join_hours`` apart."""
+    d = np.diff(np.r_[False, np.asarray(mask, dtype=bool), False].astype(np.int8))
+    starts = np.flatnonzero(d == 1)
+    ends = np.flatnonzero(d == -1) - 1
+    if join_hours > 0 and len(starts) > 1:
+        close = (starts[1:] - ends[:-1] - 1) <= join_hours
+        starts = starts[np.r_[True, ~close]]
+        ends = ends[np.r_[~close, True]]
+    return starts, ends
+
+
+def _covered_before(first: np.ndarray, last: np.ndarray, n: int) -> np.ndarray:
+    """The former inline interval sums (``cover`` arrays) of the detectors."""
+    cover = np.zeros(n + 1, dtype=np.int64)
+    for a, b in zip(first.tolist(), last.tolist(), strict=True):
+        cover[a] += 1
+        cover[b + 1] -= 1
+    return np.cumsum(cover[:-1]) > 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.booleans(), max_size=60), st.integers(0, 4))
+def test_stretches_equal_the_former_runs(mask: list[bool], join_hours: int) -> None:
+    m = np.array(mask, dtype=bool)
+    got = stretches(m, join_hours)
+    starts, ends = _runs_before(m, join_hours)
+    assert got.first.dtype == starts.dtype and got.last.dtype == ends.dtype
+    assert got.first.tolist() == starts.tolist()
+    assert got.last.tolist() == ends.tolist()
+
+
+def test_stretches_examples() -> None:
+    m = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 1, 0], dtype=bool)
+    assert stretches(m).first.tolist() == [1, 4, 7]
+    assert stretches(m).last.tolist() == [2, 4, 9]
+    assert stretches(m, 1).first.tolist() == [1, 7]  # one False step joined, two not
+    assert stretches(m, 2).last.tolist() == [9]
+    assert len(stretches(np.zeros(0, dtype=bool))) == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(1, 50).flatmap(
+        lambda n: st.tuples(
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8),
+        )
+    )
+)
+def test_covered_equals_the_former_interval_sums(case: tuple[int, list[tuple[int, int]]]) -> None:
+    n, pairs = case
+    first = np.array([min(p) for p in pairs], dtype=np.int64)
+    last = np.array([max(p) for p in pairs], dtype=np.int64)
+    assert covered(first, last, n).tolist() == _covered_before(first, last, n).tolist()
+
+
+def test_month_label_equals_numpys_for_every_month_of_years_1000_to_9999() -> None:
+    months = np.arange((1000 - 1970) * 12, (10000 - 1970) * 12)
+    numpy_labels = months.astype("datetime64[M]").astype(str)
+    assert [month_label(int(m)) for m in months] == numpy_labels.tolist()
+    assert month_label(0) == "1970-01" and month_label(674) == "2026-03"

@@ -1,0 +1,112 @@
+"""frozen: exact intervals, analyser cycles and honest traps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from detectors.checks.frozen import FrozenValueDetector
+from detectors.checks.low_variability import LowVariabilityDetector
+from detectors.checks.standard_substitution import StandardSubstitutionDetector
+from detectors.checks.zero_floor import ZeroFloorDetector
+from detectors.series import analyser_cycle_hours, held_runs, hours_of
+from detectors.spec import COD, FLOW, NH3N, PH
+from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
+from tests.detectors.value_helpers import SPEC, START, flow, honest_cod, hour, spans
+
+
+def test_frozen_run_is_reported_with_its_exact_interval_and_cycles() -> None:
+    cod = honest_cod(240)
+    cod[120:168] = 23.4  # 48 h
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(240)}), SPEC)
+    assert spans(found) == [(hour(120), hour(167))]
+    f = found[0]
+    assert f.severity == "medium"
+    assert f.evidence["cycle_hours"] == 3.0
+    assert f.evidence["cycles"] == 16.0
+    assert f.evidence["threshold"] == 24.0
+    assert "frozen at 23.4 mg/L for 48 h (16 analyser cycles) while flow varied" in f.summary
+
+
+def test_frozen_three_days_is_high_and_calibration_hour_inside_does_not_break_it() -> None:
+    cod = honest_cod(240)
+    cod[100:180] = 23.4  # 80 h
+    flags = np.array(["N"] * 240, dtype=object)
+    flags[140] = "C"
+    cod[140] = 25.0
+    frame = make_frame(MN, {COD: cod, FLOW: flow(240)}, flags={COD: flags})
+    found = FrozenValueDetector().detect(frame, SPEC)
+    assert spans(found) == [(hour(100), hour(179))]
+    assert found[0].severity == "high"
+
+
+def test_frozen_honest_traps_cycles_shutdown_holds_and_short_runs() -> None:
+    cod = honest_cod(24 * 20, hold=4)
+    cod[100:120] = 23.4  # 20 h: under 24 h
+    q = flow(24 * 20)
+    cod[200:260] = 23.4  # 60 h held while the plant stood still
+    q[200:260] = 0.0
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert found == []
+
+
+def test_frozen_honest_eight_hour_holds_and_low_resolution_ph() -> None:
+    rng = np.random.default_rng(3)
+    nh3 = held(np.round(rng.uniform(0.2, 3.0, 90), 2), 8)  # every value held 8 h, 30 days
+    ph = effluent(720, mean=7.2, cv=0.02, step=0.1, seed=4)
+    found = FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, PH: ph}), SPEC)
+    assert found == []
+
+
+def test_frozen_registry_cycle_counts_cycles_not_hours() -> None:
+    cod = honest_cod(24 * 12, hold=6)
+    cod[60:90] = 23.4  # 30 h = 5 cycles of 6 h: not enough
+    cod[150:192] = 21.7  # 42 h = 7 cycles
+    spec = make_spec(MN, w01018={"limit": 50.0, "cycle_minutes": 360})
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod}), spec)
+    assert spans(found) == [(hour(150), hour(191))]
+    assert "far longer than this analyser ever holds a value" in found[0].summary
+
+
+def test_cycle_is_learned_from_held_runs() -> None:
+    for hold in (1, 2, 3, 4):
+        v = honest_cod(24 * 15, hold=hold, seed=hold)
+        ts = START.value + np.arange(len(v), dtype=np.int64) * 3_600_000_000_000
+        runs = held_runs(v, hours_of(ts).astype(float), np.ones(len(v), bool))
+        assert analyser_cycle_hours(runs) == hold
+    assert analyser_cycle_hours(runs, cycle_minutes=150) == 2.5
+
+
+def test_real_series_analyser_holds_are_not_frozen_findings(real_series: pd.DataFrame) -> None:
+    frame = real_series.assign(mn=MN)
+    others = [
+        f.detector
+        for cls in (LowVariabilityDetector, ZeroFloorDetector, StandardSubstitutionDetector)
+        for f in cls().detect(frame, make_spec(MN))
+    ]
+    assert others == []
+    found = FrozenValueDetector().detect(frame, make_spec(MN))
+    hours = [f.evidence["hours"] for f in found]
+    assert hours and min(hours) >= 54  # only multi-day constants, never the 6-8 h holds
+    covered = sum(hours)
+    assert covered / frame["value"].notna().sum() < 0.12
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.sampled_from([20.0, 21.0, 23.4]), st.integers(1, 40)), min_size=1, max_size=25
+    )
+)
+def test_frozen_findings_are_single_value_runs_of_at_least_a_day(
+    blocks: list[tuple[float, int]],
+) -> None:
+    cod = np.concatenate([np.full(n, v) for v, n in blocks])
+    frame = make_frame(MN, {COD: cod})
+    for f in FrozenValueDetector().detect(frame, SPEC):
+        inside = frame[(frame["ts"] >= f.start) & (frame["ts"] <= f.end)]
+        assert inside["value"].nunique() == 1
+        assert f.evidence["hours"] >= 24
+        assert len(inside) == f.evidence["readings"]

@@ -1,0 +1,49 @@
+"""low_variability: scripted small wiggles found, calm or low-resolution series left alone."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detectors.checks.low_variability import LowVariabilityDetector
+from detectors.spec import COD, FLOW, PH, TP
+from tests.detectors.conftest import MN, effluent, make_frame
+from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
+
+
+def test_scripted_small_wiggle_is_reported_over_the_days_it_covers() -> None:
+    n = 24 * 30
+    cod = honest_cod(n)
+    rng = np.random.default_rng(11)
+    cod[240:360] = np.round(rng.uniform(30.0, 30.6, 120), 1)  # days 10-14
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(240), hour(359))]
+    ev = found[0].evidence
+    assert ev["window_cv"] < ev["threshold"]["cv_max"]
+    assert ev["window_r1"] < ev["threshold"]["r1_max"]
+    assert found[0].summary.startswith("COD wiggled only between 30 and 30.6 mg/L for 5 days")
+
+
+def test_low_variability_honest_traps_ph_resolution_and_calm_days() -> None:
+    n = 24 * 30
+    ph = effluent(n, mean=7.2, cv=0.01, step=0.1, seed=2)  # flickers 7.1-7.3
+    tp = effluent(n, mean=0.2, hold_hours=2, step=0.01, seed=5)
+    cod = honest_cod(n)
+    cod[240:360] = effluent(120, mean=30.0, cv=0.05, hold_hours=3, seed=6)  # a calm week
+    frame = make_frame(MN, {PH: ph, TP: tp, COD: cod, FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
+
+
+def test_low_variability_one_step_flicker_at_low_resolution_is_honest() -> None:
+    n = 24 * 30
+    ph = effluent(n, mean=7.2, cv=0.03, step=0.1, seed=21)
+    ph[240:360] = np.random.default_rng(22).choice([7.2, 7.3], 120)  # 5 calm days
+    assert LowVariabilityDetector().detect(make_frame(MN, {PH: ph}), SPEC) == []
+
+
+def test_scripted_wiggle_held_by_a_two_hour_analyser_is_found() -> None:
+    n = 24 * 30
+    cod = honest_cod(n, hold=2)
+    rng = np.random.default_rng(12)
+    cod[240:360] = np.repeat(np.round(rng.uniform(30.0, 30.6, 60), 1), 2)  # days 10-14
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(240), hour(359))]

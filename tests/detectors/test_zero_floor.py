@@ -1,0 +1,58 @@
+"""zero_floor: zeros and floors while discharging, exact intervals and honest traps."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detectors.checks.zero_floor import ZeroFloorDetector
+from detectors.spec import COD, FLOW, TP
+from tests.detectors.conftest import MN, effluent, make_frame
+from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
+
+
+def test_zeros_while_discharging_exact_interval() -> None:
+    cod = honest_cod(48)
+    cod[10:13] = 0.0
+    cod[30] = 0.0  # a single zero: not reported
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(48)}), SPEC)
+    assert spans(found) == [(hour(10), hour(12))]
+    assert found[0].evidence["readings"] == 3
+    assert "exactly 0 for 3 readings" in found[0].summary
+
+
+def test_zeros_honest_traps_shutdown_and_no_flow_channel() -> None:
+    cod = honest_cod(48)
+    q = flow(48)
+    flags = np.array(["N"] * 48, dtype=object)
+    cod[10:16] = 0.0
+    flags[10:16] = "F"  # shutdown flagged F
+    cod[20:26] = 0.0
+    q[20:26] = 0.0  # zeros while the flow is 0 too
+    frame = make_frame(MN, {COD: cod, FLOW: q}, flags={COD: flags})
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    cod2 = honest_cod(48)
+    cod2[5:13] = 0.0
+    assert ZeroFloorDetector().detect(make_frame(MN, {COD: cod2}), SPEC) == []
+
+
+def test_floor_held_for_many_cycles_while_normally_well_above() -> None:
+    n = 24 * 10
+    tp = effluent(n, mean=0.3, hold_hours=2, step=0.01, seed=8)
+    tp[100:120] = 0.01  # 20 h at the floor (cycle 2 -> 12 h needed)
+    tp[180:188] = 0.01  # 8 h: too short
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(100), hour(119))]
+    assert found[0].evidence["floor"] == 0.01
+
+
+def test_floor_honest_trough_slopes_down_and_is_not_a_floor() -> None:
+    n = 24 * 10
+    tp = effluent(n, mean=0.3, hold_hours=2, step=0.01, seed=8)
+    tp[94:100] = [0.2, 0.2, 0.12, 0.12, 0.08, 0.08]
+    tp[100:114] = 0.07  # the series' minimum, held 14 h at the bottom of a trough
+    tp[114:120] = [0.08, 0.08, 0.12, 0.12, 0.2, 0.2]
+    assert ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC) == []
+    tp[94:100] = 0.3  # the same minimum entered and left by a step: a floor
+    tp[114:120] = 0.3
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(100), hour(113))]
