@@ -37,6 +37,7 @@ demo: setup
 test: setup-test services
 	$(BIN)/ruff check ingest detectors monitor tests bench
 	$(BIN)/ruff format --check ingest detectors monitor tests bench
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q
 
 lint: setup-test

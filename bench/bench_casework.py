@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from detectors.finding import Finding
-from monitor.casework_models import FindingRow
-from monitor.leads import fingerprint, record_findings
-from monitor.scoring import scores
-from monitor.store import create_engine, create_schema
+from monitor.casework.leads import fingerprint, record_findings
+from monitor.casework.scoring import scores
+from monitor.store.casework_models import FindingRow
+from monitor.store.store import create_engine, create_schema
 
 N_OUTLETS, N_FINDINGS, BATCH = 2000, 10_000, 50
 

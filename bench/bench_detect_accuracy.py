@@ -1,4 +1,4 @@
-"""Accuracy of the detector catalogue on labelled simulations (`monitor.simulator`).
+"""Accuracy of the detector catalogue on labelled simulations (`monitor.simulation.simulator`).
 
 Seeds: 1-3 are for tuning detectors (look at them freely); 101-105 are for evaluation and must
 not be tuned on. This script runs the evaluation seeds by default.
@@ -27,9 +27,9 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import Detector, build
-from monitor.detection import detect_readings
-from monitor.simulator import simulate
-from monitor.simulator_patterns import PATTERNS
+from monitor.detection.batch import detect_readings
+from monitor.simulation.patterns import PATTERNS
+from monitor.simulation.simulator import simulate
 
 TUNING_SEEDS = (1, 2, 3)
 EVALUATION_SEEDS = (101, 102, 103, 104, 105)

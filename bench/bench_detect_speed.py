@@ -51,9 +51,10 @@ import pyarrow as pa  # noqa: E402
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import FleetDetector, OutletData, build, run_fleet  # noqa: E402
-from monitor.detection import default_jobs, split_outlets  # noqa: E402
-from monitor.readings_io import write_readings  # noqa: E402
-from monitor.simulator import registry_toml, simulate  # noqa: E402
+from monitor.detection.batch import default_jobs, split_outlets  # noqa: E402
+from monitor.simulation.fleet import registry_toml  # noqa: E402
+from monitor.simulation.simulator import simulate  # noqa: E402
+from monitor.store.readings_files import write_readings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 pa.set_cpu_count(1)

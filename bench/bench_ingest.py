@@ -44,7 +44,7 @@ if __name__ != "__mp_main__":
     from paho.mqtt.properties import Properties
 
     from ingest.daemon import DaemonSettings, IngestDaemon
-    from monitor.store import Store
+    from monitor.store.store import Store
     from tests.ingest.daemon_stream import (
         hourly_packet,
         publish_all,
@@ -132,7 +132,7 @@ def daemon_drain(
     if registry is not None:
         # imported here, not at the top: the worker process (spawn) re-imports this module, and
         # live detection's imports would add to its start-up time inside the timed drain
-        from monitor.live import live_sink
+        from monitor.detection.live import live_sink
 
         if worker_process:
             factory = functools.partial(live_sink, db_url, str(registry))

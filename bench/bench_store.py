@@ -1,6 +1,6 @@
 """Store benchmark: commit batches of decoded hourly packets into SQLite and PostgreSQL.
 
-What the ingest daemon's sink does per batch (:meth:`monitor.store.Store.commit_batch`): insert
+What the ingest daemon's sink does per batch (:meth:`monitor.store.store.Store.commit_batch`): insert
 every reading under its unique key, skipping keys already stored, in one transaction. Measured
 in the same run, on the same readings:
 
@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest.handler import MessageHandler  # noqa: E402
 from ingest.sink import Accepted  # noqa: E402
-from monitor.store import Store, _sqlite_params  # noqa: E402
+from monitor.store.store import Store, _sqlite_params  # noqa: E402
 from tests.ingest.daemon_stream import hourly_packet, sites  # noqa: E402
 
 COLUMNS = "mn, pollutant, kind, ts, value, min, max, cou, flag, received_at, qn"
@@ -91,7 +91,7 @@ def postgres_baseline(url: str, work: list[list[Accepted]]) -> float:
     """Plain psycopg executemany into a table with the same unique key."""
     import psycopg
 
-    from monitor.store import _pg_columns
+    from monitor.store.store import _pg_columns
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, autocommit=False) as conn:

@@ -29,16 +29,16 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-import monitor.web.models  # noqa: F401  (registers the users table)
+import monitor.store.user_models  # noqa: F401  (registers the users table)
 from detectors.finding import Finding
-from monitor import inspections as insp
-from monitor.leads import record_findings
+from monitor.casework import inspections as insp
+from monitor.casework.leads import record_findings
+from monitor.casework.scoring import scores
+from monitor.casework.staff import add_user
 from monitor.registry import parse_registry
-from monitor.scoring import scores
-from monitor.store import Store, create_engine, create_schema
+from monitor.store.store import Store, create_engine, create_schema
 from monitor.web.app import create_app
 from monitor.web.context import WebContext
-from monitor.web.users import add_user
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -202,8 +202,8 @@ def main() -> None:
     store = Store(engine, create=False)
     n = store.engine.connect().exec_driver_sql("SELECT max(id) FROM readings").scalar()
     with Session(engine) as s:
-        from monitor.casework_models import LeadRow
-        from monitor.models import QuarantineRow
+        from monitor.store.casework_models import LeadRow
+        from monitor.store.models import QuarantineRow
 
         lead = s.query(LeadRow).order_by(LeadRow.id).first()
         q = s.query(QuarantineRow).order_by(QuarantineRow.id.desc()).first()

@@ -27,15 +27,23 @@ import hmac
 import math
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from detectors.spec import OutletSpec, PollutantSpec
 from ingest.hj212.codes import POLLUTANT_2005_TO_2017
 
-__all__ = ["Registry", "RegistryError", "Site", "load_registry"]
+__all__ = [
+    "Registry",
+    "RegistryError",
+    "Site",
+    "SiteLike",
+    "enterprise_districts",
+    "load_registry",
+    "sites_by_mn",
+]
 
 _SITE_KEYS: Final = {"mn", "enterprise", "name", "district", "password", "industry", "pollutants"}
 _REQUIRED: Final = ("mn", "enterprise", "name", "district", "password")
@@ -270,3 +278,37 @@ def _pair(fail: Any, key: str, value: Any, example: str) -> tuple[float, float]:
     if not low < high:
         raise fail(key, f"low {low} is not below high {high}", f"write {example}")
     return (low, high)
+
+
+# What casework needs from a registry: the registry above, a mapping ``mn -> site`` or an
+# iterable of sites; a site is anything with ``mn``, ``enterprise``, ``name`` and ``district``.
+
+
+class SiteLike(Protocol):
+    mn: str
+    enterprise: str
+    name: str
+    district: str
+
+
+def sites_by_mn(registry: Any) -> dict[str, SiteLike]:
+    """Every site of ``registry`` keyed by MN (empty for ``None``)."""
+    if registry is None:
+        return {}
+    sites: Any = getattr(registry, "sites", registry)
+    if callable(sites):
+        sites = sites()
+    if isinstance(sites, Mapping):
+        sites = sites.values()
+    if not isinstance(sites, Iterable):
+        raise TypeError(f"cannot read sites from {type(registry).__name__}")
+    return {site.mn: site for site in sites}
+
+
+def enterprise_districts(registry: Any) -> dict[str, str]:
+    """Each enterprise of ``registry`` with its district (the first site's, in MN order)."""
+    out: dict[str, str] = {}
+    for mn, site in sorted(sites_by_mn(registry).items()):
+        del mn
+        out.setdefault(site.enterprise, site.district)
+    return out

@@ -11,7 +11,7 @@ Fixtures (stable names, reuse them):
     start it again (the fixture restarts it between tests if it is down). Use a unique topic and
     client id per test: the broker is shared by the whole session.
 ``amqtt_broker`` (session) -> :class:`AmqttService`
-    The embedded broker of ``monitor.embedded_broker`` as a subprocess (MQTT 3.1.1 only; queues kept
+    The embedded broker of ``monitor.simulation.broker`` as a subprocess (MQTT 3.1.1 only; queues kept
     in memory only, so a restart loses queued messages). Same attributes and methods as above.
 ``postgres_server`` (session) -> :class:`PostgresService`
     A throw-away PostgreSQL cluster (initdb + pg_ctl as user ``postgres`` via runuser, trust auth,
@@ -201,7 +201,7 @@ class MosquittoService(_ProcessService):
 
 
 class AmqttService(_ProcessService):
-    """``python -m monitor.embedded_broker`` as a subprocess."""
+    """``python -m monitor.simulation.broker`` as a subprocess."""
 
     name = "amqtt"
 
@@ -209,7 +209,7 @@ class AmqttService(_ProcessService):
         return [
             sys.executable,
             "-m",
-            "monitor.embedded_broker",
+            "monitor.simulation.broker",
             "--host",
             self.host,
             "--port",

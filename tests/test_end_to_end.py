@@ -13,15 +13,16 @@ from typing import Any
 import pytest
 
 from ingest.daemon import DaemonSettings, IngestDaemon
-from monitor.alerts import Alerter, AlertSettings
-from monitor.db import transaction
-from monitor.leads import list_leads
-from monitor.live import LiveDetection
-from monitor.publish import publish_simulation
+from monitor.alerts.alerter import Alerter, AlertSettings
+from monitor.casework.leads import list_leads
+from monitor.casework.scoring import scores
+from monitor.detection.live import LiveDetection
 from monitor.registry import load_registry
-from monitor.scoring import scores
-from monitor.simulator import registry_toml, simulate
-from monitor.store import Store
+from monitor.simulation.fleet import registry_toml
+from monitor.simulation.publish import publish_simulation
+from monitor.simulation.simulator import simulate
+from monitor.store.base import transaction
+from monitor.store.store import Store
 from tests.services import WebhookRecorder
 
 #: Falsification patterns live detection must catch within a three-week window.

@@ -1,7 +1,7 @@
 """The web page of outlet-watch (``monitor serve``): pages and a JSON API for enforcement staff.
 
 Public names: :func:`create_app` and :class:`WebContext` (imported lazily, so importing the
-users table does not load the web framework), the users API in :mod:`monitor.web.users`.
+users table does not load the web framework), the users API in :mod:`monitor.casework.staff`.
 """
 
 from __future__ import annotations

@@ -14,8 +14,8 @@ from typing import Any, Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
-from monitor import leads as L
-from monitor.scoring import score_at
+from monitor.casework import leads as L
+from monitor.casework.scoring import score_at
 from monitor.web import queries as Q
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
@@ -180,7 +180,6 @@ def act(
 ) -> dict[str, Any]:
     """Move a lead through its lifecycle (``open -> assigned -> inspected -> confirmed |
     dismissed -> closed``) as the caller; 409 when the step is not allowed from its status."""
-    from monitor.web.app import do_action
 
     ctx = _ctx(request)
     body = body or ActionIn()
@@ -188,7 +187,9 @@ def act(
         who = api_principal(request, s, writes=True)
         _visible(s, who, lead_id)
         try:
-            lead = do_action(s, ctx, who, lead_id, action, body.note, body.assignee or "")
+            lead = L.act(
+                s, lead_id, action, who.username, body.note, assignee=body.assignee, rules=ctx.rules
+            )
         except L.LeadError as exc:
             raise HTTPException(409, str(exc)) from None
         return _lead(ctx, lead)

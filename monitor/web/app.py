@@ -4,7 +4,7 @@ Nothing is loaded from another site: the style sheet is served from ``/static``,
 drawn on the server, the OpenAPI document is at ``/openapi.json`` (no Swagger UI, which would
 load its scripts from a CDN). Pages need a signed-in person (else a redirect to ``/login``);
 every form posts the session's CSRF token (else 403); lead actions go through
-:mod:`monitor.leads`, so the audit trail is the one of ``monitor leads``.
+:mod:`monitor.casework.leads`, so the audit trail is the one of ``monitor leads``.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from detectors.messages import pollutant_name, pollutant_unit
-from monitor import leads as L
-from monitor.casework_models import LEAD_STATUSES
-from monitor.scoring import score_at
+from monitor.casework import leads as L
+from monitor.casework.scoring import score_at
+from monitor.casework.staff import authenticate
+from monitor.store.casework_models import LEAD_STATUSES
 from monitor.web import queries as Q
 from monitor.web.auth import (
     LoginThrottle,
@@ -49,7 +50,6 @@ from monitor.web.deps import (
     session_middleware,
     set_session,
 )
-from monitor.web.users import authenticate
 
 __all__ = ["ACTIONS", "create_app"]
 
@@ -340,7 +340,7 @@ def _pages(app: FastAPI) -> None:
             except Q.NotVisible:
                 return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
             try:
-                do_action(s, ctx, who, lead_id, action, note, assignee)
+                L.act(s, lead_id, action, who.username, note, assignee=assignee, rules=ctx.rules)
             except L.LeadError as exc:  # raised before anything changed
                 return lead_page(request, who, s, lead_id, error=str(exc))
         return RedirectResponse(f"/leads/{lead_id}", status_code=303)
@@ -399,7 +399,7 @@ def _pages(app: FastAPI) -> None:
 
     @app.get("/inspections/{period}.csv", include_in_schema=False)
     def inspections_csv(request: Request, period: str) -> Response:
-        from monitor.inspections import CSV_COLUMNS
+        from monitor.casework.inspections import CSV_COLUMNS
 
         with ctx.session() as s:
             page_principal(request, s)
@@ -455,16 +455,3 @@ def _pages(app: FastAPI) -> None:
             utf8=utf8,
             hexdump=row.payload[:4096].hex(" "),
         )
-
-
-def do_action(
-    s: Any, ctx: WebContext, who: Principal, lead_id: int, action: str, note: str, assignee: str
-) -> Any:
-    """Run a lifecycle action through :mod:`monitor.leads` as ``who`` (the audit's who)."""
-    note = note.strip()
-    if action == "assign":
-        return L.assign(s, lead_id, who.username, note, assignee=assignee.strip() or None)
-    if action == "confirm":
-        return L.confirm(s, lead_id, who.username, note, rules=ctx.rules)
-    fn = {"inspect": L.inspect, "dismiss": L.dismiss, "close": L.close}[action]
-    return fn(s, lead_id, who.username, note)

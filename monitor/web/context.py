@@ -16,9 +16,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from detectors.spec import CONCENTRATIONS, FLOW, PH
+from monitor.casework.scoring import ScoringRules, default_rules
 from monitor.locale import text
-from monitor.registry_view import SiteLike, sites_by_mn
-from monitor.scoring import ScoringRules, default_rules
+from monitor.registry import SiteLike, sites_by_mn
 from monitor.web.ingest_rate import IngestRate
 
 __all__ = ["DEFAULT_CHANNELS", "WebContext"]

@@ -13,10 +13,10 @@ from collections.abc import Awaitable, Callable
 from fastapi import HTTPException, Request, Response
 from sqlalchemy.orm import Session
 
+from monitor.casework.staff import authenticate
+from monitor.store.user_models import UserRow
 from monitor.web.auth import COOKIE, Principal, SessionData, SessionSigner, password_fingerprint
 from monitor.web.context import WebContext
-from monitor.web.models import UserRow
-from monitor.web.users import authenticate
 
 __all__ = [
     "LoginRequired",

@@ -23,15 +23,15 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from monitor import leads as L
-from monitor.casework_models import (
+from monitor.casework import leads as L
+from monitor.casework.scoring import START_SCORE, months_before, score_at, scores
+from monitor.store.casework_models import (
     LEAD_STATUSES,
     InspectionDrawRow,
     LeadRow,
     ScoreEventRow,
 )
-from monitor.models import QuarantineRow, ReadingRow
-from monitor.scoring import START_SCORE, months_before, score_at, scores
+from monitor.store.models import QuarantineRow, ReadingRow
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
 

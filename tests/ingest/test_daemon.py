@@ -25,7 +25,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from ingest.broker_url import parse_broker_url
 from ingest.daemon import EXIT_CLIENT_ID_CLASH, DaemonSettings, IngestDaemon
 from ingest.hj212 import Packet, encode_packet
-from monitor.store import Store, create_engine
+from monitor.store.store import Store, create_engine
 from tests.ingest.daemon_stream import (
     T0,
     Site,

@@ -11,10 +11,10 @@ import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-import monitor.casework_models  # noqa: F401  (registers the casework tables)
+import monitor.store.casework_models  # noqa: F401  (registers the casework tables)
 from detectors.finding import Finding
 from monitor.registry import Registry, parse_registry
-from monitor.store import create_engine, create_schema
+from monitor.store.store import create_engine, create_schema
 
 REGISTRY_TOML = """
 [[site]]

@@ -22,9 +22,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from monitor import leads
-from monitor.alert_channels import Recipient, label
-from monitor.alerts import (
+from monitor.alerts.alerter import (
     Alerter,
     AlertError,
     AlertSettings,
@@ -34,8 +32,10 @@ from monitor.alerts import (
     list_alerts,
     store_inhibitor,
 )
-from monitor.casework_models import AlertAttemptRow, AlertRow
-from monitor.models import ReadingRow
+from monitor.alerts.channels import Recipient, label
+from monitor.casework import leads
+from monitor.store.casework_models import AlertAttemptRow, AlertRow
+from monitor.store.models import ReadingRow
 from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, tx, utc
 from tests.services import free_port
 
@@ -448,8 +448,8 @@ def test_mqtt_alert_through_mosquitto(engine, mosquitto) -> None:
 
 
 def test_handle_findings_records_scores_and_alerts_with_store_inhibition(engine) -> None:
-    from monitor.casework import handle_findings
-    from monitor.scoring import score_at
+    from monitor.casework.scoring import score_at
+    from monitor.detection.record import handle_findings
 
     echoed: list[str] = []
     alerter = Alerter(AlertSettings.from_dict({"window_seconds": 0}, lang="zh"), echo=echoed.append)

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from monitor import leads
-from monitor.alerts import Alerter, AlertSettings
+from monitor.alerts.alerter import Alerter, AlertSettings
+from monitor.casework import leads
 from monitor.cli import main
 from tests.monitor.casework_support import (
     MN1,
@@ -183,7 +183,7 @@ def test_inspections_draw(world: dict[str, str], tmp_path: Path) -> None:
 
 
 def test_alerts_list_and_ack(world: dict[str, str]) -> None:
-    from monitor.store import create_engine
+    from monitor.store.store import create_engine
 
     engine = create_engine(world["db"])
     with tx(engine) as s:

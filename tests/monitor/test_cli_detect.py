@@ -167,7 +167,7 @@ def test_unregistered_outlets_are_warned_about(sim_dir: Path, tmp_path: Path) ->
 
 
 def test_json_lines_are_strict_json() -> None:
-    from monitor.cli_detect import json_line
+    from monitor.cli.detect import json_line
 
     line = json_line({"evidence": {"cv": float("nan"), "values": [1.0, float("inf")]}})
     assert json.loads(line) == {"evidence": {"cv": None, "values": [1.0, None]}}
@@ -176,9 +176,9 @@ def test_json_lines_are_strict_json() -> None:
 def test_db_imports_detects_and_opens_leads_idempotently(sim_dir: Path, db_url: str) -> None:
     """`--readings` with `--db` imports the file, detects over the stored history and opens
     leads; a second run over the same store opens nothing new and prints the same findings."""
-    from monitor.db import transaction
-    from monitor.leads import list_leads
-    from monitor.store import Store
+    from monitor.casework.leads import list_leads
+    from monitor.store.base import transaction
+    from monitor.store.store import Store
 
     readings, sites = str(sim_dir / "readings.csv"), str(sim_dir / "sites.toml")
     code, first, err = detect("--readings", readings, "--db", db_url, "--sites", sites)

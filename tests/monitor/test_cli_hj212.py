@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from ingest.hj212 import encode_packet
 from ingest.hj212.crc import crc_for, format_crc
 from monitor.cli import main
-from monitor.cli_hj212 import describe
+from monitor.cli.hj212 import describe
 from tests.ingest.hj212_samples import STANDARD_EXAMPLE, frame, hourly
 
 KEYS = ["ok", "crc", "qn", "st", "cn", "pw", "mn", "flag", "version", "datatime", "values", "cp"]

@@ -15,13 +15,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from monitor.casework.leads import list_leads
 from monitor.cli import main
-from monitor.db import transaction
-from monitor.leads import list_leads
-from monitor.publish import publish_simulation
 from monitor.registry import load_registry
-from monitor.simulator import registry_toml, simulate
-from monitor.store import Store, create_engine
+from monitor.simulation.fleet import registry_toml
+from monitor.simulation.publish import publish_simulation
+from monitor.simulation.simulator import simulate
+from monitor.store.base import transaction
+from monitor.store.store import Store, create_engine
 from tests.ingest.daemon_stream import sites, write_registry
 
 

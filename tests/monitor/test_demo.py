@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from monitor.demo import DemoSettings, run_demo
+from monitor.simulation.demo import DemoSettings, run_demo
 
 
 @pytest.mark.integration

@@ -1,4 +1,4 @@
-"""`monitor.detection`: outlet by outlet, time window, unregistered outlets, fleet detectors."""
+"""`monitor.detection.batch`: outlet by outlet, time window, unregistered outlets, fleet detectors."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from detectors import Detector, FleetDetector, OutletData, build
-from monitor.detection import (
+from monitor.detection.batch import (
     DetectionRun,
     OutletRows,
     clip_time,
@@ -17,7 +17,7 @@ from monitor.detection import (
     detect_readings,
     split_outlets,
 )
-from monitor.simulator import simulate
+from monitor.simulation.simulator import simulate
 
 
 def test_split_outlets_gives_each_outlet_once_in_mn_order() -> None:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import inspections as insp
-from monitor.inspections import Candidate, InspectionError, Inspector
+from monitor.casework import inspections as insp
+from monitor.casework.inspections import Candidate, InspectionError, Inspector
 from tests.monitor.casework_support import engine_for, tx
 
 CANDS = (

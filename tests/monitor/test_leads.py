@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from monitor import leads, scoring
-from monitor.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
+from monitor.casework import leads, scoring
+from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
 from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, ts, tx
 
 
@@ -266,8 +266,8 @@ def test_sliding_window_reruns_grow_one_finding(engine) -> None:
 
 @pytest.mark.integration
 def test_leads_scores_and_alerts_on_postgresql(fresh_postgres_url: str) -> None:
-    from monitor.alerts import Alerter, AlertSettings
-    from monitor.scoring import score_at
+    from monitor.alerts.alerter import Alerter, AlertSettings
+    from monitor.casework.scoring import score_at
     from tests.monitor.casework_support import utc
 
     engine = engine_for(fresh_postgres_url)

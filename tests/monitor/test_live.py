@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from ingest.reading import Reading
-from monitor.alerts import Alerter, AlertSettings
-from monitor.db import transaction
-from monitor.leads import list_leads
-from monitor.live import LiveDetection, newest_by_outlet
+from monitor.alerts.alerter import Alerter, AlertSettings
+from monitor.casework.leads import list_leads
+from monitor.detection.live import LiveDetection, newest_by_outlet
 from monitor.registry import parse_registry
-from monitor.store import Store, create_engine
+from monitor.store.base import transaction
+from monitor.store.store import Store, create_engine
 
 MN = "61011500000001"
 REGISTRY = f"""
@@ -124,7 +124,7 @@ def test_the_live_process_ends_when_the_daemon_is_killed(tmp_path: Path) -> None
     db = f"sqlite:///{tmp_path / 'k.db'}"
     script = (
         "import sys, time\n"
-        "from monitor.live import LiveConfig, LiveProcess\n"
+        "from monitor.detection.live import LiveConfig, LiveProcess\n"
         f"p = LiveProcess(LiveConfig({db!r}, {str(sites)!r})).start()\n"
         "print(p._process.pid, flush=True)\n"
         "time.sleep(120)\n"

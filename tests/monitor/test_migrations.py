@@ -18,12 +18,12 @@ import sqlalchemy as sa
 from alembic import command
 from click.testing import CliRunner
 
-from monitor import migrate
 from monitor.cli import main
-from monitor.db import Base
-from monitor.migrations import INI, SCRIPT_LOCATION
-from monitor.models import ReadingRow
-from monitor.store import create_engine, create_schema
+from monitor.store import migrate
+from monitor.store.base import Base
+from monitor.store.migrations import INI, SCRIPT_LOCATION
+from monitor.store.models import ReadingRow
+from monitor.store.store import create_engine, create_schema
 
 pytestmark = pytest.mark.integration
 
@@ -60,7 +60,7 @@ def test_upgrade_gives_exactly_the_models(db_url: str) -> None:
 
 def test_head_revision_constant_is_alembics_head() -> None:
     # the store's start-up fast path trusts HEAD_REVISION: a new revision must update it
-    from monitor.migrations import HEAD_REVISION
+    from monitor.store.migrations import HEAD_REVISION
 
     assert migrate.head() == HEAD_REVISION
 
@@ -212,7 +212,7 @@ def test_a_lazy_store_on_a_database_of_another_version_refuses_transiently(
     is at another version: it raises a transient SinkError (nothing acknowledged, retried)."""
     from ingest.reading import Reading
     from ingest.sink import SinkError
-    from monitor.store import Store, create_engine
+    from monitor.store.store import Store, create_engine
 
     url = f"sqlite:///{tmp_path / 'v.db'}"
     engine = create_engine(url)

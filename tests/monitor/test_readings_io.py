@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from monitor.readings_io import ReadingsFileError, read_readings, write_readings
-from monitor.simulator import simulate
+from monitor.simulation.simulator import simulate
+from monitor.store.readings_files import ReadingsFileError, read_readings, write_readings
 
 HEADER = "mn,pollutant,ts,value,flag\n"
 GOOD = "61011500000001,w01018,2026-06-03T04:00:00+08:00,23.4,N\n"

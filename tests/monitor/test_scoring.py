@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from monitor import leads, scoring
-from monitor.scoring import ScoringError, ScoringRules, adjust, colour_of, score_at, scores
+from monitor.casework import leads, scoring
+from monitor.casework.scoring import ScoringError, ScoringRules, adjust, colour_of, score_at, scores
 from tests.monitor.casework_support import MN1, MN3, engine_for, finding, registry, tx, utc
 
 AT = utc(2026, 12, 1)

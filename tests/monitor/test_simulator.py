@@ -10,8 +10,9 @@ import pytest
 
 from detectors.spec import COD, FLOW, NH3N, PH, TN
 from monitor.registry import load_registry
-from monitor.simulator import Simulation, simulate, stream, write_simulation
-from monitor.simulator_patterns import DETECTION_LIMIT, PATTERNS
+from monitor.simulation.fleet import Simulation, write_simulation
+from monitor.simulation.patterns import DETECTION_LIMIT, PATTERNS
+from monitor.simulation.simulator import simulate, stream
 
 CONC = ["w01018", "w21003", "w21011", "w21001"]
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from ingest.reading import Reading
 from ingest.sink import Accepted, Rejected, SinkError
-from monitor.store import FRAME_COLUMNS, Store, create_engine
+from monitor.store.store import FRAME_COLUMNS, Store, create_engine
 
 BEIJING = timezone(timedelta(hours=8))
 T0 = datetime(2026, 11, 29, 8, 0, tzinfo=BEIJING)  # 00:00 UTC
@@ -54,7 +54,7 @@ def test_readings_round_trip_as_aware_utc(store: Store) -> None:
 
 
 def test_orm_reads_back_equal_datetimes(store: Store) -> None:
-    from monitor.models import ReadingRow
+    from monitor.store.models import ReadingRow
 
     store.commit_batch([_message(0)])
     with sa.orm.Session(store.engine) as session:

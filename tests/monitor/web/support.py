@@ -14,16 +14,16 @@ import numpy as np
 import pandas as pd
 from sqlalchemy.orm import Session
 
-import monitor.casework_models
-import monitor.web.models
+import monitor.store.casework_models
+import monitor.store.user_models
 from ingest.sink import Rejected
-from monitor import inspections as insp
-from monitor.leads import record_findings
+from monitor.casework import inspections as insp
+from monitor.casework.leads import record_findings
+from monitor.casework.scoring import scores
+from monitor.casework.staff import add_user
 from monitor.registry import Registry, parse_registry
-from monitor.scoring import scores
-from monitor.store import Store, create_engine, create_schema
+from monitor.store.store import Store, create_engine, create_schema
 from monitor.web.context import WebContext
-from monitor.web.users import add_user
 from tests.monitor.casework_support import MN1, MN2, MN3, MN4, finding
 
 __all__ = ["MN1", "MN2", "MN3", "MN4", "PASSWORD", "REGISTRY_TOML", "Seeded", "seed"]
@@ -147,7 +147,7 @@ def seed(url: str) -> Seeded:
         )
         by_mn = {
             lead.mn: lead.id
-            for lead in (s.get(monitor.casework_models.LeadRow, i) for i in changes.opened)
+            for lead in (s.get(monitor.store.casework_models.LeadRow, i) for i in changes.opened)
         }
         for name, role, district in (
             ("admin", "admin", ""),

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from monitor.casework_models import LeadEventRow, LeadRow
-from monitor.scoring import score_at
+from monitor.casework.scoring import score_at
+from monitor.store.casework_models import LeadEventRow, LeadRow
 from tests.monitor.web.conftest import Client
 from tests.monitor.web.support import PASSWORD, Seeded
 

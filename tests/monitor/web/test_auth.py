@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from monitor.casework.staff import set_password
 from monitor.web.auth import COOKIE, SessionSigner
-from monitor.web.users import set_password
 from tests.monitor.web.conftest import SECRET, Client
 from tests.monitor.web.support import PASSWORD, Seeded
 

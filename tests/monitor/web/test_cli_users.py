@@ -8,9 +8,9 @@ from pathlib import Path
 from click.testing import CliRunner
 from sqlalchemy.orm import Session
 
+from monitor.casework.staff import authenticate, get_user
 from monitor.cli import main
-from monitor.store import create_engine
-from monitor.web.users import authenticate, get_user
+from monitor.store.store import create_engine
 
 
 def _run(*args: str, stdin: str | None = None) -> tuple[int, str]:

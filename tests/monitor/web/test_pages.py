@@ -167,7 +167,7 @@ def test_api_reference_page_is_local(seeded_ro: Seeded, client_for: MakeClient) 
 
 
 def test_lead_queue_pages(seeded: Seeded, client_for: MakeClient) -> None:
-    from monitor.leads import record_findings
+    from monitor.casework.leads import record_findings
     from tests.monitor.casework_support import finding
 
     days = [pd.Timestamp("2026-07-01") + pd.Timedelta(days=2 * k) for k in range(110)]

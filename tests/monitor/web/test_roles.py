@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
-from monitor.casework_models import LeadEventRow, LeadRow
+from monitor.store.casework_models import LeadEventRow, LeadRow
 from tests.monitor.web.conftest import Client
 from tests.monitor.web.support import MN1, MN3, PASSWORD, Seeded
 

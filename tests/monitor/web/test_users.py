@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
-from monitor.store import create_engine, create_schema
-from monitor.web.users import UserError, add_user, authenticate, hash_password, verify_password
+from monitor.casework.staff import UserError, add_user, authenticate, hash_password, verify_password
+from monitor.store.store import create_engine, create_schema
 
 
 def test_hash_is_salted_and_verifies() -> None:

@@ -1,0 +1,286 @@
+"""Inspection plans by "double random" draw: random enterprises, random inspectors, a public list.
+
+Rules of :func:`draw` for a period ``YYYY-MM`` and a seed:
+
+- the random generator is ``numpy.random.default_rng([seed, year, month])``: the same seed and
+  period give the same draw, whatever the order of the input;
+- enterprises are taken in sorted id order; every ``red`` one is drawn; of the ``yellow`` and
+  ``green`` ones, ``ceil(share * n)`` are drawn uniformly without replacement (shares default
+  ``red 1.0, yellow 0.5, green 0.1``; a share of 0 draws none);
+- each drawn enterprise gets ``team_size`` inspectors drawn uniformly from those of its district
+  (all inspectors when its district has fewer than ``team_size``), avoiding the inspectors of its
+  previous draw when enough others remain (never the same inspector twice in a row when
+  avoidable).
+
+Inspectors file (``--inspectors FILE``), CSV with a header::
+
+    name,district
+    Wang Wei,Lintong
+    Li Na,Yanta
+
+or TOML::
+
+    [[inspector]]
+    name = "Wang Wei"
+    district = "Lintong"
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+import re
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from monitor.store.casework_models import InspectionAssignmentRow, InspectionDrawRow
+
+__all__ = [
+    "DEFAULT_SHARES",
+    "Assignment",
+    "Draw",
+    "InspectionError",
+    "Inspector",
+    "draw",
+    "load_inspectors",
+    "previous_inspectors",
+    "record_draw",
+    "write_csv",
+]
+
+DEFAULT_SHARES: Final[dict[str, float]] = {"red": 1.0, "yellow": 0.5, "green": 0.1}
+_PERIOD: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+CSV_COLUMNS: Final[tuple[str, ...]] = (
+    "period",
+    "enterprise",
+    "district",
+    "colour",
+    "score",
+    "inspectors",
+)
+
+
+class InspectionError(ValueError):
+    """Bad period, shares, inspectors file, or a period already drawn with another seed."""
+
+
+@dataclass(frozen=True)
+class Inspector:
+    name: str
+    district: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An enterprise that may be drawn: its colour, score and district."""
+
+    enterprise: str
+    colour: str
+    score: float | None = None
+    district: str = ""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    enterprise: str
+    district: str
+    colour: str
+    score: float | None
+    inspectors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Draw:
+    period: str
+    seed: int
+    shares: Mapping[str, float]
+    assignments: list[Assignment] = field(default_factory=list)
+
+    def to_dicts(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "period": self.period,
+                "enterprise": a.enterprise,
+                "district": a.district,
+                "colour": a.colour,
+                "score": a.score,
+                "inspectors": ";".join(a.inspectors),
+            }
+            for a in self.assignments
+        ]
+
+
+def _period(period: str) -> tuple[int, int]:
+    m = _PERIOD.match(period)
+    if not m:
+        raise InspectionError(f"period {period!r} is not YYYY-MM (e.g. 2026-12)")
+    return int(m.group(1)), int(m.group(2))
+
+
+def _candidate(item: Any) -> Candidate:
+    if isinstance(item, Candidate):
+        return item
+    if isinstance(item, tuple):
+        return Candidate(*item)
+    # a monitor.casework.scoring.Score or anything alike
+    return Candidate(
+        item.enterprise, item.colour, getattr(item, "score", None), getattr(item, "district", "")
+    )
+
+
+def draw(
+    enterprises_with_colour: Iterable[Any],
+    period: str,
+    seed: int,
+    inspectors: Sequence[Inspector],
+    shares: Mapping[str, float] | None = None,
+    *,
+    previous: Mapping[str, Iterable[str]] | None = None,
+    districts: Mapping[str, str] | None = None,
+    team_size: int = 1,
+) -> Draw:
+    """Draw enterprises and assign inspectors (rules in the module docstring).
+
+    ``enterprises_with_colour``: :class:`Candidate`, ``(enterprise, colour[, score[, district]])``
+    tuples or :class:`monitor.casework.scoring.Score` objects; ``districts`` fills in missing districts;
+    ``previous`` maps an enterprise to the inspectors of its previous draw
+    (:func:`previous_inspectors`).
+    """
+    year, month = _period(period)
+    shares = {**DEFAULT_SHARES, **(shares or {})}
+    for colour, share in shares.items():
+        if colour not in DEFAULT_SHARES or not 0.0 <= float(share) <= 1.0:
+            raise InspectionError(f"share {colour}={share}: colours are red/yellow/green, 0 to 1")
+    if team_size < 1:
+        raise InspectionError(f"team_size must be >= 1, got {team_size}")
+    if not inspectors:
+        raise InspectionError("no inspectors: give --inspectors FILE (CSV name,district)")
+    if len({i.name for i in inspectors}) < team_size:
+        raise InspectionError(f"{len(inspectors)} inspector(s) cannot form teams of {team_size}")
+    districts = districts or {}
+    previous = previous or {}
+    rng = np.random.default_rng([int(seed), year, month])
+    cands = sorted((_candidate(c) for c in enterprises_with_colour), key=lambda c: c.enterprise)
+    chosen: list[Candidate] = []
+    for colour in ("red", "yellow", "green"):
+        pool = [c for c in cands if c.colour == colour]
+        k = min(len(pool), math.ceil(float(shares[colour]) * len(pool) - 1e-9))
+        if k == len(pool):
+            chosen.extend(pool)
+        elif k > 0:
+            picks = sorted(rng.choice(len(pool), size=k, replace=False).tolist())
+            chosen.extend(pool[i] for i in picks)
+    by_district: dict[str, list[str]] = {}
+    for i in inspectors:
+        by_district.setdefault(i.district, []).append(i.name)
+    everyone = sorted({i.name for i in inspectors})
+    out: list[Assignment] = []
+    for c in sorted(chosen, key=lambda c: c.enterprise):
+        district = c.district or districts.get(c.enterprise, "")
+        local = sorted(set(by_district.get(district, [])))
+        pool = local if len(local) >= team_size else everyone
+        last = set(previous.get(c.enterprise, ()))
+        fresh = [n for n in pool if n not in last]
+        if len(fresh) >= team_size:
+            pool = fresh
+        team = rng.choice(len(pool), size=team_size, replace=False).tolist()
+        out.append(
+            Assignment(c.enterprise, district, c.colour, c.score, tuple(pool[i] for i in team))
+        )
+    return Draw(period, int(seed), shares, out)
+
+
+def load_inspectors(path: str | Path) -> list[Inspector]:
+    """Inspectors from a CSV (``name,district`` header) or TOML (``[[inspector]]``) file."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InspectionError(f"{path}: cannot read the inspectors file ({exc})") from None
+    rows: list[dict[str, Any]]
+    if path.suffix.lower() == ".toml":
+        try:
+            rows = tomllib.loads(raw).get("inspector", [])
+        except tomllib.TOMLDecodeError as exc:
+            raise InspectionError(f"{path}: not valid TOML ({exc})") from None
+        where = "[[inspector]] #{}"
+    else:
+        reader = csv.DictReader(raw.splitlines())
+        if not reader.fieldnames or "name" not in reader.fieldnames:
+            raise InspectionError(f"{path}: the CSV needs a header line 'name,district'")
+        rows = list(reader)
+        where = "line {}"
+    out: list[Inspector] = []
+    for n, row in enumerate(rows, start=1 if path.suffix.lower() == ".toml" else 2):
+        name = str(row.get("name") or "").strip()
+        if not name:
+            raise InspectionError(f"{path}: {where.format(n)}: 'name' is empty; give each a name")
+        out.append(Inspector(name, str(row.get("district") or "").strip()))
+    if not out:
+        raise InspectionError(f"{path}: no inspectors; add one per line (name,district)")
+    return out
+
+
+def write_csv(d: Draw, path: str | Path) -> None:
+    """Write the publishable list: period, enterprise, district, colour, score, inspectors."""
+    with Path(path).open("w", encoding="utf-8", newline="") as fh:
+        w = csv.DictWriter(fh, fieldnames=list(CSV_COLUMNS))
+        w.writeheader()
+        w.writerows(d.to_dicts())
+
+
+def previous_inspectors(session: Session, period: str) -> dict[str, set[str]]:
+    """Each enterprise's inspectors in its most recent recorded draw before ``period``."""
+    _period(period)
+    q = (
+        sa.select(InspectionDrawRow.period, InspectionAssignmentRow)
+        .join(InspectionAssignmentRow, InspectionAssignmentRow.draw_id == InspectionDrawRow.id)
+        .where(InspectionDrawRow.period < period)
+        .order_by(InspectionDrawRow.period)
+    )
+    out: dict[str, set[str]] = {}
+    for _, a in session.execute(q):
+        out[a.enterprise] = set(filter(None, a.inspectors.split(";")))
+    return out
+
+
+def record_draw(session: Session, d: Draw, *, replace: bool = False) -> InspectionDrawRow:
+    """Store the draw. A period is drawn once: the same seed again returns the stored draw; another
+    seed raises :class:`InspectionError` unless ``replace``."""
+    existing = session.scalar(
+        sa.select(InspectionDrawRow).where(InspectionDrawRow.period == d.period)
+    )
+    if existing is not None:
+        if existing.seed == d.seed and not replace:
+            return existing
+        if not replace:
+            raise InspectionError(
+                f"period {d.period} was already drawn with seed {existing.seed}; "
+                "use that seed, or --replace to record a new draw"
+            )
+        session.delete(existing)
+        session.flush()
+    row = InspectionDrawRow(
+        period=d.period, seed=d.seed, shares=dict(d.shares), created_at=datetime.now(UTC)
+    )
+    row.assignments = [
+        InspectionAssignmentRow(
+            enterprise=a.enterprise,
+            district=a.district,
+            colour=a.colour,
+            score=a.score,
+            inspectors=";".join(a.inspectors),
+        )
+        for a in d.assignments
+    ]
+    session.add(row)
+    session.flush()
+    return row

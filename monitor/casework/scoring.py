@@ -1,0 +1,430 @@
+"""Enterprise credit scores: a ledger of points over a rolling window (DESIGN.md section 8).
+
+Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[scoring]`` of monitor.toml):
+
+- ``score(E, at) = min(100, max(0, 100 + sum(points of E's ledger events with
+  at - window_months < ts <= at)))``.
+- Colour: ``green`` if score >= 90, ``yellow`` if 70 < score < 90, ``red`` if score <= 70.
+- A lead opening deducts ``provisional[category][severity]`` (kind ``provisional``); escalating
+  adds the difference to the new level's points; confirming adds the difference to
+  ``final[category][severity]`` (kind ``final``); dismissing gives back everything deducted for
+  the lead (kind ``restored``). All of a lead's events carry the ``ts`` of its first event (the
+  lead's start), so they enter and leave the rolling window together.
+- Leniency: a lead whose ``category.severity`` is in ``leniency.minor``, of an enterprise with no
+  other undismissed lead with ledger events in the window before it, is recorded with 0 points
+  (kind ``lenient``); it stays at 0 when confirmed unless it escalated past minor.
+- Manual adjustments (kind ``manual``) carry a reason and who made them.
+"""
+
+from __future__ import annotations
+
+import calendar
+import tomllib
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from detectors.finding import CATEGORIES, SEVERITIES
+from monitor.registry import enterprise_districts
+from monitor.store.casework_models import LeadRow, ScoreEventRow
+
+__all__ = [
+    "COLOURS",
+    "Deduction",
+    "Score",
+    "ScoringError",
+    "ScoringRules",
+    "adjust",
+    "colour_of",
+    "default_rules",
+    "score_at",
+    "scores",
+]
+
+COLOURS: Final[tuple[str, ...]] = ("green", "yellow", "red")
+START_SCORE: Final = 100.0
+
+
+class ScoringError(ValueError):
+    """Invalid scoring rules or adjustment."""
+
+
+def colour_of(score: float) -> str:
+    """``green`` if score >= 90, ``yellow`` if 70 < score < 90, ``red`` if score <= 70."""
+    if score >= 90:
+        return "green"
+    if score > 70:
+        return "yellow"
+    return "red"
+
+
+@dataclass(frozen=True)
+class ScoringRules:
+    """Points by category x severity, leniency, window and recommended visits per colour."""
+
+    provisional: Mapping[str, Mapping[str, float]]
+    final: Mapping[str, Mapping[str, float]]
+    leniency_enabled: bool = True
+    minor: frozenset[tuple[str, str]] = frozenset()
+    window_months: int = 12
+    visits_per_year: Mapping[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> ScoringRules:
+        """The defaults with ``overrides`` (the ``[scoring]`` table) merged in, key by key."""
+        data = _merge(_defaults_dict(), dict(overrides or {}))
+        where = "[scoring]"
+        try:
+            provisional = _table(data["provisional"], f"{where}.provisional")
+            final = _table(data["final"], f"{where}.final")
+            leniency = data.get("leniency", {})
+            minor = frozenset(
+                _pair(s, f"{where}.leniency.minor") for s in leniency.get("minor", [])
+            )
+            visits = {c: float(data["visits_per_year"][c]) for c in COLOURS}
+            window = int(data["window_months"])
+        except ScoringError:
+            raise
+        except (KeyError, TypeError, ValueError) as exc:
+            msg = f"{where}: invalid rules ({exc!r}); see monitor/casework/scoring_defaults.toml"
+            raise ScoringError(msg) from None
+        if window < 1:
+            raise ScoringError(f"{where}.window_months must be >= 1, got {window}")
+        return cls(provisional, final, bool(leniency.get("enabled", True)), minor, window, visits)
+
+    @classmethod
+    def load(cls, path: str | Path) -> ScoringRules:
+        """Rules from a TOML file (a ``[scoring]`` table, or the rules at top level)."""
+        try:
+            data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise ScoringError(f"{path}: cannot read scoring rules ({exc})") from None
+        return cls.from_dict(data.get("scoring", data))
+
+    def points(self, stage: str, category: str, severity: str) -> float:
+        """Points of a lead at ``stage`` (``provisional`` | ``final``)."""
+        table = self.provisional if stage == "provisional" else self.final
+        return float(table[category][severity])
+
+    def is_minor(self, category: str, severity: str) -> bool:
+        return self.leniency_enabled and (category, severity) in self.minor
+
+
+def _defaults_dict() -> dict[str, Any]:
+    raw = resources.files("monitor.casework").joinpath("scoring_defaults.toml").read_text("utf-8")
+    return tomllib.loads(raw)
+
+
+@cache
+def default_rules() -> ScoringRules:
+    """The packaged default rules."""
+    return ScoringRules.from_dict()
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = _merge(dict(out[key]), dict(value))
+        else:
+            out[key] = value
+    return out
+
+
+def _table(data: Mapping[str, Any], where: str) -> dict[str, dict[str, float]]:
+    out: dict[str, dict[str, float]] = {}
+    for category in CATEGORIES:
+        row = data.get(category)
+        if not isinstance(row, Mapping):
+            raise ScoringError(f"{where}.{category} is missing (a table of low/medium/high points)")
+        for severity in SEVERITIES:
+            if not isinstance(row.get(severity), int | float):
+                raise ScoringError(f"{where}.{category}.{severity} must be a number of points")
+        out[category] = {s: float(row[s]) for s in SEVERITIES}
+    return out
+
+
+def _pair(text: str, where: str) -> tuple[str, str]:
+    category, _, severity = str(text).partition(".")
+    if category not in CATEGORIES or severity not in SEVERITIES:
+        raise ScoringError(f"{where}: {text!r} is not 'category.severity' (e.g. 'exceedance.low')")
+    return category, severity
+
+
+def months_before(at: datetime, months: int) -> datetime:
+    """``at`` moved back by calendar months (the 29th-31st clamp to the month's last day)."""
+    month0 = at.month - 1 - months
+    year, month = at.year + month0 // 12, month0 % 12 + 1
+    return at.replace(year=year, month=month, day=min(at.day, calendar.monthrange(year, month)[1]))
+
+
+@dataclass(frozen=True)
+class Deduction:
+    """One line behind a score: a lead's net points (``kind`` its latest stage) or a manual entry."""
+
+    ts: datetime
+    points: float
+    kind: str
+    lead_id: int | None
+    rule: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ts": self.ts.isoformat(),
+            "points": _num(self.points),
+            "kind": self.kind,
+            "lead_id": self.lead_id,
+            "rule": self.rule,
+            "reason": self.reason,
+        }
+
+
+@dataclass(frozen=True)
+class Score:
+    """An enterprise's score at a time, its colour, the deductions behind it, recommended visits."""
+
+    enterprise: str
+    score: float
+    colour: str
+    deductions: list[Deduction]
+    visits_per_year: float
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "enterprise": self.enterprise,
+            "score": _num(self.score),
+            "colour": self.colour,
+            "visits_per_year": _num(self.visits_per_year),
+            "deductions": [d.to_dict() for d in self.deductions],
+        }
+
+
+def _num(x: float) -> float | int:
+    return int(x) if float(x).is_integer() else round(float(x), 3)
+
+
+def _now(at: datetime | None) -> datetime:
+    if at is None:
+        return datetime.now(UTC)
+    if at.tzinfo is None:
+        raise ScoringError(f"naive time {at!r}: give a timezone")
+    return at.astimezone(UTC)
+
+
+def _events(
+    session: Session, at: datetime, rules: ScoringRules, enterprise: str | None = None
+) -> Sequence[ScoreEventRow]:
+    q = sa.select(ScoreEventRow).where(
+        ScoreEventRow.ts > months_before(at, rules.window_months), ScoreEventRow.ts <= at
+    )
+    if enterprise is not None:
+        q = q.where(ScoreEventRow.enterprise == enterprise)
+    return session.scalars(q.order_by(ScoreEventRow.id)).all()
+
+
+def _build(
+    enterprise: str, events: list[ScoreEventRow], at: datetime, rules: ScoringRules
+) -> Score:
+    total = sum(e.points for e in events)
+    score = min(START_SCORE, max(0.0, START_SCORE + total))
+    by_lead: dict[int, list[ScoreEventRow]] = defaultdict(list)
+    deductions: list[Deduction] = []
+    for e in events:
+        if e.lead_id is None:
+            deductions.append(Deduction(e.ts, e.points, e.kind, None, e.rule, e.reason))
+        else:
+            by_lead[e.lead_id].append(e)
+    for lead_id, evs in by_lead.items():
+        net = sum(e.points for e in evs)
+        last = evs[-1]
+        if last.kind == "restored":
+            continue
+        kind = "lenient" if net == 0 and any(e.kind == "lenient" for e in evs) else last.kind
+        deductions.append(Deduction(evs[0].ts, net, kind, lead_id, last.rule, last.reason))
+    deductions.sort(key=lambda d: (d.ts, d.lead_id or 0))
+    colour = colour_of(score)
+    return Score(enterprise, score, colour, deductions, rules.visits_per_year[colour], at)
+
+
+def score_at(
+    session: Session,
+    enterprise: str,
+    at: datetime | None = None,
+    rules: ScoringRules | None = None,
+) -> Score:
+    """``enterprise``'s score at ``at`` (default now, UTC) under ``rules`` (default the defaults)."""
+    rules = rules or default_rules()
+    at = _now(at)
+    return _build(enterprise, list(_events(session, at, rules, enterprise)), at, rules)
+
+
+def scores(
+    session: Session,
+    at: datetime | None = None,
+    registry: Any = None,
+    rules: ScoringRules | None = None,
+) -> list[Score]:
+    """Scores of every enterprise of ``registry`` (even without events) and of every enterprise in
+    the ledger, sorted by score then enterprise."""
+    rules = rules or default_rules()
+    at = _now(at)
+    grouped: dict[str, list[ScoreEventRow]] = {e: [] for e in enterprise_districts(registry)}
+    for ev in _events(session, at, rules):
+        grouped.setdefault(ev.enterprise, []).append(ev)
+    out = [_build(e, evs, at, rules) for e, evs in grouped.items()]
+    return sorted(out, key=lambda s: (s.score, s.enterprise))
+
+
+def adjust(
+    session: Session,
+    enterprise: str,
+    points: float,
+    reason: str,
+    who: str,
+    at: datetime | None = None,
+) -> ScoreEventRow:
+    """Record a manual adjustment (e.g. a complaint or an inspection result); a reason is required."""
+    if not reason.strip():
+        raise ScoringError("a manual adjustment needs a reason (--reason)")
+    if not enterprise.strip():
+        raise ScoringError("a manual adjustment needs an enterprise (--enterprise)")
+    now = datetime.now(UTC)
+    row = ScoreEventRow(
+        enterprise=enterprise,
+        ts=_now(at) if at is not None else now,
+        points=float(points),
+        kind="manual",
+        lead_id=None,
+        rule="manual",
+        reason=reason.strip(),
+        who=who,
+        recorded_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+# -- hooks called by monitor.casework.leads ----------------------------------------------------------------
+
+
+def _lead_events(session: Session, lead: LeadRow) -> list[ScoreEventRow]:
+    q = sa.select(ScoreEventRow).where(ScoreEventRow.lead_id == lead.id)
+    return list(session.scalars(q.order_by(ScoreEventRow.id)))
+
+
+def _record(
+    session: Session, lead: LeadRow, ts: datetime, points: float, kind: str, rule: str, who: str
+) -> None:
+    session.add(
+        ScoreEventRow(
+            enterprise=lead.enterprise,
+            ts=ts,
+            points=points,
+            kind=kind,
+            lead_id=lead.id,
+            rule=rule,
+            reason=f"lead #{lead.id}",
+            who=who,
+            recorded_at=datetime.now(UTC),
+        )
+    )
+
+
+def on_leads_opened(
+    session: Session, leads: list[LeadRow], rules: ScoringRules | None = None
+) -> None:
+    """Provisional deductions (or lenient 0-point entries) for newly opened leads, in start order:
+    a minor lead is lenient when its enterprise has no other undismissed lead with ledger events in
+    the ``window_months`` up to its start (leads of the same call count too)."""
+    rules = rules or default_rules()
+    history: dict[str, list[tuple[datetime, int]]] = defaultdict(list)
+    minor = [x for x in leads if rules.is_minor(x.category, x.severity)]
+    if minor:
+        enterprises = sorted({x.enterprise for x in minor})
+        lo = months_before(min(x.start for x in minor), rules.window_months)
+        hi = max(x.start for x in minor)
+        for i in range(0, len(enterprises), 500):
+            q = (
+                sa.select(ScoreEventRow.enterprise, ScoreEventRow.ts, ScoreEventRow.lead_id)
+                .join(LeadRow, LeadRow.id == ScoreEventRow.lead_id)
+                .where(
+                    ScoreEventRow.enterprise.in_(enterprises[i : i + 500]),
+                    ScoreEventRow.ts > lo,
+                    ScoreEventRow.ts <= hi,
+                    sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
+                )
+            )
+            for enterprise, ts, lead_id in session.execute(q):
+                history[enterprise].append((ts, lead_id))
+    for lead in sorted(leads, key=lambda x: (x.start, x.id)):
+        rule = f"{lead.category}.{lead.severity}"
+        since = months_before(lead.start, rules.window_months)
+        prior = any(
+            lid != lead.id and since < ts <= lead.start for ts, lid in history[lead.enterprise]
+        )
+        if rules.is_minor(lead.category, lead.severity) and not prior:
+            _record(session, lead, lead.start, 0.0, "lenient", f"leniency:{rule}", "system")
+        else:
+            pts = rules.points("provisional", lead.category, lead.severity)
+            _record(session, lead, lead.start, pts, "provisional", f"provisional:{rule}", "system")
+        history[lead.enterprise].append((lead.start, lead.id))
+
+
+def on_lead_opened(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
+    """Provisional deduction (or a lenient 0-point entry) for one newly opened lead."""
+    session.flush()
+    on_leads_opened(session, [lead], rules)
+
+
+def _target(events: list[ScoreEventRow], lead: LeadRow, stage: str, rules: ScoringRules) -> float:
+    lenient = any(e.kind == "lenient" for e in events)
+    if lenient and rules.is_minor(lead.category, lead.severity):
+        return 0.0
+    return rules.points(stage, lead.category, lead.severity)
+
+
+def on_lead_escalated(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
+    """Deduct the difference between the lead's new provisional points and what it has so far."""
+    rules = rules or default_rules()
+    events = _lead_events(session, lead)
+    if not events:
+        on_lead_opened(session, lead, rules)
+        return
+    current = sum(e.points for e in events)
+    delta = _target(events, lead, "provisional", rules) - current
+    if delta < 0:
+        rule = f"escalated:{lead.category}.{lead.severity}"
+        _record(session, lead, events[0].ts, delta, "provisional", rule, "system")
+
+
+def on_lead_confirmed(
+    session: Session, lead: LeadRow, who: str, rules: ScoringRules | None = None
+) -> None:
+    """Make the lead's points final: record the difference to ``final[category][severity]``."""
+    rules = rules or default_rules()
+    events = _lead_events(session, lead)
+    ts = events[0].ts if events else lead.start
+    current = sum(e.points for e in events)
+    target = _target(events, lead, "final", rules)
+    _record(
+        session, lead, ts, target - current, "final", f"final:{lead.category}.{lead.severity}", who
+    )
+
+
+def on_lead_dismissed(session: Session, lead: LeadRow, who: str) -> None:
+    """Give back every point deducted for the lead."""
+    events = _lead_events(session, lead)
+    if events:
+        current = sum(e.points for e in events)
+        _record(session, lead, events[0].ts, -current, "restored", "dismissed", who)

@@ -1,0 +1,161 @@
+"""Users of the web page: scrypt password hashes, roles and districts (``monitor users``).
+
+Rules:
+
+- a password is hashed with scrypt (stdlib ``hashlib.scrypt``; n=2**14, r=8, p=1, 16-byte random
+  salt, 32-byte key) and stored as ``scrypt$n$r$p$salt$key`` (salt and key URL-safe base64), so
+  the cost can be raised later and old hashes still verify;
+- a password has at least :data:`MIN_PASSWORD` characters;
+- ``role`` is ``admin`` or ``inspector``; an inspector must have a district (they see only its
+  leads), an admin's district is ignored (stored empty);
+- :func:`authenticate` returns the user only when the username exists, is active and the password
+  verifies (compared in constant time); an unknown user costs a hash as well, so timing does not
+  tell which usernames exist.
+
+The caller owns the session and its transaction.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from datetime import UTC, datetime
+from typing import Final
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from monitor.store.user_models import ROLES, UserRow
+
+__all__ = [
+    "MIN_PASSWORD",
+    "UserError",
+    "add_user",
+    "authenticate",
+    "get_user",
+    "hash_password",
+    "list_users",
+    "set_password",
+    "verify_password",
+]
+
+MIN_PASSWORD: Final = 8
+_N, _R, _P, _DKLEN = 2**14, 8, 1, 32
+_DUMMY: Final = (
+    "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
+)
+
+
+class UserError(ValueError):
+    """A user operation that cannot be done (unknown user, bad role, short password, ...)."""
+
+
+def _b64(raw: bytes) -> str:
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def hash_password(password: str) -> str:
+    """A new scrypt hash of ``password`` (random salt): ``scrypt$n$r$p$salt$key``."""
+    salt = secrets.token_bytes(16)
+    key = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(key)}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    """True when ``password`` matches the ``stored`` hash (constant-time); False for a malformed
+    hash."""
+    try:
+        algo, n, r, p, salt, key = stored.split("$")
+        if algo != "scrypt":
+            return False
+        want = _unb64(key)
+        got = hashlib.scrypt(
+            password.encode(),
+            salt=_unb64(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(want),
+            maxmem=256 * 1024 * 1024,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(got, want)
+
+
+def _check(username: str, role: str, district: str, password: str | None) -> None:
+    if not username.strip() or username != username.strip() or len(username) > 100:
+        raise UserError(f"username {username!r}: give 1 to 100 characters without outer spaces")
+    if role not in ROLES:
+        raise UserError(f"role {role!r}: use one of {', '.join(ROLES)}")
+    if role == "inspector" and not district.strip():
+        raise UserError(f"inspector {username!r} needs a district (--district NAME)")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError(f"password too short: use at least {MIN_PASSWORD} characters")
+
+
+def get_user(session: Session, username: str) -> UserRow | None:
+    """The user ``username``, or None."""
+    return session.scalar(sa.select(UserRow).where(UserRow.username == username))
+
+
+def add_user(
+    session: Session,
+    username: str,
+    password: str,
+    *,
+    role: str = "inspector",
+    district: str = "",
+    display_name: str = "",
+) -> UserRow:
+    """Create a user (rules in the module docstring); an existing username raises
+    :class:`UserError`."""
+    _check(username, role, district, password)
+    if get_user(session, username) is not None:
+        raise UserError(f"user {username!r} exists already: use `monitor users passwd {username}`")
+    now = datetime.now(UTC)
+    row = UserRow(
+        username=username,
+        display_name=display_name.strip(),
+        role=role,
+        district=district.strip() if role == "inspector" else "",
+        password_hash=hash_password(password),
+        active=True,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def set_password(session: Session, username: str, password: str) -> UserRow:
+    """Replace ``username``'s password (which also ends the sessions signed with the old one)."""
+    row = get_user(session, username)
+    if row is None:
+        raise UserError(f"no user {username!r}: see `monitor users list`")
+    _check(row.username, row.role, row.district, password)
+    row.password_hash = hash_password(password)
+    row.updated_at = datetime.now(UTC)
+    session.flush()
+    return row
+
+
+def list_users(session: Session) -> list[UserRow]:
+    """Every user, by username."""
+    return list(session.scalars(sa.select(UserRow).order_by(UserRow.username)))
+
+
+def authenticate(session: Session, username: str, password: str) -> UserRow | None:
+    """The active user ``username`` when ``password`` is theirs, else None."""
+    row = get_user(session, username)
+    if row is None or not row.active:
+        verify_password(password, _DUMMY)
+        return None
+    return row if verify_password(password, row.password_hash) else None

@@ -1,0 +1,55 @@
+"""The `monitor` command line: a thin shell over the library.
+
+Each command lives in its own module and is registered here; commands parse arguments, call one
+library function, print, and turn domain errors into one line on stderr with exit code 1.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+import click
+
+#: (module, attribute) of each top-level command, imported lazily so `monitor --help` stays fast and
+#: one broken optional dependency does not take every command down.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "demo": ("monitor.cli.demo", "demo"),
+    "db": ("monitor.cli.db", "db"),
+    "export": ("monitor.cli.export", "export"),
+    "alerts": ("monitor.cli.alerts", "alerts"),
+    "inspections": ("monitor.cli.inspections", "inspections"),
+    "score": ("monitor.cli.score", "score"),
+    "leads": ("monitor.cli.leads", "leads"),
+    "hj212": ("monitor.cli.hj212", "hj212"),
+    "ingest": ("monitor.cli.ingest", "ingest"),
+    "detect": ("monitor.cli.detect", "detect"),
+    "simulate": ("monitor.cli.simulate", "simulate"),
+    "users": ("monitor.cli.users", "users"),
+    "serve": ("monitor.cli.serve", "serve"),
+}
+
+
+class LazyGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attr = COMMANDS[cmd_name]
+        return getattr(importlib.import_module(module), attr)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="outlet-watch")
+def main() -> None:
+    """outlet-watch: off-site supervision of discharge outlets.
+
+    \b
+    Example:
+      monitor demo
+    """
+
+
+if __name__ == "__main__":
+    main()

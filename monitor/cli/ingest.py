@@ -1,0 +1,123 @@
+"""``monitor ingest``: run the ingest daemon (MQTT -> store) until SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from monitor.config import ConfigError, load_config
+
+EPILOG = """\b
+Examples:
+  monitor ingest --broker mqtt://127.0.0.1:1883 --db sqlite:///outlet-watch.db --sites sites.toml
+  monitor ingest --broker mqtts://ingest:PASS@broker:8883 --ca-file ca.pem \\
+      --db postgresql+psycopg://ow@db/ow --sites sites.toml --topic '$share/ow/hj212/#'
+  monitor ingest --broker embedded --sites sites.toml     # amqtt on 127.0.0.1:1883
+
+Exit codes: 0 after a clean stop, 1 on bad configuration, 3 when another daemon took over the
+client id."""
+
+
+@click.command("ingest", epilog=EPILOG)
+@click.option("--broker", help="mqtt://[user:pass@]host[:port], mqtts://..., or embedded[:PORT].")
+@click.option(
+    "--db", "database", help="SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://...)."
+)
+@click.option("--sites", type=click.Path(path_type=Path), help="Site registry TOML.")
+@click.option("--topic", help="Subscription, default hj212/# (or $share/GROUP/hj212/#).")
+@click.option("--topic-template", help='Topic naming the MN, default hj212/{mn}; "" accepts any.')
+@click.option("--client-id", help="Stable MQTT client id (unique per daemon).")
+@click.option(
+    "--ca-file", type=click.Path(path_type=Path), help="CA certificate (PEM) for mqtts://."
+)
+@click.option("--batch-size", type=int, help="Messages per commit, default 2000.")
+@click.option(
+    "--batch-interval",
+    "batch_interval_s",
+    type=float,
+    help="Seconds before a partial batch commits.",
+)
+@click.option("--metrics-port", type=int, help="Serve Prometheus /metrics on 127.0.0.1:PORT.")
+@click.option(
+    "--worker-process/--no-worker-process",
+    default=True,
+    show_default=True,
+    help="Decode and commit in a second process (another core than the MQTT client); "
+    "--no-worker-process keeps everything in one process.",
+)
+@click.option(
+    "--live/--no-live",
+    default=True,
+    show_default=True,
+    help="Run the window detectors after each committed batch (leads, scores, alerts).",
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="monitor.toml.")
+def ingest(config_path: Path | None, worker_process: bool, live: bool, **flags: object) -> None:
+    """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
+    after it is committed; bad messages go to the quarantine with their reason."""
+    from ingest.broker_url import parse_broker_url
+    from ingest.daemon import DaemonSettings, IngestDaemon, run
+    from ingest.metrics import setup_logging
+    from monitor.detection.live import live_sink
+    from monitor.registry import RegistryError, load_registry
+    from monitor.store.store import Store, create_engine
+
+    try:
+        cfg = load_config(config_path, overrides=flags)
+        registry = load_registry(cfg.sites)
+    except (ConfigError, RegistryError) as exc:
+        raise click.ClickException(str(exc)) from None
+    setup_logging()
+    embedded = None
+    broker = cfg.broker
+    if broker == "embedded" or broker.startswith("embedded:"):
+        from monitor.simulation.broker import EmbeddedBroker
+
+        port = int(broker.partition(":")[2] or 1883)
+        embedded = EmbeddedBroker("127.0.0.1", port).start()
+        broker = f"mqtt://127.0.0.1:{port}?protocol=3.1.1"
+    try:
+        url = parse_broker_url(broker, ca_file=cfg.ca_file)
+        engine = create_engine(cfg.database)
+    except Exception as exc:  # bad URL: one line, exit 1
+        if embedded is not None:
+            embedded.stop()
+        raise click.ClickException(str(exc)) from None
+    engine.dispose()
+    settings = DaemonSettings(
+        broker=url,
+        topic=cfg.topic,
+        topic_template=cfg.topic_template,
+        client_id=cfg.client_id,
+        batch_size=cfg.batch_size,
+        batch_interval_s=cfg.batch_interval_s,
+        metrics_port=cfg.metrics_port,
+        worker_process=bool(worker_process),
+    )
+    if live:
+        factory: Any = functools.partial(
+            live_sink,
+            cfg.database,
+            str(cfg.sites),
+            lang=cfg.lang,
+            timezone=cfg.timezone,
+            alerts=cfg.alerts,
+            scoring=cfg.scoring,
+            process=True,  # detection in a process of its own (a child of the worker, if any)
+        )
+    else:
+        factory = functools.partial(Store, cfg.database, create="lazy")
+    # in worker-process mode the worker builds its own sink from the factory; this one stays idle
+    sink = Store(cfg.database, create="lazy") if worker_process else factory()
+    try:
+        code = run(IngestDaemon(settings, sink, registry.passwords(), sink_factory=factory))
+    finally:
+        sink.close()
+        if embedded is not None:
+            embedded.stop()
+    if code:
+        sys.exit(code)

@@ -1,0 +1,140 @@
+"""What the casework commands (leads, score, inspections, alerts) share: the ``--config``,
+``--db`` and ``--sites`` options, the resolved configuration, the database and the registry."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+import pandas as pd
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+import monitor.store.casework_models  # noqa: F401  (registers the casework tables)
+from monitor.config import Config, ConfigError, load_config
+
+__all__ = [
+    "Casework",
+    "casework_options",
+    "database_options",
+    "default_who",
+    "open_casework",
+    "parse_time",
+]
+
+F = TypeVar("F", bound=Callable[..., Any])
+_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def casework_options(f: F) -> F:
+    """``--config FILE``, ``--db URL`` and ``--sites FILE`` (passed as ``config_path``, ``db``,
+    ``sites``)."""
+    f = click.option(
+        "--sites",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="Site registry TOML (default: from monitor.toml, else ./sites.toml if present).",
+    )(f)
+    return database_options(f)
+
+
+def database_options(f: F) -> F:
+    """``--config FILE`` and ``--db URL`` (passed as ``config_path`` and ``db``)."""
+    f = click.option("--db", help="Database URL (default: $MONITOR_DB or monitor.toml).")(f)
+    f = click.option(
+        "--config",
+        "config_path",
+        type=click.Path(path_type=Path, dir_okay=False),
+        help="monitor.toml (default: $MONITOR_CONFIG or ./monitor.toml).",
+    )(f)
+    return f
+
+
+def default_who() -> str:
+    """Who is acting when ``--who`` is not given: ``$MONITOR_USER``, else the login name."""
+    try:
+        return os.environ.get("MONITOR_USER") or getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+@dataclass
+class Casework:
+    config: Config
+    engine: Engine
+    registry: Any | None
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One committed transaction; domain errors become one-line ClickExceptions."""
+        from monitor.alerts.alerter import AlertError
+        from monitor.casework.inspections import InspectionError
+        from monitor.casework.leads import LeadError
+        from monitor.casework.scoring import ScoringError
+
+        try:
+            with Session(self.engine, expire_on_commit=False) as s, s.begin():
+                yield s
+        except (LeadError, ScoringError, InspectionError, AlertError) as exc:
+            raise click.ClickException(str(exc)) from None
+        except SQLAlchemyError as exc:
+            raise click.ClickException(
+                f"database error: {exc.__class__.__name__}: {exc.orig if hasattr(exc, 'orig') else exc}"
+            ) from None
+
+
+def open_casework(
+    config_path: Path | None, db: str | None, sites: Path | None, *, need_registry: bool = False
+) -> Casework:
+    """Resolve the configuration, open the database (creating missing tables) and load the
+    registry when one is given or configured and present."""
+    from monitor.registry import RegistryError, load_registry
+    from monitor.store.store import create_engine, create_schema
+
+    try:
+        cfg = load_config(
+            config_path, overrides={"database": db, "sites": str(sites) if sites else None}
+        )
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    registry = None
+    explicit = sites is not None or (cfg.source is not None and cfg.sites != Path("sites.toml"))
+    if explicit or need_registry or cfg.sites.is_file():
+        try:
+            registry = load_registry(cfg.sites)
+        except RegistryError as exc:
+            raise click.ClickException(str(exc)) from None
+    try:
+        engine = create_engine(cfg.database)
+        create_schema(engine)
+    except (SQLAlchemyError, ValueError) as exc:
+        raise click.ClickException(
+            f"cannot open database: {exc}; check --db or $MONITOR_DB"
+        ) from None
+    return Casework(cfg, engine, registry)
+
+
+def parse_time(text: str | None, tz: str) -> datetime | None:
+    """A ``--at`` time: a date means the end of that day in ``tz``; an ISO time without offset is
+    local to ``tz``."""
+    if text is None:
+        return None
+    try:
+        ts = pd.Timestamp(text)
+    except ValueError:
+        raise click.BadParameter(
+            f"{text!r} is not a date (e.g. 2026-12-01 or 2026-12-01T08:00+08:00)"
+        ) from None
+    if ts.tzinfo is None:
+        ts = ts.tz_localize(tz)
+    if _DATE_ONLY.match(text.strip()):
+        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(1, "us")
+    return ts.tz_convert("UTC").to_pydatetime()

@@ -1,0 +1,40 @@
+"""The ``users`` table of the web application (on :class:`monitor.store.base.Base`, created by
+:func:`monitor.store.store.create_schema` like every other table).
+
+``role`` is ``admin`` (sees and works every lead) or ``inspector`` (only the leads, enterprises
+and quarantined messages of ``district``). ``password_hash`` is a scrypt hash in the format of
+:func:`monitor.casework.staff.hash_password`; the password itself is never stored.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from monitor.store.base import Base
+from monitor.store.models import UTCDateTime
+
+__all__ = ["ROLES", "UserRow"]
+
+#: Roles a user may have.
+ROLES: tuple[str, ...] = ("admin", "inspector")
+
+_PK = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UserRow(Base):
+    """A person who signs in to the web page: unique ``username``, role, district, password hash."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16))
+    district: Mapped[str] = mapped_column(String(100), default="")
+    password_hash: Mapped[str] = mapped_column(Text)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
