@@ -1,9 +1,9 @@
 """Pure, vectorised detectors of exceedances and falsified data over pandas frames."""
 
-from detectors.base import Detector, FleetDetector
+from detectors.base import Detector, FleetDetector, register
 from detectors.finding import CATEGORIES, SEVERITIES, Finding
 from detectors.frame import FrameError, OutletData, Series
-from detectors.registry import build, catalogue, get, register, run_fleet, run_outlet
+from detectors.registry import build, catalogue, get, run_fleet, run_outlet
 from detectors.spec import OutletSpec, PollutantSpec
 
 __all__ = [

@@ -11,7 +11,7 @@ import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import pandas as pd
 
@@ -116,3 +116,18 @@ def _param_names(cls: type) -> tuple[str, ...]:
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.mn, f.start, f.pollutant or "", f.detector, f.end))
+
+
+D = TypeVar("D", bound=type[Detector])
+#: Every detector class decorated with :func:`register`, by name (read it through
+#: :func:`detectors.registry.catalogue`, which first imports every module of ``detectors.checks``).
+REGISTERED: dict[str, type[Detector]] = {}
+
+
+def register(cls: D) -> D:
+    """Class decorator: add a detector to the catalogue under its ``name``."""
+    name = cls.name
+    if name in REGISTERED and REGISTERED[name] is not cls:
+        raise ValueError(f"two detectors named {name!r}: {REGISTERED[name]} and {cls}")
+    REGISTERED[name] = cls
+    return cls

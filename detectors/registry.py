@@ -1,7 +1,7 @@
 """The registry of detectors by name.
 
 Every module in `detectors.checks` is imported once and each class decorated with `@register`
-joins the catalogue, so adding a detector never means editing a list here.
+(:func:`detectors.base.register`) joins the catalogue, so adding a detector never means editing a list here.
 """
 
 from __future__ import annotations
@@ -10,26 +10,13 @@ import importlib
 import pkgutil
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import TypeVar
 
 import pandas as pd
 
-from detectors.base import Detector, FleetDetector
+from detectors.base import REGISTERED, Detector, FleetDetector
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.spec import OutletSpec
-
-D = TypeVar("D", bound=type[Detector])
-_REGISTRY: dict[str, type[Detector]] = {}
-
-
-def register(cls: D) -> D:
-    """Class decorator: add a detector to the catalogue under its ``name``."""
-    name = cls.name
-    if name in _REGISTRY and _REGISTRY[name] is not cls:
-        raise ValueError(f"two detectors named {name!r}: {_REGISTRY[name]} and {cls}")
-    _REGISTRY[name] = cls
-    return cls
 
 
 @cache
@@ -43,7 +30,7 @@ def _load_checks() -> None:
 def catalogue() -> dict[str, type[Detector]]:
     """Every registered detector class by name, in name order."""
     _load_checks()
-    return dict(sorted(_REGISTRY.items()))
+    return dict(sorted(REGISTERED.items()))
 
 
 def get(name: str) -> type[Detector]:

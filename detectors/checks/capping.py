@@ -3,15 +3,34 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import bdtr
 
-from detectors.base import Detector
+from detectors.base import Detector, register
+from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.registry import register
-from detectors.series import DAY_HOURS, HOUR_NS, held_runs, segments, timestamp, window_sums
+from detectors.series import DAY_HOURS, HOUR_NS, held_runs, timestamp, window_sums
+
+
+@dataclass(frozen=True, slots=True)
+class _Windows:
+    """Every window of ``width`` days (index = its first day): its ``counts`` by mask, its share
+    of valid hours near the limit, the discontinuity test's ``p`` and the two rules."""
+
+    width: int
+    counts: dict[str, np.ndarray]
+    share: np.ndarray
+    p: np.ndarray
+    rule_share: np.ndarray
+    rule_jump: np.ndarray
+
+    @property
+    def bad(self) -> np.ndarray:
+        """Windows where either rule fired."""
+        return self.rule_share | self.rule_jump
 
 
 @register
@@ -91,10 +110,30 @@ class CappingDetector(Detector):
             yield from self._series(outlet, s, limit)
 
     def _series(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
-        valid = s.valid
-        v = np.where(valid, s.values, np.nan)
         day = (s.ts + int(self.day_offset_hours * HOUR_NS)) // (DAY_HOURS * HOUR_NS)
         day = day - day.min()
+        masks = self._masks(s, limit)
+        w = self._windows(day, masks)
+        if w is None:
+            return
+        bad = w.bad
+        if not bad.any():
+            return
+        first = np.flatnonzero(bad)
+        days = stretches(covered(first, first + w.width - 1, len(bad) + w.width - 1))
+        near = masks["near"]
+        for d_first, d_last in zip(days.first.tolist(), days.last.tolist(), strict=True):
+            idx = np.flatnonzero(near & (day >= d_first) & (day <= d_last))
+            if len(idx) == 0:
+                continue
+            wins = np.flatnonzero(bad[d_first : d_last - w.width + 2]) + d_first
+            yield self._finding(outlet, s, limit, w, idx, wins)
+
+    def _masks(self, s: Series, limit: float) -> dict[str, np.ndarray]:
+        """Per reading: valid (``n``), in ``near``, ``above`` and, for the first hour of each held
+        value only, in the bands ``b1``, ``b2``, ``b3``."""
+        valid = s.valid
+        v = np.where(valid, s.values, np.nan)
         w = self.band_fraction * limit
         tol = 1e-9 * limit
         with np.errstate(invalid="ignore"):
@@ -113,13 +152,18 @@ class CappingDetector(Detector):
         measured[runs.first] = True
         for band in ("b1", "b2", "b3"):
             masks[band] = masks[band] & measured
+        return masks
+
+    def _windows(self, day: np.ndarray, masks: dict[str, np.ndarray]) -> _Windows | None:
+        """Counts and rules of every window of days; None when no window has enough valid
+        hours."""
         ndays = int(day.max()) + 1
         width = min(self.window_days, ndays)
         c = {k: window_sums(np.bincount(day[m], minlength=ndays), width) for k, m in masks.items()}
         n = c["n"]
         enough = n >= self.min_valid_hours
         if not enough.any():
-            return
+            return None
         with np.errstate(invalid="ignore", divide="ignore"):
             share = c["near"] / n
             rule_share = enough & (share >= self.min_near_share) & (c["above"] == 0)
@@ -128,55 +172,55 @@ class CappingDetector(Detector):
             p = bdtr(b3, b2 + b3, r / (1 + r))
             hole = b3 <= self.max_above_ratio * r * b2
             rule_jump = enough & (b2 >= self.min_band_count) & (p < self.max_p_value) & hole
-        bad = rule_share | rule_jump
-        if not bad.any():
-            return
-        cover = np.zeros(len(bad) + width + 1, dtype=np.int64)
-        np.add.at(cover, np.flatnonzero(bad), 1)
-        np.add.at(cover, np.flatnonzero(bad) + width, -1)
-        covered = np.cumsum(cover)[: len(bad) + width - 1] > 0
-        stretches = segments(covered, np.arange(len(covered), dtype="float64"))
-        near = masks["near"]
-        for d_first, d_last in zip(stretches.first.tolist(), stretches.last.tolist(), strict=True):
-            idx = np.flatnonzero(near & (day >= d_first) & (day <= d_last))
-            if len(idx) == 0:
-                continue
-            wins = np.flatnonzero(bad[d_first : d_last - width + 2]) + d_first
-            both_w = rule_share[wins] & rule_jump[wins]
-            worst = int(wins[np.lexsort((p[wins], ~both_w))[0]])
-            both = bool(both_w.any())
-            rules = [
-                name
-                for name, rule in (("share", rule_share), ("discontinuity", rule_jump))
-                if rule[wins].any()
-            ]
-            yield self.finding(
-                outlet,
-                s.code,
-                timestamp(s.ts[idx[0]]),
-                timestamp(s.ts[idx[-1]]),
-                severity="high" if both else "medium",
-                confidence=0.9 if both else 0.7,
-                message="capping.summary",
-                evidence={
-                    "rule": "+".join(rules),
-                    "statistic": "share of valid hours in [0.9L, L]; binomial p of the band above L",
-                    "threshold": {
-                        "near_share_min": self.min_near_share,
-                        "above_max": 0,
-                        "p_max": self.max_p_value,
-                    },
-                    "window_hours": width * DAY_HOURS,
-                    "limit": limit,
-                    "valid_hours": int(n[worst]),
-                    "near_share": round(float(share[worst]), 4),
-                    "just_above": int(c["above"][worst]),
-                    "band_below": int(c["b2"][worst]),
-                    "band_above": int(c["b3"][worst]),
-                    "p_value": float(p[worst]),
+        return _Windows(width, c, share, p, rule_share, rule_jump)
+
+    def _finding(
+        self,
+        outlet: OutletData,
+        s: Series,
+        limit: float,
+        w: _Windows,
+        idx: np.ndarray,
+        wins: np.ndarray,
+    ) -> Finding:
+        """The finding of the readings ``idx`` in [0.9 L, L] of a merged stretch of the flagged
+        windows ``wins``, with the statistics of its worst window."""
+        both_w = w.rule_share[wins] & w.rule_jump[wins]
+        worst = int(wins[np.lexsort((w.p[wins], ~both_w))[0]])
+        both = bool(both_w.any())
+        rules = [
+            name
+            for name, rule in (("share", w.rule_share), ("discontinuity", w.rule_jump))
+            if rule[wins].any()
+        ]
+        c = w.counts
+        return self.finding(
+            outlet,
+            s.code,
+            timestamp(s.ts[idx[0]]),
+            timestamp(s.ts[idx[-1]]),
+            severity="high" if both else "medium",
+            confidence=0.9 if both else 0.7,
+            message="capping.summary",
+            evidence={
+                "rule": "+".join(rules),
+                "statistic": "share of valid hours in [0.9L, L]; binomial p of the band above L",
+                "threshold": {
+                    "near_share_min": self.min_near_share,
+                    "above_max": 0,
+                    "p_max": self.max_p_value,
                 },
-                limit=limit,
-                share=100 * float(share[worst]),
-                above=int(c["above"][worst]),
-                days=width,
-            )
+                "window_hours": w.width * DAY_HOURS,
+                "limit": limit,
+                "valid_hours": int(c["n"][worst]),
+                "near_share": round(float(w.share[worst]), 4),
+                "just_above": int(c["above"][worst]),
+                "band_below": int(c["b2"][worst]),
+                "band_above": int(c["b3"][worst]),
+                "p_value": float(w.p[worst]),
+            },
+            limit=limit,
+            share=100 * float(w.share[worst]),
+            above=int(c["above"][worst]),
+            days=w.width,
+        )

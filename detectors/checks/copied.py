@@ -15,11 +15,10 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from detectors.base import FleetDetector
+from detectors.base import FleetDetector, register
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.messages import pollutant_name
-from detectors.registry import register
 from detectors.series import hours_of, timestamp
 
 #: Odd 64-bit multipliers, one per position in a window (positions beyond the list reuse

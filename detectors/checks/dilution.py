@@ -4,20 +4,39 @@ change (the effluent is not diluted, only what the analysers see)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
-from detectors.base import Detector
+from detectors.base import Detector, register
+from detectors.checks._common import stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.spec import CONCENTRATIONS, FLOW
 
 #: Days are Beijing calendar days (UTC+8, no daylight saving time).
 LOCAL_OFFSET_HOURS: Final = 8
 #: Statistics are taken per half day (local 00-12 h and 12-24 h).
 BLOCK_HOURS: Final = 12
+
+
+@dataclass(frozen=True, slots=True)
+class _HalfDays:
+    """Per local half day (rows) and concentration channel (columns): the ``ratio`` of its median
+    to its baseline ``base`` and whether it ``dropped`` to the half-day level; per half day: how many
+    channels dropped, the flow's ratio, the highest and lowest dropped ratio and their geometric
+    mean (``common``)."""
+
+    ratio: np.ndarray
+    base: np.ndarray
+    dropped: np.ndarray
+    n_dropped: np.ndarray
+    flow_ratio: np.ndarray
+    hi: np.ndarray
+    lo: np.ndarray
+    common: np.ndarray
 
 
 @register
@@ -79,6 +98,12 @@ class DilutionDetector(Detector):
         self.min_baseline_days = min_baseline_days
         self.high_days = high_days
 
+    @property
+    def _day_level(self) -> float:
+        """The ratio a channel must fall to in one half day: ``1 - day_drop_fraction *
+        min_drop_share``."""
+        return 1.0 - self.day_drop_fraction * self.min_drop_share
+
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if len(codes) < self.min_channels or FLOW not in outlet.pollutants:
@@ -89,6 +114,23 @@ class DilutionDetector(Detector):
         per_day = 24 // BLOCK_HOURS
         if int(block[-1]) + 1 < per_day * (self.min_baseline_days + self.min_days):
             return
+        h, valid = self._half_days(outlet, codes, hours, per_day)
+        runs = stretches(self._diluted(h))
+        any_valid = valid[:, :-1].any(axis=1)
+        for s, e in zip(runs.first, runs.last, strict=True):
+            n = int(e - s + 1)  # half days
+            factor = float(np.median(h.common[s : e + 1]))
+            if n < per_day * self.min_days - 1 or factor > 1.0 - self.min_drop_share:
+                continue
+            in_run = np.flatnonzero(any_valid & (block >= s) & (block <= e))
+            span = (outlet.grid[in_run[0]], outlet.grid[in_run[-1]])
+            yield self._finding(outlet, codes, h, slice(s, e + 1), span, factor)
+
+    def _half_days(
+        self, outlet: OutletData, codes: list[str], hours: np.ndarray, per_day: int
+    ) -> tuple[_HalfDays, np.ndarray]:
+        """Each half day's ratios to the baseline, and the validity of the grid's values (one
+        column per channel of ``codes``, then flow)."""
         cols = [*codes, FLOW]
         values = outlet.wide_array[:, [outlet.column(c) for c in cols]]
         valid = outlet.wide_valid[:, [outlet.column(c) for c in cols]]
@@ -103,9 +145,7 @@ class DilutionDetector(Detector):
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = daily / base
         r = ratio[:, :-1]
-        r_flow = ratio[:, -1]
-        day_level = 1.0 - self.day_drop_fraction * self.min_drop_share
-        dropped = r <= day_level
+        dropped = r <= self._day_level
         n_dropped = dropped.sum(axis=1)
         hi = np.where(dropped, r, -np.inf).max(axis=1)
         lo = np.where(dropped, r, np.inf).min(axis=1)
@@ -114,46 +154,56 @@ class DilutionDetector(Detector):
                 np.where(dropped, np.log(np.where(dropped, r, 1.0)), 0.0).sum(axis=1)
                 / np.maximum(n_dropped, 1)
             )
+        return _HalfDays(r, base, dropped, n_dropped, ratio[:, -1], hi, lo, common), valid
+
+    def _diluted(self, h: _HalfDays) -> np.ndarray:
+        """Half days where enough channels fell by a common factor while flow held."""
         with np.errstate(divide="ignore", invalid="ignore"):
-            agree = hi <= self.max_factor_spread * lo
+            agree = h.hi <= self.max_factor_spread * h.lo
+        r_flow = h.flow_ratio
         steady = (r_flow >= 1.0 - self.max_flow_fall_share) & (
             r_flow <= 1.0 + self.max_flow_rise_share
         )
-        diluted = (n_dropped >= self.min_channels) & agree & steady & (common <= day_level)
-        d = np.diff(np.r_[False, diluted, False].astype(np.int8))
-        any_valid = valid[:, :-1].any(axis=1)
-        for s, e in zip(np.flatnonzero(d == 1), np.flatnonzero(d == -1) - 1, strict=True):
-            n = int(e - s + 1)  # half days
-            factor = float(np.median(common[s : e + 1]))
-            if n < per_day * self.min_days - 1 or factor > 1.0 - self.min_drop_share:
-                continue
-            in_run = np.flatnonzero(any_valid & (block >= s) & (block <= e))
-            run = slice(s, e + 1)
-            used = dropped[run].all(axis=0)
-            factors = {c: float(np.median(r[run, j])) for j, c in enumerate(codes) if used[j]}
-            baselines = {c: float(base[s, j]) for j, c in enumerate(codes) if used[j]}
-            yield self.finding(
-                outlet,
-                None,
-                outlet.grid[in_run[0]],
-                outlet.grid[in_run[-1]],
-                severity="high" if n >= per_day * self.high_days else "medium",
-                confidence=min(0.95, 0.5 + 0.05 * n),
-                message="dilution.summary",
-                evidence={
-                    "rule": "min_channels channels at <= 1 - day_drop_fraction * min_drop_share of "
-                    "baseline each day, similar factors, flow steady; run median factor <= "
-                    "1 - min_drop_share",
-                    "days": n / per_day,
-                    "channels": len(factors),
-                    "factors": factors,
-                    "baselines": baselines,
-                    "factor_spread": float(np.max(hi[run] / lo[run])),
-                    "flow_ratio": float(np.median(r_flow[run])),
-                    "common_factor": factor,
-                    "drop_pct": round(100 * (1 - factor)),
-                },
-            )
+        return (h.n_dropped >= self.min_channels) & agree & steady & (h.common <= self._day_level)
+
+    def _finding(
+        self,
+        outlet: OutletData,
+        codes: list[str],
+        h: _HalfDays,
+        run: slice,
+        span: tuple[pd.Timestamp, pd.Timestamp],
+        factor: float,
+    ) -> Finding:
+        """The finding of the diluted half days ``run`` (valid hours from ``span[0]`` to
+        ``span[1]``) whose median common factor is ``factor``."""
+        n = int(run.stop - run.start)  # half days
+        per_day = 24 // BLOCK_HOURS
+        used = h.dropped[run].all(axis=0)
+        factors = {c: float(np.median(h.ratio[run, j])) for j, c in enumerate(codes) if used[j]}
+        baselines = {c: float(h.base[run.start, j]) for j, c in enumerate(codes) if used[j]}
+        return self.finding(
+            outlet,
+            None,
+            span[0],
+            span[1],
+            severity="high" if n >= per_day * self.high_days else "medium",
+            confidence=min(0.95, 0.5 + 0.05 * n),
+            message="dilution.summary",
+            evidence={
+                "rule": "min_channels channels at <= 1 - day_drop_fraction * min_drop_share of "
+                "baseline each day, similar factors, flow steady; run median factor <= "
+                "1 - min_drop_share",
+                "days": n / per_day,
+                "channels": len(factors),
+                "factors": factors,
+                "baselines": baselines,
+                "factor_spread": float(np.max(h.hi[run] / h.lo[run])),
+                "flow_ratio": float(np.median(h.flow_ratio[run])),
+                "common_factor": factor,
+                "drop_pct": round(100 * (1 - factor)),
+            },
+        )
 
 
 def _block_medians(x: np.ndarray, first_hour: int, min_valid: int) -> np.ndarray:

@@ -7,10 +7,9 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.finding import Finding, Severity
 from detectors.frame import OutletData, Series
-from detectors.registry import register
 from detectors.series import HOUR_NS, segments
 from detectors.series import timestamp as _ts
 from detectors.spec import PollutantSpec

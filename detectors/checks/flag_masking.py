@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.checks._common import (
     covered,
     grid_channel,
@@ -18,7 +18,6 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.spec import CONCENTRATIONS
 
 

@@ -6,11 +6,10 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.checks._common import covered, grid_channel, grid_flags, grid_flow, stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.series import analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS, FLOW
 

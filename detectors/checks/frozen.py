@@ -7,11 +7,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.checks._common import flow_at, flow_range, measured_series, normal_mask
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.registry import register
 from detectors.series import HeldRuns, analyser_cycle_hours, held_runs, timestamp
 
 

@@ -8,11 +8,10 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.checks._common import grid_channel, local_iso, reads_standard, stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.series import Segments, fisher_greater
 from detectors.spec import CONCENTRATIONS
 

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.checks._common import covered, measured_series, normal_mask, stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.registry import register
 from detectors.series import (
     DAY_HOURS,
     Segments,

@@ -8,11 +8,10 @@ from typing import Any
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.checks._common import grid_flags, grid_flow, month_label
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.series import binomial_greater
 from detectors.spec import CONCENTRATIONS
 

@@ -8,10 +8,9 @@ from typing import Final
 
 import numpy as np
 
-from detectors.base import FleetDetector
+from detectors.base import FleetDetector, register
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.series import analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS
 

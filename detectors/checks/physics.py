@@ -17,10 +17,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.registry import register
 from detectors.spec import NH3N, TN
 
 

@@ -6,10 +6,9 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from detectors.base import Detector
+from detectors.base import Detector, register
 from detectors.finding import Finding, Severity
 from detectors.frame import OutletData, Series
-from detectors.registry import register
 from detectors.series import analyser_cycle_hours, held_runs, segments, timestamp
 from detectors.spec import PH
 
