@@ -9,6 +9,7 @@ from typing import Final
 import numpy as np
 
 from detectors.base import FleetDetector, register
+from detectors.checks._common import month_label
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import analyser_cycle_hours, held_runs
@@ -16,8 +17,15 @@ from detectors.spec import CONCENTRATIONS
 
 FEATURES: Final[tuple[str, ...]] = ("median", "cv", "cycle_autocorrelation", "repeat_share")
 
+#: The values of `FEATURES` of one outlet-month.
+Features = tuple[float, float, float, float]
+#: One outlet-month of a group: channel, month, outlet, features, first and last grid hour.
+_Row = tuple[str, int, OutletData, Features, int, int]
 
-def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dict[int, tuple]:
+
+def monthly_features(
+    outlet: OutletData, code: str, min_valid_hours: int
+) -> dict[int, tuple[Features, int, int]]:
     """Per local month (months since 1970-01): ``(features, first_hour, last_hour)`` of one
     channel, for months with at least ``min_valid_hours`` valid hours.
 
@@ -62,7 +70,7 @@ def monthly_features(outlet: OutletData, code: str, min_valid_hours: int) -> dic
     with np.errstate(divide="ignore", invalid="ignore"):
         lag1 = np.where(sa * sb > 1e-12, cov / (sa * sb), 1.0)
     repeat = np.bincount(pm, a == b, n_months) / k
-    out: dict[int, tuple] = {}
+    out: dict[int, tuple[Features, int, int]] = {}
     for j in kept:
         feats = (float(median[j]), float(cv[j]), float(lag1[j]), float(repeat[j]))
         out[m0 + int(j)] = (feats, int(idx[first[j]]), int(idx[first[j] + cnt[j] - 1]))
@@ -163,39 +171,11 @@ class PeerOutlierDetector(FleetDetector):
                 yield from self._group(group, members)
 
     def _group(self, group: str, members: list[OutletData]) -> Iterable[Finding]:
-        rows: dict[tuple[str, int], list[tuple[OutletData, tuple, int, int]]] = defaultdict(list)
-        for code in CONCENTRATIONS:
-            for outlet in members:
-                for month, (feats, first, last) in monthly_features(
-                    outlet, code, self.min_valid_hours
-                ).items():
-                    rows[(code, month)].append((outlet, feats, first, last))
-        # outlet-months with enough peers that month, every channel in one forest: features are
-        # standardised within each channel (median, interquartile range)
-        table = [
-            (code, month, *entry)
-            for (code, month), entries in sorted(rows.items())
-            if len(entries) >= self.min_peers
-            for entry in entries
-        ]
+        table = self._table(members)
         if not table:
             return
-        raw = np.array([t[3] for t in table], dtype="float64")
-        raw[:, 0] = np.log1p(np.maximum(raw[:, 0], 0.0))
-        codes = np.array([t[0] for t in table])
-        x = np.empty_like(raw)
-        for code in np.unique(codes):
-            sel = codes == code
-            q1, med, q3 = np.percentile(raw[sel], [25, 50, 75], axis=0)
-            x[sel] = (raw[sel] - med) / np.where(q3 - q1 > 1e-12, q3 - q1, 1.0)
-        from sklearn.ensemble import IsolationForest  # only when there are peers to compare
-
-        forest = IsolationForest(
-            n_estimators=self.n_estimators,
-            max_samples=min(256, len(x)),
-            random_state=self.random_state,
-        ).fit(x)
-        scores = -forest.score_samples(x)
+        raw, x = _standardised(table)
+        scores = self._scores(x)
         by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
         for i, t in enumerate(table):
             by_key[(t[0], t[1])].append(i)
@@ -220,7 +200,7 @@ class PeerOutlierDetector(FleetDetector):
                     evidence={
                         "rule": "IsolationForest score >= score_threshold among peers, "
                         "cleaner or steadier than their median",
-                        "month": f"{1970 + month // 12:04d}-{month % 12 + 1:02d}",
+                        "month": month_label(month),
                         "group": group,
                         "peers": len(here),
                         "score": float(scores[i]),
@@ -231,3 +211,45 @@ class PeerOutlierDetector(FleetDetector):
                         "repeat_share": feats[3],
                     },
                 )
+
+    def _table(self, members: list[OutletData]) -> list[_Row]:
+        """The outlet-months with enough peers that month, of every channel (one forest for all:
+        features are standardised within each channel), by channel and month."""
+        rows: dict[tuple[str, int], list[tuple[OutletData, Features, int, int]]] = defaultdict(list)
+        for code in CONCENTRATIONS:
+            for outlet in members:
+                for month, (feats, first, last) in monthly_features(
+                    outlet, code, self.min_valid_hours
+                ).items():
+                    rows[(code, month)].append((outlet, feats, first, last))
+        return [
+            (code, month, *entry)
+            for (code, month), entries in sorted(rows.items())
+            if len(entries) >= self.min_peers
+            for entry in entries
+        ]
+
+    def _scores(self, x: np.ndarray) -> np.ndarray:
+        """Anomaly scores ``-score_samples`` of an IsolationForest fitted on the rows of ``x``."""
+        from sklearn.ensemble import IsolationForest  # only when there are peers to compare
+
+        forest = IsolationForest(
+            n_estimators=self.n_estimators,
+            max_samples=min(256, len(x)),
+            random_state=self.random_state,
+        ).fit(x)
+        return -forest.score_samples(x)
+
+
+def _standardised(table: list[_Row]) -> tuple[np.ndarray, np.ndarray]:
+    """The features of every row (median as log(1 + median)), raw and standardised within each
+    channel (median, interquartile range)."""
+    raw = np.array([t[3] for t in table], dtype="float64")
+    raw[:, 0] = np.log1p(np.maximum(raw[:, 0], 0.0))
+    codes = np.array([t[0] for t in table])
+    x = np.empty_like(raw)
+    for code in np.unique(codes):
+        sel = codes == code
+        q1, med, q3 = np.percentile(raw[sel], [25, 50, 75], axis=0)
+        x[sel] = (raw[sel] - med) / np.where(q3 - q1 > 1e-12, q3 - q1, 1.0)
+    return raw, x
