@@ -3,14 +3,39 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from detectors.base import Detector, register
+from detectors.checks._common import month_label
 from detectors.finding import Finding, Severity
-from detectors.frame import OutletData
+from detectors.frame import OutletData, Series
 from detectors.series import HOUR_NS, hours_of, timestamp
+
+
+@dataclass(slots=True)
+class _Months:
+    """The local months of an outlet's span: the first ``m0`` (months since 1970-01), the
+    local ``offset`` (h), the local hour each month ``starts`` at and every UTC hour of the
+    ``span``; derived: each span hour's month (``month_of``, 0 = ``m0``) and the hours of each
+    month in the span (``expected``)."""
+
+    m0: int
+    offset: int
+    starts: np.ndarray
+    span: np.ndarray
+    month_of: np.ndarray = field(init=False)
+    expected: np.ndarray = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.month_of = self.index(self.span)
+        self.expected = np.bincount(self.month_of, minlength=len(self.starts))
+
+    def index(self, hours: np.ndarray) -> np.ndarray:
+        """Month index (0 = ``m0``) of UTC whole hours."""
+        return np.searchsorted(self.starts, hours + self.offset, side="right") - 1
 
 
 @register
@@ -53,50 +78,22 @@ class CompletenessDetector(Detector):
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         ts = outlet.times_ns
-        first_h, last_h = int(hours_of(ts.min())), int(hours_of(ts.max()))
-        offset = round(self.day_offset_hours)
-        # month of every hour of the span, as months since 1970-01 in local time
-        span = np.arange(first_h, last_h + 1, dtype=np.int64)
-        m0 = int(_months(np.array([first_h + offset]))[0])
-        m1 = int(_months(np.array([last_h + offset]))[0])
-        # local hour at which each month starts (months m0 .. m1), to place hours by bisection
-        starts = np.arange(m0, m1 + 1).astype("datetime64[M]").astype("datetime64[h]")
-        starts = starts.astype(np.int64)
-
-        def month_index(hours: np.ndarray) -> np.ndarray:
-            return np.searchsorted(starts, hours + offset, side="right") - 1
-
-        month_of = month_index(span)
-        expected = np.bincount(month_of, minlength=m1 - m0 + 1)
+        months = self._span_months(ts)
+        expected = months.expected
         codes = sorted(set(outlet.pollutants) | set(outlet.spec.pollutants))
-        rates: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
-        for code in codes:
-            received = np.zeros(len(expected))
-            valid = np.zeros(len(expected))
-            stopped = np.zeros(len(expected))
-            s = outlet.series(code)
-            if s is not None:
-                h = hours_of(s.ts)
-                first = np.r_[True, h[1:] != h[:-1]]  # one reading per hour counts once
-                m = month_index(h)
-                received = np.bincount(m[first], minlength=len(expected)).astype(float)
-                valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
-                stopped = np.bincount(m[first & (s.flags == "F")], minlength=len(expected))
-            with np.errstate(invalid="ignore", divide="ignore"):
-                transmission = received / expected
-                validity = np.where(expected > stopped, valid / (expected - stopped), 1.0)
-            rates[code] = (transmission, validity, received, valid)
+        rates = {code: _rates(outlet.series(code), months) for code in codes}
         judged = expected >= self.min_expected_hours
         fails = {
             code: judged & ((t < self.min_rate) | (v < self.min_rate))
             for code, (t, v, _, _) in rates.items()
         }
-        month_first = np.r_[0, np.flatnonzero(np.diff(month_of)) + 1]
+        span = months.span
+        month_first = np.r_[0, np.flatnonzero(np.diff(months.month_of)) + 1]
         for k in np.flatnonzero(judged).tolist():
             start = timestamp(max(int(ts.min()), int(span[month_first[k]]) * HOUR_NS))
-            end_h = span[month_first[k + 1] - 1] if k + 1 < len(month_first) else last_h
+            end_h = span[month_first[k + 1] - 1] if k + 1 < len(month_first) else span[-1]
             end = timestamp(min(int(ts.max()), int(end_h) * HOUR_NS))
-            label = _month_label(m0 + k)
+            label = month_label(months.m0 + k)
             failing = [c for c in codes if fails[c][k]]
             if len(failing) >= 2:
                 t, v, r, n = (min(float(rates[c][j][k]) for c in failing) for j in range(4))
@@ -114,6 +111,18 @@ class CompletenessDetector(Detector):
             for code in failing:
                 t, v, r, n = (float(x[k]) for x in rates[code])
                 yield self._finding(outlet, code, start, end, label, int(expected[k]), t, v, r, n)
+
+    def _span_months(self, ts: np.ndarray) -> _Months:
+        """The local months of the outlet's span, from its first to its last reading ``ts``."""
+        first_h, last_h = int(hours_of(ts.min())), int(hours_of(ts.max()))
+        offset = round(self.day_offset_hours)
+        # month of every hour of the span, as months since 1970-01 in local time
+        span = np.arange(first_h, last_h + 1, dtype=np.int64)
+        m0 = int(_months(np.array([first_h + offset]))[0])
+        m1 = int(_months(np.array([last_h + offset]))[0])
+        # local hour at which each month starts (months m0 .. m1), to place hours by bisection
+        starts = np.arange(m0, m1 + 1).astype("datetime64[M]").astype("datetime64[h]")
+        return _Months(m0, offset, starts.astype(np.int64), span)
 
     def _finding(
         self,
@@ -163,10 +172,28 @@ class CompletenessDetector(Detector):
         )
 
 
+def _rates(
+    s: Series | None, months: _Months
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per month of ``months``: transmission and validity rates of the series ``s``, and its
+    received and valid hours (one reading per hour counts once; none when ``s`` is None)."""
+    expected = months.expected
+    received = np.zeros(len(expected))
+    valid = np.zeros(len(expected))
+    stopped = np.zeros(len(expected))
+    if s is not None:
+        h = hours_of(s.ts)
+        first = np.r_[True, h[1:] != h[:-1]]  # one reading per hour counts once
+        m = months.index(h)
+        received = np.bincount(m[first], minlength=len(expected)).astype(float)
+        valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
+        stopped = np.bincount(m[first & (s.flags == "F")], minlength=len(expected))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        transmission = received / expected
+        validity = np.where(expected > stopped, valid / (expected - stopped), 1.0)
+    return transmission, validity, received, valid
+
+
 def _months(local_hours: np.ndarray) -> np.ndarray:
     """Months since 1970-01 of local whole hours since the epoch."""
     return local_hours.astype("datetime64[h]").astype("datetime64[M]").astype(np.int64)
-
-
-def _month_label(month: int) -> str:
-    return str(np.datetime64(month, "M"))
