@@ -5,6 +5,7 @@ counters can: each :meth:`IngestRate.sample` reads ``outlet_watch_received_total
 ``outlet_watch_stored_total`` from ``url`` (at most ``timeout_s``), keeps the samples of the last
 ``window_s`` seconds and reports the rates between the oldest kept sample and now (None until two
 samples at least one second apart exist, or when a counter went down: the daemon restarted).
+The clock is :func:`time.monotonic` unless another is given (tests pass their own).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["IngestRate", "parse_counters"]
@@ -37,10 +39,18 @@ def parse_counters(text: str) -> dict[str, float]:
 class IngestRate:
     """Samples the daemon's counters at ``url`` (``http://127.0.0.1:9108/metrics``)."""
 
-    def __init__(self, url: str, *, timeout_s: float = 0.3, window_s: float = 60.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        timeout_s: float = 0.3,
+        window_s: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.url = url
         self.timeout_s = timeout_s
         self.window_s = window_s
+        self.clock = clock
         self._samples: deque[tuple[float, float, float]] = deque()
         self._lock = threading.Lock()
 
@@ -52,7 +62,7 @@ class IngestRate:
                 counters = parse_counters(resp.read().decode("utf-8", "replace"))
         except (OSError, urllib.error.URLError, ValueError):
             return {"reachable": False, "url": self.url}
-        now = time.monotonic()
+        now = self.clock()
         received, stored = counters.get("received", 0.0), counters.get("stored", 0.0)
         with self._lock:
             if self._samples and (received < self._samples[-1][1] or stored < self._samples[-1][2]):
