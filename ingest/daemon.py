@@ -77,6 +77,11 @@ _PUBACK = struct.Struct("!BBH")
 #: Batches the writer may have handed to the worker process before it waits for the oldest one's
 #: commit: the worker decodes and commits one while the next one waits in the pipe.
 _WORKER_IN_FLIGHT = 2
+#: How often a wait for the worker's reply checks that it still lives (seconds).
+_WORKER_POLL_S = 0.5
+#: A worker that dies more often than this within the window ends the daemon (exit code 1).
+_WORKER_RESTARTS = 5
+_WORKER_RESTART_WINDOW_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -183,8 +188,12 @@ class _Client(mqtt.Client):
         return rc
 
 
-class _Aborted(Exception):
-    """The worker process was killed on purpose (a commit could not finish in time)."""
+class _WorkerDied(Exception):
+    """The worker process ended without being asked to (killed, crashed, out of memory)."""
+
+    def __init__(self, exit_code: int | None) -> None:
+        super().__init__(f"the worker process died (exit code {exit_code})")
+        self.exit_code = exit_code
 
 
 @dataclass(slots=True)
@@ -463,11 +472,43 @@ class IngestDaemon:
                 )
 
     def _write_loop_process(self) -> None:
-        """Ship raw messages to the worker process; acknowledge what it reports committed.
+        """Run the worker process and restart it when it dies.
+
+        Batches it had not reported committed stay pending (unacknowledged) and go to the next
+        worker first: storage is idempotent, so a batch committed just before the death is stored
+        once. More than :data:`_WORKER_RESTARTS` deaths within :data:`_WORKER_RESTART_WINDOW_S`
+        end the daemon with exit code 1 (a worker that cannot live is a fault to fix, not to loop).
+        """
+        pending: dict[int, _Item] = {}
+        deaths: list[float] = []
+        while True:
+            try:
+                self._run_worker(pending)
+                return
+            except _WorkerDied as exc:
+                if self._abort.is_set():
+                    return  # killed on purpose: nothing of its batches acknowledged
+                now = time.monotonic()
+                deaths = [t for t in deaths if now - t < _WORKER_RESTART_WINDOW_S] + [now]
+                fields = {"event": "worker_died", "exit_code": exc.exit_code,
+                          "unacknowledged": len(pending), "deaths": len(deaths)}  # fmt: skip
+                if len(deaths) > _WORKER_RESTARTS:
+                    raise RuntimeError(
+                        f"the worker process died {len(deaths)} times within "
+                        f"{_WORKER_RESTART_WINDOW_S:.0f} s (last exit code {exc.exit_code}); "
+                        "see the log lines before this one"
+                    ) from None
+                log.error("worker process died; restarting it", extra={"fields": fields})
+                self.metrics.add(worker_restarts=1)
+
+    def _run_worker(self, pending: dict[int, _Item]) -> None:
+        """One worker process: ship raw messages to it, acknowledge what it reports committed.
 
         Up to :data:`_WORKER_IN_FLIGHT` batches are with the worker at once (it commits one while
         the next waits in the pipe); replies come in order and each acknowledges only its own
-        batch's committed messages."""
+        batch's committed messages. ``pending`` (sequence number -> message) outlives the worker:
+        what it holds when this starts is sent again first. Raises :class:`_WorkerDied` when the
+        worker ends without being asked to (noticed within :data:`_WORKER_POLL_S`)."""
         import multiprocessing
 
         from ingest.worker import worker_main
@@ -502,12 +543,31 @@ class IngestDaemon:
         )
         started = time.perf_counter()
         worker.start()
+        # only the child holds its end now: when it dies, reads here see end-of-file
+        child_conn.close()
         self._worker = worker
-        pending: dict[int, _Item] = {}
-        seq = 0
+        seq = max(pending, default=0)
         in_flight = 0
+
+        def reply() -> None:
+            nonlocal in_flight
+            self._worker_committed(self._worker_reply(conn, worker), pending)
+            in_flight -= 1
+
+        def send(items: list[tuple[int, _Item]]) -> None:
+            nonlocal in_flight
+            msg = []
+            for i, item in items:
+                topic, payload, received = item.outcome  # type: ignore[misc]
+                msg.append((i, topic, payload, received))
+            try:
+                conn.send(msg)
+            except OSError:  # BrokenPipeError: the worker is gone
+                raise _WorkerDied(worker.exitcode) from None
+            in_flight += 1
+
         try:
-            ready = self._worker_reply(conn)
+            ready = self._worker_reply(conn, worker)
             if ready[0] != "ready":  # pragma: no cover - the protocol's first reply
                 raise RuntimeError(f"worker: unexpected first reply {ready[0]!r}")
             log.info(
@@ -519,52 +579,55 @@ class IngestDaemon:
                     }
                 },
             )
+            backlog = sorted(pending.items())  # a dead worker's batches, again
+            for k in range(0, len(backlog), s.batch_size):
+                if in_flight >= _WORKER_IN_FLIGHT:
+                    reply()
+                send(backlog[k : k + s.batch_size])
             last = time.monotonic()
             while True:
                 while in_flight and conn.poll():
-                    self._worker_committed(self._worker_reply(conn), pending)
-                    in_flight -= 1
+                    reply()
                 if in_flight >= _WORKER_IN_FLIGHT:
-                    self._worker_committed(self._worker_reply(conn), pending)
-                    in_flight -= 1
+                    reply()
                     continue
+                if not in_flight and not worker.is_alive():
+                    raise _WorkerDied(worker.exitcode)
                 batch = self._collect(ready=conn.poll if in_flight else None)
                 if not batch:
                     if self._stopping.is_set() and self._queue.empty():
                         break
                     if in_flight or time.monotonic() - last < 1.0:
                         continue
-                msg = []
+                items = []
                 for item in batch:
                     seq += 1
                     pending[seq] = item
-                    topic, payload, received = item.outcome  # type: ignore[misc]
-                    msg.append((seq, topic, payload, received))
+                    items.append((seq, item))
                 self.metrics.add(received=len(batch))
-                conn.send(msg)
-                in_flight += 1
+                send(items)
                 last = time.monotonic()
             while in_flight:
-                self._worker_committed(self._worker_reply(conn), pending)
-                in_flight -= 1
+                reply()
             conn.send(None)
             # it closes its sink (live detection finishes its pass) within stop()'s 30 s
             worker.join(25)
-        except _Aborted:
-            return  # killed on purpose: nothing of its batches acknowledged
         finally:
             conn.close()  # a worker still waiting for batches (this loop failed) ends on EOF
             if worker.is_alive() and self._abort.is_set():
                 worker.kill()
 
-    def _worker_reply(self, conn: Any) -> tuple[Any, ...]:
-        """The worker's next reply; raises when it died or reported an error."""
+    def _worker_reply(self, conn: Any, worker: Any) -> tuple[Any, ...]:
+        """The worker's next reply; raises :class:`_WorkerDied` when it died (checked every
+        :data:`_WORKER_POLL_S` while waiting) and RuntimeError when it reported an error."""
+        while not conn.poll(_WORKER_POLL_S):
+            if not worker.is_alive():
+                raise _WorkerDied(worker.exitcode)
         try:
             reply = conn.recv()
-        except EOFError:
-            if self._abort.is_set():
-                raise _Aborted from None
-            raise RuntimeError("the worker process died") from None
+        except (EOFError, OSError):
+            worker.join(1)
+            raise _WorkerDied(worker.exitcode) from None
         if reply[0] == "error":
             raise RuntimeError(f"worker: {reply[1]}")
         return reply  # type: ignore[no-any-return]

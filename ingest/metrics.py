@@ -32,6 +32,7 @@ class Metrics:
         self.acked = 0
         self.batches = 0
         self.commit_failures = 0
+        self.worker_restarts = 0
         self.commit_seconds_total = 0.0
         self.commit_seconds_last = 0.0
         self.commit_seconds_max = 0.0
@@ -79,6 +80,7 @@ class Metrics:
                 "acked": self.acked,
                 "batches": self.batches,
                 "commit_failures": self.commit_failures,
+                "worker_restarts": self.worker_restarts,
                 "commit_seconds_last": round(self.commit_seconds_last, 6),
                 "commit_seconds_max": round(self.commit_seconds_max, 6),
                 "commit_seconds_total": round(self.commit_seconds_total, 6),
@@ -104,6 +106,12 @@ class Metrics:
         metric("acked_total", "counter", "MQTT messages acknowledged", s["acked"])
         metric("batches_total", "counter", "Committed batches", s["batches"])
         metric("commit_failures_total", "counter", "Failed commit attempts", s["commit_failures"])
+        metric(
+            "worker_restarts_total",
+            "counter",
+            "Worker processes restarted after dying",
+            s["worker_restarts"],
+        )
         metric(
             "commit_seconds_total", "counter", "Time spent committing", s["commit_seconds_total"]
         )

@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from collections import Counter
@@ -538,3 +539,80 @@ def test_mqtts_with_ca_file_and_password(tmp_path: Path, caplog: pytest.LogCaptu
         daemon.stop(5)
         refused.stop(5)
         broker.kill()
+
+
+def _worker_daemon(
+    mosquitto: MosquittoService, tmp_path: Path, registered: list[Site]
+) -> tuple[IngestDaemon, Store]:
+    url = f"sqlite:///{tmp_path / 'ow.db'}"
+    store = Store(url)
+    settings = DaemonSettings(
+        broker=mosquitto.url,
+        client_id=f"ow-{_uid()}",
+        batch_size=50,
+        batch_interval_s=0.05,
+        worker_process=True,
+    )
+    daemon = IngestDaemon(
+        settings,
+        store,
+        {s.mn: s.pw for s in registered},
+        sink_factory=functools.partial(Store, url),
+    )
+    return daemon, store
+
+
+def test_a_killed_worker_is_restarted_and_its_batches_stored_once(
+    mosquitto: MosquittoService, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """SIGKILL of the decode/commit worker during a burst: noticed, logged, restarted; every
+    message acknowledged, every reading stored once (the dead worker's batches go again)."""
+    registered = sites(5, _prefix())
+    daemon, store = _worker_daemon(mosquitto, tmp_path, registered)
+    daemon.start()
+    _wait(lambda: daemon.metrics.connected and daemon._worker is not None, 20, "the worker")
+    msgs = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(600) for s in registered]
+    pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+    sender = threading.Thread(target=publish_all, args=(pub, msgs))
+    try:
+        sender.start()
+        deadline = time.monotonic() + 30
+        while daemon.metrics.snapshot()["acked"] < 50 and time.monotonic() < deadline:
+            time.sleep(0.005)
+        first = daemon._worker
+        acked_at_kill = daemon.metrics.snapshot()["acked"]
+        os.kill(first.pid, signal.SIGKILL)
+        assert 50 <= acked_at_kill < len(msgs), "the kill did not fall inside the burst"
+        _wait(lambda: daemon._worker is not first, 10, "a new worker")
+        _wait(lambda: daemon.metrics.snapshot()["acked"] >= len(msgs), 60, "every message acked")
+    finally:
+        sender.join(30)
+        pub.loop_stop()
+        daemon.stop()
+    assert daemon.fatal is None and daemon.exit_code == 0
+    assert daemon.metrics.snapshot()["worker_restarts"] == 1
+    assert store.count_readings() == len(msgs) * 6
+    assert any("worker process died" in r.getMessage() for r in caplog.records)
+
+
+def test_a_worker_that_keeps_dying_ends_the_daemon_non_zero(
+    mosquitto: MosquittoService, tmp_path: Path
+) -> None:
+    """A worker killed more often than the restart budget allows ends the daemon (exit code 1,
+    so systemd restarts it) instead of looping; nothing unacknowledged is lost by it."""
+    from ingest import daemon as daemon_module
+
+    registered = sites(1, _prefix())
+    daemon, _ = _worker_daemon(mosquitto, tmp_path, registered)
+    daemon.start()
+    try:
+        for _ in range(daemon_module._WORKER_RESTARTS + 1):
+            _wait(lambda: daemon._worker is not None and daemon._worker.is_alive(), 20, "a worker")
+            victim = daemon._worker
+            os.kill(victim.pid, signal.SIGKILL)
+            _wait(lambda v=victim: daemon._worker is not v or daemon.fatal, 10, "the restart")
+        _wait(lambda: daemon.fatal is not None, 10, "the daemon to give up")
+    finally:
+        daemon.stop()
+    assert daemon.exit_code == 1
+    assert "died" in (daemon.fatal or "")
