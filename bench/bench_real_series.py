@@ -1,6 +1,6 @@
 """The catalogue on a real Chinese outlet's hourly series: what it flags among honest analyser holds.
 
-Data: ../shared/data/real/cn_enterprise_outlet_hourly/test.csv (relative to the repository root),
+Data: tests/data/cn_enterprise_outlet_hourly/test.csv (MIT, with its SOURCE.md),
 a real platform export (2021-01 to 2022-10, hourly, 72 % of hours missing, most values held for
 6-8 hours by the analyser). Its parameter is unnamed; by its values (median 1.1, p75 2.3 mg/L) it
 is treated as NH3-N (w21003) with a discharge limit of 8 mg/L (a common industrial NH3-N limit,
@@ -31,7 +31,7 @@ from detectors.base import FleetDetector
 from detectors.spec import NH3N
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "real" / "cn_enterprise_outlet_hourly" / "test.csv"
+DATA = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 MN = "REAL0000000001"
 
 

@@ -1,6 +1,6 @@
-"""The real outlet series (../shared/data/real, read in place, never copied): honest analyser holds,
-gaps and repeated constant days must not set off dilution, copied_data, physics, the flag
-detectors or peer_outlier. Skipped where the shared data are absent, except in CI."""
+"""The real outlet series (tests/data/cn_enterprise_outlet_hourly): honest analyser holds, gaps and
+repeated constant days must not set off dilution, copied_data, physics, the flag detectors or
+peer_outlier."""
 
 from __future__ import annotations
 
