@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import FleetDetector, register
+from detectors.checks._common import LOCAL_TZ
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.messages import pollutant_name
@@ -295,66 +296,17 @@ class CopiedDataDetector(FleetDetector):
 
     def _code(self, outlets: Sequence[OutletData], code: str) -> Iterable[Finding]:
         pool = self._pool(outlets, code)
-        w = self.window_readings
-        if pool is None or len(pool.q) < w:
+        if pool is None or len(pool.q) < self.window_readings:
             return
-        n_win = len(pool.q) - w + 1
-        last = np.arange(n_win) + w - 1
-        changed = np.r_[0, np.cumsum(np.diff(pool.q) != 0)]
-        ok = (
-            (pool.o[last] == pool.o[:n_win])
-            & (pool.h[last] - pool.h[:n_win] == w - 1)
-            & (changed[last] - changed[:n_win] >= self.min_distinct - 1)
-        )
-        start = np.flatnonzero(ok)
-        if len(start) < 2:
-            return
-        mixed = _mix(pool.q)
-        with np.errstate(over="ignore"):  # every window's hash, from contiguous slices
-            every = np.zeros(n_win, dtype=np.uint64)
-            for j in range(w):
-                every += mixed[j : j + n_win] * _K[j % len(_K)]
-        digest = every[start]
-        maybe = _maybe_repeated(digest)  # a superset of the repeated hashes, found without sorting
-        start, digest = start[maybe], digest[maybe]
-        if len(start) < 2:
-            return
-        order = np.argsort(digest)
-        dig = digest[order]
-        same_next = dig[1:] == dig[:-1]
-        dup = np.r_[same_next, False] | np.r_[False, same_next]  # hashes seen twice or more
-        cand, cdig = start[order[dup]], dig[dup]
-        order = np.lexsort((cand, cdig))  # within a hash: outlet, then time
-        srt, dig = cand[order], cdig[order]
-        if len(srt) == 0:
-            return
-        new_group = np.r_[True, dig[1:] != dig[:-1]]
-        previous = np.r_[srt[0], srt[:-1]]
-        a, b = srt[~new_group], previous[~new_group]
-        lag = pool.h[a] - pool.h[b]
-        other = pool.o[a] != pool.o[b]
-        keep = (a != b) & (other | (lag >= self.min_lag_hours))
-        a, b, lag = a[keep], b[keep], lag[keep]
+        a, b, lag = self._same_hash_pairs(pool, self._varied_windows(pool))
         if len(a) == 0:
             return
-        # overlapping matched windows (same outlets, same lag) form one run
-        order = np.lexsort((pool.h[a], lag, pool.o[b], pool.o[a]))
-        a, b, lag = a[order], b[order], lag[order]
-        brk = np.r_[
-            True,
-            (pool.o[a[1:]] != pool.o[a[:-1]])
-            | (pool.o[b[1:]] != pool.o[b[:-1]])
-            | (lag[1:] != lag[:-1])
-            | (a[1:] - a[:-1] > w - 1),
-        ]
-        r0 = np.flatnonzero(brk)
-        r1 = np.r_[r0[1:], len(a)] - 1
-        a0, a1, b0 = a[r0], a[r1] + w - 1, b[r0]
+        a0, a1, b0, run_lag = self._matched_runs(pool, a, b, lag)
         _fill_bits(pool, np.r_[pool.o[a0], pool.o[b0]])
         same = pool.o[a0] == pool.o[b0]
         info = np.minimum(
-            _information(pool, a0, a1, lag[r0], same),
-            _information(pool, b0, b0 + (a1 - a0), lag[r0], same),
+            _information(pool, a0, a1, run_lag, same),
+            _information(pool, b0, b0 + (a1 - a0), run_lag, same),
         )
         wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
         wb = pool.windows_per_outlet[pool.o[b0]].astype("float64")
@@ -372,6 +324,69 @@ class CopiedDataDetector(FleetDetector):
                 float(need[r]),
             )
 
+    def _varied_windows(self, pool: _Pool) -> np.ndarray:
+        """First readings of the windows of ``window_readings`` consecutive hourly readings of
+        one outlet (no missing hour inside) with at least ``min_distinct - 1`` value changes."""
+        w = self.window_readings
+        n_win = len(pool.q) - w + 1
+        last = np.arange(n_win) + w - 1
+        changed = np.r_[0, np.cumsum(np.diff(pool.q) != 0)]
+        ok = (
+            (pool.o[last] == pool.o[:n_win])
+            & (pool.h[last] - pool.h[:n_win] == w - 1)
+            & (changed[last] - changed[:n_win] >= self.min_distinct - 1)
+        )
+        return np.flatnonzero(ok)
+
+    def _same_hash_pairs(
+        self, pool: _Pool, start: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Windows ``a`` paired with the previous window ``b`` of equal hash (outlet order, then
+        time), of another outlet or at least ``min_lag_hours`` earlier, and their lag (h)."""
+        empty = np.zeros(0, dtype=np.int64)
+        if len(start) < 2:
+            return empty, empty, empty
+        digest = _window_hashes(pool.q, self.window_readings)[start]
+        maybe = _maybe_repeated(digest)  # a superset of the repeated hashes, found without sorting
+        start, digest = start[maybe], digest[maybe]
+        if len(start) < 2:
+            return empty, empty, empty
+        order = np.argsort(digest)
+        dig = digest[order]
+        same_next = dig[1:] == dig[:-1]
+        dup = np.r_[same_next, False] | np.r_[False, same_next]  # hashes seen twice or more
+        cand, cdig = start[order[dup]], dig[dup]
+        order = np.lexsort((cand, cdig))  # within a hash: outlet, then time
+        srt, dig = cand[order], cdig[order]
+        if len(srt) == 0:
+            return empty, empty, empty
+        new_group = np.r_[True, dig[1:] != dig[:-1]]
+        previous = np.r_[srt[0], srt[:-1]]
+        a, b = srt[~new_group], previous[~new_group]
+        lag = pool.h[a] - pool.h[b]
+        other = pool.o[a] != pool.o[b]
+        keep = (a != b) & (other | (lag >= self.min_lag_hours))
+        return a[keep], b[keep], lag[keep]
+
+    def _matched_runs(
+        self, pool: _Pool, a: np.ndarray, b: np.ndarray, lag: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Overlapping matched windows (same outlets, same lag) merged into runs: each run's
+        copy ``a0..a1``, its source's first reading ``b0`` and its lag."""
+        w = self.window_readings
+        order = np.lexsort((pool.h[a], lag, pool.o[b], pool.o[a]))
+        a, b, lag = a[order], b[order], lag[order]
+        brk = np.r_[
+            True,
+            (pool.o[a[1:]] != pool.o[a[:-1]])
+            | (pool.o[b[1:]] != pool.o[b[:-1]])
+            | (lag[1:] != lag[:-1])
+            | (a[1:] - a[:-1] > w - 1),
+        ]
+        r0 = np.flatnonzero(brk)
+        r1 = np.r_[r0[1:], len(a)] - 1
+        return a[r0], a[r1] + w - 1, b[r0], lag[r0]
+
     def _verified(
         self,
         outlets: Sequence[OutletData],
@@ -383,6 +398,8 @@ class CopiedDataDetector(FleetDetector):
         info: float,
         need: float,
     ) -> Iterable[Finding]:
+        """The findings of a matched run once extended and verified: equal values (not only
+        equal hashes), ``min_distinct`` of them, and still more information than ``need``."""
         a0, a1, b0 = _extend(pool, a0, a1, b0, self.window_readings)
         n = a1 - a0 + 1
         b1 = b0 + n - 1
@@ -399,6 +416,21 @@ class CopiedDataDetector(FleetDetector):
         )
         if info <= need:
             return
+        yield from self._findings(outlets, code, pool, (a0, a1, b0, b1), info, need)
+
+    def _findings(
+        self,
+        outlets: Sequence[OutletData],
+        code: str,
+        pool: _Pool,
+        run: tuple[int, int, int, int],
+        info: float,
+        need: float,
+    ) -> Iterable[Finding]:
+        """The copy's finding (``run``: copy ``a0..a1``, source ``b0..b1``), and the source's
+        when it is another outlet."""
+        a0, a1, b0, b1 = run
+        n = a1 - a0 + 1
         oa, ob = outlets[int(pool.o[a0])], outlets[int(pool.o[b0])]
         sa, sb = oa.series(code), ob.series(code)
         assert sa is not None and sb is not None
@@ -410,7 +442,7 @@ class CopiedDataDetector(FleetDetector):
             "rule": "window equal to an earlier window (same outlet) or another outlet's window; "
             "information > log2(pairs) + margin_bits",
             "readings": n,
-            "distinct_values": len(np.unique(copy)),
+            "distinct_values": len(np.unique(pool.q[a0 : a1 + 1])),
             "lag_hours": lag_hours,
             "information_bits": round(info, 1),
             "threshold_bits": round(need, 1),
@@ -435,7 +467,18 @@ class CopiedDataDetector(FleetDetector):
                     **evidence,
                     "role": role,
                     "other_mn": partner.mn,
-                    "other_start": partner_span[0].tz_convert("Asia/Shanghai").isoformat(),
-                    "other_end": partner_span[1].tz_convert("Asia/Shanghai").isoformat(),
+                    "other_start": partner_span[0].tz_convert(LOCAL_TZ).isoformat(),
+                    "other_end": partner_span[1].tz_convert(LOCAL_TZ).isoformat(),
                 },
             )
+
+
+def _window_hashes(q: np.ndarray, w: int) -> np.ndarray:
+    """The hash of every window of ``w`` consecutive values of ``q``, from contiguous slices."""
+    n_win = len(q) - w + 1
+    mixed = _mix(q)
+    with np.errstate(over="ignore"):
+        every = np.zeros(n_win, dtype=np.uint64)
+        for j in range(w):
+            every += mixed[j : j + n_win] * _K[j % len(_K)]
+    return every
