@@ -75,7 +75,9 @@ class OutletData:
     2-character strings, so preparing an outlet costs one sort and a few array conversions.
     """
 
-    def __init__(self, frame: pd.DataFrame, spec: OutletSpec | None = None, *, lang: str = "en"):
+    def __init__(
+        self, frame: pd.DataFrame, spec: OutletSpec | None = None, *, lang: str = "en"
+    ) -> None:
         cols = _checked(frame)
         self.mn: str = cols.mn or (spec.mn if spec else "")
         self.spec: OutletSpec = spec if spec is not None else OutletSpec(self.mn)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from detectors.checks.plausibility import RangeDetector
-from detectors.spec import COD, FLOW, NH3N, PH, TP
+from detectors.spec import COD, FLOW, NH3N, PH, TP, OutletSpec
 from tests.detectors.conftest import MN, held, make_frame, make_spec, ts
 
 SPEC = make_spec(MN, w01018={"limit": 50.0, "analyser_range": (0.0, 200.0)})
 
 
-def found_by_rule(frame, spec=SPEC) -> list[tuple[str, object, object]]:
+def found_by_rule(frame: pd.DataFrame, spec: OutletSpec = SPEC) -> list[tuple[str, object, object]]:
     return [(f.evidence["rule"], f.start, f.end) for f in RangeDetector().detect(frame, spec)]
 
 

@@ -19,8 +19,12 @@ from detectors.series import (
 )
 
 
-def reference_segments(mask, hours, join_gap_hours, considered):
-    out, cur, last = [], None, None
+def reference_segments(
+    mask: np.ndarray, hours: np.ndarray, join_gap_hours: float, considered: np.ndarray
+) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    cur: tuple[int, int] | None = None
+    last = 0
     for i, (m, h, c) in enumerate(zip(mask, hours, considered, strict=True)):
         if not c:
             continue
@@ -46,7 +50,7 @@ def reference_segments(mask, hours, join_gap_hours, considered):
     st.lists(st.tuples(st.booleans(), st.booleans(), st.integers(1, 3)), max_size=60),
     st.sampled_from([0.0, 1.0, 2.0]),
 )
-def test_segments_match_a_reference(rows, gap) -> None:
+def test_segments_match_a_reference(rows: list[tuple[bool, bool, int]], gap: float) -> None:
     mask = np.array([r[0] for r in rows], dtype=bool)
     considered = np.array([r[1] for r in rows], dtype=bool)
     hours = np.cumsum([r[2] for r in rows]).astype(float)
@@ -57,7 +61,9 @@ def test_segments_match_a_reference(rows, gap) -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from([1.0, 2.0, 2.5]), st.integers(1, 3)), max_size=60))
-def test_held_runs_cover_considered_readings_with_equal_values(rows) -> None:
+def test_held_runs_cover_considered_readings_with_equal_values(
+    rows: list[tuple[float, int]],
+) -> None:
     values = np.array([r[0] for r in rows])
     hours = np.cumsum([r[1] for r in rows]).astype(float)
     considered = np.ones(len(rows), dtype=bool)
