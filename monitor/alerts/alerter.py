@@ -54,13 +54,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from monitor import clock
 from monitor.alerts.channels import (
     CHANNELS,
     AlertMessage,
@@ -271,10 +272,6 @@ class DispatchReport:
     attempts: int = 0
 
 
-def _now(now: datetime | None) -> datetime:
-    return datetime.now(UTC) if now is None else now.astimezone(UTC)
-
-
 class Alerter:
     """Queues and delivers alerts under :class:`AlertSettings` through ``channels`` (default: built
     from the settings). The caller owns the session and commits."""
@@ -300,7 +297,7 @@ class Alerter:
         now: datetime | None = None,
     ) -> list[int]:
         """Queue the leads (rules in the module docstring); returns ids of alerts touched."""
-        now = _now(now)
+        now = clock.now(now)
         touched: list[int] = []
         for lead_id in dict.fromkeys(lead_ids):
             lead = session.get(LeadRow, lead_id)
@@ -371,7 +368,7 @@ class Alerter:
 
     def dispatch(self, session: Session, now: datetime | None = None) -> DispatchReport:
         """Start due rounds (grouping window elapsed, or repeat due) and make due delivery attempts."""
-        now = _now(now)
+        now = clock.now(now)
         report = DispatchReport()
         with session.no_autoflush:
             # every change waits for the flush at the end, so no write transaction (on SQLite: the
@@ -597,7 +594,7 @@ def ack(
         raise AlertError(f"no alert #{alert_id}: see `monitor alerts list`")
     if a.status == "acked":
         raise AlertError(f"alert #{alert_id} was already acknowledged by {a.acked_by}")
-    a.status, a.acked_by, a.acked_at, a.ack_note = "acked", who.strip(), _now(now), note
+    a.status, a.acked_by, a.acked_at, a.ack_note = "acked", who.strip(), clock.now(now), note
     session.flush()
     return a
 

@@ -33,7 +33,6 @@ import re
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,6 +40,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from monitor import clock
 from monitor.store.casework_models import InspectionAssignmentRow, InspectionDrawRow
 
 __all__ = [
@@ -269,7 +269,7 @@ def record_draw(session: Session, d: Draw, *, replace: bool = False) -> Inspecti
         session.delete(existing)
         session.flush()
     row = InspectionDrawRow(
-        period=d.period, seed=d.seed, shares=dict(d.shares), created_at=datetime.now(UTC)
+        period=d.period, seed=d.seed, shares=dict(d.shares), created_at=clock.now()
     )
     row.assignments = [
         InspectionAssignmentRow(

@@ -38,7 +38,7 @@ import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 import pandas as pd
@@ -46,6 +46,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from detectors.finding import Finding
+from monitor import clock
 from monitor.casework import scoring
 from monitor.locale import text
 from monitor.registry import sites_by_mn
@@ -147,10 +148,6 @@ def _rank(category: str, severity: str) -> tuple[int, int]:
     return CATEGORY_RANK[category], SEVERITY_RANK[severity]
 
 
-def _now(now: datetime | None) -> datetime:
-    return datetime.now(UTC) if now is None else now.astimezone(UTC)
-
-
 def _new_fingerprints(session: Session, findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
     keyed: dict[str, Finding] = {}
     for f in findings:
@@ -183,7 +180,7 @@ def record_findings(
     Scores follow (``rules``, default the packaged ones). Idempotent: a second call with the same
     findings returns empty changes.
     """
-    now = _now(now)
+    now = clock.now(now)
     sites = sites_by_mn(registry)
     fresh = _new_fingerprints(session, list(findings))
     changes = LeadChanges()
@@ -417,7 +414,7 @@ def _transition(
             f"lead #{lead_id} is {lead.status}: cannot {action} it "
             f"(allowed from: {', '.join(sorted(allowed))})"
         )
-    at = _now(now)
+    at = clock.now(now)
     session.add(_event(lead, action, lead.status, target, who.strip(), at, note))
     lead.status = target
     lead.updated_at = at

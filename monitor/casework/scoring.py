@@ -23,7 +23,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -33,6 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from detectors.finding import CATEGORIES, SEVERITIES
+from monitor import clock
 from monitor.registry import enterprise_districts
 from monitor.store.casework_models import LeadRow, ScoreEventRow
 
@@ -213,14 +214,6 @@ def _num(x: float) -> float | int:
     return int(x) if float(x).is_integer() else round(float(x), 3)
 
 
-def _now(at: datetime | None) -> datetime:
-    if at is None:
-        return datetime.now(UTC)
-    if at.tzinfo is None:
-        raise ScoringError(f"naive time {at!r}: give a timezone")
-    return at.astimezone(UTC)
-
-
 def _events(
     session: Session, at: datetime, rules: ScoringRules, enterprise: str | None = None
 ) -> Sequence[ScoreEventRow]:
@@ -264,7 +257,7 @@ def score_at(
 ) -> Score:
     """``enterprise``'s score at ``at`` (default now, UTC) under ``rules`` (default the defaults)."""
     rules = rules or default_rules()
-    at = _now(at)
+    at = clock.now(at)
     return _build(enterprise, list(_events(session, at, rules, enterprise)), at, rules)
 
 
@@ -277,7 +270,7 @@ def scores(
     """Scores of every enterprise of ``registry`` (even without events) and of every enterprise in
     the ledger, sorted by score then enterprise."""
     rules = rules or default_rules()
-    at = _now(at)
+    at = clock.now(at)
     grouped: dict[str, list[ScoreEventRow]] = {e: [] for e in enterprise_districts(registry)}
     for ev in _events(session, at, rules):
         grouped.setdefault(ev.enterprise, []).append(ev)
@@ -298,10 +291,10 @@ def adjust(
         raise ScoringError("a manual adjustment needs a reason (--reason)")
     if not enterprise.strip():
         raise ScoringError("a manual adjustment needs an enterprise (--enterprise)")
-    now = datetime.now(UTC)
+    now = clock.now()
     row = ScoreEventRow(
         enterprise=enterprise,
-        ts=_now(at) if at is not None else now,
+        ts=clock.now(at) if at is not None else now,
         points=float(points),
         kind="manual",
         lead_id=None,
@@ -336,7 +329,7 @@ def _record(
             rule=rule,
             reason=f"lead #{lead.id}",
             who=who,
-            recorded_at=datetime.now(UTC),
+            recorded_at=clock.now(),
         )
     )
 

@@ -21,12 +21,12 @@ import base64
 import hashlib
 import hmac
 import secrets
-from datetime import UTC, datetime
 from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from monitor import clock
 from monitor.store.user_models import ROLES, UserRow
 
 __all__ = [
@@ -119,7 +119,7 @@ def add_user(
     _check(username, role, district, password)
     if get_user(session, username) is not None:
         raise UserError(f"user {username!r} exists already: use `monitor users passwd {username}`")
-    now = datetime.now(UTC)
+    now = clock.now()
     row = UserRow(
         username=username,
         display_name=display_name.strip(),
@@ -142,7 +142,7 @@ def set_password(session: Session, username: str, password: str) -> UserRow:
         raise UserError(f"no user {username!r}: see `monitor users list`")
     _check(row.username, row.role, row.district, password)
     row.password_hash = hash_password(password)
-    row.updated_at = datetime.now(UTC)
+    row.updated_at = clock.now()
     session.flush()
     return row
 

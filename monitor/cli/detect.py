@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 import sys
 import threading
 from collections.abc import Iterator, Mapping
@@ -15,6 +14,7 @@ import click
 import pandas as pd
 
 from detectors import Detector, OutletSpec, build, catalogue
+from monitor import clock
 from monitor.config import redact_url
 from monitor.detection.batch import (
     DetectionRun,
@@ -25,26 +25,16 @@ from monitor.detection.batch import (
     detect_parallel,
 )
 
-DISPLAY_TZ = "Asia/Shanghai"
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
-
-def parse_bound(text: str | None, *, end: bool, tz: str = DISPLAY_TZ) -> pd.Timestamp | None:
-    """A ``--from``/``--to`` bound: a date (local midnight; for ``--to`` the end of that day, so the
-    day is included) or an ISO 8601 time (local when it has no offset)."""
+def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
+    """``--from`` (``end=False``) or ``--to`` by :func:`monitor.clock.parse_time`'s rule (the same
+    as ``monitor.cli.options.parse_time``, without importing the casework tables)."""
     if text is None:
         return None
     try:
-        ts = pd.Timestamp(text)
-    except ValueError as e:
-        raise click.BadParameter(
-            f"{text!r} is not a date (e.g. 2026-06-01 or 2026-06-01T08:00+08:00)"
-        ) from e
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(tz)
-    if end and _DATE_ONLY.match(text.strip()):
-        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-    return ts.tz_convert("UTC")
+        return pd.Timestamp(clock.parse_time(text, tz, end=end))
+    except clock.TimeFormatError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 def select_detectors(names: str | None) -> list[Detector]:
@@ -153,8 +143,8 @@ def detect(
     cfg = _config()
     lang = lang or cfg.lang
     tz = cfg.timezone  # --from/--to without an offset, and the times of the findings
-    start = parse_bound(from_, end=False, tz=tz)
-    end = parse_bound(to, end=True, tz=tz)
+    start = _bound(from_, tz, end=False)
+    end = _bound(to, tz, end=True)
     if start is not None and end is not None and end < start:
         raise click.ClickException(f"--to {to} is before --from {from_}")
     detectors = select_detectors(detector_names)
@@ -261,7 +251,7 @@ def outlets_from_store(
     """Stored outlets and their hourly history one at a time (memory: one outlet's frame)."""
     from monitor.detection.history import stored_outlets
 
-    stop = None if end is None else end + pd.Timedelta(1, "ns")  # --to is inclusive
+    stop = None if end is None else end + clock.TICK  # --to is inclusive
     return len(store.outlets()), stored_outlets(store, start, stop)  # type: ignore[return-value]
 
 

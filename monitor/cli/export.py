@@ -40,16 +40,17 @@ def export(
 ) -> None:
     """Write stored readings as a readings file that `monitor detect --readings` reads back,
     one outlet at a time."""
-    from monitor.cli.detect import parse_bound
+    from monitor.cli.options import parse_time
+    from monitor.clock import TICK
     from monitor.config import redact_url
     from monitor.store.readings_files import write_readings
     from monitor.store.store import Store
 
     if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
         raise click.ClickException(f"--out {out}: use a .csv or .parquet file name")
-    start = parse_bound(from_, end=False, tz=tz)
-    end = parse_bound(to, end=True, tz=tz)
-    stop = None if end is None else end + pd.Timedelta(1, "ns")
+    start = parse_time(from_, tz, end=False)
+    end = parse_time(to, tz, end=True)
+    stop = None if end is None else end + TICK  # --to is inclusive
     try:
         store = Store(database, create=False)
         outlets = list(mns) or store.outlets()

@@ -101,7 +101,7 @@ def draw_cmd(
         rules = ScoringRules.from_dict(cw.config.scoring)
     except (insp.InspectionError, ScoringError) as exc:
         raise click.ClickException(str(exc)) from None
-    at = parse_time(at_text, cw.config.timezone)
+    at = parse_time(at_text, cw.config.timezone, end=True)
     out = out or Path(f"inspections-{period}.csv")
     with cw.session() as s:
         current = scores(s, at, cw.registry, rules)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +13,12 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
-import pandas as pd
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 import monitor.store.casework_models  # noqa: F401  (registers the casework tables)
+from monitor import clock
 from monitor.config import Config, ConfigError, load_config
 
 __all__ = [
@@ -32,7 +31,6 @@ __all__ = [
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
-_DATE_ONLY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def casework_options(f: F) -> F:
@@ -122,19 +120,14 @@ def open_casework(
     return Casework(cfg, engine, registry)
 
 
-def parse_time(text: str | None, tz: str) -> datetime | None:
-    """A ``--at`` time: a date means the end of that day in ``tz``; an ISO time without offset is
-    local to ``tz``."""
+def parse_time(text: str | None, tz: str, *, end: bool) -> datetime | None:
+    """A user-given ``--from``/``--to``/``--at`` (None when not given) by :func:`monitor.clock.
+    parse_time`'s rule: a date alone is the start of that day in ``tz`` as a lower bound and its end
+    as an upper bound (``end=True``, e.g. ``--to`` and ``--at``); a time without offset is local to
+    ``tz``. A bad value is a one-line usage error."""
     if text is None:
         return None
     try:
-        ts = pd.Timestamp(text)
-    except ValueError:
-        raise click.BadParameter(
-            f"{text!r} is not a date (e.g. 2026-12-01 or 2026-12-01T08:00+08:00)"
-        ) from None
-    if ts.tzinfo is None:
-        ts = ts.tz_localize(tz)
-    if _DATE_ONLY.match(text.strip()):
-        ts = ts + pd.Timedelta(days=1) - pd.Timedelta(1, "us")
-    return ts.tz_convert("UTC").to_pydatetime()
+        return clock.parse_time(text, tz, end=end)
+    except clock.TimeFormatError as exc:
+        raise click.BadParameter(str(exc)) from None

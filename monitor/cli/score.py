@@ -64,7 +64,7 @@ def score(
     if ctx.invoked_subcommand is not None:
         return
     cw = open_casework(config_path, db, sites)
-    at = parse_time(at_text, cw.config.timezone)
+    at = parse_time(at_text, cw.config.timezone, end=True)
     rules = _rules(cw)
     with cw.session() as s:
         rows = [score_row(x, cw.config.lang) for x in scores(s, at, cw.registry, rules)]
@@ -103,7 +103,7 @@ def adjust_cmd(
       monitor score adjust --enterprise E0001 --points -5 --reason "complaint 2026-11-02"
     """
     cw = open_casework(config_path, db, sites)
-    at = parse_time(at_text, cw.config.timezone)
+    at = parse_time(at_text, cw.config.timezone, end=True)
     with cw.session() as s:
         adjust(s, enterprise, points, reason, who, at=at)
     click.echo(f"{enterprise}: {points:+g} recorded ({reason})")

@@ -15,7 +15,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,7 @@ import pandas as pd
 
 from ingest.daemon import DaemonSettings, IngestDaemon
 from ingest.encode import encode_readings
+from monitor import clock
 from monitor.alerts.alerter import Alerter, AlertSettings
 from monitor.casework.leads import list_leads
 from monitor.casework.scoring import Score, scores
@@ -81,7 +81,9 @@ def run_demo(settings: DemoSettings, echo: Echo = print) -> DemoOutcome:
     workdir.mkdir(parents=True, exist_ok=True)
     for old in workdir.glob(DB_NAME + "*"):
         old.unlink()
-    start = (pd.Timestamp.now(tz=settings.tz) - pd.Timedelta(days=settings.days)).normalize()
+    start = (
+        pd.Timestamp(clock.now()).tz_convert(settings.tz) - pd.Timedelta(days=settings.days)
+    ).normalize()
     sim = simulate(
         settings.outlets,
         settings.days,
@@ -158,7 +160,7 @@ def run_demo(settings: DemoSettings, echo: Echo = print) -> DemoOutcome:
     with transaction(store.engine) as session:
         time.sleep(1.1)  # let the last grouped alerts' window close
         alerter.dispatch(session)
-        outcome.scores = scores(session, datetime.now(UTC), registry)
+        outcome.scores = scores(session, clock.now(), registry)
         outcome.open_leads = [
             _lead_row(lead, lang, settings.tz) for lead in list_leads(session, status="active")
         ]

@@ -31,6 +31,7 @@ from sqlalchemy.exc import TimeoutError as TimeoutError_
 
 from ingest.reading import MAX_MN, Reading
 from ingest.sink import Accepted, BatchResult, Rejected, SinkError
+from monitor import clock
 from monitor.store.migrations import HEAD_REVISION
 from monitor.store.models import QuarantineRow, ReadingRow
 
@@ -246,7 +247,7 @@ class Store:
         (nothing of the batch is committed).
         """
         messages = [
-            m if isinstance(m, Accepted) else Accepted(_now(), "", b"", (m,)) for m in accepted
+            m if isinstance(m, Accepted) else Accepted(clock.now(), "", b"", (m,)) for m in accepted
         ]
         try:
             if not self._schema_ready:
@@ -432,7 +433,7 @@ class Store:
         )
         flags, qns = col("flag", "N"), col("qn", None)
         tss = ts.dt.to_pydatetime().tolist()
-        now = _now()
+        now = clock.now()
         total = BatchResult()
         for start in range(0, n, chunk_rows):
             batch = [
@@ -637,7 +638,3 @@ def _aware(ts: datetime | pd.Timestamp) -> datetime:
     if t.tzinfo is None:
         raise ValueError(f"naive time {ts!r}: give a timezone-aware start/end")
     return t.tz_convert("UTC").to_pydatetime()
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)

@@ -23,6 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from monitor import clock
 from monitor.casework import leads as L
 from monitor.casework.scoring import START_SCORE, months_before, score_at, scores
 from monitor.store.casework_models import (
@@ -78,10 +79,6 @@ _Q = QuarantineRow.__table__.c
 
 class NotVisible(LookupError):
     """The thing asked for does not exist or is outside the person's district."""
-
-
-def _now(now: datetime | None) -> datetime:
-    return datetime.now(UTC) if now is None else now.astimezone(UTC)
 
 
 # -- leads --------------------------------------------------------------------------------------
@@ -257,7 +254,7 @@ def enterprise_list(
 ) -> list[dict[str, Any]]:
     """Enterprises ``who`` may see with score, colour, trend (points against
     :data:`TREND_DAYS` days ago), district(s) and number of active leads; worst first."""
-    now = _now(now)
+    now = clock.now(now)
     current = scores(session, now, ctx.registry, ctx.rules)
     before = {
         s.enterprise: s.score
@@ -294,7 +291,7 @@ def score_history(
 ) -> list[tuple[datetime, float]]:
     """The enterprise's score at the end of each of the last ``days`` days (the ledger as it stands
     now, rolling window of the rules)."""
-    now = _now(now)
+    now = clock.now(now)
     first = now - timedelta(days=days)
     lo = months_before(first, ctx.rules.window_months)
     rows = session.execute(
@@ -323,7 +320,7 @@ def enterprise_view(
     """An enterprise's score with its deductions, ledger, outlets, recent leads and history."""
     if not _visible_enterprise(session, ctx, who, name):
         raise NotVisible(f"no enterprise {name!r}")
-    now = _now(now)
+    now = clock.now(now)
     sc = score_at(session, name, now, ctx.rules)
     ledger = session.scalars(
         sa.select(ScoreEventRow)
@@ -415,7 +412,7 @@ def ingest_health(
     PostgreSQL), quarantined messages by reason, the last data of each visible registered outlet,
     the outlets silent for more than ``ctx.silent_hours``, and the daemon's messages/s when its
     metrics endpoint is configured (:class:`monitor.web.ingest_rate.IngestRate`)."""
-    now = _now(now)
+    now = clock.now(now)
     sites = [s for s in ctx.sites.values() if who.sees_district(s.district)]
     sites.sort(key=lambda s: s.mn)
     last = last_data(session, ctx, [s.mn for s in sites])
@@ -459,7 +456,7 @@ def overview(
     session: Session, ctx: WebContext, who: Principal, now: datetime | None = None
 ) -> dict[str, Any]:
     """Enterprises by score, active leads by district and category, ingest health."""
-    now = _now(now)
+    now = clock.now(now)
     return {
         "enterprises": enterprise_list(session, ctx, who, now),
         "leads_by_district": open_leads_by(session, who),
