@@ -50,6 +50,7 @@ from monitor.web.deps import (
     session_middleware,
     set_session,
 )
+from monitor.web.limits import MAX_BODY, RequestLimits
 
 __all__ = ["ACTIONS", "create_app"]
 
@@ -59,11 +60,16 @@ ACTIONS: tuple[str, ...] = ("assign", "inspect", "confirm", "dismiss", "close")
 
 
 def create_app(
-    ctx: WebContext, *, secret: str | bytes | None = None, secure_cookies: bool = False
+    ctx: WebContext,
+    *,
+    secret: str | bytes | None = None,
+    secure_cookies: bool = False,
+    max_body: int = MAX_BODY,
 ) -> FastAPI:
     """The application for ``ctx``. ``secret`` signs session cookies (at least 16 bytes; a random
     one when None, so sessions end when the process does); ``secure_cookies`` marks cookies
-    HTTPS-only (behind a TLS proxy)."""
+    HTTPS-only (behind a TLS proxy); ``max_body`` is the largest request body in bytes (larger
+    ones are refused with 413 before they are read: :mod:`monitor.web.limits`)."""
     app = FastAPI(
         title="outlet-watch",
         version="0.1.0",
@@ -96,6 +102,7 @@ def create_app(
     )
     app.state.env = env
     app.middleware("http")(session_middleware)
+    app.add_middleware(RequestLimits, max_body=max_body)  # added last: runs first
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(LoginRequired)
