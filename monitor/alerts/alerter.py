@@ -73,7 +73,7 @@ from monitor.alerts.channels import (
     SmtpChannel,
     WebhookChannel,
 )
-from monitor.casework.leads import ACTIVE, CATEGORY_RANK, SEVERITY_RANK, suggested_action
+from monitor.casework.leads import ACTIVE, CATEGORY_RANK, SEVERITY_RANK, rank, suggested_action
 from monitor.locale import text
 from monitor.store.casework_models import AlertAttemptRow, AlertRow, LeadRow
 from monitor.store.models import ReadingRow
@@ -101,10 +101,6 @@ OPEN_STATUSES: Final[tuple[str, ...]] = ("pending", "sending")
 
 class AlertError(ValueError):
     """Bad alert configuration, or an illegal alert operation (e.g. acknowledging twice)."""
-
-
-def _level(category: str, severity: str) -> tuple[int, int]:
-    return CATEGORY_RANK[category], SEVERITY_RANK[severity]
 
 
 @dataclass(frozen=True)
@@ -311,7 +307,7 @@ class Alerter:
     def _queue_one(
         self, session: Session, lead: LeadRow, inhibit: Inhibitor | None, now: datetime
     ) -> AlertRow | None:
-        level = _level(lead.category, lead.severity)
+        level = rank(lead.category, lead.severity)
         entry = {"id": lead.id, "category": lead.category, "severity": lead.severity}
         recent = now - timedelta(seconds=self.settings.repeat_s)
         alerts = session.scalars(
@@ -319,7 +315,7 @@ class Alerter:
         ).all()
         for a in alerts:
             for item in a.leads:
-                if item["id"] != lead.id or _level(item["category"], item["severity"]) < level:
+                if item["id"] != lead.id or rank(item["category"], item["severity"]) < level:
                     continue
                 if a.status in OPEN_STATUSES or a.status == "inhibited":
                     return None

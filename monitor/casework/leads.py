@@ -67,6 +67,7 @@ __all__ = [
     "inspect",
     "lead_dict",
     "list_leads",
+    "rank",
     "record_findings",
     "suggested_action",
 ]
@@ -144,7 +145,8 @@ def _utc(ts: Any) -> datetime:
     return t.tz_convert("UTC").to_pydatetime()
 
 
-def _rank(category: str, severity: str) -> tuple[int, int]:
+def rank(category: str, severity: str) -> tuple[int, int]:
+    """How serious a lead or finding is, for comparing: (category rank, severity rank)."""
     return CATEGORY_RANK[category], SEVERITY_RANK[severity]
 
 
@@ -191,7 +193,7 @@ def record_findings(
     opened: set[int] = set()
 
     def touch(lead: LeadRow) -> None:
-        touched.setdefault(id(lead), (lead, _rank(lead.category, lead.severity)))
+        touched.setdefault(id(lead), (lead, rank(lead.category, lead.severity)))
 
     missing = sorted(mn for mn in by_mn if mn not in sites)
     if missing:
@@ -271,7 +273,7 @@ def record_findings(
                 session.add(_event(lead, "open", None, "open", "system", now, lead.summary))
                 fresh_leads.append(lead)
                 changes.opened.append(lead.id)
-            elif _rank(lead.category, lead.severity) > before:
+            elif rank(lead.category, lead.severity) > before:
                 note = f"escalated to {lead.category}/{lead.severity} by new findings"
                 session.add(_event(lead, "escalate", lead.status, lead.status, "system", now, note))
                 scoring.on_lead_escalated(session, lead, rules)
@@ -368,8 +370,8 @@ def _extend(lead: LeadRow, f: Finding, start: datetime, end: datetime, now: date
     lead.end = max(lead.end, end)
     if f.pollutant and f.pollutant not in lead.pollutants:
         lead.pollutants = [*lead.pollutants, f.pollutant]
-    old = _rank(lead.category, lead.severity)
-    if _rank(f.category, f.severity) > old:
+    old = rank(lead.category, lead.severity)
+    if rank(f.category, f.severity) > old:
         lead.summary = f.summary
     if CATEGORY_RANK[f.category] > CATEGORY_RANK[lead.category]:
         lead.category = f.category

@@ -291,3 +291,13 @@ def test_leads_scores_and_alerts_on_postgresql(fresh_postgres_url: str) -> None:
         assert lead.start == leads._utc(f.start) and lead.start.tzinfo is not None
         assert [e.action for e in lead.events] == ["open", "assign", "inspect", "confirm"]
         assert score_at(s, "E0001", utc(2026, 12, 1)).score == 60
+
+
+def test_one_rank_orders_leads_and_alerts() -> None:
+    from monitor.alerts import alerter
+    from monitor.casework.leads import rank
+
+    assert not hasattr(alerter, "_level")  # the alerter ranks with the leads' function
+    assert alerter.rank is rank
+    assert rank("integrity", "low") > rank("exceedance", "high") > rank("exceedance", "medium")
+    assert rank("completeness", "high") < rank("exceedance", "low")
