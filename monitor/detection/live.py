@@ -324,6 +324,12 @@ class LiveConfig:
 #: batches committed meanwhile into its next pass); on an idle one this changes nothing.
 LIVE_NICENESS: Final = 10
 
+#: How often the parent checks that the live-detection child lives (seconds).
+LIVE_WATCHDOG_S: Final = 1.0
+#: More deaths than this within the window leave live detection off until the daemon restarts.
+LIVE_RESTARTS: Final = 5
+LIVE_RESTART_WINDOW_S: Final = 300.0
+
 #: The `LiveStats` fields a child process shares with its parent (as doubles).
 _COUNTERS: Final = tuple(f.name for f in fields(LiveStats))
 _SECONDS: Final = frozenset({"seconds", "latency_sum_s", "latency_max_s"})
@@ -332,49 +338,114 @@ _SECONDS: Final = frozenset({"seconds", "latency_sum_s", "latency_max_s"})
 class LiveProcess:
     """Live detection in a child process, so it runs on another core than ingest's decoding and
     commits and never holds the daemon's interpreter lock. Same ``notify``/``drain``/``stop`` as
-    :class:`LiveDetection`; ``stats`` come back through shared counters."""
+    :class:`LiveDetection`; ``stats`` come back through shared counters.
+
+    The child is supervised: a watchdog thread notices within :data:`LIVE_WATCHDOG_S` when it
+    died, logs it and starts a new one, which checks again every notification the dead one had
+    not finished (detection is idempotent: recording a finding twice opens nothing new). More
+    than :data:`LIVE_RESTARTS` deaths within :data:`LIVE_RESTART_WINDOW_S` leave live detection
+    off, said in the log (ingest goes on; ``monitor detect --db`` catches up later).
+    """
 
     def __init__(self, config: LiveConfig) -> None:
-        ctx = multiprocessing.get_context("spawn")
+        self._ctx = multiprocessing.get_context("spawn")
         self.config = config
-        self._queue: Any = ctx.Queue()
-        self._done: Any = ctx.Value("q", 0)
-        self._counters: Any = ctx.Array("d", len(_COUNTERS))
+        self._done: Any = self._ctx.Value("q", 0)
+        self._counters: Any = self._ctx.Array("d", len(_COUNTERS))
         self._sent = 0
-        self._process = ctx.Process(
+        self._lock = threading.Lock()
+        self._unfinished: list[tuple[int, dict[str, datetime], float]] = []
+        self._deaths: list[float] = []
+        self._stopping = threading.Event()
+        self.restarts = 0
+        self.given_up = False
+        self._queue: Any = None
+        self._process: Any = None
+        self._watchdog: threading.Thread | None = None
+        self._spawn()
+
+    def _spawn(self) -> None:
+        self._queue = self._ctx.Queue()
+        self._process = self._ctx.Process(
             target=_live_process_main,
-            args=(config, self._queue, self._done, self._counters),
+            args=(self.config, self._queue, self._done, self._counters),
             name="live-detection",
             daemon=True,
         )
 
     def start(self) -> LiveProcess:
         self._process.start()
+        self._watchdog = threading.Thread(target=self._watch, name="live-watchdog", daemon=True)
+        self._watchdog.start()
         return self
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(LIVE_WATCHDOG_S):
+            with self._lock:
+                if self._stopping.is_set() or self.given_up or self._process.is_alive():
+                    continue
+                self._restart()
+
+    def _restart(self) -> None:
+        """Called with the lock held when the child is found dead."""
+        exit_code = self._process.exitcode
+        self._queue.cancel_join_thread()  # nobody reads it: never block this process's exit
+        now = time.monotonic()
+        self._deaths = [t for t in self._deaths if now - t < LIVE_RESTART_WINDOW_S] + [now]
+        fields = {"event": "live_detection_died", "exit_code": exit_code,
+                  "unfinished": len(self._unfinished), "deaths": len(self._deaths)}  # fmt: skip
+        if len(self._deaths) > LIVE_RESTARTS:
+            self.given_up = True
+            log.error(
+                "live detection died too often; it stays off until the daemon restarts "
+                "(run `monitor detect --db` to catch up)",
+                extra={"fields": fields},
+            )
+            return
+        log.error("live detection process died; restarting it", extra={"fields": fields})
+        self._spawn()
+        self._process.start()
+        self.restarts += 1
+        for item in self._unfinished:
+            self._queue.put(item)
 
     def wrap(self, sink: Sink) -> Sink:
         return notifying(sink, self.notify)
 
     def notify(self, newest: Mapping[str, datetime]) -> None:
-        self._sent += 1
-        self._queue.put((self._sent, dict(newest), time.monotonic()))
+        with self._lock:
+            if self.given_up:
+                return
+            self._sent += 1
+            done = self._done.value
+            item = (self._sent, dict(newest), time.monotonic())
+            self._unfinished = [u for u in self._unfinished if u[0] > done] + [item]
+            self._queue.put(item)
 
     def drain(self, timeout_s: float = 60.0) -> bool:
-        """Wait until the child has checked everything notified so far; False on timeout."""
+        """Wait until the child has checked everything notified so far; False on timeout or when
+        live detection is off."""
         deadline = time.monotonic() + timeout_s
         while self._done.value < self._sent:
-            if time.monotonic() > deadline or not self._process.is_alive():
+            if time.monotonic() > deadline or self.given_up:
                 return False
             time.sleep(0.05)
         return True
 
     def stop(self, timeout_s: float = 60.0) -> None:
-        """Finish what was notified, then end the child."""
+        """Finish what was notified, then end the child (at once when it is dead)."""
         self.drain(timeout_s)
-        self._queue.put(None)
-        self._process.join(timeout_s)
-        if self._process.is_alive():
-            self._process.terminate()
+        with self._lock:
+            self._stopping.set()
+            if self._process.is_alive():
+                self._queue.put(None)
+                self._process.join(timeout_s)
+            if self._process.is_alive():
+                self._process.terminate()
+            if self._process.exitcode != 0:
+                self._queue.cancel_join_thread()  # a dead reader: do not wait on its pipe
+        if self._watchdog is not None:
+            self._watchdog.join(LIVE_WATCHDOG_S * 2)
 
     @property
     def stats(self) -> LiveStats:

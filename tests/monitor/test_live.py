@@ -150,3 +150,64 @@ def test_the_live_process_ends_when_the_daemon_is_killed(tmp_path: Path) -> None
         time.sleep(0.2)
     os.kill(child, signal.SIGKILL)
     raise AssertionError("the live-detection process outlived its daemon")
+
+
+def test_a_killed_live_process_is_restarted_and_catches_up(tmp_path: Path) -> None:
+    """SIGKILL of the live-detection child: noticed within seconds, restarted, and the
+    notifications it had not finished are checked by the new child (the lead opens)."""
+    import os
+    import signal
+
+    from monitor.detection.live import LIVE_WATCHDOG_S, LiveConfig, LiveProcess
+
+    sites = tmp_path / "sites.toml"
+    sites.write_text(REGISTRY, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'r.db'}"
+    store = Store(db)
+    live = LiveProcess(LiveConfig(db, str(sites))).start()
+    try:
+        first = live._process
+        os.kill(first.pid, signal.SIGKILL)
+        store.commit_batch(_exceeding(6))
+        live.notify(newest_by_outlet(_exceeding(6)))  # sent to the dead child's queue
+        deadline = time.monotonic() + 4 * LIVE_WATCHDOG_S + 10
+        while live.restarts < 1 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert live._process is not first and live.restarts == 1
+        assert live.drain(60), "the new child did not check the dead one's notification"
+    finally:
+        started = time.monotonic()
+        live.stop(30)
+        assert time.monotonic() - started < 20
+    with transaction(create_engine(db)) as s:
+        assert [lead.mn for lead in list_leads(s)] == [MN]
+
+
+def test_a_process_whose_live_child_died_still_exits(tmp_path: Path) -> None:
+    """A dead live-detection child must not hold its parent at exit (the queue's feeder thread
+    blocked on a pipe nobody reads): notifications past the pipe's buffer, then stop and exit."""
+    import subprocess
+    import sys
+
+    sites = tmp_path / "sites.toml"
+    sites.write_text(REGISTRY, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'x.db'}"
+    script = (
+        "import os, signal, time\n"
+        "from datetime import UTC, datetime\n"
+        "import monitor.detection.live as L\n"
+        "L.LIVE_RESTARTS = 0\n"
+        f"p = L.LiveProcess(L.LiveConfig({db!r}, {str(sites)!r})).start()\n"
+        "os.kill(p._process.pid, signal.SIGKILL)\n"
+        "p._process.join(10)\n"
+        "big = {f'{i:014d}': datetime(2026, 1, 1, tzinfo=UTC) for i in range(2000)}\n"
+        "for _ in range(50):\n"
+        "    p.notify(big)\n"
+        "p.stop(5)\n"
+        "print('stopped', flush=True)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "stopped" in proc.stdout
