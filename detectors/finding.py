@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
@@ -46,13 +48,19 @@ class Finding:
             "evidence": _plain(self.evidence),
         }
 
+    def to_json(self, tz: str = "Asia/Shanghai") -> str:
+        """:meth:`to_dict` as one line of strict JSON (UTF-8 text kept, no NaN: a non-finite
+        number in the evidence is null), the line `monitor detect` prints."""
+        return json.dumps(self.to_dict(tz), ensure_ascii=False, allow_nan=False)
+
 
 def _iso(ts: pd.Timestamp, tz: str) -> str:
     return pd.Timestamp(ts).tz_convert(tz).isoformat()
 
 
 def _plain(value: Any) -> Any:
-    """Evidence as JSON-native values (numpy scalars, timestamps and tuples converted)."""
+    """Evidence as JSON-native values (numpy scalars, timestamps and tuples converted; NaN and
+    infinities, which strict JSON and PostgreSQL's JSON refuse, become None)."""
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -60,5 +68,7 @@ def _plain(value: Any) -> Any:
     if isinstance(value, pd.Timestamp):
         return value.isoformat()
     if hasattr(value, "item") and not isinstance(value, str):
-        return value.item()
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value

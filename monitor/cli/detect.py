@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 import threading
 from collections.abc import Iterator, Mapping
@@ -184,7 +182,7 @@ def detect(
         else:
             findings = detect_outlets(outlets, specs, detectors, lang=lang, progress=step, run=run)
         for finding in findings:
-            out.write(json_line(finding.to_dict(tz)) + "\n")
+            out.write(finding.to_json(tz) + "\n")
             if store is not None:
                 found.append(finding)
     out.flush()
@@ -271,24 +269,6 @@ def _record(store: Any, sites_path: Path, findings: list) -> None:
         err=True,
     )
     store.close()
-
-
-def json_line(record: dict) -> str:
-    """One strict JSON line (NaN and infinities in evidence become null)."""
-    try:
-        return json.dumps(record, ensure_ascii=False, allow_nan=False)
-    except ValueError:
-        return json.dumps(_finite(record), ensure_ascii=False, allow_nan=False)
-
-
-def _finite(value: object) -> object:
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_finite(v) for v in value]
-    return value
 
 
 class _Null:

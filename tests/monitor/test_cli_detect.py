@@ -167,10 +167,16 @@ def test_unregistered_outlets_are_warned_about(sim_dir: Path, tmp_path: Path) ->
 
 
 def test_json_lines_are_strict_json() -> None:
-    from monitor.cli.detect import json_line
+    import numpy as np
 
-    line = json_line({"evidence": {"cv": float("nan"), "values": [1.0, float("inf")]}})
-    assert json.loads(line) == {"evidence": {"cv": None, "values": [1.0, None]}}
+    from detectors import Finding
+
+    t = pd.Timestamp("2026-06-01T00:00", tz="UTC")
+    evidence = {"cv": float("nan"), "values": [1.0, float("inf")], "z": np.float64("-inf")}
+    f = Finding("frozen", "integrity", "M1", "011", t, t, "low", 0.5, "s", evidence)
+    line = f.to_json()
+    assert json.loads(line)["evidence"] == {"cv": None, "values": [1.0, None], "z": None}
+    assert f.to_dict()["evidence"] == {"cv": None, "values": [1.0, None], "z": None}
 
 
 def test_db_imports_detects_and_opens_leads_idempotently(sim_dir: Path, db_url: str) -> None:

@@ -301,3 +301,16 @@ def test_one_rank_orders_leads_and_alerts() -> None:
     assert alerter.rank is rank
     assert rank("integrity", "low") > rank("exceedance", "high") > rank("exceedance", "medium")
     assert rank("completeness", "high") < rank("exceedance", "low")
+
+
+def test_stored_evidence_is_the_findings_json_shape(engine) -> None:
+    """A finding's evidence is stored as Finding.to_dict gives it: a NaN (which PostgreSQL's JSON
+    refuses) is stored as null, as `monitor detect` prints it."""
+    f = finding(
+        "2026-06-01 00:00", "2026-06-01 10:00", evidence={"cv": float("nan"), "value": 61.0}
+    )
+    with tx(engine) as s:
+        leads.record_findings(s, [f], registry())
+    with tx(engine) as s:
+        (row,) = s.scalars(sa.select(FindingRow)).all()
+        assert row.evidence == {"cv": None, "value": 61.0}
