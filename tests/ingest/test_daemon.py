@@ -616,3 +616,36 @@ def test_a_worker_that_keeps_dying_ends_the_daemon_non_zero(
         daemon.stop()
     assert daemon.exit_code == 1
     assert "died" in (daemon.fatal or "")
+
+
+def test_sigterm_ends_the_daemon_after_its_children_were_killed(
+    mosquitto: MosquittoService, tmp_path: Path, daemons: list[DaemonProcess]
+) -> None:
+    """`monitor ingest` (worker process + live detection): SIGKILL the live-detection process,
+    keep ingesting, then SIGTERM: the daemon stores what came and exits 0 within its grace."""
+    registered = sites(2, _prefix())
+    registry = write_registry(tmp_path / "sites.toml", registered)
+    db_url = f"sqlite:///{tmp_path / 'ow.db'}"
+    daemon = DaemonProcess(tmp_path, mosquitto.url, db_url, registry, f"ow-{_uid()}")
+    daemons.append(daemon)
+    daemon.start()
+    assert daemon.proc is not None
+    _wait(lambda: len(_descendants(daemon.proc.pid)) >= 2, 20, "worker and live detection")
+    live_child = _descendants(daemon.proc.pid)[-1]  # the worker's child
+    os.kill(live_child, signal.SIGKILL)
+    msgs = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(30) for s in registered]
+    pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+    try:
+        publish_all(pub, msgs)
+        store = Store(db_url)
+        _wait(lambda: store.count_readings() >= len(msgs) * 6, 30, "every reading")
+        _wait(
+            lambda: "live detection process died" in daemon.log.read_text(errors="replace"),
+            10,
+            "the live process's death to be noticed",
+        )
+        started = time.monotonic()
+        assert daemon.terminate() == 0
+        assert time.monotonic() - started < 30
+    finally:
+        pub.loop_stop()
