@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 from typing import Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from monitor.casework import leads as L
@@ -19,11 +19,11 @@ from monitor.casework.scoring import score_at
 from monitor.web import queries as Q
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
-from monitor.web.deps import api_principal
+from monitor.web.deps import api_principal, basic_auth
 
 __all__ = ["ActionIn", "LeadOut", "router"]
 
-router = APIRouter(prefix="/api", tags=["outlet-watch"])
+router = APIRouter(prefix="/api", tags=["outlet-watch"], dependencies=[Depends(basic_auth)])
 
 
 class ActionIn(BaseModel):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import secrets
 import time
 from datetime import timedelta
@@ -19,12 +20,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import anyio
 import numpy as np
 from fastapi import FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
 
 from detectors.messages import pollutant_name, pollutant_unit
 from monitor.casework import leads as L
@@ -38,8 +41,10 @@ from monitor.web.auth import (
     SessionData,
     SessionSigner,
     SignedOut,
+    Throttled,
     csrf_ok,
     password_fingerprint,
+    username_ok,
 )
 from monitor.web.charts import Panel, readings_chart, score_chart
 from monitor.web.context import WebContext
@@ -49,6 +54,7 @@ from monitor.web.deps import (
     sess_of,
     session_middleware,
     set_session,
+    source_of,
 )
 from monitor.web.limits import MAX_BODY, RequestLimits
 
@@ -186,6 +192,20 @@ def lead_chart(ctx: WebContext, session: Any, lead: Any) -> str:
     )
 
 
+def _sign_in(ctx: WebContext, username: str, password: str) -> SessionData | None:
+    """A new signed-in session when ``password`` is ``username``'s, else None."""
+    with ctx.session() as s:
+        row = authenticate(s, username.strip(), password)
+        if row is None:
+            return None
+        return SessionData(
+            csrf=secrets.token_urlsafe(24),
+            uid=row.id,
+            pw=password_fingerprint(row.password_hash),
+            iat=time.time(),
+        )
+
+
 def _pages(app: FastAPI) -> None:
     ctx: WebContext = app.state.ctx
 
@@ -194,7 +214,7 @@ def _pages(app: FastAPI) -> None:
         return render(request, "login.html", None, next=_safe_next(next), error=None)
 
     @app.post("/login", include_in_schema=False)
-    def login(
+    async def login(
         request: Request,
         username: str = Form(""),
         password: str = Form(""),
@@ -202,35 +222,28 @@ def _pages(app: FastAPI) -> None:
         next: str = Form("/"),
     ) -> Response:
         _check_csrf(request, csrf)
-        throttle: LoginThrottle = request.app.state.throttle
-        if throttle.blocked(username):
+
+        def again(status_code: int, error: str) -> HTMLResponse:
             return render(
-                request,
-                "login.html",
-                None,
-                status_code=429,
-                next=_safe_next(next),
-                error=ctx.t("web.login.throttled"),
+                request, "login.html", None, status_code, next=_safe_next(next), error=error
             )
-        with ctx.session() as s:
-            row = authenticate(s, username.strip(), password)
-            if row is None:
-                throttle.failed(username)
-                return render(
-                    request,
-                    "login.html",
-                    None,
-                    status_code=401,
-                    next=_safe_next(next),
-                    error=ctx.t("web.login.failed"),
-                )
-            throttle.succeeded(username)
-            data = SessionData(
-                csrf=secrets.token_urlsafe(24),
-                uid=row.id,
-                pw=password_fingerprint(row.password_hash),
-                iat=time.time(),
-            )
+
+        if not username_ok(username):
+            return again(400, ctx.t("web.login.failed"))
+        throttle: LoginThrottle = request.app.state.throttle
+        source = source_of(request)
+        try:
+            wait = throttle.attempt(username, source)
+        except Throttled as exc:
+            r = again(429, ctx.t("web.login.throttled"))
+            r.headers["Retry-After"] = str(math.ceil(exc.retry_after))
+            return r
+        if wait:
+            await anyio.sleep(wait)  # without holding a worker thread
+        data = await run_in_threadpool(_sign_in, ctx, username, password)
+        if data is None:
+            return again(401, ctx.t("web.login.failed"))
+        throttle.succeeded(username, source)
         set_session(request, data)
         return RedirectResponse(_safe_next(next), status_code=303)
 

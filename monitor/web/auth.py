@@ -25,20 +25,31 @@ import json
 import secrets
 import threading
 import time
-from collections import deque
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Final
 
 __all__ = [
     "COOKIE",
+    "MAX_USERNAME",
     "LoginThrottle",
     "Principal",
     "SessionData",
     "SessionSigner",
+    "Throttled",
     "password_fingerprint",
+    "username_ok",
 ]
 
 COOKIE: Final = "ow_session"
+#: Longest user name (the ``users.username`` column); longer ones are refused before the throttle.
+MAX_USERNAME: Final = 100
+
+
+def username_ok(username: str) -> bool:
+    """True when ``username`` could be a user name: at most :data:`MAX_USERNAME` characters, no
+    NUL (PostgreSQL refuses NUL in text)."""
+    return len(username) <= MAX_USERNAME and "\x00" not in username
 
 
 def _b64(raw: bytes) -> str:
@@ -168,33 +179,106 @@ class Principal:
         return None if self.is_admin else self.district
 
 
-class LoginThrottle:
-    """Refuses sign-in for a username after ``max_failures`` failed attempts within
-    ``window_s`` seconds, until the oldest of them is ``window_s`` old (guessing passwords by
-    the page or by HTTP Basic); a success clears the username's failures. In memory, per
-    process."""
+class Throttled(Exception):
+    """Too many recent failed sign-ins for this user from this address: try again after
+    ``retry_after`` seconds."""
 
-    def __init__(self, max_failures: int = 5, window_s: float = 300.0) -> None:
+    def __init__(self, retry_after: float) -> None:
+        super().__init__(f"retry after {retry_after:.0f} s")
+        self.retry_after = max(1.0, retry_after)
+
+
+class LoginThrottle:
+    """Slows down password guessing (by the page or by HTTP Basic), in this process's memory.
+
+    - Per (user name, source address): after ``max_failures`` failed attempts within
+      ``window_s`` seconds that source is refused for that user (:class:`Throttled`) until the
+      oldest of them is ``window_s`` old.
+    - Per user name across sources: once it has ``max_failures`` recent failures, every further
+      attempt waits a delay that doubles with each failure, from ``base_delay_s`` up to
+      ``max_delay_s``; the user is never refused for failures of other sources, so a stranger
+      cannot lock the administrator out (only slow their sign-in by at most ``max_delay_s``).
+    - :meth:`attempt` checks and counts an attempt in one step under a lock, as a failure in
+      advance (undone by :meth:`succeeded`), so concurrent guesses cannot all pass the check.
+    - Memory is bounded: at most ``max_entries`` user names and as many (user, source) pairs,
+      each keeping at most ``max_failures`` (pairs) or :data:`KEPT` (users) times; entries without
+      a failure in ``window_s`` are dropped, and the least recently failed ones beyond the cap.
+      Callers refuse user names longer than :data:`MAX_USERNAME` before they get here.
+    """
+
+    #: Failure times kept per user (enough for the longest delay).
+    KEPT: Final = 32
+
+    def __init__(
+        self,
+        max_failures: int = 5,
+        window_s: float = 300.0,
+        *,
+        base_delay_s: float = 0.5,
+        max_delay_s: float = 8.0,
+        max_entries: int = 10_000,
+    ) -> None:
         self.max_failures = max_failures
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
+        self.base_delay_s = base_delay_s
+        self.max_delay_s = max_delay_s
+        self.max_entries = max_entries
+        self._pairs: OrderedDict[tuple[str, str], list[float]] = OrderedDict()
+        self._users: OrderedDict[str, list[float]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def _recent(self, key: str, now: float) -> deque[float]:
-        q = self._failures.setdefault(key.strip().lower(), deque())
-        while q and now - q[0] > self.window_s:
-            q.popleft()
-        return q
-
-    def blocked(self, username: str) -> bool:
+    def __len__(self) -> int:
+        """Entries held (user names plus (user, source) pairs)."""
         with self._lock:
-            return len(self._recent(username, time.monotonic())) >= self.max_failures
+            return len(self._pairs) + len(self._users)
 
-    def failed(self, username: str) -> None:
-        with self._lock:
-            now = time.monotonic()
-            self._recent(username, now).append(now)
+    @staticmethod
+    def _key(username: str) -> str:
+        return username.strip().lower()
 
-    def succeeded(self, username: str) -> None:
+    def _recent(self, table: OrderedDict[Any, list[float]], key: Any, now: float) -> list[float]:
+        times = [t for t in table.get(key, ()) if now - t <= self.window_s]
+        table[key] = times
+        table.move_to_end(key)
+        return times
+
+    def _prune(self, table: OrderedDict[Any, list[float]], now: float) -> None:
+        while table:
+            key, times = next(iter(table.items()))
+            if len(table) > self.max_entries or not times or now - times[-1] > self.window_s:
+                del table[key]
+            else:
+                break
+
+    def delay(self, failures: int) -> float:
+        """Seconds an attempt waits after ``failures`` recent failures of the user."""
+        if failures < self.max_failures:
+            return 0.0
+        return min(self.max_delay_s, self.base_delay_s * 2.0 ** (failures - self.max_failures))
+
+    def attempt(self, username: str, source: str) -> float:
+        """Check and count one attempt of ``username`` from ``source``: raise :class:`Throttled`
+        when that source made too many failed attempts for it, else the seconds to wait before
+        checking the password (counted as a failure until :meth:`succeeded`)."""
+        user = self._key(username)
+        now = time.monotonic()
         with self._lock:
-            self._failures.pop(username.strip().lower(), None)
+            pair = self._recent(self._pairs, (user, source), now)
+            if len(pair) >= self.max_failures:
+                raise Throttled(pair[0] + self.window_s - now)
+            pair.append(now)
+            del pair[: -self.max_failures]
+            times = self._recent(self._users, user, now)
+            wait = self.delay(len(times))
+            times.append(now)
+            del times[: -self.KEPT]
+            self._prune(self._pairs, now)
+            self._prune(self._users, now)
+        return wait
+
+    def succeeded(self, username: str, source: str) -> None:
+        """The password was right: forget the user's failures."""
+        user = self._key(username)
+        with self._lock:
+            self._pairs.pop((user, source), None)
+            self._users.pop(user, None)

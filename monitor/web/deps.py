@@ -8,23 +8,38 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
+import time
 from collections.abc import Awaitable, Callable
 
+import anyio
 from fastapi import HTTPException, Request, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from monitor.casework.staff import authenticate
 from monitor.store.user_models import UserRow
-from monitor.web.auth import COOKIE, Principal, SessionData, SessionSigner, password_fingerprint
+from monitor.web.auth import (
+    COOKIE,
+    Principal,
+    SessionData,
+    SessionSigner,
+    Throttled,
+    password_fingerprint,
+    username_ok,
+)
 from monitor.web.context import WebContext
 
 __all__ = [
     "LoginRequired",
     "api_principal",
+    "basic_auth",
+    "basic_credentials",
     "page_principal",
     "principal_of",
     "session_middleware",
     "set_session",
+    "source_of",
 ]
 
 
@@ -107,24 +122,77 @@ def page_principal(request: Request, session: Session) -> Principal:
     return who
 
 
+def source_of(request: Request) -> str:
+    """The address a request came from (the proxy's client when it is trusted: see
+    ``monitor serve --trusted-proxy``)."""
+    return request.client.host if request.client else ""
+
+
+def basic_credentials(request: Request) -> tuple[str, str] | None:
+    """The (user, password) of an ``Authorization: Basic`` header, None without one; 400 when
+    malformed or the user name cannot be one (too long, NUL)."""
+    auth = request.headers.get("authorization", "")
+    if not auth.lower().startswith("basic "):
+        return None
+    try:
+        raw = base64.b64decode(auth[6:].strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        raise HTTPException(400, "malformed Basic credentials") from None
+    user, _, password = raw.partition(":")
+    if not username_ok(user):
+        raise HTTPException(400, "malformed Basic credentials: user name too long or with NUL")
+    return user, password
+
+
+def _throttled(exc: Throttled) -> HTTPException:
+    return HTTPException(
+        429,
+        "too many failed sign-ins for this user: wait a few minutes",
+        headers={"Retry-After": str(math.ceil(exc.retry_after))},
+    )
+
+
+def _check_basic(request: Request, user: str, password: str) -> Principal:
+    with ctx_of(request).session() as s:
+        row = authenticate(s, user, password)
+        if row is None:
+            raise HTTPException(401, "wrong username or password")
+        who = _principal(row)
+    request.app.state.throttle.succeeded(user, source_of(request))
+    return who
+
+
+async def basic_auth(request: Request) -> None:
+    """Dependency of every API route: checks HTTP Basic credentials when sent, through the sign-in
+    throttle (waiting its delay without holding a worker thread); :func:`api_principal` takes the
+    result."""
+    creds = basic_credentials(request)
+    if creds is None:
+        return
+    try:
+        wait = request.app.state.throttle.attempt(creds[0], source_of(request))
+    except Throttled as exc:
+        raise _throttled(exc) from None
+    if wait:
+        await anyio.sleep(wait)
+    request.state.basic_principal = await run_in_threadpool(_check_basic, request, *creds)
+
+
 def api_principal(request: Request, session: Session, *, writes: bool = False) -> Principal:
     """The caller of an API endpoint: the session cookie (a write then needs the session's token
-    in ``X-CSRF-Token``) or HTTP Basic credentials (no cookie, so no CSRF). 401 otherwise."""
-    auth = request.headers.get("authorization", "")
-    if auth.lower().startswith("basic "):
-        try:
-            user, _, password = base64.b64decode(auth[6:].strip()).decode().partition(":")
-        except (binascii.Error, UnicodeDecodeError):
-            raise HTTPException(401, "malformed Basic credentials") from None
-        throttle = request.app.state.throttle
-        if throttle.blocked(user):
-            raise HTTPException(429, "too many failed sign-ins for this user: wait a few minutes")
-        row = authenticate(session, user, password)
-        if row is None:
-            throttle.failed(user)
-            raise HTTPException(401, "wrong username or password")
-        throttle.succeeded(user)
-        return _principal(row)
+    in ``X-CSRF-Token``) or HTTP Basic credentials (no cookie, so no CSRF; checked by
+    :func:`basic_auth`). 401 otherwise."""
+    creds = basic_credentials(request)
+    if creds is not None:
+        who = getattr(request.state, "basic_principal", None)
+        if who is None:  # a route without the basic_auth dependency
+            try:
+                wait = request.app.state.throttle.attempt(creds[0], source_of(request))
+            except Throttled as exc:
+                raise _throttled(exc) from None
+            time.sleep(wait)
+            who = _check_basic(request, *creds)
+        return who
     who = principal_of(request, session)
     if who is None:
         raise HTTPException(401, "sign in (session cookie) or send HTTP Basic credentials")

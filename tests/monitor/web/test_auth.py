@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy.orm import Session
 
 from monitor.casework.staff import set_password
-from monitor.web.auth import COOKIE, SessionSigner
+from monitor.web.app import create_app
+from monitor.web.auth import COOKIE, LoginThrottle, SessionSigner, Throttled
 from tests.monitor.web.conftest import SECRET, Client
 from tests.monitor.web.support import PASSWORD, Seeded
 
@@ -140,3 +143,68 @@ def test_password_guessing_is_throttled(seeded_ro: Seeded, client_for: MakeClien
     # other users are not affected
     c.login("wang")
     assert c.get("/", follow_redirects=False).status_code == 200
+
+
+def _basic(user: str, password: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()}
+
+
+def test_throttle_memory_is_bounded() -> None:
+    throttle = LoginThrottle(max_entries=100)
+    for i in range(5000):
+        throttle.attempt(f"user{i}", f"10.0.{i % 250}.1")
+    assert len(throttle) <= 2 * 100
+    throttle.attempt("admin", "10.0.0.1")
+    assert len(throttle) <= 2 * 100
+
+
+def test_long_or_nul_user_names_never_reach_the_throttle(
+    seeded_ro: Seeded, client_for: MakeClient
+) -> None:
+    c = client_for(seeded_ro)
+    for name in ("x" * 10_000, "ad\x00min"):
+        r = c.post("/login", data={"username": name, "password": "guess", "csrf": c.csrf()})
+        assert r.status_code == 400
+        assert c.get("/api/me", headers=_basic(name, "guess")).status_code == 400
+    assert len(c.app.state.throttle) == 0
+
+
+def test_concurrent_guesses_are_all_counted(seeded_ro: Seeded, client_for: MakeClient) -> None:
+    c = client_for(seeded_ro)
+    with ThreadPoolExecutor(40) as pool:
+        codes = list(
+            pool.map(lambda i: c.get("/api/me", headers=_basic("li", f"guess {i}")).status_code,
+                     range(40))
+        )  # fmt: skip
+    assert codes.count(401) == 5 and codes.count(429) == 35
+
+
+def test_a_stranger_cannot_lock_the_admin_out(seeded_ro: Seeded) -> None:
+    app = create_app(seeded_ro.context(), secret=SECRET)
+    app.state.throttle = LoginThrottle(base_delay_s=0.01, max_delay_s=0.05)
+    with Client(app, client=("203.0.113.9", 5000)) as stranger:
+        for _ in range(5):
+            assert stranger.get("/api/me", headers=_basic("admin", "guess")).status_code == 401
+        r = stranger.get("/api/me", headers=_basic("admin", PASSWORD))
+        assert r.status_code == 429 and int(r.headers["retry-after"]) > 0
+        assert (
+            stranger.post(
+                "/login", data={"username": "admin", "password": PASSWORD, "csrf": stranger.csrf()}
+            ).status_code
+            == 429
+        )
+    with Client(app, client=("192.0.2.7", 6000)) as office:
+        assert office.get("/api/me", headers=_basic("admin", PASSWORD)).status_code == 200
+        office.login("admin")
+
+
+def test_failures_from_every_source_add_a_growing_delay() -> None:
+    throttle = LoginThrottle(max_failures=3, base_delay_s=0.5, max_delay_s=4.0)
+    waits = [throttle.attempt("Admin", f"198.51.100.{i}") for i in range(8)]
+    assert waits == [0, 0, 0, 0.5, 1.0, 2.0, 4.0, 4.0]
+    throttle.succeeded("admin", "198.51.100.9")
+    assert throttle.attempt("admin", "198.51.100.9") == 0
+    for _ in range(2):
+        throttle.attempt("admin", "198.51.100.9")
+    with pytest.raises(Throttled):
+        throttle.attempt("ADMIN ", "198.51.100.9")
