@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
@@ -52,42 +51,18 @@ def serve(
       monitor users add admin --role admin
       MONITOR_WEB_SECRET=... monitor serve --db sqlite:///outlet-watch.db --sites sites.toml --port 8080
     """
-    import uvicorn
-
-    from monitor.casework.scoring import ScoringError, ScoringRules
-    from monitor.web.app import create_app
-    from monitor.web.context import WebContext
-    from monitor.web.ingest_rate import IngestRate
+    from monitor.web.serve import ServeError, ServeSettings
+    from monitor.web.serve import serve as serve_web
 
     cw = open_casework(config_path, db, sites)
+    settings = ServeSettings(host, port, silent_hours, metrics_url, secure_cookies)
     try:
-        rules = ScoringRules.from_dict(cw.config.scoring)
-    except ScoringError as exc:
-        raise click.ClickException(str(exc)) from None
-    web = cw.config.sections.get("web", {})
-    secret, where = os.environ.get("MONITOR_WEB_SECRET") or None, "MONITOR_WEB_SECRET"
-    if secret is None and web.get("secret"):
-        secret, where = str(web["secret"]), "[web] secret"
-    if secret is not None and len(secret.encode()) < 16:
-        raise click.ClickException(f"{where} is shorter than 16 characters: use a longer one")
-    if secret is None:
-        click.echo(
-            "note: neither MONITOR_WEB_SECRET nor [web] secret is set: sessions end when the "
-            "server stops",
-            err=True,
+        serve_web(
+            cw.config,
+            cw.engine,
+            cw.registry,
+            settings,
+            note=lambda line: click.echo(line, err=True),
         )
-    ctx = WebContext(
-        cw.engine,
-        lang=cw.config.lang,
-        timezone=cw.config.timezone,
-        registry=cw.registry,
-        rules=rules,
-        silent_hours=silent_hours,
-    )
-    if metrics_url is None and cw.config.metrics_port:
-        metrics_url = f"http://127.0.0.1:{cw.config.metrics_port}/metrics"
-    if metrics_url:
-        ctx.ingest_rate = IngestRate(metrics_url)
-    app = create_app(ctx, secret=secret, secure_cookies=secure_cookies)
-    click.echo(f"outlet-watch web page on http://{host}:{port}/", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    except ServeError as exc:
+        raise click.ClickException(str(exc)) from None
