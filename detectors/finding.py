@@ -14,6 +14,9 @@ Severity = Literal["low", "medium", "high"]
 
 CATEGORIES: Final[tuple[str, ...]] = ("exceedance", "integrity", "completeness")
 SEVERITIES: Final[tuple[str, ...]] = ("low", "medium", "high")
+#: The zone local times in findings (their start/end and times in evidence) are shown in by
+#: default: China Standard Time. The one literal of the zone in detectors/.
+LOCAL_TZ: Final = "Asia/Shanghai"
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class Finding:
     summary: str
     evidence: dict[str, Any] = field(default_factory=dict)
 
-    def to_dict(self, tz: str = "Asia/Shanghai") -> dict[str, Any]:
+    def to_dict(self, tz: str = LOCAL_TZ) -> dict[str, Any]:
         """The JSON Lines shape of DESIGN.md section 6, times shown in ``tz`` with their offset."""
         return {
             "detector": self.detector,
@@ -48,7 +51,7 @@ class Finding:
             "evidence": _plain(self.evidence),
         }
 
-    def to_json(self, tz: str = "Asia/Shanghai") -> str:
+    def to_json(self, tz: str = LOCAL_TZ) -> str:
         """:meth:`to_dict` as one line of strict JSON (UTF-8 text kept, no NaN: a non-finite
         number in the evidence is null), the line `monitor detect` prints."""
         return json.dumps(self.to_dict(tz), ensure_ascii=False, allow_nan=False)

@@ -16,17 +16,12 @@ This module registers no detector (`detectors.registry` imports it with the othe
 
 from __future__ import annotations
 
-from typing import Final
-
 import numpy as np
 
+from detectors.finding import LOCAL_TZ  # local time of the timestamps shown in evidence
 from detectors.frame import OutletData, Series
 from detectors.series import HOUR_NS, Segments, hours_of, segments
 from detectors.spec import FLOW
-
-#: Local time of the timestamps shown in evidence (Beijing, UTC+8).
-LOCAL_TZ: Final = "Asia/Shanghai"
-
 
 # ---------------------------------------------------------------- one series and its flow
 
