@@ -57,6 +57,7 @@ from ingest.batch import BatchProcessor
 from ingest.broker_url import BrokerURL, parse_broker_url
 from ingest.handler import Authorise, MessageHandler, Part
 from ingest.metrics import Metrics
+from ingest.reading import OLDEST_READING
 from ingest.sink import Accepted, Rejected, Sink
 
 __all__ = ["EXIT_CLIENT_ID_CLASH", "DaemonSettings", "IngestDaemon", "run"]
@@ -94,7 +95,8 @@ class DaemonSettings:
     its queue) while the daemon is away (MQTT 5). ``split_timeout_s``: how long the parts of a
     split HJ 212 packet wait for the missing ones before they are quarantined as ``incomplete``.
     ``worker_process``: decode and commit in a separate process (:mod:`ingest.worker`) so they
-    run on another core than the MQTT client; needs ``sink_factory``.
+    run on another core than the MQTT client; needs ``sink_factory``. ``oldest_reading``: a
+    message with a reading timed before it is quarantined (``field``); None lifts the limit.
     """
 
     broker: str | BrokerURL
@@ -112,6 +114,7 @@ class DaemonSettings:
     metrics_port: int = 0
     split_timeout_s: float = 300.0
     worker_process: bool = False
+    oldest_reading: datetime | None = OLDEST_READING
 
     def broker_url(self) -> BrokerURL:
         return self.broker if isinstance(self.broker, BrokerURL) else parse_broker_url(self.broker)
@@ -228,6 +231,7 @@ class IngestDaemon:
             topic_template=settings.topic_template,
             tz=settings.tz,
             strict_crc=settings.strict_crc,
+            oldest=settings.oldest_reading,
         )
         self.url = settings.broker_url()
         self.fatal: str | None = None
@@ -520,6 +524,7 @@ class IngestDaemon:
             "topic_template": s.topic_template,
             "tz": s.tz,
             "strict_crc": s.strict_crc,
+            "oldest": s.oldest_reading,
         }
         processor_kwargs = {
             "tz": s.tz,

@@ -30,7 +30,20 @@ from ingest.hj212.packet import (
     unframe,
 )
 from ingest.json_payload import decode_json, readings_from_json
-from ingest.reading import KIND_BY_CN, MAX_FLAG, MAX_MN, MAX_POLLUTANT, MAX_QN, Reading
+from ingest.reading import (
+    CN_FORMAT,
+    FLAG_FORMAT,
+    KIND_BY_CN,
+    MAX_MN,
+    MAX_POLLUTANT,
+    MAX_POLLUTANTS,
+    MAX_QN,
+    MN_FORMAT,
+    POLLUTANT_FORMAT,
+    PW_FORMAT,
+    QN_FORMAT,
+    Reading,
+)
 
 _WS = b" \t\r\n"
 
@@ -108,26 +121,75 @@ def decode_payload(
 
 
 def _checked(message: Message) -> Message:
-    """Refuse what no store could keep as sent: an MN, QN, pollutant code or data flag longer
-    than its column, and one pollutant twice in a message (e.g. a 2005 and a 2017 code of the same
-    pollutant), which would make half of the message a conflict with the other half."""
-    if len(message.mn) > MAX_MN:
-        raise CodecError("field", f"MN {message.mn[:40]!r}... is longer than {MAX_MN} characters")
-    if message.qn is not None and len(message.qn) > MAX_QN:
-        raise CodecError("field", f"QN {message.qn[:40]!r}... is longer than {MAX_QN} characters")
+    """Refuse what no store could keep as sent, each as ``field``: an identifying text field
+    (MN, CN, QN, PW, pollutant code, data flag) outside its format (:data:`ingest.reading.MN_FORMAT`
+    and the others: no control character, no NUL, nothing longer than its column), more than
+    :data:`ingest.reading.MAX_POLLUTANTS` pollutants (``too-long``), and one pollutant twice in a
+    message (e.g. a 2005 and a 2017 code of the same pollutant), which would make half of the
+    message a conflict with the other half."""
+    mn = message.mn
+    if mn not in _CHECKED_MN:
+        if not MN_FORMAT.fullmatch(mn):
+            why = (
+                f"longer than {MAX_MN} characters"
+                if len(mn) > MAX_MN
+                else "not ASCII letters and digits"
+            )
+            raise CodecError("field", f"MN {mn!r:.60} is {why}")
+        _remember(_CHECKED_MN, mn)
+    if not CN_FORMAT.fullmatch(message.cn):
+        raise CodecError("field", f"CN {message.cn!r:.40} is not a command number")
+    if message.qn is not None and not QN_FORMAT.fullmatch(message.qn):
+        raise CodecError(
+            "field",
+            f"QN {message.qn!r:.60} is not ASCII letters and digits or longer than {MAX_QN}",
+        )
+    if message.pw is not None and not PW_FORMAT.fullmatch(message.pw):
+        raise CodecError("field", "PW holds a control or non-ASCII character or is longer than 64")
+    check_readings(message.readings)
+    return message
+
+
+#: Values already found well-formed (bounded: a flood of invented codes cannot grow them).
+_CHECKED_MN: set[str] = set()
+_CHECKED_CODES: set[str] = set()
+_CHECKED_FLAGS: set[str] = set()
+_REMEMBER_AT_MOST = 4096
+
+
+def _remember(known: set[str], value: str) -> None:
+    if len(known) < _REMEMBER_AT_MOST:
+        known.add(value)
+
+
+def check_readings(readings: list[Reading]) -> None:
+    """Raise CodecError unless every reading's pollutant code and data flag fit their formats,
+    no pollutant comes twice and there are at most :data:`ingest.reading.MAX_POLLUTANTS`."""
+    if len(readings) > MAX_POLLUTANTS:
+        raise CodecError(
+            "too-long", f"{len(readings)} pollutants in one message; at most {MAX_POLLUTANTS}"
+        )
     seen: set[str] = set()
-    for r in message.readings:
+    for r in readings:
         code = r.pollutant
         if code in seen:
             raise CodecError("field", f"pollutant {code} appears twice in one message")
-        if len(code) > MAX_POLLUTANT:
-            raise CodecError(
-                "field", f"pollutant code {code[:40]!r} is longer than {MAX_POLLUTANT}"
-            )
-        if len(r.flag) > MAX_FLAG:
-            raise CodecError("field", f"{code}-Flag={r.flag[:40]!r} is not a data flag")
+        if code not in _CHECKED_CODES:
+            if not POLLUTANT_FORMAT.fullmatch(code):
+                raise CodecError(
+                    "field",
+                    f"pollutant code {code!r:.60} is not ASCII letters and digits or longer "
+                    f"than {MAX_POLLUTANT} (e.g. w01018, or 011 and B01 of HJ/T 212-2005)",
+                )
+            _remember(_CHECKED_CODES, code)
+        flag = r.flag
+        if flag not in _CHECKED_FLAGS:
+            if not FLAG_FORMAT.fullmatch(flag):
+                raise CodecError(
+                    "field", f"{code}-Flag={flag!r:.40} is not a data flag (a letter, e.g. N)"
+                )
+            _remember(_CHECKED_FLAGS, flag)
         seen.add(code)
-    return message
 
 
 def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:
@@ -278,8 +340,11 @@ def readings_from_packet(packet: Packet, tz: str = "Asia/Shanghai") -> list[Read
     raises CodecError (``field``); an empty numeric field is None. The pollutant is the HJ 212-2017
     code (2005 codes of table B.1 mapped); a missing data flag is N. Every pollutant code in CP
     gives one reading, even without a value (value None); a field repeated keeps its first value.
+    Pollutant codes and data flags are checked as in :func:`decode_payload` (``field``).
     """
-    return _readings(packet, tz)[0]
+    readings = _readings(packet, tz)[0]
+    check_readings(readings)
+    return readings
 
 
 def _readings(packet: Packet, tz: str) -> tuple[list[Reading], bool]:

@@ -14,11 +14,14 @@ from typing import Final
 REASONS: Final[dict[str, str]] = {
     "frame": "framing: missing '##', bytes after the CRC, garbage in a stream, empty payload",
     "length": "the 4-digit length field is not digits or does not equal the data segment's length",
-    "too-long": "the data segment exceeds the length limit (1024 bytes per HJ 212)",
+    "too-long": "the data segment exceeds the length limit (1024 bytes per HJ 212), a JSON payload "
+    "exceeds 16 KiB, or a message carries more than 64 pollutants",
     "crc": "missing, garbled or wrong CRC (or a Modbus CRC in strict mode)",
     "encoding": "a byte that is not ASCII (HJ 212) or not UTF-8 (JSON)",
     "syntax": "a data segment or JSON document that does not parse",
-    "field": "a field with an invalid value (Flag, PNUM/PNO, DataTime, a number, a missing MN/CN)",
+    "field": "a field with an invalid value (Flag, PNUM/PNO, DataTime, a number, a missing MN/CN, "
+    "an MN, QN, CN, PW, pollutant code or data flag outside its format, e.g. with a control "
+    "character; a time before the oldest stored or too far in the future)",
     "split": "a split-packet part that cannot be reassembled (no QN, PNUM mismatch)",
     "unsupported": "a payload that is neither HJ 212 ('##') nor JSON ('{')",
 }

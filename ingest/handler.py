@@ -11,7 +11,9 @@ fails decides the quarantine reason:
 3. topic: when the template has ``{mn}``, a topic that does not fit the template or names another
    MN -> ``topic-mismatch``;
 4. content: a command (CN) that carries no stored data, or a data packet without pollutants ->
-   ``unsupported``.
+   ``unsupported``;
+5. time: a reading timed more than ``max_future`` after the message arrived, or before ``oldest``
+   (default 2000-01-01 UTC) -> ``field``.
 
 A part of a split HJ 212 packet (PNUM > 1) is returned as :class:`Part` for reassembly.
 """
@@ -25,6 +27,7 @@ from datetime import datetime, timedelta
 
 from ingest.decode import Message, decode_payload
 from ingest.errors import CodecError
+from ingest.reading import OLDEST_READING
 from ingest.sink import Accepted, Rejected
 
 __all__ = ["MessageHandler", "Part", "TopicTemplate", "authoriser"]
@@ -94,11 +97,17 @@ class MessageHandler:
         tz: str = "Asia/Shanghai",
         strict_crc: bool = False,
         max_future: timedelta = timedelta(hours=1),
+        oldest: datetime | None = OLDEST_READING,
     ) -> None:
         """``max_future``: how far after its arrival a reading's time may lie (device clocks
         drift); a message with a later time is quarantined (``field``) rather than stored under
-        keys its real future data would then conflict with."""
+        keys its real future data would then conflict with. ``oldest``: a message with a reading
+        timed before it (aware; None: no limit) is quarantined (``field``): a device whose clock
+        was reset to its epoch, or history that belongs in a readings file import."""
+        if oldest is not None and oldest.utcoffset() is None:
+            raise ValueError(f"oldest={oldest!r} must be timezone-aware")
         self.max_future = max_future
+        self.oldest = oldest
         self._passwords = authorise if isinstance(authorise, Mapping) else None
         self._authorise = authoriser(authorise) if isinstance(authorise, Mapping) else authorise
         self.template = TopicTemplate.parse(topic_template)
@@ -134,11 +143,19 @@ class MessageHandler:
                 else f"CN={msg.cn} data packet without pollutant values"
             )
             return Rejected(received_at, topic, payload, "unsupported", detail, mn)
-        latest = max(r.ts for r in msg.readings)
+        times = {r.ts for r in msg.readings}  # one DataTime per packet: usually one element
+        latest = max(times)
         if latest > received_at + self.max_future:
             detail = (
                 f"DataTime {latest.isoformat()} is {latest - received_at} after the message "
                 "arrived: set the device's clock (Beijing time)"
+            )
+            return Rejected(received_at, topic, payload, "field", detail, mn)
+        earliest = min(times)
+        if self.oldest is not None and earliest < self.oldest:
+            detail = (
+                f"DataTime {earliest.isoformat()} is before {self.oldest.isoformat()}, the oldest "
+                "time the daemon stores: set the device's clock, or import old data from a file"
             )
             return Rejected(received_at, topic, payload, "field", detail, mn)
         return Accepted(received_at, topic, payload, tuple(msg.readings))

@@ -5,6 +5,8 @@
 
 Rules of :func:`decode_json` (every violation raises :class:`CodecError`, nothing else escapes):
 
+- at most ``MAX_JSON`` (16 KiB) bytes and at most ``MAX_POLLUTANTS`` (64) codes in ``values``
+  (``too-long``);
 - UTF-8 (``encoding``), one JSON object (``syntax``);
 - ``mn`` and ``cn`` non-empty strings; ``pw`` a string or absent; ``time`` an ISO 8601 string. A
   time without offset is read in zone ``tz`` and tagged ``naive-time`` in ``deviations`` (``field``);
@@ -24,11 +26,15 @@ from typing import Any
 from ingest.errors import CodecError
 from ingest.hj212.codes import to_2017_code
 from ingest.hj212.packet import zone
-from ingest.reading import KIND_BY_CN, Reading
+from ingest.reading import KIND_BY_CN, MAX_POLLUTANTS, Reading
 
 NUMBER_KEYS = frozenset({"rtd", "avg", "min", "max", "cou"})
 TEXT_KEYS = frozenset({"flag", "eflag", "sampletime"})
 TOP_KEYS = frozenset({"mn", "cn", "time", "pw", "values"})
+#: Longest JSON payload in bytes: HJ 212 bounds a data segment to 1,024 bytes; a JSON payload of
+#: the same 64 pollutants (:data:`ingest.reading.MAX_POLLUTANTS`), each with five numbers and a
+#: flag, stays under 8 KiB, so 16 KiB leaves room for gateways' extra keys.
+MAX_JSON: int = 16 * 1024
 
 Scalar = float | int | str | bool | None
 
@@ -55,8 +61,19 @@ def _text(doc: dict[str, Any], key: str, *, required: bool) -> str | None:
     return value
 
 
-def decode_json(payload: bytes, *, tz: str = "Asia/Shanghai") -> JsonPayload:
-    """Decode a JSON payload (rules in the module doc)."""
+def decode_json(
+    payload: bytes, *, tz: str = "Asia/Shanghai", max_size: int | None = MAX_JSON
+) -> JsonPayload:
+    """Decode a JSON payload (rules in the module doc); ``max_size`` bytes at most (None: no
+    limit)."""
+    try:
+        size = len(payload)
+    except TypeError:
+        raise CodecError("frame", f"expected bytes, got {type(payload).__name__}") from None
+    if max_size is not None and size > max_size:
+        raise CodecError(
+            "too-long", f"JSON payload of {size} bytes exceeds the limit of {max_size}"
+        )
     try:
         text = bytes(payload).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -94,6 +111,10 @@ def decode_json(payload: bytes, *, tz: str = "Asia/Shanghai") -> JsonPayload:
     raw_values = doc.get("values", {})
     if not isinstance(raw_values, dict):
         raise CodecError("field", "'values' must be an object of pollutant code -> fields")
+    if len(raw_values) > MAX_POLLUTANTS:
+        raise CodecError(
+            "too-long", f"{len(raw_values)} pollutant codes in 'values'; at most {MAX_POLLUTANTS}"
+        )
     values: dict[str, dict[str, Scalar]] = {}
     for code, fields in raw_values.items():
         if not code or not isinstance(fields, dict):
