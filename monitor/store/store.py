@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ from monitor.store.models import QuarantineRow, ReadingRow
 if TYPE_CHECKING:  # pandas is imported by the methods that need it: the daemon's worker never does
     import pandas as pd
 
-__all__ = ["FRAME_COLUMNS", "Store", "create_engine", "create_schema"]
+__all__ = ["FRAME_COLUMNS", "Store", "create_engine", "create_schema", "storable_text"]
 
 #: Columns of :meth:`Store.read_frame`.
 FRAME_COLUMNS: tuple[str, ...] = (
@@ -179,12 +180,36 @@ def _stamped_revision(engine: Engine) -> str | None:
 
 
 def _digest(reason: str, topic: str, payload: bytes) -> str:
-    h = hashlib.sha256(reason.encode())
+    h = hashlib.sha256(reason.encode("utf-8", "surrogatepass"))
     h.update(b"\0")
-    h.update(topic.encode())
+    h.update(topic.encode("utf-8", "surrogatepass"))
     h.update(b"\0")
     h.update(payload)
     return h.hexdigest()
+
+
+#: Characters no text column should hold as they are: C0 controls (NUL, which PostgreSQL refuses
+#: in text, among them), DEL, C1 controls, and lone surrogates (not encodable as UTF-8).
+_UNSTORABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+#: The same but tab and line feed, which a multi-line detail keeps.
+_UNSTORABLE_IN_LINES = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+_REASON_LENGTH = QuarantineRow.__table__.c.reason.type.length
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def storable_text(text: str, *, lines: bool = False, limit: int | None = None) -> str:
+    """``text`` as any database stores it: each control character (NUL included; tab and line
+    feed kept when ``lines``) and lone surrogate written as visible ``\\xNN`` (``\\uNNNN``),
+    then cut to ``limit`` characters. Every text column of the quarantine goes through here (the
+    raw payload stays whole in its binary column); text without such characters is unchanged."""
+    pattern = _UNSTORABLE_IN_LINES if lines else _UNSTORABLE
+    if pattern.search(text) is not None:
+        text = pattern.sub(_escape, text)
+    return text if limit is None else text[:limit]
 
 
 def _reading_json(r: Reading) -> bytes:
@@ -220,8 +245,10 @@ class Store:
             ins = postgresql.insert
         else:
             raise ValueError(f"unsupported database {self.dialect!r}: use sqlite or postgresql")
-        self._insert_quarantine = ins(_QUARANTINE).on_conflict_do_nothing(
-            index_elements=[_QUARANTINE.c.digest]
+        self._insert_quarantine = (
+            ins(_QUARANTINE)
+            .on_conflict_do_nothing(index_elements=[_QUARANTINE.c.digest])
+            .returning(_QUARANTINE.c.digest)
         )
         self._sqlite_sql: dict[int, str] = {}
         self._sqlite_rows_per_statement = 0  # set from the connection's limit on first insert
@@ -296,25 +323,28 @@ class Store:
             result.duplicates = n - inserted - result.conflicts
         quarantine = [*rejected, *conflicts]
         if quarantine:
-            conn.execute(
-                self._insert_quarantine,
-                [
-                    {
-                        "received_at": q.received_at,
-                        "topic": q.topic,
-                        "payload": q.payload,
-                        "reason": q.reason,
-                        "detail": q.detail,
-                        "mn": q.mn[:MAX_MN] if q.mn else q.mn,  # the quarantine never refuses
-                        "digest": _digest(q.reason, q.topic, q.payload),
-                    }
-                    for q in quarantine
-                ],
-            )
-            result.quarantined = len(quarantine)
-            for q in quarantine:
-                by = result.quarantined_by_reason
-                by[q.reason] = by.get(q.reason, 0) + 1
+            # every text column through storable_text: the quarantine never refuses a message
+            # (PostgreSQL refuses NUL in text); the payload's bytes are kept whole
+            rows = {
+                digest: {
+                    "received_at": q.received_at,
+                    "topic": storable_text(q.topic),
+                    "payload": bytes(q.payload),
+                    "reason": storable_text(q.reason, limit=_REASON_LENGTH),
+                    "detail": storable_text(q.detail or "", lines=True),
+                    "mn": None if q.mn is None else storable_text(q.mn, limit=MAX_MN),
+                    "digest": digest,
+                }
+                for q in quarantine
+                for digest in (_digest(q.reason, q.topic, q.payload),)
+            }
+            # count what was inserted, not what was offered: a redelivered bad message is one row
+            inserted = conn.execute(self._insert_quarantine, list(rows.values())).scalars().all()
+            result.quarantined = len(inserted)
+            by = result.quarantined_by_reason
+            for digest in inserted:
+                reason = rows[digest]["reason"]
+                by[reason] = by.get(reason, 0) + 1
         return result
 
     def _insert_sqlite(self, conn: Connection, params: list[Any], n: int) -> int:
