@@ -9,10 +9,13 @@ from typing import Any, Final, Literal
 
 import pandas as pd
 
-Category = Literal["exceedance", "integrity", "completeness"]
+Category = Literal["exceedance", "integrity", "validity", "completeness"]
 Severity = Literal["low", "medium", "high"]
 
-CATEGORIES: Final[tuple[str, ...]] = ("exceedance", "integrity", "completeness")
+#: ``exceedance``: a valid value over its limit; ``integrity``: a sign of falsified or manipulated
+#: data; ``validity``: instrument set-up or data validity (out of the registered range, impossible
+#: values), not a sign of falsification; ``completeness``: missing or invalid data over a period.
+CATEGORIES: Final[tuple[str, ...]] = ("exceedance", "integrity", "validity", "completeness")
 SEVERITIES: Final[tuple[str, ...]] = ("low", "medium", "high")
 #: The zone local times in findings (their start/end and times in evidence) are shown in by
 #: default: China Standard Time. The one literal of the zone in detectors/.

@@ -10,7 +10,7 @@ from detectors.base import Detector, register
 from detectors.finding import Finding, Severity
 from detectors.frame import OutletData, Series
 from detectors.series import analyser_cycle_hours, held_runs, segments, timestamp
-from detectors.spec import PH
+from detectors.spec import FLOW, PH
 
 PH_SCALE = (0.0, 14.0)
 
@@ -33,8 +33,10 @@ class RangeDetector(Detector):
       analyser would stop at 50;
     - ``ph_scale``: pH ``v < 0`` or ``v > 14`` (any registry range notwithstanding).
 
-    Readings of one kind form one finding per stretch (joined across ``join_gap_hours``). Severity
-    high for negative, above-range and off-scale pH, medium for pinned. Defaults:
+    Category ``validity``: an instrument set-up or data-validity matter (a mis-set range, a zero
+    that drifted), not a sign of falsification by itself. Readings of one kind form one finding per
+    stretch (joined across ``join_gap_hours``). Severity medium, except flow above its registered
+    range (low: storm inflow past a meter's range is common and honest). Defaults:
     ``zero_drift_fraction=0.01``, ``min_pinned_cycles=2``, ``join_gap_hours=1``.
 
     Not flagged (honest traps): T-flagged values over the range, small negative zero drift, zeros,
@@ -43,7 +45,7 @@ class RangeDetector(Detector):
     """
 
     name = "range"
-    category = "integrity"
+    category = "validity"
 
     def __init__(
         self,
@@ -96,7 +98,9 @@ class RangeDetector(Detector):
                     "pinned_max": hi,
                     "ph_scale": list(PH_SCALE),
                 }[kind]
-                severity: Severity = "medium" if kind == "pinned_max" else "high"
+                severity: Severity = (
+                    "low" if kind == "above_range" and s.code == FLOW else "medium"
+                )
                 yield self.finding(
                     outlet,
                     s.code,

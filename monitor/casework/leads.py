@@ -74,7 +74,12 @@ __all__ = [
 
 ACTIVE: Final[frozenset[str]] = frozenset({"open", "assigned", "inspected"})
 DECIDED: Final[frozenset[str]] = frozenset({"confirmed", "dismissed", "closed"})
-CATEGORY_RANK: Final[dict[str, int]] = {"completeness": 0, "exceedance": 1, "integrity": 2}
+CATEGORY_RANK: Final[dict[str, int]] = {
+    "completeness": 0,
+    "validity": 1,
+    "exceedance": 2,
+    "integrity": 3,
+}
 SEVERITY_RANK: Final[dict[str, int]] = {"low": 0, "medium": 1, "high": 2}
 MERGE_GAP: Final = timedelta(days=1)
 

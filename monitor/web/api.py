@@ -109,7 +109,7 @@ def list_leads(
     district: str | None = None,
     status: Literal["active", "open", "assigned", "inspected", "confirmed", "dismissed", "closed"]
     | None = None,
-    category: Literal["exceedance", "integrity", "completeness"] | None = None,
+    category: Literal["exceedance", "integrity", "validity", "completeness"] | None = None,
     severity: Literal["high", "medium", "low"] | None = None,
     enterprise: str | None = None,
     limit: int = Query(Q.QUEUE_LIMIT, ge=1, le=5000),

@@ -23,6 +23,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from detectors.finding import CATEGORIES
 from monitor import clock
 from monitor.casework import leads as L
 from monitor.casework.scoring import START_SCORE, months_before, score_at, scores
@@ -66,7 +67,6 @@ __all__ = [
     "visible_lead",
 ]
 
-CATEGORIES: Final[tuple[str, ...]] = ("exceedance", "integrity", "completeness")
 SEVERITIES: Final[tuple[str, ...]] = ("high", "medium", "low")
 TREND_DAYS: Final = 30
 QUEUE_LIMIT: Final = 500

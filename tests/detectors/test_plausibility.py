@@ -69,3 +69,20 @@ def test_typical_range_is_not_a_ceiling_without_a_registered_range() -> None:
     # the real series reads 84.6 mg/L NH3-N once; a typical analyser stops at 50, this one does not
     frame = make_frame(MN, {NH3N: [1.2, 84.6, 62.5, 1.3]})
     assert RangeDetector().detect(frame, make_spec(MN)) == []
+
+
+def test_range_findings_are_validity_and_a_storm_past_the_flow_meter_is_low() -> None:
+    """A mis-set range is an instrument matter, not a sign of falsification: category validity;
+    flow past its registered range (storm inflow, flagged N) is low severity."""
+    spec = make_spec(
+        MN,
+        w01018={"limit": 50.0, "analyser_range": (0.0, 200.0)},
+        w00000={"analyser_range": (0.0, 500.0)},
+    )
+    cod = [10.0, 250.0, 260.0, 10.0, 10.0, 10.0, 10.0]
+    flow = [300.0, 320.0, 310.0, 650.0, 700.0, 420.0, 300.0]
+    found = RangeDetector().detect(make_frame(MN, {COD: cod, FLOW: flow}), spec)
+    assert {(f.pollutant, f.category, f.severity) for f in found} == {
+        (COD, "validity", "medium"),
+        (FLOW, "validity", "low"),
+    }

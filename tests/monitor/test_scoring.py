@@ -169,3 +169,13 @@ def test_a_lead_leaves_the_window_with_its_start(engine) -> None:
         )
         assert score_at(s, "E0001", utc(2026, 5, 30)).score == 90
         assert score_at(s, "E0001", utc(2026, 6, 2)).score == 100
+
+
+def test_validity_weighs_less_than_a_sign_of_falsification() -> None:
+    """Findings about instrument set-up (validity) cost a few points, never a colour on their own."""
+    rules = scoring.ScoringRules.from_dict(None)
+    for severity in ("low", "medium", "high"):
+        validity = rules.points("provisional", "validity", severity)
+        assert -5 <= validity < 0
+        assert validity > rules.points("provisional", "integrity", severity)
+    assert 100 + rules.points("provisional", "validity", "high") >= 90
