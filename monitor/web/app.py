@@ -50,13 +50,14 @@ from monitor.web.charts import Panel, readings_chart, score_chart
 from monitor.web.context import WebContext
 from monitor.web.deps import (
     LoginRequired,
+    cookie_signed_in,
     page_principal,
     sess_of,
     session_middleware,
     set_session,
     source_of,
 )
-from monitor.web.limits import MAX_BODY, RequestLimits
+from monitor.web.limits import MAX_ANONYMOUS_BODY, MAX_BODY, RequestLimits
 
 __all__ = ["ACTIONS", "create_app"]
 
@@ -71,11 +72,13 @@ def create_app(
     secret: str | bytes | None = None,
     secure_cookies: bool = False,
     max_body: int = MAX_BODY,
+    max_anonymous_body: int = MAX_ANONYMOUS_BODY,
 ) -> FastAPI:
     """The application for ``ctx``. ``secret`` signs session cookies (at least 16 bytes; a random
     one when None, so sessions end when the process does); ``secure_cookies`` marks cookies
-    HTTPS-only (behind a TLS proxy); ``max_body`` is the largest request body in bytes (larger
-    ones are refused with 413 before they are read: :mod:`monitor.web.limits`)."""
+    HTTPS-only (behind a TLS proxy); ``max_body`` is the largest request body in bytes of a
+    signed-in session, ``max_anonymous_body`` of any other request (larger ones are refused with
+    413 before they are read: :mod:`monitor.web.limits`)."""
     app = FastAPI(
         title="outlet-watch",
         version="0.1.0",
@@ -108,7 +111,12 @@ def create_app(
     )
     app.state.env = env
     app.middleware("http")(session_middleware)
-    app.add_middleware(RequestLimits, max_body=max_body)  # added last: runs first
+    app.add_middleware(  # added last: runs first
+        RequestLimits,
+        max_body=max_body,
+        max_anonymous_body=max_anonymous_body,
+        signed_in=cookie_signed_in(app.state.signer),
+    )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     @app.exception_handler(LoginRequired)

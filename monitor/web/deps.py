@@ -16,6 +16,8 @@ import anyio
 from fastapi import HTTPException, Request, Response
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
+from starlette.types import Scope
 
 from monitor.casework.staff import authenticate
 from monitor.store.user_models import UserRow
@@ -35,6 +37,7 @@ __all__ = [
     "api_principal",
     "basic_auth",
     "basic_credentials",
+    "cookie_signed_in",
     "page_principal",
     "principal_of",
     "session_middleware",
@@ -67,6 +70,22 @@ def set_session(request: Request, data: SessionData) -> None:
     """Replace the request's session; the new cookie is set on the response."""
     request.state.sess = data
     request.state.new_cookie = signer_of(request).dumps(data)
+
+
+def cookie_signed_in(signer: SessionSigner) -> Callable[[Scope], bool]:
+    """A check of a request's scope (before anything is read): True when its session cookie is
+    validly signed by ``signer``, unexpired and of a signed-in user (nothing looked up)."""
+
+    def check(scope: Scope) -> bool:
+        for name, value in scope.get("headers", ()):
+            if name == b"cookie":
+                cookie = cookie_parser(value.decode("latin-1")).get(COOKIE)
+                data = signer.loads(cookie)
+                if data is not None and data.uid is not None:
+                    return True
+        return False
+
+    return check
 
 
 async def session_middleware(

@@ -1,9 +1,13 @@
 """Limits checked on every request before anything reads it (a pure ASGI middleware, the outermost
 of the application's own, so before the session cookie, authentication and routing).
 
-- A body larger than ``max_body`` bytes is refused with 413: at once when its ``Content-Length``
-  says so (the body is never read), else (chunked) as soon as the bytes received so far pass the
-  limit, while they stream; so an unauthenticated client cannot make the server hold a large body.
+- A body larger than the limit is refused with 413: at once when its ``Content-Length`` says so
+  (the body is never read), else (chunked) as soon as the bytes received so far pass the limit,
+  while they stream. The limit is ``max_body`` (1 MiB) for a request whose session cookie is
+  signed in (its signature checked, nothing looked up), else ``max_anonymous_body`` (64 KiB: the
+  sign-in form and HTTP Basic API calls, whose credentials are only checked after the body is
+  read); so a client without credentials makes the server hold at most 64 KiB per request (100
+  such requests at once: a few MB).
 - A ``Content-Length`` that is not a non-negative integer is refused with 400.
 - A NUL character in the path or the query string (raw or ``%00``) is refused with 400: no filter,
   path parameter or name of the application holds one, and PostgreSQL refuses them in text.
@@ -11,15 +15,19 @@ of the application's own, so before the session cookie, authentication and routi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_BODY", "RequestLimits"]
+__all__ = ["MAX_ANONYMOUS_BODY", "MAX_BODY", "RequestLimits"]
 
-#: Default largest request body in bytes (1 MiB): forms and JSON of the application are far
-#: smaller.
+#: Default largest request body in bytes of a signed-in session (1 MiB): forms and JSON of the
+#: application are far smaller.
 MAX_BODY: Final = 1 << 20
+#: Default largest request body in bytes without a signed-in session cookie (64 KiB: a lead
+#: action's JSON with the longest note, every character escaped as ``\\uXXXX``, is under 40 KB).
+MAX_ANONYMOUS_BODY: Final = 64 << 10
 
 
 async def _answer(send: Send, status: int, text: str) -> None:
@@ -39,13 +47,22 @@ async def _answer(send: Send, status: int, text: str) -> None:
 
 
 class RequestLimits:
-    """The middleware (rules in the module docstring); ``max_body`` in bytes."""
+    """The middleware (rules in the module docstring); limits in bytes; ``signed_in(scope)`` tells
+    whether the request's session cookie is signed in (None: every request gets ``max_body``)."""
 
-    def __init__(self, app: ASGIApp, max_body: int = MAX_BODY) -> None:
-        if max_body < 0:
-            raise ValueError("max_body must be >= 0")
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_body: int = MAX_BODY,
+        max_anonymous_body: int = MAX_ANONYMOUS_BODY,
+        signed_in: Callable[[Scope], bool] | None = None,
+    ) -> None:
+        if max_body < 0 or max_anonymous_body < 0:
+            raise ValueError("body limits must be >= 0")
         self.app = app
         self.max_body = max_body
+        self.max_anonymous_body = min(max_anonymous_body, max_body)
+        self.signed_in = signed_in
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -66,6 +83,8 @@ class RequestLimits:
                     await _answer(send, 400, "malformed Content-Length")
                     return
         limit = self.max_body
+        if self.signed_in is not None and not self.signed_in(scope):
+            limit = self.max_anonymous_body
         if length is not None and length > limit:
             await _answer(send, 413, f"request body larger than {limit} bytes")
             return

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from monitor.web.app import create_app
-from monitor.web.limits import MAX_BODY
+from monitor.web.limits import MAX_ANONYMOUS_BODY, MAX_BODY
 from tests.monitor.web.conftest import SECRET, Client
 from tests.monitor.web.support import Seeded
 
@@ -110,3 +110,21 @@ def test_a_malformed_content_length_is_refused(seeded_ro: Seeded) -> None:
 
     out = _call(app, "/login", [(b"content-length", b"-5")], never)
     assert out["status"] == 400 and out["calls"] == 0
+
+
+def test_without_a_signed_in_session_the_limit_is_smaller(
+    seeded: Seeded, client_for: MakeClient
+) -> None:
+    pad = "p" * (MAX_ANONYMOUS_BODY + 1000)
+    anonymous = client_for(seeded)
+    r = anonymous.post("/login", data={"username": "admin", "password": "x", "pad": pad})
+    assert r.status_code == 413
+    admin = client_for(seeded, "admin")
+    r = admin.post(
+        f"/leads/{seeded.lintong_lead}/assign",
+        data={"csrf": admin.csrf("/"), "note": "taking it", "pad": pad},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    r = admin.post(f"/leads/{seeded.lintong_lead}/inspect", data={"pad": "p" * (MAX_BODY + 1)})
+    assert r.status_code == 413
