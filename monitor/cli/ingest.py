@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import functools
 import sys
 from pathlib import Path
-from typing import Any
 
 import click
 
@@ -59,65 +57,12 @@ client id."""
 def ingest(config_path: Path | None, worker_process: bool, live: bool, **flags: object) -> None:
     """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
     after it is committed; bad messages go to the quarantine with their reason."""
-    from ingest.broker_url import parse_broker_url
-    from ingest.daemon import DaemonSettings, IngestDaemon, run
-    from ingest.metrics import setup_logging
-    from monitor.detection.live import live_sink
-    from monitor.registry import RegistryError, load_registry
-    from monitor.store.store import Store, create_engine
+    from monitor.ingest_service import IngestServiceError, run_ingest
 
     try:
         cfg = load_config(config_path, overrides=flags)
-        registry = load_registry(cfg.sites)
-    except (ConfigError, RegistryError) as exc:
+        code = run_ingest(cfg, worker_process=worker_process, live=live)
+    except (ConfigError, IngestServiceError) as exc:
         raise click.ClickException(str(exc)) from None
-    setup_logging()
-    embedded = None
-    broker = cfg.broker
-    if broker == "embedded" or broker.startswith("embedded:"):
-        from monitor.simulation.broker import EmbeddedBroker
-
-        port = int(broker.partition(":")[2] or 1883)
-        embedded = EmbeddedBroker("127.0.0.1", port).start()
-        broker = f"mqtt://127.0.0.1:{port}?protocol=3.1.1"
-    try:
-        url = parse_broker_url(broker, ca_file=cfg.ca_file)
-        engine = create_engine(cfg.database)
-    except Exception as exc:  # bad URL: one line, exit 1
-        if embedded is not None:
-            embedded.stop()
-        raise click.ClickException(str(exc)) from None
-    engine.dispose()
-    settings = DaemonSettings(
-        broker=url,
-        topic=cfg.topic,
-        topic_template=cfg.topic_template,
-        client_id=cfg.client_id,
-        batch_size=cfg.batch_size,
-        batch_interval_s=cfg.batch_interval_s,
-        metrics_port=cfg.metrics_port,
-        worker_process=bool(worker_process),
-    )
-    if live:
-        factory: Any = functools.partial(
-            live_sink,
-            cfg.database,
-            str(cfg.sites),
-            lang=cfg.lang,
-            timezone=cfg.timezone,
-            alerts=cfg.alerts,
-            scoring=cfg.scoring,
-            process=True,  # detection in a process of its own (a child of the worker, if any)
-        )
-    else:
-        factory = functools.partial(Store, cfg.database, create="lazy")
-    # in worker-process mode the worker builds its own sink from the factory; this one stays idle
-    sink = Store(cfg.database, create="lazy") if worker_process else factory()
-    try:
-        code = run(IngestDaemon(settings, sink, registry.passwords(), sink_factory=factory))
-    finally:
-        sink.close()
-        if embedded is not None:
-            embedded.stop()
     if code:
         sys.exit(code)
