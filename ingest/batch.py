@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 
 from ingest.decode import readings_from_packet
 from ingest.errors import CodecError
-from ingest.handler import Part
+from ingest.handler import Part, time_problem
 from ingest.hj212 import Reassembler
 from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkError
 
@@ -126,6 +126,14 @@ class BatchProcessor(Generic[T]):
             )
             return
         payload = b"".join(dict.fromkeys(p.payload for p in parts))
+        arrived = max(p.received_at for p in parts)
+        problem = time_problem(readings, arrived, first.max_future, first.oldest)
+        if problem is not None:
+            rejected.extend(
+                Rejected(p.received_at, p.topic, p.payload, "field", problem, p.message.mn)
+                for p in parts
+            )
+            return
         if not readings:
             detail = f"reassembled CN={whole.packet.cn} packet without data to store"
             rejected.append(

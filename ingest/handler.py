@@ -21,28 +21,58 @@ A part of a split HJ 212 packet (PNUM > 1) is returned as :class:`Part` for reas
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from ingest.decode import Message, decode_payload
 from ingest.errors import CodecError
-from ingest.reading import OLDEST_READING
+from ingest.reading import OLDEST_READING, Reading
 from ingest.sink import Accepted, Rejected
 
-__all__ = ["MessageHandler", "Part", "TopicTemplate", "authoriser"]
+__all__ = ["MessageHandler", "Part", "TopicTemplate", "authoriser", "time_problem"]
 
 Authorise = Callable[[str, str | None], bool]
 
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """An authorised part of a split packet, waiting for its siblings."""
+    """An authorised part of a split packet, waiting for its siblings; ``max_future`` and
+    ``oldest`` are the handler's time limits, applied to the reassembled packet's readings
+    (:func:`time_problem`)."""
 
     received_at: datetime
     topic: str
     payload: bytes
     message: Message
+    max_future: timedelta = timedelta(hours=1)
+    oldest: datetime | None = OLDEST_READING
+
+
+def time_problem(
+    readings: Sequence[Reading],
+    received_at: datetime,
+    max_future: timedelta,
+    oldest: datetime | None,
+) -> str | None:
+    """Why readings' times cannot be stored (the detail of a ``field`` quarantine), or None: a
+    time more than ``max_future`` after ``received_at``, or before ``oldest``."""
+    times = {r.ts for r in readings}  # one DataTime per packet: usually one element
+    if not times:
+        return None
+    latest = max(times)
+    if latest > received_at + max_future:
+        return (
+            f"DataTime {latest.isoformat()} is {latest - received_at} after the message "
+            "arrived: set the device's clock (Beijing time)"
+        )
+    earliest = min(times)
+    if oldest is not None and earliest < oldest:
+        return (
+            f"DataTime {earliest.isoformat()} is before {oldest.isoformat()}, the oldest "
+            "time the daemon stores: set the device's clock, or import old data from a file"
+        )
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +165,7 @@ class MessageHandler:
                 )
                 return Rejected(received_at, topic, payload, "topic-mismatch", detail, mn)
         if msg.is_part:
-            return Part(received_at, topic, payload, msg)
+            return Part(received_at, topic, payload, msg, self.max_future, self.oldest)
         if not msg.readings:
             detail = (
                 f"CN={msg.cn} carries no data to store"
@@ -143,21 +173,9 @@ class MessageHandler:
                 else f"CN={msg.cn} data packet without pollutant values"
             )
             return Rejected(received_at, topic, payload, "unsupported", detail, mn)
-        times = {r.ts for r in msg.readings}  # one DataTime per packet: usually one element
-        latest = max(times)
-        if latest > received_at + self.max_future:
-            detail = (
-                f"DataTime {latest.isoformat()} is {latest - received_at} after the message "
-                "arrived: set the device's clock (Beijing time)"
-            )
-            return Rejected(received_at, topic, payload, "field", detail, mn)
-        earliest = min(times)
-        if self.oldest is not None and earliest < self.oldest:
-            detail = (
-                f"DataTime {earliest.isoformat()} is before {self.oldest.isoformat()}, the oldest "
-                "time the daemon stores: set the device's clock, or import old data from a file"
-            )
-            return Rejected(received_at, topic, payload, "field", detail, mn)
+        problem = time_problem(msg.readings, received_at, self.max_future, self.oldest)
+        if problem is not None:
+            return Rejected(received_at, topic, payload, "field", problem, mn)
         return Accepted(received_at, topic, payload, tuple(msg.readings))
 
     def _why(self, mn: str) -> str:

@@ -187,3 +187,63 @@ def test_an_hj212_packet_without_the_length_limit_is_bounded_in_codes_too() -> N
 
 def test_site_is_a_plain_registered_outlet() -> None:
     assert isinstance(SITE, Site) and SITE.mn.isalnum()
+
+
+def _split_parts(when: datetime) -> list[bytes]:
+    from ingest.hj212 import encode_packet
+
+    ts = when.astimezone(UTC) + timedelta(hours=8)
+    items = (
+        ((("DataTime", ts.strftime("%Y%m%d%H%M%S")),), (("w01018-Avg", "1"),)),
+        ((("w21003-Avg", "2"),),),
+    )
+    return [
+        encode_packet(
+            Packet.build(
+                qn="20261101080000000",
+                st="32",
+                cn="2061",
+                pw=SITE.pw,
+                mn=SITE.mn,
+                flag=4 | 2,
+                pnum=2,
+                pno=pno,
+                cp=cp,
+            )
+        )
+        for pno, cp in enumerate(items, 1)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("when", "stored"),
+    [
+        (datetime(2026, 11, 1, tzinfo=UTC), True),
+        (datetime(1999, 1, 1, tzinfo=UTC), False),
+        (NOW + timedelta(days=3), False),
+    ],
+)
+def test_a_reassembled_split_packet_gets_the_time_limits_too(
+    handler: MessageHandler, when: datetime, stored: bool
+) -> None:
+    from ingest.batch import BatchProcessor
+    from ingest.handler import Part
+    from ingest.sink import BatchResult
+
+    committed: list[tuple[list[Accepted], list[Rejected]]] = []
+
+    def sink(accepted: object, rejected: object) -> BatchResult:
+        committed.append((list(accepted), list(rejected)))  # type: ignore[call-overload]
+        return BatchResult()
+
+    processor: BatchProcessor[int] = BatchProcessor(sink)
+    outcomes = [handler.handle(f"hj212/{SITE.mn}", p, NOW) for p in _split_parts(when)]
+    assert all(isinstance(o, Part) for o in outcomes)
+    done = processor.process(list(enumerate(outcomes)))
+    assert done is not None and sorted(done[0]) == [0, 1]
+    ((accepted, rejected),) = committed
+    if stored:
+        assert len(accepted) == 1 and len(accepted[0].readings) == 2 and not rejected
+    else:
+        assert not accepted and [r.reason for r in rejected] == ["field", "field"]
+        assert "DataTime" in rejected[0].detail
