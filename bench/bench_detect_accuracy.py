@@ -1,18 +1,34 @@
-"""Accuracy of the detector catalogue on labelled simulations (`monitor.simulation.simulator`).
+"""Accuracy of the detector catalogue on two labelled generators and on real series.
 
-Seeds: 1-3 are for tuning detectors (look at them freely); 101-105 are for evaluation and must
-not be tuned on. This script runs the evaluation seeds by default.
+Generators:
+- ``simulator``: the project's own (`monitor.simulation`), written with the detectors;
+- ``independent``: `bench/independent_fleet.py`, written from a description of real analyser
+  behaviour by someone who had not read the detectors (heavy tails, regime shifts, drift, weekly
+  and seasonal load, coarse resolutions, clock offsets, shutdowns, storms past the flow meter's
+  range, wide falsification parameters).
 
-Matching rules:
+Seeds: for each generator, ``TUNING`` seeds may be looked at freely while detectors are changed;
+``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
+
+Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
-  overlaps it (inclusive bounds) and, when both name a pollutant, on the same pollutant;
-- a finding of detector P is a *true positive* when it overlaps (same rule) any labelled interval
-  of pattern P; precision = true positives / findings of P;
-- every integrity finding on an honest outlet is false (except a copied_data finding on the source
-  window of another outlet's copy, labelled ``copied_by=MN``); they are reported per 100 honest
-  outlet-months, in total and per detector.
+  overlaps it (inclusive bounds) and, when both name a pollutant, on the same pollutant; macro
+  recall is the mean over the patterns that have labels in that seed;
+- a finding of detector P is a *true positive* when it overlaps (same rule) a label of P;
+- an *honest outlet* carries no label but ``exceedance`` (a copy's source, labelled
+  ``copied_by=MN`` by the simulator, counts as honest; copied_data findings on that window are
+  right); every ``integrity`` finding on an honest outlet is false; reported per 100 honest
+  outlet-months, in total and per detector, with the share of honest outlets having one or more;
+- exceedance hours: recall = valid hours over their limit inside an exceedance finding / such
+  hours; precision = exceedance findings holding at least one such hour / exceedance findings.
 
-Usage: python bench/bench_detect_accuracy.py [--seeds 101,102,103,104,105] [--outlets 40] [--days 180]
+Real series (no labels; every station taken as honest): the share of each series' valid
+readings that lies inside an integrity finding (target <= 1 %): the MIT outlet series in
+``tests/data`` and, when the project's shared data folder is beside the repository, 94 national
+surface-water stations (daily, with the operators' maintenance flags).
+
+Usage: python bench/bench_detect_accuracy.py [--generators simulator,independent]
+       [--seeds-simulator 101,...] [--seeds-independent 201,...] [--outlets 40] [--days 180]
 """
 
 from __future__ import annotations
@@ -20,19 +36,71 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-from detectors import Detector, build
-from monitor.detection.batch import detect_readings
-from monitor.simulation.patterns import PATTERNS
-from monitor.simulation.simulator import simulate
+from detectors import Detector, build  # noqa: E402
+from detectors.spec import OutletSpec  # noqa: E402
+from monitor.detection.batch import detect_readings  # noqa: E402
+from monitor.registry import load_registry, parse_registry  # noqa: E402
 
-TUNING_SEEDS = (1, 2, 3)
-EVALUATION_SEEDS = (101, 102, 103, 104, 105)
+TUNING = {"simulator": (1, 2, 3), "independent": (1, 2, 3)}
+EVALUATION = {"simulator": (101, 102, 103, 104, 105), "independent": (201, 202, 203, 204, 205)}
+PATTERNS = (
+    "frozen",
+    "low_variability",
+    "zero_floor",
+    "capping",
+    "dilution",
+    "copied_data",
+    "standard_substitution",
+    "physics",
+    "gap_hiding",
+    "flag_masking",
+    "manual_values",
+    "flow_mismatch",
+)
+OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
+SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
+
+
+@dataclass
+class Fleet:
+    """One labelled fleet: readings (long frame, ts UTC), specs by MN, labels, days."""
+
+    readings: pd.DataFrame
+    specs: dict[str, OutletSpec]
+    labels: pd.DataFrame
+    days: int
+
+
+def simulator_fleet(seed: int, outlets: int, days: int, share: float) -> Fleet:
+    from monitor.simulation.simulator import simulate
+
+    sim = simulate(outlets, days, seed, falsifying_share=share)
+    return Fleet(sim.readings, sim.specs(), sim.labels.copy(), days)
+
+
+def independent_fleet(seed: int, outlets: int, days: int, share: float) -> Fleet:
+    from independent_fleet import generate, sites_toml
+
+    sites, readings, labels = generate(outlets, days, seed, falsifying_share=share)
+    specs = parse_registry(sites_toml(sites), "independent").specs()
+    return Fleet(readings, specs, labels, days)
+
+
+GENERATORS: dict[str, Callable[[int, int, int, float], Fleet]] = {
+    "simulator": simulator_fleet,
+    "independent": independent_fleet,
+}
 
 
 def findings_frame(findings: list) -> pd.DataFrame:
@@ -41,9 +109,8 @@ def findings_frame(findings: list) -> pd.DataFrame:
     ]
     cols = ["detector", "category", "mn", "pollutant", "start", "end", "severity"]
     frame = pd.DataFrame(rows, columns=cols)
-    if frame.empty:
-        frame["start"] = pd.Series([], dtype="datetime64[ns, UTC]")
-        frame["end"] = pd.Series([], dtype="datetime64[ns, UTC]")
+    for col in ("start", "end"):
+        frame[col] = pd.to_datetime(frame[col], utc=True)
     return frame
 
 
@@ -60,161 +127,214 @@ def overlaps(labels: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     return pairs[same_time & same_pollutant]
 
 
-def working_detectors() -> tuple[list[Detector], dict[str, str]]:
-    """The catalogue's detectors that run on a small simulation, and the errors of the others
-    (detectors are written while this bench runs: a broken one is reported, not fatal)."""
-    small = simulate(4, 60, seed=999, falsifying_share=0.5)
-    specs = small.specs()
-    ok: list[Detector] = []
-    broken: dict[str, str] = {}
-    for detector in build():
-        try:
-            list(detect_readings(small.readings, specs, [detector]))
-            ok.append(detector)
-        except Exception as e:  # report any failure of a detector under construction
-            broken[detector.name] = f"{type(e).__name__}: {e}"
-    return ok, broken
-
-
-def exceedance_coverage(sim, found: pd.DataFrame) -> tuple[int, int, int]:
-    """(valid hours over their limit inside an exceedance finding, such hours, exceedance
-    findings holding none of them)."""
-    specs = sim.specs()
-    rows = sim.readings[sim.readings["flag"].isin(["N", "T"])]
-    keys = rows[["mn", "pollutant"]].astype(str).drop_duplicates()
-    lo_hi = {
-        (m, p): (
-            specs[m].pollutant(p).limit_range or (-float("inf"), specs[m].pollutant(p).upper_limit)
-        )
-        for m, p in keys.itertuples(index=False)
-    }
-    pairs = list(zip(rows["mn"].astype(str), rows["pollutant"].astype(str), strict=True))
-    lo = pd.Series([lo_hi[k][0] for k in pairs], index=rows.index, dtype=float)
-    hi = pd.Series([lo_hi[k][1] for k in pairs], index=rows.index, dtype=float)
-    over = rows[
-        (rows["value"] > hi.fillna(float("inf"))) | (rows["value"] < lo.fillna(-float("inf")))
-    ]
-    over = over.assign(mn=over["mn"].astype(str), pollutant=over["pollutant"].astype(str))
+def exceedance_hours(fleet: Fleet, found: pd.DataFrame) -> tuple[int, int, int, int]:
+    """(over-limit valid hours inside an exceedance finding, such hours, exceedance findings
+    holding one, exceedance findings)."""
+    rows = fleet.readings[fleet.readings["flag"].isin(["N", "T"])]
+    rows = rows.assign(mn=rows["mn"].astype(str), pollutant=rows["pollutant"].astype(str))
+    keys = rows[["mn", "pollutant"]].drop_duplicates()
+    bounds = []
+    for m, p in keys.itertuples(index=False):
+        spec = fleet.specs[m].pollutant(p)
+        lo, hi = spec.limit_range or (-np.inf, spec.upper_limit)
+        bounds.append((m, p, -np.inf if lo is None else lo, np.inf if hi is None else hi))
+    lim = pd.DataFrame(bounds, columns=["mn", "pollutant", "lo", "hi"])
+    rows = rows.merge(lim, on=["mn", "pollutant"])
+    over = rows[(rows["value"] > rows["hi"]) | (rows["value"] < rows["lo"])]
     ex = found[found["detector"] == "exceedance"].reset_index(names="finding_id")
     merged = over.reset_index(names="hour_id").merge(
         ex, on=["mn", "pollutant"], suffixes=("", "_f")
     )
     inside = merged[(merged["ts"] >= merged["start"]) & (merged["ts"] <= merged["end"])]
-    empty = len(set(ex["finding_id"]) - set(inside["finding_id"]))
-    return inside["hour_id"].nunique(), len(over), empty
+    return inside["hour_id"].nunique(), len(over), inside["finding_id"].nunique(), len(ex)
 
 
-def evaluate(seed: int, outlets: int, days: int, share: float, detectors: list[Detector]) -> dict:
-    sim = simulate(outlets, days, seed, falsifying_share=share)
+@dataclass
+class SeedResult:
+    generator: str
+    seed: int
+    recalled: dict[str, tuple[int, int]]  # pattern -> (recalled, labels)
+    precise: dict[str, tuple[int, int]]  # pattern -> (true positives, findings)
+    false_by_detector: dict[str, int]
+    honest_outlets: int
+    honest_flagged: int
+    honest_months: float
+    exceedance: tuple[int, int, int, int]
+    readings: int
+    seconds: float
+
+    @property
+    def macro_recall(self) -> float:
+        values = [r / n for r, n in self.recalled.values() if n]
+        return float(np.mean(values)) if values else float("nan")
+
+    @property
+    def false_per_100(self) -> float:
+        return 100 * sum(self.false_by_detector.values()) / max(self.honest_months, 1e-9)
+
+
+def evaluate(
+    generator: str, seed: int, outlets: int, days: int, share: float, detectors: list[Detector]
+) -> SeedResult:
+    fleet = GENERATORS[generator](seed, outlets, days, share)
     t0 = time.perf_counter()
-    found = findings_frame(list(detect_readings(sim.readings, sim.specs(), detectors)))
+    found = findings_frame(list(detect_readings(fleet.readings, fleet.specs, detectors)))
     seconds = time.perf_counter() - t0
-    labels = sim.labels.copy()
-    labels["pollutant"] = labels["pollutant"].where(labels["pollutant"].notna(), None)
-    honest = sorted(set(sim.specs()) - set(sim.falsifying))
-    covered, over_hours, empty = exceedance_coverage(sim, found)
-    return {
-        "exceedance_hours": over_hours,
-        "exceedance_hours_covered": covered,
-        "exceedance_findings_without_hour": empty,
-        "labels": labels,
-        "found": found,
-        "honest": honest,
-        "honest_months": len(honest) * days / 30.0,
-        "readings": len(sim.readings),
-        "seconds": seconds,
-    }
+    labels = fleet.labels.copy()
+    labels["pollutant"] = labels["pollutant"].astype(object).where(labels["pollutant"].notna())
+    labels["detail"] = labels["detail"].fillna("").astype(str)
+    recalled, precise = {}, {}
+    for pattern in PATTERNS:
+        lab = labels[labels["pattern"] == pattern]
+        fnd = found[found["detector"] == pattern]
+        pairs = overlaps(lab, fnd)
+        recalled[pattern] = (pairs["label_id"].nunique() if len(pairs) else 0, len(lab))
+        precise[pattern] = (pairs["finding_id"].nunique() if len(pairs) else 0, len(fnd))
+    source = labels["detail"].str.startswith("copied_by=")
+    falsifying = set(labels.loc[labels["pattern"].isin(PATTERNS) & ~source, "mn"])
+    honest = sorted(set(fleet.specs) - falsifying)
+    false = found[found["mn"].isin(honest) & (found["category"] == "integrity")]
+    right = overlaps(labels[source], false[false["detector"] == "copied_data"])
+    false = false.drop(index=right["finding_id"].unique() if len(right) else [])
+    return SeedResult(
+        generator,
+        seed,
+        recalled,
+        precise,
+        false.groupby("detector").size().to_dict(),
+        len(honest),
+        false["mn"].nunique(),
+        len(honest) * days / 30.0,
+        exceedance_hours(fleet, found),
+        len(fleet.readings),
+        seconds,
+    )
+
+
+def report(generator: str, runs: list[SeedResult]) -> None:
+    seeds = [r.seed for r in runs]
+    tuned = sorted(set(seeds) & set(TUNING[generator]))
+    print(
+        f"\n=== {generator}: seeds {seeds} "
+        f"({'TUNING seeds ' + str(tuned) if tuned else 'evaluation seeds, never tuned on'}); "
+        f"{sum(r.readings for r in runs):,} readings in {sum(r.seconds for r in runs):.1f} s"
+    )
+    head = (
+        f"{'pattern':22s} {'labels':>6s} {'recall':>7s} {'worst':>6s} {'findings':>8s} {'prec':>5s}"
+    )
+    print(head)
+    print("-" * len(head))
+    for p in PATTERNS:
+        n_lab = sum(r.recalled[p][1] for r in runs)
+        n_rec = sum(r.recalled[p][0] for r in runs)
+        worst = min(
+            (r.recalled[p][0] / r.recalled[p][1] for r in runs if r.recalled[p][1]),
+            default=float("nan"),
+        )
+        n_tp = sum(r.precise[p][0] for r in runs)
+        n_f = sum(r.precise[p][1] for r in runs)
+        rec = f"{n_rec / n_lab:.2f}" if n_lab else "-"
+        prec = f"{n_tp / n_f:.2f}" if n_f else "-"
+        print(f"{p:22s} {n_lab:6d} {rec:>7s} {worst:6.2f} {n_f:8d} {prec:>5s}")
+    macro = [r.macro_recall for r in runs]
+    print(f"macro recall: mean {np.mean(macro):.3f}, worst seed {min(macro):.3f}")
+    hit = sum(r.exceedance[0] for r in runs)
+    hours = sum(r.exceedance[1] for r in runs)
+    holding = sum(r.exceedance[2] for r in runs)
+    ex = sum(r.exceedance[3] for r in runs)
+    print(
+        f"exceedance hours: recall {hit}/{hours} = {hit / max(hours, 1):.4f}; precision "
+        f"{holding}/{ex} = {holding / max(ex, 1):.4f} (findings holding an over-limit valid hour)"
+    )
+    per100 = [r.false_per_100 for r in runs]
+    months = sum(r.honest_months for r in runs)
+    total = sum(sum(r.false_by_detector.values()) for r in runs)
+    flagged = sum(r.honest_flagged for r in runs)
+    outlets = sum(r.honest_outlets for r in runs)
+    print(
+        f"false integrity findings: {total} over {months:.0f} honest outlet-months: mean "
+        f"{np.mean(per100):.2f}, worst seed {max(per100):.2f} per 100 honest outlet-months; "
+        f"honest outlets with one or more: {flagged}/{outlets} = {flagged / max(outlets, 1):.1%}"
+    )
+    names = sorted({d for r in runs for d in r.false_by_detector})
+    for name in names:
+        counts = [100 * r.false_by_detector.get(name, 0) / r.honest_months for r in runs]
+        print(f"  {name:22s} mean {np.mean(counts):5.2f}  worst {max(counts):5.2f} per 100")
+
+
+def outlet_series() -> tuple[pd.DataFrame, dict[str, OutletSpec]]:
+    """The MIT real outlet series as NH3-N (limit 8, range 0-100), as bench_real_series reads it."""
+    from bench_real_series import MN, load
+
+    from detectors.spec import NH3N, PollutantSpec
+
+    nh3 = PollutantSpec(NH3N, limit=8.0, analyser_range=(0.0, 100.0))
+    return load(OUTLET_CSV), {MN: OutletSpec(MN, {NH3N: nh3})}
+
+
+def real_share(
+    readings: pd.DataFrame, specs: dict[str, OutletSpec], detectors: list[Detector]
+) -> pd.Series:
+    """Per outlet: the share of its valid readings inside an integrity finding."""
+    found = findings_frame(list(detect_readings(readings, specs, detectors)))
+    found = found[found["category"] == "integrity"]
+    valid = readings[readings["flag"].isin(["N", "T"]) & readings["value"].notna()]
+    valid = valid.assign(mn=valid["mn"].astype(str), pollutant=valid["pollutant"].astype(str))
+    counts = valid.groupby("mn").size()
+    if found.empty:
+        return pd.Series(0.0, index=counts.index)
+    merged = valid.reset_index(names="row").merge(found, on="mn", suffixes=("", "_f"))
+    same = merged["pollutant_f"].isna() | (merged["pollutant_f"] == merged["pollutant"])
+    inside = merged[same & (merged["ts"] >= merged["start"]) & (merged["ts"] <= merged["end"])]
+    covered = inside.groupby("mn")["row"].nunique()
+    return (covered.reindex(counts.index, fill_value=0) / counts).sort_values(ascending=False)
+
+
+def report_real(detectors: list[Detector]) -> None:
+    print(
+        "\n=== real series (no labels; integrity findings' share of valid readings, target <= 1 %)"
+    )
+    readings, specs = outlet_series()
+    share = real_share(readings, specs, detectors)
+    print(f"outlet series (tests/data, hourly NH3-N): {share.iloc[0]:.2%}")
+    if not (SURFACE / "readings.csv").exists():
+        print("surface-water stations: data not beside the repository, skipped")
+        return
+    from monitor.store.readings_files import read_readings
+
+    sw = read_readings(SURFACE / "readings.csv")
+    sw_specs = load_registry(SURFACE / "sites.toml").specs()
+    share = real_share(sw, sw_specs, detectors)
+    over = share[share > 0.01]
+    print(
+        f"surface-water stations (daily, {len(share)}): mean {share.mean():.2%}, worst "
+        f"{share.max():.2%} ({share.index[0]}); stations over 1 %: {len(over)}"
+    )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", default=",".join(map(str, EVALUATION_SEEDS)))
+    ap.add_argument("--generators", default="simulator,independent")
+    ap.add_argument("--seeds-simulator", default=",".join(map(str, EVALUATION["simulator"])))
+    ap.add_argument("--seeds-independent", default=",".join(map(str, EVALUATION["independent"])))
     ap.add_argument("--outlets", type=int, default=40)
     ap.add_argument("--days", type=int, default=180)
     ap.add_argument("--share", type=float, default=0.5, help="falsifying share of outlets")
+    ap.add_argument("--no-real", action="store_true", help="skip the real series")
     args = ap.parse_args()
-    seeds = [int(s) for s in args.seeds.split(",")]
-    tuned = sorted(set(seeds) & set(TUNING_SEEDS))
+    detectors = build()
     print(
-        f"seeds {seeds} ({'TUNING seeds ' + str(tuned) if tuned else 'evaluation only'}), "
-        f"{args.outlets} outlets x {args.days} days, falsifying share {args.share}"
+        f"{args.outlets} outlets x {args.days} days per seed, falsifying share {args.share}; "
+        f"detectors: {', '.join(d.name for d in detectors)}"
     )
-    detectors, broken = working_detectors()
-    for name, error in broken.items():
-        print(f"detector {name} fails and is left out: {error[:150]}")
-    runs = [evaluate(s, args.outlets, args.days, args.share, detectors) for s in seeds]
-    catalogue = sorted({d.name for d in detectors})
-    print(
-        f"detected {sum(r['readings'] for r in runs):,} readings in "
-        f"{sum(r['seconds'] for r in runs):.1f} s; detectors present: {', '.join(catalogue)}\n"
-    )
-
-    header = (
-        f"{'pattern':24s} {'labels':>6s} {'recall':>7s} {'findings':>8s} {'precision':>9s} "
-        f"{'on other':>8s} {'on clean':>8s}"
-    )
-    print(header)
-    print("-" * len(header))
-    for pattern in (*PATTERNS, "exceedance"):
-        n_lab = n_rec = n_find = n_tp = n_other = 0
-        for r in runs:
-            labels = r["labels"][r["labels"]["pattern"] == pattern]
-            found = r["found"][r["found"]["detector"] == pattern]
-            pairs = overlaps(labels, found)
-            n_lab += len(labels)
-            n_rec += pairs["label_id"].nunique() if len(pairs) else 0
-            n_find += len(found)
-            hit = set(pairs["finding_id"]) if len(pairs) else set()
-            n_tp += len(hit)
-            rest = found[~found.index.isin(hit)]
-            fals = r["labels"][~r["labels"]["pattern"].isin([pattern, "exceedance"])]
-            cross = overlaps(fals.assign(pollutant=None), rest)
-            n_other += cross["finding_id"].nunique() if len(cross) else 0
-        missing = pattern not in catalogue
-        recall = "absent" if missing else f"{n_rec / n_lab:.2f}" if n_lab else "-"
-        precision = "absent" if missing else f"{n_tp / n_find:.2f}" if n_find else "-"
-        clean = n_find - n_tp - n_other
-        print(
-            f"{pattern:24s} {n_lab:6d} {recall:>7s} {n_find:8d} {precision:>9s} "
-            f"{n_other:8d} {clean:8d}"
-        )
-    print(
-        "(precision: findings overlapping a label of their own pattern; 'on other': the rest that "
-        "overlap another falsification on that outlet; 'on clean': the rest)"
-    )
-
-    hours = sum(r["exceedance_hours"] for r in runs)
-    covered = sum(r["exceedance_hours_covered"] for r in runs)
-    print(
-        f"\nvalid hours over their limit inside an exceedance finding: {covered}/{hours}; "
-        f"exceedance findings without such an hour: "
-        f"{sum(r['exceedance_findings_without_hour'] for r in runs)} (daily-mean findings hold one "
-        "only when an hour of that day is over)"
-    )
-
-    months = sum(r["honest_months"] for r in runs)
-    false = pd.concat(
-        [r["found"][r["found"]["mn"].isin(r["honest"])] for r in runs], ignore_index=True
-    )
-    false = false[false["category"] == "integrity"]
-    # a copy's honest source outlet carries a 'copied_by' label: pairing findings there are right
-    sources = pd.concat(
-        [r["labels"][r["labels"]["detail"].str.startswith("copied_by=")] for r in runs]
-    )
-    right = overlaps(sources, false[false["detector"] == "copied_data"])
-    false = false.drop(index=right["finding_id"].unique() if len(right) else [])
-    print(
-        f"\nfalse integrity findings on honest outlets: {len(false)} over {months:.0f} "
-        f"outlet-months = {100 * len(false) / months:.2f} per 100 honest outlet-months "
-        "(target <= 1)"
-    )
-    if len(false):
-        per = false.groupby("detector").size().sort_values(ascending=False)
-        for name, count in per.items():
-            print(f"  {name:22s} {count:5d}  {100 * count / months:6.2f} per 100 outlet-months")
-    other = pd.concat([r["found"] for r in runs], ignore_index=True)
-    other = other[other["category"] == "completeness"]
-    print(f"completeness findings (all outlets): {len(other)}")
+    for generator in args.generators.split(","):
+        seeds = [int(s) for s in getattr(args, f"seeds_{generator}").split(",")]
+        runs = [
+            evaluate(generator, s, args.outlets, args.days, args.share, detectors) for s in seeds
+        ]
+        report(generator, runs)
+    if not args.no_real:
+        report_real(detectors)
 
 
 if __name__ == "__main__":
