@@ -21,13 +21,14 @@ import base64
 import hashlib
 import hmac
 import secrets
+from datetime import datetime
 from typing import Final
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from monitor import clock
-from monitor.store.user_models import ROLES, UserRow
+from monitor.store.user_models import ROLES, RevokedSessionRow, UserRow
 
 __all__ = [
     "MIN_PASSWORD",
@@ -37,6 +38,8 @@ __all__ = [
     "get_user",
     "hash_password",
     "list_users",
+    "revoke_session",
+    "session_revoked",
     "set_password",
     "verify_password",
 ]
@@ -159,3 +162,23 @@ def authenticate(session: Session, username: str, password: str) -> UserRow | No
         verify_password(password, _DUMMY)
         return None
     return row if verify_password(password, row.password_hash) else None
+
+
+def _session_digest(session_id: str) -> str:
+    return hashlib.sha256(session_id.encode()).hexdigest()
+
+
+def revoke_session(session: Session, session_id: str, until: datetime) -> None:
+    """Record that the web session ``session_id`` ended (signed out); it stays refused until
+    ``until`` (when its cookie expires anyway). Expired records are deleted on the way."""
+    now = clock.now()
+    session.execute(sa.delete(RevokedSessionRow).where(RevokedSessionRow.expires_at <= now))
+    digest = _session_digest(session_id)
+    if session.get(RevokedSessionRow, digest) is None:
+        session.add(RevokedSessionRow(digest=digest, expires_at=until))
+    session.flush()
+
+
+def session_revoked(session: Session, session_id: str) -> bool:
+    """True when the web session ``session_id`` was ended by :func:`revoke_session`."""
+    return session.get(RevokedSessionRow, _session_digest(session_id)) is not None

@@ -1,5 +1,6 @@
-"""The ``users`` table of the web application (on :class:`monitor.store.base.Base`, created by
-:func:`monitor.store.store.create_schema` like every other table).
+"""The ``users`` and ``revoked_sessions`` tables of the web application (on
+:class:`monitor.store.base.Base`, created by :func:`monitor.store.store.create_schema` like every
+other table).
 
 ``role`` is ``admin`` (sees and works every lead) or ``inspector`` (only the leads, enterprises
 and quarantined messages of ``district``). ``password_hash`` is a scrypt hash in the format of
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from monitor.store.base import Base
 from monitor.store.models import UTCDateTime
 
-__all__ = ["ROLES", "UserRow"]
+__all__ = ["ROLES", "RevokedSessionRow", "UserRow"]
 
 #: Roles a user may have.
 ROLES: tuple[str, ...] = ("admin", "inspector")
@@ -38,3 +39,14 @@ class UserRow(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class RevokedSessionRow(Base):
+    """A session ended by signing out: the SHA-256 (hex) of its id, kept until ``expires_at``
+    (when its cookie would have expired anyway), so a copy of its cookie stays refused after a
+    restart and by every process serving the database."""
+
+    __tablename__ = "revoked_sessions"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

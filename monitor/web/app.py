@@ -15,7 +15,7 @@ import json
 import math
 import secrets
 import time
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode
@@ -32,7 +32,7 @@ from starlette.concurrency import run_in_threadpool
 from detectors.messages import pollutant_name, pollutant_unit
 from monitor.casework import leads as L
 from monitor.casework.scoring import score_at
-from monitor.casework.staff import authenticate
+from monitor.casework.staff import authenticate, revoke_session
 from monitor.store.casework_models import LEAD_STATUSES
 from monitor.web import queries as Q
 from monitor.web.auth import (
@@ -40,7 +40,6 @@ from monitor.web.auth import (
     Principal,
     SessionData,
     SessionSigner,
-    SignedOut,
     Throttled,
     csrf_ok,
     password_fingerprint,
@@ -92,7 +91,6 @@ def create_app(
     app.state.signer = SessionSigner(secret or secrets.token_bytes(32))
     app.state.secure_cookies = secure_cookies
     app.state.throttle = LoginThrottle()
-    app.state.signed_out = SignedOut(max_age_s=app.state.signer.max_age_s)
     env = Environment(
         loader=FileSystemLoader(HERE / "templates"),
         autoescape=select_autoescape(["html"]),
@@ -258,7 +256,11 @@ def _pages(app: FastAPI) -> None:
     @app.post("/logout", include_in_schema=False)
     def logout(request: Request, csrf: str = Form("")) -> Response:
         _check_csrf(request, csrf)
-        request.app.state.signed_out.add(sess_of(request).csrf)  # a copied cookie dies too
+        ended = sess_of(request)
+        if ended.uid is not None:  # a copied cookie dies too, also after a restart
+            until = datetime.fromtimestamp(ended.iat + request.app.state.signer.max_age_s, UTC)
+            with ctx.session() as s:
+                revoke_session(s, ended.csrf, until)
         set_session(request, SessionData.anonymous())
         return RedirectResponse("/login", status_code=303)
 

@@ -79,28 +79,6 @@ class SessionData:
         return cls(csrf=secrets.token_urlsafe(24), iat=time.time())
 
 
-class SignedOut:
-    """Sessions ended by signing out (by their token), remembered until their cookie would expire
-    anyway, so a copy of the cookie taken before signing out no longer works. Kept in this
-    process's memory: run one `monitor serve` process per database (a restart forgets them, and
-    changing the signing secret ends every session)."""
-
-    def __init__(self, *, max_age_s: float) -> None:
-        self.max_age_s = max_age_s
-        self._ended: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def add(self, token: str) -> None:
-        now = time.time()
-        with self._lock:
-            self._ended = {t: at for t, at in self._ended.items() if now - at < self.max_age_s}
-            self._ended[token] = now
-
-    def contains(self, token: str) -> bool:
-        with self._lock:
-            return token in self._ended
-
-
 class SessionSigner:
     """Signs and verifies session cookies with ``secret`` (bytes or text)."""
 

@@ -19,7 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
 from starlette.types import Scope
 
-from monitor.casework.staff import authenticate
+from monitor.casework.staff import authenticate, session_revoked
 from monitor.store.user_models import UserRow
 from monitor.web.auth import (
     COOKIE,
@@ -122,12 +122,14 @@ def _principal(row: UserRow) -> Principal:
 
 def principal_of(request: Request, session: Session) -> Principal | None:
     """The person signed in with the session cookie (None when anonymous, when the user was
-    disabled or their password changed since)."""
+    disabled or their password changed since, or when the session was signed out)."""
     data = sess_of(request)
-    if data.uid is None or request.app.state.signed_out.contains(data.csrf):
+    if data.uid is None:
         return None
     row = session.get(UserRow, data.uid)
     if row is None or not row.active or password_fingerprint(row.password_hash) != data.pw:
+        return None
+    if session_revoked(session, data.csrf):  # signed out (kept in the database)
         return None
     return _principal(row)
 

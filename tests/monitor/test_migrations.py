@@ -54,8 +54,25 @@ def test_upgrade_gives_exactly_the_models(db_url: str) -> None:
     migrate.upgrade(engine)
     assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
     assert _differences(engine) == [], "a model changed without a migration: add a revision"
-    assert migrate.current(engine) == migrate.head() == "0001"
+    assert migrate.current(engine) == migrate.head() == "0002"
     migrate.check(engine)
+
+
+def test_a_database_at_0001_upgrades_to_revoked_sessions_and_back(db_url: str) -> None:
+    engine = create_engine(db_url)
+    migrate.upgrade(engine, "0001")
+    _insert_reading(engine)
+    assert "revoked_sessions" not in _tables(engine)
+    with pytest.raises(migrate.MigrationError, match="behind 0002"):
+        migrate.check(engine)
+    migrate.upgrade(engine)
+    assert "revoked_sessions" in _tables(engine)
+    assert _differences(engine) == []
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0001")
+    assert "revoked_sessions" not in _tables(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ReadingRow)).scalar() == 1
 
 
 def test_head_revision_constant_is_alembics_head() -> None:
@@ -88,7 +105,7 @@ def test_a_create_all_database_is_stamped_and_keeps_its_rows(db_url: str) -> Non
     Base.metadata.create_all(engine)  # what the code did before migrations
     _insert_reading(engine)
     create_schema(engine)
-    assert migrate.current(engine) == migrate.LEGACY_REVISION
+    assert migrate.current(engine) == migrate.head()  # adopted at LEGACY_REVISION, then upgraded
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(ReadingRow)).scalar() == 1
 
@@ -108,7 +125,7 @@ def test_a_legacy_database_missing_whole_tables_gets_them(sqlite_url: str) -> No
     older = [Base.metadata.tables[n] for n in ("readings", "quarantine")]
     Base.metadata.create_all(engine, tables=older)  # an early release: no casework, no users
     create_schema(engine)
-    assert migrate.current(engine) == migrate.LEGACY_REVISION
+    assert migrate.current(engine) == migrate.head()  # adopted at LEGACY_REVISION, then upgraded
     assert _differences(engine) == []
 
 
@@ -170,9 +187,9 @@ def test_monitor_db_commands(db_url: str) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["db", "upgrade", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "database upgraded from nothing to 0001"
+    assert result.output.strip() == "database upgraded from nothing to 0002"
     result = runner.invoke(main, ["db", "current", "--db", db_url])
-    assert (result.exit_code, result.output.strip()) == (0, "0001")
+    assert (result.exit_code, result.output.strip()) == (0, "0002")
     result = runner.invoke(main, ["db", "check", "--db", db_url])
     assert result.exit_code == 0, result.output
     with create_engine(db_url).begin() as conn:

@@ -208,3 +208,15 @@ def test_failures_from_every_source_add_a_growing_delay() -> None:
         throttle.attempt("admin", "198.51.100.9")
     with pytest.raises(Throttled):
         throttle.attempt("ADMIN ", "198.51.100.9")
+
+
+def test_a_signed_out_cookie_stays_dead_after_a_restart(seeded: Seeded) -> None:
+    c = Client(create_app(seeded.context(), secret=SECRET)).login("wang")
+    copied = dict(c.cookies)
+    assert c.post("/logout", data={"csrf": c.csrf("/")}, follow_redirects=False).status_code == 303
+    c.close()
+    restarted = Client(create_app(seeded.context(), secret=SECRET))  # same database and secret
+    restarted.cookies.update(copied)
+    assert restarted.get("/", follow_redirects=False).status_code == 303
+    wang = Client(create_app(seeded.context(), secret=SECRET)).login("wang")  # a new sign-in works
+    assert wang.get("/", follow_redirects=False).status_code == 200
