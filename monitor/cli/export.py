@@ -5,17 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import pandas as pd
 
 EPILOG = """\b
 Examples:
   monitor export --db sqlite:///outlet-watch.db --out readings.csv
-  monitor export --db sqlite:///outlet-watch.db --mn 61011500000001 --from 2026-06-01 \\
+  monitor export --config monitor.toml --mn 61011500000001 --from 2026-06-01 \\
       --to 2026-06-30 --kind hour --kind day --out june.parquet"""
 
 
 @click.command("export", epilog=EPILOG)
-@click.option("--db", "database", envvar="MONITOR_DB", required=True, help="Store URL.")
+@click.option("--db", "database", envvar="MONITOR_DB",
+              help="Store URL (default: $MONITOR_DB or monitor.toml).")  # fmt: skip
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Output file: .csv or .parquet.")  # fmt: skip
 @click.option("--mn", "mns", multiple=True, help="Only these outlets (repeatable; default all).")
@@ -28,40 +28,53 @@ Examples:
     type=click.Choice(["rtd", "minute", "hour", "day"]),
     help="Kinds of reading (repeatable; default hour).",
 )
-@click.option("--tz", default="Asia/Shanghai", show_default=True, help="Zone of ts in CSV output.")
+@click.option(
+    "--tz",
+    help="Zone of ts in CSV output and of --from/--to without an offset (default: timezone of "
+    "monitor.toml, else Asia/Shanghai).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="monitor.toml (default: $MONITOR_CONFIG or ./monitor.toml).",
+)
 def export(
-    database: str,
+    database: str | None,
     out: Path,
     mns: tuple[str, ...],
     from_: str | None,
     to: str | None,
     kinds: tuple[str, ...],
-    tz: str,
+    tz: str | None,
+    config_path: Path | None,
 ) -> None:
     """Write stored readings as a readings file that `monitor detect --readings` reads back,
     one outlet at a time."""
     from monitor.cli.options import parse_time
     from monitor.clock import TICK
-    from monitor.config import redact_url
-    from monitor.store.readings_files import write_readings
-    from monitor.store.store import Store
+    from monitor.config import ConfigError, load_config
+    from monitor.store.export import ExportError, export_readings
 
-    if out.suffix.lower() not in (".csv", ".parquet", ".pq"):
-        raise click.ClickException(f"--out {out}: use a .csv or .parquet file name")
-    start = parse_time(from_, tz, end=False)
-    end = parse_time(to, tz, end=True)
-    stop = None if end is None else end + TICK  # --to is inclusive
     try:
-        store = Store(database, create=False)
-        outlets = list(mns) or store.outlets()
-    except Exception as e:
-        raise click.ClickException(f"--db {redact_url(database)}: {e}") from None
-    frames = [
-        store.read_frame(mn, start=start, end=stop, kinds=kinds or ("hour",)) for mn in outlets
-    ]
-    store.close()
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    if frame.empty:
-        raise click.ClickException("nothing to export: no stored readings match")
-    write_readings(frame, out, tz=tz)
-    click.echo(f"wrote {len(frame):,} readings of {len(outlets)} outlet(s) to {out}", err=True)
+        cfg = load_config(config_path, overrides={"database": database, "timezone": tz})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    start = parse_time(from_, cfg.timezone, end=False)
+    end = parse_time(to, cfg.timezone, end=True)
+    try:
+        result = export_readings(
+            cfg.database,
+            out,
+            mns=mns,
+            start=start,
+            end=None if end is None else end + TICK,  # --to is inclusive
+            kinds=kinds or ("hour",),
+            tz=cfg.timezone,
+        )
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"wrote {result.readings:,} readings of {result.outlets} outlet(s) to {result.path}",
+        err=True,
+    )

@@ -1,0 +1,217 @@
+"""Stored readings out as a readings file, one outlet at a time (``monitor export``).
+
+:func:`export_readings` reads each outlet's readings from the store and appends them to the file
+before it reads the next outlet, so memory holds one outlet's frame whatever the size of the
+store. The file is the one :func:`monitor.store.readings_files.write_readings` writes for the
+whole frame (the same columns, text and values): CSV with ``ts`` in ``tz`` with its offset, or
+Parquet (one row group per outlet, ``ts`` in UTC) through a :class:`pyarrow.parquet.ParquetWriter`.
+Nothing is written when no stored reading matches (:class:`ExportError`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+
+from monitor.config import redact_url
+from monitor.store.readings_files import REQUIRED
+from monitor.store.store import Store
+
+__all__ = ["ExportError", "ExportResult", "ReadingsWriter", "export_readings", "readings_format"]
+
+_TEXT: Final = ("mn", "pollutant", "flag", "kind")
+
+
+class ExportError(ValueError):
+    """An export that cannot be made; the message is one line naming the problem and the fix."""
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What :func:`export_readings` wrote."""
+
+    path: Path
+    readings: int
+    outlets: int
+
+
+def readings_format(path: str | Path) -> str:
+    """``"csv"`` or ``"parquet"`` by the file name; :class:`ExportError` for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    raise ExportError(f"{path}: use a .csv or .parquet file name")
+
+
+def export_readings(
+    store: Store | str,
+    out: str | Path,
+    *,
+    mns: Sequence[str] = (),
+    start: datetime | pd.Timestamp | None = None,
+    end: datetime | pd.Timestamp | None = None,
+    kinds: Iterable[str] = ("hour",),
+    tz: str = "Asia/Shanghai",
+) -> ExportResult:
+    """Write the stored readings of ``mns`` (default: every stored outlet) with
+    ``start <= ts < end`` and of ``kinds`` to ``out`` (.csv or .parquet), outlet by outlet.
+
+    ``store`` is a :class:`Store` or a database URL (opened without creating tables, and closed
+    at the end; a missing SQLite file is an error rather than a new empty database)."""
+    out = Path(out)
+    readings_format(out)
+    kinds = tuple(kinds) or ("hour",)
+    own = isinstance(store, str)
+    if isinstance(store, str):
+        store = _open(store)
+    try:
+        try:
+            outlets = list(mns) or store.outlets()
+        except Exception as e:
+            raise ExportError(f"database {redact_url(str(store.engine.url))}: {e}") from None
+        rows = 0
+        with ReadingsWriter(out, tz=tz) as writer:
+            for mn in outlets:
+                rows += writer.write(store.read_frame(mn, start=start, end=end, kinds=kinds))
+        if rows == 0:
+            raise ExportError("nothing to export: no stored readings match")
+        return ExportResult(out, rows, len(outlets))
+    finally:
+        if own:
+            store.close()
+
+
+def _open(database: str) -> Store:
+    from sqlalchemy.engine import make_url
+
+    try:
+        url = make_url(database)
+        local = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+        if local and not Path(str(url.database)).is_file():
+            raise ExportError(
+                f"no database file {url.database}: check --db, $MONITOR_DB or monitor.toml"
+            )
+        return Store(database, create=False)
+    except ExportError:
+        raise
+    except Exception as e:  # a bad URL or an unreachable server: one line, no password
+        raise ExportError(f"database {redact_url(database)}: {e}") from None
+
+
+class ReadingsWriter:
+    """A readings file written chunk by chunk (``write(frame)`` per outlet); the file is created
+    at the first non-empty chunk, so an export without rows leaves no file behind. Use it as a
+    context manager (``close()`` finishes the Parquet footer)."""
+
+    def __init__(self, path: str | Path, *, tz: str = "Asia/Shanghai") -> None:
+        self.path = Path(path)
+        self.tz = tz
+        self.format = readings_format(self.path)
+        self.rows = 0
+        self._columns: list[str] | None = None
+        self._file: IO[bytes] | None = None
+        self._parquet: pq.ParquetWriter | None = None
+        self._schema: pa.Schema | None = None
+
+    def write(self, frame: pd.DataFrame) -> int:
+        """Append ``frame``'s readings (columns as :meth:`Store.read_frame` gives them); return
+        how many rows were written."""
+        if frame.empty:
+            return 0
+        if self._columns is None:
+            self._columns = [c for c in (*REQUIRED, "kind") if c in frame.columns]
+        if self.format == "parquet":
+            self._write_parquet(frame)
+        else:
+            self._write_csv(frame)
+        self.rows += len(frame)
+        return len(frame)
+
+    def _write_parquet(self, frame: pd.DataFrame) -> None:
+        out = frame[self._columns].copy()
+        out["ts"] = out["ts"].dt.tz_convert("UTC")
+        for c in _TEXT:
+            if c in out.columns:
+                out[c] = out[c].astype(str)
+        table = pa.Table.from_pandas(out, schema=self._schema, preserve_index=False)
+        if self._parquet is None:
+            self._schema = table.schema
+            self._parquet = pq.ParquetWriter(self.path, self._schema)
+        self._parquet.write_table(table)
+
+    def _write_csv(self, frame: pd.DataFrame) -> None:
+        assert self._columns is not None
+        codes, uniques = pd.factorize(frame["ts"], sort=False)
+        text = (
+            pd.DatetimeIndex(uniques)
+            .tz_convert(self.tz)
+            .map(pd.Timestamp.isoformat)
+            .to_numpy(object)
+        )
+        arrays = {"ts": _expand(codes, text)}
+        for c in self._columns:
+            if c == "value":
+                arrays[c] = pa.array(frame[c].to_numpy(dtype="float64"), from_pandas=True)
+            elif c != "ts":
+                arrays[c] = _text_column(frame[c])
+        table = pa.table({c: arrays[c] for c in self._columns})
+        plain = all(
+            not pc.any(pc.match_substring_regex(table[c], r'[,"\r\n]')).as_py()
+            for c in self._columns
+            if c != "value"
+        )
+        options = pacsv.WriteOptions(
+            include_header=False, quoting_style="none" if plain else "needed"
+        )
+        if self._file is None:
+            self._file = self.path.open("wb")
+            self._file.write((",".join(self._columns) + "\n").encode())
+        pacsv.write_csv(table, self._file, write_options=options)
+
+    def close(self) -> None:
+        if self._parquet is not None:
+            self._parquet.close()
+            self._parquet = None
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def __enter__(self) -> ReadingsWriter:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _expand(codes: np.ndarray, labels: Any) -> pa.Array:
+    """Strings ``labels[codes]`` built through a dictionary (each distinct string converted once)."""
+    dictionary = pa.DictionaryArray.from_arrays(
+        pa.array(codes.astype(np.int32)), pa.array(labels, type=pa.string())
+    )
+    return dictionary.cast(pa.string())
+
+
+def _text_column(column: pd.Series) -> pa.Array:
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        labels = column.cat.categories.astype(str).to_numpy(dtype=object)
+        return _expand(column.cat.codes.to_numpy(), labels)
+    codes, uniques = pd.factorize(column.astype(str), sort=False)
+    return _expand(codes, np.asarray(uniques, dtype=object))
