@@ -71,14 +71,17 @@ Unless said otherwise only rows flagged N/T are rewritten (C/M/D/F rows inside s
 - ``frozen`` (pollutant): 1-5 instances, 24-120 h, a concentration channel (pH 10 %) held at the
   last reported value (60 %) or a round value at 0.3-0.9x limit, flag N; flow untouched.
 - ``low_variability`` (pollutant): 1-3 instances, 3-30 days, one channel (30 %: every
-  concentration channel, one label each): uniform band +-1-5 % around 0.3-0.85x limit, or the
-  real series shrunk to 5-25 % of its deviations, or a sine of +-1-5 % (period 12-48 h), changing
-  every hour, at least 3 resolution steps wide.
+  concentration channel, one label each), changing every hour: a uniform band of +-1-5 % or a
+  sine of +-1-5 % (period 12-48 h), at least 3 resolution steps wide, around the week-before
+  level x0.7-1.1 (at most 0.85x limit) or 0.3-0.85x limit; or the real series shrunk to 5-25 %
+  of its deviations from its median (+-1.5 resolution steps of noise).
 - ``zero_floor`` (pollutant): 1-4 instances, 6 h-7 days (log-uniform), 1 channel (70 %) or 2-4,
   exact 0 or the detection limit (COD 3-5, NH3-N 0.02-0.05, TP 0.005-0.02, TN 0.05-0.1), flag N,
   plant running (flow > 0).
-- ``capping`` (pollutant): 1-2 instances, 14-60 days, the real level raised x(limit x 1.0-1.3 /
-  80th percentile) and every value above cap = 0.88-0.99x limit replaced by cap minus
+- ``capping`` (pollutant): 1-2 instances (channels nearest their limit more likely), 14-60
+  days. What the plant really emits: its values raised x1-2.5 (toward an 80th percentile at
+  0.6-1.1x limit) plus excursions (0.2-1 a day, 2-24 h, peaking at 1.05-2x limit), the
+  analyser's holds kept; every value above cap = 0.88-0.99x limit is replaced by cap minus
   0-3 % of the limit (one draw per held measurement), flag N.
 - ``dilution`` (pollutant empty): 1-4 instances, 1-10 days, every concentration channel (3 or 4)
   multiplied by 0.2-0.6 (each channel x exp(N(0, 0.05))), flow not rising (storm multiplier
@@ -297,6 +300,14 @@ class _Outlet:
             return float(np.median(v))
         v = self.val[code][np.isfinite(self.val[code])]
         return float(np.median(v)) if v.size else self.limit.get(code, 1.0) * 0.4
+
+    def last_valid(self, code: str, s: int) -> float:
+        """The last valid (N/T) positive value before hour ``s`` (within a week), else the level."""
+        a = max(0, s - 168)
+        idx = np.flatnonzero(self.valid(code, a, s) & (self.val[code][a:s] > 0))
+        if idx.size:
+            return float(self.val[code][a + idx[-1]])
+        return self.level(code, a, s)
 
 
 # ------------------------------------------------------------------------------------------
@@ -646,7 +657,6 @@ class _Injector:
     def place(self, o, dur, lo=0, hi=None, ok=None, align=1, margin=12):
         rng, n = self.rng, self.n
         hi = n if hi is None else min(hi, n)
-        dur = int(min(dur, max(1, (hi - lo) // 2)))
         for _ in range(60):
             if hi - dur <= lo:
                 return None
@@ -685,9 +695,7 @@ class _Injector:
                 continue
             e = s + dur
             if rng.random() < 0.6 or code == PH:
-                v = o.val[code][max(s - 1, 0)]
-                if not np.isfinite(v) or v <= 0:
-                    v = o.level(code, max(0, s - 168), s)
+                v = o.last_valid(code, s)
             else:
                 v = o.limit[code] * rng.uniform(0.3, 0.9)
                 v = _round(v, 1.0 if v > 5 else 0.1 if v > 0.5 else 0.01)
@@ -716,7 +724,14 @@ class _Injector:
                     v = mean + (x - mean) * rng.uniform(0.05, 0.25)
                     v = v + rng.uniform(-0.5, 0.5, dur) * max(3 * res, 0.0)
                 else:
-                    mean = o.limit[code] * rng.uniform(0.3, 0.85)
+                    mean = (
+                        min(
+                            o.level(code, max(0, s - 168), s) * rng.uniform(0.7, 1.1),
+                            0.85 * o.limit[code],
+                        )
+                        if rng.random() < 0.5
+                        else o.limit[code] * rng.uniform(0.3, 0.85)
+                    )
                     width = max(width, 3 * res / mean)
                     if mode == "band":
                         v = mean * (1 + width * rng.uniform(-1, 1, dur))
@@ -745,7 +760,11 @@ class _Injector:
 
     def capping(self, o):
         rng = self.rng
-        for code in rng.choice(o.conc, int(rng.integers(1, 3)), replace=False):
+        # the falsifier caps what would exceed: most likely the channels nearest their limit
+        ratio = np.array([o.level(c, 0, self.n) / o.limit[c] for c in o.conc])
+        weights = ratio**2 / (ratio**2).sum()
+        k = int(rng.integers(1, 3))
+        for code in rng.choice(o.conc, k, replace=False, p=weights):
             code = str(code)
             dur = int(rng.integers(14, 61)) * 24
             s = self.place(o, dur)
@@ -757,8 +776,25 @@ class _Injector:
                 continue
             limit = o.limit[code]
             x = o.val[code][s:e].copy()
-            factor = max(1.0, limit * rng.uniform(1.0, 1.3) / np.percentile(x[m], 80))
+            # what the plant really emits: its level raised (at most x2.5) toward the limit and
+            # frequent excursions above it (2-24 h, peaking at 1.05-2x the limit)
+            factor = float(
+                np.clip(limit * rng.uniform(0.6, 1.1) / np.percentile(x[m], 80), 1.0, 2.5)
+            )
             x = x * factor
+            bump = np.ones(dur)
+            for _ in range(max(1, rng.poisson(dur / 24 * rng.uniform(0.2, 1.0)))):
+                a, length = int(rng.integers(0, dur)), int(rng.integers(2, 25))
+                b = min(dur, a + length)
+                shape = np.sin(np.pi * (np.arange(b - a) + 0.5) / length)
+                seen = x[a:b][np.isfinite(x[a:b])]
+                if seen.size == 0:
+                    continue
+                peak = limit * rng.uniform(1.05, 2.0) / max(float(seen.max()), 1e-9)
+                bump[a:b] = np.maximum(bump[a:b], 1 + max(peak - 1, 0) * shape)
+            # the analyser's holds stay: one value per held measurement
+            first = np.maximum.accumulate(np.where(np.r_[True, np.diff(x) != 0], np.arange(dur), 0))
+            x = (x * bump)[first]
             cap = limit * rng.uniform(0.88, 0.99)
             spread = limit * rng.uniform(0, 0.03)
             run = np.cumsum(np.r_[True, np.diff(x) != 0])
@@ -767,7 +803,10 @@ class _Injector:
             x[over] = cap - u[run[over]]
             x = np.maximum(_round(x, o.res[code]), o.res[code])
             self.write(o, code, s, e, x)
-            self.label(o, "capping", code, s, e, f"cap={cap:.4g};factor={factor:.3g}")
+            capped = int((over & m).sum())
+            self.label(
+                o, "capping", code, s, e, f"cap={cap:.4g};factor={factor:.3g};capped_hours={capped}"
+            )
 
     def dilution(self, o):
         rng = self.rng
@@ -898,9 +937,7 @@ class _Injector:
             s = self.place(o, climb + gap, lo=max(a, 1), hi=a + slot, ok=self.running(o), margin=6)
             if s is None:
                 continue
-            start_v = o.val[code][s - 1]
-            if not np.isfinite(start_v) or o.flag[code][s - 1] not in (N, T):
-                start_v = o.level(code, max(0, s - 72), s)
+            start_v = o.last_valid(code, s)
             peak = o.limit[code] * rng.uniform(0.75, 1.02)
             ramp = np.linspace(start_v, max(peak, start_v), climb + 1)[1:]
             ramp = np.maximum(_round(ramp, o.res[code]), o.res[code])
@@ -997,9 +1034,7 @@ class _Injector:
                     continue
                 e = s + dur
                 for code in [PH, *o.conc]:
-                    v = o.val[code][s - 1] if s else np.nan
-                    if not np.isfinite(v) or v <= 0:
-                        v = o.level(code, max(0, s - 168), s)
+                    v = o.last_valid(code, s)
                     self.write(o, code, s, e, float(_round(v, o.res[code])))
                 self.label(o, "flow_mismatch", None, s, e, "every channel frozen, flow > 0")
 
