@@ -1,8 +1,10 @@
 """An independent labelled fleet of wastewater outlets, for judging the detectors from outside.
 
 Written without reading the detectors (``detectors/``, ``tests/detectors/``) or the project's
-simulator (``monitor/simulation/``); only the file formats (``docs/formats``) and the scoring of
-``bench/bench_detect_accuracy.py`` were read. ``generate(n_outlets, days, seed,
+simulator (``monitor/simulation/``); only the formats (``docs/``, ``README.md``,
+``monitor/registry.py``, ``monitor/store/readings_files.py``) and the scoring of
+``bench/bench_detect_accuracy.py`` were read. The CSV is written by the project's
+``write_readings``; nothing else of the project is imported. ``generate(n_outlets, days, seed,
 falsifying_share)`` returns ``(sites, readings, labels)``; the CLI writes ``sites.toml``,
 ``readings.csv`` and ``labels.csv``::
 
