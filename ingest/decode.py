@@ -14,8 +14,9 @@ every error, goes the general way.
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass, field
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
 from ingest.errors import CodecError
 from ingest.hj212.codes import FLAG_SPLIT, FLAGS_2005, FLAGS_2017, POLLUTANT_2005_TO_2017
@@ -41,7 +42,6 @@ from ingest.reading import (
     MN_FORMAT,
     POLLUTANT_FORMAT,
     PW_FORMAT,
-    QN_FORMAT,
     Reading,
 )
 
@@ -127,8 +127,8 @@ def _checked(message: Message) -> Message:
     :data:`ingest.reading.MAX_POLLUTANTS` pollutants (``too-long``), and one pollutant twice in a
     message (e.g. a 2005 and a 2017 code of the same pollutant), which would make half of the
     message a conflict with the other half."""
-    mn = message.mn
-    if mn not in _CHECKED_MN:
+    mn, cn, pw, qn = message.mn, message.cn, message.pw, message.qn
+    if (mn, cn, pw) not in _CHECKED_HEADERS:  # an outlet sends the same ones every time
         if not MN_FORMAT.fullmatch(mn):
             why = (
                 f"longer than {MAX_MN} characters"
@@ -136,28 +136,32 @@ def _checked(message: Message) -> Message:
                 else "not ASCII letters and digits"
             )
             raise CodecError("field", f"MN {mn!r:.60} is {why}")
-        _remember(_CHECKED_MN, mn)
-    if not CN_FORMAT.fullmatch(message.cn):
-        raise CodecError("field", f"CN {message.cn!r:.40} is not a command number")
-    if message.qn is not None and not QN_FORMAT.fullmatch(message.qn):
+        if not CN_FORMAT.fullmatch(cn):
+            raise CodecError("field", f"CN {cn!r:.40} is not a command number")
+        if pw is not None and not PW_FORMAT.fullmatch(pw):
+            raise CodecError(
+                "field", "PW holds a control or non-ASCII character or is longer than 64"
+            )
+        _remember(_CHECKED_HEADERS, (mn, cn, pw))
+    # QN (a time, new in every packet): what QN_FORMAT says, without a regular expression
+    if qn is not None and not (qn.isascii() and (qn.isalnum() or not qn) and len(qn) <= MAX_QN):
         raise CodecError(
-            "field",
-            f"QN {message.qn!r:.60} is not ASCII letters and digits or longer than {MAX_QN}",
+            "field", f"QN {qn!r:.60} is not ASCII letters and digits or longer than {MAX_QN}"
         )
-    if message.pw is not None and not PW_FORMAT.fullmatch(message.pw):
-        raise CodecError("field", "PW holds a control or non-ASCII character or is longer than 64")
     check_readings(message.readings)
     return message
 
 
 #: Values already found well-formed (bounded: a flood of invented codes cannot grow them).
-_CHECKED_MN: set[str] = set()
+_CHECKED_HEADERS: set[tuple[str, str, str | None]] = set()
 _CHECKED_CODES: set[str] = set()
 _CHECKED_FLAGS: set[str] = set()
 _REMEMBER_AT_MOST = 4096
+_POLLUTANT_OF = operator.itemgetter(1)
+_FLAG_OF = operator.itemgetter(8)
 
 
-def _remember(known: set[str], value: str) -> None:
+def _remember(known: set[Any], value: Any) -> None:
     if len(known) < _REMEMBER_AT_MOST:
         known.add(value)
 
@@ -169,12 +173,16 @@ def check_readings(readings: list[Reading]) -> None:
         raise CodecError(
             "too-long", f"{len(readings)} pollutants in one message; at most {MAX_POLLUTANTS}"
         )
-    seen: set[str] = set()
-    for r in readings:
-        code = r.pollutant
-        if code in seen:
-            raise CodecError("field", f"pollutant {code} appears twice in one message")
-        if code not in _CHECKED_CODES:
+    codes = set(map(_POLLUTANT_OF, readings))
+    if len(codes) != len(readings):
+        seen: set[str] = set()
+        for r in readings:
+            if r.pollutant in seen:
+                raise CodecError("field", f"pollutant {r.pollutant} appears twice in one message")
+            seen.add(r.pollutant)
+    if not codes <= _CHECKED_CODES:
+        for r in readings:
+            code = r.pollutant
             if not POLLUTANT_FORMAT.fullmatch(code):
                 raise CodecError(
                     "field",
@@ -182,14 +190,14 @@ def check_readings(readings: list[Reading]) -> None:
                     f"than {MAX_POLLUTANT} (e.g. w01018, or 011 and B01 of HJ/T 212-2005)",
                 )
             _remember(_CHECKED_CODES, code)
-        flag = r.flag
-        if flag not in _CHECKED_FLAGS:
-            if not FLAG_FORMAT.fullmatch(flag):
+    if not _CHECKED_FLAGS.issuperset(map(_FLAG_OF, readings)):
+        for r in readings:
+            if not FLAG_FORMAT.fullmatch(r.flag):
                 raise CodecError(
-                    "field", f"{code}-Flag={flag!r:.40} is not a data flag (a letter, e.g. N)"
+                    "field",
+                    f"{r.pollutant}-Flag={r.flag!r:.40} is not a data flag (a letter, e.g. N)",
                 )
-            _remember(_CHECKED_FLAGS, flag)
-        seen.add(code)
+            _remember(_CHECKED_FLAGS, r.flag)
 
 
 def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:
