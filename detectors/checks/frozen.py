@@ -23,6 +23,7 @@ class _Bar:
     cycle: float
     baseline: float
     chance: float
+    tail: float
     floor: float
     bar: float
 
@@ -42,8 +43,7 @@ class FrozenValueDetector(Detector):
     held-run length) and ``q`` the ``baseline_quantile`` of the series' own run durations, a run
     is flagged when
 
-        h >= max(min_cycles * c, min_hours)   and   (h > min(max(q, g), high_hours)  or
-                                                    h >= high_hours)
+        h >= max(min_cycles * c, min_hours)   and   h > max(min(max(q, g), high_hours), t)
 
     where ``g`` is the run a low-resolution series makes by chance: with ``p`` the chance that a
     new measurement repeats the last one (estimated as the share of runs lasting two cycles or
@@ -60,8 +60,20 @@ class FrozenValueDetector(Detector):
     duration), so that in a short series (under 1 / (1 - q) runs) the longest run never sets its
     own bar.
 
+    The bar is also at least ``t``, the run this series' own tail of run durations reaches with
+    an expected ``false_alarms_per_year`` runs a year (the null model of an honest quantised
+    series, whose runs are not memoryless: a pH at 0.1 that drifts a few hundredths an hour sits
+    on one value for a day or two now and then). The ``n_tail`` longest runs (a tenth of them, at
+    least ``tail_runs``, else no tail bar) exceed the next longest ``u`` by an exponential amount of
+    mean ``beta`` (their median excess / ln 2: frozen episodes among them move a median little):
+    ``n_tail * exp(-(t - u) / beta) = rate * years`` gives ``t = u + beta * ln(n_tail / (rate *
+    years))``. This tail bar is not capped: a series whose honest holds reach days (the real
+    series in ``tests/data`` holds a value for 3-4 days several times a year) is judged against
+    them; ``high_hours`` caps the other two terms and sets the severity.
+
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
-    ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``.
+    ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``,
+    ``false_alarms_per_year=0.001`` (per series), ``tail_runs=12``.
 
     Not flagged (honest traps): analyser cycles (values held 2-4 h, and the 6-8 h holds that are
     the norm of the real series in ``data/real/cn_enterprise_outlet_hourly``), low resolution
@@ -84,6 +96,8 @@ class FrozenValueDetector(Detector):
         max_gap_hours: float = 1.0,
         min_flow_share: float = 0.5,
         max_chance_runs: float = 0.001,
+        false_alarms_per_year: float = 0.001,
+        tail_runs: int = 12,
     ) -> None:
         self.min_cycles = min_cycles
         self.min_hours = min_hours
@@ -92,6 +106,8 @@ class FrozenValueDetector(Detector):
         self.max_gap_hours = max_gap_hours
         self.min_flow_share = min_flow_share
         self.max_chance_runs = max_chance_runs
+        self.false_alarms_per_year = false_alarms_per_year
+        self.tail_runs = tail_runs
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for s in measured_series(outlet):
@@ -101,7 +117,7 @@ class FrozenValueDetector(Detector):
         runs = held_runs(s.values, s.hours, normal_mask(s), max_gap_hours=self.max_gap_hours)
         bar = self._bar(outlet, s, runs)
         h = runs.hours
-        long = np.flatnonzero((h >= bar.floor) & ((h > bar.bar) | (h >= self.high_hours)))
+        long = np.flatnonzero((h >= bar.floor) & (h > bar.bar))
         if len(long) == 0:
             return
         flow = flow_at(outlet, s)
@@ -118,8 +134,10 @@ class FrozenValueDetector(Detector):
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
         chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
+        years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
+        tail = _tail_run_hours(runs.hours, self.false_alarms_per_year * years, self.tail_runs)
         floor = max(self.min_cycles * cycle, self.min_hours)
-        return _Bar(cycle, q, chance, floor, min(max(q, chance), self.high_hours))
+        return _Bar(cycle, q, chance, tail, floor, max(min(max(q, chance), self.high_hours), tail))
 
     def _finding(
         self,
@@ -155,6 +173,8 @@ class FrozenValueDetector(Detector):
                 "cycle_hours": cycle,
                 "baseline_run_quantile_hours": round(bar.baseline, 3),
                 "chance_run_hours": round(bar.chance, 3),
+                "tail_run_hours": round(bar.tail, 3),
+                "false_alarms_per_year": self.false_alarms_per_year,
                 "flow_on_share": on_share,
                 "flow_min": lo,
                 "flow_max": hi,
@@ -181,3 +201,17 @@ def _chance_run_hours(hours: np.ndarray, cycle: float, max_runs: float) -> float
         return float("inf")
     k = 1.0 + np.log(len(hours) / max_runs) / np.log(1.0 / p)
     return float(np.ceil(k) * cycle)
+
+
+def _tail_run_hours(hours: np.ndarray, expected: float, min_tail: int) -> float:
+    """The run duration (h) that the exponential tail of ``hours`` (its longest tenth, at least
+    ``min_tail`` runs) reaches ``expected`` times; 0 when there are too few runs to say."""
+    n_tail = max(min_tail, len(hours) // 10)
+    if len(hours) < 2 * n_tail or expected <= 0:
+        return 0.0
+    ordered = np.sort(hours)
+    u = float(ordered[-n_tail - 1])
+    beta = float(np.median(ordered[-n_tail:] - u)) / np.log(2.0)
+    if beta <= 0.0:
+        return u
+    return u + beta * float(np.log(n_tail / expected))
