@@ -19,6 +19,7 @@ Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB
     batch_size = 2000                    # messages per commit (and MQTT 5 Receive Maximum)
     batch_interval_s = 0.25              # longest wait before a partial batch is committed
     metrics_port = 9108                  # Prometheus text endpoint on 127.0.0.1; 0 = off
+    oldest_reading = 2000-01-01          # readings timed before (UTC) are quarantined; "" = none
 
     [scoring]                            # kept as tables for the parts that own them
     [alerts]
@@ -31,12 +32,15 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from ingest.reading import OLDEST_READING
 
 __all__ = ["ENV_VARS", "Config", "ConfigError", "load_config", "redact_url"]
 
@@ -60,6 +64,7 @@ _INGEST: Final = {
     "batch_size": "batch_size",
     "batch_interval_s": "batch_interval_s",
     "metrics_port": "metrics_port",
+    "oldest_reading": "oldest_reading",
 }
 _SECRET_WORDS: Final = ("password", "passwd", "secret", "token", "key")
 
@@ -85,6 +90,7 @@ class Config:
     batch_size: int = 2000
     batch_interval_s: float = 0.25
     metrics_port: int = 0
+    oldest_reading: datetime | None = OLDEST_READING
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
 
@@ -251,6 +257,8 @@ def _build(
                 "metrics_port", f"{v!r} is not a port", "write metrics_port = 9108, or 0 for none"
             )
         kwargs["metrics_port"] = v
+    if "oldest_reading" in values:
+        kwargs["oldest_reading"] = _oldest(values["oldest_reading"], fail)
     cfg = replace(cfg, **kwargs)
     if cfg.lang not in ("zh", "en"):
         raise fail(
@@ -271,3 +279,24 @@ def _build(
     if not cfg.client_id.strip():
         raise fail("client_id", "is empty", 'write client_id = "outlet-watch-ingest"')
     return cfg
+
+
+def _oldest(value: Any, fail: Callable[[str, str, str], ConfigError]) -> datetime | None:
+    """``[ingest] oldest_reading``: a TOML date or date-time (UTC unless it has an offset), the
+    same as an ISO 8601 string, or ``""`` for no limit."""
+    if value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            value = None
+    elif isinstance(value, date) and not isinstance(value, datetime):
+        value = datetime(value.year, value.month, value.day)
+    if not isinstance(value, datetime):
+        raise fail(
+            "oldest_reading",
+            "is not a date",
+            'write oldest_reading = 2000-01-01, or oldest_reading = "" for no limit',
+        )
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -42,6 +42,7 @@ def daemon_settings(config: Config, broker: str, *, worker_process: bool = True)
         batch_interval_s=config.batch_interval_s,
         metrics_port=config.metrics_port,
         worker_process=worker_process,
+        oldest_reading=config.oldest_reading,
     )
 
 

@@ -134,3 +134,33 @@ def test_bad_environment_value_is_reported(tmp_path: Path, monkeypatch: pytest.M
         load_config(env={"MONITOR_LANG": "de", "MONITOR_CONFIG": ""}, overrides={})
     with pytest.raises(ConfigError, match="configuration file not found"):
         load_config(tmp_path / "missing.toml", env={})
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", "2000-01-01T00:00:00+00:00"),
+        ("oldest_reading = 2010-06-01", "2010-06-01T00:00:00+00:00"),
+        ("oldest_reading = 2010-06-01T08:00:00+08:00", "2010-06-01T00:00:00+00:00"),
+        ('oldest_reading = "2010-06-01"', "2010-06-01T00:00:00+00:00"),
+        ('oldest_reading = ""', None),
+    ],
+)
+def test_oldest_reading_reaches_the_daemon_settings(
+    tmp_path: Path, text: str, expected: str | None
+) -> None:
+    from monitor.ingest_service import daemon_settings
+
+    path = tmp_path / "monitor.toml"
+    path.write_text(f"[ingest]\n{text}\n", encoding="utf-8")
+    cfg = load_config(path, env={})
+    oldest = cfg.oldest_reading
+    assert (None if oldest is None else oldest.isoformat()) == expected
+    assert daemon_settings(cfg, "mqtt://127.0.0.1:1883").oldest_reading == oldest
+
+
+def test_oldest_reading_that_is_not_a_date_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text('[ingest]\noldest_reading = "last year"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="'oldest_reading': is not a date"):
+        load_config(path, env={})
