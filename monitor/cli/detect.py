@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import sys
-import threading
-from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import click
 import pandas as pd
 
-from detectors import Detector, OutletSpec, build, catalogue
 from monitor import clock
-from monitor.config import redact_url
-from monitor.detection.batch import (
-    DetectionRun,
-    OutletRows,
-    clip_time,
-    default_jobs,
-    detect_outlets,
-    detect_parallel,
-)
 
 
 def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
@@ -33,43 +21,6 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
         return pd.Timestamp(clock.parse_time(text, tz, end=end))
     except clock.TimeFormatError as exc:
         raise click.BadParameter(str(exc)) from None
-
-
-def select_detectors(names: str | None) -> list[Detector]:
-    """The detectors named in a comma-separated list (all of them when None)."""
-    if not names:
-        return build()
-    chosen = [n.strip() for n in names.split(",") if n.strip()]
-    known = catalogue()
-    unknown = [n for n in chosen if n not in known]
-    if unknown:
-        raise click.ClickException(
-            f"--detectors: unknown detector(s) {', '.join(unknown)}; known: {', '.join(known)}"
-        )
-    return build(chosen)
-
-
-def load_specs(sites: Path) -> Mapping[str, OutletSpec]:
-    """The registry's specs by MN (one clear error line for a bad registry file)."""
-    from monitor.registry import RegistryError, load_registry
-
-    try:
-        return load_registry(sites).specs()
-    except RegistryError as e:
-        raise click.ClickException(str(e)) from e
-
-
-def outlets_from_file(
-    readings: Path, start: pd.Timestamp | None, end: pd.Timestamp | None
-) -> OutletRows:
-    """The outlets of a readings file (within the window), their frames taken one by one."""
-    from monitor.store.readings_files import ReadingsFileError, read_readings
-
-    try:
-        frame = read_readings(readings)
-    except ReadingsFileError as e:
-        raise click.ClickException(str(e)) from e
-    return OutletRows(clip_time(frame, start, end))
 
 
 @click.command()
@@ -90,8 +41,8 @@ def outlets_from_file(
     "--sites",
     "sites_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    required=True,
-    help="Site registry TOML (limits, ranges, standards).",
+    help="Site registry TOML (limits, ranges, standards; default: sites of monitor.toml, else "
+    "./sites.toml).",
 )
 @click.option(
     "--detectors", "detector_names", help="Comma-separated detector names (default: all)."
@@ -116,16 +67,23 @@ def outlets_from_file(
     help="Processes for --readings (default: the number of CPUs); findings and their order "
     "are the same for any number. History from --db is read in one process.",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="monitor.toml: lang, timezone and sites (default: $MONITOR_CONFIG or ./monitor.toml).",
+)
 def detect(
     readings_path: Path | None,
     database: str | None,
-    sites_path: Path,
+    sites_path: Path | None,
     detector_names: str | None,
     from_: str | None,
     to: str | None,
     lang: str | None,
     progress: bool | None,
     jobs: int | None,
+    config_path: Path | None,
 ) -> None:
     """Run the detectors over history and print findings as JSON Lines on stdout.
 
@@ -136,139 +94,87 @@ def detect(
       monitor detect --readings readings.csv --sites sites.toml --jobs 1   # one process
       monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
     """
+    from monitor.config import ConfigError, load_config
+    from monitor.detection.detect import DetectError, DetectRequest, run_detect
+
     if readings_path is None and database is None:
         raise click.ClickException("give --readings FILE, --db URL, or both")
-    cfg = _config()
-    lang = lang or cfg.lang
+    try:
+        cfg = load_config(config_path, overrides={"sites": sites_path})
+    except ConfigError as e:
+        raise click.ClickException(str(e)) from None
     tz = cfg.timezone  # --from/--to without an offset, and the times of the findings
     start = _bound(from_, tz, end=False)
     end = _bound(to, tz, end=True)
     if start is not None and end is not None and end < start:
         raise click.ClickException(f"--to {to} is before --from {from_}")
-    detectors = select_detectors(detector_names)
-    loading = _preload(detectors) if readings_path is not None and database is None else None
-    specs = load_specs(sites_path)
-    store = _store(database, readings_path) if database else None
-    rows: OutletRows | None = None
-    if store is not None:
-        count, outlets = outlets_from_store(store, start, end)
-    else:
-        assert readings_path is not None
-        rows = outlets_from_file(readings_path, start, end)
-        count, outlets = len(rows), iter(rows)
-    if loading is not None:
-        loading.join()  # before workers are forked: no import half done in a child
-    run = DetectionRun()
-    found = []
-    show = sys.stderr.isatty() if progress is None else progress
-    out = sys.stdout
-    with click.progressbar(
-        length=count, label="detect", file=sys.stderr if show else _Null()
-    ) as bar:
-
-        def step(_mn: str) -> None:
-            bar.update(1)
-
-        if rows is not None:
-            findings = detect_parallel(
-                rows,
-                specs,
-                detectors,
-                jobs=jobs or default_jobs(),
-                lang=lang,
-                progress=step,
-                run=run,
-            )
-        else:
-            findings = detect_outlets(outlets, specs, detectors, lang=lang, progress=step, run=run)
-        for finding in findings:
-            out.write(finding.to_json(tz) + "\n")
-            if store is not None:
-                found.append(finding)
-    out.flush()
-    if store is not None:
-        _record(store, sites_path, found)
-    if run.unregistered:
-        shown = ", ".join(run.unregistered[:5]) + (" ..." if len(run.unregistered) > 5 else "")
+    request = DetectRequest(
+        sites=cfg.sites,
+        readings=readings_path,
+        database=database,
+        detectors=[n.strip() for n in detector_names.split(",") if n.strip()]
+        if detector_names
+        else None,
+        start=start,
+        end=end,
+        lang=lang or cfg.lang,
+        timezone=tz,
+        jobs=jobs,
+    )
+    listener = _Progress(sys.stderr.isatty() if progress is None else progress)
+    try:
+        report = run_detect(request, sys.stdout.write, listener)
+    except DetectError as e:
+        raise click.ClickException(str(e)) from None
+    finally:
+        listener.finished()
+        sys.stdout.flush()
+    if report.changes is not None:
+        changes, skipped = report.changes, report.not_recorded
         click.echo(
-            f"warning: {len(run.unregistered)} outlet(s) not in {sites_path} checked without "
+            f"stored {changes.stored} new findings; leads opened {len(changes.opened)}, "
+            f"escalated {len(changes.escalated)}, updated {len(changes.updated)}"
+            + (f"; {skipped} findings of unregistered outlets not recorded" if skipped else ""),
+            err=True,
+        )
+    if report.unregistered:
+        shown = ", ".join(report.unregistered[:5]) + (
+            " ..." if len(report.unregistered) > 5 else ""
+        )
+        click.echo(
+            f"warning: {len(report.unregistered)} outlet(s) not in {cfg.sites} checked without "
             f"limits: {shown}",
             err=True,
         )
 
 
-def _preload(detectors: list[Detector]) -> threading.Thread:
-    """A thread importing the libraries the detectors load lazily (scikit-learn), started now so
-    that the import overlaps reading the file (which mostly runs outside the interpreter lock)."""
+class _Progress:
+    """The detection's progress: the import line and a progress bar on stderr (when wanted)."""
 
-    def load() -> None:
-        for detector in detectors:
-            detector.preload()
+    def __init__(self, show: bool) -> None:
+        self.show = show
+        self.bar: Any = None
 
-    thread = threading.Thread(target=load, name="preload", daemon=True)
-    thread.start()
-    return thread
-
-
-def _config() -> Any:
-    from monitor.config import ConfigError, load_config
-
-    try:
-        return load_config()
-    except ConfigError as e:
-        raise click.ClickException(str(e)) from None
-
-
-def _store(database: str, readings_path: Path | None) -> Any:
-    """The store at ``database``, with ``readings_path`` imported into it when given."""
-    from monitor.store.store import Store
-
-    try:
-        store = Store(database)
-    except Exception as e:  # a bad URL or an unreachable server: one line
-        raise click.ClickException(f"--db {redact_url(database)}: {e}") from None
-    if readings_path is not None:
-        from monitor.store.readings_files import ReadingsFileError, read_readings
-
-        try:
-            frame = read_readings(readings_path)
-        except ReadingsFileError as e:
-            raise click.ClickException(str(e)) from e
-        result = store.import_frame(frame)
+    def imported(self, path: Path, result: Any) -> None:
         click.echo(
-            f"imported {readings_path}: {result.stored} new readings, "
+            f"imported {path}: {result.stored} new readings, "
             f"{result.duplicates} already stored, {result.conflicts} conflicts quarantined",
             err=True,
         )
-    return store
 
+    def started(self, outlets: int) -> None:
+        self.bar = click.progressbar(
+            length=outlets, label="detect", file=sys.stderr if self.show else _Null()
+        )
+        self.bar.__enter__()
 
-def outlets_from_store(
-    store: Any, start: pd.Timestamp | None, end: pd.Timestamp | None
-) -> tuple[int, Iterator[tuple[str, pd.DataFrame]]]:
-    """Stored outlets and their hourly history one at a time (memory: one outlet's frame)."""
-    from monitor.detection.history import stored_outlets
+    def step(self, _mn: str) -> None:
+        self.bar.update(1)
 
-    stop = None if end is None else end + clock.TICK  # --to is inclusive
-    return len(store.outlets()), stored_outlets(store, start, stop)  # type: ignore[return-value]
-
-
-def _record(store: Any, sites_path: Path, findings: list) -> None:
-    """Store the findings and open or update leads (idempotent); say what changed on stderr."""
-    from monitor.detection.history import record
-    from monitor.registry import load_registry
-
-    registry = load_registry(sites_path)
-    known = [f for f in findings if f.mn in registry]  # leads need an enterprise and a district
-    changes = record(store, registry, known).changes
-    skipped = len(findings) - len(known)
-    click.echo(
-        f"stored {changes.stored} new findings; leads opened {len(changes.opened)}, "
-        f"escalated {len(changes.escalated)}, updated {len(changes.updated)}"
-        + (f"; {skipped} findings of unregistered outlets not recorded" if skipped else ""),
-        err=True,
-    )
-    store.close()
+    def finished(self) -> None:
+        if self.bar is not None:
+            bar, self.bar = self.bar, None
+            bar.__exit__(None, None, None)
 
 
 class _Null:

@@ -1,0 +1,250 @@
+"""``monitor detect`` as one call: the catalogue over a readings file or the store's history.
+
+:func:`run_detect` takes a :class:`DetectRequest` (the sites, a readings file and/or a database,
+the detectors, a time window, the language and zone), writes each finding as one strict JSON line
+through ``write`` as soon as it is found, and returns a :class:`DetectReport`. With a database,
+the readings file (if any) is imported first, history is read outlet by outlet from the store, and
+the findings of registered outlets are stored and open or update leads (idempotent). A
+``listener`` (see :class:`DetectListener`) hears of the import and of each outlet done, for a
+progress bar. Anything that cannot be used (a bad registry or readings file, an unknown detector,
+an unreachable database) raises :class:`DetectError` with one line.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+
+from detectors import Detector, build, catalogue
+from ingest.sink import BatchResult
+from monitor.clock import TICK
+from monitor.config import redact_url
+from monitor.detection.batch import (
+    DetectionRun,
+    OutletRows,
+    clip_time,
+    default_jobs,
+    detect_outlets,
+    detect_parallel,
+)
+from monitor.registry import Registry
+
+__all__ = [
+    "DetectError",
+    "DetectListener",
+    "DetectReport",
+    "DetectRequest",
+    "run_detect",
+    "select_detectors",
+]
+
+
+class DetectError(ValueError):
+    """A detection that cannot run; the message is one line naming the input and the fix."""
+
+
+@dataclass(frozen=True)
+class DetectRequest:
+    """What to detect over. ``readings`` and/or ``database`` (at least one); ``start`` and
+    ``end`` bound the readings looked at (``end`` inclusive); ``detectors`` by name (None: all);
+    ``jobs`` processes for a readings file without a database (None: the CPUs)."""
+
+    sites: Path
+    readings: Path | None = None
+    database: str | None = None
+    detectors: Sequence[str] | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    lang: str = "zh"
+    timezone: str = "Asia/Shanghai"
+    jobs: int | None = None
+
+
+class DetectListener(Protocol):
+    """Hears how a detection goes (every method is called from the calling thread)."""
+
+    def imported(self, path: Path, result: BatchResult) -> None:
+        """The readings file was imported into the store."""
+
+    def started(self, outlets: int) -> None:
+        """Detection starts over ``outlets`` outlets."""
+
+    def step(self, mn: str) -> None:
+        """One outlet is done."""
+
+    def finished(self) -> None:
+        """Every finding was written (before they are recorded)."""
+
+
+@dataclass
+class DetectReport:
+    """What a detection did: findings written; with a database, what was imported and recorded
+    (``changes``: the leads' :class:`~monitor.casework.leads.LeadChanges`), and the findings not
+    recorded because their outlet is not registered; outlets checked without limits."""
+
+    findings: int = 0
+    imported: BatchResult | None = None
+    changes: Any | None = None
+    not_recorded: int = 0
+    unregistered: list[str] = field(default_factory=list)
+
+
+def select_detectors(names: Sequence[str] | None) -> list[Detector]:
+    """The detectors named (all of them when None or empty)."""
+    if not names:
+        return build()
+    known = catalogue()
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise DetectError(
+            f"--detectors: unknown detector(s) {', '.join(unknown)}; known: {', '.join(known)}"
+        )
+    return build(list(names))
+
+
+def run_detect(
+    request: DetectRequest,
+    write: Callable[[str], Any],
+    listener: DetectListener | None = None,
+) -> DetectReport:
+    """Run the detection of ``request``, writing each finding's JSON line (with its newline)
+    through ``write``; see the module's docstring."""
+    from monitor.registry import RegistryError, load_registry
+
+    if request.readings is None and request.database is None:
+        raise DetectError("give a readings file, a database, or both")
+    detectors = select_detectors(request.detectors)
+    only_file = request.readings is not None and request.database is None
+    loading = _preload(detectors) if only_file else None
+    try:
+        registry = load_registry(request.sites)
+    except RegistryError as e:
+        raise DetectError(str(e)) from None
+    specs = registry.specs()
+    report = DetectReport()
+    store = (
+        _store(request.database, request.readings, report, listener) if request.database else None
+    )
+    try:
+        rows: OutletRows | None = None
+        if store is not None:
+            count, outlets = _outlets_from_store(store, request.start, request.end)
+        else:
+            assert request.readings is not None
+            rows = _outlets_from_file(request.readings, request.start, request.end)
+            count, outlets = len(rows), iter(rows)
+        if loading is not None:
+            loading.join()  # before workers are forked: no import half done in a child
+        run = DetectionRun()
+        if listener is not None:
+            listener.started(count)
+        step = listener.step if listener is not None else None
+        if rows is not None:
+            findings = detect_parallel(
+                rows,
+                specs,
+                detectors,
+                jobs=request.jobs or default_jobs(),
+                lang=request.lang,
+                progress=step,
+                run=run,
+            )
+        else:
+            findings = detect_outlets(
+                outlets, specs, detectors, lang=request.lang, progress=step, run=run
+            )
+        found = []
+        for finding in findings:
+            write(finding.to_json(request.timezone) + "\n")
+            report.findings += 1
+            if store is not None:
+                found.append(finding)
+        if listener is not None:
+            listener.finished()
+        if store is not None:
+            _record(store, registry, found, report)
+        report.unregistered = list(run.unregistered)
+        return report
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _preload(detectors: list[Detector]) -> threading.Thread:
+    """A thread importing the libraries the detectors load lazily (scikit-learn), started now so
+    that the import overlaps reading the file (which mostly runs outside the interpreter lock)."""
+
+    def load() -> None:
+        for detector in detectors:
+            detector.preload()
+
+    thread = threading.Thread(target=load, name="preload", daemon=True)
+    thread.start()
+    return thread
+
+
+def _read(readings: Path) -> pd.DataFrame:
+    from monitor.store.readings_files import ReadingsFileError, read_readings
+
+    try:
+        return read_readings(readings)
+    except ReadingsFileError as e:
+        raise DetectError(str(e)) from None
+
+
+def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | None) -> OutletRows:
+    """The outlets of a readings file (within the window), their frames taken one by one."""
+    return OutletRows(
+        clip_time(
+            _read(readings),
+            None if start is None else pd.Timestamp(start),
+            None if end is None else pd.Timestamp(end),
+        )
+    )
+
+
+def _store(
+    database: str, readings: Path | None, report: DetectReport, listener: DetectListener | None
+) -> Any:
+    """The store at ``database``, with ``readings`` imported into it when given."""
+    from monitor.store.store import Store
+
+    try:
+        store = Store(database)
+    except Exception as e:  # a bad URL or an unreachable server: one line
+        raise DetectError(f"--db {redact_url(database)}: {e}") from None
+    if readings is not None:
+        try:
+            frame = _read(readings)
+        except DetectError:
+            store.close()
+            raise
+        report.imported = store.import_frame(frame)
+        if listener is not None:
+            listener.imported(readings, report.imported)
+    return store
+
+
+def _outlets_from_store(
+    store: Any, start: datetime | None, end: datetime | None
+) -> tuple[int, Iterator[tuple[str, pd.DataFrame]]]:
+    """Stored outlets and their hourly history one at a time (memory: one outlet's frame)."""
+    from monitor.detection.history import stored_outlets
+
+    stop = None if end is None else end + TICK  # end is inclusive
+    return len(store.outlets()), stored_outlets(store, start, stop)  # type: ignore[return-value]
+
+
+def _record(store: Any, registry: Registry, findings: list, report: DetectReport) -> None:
+    """Store the findings of registered outlets and open or update leads (idempotent)."""
+    from monitor.detection.history import record
+
+    known = [f for f in findings if f.mn in registry]  # leads need an enterprise and a district
+    report.changes = record(store, registry, known).changes
+    report.not_recorded = len(findings) - len(known)
