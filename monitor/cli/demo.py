@@ -36,8 +36,20 @@ Examples:
     type=click.Choice(["en", "zh"]),
     help="Language of every text (default: lang of monitor.toml or $MONITOR_LANG, else zh).",
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="monitor.toml: lang and timezone (default: $MONITOR_CONFIG or ./monitor.toml).",
+)
 def demo(
-    workdir: Path, outlets: int, days: int, seed: int, seconds: float, lang: str | None
+    workdir: Path,
+    outlets: int,
+    days: int,
+    seed: int,
+    seconds: float,
+    lang: str | None,
+    config_path: Path | None,
 ) -> None:
     """Run the whole system on embedded defaults: an embedded MQTT broker, a SQLite file, the
     ingest daemon with live detection, simulated outlets (a few falsifying) publishing HJ 212 in
@@ -45,13 +57,17 @@ def demo(
     from monitor.config import ConfigError, load_config
     from monitor.simulation.demo import DemoSettings, run_demo
 
-    if lang is None:
-        try:
-            lang = load_config().lang
-        except ConfigError as exc:
-            raise click.ClickException(str(exc)) from None
-
+    try:
+        cfg = load_config(config_path, overrides={"lang": lang})
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     settings = DemoSettings(
-        workdir=workdir, outlets=outlets, days=days, seed=seed, seconds=seconds, lang=lang
+        workdir=workdir,
+        outlets=outlets,
+        days=days,
+        seed=seed,
+        seconds=seconds,
+        lang=cfg.lang,
+        tz=cfg.timezone,
     )
     run_demo(settings, echo=click.echo)

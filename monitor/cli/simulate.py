@@ -18,13 +18,31 @@ import click
 @click.option("--outlets", type=click.IntRange(min=1), default=20, show_default=True)
 @click.option("--days", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--start", default="2026-01-01", show_default=True, help="First day (Asia/Shanghai).")
+@click.option(
+    "--start",
+    default="2026-01-01",
+    show_default=True,
+    help="First day (in the timezone of monitor.toml, else Asia/Shanghai).",
+)
 @click.option("--falsifying-share", type=click.FloatRange(0, 1), default=0.3, show_default=True)
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
 )
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="monitor.toml: the timezone of --start (default: $MONITOR_CONFIG or ./monitor.toml).",
+)
 def simulate(
-    out_dir: Path, outlets: int, days: int, seed: int, start: str, falsifying_share: float, fmt: str
+    out_dir: Path,
+    outlets: int,
+    days: int,
+    seed: int,
+    start: str,
+    falsifying_share: float,
+    fmt: str,
+    config_path: Path | None,
 ) -> None:
     """Simulate outlets (honest and falsifying) and write readings, sites.toml and labels.csv.
 
@@ -35,13 +53,20 @@ def simulate(
     """
     import pandas as pd
 
+    from monitor.config import ConfigError, load_config
     from monitor.simulation.fleet import write_simulation
     from monitor.simulation.simulator import simulate as run_simulation
 
     try:
+        tz = load_config(config_path).timezone
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
         first = pd.Timestamp(start)
     except ValueError as e:
         raise click.ClickException(f"--start {start!r} is not a date (e.g. 2026-01-01)") from e
+    if first.tzinfo is None:
+        first = first.tz_localize(tz)
     sim = run_simulation(outlets, days, seed, start=first, falsifying_share=falsifying_share)
     paths = write_simulation(sim, out_dir, fmt=fmt)
     labels = sim.labels
