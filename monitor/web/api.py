@@ -12,7 +12,7 @@ import base64
 from typing import Any, Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from monitor.casework import leads as L
 from monitor.casework.scoring import score_at
@@ -20,6 +20,7 @@ from monitor.web import queries as Q
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
 from monitor.web.deps import api_principal, basic_auth
+from monitor.web.limits import MAX_ASSIGNEE, MAX_ID, MAX_NOTE
 
 __all__ = ["ActionIn", "LeadOut", "router"]
 
@@ -30,8 +31,15 @@ class ActionIn(BaseModel):
     """A lifecycle step: the note for the audit trail, and for ``assign`` who takes the lead
     (default: the caller)."""
 
-    note: str = ""
-    assignee: str | None = None
+    note: str = Field("", max_length=MAX_NOTE)
+    assignee: str | None = Field(None, max_length=MAX_ASSIGNEE)
+
+    @field_validator("note", "assignee")
+    @classmethod
+    def _no_nul(cls, value: str | None) -> str | None:
+        if value is not None and "\x00" in value:
+            raise ValueError("NUL characters are not allowed")
+        return value
 
 
 class LeadOut(BaseModel):
@@ -119,7 +127,12 @@ def list_leads(
     ctx = _ctx(request)
     with ctx.session() as s:
         who = api_principal(request, s)
-        f = Q.LeadFilters(district, status, category, severity, enterprise)
+        if offset > MAX_ID:
+            raise HTTPException(400, f"offset must be at most {MAX_ID}")
+        try:
+            f = Q.LeadFilters(district, status, category, severity, enterprise)
+        except ValueError as exc:
+            raise HTTPException(400, str(exc)) from None
         return [_lead(ctx, x) for x in Q.lead_queue(s, who, f, limit=limit, offset=offset)]
 
 
@@ -204,7 +217,7 @@ def enterprises(request: Request) -> list[dict[str, Any]]:
         return Q.enterprise_list(s, ctx, who)
 
 
-@router.get("/enterprises/{name}")
+@router.get("/enterprises/{name:path}")
 def enterprise(request: Request, name: str) -> dict[str, Any]:
     """One enterprise: score, deductions, ledger, outlets, recent leads and daily score history."""
     ctx = _ctx(request)

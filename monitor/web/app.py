@@ -1,8 +1,8 @@
 """The web application: server-rendered pages (Jinja2) and the JSON API (:mod:`monitor.web.api`).
 
 Nothing is loaded from another site: the style sheet is served from ``/static``, charts are SVG
-drawn on the server, the OpenAPI document is at ``/openapi.json`` (no Swagger UI, which would
-load its scripts from a CDN). Pages need a signed-in person (else a redirect to ``/login``);
+drawn on the server, the OpenAPI document is at ``/openapi.json`` after sign-in (no Swagger UI,
+which would load its scripts from a CDN); the Content-Security-Policy allows this site only. Pages need a signed-in person (else a redirect to ``/login``);
 every form posts the session's CSRF token (else 403); lead actions go through
 :mod:`monitor.casework.leads`, so the audit trail is the one of ``monitor leads``.
 """
@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode
 import anyio
 import numpy as np
 from fastapi import FastAPI, Form, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
@@ -49,6 +49,7 @@ from monitor.web.charts import Panel, readings_chart, score_chart
 from monitor.web.context import WebContext
 from monitor.web.deps import (
     LoginRequired,
+    api_principal,
     cookie_signed_in,
     page_principal,
     sess_of,
@@ -56,7 +57,14 @@ from monitor.web.deps import (
     set_session,
     source_of,
 )
-from monitor.web.limits import MAX_ANONYMOUS_BODY, MAX_BODY, RequestLimits
+from monitor.web.limits import (
+    MAX_ANONYMOUS_BODY,
+    MAX_ASSIGNEE,
+    MAX_BODY,
+    MAX_NOTE,
+    RequestLimits,
+    text_problem,
+)
 
 __all__ = ["ACTIONS", "create_app"]
 
@@ -85,7 +93,7 @@ def create_app(
         "the session cookie (writes then need the X-CSRF-Token header) or HTTP Basic.",
         docs_url=None,
         redoc_url=None,
-        openapi_url="/openapi.json",
+        openapi_url=None,  # served below, only after sign-in
     )
     app.state.ctx = ctx
     app.state.signer = SessionSigner(secret or secrets.token_bytes(32))
@@ -264,13 +272,18 @@ def _pages(app: FastAPI) -> None:
         set_session(request, SessionData.anonymous())
         return RedirectResponse("/login", status_code=303)
 
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_document(request: Request) -> JSONResponse:
+        """The OpenAPI document, for a signed-in person or valid HTTP Basic credentials."""
+        with ctx.session() as s:
+            api_principal(request, s)
+        return JSONResponse(request.app.openapi())
+
     @app.get("/api-docs", response_class=HTMLResponse, include_in_schema=False)
     def api_docs(request: Request) -> HTMLResponse:
         """The API reference, rendered from the OpenAPI document (no external script)."""
         with ctx.session() as s:
-            from monitor.web.deps import principal_of
-
-            who = principal_of(request, s)
+            who = page_principal(request, s)
         spec = request.app.openapi()
         ops = [
             (method.upper(), path, op)
@@ -320,7 +333,12 @@ def _pages(app: FastAPI) -> None:
         )
 
     def lead_page(
-        request: Request, who: Principal, s: Any, lead_id: int, error: str | None = None
+        request: Request,
+        who: Principal,
+        s: Any,
+        lead_id: int,
+        error: str | None = None,
+        status_code: int = 409,
     ) -> HTMLResponse:
         try:
             lead = Q.visible_lead(s, who, lead_id)
@@ -332,7 +350,7 @@ def _pages(app: FastAPI) -> None:
             request,
             "lead.html",
             who,
-            status_code=409 if error else 200,
+            status_code=status_code if error else 200,
             lead=lead,
             findings=list(lead.findings),
             events=list(lead.events),
@@ -369,6 +387,11 @@ def _pages(app: FastAPI) -> None:
                 Q.visible_lead(s, who, lead_id)
             except Q.NotVisible:
                 return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
+            problem = text_problem("the note", note, MAX_NOTE) or text_problem(
+                "the assignee", assignee, MAX_ASSIGNEE
+            )
+            if problem:
+                return lead_page(request, who, s, lead_id, error=problem, status_code=400)
             try:
                 L.act(s, lead_id, action, who.username, note, assignee=assignee, rules=ctx.rules)
             except L.LeadError as exc:  # raised before anything changed
@@ -406,7 +429,7 @@ def _pages(app: FastAPI) -> None:
             payload_text=Q.payload_text,
         )
 
-    @app.get("/enterprises/{name}", response_class=HTMLResponse, include_in_schema=False)
+    @app.get("/enterprises/{name:path}", response_class=HTMLResponse, include_in_schema=False)
     def enterprise_page(request: Request, name: str) -> HTMLResponse:
         with ctx.session() as s:
             who = page_principal(request, s)

@@ -54,6 +54,13 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
+#: Only this site: no inline script or style, no frames, forms post here only.
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
+)
+
+
 def ctx_of(request: Request) -> WebContext:
     return request.app.state.ctx
 
@@ -107,12 +114,16 @@ async def session_middleware(
             max_age=signer.max_age_s,
             httponly=True,
             samesite="lax",
-            secure=request.app.state.secure_cookies,
+            # HTTPS-only when asked, and always when served over TLS (the request's scheme is
+            # https, or a trusted proxy says so in X-Forwarded-Proto: monitor serve
+            # --trusted-proxy)
+            secure=request.app.state.secure_cookies or request.url.scheme == "https",
             path="/",
         )
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Content-Security-Policy", CSP)
     return response
 
 

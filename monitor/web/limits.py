@@ -20,7 +20,15 @@ from typing import Final
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-__all__ = ["MAX_ANONYMOUS_BODY", "MAX_BODY", "RequestLimits"]
+__all__ = [
+    "MAX_ANONYMOUS_BODY",
+    "MAX_ASSIGNEE",
+    "MAX_BODY",
+    "MAX_ID",
+    "MAX_NOTE",
+    "RequestLimits",
+    "text_problem",
+]
 
 #: Default largest request body in bytes of a signed-in session (1 MiB): forms and JSON of the
 #: application are far smaller.
@@ -118,3 +126,21 @@ class RequestLimits:
             await send(message)
 
         await self.app(scope, counted, tracked)
+
+
+#: Longest note of a lead action (characters) and longest assignee (the ``leads.assignee`` column).
+MAX_NOTE: Final = 5000
+MAX_ASSIGNEE: Final = 100
+#: Largest id or offset a query takes (PostgreSQL ``bigint``, SQLite ``INTEGER``).
+MAX_ID: Final = 2**63 - 1
+
+
+def text_problem(what: str, value: str | None, longest: int) -> str | None:
+    """Why the text field ``what`` cannot be stored (too long, NUL), or None when it can."""
+    if value is None:
+        return None
+    if len(value) > longest:
+        return f"{what} is too long: at most {longest} characters (got {len(value)})"
+    if "\x00" in value:
+        return f"{what} holds a NUL character"
+    return None

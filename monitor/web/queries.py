@@ -36,6 +36,7 @@ from monitor.store.casework_models import (
 from monitor.store.models import QuarantineRow, ReadingRow
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
+from monitor.web.limits import MAX_ID
 
 __all__ = [
     "CATEGORIES",
@@ -154,8 +155,9 @@ def lead_districts(session: Session, who: Principal) -> list[str]:
 
 
 def visible_lead(session: Session, who: Principal, lead_id: int) -> LeadRow:
-    """The lead ``lead_id`` when ``who`` may see it, else :class:`NotVisible`."""
-    lead = session.get(LeadRow, lead_id)
+    """The lead ``lead_id`` when ``who`` may see it, else :class:`NotVisible` (also for an id no
+    row can have: the database would refuse it)."""
+    lead = session.get(LeadRow, lead_id) if 0 < lead_id <= MAX_ID else None
     if lead is None or not who.sees_district(lead.district):
         raise NotVisible(f"no lead #{lead_id}")
     return lead
@@ -515,7 +517,7 @@ def quarantine_item(
     session: Session, ctx: WebContext, who: Principal, item_id: int
 ) -> QuarantineRow:
     """One quarantined message when visible to ``who``."""
-    row = session.get(QuarantineRow, item_id)
+    row = session.get(QuarantineRow, item_id) if 0 < item_id <= MAX_ID else None
     scope = _quarantine_scope(ctx, who)
     if row is None or (scope is not None and row.mn not in scope):
         raise NotVisible(f"no quarantined message #{item_id}")

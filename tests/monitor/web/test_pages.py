@@ -159,7 +159,7 @@ def test_static_and_openapi_are_local(admin: Client) -> None:
 
 
 def test_api_reference_page_is_local(seeded_ro: Seeded, client_for: MakeClient) -> None:
-    c = client_for(seeded_ro)
+    c = client_for(seeded_ro, "wang")
     html = c.get("/api-docs").text
     assert "<code>/api/leads/{lead_id}/{action}</code>" in html
     assert "Move a lead through its lifecycle" in html
