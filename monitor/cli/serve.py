@@ -27,7 +27,33 @@ from monitor.cli.options import casework_options, open_casework
     "http://127.0.0.1:METRICS_PORT/metrics when [ingest] metrics_port is set).",
 )
 @click.option(
-    "--secure-cookies", is_flag=True, help="Send cookies over HTTPS only (behind a TLS proxy)."
+    "--secure-cookies",
+    is_flag=True,
+    help="Send cookies over HTTPS only (they are whenever a request comes over https, directly "
+    "or from a trusted proxy).",
+)
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    default=("127.0.0.1",),
+    show_default=True,
+    help="Address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto are believed "
+    "(repeat for several; '*' for any).",
+)
+@click.option(
+    "--max-body",
+    type=click.IntRange(min=0),
+    default=1 << 20,
+    show_default=True,
+    help="Largest request body in bytes with a signed-in session (larger: 413, unread).",
+)
+@click.option(
+    "--max-anonymous-body",
+    type=click.IntRange(min=0),
+    default=64 << 10,
+    show_default=True,
+    help="Largest request body in bytes without a signed-in session (sign-in, HTTP Basic).",
 )
 def serve(
     config_path: Path | None,
@@ -38,6 +64,9 @@ def serve(
     silent_hours: float,
     metrics_url: str | None,
     secure_cookies: bool,
+    trusted_proxies: tuple[str, ...],
+    max_body: int,
+    max_anonymous_body: int,
 ) -> None:
     """Serve the web page: overview, lead queue, lead evidence with charts, enterprises,
     inspections, quarantine; and the JSON API under /api (OpenAPI at /openapi.json).
@@ -55,7 +84,16 @@ def serve(
     from monitor.web.serve import serve as serve_web
 
     cw = open_casework(config_path, db, sites)
-    settings = ServeSettings(host, port, silent_hours, metrics_url, secure_cookies)
+    settings = ServeSettings(
+        host,
+        port,
+        silent_hours,
+        metrics_url,
+        secure_cookies,
+        ",".join(trusted_proxies),
+        max_body,
+        max_anonymous_body,
+    )
     try:
         serve_web(
             cw.config,

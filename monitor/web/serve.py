@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.engine import Engine
 
 from monitor.config import Config
+from monitor.web.limits import MAX_ANONYMOUS_BODY, MAX_BODY
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -38,6 +39,13 @@ class ServeSettings:
     silent_hours: float = 3.0
     metrics_url: str | None = None
     secure_cookies: bool = False
+    #: Addresses (comma-separated; ``*`` for any) whose X-Forwarded-For/-Proto are believed: the
+    #: client address then is the forwarded one (the sign-in throttle's source) and a request
+    #: forwarded as https gets Secure cookies.
+    trusted_proxies: str = "127.0.0.1"
+    #: Largest request body in bytes with a signed-in session cookie, and without one.
+    max_body: int = MAX_BODY
+    max_anonymous_body: int = MAX_ANONYMOUS_BODY
 
 
 def web_secret(config: Config, env: Mapping[str, str] | None = None) -> str | None:
@@ -85,7 +93,13 @@ def build_app(
         metrics_url = f"http://127.0.0.1:{config.metrics_port}/metrics"
     if metrics_url:
         ctx.ingest_rate = IngestRate(metrics_url)
-    return create_app(ctx, secret=secret, secure_cookies=settings.secure_cookies)
+    return create_app(
+        ctx,
+        secret=secret,
+        secure_cookies=settings.secure_cookies,
+        max_body=settings.max_body,
+        max_anonymous_body=settings.max_anonymous_body,
+    )
 
 
 def serve(
@@ -109,4 +123,12 @@ def serve(
             "server stops"
         )
     note(f"outlet-watch web page on http://{settings.host}:{settings.port}/")
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.trusted_proxies,
+    )
