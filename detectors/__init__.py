@@ -2,12 +2,13 @@
 
 from detectors.base import Detector, FleetDetector, register
 from detectors.finding import CATEGORIES, SEVERITIES, Finding
-from detectors.frame import FrameError, OutletData, Series
+from detectors.frame import READINGS_SCHEMA, FrameError, OutletData, Series, validate_readings
 from detectors.registry import build, catalogue, get, run_fleet, run_outlet
 from detectors.spec import OutletSpec, PollutantSpec
 
 __all__ = [
     "CATEGORIES",
+    "READINGS_SCHEMA",
     "SEVERITIES",
     "Detector",
     "Finding",
@@ -23,4 +24,5 @@ __all__ = [
     "register",
     "run_fleet",
     "run_outlet",
+    "validate_readings",
 ]

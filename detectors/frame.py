@@ -1,9 +1,11 @@
-"""`OutletData`: one outlet's long readings frame, checked once and prepared for every detector.
+"""The readings frame and `OutletData`: one outlet's long readings frame, checked once and
+prepared for every detector.
 
-The readings frame (DESIGN.md section 5) has columns ``mn, pollutant, ts, value, flag`` and an
-optional ``kind`` (default ``hour``). ``ts`` must be timezone-aware. Detectors never re-parse the
-frame: they ask an `OutletData` for a pollutant's `Series` (sorted numpy arrays) or for the
-outlet-wide hourly grid, each computed once and cached.
+The long readings frame (DESIGN.md section 5) is defined once, here, as :data:`READINGS_SCHEMA`:
+its columns, what pandas holds in each, and what an empty cell means. The store's reader and the
+readings-file reader produce it and :func:`validate_readings` checks it; `OutletData` takes it.
+Detectors never re-parse the frame: they ask an `OutletData` for a pollutant's `Series` (sorted
+numpy arrays) or for the outlet-wide hourly grid, each computed once and cached.
 """
 
 from __future__ import annotations
@@ -17,8 +19,82 @@ import pandas as pd
 
 from detectors.spec import FLOW, OutletSpec
 
-REQUIRED_COLUMNS: Final[tuple[str, ...]] = ("mn", "pollutant", "ts", "value", "flag")
+#: HJ 212-2017's data flags, the ones a readings file may carry (N normal, F stopped, M maintenance,
+#: S set by hand, D fault, C calibration, T over the range, B communication lost).
+FLAG_CODES: Final[tuple[str, ...]] = ("N", "F", "M", "S", "D", "C", "T", "B")
 VALID_FLAG_CODES: Final[tuple[str, ...]] = ("N", "T")
+#: Kinds of reading (HJ 212: real time, minute, hour and day data).
+KINDS: Final[tuple[str, ...]] = ("rtd", "minute", "hour", "day")
+#: What an empty cell means: refused (the row is unusable), unknown (kept as missing) or a default.
+REFUSED: Final = "refused"
+UNKNOWN: Final = "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingsColumn:
+    """One column of the readings frame: ``dtype`` is what pandas holds (``text`` is object or
+    categorical strings), ``required`` whether the column must be present, ``empty`` what an
+    empty cell means (:data:`REFUSED`, :data:`UNKNOWN` or the default value) and ``rule`` the
+    rest of the rule, in words."""
+
+    name: str
+    dtype: str
+    required: bool
+    empty: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingsSchema:
+    """The long readings frame: its columns in order and the key no two readings share."""
+
+    columns: tuple[ReadingsColumn, ...]
+    key: tuple[str, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns if c.required)
+
+    def __getitem__(self, name: str) -> ReadingsColumn:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+
+#: The long readings frame, one reading a row, as the store's reader, the readings-file reader and
+#: `OutletData` know it (DESIGN.md section 5).
+READINGS_SCHEMA: Final = ReadingsSchema(
+    columns=(
+        ReadingsColumn("mn", "text", True, REFUSED, "the outlet's MN"),
+        ReadingsColumn("pollutant", "text", True, REFUSED, "the pollutant code, e.g. w01018"),
+        ReadingsColumn(
+            "ts",
+            "datetime64[ns, UTC]",
+            True,
+            REFUSED,
+            "timezone-aware (text: ISO 8601 with offset)",
+        ),
+        ReadingsColumn("kind", "text", False, "hour", f"one of {', '.join(KINDS)}"),
+        ReadingsColumn("value", "float64", True, UNKNOWN, "a finite number"),
+        ReadingsColumn("min", "float64", False, UNKNOWN, "a finite number"),
+        ReadingsColumn("max", "float64", False, UNKNOWN, "a finite number"),
+        ReadingsColumn("cou", "float64", False, UNKNOWN, "a finite number"),
+        ReadingsColumn(
+            "flag",
+            "text",
+            True,
+            UNKNOWN,
+            "an HJ 212 data flag (files: one of N F M S D C T B); an unknown flag is never valid",
+        ),
+    ),
+    key=("mn", "pollutant", "kind", "ts"),
+)
+REQUIRED_COLUMNS: Final[tuple[str, ...]] = READINGS_SCHEMA.required
 HOUR: Final = pd.Timedelta(hours=1)
 #: Local time of the monthly statistics: Beijing (UTC+8, no daylight saving).
 LOCAL_OFFSET_HOURS: Final = 8
@@ -273,26 +349,55 @@ class _Columns:
     flags: np.ndarray
 
 
-def _checked(frame: pd.DataFrame) -> _Columns:
-    """The frame's columns checked and converted to numpy, sorted by (pollutant, ts)."""
-    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+def validate_readings(frame: pd.DataFrame) -> None:
+    """Check ``frame`` against :data:`READINGS_SCHEMA`; `FrameError` names the column, the first
+    row (by position) that breaks the rule and the fix. Text cells are not checked against
+    :data:`FLAG_CODES` (the store keeps the flags of HJ/T 212-2005 too)."""
+    missing = [c for c in READINGS_SCHEMA.required if c not in frame.columns]
     if missing:
         raise FrameError(
-            f"readings frame lacks column(s) {', '.join(missing)}: "
-            f"expected {', '.join(REQUIRED_COLUMNS)} (and optional kind)"
+            f"readings frame lacks column(s) {', '.join(missing)}: expected "
+            f"{', '.join(READINGS_SCHEMA.required)} (and optional "
+            f"{', '.join(c for c in READINGS_SCHEMA.names if c not in READINGS_SCHEMA.required)})"
         )
+    for col in READINGS_SCHEMA.columns:
+        if col.name not in frame.columns:
+            continue
+        column = frame[col.name]
+        aware = isinstance(column.dtype, pd.DatetimeTZDtype)
+        if col.dtype.startswith("datetime64") and len(column) and not aware:
+            raise FrameError(
+                f"column {col.name!r} must hold timezone-aware timestamps (ISO 8601 with "
+                "offset, e.g. 2026-06-03T04:00:00+08:00)"
+            )
+        if col.empty == REFUSED:
+            _refuse(column.isna().to_numpy(), col, "empty; every reading needs one")
+        if col.dtype == "float64":
+            numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64")
+            _refuse(
+                np.isinf(numbers), col, "not finite; give the measured number or leave it empty"
+            )
+        if col.name == "kind":
+            _refuse(~column.isna().to_numpy() & ~column.isin(KINDS).to_numpy(), col, col.rule)
+
+
+def _refuse(bad: np.ndarray, col: ReadingsColumn, why: str) -> None:
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        raise FrameError(f"readings frame row {row}, column {col.name!r}: {why} ({col.rule})")
+
+
+def _checked(frame: pd.DataFrame) -> _Columns:
+    """The frame's columns checked (:func:`validate_readings`) and converted to numpy, sorted by
+    (pollutant, ts). Only ``hour`` readings are kept; a missing flag stays unknown (never valid)."""
+    validate_readings(frame)
     if "kind" in frame.columns:
         kind = frame["kind"]
         keep = (kind == "hour") | kind.isna()
         if not keep.all():
             frame = frame[keep.to_numpy()]
     ts = frame["ts"]
-    if not isinstance(ts.dtype, pd.DatetimeTZDtype):
-        if len(ts):
-            raise FrameError(
-                "column 'ts' must hold timezone-aware timestamps (ISO 8601 with offset, "
-                "e.g. 2026-06-03T04:00:00+08:00)"
-            )
+    if not isinstance(ts.dtype, pd.DatetimeTZDtype):  # no rows (validate refuses naive times)
         ts = pd.to_datetime(ts, utc=True)
     mn = _one_outlet(frame["mn"])
     codes, names = _codes(frame["pollutant"], sort=True)
@@ -305,7 +410,8 @@ def _checked(frame: pd.DataFrame) -> _Columns:
         flag_codes, flag_names = flag.cat.codes.to_numpy(), flag.cat.categories
     else:
         flag_codes, flag_names = pd.factorize(flag, use_na_sentinel=True)
-    flag_table = np.array([str(f) for f in flag_names] + ["N"], dtype="U2")  # NA (-1) -> N
+    # a missing flag (-1) is unknown: "", which is neither N nor T, so never valid
+    flag_table = np.array([str(f) for f in flag_names] + [""], dtype="U2")
     if len(stamps) < 2 or bool((stamps[1:] >= stamps[:-1]).all()):
         # already in time order (files and the store give it so): a stable sort on the small
         # pollutant codes (radix sort) gives the same order as the (pollutant, ts) lexsort

@@ -1,10 +1,14 @@
 """Readings files for analysts (DESIGN.md section 5): CSV or Parquet, checked on the way in.
 
-Columns ``mn, pollutant, ts, value, flag`` and optional ``kind`` (default ``hour``). ``ts`` is
-ISO 8601 with an offset (``2026-06-03T04:00:00+08:00`` or ``...Z``); a value may be empty (unknown);
-``flag`` is one HJ 212 data flag (N F M S D C T B). Any other file is refused with one
-`ReadingsFileError` line naming the file, the line (CSV, header = line 1) or row (Parquet, first
-data row = row 1), the column and the fix.
+The frame read is the long readings frame of :data:`detectors.frame.READINGS_SCHEMA` (the one
+definition of its columns and rules): columns ``mn, pollutant, ts, value, flag`` and optional
+``kind`` (default ``hour``). ``ts`` is ISO 8601 with an offset (``2026-06-03T04:00:00+08:00`` or
+``...Z``); a value is a finite number or empty (unknown: ``inf``, ``1e999`` or ``nan`` written out
+are refused); ``flag`` is one HJ 212 data flag (N F M S D C T B) or empty (unknown, never valid);
+a row without a pollutant is refused. Two rows with the same key (mn, pollutant, kind, ts) are one
+reading: identical, the second is dropped; different, the file is refused naming both lines. Any
+other file is refused with one `ReadingsFileError` line naming the file, the line (CSV, header =
+line 1) or row (Parquet, first data row = row 1), the column and the fix.
 
 Parsing is vectorised with pyarrow: timestamps by Arrow's ISO 8601 parser (which wants an offset
 or Z); a file it refuses is checked once per distinct time string, to name the first bad line.
@@ -14,7 +18,7 @@ Five million hourly rows (280 MB) read in about a second.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -23,9 +27,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-REQUIRED: Final[tuple[str, ...]] = ("mn", "pollutant", "ts", "value", "flag")
-FLAG_CODES: Final[tuple[str, ...]] = ("N", "F", "M", "S", "D", "C", "T", "B")
-KINDS: Final[tuple[str, ...]] = ("rtd", "minute", "hour", "day")
+from detectors.frame import FLAG_CODES, KINDS, READINGS_SCHEMA, FrameError, validate_readings
+
+REQUIRED: Final[tuple[str, ...]] = READINGS_SCHEMA.required
 _OFFSET: Final = r"(?:Z|[+-]\d{2}:?\d{2})$"
 _ISO: Final = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 
@@ -37,8 +41,9 @@ class ReadingsFileError(ValueError):
 def read_readings(path: str | Path) -> pd.DataFrame:
     """Read a CSV or Parquet readings file into a frame with ``ts`` in UTC.
 
-    Columns out: ``mn``, ``pollutant``, ``flag``, ``kind`` (categoricals), ``ts``
-    (``datetime64[ns, UTC]``), ``value`` (float64, NaN when empty). Raises `ReadingsFileError`.
+    Columns out (:data:`READINGS_SCHEMA`): ``mn``, ``pollutant``, ``flag`` (missing when
+    unknown), ``kind`` (categoricals), ``ts`` (``datetime64[ns, UTC]``), ``value`` (float64, NaN when
+    empty), one row per reading key. Raises `ReadingsFileError`.
     """
     p = Path(path)
     if not p.is_file():
@@ -72,7 +77,15 @@ def read_readings(path: str | Path) -> pd.DataFrame:
         out["kind"] = kind
     else:
         out["kind"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=["hour"])
-    return pd.DataFrame(out)
+    frame = pd.DataFrame(out)
+    keep = _one_row_per_key(frame, where)
+    if keep is not None:
+        frame = frame[keep].reset_index(drop=True)
+    try:
+        validate_readings(frame)
+    except FrameError as e:  # the checks above name the line; this is the schema's last word
+        raise ReadingsFileError(f"{p}: {e}") from None
+    return frame
 
 
 def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = "Asia/Shanghai") -> Path:
@@ -117,11 +130,17 @@ def _expand(codes: np.ndarray, labels: np.ndarray) -> pa.Array:
 
 
 def _text_column(column: pd.Series) -> pa.Array:
+    """Text cells; a missing one (an unknown flag) is written as an empty cell."""
     if isinstance(column.dtype, pd.CategoricalDtype):
         labels = column.cat.categories.astype(str).to_numpy(dtype=object)
-        return _expand(column.cat.codes.to_numpy(), labels)
-    codes, uniques = pd.factorize(column.astype(str), sort=False)
-    return _expand(codes, np.asarray(uniques, dtype=object))
+        codes = column.cat.codes.to_numpy()
+    else:
+        codes, uniques = pd.factorize(column, sort=False)
+        labels = np.asarray([str(u) for u in uniques], dtype=object)
+    if (codes < 0).any():
+        labels = np.append(labels, "")
+        codes = np.where(codes < 0, len(labels) - 1, codes)
+    return _expand(codes, labels)
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,6 +154,10 @@ class _Where:
 
     def __call__(self, row: int) -> str:
         return f"{self.path}: row {row + 1}" if self.parquet else f"{self.path}: line {row + 2}"
+
+    def pair(self, first: int, second: int) -> str:
+        a, b = (first + 1, second + 1) if self.parquet else (first + 2, second + 2)
+        return f"{self.path}: {'rows' if self.parquet else 'lines'} {a} and {b}"
 
 
 def _read_csv(p: Path) -> pa.Table:
@@ -151,7 +174,10 @@ def _read_csv(p: Path) -> pa.Table:
         return pacsv.read_csv(
             p,
             convert_options=pacsv.ConvertOptions(
-                column_types=types, strings_can_be_null=True, quoted_strings_can_be_null=True
+                column_types=types,
+                null_values=[""],  # only an empty cell is empty: "nan" or "NA" is written text
+                strings_can_be_null=True,
+                quoted_strings_can_be_null=True,
             ),
         )
     except (pa.ArrowInvalid, OSError) as e:
@@ -191,7 +217,8 @@ def _labels(
         if default is None:
             row = int(np.flatnonzero(codes < 0)[0])
             raise ReadingsFileError(
-                f"{where(row)}, column '{name}': empty; every row needs a {name}"
+                f"{where(row)}, column '{name}': empty; every row needs a {name}: fill it in or "
+                "delete the row"
             )
         if default not in categories:
             categories.append(default)
@@ -199,7 +226,10 @@ def _labels(
     blank = [k for k, c in enumerate(categories) if not c.strip()]
     if blank:
         row = int(np.flatnonzero(np.isin(codes, blank))[0])
-        raise ReadingsFileError(f"{where(row)}, column '{name}': empty; every row needs a {name}")
+        raise ReadingsFileError(
+            f"{where(row)}, column '{name}': empty; every row needs a {name}: fill it in or "
+            "delete the row"
+        )
     return pd.Categorical.from_codes(codes, categories=categories)
 
 
@@ -251,37 +281,116 @@ def _timestamps(column: pa.ChunkedArray, where: _Where) -> pd.DatetimeIndex | pd
 
 
 def _values(column: pa.ChunkedArray, where: _Where) -> np.ndarray:
+    """Values as float64, NaN where empty; a value that is not a finite number is refused."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
-        return column.to_numpy().astype("float64")
+        values = column.to_numpy().astype("float64")
+        _finite(values, pc.is_valid(column).to_numpy(zero_copy_only=False), values, where)
+        return values
     strings = column.cast(pa.string())
     try:
-        return pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
+        values = pc.cast(strings, pa.float64()).to_numpy(zero_copy_only=False).astype("float64")
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        pass
-    text = pd.Series(strings.to_pandas(), dtype=object)
-    numbers = pd.to_numeric(text, errors="coerce")
-    bad = numbers.isna() & text.notna() & (text.astype(str).str.strip() != "")
-    row = int(np.flatnonzero(bad.to_numpy())[0])
-    raise ReadingsFileError(
-        f"{where(row)}, column 'value': {text.iloc[row]!r} is not a number "
-        "(use a decimal point, leave the cell empty when unknown)"
-    )
+        values = None
+    text = None
+    if values is None:
+        text = pd.Series(strings.to_pandas(), dtype=object)
+        numbers = pd.to_numeric(text.str.strip(), errors="coerce")
+        bad = numbers.isna() & text.notna() & (text.astype(str).str.strip() != "")
+        if bad.any():
+            row = int(np.flatnonzero(bad.to_numpy())[0])
+            raise ReadingsFileError(
+                f"{where(row)}, column 'value': {text.iloc[row]!r} is not a number "
+                "(use a decimal point, leave the cell empty when unknown)"
+            )
+        values = numbers.to_numpy(dtype="float64")
+        given = (text.notna() & (text.astype(str).str.strip() != "")).to_numpy()
+    else:
+        given = pc.is_valid(strings).to_numpy(zero_copy_only=False)
+    _finite(values, given, strings, where)
+    return values
+
+
+def _finite(values: np.ndarray, given: np.ndarray, shown: Any, where: _Where) -> None:
+    """Refuse the first value written (``given``) that is not finite: inf, -inf, 1e999, nan."""
+    bad = given & ~np.isfinite(values)
+    if bad.any():
+        row = int(np.flatnonzero(bad)[0])
+        text = shown[row].as_py() if isinstance(shown, pa.ChunkedArray) else shown[row]
+        raise ReadingsFileError(
+            f"{where(row)}, column 'value': {str(text).strip()!r} is not a finite number; write "
+            "the measured value, or leave the cell empty when it is unknown"
+        )
 
 
 def _flags(column: pa.ChunkedArray, where: _Where) -> pd.Categorical:
+    """Flags as a categorical of :data:`FLAG_CODES`; an empty cell is unknown (missing), which
+    detectors never count as valid (not N)."""
     codes, uniques = _dictionary(column)
     categories = [str(u).strip() for u in uniques.to_pylist()]
-    if (codes < 0).any():
-        row = int(np.flatnonzero(codes < 0)[0])
-        raise ReadingsFileError(
-            f"{where(row)}, column 'flag': empty; use one of {' '.join(FLAG_CODES)} (N = normal)"
-        )
-    unknown = [k for k, c in enumerate(categories) if c not in FLAG_CODES]
+    unknown = [k for k, c in enumerate(categories) if c and c not in FLAG_CODES]
     if unknown:
         row = int(np.flatnonzero(np.isin(codes, unknown))[0])
         raise ReadingsFileError(
             f"{where(row)}, column 'flag': unknown flag {categories[codes[row]]!r}; use one of "
-            f"{' '.join(FLAG_CODES)}"
+            f"{' '.join(FLAG_CODES)}, or leave it empty when unknown"
         )
-    mapping = np.array([FLAG_CODES.index(c) for c in categories], dtype=np.int8)
+    mapping = np.array([FLAG_CODES.index(c) if c else -1 for c in categories] + [-1], np.int8)
     return pd.Categorical.from_codes(mapping[codes], categories=list(FLAG_CODES))
+
+
+def _one_row_per_key(frame: pd.DataFrame, where: _Where) -> np.ndarray | None:
+    """Rows to keep so that each key (mn, pollutant, kind, ts) is one reading: None when the keys
+    are already unique; a later row identical to an earlier one is dropped; two rows of one key
+    with different values or flags refuse the file, naming both lines."""
+    n = len(frame)
+    if n < 2:
+        return None
+    mn, pol, kind = (
+        frame[c].cat.codes.to_numpy().astype(np.int64) for c in ("mn", "pollutant", "kind")
+    )
+    ts = frame["ts"].array.asi8
+    keys = {"mn": mn, "pollutant": pol, "kind": kind, "ts": ts}
+    # files come grouped by outlet in time order (pollutant after time, or time after pollutant):
+    # a strictly increasing key in one of these orders has no repeat, checked in linear time
+    for order in (("mn", "ts", "pollutant", "kind"), ("mn", "pollutant", "kind", "ts")):
+        if _strictly_increasing([keys[c] for c in order]):
+            return None
+    group = (mn * (int(pol.max()) + 1) + pol) * (int(kind.max()) + 1) + kind
+    rows = np.lexsort((ts, group))  # stable: rows of one key in file order
+    same = (group[rows[1:]] == group[rows[:-1]]) & (ts[rows[1:]] == ts[rows[:-1]])
+    if not same.any():
+        return None
+    first, second = rows[:-1][same], rows[1:][same]
+    value = frame["value"].to_numpy()
+    flag = frame["flag"].cat.codes.to_numpy()
+    v1, v2 = value[first], value[second]
+    equal = ((v1 == v2) | (np.isnan(v1) & np.isnan(v2))) & (flag[first] == flag[second])
+    if not equal.all():
+        k = int(np.argmin(np.where(equal, n, second)))  # the conflict met first reading down
+        a, b = int(first[k]), int(second[k])
+        stamp = frame["ts"].iloc[a].isoformat()
+        raise ReadingsFileError(
+            f"{where.pair(a, b)}: two different readings of mn {frame['mn'].iloc[a]} "
+            f"pollutant {frame['pollutant'].iloc[a]} kind {frame['kind'].iloc[a]} at {stamp} "
+            f"(value {_shown(value[a])} flag {_shown(frame['flag'].iloc[a])}, then value "
+            f"{_shown(value[b])} flag {_shown(frame['flag'].iloc[b])}); keep the right one and "
+            "delete the other"
+        )
+    keep = np.ones(n, dtype=bool)
+    keep[second] = False
+    return keep
+
+
+def _strictly_increasing(keys: list[np.ndarray]) -> bool:
+    """Whether the rows are in strictly increasing order of ``keys`` (major first)."""
+    undecided = np.ones(len(keys[0]) - 1, dtype=bool)
+    for k in keys:
+        step = np.diff(k)
+        if (step[undecided] < 0).any():
+            return False
+        undecided &= step == 0
+    return not undecided.any()
+
+
+def _shown(x: Any) -> str:
+    return "empty" if pd.isna(x) else str(x)

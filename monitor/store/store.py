@@ -39,20 +39,8 @@ from monitor.store.models import QuarantineRow, ReadingRow
 if TYPE_CHECKING:  # pandas is imported by the methods that need it: the daemon's worker never does
     import pandas as pd
 
-__all__ = ["FRAME_COLUMNS", "Store", "create_engine", "create_schema", "storable_text"]
+__all__ = ["Store", "create_engine", "create_schema", "storable_text"]
 
-#: Columns of :meth:`Store.read_frame`.
-FRAME_COLUMNS: tuple[str, ...] = (
-    "mn",
-    "pollutant",
-    "ts",
-    "kind",
-    "value",
-    "min",
-    "max",
-    "cou",
-    "flag",
-)
 
 _READINGS = ReadingRow.__table__
 _QUARANTINE = QuarantineRow.__table__
@@ -461,7 +449,8 @@ class Store:
             col("max", None),
             col("cou", None),
         )
-        flags, qns = col("flag", "N"), col("qn", None)
+        # a reading without a flag is unknown, stored as "" (never valid), not as N
+        flags, qns = col("flag", ""), col("qn", None)
         tss = ts.dt.to_pydatetime().tolist()
         now = clock.now()
         total = BatchResult()
@@ -481,7 +470,7 @@ class Store:
                             _float(mins[i]),
                             _float(maxs[i]),
                             _float(cous[i]),
-                            flags[i] or "N",
+                            flags[i] or "",
                             None if qns[i] is None else str(qns[i]),
                         ),
                     ),
@@ -500,13 +489,18 @@ class Store:
         end: datetime | pd.Timestamp | None = None,
         kinds: Iterable[str] = ("hour",),
     ) -> pd.DataFrame:
-        """One outlet's readings with ``start <= ts < end`` as a frame with :data:`FRAME_COLUMNS`,
-        ``ts`` as ``datetime64[ns, UTC]``, sorted by (pollutant, kind, ts)."""
+        """One outlet's readings with ``start <= ts < end`` as the readings frame of
+        :data:`detectors.frame.READINGS_SCHEMA` (columns in its order, its dtypes: ``ts`` as
+        ``datetime64[ns, UTC]``, an empty flag as missing, i.e. unknown), sorted by (pollutant,
+        kind, ts)."""
         import pandas as pd
+
+        from detectors.frame import READINGS_SCHEMA, validate_readings
 
         c = _READINGS.c
         ts_col: Any = sa.type_coerce(c.ts, sa.String) if self.dialect == "sqlite" else c.ts
-        stmt = sa.select(c.mn, c.pollutant, ts_col, c.kind, c.value, c.min, c.max, c.cou, c.flag)
+        names = READINGS_SCHEMA.names
+        stmt = sa.select(*(ts_col if name == "ts" else c[name] for name in names))
         stmt = stmt.where(c.mn == mn, c.kind.in_(list(kinds)))
         if start is not None:
             stmt = stmt.where(c.ts >= _aware(start))
@@ -515,14 +509,20 @@ class Store:
         stmt = stmt.order_by(c.pollutant, c.kind, c.ts)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).all()
-        frame = pd.DataFrame.from_records(rows, columns=list(FRAME_COLUMNS))
-        frame["ts"] = pd.to_datetime(frame["ts"], utc=True, format="ISO8601").astype(
-            "datetime64[ns, UTC]"
-        )
-        for name in ("value", "min", "max", "cou"):
-            frame[name] = frame[name].astype("float64")
-        for name in ("mn", "pollutant", "kind", "flag"):
-            frame[name] = frame[name].astype(object)
+        frame = pd.DataFrame.from_records(rows, columns=list(names))
+        for col in READINGS_SCHEMA.columns:
+            if col.dtype == "datetime64[ns, UTC]":
+                frame[col.name] = pd.to_datetime(
+                    frame[col.name], utc=True, format="ISO8601"
+                ).astype(col.dtype)
+            elif col.dtype == "float64":
+                frame[col.name] = frame[col.name].astype("float64")
+            else:
+                frame[col.name] = frame[col.name].astype(object)
+        unknown = frame["flag"] == ""  # a reading imported without a flag
+        if unknown.any():
+            frame.loc[unknown, "flag"] = None
+        validate_readings(frame)
         return frame
 
     def outlets(self) -> list[str]:

@@ -78,3 +78,81 @@ def test_wide_valid_is_n_or_t_with_a_number() -> None:
     expected = ((flags == "N") | (flags == "T")) & ~np.isnan(values)
     np.testing.assert_array_equal(outlet.wide_valid, expected)
     assert not outlet.wide_valid[:, outlet.column(COD)].all()  # C and M hours are not valid
+
+
+# -- the one readings frame schema --------------------------------------------------------------
+
+
+def _one_hour(**changes: object) -> pd.DataFrame:
+    row = {
+        "mn": MN,
+        "pollutant": COD,
+        "ts": pd.Timestamp("2026-06-01 00:00", tz="UTC"),
+        "value": 30.0,
+        "flag": "N",
+    }
+    frame = pd.DataFrame([row, {**row, "ts": row["ts"] + pd.Timedelta("1h")}])
+    for name, value in changes.items():
+        frame.loc[1, name] = value
+    return frame
+
+
+def test_schema_names_the_columns_once() -> None:
+    from detectors.frame import READINGS_SCHEMA
+
+    assert READINGS_SCHEMA.names == (
+        "mn", "pollutant", "ts", "kind", "value", "min", "max", "cou", "flag"
+    )  # fmt: skip
+    assert READINGS_SCHEMA.required == ("mn", "pollutant", "ts", "value", "flag")
+    assert READINGS_SCHEMA.key == ("mn", "pollutant", "kind", "ts")
+    assert READINGS_SCHEMA["flag"].empty == "unknown"
+    assert READINGS_SCHEMA["pollutant"].empty == "refused"
+
+
+def test_missing_flag_is_unknown_and_never_valid() -> None:
+    outlet = OutletData(_one_hour(flag=None))
+    series = outlet.series(COD)
+    assert series is not None
+    assert series.flags.tolist() == ["N", ""]
+    assert series.valid.tolist() == [True, False]
+    assert series.normal.tolist() == [True, False]
+    assert outlet.wide_valid[:, 0].tolist() == [True, False]
+
+
+def test_missing_flag_in_a_categorical_is_unknown_too() -> None:
+    frame = _one_hour(flag=None)
+    frame["flag"] = pd.Categorical(frame["flag"], categories=["N", "T"])
+    series = OutletData(frame).series(COD)
+    assert series is not None and series.valid.tolist() == [True, False]
+
+
+def test_row_without_pollutant_is_refused() -> None:
+    with pytest.raises(FrameError) as err:
+        OutletData(_one_hour(pollutant=None))
+    assert str(err.value) == (
+        "readings frame row 1, column 'pollutant': empty; every reading needs one "
+        "(the pollutant code, e.g. w01018)"
+    )
+
+
+@pytest.mark.parametrize("number", [np.inf, -np.inf])
+def test_infinite_value_is_refused(number: float) -> None:
+    with pytest.raises(FrameError) as err:
+        OutletData(_one_hour(value=number))
+    assert str(err.value) == (
+        "readings frame row 1, column 'value': not finite; give the measured number or leave it "
+        "empty (a finite number)"
+    )
+
+
+def test_unknown_kind_is_refused_and_naive_times_too() -> None:
+    from detectors.frame import validate_readings
+
+    frame = _one_hour()
+    frame["kind"] = ["hour", "hourly"]
+    with pytest.raises(FrameError, match=r"row 1, column 'kind': one of rtd, minute, hour, day"):
+        validate_readings(frame)
+    naive = _one_hour()
+    naive["ts"] = naive["ts"].dt.tz_localize(None)
+    with pytest.raises(FrameError, match="column 'ts' must hold timezone-aware timestamps"):
+        validate_readings(naive)

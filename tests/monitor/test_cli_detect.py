@@ -132,7 +132,8 @@ def test_bad_inputs_give_one_line_and_exit_1(sim_dir: Path, tmp_path: Path) -> N
     code, out, err = detect("--readings", str(bad), "--sites", str(sim_dir / "sites.toml"))
     assert code == 1 and out == ""
     assert err.strip().splitlines() == [
-        f"Error: {bad}: line 2, column 'flag': unknown flag 'Q'; use one of N F M S D C T B"
+        f"Error: {bad}: line 2, column 'flag': unknown flag 'Q'; use one of N F M S D C T B, "
+        "or leave it empty when unknown"
     ]
     code, _, err = detect(
         "--readings",

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from detectors import OutletData
 from monitor.simulation.simulator import simulate
 from monitor.store.readings_files import ReadingsFileError, read_readings, write_readings
 
@@ -46,7 +47,7 @@ def test_leading_zero_mn_empty_value_and_offsets(tmp_path: Path) -> None:
         tmp_path,
         HEADER
         + "0001,w01018,2026-06-03T04:00:00+08:00,,M\n"
-        + "0001,w01018,2026-06-02T20:00:00Z,23.5,N\n",
+        + "0001,w21003,2026-06-02T20:00:00Z,23.5,N\n",
     )
     frame = read_readings(path)
     assert list(frame["mn"].astype(str)) == ["0001", "0001"]
@@ -77,7 +78,6 @@ def test_times_arrow_refuses_are_still_read_when_iso_with_offset(tmp_path: Path)
             "line 4, column 'value'",
         ),
         (GOOD + "61011500000001,w01018,2026-06-03T06:00:00+08:00,1.0,X\n", "line 3, column 'flag'"),
-        (GOOD + "61011500000001,w01018,2026-06-03T06:00:00+08:00,1.0,\n", "line 3, column 'flag'"),
         (GOOD + ",w01018,2026-06-03T06:00:00+08:00,1.0,N\n", "line 3, column 'mn'"),
     ],
 )
@@ -152,3 +152,104 @@ def test_unknown_values_and_awkward_names_survive_a_csv_round_trip(tmp_path: Pat
     back = read_readings(path)
     assert list(back["mn"].astype(str)) == ["A,1", "0002"]
     assert np.isnan(back["value"].iloc[0]) and back["value"].iloc[1] == 1.25
+
+
+# -- the rules of the one readings frame schema (detectors.frame.READINGS_SCHEMA) -------------
+
+
+def test_row_without_pollutant_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + GOOD + "61011500000001,,2026-06-03T05:00:00+08:00,1.0,N\n")
+    with pytest.raises(ReadingsFileError) as err:
+        read_readings(path)
+    assert str(err.value) == (
+        f"{path}: line 3, column 'pollutant': empty; every row needs a pollutant: fill it in or "
+        "delete the row"
+    )
+
+
+@pytest.mark.parametrize("suffix", ["csv", "parquet"])
+def test_empty_flag_is_unknown_not_normal(tmp_path: Path, suffix: str) -> None:
+    path = write(tmp_path, HEADER + GOOD + "61011500000001,w01018,2026-06-03T05:00:00+08:00,2.0,\n")
+    if suffix == "parquet":
+        path = write_readings(read_readings(path), tmp_path / "r.parquet")
+    frame = read_readings(path)
+    assert list(frame["flag"].astype(object).where(frame["flag"].notna(), None)) == ["N", None]
+    series = OutletData(frame).series("w01018")
+    assert series is not None
+    assert list(series.valid) == [True, False]  # unknown is never valid
+
+
+def test_empty_flag_survives_a_csv_round_trip(tmp_path: Path) -> None:
+    body = HEADER + GOOD + "61011500000001,w01018,2026-06-03T05:00:00+08:00,2.0,\n"
+    back = write_readings(read_readings(write(tmp_path, body)), tmp_path / "back.csv")
+    lines = back.read_text().splitlines()
+    assert lines[2] == "61011500000001,w01018,2026-06-03T05:00:00+08:00,2,,hour"
+    assert read_readings(back)["flag"].isna().tolist() == [False, True]
+
+
+@pytest.mark.parametrize("number", ["inf", "-inf", "1e999", "nan", "NaN", " inf"])
+def test_non_finite_values_are_refused_with_their_line(tmp_path: Path, number: str) -> None:
+    path = write(
+        tmp_path, HEADER + GOOD + f"61011500000001,w01018,2026-06-03T05:00:00+08:00,{number},N\n"
+    )
+    with pytest.raises(ReadingsFileError) as err:
+        read_readings(path)
+    assert str(err.value) == (
+        f"{path}: line 3, column 'value': {number.strip()!r} is not a finite number; write the "
+        "measured value, or leave the cell empty when it is unknown"
+    )
+
+
+def test_non_finite_parquet_value_is_refused_with_its_row(tmp_path: Path) -> None:
+    frame = read_readings(write(tmp_path, HEADER + GOOD))
+    frame = pd.concat([frame, frame.assign(value=np.inf, ts=frame["ts"] + pd.Timedelta("1h"))])
+    frame.to_parquet(tmp_path / "r.parquet")
+    with pytest.raises(ReadingsFileError, match=r"r\.parquet: row 2, column 'value': 'inf' is not"):
+        read_readings(tmp_path / "r.parquet")
+
+
+@pytest.mark.parametrize("between", ["", "61011500000001,w21003,2026-06-03T04:00:00+08:00,1,N\n"])
+def test_same_key_different_value_is_refused_naming_both_lines(
+    tmp_path: Path, between: str
+) -> None:
+    other = "61011500000001,w01018,2026-06-03T04:00:00+08:00,23.5,N\n"
+    path = write(tmp_path, HEADER + GOOD + between + other)
+    line = 4 if between else 3
+    with pytest.raises(ReadingsFileError) as err:
+        read_readings(path)
+    assert str(err.value) == (
+        f"{path}: lines 2 and {line}: two different readings of mn 61011500000001 pollutant "
+        "w01018 kind hour at 2026-06-02T20:00:00+00:00 (value 23.4 flag N, then value 23.5 flag "
+        "N); keep the right one and delete the other"
+    )
+
+
+def test_same_key_different_flag_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, HEADER + GOOD + GOOD.replace(",N\n", ",M\n"))
+    with pytest.raises(ReadingsFileError, match=r"lines 2 and 3: .*flag N, then value 23.4 flag M"):
+        read_readings(path)
+
+
+def test_identical_duplicate_rows_collapse_silently(tmp_path: Path) -> None:
+    later = "61011500000001,w01018,2026-06-03T05:00:00+08:00,,\n"
+    # out of order (the sorting way) and in order (the linear check) give the same frame
+    for body in (GOOD + later + GOOD + later, GOOD + GOOD + later + later):
+        frame = read_readings(write(tmp_path, HEADER + body))
+        assert len(frame) == 2
+        assert list(frame["ts"]) == [
+            pd.Timestamp("2026-06-02T20:00Z"),
+            pd.Timestamp("2026-06-02T21:00Z"),
+        ]
+        assert frame["value"].iloc[0] == 23.4 and np.isnan(frame["value"].iloc[1])
+        assert list(frame.index) == [0, 1]
+
+
+def test_same_time_in_another_kind_or_outlet_is_no_duplicate(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "mn,pollutant,ts,value,flag,kind\n"
+        "1,w01018,2026-06-03T04:00:00+08:00,1,N,hour\n"
+        "1,w01018,2026-06-03T04:00:00+08:00,2,N,day\n"
+        "2,w01018,2026-06-03T04:00:00+08:00,3,N,hour\n",
+    )
+    assert list(read_readings(path)["value"]) == [1.0, 2.0, 3.0]

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 import sqlalchemy as sa
 
+from detectors.frame import READINGS_SCHEMA
 from ingest.reading import Reading
 from ingest.sink import Accepted, Rejected, SinkError
-from monitor.store.store import FRAME_COLUMNS, Store, create_engine
+from monitor.store.store import Store, create_engine
 
 BEIJING = timezone(timedelta(hours=8))
 T0 = datetime(2026, 11, 29, 8, 0, tzinfo=BEIJING)  # 00:00 UTC
@@ -42,7 +43,7 @@ def test_readings_round_trip_as_aware_utc(store: Store) -> None:
     result = store.commit_batch([_message(0), _message(1)])
     assert (result.stored, result.duplicates, result.conflicts) == (4, 0, 0)
     frame = store.read_frame(MN)
-    assert list(frame.columns) == list(FRAME_COLUMNS)
+    assert list(frame.columns) == list(READINGS_SCHEMA.names)
     assert str(frame["ts"].dtype) == "datetime64[ns, UTC]"
     cod = frame[frame.pollutant == "w01018"].reset_index(drop=True)
     assert cod.ts.tolist() == [pd.Timestamp("2026-11-29T00:00Z"), pd.Timestamp("2026-11-29T01:00Z")]
@@ -170,6 +171,28 @@ def test_outlets_and_import_frame(store: Store) -> None:
     assert a1.flag.tolist() == ["N", "D"]
     with pytest.raises(ValueError, match="pollutant"):
         store.import_frame(frame.drop(columns=["pollutant"]))
+
+
+def test_imported_reading_without_flag_stays_unknown(store: Store) -> None:
+    """A readings frame's missing flag is unknown: stored as such and read back missing (so
+    detectors do not count it valid), not turned into N."""
+    from detectors import OutletData
+
+    frame = pd.DataFrame(
+        {
+            "mn": ["A1", "A1"],
+            "pollutant": ["w01018", "w01018"],
+            "ts": ["2026-01-01T08:00:00+08:00", "2026-01-01T09:00:00+08:00"],
+            "value": [12.0, 13.0],
+            "flag": ["N", None],
+        }
+    )
+    assert store.import_frame(frame).stored == 2
+    back = store.read_frame("A1")
+    assert back.flag.tolist() == ["N", None]
+    series = OutletData(back).series("w01018")
+    assert series is not None and series.valid.tolist() == [True, False]
+    assert store.import_frame(frame).duplicates == 2  # the unknown flag compares equal
 
 
 def test_sqlite_pragmas_and_locked_database(tmp_path) -> None:
