@@ -22,7 +22,7 @@ from urllib.parse import quote, urlencode
 
 import anyio
 import numpy as np
-from fastapi import FastAPI, Form, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -50,6 +50,7 @@ from monitor.web.context import WebContext
 from monitor.web.deps import (
     LoginRequired,
     api_principal,
+    basic_auth,
     cookie_signed_in,
     page_principal,
     sess_of,
@@ -272,7 +273,7 @@ def _pages(app: FastAPI) -> None:
         set_session(request, SessionData.anonymous())
         return RedirectResponse("/login", status_code=303)
 
-    @app.get("/openapi.json", include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False, dependencies=[Depends(basic_auth)])
     def openapi_document(request: Request) -> JSONResponse:
         """The OpenAPI document, for a signed-in person or valid HTTP Basic credentials."""
         with ctx.session() as s:

@@ -5,6 +5,8 @@ The JSON holds the user id (``uid``, absent before sign-in), a random CSRF token
 issue time (``iat``) and a fingerprint of the user's password hash (``pw``). A cookie is valid
 when its signature verifies, it is younger than ``max_age_s`` and (when signed in) its ``pw``
 matches the user's current hash: changing a password ends every session signed with the old one.
+Signing out records the session in the database (:func:`monitor.casework.staff.revoke_session`),
+so a copy of its cookie is refused from then on, also after a restart.
 
 CSRF: every form carries the session's token in a hidden ``csrf`` field, every state-changing API
 call made with the cookie carries it in the ``X-CSRF-Token`` header; a request whose token does not
