@@ -8,8 +8,11 @@ while idle, then sends ``--requests`` (default 100) concurrent unauthenticated P
 write (``/api/leads/1/assign``). Each client streams its body in 64 KiB pieces until the server
 answers or closes the connection, or the body is sent; every client stops after ``--timeout``
 seconds (default 60), so the run ends by itself. The server's RSS is sampled every 10 ms from
-before the first request until the last client ends; the peak is printed against the idle
-baseline, with the answers counted by status and the bytes the clients managed to send.
+before the first request until the last client ends, and the kernel's high-water mark of RSS
+(``VmHWM``) is read before and after; the peak is printed against the idle baseline, with the
+answers counted by status and the bytes the clients managed to send. A client whose connection
+was reset was refused too: the server answered 413 and closed while it was still sending, and
+the reset reached it before the answer.
 
 Target: peak within 50 MB of idle.
 
@@ -102,6 +105,17 @@ def rss_mb(proc: psutil.Process) -> float:
     return proc.memory_info().rss / MB
 
 
+def hwm_mb(pid: int) -> float | None:
+    """The kernel's high-water mark of the process's RSS (Linux ``VmHWM``), None elsewhere."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024 / MB
+    except OSError:
+        pass
+    return None
+
+
 def one_request(port: int, i: int, size: int, deadline: float) -> tuple[str, int]:
     """One oversized POST; returns (the answer's status line or what ended it, bytes sent)."""
     chunked = i % 2 == 1
@@ -175,6 +189,7 @@ def main() -> None:
             warm_up(port)
             time.sleep(1.0)
             idle = max(rss_mb(proc) for _ in range(20) if time.sleep(0.05) is None)
+            hwm_before = hwm_mb(server.pid)
 
             peak = idle
             stop = threading.Event()
@@ -198,6 +213,7 @@ def main() -> None:
             stop.set()
             sampler.join()
             after = rss_mb(proc)
+            hwm_after = hwm_mb(server.pid)
             alive = server.poll() is None
         finally:
             server.terminate()
@@ -215,6 +231,13 @@ def main() -> None:
     print(f"  RSS idle (baseline): {idle:8.1f} MB")
     print(f"  RSS peak under load: {peak:8.1f} MB  (+{peak - idle:.1f} MB over idle)")
     print(f"  RSS after:           {after:8.1f} MB  (server still running: {alive})")
+    if hwm_before is not None and hwm_after is not None:
+        print(
+            f"  kernel RSS high-water mark (VmHWM, not sampled): {hwm_before:.1f} MB before the "
+            f"load, {hwm_after:.1f} MB after (+{max(hwm_after, idle) - idle:.1f} MB over idle)"
+        )
+        if hwm_after > hwm_before:
+            peak = max(peak, hwm_after)
     verdict = "PASS" if peak - idle <= TARGET_MB and alive else "FAIL"
     print(f"  target: peak within {TARGET_MB:g} MB of idle -> {verdict}")
 
