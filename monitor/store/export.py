@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, Final
+from typing import IO, Final
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -25,7 +24,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from monitor.config import redact_url
-from monitor.store.readings_files import REQUIRED
+from monitor.store.readings_files import REQUIRED, _expand, _text_column  # one text rule
 from monitor.store.store import Store
 
 __all__ = ["ExportError", "ExportResult", "ReadingsWriter", "export_readings", "readings_format"]
@@ -199,19 +198,3 @@ class ReadingsWriter:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-def _expand(codes: np.ndarray, labels: Any) -> pa.Array:
-    """Strings ``labels[codes]`` built through a dictionary (each distinct string converted once)."""
-    dictionary = pa.DictionaryArray.from_arrays(
-        pa.array(codes.astype(np.int32)), pa.array(labels, type=pa.string())
-    )
-    return dictionary.cast(pa.string())
-
-
-def _text_column(column: pd.Series) -> pa.Array:
-    if isinstance(column.dtype, pd.CategoricalDtype):
-        labels = column.cat.categories.astype(str).to_numpy(dtype=object)
-        return _expand(column.cat.codes.to_numpy(), labels)
-    codes, uniques = pd.factorize(column.astype(str), sort=False)
-    return _expand(codes, np.asarray(uniques, dtype=object))
