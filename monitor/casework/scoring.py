@@ -5,7 +5,12 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
 - ``score(E, at) = min(100, max(0, 100 + sum(points of E's ledger events with
   at - window_months < ts <= at)))``.
 - Colour: ``green`` if score >= 90, ``yellow`` if 70 < score < 90, ``red`` if score <= 70.
-- A lead opening deducts ``provisional[category][severity]`` (kind ``provisional``); escalating
+- A lead opening deducts ``provisional[category][severity]`` (kind ``provisional``), weighed by
+  its evidence when its category is in ``evidence.categories`` (signs, not measured facts):
+  ``w = clamp(c * sqrt(min(1, h / evidence.sustained_hours)), evidence.min_weight, 1)`` with ``c``
+  the highest confidence of its findings and ``h`` the hours it spans, so one short,
+  low-confidence sign does not take a clean enterprise out of green while a sustained or
+  repeated pattern does (each lead deducts its own points); escalating
   adds the difference to the new level's points; confirming adds the difference to
   ``final[category][severity]`` (kind ``final``); dismissing gives back everything deducted for
   the lead (kind ``restored``). All of a lead's events carry the ``ts`` of its first event (the
@@ -77,6 +82,9 @@ class ScoringRules:
     minor: frozenset[tuple[str, str]] = frozenset()
     window_months: int = 12
     visits_per_year: Mapping[str, float] = field(default_factory=dict)
+    evidence_categories: frozenset[str] = frozenset({"integrity", "validity"})
+    sustained_hours: float = 72.0
+    min_weight: float = 0.25
 
     @classmethod
     def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> ScoringRules:
@@ -92,6 +100,10 @@ class ScoringRules:
             )
             visits = {c: float(data["visits_per_year"][c]) for c in COLOURS}
             window = int(data["window_months"])
+            evidence = data.get("evidence", {})
+            weighed = frozenset(str(c) for c in evidence.get("categories", []))
+            sustained = float(evidence.get("sustained_hours", 72.0))
+            min_weight = float(evidence.get("min_weight", 0.25))
         except ScoringError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
@@ -99,7 +111,22 @@ class ScoringRules:
             raise ScoringError(msg) from None
         if window < 1:
             raise ScoringError(f"{where}.window_months must be >= 1, got {window}")
-        return cls(provisional, final, bool(leniency.get("enabled", True)), minor, window, visits)
+        if sustained <= 0 or not 0 < min_weight <= 1 or weighed - set(CATEGORIES):
+            raise ScoringError(
+                f"{where}.evidence: sustained_hours > 0, 0 < min_weight <= 1 and categories "
+                f"among {', '.join(CATEGORIES)} (got {sustained}, {min_weight}, {sorted(weighed)})"
+            )
+        return cls(
+            provisional,
+            final,
+            bool(leniency.get("enabled", True)),
+            minor,
+            window,
+            visits,
+            weighed,
+            sustained,
+            min_weight,
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> ScoringRules:
@@ -114,6 +141,21 @@ class ScoringRules:
         """Points of a lead at ``stage`` (``provisional`` | ``final``)."""
         table = self.provisional if stage == "provisional" else self.final
         return float(table[category][severity])
+
+    def evidence_weight(self, lead: LeadRow) -> float:
+        """How much of its provisional points ``lead`` deducts (1 for categories not weighed)."""
+        if lead.category not in self.evidence_categories:
+            return 1.0
+        confidences = [f.confidence for f in lead.findings if f.confidence is not None]
+        c = max(confidences) if confidences else 1.0
+        hours = (lead.end - lead.start).total_seconds() / 3600.0 + 1.0
+        sustain = min(1.0, hours / self.sustained_hours) ** 0.5
+        return min(1.0, max(self.min_weight, c * sustain))
+
+    def provisional_points(self, lead: LeadRow) -> float:
+        """The provisional points of ``lead``: its category and severity, weighed by evidence."""
+        base = self.points("provisional", lead.category, lead.severity)
+        return round(base * self.evidence_weight(lead), 2)
 
     def is_minor(self, category: str, severity: str) -> bool:
         return self.leniency_enabled and (category, severity) in self.minor
@@ -369,7 +411,7 @@ def on_leads_opened(
         if rules.is_minor(lead.category, lead.severity) and not prior:
             _record(session, lead, lead.start, 0.0, "lenient", f"leniency:{rule}", "system")
         else:
-            pts = rules.points("provisional", lead.category, lead.severity)
+            pts = rules.provisional_points(lead)
             _record(session, lead, lead.start, pts, "provisional", f"provisional:{rule}", "system")
         history[lead.enterprise].append((lead.start, lead.id))
 
@@ -384,6 +426,8 @@ def _target(events: list[ScoreEventRow], lead: LeadRow, stage: str, rules: Scori
     lenient = any(e.kind == "lenient" for e in events)
     if lenient and rules.is_minor(lead.category, lead.severity):
         return 0.0
+    if stage == "provisional":
+        return rules.provisional_points(lead)
     return rules.points(stage, lead.category, lead.severity)
 
 

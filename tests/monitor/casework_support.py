@@ -86,6 +86,7 @@ def finding(
     detector: str = "exceedance",
     summary: str = "COD over its limit",
     evidence: dict[str, Any] | None = None,
+    confidence: float = 0.9,
 ) -> Finding:
     return Finding(
         detector=detector,
@@ -95,7 +96,7 @@ def finding(
         start=ts(start),
         end=ts(end),
         severity=severity,  # type: ignore[arg-type]
-        confidence=0.9,
+        confidence=confidence,
         summary=summary,
         evidence=evidence or {"value": 61.0},
     )

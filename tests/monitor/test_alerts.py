@@ -467,7 +467,9 @@ def test_handle_findings_records_scores_and_alerts_with_store_inhibition(engine)
         )
     fs = [
         finding("2026-06-02", "2026-06-02 05:00", mn=MN3, category="exceedance"),  # calibrating
-        finding("2026-06-01", "2026-06-01 05:00", mn=MN1, category="integrity", severity="high"),
+        finding(
+            "2026-06-01", "2026-06-04", mn=MN1, category="integrity", severity="high", confidence=1
+        ),
     ]
     with tx(engine) as s:
         res = handle_findings(s, fs, registry(), alerter=alerter, now=at(0))

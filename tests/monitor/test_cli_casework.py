@@ -39,11 +39,12 @@ def world(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> d
             [
                 finding(
                     "2026-06-01",
-                    "2026-06-01 05:00",
+                    "2026-06-04",
                     mn=MN1,
                     category="integrity",
                     severity="high",
                     summary="COD frozen at 23.4 mg/L",
+                    confidence=1.0,
                 ),
                 finding("2026-06-02", "2026-06-02 05:00", mn=MN3, severity="medium"),
             ],

@@ -56,7 +56,9 @@ def test_rolling_window_of_12_months(engine) -> None:
 
 
 def test_lead_provisional_then_final_for_confirmed_falsification(engine) -> None:
-    f = finding("2026-06-01", "2026-06-02", mn=MN3, category="integrity", severity="high")
+    f = finding(  # sustained (73 h) and certain: the full provisional points
+        "2026-06-01", "2026-06-04", mn=MN3, category="integrity", severity="high", confidence=1.0
+    )
     with tx(engine) as s:
         (lid,) = leads.record_findings(s, [f], registry()).opened
         assert score_at(s, "E0002", AT).score == 80  # provisional integrity.high = -20
@@ -69,7 +71,9 @@ def test_lead_provisional_then_final_for_confirmed_falsification(engine) -> None
 
 
 def test_dismiss_restores(engine) -> None:
-    f = finding("2026-06-01", "2026-06-02", mn=MN3, category="integrity", severity="medium")
+    f = finding(
+        "2026-06-01", "2026-06-04", mn=MN3, category="integrity", severity="medium", confidence=1.0
+    )
     with tx(engine) as s:
         (lid,) = leads.record_findings(s, [f], registry()).opened
         assert score_at(s, "E0002", AT).score == 85  # provisional integrity.medium = -15
@@ -121,7 +125,11 @@ def test_scores_lists_every_registry_enterprise(engine) -> None:
     with tx(engine) as s:
         leads.record_findings(
             s,
-            [finding("2026-06-01", "2026-06-02", category="integrity", severity="high")],
+            [
+                finding(
+                    "2026-06-01", "2026-06-04", category="integrity", severity="high", confidence=1
+                )
+            ],
             registry(),
         )
         adjust(s, "E0009", -1, "not in registry", "chief", at=utc(2026, 6, 1))
@@ -179,3 +187,57 @@ def test_validity_weighs_less_than_a_sign_of_falsification() -> None:
         assert -5 <= validity < 0
         assert validity > rules.points("provisional", "integrity", severity)
     assert 100 + rules.points("provisional", "validity", "high") >= 90
+
+
+@pytest.mark.parametrize(
+    ("end", "confidence", "score", "colour"),
+    [
+        ("2026-06-01 23:00", 0.6, 94.8, "green"),  # one day at 0.6: -15 x 0.6 x sqrt(24/72)
+        ("2026-06-01 01:00", 0.5, 96.25, "green"),  # two hours: the minimum weight, 0.25
+        ("2026-06-04", 0.9, 86.5, "yellow"),  # three days at 0.9: -15 x 0.9
+    ],
+)
+def test_provisional_points_weigh_confidence_and_how_sustained(
+    engine, end: str, confidence: float, score: float, colour: str
+) -> None:
+    """One short low-confidence sign leaves a clean enterprise green; a sustained one does not."""
+    f = finding(
+        "2026-06-01", end, mn=MN3, category="integrity", severity="medium", confidence=confidence
+    )
+    with tx(engine) as s:
+        leads.record_findings(s, [f], registry())
+        got = score_at(s, "E0002", AT)
+    assert (got.score, got.colour) == (score, colour)
+
+
+def test_repeated_signs_take_an_enterprise_out_of_green(engine) -> None:
+    """Each lead deducts its own weighed points: a pattern repeated month after month adds up."""
+    days = [f"2026-0{m}-01" for m in range(1, 5)]
+    fs = [
+        finding(d, f"{d} 23:00", mn=MN3, category="integrity", severity="medium", confidence=0.6)
+        for d in days
+    ]
+    with tx(engine) as s:
+        leads.record_findings(s, fs, registry())
+        got = score_at(s, "E0002", AT)
+    assert got.colour == "yellow" and got.score == pytest.approx(100 - 4 * 5.2, abs=0.01)
+
+
+def test_confirmed_leads_deduct_their_full_final_points(engine) -> None:
+    f = finding("2026-06-01", "2026-06-01 01:00", mn=MN3, category="integrity", severity="high")
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [f], registry()).opened
+        assert score_at(s, "E0002", AT).score == 95  # provisional -20 x 0.25
+        leads.assign(s, lid, "chief")
+        leads.inspect(s, lid, "wang")
+        leads.confirm(s, lid, "chief", "tampered analyser")
+        assert score_at(s, "E0002", AT).score == 60  # final integrity.high = -40
+
+
+def test_evidence_weighing_can_be_configured_and_is_checked() -> None:
+    rules = ScoringRules.from_dict({"evidence": {"categories": []}})
+    assert rules.evidence_categories == frozenset()
+    with pytest.raises(ScoringError, match="evidence"):
+        ScoringRules.from_dict({"evidence": {"min_weight": 0}})
+    with pytest.raises(ScoringError, match="evidence"):
+        ScoringRules.from_dict({"evidence": {"categories": ["rumour"]}})
