@@ -27,6 +27,7 @@ from ingest.decode import readings_from_packet
 from ingest.errors import CodecError
 from ingest.handler import Part, time_problem
 from ingest.hj212 import Reassembler
+from ingest.hj212.codes import DATATIME_TZ
 from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkError
 
 __all__ = ["BatchProcessor"]
@@ -43,7 +44,7 @@ class BatchProcessor(Generic[T]):
         self,
         sink: Sink,
         *,
-        tz: str = "Asia/Shanghai",
+        tz: str = DATATIME_TZ,
         split_timeout_s: float = 300.0,
         retry_max_s: float = 30.0,
         abort: threading.Event | None = None,

@@ -56,6 +56,7 @@ from paho.mqtt.properties import Properties
 from ingest.batch import BatchProcessor
 from ingest.broker_url import BrokerURL, parse_broker_url
 from ingest.handler import Authorise, MessageHandler, Part
+from ingest.hj212.codes import DATATIME_TZ
 from ingest.metrics import Metrics
 from ingest.reading import OLDEST_READING
 from ingest.sink import Accepted, Rejected, Sink
@@ -105,7 +106,7 @@ class DaemonSettings:
     client_id: str = "outlet-watch-ingest"
     batch_size: int = 2000
     batch_interval_s: float = 0.25
-    tz: str = "Asia/Shanghai"
+    tz: str = DATATIME_TZ
     strict_crc: bool = False
     session_expiry_s: int = 7 * 24 * 3600
     keepalive_s: int = 30

@@ -19,7 +19,13 @@ from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
 from ingest.errors import CodecError
-from ingest.hj212.codes import FLAG_SPLIT, FLAGS_2005, FLAGS_2017, POLLUTANT_2005_TO_2017
+from ingest.hj212.codes import (
+    DATATIME_TZ,
+    FLAG_SPLIT,
+    FLAGS_2005,
+    FLAGS_2017,
+    POLLUTANT_2005_TO_2017,
+)
 from ingest.hj212.crc import CrcVariant
 from ingest.hj212.layout import match_layout
 from ingest.hj212.packet import (
@@ -86,7 +92,7 @@ class Message:
 def decode_payload(
     payload: bytes,
     *,
-    tz: str = "Asia/Shanghai",
+    tz: str = DATATIME_TZ,
     strict_crc: bool = False,
     max_length: int | None = MAX_SEGMENT,
 ) -> Message:
@@ -338,7 +344,7 @@ def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
     return packet.pollutants(), found
 
 
-def readings_from_packet(packet: Packet, tz: str = "Asia/Shanghai") -> list[Reading]:
+def readings_from_packet(packet: Packet, tz: str = DATATIME_TZ) -> list[Reading]:
     """Readings of a data packet: CN 2011 -> rtd (value = Rtd), 2051 -> minute, 2061 -> hour,
     2031 -> day (value = Avg); any other CN gives none.
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from ingest.hj212.codes import DATATIME_TZ
 from ingest.hj212.packet import Packet, encode_packet, zone
 from ingest.reading import CN_BY_KIND, Kind, Reading
 
@@ -30,7 +31,7 @@ def packet_for(
     pw: str | None,
     qn: str | None = None,
     st: str = "32",
-    tz: str = "Asia/Shanghai",
+    tz: str = DATATIME_TZ,
 ) -> Packet:
     """One data packet for ``readings`` of a single outlet, kind and time (ValueError otherwise)."""
     items = list(readings)
@@ -61,7 +62,7 @@ def packet_for(
 
 
 def encode_readings(
-    readings: Iterable[Reading], *, pw: str | None, tz: str = "Asia/Shanghai"
+    readings: Iterable[Reading], *, pw: str | None, tz: str = DATATIME_TZ
 ) -> Iterator[tuple[str, bytes]]:
     """``(mn, frame)`` per outlet, kind and time of ``readings``, in time order."""
     groups: dict[tuple[datetime, str, Kind], list[Reading]] = defaultdict(list)

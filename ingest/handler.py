@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 
 from ingest.decode import Message, decode_payload
 from ingest.errors import CodecError
+from ingest.hj212.codes import DATATIME_TZ
 from ingest.reading import OLDEST_READING, Reading
 from ingest.sink import Accepted, Rejected
 
@@ -124,7 +125,7 @@ class MessageHandler:
         authorise: Authorise | Mapping[str, str],
         *,
         topic_template: str = "hj212/{mn}",
-        tz: str = "Asia/Shanghai",
+        tz: str = DATATIME_TZ,
         strict_crc: bool = False,
         max_future: timedelta = timedelta(hours=1),
         oldest: datetime | None = OLDEST_READING,

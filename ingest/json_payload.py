@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ingest.errors import CodecError
-from ingest.hj212.codes import to_2017_code
+from ingest.hj212.codes import DATATIME_TZ, to_2017_code
 from ingest.hj212.packet import zone
 from ingest.reading import KIND_BY_CN, MAX_POLLUTANTS, Reading
 
@@ -62,7 +62,7 @@ def _text(doc: dict[str, Any], key: str, *, required: bool) -> str | None:
 
 
 def decode_json(
-    payload: bytes, *, tz: str = "Asia/Shanghai", max_size: int | None = MAX_JSON
+    payload: bytes, *, tz: str = DATATIME_TZ, max_size: int | None = MAX_JSON
 ) -> JsonPayload:
     """Decode a JSON payload (rules in the module doc); ``max_size`` bytes at most (None: no
     limit)."""

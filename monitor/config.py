@@ -45,6 +45,11 @@ from ingest.reading import OLDEST_READING
 __all__ = ["ENV_VARS", "Config", "ConfigError", "load_config", "redact_url"]
 
 #: Environment variable -> Config field.
+#: The zone times are shown in and user-given times without an offset are read in, unless
+#: monitor.toml's ``timezone`` says otherwise: China Standard Time. The one literal of the zone in
+#: monitor/; every other part takes it from the configuration (``Config.timezone``).
+DEFAULT_TIMEZONE: Final = "Asia/Shanghai"
+
 ENV_VARS: Final[dict[str, str]] = {
     "MONITOR_DB": "database",
     "MONITOR_BROKER": "broker",
@@ -86,7 +91,7 @@ class Config:
     client_id: str = "outlet-watch-ingest"
     ca_file: Path | None = None
     lang: str = "zh"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     batch_size: int = 2000
     batch_interval_s: float = 0.25
     metrics_port: int = 0
@@ -268,7 +273,9 @@ def _build(
         ZoneInfo(cfg.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise fail(
-            "timezone", f"{cfg.timezone!r} is not a time zone", 'write timezone = "Asia/Shanghai"'
+            "timezone",
+            f"{cfg.timezone!r} is not a time zone",
+            f'write timezone = "{DEFAULT_TIMEZONE}"',
         ) from None
     if cfg.topic_template and cfg.topic_template.count("{mn}") != 1:
         raise fail(

@@ -10,6 +10,10 @@ from __future__ import annotations
 
 from typing import Final
 
+#: The zone of HJ 212's DataTime (and QN): Beijing time by protocol. The one literal of the zone in
+#: ingest/; a deployment may still pass another zone (``DaemonSettings.tz``).
+DATATIME_TZ: Final = "Asia/Shanghai"
+
 #: HJ/T 212-2005 water pollutant code -> HJ 212-2017 code (table B.1).
 POLLUTANT_2005_TO_2017: Final[dict[str, str]] = {
     "B01": "w00000",  # 污水 (flow)

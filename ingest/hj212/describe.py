@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ingest.errors import CodecError
-from ingest.hj212.codes import NUMERIC_FIELDS, TEXT_FIELDS
+from ingest.hj212.codes import DATATIME_TZ, NUMERIC_FIELDS, TEXT_FIELDS
 from ingest.hj212.packet import Packet, parse_datatime, parse_segment, unframe, zone
 
 __all__ = ["check_zone", "describe", "describe_lines"]
@@ -24,7 +24,7 @@ def check_zone(tz: str) -> None:
     try:
         parse_datatime("20000101000000", tz)
     except CodecError:
-        raise ValueError(f"{tz!r} is not a time zone; use e.g. Asia/Shanghai") from None
+        raise ValueError(f"{tz!r} is not a time zone; use e.g. {DATATIME_TZ}") from None
 
 
 def describe_lines(

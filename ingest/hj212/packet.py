@@ -32,7 +32,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from ingest.errors import CodecError
-from ingest.hj212.codes import FLAG_SPLIT
+from ingest.hj212.codes import DATATIME_TZ, FLAG_SPLIT
 from ingest.hj212.crc import CrcVariant, crc_for, crc_variant, hj212_crc
 
 #: Longest data segment HJ 212 allows.
@@ -436,7 +436,7 @@ def zone(name: str) -> ZoneInfo:
 
 
 @lru_cache(maxsize=4096)
-def parse_datatime(text: str, tz: str = "Asia/Shanghai") -> datetime:
+def parse_datatime(text: str, tz: str = DATATIME_TZ) -> datetime:
     """``YYYYMMDDhhmmss`` (optionally followed by milliseconds ``zzz``) in zone ``tz`` -> aware UTC.
 
     Raises CodecError (``field``) for anything else, including impossible dates. Cached: the

@@ -74,6 +74,7 @@ from monitor.alerts.channels import (
     WebhookChannel,
 )
 from monitor.casework.leads import ACTIVE, CATEGORY_RANK, SEVERITY_RANK, rank, suggested_action
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
 from monitor.store.casework_models import AlertAttemptRow, AlertRow, LeadRow
 from monitor.store.models import ReadingRow
@@ -108,7 +109,7 @@ class AlertSettings:
     """The ``[alerts]`` table, checked."""
 
     lang: str = "en"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     window_s: float = 300.0
     repeat_s: float = 21600.0
     max_attempts: int = 4
@@ -121,7 +122,7 @@ class AlertSettings:
 
     @classmethod
     def from_dict(
-        cls, data: Mapping[str, Any] | None, *, lang: str = "en", timezone: str = "Asia/Shanghai"
+        cls, data: Mapping[str, Any] | None, *, lang: str = "en", timezone: str = DEFAULT_TIMEZONE
     ) -> AlertSettings:
         """Check an ``[alerts]`` table (errors name the key and the fix)."""
         data = dict(data or {})
@@ -595,7 +596,7 @@ def ack(
     return a
 
 
-def alert_dict(a: AlertRow, *, tz: str = "Asia/Shanghai") -> dict[str, Any]:
+def alert_dict(a: AlertRow, *, tz: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
     """An alert as plain data, with its delivery attempts."""
 
     def show(ts: datetime | None) -> str | None:

@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session
 from detectors.finding import Finding
 from monitor import clock
 from monitor.casework import scoring
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
 from monitor.registry import sites_by_mn
 from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow
@@ -545,7 +546,7 @@ def list_leads(
 
 
 def lead_dict(
-    lead: LeadRow, *, lang: str = "en", tz: str = "Asia/Shanghai", detail: bool = False
+    lead: LeadRow, *, lang: str = "en", tz: str = DEFAULT_TIMEZONE, detail: bool = False
 ) -> dict[str, Any]:
     """A lead as plain data (times in ``tz``); with ``detail``, its findings and audit trail."""
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from monitor.config import DEFAULT_TIMEZONE
+
 EPILOG = """\b
 Examples:
   monitor export --db sqlite:///outlet-watch.db --out readings.csv
@@ -31,7 +33,7 @@ Examples:
 @click.option(
     "--tz",
     help="Zone of ts in CSV output and of --from/--to without an offset (default: timezone of "
-    "monitor.toml, else Asia/Shanghai).",
+    f"monitor.toml, else {DEFAULT_TIMEZONE}).",
 )
 @click.option(
     "--config",

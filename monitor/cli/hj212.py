@@ -10,6 +10,7 @@ import click
 
 from ingest.hj212.describe import describe, describe_lines
 from ingest.hj212.packet import MAX_SEGMENT
+from monitor.config import DEFAULT_TIMEZONE
 
 __all__ = ["decode", "describe", "hj212"]
 
@@ -27,7 +28,7 @@ def hj212() -> None:
 @hj212.command("decode")
 @click.argument("source", type=click.File("rb"), default="-")
 @click.option(
-    "--tz", help="Zone of DataTime (default: timezone of monitor.toml, else Asia/Shanghai)."
+    "--tz", help=f"Zone of DataTime (default: timezone of monitor.toml, else {DEFAULT_TIMEZONE})."
 )
 @click.option("--strict-crc", is_flag=True, help="Reject Modbus CRCs instead of tagging them.")
 @click.option(

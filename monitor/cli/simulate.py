@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from monitor.config import DEFAULT_TIMEZONE
+
 
 @click.command()
 @click.option(
@@ -22,7 +24,7 @@ import click
     "--start",
     default="2026-01-01",
     show_default=True,
-    help="First day (in the timezone of monitor.toml, else Asia/Shanghai).",
+    help=f"First day (in the timezone of monitor.toml, else {DEFAULT_TIMEZONE}).",
 )
 @click.option("--falsifying-share", type=click.FloatRange(0, 1), default=0.3, show_default=True)
 @click.option(
@@ -67,8 +69,8 @@ def simulate(
         raise click.ClickException(f"--start {start!r} is not a date (e.g. 2026-01-01)") from e
     if first.tzinfo is None:
         first = first.tz_localize(tz)
-    sim = run_simulation(outlets, days, seed, start=first, falsifying_share=falsifying_share)
-    paths = write_simulation(sim, out_dir, fmt=fmt)
+    sim = run_simulation(outlets, days, seed, start=first, falsifying_share=falsifying_share, tz=tz)
+    paths = write_simulation(sim, out_dir, fmt=fmt, tz=tz)
     labels = sim.labels
     patterns = labels[labels["pattern"] != "exceedance"]
     click.echo(

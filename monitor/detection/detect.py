@@ -24,7 +24,7 @@ import pandas as pd
 from detectors import Detector, build, catalogue
 from ingest.sink import BatchResult
 from monitor.clock import TICK
-from monitor.config import redact_url
+from monitor.config import DEFAULT_TIMEZONE, redact_url
 from monitor.detection.batch import (
     DetectionRun,
     OutletRows,
@@ -62,7 +62,7 @@ class DetectRequest:
     start: datetime | None = None
     end: datetime | None = None
     lang: str = "zh"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     jobs: int | None = None
 
 

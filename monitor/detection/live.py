@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
 from ingest.sink import Accepted, BatchResult, Rejected, Sink
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.store.base import transaction
 from monitor.store.store import Store
 
@@ -293,7 +294,7 @@ class LiveConfig:
     database: str
     sites: str
     lang: str = "en"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     alerts: Mapping[str, Any] | None = None
     scoring: Mapping[str, Any] | None = None
     window_days: float = 21.0
@@ -529,7 +530,7 @@ def live_sink(
     sites: str,
     *,
     lang: str = "en",
-    timezone: str = "Asia/Shanghai",
+    timezone: str = DEFAULT_TIMEZONE,
     alerts: Mapping[str, Any] | None = None,
     scoring: Mapping[str, Any] | None = None,
     process: bool = True,

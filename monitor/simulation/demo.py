@@ -26,6 +26,7 @@ from monitor import clock
 from monitor.alerts.alerter import Alerter, AlertSettings
 from monitor.casework.leads import list_leads
 from monitor.casework.scoring import Score, scores
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.detection.history import detect_store, record
 from monitor.detection.live import LiveDetection
 from monitor.locale import text
@@ -52,7 +53,7 @@ class DemoSettings:
     falsifying_share: float = 0.2
     seconds: float = 40.0
     lang: str = "en"
-    tz: str = "Asia/Shanghai"
+    tz: str = DEFAULT_TIMEZONE
 
 
 @dataclass

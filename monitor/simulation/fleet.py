@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP, OutletSpec, PollutantSpec
+from monitor.config import DEFAULT_TIMEZONE
 
 #: Channels every simulated outlet reports, in the order written.
 CHANNELS: Final[tuple[str, ...]] = (COD, NH3N, TP, TN, PH, FLOW)
@@ -32,7 +33,8 @@ FLAGS: Final = "NFMSDCTB"
 N, F, M, S, D, C, T, B = range(8)
 
 
-DEFAULT_START: Final = pd.Timestamp("2026-01-01 00:00", tz="Asia/Shanghai")
+#: The first hour simulated by default: midnight of 2026-01-01 in the simulation's zone.
+DEFAULT_START: Final = pd.Timestamp("2026-01-01 00:00")
 
 
 DISTRICTS: Final[tuple[str, ...]] = ("Lintong", "Yanta", "Beilin", "Weiyang", "Baqiao")
@@ -217,9 +219,12 @@ def registry_toml(sites: Sequence[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def write_simulation(sim: Simulation, out_dir: str | Path, *, fmt: str = "csv") -> dict[str, Path]:
+def write_simulation(
+    sim: Simulation, out_dir: str | Path, *, fmt: str = "csv", tz: str = DEFAULT_TIMEZONE
+) -> dict[str, Path]:
     """Write ``readings.csv`` (or ``readings.parquet``), ``sites.toml``, ``labels.csv`` and
-    ``events.csv`` into ``out_dir`` (created if needed); returns the paths by role."""
+    ``events.csv`` into ``out_dir`` (created if needed), times in ``tz`` (the configured zone);
+    returns the paths by role."""
     from monitor.store.readings_files import write_readings
 
     out = Path(out_dir)
@@ -230,11 +235,11 @@ def write_simulation(sim: Simulation, out_dir: str | Path, *, fmt: str = "csv") 
         "labels": out / "labels.csv",
         "events": out / "events.csv",
     }
-    write_readings(sim.readings, paths["readings"])
+    write_readings(sim.readings, paths["readings"], tz=tz)
     paths["sites"].write_text(registry_toml(sim.registry_sites), encoding="utf-8")
     for role in ("labels", "events"):
         frame = getattr(sim, role).copy()
         for col in ("start", "end"):
-            frame[col] = frame[col].dt.tz_convert("Asia/Shanghai").map(pd.Timestamp.isoformat)
+            frame[col] = frame[col].dt.tz_convert(tz).map(pd.Timestamp.isoformat)
         frame.to_csv(paths[role], index=False)
     return paths

@@ -61,8 +61,10 @@ def _round2(x: np.ndarray) -> np.ndarray:
 
 
 def draw_fleet(rng: np.random.Generator, n: int, days: int, start: pd.Timestamp) -> Fleet:
+    """The fleet's plants and their hours from ``start`` (timezone-aware, in the zone the plants
+    keep their working hours in)."""
     h = days * 24
-    hours_local = pd.date_range(start.tz_convert("Asia/Shanghai"), periods=h, freq="h")
+    hours_local = pd.date_range(start, periods=h, freq="h")
     industry = list(rng.choice(list(INDUSTRIES), size=n, p=[0.4, 0.2, 0.15, 0.15, 0.1]))
     # a short random prefix keeps MNs of different seeds apart only when wanted: MNs are stable
     mns = [f"610115{i + 1:08d}" for i in range(n)]

@@ -17,6 +17,7 @@ from paho.mqtt.enums import CallbackAPIVersion
 from ingest.broker_url import BrokerURL, parse_broker_url
 from ingest.encode import encode_readings
 from ingest.reading import Reading
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.simulation.fleet import Simulation
 
 #: ``on_day(day_number, last_hour_of_that_day)`` after each simulated day is published.
@@ -42,7 +43,7 @@ def publish_simulation(
     broker: str | BrokerURL,
     *,
     seconds: float = 0.0,
-    tz: str = "Asia/Shanghai",
+    tz: str = DEFAULT_TIMEZONE,
     topic: str = "hj212/{mn}",
     extra: Mapping[int, Sequence[tuple[str, bytes]]] | None = None,
     on_day: OnDay | None = None,

@@ -41,6 +41,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.spec import FLOW, PH
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.simulation import patterns
 from monitor.simulation.fleet import (
     CHANNELS,
@@ -183,15 +184,19 @@ def simulate(
     start: pd.Timestamp | str = DEFAULT_START,
     falsifying_share: float = 0.3,
     patterns_used: Sequence[str] | None = None,
+    tz: str = DEFAULT_TIMEZONE,
 ) -> Simulation:
     """Simulate ``n_outlets`` outlets for ``days`` days of hourly data from ``seed``.
+
+    The plants keep their working hours in ``tz`` (the configured zone), where a ``start``
+    without a zone is read.
 
     ``falsifying_share`` of the outlets (rounded, at least one when the share is positive) falsify,
     with ``patterns_used`` (default: every pattern of `monitor.simulation.patterns.PATTERNS`)
     assigned round-robin; patterns that do not fit the time line are skipped. The same arguments
     always give the same simulation.
     """
-    return _build(n_outlets, days, seed, start, falsifying_share, patterns_used, block=0)
+    return _build(n_outlets, days, seed, start, falsifying_share, patterns_used, tz, block=0)
 
 
 def stream(
@@ -202,6 +207,7 @@ def stream(
     start: pd.Timestamp | str = DEFAULT_START,
     falsifying_share: float = 0.3,
     patterns_used: Sequence[str] | None = None,
+    tz: str = DEFAULT_TIMEZONE,
 ) -> Iterator[Simulation]:
     """An endless live feed: consecutive simulations of ``block_days`` each for the same fleet.
 
@@ -214,7 +220,7 @@ def stream(
     """
     block = 0
     while True:
-        yield _build(n_outlets, block_days, seed, start, falsifying_share, patterns_used, block)
+        yield _build(n_outlets, block_days, seed, start, falsifying_share, patterns_used, tz, block)
         block += 1
 
 
@@ -225,13 +231,13 @@ def _build(
     start: pd.Timestamp | str,
     falsifying_share: float,
     patterns_used: Sequence[str] | None,
+    tz: str,
     block: int,
 ) -> Simulation:
     if n_outlets < 1 or days < 1:
         raise ValueError("simulate needs at least one outlet and one day")
     start_ts = pd.Timestamp(start)
-    if start_ts.tzinfo is None:
-        start_ts = start_ts.tz_localize("Asia/Shanghai")
+    start_ts = start_ts.tz_localize(tz) if start_ts.tzinfo is None else start_ts.tz_convert(tz)
     rng = np.random.default_rng(seed)
     fleet = draw_fleet(rng, n_outlets, days, start_ts)
     names = list(patterns_used) if patterns_used is not None else list(patterns.PATTERNS)

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from monitor.config import redact_url
+from monitor.config import DEFAULT_TIMEZONE, redact_url
 from monitor.store.readings_files import REQUIRED, _expand, _text_column  # one text rule
 from monitor.store.store import Store
 
@@ -63,7 +63,7 @@ def export_readings(
     start: datetime | pd.Timestamp | None = None,
     end: datetime | pd.Timestamp | None = None,
     kinds: Iterable[str] = ("hour",),
-    tz: str = "Asia/Shanghai",
+    tz: str = DEFAULT_TIMEZONE,
 ) -> ExportResult:
     """Write the stored readings of ``mns`` (default: every stored outlet) with
     ``start <= ts < end`` and of ``kinds`` to ``out`` (.csv or .parquet), outlet by outlet.
@@ -115,7 +115,7 @@ class ReadingsWriter:
     at the first non-empty chunk, so an export without rows leaves no file behind. Use it as a
     context manager (``close()`` finishes the Parquet footer)."""
 
-    def __init__(self, path: str | Path, *, tz: str = "Asia/Shanghai") -> None:
+    def __init__(self, path: str | Path, *, tz: str = DEFAULT_TIMEZONE) -> None:
         self.path = Path(path)
         self.tz = tz
         self.format = readings_format(self.path)

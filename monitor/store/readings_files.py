@@ -28,6 +28,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from detectors.frame import FLAG_CODES, KINDS, READINGS_SCHEMA, FrameError, validate_readings
+from monitor.config import DEFAULT_TIMEZONE
 
 REQUIRED: Final[tuple[str, ...]] = READINGS_SCHEMA.required
 _OFFSET: Final = r"(?:Z|[+-]\d{2}:?\d{2})$"
@@ -88,7 +89,7 @@ def read_readings(path: str | Path) -> pd.DataFrame:
     return frame
 
 
-def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = "Asia/Shanghai") -> Path:
+def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = DEFAULT_TIMEZONE) -> Path:
     """Write ``frame`` as CSV (``ts`` ISO 8601 in ``tz`` with its offset) or Parquet (by suffix)."""
     p = Path(path)
     columns = [c for c in (*REQUIRED, "kind") if c in frame.columns]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from detectors.spec import CONCENTRATIONS, FLOW, PH
 from monitor.casework.scoring import ScoringRules, default_rules
+from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
 from monitor.registry import SiteLike, sites_by_mn
 from monitor.web.ingest_rate import IngestRate
@@ -34,7 +35,7 @@ class WebContext:
 
     engine: Engine
     lang: str = "zh"
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TIMEZONE
     registry: Any = None
     rules: ScoringRules = field(default_factory=default_rules)
     silent_hours: float = 3.0

@@ -211,3 +211,38 @@ def test_stream_continues_the_same_fleet_block_by_block() -> None:
     # each outlet calibrates at one hour of the week, the same in every block
     both = calibration_hours(first) | calibration_hours(second)
     assert calibration_hours(first) and calibration_hours(second) and len(both) <= 4
+
+
+def test_the_zone_comes_from_the_caller_not_a_literal(tmp_path) -> None:
+    """The plants keep their hours, and the files show their times, in the zone given (the
+    configured one); the default is the configuration's default zone."""
+    from monitor.config import DEFAULT_TIMEZONE
+
+    london = simulate(1, 1, seed=3, tz="Europe/London")
+    assert london.readings["ts"].min() == pd.Timestamp("2026-01-01T00:00Z")
+    shanghai = simulate(1, 1, seed=3)
+    assert DEFAULT_TIMEZONE == "Asia/Shanghai"
+    assert shanghai.readings["ts"].min() == pd.Timestamp("2025-12-31T16:00Z")
+    # the same plants, shifted by the eight hours between the zones
+    assert np.allclose(london.readings["value"], shanghai.readings["value"], equal_nan=True)
+    paths = write_simulation(london, tmp_path, tz="Europe/London")
+    first = paths["readings"].read_text().splitlines()[1].split(",")
+    assert first[2] == "2026-01-01T00:00:00+00:00"
+
+
+def test_monitor_simulate_uses_the_configured_zone(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    config = tmp_path / "monitor.toml"
+    config.write_text('timezone = "UTC"\n', encoding="utf-8")
+    out = tmp_path / "sim"
+    result = CliRunner().invoke(
+        main,
+        ["simulate", "--out", str(out), "--outlets", "1", "--days", "1", "--config", str(config)],
+    )
+    assert result.exit_code == 0, result.output
+    assert (out / "readings.csv").read_text().splitlines()[1].split(",")[2] == (
+        "2026-01-01T00:00:00+00:00"
+    )
