@@ -17,6 +17,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from detectors.finding import LOCAL_TZ
 from detectors.spec import FLOW, OutletSpec
 
 #: HJ 212-2017's data flags, the ones a readings file may carry (N normal, F stopped, M maintenance,
@@ -96,8 +97,9 @@ READINGS_SCHEMA: Final = ReadingsSchema(
 )
 REQUIRED_COLUMNS: Final[tuple[str, ...]] = READINGS_SCHEMA.required
 HOUR: Final = pd.Timedelta(hours=1)
-#: Local time of the monthly statistics: Beijing (UTC+8, no daylight saving).
-LOCAL_OFFSET_HOURS: Final = 8
+#: Hours local time (:data:`detectors.finding.LOCAL_TZ`, Beijing) is ahead of UTC, for local days
+#: and months by fixed-offset arithmetic: exact, as the zone keeps no daylight saving time.
+LOCAL_OFFSET_HOURS: Final = round(pd.Timestamp("2026-01-01", tz=LOCAL_TZ).utcoffset() / HOUR)
 
 
 class FrameError(ValueError):

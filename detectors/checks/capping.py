@@ -11,7 +11,7 @@ from scipy.special import bdtr
 from detectors.base import Detector, register
 from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
-from detectors.frame import OutletData, Series
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
 from detectors.series import DAY_HOURS, HOUR_NS, held_runs, timestamp, window_sums
 
 
@@ -89,7 +89,7 @@ class CappingDetector(Detector):
         min_band_count: int = 40,
         max_p_value: float = 0.01,
         max_above_ratio: float = 0.2,
-        day_offset_hours: float = 8.0,
+        day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
     ) -> None:
         self.window_days = window_days
         self.min_valid_hours = min_valid_hours

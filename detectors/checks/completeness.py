@@ -11,7 +11,7 @@ import pandas as pd
 from detectors.base import Detector, register
 from detectors.checks._common import month_label
 from detectors.finding import Finding, Severity
-from detectors.frame import OutletData, Series
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
 from detectors.series import HOUR_NS, hours_of, timestamp
 
 
@@ -70,7 +70,7 @@ class CompletenessDetector(Detector):
         *,
         min_rate: float = 0.9,
         min_expected_hours: int = 72,
-        day_offset_hours: float = 8.0,
+        day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
     ) -> None:
         self.min_rate = min_rate
         self.min_expected_hours = min_expected_hours

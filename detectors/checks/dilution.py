@@ -13,11 +13,9 @@ import pandas as pd
 from detectors.base import Detector, register
 from detectors.checks._common import stretches
 from detectors.finding import Finding
-from detectors.frame import OutletData
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData  # days are local calendar days
 from detectors.spec import CONCENTRATIONS, FLOW
 
-#: Days are Beijing calendar days (UTC+8, no daylight saving time).
-LOCAL_OFFSET_HOURS: Final = 8
 #: Statistics are taken per half day (local 00-12 h and 12-24 h).
 BLOCK_HOURS: Final = 12
 

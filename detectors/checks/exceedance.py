@@ -9,7 +9,7 @@ import pandas as pd
 
 from detectors.base import Detector, register
 from detectors.finding import Finding, Severity
-from detectors.frame import OutletData, Series
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
 from detectors.series import HOUR_NS, segments
 from detectors.series import timestamp as _ts
 from detectors.spec import PollutantSpec
@@ -52,7 +52,7 @@ class ExceedanceDetector(Detector):
         *,
         join_gap_hours: float = 1.0,
         min_daily_hours: int = 20,
-        day_offset_hours: float = 8.0,
+        day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
         medium_ratio: float = 1.5,
         high_ratio: float = 2.0,
         medium_hours: float = 6.0,

@@ -156,3 +156,19 @@ def test_unknown_kind_is_refused_and_naive_times_too() -> None:
     naive["ts"] = naive["ts"].dt.tz_localize(None)
     with pytest.raises(FrameError, match="column 'ts' must hold timezone-aware timestamps"):
         validate_readings(naive)
+
+
+def test_local_offset_is_the_local_zones_all_year() -> None:
+    """Detectors' local days and months use one fixed offset, taken from the one zone constant."""
+    from detectors.checks.capping import CappingDetector
+    from detectors.checks.completeness import CompletenessDetector
+    from detectors.checks.exceedance import ExceedanceDetector
+    from detectors.finding import LOCAL_TZ
+    from detectors.frame import LOCAL_OFFSET_HOURS
+
+    for day in ("2026-01-15", "2026-07-15"):  # no daylight saving time: the same in summer
+        offset = pd.Timestamp(day, tz=LOCAL_TZ).utcoffset()
+        assert offset == pd.Timedelta(hours=LOCAL_OFFSET_HOURS)
+    assert LOCAL_OFFSET_HOURS == 8
+    for detector in (CappingDetector(), CompletenessDetector(), ExceedanceDetector()):
+        assert detector.day_offset_hours == 8.0
