@@ -117,6 +117,57 @@ def covered(first: np.ndarray, last: np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(cover[:-1]) > 0
 
 
+def _tail_fit(d: np.ndarray, min_tail: int) -> tuple[float, float, float] | None:
+    """``(u, s_u, beta)`` of sorted durations ``d``: ``u`` the duration reached by the longest
+    tenth of runs (at least ``min_tail``), ``s_u`` the share of runs lasting ``u`` or longer and
+    ``beta`` the mean excess over ``u`` of those runs, trimmed at its 90th percentile (a few
+    falsified runs among the longest move it little), at least the durations' own grain (their
+    smallest positive difference); None with fewer than ``2 * min_tail`` runs."""
+    n = len(d)
+    n_tail = max(min_tail, n // 10)
+    if n < 2 * n_tail:
+        return None
+    u = float(d[-n_tail])
+    s_u = float(n - np.searchsorted(d, u - 1e-9, side="left")) / n
+    e = d[d >= u - 1e-9] - u
+    kept = e[e <= np.quantile(e, 0.9) + 1e-9]
+    steps = np.diff(np.unique(np.round(d, 6)))
+    grain = float(steps.min()) if len(steps) else 1.0
+    return u, s_u, max(float(kept.mean()), grain)
+
+
+def tail_survival(durations: np.ndarray, h: np.ndarray | float, min_tail: int = 12) -> np.ndarray:
+    """The share of a series' runs expected to last ``h`` or longer, learned from its own
+    ``durations``: the empirical share up to ``u`` (see `_tail_fit`), beyond it an exponential
+    tail ``s_u * exp(-(h - u) / beta)``. With fewer than ``2 * min_tail`` runs, the empirical
+    share with the run itself counted (at least ``1 / N``)."""
+    d = np.sort(np.asarray(durations, dtype="float64"))
+    h = np.atleast_1d(np.asarray(h, dtype="float64"))
+    n = len(d)
+    if n == 0:
+        return np.ones(len(h))
+    emp = np.maximum(n - np.searchsorted(d, h - 1e-9, side="left"), 1) / n
+    fit = _tail_fit(d, min_tail)
+    if fit is None:
+        return emp
+    u, s_u, beta = fit
+    return np.where(h <= u, emp, s_u * np.exp(-(h - u) / beta))
+
+
+def tail_hours(durations: np.ndarray, share: float, min_tail: int = 12) -> float:
+    """The least duration whose `tail_survival` is at most ``share`` (inf when none is)."""
+    d = np.sort(np.asarray(durations, dtype="float64"))
+    if len(d) == 0 or share <= 0:
+        return float("inf")
+    fit = _tail_fit(d, min_tail)
+    if fit is not None and share < fit[1]:
+        u, s_u, beta = fit
+        return u + beta * float(np.log(s_u / share))
+    emp = tail_survival(d, d, min_tail)
+    ok = d[emp <= share]
+    return float(ok.min()) if len(ok) else float("inf")
+
+
 # ---------------------------------------------------------------- evidence
 
 

@@ -8,24 +8,37 @@ from dataclasses import dataclass
 import numpy as np
 
 from detectors.base import Detector, register
-from detectors.checks._common import covered, flow_at, flow_range, measured_series, normal_mask
+from detectors.checks._common import (
+    flow_at,
+    flow_range,
+    measured_series,
+    normal_mask,
+    tail_hours,
+    tail_survival,
+)
 from detectors.finding import Finding, Severity
 from detectors.frame import OutletData, Series
-from detectors.series import HOUR_NS, analyser_cycle_hours, held_runs, segments, timestamp
+from detectors.series import (
+    HOUR_NS,
+    HeldRuns,
+    analyser_cycle_hours,
+    held_runs,
+    resolution,
+    segments,
+    timestamp,
+)
 from detectors.spec import CONCENTRATIONS
 
 
 @dataclass(frozen=True, slots=True)
 class _Floor:
-    """A series' floor ``value`` (its smallest positive value), its ``median``, the analyser
-    ``cycle`` (h), the hours a stretch must last (``need``) and the ``share`` of normal readings
-    at the floor outside long stretches."""
+    """One series' ``median``, analyser ``cycle`` (h), number of held runs ``n_runs`` and the
+    ``expected`` honest floors it may show (false-alarm rate x years)."""
 
-    value: float
     median: float
     cycle: float
-    need: float
-    share: float
+    n_runs: int
+    expected: float
 
 
 @register
@@ -36,28 +49,53 @@ class ZeroFloorDetector(Detector):
     Per concentration series, on readings flagged N, with ``Q`` the outlet's flow in the hour:
 
     - ``zeros``: stretches (joined across ``join_gap_hours``) of ``v == 0`` with ``Q > 0`` of at
-      least ``min_zero_readings`` readings; an analyser in service does not report an exact 0
-      (platforms treat it as abnormal data);
-    - ``floor``: with ``f`` the series' smallest positive value (a detection limit reads as the
-      lowest value) and ``m`` its median, stretches of ``0 < v <= f`` lasting at least
-      ``max(min_floor_cycles * c, min_floor_hours)`` hours (``c`` the analyser cycle) with
-      ``Q > 0`` in at least half of the hours where flow is known, provided the series normally
-      reads above its floor (``m >= floor_ratio * f``), rarely visits it otherwise (readings at
-      ``f`` outside such stretches are at most ``max_floor_share`` of its normal readings), and
-      the stretch is a step: the normal readings just before and after it are both at least
-      ``step_ratio * f`` (an honest trough slopes down to its minimum and back). The
-      design's "well above" (10x) missed a COD at a limit of 4 mg/L in a plant reading 15-28;
-      the share of floor visits is the sharper sign of a floor that is not the effluent's.
+      least ``min_zero_readings`` readings. Null model: an analyser in service measures a
+      positive value (a detection limit at worst); an exact 0 flagged N is not a measurement
+      (platforms treat it as abnormal data), so no chance model sets this bar;
+    - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
+      across gaps of up to ``floor_gap_hours``) far below the series' level, entered and left by
+      a step, held longer than the series' own null model allows. With the series' ``N`` held
+      runs (values ``u_j``, durations ``d_j`` in clock hours), ``m`` the median of its normal
+      readings and ``c`` the analyser cycle, a candidate run of value ``v`` lasting ``h`` hours
+      must satisfy ``v <= m / floor_ratio``, ``h >= max(min_floor_cycles * c,
+      min_floor_hours)``, both neighbouring runs at least ``step_ratio * v`` and
+      ``min_step_quanta`` resolution steps away (an honest trough slopes down to its minimum;
+      a floor is a step), and ``Q > 0`` in at least half of its hours where flow is known.
+      Null model: an honest low reading (as rare as the series' own low values and steps) held
+      by the analyser as long as the series' own runs are held. Its expected count is
+
+          E = N * P_v * max(P_in, P_out) * S(h)
+
+      where ``P_v`` is the share of runs at values ``<= v``, ``P_in`` the share of run-to-run
+      log ratios falling at least as far as the entry step, ``P_out`` the share rising at
+      least as far as the exit step (each counts the candidate itself, so is never 0; the larger
+      of the two because an isolated low reading makes both steps at once) and ``S(h)`` the
+      share of the series' runs lasting ``h`` or longer (`_common.tail_survival`: empirical up
+      to its longest tenth, an exponential tail fitted to them beyond). The run is flagged
+      when ``E <= false_alarms_per_year * years`` (the series' span in years, at least a
+      month); ``threshold`` in the evidence is the duration at which that holds. A storm
+      excuses the run: with ``P`` the median positive flow of the ``storm_lookback_hours``
+      before it, the run's flow peaks at ``(u_before / v) * P`` or more (clean water divides a
+      load's concentration by at most the flow's rise) and its median is at least
+      ``storm_flow_ratio * P``.
 
     Severity high for 6+ zero readings or a floor of 24+ h, else medium. Defaults:
-    ``min_zero_readings=2``, ``floor_ratio=2``, ``max_floor_share=0.05``,
-    ``step_ratio=2``, ``min_floor_cycles=6``, ``min_floor_hours=12``, ``join_gap_hours=1``.
+    ``min_zero_readings=2``, ``floor_ratio=2``, ``step_ratio=1.5``, ``min_step_quanta=3``,
+    ``min_floor_cycles=3``, ``min_floor_hours=6``, ``floor_gap_hours=48``,
+    ``false_alarms_per_year=0.001`` (per series), ``tail_runs=12``, ``storm_lookback_hours=24``,
+    ``storm_flow_ratio=1.25``, ``join_gap_hours=1``. The old constant bar (6 cycles and 12 h at
+    the series' smallest positive value) missed detection-limit floors above the series' honest
+    minimum (a COD held at 4.0 in a series that honestly reaches 1.8), 7-11 h floors of hourly
+    analysers and floors split by a communication gap (tuning seeds of
+    ``bench/independent_fleet.py``: recall 0.68).
 
     Not flagged (honest traps): shutdowns (zeros flagged F, or flow 0), zeros where the outlet
     reports no flow at all (nothing shows that it was discharging; the real series in
     ``data/real/cn_enterprise_outlet_hourly`` has 8 such zeros), a single zero, a clean effluent
-    that honestly sits near its floor (its median is near the floor, or it visits the floor
-    often), short dips to the floor within a few analyser cycles.
+    that honestly sits near its floor (its median is near the floor, or it holds low values
+    often: ``P_v`` and ``S(h)`` are large), an honest trough that slopes to its minimum, short
+    dips within a few analyser cycles, low values held through a storm (flow raised enough to
+    dilute them).
     """
 
     name = "zero_floor"
@@ -68,18 +106,28 @@ class ZeroFloorDetector(Detector):
         *,
         min_zero_readings: int = 2,
         floor_ratio: float = 2.0,
-        max_floor_share: float = 0.05,
-        step_ratio: float = 2.0,
-        min_floor_cycles: float = 6.0,
-        min_floor_hours: float = 12.0,
+        step_ratio: float = 1.5,
+        min_step_quanta: float = 3.0,
+        min_floor_cycles: float = 3.0,
+        min_floor_hours: float = 6.0,
+        floor_gap_hours: float = 48.0,
+        false_alarms_per_year: float = 0.001,
+        tail_runs: int = 12,
+        storm_lookback_hours: float = 24.0,
+        storm_flow_ratio: float = 1.25,
         join_gap_hours: float = 1.0,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
-        self.max_floor_share = max_floor_share
         self.step_ratio = step_ratio
+        self.min_step_quanta = min_step_quanta
         self.min_floor_cycles = min_floor_cycles
         self.min_floor_hours = min_floor_hours
+        self.floor_gap_hours = floor_gap_hours
+        self.false_alarms_per_year = false_alarms_per_year
+        self.tail_runs = tail_runs
+        self.storm_lookback_hours = storm_lookback_hours
+        self.storm_flow_ratio = storm_flow_ratio
         self.join_gap_hours = join_gap_hours
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
@@ -103,60 +151,91 @@ class ZeroFloorDetector(Detector):
             yield self._zero_finding(outlet, s, a, b, n, lo, hi)
 
     def _floors(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
-        """Long stretches at the series' floor, entered and left by a step, while flow > 0."""
-        normal = normal_mask(s)
+        """Held runs far below the series' level, entered and left by a step, longer than its
+        null model of low holds allows, while flow > 0."""
+        normal = normal_mask(s) & (s.values > 0)
+        if normal.sum() < 3:
+            return
         v = s.values
-        positive = v[normal & (v > 0)]
-        if len(positive) == 0:
+        median = float(np.median(v[normal_mask(s)]))
+        cycle = analyser_cycle_hours(
+            held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours),
+            outlet.spec.pollutant(s.code).cycle_minutes,
+        )
+        runs = held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours)
+        n = len(runs)
+        if n < 3:
             return
-        f = float(positive.min())
-        median = float(np.median(v[normal]))
-        if median < self.floor_ratio * f:
+        u = runs.value
+        lr = np.log(u[1:] / u[:-1])  # run-to-run log ratios
+        jump = np.abs(np.diff(u)) >= self.min_step_quanta * resolution(u) - 1e-9
+        ln_step = np.log(self.step_ratio)
+        i = np.arange(1, n - 1)
+        cand = i[
+            (u[i] <= median / self.floor_ratio)
+            & (runs.hours[i] >= max(self.min_floor_cycles * cycle, self.min_floor_hours))
+            & (-lr[i - 1] >= ln_step)
+            & (lr[i] >= ln_step)
+            & jump[i - 1]
+            & jump[i]
+        ]
+        if len(cand) == 0:
             return
-        runs = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
-        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
-        need = max(self.min_floor_cycles * cycle, self.min_floor_hours)
-        at_floor = normal & (v > 0) & (v <= f * (1 + 1e-9))
-        segs = segments(at_floor, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
-        durations = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
-        long = durations >= need
-        if not long.any():
-            return
-        elsewhere = at_floor & ~covered(segs.first[long], segs.last[long], len(v))
-        share = float(elsewhere.sum() / normal.sum())
-        if share > self.max_floor_share:
-            return  # the series visits its floor often: its floor is its normal
-        floor = _Floor(f, median, cycle, need, share)
-        for i in np.flatnonzero(long).tolist():
-            a, b = int(segs.first[i]), int(segs.last[i])
+        years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0)
+        floor = _Floor(median, cycle, n, self.false_alarms_per_year * years)
+        p_v = np.searchsorted(np.sort(u), u[cand], side="right") / n
+        ordered = np.sort(lr)
+        p_in = np.searchsorted(ordered, lr[cand - 1], side="right") / len(lr)
+        p_out = (len(lr) - np.searchsorted(ordered, lr[cand], side="left")) / len(lr)
+        p_extreme = p_v * np.maximum(p_in, p_out)
+        expected = n * p_extreme * tail_survival(runs.hours, runs.hours[cand], self.tail_runs)
+        for j, k in enumerate(cand.tolist()):
+            if expected[j] > floor.expected:
+                continue
+            a, b = int(runs.first[k]), int(runs.last[k])
             fl = flow[a : b + 1]
             known = ~np.isnan(fl)
             if known.any() and (fl[known] > 0).mean() < 0.5:
                 continue
-            if not self._is_step(v, normal, a, b, f):
-                continue  # an honest trough slopes down to its minimum; a floor is a step
-            yield self._floor_finding(outlet, s, a, b, float(durations[i]), floor, known)
+            if self._diluted(s, flow, a, b, float(u[k - 1] / u[k])):
+                continue  # a storm: concentrations fall as the flow rises
+            bar = max(
+                self.min_floor_cycles * cycle,
+                self.min_floor_hours,
+                tail_hours(runs.hours, floor.expected / (n * p_extreme[j]), self.tail_runs),
+            )
+            yield self._floor_finding(outlet, s, runs, k, floor, known, float(expected[j]), bar)
 
-    def _is_step(self, v: np.ndarray, normal: np.ndarray, a: int, b: int, f: float) -> bool:
-        """The normal readings just before ``a`` and just after ``b`` are both (those that
-        exist, at least one) at least ``step_ratio * f``."""
-        idx = np.flatnonzero(normal)
-        k = np.searchsorted(idx, a)
-        around = [v[idx[k - 1]]] if k > 0 else []
-        k = np.searchsorted(idx, b, side="right")
-        around += [v[idx[k]]] if k < len(idx) else []
-        return bool(around) and not min(around) < self.step_ratio * f
+    def _diluted(self, s: Series, flow: np.ndarray, a: int, b: int, drop: float) -> bool:
+        """A storm explains the low run ``a..b``: with ``P`` the median known positive flow of
+        the ``storm_lookback_hours`` before it, the run's known flow peaks at ``drop * P`` or
+        more (clean water divides a load's concentration by at most the flow's rise) and stays
+        raised (its median at least ``storm_flow_ratio * P``)."""
+        h0 = s.hours[a]
+        before = (s.hours >= h0 - self.storm_lookback_hours) & (s.hours < h0)
+        prior = flow[before]
+        prior = prior[~np.isnan(prior) & (prior > 0)]
+        now = flow[a : b + 1]
+        now = now[~np.isnan(now)]
+        if len(prior) == 0 or len(now) == 0:
+            return False
+        p = float(np.median(prior))
+        return bool(now.max() >= drop * p and np.median(now) >= self.storm_flow_ratio * p)
 
     def _floor_finding(
         self,
         outlet: OutletData,
         s: Series,
-        a: int,
-        b: int,
-        hours: float,
+        runs: HeldRuns,
+        k: int,
         floor: _Floor,
         flow_known: np.ndarray,
+        expected: float,
+        bar: float,
     ) -> Finding:
+        a, b = int(runs.first[k]), int(runs.last[k])
+        hours = float(runs.hours[k])
+        value = float(runs.value[k])
         return self.finding(
             outlet,
             s.code,
@@ -166,18 +245,23 @@ class ZeroFloorDetector(Detector):
             confidence=0.75,
             message="zero_floor.floor",
             evidence={
-                "rule": "floor: at the series' smallest positive value for many cycles",
-                "statistic": "duration at floor (h)",
-                "threshold": floor.need,
+                "rule": "floor: a value far below the series' level, entered and left by a "
+                "step, held longer than its own chance of low holds allows",
+                "statistic": "held-run duration (h)",
+                "threshold": round(bar, 3),
                 "window_hours": hours,
-                "floor": floor.value,
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
+                "expected_honest_runs": expected,
+                "floor": value,
                 "series_median": floor.median,
-                "floor_ratio": round(floor.median / floor.value, 3),
-                "floor_share_elsewhere": round(floor.share, 6),
+                "floor_ratio": round(floor.median / value, 3),
+                "step_in": round(float(runs.value[k - 1]) / value, 3),
+                "step_out": round(float(runs.value[k + 1]) / value, 3),
+                "held_runs": floor.n_runs,
                 "cycle_hours": floor.cycle,
                 "flow_known": bool(flow_known.any()),
             },
-            value=floor.value,
+            value=value,
             hours=hours,
             median=floor.median,
         )
@@ -205,6 +289,7 @@ class ZeroFloorDetector(Detector):
                 "rule": "zeros: exact 0 flagged N while flow > 0",
                 "statistic": "zero readings in a stretch",
                 "threshold": self.min_zero_readings,
+                "false_alarm_rate_per_year": 0.0,
                 "window_hours": float((s.ts[b] - s.ts[a]) / HOUR_NS + 1),
                 "readings": n,
                 "flow_min": lo,

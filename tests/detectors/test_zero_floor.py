@@ -56,3 +56,41 @@ def test_floor_honest_trough_slopes_down_and_is_not_a_floor() -> None:
     tp[114:120] = 0.3
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
     assert spans(found) == [(hour(100), hour(113))]
+
+
+def test_floor_above_the_series_honest_minimum_is_found() -> None:
+    """A detection-limit value (4.0) held while the series honestly dips lower now and then:
+    the old rule, tied to the smallest positive value, could not see it."""
+    n = 24 * 30
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    cod[50] = 2.0  # an honest low reading elsewhere: the smallest positive value
+    cod[300:309] = 4.0  # 9 h at 4.0, entered and left by a step
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(300), hour(308))]
+    ev = found[0].evidence
+    assert ev["floor"] == 4.0 and ev["window_hours"] == 9.0
+    assert ev["expected_honest_runs"] <= ev["false_alarm_rate_per_year"]
+    for key in ("rule", "window_hours", "statistic", "threshold", "false_alarm_rate_per_year"):
+        assert key in ev
+    assert ev["threshold"] <= 9.0
+
+
+def test_floor_explained_by_a_storm_is_not_flagged() -> None:
+    """The same low hold while the flow triples (clean water dilutes the load): not a floor."""
+    n = 24 * 30
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    cod[300:309] = 10.0
+    q = flow(n)
+    q[300:309] = 3.5 * q[300:309]
+    assert ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC) == []
+    q[300:309] = q[300:309] / 3.5  # the flow as usual: the same hold is a floor
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert spans(found) == [(hour(300), hour(308))]
+
+
+def test_short_low_hold_of_a_few_cycles_is_not_flagged() -> None:
+    """Under ``min_floor_hours`` (6 h) an analyser holding one low reading is ordinary."""
+    n = 24 * 30
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    cod[300:305] = 4.0
+    assert ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
