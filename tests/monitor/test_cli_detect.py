@@ -251,3 +251,26 @@ def test_db_records_registered_outlets_and_skips_unknown_ones(
     # an exact copy of another outlet: at least the copied-data finding names it
     assert any(json.loads(line)["mn"] == "99999999999999" for line in out.splitlines())
     assert "findings of unregistered outlets not recorded" in err
+
+
+def test_conflicting_rows_and_non_finite_values_give_one_line(
+    sim_dir: Path, tmp_path: Path
+) -> None:
+    row = "1,w01018,2026-06-03T04:00:00+08:00,{},N\n"
+    sites = str(sim_dir / "sites.toml")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("mn,pollutant,ts,value,flag\n" + row.format(1) + row.format(2))
+    code, out, err = detect("--readings", str(bad), "--sites", sites)
+    assert (code, out) == (1, "")
+    assert err.strip().splitlines() == [
+        f"Error: {bad}: lines 2 and 3: two different readings of mn 1 pollutant w01018 kind hour "
+        "at 2026-06-02T20:00:00+00:00 (value 1.0 flag N, then value 2.0 flag N); keep the right "
+        "one and delete the other"
+    ]
+    bad.write_text("mn,pollutant,ts,value,flag\n" + row.format("1e999"))
+    code, out, err = detect("--readings", str(bad), "--sites", sites)
+    assert (code, out) == (1, "")
+    assert err.strip().splitlines() == [
+        f"Error: {bad}: line 2, column 'value': '1e999' is not a finite number; write the "
+        "measured value, or leave the cell empty when it is unknown"
+    ]
