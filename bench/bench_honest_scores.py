@@ -1,0 +1,134 @@
+"""Do honest enterprises stay green? `monitor detect --db` then `monitor score` on a labelled fleet.
+
+For each seed of the independent generator (`bench/independent_fleet.py`), the fleet is written
+to files, imported and run through history detection with the real command line
+(``monitor detect --readings ... --db ...``, which records leads and scores), and the scores are
+read back with ``monitor score --format json`` at the end of the data. A *clean* enterprise is one
+none of whose outlets carries any label (no falsification and no exceedance): each of them should
+be green. *Honest* enterprises (no falsification, exceedances allowed: a real exceedance rightly
+costs points) are counted too, and among them those whose integrity and validity leads alone
+would take them out of green (100 plus those leads' points below 90). The baseline printed beside them is the share of falsifying enterprises that are not green
+(what the scores are for).
+
+Seeds: 201-205 are the independent generator's evaluation seeds (never tuned on).
+
+Usage: python bench/bench_honest_scores.py [--seeds 201,202,203] [--outlets 40] [--days 180]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from independent_fleet import generate, write  # noqa: E402
+
+MONITOR = [sys.executable, "-m", "monitor.cli"]
+
+
+def _sign(rule: str) -> bool:
+    """A ledger rule of a sign of falsification or of invalid data (not a measured fact)."""
+    return ".".join(rule.split(":")[-1:]).split(".")[0] in ("integrity", "validity")
+
+
+def run_seed(seed: int, outlets: int, days: int, share: float, tmp: Path) -> dict[str, object]:
+    sites, readings, labels = generate(outlets, days, seed, falsifying_share=share)
+    out = tmp / f"seed{seed}"
+    write(out, sites, readings, labels)
+    db = f"sqlite:///{out / 'ow.db'}"
+    env_files = ["--sites", str(out / "sites.toml")]
+    t0 = time.perf_counter()
+    subprocess.run(
+        [*MONITOR, "detect", "--readings", str(out / "readings.csv"), "--db", db, *env_files,
+         "--lang", "en", "--no-progress"],
+        check=True, stdout=subprocess.DEVNULL, cwd=out,
+    )  # fmt: skip
+    seconds = time.perf_counter() - t0
+    at = (readings["ts"].max() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
+    raw = subprocess.run(
+        [*MONITOR, "score", "--db", db, *env_files, "--at", at, "--format", "json"],
+        check=True, capture_output=True, text=True, cwd=out,
+    ).stdout  # fmt: skip
+    scores = {row["enterprise"]: row for row in json.loads(raw)}
+    enterprise_of = {s["mn"]: s["enterprise"] for s in sites}
+    labelled = {enterprise_of[m] for m in labels["mn"]}
+    source = labels["detail"].fillna("").astype(str).str.startswith("copied_by=")
+    falsifying = {
+        enterprise_of[m] for m in labels.loc[(labels["pattern"] != "exceedance") & ~source, "mn"]
+    }
+    clean = sorted(set(enterprise_of.values()) - labelled)
+    not_green = [e for e in clean if scores[e]["colour"] != "green"]
+    honest = sorted(set(enterprise_of.values()) - falsifying)
+    honest_not_green = [e for e in honest if scores[e]["colour"] != "green"]
+    # out of green on signs alone: 100 plus the points of integrity and validity leads
+    signs_only = [
+        e
+        for e in honest
+        if 100 + sum(d["points"] for d in scores[e]["deductions"] if _sign(d["rule"])) < 90
+    ]
+    caught = [e for e in falsifying if scores[e]["colour"] != "green"]
+    return {
+        "seed": seed,
+        "clean": len(clean),
+        "clean_not_green": [(e, scores[e]["score"], scores[e]["colour"]) for e in not_green],
+        "honest": len(honest),
+        "honest_not_green": len(honest_not_green),
+        "honest_out_on_signs": len(signs_only),
+        "falsifying": len(falsifying),
+        "falsifying_not_green": len(caught),
+        "seconds": seconds,
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", default="201,202,203,204,205")
+    ap.add_argument("--outlets", type=int, default=40)
+    ap.add_argument("--days", type=int, default=180)
+    ap.add_argument("--share", type=float, default=0.3)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        rows = [
+            run_seed(int(s), args.outlets, args.days, args.share, Path(tmp))
+            for s in args.seeds.split(",")
+        ]
+    print(f"independent fleet, {args.outlets} outlets x {args.days} days, share {args.share}")
+    print(
+        f"{'seed':>5s} {'clean':>6s} {'not green':>10s} {'honest':>7s} {'not green':>10s} "
+        f"{'on signs':>9s} {'falsifying':>11s} {'not green':>10s}"
+    )
+    for r in rows:
+        print(
+            f"{r['seed']:5d} {r['clean']:6d} {len(r['clean_not_green']):10d} {r['honest']:7d} "
+            f"{r['honest_not_green']:10d} {r['honest_out_on_signs']:9d} {r['falsifying']:11d} "
+            f"{r['falsifying_not_green']:10d}"
+            f"   {r['seconds']:.0f} s"
+        )
+        for e, score, colour in r["clean_not_green"]:
+            print(f"      clean {e}: {score} {colour}")
+    clean = sum(r["clean"] for r in rows)
+    bad = sum(len(r["clean_not_green"]) for r in rows)
+    fals = sum(r["falsifying"] for r in rows)
+    caught = sum(r["falsifying_not_green"] for r in rows)
+    honest = sum(r["honest"] for r in rows)
+    honest_bad = sum(r["honest_not_green"] for r in rows)
+    on_signs = sum(r["honest_out_on_signs"] for r in rows)
+    print(
+        f"clean enterprises not green: {bad}/{clean}; honest (exceedances allowed) not green: "
+        f"{honest_bad}/{honest}, of which out of green on integrity and validity leads alone: "
+        f"{on_signs}/{honest}; falsifying enterprises not green "
+        f"(baseline, what scores are for): {caught}/{fals}"
+    )
+
+
+if __name__ == "__main__":
+    main()
