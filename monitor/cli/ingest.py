@@ -57,7 +57,7 @@ client id."""
 def ingest(config_path: Path | None, worker_process: bool, live: bool, **flags: object) -> None:
     """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
     after it is committed; bad messages go to the quarantine with their reason."""
-    from monitor.ingest_service import IngestServiceError, run_ingest
+    from monitor.services.ingest import IngestServiceError, run_ingest
 
     try:
         cfg = load_config(config_path, overrides=flags)

@@ -149,7 +149,7 @@ def test_bad_environment_value_is_reported(tmp_path: Path, monkeypatch: pytest.M
 def test_oldest_reading_reaches_the_daemon_settings(
     tmp_path: Path, text: str, expected: str | None
 ) -> None:
-    from monitor.ingest_service import daemon_settings
+    from monitor.services.ingest import daemon_settings
 
     path = tmp_path / "monitor.toml"
     path.write_text(f"[ingest]\n{text}\n", encoding="utf-8")
