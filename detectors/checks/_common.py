@@ -179,3 +179,65 @@ def local_iso(outlet: OutletData, i: int) -> str:
 def month_label(month: int) -> str:
     """``YYYY-MM`` of a month counted since 1970-01 (`OutletData.local_months`)."""
     return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+# ---------------------------------------------------------------- sequential tests (CUSUM)
+
+
+def cusum_bar(k: float, arl: float) -> float:
+    """The threshold ``h`` of a one-sided CUSUM of N(0, 1) increments with reference ``k`` whose
+    in-control average run length is ``arl`` elements, by Siegmund's approximation
+    ``ARL(k, h) = (exp(2 k b) - 2 k b - 1) / (2 k^2)``, ``b = h + 1.166``."""
+    arl = max(float(arl), 2.0)
+    lo, hi = 0.0, 200.0
+    for _ in range(100):  # bisection on a monotone function of one scalar
+        h = (lo + hi) / 2
+        b = 2 * k * (h + 1.166)
+        if (np.expm1(b) - b) / (2 * k * k) < arl:
+            lo = h
+        else:
+            hi = h
+    return (lo + hi) / 2
+
+
+def cusum(y: np.ndarray, group: np.ndarray) -> np.ndarray:
+    """``S_i = max(0, S_{i-1} + y_i)``, restarting at 0 where ``group`` changes (Lindley's
+    recursion in closed form: ``S_i = D_i - min(0, min_{j <= i} D_j)`` with ``D`` the cumulative
+    sum since the group's start)."""
+    y = np.asarray(y, dtype="float64")
+    if len(y) == 0:
+        return y
+    c = np.cumsum(y)
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, len(y)])
+    d = c - np.repeat(np.r_[0.0, c][starts], sizes)
+    # a running minimum per group: each group offset far below the ones before it
+    span = 4.0 * (float(np.abs(y).sum()) + 1.0)
+    rank = np.repeat(np.arange(len(starts), dtype="float64"), sizes) * span
+    m = np.minimum.accumulate(d - rank) + rank
+    return d - np.minimum(0.0, m)
+
+
+def true_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """(first, last) indices (inclusive) of the runs of True in ``mask``."""
+    edges = np.flatnonzero(np.diff(np.r_[0, np.asarray(mask).astype(np.int8), 0]))
+    return list(zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True))
+
+
+def cusum_alarms(s: np.ndarray, h: float, group: np.ndarray | None = None) -> list[tuple[int, int]]:
+    """(first element, peak element) of each excursion of the CUSUM ``s`` above 0 that reaches
+    ``h`` (the peak: the last maximum; after it the statistic only falls back); an excursion
+    ends where ``group`` changes (the CUSUM restarted)."""
+    s = np.asarray(s, dtype="float64")
+    up = np.flatnonzero(s > 1e-9 * max(h, 1.0))  # rounding leaves 1e-15 where S is 0
+    if len(up) == 0:
+        return []
+    brk = np.flatnonzero(np.diff(up) > 1) + 1
+    if group is not None:
+        brk = np.union1d(brk, np.flatnonzero(np.diff(np.asarray(group)[up]) != 0) + 1)
+    out = []
+    for piece in np.split(up, brk):
+        seg = s[piece]
+        if seg.max() >= h:
+            out.append((int(piece[0]), int(piece[-1]) - int(np.argmax(seg[::-1]))))
+    return out

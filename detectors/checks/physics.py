@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from detectors.base import Detector, register
+from detectors.checks._common import cusum, cusum_alarms, cusum_bar, true_runs
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import resolution
@@ -133,7 +134,7 @@ class PhysicsDetector(Detector):
         for k in self.reference_sigmas:
             h = cusum_bar(k, rel.per_year * n_ref / self.false_alarms_per_year)
             bars.append(h)
-            for a, b in _alarms(_cusum(u - k, group), h):
+            for a, b in cusum_alarms(cusum(u - k, group), h, group):
                 for p, q in self._episodes(rel, u, a, b):
                     first, last = int(rel.hour[p]), int(rel.last[q])
                     if last - first + 1 >= self.min_hours:
@@ -149,7 +150,7 @@ class PhysicsDetector(Detector):
     def _episodes(self, rel: _Relation, u: np.ndarray, a: int, b: int) -> list[tuple[int, int]]:
         """The episodes (first, last element) of the excursion ``a..b``: split where the relation
         holds (``u <= 0``) for at least ``min_hours`` hours, trimmed to elements with ``u > 0``."""
-        holds = _runs(u[a : b + 1] <= 0)
+        holds = true_runs(u[a : b + 1] <= 0)
         cuts = [
             (a + p, a + q)
             for p, q in holds
@@ -235,51 +236,3 @@ class PhysicsDetector(Detector):
                 "median_tn": float(np.median(t)),
             },
         )
-
-
-def cusum_bar(k: float, arl: float) -> float:
-    """The CUSUM threshold ``h`` at which Siegmund's approximation of the in-control average run
-    length of a one-sided N(0, 1) CUSUM with reference ``k`` is ``arl`` elements."""
-    arl = max(float(arl), 2.0)
-    lo, hi = 0.0, 200.0
-    for _ in range(100):  # bisection on a monotone function of one scalar
-        h = (lo + hi) / 2
-        b = 2 * k * (h + 1.166)
-        if (np.expm1(b) - b) / (2 * k * k) < arl:
-            lo = h
-        else:
-            hi = h
-    return (lo + hi) / 2
-
-
-def _cusum(y: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """``S_i = max(0, S_{i-1} + y_i)``, restarting at 0 where ``group`` changes (Lindley's
-    recursion solved in closed form: ``S_i = D_i - min(0, min_{j <= i} D_j)`` with ``D`` the
-    cumulative sum since the group's start)."""
-    c = np.cumsum(y)
-    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
-    base = np.repeat(np.r_[0.0, c][starts], np.diff(np.r_[starts, len(y)]))
-    d = c - base
-    # a running minimum per group: offset each group far below the ones before it
-    span = float(np.abs(y).sum()) + 1.0
-    rank = np.repeat(np.arange(len(starts), dtype="float64"), np.diff(np.r_[starts, len(y)]))
-    m = np.minimum.accumulate(d - rank * 4 * span) + rank * 4 * span
-    return d - np.minimum(0.0, m)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(first, last) indices (inclusive) of the runs of True in ``mask``."""
-    edges = np.flatnonzero(np.diff(np.r_[0, mask.astype(np.int8), 0]))
-    return list(zip(edges[::2].tolist(), (edges[1::2] - 1).tolist(), strict=True))
-
-
-def _alarms(s: np.ndarray, h: float) -> list[tuple[int, int]]:
-    """(first element, peak element) of each excursion of ``s`` above 0 that reaches ``h``."""
-    pos = s > 1e-9 * max(h, 1.0)  # rounding leaves -0.0 and 1e-15 where S is 0
-    edges = np.flatnonzero(np.diff(np.r_[0, pos.astype(np.int8), 0]))
-    out = []
-    for a, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-        seg = s[a:stop]
-        if seg.max() >= h:
-            out.append((a, a + len(seg) - 1 - int(np.argmax(seg[::-1]))))
-    return out

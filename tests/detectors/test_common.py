@@ -77,3 +77,15 @@ def test_month_label_equals_numpys_for_every_month_of_years_1000_to_9999() -> No
     numpy_labels = months.astype("datetime64[M]").astype(str)
     assert [month_label(int(m)) for m in months] == numpy_labels.tolist()
     assert month_label(0) == "1970-01" and month_label(674) == "2026-03"
+
+
+def test_cusum_restarts_per_group_and_alarms_span_rise_to_peak() -> None:
+    from detectors.checks._common import cusum, cusum_alarms
+
+    y = np.array([1.0, 1.0, -5.0, 2.0, 2.0, -1.0, 3.0, 3.0])
+    group = np.array([0, 0, 0, 0, 0, 0, 1, 1])
+    s = cusum(y, group)
+    assert np.allclose(s, [1, 2, 0, 2, 4, 3, 3, 6])
+    assert cusum_alarms(s, 4.0, group) == [(3, 4), (6, 7)]
+    assert cusum_alarms(s, 4.0) == [(3, 7)]  # without groups: one excursion
+    assert cusum_alarms(s, 7.0, group) == []

@@ -61,7 +61,7 @@ def test_short_episode_under_min_hours_and_small_excess_within_spread_not_flagge
 
 
 def test_bar_follows_the_stated_false_alarm_rate() -> None:
-    from detectors.checks.physics import cusum_bar
+    from detectors.checks._common import cusum_bar
 
     # Siegmund: ARL(k=0.5, h) = exp(2 k b) - 2 k b - 1) / (2 k^2), b = h + 1.166
     h = cusum_bar(0.5, 1e6)
