@@ -153,6 +153,7 @@ class CompletenessDetector(Detector):
                 "statistic": "transmission and validity rates",
                 "threshold": self.min_rate,
                 "window_hours": expected,
+                "false_alarm_rate_per_year": None,  # a measured rate against the requirement
                 "month": month,
                 "expected_hours": expected,
                 "received_hours": int(received),

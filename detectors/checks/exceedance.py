@@ -100,6 +100,7 @@ class ExceedanceDetector(Detector):
                 "statistic": "hourly value",
                 "threshold": [lo, hi] if band else hi,
                 "window_hours": hours,
+                "false_alarm_rate_per_year": None,  # a measured fact against the limit
                 "hours_over": count,
                 "max": float(window.max()),
                 "min": float(window.min()),
@@ -164,6 +165,7 @@ class ExceedanceDetector(Detector):
                     "statistic": "daily mean",
                     "threshold": limit,
                     "window_hours": 24,
+                    "false_alarm_rate_per_year": None,  # a measured fact against the limit
                     "day": date,
                     "daily_mean": round(m, 6),
                     "valid_hours": int(n[d]),

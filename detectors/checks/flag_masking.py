@@ -203,6 +203,10 @@ class FlagMaskingDetector(Detector):
                 message="flag_masking.stopped_while_flowing",
                 evidence={
                     "rule": "concentration flagged F while flow > running_flow_share * typical",
+                    "statistic": "consecutive hours claimed stopped while flowing",
+                    "threshold": self.min_stopped_hours,
+                    "window_hours": float(hours),
+                    "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
                     "hours": hours,
                     "flow_min": float(np.nanmin(np.where(running[sl], q[sl], np.nan))),
                     "flow_max": float(np.nanmax(np.where(running[sl], q[sl], np.nan))),

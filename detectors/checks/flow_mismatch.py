@@ -95,6 +95,10 @@ class FlowMismatchDetector(Detector):
                 message="flow_mismatch.changing_while_stopped",
                 evidence={
                     "rule": "flow stopped (<= stopped_flow_share * typical or F) while N values change",
+                    "statistic": "valid value changes while stopped, per channel",
+                    "threshold": self.min_cycles,
+                    "window_hours": float(e - s + 1),
+                    "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
                     "hours": e - s + 1,
                     "changes": max(per.values()),
                     "changes_by_channel": per,
@@ -125,6 +129,10 @@ class FlowMismatchDetector(Detector):
                 evidence={
                     "rule": "every channel held > frozen_cycles * its cycle and >= "
                     "min_frozen_hours, together for min_frozen_hours, flow varying",
+                    "statistic": "hours every channel is held together while flow varies",
+                    "threshold": self.min_frozen_hours,
+                    "window_hours": float(hours_frozen),
+                    "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
                     "hours": hours_frozen,
                     "frozen_cycles": self.frozen_cycles,
                     "cycles_hours": cycles,

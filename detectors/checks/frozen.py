@@ -61,7 +61,7 @@ class FrozenValueDetector(Detector):
     own bar.
 
     The bar is also at least ``t``, the run this series' own tail of run durations reaches with
-    an expected ``false_alarms_per_year`` runs a year (the null model of an honest quantised
+    an expected ``false_alarm_rate_per_year`` runs a year (the null model of an honest quantised
     series, whose runs are not memoryless: a pH at 0.1 that drifts a few hundredths an hour sits
     on one value for a day or two now and then). The ``n_tail`` longest runs (a tenth of them, at
     least ``tail_runs``, else no tail bar) exceed the next longest ``u`` by an exponential amount of
@@ -73,7 +73,7 @@ class FrozenValueDetector(Detector):
 
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
     ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``,
-    ``false_alarms_per_year=0.001`` (per series), ``tail_runs=12``.
+    ``false_alarm_rate_per_year=0.001`` (per series), ``tail_runs=12``.
 
     Not flagged (honest traps): analyser cycles (values held 2-4 h, and the 6-8 h holds that are
     the norm of the real series in ``data/real/cn_enterprise_outlet_hourly``), low resolution
@@ -96,7 +96,7 @@ class FrozenValueDetector(Detector):
         max_gap_hours: float = 1.0,
         min_flow_share: float = 0.5,
         max_chance_runs: float = 0.001,
-        false_alarms_per_year: float = 0.001,
+        false_alarm_rate_per_year: float = 0.001,
         tail_runs: int = 12,
     ) -> None:
         self.min_cycles = min_cycles
@@ -106,7 +106,7 @@ class FrozenValueDetector(Detector):
         self.max_gap_hours = max_gap_hours
         self.min_flow_share = min_flow_share
         self.max_chance_runs = max_chance_runs
-        self.false_alarms_per_year = false_alarms_per_year
+        self.false_alarm_rate_per_year = false_alarm_rate_per_year
         self.tail_runs = tail_runs
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
@@ -135,7 +135,7 @@ class FrozenValueDetector(Detector):
         q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
         chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
         years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
-        tail = _tail_run_hours(runs.hours, self.false_alarms_per_year * years, self.tail_runs)
+        tail = _tail_run_hours(runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs)
         floor = max(self.min_cycles * cycle, self.min_hours)
         return _Bar(cycle, q, chance, tail, floor, max(min(max(q, chance), self.high_hours), tail))
 
@@ -174,7 +174,7 @@ class FrozenValueDetector(Detector):
                 "baseline_run_quantile_hours": round(bar.baseline, 3),
                 "chance_run_hours": round(bar.chance, 3),
                 "tail_run_hours": round(bar.tail, 3),
-                "false_alarms_per_year": self.false_alarms_per_year,
+                "false_alarm_rate_per_year": self.false_alarm_rate_per_year,
                 "flow_on_share": on_share,
                 "flow_min": lo,
                 "flow_max": hi,

@@ -98,9 +98,7 @@ class RangeDetector(Detector):
                     "pinned_max": hi,
                     "ph_scale": list(PH_SCALE),
                 }[kind]
-                severity: Severity = (
-                    "low" if kind == "above_range" and s.code == FLOW else "medium"
-                )
+                severity: Severity = "low" if kind == "above_range" and s.code == FLOW else "medium"
                 yield self.finding(
                     outlet,
                     s.code,
@@ -113,6 +111,7 @@ class RangeDetector(Detector):
                         "rule": kind,
                         "statistic": "hourly value",
                         "threshold": threshold,
+                        "false_alarm_rate_per_year": None,  # impossible values: a rule on facts
                         "analyser_range": list(rng) if rng is not None else None,
                         "readings": len(part),
                         "window_hours": float((s.ts[b] - s.ts[a]) / 3.6e12 + 1),
