@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detectors.checks.gap_hiding import GapHidingDetector
+from detectors.checks.gap_hiding import GapHidingDetector, _min_tail_null
 from detectors.spec import COD
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.flag_helpers import N, cod_spec, normal_flags, random_gaps
@@ -80,4 +80,64 @@ def test_gap_hiding_events_across_a_month_boundary_are_one_window() -> None:
         cod[i + 1 : i + 3] = np.nan
     (g,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
     assert (g.start, g.end) == (hour(690), hour(762)) and g.evidence["events"] == 4
-    assert g.evidence["window_days"] == 30 and len(g.evidence["gaps"]) == 4
+    # one window: the whole 50 days (shorter than a 365-day window), not one per month
+    assert g.evidence["window_start"] == hour(0).tz_convert("Asia/Shanghai").isoformat()
+    assert len(g.evidence["gaps"]) == 4
+
+
+def _climbs_then_silences(n: int, starts: tuple[int, ...], seed: int) -> np.ndarray:
+    """COD around 20 mg/L (limit 50) with a few random one-hour gaps; at each of ``starts`` a
+    4-hour climb to 46 mg/L, then 6 silent hours."""
+    cod = random_gaps(cycled(n, level=20, spread=2, hold_hours=2, seed=seed), 12, seed=seed + 1)
+    cod[cod > 30] = 30
+    for i in starts:
+        cod[i - 3 : i + 1] = [28.0, 34.0, 40.0, 46.0]
+        cod[i + 1 : i + 7] = np.nan
+    return cod
+
+
+def test_gap_hiding_climbs_spread_over_months_are_one_finding_with_calibrated_evidence() -> None:
+    n = 24 * 120  # four months; the three climbs are 5-6 weeks apart
+    cod = _climbs_then_silences(n, (500, 1400, 2300), seed=7)
+    (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
+    assert (f.start, f.end) == (hour(500), hour(2306))
+    ev = f.evidence
+    assert ev["events"] == 3 and [g["hours"] for g in ev["gaps"]] == [6, 6, 6]
+    assert ev["false_alarm_rate_per_year"] == 0.001
+    assert ev["threshold"] == 0.001 * n / 8766.0 and ev["p_value"] < ev["threshold"]
+    assert ev["window_hours"] == 2306 - 500 + 1 and isinstance(ev["rule"], str)
+    assert isinstance(ev["statistic"], str)
+    # two such climbs are not enough: at least min_events
+    cod = _climbs_then_silences(n, (500, 1400), seed=7)
+    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+
+
+def test_gap_hiding_a_channels_own_maintenance_after_a_high_value_is_not_a_silence() -> None:
+    # operators check an analyser that reads high (M on COD) while the flow meter goes on
+    n = 24 * 120
+    cod = _climbs_then_silences(n, (500, 1400, 2300), seed=7)
+    flow = np.full(n, 300.0)
+    flags = normal_flags(n)
+    for i in (500, 1400, 2300):
+        flags[i + 1 : i + 7] = "M"
+    data = frame({COD: cod, "w00000": flow}, {COD: flags})
+    assert GapHidingDetector().detect(data, cod_spec()) == []
+    # the same climbs followed by silence of both channels are found
+    flow[np.isnan(cod)] = np.nan
+    (f,) = GapHidingDetector().detect(frame({COD: cod, "w00000": flow}), cod_spec())
+    assert (f.start, f.end) == (hour(500), hour(2306))
+
+
+def test_gap_hiding_min_tail_null_is_exact() -> None:
+    # n = k0 = k1: the statistic is P(Bin(n, U_(n)) >= n) = U_(n)^n, uniform under the null
+    assert abs(_min_tail_null(1e-3, 3, 3, 3) - 1e-3) < 1e-12
+    # against a simulation of the null: 20 uniforms, k = 3..12
+    from scipy.special import bdtrc
+
+    u = np.sort(np.random.default_rng(0).random((200_000, 20)), axis=1)
+    k = np.arange(3, 13)
+    stat = bdtrc(k - 1, 20, u[:, k - 1]).min(axis=1)
+    for t in (1e-2, 1e-3):
+        assert abs(np.mean(stat <= t) - _min_tail_null(t, 20, 3, 12)) < 0.15 * _min_tail_null(
+            t, 20, 3, 12
+        )
