@@ -7,10 +7,10 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
 - Colour: ``green`` if score >= 90, ``yellow`` if 70 < score < 90, ``red`` if score <= 70.
 - A lead opening deducts ``provisional[category][severity]`` (kind ``provisional``), weighed by
   its evidence when its category is in ``evidence.categories`` (signs, not measured facts):
-  ``w = clamp(c * sqrt(min(1, h / evidence.sustained_hours)), evidence.min_weight, 1)`` with ``c``
-  the highest confidence of its findings and ``h`` the hours it spans, so one short,
-  low-confidence sign does not take a clean enterprise out of green while a sustained or
-  repeated pattern does (each lead deducts its own points); escalating
+  ``w = clamp(c^2 * (1 + min(1, h / evidence.sustained_hours)) / 2, evidence.min_weight, 1)``
+  with ``c`` the highest confidence of its findings and ``h`` the hours it spans, so one short,
+  low-confidence sign does not take a clean enterprise out of green while a confident, sustained
+  or repeated one does (each lead deducts its own points); escalating
   adds the difference to the new level's points; confirming adds the difference to
   ``final[category][severity]`` (kind ``final``); dismissing gives back everything deducted for
   the lead (kind ``restored``). All of a lead's events carry the ``ts`` of its first event (the
@@ -83,7 +83,7 @@ class ScoringRules:
     window_months: int = 12
     visits_per_year: Mapping[str, float] = field(default_factory=dict)
     evidence_categories: frozenset[str] = frozenset({"integrity", "validity"})
-    sustained_hours: float = 72.0
+    sustained_hours: float = 24.0
     min_weight: float = 0.25
 
     @classmethod
@@ -102,7 +102,7 @@ class ScoringRules:
             window = int(data["window_months"])
             evidence = data.get("evidence", {})
             weighed = frozenset(str(c) for c in evidence.get("categories", []))
-            sustained = float(evidence.get("sustained_hours", 72.0))
+            sustained = float(evidence.get("sustained_hours", 24.0))
             min_weight = float(evidence.get("min_weight", 0.25))
         except ScoringError:
             raise
@@ -149,8 +149,8 @@ class ScoringRules:
         confidences = [f.confidence for f in lead.findings if f.confidence is not None]
         c = max(confidences) if confidences else 1.0
         hours = (lead.end - lead.start).total_seconds() / 3600.0 + 1.0
-        sustain = min(1.0, hours / self.sustained_hours) ** 0.5
-        return min(1.0, max(self.min_weight, c * sustain))
+        sustain = (1.0 + min(1.0, hours / self.sustained_hours)) / 2.0
+        return min(1.0, max(self.min_weight, c * c * sustain))
 
     def provisional_points(self, lead: LeadRow) -> float:
         """The provisional points of ``lead``: its category and severity, weighed by evidence."""

@@ -192,9 +192,9 @@ def test_validity_weighs_less_than_a_sign_of_falsification() -> None:
 @pytest.mark.parametrize(
     ("end", "confidence", "score", "colour"),
     [
-        ("2026-06-01 23:00", 0.6, 94.8, "green"),  # one day at 0.6: -15 x 0.6 x sqrt(24/72)
-        ("2026-06-01 01:00", 0.5, 96.25, "green"),  # two hours: the minimum weight, 0.25
-        ("2026-06-04", 0.9, 86.5, "yellow"),  # three days at 0.9: -15 x 0.9
+        ("2026-06-01 23:00", 0.6, 94.6, "green"),  # a day at 0.6: -15 x 0.36
+        ("2026-06-01 01:00", 0.5, 96.25, "green"),  # two hours at 0.5: the minimum weight, 0.25
+        ("2026-06-01 15:00", 0.95, 88.72, "yellow"),  # 16 h at 0.95: -15 x 0.9025 x 0.8333
     ],
 )
 def test_provisional_points_weigh_confidence_and_how_sustained(
@@ -220,14 +220,14 @@ def test_repeated_signs_take_an_enterprise_out_of_green(engine) -> None:
     with tx(engine) as s:
         leads.record_findings(s, fs, registry())
         got = score_at(s, "E0002", AT)
-    assert got.colour == "yellow" and got.score == pytest.approx(100 - 4 * 5.2, abs=0.01)
+    assert got.colour == "yellow" and got.score == pytest.approx(100 - 4 * 5.4, abs=0.01)
 
 
 def test_confirmed_leads_deduct_their_full_final_points(engine) -> None:
     f = finding("2026-06-01", "2026-06-01 01:00", mn=MN3, category="integrity", severity="high")
     with tx(engine) as s:
         (lid,) = leads.record_findings(s, [f], registry()).opened
-        assert score_at(s, "E0002", AT).score == 95  # provisional -20 x 0.25
+        assert score_at(s, "E0002", AT).score == pytest.approx(91.23)  # -20 x 0.81 x 0.5417
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
         leads.confirm(s, lid, "chief", "tampered analyser")

@@ -140,6 +140,7 @@ def seed(url: str) -> Seeded:
                     severity="high",
                     detector="frozen",
                     summary="COD frozen",
+                    confidence=1.0,  # a day, certain: the full provisional points
                 ),
             ],
             registry,
