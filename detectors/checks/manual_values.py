@@ -1,4 +1,5 @@
-"""Hand-set (S-flagged) values: too many in a month, or placed over high-load periods."""
+"""Hand-set (S-flagged) values: typed rather than measured, too many in a month, or placed over
+high-load periods."""
 
 from __future__ import annotations
 
@@ -7,9 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from detectors.base import Detector, register
-from detectors.checks._common import grid_flags, grid_flow, month_label
+from detectors.checks._common import (
+    grid_channel,
+    grid_flags,
+    grid_flow,
+    local_iso,
+    month_label,
+    stretches,
+)
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import binomial_greater
@@ -29,21 +38,53 @@ class _Load:
 
 @register
 class ManualValuesDetector(Detector):
-    """Hand-set (S-flagged) values: too many in a month, or placed over high-load periods.
+    """Hand-set (S-flagged) values: typed rather than measured, too many in a month, or placed
+    over high-load periods.
 
-    Per concentration channel and local month: ``share = S hours / grid hours of the month``;
-    a finding when ``share > max_share`` and there are at least ``min_hours`` S hours. Second rule,
-    for outlets with flow: high-load hours are those with valid flow at or above the outlet's own
-    ``high_flow_quantile`` of valid positive flow (baseline share ``p0`` of all hours with valid
-    flow); a month whose S hours with known flow (``n``, of which ``k`` high-load) give
-    ``k >= min_hours`` and a one-sided binomial test ``P(X >= k | n, p0) < max_p_value`` is a
-    finding. One finding per channel and month names the rules that fired and spans the
-    month's first to last S hour.
+    Rule 1, typed values (null model: honest manual values are lab results, taken at least
+    every ``lab_interval_hours`` as HJ 356 asks during an analyser failure, that vary as the
+    channel's own measurements do). Per concentration channel, the S hours with a value are
+    joined into stretches across breaks of at most ``join_hours``; a stretch of at least
+    ``min_hours`` S values is tested. Its values are multiples of a step ``q`` (the coarsest of
+    1, 2, 5 x 10^k up to a tenth of their median) and each lasts ``h`` hours (the median run of
+    equal values, at most ``lab_interval_hours``). With ``l = min(its hours, window_hours)``
+    (at least ``2 h``) and the relative range of a window ``r = (max - min) / median`` (median
+    floored at 1e-9), its statistic ``r_S`` is the largest relative range of its ``l``-hour
+    windows; the reference ``r_1..r_W`` are the relative ranges of the channel's valid (N, T)
+    values rounded to ``q`` and read every ``h`` hours (every phase), over windows of ``l / h``
+    readings holding at least half of them: what lab results at that pace and resolution would
+    show. Its p-value is
 
-    Defaults: share 10 %, 6 hours, high flow at the 75th percentile, p < 0.01.
+        p = max(#{w : r_w <= r_S} / W,  Phi((ln r_S - m) / s))
+
+    (the empirical share, and a log-normal tail fitted to the positive ``ln r_w`` by their median
+    ``m`` and ``s = 1.4826 * MAD``, so that a bar below one window in ``W`` can be set; ``r_S = 0``
+    has a zero log-normal tail). A stretch is a finding when ``p < false_alarms_per_year * years
+    / n_S`` (``n_S`` the channel's tested stretches, Bonferroni; ``years`` its grid span, at least
+    a month), and at least ``min_windows`` reference windows exist: an honest channel is flagged
+    at most ``false_alarms_per_year`` times a year. On honest tuning channels, stretches of their
+    own values relabelled S (as measured, or held 6 h and rounded) gave p < 0.001 less often
+    than 0.001.
+
+    Rule 2, a fact rather than a test: in a local month, S hours over ``max_share`` of the month's
+    grid hours (and at least ``min_hours``): the record was hand-set, whatever the values.
+
+    Rule 3, placed over high load (null model: S hours fall at any flow): high-load hours are
+    those with valid flow at or above the outlet's own ``high_flow_quantile`` of valid positive
+    flow (baseline share ``p0`` of all hours with valid flow); a month whose S hours with known
+    flow (``n``, ``k`` of them high-load) give ``k >= min_hours`` and ``P(X >= k | n, p0) <
+    false_alarms_per_year / 12`` (one test per channel-month) is a finding. Rules 2 and 3 make
+    one finding per channel and month naming those that fired, from the month's first to last
+    S hour.
+
+    Defaults: ``min_hours=6``, ``join_hours=6``, ``window_hours=240``, ``min_windows=30``,
+    ``lab_interval_hours=6``, ``false_alarms_per_year=0.001`` (per channel), share 10 %, high
+    flow at the 75th percentile.
 
     Honest traps it must not flag: a few days of manual lab values after an analyser breakdown
-    (under the share, spread over load); S hours during low or ordinary flow.
+    (they vary as the analyser's values do; under the share; spread over load); S hours during
+    low or ordinary flow; a channel whose own measurements are often flat (its windows set the
+    bar).
     """
 
     name = "manual_values"
@@ -55,12 +96,20 @@ class ManualValuesDetector(Detector):
         max_share: float = 0.10,
         min_hours: int = 6,
         high_flow_quantile: float = 0.75,
-        max_p_value: float = 0.01,
+        join_hours: int = 6,
+        window_hours: int = 240,
+        lab_interval_hours: int = 6,
+        min_windows: int = 30,
+        false_alarms_per_year: float = 0.001,
     ) -> None:
         self.max_share = max_share
         self.min_hours = min_hours
         self.high_flow_quantile = high_flow_quantile
-        self.max_p_value = max_p_value
+        self.join_hours = join_hours
+        self.window_hours = window_hours
+        self.lab_interval_hours = lab_interval_hours
+        self.min_windows = min_windows
+        self.false_alarms_per_year = false_alarms_per_year
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
@@ -76,6 +125,7 @@ class ManualValuesDetector(Detector):
             s_mask = manual[:, j]
             if s_mask.sum() < self.min_hours:
                 continue
+            yield from self._typed(outlet, code)
             for month, n_month in zip(month_ids, month_hours, strict=True):
                 in_month = s_mask & (months == month)
                 if int(in_month.sum()) < self.min_hours:
@@ -119,7 +169,7 @@ class ManualValuesDetector(Detector):
         k = int((in_month & load.high).sum())
         if k >= self.min_hours and 0 < load.p0 < 1:
             p = binomial_greater(k, n, load.p0)
-            if p < self.max_p_value:
+            if p < self.false_alarms_per_year / 12.0:
                 rules.append("S hours at high flow vs baseline share (binomial)")
                 evidence |= {
                     "high_load_hours": k,
@@ -133,13 +183,23 @@ class ManualValuesDetector(Detector):
         # one finding per channel and month, naming whichever rules fired
         share_rule = rules[0].startswith("S hours /")
         message = "manual_values.share" if share_rule else "manual_values.high_load"
+        evidence |= {
+            "rule": "; ".join(rules),
+            "statistic": "S hours / month hours"
+            if share_rule
+            else "binomial tail of S hours at high flow",
+            "threshold": self.max_share if share_rule else self.false_alarms_per_year / 12.0,
+            "window_hours": n_month,
+            # the share is a fact, not a test; the binomial rule's rate when it alone fired
+            "false_alarm_rate_per_year": None if share_rule else self.false_alarms_per_year,
+        }
         return self._manual(
             outlet,
             code,
             np.flatnonzero(in_month),
             message,
             max(evidence["share"], evidence.get("share_high_load", 0.0)),
-            {**evidence, "rule": "; ".join(rules)},
+            evidence,
         )
 
     def _manual(
@@ -163,3 +223,127 @@ class ManualValuesDetector(Detector):
             share_pct=round(100 * float(evidence.get("share", 0.0)), 1),
             baseline_share_pct=round(100 * float(evidence.get("baseline_share", 0.0)), 1),
         )
+
+    def _typed(self, outlet: OutletData, code: str) -> Iterable[Finding]:
+        """Rule 1: S stretches whose values vary far less than the channel's own measurements."""
+        v, f, valid = grid_channel(outlet, code)
+        typed = (f == "S") & ~np.isnan(v)
+        runs = stretches(typed, join_hours=self.join_hours)
+        count = np.add.reduceat(typed, runs.first) if len(runs) else np.zeros(0, dtype=np.int64)
+        tested = np.flatnonzero(count >= self.min_hours)
+        if len(tested) == 0:
+            return
+        years = max(len(v) / 8766.0, 1.0 / 12.0)
+        bar = self.false_alarms_per_year * years / len(tested)
+        measured = pd.Series(np.where(valid, v, np.nan))
+        manual = pd.Series(np.where(typed, v, np.nan))
+        for i in tested.tolist():  # a few stretches per channel
+            a, b = int(runs.first[i]), int(runs.last[i])
+            width = min(b - a + 1, self.window_hours)
+            r_s = float(np.nanmax(_relative_ranges(manual.iloc[a : b + 1], width)))
+            sv = v[a : b + 1][typed[a : b + 1]]
+            step = _decimal_step(sv, 0.1 * float(np.median(np.abs(sv))))
+            # honest manual values are lab results at least every lab_interval_hours
+            hold = min(_hold_hours(sv), self.lab_interval_hours)
+            if width < 2 * hold:
+                continue
+            # the measurements as they would read at the typed values' resolution and pace
+            ref = _sampled_ranges(
+                measured if step == 0 else (measured / step).round() * step, width, hold
+            )
+            ref = ref[~np.isnan(ref)]
+            if len(ref) < self.min_windows:
+                continue
+            p, m, s = _range_tail(r_s, ref)
+            if p >= bar:
+                continue
+            yield self.finding(
+                outlet,
+                code,
+                outlet.grid[a],
+                outlet.grid[b],
+                severity="medium",
+                confidence=min(0.99, 1.0 - p),
+                message="manual_values.typed",
+                evidence={
+                    "rule": "S values vary less than the channel's own measurements: relative "
+                    "range of the stretch's windows against the same-length windows of valid "
+                    "values (empirical share, log-normal tail)",
+                    "statistic": "relative range (max - min) / median over window_hours",
+                    "threshold": bar,
+                    "window_hours": float(width),
+                    "false_alarm_rate_per_year": self.false_alarms_per_year,
+                    "start": local_iso(outlet, a),
+                    "end": local_iso(outlet, b),
+                    "manual_hours": int(typed[a : b + 1].sum()),
+                    "distinct_values": len(np.unique(sv)),
+                    "relative_range": r_s,
+                    "reference_windows": len(ref),
+                    "resolution": step,
+                    "hold_hours": hold,
+                    "reference_median_relative_range": float(np.exp(m)),
+                    "reference_log_sd": s,
+                    "p_value": p,
+                    "stretches_tested": len(tested),
+                },
+                relative_range_pct=round(100 * r_s, 1),
+                reference_pct=round(100 * float(np.exp(m)), 1),
+            )
+
+
+def _relative_ranges(x: pd.Series, width: int) -> np.ndarray:
+    """(max - min) / median of every window of ``width`` grid hours holding at least half of
+    them (NaN elsewhere)."""
+    roll = x.rolling(width, min_periods=max(2, (width + 1) // 2))
+    hi, lo, mid = roll.max().to_numpy(), roll.min().to_numpy(), roll.median().to_numpy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (hi - lo) / np.maximum(mid, 1e-9)
+
+
+def _range_tail(r_s: float, ref: np.ndarray) -> tuple[float, float, float]:
+    """(p, m, s): the chance of a relative range at most ``r_s`` among the reference windows
+    ``ref``, the larger of the empirical share and a log-normal tail (median ``m`` and robust sd
+    ``s`` of the positive ``ln ref``)."""
+    from scipy.special import ndtr
+
+    share = float(np.mean(ref <= r_s))
+    logs = np.log(ref[ref > 0])
+    if len(logs) < 2:
+        return 1.0, float("nan"), float("nan")
+    m = float(np.median(logs))
+    s = max(1.4826 * float(np.median(np.abs(logs - m))), 1e-6)
+    tail = 0.0 if r_s <= 0 else float(ndtr((np.log(r_s) - m) / s))
+    return max(share, tail), m, s
+
+
+#: The steps values are rounded to: 1, 2 and 5 times a power of ten.
+_STEPS = np.sort(np.outer([1.0, 2.0, 5.0], 10.0 ** np.arange(-4, 5)).ravel())
+
+
+def _decimal_step(values: np.ndarray, cap: float) -> float:
+    """The coarsest step of `_STEPS` at most ``cap`` that every value is a multiple of (0 when
+    none is)."""
+    steps = _STEPS[cap >= _STEPS]
+    if len(steps) == 0 or len(values) == 0:
+        return 0.0
+    ratio = values[None, :] / steps[:, None]
+    whole = np.all(np.abs(ratio - np.round(ratio)) < 1e-6 * np.maximum(1.0, np.abs(ratio)), axis=1)
+    return float(steps[whole].max()) if whole.any() else 0.0
+
+
+def _hold_hours(values: np.ndarray) -> int:
+    """How many hours one typed value lasts: the median length of runs of equal consecutive
+    values (1 to 24)."""
+    change = np.flatnonzero(np.r_[True, values[1:] != values[:-1], True])
+    return int(min(24, max(1, round(float(np.median(np.diff(change)))))))
+
+
+def _sampled_ranges(x: pd.Series, width: int, hold: int) -> np.ndarray:
+    """`_relative_ranges` of ``x`` read every ``hold`` hours (every phase), over windows of
+    ``width`` hours: the range a lab reading every ``hold`` hours would show."""
+    if hold <= 1:
+        return _relative_ranges(x, width)
+    n = max(1, -(-width // hold))
+    return np.concatenate(
+        [_relative_ranges(x.iloc[phase::hold].reset_index(drop=True), n) for phase in range(hold)]
+    )
