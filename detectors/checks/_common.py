@@ -117,53 +117,96 @@ def covered(first: np.ndarray, last: np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(cover[:-1]) > 0
 
 
-def _tail_fit(d: np.ndarray, min_tail: int) -> tuple[float, float, float] | None:
+def _tail_fit(
+    d: np.ndarray,
+    min_tail: int,
+    log: bool,
+    trim: float = 0.9,
+    share: float = 0.1,
+    grain: float | None = None,
+) -> tuple[float, float, float] | None:
     """``(u, s_u, beta)`` of sorted durations ``d``: ``u`` the duration reached by the longest
-    tenth of runs (at least ``min_tail``), ``s_u`` the share of runs lasting ``u`` or longer and
-    ``beta`` the mean excess over ``u`` of those runs, trimmed at its 90th percentile (a few
-    falsified runs among the longest move it little), at least the durations' own grain (their
-    smallest positive difference); None with fewer than ``2 * min_tail`` runs."""
+    ``share`` of runs (a tenth; at least ``min_tail`` runs), ``s_u`` the share of runs lasting ``u`` or longer and
+    ``beta`` the mean excess over ``u`` of those runs (of ``ln d`` over ``ln u`` when ``log``:
+    Hill's estimator of a power tail), the excess trimmed at its ``trim`` quantile unless
+    ``log`` (a few falsified runs among the longest move it little), at least the durations' own
+    grain; None with fewer than ``2 * min_tail`` runs. With a ``grain`` ``g`` (durations that are
+    multiples of an analyser cycle) the tail is geometric in steps of ``g``: from the mean
+    excess ``m`` in whole steps, ``q = m / (1 + m)`` per step, ``beta = g / ln(1 / q)`` (an
+    exponential fitted to excesses piled on ``u`` would say the tail ends there)."""
     n = len(d)
-    n_tail = max(min_tail, n // 10)
+    n_tail = max(min_tail, int(n * share))
     if n < 2 * n_tail:
         return None
     u = float(d[-n_tail])
     s_u = float(n - np.searchsorted(d, u - 1e-9, side="left")) / n
-    e = d[d >= u - 1e-9] - u
-    kept = e[e <= np.quantile(e, 0.9) + 1e-9]
+    top = d[d >= u - 1e-9]
+    if log:
+        if u <= 0:
+            return None
+        e = np.log(top / u)
+        grain = float(np.log1p(1.0 / u))
+        return u, s_u, max(float(e.mean()), grain)
+    e = top - u
+    kept = e[e <= np.quantile(e, trim) + 1e-9]
+    if grain is not None and grain > 0:
+        m = float(np.floor(kept / grain + 1e-9).mean())
+        return u, s_u, grain / float(np.log1p(1.0 / m)) if m > 0 else 1e-9
     steps = np.diff(np.unique(np.round(d, 6)))
     grain = float(steps.min()) if len(steps) else 1.0
     return u, s_u, max(float(kept.mean()), grain)
 
 
-def tail_survival(durations: np.ndarray, h: np.ndarray | float, min_tail: int = 12) -> np.ndarray:
+def tail_survival(
+    durations: np.ndarray,
+    h: np.ndarray | float,
+    min_tail: int = 12,
+    *,
+    log: bool = False,
+    trim: float = 0.9,
+    tail_share: float = 0.1,
+    grain: float | None = None,
+) -> np.ndarray:
     """The share of a series' runs expected to last ``h`` or longer, learned from its own
     ``durations``: the empirical share up to ``u`` (see `_tail_fit`), beyond it an exponential
-    tail ``s_u * exp(-(h - u) / beta)``. With fewer than ``2 * min_tail`` runs, the empirical
-    share with the run itself counted (at least ``1 / N``)."""
+    tail ``s_u * exp(-(h - u) / beta)``, or with ``log`` a power tail ``s_u * (h / u) ** (-1 /
+    beta)`` (for stays whose long ones are longer than an exponential allows). With fewer than
+    ``2 * min_tail`` runs, the empirical share with the run itself counted (at least ``1 / N``)."""
     d = np.sort(np.asarray(durations, dtype="float64"))
     h = np.atleast_1d(np.asarray(h, dtype="float64"))
     n = len(d)
     if n == 0:
         return np.ones(len(h))
     emp = np.maximum(n - np.searchsorted(d, h - 1e-9, side="left"), 1) / n
-    fit = _tail_fit(d, min_tail)
+    fit = _tail_fit(d, min_tail, log, trim, tail_share, grain)
     if fit is None:
         return emp
     u, s_u, beta = fit
-    return np.where(h <= u, emp, s_u * np.exp(-(h - u) / beta))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        excess = np.log(np.maximum(h, u) / u) if log else h - u
+    return np.where(h <= u, emp, s_u * np.exp(-excess / beta))
 
 
-def tail_hours(durations: np.ndarray, share: float, min_tail: int = 12) -> float:
+def tail_hours(
+    durations: np.ndarray,
+    share: float,
+    min_tail: int = 12,
+    *,
+    log: bool = False,
+    trim: float = 0.9,
+    tail_share: float = 0.1,
+    grain: float | None = None,
+) -> float:
     """The least duration whose `tail_survival` is at most ``share`` (inf when none is)."""
     d = np.sort(np.asarray(durations, dtype="float64"))
     if len(d) == 0 or share <= 0:
         return float("inf")
-    fit = _tail_fit(d, min_tail)
+    fit = _tail_fit(d, min_tail, log, trim, tail_share, grain)
     if fit is not None and share < fit[1]:
         u, s_u, beta = fit
-        return u + beta * float(np.log(s_u / share))
-    emp = tail_survival(d, d, min_tail)
+        excess = beta * float(np.log(s_u / share))
+        return u * float(np.exp(excess)) if log else u + excess
+    emp = tail_survival(d, d, min_tail, log=log, trim=trim, tail_share=tail_share, grain=grain)
     ok = d[emp <= share]
     return float(ok.min()) if len(ok) else float("inf")
 
@@ -241,3 +284,34 @@ def cusum_alarms(s: np.ndarray, h: float, group: np.ndarray | None = None) -> li
         if seg.max() >= h:
             out.append((int(piece[0]), int(piece[-1]) - int(np.argmax(seg[::-1]))))
     return out
+
+
+def exponential_tail_bar(heights: np.ndarray, expected: float, min_tail: int = 12) -> float:
+    """The height that the exponential tail of ``heights`` (its largest tenth, at least
+    ``min_tail`` of them, exceeding the next largest ``u`` by an exponential amount of mean
+    ``beta`` = their median excess / ln 2, which a few outliers among them move little) reaches
+    ``expected`` times: ``u + beta ln(n_tail / expected)``; 0 with too few heights to say."""
+    h = np.asarray(heights, dtype="float64")
+    n_tail = max(min_tail, len(h) // 10)
+    if len(h) < 2 * n_tail or expected <= 0:
+        return 0.0
+    ordered = np.sort(h)
+    u = float(ordered[-n_tail - 1])
+    beta = float(np.median(ordered[-n_tail:] - u)) / np.log(2.0)
+    if beta <= 0.0:
+        return u
+    return u + beta * float(np.log(n_tail / expected))
+
+
+def cusum_peaks(s: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
+    """The highest value of each excursion of the CUSUM ``s`` above 0 (split at ``group``
+    changes): the series' own distribution of excursion heights."""
+    s = np.asarray(s, dtype="float64")
+    up = np.flatnonzero(s > 1e-9)
+    if len(up) == 0:
+        return np.array([], dtype="float64")
+    brk = np.flatnonzero(np.diff(up) > 1) + 1
+    if group is not None:
+        brk = np.union1d(brk, np.flatnonzero(np.diff(np.asarray(group)[up]) != 0) + 1)
+    starts = np.r_[0, brk]
+    return np.maximum.reduceat(s[up], starts)
