@@ -161,12 +161,22 @@ class CopiedDataDetector(FleetDetector):
     smaller of the copy's and the source's value, as the match must be improbable for both;
     held hours carry no information, as an analyser's hold is predictable; within one outlet
     only the first ``lag`` readings count, since a run longer than its lag is a periodic pattern
-    matching itself) exceeds ``log2(pairs) + margin_bits``, where ``pairs`` is the number of
-    window pairs compared (``W^2 / 2`` within an outlet, ``W_a * W_b`` between two): the chance
-    of one accidental match anywhere is then about 2^-margin_bits (less exact when steps depend
-    on each other, e.g. a strong daily cycle; the margin absorbs that).
+    matching itself) exceeds
 
-    Defaults: 12 readings, 4 distinct values, lag 24 h, 4 decimals, margin 12 bits.
+        log2(pairs) + log2(2 * C / (false_alarms_per_year * years))
+
+    where ``pairs`` is the number of window pairs the copy outlet's windows were compared with
+    (``W_a^2 / 2`` within the outlet, ``W_a * (W - W_a)`` against every other outlet's windows of
+    the pollutant at once), ``C`` the number of pollutants and ``years`` the copy outlet's span
+    (at least a month). Null model: an honest series whose levels and steps are drawn from its
+    own frequencies; a run of ``I`` bits then matches a given window with chance ``2^-I``, so
+    the expected accidental matches of an outlet, over its pollutants and both kinds of
+    comparison, are at most ``false_alarms_per_year`` a year (less exact when steps depend on
+    each other, e.g. a strong daily cycle).
+
+    Defaults: 12 readings, 4 distinct values, lag 24 h, 4 decimals,
+    ``false_alarms_per_year=0.001`` (per outlet; about 15 bits over the pairs for half a year and
+    six pollutants, where a fixed margin of 12 bits per pair of outlets stood before).
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
@@ -184,20 +194,20 @@ class CopiedDataDetector(FleetDetector):
         min_distinct: int = 4,
         min_lag_hours: int = 24,
         decimals: int = 4,
-        margin_bits: float = 12.0,
+        false_alarms_per_year: float = 0.001,
     ) -> None:
         self.window_readings = window_readings
         self.min_distinct = min_distinct
         self.min_lag_hours = min_lag_hours
         self.decimals = decimals
-        self.margin_bits = margin_bits
+        self.false_alarms_per_year = false_alarms_per_year
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         return self._detect_fleet([outlet])
 
     def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
         codes = sorted({c for o in outlets for c in o.pollutants})
-        found = [f for code in codes for f in self._code(outlets, code)]
+        found = [f for code in codes for f in self._code(outlets, code, len(codes))]
         by_mn = {o.mn: o for o in outlets}
         return self._merged(found, by_mn)
 
@@ -294,7 +304,9 @@ class CopiedDataDetector(FleetDetector):
             windows_per_outlet=counts,
         )
 
-    def _code(self, outlets: Sequence[OutletData], code: str) -> Iterable[Finding]:
+    def _code(
+        self, outlets: Sequence[OutletData], code: str, n_codes: int = 1
+    ) -> Iterable[Finding]:
         pool = self._pool(outlets, code)
         if pool is None or len(pool.q) < self.window_readings:
             return
@@ -309,9 +321,13 @@ class CopiedDataDetector(FleetDetector):
             _information(pool, b0, b0 + (a1 - a0), run_lag, same),
         )
         wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
-        wb = pool.windows_per_outlet[pool.o[b0]].astype("float64")
-        pairs = np.where(pool.o[a0] == pool.o[b0], wa * wa / 2.0, wa * wb)
-        need = np.log2(np.maximum(pairs, 2.0)) + self.margin_bits
+        others = float(pool.windows_per_outlet.sum()) - wa
+        pairs = np.where(pool.o[a0] == pool.o[b0], wa * wa / 2.0, wa * others)
+        first = pool.h[pool.bounds[:-1].clip(max=len(pool.h) - 1)]
+        last = pool.h[(pool.bounds[1:] - 1).clip(min=0)]
+        years = np.maximum((last - first)[pool.o[a0]] / 8766.0, 1.0 / 12.0)
+        margin = np.log2(2.0 * n_codes / (self.false_alarms_per_year * years))
+        need = np.log2(np.maximum(pairs, 2.0)) + margin
         for r in np.flatnonzero(info > need):
             yield from self._verified(
                 outlets,
@@ -440,7 +456,11 @@ class CopiedDataDetector(FleetDetector):
         same = oa is ob
         evidence = {
             "rule": "window equal to an earlier window (same outlet) or another outlet's window; "
-            "information > log2(pairs) + margin_bits",
+            "information > log2(pairs) + log2(2 C / (false_alarms_per_year * years))",
+            "statistic": "information of the matched run (bits)",
+            "threshold": round(need, 1),
+            "window_hours": float(n),
+            "false_alarm_rate_per_year": self.false_alarms_per_year,
             "readings": n,
             "distinct_values": len(np.unique(pool.q[a0 : a1 + 1])),
             "lag_hours": lag_hours,

@@ -27,6 +27,16 @@ def test_replayed_day_found_with_exact_interval_and_source() -> None:
     assert f.evidence["other_start"] == hour(240).tz_convert("Asia/Shanghai").isoformat()
     assert f.evidence["information_bits"] > f.evidence["threshold_bits"]
     assert f.severity == "high" and "720 h earlier" in f.summary
+    ev = f.evidence
+    assert ev["false_alarm_rate_per_year"] == 0.001 and ev["window_hours"] == 24
+    assert ev["threshold"] == ev["threshold_bits"] and "statistic" in ev
+    # the bar: log2(pairs) + log2(2 C / (rate * years)), one pollutant, 60 days (> a month)
+    w = N - 12 + 1
+    bar = np.log2(w * w / 2) + np.log2(2 * 1 / (0.001 * (N - 1) / 8766.0))
+    assert abs(ev["threshold_bits"] - round(bar, 1)) < 0.11
+    # a rate a million times smaller raises the bar by log2(1e6) = 19.9 bits
+    (g,) = CopiedDataDetector(false_alarms_per_year=1e-9).detect(frame({COD: cod}))
+    assert abs(g.evidence["threshold_bits"] - ev["threshold_bits"] - np.log2(1e6)) < 0.11
 
 
 def test_replay_of_a_held_series_is_found_when_long_enough() -> None:
