@@ -153,7 +153,7 @@ class GapHidingDetector(Detector):
             return
         years = max(len(v) / 8766.0, 1.0 / 12.0)
         alpha = self.false_alarms_per_year * years
-        test = self._test(ev, len(v))
+        test = self._test(ev, len(v), alpha)
         if test is None or test.p >= alpha:
             return
         yield self._finding(outlet, code, limit, ev, test, alpha)
@@ -166,8 +166,9 @@ class GapHidingDetector(Detector):
         first, last = runs.first[keep], runs.last[keep]
         keep = valid[first - 1]
         pre, last = first[keep] - 1, last[keep]
-        if len(pre) < self.min_events:
-            return None
+        value = v[pre]
+        if np.count_nonzero(value >= self.high_share * limit) < self.min_events:
+            return None  # fewer high silences than an event needs: every tail would be 1
         n, w = len(v), self.baseline_hours
         x = pd.Series(np.where(valid, v, np.nan))
         before = x.shift(1).rolling(w, min_periods=3).median().to_numpy()
@@ -178,7 +179,6 @@ class GapHidingDetector(Detector):
         np.add.at(near, np.maximum(runs.first - self.climb_hours, 0), 1)
         np.add.at(near, runs.first, -1)
         ref = valid & ~np.isnan(before) & (np.cumsum(near[:-1]) == 0)
-        value = v[pre]
         drop = value - after[last]
         u = np.ones(len(pre))
         candidates = np.flatnonzero((value >= self.high_share * limit) & ~np.isnan(rise[pre]))
@@ -203,13 +203,14 @@ class GapHidingDetector(Detector):
         u_cluster = 1.0 - (1.0 - u_min) ** size
         return _Events(pre, last, value, rise[pre], drop, u, starts, size, u_cluster)
 
-    def _test(self, ev: _Events, n_hours: int) -> _Test | None:
+    def _test(self, ev: _Events, n_hours: int, alpha: float) -> _Test | None:
+        """The most significant window, None when none can reach ``alpha`` (the exact p-value
+        of a window is at least its smallest tail, times the number of windows)."""
         from scipy.special import bdtrc
 
         hour = ev.pre[ev.first_event]
-        windows = [w for days in self.scan_days for w in _windows(n_hours, 24 * days)]
-        windows = sorted(set(windows))
-        best: _Test | None = None
+        windows = sorted({w for days in self.scan_days for w in _windows(n_hours, 24 * days)})
+        tested = []
         for lo, hi in windows:
             members = np.flatnonzero((hour >= lo) & (hour <= hi))
             n = len(members)
@@ -219,14 +220,15 @@ class GapHidingDetector(Detector):
             k = np.arange(self.min_events, min(n, self.max_events) + 1)
             tail = bdtrc(k - 1, n, ev.u_cluster[order][k - 1])
             j = int(np.argmin(tail))
-            if best is not None and tail[j] * len(windows) >= best.p:
-                continue  # the exact p-value is at least the smallest tail
-            p = min(
-                1.0,
-                len(windows) * _min_tail_null(float(tail[j]), n, self.min_events, self.max_events),
-            )
+            if len(windows) * tail[j] < alpha:
+                tested.append((float(tail[j]), n, int(k[j]), order, (lo, hi)))
+        best: _Test | None = None
+        for t, n, k, order, window in sorted(tested, key=lambda x: x[0]):
+            if best is not None and len(windows) * t >= best.p:
+                break
+            p = min(1.0, len(windows) * _min_tail_null(t, n, self.min_events, self.max_events))
             if best is None or p < best.p:
-                best = _Test(p, int(k[j]), n, np.sort(order[: k[j]]), (lo, hi))
+                best = _Test(p, k, n, np.sort(order[:k]), window)
         return best
 
     def _finding(
