@@ -148,7 +148,7 @@ def _tail_fit(
         grain = float(np.log1p(1.0 / u))
         return u, s_u, max(float(e.mean()), grain)
     e = top - u
-    kept = e[e <= np.quantile(e, trim) + 1e-9]
+    kept = e if trim >= 1.0 else e[e <= np.quantile(e, trim) + 1e-9]
     if grain is not None and grain > 0:
         m = float(np.floor(kept / grain + 1e-9).mean())
         return u, s_u, grain / float(np.log1p(1.0 / m)) if m > 0 else 1e-9

@@ -3,67 +3,107 @@ change (the effluent is not diluted, only what the analysers see)."""
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import pandas as pd
 
 from detectors.base import Detector, register
-from detectors.checks._common import stretches
+from detectors.checks._common import (
+    cusum,
+    cusum_alarms,
+    cusum_bar,
+    cusum_peaks,
+    exponential_tail_bar,
+    true_runs,
+)
 from detectors.finding import Finding
-from detectors.frame import LOCAL_OFFSET_HOURS, OutletData  # days are local calendar days
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData  # blocks are local clock hours
 from detectors.spec import CONCENTRATIONS, FLOW
 
-#: Statistics are taken per half day (local 00-12 h and 12-24 h).
-BLOCK_HOURS: Final = 12
+#: Blocks per year (365.25 days), for rates per outlet-year.
+YEAR_HOURS: Final = 8766.0
 
 
 @dataclass(frozen=True, slots=True)
-class _HalfDays:
-    """Per local half day (rows) and concentration channel (columns): the ``ratio`` of its median
-    to its baseline ``base`` and whether it ``dropped`` to the half-day level; per half day: how many
-    channels dropped, the flow's ratio, the highest and lowest dropped ratio and their geometric
-    mean (``common``)."""
+class _Blocks:
+    """Per block of ``block_hours`` local hours: the joint drop ``d`` (NaN when not judged), its
+    standardised excess ``z`` over the outlet's own null (``m``, ``s``), and per channel (then
+    flow) the block's median log residual ``r`` against its centred baseline."""
 
-    ratio: np.ndarray
-    base: np.ndarray
-    dropped: np.ndarray
-    n_dropped: np.ndarray
-    flow_ratio: np.ndarray
-    hi: np.ndarray
-    lo: np.ndarray
-    common: np.ndarray
+    d: np.ndarray
+    z: np.ndarray
+    m: float
+    s: float
+    r: np.ndarray
+    block: np.ndarray  # block of each grid hour
+    judged: np.ndarray  # per grid hour: every channel and flow valid and positive
 
 
 @register
 class DilutionDetector(Detector):
-    """Several concentration channels fall by one common factor for days while flow holds.
+    """Every concentration channel falls far below its own level for half a day or more while
+    flow holds.
 
-    Per local half day ``d`` (00-12 h, 12-24 h Beijing time) and channel ``k``: ``m_k(d)`` is
-    the median of the half day's valid hourly values (at least ``min_valid_hours / 2``, else
-    unknown), ``B_k(d)`` the median of ``m_k`` over the same half of the previous
-    ``baseline_days`` days (at least ``min_baseline_days`` known; nights against nights, so the
-    daily cycle cancels), and ``r_k(d) = m_k(d) / B_k(d)``; the same for flow ``r_q(d)``. With
-    the level ``l = 1 - day_drop_fraction * min_drop_share``, half day ``d`` is *diluted* when
-    at least ``min_channels`` channels have ``r_k(d) <= l``, those channels agree
-    (``max r_k / min r_k <= max_factor_spread``, so ratios between channels stay), their
-    geometric mean ``g(d) <= l``, and flow is known and steady:
-    ``1 - max_flow_fall_share <= r_q(d) <= 1 + max_flow_rise_share``. A run of at least
-    ``2 * min_days - 1`` consecutive diluted half days (``min_days`` days, starting at any hour)
-    whose median ``g`` is at most ``1 - min_drop_share`` is a finding, from the first to the
-    last valid hour of the run (outlet-wide, pollutant None). Severity high from ``high_days``.
-    (Medians scatter by 10-20 %, hence the looser level per half day and the strict median.)
+    Null model (an honest outlet): its concentrations and flow wander around slowly changing
+    levels; a common drop of all channels comes with a flow change (rain raises flow and dilutes
+    the effluent itself, and the analysers recover for hours after the flow has; a production
+    cut lowers flow with the load). Per grid hour ``t`` and concentration channel ``k`` (at least
+    ``min_channels`` present, and flow): ``y_k(t) = ln c_k(t)`` and ``y_q(t) = ln Q(t)`` on valid
+    hours with a positive value, each against its centred baseline ``B(t)``, the median of the
+    medians of the blocks at the same local hours (blocks of ``block_hours`` local hours; nights
+    against nights, so the daily cycle cancels) over ``baseline_days`` days each side (at least
+    half of them known): short episodes cannot move it, and a lasting change of level (a
+    regime) soon joins it. With ``r = y - B``, the hour's joint drop beyond what flow
+    explains is
 
-    Defaults: 3 channels, drop 40 %+ over the run (30 %+ each half day), spread 1.5, flow
-    between -30 % and +20 %, 3 days; 12 valid hours a day; baseline 28 days (7 known); high at 7
-    days.
+        D(t) = -max_k r_k(t) - max_{t - flow_memory_hours <= u <= t} |r_q(u)|
+
+    (the drop the least-dropped channel shows, less the largest change of flow either way over
+    the last day), judged where every present channel and flow are valid. Per block, ``d`` is
+    the median ``D`` of its judged hours (at least half the block). The outlet's own null of
+    ``d`` is its median ``m`` and robust scale ``s = max(min_scale, 1.4826 MAD)`` over all its
+    judged blocks (dilution is rare: they describe honest operation, weekly cycles, regimes and
+    storms included), and ``z = clip((d - m) / s, -clip_sigma, clip_sigma)``.
+
+    For each ``k`` of ``reference_sigmas`` a one-sided CUSUM ``S = max(0, S + z - k)`` over the
+    judged blocks (restarted after more than ``join_blocks`` unjudged ones) alarms at
+
+        h_k = max(h_gauss, h_tail)
+
+    where ``h_gauss`` solves Siegmund's ``ARL(k, h) = n_year * K / false_alarms_per_year``
+    (`detectors.checks._common.cusum_bar`; ``n_year`` judged blocks a year, ``K`` references)
+    and ``h_tail`` is the excursion height that the exponential tail of the series' own CUSUM
+    excursion heights (its highest tenth, at least ``tail_excursions``) reaches
+    ``false_alarms_per_year * years / K`` times (`detectors.checks._common.exponential_tail_bar`:
+    consecutive blocks are correlated, so the series' own excursions, not the Gaussian, say how
+    high honest ones go). An alarm's excursion (``S`` rising from 0 to its peak) is located on
+    its stretch with the largest sum of ``z - c``, ``c`` half the upper quartile of its ``z``
+    unclipped (its core level: a slow honest rise before a step is not taken in), and again on
+    either side while a stretch's own ``sum(z - k)`` reaches ``h_k`` (episodes close together). An episode is a
+    finding (outlet-wide, pollutant None, from the first to the last judged hour of its blocks)
+    when it lasts at least ``min_hours``, every channel's median ``exp(r_k)`` over it is at most
+    ``1 - min_drop_share`` (every analyser reads the diluted sample; the common factor reported
+    is their geometric mean; an effect-size floor, because an honest plant's rarest common
+    dips, a quarter to a third for a day or two, are rarer than six months of its own history
+    can show), and its median flow
+    ratio ``median r_q <= max_flow_z * s_q`` (``s_q`` the robust scale of the flow's own block
+    ratios: flow not raised; a fall is already charged in ``D``). Severity high from ``high_days``.
+
+    Defaults: ``block_hours=6``, ``baseline_days=14``, ``min_channels=3``,
+    ``reference_sigmas=(1.0,)``, ``clip_sigma=4``, ``min_scale=0.05``,
+    ``false_alarms_per_year=0.01`` per outlet, ``join_blocks=4``, ``min_drop_share=0.3``,
+    ``min_hours=12``, ``high_days=7``, ``tail_excursions=12``, ``flow_memory_hours=24``,
+    ``max_flow_z=1``.
 
     Honest traps it must not flag: rain, which dilutes every channel by a common factor but raises
-    flow; reduced production or holidays, when flow falls with the load; a treatment change that
-    lowers one or two channels (nitrification lowers NH3-N, not TP); shutdown days (no valid
-    data); outlets without flow data (unknown, never "steady").
+    flow (and the day after it); reduced production or holidays, when flow falls with the load;
+    a treatment change that lowers one or two channels (nitrification lowers NH3-N, not TP: the
+    least-dropped channel sets ``D``); a lasting change of level (the centred baseline follows
+    it); a common dip within the outlet's own usual wander (its own ``s`` and excursions);
+    shutdown days (no valid data); outlets without flow data (never judged).
     """
 
     name = "dilution"
@@ -72,146 +112,200 @@ class DilutionDetector(Detector):
     def __init__(
         self,
         *,
+        block_hours: int = 6,
+        baseline_days: int = 14,
         min_channels: int = 3,
-        min_drop_share: float = 0.40,
-        day_drop_fraction: float = 0.75,
-        max_factor_spread: float = 1.5,
-        max_flow_rise_share: float = 0.20,
-        max_flow_fall_share: float = 0.30,
-        min_days: int = 3,
-        min_valid_hours: int = 12,
-        baseline_days: int = 28,
-        min_baseline_days: int = 7,
+        reference_sigmas: tuple[float, ...] = (1.0,),
+        clip_sigma: float = 4.0,
+        min_scale: float = 0.05,
+        false_alarms_per_year: float = 0.01,
+        join_blocks: int = 4,
+        min_drop_share: float = 0.3,
+        min_hours: int = 12,
         high_days: int = 7,
+        tail_excursions: int = 12,
+        flow_memory_hours: int = 24,
+        max_flow_z: float = 1.0,
     ) -> None:
-        self.min_channels = min_channels
-        self.min_drop_share = min_drop_share
-        self.day_drop_fraction = day_drop_fraction
-        self.max_factor_spread = max_factor_spread
-        self.max_flow_rise_share = max_flow_rise_share
-        self.max_flow_fall_share = max_flow_fall_share
-        self.min_days = min_days
-        self.min_valid_hours = min_valid_hours
+        self.flow_memory_hours = flow_memory_hours
+        self.max_flow_z = max_flow_z
+        self.block_hours = block_hours
         self.baseline_days = baseline_days
-        self.min_baseline_days = min_baseline_days
+        self.min_channels = min_channels
+        self.reference_sigmas = reference_sigmas
+        self.clip_sigma = clip_sigma
+        self.min_scale = min_scale
+        self.false_alarms_per_year = false_alarms_per_year
+        self.join_blocks = join_blocks
+        self.min_drop_share = min_drop_share
+        self.min_hours = min_hours
         self.high_days = high_days
-
-    @property
-    def _day_level(self) -> float:
-        """The ratio a channel must fall to in one half day: ``1 - day_drop_fraction *
-        min_drop_share``."""
-        return 1.0 - self.day_drop_fraction * self.min_drop_share
+        self.tail_excursions = tail_excursions
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if len(codes) < self.min_channels or FLOW not in outlet.pollutants:
             return
-        hours = outlet.grid.asi8 // 3_600_000_000_000
-        block = (hours + LOCAL_OFFSET_HOURS) // BLOCK_HOURS
-        block -= block[0]
-        per_day = 24 // BLOCK_HOURS
-        if int(block[-1]) + 1 < per_day * (self.min_baseline_days + self.min_days):
+        b = self._blocks(outlet, codes)
+        if b is None:
             return
-        h, valid = self._half_days(outlet, codes, hours, per_day)
-        runs = stretches(self._diluted(h))
-        any_valid = valid[:, :-1].any(axis=1)
-        for s, e in zip(runs.first, runs.last, strict=True):
-            n = int(e - s + 1)  # half days
-            factor = float(np.median(h.common[s : e + 1]))
-            if n < per_day * self.min_days - 1 or factor > 1.0 - self.min_drop_share:
+        idx = np.flatnonzero(~np.isnan(b.z))
+        group = np.cumsum(np.r_[True, np.diff(idx) > self.join_blocks + 1])
+        z = b.z[idx]
+        years = max(len(outlet.grid) / YEAR_HOURS, 1.0 / 12.0)
+        n_ref = len(self.reference_sigmas)
+        marks = np.zeros(len(b.d) + 1, dtype=np.int64)
+        bars = []
+        for k in self.reference_sigmas:
+            s = cusum(z - k, group)
+            expected = self.false_alarms_per_year * years / n_ref
+            h = max(
+                cusum_bar(k, len(idx) / years * n_ref / self.false_alarms_per_year),
+                exponential_tail_bar(cusum_peaks(s, group), expected, self.tail_excursions),
+            )
+            bars.append(h)
+            for lo, hi in cusum_alarms(s, h, group):
+                for p, q in self._episodes((b.d[idx] - b.m) / b.s, z, lo, hi, k, h):
+                    marks[idx[p]] += 1
+                    marks[idx[q] + 1] -= 1
+        on = np.cumsum(marks[:-1]) > 0
+        for first, last in true_runs(on):
+            yield from self._finding(outlet, codes, b, first, last, bars)
+
+    def _blocks(self, outlet: OutletData, codes: list[str]) -> _Blocks | None:
+        """Per-hour residuals against the centred baselines and the blocks' joint drops."""
+        cols = [outlet.column(c) for c in [*codes, FLOW]]
+        v = outlet.wide_array[:, cols]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ok = outlet.wide_valid[:, cols] & (v > 0)
+            y = np.where(ok, np.log(np.where(ok, v, 1.0)), np.nan)
+        bh = self.block_hours
+        hours = outlet.grid.asi8 // 3_600_000_000_000 + LOCAL_OFFSET_HOURS
+        lead = int(hours[0] % bh)
+        nb = -(-(lead + len(y)) // bh)
+        padded = np.full((nb * bh, y.shape[1]), np.nan)
+        padded[lead : lead + len(y)] = y
+        med = _median_axis1(padded.reshape(nb, bh, y.shape[1]), max(1, bh // 2))
+        half = max(1, self.baseline_days * 24 // bh)
+        per_day = max(1, 24 // bh)
+        base = np.full_like(med, np.nan)
+        for phase in range(per_day):  # nights against nights: the daily cycle cancels
+            base[phase::per_day] = _centred_median(
+                med[phase::per_day], self.baseline_days, max(2, self.baseline_days // 2)
+            )
+        block = (np.arange(len(y)) + lead) // bh
+        r = y - base[block]
+        judged = ~np.isnan(r).any(axis=1)
+        if not judged.any():
+            return None
+        flow_change = np.abs(r[:, -1])
+        if self.flow_memory_hours > 0:  # rain's after-effect: concentrations recover after flow
+            w = self.flow_memory_hours
+            padded_q = np.r_[np.full(w, np.nan), flow_change]
+            win = np.lib.stride_tricks.sliding_window_view(padded_q, w + 1)
+            with np.errstate(invalid="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                flow_change = np.where(np.isnan(flow_change), np.nan, np.nanmax(win, axis=1))
+        common = r[:, :-1].max(axis=1)  # the least-dropped channel: every one fell this much
+        d_hour = np.where(judged, -common - flow_change, np.nan)
+        dp = np.full(nb * bh, np.nan)
+        dp[lead : lead + len(y)] = d_hour
+        d = _median_axis1(dp.reshape(nb, bh, 1), max(1, bh // 2))[:, 0]
+        known = ~np.isnan(d)
+        if known.sum() < 2 * half:  # under 2 x baseline_days judged: no null to judge against
+            return None
+        m = float(np.median(d[known]))
+        s = max(self.min_scale, 1.4826 * float(np.median(np.abs(d[known] - m))))
+        z = np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
+        rp = np.full((nb * bh, r.shape[1]), np.nan)
+        rp[lead : lead + len(y)] = r
+        r_block = _median_axis1(rp.reshape(nb, bh, r.shape[1]), 1)
+        return _Blocks(d, z, m, s, r_block, block, judged)
+
+    def _episodes(
+        self, z: np.ndarray, zc: np.ndarray, a: int, b: int, k: float, h: float
+    ) -> list[tuple[int, int]]:
+        """The episodes (first, last judged block) of the excursion ``a..b``: its stretch with
+        the largest sum of ``z - c``, ``c`` half the upper quartile of the excursion's ``z`` (its
+        core level: a slow rise before a step, or a slow return after it, is not taken in), then
+        the same in what is left on either side, for as long as a stretch's own CUSUM evidence
+        (the sum of ``zc - k``, ``zc`` the clipped ``z``) reaches ``h``. ``z`` is not clipped
+        for locating (clipping bounds evidence, not where an episode lies)."""
+        c = max(0.0, 0.5 * float(np.quantile(z[a : b + 1], 0.75)))
+        out, todo = [], [(a, b)]
+        while todo:
+            lo, hi = todo.pop()
+            if hi < lo:
                 continue
-            in_run = np.flatnonzero(any_valid & (block >= s) & (block <= e))
-            span = (outlet.grid[in_run[0]], outlet.grid[in_run[-1]])
-            yield self._finding(outlet, codes, h, slice(s, e + 1), span, factor)
-
-    def _half_days(
-        self, outlet: OutletData, codes: list[str], hours: np.ndarray, per_day: int
-    ) -> tuple[_HalfDays, np.ndarray]:
-        """Each half day's ratios to the baseline, and the validity of the grid's values (one
-        column per channel of ``codes``, then flow)."""
-        cols = [*codes, FLOW]
-        values = outlet.wide_array[:, [outlet.column(c) for c in cols]]
-        valid = outlet.wide_valid[:, [outlet.column(c) for c in cols]]
-        daily = _block_medians(
-            np.where(valid, values, np.nan), int(hours[0]), self.min_valid_hours // per_day
-        )
-        base = np.full_like(daily, np.nan)
-        for phase in range(per_day):  # night halves against night halves, days against days
-            base[phase::per_day] = _trailing_median(
-                daily[phase::per_day], self.baseline_days, self.min_baseline_days
-            )
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = daily / base
-        r = ratio[:, :-1]
-        dropped = r <= self._day_level
-        n_dropped = dropped.sum(axis=1)
-        hi = np.where(dropped, r, -np.inf).max(axis=1)
-        lo = np.where(dropped, r, np.inf).min(axis=1)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            common = np.exp(
-                np.where(dropped, np.log(np.where(dropped, r, 1.0)), 0.0).sum(axis=1)
-                / np.maximum(n_dropped, 1)
-            )
-        return _HalfDays(r, base, dropped, n_dropped, ratio[:, -1], hi, lo, common), valid
-
-    def _diluted(self, h: _HalfDays) -> np.ndarray:
-        """Half days where enough channels fell by a common factor while flow held."""
-        with np.errstate(divide="ignore", invalid="ignore"):
-            agree = h.hi <= self.max_factor_spread * h.lo
-        r_flow = h.flow_ratio
-        steady = (r_flow >= 1.0 - self.max_flow_fall_share) & (
-            r_flow <= 1.0 + self.max_flow_rise_share
-        )
-        return (h.n_dropped >= self.min_channels) & agree & steady & (h.common <= self._day_level)
+            total = np.r_[0.0, np.cumsum(z[lo : hi + 1] - c)]
+            low = np.minimum.accumulate(total[:-1])  # best start before each end
+            end = int(np.argmax(total[1:] - low))
+            start = int(np.argmin(total[: end + 1]))
+            p, q = lo + start, lo + end
+            if float(np.sum(zc[p : q + 1] - k)) < h:
+                continue
+            out.append((p, q))
+            todo += [(lo, p - 1), (q + 1, hi)]
+        return sorted(out)
 
     def _finding(
         self,
         outlet: OutletData,
         codes: list[str],
-        h: _HalfDays,
-        run: slice,
-        span: tuple[pd.Timestamp, pd.Timestamp],
-        factor: float,
-    ) -> Finding:
-        """The finding of the diluted half days ``run`` (valid hours from ``span[0]`` to
-        ``span[1]``) whose median common factor is ``factor``."""
-        n = int(run.stop - run.start)  # half days
-        per_day = 24 // BLOCK_HOURS
-        used = h.dropped[run].all(axis=0)
-        factors = {c: float(np.median(h.ratio[run, j])) for j, c in enumerate(codes) if used[j]}
-        baselines = {c: float(h.base[run.start, j]) for j, c in enumerate(codes) if used[j]}
-        return self.finding(
+        b: _Blocks,
+        first: int,
+        last: int,
+        bars: list[float],
+    ) -> Iterable[Finding]:
+        """The finding of blocks ``first..last`` when large and long enough."""
+        hours = np.flatnonzero(b.judged & (b.block >= first) & (b.block <= last))
+        if len(hours) == 0:
+            return
+        span_h = int(hours[-1] - hours[0] + 1)
+        r = b.r[first : last + 1]
+        with np.errstate(invalid="ignore"):
+            logs = np.nanmedian(r[:, :-1], axis=0)
+        factor = float(np.exp(np.nanmean(logs)))
+        z = b.z[first : last + 1]
+        rq = b.r[:, -1]
+        sq = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
+        if (
+            float(np.nanmedian(r[:, -1])) > self.max_flow_z * max(sq, 0.01)
+            or span_h < self.min_hours
+            or not np.exp(np.nanmax(logs)) <= 1.0 - self.min_drop_share
+        ):
+            return
+        factors = {c: round(float(np.exp(logs[j])), 4) for j, c in enumerate(codes)}
+        flow_ratio = round(float(np.exp(np.nanmedian(r[:, -1]))), 3)
+        days = round(span_h / 24, 2)
+        z = b.z[first : last + 1]
+        yield self.finding(
             outlet,
             None,
-            span[0],
-            span[1],
-            severity="high" if n >= per_day * self.high_days else "medium",
-            confidence=min(0.95, 0.5 + 0.05 * n),
+            outlet.grid[hours[0]],
+            outlet.grid[hours[-1]],
+            severity="high" if span_h >= 24 * self.high_days else "medium",
+            confidence=min(0.95, 0.5 + 0.02 * span_h / self.block_hours),
             message="dilution.summary",
             evidence={
-                "rule": "min_channels channels at <= 1 - day_drop_fraction * min_drop_share of "
-                "baseline each day, similar factors, flow steady; run median factor <= "
+                "rule": "CUSUM of clip((d - m) / s) - k over blocks reaches h_k, d = median of "
+                "-max_k ln(c_k / baseline_k) - |ln(Q / baseline_Q)|; median factor <= "
                 "1 - min_drop_share",
-                "days": n / per_day,
-                "channels": len(factors),
+                "window_hours": span_h,
+                "statistic": "CUSUM of the standardised joint drop of every channel net of flow",
+                "threshold": [round(h, 3) for h in bars],
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
+                "null_median": round(b.m, 4),
+                "null_scale": round(b.s, 4),
+                "median_z": round(float(np.nanmedian(z)), 3),
+                "days": days,
+                "channels": len(codes),
                 "factors": factors,
-                "baselines": baselines,
-                "factor_spread": float(np.max(h.hi[run] / h.lo[run])),
-                "flow_ratio": float(np.median(h.flow_ratio[run])),
-                "common_factor": factor,
+                "flow_ratio": flow_ratio,
+                "common_factor": round(factor, 4),
                 "drop_pct": round(100 * (1 - factor)),
             },
         )
-
-
-def _block_medians(x: np.ndarray, first_hour: int, min_valid: int) -> np.ndarray:
-    """Median of each column per local block of `BLOCK_HOURS` (NaN ignored), NaN for blocks with
-    fewer than ``min_valid`` values. Row ``i`` of ``x`` is hour ``first_hour + i`` (UTC)."""
-    lead = int((first_hour + LOCAL_OFFSET_HOURS) % BLOCK_HOURS)
-    n = -(-(lead + len(x)) // BLOCK_HOURS)
-    padded = np.full((n * BLOCK_HOURS, x.shape[1]), np.nan)
-    padded[lead : lead + len(x)] = x
-    return _median_axis1(padded.reshape(n, BLOCK_HOURS, x.shape[1]), min_valid)
 
 
 def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
@@ -223,8 +317,10 @@ def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
     return np.where(count >= max(min_count, 1), (lo + hi) / 2.0, np.nan)
 
 
-def _trailing_median(daily: np.ndarray, window: int, min_count: int) -> np.ndarray:
-    """Row ``d``: median of rows ``d - window .. d - 1`` (the days before), per column."""
-    padded = np.vstack([np.full((window, daily.shape[1]), np.nan), daily[:-1]])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, window, axis=0)  # (d, k, w)
+def _centred_median(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
+    """Row ``i``: median of rows ``i - half .. i + half`` per column (NaN ignored; NaN where
+    fewer than ``min_count`` numbers)."""
+    pad = np.full((half, x.shape[1]), np.nan)
+    padded = np.vstack([pad, x, pad])
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)
     return _median_axis1(np.swapaxes(windows, 1, 2), min_count)
