@@ -158,26 +158,29 @@ class ZeroFloorDetector(Detector):
             return
         v = s.values
         median = float(np.median(v[normal_mask(s)]))
-        cycle = analyser_cycle_hours(
-            held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours),
-            outlet.spec.pollutant(s.code).cycle_minutes,
-        )
         runs = held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours)
         n = len(runs)
         if n < 3:
             return
         u = runs.value
         lr = np.log(u[1:] / u[:-1])  # run-to-run log ratios
-        jump = np.abs(np.diff(u)) >= self.min_step_quanta * resolution(u) - 1e-9
         ln_step = np.log(self.step_ratio)
         i = np.arange(1, n - 1)
         cand = i[
             (u[i] <= median / self.floor_ratio)
-            & (runs.hours[i] >= max(self.min_floor_cycles * cycle, self.min_floor_hours))
+            & (runs.hours[i] >= self.min_floor_hours)
             & (-lr[i - 1] >= ln_step)
             & (lr[i] >= ln_step)
-            & jump[i - 1]
-            & jump[i]
+        ]
+        if len(cand) == 0:
+            return  # the cheap tests first: most series never step down and back
+        jump = np.abs(np.diff(u)) >= self.min_step_quanta * resolution(u) - 1e-9
+        cycle = analyser_cycle_hours(
+            held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours),
+            outlet.spec.pollutant(s.code).cycle_minutes,
+        )
+        cand = cand[
+            jump[cand - 1] & jump[cand] & (runs.hours[cand] >= self.min_floor_cycles * cycle)
         ]
         if len(cand) == 0:
             return
