@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from statistics import NormalDist
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.stats import norm
 
 from detectors.base import Detector, register
 from detectors.checks._common import covered, measured_series, normal_mask, stretches
@@ -149,24 +149,20 @@ class LowVariabilityDetector(Detector):
         if len(x) < blocks * DAY_HOURS:
             return None
         n, rr = _window_range(x, DAY_HOURS, blocks)
-        runs = held_runs(s.values, s.hours, normal, max_gap_hours=1.0)
-        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
-        lag = max(1, round(cycle))
-        cv, r1, mean = _window_moments(x, DAY_HOURS, blocks, lag)
-        changing = _window_change_share(x, DAY_HOURS, blocks, lag)
+        cv, mean = _window_cv(x, n, DAY_HOURS, blocks)
         with np.errstate(invalid="ignore", divide="ignore"):
             eligible = (n >= self.min_coverage * blocks * DAY_HOURS) & (cv > 0) & (rr > 0)
-            z = np.log(np.where(eligible, cv, np.nan))
         count = int(eligible.sum())
         if count < self.min_baseline_windows:
             return None
-        m = float(np.nanmedian(z))
-        floor = 1.0 / np.sqrt(2.0 * blocks * DAY_HOURS / max(cycle, 1.0))
-        scale = max(1.4826 * float(np.nanmedian(np.abs(z - m))), floor)
+        z = np.log(cv[eligible])
+        m = float(np.median(z))
+        mad_scale = 1.4826 * float(np.median(np.abs(z - m)))
         years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0)
         alpha = min(0.5, self.false_alarms_per_year * years * blocks / count)
-        k = float(norm.isf(alpha))
-        cv_max = float(np.exp(m - k * scale))
+        k = -NormalDist().inv_cdf(alpha)
+        if not (cv[eligible] < np.exp(m - k * mad_scale)).any():
+            return None  # the cheap test first: the floor on the scale only lowers the bar
         step = resolution(s.values[normal])
         step = 0.0 if not np.isfinite(step) else step
         if s.code == PH:  # absolute, and quantisation is no excuse for a pH
@@ -174,15 +170,23 @@ class LowVariabilityDetector(Detector):
         else:
             sd_max = np.maximum(self.max_cv * mean, self.max_sd_steps * step)
         with np.errstate(invalid="ignore"):
-            bad = (
-                eligible
-                & (rr >= self.min_steps * step - 1e-9)
-                & (cv < cv_max)
-                & (changing >= self.min_change_share)
-                & (cv * mean < sd_max)
-            )
+            bad = eligible & (rr >= self.min_steps * step - 1e-9) & (cv * mean < sd_max)
         if not bad.any():
             return None
+        runs = held_runs(s.values, s.hours, normal, max_gap_hours=1.0)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        lag = max(1, round(cycle))
+        floor = 1.0 / np.sqrt(2.0 * blocks * DAY_HOURS / max(cycle, 1.0))
+        scale = max(mad_scale, floor)
+        cv_max = float(np.exp(m - k * scale))
+        with np.errstate(invalid="ignore"):
+            bad &= cv < cv_max
+        if not bad.any():
+            return None
+        bad &= _window_change_share(x, DAY_HOURS, blocks, lag) >= self.min_change_share
+        if not bad.any():
+            return None
+        _, r1, _ = _window_moments(x, DAY_HOURS, blocks, lag)  # for the evidence
         return _Scripted(h0, bad, cv, r1, rr, step, m, scale, k, cv_max)
 
     def _days(self, bad: np.ndarray) -> Segments:
@@ -303,3 +307,16 @@ def _window_change_share(x: np.ndarray, block: int, blocks: int, lag: int) -> np
     c = window_sums(block_sums(changed.astype(np.float64), block), blocks)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(n > 0, c / n, 0.0)
+
+
+def _window_cv(
+    x: np.ndarray, n: np.ndarray, block: int, blocks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """CV and mean of every window (as `_window_range`, whose readings ``n`` it takes)."""
+    xz = np.where(np.isnan(x), 0.0, x)
+    sx = window_sums(block_sums(xz, block), blocks)
+    sxx = window_sums(block_sums(xz * xz, block), blocks)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = sx / n
+        var = np.maximum(sxx / n - mean * mean, 0.0)
+        return np.where(mean > 0, np.sqrt(var) / mean, np.nan), mean
