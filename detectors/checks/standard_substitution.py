@@ -156,7 +156,7 @@ class StandardSubstitutionDetector(Detector):
         long = hours >= least
         if not long.any():
             return
-        levels = np.percentile(v[normal], np.arange(5, 100, 5))
+        levels = np.percentile(v[normal], np.arange(10, 100, 10))
         stays = _stays(v, s.hours, normal, levels, band, self.join_gap_hours)
         if len(stays) == 0:
             return
@@ -167,11 +167,13 @@ class StandardSubstitutionDetector(Detector):
         idx = np.flatnonzero(long)
         fit = {"trim": 1.0, "tail_share": self.tail_share, "grain": cycle}
         expected = null.visits * tail_survival(stays, hours[idx], self.tail_runs, **fit)
+        flagged = np.flatnonzero(expected <= null.expected)
+        if len(flagged) == 0:
+            return
         median = float(np.median(v[normal & ~near])) if (normal & ~near).any() else standard
         bar = max(least, tail_hours(stays, null.expected / null.visits, self.tail_runs, **fit))
-        for j, i in enumerate(idx.tolist()):
-            if expected[j] > null.expected:
-                continue
+        for j in flagged.tolist():
+            i = int(idx[j])
             a, b = int(segs.first[i]), int(segs.last[i])
             part = v[a : b + 1][near[a : b + 1]]
             yield self._finding(
