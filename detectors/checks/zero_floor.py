@@ -252,7 +252,7 @@ class ZeroFloorDetector(Detector):
                 "step, held longer than its own chance of low holds allows",
                 "statistic": "held-run duration (h)",
                 "threshold": round(bar, 3),
-                "window_hours": hours,
+                "window_hours": float((s.ts[b] - s.ts[a]) / HOUR_NS + 1),
                 "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "expected_honest_runs": expected,
                 "floor": value,
@@ -292,7 +292,7 @@ class ZeroFloorDetector(Detector):
                 "rule": "zeros: exact 0 flagged N while flow > 0",
                 "statistic": "zero readings in a stretch",
                 "threshold": self.min_zero_readings,
-                "false_alarm_rate_per_year": 0.0,
+                "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
                 "window_hours": float((s.ts[b] - s.ts[a]) / HOUR_NS + 1),
                 "readings": n,
                 "flow_min": lo,

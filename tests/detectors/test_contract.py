@@ -3,7 +3,8 @@
 Each detector: has a docstring, constructs with its defaults, finds nothing in an empty frame,
 gives equal findings on two runs, leaves its input frame untouched, keeps its findings inside the
 input's time range, uses a known category and severity, renders a non-empty summary in English and
-Chinese, and gives evidence that `Finding.to_dict` turns into JSON.
+Chinese, and gives evidence that `Finding.to_dict` turns into JSON and that names the rule, the
+statistic, the threshold, the window and the false-alarm rate per year behind the finding.
 """
 
 from __future__ import annotations
@@ -164,6 +165,26 @@ def test_findings_are_well_formed(detector_cls: type[Detector]) -> None:
                 assert any("\u4e00" <= ch <= "\u9fff" for ch in f.summary), f.summary
             json.dumps(f.to_dict(), allow_nan=False)
             assert "params" in f.evidence
+            assert_evidence_shape(f)
+
+
+EVIDENCE_KEYS = ("rule", "statistic", "threshold", "window_hours", "false_alarm_rate_per_year")
+
+
+def assert_evidence_shape(f: Finding) -> None:
+    """Every finding names its rule, statistic, threshold, window and the false-alarm rate per
+    year its threshold was set for (null only for a rule on measured facts, no statistical null)."""
+    ev = f.evidence
+    missing = [k for k in EVIDENCE_KEYS if k not in ev]
+    assert not missing, f"{f.detector}: evidence lacks {missing}"
+    assert isinstance(ev["rule"], str) and ev["rule"].strip(), f.detector
+    assert isinstance(ev["statistic"], str) and ev["statistic"].strip(), f.detector
+    threshold = ev["threshold"]
+    numbers = threshold if isinstance(threshold, list | tuple) else [threshold]
+    assert numbers and all(isinstance(x, int | float) for x in numbers), (f.detector, threshold)
+    assert isinstance(ev["window_hours"], int | float) and ev["window_hours"] > 0, f.detector
+    rate = ev["false_alarm_rate_per_year"]
+    assert rate is None or (isinstance(rate, int | float) and 0 < rate < 1), (f.detector, rate)
 
 
 def test_the_contract_is_not_vacuous() -> None:
