@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
@@ -48,7 +47,7 @@ class ManualValuesDetector(Detector):
     ``min_hours`` S values is tested. Its values are multiples of a step ``q`` (the coarsest of
     1, 2, 5 x 10^k up to a tenth of their median) and each lasts ``h`` hours (the median run of
     equal values, at most ``lab_interval_hours``). With ``l = min(its hours, window_hours)``
-    (at least ``2 h``) and the relative range of a window ``r = (max - min) / median`` (median
+    (at least ``2 h``) and the relative range of a window ``r = (max - min) / mean`` (mean
     floored at 1e-9), its statistic ``r_S`` is the largest relative range of its ``l``-hour
     windows; the reference ``r_1..r_W`` are the relative ranges of the channel's valid (N, T)
     values rounded to ``q`` and read every ``h`` hours (every phase), over windows of ``l / h``
@@ -235,12 +234,13 @@ class ManualValuesDetector(Detector):
             return
         years = max(len(v) / 8766.0, 1.0 / 12.0)
         bar = self.false_alarms_per_year * years / len(tested)
-        measured = pd.Series(np.where(valid, v, np.nan))
-        manual = pd.Series(np.where(typed, v, np.nan))
+        measured = np.where(valid, v, np.nan)
+        manual = np.where(typed, v, np.nan)
+        cache: dict[tuple[int, int, float], np.ndarray] = {}
         for i in tested.tolist():  # a few stretches per channel
             a, b = int(runs.first[i]), int(runs.last[i])
             width = min(b - a + 1, self.window_hours)
-            r_s = float(np.nanmax(_relative_ranges(manual.iloc[a : b + 1], width)))
+            r_s = float(np.nanmax(_relative_ranges(manual[a : b + 1], width)))
             sv = v[a : b + 1][typed[a : b + 1]]
             step = _decimal_step(sv, 0.1 * float(np.median(np.abs(sv))))
             # honest manual values are lab results at least every lab_interval_hours
@@ -248,10 +248,11 @@ class ManualValuesDetector(Detector):
             if width < 2 * hold:
                 continue
             # the measurements as they would read at the typed values' resolution and pace
-            ref = _sampled_ranges(
-                measured if step == 0 else (measured / step).round() * step, width, hold
-            )
-            ref = ref[~np.isnan(ref)]
+            if (width, hold, step) not in cache:
+                rounded = measured if step == 0 else np.round(measured / step) * step
+                ranges = _sampled_ranges(rounded, width, hold)
+                cache[(width, hold, step)] = ranges[~np.isnan(ranges)]
+            ref = cache[(width, hold, step)]
             if len(ref) < self.min_windows:
                 continue
             p, m, s = _range_tail(r_s, ref)
@@ -269,7 +270,7 @@ class ManualValuesDetector(Detector):
                     "rule": "S values vary less than the channel's own measurements: relative "
                     "range of the stretch's windows against the same-length windows of valid "
                     "values (empirical share, log-normal tail)",
-                    "statistic": "relative range (max - min) / median over window_hours",
+                    "statistic": "relative range (max - min) / mean over window_hours",
                     "threshold": bar,
                     "window_hours": float(width),
                     "false_alarm_rate_per_year": self.false_alarms_per_year,
@@ -291,13 +292,26 @@ class ManualValuesDetector(Detector):
             )
 
 
-def _relative_ranges(x: pd.Series, width: int) -> np.ndarray:
-    """(max - min) / median of every window of ``width`` grid hours holding at least half of
-    them (NaN elsewhere)."""
-    roll = x.rolling(width, min_periods=max(2, (width + 1) // 2))
-    hi, lo, mid = roll.max().to_numpy(), roll.min().to_numpy(), roll.median().to_numpy()
+def _relative_ranges(x: np.ndarray, width: int) -> np.ndarray:
+    """(max - min) / mean of every window of ``width`` consecutive elements of ``x`` holding at
+    least half of them valid (NaN elsewhere), one per window start."""
+    from scipy.ndimage import maximum_filter1d, minimum_filter1d
+
+    x = np.asarray(x, dtype="float64")
+    n = len(x)
+    if n < width or width < 1:
+        return np.zeros(0)
+    ok = ~np.isnan(x)
+    at = np.arange(n - width + 1) + width // 2  # the filters' centre of the window starting at k
+    hi = maximum_filter1d(np.where(ok, x, -np.inf), width)[at]
+    lo = minimum_filter1d(np.where(ok, x, np.inf), width)[at]
+    total = np.r_[0.0, np.cumsum(np.where(ok, x, 0.0))]
+    count = np.r_[0, np.cumsum(ok)]
+    k = count[width:] - count[:-width]
+    mean = (total[width:] - total[:-width]) / np.maximum(k, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return (hi - lo) / np.maximum(mid, 1e-9)
+        r = (hi - lo) / np.maximum(mean, 1e-9)
+    return np.where(k >= max(2, (width + 1) // 2), r, np.nan)
 
 
 def _range_tail(r_s: float, ref: np.ndarray) -> tuple[float, float, float]:
@@ -338,12 +352,10 @@ def _hold_hours(values: np.ndarray) -> int:
     return int(min(24, max(1, round(float(np.median(np.diff(change)))))))
 
 
-def _sampled_ranges(x: pd.Series, width: int, hold: int) -> np.ndarray:
+def _sampled_ranges(x: np.ndarray, width: int, hold: int) -> np.ndarray:
     """`_relative_ranges` of ``x`` read every ``hold`` hours (every phase), over windows of
     ``width`` hours: the range a lab reading every ``hold`` hours would show."""
     if hold <= 1:
         return _relative_ranges(x, width)
     n = max(1, -(-width // hold))
-    return np.concatenate(
-        [_relative_ranges(x.iloc[phase::hold].reset_index(drop=True), n) for phase in range(hold)]
-    )
+    return np.concatenate([_relative_ranges(x[phase::hold], n) for phase in range(hold)])
