@@ -183,7 +183,7 @@ def tail_survival(
         return emp
     u, s_u, beta = fit
     with np.errstate(divide="ignore", invalid="ignore"):
-        excess = np.log(np.maximum(h, u) / u) if log else h - u
+        excess = np.log(np.maximum(h, u) / u) if log else np.maximum(h - u, 0.0)
     return np.where(h <= u, emp, s_u * np.exp(-excess / beta))
 
 
