@@ -7,8 +7,12 @@ Generators:
   and seasonal load, coarse resolutions, clock offsets, shutdowns, storms past the flow meter's
   range, wide falsification parameters).
 
-Seeds: for each generator, ``TUNING`` seeds may be looked at freely while detectors are changed;
-``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
+Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
+changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
+History: simulator 101-105 and independent 201-205 were each run once at the end of the first
+calibration (2026-12-04) and one detector (standard_substitution) was withdrawn after it; so the
+final figures of that session were taken on fresh seeds nobody had looked at (simulator 301-305,
+independent 401-405). Use new fresh seeds for the next claim.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet

@@ -7,8 +7,8 @@ read back with ``monitor score --format json`` at the end of the data. A *clean*
 none of whose outlets carries any label (no falsification and no exceedance): each of them should
 be green. *Honest* enterprises (no falsification, exceedances allowed: a real exceedance rightly
 costs points) are counted too, and among them those whose integrity and validity leads alone
-would take them out of green (100 plus those leads' points below 90). The baseline printed beside them is the share of falsifying enterprises that are not green
-(what the scores are for).
+would take them out of green (100 plus those leads' points below 90). The baseline printed beside
+them is the share of falsifying enterprises that are not green (what the scores are for).
 
 Seeds: 201-205 are the independent generator's evaluation seeds (never tuned on).
 
