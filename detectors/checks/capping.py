@@ -1,4 +1,4 @@
-"""Values pushed just under the limit (贴限): a pile-up below L and a hole above it."""
+"""Values pushed just under the limit (贴限): a wall in the distribution at or below L."""
 
 from __future__ import annotations
 
@@ -6,73 +6,75 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import bdtr
+from scipy.special import bdtrc
 
 from detectors.base import Detector, register
 from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
-from detectors.series import DAY_HOURS, HOUR_NS, held_runs, timestamp, window_sums
+from detectors.series import DAY_HOURS, HOUR_NS, held_runs, resolution, timestamp
 
 
 @dataclass(frozen=True, slots=True)
-class _Windows:
-    """Every window of ``width`` days (index = its first day): its ``counts`` by mask, its share
-    of valid hours near the limit, the discontinuity test's ``p`` and the two rules."""
+class _Walls:
+    """Every window of ``width`` days (index = its first day): the band ``top`` of its most
+    significant wall (its pile is bands ``top - 1`` and ``top``), the pile ``pile``, the bands
+    just below ``below`` and just above ``above`` (measurement counts), the two p-values and
+    whether it is ``bad``."""
 
     width: int
-    counts: dict[str, np.ndarray]
-    share: np.ndarray
-    p: np.ndarray
-    rule_share: np.ndarray
-    rule_jump: np.ndarray
-
-    @property
-    def bad(self) -> np.ndarray:
-        """Windows where either rule fired."""
-        return self.rule_share | self.rule_jump
+    top: np.ndarray
+    k: np.ndarray
+    pile: np.ndarray
+    below: np.ndarray
+    above: np.ndarray
+    p_rise: np.ndarray
+    bad: np.ndarray
 
 
 @register
 class CappingDetector(Detector):
-    """A distribution that stops at the limit: values in ``[0.9 L, L]`` but none just above.
+    """A distribution that stops at a wall at or just under the limit: a pile under it, nothing
+    over it.
 
-    Per pollutant with an upper ``limit`` ``L``, on valid readings (N, T), counted per local day
-    (UTC + ``day_offset_hours``) and summed over windows of ``window_days`` days sliding by one
-    day. With ``w = band_fraction * L``, ``n`` the valid readings of a window, ``near`` those in
-    ``[(1 - near_fraction) L, L]``, ``above`` those in ``(L, (1 + near_fraction) L]`` and the
-    bands ``b1 = (L - 2w, L - w]``, ``b2 = (L - w, L]``, ``b3 = (L, L + w]`` (equal half-open
-    bands, so that a rounded series has as many possible values in each), a window is flagged
-    when ``n >= min_valid_hours`` and
+    Per pollutant with an upper ``limit`` ``L``, on valid readings (N, T) counted as
+    measurements (the first hour of each held value: an analyser that holds a value 3 h would
+    otherwise triple the evidence), in bands of width ``f = ceil(band_fraction * L / res) *
+    res`` (``res`` the series' resolution, so every band holds as many possible values) with an
+    edge at ``L``, over windows of ``window_days`` local days sliding by one day with at least
+    ``min_valid_hours`` valid hours (shutdowns and maintenance months are not judged).
 
-    - share rule: ``near / n >= min_near_share`` and ``above == 0``; or
-    - discontinuity rule (bands count measurements, i.e. the first hour of each held value, not
-      hours: an analyser that holds a value 3 h would otherwise triple the test's apparent
-      evidence; on the simulator's tuning seeds this alone made 6 false findings in 360 honest
-      outlet-months): ``b2 >= min_band_count`` and ``P(X <= b3) < max_p_value`` for
-      ``X ~ Binomial(b2 + b3, r / (1 + r))`` with ``r = min(1, b2 / b1)``: a continuous density
-      that falls (or stays flat) from ``b1`` to ``b2`` goes on into ``b3`` at the same rate; a
-      pile-up at ``b2`` with a hole at ``b3`` does not. The rate is the window's own, so a plant
-      whose distribution honestly falls off near its limit is judged against its own slope. The
-      hole must also be large: ``b3 <= max_above_ratio * r * b2`` (at most a fifth of what the
-      slope predicts). Without this effect-size bar, p < 0.01 alone flagged 5 of 10 honest
-      lognormal plants running close to their limit: the sliding windows test the same data
-      many times, and a lognormal tail falls faster than the slope from ``b1`` to ``b2``; with
-      bands of fewer than 40 measurements, 6 of 180 such honest series (held 1-3 h, 90 days)
-      still failed the test by chance, none with 40.
+    Null model (an honest window): the series' own density is smooth, and at the top of the
+    window it is a tail, which thins out toward the highest values: as wide a stretch just below
+    the top holds at least as many measurements as the top itself. A clamp breaks it: every
+    value that would have gone over the cap is written just under it, so a pile sits at the top
+    of the distribution with nothing over it. For each pile width ``k`` bands (``k = round(p L /
+    f)`` for ``p`` in ``pile_fractions``) and each wall ``c`` (a band edge) in ``[(1 -
+    near_fraction) L, L + f]`` (wide piles only within ``wide_fraction L`` of ``L``: a flat pile
+    "pushed under the limit"; a wide honest mode under a ceiling of the plant's own is not a
+    wall) that is the window's top (at most ``max_above`` measurements over ``c``: an escape or
+    a window's edge), with ``P`` measurements in ``(c - k f, c]`` and ``B`` in ``(c - 2 k f, c
+    - k f]``:
 
-    Flagged windows merge; a finding spans the first to the last reading in ``[0.9 L, L]`` of the
-    merged stretch (not the honest days a window drags in). Severity high when both rules fire
-    in some window, medium otherwise.
+        p = P(X >= P),  X ~ Binomial(P + B, 1/2)
 
-    Defaults: ``window_days=30``, ``min_valid_hours=200``, ``near_fraction=0.1``,
-    ``min_near_share=0.3``, ``band_fraction=0.05``, ``min_band_count=40``, ``max_p_value=0.01``,
-    ``max_above_ratio=0.2``, ``day_offset_hours=8``.
+    (the pile outweighs the stretch below it as a tail never does). A window is flagged when
+    its smallest ``p`` is under ``alpha / K`` (``K`` pile widths), ``alpha =
+    false_alarms_per_year / 365.25``: each daily window of a series-year tested at that level,
+    so at most ``false_alarms_per_year`` false windows a series-year by Bonferroni (overlapping
+    windows make it conservative). Flagged windows merge; a finding spans the first to the last
+    reading in the pile of the merged stretch's worst window. Severity high when nothing at all
+    lies over the wall, medium otherwise.
 
-    Not flagged (honest traps): plants running close to their limit whose values spill over it as
-    a continuous distribution does (some in ``(L, 1.1 L]``), plants far below their limit (empty
-    bands), analyser holds (they repeat values but do not move mass across L), months with fewer
-    than 200 valid hours (shutdowns, maintenance), pH (a band, not a ceiling).
+    Defaults: ``window_days=30``, ``min_valid_hours=200``, ``band_fraction=0.01``, ``pile_fractions=(0.03, 0.10)``,
+    ``max_above=2``, ``near_fraction=0.12``, ``wide_fraction=0.02``,
+    ``false_alarms_per_year=0.01`` per series, ``day_offset_hours`` the local offset.
+
+    Not flagged (honest traps): plants running close to their limit whose values spill over it
+    as a continuous distribution does (the top of the window is a thin tail, over the limit),
+    plants far below their limit (no top in the zone), a plant's own ceiling under the limit
+    (a mode several bands wide, its top a thin tail), analyser holds (measurements, not hours),
+    windows with few measurements (the binomial needs counts), pH (a band, not a ceiling).
     """
 
     name = "capping"
@@ -83,23 +85,28 @@ class CappingDetector(Detector):
         *,
         window_days: int = 30,
         min_valid_hours: int = 200,
-        near_fraction: float = 0.1,
-        min_near_share: float = 0.3,
-        band_fraction: float = 0.05,
-        min_band_count: int = 40,
-        max_p_value: float = 0.01,
-        max_above_ratio: float = 0.2,
+        band_fraction: float = 0.01,
+        pile_fractions: tuple[float, ...] = (0.03, 0.10),
+        max_above: int = 2,
+        near_fraction: float = 0.12,
+        wide_fraction: float = 0.02,
+        false_alarms_per_year: float = 0.01,
         day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
     ) -> None:
         self.window_days = window_days
         self.min_valid_hours = min_valid_hours
-        self.near_fraction = near_fraction
-        self.min_near_share = min_near_share
         self.band_fraction = band_fraction
-        self.min_band_count = min_band_count
-        self.max_p_value = max_p_value
-        self.max_above_ratio = max_above_ratio
+        self.pile_fractions = pile_fractions
+        self.max_above = max_above
+        self.near_fraction = near_fraction
+        self.wide_fraction = wide_fraction
+        self.false_alarms_per_year = false_alarms_per_year
         self.day_offset_hours = day_offset_hours
+
+    @property
+    def alpha(self) -> float:
+        """The per-window significance level: ``false_alarms_per_year / 365.25``."""
+        return self.false_alarms_per_year / 365.25
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for code in outlet.pollutants:
@@ -112,115 +119,136 @@ class CappingDetector(Detector):
     def _series(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
         day = (s.ts + int(self.day_offset_hours * HOUR_NS)) // (DAY_HOURS * HOUR_NS)
         day = day - day.min()
-        masks = self._masks(s, limit)
-        w = self._windows(day, masks)
-        if w is None:
-            return
-        bad = w.bad
-        if not bad.any():
-            return
-        first = np.flatnonzero(bad)
-        days = stretches(covered(first, first + w.width - 1, len(bad) + w.width - 1))
-        near = masks["near"]
-        for d_first, d_last in zip(days.first.tolist(), days.last.tolist(), strict=True):
-            idx = np.flatnonzero(near & (day >= d_first) & (day <= d_last))
-            if len(idx) == 0:
-                continue
-            wins = np.flatnonzero(bad[d_first : d_last - w.width + 2]) + d_first
-            yield self._finding(outlet, s, limit, w, idx, wins)
-
-    def _masks(self, s: Series, limit: float) -> dict[str, np.ndarray]:
-        """Per reading: valid (``n``), in ``near``, ``above`` and, for the first hour of each held
-        value only, in the bands ``b1``, ``b2``, ``b3``."""
         valid = s.valid
-        v = np.where(valid, s.values, np.nan)
-        w = self.band_fraction * limit
-        tol = 1e-9 * limit
-        with np.errstate(invalid="ignore"):
-            masks = {
-                "n": valid,
-                "near": (v >= (1 - self.near_fraction) * limit - tol) & (v <= limit + tol),
-                "above": (v > limit + tol) & (v <= (1 + self.near_fraction) * limit + tol),
-                "b1": (v > limit - 2 * w + tol) & (v <= limit - w + tol),
-                "b2": (v > limit - w + tol) & (v <= limit + tol),
-                "b3": (v > limit + tol) & (v <= limit + w + tol),
-            }
-        # the discontinuity test counts measurements, not hours: an analyser holding each value
-        # for 2-4 h would make 20 hours out of 6 measurements and fake the test's power
         runs = held_runs(s.values, s.hours, valid)
-        measured = np.zeros(len(v), dtype=bool)
+        measured = np.zeros(len(s), dtype=bool)
         measured[runs.first] = True
-        for band in ("b1", "b2", "b3"):
-            masks[band] = masks[band] & measured
-        return masks
+        res = resolution(s.values[valid])
+        step = self.band_fraction * limit
+        if np.isfinite(res) and res > 0:
+            step = max(res, np.ceil(step / res - 1e-9) * res)
+        # band i covers (L + (i - 1) w, L + i w]: band 0 ends at L
+        with np.errstate(invalid="ignore"):
+            band = np.ceil((s.values - limit) / step - 1e-9).astype("float64")
+        self._lowest_top = int(np.floor(-self.near_fraction * limit / step))
+        self._highest_top = 1
+        self._wide_top = int(np.floor(-self.wide_fraction * limit / step))
+        self._piles = sorted({max(1, round(f * limit / step)) for f in self.pile_fractions})
+        lo_band = self._lowest_top - 2 * max(self._piles)
+        hi_band = self._highest_top + 2
+        w = self._walls(day, band, measured & valid, lo_band, hi_band, valid)
+        if w is None or not w.bad.any():
+            return
+        first = np.flatnonzero(w.bad)
+        days = stretches(covered(first, first + w.width - 1, len(w.bad) + w.width - 1))
+        for d_first, d_last in zip(days.first.tolist(), days.last.tolist(), strict=True):
+            wins = np.flatnonzero(w.bad[d_first : d_last - w.width + 2]) + d_first
+            worst = int(wins[np.argmin(w.p_rise[wins])])
+            top = int(w.top[worst])
+            in_pile = valid & (band > top - int(w.k[worst])) & (band <= top)
+            idx = np.flatnonzero(in_pile & (day >= d_first) & (day <= d_last))
+            if len(idx):
+                yield self._finding(outlet, s, limit, step, w, worst, idx)
 
-    def _windows(self, day: np.ndarray, masks: dict[str, np.ndarray]) -> _Windows | None:
-        """Counts and rules of every window of days; None when no window has enough valid
-        hours."""
+    def _walls(
+        self,
+        day: np.ndarray,
+        band: np.ndarray,
+        counted: np.ndarray,
+        lo: int,
+        hi: int,
+        valid: np.ndarray,
+    ) -> _Walls | None:
+        """Band counts of every window and the most significant wall at its top."""
         ndays = int(day.max()) + 1
         width = min(self.window_days, ndays)
-        c = {k: window_sums(np.bincount(day[m], minlength=ndays), width) for k, m in masks.items()}
-        n = c["n"]
-        enough = n >= self.min_valid_hours
-        if not enough.any():
+        nb = hi - lo + 1
+        ok = counted & ~np.isnan(band)
+        b = np.clip(band[ok], lo - 1, hi + 1).astype(np.int64) - (lo - 1)  # 0 and nb+1: outside
+        grid = np.zeros((ndays, nb + 2))
+        np.add.at(grid, (day[ok], b), 1.0)
+        c = np.cumsum(np.vstack([np.zeros((1, nb + 2)), grid]), axis=0)
+        win = c[width:] - c[:-width]  # windows x bands (0: below lo, nb+1: above hi)
+        if len(win) == 0:
             return None
-        with np.errstate(invalid="ignore", divide="ignore"):
-            share = c["near"] / n
-            rule_share = enough & (share >= self.min_near_share) & (c["above"] == 0)
-            r = np.where(c["b1"] > 0, np.minimum(1.0, c["b2"] / c["b1"]), 1.0)
-            b2, b3 = c["b2"].astype(np.int64), c["b3"].astype(np.int64)
-            p = bdtr(b3, b2 + b3, r / (1 + r))
-            hole = b3 <= self.max_above_ratio * r * b2
-            rule_jump = enough & (b2 >= self.min_band_count) & (p < self.max_p_value) & hole
-        return _Windows(width, c, share, p, rule_share, rule_jump)
+        hours = np.r_[0.0, np.cumsum(np.bincount(day[valid], minlength=ndays))]
+        enough = (hours[width:] - hours[:-width]) >= self.min_valid_hours
+        zone = np.arange(nb + 2) + (lo - 1)  # band number of each column
+        top_ok = (zone >= self._lowest_top) & (zone <= self._highest_top)
+        run = np.cumsum(np.hstack([np.zeros((len(win), 1)), win]), axis=1)  # run[:, i] = sum <i
+        parts = []
+        for k in self._piles:  # a narrow pile (a clamp with jitter) or a wide flat one
+            ok_k = top_ok if k == min(self._piles) else top_ok & (zone >= self._wide_top)
+            cols = np.flatnonzero(ok_k & (np.arange(nb + 2) - 2 * k + 1 >= 1))
+            if len(cols) == 0:
+                continue
+            pile = run[:, cols + 1] - run[:, cols + 1 - k]
+            below = run[:, cols + 1 - k] - run[:, cols + 1 - 2 * k]
+            above = run[:, -1:] - run[:, cols + 1]  # everything over the wall
+            with np.errstate(invalid="ignore"):
+                k_int = np.maximum(pile - 1, 0).astype(np.int64)
+                n_int = (pile + below).astype(np.int64)
+                p_rise = np.where(pile > 0, bdtrc(k_int, n_int, 0.5), 1.0)
+            parts.append((zone[cols] + 0 * pile, k + 0 * pile, pile, below, above, p_rise))
+        if not parts:
+            return None
+        top, kk, pile, below, above, p_rise = (np.hstack(x) for x in zip(*parts, strict=True))
+        p = np.where(above <= self.max_above, p_rise, 1.0)
+        best = np.argmin(p, axis=1)
+        rows = np.arange(len(win))
+        return _Walls(
+            width=width,
+            top=top[rows, best],
+            k=kk[rows, best].astype(np.int64),
+            pile=pile[rows, best],
+            below=below[rows, best],
+            above=above[rows, best],
+            p_rise=p_rise[rows, best],
+            bad=enough & (p[rows, best] < self.alpha / len(self._piles)),
+        )
 
     def _finding(
         self,
         outlet: OutletData,
         s: Series,
         limit: float,
-        w: _Windows,
+        step: float,
+        w: _Walls,
+        worst: int,
         idx: np.ndarray,
-        wins: np.ndarray,
     ) -> Finding:
-        """The finding of the readings ``idx`` in [0.9 L, L] of a merged stretch of the flagged
-        windows ``wins``, with the statistics of its worst window."""
-        both_w = w.rule_share[wins] & w.rule_jump[wins]
-        worst = int(wins[np.lexsort((w.p[wins], ~both_w))[0]])
-        both = bool(both_w.any())
-        rules = [
-            name
-            for name, rule in (("share", w.rule_share), ("discontinuity", w.rule_jump))
-            if rule[wins].any()
-        ]
-        c = w.counts
+        """The finding of the pile readings ``idx`` with the statistics of the worst window."""
+        wall = limit + float(w.top[worst]) * step
+        above = int(w.above[worst])
         return self.finding(
             outlet,
             s.code,
             timestamp(s.ts[idx[0]]),
             timestamp(s.ts[idx[-1]]),
-            severity="high" if both else "medium",
-            confidence=0.9 if both else 0.7,
+            severity="high" if above == 0 else "medium",
+            confidence=0.9 if above == 0 else 0.7,
             message="capping.summary",
             evidence={
-                "rule": "+".join(rules),
-                "statistic": "share of valid hours in [0.9L, L]; binomial p of the band above L",
-                "threshold": {
-                    "near_share_min": self.min_near_share,
-                    "above_max": 0,
-                    "p_max": self.max_p_value,
-                },
+                "rule": "at the top of the window (at most max_above measurements over it), a "
+                "pile under a wall in [(1 - near_fraction) L, L] holds more than as wide a band "
+                "below it: binomial p < alpha / number of pile widths",
                 "window_hours": w.width * DAY_HOURS,
+                "statistic": "binomial P(X >= pile), X ~ Binomial(pile + below, 1/2)",
+                "threshold": self.alpha / len(self._piles),
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "limit": limit,
-                "valid_hours": int(c["n"][worst]),
-                "near_share": round(float(w.share[worst]), 4),
-                "just_above": int(c["above"][worst]),
-                "band_below": int(c["b2"][worst]),
-                "band_above": int(c["b3"][worst]),
-                "p_value": float(w.p[worst]),
+                "wall": round(wall, 6),
+                "band_width": round(step, 6),
+                "pile": int(w.pile[worst]),
+                "band_below": int(w.below[worst]),
+                "band_above": above,
+                "p_value": float(w.p_rise[worst]),
+                "pile_width": round(float(w.k[worst]) * step, 6),
             },
             limit=limit,
-            share=100 * float(w.share[worst]),
-            above=int(c["above"][worst]),
+            wall=round(wall, 6),
+            pile=int(w.pile[worst]),
+            above=above,
+            below=int(w.below[worst]),
             days=w.width,
         )

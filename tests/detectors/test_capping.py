@@ -36,23 +36,39 @@ def test_values_pushed_under_the_limit_exact_interval() -> None:
     found = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
     assert [(f.start, f.end) for f in found] == [(hour(first), hour(last))]
     f = found[0]
-    assert f.severity == "high"
-    assert f.evidence["just_above"] == 0
-    assert f.evidence["near_share"] >= 0.3
-    assert f.evidence["p_value"] < 0.01
-    assert "piles up just under its limit of 50 mg/L" in f.summary
+    ev = f.evidence
+    assert f.severity == "high" and ev["band_above"] == 0
+    assert ev["p_value"] < ev["threshold"] == 0.01 / 365.25 / 2
+    assert ev["false_alarm_rate_per_year"] == 0.01 and ev["window_hours"] == 720
+    assert {"rule", "statistic"} <= set(ev) and ev["wall"] == 50.0
+    assert "piles up under a wall at 50 mg/L (limit 50 mg/L)" in f.summary
 
 
-def test_pile_up_with_a_few_left_above_is_caught_by_the_discontinuity() -> None:
+def test_clamp_under_the_limit_with_a_few_left_above() -> None:
+    # a clamp at 0.9 L with jitter (what goes over 45 written at 44-45), two escapes above:
+    # the wall need not be the limit itself, and a straggler or two does not clear it
+    n = 24 * 40
+    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
+    over = np.flatnonzero(cod > 45.0)
+    cod[over[2:]] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(over) - 2), 1)
+    cod[over[:2]] = 51.0
+    (f,) = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert f.evidence["wall"] == 45.0 and f.evidence["band_above"] <= 2
+    assert f.severity == ("high" if f.evidence["band_above"] == 0 else "medium")
+    first, last = np.flatnonzero((cod > 43.5) & (cod <= 45.0))[[0, -1]]
+    assert (f.start, f.end) == (hour(int(first)), hour(int(last)))
+
+
+def test_shallow_wide_pile_as_dense_as_the_tail_is_not_a_wall() -> None:
+    # the old rule flagged a pile at L as dense as the lognormal tail below it (values over 50
+    # written at 47.5-50, 3 left above); the pile does not outweigh as wide a stretch below it,
+    # so against the null of a thinning tail it is not evidence of a clamp (a known loss)
     n = 24 * 40
     cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
     over = np.flatnonzero(cod > 50.0)
     cod[over[3:]] = np.round(np.random.default_rng(5).uniform(47.5, 50.0, len(over) - 3), 1)
     cod[over[:3]] = 51.0
-    found = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
-    assert len(found) == 1
-    assert found[0].evidence["rule"] == "discontinuity"
-    assert found[0].severity == "medium"
+    assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == []
 
 
 def test_honest_plants_close_to_or_far_below_the_limit_and_ph() -> None:
