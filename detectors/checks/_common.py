@@ -16,6 +16,8 @@ This module registers no detector (`detectors.registry` imports it with the othe
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from detectors.finding import LOCAL_TZ  # local time of the timestamps shown in evidence
@@ -236,7 +238,7 @@ def cusum_bar(k: float, arl: float) -> float:
     for _ in range(100):  # bisection on a monotone function of one scalar
         h = (lo + hi) / 2
         b = 2 * k * (h + 1.166)
-        if (np.expm1(b) - b) / (2 * k * k) < arl:
+        if (math.expm1(min(b, 700.0)) - b) / (2 * k * k) < arl:
             lo = h
         else:
             hi = h

@@ -120,6 +120,8 @@ class CappingDetector(Detector):
         day = (s.ts + int(self.day_offset_hours * HOUR_NS)) // (DAY_HOURS * HOUR_NS)
         day = day - day.min()
         valid = s.valid
+        if not np.any(s.values[valid] > (1 - self.near_fraction) * limit - 1e-9 * limit):
+            return  # nothing reaches the zone of walls: nothing to judge
         runs = held_runs(s.values, s.hours, valid)
         measured = np.zeros(len(s), dtype=bool)
         measured[runs.first] = True
@@ -165,9 +167,9 @@ class CappingDetector(Detector):
         nb = hi - lo + 1
         ok = counted & ~np.isnan(band)
         b = np.clip(band[ok], lo - 1, hi + 1).astype(np.int64) - (lo - 1)  # 0 and nb+1: outside
-        grid = np.zeros((ndays, nb + 2))
-        np.add.at(grid, (day[ok], b), 1.0)
-        c = np.cumsum(np.vstack([np.zeros((1, nb + 2)), grid]), axis=0)
+        cells = np.bincount(day[ok] * (nb + 2) + b, minlength=ndays * (nb + 2))
+        c = np.zeros((ndays + 1, nb + 2))
+        np.cumsum(cells.reshape(ndays, nb + 2), axis=0, out=c[1:])
         win = c[width:] - c[:-width]  # windows x bands (0: below lo, nb+1: above hi)
         if len(win) == 0:
             return None
@@ -185,10 +187,11 @@ class CappingDetector(Detector):
             pile = run[:, cols + 1] - run[:, cols + 1 - k]
             below = run[:, cols + 1 - k] - run[:, cols + 1 - 2 * k]
             above = run[:, -1:] - run[:, cols + 1]  # everything over the wall
-            with np.errstate(invalid="ignore"):
-                k_int = np.maximum(pile - 1, 0).astype(np.int64)
-                n_int = (pile + below).astype(np.int64)
-                p_rise = np.where(pile > 0, bdtrc(k_int, n_int, 0.5), 1.0)
+            p_rise = np.ones_like(pile)
+            test = (pile > below) & (above <= self.max_above) & enough[:, None]
+            p_rise[test] = bdtrc(
+                (pile[test] - 1).astype(np.int64), (pile + below)[test].astype(np.int64), 0.5
+            )
             parts.append((zone[cols] + 0 * pile, k + 0 * pile, pile, below, above, p_rise))
         if not parts:
             return None

@@ -3,12 +3,13 @@ change (the effluent is not diluted, only what the analysers see)."""
 
 from __future__ import annotations
 
-import warnings
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+from scipy.ndimage import maximum_filter1d
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
@@ -31,7 +32,8 @@ YEAR_HOURS: Final = 8766.0
 class _Blocks:
     """Per block of ``block_hours`` local hours: the joint drop ``d`` (NaN when not judged), its
     standardised excess ``z`` over the outlet's own null (``m``, ``s``), and per channel (then
-    flow) the block's median log residual ``r`` against its centred baseline."""
+    flow) the hourly log residuals ``r`` against the centred baselines, by block and hour
+    (medians are taken where a finding needs them)."""
 
     d: np.ndarray
     z: np.ndarray
@@ -188,25 +190,28 @@ class DilutionDetector(Detector):
         med = _median_axis1(padded.reshape(nb, bh, y.shape[1]), max(1, bh // 2))
         half = max(1, self.baseline_days * 24 // bh)
         per_day = max(1, 24 // bh)
-        base = np.full_like(med, np.nan)
-        for phase in range(per_day):  # nights against nights: the daily cycle cancels
-            base[phase::per_day] = _centred_median(
-                med[phase::per_day], self.baseline_days, max(2, self.baseline_days // 2)
-            )
+        # nights against nights (the daily cycle cancels): one column per phase and channel
+        k = med.shape[1]
+        days = -(-len(med) // per_day)
+        by_day = np.full((days * per_day, k), np.nan)
+        by_day[: len(med)] = med
+        wide = by_day.reshape(days, per_day * k)
+        base_wide = _centred_median(wide, self.baseline_days, max(2, self.baseline_days // 2))
+        base = base_wide.reshape(days * per_day, k)[: len(med)]
         block = (np.arange(len(y)) + lead) // bh
         r = y - base[block]
-        judged = ~np.isnan(r).any(axis=1)
+        judged = ~np.isnan(functools.reduce(np.add, r.T))  # column ops: rows are short
         if not judged.any():
             return None
         flow_change = np.abs(r[:, -1])
         if self.flow_memory_hours > 0:  # rain's after-effect: concentrations recover after flow
             w = self.flow_memory_hours
-            padded_q = np.r_[np.full(w, np.nan), flow_change]
-            win = np.lib.stride_tricks.sliding_window_view(padded_q, w + 1)
-            with np.errstate(invalid="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)
-                flow_change = np.where(np.isnan(flow_change), np.nan, np.nanmax(win, axis=1))
-        common = r[:, :-1].max(axis=1)  # the least-dropped channel: every one fell this much
+            known_q = ~np.isnan(flow_change)
+            trailing = maximum_filter1d(
+                np.where(known_q, flow_change, -np.inf), w + 1, origin=w // 2, mode="nearest"
+            )
+            flow_change = np.where(known_q, trailing, np.nan)
+        common = functools.reduce(np.maximum, r[:, :-1].T)  # the least-dropped channel
         d_hour = np.where(judged, -common - flow_change, np.nan)
         dp = np.full(nb * bh, np.nan)
         dp[lead : lead + len(y)] = d_hour
@@ -219,8 +224,7 @@ class DilutionDetector(Detector):
         z = np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
         rp = np.full((nb * bh, r.shape[1]), np.nan)
         rp[lead : lead + len(y)] = r
-        r_block = _median_axis1(rp.reshape(nb, bh, r.shape[1]), 1)
-        return _Blocks(d, z, m, s, r_block, block, judged)
+        return _Blocks(d, z, m, s, rp.reshape(nb, bh, r.shape[1]), block, judged)
 
     def _episodes(
         self, z: np.ndarray, zc: np.ndarray, a: int, b: int, k: float, h: float
@@ -262,12 +266,12 @@ class DilutionDetector(Detector):
         if len(hours) == 0:
             return
         span_h = int(hours[-1] - hours[0] + 1)
-        r = b.r[first : last + 1]
+        r = _median_axis1(b.r[first : last + 1], 1)
         with np.errstate(invalid="ignore"):
             logs = np.nanmedian(r[:, :-1], axis=0)
         factor = float(np.exp(np.nanmean(logs)))
         z = b.z[first : last + 1]
-        rq = b.r[:, -1]
+        rq = _median_axis1(b.r[:, :, -1:], 1)[:, 0]
         sq = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
         if (
             float(np.nanmedian(r[:, -1])) > self.max_flow_z * max(sq, 0.01)
@@ -310,10 +314,10 @@ class DilutionDetector(Detector):
 
 def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
     """Median along axis 1 ignoring NaN (NaN where fewer than ``min_count`` numbers)."""
-    x = np.sort(x, axis=1)  # NaN sorts last
-    count = (~np.isnan(x)).sum(axis=1)
-    lo = np.take_along_axis(x, (np.maximum(count - 1, 0) // 2)[:, None, :], axis=1)[:, 0, :]
-    hi = np.take_along_axis(x, (count // 2)[:, None, :], axis=1)[:, 0, :]
+    x = np.sort(np.moveaxis(x, 1, -1), axis=-1)  # NaN sorts last; the last axis sorts fastest
+    count = np.count_nonzero(~np.isnan(x), axis=-1)
+    lo = np.take_along_axis(x, (np.maximum(count - 1, 0) // 2)[..., None], axis=-1)[..., 0]
+    hi = np.take_along_axis(x, (count // 2)[..., None], axis=-1)[..., 0]
     return np.where(count >= max(min_count, 1), (lo + hi) / 2.0, np.nan)
 
 
@@ -322,5 +326,5 @@ def _centred_median(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
     fewer than ``min_count`` numbers)."""
     pad = np.full((half, x.shape[1]), np.nan)
     padded = np.vstack([pad, x, pad])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)  # (i, k, w)
     return _median_axis1(np.swapaxes(windows, 1, 2), min_count)

@@ -122,6 +122,9 @@ class PhysicsDetector(Detector):
             return
         nh3 = outlet.wide_column(NH3N)
         tn = outlet.wide_column(TN)
+        with np.errstate(invalid="ignore"):
+            if not np.any(nh3 > tn):  # x > mu0 >= 0 needs NH3-N over TN somewhere
+                return
         rel = self._relation(outlet, nh3, tn)
         if rel is None:
             return
@@ -177,7 +180,7 @@ class PhysicsDetector(Detector):
         first = np.flatnonzero(new)
         hour = judged[first]
         last = judged[np.r_[first[1:] - 1, len(judged) - 1]]
-        res = np.nanmax([resolution(a), resolution(t), 0.0])
+        res = np.nanmax([resolution(a[first]), resolution(t[first]), 0.0])
         x = np.log((a[first] + res) / (t[first] + res))
         if len(x) < 2:
             return None
