@@ -12,7 +12,14 @@ from detectors.base import Detector, register
 from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
-from detectors.series import DAY_HOURS, HOUR_NS, held_runs, resolution, timestamp
+from detectors.series import (
+    DAY_HOURS,
+    HOUR_NS,
+    analyser_cycle_hours,
+    held_runs,
+    resolution,
+    timestamp,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +45,10 @@ class CappingDetector(Detector):
     over it.
 
     Per pollutant with an upper ``limit`` ``L``, on valid readings (N, T) counted as
-    measurements (the first hour of each held value: an analyser that holds a value 3 h would
-    otherwise triple the evidence), in bands of width ``f = ceil(band_fraction * L / res) *
+    measurements (a held value of ``h`` hours counts ``max(1, round(h / c))``, ``c`` the
+    analyser cycle, registered or learned (`detectors.series.analyser_cycle_hours`): an analyser
+    that holds a value 3 h would otherwise triple the evidence, and a clamp that writes one value
+    cycle after cycle would count once), in bands of width ``f = ceil(band_fraction * L / res) *
     res`` (``res`` the series' resolution, so every band holds as many possible values) with an
     edge at ``L``, over windows of ``window_days`` local days sliding by one day with at least
     ``min_valid_hours`` valid hours (shutdowns and maintenance months are not judged).
@@ -123,8 +132,11 @@ class CappingDetector(Detector):
         if not np.any(s.values[valid] > (1 - self.near_fraction) * limit - 1e-9 * limit):
             return  # nothing reaches the zone of walls: nothing to judge
         runs = held_runs(s.values, s.hours, valid)
-        measured = np.zeros(len(s), dtype=bool)
-        measured[runs.first] = True
+        # measurements: a held run of h hours is max(1, round(h / cycle)) of them, so that a
+        # clamp writing one value for several cycles counts each, and a hold counts once a cycle
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        measured = np.zeros(len(s))
+        measured[runs.first] = np.maximum(1.0, np.rint(runs.hours / cycle))
         res = resolution(s.values[valid])
         step = self.band_fraction * limit
         if np.isfinite(res) and res > 0:
@@ -138,7 +150,7 @@ class CappingDetector(Detector):
         self._piles = sorted({max(1, round(f * limit / step)) for f in self.pile_fractions})
         lo_band = self._lowest_top - 2 * max(self._piles)
         hi_band = self._highest_top + 2
-        w = self._walls(day, band, measured & valid, lo_band, hi_band, valid)
+        w = self._walls(day, band, np.where(valid, measured, 0.0), lo_band, hi_band, valid)
         if w is None or not w.bad.any():
             return
         first = np.flatnonzero(w.bad)
@@ -156,7 +168,7 @@ class CappingDetector(Detector):
         self,
         day: np.ndarray,
         band: np.ndarray,
-        counted: np.ndarray,
+        counted: np.ndarray,  # measurements at each reading (0 where none starts)
         lo: int,
         hi: int,
         valid: np.ndarray,
@@ -165,9 +177,9 @@ class CappingDetector(Detector):
         ndays = int(day.max()) + 1
         width = min(self.window_days, ndays)
         nb = hi - lo + 1
-        ok = counted & ~np.isnan(band)
+        ok = (counted > 0) & ~np.isnan(band)
         b = np.clip(band[ok], lo - 1, hi + 1).astype(np.int64) - (lo - 1)  # 0 and nb+1: outside
-        cells = np.bincount(day[ok] * (nb + 2) + b, minlength=ndays * (nb + 2))
+        cells = np.bincount(day[ok] * (nb + 2) + b, weights=counted[ok], minlength=ndays * (nb + 2))
         c = np.zeros((ndays + 1, nb + 2))
         np.cumsum(cells.reshape(ndays, nb + 2), axis=0, out=c[1:])
         win = c[width:] - c[:-width]  # windows x bands (0: below lo, nb+1: above hi)
