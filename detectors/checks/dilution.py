@@ -58,8 +58,10 @@ class DilutionDetector(Detector):
     medians of the blocks at the same local hours (blocks of ``block_hours`` local hours; nights
     against nights, so the daily cycle cancels) over ``baseline_days`` days each side (at least
     half of them known): short episodes cannot move it, and a lasting change of level (a
-    regime) soon joins it. With ``r = y - B``, the hour's joint drop beyond what flow
-    explains is
+    regime) soon joins it. The baselines are taken twice: the second time without the
+    concentration blocks whose ``z`` (below) exceeded the smallest reference on the first, so
+    that a long episode, or several in a month, does not lower its own baseline. With ``r = y -
+    B``, the hour's joint drop beyond what flow explains is
 
         D(t) = -max_k r_k(t) - max_{t - flow_memory_hours <= u <= t} |r_q(u)|
 
@@ -98,7 +100,7 @@ class DilutionDetector(Detector):
     ``reference_sigmas=(1.0,)``, ``clip_sigma=4``, ``min_scale=0.05``,
     ``false_alarms_per_year=0.01`` per outlet, ``join_blocks=4``, ``min_drop_share=0.3``,
     ``min_hours=12``, ``high_days=7``, ``tail_excursions=12``, ``flow_memory_hours=24``,
-    ``max_flow_z=1``.
+    ``max_flow_z=1``, ``rebase=True``.
 
     Honest traps it must not flag: rain, which dilutes every channel by a common factor but raises
     flow (and the day after it); reduced production or holidays, when flow falls with the load;
@@ -126,6 +128,7 @@ class DilutionDetector(Detector):
         min_hours: int = 12,
         high_days: int = 7,
         tail_excursions: int = 12,
+        rebase: bool = True,
         flow_memory_hours: int = 24,
         max_flow_z: float = 1.0,
     ) -> None:
@@ -143,6 +146,7 @@ class DilutionDetector(Detector):
         self.min_hours = min_hours
         self.high_days = high_days
         self.tail_excursions = tail_excursions
+        self.rebase = rebase
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
@@ -190,6 +194,21 @@ class DilutionDetector(Detector):
         med = _median_axis1(padded.reshape(nb, bh, y.shape[1]), max(1, bh // 2))
         half = max(1, self.baseline_days * 24 // bh)
         per_day = max(1, 24 // bh)
+        first = self._pass(med, y, lead, nb, half, per_day)
+        if first is None:
+            return None
+        if self.rebase:  # the episode out of its own baseline: rising blocks masked
+            masked = med.copy()
+            masked[first.z > min(self.reference_sigmas), :-1] = np.nan
+            again = self._pass(masked, y, lead, nb, half, per_day)
+            return again if again is not None else first
+        return first
+
+    def _pass(
+        self, med: np.ndarray, y: np.ndarray, lead: int, nb: int, half: int, per_day: int
+    ) -> _Blocks | None:
+        """One pass: baselines from the block medians ``med``, residuals, joint drops."""
+        bh = self.block_hours
         # nights against nights (the daily cycle cancels): one column per phase and channel
         k = med.shape[1]
         days = -(-len(med) // per_day)
