@@ -58,9 +58,9 @@ class DilutionDetector(Detector):
     medians of the blocks at the same local hours (blocks of ``block_hours`` local hours; nights
     against nights, so the daily cycle cancels) over ``baseline_days`` days each side (at least
     half of them known): short episodes cannot move it, and a lasting change of level (a
-    regime) soon joins it. The baselines are taken twice: the second time without the
-    concentration blocks whose ``z`` (below) exceeded the smallest reference on the first, so
-    that a long episode, or several in a month, does not lower its own baseline. With ``r = y -
+    regime) soon joins it. When the first pass raises an alarm (below), the baselines are taken
+    again without the concentration blocks whose ``z`` exceeded the smallest reference, so that
+    a long episode, or several in a month, does not lower its own baseline. With ``r = y -
     B``, the hour's joint drop beyond what flow explains is
 
         D(t) = -max_k r_k(t) - max_{t - flow_memory_hours <= u <= t} |r_q(u)|
@@ -152,13 +152,27 @@ class DilutionDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if len(codes) < self.min_channels or FLOW not in outlet.pollutants:
             return
-        b = self._blocks(outlet, codes)
-        if b is None:
+        first = self._blocks(outlet, codes)
+        if first is None:
             return
+        b, med = first
+        years = max(len(outlet.grid) / YEAR_HOURS, 1.0 / 12.0)
+        on, bars = self._alarmed(b, years)
+        if self.rebase and on.any():  # the episode out of its own baseline: rising blocks masked
+            masked = med[0].copy()
+            masked[b.z > min(self.reference_sigmas), :-1] = np.nan
+            again = self._pass(masked, *med[1:])
+            if again is not None:
+                b = again
+                on, bars = self._alarmed(b, years)
+        for first_block, last_block in true_runs(on):
+            yield from self._finding(outlet, codes, b, first_block, last_block, bars)
+
+    def _alarmed(self, b: _Blocks, years: float) -> tuple[np.ndarray, list[float]]:
+        """Per block, whether it lies in an episode of an alarm; and the bars ``h_k``."""
         idx = np.flatnonzero(~np.isnan(b.z))
         group = np.cumsum(np.r_[True, np.diff(idx) > self.join_blocks + 1])
         z = b.z[idx]
-        years = max(len(outlet.grid) / YEAR_HOURS, 1.0 / 12.0)
         n_ref = len(self.reference_sigmas)
         marks = np.zeros(len(b.d) + 1, dtype=np.int64)
         bars = []
@@ -174,12 +188,13 @@ class DilutionDetector(Detector):
                 for p, q in self._episodes((b.d[idx] - b.m) / b.s, z, lo, hi, k, h):
                     marks[idx[p]] += 1
                     marks[idx[q] + 1] -= 1
-        on = np.cumsum(marks[:-1]) > 0
-        for first, last in true_runs(on):
-            yield from self._finding(outlet, codes, b, first, last, bars)
+        return np.cumsum(marks[:-1]) > 0, bars
 
-    def _blocks(self, outlet: OutletData, codes: list[str]) -> _Blocks | None:
-        """Per-hour residuals against the centred baselines and the blocks' joint drops."""
+    def _blocks(
+        self, outlet: OutletData, codes: list[str]
+    ) -> tuple[_Blocks, tuple[np.ndarray, np.ndarray, int, int, int, int]] | None:
+        """The first pass (residuals against the centred baselines, the blocks' joint drops) and
+        what a second pass needs (block medians, log values, block layout)."""
         cols = [outlet.column(c) for c in [*codes, FLOW]]
         v = outlet.wide_array[:, cols]
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -197,12 +212,7 @@ class DilutionDetector(Detector):
         first = self._pass(med, y, lead, nb, half, per_day)
         if first is None:
             return None
-        if self.rebase:  # the episode out of its own baseline: rising blocks masked
-            masked = med.copy()
-            masked[first.z > min(self.reference_sigmas), :-1] = np.nan
-            again = self._pass(masked, y, lead, nb, half, per_day)
-            return again if again is not None else first
-        return first
+        return first, (med, y, lead, nb, half, per_day)
 
     def _pass(
         self, med: np.ndarray, y: np.ndarray, lead: int, nb: int, half: int, per_day: int
