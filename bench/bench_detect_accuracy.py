@@ -55,23 +55,10 @@ from detectors import Detector, build  # noqa: E402
 from detectors.spec import OutletSpec  # noqa: E402
 from monitor.detection.batch import detect_readings  # noqa: E402
 from monitor.registry import load_registry, parse_registry  # noqa: E402
+from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve families)
 
 TUNING = {"simulator": (1, 2, 3), "independent": (1, 2, 3)}
 EVALUATION = {"simulator": (101, 102, 103, 104, 105), "independent": (201, 202, 203, 204, 205)}
-PATTERNS = (
-    "frozen",
-    "low_variability",
-    "zero_floor",
-    "capping",
-    "dilution",
-    "copied_data",
-    "standard_substitution",
-    "physics",
-    "gap_hiding",
-    "flag_masking",
-    "manual_values",
-    "flow_mismatch",
-)
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
 

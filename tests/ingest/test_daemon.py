@@ -343,21 +343,7 @@ def test_worker_process_mode_stores_and_quarantines(
 ) -> None:
     registered = sites(2, _prefix())
     stranger = Site(f"{_prefix()}9999", "pw")
-    url = f"sqlite:///{tmp_path / 'ow.db'}"
-    store = Store(url)
-    settings = DaemonSettings(
-        broker=mosquitto.url,
-        client_id=f"ow-{_uid()}",
-        batch_size=50,
-        batch_interval_s=0.05,
-        worker_process=True,
-    )
-    daemon = IngestDaemon(
-        settings,
-        store,
-        {s.mn: s.pw for s in registered},
-        sink_factory=functools.partial(Store, url),
-    )
+    daemon, store = _worker_daemon(mosquitto, tmp_path, registered)
     daemon.start()
     _wait(lambda: daemon.metrics.connected, 10, "daemon to connect")
     valid = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(40) for s in registered]
