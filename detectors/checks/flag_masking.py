@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
-from scipy.stats import binom
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
@@ -18,6 +17,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.series import binomial_greater
 from detectors.spec import CONCENTRATIONS, FLOW
 
 
@@ -120,7 +120,7 @@ class FlagMaskingDetector(Detector):
             return
         years = max(len(outlet.grid) / 8766.0, 1.0 / 12.0)
         allowed = self.false_alarm_rate_per_year * years
-        p_value = float(binom.sf(k - 1, n, self.null_episode_share))
+        p_value = binomial_greater(k, n, self.null_episode_share)
         if p_value > allowed:
             return
         s = np.array([a for a, _, _ in masked])
