@@ -95,6 +95,7 @@ class DilutionDetector(Detector):
     can show), and its median flow
     ratio ``median r_q <= max_flow_z * s_q`` (``s_q`` the robust scale of the flow's own block
     ratios: flow not raised; a fall is already charged in ``D``). Severity high from ``high_days``.
+    An outlet with fewer than ``baseline_days`` of judged blocks is not judged (no null).
 
     Defaults: ``block_hours=6``, ``baseline_days=14``, ``min_channels=3``,
     ``reference_sigmas=(1.0,)``, ``clip_sigma=4``, ``min_scale=0.05``,
@@ -246,7 +247,7 @@ class DilutionDetector(Detector):
         dp[lead : lead + len(y)] = d_hour
         d = _median_axis1(dp.reshape(nb, bh, 1), max(1, bh // 2))[:, 0]
         known = ~np.isnan(d)
-        if known.sum() < 2 * half:  # under 2 x baseline_days judged: no null to judge against
+        if known.sum() < half:  # under baseline_days judged: no null to judge against
             return None
         m = float(np.median(d[known]))
         s = max(self.min_scale, 1.4826 * float(np.median(np.abs(d[known] - m))))
