@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from detectors.base import Detector, register
-from detectors.checks._common import flow_at, flow_range, measured_series, normal_mask
+from detectors.checks._common import (
+    exponential_tail_bar,
+    flow_at,
+    flow_range,
+    measured_series,
+    normal_mask,
+)
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
 from detectors.series import HeldRuns, analyser_cycle_hours, held_runs, timestamp
@@ -135,7 +141,9 @@ class FrozenValueDetector(Detector):
         q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
         chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
         years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
-        tail = _tail_run_hours(runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs)
+        tail = exponential_tail_bar(
+            runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs
+        )
         floor = max(self.min_cycles * cycle, self.min_hours)
         return _Bar(cycle, q, chance, tail, floor, max(min(max(q, chance), self.high_hours), tail))
 
@@ -201,17 +209,3 @@ def _chance_run_hours(hours: np.ndarray, cycle: float, max_runs: float) -> float
         return float("inf")
     k = 1.0 + np.log(len(hours) / max_runs) / np.log(1.0 / p)
     return float(np.ceil(k) * cycle)
-
-
-def _tail_run_hours(hours: np.ndarray, expected: float, min_tail: int) -> float:
-    """The run duration (h) that the exponential tail of ``hours`` (its longest tenth, at least
-    ``min_tail`` runs) reaches ``expected`` times; 0 when there are too few runs to say."""
-    n_tail = max(min_tail, len(hours) // 10)
-    if len(hours) < 2 * n_tail or expected <= 0:
-        return 0.0
-    ordered = np.sort(hours)
-    u = float(ordered[-n_tail - 1])
-    beta = float(np.median(ordered[-n_tail:] - u)) / np.log(2.0)
-    if beta <= 0.0:
-        return u
-    return u + beta * float(np.log(n_tail / expected))
