@@ -6,6 +6,8 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.options import config_option
+
 EPILOG = """\b
 Examples:
   monitor demo                       # ./outlet-watch-demo/, 20 outlets, 30 days, about a minute
@@ -36,12 +38,7 @@ Examples:
     type=click.Choice(["en", "zh"]),
     help="Language of every text (default: lang of monitor.toml or $MONITOR_LANG, else zh).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="monitor.toml: lang and timezone (default: $MONITOR_CONFIG or ./monitor.toml).",
-)
+@config_option("lang and timezone")
 def demo(
     workdir: Path,
     outlets: int,

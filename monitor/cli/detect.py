@@ -10,6 +10,7 @@ import click
 import pandas as pd
 
 from monitor import clock
+from monitor.cli.options import config_option
 
 
 def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
@@ -67,12 +68,7 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
     help="Processes for --readings (default: the number of CPUs); findings and their order "
     "are the same for any number. History from --db is read in one process.",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="monitor.toml: lang, timezone and sites (default: $MONITOR_CONFIG or ./monitor.toml).",
-)
+@config_option("lang, timezone and sites")
 def detect(
     readings_path: Path | None,
     database: str | None,

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.options import config_option
 from monitor.config import DEFAULT_TIMEZONE
 
 EPILOG = """\b
@@ -35,12 +36,7 @@ Examples:
     help="Zone of ts in CSV output and of --from/--to without an offset (default: timezone of "
     f"monitor.toml, else {DEFAULT_TIMEZONE}).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="monitor.toml (default: $MONITOR_CONFIG or ./monitor.toml).",
-)
+@config_option()
 def export(
     database: str | None,
     out: Path,

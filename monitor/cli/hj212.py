@@ -10,6 +10,7 @@ import click
 
 from ingest.hj212.describe import describe, describe_lines
 from ingest.hj212.packet import MAX_SEGMENT
+from monitor.cli.options import config_option
 from monitor.config import DEFAULT_TIMEZONE
 
 __all__ = ["decode", "describe", "hj212"]
@@ -38,12 +39,7 @@ def hj212() -> None:
     show_default=True,
     help="Longest data segment accepted (0: no limit).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="monitor.toml (default: $MONITOR_CONFIG or ./monitor.toml).",
-)
+@config_option()
 def decode(
     source: BinaryIO, tz: str | None, strict_crc: bool, max_length: int, config_path: Path | None
 ) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.options import config_option
 from monitor.config import ConfigError, load_config
 
 EPILOG = """\b
@@ -53,7 +54,7 @@ client id."""
     show_default=True,
     help="Run the window detectors after each committed batch (leads, scores, alerts).",
 )
-@click.option("--config", "config_path", type=click.Path(path_type=Path), help="monitor.toml.")
+@config_option("broker, database, registry, live detection and alerts")
 def ingest(config_path: Path | None, worker_process: bool, live: bool, **flags: object) -> None:
     """Receive HJ 212 / JSON messages from MQTT and store them, acknowledging each message only
     after it is committed; bad messages go to the quarantine with their reason."""

@@ -10,20 +10,21 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 
-import monitor.store.casework_models  # noqa: F401  (registers the casework tables)
 from monitor import clock
 from monitor.config import Config, ConfigError, load_config
+
+if TYPE_CHECKING:  # the database's libraries load only for the commands that open one
+    from sqlalchemy.engine import Engine
+    from sqlalchemy.orm import Session
 
 __all__ = [
     "Casework",
     "casework_options",
+    "config_option",
     "database_options",
     "default_who",
     "open_casework",
@@ -47,13 +48,19 @@ def casework_options(f: F) -> F:
 def database_options(f: F) -> F:
     """``--config FILE`` and ``--db URL`` (passed as ``config_path`` and ``db``)."""
     f = click.option("--db", help="Database URL (default: $MONITOR_DB or monitor.toml).")(f)
-    f = click.option(
+    return config_option()(f)
+
+
+def config_option(uses: str = "") -> Callable[[F], F]:
+    """``--config FILE`` (passed as ``config_path``), the one monitor.toml option of every command;
+    ``uses`` names what the command takes from it."""
+    what = f": {uses}" if uses else ""
+    return click.option(
         "--config",
         "config_path",
         type=click.Path(path_type=Path, dir_okay=False),
-        help="monitor.toml (default: $MONITOR_CONFIG or ./monitor.toml).",
-    )(f)
-    return f
+        help=f"monitor.toml{what} (default: $MONITOR_CONFIG or ./monitor.toml).",
+    )
 
 
 def default_who() -> str:
@@ -73,6 +80,9 @@ class Casework:
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One committed transaction; domain errors become one-line ClickExceptions."""
+        from sqlalchemy.exc import SQLAlchemyError
+        from sqlalchemy.orm import Session
+
         from monitor.alerts.alerter import AlertError
         from monitor.casework.inspections import InspectionError
         from monitor.casework.leads import LeadError
@@ -94,6 +104,9 @@ def open_casework(
 ) -> Casework:
     """Resolve the configuration, open the database (creating missing tables) and load the
     registry when one is given or configured and present."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    import monitor.store.casework_models  # noqa: F401  (registers the casework tables)
     from monitor.registry import RegistryError, load_registry
     from monitor.store.store import create_engine, create_schema
 

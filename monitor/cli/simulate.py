@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from monitor.cli.options import config_option
 from monitor.config import DEFAULT_TIMEZONE
 
 
@@ -30,12 +31,7 @@ from monitor.config import DEFAULT_TIMEZONE
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="monitor.toml: the timezone of --start (default: $MONITOR_CONFIG or ./monitor.toml).",
-)
+@config_option("the timezone of --start")
 def simulate(
     out_dir: Path,
     outlets: int,
