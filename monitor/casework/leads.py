@@ -285,6 +285,7 @@ def record_findings(
                 scoring.on_lead_escalated(session, lead, rules)
                 changes.escalated.append(lead.id)
             else:
+                scoring.on_lead_grown(session, lead, rules)
                 changes.updated.append(lead.id)
         scoring.on_leads_opened(session, fresh_leads, rules)
     session.flush()

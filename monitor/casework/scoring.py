@@ -445,6 +445,23 @@ def on_lead_escalated(session: Session, lead: LeadRow, rules: ScoringRules | Non
         _record(session, lead, events[0].ts, delta, "provisional", rule, "system")
 
 
+def on_lead_grown(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
+    """A lead whose evidence grew (a longer span, a more confident finding) without a new category
+    or severity: deduct the difference when its weighed provisional points are now larger. Points
+    are never given back on growth (only a dismissal restores them), so a lead's deduction follows
+    the strongest evidence seen, whatever order live detection saw it in."""
+    rules = rules or default_rules()
+    if lead.category not in rules.evidence_categories or lead.outcome is not None:
+        return
+    events = _lead_events(session, lead)
+    if not events or any(e.kind in ("final", "restored") for e in events):
+        return
+    delta = _target(events, lead, "provisional", rules) - sum(e.points for e in events)
+    if delta <= -0.005:
+        rule = f"evidence:{lead.category}.{lead.severity}"
+        _record(session, lead, events[0].ts, round(delta, 2), "provisional", rule, "system")
+
+
 def on_lead_confirmed(
     session: Session, lead: LeadRow, who: str, rules: ScoringRules | None = None
 ) -> None:

@@ -210,6 +210,48 @@ def test_provisional_points_weigh_confidence_and_how_sustained(
     assert (got.score, got.colour) == (score, colour)
 
 
+def test_a_lead_deducts_what_its_grown_evidence_weighs_whatever_order_it_was_seen_in(
+    engine,
+) -> None:
+    """Live detection may first see two hours of a sign, then the day it became: the lead's
+    deduction follows the grown evidence (as if the day had been seen at once), and a later,
+    weaker finding of the same lead never gives points back."""
+    short = finding(
+        "2026-06-01",
+        "2026-06-01 01:00",
+        mn=MN3,
+        category="integrity",
+        severity="medium",
+        confidence=0.95,
+    )
+    day = finding(
+        "2026-06-01",
+        "2026-06-01 15:00",
+        mn=MN3,
+        category="integrity",
+        severity="medium",
+        confidence=0.95,
+    )
+    weak = finding(
+        "2026-06-01 14:00",
+        "2026-06-01 16:00",
+        mn=MN3,
+        category="integrity",
+        severity="medium",
+        confidence=0.5,
+    )
+    with tx(engine) as s:
+        leads.record_findings(s, [short], registry())
+        assert score_at(s, "E0002", AT).colour == "green"
+        leads.record_findings(s, [day], registry())
+        grown = score_at(s, "E0002", AT)
+        leads.record_findings(s, [weak], registry())
+        after_weak = score_at(s, "E0002", AT)
+    assert (grown.score, grown.colour) == (88.72, "yellow")  # as in the 16 h at 0.95 case above
+    assert [d.kind for d in grown.deductions] == ["provisional"]
+    assert after_weak.score <= grown.score
+
+
 def test_repeated_signs_take_an_enterprise_out_of_green(engine) -> None:
     """Each lead deducts its own weighed points: a pattern repeated month after month adds up."""
     days = [f"2026-0{m}-01" for m in range(1, 5)]
