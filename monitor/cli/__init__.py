@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "leads": ("monitor.cli.leads", "leads"),
     "hj212": ("monitor.cli.hj212", "hj212"),
     "ingest": ("monitor.cli.ingest", "ingest"),
+    "gateway": ("monitor.cli.gateway", "gateway"),
     "detect": ("monitor.cli.detect", "detect"),
     "simulate": ("monitor.cli.simulate", "simulate"),
     "users": ("monitor.cli.users", "users"),
