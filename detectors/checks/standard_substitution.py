@@ -4,14 +4,61 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 
 from detectors.base import Detector, register
-from detectors.checks._common import measured_series, normal_mask
+from detectors.checks._common import (
+    covered,
+    measured_series,
+    normal_mask,
+    tail_hours,
+    tail_survival,
+)
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.series import HOUR_NS, analyser_cycle_hours, held_runs, segments, timestamp
+from detectors.series import (
+    HOUR_NS,
+    analyser_cycle_hours,
+    held_runs,
+    resolution,
+    segments,
+    timestamp,
+)
+
+#: Mantissas of the concentrations standard solutions are sold and diluted at (1, 1.5, 2, 2.5, 3,
+#: 4, 5, 6 and 8 times a power of ten: 0.5 mg/L TP, 5 and 10 mg/L NH3-N, 25 and 50 mg/L COD ...).
+NOMINAL_MANTISSAS: Final[tuple[float, ...]] = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
+
+
+#: Shifts of the nominal grid whose stretches are the null (levels no standard is sold at, at
+#: least 7 % from every nominal concentration).
+NULL_SHIFTS: Final[tuple[float, ...]] = (0.90, 0.93, 1.07, 1.10)
+
+#: A stretch on a standard survives this many stray readings, or a gap of this many hours.
+STRAY_READINGS: Final[int] = 2
+STRAY_HOURS: Final[float] = 6.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Stretches:
+    """Candidate stretches of one series: indices ``first``/``last`` (inclusive) into the series,
+    their ``centre`` (the standard they sit on), duration ``hours``, ``mean`` and ``spread``
+    (max - min) of their values, and the series' level just ``before`` and ``after`` them (NaN at
+    the ends of the series)."""
+
+    first: np.ndarray
+    last: np.ndarray
+    centre: np.ndarray
+    hours: np.ndarray
+    mean: np.ndarray
+    spread: np.ndarray
+    share_near: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    step_in: np.ndarray
+    step_out: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,10 +98,28 @@ class StandardSubstitutionDetector(Detector):
     ``min_hours=12`` (design: 6 cycles; with an hourly analyser 6 h in a 4 % band is an ordinary
     calm spell), ``baseline_quantile=0.995``, ``baseline_factor=2``, ``join_gap_hours=1``.
 
+    **Second rule: a jump onto a standard and off it** (:class:`_JumpRule`), for a standard read
+    with an analyser's noise (a few percent) rather than held, or one that is not registered.
+    Candidate standards: the registered ``standard`` and the median of the series' calibration
+    (C) readings when it has three or more (the solution the plant calibrates with). A stretch is
+    a run of N readings within 5 % (at least the resolution) of one candidate ``S``, with at most
+    `STRAY_READINGS` readings or `STRAY_HOURS` hours between its runs and 90 % of its readings in
+    the band, that averages ``S`` (within 2 %), is entered and left by a jump (the level of the
+    three readings around it at least 15 % from ``S``, and the step in and out above the
+    ``jump_step_quantile`` of the series' own steps) and lasts at least max(4 cycles, 8 h). Its
+    null model is the same statistic at levels no standard is sold at (the nominal grid of
+    :data:`NOMINAL_MANTISSAS` shifted by :data:`NULL_SHIFTS`, the candidates' readings left out):
+    the stretch must last longer than such jump-bounded stretches do ``jump_false_alarms_per_year``
+    times a year (their tail fitted by `tail_hours`; an exponential of their mean with fewer than
+    24), and that rate is in the evidence. A finding of the first rule wins over an overlapping
+    one of the second.
+
     Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not
     N; they neither start nor extend a stretch), an effluent passing through the standard's
-    level for a few cycles, a plant whose normal level is the standard's, low resolution (a TP
-    of 0.20 held by an hourly analyser is judged against how long it holds 0.23 or 0.31).
+    level for a few cycles (no jump, or a mean off the standard), a plant whose normal level is
+    the standard's, low resolution (a TP of 0.20 held by an hourly analyser is judged against
+    how long it holds 0.23 or 0.31). Not caught: a substitution shorter than the series' own
+    stays, or a jump-free one at a standard close to the plant's normal level.
     """
 
     name = "standard_substitution"
@@ -70,6 +135,8 @@ class StandardSubstitutionDetector(Detector):
         baseline_quantile: float = 0.995,
         baseline_factor: float = 2.0,
         join_gap_hours: float = 1.0,
+        jump_step_quantile: float = 0.99,
+        jump_false_alarms_per_year: float = 0.01,
     ) -> None:
         self.tolerance_fraction = tolerance_fraction
         self.repeatability_fraction = repeatability_fraction
@@ -78,13 +145,23 @@ class StandardSubstitutionDetector(Detector):
         self.baseline_quantile = baseline_quantile
         self.baseline_factor = baseline_factor
         self.join_gap_hours = join_gap_hours
+        self.jump_step_quantile = jump_step_quantile
+        self.jump_false_alarms_per_year = jump_false_alarms_per_year
+        self._jump = _JumpRule(jump_step_quantile, jump_false_alarms_per_year, join_gap_hours)
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for s in measured_series(outlet):
             standard = outlet.spec.pollutant(s.code).standard
-            if standard is None or standard <= 0:
+            held: list[Finding] = []
+            if standard is not None and standard > 0:
+                held = list(self._series(outlet, s, standard))
+                yield from held
+            standards = _standards(s, standard)
+            if not standards:
                 continue
-            yield from self._series(outlet, s, standard)
+            for f in self._jump.series(self, outlet, s, standards):
+                if not any(f.start <= g.end and g.start <= f.end for g in held):
+                    yield f
 
     def _series(self, outlet: OutletData, s: Series, standard: float) -> Iterator[Finding]:
         normal = normal_mask(s)
@@ -167,6 +244,319 @@ class StandardSubstitutionDetector(Detector):
             hours=h,
             median=median,
         )
+
+
+class _JumpRule:
+    """The second rule of :class:`StandardSubstitutionDetector`: a jump onto a standard and off it
+    again, judged against the same stretches at levels no standard is sold at (its docstring)."""
+
+    tolerance_fraction: Final[float] = 0.05
+    mean_fraction: Final[float] = 0.02
+    jump_fraction: Final[float] = 0.15
+    edge_readings: Final[int] = 3
+    min_cycles: Final[float] = 4.0
+    min_hours: Final[float] = 8.0
+    near_share: Final[float] = 0.9
+
+    def __init__(
+        self, step_quantile: float, false_alarms_per_year: float, join_gap_hours: float
+    ) -> None:
+        self.step_quantile = step_quantile
+        self.false_alarms_per_year = false_alarms_per_year
+        self.join_gap_hours = join_gap_hours
+
+    def series(
+        self, det: Detector, outlet: OutletData, s: Series, extra: list[float]
+    ) -> Iterator[Finding]:
+        normal = normal_mask(s)
+        sel = np.flatnonzero(normal)
+        if len(sel) < 2 * self.edge_readings + 2:
+            return
+        x = s.values[sel]
+        h = np.asarray(s.hours, dtype="float64")[sel]
+        res = resolution(x)
+        res = 0.0 if np.isnan(res) else res
+        cands = _candidate_stretches(
+            x,
+            h,
+            standard_centres(x, extra),
+            self.tolerance_fraction,
+            res,
+            self.join_gap_hours,
+            self.edge_readings,
+        )
+        runs = held_runs(s.values, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        floor = max(self.min_cycles * cycle, self.min_hours)
+        steps = np.abs(np.diff(x))[np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9]
+        steps = steps[steps > res / 2]
+        step_bar = float(np.quantile(steps, self.step_quantile)) if len(steps) >= 20 else 0.0
+        shaped = self._shaped(cands, res, step_bar)
+        if not (shaped & (cands.hours >= floor)).any():
+            return
+        # the null: the same stretches, same shape, at levels no standard is sold at (the nominal
+        # grid shifted by NULL_SHIFTS), the candidates' own readings left out
+        inside = covered(cands.first[shaped], cands.last[shaped], len(x))
+        rest = np.where(inside, -1.0, x)  # below every centre: in no stretch
+        null_hours = []
+        for f in NULL_SHIFTS:
+            other = _candidate_stretches(
+                rest,
+                h,
+                nominal_centres(rest / f, []) * f,
+                self.tolerance_fraction,
+                res,
+                self.join_gap_hours,
+                self.edge_readings,
+            )
+            null_hours.append(other.hours[self._shaped(other, res, step_bar)])
+        pooled = np.concatenate(null_hours)
+        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+        per_year = len(pooled) / len(NULL_SHIFTS) / years
+        null = _null_hours(pooled, per_year, self.false_alarms_per_year, cycle)
+        threshold = max(floor, null)
+        elsewhere = x[~inside]
+        for i in np.flatnonzero(shaped & (cands.hours >= threshold)).tolist():
+            a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
+            rate = per_year * _null_survival(pooled, float(cands.hours[i]), cycle)
+            yield self._finding(
+                det, outlet, s, a, b, cands, i, floor, null, threshold, cycle, elsewhere, rate, res
+            )
+
+    def _shaped(self, c: _Stretches, res: float, step_bar: float) -> np.ndarray:
+        """Stretches averaging their centre, entered and left by a jump: the level around is
+        ``jump_fraction`` away and the step in (out) is one the series rarely makes, above
+        ``step_bar`` (not judged at a series' end, but on one side at least)."""
+        jump = np.maximum(self.jump_fraction * c.centre, 3.0 * res)
+        with np.errstate(invalid="ignore"):
+            return (
+                (c.share_near >= self.near_share)
+                & (np.abs(c.mean - c.centre) <= self.mean_fraction * c.centre + res / 2)
+                & ~(np.abs(c.before - c.centre) < jump)
+                & ~(np.abs(c.after - c.centre) < jump)
+                & ~(c.step_in < step_bar)
+                & ~(c.step_out < step_bar)
+                & ~(np.isnan(c.before) & np.isnan(c.after))
+            )
+
+    def _finding(
+        self,
+        det: Detector,
+        outlet: OutletData,
+        s: Series,
+        a: int,
+        b: int,
+        cands: _Stretches,
+        i: int,
+        floor: float,
+        null: float,
+        threshold: float,
+        cycle: float,
+        elsewhere: np.ndarray,
+        rate: float,
+        res: float,
+    ) -> Finding:
+        h = float(cands.hours[i])
+        centre = float(cands.centre[i])
+        median = float(np.median(elsewhere)) if len(elsewhere) else centre
+        registered = outlet.spec.pollutant(s.code).standard
+        source = (
+            "registered"
+            if registered is not None and np.isclose(centre, registered)
+            else ("nominal or calibration")
+        )
+        return det.finding(
+            outlet,
+            s.code,
+            timestamp(s.ts[a]),
+            timestamp(s.ts[b]),
+            severity="high" if h >= 24 else "medium",
+            confidence=0.7 + 0.25 * min(1.0, float(np.log2(h / threshold))),
+            message="standard_substitution.summary",
+            evidence={
+                "rule": "normal values jump to a standard solution's concentration, stay within "
+                "tolerance of it longer than the series stays near any usual level, and jump "
+                "away",
+                "statistic": "duration near the standard (h)",
+                "threshold": threshold,
+                "bars": {
+                    "hours_min": floor,
+                    "null_stay_hours": null,
+                    "tolerance": round(max(self.tolerance_fraction * centre, res), 9),
+                    "jump_min": round(max(self.jump_fraction * centre, 3 * res), 9),
+                    "mean_within": round(self.mean_fraction * centre + res / 2, 9),
+                },
+                "window_hours": h,
+                # how often the series' own stays near one level last this long
+                "false_alarm_rate_per_year": min(max(rate, 1e-6), 0.999),
+                "standard": centre,
+                "standard_source": source,
+                "mean": round(float(cands.mean[i]), 9),
+                "spread": round(float(cands.spread[i]), 9),
+                "level_before": _rounded(cands.before[i]),
+                "level_after": _rounded(cands.after[i]),
+                "cycle_hours": cycle,
+                "series_median_elsewhere": median,
+            },
+            standard=centre,
+            mean=float(cands.mean[i]),
+            hours=h,
+            median=median,
+        )
+
+
+def _standards(s: Series, registered: float | None) -> list[float]:
+    """The standard solutions a series may be fed: the registered one and the median of its
+    calibration (C) readings when it has three or more (the solution the plant calibrates with)."""
+    out = [registered] if registered is not None and registered > 0 else []
+    calibration = (s.flags == "C") & ~np.isnan(s.values)
+    if calibration.sum() >= 3:
+        c_median = float(np.median(s.values[calibration]))
+        if c_median > 0 and not any(abs(c_median / c - 1) < 0.02 for c in out):
+            out.append(c_median)
+    return out
+
+
+def _null_survival(pooled: np.ndarray, hours: float, cycle: float) -> float:
+    """The share of null stretches expected to last ``hours`` or longer: the series' own tail
+    (`tail_survival`) with 24 or more of them, else an exponential of their mean duration (one
+    analyser cycle when there are none)."""
+    if len(pooled) >= 24:
+        return float(tail_survival(pooled, hours)[0])
+    beta = float(pooled.mean()) if len(pooled) else cycle
+    return float(np.exp(-hours / max(beta, 1e-9)))
+
+
+def _null_hours(pooled: np.ndarray, per_year: float, rate: float, cycle: float) -> float:
+    """The duration null stretches reach ``rate`` times a year (``per_year`` of them a year)."""
+    share = rate / max(per_year, rate)
+    if len(pooled) >= 24:
+        return tail_hours(pooled, share)
+    beta = float(pooled.mean()) if len(pooled) else cycle
+    return beta * float(np.log(1.0 / share))
+
+
+def _rounded(x: float) -> float | None:
+    return None if np.isnan(x) else round(float(x), 9)
+
+
+def standard_centres(x: np.ndarray, standards: list[float]) -> np.ndarray:
+    """For each value of ``x``: the nearest (in ratio) of ``standards``; NaN for values <= 0."""
+    out = np.full(len(x), np.nan)
+    pos = x > 0
+    if not standards or not pos.any():
+        return out
+    v = x[pos]
+    dist = np.full(len(v), np.inf)
+    centre = np.full(len(v), np.nan)
+    for c in standards:
+        d = np.abs(np.log(v / c))
+        closer = d < dist
+        centre = np.where(closer, c, centre)
+        dist = np.where(closer, d, dist)
+    out[pos] = centre
+    return out
+
+
+def nominal_centres(x: np.ndarray, extra: list[float]) -> np.ndarray:
+    """For each value of ``x``: the nearest (in ratio) of the nominal concentrations and of the
+    ``extra`` candidates; NaN for values <= 0."""
+    out = np.full(len(x), np.nan)
+    pos = x > 0
+    if not pos.any():
+        return out
+    v = x[pos]
+    exp = np.floor(np.log10(v))
+    scale = 10.0**exp
+    logm = np.log(np.asarray(NOMINAL_MANTISSAS))
+    lm = np.log(v / scale)
+    j = np.clip(np.searchsorted(logm, lm), 1, len(logm) - 1)
+    lower = np.abs(lm - logm[j - 1]) <= np.abs(logm[j] - lm)
+    mantissas = np.asarray(NOMINAL_MANTISSAS)
+    centre = np.where(lower, mantissas[j - 1], mantissas[j]) * scale
+    dist = np.abs(np.log(v / centre))
+    for c in extra:
+        d = np.abs(np.log(v / c))
+        closer = d < dist
+        centre = np.where(closer, c, centre)
+        dist = np.where(closer, d, dist)
+    out[pos] = centre
+    return out
+
+
+def _candidate_stretches(
+    x: np.ndarray,
+    h: np.ndarray,
+    centre: np.ndarray,
+    tol: float,
+    res: float,
+    join_gap_hours: float,
+    edge: int,
+) -> _Stretches:
+    """Runs of ``x`` (the normal readings, at hours ``h``) within ``tol`` (a fraction, at least the
+    resolution ``res``) of one centre; two runs on the same centre are one stretch when at most
+    `STRAY_READINGS` readings and `STRAY_HOURS` hours (a gap) lie between them."""
+    n = len(x)
+    with np.errstate(invalid="ignore"):
+        near = np.abs(x - centre) <= np.maximum(tol * centre, res) + 1e-12
+    key = np.where(near, centre, np.nan)
+    gap = np.r_[True, np.diff(h) > 1.0 + join_gap_hours + 1e-9]
+    change = gap | np.r_[True, (key[1:] != key[:-1]) | np.isnan(key[1:]) | np.isnan(key[:-1])]
+    starts = np.flatnonzero(change)
+    ends = np.r_[starts[1:] - 1, n - 1]
+    keep = near[starts]
+    starts, ends = starts[keep], ends[keep]
+    if len(starts) == 0:
+        empty = np.array([], dtype=np.int64)
+        nan = np.array([], dtype="float64")
+        return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, nan)
+    # one stray reading between two runs on the same centre, with no time gap: one stretch
+    joins = (
+        (starts[1:] - ends[:-1] <= 1 + STRAY_READINGS)
+        & (key[starts[1:]] == key[starts[:-1]])
+        & (h[starts[1:]] - h[ends[:-1]] <= 1.0 + STRAY_HOURS)
+    )
+    first = starts[np.r_[True, ~joins]]
+    last = ends[np.r_[~joins, True]]
+    count = last - first + 1
+    nsum = np.r_[0, np.cumsum(near)]
+    share_near = (nsum[last + 1] - nsum[first]) / count
+    csum = np.r_[0.0, np.cumsum(x)]
+    mean = (csum[last + 1] - csum[first]) / count
+    bounds = np.ravel(np.column_stack([first, last + 1]))  # [first, last] of each, then between
+    padded = np.r_[x, x[-1]]
+    spread = (np.maximum.reduceat(padded, bounds) - np.minimum.reduceat(padded, bounds))[::2]
+    before = _edge_median(x, first - edge, edge)
+    after = _edge_median(x, last + 1, edge)
+    xp = np.r_[np.nan, x, np.nan]
+    step_in = np.abs(xp[first + 1] - xp[first])
+    step_out = np.abs(xp[last + 2] - xp[last + 1])
+    return _Stretches(
+        first=first,
+        last=last,
+        centre=centre[first],
+        hours=h[last] - h[first] + 1.0,
+        mean=mean,
+        spread=spread,
+        share_near=share_near,
+        before=before,
+        after=after,
+        step_in=step_in,
+        step_out=step_out,
+    )
+
+
+def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
+    """Median of ``x[start:start+k]`` per start (NaN where the window leaves ``x``)."""
+    n = len(x)
+    idx = start[:, None] + np.arange(k)[None, :]
+    inside = (idx >= 0) & (idx < n)
+    vals = np.where(inside, x[np.clip(idx, 0, n - 1)], np.nan)
+    out = np.full(len(start), np.nan)
+    full = inside.all(axis=1)
+    if full.any():
+        out[full] = np.median(vals[full], axis=1)
+    return out
 
 
 def _stay_quantile(

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from detectors.checks.standard_substitution import StandardSubstitutionDetector, _stay_quantile
-from detectors.spec import COD
-from tests.detectors.conftest import MN, effluent, held, make_frame
+from detectors.spec import COD, NH3N
+from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, hour, spans
+
+SPEC_NH3 = make_spec(MN, w21003={"limit": 15.0, "analyser_range": (0.0, 50.0)})
 
 
 def test_standard_solution_as_sample_exact_interval() -> None:
@@ -43,3 +46,43 @@ def test_stay_quantile_counts_stretches_near_every_level() -> None:
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 1.0) == 4.0
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.0) == 1.0
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.5) == 2.0
+
+
+def _calibrated_nh3(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """An honest NH3-N around 2 mg/L (no registered standard) calibrated weekly with an 8 mg/L
+    solution: four C hours reading it each week."""
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=seed)
+    flags = np.array(["N"] * n, dtype=object)
+    for week in range(n // 168):
+        nh3[week * 168 + 30 : week * 168 + 34] = [8.02, 7.97, 8.05, 7.99]
+        flags[week * 168 + 30 : week * 168 + 34] = "C"
+    return nh3, flags
+
+
+def test_jump_onto_an_unregistered_standard_read_with_noise() -> None:
+    """The second rule: the standard the plant calibrates with (its C hours), read with an
+    analyser's noise (not held), entered and left by a jump, found with its interval."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=21)
+    rng = np.random.default_rng(5)
+    nh3[500:530] = np.round(8.0 * (1 + 0.015 * rng.standard_normal(30)), 2)
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
+    assert spans(found) == [(hour(500), hour(529))]
+    ev = found[0].evidence
+    assert ev["standard"] == pytest.approx(8.0, abs=0.03)
+    assert ev["standard_source"] == "nominal or calibration"
+    assert 0 < ev["false_alarm_rate_per_year"] < 0.01
+    assert ev["level_before"] < 4 and ev["level_after"] < 4
+
+
+def test_jump_rule_honest_traps() -> None:
+    """No finding when the effluent glides up through the standard's level and back (no jump),
+    or when a jump-bounded visit is as short as the series' own such visits."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=22)
+    ramp = np.r_[np.linspace(2.0, 8.0, 24), np.full(6, 8.0), np.linspace(8.0, 2.0, 24)]
+    nh3[500 : 500 + len(ramp)] = np.round(ramp * (1 + 0.01 * np.sin(np.arange(len(ramp)))), 2)
+    nh3[700:704] = [8.01, 7.95, 8.04, 8.0]  # four hours: shorter than the rule's floor
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
