@@ -311,10 +311,18 @@ class Gateway:
             for conn in list(self.connections):
                 if conn.closed or not conn.reading:
                     continue
-                if conn.frame_started is not None and now - conn.frame_started > s.read_timeout_s:
-                    conn.close("read-timeout")
-                elif now - conn.last_rx > s.idle_timeout_s:
-                    conn.close("idle")
+                try:
+                    if (
+                        conn.frame_started is not None
+                        and now - conn.frame_started > s.read_timeout_s
+                    ):
+                        conn.close("read-timeout")
+                    elif now - conn.last_rx > s.idle_timeout_s:
+                        conn.close("idle")
+                except Exception:  # one bad transport must not end the sweeping
+                    log.exception(
+                        "closing a connection failed", extra={"fields": {"peer": conn.peer}}
+                    )
 
     async def _stats(self) -> None:
         while True:
@@ -419,8 +427,7 @@ class Gateway:
         if packet.cn in self.settings.heartbeat_cns:
             m.heartbeats += 1
             if answer:
-                conn.write(data_ack(packet))
-                m.responses["9014"] += 1
+                self._answer(conn, packet)
             return
         assert self.bridge is not None
         mid = self.bridge.publish(self._prefix + mn + self._suffix, item.raw)
@@ -476,8 +483,7 @@ class Gateway:
             if ok:
                 m.acked += 1
                 if pending.packet is not None and not conn.closed:
-                    conn.write(data_ack(pending.packet))
-                    m.responses["9014"] += 1
+                    self._answer(conn, pending.packet)
             else:
                 m.publish_failed += 1
                 log.warning(
@@ -498,6 +504,18 @@ class Gateway:
         elif not self.global_paused:
             for conn in touched:
                 conn.unblock()
+
+    def _answer(self, conn: DeviceConnection, packet: Packet) -> None:
+        try:
+            conn.write(data_ack(packet))
+        except CodecError as exc:  # fields that cannot be echoed: the device will send again
+            log.warning(
+                "cannot build the 9014 of a packet",
+                extra={"fields": {"event": "answer_failed", "peer": conn.peer,
+                                  "mn": packet.mn[:40], "detail": exc.detail}},
+            )  # fmt: skip
+            return
+        self.metrics.responses["9014"] += 1
 
     def _on_broker_state(self, connected: bool) -> None:
         self.metrics.broker_connected = connected
