@@ -284,14 +284,19 @@ class _JumpRule:
             res,
             self.join_gap_hours,
             self.edge_readings,
+            min_hours=self.min_hours,
         )
-        runs = held_runs(s.values, s.hours, normal, max_gap_hours=self.join_gap_hours)
-        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
-        floor = max(self.min_cycles * cycle, self.min_hours)
+        if len(cands.first) == 0:
+            return
         steps = np.abs(np.diff(x))[np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9]
         steps = steps[steps > res / 2]
         step_bar = float(np.quantile(steps, self.step_quantile)) if len(steps) >= 20 else 0.0
         shaped = self._shaped(cands, res, step_bar)
+        if not shaped.any():
+            return
+        runs = held_runs(s.values, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        floor = max(self.min_cycles * cycle, self.min_hours)
         if not (shaped & (cands.hours >= floor)).any():
             return
         # the null: the same stretches, same shape, at levels no standard is sold at (the nominal
@@ -492,10 +497,12 @@ def _candidate_stretches(
     res: float,
     join_gap_hours: float,
     edge: int,
+    min_hours: float = 0.0,
 ) -> _Stretches:
     """Runs of ``x`` (the normal readings, at hours ``h``) within ``tol`` (a fraction, at least the
     resolution ``res``) of one centre; two runs on the same centre are one stretch when at most
-    `STRAY_READINGS` readings and `STRAY_HOURS` hours (a gap) lie between them."""
+    `STRAY_READINGS` readings and `STRAY_HOURS` hours (a gap) lie between them. Only stretches
+    of ``min_hours`` or more are described (the others cost nothing more)."""
     n = len(x)
     with np.errstate(invalid="ignore"):
         near = np.abs(x - centre) <= np.maximum(tol * centre, res) + 1e-12
@@ -507,9 +514,7 @@ def _candidate_stretches(
     keep = near[starts]
     starts, ends = starts[keep], ends[keep]
     if len(starts) == 0:
-        empty = np.array([], dtype=np.int64)
-        nan = np.array([], dtype="float64")
-        return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, nan)
+        return _no_stretches()
     # one stray reading between two runs on the same centre, with no time gap: one stretch
     joins = (
         (starts[1:] - ends[:-1] <= 1 + STRAY_READINGS)
@@ -518,6 +523,11 @@ def _candidate_stretches(
     )
     first = starts[np.r_[True, ~joins]]
     last = ends[np.r_[~joins, True]]
+    if min_hours > 0:
+        long = h[last] - h[first] + 1.0 >= min_hours
+        first, last = first[long], last[long]
+        if len(first) == 0:
+            return _no_stretches()
     count = last - first + 1
     nsum = np.r_[0, np.cumsum(near)]
     share_near = (nsum[last + 1] - nsum[first]) / count
@@ -544,6 +554,12 @@ def _candidate_stretches(
         step_in=step_in,
         step_out=step_out,
     )
+
+
+def _no_stretches() -> _Stretches:
+    empty = np.array([], dtype=np.int64)
+    nan = np.array([], dtype="float64")
+    return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, nan)
 
 
 def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
