@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import shutil
 import signal
 import sqlite3
 import ssl
+import struct
 import subprocess
 import sys
+import termios
 import time
 import urllib.request
 import uuid
@@ -268,6 +271,48 @@ def test_broker_stopped_mid_stream(mosquitto: MosquittoService, tmp_path: Path) 
     assert len(rows) == 3 * 20 * 2 and all(n == 1 for *_, n in rows)
     assert {mn for mn, *_ in rows} == set(passwords)
     assert daemon.metrics.conflicts == 0 and not daemon.metrics.quarantined
+
+
+def _unread(conn: Any) -> int:
+    """Bytes received by the kernel on the gateway's side of ``conn`` and not read yet."""
+    sock = conn.transport.get_extra_info("socket")
+    return int(struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0" * 4))[0])
+
+
+def test_back_pressure_reaches_the_device(mosquitto: MosquittoService) -> None:
+    """The broker away, a device writes 680 kB of packets: the gateway publishes 16 (its in-flight
+    limit), holds at most one read's worth, and stops reading: the rest waits in the kernel's
+    socket buffers (and would then fill the device's). Once the broker is back every packet is
+    answered, exactly once."""
+    prefix = _uid()
+    mn = _mn(prefix, 1)
+    frames = [data_packet(mn, "pw", h) for h in range(4000)]
+    total = sum(len(f) for f in frames)
+
+    async def body() -> None:
+        async with running_gateway(
+            mosquitto, prefix, max_inflight_per_connection=16, max_inflight=16
+        ) as gw:
+            dev = await Device.connect(gw.port)
+            await asyncio.to_thread(mosquitto.stop)
+            await wait_until(lambda: not gw.metrics.broker_connected, what="broker gone")
+            dev.writer.write(b"".join(frames))  # no drain: the kernel's buffers take the rest
+            await wait_until(lambda: gw.global_paused, what="the in-flight limit")
+            conn = next(iter(gw.connections))
+            # the bytes wait unread in the gateway's socket: it has stopped reading
+            await wait_until(lambda: _unread(conn) >= 32 * 1024, what="bytes backing up")
+            assert not conn.reading and len(gw.inflight) == 16
+            assert gw.metrics.bytes_in <= 256 * 1024 < total / 2  # one read at most
+            assert len(conn.backlog) * len(frames[0]) <= gw.metrics.bytes_in
+            assert not dev.answers
+            await asyncio.to_thread(mosquitto.start)
+            await wait_until(lambda: len(dev.answers) == len(frames), 30, "every 9014")
+            assert sorted(dev.acked()) == sorted(qn_of(f) for f in frames)
+            assert len(dev.answers) == len(dev.acked())  # each answered once
+            assert gw.metrics.bytes_in == total
+            await dev.close()
+
+    asyncio.run(body())
 
 
 def test_command_round_trip(mosquitto: MosquittoService) -> None:
