@@ -11,8 +11,8 @@ One asyncio event loop holds every device connection (:class:`DeviceConnection`,
    close the connection;
 3. with a registry (``passwords``), an unknown MN or a wrong PW is refused: counted, logged,
    nothing published; a request asking for an answer gets ``9011`` with ``QnRtn=4`` (MN) or ``3``
-   (PW), a data upload gets no answer (the standard's only answer to it, 9014, would tell the
-   device its data were taken);
+   (PW), an upload gets no answer (the standard's only answer to it, 9014, would tell the device
+   its data were taken);
 4. the first accepted packet of an MN binds the MN to the connection; an older connection bound
    to the same MN is closed (the device reconnected);
 5. the packet is published to the data topic; when the broker's PUBACK for it arrives and the
@@ -64,8 +64,9 @@ def wants_answer(packet: Packet) -> bool:
 
 
 def is_request(cn: str) -> bool:
-    """A CN that 9011 answers: not a data or status upload (2xxx), not an answer (9xxx)."""
-    return not cn.startswith(("2", "9"))
+    """A CN that 9011 answers: a request (1xxx, e.g. 1013, a device asking for the time); not a
+    data upload (2xxx), a status upload (3xxx, e.g. 3020) or an answer (9xxx)."""
+    return cn.startswith("1")
 
 
 class _Pending:

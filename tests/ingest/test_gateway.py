@@ -117,8 +117,9 @@ def test_packets_split_at_every_byte_boundary(mosquitto: MosquittoService) -> No
 
 
 def test_several_packets_and_garbage_in_one_read(mosquitto: MosquittoService) -> None:
-    """Good packets, garbage, a broken CRC and a packet asking for no answer in one write: the
-    good ones are published; only those asking for an answer get one; the bad ones are counted."""
+    """Good packets, garbage, a broken CRC, a packet asking for no answer, the two parts of a split
+    packet and a heartbeat in one write: the good ones and the parts are published; those asking
+    for an answer get one after their PUBACK, the heartbeat at once; the bad ones are counted."""
     prefix = _uid()
     mn = _mn(prefix, 1)
     recorder = Recorder(mosquitto.host, mosquitto.port, f"rec-{prefix}", f"{prefix}/hj212/#")
@@ -126,23 +127,37 @@ def test_several_packets_and_garbage_in_one_read(mosquitto: MosquittoService) ->
     quiet = data_packet(mn, "pw", 3, flag=4)  # no A bit: published, not answered
     broken = bytearray(data_packet(mn, "pw", 4))
     broken[-4] = ord("0") if broken[-4] != ord("0") else ord("1")  # CRC wrong
-    stream = good[0] + b"noise\r\n" + good[1] + bytes(broken) + quiet + good[2]
+    parts = [
+        encode_packet(
+            Packet.build(
+                qn="20261101090000000", st="32", cn="2061", pw="pw", mn=mn, flag=7, pnum=2,
+                pno=k, cp=((("DataTime", "20261101090000"),), (("w01018-Avg", f"3{k}"),)),
+            )
+        )
+        for k in (1, 2)
+    ]  # fmt: skip
+    beat = encode_packet(Packet.build(qn="hb1", st="32", cn="8888", pw="pw", mn=mn, flag=5))
+    stream = good[0] + b"noise\r\n" + good[1] + bytes(broken) + quiet + good[2] + b"".join(parts)
 
     async def body() -> None:
-        async with running_gateway(mosquitto, prefix) as gw:
+        async with running_gateway(mosquitto, prefix, heartbeat_cns=("8888",)) as gw:
             dev = await Device.connect(gw.port)
-            await dev.send(stream)
-            await wait_until(lambda: gw.metrics.acked == 4, what="4 PUBACKs")
-            await wait_until(lambda: len(dev.answers) == 3, what="3 answers")
-            assert dev.acked() == {qn_of(p) for p in good}
+            await dev.send(stream + beat)
+            await wait_until(lambda: gw.metrics.acked == 6, what="6 PUBACKs")
+            await wait_until(lambda: len(dev.answers) == 6, what="6 answers")
+            # each part of the split packet is answered on its own; the heartbeat at once
+            assert Counter(p.qn for p in dev.answers) == Counter(
+                [*(qn_of(p) for p in good), "20261101090000000", "20261101090000000", "hb1"]
+            )
             assert all(p.cn == "9014" and p.mn == mn for p in dev.answers)
             assert gw.metrics.undecodable == Counter({"frame": 1, "crc": 1})
+            assert gw.metrics.heartbeats == 1 and gw.metrics.published == 6
             await dev.close()
 
     try:
         asyncio.run(body())
-        asyncio.run(wait_until(lambda: len(recorder.payloads()) >= 4, what="delivery"))
-        assert Counter(recorder.payloads()) == Counter([*good, quiet])
+        asyncio.run(wait_until(lambda: len(recorder.payloads()) >= 6, what="delivery"))
+        assert Counter(recorder.payloads()) == Counter([*good, quiet, *parts])
     finally:
         recorder.close()
 
