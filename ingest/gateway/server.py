@@ -84,6 +84,11 @@ class _Pending:
 class DeviceConnection(asyncio.Protocol):
     """One data logger's TCP (or TLS) connection."""
 
+    __slots__ = (
+        "backlog", "closed", "counted", "decoder", "errors", "frame_started", "gateway",
+        "inflight", "last_rx", "mns", "peer", "reading", "transport",
+    )  # fmt: skip
+
     def __init__(self, gateway: Gateway) -> None:
         s = gateway.settings
         self.gateway = gateway
@@ -94,7 +99,7 @@ class DeviceConnection(asyncio.Protocol):
         self.peer = "?"
         self.mns: set[str] = set()
         self.inflight = 0
-        self.backlog: deque[StreamItem] = deque()
+        self.backlog: deque[StreamItem] | None = None  # frames read while blocked (made lazily)
         self.reading = True
         self.closed = False
         self.counted = False
@@ -126,6 +131,8 @@ class DeviceConnection(asyncio.Protocol):
             if self.closed:
                 return
             if self.backlog or self.blocked():
+                if self.backlog is None:
+                    self.backlog = deque()
                 self.backlog.append(item)
             else:
                 gw._take(self, item)
@@ -161,10 +168,12 @@ class DeviceConnection(asyncio.Protocol):
     def unblock(self) -> None:
         """Take waiting packets while the limits allow, then read again when none wait."""
         gw = self.gateway
-        while self.backlog and not self.closed and not self.blocked():
-            gw._take(self, self.backlog.popleft())
-        if self.reading or self.closed or self.backlog or self.blocked():
+        backlog = self.backlog
+        while backlog and not self.closed and not self.blocked():
+            gw._take(self, backlog.popleft())
+        if self.reading or self.closed or backlog or self.blocked():
             return
+        self.backlog = None
         assert self.transport is not None
         self.transport.resume_reading()
         self.reading = True
@@ -370,7 +379,7 @@ class Gateway:
         for mn in conn.mns:
             if self.by_mn.get(mn) is conn:
                 del self.by_mn[mn]
-        conn.backlog.clear()  # read, never published, never answered: the device sends again
+        conn.backlog = None  # read, never published, never answered: the device sends again
 
     def _bind(self, conn: DeviceConnection, mn: str) -> None:
         old = self.by_mn.get(mn)

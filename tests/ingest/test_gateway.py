@@ -318,7 +318,7 @@ def test_back_pressure_reaches_the_device(mosquitto: MosquittoService) -> None:
             await wait_until(lambda: _unread(conn) >= 32 * 1024, what="bytes backing up")
             assert not conn.reading and len(gw.inflight) == 16
             assert gw.metrics.bytes_in < total  # a read or two (asyncio reads 256 KiB at most)
-            assert len(conn.backlog) * len(frames[0]) <= gw.metrics.bytes_in
+            assert conn.backlog and len(conn.backlog) * len(frames[0]) <= gw.metrics.bytes_in
             assert not dev.answers
             await asyncio.to_thread(mosquitto.start)
             await wait_until(lambda: len(dev.answers) == len(frames), 30, "every 9014")
