@@ -141,9 +141,7 @@ class FrozenValueDetector(Detector):
         q = float(np.quantile(runs.hours, self.baseline_quantile, method="lower"))
         chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
         years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
-        tail = exponential_tail_bar(
-            runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs
-        )
+        tail = run_tail_bar(runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs)
         floor = max(self.min_cycles * cycle, self.min_hours)
         return _Bar(cycle, q, chance, tail, floor, max(min(max(q, chance), self.high_hours), tail))
 
@@ -193,6 +191,57 @@ class FrozenValueDetector(Detector):
             flow_min=lo,
             flow_max=hi,
         )
+
+
+#: How much better (log-likelihood) a power tail must fit the longest runs than an exponential
+#: one before the series is judged heavy-tailed (an AIC difference of 2 x 3: strong evidence).
+HEAVY_TAIL_MARGIN = 3.0
+#: ... and it must rest on at least HEAVY_RUNS runs of a day (HEAVY_HOURS) and HEAVY_MULTIPLE x u
+#: or longer besides the TAIL_TRIM longest: holds of days are this series' habit, not a few
+#: episodes (and not the quantised tail of an hourly analyser, whose ``u`` is an hour or two).
+HEAVY_RUNS = 5
+HEAVY_MULTIPLE = 3.0
+HEAVY_HOURS = 24.0
+#: The longest runs left out of that comparison (frozen episodes among them must not decide it).
+TAIL_TRIM = 3
+
+
+def run_tail_bar(hours: np.ndarray, expected: float, min_tail: int = 12) -> float:
+    """The run duration this series' own tail reaches ``expected`` times: the exponential tail
+    of `exponential_tail_bar`, unless the longest runs (the ``n_tail`` of it, the `TAIL_TRIM`
+    longest left out) fit a power (Pareto) tail clearly better than an exponential (by
+    `HEAVY_TAIL_MARGIN` in log-likelihood, both fitted by maximum likelihood above the same
+    ``u``). Then the bar is where the power tail ``n_tail * (t / u) ** -alpha`` reaches
+    ``expected``: a series whose holds are heavy-tailed (a platform that repeats the last value
+    for days now and then) is judged against that tail, not against an exponential it does not
+    follow."""
+    bar = exponential_tail_bar(hours, expected, min_tail)
+    h = np.asarray(hours, dtype="float64")
+    if np.count_nonzero(h >= HEAVY_HOURS) < HEAVY_RUNS + TAIL_TRIM:
+        return bar  # the usual case, decided without sorting
+    h = np.sort(h)
+    n_tail = max(min_tail, len(h) // 10)
+    if len(h) < 2 * n_tail or expected <= 0:
+        return bar
+    u = float(h[-n_tail - 1])
+    top = h[-n_tail:-TAIL_TRIM] if TAIL_TRIM else h[-n_tail:]
+    if u <= 0 or len(top) < min_tail // 2:
+        return bar
+    excess = top - u
+    log_ratio = np.log(top / u)
+    if excess.sum() <= 0 or log_ratio.sum() <= 0:
+        return bar
+    m = len(top)
+    beta = float(excess.mean())
+    alpha = m / float(log_ratio.sum())
+    ll_exp = -m * np.log(beta) - m
+    ll_pow = m * np.log(alpha) - m * np.log(u) - (alpha + 1.0) * float(log_ratio.sum())
+    if (
+        ll_pow <= ll_exp + HEAVY_TAIL_MARGIN
+        or (top >= max(HEAVY_MULTIPLE * u, HEAVY_HOURS)).sum() < HEAVY_RUNS
+    ):
+        return bar
+    return max(bar, u * float((n_tail / expected) ** (1.0 / alpha)))
 
 
 def _chance_run_hours(hours: np.ndarray, cycle: float, max_runs: float) -> float:

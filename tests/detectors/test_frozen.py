@@ -7,7 +7,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detectors.checks.frozen import FrozenValueDetector
+from detectors.checks._common import exponential_tail_bar
+from detectors.checks.frozen import FrozenValueDetector, run_tail_bar
 from detectors.checks.low_variability import LowVariabilityDetector
 from detectors.checks.standard_substitution import StandardSubstitutionDetector
 from detectors.checks.zero_floor import ZeroFloorDetector
@@ -87,11 +88,30 @@ def test_real_series_analyser_holds_are_not_frozen_findings(real_series: pd.Data
         for f in cls().detect(frame, make_spec(MN))
     ]
     assert others == []
-    found = FrozenValueDetector().detect(frame, make_spec(MN))
-    hours = [f.evidence["hours"] for f in found]
-    assert hours and min(hours) >= 54  # only multi-day constants, never the 6-8 h holds
-    covered = sum(hours)
-    assert covered / frame["value"].notna().sum() < 0.12
+    # its holds are heavy-tailed (eleven of a day or more in 22 months, a power tail fits them
+    # far better than an exponential): its 89 and 104 h holds are its habit, not a freeze
+    assert FrozenValueDetector().detect(frame, make_spec(MN)) == []
+
+
+def test_run_tail_bar_follows_a_power_tail_only_when_days_long_holds_are_a_habit(
+    real_series: pd.DataFrame,
+) -> None:
+    rng = np.random.default_rng(3)
+    cycles = rng.choice([2.0, 4.0, 6.0], size=2000, p=[0.6, 0.3, 0.1])  # an analyser's holds
+    with_freezes = np.r_[cycles, 60.0, 90.0, 120.0]  # a few frozen episodes among them
+    for hours in (cycles, with_freezes):
+        assert run_tail_bar(hours, 0.001) == exponential_tail_bar(hours, 0.001)
+    real = real_series.sort_values("ts")
+    values = real["value"].to_numpy(dtype="float64")
+    hours = hours_of(
+        real["ts"]
+        .dt.tz_convert("UTC")
+        .dt.tz_localize(None)
+        .to_numpy("datetime64[ns]")
+        .view("int64")
+    )
+    runs = held_runs(values, hours, ~np.isnan(values), max_gap_hours=1.0).hours
+    assert run_tail_bar(runs, 0.002) > max(runs) > exponential_tail_bar(runs, 0.002)
 
 
 @settings(max_examples=40, deadline=None)
