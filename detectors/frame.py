@@ -154,9 +154,14 @@ class OutletData:
     """
 
     def __init__(
-        self, frame: pd.DataFrame, spec: OutletSpec | None = None, *, lang: str = "en"
+        self,
+        frame: pd.DataFrame,
+        spec: OutletSpec | None = None,
+        *,
+        lang: str = "en",
+        checked: bool = False,
     ) -> None:
-        cols = _checked(frame)
+        cols = _checked(frame, validate=not checked)
         self.mn: str = cols.mn or (spec.mn if spec else "")
         self.spec: OutletSpec = spec if spec is not None else OutletSpec(self.mn)
         self.lang = lang
@@ -389,10 +394,12 @@ def _refuse(bad: np.ndarray, col: ReadingsColumn, why: str) -> None:
         raise FrameError(f"readings frame row {row}, column {col.name!r}: {why} ({col.rule})")
 
 
-def _checked(frame: pd.DataFrame) -> _Columns:
-    """The frame's columns checked (:func:`validate_readings`) and converted to numpy, sorted by
+def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
+    """The frame's columns checked (:func:`validate_readings`, unless ``validate`` is False: the
+    caller's reader checked the whole frame already) and converted to numpy, sorted by
     (pollutant, ts). Only ``hour`` readings are kept; a missing flag stays unknown (never valid)."""
-    validate_readings(frame)
+    if validate:
+        validate_readings(frame)
     if "kind" in frame.columns:
         kind = frame["kind"]
         keep = (kind == "hour") | kind.isna()

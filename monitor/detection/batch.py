@@ -114,11 +114,14 @@ def detect_outlets(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     run: DetectionRun | None = None,
+    checked: bool = False,
 ) -> Iterator[Finding]:
     """Findings of ``detectors`` (default: the whole catalogue) over each outlet, then the fleet's.
 
     An outlet missing from ``specs`` is checked with an empty spec (no limits known) and listed in
-    ``run.unregistered``. ``progress(mn)`` is called after each outlet.
+    ``run.unregistered``. ``progress(mn)`` is called after each outlet. ``checked``: the frames
+    come from a reader that validated them (`read_readings`, `Store.read_frame`), so each
+    outlet's is not checked against the schema again.
     """
     chosen = list(detectors) if detectors is not None else build()
     own = [d for d in chosen if not isinstance(d, FleetDetector)]
@@ -130,7 +133,7 @@ def detect_outlets(
         if spec is None:
             run.unregistered.append(mn)
             spec = OutletSpec(mn)
-        outlet = OutletData(frame, spec, lang=lang)
+        outlet = OutletData(frame, spec, lang=lang, checked=checked)
         run.outlets += 1
         run.readings += len(frame)
         for detector in own:
@@ -178,6 +181,7 @@ def detect_parallel(
     lang: str = "en",
     progress: Callable[[str], None] | None = None,
     run: DetectionRun | None = None,
+    checked: bool = False,
 ) -> Iterator[Finding]:
     """`detect_outlets` over ``outlets`` with ``jobs`` processes: the same findings in the same
     order (each outlet's, in MN order, then the fleet detectors').
@@ -191,7 +195,9 @@ def detect_parallel(
     chosen = list(detectors) if detectors is not None else build()
     run = run if run is not None else DetectionRun()
     if jobs <= 1 or len(outlets) < 2 or "fork" not in mp.get_all_start_methods():
-        yield from detect_outlets(outlets, specs, chosen, lang=lang, progress=progress, run=run)
+        yield from detect_outlets(
+            outlets, specs, chosen, lang=lang, progress=progress, run=run, checked=checked
+        )
         return
     own = [d for d in chosen if not isinstance(d, FleetDetector)]
     fleet = [d for d in chosen if isinstance(d, FleetDetector)]
@@ -199,7 +205,7 @@ def detect_parallel(
     run.readings += int(outlets.sizes().sum())
     run.unregistered.extend(mn for mn in outlets.names if mn not in specs)
     chunk = max(1, min(16, len(outlets) // (jobs * 8)))
-    work = _Chunks(outlets, specs, own, lang, chunk, mp.get_context("fork"))
+    work = _Chunks(outlets, specs, own, lang, chunk, mp.get_context("fork"), checked)
     for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
         stream.flush()
     workers = [work.context.Process(target=work.serve, daemon=True) for _ in range(jobs - 1)]
@@ -240,8 +246,10 @@ class _Chunks:
         lang: str,
         size: int,
         context: Any,
+        checked: bool = False,
     ):
         self.outlets, self.specs, self.own, self.lang, self.size = outlets, specs, own, lang, size
+        self.checked = checked
         self.count = -(-len(outlets) // size)
         self.context = context
         self.next = context.Value("l", 0)
@@ -262,7 +270,8 @@ class _Chunks:
     def prepare(self, i: int) -> OutletData:
         mn, frame = self.outlets[i]
         spec = self.specs.get(mn)
-        return OutletData(frame, spec if spec is not None else OutletSpec(mn), lang=self.lang)
+        spec = spec if spec is not None else OutletSpec(mn)
+        return OutletData(frame, spec, lang=self.lang, checked=self.checked)
 
     def chunk(self, k: int, kept: Sequence[OutletData] = ()) -> list[list[Finding]]:
         """Each outlet's findings of the outlet detectors, for the outlets of chunk ``k``."""

@@ -154,10 +154,11 @@ def run_detect(
                 lang=request.lang,
                 progress=step,
                 run=run,
+                checked=True,  # read_readings validated the whole file
             )
         else:
-            findings = detect_outlets(
-                outlets, specs, detectors, lang=request.lang, progress=step, run=run
+            findings = detect_outlets(  # Store.read_frame validated each outlet's frame
+                outlets, specs, detectors, lang=request.lang, progress=step, run=run, checked=True
             )
         found = []
         for finding in findings:
