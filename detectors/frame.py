@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.finding import LOCAL_TZ
+from detectors.series import HeldRuns, held_runs
 from detectors.spec import FLOW, OutletSpec
 
 #: HJ 212-2017's data flags, the ones a readings file may carry (N normal, F stopped, M maintenance,
@@ -122,6 +123,7 @@ class Series:
     valid: np.ndarray
     normal_given: np.ndarray | None = field(default=None, repr=False)
     hours_given: np.ndarray | None = field(default=None, repr=False)
+    _held: dict[tuple[str, float], HeldRuns] = field(default_factory=dict, repr=False)
 
     @property
     def normal(self) -> np.ndarray:
@@ -143,6 +145,18 @@ class Series:
         if self.hours_given is not None:
             return self.hours_given
         return self.ts / 3.6e12
+
+    def held(self, among: str = "normal", max_gap_hours: float = 1.0) -> HeldRuns:
+        """`detectors.series.held_runs` of the ``normal`` (or ``valid``) readings, a run surviving
+        gaps of ``max_gap_hours``: computed once per series and reused by every detector that
+        asks the same (several judge the analyser cycle from them)."""
+        key = (among, float(max_gap_hours))
+        runs = self._held.get(key)
+        if runs is None:
+            mask = self.normal if among == "normal" else self.valid
+            runs = held_runs(self.values, self.hours, mask, max_gap_hours=max_gap_hours)
+            self._held[key] = runs
+        return runs
 
 
 class OutletData:

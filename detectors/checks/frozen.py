@@ -13,11 +13,10 @@ from detectors.checks._common import (
     flow_at,
     flow_range,
     measured_series,
-    normal_mask,
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.series import HeldRuns, analyser_cycle_hours, held_runs, timestamp
+from detectors.series import HeldRuns, analyser_cycle_hours, timestamp
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +119,7 @@ class FrozenValueDetector(Detector):
             yield from self._series(outlet, s)
 
     def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
-        runs = held_runs(s.values, s.hours, normal_mask(s), max_gap_hours=self.max_gap_hours)
+        runs = s.held("normal", self.max_gap_hours)
         bar = self._bar(outlet, s, runs)
         h = runs.hours
         long = np.flatnonzero((h >= bar.floor) & (h > bar.bar))

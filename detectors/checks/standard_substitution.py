@@ -21,7 +21,6 @@ from detectors.frame import OutletData, Series
 from detectors.series import (
     HOUR_NS,
     analyser_cycle_hours,
-    held_runs,
     resolution,
     segments,
     timestamp,
@@ -173,7 +172,7 @@ class StandardSubstitutionDetector(Detector):
             return
         segs = segments(near, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
         hours = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
-        runs = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        runs = s.held("normal", self.join_gap_hours)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         floor = max(self.min_cycles * cycle, self.min_hours)
         if not (hours >= floor).any():
@@ -294,7 +293,7 @@ class _JumpRule:
         shaped = self._shaped(cands, res, step_bar)
         if not shaped.any():
             return
-        runs = held_runs(s.values, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        runs = s.held("normal", self.join_gap_hours)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         floor = max(self.min_cycles * cycle, self.min_hours)
         if not (shaped & (cands.hours >= floor)).any():
