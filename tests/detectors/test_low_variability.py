@@ -69,3 +69,48 @@ def test_slow_drift_that_mostly_holds_is_not_low_variability() -> None:
     cod = honest_cod(n, hold=1)
     cod[480:552] = np.repeat([30.0, 30.1, 30.2, 30.1, 30.0, 30.1], 12)
     assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def _swinging(hours: int, seed: int, mean: float = 30.0, noise: float = 0.04) -> np.ndarray:
+    """An honest series whose process swings (period 37 h) grow and fade week by week (weekly
+    amplitude 0-25 %) under an analyser's hour-to-hour noise (``noise`` of the mean): its
+    windows' CV spreads widely, its step CV (the noise) hardly."""
+    rng = np.random.default_rng(seed)
+    amp = np.repeat(rng.uniform(0.0, 0.25, -(-hours // 168)), 168)[:hours]
+    t = np.arange(hours)
+    return mean * (1 + amp * np.sin(2 * np.pi * t / 37) + noise * rng.normal(size=hours))
+
+
+def test_smooth_wave_under_a_swinging_series_is_found_by_its_steps() -> None:
+    """A +-3 % daily wave for 10 days: its CV (2 %) is inside the wide spread of a series whose
+    swings come and go, but it changes from hour to hour far less than any measured window."""
+    n = 24 * 90
+    x = _swinging(n, seed=0)
+    x[960:1200] = 30.0 * (1 + 0.03 * np.sin(2 * np.pi * np.arange(240) / 24))  # days 40-49
+    found = LowVariabilityDetector().detect(
+        make_frame(MN, {COD: np.round(x, 1), FLOW: flow(n)}), SPEC
+    )
+    assert spans(found) == [(hour(960), hour(1199))]
+    ev = found[0].evidence
+    assert ev["statistic"] == "window step CV"
+    assert ev["window_step_cv"] < ev["threshold"] == ev["step_cv_max"]
+    assert ev["window_cv"] > ev["cv_max"]  # the CV rule alone would not have found it
+    assert (
+        LowVariabilityDetector().detect(
+            make_frame(MN, {COD: np.round(_swinging(n, seed=0), 1), FLOW: flow(n)}), SPEC
+        )
+        == []
+    )
+
+
+def test_step_rule_leaves_calm_days_of_a_coarse_analyser_alone() -> None:
+    """COD around 10 mg/L read in whole mg/L: on calm days it flickers by one step, and a change
+    is never smaller than one step, so its step CV cannot fall far below the series' own when
+    the bar is within two steps: no finding (without that room the calm days are reported)."""
+    n = 24 * 90
+    x = _swinging(n, seed=0, mean=10.0, noise=0.1)
+    x[960:1200] = 10.0 + 0.45 * np.random.default_rng(10).normal(size=240)
+    frame = make_frame(MN, {COD: np.round(x), FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
+    loose = LowVariabilityDetector(min_steps=0.0).detect(frame, SPEC)
+    assert [f.evidence["statistic"] for f in loose] == ["window step CV"]
