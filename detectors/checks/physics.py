@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import gammaln
 
 from detectors.base import Detector, register
 from detectors.checks._common import cusum, cusum_alarms, cusum_bar, true_runs
@@ -33,8 +34,10 @@ YEAR_HOURS = 8766.0
 @dataclass(frozen=True, slots=True)
 class _Relation:
     """The judged pairs of one outlet: ``hour`` (grid index of each distinct pair's first hour),
-    ``last`` (its last judged hour), the excess ``x`` of log(NH3-N / TN) over the null level
-    ``mu0``, the spread ``sigma`` of the relation and the elements per year ``per_year``."""
+    ``last`` (its last judged hour), the log ratio ``x`` (over the null level ``mu0``), the
+    spread ``sigma`` of the relation, the elements per year ``per_year`` and ``floor``, the least
+    variance of ``x_i - x_{i-1}`` two honest analysers can show (0 where no channel measured
+    anew)."""
 
     hour: np.ndarray
     last: np.ndarray
@@ -42,11 +45,13 @@ class _Relation:
     mu0: float
     sigma: float
     per_year: float
+    floor: np.ndarray
 
 
 @register
 class PhysicsDetector(Detector):
-    """NH3-N above TN by more than the analysers' own spread explains, sustained (a CUSUM).
+    """NH3-N above TN by more than the analysers' own spread explains, sustained (a CUSUM), or
+    above it in lockstep (a ratio steadier than two independent analysers can read).
 
     Null model (an honest outlet): the true NH3-N never exceeds the true TN, and each reported
     pair is the truth times independent measurement errors. On the hourly grid, hours with both
@@ -70,7 +75,8 @@ class PhysicsDetector(Detector):
     at the bound (``u ~ N(0, 1)``), Siegmund's approximation gives the mean number of elements
     between false alarms ``ARL(k, h) = (exp(2 k b) - 2 k b - 1) / (2 k^2)``, ``b = h + 1.166``;
     ``h_k`` solves ``ARL(k, h_k) = n_year * K / false_alarms_per_year`` (``n_year`` the
-    outlet's elements per year, ``K`` the number of references), so the outlet raises at most
+    outlet's elements per year, ``K`` the number of rules: the references and the lockstep rule
+    below), so the outlet raises at most
     ``false_alarms_per_year`` false episodes a year when it runs at the bound, and far fewer when
     its relation sits below it as usual. The clip bounds what one outlying measurement adds
     (``clip_sigma - k < h_k``: never one element alone).
@@ -80,8 +86,32 @@ class PhysicsDetector(Detector):
     relation holds (``x_i <= mu0``) for ``min_hours`` hours or more (a single good hour among
     impossible ones does not clear them), each trimmed to elements with ``x_i > mu0`` and
     running through the last judged hour of its last element; an episode is a finding when it
-    spans at least ``min_hours`` hours. Overlapping episodes of the references merge. Severity
-    medium, high from ``high_hours``.
+    spans at least ``min_hours`` hours.
+
+    Lockstep rule (a channel written from the other): the CUSUM weighs the excess against the
+    ratio's whole short-term scatter, which on most outlets is the plant's composition changing
+    hour to hour as much as the analysers' errors, so a TN written as NH3-N / 1.06 (or NH3-N as
+    1.06 TN) for a day sits 0.6 sigma over the bound and takes 70 pairs to alarm. What such an
+    episode cannot hide is that the two channels stop erring independently. Null: each channel's
+    new measurement carries a fresh error of variance at least ``min_spread^2 / 2`` (relative;
+    the joint floor ``min_spread`` of the two analysers split between them) plus its rounding
+    (``res^2 / 12``), so the step ``x_i - x_{i-1}`` between elements has variance at least
+    ``floor_i`` = twice the sum over the channels that measured anew (0, not judged, when
+    neither did: a pair split by a gap). For each maximal run of elements in one group with
+    ``x_i > mu0 + min_spread`` (impossible by more than the floor itself) and its ``m`` judged
+    steps, ``q = sum (x_i - x_{i-1})^2 / floor_i`` is, with the true ratio constant (a moving
+    ratio only adds to ``q``), a Gaussian quadratic form ``e' D'D e`` (``D`` the difference
+    matrix, its nonzero eigenvalues' product ``m + 1``), so ``P(q' <= q) <= q^(m/2) /
+    (Gamma(m/2 + 1) sqrt(m + 1))`` (the density at 0 times the ellipsoid's volume). A run of at
+    least ``min_hours`` hours and ``m >= 2`` alarms when that bound is at most
+    ``false_alarms_per_year / (K n_year)`` (its log10 in the evidence, ``lockstep_log10_p``).
+    Honest analysers erring at 2 % in a ratio held near 1 give ``q ~ m``: ``log P ~ (m/2) (ln 2
+    + 1 + ln r)`` with ``r`` their true error variance over the floor, negative only below
+    ``r = 0.18``, so the rule assumes a joint honest error of at least about 0.9 % in the ratio
+    (about 0.6 % per analyser, rounding included).
+
+    Overlapping episodes of the references and lockstep runs merge. Severity medium, high from
+    ``high_hours``.
 
     Defaults: ``reference_sigmas=(0.5, 1.5)``, ``clip_sigma=3``, ``min_spread=0.02`` (no
     analyser repeats better than 2 %), ``false_alarms_per_year=0.01`` per outlet,
@@ -92,7 +122,17 @@ class PhysicsDetector(Detector):
     outlet's own ``mu0``); NH3-N close to TN in effluent where nearly all nitrogen is ammonia
     (its excursions above TN are within its own spread); calibration (C), maintenance (M) and
     shutdown (F) hours, which are not valid and are not judged; daily series (elements more
-    than ``join_hours`` apart never accumulate).
+    than ``join_hours`` apart never accumulate); nitrification lost, NH3-N reading a few per
+    cent over TN for days with each analyser's own error (the ratio moves: not lockstep); TN read
+    to 0.1 mg/L near 1 mg/L (its rounding, 3 to 5 %, is in the floor: a steady ratio there is no
+    evidence).
+
+    What it does not catch: shutdown-flagged (F) hours with a lowered TN (not judged); a
+    lockstep episode of 3 or 4 pairs (10 h at a 3 h cycle: the bound cannot reach the bar); a
+    written channel whose rounding is coarse beside its value (the floor explains it). Findings
+    also mark other falsifications that push NH3-N over TN (TN floored to its detection limit,
+    NH3-N replaced by its standard, held, capped or smoothed above a TN that keeps moving):
+    the relation is impossible there too.
     """
 
     name = "physics"
@@ -133,22 +173,77 @@ class PhysicsDetector(Detector):
         group = np.cumsum(gap)
         n_ref = len(self.reference_sigmas)
         episodes = np.zeros(len(outlet.grid) + 1, dtype=np.int64)
-        bars = []
+        arl = rel.per_year * (n_ref + 1) / self.false_alarms_per_year
+        bars: list[float | None] = []
         for k in self.reference_sigmas:
-            h = cusum_bar(k, rel.per_year * n_ref / self.false_alarms_per_year)
+            s = cusum(u - k, group)
+            # Siegmund's ARL is below exp(2 k b) / (2 k^2): no alarm under that bound's h, and
+            # the bisection for the exact bar is left to the outlets whose CUSUM gets that far
+            if s.max() < np.log(2 * k * k * arl) / (2 * k) - 1.166:
+                bars.append(None)
+                continue
+            h = cusum_bar(k, arl)
             bars.append(h)
-            for a, b in cusum_alarms(cusum(u - k, group), h, group):
+            for a, b in cusum_alarms(s, h, group):
                 for p, q in self._episodes(rel, u, a, b):
                     first, last = int(rel.hour[p]), int(rel.last[q])
                     if last - first + 1 >= self.min_hours:
                         episodes[first] += 1
                         episodes[last + 1] -= 1
+        runs, lock_bar = self._lockstep(rel, group, n_ref + 1)
+        for first, last, _ in runs:
+            episodes[first] += 1
+            episodes[last + 1] -= 1
         on = np.cumsum(episodes[:-1]) > 0
         if not on.any():
             return
         edges = np.flatnonzero(np.diff(np.r_[0, on.astype(np.int8), 0]))
+        full = [
+            cusum_bar(k, arl) if h is None else h
+            for k, h in zip(self.reference_sigmas, bars, strict=True)
+        ]
         for first, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-            yield self._finding(outlet, nh3, tn, rel, first, stop - 1, bars)
+            inside = [p for a, b, p in runs if a >= first and b < stop]
+            yield self._finding(outlet, nh3, tn, rel, first, stop - 1, full, lock_bar, inside)
+
+    def _lockstep(
+        self, rel: _Relation, group: np.ndarray, n_rules: int
+    ) -> tuple[list[tuple[int, int, float]], float]:
+        """Grid hours (first, last) and log10 bound of the runs of elements all above ``mu0`` whose ratio moves
+        less than two independent analysers can: ``q = sum (x_i - x_{i-1})^2 / floor_i`` over
+        the run's ``m`` steps where a channel measured anew is, under the null (independent
+        errors of at least the floor, any true ratio held constant: a moving ratio only adds),
+        below ``q`` with probability at most ``q^(m/2) / (Gamma(m/2 + 1) sqrt(m + 1))`` (the
+        Gaussian density at 0 times the volume of the ellipsoid ``e' D'D e <= q``, ``D`` the
+        difference matrix, ``det`` of its nonzero part ``m + 1``); a run alarms when that bound
+        is at most ``false_alarms_per_year / (n_rules * per_year)`` (returned as its log10)."""
+        above = rel.x > rel.mu0 + self.min_spread
+        start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
+        run = np.cumsum(start) - 1
+        step = above & ~start & (rel.floor > 0)
+        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
+        if not step.any():
+            return [], bar / np.log(10.0)
+        n_runs = int(run[-1]) + 1 if len(run) else 0
+        d = np.r_[0.0, np.diff(rel.x)]
+        q = np.bincount(run[step], (d[step] ** 2 / rel.floor[step]), minlength=n_runs)
+        m = np.bincount(run[step], minlength=n_runs).astype("float64")
+        with np.errstate(divide="ignore"):
+            log_p = (
+                0.5 * m * np.log(np.where(m > 0, q, 1.0))
+                - gammaln(0.5 * m + 1)
+                - 0.5 * np.log(m + 1)
+            )
+        starts = np.flatnonzero(start)
+        ends = np.r_[starts[1:] - 1, len(rel.x) - 1]
+        # a run ends at the last element above mu0 before the next start
+        ends = np.minimum(ends, starts + np.bincount(run[above], minlength=n_runs) - 1)
+        first, last = rel.hour[starts], rel.last[ends]
+        hit = (m >= 2) & (log_p <= bar) & (last - first + 1 >= self.min_hours)
+        log10_p = (log_p[hit] / np.log(10.0)).tolist()
+        return list(zip(first[hit].tolist(), last[hit].tolist(), log10_p, strict=True)), float(
+            bar / np.log(10.0)
+        )
 
     def _episodes(self, rel: _Relation, u: np.ndarray, a: int, b: int) -> list[tuple[int, int]]:
         """The episodes (first, last element) of the excursion ``a..b``: split where the relation
@@ -180,8 +275,16 @@ class PhysicsDetector(Detector):
         first = np.flatnonzero(new)
         hour = judged[first]
         last = judged[np.r_[first[1:] - 1, len(judged) - 1]]
-        res = np.nanmax([resolution(a[first]), resolution(t[first]), 0.0])
+        ra, rt = (np.nan_to_num(resolution(v[first])) for v in (a, t))
+        res = max(ra, rt)
         x = np.log((a[first] + res) / (t[first] + res))
+        # each channel that measured anew brings a fresh error of variance >= min_spread^2 / 2
+        # (the joint floor split between the two analysers) plus its rounding (res^2 / 12,
+        # relative to the value), and takes away the old one: twice that in x_i - x_{i-1}
+        ea, et = a[first], t[first]
+        half = self.min_spread**2 / 2
+        fa = np.r_[False, np.diff(ea) != 0] * (half * ea**2 + ra**2 / 12) / (ea + res) ** 2
+        ft = np.r_[False, np.diff(et) != 0] * (half * et**2 + rt**2 / 12) / (et + res) ** 2
         if len(x) < 2:
             return None
         spread = 1.4826 * float(np.median(np.abs(np.diff(x)))) / np.sqrt(2.0)
@@ -193,6 +296,7 @@ class PhysicsDetector(Detector):
             mu0=max(0.0, float(np.median(np.repeat(x, np.diff(np.r_[first, len(judged)]))))),
             sigma=max(self.min_spread, spread),
             per_year=len(x) / years,
+            floor=2.0 * (fa + ft),
         )
 
     def _finding(
@@ -204,6 +308,8 @@ class PhysicsDetector(Detector):
         first: int,
         last: int,
         bars: list[float],
+        lock_bar: float,
+        lock_p: list[float],
     ) -> Finding:
         """The finding of the grid hours ``first..last`` (inclusive)."""
         hours = last - first + 1
@@ -223,10 +329,15 @@ class PhysicsDetector(Detector):
             message="physics.nh3n_over_tn",
             evidence={
                 "rule": "CUSUM of clip((ln(NH3-N / TN) - mu0) / sigma) - k over distinct "
-                "measurement pairs reaches h_k (null: NH3-N <= TN up to the outlet's own spread)",
+                "measurement pairs reaches h_k (null: NH3-N <= TN up to the outlet's own spread); "
+                "or NH3-N above TN in every pair of a run whose ratio moves less than two "
+                "independent analysers can (null: errors of at least min_spread and the "
+                "rounding, bound on the chance at most the last threshold, log10)",
                 "window_hours": hours,
-                "statistic": "CUSUM of standardised ln(NH3-N / TN) excess",
-                "threshold": [round(h, 3) for h in bars],
+                "statistic": "CUSUM of standardised ln(NH3-N / TN) excess; log10 bound on the "
+                "chance of the run's steps in ln(NH3-N / TN) being as small",
+                "threshold": [*(round(h, 3) for h in bars), round(lock_bar, 3)],
+                "lockstep_log10_p": round(min(lock_p), 2) if lock_p else None,
                 "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "hours": hours,
                 "violating_hours": int(over.sum()),

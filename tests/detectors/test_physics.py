@@ -109,3 +109,43 @@ def test_hours_within_the_margin_do_not_split_an_episode() -> None:
     (f,) = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     # every hour is impossible (TN = 0.8 x NH3-N): the old 0.3 mg/L margin counted 34 of 40
     assert (f.start, f.end) == (hour(20), hour(59)) and f.evidence["violating_hours"] == 40
+
+
+def _noisy(n: int = 400, seed: int = 7) -> tuple[np.ndarray, np.ndarray]:
+    """Two independent analysers: NH3-N hourly, TN every 2 h, each with 9 % hour-to-hour scatter
+    (the relation's own spread is then about 0.09: a 6 % excess is well inside it)."""
+    rng = np.random.default_rng(seed)
+    level = 3.0 + np.sin(np.arange(n) * 2 * np.pi / 24)
+    nh3 = np.round(level * np.exp(rng.normal(0, 0.09, n)), 2)
+    tn = np.round(held(2.2 * level[::2] * np.exp(rng.normal(0, 0.09, n // 2)), 2), 2)
+    return nh3, tn
+
+
+def test_tn_written_as_a_fixed_fraction_of_nh3n_found_by_the_lockstep_rule() -> None:
+    nh3, tn = _noisy()
+    tn[200:220] = np.round(nh3[200:220] / 1.06, 2)  # TN computed from NH3-N, 6 % below it
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert [(f.start, f.end) for f in found] == [(hour(200), hour(219))]
+    ev = found[0].evidence
+    assert ev["lockstep_log10_p"] is not None and ev["lockstep_log10_p"] < ev["threshold"][-1]
+    # the excess alone (0.06 against a spread of 0.09, 20 pairs) is no evidence for the CUSUM
+    alone = PhysicsDetector(min_spread=1.0).detect(frame({NH3N: nh3, TN: tn}))
+    assert alone == []
+
+
+@pytest.mark.parametrize("trap", ["independent_errors", "coarse_rounding", "too_short"])
+def test_lockstep_traps_not_flagged(trap: str) -> None:
+    rng = np.random.default_rng(11)
+    nh3, tn = _noisy()
+    if trap == "independent_errors":  # nitrification lost: all N is ammonia, NH3-N analyser
+        # reads 4 % high, both analysers with their own 2 % errors, for 40 h
+        true = nh3[200:240].copy()
+        nh3[200:240] = np.round(1.04 * true * np.exp(rng.normal(0, 0.02, 40)), 2)
+        tn[200:240] = np.round(true * np.exp(rng.normal(0, 0.02, 40)), 2)
+    elif trap == "coarse_rounding":  # TN read to 0.1 mg/L; near 1 mg/L its rounding (3 to 5 %)
+        tn = np.round(tn, 1)  # is the error of the ratio: a steady ratio is no evidence
+        nh3[200:212] = np.round(np.linspace(1.0, 1.4, 12), 2)
+        tn[200:212] = np.round(nh3[200:212] / 1.1, 1)
+    else:  # a computed TN for 5 h: under min_hours
+        tn[200:205] = np.round(nh3[200:205] / 1.06, 2)
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
