@@ -254,7 +254,6 @@ class Gateway:
             max_inflight=s.max_inflight,
             keepalive_s=s.keepalive_s,
         )
-        self.bridge.start()
         ctx = s.ssl_context()
         self.server = await loop.create_server(
             lambda: DeviceConnection(self),
@@ -265,6 +264,7 @@ class Gateway:
             backlog=4096,
             reuse_address=True,
         )
+        self.bridge.start()  # after the bind: a listen address in use starts nothing
         self._tasks = [asyncio.create_task(self._sweep()), asyncio.create_task(self._stats())]
         log.info(
             "gateway listening",

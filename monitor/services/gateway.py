@@ -45,6 +45,13 @@ GATEWAY_KEYS: Final[dict[str, type | tuple[type, ...]]] = {
     "stats_interval_s": (int, float),
 }
 _PATHS: Final = ("sites", "tls_cert", "tls_key", "tls_client_ca")
+_KIND_NAMES: Final[dict[type | tuple[type, ...], str]] = {
+    str: "a string",
+    int: "an integer",
+    bool: "true or false",
+    (int, float): "a number",
+    list: 'a list (heartbeat_cns = ["9999"])',
+}
 
 
 class GatewayServiceError(ValueError):
@@ -64,7 +71,9 @@ def _values(config: Config, flags: Mapping[str, Any]) -> dict[str, Any]:
             )
         wrong_bool = isinstance(value, bool) and kind is not bool
         if wrong_bool or not isinstance(value, kind):
-            raise GatewayServiceError(f"{where} key {key!r}: {value!r} has the wrong type")
+            raise GatewayServiceError(
+                f"{where} key {key!r}: {value!r} is not {_KIND_NAMES[kind]}; see docs/gateway.md"
+            )
         if key in _PATHS and not Path(value).is_absolute():
             value = str(base / value)
         values[key] = value
