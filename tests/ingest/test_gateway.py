@@ -505,6 +505,40 @@ def test_settings_are_checked() -> None:
         GatewaySettings.make("tcp://127.0.0.1:1", "mqtt://h", max_inflight=70_000)
 
 
+def test_gateway_settings_from_monitor_toml(tmp_path: Path, monkeypatch: Any) -> None:
+    """[gateway] keys, paths relative to monitor.toml, flags over keys, the broker's precedence
+    (flag, $MONITOR_BROKER, [gateway] broker, [broker] url), and one-line errors."""
+    from monitor.config import load_config
+    from monitor.services.gateway import GatewayServiceError, gateway_settings
+
+    monkeypatch.delenv("MONITOR_BROKER", raising=False)
+    (tmp_path / "gw.pem").write_text("x")
+    config = tmp_path / "monitor.toml"
+    config.write_text(
+        '[broker]\nurl = "mqtt://a:1883"\ntopic_template = "ow/{mn}"\n'
+        '[gateway]\nlisten = "tls://0.0.0.0:6443"\ntls_cert = "gw.pem"\ntls_key = "gw.pem"\n'
+        'broker = "mqtt://b:1883"\nsites = "sites.toml"\nmax_inflight = 500\n'
+        'heartbeat_cns = ["9999"]\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(config, env={})
+    settings, sites = gateway_settings(cfg, {"max_inflight": None, "read_timeout_s": 5.0})
+    assert str(settings.listen) == "tls://0.0.0.0:6443" and settings.tls_cert == tmp_path / "gw.pem"
+    assert settings.broker.host == "b" and sites == tmp_path / "sites.toml"
+    assert settings.topic_template == "ow/{mn}" and settings.max_inflight == 500
+    assert settings.read_timeout_s == 5.0 and settings.heartbeat_cns == ("9999",)
+    assert gateway_settings(cfg, {"broker": "mqtt://c"})[0].broker.host == "c"
+    monkeypatch.setenv("MONITOR_BROKER", "mqtt://d")
+    assert gateway_settings(cfg, {})[0].broker.host == "d"
+    for flags, message in (
+        ({"listen": "udp://x:1"}, "scheme"),
+        ({"max_inflight": 0}, "max_inflight"),
+        ({"tls_key": tmp_path / "missing.key"}, "not found"),
+    ):
+        with pytest.raises(GatewayServiceError, match=message):
+            gateway_settings(cfg, flags)
+
+
 def test_monitor_gateway_command(mosquitto: MosquittoService, tmp_path: Path) -> None:
     """``monitor gateway`` with a [gateway] table in monitor.toml and a registry: a device gets
     its 9014, /metrics answers, SIGTERM stops it with exit code 0."""
