@@ -162,6 +162,32 @@ def test_several_packets_and_garbage_in_one_read(mosquitto: MosquittoService) ->
         recorder.close()
 
 
+def test_a_thousand_devices_at_once(mosquitto: MosquittoService) -> None:
+    """1,000 connections held at once, each sending its hourly packet in the same burst: every
+    packet published and answered on its own connection."""
+    prefix = _uid()
+    n = 1000
+
+    async def body() -> None:
+        async with running_gateway(mosquitto, prefix) as gw:
+            devs = []
+            for _ in range(n // 200):
+                devs += await asyncio.gather(*(Device.connect(gw.port) for _ in range(200)))
+            await wait_until(lambda: gw.metrics.open_connections == n, what="1,000 connections")
+            frames = [data_packet(_mn(prefix, i), "pw", i % 24) for i in range(n)]
+            for dev, frame in zip(devs, frames, strict=True):
+                dev.writer.write(frame)
+            await wait_until(lambda: all(d.answers for d in devs), 60, "1,000 answers")
+            for dev, frame in zip(devs, frames, strict=True):
+                assert [(p.cn, p.mn, p.qn) for p in dev.answers] == [
+                    ("9014", frame[frame.index(b"MN=") + 3 :].split(b";")[0].decode(), qn_of(frame))
+                ]
+            assert gw.metrics.published == n and len(gw.by_mn) == n
+            await asyncio.gather(*(d.close() for d in devs))
+
+    asyncio.run(body())
+
+
 def test_trickling_and_idle_devices_are_cut_off(mosquitto: MosquittoService) -> None:
     """A device writing one byte every 50 ms is closed by the read timeout (0.5 s) long before
     its frame is whole; a silent one by the idle timeout; nothing of theirs is published."""
