@@ -114,3 +114,17 @@ def test_step_rule_leaves_calm_days_of_a_coarse_analyser_alone() -> None:
     assert LowVariabilityDetector().detect(frame, SPEC) == []
     loose = LowVariabilityDetector(min_steps=0.0).detect(frame, SPEC)
     assert [f.evidence["statistic"] for f in loose] == ["window step CV"]
+
+
+def test_slow_quantised_wave_that_changes_every_few_hours_is_found_by_its_steps() -> None:
+    """A +-3 % wave of period 4 days read to 0.1 mg/L changes at only 37 % of the hours (a
+    staircase of one-step moves): under the CV test's `min_change_share` it would count as a
+    hold, but the step test asks only for a quarter of the hours to change."""
+    n = 24 * 90
+    x = _swinging(n, seed=0)
+    x[960:1200] = 30.0 * (1 + 0.03 * np.sin(2 * np.pi * np.arange(240) / 96))
+    frame = make_frame(MN, {COD: np.round(x, 1), FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert spans(found) == [(hour(960), hour(1199))]
+    assert found[0].evidence["statistic"] == "window step CV"
+    assert LowVariabilityDetector(min_step_change_share=0.5).detect(frame, SPEC) == []
