@@ -104,7 +104,10 @@ class PhysicsDetector(Detector):
     matrix, its nonzero eigenvalues' product ``m + 1``), so ``P(q' <= q) <= q^(m/2) /
     (Gamma(m/2 + 1) sqrt(m + 1))`` (the density at 0 times the ellipsoid's volume). A run of at
     least ``min_hours`` hours and ``m >= 2`` alarms when that bound is at most
-    ``false_alarms_per_year / (K n_year)`` (its log10 in the evidence, ``lockstep_log10_p``).
+    ``4 false_alarms_per_year / (K n_year)`` (its log10 in the evidence, ``lockstep_log10_p``):
+    a run starts where an element above follows one that is not, which under the null at the
+    bound happens at most every fourth element, so an outlet-year holds at most ``n_year / 4``
+    runs.
     Honest analysers erring at 2 % in a ratio held near 1 give ``q ~ m``: ``log P ~ (m/2) (ln 2
     + 1 + ln r)`` with ``r`` their true error variance over the floor, negative only below
     ``r = 0.18``, so the rule assumes a joint honest error of at least about 0.9 % in the ratio
@@ -216,12 +219,14 @@ class PhysicsDetector(Detector):
         below ``q`` with probability at most ``q^(m/2) / (Gamma(m/2 + 1) sqrt(m + 1))`` (the
         Gaussian density at 0 times the volume of the ellipsoid ``e' D'D e <= q``, ``D`` the
         difference matrix, ``det`` of its nonzero part ``m + 1``); a run alarms when that bound
-        is at most ``false_alarms_per_year / (n_rules * per_year)`` (returned as its log10)."""
+        is at most ``4 false_alarms_per_year / (n_rules * per_year)`` (returned as its log10)."""
         above = rel.x > rel.mu0 + self.min_spread
         start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
         run = np.cumsum(start) - 1
         step = above & ~start & (rel.floor > 0)
-        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
+        # a run starts where an element above follows one that is not: under the null at the
+        # bound each is above with probability at most 1/2, so at most n_year / 4 runs a year
+        bar = np.log(4.0 * self.false_alarms_per_year / (n_rules * rel.per_year))
         if not step.any():
             return [], bar / np.log(10.0)
         n_runs = int(run[-1]) + 1 if len(run) else 0
