@@ -99,26 +99,28 @@ class PhysicsDetector(Detector):
     ``floor_i`` = twice the sum over the channels that measured anew (0, not judged, when
     neither did: a pair split by a gap). For each maximal run of elements in one group with
     ``x_i > mu0 + min_spread`` (impossible by more than the floor itself) and its ``m`` judged
-    steps, ``q = sum (x_i - x_{i-1})^2 / floor_i`` is, with the true ratio constant (a moving
-    ratio only adds to ``q``), a Gaussian quadratic form ``e' D'D e`` (``D`` the difference
-    matrix, its nonzero eigenvalues' product ``m + 1``), so ``P(q' <= q) <= q^(m/2) /
-    (Gamma(m/2 + 1) sqrt(m + 1))`` (the density at 0 times the ellipsoid's volume). A run of at
+    steps, ``q = sum (x_i - x_{i-1})^2 / floor_i`` is, with the true ratio constant and errors
+    at the floor, a Gaussian quadratic form ``e' D'D e`` (the steps, each over its floor, taken
+    as the differences of white noise: ``D`` the difference matrix, whose ``D'D`` has nonzero
+    eigenvalues multiplying to ``m + 1``), so ``P(q' <= q) <= q^(m/2) / (Gamma(m/2 + 1)
+    sqrt(m + 1))`` (the density at 0 times the ellipsoid's volume); a moving true ratio or
+    larger errors only make a small ``q`` less likely (Anderson's inequality). A run of at
     least ``min_hours`` hours and ``m >= 2`` alarms when that bound is at most
     ``4 false_alarms_per_year / (K n_year)`` (its log10 in the evidence, ``lockstep_log10_p``):
     a run starts where an element above follows one that is not, which under the null at the
     bound happens at most every fourth element, so an outlet-year holds at most ``n_year / 4``
-    runs.
-    Honest analysers erring at 2 % in a ratio held near 1 give ``q ~ m``: ``log P ~ (m/2) (ln 2
-    + 1 + ln r)`` with ``r`` their true error variance over the floor, negative only below
-    ``r = 0.18``, so the rule assumes a joint honest error of at least about 0.9 % in the ratio
-    (about 0.6 % per analyser, rounding included).
+    runs. Honest analysers whose true error variance is ``r`` times the floor give ``q ~ r m``
+    and ``ln P ~ (m/2) (ln 2r + 1)``, negative only for ``r < 0.18``: the rule assumes a joint
+    honest error of at least about 0.9 % in the ratio (0.6 % per analyser, rounding included),
+    half the floor ``min_spread``.
 
     Overlapping episodes of the references and lockstep runs merge. Severity medium, high from
     ``high_hours``.
 
-    Defaults: ``reference_sigmas=(0.5, 1.5)``, ``clip_sigma=3``, ``min_spread=0.02`` (no
-    analyser repeats better than 2 %), ``false_alarms_per_year=0.01`` per outlet,
-    ``join_hours=12``, ``min_hours=6``, ``high_hours=24``.
+    Defaults: ``reference_sigmas=(0.5, 1.5)``, ``clip_sigma=3``, ``min_spread=0.02`` (no two
+    analysers read a ratio to better than 2 %: about 1.4 % each),
+    ``false_alarms_per_year=0.01`` per outlet, ``join_hours=12``, ``min_hours=6``,
+    ``high_hours=24``.
 
     Honest traps it must not flag: one bad measurement held for an analyser cycle (one element,
     clipped); both channels near detection limits or NH3-N a steady few per cent above TN (the
@@ -212,14 +214,12 @@ class PhysicsDetector(Detector):
     def _lockstep(
         self, rel: _Relation, group: np.ndarray, n_rules: int
     ) -> tuple[list[tuple[int, int, float]], float]:
-        """Grid hours (first, last) and log10 bound of the runs of elements all above ``mu0`` whose ratio moves
-        less than two independent analysers can: ``q = sum (x_i - x_{i-1})^2 / floor_i`` over
-        the run's ``m`` steps where a channel measured anew is, under the null (independent
-        errors of at least the floor, any true ratio held constant: a moving ratio only adds),
-        below ``q`` with probability at most ``q^(m/2) / (Gamma(m/2 + 1) sqrt(m + 1))`` (the
-        Gaussian density at 0 times the volume of the ellipsoid ``e' D'D e <= q``, ``D`` the
-        difference matrix, ``det`` of its nonzero part ``m + 1``); a run alarms when that bound
-        is at most ``4 false_alarms_per_year / (n_rules * per_year)`` (returned as its log10)."""
+        """Grid hours (first, last) and log10 bound of the runs of elements all above
+        ``mu0 + min_spread`` whose ratio moves less than two independent analysers can (the
+        class docstring's lockstep rule): ``q = sum (x_i - x_{i-1})^2 / floor_i`` over the
+        run's ``m`` steps where a channel measured anew; the run alarms when ``q^(m/2) /
+        (Gamma(m/2 + 1) sqrt(m + 1))``, the bound on the chance of so small a ``q``, is at most
+        ``4 false_alarms_per_year / (n_rules * per_year)``; also returns that bar's log10."""
         above = rel.x > rel.mu0 + self.min_spread
         start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
         run = np.cumsum(start) - 1
