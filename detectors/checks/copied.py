@@ -80,11 +80,15 @@ class _Pool:
     level_bits: np.ndarray
     step_cum: np.ndarray
     windows_per_outlet: np.ndarray
+    filled: np.ndarray  # per outlet: level_bits and step_cum computed
 
 
 def _fill_bits(pool: _Pool, outlets: np.ndarray) -> None:
-    """Compute ``level_bits`` and ``step_cum`` of the given outlets (in place)."""
+    """Compute ``level_bits`` and ``step_cum`` of the given outlets (in place, once)."""
     for o in np.unique(outlets):
+        if pool.filled[o]:
+            continue
+        pool.filled[o] = True
         lo, hi = int(pool.bounds[o]), int(pool.bounds[o + 1])
         q = pool.q[lo:hi]
         steps = np.diff(q)
@@ -102,6 +106,128 @@ def _information(
     (a periodic series matches itself), so only its first ``lag`` readings count."""
     end = np.where(same & (lag < a1 - a0 + 1), a0 + lag - 1, a1)
     return pool.level_bits[a0] + pool.step_cum[end] - pool.step_cum[a0]
+
+
+def _resolutions(pool: _Pool) -> np.ndarray:
+    """Each outlet's resolution in quanta: its smallest non-zero step (1 when it never moves)."""
+    steps = np.abs(np.diff(pool.q)).astype("float64")
+    steps[(steps == 0) | (pool.o[1:] != pool.o[:-1])] = np.inf
+    lo = pool.bounds[:-1]
+    nonempty = pool.bounds[1:] - lo > 1
+    res = np.ones(len(lo))
+    if len(steps) and nonempty.any():
+        res[nonempty] = np.minimum.reduceat(steps, lo[nonempty])
+        # reduceat runs to the next start: an outlet's last step is towards the next outlet
+    return np.where(np.isfinite(res), res, 1.0)
+
+
+def _sign_codes(step: np.ndarray, n: int) -> np.ndarray:
+    """Every run of ``n`` consecutive step signs (-1, 0, 1) as one base-3 integer."""
+    count = len(step) - n + 1
+    code = np.zeros(max(count, 0), dtype=np.int64)
+    digit = (step + 1).astype(np.int64)
+    for k in range(n):
+        code *= 3
+        code += digit[n - 1 - k : n - 1 - k + count]
+    return code
+
+
+def _repeated(start: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The windows whose code occurs twice or more."""
+    if len(code) == 0:
+        return start, code
+    if int(code.max()) < 1 << 22:
+        counts = np.bincount(code)[code]
+    else:
+        _, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
+        counts = counts[inverse]
+    keep = counts > 1
+    return start[keep], code[keep]
+
+
+def _alike(
+    pool: _Pool, a: np.ndarray, b: np.ndarray, w: int, res: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The window pairs (first readings ``a``, ``b``, ``w`` readings each) for which one factor
+    ``s`` can map ``b``'s mean, standard deviation and mean absolute step onto ``a``'s within
+    rounding (each moves by at most the rounding of one reading, twice that for steps)."""
+    q = pool.q.astype("float64")
+    c1, c2 = np.r_[0.0, np.cumsum(q)], np.r_[0.0, np.cumsum(q * q)]
+    cs = np.r_[0.0, 0.0, np.cumsum(np.abs(np.diff(q)))]
+    mean_all = (c1[w:] - c1[:-w]) / w
+    sd_all = np.sqrt(np.maximum((c2[w:] - c2[:-w]) / w - mean_all * mean_all, 0.0))
+    step_all = (cs[w:] - cs[1 : len(cs) - w + 1]) / (w - 1)
+
+    def stats(j: np.ndarray) -> tuple[np.ndarray, ...]:
+        return mean_all[j], sd_all[j], step_all[j]
+
+    lo, hi = np.full(len(a), 0.25), np.full(len(a), 4.0)
+    tol = res[pool.o[a]] / 2.0 + 2.0 * res[pool.o[b]]  # a's rounding and b's at a scale of 4
+    for xa, xb, k in zip(stats(a), stats(b), (1.0, 1.0, 2.0), strict=True):
+        pos = xb > 0
+        safe = np.where(pos, xb, 1.0)
+        lo = np.where(pos, np.maximum(lo, (xa - k * tol) / safe), lo)
+        hi = np.where(pos, np.minimum(hi, (xa + k * tol) / safe), np.where(xa > k * tol, -1, hi))
+    keep = lo <= hi
+    return a[keep], b[keep]
+
+
+def _scaled_fit(
+    pool: _Pool, a0: np.ndarray, a1: np.ndarray, b0: np.ndarray, res: np.ndarray
+) -> tuple[np.ndarray, ...] | None:
+    """Fit ``a = s * b`` on each run (least squares), keep the span between its first and last
+    reading within rounding of the fit (both sides' half resolutions, and the fit's own error),
+    and weigh it: bits of each side's changed readings less the log2 of the quanta the tolerance
+    admits, the smaller side's, less log2 of the scales told apart. Returns the kept runs' (a0,
+    a1, b0, scale, information), or None when none is kept."""
+    lens = a1 - a0 + 1
+    runs = len(lens)
+    run = np.repeat(np.arange(runs), lens)
+    off = np.arange(len(run)) - np.repeat(np.cumsum(lens) - lens, lens)
+    ia, ib = a0[run] + off, b0[run] + off
+    va, vb = pool.q[ia].astype("float64"), pool.q[ib].astype("float64")
+    sbb = np.bincount(run, vb * vb, minlength=runs)
+    ok_run = sbb > 0
+    scale = np.bincount(run, va * vb, minlength=runs) / np.where(ok_run, sbb, 1.0)
+    ok_run &= (scale >= 0.25) & (scale <= 4.0)
+    ra, rb = res[pool.o[a0]], res[pool.o[b0]]
+    tol0 = ra / 2.0 + scale * rb / 2.0
+    rms = np.sqrt(sbb / lens)
+    slack = 2.0 * tol0 / np.maximum(rms, 1e-12) / np.sqrt(lens)  # error of the fitted scale
+    tol = tol0[run] + np.abs(vb) * slack[run]
+    hit = np.abs(va - scale[run] * vb) <= tol * (1 + 1e-9)
+    pos = np.where(hit, off, -1)
+    hi = np.maximum.reduceat(pos, np.cumsum(lens) - lens)
+    lo = -np.maximum.reduceat(np.where(hit, -off, -(10**9)), np.cumsum(lens) - lens)
+    inside = (off >= lo[run]) & (off <= hi[run])
+    ok_run &= (hi >= 0) & (np.bincount(run, inside & ~hit, minlength=runs) == 0)
+    if not ok_run.any():
+        return None
+    kept = np.flatnonzero(ok_run)  # the rest only for runs within rounding of a fit
+    sel = ok_run[run]
+    renum = np.cumsum(ok_run) - 1
+    run, off, ia, ib, va, vb = renum[run[sel]], off[sel], ia[sel], ib[sel], va[sel], vb[sel]
+    tol, inside, runs = tol[sel], inside[sel], len(kept)
+    a0, b0, lo, hi, scale, tol0, rms = (x[kept] for x in (a0, b0, lo, hi, scale, tol0, rms))
+    ra, rb = ra[kept], rb[kept]
+    _fill_bits(pool, np.r_[pool.o[a0], pool.o[b0]])
+    # bits: the first reading's level, then each changed reading's step, less the quanta the
+    # tolerance admits (its width over the resolution, plus one)
+    first = inside & (off == lo[run])
+    changed = inside & ~first & np.r_[False, va[1:] != va[:-1]]
+    qa = np.log2(1.0 + 2.0 * tol / ra[run])
+    qb = np.log2(1.0 + 2.0 * tol / np.maximum(scale[run], 1e-12) / rb[run])
+    step_a = pool.step_cum[ia] - pool.step_cum[np.maximum(ia - 1, 0)]
+    step_b = pool.step_cum[ib] - pool.step_cum[np.maximum(ib - 1, 0)]
+    bits_a = np.where(first, pool.level_bits[ia], np.where(changed, step_a, 0.0))
+    bits_b = np.where(first, pool.level_bits[ib], np.where(changed, step_b, 0.0))
+    counted = first | changed
+    info_a = np.bincount(run, np.where(counted, np.maximum(bits_a - qa, 0.0), 0.0), runs)
+    info_b = np.bincount(run, np.where(counted, np.maximum(bits_b - qb, 0.0), 0.0), runs)
+    level = np.maximum(np.abs(scale) * rms, 1e-12)
+    scales = np.log2(np.maximum(np.log(16.0) * level / tol0, 2.0))  # scales told apart
+    info = np.minimum(info_a, info_b) - scales
+    return a0 + lo, a0 + hi, b0 + lo, scale, info
 
 
 def _continues(cluster: list[Finding], f: Finding) -> bool:
@@ -178,10 +304,44 @@ class CopiedDataDetector(FleetDetector):
     ``false_alarms_per_year=0.001`` (per outlet; about 15 bits over the pairs for half a year and
     six pollutants, where a fixed margin of 12 bits per pair of outlets stood before).
 
+    Second rule, between outlets only (`detect_fleet`): a clone multiplied by one factor and
+    rounded again to the copy's resolution, which no exact comparison sees. Windows of
+    ``scaled_window`` contiguous readings with ``scaled_min_steps`` changes or more are keyed by
+    their hourly step signs (up, held, down: a positive factor keeps them, except a step lost to
+    coarser rounding), and paired across outlets when keys agree and the windows start at most
+    ``scaled_max_lag_hours`` apart (a clone of the neighbour's same hours, read through clocks a
+    few hours off; lags of days are not searched). Pairs whose mean, standard deviation and mean
+    absolute step no single factor maps onto each other within rounding are dropped; the rest
+    merge into runs (same outlets, same lag). Each run is fitted ``a = s * b`` (least squares,
+    ``1/4 <= s <= 4``); the span between its first and last reading within rounding of the fit
+    (``r_a / 2 + s r_b / 2``, ``r`` each outlet's smallest step, plus the fit's own error) is kept
+    only when every reading inside agrees. Its information is the bits above (the level of the
+    first reading, the steps of the changed ones) less, per counted reading, log2 of the number
+    of quanta the tolerance admits (a step is predicted to within that many values, not
+    exactly), the smaller of both sides, less log2 of the factors the fit tells apart
+    (``ln 16 * level / tolerance``). Null model: as above, each changed reading of an honest
+    outlet falls within the tolerance of an independent outlet's prediction with the chance its
+    own step distribution gives that band. The bar is ``log2(pairs) + log2(2 C /
+    (scaled_false_alarms_per_year * years))`` with ``pairs = W_a * (2 * lag + 1) * (outlets -
+    1)``. The finding names the factor (evidence ``scale``); both outlets are reported, as for an
+    exact clone, since the data cannot say which is the copy.
+
+    Defaults of the second rule: 12 readings with 6 changes (a night's shutdown leaves 12-14 h
+    stretches; 24 h windows missed such clones), lag 2 h, ``scaled_false_alarms_per_year=0.001``
+    (the detector's rate is then at most twice ``false_alarms_per_year`` per outlet). On tuning
+    seeds 1-10 of both generators the highest honest run stayed 15 bits under its bar.
+
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
     0.01), whose repeats carry few bits; pumps running a fixed daily schedule (few levels, few
-    steps); calibration hours reading the standard (flagged C, not valid).
+    steps); calibration hours reading the standard (flagged C, not valid). For the scaled rule:
+    outlets sharing a daily load shape and analyser phase (step signs agree, sizes do not); an
+    analyser tracking another's water (proportional, but with its own noise of a few quanta);
+    a monotone but non-proportional relation (signs agree, no single factor fits).
+
+    Not caught: clones scaled and shifted by days (only exact ones are, by the first rule); a
+    replay of the same outlet scaled; copies with noise added beyond rounding on every channel;
+    copies whose valid stretches are all shorter than a window (e.g. mostly flagged F).
     """
 
     name = "copied_data"
@@ -195,12 +355,22 @@ class CopiedDataDetector(FleetDetector):
         min_lag_hours: int = 24,
         decimals: int = 4,
         false_alarms_per_year: float = 0.001,
+        scaled_window: int = 12,
+        scaled_min_steps: int = 6,
+        scaled_max_lag_hours: int = 2,
+        scaled_false_alarms_per_year: float = 0.001,
     ) -> None:
         self.window_readings = window_readings
         self.min_distinct = min_distinct
         self.min_lag_hours = min_lag_hours
         self.decimals = decimals
         self.false_alarms_per_year = false_alarms_per_year
+        if not 2 <= scaled_window <= 25:
+            raise ValueError("scaled_window: 2 to 25 readings (the signature is one integer)")
+        self.scaled_window = scaled_window
+        self.scaled_min_steps = scaled_min_steps
+        self.scaled_max_lag_hours = scaled_max_lag_hours
+        self.scaled_false_alarms_per_year = scaled_false_alarms_per_year
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         return self._detect_fleet([outlet])
@@ -241,13 +411,16 @@ class CopiedDataDetector(FleetDetector):
         segments = [
             {"pollutant": f.pollutant, "start": f.start.isoformat(), "end": f.end.isoformat()}
             | {k: f.evidence[k] for k in (*keys, "other_start", "other_end")}
+            | ({"scale": f.evidence["scale"]} if "scale" in f.evidence else {})
             for f in cluster
         ]
         evidence = {k: v for k, v in best.evidence.items() if k != "params"}
         evidence["segments"] = segments
         start, end = min(f.start for f in cluster), max(f.end for f in cluster)
         severity = "high" if any(f.severity == "high" for f in cluster) else "medium"
+        scaled = "scale" in best.evidence
         if len(codes) < 2:
+            single = "copied.same_outlet" if same else "copied.other_outlet"
             return self.finding(
                 outlet,
                 best.pollutant,
@@ -255,7 +428,7 @@ class CopiedDataDetector(FleetDetector):
                 end,
                 severity=severity,
                 confidence=best.confidence,
-                message="copied.same_outlet" if same else "copied.other_outlet",
+                message="copied.scaled_other_outlet" if scaled else single,
                 evidence=evidence,
             )
         names = ("、" if outlet.lang == "zh" else ", ").join(
@@ -268,7 +441,11 @@ class CopiedDataDetector(FleetDetector):
             end,
             severity=severity,
             confidence=best.confidence,
-            message="copied.channels_same_outlet" if same else "copied.channels_other_outlet",
+            message="copied.channels_scaled_other_outlet"
+            if scaled
+            else "copied.channels_same_outlet"
+            if same
+            else "copied.channels_other_outlet",
             evidence={**evidence, "channels": codes, "n_channels": len(codes)},
             names=names,
         )
@@ -302,6 +479,7 @@ class CopiedDataDetector(FleetDetector):
             level_bits=np.zeros(n),
             step_cum=np.zeros(n),
             windows_per_outlet=counts,
+            filled=np.zeros(len(outlets), dtype=bool),
         )
 
     def _code(
@@ -310,10 +488,17 @@ class CopiedDataDetector(FleetDetector):
         pool = self._pool(outlets, code)
         if pool is None or len(pool.q) < self.window_readings:
             return
+        yield from self._exact(outlets, code, pool, n_codes)
+        if len(outlets) > 1:
+            yield from self._scaled(outlets, code, pool, n_codes)
+
+    def _exact(
+        self, outlets: Sequence[OutletData], code: str, pool: _Pool, n_codes: int
+    ) -> Iterable[Finding]:
         a, b, lag = self._same_hash_pairs(pool, self._varied_windows(pool))
         if len(a) == 0:
             return
-        a0, a1, b0, run_lag = self._matched_runs(pool, a, b, lag)
+        a0, a1, b0, run_lag = self._matched_runs(pool, a, b, lag, self.window_readings)
         _fill_bits(pool, np.r_[pool.o[a0], pool.o[b0]])
         same = pool.o[a0] == pool.o[b0]
         info = np.minimum(
@@ -339,6 +524,91 @@ class CopiedDataDetector(FleetDetector):
                 float(info[r]),
                 float(need[r]),
             )
+
+    def _scaled(
+        self, outlets: Sequence[OutletData], code: str, pool: _Pool, n_codes: int
+    ) -> Iterable[Finding]:
+        """Clones between outlets scaled by a factor and rounded again (see the class doc)."""
+        w = self.scaled_window
+        res = _resolutions(pool)
+        a, b, lag = self._sign_pairs(pool, res)
+        if len(a) == 0:
+            return
+        a0, a1, b0, _ = self._matched_runs(pool, a, b, lag, w)
+        fit = _scaled_fit(pool, a0, a1, b0, res)
+        if fit is None:
+            return
+        a0, a1, b0, scale, info = fit
+        oa = pool.o[a0]
+        wa = pool.windows_per_outlet[oa].astype("float64")
+        partners = float(np.count_nonzero(pool.windows_per_outlet)) - 1.0
+        pairs = wa * (2 * self.scaled_max_lag_hours + 1) * max(partners, 1.0)
+        first = pool.h[pool.bounds[:-1].clip(max=len(pool.h) - 1)]
+        last = pool.h[(pool.bounds[1:] - 1).clip(min=0)]
+        years = np.maximum((last - first)[oa] / 8766.0, 1.0 / 12.0)
+        margin = np.log2(2.0 * n_codes / (self.scaled_false_alarms_per_year * years))
+        need = np.log2(np.maximum(pairs, 2.0)) + margin
+        for r in np.flatnonzero(info > need):
+            yield from self._findings(
+                outlets,
+                code,
+                pool,
+                (int(a0[r]), int(a1[r]), int(b0[r]), int(b0[r] + a1[r] - a0[r])),
+                float(info[r]),
+                float(need[r]),
+                scale=float(scale[r]),
+            )
+
+    def _sign_pairs(
+        self, pool: _Pool, res: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Windows of ``scaled_window`` contiguous readings with ``scaled_min_steps`` changes or
+        more, paired across outlets when their hourly step signs (up, held, down) agree and they
+        start at most ``scaled_max_lag_hours`` apart: the later window is ``a``, the earlier
+        ``b`` (the outlet order at equal hours), and the lag in hours."""
+        w = self.scaled_window
+        empty = np.zeros(0, dtype=np.int64)
+        n = len(pool.q)
+        if n <= w:
+            return empty, empty, empty
+        step = np.sign(np.diff(pool.q)).astype(np.int32)
+        joined = (pool.o[1:] == pool.o[:-1]) & (np.diff(pool.h) == 1)
+        breaks = np.r_[0, np.cumsum(~joined, dtype=np.int32)]
+        moved = np.r_[0, np.cumsum(step != 0, dtype=np.int32)]
+        ok = (breaks[w - 1 :] == breaks[: n - w + 1]) & (
+            moved[w - 1 :] - moved[: n - w + 1] >= self.scaled_min_steps
+        )
+        start = np.flatnonzero(ok)
+        if len(start) < 2:
+            return empty, empty, empty
+        code = _sign_codes(step, w - 1)[start]  # exact: 3 ** (w - 1) signatures at most
+        start, code = _repeated(start, code)
+        if len(start) < 2:
+            return empty, empty, empty
+        # one sort: the signature, then the hour (below 2 ** 20 h, i.e. before year 2089)
+        key = (code << np.int64(20)) | (pool.h[start] & np.int64(0xFFFFF))
+        order = np.argsort(key)
+        srt, group = start[order], code[order]
+        hours, outlet = pool.h[srt], pool.o[srt]
+        aa, bb = [], []
+        i = np.arange(len(srt) - 1)
+        for d in range(1, len(srt)):  # windows of a signature within the lag, d apart in order
+            i = i[i + d < len(srt)]
+            i = i[
+                (group[i + d] == group[i]) & (hours[i + d] - hours[i] <= self.scaled_max_lag_hours)
+            ]
+            if len(i) == 0:
+                break
+            pick = i[outlet[i + d] != outlet[i]]
+            aa.append(srt[pick + d])
+            bb.append(srt[pick])
+        if not aa:
+            return empty, empty, empty
+        a, b = np.concatenate(aa), np.concatenate(bb)
+        a, b = _alike(pool, a, b, w, res)
+        flip = (pool.h[a] == pool.h[b]) & (pool.o[a] < pool.o[b])  # same hour: outlet order
+        a, b = np.where(flip, b, a), np.where(flip, a, b)
+        return a, b, pool.h[a] - pool.h[b]
 
     def _varied_windows(self, pool: _Pool) -> np.ndarray:
         """First readings of the windows of ``window_readings`` consecutive hourly readings of
@@ -384,12 +654,12 @@ class CopiedDataDetector(FleetDetector):
         keep = (a != b) & (other | (lag >= self.min_lag_hours))
         return a[keep], b[keep], lag[keep]
 
+    @staticmethod
     def _matched_runs(
-        self, pool: _Pool, a: np.ndarray, b: np.ndarray, lag: np.ndarray
+        pool: _Pool, a: np.ndarray, b: np.ndarray, lag: np.ndarray, w: int
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Overlapping matched windows (same outlets, same lag) merged into runs: each run's
-        copy ``a0..a1``, its source's first reading ``b0`` and its lag."""
-        w = self.window_readings
+        """Overlapping matched windows of ``w`` readings (same outlets, same lag) merged into
+        runs: each run's copy ``a0..a1``, its source's first reading ``b0`` and its lag."""
         order = np.lexsort((pool.h[a], lag, pool.o[b], pool.o[a]))
         a, b, lag = a[order], b[order], lag[order]
         brk = np.r_[
@@ -442,9 +712,10 @@ class CopiedDataDetector(FleetDetector):
         run: tuple[int, int, int, int],
         info: float,
         need: float,
+        scale: float | None = None,
     ) -> Iterable[Finding]:
-        """The copy's finding (``run``: copy ``a0..a1``, source ``b0..b1``), and the source's
-        when it is another outlet."""
+        """The copy's finding (``run``: copy ``a0..a1``, source ``b0..b1``, ``scale`` when the
+        copy is the source scaled), and the source's when it is another outlet."""
         a0, a1, b0, b1 = run
         n = a1 - a0 + 1
         oa, ob = outlets[int(pool.o[a0])], outlets[int(pool.o[b0])]
@@ -454,19 +725,34 @@ class CopiedDataDetector(FleetDetector):
         source_span = (timestamp(sb.ts[pool.k[b0]]), timestamp(sb.ts[pool.k[b1]]))
         lag_hours = int(pool.h[a0] - pool.h[b0])
         same = oa is ob
+        rule = (
+            "window equal to an earlier window (same outlet) or another outlet's window; "
+            "information > log2(pairs) + log2(2 C / (false_alarms_per_year * years))"
+        )
+        if scale is not None:
+            rule = (
+                "hourly step signs equal to another outlet's within a few hours, values equal to "
+                "its values times one factor within rounding; information > log2(pairs) + "
+                "log2(2 C / (scaled_false_alarms_per_year * years))"
+            )
         evidence = {
-            "rule": "window equal to an earlier window (same outlet) or another outlet's window; "
-            "information > log2(pairs) + log2(2 C / (false_alarms_per_year * years))",
+            "rule": rule,
             "statistic": "information of the matched run (bits)",
             "threshold": round(need, 1),
             "window_hours": float(n),
-            "false_alarm_rate_per_year": self.false_alarms_per_year,
+            "false_alarm_rate_per_year": self.false_alarms_per_year
+            if scale is None
+            else self.scaled_false_alarms_per_year,
             "readings": n,
             "distinct_values": len(np.unique(pool.q[a0 : a1 + 1])),
             "lag_hours": lag_hours,
             "information_bits": round(info, 1),
             "threshold_bits": round(need, 1),
         }
+        message = "copied.same_outlet" if same else "copied.other_outlet"
+        if scale is not None:
+            evidence["scale"] = round(scale, 3)
+            message = "copied.scaled_other_outlet"
         severity = "high" if n >= 24 or not same else "medium"
         confidence = min(0.99, 0.7 + (info - need) / 100.0)
         roles = [(oa, copy_span, ob, source_span, "copy")]
@@ -482,7 +768,7 @@ class CopiedDataDetector(FleetDetector):
                 span[1],
                 severity=severity,
                 confidence=confidence,
-                message="copied.same_outlet" if same else "copied.other_outlet",
+                message=message,
                 evidence={
                     **evidence,
                     "role": role,

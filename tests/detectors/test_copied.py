@@ -126,3 +126,53 @@ def test_maybe_repeated_keeps_every_repeated_hash_and_few_others() -> None:
         kept = set(_maybe_repeated(digest).tolist())
         assert repeated <= kept
         assert len(kept) <= len(repeated) + max(2, n // 100)
+
+
+def _fleet(**channels_by_mn: dict[str, np.ndarray]) -> list[OutletData]:
+    return [OutletData(frame(ch, mn=mn)) for mn, ch in channels_by_mn.items()]
+
+
+def test_clone_scaled_and_rounded_again_is_found_on_both_outlets() -> None:
+    a = cycled(N, level=1.5, spread=0.4, hold_hours=2, seed=11)  # NH3-N to 0.01, 2 h cycle
+    b = cycled(N, level=2.0, spread=0.5, hold_hours=2, seed=12)
+    b[500:572] = np.round(a[500:572] * 1.23, 2)  # three days of A's values, times 1.23
+    found = CopiedDataDetector().detect_fleet(_fleet(A={TN: a}, B={TN: b}))
+    assert {(f.mn, f.evidence["role"]) for f in found} == {("A", "same_time"), ("B", "copy")}
+    (f,) = [f for f in found if f.mn == "B"]
+    assert f.start <= hour(502) and f.end >= hour(569) and f.end <= hour(571)
+    ev = f.evidence
+    assert abs(ev["scale"] - 1.23) < 0.005 and ev["lag_hours"] == 0
+    assert ev["information_bits"] > ev["threshold_bits"] and 0 < ev["false_alarm_rate_per_year"] < 1
+    assert "times 1.23" in f.summary and "outlet A" in f.summary
+    # one outlet alone is only compared with itself: no scaled rule
+    assert CopiedDataDetector().detect(frame({TN: b}, mn="B")) == []
+
+
+def test_scaled_clone_with_a_clock_offset_and_several_channels_is_one_finding() -> None:
+    a_tn = cycled(N, level=12, spread=2, hold_hours=1, seed=21, decimals=2)
+    a_tp = cycled(N, level=0.4, spread=0.1, hold_hours=1, seed=22, decimals=3)
+    b_tn = cycled(N, level=10, spread=2, hold_hours=1, seed=23, decimals=2)
+    b_tp = cycled(N, level=0.3, spread=0.1, hold_hours=1, seed=24, decimals=3)
+    b_tn[802:850] = np.round(a_tn[800:848] * 0.86, 2)  # two hours late, 0.86 times
+    b_tp[802:850] = np.round(a_tp[800:848] * 0.86, 3)
+    found = CopiedDataDetector().detect_fleet(
+        _fleet(A={TN: a_tn, TP: a_tp}, B={TN: b_tn, TP: b_tp})
+    )
+    (f,) = [f for f in found if f.mn == "B"]
+    assert f.pollutant is None and set(f.evidence["channels"]) == {TN, TP}
+    assert f.evidence["lag_hours"] == 2 and abs(f.evidence["scale"] - 0.86) < 0.01
+    assert hour(800) <= f.start <= hour(806) and hour(845) <= f.end <= hour(849)
+
+
+def test_outlets_sharing_a_daily_shape_or_tracking_each_other_are_not_clones() -> None:
+    # the same diurnal cycle and analyser phase, independent noise: step signs often agree
+    a = cycled(N, level=20, spread=6, hold_hours=2, seed=31, decimals=1)
+    b = cycled(N, level=24, spread=7, hold_hours=2, seed=32, decimals=1)
+    # a downstream analyser tracking A: 1.2 times A plus its own noise of a few quanta
+    rng = np.random.default_rng(33)
+    c = np.round(a * 1.2 + rng.normal(0, 0.3, N), 1)
+    # step signs shared for three days: D follows A's ups and downs, not its proportions
+    d = cycled(N, level=25, spread=6, hold_hours=2, seed=34, decimals=1)
+    d[300:372] = np.round(a[300:372] ** 1.5 / 4, 1)
+    outlets = _fleet(A={COD: a}, B={COD: b}, C={COD: c}, D={COD: d})
+    assert CopiedDataDetector().detect_fleet(outlets) == []
