@@ -152,14 +152,15 @@ def _alike(
     ``s`` can map ``b``'s mean, standard deviation and mean absolute step onto ``a``'s within
     rounding (each moves by at most the rounding of one reading, twice that for steps)."""
     q = pool.q.astype("float64")
-    c1, c2 = np.r_[0.0, np.cumsum(q)], np.r_[0.0, np.cumsum(q * q)]
-    cs = np.r_[0.0, 0.0, np.cumsum(np.abs(np.diff(q)))]
-    mean_all = (c1[w:] - c1[:-w]) / w
-    sd_all = np.sqrt(np.maximum((c2[w:] - c2[:-w]) / w - mean_all * mean_all, 0.0))
-    step_all = (cs[w:] - cs[1 : len(cs) - w + 1]) / (w - 1)
+    c1, c2, cs = (np.zeros(len(q) + 1) for _ in range(3))
+    np.cumsum(q, out=c1[1:])
+    np.cumsum(q * q, out=c2[1:])
+    np.cumsum(np.abs(np.diff(q)), out=cs[2:])
 
     def stats(j: np.ndarray) -> tuple[np.ndarray, ...]:
-        return mean_all[j], sd_all[j], step_all[j]
+        mean = (c1[j + w] - c1[j]) / w
+        sd = np.sqrt(np.maximum((c2[j + w] - c2[j]) / w - mean * mean, 0.0))
+        return mean, sd, (cs[j + w] - cs[j + 1]) / (w - 1)
 
     lo, hi = np.full(len(a), 0.25), np.full(len(a), 4.0)
     tol = res[pool.o[a]] / 2.0 + 2.0 * res[pool.o[b]]  # a's rounding and b's at a scale of 4
@@ -751,7 +752,6 @@ class CopiedDataDetector(FleetDetector):
         }
         message = "copied.same_outlet" if same else "copied.other_outlet"
         if scale is not None:
-            evidence["scale"] = round(scale, 3)
             message = "copied.scaled_other_outlet"
         severity = "high" if n >= 24 or not same else "medium"
         confidence = min(0.99, 0.7 + (info - need) / 100.0)
@@ -775,6 +775,12 @@ class CopiedDataDetector(FleetDetector):
                     "other_mn": partner.mn,
                     "other_start": partner_span[0].tz_convert(LOCAL_TZ).isoformat(),
                     "other_end": partner_span[1].tz_convert(LOCAL_TZ).isoformat(),
+                    # this outlet's values over the partner's: the source side is 1 / s
+                    **(
+                        {}
+                        if scale is None
+                        else {"scale": round(scale if outlet is oa else 1 / scale, 3)}
+                    ),
                 },
             )
 

@@ -144,6 +144,8 @@ def test_clone_scaled_and_rounded_again_is_found_on_both_outlets() -> None:
     assert abs(ev["scale"] - 1.23) < 0.005 and ev["lag_hours"] == 0
     assert ev["information_bits"] > ev["threshold_bits"] and 0 < ev["false_alarm_rate_per_year"] < 1
     assert "times 1.23" in f.summary and "outlet A" in f.summary
+    (g,) = [f for f in found if f.mn == "A"]  # A's values are B's over 1.23
+    assert abs(g.evidence["scale"] - 1 / 1.23) < 0.005 and "outlet B" in g.summary
     # one outlet alone is only compared with itself: no scaled rule
     assert CopiedDataDetector().detect(frame({TN: b}, mn="B")) == []
 
