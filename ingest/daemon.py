@@ -91,7 +91,7 @@ class DaemonSettings:
     """What the daemon needs besides its sink and its authoriser.
 
     ``broker`` is a URL (see :mod:`ingest.broker_url`) or a parsed :class:`BrokerURL`;
-    ``topic`` may be a shared subscription (``$share/outlet-watch/hj212/#``); ``topic_template``
+    ``topic`` may be a shared subscription (``$share/outlet-watch/hj212/+``); ``topic_template``
     ``""`` accepts any topic. ``session_expiry_s`` is how long the broker keeps the session (and
     its queue) while the daemon is away (MQTT 5). ``split_timeout_s``: how long the parts of a
     split HJ 212 packet wait for the missing ones before they are quarantined as ``incomplete``.
@@ -101,7 +101,7 @@ class DaemonSettings:
     """
 
     broker: str | BrokerURL
-    topic: str = "hj212/#"
+    topic: str = "hj212/+"
     topic_template: str = "hj212/{mn}"
     client_id: str = "outlet-watch-ingest"
     batch_size: int = 2000
@@ -351,7 +351,7 @@ class IngestDaemon:
             )
             self.fatal = (
                 f"another client with client id {self.settings.client_id!r} {why}; give every "
-                "daemon its own --client-id (use a shared subscription $share/GROUP/hj212/# to "
+                "daemon its own --client-id (use a shared subscription $share/GROUP/hj212/+ to "
                 "split the load)"
             )
             self.exit_code = EXIT_CLIENT_ID_CLASH

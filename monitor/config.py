@@ -10,7 +10,7 @@ Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB
 
     [broker]
     url = "mqtt://ingest:secret@broker.example:1883"   # or mqtts://...; or "embedded"
-    topic = "hj212/#"                    # or "$share/outlet-watch/hj212/#" for several daemons
+    topic = "hj212/+"                    # or "$share/outlet-watch/hj212/+" for several daemons
     topic_template = "hj212/{mn}"        # "" to accept any topic
     client_id = "outlet-watch-ingest"
     ca_file = "ca.pem"                   # for mqtts:// with a private CA
@@ -86,7 +86,7 @@ class Config:
     broker: str = "embedded"
     database: str = "sqlite:///outlet-watch.db"
     sites: Path = Path("sites.toml")
-    topic: str = "hj212/#"
+    topic: str = "hj212/+"
     topic_template: str = "hj212/{mn}"
     client_id: str = "outlet-watch-ingest"
     ca_file: Path | None = None

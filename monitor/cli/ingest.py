@@ -14,7 +14,7 @@ EPILOG = """\b
 Examples:
   monitor ingest --broker mqtt://127.0.0.1:1883 --db sqlite:///outlet-watch.db --sites sites.toml
   monitor ingest --broker mqtts://ingest:PASS@broker:8883 --ca-file ca.pem \\
-      --db postgresql+psycopg://ow@db/ow --sites sites.toml --topic '$share/ow/hj212/#'
+      --db postgresql+psycopg://ow@db/ow --sites sites.toml --topic '$share/ow/hj212/+'
   monitor ingest --broker embedded --sites sites.toml     # amqtt on 127.0.0.1:1883
 
 Exit codes: 0 after a clean stop, 1 on bad configuration, 3 when another daemon took over the
@@ -27,7 +27,7 @@ client id."""
     "--db", "database", help="SQLAlchemy URL (sqlite:///file.db, postgresql+psycopg://...)."
 )
 @click.option("--sites", type=click.Path(path_type=Path), help="Site registry TOML.")
-@click.option("--topic", help="Subscription, default hj212/# (or $share/GROUP/hj212/#).")
+@click.option("--topic", help="Subscription, default hj212/+ (or $share/GROUP/hj212/+).")
 @click.option("--topic-template", help='Topic naming the MN, default hj212/{mn}; "" accepts any.')
 @click.option("--client-id", help="Stable MQTT client id (unique per daemon).")
 @click.option(

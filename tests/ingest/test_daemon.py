@@ -366,6 +366,33 @@ def test_worker_process_mode_stores_and_quarantines(
     assert Counter(store.quarantine_frame().reason) == Counter(r for r, _, _ in bad)
 
 
+def test_default_subscription_does_not_take_the_gateways_command_topic(
+    mosquitto: MosquittoService, tmp_path: Path
+) -> None:
+    """`monitor gateway` takes device commands from hj212/{mn}/cmd: the daemon's default
+    subscription (one level, like its default topic template) never sees them, so a command is
+    neither quarantined nor stored, while the device's packets on hj212/{mn} are."""
+    site = sites(1, _prefix())[0]
+    store = Store(f"sqlite:///{tmp_path / 'ow.db'}")
+    settings = DaemonSettings(broker=mosquitto.url, client_id=f"ow-{_uid()}", batch_interval_s=0.05)
+    daemon = IngestDaemon(settings, store, {site.mn: site.pw})
+    daemon.start()
+    _wait(lambda: daemon.metrics.connected, 10, "daemon to connect")
+    try:
+        pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+        command = hourly_packet(site, 1)  # any frame: the daemon must not even receive it
+        publish_all(
+            pub, [(f"hj212/{site.mn}/cmd", command), (f"hj212/{site.mn}", hourly_packet(site, 0))]
+        )
+        pub.loop_stop()
+        _wait(lambda: store.count_readings() == 6, 20, "the packet's readings stored")
+        time.sleep(0.5)  # the command, had it been delivered, would be handled by now
+    finally:
+        daemon.stop()
+    assert daemon.metrics.snapshot()["received"] == 1
+    assert store.quarantine_frame().empty
+
+
 @pytest.mark.parametrize(
     ("worker_process", "protocol"), [(False, "5"), (True, "5"), (False, "3.1.1")]
 )

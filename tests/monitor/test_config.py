@@ -49,7 +49,7 @@ def test_defaults_without_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) 
     assert (cfg.broker, cfg.lang, cfg.topic, cfg.topic_template) == (
         "embedded",
         "zh",
-        "hj212/#",
+        "hj212/+",
         "hj212/{mn}",
     )
 
