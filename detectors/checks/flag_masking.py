@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -17,8 +18,11 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import binomial_greater
 from detectors.spec import CONCENTRATIONS, FLOW
+
+# what a flagged episode looks like (`FlagMaskingDetector._kind`)
+_NONE, _COMPANION, _SMOOTH, _EXACT = 0, 1, 2, 3
+_KIND_NAMES = {_COMPANION: "companion", _SMOOTH: "smooth", _EXACT: "exact"}
 
 
 @register
@@ -28,41 +32,68 @@ class FlagMaskingDetector(Detector):
     Rule 1, per concentration channel with upper limit ``L``. An operator who hides an
     exceedance under a maintenance (M) or fault (D) flag leaves the analyser measuring: the
     flagged values are the effluent's, above the limit and moving like a measured concentration
-    (a rise and fall in steps of the analyser's own size). An analyser really under service
-    reports no such thing: a held or test value (constant), zero, nothing, or erratic readings
-    while it is worked on. So a *masked episode* is a run of M/D hours (joined across
-    ``join_hours``) of at least ``min_episode_hours`` whose values above ``L`` take at least two
-    distinct values, peak at least ``min_peak_ratio * L``, and are smooth: their roughness
-    ``r = mean|x(t+1) - x(t)| / (max(x) - min(min(x), x0))``, with ``x0`` the last valid value
-    before the episode (the plant's level), is at most ``max_roughness`` (a rise from the level
-    and a fall over ``n`` hours gives about ``2 / n``; erratic values about 1). C hours are left to the calibration rules (a C hour reading the
-    standard above the limit is honest).
+    (a rise and fall in steps of the analyser's own size), and the flag is put over the hours
+    that would exceed. An analyser really under service reports no such thing: a held or test
+    value (constant), zero, nothing, or erratic readings while it is worked on. Each M/D run
+    (joined across ``join_hours``) with a value over ``L`` is judged:
 
-    Null model: in an honest outlet's history, a flagged episode looks like a masked one with a
-    small probability ``p0`` (``null_episode_share``; measured over honest outlets' M/D episodes:
-    0 of 4,798 at 94 national surface-water stations, 1 of 1,594 on the project's simulator and
-    56 of 2,098 on the independent generator's tuning seeds, maintenance during honest upsets). With ``n`` flagged episodes of the channel
-    and ``k`` masked ones, a finding needs ``k >= min_episodes`` and the binomial tail
-    ``P(K >= k | n, p0) <= false_alarm_rate_per_year * years`` (years of the series, at least a
-    month), which sets the stated false-alarm rate per channel-year. It spans the first masked
-    episode's start to the last one's end, each episode in evidence. Masking spread over a
-    quarter counts as much as masking within a month: no window is required.
+    - *smooth*: at least ``min_episode_hours`` values, at least two distinct values over ``L``,
+      a peak of at least ``min_peak_ratio * L``, its values over ``L`` one unbroken block
+      (under the limit and back over it inside one run is erratic, not one exceedance), and
+      roughness ``r = mean|x(t+1) - x(t)| / (max(x) - min(min(x), x0))``, with ``x0`` the last
+      valid value before the run (the plant's level), at most ``max_roughness`` (a rise from the
+      level and a fall over ``n`` hours gives about ``2 / n``; erratic values about 1);
+    - *exact*: smooth, at least ``min_exact_hours`` long, every value over ``L`` and the valid
+      values on either side (the last before, the first after) at or under it: the flag covers
+      exactly the hours over the limit. An exact run may also pass by rising to one peak and
+      falling from it (no fall before the peak, no rise after it, larger than the channel's
+      typical hourly change, the median non-zero change between valid hours) where coarse
+      analyser steps make it rough;
+    - *companion*: every value over ``L``, the valid values on either side at or under it, but
+      too short or too flat to judge (one held reading): listed in a finding, never counted.
+
+    Null model: in an honest outlet's history a flagged run is smooth with probability ``p_s``
+    (``null_episode_share``) and exact with probability ``p_e`` (``null_exact_share``),
+    independently of the others. Measured over honest outlets' M/D runs of the tuning seeds 1-50
+    (and 94 national surface-water stations, whose daily readings make one-hour runs: 0 of
+    4,798): smooth 378 of 32,939 on the independent generator (0.011) and 19 of 26,041 on the
+    project's simulator, maintenance during honest upsets and erratic service values; exact 35
+    of 32,939 (0.0011) and 0 of 26,041. The defaults sit above both. With ``n`` flagged runs of
+    the channel, ``k_s`` smooth and ``k_e`` exact, the statistic is the smaller binomial tail
+    ``t = min(P(K_s >= k_s | n, p_s), P(K_e >= k_e | n, p_e))`` and its p-value is exact
+    (`_min_tail`: exact runs are smooth, so one minus the chance that neither count reaches its
+    count of tail ``t``). A finding needs ``k_s >= min_episodes`` and a p-value at most
+    ``false_alarm_rate_per_year * years`` (years of the series, at least a month), which sets the
+    stated false-alarm rate per channel-year. It spans the first judged or companion run's start
+    to the last one's end, each run in evidence with its kind. Masking spread over a quarter
+    counts as much as masking within a month: no window is required.
 
     Rule 2, per outlet: runs of hours where one concentration channel is flagged F (stopped)
     while the flow meter reads more than ``running_flow_share`` of the typical (median positive
     valid) flow, whether its reading is flagged valid or F itself (an honest stop reads 0),
     lasting at least ``min_stopped_hours`` consecutive hours in that channel; overlapping runs of
-    several channels make one finding.
+    several channels make one finding. (Data copied from another outlet or time carry that
+    source's F hours while this outlet's meter shows flow: rule 2 then flags the copy.)
 
-    Defaults: ``min_episodes=2``, ``min_episode_hours=3``, ``min_peak_ratio=1.1``,
-    ``max_roughness=0.5``, ``null_episode_share=0.02``, ``false_alarm_rate_per_year=0.002``,
-    episodes joined across 1 h; F with flow above 5 % of the typical flow for 3 consecutive hours.
+    Defaults: ``min_episodes=2``, ``min_episode_hours=3``, ``min_exact_hours=4``,
+    ``min_peak_ratio=1.1``, ``max_roughness=0.5``, ``null_episode_share=0.02``,
+    ``null_exact_share=0.003``, ``false_alarm_rate_per_year=0.002``, runs joined across 1 h;
+    F with flow above 5 % of the typical flow for 3 consecutive hours. ``min_exact_hours=4``:
+    three erratic service values over the limit pass as exact about as often as longer runs
+    together (26 of the 61 honest exact runs of three hours or more were three hours long).
 
     Honest traps it must not flag: weekly calibration reading a standard above the limit (C
-    hours); maintenance and faults holding a value or a test solution above the limit, or
-    reading erratically while serviced (the national surface-water stations' maintenance hours
-    carry odd values honestly); analyser faults reading below the limit; shutdowns (flow 0 or flow flagged F, zeros flagged F), including
-    the hour or two while flow runs down.
+    hours, left to the calibration rules); maintenance and faults holding a value or a test
+    solution above the limit (constant: never judged, at most a companion of a finding made by
+    other runs), or reading erratically while serviced (the national surface-water stations'
+    maintenance hours carry odd values honestly); maintenance started during an honest upset (the
+    plant's valid values around it over the limit: not exact); analyser faults reading below
+    the limit; shutdowns (flow 0 or flow flagged F, zeros flagged F), including the hour or two
+    while flow runs down.
+
+    Not caught: a masked exceedance that is one analyser reading held under the flag (a 3-4 h
+    cycle), which looks like a held test value; masking on a channel whose honest service runs
+    are so many that two or three masked runs are within what they make by chance.
     """
 
     name = "flag_masking"
@@ -76,6 +107,8 @@ class FlagMaskingDetector(Detector):
         min_peak_ratio: float = 1.1,
         max_roughness: float = 0.5,
         null_episode_share: float = 0.02,
+        null_exact_share: float = 0.003,
+        min_exact_hours: int = 4,
         false_alarm_rate_per_year: float = 0.002,
         join_hours: int = 1,
         running_flow_share: float = 0.05,
@@ -86,6 +119,8 @@ class FlagMaskingDetector(Detector):
         self.min_peak_ratio = min_peak_ratio
         self.max_roughness = max_roughness
         self.null_episode_share = null_episode_share
+        self.null_exact_share = null_exact_share
+        self.min_exact_hours = min_exact_hours
         self.false_alarm_rate_per_year = false_alarm_rate_per_year
         self.join_hours = join_hours
         self.running_flow_share = running_flow_share
@@ -104,28 +139,41 @@ class FlagMaskingDetector(Detector):
     def _masked_exceedances(self, outlet: OutletData, code: str, limit: float) -> Iterable[Finding]:
         v, f, valid = grid_channel(outlet, code)
         flagged = (f == "M") | (f == "D")
-        if not (flagged & (v > limit)).any():
+        high = v > limit
+        if not (flagged & high).any():
             return
         episodes = stretches(flagged, self.join_hours)
-        before = _last_valid_before(v, valid, episodes.first)
-        masked = [
-            (int(a), int(b), r)
-            for a, b, level in zip(
-                episodes.first.tolist(), episodes.last.tolist(), before.tolist(), strict=True
-            )
-            if (r := self._masked(v[a : b + 1], level, limit)) is not None
-        ]
-        n, k = len(episodes.first), len(masked)
-        if k < self.min_episodes:
-            return
+        first, last = episodes.first, episodes.last
+        # only episodes with a value over the limit need a look
+        above = np.r_[0, np.cumsum(high)]
+        look = np.flatnonzero(above[last + 1] > above[first])
+        before, after = _valid_around(v, valid, first[look], last[look])
+        noise = functools.cache(lambda: _typical_step(v, valid))
+        kinds = [(_NONE, np.nan)] * len(first)
+        for i, lo, hi in zip(look.tolist(), before.tolist(), after.tolist(), strict=True):
+            kinds[i] = self._kind(v[first[i] : last[i] + 1], lo, hi, limit, noise)
+        n = len(kinds)
+        k_smooth = sum(1 for kind, _ in kinds if kind >= _SMOOTH)
+        k_exact = sum(1 for kind, _ in kinds if kind == _EXACT)
         years = max(len(outlet.grid) / 8766.0, 1.0 / 12.0)
         allowed = self.false_alarm_rate_per_year * years
-        p_value = binomial_greater(k, n, self.null_episode_share)
+        if k_smooth < self.min_episodes:
+            return
+        p_value = _min_tail(k_smooth, k_exact, n, self.null_episode_share, self.null_exact_share)
         if p_value > allowed:
             return
-        s = np.array([a for a, _, _ in masked])
-        e = np.array([b for _, b, _ in masked])
+        listed = [
+            (a, b, kind, r)
+            for a, b, (kind, r) in zip(
+                episodes.first.tolist(), episodes.last.tolist(), kinds, strict=True
+            )
+            if kind >= _COMPANION
+        ]
+        s = np.array([a for a, _, _, _ in listed])
+        e = np.array([b for _, b, _, _ in listed])
+        masked = [(a, b, r) for a, b, kind, r in listed if kind >= _SMOOTH]
         hours = int(sum(b - a + 1 for a, b, _ in masked))
+        k = k_smooth
         yield self.finding(
             outlet,
             code,
@@ -136,35 +184,65 @@ class FlagMaskingDetector(Detector):
             message="flag_masking.masked_exceedance",
             evidence={
                 "rule": "M/D-flagged runs over the limit that move like a measured concentration "
-                "(>= 2 distinct values, smooth), more of them than honest flags make",
-                "statistic": "binomial tail P(K >= k | n flagged episodes, p0)",
+                "(smooth: one block over the limit, >= 2 distinct values), or that are flagged "
+                "over exactly the hours over the limit (exact), more of them than honest "
+                "service runs make",
+                "statistic": "p-value of the smaller binomial tail P(K >= k | n flagged runs, "
+                "p0) of the smooth and of the exact runs",
                 "threshold": allowed,
                 "false_alarm_rate_per_year": self.false_alarm_rate_per_year,
                 "window_hours": float((e[-1] - s[0]) + 1),
                 "limit": float(limit),
                 "episodes": k,
+                "smooth_episodes": k_smooth,
+                "exact_episodes": k_exact,
                 "flagged_episodes": n,
                 "null_episode_share": self.null_episode_share,
+                "null_exact_share": self.null_exact_share,
                 "p_value": p_value,
                 "hours": hours,
                 "roughness": [round(r, 3) for _, _, r in masked],
-                "episode_list": _episodes(outlet, v, f, s, e),
+                "episode_list": _episodes(outlet, v, f, listed),
             },
             days=round(float((e[-1] - s[0]) + 1) / 24.0, 1),
         )
 
-    def _masked(self, x: np.ndarray, level: float, limit: float) -> float | None:
-        """The episode's roughness when ``x`` (its values; ``level`` the last valid value before
-        it, NaN if none) looks like a masked exceedance."""
+    def _kind(
+        self,
+        x: np.ndarray,
+        level: float,
+        next_level: float,
+        limit: float,
+        noise: Callable[[], float],
+    ) -> tuple[int, float]:
+        """What the flagged values ``x`` look like, and their roughness (NaN when not smooth).
+
+        ``level``/``next_level``: the last valid value before and the first after (NaN if
+        none); ``noise()``: the channel's typical hourly change."""
         x = x[~np.isnan(x)]
-        over = x[x > limit]
-        if len(x) < self.min_episode_hours or len(np.unique(over)) < 2:
-            return None
-        if over.max() < self.min_peak_ratio * limit:
-            return None
+        over = x > limit
+        if not over.any():
+            return _NONE, np.nan
+        # the flag covers exactly the hours over the limit: every value over it, the plant's
+        # valid values on either side at or under it
+        exact = bool(over.all()) and not (level > limit) and not (next_level > limit)
+        judged = exact and len(x) >= self.min_exact_hours
+        if (
+            len(x) < self.min_episode_hours
+            or len(np.unique(x[over])) < 2
+            or x.max() < self.min_peak_ratio * limit
+        ):
+            return (_COMPANION if exact else _NONE), np.nan
+        top = np.flatnonzero(over)
+        if top[-1] - top[0] + 1 != len(top):
+            return _NONE, np.nan  # under the limit and back over it: erratic, not one exceedance
         low = float(x.min()) if np.isnan(level) else min(float(x.min()), level)
         roughness = float(np.abs(np.diff(x)).mean()) / float(x.max() - low)
-        return roughness if roughness <= self.max_roughness else None
+        if roughness <= self.max_roughness:
+            return (_EXACT if judged else _SMOOTH), roughness
+        if judged and _one_peak(x, noise()):
+            return _EXACT, roughness
+        return (_COMPANION if exact else _NONE), np.nan
 
     # ------------------------------------------------------------ rule 2: stopped while flowing
 
@@ -217,23 +295,84 @@ class FlagMaskingDetector(Detector):
 
 
 def _episodes(
-    outlet: OutletData, v: np.ndarray, f: np.ndarray, starts: np.ndarray, ends: np.ndarray
+    outlet: OutletData, v: np.ndarray, f: np.ndarray, listed: list[tuple[int, int, int, float]]
 ) -> list[dict[str, object]]:
-    """Each masked episode ``starts[k]..ends[k]`` as evidence lists it."""
+    """Each listed run ``(first, last, kind, roughness)`` as evidence lists it."""
     return [
         {
             "start": local_iso(outlet, int(i)),
             "end": local_iso(outlet, int(j)),
+            "kind": _KIND_NAMES[kind],
             "flags": "".join(sorted(set(f[i : j + 1]) - {""})),
             "max_value": float(np.nanmax(v[i : j + 1])),
         }
-        for i, j in zip(starts, ends, strict=True)
+        for i, j, kind, _ in listed
     ]
 
 
-def _last_valid_before(v: np.ndarray, valid: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """For each grid index in ``starts``, the last valid value of ``v`` before it (NaN if none)."""
+def _min_tail(k_smooth: int, k_exact: int, n: int, p_smooth: float, p_exact: float) -> float:
+    """The p-value of ``min(P(K_s >= k_smooth), P(K_e >= k_exact))`` over ``n`` honest episodes,
+    each smooth with chance ``p_smooth`` and smooth and exact with chance ``p_exact`` (exact
+    ones are among the smooth ones): one minus the chance that neither count reaches the
+    count whose binomial tail is that small."""
+    from scipy.special import bdtrc, gammaln
+
+    def tail(k: np.ndarray, p: float) -> np.ndarray:
+        return np.where(k <= 0, 1.0, bdtrc(k - 1, n, p))
+
+    ks = np.arange(n + 2)
+    t_s, t_e = tail(ks, p_smooth), tail(ks, p_exact)
+    t = min(float(t_s[k_smooth]), float(t_e[k_exact]))
+    c_s = int(np.argmax(t_s <= t * (1 + 1e-9)))  # tails fall with k; t_s[n + 1] = 0
+    c_e = int(np.argmax(t_e <= t * (1 + 1e-9)))
+    # P(K_s < c_s and K_e < c_e): A smooth-only and B exact, A + B < c_s, B < c_e
+    q_s, q_e = max(p_smooth - p_exact, 0.0), p_exact
+    a = np.arange(c_s)[:, None]
+    b = np.arange(min(c_e, c_s))[None, :]
+    rest = n - a - b
+    with np.errstate(divide="ignore", invalid="ignore"):
+        log_pmf = (
+            gammaln(n + 1)
+            - gammaln(a + 1)
+            - gammaln(b + 1)
+            - gammaln(np.maximum(rest, 0) + 1)
+            + np.where(a > 0, a * np.log(q_s), 0.0)
+            + np.where(b > 0, b * np.log(q_e), 0.0)
+            + np.maximum(rest, 0) * np.log1p(-(q_s + q_e))
+        )
+    below = (rest >= 0) & (a + b < c_s)
+    return float(min(1.0, max(t, 1.0 - np.exp(log_pmf[below]).sum())))
+
+
+def _typical_step(v: np.ndarray, valid: np.ndarray) -> float:
+    """The channel's typical hourly change: the median of the non-zero changes between
+    consecutive valid hours (an analyser's holds left out); 0 when there are none."""
+    ok = valid[1:] & valid[:-1]
+    d = np.abs(np.diff(v))[ok]
+    d = d[d > 0]
+    return float(np.median(d)) if len(d) else 0.0
+
+
+def _one_peak(x: np.ndarray, noise: float) -> bool:
+    """``x`` rises to one peak and falls from it, as one measured exceedance does: before its
+    highest value no fall, after it no rise, larger than ``noise``."""
+    peak = int(np.argmax(x))
+    d = np.diff(x)
+    return bool((d[:peak] >= -noise).all() and (d[peak:] <= noise).all())
+
+
+def _valid_around(
+    v: np.ndarray, valid: np.ndarray, starts: np.ndarray, ends: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each stretch ``starts[i]..ends[i]`` of the grid, the last valid value of ``v`` before
+    it and the first valid value after it (NaN if none)."""
+    n = len(v)
     ok = valid & ~np.isnan(v)
-    last = np.maximum.accumulate(np.where(ok, np.arange(len(v)), -1))
+    idx = np.arange(n)
+    last = np.maximum.accumulate(np.where(ok, idx, -1))
+    nxt = np.minimum.accumulate(np.where(ok, idx, n)[::-1])[::-1]
     prior = np.where(starts > 0, last[np.maximum(starts - 1, 0)], -1)
-    return np.where(prior >= 0, v[np.maximum(prior, 0)], np.nan)
+    later = np.where(ends < n - 1, nxt[np.minimum(ends + 1, n - 1)], n)
+    before = np.where(prior >= 0, v[np.maximum(prior, 0)], np.nan)
+    after = np.where(later < n, v[np.minimum(later, n - 1)], np.nan)
+    return before, after

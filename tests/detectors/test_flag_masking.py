@@ -87,3 +87,72 @@ def test_flag_masking_two_measured_exceedances_a_quarter_apart_are_one_finding()
         flags[s : s + len(BUMP)] = "D"
     (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
     assert (f.start, f.end) == (hour(100), hour(24 * 80 + 5)) and f.evidence["episodes"] == 2
+
+
+def _service(cod: np.ndarray, flags: np.ndarray, starts: range | list[int]) -> None:
+    """Honest service runs: the analyser holds a test value over the limit for 4 h, flagged M."""
+    for s in starts:
+        cod[s : s + 4] = 120.0
+        flags[s : s + 4] = "M"
+
+
+def test_flag_masking_flags_over_exactly_the_hours_over_the_limit() -> None:
+    """Two runs flagged over exactly the hours above the limit (the plant's valid values on
+    either side under it) at an outlet with ten honest service runs: exact runs are rarer in
+    honest data than smooth ones, so two of twelve are a finding (two smooth of twelve are
+    not); the held test values between them are listed as companions."""
+    n = 24 * 182  # half a year
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 45] = 45
+    flags = normal_flags(n)
+    _service(cod, flags, range(20, 20 + 420 * 10, 420))
+    bell = (60.0, 72.0, 88.0, 95.0, 81.0, 64.0)
+    for s in (1000, 3000):
+        cod[s : s + len(bell)] = bell
+        flags[s : s + len(bell)] = "D"
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["exact_episodes"] == 2 and f.evidence["flagged_episodes"] == 12
+    assert f.evidence["p_value"] <= f.evidence["threshold"]
+    kinds = [e["kind"] for e in f.evidence["episode_list"]]
+    assert kinds.count("exact") == 2 and kinds.count("companion") == 10
+    assert f.start == hour(20) and f.end == hour(20 + 420 * 9 + 3)  # all runs over the limit
+    # the same bells starting on the ramp (45 mg/L, under the limit) are smooth, not exact
+    for s in (1000, 3000):
+        cod[s] = 45.0
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_coarse_one_peak_run_counts_as_exact() -> None:
+    """An analyser with coarse steps makes a masked bell rough (r > 0.5), yet it rises to one
+    peak and falls: exact when the flag covers exactly the hours over the limit."""
+    cod = cycled(N, level=42, spread=1, hold_hours=2, seed=1)
+    cod[cod > 48] = 48
+    flags = normal_flags()
+    for s in (100, 300, 500):
+        cod[s : s + 4] = (60.0, 62.0, 140.0, 61.0)
+        flags[s : s + 4] = "M"
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["exact_episodes"] == 3 and f.evidence["roughness"][0] > 0.5
+
+
+def test_flag_masking_service_dipping_under_the_limit_is_erratic() -> None:
+    """Values that fall under the limit and climb back over it inside one run are a serviced
+    analyser's, not one exceedance, however smooth the steps."""
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    flags = normal_flags()
+    for s in (100, 300, 500):
+        cod[s : s + 6] = (55.0, 70.0, 45.0, 60.0, 72.0, 66.0)
+        flags[s : s + 6] = "M"
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_service_during_an_honest_upset_is_not_exact() -> None:
+    """Maintenance begun while the plant itself reads over the limit (valid hours over it
+    before the flag): smooth, not exact, so two such runs among twelve are no finding."""
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    flags = normal_flags()
+    _service(cod, flags, range(20, 700, 70))
+    for s in (100, 400):
+        cod[s - 2 : s + 6] = (58.0, 66.0, 72.0, 88.0, 95.0, 81.0, 64.0, 60.0)
+        flags[s : s + 6] = "M"
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
