@@ -112,3 +112,38 @@ def test_three_days_from_mid_day_found_on_half_day_bounds() -> None:
     (f,) = DilutionDetector().detect(frame(ch))
     assert (f.start, f.end) == (hour(20 * 24 + 12), hour(23 * 24 + 11))
     assert f.evidence["days"] == 3.0
+
+
+def _rest_days() -> list[int]:
+    return [d for d in range(DAYS) if d % 7 in (0, 6)]  # START is a Sunday, local time
+
+
+def test_weaker_every_weekend_is_the_plants_habit() -> None:
+    # low production on rest days: every analyser reads 40 % lower each Saturday and Sunday
+    # while flow holds; the rest-day move takes the weekly habit out (the old rule found it)
+    ch = _outlet()
+    for d in _rest_days():
+        _scale(ch, CONC, range(d, d + 1), 0.6)
+    assert DilutionDetector().detect(frame(ch)) == []
+
+
+def test_diluted_on_low_flow_days_where_concentrations_hold_on_them() -> None:
+    # flow falls to 40 % every weekend and the concentrations hold: a fall explains nothing on
+    # this plant (the old rule charged it in full and lost the weekend half of the episode)
+    ch = _outlet()
+    for d in _rest_days():
+        _scale(ch, (FLOW,), range(d, d + 1), 0.4)
+    _scale(ch, CONC, range(20, 23), 0.5)  # Saturday to Monday
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert (f.start, f.end) == (hour(20 * 24), hour(23 * 24 - 1))
+    assert f.evidence["flow_ratio"] < 0.6
+
+
+def test_fall_response_is_learned_from_the_outlets_own_falls() -> None:
+    det = DilutionDetector()
+    rng = np.random.default_rng(5)
+    q = np.r_[np.full(200, -0.9), rng.normal(0, 0.02, 400)]
+    c = np.r_[np.full(200, -0.45), np.zeros(400)] + rng.normal(0, 0.05, 600)
+    assert det._fall_response(c, q) == pytest.approx(0.5, abs=0.05)  # half the fall follows
+    assert det._fall_response(np.zeros(600), q) == pytest.approx(0.0, abs=0.02)  # holds
+    assert det._fall_response(c[:230], q[:230]) == 1.0  # too few steady hours: cautious
