@@ -108,9 +108,10 @@ def _information(
     return pool.level_bits[a0] + pool.step_cum[end] - pool.step_cum[a0]
 
 
-def _resolutions(pool: _Pool) -> np.ndarray:
-    """Each outlet's resolution in quanta: its smallest non-zero step (1 when it never moves)."""
-    steps = np.abs(np.diff(pool.q)).astype("float64")
+def _resolutions(pool: _Pool, size: np.ndarray) -> np.ndarray:
+    """Each outlet's resolution in quanta: its smallest non-zero step (1 when it never moves);
+    ``size`` holds the absolute steps between successive readings of the pool."""
+    steps = size.astype("float64")
     steps[(steps == 0) | (pool.o[1:] != pool.o[:-1])] = np.inf
     lo = pool.bounds[:-1]
     nonempty = pool.bounds[1:] - lo > 1
@@ -125,7 +126,7 @@ def _sign_codes(step: np.ndarray, n: int) -> np.ndarray:
     """Every run of ``n`` consecutive step signs (-1, 0, 1) as one base-3 integer."""
     count = len(step) - n + 1
     code = np.zeros(max(count, 0), dtype=np.int64)
-    digit = (step + 1).astype(np.int64)
+    digit = step + 1
     for k in range(n):
         code *= 3
         code += digit[n - 1 - k : n - 1 - k + count]
@@ -146,7 +147,7 @@ def _repeated(start: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarr
 
 
 def _alike(
-    pool: _Pool, a: np.ndarray, b: np.ndarray, w: int, res: np.ndarray
+    pool: _Pool, a: np.ndarray, b: np.ndarray, w: int, res: np.ndarray, size: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The window pairs (first readings ``a``, ``b``, ``w`` readings each) for which one factor
     ``s`` can map ``b``'s mean, standard deviation and mean absolute step onto ``a``'s within
@@ -155,7 +156,7 @@ def _alike(
     c1, c2, cs = (np.zeros(len(q) + 1) for _ in range(3))
     np.cumsum(q, out=c1[1:])
     np.cumsum(q * q, out=c2[1:])
-    np.cumsum(np.abs(np.diff(q)), out=cs[2:])
+    np.cumsum(size, out=cs[2:])
 
     def stats(j: np.ndarray) -> tuple[np.ndarray, ...]:
         mean = (c1[j + w] - c1[j]) / w
@@ -531,8 +532,9 @@ class CopiedDataDetector(FleetDetector):
     ) -> Iterable[Finding]:
         """Clones between outlets scaled by a factor and rounded again (see the class doc)."""
         w = self.scaled_window
-        res = _resolutions(pool)
-        a, b, lag = self._sign_pairs(pool, res)
+        diff = np.diff(pool.q)
+        res = _resolutions(pool, np.abs(diff))
+        a, b, lag = self._sign_pairs(pool, res, diff)
         if len(a) == 0:
             return
         a0, a1, b0, _ = self._matched_runs(pool, a, b, lag, w)
@@ -561,7 +563,7 @@ class CopiedDataDetector(FleetDetector):
             )
 
     def _sign_pairs(
-        self, pool: _Pool, res: np.ndarray
+        self, pool: _Pool, res: np.ndarray, diff: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Windows of ``scaled_window`` contiguous readings with ``scaled_min_steps`` changes or
         more, paired across outlets when their hourly step signs (up, held, down) agree and they
@@ -572,7 +574,7 @@ class CopiedDataDetector(FleetDetector):
         n = len(pool.q)
         if n <= w:
             return empty, empty, empty
-        step = np.sign(np.diff(pool.q)).astype(np.int32)
+        step = np.sign(diff)
         joined = (pool.o[1:] == pool.o[:-1]) & (np.diff(pool.h) == 1)
         breaks = np.r_[0, np.cumsum(~joined, dtype=np.int32)]
         moved = np.r_[0, np.cumsum(step != 0, dtype=np.int32)]
@@ -606,7 +608,7 @@ class CopiedDataDetector(FleetDetector):
         if not aa:
             return empty, empty, empty
         a, b = np.concatenate(aa), np.concatenate(bb)
-        a, b = _alike(pool, a, b, w, res)
+        a, b = _alike(pool, a, b, w, res, np.abs(diff))
         flip = (pool.h[a] == pool.h[b]) & (pool.o[a] < pool.o[b])  # same hour: outlet order
         a, b = np.where(flip, b, a), np.where(flip, a, b)
         return a, b, pool.h[a] - pool.h[b]
