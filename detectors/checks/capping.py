@@ -32,6 +32,7 @@ class _Walls:
     width: int
     top: np.ndarray
     k: np.ndarray
+    m: np.ndarray
     pile: np.ndarray
     below: np.ndarray
     above: np.ndarray
@@ -67,9 +68,17 @@ class CappingDetector(Detector):
 
         p = P(X >= P),  X ~ Binomial(P + B, 1/2)
 
-    (the pile outweighs the stretch below it as a tail never does). A window is flagged when
-    its smallest ``p`` is under ``alpha / K`` (``K`` pile widths), ``alpha =
-    false_alarms_per_year / 365.25``: each daily window of a series-year tested at that level,
+    (the pile outweighs the stretch below it as a tail never does). For the narrowest pile the
+    stretch below is also taken ``m`` times as wide (``m`` in ``below_multiples``; ``B`` then
+    counts ``(c - (m + 1) k f, c - k f]`` and ``X ~ Binomial(P + B, 1 / (m + 1))``: under a
+    thinning tail each of the ``m + 1`` stretches holds at least as much as the pile): a
+    clamp writing one value (a point mass) on a slope still dense just below it is about as
+    heavy as the next 3 bands, far heavier than its share of the next 15 (independent
+    generator, tuning seed 8: TP clamped at 0.95 of a limit of 1, honestly around 0.9). Wider
+    piles keep ``m = 1``: a stretch several times a wide pile reaches into the body of the
+    distribution, where the tail null does not hold. A window is flagged when
+    its smallest ``p`` is under ``alpha / K`` (``K`` tests: pile widths and multiples),
+    ``alpha = false_alarms_per_year / 365.25``: each daily window of a series-year tested at that level,
     so at most ``false_alarms_per_year`` false windows a series-year by Bonferroni (overlapping
     windows make it conservative). Flagged windows merge; a finding spans the first to the last
     reading in the pile of the merged stretch's worst window. Severity high when nothing at all
@@ -77,13 +86,23 @@ class CappingDetector(Detector):
 
     Defaults: ``window_days=30``, ``min_valid_hours=200``, ``band_fraction=0.01``, ``pile_fractions=(0.03, 0.10)``,
     ``max_above=2``, ``near_fraction=0.12``, ``wide_fraction=0.02``,
-    ``false_alarms_per_year=0.01`` per series, ``day_offset_hours`` the local offset.
+    ``false_alarms_per_year=0.01`` per series, ``below_multiples=(1, 4)`` (the narrow pile and
+    four times its width below: 15 % of ``L`` in all, still the top of the distribution),
+    ``day_offset_hours`` the local offset. Only piles whose p-value could reach the bar are
+    tested (``P >= log(bar) / log(1 / (m + 1))``, the p-value with nothing below): the bar is
+    the same, the binomial tails of the many small honest piles are not computed.
 
     Not flagged (honest traps): plants running close to their limit whose values spill over it
     as a continuous distribution does (the top of the window is a thin tail, over the limit),
     plants far below their limit (no top in the zone), a plant's own ceiling under the limit
     (a mode several bands wide, its top a thin tail), analyser holds (measurements, not hours),
-    windows with few measurements (the binomial needs counts), pH (a band, not a ceiling).
+    windows with few measurements (the binomial needs counts), pH (a band, not a ceiling), a
+    plant held in a flat band under its limit (its top as dense as each stretch below, never
+    heavier).
+
+    Not caught: a cap that writes few values (a cap reached a few dozen hours in a month, or
+    in a month of mostly F-flagged hours), a cap with a pile no heavier than a thinning tail
+    would be (a clamp spread over a wide band below it).
     """
 
     name = "capping"
@@ -100,6 +119,7 @@ class CappingDetector(Detector):
         near_fraction: float = 0.12,
         wide_fraction: float = 0.02,
         false_alarms_per_year: float = 0.01,
+        below_multiples: tuple[int, ...] = (1, 4),
         day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
     ) -> None:
         self.window_days = window_days
@@ -110,6 +130,7 @@ class CappingDetector(Detector):
         self.near_fraction = near_fraction
         self.wide_fraction = wide_fraction
         self.false_alarms_per_year = false_alarms_per_year
+        self.below_multiples = below_multiples
         self.day_offset_hours = day_offset_hours
 
     @property
@@ -148,7 +169,8 @@ class CappingDetector(Detector):
         self._highest_top = 1
         self._wide_top = int(np.floor(-self.wide_fraction * limit / step))
         self._piles = sorted({max(1, round(f * limit / step)) for f in self.pile_fractions})
-        lo_band = self._lowest_top - 2 * max(self._piles)
+        self._tests = sum(len(self._multiples(k)) for k in self._piles)
+        lo_band = self._lowest_top - max((1 + max(self._multiples(k))) * k for k in self._piles)
         hi_band = self._highest_top + 2
         w = self._walls(day, band, np.where(valid, measured, 0.0), lo_band, hi_band, valid)
         if w is None or not w.bad.any():
@@ -163,6 +185,13 @@ class CappingDetector(Detector):
             idx = np.flatnonzero(in_pile & (day >= d_first) & (day <= d_last))
             if len(idx):
                 yield self._finding(outlet, s, limit, step, w, worst, idx)
+
+    def _multiples(self, k: int) -> tuple[int, ...]:
+        """How many times as wide as the pile the stretch below it is, for pile width ``k``:
+        ``below_multiples`` for the narrowest pile (a clamp's point mass, compared with the
+        bands just below it, still in the tail), 1 for the wider ones (a wider stretch below
+        would reach into the body of the distribution)."""
+        return self.below_multiples if k == min(self._piles) else (1,)
 
     def _walls(
         self,
@@ -189,37 +218,56 @@ class CappingDetector(Detector):
         enough = (hours[width:] - hours[:-width]) >= self.min_valid_hours
         zone = np.arange(nb + 2) + (lo - 1)  # band number of each column
         top_ok = (zone >= self._lowest_top) & (zone <= self._highest_top)
+        n = len(win)
+        # only windows with enough hours whose highest possible wall has nothing over it
+        over_top = win[:, np.flatnonzero(top_ok).max() + 1 :].sum(axis=1)
+        rows = np.flatnonzero(enough & (over_top <= self.max_above))
+        if len(rows) == 0:
+            return None
+        win = win[rows]
         run = np.cumsum(np.hstack([np.zeros((len(win), 1)), win]), axis=1)  # run[:, i] = sum <i
-        parts = []
+        over = run[:, -1:] - run  # over[:, i + 1]: everything over the wall of column i
+        # the best test of each window: p-value, then wall, pile width, multiple, counts
+        best = np.ones(n)
+        fields = np.zeros((6, n))
         for k in self._piles:  # a narrow pile (a clamp with jitter) or a wide flat one
             ok_k = top_ok if k == min(self._piles) else top_ok & (zone >= self._wide_top)
-            cols = np.flatnonzero(ok_k & (np.arange(nb + 2) - 2 * k + 1 >= 1))
-            if len(cols) == 0:
-                continue
-            pile = run[:, cols + 1] - run[:, cols + 1 - k]
-            below = run[:, cols + 1 - k] - run[:, cols + 1 - 2 * k]
-            above = run[:, -1:] - run[:, cols + 1]  # everything over the wall
-            p_rise = np.ones_like(pile)
-            test = (pile > below) & (above <= self.max_above) & enough[:, None]
-            p_rise[test] = bdtrc(
-                (pile[test] - 1).astype(np.int64), (pile + below)[test].astype(np.int64), 0.5
-            )
-            parts.append((zone[cols] + 0 * pile, k + 0 * pile, pile, below, above, p_rise))
-        if not parts:
-            return None
-        top, kk, pile, below, above, p_rise = (np.hstack(x) for x in zip(*parts, strict=True))
-        p = np.where(above <= self.max_above, p_rise, 1.0)
-        best = np.argmin(p, axis=1)
-        rows = np.arange(len(win))
+            for m in self._multiples(k):  # the stretch below: m times as wide as the pile
+                cols = np.flatnonzero(ok_k & (np.arange(nb + 2) - (m + 1) * k + 1 >= 1))
+                if len(cols) == 0:
+                    continue
+                a, b = cols[0] + 1, cols[-1] + 2  # the walls are contiguous columns: slices
+                above = over[:, a:b]
+                pile = run[:, a:b] - run[:, a - k : b - k]
+                below = run[:, a - k : b - k] - run[:, a - (m + 1) * k : b - (m + 1) * k]
+                # a pile of P can reach the bar only if (1 / (m + 1)) ** P, its p-value with
+                # nothing below, does: smaller piles are not tested (the common honest case)
+                least = np.log(self.alpha / self._tests) / -np.log(m + 1.0)
+                r, j = np.nonzero((above <= self.max_above) & (m * pile > below) & (pile >= least))
+                if len(r) == 0:
+                    continue
+                pl, bl = pile[r, j], below[r, j]
+                r = rows[r]  # the window's index among all windows
+                p = bdtrc((pl - 1).astype(np.int64), (pl + bl).astype(np.int64), 1.0 / (m + 1))
+                order = np.lexsort((j, p, r))  # per window: smallest p, then lowest wall
+                first = order[np.r_[True, r[order][1:] != r[order][:-1]]]
+                r, j, p = r[first], j[first], p[first]
+                better = p < best[r]
+                r, j, p = r[better], j[better], p[better]
+                best[r] = p
+                fields[0, r], fields[1, r], fields[2, r] = zone[cols[j]], k, m
+                fields[3, r], fields[4, r] = pl[first][better], bl[first][better]
+                fields[5, r] = above[np.searchsorted(rows, r), j]
         return _Walls(
             width=width,
-            top=top[rows, best],
-            k=kk[rows, best].astype(np.int64),
-            pile=pile[rows, best],
-            below=below[rows, best],
-            above=above[rows, best],
-            p_rise=p_rise[rows, best],
-            bad=enough & (p[rows, best] < self.alpha / len(self._piles)),
+            top=fields[0],
+            k=fields[1].astype(np.int64),
+            m=fields[2].astype(np.int64),
+            pile=fields[3],
+            below=fields[4],
+            above=fields[5],
+            p_rise=best,
+            bad=enough & (best < self.alpha / self._tests),
         )
 
     def _finding(
@@ -245,11 +293,13 @@ class CappingDetector(Detector):
             message="capping.summary",
             evidence={
                 "rule": "at the top of the window (at most max_above measurements over it), a "
-                "pile under a wall in [(1 - near_fraction) L, L] holds more than as wide a band "
-                "below it: binomial p < alpha / number of pile widths",
+                "pile under a wall in [(1 - near_fraction) L, L] outweighs its share of itself "
+                "and a stretch m times as wide just below it: binomial p < alpha / number of "
+                "tests (pile widths and multiples)",
                 "window_hours": w.width * DAY_HOURS,
-                "statistic": "binomial P(X >= pile), X ~ Binomial(pile + below, 1/2)",
-                "threshold": self.alpha / len(self._piles),
+                "statistic": "binomial P(X >= pile), X ~ Binomial(pile + below, 1 / (m + 1))",
+                "threshold": self.alpha / self._tests,
+                "below_multiple": int(w.m[worst]),
                 "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "limit": limit,
                 "wall": round(wall, 6),

@@ -77,13 +77,24 @@ class ZeroFloorDetector(Detector):
       excuses the run: with ``P`` the median positive flow of the ``storm_lookback_hours``
       before it, the run's flow peaks at ``(u_before / v) * P`` or more (clean water divides a
       load's concentration by at most the flow's rise) and its median is at least
-      ``storm_flow_ratio * P``.
+      ``storm_flow_ratio * P``. The same water excuses it too (`_same_water`): the run's
+      median flow is ``storm_flow_ratio`` times that of the span as long just before or just
+      after it, and every other concentration of the outlet falls on one side by a factor in
+      ``[max(step_ratio, s / same_water_factor), s * same_water_factor]``, ``s`` the run's own
+      larger step. Null model: dilution (a wash of rain or process water, or the load falling
+      while the flow rises) divides every concentration alike, and the flow meter need not see
+      the whole of it (the simulator's honest false findings of tuning seeds 9, 28 and 29: COD,
+      TN, TP and NH3-N all halved for 6-16 h, the flow up 1.5-2.2x against one side and not
+      enough for the storm rule's 24 h median); a zeroed analyser or a clean-water bottle
+      leaves the other analysers where they were, or sends them to floors of their own,
+      divided by far more than the run's own step.
 
     Severity high for 6+ zero readings or a floor of 24+ h, else medium. Defaults:
     ``min_zero_readings=2``, ``floor_ratio=2``, ``step_ratio=1.5``, ``min_step_quanta=3``,
     ``min_floor_cycles=3``, ``min_floor_hours=6``, ``floor_gap_hours=48``,
     ``false_alarms_per_year=0.001`` (per series), ``tail_runs=12``, ``storm_lookback_hours=24``,
-    ``storm_flow_ratio=1.25``, ``join_gap_hours=1``. The old constant bar (6 cycles and 12 h at
+    ``storm_flow_ratio=1.25``, ``join_gap_hours=1``, ``same_water_factor=2`` (dilution divides
+    every concentration alike, to within the scatter of a few readings' medians). The old constant bar (6 cycles and 12 h at
     the series' smallest positive value) missed detection-limit floors above the series' honest
     minimum (a COD held at 4.0 in a series that honestly reaches 1.8), 7-11 h floors of hourly
     analysers and floors split by a communication gap (tuning seeds of
@@ -95,7 +106,10 @@ class ZeroFloorDetector(Detector):
     that honestly sits near its floor (its median is near the floor, or it holds low values
     often: ``P_v`` and ``S(h)`` are large), an honest trough that slopes to its minimum, short
     dips within a few analyser cycles, low values held through a storm (flow raised enough to
-    dilute them).
+    dilute them), every concentration of the outlet divided alike while the flow rises (the
+    same water). Not caught: a floor whose run coincides with raised flow and with every other
+    analyser falling by about as much (a clean-water bottle on all analysers during a storm,
+    at a modest step).
     """
 
     name = "zero_floor"
@@ -116,6 +130,7 @@ class ZeroFloorDetector(Detector):
         storm_lookback_hours: float = 24.0,
         storm_flow_ratio: float = 1.25,
         join_gap_hours: float = 1.0,
+        same_water_factor: float = 2.0,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -129,6 +144,7 @@ class ZeroFloorDetector(Detector):
         self.storm_lookback_hours = storm_lookback_hours
         self.storm_flow_ratio = storm_flow_ratio
         self.join_gap_hours = join_gap_hours
+        self.same_water_factor = same_water_factor
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for s in measured_series(outlet):
@@ -202,6 +218,8 @@ class ZeroFloorDetector(Detector):
                 continue
             if self._diluted(s, flow, a, b, float(u[k - 1] / u[k])):
                 continue  # a storm: concentrations fall as the flow rises
+            if self._same_water(outlet, s, flow, a, b, float(max(u[k - 1], u[k + 1]) / u[k])):
+                continue  # every concentration divided alike while the flow rose: dilution
             bar = max(
                 self.min_floor_cycles * cycle,
                 self.min_floor_hours,
@@ -224,6 +242,53 @@ class ZeroFloorDetector(Detector):
             return False
         p = float(np.median(prior))
         return bool(now.max() >= drop * p and np.median(now) >= self.storm_flow_ratio * p)
+
+    def _same_water(
+        self, outlet: OutletData, s: Series, flow: np.ndarray, a: int, b: int, step: float
+    ) -> bool:
+        """The water, not the analyser, explains the low run ``a..b`` (step ``step`` from its
+        higher neighbour): with ``D`` = the run's span (at least ``min_floor_hours``) and the
+        spans of ``D`` hours just before and just after it, the run's median known flow is at
+        least ``storm_flow_ratio`` times that of one side, and every other concentration series
+        of the outlet (at least one, each with readings in the run and on a side) falls on one
+        side by a factor within ``[step_ratio, same_water_factor * step]`` and at least
+        ``step / same_water_factor``: dilution divides every concentration by about the same
+        factor; a zeroed analyser or a clean-water bottle leaves the others where they were or
+        sends them to floors of their own, far lower."""
+        h0, h1 = float(s.hours[a]), float(s.hours[b])
+        span = max(h1 - h0 + 1.0, self.min_floor_hours)
+        sides = ((h0 - span, h0 - 1e-9), (h1 + 1e-9, h1 + span))
+
+        def med(
+            x: np.ndarray, h: np.ndarray, lo: float, hi: float, ok: np.ndarray | None = None
+        ) -> float:
+            i0, i1 = np.searchsorted(h, lo, "left"), np.searchsorted(h, hi, "right")
+            y = x[i0:i1]
+            y = y[~np.isnan(y) if ok is None else ok[i0:i1]]
+            return float(np.median(y)) if len(y) else np.nan
+
+        q_in = med(flow, s.hours, h0, h1)
+        q_side = [med(flow, s.hours, lo, hi) for lo, hi in sides]
+        if not any(q > 0 and q_in >= self.storm_flow_ratio * q for q in q_side):
+            return False
+        lo_drop = max(self.step_ratio, step / self.same_water_factor)
+        hi_drop = step * self.same_water_factor
+        witnesses = 0
+        for o in measured_series(outlet):
+            if o.code == s.code or o.code not in CONCENTRATIONS:
+                continue
+            x, h, ok = o.values, o.hours, o.normal
+            now = med(x, h, h0, h1, ok)
+            if not now > 0:
+                continue
+            drops = [med(x, h, lo, hi, ok) / now for lo, hi in sides]
+            drops = [d for d in drops if np.isfinite(d)]
+            if not drops:
+                continue
+            if not any(lo_drop <= d <= hi_drop for d in drops):
+                return False  # one concentration did not fall with the others
+            witnesses += 1
+        return witnesses > 0
 
     def _floor_finding(
         self,

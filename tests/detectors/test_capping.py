@@ -38,7 +38,7 @@ def test_values_pushed_under_the_limit_exact_interval() -> None:
     f = found[0]
     ev = f.evidence
     assert f.severity == "high" and ev["band_above"] == 0
-    assert ev["p_value"] < ev["threshold"] == 0.01 / 365.25 / 2
+    assert ev["p_value"] < ev["threshold"] == 0.01 / 365.25 / 3  # 2 pile widths + 1 multiple
     assert ev["false_alarm_rate_per_year"] == 0.01 and ev["window_hours"] == 720
     assert {"rule", "statistic"} <= set(ev) and ev["wall"] == 50.0
     assert "piles up under a wall at 50 mg/L (limit 50 mg/L)" in f.summary
@@ -88,3 +88,33 @@ def test_too_few_valid_hours_is_not_judged() -> None:
     cod = np.full(24 * 30, np.nan)
     cod[::4] = 48.0  # 180 valid hours
     assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == []
+
+
+def clamped_at_a_point(hours: int, seed: int) -> np.ndarray:
+    """A plant whose honest body sits under the limit (normal, mean 42.5, sd 2.5, read to 0.5
+    every hour), everything over 45 written as 45: a point mass on a dense slope."""
+    rng = np.random.default_rng(seed)
+    return np.minimum(np.round(2 * rng.normal(42.5, 2.5, hours)) / 2, 45.0)
+
+
+def test_point_mass_on_a_dense_slope_is_judged_against_a_wider_stretch_below() -> None:
+    """Compared with as wide a stretch below it (3 bands), the clamp's pile is only about as
+    heavy (the body is dense there); compared with four times as wide a stretch (share 1/5
+    under a thinning tail), it is far heavier. The multiple is tested for the narrowest pile
+    only and costs a third Bonferroni test."""
+    n = 24 * 60
+    cod = clamped_at_a_point(n, seed=11)
+    found = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert found and all(f.evidence["wall"] == 45.0 for f in found)
+    assert found[0].evidence["p_value"] < found[0].evidence["threshold"]
+    only_as_wide = CappingDetector(below_multiples=(1,))
+    assert only_as_wide.detect(make_frame(MN, {COD: cod}), SPEC) == []
+
+
+def test_flat_honest_body_under_the_limit_is_not_a_point_mass() -> None:
+    """A plant held in a band under its limit (uniform 40-49.9, no clamp): its top is as dense
+    as each stretch below it, never heavier, whatever the multiple."""
+    n = 24 * 90
+    for seed in range(5):
+        cod = np.round(np.random.default_rng(20 + seed).uniform(40.0, 49.9, n), 1)
+        assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == [], seed

@@ -94,3 +94,47 @@ def test_short_low_hold_of_a_few_cycles_is_not_flagged() -> None:
     cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
     cod[300:305] = 4.0
     assert ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def _diluted_outlet(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """COD held at a third of its level for 9 h while TP falls alike and the flow rises 1.6x."""
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    tp = effluent(n, mean=0.3, hold_hours=1, step=0.01, seed=5)
+    q = np.full(n, 400.0)
+    cod[300:309] = 10.0
+    tp[300:309] = np.round(tp[300:309] / 2.5, 2)
+    q[300:309] = 640.0
+    return cod, tp, q
+
+
+def test_floor_with_every_concentration_divided_alike_is_dilution() -> None:
+    """The simulator's honest false finding (seeds 9, 28, 29): a wash of water divides every
+    concentration of the outlet by about the same factor while the flow rises only 1.6x (less
+    than the COD's 3x fall, so the storm rule does not excuse it): the water, not the analyser."""
+    n = 24 * 30
+    cod, tp, q = _diluted_outlet(n)
+    frame = make_frame(MN, {COD: cod, TP: tp, FLOW: q})
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+
+
+def test_floor_while_the_other_concentration_stays_is_found_despite_the_flow() -> None:
+    n = 24 * 30
+    cod, _, q = _diluted_outlet(n)
+    tp = effluent(n, mean=0.3, hold_hours=1, step=0.01, seed=5)  # TP did not fall
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, TP: tp, FLOW: q}), SPEC)
+    assert spans(found) == [(hour(300), hour(308))]
+
+
+def test_floors_on_two_analysers_far_deeper_than_the_step_are_found() -> None:
+    """A clean-water bottle on every analyser: TP falls to its detection limit (30x), far more
+    than the COD's 3x: not the same water, even with the flow raised."""
+    n = 24 * 30
+    cod, tp, q = _diluted_outlet(n)
+    tp[300:309] = 0.01
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, TP: tp, FLOW: q}), SPEC)
+    assert (hour(300), hour(308)) in spans(found)
+    q[300:309] = 400.0  # the flow as usual: no dilution to speak of, the COD floor is found
+    cod2, tp2, _ = _diluted_outlet(n)
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod2, TP: tp2, FLOW: q}), SPEC)
+    cod_found = [f for f in found if f.pollutant == COD]
+    assert spans(cod_found) == [(hour(300), hour(308))]
