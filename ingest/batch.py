@@ -86,6 +86,12 @@ class BatchProcessor(Generic[T]):
         result = self._commit(accepted, rejected)
         if result is None:
             return None
+        for message in accepted:
+            if message.deviations and message.readings:
+                mn = message.readings[0].mn
+                counts = result.deviations
+                for tag in message.deviations:
+                    counts[mn, tag] = counts.get((mn, tag), 0) + 1
         return to_ack, result
 
     def _add_part(
@@ -143,7 +149,8 @@ class BatchProcessor(Generic[T]):
                 )
             )
             return
-        accepted.append(Accepted(first.received_at, first.topic, payload, tuple(readings)))
+        tags = tuple(dict.fromkeys(tag for p in parts for tag in p.message.deviations))
+        accepted.append(Accepted(first.received_at, first.topic, payload, tuple(readings), tags))
 
     def _expire(self, rejected: list[Rejected], to_ack: list[T]) -> None:
         if not self._parts.pending:

@@ -98,6 +98,10 @@ class DaemonSettings:
     ``worker_process``: decode and commit in a separate process (:mod:`ingest.worker`) so they
     run on another core than the MQTT client; needs ``sink_factory``. ``oldest_reading``: a
     message with a reading timed before it is quarantined (``field``); None lifts the limit.
+    ``strict``: quarantine HJ 212 packets that bend the standard (stray header separator, keys
+    in another letter case, a data segment over 1,024 bytes, a joined BeginTime/EndTime pair,
+    a Modbus CRC) instead of storing them with the deviation counted per MN
+    (``outlet_watch_deviations_total``).
     """
 
     broker: str | BrokerURL
@@ -108,6 +112,7 @@ class DaemonSettings:
     batch_interval_s: float = 0.25
     tz: str = DATATIME_TZ
     strict_crc: bool = False
+    strict: bool = False
     session_expiry_s: int = 7 * 24 * 3600
     keepalive_s: int = 30
     retry_max_s: float = 30.0
@@ -233,6 +238,7 @@ class IngestDaemon:
             tz=settings.tz,
             strict_crc=settings.strict_crc,
             oldest=settings.oldest_reading,
+            strict=settings.strict,
         )
         self.url = settings.broker_url()
         self.fatal: str | None = None
@@ -474,6 +480,7 @@ class IngestDaemon:
                     conflicts=result.conflicts,
                     quarantined=result.quarantined_by_reason,
                     acked=self._ack(tokens),
+                    deviations=result.deviations,
                 )
 
     def _write_loop_process(self) -> None:
@@ -526,6 +533,7 @@ class IngestDaemon:
             "tz": s.tz,
             "strict_crc": s.strict_crc,
             "oldest": s.oldest_reading,
+            "strict": s.strict,
         }
         processor_kwargs = {
             "tz": s.tz,
@@ -639,7 +647,7 @@ class IngestDaemon:
         return reply  # type: ignore[no-any-return]
 
     def _worker_committed(self, reply: tuple[Any, ...], pending: dict[int, _Item]) -> None:
-        acks, stored, duplicates, conflicts, by_reason, failures, seconds = reply
+        acks, stored, duplicates, conflicts, by_reason, failures, seconds, deviations = reply
         self.metrics.add(commit_failures=failures)
         if acks:
             self.metrics.committed(
@@ -649,6 +657,7 @@ class IngestDaemon:
                 conflicts=conflicts,
                 quarantined=by_reason,
                 acked=self._ack([pending.pop(i) for i in acks]),
+                deviations=deviations,
             )
 
     def _ack(self, batch: list[_Item]) -> int:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 import operator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Final, Literal
 
 from ingest.errors import CodecError
@@ -29,11 +29,12 @@ from ingest.hj212.codes import (
 from ingest.hj212.crc import CrcVariant
 from ingest.hj212.layout import match_layout
 from ingest.hj212.packet import (
+    LONG_SEGMENT,
     MAX_SEGMENT,
     Packet,
     is_simple_cp,
     parse_datatime,
-    parse_segment,
+    read_segment,
     unframe,
 )
 from ingest.json_payload import decode_json, readings_from_json
@@ -60,7 +61,9 @@ class Message:
 
     ``crc`` is the HJ 212 CRC variant (``hj212``, or ``modbus``/``modbus-le`` from deviating
     devices; None for JSON); ``split`` is ``(PNUM, PNO)`` of a split-packet part; ``deviations``
-    names accepted departures from the standard: ``crc-modbus``, ``crc-modbus-le``, ``no-flag``
+    names accepted departures from the standard, in this order: ``long-data-segment``,
+    ``crc-modbus``, ``crc-modbus-le``, ``header-stray-separator``, ``upper-case-fields``,
+    ``joined-time-pair`` (:mod:`ingest.hj212.packet`; refused in strict mode), ``no-flag``
     (header Flag missing), ``codes-2005`` (2005 pollutant codes mapped), ``unknown-data-flag``,
     ``naive-time`` (JSON time without offset).
     """
@@ -95,20 +98,31 @@ def decode_payload(
     tz: str = DATATIME_TZ,
     strict_crc: bool = False,
     max_length: int | None = MAX_SEGMENT,
+    strict: bool = False,
 ) -> Message:
     """Decode an HJ 212 frame (starts with ``##``) or a JSON payload (starts with ``{``).
 
     ``tz`` is the zone of HJ 212 DataTime (and of JSON times without offset); ``strict_crc``
-    rejects Modbus CRCs; ``max_length`` is the longest data segment (None: no limit).
+    rejects Modbus CRCs; ``max_length`` is the standard's longest data segment (None: no limit).
+    Lenient (the default), a frame that bends the standard as real devices do (a stray header
+    separator, keys in another letter case, a segment longer than ``max_length``, a joined
+    BeginTime/EndTime pair) is decoded and tagged in ``deviations``; ``strict`` refuses each with
+    its reason (``syntax``, ``too-long``) and implies ``strict_crc``.
     """
     if type(payload) is not bytes:
         if not isinstance(payload, bytes | bytearray | memoryview):
             raise CodecError("frame", f"expected bytes, got {type(payload).__name__}")
         payload = bytes(payload)
     if payload[:1] == b"#":
-        segment, variant = unframe(payload, strict_crc=strict_crc, max_length=max_length)
+        segment, variant = unframe(
+            payload, strict_crc=strict_crc or strict, max_length=max_length, strict=strict
+        )
         message = _decode_common(segment, variant, tz)
-        return _checked(message if message is not None else _decode_general(segment, variant, tz))
+        if message is None:
+            message = _decode_general(segment, variant, tz, strict)
+        if max_length is not None and len(segment) > max_length:  # lenient: tagged
+            message = replace(message, deviations=(LONG_SEGMENT, *message.deviations))
+        return _checked(message)
     if payload.lstrip(_WS)[:1] == b"{":
         doc = decode_json(payload, tz=tz)
         readings = readings_from_json(doc)
@@ -206,9 +220,9 @@ def check_readings(readings: list[Reading]) -> None:
             _remember(_CHECKED_FLAGS, r.flag)
 
 
-def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:
-    """Any data segment: the rules of :func:`ingest.hj212.packet.parse_segment`, then readings."""
-    packet = parse_segment(segment)
+def _decode_general(segment: str, variant: CrcVariant, tz: str, strict: bool = False) -> Message:
+    """Any data segment: the rules of :func:`ingest.hj212.packet.read_segment`, then readings."""
+    packet, tags = read_segment(segment, strict=strict)
     header = dict(packet.header)
     flag_text = header.get("Flag")
     flag = None if flag_text is None else int(flag_text)
@@ -217,6 +231,7 @@ def _decode_general(segment: str, variant: CrcVariant, tz: str) -> Message:
     deviations: list[str] = []
     if variant != "hj212":
         deviations.append(f"crc-{variant}")
+    deviations.extend(tags)
     if flag is None:
         deviations.append("no-flag")
     readings: list[Reading] = []

@@ -129,12 +129,15 @@ class MessageHandler:
         strict_crc: bool = False,
         max_future: timedelta = timedelta(hours=1),
         oldest: datetime | None = OLDEST_READING,
+        strict: bool = False,
     ) -> None:
         """``max_future``: how far after its arrival a reading's time may lie (device clocks
         drift); a message with a later time is quarantined (``field``) rather than stored under
         keys its real future data would then conflict with. ``oldest``: a message with a reading
         timed before it (aware; None: no limit) is quarantined (``field``): a device whose clock
-        was reset to its epoch, or history that belongs in a readings file import."""
+        was reset to its epoch, or history that belongs in a readings file import. ``strict``:
+        quarantine packets that bend the standard (:func:`ingest.decode.decode_payload`) instead
+        of storing them with their deviations tagged (:attr:`ingest.sink.Accepted.deviations`)."""
         if oldest is not None and oldest.utcoffset() is None:
             raise ValueError(f"oldest={oldest!r} must be timezone-aware")
         self.max_future = max_future
@@ -144,13 +147,16 @@ class MessageHandler:
         self.template = TopicTemplate.parse(topic_template)
         self.tz = tz
         self.strict_crc = strict_crc
+        self.strict = strict
 
     def handle(
         self, topic: str, payload: bytes, received_at: datetime
     ) -> Accepted | Rejected | Part:
         """The outcome of one message (see the module docstring for the rules)."""
         try:
-            msg = decode_payload(payload, tz=self.tz, strict_crc=self.strict_crc)
+            msg = decode_payload(
+                payload, tz=self.tz, strict_crc=self.strict_crc, strict=self.strict
+            )
         except CodecError as exc:
             return Rejected(received_at, topic, payload, exc.reason, exc.detail, None)
         mn = msg.mn
@@ -177,7 +183,7 @@ class MessageHandler:
         problem = time_problem(msg.readings, received_at, self.max_future, self.oldest)
         if problem is not None:
             return Rejected(received_at, topic, payload, "field", problem, mn)
-        return Accepted(received_at, topic, payload, tuple(msg.readings))
+        return Accepted(received_at, topic, payload, tuple(msg.readings), msg.deviations)
 
     def _why(self, mn: str) -> str:
         if self._passwords is not None and mn not in self._passwords:

@@ -1,7 +1,8 @@
 """Daemon counters, structured (JSON Lines) logging and an optional Prometheus text endpoint.
 
 Counters: ``received`` messages, ``stored`` / ``duplicates`` / ``conflicts`` readings,
-``quarantined`` messages by reason, ``acked`` messages, ``batches``, ``commit_failures``, commit
+``quarantined`` messages by reason, ``deviations``: committed messages that bent the HJ 212
+standard, by MN and deviation tag (``upper-case-fields``, ...), ``acked`` messages, ``batches``, ``commit_failures``, commit
 latency (last, max, total seconds), ``queue`` depth and ``connected``. :func:`setup_logging`
 writes one JSON object per line when stderr is not a terminal, readable lines when it is;
 ``log.info("event", extra={"fields": {...}})`` adds fields to the object.
@@ -37,6 +38,7 @@ class Metrics:
         self.commit_seconds_last = 0.0
         self.commit_seconds_max = 0.0
         self.quarantined: dict[str, int] = {}
+        self.deviations: dict[tuple[str, str], int] = {}
         self.queue = 0
         self.connected = False
         self.started = time.time()
@@ -55,8 +57,11 @@ class Metrics:
         conflicts: int,
         quarantined: dict[str, int],
         acked: int,
+        deviations: dict[tuple[str, str], int] | None = None,
     ) -> None:
         with self._lock:
+            for key, n in (deviations or {}).items():
+                self.deviations[key] = self.deviations.get(key, 0) + n
             self.batches += 1
             self.stored += stored
             self.duplicates += duplicates
@@ -77,6 +82,7 @@ class Metrics:
                 "duplicates": self.duplicates,
                 "conflicts": self.conflicts,
                 "quarantined": dict(self.quarantined),
+                "deviations": {f"{mn} {tag}": n for (mn, tag), n in self.deviations.items()},
                 "acked": self.acked,
                 "batches": self.batches,
                 "commit_failures": self.commit_failures,
@@ -124,6 +130,15 @@ class Metrics:
         lines.append("# TYPE outlet_watch_quarantined_total counter")
         for reason, n in sorted(s["quarantined"].items()):
             lines.append(f'outlet_watch_quarantined_total{{reason="{reason}"}} {n}')
+        lines.append(
+            "# HELP outlet_watch_deviations_total Committed messages that bent the HJ 212 "
+            "standard, by MN and deviation"
+        )
+        lines.append("# TYPE outlet_watch_deviations_total counter")
+        with self._lock:
+            deviations = sorted(self.deviations.items())
+        for (mn, tag), n in deviations:
+            lines.append(f'outlet_watch_deviations_total{{mn="{mn}",deviation="{tag}"}} {n}')
         return "\n".join(lines) + "\n"
 
     def serve(self, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:

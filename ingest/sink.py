@@ -54,12 +54,16 @@ REASONS: Final[tuple[str, ...]] = (
 
 @dataclass(frozen=True, slots=True)
 class Accepted:
-    """A decoded, authorised message: its readings and where they came from (kept for conflicts)."""
+    """A decoded, authorised message: its readings and where they came from (kept for conflicts),
+    and the tags of its accepted departures from the standard (``Message.deviations`` of
+    :mod:`ingest.decode`: ``upper-case-fields``, ``crc-modbus``, ...), counted per MN in
+    :attr:`BatchResult.deviations` once committed."""
 
     received_at: datetime
     topic: str
     payload: bytes
     readings: tuple[Reading, ...]
+    deviations: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,24 +81,31 @@ class Rejected:
 @dataclass(slots=True)
 class BatchResult:
     """What one committed batch did: readings newly stored, redelivered duplicates (no-ops),
-    readings refused as conflicts, and quarantine rows written (conflicts included)."""
+    readings refused as conflicts, and quarantine rows written (conflicts included);
+    ``deviations`` counts the committed accepted messages per ``(MN, deviation tag)`` (filled by
+    :class:`ingest.batch.BatchProcessor`, not by the sink)."""
 
     stored: int = 0
     duplicates: int = 0
     conflicts: int = 0
     quarantined: int = 0
     quarantined_by_reason: dict[str, int] = field(default_factory=dict)
+    deviations: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def __add__(self, other: BatchResult) -> BatchResult:
         by_reason = dict(self.quarantined_by_reason)
         for reason, n in other.quarantined_by_reason.items():
             by_reason[reason] = by_reason.get(reason, 0) + n
+        deviations = dict(self.deviations)
+        for key, n in other.deviations.items():
+            deviations[key] = deviations.get(key, 0) + n
         return BatchResult(
             self.stored + other.stored,
             self.duplicates + other.duplicates,
             self.conflicts + other.conflicts,
             self.quarantined + other.quarantined,
             by_reason,
+            deviations,
         )
 
 

@@ -8,7 +8,7 @@ not share one interpreter lock. Protocol over a ``multiprocessing`` pipe, strict
   worker then only expires split-packet parts), or None to finish;
 - worker -> daemon: first ``("ready",)`` once its sink is made; then, for each batch in the
   order received, ``(acks, stored, duplicates, conflicts, quarantined_by_reason, failures,
-  seconds)`` where ``acks`` are the sequence numbers whose messages are committed; or an
+  seconds, deviations)`` (``deviations``: ``{(mn, tag): count}``) where ``acks`` are the sequence numbers whose messages are committed; or an
   ``("error", text)`` pair when the worker cannot go on. The daemon may send the next batch
   before the previous one's reply (the pipe holds it until the worker is done).
 
@@ -96,6 +96,7 @@ def worker_main(
                 r.quarantined_by_reason,
                 failures,
                 perf_counter() - started,
+                r.deviations,
             )
             try:
                 conn.send(reply)

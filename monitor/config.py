@@ -20,6 +20,7 @@ Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB
     batch_interval_s = 0.25              # longest wait before a partial batch is committed
     metrics_port = 9108                  # Prometheus text endpoint on 127.0.0.1; 0 = off
     oldest_reading = 2000-01-01          # readings timed before (UTC) are quarantined; "" = none
+    strict = false                       # true: quarantine HJ 212 packets that bend the standard
 
     [scoring]                            # kept as tables for the parts that own them
     [alerts]
@@ -70,6 +71,7 @@ _INGEST: Final = {
     "batch_interval_s": "batch_interval_s",
     "metrics_port": "metrics_port",
     "oldest_reading": "oldest_reading",
+    "strict": "strict",
 }
 _SECRET_WORDS: Final = ("password", "passwd", "secret", "token", "key")
 
@@ -96,6 +98,7 @@ class Config:
     batch_interval_s: float = 0.25
     metrics_port: int = 0
     oldest_reading: datetime | None = OLDEST_READING
+    strict: bool = False
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
 
@@ -264,6 +267,11 @@ def _build(
         kwargs["metrics_port"] = v
     if "oldest_reading" in values:
         kwargs["oldest_reading"] = _oldest(values["oldest_reading"], fail)
+    if "strict" in values:
+        v = values["strict"]
+        if not isinstance(v, bool):
+            raise fail("strict", f"{v!r} is not true or false", "write strict = true or false")
+        kwargs["strict"] = v
     cfg = replace(cfg, **kwargs)
     if cfg.lang not in ("zh", "en"):
         raise fail(

@@ -41,7 +41,7 @@ from ingest.errors import CodecError
 from ingest.gateway.bridge import Ack, BrokerBridge
 from ingest.gateway.metrics import GatewayMetrics
 from ingest.gateway.settings import GatewaySettings
-from ingest.hj212.packet import MAX_SEGMENT, Packet, parse_segment, unframe
+from ingest.hj212.packet import MAX_SEGMENT, Packet, read_segment, unframe
 from ingest.hj212.response import QN_MN_ERROR, QN_PW_ERROR, data_ack, request_answer
 from ingest.hj212.stream import StreamDecoder, StreamItem
 from ingest.metrics import setup_logging
@@ -93,7 +93,7 @@ class DeviceConnection(asyncio.Protocol):
         s = gateway.settings
         self.gateway = gateway
         self.decoder = StreamDecoder(
-            strict_crc=s.strict_crc, max_length=MAX_SEGMENT, max_frame=s.max_frame
+            strict_crc=s.strict_crc, max_length=MAX_SEGMENT, max_frame=s.max_frame, strict=s.strict
         )
         self.transport: asyncio.Transport | None = None
         self.peer = "?"
@@ -550,7 +550,7 @@ class Gateway:
             frame = frame[:-1] + b"\r\n"
         try:
             segment, _ = unframe(frame, max_length=None)
-            packet = parse_segment(segment)
+            packet, _ = read_segment(segment, strict=self.settings.strict)
             if packet.mn != mn:
                 raise CodecError("field", f"the frame's MN {packet.mn[:40]!r} is not the topic's")
         except CodecError as exc:

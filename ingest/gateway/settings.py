@@ -96,6 +96,7 @@ class GatewaySettings:
     client_id: str = "outlet-watch-gateway"
     keepalive_s: int = 30
     strict_crc: bool = False
+    strict: bool = False
     max_frame: int = 4096
     idle_timeout_s: float = 900.0
     read_timeout_s: float = 30.0

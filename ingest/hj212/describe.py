@@ -14,7 +14,7 @@ from typing import Any
 
 from ingest.errors import CodecError
 from ingest.hj212.codes import DATATIME_TZ, NUMERIC_FIELDS, TEXT_FIELDS
-from ingest.hj212.packet import Packet, parse_datatime, parse_segment, unframe, zone
+from ingest.hj212.packet import Packet, parse_datatime, read_frame, zone
 
 __all__ = ["check_zone", "describe", "describe_lines"]
 
@@ -28,33 +28,48 @@ def check_zone(tz: str) -> None:
 
 
 def describe_lines(
-    lines: Iterable[bytes], *, tz: str, strict_crc: bool = False, max_length: int | None = None
+    lines: Iterable[bytes],
+    *,
+    tz: str,
+    strict_crc: bool = False,
+    max_length: int | None = None,
+    strict: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """:func:`describe` of each non-blank line (its line end removed), in order. ``tz`` is checked
     first (``ValueError``, before any line is read)."""
     check_zone(tz)
-    return _describe_lines(lines, tz, strict_crc, max_length)
+    return _describe_lines(lines, tz, strict_crc, max_length, strict)
 
 
 def _describe_lines(
-    lines: Iterable[bytes], tz: str, strict_crc: bool, max_length: int | None
+    lines: Iterable[bytes], tz: str, strict_crc: bool, max_length: int | None, strict: bool
 ) -> Iterator[dict[str, Any]]:
     for line in lines:
         if line.strip():
             yield describe(
-                line.rstrip(b"\r\n"), tz=tz, strict_crc=strict_crc, max_length=max_length
+                line.rstrip(b"\r\n"),
+                tz=tz,
+                strict_crc=strict_crc,
+                max_length=max_length,
+                strict=strict,
             )
 
 
-def describe(line: bytes, *, tz: str, strict_crc: bool, max_length: int | None) -> dict[str, Any]:
+def describe(
+    line: bytes, *, tz: str, strict_crc: bool, max_length: int | None, strict: bool = False
+) -> dict[str, Any]:
     """The JSON object for one framed packet.
 
     Success: ``{"ok": true, "crc", "qn", "st", "cn", "pw", "mn", "flag", "version", "datatime",
-    "values": {code: {field: value}}, "cp": {other CP fields}}``; failure: ``{"ok": false,
-    "reason", "detail"}`` (never raises for any bytes)."""
+    "values": {code: {field: value}}, "cp": {other CP fields}}``, and ``"deviations": [tags]``
+    when the frame bends the standard (the packet as the standard spells it; tags as
+    :func:`ingest.hj212.packet.read_frame` names them); failure: ``{"ok": false, "reason", "detail"}`` (never raises for any bytes).
+    ``strict`` refuses the deviations (and Modbus CRCs) instead."""
     try:
-        segment, variant = unframe(line, strict_crc=strict_crc, max_length=max_length)
-        packet: Packet = parse_segment(segment)
+        packet: Packet
+        packet, variant, tags = read_frame(
+            line, strict=strict, strict_crc=strict_crc, max_length=max_length
+        )
         other = packet.cp_other()
         datatime = other.pop("DataTime", None)
         values = {
@@ -62,7 +77,7 @@ def describe(line: bytes, *, tz: str, strict_crc: bool, max_length: int | None) 
             for code, fields in packet.pollutants().items()
         }
         flag = packet.flag
-        return {
+        described: dict[str, Any] = {
             "ok": True,
             "crc": variant,
             "qn": packet.qn,
@@ -78,6 +93,9 @@ def describe(line: bytes, *, tz: str, strict_crc: bool, max_length: int | None) 
             "values": values,
             "cp": {key: _number_or_text(text) for key, text in other.items()},
         }
+        if tags:
+            described["deviations"] = list(tags)
+        return described
     except CodecError as error:
         return {"ok": False, "reason": error.reason, "detail": error.detail}
 

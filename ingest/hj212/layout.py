@@ -4,7 +4,8 @@ Nearly every packet is a data packet of the *common shape*: header parts ``KEY=V
 ``;``, then ``CP=&&``, CP fields ``KEY=VALUE`` separated by ``,`` or ``;``, then ``&&``, where no
 key or value holds ``=`` ``,`` or ``;``, no key is empty or repeated (within header or CP), no
 header key ends with ``CP`` and the header has MN and CN but no PNUM/PNO, and the CP has DataTime
-and at least one pollutant field (``CODE-FIELD``, the code being the part before the last ``-``).
+and at least one pollutant field, and every key is spelled as the standard spells it, with no
+BeginTime/EndTime (:func:`ingest.hj212.packet.keys_as_standard`: deviations go the general way) (``CODE-FIELD``, the code being the part before the last ``-``).
 
 A device sends the same keys, in the same order, every time. So the meaning of each position is
 worked out once per distinct *skeleton* (the segment without its values), from its second segment
@@ -30,7 +31,7 @@ from operator import itemgetter
 from typing import Final, NamedTuple
 
 from ingest.hj212.codes import POLLUTANT_2005_TO_2017
-from ingest.hj212.packet import split_simple_cp, split_simple_header
+from ingest.hj212.packet import keys_as_standard, split_simple_cp, split_simple_header
 
 Values = tuple[str | None, ...]
 Getter = Callable[[Values], tuple[str | None, ...]]
@@ -137,6 +138,7 @@ def _build(
         or {"PNUM", "PNO"} & set(header_keys)
         or any(key.endswith("CP") for key in header_keys)
         or "DataTime" not in cp_keys
+        or not keys_as_standard(header_keys, cp_keys)  # deviations go the general way
     ):
         return None
     head = len(header_keys)

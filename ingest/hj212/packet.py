@@ -22,21 +22,53 @@ Rules of :func:`decode_packet` (every violation raises :class:`CodecError`, noth
 
 Values are kept as the exact strings sent, so ``encode_packet(decode_packet(b)) == b`` for every
 frame with an HJ 212 CRC in upper case and ``\\r\\n``.
+
+Real devices bend the standard. :func:`read_segment` and ``unframe(..., strict=False)`` (the
+default of the decoders) accept these departures and name each with a stable tag
+(:data:`DEVIATIONS`); with ``strict=True`` each is refused with the reason given here:
+
+- ``header-stray-separator``: an empty header part (``;;``, a ``;`` opening the segment or
+  closing the header before ``;CP=&&``); dropped. Strict: ``syntax``.
+- ``upper-case-fields``: a key the standard spells otherwise but for letter case (``FLAG``,
+  ``mn``, ``DATATIME``, ``W01018-AVG``); rewritten as the standard spells it (an HJ 212-2017
+  pollutant code, one letter and five digits, in lower case). Strict: ``syntax``.
+- ``long-data-segment``: a data segment longer than ``max_length`` (1,024 bytes by default, the
+  standard's limit) and at most 9,999 (what the length field can say). Strict: ``too-long``.
+- ``joined-time-pair``: ``BeginTime=...,EndTime=...`` in one CP item, joined by ``,`` as
+  HJ/T 212-2005 requests write them; split into two items as HJ 212-2017 writes them
+  (``BeginTime=...;EndTime=...``). Strict: ``syntax``.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import Final
 from zoneinfo import ZoneInfo
 
 from ingest.errors import CodecError
-from ingest.hj212.codes import DATATIME_TZ, FLAG_SPLIT
+from ingest.hj212.codes import DATATIME_TZ, FLAG_SPLIT, NUMERIC_FIELDS, TEXT_FIELDS
 from ingest.hj212.crc import CrcVariant, crc_for, crc_variant, hj212_crc
 
 #: Longest data segment HJ 212 allows.
 MAX_SEGMENT: int = 1024
+#: Longest data segment a frame can declare (4 decimal digits): the limit of lenient decoding.
+MAX_LENIENT_SEGMENT: int = 9999
+
+#: Tags of the departures from the standard that lenient decoding accepts (module doc).
+STRAY_SEPARATOR: Final = "header-stray-separator"
+UPPER_CASE_FIELDS: Final = "upper-case-fields"
+LONG_SEGMENT: Final = "long-data-segment"
+JOINED_TIME_PAIR: Final = "joined-time-pair"
+DEVIATIONS: Final[tuple[str, ...]] = (
+    STRAY_SEPARATOR,
+    UPPER_CASE_FIELDS,
+    LONG_SEGMENT,
+    JOINED_TIME_PAIR,
+)
 
 #: The header keys the codec interprets, in the order the standard writes them.
 HEADER_KEYS: tuple[str, ...] = ("QN", "ST", "CN", "PW", "MN", "Flag", "PNUM", "PNO")
@@ -265,9 +297,16 @@ def check_cp(content: str) -> None:
 
 
 def unframe(
-    data: bytes, *, strict_crc: bool = False, max_length: int | None = MAX_SEGMENT
+    data: bytes,
+    *,
+    strict_crc: bool = False,
+    max_length: int | None = MAX_SEGMENT,
+    strict: bool = True,
 ) -> tuple[str, CrcVariant]:
-    """Check a frame's envelope and return ``(data segment, CRC variant)``. Rules: module doc."""
+    """Check a frame's envelope and return ``(data segment, CRC variant)``. Rules: module doc.
+
+    ``strict=False`` lets a segment longer than ``max_length`` (up to 9,999 bytes) through: the
+    caller tags it ``long-data-segment`` (:func:`is_long`)."""
     if type(data) is not bytes:
         if not isinstance(data, bytes | bytearray | memoryview):
             raise CodecError("frame", f"expected bytes, got {type(data).__name__}")
@@ -300,9 +339,10 @@ def unframe(
             f"length field at offset 2 says {declared} but the data segment from offset 6 to the "
             f"CRC at offset {end - 4} is {actual} bytes",
         )
-    if max_length is not None and actual > max_length:
+    if max_length is not None and actual > max_length and strict:
         raise CodecError(
-            "too-long", f"data segment of {actual} bytes exceeds the limit of {max_length}"
+            "too-long",
+            f"data segment of {actual} bytes exceeds the limit of {max_length}",
         )
     segment = data[6 : end - 4]
     crc_field = data[end - 4 : end]
@@ -398,9 +438,149 @@ def _check_header(fields: list[CpField]) -> None:
 def decode_packet(
     data: bytes, *, strict_crc: bool = False, max_length: int | None = MAX_SEGMENT
 ) -> Packet:
-    """Decode one frame into a :class:`Packet` (the CRC variant is dropped; see :func:`unframe`)."""
+    """Decode one frame into a :class:`Packet` (the CRC variant is dropped; see :func:`unframe`).
+
+    Strict: every deviation of the module doc is refused; :func:`read_frame` accepts them."""
     segment, _ = unframe(data, strict_crc=strict_crc, max_length=max_length)
     return parse_segment(segment)
+
+
+def read_frame(
+    data: bytes,
+    *,
+    strict: bool = False,
+    strict_crc: bool = False,
+    max_length: int | None = MAX_SEGMENT,
+) -> tuple[Packet, CrcVariant, tuple[str, ...]]:
+    """``(packet, CRC variant, deviation tags)`` of one frame: :func:`unframe`, then
+    :func:`read_segment`. ``strict`` refuses the deviations of the module doc (and implies
+    ``strict_crc``); lenient, they come back as tags, the packet as the standard would spell it."""
+    segment, variant = unframe(
+        data, strict_crc=strict_crc or strict, max_length=max_length, strict=strict
+    )
+    packet, tags = read_segment(segment, strict=strict)
+    if is_long(segment, max_length):
+        tags = (LONG_SEGMENT, *tags)
+    return packet, variant, tags
+
+
+def is_long(segment: str, max_length: int | None) -> bool:
+    """The segment is longer than ``max_length`` (a ``long-data-segment`` when accepted)."""
+    return max_length is not None and len(segment) > max_length
+
+
+#: Header keys and CP keys by their upper-case spelling, and the pollutant field names.
+_HEADER_BY_UPPER: Final[dict[str, str]] = {key.upper(): key for key in HEADER_KEYS}
+_CP_BY_UPPER: Final[dict[str, str]] = {
+    key.upper(): key for key in ("DataTime", "BeginTime", "EndTime")
+}
+_FIELD_BY_UPPER: Final[dict[str, str]] = {
+    name.upper(): name for name in sorted({*NUMERIC_FIELDS, *TEXT_FIELDS})
+}
+
+
+def _spelled_otherwise(keys: Iterable[str], start: str) -> re.Pattern[str]:
+    """Finds a key (after ``start`` or a separator) that is one of ``keys`` but for letter case."""
+    exact = "|".join(keys)
+    return re.compile(rf"(?:^|{start})(?!(?:{exact})=)(?i:{exact})=")
+
+
+#: Any header key spelled otherwise than the standard: one regular-expression search per header.
+_HEADER_OTHERWISE: Final = _spelled_otherwise(HEADER_KEYS, ";")
+#: Any CP key spelled otherwise: DataTime/BeginTime/EndTime, a pollutant field name, or an
+#: HJ 212-2017 code with an upper-case letter (the standard's are lower-case: w01018).
+_CP_OTHERWISE: Final = re.compile(
+    _spelled_otherwise(_CP_BY_UPPER.values(), "[;,]").pattern
+    + "|"
+    + _spelled_otherwise(_FIELD_BY_UPPER.values(), "[;,][^=;,]*-|^[^=;,]*-").pattern.replace(
+        "(?:^|[;,][^=;,]*-|^[^=;,]*-)", "(?:[;,][^=;,]*-|^[^=;,]*-)"
+    )
+    + r"|(?:^|[;,])[A-Z][0-9]{5}-"
+)
+_CP_KEY: Final = re.compile(r"(^|[;,])([^=;,]*)=")
+_JOINED_TIME: Final = re.compile(r"((?:Begin|End)Time=[^=;,]*),(?=(?:Begin|End)Time=)")
+
+
+def keys_as_standard(header_keys: Iterable[str], cp_keys: Iterable[str]) -> bool:
+    """No header or CP key is spelled otherwise than the standard and none is BeginTime or EndTime:
+    a segment with these keys is one :func:`read_segment` finds no deviation in (but for stray
+    separators, which no list of keys shows)."""
+    cp_keys = tuple(cp_keys)
+    return (
+        _HEADER_OTHERWISE.search(";".join(f"{key}=" for key in header_keys)) is None
+        and _CP_OTHERWISE.search(",".join(f"{key}=" for key in cp_keys)) is None
+        and "BeginTime" not in cp_keys
+        and "EndTime" not in cp_keys
+    )
+
+
+def read_segment(segment: str, *, strict: bool = False) -> tuple[Packet, tuple[str, ...]]:
+    """``(packet, deviation tags)`` of a data segment: the rules of :func:`parse_segment`, with
+    the deviations of the module doc accepted and tagged (in the order of :data:`DEVIATIONS`), or
+    refused with their reasons when ``strict``. A segment without any gives the same packet as
+    :func:`parse_segment` and no tags; lenient, the packet is the segment as the standard would
+    spell it (empty header parts dropped, keys in the standard's case, time pairs split)."""
+    tags: list[str] = []
+    cp_at = segment.find("CP=&&")
+    if cp_at > 0 and segment[cp_at - 1] == ";":
+        head = segment[: cp_at - 1]
+        if head[:1] == ";" or head[-1:] == ";" or ";;" in head:
+            if strict:
+                where = 0 if head[:1] == ";" else (head + ";").find(";;")
+                raise CodecError(
+                    "syntax", f"stray ';' in the header at segment offset {where} (strict mode)"
+                )
+            head = ";".join(part for part in head.split(";") if part)
+            tags.append(STRAY_SEPARATOR)
+        otherwise = _HEADER_OTHERWISE.search(head)
+        content = segment[cp_at + 5 : -2] if segment.endswith("&&") else ""
+        cp_otherwise = _CP_OTHERWISE.search(content)
+        if otherwise is not None or cp_otherwise is not None:
+            if strict:
+                found = otherwise or cp_otherwise
+                assert found is not None
+                key = found.group().lstrip(";,").partition("=")[0]
+                canon = _canonical_key(key) if otherwise is None else _HEADER_BY_UPPER[key.upper()]
+                raise CodecError(
+                    "syntax", f"key {key!r} is spelled {canon} in HJ 212 (strict mode)"
+                )
+            if otherwise is not None:
+                head = ";".join(_canonical_part(part) for part in head.split(";"))
+            if cp_otherwise is not None:
+                content = _CP_KEY.sub(_canonical_match, content)
+            tags.append(UPPER_CASE_FIELDS)
+        if "Time=" in content and _JOINED_TIME.search(content) is not None:
+            if strict:
+                raise CodecError(
+                    "syntax",
+                    "BeginTime and EndTime joined by ',' in one CP item (HJ/T 212-2005 style; "
+                    "HJ 212-2017 separates them by ';') (strict mode)",
+                )
+            content = _JOINED_TIME.sub(r"\1;", content)
+            tags.append(JOINED_TIME_PAIR)
+        if tags:
+            segment = f"{head};CP=&&{content}&&"
+    return parse_segment(segment), tuple(tags)
+
+
+def _canonical_part(part: str) -> str:
+    key, sep, value = part.partition("=")
+    return f"{_HEADER_BY_UPPER.get(key.upper(), key)}{sep}{value}"
+
+
+def _canonical_key(key: str) -> str:
+    """A CP key as the standard spells it (``DataTime``, ``w01018-Avg``)."""
+    code, sep, name = key.rpartition("-")
+    if not sep:
+        return _CP_BY_UPPER.get(key.upper(), key)
+    name = _FIELD_BY_UPPER.get(name.upper(), name)
+    if len(code) == 6 and code[0].isupper() and code[1:].isdigit() and code.isascii():
+        code = code.lower()  # HJ 212-2017 codes are one lower-case letter and five digits
+    return f"{code}-{name}"
+
+
+def _canonical_match(match: re.Match[str]) -> str:
+    return f"{match.group(1)}{_canonical_key(match.group(2))}="
 
 
 def encode_segment(packet: Packet) -> str:

@@ -9,8 +9,9 @@ garbage. Rules, applied to the buffered bytes:
 2. A frame starts at ``##``; when the 4 characters after it are digits ``n``, it ends after the
    CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; otherwise (a wrong
    length field) at the first ``\\r\\n`` or the next ``##``, whichever comes first. The frame is
-   then decoded by :func:`ingest.hj212.packet.unframe` and :func:`parse_segment`, so a wrong length
-   still reports ``length`` with the frame's bytes.
+   then decoded by :func:`ingest.hj212.packet.read_frame`, so a wrong length still reports
+   ``length`` with the frame's bytes; a frame that bends the standard as real devices do is
+   decoded with its deviation tags (``strict=True`` refuses it instead).
 3. While no end is in sight the bytes wait for the next read; a frame that grows past
    ``max_frame`` bytes without an end is dropped as garbage (``too-long``).
 
@@ -23,18 +24,20 @@ from dataclasses import dataclass
 
 from ingest.errors import CodecError
 from ingest.hj212.crc import CrcVariant
-from ingest.hj212.packet import MAX_SEGMENT, Packet, parse_segment, unframe
+from ingest.hj212.packet import MAX_SEGMENT, Packet, read_frame
 
 
 @dataclass(frozen=True, slots=True)
 class StreamItem:
     """One frame (or run of garbage) from the stream: ``packet`` and ``crc`` when it decoded,
-    ``error`` otherwise; ``raw`` is always the bytes as received."""
+    ``error`` otherwise; ``raw`` is always the bytes as received; ``deviations`` the tags of
+    the frame's accepted departures from the standard (:data:`ingest.hj212.packet.DEVIATIONS`)."""
 
     raw: bytes
     packet: Packet | None = None
     crc: CrcVariant | None = None
     error: CodecError | None = None
+    deviations: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -50,7 +53,9 @@ class StreamDecoder:
         strict_crc: bool = False,
         max_length: int | None = MAX_SEGMENT,
         max_frame: int = 16384,
+        strict: bool = False,
     ) -> None:
+        self.strict = strict
         self.strict_crc = strict_crc
         self.max_length = max_length
         self.max_frame = max_frame
@@ -125,8 +130,10 @@ class StreamDecoder:
 
     def _decode(self, raw: bytes) -> StreamItem:
         try:
-            segment, variant = unframe(raw, strict_crc=self.strict_crc, max_length=self.max_length)
-            return StreamItem(raw, parse_segment(segment), variant)
+            packet, variant, tags = read_frame(
+                raw, strict=self.strict, strict_crc=self.strict_crc, max_length=self.max_length
+            )
+            return StreamItem(raw, packet, variant, deviations=tags)
         except CodecError as error:
             return StreamItem(raw, error=error)
 

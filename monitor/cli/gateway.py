@@ -54,6 +54,12 @@ Exit codes: 0 after a clean stop, 1 on bad configuration."""
     "--read-timeout", "read_timeout_s", type=float, help="A frame must arrive within (30 s)."
 )
 @click.option("--metrics-port", type=int, help="Serve Prometheus /metrics on 127.0.0.1:PORT.")
+@click.option(
+    "--strict/--lenient",
+    default=None,
+    help="Refuse packets that bend HJ 212 (stray header ';', keys in another case, data segment "
+    "over 1,024 bytes, joined BeginTime/EndTime, Modbus CRC); default lenient ([gateway] strict).",
+)
 @config_option("[gateway] table, [broker] url and ca_file")
 def gateway(config_path: Path | None, ca_file: Path | None, **flags: object) -> None:
     """Accept HJ 212 data loggers over TCP and hand their packets to MQTT, answering each

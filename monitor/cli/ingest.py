@@ -42,6 +42,13 @@ client id."""
 )
 @click.option("--metrics-port", type=int, help="Serve Prometheus /metrics on 127.0.0.1:PORT.")
 @click.option(
+    "--strict/--lenient",
+    default=None,
+    help="Quarantine packets that bend HJ 212 (stray header ';', keys in another case, data "
+    "segment over 1,024 bytes, joined BeginTime/EndTime, Modbus CRC) instead of storing them "
+    "with the deviation counted per MN; default lenient ([ingest] strict).",
+)
+@click.option(
     "--worker-process/--no-worker-process",
     default=True,
     show_default=True,

@@ -32,6 +32,7 @@ GATEWAY_KEYS: Final[dict[str, type | tuple[type, ...]]] = {
     "client_id": str,
     "keepalive_s": int,
     "strict_crc": bool,
+    "strict": bool,
     "max_frame": int,
     "idle_timeout_s": (int, float),
     "read_timeout_s": (int, float),

@@ -43,6 +43,7 @@ def daemon_settings(config: Config, broker: str, *, worker_process: bool = True)
         metrics_port=config.metrics_port,
         worker_process=worker_process,
         oldest_reading=config.oldest_reading,
+        strict=config.strict,
     )
 
 
