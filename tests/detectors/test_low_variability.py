@@ -128,3 +128,35 @@ def test_slow_quantised_wave_that_changes_every_few_hours_is_found_by_its_steps(
     assert spans(found) == [(hour(960), hour(1199))]
     assert found[0].evidence["statistic"] == "window step CV"
     assert LowVariabilityDetector(min_step_change_share=0.5).detect(frame, SPEC) == []
+
+
+def test_long_shrunk_copy_is_found_by_the_cusum_of_daily_deficits() -> None:
+    """20 days of the series' own values shrunk 40 % toward 30 mg/L: no 3-day window is far
+    enough below the series' wide spread of windows, but the days' deficits add up past the
+    CUSUM's bar; the honest series (the same without the shrink) gives nothing."""
+    n = 24 * 120
+    x = _swinging(n, seed=3)
+    honest = LowVariabilityDetector().detect(
+        make_frame(MN, {COD: np.round(x, 1), FLOW: flow(n)}), SPEC
+    )
+    assert honest == []
+    x[1200:1680] = 30.0 + 0.6 * (x[1200:1680] - 30.0)  # days 50-69
+    frame = make_frame(MN, {COD: np.round(x, 1), FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert found
+    assert all(f.start <= hour(1679) and f.end >= hour(1200) for f in found)
+    cusums = [f.evidence for f in found if f.evidence["statistic"].startswith("CUSUM")]
+    assert cusums and all(ev["cusum_peak"] >= ev["threshold"] for ev in cusums)
+    assert all(ev["window_hours"] == ev["hours"] for ev in cusums)
+    # a reference no deficit can exceed: no CUSUM, and the window tests alone find nothing
+    assert LowVariabilityDetector(cusum_k=3.0).detect(frame, SPEC) == []
+
+
+def test_calm_weeks_that_keep_the_analyser_noise_are_honest() -> None:
+    """Weeks whose process swings fade (weekly amplitude drawn from 0-25 %) while the analyser's
+    4 % hour-to-hour noise stays: days far calmer than usual, for days on end, but measured; the
+    CV's CUSUM counts only days that also change less than usual from hour to hour."""
+    n = 24 * 120
+    for seed in range(4):
+        frame = make_frame(MN, {COD: np.round(_swinging(n, seed=seed), 1), FLOW: flow(n)})
+        assert LowVariabilityDetector().detect(frame, SPEC) == []
