@@ -90,13 +90,20 @@ class GapHidingDetector(Detector):
     the channel's ``p = M * min`` over windows (Bonferroni). A finding when
     ``p < false_alarms_per_year * years`` (``years``: the channel's grid span, at least a
     month): an honest channel is flagged at most ``false_alarms_per_year`` times a year. It
-    spans the ``k`` most unusual clusters of its window, and lists the silence of each.
+    lists the silence of each of the ``k`` most unusual clusters of its window (``counted``)
+    and of each other cluster of the window with ``u_c <= max(u_(k), 1 / n)`` (among ``n``
+    honest silences about one would be that unusual: climbs the test did not need, shown to the
+    inspector but not counted), and spans them all.
 
     Defaults: ``high_share=0.7``, ``baseline_hours=24``, ``cluster_hours=12``,
     ``climb_hours=12``, ``min_events=3``, ``max_events=12``, ``reference_days=30``,
     ``scan_days=(45, 365)``, ``false_alarms_per_year=0.001`` (per channel). On 20 tuning fleets
     (1,387 honest channel-halfyears) no honest channel reached p < 0.001, and 12 reached
     p < 0.1 (the Bonferroni over windows and the gate make the bar conservative).
+
+    Not caught: climbs no steeper than the plant's own swings (a plant running at 80 % of its
+    limit whose hidden stretches begin at its usual level), and silences whose climb is hidden
+    with them.
 
     Honest traps it must not flag: communication gaps at random (they follow low and high
     values alike); one high value held for a day with gaps inside it (one cluster); plants
@@ -262,16 +269,24 @@ class GapHidingDetector(Detector):
     ) -> Finding:
         """The finding of the ``test``'s suspect clusters: from the hour before the first silence
         to the end of the last, each silence of them listed."""
-        # the most unusual silence of each suspect cluster
+        u_bar = float(ev.u_cluster[test.suspects].max())
+        # with them, the window's other clusters at most 1 / n unusual: among n honest
+        # silences about one would be
+        hour = ev.pre[ev.first_event]
+        lo, hi = test.window
+        inside = (hour >= lo) & (hour <= hi)
+        also = np.flatnonzero(inside & (ev.u_cluster <= max(u_bar, 1.0 / test.n)))
+        listed = np.union1d(test.suspects, also)
+        # the most unusual silence of each listed cluster
         idx = np.array(
             [
                 ev.first_event[c]
                 + int(np.argmin(ev.u[ev.first_event[c] : ev.first_event[c] + ev.size[c]]))
-                for c in test.suspects
+                for c in listed
             ]
         )
         first, last = int(ev.pre[idx[0]]), int(ev.last[idx[-1]])
-        u_bar = float(ev.u_cluster[test.suspects].max())
+        counted = np.isin(listed, test.suspects)
         return self.finding(
             outlet,
             code,
@@ -296,13 +311,13 @@ class GapHidingDetector(Detector):
                 "silences": test.n,
                 "max_tail_probability": u_bar,
                 "p_value": test.p,
-                "gaps": _gap_list(outlet, ev, idx, limit),
+                "gaps": _gap_list(outlet, ev, idx, counted, limit),
             },
         )
 
 
 def _gap_list(
-    outlet: OutletData, ev: _Events, idx: np.ndarray, limit: float
+    outlet: OutletData, ev: _Events, idx: np.ndarray, counted: np.ndarray, limit: float
 ) -> list[dict[str, Any]]:
     """Each silence as evidence lists it: the hour before it, its value (and as a share of the
     limit), the climb and the fall after, the silence's first and last hour, its length and its
@@ -322,8 +337,9 @@ def _gap_list(
             "gap_end": local_iso(outlet, int(ev.last[i])),
             "hours": int(ev.last[i] - ev.pre[i]),
             "tail_probability": float(ev.u[i]),
+            "counted": bool(c),
         }
-        for i in idx.tolist()
+        for i, c in zip(idx.tolist(), counted.tolist(), strict=True)
     ]
 
 

@@ -141,3 +141,26 @@ def test_gap_hiding_min_tail_null_is_exact() -> None:
         assert abs(np.mean(stat <= t) - _min_tail_null(t, 20, 3, 12)) < 0.15 * _min_tail_null(
             t, 20, 3, 12
         )
+
+
+def test_gap_hiding_lists_the_windows_other_unusual_silences_beside_the_counted_ones() -> None:
+    """Four climbs to 46 mg/L and one to 37 mg/L, each followed by silence, at an outlet with
+    honest one-hour peaks to 44 mg/L: the test counts the four most unusual; the finding also
+    lists the milder one (its tail under 1 / n: about one of n honest silences would be), and
+    no silence after an ordinary value."""
+    n = 24 * 120
+    cod = _climbs_then_silences(n, (500, 1100, 1700, 2300), seed=7)
+    cod[np.arange(40, n, 48)] = 44.0
+    cod[2597:2601] = [28.0, 31.0, 34.0, 37.0]
+    cod[2601:2607] = np.nan
+    (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
+    assert (f.start, f.end) == (hour(500), hour(2606))
+    gaps = f.evidence["gaps"]
+    assert f.evidence["events"] == 4 and len(gaps) == 5
+    assert [g["counted"] for g in gaps] == [True, True, True, True, False]
+    assert (
+        1.0 / f.evidence["silences"]
+        >= gaps[-1]["tail_probability"]
+        > max(g["tail_probability"] for g in gaps[:4])
+    )
+    assert all(g["value"] >= 0.7 * 50 for g in gaps)
