@@ -93,7 +93,11 @@ class DeviceConnection(asyncio.Protocol):
         s = gateway.settings
         self.gateway = gateway
         self.decoder = StreamDecoder(
-            strict_crc=s.strict_crc, max_length=MAX_SEGMENT, max_frame=s.max_frame, strict=s.strict
+            strict_crc=s.strict_crc,
+            max_length=MAX_SEGMENT,
+            max_frame=s.max_frame,
+            strict=s.strict,
+            cp_keys=False,  # the daemon tags CP deviations; the gateway reads only the header
         )
         self.transport: asyncio.Transport | None = None
         self.peer = "?"

@@ -54,8 +54,13 @@ class StreamDecoder:
         max_length: int | None = MAX_SEGMENT,
         max_frame: int = 16384,
         strict: bool = False,
+        cp_keys: bool = True,
     ) -> None:
+        """``strict`` refuses frames that bend the standard; lenient, ``cp_keys=False`` leaves
+        the CP as sent (keys in another case, joined time pairs untagged: a gateway reads only
+        the header and publishes the bytes, and the daemon tags them)."""
         self.strict = strict
+        self.cp_keys = cp_keys
         self.strict_crc = strict_crc
         self.max_length = max_length
         self.max_frame = max_frame
@@ -131,7 +136,11 @@ class StreamDecoder:
     def _decode(self, raw: bytes) -> StreamItem:
         try:
             packet, variant, tags = read_frame(
-                raw, strict=self.strict, strict_crc=self.strict_crc, max_length=self.max_length
+                raw,
+                strict=self.strict,
+                strict_crc=self.strict_crc,
+                max_length=self.max_length,
+                cp_keys=self.strict or self.cp_keys,
             )
             return StreamItem(raw, packet, variant, deviations=tags)
         except CodecError as error:

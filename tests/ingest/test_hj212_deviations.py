@@ -147,6 +147,19 @@ def test_stream_decoder_and_describe_carry_the_tags() -> None:
     assert refused["ok"] is False and refused["reason"] == "syntax"
 
 
+def test_gateway_decoder_reads_only_the_header_when_lenient() -> None:
+    """``cp_keys=False`` (the gateway's): header deviations tagged, the CP left as sent for the
+    daemon to tag; strict still refuses CP deviations."""
+    upper_cp = frame(f"{HEAD.replace('Flag=5', 'FLAG=5')};CP=&&{DATA.upper()}&&")
+    item = StreamDecoder(cp_keys=False).feed(upper_cp)[0]
+    assert item.deviations == ("upper-case-fields",) and item.packet is not None
+    assert item.packet.flag == 5 and item.packet.cp_text == DATA.upper()
+    cp_only = frame(f"{HEAD};CP=&&{DATA.upper()}&&")
+    assert StreamDecoder(cp_keys=False).feed(cp_only)[0].deviations == ()
+    refused = StreamDecoder(strict=True, cp_keys=False).feed(cp_only)[0]
+    assert refused.error is not None and refused.error.reason == "syntax"
+
+
 def test_strict_mode_also_refuses_modbus_crcs() -> None:
     data = STANDARD.encode()
     from ingest.hj212 import modbus_crc
