@@ -21,6 +21,7 @@ from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.messages import pollutant_name
 from detectors.series import hours_of, timestamp
+from detectors.spec import CONCENTRATIONS
 
 #: Odd 64-bit multipliers, one per position in a window (positions beyond the list reuse
 #: them); the window hash is sum(mix(q[i + k]) * K[k]) modulo 2**64.
@@ -347,6 +348,11 @@ class CopiedDataDetector(FleetDetector):
     analyser tracking another's water (proportional, but with its own noise of a few quanta);
     a monotone but non-proportional relation (signs agree, no single factor fits).
 
+    The scaled rule runs on concentrations only: flow (whose honest daily shapes pair many
+    windows of neighbouring outlets) cost two thirds of its time over 100 outlets x 365 days
+    (3.7-5.5 s -> 2.3-2.5 s, against 1.5 s without the rule) and pH is copied unscaled (the
+    exact rule's business); on tuning seeds 1-10 no finding changed.
+
     Not caught: clones scaled and shifted by days (only exact ones are, by the first rule); a
     replay of the same outlet scaled; copies with noise added beyond rounding on every channel;
     copies whose valid stretches are all shorter than a window (e.g. mostly flagged F).
@@ -499,7 +505,7 @@ class CopiedDataDetector(FleetDetector):
         if pool is None or len(pool.q) < self.window_readings:
             return
         yield from self._exact(outlets, code, pool, n_codes)
-        if len(outlets) > 1:
+        if len(outlets) > 1 and code in CONCENTRATIONS:
             yield from self._scaled(outlets, code, pool, n_codes)
 
     def _exact(
