@@ -147,3 +147,28 @@ def test_fall_response_is_learned_from_the_outlets_own_falls() -> None:
     assert det._fall_response(c, q) == pytest.approx(0.5, abs=0.05)  # half the fall follows
     assert det._fall_response(np.zeros(600), q) == pytest.approx(0.0, abs=0.02)  # holds
     assert det._fall_response(c[:230], q[:230]) == 1.0  # too few steady hours: cautious
+
+
+def test_one_channel_read_at_a_twentieth_is_not_water_in_the_sample() -> None:
+    # water divides every analyser by one factor; NH3-N at 2 % while the others read half is a
+    # zeroed or substituted channel (other checks judge it), not a diluted sample
+    ch = _outlet()
+    _scale(ch, (COD, TP, TN), range(20, 25), 0.5)
+    _scale(ch, (NH3N,), range(20, 25), 0.02)
+    assert DilutionDetector().detect(frame(ch)) == []
+    ch = _outlet()
+    _scale(ch, (COD, TP, TN), range(20, 25), 0.5)
+    _scale(ch, (NH3N,), range(20, 25), 0.3)  # within the spread: still one sample diluted
+    assert len(DilutionDetector().detect(frame(ch))) == 1
+
+
+def test_flow_within_its_own_wander_does_not_clear_a_dilution() -> None:
+    # flow wanders 10 % from day to day; 15 % more flow during the episode is inside three of
+    # its own robust deviations (the old bar, one, cleared the episode), and D is net of it
+    rng = np.random.default_rng(7)
+    ch = _outlet()
+    ch[FLOW] = np.round(ch[FLOW] * np.repeat(np.exp(rng.normal(0, 0.1, DAYS)), 24), 1)
+    _scale(ch, CONC, range(20, 25), 0.4)
+    _scale(ch, (FLOW,), range(20, 25), 1.15)
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert (f.start, f.end) == (hour(20 * 24), hour(25 * 24 - 1)) and f.evidence["flow_ratio"] > 1
