@@ -73,6 +73,14 @@ class Metrics:
             self.commit_seconds_last = seconds
             self.commit_seconds_max = max(self.commit_seconds_max, seconds)
 
+    def _deviations_by_tag(self) -> dict[str, int]:
+        """Committed messages per deviation tag, over every MN (the stats log line's view; the
+        per-MN counts are in :attr:`deviations` and the Prometheus text). Holds the lock."""
+        out: dict[str, int] = {}
+        for (_, tag), n in self.deviations.items():
+            out[tag] = out.get(tag, 0) + n
+        return out
+
     def snapshot(self) -> dict[str, Any]:
         """All counters as plain values."""
         with self._lock:
@@ -82,7 +90,7 @@ class Metrics:
                 "duplicates": self.duplicates,
                 "conflicts": self.conflicts,
                 "quarantined": dict(self.quarantined),
-                "deviations": {f"{mn} {tag}": n for (mn, tag), n in self.deviations.items()},
+                "deviations": self._deviations_by_tag(),
                 "acked": self.acked,
                 "batches": self.batches,
                 "commit_failures": self.commit_failures,

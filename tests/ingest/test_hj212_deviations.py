@@ -9,6 +9,7 @@ that keeps the standard gives what strict decoding gives, without tags (hypothes
 
 from __future__ import annotations
 
+import functools
 import time
 import uuid
 from collections.abc import Callable
@@ -297,7 +298,9 @@ def test_daemon_stores_bent_packets_and_counts_them_per_device(
         .replace("20261129080000", "20261129100000"),
     ]  # fmt: skip
     packets = [(f"hj212/{mn}", frame(s)) for s in segments]
-    stores = {mode: Store(f"sqlite:///{tmp_path / f'{mode}.db'}") for mode in ("lenient", "strict")}
+    modes = ("lenient", "lenient-worker", "strict")
+    urls = {mode: f"sqlite:///{tmp_path / f'{mode}.db'}" for mode in modes}
+    stores = {mode: Store(url) for mode, url in urls.items()}
     for mode, store in stores.items():
         settings_ = DaemonSettings(
             broker=mosquitto.url,
@@ -305,8 +308,10 @@ def test_daemon_stores_bent_packets_and_counts_them_per_device(
             topic=f"hj212/{mn}",
             batch_interval_s=0.05,
             strict=mode == "strict",
+            worker_process=mode == "lenient-worker",  # counts come back over the worker's pipe
         )
-        daemon = IngestDaemon(settings_, store, {mn: "123456"})
+        factory = functools.partial(Store, urls[mode])
+        daemon = IngestDaemon(settings_, store, {mn: "123456"}, sink_factory=factory)
         daemon.start()
         _wait(lambda d=daemon: d.metrics.connected, 10, "daemon to connect")  # type: ignore[misc]
         try:
@@ -320,7 +325,7 @@ def test_daemon_stores_bent_packets_and_counts_them_per_device(
             )
         finally:
             daemon.stop()
-        if mode == "lenient":
+        if mode.startswith("lenient"):
             assert store.count_readings() == 2 + 2 + 20
             assert store.quarantine_frame().empty
             assert daemon.metrics.deviations == {
@@ -331,6 +336,7 @@ def test_daemon_stores_bent_packets_and_counts_them_per_device(
             text = daemon.metrics.prometheus_text()
             line = f'outlet_watch_deviations_total{{mn="{mn}",deviation="upper-case-fields"}} 1'
             assert line in text
+            assert daemon.metrics.snapshot()["deviations"]["upper-case-fields"] == 1
         else:
             assert store.count_readings() == 0
             reasons = sorted(store.quarantine_frame()["reason"])
