@@ -138,3 +138,21 @@ def test_floors_on_two_analysers_far_deeper_than_the_step_are_found() -> None:
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod2, TP: tp2, FLOW: q}), SPEC)
     cod_found = [f for f in found if f.pollutant == COD]
     assert spans(cod_found) == [(hour(300), hour(308))]
+
+
+def test_floor_written_between_measurements_needs_two_cycles_not_three() -> None:
+    """A 4-hourly analyser whose values change on hours 0, 4, 8...: a floor written from hour
+    302 to 311 (10 h, 2.5 cycles, entered and left between measurements) is found; the same
+    low value for 2 cycles on the analyser's own rhythm (hours 300-307) is two measurements
+    held, under the 3 cycles an honest low needs to be told from a glitch."""
+    n = 24 * 180
+    tp = effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=8)
+    tp[302:312] = 0.01
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(302), hour(311))]
+    assert found[0].evidence["cycle_hours"] == 4.0 and found[0].evidence["threshold"] == 8.0
+    frame = make_frame(MN, {TP: tp, FLOW: flow(n)})
+    assert ZeroFloorDetector(off_rhythm_cycles=3.0).detect(frame, SPEC) == []
+    tp = effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=8)
+    tp[300:308] = 0.01
+    assert ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC) == []
