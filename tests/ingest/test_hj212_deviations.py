@@ -342,3 +342,49 @@ def test_daemon_stores_bent_packets_and_counts_them_per_device(
             reasons = sorted(store.quarantine_frame()["reason"])
             assert reasons == ["syntax", "syntax", "too-long"]
             assert daemon.metrics.deviations == {}
+
+
+@settings(max_examples=150, deadline=None)
+@given(standard_packets(), st.lists(st.integers(min_value=0, max_value=12), max_size=4))
+def test_stray_header_separators_give_the_standard_packet(packet: Packet, where: list[int]) -> None:
+    parts = [f"{k}={v}" for k, v in packet.header]
+    for at in sorted(where, reverse=True):
+        parts.insert(min(at, len(parts)), "")  # an empty part: a stray ';'
+    bent = frame(f"{';'.join(parts)};CP=&&{packet.cp_text}&&")
+    got, _, tags = read_frame(bent)
+    assert got == packet
+    assert tags == (("header-stray-separator",) if where else ())
+
+
+def test_split_parts_carry_their_tags_into_the_counts() -> None:
+    """A split packet whose parts bend the standard: the reassembled message keeps their tags,
+    counted once per message and MN by the batch processor."""
+    from datetime import UTC, datetime
+
+    from ingest.batch import BatchProcessor
+    from ingest.handler import MessageHandler
+    from ingest.sink import Accepted, BatchResult, Rejected
+
+    committed: list[Accepted] = []
+
+    def sink(accepted: object, rejected: object) -> BatchResult:
+        assert isinstance(accepted, list) and isinstance(rejected, list)
+        committed.extend(accepted)
+        assert not [r for r in rejected if isinstance(r, Rejected)]
+        return BatchResult(stored=sum(len(a.readings) for a in accepted))
+
+    head = HEAD.replace("Flag=5", "FLAG=7;PNUM=2;PNO={}").replace("MN=", "mn=")
+    parts = [
+        frame(f"{head.format(1)};CP=&&DataTime=20261129080000;w01018-Avg=35.2&&"),
+        frame(f"{head.format(2)};CP=&&DataTime=20261129080000;w21003-Avg=1.2&&"),
+    ]
+    handler = MessageHandler({"61011500000001": "123456"})
+    now = datetime(2026, 11, 29, 1, tzinfo=UTC)
+    outcomes = [handler.handle("hj212/61011500000001", p, now) for p in parts]
+    out = BatchProcessor(sink).process(list(enumerate(outcomes)))
+    assert out is not None
+    tokens, result = out
+    assert tokens == [0, 1] and len(committed) == 1
+    assert committed[0].deviations == ("upper-case-fields",)
+    assert [r.pollutant for r in committed[0].readings] == ["w01018", "w21003"]
+    assert result.deviations == {("61011500000001", "upper-case-fields"): 1}
