@@ -16,7 +16,6 @@ from detectors.series import (
     DAY_HOURS,
     HOUR_NS,
     analyser_cycle_hours,
-    held_runs,
     resolution,
     timestamp,
 )
@@ -152,7 +151,7 @@ class CappingDetector(Detector):
         valid = s.valid
         if not np.any(s.values[valid] > (1 - self.near_fraction) * limit - 1e-9 * limit):
             return  # nothing reaches the zone of walls: nothing to judge
-        runs = held_runs(s.values, s.hours, valid)
+        runs = s.held("valid", 0.0)
         # measurements: a held run of h hours is max(1, round(h / cycle)) of them, so that a
         # clamp writing one value for several cycles counts each, and a hold counts once a cycle
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)

@@ -26,7 +26,6 @@ from detectors.series import (
     Segments,
     analyser_cycle_hours,
     block_sums,
-    held_runs,
     hourly_grid,
     hours_of,
     resolution,
@@ -281,7 +280,7 @@ class LowVariabilityDetector(Detector):
             return None
         step = resolution(s.values[normal])
         step = 0.0 if not np.isfinite(step) else step
-        runs = held_runs(s.values, s.hours, normal, max_gap_hours=1.0)
+        runs = s.held("normal", 1.0)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         lag = max(1, round(cycle))
         w_floor = 1.0 / np.sqrt(2.0 * blocks * DAY_HOURS / max(cycle, 1.0))

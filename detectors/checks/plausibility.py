@@ -9,7 +9,7 @@ import numpy as np
 from detectors.base import Detector, register
 from detectors.finding import Finding, Severity
 from detectors.frame import OutletData, Series
-from detectors.series import analyser_cycle_hours, held_runs, segments, timestamp
+from detectors.series import analyser_cycle_hours, segments, timestamp
 from detectors.spec import FLOW, PH
 
 PH_SCALE = (0.0, 14.0)
@@ -127,7 +127,7 @@ class RangeDetector(Detector):
     def _pinned(self, outlet: OutletData, s: Series, at_max: np.ndarray, hi: float) -> np.ndarray:
         if not at_max.any():
             return at_max
-        runs = held_runs(s.values, s.hours, s.valid, max_gap_hours=self.join_gap_hours)
+        runs = s.held("valid", self.join_gap_hours)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         long = (runs.hours >= self.min_pinned_cycles * cycle) & np.isclose(runs.value, hi)
         out = np.zeros(len(s), dtype=bool)
