@@ -39,9 +39,16 @@ class _Blocks:
     z: np.ndarray
     m: float
     s: float
-    r: np.ndarray
+    r: np.ndarray  # per grid hour and channel (flow last)
+    lead: int  # grid hours before the first block's first hour
     block: np.ndarray  # block of each grid hour
     judged: np.ndarray  # per grid hour: every channel and flow valid and positive
+
+    def by_block(self, block_hours: int, blocks: int) -> np.ndarray:
+        """The residuals ``r`` by block and hour of the block (NaN-padded)."""
+        padded = np.full((blocks * block_hours, self.r.shape[1]), np.nan)
+        padded[self.lead : self.lead + len(self.r)] = self.r
+        return padded.reshape(blocks, block_hours, self.r.shape[1])
 
 
 @register
@@ -73,7 +80,7 @@ class DilutionDetector(Detector):
     day: a rise in full, as rain dilutes the effluent and the analysers recover for hours after
     the flow has; a fall by ``beta``, how far this outlet's concentrations follow a fall of its
     flow, learned from its own history (`DilutionDetector._fall_response`: the median of
-    ``max_k r_k`` on hours with flow over ``fall_log`` below its baseline against hours within
+    ``max_k r_k`` on blocks with flow over ``fall_log`` below its baseline against blocks within
     ``steady_log`` of it, per unit of the median fall, clipped to 0..1; 1 with under
     ``min_fall_hours`` of either). A production cut lowers flow with the load, and the
     concentrations of most outlets hold (``beta`` near 0: a diluted sample on a low-flow day is
@@ -96,7 +103,9 @@ class DilutionDetector(Detector):
     excursion heights (its highest tenth, at least ``tail_excursions``) reaches
     ``false_alarms_per_year * years / K`` times (`detectors.checks._common.exponential_tail_bar`:
     consecutive blocks are correlated, so the series' own excursions, not the Gaussian, say how
-    high honest ones go). An alarm's excursion (``S`` rising from 0 to its peak) is located on
+    high honest ones go). The CUSUM restarts at 0 after each alarm's peak (the usual restart
+    after a signal: a second episode while ``S`` still falls from a long first one is judged
+    on its own evidence; it was lost inside the first one's excursion). An alarm's excursion (``S`` rising from 0 to its peak) is located on
     its stretch with the largest sum of ``z - c``, ``c`` half the upper quartile of its ``z``
     unclipped (its core level: a slow honest rise before a step is not taken in), and again on
     either side while a stretch's own ``sum(z - k)`` reaches ``h_k`` (episodes close together). An episode is a
@@ -224,11 +233,30 @@ class DilutionDetector(Detector):
                 exponential_tail_bar(cusum_peaks(s, group), expected, self.tail_excursions),
             )
             bars.append(h)
-            for lo, hi in cusum_alarms(s, h, group):
+            for lo, hi in self._alarms(z - k, s, h, group):
                 for p, q in self._episodes((b.d[idx] - b.m) / b.s, z, lo, hi, k, h):
                     marks[idx[p]] += 1
                     marks[idx[q] + 1] -= 1
         return np.cumsum(marks[:-1]) > 0, bars
+
+    @staticmethod
+    def _alarms(y: np.ndarray, s: np.ndarray, h: float, group: np.ndarray) -> list[tuple[int, int]]:
+        """The alarms (first element, peak) of the CUSUM ``s`` of ``y``, restarted at 0 after
+        each alarm's peak (the usual restart after a signal: a second episode while ``S`` still
+        falls from the first one's peak is judged on its own evidence, not lost inside it)."""
+        alarms = cusum_alarms(s, h, group)
+        while alarms:
+            cut = np.zeros(len(y), dtype=bool)
+            cut[[q + 1 for _, q in alarms if q + 1 < len(y)]] = True
+            cut[1:] &= group[1:] == group[:-1]  # already a restart there
+            if not cut.any():
+                break
+            group = np.cumsum(np.r_[True, group[1:] != group[:-1]] | cut)
+            again = cusum_alarms(cusum(y, group), h, group)
+            if len(again) == len(alarms):
+                break
+            alarms = again
+        return alarms
 
     def _blocks(
         self, outlet: OutletData, codes: list[str]
@@ -276,18 +304,21 @@ class DilutionDetector(Detector):
         wide = by_day.reshape(days, per_day * k)
         base_wide = _centred_median(wide, self.baseline_days, max(2, self.baseline_days // 2))
         base = base_wide.reshape(days * per_day, k)[: len(med)]
+        rb = med - base  # block residuals
+        if rest.any() and (~rest).any():  # rest days against working days, per analyser
+            shift = _rest_shift(rb[:, :-1], rest)
+            base[rest, :-1] += shift
+            rb[rest, :-1] -= shift
         block = (np.arange(len(y)) + lead) // bh
         r = y - base[block]
         judged = ~np.isnan(functools.reduce(np.add, r.T))  # column ops: rows are short
         if not judged.any():
             return None
-        if rest.any() and (~rest).any():  # rest days against working days, per analyser
-            shift = _rest_shift(med[:, :-1] - base[:, :-1], rest)  # from the block medians
-            r[:, :-1] -= np.where(rest[block][:, None], shift, 0.0)
         common = functools.reduce(np.maximum, r[:, :-1].T)  # the least-dropped channel
         q = r[:, -1]
+        beta = self._fall_response(functools.reduce(np.maximum, rb[:, :-1].T), rb[:, -1])
         with np.errstate(invalid="ignore"):  # rain raises flow; a fall counts as far as it
-            flow_change = np.maximum(q, -self._fall_response(common, q) * q)  # lowers c here
+            flow_change = np.maximum(q, -beta * q)  # lowers the concentrations here
         if self.flow_memory_hours > 0:  # rain's after-effect: concentrations recover after flow
             w = self.flow_memory_hours
             known_q = ~np.isnan(flow_change)
@@ -305,24 +336,23 @@ class DilutionDetector(Detector):
         m = float(np.median(d[known]))
         s = max(self.min_scale, 1.4826 * float(np.median(np.abs(d[known] - m))))
         z = np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
-        rp = np.full((nb * bh, r.shape[1]), np.nan)
-        rp[lead : lead + len(y)] = r
-        return _Blocks(d, z, m, s, rp.reshape(nb, bh, r.shape[1]), block, judged)
+        return _Blocks(d, z, m, s, r, lead, block, judged)
 
     def _fall_response(self, common: np.ndarray, q: np.ndarray) -> float:
-        """How much of a fall of flow this outlet's concentrations follow, from its own history:
-        ``beta = (median c over steady hours - median c over fall hours) / median fall``, clipped
-        to 0..1 (``c`` the least-dropped channel's residual, a fall an hour with ``ln(Q / B_Q) <
-        -fall_log``, steady within ``steady_log``); 1 (every fall charged, the cautious
-        reading) with fewer than ``min_fall_hours`` of either."""
+        """How much of a fall of flow this outlet's concentrations follow, from its own history
+        of blocks: ``beta = (median c over steady blocks - median c over fall blocks) / median
+        fall``, clipped to 0..1 (``c`` the least-dropped channel's block residual ``q`` the
+        flow's; a fall a block with ``q < -fall_log``, steady within ``steady_log``); 1 (every
+        fall charged, the cautious reading) with under ``min_fall_hours`` of either."""
+        least = max(1, self.min_fall_hours // self.block_hours)
         with np.errstate(invalid="ignore"):
-            known = ~np.isnan(common) & ~np.isnan(q)
-            falls = known & (q < -self.fall_log)
-            steady = known & (np.abs(q) < self.steady_log)
-        if falls.sum() < self.min_fall_hours or steady.sum() < self.min_fall_hours:
+            ok = ~np.isnan(common)  # NaN flow is neither a fall nor steady
+            falls = ok & (q < -self.fall_log)
+            steady = ok & (np.abs(q) < self.steady_log)
+        if np.count_nonzero(falls) < least or np.count_nonzero(steady) < least:
             return 1.0
-        drop = float(np.median(common[steady]) - np.median(common[falls]))
-        return float(np.clip(drop / float(np.median(-q[falls])), 0.0, 1.0))
+        drop = _median(common[steady]) - _median(common[falls])
+        return min(1.0, max(0.0, drop / -_median(q[falls])))
 
     def _episodes(
         self, z: np.ndarray, zc: np.ndarray, a: int, b: int, k: float, h: float
@@ -364,12 +394,13 @@ class DilutionDetector(Detector):
         if len(hours) == 0:
             return
         span_h = int(hours[-1] - hours[0] + 1)
-        r = _median_axis1(b.r[first : last + 1], 1)
+        by_block = b.by_block(self.block_hours, len(b.d))
+        r = _median_axis1(by_block[first : last + 1], 1)
         with np.errstate(invalid="ignore"):
             logs = np.nanmedian(r[:, :-1], axis=0)
         factor = float(np.exp(np.nanmean(logs)))
         z = b.z[first : last + 1]
-        rq = _median_axis1(b.r[:, :, -1:], 1)[:, 0]
+        rq = _median_axis1(by_block[:, :, -1:], 1)[:, 0]
         sq = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
         if (
             float(np.nanmedian(r[:, -1])) > self.max_flow_z * max(sq, 0.01)
@@ -432,5 +463,13 @@ def _centred_median(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
 def _rest_shift(r: np.ndarray, rest: np.ndarray) -> np.ndarray:
     """Per column of the block residuals ``r``: its median on rest blocks less its median on
     working blocks (0 where either has no number)."""
-    shift = _median_axis1(r[rest][None], 1)[0] - _median_axis1(r[~rest][None], 1)[0]
-    return np.nan_to_num(shift)
+    both = np.where(np.stack([rest, ~rest])[:, :, None], r[None], np.nan)  # (2, blocks, k)
+    med = _median_axis1(both, 1)
+    return np.nan_to_num(med[0] - med[1])
+
+
+def _median(x: np.ndarray) -> float:
+    """The median of a non-empty array without NaN (a partition, not a sort)."""
+    n = len(x)
+    part = np.partition(x, ((n - 1) // 2, n // 2))
+    return 0.5 * float(part[(n - 1) // 2] + part[n // 2])

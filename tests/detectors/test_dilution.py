@@ -146,7 +146,7 @@ def test_fall_response_is_learned_from_the_outlets_own_falls() -> None:
     c = np.r_[np.full(200, -0.45), np.zeros(400)] + rng.normal(0, 0.05, 600)
     assert det._fall_response(c, q) == pytest.approx(0.5, abs=0.05)  # half the fall follows
     assert det._fall_response(np.zeros(600), q) == pytest.approx(0.0, abs=0.02)  # holds
-    assert det._fall_response(c[:230], q[:230]) == 1.0  # too few steady hours: cautious
+    assert det._fall_response(c[:205], q[:205]) == 1.0  # too few steady blocks: cautious
 
 
 def test_one_channel_read_at_a_twentieth_is_not_water_in_the_sample() -> None:
@@ -172,3 +172,16 @@ def test_flow_within_its_own_wander_does_not_clear_a_dilution() -> None:
     _scale(ch, (FLOW,), range(20, 25), 1.15)
     (f,) = DilutionDetector().detect(frame(ch))
     assert (f.start, f.end) == (hour(20 * 24), hour(25 * 24 - 1)) and f.evidence["flow_ratio"] > 1
+
+
+def test_a_second_episode_soon_after_a_long_one_is_found_on_its_own() -> None:
+    # after a week at a third the CUSUM takes days to fall back to 0; it restarts after the
+    # first alarm's peak, so the second episode is judged on its own (it was lost inside the
+    # first one's excursion)
+    ch = _outlet()
+    _scale(ch, CONC, range(8, 16), 0.3)
+    _scale(ch, CONC, range(27, 29), 0.5)  # its CUSUM stays under the first one's peak
+    first, second = DilutionDetector().detect(frame(ch))
+    assert (first.start, first.end) == (hour(8 * 24), hour(16 * 24 - 1))
+    assert hour(27 * 24) <= second.start <= hour(28 * 24) and second.end == hour(29 * 24 - 1)
+    assert all(0.4 < r < 0.6 for r in second.evidence["factors"].values())
