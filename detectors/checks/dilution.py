@@ -306,9 +306,9 @@ class DilutionDetector(Detector):
         base = base_wide.reshape(days * per_day, k)[: len(med)]
         rb = med - base  # block residuals
         if rest.any() and (~rest).any():  # rest days against working days, per analyser
-            shift = _rest_shift(rb[:, :-1], rest)
-            base[rest, :-1] += shift
-            rb[rest, :-1] -= shift
+            shift = rest[:, None] * _rest_shift(rb[:, :-1], rest)
+            base[:, :-1] += shift
+            rb[:, :-1] -= shift
         block = (np.arange(len(y)) + lead) // bh
         r = y - base[block]
         judged = ~np.isnan(functools.reduce(np.add, r.T))  # column ops: rows are short
@@ -462,10 +462,21 @@ def _centred_median(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
 
 def _rest_shift(r: np.ndarray, rest: np.ndarray) -> np.ndarray:
     """Per column of the block residuals ``r``: its median on rest blocks less its median on
-    working blocks (0 where either has no number)."""
-    both = np.where(np.stack([rest, ~rest])[:, :, None], r[None], np.nan)  # (2, blocks, k)
-    med = _median_axis1(both, 1)
-    return np.nan_to_num(med[0] - med[1])
+    working blocks (0 where either has no number). One sort per column: rest blocks are lifted
+    by a constant far above any log residual, so they sort after the working ones."""
+    lift = 1e4
+    v = np.sort(np.where(rest[:, None], r + lift, r), axis=0)  # NaN last
+    known = ~np.isnan(r)
+    n_work = np.count_nonzero(known & ~rest[:, None], axis=0)
+    n_rest = np.count_nonzero(known, axis=0) - n_work
+    cols, last = np.arange(r.shape[1]), len(r) - 1
+
+    def mid(first: np.ndarray, n: np.ndarray) -> np.ndarray:
+        lo = v[np.minimum(first + np.maximum(n - 1, 0) // 2, last), cols]
+        return 0.5 * (lo + v[np.minimum(first + n // 2, last), cols])
+
+    shift = mid(n_work, n_rest) - lift - mid(np.zeros_like(n_work), n_work)
+    return np.where((n_work > 0) & (n_rest > 0), shift, 0.0)
 
 
 def _median(x: np.ndarray) -> float:
