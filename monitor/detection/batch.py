@@ -139,6 +139,7 @@ def detect_outlets(
         for detector in own:
             yield from detector.detect(outlet)
         if fleet:
+            outlet.forget_held()
             kept.append(outlet)
         if progress is not None:
             progress(mn)
@@ -279,6 +280,7 @@ class _Chunks:
         for i in self.members(k):
             outlet = kept[i] if kept else self.prepare(i)
             out.append([f for d in self.own for f in d.detect(outlet)])
+            outlet.forget_held()
         return out
 
     def serve(self) -> None:
