@@ -35,6 +35,10 @@ NOMINAL_MANTISSAS: Final[tuple[float, ...]] = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0
 #: least 7 % from every nominal concentration).
 NULL_SHIFTS: Final[tuple[float, ...]] = (0.90, 0.93, 1.07, 1.10)
 
+#: Fewer jump-bounded null stretches than this and the null takes every stay at the shifted
+#: levels instead (a month of data has a handful or none; an empty null would set no bar).
+MIN_NULL_STRETCHES = 24
+
 #: A stretch on a standard survives this many stray readings, or a gap of this many hours.
 STRAY_READINGS: Final[int] = 2
 STRAY_HOURS: Final[float] = 6.0
@@ -109,8 +113,11 @@ class StandardSubstitutionDetector(Detector):
     null model is the same statistic at levels no standard is sold at (the nominal grid of
     :data:`NOMINAL_MANTISSAS` shifted by :data:`NULL_SHIFTS`, the candidates' readings left out):
     the stretch must last longer than such jump-bounded stretches do ``jump_false_alarms_per_year``
-    times a year (their tail fitted by `tail_hours`; an exponential of their mean with fewer than
-    24), and that rate is in the evidence. A finding of the first rule wins over an overlapping
+    times a year (their tail fitted by `tail_hours`), and that rate is in the evidence. With fewer
+    than `MIN_NULL_STRETCHES` of them (a month of data), their frequency is still theirs (at
+    least one in the history seen) but their durations are those of every stay at the shifted
+    levels, jump or not: the demo's honest TP at 0.265 mg/L visiting its standard 0.4 for 10 h in
+    a 30-day history was reported against an empty null. A finding of the first rule wins over an overlapping
     one of the second.
 
     Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not
@@ -302,7 +309,7 @@ class _JumpRule:
         # grid shifted by NULL_SHIFTS), the candidates' own readings left out
         inside = covered(cands.first[shaped], cands.last[shaped], len(x))
         rest = np.where(inside, -1.0, x)  # below every centre: in no stretch
-        null_hours = []
+        null_hours, all_hours = [], []
         for f in NULL_SHIFTS:
             other = _candidate_stretches(
                 rest,
@@ -314,9 +321,16 @@ class _JumpRule:
                 self.edge_readings,
             )
             null_hours.append(other.hours[self._shaped(other, res, step_bar)])
+            all_hours.append(other.hours)
         pooled = np.concatenate(null_hours)
         years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
-        per_year = len(pooled) / len(NULL_SHIFTS) / years
+        # how often jump-bounded stretches occur (at least once in the history seen)
+        per_year = max(len(pooled), 1) / len(NULL_SHIFTS) / years
+        if len(pooled) < MIN_NULL_STRETCHES:
+            # too few of them to learn how long they last (a short history, a series that
+            # rarely jumps): their durations are taken as those of every stay near those levels,
+            # jump or not (longer: a stricter bar), not as an empty null
+            pooled = np.concatenate(all_hours)
         null = _null_hours(pooled, per_year, self.false_alarms_per_year, cycle)
         threshold = max(floor, null)
         elsewhere = x[~inside]
