@@ -76,6 +76,12 @@ class FrozenValueDetector(Detector):
     series in ``tests/data`` holds a value for 3-4 days several times a year) is judged against
     them; ``high_hours`` caps the other two terms and sets the severity.
 
+    With fewer than ``3 * tail_runs`` runs (a new outlet: days of history) the tail is not
+    trusted and the bar is at least ``high_hours``: in their first 2 to 12 days, honest pH series
+    of the independent generator (tuning seeds 2-3, 60-day fleets cut short) held a value a day
+    and were reported against a tail fitted on 20-30 runs (19 h; 60 days of the same series set
+    it past 27 h).
+
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
     ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``,
     ``false_alarm_rate_per_year=0.001`` (per series), ``tail_runs=12``.
@@ -141,6 +147,10 @@ class FrozenValueDetector(Detector):
         chance = _chance_run_hours(runs.hours, cycle, self.max_chance_runs)
         years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
         tail = run_tail_bar(runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs)
+        if len(runs) < 3 * self.tail_runs:
+            # too few runs to learn this series' tail (a new outlet, live detection's first
+            # days): a hold must pass high_hours, not the longest of a handful of runs
+            tail = max(tail, self.high_hours)
         floor = max(self.min_cycles * cycle, self.min_hours)
         return _Bar(cycle, q, chance, tail, floor, max(min(max(q, chance), self.high_hours), tail))
 

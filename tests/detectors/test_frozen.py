@@ -130,3 +130,14 @@ def test_frozen_findings_are_single_value_runs_of_at_least_a_day(
         assert inside["value"].nunique() == 1
         assert f.evidence["hours"] >= 24
         assert len(inside) == f.evidence["readings"]
+
+
+def test_a_new_outlets_few_runs_set_a_bar_of_three_days() -> None:
+    """Two days of history (a new outlet, live detection's first days) hold too few runs to
+    learn a tail: a one-day hold of a pH at 0.1 is not reported, a hold past three days is."""
+    flicker = np.tile([7.2, 7.3], 14)  # 28 h moving every hour: under 36 runs in all
+    day = np.r_[flicker, np.full(26, 7.4), flicker[:4]]  # then 26 h on one value
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: day}), SPEC) == []
+    long = np.r_[flicker, np.full(80, 7.4), flicker[:4]]  # 80 h
+    found = FrozenValueDetector().detect(make_frame(MN, {PH: long}), SPEC)
+    assert spans(found) == [(hour(28), hour(107))]
