@@ -16,6 +16,11 @@ Merging (:func:`record_findings`), per outlet (MN):
 - the lead then spans all its findings, its severity is the maximum (low < medium < high), its
   category the most serious (completeness < exceedance < integrity), its summary that of its most
   serious finding; if severity or category rose, the lead is *escalated*;
+- a *validity* finding that joins no lead that way joins an active validity lead of its outlet
+  that holds a finding of the same detector and pollutant, whenever it was: a standing instrument
+  condition (a flow meter's range set too low, met at every storm) is one lead, not one a storm.
+  The finding is that lead's evidence only: the lead keeps its span (so it swallows nothing
+  else), its points and its alerts;
 - a finding inside the time span of a *decided* lead (confirmed, dismissed, closed) of its outlet
   is kept as that lead's evidence without reopening it; otherwise it opens a new lead;
 - leads are not merged with each other when a finding bridges two of them.
@@ -260,6 +265,15 @@ def record_findings(
             rows.append(row)
             session.add(row)
             lead = _active_match(leads, start, end, merge_gap)
+            if lead is None and f.category == "validity":
+                standing = _standing_condition(leads, f)
+                if standing is not None:
+                    # the same instrument condition again (a range set too low, met at every
+                    # storm): more evidence for the open lead, not a lead, points or alert of
+                    # its own; the lead keeps its span so it swallows nothing else
+                    row.lead = standing
+                    standing.updated_at = now
+                    continue
             if lead is None:
                 decided = _decided_container(leads, start, end)
                 if decided is not None:
@@ -295,7 +309,8 @@ def record_findings(
 def _load_context(
     session: Session, by_mn: dict[str, list[tuple[Finding, str]]], gap: timedelta
 ) -> tuple[dict[str, list[LeadRow]], dict[str, list[FindingRow]]]:
-    """Leads and stored findings of the batch's outlets near the batch's time span, by MN."""
+    """Leads and stored findings of the batch's outlets near the batch's time span, by MN, and
+    their active validity leads of any time (standing conditions)."""
     leads: dict[str, list[LeadRow]] = {mn: [] for mn in by_mn}
     rows: dict[str, list[FindingRow]] = {mn: [] for mn in by_mn}
     if not by_mn:
@@ -312,6 +327,18 @@ def _load_context(
             .order_by(LeadRow.start, LeadRow.id)
         ):
             leads[lead.mn].append(lead)
+        near = {lead.id for mn in chunk for lead in leads[mn]}
+        for lead in session.scalars(  # open validity leads at any time: standing conditions
+            sa.select(LeadRow)
+            .where(
+                LeadRow.mn.in_(chunk),
+                LeadRow.category == "validity",
+                LeadRow.status.in_(sorted(ACTIVE)),
+            )
+            .order_by(LeadRow.start, LeadRow.id)
+        ):
+            if lead.id not in near:
+                leads[lead.mn].append(lead)
         for row in session.scalars(
             sa.select(FindingRow)
             .where(FindingRow.mn.in_(chunk), FindingRow.end >= lo, FindingRow.start <= hi)
@@ -339,6 +366,18 @@ def _active_match(
 ) -> LeadRow | None:
     for lead in leads:
         if lead.status in ACTIVE and lead.start - gap <= end and start <= lead.end + gap:
+            return lead
+    return None
+
+
+def _standing_condition(leads: list[LeadRow], f: Finding) -> LeadRow | None:
+    """An active validity lead of the outlet holding a finding of ``f``'s detector and channel."""
+    for lead in leads:
+        if (
+            lead.status in ACTIVE
+            and lead.category == "validity"
+            and any(r.detector == f.detector and r.pollutant == f.pollutant for r in lead.findings)
+        ):
             return lead
     return None
 

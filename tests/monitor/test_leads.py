@@ -314,3 +314,41 @@ def test_stored_evidence_is_the_findings_json_shape(engine) -> None:
     with tx(engine) as s:
         (row,) = s.scalars(sa.select(FindingRow)).all()
         assert row.evidence == {"cv": None, "value": 61.0}
+
+
+def test_a_standing_validity_condition_is_one_lead_while_it_is_open(engine) -> None:
+    """A flow meter whose range is set too low is met at every storm: the later episodes join
+    the open validity lead as evidence (no lead, points or alert of their own, and the lead keeps
+    its span, so it swallows nothing else); another channel's, or a later exceedance, opens its
+    own lead."""
+
+    def over_range(start: str, end: str, pollutant: str = "w00000"):
+        return finding(
+            start, end, category="validity", severity="low", detector="range",
+            pollutant=pollutant, summary="flow over its registered range",
+        )  # fmt: skip
+
+    with tx(engine) as s:
+        (first,) = leads.record_findings(
+            s, [over_range("2026-06-01 10:00", "2026-06-01 14:00")], registry()
+        ).opened
+        points = scoring.score_at(s, "E0001", ts("2026-12-01")).score
+        again = leads.record_findings(
+            s,
+            [
+                over_range("2026-06-12 08:00", "2026-06-12 11:00"),
+                over_range("2026-07-03 02:00", "2026-07-03 05:00"),
+            ],
+            registry(),
+        )
+        assert (again.opened, again.stored) == ([], 2)
+        lead = s.get(LeadRow, first)
+        assert len(lead.findings) == 3 and lead.end == ts("2026-06-01 14:00")
+        assert scoring.score_at(s, "E0001", ts("2026-12-01")).score == points
+        other = leads.record_findings(
+            s,
+            [over_range("2026-06-12 08:00", "2026-06-12 11:00", pollutant="w01018"),
+             finding("2026-06-20 01:00", "2026-06-20 03:00")],
+            registry(),
+        )  # fmt: skip
+        assert len(other.opened) == 2
