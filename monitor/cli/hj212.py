@@ -33,6 +33,13 @@ def hj212() -> None:
 )
 @click.option("--strict-crc", is_flag=True, help="Reject Modbus CRCs instead of tagging them.")
 @click.option(
+    "--strict",
+    is_flag=True,
+    help="Refuse the deviations real devices send (stray separators, upper-case fields, long "
+    "segments, joined time pairs; docs/formats/hj212.md) instead of tagging them; implies "
+    "--strict-crc.",
+)
+@click.option(
     "--max-length",
     type=int,
     default=MAX_SEGMENT,
@@ -41,13 +48,18 @@ def hj212() -> None:
 )
 @config_option()
 def decode(
-    source: BinaryIO, tz: str | None, strict_crc: bool, max_length: int, config_path: Path | None
+    source: BinaryIO,
+    tz: str | None,
+    strict_crc: bool,
+    strict: bool,
+    max_length: int,
+    config_path: Path | None,
 ) -> None:
     """Decode one packet per line of SOURCE (a file, or - for stdin): one JSON object per line.
 
     Success: {"ok": true, "crc", "qn", "st", "cn", "pw", "mn", "flag", "version", "datatime",
-    "values": {code: {field: value}}, "cp": {other CP fields}}; failure: {"ok": false, "reason",
-    "detail"}. Blank lines are skipped. Exit status 1 if any line failed.
+    "values": {code: {field: value}}, "cp": {other CP fields}, "deviations": [tags] when any}; failure:
+    {"ok": false, "reason", "detail"}. Blank lines are skipped. Exit status 1 if any line failed.
 
     \b
     Example:
@@ -62,7 +74,11 @@ def decode(
             raise click.ClickException(str(exc)) from None
     try:
         results = describe_lines(
-            source, tz=tz, strict_crc=strict_crc, max_length=max_length or None
+            source,
+            tz=tz,
+            strict_crc=strict_crc or strict,
+            max_length=max_length or None,
+            strict=strict,
         )
     except ValueError as exc:
         raise click.ClickException(f"--tz {exc}") from None

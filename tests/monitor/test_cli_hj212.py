@@ -133,3 +133,17 @@ def test_describe_never_raises(noise: bytes, mutations: list[tuple[int, int]]) -
     result = describe(line, tz="Asia/Shanghai", strict_crc=False, max_length=None)
     assert result["ok"] or result["reason"]
     json.dumps(result)
+
+
+def test_strict_refuses_what_the_default_accepts_and_tags() -> None:
+    """A device writing FLAG for Flag: tagged by default, refused with --strict (exit 1)."""
+    from tests.ingest.test_hj212_deviations import STANDARD
+    from tests.ingest.test_hj212_deviations import frame as framed
+
+    upper = framed(STANDARD.replace("Flag=5", "FLAG=5"))
+    code, lines, _ = run(upper + b"\n")
+    assert code == 0 and lines[0]["ok"] and lines[0]["deviations"] == ["upper-case-fields"]
+    assert lines[0]["flag"] == 5
+    code, lines, stderr = run(upper + b"\n", "--strict")
+    assert code == 1 and lines[0]["ok"] is False and lines[0]["reason"] == "syntax"
+    assert "1 line(s) failed" in stderr
