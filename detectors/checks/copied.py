@@ -175,6 +175,18 @@ def _alike(
     return a[keep], b[keep]
 
 
+def _information_bar(
+    pool: _Pool, o: np.ndarray, pairs: np.ndarray | float, n_codes: int, rate: float
+) -> np.ndarray:
+    """Bits a match on outlet(s) ``o`` must carry among ``pairs`` compared: ``log2(pairs) +
+    log2(2 * n_codes / (rate * years))``, ``years`` the outlet's span (at least a month), so that
+    honest outlets match by chance ``rate`` times an outlet-year."""
+    first = pool.h[pool.bounds[:-1].clip(max=len(pool.h) - 1)]
+    last = pool.h[(pool.bounds[1:] - 1).clip(min=0)]
+    years = np.maximum((last - first)[o] / 8766.0, 1.0 / 12.0)
+    return np.log2(np.maximum(pairs, 2.0)) + np.log2(2.0 * n_codes / (rate * years))
+
+
 def _scaled_fit(
     pool: _Pool, a0: np.ndarray, a1: np.ndarray, b0: np.ndarray, res: np.ndarray
 ) -> tuple[np.ndarray, ...] | None:
@@ -524,11 +536,7 @@ class CopiedDataDetector(FleetDetector):
         wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
         others = float(pool.windows_per_outlet.sum()) - wa
         pairs = np.where(pool.o[a0] == pool.o[b0], wa * wa / 2.0, wa * others)
-        first = pool.h[pool.bounds[:-1].clip(max=len(pool.h) - 1)]
-        last = pool.h[(pool.bounds[1:] - 1).clip(min=0)]
-        years = np.maximum((last - first)[pool.o[a0]] / 8766.0, 1.0 / 12.0)
-        margin = np.log2(2.0 * n_codes / (self.false_alarms_per_year * years))
-        need = np.log2(np.maximum(pairs, 2.0)) + margin
+        need = _information_bar(pool, pool.o[a0], pairs, n_codes, self.false_alarms_per_year)
         for r in np.flatnonzero(info > need):
             yield from self._verified(
                 outlets,
@@ -560,11 +568,7 @@ class CopiedDataDetector(FleetDetector):
         wa = pool.windows_per_outlet[oa].astype("float64")
         partners = float(np.count_nonzero(pool.windows_per_outlet)) - 1.0
         pairs = wa * (2 * self.scaled_max_lag_hours + 1) * max(partners, 1.0)
-        first = pool.h[pool.bounds[:-1].clip(max=len(pool.h) - 1)]
-        last = pool.h[(pool.bounds[1:] - 1).clip(min=0)]
-        years = np.maximum((last - first)[oa] / 8766.0, 1.0 / 12.0)
-        margin = np.log2(2.0 * n_codes / (self.scaled_false_alarms_per_year * years))
-        need = np.log2(np.maximum(pairs, 2.0)) + margin
+        need = _information_bar(pool, oa, pairs, n_codes, self.scaled_false_alarms_per_year)
         for r in np.flatnonzero(info > need):
             yield from self._findings(
                 outlets,

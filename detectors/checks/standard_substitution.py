@@ -314,7 +314,7 @@ class _JumpRule:
             other = _candidate_stretches(
                 rest,
                 h,
-                nominal_centres(rest / f, []) * f,
+                nominal_centres(rest / f) * f,
                 self.tolerance_fraction,
                 res,
                 self.join_gap_hours,
@@ -476,9 +476,9 @@ def standard_centres(x: np.ndarray, standards: list[float]) -> np.ndarray:
     return out
 
 
-def nominal_centres(x: np.ndarray, extra: list[float]) -> np.ndarray:
-    """For each value of ``x``: the nearest (in ratio) of the nominal concentrations and of the
-    ``extra`` candidates; NaN for values <= 0."""
+def nominal_centres(x: np.ndarray) -> np.ndarray:
+    """For each value of ``x``: the nearest (in ratio) of the nominal concentrations; NaN for
+    values <= 0."""
     out = np.full(len(x), np.nan)
     pos = x > 0
     if not pos.any():
@@ -491,14 +491,7 @@ def nominal_centres(x: np.ndarray, extra: list[float]) -> np.ndarray:
     j = np.clip(np.searchsorted(logm, lm), 1, len(logm) - 1)
     lower = np.abs(lm - logm[j - 1]) <= np.abs(logm[j] - lm)
     mantissas = np.asarray(NOMINAL_MANTISSAS)
-    centre = np.where(lower, mantissas[j - 1], mantissas[j]) * scale
-    dist = np.abs(np.log(v / centre))
-    for c in extra:
-        d = np.abs(np.log(v / c))
-        closer = d < dist
-        centre = np.where(closer, c, centre)
-        dist = np.where(closer, d, dist)
-    out[pos] = centre
+    out[pos] = np.where(lower, mantissas[j - 1], mantissas[j]) * scale
     return out
 
 

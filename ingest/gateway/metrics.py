@@ -7,11 +7,12 @@ which may show one counter a packet ahead of another, never a torn value.
 from __future__ import annotations
 
 import bisect
-import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from typing import Any, Final
+
+from ingest.metrics import serve_metrics
 
 __all__ = ["GatewayMetrics", "Histogram"]
 
@@ -159,23 +160,4 @@ class GatewayMetrics:
 
     def serve(self, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
         """Serve ``/metrics`` on ``host:port`` in a daemon thread; ``server.shutdown()`` stops it."""
-        metrics = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                if self.path.split("?")[0] != "/metrics":
-                    self.send_error(404)
-                    return
-                body = metrics.prometheus_text().encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "text/plain; version=0.0.4")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, format: str, *args: Any) -> None:
-                pass
-
-        server = ThreadingHTTPServer((host, port), Handler)
-        threading.Thread(target=server.serve_forever, name="gateway-metrics", daemon=True).start()
-        return server
+        return serve_metrics(self.prometheus_text, port, host, "gateway-metrics")

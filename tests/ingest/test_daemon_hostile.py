@@ -13,7 +13,6 @@ import os
 import random
 import time
 import uuid
-from collections.abc import Callable
 from datetime import UTC, datetime
 
 import pytest
@@ -25,17 +24,9 @@ from monitor.store.store import Store
 from tests.ingest.daemon_stream import hourly_packet, publish_all, publisher, sites
 from tests.ingest.hostile import hostile_mix, json_payload
 from tests.services import MosquittoService
+from tests.services import wait_until as _wait
 
 pytestmark = pytest.mark.integration
-
-
-def _wait(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
 def _uid() -> str:

@@ -10,7 +10,6 @@ that keeps the standard gives what strict decoding gives, without tags (hypothes
 from __future__ import annotations
 
 import functools
-import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from ingest.hj212.packet import DEVIATIONS, decode_packet, read_frame, read_segm
 from monitor.config import load_config
 from tests.ingest.daemon_stream import publish_all, publisher
 from tests.services import MosquittoService
+from tests.services import wait_until as _wait
 
 TZ = "Asia/Shanghai"
 HEAD = "QN=20261129080512000;ST=32;CN=2061;PW=123456;MN=61011500000001;Flag=5"
@@ -272,15 +272,6 @@ def test_case_mangled_keys_give_the_standard_packet(packet: Packet, rng: object)
 
 
 # -- through the daemon -----------------------------------------------------------------------------
-
-
-def _wait(predicate: Callable[[], bool], timeout_s: float, what: str) -> None:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.05)
-    raise AssertionError(f"timed out after {timeout_s} s waiting for {what}")
 
 
 @pytest.mark.integration
