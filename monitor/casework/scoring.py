@@ -438,11 +438,7 @@ def on_lead_escalated(session: Session, lead: LeadRow, rules: ScoringRules | Non
     if not events:
         on_lead_opened(session, lead, rules)
         return
-    current = sum(e.points for e in events)
-    delta = _target(events, lead, "provisional", rules) - current
-    if delta < 0:
-        rule = f"escalated:{lead.category}.{lead.severity}"
-        _record(session, lead, events[0].ts, delta, "provisional", rule, "system")
+    _deduct_rise(session, lead, events, rules, "escalated")
 
 
 def on_lead_grown(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
@@ -454,11 +450,18 @@ def on_lead_grown(session: Session, lead: LeadRow, rules: ScoringRules | None = 
     if lead.category not in rules.evidence_categories or lead.outcome is not None:
         return
     events = _lead_events(session, lead)
-    if not events or any(e.kind in ("final", "restored") for e in events):
-        return
+    if events and not any(e.kind in ("final", "restored") for e in events):
+        _deduct_rise(session, lead, events, rules, "evidence")
+
+
+def _deduct_rise(
+    session: Session, lead: LeadRow, events: list[ScoreEventRow], rules: ScoringRules, why: str
+) -> None:
+    """Record (rule ``why:category.severity``) what the lead's provisional points now exceed its
+    ledger by, if anything: deductions only grow this way."""
     delta = _target(events, lead, "provisional", rules) - sum(e.points for e in events)
     if delta <= -0.005:
-        rule = f"evidence:{lead.category}.{lead.severity}"
+        rule = f"{why}:{lead.category}.{lead.severity}"
         _record(session, lead, events[0].ts, round(delta, 2), "provisional", rule, "system")
 
 
