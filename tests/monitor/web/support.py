@@ -98,8 +98,22 @@ def _readings(mn: str, start: str, hours: int, level: float) -> pd.DataFrame:
     ).assign(qn=[f"2026060{i % 10}" for i in range(2 * hours)])
 
 
-def seed(url: str) -> Seeded:
-    """Build the seeded database at ``url`` (an empty SQLite or PostgreSQL database)."""
+#: The seeded leads' summaries as detection writes them in each language.
+SUMMARIES = {
+    "en": ("COD over its limit 50 for 24 h", "COD frozen"),
+    "zh": (
+        "化学需氧量超过排放限值50mg/L共24个有效小时，最高61mg/L（为限值的1.22倍）",
+        "化学需氧量在24小时内恒定为60mg/L，远超该分析仪正常的保持时长",
+    ),
+}
+
+
+def seed(url: str, lang: str = "en") -> Seeded:
+    """Build the seeded database at ``url`` (an empty SQLite or PostgreSQL database).
+
+    ``lang`` is the language of the stored summaries (detection writes them in the configured one).
+    """
+    over, frozen = SUMMARIES[lang]
     registry = parse_registry(REGISTRY_TOML)
     engine = create_engine(url)
     create_schema(engine)
@@ -130,7 +144,7 @@ def seed(url: str) -> Seeded:
                     "2026-06-05 00:00",
                     "2026-06-05 23:00",
                     mn=MN1,
-                    summary="COD over its limit 50 for 24 h",
+                    summary=over,
                 ),
                 finding(
                     "2026-06-05 00:00",
@@ -139,7 +153,7 @@ def seed(url: str) -> Seeded:
                     category="integrity",
                     severity="high",
                     detector="frozen",
-                    summary="COD frozen",
+                    summary=frozen,
                     confidence=1.0,  # a day, certain: the full provisional points
                 ),
             ],

@@ -2,8 +2,9 @@
 
 `monitor serve` runs as a subprocess on 127.0.0.1 with a seeded SQLite database; the browser
 signs in, opens a lead, sees its chart, works it to confirmed, and sees the enterprise's score
-and colour change. Every request the page makes must go to the application itself. With
-``UPDATE_SCREENSHOT=1`` the lead page is saved as ``docs/lead-page.png``.
+and colour change. Every request the page makes must go to the application itself. In Chinese,
+every character of the lead page must be drawn by a real font; with ``UPDATE_SCREENSHOT=1`` that
+page is saved as ``docs/lead-page.png``.
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ CHROMIUM_ARGS = [
 REPO = Path(__file__).resolve().parents[3]
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, Seeded]]:
-    seeded = seed(f"sqlite:///{tmp_path / 'web.db'}")
+@pytest.fixture(params=["en"])
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[tuple[str, Seeded]]:
+    lang = request.param
+    seeded = seed(f"sqlite:///{tmp_path / 'web.db'}", lang)
     sites = tmp_path / "sites.toml"
     sites.write_text(REGISTRY_TOML, encoding="utf-8")
     port = free_port()
@@ -45,7 +47,7 @@ def server(tmp_path: Path) -> Iterator[tuple[str, Seeded]]:
     env = {
         **os.environ,
         "MONITOR_WEB_SECRET": "browser-test-secret-0123456789",
-        "MONITOR_LANG": "en",
+        "MONITOR_LANG": lang,
     }
     cmd = [str(monitor), "serve", "--db", seeded.url, "--sites", str(sites), "--host", HOST]
     proc = subprocess.Popen(
@@ -94,9 +96,6 @@ def test_sign_in_open_lead_confirm_and_see_score_change(
             shot = tmp_path / "lead-page.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 20_000
-            if os.environ.get("UPDATE_SCREENSHOT") == "1":
-                (REPO / "docs").mkdir(exist_ok=True)
-                shutil.copy(shot, REPO / "docs" / "lead-page.png")
 
             # the raw data behind it is one click away
             page.click("[data-testid=raw-link]")
@@ -131,3 +130,68 @@ def test_sign_in_open_lead_confirm_and_see_score_change(
     assert requests and all(u.startswith(base + "/") for u in requests), [
         u for u in requests if not u.startswith(base)
     ]
+
+
+#: Draws each distinct CJK character of an element's text in that element's font and returns how
+#: many characters there are and how many distinct bitmaps they draw as. A character no font on the
+#: machine has is drawn as the same empty box ("tofu") as every other missing one.
+_GLYPHS_JS = """(sel) => {
+  const el = document.querySelector(sel);
+  const chars = [...new Set([...el.innerText].filter(c => /[\\u4e00-\\u9fff]/.test(c)))];
+  const canvas = document.createElement('canvas');
+  canvas.width = 48; canvas.height = 48;
+  const g = canvas.getContext('2d', {willReadFrequently: true});
+  g.font = '36px ' + getComputedStyle(el).fontFamily;
+  const seen = new Set();
+  for (const c of chars) {
+    g.clearRect(0, 0, 48, 48);
+    g.fillText(c, 4, 40);
+    seen.add(g.getImageData(0, 0, 48, 48).data.join(','));
+  }
+  return {chars: chars.length, distinct: seen.size};
+}"""
+
+
+@pytest.mark.parametrize("server", ["zh"], indirect=True)
+def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_path: Path) -> None:
+    """Under ``lang = "zh"`` the lead page is Chinese and every character is drawn by a real font.
+
+    The page's fonts come from the machine (the test set-up installs Debian's fonts-noto-cjk);
+    without a CJK font Chromium draws each character as the same box, which this test refuses.
+    The docs' screenshot is this page (``UPDATE_SCREENSHOT=1``).
+    """
+    chromium = require_binary("chromium")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    base, seeded = server
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page.goto(f"{base}/leads/{seeded.lintong_lead}")
+            page.fill("input[name=username]", "admin")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url(f"{base}/leads/{seeded.lintong_lead}")
+            page.locator("[data-testid=readings-chart]").wait_for(state="visible")
+            assert page.get_attribute("html", "lang") == "zh-CN"
+            glyphs = page.evaluate(_GLYPHS_JS, "body")
+            assert glyphs["chars"] >= 20, glyphs  # the page is in Chinese
+            assert glyphs["distinct"] == glyphs["chars"], f"missing CJK glyphs: {glyphs}"
+
+            # the font Chromium actually used for the page's Chinese text
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("DOM.enable")
+            cdp.send("CSS.enable")
+            root = cdp.send("DOM.getDocument")["root"]["nodeId"]
+            node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "main h1"})
+            fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
+            assert any("CJK" in f["familyName"] for f in fonts), fonts
+
+            shot = tmp_path / "lead-page.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 20_000
+            if os.environ.get("UPDATE_SCREENSHOT") == "1":
+                (REPO / "docs").mkdir(exist_ok=True)
+                shutil.copy(shot, REPO / "docs" / "lead-page.png")
+        finally:
+            browser.close()
