@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Float,
     ForeignKey,
     Index,
@@ -27,14 +28,19 @@ from monitor.store.base import Base
 from monitor.store.models import UTCDateTime
 
 __all__ = [
+    "COMPLAINT_STATUSES",
     "LEAD_STATUSES",
     "AlertAttemptRow",
     "AlertRow",
+    "ComplaintAttachmentRow",
+    "ComplaintEventRow",
+    "ComplaintRow",
     "FindingRow",
     "InspectionAssignmentRow",
     "InspectionDrawRow",
     "LeadEventRow",
     "LeadRow",
+    "ResultRow",
     "ScoreEventRow",
 ]
 
@@ -47,6 +53,16 @@ LEAD_STATUSES: tuple[str, ...] = (
     "inspected",
     "confirmed",
     "dismissed",
+    "closed",
+)
+
+#: Complaint statuses in lifecycle order (:mod:`monitor.casework.complaints`).
+COMPLAINT_STATUSES: tuple[str, ...] = (
+    "received",
+    "accepted",
+    "assigned",
+    "handled",
+    "replied",
     "closed",
 )
 
@@ -143,6 +159,9 @@ class ScoreEventRow(Base):
     points: Mapped[float] = mapped_column(Float(53))
     kind: Mapped[str] = mapped_column(String(16))
     lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+    #: the record behind an entry that is not a lead's (``complaint:7``, ``inspection:12``,
+    #: ``supervision:3``): its entries are netted together like a lead's
+    ref: Mapped[str | None] = mapped_column(String(32), index=True)
     rule: Mapped[str] = mapped_column(String(100), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     who: Mapped[str] = mapped_column(String(100), default="system")
@@ -205,6 +224,9 @@ class AlertRow(Base):
     round: Mapped[int] = mapped_column(Integer, default=0)
     round_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: set for an overdue complaint's alert (``leads`` then empty; ``severity`` medium: acceptance
+    #: overdue, high: reply overdue)
+    complaint_id: Mapped[int | None] = mapped_column(Integer, index=True)
     acked_by: Mapped[str | None] = mapped_column(String(100))
     acked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ack_note: Mapped[str] = mapped_column(Text, default="")
@@ -226,3 +248,91 @@ class AlertAttemptRow(Base):
     outcome: Mapped[str] = mapped_column(String(8))
     error: Mapped[str] = mapped_column(Text, default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ComplaintRow(Base):
+    """A public complaint (信访) and where it is in its closed loop (:mod:`monitor.casework.
+    complaints`). ``contact`` is personal data: shown to admins only, never in a public list.
+    Deadlines are computed when it is received (working days of the configuration then)."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    contact: Mapped[str] = mapped_column(Text, default="")
+    enterprise: Mapped[str | None] = mapped_column(String(64), index=True)
+    location: Mapped[str] = mapped_column(Text, default="")
+    district: Mapped[str] = mapped_column(String(100), default="", index=True)
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    accept_due: Mapped[datetime] = mapped_column(UTCDateTime())
+    reply_due: Mapped[datetime] = mapped_column(UTCDateTime())
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    assignee: Mapped[str | None] = mapped_column(String(100))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    substantiated: Mapped[bool | None] = mapped_column(Boolean)
+    result: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reply: Mapped[str] = mapped_column(Text, default="")
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    satisfied: Mapped[bool | None] = mapped_column(Boolean)
+    lead_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id"), index=True)
+
+    events: Mapped[list[ComplaintEventRow]] = relationship(order_by="ComplaintEventRow.id")
+    attachments: Mapped[list[ComplaintAttachmentRow]] = relationship(
+        order_by="ComplaintAttachmentRow.id"
+    )
+
+
+class ComplaintEventRow(Base):
+    """Append-only audit entry of a complaint (as :class:`LeadEventRow` for leads)."""
+
+    __tablename__ = "complaint_events"
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    action: Mapped[str] = mapped_column(String(16))
+    from_status: Mapped[str | None] = mapped_column(String(16))
+    to_status: Mapped[str] = mapped_column(String(16))
+    who: Mapped[str] = mapped_column(String(100))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ComplaintAttachmentRow(Base):
+    """A file of a complaint (a photo), stored beside the database under its SHA-256."""
+
+    __tablename__ = "complaint_attachments"
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ResultRow(Base):
+    """The result of a double-random inspection visit (``source`` ``inspection``) or a finding of
+    higher-level supervision (``supervision``): no problem, or a problem with its category,
+    evidence, penalty and the leniency facts (:mod:`monitor.casework.results`)."""
+
+    __tablename__ = "results"
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(16), index=True)
+    enterprise: Mapped[str] = mapped_column(String(64), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    period: Mapped[str | None] = mapped_column(String(7))
+    authority: Mapped[str] = mapped_column(String(200), default="")
+    problem: Mapped[bool] = mapped_column(Boolean)
+    category: Mapped[str | None] = mapped_column(String(32))
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    penalty: Mapped[float] = mapped_column(Float(53), default=0.0)
+    minor: Mapped[bool] = mapped_column(Boolean, default=False)
+    unintentional: Mapped[bool] = mapped_column(Boolean, default=False)
+    corrected: Mapped[bool] = mapped_column(Boolean, default=False)
+    rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    who: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -54,7 +54,7 @@ def test_upgrade_gives_exactly_the_models(db_url: str) -> None:
     migrate.upgrade(engine)
     assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
     assert _differences(engine) == [], "a model changed without a migration: add a revision"
-    assert migrate.current(engine) == migrate.head() == "0002"
+    assert migrate.current(engine) == migrate.head() == "0003"
     migrate.check(engine)
 
 
@@ -63,7 +63,7 @@ def test_a_database_at_0001_upgrades_to_revoked_sessions_and_back(db_url: str) -
     migrate.upgrade(engine, "0001")
     _insert_reading(engine)
     assert "revoked_sessions" not in _tables(engine)
-    with pytest.raises(migrate.MigrationError, match="behind 0002"):
+    with pytest.raises(migrate.MigrationError, match="behind 0003"):
         migrate.check(engine)
     migrate.upgrade(engine)
     assert "revoked_sessions" in _tables(engine)
@@ -71,6 +71,23 @@ def test_a_database_at_0001_upgrades_to_revoked_sessions_and_back(db_url: str) -
     with engine.begin() as conn:
         command.downgrade(migrate.alembic_config(conn), "0001")
     assert "revoked_sessions" not in _tables(engine)
+    with engine.connect() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(ReadingRow)).scalar() == 1
+
+
+def test_a_database_at_0002_upgrades_to_complaints_and_results_and_back(db_url: str) -> None:
+    engine = create_engine(db_url)
+    migrate.upgrade(engine, "0002")
+    _insert_reading(engine)
+    assert "complaints" not in _tables(engine)
+    migrate.upgrade(engine)
+    assert {"complaints", "complaint_events", "complaint_attachments", "results"} <= _tables(engine)
+    assert _differences(engine) == []
+    with engine.begin() as conn:
+        command.downgrade(migrate.alembic_config(conn), "0002")
+    assert "complaints" not in _tables(engine)
+    columns = {c["name"] for c in sa.inspect(engine).get_columns("score_events")}
+    assert "ref" not in columns
     with engine.connect() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(ReadingRow)).scalar() == 1
 
@@ -187,9 +204,9 @@ def test_monitor_db_commands(db_url: str) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["db", "upgrade", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "database upgraded from nothing to 0002"
+    assert result.output.strip() == "database upgraded from nothing to 0003"
     result = runner.invoke(main, ["db", "current", "--db", db_url])
-    assert (result.exit_code, result.output.strip()) == (0, "0002")
+    assert (result.exit_code, result.output.strip()) == (0, "0003")
     result = runner.invoke(main, ["db", "check", "--db", db_url])
     assert result.exit_code == 0, result.output
     with create_engine(db_url).begin() as conn:
