@@ -7,7 +7,9 @@ A TOML file with one ``[[site]]`` table per outlet::
     enterprise = "E0001"           # required
     name = "Outlet 1"              # required
     district = "Lintong"           # required: alerts route by district
-    password = "123456"            # required: HJ 212 PW (a string: quote it)
+    password = "123456"            # HJ 212 PW (a string: quote it); required where devices are
+                                   # authorised (monitor ingest, monitor gateway), optional for a
+                                   # registry used only for history (detect, score, serve)
     industry = "sewage"            # optional
 
     [site.pollutants.w01018]       # 2017 code (a 2005 code such as "011" is mapped)
@@ -46,7 +48,8 @@ __all__ = [
 ]
 
 _SITE_KEYS: Final = {"mn", "enterprise", "name", "district", "password", "industry", "pollutants"}
-_REQUIRED: Final = ("mn", "enterprise", "name", "district", "password")
+_REQUIRED: Final = ("mn", "enterprise", "name", "district")
+_STRINGS: Final = (*_REQUIRED, "password")
 _POLLUTANT_KEYS: Final = {"limit", "range", "standard", "cycle_minutes"}
 _MN_RE: Final = re.compile(r"[0-9A-Za-z_-]{1,32}")
 _CODE_2017_RE: Final = re.compile(r"[a-z]\d{5}")
@@ -64,7 +67,7 @@ class Site:
     enterprise: str
     name: str
     district: str
-    password: str = field(repr=False)
+    password: str | None = field(default=None, repr=False)
     industry: str | None = None
     pollutants: Mapping[str, PollutantSpec] = field(default_factory=dict)
 
@@ -101,13 +104,23 @@ class Registry:
         return self.sites.get(mn)
 
     def passwords(self) -> dict[str, str]:
-        """MN -> HJ 212 password, for the daemon's authorisation."""
-        return {mn: site.password for mn, site in self.sites.items()}
+        """MN -> HJ 212 password, for authorising devices (the daemon, the gateway, the demo).
+
+        Raises :class:`RegistryError` naming the first site without one: a registry used only
+        for history may leave passwords out, one that authorises devices may not.
+        """
+        for site in self.sites.values():
+            if site.password is None:
+                raise RegistryError(
+                    f"{self.path or '<registry>'}: site {site.mn}: key 'password': missing, and "
+                    f'devices are authorised by it here; add password = "..." to this [[site]]'
+                )
+        return {mn: site.password for mn, site in self.sites.items() if site.password is not None}
 
     def authorise(self, mn: str, pw: str | None) -> bool:
         """True when ``mn`` is registered and ``pw`` is its password (constant-time compare)."""
         site = self.sites.get(mn)
-        if site is None or pw is None:
+        if site is None or site.password is None or pw is None:
             return False
         return hmac.compare_digest(site.password.encode(), pw.encode())
 
@@ -148,7 +161,7 @@ def parse_registry(text: str, path: str | Path = "<registry>") -> Registry:
     raw_sites = doc.get("site")
     if not isinstance(raw_sites, list) or not raw_sites:
         raise RegistryError(
-            f"{path}: no [[site]] table; add one [[site]] per outlet (mn, enterprise, name, district, password)"
+            f"{path}: no [[site]] table; add one [[site]] per outlet (mn, enterprise, name, district)"
         )
     sites: dict[str, Site] = {}
     for index, raw in enumerate(raw_sites, start=1):
@@ -173,9 +186,11 @@ def _site(path: Path, index: int, raw: dict[str, Any]) -> Site:
     for key in raw:
         if key not in _SITE_KEYS:
             raise fail(key, "unknown key", f"use only {', '.join(sorted(_SITE_KEYS))}")
-    for key in _REQUIRED:
+    for key in _STRINGS:
         if key not in raw:
-            raise fail(key, "missing", f'add {key} = "..." to this [[site]]')
+            if key in _REQUIRED:
+                raise fail(key, "missing", f'add {key} = "..." to this [[site]]')
+            continue
         value = raw[key]
         if isinstance(value, int | float) and not isinstance(value, bool):
             raise fail(
@@ -206,7 +221,7 @@ def _site(path: Path, index: int, raw: dict[str, Any]) -> Site:
         enterprise=raw["enterprise"],
         name=raw["name"],
         district=raw["district"],
-        password=raw["password"],
+        password=raw.get("password"),
         industry=industry,
         pollutants=pollutants,
     )

@@ -62,6 +62,7 @@ def run_ingest(config: Config, *, worker_process: bool = True, live: bool = True
 
     try:
         registry = load_registry(config.sites)
+        passwords = registry.passwords()  # devices are authorised: every site needs one
     except RegistryError as exc:
         raise IngestServiceError(str(exc)) from None
     setup_logging()
@@ -96,7 +97,7 @@ def run_ingest(config: Config, *, worker_process: bool = True, live: bool = True
     # in worker-process mode the worker builds its own sink from the factory; this one stays idle
     sink = Store(config.database, create="lazy") if worker_process else factory()
     try:
-        return run(IngestDaemon(settings, sink, registry.passwords(), sink_factory=factory))
+        return run(IngestDaemon(settings, sink, passwords, sink_factory=factory))
     finally:
         sink.close()
         if embedded is not None:

@@ -150,6 +150,22 @@ def test_bad_inputs_give_one_line_and_exit_1(sim_dir: Path, tmp_path: Path) -> N
     assert code == 1 and str(sites) in err
 
 
+def test_an_analysts_registry_needs_no_passwords(sim_dir: Path, tmp_path: Path) -> None:
+    """History is analysed with a registry that has no device passwords: same findings."""
+    text = (sim_dir / "sites.toml").read_text()
+    bare = "\n".join(line for line in text.splitlines() if not line.startswith("password"))
+    assert bare != text
+    sites = tmp_path / "sites.toml"
+    sites.write_text(bare)
+    readings = str(sim_dir / "readings.csv")
+    code, out, err = detect("--readings", readings, "--sites", str(sites), "--detectors", "frozen")
+    assert code == 0, err
+    code, with_pw, _ = detect(
+        "--readings", readings, "--sites", str(sim_dir / "sites.toml"), "--detectors", "frozen"
+    )
+    assert code == 0 and out == with_pw and out
+
+
 def test_unregistered_outlets_are_warned_about(sim_dir: Path, tmp_path: Path) -> None:
     sites = tmp_path / "sites.toml"
     text = (sim_dir / "sites.toml").read_text()

@@ -46,6 +46,25 @@ def test_bad_registry_is_one_line_exit_1(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_registry_without_passwords_is_refused_where_devices_are_authorised(
+    tmp_path: Path,
+) -> None:
+    analysts = tmp_path / "sites.toml"
+    analysts.write_text(
+        '[[site]]\nmn = "M1"\nenterprise = "E"\nname = "N"\ndistrict = "D"\npassword = "p"\n'
+        '[[site]]\nmn = "M2"\nenterprise = "E"\nname = "N"\ndistrict = "D"\n',
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["ingest", "--sites", str(analysts), "--db", f"sqlite:///{tmp_path / 'x.db'}"],
+        env={"MONITOR_CONFIG": ""},
+    )
+    assert result.exit_code == 1
+    assert f"{analysts}: site M2: key 'password': missing" in result.output
+    assert len(result.output.strip().splitlines()) == 1 and "Traceback" not in result.output
+
+
 def test_bad_broker_url_is_one_line_exit_1(tmp_path: Path) -> None:
     registry = write_registry(tmp_path / "sites.toml", sites(1))
     result = CliRunner().invoke(

@@ -76,6 +76,16 @@ def test_passwords_and_authorise() -> None:
     assert "012345" not in repr(reg.get("61011500000001"))
 
 
+def test_password_is_optional_until_devices_are_authorised() -> None:
+    reg = parse_registry(_site(password=None), "analysts.toml")
+    site = reg.get("M1")
+    assert site is not None and site.password is None
+    assert not reg.authorise("M1", "")
+    assert not reg.authorise("M1", "P")
+    with pytest.raises(RegistryError, match=r"analysts.toml: site M1: key 'password': missing"):
+        reg.passwords()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
