@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -42,6 +43,8 @@ __all__ = [
     "LeadRow",
     "ResultRow",
     "ScoreEventRow",
+    "TriageModelRow",
+    "TriageRankRow",
 ]
 
 _PK = BigInteger().with_variant(Integer(), "sqlite")
@@ -336,3 +339,39 @@ class ResultRow(Base):
     rectified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     who: Mapped[str] = mapped_column(String(100))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class TriageModelRow(Base):
+    """A trained triage model (:mod:`monitor.casework.triage`): ``model`` holds its joblib bytes;
+    ``version`` counts up; the training window and the ids of the leads whose verdicts it saw are
+    kept with it."""
+
+    __tablename__ = "triage_models"
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    version: Mapped[int] = mapped_column(Integer, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    trained_by: Mapped[str] = mapped_column(String(100))
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    window_end: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    n_verdicts: Mapped[int] = mapped_column(Integer)
+    n_confirmed: Mapped[int] = mapped_column(Integer)
+    lead_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    features: Mapped[list[str]] = mapped_column(JSON, default=list)
+    metrics: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    model: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class TriageRankRow(Base):
+    """Append-only audit: model ``model_version`` (0: the prior) ranked lead ``lead_id`` with
+    ``probability`` and the features that moved it (``why``), first at ``at``."""
+
+    __tablename__ = "triage_ranks"
+    __table_args__ = (UniqueConstraint("lead_id", "model_version", name="uq_triage_ranks_lead"),)
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("leads.id"), index=True)
+    model_version: Mapped[int] = mapped_column(Integer)
+    probability: Mapped[float] = mapped_column(Float(53))
+    why: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
