@@ -20,7 +20,7 @@ setup-test: $(BIN)/python
 	$(BIN)/python -m compileall -q ingest detectors monitor
 
 # Mosquitto (Debian package) for the broker tests; PostgreSQL's server must be on PATH (initdb, pg_ctl);
-# Chromium and a Chinese font (fonts-noto-cjk) for the browser tests.
+# Chromium and a Chinese font (fonts-noto-cjk) for the browser tests; systemd-analyze for deploy/systemd.
 services:
 	@command -v mosquitto >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -31,6 +31,7 @@ services:
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql) >/dev/null; \
 	  else echo "PostgreSQL's server missing: run 'sudo apt-get install postgresql'" >&2; exit 1; fi; }
 	@command -v chromium >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; else echo "chromium missing: run 'sudo apt-get install chromium'" >&2; exit 1; fi; }
+	@command -v systemd-analyze >/dev/null 2>&1 || { if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd) >/dev/null; else echo "systemd-analyze missing (checks deploy/systemd): run 'sudo apt-get install systemd'" >&2; exit 1; fi; }
 	@fc-list :lang=zh 2>/dev/null | grep -q . || { if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk) >/dev/null; else echo "no Chinese font for the browser test: run 'sudo apt-get install fonts-noto-cjk'" >&2; exit 1; fi; }
 
 demo: setup
