@@ -19,6 +19,10 @@ Rules (times are the ``now`` passed in, UTC):
   ``backoff_seconds * 2**(failures - 1)``, up to ``max_attempts`` per round; the alert is ``sent``
   when every delivery succeeded, ``failed`` when some delivery ran out of attempts.
 - **Ack**: :func:`ack` marks an alert acknowledged; it is not repeated after that.
+- **Overdue complaints** (:meth:`Alerter.queue_overdue`, run by every dispatch): a complaint not
+  accepted by its acceptance deadline gets one ``complaint``/``medium`` alert, one not replied to
+  by its reply deadline one ``complaint``/``high`` alert (:mod:`monitor.casework.complaints`);
+  they are grouped, delivered and acknowledged like lead alerts, never repeated.
 
 Configuration (``[alerts]`` of monitor.toml)::
 
@@ -73,10 +77,11 @@ from monitor.alerts.channels import (
     SmtpChannel,
     WebhookChannel,
 )
+from monitor.casework import complaints as C
 from monitor.casework.leads import ACTIVE, CATEGORY_RANK, SEVERITY_RANK, rank, suggested_action
 from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
-from monitor.store.casework_models import AlertAttemptRow, AlertRow, LeadRow
+from monitor.store.casework_models import AlertAttemptRow, AlertRow, ComplaintRow, LeadRow
 from monitor.store.models import ReadingRow
 
 __all__ = [
@@ -361,12 +366,51 @@ class Alerter:
         session.flush()
         return pending
 
+    def queue_overdue(self, session: Session, now: datetime | None = None) -> list[int]:
+        """An alert for each overdue complaint stage not alerted yet (acceptance overdue:
+        ``medium``, reply overdue: ``high``); returns the new alerts' ids."""
+        now = clock.now(now)
+        late = C.overdue(session, now)
+        if not late:
+            return []
+        done = {
+            (cid, sev)
+            for cid, sev in session.execute(
+                sa.select(AlertRow.complaint_id, AlertRow.severity).where(
+                    AlertRow.complaint_id.in_([c.id for c, _ in late])
+                )
+            )
+        }
+        out = []
+        for c, stage in late:
+            severity = "medium" if stage == "accept" else "high"
+            if (c.id, severity) in done:
+                continue
+            due = c.accept_due if stage == "accept" else c.reply_due
+            row = AlertRow(
+                enterprise=c.enterprise or "",
+                district=c.district,
+                leads=[],
+                category="complaint",
+                severity=severity,
+                status="pending",
+                reason=f"complaint #{c.id}: {stage} overdue since {due.isoformat()}",
+                created_at=now,
+                complaint_id=c.id,
+            )
+            session.add(row)
+            session.flush()
+            out.append(row.id)
+        return out
+
     # delivery ---------------------------------------------------------------------------------------
 
     def dispatch(self, session: Session, now: datetime | None = None) -> DispatchReport:
-        """Start due rounds (grouping window elapsed, or repeat due) and make due delivery attempts."""
+        """Queue overdue complaints (:meth:`queue_overdue`), start due rounds (grouping window
+        elapsed, or repeat due) and make due delivery attempts."""
         now = clock.now(now)
         report = DispatchReport()
+        self.queue_overdue(session, now)
         with session.no_autoflush:
             # every change waits for the flush at the end, so no write transaction (on SQLite: the
             # database's one write lock) is held while channels talk to mail and web servers
@@ -495,6 +539,8 @@ class Alerter:
 def render(session: Session, a: AlertRow, settings: AlertSettings) -> AlertMessage:
     """The alert's text in the configured language, leads in their current state."""
     lang, tz = settings.lang, settings.timezone
+    if a.complaint_id is not None:
+        return _render_complaint(session, a, settings)
     ids = [x["id"] for x in a.leads]
     leads = {
         lead.id: lead for lead in session.scalars(sa.select(LeadRow).where(LeadRow.id.in_(ids)))
@@ -563,6 +609,44 @@ def render(session: Session, a: AlertRow, settings: AlertSettings) -> AlertMessa
     )
 
 
+def _render_complaint(session: Session, a: AlertRow, settings: AlertSettings) -> AlertMessage:
+    lang, tz = settings.lang, settings.timezone
+    c = session.get(ComplaintRow, a.complaint_id)
+    stage = "accept" if a.severity == "medium" else "reply"
+    payload: list[dict[str, Any]] = []
+    lines = []
+    if c is not None:
+        d = C.complaint_dict(c, tz=tz)  # never the contact
+        due = d["accept_by"] if stage == "accept" else d["reply_by"]
+        lines.append(
+            text(
+                f"alert.complaint.{stage}",
+                lang,
+                id=c.id,
+                district=c.district,
+                where=c.enterprise or c.location,
+                received=d["received"],
+                due=due,
+                status=text(f"complaint.status.{c.status}", lang),
+            )
+        )
+        payload.append({k: d[k] for k in ("id", "status", "channel", "received", "district")})
+        payload[0].update(stage=stage, due=due, enterprise=c.enterprise, location=c.location)
+    lines.append(text("alert.footer", lang, id=a.id))
+    subject = text(f"alert.complaint.subject.{stage}", lang, id=a.complaint_id)
+    return AlertMessage(
+        a.id,
+        a.enterprise,
+        a.district,
+        a.category,
+        a.severity,
+        subject,
+        "\n".join(lines),
+        payload,
+        repeat=a.round > 1,
+    )
+
+
 # -- reading and acknowledging ---------------------------------------------------------------------------
 
 
@@ -610,6 +694,7 @@ def alert_dict(a: AlertRow, *, tz: str = DEFAULT_TIMEZONE) -> dict[str, Any]:
         "category": a.category,
         "severity": a.severity,
         "leads": [x["id"] for x in a.leads],
+        "complaint": a.complaint_id,
         "created_at": show(a.created_at),
         "round": a.round,
         "last_sent_at": show(a.last_sent_at),

@@ -19,6 +19,12 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   other undismissed lead with ledger events in the window before it, is recorded with 0 points
   (kind ``lenient``); it stays at 0 when confirmed unless it escalated past minor.
 - Manual adjustments (kind ``manual``) carry a reason and who made them.
+- Other sources (:data:`SOURCES`): a substantiated complaint deducts ``complaint.substantiated``
+  (:mod:`monitor.casework.complaints`); an inspection result or a supervision finding with a
+  problem deducts ``results.categories[category]`` (plus ``results.penalty`` when fined; times
+  ``results.supervision_factor`` for supervision) times its leniency factor, and rectification gives
+  back ``results.restore_share`` of it (:mod:`monitor.casework.results`). Their entries carry the
+  record in ``ref`` (``complaint:7``) and are netted per record like a lead's.
 """
 
 from __future__ import annotations
@@ -44,6 +50,7 @@ from monitor.store.casework_models import LeadRow, ScoreEventRow
 
 __all__ = [
     "COLOURS",
+    "SOURCES",
     "Deduction",
     "Score",
     "ScoringError",
@@ -51,12 +58,17 @@ __all__ = [
     "adjust",
     "colour_of",
     "default_rules",
+    "record_source",
     "score_at",
     "scores",
+    "source_points",
 ]
 
 COLOURS: Final[tuple[str, ...]] = ("green", "yellow", "red")
 START_SCORE: Final = 100.0
+#: Where a ledger entry comes from: ``data`` (a lead of the monitoring data), an inspection
+#: result, a supervision finding, a complaint, or a manual adjustment.
+SOURCES: Final[tuple[str, ...]] = ("data", "inspection", "supervision", "complaint", "manual")
 
 
 class ScoringError(ValueError):
@@ -85,6 +97,13 @@ class ScoringRules:
     evidence_categories: frozenset[str] = frozenset({"integrity", "validity"})
     sustained_hours: float = 24.0
     min_weight: float = 0.25
+    complaint_points: float = -3.0
+    result_points: Mapping[str, float] = field(default_factory=dict)
+    penalty_points: float = -5.0
+    supervision_factor: float = 1.5
+    restore_share: float = 0.5
+    #: (conditions, factor) of ``results.leniency``, e.g. ({"first", "minor", "corrected"}, 0.0)
+    result_leniency: tuple[tuple[frozenset[str], float], ...] = ()
 
     @classmethod
     def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> ScoringRules:
@@ -104,6 +123,7 @@ class ScoringRules:
             weighed = frozenset(str(c) for c in evidence.get("categories", []))
             sustained = float(evidence.get("sustained_hours", 24.0))
             min_weight = float(evidence.get("min_weight", 0.25))
+            sources = _sources(data)
         except ScoringError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
@@ -126,6 +146,7 @@ class ScoringRules:
             weighed,
             sustained,
             min_weight,
+            **sources,
         )
 
     @classmethod
@@ -159,6 +180,45 @@ class ScoringRules:
 
     def is_minor(self, category: str, severity: str) -> bool:
         return self.leniency_enabled and (category, severity) in self.minor
+
+    def leniency_factor(self, facts: set[str]) -> float:
+        """The smallest ``results.leniency`` factor whose conditions all hold in ``facts`` (of
+        ``first``, ``minor``, ``unintentional``, ``corrected``), else 1."""
+        fits = [f for conds, f in self.result_leniency if conds <= facts]
+        return min([1.0, *fits])
+
+
+LENIENCY_FACTS: Final[frozenset[str]] = frozenset({"first", "minor", "unintentional", "corrected"})
+
+
+def _sources(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``complaint`` and ``results`` tables as :class:`ScoringRules` keyword arguments."""
+    where = "[scoring.results]"
+    results = data.get("results", {})
+    categories = {str(k): float(v) for k, v in results.get("categories", {}).items()}
+    if not categories or any(v > 0 for v in categories.values()):
+        raise ScoringError(f"{where}.categories: give each category its (negative) points")
+    leniency = []
+    for key, factor in results.get("leniency", {}).items():
+        conds = frozenset(str(key).split("+"))
+        if conds - LENIENCY_FACTS or not 0 <= float(factor) <= 1:
+            raise ScoringError(
+                f"{where}.leniency: {key!r} = {factor}: conditions joined by '+' among "
+                f"{', '.join(sorted(LENIENCY_FACTS))}, factor from 0 to 1"
+            )
+        leniency.append((conds, float(factor)))
+    share = float(results.get("restore_share", 0.5))
+    factor = float(results.get("supervision_factor", 1.5))
+    if not 0 <= share <= 1 or factor <= 0:
+        raise ScoringError(f"{where}: restore_share from 0 to 1 and supervision_factor > 0")
+    return {
+        "complaint_points": float(data.get("complaint", {}).get("substantiated", -3.0)),
+        "result_points": categories,
+        "penalty_points": float(results.get("penalty", -5.0)),
+        "supervision_factor": factor,
+        "restore_share": share,
+        "result_leniency": tuple(leniency),
+    }
 
 
 def _defaults_dict() -> dict[str, Any]:
@@ -219,13 +279,24 @@ class Deduction:
     lead_id: int | None
     rule: str
     reason: str
+    ref: str | None = None
+
+    @property
+    def source(self) -> str:
+        """One of :data:`SOURCES`."""
+        if self.lead_id is not None:
+            return "data"
+        kind = (self.ref or "").partition(":")[0]
+        return kind if kind in SOURCES else "manual"
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ts": self.ts.isoformat(),
             "points": _num(self.points),
             "kind": self.kind,
+            "source": self.source,
             "lead_id": self.lead_id,
+            "ref": self.ref,
             "rule": self.rule,
             "reason": self.reason,
         }
@@ -242,12 +313,21 @@ class Score:
     visits_per_year: float
     at: datetime
 
+    @property
+    def sources(self) -> dict[str, float]:
+        """The points of each source (:data:`SOURCES`, all present) side by side."""
+        out = dict.fromkeys(SOURCES, 0.0)
+        for d in self.deductions:
+            out[d.source] += d.points
+        return {k: round(v, 3) for k, v in out.items()}
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "enterprise": self.enterprise,
             "score": _num(self.score),
             "colour": self.colour,
             "visits_per_year": _num(self.visits_per_year),
+            "sources": {k: _num(v) for k, v in self.sources.items()},
             "deductions": [d.to_dict() for d in self.deductions],
         }
 
@@ -272,21 +352,25 @@ def _build(
 ) -> Score:
     total = sum(e.points for e in events)
     score = min(START_SCORE, max(0.0, START_SCORE + total))
-    by_lead: dict[int, list[ScoreEventRow]] = defaultdict(list)
+    by_lead: dict[int | str, list[ScoreEventRow]] = defaultdict(list)
     deductions: list[Deduction] = []
     for e in events:
-        if e.lead_id is None:
-            deductions.append(Deduction(e.ts, e.points, e.kind, None, e.rule, e.reason))
-        else:
+        if e.lead_id is not None:
             by_lead[e.lead_id].append(e)
-    for lead_id, evs in by_lead.items():
+        elif e.ref:
+            by_lead[e.ref].append(e)
+        else:
+            deductions.append(Deduction(e.ts, e.points, e.kind, None, e.rule, e.reason))
+    for key, evs in by_lead.items():
         net = sum(e.points for e in evs)
         last = evs[-1]
         if last.kind == "restored":
             continue
         kind = "lenient" if net == 0 and any(e.kind == "lenient" for e in evs) else last.kind
-        deductions.append(Deduction(evs[0].ts, net, kind, lead_id, last.rule, last.reason))
-    deductions.sort(key=lambda d: (d.ts, d.lead_id or 0))
+        lead_id = key if isinstance(key, int) else None
+        ref = key if isinstance(key, str) else None
+        deductions.append(Deduction(evs[0].ts, net, kind, lead_id, last.rule, last.reason, ref))
+    deductions.sort(key=lambda d: (d.ts, d.lead_id or 0, d.ref or ""))
     colour = colour_of(score)
     return Score(enterprise, score, colour, deductions, rules.visits_per_year[colour], at)
 
@@ -348,6 +432,42 @@ def adjust(
     session.add(row)
     session.flush()
     return row
+
+
+def record_source(
+    session: Session,
+    enterprise: str,
+    ref: str,
+    ts: datetime,
+    points: float,
+    kind: str,
+    rule: str,
+    reason: str,
+    who: str,
+) -> ScoreEventRow:
+    """Append a ledger entry of a record that is not a lead (``ref`` ``complaint:7``,
+    ``inspection:12``, ``supervision:3``); the entries of one ``ref`` are netted in a score."""
+    row = ScoreEventRow(
+        enterprise=enterprise,
+        ts=ts,
+        points=round(float(points), 3),
+        kind=kind,
+        lead_id=None,
+        ref=ref,
+        rule=rule,
+        reason=reason,
+        who=who,
+        recorded_at=clock.now(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def source_points(session: Session, ref: str) -> float:
+    """What the entries of ``ref`` deduct in all (0 when none)."""
+    q = sa.select(sa.func.sum(ScoreEventRow.points)).where(ScoreEventRow.ref == ref)
+    return float(session.scalar(q) or 0.0)
 
 
 # -- hooks called by monitor.casework.leads ----------------------------------------------------------------

@@ -84,6 +84,7 @@ class Casework:
         from sqlalchemy.orm import Session
 
         from monitor.alerts.alerter import AlertError
+        from monitor.casework.complaints import ComplaintError
         from monitor.casework.inspections import InspectionError
         from monitor.casework.leads import LeadError
         from monitor.casework.scoring import ScoringError
@@ -91,7 +92,7 @@ class Casework:
         try:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
-        except (LeadError, ScoringError, InspectionError, AlertError) as exc:
+        except (LeadError, ScoringError, InspectionError, AlertError, ComplaintError) as exc:
             raise click.ClickException(str(exc)) from None
         except SQLAlchemyError as exc:
             raise click.ClickException(
