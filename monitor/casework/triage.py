@@ -13,7 +13,8 @@ enters a feature; the enterprise only links a lead to its own history):
   365 days before (all, integrity, exceedance);
 - the enterprise's history before ``at``: leads confirmed and dismissed (verdicts recorded before
   ``at``), their smoothed rate ``(c + 1) / (c + d + 2)``, confirmed integrity leads; its score and
-  colour (0 green, 1 yellow, 2 red) from the ledger entries recorded before ``at``;
+  colour (0 green, 1 yellow, 2 red) from the ledger entries counting from before ``at`` (a
+  lead's entries count from its start, as in :mod:`monitor.casework.scoring`);
 - the outlet's data quality: completeness and validity findings recorded in the 90 days before.
 
 The **model** (:func:`train`) is a logistic regression on standardised features, calibrated by
@@ -44,7 +45,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from monitor import clock
 from monitor.casework.scoring import START_SCORE, colour_of
-from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
+from monitor.store.casework_models import (
+    FindingRow,
+    LeadEventRow,
+    LeadRow,
+    ScoreEventRow,
+    TriageModelRow,
+    TriageRankRow,
+)
 
 __all__ = [
     "FEATURES",
@@ -53,12 +61,18 @@ __all__ = [
     "Ranked",
     "TriageError",
     "TriageModel",
+    "current_model",
     "feature_matrix",
     "lead_features",
     "prior_probability",
+    "queue_order",
     "rank_leads",
+    "ranked_dict",
+    "record_ranks",
     "train",
+    "train_stored",
     "verdict_examples",
+    "why_text",
 ]
 
 MIN_VERDICTS: Final = 30
@@ -130,7 +144,7 @@ class _History:
     leads: dict[str, list[LeadRow]] = field(default_factory=dict)  # by enterprise
     verdict_at: dict[int, datetime] = field(default_factory=dict)  # lead id -> confirm/dismiss
     quality: dict[str, list[tuple[str, datetime, datetime]]] = field(default_factory=dict)
-    ledger: dict[str, list[tuple[datetime, datetime, float]]] = field(default_factory=dict)
+    ledger: dict[str, list[tuple[datetime, float]]] = field(default_factory=dict)
 
 
 def _chunks(items: Sequence[Any], n: int = 500) -> Iterable[Sequence[Any]]:
@@ -147,15 +161,12 @@ def _history(session: Session, leads: Sequence[LeadRow]) -> _History:
             sa.select(LeadRow).where(LeadRow.enterprise.in_(chunk)).order_by(LeadRow.id)
         ):
             h.leads.setdefault(lead.enterprise, []).append(lead)
-        for ent, ts, rec, pts in session.execute(
-            sa.select(
-                ScoreEventRow.enterprise,
-                ScoreEventRow.ts,
-                ScoreEventRow.recorded_at,
-                ScoreEventRow.points,
-            ).where(ScoreEventRow.enterprise.in_(chunk))
+        for ent, ts, pts in session.execute(
+            sa.select(ScoreEventRow.enterprise, ScoreEventRow.ts, ScoreEventRow.points).where(
+                ScoreEventRow.enterprise.in_(chunk)
+            )
         ):
-            h.ledger.setdefault(ent, []).append((ts, rec, float(pts)))
+            h.ledger.setdefault(ent, []).append((ts, float(pts)))
     ids = [x.id for xs in h.leads.values() for x in xs if x.outcome is not None]
     for chunk in _chunks(ids):
         for lead_id, at in session.execute(
@@ -229,7 +240,7 @@ def _context(lead: LeadRow, at: datetime, h: _History) -> list[float]:
         x.outcome == "confirmed" and x.category == "integrity" for x in verdicts
     )
     window = at - 365 * _DAY
-    points = sum(p for ts, rec, p in h.ledger.get(lead.enterprise, []) if rec < at and window < ts)
+    points = sum(p for ts, p in h.ledger.get(lead.enterprise, []) if window < ts < at)
     score = min(START_SCORE, max(0.0, START_SCORE + points))
     since = at - 90 * _DAY
     quality = [c for c, start, rec in h.quality.get(lead.mn, []) if rec < at and start > since]
@@ -459,3 +470,140 @@ def rank_leads(
         )
     )
     return out
+
+
+# -- stored models and the ranking audit ------------------------------------------------------------
+
+
+def current_model(session: Session) -> tuple[TriageModel, TriageModelRow] | None:
+    """The newest stored model with its row, or None when none was trained."""
+    row = session.scalars(
+        sa.select(TriageModelRow).order_by(TriageModelRow.version.desc()).limit(1)
+    ).first()
+    if row is None:
+        return None
+    return TriageModel.from_bytes(row.model), row
+
+
+def train_stored(
+    session: Session,
+    who: str,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    now: datetime | None = None,
+) -> TriageModelRow:
+    """Train on the verdicts recorded in ``[since, until)`` (default: all) and store the model as
+    the next version (:class:`TriageError` when they are not :func:`enough`)."""
+    now = clock.now(now)
+    leads, x, y, times = verdict_examples(session, since=since, until=until)
+    if not enough(y):
+        raise TriageError(
+            f"{len(y)} verdicts ({int(y.sum())} confirmed): training needs at least "
+            f"{MIN_VERDICTS} with {MIN_EACH} of each outcome; until then the prior ranks the leads"
+        )
+    last = session.scalar(sa.select(sa.func.max(TriageModelRow.version))) or 0
+    model = train(x, y, version=last + 1)
+    row = TriageModelRow(
+        version=model.version,
+        created_at=now,
+        trained_by=who,
+        window_start=since or min(times),
+        window_end=until or max(times),
+        n_verdicts=len(y),
+        n_confirmed=int(y.sum()),
+        lead_ids=[x.id for x in leads],
+        features=list(FEATURES),
+        metrics=_fit_metrics(model, x, y),
+        model=model.to_bytes(),
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def _fit_metrics(model: TriageModel, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
+    """Brier score of the model and of the prior on the training verdicts (in-sample)."""
+    p = model.probabilities(x)
+    q = _prior_rows(x)
+    return {
+        "brier": round(float(np.mean((p - y) ** 2)), 4),
+        "brier_prior": round(float(np.mean((q - y) ** 2)), 4),
+        "confirmed_share": round(float(y.mean()), 4),
+    }
+
+
+def record_ranks(session: Session, ranked: Sequence[Ranked], now: datetime | None = None) -> int:
+    """Audit: keep, once per lead and model version, the probability and reasons it was ranked
+    with (returns the rows added)."""
+    if not ranked:
+        return 0
+    now = clock.now(now)
+    ids = [r.lead.id for r in ranked]
+    known: set[tuple[int, int]] = set()
+    for chunk in _chunks(ids):
+        known.update(
+            (lead_id, version)
+            for lead_id, version in session.execute(
+                sa.select(TriageRankRow.lead_id, TriageRankRow.model_version).where(
+                    TriageRankRow.lead_id.in_(chunk)
+                )
+            )
+        )
+    added = 0
+    for r in ranked:
+        if (r.lead.id, r.model_version) in known:
+            continue
+        known.add((r.lead.id, r.model_version))
+        session.add(
+            TriageRankRow(
+                lead_id=r.lead.id,
+                model_version=r.model_version,
+                probability=r.probability,
+                why=[list(w) for w in r.why],
+                at=now,
+            )
+        )
+        added += 1
+    session.flush()
+    return added
+
+
+def why_text(why: Sequence[tuple[str, float]], lang: str = "en") -> str:
+    """The features that moved a lead, in ``lang``: ``name ↑`` (towards a visit) or ``name ↓``."""
+    from monitor.locale import text
+
+    sep = "；" if lang == "zh" else "; "
+    return sep.join(f"{text(f'triage.feature.{n}', lang)} {'↑' if v >= 0 else '↓'}" for n, v in why)
+
+
+def ranked_dict(r: Ranked, lang: str = "en") -> dict[str, Any]:
+    """What a lead list adds for its ranking: probability, the model version and why."""
+    return {
+        "probability": round(r.probability, 3),
+        "model": r.model_version,
+        "why": why_text(r.why, lang),
+    }
+
+
+def queue_order(
+    session: Session,
+    leads: Sequence[LeadRow],
+    *,
+    sort: str | None = None,
+    record: bool = True,
+    now: datetime | None = None,
+) -> tuple[list[LeadRow], dict[int, Ranked]]:
+    """``leads`` in the queue's order: ``sort="triage"`` by the newest stored model (the prior
+    when none), ``"newest"`` as given; ``None`` is ``triage`` when a model is stored. With
+    ``record``, the ranking is kept in the audit (:func:`record_ranks`). Returns the ordered leads
+    and each one's :class:`Ranked` (empty when not ranked)."""
+    stored = current_model(session)
+    if sort is None:
+        sort = "triage" if stored is not None else "newest"
+    if sort != "triage":
+        return list(leads), {}
+    ranked = rank_leads(session, leads, stored[0] if stored else None, at=now)
+    if record:
+        record_ranks(session, ranked, now)
+    return [r.lead for r in ranked], {r.lead.id: r for r in ranked}

@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspections": ("monitor.cli.inspections", "inspections"),
     "score": ("monitor.cli.score", "score"),
     "leads": ("monitor.cli.leads", "leads"),
+    "triage": ("monitor.cli.triage", "triage"),
     "complaints": ("monitor.cli.complaints", "complaints"),
     "hj212": ("monitor.cli.hj212", "hj212"),
     "ingest": ("monitor.cli.ingest", "ingest"),

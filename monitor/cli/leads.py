@@ -47,6 +47,12 @@ def leads() -> None:
 )
 @click.option("--enterprise", help="Only this enterprise's leads.")
 @click.option("--mn", help="Only this outlet's leads.")
+@click.option(
+    "--sort",
+    type=click.Choice(["triage", "newest"]),
+    help="triage: most likely confirmed first, with why (default once `monitor triage train` "
+    "stored a model); newest: newest first.",
+)
 @format_option
 def list_cmd(
     config_path: Path | None,
@@ -55,21 +61,74 @@ def list_cmd(
     status: str | None,
     enterprise: str | None,
     mn: str | None,
+    sort: str | None,
     fmt: str,
 ) -> None:
-    """List leads, newest first.
+    """List leads, most likely confirmed first (triage) or newest first.
 
     \b
     Example:
       monitor leads list --db sqlite:///outlet-watch.db --status active --format csv > leads.csv
+      monitor leads list --status open --sort triage
     """
+    from monitor.casework.triage import queue_order, ranked_dict
+
     cw = open_casework(config_path, db, sites)
+    lang = cw.config.lang
     with cw.session() as s:
+        found = L.list_leads(s, status=status, enterprise=enterprise, mn=mn)
+        ordered, ranks = queue_order(s, found, sort=sort)
         rows = [
-            L.lead_dict(x, lang=cw.config.lang, tz=cw.config.timezone)
-            for x in L.list_leads(s, status=status, enterprise=enterprise, mn=mn)
+            L.lead_dict(x, lang=lang, tz=cw.config.timezone)
+            | (ranked_dict(ranks[x.id], lang) if x.id in ranks else {})
+            for x in ordered
         ]
-    emit(rows, fmt, LIST_COLUMNS, empty="(no leads)")
+    columns = (
+        (*LIST_COLUMNS[:6], "probability", "why", *LIST_COLUMNS[6:]) if ranks else LIST_COLUMNS
+    )
+    emit(rows, fmt, columns, empty="(no leads)")
+
+
+@leads.command("verdicts")
+@casework_options
+@click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
+def verdicts_cmd(config_path: Path | None, db: str | None, sites: Path | None, path: Path) -> None:
+    """Record inspection verdicts from a CSV or .xlsx file (columns lead, verdict, who, when,
+    note), each through the lead lifecycle and its audit trail; a wrong row refuses the file.
+
+    \b
+    Example (verdicts.csv):
+      lead,verdict,who,when,note
+      12,confirmed,Wang Wei,2026-12-01 15:30,standard solution swapped
+      15,dismissed,Li Na,2026-12-02 10:00,analyser fault repaired
+      monitor leads verdicts verdicts.csv
+    """
+    from monitor.casework.scoring import ScoringError, ScoringRules
+    from monitor.casework.verdicts import VerdictFileError, import_verdicts
+    from monitor.locale import text
+
+    cw = open_casework(config_path, db, sites)
+    lang = cw.config.lang
+    try:
+        rules = ScoringRules.from_dict(cw.config.scoring)
+    except ScoringError as exc:
+        raise click.ClickException(str(exc)) from None
+    try:
+        with cw.session() as s:
+            done = import_verdicts(s, path, tz=cw.config.timezone, lang=lang, rules=rules)
+    except VerdictFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    confirmed = sum(v.action == "confirm" for v in done)
+    click.echo(
+        text(
+            "triage.verdicts_done",
+            lang,
+            count=len(done),
+            path=path,
+            confirmed=confirmed,
+            dismissed=len(done) - confirmed,
+        )
+    )
 
 
 @leads.command("show")

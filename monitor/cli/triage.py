@@ -1,0 +1,82 @@
+"""`monitor triage`: train the model that ranks leads by how likely a visit confirms them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from monitor.cli.options import casework_options, default_who, open_casework, parse_time
+
+
+@click.group()
+def triage() -> None:
+    """Lead triage: learn from inspection verdicts which leads to work first.
+
+    \b
+    Until a model is trained, `monitor leads list --sort triage` ranks by a prior from severity
+    and confidence; once one is, that is the default order of the queue.
+    Example:
+      monitor triage train
+      monitor leads list --status open
+    """
+
+
+@triage.command("train")
+@casework_options
+@click.option("--since", help="Only verdicts recorded from this time (default: all).")
+@click.option("--until", help="Only verdicts recorded before this time (default: now).")
+@click.option(
+    "--who", default=default_who, show_default="$MONITOR_USER or login name", help="Who trains."
+)
+def train_cmd(
+    config_path: Path | None,
+    db: str | None,
+    sites: Path | None,
+    since: str | None,
+    until: str | None,
+    who: str,
+) -> None:
+    """Train a calibrated model on the recorded verdicts and store it as the next version; then
+    rank the active leads with it (kept in the ranking audit).
+
+    \b
+    Example:
+      monitor triage train --since 2026-01-01
+    Nightly (cron), after the history pass:
+      30 3 * * *  monitor detect --db "$MONITOR_DB" && monitor triage train
+    """
+    from monitor.casework import leads as L
+    from monitor.casework import triage as T
+    from monitor.locale import text
+
+    cw = open_casework(config_path, db, sites)
+    tz, lang = cw.config.timezone, cw.config.lang
+    lo = parse_time(since, tz, end=False)
+    hi = parse_time(until, tz, end=True)
+    with cw.session() as s:
+        try:
+            row = T.train_stored(s, who, since=lo, until=hi)
+        except T.TriageError as exc:
+            raise click.ClickException(str(exc)) from None
+        _, ranks = T.queue_order(s, L.list_leads(s, status="active"), sort="triage")
+
+    def show(ts: object) -> str:
+        import pandas as pd
+
+        return pd.Timestamp(ts).tz_convert(tz).strftime("%Y-%m-%d %H:%M")
+
+    click.echo(
+        text(
+            "triage.trained",
+            lang,
+            version=row.version,
+            verdicts=row.n_verdicts,
+            confirmed=row.n_confirmed,
+            start=show(row.window_start),
+            end=show(row.window_end),
+            brier=row.metrics["brier"],
+            brier_prior=row.metrics["brier_prior"],
+        )
+    )
+    click.echo(text("triage.ranks", lang, count=len(ranks), version=row.version))
