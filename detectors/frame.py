@@ -93,10 +93,31 @@ READINGS_SCHEMA: Final = ReadingsSchema(
             UNKNOWN,
             "an HJ 212 data flag (files: one of N F M S D C T B); an unknown flag is never valid",
         ),
+        ReadingsColumn(
+            "received_at",
+            "datetime64[ns, UTC]",
+            False,
+            UNKNOWN,
+            "when the reading arrived, timezone-aware (text: ISO 8601 with offset)",
+        ),
     ),
     key=("mn", "pollutant", "kind", "ts"),
 )
 REQUIRED_COLUMNS: Final[tuple[str, ...]] = READINGS_SCHEMA.required
+#: The optional packets frame of one outlet (`OutletData.packets`), one accepted packet a row in
+#: arrival order: ``received_at`` and ``data_time`` (``datetime64[ns, UTC]``; data_time NaT for a
+#: heartbeat), ``cn`` and ``kind`` (text), ``fingerprint`` (the habits' key, text, empty for a
+#: JSON message), ``habits`` (the habits as a JSON object, text) and ``deviations`` (tags,
+#: comma-separated). What the store's ``packets`` table holds (``Store.read_packets``).
+PACKETS_SCHEMA: Final[tuple[str, ...]] = (
+    "received_at",
+    "data_time",
+    "cn",
+    "kind",
+    "fingerprint",
+    "habits",
+    "deviations",
+)
 HOUR: Final = pd.Timedelta(hours=1)
 #: Hours local time (:data:`detectors.finding.LOCAL_TZ`, Beijing) is ahead of UTC, for local days
 #: and months by fixed-offset arithmetic: exact, as the zone keeps no daylight saving time.
@@ -174,7 +195,10 @@ class OutletData:
         *,
         lang: str = "en",
         checked: bool = False,
+        packets: pd.DataFrame | None = None,
     ) -> None:
+        """``packets``: the outlet's packet records (:data:`PACKETS_SCHEMA`), when known; the
+        detectors that read the wire (``fingerprint_change``) do not run without them."""
         cols = _checked(frame, validate=not checked)
         self.mn: str = cols.mn or (spec.mn if spec else "")
         self.spec: OutletSpec = spec if spec is not None else OutletSpec(self.mn)
@@ -184,6 +208,15 @@ class OutletData:
         self._ts = cols.ts
         self._values = cols.values
         self._flags = cols.flags
+        self._received = cols.received
+        if packets is not None:
+            missing = [c for c in PACKETS_SCHEMA if c not in packets.columns]
+            if missing:
+                raise FrameError(
+                    f"packets frame lacks column(s) {', '.join(missing)}: expected "
+                    f"{', '.join(PACKETS_SCHEMA)}"
+                )
+        self.packets: pd.DataFrame | None = packets
 
     @property
     def empty(self) -> bool:
@@ -193,6 +226,12 @@ class OutletData:
     def times_ns(self) -> np.ndarray:
         """Every reading's time as UTC nanoseconds (ordered by pollutant, then time)."""
         return self._ts
+
+    @property
+    def received_ns(self) -> np.ndarray | None:
+        """Each reading's arrival time as UTC nanoseconds (ordered as `times_ns`; the minimum
+        int64 where unknown), or None when the readings carry no ``received_at`` at all."""
+        return self._received
 
     @cached_property
     def frame(self) -> pd.DataFrame:
@@ -375,6 +414,7 @@ class _Columns:
     ts: np.ndarray
     values: np.ndarray
     flags: np.ndarray
+    received: np.ndarray | None = None
 
 
 def validate_readings(frame: pd.DataFrame) -> None:
@@ -449,6 +489,14 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
         order = np.argsort(codes.astype(small), kind="stable")
     else:
         order = np.lexsort((stamps, codes))
+    received = None
+    if "received_at" in frame.columns:
+        arrived = frame["received_at"]
+        if not isinstance(arrived.dtype, pd.DatetimeTZDtype):
+            arrived = pd.to_datetime(arrived, utc=True)
+        raw = arrived.dt.tz_convert("UTC").dt.as_unit("ns").array.asi8
+        if (raw != np.iinfo(np.int64).min).any():  # all unknown: as good as absent
+            received = np.ascontiguousarray(raw[order])
     return _Columns(
         mn=mn,
         pollutants=tuple(str(n) for n in names),
@@ -456,6 +504,7 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
         ts=np.ascontiguousarray(stamps[order]),
         values=values.to_numpy(dtype="float64")[order],
         flags=flag_table[flag_codes[order]],
+        received=received,
     )
 
 

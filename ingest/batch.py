@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 
 from ingest.decode import readings_from_packet
 from ingest.errors import CodecError
-from ingest.handler import Part, time_problem
+from ingest.handler import Part, packet_record, time_problem
 from ingest.hj212 import Reassembler
 from ingest.hj212.codes import DATATIME_TZ
 from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkError
@@ -87,8 +87,8 @@ class BatchProcessor(Generic[T]):
         if result is None:
             return None
         for message in accepted:
-            if message.deviations and message.readings:
-                mn = message.readings[0].mn
+            if message.deviations and (message.readings or message.packet):
+                mn = message.readings[0].mn if message.readings else message.packet.mn  # type: ignore[union-attr]
                 counts = result.deviations
                 for tag in message.deviations:
                     counts[mn, tag] = counts.get((mn, tag), 0) + 1
@@ -150,7 +150,10 @@ class BatchProcessor(Generic[T]):
             )
             return
         tags = tuple(dict.fromkeys(tag for p in parts for tag in p.message.deviations))
-        accepted.append(Accepted(first.received_at, first.topic, payload, tuple(readings), tags))
+        record = packet_record(first.message, payload, readings, tags)
+        accepted.append(
+            Accepted(first.received_at, first.topic, payload, tuple(readings), tags, record)
+        )
 
     def _expire(self, rejected: list[Rejected], to_ack: list[T]) -> None:
         if not self._parts.pending:

@@ -101,7 +101,8 @@ class DaemonSettings:
     ``strict``: quarantine HJ 212 packets that bend the standard (stray header separator, keys
     in another letter case, a data segment over 1,024 bytes, a joined BeginTime/EndTime pair,
     a Modbus CRC) instead of storing them with the deviation counted per MN
-    (``outlet_watch_deviations_total``).
+    (``outlet_watch_deviations_total``). ``heartbeat_cns``: CNs stored as heartbeats (a
+    ``heartbeat`` packet record: liveness, no readings) instead of quarantined as ``unsupported``.
     """
 
     broker: str | BrokerURL
@@ -121,6 +122,7 @@ class DaemonSettings:
     split_timeout_s: float = 300.0
     worker_process: bool = False
     oldest_reading: datetime | None = OLDEST_READING
+    heartbeat_cns: tuple[str, ...] = ()
 
     def broker_url(self) -> BrokerURL:
         return self.broker if isinstance(self.broker, BrokerURL) else parse_broker_url(self.broker)
@@ -239,6 +241,7 @@ class IngestDaemon:
             strict_crc=settings.strict_crc,
             oldest=settings.oldest_reading,
             strict=settings.strict,
+            heartbeat_cns=settings.heartbeat_cns,
         )
         self.url = settings.broker_url()
         self.fatal: str | None = None
@@ -534,6 +537,7 @@ class IngestDaemon:
             "strict_crc": s.strict_crc,
             "oldest": s.oldest_reading,
             "strict": s.strict,
+            "heartbeat_cns": s.heartbeat_cns,
         }
         processor_kwargs = {
             "tz": s.tz,

@@ -15,7 +15,10 @@ fails decides the quarantine reason:
 5. time: a reading timed more than ``max_future`` after the message arrived, or before ``oldest``
    (default 2000-01-01 UTC) -> ``field``.
 
-A part of a split HJ 212 packet (PNUM > 1) is returned as :class:`Part` for reassembly.
+A part of a split HJ 212 packet (PNUM > 1) is returned as :class:`Part` for reassembly. A packet
+whose CN is one of ``heartbeat_cns`` (HJ 212-2025 liveness, or a vendor's keep-alive) is accepted
+without readings, for its ``heartbeat`` packet record. Every accepted message carries its
+:class:`ingest.sink.PacketRecord` (:func:`packet_record`), stored with its readings.
 """
 
 from __future__ import annotations
@@ -24,14 +27,23 @@ import hmac
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from ingest.decode import Message, decode_payload
 from ingest.errors import CodecError
-from ingest.hj212.codes import DATATIME_TZ
-from ingest.reading import OLDEST_READING, Reading
-from ingest.sink import Accepted, Rejected
+from ingest.hj212.codes import DATATIME_TZ, NUMERIC_FIELDS, TEXT_FIELDS
+from ingest.hj212.fingerprint import fingerprint
+from ingest.reading import KIND_BY_CN, OLDEST_READING, Reading
+from ingest.sink import Accepted, PacketRecord, Rejected
 
-__all__ = ["MessageHandler", "Part", "TopicTemplate", "authoriser", "time_problem"]
+__all__ = [
+    "MessageHandler",
+    "Part",
+    "TopicTemplate",
+    "authoriser",
+    "packet_record",
+    "time_problem",
+]
 
 Authorise = Callable[[str, str | None], bool]
 
@@ -48,6 +60,57 @@ class Part:
     message: Message
     max_future: timedelta = timedelta(hours=1)
     oldest: datetime | None = OLDEST_READING
+
+
+def packet_record(
+    message: Message,
+    payload: bytes,
+    readings: Sequence[Reading],
+    deviations: tuple[str, ...] | None = None,
+    *,
+    heartbeat: bool = False,
+) -> PacketRecord:
+    """The packet record of an accepted ``message`` (``payload`` as received: all the frames of
+    a split packet; ``readings`` its readings, ``deviations`` its tags when not the message's)."""
+    packet = message.packet
+    fp = fingerprint(payload, crc=message.crc) if packet is not None else None
+    cp_flag = cp = None
+    if fp is not None and _unknown_cp_fields(fp.habits[7][1]):
+        cp_flag, cp = "unknown-fields", packet.cp_text if packet is not None else None
+    kind = "heartbeat" if heartbeat else KIND_BY_CN.get(message.cn, "hour")
+    return PacketRecord(
+        message.mn,
+        message.cn,
+        message.qn,
+        message.st,
+        message.flag,
+        readings[0].ts if readings else None,
+        kind,
+        None if fp is None else fp.key,
+        None if fp is None else fp.to_json(),
+        message.deviations if deviations is None else deviations,
+        cp_flag,
+        cp,
+    )
+
+
+_KNOWN_CP_KEYS = frozenset({"DataTime"})
+_KNOWN_FIELDS = NUMERIC_FIELDS | TEXT_FIELDS
+
+
+@lru_cache(maxsize=1024)
+def _unknown_cp_fields(shape: str) -> bool:
+    """Whether a fingerprint's CP shape holds a field the codec does not know."""
+    for item in shape.split(";"):
+        for key in item.split(","):
+            if not key:
+                continue
+            if key.startswith("*-"):
+                if key[2:] not in _KNOWN_FIELDS:
+                    return True
+            elif key not in _KNOWN_CP_KEYS:
+                return True
+    return False
 
 
 def time_problem(
@@ -130,6 +193,7 @@ class MessageHandler:
         max_future: timedelta = timedelta(hours=1),
         oldest: datetime | None = OLDEST_READING,
         strict: bool = False,
+        heartbeat_cns: Sequence[str] = (),
     ) -> None:
         """``max_future``: how far after its arrival a reading's time may lie (device clocks
         drift); a message with a later time is quarantined (``field``) rather than stored under
@@ -137,7 +201,8 @@ class MessageHandler:
         timed before it (aware; None: no limit) is quarantined (``field``): a device whose clock
         was reset to its epoch, or history that belongs in a readings file import. ``strict``:
         quarantine packets that bend the standard (:func:`ingest.decode.decode_payload`) instead
-        of storing them with their deviations tagged (:attr:`ingest.sink.Accepted.deviations`)."""
+        of storing them with their deviations tagged (:attr:`ingest.sink.Accepted.deviations`).
+        ``heartbeat_cns``: CNs accepted as heartbeats (a liveness record, no readings)."""
         if oldest is not None and oldest.utcoffset() is None:
             raise ValueError(f"oldest={oldest!r} must be timezone-aware")
         self.max_future = max_future
@@ -148,6 +213,7 @@ class MessageHandler:
         self.tz = tz
         self.strict_crc = strict_crc
         self.strict = strict
+        self.heartbeat_cns = frozenset(heartbeat_cns)
 
     def handle(
         self, topic: str, payload: bytes, received_at: datetime
@@ -174,6 +240,9 @@ class MessageHandler:
         if msg.is_part:
             return Part(received_at, topic, payload, msg, self.max_future, self.oldest)
         if not msg.readings:
+            if msg.cn in self.heartbeat_cns:
+                record = packet_record(msg, payload, (), heartbeat=True)
+                return Accepted(received_at, topic, payload, (), msg.deviations, record)
             detail = (
                 f"CN={msg.cn} carries no data to store"
                 if msg.cn not in ("2011", "2051", "2061", "2031")
@@ -183,7 +252,9 @@ class MessageHandler:
         problem = time_problem(msg.readings, received_at, self.max_future, self.oldest)
         if problem is not None:
             return Rejected(received_at, topic, payload, "field", problem, mn)
-        return Accepted(received_at, topic, payload, tuple(msg.readings), msg.deviations)
+        readings = tuple(msg.readings)
+        record = packet_record(msg, payload, readings)
+        return Accepted(received_at, topic, payload, readings, msg.deviations, record)
 
     def _why(self, mn: str) -> str:
         if self._passwords is not None and mn not in self._passwords:

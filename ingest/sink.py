@@ -20,9 +20,11 @@ from typing import Final, Protocol
 from ingest.reading import Reading
 
 __all__ = [
+    "PACKET_KINDS",
     "REASONS",
     "Accepted",
     "BatchResult",
+    "PacketRecord",
     "Rejected",
     "Sink",
     "SinkError",
@@ -52,18 +54,50 @@ REASONS: Final[tuple[str, ...]] = (
 )
 
 
+#: Kinds of packet record: the reading kind of a data packet, or ``heartbeat`` (liveness only).
+PACKET_KINDS: Final[tuple[str, ...]] = ("rtd", "minute", "hour", "day", "heartbeat")
+
+
+@dataclass(frozen=True, slots=True)
+class PacketRecord:
+    """What the wire said about one accepted packet besides its readings, stored in ``packets``
+    in the same transaction as the readings (once per payload: a redelivery adds nothing).
+
+    ``data_time``: the CP DataTime (UTC; None for a heartbeat); ``kind``: one of
+    :data:`PACKET_KINDS`; ``fingerprint`` and ``habits``: the transmission fingerprint's key and
+    its habits as JSON (:mod:`ingest.hj212.fingerprint`; None for JSON payloads);
+    ``deviations``: the packet's deviation tags; ``cp_flag``: ``unknown-fields`` when CP holds
+    fields the codec does not know (then ``cp`` keeps the CP text whole), else None."""
+
+    mn: str
+    cn: str
+    qn: str | None
+    st: str | None
+    flag: int | None
+    data_time: datetime | None
+    kind: str
+    fingerprint: str | None = None
+    habits: str | None = None
+    deviations: tuple[str, ...] = ()
+    cp_flag: str | None = None
+    cp: str | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class Accepted:
     """A decoded, authorised message: its readings and where they came from (kept for conflicts),
     and the tags of its accepted departures from the standard (``Message.deviations`` of
     :mod:`ingest.decode`: ``upper-case-fields``, ``crc-modbus``, ...), counted per MN in
-    :attr:`BatchResult.deviations` once committed."""
+    :attr:`BatchResult.deviations` once committed. ``packet``: the packet record stored with
+    the readings (None: none, e.g. readings imported from a file); a heartbeat is an accepted
+    message without readings, with a ``heartbeat`` packet record."""
 
     received_at: datetime
     topic: str
     payload: bytes
     readings: tuple[Reading, ...]
     deviations: tuple[str, ...] = ()
+    packet: PacketRecord | None = None
 
 
 @dataclass(frozen=True, slots=True)

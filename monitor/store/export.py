@@ -24,7 +24,12 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from monitor.config import DEFAULT_TIMEZONE, redact_url
-from monitor.store.readings_files import REQUIRED, _expand, _text_column  # one text rule
+from monitor.store.readings_files import (  # one text rule
+    REQUIRED,
+    _expand,
+    _text_column,
+    time_text,
+)
 from monitor.store.store import Store
 
 __all__ = ["ExportError", "ExportResult", "ReadingsWriter", "export_readings", "readings_format"]
@@ -131,7 +136,7 @@ class ReadingsWriter:
         if frame.empty:
             return 0
         if self._columns is None:
-            self._columns = [c for c in (*REQUIRED, "kind") if c in frame.columns]
+            self._columns = [c for c in (*REQUIRED, "kind", "received_at") if c in frame.columns]
         if self.format == "parquet":
             self._write_parquet(frame)
         else:
@@ -142,6 +147,8 @@ class ReadingsWriter:
     def _write_parquet(self, frame: pd.DataFrame) -> None:
         out = frame[self._columns].copy()
         out["ts"] = out["ts"].dt.tz_convert("UTC")
+        if "received_at" in out.columns:
+            out["received_at"] = out["received_at"].dt.tz_convert("UTC")
         for c in _TEXT:
             if c in out.columns:
                 out[c] = out[c].astype(str)
@@ -164,6 +171,8 @@ class ReadingsWriter:
         for c in self._columns:
             if c == "value":
                 arrays[c] = pa.array(frame[c].to_numpy(dtype="float64"), from_pandas=True)
+            elif c == "received_at":
+                arrays[c] = time_text(frame[c], self.tz)
             elif c != "ts":
                 arrays[c] = _text_column(frame[c])
         table = pa.table({c: arrays[c] for c in self._columns})

@@ -1,4 +1,5 @@
-"""Stored tables (DESIGN.md section 3): ``readings`` and ``quarantine``.
+"""Stored tables (DESIGN.md section 3): ``readings``, ``quarantine``, ``packets`` and
+``transmission_fingerprints``.
 
 Times are timezone-aware UTC in Python on every dialect (:class:`UTCDateTime`): PostgreSQL stores
 ``timestamptz``; SQLite stores the UTC wall time as text, so values read back compare equal to the
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ingest.reading import MAX_FLAG, MAX_MN, MAX_POLLUTANT, MAX_QN
 from monitor.store.base import Base
 
-__all__ = ["QuarantineRow", "ReadingRow", "UTCDateTime"]
+__all__ = ["FingerprintRow", "PacketRow", "QuarantineRow", "ReadingRow", "UTCDateTime"]
 
 #: Integer primary keys: BIGINT on PostgreSQL, INTEGER (the rowid alias) on SQLite.
 _PK = BigInteger().with_variant(Integer(), "sqlite")
@@ -104,3 +105,42 @@ class QuarantineRow(Base):
     detail: Mapped[str] = mapped_column(Text, default="")
     mn: Mapped[str | None] = mapped_column(String(MAX_MN), index=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class PacketRow(Base):
+    """One accepted packet as it came over the wire: header facts, DataTime beside the arrival
+    time, its transmission fingerprint's key, its deviation tags (comma-separated), and CP kept
+    whole when it holds fields the codec does not know (``cp_flag``). A heartbeat is a row of
+    kind ``heartbeat`` (liveness) without readings.
+
+    Unique on (mn, digest), ``digest`` the first 128 bits of SHA-256 of the payload as received:
+    a redelivered packet is recorded once. The key's index also serves per-outlet queries.
+    """
+
+    __tablename__ = "packets"
+    __table_args__ = (UniqueConstraint("mn", "digest", name="uq_packets_digest"),)
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    mn: Mapped[str] = mapped_column(String(MAX_MN))
+    digest: Mapped[str] = mapped_column(String(32))
+    cn: Mapped[str] = mapped_column(String(8))
+    qn: Mapped[str | None] = mapped_column(String(MAX_QN))
+    st: Mapped[str | None] = mapped_column(String(16))
+    flag: Mapped[int | None] = mapped_column(Integer)
+    data_time: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[str] = mapped_column(String(16))
+    fingerprint: Mapped[str | None] = mapped_column(String(16))
+    deviations: Mapped[str] = mapped_column(String(256), default="")
+    cp_flag: Mapped[str | None] = mapped_column(String(32))
+    cp: Mapped[str | None] = mapped_column(Text)
+
+
+class FingerprintRow(Base):
+    """The habits (JSON object) behind a transmission fingerprint key, stored once per key
+    (:mod:`ingest.hj212.fingerprint`)."""
+
+    __tablename__ = "transmission_fingerprints"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    habits: Mapped[str] = mapped_column(Text)

@@ -66,6 +66,8 @@ def read_readings(path: str | Path) -> pd.DataFrame:
         "value": _values(table["value"], where),
         "flag": _flags(table["flag"], where),
     }
+    if "received_at" in table.column_names:
+        out["received_at"] = _timestamps(table["received_at"], where, "received_at", required=False)
     if "kind" in table.column_names:
         kind = _labels(table, "kind", where, default="hour")
         bad = ~np.isin(np.asarray(kind.categories), KINDS)
@@ -92,10 +94,12 @@ def read_readings(path: str | Path) -> pd.DataFrame:
 def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = DEFAULT_TIMEZONE) -> Path:
     """Write ``frame`` as CSV (``ts`` ISO 8601 in ``tz`` with its offset) or Parquet (by suffix)."""
     p = Path(path)
-    columns = [c for c in (*REQUIRED, "kind") if c in frame.columns]
+    columns = [c for c in (*REQUIRED, "kind", "received_at") if c in frame.columns]
     if p.suffix.lower() in (".parquet", ".pq"):
         out = frame[columns].copy()
         out["ts"] = out["ts"].dt.tz_convert("UTC")
+        if "received_at" in out.columns:
+            out["received_at"] = out["received_at"].dt.tz_convert("UTC")
         for c in ("mn", "pollutant", "flag", "kind"):
             if c in out.columns:
                 out[c] = out[c].astype(str)
@@ -107,6 +111,8 @@ def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = DEFAULT_T
     for c in columns:
         if c == "value":
             arrays[c] = pa.array(frame[c].to_numpy(dtype="float64"), from_pandas=True)
+        elif c == "received_at":
+            arrays[c] = time_text(frame[c], tz)
         elif c != "ts":
             arrays[c] = _text_column(frame[c])
     table = pa.table({c: arrays[c] for c in columns})
@@ -120,6 +126,16 @@ def write_readings(frame: pd.DataFrame, path: str | Path, *, tz: str = DEFAULT_T
         out.write((",".join(columns) + "\n").encode())
         pacsv.write_csv(table, out, write_options=options)
     return p
+
+
+def time_text(column: pd.Series, tz: str) -> pa.Array:
+    """Times as ISO 8601 text in ``tz`` with its offset; an unknown time as an empty cell."""
+    codes, uniques = pd.factorize(column, sort=False)
+    text = pd.DatetimeIndex(uniques).tz_convert(tz).map(pd.Timestamp.isoformat).to_numpy(object)
+    if (codes < 0).any():
+        text = np.append(text, "")
+        codes = np.where(codes < 0, len(text) - 1, codes)
+    return _expand(codes, text)
 
 
 def _expand(codes: np.ndarray, labels: np.ndarray) -> pa.Array:
@@ -234,17 +250,20 @@ def _labels(
     return pd.Categorical.from_codes(codes, categories=categories)
 
 
-def _timestamps(column: pa.ChunkedArray, where: _Where) -> pd.DatetimeIndex | pd.Series:
+def _timestamps(
+    column: pa.ChunkedArray, where: _Where, name: str = "ts", *, required: bool = True
+) -> pd.DatetimeIndex | pd.Series:
+    """A time column as UTC; an empty cell is refused when ``required``, else NaT (unknown)."""
     if pa.types.is_timestamp(column.type):
         if column.type.tz is None:
             raise ReadingsFileError(
-                f"{where(0)}, column 'ts': timestamps without a time zone; store them "
+                f"{where(0)}, column '{name}': timestamps without a time zone; store them "
                 "timezone-aware (UTC) or as ISO 8601 text with an offset"
             )
         ts = column.to_pandas()
-        if ts.isna().any():
+        if required and ts.isna().any():
             row = int(np.flatnonzero(ts.isna().to_numpy())[0])
-            raise ReadingsFileError(f"{where(row)}, column 'ts': empty; every row needs a time")
+            raise ReadingsFileError(f"{where(row)}, column '{name}': empty; every row needs a time")
         return pd.Series(ts.dt.tz_convert("UTC").dt.as_unit("ns").array)
     if column.null_count == 0:
         try:  # Arrow's ISO 8601 parser (strict: an offset or Z required) over every string
@@ -255,12 +274,12 @@ def _timestamps(column: pa.ChunkedArray, where: _Where) -> pd.DatetimeIndex | pd
             ns = parsed.cast(pa.int64()).to_numpy()
             return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array)
     codes, uniques = _dictionary(column)
-    if (codes < 0).any():
+    if required and (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
-        raise ReadingsFileError(f"{where(row)}, column 'ts': empty; every row needs a time")
+        raise ReadingsFileError(f"{where(row)}, column '{name}': empty; every row needs a time")
     text = np.array(uniques.to_pylist(), dtype=object)
     if len(text) == 0:
-        return pd.Series(pd.DatetimeIndex([], tz="UTC").as_unit("ns"))
+        return pd.Series(pd.DatetimeIndex([pd.NaT] * len(codes), tz="UTC").as_unit("ns"))
     strings = pd.Series(text, dtype=object).str.strip()
     iso = strings.str.match(_ISO).to_numpy(dtype=bool)
     offset = strings.str.contains(_OFFSET, regex=True).to_numpy(dtype=bool)
@@ -276,9 +295,12 @@ def _timestamps(column: pa.ChunkedArray, where: _Where) -> pd.DatetimeIndex | pd
             if iso[k] and not offset[k]
             else "is not an ISO 8601 time with offset (e.g. 2026-06-03T04:00:00+08:00)"
         )
-        raise ReadingsFileError(f"{where(row)}, column 'ts': {text[k]!r} {reason}")
+        raise ReadingsFileError(f"{where(row)}, column '{name}': {text[k]!r} {reason}")
     values = pd.DatetimeIndex(parsed).as_unit("ns")
-    return pd.Series(values[codes].array)
+    out = values[np.maximum(codes, 0)]
+    if (codes < 0).any():
+        out = out.where(codes >= 0)
+    return pd.Series(out.array)
 
 
 def _values(column: pa.ChunkedArray, where: _Where) -> np.ndarray:

@@ -9,7 +9,11 @@ Rules of :meth:`Store.commit_batch` (one transaction per batch, returns only onc
   never overwritten (the first wins, also within one batch) and the message holding the newcomer is
   quarantined as ``conflict`` with its raw payload and a detail naming each conflicting key;
 - quarantine rows are unique on SHA-256(reason, topic, payload): a redelivered bad message is kept
-  once.
+  once;
+- an accepted message's packet record (:class:`ingest.sink.PacketRecord`) goes into ``packets``
+  in the same transaction, unique on (mn, SHA-256 of the payload): a redelivered packet is
+  recorded once, and a message quarantined as ``conflict`` records none; the habits behind each
+  new fingerprint key go into ``transmission_fingerprints`` once.
 
 NaN values are stored as NULL (unknown), so a redelivered NaN is a duplicate, not a conflict.
 """
@@ -34,7 +38,7 @@ from ingest.reading import MAX_MN, Reading
 from ingest.sink import Accepted, BatchResult, Rejected, SinkError
 from monitor import clock
 from monitor.store.migrations import HEAD_REVISION
-from monitor.store.models import QuarantineRow, ReadingRow
+from monitor.store.models import FingerprintRow, PacketRow, QuarantineRow, ReadingRow
 
 if TYPE_CHECKING:  # pandas is imported by the methods that need it: the daemon's worker never does
     import pandas as pd
@@ -44,6 +48,45 @@ __all__ = ["Store", "create_engine", "create_schema", "storable_text"]
 
 _READINGS = ReadingRow.__table__
 _QUARANTINE = QuarantineRow.__table__
+_PACKETS = PacketRow.__table__
+_FINGERPRINTS = FingerprintRow.__table__
+_PACKET_FIELDS = (
+    "mn",
+    "digest",
+    "cn",
+    "qn",
+    "st",
+    "flag",
+    "data_time",
+    "received_at",
+    "kind",
+    "fingerprint",
+    "deviations",
+    "cp_flag",
+    "cp",
+)
+_PG_PACKET_TYPES = (
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "int4",
+    "timestamptz",
+    "timestamptz",
+    "varchar",
+    "varchar",
+    "varchar",
+    "varchar",
+    "text",
+)
+_PG_PACKET_INSERT = (
+    f"INSERT INTO packets ({', '.join(_PACKET_FIELDS)}) SELECT * FROM unnest("
+    + ", ".join(f"%b::{t}[]" for t in _PG_PACKET_TYPES)
+    + ") ON CONFLICT (mn, digest) DO NOTHING"
+)
+#: Fingerprint keys remembered as stored, per store (bounded: past it, the insert is just tried).
+_KNOWN_FINGERPRINTS = 65_536
 _KEY = ("mn", "pollutant", "kind", "ts")
 _COMPARED = ("value", "min", "max", "cou", "flag")
 _ROW_FIELDS = (
@@ -239,6 +282,9 @@ class Store:
             .returning(_QUARANTINE.c.digest)
         )
         self._sqlite_sql: dict[int, str] = {}
+        self._sqlite_packet_sql: dict[int, str] = {}
+        self._known_fingerprints: set[str] = set()
+        self._new_fingerprints: dict[str, str] = {}
         self._sqlite_rows_per_statement = 0  # set from the connection's limit on first insert
         self._schema_ready = create is False
         if create is True:
@@ -275,8 +321,12 @@ class Store:
                     # operator runs `monitor db upgrade`; keep the messages unacknowledged
                     raise SinkError(str(exc), transient=True) from exc
                 self._schema_ready = True
+            self._new_fingerprints = {}
             with self.engine.begin() as conn:
-                return self._commit(conn, messages, rejected)
+                result = self._commit(conn, messages, rejected)
+            if len(self._known_fingerprints) < _KNOWN_FINGERPRINTS:
+                self._known_fingerprints.update(self._new_fingerprints)
+            return result
         except SQLAlchemyError as exc:
             orig = getattr(exc, "orig", None) or exc
             transient = isinstance(
@@ -289,6 +339,7 @@ class Store:
     ) -> BatchResult:
         result = BatchResult()
         conflicts: list[Rejected] = []
+        conflicted: set[int] = set()
         n = sum(len(m.readings) for m in messages)
         if n:
             params: list[Any] = []
@@ -306,9 +357,18 @@ class Store:
                     if params
                     else list(zip(*columns[:9], strict=True))
                 )
-                conflicts, result.conflicts = self._find_conflicts(conn, messages, keyed)
+                conflicts, result.conflicts, conflicted = self._find_conflicts(
+                    conn, messages, keyed
+                )
             result.stored = inserted
             result.duplicates = n - inserted - result.conflicts
+        packets = [
+            m
+            for k, m in enumerate(messages)
+            if m.packet is not None and m.payload and k not in conflicted
+        ]
+        if packets:
+            self._insert_packets(conn, packets)
         quarantine = [*rejected, *conflicts]
         if quarantine:
             # every text column through storable_text: the quarantine never refuses a message
@@ -359,18 +419,60 @@ class Store:
             inserted += int(conn.exec_driver_sql(sql, tuple(chunk)).rowcount)
         return inserted
 
+    def _insert_packets(self, conn: Connection, messages: list[Accepted]) -> None:
+        """Record the packets of ``messages`` (each has a packet record and a payload) and the
+        habits of fingerprint keys not stored yet; a packet already recorded is skipped."""
+        rows = _packet_rows(messages, self.dialect == "sqlite")
+        new: dict[str, str] = {}
+        for m in messages:
+            p = m.packet
+            assert p is not None
+            key = p.fingerprint
+            if key is not None and key not in self._known_fingerprints and key not in new:
+                new[key] = p.habits or "{}"
+        if self.dialect == "sqlite":
+            width = len(_PACKET_FIELDS)
+            per = max(1, _sqlite_chunk(conn, width))
+            for start in range(0, len(rows), per):
+                chunk = rows[start : start + per]
+                sql = self._sqlite_packet_sql.get(len(chunk))
+                if sql is None:
+                    sql = self._sqlite_packet_sql.setdefault(
+                        len(chunk), _sqlite_packet_insert(len(chunk))
+                    )
+                conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+            if new:
+                conn.exec_driver_sql(
+                    "INSERT INTO transmission_fingerprints (key, habits) VALUES "
+                    + ", ".join(["(?, ?)"] * len(new))
+                    + " ON CONFLICT (key) DO NOTHING",
+                    tuple(v for item in new.items() for v in item),
+                )
+        else:
+            columns = [list(c) for c in zip(*rows, strict=True)]
+            conn.exec_driver_sql(_PG_PACKET_INSERT, tuple(columns))
+            if new:
+                conn.exec_driver_sql(
+                    "INSERT INTO transmission_fingerprints (key, habits) SELECT * FROM "
+                    "unnest(%b::varchar[], %b::text[]) ON CONFLICT (key) DO NOTHING",
+                    (list(new), list(new.values())),
+                )
+        self._new_fingerprints.update(new)
+
     def _find_conflicts(
         self, conn: Connection, messages: list[Accepted], keyed: list[tuple[Any, ...]]
-    ) -> tuple[list[Rejected], int]:
+    ) -> tuple[list[Rejected], int, set[int]]:
         """Compare every reading of the batch with what is stored under its key; a message with
         any differing reading becomes one ``conflict`` quarantine entry (one detail line per key);
-        also returns the number of conflicting readings. ``keyed`` holds, per reading in order,
+        also returns the number of conflicting readings and the positions of the messages
+        quarantined. ``keyed`` holds, per reading in order,
         its key and compared fields as bound for this dialect (:data:`_KEY`, :data:`_COMPARED`)."""
         stored = self._stored(conn, list({k[:4] for k in keyed}))
         out: list[Rejected] = []
         n_conflicts = 0
+        conflicted: set[int] = set()
         it = iter(keyed)
-        for m in messages:
+        for k, m in enumerate(messages):
             lines: list[str] = []
             for r in m.readings:
                 row = next(it)
@@ -383,6 +485,7 @@ class Store:
                     )
             n_conflicts += len(lines)
             if lines:
+                conflicted.add(k)
                 payload = m.payload or b"\n".join(_reading_json(r) for r in m.readings)
                 out.append(
                     Rejected(
@@ -394,7 +497,7 @@ class Store:
                         m.readings[0].mn if m.readings else None,
                     )
                 )
-        return out, n_conflicts
+        return out, n_conflicts, conflicted
 
     def _stored(
         self, conn: Connection, keys: list[tuple[Any, ...]]
@@ -525,6 +628,51 @@ class Store:
         validate_readings(frame)
         return frame
 
+    def read_packets(
+        self,
+        mn: str,
+        start: datetime | pd.Timestamp | None = None,
+        end: datetime | pd.Timestamp | None = None,
+    ) -> pd.DataFrame:
+        """One outlet's packet records received in ``[start, end)`` as the packets frame of
+        :data:`detectors.frame.PACKETS_SCHEMA` (``received_at``, ``data_time``, ``cn``,
+        ``kind``, ``fingerprint``, ``habits`` (JSON), ``deviations``), by arrival time."""
+        import pandas as pd
+
+        from detectors.frame import PACKETS_SCHEMA
+
+        p, f = _PACKETS.c, _FINGERPRINTS.c
+        times: Any = {
+            name: sa.type_coerce(p[name], sa.String) if self.dialect == "sqlite" else p[name]
+            for name in ("received_at", "data_time")
+        }
+        stmt = (
+            sa.select(
+                times["received_at"],
+                times["data_time"],
+                p.cn,
+                p.kind,
+                p.fingerprint,
+                f.habits,
+                p.deviations,
+            )
+            .select_from(_PACKETS.outerjoin(_FINGERPRINTS, f.key == p.fingerprint))
+            .where(p.mn == mn)
+        )
+        if start is not None:
+            stmt = stmt.where(p.received_at >= _aware(start))
+        if end is not None:
+            stmt = stmt.where(p.received_at < _aware(end))
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt.order_by(p.received_at, p.id)).all()
+        names = list(PACKETS_SCHEMA)
+        frame = pd.DataFrame.from_records(rows, columns=names)
+        for name in ("received_at", "data_time"):
+            frame[name] = pd.to_datetime(frame[name], utc=True, format="ISO8601").astype(
+                "datetime64[ns, UTC]"
+            )
+        return frame
+
     def outlets(self) -> list[str]:
         """MNs that have at least one stored reading, sorted."""
         with self.engine.connect() as conn:
@@ -637,6 +785,49 @@ def _sqlite_params(messages: list[Accepted]) -> list[Any]:
                 )
             )
     return out
+
+
+def _sqlite_packet_insert(rows: int) -> str:
+    """One INSERT of ``rows`` packet records that skips packets already recorded."""
+    row = f"({', '.join('?' * len(_PACKET_FIELDS))})"
+    return (
+        f"INSERT INTO packets ({', '.join(_PACKET_FIELDS)}) VALUES "
+        f"{', '.join([row] * rows)} ON CONFLICT (mn, digest) DO NOTHING"
+    )
+
+
+def _packet_rows(messages: list[Accepted], sqlite_times: bool) -> list[tuple[Any, ...]]:
+    """The packet records of ``messages`` as rows of :data:`_PACKET_FIELDS` (times as SQLite
+    stores them when ``sqlite_times``, aware UTC otherwise)."""
+
+    def t(value: datetime | None) -> Any:
+        if value is None:
+            return None
+        u = _utc(value)
+        return u.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite_times else u
+
+    rows: list[tuple[Any, ...]] = []
+    for m in messages:
+        p = m.packet
+        assert p is not None
+        rows.append(
+            (
+                p.mn,
+                hashlib.sha256(m.payload).hexdigest()[:32],
+                p.cn,
+                p.qn,
+                p.st,
+                p.flag,
+                t(p.data_time),
+                t(m.received_at),
+                p.kind,
+                p.fingerprint,
+                ",".join(p.deviations)[:256],
+                p.cp_flag,
+                None if p.cp is None else storable_text(p.cp),
+            )
+        )
+    return rows
 
 
 def _sqlite_chunk(conn: Connection, width: int) -> int:

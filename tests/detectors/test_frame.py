@@ -101,7 +101,7 @@ def test_schema_names_the_columns_once() -> None:
     from detectors.frame import READINGS_SCHEMA
 
     assert READINGS_SCHEMA.names == (
-        "mn", "pollutant", "ts", "kind", "value", "min", "max", "cou", "flag"
+        "mn", "pollutant", "ts", "kind", "value", "min", "max", "cou", "flag", "received_at"
     )  # fmt: skip
     assert READINGS_SCHEMA.required == ("mn", "pollutant", "ts", "value", "flag")
     assert READINGS_SCHEMA.key == ("mn", "pollutant", "kind", "ts")
