@@ -27,7 +27,6 @@ or TOML::
 
 from __future__ import annotations
 
-import csv
 import math
 import re
 import tomllib
@@ -41,6 +40,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from monitor import clock
+from monitor.spreadsheets import SpreadsheetError, read_rows, xlsx_bytes
+from monitor.spreadsheets import write_csv as write_table
 from monitor.store.casework_models import InspectionAssignmentRow, InspectionDrawRow
 
 __all__ = [
@@ -199,27 +200,26 @@ def draw(
 
 
 def load_inspectors(path: str | Path) -> list[Inspector]:
-    """Inspectors from a CSV (``name,district`` header) or TOML (``[[inspector]]``) file."""
+    """Inspectors from a CSV or .xlsx (``name,district`` header) or TOML (``[[inspector]]``)."""
     path = Path(path)
-    try:
-        raw = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InspectionError(f"{path}: cannot read the inspectors file ({exc})") from None
-    rows: list[dict[str, Any]]
+    numbered: list[tuple[int, Mapping[str, Any]]]
     if path.suffix.lower() == ".toml":
         try:
-            rows = tomllib.loads(raw).get("inspector", [])
+            raw = path.read_text(encoding="utf-8-sig")
+            numbered = list(enumerate(tomllib.loads(raw).get("inspector", []), start=1))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InspectionError(f"{path}: cannot read the inspectors file ({exc})") from None
         except tomllib.TOMLDecodeError as exc:
             raise InspectionError(f"{path}: not valid TOML ({exc})") from None
         where = "[[inspector]] #{}"
     else:
-        reader = csv.DictReader(raw.splitlines())
-        if not reader.fieldnames or "name" not in reader.fieldnames:
-            raise InspectionError(f"{path}: the CSV needs a header line 'name,district'")
-        rows = list(reader)
+        try:
+            numbered = list(read_rows(path, required=["name"]))
+        except SpreadsheetError as exc:
+            raise InspectionError(f"{exc} (inspectors: name,district)") from None
         where = "line {}"
     out: list[Inspector] = []
-    for n, row in enumerate(rows, start=1 if path.suffix.lower() == ".toml" else 2):
+    for n, row in numbered:
         name = str(row.get("name") or "").strip()
         if not name:
             raise InspectionError(f"{path}: {where.format(n)}: 'name' is empty; give each a name")
@@ -230,11 +230,13 @@ def load_inspectors(path: str | Path) -> list[Inspector]:
 
 
 def write_csv(d: Draw, path: str | Path) -> None:
-    """Write the publishable list: period, enterprise, district, colour, score, inspectors."""
-    with Path(path).open("w", encoding="utf-8", newline="") as fh:
-        w = csv.DictWriter(fh, fieldnames=list(CSV_COLUMNS))
-        w.writeheader()
-        w.writerows(d.to_dicts())
+    """Write the publishable list (period, enterprise, district, colour, score, inspectors) as a
+    CSV for people (UTF-8 with BOM), or as an Excel workbook when ``path`` ends in ``.xlsx``."""
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        path.write_bytes(xlsx_bytes({d.period: (CSV_COLUMNS, d.to_dicts())}))
+    else:
+        write_table(path, d.to_dicts(), CSV_COLUMNS)
 
 
 def previous_inspectors(session: Session, period: str) -> dict[str, set[str]]:

@@ -46,12 +46,13 @@ def _shares(
     "--inspectors",
     "inspectors_path",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Inspectors, CSV 'name,district' or TOML [[inspector]] (default: [inspections].inspectors).",
+    help="Inspectors: CSV or .xlsx with a 'name,district' header, or TOML [[inspector]] "
+    "(default: [inspections].inspectors).",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
-    help="Publishable CSV (default: inspections-PERIOD.csv).",
+    help="Publishable list: .csv (UTF-8 with BOM) or .xlsx (default: inspections-PERIOD.csv).",
 )
 @click.option(
     "--yellow-share", type=click.FloatRange(0, 1), help="Share of yellow enterprises (0.5)."
@@ -94,7 +95,7 @@ def draw_cmd(
     path = inspectors_path or section.get("inspectors")
     if not path:
         raise click.ClickException(
-            "no inspectors: give --inspectors FILE (CSV 'name,district') or [inspections].inspectors"
+            "no inspectors: give --inspectors FILE (CSV or .xlsx 'name,district') or [inspections].inspectors"
         )
     try:
         inspectors = insp.load_inspectors(path)

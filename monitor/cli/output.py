@@ -1,9 +1,12 @@
-"""Shared ``--format table|json|csv`` output for the ``monitor`` commands.
+"""Shared ``--format table|json|csv|xlsx`` output for the ``monitor`` commands.
 
 - ``table``: aligned columns for a terminal (wide CJK characters count as two cells); lists are
   joined with ``, ``, nested tables shown as compact JSON;
 - ``json``: a JSON array of objects (or one object), UTF-8, indented;
-- ``csv``: a header and one line per row; lists and nested tables as JSON text.
+- ``csv``: a header and one line per row; lists and nested tables as JSON text; UTF-8 with a
+  byte-order mark, so Excel on Chinese Windows opens it right (:mod:`monitor.spreadsheets`);
+- ``xlsx``: an Excel workbook on stdout (redirect it: ``> leads.xlsx``), one sheet named after
+  the command, the header frozen (:func:`monitor.spreadsheets.xlsx_bytes`).
 
 Usage::
 
@@ -15,7 +18,6 @@ Usage::
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 import unicodedata
@@ -24,14 +26,16 @@ from typing import Any, Final, TypeVar
 
 import click
 
+from monitor.spreadsheets import csv_bytes, xlsx_bytes
+
 __all__ = ["FORMATS", "emit", "emit_one", "format_option"]
 
-FORMATS: Final[tuple[str, ...]] = ("table", "json", "csv")
+FORMATS: Final[tuple[str, ...]] = ("table", "json", "csv", "xlsx")
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def format_option(f: F) -> F:
-    """Add ``--format table|json|csv`` (default table), passed as ``fmt``."""
+    """Add ``--format table|json|csv|xlsx`` (default table), passed as ``fmt``."""
     return click.option(
         "--format",
         "fmt",
@@ -87,19 +91,27 @@ def emit(
         return
     columns = list(columns or (list(rows[0]) if rows else []))
     if fmt == "csv":
-        w = csv.writer(sys.stdout, lineterminator="\n")
-        w.writerow(columns)
-        for r in rows:
-            w.writerow([_csv_cell(r.get(c)) for c in columns])
-        sys.stdout.flush()
+        _binary(csv_bytes(rows, columns))
+        return
+    if fmt == "xlsx":
+        if sys.stdout.isatty():
+            raise click.UsageError("--format xlsx writes a workbook: redirect it, e.g. > out.xlsx")
+        ctx = click.get_current_context(silent=True)
+        sheet = " ".join(ctx.command_path.split()[1:]) if ctx else ""  # "leads list"
+        _binary(xlsx_bytes({sheet or "monitor": (columns, rows)}))
         return
     click.echo(table(rows, columns) if rows else empty)
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, list | tuple | Mapping):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
-    return "" if value is None else value
+def _binary(data: bytes) -> None:
+    """Write ``data`` to stdout as bytes (click's test runner gives a text stream a buffer too)."""
+    sys.stdout.flush()
+    out = getattr(sys.stdout, "buffer", None)
+    if out is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        out.write(data)
+        out.flush()
 
 
 def emit_one(record: Mapping[str, Any], fmt: str, sections: Sequence[str] = ()) -> None:
@@ -109,8 +121,8 @@ def emit_one(record: Mapping[str, Any], fmt: str, sections: Sequence[str] = ()) 
         click.echo(json.dumps(record, ensure_ascii=False, indent=2, default=str))
         return
     scalars = {k: v for k, v in record.items() if k not in sections}
-    if fmt == "csv":
-        emit([scalars], "csv")
+    if fmt in ("csv", "xlsx"):
+        emit([scalars], fmt)
         return
     width = max(_width(k) for k in scalars)
     for k, v in scalars.items():

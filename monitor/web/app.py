@@ -9,8 +9,6 @@ every form posts the session's CSRF token (else 403); lead actions go through
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import secrets
@@ -451,9 +449,12 @@ def _pages(app: FastAPI) -> None:
             rows = [(d, list(d.assignments)) for d in draws]
         return render(request, "inspections.html", who, draws=rows)
 
-    @app.get("/inspections/{period}.csv", include_in_schema=False)
-    def inspections_csv(request: Request, period: str) -> Response:
+    @app.get("/inspections/{period}.{fmt}", include_in_schema=False)
+    def inspections_download(request: Request, period: str, fmt: str) -> Response:
+        if fmt not in ("csv", "xlsx"):
+            raise HTTPException(404, f"no {fmt} download: use .csv or .xlsx")
         from monitor.casework.inspections import CSV_COLUMNS
+        from monitor.spreadsheets import XLSX_MEDIA, csv_bytes, xlsx_bytes
 
         with ctx.session() as s:
             page_principal(request, s)
@@ -461,15 +462,25 @@ def _pages(app: FastAPI) -> None:
                 d = Q.inspection_draw(s, period)
             except Q.NotVisible:
                 raise HTTPException(404, f"no draw for {period}") from None
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow(CSV_COLUMNS)
-            for a in d.assignments:
-                w.writerow([d.period, a.enterprise, a.district, a.colour, a.score, a.inspectors])
+            rows = [
+                {
+                    "period": d.period,
+                    "enterprise": a.enterprise,
+                    "district": a.district,
+                    "colour": a.colour,
+                    "score": a.score,
+                    "inspectors": a.inspectors,  # stored ";"-separated
+                }
+                for a in d.assignments
+            ]
+        if fmt == "xlsx":
+            body, media = xlsx_bytes({period: (CSV_COLUMNS, rows)}), XLSX_MEDIA
+        else:
+            body, media = csv_bytes(rows, CSV_COLUMNS), "text/csv; charset=utf-8"
         return Response(
-            buf.getvalue().encode("utf-8-sig"),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="inspections-{period}.csv"'},
+            body,
+            media_type=media,
+            headers={"Content-Disposition": f'attachment; filename="inspections-{period}.{fmt}"'},
         )
 
     @app.get("/quarantine", response_class=HTMLResponse, include_in_schema=False)

@@ -6,6 +6,7 @@ import csv
 from pathlib import Path
 
 import pytest
+from openpyxl import Workbook, load_workbook
 
 from monitor.casework import inspections as insp
 from monitor.casework.inspections import Candidate, InspectionError, Inspector
@@ -82,7 +83,8 @@ def test_write_csv_and_load_inspectors(tmp_path: Path) -> None:
     d = insp.draw(CANDS, "2026-12", 5, INSPECTORS)
     out = tmp_path / "draw.csv"
     insp.write_csv(d, out)
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # a CSV people open: with BOM
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
     assert len(rows) == len(d.assignments)
     assert list(rows[0]) == ["period", "enterprise", "district", "colour", "score", "inspectors"]
     assert rows[0]["period"] == "2026-12"
@@ -98,8 +100,28 @@ def test_write_csv_and_load_inspectors(tmp_path: Path) -> None:
     with pytest.raises(InspectionError, match=r"bad.csv: line 2: 'name' is empty"):
         insp.load_inspectors(tmp_path / "bad.csv")
     (tmp_path / "nohead.csv").write_text("Wang,Lintong\n")
-    with pytest.raises(InspectionError, match="header line 'name,district'"):
+    with pytest.raises(InspectionError, match=r"nohead.csv: line 1: missing column\(s\) name"):
         insp.load_inspectors(tmp_path / "nohead.csv")
+
+
+def test_draw_and_inspectors_as_excel(tmp_path: Path) -> None:
+    d = insp.draw(CANDS, "2026-12", 5, INSPECTORS)
+    insp.write_csv(d, tmp_path / "draw.xlsx")
+    sheet = load_workbook(tmp_path / "draw.xlsx").worksheets[0]
+    got = list(sheet.iter_rows(values_only=True))
+    assert sheet.title == "2026-12" and got[0][0] == "period" and len(got) == len(d.assignments) + 1
+    book = Workbook()
+    for row in (["name", "district"], ["王伟", "Lintong"], [None, None], ["Li Na", "Yanta"]):
+        book.active.append(row)
+    book.save(tmp_path / "i.xlsx")
+    assert insp.load_inspectors(tmp_path / "i.xlsx") == [
+        Inspector("王伟", "Lintong"),
+        Inspector("Li Na", "Yanta"),
+    ]
+    book.active.append(["", "Yanta"])
+    book.save(tmp_path / "bad.xlsx")
+    with pytest.raises(InspectionError, match=r"bad.xlsx: line 5: 'name' is empty"):
+        insp.load_inspectors(tmp_path / "bad.xlsx")
 
 
 def test_bad_period() -> None:

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import pandas as pd
 import pytest
+from openpyxl import load_workbook
 
 from tests.monitor.web.conftest import Client
 from tests.monitor.web.support import EVIL, MN1, MN2, MN3, MN4, Seeded
@@ -118,7 +119,15 @@ def test_inspections_page_and_csv(admin: Client) -> None:
     # E0002 is yellow (drawn with share 0.5 of 1 -> drawn); every row has an inspector
     assert {row["enterprise"] for row in rows} >= {"E0002"}
     assert all(row["inspectors"] for row in rows)
+    assert r.content.startswith(b"\xef\xbb\xbf")  # Excel on Chinese Windows needs the BOM
     assert admin.get("/inspections/1999-01.csv").status_code == 404
+    r = admin.get("/inspections/2026-11.xlsx")
+    assert r.status_code == 200 and "spreadsheetml" in r.headers["content-type"]
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    got = list(sheet.iter_rows(values_only=True))
+    assert got[0][:2] == ("period", "enterprise") and sheet.freeze_panes == "A2"
+    assert [g[1] for g in got[1:]] == [row["enterprise"] for row in rows]
+    assert admin.get("/inspections/2026-11.pdf").status_code == 404
 
 
 def test_quarantine_pages_show_payload_safely(admin: Client, seeded_ro: Seeded) -> None:
