@@ -22,6 +22,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "leads": ("monitor.cli.leads", "leads"),
     "triage": ("monitor.cli.triage", "triage"),
     "complaints": ("monitor.cli.complaints", "complaints"),
+    "results": ("monitor.cli.results", "results"),
     "hj212": ("monitor.cli.hj212", "hj212"),
     "ingest": ("monitor.cli.ingest", "ingest"),
     "gateway": ("monitor.cli.gateway", "gateway"),

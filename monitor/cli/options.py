@@ -87,12 +87,20 @@ class Casework:
         from monitor.casework.complaints import ComplaintError
         from monitor.casework.inspections import InspectionError
         from monitor.casework.leads import LeadError
+        from monitor.casework.results import ResultError
         from monitor.casework.scoring import ScoringError
 
         try:
             with Session(self.engine, expire_on_commit=False) as s, s.begin():
                 yield s
-        except (LeadError, ScoringError, InspectionError, AlertError, ComplaintError) as exc:
+        except (
+            LeadError,
+            ScoringError,
+            InspectionError,
+            AlertError,
+            ComplaintError,
+            ResultError,
+        ) as exc:
             raise click.ClickException(str(exc)) from None
         except SQLAlchemyError as exc:
             raise click.ClickException(

@@ -7,7 +7,14 @@ from typing import Any
 
 import click
 
-from monitor.casework.scoring import Score, ScoringError, ScoringRules, adjust, scores
+from monitor.casework.scoring import (
+    SOURCES,
+    Score,
+    ScoringError,
+    ScoringRules,
+    adjust,
+    scores,
+)
 from monitor.cli.options import Casework, casework_options, default_who, open_casework, parse_time
 from monitor.cli.output import emit, format_option
 from monitor.locale import text
@@ -32,7 +39,7 @@ def score_row(sc: Score, lang: str) -> dict[str, Any]:
 def _deductions_cell(row: dict[str, Any]) -> str:
     parts = []
     for d in row["deductions"]:
-        who = f"#{d['lead_id']}" if d["lead_id"] is not None else d["reason"]
+        who = f"#{d['lead_id']}" if d["lead_id"] is not None else d["ref"] or d["reason"]
         parts.append(f"{d['kind']} {who} {d['points']:+g}")
     return "; ".join(parts)
 
@@ -53,7 +60,9 @@ def score(
     """Enterprise scores over the rolling 12 months: 100 plus the ledger's points.
 
     Colours: green >= 90, yellow 70 < score < 90, red <= 70. Every enterprise of the registry is
-    listed, with the deductions behind its score and the recommended inspection frequency.
+    listed, with the points of each source side by side (monitoring data, inspections,
+    supervision, complaints, manual), the deductions behind its score and the recommended
+    inspection frequency.
 
     \b
     Example:
@@ -73,10 +82,11 @@ def score(
         return
     for r in rows:
         r["deductions"] = _deductions_cell(r)
+        r.update(r.pop("sources"))  # every source side by side
     if fmt == "table" and not rows:
         click.echo("(no enterprises: give --sites FILE or record leads first)")
         return
-    emit(rows, fmt, ["enterprise", "score", "colour", "frequency", "deductions"])
+    emit(rows, fmt, ["enterprise", "score", "colour", *SOURCES, "frequency", "deductions"])
 
 
 @score.command("adjust")

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 
 from monitor.alerts.alerter import Alerter, AlertSettings
 from monitor.casework import leads
+from monitor.casework.scoring import SOURCES
 from monitor.cli import main
 from tests.monitor.casework_support import (
     MN1,
@@ -125,7 +126,8 @@ def test_score_list_adjust_and_formats(world: dict[str, str]) -> None:
     table = run("score", *args)
     assert "E0003" in table and "manual complaint -10" in table
     got = list(csv.DictReader(io.StringIO(run("score", *args, "--format", "csv"))))
-    assert list(got[0]) == ["enterprise", "score", "colour", "frequency", "deductions"]
+    assert list(got[0]) == ["enterprise", "score", "colour", *SOURCES, "frequency", "deductions"]
+    assert [got[0][s] for s in SOURCES] == ["-20", "0", "0", "0", "0"]
     assert "--reason" in fail(
         "score",
         "adjust",
