@@ -38,7 +38,6 @@ The caller owns the session and its transaction.
 from __future__ import annotations
 
 import contextlib
-import csv
 import hashlib
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
@@ -56,6 +55,7 @@ from monitor.casework import scoring
 from monitor.casework.leads import ACTIVE
 from monitor.config import DEFAULT_TIMEZONE
 from monitor.registry import sites_by_mn
+from monitor.spreadsheets import write_csv, xlsx_bytes
 from monitor.store.casework_models import (
     COMPLAINT_STATUSES,
     ComplaintAttachmentRow,
@@ -690,8 +690,6 @@ def public_rows(
 
 
 def _cell(v: Any) -> Any:
-    if v is None:
-        return ""
     if isinstance(v, bool):
         return "yes" if v else "no"
     return v
@@ -699,25 +697,14 @@ def _cell(v: Any) -> Any:
 
 def write_public(rows: Sequence[Mapping[str, Any]], path: str | Path) -> Path:
     """Write the public list as CSV (UTF-8 with BOM, for spreadsheet programs) or, for a ``.xlsx``
-    path, as a workbook."""
+    path, as a workbook (:mod:`monitor.spreadsheets`)."""
     path = Path(path)
+    cells = [{k: _cell(r.get(k)) for k in PUBLIC_COLUMNS} for r in rows]
     try:
         if path.suffix.lower() == ".xlsx":
-            from openpyxl import Workbook
-
-            wb = Workbook()
-            ws = wb.active
-            ws.title = "complaints"
-            ws.append(list(PUBLIC_COLUMNS))
-            for r in rows:
-                ws.append([_cell(r.get(k)) for k in PUBLIC_COLUMNS])
-            wb.save(path)
+            path.write_bytes(xlsx_bytes({"complaints": (PUBLIC_COLUMNS, cells)}))
         else:
-            with path.open("w", encoding="utf-8-sig", newline="") as fh:
-                w = csv.writer(fh)
-                w.writerow(PUBLIC_COLUMNS)
-                for r in rows:
-                    w.writerow([_cell(r.get(k)) for k in PUBLIC_COLUMNS])
+            write_csv(path, cells, PUBLIC_COLUMNS)
     except OSError as exc:
         raise ComplaintError(f"{path}: cannot write the list ({exc.strerror or exc})") from None
     return path
