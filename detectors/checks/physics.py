@@ -104,15 +104,27 @@ class PhysicsDetector(Detector):
     as the differences of white noise: ``D`` the difference matrix, whose ``D'D`` has nonzero
     eigenvalues multiplying to ``m + 1``), so ``P(q' <= q) <= q^(m/2) / (Gamma(m/2 + 1)
     sqrt(m + 1))`` (the density at 0 times the ellipsoid's volume); a moving true ratio or
-    larger errors only make a small ``q`` less likely (Anderson's inequality). A run of at
-    least ``min_hours`` hours and ``m >= 2`` alarms when that bound is at most
-    ``4 false_alarms_per_year / (K n_year)`` (its log10 in the evidence, ``lockstep_log10_p``):
-    a run starts where an element above follows one that is not, which under the null at the
-    bound happens at most every fourth element, so an outlet-year holds at most ``n_year / 4``
-    runs. Honest analysers whose true error variance is ``r`` times the floor give ``q ~ r m``
-    and ``ln P ~ (m/2) (ln 2r + 1)``, negative only for ``r < 0.18``: the rule assumes a joint
-    honest error of at least about 0.9 % in the ratio (0.6 % per analyser, rounding included),
-    half the floor ``min_spread``.
+    larger errors only make a small ``q`` less likely (Anderson's inequality). Honest analysers
+    whose true error variance is ``r`` times the floor give ``q ~ r m`` and ``ln P ~ (m/2)
+    (ln 2r + 1)``, negative only for ``r < 0.18``: the rule assumes a joint honest error of at
+    least about 0.9 % in the ratio (0.6 % per analyser, rounding included), half the floor
+    ``min_spread``.
+
+    That the run of ``n`` elements above exists at all is weighed by the outlet's own habit of
+    inverting (analyser noise at low levels, all nitrogen ammonia at times): a two-state chain
+    over consecutive elements of a group, learned from the outlet's elements outside the CUSUM's
+    episodes (already judged), with the onset ``p_on = (onsets + 1) / (elements below + 2)``,
+    capped at 1/4 (at the bound an element is above with probability at most 1/2), and the
+    continuation ``c = (stays + 1) / (elements above + 2)`` (Laplace's rule: an outlet that
+    never inverted still may, and its inversions may persist as long as they end). A run starts
+    at a given element with probability ``p_on c^(n - 1)``; so a run with ``m >= 2`` alarms
+    when ``p_on c^(n - 1)`` times the steadiness bound is at most ``false_alarms_per_year / (K
+    n_year)`` (its log10 in the evidence, ``lockstep_log10_p``; ``n_year`` elements a year are
+    the places a run can start). No hour minimum: at an outlet whose NH3-N never exceeds TN, six
+    hourly pairs above it moving together are the evidence (the rule used to take a quarter for
+    the onset, its cap, and one for the continuation, and to need ``min_hours``: a TN written
+    from NH3-N for 4 to 6 h, at 2 to 4 pairs, was missed on the independent generator); an
+    outlet that inverts for hours every day needs far longer or steadier runs.
 
     Overlapping episodes of the references and lockstep runs merge. Severity medium, high from
     ``high_hours``.
@@ -132,9 +144,13 @@ class PhysicsDetector(Detector):
     to 0.1 mg/L near 1 mg/L (its rounding, 3 to 5 %, is in the floor: a steady ratio there is no
     evidence).
 
-    What it does not catch: shutdown-flagged (F) hours with a lowered TN (not judged); a
-    lockstep episode of 3 or 4 pairs (10 h at a 3 h cycle: the bound cannot reach the bar); a
-    written channel whose rounding is coarse beside its value (the floor explains it). Findings
+    What it does not catch: shutdown-flagged (F) hours (not judged; on the independent
+    generator, the labelled episodes' F hours carry no inversion, or no values at all); a
+    lockstep episode of 3 pairs at an outlet that inverts now and then (the bound cannot reach
+    the bar); a written channel whose rounding is coarse beside its value (TN written as NH3-N /
+    1.07 to 0.1 mg/L near 2 mg/L: the floor explains its steps) when the excess is also within
+    the outlet's spread for the CUSUM (TN lowered to just under NH3-N for half a day: 0.5 to 1.5
+    sigma, fewer than 15 pairs). Findings
     also mark other falsifications that push NH3-N over TN (TN floored to its detection limit,
     NH3-N replaced by its standard, held, capped or smoothed above a TN that keeps moving):
     the relation is impossible there too.
@@ -195,7 +211,8 @@ class PhysicsDetector(Detector):
                     if last - first + 1 >= self.min_hours:
                         episodes[first] += 1
                         episodes[last + 1] -= 1
-        runs, lock_bar = self._lockstep(rel, group, n_ref + 1)
+        found = (np.cumsum(episodes[:-1]) > 0)[rel.hour]
+        runs, lock_bar = self._lockstep(rel, group, n_ref + 1, found)
         for first, last, _ in runs:
             episodes[first] += 1
             episodes[last + 1] -= 1
@@ -212,39 +229,43 @@ class PhysicsDetector(Detector):
             yield self._finding(outlet, nh3, tn, rel, first, stop - 1, full, lock_bar, inside)
 
     def _lockstep(
-        self, rel: _Relation, group: np.ndarray, n_rules: int
+        self, rel: _Relation, group: np.ndarray, n_rules: int, found: np.ndarray | None = None
     ) -> tuple[list[tuple[int, int, float]], float]:
-        """Grid hours (first, last) and log10 bound of the runs of elements all above
+        """Grid hours (first, last) and log10 probability of the runs of elements all above
         ``mu0 + min_spread`` whose ratio moves less than two independent analysers can (the
-        class docstring's lockstep rule): ``q = sum (x_i - x_{i-1})^2 / floor_i`` over the
-        run's ``m`` steps where a channel measured anew; the run alarms when ``q^(m/2) /
-        (Gamma(m/2 + 1) sqrt(m + 1))``, the bound on the chance of so small a ``q``, is at most
-        ``4 false_alarms_per_year / (n_rules * per_year)``; also returns that bar's log10."""
+        class docstring's lockstep rule), and the bar's log10: ``q = sum (x_i - x_{i-1})^2 /
+        floor_i`` over the run's ``m`` steps where a channel measured anew bounds the chance of
+        so steady a run by ``q^(m/2) / (Gamma(m/2 + 1) sqrt(m + 1))``; times the chance that an
+        honest run of ``r`` elements above starts there, ``p_on c^(r - 1)``, with the onset
+        ``p_on`` and continuation ``c`` of the outlet's own inversions (`_inversion_habit`,
+        outside the elements ``found`` by the CUSUM), the run alarms when that is at most
+        ``false_alarms_per_year / (n_rules * per_year)``."""
         above = rel.x > rel.mu0 + self.min_spread
         start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
         run = np.cumsum(start) - 1
         step = above & ~start & (rel.floor > 0)
-        # a run starts where an element above follows one that is not: under the null at the
-        # bound each is above with probability at most 1/2, so at most n_year / 4 runs a year
-        bar = np.log(4.0 * self.false_alarms_per_year / (n_rules * rel.per_year))
+        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
         if not step.any():
             return [], bar / np.log(10.0)
         n_runs = int(run[-1]) + 1 if len(run) else 0
         d = np.r_[0.0, np.diff(rel.x)]
         q = np.bincount(run[step], (d[step] ** 2 / rel.floor[step]), minlength=n_runs)
         m = np.bincount(run[step], minlength=n_runs).astype("float64")
+        r = np.bincount(run[above], minlength=n_runs).astype("float64")
+        log_on, log_c = _inversion_habit(above, group, found)
         with np.errstate(divide="ignore"):
             log_p = (
                 0.5 * m * np.log(np.where(m > 0, q, 1.0))
                 - gammaln(0.5 * m + 1)
                 - 0.5 * np.log(m + 1)
+                + log_on
+                + (r - 1) * log_c
             )
         starts = np.flatnonzero(start)
-        ends = np.r_[starts[1:] - 1, len(rel.x) - 1]
-        # a run ends at the last element above mu0 before the next start
-        ends = np.minimum(ends, starts + np.bincount(run[above], minlength=n_runs) - 1)
+        # a run ends at its last element above mu0 (the next start, or the group's end, after)
+        ends = starts + r.astype(np.int64) - 1
         first, last = rel.hour[starts], rel.last[ends]
-        hit = (m >= 2) & (log_p <= bar) & (last - first + 1 >= self.min_hours)
+        hit = (m >= 2) & (log_p <= bar)
         log10_p = (log_p[hit] / np.log(10.0)).tolist()
         return list(zip(first[hit].tolist(), last[hit].tolist(), log10_p, strict=True)), float(
             bar / np.log(10.0)
@@ -337,10 +358,11 @@ class PhysicsDetector(Detector):
                 "measurement pairs reaches h_k (null: NH3-N <= TN up to the outlet's own spread); "
                 "or NH3-N above TN in every pair of a run whose ratio moves less than two "
                 "independent analysers can (null: errors of at least min_spread and the "
-                "rounding, bound on the chance at most the last threshold, log10)",
+                "rounding, runs above TN as often and as long as the outlet's own; bound on "
+                "the chance at most the last threshold, log10)",
                 "window_hours": hours,
                 "statistic": "CUSUM of standardised ln(NH3-N / TN) excess; log10 bound on the "
-                "chance of the run's steps in ln(NH3-N / TN) being as small",
+                "chance of such a run above TN with steps in ln(NH3-N / TN) as small",
                 "threshold": [*(round(h, 3) for h in bars), round(lock_bar, 3)],
                 "lockstep_log10_p": round(min(lock_p), 2) if lock_p else None,
                 "false_alarm_rate_per_year": self.false_alarms_per_year,
@@ -355,3 +377,24 @@ class PhysicsDetector(Detector):
                 "median_tn": float(np.median(t)),
             },
         )
+
+
+def _inversion_habit(
+    above: np.ndarray, group: np.ndarray, found: np.ndarray | None
+) -> tuple[float, float]:
+    """Log onset and continuation probabilities of the outlet's own inversions (elements
+    ``above``): over consecutive elements of one group, neither among those ``found`` (episodes
+    already judged not honest), ``p_on = (onsets + 1) / (elements below + 2)`` capped at 1/4
+    (at the bound an element is above with probability at most 1/2) and ``c = (stays + 1) /
+    (elements above + 2)`` (Laplace's rule: an outlet that never inverted still may, and its
+    inversions may persist as long as they end)."""
+    pair = group[1:] == group[:-1]
+    if found is not None:
+        pair &= ~found[1:] & ~found[:-1]
+    prev, nxt = above[:-1][pair], above[1:][pair]
+    n_above = int(prev.sum())
+    n_on = int(np.count_nonzero(~prev & nxt))
+    n_stay = int(np.count_nonzero(prev & nxt))
+    p_on = min(0.25, (n_on + 1.0) / (len(prev) - n_above + 2.0))
+    c = (n_stay + 1.0) / (n_above + 2.0)
+    return float(np.log(p_on)), float(np.log(c))

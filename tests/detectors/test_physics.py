@@ -56,7 +56,9 @@ def test_short_episode_under_min_hours_and_small_excess_within_spread_not_flagge
     assert PhysicsDetector().detect(frame({NH3N: nh3, TN: short})) == []
     close = 0.95 * tn  # nearly all nitrogen is ammonia, NH3-N at 95 % of TN ...
     nh3_close = np.round(close * np.exp(rng.normal(0, 0.05, len(tn))), 2)
-    nh3_close[40:44] = np.round(1.03 * tn[40:44], 2)  # ... 3 % over TN for 4 h: noise
+    # ... 3 % over TN for 4 h, each reading with its analyser's own error: noise (the same 4 h
+    # at exactly 1.03 x TN, moving in lockstep, would be the lockstep rule's evidence)
+    nh3_close[40:44] = np.round(1.03 * tn[40:44] * np.exp(rng.normal(0, 0.05, 4)), 2)
     assert PhysicsDetector().detect(frame({NH3N: nh3_close, TN: tn})) == []
 
 
@@ -131,13 +133,13 @@ def test_tn_written_as_a_fixed_fraction_of_nh3n_found_by_the_lockstep_rule() -> 
     # the excess alone (0.06 against a spread of 0.09, 20 pairs) is no evidence for the CUSUM
 
     class CusumOnly(PhysicsDetector):
-        def _lockstep(self, rel, group, n_rules):  # type: ignore[no-untyped-def]
-            return [], super()._lockstep(rel, group, n_rules)[1]
+        def _lockstep(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
+            return [], super()._lockstep(rel, group, n_rules, found)[1]
 
     assert CusumOnly().detect(frame({NH3N: nh3, TN: tn})) == []
 
 
-@pytest.mark.parametrize("trap", ["independent_errors", "coarse_rounding", "too_short"])
+@pytest.mark.parametrize("trap", ["independent_errors", "coarse_rounding", "too_few_pairs"])
 def test_lockstep_traps_not_flagged(trap: str) -> None:
     rng = np.random.default_rng(11)
     nh3, tn = _noisy()
@@ -150,6 +152,51 @@ def test_lockstep_traps_not_flagged(trap: str) -> None:
         tn = np.round(tn, 1)  # is the error of the ratio: a steady ratio is no evidence
         nh3[200:212] = np.round(np.linspace(1.0, 1.4, 12), 2)
         tn[200:212] = np.round(nh3[200:212] / 1.1, 1)
-    else:  # a computed TN for 5 h: under min_hours
-        tn[200:205] = np.round(nh3[200:205] / 1.06, 2)
+    else:  # a computed TN for 2 h: one step between pairs is never evidence of lockstep
+        tn[200:202] = np.round(nh3[200:202] / 1.06, 2)
     assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
+
+
+def _inverting_habit(nh3: np.ndarray, tn: np.ndarray, skip: slice) -> None:
+    """Every day's first 8 h (outside ``skip``): all nitrogen is ammonia and the NH3-N analyser
+    reads 6 % high, each analyser with its own 2 % error (honest inversions, 8 h long)."""
+    rng = np.random.default_rng(5)
+    for d0 in range(0, len(nh3), 24):
+        if skip.start <= d0 < skip.stop:
+            continue
+        true = nh3[d0 : d0 + 8].copy()
+        nh3[d0 : d0 + 8] = np.round(1.06 * true * np.exp(rng.normal(0, 0.02, len(true))), 2)
+        tn[d0 : d0 + 8] = np.round(true * np.exp(rng.normal(0, 0.02, len(true))), 2)
+
+
+def test_a_short_lockstep_run_is_judged_by_the_outlets_own_inversions() -> None:
+    # a computed TN for 6 h: at an outlet whose NH3-N never exceeds TN, six pairs above TN
+    # moving together are improbable (onset about 1 / 300 elements, continuation 1/2, the
+    # steadiness bound); at an outlet that inverts honestly for 8 h every day (onset 1 / 16,
+    # continuation 7/8) the same six pairs are within its habit
+    nh3, tn = _noisy()
+    tn[210:216] = np.round(nh3[210:216] / 1.06, 2)
+    (f,) = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert (f.start, f.end) == (hour(210), hour(215)) and f.evidence["hours"] == 6
+    assert f.evidence["lockstep_log10_p"] < f.evidence["threshold"][-1]
+    _inverting_habit(nh3, tn, slice(200, 230))
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
+
+
+def test_inversion_habit_counts_onsets_and_stays_outside_found_episodes() -> None:
+    from detectors.checks.physics import _inversion_habit
+
+    above = np.zeros(40, dtype=bool)
+    above[[10, 11, 20, 21, 22, 23, 30]] = True
+    group = np.ones(len(above), dtype=np.int64)
+    log_on, log_c = _inversion_habit(above, group, None)
+    # 39 consecutive pairs: from 32 below, 3 onsets; from 7 above, 4 stays
+    assert np.isclose(np.exp(log_on), 4 / 34) and np.isclose(np.exp(log_c), 5 / 9)
+    found = np.zeros(len(above), dtype=bool)
+    found[19:25] = True  # the 4-element run already found by the CUSUM: not honest history
+    log_on, log_c = _inversion_habit(above, group, found)
+    # 32 pairs left: from 29 below, 2 onsets; from 3 above, 1 stay
+    assert np.isclose(np.exp(log_on), 3 / 31) and np.isclose(np.exp(log_c), 2 / 5)
+    group[30:] = 2  # a new group: the pair across its start (an onset) is not a transition
+    log_on, _ = _inversion_habit(above, group, found)
+    assert np.isclose(np.exp(log_on), 2 / 30)
