@@ -14,12 +14,14 @@ from typing import Any, Literal
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from pydantic import BaseModel, Field, field_validator
 
+from monitor.casework import audit
 from monitor.casework import leads as L
 from monitor.casework.scoring import score_at
+from monitor.casework.triage import ranked_dict
 from monitor.web import queries as Q
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
-from monitor.web.deps import api_principal, basic_auth
+from monitor.web.deps import api_principal, basic_auth, source_of
 from monitor.web.limits import MAX_ASSIGNEE, MAX_ID, MAX_NOTE
 
 __all__ = ["ActionIn", "LeadOut", "router"]
@@ -60,6 +62,11 @@ class LeadOut(BaseModel):
     action: str = Field(description="Suggested action in the configured language")
     opened_at: str
     updated_at: str
+    probability: float | None = Field(
+        None, description="Triage: probability a visit confirms the lead (when ranked)"
+    )
+    model: int | None = Field(None, description="Triage model version that ranked it (0: prior)")
+    why: str | None = Field(None, description="Features that moved it most, in the language")
 
 
 class LeadDetailOut(LeadOut):
@@ -122,8 +129,11 @@ def list_leads(
     enterprise: str | None = None,
     limit: int = Query(Q.QUEUE_LIMIT, ge=1, le=5000),
     offset: int = Query(0, ge=0),
+    sort: Literal["triage", "newest"] | None = None,
 ) -> list[dict[str, Any]]:
-    """Leads the caller may see, newest first, filtered; ``offset``/``limit`` page through."""
+    """Leads the caller may see, filtered; ``offset``/``limit`` page through. Order: ``triage``
+    (most likely confirmed first, with ``probability``, ``model`` and ``why``; the default once a
+    triage model is trained) or ``newest``."""
     ctx = _ctx(request)
     with ctx.session() as s:
         who = api_principal(request, s)
@@ -133,7 +143,11 @@ def list_leads(
             f = Q.LeadFilters(district, status, category, severity, enterprise)
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
-        return [_lead(ctx, x) for x in Q.lead_queue(s, who, f, limit=limit, offset=offset)]
+        rows, ranks = Q.ranked_queue(s, who, f, limit=limit, offset=offset, sort=sort)
+        return [
+            _lead(ctx, x) | (ranked_dict(ranks[x.id], ctx.lang) if x.id in ranks else {})
+            for x in rows
+        ]
 
 
 @router.get("/leads/{lead_id}", response_model=LeadDetailOut)
@@ -201,11 +215,47 @@ def act(
         _visible(s, who, lead_id)
         try:
             lead = L.act(
-                s, lead_id, action, who.username, body.note, assignee=body.assignee, rules=ctx.rules
+                s,
+                lead_id,
+                action,
+                who.username,
+                body.note,
+                assignee=body.assignee,
+                rules=ctx.rules,
+                source=f"api {source_of(request)}",
             )
         except L.LeadError as exc:
             raise HTTPException(409, str(exc)) from None
         return _lead(ctx, lead)
+
+
+@router.get("/audit")
+def audit_log(
+    request: Request,
+    who: str | None = Query(None, max_length=100),
+    action: str | None = Query(None, max_length=40),
+    limit: int = Query(200, ge=1, le=5000),
+) -> list[dict[str, Any]]:
+    """The audit trail, newest first (administrators only, else 403): sign-ins, failed and
+    refused sign-ins, sign-outs, every action on a lead, a score or an account; ``action`` is a
+    name or a prefix ending in ``.`` (``lead.``)."""
+    ctx = _ctx(request)
+    with ctx.session() as s:
+        me = api_principal(request, s)
+        if not me.is_admin:
+            raise HTTPException(403, "the audit trail is for administrators")
+        return [
+            {
+                "at": e.at.isoformat(),
+                "who": e.who,
+                "action": e.action,
+                "object": e.object,
+                "source": e.source,
+                "outcome": e.outcome,
+                "detail": e.detail,
+            }
+            for e in audit.entries(s, who=who or None, action=action or None, limit=limit)
+        ]
 
 
 @router.get("/enterprises")

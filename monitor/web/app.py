@@ -28,10 +28,13 @@ from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
 from detectors.messages import pollutant_name, pollutant_unit
+from monitor.casework import audit
 from monitor.casework import leads as L
 from monitor.casework.scoring import score_at
 from monitor.casework.staff import authenticate, revoke_session
+from monitor.casework.triage import ranked_dict
 from monitor.store.casework_models import LEAD_STATUSES
+from monitor.store.user_models import UserRow
 from monitor.web import queries as Q
 from monitor.web.auth import (
     LoginThrottle,
@@ -132,6 +135,9 @@ def create_app(
 
     app.include_router(router)
     _pages(app)
+    from monitor.web.complaint_pages import add_complaint_pages
+
+    add_complaint_pages(app, ctx)
     return app
 
 
@@ -205,10 +211,21 @@ def lead_chart(ctx: WebContext, session: Any, lead: Any) -> str:
     )
 
 
-def _sign_in(ctx: WebContext, username: str, password: str) -> SessionData | None:
-    """A new signed-in session when ``password`` is ``username``'s, else None."""
+def _sign_in(ctx: WebContext, username: str, password: str, source: str) -> SessionData | None:
+    """A new signed-in session when ``password`` is ``username``'s, else None; either way the
+    attempt enters the audit trail from ``source``."""
+    username = username.strip()
     with ctx.session() as s:
-        row = authenticate(s, username.strip(), password)
+        row = authenticate(s, username, password)
+        ok = row is not None
+        audit.record(
+            s,
+            "sign_in" if ok else "sign_in_failed",
+            username,
+            object=f"user:{username}",
+            source=source,
+            outcome="ok" if ok else "failed",
+        )
         if row is None:
             return None
         return SessionData(
@@ -217,6 +234,13 @@ def _sign_in(ctx: WebContext, username: str, password: str) -> SessionData | Non
             pw=password_fingerprint(row.password_hash),
             iat=time.time(),
         )
+
+
+def _audit(ctx: WebContext, action: str, username: str, source: str) -> None:
+    """One audit entry in a transaction of its own (a refused sign-in changes nothing else)."""
+    name = username.strip()
+    with ctx.session() as s:
+        audit.record(s, action, name, object=f"user:{name}", source=source, outcome="refused")
 
 
 def _pages(app: FastAPI) -> None:
@@ -248,12 +272,13 @@ def _pages(app: FastAPI) -> None:
         try:
             wait = throttle.attempt(username, source)
         except Throttled as exc:
+            await run_in_threadpool(_audit, ctx, "sign_in_throttled", username, f"web {source}")
             r = again(429, ctx.t("web.login.throttled"))
             r.headers["Retry-After"] = str(math.ceil(exc.retry_after))
             return r
         if wait:
             await anyio.sleep(wait)  # without holding a worker thread
-        data = await run_in_threadpool(_sign_in, ctx, username, password)
+        data = await run_in_threadpool(_sign_in, ctx, username, password, f"web {source}")
         if data is None:
             return again(401, ctx.t("web.login.failed"))
         throttle.succeeded(username, source)
@@ -268,6 +293,11 @@ def _pages(app: FastAPI) -> None:
             until = datetime.fromtimestamp(ended.iat + request.app.state.signer.max_age_s, UTC)
             with ctx.session() as s:
                 revoke_session(s, ended.csrf, until)
+                user = s.get(UserRow, ended.uid)
+                name = user.username if user is not None else f"#{ended.uid}"
+                audit.record(
+                    s, "sign_out", name, object=f"user:{name}", source=f"web {source_of(request)}"
+                )
         set_session(request, SessionData.anonymous())
         return RedirectResponse("/login", status_code=303)
 
@@ -315,7 +345,8 @@ def _pages(app: FastAPI) -> None:
             except ValueError as exc:
                 raise HTTPException(400, str(exc)) from None
             size = Q.QUEUE_PAGE
-            rows = Q.lead_queue(s, who, f, limit=size + 1, offset=(page - 1) * size)
+            rows, ranks = Q.ranked_queue(s, who, f, limit=size + 1, offset=(page - 1) * size)
+            shown = {i: ranked_dict(r, ctx.lang) for i, r in ranks.items()}
             districts = Q.lead_districts(s, who)
         query = {**f.as_dict(), "status": f.status or ""}
         return render(
@@ -323,6 +354,7 @@ def _pages(app: FastAPI) -> None:
             "leads.html",
             who,
             leads=rows[:size],
+            ranks=shown,
             f=f,
             districts=districts,
             page=page,
@@ -392,7 +424,16 @@ def _pages(app: FastAPI) -> None:
             if problem:
                 return lead_page(request, who, s, lead_id, error=problem, status_code=400)
             try:
-                L.act(s, lead_id, action, who.username, note, assignee=assignee, rules=ctx.rules)
+                L.act(
+                    s,
+                    lead_id,
+                    action,
+                    who.username,
+                    note,
+                    assignee=assignee,
+                    rules=ctx.rules,
+                    source=f"web {source_of(request)}",
+                )
             except L.LeadError as exc:  # raised before anything changed
                 return lead_page(request, who, s, lead_id, error=str(exc))
         return RedirectResponse(f"/leads/{lead_id}", status_code=303)
@@ -481,6 +522,27 @@ def _pages(app: FastAPI) -> None:
             body,
             media_type=media,
             headers={"Content-Disposition": f'attachment; filename="inspections-{period}.{fmt}"'},
+        )
+
+    @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
+    def audit_page(
+        request: Request, who: str | None = None, action: str | None = None
+    ) -> HTMLResponse:
+        with ctx.session() as s:
+            me = page_principal(request, s)
+            if not me.is_admin:
+                return render(request, "audit.html", me, 403, forbidden=True)
+            rows = audit.entries(
+                s, who=(who or "").strip()[:100] or None, action=action or None, limit=500
+            )
+        return render(
+            request,
+            "audit.html",
+            me,
+            rows=rows,
+            who_filter=who or "",
+            action=action or "",
+            actions=audit.ACTIONS,
         )
 
     @app.get("/quarantine", response_class=HTMLResponse, include_in_schema=False)

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from detectors.finding import CATEGORIES
 from monitor import clock
 from monitor.casework import leads as L
+from monitor.casework import triage as T
 from monitor.casework.scoring import START_SCORE, months_before, score_at, scores
 from monitor.store.casework_models import (
     LEAD_STATUSES,
@@ -64,6 +65,7 @@ __all__ = [
     "quarantine_counts",
     "quarantine_item",
     "quarantine_list",
+    "ranked_queue",
     "score_history",
     "visible_lead",
 ]
@@ -73,6 +75,8 @@ TREND_DAYS: Final = 30
 QUEUE_LIMIT: Final = 500
 #: Leads per page of the lead queue page.
 QUEUE_PAGE: Final = 100
+#: Leads ranked at most for one triage-ordered queue (the newest matching ones).
+TRIAGE_LIMIT: Final = 5000
 RAW_LIMIT: Final = 5000
 _R = ReadingRow.__table__.c
 _Q = QuarantineRow.__table__.c
@@ -123,11 +127,7 @@ class LeadFilters:
         }
 
 
-def lead_queue(
-    session: Session, who: Principal, f: LeadFilters, *, limit: int = QUEUE_LIMIT, offset: int = 0
-) -> list[LeadRow]:
-    """Leads visible to ``who`` matching ``f``, newest first (by start, then id), at most
-    ``limit`` after skipping ``offset``."""
+def _queue_query(who: Principal, f: LeadFilters) -> Any:
     q = sa.select(LeadRow)
     if who.district_filter is not None:
         q = q.where(LeadRow.district == who.district_filter)
@@ -143,8 +143,34 @@ def lead_queue(
         q = q.where(LeadRow.severity == f.severity)
     if f.enterprise:
         q = q.where(LeadRow.enterprise == f.enterprise)
-    q = q.order_by(LeadRow.start.desc(), LeadRow.id.desc()).offset(offset).limit(limit)
-    return list(session.scalars(q))
+    return q.order_by(LeadRow.start.desc(), LeadRow.id.desc())
+
+
+def lead_queue(
+    session: Session, who: Principal, f: LeadFilters, *, limit: int = QUEUE_LIMIT, offset: int = 0
+) -> list[LeadRow]:
+    """Leads visible to ``who`` matching ``f``, newest first (by start, then id), at most
+    ``limit`` after skipping ``offset``."""
+    return list(session.scalars(_queue_query(who, f).offset(offset).limit(limit)))
+
+
+def ranked_queue(
+    session: Session,
+    who: Principal,
+    f: LeadFilters,
+    *,
+    limit: int = QUEUE_LIMIT,
+    offset: int = 0,
+    sort: str | None = None,
+) -> tuple[list[LeadRow], dict[int, Any]]:
+    """:func:`lead_queue` in the triage order (:func:`monitor.casework.triage.queue_order`: the
+    default once a model is stored, or ``sort="triage"``) with each lead's ranking; the
+    newest :data:`TRIAGE_LIMIT` matching leads are ranked, then paged."""
+    if sort == "newest" or (sort is None and T.current_model(session) is None):
+        return lead_queue(session, who, f, limit=limit, offset=offset), {}
+    found = list(session.scalars(_queue_query(who, f).limit(TRIAGE_LIMIT)))
+    ordered, ranks = T.queue_order(session, found, sort="triage", record=False)
+    return ordered[offset : offset + limit], ranks
 
 
 def lead_districts(session: Session, who: Principal) -> list[str]:
