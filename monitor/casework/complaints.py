@@ -76,6 +76,7 @@ __all__ = [
     "add",
     "attach",
     "complaint_dict",
+    "district_of",
     "get_complaint",
     "link_lead",
     "list_complaints",
@@ -236,10 +237,7 @@ def add(
     if enterprise is None and not location:
         raise ComplaintError("a complaint needs --enterprise or --location (where it happened)")
     if not district and enterprise is not None:
-        districts = sorted(
-            {s.district for s in sites_by_mn(registry).values() if s.enterprise == enterprise}
-        )
-        district = districts[0] if districts else ""
+        district = district_of(enterprise, registry)
     row = ComplaintRow(
         channel=channel,
         received_at=received_at,
@@ -259,6 +257,14 @@ def add(
     row.events.append(_event(row, "receive", None, "received", who.strip(), now, ""))
     session.flush()
     return row
+
+
+def district_of(enterprise: str, registry: Any) -> str:
+    """The district of an enterprise's registered outlets (the first by name; "" if unknown)."""
+    districts = sorted(
+        {s.district for s in sites_by_mn(registry).values() if s.enterprise == enterprise}
+    )
+    return districts[0] if districts else ""
 
 
 def _event(
@@ -681,11 +687,12 @@ def monthly(
 def public_rows(
     complaints: Iterable[ComplaintRow], *, tz: str = DEFAULT_TIMEZONE
 ) -> list[dict[str, Any]]:
-    """The publishable list: :data:`PUBLIC_COLUMNS` only (never the contact or the assignee)."""
+    """The publishable list: :data:`PUBLIC_COLUMNS` only (never the contact or the assignee);
+    yes/no for true/false."""
     out = []
     for c in complaints:
         d = complaint_dict(c, tz=tz)
-        out.append({k: d[k] for k in PUBLIC_COLUMNS})
+        out.append({k: _cell(d[k]) for k in PUBLIC_COLUMNS})
     return out
 
 
@@ -699,7 +706,7 @@ def write_public(rows: Sequence[Mapping[str, Any]], path: str | Path) -> Path:
     """Write the public list as CSV (UTF-8 with BOM, for spreadsheet programs) or, for a ``.xlsx``
     path, as a workbook (:mod:`monitor.spreadsheets`)."""
     path = Path(path)
-    cells = [{k: _cell(r.get(k)) for k in PUBLIC_COLUMNS} for r in rows]
+    cells = [{k: r.get(k) for k in PUBLIC_COLUMNS} for r in rows]
     try:
         if path.suffix.lower() == ".xlsx":
             path.write_bytes(xlsx_bytes({"complaints": (PUBLIC_COLUMNS, cells)}))

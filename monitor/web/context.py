@@ -16,6 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 from detectors.spec import CONCENTRATIONS, FLOW, PH
+from monitor.casework.complaints import ComplaintSettings
 from monitor.casework.scoring import ScoringRules, default_rules
 from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
@@ -31,7 +32,8 @@ DEFAULT_CHANNELS: tuple[str, ...] = (*CONCENTRATIONS, PH, FLOW)
 @dataclass
 class WebContext:
     """Engine, language, time zone, registry (may be None), scoring rules, the hours without
-    data after which an outlet counts as silent, and the ingest daemon's metrics (optional)."""
+    data after which an outlet counts as silent, the ingest daemon's metrics (optional) and the
+    complaints' deadlines (``[complaints]``)."""
 
     engine: Engine
     lang: str = "zh"
@@ -40,6 +42,7 @@ class WebContext:
     rules: ScoringRules = field(default_factory=default_rules)
     silent_hours: float = 3.0
     ingest_rate: IngestRate | None = None
+    complaint_settings: ComplaintSettings = field(default_factory=ComplaintSettings)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -71,6 +71,7 @@ def build_app(
 ) -> FastAPI:
     """The web application over ``engine`` with the configured language, zone, scoring rules and
     (when ``settings.metrics_url`` or ``[ingest] metrics_port`` is set) the daemon's rate."""
+    from monitor.casework.complaints import ComplaintError, ComplaintSettings
     from monitor.casework.scoring import ScoringError, ScoringRules
     from monitor.web.app import create_app
     from monitor.web.context import WebContext
@@ -78,7 +79,10 @@ def build_app(
 
     try:
         rules = ScoringRules.from_dict(config.scoring)
-    except ScoringError as exc:
+        complaints = ComplaintSettings.from_dict(
+            config.sections.get("complaints"), timezone=config.timezone
+        )
+    except (ScoringError, ComplaintError) as exc:
         raise ServeError(str(exc)) from None
     ctx = WebContext(
         engine,
@@ -87,6 +91,7 @@ def build_app(
         registry=registry,
         rules=rules,
         silent_hours=settings.silent_hours,
+        complaint_settings=complaints,
     )
     metrics_url = settings.metrics_url
     if metrics_url is None and config.metrics_port:
