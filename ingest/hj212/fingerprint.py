@@ -64,27 +64,25 @@ _CODE_2017 = re.compile(r"[a-zA-Z]\d{5}")
 
 @dataclass(frozen=True, slots=True)
 class Fingerprint:
-    """The habits of one packet (:data:`HABITS`, in order) and their key."""
+    """The habits of one packet (:data:`HABITS`, in order), their key (16 hex digits of SHA-1 of
+    their JSON: equal habits, equal keys) and that JSON (what the store keeps once per key)."""
 
     habits: tuple[tuple[str, str], ...]
-
-    @property
-    def key(self) -> str:
-        """16 hex digits naming the habits (SHA-1 of their JSON): equal habits, equal keys."""
-        return _key(self.habits)
+    key: str
+    json: str
 
     def as_dict(self) -> dict[str, str]:
         return dict(self.habits)
 
     def to_json(self) -> str:
-        """The habits as a JSON object (what the store keeps once per key)."""
-        return json.dumps(dict(self.habits), separators=(",", ":"), ensure_ascii=True)
+        return self.json
 
 
 @lru_cache(maxsize=4096)
-def _key(habits: tuple[tuple[str, str], ...]) -> str:
+def _make(habits: tuple[tuple[str, str], ...]) -> Fingerprint:
+    """The one `Fingerprint` of ``habits`` (made once: its key and JSON are computed once)."""
     text = json.dumps(dict(habits), separators=(",", ":"), ensure_ascii=True)
-    return hashlib.sha1(text.encode("ascii")).hexdigest()[:16]
+    return Fingerprint(habits, hashlib.sha1(text.encode("ascii")).hexdigest()[:16], text)
 
 
 def fingerprint(payload: bytes, *, crc: str | None = None) -> Fingerprint | None:
@@ -93,19 +91,17 @@ def fingerprint(payload: bytes, *, crc: str | None = None) -> Fingerprint | None
     payload is not a frame (JSON, or bytes that do not hold one). ``crc``: the variant the decoder
     found (saves checking it again).
 
-    About 5 us a packet: the CP's habits are read once per shape of its text with every digit
-    written as 9 (an outlet's packets share a handful of such shapes) and remembered."""
+    A few microseconds a packet: everything but the QN habit is remembered per shape of the
+    packet (its header without QN, its CP with every digit written as 9, its CRC variant, case
+    and line end), which an outlet repeats packet after packet."""
     if payload[:2] != b"##" or len(payload) < 10 or not payload[2:6].isdigit():
         return None
-    n = int(payload[2:6])
-    end = 6 + n
+    end = 6 + int(payload[2:6])
     if len(payload) < end + 4:
         return None
     crc_text = payload[end : end + 4]
     tail = payload[end + 4 : end + 6]
-    eol = "crlf" if tail == b"\r\n" else "lf" if tail[:1] == b"\n" else "none"
     letters = crc_text.translate(None, b"0123456789")
-    hex_case = "" if not letters else "upper" if letters.isupper() else "lower"
     if crc is None:
         try:
             variant = crc_variant(payload[6:end], int(crc_text, 16))
@@ -119,6 +115,50 @@ def fingerprint(payload: bytes, *, crc: str | None = None) -> Fingerprint | None
     head, cp = (segment, b"") if at < 0 else (segment[:at], segment[at + 5 :])
     if cp.endswith(b"&&"):
         cp = cp[:-2]
+    q = head.find(b"QN=")
+    if q >= 0:
+        q_end = head.find(b";", q)
+        q_end = len(head) if q_end < 0 else q_end
+        qn = head[q + 3 : q_end].decode("latin-1")
+        shape_head = head[:q] + head[q_end:]
+    else:
+        qn, shape_head = "", head
+    split = _frames(payload) if b"PNUM=" in head.upper() else 0
+    key = (
+        shape_head,
+        cp.translate(_AS_NINE),
+        crc,
+        tail,
+        letters[:1].isupper(),
+        bool(letters),
+        split,
+    )
+    by_qn = _SHAPES.get(key)
+    if by_qn is None:
+        if len(_SHAPES) >= _SHAPES_AT_MOST:
+            _SHAPES.clear()
+        by_qn = _SHAPES[key] = {}
+    qn_habit = _qn_habit(qn, _datatime(cp))
+    found = by_qn.get(qn_habit)
+    if found is None:
+        habits = _shape_habits(head, cp, crc, tail, letters, split)
+        found = by_qn[qn_habit] = _make((*habits[:6], ("qn", qn_habit), *habits[6:]))
+    return found
+
+
+_AS_NINE = bytes.maketrans(b"012345678", b"999999999")
+#: Fingerprints by packet shape, then by QN habit; cleared when full (a flood of shapes cannot
+#: grow it).
+_SHAPES: dict[tuple[object, ...], dict[str, Fingerprint]] = {}
+_SHAPES_AT_MOST = 65_536
+
+
+def _shape_habits(
+    head: bytes, cp: bytes, crc: str, tail: bytes, letters: bytes, split: int
+) -> tuple[tuple[str, str], ...]:
+    """Every habit but QN's, in :data:`HABITS` order."""
+    eol = "crlf" if tail == b"\r\n" else "lf" if tail[:1] == b"\n" else "none"
+    hex_case = "" if not letters else "upper" if letters.isupper() else "lower"
     header_keys: list[str] = []
     values: dict[str, str] = {}
     for part in head.decode("latin-1").split(";"):
@@ -126,25 +166,19 @@ def fingerprint(payload: bytes, *, crc: str | None = None) -> Fingerprint | None
             key, _, value = part.partition("=")
             header_keys.append(key)
             values.setdefault(key.upper(), value)
-    split = str(_frames(payload)) if values.get("PNUM") else ""
     cp_shape, decimals, codes = _cp_habits(cp.translate(_AS_NINE))
-    habits = (
+    return (
         ("crc", crc),
         ("hex", hex_case),
         ("eol", eol),
         ("header", ",".join(header_keys)),
         ("st", values.get("ST", "")),
         ("flag", values.get("FLAG", "")),
-        ("qn", _qn_habit(values.get("QN", ""), _datatime(cp))),
         ("cp", cp_shape),
         ("decimals", decimals),
         ("codes", codes),
-        ("split", split),
+        ("split", str(split) if split else ""),
     )
-    return Fingerprint(habits)
-
-
-_AS_NINE = bytes.maketrans(b"012345678", b"999999999")
 
 
 def _frames(payload: bytes) -> int:

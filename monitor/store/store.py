@@ -799,21 +799,29 @@ def _sqlite_packet_insert(rows: int) -> str:
 def _packet_rows(messages: list[Accepted], sqlite_times: bool) -> list[tuple[Any, ...]]:
     """The packet records of ``messages`` as rows of :data:`_PACKET_FIELDS` (times as SQLite
     stores them when ``sqlite_times``, aware UTC otherwise)."""
+    cache: dict[datetime, Any] = {}
 
     def t(value: datetime | None) -> Any:
         if value is None:
             return None
-        u = _utc(value)
-        return u.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite_times else u
+        s = cache.get(value)
+        if s is None:
+            u = _utc(value)
+            s = cache[value] = (
+                u.replace(tzinfo=None).isoformat(" ", "microseconds") if sqlite_times else u
+            )
+        return s
 
+    sha256 = hashlib.sha256
     rows: list[tuple[Any, ...]] = []
+    append = rows.append
     for m in messages:
         p = m.packet
         assert p is not None
-        rows.append(
+        append(
             (
                 p.mn,
-                hashlib.sha256(m.payload).hexdigest()[:32],
+                sha256(m.payload).hexdigest()[:32],
                 p.cn,
                 p.qn,
                 p.st,
@@ -822,7 +830,7 @@ def _packet_rows(messages: list[Accepted], sqlite_times: bool) -> list[tuple[Any
                 t(m.received_at),
                 p.kind,
                 p.fingerprint,
-                ",".join(p.deviations)[:256],
+                ",".join(p.deviations) if p.deviations else "",
                 p.cp_flag,
                 None if p.cp is None else storable_text(p.cp),
             )

@@ -21,6 +21,7 @@ from detectors import CATEGORIES, SEVERITIES, Detector, FleetDetector, OutletDat
 from detectors.finding import Finding
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP, OutletSpec
 from tests.detectors.conftest import MN, effluent, empty_frame, make_frame, make_spec
+from tests.ingest.wire_programs import FIRMWARE_2, FORGER, LOGGER, packets_frame
 
 MN2 = "61011500000002"
 MN3 = "61011500000003"
@@ -82,6 +83,11 @@ def rich_outlet(mn: str = MN, seed: int = 0) -> tuple[pd.DataFrame, OutletSpec]:
     frame = make_frame(
         mn, {COD: cod, NH3N: nh3, TP: tp, TN: tn, PH: ph, FLOW: flow}, flags={**flags, FLOW: "N"}
     )
+    # each hour arrives 62 min after it began, but the diluted days were uploaded a day late
+    hour = (frame["ts"] - frame["ts"].min()) // pd.Timedelta("1h")
+    late = (hour >= 1320) & (hour < 1420)
+    frame["received_at"] = frame["ts"] + pd.Timedelta("62min")
+    frame.loc[late, "received_at"] = frame["ts"].min() + pd.Timedelta(hours=1444)
     return frame, make_spec(mn, **SPEC_KW)
 
 
@@ -98,9 +104,27 @@ def fleet_frames() -> tuple[tuple[pd.DataFrame, OutletSpec], ...]:
     return ((first, spec1), (second, spec2), (third, spec3))
 
 
+@cache
+def fleet_packets() -> dict[str, pd.DataFrame]:
+    """Packet records of the fleet: a logger; a firmware update; a second program beside it."""
+    programs = {
+        MN: lambda k: LOGGER,
+        MN2: lambda k: FIRMWARE_2 if k >= 700 else LOGGER,
+        MN3: lambda k: FORGER if k >= 900 and k % 3 == 0 else LOGGER,
+    }
+    out = {}
+    for frame, spec in fleet_frames():
+        arrivals = frame.groupby("ts")["received_at"].min().sort_values()
+        out[spec.mn] = packets_frame(
+            pd.DatetimeIndex(arrivals.to_numpy()), arrivals.index, programs[spec.mn]
+        )
+    return out
+
+
 def run_all(detector: Detector, lang: str = "en") -> list[Finding]:
     """The detector over the fleet: each outlet alone, or all at once for a fleet detector."""
-    outlets = [OutletData(f, s, lang=lang) for f, s in fleet_frames()]
+    wire = fleet_packets()
+    outlets = [OutletData(f, s, lang=lang, packets=wire[s.mn]) for f, s in fleet_frames()]
     if isinstance(detector, FleetDetector):
         return detector.detect_fleet(outlets)
     return [x for o in outlets for x in detector.detect(o)]

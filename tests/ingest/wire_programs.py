@@ -8,10 +8,15 @@ the decimal places it writes for each pollutant.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+import numpy as np
+import pandas as pd
+
+from ingest.decode import decode_payload
+from ingest.handler import packet_record
 from ingest.hj212.crc import hj212_crc, modbus_crc
 
 BEIJING = timedelta(hours=8)
@@ -87,3 +92,102 @@ FORGER = Program(
     qn_from_datatime=True,
     decimals={code: 2 for code in DECIMALS},
 )
+
+
+#: Typical levels of the default pollutants (flow m3/h, pH, COD, NH3-N, TP).
+LEVELS = {"w00000": 400.0, "w01001": 7.2, "w01018": 30.0, "w21003": 1.5, "w21011": 0.3}
+
+
+def honest_values(hours: int, seed: int) -> dict[str, np.ndarray]:
+    """Hourly values of the default pollutants: an AR(1) log-deviation (coefficient 0.8) around
+    each level, a daily cycle of flow; seeded."""
+    rng = np.random.default_rng(seed)
+    out = {}
+    t = np.arange(hours)
+    for code, level in LEVELS.items():
+        e = rng.normal(0.0, 0.6, hours)
+        ar = np.empty(hours)
+        ar[0] = e[0]
+        for i in range(1, hours):
+            ar[i] = 0.8 * ar[i - 1] + e[i]
+        cv = 0.02 if code == "w01001" else 0.15
+        cycle = 0.15 * np.sin(2 * np.pi * (t % 24) / 24) if code == "w00000" else 0.0
+        out[code] = level * np.exp(cv * ar + cycle)
+    return out
+
+
+def wire_frames(
+    mn: str,
+    pw: str,
+    t0: datetime,
+    values: Mapping[str, np.ndarray],
+    program_of: Callable[[int], Program],
+    sent_of: Callable[[int], datetime | None],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The readings frame (with ``received_at``) and packets frame of an outlet whose hour ``h``
+    (from ``t0``, UTC) is written by ``program_of(h)`` and arrives at ``sent_of(h)`` (None: never
+    sent), each packet decoded and recorded as the daemon does (``decode_payload``,
+    ``packet_record``)."""
+    hours = len(next(iter(values.values())))
+    readings: list[tuple[object, ...]] = []
+    packets: list[tuple[object, ...]] = []
+    for h in range(hours):
+        sent = sent_of(h)
+        if sent is None:
+            continue
+        ts = t0 + timedelta(hours=h)
+        payload = program_of(h).packet(
+            mn, pw, ts, {code: float(v[h]) for code, v in values.items()}, sent=sent
+        )
+        message = decode_payload(payload)
+        record = packet_record(message, payload, message.readings)
+        readings.extend(
+            (r.mn, r.pollutant, r.ts, r.kind, r.value, r.flag, sent) for r in message.readings
+        )
+        packets.append(
+            (
+                sent,
+                record.data_time,
+                record.cn,
+                record.kind,
+                record.fingerprint,
+                record.habits,
+                ",".join(record.deviations),
+            )
+        )
+    frame = pd.DataFrame(
+        readings, columns=["mn", "pollutant", "ts", "kind", "value", "flag", "received_at"]
+    )
+    wire = pd.DataFrame(
+        packets,
+        columns=["received_at", "data_time", "cn", "kind", "fingerprint", "habits", "deviations"],
+    )
+    for df, cols in ((frame, ("ts", "received_at")), (wire, ("received_at", "data_time"))):
+        for c in cols:
+            df[c] = pd.to_datetime(df[c], utc=True).astype("datetime64[ns, UTC]")
+    return frame, wire.sort_values("received_at", kind="stable").reset_index(drop=True)
+
+
+def packets_frame(
+    received: pd.DatetimeIndex, data_times: pd.DatetimeIndex, program_of: Callable[[int], Program]
+) -> pd.DataFrame:
+    """A packets frame of hourly packets arriving at ``received`` for ``data_times``, packet
+    ``k`` written by ``program_of(k)`` (each program's record made once: the habits do not
+    depend on the values)."""
+    records: dict[int, tuple[str | None, str | None, str]] = {}
+    rows = []
+    for k, (arrived, ts) in enumerate(zip(received, data_times, strict=True)):
+        program = program_of(k)
+        if id(program) not in records:
+            payload = program.packet("61011500000001", "123456", ts.to_pydatetime(), {"w01018": 1})
+            message = decode_payload(payload)
+            record = packet_record(message, payload, message.readings)
+            records[id(program)] = (record.fingerprint, record.habits, ",".join(record.deviations))
+        rows.append((arrived, ts, "2061", "hour", *records[id(program)]))
+    frame = pd.DataFrame(
+        rows,
+        columns=["received_at", "data_time", "cn", "kind", "fingerprint", "habits", "deviations"],
+    )
+    for c in ("received_at", "data_time"):
+        frame[c] = pd.to_datetime(frame[c], utc=True).astype("datetime64[ns, UTC]")
+    return frame
