@@ -137,7 +137,7 @@ def create_app(
     _pages(app)
     from monitor.web.complaint_pages import add_complaint_pages
 
-    add_complaint_pages(app, ctx)
+    add_complaint_pages(app, ctx, render, _check_csrf)
     return app
 
 

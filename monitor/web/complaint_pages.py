@@ -9,6 +9,7 @@ CSRF token like every other form of the site.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
@@ -50,9 +51,14 @@ def _local_time(text: str, tz: str) -> datetime | None:
         raise C.ComplaintError(f"received time: {exc}") from None
 
 
-def add_complaint_pages(app: FastAPI, ctx: WebContext) -> None:
-    """Register the complaint pages on ``app``."""
-    from monitor.web.app import _check_csrf, render
+def add_complaint_pages(
+    app: FastAPI,
+    ctx: WebContext,
+    render: Callable[..., HTMLResponse],
+    check_csrf: Callable[[Request, str], None],
+) -> None:
+    """Register the complaint pages on ``app``; ``render`` and ``check_csrf`` are the
+    application's (:func:`monitor.web.app.render`, its CSRF check)."""
 
     def queue(
         request: Request,
@@ -113,7 +119,7 @@ def add_complaint_pages(app: FastAPI, ctx: WebContext) -> None:
         }  # fmt: skip
         with ctx.session() as s:
             who = page_principal(request, s)
-            _check_csrf(request, csrf)
+            check_csrf(request, csrf)
             problem = text_problem("the text", text, MAX_NOTE) or text_problem(
                 "the contact", contact, MAX_CONTACT
             )
@@ -216,7 +222,7 @@ def add_complaint_pages(app: FastAPI, ctx: WebContext) -> None:
             raise HTTPException(404, f"no action {action!r}")
         with ctx.session() as s:
             who = page_principal(request, s)
-            _check_csrf(request, csrf)
+            check_csrf(request, csrf)
             if _visible(s, who, complaint_id) is None:
                 return render(
                     request, "notfound.html", who, status_code=404, what=f"#{complaint_id}"
