@@ -1,4 +1,4 @@
-"""The one clock and the one parser of user-given times.
+"""The one clock, the one parser of user-given times and the one way times are shown to people.
 
 Every part of monitor that needs "now" calls :func:`now`, which takes the ``now`` (or ``at``)
 argument its caller was given, so that a test or a replay can fix the time. Every time a person
@@ -10,7 +10,8 @@ rule for a date without a time:
   next local midnight, so that ``ts <= bound`` includes the whole day.
 
 A time without an offset is local to ``tz`` (the configured zone); a time with one keeps it. The
-result is always an aware UTC :class:`datetime`.
+result is always an aware UTC :class:`datetime`. Tables people read show times with :func:`show`:
+``2026-12-02 20:00`` in the configured zone, without an offset.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import re
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-__all__ = ["TICK", "TimeFormatError", "now", "parse_time"]
+__all__ = ["TICK", "TimeFormatError", "now", "parse_time", "show"]
 
 #: The resolution of parsed times: a date alone as an upper bound is the next local midnight less
 #: one tick, and an inclusive upper bound plus one tick is the exclusive stop of a query.
@@ -72,3 +73,14 @@ def _bad(text: str) -> TimeFormatError:
     return TimeFormatError(
         f"{text!r} is not a date or time; write e.g. 2026-06-01 or 2026-06-01T08:00+08:00"
     )
+
+
+def show(ts: datetime | None, tz: str) -> str:
+    """``ts`` as people read it in a table: ``2026-12-02 20:00`` in zone ``tz`` ("" for None).
+
+    A naive ``ts`` is taken as UTC (the store's convention)."""
+    if ts is None:
+        return ""
+    if ts.tzinfo is None:
+        ts = ts.replace(tzinfo=UTC)
+    return ts.astimezone(ZoneInfo(tz)).strftime("%Y-%m-%d %H:%M")

@@ -52,7 +52,7 @@ from sqlalchemy.orm import Session
 
 from detectors.finding import Finding
 from monitor import clock
-from monitor.casework import scoring
+from monitor.casework import audit, scoring
 from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
 from monitor.registry import sites_by_mn
@@ -543,23 +543,32 @@ def act(
     assignee: str | None = None,
     rules: scoring.ScoringRules | None = None,
     now: datetime | None = None,
+    source: str = "",
 ) -> LeadRow:
     """Run one lifecycle ``action`` (a key of :data:`TRANSITIONS`) on a lead as ``who``.
 
     The one entry point for the command line, the web page and the JSON API: ``assignee`` is used
-    by ``assign`` (default ``who``), ``rules`` by ``confirm``; the others take neither.
+    by ``assign`` (default ``who``), ``rules`` by ``confirm``; the others take neither. The action
+    enters the audit trail (:mod:`monitor.casework.audit`) from ``source`` (default: this
+    machine's ``cli LOGIN@HOST``) in the same transaction.
     """
     note = note.strip()
     if action == "assign":
-        return assign(
+        lead = assign(
             session, lead_id, who, note, assignee=(assignee or "").strip() or None, now=now
         )
-    if action == "confirm":
-        return confirm(session, lead_id, who, note, rules=rules, now=now)
-    steps = {"inspect": inspect, "dismiss": dismiss, "close": close}
-    if action not in steps:
-        raise LeadError(f"unknown action {action!r}: one of {', '.join(sorted(TRANSITIONS))}")
-    return steps[action](session, lead_id, who, note, now=now)
+    elif action == "confirm":
+        lead = confirm(session, lead_id, who, note, rules=rules, now=now)
+    else:
+        steps = {"inspect": inspect, "dismiss": dismiss, "close": close}
+        if action not in steps:
+            raise LeadError(f"unknown action {action!r}: one of {', '.join(sorted(TRANSITIONS))}")
+        lead = steps[action](session, lead_id, who, note, now=now)
+    detail = f"-> {lead.assignee}: {note}" if action == "assign" else note
+    audit.record(
+        session, f"lead.{action}", who, object=f"lead:{lead_id}", source=source, detail=detail
+    )
+    return lead
 
 
 # -- reading ----------------------------------------------------------------------------------------

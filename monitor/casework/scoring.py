@@ -45,6 +45,7 @@ from sqlalchemy.orm import Session
 
 from detectors.finding import CATEGORIES, SEVERITIES
 from monitor import clock
+from monitor.casework import audit
 from monitor.registry import enterprise_districts
 from monitor.store.casework_models import LeadRow, ScoreEventRow
 
@@ -411,8 +412,12 @@ def adjust(
     reason: str,
     who: str,
     at: datetime | None = None,
+    *,
+    source: str = "",
 ) -> ScoreEventRow:
-    """Record a manual adjustment (e.g. a complaint or an inspection result); a reason is required."""
+    """Record a manual adjustment (e.g. a complaint or an inspection result); a reason is required.
+
+    It enters the audit trail from ``source`` (default: this machine's ``cli LOGIN@HOST``)."""
     if not reason.strip():
         raise ScoringError("a manual adjustment needs a reason (--reason)")
     if not enterprise.strip():
@@ -431,6 +436,14 @@ def adjust(
     )
     session.add(row)
     session.flush()
+    audit.record(
+        session,
+        "score.adjust",
+        who,
+        object=f"enterprise:{enterprise}",
+        source=source,
+        detail=f"{float(points):+g}: {reason.strip()}",
+    )
     return row
 
 

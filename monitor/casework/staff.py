@@ -28,6 +28,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from monitor import clock
+from monitor.casework import audit
 from monitor.store.user_models import ROLES, RevokedSessionRow, UserRow
 
 __all__ = [
@@ -116,9 +117,11 @@ def add_user(
     role: str = "inspector",
     district: str = "",
     display_name: str = "",
+    who: str = "",
+    source: str = "",
 ) -> UserRow:
     """Create a user (rules in the module docstring); an existing username raises
-    :class:`UserError`."""
+    :class:`UserError`. The creation enters the audit trail as done by ``who`` from ``source``."""
     _check(username, role, district, password)
     if get_user(session, username) is not None:
         raise UserError(f"user {username!r} exists already: use `monitor users passwd {username}`")
@@ -135,11 +138,23 @@ def add_user(
     )
     session.add(row)
     session.flush()
+    place = f", {row.district}" if row.district else ""
+    audit.record(
+        session,
+        "user.add",
+        who or "system",
+        object=f"user:{username}",
+        source=source,
+        detail=f"{role}{place}",
+    )
     return row
 
 
-def set_password(session: Session, username: str, password: str) -> UserRow:
-    """Replace ``username``'s password (which also ends the sessions signed with the old one)."""
+def set_password(
+    session: Session, username: str, password: str, *, who: str = "", source: str = ""
+) -> UserRow:
+    """Replace ``username``'s password (which also ends the sessions signed with the old one);
+    the change (never the password) enters the audit trail as done by ``who`` from ``source``."""
     row = get_user(session, username)
     if row is None:
         raise UserError(f"no user {username!r}: see `monitor users list`")
@@ -147,6 +162,9 @@ def set_password(session: Session, username: str, password: str) -> UserRow:
     row.password_hash = hash_password(password)
     row.updated_at = clock.now()
     session.flush()
+    audit.record(
+        session, "user.password", who or "system", object=f"user:{username}", source=source
+    )
     return row
 
 

@@ -1,4 +1,5 @@
-"""`monitor users`: accounts of the web page (``add``, ``passwd``, ``list``)."""
+"""`monitor users`: accounts of the web page (``add``, ``passwd``, ``list``) and the audit trail
+of what people did (``audit``)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,9 @@ from pathlib import Path
 import click
 
 import monitor.store.user_models  # noqa: F401  (registers the users table)
+from monitor import clock
 from monitor.casework.staff import UserError, add_user, list_users, set_password
-from monitor.cli.options import casework_options, open_casework
+from monitor.cli.options import casework_options, default_who, open_casework, parse_time
 from monitor.cli.output import emit, format_option
 from monitor.store.user_models import ROLES
 
@@ -63,7 +65,13 @@ def add_cmd(
     try:
         with cw.session() as s:
             row = add_user(
-                s, username, password, role=role, district=district, display_name=display_name
+                s,
+                username,
+                password,
+                role=role,
+                district=district,
+                display_name=display_name,
+                who=default_who(),
             )
             msg = f"user {row.username} added ({row.role}{', ' + row.district if row.district else ''})"
     except UserError as exc:
@@ -94,7 +102,7 @@ def passwd_cmd(
     password = _password(password_stdin)
     try:
         with cw.session() as s:
-            set_password(s, username, password)
+            set_password(s, username, password, who=default_who())
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"password of {username} changed")
@@ -129,3 +137,59 @@ def list_cmd(config_path: Path | None, db: str | None, sites: Path | None, fmt: 
         ["username", "name", "role", "district", "active", "created_at"],
         empty="(no users)",
     )
+
+
+AUDIT_COLUMNS = ("at", "who", "action", "object", "source", "outcome", "detail")
+
+
+@users.command("audit")
+@casework_options
+@click.option("--who", "who_", help="Only this person's entries.")
+@click.option(
+    "--action",
+    help="Only this action (sign_in, sign_in_failed, lead.confirm ...) or a prefix ending in "
+    "'.' (lead., score., user.).",
+)
+@click.option("--from", "from_", help="First day or time (local time unless an offset).")
+@click.option("--to", "to", help="Last day (inclusive) or time.")
+@click.option("--limit", type=click.IntRange(min=1), default=200, show_default=True)
+@format_option
+def audit_cmd(
+    config_path: Path | None,
+    db: str | None,
+    sites: Path | None,
+    who_: str | None,
+    action: str | None,
+    from_: str | None,
+    to: str | None,
+    limit: int,
+    fmt: str,
+) -> None:
+    """The audit trail, newest first: sign-ins (also failed and refused), sign-outs, every
+    action on a lead or a score and on accounts, with who, when and from where.
+
+    \b
+    Example:
+      monitor users audit --action sign_in_failed --from 2026-12-01
+      monitor users audit --who wang --action lead. --format xlsx > wang.xlsx
+    """
+    from monitor.casework.audit import entries
+
+    cw = open_casework(config_path, db, sites)
+    tz = cw.config.timezone
+    since = parse_time(from_, tz, end=False)
+    until = parse_time(to, tz, end=True)
+    with cw.session() as s:
+        rows = [
+            {
+                "at": clock.show(e.at, tz),
+                "who": e.who,
+                "action": e.action,
+                "object": e.object,
+                "source": e.source,
+                "outcome": e.outcome,
+                "detail": e.detail,
+            }
+            for e in entries(s, who=who_, action=action, since=since, until=until, limit=limit)
+        ]
+    emit(rows, fmt, AUDIT_COLUMNS, empty="(no entries)")

@@ -1,4 +1,4 @@
-"""The ``users`` and ``revoked_sessions`` tables of the web application (on
+"""The ``users``, ``revoked_sessions`` and ``audit_log`` tables of the web application (on
 :class:`monitor.store.base.Base`, created by :func:`monitor.store.store.create_schema` like every
 other table).
 
@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Integer, String, Text
+from sqlalchemy import BigInteger, Boolean, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from monitor.store.base import Base
 from monitor.store.models import UTCDateTime
 
-__all__ = ["ROLES", "RevokedSessionRow", "UserRow"]
+__all__ = ["ROLES", "AuditRow", "RevokedSessionRow", "UserRow"]
 
 #: Roles a user may have.
 ROLES: tuple[str, ...] = ("admin", "inspector")
@@ -50,3 +50,25 @@ class RevokedSessionRow(Base):
 
     digest: Mapped[str] = mapped_column(String(64), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+
+
+class AuditRow(Base):
+    """One entry of the audit trail (:mod:`monitor.casework.audit`): ``who`` did ``action`` on
+    ``object`` at ``at`` from ``source`` (``web 10.0.0.7``, ``api 10.0.0.7``, ``cli wang@host``),
+    with its ``outcome`` (``ok``, ``failed``, ``refused``) and a short ``detail``. Rows are only
+    ever added."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_at", "at"),
+        Index("ix_audit_log_who_at", "who", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(_PK, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    who: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    object: Mapped[str] = mapped_column(String(100), default="")
+    source: Mapped[str] = mapped_column(String(200), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="ok")
+    detail: Mapped[str] = mapped_column(Text, default="")

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
 from starlette.types import Scope
 
+from monitor.casework import audit
 from monitor.casework.staff import authenticate, session_revoked
 from monitor.store.user_models import UserRow
 from monitor.web.auth import (
@@ -176,6 +177,15 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     return user, password
 
 
+def _refused(request: Request, user: str, action: str, outcome: str) -> None:
+    """A failed or refused HTTP Basic sign-in enters the audit trail (committed on its own)."""
+    with ctx_of(request).session() as s:
+        audit.record(
+            s, action, user, object=f"user:{user}", source=f"api {source_of(request)}",
+            outcome=outcome,
+        )  # fmt: skip
+
+
 def _throttled(exc: Throttled) -> HTTPException:
     return HTTPException(
         429,
@@ -187,9 +197,10 @@ def _throttled(exc: Throttled) -> HTTPException:
 def _check_basic(request: Request, user: str, password: str) -> Principal:
     with ctx_of(request).session() as s:
         row = authenticate(s, user, password)
-        if row is None:
-            raise HTTPException(401, "wrong username or password")
-        who = _principal(row)
+        who = None if row is None else _principal(row)
+    if who is None:
+        _refused(request, user, "sign_in_failed", "failed")
+        raise HTTPException(401, "wrong username or password")
     request.app.state.throttle.succeeded(user, source_of(request))
     return who
 
@@ -204,6 +215,7 @@ async def basic_auth(request: Request) -> None:
     try:
         wait = request.app.state.throttle.attempt(creds[0], source_of(request))
     except Throttled as exc:
+        await run_in_threadpool(_refused, request, creds[0], "sign_in_throttled", "refused")
         raise _throttled(exc) from None
     if wait:
         await anyio.sleep(wait)
@@ -221,6 +233,7 @@ def api_principal(request: Request, session: Session, *, writes: bool = False) -
             try:
                 wait = request.app.state.throttle.attempt(creds[0], source_of(request))
             except Throttled as exc:
+                _refused(request, creds[0], "sign_in_throttled", "refused")
                 raise _throttled(exc) from None
             time.sleep(wait)
             who = _check_basic(request, *creds)

@@ -54,7 +54,7 @@ def test_upgrade_gives_exactly_the_models(db_url: str) -> None:
     migrate.upgrade(engine)
     assert _tables(engine) == set(Base.metadata.tables) | {"alembic_version"}
     assert _differences(engine) == [], "a model changed without a migration: add a revision"
-    assert migrate.current(engine) == migrate.head() == "0005"
+    assert migrate.current(engine) == migrate.head() == "0006"
     migrate.check(engine)
 
 
@@ -63,7 +63,7 @@ def test_a_database_at_0001_upgrades_to_revoked_sessions_and_back(db_url: str) -
     migrate.upgrade(engine, "0001")
     _insert_reading(engine)
     assert "revoked_sessions" not in _tables(engine)
-    with pytest.raises(migrate.MigrationError, match="behind 0005"):
+    with pytest.raises(migrate.MigrationError, match="behind 0006"):
         migrate.check(engine)
     migrate.upgrade(engine)
     assert "revoked_sessions" in _tables(engine)
@@ -204,9 +204,9 @@ def test_monitor_db_commands(db_url: str) -> None:
     runner = CliRunner()
     result = runner.invoke(main, ["db", "upgrade", "--db", db_url])
     assert result.exit_code == 0, result.output
-    assert result.output.strip() == "database upgraded from nothing to 0005"
+    assert result.output.strip() == "database upgraded from nothing to 0006"
     result = runner.invoke(main, ["db", "current", "--db", db_url])
-    assert (result.exit_code, result.output.strip()) == (0, "0005")
+    assert (result.exit_code, result.output.strip()) == (0, "0006")
     result = runner.invoke(main, ["db", "check", "--db", db_url])
     assert result.exit_code == 0, result.output
     with create_engine(db_url).begin() as conn:
