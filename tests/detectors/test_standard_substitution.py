@@ -5,7 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detectors.checks.standard_substitution import StandardSubstitutionDetector, _stay_quantile
+from detectors.checks.standard_substitution import (
+    MIN_NULL_STRETCHES,
+    StandardSubstitutionDetector,
+    _stay_quantile,
+    null_durations,
+)
 from detectors.spec import COD, NH3N
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, hour, spans
@@ -86,3 +91,42 @@ def test_jump_rule_honest_traps() -> None:
     nh3[700:704] = [8.01, 7.95, 8.04, 8.0]  # four hours: shorter than the rule's floor
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
+
+
+def test_null_durations_from_the_tightest_shape_with_enough_stretches() -> None:
+    """The jump rule's null durations: its own shape when the series has enough such stretches,
+    else the nearest looser shape that has, else every stay."""
+    few = np.array([1.0, 2.0, 11.0])
+    level = np.r_[few, np.full(MIN_NULL_STRETCHES, 2.0)]
+    every = np.r_[level, np.full(200, 40.0)]
+    assert null_durations(few, level, every) is level
+    assert null_durations(level[:MIN_NULL_STRETCHES], level, every) is not level
+    assert null_durations(few, few, every) is every
+    assert len(null_durations(few, few, few)) == len(few)
+
+
+def test_jump_onto_the_standard_from_a_drifting_effluent_judged_by_its_level_bounded_stays() -> (
+    None
+):
+    """A drifting NH3-N (long stays in any 10 % band) with a 3-6 h excursion to 1.6 times its
+    level every 100 h, entered and left through a ramp hour (so its steps are not the series'
+    largest), fed its registered standard 2.5 mg/L for 30 h from about 4 mg/L: found, the bar
+    set by the series' own stays entered from 15 % away (about 10 h), not by every stay (over
+    100 h); the same series without the substitution is not flagged."""
+    n = 24 * 180
+    rng = np.random.default_rng(3)
+    walk = np.exp(np.cumsum(0.01 * rng.standard_normal(n)))
+    base = 4.0 * walk / np.median(walk)
+    excursion = np.ones(n)
+    for start in range(20, n - 10, 100):
+        k = int(rng.integers(3, 7))
+        excursion[start] = excursion[start + k + 1] = 1.3
+        excursion[start + 1 : start + k + 1] = 1.6
+    nh3 = np.round(base * excursion * (1 + 0.01 * rng.standard_normal(n)), 2)
+    spec = make_spec(MN, w21003={"limit": 15.0, "standard": 2.5, "analyser_range": (0.0, 50.0)})
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), spec) == []
+    fed = nh3.copy()
+    fed[2003:2033] = np.round(2.5 * (1 + 0.015 * rng.standard_normal(30)), 2)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), spec)
+    assert spans(found) == [(hour(2003), hour(2032))]
+    assert found[0].evidence["threshold"] < 20
