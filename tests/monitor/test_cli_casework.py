@@ -60,6 +60,24 @@ def run(*args: str) -> str:
     return result.output
 
 
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """Rows of a CSV a person opens: it must start with the UTF-8 byte-order mark."""
+    assert text.startswith("\ufeff"), "CSV without BOM: Excel on Chinese Windows garbles it"
+    return list(csv.DictReader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def xlsx_rows(*args: str) -> tuple[str, list[tuple[object, ...]]]:
+    """``monitor ARGS --format xlsx`` opened with openpyxl: its sheet's title and rows."""
+    from openpyxl import load_workbook
+
+    result = CliRunner().invoke(main, [*args, "--format", "xlsx"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    book = load_workbook(io.BytesIO(result.stdout_bytes))
+    sheet = book.worksheets[0]
+    assert sheet.freeze_panes == "A2"
+    return sheet.title, list(sheet.iter_rows(values_only=True))
+
+
 def fail(*args: str) -> str:
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     assert result.exit_code == 1, result.output
@@ -73,8 +91,13 @@ def test_leads_list_show_and_lifecycle(world: dict[str, str]) -> None:
     lid = next(r["id"] for r in rows if r["mn"] == MN1)
     table = run("leads", "list", *db, "--status", "open")
     assert "COD frozen at 23.4 mg/L" in table and table.splitlines()[0].startswith("id")
-    got = list(csv.DictReader(io.StringIO(run("leads", "list", *db, "--format", "csv"))))
+    got = csv_rows(run("leads", "list", *db, "--format", "csv"))
     assert len(got) == 2 and set(got[0]) >= {"id", "status", "enterprise", "summary"}
+    title, sheet = xlsx_rows("leads", "list", *db)
+    assert title == "leads list" and len(sheet) == 3
+    assert {"id", "status", "enterprise", "summary"} <= set(sheet[0])
+    ids = [r[sheet[0].index("id")] for r in sheet[1:]]
+    assert all(isinstance(i, int) for i in ids) and sorted(ids) == sorted(int(g["id"]) for g in got)
     out = fail("leads", "confirm", str(lid), *db)
     assert f"lead #{lid} is open: cannot confirm it (allowed from: inspected)" in out
     run("leads", "assign", str(lid), *db, "--to", "wang", "--note", "go")
@@ -125,7 +148,7 @@ def test_score_list_adjust_and_formats(world: dict[str, str]) -> None:
     assert e3["deductions"][0]["reason"] == "complaint"
     table = run("score", *args)
     assert "E0003" in table and "manual complaint -10" in table
-    got = list(csv.DictReader(io.StringIO(run("score", *args, "--format", "csv"))))
+    got = csv_rows(run("score", *args, "--format", "csv"))
     assert list(got[0]) == ["enterprise", "score", "colour", *SOURCES, "frequency", "deductions"]
     assert [got[0][s] for s in SOURCES] == ["-20", "0", "0", "0", "0"]
     assert "--reason" in fail(
@@ -166,7 +189,7 @@ def test_inspections_draw(world: dict[str, str], tmp_path: Path) -> None:
     ]
     rows = json.loads(run(*args))
     assert {r["enterprise"] for r in rows} == {"E0001", "E0002", "E0003"}
-    assert Path("inspections-2026-12.csv").read_text().splitlines()[0] == (
+    assert Path("inspections-2026-12.csv").read_text("utf-8-sig").splitlines()[0] == (
         "period,enterprise,district,colour,score,inspectors"
     )
     assert json.loads(run(*args)) == rows  # same seed: same draw, recorded once
