@@ -107,7 +107,7 @@ def clip_time(
 
 
 def detect_outlets(
-    outlets: Iterable[tuple[str, pd.DataFrame]],
+    outlets: Iterable[tuple[str, pd.DataFrame] | tuple[str, pd.DataFrame, pd.DataFrame | None]],
     specs: Mapping[str, OutletSpec],
     detectors: Sequence[Detector] | None = None,
     *,
@@ -121,19 +121,21 @@ def detect_outlets(
     An outlet missing from ``specs`` is checked with an empty spec (no limits known) and listed in
     ``run.unregistered``. ``progress(mn)`` is called after each outlet. ``checked``: the frames
     come from a reader that validated them (`read_readings`, `Store.read_frame`), so each
-    outlet's is not checked against the schema again.
+    outlet's is not checked against the schema again. An item ``(mn, frame, packets)`` also
+    gives the outlet's packet records (`Store.read_packets`) to the detectors that read them.
     """
     chosen = list(detectors) if detectors is not None else build()
     own = [d for d in chosen if not isinstance(d, FleetDetector)]
     fleet = [d for d in chosen if isinstance(d, FleetDetector)]
     run = run if run is not None else DetectionRun()
     kept: list[OutletData] = []
-    for mn, frame in outlets:
+    for mn, frame, *wire in outlets:
         spec = specs.get(mn)
         if spec is None:
             run.unregistered.append(mn)
             spec = OutletSpec(mn)
-        outlet = OutletData(frame, spec, lang=lang, checked=checked)
+        packets = wire[0] if wire else None  # the outlet's packet records, when stored
+        outlet = OutletData(frame, spec, lang=lang, checked=checked, packets=packets)
         run.outlets += 1
         run.readings += len(frame)
         for detector in own:

@@ -22,12 +22,15 @@ from monitor.store.store import Store
 
 def stored_outlets(
     store: Store, start: datetime | None = None, end: datetime | None = None
-) -> Iterator[tuple[str, object]]:
-    """``(mn, frame)`` for every outlet with stored hourly readings in ``[start, end)``."""
+) -> Iterator[tuple[str, object, object]]:
+    """``(mn, frame, packets)`` for every outlet with stored hourly readings in ``[start, end)``:
+    its readings (with their arrival times) and its packet records received from ``start`` on
+    (None when it has none: its readings came from files or JSON)."""
     for mn in store.outlets():
         frame = store.read_frame(mn, start=start, end=end)
         if not frame.empty:
-            yield mn, frame
+            packets = store.read_packets(mn, start=start)
+            yield mn, frame, (packets if len(packets) else None)
 
 
 def detect_store(

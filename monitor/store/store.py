@@ -525,8 +525,9 @@ class Store:
         self, frame: pd.DataFrame, *, source: str = "import", chunk_rows: int = 20_000
     ) -> BatchResult:
         """Import a readings frame (columns ``mn, pollutant, ts, value, flag`` and optional
-        ``kind`` (default ``hour``), ``min``, ``max``, ``cou``, ``qn``; ``ts`` tz-aware or UTC) with
-        the rules of :meth:`commit_batch`, in transactions of ``chunk_rows`` rows."""
+        ``kind`` (default ``hour``), ``min``, ``max``, ``cou``, ``qn``, ``received_at`` (default:
+        now); ``ts`` tz-aware or UTC) with the rules of :meth:`commit_batch`, in transactions of
+        ``chunk_rows`` rows."""
         import pandas as pd
 
         missing = {"mn", "pollutant", "ts", "value"} - set(frame.columns)
@@ -556,11 +557,15 @@ class Store:
         flags, qns = col("flag", ""), col("qn", None)
         tss = ts.dt.to_pydatetime().tolist()
         now = clock.now()
+        arrived: list[Any] = [now] * n
+        if "received_at" in frame.columns:
+            known = pd.to_datetime(frame["received_at"], utc=True)
+            arrived = [now if pd.isna(t) else t.to_pydatetime() for t in known]
         total = BatchResult()
         for start in range(0, n, chunk_rows):
             batch = [
                 Accepted(
-                    now,
+                    arrived[i],
                     source,
                     b"",
                     (
