@@ -23,6 +23,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "triage": ("monitor.cli.triage", "triage"),
     "complaints": ("monitor.cli.complaints", "complaints"),
     "results": ("monitor.cli.results", "results"),
+    "comparison": ("monitor.cli.comparison", "comparison"),
     "hj212": ("monitor.cli.hj212", "hj212"),
     "ingest": ("monitor.cli.ingest", "ingest"),
     "gateway": ("monitor.cli.gateway", "gateway"),

@@ -1,0 +1,126 @@
+"""Comparison tests (比对监测): tolerance bands at their edges, bad rows refused whole, failed tests
+recorded as validity findings that open a lead."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import Workbook
+
+from monitor.casework import comparison as CMP
+from monitor.cli import main
+from tests.monitor.casework_support import MN1, REGISTRY_TOML, registry
+
+T = datetime(2026, 11, 3, 2, tzinfo=UTC)
+
+
+def verdict(pollutant: str, lab: float, analyser: float) -> CMP.Verdict:
+    return CMP.judge(
+        CMP.Comparison(MN1, pollutant, T, lab, analyser, "Zhou"), CMP.DEFAULT_TOLERANCES
+    )
+
+
+@pytest.mark.parametrize(
+    ("pollutant", "lab", "analyser", "passed"),
+    [
+        ("w01018", 29.9, 34.9, True),  # COD below 30: +-5 mg/L
+        ("w01018", 29.9, 35.0, False),
+        ("w01018", 29.9, 24.9, True),
+        ("w01018", 30.0, 39.0, True),  # 30 to 60: +-30 %
+        ("w01018", 30.0, 39.1, False),
+        ("w01018", 60.0, 72.0, True),  # 60 to 100: +-20 %
+        ("w01018", 60.0, 47.9, False),
+        ("w01018", 100.0, 115.0, True),  # from 100: +-15 %
+        ("w01018", 100.0, 115.2, False),
+        ("w21003", 1.99, 2.29, True),  # NH3-N below 2: +-0.3 mg/L
+        ("w21003", 1.99, 2.30, False),
+        ("w21003", 2.0, 2.3, True),  # from 2: +-15 %
+        ("w21011", 0.39, 0.46, False),  # TP below 0.4: +-0.06 mg/L
+        ("w01001", 7.2, 7.7, True),  # pH: +-0.5
+        ("w01001", 7.2, 6.6, False),
+    ],
+)
+def test_tolerance_bands_at_their_edges(
+    pollutant: str, lab: float, analyser: float, passed: bool
+) -> None:
+    assert verdict(pollutant, lab, analyser).passed is passed
+
+
+def test_severity_and_the_finding_of_a_failed_test() -> None:
+    small, large = verdict("w01018", 100, 125), verdict("w01018", 100, 140)  # 1.67x, 2.67x
+    passed = verdict("w01018", 100, 110)
+    found = CMP.findings([small, large, passed])
+    assert [(f.category, f.severity, f.detector) for f in found] == [
+        ("validity", "medium", "comparison"),
+        ("validity", "high", "comparison"),
+    ]
+    assert found[0].evidence["lab"] == 100 and found[0].evidence["tester"] == "Zhou"
+    assert "125" in found[0].summary and "±15%" in found[0].summary
+
+
+def test_tolerances_are_configurable_and_checked() -> None:
+    t = CMP.tolerances_from({"tolerances": {"w01018": [{"relative": 0.10}]}})
+    assert (
+        t["w01018"] == (CMP.Band(relative=0.10),)
+        and t["w21003"] == CMP.DEFAULT_TOLERANCES["w21003"]
+    )
+    with pytest.raises(CMP.ComparisonError, match="absolute or relative"):
+        CMP.tolerances_from({"tolerances": {"w01018": [{"absolute": 1, "relative": 0.1}]}})
+    with pytest.raises(CMP.ComparisonError, match="last band must have no 'below'"):
+        CMP.tolerances_from({"tolerances": {"w01018": [{"below": 5, "absolute": 1}]}})
+
+
+def test_a_bad_row_refuses_the_file_naming_it(tmp_path: Path) -> None:
+    f = tmp_path / "tests.csv"
+    f.write_text(
+        "time,mn,pollutant,lab,analyser,tester\n"
+        f"2026-11-03 10:00,{MN1},w01018,40,41,Zhou\n"
+        f"2026-11-03 11:00,{MN1},w01018,forty,41,Zhou\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        CMP.ComparisonError,
+        match=r"tests.csv: line 3: column lab: 'forty' is not a number; nothing",
+    ):
+        CMP.read_file(f, registry=registry())
+    f.write_text(f"time,mn,pollutant,lab,analyser,tester\n2026-11-03,{MN1},w99999,1,1,Zhou\n")
+    with pytest.raises(CMP.ComparisonError, match=r"line 2: no tolerance for pollutant w99999"):
+        CMP.read_file(f)
+    f.write_text("time,pollutant,lab,analyser,tester\n2026-11-03,w01018,1,1,\n")
+    with pytest.raises(CMP.ComparisonError, match=r"line 2: column tester is empty"):
+        CMP.read_file(f, mn=MN1)
+    with pytest.raises(CMP.ComparisonError, match=r"missing column\(s\) mn"):
+        CMP.read_file(f)
+
+
+def test_cli_import_records_failed_tests_as_a_validity_lead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES", "MONITOR_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    (tmp_path / "sites.toml").write_text(REGISTRY_TOML, encoding="utf-8")
+    db = ["--db", f"sqlite:///{tmp_path / 'ow.db'}", "--sites", "sites.toml"]
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["time", "pollutant", "lab", "analyser", "tester"])
+    sheet.append([datetime(2026, 11, 3, 10), "w01018", 80, 81, "Zhou"])
+    sheet.append([datetime(2026, 11, 3, 10), "w21003", 5.0, 3.1, "Zhou"])  # -38 %
+    book.save(tmp_path / "tests.xlsx")
+    runner = CliRunner()
+    dry = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", MN1, *db, "--dry-run"])
+    assert dry.exit_code == 0 and "1 of 2 tests failed (dry run" in dry.output
+    out = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", MN1, *db])
+    assert out.exit_code == 0, out.output
+    assert "1 of 2 tests failed: 1 findings recorded, 1 leads opened" in out.output
+    again = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", MN1, *db])
+    assert "0 findings recorded, 0 leads opened" in again.output  # the same tests again
+    leads = json.loads(runner.invoke(main, ["leads", "list", *db, "--format", "json"]).output)
+    assert [(x["category"], x["severity"], x["mn"]) for x in leads] == [("validity", "high", MN1)]
+    bad = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", "MN404", *db])
+    assert bad.exit_code == 1 and bad.output.count("\n") == 1
+    assert "line 2: outlet MN404 is not in the site registry" in bad.output
