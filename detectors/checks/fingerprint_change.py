@@ -58,13 +58,12 @@ class FingerprintChangeDetector(Detector):
     - a change at a time listed in ``announced`` (UTC ISO times of announced firmware updates,
       within ``join_hours``) gives no finding.
 
-    Defaults: ``min_packets=24``, ``min_share=0.1``, ``tail_share=0.25``, ``join_hours=24``,
-    ``announced=()``.
+    Defaults: ``min_packets=24``, ``min_share=0.1``, ``tail_share=0.25``, ``settled=0.9``,
+    ``join_hours=24``, ``announced=()``.
 
     Not flagged (honest traps): one odd packet, or a few (fewer than ``min_packets``), e.g. a
-    packet resent by hand; habits that vary packet by packet from the start (a logger writing
-    numbers with ``%g`` has decimal places 0 to 4 in any week: no value is new late); an
-    announced firmware update.
+    packet resent by hand; habits that vary packet by packet (a logger writing numbers
+    ``%g``-style has decimal places 0 to 4 in any week); an announced firmware update.
     """
 
     name = "fingerprint_change"
@@ -76,11 +75,13 @@ class FingerprintChangeDetector(Detector):
         min_packets: int = 24,
         min_share: float = 0.1,
         tail_share: float = 0.25,
+        settled: float = 0.9,
         join_hours: float = 24.0,
         announced: tuple[str, ...] = (),
     ) -> None:
         self.min_packets = min_packets
         self.min_share = min_share
+        self.settled = settled
         self.tail_share = tail_share
         self.join_hours = join_hours
         self.announced = announced
@@ -157,6 +158,8 @@ class FingerprintChangeDetector(Detector):
             tail = new[int(len(after) * (1 - self.tail_share)) :]
             if len(tail) == 0 or tail.mean() < self.min_share:
                 continue
+            if np.bincount(codes[:t]).max() < self.settled * t:
+                continue  # the habit varied before: it is no habit of one program
             return _Change(
                 habit,
                 int(idx[t]),
