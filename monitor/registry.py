@@ -47,7 +47,16 @@ __all__ = [
     "sites_by_mn",
 ]
 
-_SITE_KEYS: Final = {"mn", "enterprise", "name", "district", "password", "industry", "pollutants"}
+_SITE_KEYS: Final = {
+    "mn",
+    "enterprise",
+    "name",
+    "district",
+    "password",
+    "industry",
+    "operator",
+    "pollutants",
+}
 _REQUIRED: Final = ("mn", "enterprise", "name", "district")
 _STRINGS: Final = (*_REQUIRED, "password")
 _POLLUTANT_KEYS: Final = {"limit", "range", "standard", "cycle_minutes"}
@@ -70,6 +79,8 @@ class Site:
     password: str | None = field(default=None, repr=False)
     industry: str | None = None
     pollutants: Mapping[str, PollutantSpec] = field(default_factory=dict)
+    #: the third-party operation and maintenance company running the site's monitoring
+    operator: str | None = None
 
     @property
     def spec(self) -> OutletSpec:
@@ -203,6 +214,11 @@ def _site(path: Path, index: int, raw: dict[str, Any]) -> Site:
     industry = raw.get("industry")
     if industry is not None and not isinstance(industry, str):
         raise fail("industry", "must be a string", 'write industry = "..." or leave it out')
+    operator = raw.get("operator")
+    if operator is not None and (not isinstance(operator, str) or not operator.strip()):
+        raise fail(
+            "operator", "must be a non-empty string", 'write operator = "..." or leave it out'
+        )
     pollutants_raw = raw.get("pollutants", {})
     if not isinstance(pollutants_raw, dict):
         raise fail("pollutants", "must be a table", "write [site.pollutants.w01018] tables")
@@ -224,6 +240,7 @@ def _site(path: Path, index: int, raw: dict[str, Any]) -> Site:
         password=raw.get("password"),
         industry=industry,
         pollutants=pollutants,
+        operator=operator.strip() if operator else None,
     )
 
 

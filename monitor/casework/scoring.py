@@ -601,7 +601,11 @@ def _deduct_rise(
 def on_lead_confirmed(
     session: Session, lead: LeadRow, who: str, rules: ScoringRules | None = None
 ) -> None:
-    """Make the lead's points final: record the difference to ``final[category][severity]``."""
+    """Make the lead's points final: record the difference to ``final[category][severity]``.
+    A lead without an outlet (an operator's lead, :mod:`monitor.casework.operators`) is not
+    scored: its company is no enterprise."""
+    if not lead.mn:
+        return
     rules = rules or default_rules()
     events = _lead_events(session, lead)
     ts = events[0].ts if events else lead.start

@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "complaints": ("monitor.cli.complaints", "complaints"),
     "results": ("monitor.cli.results", "results"),
     "comparison": ("monitor.cli.comparison", "comparison"),
+    "operators": ("monitor.cli.operators", "operators"),
     "hj212": ("monitor.cli.hj212", "hj212"),
     "ingest": ("monitor.cli.ingest", "ingest"),
     "gateway": ("monitor.cli.gateway", "gateway"),
