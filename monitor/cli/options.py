@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from monitor import clock
+from monitor.cli.output import set_language
 from monitor.config import Config, ConfigError, load_config
 
 if TYPE_CHECKING:  # the database's libraries load only for the commands that open one
@@ -125,6 +126,7 @@ def open_casework(
         )
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
+    set_language(cfg.lang)  # the tables this command prints
     registry = None
     explicit = sites is not None or (cfg.source is not None and cfg.sites != Path("sites.toml"))
     if explicit or need_registry or cfg.sites.is_file():

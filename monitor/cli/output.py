@@ -8,6 +8,14 @@
 - ``xlsx``: an Excel workbook on stdout (redirect it: ``> leads.xlsx``), one sheet named after
   the command, the header frozen (:func:`monitor.spreadsheets.xlsx_bytes`).
 
+Language: tables, CSV and workbooks are for people. Under ``lang = "zh"`` (the command's resolved
+configuration: :func:`set_language`, called by :func:`monitor.cli.options.open_casework`) their
+headers come from the ``cli.col`` catalogue and the values of enumerated columns (status, colour,
+category, severity, channel, role, kind, yes/no) from theirs; English tables keep the column
+keys. Times given as ISO strings are shown as ``2026-12-02 20:00`` (already in the configured
+zone: the commands convert them); in workbooks they are Excel dates. JSON is for programs: keys,
+values and ISO times stay as they are.
+
 Usage::
 
     @click.command()
@@ -19,19 +27,98 @@ Usage::
 from __future__ import annotations
 
 import json
+import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import click
 
 from monitor.spreadsheets import csv_bytes, xlsx_bytes
 
-__all__ = ["FORMATS", "emit", "emit_one", "format_option"]
+__all__ = ["FORMATS", "emit", "emit_one", "format_option", "set_language"]
 
 FORMATS: Final[tuple[str, ...]] = ("table", "json", "csv", "xlsx")
 F = TypeVar("F", bound=Callable[..., Any])
+
+_LANG_KEY: Final = "monitor.lang"
+#: Catalogue prefixes of the enumerated values of a column, tried in order.
+_VALUES: Final[dict[str, tuple[str, ...]]] = {
+    "status": ("lead.status", "complaint.status", "alert.status"),
+    "colour": ("colour",),
+    "category": ("category",),
+    "severity": ("severity",),
+    "channel": ("complaint.channel",),
+    "role": ("web.role",),
+    "kind": ("score.kind",),
+    "source": ("source",),
+    "action": ("web.audit.action",),
+    "outcome": ("web.audit.outcome",),
+}
+_ISO_TIME: Final = re.compile(
+    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$"
+)
+
+
+def set_language(lang: str) -> None:
+    """The language of the current command's tables (see the module docstring)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None:
+        ctx.find_root().meta[_LANG_KEY] = lang
+
+
+def _language() -> str:
+    ctx = click.get_current_context(silent=True)
+    return str(ctx.find_root().meta.get(_LANG_KEY, "en")) if ctx is not None else "en"
+
+
+def _header(column: str, lang: str) -> str:
+    if lang == "en":
+        return column
+    return _message(f"cli.col.{column}", lang) or column
+
+
+def _message(msgid: str, lang: str) -> str | None:
+    from monitor.locale import catalogue
+
+    entry = catalogue().get(msgid)
+    return None if entry is None else entry.get(lang) or entry.get("en")
+
+
+def _shown(column: str, value: Any, lang: str, *, workbook: bool = False) -> Any:
+    """A value as people read it: enumerations in ``lang``, ISO times without the offset."""
+    if isinstance(value, bool):
+        return _message("cli.yes" if value else "cli.no", lang) if lang != "en" else value
+    if not isinstance(value, str):
+        return value
+    if lang != "en":
+        for prefix in _VALUES.get(column, ()):
+            found = _message(f"{prefix}.{value}", lang)
+            if found is not None:
+                return found
+    m = _ISO_TIME.match(value)
+    if m is not None:
+        if workbook:
+            return datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}")
+        return f"{m.group(1)} {m.group(2)}"
+    return value
+
+
+def _for_people(
+    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], lang: str, *, workbook: bool = False
+) -> tuple[list[str], list[dict[str, Any]]]:
+    """Headers and rows of a table, CSV or workbook in ``lang``."""
+    headers = [_header(c, lang) for c in columns]
+    out = [
+        {
+            h: _shown(c, r.get(c), lang, workbook=workbook)
+            for c, h in zip(columns, headers, strict=True)
+        }
+        for r in rows
+    ]
+    return headers, out
 
 
 def format_option(f: F) -> F:
@@ -90,17 +177,24 @@ def emit(
         click.echo(json.dumps(list(rows), ensure_ascii=False, indent=2, default=str))
         return
     columns = list(columns or (list(rows[0]) if rows else []))
+    lang = _language()
     if fmt == "csv":
-        _binary(csv_bytes(rows, columns))
+        headers, shown = _for_people(rows, columns, lang)
+        _binary(csv_bytes(shown, headers))
         return
     if fmt == "xlsx":
         if sys.stdout.isatty():
             raise click.UsageError("--format xlsx writes a workbook: redirect it, e.g. > out.xlsx")
         ctx = click.get_current_context(silent=True)
         sheet = " ".join(ctx.command_path.split()[1:]) if ctx else ""  # "leads list"
-        _binary(xlsx_bytes({sheet or "monitor": (columns, rows)}))
+        headers, shown = _for_people(rows, columns, lang, workbook=True)
+        _binary(xlsx_bytes({sheet or "monitor": (headers, shown)}))
         return
-    click.echo(table(rows, columns) if rows else empty)
+    if not rows:
+        click.echo(empty if lang == "en" else _message("cli.empty", lang))
+        return
+    headers, shown = _for_people(rows, columns, lang)
+    click.echo(table(shown, headers))
 
 
 def _binary(data: bytes) -> None:
@@ -124,10 +218,12 @@ def emit_one(record: Mapping[str, Any], fmt: str, sections: Sequence[str] = ()) 
     if fmt in ("csv", "xlsx"):
         emit([scalars], fmt)
         return
-    width = max(_width(k) for k in scalars)
-    for k, v in scalars.items():
+    lang = _language()
+    shown = {_header(k, lang): _shown(k, v, lang) for k, v in scalars.items()}
+    width = max(_width(k) for k in shown)
+    for k, v in shown.items():
         click.echo(f"{_pad(k, width)}  {_cell(v)}")
     for name in sections:
         rows = record.get(name) or []
-        click.echo(f"\n{name}:")
+        click.echo(f"\n{_header(name, lang)}:")
         emit(rows, "table")

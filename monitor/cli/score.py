@@ -36,11 +36,12 @@ def score_row(sc: Score, lang: str) -> dict[str, Any]:
     return row
 
 
-def _deductions_cell(row: dict[str, Any]) -> str:
+def _deductions_cell(row: dict[str, Any], lang: str) -> str:
     parts = []
     for d in row["deductions"]:
         who = f"#{d['lead_id']}" if d["lead_id"] is not None else d["ref"] or d["reason"]
-        parts.append(f"{d['kind']} {who} {d['points']:+g}")
+        kind = text(f"score.kind.{d['kind']}", lang)
+        parts.append(f"{kind} {who} {d['points']:+g}")
     return "; ".join(parts)
 
 
@@ -81,7 +82,7 @@ def score(
         emit(rows, fmt)
         return
     for r in rows:
-        r["deductions"] = _deductions_cell(r)
+        r["deductions"] = _deductions_cell(r, cw.config.lang)
         r.update(r.pop("sources"))  # every source side by side
     if fmt == "table" and not rows:
         click.echo("(no enterprises: give --sites FILE or record leads first)")

@@ -29,8 +29,9 @@ from tests.monitor.casework_support import (
 def world(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MONITOR_USER", "chief")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES", "MONITOR_LANG"):
+    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MONITOR_LANG", "en")  # English tables (zh: test_output_zh.py)
     sites = tmp_path / "sites.toml"
     sites.write_text(REGISTRY_TOML, encoding="utf-8")
     engine = engine_for(sqlite_url)

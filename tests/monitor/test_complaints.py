@@ -288,8 +288,9 @@ def test_cli_loop_attachments_figures_and_public_list(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MONITOR_USER", "clerk")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES", "MONITOR_LANG"):
+    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MONITOR_LANG", "en")  # English tables (zh: test_output_zh.py)
     (tmp_path / "sites.toml").write_text(REGISTRY_TOML, encoding="utf-8")
     photo = tmp_path / "night.jpg"
     photo.write_bytes(b"\xff\xd8 not really a jpeg")

@@ -164,8 +164,9 @@ def test_rules_are_configurable_and_checked() -> None:
 def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MONITOR_USER", "chief")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES", "MONITOR_LANG"):
+    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
         monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("MONITOR_LANG", "en")  # English tables (zh: test_output_zh.py)
     (tmp_path / "sites.toml").write_text(REGISTRY_TOML, encoding="utf-8")
     return ["--db", f"sqlite:///{tmp_path / 'ow.db'}", "--sites", str(tmp_path / "sites.toml")]
 
