@@ -21,6 +21,7 @@ Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB
     metrics_port = 9108                  # Prometheus text endpoint on 127.0.0.1; 0 = off
     oldest_reading = 2000-01-01          # readings timed before (UTC) are quarantined; "" = none
     strict = false                       # true: quarantine HJ 212 packets that bend the standard
+    heartbeat_cns = []                   # CNs stored as heartbeats (liveness), e.g. ["9015"]
 
     [scoring]                            # kept as tables for the parts that own them
     [alerts]
@@ -72,6 +73,7 @@ _INGEST: Final = {
     "metrics_port": "metrics_port",
     "oldest_reading": "oldest_reading",
     "strict": "strict",
+    "heartbeat_cns": "heartbeat_cns",
 }
 _SECRET_WORDS: Final = ("password", "passwd", "secret", "token", "key")
 
@@ -99,6 +101,7 @@ class Config:
     metrics_port: int = 0
     oldest_reading: datetime | None = OLDEST_READING
     strict: bool = False
+    heartbeat_cns: tuple[str, ...] = ()
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)
     source: Path | None = None
 
@@ -272,6 +275,13 @@ def _build(
         if not isinstance(v, bool):
             raise fail("strict", f"{v!r} is not true or false", "write strict = true or false")
         kwargs["strict"] = v
+    if "heartbeat_cns" in values:
+        v = values["heartbeat_cns"]
+        if not isinstance(v, list) or not all(isinstance(c, str) and c.isalnum() for c in v):
+            raise fail(
+                "heartbeat_cns", f"{v!r} is not a list of CNs", 'write heartbeat_cns = ["9015"]'
+            )
+        kwargs["heartbeat_cns"] = tuple(v)
     cfg = replace(cfg, **kwargs)
     if cfg.lang not in ("zh", "en"):
         raise fail(

@@ -44,6 +44,7 @@ def daemon_settings(config: Config, broker: str, *, worker_process: bool = True)
         worker_process=worker_process,
         oldest_reading=config.oldest_reading,
         strict=config.strict,
+        heartbeat_cns=config.heartbeat_cns,
     )
 
 

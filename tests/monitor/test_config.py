@@ -164,3 +164,13 @@ def test_oldest_reading_that_is_not_a_date_is_refused(tmp_path: Path) -> None:
     path.write_text('[ingest]\noldest_reading = "last year"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="'oldest_reading': is not a date"):
         load_config(path, env={})
+
+
+def test_heartbeat_cns(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text('[ingest]\nheartbeat_cns = ["9015", "3020"]\n', encoding="utf-8")
+    assert load_config(path, env={}).heartbeat_cns == ("9015", "3020")
+    assert Config().heartbeat_cns == ()
+    path.write_text('[ingest]\nheartbeat_cns = "9015"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="heartbeat_cns"):
+        load_config(path, env={})
