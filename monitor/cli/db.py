@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from monitor.cli.options import database_options
+from monitor.cli.progress import Progress, progress_option
 from monitor.config import ConfigError, load_config
 
 
@@ -71,7 +72,10 @@ def db() -> None:
 @db.command("upgrade")
 @database_options
 @click.option("--to", "revision", default="head", show_default=True, help="Target revision.")
-def upgrade_cmd(config_path: Path | None, db: str | None, revision: str) -> None:
+@progress_option
+def upgrade_cmd(
+    config_path: Path | None, db: str | None, revision: str, progress: bool | None
+) -> None:
     """Migrate the database to the newest schema (or --to REVISION). An empty database is
     created; one made by outlet-watch before migrations existed is adopted if it matches.
 
@@ -83,7 +87,8 @@ def upgrade_cmd(config_path: Path | None, db: str | None, revision: str) -> None
 
     engine = _engine(config_path, db)
     before = _run(lambda: migrate.current(engine))
-    _run(lambda: migrate.upgrade(engine, revision))
+    lines = Progress(progress)
+    _run(lambda: migrate.upgrade(engine, revision, on_step=lambda r: lines.stage(f"applied {r}")))
     after = _run(lambda: migrate.current(engine))
     if before == after:
         click.echo(f"database already at {after}")

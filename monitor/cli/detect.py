@@ -11,6 +11,7 @@ import pandas as pd
 
 from monitor import clock
 from monitor.cli.options import config_option
+from monitor.cli.progress import Progress, progress_option
 
 
 def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
@@ -55,11 +56,7 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
     type=click.Choice(["zh", "en"]),
     help="Language of the summaries (default: lang of monitor.toml or $MONITOR_LANG, else zh).",
 )
-@click.option(
-    "--progress/--no-progress",
-    default=None,
-    help="Progress bar on stderr (default: when stderr is a terminal).",
-)
+@progress_option
 @click.option(
     "--jobs",
     "-j",
@@ -117,7 +114,7 @@ def detect(
         timezone=tz,
         jobs=jobs,
     )
-    listener = _Progress(sys.stderr.isatty() if progress is None else progress)
+    listener = _Progress(progress)
     try:
         report = run_detect(request, sys.stdout.write, listener)
     except DetectError as e:
@@ -144,14 +141,17 @@ def detect(
         )
 
 
-class _Progress:
-    """The detection's progress: the import line and a progress bar on stderr (when wanted)."""
+class _Progress(Progress):
+    """The detection's progress: the import's bar and line, then a bar over the outlets."""
 
-    def __init__(self, show: bool) -> None:
-        self.show = show
-        self.bar: Any = None
+    def importing(self, rows: int) -> None:
+        self.start(rows, "import")
+
+    def import_step(self, rows: int) -> None:
+        self.step(n=rows)
 
     def imported(self, path: Path, result: Any) -> None:
+        self.finish()
         click.echo(
             f"imported {path}: {result.stored} new readings, "
             f"{result.duplicates} already stored, {result.conflicts} conflicts quarantined",
@@ -159,28 +159,7 @@ class _Progress:
         )
 
     def started(self, outlets: int) -> None:
-        self.bar = click.progressbar(
-            length=outlets, label="detect", file=sys.stderr if self.show else _Null()
-        )
-        self.bar.__enter__()
-
-    def step(self, _mn: str) -> None:
-        self.bar.update(1)
+        self.start(outlets, "detect")
 
     def finished(self) -> None:
-        if self.bar is not None:
-            bar, self.bar = self.bar, None
-            bar.__exit__(None, None, None)
-
-
-class _Null:
-    """A stream that swallows the progress bar when it is not wanted."""
-
-    def write(self, _text: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        return None
-
-    def isatty(self) -> bool:
-        return False
+        self.finish()

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.options import config_option
+from monitor.cli.progress import Progress, progress_option
 from monitor.config import DEFAULT_TIMEZONE
 
 EPILOG = """\b
@@ -36,6 +37,7 @@ Examples:
     help="Zone of ts in CSV output and of --from/--to without an offset (default: timezone of "
     f"monitor.toml, else {DEFAULT_TIMEZONE}).",
 )
+@progress_option
 @config_option()
 def export(
     database: str | None,
@@ -45,6 +47,7 @@ def export(
     to: str | None,
     kinds: tuple[str, ...],
     tz: str | None,
+    progress: bool | None,
     config_path: Path | None,
 ) -> None:
     """Write stored readings as a readings file that `monitor detect --readings` reads back,
@@ -61,15 +64,18 @@ def export(
     start = parse_time(from_, cfg.timezone, end=False)
     end = parse_time(to, cfg.timezone, end=True)
     try:
-        result = export_readings(
-            cfg.database,
-            out,
-            mns=mns,
-            start=start,
-            end=None if end is None else end + TICK,  # --to is inclusive
-            kinds=kinds or ("hour",),
-            tz=cfg.timezone,
-        )
+        with Progress(progress) as bar:
+            result = export_readings(
+                cfg.database,
+                out,
+                mns=mns,
+                start=start,
+                end=None if end is None else end + TICK,  # --to is inclusive
+                kinds=kinds or ("hour",),
+                tz=cfg.timezone,
+                started=lambda n: bar.start(n, "export"),
+                step=bar.step,
+            )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from monitor.cli.options import config_option
+from monitor.cli.progress import Progress, progress_option
 from monitor.config import DEFAULT_TIMEZONE
 
 
@@ -31,6 +32,7 @@ from monitor.config import DEFAULT_TIMEZONE
 @click.option(
     "--format", "fmt", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True
 )
+@progress_option
 @config_option("the timezone of --start")
 def simulate(
     out_dir: Path,
@@ -40,6 +42,7 @@ def simulate(
     start: str,
     falsifying_share: float,
     fmt: str,
+    progress: bool | None,
     config_path: Path | None,
 ) -> None:
     """Simulate outlets (honest and falsifying) and write readings, sites.toml and labels.csv.
@@ -65,8 +68,12 @@ def simulate(
         raise click.ClickException(f"--start {start!r} is not a date (e.g. 2026-01-01)") from e
     if first.tzinfo is None:
         first = first.tz_localize(tz)
+    stages = Progress(progress)
+    stages.stage(f"simulating {outlets} outlets x {days} days (seed {seed})")
     sim = run_simulation(outlets, days, seed, start=first, falsifying_share=falsifying_share, tz=tz)
+    stages.stage(f"writing {len(sim.readings):,} readings to {out_dir}")
     paths = write_simulation(sim, out_dir, fmt=fmt, tz=tz)
+    stages.stage("written")
     labels = sim.labels
     patterns = labels[labels["pattern"] != "exceedance"]
     click.echo(

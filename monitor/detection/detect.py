@@ -69,6 +69,12 @@ class DetectRequest:
 class DetectListener(Protocol):
     """Hears how a detection goes (every method is called from the calling thread)."""
 
+    def importing(self, rows: int) -> None:
+        """The readings file's ``rows`` are being imported into the store."""
+
+    def import_step(self, rows: int) -> None:
+        """``rows`` more rows were committed."""
+
     def imported(self, path: Path, result: BatchResult) -> None:
         """The readings file was imported into the store."""
 
@@ -226,7 +232,11 @@ def _store(
         except DetectError:
             store.close()
             raise
-        report.imported = store.import_frame(frame)
+        if listener is not None:
+            listener.importing(len(frame))
+        report.imported = store.import_frame(
+            frame, progress=listener.import_step if listener is not None else None
+        )
         if listener is not None:
             listener.imported(readings, report.imported)
     return store

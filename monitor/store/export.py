@@ -10,7 +10,7 @@ Nothing is written when no stored reading matches (:class:`ExportError`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -69,12 +69,15 @@ def export_readings(
     end: datetime | pd.Timestamp | None = None,
     kinds: Iterable[str] = ("hour",),
     tz: str = DEFAULT_TIMEZONE,
+    started: Callable[[int], None] | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> ExportResult:
     """Write the stored readings of ``mns`` (default: every stored outlet) with
     ``start <= ts < end`` and of ``kinds`` to ``out`` (.csv or .parquet), outlet by outlet.
 
     ``store`` is a :class:`Store` or a database URL (opened without creating tables, and closed
-    at the end; a missing SQLite file is an error rather than a new empty database)."""
+    at the end; a missing SQLite file is an error rather than a new empty database).
+    ``started`` hears the number of outlets, ``step`` each outlet written."""
     out = Path(out)
     readings_format(out)
     kinds = tuple(kinds) or ("hour",)
@@ -87,9 +90,13 @@ def export_readings(
         except Exception as e:
             raise ExportError(f"database {redact_url(str(store.engine.url))}: {e}") from None
         rows = 0
+        if started is not None:
+            started(len(outlets))
         with ReadingsWriter(out, tz=tz) as writer:
             for mn in outlets:
                 rows += writer.write(store.read_frame(mn, start=start, end=end, kinds=kinds))
+                if step is not None:
+                    step(mn)
         if rows == 0:
             raise ExportError("nothing to export: no stored readings match")
         return ExportResult(out, rows, len(outlets))

@@ -18,7 +18,7 @@ The revisions live in :mod:`monitor.store.migrations` (shipped in the package). 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
@@ -203,16 +203,21 @@ def _describe(diff: Any) -> str:
     return f"{op} {' '.join(str(n) for n in names)}"
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(
+    engine: Engine, revision: str = "head", *, on_step: Callable[[str], None] | None = None
+) -> None:
     """Bring the database to ``revision`` (see the module rules: empty databases are created,
-    legacy ones adopted first). Runs under the schema lock in one transaction."""
+    legacy ones adopted first). Runs under the schema lock in one transaction; ``on_step``
+    hears ``REVISION: first line of its description`` as each revision is applied."""
     with _locked(engine) as conn:
         rev = current(conn)
         if rev is None and _our_tables(conn):
             adopt_legacy(conn)
         elif rev is not None and not _known(rev):
             check(conn)  # raises: migrated by a newer outlet-watch
-        command.upgrade(alembic_config(conn), revision)
+        cfg = alembic_config(conn)
+        cfg.attributes["on_step"] = on_step
+        command.upgrade(cfg, revision)
 
 
 def ensure_schema(engine: Engine) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -522,12 +522,17 @@ class Store:
         return out
 
     def import_frame(
-        self, frame: pd.DataFrame, *, source: str = "import", chunk_rows: int = 20_000
+        self,
+        frame: pd.DataFrame,
+        *,
+        source: str = "import",
+        chunk_rows: int = 20_000,
+        progress: Callable[[int], None] | None = None,
     ) -> BatchResult:
         """Import a readings frame (columns ``mn, pollutant, ts, value, flag`` and optional
         ``kind`` (default ``hour``), ``min``, ``max``, ``cou``, ``qn``, ``received_at`` (default:
         now); ``ts`` tz-aware or UTC) with the rules of :meth:`commit_batch`, in transactions of
-        ``chunk_rows`` rows."""
+        ``chunk_rows`` rows; ``progress`` hears the rows of each committed transaction."""
         import pandas as pd
 
         missing = {"mn", "pollutant", "ts", "value"} - set(frame.columns)
@@ -586,6 +591,8 @@ class Store:
                 for i in range(start, min(n, start + chunk_rows))
             ]
             total = total + self.commit_batch(batch)
+            if progress is not None:
+                progress(len(batch))
         return total
 
     # -- reading ---------------------------------------------------------------------------------

@@ -24,6 +24,12 @@ class Events:
     def __init__(self) -> None:
         self.log: list[tuple[str, Any]] = []
 
+    def importing(self, rows: int) -> None:
+        self.log.append(("importing", rows))
+
+    def import_step(self, rows: int) -> None:
+        self.log.append(("import_step", rows))
+
     def imported(self, path: Path, result: Any) -> None:
         self.log.append(("imported", result.stored))
 
@@ -56,7 +62,12 @@ def test_file_then_store_give_the_same_lines_and_record_leads(
     events = Events()
     request = DetectRequest(sites, readings=readings, database=db)
     report = run_detect(request, stored.append, events)
-    assert events.log[0][0] == "imported" and events.log[0][1] > 0
+    rows = events.log[0][1]
+    assert events.log[0][0] == "importing" and rows > 0
+    steps = [n for kind, n in events.log if kind == "import_step"]
+    assert sum(steps) == rows and len(steps) >= 1  # the import's progress adds up to the file
+    imported = next(n for kind, n in events.log if kind == "imported")
+    assert 0 < imported <= rows
     assert sorted(stored) == sorted(lines)
     assert report.imported is not None and report.changes is not None
     assert len(report.changes.opened) > 0 and report.not_recorded == 0

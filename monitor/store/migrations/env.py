@@ -70,8 +70,22 @@ def _url() -> str:
     return url
 
 
+def _applied(*, step: Any, **_kw: Any) -> None:
+    """Tell the caller's ``on_step`` (``monitor db upgrade``'s progress) each revision applied."""
+    on_step = config.attributes.get("on_step")
+    if on_step is not None:
+        script = step.up_revision  # the revision applied (a Script: revision and doc)
+        doc = (script.doc or "").strip().splitlines() if script is not None else []
+        rev = script.revision if script is not None else "?"
+        on_step(f"{rev}: {doc[0]}" if doc else rev)
+
+
 def _run(connection: Connection) -> None:
-    context.configure(connection=connection, **_options(connection.dialect.name == "sqlite"))
+    context.configure(
+        connection=connection,
+        on_version_apply=_applied,
+        **_options(connection.dialect.name == "sqlite"),
+    )
     with context.begin_transaction():
         context.run_migrations()
 
