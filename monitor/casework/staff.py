@@ -1,10 +1,15 @@
-"""Users of the web page: scrypt password hashes, roles and districts (``monitor users``).
+"""Users of the web page: Argon2id password hashes, roles and districts (``monitor users``).
 
 Rules:
 
-- a password is hashed with scrypt (stdlib ``hashlib.scrypt``; n=2**14, r=8, p=1, 16-byte random
-  salt, 32-byte key) and stored as ``scrypt$n$r$p$salt$key`` (salt and key URL-safe base64), so
-  the cost can be raised later and old hashes still verify;
+- a password is hashed with Argon2id (argon2-cffi, the reference implementation; the OWASP
+  minimum m=19 MiB, t=2, p=1, about as costly here as the scrypt it replaces) and stored in the
+  PHC string format (``$argon2id$v=19$m=...,t=...,p=...$salt$hash``), which carries its own
+  parameters, so the cost can be raised later and old hashes still verify;
+- hashes of earlier versions (scrypt: ``scrypt$n$r$p$salt$key``, n=2**14, r=8, p=1) still
+  verify, and :func:`authenticate` re-hashes a password with today's algorithm and parameters
+  the first time its user signs in (which, like a password change, ends that user's other
+  sessions: they are tied to the hash);
 - a password has at least :data:`MIN_PASSWORD` characters;
 - ``role`` is ``admin`` or ``inspector``; an inspector must have a district (they see only its
   leads), an admin's district is ignored (stored empty);
@@ -22,9 +27,12 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime
+from functools import cache
 from typing import Final
 
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
 from monitor import clock
@@ -39,6 +47,7 @@ __all__ = [
     "get_user",
     "hash_password",
     "list_users",
+    "needs_rehash",
     "revoke_session",
     "session_revoked",
     "set_password",
@@ -46,18 +55,12 @@ __all__ = [
 ]
 
 MIN_PASSWORD: Final = 8
-_N, _R, _P, _DKLEN = 2**14, 8, 1, 32
-_DUMMY: Final = (
-    "scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-)
+#: Argon2id with the OWASP minimum (m=19 MiB, t=2, p=1).
+_HASHER: Final = PasswordHasher(time_cost=2, memory_cost=19_456, parallelism=1)
 
 
 class UserError(ValueError):
     """A user operation that cannot be done (unknown user, bad role, short password, ...)."""
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
 def _unb64(text: str) -> bytes:
@@ -65,15 +68,39 @@ def _unb64(text: str) -> bytes:
 
 
 def hash_password(password: str) -> str:
-    """A new scrypt hash of ``password`` (random salt): ``scrypt$n$r$p$salt$key``."""
-    salt = secrets.token_bytes(16)
-    key = hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
-    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(key)}"
+    """A new Argon2id hash of ``password`` (random salt) in the PHC string format."""
+    return _HASHER.hash(password)
+
+
+def needs_rehash(stored: str) -> bool:
+    """True when ``stored`` is not an Argon2id hash with today's parameters."""
+    if not stored.startswith("$argon2id$"):
+        return True
+    try:
+        return _HASHER.check_needs_rehash(stored)
+    except (InvalidHashError, ValueError):
+        return True
+
+
+@cache
+def _dummy() -> str:
+    """A hash to verify against for an unknown user (same cost as a real one)."""
+    return hash_password(secrets.token_urlsafe(16))
 
 
 def verify_password(password: str, stored: str) -> bool:
-    """True when ``password`` matches the ``stored`` hash (constant-time); False for a malformed
-    hash."""
+    """True when ``password`` matches the ``stored`` hash (Argon2id, or an earlier version's
+    scrypt; constant-time); False for a malformed hash."""
+    if stored.startswith("$argon2"):
+        try:
+            return _HASHER.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    return _verify_scrypt(password, stored)
+
+
+def _verify_scrypt(password: str, stored: str) -> bool:
+    """Hashes of earlier versions: ``scrypt$n$r$p$salt$key`` (salt and key URL-safe base64)."""
     try:
         algo, n, r, p, salt, key = stored.split("$")
         if algo != "scrypt":
@@ -177,9 +204,14 @@ def authenticate(session: Session, username: str, password: str) -> UserRow | No
     """The active user ``username`` when ``password`` is theirs, else None."""
     row = get_user(session, username)
     if row is None or not row.active:
-        verify_password(password, _DUMMY)
+        verify_password(password, _dummy())
         return None
-    return row if verify_password(password, row.password_hash) else None
+    if not verify_password(password, row.password_hash):
+        return None
+    if needs_rehash(row.password_hash):  # an earlier version's hash: today's, once
+        row.password_hash = hash_password(password)
+        session.flush()
+    return row
 
 
 def _session_digest(session_id: str) -> str:

@@ -51,11 +51,11 @@ def test_add_list_passwd(sqlite_url: str) -> None:
         ("boss", "admin", ""),
         ("wang", "inspector", "Lintong"),
     ]
-    assert "hash" not in out and "scrypt" not in out
+    assert "hash" not in out and "argon2" not in out
     engine = create_engine(sqlite_url)
     with Session(engine) as s:
         stored = get_user(s, "wang").password_hash
-        assert stored.startswith("scrypt$16384$8$1$") and "long enough pw" not in stored
+        assert stored.startswith("$argon2id$") and "long enough pw" not in stored
         assert authenticate(s, "wang", "long enough pw") is not None
     code, out = _run(
         "users",
