@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from monitor import clock
 from monitor.store.user_models import AuditRow
 
-__all__ = ["ACTIONS", "entries", "local_source", "record"]
+__all__ = ["ACTIONS", "entries", "entry_dict", "local_source", "record"]
 
 #: Every action the trail records (the names :func:`record` is called with).
 ACTIONS: tuple[str, ...] = (
@@ -112,3 +112,16 @@ def entries(
     if until is not None:
         q = q.where(AuditRow.at <= until)
     return list(session.scalars(q.order_by(AuditRow.at.desc(), AuditRow.id.desc()).limit(limit)))
+
+
+def entry_dict(row: AuditRow, at: str | None = None) -> dict[str, str]:
+    """An entry as the CLI and the API show it; ``at`` is its time as shown (default ISO)."""
+    return {
+        "at": row.at.isoformat() if at is None else at,
+        "who": row.who,
+        "action": row.action,
+        "object": row.object,
+        "source": row.source,
+        "outcome": row.outcome,
+        "detail": row.detail,
+    }

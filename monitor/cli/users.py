@@ -173,23 +173,13 @@ def audit_cmd(
       monitor users audit --action sign_in_failed --from 2026-12-01
       monitor users audit --who wang --action lead. --format xlsx > wang.xlsx
     """
-    from monitor.casework.audit import entries
+    from monitor.casework.audit import entries, entry_dict
 
     cw = open_casework(config_path, db, sites)
     tz = cw.config.timezone
     since = parse_time(from_, tz, end=False)
     until = parse_time(to, tz, end=True)
     with cw.session() as s:
-        rows = [
-            {
-                "at": clock.show(e.at, tz),
-                "who": e.who,
-                "action": e.action,
-                "object": e.object,
-                "source": e.source,
-                "outcome": e.outcome,
-                "detail": e.detail,
-            }
-            for e in entries(s, who=who_, action=action, since=since, until=until, limit=limit)
-        ]
+        found = entries(s, who=who_, action=action, since=since, until=until, limit=limit)
+        rows = [entry_dict(e, clock.show(e.at, tz)) for e in found]
     emit(rows, fmt, AUDIT_COLUMNS, empty="(no entries)")

@@ -244,18 +244,8 @@ def audit_log(
         me = api_principal(request, s)
         if not me.is_admin:
             raise HTTPException(403, "the audit trail is for administrators")
-        return [
-            {
-                "at": e.at.isoformat(),
-                "who": e.who,
-                "action": e.action,
-                "object": e.object,
-                "source": e.source,
-                "outcome": e.outcome,
-                "detail": e.detail,
-            }
-            for e in audit.entries(s, who=who or None, action=action or None, limit=limit)
-        ]
+        rows = audit.entries(s, who=who or None, action=action or None, limit=limit)
+        return [audit.entry_dict(e) for e in rows]
 
 
 @router.get("/enterprises")
