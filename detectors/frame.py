@@ -462,22 +462,21 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
     if validate:
         validate_readings(frame)
     if "kind" in frame.columns:
-        kind = frame["kind"]
-        keep = (kind == "hour") | kind.isna()
-        if not keep.all():
-            frame = frame[keep.to_numpy()]
+        keep = _hourly(frame["kind"])
+        if keep is not None:
+            frame = frame[keep]
     ts = frame["ts"]
     if not isinstance(ts.dtype, pd.DatetimeTZDtype):  # no rows (validate refuses naive times)
         ts = pd.to_datetime(ts, utc=True)
     mn = _one_outlet(frame["mn"])
     codes, names = _codes(frame["pollutant"], sort=True)
-    stamps = ts.dt.tz_convert("UTC").dt.as_unit("ns").array.asi8
+    stamps = _utc_ns(ts)
     values = frame["value"]
     if values.dtype != "float64":
         values = pd.to_numeric(values, errors="coerce").astype("float64")
     flag = frame["flag"]
     if isinstance(flag.dtype, pd.CategoricalDtype):
-        flag_codes, flag_names = flag.cat.codes.to_numpy(), flag.cat.categories
+        flag_codes, flag_names = flag.array.codes, flag.dtype.categories
     else:
         flag_codes, flag_names = pd.factorize(flag, use_na_sentinel=True)
     # a missing flag (-1) is unknown: "", which is neither N nor T, so never valid
@@ -494,7 +493,7 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
         arrived = frame["received_at"]
         if not isinstance(arrived.dtype, pd.DatetimeTZDtype):
             arrived = pd.to_datetime(arrived, utc=True)
-        raw = arrived.dt.tz_convert("UTC").dt.as_unit("ns").array.asi8
+        raw = _utc_ns(arrived)
         if (raw != np.iinfo(np.int64).min).any():  # all unknown: as good as absent
             received = np.ascontiguousarray(raw[order])
     return _Columns(
@@ -513,10 +512,10 @@ def _one_outlet(column: pd.Series) -> str:
     if not len(column):
         return ""
     if isinstance(column.dtype, pd.CategoricalDtype):
-        raw = column.cat.codes.to_numpy()
+        raw = column.array.codes
         lo, hi = int(raw.min()), int(raw.max())
         used = [lo, hi] if lo != hi else [lo]
-        mns = [column.cat.categories[k] if k >= 0 else None for k in used]
+        mns = [column.dtype.categories[k] if k >= 0 else None for k in used]
     else:
         mns = list(pd.unique(column))
     if len(mns) > 1:
@@ -528,17 +527,33 @@ def _one_outlet(column: pd.Series) -> str:
     return str(mns[0])
 
 
-def _codes(column: pd.Series, *, sort: bool) -> tuple[np.ndarray, pd.Index]:
+def _codes(column: pd.Series, *, sort: bool) -> tuple[np.ndarray, pd.Index | np.ndarray]:
     """`pd.factorize` of a column: codes (-1 for missing) and the distinct values (in text order
-    when ``sort``); a categorical's codes are remapped to its categories in use, without hashing."""
+    when ``sort``); a categorical's codes are remapped to its categories in use, without hashing
+    (its distinct values as an object array: indexing a pandas Index costs more than the rest)."""
     if not isinstance(column.dtype, pd.CategoricalDtype):
         return pd.factorize(column, sort=sort)
-    raw = column.cat.codes.to_numpy()
-    categories = column.cat.categories
+    raw = column.array.codes
+    categories = np.array([str(c) for c in column.dtype.categories], dtype=object)
     present = np.flatnonzero(np.bincount(raw[raw >= 0], minlength=len(categories)))
     if sort:
-        names = np.array([str(c) for c in categories[present]], dtype=object)
-        present = present[np.argsort(names, kind="stable")]
+        present = present[np.argsort(categories[present], kind="stable")]
     remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # raw -1 (missing) stays -1
     remap[present] = np.arange(len(present))
     return remap[raw], categories[present]
+
+
+def _utc_ns(times: pd.Series) -> np.ndarray:
+    """UTC nanoseconds of a timezone-aware column (int64; NaT as its minimum): the epoch
+    integers do not depend on the zone, so none is converted."""
+    return times.array.as_unit("ns").asi8
+
+
+def _hourly(kind: pd.Series) -> np.ndarray | None:
+    """Which rows are ``hour`` readings (a missing kind is one), or None when all are; a
+    categorical column whose only category is ``hour`` (what the readers give) is not compared
+    row by row."""
+    if isinstance(kind.dtype, pd.CategoricalDtype) and list(kind.dtype.categories) == ["hour"]:
+        return None
+    keep = ((kind == "hour") | kind.isna()).to_numpy()
+    return None if keep.all() else keep

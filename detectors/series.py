@@ -56,7 +56,7 @@ def runs(values: np.ndarray, breaks: np.ndarray | None = None) -> Runs:
         return Runs(empty, empty, np.array([], dtype="float64"))
     change = np.empty(n, dtype=bool)
     change[0] = True
-    change[1:] = (v[1:] != v[:-1]) | np.isnan(v[1:]) | np.isnan(v[:-1])
+    np.not_equal(v[1:], v[:-1], out=change[1:])  # NaN differs from everything, itself too
     if breaks is not None:
         change |= np.asarray(breaks, dtype=bool)
     starts = np.flatnonzero(change)

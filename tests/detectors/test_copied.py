@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from detectors.checks.copied import CopiedDataDetector, _maybe_repeated
+from detectors.checks.copied import CopiedDataDetector, _repeated_in_order
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -116,16 +116,16 @@ def test_a_gap_inside_a_replay_keeps_one_finding_with_its_segments() -> None:
     assert len(f.evidence["segments"]) == 2 and f.pollutant == COD
 
 
-def test_maybe_repeated_keeps_every_repeated_hash_and_few_others() -> None:
+def test_repeated_in_order_gives_every_repeated_hash_by_hash_then_index() -> None:
     rng = np.random.default_rng(5)
     for n in (0, 1, 2, 50, 20_000):
         digest = rng.integers(0, 2**63, size=n, dtype=np.int64).astype(np.uint64) * np.uint64(2)
         digest[: n // 10] = digest[n // 10 : 2 * (n // 10)]  # a tenth repeated
+        digest[n // 2 : n // 2 + n // 20] = digest[:1]  # one hash many times (n >= 20)
         _, inverse, counts = np.unique(digest, return_inverse=True, return_counts=True)
-        repeated = set(np.flatnonzero(counts[inverse] > 1).tolist())
-        kept = set(_maybe_repeated(digest).tolist())
-        assert repeated <= kept
-        assert len(kept) <= len(repeated) + max(2, n // 100)
+        repeated = np.flatnonzero(counts[inverse] > 1)
+        expected = repeated[np.lexsort((repeated, digest[repeated]))]
+        assert np.array_equal(_repeated_in_order(digest), expected)
 
 
 def _fleet(**channels_by_mn: dict[str, np.ndarray]) -> list[OutletData]:
