@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -142,3 +143,42 @@ def test_cli_list_and_leads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     ]
     out = runner.invoke(main, ["operators", "leads", *db])
     assert out.exit_code == 0 and out.output.strip() == "1 operator leads opened (#4), 0 updated"
+
+
+def test_simulated_fleet_one_falsifying_company_one_honest_with_a_bad_site(
+    sqlite_url: str,
+) -> None:
+    """A simulated fleet (seed 3, 16 outlets, 60 days, 6 falsifying): Acme runs five falsifying
+    outlets and half the honest ones, Honest Co the other honest ones and one falsifying outlet.
+    Detection over the readings, the findings recorded: Acme becomes a lead listing its falsifying
+    sites; Honest Co, with one bad site, does not."""
+    import dataclasses
+
+    from monitor.detection.batch import detect_readings
+    from monitor.registry import Registry
+    from monitor.simulation.fleet import registry_toml
+    from monitor.simulation.simulator import simulate
+
+    sim = simulate(16, 60, 3, falsifying_share=0.4)
+    bad = list(sim.falsifying)
+    honest = sorted(s["mn"] for s in sim.registry_sites if s["mn"] not in bad)
+    acme = set(bad[:-1]) | set(honest[::2])
+    base = parse_registry(registry_toml(sim.registry_sites))
+    reg = Registry(
+        {
+            mn: dataclasses.replace(site, operator="Acme" if mn in acme else "Honest Co")
+            for mn, site in base.sites.items()
+        }
+    )
+    found = list(detect_readings(sim.readings, sim.specs()))
+    engine = engine_for(sqlite_url)
+    with tx(engine) as s:
+        L.record_findings(s, found, reg)
+        figs = {f.operator: f for f in OP.rollup(s, reg, at=sim.start + pd.Timedelta(days=60))}
+        opened, _ = OP.open_operator_leads(s, reg, now=sim.start + pd.Timedelta(days=60))
+        summaries = [L.get_lead(s, i).summary for i in opened]
+    assert len(figs["Acme"].sign_enterprises) >= 2
+    assert {x.mn for x in figs["Acme"].signs} <= set(bad[:-1])  # no sign at an honest outlet
+    assert {x.mn for x in figs["Honest Co"].signs} == {bad[-1]}  # its one bad site is seen
+    assert len(opened) == 1 and summaries[0].startswith("operator Acme: ")
+    assert all(mn in summaries[0] for mn in {x.mn for x in figs["Acme"].signs})
