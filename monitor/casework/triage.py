@@ -12,17 +12,20 @@ enters a feature; the enterprise only links a lead to its own history):
 - how repeated: leads of the same outlet opened in the 90 days before, of the enterprise in the
   365 days before (all, integrity, exceedance);
 - the enterprise's history before ``at``: leads confirmed and dismissed (verdicts recorded before
-  ``at``), their smoothed rate ``(c + 1) / (c + d + 2)``, confirmed integrity leads; its score and
+  ``at``), their smoothed rate ``(c + 1) / (c + d + 2)``, confirmed integrity leads, and those
+  confirmed and dismissed among its leads sharing a detector with this one (the same sign met
+  at the same plant before); its score and
   colour (0 green, 1 yellow, 2 red) from the ledger entries counting from before ``at`` (a
   lead's entries count from its start, as in :mod:`monitor.casework.scoring`);
 - the outlet's data quality: completeness and validity findings recorded in the 90 days before.
 
-The **model** (:func:`train`) is a logistic regression on standardised features, calibrated by
-Platt scaling on held-out folds (``CalibratedClassifierCV``, 3 folds): with tens to hundreds of
-verdicts a linear model is what the data can carry, and its per-feature terms ``coef * z`` say
-which features moved a lead ("why this rank", :func:`explain`). The target is the verdict
-(confirmed = 1, dismissed = 0) of decided leads; each verdict's features are taken as they were
-just before the verdict was recorded.
+The **model** (:func:`train`) is a logistic regression (L2, ``C = 0.1``) on standardised features
+plus the prior's log-odds, calibrated by Platt scaling on held-out folds
+(``CalibratedClassifierCV``, 3 stratified folds): with tens to hundreds of verdicts a linear model
+shrunk towards the prior is what the data can carry (tuned on bench seeds 1-5, the figures in
+docs/triage.md), and its per-feature terms ``coef * z`` say which features moved a lead ("why this
+rank", :meth:`TriageModel.explain`). The target is the verdict (confirmed = 1, dismissed = 0) of
+decided leads; each verdict's features are taken as they were just before it was recorded.
 
 The **prior** (:func:`prior_probability`) stands in until :data:`MIN_VERDICTS` verdicts with at
 least :data:`MIN_EACH` of each outcome exist: ``p = base[severity] * (0.5 + 0.5 * confidence)``
@@ -76,6 +79,7 @@ __all__ = [
 ]
 
 MIN_VERDICTS: Final = 30
+DEFAULT_C: Final = 0.1
 MIN_EACH: Final = 5
 PRIOR_BASE: Final[dict[str, float]] = {"low": 0.10, "medium": 0.25, "high": 0.50}
 PRIOR_INTEGRITY: Final = 1.5
@@ -120,6 +124,8 @@ FEATURES: Final[tuple[str, ...]] = (
     "enterprise_dismissed",
     "enterprise_confirmed_rate",
     "enterprise_confirmed_integrity",
+    "same_detector_confirmed",
+    "same_detector_dismissed",
     "score",
     "colour",
     "outlet_completeness_90d",
@@ -145,6 +151,7 @@ class _History:
     verdict_at: dict[int, datetime] = field(default_factory=dict)  # lead id -> confirm/dismiss
     quality: dict[str, list[tuple[str, datetime, datetime]]] = field(default_factory=dict)
     ledger: dict[str, list[tuple[datetime, float]]] = field(default_factory=dict)
+    detectors: dict[int, set[str]] = field(default_factory=dict)  # decided lead id -> detectors
 
 
 def _chunks(items: Sequence[Any], n: int = 500) -> Iterable[Sequence[Any]]:
@@ -175,6 +182,10 @@ def _history(session: Session, leads: Sequence[LeadRow]) -> _History:
             )
         ):
             h.verdict_at[lead_id] = at
+        for lead_id, detector in session.execute(
+            sa.select(FindingRow.lead_id, FindingRow.detector).where(FindingRow.lead_id.in_(chunk))
+        ):
+            h.detectors.setdefault(lead_id, set()).add(detector)
     for chunk in _chunks(mns):
         for mn, cat, start, rec in session.execute(
             sa.select(
@@ -239,6 +250,9 @@ def _context(lead: LeadRow, at: datetime, h: _History) -> list[float]:
     confirmed_integrity = sum(
         x.outcome == "confirmed" and x.category == "integrity" for x in verdicts
     )
+    mine = {f.detector for f in lead.findings}
+    alike = [x for x in verdicts if h.detectors.get(x.id, set()) & mine]
+    alike_confirmed = sum(x.outcome == "confirmed" for x in alike)
     window = at - 365 * _DAY
     points = sum(p for ts, p in h.ledger.get(lead.enterprise, []) if window < ts < at)
     score = min(START_SCORE, max(0.0, START_SCORE + points))
@@ -253,6 +267,8 @@ def _context(lead: LeadRow, at: datetime, h: _History) -> list[float]:
         float(dismissed),
         (confirmed + 1.0) / (confirmed + dismissed + 2.0),
         float(confirmed_integrity),
+        float(alike_confirmed),
+        float(len(alike) - alike_confirmed),
         score,
         float(COLOUR[colour_of(score)]),
         float(quality.count("completeness")),
@@ -343,6 +359,7 @@ class TriageModel:
     features: tuple[str, ...] = FEATURES
     n_verdicts: int = 0
     n_confirmed: int = 0
+    prior_feature: bool = False
 
     @property
     def is_prior(self) -> bool:
@@ -358,7 +375,8 @@ class TriageModel:
 
     def explain(self, x: np.ndarray, top: int = 3) -> list[list[tuple[str, float]]]:
         """Each row's ``top`` features by how far they moved its log-odds from the average lead
-        (``coef * z``), largest first; for the prior, severity, confidence and category."""
+        (``coef * z``), largest first, leaving out indicators the lead does not have; for the
+        prior, severity, confidence and category."""
         if self.coef_ is None or self.mean_ is None or self.scale_ is None:
             names = {n: i for i, n in enumerate(FEATURES)}
             return [
@@ -369,11 +387,20 @@ class TriageModel:
                 ][:top]
                 for row in x
             ]
-        terms = self.coef_ * (x - self.mean_) / self.scale_
+        names = (*self.features, "prior") if self.prior_feature else self.features
+        xa = with_prior(x) if self.prior_feature else x
+        terms = self.coef_ * (xa - self.mean_) / self.scale_
+        # an indicator a lead does not have (another category, a detector that did not fire) is
+        # no reason to show for it
+        absent = np.zeros_like(terms, dtype=bool)
+        for j, name in enumerate(names):
+            if name.startswith(("category_", "detector_")):
+                absent[:, j] = xa[:, j] == 0
+        terms = np.where(absent, 0.0, terms)
         out = []
         for row in terms:
             order = np.argsort(-np.abs(row), kind="stable")[:top]
-            out.append([(self.features[j], round(float(row[j]), 3)) for j in order if row[j]])
+            out.append([(names[j], round(float(row[j]), 3)) for j in order if row[j]])
         return out
 
     def to_bytes(self) -> bytes:
@@ -400,9 +427,24 @@ def enough(y: np.ndarray) -> bool:
     return len(y) >= MIN_VERDICTS and int(y.sum()) >= MIN_EACH and int((1 - y).sum()) >= MIN_EACH
 
 
-def train(x: np.ndarray, y: np.ndarray, *, version: int = 1, seed: int = 0) -> TriageModel:
+def with_prior(x: np.ndarray) -> np.ndarray:
+    """``x`` with the prior's log-odds as a last column (the model starts from the prior)."""
+    p = np.clip(_prior_rows(x), 1e-3, 1 - 1e-3) if len(x) else np.zeros(0)
+    return np.column_stack([x, np.log(p / (1 - p))])
+
+
+def train(
+    x: np.ndarray,
+    y: np.ndarray,
+    *,
+    version: int = 1,
+    seed: int = 0,
+    c: float = DEFAULT_C,
+    prior_feature: bool = True,
+) -> TriageModel:
     """A calibrated model of ``y`` (confirmed 1) from features ``x``; the prior (version 0) when
-    the verdicts are not :func:`enough`."""
+    the verdicts are not :func:`enough`. ``c``: inverse L2 strength of the logistic regression;
+    ``prior_feature``: give it the prior's log-odds as one more feature."""
     y = np.asarray(y, dtype=int)
     if not enough(y):
         return TriageModel(version=0, n_verdicts=len(y), n_confirmed=int(y.sum()))
@@ -410,15 +452,17 @@ def train(x: np.ndarray, y: np.ndarray, *, version: int = 1, seed: int = 0) -> T
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import StratifiedKFold
     from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
+    from sklearn.preprocessing import FunctionTransformer, StandardScaler
+
+    steps: list[Any] = [FunctionTransformer(with_prior)] if prior_feature else []
 
     def base() -> Any:
-        return make_pipeline(StandardScaler(), LogisticRegression(C=0.3, max_iter=2000))
+        return make_pipeline(*steps, StandardScaler(), LogisticRegression(C=c, max_iter=2000))
 
     folds = StratifiedKFold(n_splits=3, shuffle=True, random_state=seed)
     calibrated = CalibratedClassifierCV(base(), method="sigmoid", cv=folds).fit(x, y)
     full = base().fit(x, y)
-    scaler, logit = full[0], full[1]
+    scaler, logit = full[-2], full[-1]
     scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
     return TriageModel(
         version=version,
@@ -428,6 +472,7 @@ def train(x: np.ndarray, y: np.ndarray, *, version: int = 1, seed: int = 0) -> T
         coef_=logit.coef_[0].copy(),
         n_verdicts=len(y),
         n_confirmed=int(y.sum()),
+        prior_feature=prior_feature,
     )
 
 
