@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Final, Protocol
+from typing import Final, NamedTuple, Protocol
 
 from ingest.reading import Reading
 
@@ -58,8 +58,7 @@ REASONS: Final[tuple[str, ...]] = (
 PACKET_KINDS: Final[tuple[str, ...]] = ("rtd", "minute", "hour", "day", "heartbeat")
 
 
-@dataclass(frozen=True, slots=True)
-class PacketRecord:
+class PacketRecord(NamedTuple):
     """What the wire said about one accepted packet besides its readings, stored in ``packets``
     in the same transaction as the readings (once per payload: a redelivery adds nothing).
 
@@ -67,7 +66,8 @@ class PacketRecord:
     :data:`PACKET_KINDS`; ``fingerprint`` and ``habits``: the transmission fingerprint's key and
     its habits as JSON (:mod:`ingest.hj212.fingerprint`; None for JSON payloads);
     ``deviations``: the packet's deviation tags; ``cp_flag``: ``unknown-fields`` when CP holds
-    fields the codec does not know (then ``cp`` keeps the CP text whole), else None."""
+    fields the codec does not know (then ``cp`` keeps the CP text whole), else None. (A named
+    tuple, like :class:`ingest.reading.Reading`: one is made for every packet.)"""
 
     mn: str
     cn: str

@@ -123,7 +123,7 @@ def fingerprint(payload: bytes, *, crc: str | None = None) -> Fingerprint | None
         shape_head = head[:q] + head[q_end:]
     else:
         qn, shape_head = "", head
-    split = _frames(payload) if b"PNUM=" in head.upper() else 0
+    split = _frames(payload) if b"NUM=" in head or b"num=" in head else 0
     key = (
         shape_head,
         cp.translate(_AS_NINE),
