@@ -9,7 +9,6 @@ every form posts the session's CSRF token (else 403); lead actions go through
 
 from __future__ import annotations
 
-import json
 import math
 import secrets
 import time
@@ -19,7 +18,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 import anyio
-import numpy as np
 from fastapi import Depends, FastAPI, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -27,7 +25,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
 
-from detectors.messages import pollutant_name, pollutant_unit
+from detectors.messages import pollutant_name
 from monitor.casework import audit
 from monitor.casework import leads as L
 from monitor.casework.scoring import score_at
@@ -46,7 +44,7 @@ from monitor.web.auth import (
     password_fingerprint,
     username_ok,
 )
-from monitor.web.charts import Panel, readings_chart, score_chart
+from monitor.web.charts import score_chart
 from monitor.web.context import WebContext
 from monitor.web.deps import (
     LoginRequired,
@@ -66,6 +64,13 @@ from monitor.web.limits import (
     MAX_NOTE,
     RequestLimits,
     text_problem,
+)
+from monitor.web.outlet_pages import (
+    PLOTLY_CSS_PATH,
+    PLOTLY_PATH,
+    evidence_rows,
+    lead_charts,
+    plotly_style_ids,
 )
 
 __all__ = ["ACTIONS", "create_app"]
@@ -116,6 +121,7 @@ def create_app(
         categories=Q.CATEGORIES,
         severities=Q.SEVERITIES,
         quote=lambda s: quote(str(s), safe=""),
+        plotly_style_ids=plotly_style_ids,
     )
     app.state.env = env
     app.middleware("http")(session_middleware)
@@ -136,8 +142,10 @@ def create_app(
     app.include_router(router)
     _pages(app)
     from monitor.web.complaint_pages import add_complaint_pages
+    from monitor.web.outlet_pages import add_outlet_pages
 
     add_complaint_pages(app, ctx, render, _check_csrf)
+    add_outlet_pages(app, ctx, render)
     return app
 
 
@@ -165,50 +173,6 @@ def _safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
-
-
-def channel_label(code: str, lang: str) -> str:
-    unit = pollutant_unit(code)
-    name = pollutant_name(code, lang)
-    return f"{name} ({unit})" if unit else name
-
-
-def lead_chart(ctx: WebContext, session: Any, lead: Any) -> str:
-    """The SVG chart of a lead's outlet around its window."""
-    frame = Q.lead_readings(session, ctx, lead)
-    start, end = Q.chart_window(lead)
-    panels = []
-    for code in Q.lead_channels(ctx, lead):
-        part = frame[frame["pollutant"] == code]
-        low, high = ctx.limit_of(lead.mn, code)
-        ts = part["ts"].to_numpy(dtype="datetime64[ns]").astype("int64")
-        values = part["value"].to_numpy(dtype="float64", na_value=np.nan)
-        spans = [(f.start, f.end) for f in lead.findings if f.pollutant in (code, None)]
-        if part.empty and code not in (lead.pollutants or []):
-            continue
-        panels.append(
-            Panel(
-                code,
-                channel_label(code, ctx.lang),
-                ts,
-                values,
-                part["flag"].tolist(),
-                low,
-                high,
-                spans,
-            )
-        )
-    return readings_chart(
-        panels,
-        start,
-        end,
-        (lead.start, lead.end),
-        tz=ctx.timezone,
-        title=ctx.t("web.chart.title", id=lead.id, mn=lead.mn),
-        flag_label=ctx.t("web.chart.flag"),
-        limit_label=ctx.t("web.chart.limit"),
-        no_data=ctx.t("web.chart.no_data"),
-    )
 
 
 def _sign_in(ctx: WebContext, username: str, password: str, source: str) -> SessionData | None:
@@ -376,6 +340,7 @@ def _pages(app: FastAPI) -> None:
         except Q.NotVisible:
             return render(request, "notfound.html", who, status_code=404, what=f"#{lead_id}")
         score = score_at(s, lead.enterprise, None, ctx.rules)
+        chart, chart_data = lead_charts(ctx, s, lead)
         allowed = [a for a in ACTIONS if lead.status in L.TRANSITIONS[a][0]]
         return render(
             request,
@@ -385,13 +350,16 @@ def _pages(app: FastAPI) -> None:
             lead=lead,
             findings=list(lead.findings),
             events=list(lead.events),
-            chart=Markup(lead_chart(ctx, s, lead)),
+            chart=chart,
+            chart_data=chart_data,
+            plotly=PLOTLY_PATH,
+            plotly_css=PLOTLY_CSS_PATH,
             window=Q.chart_window(lead),
             score=score,
             action=L.suggested_action(lead.category, ctx.lang),
             allowed=allowed,
             error=error,
-            evidence_json=lambda e: json.dumps(e, ensure_ascii=False, sort_keys=True),
+            evidence_rows=lambda e: evidence_rows(ctx, e),
         )
 
     @app.get("/leads/{lead_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -7,6 +7,10 @@ interval shaded and each finding's interval of that channel underlined.
 
 :func:`score_chart`: an enterprise's daily score as a step line over green/yellow/red bands.
 Every text drawn is XML-escaped.
+
+:func:`chart_spec`: the same panels as data for the interactive chart the browser draws with the
+locally served plotly.js (``static/charts.js``): times as minutes from the window's start in the
+display zone's wall clock (plotly's date axes know no zones), values with null where unknown.
 """
 
 from __future__ import annotations
@@ -15,12 +19,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from html import escape
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["Panel", "readings_chart", "score_chart"]
+__all__ = ["Panel", "chart_spec", "readings_chart", "score_chart"]
 
 WIDTH: Final = 960
 PANEL_H: Final = 130
@@ -294,3 +298,60 @@ def score_chart(
             )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _wall_ms(ns: np.ndarray, tz: str) -> np.ndarray:
+    """UTC ns as ms of the wall clock in ``tz`` (what a plotly date axis shows as is)."""
+    idx = pd.DatetimeIndex(np.asarray(ns, dtype="int64"), tz="UTC").tz_convert(tz)
+    return np.asarray(idx.tz_localize(None).asi8 // 1_000_000, dtype="int64")
+
+
+def chart_spec(
+    panels: Sequence[Panel],
+    start: datetime,
+    end: datetime,
+    shades: Sequence[tuple[datetime, datetime, str, str]],
+    *,
+    tz: str,
+    texts: dict[str, Any],
+) -> dict[str, Any]:
+    """The interactive chart of ``panels`` between ``start`` and ``end`` as JSON-ready data:
+    ``t0`` (ms, wall clock of ``start``), ``range`` (ms), one entry per panel (``m``: minutes
+    from ``t0``; ``y``: values or None; ``flags``: [minute, value, letter] of readings flagged
+    other than N; ``low``/``high`` limits; ``findings``: [ms, ms] intervals), ``shades``
+    ([ms, ms, label, link] of leads) and ``texts`` (labels and plotly's locale, as given)."""
+    hour = 3_600_000_000_000
+    t0, t1 = (int(v) for v in _wall_ms(np.array([_ns(start), _ns(end)]), tz))
+
+    def span(a: datetime, b: datetime) -> list[int]:
+        ms = _wall_ms(np.array([_ns(a), _ns(b) + hour]), tz)
+        return [int(ms[0]), int(ms[1])]
+
+    out = []
+    for p in panels:
+        minutes = (_wall_ms(p.ts, tz) - t0) // 60_000 if len(p.ts) else np.array([], "int64")
+        ok = np.isfinite(p.values)
+        ys = [float(v) if k else None for v, k in zip(p.values.tolist(), ok, strict=True)]
+        flags = [
+            [int(minutes[k]), ys[k], flag] for k, flag in enumerate(p.flags) if flag and flag != "N"
+        ]
+        out.append(
+            {
+                "code": p.code,
+                "label": p.label,
+                "m": minutes.tolist(),
+                "y": ys,
+                "flags": flags,
+                "low": p.low,
+                "high": p.high,
+                "findings": [span(a, b) for a, b in p.findings],
+            }
+        )
+    return {
+        "t0": t0,
+        "range": [t0, t1],
+        "panels": out,
+        "shades": [[*span(a, b), label, link] for a, b, label, link in shades],
+        "colours": FLAG_COLOURS,
+        "texts": texts,
+    }

@@ -60,6 +60,8 @@ __all__ = [
     "lead_readings",
     "number",
     "open_leads_by",
+    "outlet_leads",
+    "outlet_readings",
     "overview",
     "payload_text",
     "quarantine_counts",
@@ -68,6 +70,7 @@ __all__ = [
     "ranked_queue",
     "score_history",
     "visible_lead",
+    "visible_outlet",
 ]
 
 SEVERITIES: Final[tuple[str, ...]] = ("high", "medium", "low")
@@ -221,10 +224,25 @@ def lead_readings(
     limit: int | None = None,
 ) -> pd.DataFrame:
     """Hourly readings of the lead's outlet in ``window`` (default :func:`chart_window`) for
-    ``channels`` (default :func:`lead_channels`), at most ``limit`` rows: columns ``pollutant,
-    ts, value, min, max, cou, flag, qn, received_at``, sorted by pollutant and time."""
+    ``channels`` (default :func:`lead_channels`), at most ``limit`` rows
+    (:func:`outlet_readings`)."""
     start, end = window or chart_window(lead)
     chans = list(channels or lead_channels(ctx, lead))
+    return outlet_readings(session, lead.mn, chans, start, end, limit=limit)
+
+
+def outlet_readings(
+    session: Session,
+    mn: str,
+    channels: Sequence[str],
+    start: datetime,
+    end: datetime,
+    *,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Hourly readings of outlet ``mn`` from ``start`` to ``end`` (both included) for
+    ``channels``, at most ``limit`` rows: columns ``pollutant, ts, value, min, max, cou, flag,
+    qn, received_at``, sorted by pollutant and time."""
     sqlite = session.get_bind().dialect.name == "sqlite"
 
     def raw(col: Any) -> Any:  # SQLite times as the stored text, parsed below in one go
@@ -243,8 +261,8 @@ def lead_readings(
             raw(_R.received_at),
         )
         .where(
-            _R.mn == lead.mn,
-            _R.pollutant.in_(chans),
+            _R.mn == mn,
+            _R.pollutant.in_(list(channels)),
             _R.kind == "hour",
             _R.ts >= start,
             _R.ts <= end,
@@ -261,6 +279,34 @@ def lead_readings(
     for name in ("value", "min", "max", "cou"):
         frame[name] = frame[name].astype("float64")
     return frame
+
+
+def visible_outlet(session: Session, ctx: WebContext, who: Principal, mn: str) -> str:
+    """The district of outlet ``mn`` when ``who`` may see it (its registered district, else the
+    districts of its leads; an admin also sees an unregistered outlet that only has readings),
+    else :class:`NotVisible`. Returns the district ("" when none is known)."""
+    site = ctx.sites.get(mn)
+    if site is not None:
+        districts = {site.district}
+    else:
+        districts = set(session.scalars(sa.select(LeadRow.district).where(LeadRow.mn == mn)))
+        if not districts and who.is_admin:
+            if session.scalar(sa.select(_R.mn).where(_R.mn == mn).limit(1)) is None:
+                raise NotVisible(f"no outlet {mn!r}")
+            return ""
+    if not districts or not who.sees_any(districts):
+        raise NotVisible(f"no outlet {mn!r}")
+    return sorted(districts)[0]
+
+
+def outlet_leads(
+    session: Session, who: Principal, mn: str, start: datetime, end: datetime, limit: int = 200
+) -> list[LeadRow]:
+    """Leads of outlet ``mn`` that overlap ``start``-``end`` and ``who`` may see, oldest first."""
+    q = sa.select(LeadRow).where(LeadRow.mn == mn, LeadRow.start <= end, LeadRow.end >= start)
+    if who.district_filter is not None:
+        q = q.where(LeadRow.district == who.district_filter)
+    return list(session.scalars(q.order_by(LeadRow.start, LeadRow.id).limit(limit)))
 
 
 # -- scores and enterprises -------------------------------------------------------------------

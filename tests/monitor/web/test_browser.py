@@ -10,11 +10,13 @@ page is saved as ``docs/lead-page.png``.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,11 +74,14 @@ def test_sign_in_open_lead_confirm_and_see_score_change(
     sync_api = pytest.importorskip("playwright.sync_api")
     base, seeded = server
     requests: list[str] = []
+    errors: list[str] = []
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: _console_error(m, errors))
             page.goto(f"{base}/leads/{seeded.lintong_lead}")
             assert "/login" in page.url
             page.fill("input[name=username]", "admin")
@@ -84,18 +89,32 @@ def test_sign_in_open_lead_confirm_and_see_score_change(
             page.click("button[type=submit]")
             page.wait_for_url(f"{base}/leads/{seeded.lintong_lead}")
 
-            # the lead page: summary, a chart with the limit, the shaded window, flagged points
-            chart = page.locator("[data-testid=readings-chart]")
-            chart.wait_for(state="visible")
-            box = chart.bounding_box()
+            # the lead page: summary, the interactive chart (plotly.js served by the app) with
+            # the limit, the shaded window, flagged points; the server-drawn SVG kept for print
+            live = _live_chart(page)
+            box = live.bounding_box()
             assert box is not None and box["width"] > 600 and box["height"] > 200
+            assert live.locator(".scatterlayer .trace").count() == 3  # COD, its flags, flow
+            svg = page.locator("[data-testid=readings-chart]")
+            assert not svg.is_visible()
             assert page.locator("[data-testid=readings-chart] .limit-line").count() == 1
             assert page.locator("[data-testid=readings-chart] .flagged-interval").count() == 2
             assert page.locator("[data-testid=readings-chart] .flag-mark").count() == 4
+            page.emulate_media(media="print")
+            assert svg.is_visible() and not live.is_visible()
+            page.emulate_media(media="screen")
             assert "COD over its limit" in page.inner_text("[data-testid=summary]")
+            assert "61" in page.inner_text("[data-testid=evidence]")
             shot = tmp_path / "lead-page.png"
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 20_000
+
+            # the outlet's page: every channel over the days asked for
+            page.click("[data-testid=outlet-link]")
+            page.wait_for_url(f"{base}/outlets/**")
+            assert _live_chart(page).locator(".scatterlayer .trace").count() == 3
+            assert f"#{seeded.lintong_lead}" in page.inner_text("[data-testid=outlet-leads]")
+            page.go_back()
 
             # the raw data behind it is one click away
             page.click("[data-testid=raw-link]")
@@ -130,6 +149,24 @@ def test_sign_in_open_lead_confirm_and_see_score_change(
     assert requests and all(u.startswith(base + "/") for u in requests), [
         u for u in requests if not u.startswith(base)
     ]
+    assert not errors, errors  # no script error, nothing refused by the Content-Security-Policy
+
+
+def _console_error(message: Any, errors: list[str]) -> None:
+    """Collect a console error (a refusal by the CSP is one), but not the missing favicon."""
+    if message.type == "error" and not message.location.get("url", "").endswith("/favicon.ico"):
+        errors.append(message.text)
+
+
+def _live_chart(page: Any) -> Any:
+    """The page's interactive chart once plotly.js has drawn it."""
+    page.locator("[data-testid=live-chart][data-ready='1']").wait_for(state="visible")
+    return page.locator("[data-testid=live-chart]")
+
+
+#: The visible time range of the interactive chart (ms, however plotly keeps the range).
+_X_RANGE_JS = """() => document.querySelector('[data-testid=live-chart]').layout.xaxis.range
+  .map(v => typeof v === 'number' ? v : Date.parse(String(v).replace(' ', 'T') + 'Z'))"""
 
 
 #: Draws each distinct CJK character of an element's text in that element's font and returns how
@@ -172,7 +209,7 @@ def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_p
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             page.wait_for_url(f"{base}/leads/{seeded.lintong_lead}")
-            page.locator("[data-testid=readings-chart]").wait_for(state="visible")
+            live = _live_chart(page)
             assert page.get_attribute("html", "lang") == "zh-CN"
             glyphs = page.evaluate(_GLYPHS_JS, "body")
             assert glyphs["chars"] >= 20, glyphs  # the page is in Chinese
@@ -186,6 +223,31 @@ def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_p
             node = cdp.send("DOM.querySelector", {"nodeId": root, "selector": "main h1"})
             fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
             assert any("CJK" in f["familyName"] for f in fonts), fonts
+
+            # hover: the value under the pointer, with the channel's Chinese name
+            plot = live.locator(".nsewdrag").first  # the first panel's plot area (COD)
+            area = plot.bounding_box()
+            assert area is not None
+            mid_y = area["y"] + area["height"] * 0.5
+            page.mouse.move(area["x"] + area["width"] * 0.5, mid_y)
+            label = live.locator(".hoverlayer .hovertext").first
+            label.wait_for(state="visible")
+            shown = live.locator(".hoverlayer").text_content() or ""
+            assert re.search(r"\d+(\.\d+)?", label.text_content() or ""), shown
+            assert "化学需氧量" in shown, shown
+            # zoom: drag across a third of the plot narrows the time axis of every panel
+            before = page.evaluate(_X_RANGE_JS)
+            page.mouse.move(area["x"] + area["width"] * 0.3, mid_y)
+            page.mouse.down()
+            page.mouse.move(area["x"] + area["width"] * 0.45, mid_y, steps=5)
+            page.mouse.move(area["x"] + area["width"] * 0.6, mid_y, steps=5)
+            page.mouse.up()
+            page.wait_for_function(f"(b) => ({_X_RANGE_JS})()[0] !== b[0]", arg=before)
+            after = page.evaluate(_X_RANGE_JS)
+            width_before, width_after = before[1] - before[0], after[1] - after[0]
+            assert 0.2 < width_after / width_before < 0.4, (before, after)
+            assert before[0] < after[0] < after[1] < before[1]
+            page.mouse.move(area["x"] + area["width"] * 0.5, mid_y)  # the label shown again
 
             shot = tmp_path / "lead-page.png"
             page.screenshot(path=str(shot), full_page=True)

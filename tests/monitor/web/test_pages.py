@@ -79,7 +79,11 @@ def test_lead_page_has_summary_evidence_chart_and_actions(admin: Client, seeded_
     assert chart.count('data-flag="M"') == 3 and chart.count('data-flag="D"') == 1
     assert 'class="series"' in chart
     # evidence, audit trail, the action an open lead allows, and the way to the raw data
-    assert "&#34;value&#34;: 61.0" in html or '"value": 61.0' in html
+    assert "<tr><th>value</th><td>61</td></tr>" in html  # the evidence as a table, not JSON
+    # the interactive chart's data and library (served here), the outlet's page one click away
+    assert '<script type="application/json" id="chart-data">' in html
+    assert re.search(r'<script src="/vendor/plotly-[0-9.]+\.min\.js" defer>', html)
+    assert f'href="/outlets/{MN1}?from=2026-06-03&amp;to=2026-06-07"' in html
     assert 'data-action="assign"' in html and 'data-action="confirm"' not in html
     assert f'href="/leads/{seeded_ro.lintong_lead}/readings"' in html
     assert re.search(r"<td>open</td><td>(<span[^>]*>)?open", html)
