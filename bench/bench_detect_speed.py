@@ -20,10 +20,18 @@ flow, about 5 million readings) in the same run:
    `make setup` does, the project's modules are compiled once first (this environment sets
    PYTHONDONTWRITEBYTECODE=1; SaQC's installed modules are compiled by pip).
 
+4. with ``--baseline REV`` (repeatable): `monitor detect` on its defaults from a git worktree of
+   each REV (a commit of this repository, checked out in a temporary folder and removed at the
+   end), interleaved with this tree's runs: median and spread of the wall seconds, readings/s,
+   peak RSS (the largest process of the run: os.wait4) and whether the findings are
+   byte-identical to this tree's. ``--e2e-only`` skips parts 1 and 2, the SaQC script and the
+   one-core runs (a speed check against earlier commits in a few minutes).
+
 Parts 1 and 2 run on one core (BLAS and Arrow thread pools set to 1). SaQC is installed in the
 project venv (`pip install saqc`; saqc 2.9 runs on pandas 3).
 
 Usage: python bench/bench_detect_speed.py [--outlets 100] [--days 365]
+       python bench/bench_detect_speed.py --e2e-only --repeat 5 --baseline 383a478 --baseline HEAD
 """
 
 from __future__ import annotations
@@ -52,7 +60,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from detectors import FleetDetector, OutletData, build, run_fleet  # noqa: E402
 from monitor.detection.batch import default_jobs, split_outlets  # noqa: E402
-from monitor.simulation.fleet import registry_toml  # noqa: E402
+from monitor.simulation.fleet import Simulation, registry_toml  # noqa: E402
 from monitor.simulation.simulator import simulate  # noqa: E402
 from monitor.store.readings_files import write_readings  # noqa: E402
 
@@ -156,13 +164,91 @@ def _runs(seconds: list[float]) -> str:
 def timed(cmd: list[str], stdout: Path, *, one_core: bool = False) -> float:
     """Wall seconds of ``cmd`` as a fresh process; with ``one_core``, thread pools at 1 and the
     process pinned to CPU 0 (``taskset``, when the system has it)."""
-    env = {**(os.environ if one_core else FREE_ENV), "PYTHONPATH": str(ROOT)}
+    return timed_rss(cmd, stdout, one_core=one_core)[0]
+
+
+def timed_rss(
+    cmd: list[str], stdout: Path, *, one_core: bool = False, root: Path = ROOT
+) -> tuple[float, float]:
+    """`timed`, run from the tree ``root``, with the peak RSS in MB of the run's largest process
+    (the command or a worker it waited for)."""
+    env = {**(os.environ if one_core else FREE_ENV), "PYTHONPATH": str(root)}
     if one_core and shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
     t0 = time.perf_counter()
     with stdout.open("wb") as out:
-        subprocess.run(cmd, check=True, stdout=out, cwd=ROOT, env=env)
-    return time.perf_counter() - t0
+        proc = subprocess.Popen(cmd, stdout=out, cwd=root, env=env)
+        _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - t0
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, cmd)
+    return seconds, usage.ru_maxrss / 1024.0
+
+
+def _spread(seconds: list[float]) -> str:
+    return f"{statistics.median(seconds):.2f} s (min {min(seconds):.2f}, max {max(seconds):.2f})"
+
+
+def compare_commits(
+    revs: list[str], csv: Path, sites_toml: Path, folder: Path, repeat: int, n: int
+) -> None:
+    """`monitor detect` end to end from this tree and from a worktree of each of ``revs``,
+    interleaved, ``repeat`` times each (part 4 of the module's doc)."""
+    trees: dict[str, Path] = {"this tree": ROOT}
+    made: list[Path] = []
+    try:
+        for rev in revs:
+            tree = folder / f"tree-{len(made)}"
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", "-f", str(tree), rev],
+                check=True,
+                cwd=ROOT,
+                capture_output=True,
+            )
+            made.append(tree)
+            subprocess.run(
+                [sys.executable, "-m", "compileall", "-q", "ingest", "detectors", "monitor"],
+                check=True,
+                cwd=tree,
+                capture_output=True,
+            )
+            trees[rev] = tree
+        files = ["--readings", str(csv), "--sites", str(sites_toml)]
+        monitor = [sys.executable, "-m", "monitor.cli", "detect", "--no-progress", *files]
+        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+        for _ in range(repeat):  # interleaved, so that a busy moment hits every tree alike
+            for k, (name, tree) in enumerate(trees.items()):
+                runs[name].append(timed_rss(monitor, folder / f"c{k}.jsonl", root=tree))
+        mine = (folder / "c0.jsonl").read_bytes()
+        print(f"\nmonitor detect end to end, defaults, {repeat} interleaved runs each:")
+        for k, (name, got) in enumerate(runs.items()):
+            seconds, rss = [g[0] for g in got], [g[1] for g in got]
+            same = (folder / f"c{k}.jsonl").read_bytes() == mine
+            print(
+                f"  {name:12s} {_spread(seconds)}, {n / statistics.median(seconds):,.0f} "
+                f"readings/s, peak RSS {statistics.median(rss):,.0f} MB (max {max(rss):,.0f}), "
+                f"findings {'identical' if same else 'DIFFERENT'}  ({_runs(seconds)})"
+            )
+    finally:
+        for tree in made:
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(tree)], cwd=ROOT, capture_output=True
+            )
+
+
+def _write(sim: Simulation, folder: Path) -> tuple[Path, Path]:
+    """The simulated readings as CSV and its sites.toml in ``folder``; this tree's modules
+    compiled once, as `make setup` does."""
+    csv = write_readings(sim.readings, folder / "readings.csv")
+    sites_toml = folder / "sites.toml"
+    sites_toml.write_text(registry_toml(sim.registry_sites))
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "ingest", "detectors", "monitor"],
+        check=True,
+        cwd=ROOT,
+    )
+    return csv, sites_toml
 
 
 def main() -> None:
@@ -172,6 +258,18 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument(
         "--repeat", type=int, default=3, help="end-to-end runs of monitor detect (median shown)"
+    )
+    ap.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="REV",
+        help="also run monitor detect end to end from a worktree of this commit (repeatable)",
+    )
+    ap.add_argument(
+        "--e2e-only",
+        action="store_true",
+        help="only the end-to-end comparison with --baseline (no catalogue, SaQC, one core)",
     )
     ap.add_argument("--saqc-e2e", nargs=3, metavar=("CSV", "SITES", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -186,6 +284,14 @@ def main() -> None:
     print(
         f"data: {args.outlets} outlets x {args.days} days hourly = {n:,} readings (seed {args.seed})"
     )
+
+    if args.e2e_only:
+        if not args.baseline:
+            ap.error("--e2e-only compares with --baseline REV")
+        with tempfile.TemporaryDirectory() as tmp:
+            csv, sites_toml = _write(sim, Path(tmp))
+            compare_commits(args.baseline, csv, sites_toml, Path(tmp), args.repeat, n)
+        return
 
     warm_imports()
     trials = sorted(
@@ -208,14 +314,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        csv = write_readings(readings, folder / "readings.csv")
-        sites_toml = folder / "sites.toml"
-        sites_toml.write_text(registry_toml(sim.registry_sites))
-        subprocess.run(
-            [sys.executable, "-m", "compileall", "-q", "ingest", "detectors", "monitor"],
-            check=True,
-            cwd=ROOT,
-        )
+        csv, sites_toml = _write(sim, folder)
         monitor = [sys.executable, "-m", "monitor.cli", "detect", "--no-progress"]
         files = ["--readings", str(csv), "--sites", str(sites_toml)]
         runs: dict[str, list[float]] = {"default": [], "one": []}
@@ -246,6 +345,8 @@ def main() -> None:
             f"  ratio monitor detect / SaQC: {s_e2e / e2e:.1f}x (target >= 10x); "
             f"--jobs 1, one core: {s_e2e / e2e_one:.1f}x"
         )
+        if args.baseline:
+            compare_commits(args.baseline, csv, sites_toml, folder, args.repeat, n)
     print("targets: catalogue >= 1,000,000 readings/s on one core; detect end to end >= 10x SaQC")
 
 
