@@ -143,8 +143,10 @@ def create_app(
     _pages(app)
     from monitor.web.complaint_pages import add_complaint_pages
     from monitor.web.outlet_pages import add_outlet_pages
+    from monitor.web.results_pages import add_results_pages
 
     add_complaint_pages(app, ctx, render, _check_csrf)
+    add_results_pages(app, ctx, render, _check_csrf)
     add_outlet_pages(app, ctx, render)
     return app
 
