@@ -26,6 +26,10 @@ Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB
     [scoring]                            # kept as tables for the parts that own them
     [alerts]
 
+Every table is known (:data:`SECTIONS`, plus [broker] and [ingest]): an unknown one is refused
+when the file is read, and an unknown key in any table by the part that owns the table
+(:func:`check_keys`), with one line naming it and the keys that are allowed.
+
 Secrets (passwords in URLs, keys named like password/secret/token/key) are never printed:
 :meth:`Config.redacted` is the view for logs and ``--help`` output, and ``repr`` uses it.
 """
@@ -34,7 +38,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -44,7 +48,27 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ingest.reading import OLDEST_READING
 
-__all__ = ["ENV_VARS", "Config", "ConfigError", "load_config", "redact_url"]
+__all__ = [
+    "ENV_VARS",
+    "SECTIONS",
+    "Config",
+    "ConfigError",
+    "check_keys",
+    "load_config",
+    "redact_url",
+]
+
+#: The tables of monitor.toml besides [broker] and [ingest], each checked (its keys included, with
+#: :func:`check_keys`) by the part that owns it. A table not named here is refused at load time.
+SECTIONS: Final = (
+    "alerts",
+    "comparison",
+    "complaints",
+    "gateway",
+    "inspections",
+    "scoring",
+    "web",
+)
 
 #: Environment variable -> Config field.
 #: The zone times are shown in and user-given times without an offset are read in, unless
@@ -209,8 +233,13 @@ def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
                         f"{path}: key '{key}.{sub}': unknown; use one of {', '.join(sorted(table))}"
                     )
                 values[table[sub]] = v
-        elif isinstance(value, dict):
+        elif isinstance(value, dict) and key in SECTIONS:
             sections[key] = value
+        elif isinstance(value, dict):
+            raise ConfigError(
+                f"{path}: table [{key}]: unknown; use one of "
+                f"{', '.join(f'[{t}]' for t in sorted(('broker', 'ingest', *SECTIONS)))}"
+            )
         else:
             raise ConfigError(
                 f"{path}: key {key!r}: unknown top-level setting; use one of "
@@ -325,3 +354,19 @@ def _oldest(value: Any, fail: Callable[[str, str, str], ConfigError]) -> datetim
             'write oldest_reading = 2000-01-01, or oldest_reading = "" for no limit',
         )
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def check_keys(
+    table: Mapping[str, Any],
+    where: str,
+    allowed: Iterable[str],
+    error: Callable[[str], Exception] = ConfigError,
+) -> None:
+    """Refuse the first key of ``table`` (the monitor.toml table ``where``, e.g. ``[alerts.smtp]``)
+    that is not ``allowed``, with one line naming it and the keys that are: a typo such as
+    ``windw_seconds`` must not silently leave a default in force. ``error`` builds the exception
+    (the owning part's own error type)."""
+    known = set(allowed)
+    for key in table:
+        if key not in known:
+            raise error(f"{where}.{key}: unknown setting; use one of {', '.join(sorted(known))}")

@@ -79,7 +79,7 @@ from monitor.alerts.channels import (
 )
 from monitor.casework import complaints as C
 from monitor.casework.leads import ACTIVE, CATEGORY_RANK, SEVERITY_RANK, rank, suggested_action
-from monitor.config import DEFAULT_TIMEZONE
+from monitor.config import DEFAULT_TIMEZONE, check_keys
 from monitor.locale import text
 from monitor.store.casework_models import AlertAttemptRow, AlertRow, ComplaintRow, LeadRow
 from monitor.store.models import ReadingRow
@@ -102,6 +102,35 @@ __all__ = [
 Inhibitor = Callable[[str, datetime, datetime], bool]
 
 INHIBITING_FLAGS: Final[tuple[str, ...]] = ("M", "C")
+#: The keys of the [alerts] table and of its [alerts.smtp] and [alerts.mqtt] tables.
+_ALERT_KEYS: Final = frozenset(
+    {
+        "lang",
+        "window_seconds",
+        "repeat_seconds",
+        "max_attempts",
+        "backoff_seconds",
+        "log",
+        "smtp",
+        "mqtt",
+        "webhook_timeout_seconds",
+        "districts",
+    }
+)
+_SMTP_KEYS: Final = frozenset(
+    {
+        "host",
+        "port",
+        "sender",
+        "username",
+        "password",
+        "starttls",
+        "ssl",
+        "cafile",
+        "timeout_seconds",
+    }
+)
+_MQTT_KEYS: Final = frozenset({"host", "port", "username", "password", "tls", "cafile", "topic"})
 OPEN_STATUSES: Final[tuple[str, ...]] = ("pending", "sending")
 
 
@@ -129,8 +158,12 @@ class AlertSettings:
     def from_dict(
         cls, data: Mapping[str, Any] | None, *, lang: str = "en", timezone: str = DEFAULT_TIMEZONE
     ) -> AlertSettings:
-        """Check an ``[alerts]`` table (errors name the key and the fix)."""
+        """Check an ``[alerts]`` table (errors name the key and the fix; unknown keys refused)."""
         data = dict(data or {})
+        check_keys(data, "[alerts]", _ALERT_KEYS, AlertError)
+        for name, keys in (("smtp", _SMTP_KEYS), ("mqtt", _MQTT_KEYS)):
+            if isinstance(data.get(name), Mapping):
+                check_keys(data[name], f"[alerts.{name}]", keys, AlertError)
 
         def num(key: str, default: float, minimum: float = 0) -> float:
             value = data.get(key, default)

@@ -40,7 +40,7 @@ import pandas as pd
 
 from detectors.finding import Finding
 from monitor import clock
-from monitor.config import DEFAULT_TIMEZONE
+from monitor.config import DEFAULT_TIMEZONE, check_keys
 from monitor.locale import text
 from monitor.registry import sites_by_mn
 from monitor.spreadsheets import SpreadsheetError, read_rows
@@ -94,6 +94,7 @@ DEFAULT_TOLERANCES: Final[dict[str, tuple[Band, ...]]] = {
 def tolerances_from(section: Mapping[str, Any] | None) -> dict[str, tuple[Band, ...]]:
     """The defaults with ``[comparison.tolerances]`` of monitor.toml replacing whole pollutants."""
     out = dict(DEFAULT_TOLERANCES)
+    check_keys(section or {}, "[comparison]", ("tolerances",), ComparisonError)
     for code, bands in dict((section or {}).get("tolerances", {})).items():
         where = f"[comparison.tolerances].{code}"
         if not isinstance(bands, list) or not bands:

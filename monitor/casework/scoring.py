@@ -46,6 +46,7 @@ from sqlalchemy.orm import Session
 from detectors.finding import CATEGORIES, SEVERITIES
 from monitor import clock
 from monitor.casework import audit
+from monitor.config import check_keys
 from monitor.registry import enterprise_districts
 from monitor.store.casework_models import LeadRow, ScoreEventRow
 
@@ -108,8 +109,11 @@ class ScoringRules:
 
     @classmethod
     def from_dict(cls, overrides: Mapping[str, Any] | None = None) -> ScoringRules:
-        """The defaults with ``overrides`` (the ``[scoring]`` table) merged in, key by key."""
-        data = _merge(_defaults_dict(), dict(overrides or {}))
+        """The defaults with ``overrides`` (the ``[scoring]`` table) merged in, key by key; a key
+        the defaults do not have is refused (except in the open tables of :data:`_OPEN`)."""
+        defaults = _defaults_dict()
+        _known_keys(dict(overrides or {}), defaults, "[scoring]")
+        data = _merge(defaults, dict(overrides or {}))
         where = "[scoring]"
         try:
             provisional = _table(data["provisional"], f"{where}.provisional")
@@ -231,6 +235,20 @@ def _defaults_dict() -> dict[str, Any]:
 def default_rules() -> ScoringRules:
     """The packaged default rules."""
     return ScoringRules.from_dict()
+
+
+#: Tables of the rules whose keys are the bureau's own (categories of problems, leniency rules).
+_OPEN: Final = frozenset({"[scoring].results.categories", "[scoring].results.leniency"})
+
+
+def _known_keys(over: Mapping[str, Any], base: Mapping[str, Any], where: str) -> None:
+    """Refuse a key of ``over`` that ``base`` (the defaults) does not have, at any depth."""
+    if where in _OPEN:
+        return
+    check_keys(over, where, base, ScoringError)
+    for key, value in over.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), Mapping):
+            _known_keys(value, base[key], f"{where}.{key}")
 
 
 def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:

@@ -11,6 +11,7 @@ from monitor.casework import inspections as insp
 from monitor.casework.scoring import ScoringError, ScoringRules, scores
 from monitor.cli.options import casework_options, open_casework, parse_time
 from monitor.cli.output import emit, format_option
+from monitor.config import ConfigError, check_keys
 from monitor.registry import enterprise_districts
 
 
@@ -92,6 +93,11 @@ def draw_cmd(
     """
     cw = open_casework(config_path, db, sites, need_registry=True)
     section = cw.config.sections.get("inspections", {})
+    try:
+        check_keys(section, "[inspections]", ("inspectors", "shares"))
+        check_keys(section.get("shares") or {}, "[inspections.shares]", insp.DEFAULT_SHARES)
+    except ConfigError as exc:
+        raise click.ClickException(str(exc)) from None
     path = inspectors_path or section.get("inspectors")
     if not path:
         raise click.ClickException(

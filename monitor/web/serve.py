@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Engine
 
-from monitor.config import Config
+from monitor.config import Config, check_keys
 from monitor.web.limits import MAX_ANONYMOUS_BODY, MAX_BODY
 
 if TYPE_CHECKING:
@@ -54,6 +54,7 @@ def web_secret(config: Config, env: Mapping[str, str] | None = None) -> str | No
     env = os.environ if env is None else env
     secret, where = env.get(SECRET_ENV) or None, SECRET_ENV
     web = config.sections.get("web", {})
+    check_keys(web, "[web]", ("secret",), ServeError)
     if secret is None and web.get("secret"):
         secret, where = str(web["secret"]), "[web] secret"
     if secret is not None and len(secret.encode()) < 16:

@@ -174,3 +174,62 @@ def test_heartbeat_cns(tmp_path: Path) -> None:
     path.write_text('[ingest]\nheartbeat_cns = "9015"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match="heartbeat_cns"):
         load_config(path, env={})
+
+
+# -- unknown keys in every table -------------------------------------------------------------------
+
+
+def test_an_unknown_table_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text("[alert]\nwindow_seconds = 60\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"table \[alert\]: unknown; use one of \[alerts\]"):
+        load_config(path)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ({"windw_seconds": 60}, "[alerts].windw_seconds: unknown setting"),
+        ({"smtp": {"hots": "mail"}}, "[alerts.smtp].hots: unknown setting"),
+        ({"mqtt": {"topc": "x"}}, "[alerts.mqtt].topc: unknown setting"),
+    ],
+)
+def test_alerts_refuse_unknown_keys(table: dict[str, object], expected: str) -> None:
+    from monitor.alerts.alerter import AlertError, AlertSettings
+
+    with pytest.raises(AlertError) as err:
+        AlertSettings.from_dict(table)
+    assert str(err.value).startswith(expected) and "; use one of " in str(err.value)
+    assert AlertSettings.from_dict({"window_seconds": 60, "smtp": {"host": "m"}}).window_s == 60
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ({"window_month": 6}, "[scoring].window_month: unknown setting"),
+        ({"final": {"integrty": {"high": -50}}}, "[scoring].final.integrty: unknown setting"),
+        ({"final": {"integrity": {"hihg": -50}}}, "[scoring].final.integrity.hihg: unknown"),
+    ],
+)
+def test_scoring_refuses_unknown_keys(table: dict[str, object], expected: str) -> None:
+    from monitor.casework.scoring import ScoringError, ScoringRules
+
+    with pytest.raises(ScoringError, match=expected.replace("[", r"\[").replace("]", r"\]")):
+        ScoringRules.from_dict(table)
+    # the bureau's own categories of problems and leniency rules stay open
+    rules = ScoringRules.from_dict(
+        {"final": {"integrity": {"high": -50}}, "results": {"categories": {"noise": -2}}}
+    )
+    assert rules.result_points["noise"] == -2
+
+
+def test_web_inspections_and_comparison_refuse_unknown_keys(tmp_path: Path) -> None:
+    from monitor.casework.comparison import ComparisonError, tolerances_from
+    from monitor.web.serve import ServeError, web_secret
+
+    path = tmp_path / "monitor.toml"
+    path.write_text('[web]\nsecrt = "0123456789abcdef0123"\n', encoding="utf-8")
+    with pytest.raises(ServeError, match=r"\[web\]\.secrt: unknown setting; use one of secret"):
+        web_secret(load_config(path), env={})
+    with pytest.raises(ComparisonError, match=r"\[comparison\]\.tolerance: unknown"):
+        tolerances_from({"tolerance": {}})
