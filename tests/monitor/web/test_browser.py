@@ -109,6 +109,19 @@ def test_sign_in_open_lead_confirm_and_see_score_change(
             page.screenshot(path=str(shot), full_page=True)
             assert shot.stat().st_size > 20_000
 
+            # without script the server-drawn SVG is the chart
+            bare = browser.new_context(
+                java_script_enabled=False,
+                storage_state=page.context.storage_state(),
+                viewport={"width": 1280, "height": 900},
+            )
+            still = bare.new_page()
+            still.on("request", lambda r: requests.append(r.url))
+            still.goto(f"{base}/leads/{seeded.lintong_lead}")
+            assert still.locator("[data-testid=readings-chart]").is_visible()
+            assert still.locator("[data-testid=live-chart] .main-svg").count() == 0
+            bare.close()
+
             # the outlet's page: every channel over the days asked for
             page.click("[data-testid=outlet-link]")
             page.wait_for_url(f"{base}/outlets/**")
@@ -224,6 +237,13 @@ def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_p
             fonts = cdp.send("CSS.getPlatformFontsForNode", {"nodeId": node["nodeId"]})["fonts"]
             assert any("CJK" in f["familyName"] for f in fonts), fonts
 
+            shot = tmp_path / "lead-page.png"
+            page.screenshot(path=str(shot), full_page=True)
+            assert shot.stat().st_size > 20_000
+            if os.environ.get("UPDATE_SCREENSHOT") == "1":
+                (REPO / "docs").mkdir(exist_ok=True)
+                shutil.copy(shot, REPO / "docs" / "lead-page.png")
+
             # hover: the value under the pointer, with the channel's Chinese name
             plot = live.locator(".nsewdrag").first  # the first panel's plot area (COD)
             area = plot.bounding_box()
@@ -249,11 +269,5 @@ def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_p
             assert before[0] < after[0] < after[1] < before[1]
             page.mouse.move(area["x"] + area["width"] * 0.5, mid_y)  # the label shown again
 
-            shot = tmp_path / "lead-page.png"
-            page.screenshot(path=str(shot), full_page=True)
-            assert shot.stat().st_size > 20_000
-            if os.environ.get("UPDATE_SCREENSHOT") == "1":
-                (REPO / "docs").mkdir(exist_ok=True)
-                shutil.copy(shot, REPO / "docs" / "lead-page.png")
         finally:
             browser.close()
