@@ -1,7 +1,8 @@
 """The web application: server-rendered pages (Jinja2) and the JSON API (:mod:`monitor.web.api`).
 
-Nothing is loaded from another site: the style sheet is served from ``/static``, charts are SVG
-drawn on the server, the OpenAPI document is at ``/openapi.json`` after sign-in (no Swagger UI,
+Nothing is loaded from another site: the style sheet is served from ``/static``, readings charts
+are drawn by the locally served plotly.js over SVG drawn on the server
+(:mod:`monitor.web.outlet_pages`), the OpenAPI document is at ``/openapi.json`` after sign-in (no Swagger UI,
 which would load its scripts from a CDN); the Content-Security-Policy allows this site only. Pages need a signed-in person (else a redirect to ``/login``);
 every form posts the session's CSRF token (else 403); lead actions go through
 :mod:`monitor.casework.leads`, so the audit trail is the one of ``monitor leads``.
