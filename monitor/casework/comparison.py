@@ -24,7 +24,9 @@ checked against the standard's text here: verify them, and override them in moni
 Severity of a failed test: ``medium`` when its error is at most twice the tolerance, ``high``
 beyond. Spreadsheet (CSV or ``.xlsx``), one test a row: ``time``, ``pollutant`` (HJ 212 code),
 ``lab``, ``analyser``, ``tester``, and ``mn`` unless one outlet is given for the whole file; a bad
-row refuses the whole file with one line naming the file and line.
+row refuses the whole file with one line naming the file and line. An empty ``analyser`` cell
+takes the analyser's stored hourly value of the hour holding ``time`` (when a database session is
+given), so the test is judged against what the outlet actually reported.
 """
 
 from __future__ import annotations
@@ -37,6 +39,8 @@ from pathlib import Path
 from typing import Any, Final
 
 import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from detectors.finding import Finding
 from monitor import clock
@@ -44,6 +48,7 @@ from monitor.config import DEFAULT_TIMEZONE, check_keys
 from monitor.locale import text
 from monitor.registry import sites_by_mn
 from monitor.spreadsheets import SpreadsheetError, read_rows
+from monitor.store.models import ReadingRow
 
 __all__ = [
     "DEFAULT_TOLERANCES",
@@ -54,6 +59,7 @@ __all__ = [
     "findings",
     "judge",
     "read_file",
+    "stored_hourly",
     "tolerances_from",
 ]
 
@@ -136,6 +142,8 @@ class Comparison:
     analyser: float
     tester: str
     line: int = 0
+    #: where the analyser value came from: ``file``, or ``stored`` (the stored hourly value)
+    analyser_from: str = "file"
 
 
 @dataclass(frozen=True)
@@ -167,6 +175,7 @@ class Verdict:
             "time": pd.Timestamp(t.at).tz_convert(tz).isoformat(),
             "lab": t.lab,
             "analyser": t.analyser,
+            "analyser_from": t.analyser_from,
             "error": round(self.error, 4),
             "relative": None if self.relative is None else round(self.relative, 4),
             "tolerance": self.band.describe(),
@@ -239,6 +248,19 @@ def _number(cells: Mapping[str, str], column: str) -> float:
     return value
 
 
+def stored_hourly(session: Session, mn: str, pollutant: str, at: datetime) -> float | None:
+    """The analyser's stored hourly value of the hour holding ``at`` (None when none)."""
+    hour = pd.Timestamp(at).tz_convert("UTC").floor("h").to_pydatetime()
+    q = sa.select(ReadingRow.value).where(
+        ReadingRow.mn == mn,
+        ReadingRow.pollutant == pollutant,
+        ReadingRow.kind == "hour",
+        ReadingRow.ts == hour,
+    )
+    value = session.scalar(q)
+    return None if value is None else float(value)
+
+
 def read_file(
     path: str | Path,
     *,
@@ -246,9 +268,11 @@ def read_file(
     mn: str | None = None,
     registry: Any = None,
     tolerances: Mapping[str, Sequence[Band]] = DEFAULT_TOLERANCES,
+    session: Session | None = None,
 ) -> list[Verdict]:
     """Every test of a CSV or ``.xlsx`` file, judged; the first bad row raises
-    :class:`ComparisonError` naming the file and line."""
+    :class:`ComparisonError` naming the file and line. With ``session``, an empty ``analyser``
+    cell takes the stored hourly value (:func:`stored_hourly`)."""
     required = ["time", "pollutant", "lab", "analyser", "tester"] + ([] if mn else ["mn"])
     sites = sites_by_mn(registry) if registry is not None else None
     out = []
@@ -269,14 +293,20 @@ def read_file(
                     raise ComparisonError(
                         "column tester is empty: who tested is part of the record"
                     )
+                pollutant = cells.get("pollutant", "").strip()
+                analyser, source = None, "file"
+                if cells.get("analyser", "").strip() or session is None:
+                    analyser = _number(cells, "analyser")
+                else:
+                    analyser, source = stored_hourly(session, outlet, pollutant, at), "stored"
+                    if analyser is None:
+                        raise ComparisonError(
+                            f"column analyser is empty and no hourly value of {pollutant} of "
+                            f"{outlet} is stored for {pd.Timestamp(at).tz_convert(tz):%Y-%m-%d %H}h; "
+                            "give the analyser value"
+                        )
                 test = Comparison(
-                    outlet,
-                    cells.get("pollutant", "").strip(),
-                    at,
-                    _number(cells, "lab"),
-                    _number(cells, "analyser"),
-                    tester,
-                    line,
+                    outlet, pollutant, at, _number(cells, "lab"), analyser, tester, line, source
                 )
                 out.append(judge(test, tolerances))
             except ComparisonError as exc:

@@ -20,6 +20,7 @@ COLUMNS = (
     "time",
     "lab",
     "analyser",
+    "analyser_from",
     "error",
     "relative",
     "tolerance",
@@ -58,18 +59,25 @@ def import_cmd(
     """Judge every test of a CSV or .xlsx file; failed ones become validity findings.
 
     \b
-    Columns (header): time, pollutant (HJ 212 code), lab, analyser, tester, and mn unless --mn.
-    One bad row refuses the whole file.
+    Columns (header): time, pollutant (HJ 212 code), lab, analyser, tester, and mn unless --mn;
+    an empty analyser cell takes the stored hourly value of that hour. One bad row refuses the
+    whole file.
     Example:
       monitor comparison import tests.csv --mn 61011500000001 --format csv > verdicts.csv
     """
     cw = open_casework(config_path, db, sites, need_registry=True)
     try:
         tolerances = CMP.tolerances_from(cw.config.sections.get("comparison"))
-        verdicts = CMP.read_file(
-            path, tz=cw.config.timezone, mn=mn, registry=cw.registry, tolerances=tolerances
-        )
         rules = ScoringRules.from_dict(cw.config.scoring)
+        with cw.session() as s:
+            verdicts = CMP.read_file(
+                path,
+                tz=cw.config.timezone,
+                mn=mn,
+                registry=cw.registry,
+                tolerances=tolerances,
+                session=s,
+            )
     except (CMP.ComparisonError, ScoringError) as exc:
         raise click.ClickException(str(exc)) from None
     emit([v.to_dict(cw.config.timezone) for v in verdicts], fmt, COLUMNS)

@@ -8,12 +8,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from click.testing import CliRunner
 from openpyxl import Workbook
 
 from monitor.casework import comparison as CMP
 from monitor.cli import main
-from tests.monitor.casework_support import MN1, REGISTRY_TOML, registry
+from monitor.store.models import ReadingRow
+from tests.monitor.casework_support import MN1, REGISTRY_TOML, engine_for, registry, tx
 
 T = datetime(2026, 11, 3, 2, tzinfo=UTC)
 
@@ -124,3 +126,33 @@ def test_cli_import_records_failed_tests_as_a_validity_lead(
     bad = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", "MN404", *db])
     assert bad.exit_code == 1 and bad.output.count("\n") == 1
     assert "line 2: outlet MN404 is not in the site registry" in bad.output
+
+
+def test_an_empty_analyser_cell_takes_the_stored_hourly_value(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    engine = engine_for(sqlite_url)
+    with engine.begin() as conn:
+        conn.execute(
+            sa.insert(ReadingRow.__table__).values(
+                mn=MN1, pollutant="w21003", kind="hour", ts=T, value=3.1, flag="N", received_at=T
+            )
+        )
+    f = tmp_path / "tests.csv"
+    f.write_text(  # T is 10:00 in Shanghai; 10:40 lies in that hour
+        f"time,mn,pollutant,lab,analyser,tester\n2026-11-03 10:40,{MN1},w21003,5.0,,Zhou\n",
+        encoding="utf-8",
+    )
+    with tx(engine) as s:
+        (v,) = CMP.read_file(f, session=s)
+        assert (v.test.analyser, v.test.analyser_from, v.passed) == (3.1, "stored", False)
+        f.write_text(
+            f"time,mn,pollutant,lab,analyser,tester\n2026-11-03 11:00,{MN1},w21003,5.0,,Zhou\n",
+            encoding="utf-8",
+        )
+        with pytest.raises(
+            CMP.ComparisonError, match=r"line 2: column analyser is empty and no hourly value"
+        ):
+            CMP.read_file(f, session=s)
+    with pytest.raises(CMP.ComparisonError, match=r"column analyser: '' is not a number"):
+        CMP.read_file(f)  # no database: the value must be in the file
