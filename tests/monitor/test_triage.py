@@ -324,3 +324,11 @@ def test_cli_train_list_and_audit(
         assert row.features == list(T.FEATURES) and T.current_model(s) is not None
     listed = json.loads(runner.invoke(main, ["leads", "list", *db, "--format", "json"]).output)
     assert all(r["model"] == 1 for r in listed)  # the default order once a model exists
+
+
+@pytest.mark.parametrize(
+    "cmd", [["triage"], ["triage", "train"], ["leads", "verdicts"]], ids=" ".join
+)
+def test_triage_commands_have_help_with_an_example(cmd: list[str]) -> None:
+    out = CliRunner().invoke(main, [*cmd, "--help"]).output
+    assert "Example" in out and "monitor " + cmd[0] in out.split("Example")[1]
