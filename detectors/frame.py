@@ -335,19 +335,19 @@ class OutletData:
         return first + np.searchsorted(starts.astype(np.int64), local, side="right") - 1
 
     @cached_property
-    def _grid_cells(self) -> tuple[np.ndarray, np.ndarray]:
-        """(row, column) of each reading on the hourly grid, in reverse order so that assigning
-        them leaves the first reading of an hour in place."""
-        rows = (self._ts // _HOUR_NS - self._hour0)[::-1]
-        return rows, self._codes[::-1]
+    def _grid_flat(self) -> np.ndarray:
+        """Each reading's cell of the hourly grids flattened row by row (row * columns + column),
+        in reverse order so that assigning them leaves the first reading of an hour in place
+        (one index array: a (row, column) pair costs a fifth more to assign through)."""
+        rows = self._ts // _HOUR_NS - self._hour0
+        return (rows * len(self.pollutants) + self._codes)[::-1]
 
     @cached_property
     def wide_array(self) -> np.ndarray:
         """Values on the hourly grid as one read-only 2-D float array (NaN where nothing was
         received), one column per pollutant in `pollutants` order (see `column`)."""
         grid = np.full((len(self.grid), len(self.pollutants)), np.nan)
-        rows, cols = self._grid_cells
-        grid[rows, cols] = self._values[::-1]
+        grid.ravel()[self._grid_flat] = self._values[::-1]  # the first reading of an hour stays
         grid.flags.writeable = False  # shared by every detector
         return grid
 
@@ -372,8 +372,7 @@ class OutletData:
         """Flags on the hourly grid as one 2-D array of 2-character strings ("" where nothing was
         received), columns as in `wide_values`."""
         grid = np.full((len(self.grid), len(self.pollutants)), "", dtype="U2")
-        rows, cols = self._grid_cells
-        grid[rows, cols] = self._flags[::-1]
+        grid.ravel()[self._grid_flat] = self._flags[::-1]
         return grid
 
     @cached_property
@@ -381,8 +380,7 @@ class OutletData:
         """Valid for compliance (flag N or T and a number) on the hourly grid, as one read-only
         2-D bool array (False where nothing was received), columns as in `wide_array`."""
         grid = np.zeros((len(self.grid), len(self.pollutants)), dtype=bool)
-        rows, cols = self._grid_cells
-        grid[rows, cols] = self._valid[::-1]
+        grid.ravel()[self._grid_flat] = self._valid[::-1]
         grid.flags.writeable = False  # shared by every detector
         return grid
 
