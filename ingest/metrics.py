@@ -1,11 +1,17 @@
-"""Daemon counters, structured (JSON Lines) logging and an optional Prometheus text endpoint.
+"""Daemon counters, structured (JSON Lines) logging and an optional Prometheus endpoint.
 
 Counters: ``received`` messages, ``stored`` / ``duplicates`` / ``conflicts`` readings,
 ``quarantined`` messages by reason, ``deviations``: committed messages that bent the HJ 212
-standard, by MN and deviation tag (``upper-case-fields``, ...), ``acked`` messages, ``batches``, ``commit_failures``, commit
-latency (last, max, total seconds), ``queue`` depth and ``connected``. :func:`setup_logging`
-writes one JSON object per line when stderr is not a terminal, readable lines when it is;
-``log.info("event", extra={"fields": {...}})`` adds fields to the object.
+standard, by MN and deviation tag (``upper-case-fields``, ...), ``acked`` messages, ``batches``,
+``commit_failures``, commit latency (last, max, total seconds, and the histogram
+``outlet_watch_commit_seconds``), ``queue`` depth and ``connected``.
+
+The exposition is prometheus_client's (each :class:`Metrics` has its own registry, so several
+daemons in one process do not mix): the counters are read under the lock at scrape time by a
+collector, the commit latency is a real histogram (buckets from 1 ms to 30 s), so a scrape gives
+its quantiles rather than a last and a maximum. :func:`setup_logging` writes one JSON object per
+line when stderr is not a terminal, readable lines when it is; ``log.info("event",
+extra={"fields": {...}})`` adds fields to the object.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import logging
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Final
+
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 
 __all__ = ["JsonFormatter", "Metrics", "setup_logging"]
 
@@ -43,6 +52,14 @@ class Metrics:
         self.queue = 0
         self.connected = False
         self.started = time.time()
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(_Collector(self))
+        self.commit_seconds = Histogram(
+            "outlet_watch_commit_seconds",
+            "Latency of batch commits (decode, store, acknowledge)",
+            buckets=COMMIT_BUCKETS,
+            registry=self.registry,
+        )
 
     def add(self, **counts: int) -> None:
         with self._lock:
@@ -73,6 +90,7 @@ class Metrics:
             self.commit_seconds_total += seconds
             self.commit_seconds_last = seconds
             self.commit_seconds_max = max(self.commit_seconds_max, seconds)
+        self.commit_seconds.observe(seconds)
 
     def _deviations_by_tag(self) -> dict[str, int]:
         """Committed messages per deviation tag, over every MN (the stats log line's view; the
@@ -105,54 +123,61 @@ class Metrics:
             }
 
     def prometheus_text(self) -> str:
-        """The counters in the Prometheus text exposition format."""
-        s = self.snapshot()
-        lines = []
-
-        def metric(name: str, kind: str, help_: str, value: float, labels: str = "") -> None:
-            lines.append(f"# HELP outlet_watch_{name} {help_}")
-            lines.append(f"# TYPE outlet_watch_{name} {kind}")
-            lines.append(f"outlet_watch_{name}{labels} {value}")
-
-        metric("received_total", "counter", "MQTT messages received", s["received"])
-        metric("stored_total", "counter", "Readings newly stored", s["stored"])
-        metric("duplicates_total", "counter", "Redelivered readings (no-ops)", s["duplicates"])
-        metric("conflicts_total", "counter", "Readings refused as conflicts", s["conflicts"])
-        metric("acked_total", "counter", "MQTT messages acknowledged", s["acked"])
-        metric("batches_total", "counter", "Committed batches", s["batches"])
-        metric("commit_failures_total", "counter", "Failed commit attempts", s["commit_failures"])
-        metric(
-            "worker_restarts_total",
-            "counter",
-            "Worker processes restarted after dying",
-            s["worker_restarts"],
-        )
-        metric(
-            "commit_seconds_total", "counter", "Time spent committing", s["commit_seconds_total"]
-        )
-        metric(
-            "commit_seconds_last", "gauge", "Latency of the last commit", s["commit_seconds_last"]
-        )
-        metric("queue", "gauge", "Messages received, not yet committed", s["queue"])
-        metric("connected", "gauge", "1 when connected to the broker", int(s["connected"]))
-        lines.append("# HELP outlet_watch_quarantined_total Messages quarantined, by reason")
-        lines.append("# TYPE outlet_watch_quarantined_total counter")
-        for reason, n in sorted(s["quarantined"].items()):
-            lines.append(f'outlet_watch_quarantined_total{{reason="{reason}"}} {n}')
-        lines.append(
-            "# HELP outlet_watch_deviations_total Committed messages that bent the HJ 212 "
-            "standard, by MN and deviation"
-        )
-        lines.append("# TYPE outlet_watch_deviations_total counter")
-        with self._lock:
-            deviations = sorted(self.deviations.items())
-        for (mn, tag), n in deviations:
-            lines.append(f'outlet_watch_deviations_total{{mn="{mn}",deviation="{tag}"}} {n}')
-        return "\n".join(lines) + "\n"
+        """The metrics in the Prometheus text exposition format (prometheus_client's)."""
+        return generate_latest(self.registry).decode()
 
     def serve(self, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
         """Serve ``/metrics`` on ``host:port`` in a daemon thread; ``server.shutdown()`` stops it."""
         return serve_metrics(self.prometheus_text, port, host, "metrics-http")
+
+
+#: Commit latency buckets (seconds): a healthy SQLite commit of a batch is milliseconds, a slow
+#: PostgreSQL or a locked file seconds.
+COMMIT_BUCKETS: Final = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
+
+#: (name, kind, help) of the counters and gauges read from :meth:`Metrics.snapshot` at scrape time.
+_SERIES: Final = (
+    ("received", "counter", "MQTT messages received"),
+    ("stored", "counter", "Readings newly stored"),
+    ("duplicates", "counter", "Redelivered readings (no-ops)"),
+    ("conflicts", "counter", "Readings refused as conflicts"),
+    ("acked", "counter", "MQTT messages acknowledged"),
+    ("batches", "counter", "Committed batches"),
+    ("commit_failures", "counter", "Failed commit attempts"),
+    ("worker_restarts", "counter", "Worker processes restarted after dying"),
+    ("commit_seconds_last", "gauge", "Latency of the last commit"),
+    ("queue", "gauge", "Messages received, not yet committed"),
+    ("connected", "gauge", "1 when connected to the broker"),
+)
+
+
+class _Collector:
+    """Reads a :class:`Metrics`' counters under its lock when Prometheus scrapes."""
+
+    def __init__(self, metrics: Metrics) -> None:
+        self.metrics = metrics
+
+    def collect(self) -> Iterator[Metric]:
+        s = self.metrics.snapshot()
+        for name, kind, help_ in _SERIES:
+            family = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
+            yield family(f"outlet_watch_{name}", help_, value=float(s[name]))
+        quarantined = CounterMetricFamily(
+            "outlet_watch_quarantined", "Messages quarantined, by reason", labels=["reason"]
+        )
+        for reason, n in sorted(s["quarantined"].items()):
+            quarantined.add_metric([reason], n)
+        yield quarantined
+        deviations = CounterMetricFamily(
+            "outlet_watch_deviations",
+            "Committed messages that bent the HJ 212 standard, by MN and deviation",
+            labels=["mn", "deviation"],
+        )
+        with self.metrics._lock:
+            by_mn = sorted(self.metrics.deviations.items())
+        for (mn, tag), n in by_mn:
+            deviations.add_metric([mn, tag], n)
+        yield deviations
 
 
 class JsonFormatter(logging.Formatter):
@@ -211,7 +236,7 @@ def serve_metrics(
                 return
             body = text().encode()
             self.send_response(200)
-            self.send_header("Content-Type", "text/plain; version=0.0.4")
+            self.send_header("Content-Type", CONTENT_TYPE_LATEST)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)

@@ -340,3 +340,15 @@ class WebhookRecorder:
     def close(self) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def prometheus_samples(text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    """A Prometheus exposition as (sample name, sorted labels) -> value, parsed by
+    prometheus_client's own parser (so a test does not depend on number formatting)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }

@@ -1,7 +1,9 @@
-"""The gateway's counters, a PUBACK latency histogram and their Prometheus text.
+"""The gateway's counters, a PUBACK latency histogram and their Prometheus exposition.
 
-Counters are changed only on the gateway's event loop; the HTTP endpoint (a thread) reads them,
-which may show one counter a packet ahead of another, never a torn value.
+Counters are plain integers changed only on the gateway's event loop (the hot path pays an
+addition, not a lock); prometheus_client writes the exposition from this gateway's own registry,
+reading them at scrape time through :meth:`GatewayMetrics.collect` from the HTTP endpoint's
+thread, which may show one counter a packet ahead of another, never a torn value.
 """
 
 from __future__ import annotations
@@ -9,8 +11,17 @@ from __future__ import annotations
 import bisect
 import time
 from collections import Counter
+from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from typing import Any, Final
+
+from prometheus_client import CollectorRegistry, generate_latest
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 
 from ingest.metrics import serve_metrics
 
@@ -75,6 +86,8 @@ class GatewayMetrics:
         self.inflight = 0
         self.broker_connected = False
         self.puback_seconds = Histogram()
+        self.registry = CollectorRegistry(auto_describe=False)
+        self.registry.register(self)
 
     def snapshot(self) -> dict[str, Any]:
         """Every counter as plain values (for the stats log line)."""
@@ -104,59 +117,60 @@ class GatewayMetrics:
         }
 
     def prometheus_text(self) -> str:
-        """The counters in the Prometheus text exposition format (prefix ``outlet_watch_gateway_``)."""
-        lines: list[str] = []
+        """The metrics in the Prometheus text exposition format (prefix ``outlet_watch_gateway_``),
+        written by prometheus_client from this gateway's own registry."""
+        return generate_latest(self.registry).decode()
+
+    def collect(self) -> Iterator[Metric]:
+        """prometheus_client's collector interface: every counter, gauge and the histogram."""
         p = "outlet_watch_gateway_"
 
-        def head(name: str, kind: str, help_: str) -> None:
-            lines.append(f"# HELP {p}{name} {help_}")
-            lines.append(f"# TYPE {p}{name} {kind}")
+        def one(name: str, kind: str, help_: str, value: float) -> Metric:
+            family = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
+            return family(p + name, help_, value=float(value))
 
-        def one(name: str, kind: str, help_: str, value: float) -> None:
-            head(name, kind, help_)
-            lines.append(f"{p}{name} {value}")
-
-        def labelled(name: str, help_: str, label: str, values: Counter[str]) -> None:
-            head(name, "counter", help_)
+        def labelled(name: str, help_: str, label: str, values: Counter[str]) -> Metric:
+            family = CounterMetricFamily(p + name, help_, labels=[label])
             for key, n in sorted(values.items()):
-                lines.append(f'{p}{name}{{{label}="{key}"}} {n}')
+                family.add_metric([key], n)
+            return family
 
-        one("connections", "gauge", "Device connections open", self.open_connections)
-        one("connections_paused", "gauge", "Connections not read (back-pressure)",
-            self.paused_connections)  # fmt: skip
-        one("connections_accepted_total", "counter", "Device connections accepted",
-            self.connections_accepted)  # fmt: skip
-        one("connections_refused_total", "counter", "Connections refused over the limit",
-            self.connections_refused)  # fmt: skip
-        labelled("connections_closed_total", "Connections closed, by reason", "reason",
-                 self.closed)  # fmt: skip
-        one("packets_total", "counter", "Well-framed packets taken from devices", self.packets)
-        one("published_total", "counter", "Packets published to the broker", self.published)
-        one("acked_total", "counter", "PUBACKs received from the broker", self.acked)
-        one("publish_failed_total", "counter", "Packets the client or the broker refused",
-            self.publish_failed)  # fmt: skip
-        one("inflight", "gauge", "Packets published, awaiting their PUBACK", self.inflight)
-        labelled("responses_total", "Answers written to devices, by CN", "cn", self.responses)
-        labelled("refusals_total", "Packets refused, by reason", "reason", self.refusals)
-        labelled("undecodable_total", "Undecodable frames, by codec reason", "reason",
-                 self.undecodable)  # fmt: skip
-        one("heartbeats_total", "counter", "Heartbeat packets", self.heartbeats)
-        labelled("commands_total", "Commands from the broker, by outcome", "outcome",
-                 self.commands)  # fmt: skip
-        one("bytes_in_total", "counter", "Bytes read from devices", self.bytes_in)
-        one("bytes_out_total", "counter", "Bytes written to devices", self.bytes_out)
-        one("broker_connected", "gauge", "1 when connected to the broker",
-            int(self.broker_connected))  # fmt: skip
+        yield one("connections", "gauge", "Device connections open", self.open_connections)
+        yield one("connections_paused", "gauge", "Connections not read (back-pressure)",
+                  self.paused_connections)  # fmt: skip
+        yield one("connections_accepted", "counter", "Device connections accepted",
+                  self.connections_accepted)  # fmt: skip
+        yield one("connections_refused", "counter", "Connections refused over the limit",
+                  self.connections_refused)  # fmt: skip
+        yield labelled("connections_closed", "Connections closed, by reason", "reason",
+                       self.closed)  # fmt: skip
+        yield one("packets", "counter", "Well-framed packets taken from devices", self.packets)
+        yield one("published", "counter", "Packets published to the broker", self.published)
+        yield one("acked", "counter", "PUBACKs received from the broker", self.acked)
+        yield one("publish_failed", "counter", "Packets the client or the broker refused",
+                  self.publish_failed)  # fmt: skip
+        yield one("inflight", "gauge", "Packets published, awaiting their PUBACK", self.inflight)
+        yield labelled("responses", "Answers written to devices, by CN", "cn", self.responses)
+        yield labelled("refusals", "Packets refused, by reason", "reason", self.refusals)
+        yield labelled("undecodable", "Undecodable frames, by codec reason", "reason",
+                       self.undecodable)  # fmt: skip
+        yield one("heartbeats", "counter", "Heartbeat packets", self.heartbeats)
+        yield labelled("commands", "Commands from the broker, by outcome", "outcome",
+                       self.commands)  # fmt: skip
+        yield one("bytes_in", "counter", "Bytes read from devices", self.bytes_in)
+        yield one("bytes_out", "counter", "Bytes written to devices", self.bytes_out)
+        yield one("broker_connected", "gauge", "1 when connected to the broker",
+                  int(self.broker_connected))  # fmt: skip
         h = self.puback_seconds
-        head("puback_seconds", "histogram", "Time from publish to the broker's PUBACK")
-        cumulative = 0
+        cumulative, buckets = 0, []
         for bound, n in zip(h.bounds, h.counts, strict=False):
             cumulative += n
-            lines.append(f'{p}puback_seconds_bucket{{le="{bound}"}} {cumulative}')
-        lines.append(f'{p}puback_seconds_bucket{{le="+Inf"}} {h.count}')
-        lines.append(f"{p}puback_seconds_sum {h.sum}")
-        lines.append(f"{p}puback_seconds_count {h.count}")
-        return "\n".join(lines) + "\n"
+            buckets.append((repr(float(bound)), cumulative))
+        buckets.append(("+Inf", h.count))
+        yield HistogramMetricFamily(
+            p + "puback_seconds", "Time from publish to the broker's PUBACK",
+            buckets=buckets, sum_value=h.sum,
+        )  # fmt: skip
 
     def serve(self, port: int, host: str = "127.0.0.1") -> ThreadingHTTPServer:
         """Serve ``/metrics`` on ``host:port`` in a daemon thread; ``server.shutdown()`` stops it."""

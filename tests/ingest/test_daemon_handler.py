@@ -16,6 +16,7 @@ from ingest.metrics import JsonFormatter, Metrics
 from ingest.sink import Accepted, Rejected
 from tests.ingest.daemon_stream import Site, bad_messages, hourly_packet, sites
 from tests.services import free_port
+from tests.services import prometheus_samples as samples
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 SITE, OTHER = sites(2)
@@ -113,14 +114,21 @@ def test_metrics_text_endpoint_and_json_logs() -> None:
     m = Metrics()
     m.add(received=3)
     m.committed(seconds=0.01, stored=12, duplicates=1, conflicts=0, quarantined={"crc": 2}, acked=3)
-    text = m.prometheus_text()
-    assert "outlet_watch_received_total 3" in text
-    assert 'outlet_watch_quarantined_total{reason="crc"} 2' in text
+    m.committed(seconds=2.0, stored=0, duplicates=0, conflicts=0, quarantined={}, acked=0)
+    got = samples(m.prometheus_text())
+    assert got["outlet_watch_received_total", ()] == 3
+    assert got["outlet_watch_quarantined_total", (("reason", "crc"),)] == 2
+    # commit latency is a histogram: one commit under 25 ms, one of 2 s
+    assert got["outlet_watch_commit_seconds_count", ()] == 2
+    assert got["outlet_watch_commit_seconds_bucket", (("le", "0.025"),)] == 1
+    assert got["outlet_watch_commit_seconds_bucket", (("le", "2.5"),)] == 2
+    assert got["outlet_watch_commit_seconds_sum", ()] == pytest.approx(2.01)
+    assert Metrics().prometheus_text() != m.prometheus_text()  # each daemon its own registry
     server = m.serve(free_port())
     try:
         port = server.server_address[1]
         body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5).read().decode()
-        assert "outlet_watch_stored_total 12" in body
+        assert samples(body)["outlet_watch_stored_total", ()] == 12
     finally:
         server.shutdown()
     record = logging.LogRecord("ingest.daemon", logging.INFO, "", 0, "stats", (), None)

@@ -41,6 +41,7 @@ from tests.ingest.gateway_devices import (
     wait_until,
 )
 from tests.services import MosquittoService, free_port, wait_for_port
+from tests.services import prometheus_samples as samples
 
 pytestmark = pytest.mark.integration
 
@@ -604,8 +605,10 @@ def test_monitor_gateway_command(mosquitto: MosquittoService, tmp_path: Path) ->
         asyncio.run(body())
         with urllib.request.urlopen(f"http://127.0.0.1:{metrics_port}/metrics", timeout=10) as r:
             text = r.read().decode()
-        assert 'outlet_watch_gateway_responses_total{cn="9014"} 1' in text
-        assert 'outlet_watch_gateway_refusals_total{reason="wrong-pw"} 1' in text
+        got = samples(text)
+        assert got["outlet_watch_gateway_responses_total", (("cn", "9014"),)] == 1
+        assert got["outlet_watch_gateway_refusals_total", (("reason", "wrong-pw"),)] == 1
+        assert got["outlet_watch_gateway_puback_seconds_count", ()] >= 1
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
     finally:

@@ -27,6 +27,7 @@ from ingest.hj212.packet import DEVIATIONS, decode_packet, read_frame, read_segm
 from monitor.config import load_config
 from tests.ingest.daemon_stream import publish_all, publisher
 from tests.services import MosquittoService
+from tests.services import prometheus_samples as samples
 from tests.services import wait_until as _wait
 
 TZ = "Asia/Shanghai"
@@ -324,9 +325,9 @@ def test_daemon_stores_bent_packets_and_counts_them_per_device(
                 (mn, "upper-case-fields"): 1,
                 (mn, "long-data-segment"): 1,
             }
-            text = daemon.metrics.prometheus_text()
-            line = f'outlet_watch_deviations_total{{mn="{mn}",deviation="upper-case-fields"}} 1'
-            assert line in text
+            got = samples(daemon.metrics.prometheus_text())
+            key = (("deviation", "upper-case-fields"), ("mn", mn))
+            assert got["outlet_watch_deviations_total", key] == 1
             assert daemon.metrics.snapshot()["deviations"]["upper-case-fields"] == 1
         else:
             assert store.count_readings() == 0
