@@ -26,6 +26,11 @@ Precedence (later wins): defaults < ``monitor.toml`` < environment (``MONITOR_DB
     [scoring]                            # kept as tables for the parts that own them
     [alerts]
 
+Every key has an environment variable too: ``MONITOR__`` and the key's path upper-cased, tables
+joined by ``__`` (``MONITOR__ALERTS__WINDOW_SECONDS=60``, ``MONITOR__INGEST__BATCH_SIZE=500``),
+the value read as TOML (else text); it overrides the file, and the short variables above and
+the flags override it.
+
 Every table is known (:data:`SECTIONS`, plus [broker] and [ingest]): an unknown one is refused
 when the file is read, and an unknown key in any table by the part that owns the table
 (:func:`check_keys`), with one line naming it and the keys that are allowed.
@@ -200,6 +205,7 @@ def load_config(
     if path is not None:
         source = Path(path)
         values, sections = _read_file(source)
+    _apply_env_keys(env, values, sections)
     for var, name in ENV_VARS.items():
         if env.get(var):
             values[name] = env[var]
@@ -207,6 +213,50 @@ def load_config(
         if value is not None:
             values[name] = value
     return _build(values, sections, source)
+
+
+#: ``MONITOR__TABLE__KEY`` (and deeper: ``MONITOR__SCORING__FINAL__INTEGRITY__HIGH``) sets any key.
+ENV_KEY_PREFIX: Final = "MONITOR__"
+
+
+def _apply_env_keys(
+    env: Mapping[str, str], values: dict[str, Any], sections: dict[str, dict[str, Any]]
+) -> None:
+    """An environment variable for every key: ``MONITOR__LANG=en``, ``MONITOR__INGEST__BATCH_SIZE=
+    500``, ``MONITOR__ALERTS__SMTP__HOST=mail`` (names are the keys upper-cased, tables joined by
+    ``__``; the value is read as a TOML value, else as text). It overrides monitor.toml; the
+    short ``MONITOR_DB``-style variables and command-line flags override it."""
+    for var in sorted(v for v in env if v.startswith(ENV_KEY_PREFIX)):
+        path = [p.lower() for p in var[len(ENV_KEY_PREFIX) :].split("__")]
+        raw = env[var]
+        try:
+            value: Any = tomllib.loads(f"v = {raw}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = raw
+        head, rest = path[0], path[1:]
+        if not rest and head in _TOP:
+            values[_TOP[head]] = value
+        elif len(rest) == 1 and head in ("broker", "ingest"):
+            table = _BROKER if head == "broker" else _INGEST
+            if rest[0] not in table:
+                raise ConfigError(
+                    f"${var}: unknown key {head}.{rest[0]}; use one of {', '.join(sorted(table))}"
+                )
+            values[table[rest[0]]] = value
+        elif rest and head in SECTIONS and all(rest):
+            node = sections.setdefault(head, {})
+            for key in rest[:-1]:
+                child = node.get(key)
+                node = node.setdefault(key, {}) if child is None else child
+                if not isinstance(node, dict):
+                    raise ConfigError(f"${var}: {head}.{key} is not a table in monitor.toml")
+            node[rest[-1]] = value
+        else:
+            raise ConfigError(
+                f"${var}: no such setting; write MONITOR__<TABLE>__<KEY> with a table among "
+                f"{', '.join(sorted(('broker', 'ingest', *SECTIONS)))} or a top-level key "
+                f"({', '.join(sorted(_TOP))})"
+            )
 
 
 def _read_file(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:

@@ -233,3 +233,35 @@ def test_web_inspections_and_comparison_refuse_unknown_keys(tmp_path: Path) -> N
         web_secret(load_config(path), env={})
     with pytest.raises(ComparisonError, match=r"\[comparison\]\.tolerance: unknown"):
         tolerances_from({"tolerance": {}})
+
+
+def test_every_key_has_an_environment_variable(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.toml"
+    path.write_text('lang = "zh"\n[alerts]\nwindow_seconds = 300\n', encoding="utf-8")
+    env = {
+        "MONITOR__LANG": "en",
+        "MONITOR__INGEST__BATCH_SIZE": "500",
+        "MONITOR__BROKER__CLIENT_ID": "daemon-2",  # not TOML: read as text
+        "MONITOR__ALERTS__WINDOW_SECONDS": "60",
+        "MONITOR__ALERTS__SMTP__HOST": '"mail.example"',
+        "MONITOR__SCORING__FINAL__INTEGRITY__HIGH": "-50",
+    }
+    cfg = load_config(path, env=env)
+    assert (cfg.lang, cfg.batch_size, cfg.client_id) == ("en", 500, "daemon-2")
+    assert cfg.alerts == {"window_seconds": 60, "smtp": {"host": "mail.example"}}
+    assert cfg.scoring == {"final": {"integrity": {"high": -50}}}
+    # the short variables and flags still win
+    cfg = load_config(path, env={**env, "MONITOR_LANG": "zh"}, overrides={"batch_size": 7})
+    assert (cfg.lang, cfg.batch_size) == ("zh", 7)
+
+
+@pytest.mark.parametrize(
+    ("var", "expected"),
+    [
+        ("MONITOR__ALERT__WINDOW_SECONDS", "no such setting"),
+        ("MONITOR__INGEST__BATCHSIZE", "unknown key ingest.batchsize"),
+    ],
+)
+def test_a_wrong_environment_key_is_one_line(tmp_path: Path, var: str, expected: str) -> None:
+    with pytest.raises(ConfigError, match=rf"\${var}: {expected}"):
+        load_config(None, env={var: "1"})
