@@ -159,8 +159,9 @@ class BackfillDetector(Detector):
         fewest = 0
         for j in range(wide.shape[1]):
             block = wide[a : b + 1, j]
-            if finite[a : b + 1, j].sum() < max(2, 0.8 * length):
-                continue
+            present = finite[a : b + 1, j]
+            if present.sum() < max(2, 0.8 * length) or not (present[1:] & present[:-1]).any():
+                continue  # too few values, or no two in consecutive hours (no step to measure)
             ok = live & finite[:, j]
             full = np.convolve(ok.astype(np.int32), np.ones(length, np.int32), "valid")
             valid = starts[full[starts] == length]
