@@ -158,7 +158,7 @@ def build(path: Path) -> None:
     print(f"built {path} in {time.perf_counter() - t0:.0f} s")
 
 
-def measure(client: TestClient, path: str, repeat: int) -> tuple[float, float]:
+def measure(client: TestClient, path: str, repeat: int) -> tuple[float, float, int]:
     r = client.get(path)
     assert r.status_code == 200, (path, r.status_code, r.text[:300])
     times = []
@@ -168,7 +168,8 @@ def measure(client: TestClient, path: str, repeat: int) -> tuple[float, float]:
         times.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200
     times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
+    return statistics.median(times), p95, len(r.content)
 
 
 def login(client: TestClient, user: str) -> TestClient:
@@ -209,6 +210,8 @@ def main() -> None:
         q = s.query(QuarantineRow).order_by(QuarantineRow.id.desc()).first()
         assert lead is not None and q is not None
         lead_id, lead_mn, enterprise, q_id = lead.id, lead.mn, lead.enterprise, q.id
+    first = START.tz_convert("Asia/Shanghai") + pd.Timedelta(days=1)
+    day = [(first + pd.Timedelta(days=n)).strftime("%Y-%m-%d") for n in (0, 30, 365)]
     print(
         f"store: {n:,} readings, {N_OUTLETS} outlets, {HOURS} h each; lead #{lead_id} on {lead_mn}"
     )
@@ -219,6 +222,9 @@ def main() -> None:
         ("lead queue, filtered", admin, "/leads?district=Yanta&category=integrity&status="),
         ("lead detail + chart", admin, f"/leads/{lead_id}"),
         ("lead raw data", admin, f"/leads/{lead_id}/readings"),
+        ("outlet, 7 days", admin, f"/outlets/{lead_mn}"),
+        ("outlet, 31 days", admin, f"/outlets/{lead_mn}?from={day[0]}&to={day[1]}"),
+        ("outlet, 366 days (most)", admin, f"/outlets/{lead_mn}?from={day[0]}&to={day[2]}"),
         ("enterprise", admin, f"/enterprises/{enterprise}"),
         ("inspections", admin, "/inspections"),
         ("inspections CSV", admin, "/inspections/2026-11.csv"),
@@ -235,9 +241,10 @@ def main() -> None:
     )
     worst = 0.0
     for name, client, path in pages:
-        med, p95 = measure(client, path, args.repeat)
+        med, p95, size = measure(client, path, args.repeat)
         worst = max(worst, p95)
-        print(f"{name:28} {med:10.1f} {p95:8.1f}  {'ok' if p95 < 200 else 'SLOW'}")
+        verdict = "ok" if p95 < 200 else "SLOW"
+        print(f"{name:28} {med:10.1f} {p95:8.1f}  {verdict:4}  {size / 1024:8.0f} KiB")
     floor = measure(admin, "/login", args.repeat)
     t = time.perf_counter()
     for _ in range(5):

@@ -228,7 +228,7 @@ def _charts(
 
 def lead_charts(ctx: WebContext, session: Session, lead: LeadRow) -> tuple[Markup, Markup]:
     """The lead page's chart of the lead's outlet around its window: SVG and interactive JSON."""
-    frame = Q.lead_readings(session, ctx, lead)
+    frame = Q.lead_readings(session, ctx, lead, columns=Q.CHART_COLUMNS)
     start, end = Q.chart_window(lead)
     own = set(lead.pollutants or [])
     panels = _panels(
@@ -399,7 +399,9 @@ def add_outlet_pages(app: FastAPI, ctx: WebContext, render: Callable[..., HTMLRe
             start = datetime.combine(first, time(), ctx.zone)
             end = datetime.combine(last + timedelta(days=1), time(), ctx.zone) - _HOUR
             channels = ctx.channels(mn)
-            frame = Q.outlet_readings(s, mn, channels, start, end, limit=MAX_ROWS)
+            frame = Q.outlet_readings(
+                s, mn, channels, start, end, limit=MAX_ROWS, columns=Q.CHART_COLUMNS
+            )
             leads = Q.outlet_leads(s, who, mn, start, end)
         site = ctx.sites.get(mn)
         registered = set(getattr(site, "pollutants", {}) or ()) if site is not None else set()
