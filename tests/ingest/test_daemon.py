@@ -90,7 +90,7 @@ class DaemonProcess:
         assert children, "the daemon runs its worker (and live detection) in processes"
         self.proc.send_signal(signal.SIGKILL)
         self.proc.wait(10)
-        _wait(lambda: not any(_alive(pid) for pid in children), 20, "the daemon's children to end")
+        _wait(lambda: not any(_alive(pid) for pid in children), 60, "the daemon's children to end")
 
     def terminate(self) -> int:
         assert self.proc is not None
@@ -659,3 +659,53 @@ def test_sigterm_ends_the_daemon_after_its_children_were_killed(
         assert time.monotonic() - started < 30
     finally:
         pub.loop_stop()
+
+
+def test_daemons_side_by_side_on_postgresql_survive_one_killed(
+    mosquitto: MosquittoService,
+    postgres_url: str,
+    tmp_path: Path,
+    daemons: list[DaemonProcess],
+) -> None:
+    """Two `monitor ingest` processes, each with its own client id, on one shared subscription
+    into one PostgreSQL database. One is SIGKILLed mid-stream and started again (what systemd's
+    Restart=on-failure does): its unacknowledged messages wait in its persistent session and come
+    back; every reading is stored once, and both daemons took part."""
+    registered = sites(4, _prefix())
+    hours = 20
+    registry = write_registry(tmp_path / "sites.toml", registered)
+    group = f"$share/ow-{_uid()}/hj212/+"
+    pair = []
+    for i in range(2):
+        (tmp_path / f"d{i}").mkdir()
+        d = DaemonProcess(tmp_path / f"d{i}", mosquitto.url, postgres_url, registry, f"ow-{_uid()}")
+        d.args += ["--topic", group]
+        pair.append(d)
+        daemons.append(d)
+    store = Store(postgres_url)
+    valid = [(f"hj212/{s.mn}", hourly_packet(s, h)) for h in range(hours) for s in registered]
+    half = len(valid) // 2
+    for d in pair:
+        d.start()
+    pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+    try:
+        publish_all(pub, valid[:half] + valid[:30])  # with redeliveries of early packets
+        _wait(lambda: store.count_readings() > 0, 20, "first commits")
+        pair[0].kill()
+        publish_all(pub, valid[half:])
+        pair[0].start()
+        expected = len(valid) * 6
+        _wait(lambda: store.count_readings() >= expected, 60, "every reading")
+        assert [d.terminate() for d in pair] == [0, 0]
+    finally:
+        pub.loop_stop()
+        pub.disconnect()
+    assert store.count_readings() == expected
+    for s in registered:
+        frame = store.read_frame(s.mn)
+        assert len(frame) == hours * 6 and not frame.duplicated(["pollutant", "kind", "ts"]).any()
+    # both took their share: each daemon's log reports stored readings
+    for d in pair:
+        logs = "".join(p.read_text(errors="replace") for p in d.tmp.glob("daemon-*.log"))
+        assert '"stored"' in logs
+    store.close()
