@@ -141,3 +141,47 @@ def test_a_new_outlets_few_runs_set_a_bar_of_three_days() -> None:
     long = np.r_[flicker, np.full(80, 7.4), flicker[:4]]  # 80 h
     found = FrozenValueDetector().detect(make_frame(MN, {PH: long}), SPEC)
     assert spans(found) == [(hour(28), hour(107))]
+
+
+def _resumed_cod(pieces: int, piece_hours: int, value_after: float | None = None) -> np.ndarray:
+    """20 days of honest COD (3 h cycle) with ``pieces`` holds of 21.9 mg/L, each
+    ``piece_hours`` long, parted by 4 h without a reading (a link down, maintenance): the value
+    resumes after each (or ``value_after`` where given, a fresh measurement)."""
+    cod = honest_cod(24 * 20)
+    at = 200
+    for p in range(pieces):
+        cod[at : at + piece_hours] = 21.9 if p == 0 or value_after is None else value_after + p
+        cod[at + piece_hours : at + piece_hours + 4] = np.nan
+        at += piece_hours + 4
+    return cod
+
+
+def test_a_hold_that_resumes_after_interruptions_is_one_finding() -> None:
+    # three 16 h pieces: each under the 24 h floor alone; together a 56 h hold whose pieces
+    # (each as long as one run in 160 of this series) and resumptions are improbable
+    cod = _resumed_cod(3, 16)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
+    assert spans(found) == [(hour(200), hour(255))]
+    ev = found[0].evidence
+    assert ev["held_pieces"] == 3 and ev["hours"] == 56 and ev["value"] == 21.9
+    assert ev["resumed_log10_p"] < ev["resumed_log10_bar"] < 0
+    assert ev["threshold"] <= ev["hours"]
+    # a fresh value after each interruption: three short runs, nothing held
+    fresh = _resumed_cod(3, 16, value_after=25.0)
+    frame = make_frame(MN, {COD: fresh, FLOW: flow(len(fresh))})
+    assert FrozenValueDetector().detect(frame, SPEC) == []
+
+
+def test_resumed_hold_traps_quantised_ph_and_daily_series() -> None:
+    # a pH at 0.1 that moves a few hundredths an hour, its link down 3 h every 12 h: it comes
+    # back on the same value most times (its own resumption share), and its runs of half a day
+    # are its habit: not a frozen analyser
+    ph = effluent(24 * 30, mean=7.2, cv=0.01, step=0.1, seed=4)
+    ph[np.arange(len(ph)) % 12 >= 9] = np.nan
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: ph}), SPEC) == []
+    # a daily series (each reading a day apart) repeating one value for 10 days: a station's
+    # daily value, not hourly runs parted by interruptions (the rule judges hourly series only)
+    daily = np.round(np.random.default_rng(2).uniform(1.0, 2.0, 200), 2)
+    daily[100:110] = 1.75
+    frame = make_frame(MN, {COD: daily}, freq="D")
+    assert FrozenValueDetector().detect(frame, SPEC) == []
