@@ -188,6 +188,7 @@ def add_complaint_pages(
             sa.select(AlertRow).where(AlertRow.complaint_id == c.id).order_by(AlertRow.id)
         ).all()
         allowed = [a for a in C.TRANSITIONS if c.status in C.TRANSITIONS[a][0]]
+        linkable = bool(c.enterprise) and c.lead_id is None and c.enterprise in ctx.enterprise_sites
         return render(
             request,
             "complaint.html",
@@ -196,6 +197,7 @@ def add_complaint_pages(
             c=d,
             alerts=alerts,
             allowed=allowed,
+            linkable=linkable,
             error=error,
         )
 
@@ -204,6 +206,21 @@ def add_complaint_pages(
         with ctx.session() as s:
             who = page_principal(request, s)
             return complaint_page(request, who, s, complaint_id)
+
+    @app.post("/complaints/{complaint_id}/lead", include_in_schema=False)
+    def complaint_lead(request: Request, complaint_id: int, csrf: str = Form("")) -> Response:
+        with ctx.session() as s:
+            who = page_principal(request, s)
+            check_csrf(request, csrf)
+            if _visible(s, who, complaint_id) is None:
+                return render(
+                    request, "notfound.html", who, status_code=404, what=f"#{complaint_id}"
+                )
+            try:
+                C.link_lead(s, complaint_id, ctx.registry, who.username, rules=ctx.rules)
+            except C.ComplaintError as exc:  # raised before anything changed
+                return complaint_page(request, who, s, complaint_id, str(exc))
+        return RedirectResponse(f"/complaints/{complaint_id}", status_code=303)
 
     @app.post("/complaints/{complaint_id}/{action}", include_in_schema=False)
     def complaint_action(

@@ -57,6 +57,11 @@ def test_the_loop_by_forms_with_roles(seeded: Seeded, client_for: Callable[..., 
         f"/complaints/{cid}/reply", data={"csrf": wang.csrf(f"/complaints/{cid}"), "reply": "x"}
     )
     assert r.status_code == 409 and "cannot reply it (allowed from: handled)" in r.text
+    assert 'data-action="lead"' in page
+    assert _act(wang, cid, "lead") == 303  # joins or opens a lead of E0001
+    page = wang.get(f"/complaints/{cid}").text
+    assert 'data-action="lead"' not in page and 'href="/leads/' in page
+    assert _act(wang, cid, "lead") == 409  # already with its lead
     assert _act(wang, cid, "accept") == 303
     assert _act(wang, cid, "assign", assignee="wang") == 303
     r = wang.post(
