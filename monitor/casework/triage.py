@@ -47,7 +47,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from monitor import clock
-from monitor.casework.scoring import START_SCORE, colour_of
+from monitor.casework.scoring import START_SCORE, ScoringRules, colour_of, default_rules
 from monitor.store.casework_models import (
     FindingRow,
     LeadEventRow,
@@ -496,9 +496,19 @@ def rank_leads(
     *,
     at: datetime | None = None,
     top: int = 3,
+    rules: ScoringRules | None = None,
 ) -> list[Ranked]:
-    """``leads`` by decreasing probability (ties: more severe, then newer), with reasons."""
+    """``leads`` by decreasing expected yield of a visit, ``probability x |final points|`` of the
+    lead's category and severity under ``rules`` (default the packaged ones: a confirmed
+    falsification weighs four times a confirmed exceedance of the same severity), ties by
+    severity, then newer; with reasons.
+
+    Why not the probability alone: the model learns what gets *confirmed*, and an honest plant
+    fined for a real exceedance is a confirmation too; ordered by probability alone, the queue
+    drifts to exceedances where such fines are common (bench_triage: 0.226 against 0.303 at
+    k = 5 when half the honest exceedances visited are fined)."""
     model = model or TriageModel()
+    final = (rules or default_rules()).final
     x = feature_matrix(session, leads, clock.now(at))
     p = model.probabilities(x)
     why = model.explain(x, top)
@@ -506,9 +516,13 @@ def rank_leads(
         Ranked(lead, float(pi), tuple(w), model.version)
         for lead, pi, w in zip(leads, p, why, strict=True)
     ]
+
+    def weight(lead: LeadRow) -> float:
+        return abs(float(final.get(lead.category, {}).get(lead.severity, 1.0))) or 1.0
+
     out.sort(
         key=lambda r: (
-            -round(r.probability, 9),
+            -round(r.probability * weight(r.lead), 9),
             -SEVERITY[r.lead.severity],
             -r.lead.start.timestamp(),
             r.lead.id,
