@@ -84,10 +84,15 @@ _PLOTLY_TEXTS: Final[dict[str, str]] = {
 
 
 @cache
-def plotly_js() -> tuple[bytes, bytes]:
-    """plotly.min.js of the installed ``plotly`` package, plain and gzipped (read once)."""
-    raw = (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
-    return raw, gzip.compress(raw, compresslevel=6, mtime=0)
+def plotly_js() -> bytes:
+    """plotly.min.js of the installed ``plotly`` package (read once)."""
+    return (resources.files("plotly") / "package_data" / "plotly.min.js").read_bytes()
+
+
+@cache
+def plotly_js_gzip() -> bytes:
+    """plotly.min.js gzipped (once, at its first request: about 4.8 MB to 1.4 MB)."""
+    return gzip.compress(plotly_js(), compresslevel=6, mtime=0)
 
 
 _RULES = re.compile(r'\{"X,X div":[^{}]*\}')
@@ -108,7 +113,7 @@ def plotly_css() -> bytes:
     ``.js-plotly-plot .plotly`` and Y for ``.plotly-notifier``) as a style sheet, so that the
     page can allow style sheets from this site only: the page links it with the id and class
     (``plotly.js-style-global``, ``no-inline-styles``) that tell plotly.js not to inject them."""
-    found = _RULES.search(plotly_js()[0].decode("utf-8"))
+    found = _RULES.search(plotly_js().decode("utf-8"))
     rules = []
     for sel, body in _RULE.findall(found.group(0)) if found else []:
         selector = (
@@ -123,7 +128,7 @@ def plotly_style_ids() -> tuple[str, ...]:
     """Ids of the style elements the bundle adds at load unless an element with that id exists
     (its map module's style sheet, of no use here): the chart's template puts empty elements with
     these ids in the page, so nothing inline is refused by the Content-Security-Policy."""
-    text = plotly_js()[0].decode("utf-8")
+    text = plotly_js().decode("utf-8")
     return tuple(
         dict.fromkeys(
             re.findall(
@@ -363,15 +368,14 @@ def add_outlet_pages(app: FastAPI, ctx: WebContext, render: Callable[..., HTMLRe
     @app.get(PLOTLY_PATH, include_in_schema=False)
     def plotly_script(request: Request) -> Response:
         """The charting library (no sign-in needed: it is public code), cached for a year."""
-        raw, packed = plotly_js()
         headers = {
             "Cache-Control": "public, max-age=31536000, immutable",
             "Vary": "Accept-Encoding",
         }
         if "gzip" in request.headers.get("accept-encoding", ""):
             headers["Content-Encoding"] = "gzip"
-            return Response(packed, media_type="text/javascript", headers=headers)
-        return Response(raw, media_type="text/javascript", headers=headers)
+            return Response(plotly_js_gzip(), media_type="text/javascript", headers=headers)
+        return Response(plotly_js(), media_type="text/javascript", headers=headers)
 
     @app.get(PLOTLY_CSS_PATH, include_in_schema=False)
     def plotly_style() -> Response:
