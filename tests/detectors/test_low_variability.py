@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.checks.low_variability import LowVariabilityDetector
-from detectors.spec import COD, FLOW, PH, TP
+from detectors.spec import COD, FLOW, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
 
@@ -160,3 +160,38 @@ def test_calm_weeks_that_keep_the_analyser_noise_are_honest() -> None:
     for seed in range(4):
         frame = make_frame(MN, {COD: np.round(_swinging(n, seed=seed), 1), FLOW: flow(n)})
         assert LowVariabilityDetector().detect(frame, SPEC) == []
+
+
+def test_staircase_sine_at_a_coarse_resolution_is_found_by_its_smoothness() -> None:
+    """A +-3 mg/L daily sine read in whole mg/L and written every hour: every change is one
+    step (the step test's resolution floor hides it) and its sd (2 steps) is above the
+    analyser's repeatability (the CV tests' physical floor), but it moves smoothly over 7 steps,
+    which a noisy honest analyser never does: von Neumann's ratio about 0.05 against 1 for
+    noise. The same series without the sine gives nothing."""
+    n = 24 * 60
+    cod = effluent(n, mean=40.0, cv=0.15, hold_hours=2, step=1.0, seed=31)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
+    cod[480:720] = np.round(25.0 + 3.0 * np.sin(2 * np.pi * np.arange(240) / 24))  # days 20-29
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert len(found) == 1 and found[0].end == hour(719)
+    assert hour(480) <= found[0].start <= hour(504)  # the first window holds an honest hour
+    ev = found[0].evidence
+    assert ev["statistic"] == "window step CV" and ev["von_neumann_max"] == 0.25
+    assert ev["window_step_cv"] * 25.0 < 2 * ev["resolution"]  # changes of about one step
+    assert LowVariabilityDetector(max_eta=0.0).detect(frame, SPEC) == []
+
+
+def test_smooth_honest_drift_with_large_changes_is_not_a_staircase() -> None:
+    """Honest trap of the staircase test (as on an honest outlet of the independent generator,
+    seed 9): a 3-hour analyser whose readings drift up for four days, smoothly but by several
+    resolution steps a measurement; the step test judges such changes (and the drift's spread
+    is no calm), the staircase test only moves of about one step."""
+    n = 24 * 60
+    rng = np.random.default_rng(41)
+    tn = np.repeat(np.round(7.0 + rng.normal(0.0, 1.2, n // 3), 1), 3)
+    drift = np.linspace(7.4, 10.0, 32) + rng.normal(0.0, 0.25, 32)
+    tn[480:576] = np.repeat(np.round(drift, 1), 3)  # days 20-23
+    frame = make_frame(MN, {TN: tn, FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
