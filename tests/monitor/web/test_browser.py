@@ -213,10 +213,15 @@ def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_p
     chromium = require_binary("chromium")
     sync_api = pytest.importorskip("playwright.sync_api")
     base, seeded = server
+    requests: list[str] = []
+    errors: list[str] = []
     with sync_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page.on("request", lambda r: requests.append(r.url))
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.on("console", lambda m: _console_error(m, errors))
             page.goto(f"{base}/leads/{seeded.lintong_lead}")
             page.fill("input[name=username]", "admin")
             page.fill("input[name=password]", PASSWORD)
@@ -268,6 +273,9 @@ def test_chinese_lead_page_renders_every_glyph(server: tuple[str, Seeded], tmp_p
             assert 0.2 < width_after / width_before < 0.4, (before, after)
             assert before[0] < after[0] < after[1] < before[1]
             page.mouse.move(area["x"] + area["width"] * 0.5, mid_y)  # the label shown again
-
         finally:
             browser.close()
+    assert requests and all(u.startswith(base + "/") for u in requests), [
+        u for u in requests if not u.startswith(base)
+    ]
+    assert not errors, errors  # plotly.js in zh-CN: no script error, nothing refused by the CSP
