@@ -18,13 +18,15 @@ chases exceedances instead of falsifications (run ``--p-fined 0.4`` to see it).
 
 Months 1-6: everyone works by severity (today's queue: severity, then newest). Months 7-12 each
 policy ranks the queue from the same state: ``triage`` (the model trained on the verdicts so far,
-retrained every 4 weeks, :mod:`monitor.casework.triage`), ``prior`` (its documented prior),
+retrained every 4 weeks, in the queue's order of :mod:`monitor.casework.triage`: probability x
+final points), ``prior`` (its documented prior, same order),
 ``severity`` (severity, then newest), ``serious`` (category then severity, :func:`leads.rank`,
 then newest) and ``random``. Precision at k: the share of visits (k a week over the 26 test weeks)
 whose lead was worth a visit, scored on the simulator's labels, not on the noisy verdicts; the
 ``oracle`` (labels known) bounds it.
 
-Run: ``.venv/bin/python bench/bench_triage.py --seeds 11-15`` (tuning was done on seeds 1-5).
+Run: ``.venv/bin/python bench/bench_triage.py --seeds 21-25`` (tuning was done on seeds 1-5;
+figures in docs/triage.md).
 """
 
 from __future__ import annotations
