@@ -652,17 +652,19 @@ def queue_order(
     sort: str | None = None,
     record: bool = True,
     now: datetime | None = None,
+    rules: ScoringRules | None = None,
 ) -> tuple[list[LeadRow], dict[int, Ranked]]:
     """``leads`` in the queue's order: ``sort="triage"`` by the newest stored model (the prior
     when none), ``"newest"`` as given; ``None`` is ``triage`` when a model is stored. With
-    ``record``, the ranking is kept in the audit (:func:`record_ranks`). Returns the ordered leads
+    ``record``, the ranking is kept in the audit (:func:`record_ranks`); ``rules``: the scoring
+    rules whose final points weigh the order (default the packaged ones). Returns the ordered leads
     and each one's :class:`Ranked` (empty when not ranked)."""
     stored = current_model(session)
     if sort is None:
         sort = "triage" if stored is not None else "newest"
     if sort != "triage":
         return list(leads), {}
-    ranked = rank_leads(session, leads, stored[0] if stored else None, at=now)
+    ranked = rank_leads(session, leads, stored[0] if stored else None, at=now, rules=rules)
     if record:
         record_ranks(session, ranked, now)
     return [r.lead for r in ranked], {r.lead.id: r for r in ranked}

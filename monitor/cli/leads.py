@@ -71,13 +71,18 @@ def list_cmd(
       monitor leads list --db sqlite:///outlet-watch.db --status active --format csv > leads.csv
       monitor leads list --status open --sort triage
     """
+    from monitor.casework.scoring import ScoringError, ScoringRules
     from monitor.casework.triage import queue_order, ranked_dict
 
     cw = open_casework(config_path, db, sites)
     lang = cw.config.lang
+    try:
+        rules = ScoringRules.from_dict(cw.config.scoring)
+    except ScoringError as exc:
+        raise click.ClickException(str(exc)) from None
     with cw.session() as s:
         found = L.list_leads(s, status=status, enterprise=enterprise, mn=mn)
-        ordered, ranks = queue_order(s, found, sort=sort)
+        ordered, ranks = queue_order(s, found, sort=sort, rules=rules)
         rows = [
             L.lead_dict(x, lang=lang, tz=cw.config.timezone)
             | (ranked_dict(ranks[x.id], lang) if x.id in ranks else {})

@@ -48,10 +48,15 @@ def train_cmd(
     """
     from monitor.casework import leads as L
     from monitor.casework import triage as T
+    from monitor.casework.scoring import ScoringError, ScoringRules
     from monitor.locale import text
 
     cw = open_casework(config_path, db, sites)
     tz, lang = cw.config.timezone, cw.config.lang
+    try:
+        rules = ScoringRules.from_dict(cw.config.scoring)
+    except ScoringError as exc:
+        raise click.ClickException(str(exc)) from None
     lo = parse_time(since, tz, end=False)
     hi = parse_time(until, tz, end=True)
     with cw.session() as s:
@@ -59,7 +64,7 @@ def train_cmd(
             row = T.train_stored(s, who, since=lo, until=hi)
         except T.TriageError as exc:
             raise click.ClickException(str(exc)) from None
-        _, ranks = T.queue_order(s, L.list_leads(s, status="active"), sort="triage")
+        _, ranks = T.queue_order(s, L.list_leads(s, status="active"), sort="triage", rules=rules)
 
     def show(ts: object) -> str:
         import pandas as pd

@@ -143,7 +143,9 @@ def list_leads(
             f = Q.LeadFilters(district, status, category, severity, enterprise)
         except ValueError as exc:
             raise HTTPException(400, str(exc)) from None
-        rows, ranks = Q.ranked_queue(s, who, f, limit=limit, offset=offset, sort=sort)
+        rows, ranks = Q.ranked_queue(
+            s, who, f, limit=limit, offset=offset, sort=sort, rules=ctx.rules
+        )
         return [
             _lead(ctx, x) | (ranked_dict(ranks[x.id], ctx.lang) if x.id in ranks else {})
             for x in rows

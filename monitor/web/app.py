@@ -312,7 +312,9 @@ def _pages(app: FastAPI) -> None:
             except ValueError as exc:
                 raise HTTPException(400, str(exc)) from None
             size = Q.QUEUE_PAGE
-            rows, ranks = Q.ranked_queue(s, who, f, limit=size + 1, offset=(page - 1) * size)
+            rows, ranks = Q.ranked_queue(
+                s, who, f, limit=size + 1, offset=(page - 1) * size, rules=ctx.rules
+            )
             shown = {i: ranked_dict(r, ctx.lang) for i, r in ranks.items()}
             districts = Q.lead_districts(s, who)
         query = {**f.as_dict(), "status": f.status or ""}

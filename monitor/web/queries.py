@@ -181,6 +181,7 @@ def ranked_queue(
     limit: int = QUEUE_LIMIT,
     offset: int = 0,
     sort: str | None = None,
+    rules: Any = None,
 ) -> tuple[list[LeadRow], dict[int, Any]]:
     """:func:`lead_queue` in the triage order (:func:`monitor.casework.triage.queue_order`: the
     default once a model is stored, or ``sort="triage"``) with each lead's ranking; the
@@ -188,7 +189,7 @@ def ranked_queue(
     if sort == "newest" or (sort is None and T.current_model(session) is None):
         return lead_queue(session, who, f, limit=limit, offset=offset), {}
     found = list(session.scalars(_queue_query(who, f).limit(TRIAGE_LIMIT)))
-    ordered, ranks = T.queue_order(session, found, sort="triage", record=False)
+    ordered, ranks = T.queue_order(session, found, sort="triage", record=False, rules=rules)
     return ordered[offset : offset + limit], ranks
 
 
