@@ -14,7 +14,6 @@ Headers (first row, any order, case-insensitive): ``lead`` (or ``lead_id``, ``id
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +25,7 @@ from sqlalchemy.orm import Session
 from monitor.casework import leads as L
 from monitor.casework.scoring import ScoringRules
 from monitor.locale import text
+from monitor.spreadsheets import SpreadsheetError, read_rows
 
 __all__ = ["Verdict", "VerdictFileError", "import_verdicts", "read_verdicts"]
 
@@ -62,43 +62,26 @@ class Verdict:
     note: str
 
 
-def _rows(path: Path) -> list[list[Any]]:
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
-        try:
-            return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-        finally:
-            book.close()
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        return [list(r) for r in csv.reader(fh)]
-
-
 def _cell(v: Any) -> str:
     return "" if v is None else str(v).strip()
 
 
 def read_verdicts(path: str | Path, *, tz: str, lang: str = "en") -> list[Verdict]:
-    """The verdicts of ``path`` (CSV or .xlsx), checked row by row; naive times are in ``tz``."""
+    """The verdicts of ``path`` (CSV or .xlsx, read by :func:`monitor.spreadsheets.read_rows`:
+    row numbers are the lines a person sees), checked row by row; naive times are in ``tz``."""
     path = Path(path)
     try:
-        rows = _rows(path)
-    except FileNotFoundError:
-        raise VerdictFileError(f"{path}: file not found") from None
-    except (OSError, UnicodeDecodeError, ValueError, KeyError) as exc:
-        raise VerdictFileError(
-            f"{path}: cannot read ({exc}); save it as CSV (UTF-8) or .xlsx"
-        ) from None
-    rows = [r for r in rows if any(_cell(v) for v in r)]
-    if len(rows) < 2:
+        numbered = [(n, {k.lower(): v for k, v in row.items()}) for n, row in read_rows(path)]
+    except SpreadsheetError as exc:
+        raise VerdictFileError(str(exc)) from None
+    if not numbered:
         raise VerdictFileError(text("triage.verdicts_empty", lang, path=path))
-    header = [_cell(v).lower() for v in rows[0]]
-    where: dict[str, int] = {}
+    header = list(numbered[0][1])
+    where: dict[str, str] = {}
     for key, names in COLUMNS.items():
-        for i, h in enumerate(header):
+        for h in header:
             if h in names:
-                where.setdefault(key, i)
+                where.setdefault(key, h)
     missing = [k for k in ("lead", "verdict", "who", "when") if k not in where]
     if missing:
         raise VerdictFileError(
@@ -106,11 +89,11 @@ def read_verdicts(path: str | Path, *, tz: str, lang: str = "en") -> list[Verdic
         )
     out: list[Verdict] = []
     first: dict[int, int] = {}
-    for n, raw in enumerate(rows[1:], start=2):
+    for n, raw in numbered:
 
-        def get(key: str, raw: list[Any] = raw) -> Any:
-            i = where.get(key)
-            return raw[i] if i is not None and i < len(raw) else None
+        def get(key: str, raw: dict[str, str] = raw) -> Any:
+            column = where.get(key)
+            return raw.get(column) if column is not None else None
 
         def fail(problem: str, n: int = n) -> VerdictFileError:
             return VerdictFileError(
