@@ -438,12 +438,15 @@ class Gateway:
             self._bind(conn, mn)
         m.packets += 1
         answer = wants_answer(packet)
+        assert self.bridge is not None
         if packet.cn in self.settings.heartbeat_cns:
             m.heartbeats += 1
             if answer:
                 self._answer(conn, packet)
+            # handed on for the daemon's liveness record (its [ingest] heartbeat_cns); a lost
+            # heartbeat is only a missing liveness tick, so it is not held for its PUBACK
+            self.bridge.publish(self._prefix + mn + self._suffix, item.raw)
             return
-        assert self.bridge is not None
         mid = self.bridge.publish(self._prefix + mn + self._suffix, item.raw)
         if mid is None:
             m.publish_failed += 1  # dropped: never answered

@@ -83,7 +83,9 @@ class GatewaySettings:
     - ``max_write_buffer``: bytes of answers a device has not read before it is disconnected.
 
     ``heartbeat_cns``: CNs taken as heartbeats (answered with 9014 at once when the Flag asks for
-    an answer, not published); empty by default, since HJ 212-2017 defines no heartbeat.
+    an answer, then published to the device's topic without waiting for the PUBACK, so that the
+    daemon records them as liveness when its ``[ingest] heartbeat_cns`` names the same CNs);
+    empty by default, since HJ 212-2017 defines no heartbeat.
     """
 
     listen: ListenURL
