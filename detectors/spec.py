@@ -68,6 +68,9 @@ class OutletSpec:
     enterprise: str | None = None
     district: str | None = None
     industry: str | None = None
+    #: UTC ISO times of announced changes to the outlet's transmission (a firmware update, a new
+    #: data logger): ``fingerprint_change`` reports no change within a day of one
+    announced: tuple[str, ...] = ()
 
     def pollutant(self, code: str) -> PollutantSpec:
         """The spec of ``code``, or an empty one (no limit known) when the registry has none."""

@@ -11,6 +11,9 @@ A TOML file with one ``[[site]]`` table per outlet::
                                    # authorised (monitor ingest, monitor gateway), optional for a
                                    # registry used only for history (detect, score, serve)
     industry = "sewage"            # optional
+    operator = "..."               # optional: the operation and maintenance company
+    announced = [2026-06-01T10:00:00+08:00]  # optional: announced transmission changes
+                                   # (firmware updates, new loggers): no fingerprint finding there
 
     [site.pollutants.w01018]       # 2017 code (a 2005 code such as "011" is mapped)
     limit = 50.0                   # upper limit; pH: limit = [6.0, 9.0]
@@ -31,6 +34,7 @@ import re
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, Protocol
 
@@ -48,6 +52,7 @@ __all__ = [
 ]
 
 _SITE_KEYS: Final = {
+    "announced",
     "mn",
     "enterprise",
     "name",
@@ -81,6 +86,8 @@ class Site:
     pollutants: Mapping[str, PollutantSpec] = field(default_factory=dict)
     #: the third-party operation and maintenance company running the site's monitoring
     operator: str | None = None
+    #: announced changes of the site's transmission (firmware updates, new loggers), UTC ISO
+    announced: tuple[str, ...] = ()
 
     @property
     def spec(self) -> OutletSpec:
@@ -91,6 +98,7 @@ class Site:
             enterprise=self.enterprise,
             district=self.district,
             industry=self.industry,
+            announced=self.announced,
         )
 
 
@@ -219,6 +227,7 @@ def _site(path: Path, index: int, raw: dict[str, Any]) -> Site:
         raise fail(
             "operator", "must be a non-empty string", 'write operator = "..." or leave it out'
         )
+    announced = _announced(fail, raw.get("announced", []))
     pollutants_raw = raw.get("pollutants", {})
     if not isinstance(pollutants_raw, dict):
         raise fail("pollutants", "must be a table", "write [site.pollutants.w01018] tables")
@@ -241,7 +250,31 @@ def _site(path: Path, index: int, raw: dict[str, Any]) -> Site:
         industry=industry,
         pollutants=pollutants,
         operator=operator.strip() if operator else None,
+        announced=announced,
     )
+
+
+def _announced(fail: Any, raw: Any) -> tuple[str, ...]:
+    """``announced = [2026-06-01T10:00:00+08:00, ...]``: TOML date-times with an offset (or ISO
+    strings with one), as UTC ISO strings."""
+    if not isinstance(raw, list):
+        raise fail("announced", "must be a list", "write announced = [2026-06-01T10:00:00+08:00]")
+    out = []
+    for item in raw:
+        when = item if isinstance(item, datetime) else None
+        if isinstance(item, str):
+            try:
+                when = datetime.fromisoformat(item)
+            except ValueError:
+                when = None
+        if when is None or when.tzinfo is None:
+            raise fail(
+                "announced",
+                f"{item!r} is not a date-time with an offset",
+                "write announced = [2026-06-01T10:00:00+08:00]",
+            )
+        out.append(when.astimezone(UTC).isoformat())
+    return tuple(out)
 
 
 def _pollutant(fail: Any, code: str, raw: Any) -> PollutantSpec:

@@ -55,7 +55,8 @@ class FingerprintChangeDetector(Detector):
       exactly like this, as does another program that replaced the logger altogether. The wire
       cannot tell them apart, so it is a ``validity`` notice (severity low) naming the change,
       for the inspector to match against an announced update, never an integrity lead;
-    - a change at a time listed in ``announced`` (UTC ISO times of announced firmware updates,
+    - a change at a time listed in ``announced`` or in the outlet's registered ``announced``
+      changes (:attr:`detectors.spec.OutletSpec.announced`; UTC ISO times of announced firmware updates,
       within ``join_hours``) gives no finding.
 
     Defaults: ``min_packets=24``, ``min_share=0.1``, ``tail_share=0.25``, ``settled=0.9``,
@@ -125,7 +126,10 @@ class FingerprintChangeDetector(Detector):
                 clusters[-1].append(c)
             else:
                 clusters.append([c])
-        announced = [pd.Timestamp(t).tz_convert("UTC").value for t in self.announced]
+        announced = [
+            pd.Timestamp(t).tz_convert("UTC").value
+            for t in (*self.announced, *outlet.spec.announced)
+        ]
         for cluster in clusters:
             at = cluster[0].at
             when = int(received[at])

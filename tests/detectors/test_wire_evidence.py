@@ -15,6 +15,7 @@ import pytest
 from detectors.checks.backfill import BackfillDetector
 from detectors.checks.fingerprint_change import FingerprintChangeDetector
 from detectors.frame import OutletData
+from detectors.spec import OutletSpec
 from tests.ingest.wire_programs import (
     DECIMALS,
     FIRMWARE_2,
@@ -69,6 +70,21 @@ def test_a_firmware_update_is_a_validity_notice_and_none_when_announced() -> Non
     assert FingerprintChangeDetector(announced=(announced,)).detect(outlet) == []
     elsewhere = (T0 + timedelta(days=30)).isoformat()
     assert len(FingerprintChangeDetector(announced=(elsewhere,)).detect(outlet)) == 1
+
+
+def test_an_update_announced_in_the_registry_gives_no_notice() -> None:
+    """The site's ``announced`` changes (OutletSpec.announced, from sites.toml) act as the
+    detector's own ``announced``: no notice within a day of one, a notice elsewhere."""
+    vals = honest_values(HOURS, 1)
+    frame, packets = wire_frames(
+        MN, PW, T0, vals, lambda h: FIRMWARE_2 if h >= 500 else LOGGER, _live
+    )
+    near = ((T0 + timedelta(hours=505)).isoformat(),)
+    quiet = OutletData(frame, OutletSpec(MN, announced=near), packets=packets)
+    assert FingerprintChangeDetector().detect(quiet) == []
+    far = ((T0 + timedelta(days=40)).isoformat(),)
+    loud = OutletData(frame, OutletSpec(MN, announced=far), packets=packets)
+    assert len(FingerprintChangeDetector().detect(loud)) == 1
 
 
 def test_a_program_replacing_the_logger_altogether_is_the_same_validity_notice() -> None:

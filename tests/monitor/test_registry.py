@@ -76,6 +76,21 @@ def test_passwords_and_authorise() -> None:
     assert "012345" not in repr(reg.get("61011500000001"))
 
 
+def test_announced_transmission_changes_reach_the_detectors() -> None:
+    reg = parse_registry(
+        _site('announced = [2026-06-01T10:00:00+08:00, "2026-07-01T00:00:00+00:00"]')
+    )
+    site = reg.get("M1")
+    assert site is not None
+    assert site.spec.announced == ("2026-06-01T02:00:00+00:00", "2026-07-01T00:00:00+00:00")
+    with pytest.raises(
+        RegistryError, match=r"key 'announced': .* is not a date-time with an offset"
+    ):
+        parse_registry(_site("announced = [2026-06-01T10:00:00]"))
+    with pytest.raises(RegistryError, match=r"key 'announced': must be a list"):
+        parse_registry(_site('announced = "2026-06-01"'))
+
+
 def test_password_is_optional_until_devices_are_authorised() -> None:
     reg = parse_registry(_site(password=None), "analysts.toml")
     site = reg.get("M1")
