@@ -22,7 +22,9 @@ checked against the standard's text here: verify them, and override them in moni
     w01001 = [{ absolute = 0.5 }]                                         # pH
 
 Severity of a failed test: ``medium`` when its error is at most twice the tolerance, ``high``
-beyond. Spreadsheet (CSV or ``.xlsx``), one test a row: ``time``, ``pollutant`` (HJ 212 code),
+beyond. An optional ``announced`` column (yes/no, 是/否) says whether the enterprise knew of the
+test beforehand: an analyser that passes the announced tests and fails the unannounced ones is an
+``integrity`` sign (:func:`announcement_signs`). Spreadsheet (CSV or ``.xlsx``), one test a row: ``time``, ``pollutant`` (HJ 212 code),
 ``lab``, ``analyser``, ``tester``, and ``mn`` unless one outlet is given for the whole file; a bad
 row refuses the whole file with one line naming the file and line. An empty ``analyser`` cell
 takes the analyser's stored hourly value of the hour holding ``time`` (when a database session is
@@ -144,6 +146,8 @@ class Comparison:
     line: int = 0
     #: where the analyser value came from: ``file``, or ``stored`` (the stored hourly value)
     analyser_from: str = "file"
+    #: whether the test was announced to the enterprise beforehand (None: not recorded)
+    announced: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -181,6 +185,7 @@ class Verdict:
             "tolerance": self.band.describe(),
             "passed": self.passed,
             "tester": t.tester,
+            "announced": t.announced,
         }
 
 
@@ -232,6 +237,100 @@ def findings(verdicts: Sequence[Verdict], lang: str = "en") -> list[Finding]:
                     tester=t.tester,
                 ),
                 evidence=evidence,
+            )
+        )
+    return out
+
+
+_YES: Final = frozenset({"yes", "y", "true", "1", "是", "事先通知", "通知"})
+_NO: Final = frozenset({"no", "n", "false", "0", "否", "未通知", "飞行", "突击"})
+
+
+def _announced(raw: str) -> bool | None:
+    """The optional ``announced`` cell: yes/no (是/否, 1/0, true/false); empty: not recorded."""
+    value = raw.strip().lower()
+    if not value:
+        return None
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ComparisonError(f"column announced: {raw!r} is not yes or no (是/否)")
+
+
+def announcement_signs(
+    verdicts: Sequence[Verdict], lang: str = "en", *, false_alarm_rate: float = 0.01
+) -> list[Finding]:
+    """An ``integrity`` finding for an analyser that passes the tests announced beforehand and
+    fails the unannounced ones (for the announced ones the operator can make the analyser
+    agree, e.g. calibrate or feed a known sample; between them it drifts).
+
+    Null model: announcement does not change whether a test passes. Per outlet and pollutant,
+    with at least 2 announced and 2 unannounced tests in the file, the one-sided Fisher exact
+    test of the 2x2 table (announced / unannounced x passed / failed) gives the probability of at
+    least as many unannounced failures; below ``false_alarm_rate`` divided by the number of
+    (outlet, pollutant) pairs tested (Bonferroni), with at least 2 unannounced failures, it is a
+    finding spanning the unannounced failures (high below a tenth of the bar, else medium).
+    Honest traps: an analyser that fails tests whatever their announcement (a validity matter:
+    each failed test is already a finding), and a file without the column.
+    """
+    from scipy.stats import fisher_exact
+
+    groups: dict[tuple[str, str], list[Verdict]] = {}
+    for v in verdicts:
+        if v.test.announced is not None:
+            groups.setdefault((v.test.mn, v.test.pollutant), []).append(v)
+    tested = [
+        (key, vs)
+        for key, vs in groups.items()
+        if sum(v.test.announced is True for v in vs) >= 2
+        and sum(v.test.announced is False for v in vs) >= 2
+    ]
+    bar = false_alarm_rate / max(1, len(tested))
+    out = []
+    for (mn, pollutant), vs in tested:
+        told = [v for v in vs if v.test.announced]
+        untold = [v for v in vs if not v.test.announced]
+        told_fail = sum(not v.passed for v in told)
+        untold_fail = [v for v in untold if not v.passed]
+        table = [[len(untold_fail), len(untold) - len(untold_fail)],
+                 [told_fail, len(told) - told_fail]]  # fmt: skip
+        p = float(fisher_exact(table, alternative="greater")[1])
+        if len(untold_fail) < 2 or p >= bar:
+            continue
+        first = min(pd.Timestamp(v.test.at) for v in untold_fail)
+        last = max(pd.Timestamp(v.test.at) for v in untold_fail)
+        out.append(
+            Finding(
+                detector=DETECTOR,
+                category="integrity",
+                mn=mn,
+                pollutant=pollutant,
+                start=first,
+                end=last,
+                severity="high" if p < bar / 10 else "medium",
+                confidence=round(1.0 - p, 4),
+                summary=text(
+                    "comparison.announced_only",
+                    lang,
+                    pollutant=pollutant,
+                    told_pass=len(told) - told_fail,
+                    told=len(told),
+                    untold_fail=len(untold_fail),
+                    untold=len(untold),
+                ),
+                evidence={
+                    "rule": "announced_only",
+                    "statistic": p,
+                    "threshold": bar,
+                    "window_hours": max(1.0, (last - first).total_seconds() / 3600),
+                    "false_alarm_rate_per_year": None,
+                    "announced_passed": len(told) - told_fail,
+                    "announced": len(told),
+                    "unannounced_failed": len(untold_fail),
+                    "unannounced": len(untold),
+                    "lines": sorted(v.test.line for v in untold_fail),
+                },
             )
         )
     return out
@@ -306,7 +405,15 @@ def read_file(
                             "give the analyser value"
                         )
                 test = Comparison(
-                    outlet, pollutant, at, _number(cells, "lab"), analyser, tester, line, source
+                    outlet,
+                    pollutant,
+                    at,
+                    _number(cells, "lab"),
+                    analyser,
+                    tester,
+                    line,
+                    source,
+                    _announced(cells.get("announced", "")),
                 )
                 out.append(judge(test, tolerances))
             except ComparisonError as exc:

@@ -26,6 +26,7 @@ COLUMNS = (
     "tolerance",
     "passed",
     "tester",
+    "announced",
 )
 
 
@@ -60,8 +61,9 @@ def import_cmd(
 
     \b
     Columns (header): time, pollutant (HJ 212 code), lab, analyser, tester, and mn unless --mn;
-    an empty analyser cell takes the stored hourly value of that hour. One bad row refuses the
-    whole file.
+    optional announced (yes/no: was the enterprise told beforehand?). An empty analyser cell
+    takes the stored hourly value of that hour. One bad row refuses the whole file. An analyser
+    that passes the announced tests and fails the unannounced ones is an integrity finding.
     Example:
       monitor comparison import tests.csv --mn 61011500000001 --format csv > verdicts.csv
     """
@@ -82,6 +84,7 @@ def import_cmd(
         raise click.ClickException(str(exc)) from None
     emit([v.to_dict(cw.config.timezone) for v in verdicts], fmt, COLUMNS)
     failed = CMP.findings(verdicts, cw.config.lang)
+    failed += CMP.announcement_signs(verdicts, cw.config.lang)
     if dry_run:
         if fmt == "table":
             click.echo(

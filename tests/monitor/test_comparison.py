@@ -156,3 +156,53 @@ def test_an_empty_analyser_cell_takes_the_stored_hourly_value(
             CMP.read_file(f, session=s)
     with pytest.raises(CMP.ComparisonError, match=r"column analyser: '' is not a number"):
         CMP.read_file(f)  # no database: the value must be in the file
+
+
+def _ledger(tmp_path: Path, rows: list[tuple[str, float, float, str]]) -> Path:
+    """A year's comparison ledger of MN1's NH3-N: (time, lab, analyser, announced)."""
+    f = tmp_path / "ledger.csv"
+    lines = ["time,pollutant,lab,analyser,tester,announced"]
+    lines += [f"{t},w21003,{lab},{ana},Zhou,{ann}" for t, lab, ana, ann in rows]
+    f.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f
+
+
+def test_passing_only_the_announced_tests_is_an_integrity_sign(tmp_path: Path) -> None:
+    told = [(f"2026-{m:02d}-05 10:00", 5.0, 5.1, "yes") for m in (1, 3, 5, 7, 9, 11)]
+    untold = [(f"2026-{m:02d}-20 10:00", 5.0, 3.4, "否") for m in (2, 4, 6, 8, 10)]
+    verdicts = CMP.read_file(_ledger(tmp_path, told + untold), mn=MN1)
+    assert [v.test.announced for v in verdicts[:2]] == [True, True]
+    (sign,) = CMP.announcement_signs(verdicts)
+    assert (sign.category, sign.mn, sign.pollutant) == ("integrity", MN1, "w21003")
+    assert sign.evidence["announced_passed"] == 6 and sign.evidence["unannounced_failed"] == 5
+    assert sign.evidence["statistic"] < sign.evidence["threshold"] == 0.01
+    assert sign.start.month == 2 and sign.end.month == 10  # the unannounced failures
+    # each failed test stays a validity finding of its own
+    assert len(CMP.findings(verdicts)) == 5
+
+
+def test_an_analyser_failing_whatever_the_announcement_is_no_integrity_sign(
+    tmp_path: Path,
+) -> None:
+    """Honest trap: a bad analyser fails announced and unannounced tests alike (validity)."""
+    rows = [
+        (f"2026-{m:02d}-05 10:00", 5.0, 3.4 if m % 2 else 5.1, "yes" if m < 7 else "no")
+        for m in range(1, 13)
+    ]
+    verdicts = CMP.read_file(_ledger(tmp_path, rows), mn=MN1)
+    assert CMP.announcement_signs(verdicts) == []
+    assert len(CMP.findings(verdicts)) == 6
+    # too few unannounced tests to tell: no sign either
+    few = [(f"2026-{m:02d}-05 10:00", 5.0, 5.1, "yes") for m in range(1, 7)]
+    few.append(("2026-08-05 10:00", 5.0, 3.4, "no"))
+    assert CMP.announcement_signs(CMP.read_file(_ledger(tmp_path, few), mn=MN1)) == []
+    # without the column nothing is claimed
+    plain = tmp_path / "plain.csv"
+    plain.write_text("time,pollutant,lab,analyser,tester\n2026-01-01,w21003,5,3.4,Zhou\n")
+    assert CMP.announcement_signs(CMP.read_file(plain, mn=MN1)) == []
+
+
+def test_a_bad_announced_cell_refuses_the_file(tmp_path: Path) -> None:
+    f = _ledger(tmp_path, [("2026-01-05 10:00", 5.0, 5.1, "maybe")])
+    with pytest.raises(CMP.ComparisonError, match=r"line 2: column announced: 'maybe' is not yes"):
+        CMP.read_file(f, mn=MN1)
