@@ -9,14 +9,16 @@ Generators:
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
-History (each set below was run once for a claim, so it is no longer unseen; use new fresh seeds,
-from 901 on, for the next claim):
+History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
+from 931 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
 - simulator 501-505 and independent 601-605: a checkpoint of the next session (2026-12-05),
   after standard_substitution's jump rule;
-- simulator 701-705 and independent 801-805: that session's final figures.
+- simulator 701-705 and independent 801-805: that session's final figures;
+- simulator 901-905 and independent 911-915 (2026-12-05, second session): run on the code before
+  the session's changes and on its final code, nothing changed in between or after.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -62,7 +64,7 @@ from monitor.registry import load_registry, parse_registry  # noqa: E402
 from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve families)
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
-EVALUATION = {"simulator": (901, 902, 903, 904, 905), "independent": (911, 912, 913, 914, 915)}
+EVALUATION = {"simulator": (931, 932, 933, 934, 935), "independent": (941, 942, 943, 944, 945)}
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
 
