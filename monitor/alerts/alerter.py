@@ -629,6 +629,13 @@ def render(session: Session, a: AlertRow, settings: AlertSettings) -> AlertMessa
         category=text(f"category.{a.category}", lang),
         severity=text(f"severity.{a.severity}", lang),
     )
+    return _message_of(a, subject, lines, payload)
+
+
+def _message_of(
+    a: AlertRow, subject: str, lines: list[str], payload: list[dict[str, Any]]
+) -> AlertMessage:
+    """The message of alert ``a`` with its rendered subject, lines and payload."""
     return AlertMessage(
         a.id,
         a.enterprise,
@@ -667,17 +674,7 @@ def _render_complaint(session: Session, a: AlertRow, settings: AlertSettings) ->
         payload[0].update(stage=stage, due=due, enterprise=c.enterprise, location=c.location)
     lines.append(text("alert.footer", lang, id=a.id))
     subject = text(f"alert.complaint.subject.{stage}", lang, id=a.complaint_id)
-    return AlertMessage(
-        a.id,
-        a.enterprise,
-        a.district,
-        a.category,
-        a.severity,
-        subject,
-        "\n".join(lines),
-        payload,
-        repeat=a.round > 1,
-    )
+    return _message_of(a, subject, lines, payload)
 
 
 # -- reading and acknowledging ---------------------------------------------------------------------------

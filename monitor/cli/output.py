@@ -36,6 +36,7 @@ from typing import Any, Final, TypeVar
 
 import click
 
+from monitor.locale import lookup
 from monitor.spreadsheets import csv_bytes, xlsx_bytes
 
 __all__ = ["FORMATS", "emit", "emit_one", "format_option", "set_language"]
@@ -77,25 +78,18 @@ def _language() -> str:
 def _header(column: str, lang: str) -> str:
     if lang == "en":
         return column
-    return _message(f"cli.col.{column}", lang) or column
-
-
-def _message(msgid: str, lang: str) -> str | None:
-    from monitor.locale import catalogue
-
-    entry = catalogue().get(msgid)
-    return None if entry is None else entry.get(lang) or entry.get("en")
+    return lookup(f"cli.col.{column}", lang) or column
 
 
 def _shown(column: str, value: Any, lang: str, *, workbook: bool = False) -> Any:
     """A value as people read it: enumerations in ``lang``, ISO times without the offset."""
     if isinstance(value, bool):
-        return _message("cli.yes" if value else "cli.no", lang) if lang != "en" else value
+        return lookup("cli.yes" if value else "cli.no", lang) if lang != "en" else value
     if not isinstance(value, str):
         return value
     if lang != "en":
         for prefix in _VALUES.get(column, ()):
-            found = _message(f"{prefix}.{value}", lang)
+            found = lookup(f"{prefix}.{value}", lang)
             if found is not None:
                 return found
     m = _ISO_TIME.match(value)
@@ -191,7 +185,7 @@ def emit(
         _binary(xlsx_bytes({sheet or "monitor": (headers, shown)}))
         return
     if not rows:
-        click.echo(empty if lang == "en" else _message("cli.empty", lang))
+        click.echo(empty if lang == "en" else lookup("cli.empty", lang))
         return
     headers, shown = _for_people(rows, columns, lang)
     click.echo(table(shown, headers))

@@ -17,7 +17,7 @@ from monitor.casework.scoring import (
 )
 from monitor.cli.options import Casework, casework_options, default_who, open_casework, parse_time
 from monitor.cli.output import emit, format_option
-from monitor.locale import text
+from monitor.locale import lookup, text
 
 
 def _rules(cw: Casework) -> ScoringRules:
@@ -36,19 +36,11 @@ def score_row(sc: Score, lang: str) -> dict[str, Any]:
     return row
 
 
-def _kind_name(kind: str, lang: str) -> str:
-    """A ledger entry's kind in ``lang`` (the raw kind for one the catalogue does not know)."""
-    try:
-        return text(f"score.kind.{kind}", lang)
-    except KeyError:
-        return kind
-
-
 def _deductions_cell(row: dict[str, Any], lang: str) -> str:
     parts = []
     for d in row["deductions"]:
         who = f"#{d['lead_id']}" if d["lead_id"] is not None else d["ref"] or d["reason"]
-        kind = d["kind"] if lang == "en" else _kind_name(d["kind"], lang)
+        kind = d["kind"] if lang == "en" else lookup(f"score.kind.{d['kind']}", lang) or d["kind"]
         parts.append(f"{kind} {who} {d['points']:+g}")
     return "; ".join(parts)
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from detectors.messages import DEFAULT_LANG, LANGS, load_catalogue, pollutant_name
 
-__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "text"]
+__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "lookup", "text"]
 
 
 @cache
@@ -37,3 +37,12 @@ def text(msgid: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
     if "pollutant" in params:
         params["pollutant"] = pollutant_name(params["pollutant"], lang)
     return template.format(**params)
+
+
+def lookup(msgid: str, lang: str = DEFAULT_LANG) -> str | None:
+    """Message ``msgid`` in ``lang`` without parameters, or None when the catalogue has no such
+    message (for values that may or may not have a name, e.g. an enumeration's members)."""
+    entry = catalogue().get(msgid)
+    if entry is None:
+        return None
+    return entry.get(lang if lang in LANGS else DEFAULT_LANG) or entry.get(DEFAULT_LANG)

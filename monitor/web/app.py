@@ -50,6 +50,7 @@ from monitor.web.context import WebContext
 from monitor.web.deps import (
     LoginRequired,
     api_principal,
+    audit_sign_in,
     basic_auth,
     cookie_signed_in,
     page_principal,
@@ -203,13 +204,6 @@ def _sign_in(ctx: WebContext, username: str, password: str, source: str) -> Sess
         )
 
 
-def _audit(ctx: WebContext, action: str, username: str, source: str) -> None:
-    """One audit entry in a transaction of its own (a refused sign-in changes nothing else)."""
-    name = username.strip()
-    with ctx.session() as s:
-        audit.record(s, action, name, object=f"user:{name}", source=source, outcome="refused")
-
-
 def _pages(app: FastAPI) -> None:
     ctx: WebContext = app.state.ctx
 
@@ -239,7 +233,9 @@ def _pages(app: FastAPI) -> None:
         try:
             wait = throttle.attempt(username, source)
         except Throttled as exc:
-            await run_in_threadpool(_audit, ctx, "sign_in_throttled", username, f"web {source}")
+            await run_in_threadpool(
+                audit_sign_in, ctx, "sign_in_throttled", username, f"web {source}", "refused"
+            )
             r = again(429, ctx.t("web.login.throttled"))
             r.headers["Retry-After"] = str(math.ceil(exc.retry_after))
             return r

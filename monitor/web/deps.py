@@ -177,13 +177,16 @@ def basic_credentials(request: Request) -> tuple[str, str] | None:
     return user, password
 
 
+def audit_sign_in(ctx: WebContext, action: str, user: str, source: str, outcome: str) -> None:
+    """A failed or refused sign-in (the page's form or the API's HTTP Basic) enters the audit
+    trail in a transaction of its own: it changes nothing else."""
+    name = user.strip()
+    with ctx.session() as s:
+        audit.record(s, action, name, object=f"user:{name}", source=source, outcome=outcome)
+
+
 def _refused(request: Request, user: str, action: str, outcome: str) -> None:
-    """A failed or refused HTTP Basic sign-in enters the audit trail (committed on its own)."""
-    with ctx_of(request).session() as s:
-        audit.record(
-            s, action, user, object=f"user:{user}", source=f"api {source_of(request)}",
-            outcome=outcome,
-        )  # fmt: skip
+    audit_sign_in(ctx_of(request), action, user, f"api {source_of(request)}", outcome)
 
 
 def _throttled(exc: Throttled) -> HTTPException:

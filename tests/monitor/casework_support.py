@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -100,3 +102,20 @@ def finding(
         summary=summary,
         evidence=evidence or {"value": 61.0},
     )
+
+
+def cli_world(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, user: str = "chief", lang: str | None = "en"
+) -> Path:
+    """A folder for ``monitor`` commands run by ``user``: the working directory, no configuration,
+    database or registry from the environment, tables in ``lang`` (None: the default, zh), and
+    the test registry as ``sites.toml`` (returned)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MONITOR_USER", user)
+    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES", "MONITOR_LANG"):
+        monkeypatch.delenv(var, raising=False)
+    if lang is not None:
+        monkeypatch.setenv("MONITOR_LANG", lang)
+    sites = tmp_path / "sites.toml"
+    sites.write_text(REGISTRY_TOML, encoding="utf-8")
+    return sites

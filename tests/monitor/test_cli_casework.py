@@ -17,7 +17,7 @@ from monitor.cli import main
 from tests.monitor.casework_support import (
     MN1,
     MN3,
-    REGISTRY_TOML,
+    cli_world,
     engine_for,
     finding,
     registry,
@@ -27,13 +27,7 @@ from tests.monitor.casework_support import (
 
 @pytest.fixture
 def world(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MONITOR_USER", "chief")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("MONITOR_LANG", "en")  # English tables (zh: test_output_zh.py)
-    sites = tmp_path / "sites.toml"
-    sites.write_text(REGISTRY_TOML, encoding="utf-8")
+    sites = cli_world(tmp_path, monkeypatch)  # English tables (zh: test_output_zh.py)
     engine = engine_for(sqlite_url)
     with tx(engine) as s:
         leads.record_findings(

@@ -20,7 +20,13 @@ from monitor.casework import leads
 from monitor.casework.scoring import score_at
 from monitor.cli import main
 from monitor.store.casework_models import AlertRow
-from tests.monitor.casework_support import REGISTRY_TOML, engine_for, finding, registry, tx
+from tests.monitor.casework_support import (
+    cli_world,
+    engine_for,
+    finding,
+    registry,
+    tx,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 CONTACT = "13800138000 Zhang San"
@@ -286,12 +292,7 @@ def _run(*args: str, code: int = 0) -> str:
 def test_cli_loop_attachments_figures_and_public_list(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MONITOR_USER", "clerk")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("MONITOR_LANG", "en")  # English tables (zh: test_output_zh.py)
-    (tmp_path / "sites.toml").write_text(REGISTRY_TOML, encoding="utf-8")
+    cli_world(tmp_path, monkeypatch, user="clerk", lang="en")
     photo = tmp_path / "night.jpg"
     photo.write_bytes(b"\xff\xd8 not really a jpeg")
     db = ["--db", f"sqlite:///{tmp_path / 'ow.db'}"]

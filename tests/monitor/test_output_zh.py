@@ -18,7 +18,7 @@ from monitor.cli import main
 from tests.monitor.casework_support import (
     MN1,
     MN3,
-    REGISTRY_TOML,
+    cli_world,
     engine_for,
     finding,
     registry,
@@ -37,12 +37,7 @@ def english_words(text: str) -> list[str]:
 
 @pytest.fixture
 def db(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MONITOR_USER", "chief")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("MONITOR_LANG", "zh")
-    (tmp_path / "sites.toml").write_text(REGISTRY_TOML, encoding="utf-8")
+    cli_world(tmp_path, monkeypatch, user="chief", lang="zh")
     engine = engine_for(sqlite_url)
     with tx(engine) as s:
         leads.record_findings(

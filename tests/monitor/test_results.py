@@ -19,7 +19,13 @@ from monitor.casework import results as R
 from monitor.casework.scoring import ScoringError, ScoringRules, score_at
 from monitor.cli import main
 from monitor.store.casework_models import ResultRow
-from tests.monitor.casework_support import REGISTRY_TOML, engine_for, finding, registry, tx
+from tests.monitor.casework_support import (
+    cli_world,
+    engine_for,
+    finding,
+    registry,
+    tx,
+)
 
 TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 6, 1, 10, tzinfo=TZ)
@@ -162,12 +168,7 @@ def test_rules_are_configurable_and_checked() -> None:
 
 
 def _world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("MONITOR_USER", "chief")
-    for var in ("MONITOR_DB", "MONITOR_CONFIG", "MONITOR_SITES"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setenv("MONITOR_LANG", "en")  # English tables (zh: test_output_zh.py)
-    (tmp_path / "sites.toml").write_text(REGISTRY_TOML, encoding="utf-8")
+    cli_world(tmp_path, monkeypatch, user="chief", lang="en")
     return ["--db", f"sqlite:///{tmp_path / 'ow.db'}", "--sites", str(tmp_path / "sites.toml")]
 
 
