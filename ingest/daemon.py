@@ -59,7 +59,7 @@ from ingest.handler import Authorise, MessageHandler, Part
 from ingest.hj212.codes import DATATIME_TZ
 from ingest.metrics import Metrics
 from ingest.reading import OLDEST_READING
-from ingest.sink import Accepted, Rejected, Sink
+from ingest.sink import Accepted, Rejected, Sink, sink_metrics
 
 __all__ = ["EXIT_CLIENT_ID_CLASH", "DaemonSettings", "IngestDaemon", "run"]
 
@@ -234,6 +234,8 @@ class IngestDaemon:
         self.settings = settings
         self.sink = sink
         self.metrics = metrics or Metrics()
+        if not settings.worker_process:  # the sink lives here: its figures are read at scrape time
+            self.metrics.sink_source = lambda: sink_metrics(sink)
         self.handler = MessageHandler(
             authorise,
             topic_template=settings.topic_template,
@@ -515,6 +517,7 @@ class IngestDaemon:
                     ) from None
                 log.error("worker process died; restarting it", extra={"fields": fields})
                 self.metrics.add(worker_restarts=1)
+                self.metrics.sink_restarted()
 
     def _run_worker(self, pending: dict[int, _Item]) -> None:
         """One worker process: ship raw messages to it, acknowledge what it reports committed.
@@ -651,8 +654,11 @@ class IngestDaemon:
         return reply  # type: ignore[no-any-return]
 
     def _worker_committed(self, reply: tuple[Any, ...], pending: dict[int, _Item]) -> None:
-        acks, stored, duplicates, conflicts, by_reason, failures, seconds, deviations = reply
+        acks, stored, duplicates, conflicts, by_reason, failures, seconds, deviations, figures = (
+            reply
+        )
         self.metrics.add(commit_failures=failures)
+        self.metrics.sink_reported(figures)
         if acks:
             self.metrics.committed(
                 seconds=seconds,

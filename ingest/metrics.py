@@ -4,7 +4,11 @@ Counters: ``received`` messages, ``stored`` / ``duplicates`` / ``conflicts`` rea
 ``quarantined`` messages by reason, ``deviations``: committed messages that bent the HJ 212
 standard, by MN and deviation tag (``upper-case-fields``, ...), ``acked`` messages, ``batches``,
 ``commit_failures``, commit latency (last, max, total seconds, and the histogram
-``outlet_watch_commit_seconds``), ``queue`` depth and ``connected``.
+``outlet_watch_commit_seconds``), ``queue`` depth and ``connected``; and whatever the sink reports
+about the work behind it (:func:`ingest.sink.sink_metrics`: live detection's passes, findings,
+leads, alerts and latency), read from the sink at scrape time or, with a worker process, as it
+reported them with its last reply (at least once a second); a restarted worker's sink starts its
+counters again from zero, so the counts of the dead ones are kept and added.
 
 The exposition is prometheus_client's (each :class:`Metrics` has its own registry, so several
 daemons in one process do not mix): the counters are read under the lock at scrape time by a
@@ -27,6 +31,8 @@ from typing import Any, Final
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Histogram, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+
+from ingest.sink import SinkMetric
 
 __all__ = ["JsonFormatter", "Metrics", "setup_logging"]
 
@@ -52,6 +58,11 @@ class Metrics:
         self.queue = 0
         self.connected = False
         self.started = time.time()
+        #: the sink's own figures: read at scrape time from ``sink_source`` when set (the sink
+        #: lives in this process), else the last ``sink_reported`` (a worker process's sink)
+        self.sink_source: Callable[[], list[SinkMetric]] | None = None
+        self._sink: list[SinkMetric] = []
+        self._sink_dead: dict[str, tuple[str, float]] = {}  # counter -> (help, total)
         self.registry = CollectorRegistry(auto_describe=False)
         self.registry.register(_Collector(self))
         self.commit_seconds = Histogram(
@@ -91,6 +102,31 @@ class Metrics:
             self.commit_seconds_last = seconds
             self.commit_seconds_max = max(self.commit_seconds_max, seconds)
         self.commit_seconds.observe(seconds)
+
+    def sink_reported(self, figures: list[SinkMetric]) -> None:
+        """The sink's figures as a worker process reported them with its last reply."""
+        with self._lock:
+            self._sink = list(figures)
+
+    def sink_restarted(self) -> None:
+        """The worker (and its sink) died: keep its counters' totals, the next sink counts anew."""
+        with self._lock:
+            for name, kind, help_, value in self._sink:
+                if kind == "counter":
+                    self._sink_dead[name] = (help_, self._sink_dead.get(name, ("", 0.0))[1] + value)
+            self._sink = []
+
+    def sink_figures(self) -> list[SinkMetric]:
+        """The sink's figures now, counters including those of dead workers' sinks."""
+        figures = self.sink_source() if self.sink_source is not None else None
+        with self._lock:
+            current = self._sink if figures is None else figures
+            dead = dict(self._sink_dead)
+        out = [
+            (n, k, h, v + dead.pop(n, ("", 0.0))[1] if k == "counter" else v)
+            for n, k, h, v in current
+        ]
+        return out + [(n, "counter", h, v) for n, (h, v) in sorted(dead.items())]
 
     def _deviations_by_tag(self) -> dict[str, int]:
         """Committed messages per deviation tag, over every MN (the stats log line's view; the
@@ -178,6 +214,9 @@ class _Collector:
         for (mn, tag), n in by_mn:
             deviations.add_metric([mn, tag], n)
         yield deviations
+        for name, kind, help_, value in self.metrics.sink_figures():
+            family = CounterMetricFamily if kind == "counter" else GaugeMetricFamily
+            yield family(f"outlet_watch_{name}", help_, value=float(value))
 
 
 class JsonFormatter(logging.Formatter):

@@ -28,6 +28,8 @@ __all__ = [
     "Rejected",
     "Sink",
     "SinkError",
+    "SinkMetric",
+    "sink_metrics",
 ]
 
 #: Quarantine reason codes. ``frame``: not an HJ 212 frame (header, length, terminator);
@@ -158,8 +160,24 @@ class SinkError(Exception):
 
 
 class Sink(Protocol):
-    """Commit ``accepted`` and ``rejected`` in one transaction; return only when durable."""
+    """Commit ``accepted`` and ``rejected`` in one transaction; return only when durable.
+
+    A sink may also have a ``metrics()`` method returning :data:`SinkMetric` tuples about the
+    work behind it (live detection's passes, findings, leads and alerts): the daemon exposes
+    them with its own (see :func:`sink_metrics`)."""
 
     def __call__(
         self, accepted: Sequence[Accepted], rejected: Sequence[Rejected]
     ) -> BatchResult: ...
+
+
+#: A figure a sink reports about the work behind it: ``(name, kind, help, value)``, ``kind``
+#: ``"counter"`` (only grows while the sink lives) or ``"gauge"``; the daemon exposes it as
+#: ``outlet_watch_<name>``.
+SinkMetric = tuple[str, str, str, float]
+
+
+def sink_metrics(sink: object) -> list[SinkMetric]:
+    """What ``sink`` reports through its optional ``metrics()`` method (nothing without one)."""
+    report = getattr(sink, "metrics", None)
+    return list(report()) if callable(report) else []

@@ -8,7 +8,9 @@ not share one interpreter lock. Protocol over a ``multiprocessing`` pipe, strict
   worker then only expires split-packet parts), or None to finish;
 - worker -> daemon: first ``("ready",)`` once its sink is made; then, for each batch in the
   order received, ``(acks, stored, duplicates, conflicts, quarantined_by_reason, failures,
-  seconds, deviations)`` (``deviations``: ``{(mn, tag): count}``) where ``acks`` are the sequence numbers whose messages are committed; or an
+  seconds, deviations, sink_figures)`` (``deviations``: ``{(mn, tag): count}``;
+  ``sink_figures``: :func:`ingest.sink.sink_metrics` of the worker's sink, e.g. live detection's
+  counters) where ``acks`` are the sequence numbers whose messages are committed; or an
   ``("error", text)`` pair when the worker cannot go on. The daemon may send the next batch
   before the previous one's reply (the pipe holds it until the worker is done).
 
@@ -33,7 +35,7 @@ from typing import Any
 from ingest.batch import BatchProcessor
 from ingest.handler import Authorise, MessageHandler
 from ingest.metrics import setup_logging
-from ingest.sink import Sink
+from ingest.sink import Sink, sink_metrics
 
 __all__ = ["worker_main"]
 
@@ -97,6 +99,7 @@ def worker_main(
                 failures,
                 perf_counter() - started,
                 r.deviations,
+                sink_metrics(sink),
             )
             try:
                 conn.send(reply)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Final
 
-from ingest.sink import Accepted, BatchResult, Rejected, Sink
+from ingest.sink import Accepted, BatchResult, Rejected, Sink, SinkMetric
 from monitor.config import DEFAULT_TIMEZONE
 from monitor.store.base import transaction
 from monitor.store.store import Store
@@ -523,6 +523,39 @@ class LiveSink:
     def close(self) -> None:
         self.live.stop()
         self.store.close()
+
+    def metrics(self) -> list[SinkMetric]:
+        """Live detection's figures for the daemon's ``/metrics`` (see
+        :func:`ingest.sink.sink_metrics`)."""
+        s = self.live.stats
+        figures: list[SinkMetric] = [
+            (name, "counter", help_, float(getattr(s, attr))) for name, attr, help_ in _LIVE_SERIES
+        ]
+        figures.append(("live_latency_seconds_max", "gauge",
+                        "Longest time from a commit to the end of the live pass that checked it",
+                        s.latency_max_s))  # fmt: skip
+        if isinstance(self.live, LiveProcess):
+            figures.append(("live_restarts", "counter", "Live detection processes restarted",
+                            float(self.live.restarts)))  # fmt: skip
+            figures.append(("live_off", "gauge", "1 when live detection died too often and is off",
+                            float(self.live.given_up)))  # fmt: skip
+        return figures
+
+
+#: (metric name, `LiveStats` field, help) of live detection's counters.
+_LIVE_SERIES: Final = (
+    ("live_passes", "passes", "Live detection passes"),
+    ("live_outlets_checked", "outlets_checked", "Outlets checked by live detection"),
+    ("live_findings", "findings", "Findings of live detection"),
+    ("live_leads_opened", "leads_opened", "Leads opened by live detection"),
+    ("live_leads_escalated", "leads_escalated", "Leads escalated by live detection"),
+    ("live_alerts_sent", "alerts_sent", "Alerts sent after live detection"),
+    ("live_errors", "errors", "Live detection passes that failed (checked again)"),
+    ("live_seconds", "seconds", "Seconds spent in live detection passes"),
+    ("live_latency_seconds_sum", "latency_sum_s",
+     "Sum of the times from a commit to the end of the live pass that checked it"),
+    ("live_latency_checks", "latency_count", "Commits whose outlets live detection checked"),
+)  # fmt: skip
 
 
 def live_sink(

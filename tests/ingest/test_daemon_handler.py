@@ -110,6 +110,27 @@ def test_broker_url_ca_file(tmp_path: Path) -> None:
     assert parse_broker_url("mqtts://h", ca_file=ca).ca_file == ca
 
 
+def test_a_sinks_counters_survive_its_workers_restart() -> None:
+    """A worker's sink reports cumulative counters; a restarted worker's sink starts from zero,
+    so the exposition adds the dead ones' totals (a counter never goes back) and gauges do not."""
+    m = Metrics()
+    m.sink_reported([("live_passes", "counter", "passes", 5.0), ("live_off", "gauge", "off", 0.0)])
+    m.sink_restarted()
+    got = samples(m.prometheus_text())  # the new worker has not reported yet
+    assert (
+        got["outlet_watch_live_passes_total", ()] == 5 and ("outlet_watch_live_off", ()) not in got
+    )
+    m.sink_reported([("live_passes", "counter", "passes", 2.0), ("live_off", "gauge", "off", 1.0)])
+    got = samples(m.prometheus_text())
+    assert got["outlet_watch_live_passes_total", ()] == 7 and got["outlet_watch_live_off", ()] == 1
+    live = Metrics()  # a sink in the daemon's own process is read at scrape time
+    figures = [("live_findings", "counter", "findings", 1.0)]
+    live.sink_source = lambda: figures
+    assert samples(live.prometheus_text())["outlet_watch_live_findings_total", ()] == 1
+    figures[0] = ("live_findings", "counter", "findings", 4.0)
+    assert samples(live.prometheus_text())["outlet_watch_live_findings_total", ()] == 4
+
+
 def test_metrics_text_endpoint_and_json_logs() -> None:
     m = Metrics()
     m.add(received=3)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,8 @@ from monitor.simulation.simulator import simulate
 from monitor.store.base import transaction
 from monitor.store.store import Store, create_engine
 from tests.ingest.daemon_stream import sites, write_registry
+from tests.services import free_port
+from tests.services import prometheus_samples as samples
 
 
 def test_help_has_examples() -> None:
@@ -91,7 +94,8 @@ def test_ingest_runs_live_detection_into_leads(
     mosquitto: Any, tmp_path: Path, worker: bool
 ) -> None:
     """`monitor ingest` (a real process) on a real broker: a zeroed analyser opens a lead within
-    seconds of its data arriving, and SIGTERM stops the daemon cleanly."""
+    seconds of its data arriving, the daemon's /metrics counts live detection's passes and
+    leads (from the worker process's sink too), and SIGTERM stops the daemon cleanly."""
     sim = simulate(3, 8, seed=5, falsifying_share=0.34, patterns_used=["zero_floor"])
     sites_path = tmp_path / "sites.toml"
     sites_path.write_text(registry_toml(sim.registry_sites), encoding="utf-8")
@@ -101,6 +105,7 @@ def test_ingest_runs_live_detection_into_leads(
         sys.executable, "-m", "monitor.cli", "ingest", "--broker", mosquitto.url, "--db", db,
         "--sites", str(sites_path), "--topic", f"{prefix}/#", "--topic-template",
         prefix + "/{mn}", "--client-id", f"{prefix}-ingest", "--batch-interval", "0.1",
+        "--metrics-port", str(metrics_port := free_port()),
     ]  # fmt: skip
     if not worker:
         args.append("--no-worker-process")  # the worker process is the default
@@ -131,6 +136,18 @@ def test_ingest_runs_live_detection_into_leads(
         while integrity_leads() != set(sim.falsifying) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert integrity_leads() == set(sim.falsifying), Store(engine).count_readings()
+        url = f"http://127.0.0.1:{metrics_port}/metrics"
+        deadline = time.monotonic() + 10  # a worker reports its sink's figures within a second
+        while True:
+            got = samples(urllib.request.urlopen(url, timeout=5).read().decode())
+            opened = got.get(("outlet_watch_live_leads_opened_total", ()), 0.0)
+            if opened >= len(sim.falsifying) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert opened >= len(sim.falsifying), sorted(k for k in got if "live" in k[0])
+        assert got[("outlet_watch_live_passes_total", ())] >= 1
+        assert got[("outlet_watch_live_errors_total", ())] == 0
+        assert got[("outlet_watch_live_outlets_checked_total", ())] >= len(sim.falsifying)
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=30)
