@@ -8,7 +8,7 @@ import click
 
 from monitor.alerts import alerter as A
 from monitor.cli.options import Casework, casework_options, default_who, open_casework
-from monitor.cli.output import emit, emit_one, format_option
+from monitor.cli.output import emit, emit_one, format_option, say
 
 LIST_COLUMNS = (
     "id",
@@ -108,7 +108,7 @@ def ack_cmd(
     with cw.session() as s:
         d = A.alert_dict(A.ack(s, alert_id, who, note), tz=cw.config.timezone)
     if fmt == "table":
-        click.echo(f"alert #{alert_id} acknowledged by {d['acked_by']}")
+        say("alert_acked", id=alert_id, who=d["acked_by"])
     else:
         emit_one(d, fmt, sections=("attempts",))
 

@@ -11,7 +11,7 @@ from monitor.casework import comparison as CMP
 from monitor.casework import leads as L
 from monitor.casework.scoring import ScoringError, ScoringRules
 from monitor.cli.options import casework_options, open_casework
-from monitor.cli.output import emit, format_option
+from monitor.cli.output import emit, format_option, say
 
 COLUMNS = (
     "line",
@@ -84,18 +84,16 @@ def import_cmd(
         raise click.ClickException(str(exc)) from None
     emit([v.to_dict(cw.config.timezone) for v in verdicts], fmt, COLUMNS)
     failed = CMP.findings(verdicts, cw.config.lang)
-    failed += CMP.announcement_signs(verdicts, cw.config.lang)
+    signs = CMP.announcement_signs(verdicts, cw.config.lang)
+    counts = {"failed": len(failed), "tests": len(verdicts), "signs": len(signs)}
     if dry_run:
         if fmt == "table":
-            click.echo(
-                f"\n{len(failed)} of {len(verdicts)} tests failed (dry run: nothing recorded)"
-            )
+            click.echo()
+            say("comparison_dry_run", **counts)
         return
     with cw.session() as s:
-        changes = L.record_findings(s, failed, cw.registry, rules=rules)
+        changes = L.record_findings(s, failed + signs, cw.registry, rules=rules)
     if fmt == "table":
-        click.echo(
-            f"\n{len(failed)} of {len(verdicts)} tests failed: {changes.stored} findings recorded, "
-            f"{len(changes.opened)} leads opened, {len(changes.updated) + len(changes.escalated)} "
-            "updated"
-        )
+        click.echo()
+        say("comparison_recorded", **counts, stored=changes.stored, opened=len(changes.opened),
+            updated=len(changes.updated) + len(changes.escalated))  # fmt: skip

@@ -10,7 +10,7 @@ import click
 from monitor import clock
 from monitor.casework import complaints as C
 from monitor.cli.options import Casework, casework_options, default_who, open_casework, parse_time
-from monitor.cli.output import emit, emit_one, format_option
+from monitor.cli.output import emit, emit_one, format_option, say, shown
 
 LIST_COLUMNS = (
     "id",
@@ -283,10 +283,12 @@ def _step(action: str, example: str, extra_help: str) -> click.Command:
             )
             d = C.complaint_dict(c, tz=cw.config.timezone)
         if fmt == "table":
-            late = ""
+            status = shown("status", d["status"])
             if action == "reply" and d["replied_on_time"] is False:
-                late = f" (late: due by {d['reply_by']})"
-            click.echo(f"complaint #{complaint_id}: {d['status']}{late}")
+                due = shown("reply_by", d["reply_by"])
+                say("complaint_status_late", id=complaint_id, status=status, due=due)
+            else:
+                say("complaint_status", id=complaint_id, status=status)
         else:
             emit_one(d, fmt)
 
@@ -385,7 +387,7 @@ def lead_cmd(
     with cw.session() as s:
         lead, opened = C.link_lead(s, complaint_id, cw.registry, who, mn=mn, rules=_rules(cw))
         lead_id = lead.id
-    click.echo(f"complaint #{complaint_id}: {'opened' if opened else 'joined'} lead #{lead_id}")
+    say(f"complaint_lead_{'opened' if opened else 'joined'}", id=complaint_id, lead=lead_id)
 
 
 @complaints.command("figures")
@@ -455,4 +457,4 @@ def public_cmd(
         C.write_public(rows, out)
     except C.ComplaintError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"{len(rows)} complaints written to {out}")
+    say("complaints_written", n=len(rows), path=out)

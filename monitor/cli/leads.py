@@ -8,7 +8,7 @@ import click
 
 from monitor.casework import leads as L
 from monitor.cli.options import casework_options, default_who, open_casework
-from monitor.cli.output import emit, emit_one, format_option
+from monitor.cli.output import emit, emit_one, format_option, say, shown
 
 LIST_COLUMNS = (
     "id",
@@ -188,7 +188,7 @@ def _step(action: str, example: str, extra_help: str) -> click.Command:
             lead = L.act(s, lead_id, action, who, note, assignee=kw.get("to"), rules=rules)
             d = L.lead_dict(lead, lang=cw.config.lang, tz=cw.config.timezone)
         if fmt == "table":
-            click.echo(f"lead #{lead_id}: {d['status']}")
+            say("lead_status", id=lead_id, status=shown("status", d["status"]))
         else:
             emit_one(d, fmt)
 

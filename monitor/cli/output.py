@@ -36,10 +36,10 @@ from typing import Any, Final, TypeVar
 
 import click
 
-from monitor.locale import lookup
+from monitor.locale import lookup, text
 from monitor.spreadsheets import csv_bytes, xlsx_bytes
 
-__all__ = ["FORMATS", "emit", "emit_one", "format_option", "set_language"]
+__all__ = ["FORMATS", "emit", "emit_one", "format_option", "say", "set_language", "shown"]
 
 FORMATS: Final[tuple[str, ...]] = ("table", "json", "csv", "xlsx")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -56,6 +56,7 @@ _VALUES: Final[dict[str, tuple[str, ...]]] = {
     "kind": ("score.kind",),
     "source": ("source",),
     "action": ("web.audit.action",),
+    "analyser_from": ("comparison.from",),
     "outcome": ("web.audit.outcome",),
 }
 _ISO_TIME: Final = re.compile(
@@ -73,6 +74,17 @@ def set_language(lang: str) -> None:
 def _language() -> str:
     ctx = click.get_current_context(silent=True)
     return str(ctx.find_root().meta.get(_LANG_KEY, "en")) if ctx is not None else "en"
+
+
+def say(msgid: str, /, **params: Any) -> None:
+    """One line for people (a command's confirmation or summary): message ``cli.say.<msgid>`` in
+    the command's language; give enumerated values through :func:`shown`."""
+    click.echo(text(f"cli.say.{msgid}", _language(), **params))
+
+
+def shown(column: str, value: Any) -> str:
+    """``value`` of the enumerated ``column`` (status, source, ...) as the command's tables show it."""
+    return str(_shown(column, value, _language()))
 
 
 def _header(column: str, lang: str) -> str:

@@ -10,7 +10,7 @@ import click
 from monitor.casework import results as R
 from monitor.casework.scoring import ScoringError, ScoringRules
 from monitor.cli.options import Casework, casework_options, default_who, open_casework, parse_time
-from monitor.cli.output import emit, emit_one, format_option
+from monitor.cli.output import emit, emit_one, format_option, say, shown
 
 LIST_COLUMNS = (
     "id",
@@ -115,7 +115,8 @@ def add_cmd(
         points = R.points_of(s, [row])[row.id]
         d = R.result_dict(row, tz=cw.config.timezone, points=points)
     if fmt == "table":
-        click.echo(f"{source} #{d['id']} for {enterprise}: {points:+g} points")
+        say("result_recorded", source=shown("source", source), id=d["id"],
+            enterprise=enterprise, points=f"{points:+g}")  # fmt: skip
     else:
         emit_one(d, fmt)
 
@@ -184,7 +185,7 @@ def rectify_cmd(
     rules = _rules(cw)
     with cw.session() as s:
         back = R.rectify(s, result_id, who, note=note, at=at, rules=rules)
-    click.echo(f"result #{result_id}: rectified, {back:+g} points back")
+    say("result_rectified", id=result_id, points=f"{back:+g}")
 
 
 @results.command("list")

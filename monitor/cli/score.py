@@ -16,7 +16,7 @@ from monitor.casework.scoring import (
     scores,
 )
 from monitor.cli.options import Casework, casework_options, default_who, open_casework, parse_time
-from monitor.cli.output import emit, format_option
+from monitor.cli.output import emit, format_option, say
 from monitor.locale import lookup, text
 
 
@@ -85,7 +85,7 @@ def score(
         r["deductions"] = _deductions_cell(r, cw.config.lang)
         r.update(r.pop("sources"))  # every source side by side
     if fmt == "table" and not rows:
-        click.echo("(no enterprises: give --sites FILE or record leads first)")
+        say("score_none")
         return
     emit(rows, fmt, ["enterprise", "score", "colour", *SOURCES, "frequency", "deductions"])
 
@@ -117,4 +117,4 @@ def adjust_cmd(
     at = parse_time(at_text, cw.config.timezone, end=True)
     with cw.session() as s:
         adjust(s, enterprise, points, reason, who, at=at)
-    click.echo(f"{enterprise}: {points:+g} recorded ({reason})")
+    say("score_adjusted", enterprise=enterprise, points=f"{points:+g}", reason=reason)

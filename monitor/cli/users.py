@@ -12,7 +12,7 @@ import monitor.store.user_models  # noqa: F401  (registers the users table)
 from monitor import clock
 from monitor.casework.staff import UserError, add_user, list_users, set_password
 from monitor.cli.options import casework_options, default_who, open_casework, parse_time
-from monitor.cli.output import emit, format_option
+from monitor.cli.output import emit, format_option, say
 from monitor.store.user_models import ROLES
 
 
@@ -105,7 +105,7 @@ def passwd_cmd(
             set_password(s, username, password, who=default_who())
     except UserError as exc:
         raise click.ClickException(str(exc)) from None
-    click.echo(f"password of {username} changed")
+    say("password_changed", user=username)
 
 
 @users.command("list")

@@ -115,12 +115,15 @@ def test_cli_import_records_failed_tests_as_a_validity_lead(
     book.save(tmp_path / "tests.xlsx")
     runner = CliRunner()
     dry = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", MN1, *db, "--dry-run"])
-    assert dry.exit_code == 0 and "1 of 2 tests failed (dry run" in dry.output
+    assert dry.exit_code == 0 and "2 次比对监测中 1 次不合格，0 处" in dry.output  # lang zh
+    assert "试运行：未记录" in dry.output
     out = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", MN1, *db])
     assert out.exit_code == 0, out.output
-    assert "1 of 2 tests failed: 1 findings recorded, 1 leads opened" in out.output
+    assert (
+        "2 次比对监测中 1 次不合格" in out.output and "记录发现 1 条，新立线索 1 条" in out.output
+    )
     again = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", MN1, *db])
-    assert "0 findings recorded, 0 leads opened" in again.output  # the same tests again
+    assert "记录发现 0 条，新立线索 0 条" in again.output  # the same tests again
     leads = json.loads(runner.invoke(main, ["leads", "list", *db, "--format", "json"]).output)
     assert [(x["category"], x["severity"], x["mn"]) for x in leads] == [("validity", "high", MN1)]
     bad = runner.invoke(main, ["comparison", "import", "tests.xlsx", "--mn", "MN404", *db])

@@ -111,3 +111,31 @@ def test_csv_and_workbook_in_chinese(db: list[str]) -> None:
 def test_json_stays_for_programs(db: list[str]) -> None:
     out = run("leads", "list", *db, "--format", "json")
     assert '"status": "open"' in out and '"severity": "high"' in out
+
+
+def test_confirmations_are_chinese(db: list[str]) -> None:
+    """A command's one-line confirmation comes from the catalogue too, its values translated."""
+    assigned = run("leads", "assign", "1", "--to", "王伟", *db)
+    assert assigned.strip() == "线索 #1：已分派", assigned
+    assert english_words(assigned) == [], assigned
+    adjusted = run(
+        "score", "adjust", "--enterprise", "E0001", "--points", "-5", "--reason", "信访核实", *db
+    )
+    assert adjusted.strip() == "E0001：已记录 -5 分（信访核实）", adjusted
+
+
+def test_every_column_of_a_command_has_a_chinese_header() -> None:
+    """A new column without a catalogue entry would show its English key in a zh table."""
+    import importlib
+
+    from monitor.casework.inspections import CSV_COLUMNS
+    from monitor.cli import COMMANDS
+    from monitor.locale import lookup
+
+    columns = {("inspections", c) for c in CSV_COLUMNS}
+    for module, _ in COMMANDS.values():
+        for name, value in vars(importlib.import_module(module)).items():
+            if name.endswith("COLUMNS") and isinstance(value, tuple | list):
+                columns |= {(f"{module}.{name}", c) for c in value}
+    assert len(columns) > 50
+    assert [x for x in sorted(columns) if lookup(f"cli.col.{x[1]}", "zh") is None] == []

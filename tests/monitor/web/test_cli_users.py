@@ -66,7 +66,7 @@ def test_add_list_passwd(sqlite_url: str) -> None:
         "--password-stdin",
         stdin="a new passphrase\n",
     )
-    assert code == 0 and "password of wang changed" in out
+    assert code == 0 and "wang 的密码已修改" in out
     with Session(engine) as s:
         assert authenticate(s, "wang", "long enough pw") is None
         assert authenticate(s, "wang", "a new passphrase") is not None
