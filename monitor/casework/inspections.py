@@ -7,6 +7,13 @@ Rules of :func:`draw` for a period ``YYYY-MM`` and a seed:
 - enterprises are taken in sorted id order; every ``red`` one is drawn; of the ``yellow`` and
   ``green`` ones, ``ceil(share * n)`` are drawn uniformly without replacement (shares default
   ``red 1.0, yellow 0.5, green 0.1``; a share of 0 draws none);
+- optionally (``key`` > 0, off by default) a **key share**: ``key`` more enterprises among those
+  the colour shares did not draw, drawn without replacement with probabilities proportional to
+  their ``weights`` (triage: the probability that a visit confirms the enterprise's most likely
+  active lead, :func:`monitor.casework.triage.enterprise_weights`; an enterprise without a weight
+  gets :data:`KEY_FLOOR`, so every one keeps a chance), from its own generator
+  ``default_rng([seed, year, month, 1])``. The random share is drawn first and exactly as without
+  it: the same enterprises with the same inspectors (its generator makes the same calls);
 - each drawn enterprise gets ``team_size`` inspectors drawn uniformly from those of its district
   (all inspectors when its district has fewer than ``team_size``), avoiding the inspectors of its
   previous draw when enough others remain (never the same inspector twice in a row when
@@ -46,6 +53,7 @@ from monitor.store.casework_models import InspectionAssignmentRow, InspectionDra
 
 __all__ = [
     "DEFAULT_SHARES",
+    "KEY_FLOOR",
     "Assignment",
     "Draw",
     "InspectionError",
@@ -58,6 +66,8 @@ __all__ = [
 ]
 
 DEFAULT_SHARES: Final[dict[str, float]] = {"red": 1.0, "yellow": 0.5, "green": 0.1}
+#: the key share's weight of an enterprise without one (no active lead): drawable, rarely
+KEY_FLOOR: Final = 0.01
 _PERIOD: Final = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 CSV_COLUMNS: Final[tuple[str, ...]] = (
     "period",
@@ -67,6 +77,8 @@ CSV_COLUMNS: Final[tuple[str, ...]] = (
     "score",
     "inspectors",
 )
+#: columns a draw with a key share adds: which share drew the enterprise and its weight
+KEY_COLUMNS: Final[tuple[str, ...]] = ("drawn", "weight")
 
 
 class InspectionError(ValueError):
@@ -96,6 +108,8 @@ class Assignment:
     colour: str
     score: float | None
     inspectors: tuple[str, ...]
+    drawn: str = "random"  # or "key": the triage-weighted share
+    weight: float | None = None
 
 
 @dataclass(frozen=True)
@@ -104,10 +118,18 @@ class Draw:
     seed: int
     shares: Mapping[str, float]
     assignments: list[Assignment] = field(default_factory=list)
+    key: int = 0
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The publishable list's columns (with ``drawn`` and ``weight`` when there is a key
+        share)."""
+        return (*CSV_COLUMNS, *KEY_COLUMNS) if self.key else CSV_COLUMNS
 
     def to_dicts(self) -> list[dict[str, Any]]:
-        return [
-            {
+        rows = []
+        for a in self.assignments:
+            row: dict[str, Any] = {
                 "period": self.period,
                 "enterprise": a.enterprise,
                 "district": a.district,
@@ -115,8 +137,10 @@ class Draw:
                 "score": a.score,
                 "inspectors": ";".join(a.inspectors),
             }
-            for a in self.assignments
-        ]
+            if self.key:
+                row |= {"drawn": a.drawn, "weight": a.weight}
+            rows.append(row)
+        return rows
 
 
 def _period(period: str) -> tuple[int, int]:
@@ -147,13 +171,16 @@ def draw(
     previous: Mapping[str, Iterable[str]] | None = None,
     districts: Mapping[str, str] | None = None,
     team_size: int = 1,
+    key: int = 0,
+    weights: Mapping[str, float] | None = None,
 ) -> Draw:
     """Draw enterprises and assign inspectors (rules in the module docstring).
 
     ``enterprises_with_colour``: :class:`Candidate`, ``(enterprise, colour[, score[, district]])``
     tuples or :class:`monitor.casework.scoring.Score` objects; ``districts`` fills in missing districts;
     ``previous`` maps an enterprise to the inspectors of its previous draw
-    (:func:`previous_inspectors`).
+    (:func:`previous_inspectors`); ``key`` enterprises more are drawn by ``weights`` (the key
+    share, after the random one).
     """
     year, month = _period(period)
     shares = {**DEFAULT_SHARES, **(shares or {})}
@@ -162,6 +189,8 @@ def draw(
             raise InspectionError(f"share {colour}={share}: colours are red/yellow/green, 0 to 1")
     if team_size < 1:
         raise InspectionError(f"team_size must be >= 1, got {team_size}")
+    if key < 0:
+        raise InspectionError(f"the key share must be 0 or more enterprises, got {key}")
     if not inspectors:
         raise InspectionError("no inspectors: give --inspectors FILE (CSV name,district)")
     if len({i.name for i in inspectors}) < team_size:
@@ -183,8 +212,8 @@ def draw(
     for i in inspectors:
         by_district.setdefault(i.district, []).append(i.name)
     everyone = sorted({i.name for i in inspectors})
-    out: list[Assignment] = []
-    for c in sorted(chosen, key=lambda c: c.enterprise):
+
+    def assign(c: Candidate, gen: np.random.Generator, **extra: Any) -> Assignment:
         district = c.district or districts.get(c.enterprise, "")
         local = sorted(set(by_district.get(district, [])))
         pool = local if len(local) >= team_size else everyone
@@ -192,11 +221,23 @@ def draw(
         fresh = [n for n in pool if n not in last]
         if len(fresh) >= team_size:
             pool = fresh
-        team = rng.choice(len(pool), size=team_size, replace=False).tolist()
-        out.append(
-            Assignment(c.enterprise, district, c.colour, c.score, tuple(pool[i] for i in team))
+        team = gen.choice(len(pool), size=team_size, replace=False).tolist()
+        return Assignment(
+            c.enterprise, district, c.colour, c.score, tuple(pool[i] for i in team), **extra
         )
-    return Draw(period, int(seed), shares, out)
+
+    out = [assign(c, rng) for c in sorted(chosen, key=lambda c: c.enterprise)]
+    drawn = {c.enterprise for c in chosen}
+    rest = [c for c in cands if c.enterprise not in drawn]
+    if key and rest:
+        # the key share: its own generator, after the random share is complete
+        krng = np.random.default_rng([int(seed), year, month, 1])
+        w = np.array([max(float((weights or {}).get(c.enterprise, 0.0)), KEY_FLOOR) for c in rest])
+        n = min(key, len(rest))
+        picks = sorted(krng.choice(len(rest), size=n, replace=False, p=w / w.sum()).tolist())
+        out.extend(assign(rest[i], krng, drawn="key", weight=round(float(w[i]), 4)) for i in picks)
+        out.sort(key=lambda a: a.enterprise)
+    return Draw(period, int(seed), shares, out, key)
 
 
 def load_inspectors(path: str | Path) -> list[Inspector]:
@@ -234,9 +275,9 @@ def write_csv(d: Draw, path: str | Path) -> None:
     CSV for people (UTF-8 with BOM), or as an Excel workbook when ``path`` ends in ``.xlsx``."""
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
-        path.write_bytes(xlsx_bytes({d.period: (CSV_COLUMNS, d.to_dicts())}))
+        path.write_bytes(xlsx_bytes({d.period: (d.columns, d.to_dicts())}))
     else:
-        write_table(path, d.to_dicts(), CSV_COLUMNS)
+        write_table(path, d.to_dicts(), d.columns)
 
 
 def previous_inspectors(session: Session, period: str) -> dict[str, set[str]]:
@@ -271,7 +312,10 @@ def record_draw(session: Session, d: Draw, *, replace: bool = False) -> Inspecti
         session.delete(existing)
         session.flush()
     row = InspectionDrawRow(
-        period=d.period, seed=d.seed, shares=dict(d.shares), created_at=clock.now()
+        period=d.period,
+        seed=d.seed,
+        shares=dict(d.shares) | ({"triage_key": d.key} if d.key else {}),
+        created_at=clock.now(),
     )
     row.assignments = [
         InspectionAssignmentRow(

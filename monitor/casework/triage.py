@@ -65,6 +65,7 @@ __all__ = [
     "TriageError",
     "TriageModel",
     "current_model",
+    "enterprise_weights",
     "feature_matrix",
     "lead_features",
     "prior_probability",
@@ -72,6 +73,7 @@ __all__ = [
     "rank_leads",
     "ranked_dict",
     "record_ranks",
+    "retrain",
     "train",
     "train_stored",
     "verdict_examples",
@@ -581,6 +583,33 @@ def train_stored(
     return row
 
 
+def retrain(session: Session, who: str, *, now: datetime | None = None) -> TriageModelRow | None:
+    """The scheduled retraining (the nightly pass, ``monitor triage train --if-enough``): train on
+    every verdict recorded before ``now`` and store the next version, unless the verdicts are not
+    :func:`enough` or the newest stored model already saw exactly these verdicts; then None (the
+    newest model, or the prior, keeps ranking)."""
+    now = clock.now(now)
+    q = (
+        sa.select(LeadEventRow.lead_id)
+        .join(LeadRow, LeadRow.id == LeadEventRow.lead_id)
+        .where(
+            LeadEventRow.action.in_(("confirm", "dismiss")),
+            LeadEventRow.at < now,
+            LeadRow.outcome.is_not(None),
+        )
+    )
+    decided = set(session.scalars(q))
+    stored = session.scalars(
+        sa.select(TriageModelRow).order_by(TriageModelRow.version.desc()).limit(1)
+    ).first()
+    if stored is not None and set(stored.lead_ids) == decided:
+        return None
+    try:
+        return train_stored(session, who, until=now, now=now)
+    except TriageError:
+        return None
+
+
 def _fit_metrics(model: TriageModel, x: np.ndarray, y: np.ndarray) -> dict[str, float]:
     """Brier score of the model and of the prior on the training verdicts (in-sample)."""
     p = model.probabilities(x)
@@ -626,6 +655,16 @@ def record_ranks(session: Session, ranked: Sequence[Ranked], now: datetime | Non
         added += 1
     session.flush()
     return added
+
+
+def enterprise_weights(ranked: Iterable[Ranked]) -> dict[str, float]:
+    """Each enterprise's weight in the double-random draw's key share
+    (:mod:`monitor.casework.inspections`): the probability that a visit confirms its most likely
+    ranked lead."""
+    out: dict[str, float] = {}
+    for r in ranked:
+        out[r.lead.enterprise] = max(out.get(r.lead.enterprise, 0.0), r.probability)
+    return out
 
 
 def why_text(why: Sequence[tuple[str, float]], lang: str = "en") -> str:

@@ -37,6 +37,29 @@ def _shares(
     return shares
 
 
+def _triage_key(section: dict[str, Any], flag: int | None) -> int:
+    """The key share's size: the flag, else ``[inspections].triage_key``, else 0."""
+    if flag is not None:
+        return flag
+    value = section.get("triage_key", 0)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            f"[inspections] triage_key = {value!r}: give a whole number of enterprises (0: off)"
+        )
+    return value
+
+
+def _weights(session: Any, at: Any, rules: ScoringRules) -> dict[str, float]:
+    """Each enterprise's triage weight from its active leads, ranked by the newest model (or the
+    prior) as the queue ranks them (kept in the ranking audit)."""
+    from monitor.casework import leads as L
+    from monitor.casework import triage as T
+
+    active = L.list_leads(session, status="active")
+    _, ranks = T.queue_order(session, active, sort="triage", now=at, rules=rules)
+    return T.enterprise_weights(ranks.values())
+
+
 @inspections.command("draw")
 @casework_options
 @click.option("--period", required=True, help="Month of the plan, YYYY-MM.")
@@ -62,6 +85,13 @@ def _shares(
     "--green-share", type=click.FloatRange(0, 1), help="Share of green enterprises (0.1)."
 )
 @click.option("--team-size", type=click.IntRange(1, 10), default=1, show_default=True)
+@click.option(
+    "--triage-key",
+    type=click.IntRange(0),
+    help="Key share: this many more enterprises, drawn after the random share and weighted by "
+    "triage (the probability of their most likely active lead); default "
+    "[inspections].triage_key, else 0 (off).",
+)
 @click.option("--at", "at_text", help="Colours as scored at this date (default now).")
 @click.option("--replace", is_flag=True, help="Replace a draw already recorded for the period.")
 @format_option
@@ -76,6 +106,7 @@ def draw_cmd(
     yellow_share: float | None,
     green_share: float | None,
     team_size: int,
+    triage_key: int | None,
     at_text: str | None,
     replace: bool,
     fmt: str,
@@ -94,7 +125,8 @@ def draw_cmd(
     cw = open_casework(config_path, db, sites, need_registry=True)
     section = cw.config.sections.get("inspections", {})
     try:
-        check_keys(section, "[inspections]", ("inspectors", "shares"))
+        check_keys(section, "[inspections]", ("inspectors", "shares", "triage_key"))
+        key = _triage_key(section, triage_key)
         check_keys(section.get("shares") or {}, "[inspections.shares]", insp.DEFAULT_SHARES)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from None
@@ -112,6 +144,7 @@ def draw_cmd(
     out = out or Path(f"inspections-{period}.csv")
     with cw.session() as s:
         current = scores(s, at, cw.registry, rules)
+        weights = _weights(s, at, rules) if key else None
         d = insp.draw(
             current,
             period,
@@ -121,10 +154,12 @@ def draw_cmd(
             previous=insp.previous_inspectors(s, period),
             districts=enterprise_districts(cw.registry),
             team_size=team_size,
+            key=key,
+            weights=weights,
         )
         insp.record_draw(s, d, replace=replace)
     insp.write_csv(d, out)
-    emit(d.to_dicts(), fmt, list(insp.CSV_COLUMNS), empty="(no enterprise drawn)")
+    emit(d.to_dicts(), fmt, list(d.columns), empty="(no enterprise drawn)")
     if fmt == "table":
         click.echo(
             f"\n{len(d.assignments)} of {len(current)} enterprises drawn; list written to {out}"

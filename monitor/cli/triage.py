@@ -29,6 +29,12 @@ def triage() -> None:
 @click.option(
     "--who", default=default_who, show_default="$MONITOR_USER or login name", help="Who trains."
 )
+@click.option(
+    "--if-enough",
+    is_flag=True,
+    help="For schedules: train on every verdict only when there are enough and some are new "
+    "since the newest model; otherwise keep ranking with it (or the prior) and exit 0.",
+)
 def train_cmd(
     config_path: Path | None,
     db: str | None,
@@ -36,6 +42,7 @@ def train_cmd(
     since: str | None,
     until: str | None,
     who: str,
+    if_enough: bool,
 ) -> None:
     """Train a calibrated model on the recorded verdicts and store it as the next version; then
     rank the active leads with it (kept in the ranking audit).
@@ -43,8 +50,8 @@ def train_cmd(
     \b
     Example:
       monitor triage train --since 2026-01-01
-    Nightly (cron), after the history pass:
-      30 3 * * *  monitor detect --db "$MONITOR_DB" && monitor triage train
+    Nightly, after the history pass (deploy/systemd/outlet-watch-history.service does it):
+      monitor triage train --if-enough
     """
     from monitor.casework import leads as L
     from monitor.casework import triage as T
@@ -59,12 +66,20 @@ def train_cmd(
         raise click.ClickException(str(exc)) from None
     lo = parse_time(since, tz, end=False)
     hi = parse_time(until, tz, end=True)
+    if if_enough and (lo is not None or hi is not None):
+        raise click.UsageError(text("triage.if_enough_window", lang))
     with cw.session() as s:
         try:
-            row = T.train_stored(s, who, since=lo, until=hi)
+            row = T.retrain(s, who) if if_enough else T.train_stored(s, who, since=lo, until=hi)
         except T.TriageError as exc:
             raise click.ClickException(str(exc)) from None
         _, ranks = T.queue_order(s, L.list_leads(s, status="active"), sort="triage", rules=rules)
+        stored = T.current_model(s)
+    if row is None:
+        version = stored[1].version if stored else 0
+        click.echo(text("triage.kept", lang, version=version))
+        click.echo(text("triage.ranks", lang, count=len(ranks), version=version))
+        return
 
     def show(ts: object) -> str:
         import pandas as pd

@@ -203,6 +203,32 @@ def test_inspections_draw(world: dict[str, str], tmp_path: Path) -> None:
     )
 
 
+def test_inspections_draw_with_a_triage_key_share(world: dict[str, str], tmp_path: Path) -> None:
+    import sqlalchemy as sa
+
+    from monitor.store.casework_models import TriageRankRow
+    from monitor.store.store import create_engine
+
+    (tmp_path / "inspectors.csv").write_text("name,district\nWang,Lintong\nZhao,Yanta\n")
+    args = [
+        *("inspections", "draw", "--db", world["db"], "--sites", world["sites"]),
+        *("--period", "2026-12", "--seed", "7", "--inspectors", "inspectors.csv"),
+        *("--yellow-share", "0", "--green-share", "0", "--format", "json"),
+    ]
+    plain = json.loads(run(*args))
+    keyed = json.loads(run(*args, "--triage-key", "1", "--replace"))
+    assert [r for r in keyed if r["drawn"] == "random"] == [
+        r | {"drawn": "random", "weight": None} for r in plain
+    ]
+    extra = [r for r in keyed if r["drawn"] == "key"]
+    assert len(extra) == 1 and extra[0]["weight"] > 0
+    with tx(create_engine(world["db"])) as s:  # the leads it weighed are in the ranking audit
+        assert s.scalar(sa.select(sa.func.count()).select_from(TriageRankRow)) == 2
+    (tmp_path / "monitor.toml").write_text("[inspections]\ntriage_key = -2\n")
+    out = fail(*args, "--config", "monitor.toml", "--replace")
+    assert "[inspections] triage_key = -2" in out and len(out.strip().splitlines()) == 1
+
+
 def test_alerts_list_and_ack(world: dict[str, str]) -> None:
     from monitor.store.store import create_engine
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pytest
 from openpyxl import Workbook, load_workbook
 
@@ -143,3 +144,45 @@ def test_record_draw_and_previous(sqlite_url: str) -> None:
         assert insp.previous_inspectors(s, "2026-11") == {}
         row = insp.record_draw(s, insp.draw(CANDS, "2026-11", 10, INSPECTORS), replace=True)
         assert row.seed == 10 and len(row.assignments) == len(nov.assignments)
+
+
+def test_the_key_share_leaves_the_random_share_alone() -> None:
+    weights = {c.enterprise: (0.9 if c.enterprise.endswith(("1", "3")) else 0.05) for c in CANDS}
+    for seed in range(20):
+        plain = insp.draw(CANDS, "2026-12", seed, INSPECTORS)
+        keyed = insp.draw(CANDS, "2026-12", seed, INSPECTORS, key=4, weights=weights)
+        random_share = [a for a in keyed.assignments if a.drawn == "random"]
+        assert random_share == plain.assignments  # the same enterprises, the same inspectors
+        extra = [a for a in keyed.assignments if a.drawn == "key"]
+        assert len(extra) == 4 and not {a.enterprise for a in extra} & {
+            a.enterprise for a in plain.assignments
+        }
+        assert keyed == insp.draw(CANDS, "2026-12", seed, INSPECTORS, key=4, weights=weights)
+    assert keyed.columns[-2:] == ("drawn", "weight") and plain.columns == insp.CSV_COLUMNS
+    with pytest.raises(InspectionError, match="key share"):
+        insp.draw(CANDS, "2026-12", 1, INSPECTORS, key=-1)
+
+
+def test_the_key_share_favours_higher_probabilities() -> None:
+    # 40 green enterprises, none drawn at random (share 0): a third likely (0.6), a third
+    # middling (0.2), a third without a lead (the floor); 4 drawn by weight in each of 300 draws
+    cands = [Candidate(f"E{i:02d}", "green", 95, "Lintong") for i in range(39)]
+    tier = {c.enterprise: i % 3 for i, c in enumerate(cands)}
+    weights = {e: (0.6, 0.2)[t] for e, t in tier.items() if t < 2}
+    counts = np.zeros(3)
+    for seed in range(300):
+        d = insp.draw(cands, "2026-12", seed, INSPECTORS, {"green": 0.0}, key=4, weights=weights)
+        for a in d.assignments:
+            assert a.drawn == "key"
+            counts[tier[a.enterprise]] += 1
+    share = counts / counts.sum()
+    # proportional draws (without replacement, which flattens them a little) would give about
+    # 0.74 / 0.25 / 0.01; a uniform draw 1/3 each: the test fails on an unweighted draw
+    assert share[0] > 0.6 and 0.15 < share[1] < 0.35 and share[2] < 0.05, share
+    # equal weights: no tier favoured (within a binomial margin of 1/3)
+    flat = np.zeros(3)
+    for seed in range(300):
+        d = insp.draw(cands, "2026-12", seed, INSPECTORS, {"green": 0.0}, key=4)
+        for a in d.assignments:
+            flat[tier[a.enterprise]] += 1
+    assert np.all(np.abs(flat / flat.sum() - 1 / 3) < 0.05), flat

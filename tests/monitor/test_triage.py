@@ -298,6 +298,13 @@ def test_cli_train_list_and_audit(
     result = runner.invoke(main, ["triage", "train", *db])
     assert result.exit_code == 1 and "8 verdicts" in result.output
     assert len(result.output.strip().splitlines()) == 1
+    # the nightly form: too few verdicts is no failure, the prior ranks the active leads
+    nightly = runner.invoke(main, ["triage", "train", *db, "--if-enough"])
+    assert nightly.exit_code == 0 and "继续使用模型v0排序" in nightly.output, nightly.output
+    with tx(engine) as s:
+        assert s.scalar(sa.select(sa.func.count()).select_from(TriageModelRow)) == 0
+        audited = s.scalar(sa.select(sa.func.count()).select_from(TriageRankRow))
+        assert audited == len(L.list_leads(s, status="active")) > 0
     # no model: newest first, no probability; --sort triage ranks by the prior
     plain = json.loads(runner.invoke(main, ["leads", "list", *db, "--format", "json"]).output)
     assert "probability" not in plain[0]
@@ -338,6 +345,31 @@ def test_cli_train_list_and_audit(
         assert row.features == list(T.FEATURES) and T.current_model(s) is not None
     listed = json.loads(runner.invoke(main, ["leads", "list", *db, "--format", "json"]).output)
     assert all(r["model"] == 1 for r in listed)  # the default order once a model exists
+    # nightly: nothing new since v1 -> no new version; one new verdict -> v2, whose ranking of
+    # the active leads is audited
+    again = runner.invoke(main, ["triage", "train", *db, "--if-enough"])
+    assert again.exit_code == 0 and "继续使用模型v1排序" in again.output, again.output
+    with tx(engine) as s:
+        L.record_findings(
+            s, [finding("2026-06-03 01:00", "2026-06-03 06:00", mn=MN1)], reg, now=utc(2026, 6, 4)
+        )
+        fresh = L.list_leads(s, status="open")[0]
+        for action in ("assign", "inspect", "confirm"):
+            L.act(s, fresh.id, action, "wang", now=utc(2026, 6, 5))
+        L.record_findings(
+            s, [finding("2026-06-06 01:00", "2026-06-06 06:00", mn=MN3)], reg, now=utc(2026, 6, 7)
+        )
+    newer = runner.invoke(main, ["triage", "train", *db, "--if-enough"])
+    assert newer.exit_code == 0 and newer.output.startswith("研判模型v2已训练"), newer.output
+    with tx(engine) as s:
+        v2 = s.scalars(sa.select(TriageModelRow).where(TriageModelRow.version == 2)).one()
+        assert fresh.id in v2.lead_ids
+        ranked_by_v2 = set(
+            s.scalars(sa.select(TriageRankRow.lead_id).where(TriageRankRow.model_version == 2))
+        )
+        assert ranked_by_v2 == {x.id for x in L.list_leads(s, status="active")} != set()
+    window = runner.invoke(main, ["triage", "train", *db, "--if-enough", "--since", "2026-01-01"])
+    assert window.exit_code == 2 and "--since" in window.output
 
 
 @pytest.mark.parametrize(
