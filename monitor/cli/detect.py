@@ -29,8 +29,11 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
 @click.option(
     "--readings",
     "readings_path",
-    type=click.Path(path_type=Path, dir_okay=False),
-    help="Readings file, CSV or Parquet (columns mn,pollutant,ts,value,flag[,kind]).",
+    type=click.Path(path_type=Path),
+    help="Readings file, CSV or Parquet (columns mn,pollutant,ts,value,flag[,kind]), read whole; "
+    "or a Parquet dataset, read one outlet at a time: a directory of Parquet files however "
+    "split (month=2026-01/bucket=07/..., one file an outlet, ...) or a quoted glob "
+    "('history/2026-*.parquet').",
 )
 @click.option(
     "--db",
@@ -85,6 +88,7 @@ def detect(
       monitor detect --readings readings.csv --sites sites.toml --from 2026-06-01 > findings.jsonl
       monitor detect --readings readings.parquet --sites sites.toml --detectors frozen,exceedance
       monitor detect --readings readings.csv --sites sites.toml --jobs 1   # one process
+      monitor detect --readings history/ --sites sites.toml   # a Parquet dataset (monitor export)
       monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
     """
     from monitor.config import ConfigError, load_config

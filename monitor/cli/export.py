@@ -1,4 +1,5 @@
-"""``monitor export``: stored readings out as a readings file (DESIGN.md section 5)."""
+"""``monitor export``: stored readings out as a readings file (DESIGN.md section 5) or a Parquet
+dataset partitioned by month and outlet bucket (section 10)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,20 @@ EPILOG = """\b
 Examples:
   monitor export --db sqlite:///outlet-watch.db --out readings.csv
   monitor export --config monitor.toml --mn 61011500000001 --from 2026-06-01 \\
-      --to 2026-06-30 --kind hour --kind day --out june.parquet"""
+      --to 2026-06-30 --kind hour --kind day --out june.parquet
+  monitor export --db postgresql://monitor@db/monitor --out history/   # a Parquet dataset"""
 
 
 @click.command("export", epilog=EPILOG)
 @click.option("--db", "database", envvar="MONITOR_DB",
               help="Store URL (default: $MONITOR_DB or monitor.toml).")  # fmt: skip
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="Output file: .csv or .parquet.")  # fmt: skip
+@click.option("--out", type=click.Path(path_type=str), required=True,
+              help="Output: a .csv or .parquet file, or a directory (a name ending in / or "
+                   "without a suffix) for a Parquet dataset: month=YYYY-MM/bucket=NN/"
+                   "part-0.parquet.")  # fmt: skip
+@click.option("--buckets", type=click.IntRange(min=1), default=None,
+              help="Outlet buckets of a dataset (default 16): the outlet's bucket is CRC-32 of "
+                   "its MN modulo this.")  # fmt: skip
 @click.option("--mn", "mns", multiple=True, help="Only these outlets (repeatable; default all).")
 @click.option("--from", "from_", help="First day or time (local time unless an offset).")
 @click.option("--to", "to", help="Last day (inclusive) or time.")
@@ -41,7 +48,8 @@ Examples:
 @config_option()
 def export(
     database: str | None,
-    out: Path,
+    out: str,
+    buckets: int | None,
     mns: tuple[str, ...],
     from_: str | None,
     to: str | None,
@@ -50,12 +58,12 @@ def export(
     progress: bool | None,
     config_path: Path | None,
 ) -> None:
-    """Write stored readings as a readings file that `monitor detect --readings` reads back,
-    one outlet at a time."""
+    """Write stored readings as a readings file or a Parquet dataset that `monitor detect
+    --readings` reads back, one outlet at a time."""
     from monitor.cli.options import parse_time
     from monitor.clock import TICK
     from monitor.config import ConfigError, load_config
-    from monitor.store.export import ExportError, export_readings
+    from monitor.store.export import DEFAULT_BUCKETS, ExportError, export_readings, readings_format
 
     try:
         cfg = load_config(config_path, overrides={"database": database, "timezone": tz})
@@ -64,6 +72,10 @@ def export(
     start = parse_time(from_, cfg.timezone, end=False)
     end = parse_time(to, cfg.timezone, end=True)
     try:
+        if buckets is not None and readings_format(out) != "dataset":
+            raise ExportError(
+                f"--buckets: {out} is a file; give a directory for a dataset, or drop --buckets"
+            )
         with Progress(progress) as bar:
             result = export_readings(
                 cfg.database,
@@ -73,12 +85,14 @@ def export(
                 end=None if end is None else end + TICK,  # --to is inclusive
                 kinds=kinds or ("hour",),
                 tz=cfg.timezone,
+                buckets=buckets or DEFAULT_BUCKETS,
                 started=lambda n: bar.start(n, "export"),
                 step=bar.step,
             )
     except ExportError as exc:
         raise click.ClickException(str(exc)) from None
+    files = f" ({result.files} files)" if readings_format(out) == "dataset" else ""
     click.echo(
-        f"wrote {result.readings:,} readings of {result.outlets} outlet(s) to {result.path}",
+        f"wrote {result.readings:,} readings of {result.outlets} outlet(s) to {result.path}{files}",
         err=True,
     )

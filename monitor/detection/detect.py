@@ -1,4 +1,5 @@
-"""``monitor detect`` as one call: the catalogue over a readings file or the store's history.
+"""``monitor detect`` as one call: the catalogue over a readings file, a Parquet dataset (read
+outlet by outlet) or the store's history.
 
 :func:`run_detect` takes a :class:`DetectRequest` (the sites, a readings file and/or a database,
 the detectors, a time window, the language and zone), writes each finding as one strict JSON line
@@ -12,6 +13,7 @@ an unreachable database) raises :class:`DetectError` with one line.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -138,7 +140,7 @@ def run_detect(
         _store(request.database, request.readings, report, listener) if request.database else None
     )
     try:
-        rows: OutletRows | None = None
+        rows: Any = None  # OutletRows, or DatasetOutlets read outlet by outlet
         if store is not None:
             count, outlets = _outlets_from_store(store, request.start, request.end)
         else:
@@ -167,11 +169,12 @@ def run_detect(
                 outlets, specs, detectors, lang=request.lang, progress=step, run=run, checked=True
             )
         found = []
-        for finding in findings:
-            write(finding.to_json(request.timezone) + "\n")
-            report.findings += 1
-            if store is not None:
-                found.append(finding)
+        with _dataset_errors():
+            for finding in findings:
+                write(finding.to_json(request.timezone) + "\n")
+                report.findings += 1
+                if store is not None:
+                    found.append(finding)
         if listener is not None:
             listener.finished()
         if store is not None:
@@ -205,8 +208,43 @@ def _read(readings: Path) -> pd.DataFrame:
         raise DetectError(str(e)) from None
 
 
-def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | None) -> OutletRows:
-    """The outlets of a readings file (within the window), their frames taken one by one."""
+def _dataset(readings: Path) -> Any:
+    """The Parquet dataset (a directory or a glob) at ``readings``, indexed."""
+    from monitor.store.readings_dataset import ReadingsDataset
+    from monitor.store.readings_files import ReadingsFileError
+
+    try:
+        return ReadingsDataset(readings)
+    except ReadingsFileError as e:
+        raise DetectError(str(e)) from None
+
+
+@contextlib.contextmanager
+def _dataset_errors() -> Iterator[None]:
+    """A dataset's file refused while its outlets are read (here or in a worker process, whose
+    failure arrives as the traceback's text) as one :class:`DetectError` line."""
+    from monitor.store.readings_files import ReadingsFileError
+
+    try:
+        yield
+    except ReadingsFileError as e:
+        raise DetectError(str(e)) from None
+    except RuntimeError as e:
+        prefix = f"{ReadingsFileError.__module__}.{ReadingsFileError.__qualname__}: "
+        lines = [ln for ln in str(e).splitlines() if ln.startswith(prefix)]
+        if not lines:
+            raise
+        raise DetectError(lines[-1][len(prefix) :]) from None
+
+
+def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | None) -> Any:
+    """The outlets of a readings file (within the window), their frames taken one by one: a
+    dataset (directory or glob) is read outlet by outlet (:class:`DatasetOutlets`), a file is
+    read whole, then split (:class:`OutletRows`)."""
+    from monitor.store.readings_dataset import DatasetOutlets, is_dataset
+
+    if is_dataset(readings):
+        return DatasetOutlets(_dataset(readings), start, end)
     return OutletRows(
         clip_time(
             _read(readings),
@@ -228,18 +266,36 @@ def _store(
         raise DetectError(f"--db {redact_url(database)}: {e}") from None
     if readings is not None:
         try:
-            frame = _read(readings)
+            _import(store, readings, report, listener)
         except DetectError:
             store.close()
             raise
+    return store
+
+
+def _import(
+    store: Any, readings: Path, report: DetectReport, listener: DetectListener | None
+) -> None:
+    """Import the readings file, or the dataset outlet by outlet (memory: one outlet's frame)."""
+    from monitor.store.readings_dataset import is_dataset
+
+    step = listener.import_step if listener is not None else None
+    if is_dataset(readings):
+        dataset = _dataset(readings)
+        if listener is not None:
+            listener.importing(int(dataset.sizes().sum()))
+        report.imported = BatchResult()
+        with _dataset_errors():
+            for mn in dataset.outlets():
+                report.imported += store.import_frame(dataset.read(mn), progress=step)
+    else:
+        frame = _read(readings)
         if listener is not None:
             listener.importing(len(frame))
-        report.imported = store.import_frame(
-            frame, progress=listener.import_step if listener is not None else None
-        )
-        if listener is not None:
-            listener.imported(readings, report.imported)
-    return store
+        report.imported = store.import_frame(frame, progress=step)
+        del frame
+    if listener is not None:
+        listener.imported(readings, report.imported)
 
 
 def _outlets_from_store(

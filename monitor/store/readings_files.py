@@ -18,7 +18,7 @@ Five million hourly rows (280 MB) read in about a second.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 import numpy as np
 import pandas as pd
@@ -39,6 +39,15 @@ class ReadingsFileError(ValueError):
     """A readings file that cannot be used; the message is one line naming the place and the fix."""
 
 
+class Places(Protocol):
+    """Names rows of the table being read in an error: ``where(row)`` one row, ``where.pair(a,
+    b)`` two (``file: line N`` for CSV, ``file: row N`` for Parquet)."""
+
+    def __call__(self, row: int) -> str: ...
+
+    def pair(self, first: int, second: int) -> str: ...
+
+
 def read_readings(path: str | Path) -> pd.DataFrame:
     """Read a CSV or Parquet readings file into a frame with ``ts`` in UTC.
 
@@ -52,12 +61,24 @@ def read_readings(path: str | Path) -> pd.DataFrame:
     parquet = p.suffix.lower() in (".parquet", ".pq")
     table = _read_parquet(p) if parquet else _read_csv(p)
     where = _Where(p, parquet)
-    missing = [c for c in REQUIRED if c not in table.column_names]
+    check_columns(table.column_names, p)
+    return finish_readings(table_readings(table, where), where, p)
+
+
+def check_columns(names: list[str], path: Path) -> None:
+    """Refuse a file without every column of :data:`REQUIRED` (one line naming them)."""
+    missing = [c for c in REQUIRED if c not in names]
     if missing:
         raise ReadingsFileError(
-            f"{p}: missing column(s) {', '.join(missing)}; a readings file needs the columns "
+            f"{path}: missing column(s) {', '.join(missing)}; a readings file needs the columns "
             f"{','.join(REQUIRED)} (and optional kind)"
         )
+
+
+def table_readings(table: pa.Table, where: Places) -> pd.DataFrame:
+    """The readings frame of a table with the :data:`REQUIRED` columns, every cell checked
+    (``where(row)`` names row ``row`` of the table in an error); repeated keys not yet looked at
+    (:func:`finish_readings`)."""
     n = table.num_rows
     out = {
         "mn": _labels(table, "mn", where),
@@ -80,14 +101,19 @@ def read_readings(path: str | Path) -> pd.DataFrame:
         out["kind"] = kind
     else:
         out["kind"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8), categories=["hour"])
-    frame = pd.DataFrame(out)
+    return pd.DataFrame(out)
+
+
+def finish_readings(frame: pd.DataFrame, where: Places, source: object) -> pd.DataFrame:
+    """``frame`` (of :func:`table_readings`) with one row per reading key (a repeat dropped, a
+    conflict refused naming both rows through ``where.pair``), checked against the schema."""
     keep = _one_row_per_key(frame, where)
     if keep is not None:
         frame = frame[keep].reset_index(drop=True)
     try:
         validate_readings(frame)
     except FrameError as e:  # the checks above name the line; this is the schema's last word
-        raise ReadingsFileError(f"{p}: {e}") from None
+        raise ReadingsFileError(f"{source}: {e}") from None
     return frame
 
 
@@ -226,7 +252,7 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
 
 
 def _labels(
-    table: pa.Table, name: str, where: _Where, default: str | None = None
+    table: pa.Table, name: str, where: Places, default: str | None = None
 ) -> pd.Categorical:
     codes, uniques = _dictionary(table[name])
     categories = [str(u) for u in uniques.to_pylist()]
@@ -251,7 +277,7 @@ def _labels(
 
 
 def _timestamps(
-    column: pa.ChunkedArray, where: _Where, name: str = "ts", *, required: bool = True
+    column: pa.ChunkedArray, where: Places, name: str = "ts", *, required: bool = True
 ) -> pd.DatetimeIndex | pd.Series:
     """A time column as UTC; an empty cell is refused when ``required``, else NaT (unknown)."""
     if pa.types.is_timestamp(column.type):
@@ -303,7 +329,7 @@ def _timestamps(
     return pd.Series(out.array)
 
 
-def _values(column: pa.ChunkedArray, where: _Where) -> np.ndarray:
+def _values(column: pa.ChunkedArray, where: Places) -> np.ndarray:
     """Values as float64, NaN where empty; a value that is not a finite number is refused."""
     if pa.types.is_floating(column.type) or pa.types.is_integer(column.type):
         values = column.to_numpy().astype("float64")
@@ -333,7 +359,7 @@ def _values(column: pa.ChunkedArray, where: _Where) -> np.ndarray:
     return values
 
 
-def _finite(values: np.ndarray, given: np.ndarray, shown: Any, where: _Where) -> None:
+def _finite(values: np.ndarray, given: np.ndarray, shown: Any, where: Places) -> None:
     """Refuse the first value written (``given``) that is not finite: inf, -inf, 1e999, nan."""
     bad = given & ~np.isfinite(values)
     if bad.any():
@@ -345,7 +371,7 @@ def _finite(values: np.ndarray, given: np.ndarray, shown: Any, where: _Where) ->
         )
 
 
-def _flags(column: pa.ChunkedArray, where: _Where) -> pd.Categorical:
+def _flags(column: pa.ChunkedArray, where: Places) -> pd.Categorical:
     """Flags as a categorical of :data:`FLAG_CODES`; an empty cell is unknown (missing), which
     detectors never count as valid (not N)."""
     codes, uniques = _dictionary(column)
@@ -361,7 +387,7 @@ def _flags(column: pa.ChunkedArray, where: _Where) -> pd.Categorical:
     return pd.Categorical.from_codes(mapping[codes], categories=list(FLAG_CODES))
 
 
-def _one_row_per_key(frame: pd.DataFrame, where: _Where) -> np.ndarray | None:
+def _one_row_per_key(frame: pd.DataFrame, where: Places) -> np.ndarray | None:
     """Rows to keep so that each key (mn, pollutant, kind, ts) is one reading: None when the keys
     are already unique; a later row identical to an earlier one is dropped; two rows of one key
     with different values or flags refuse the file, naming both lines."""
