@@ -202,14 +202,17 @@ def readings_chart(
             ys = y(np.where(np.isfinite(p.values), p.values, lo))
             ok = np.isfinite(p.values)
             gap = np.r_[True, np.diff(p.ts) > 3_600_000_000_000 * 1.5]
-            d = []
-            pen = False
-            for k in range(len(xs)):
-                if not ok[k]:
-                    pen = False
-                    continue
-                d.append(f"{'L' if pen and not gap[k] else 'M'}{xs[k]:.1f},{ys[k]:.1f}")
-                pen = True
+            drawn = np.flatnonzero(ok)
+            # a pen stroke continues from the previous reading when it is known and an hour away
+            move = gap[drawn] | np.r_[True, ~ok[:-1]][drawn]
+            keep = _m4(xs[drawn], ys[drawn], move)
+            d = [
+                f"{'M' if m else 'L'}{a:.1f},{b:.1f}"
+                for m, a, b in zip(
+                    move[keep].tolist(), xs[drawn][keep].tolist(), ys[drawn][keep].tolist(),
+                    strict=True,
+                )
+            ]  # fmt: skip
             if d:
                 g.append(
                     f'<path class="series" d="{" ".join(d)}" fill="none" stroke="#1a73e8" '
@@ -240,6 +243,24 @@ def readings_chart(
         parts.extend(g)
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _m4(xs: np.ndarray, ys: np.ndarray, move: np.ndarray) -> np.ndarray:
+    """Indices of the points of a polyline that draw the same picture at one pixel's width: in
+    each pixel column its first, last, lowest and highest points (the M4 reduction), and every
+    point where the pen starts a new stroke (so the gaps stay where they are). A year of hourly
+    values (8,760 points) on a 880-pixel panel keeps at most about 3,500."""
+    n = len(xs)
+    if n <= 4 * (WIDTH - LEFT - RIGHT):
+        return np.arange(n)
+    column = np.floor(xs).astype(np.int64) + np.cumsum(move) * (WIDTH + 1)  # strokes apart
+    starts = np.flatnonzero(np.r_[True, column[1:] != column[:-1]])
+    ends = np.r_[starts[1:], n] - 1
+    order = np.lexsort((ys, column))  # by column, then value (columns are ascending already)
+    keep = np.zeros(n, dtype=bool)
+    keep[starts] = keep[ends] = keep[order[starts]] = keep[order[ends]] = True
+    keep |= move
+    return np.flatnonzero(keep)
 
 
 def score_chart(

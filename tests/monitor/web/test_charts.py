@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import numpy as np
 import pandas as pd
+import pytest
 
+from monitor.web import charts
 from monitor.web.charts import Panel, readings_chart, score_chart
 
 T0 = datetime(2026, 6, 1, tzinfo=UTC)
@@ -71,3 +73,42 @@ def test_score_chart_steps_and_month_ticks() -> None:
     ys = {float(pt.split(",")[1]) for pt in re.findall(r"[ML]([\d.]+,[\d.]+)", d)}
     assert len(ys) == 2  # one level at 100, one at 60
     assert ">50<" in svg  # the axis starts below the lowest score, not at 0
+
+
+def _path(svg: str) -> list[tuple[str, float, float]]:
+    d = re.search(r'class="series" d="([^"]+)"', svg).group(1)  # type: ignore[union-attr]
+    return [(seg[0], *map(float, seg[1:].split(","))) for seg in d.split()]  # type: ignore[misc]
+
+
+def test_a_year_is_drawn_with_the_same_picture_in_fewer_points(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A year of hourly values keeps, per pixel column, its lowest and highest point (a one-hour
+    spike stays visible) and every break of the line, in far fewer points than readings."""
+    rng = np.random.default_rng(3)
+    hours = [h for h in range(8760) if not 4000 <= h < 4010]  # a 10-hour gap
+    values = 30 + rng.normal(0, 3, len(hours))
+    values[5000] = 400.0  # a one-hour spike
+    values[6000] = float("nan")  # an unknown value
+    p = _panel(values.tolist(), hours, high=50.0)
+    window = (T0, T0 + timedelta(hours=8760), None)
+    reduced = _path(readings_chart([p], *window, tz="Asia/Shanghai"))
+    monkeypatch.setattr(charts, "_m4", lambda xs, ys, move: np.arange(len(xs)))
+    full = _path(readings_chart([p], *window, tz="Asia/Shanghai"))
+    assert len(full) == len(hours) - 1 and len(reduced) <= 4 * 880 + 3 < len(full) / 2
+    strokes = [(x, y) for m, x, y in full if m == "M"]
+    assert len(strokes) == 3 and [(x, y) for m, x, y in reduced if m == "M"] == strokes
+
+    def columns(path: list[tuple[str, float, float]]) -> dict[tuple[int, int], list[float]]:
+        out: dict[tuple[int, int], list[float]] = {}
+        stroke = 0
+        for m, x, y in path:
+            stroke += m == "M"
+            out.setdefault((stroke, int(x)), []).append(y)
+        return out
+
+    every, kept = columns(full), columns(reduced)
+    for (stroke, x), ys in every.items():  # within a pixel (the path's x is rounded to 0.1)
+        near = [y for dx in (-1, 0, 1) for y in kept.get((stroke, x + dx), [])]
+        assert min(near) <= min(ys) and max(near) >= max(ys), (stroke, x)
+    assert min(y for _, _, y in reduced) == min(y for _, _, y in full)  # the spike (y grows down)
