@@ -2,7 +2,10 @@
 and calls the `_detect()` hook, which only computes statistics and returns findings.
 
 Outlet detectors see one outlet (`OutletData`); fleet detectors (`FleetDetector`) compare outlets
-(data cloned from another outlet, peer outliers) and see all of them at once.
+(data cloned from another outlet, peer outliers) in two stages: each outlet is reduced to a small,
+picklable summary (`FleetDetector.summarise`), and the findings are computed over the summaries of
+all outlets (`FleetDetector.detect_summaries`), so that no caller keeps every outlet's readings and
+the summaries can be computed where each outlet is read (other processes, other machines).
 """
 
 from __future__ import annotations
@@ -10,8 +13,9 @@ from __future__ import annotations
 import inspect
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 import pandas as pd
 
@@ -63,7 +67,7 @@ class Detector(ABC):
 
     def finding(
         self,
-        outlet: OutletData,
+        outlet: OutletData | Summary,
         pollutant: str | None,
         start: pd.Timestamp,
         end: pd.Timestamp,
@@ -94,18 +98,42 @@ class Detector(ABC):
         )
 
 
-class FleetDetector(Detector):
-    """A detector that compares outlets. `detect` on one outlet checks it against itself only."""
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What a fleet detector keeps of one outlet (subclassed by each detector with its own
+    fields): the outlet's MN and the language of its findings, enough to write a finding."""
+
+    mn: str
+    lang: str
+
+
+S = TypeVar("S", bound=Summary)
+
+
+class FleetDetector(Detector, Generic[S]):
+    """A detector that compares outlets, in two stages: `summarise` reduces one outlet to a
+    small, picklable `Summary` (statistics, hashes, quantised values: what the comparison
+    needs, never the outlet's frame), and `detect_summaries` compares the summaries.
+    `detect_fleet` is both stages at once; `detect` on one outlet checks it against itself only.
+    """
 
     def detect_fleet(self, outlets: Sequence[OutletData]) -> list[Finding]:
         """Findings over several outlets at once (each outlet's own and those between outlets)."""
-        outlets = [o for o in outlets if not o.empty]
-        if not outlets:
+        return self.detect_summaries([self.summarise(o) for o in outlets if not o.empty])
+
+    def detect_summaries(self, summaries: Sequence[S]) -> list[Finding]:
+        """The findings of `detect_fleet` over the outlets' summaries, given in the outlets'
+        order (the order of `detect_fleet`'s outlets, e.g. by MN; empty outlets left out)."""
+        if not summaries:
             return []
-        return _ordered(self._detect_fleet(outlets))
+        return _ordered(self._detect_summaries(summaries))
 
     @abstractmethod
-    def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]: ...
+    def summarise(self, outlet: OutletData) -> S:
+        """What the fleet stage needs of one (non-empty) outlet."""
+
+    @abstractmethod
+    def _detect_summaries(self, summaries: Sequence[S]) -> Iterable[Finding]: ...
 
 
 @cache

@@ -8,6 +8,7 @@ distribution of levels and steps, against the number of window pairs compared.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Final
@@ -15,7 +16,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from detectors.base import FleetDetector, register
+from detectors.base import FleetDetector, Summary, register
 from detectors.checks._common import LOCAL_TZ
 from detectors.finding import Finding
 from detectors.frame import OutletData
@@ -64,17 +65,80 @@ def _bits(x: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True, slots=True)
+class Channel:
+    """One channel's valid readings as the comparison needs them: values quantised to the
+    detector's decimals and their times, each as successive differences (int16 or int32 when
+    they fit; times in whole seconds when they are) compressed with zlib: about 2 bytes a
+    reading of a simulated year (hours one apart compress to almost nothing), where the outlet's
+    prepared data holds about 100."""
+
+    n: int
+    t0: int  # the first reading's time, UTC ns
+    unit: int  # nanoseconds per step of the time differences
+    q_blob: bytes
+    q_type: str
+    t_blob: bytes
+    t_type: str
+
+    @classmethod
+    def of(cls, q: np.ndarray, ts: np.ndarray) -> Channel:
+        ts = np.asarray(ts, dtype=np.int64)
+        dt = np.diff(ts)
+        unit = 1_000_000_000 if not (dt % 1_000_000_000).any() else 1
+        q_blob, q_type = _packed(np.diff(q, prepend=np.int64(0)))
+        t_blob, t_type = _packed(dt // unit)
+        return cls(len(q), int(ts[0]), unit, q_blob, q_type, t_blob, t_type)
+
+    @property
+    def q(self) -> np.ndarray:
+        """The quantised values (int64)."""
+        return np.cumsum(_unpacked(self.q_blob, self.q_type), dtype=np.int64)
+
+    @property
+    def ts(self) -> np.ndarray:
+        """UTC nanoseconds of each reading (int64)."""
+        steps = np.r_[np.int64(0), np.cumsum(_unpacked(self.t_blob, self.t_type), dtype=np.int64)]
+        return steps * self.unit + self.t0
+
+
+def _packed(x: np.ndarray) -> tuple[bytes, str]:
+    """Integers ``x`` in the narrowest of int16, int32 and int64 that holds them, compressed."""
+    for dtype in ("<i2", "<i4"):
+        info = np.iinfo(dtype)
+        if len(x) == 0 or (int(x.min()) >= info.min and int(x.max()) <= info.max):
+            break
+    else:
+        dtype = "<i8"
+    return zlib.compress(x.astype(dtype).tobytes(), 1), dtype
+
+
+def _unpacked(blob: bytes, dtype: str) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(blob), dtype=dtype)
+
+
+@dataclass(frozen=True, slots=True)
+class CopiedSummary(Summary):
+    """What `CopiedDataDetector` keeps of an outlet: its pollutants (``codes``, each counts in
+    the bar) and the `Channel` of each with at least one window of valid readings. The
+    comparison verifies and extends matched windows on the values themselves (hashes alone
+    would not give byte-identical findings), so this is the quantised series, not a digest."""
+
+    codes: tuple[str, ...]
+    channels: dict[str, Channel]
+
+
+@dataclass(frozen=True, slots=True)
 class _Pool:
     """Valid readings of one pollutant over several outlets, concatenated in (outlet, time)
-    order (outlet ``o``, value quantised ``q``, whole hour ``h``, index ``k`` into that outlet's
-    series; outlet ``i`` holds ``bounds[i]:bounds[i + 1]``), with per-reading information filled
+    order (outlet ``o``, value quantised ``q``, whole hour ``h``, time ``t`` in UTC nanoseconds;
+    outlet ``i`` holds ``bounds[i]:bounds[i + 1]``), with per-reading information filled
     only for outlets with a candidate match (`_fill_bits`): ``level_bits`` (-log2 frequency of
     the value) and ``step_cum`` (running sum of -log2 frequency of each non-zero step)."""
 
     o: np.ndarray
     q: np.ndarray
     h: np.ndarray
-    k: np.ndarray
+    t: np.ndarray
     bounds: np.ndarray
     level_bits: np.ndarray
     step_cum: np.ndarray
@@ -282,7 +346,7 @@ def _extend(pool: _Pool, a0: int, a1: int, b0: int, limit: int) -> tuple[int, in
 
 
 @register
-class CopiedDataDetector(FleetDetector):
+class CopiedDataDetector(FleetDetector[CopiedSummary]):
     """A varied stretch of readings equal to an earlier stretch of the same outlet, or to a
     stretch of another outlet.
 
@@ -399,15 +463,29 @@ class CopiedDataDetector(FleetDetector):
         self.scaled_max_company = scaled_max_company
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
-        return self._detect_fleet([outlet])
+        return self._detect_summaries([self.summarise(outlet)])
 
-    def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
-        codes = sorted({c for o in outlets for c in o.pollutants})
-        found = [f for code in codes for f in self._code(outlets, code, len(codes))]
-        by_mn = {o.mn: o for o in outlets}
+    def summarise(self, outlet: OutletData) -> CopiedSummary:
+        """The outlet's pollutants and each channel's valid readings, quantised (`Channel`)."""
+        channels = {}
+        for code in outlet.pollutants:
+            s = outlet.series(code)
+            if s is None:
+                continue
+            k = np.flatnonzero(s.valid)
+            if len(k) < self.window_readings:
+                continue
+            q = np.rint(s.values[k] * 10.0**self.decimals).astype(np.int64)
+            channels[code] = Channel.of(q, s.ts[k])
+        return CopiedSummary(outlet.mn, outlet.lang, tuple(outlet.pollutants), channels)
+
+    def _detect_summaries(self, summaries: Sequence[CopiedSummary]) -> Iterable[Finding]:
+        codes = sorted({c for o in summaries for c in o.codes})
+        found = [f for code in codes for f in self._code(summaries, code, len(codes))]
+        by_mn = {o.mn: o for o in summaries}
         return self._merged(found, by_mn)
 
-    def _merged(self, found: list[Finding], by_mn: dict[str, OutletData]) -> Iterable[Finding]:
+    def _merged(self, found: list[Finding], by_mn: dict[str, CopiedSummary]) -> Iterable[Finding]:
         """Matches of one outlet with one partner that overlap in time (or follow within a day at
         the same lag, across the gaps that break a copied stretch) become one finding:
         outlet-wide (pollutant None) when several channels were copied together, else one per
@@ -426,7 +504,7 @@ class CopiedDataDetector(FleetDetector):
             if cluster:
                 yield self._one(cluster, by_mn)
 
-    def _one(self, cluster: list[Finding], by_mn: dict[str, OutletData]) -> Finding:
+    def _one(self, cluster: list[Finding], by_mn: dict[str, CopiedSummary]) -> Finding:
         if len(cluster) == 1:
             return cluster[0]
         codes = sorted({f.pollutant for f in cluster if f.pollutant})
@@ -476,18 +554,15 @@ class CopiedDataDetector(FleetDetector):
             names=names,
         )
 
-    def _pool(self, outlets: Sequence[OutletData], code: str) -> _Pool | None:
+    def _pool(self, outlets: Sequence[CopiedSummary], code: str) -> _Pool | None:
         parts = []
         w = self.window_readings
         for o, outlet in enumerate(outlets):
-            s = outlet.series(code)
-            if s is None:
+            channel = outlet.channels.get(code)
+            if channel is None:
                 continue
-            k = np.flatnonzero(s.valid)
-            if len(k) < w:
-                continue
-            q = np.rint(s.values[k] * 10.0**self.decimals).astype(np.int64)
-            parts.append((o, q, hours_of(s.ts[k]), k))
+            ts = channel.ts
+            parts.append((o, channel.q, hours_of(ts), ts))
         if not parts:
             return None
         counts = np.zeros(len(outlets), dtype=np.int64)
@@ -500,7 +575,7 @@ class CopiedDataDetector(FleetDetector):
             o=np.concatenate([np.full(len(p[1]), p[0]) for p in parts]),
             q=np.concatenate([p[1] for p in parts]),
             h=np.concatenate([p[2] for p in parts]),
-            k=np.concatenate([p[3] for p in parts]),
+            t=np.concatenate([p[3] for p in parts]),
             bounds=np.r_[0, np.cumsum(sizes)],
             level_bits=np.zeros(n),
             step_cum=np.zeros(n),
@@ -509,7 +584,7 @@ class CopiedDataDetector(FleetDetector):
         )
 
     def _code(
-        self, outlets: Sequence[OutletData], code: str, n_codes: int = 1
+        self, outlets: Sequence[CopiedSummary], code: str, n_codes: int = 1
     ) -> Iterable[Finding]:
         pool = self._pool(outlets, code)
         if pool is None or len(pool.q) < self.window_readings:
@@ -519,7 +594,7 @@ class CopiedDataDetector(FleetDetector):
             yield from self._scaled(outlets, code, pool, n_codes)
 
     def _exact(
-        self, outlets: Sequence[OutletData], code: str, pool: _Pool, n_codes: int
+        self, outlets: Sequence[CopiedSummary], code: str, pool: _Pool, n_codes: int
     ) -> Iterable[Finding]:
         a, b, lag = self._same_hash_pairs(pool, self._varied_windows(pool))
         if len(a) == 0:
@@ -548,7 +623,7 @@ class CopiedDataDetector(FleetDetector):
             )
 
     def _scaled(
-        self, outlets: Sequence[OutletData], code: str, pool: _Pool, n_codes: int
+        self, outlets: Sequence[CopiedSummary], code: str, pool: _Pool, n_codes: int
     ) -> Iterable[Finding]:
         """Clones between outlets scaled by a factor and rounded again (see the class doc)."""
         w = self.scaled_window
@@ -685,7 +760,7 @@ class CopiedDataDetector(FleetDetector):
 
     def _verified(
         self,
-        outlets: Sequence[OutletData],
+        outlets: Sequence[CopiedSummary],
         code: str,
         pool: _Pool,
         a0: int,
@@ -716,7 +791,7 @@ class CopiedDataDetector(FleetDetector):
 
     def _findings(
         self,
-        outlets: Sequence[OutletData],
+        outlets: Sequence[CopiedSummary],
         code: str,
         pool: _Pool,
         run: tuple[int, int, int, int],
@@ -729,10 +804,8 @@ class CopiedDataDetector(FleetDetector):
         a0, a1, b0, b1 = run
         n = a1 - a0 + 1
         oa, ob = outlets[int(pool.o[a0])], outlets[int(pool.o[b0])]
-        sa, sb = oa.series(code), ob.series(code)
-        assert sa is not None and sb is not None
-        copy_span = (timestamp(sa.ts[pool.k[a0]]), timestamp(sa.ts[pool.k[a1]]))
-        source_span = (timestamp(sb.ts[pool.k[b0]]), timestamp(sb.ts[pool.k[b1]]))
+        copy_span = (timestamp(pool.t[a0]), timestamp(pool.t[a1]))
+        source_span = (timestamp(pool.t[b0]), timestamp(pool.t[b1]))
         lag_hours = int(pool.h[a0] - pool.h[b0])
         same = oa is ob
         rule = (

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
+import pandas as pd
 
-from detectors.base import FleetDetector, register
+from detectors.base import FleetDetector, Summary, register
 from detectors.checks._common import month_label
 from detectors.finding import Finding
 from detectors.frame import OutletData
@@ -19,8 +21,20 @@ FEATURES: Final[tuple[str, ...]] = ("median", "cv", "cycle_autocorrelation", "re
 
 #: The values of `FEATURES` of one outlet-month.
 Features = tuple[float, float, float, float]
+#: One outlet-month of a channel: features, first and last grid hour (indices and times).
+Month = tuple[Features, int, int, pd.Timestamp, pd.Timestamp]
 #: One outlet-month of a group: channel, month, outlet, features, first and last grid hour.
-_Row = tuple[str, int, OutletData, Features, int, int]
+_Row = tuple[str, int, "PeerSummary", Features, int, int, pd.Timestamp, pd.Timestamp]
+
+
+@dataclass(frozen=True, slots=True)
+class PeerSummary(Summary):
+    """What `PeerOutlierDetector` keeps of an outlet: its peer group (industry, else district;
+    None: no peers) and, per concentration channel, the `monthly_features` of its months with
+    ``min_valid_hours`` valid hours (a few hundred bytes an outlet-month)."""
+
+    group: str | None
+    months: dict[str, dict[int, Month]]
 
 
 def monthly_features(
@@ -104,7 +118,7 @@ def _medians(
 
 
 @register
-class PeerOutlierDetector(FleetDetector):
+class PeerOutlierDetector(FleetDetector[PeerSummary]):
     """An outlet-month whose statistics are isolated from its peers' and cleaner or steadier.
 
     Peers are outlets of the same ``industry`` (else the same ``district``) from the registry.
@@ -179,17 +193,31 @@ class PeerOutlierDetector(FleetDetector):
         """Import scikit-learn's IsolationForest (about a second), which `detect_fleet` needs."""
         import sklearn.ensemble  # noqa: F401
 
-    def _detect_fleet(self, outlets: Sequence[OutletData]) -> Iterable[Finding]:
-        groups: dict[str, list[OutletData]] = defaultdict(list)
-        for outlet in sorted(outlets, key=lambda o: o.mn):
-            key = outlet.spec.industry or outlet.spec.district
-            if key:
-                groups[key].append(outlet)
+    def summarise(self, outlet: OutletData) -> PeerSummary:
+        """The outlet's group and its monthly features of every concentration channel."""
+        group = outlet.spec.industry or outlet.spec.district or None
+        months: dict[str, dict[int, Month]] = {}
+        if group is not None:
+            grid = outlet.grid
+            for code in CONCENTRATIONS:
+                found = monthly_features(outlet, code, self.min_valid_hours)
+                if found:
+                    months[code] = {
+                        month: (feats, first, last, grid[first], grid[last])
+                        for month, (feats, first, last) in found.items()
+                    }
+        return PeerSummary(outlet.mn, outlet.lang, group, months)
+
+    def _detect_summaries(self, summaries: Sequence[PeerSummary]) -> Iterable[Finding]:
+        groups: dict[str, list[PeerSummary]] = defaultdict(list)
+        for outlet in sorted(summaries, key=lambda o: o.mn):
+            if outlet.group:
+                groups[outlet.group].append(outlet)
         for group, members in sorted(groups.items()):
             if len(members) >= self.min_peers:
                 yield from self._group(group, members)
 
-    def _group(self, group: str, members: list[OutletData]) -> Iterable[Finding]:
+    def _group(self, group: str, members: list[PeerSummary]) -> Iterable[Finding]:
         table = self._table(members)
         if not table:
             return
@@ -208,7 +236,7 @@ class PeerOutlierDetector(FleetDetector):
             peer_cv = float(np.median(raw[here, 1]))
             peer_repeat = float(np.median(raw[here, 3]))
             for i in here[scores[here] >= threshold]:
-                code, month, outlet, feats, first, last = table[i]
+                code, month, outlet, feats, first, last, start, end = table[i]
                 steady = feats[1] < self.clean_share * peer_cv
                 repeats = feats[3] >= peer_repeat + self.repeat_excess
                 if not (steady or repeats):
@@ -216,8 +244,8 @@ class PeerOutlierDetector(FleetDetector):
                 yield self.finding(
                     outlet,
                     code,
-                    outlet.grid[first],
-                    outlet.grid[last],
+                    start,
+                    end,
                     severity="low",
                     confidence=float(scores[i]),
                     message="peer.summary",
@@ -240,16 +268,14 @@ class PeerOutlierDetector(FleetDetector):
                     },
                 )
 
-    def _table(self, members: list[OutletData]) -> list[_Row]:
+    def _table(self, members: list[PeerSummary]) -> list[_Row]:
         """The outlet-months with enough peers that month, of every channel (one forest for all:
         features are standardised within each channel), by channel and month."""
-        rows: dict[tuple[str, int], list[tuple[OutletData, Features, int, int]]] = defaultdict(list)
+        rows: dict[tuple[str, int], list[tuple[PeerSummary, *Month]]] = defaultdict(list)
         for code in CONCENTRATIONS:
             for outlet in members:
-                for month, (feats, first, last) in monthly_features(
-                    outlet, code, self.min_valid_hours
-                ).items():
-                    rows[(code, month)].append((outlet, feats, first, last))
+                for month, entry in outlet.months.get(code, {}).items():
+                    rows[(code, month)].append((outlet, *entry))
         return [
             (code, month, *entry)
             for (code, month), entries in sorted(rows.items())

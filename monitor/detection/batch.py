@@ -2,14 +2,16 @@
 
 `detect_outlets` takes any iterable of ``(mn, frame)`` pairs (from a readings file or the store),
 builds each outlet's `OutletData` once, runs every outlet detector on it and yields the findings;
-outlets are then released, so memory is bounded by one outlet's frame, except when a fleet
-detector (one comparing outlets: copied data, peer outliers) is selected: then the prepared
-outlets are kept until the fleet detectors have run at the end.
+outlets are then released, so memory is bounded by one outlet's frame. A fleet detector (one
+comparing outlets: copied data, peer outliers) keeps only each outlet's summary
+(`FleetDetector.summarise`: monthly statistics, quantised values; a tenth of the prepared data or
+less) and compares the summaries at the end (`fleet_stage`).
 
 `detect_parallel` gives the same findings in the same order using several processes: forked
-workers run the outlet detectors over chunks of outlets while this process runs the fleet
-detectors, then takes chunks too (each chunk is taken once, by whoever is free first) and gives
-out each chunk's findings as soon as every chunk before it is done.
+workers and this process take chunks of outlets (each chunk once, by whoever is free first), run
+the outlet detectors and summarise each outlet for the fleet detectors; this process gives out
+each chunk's findings as soon as every chunk before it is done, then runs the fleet stage over the
+summaries.
 """
 
 from __future__ import annotations
@@ -29,7 +31,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detectors import Detector, Finding, FleetDetector, OutletData, OutletSpec, build, run_fleet
+from detectors import Detector, Finding, FleetDetector, OutletData, OutletSpec, build
+from detectors.base import Summary
+
+#: One outlet's summaries, one per fleet detector (in the detectors' order); None for an outlet
+#: without readings (fleet detectors leave it out).
+Summaries = tuple[Summary, ...] | None
 
 
 @dataclass(slots=True)
@@ -110,6 +117,29 @@ def clip_time(
     return readings[keep]
 
 
+def summarise(fleet: Sequence[FleetDetector], outlet: OutletData) -> Summaries:
+    """The outlet's summary for each fleet detector (None when it has no readings)."""
+    if not fleet or outlet.empty:
+        return None
+    return tuple(d.summarise(outlet) for d in fleet)
+
+
+def fleet_stage(fleet: Sequence[FleetDetector], summaries: Iterable[Summaries]) -> list[Finding]:
+    """The fleet detectors' findings over the outlets' summaries (given in the outlets' order),
+    each detector's in turn: what `detectors.run_fleet` gives over the outlets themselves."""
+    kept = [s for s in summaries if s is not None]
+    return [f for i, d in enumerate(fleet) for f in d.detect_summaries([s[i] for s in kept])]
+
+
+def split_detectors(
+    detectors: Sequence[Detector] | None,
+) -> tuple[list[Detector], list[FleetDetector]]:
+    """The outlet detectors and the fleet detectors of ``detectors`` (default: the catalogue)."""
+    chosen = list(detectors) if detectors is not None else build()
+    own = [d for d in chosen if not isinstance(d, FleetDetector)]
+    return own, [d for d in chosen if isinstance(d, FleetDetector)]
+
+
 def detect_outlets(
     outlets: Iterable[tuple[str, pd.DataFrame] | tuple[str, pd.DataFrame, pd.DataFrame | None]],
     specs: Mapping[str, OutletSpec],
@@ -128,11 +158,9 @@ def detect_outlets(
     outlet's is not checked against the schema again. An item ``(mn, frame, packets)`` also
     gives the outlet's packet records (`Store.read_packets`) to the detectors that read them.
     """
-    chosen = list(detectors) if detectors is not None else build()
-    own = [d for d in chosen if not isinstance(d, FleetDetector)]
-    fleet = [d for d in chosen if isinstance(d, FleetDetector)]
+    own, fleet = split_detectors(detectors)
     run = run if run is not None else DetectionRun()
-    kept: list[OutletData] = []
+    kept: list[Summaries] = []
     for mn, frame, *wire in outlets:
         spec = specs.get(mn)
         if spec is None:
@@ -145,12 +173,12 @@ def detect_outlets(
         for detector in own:
             yield from detector.detect(outlet)
         if fleet:
-            outlet.forget_held()
-            kept.append(outlet)
+            kept.append(summarise(fleet, outlet))
+        del outlet
         if progress is not None:
             progress(mn)
-    if fleet and kept:
-        yield from run_fleet(kept, fleet)
+    if fleet:
+        yield from fleet_stage(fleet, kept)
 
 
 def detect_readings(
@@ -207,29 +235,27 @@ def detect_parallel(
 
     ``jobs - 1`` workers are forked (they share the readings already in memory, the memory the
     reader freed given back first, the objects of this process frozen against the collector so
-    that no worker copies their pages) and take chunks of outlets from a shared counter; this
-    process runs the fleet detectors over every outlet, then takes chunks too, giving out the
-    findings of the chunks done in order between its own. A worker holds one outlet's data at a
-    time. With ``jobs <= 1``, one outlet, or no ``fork`` on this platform, it is
+    that no worker copies their pages) and take chunks of outlets from a shared counter, as this
+    process does, giving out the findings of the chunks done in order between its own. A worker
+    holds one outlet's data at a time and hands back, with its findings, the outlet's summaries
+    for the fleet detectors, which this process compares at the end (`fleet_stage`). With ``jobs <= 1``, one outlet, or no ``fork`` on this platform, it is
     `detect_outlets` in this process. ``progress(mn)`` is called as outlets are done (not in MN
     order).
     """
-    chosen = list(detectors) if detectors is not None else build()
+    own, fleet = split_detectors(detectors)
     run = run if run is not None else DetectionRun()
     release_free_memory()  # before the fork: workers start from the readings alone
     if jobs <= 1 or len(outlets) < 2 or "fork" not in mp.get_all_start_methods():
         yield from detect_outlets(
-            outlets, specs, chosen, lang=lang, progress=progress, run=run, checked=checked
+            outlets, specs, [*own, *fleet], lang=lang, progress=progress, run=run, checked=checked
         )
         return
-    own = [d for d in chosen if not isinstance(d, FleetDetector)]
-    fleet = [d for d in chosen if isinstance(d, FleetDetector)]
     run.outlets += len(outlets)
     run.readings += int(outlets.sizes().sum())
     run.unregistered.extend(mn for mn in outlets.names if mn not in specs)
     # small chunks (one outlet each for a fleet of 100 on 2 CPUs): the last ones end together
     chunk = max(1, min(16, len(outlets) // (jobs * 32)))
-    work = _Chunks(outlets, specs, own, lang, chunk, mp.get_context("fork"), checked)
+    work = _Chunks(outlets, specs, own, fleet, lang, chunk, mp.get_context("fork"), checked)
     for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
         stream.flush()
     gc.freeze()  # what exists now is left alone by every collector: no page copied for that
@@ -237,24 +263,20 @@ def detect_parallel(
     try:
         for worker in workers:
             worker.start()
-        kept: list[OutletData] = []
-        fleet_found: list[Finding] = []
-        if fleet:
-            kept = [work.prepare(k) for k in range(len(outlets))]
-            fleet_found = run_fleet(kept, fleet)
         done: dict[int, list[list[Finding]]] = {}
+        kept: list[Summaries] = [None] * len(outlets)
         given = 0  # chunks whose findings are given out, in order, as soon as they can be
         while (k := work.take()) is not None:  # this process takes chunks too
-            done[k] = work.chunk(k, kept)
+            done[k] = work.keep(k, work.chunk(k), kept)
             _report(work, k, progress)
-            _collect(work, done, progress, wait=False)
+            _collect(work, done, kept, progress, wait=False)
             while given in done:
                 for found in done.pop(given):
                     yield from found
                 given += 1
         while given < work.count:
             if given not in done:
-                _collect(work, done, progress, wait=True, workers=workers)
+                _collect(work, done, kept, progress, wait=True, workers=workers)
                 continue
             for found in done.pop(given):
                 yield from found
@@ -267,7 +289,8 @@ def detect_parallel(
             if worker.is_alive():
                 worker.terminate()
         gc.unfreeze()
-    yield from fleet_found
+    if fleet:
+        yield from fleet_stage(fleet, kept)
 
 
 class _Chunks:
@@ -278,12 +301,14 @@ class _Chunks:
         outlets: OutletRows,
         specs: Mapping[str, OutletSpec],
         own: Sequence[Detector],
+        fleet: Sequence[FleetDetector],
         lang: str,
         size: int,
         context: Any,
         checked: bool = False,
     ):
         self.outlets, self.specs, self.own, self.lang, self.size = outlets, specs, own, lang, size
+        self.fleet = fleet
         self.checked = checked
         self.count = -(-len(outlets) // size)
         self.context = context
@@ -308,14 +333,27 @@ class _Chunks:
         spec = spec if spec is not None else OutletSpec(mn)
         return OutletData(frame, spec, lang=self.lang, checked=self.checked)
 
-    def chunk(self, k: int, kept: Sequence[OutletData] = ()) -> list[list[Finding]]:
-        """Each outlet's findings of the outlet detectors, for the outlets of chunk ``k``."""
-        out = []
+    def chunk(self, k: int) -> tuple[list[list[Finding]], list[Summaries]]:
+        """Each outlet's findings of the outlet detectors and its summaries for the fleet
+        detectors, for the outlets of chunk ``k``."""
+        found, summaries = [], []
         for i in self.members(k):
-            outlet = kept[i] if kept else self.prepare(i)
-            out.append([f for d in self.own for f in d.detect(outlet)])
-            outlet.forget_held()
-        return out
+            outlet = self.prepare(i)
+            found.append([f for d in self.own for f in d.detect(outlet)])
+            summaries.append(summarise(self.fleet, outlet))
+        return found, summaries
+
+    def keep(
+        self,
+        k: int,
+        result: tuple[list[list[Finding]], list[Summaries]],
+        kept: list[Summaries],
+    ) -> list[list[Finding]]:
+        """Put chunk ``k``'s summaries in their outlets' places of ``kept``; its findings."""
+        found, summaries = result
+        for i, summary in zip(self.members(k), summaries, strict=True):
+            kept[i] = summary
+        return found
 
     def serve(self) -> None:
         """A worker: chunks until none is left, each result put on the queue, then None."""
@@ -338,6 +376,7 @@ def _report(work: _Chunks, k: int, progress: Callable[[str], None] | None) -> No
 def _collect(
     work: _Chunks,
     done: dict[int, list[list[Finding]]],
+    kept: list[Summaries],
     progress: Callable[[str], None] | None,
     *,
     wait: bool,
@@ -358,8 +397,8 @@ def _collect(
             continue
         if item[0] == "error":
             raise RuntimeError(f"a detection worker failed:\n{item[1]}")
-        k, found = item
-        done[k] = found
+        k, result = item
+        done[k] = work.keep(k, result, kept)
         _report(work, k, progress)
         if wait:
             return
