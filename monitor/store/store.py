@@ -37,6 +37,7 @@ from sqlalchemy.exc import TimeoutError as TimeoutError_
 from ingest.reading import MAX_MN, Reading
 from ingest.sink import Accepted, BatchResult, Rejected, SinkError
 from monitor import clock
+from monitor.store import partitions
 from monitor.store.migrations import HEAD_REVISION
 from monitor.store.models import FingerprintRow, PacketRow, QuarantineRow, ReadingRow
 
@@ -129,6 +130,24 @@ _PG_INSERT = (
     + ", ".join(f"%b::{t}[]" for t in _PG_TYPES)
     + ") ON CONFLICT (mn, pollutant, kind, ts) DO NOTHING"
 )
+#: COPY (binary) of a batch: straight into readings, or into a per-connection staging table
+#: whose rows then go in with ``INSERT ... SELECT ... ON CONFLICT DO NOTHING``.
+_PG_COPY_READINGS = f"COPY readings ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+_PG_COPY_PACKETS = f"COPY packets ({', '.join(_PACKET_FIELDS)}) FROM STDIN (FORMAT BINARY)"
+_PG_COPY_STAGE = f"COPY readings_stage ({_COLUMNS}) FROM STDIN (FORMAT BINARY)"
+_PG_STAGE_TABLE = (
+    "CREATE TEMPORARY TABLE IF NOT EXISTS readings_stage ("
+    + ", ".join(f"{c} {t}" for c, t in zip(_ROW_FIELDS, _PG_TYPES, strict=True))
+    + ") ON COMMIT DELETE ROWS"
+)
+_PG_FROM_STAGE = (
+    f"INSERT INTO readings ({_COLUMNS}) SELECT {_COLUMNS} FROM readings_stage "
+    "ON CONFLICT (mn, pollutant, kind, ts) DO NOTHING"
+)
+#: How the store writes readings on PostgreSQL: ``copy`` (COPY straight into readings, the
+#: staged way when a key is already stored), ``stage`` (always COPY into the staging table
+#: first) or ``insert`` (one INSERT of column arrays, the way before COPY).
+PG_WRITE = "copy"
 _STORED = "r.mn, r.pollutant, r.kind, r.ts, r.value, r.min, r.max, r.cou, r.flag"
 _ON_KEY = "r.mn = k.mn AND r.pollutant = k.pollutant AND r.kind = k.kind AND r.ts = k.ts"
 _PG_LOOKUP = (
@@ -286,6 +305,15 @@ class Store:
         self._known_fingerprints: set[str] = set()
         self._new_fingerprints: dict[str, str] = {}
         self._sqlite_rows_per_statement = 0  # set from the connection's limit on first insert
+        self.pg_write = PG_WRITE
+        #: "now" for the partitions of the months ahead (a test or a replay sets it)
+        self.now: Callable[[], datetime] = clock.now
+        # PostgreSQL: the months known to have a partition (None: not looked up yet; False:
+        # readings is not partitioned, SQLite) and the month of the last commit
+        self._months: set[partitions.Month] | bool | None = (
+            None if self.dialect != "sqlite" else False
+        )
+        self._this_month: partitions.Month | None = None
         self._schema_ready = create is False
         if create is True:
             create_schema(self.engine)
@@ -321,6 +349,8 @@ class Store:
                     # operator runs `monitor db upgrade`; keep the messages unacknowledged
                     raise SinkError(str(exc), transient=True) from exc
                 self._schema_ready = True
+            if self._months is not False:
+                self._prepare_partitions(messages)
             self._new_fingerprints = {}
             with self.engine.begin() as conn:
                 result = self._commit(conn, messages, rejected)
@@ -334,6 +364,36 @@ class Store:
             )
             raise SinkError(f"{type(orig).__name__}: {orig}", transient=transient) from exc
 
+    def _prepare_partitions(self, messages: list[Accepted]) -> None:
+        """Create the partitions a batch needs before writing it (PostgreSQL): the current month
+        and :data:`monitor.store.partitions.AHEAD` after it when a new month starts (or on the
+        first commit), and the month of any reading without one (a backfill), each in a short
+        transaction of its own (see :func:`monitor.store.partitions.ensure_months`)."""
+        known = self._months
+        if known is None:
+            with self.engine.connect() as conn:
+                if not partitions.partitioned(conn):
+                    self._months = False
+                    return
+                known = self._months = {p.month for p in partitions.partitions(conn)}
+        assert isinstance(known, set)
+        wanted: set[partitions.Month] = set()
+        now = partitions.month_of(self.now())
+        if now != self._this_month:
+            wanted.update(partitions.months_from(now, partitions.add_months(now, partitions.AHEAD)))
+        last: datetime | None = None
+        for m in messages:
+            for r in m.readings:
+                if r.ts is not last:  # the readings of one packet share one ts object
+                    last = r.ts
+                    wanted.add(partitions.month_of(last))
+        missing = wanted - known
+        if missing:
+            with self.engine.begin() as conn:
+                partitions.ensure_months(conn, missing)
+            known |= missing
+        self._this_month = now
+
     def _commit(
         self, conn: Connection, messages: list[Accepted], rejected: Sequence[Rejected]
     ) -> BatchResult:
@@ -343,19 +403,19 @@ class Store:
         n = sum(len(m.readings) for m in messages)
         if n:
             params: list[Any] = []
-            columns: list[list[Any]] = []
+            pg_rows: list[tuple[Any, ...]] = []
             if self.dialect == "sqlite":
                 params = _sqlite_params(messages)
                 inserted = self._insert_sqlite(conn, params, n)
             else:
-                columns = _pg_columns(messages)
-                inserted = int(conn.exec_driver_sql(_PG_INSERT, tuple(columns)).rowcount)
+                pg_rows = _pg_rows(messages)
+                inserted = self._insert_pg(conn, pg_rows, n)
             if inserted != n:  # a redelivery or a conflict: compare with what is stored
                 width = len(_ROW_FIELDS)
                 keyed = (
                     [tuple(params[i : i + 9]) for i in range(0, len(params), width)]
                     if params
-                    else list(zip(*columns[:9], strict=True))
+                    else [row[:9] for row in pg_rows]
                 )
                 conflicts, result.conflicts, conflicted = self._find_conflicts(
                     conn, messages, keyed
@@ -394,6 +454,25 @@ class Store:
                 reason = rows[digest]["reason"]
                 by[reason] = by.get(reason, 0) + 1
         return result
+
+    def _insert_pg(self, conn: Connection, rows: list[tuple[Any, ...]], n: int) -> int:
+        """Insert ``n`` readings (``rows`` as :func:`_pg_rows` gives them) skipping keys already
+        stored; returns the rows really inserted. See :data:`PG_WRITE`."""
+        mode = self.pg_write
+        if mode == "insert":
+            columns = tuple(list(c) for c in zip(*rows, strict=True))
+            return int(conn.exec_driver_sql(_PG_INSERT, columns).rowcount)
+        if mode == "copy" and _copy(conn, _PG_COPY_READINGS, _PG_TYPES, rows):
+            return n
+        # a key already stored (a redelivery) refused the COPY: stage, then skip stored keys
+        with conn.connection.driver_connection.cursor() as cur:
+            cur.execute(_PG_STAGE_TABLE)  # once per connection; emptied at each commit
+            with cur.copy(_PG_COPY_STAGE) as copy:
+                copy.set_types(_PG_TYPES)
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(_PG_FROM_STAGE)
+            return int(cur.rowcount)
 
     def _insert_sqlite(self, conn: Connection, params: list[Any], n: int) -> int:
         """Insert ``n`` readings whose parameters are ``params`` (flat, :data:`_ROW_FIELDS` per
@@ -448,15 +527,17 @@ class Store:
                     + " ON CONFLICT (key) DO NOTHING",
                     tuple(v for item in new.items() for v in item),
                 )
-        else:
+        elif self.pg_write == "insert" or not _copy(
+            conn, _PG_COPY_PACKETS, _PG_PACKET_TYPES, rows
+        ):  # a packet already recorded refused the COPY
             columns = [list(c) for c in zip(*rows, strict=True)]
             conn.exec_driver_sql(_PG_PACKET_INSERT, tuple(columns))
-            if new:
-                conn.exec_driver_sql(
-                    "INSERT INTO transmission_fingerprints (key, habits) SELECT * FROM "
-                    "unnest(%b::varchar[], %b::text[]) ON CONFLICT (key) DO NOTHING",
-                    (list(new), list(new.values())),
-                )
+        if new and self.dialect != "sqlite":
+            conn.exec_driver_sql(
+                "INSERT INTO transmission_fingerprints (key, habits) SELECT * FROM "
+                "unnest(%b::varchar[], %b::text[]) ON CONFLICT (key) DO NOTHING",
+                (list(new), list(new.values())),
+            )
         self._new_fingerprints.update(new)
 
     def _find_conflicts(
@@ -722,30 +803,60 @@ class Store:
         self.engine.dispose()
 
 
-def _pg_columns(messages: list[Accepted]) -> list[list[Any]]:
-    """The batch's readings as one list per :data:`_ROW_FIELDS` column (NaN as None: unknown);
-    a naive time raises ValueError."""
-    cols: list[list[Any]] = [[] for _ in _ROW_FIELDS]
-    mn, pol, kind, ts, val, lo, hi, cou, flag, rec, qn = cols
+def _pg_rows(messages: list[Accepted]) -> list[tuple[Any, ...]]:
+    """The batch's readings as rows of :data:`_ROW_FIELDS` (times aware UTC, NaN as None:
+    unknown); a naive time raises ValueError."""
+    rows: list[tuple[Any, ...]] = []
+    append = rows.append
+    last_t: datetime | None = None
+    last_u: datetime | None = None
     for m in messages:
         received = _utc(m.received_at)
         for r in m.readings:
-            mn.append(r.mn)
-            pol.append(r.pollutant)
-            kind.append(r.kind)
-            ts.append(_utc(r.ts))
-            v = r.value
-            val.append(v if v == v else None)  # NaN != NaN: stored as NULL
-            v = r.min
-            lo.append(v if v == v else None)
-            v = r.max
-            hi.append(v if v == v else None)
-            v = r.cou
-            cou.append(v if v == v else None)
-            flag.append(r.flag)
-            rec.append(received)
-            qn.append(r.qn)
-    return cols
+            t = r.ts
+            if t is not last_t:  # the readings of one packet share one ts object
+                last_t, last_u = t, _utc(t)
+            v, lo, hi, cou = r.value, r.min, r.max, r.cou
+            append(
+                (
+                    r.mn,
+                    r.pollutant,
+                    r.kind,
+                    last_u,
+                    v if v == v else None,  # NaN != NaN: stored as NULL
+                    lo if lo == lo else None,
+                    hi if hi == hi else None,
+                    cou if cou == cou else None,
+                    r.flag,
+                    received,
+                    r.qn,
+                )
+            )
+    return rows
+
+
+def _pg_columns(messages: list[Accepted]) -> list[list[Any]]:
+    """The batch's readings as one list per :data:`_ROW_FIELDS` column (see :func:`_pg_rows`)."""
+    rows = _pg_rows(messages)
+    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in _ROW_FIELDS]
+
+
+def _copy(conn: Connection, sql: str, types: Sequence[str], rows: list[tuple[Any, ...]]) -> bool:
+    """COPY (binary) ``rows`` in a savepoint of ``conn``'s transaction; False, with nothing
+    written, when a unique key already stored refuses them."""
+    from psycopg.errors import UniqueViolation
+
+    savepoint = conn.begin_nested()
+    try:
+        with conn.connection.driver_connection.cursor() as cur, cur.copy(sql) as copy:
+            copy.set_types(types)
+            for row in rows:
+                copy.write_row(row)
+    except UniqueViolation:
+        savepoint.rollback()
+        return False
+    savepoint.commit()
+    return True
 
 
 def _utc(t: datetime) -> datetime:

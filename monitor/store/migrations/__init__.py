@@ -15,7 +15,7 @@ __all__ = ["HEAD_REVISION", "INI", "SCRIPT_LOCATION"]
 
 #: The newest revision in ``versions/`` (a test checks it against Alembic's head): a database
 #: stamped at it needs no Alembic at start-up (:func:`monitor.store.store.create_schema`).
-HEAD_REVISION = "0006"
+HEAD_REVISION = "0007"
 
 #: The folder holding ``env.py``, ``script.py.mako`` and ``versions/``.
 SCRIPT_LOCATION: Path = Path(__file__).resolve().parent
