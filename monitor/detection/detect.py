@@ -55,7 +55,9 @@ class DetectError(ValueError):
 class DetectRequest:
     """What to detect over. ``readings`` and/or ``database`` (at least one); ``start`` and
     ``end`` bound the readings looked at (``end`` inclusive); ``detectors`` by name (None: all);
-    ``jobs`` processes for a readings file without a database (None: the CPUs)."""
+    ``jobs`` processes for a readings file without a database (None: the CPUs); ``dask`` the
+    address of a Dask scheduler to run on, or ``local`` for a cluster of ``jobs`` (None: 2)
+    worker processes on this machine (readings only, not with a database)."""
 
     sites: Path
     readings: Path | None = None
@@ -66,6 +68,7 @@ class DetectRequest:
     lang: str = "zh"
     timezone: str = DEFAULT_TIMEZONE
     jobs: int | None = None
+    dask: str | None = None
 
 
 class DetectListener(Protocol):
@@ -127,6 +130,11 @@ def run_detect(
 
     if request.readings is None and request.database is None:
         raise DetectError("give a readings file, a database, or both")
+    if request.dask is not None and request.database is not None:
+        raise DetectError(
+            "--dask runs over --readings (a file or a Parquet dataset); history from --db is "
+            "read in one process: drop --dask, or export the history (monitor export) first"
+        )
     detectors = select_detectors(request.detectors)
     only_file = request.readings is not None and request.database is None
     loading = _preload(detectors) if only_file else None
@@ -153,7 +161,9 @@ def run_detect(
         if listener is not None:
             listener.started(count)
         step = listener.step if listener is not None else None
-        if rows is not None:
+        if rows is not None and request.dask is not None:
+            findings = _on_dask(rows, specs, detectors, request, step, run)
+        elif rows is not None:
             findings = detect_parallel(
                 rows,
                 specs,
@@ -184,6 +194,39 @@ def run_detect(
     finally:
         if store is not None:
             store.close()
+
+
+def _on_dask(
+    rows: Any,
+    specs: Any,
+    detectors: list[Detector],
+    request: DetectRequest,
+    step: Callable[[str], None] | None,
+    run: DetectionRun,
+) -> Iterator[Any]:
+    """The findings computed on Dask (`monitor.detection.distributed`); an unreachable
+    scheduler or a missing Dask as one :class:`DetectError` line."""
+    assert request.dask is not None
+    try:
+        from monitor.detection.distributed import DaskUnreachable, detect_dask
+    except ImportError:
+        raise DetectError(
+            "--dask needs Dask's distributed scheduler: pip install 'outlet-watch[dask]'"
+        ) from None
+    try:
+        yield from detect_dask(
+            rows,
+            specs,
+            detectors,
+            address=request.dask,
+            workers=request.jobs or 2,
+            lang=request.lang,
+            progress=step,
+            run=run,
+            checked=True,  # read_readings or the dataset's reader validated each outlet
+        )
+    except DaskUnreachable as e:
+        raise DetectError(str(e)) from None
 
 
 def _preload(detectors: list[Detector]) -> threading.Thread:
@@ -239,11 +282,12 @@ def _dataset_errors() -> Iterator[None]:
 
 def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | None) -> Any:
     """The outlets of a readings file (within the window), their frames taken one by one: a
-    dataset (directory or glob) is read outlet by outlet (:class:`DatasetOutlets`), a file is
-    read whole, then split (:class:`OutletRows`)."""
-    from monitor.store.readings_dataset import DatasetOutlets, is_dataset
+    dataset (directory or glob) or a Parquet file of one row group per outlet (exported) is read
+    outlet by outlet (:class:`DatasetOutlets`); any other file is read whole, then split
+    (:class:`OutletRows`)."""
+    from monitor.store.readings_dataset import DatasetOutlets, by_outlet, is_dataset
 
-    if is_dataset(readings):
+    if is_dataset(readings) or by_outlet(readings):
         return DatasetOutlets(_dataset(readings), start, end)
     return OutletRows(
         clip_time(
@@ -277,10 +321,10 @@ def _import(
     store: Any, readings: Path, report: DetectReport, listener: DetectListener | None
 ) -> None:
     """Import the readings file, or the dataset outlet by outlet (memory: one outlet's frame)."""
-    from monitor.store.readings_dataset import is_dataset
+    from monitor.store.readings_dataset import by_outlet, is_dataset
 
     step = listener.import_step if listener is not None else None
-    if is_dataset(readings):
+    if is_dataset(readings) or by_outlet(readings):
         dataset = _dataset(readings)
         if listener is not None:
             listener.importing(int(dataset.sizes().sum()))

@@ -52,7 +52,7 @@ from monitor.store.readings_files import (
     table_readings,
 )
 
-__all__ = ["DatasetOutlets", "ReadingsDataset", "is_dataset"]
+__all__ = ["DatasetOutlets", "ReadingsDataset", "by_outlet", "is_dataset"]
 
 _OPTIONAL: Final = ("kind", "received_at")
 _GLOB: Final = frozenset("*?[")
@@ -66,6 +66,27 @@ def is_dataset(path: str | Path) -> bool:
     if Path(text).is_dir():
         return True
     return not Path(text).exists() and any(ch in text for ch in _GLOB)
+
+
+def by_outlet(path: str | Path) -> bool:
+    """Whether ``path`` is one Parquet file whose every row group holds one outlet by its
+    statistics (a file of ``monitor export``): then it is read outlet by outlet like a dataset
+    (its footer is all this reads). Any other file (CSV, row groups of several outlets) is for
+    :func:`~monitor.store.readings_files.read_readings`, whole."""
+    p = Path(path)
+    if not p.is_file() or p.suffix.lower() not in (".parquet", ".pq"):
+        return False
+    try:
+        meta = pq.read_metadata(p)
+    except (pa.ArrowInvalid, OSError):
+        return False  # read_readings names the problem
+    column = _leaf(meta, "mn")
+    if column is None or meta.num_row_groups == 0:
+        return False
+    return all(
+        _single_value(meta.row_group(g).column(column).statistics) is not None
+        for g in range(meta.num_row_groups)
+    )
 
 
 @dataclass(frozen=True, slots=True)

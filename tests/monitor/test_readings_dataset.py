@@ -15,8 +15,13 @@ from click.testing import CliRunner
 from monitor.cli import main
 from monitor.simulation.fleet import write_simulation
 from monitor.simulation.simulator import simulate
-from monitor.store.export import DatasetWriter
-from monitor.store.readings_dataset import DatasetOutlets, ReadingsDataset, is_dataset
+from monitor.store.export import DatasetWriter, ReadingsWriter
+from monitor.store.readings_dataset import (
+    DatasetOutlets,
+    ReadingsDataset,
+    by_outlet,
+    is_dataset,
+)
 from monitor.store.readings_files import ReadingsFileError, read_readings, write_readings
 
 
@@ -234,6 +239,28 @@ def test_export_then_detect_gives_the_files_findings(sim_dir: Path, tmp_path: Pa
     bad = CliRunner().invoke(main, ["export", "--db", db, "--out", str(tmp_path / "x.csv"),
                                     "--buckets", "2"])  # fmt: skip
     assert bad.exit_code == 1 and "--buckets" in bad.stderr
+
+
+def test_an_exported_parquet_file_is_read_outlet_by_outlet(
+    sim_dir: Path, whole: pd.DataFrame, tmp_path: Path
+) -> None:
+    """A Parquet file of one row group per outlet (monitor export's) is read like a dataset,
+    with the findings of the same readings read whole; a file of mixed row groups is not."""
+    exported = tmp_path / "exported.parquet"
+    with ReadingsWriter(exported) as writer:
+        for _, rows in whole.groupby("mn", observed=True):
+            writer.write(rows)
+    assert by_outlet(exported)
+    assert not by_outlet(sim_dir / "readings.parquet")  # write_readings: one row group
+    assert not by_outlet(tmp_path / "missing.parquet")
+    sites = str(sim_dir / "sites.toml")
+    code, from_file, err = _detect(
+        "--readings", str(sim_dir / "readings.parquet"), "--sites", sites
+    )
+    assert code == 0, err
+    code, by_outlets, err = _detect("--readings", str(exported), "--sites", sites)
+    assert code == 0, err
+    assert by_outlets == from_file
 
 
 def test_detect_imports_a_dataset_into_the_store(sim_dir: Path, tmp_path: Path) -> None:
