@@ -160,6 +160,16 @@ _SQLITE_LOOKUP = (
 )
 
 
+#: Every stored MN in order, one index probe each (a loose index scan as a recursive query).
+_NEXT_MN = (
+    "WITH RECURSIVE m(mn) AS (SELECT min(mn) FROM readings UNION ALL "
+    "SELECT (SELECT min(r.mn) FROM readings r WHERE r.mn > m.mn) FROM m WHERE m.mn IS NOT NULL) "
+    "SELECT mn FROM m"
+)
+#: Rows fetched at a time by :meth:`Store.read_frame` (a server-side cursor on PostgreSQL).
+STREAM_ROWS = 50_000
+
+
 def _sqlite_insert(rows: int) -> str:
     """One INSERT of ``rows`` readings (multi-row VALUES) that skips keys already stored."""
     return (
@@ -688,7 +698,8 @@ class Store:
         """One outlet's readings with ``start <= ts < end`` as the readings frame of
         :data:`detectors.frame.READINGS_SCHEMA` (columns in its order, its dtypes: ``ts`` as
         ``datetime64[ns, UTC]``, an empty flag as missing, i.e. unknown), sorted by (pollutant,
-        kind, ts)."""
+        kind, ts). Rows are fetched :data:`STREAM_ROWS` at a time (a server-side cursor on
+        PostgreSQL) and typed chunk by chunk, so memory holds one outlet's frame and one chunk."""
         import pandas as pd
 
         from detectors.frame import READINGS_SCHEMA, validate_readings
@@ -703,18 +714,31 @@ class Store:
         if end is not None:
             stmt = stmt.where(c.ts < _aware(end))
         stmt = stmt.order_by(c.pollutant, c.kind, c.ts)
+
+        def typed(rows: Sequence[Any]) -> pd.DataFrame:
+            part = pd.DataFrame.from_records(rows, columns=list(names))
+            for col in READINGS_SCHEMA.columns:
+                if col.dtype == "datetime64[ns, UTC]":
+                    part[col.name] = pd.to_datetime(
+                        part[col.name], utc=True, format="ISO8601"
+                    ).astype(col.dtype)
+                elif col.dtype == "float64":
+                    part[col.name] = part[col.name].astype("float64")
+                else:
+                    part[col.name] = part[col.name].astype(object)
+            return part
+
         with self.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        frame = pd.DataFrame.from_records(rows, columns=list(names))
-        for col in READINGS_SCHEMA.columns:
-            if col.dtype == "datetime64[ns, UTC]":
-                frame[col.name] = pd.to_datetime(
-                    frame[col.name], utc=True, format="ISO8601"
-                ).astype(col.dtype)
-            elif col.dtype == "float64":
-                frame[col.name] = frame[col.name].astype("float64")
-            else:
-                frame[col.name] = frame[col.name].astype(object)
+            if self.dialect == "postgresql":  # a server-side cursor: rows come in chunks
+                conn = conn.execution_options(yield_per=STREAM_ROWS)
+            # each chunk typed as it comes: the rows as Python objects never all at once
+            parts = [typed(rows) for rows in conn.execute(stmt).partitions(STREAM_ROWS)]
+        if not parts:
+            frame = typed([])
+        elif len(parts) == 1:
+            frame = parts[0]
+        else:
+            frame = pd.concat(parts, ignore_index=True)
         unknown = frame["flag"] == ""  # a reading imported without a flag
         if unknown.any():
             frame.loc[unknown, "flag"] = None
@@ -767,13 +791,11 @@ class Store:
         return frame
 
     def outlets(self) -> list[str]:
-        """MNs that have at least one stored reading, sorted."""
+        """MNs that have at least one stored reading, sorted. Found by walking the unique key's
+        index from one MN to the next (one probe per outlet, and per month partition on
+        PostgreSQL), not by reading every row as ``SELECT DISTINCT`` would."""
         with self.engine.connect() as conn:
-            return list(
-                conn.execute(
-                    sa.select(_READINGS.c.mn).distinct().order_by(_READINGS.c.mn)
-                ).scalars()
-            )
+            return [mn for mn in conn.exec_driver_sql(_NEXT_MN).scalars() if mn is not None]
 
     def count_readings(self, mn: str | None = None) -> int:
         """Number of stored readings (of one outlet when ``mn`` is given)."""

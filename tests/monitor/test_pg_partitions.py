@@ -181,3 +181,34 @@ def test_retention_refusals(fresh_postgres_url: str, sqlite_url: str) -> None:
     future = partitions.add_months(partitions.month_of(datetime.now(UTC)), 1)
     code, out = _retention(fresh_postgres_url, "--before", f"{future[0]}-{future[1]:02d}")
     assert code != 0 and "current month" in out
+
+
+def test_the_streamed_reader_gives_the_frames_of_one_fetch(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``read_frame`` in chunks of 7 rows (a server-side cursor on PostgreSQL) across month
+    partitions equals one fetch; ``outlets`` (a walk of the key's index) equals DISTINCT."""
+    import monitor.store.store as store_module
+    from detectors.frame import validate_readings
+
+    store = Store(db_url)
+    t = datetime(2025, 12, 30, tzinfo=UTC)
+    store.commit_batch(
+        [
+            Reading(mn, pol, t + timedelta(hours=h), "hour", float(h) if h % 5 else float("nan"))
+            for mn in ("M9", "M7", "M8")
+            for pol in ("w01018", "w21003")
+            for h in range(0, 24 * 40, 13)
+        ]
+    )
+    whole = {mn: store.read_frame(mn) for mn in ("M7", "M8", "M9")}
+    monkeypatch.setattr(store_module, "STREAM_ROWS", 7)
+    for mn, frame in whole.items():
+        chunked = store.read_frame(mn)
+        validate_readings(chunked)
+        assert len(chunked) == 2 * len(range(0, 24 * 40, 13))
+        assert chunked.equals(frame)
+    with store.engine.connect() as conn:
+        distinct = sorted(conn.exec_driver_sql("SELECT DISTINCT mn FROM readings").scalars())
+    assert store.outlets() == distinct == ["M7", "M8", "M9"]
+    assert Store(db_url).outlets() == ["M7", "M8", "M9"]
