@@ -20,8 +20,8 @@ for row groups holding several outlets, the last ones read, up to :data:`HOLD_RO
 while the next outlets are read from them: files sorted by MN are read once; files in time
 order, every outlet in every row group, are read again for each outlet once they do not fit).
 
-The class is small and picklable (paths, footers and the index; no open file), so that worker
-processes (forked, or Dask workers: helper code in ``monitor.detection``) can each read the
+The class is small and picklable (the paths and the index; no open file, the footers read
+again on the other side), so that worker processes (forked, or Dask workers: helper code in ``monitor.detection``) can each read the
 outlets they are given. Its interface: ``ReadingsDataset(path_or_glob)``, ``.outlets()``,
 ``.read(mn, start=None, end=None)``, ``.sizes()``; :class:`DatasetOutlets` is the sequence of
 ``(mn, frame)`` that ``monitor.detection.batch.detect_parallel`` takes.
@@ -113,10 +113,10 @@ class ReadingsDataset:
         self.source = str(path_or_glob)
         self.root, self.files = _resolve(self.source)
         self._fixed: list[dict[str, str]] = [_hive(f, self.root) for f in self.files]
-        self._meta: list[pq.FileMetaData] = [_footer(f) for f in self.files]
+        self._meta: list[pq.FileMetaData | None] = [_footer(f) for f in self.files]
         self._columns: list[list[str]] = []
-        for path, meta, fixed in zip(self.files, self._meta, self._fixed, strict=True):
-            names = meta.schema.to_arrow_schema().names
+        for k, (path, fixed) in enumerate(zip(self.files, self._fixed, strict=True)):
+            names = self._footer(k).schema.to_arrow_schema().names
             check_columns([*names, *fixed], path)
             self._columns.append([c for c in (*REQUIRED, *_OPTIONAL) if c in names])
         self._index: dict[str, list[_Group]] = {}
@@ -174,7 +174,14 @@ class ReadingsDataset:
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
         state["_held"] = OrderedDict()  # a cache, not state: never sent to a worker
+        state["_meta"] = [None] * len(self.files)  # read again where needed (a ms each)
         return state
+
+    def _footer(self, k: int) -> pq.FileMetaData:
+        meta = self._meta[k]
+        if meta is None:
+            meta = self._meta[k] = _footer(self.files[k])
+        return meta
 
     def __repr__(self) -> str:
         return f"ReadingsDataset({self.source!r}: {len(self.files)} file(s), {len(self)} outlets)"
@@ -182,7 +189,7 @@ class ReadingsDataset:
     # -- the index ----------------------------------------------------------------------------
 
     def _index_file(self, k: int) -> None:
-        meta, fixed = self._meta[k], self._fixed[k]
+        meta, fixed = self._footer(k), self._fixed[k]
         column = _leaf(meta, "mn")
         if column is None:  # the MN from a hive directory (mn=...)
             for g in range(meta.num_row_groups):
@@ -221,10 +228,10 @@ class ReadingsDataset:
         """Whether the row group may hold a time in ``[lo, hi]`` (by its ``ts`` statistics)."""
         if lo is None and hi is None:
             return True
-        column = _leaf(self._meta[group.file], "ts")
+        column = _leaf(self._footer(group.file), "ts")
         if column is None:
             return True
-        stats = self._meta[group.file].row_group(group.group).column(column).statistics
+        stats = self._footer(group.file).row_group(group.group).column(column).statistics
         if stats is None or not stats.has_min_max:
             return True
         first, last = stats.min, stats.max
@@ -236,7 +243,7 @@ class ReadingsDataset:
 
     def _read_groups(self, file: int, groups: list[_Group], mn: str) -> tuple[pa.Table, np.ndarray]:
         """The rows of ``mn`` in ``groups`` of ``file`` and their row numbers in the file."""
-        meta, path = self._meta[file], self.files[file]
+        meta, path = self._footer(file), self.files[file]
         starts = np.cumsum([0] + [meta.row_group(g).num_rows for g in range(meta.num_row_groups)])
         tables, rows = [], []
         reader: pq.ParquetFile | None = None
