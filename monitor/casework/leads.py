@@ -594,6 +594,21 @@ def list_leads(
     return list(session.scalars(q.order_by(LeadRow.start.desc(), LeadRow.id.desc())))
 
 
+#: The columns of a list of leads for people (the command line's table, the web page's download).
+QUEUE_COLUMNS: Final[tuple[str, ...]] = (
+    "id",
+    "status",
+    "enterprise",
+    "mn",
+    "category",
+    "severity",
+    "start",
+    "end",
+    "assignee",
+    "summary",
+)
+
+
 def lead_dict(
     lead: LeadRow, *, lang: str = "en", tz: str = DEFAULT_TIMEZONE, detail: bool = False
 ) -> dict[str, Any]:

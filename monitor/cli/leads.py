@@ -10,18 +10,7 @@ from monitor.casework import leads as L
 from monitor.cli.options import casework_options, default_who, open_casework
 from monitor.cli.output import emit, emit_one, format_option, say, shown
 
-LIST_COLUMNS = (
-    "id",
-    "status",
-    "enterprise",
-    "mn",
-    "category",
-    "severity",
-    "start",
-    "end",
-    "assignee",
-    "summary",
-)
+LIST_COLUMNS = L.QUEUE_COLUMNS
 
 
 @click.group()

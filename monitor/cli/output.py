@@ -8,13 +8,12 @@
 - ``xlsx``: an Excel workbook on stdout (redirect it: ``> leads.xlsx``), one sheet named after
   the command, the header frozen (:func:`monitor.spreadsheets.xlsx_bytes`).
 
-Language: tables, CSV and workbooks are for people. Under ``lang = "zh"`` (the command's resolved
-configuration: :func:`set_language`, called by :func:`monitor.cli.options.open_casework`) their
-headers come from the ``cli.col`` catalogue and the values of enumerated columns (status, colour,
-category, severity, channel, role, kind, yes/no) from theirs; English tables keep the column
-keys. Times given as ISO strings are shown as ``2026-12-02 20:00`` (already in the configured
-zone: the commands convert them); in workbooks they are Excel dates. JSON is for programs: keys,
-values and ISO times stay as they are.
+Language: tables, CSV and workbooks are for people, in the command's language (its resolved
+configuration: :func:`set_language`, called by :func:`monitor.cli.options.open_casework`), by the
+rule the web page's downloads follow too (:mod:`monitor.locale.tables`: headers and enumerated
+values from the catalogues, ISO times as ``2026-12-02 20:00``, dates in workbooks); a command's
+one-line confirmations come from the ``cli.say`` catalogue (:func:`say`). JSON is for programs:
+keys, values and ISO times stay as they are.
 
 Usage::
 
@@ -27,16 +26,15 @@ Usage::
 from __future__ import annotations
 
 import json
-import re
 import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime
 from typing import Any, Final, TypeVar
 
 import click
 
 from monitor.locale import lookup, text
+from monitor.locale.tables import for_people, people_header, people_value
 from monitor.spreadsheets import csv_bytes, xlsx_bytes
 
 __all__ = ["FORMATS", "emit", "emit_one", "format_option", "say", "set_language", "shown"]
@@ -45,23 +43,6 @@ FORMATS: Final[tuple[str, ...]] = ("table", "json", "csv", "xlsx")
 F = TypeVar("F", bound=Callable[..., Any])
 
 _LANG_KEY: Final = "monitor.lang"
-#: Catalogue prefixes of the enumerated values of a column, tried in order.
-_VALUES: Final[dict[str, tuple[str, ...]]] = {
-    "status": ("lead.status", "complaint.status", "alert.status"),
-    "colour": ("colour",),
-    "category": ("category",),
-    "severity": ("severity",),
-    "channel": ("complaint.channel",),
-    "role": ("web.role",),
-    "kind": ("score.kind",),
-    "source": ("source",),
-    "action": ("web.audit.action",),
-    "analyser_from": ("comparison.from",),
-    "outcome": ("web.audit.outcome",),
-}
-_ISO_TIME: Final = re.compile(
-    r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)?$"
-)
 
 
 def set_language(lang: str) -> None:
@@ -84,47 +65,7 @@ def say(msgid: str, /, **params: Any) -> None:
 
 def shown(column: str, value: Any) -> str:
     """``value`` of the enumerated ``column`` (status, source, ...) as the command's tables show it."""
-    return str(_shown(column, value, _language()))
-
-
-def _header(column: str, lang: str) -> str:
-    if lang == "en":
-        return column
-    return lookup(f"cli.col.{column}", lang) or column
-
-
-def _shown(column: str, value: Any, lang: str, *, workbook: bool = False) -> Any:
-    """A value as people read it: enumerations in ``lang``, ISO times without the offset."""
-    if isinstance(value, bool):
-        return lookup("cli.yes" if value else "cli.no", lang) if lang != "en" else value
-    if not isinstance(value, str):
-        return value
-    if lang != "en":
-        for prefix in _VALUES.get(column, ()):
-            found = lookup(f"{prefix}.{value}", lang)
-            if found is not None:
-                return found
-    m = _ISO_TIME.match(value)
-    if m is not None:
-        if workbook:
-            return datetime.fromisoformat(f"{m.group(1)}T{m.group(2)}")
-        return f"{m.group(1)} {m.group(2)}"
-    return value
-
-
-def _for_people(
-    rows: Sequence[Mapping[str, Any]], columns: Sequence[str], lang: str, *, workbook: bool = False
-) -> tuple[list[str], list[dict[str, Any]]]:
-    """Headers and rows of a table, CSV or workbook in ``lang``."""
-    headers = [_header(c, lang) for c in columns]
-    out = [
-        {
-            h: _shown(c, r.get(c), lang, workbook=workbook)
-            for c, h in zip(columns, headers, strict=True)
-        }
-        for r in rows
-    ]
-    return headers, out
+    return str(people_value(column, value, _language()))
 
 
 def format_option(f: F) -> F:
@@ -185,7 +126,7 @@ def emit(
     columns = list(columns or (list(rows[0]) if rows else []))
     lang = _language()
     if fmt == "csv":
-        headers, shown = _for_people(rows, columns, lang)
+        headers, shown = for_people(rows, columns, lang)
         _binary(csv_bytes(shown, headers))
         return
     if fmt == "xlsx":
@@ -193,13 +134,13 @@ def emit(
             raise click.UsageError("--format xlsx writes a workbook: redirect it, e.g. > out.xlsx")
         ctx = click.get_current_context(silent=True)
         sheet = " ".join(ctx.command_path.split()[1:]) if ctx else ""  # "leads list"
-        headers, shown = _for_people(rows, columns, lang, workbook=True)
+        headers, shown = for_people(rows, columns, lang, workbook=True)
         _binary(xlsx_bytes({sheet or "monitor": (headers, shown)}))
         return
     if not rows:
         click.echo(empty if lang == "en" else lookup("cli.empty", lang))
         return
-    headers, shown = _for_people(rows, columns, lang)
+    headers, shown = for_people(rows, columns, lang)
     click.echo(table(shown, headers))
 
 
@@ -225,11 +166,11 @@ def emit_one(record: Mapping[str, Any], fmt: str, sections: Sequence[str] = ()) 
         emit([scalars], fmt)
         return
     lang = _language()
-    shown = {_header(k, lang): _shown(k, v, lang) for k, v in scalars.items()}
+    shown = {people_header(k, lang): people_value(k, v, lang) for k, v in scalars.items()}
     width = max(_width(k) for k in shown)
     for k, v in shown.items():
         click.echo(f"{_pad(k, width)}  {_cell(v)}")
     for name in sections:
         rows = record.get(name) or []
-        click.echo(f"\n{_header(name, lang)}:")
+        click.echo(f"\n{people_header(name, lang)}:")
         emit(rows, "table")

@@ -144,12 +144,14 @@ def create_app(
     app.include_router(router)
     _pages(app)
     from monitor.web.complaint_pages import add_complaint_pages
+    from monitor.web.downloads import add_downloads
     from monitor.web.outlet_pages import add_outlet_pages
     from monitor.web.results_pages import add_results_pages
 
     add_complaint_pages(app, ctx, render, _check_csrf)
     add_results_pages(app, ctx, render, _check_csrf)
     add_outlet_pages(app, ctx, render)
+    add_downloads(app, ctx)
     return app
 
 
@@ -326,6 +328,7 @@ def _pages(app: FastAPI) -> None:
             first=(page - 1) * size + 1,
             newer=f"/leads?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
             older=f"/leads?{urlencode({**query, 'page': page + 1})}" if len(rows) > size else None,
+            download_query=urlencode(query),
         )
 
     def lead_page(
@@ -458,40 +461,6 @@ def _pages(app: FastAPI) -> None:
             draws = Q.inspection_draws(s)
             rows = [(d, list(d.assignments)) for d in draws]
         return render(request, "inspections.html", who, draws=rows)
-
-    @app.get("/inspections/{period}.{fmt}", include_in_schema=False)
-    def inspections_download(request: Request, period: str, fmt: str) -> Response:
-        if fmt not in ("csv", "xlsx"):
-            raise HTTPException(404, f"no {fmt} download: use .csv or .xlsx")
-        from monitor.casework.inspections import CSV_COLUMNS
-        from monitor.spreadsheets import XLSX_MEDIA, csv_bytes, xlsx_bytes
-
-        with ctx.session() as s:
-            page_principal(request, s)
-            try:
-                d = Q.inspection_draw(s, period)
-            except Q.NotVisible:
-                raise HTTPException(404, f"no draw for {period}") from None
-            rows = [
-                {
-                    "period": d.period,
-                    "enterprise": a.enterprise,
-                    "district": a.district,
-                    "colour": a.colour,
-                    "score": a.score,
-                    "inspectors": a.inspectors,  # stored ";"-separated
-                }
-                for a in d.assignments
-            ]
-        if fmt == "xlsx":
-            body, media = xlsx_bytes({period: (CSV_COLUMNS, rows)}), XLSX_MEDIA
-        else:
-            body, media = csv_bytes(rows, CSV_COLUMNS), "text/csv; charset=utf-8"
-        return Response(
-            body,
-            media_type=media,
-            headers={"Content-Disposition": f'attachment; filename="inspections-{period}.{fmt}"'},
-        )
 
     @app.get("/audit", response_class=HTMLResponse, include_in_schema=False)
     def audit_page(
