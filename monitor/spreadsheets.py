@@ -30,8 +30,10 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "CSV_ENCODING",
+    "XLSX_MAX_ROWS",
     "XLSX_MEDIA",
     "SpreadsheetError",
+    "XlsxStream",
     "csv_bytes",
     "read_rows",
     "write_csv",
@@ -42,6 +44,8 @@ __all__ = [
 CSV_ENCODING: Final = "utf-8-sig"
 #: The media type of an ``.xlsx`` download.
 XLSX_MEDIA: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: Rows of data an Excel sheet holds below its header row (Excel's limit is 1,048,576 rows).
+XLSX_MAX_ROWS: Final = 1_048_575
 _MAX_WIDTH: Final = 60
 _DATE_FORMAT: Final = "yyyy-mm-dd hh:mm"
 
@@ -131,6 +135,62 @@ def xlsx_bytes(
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()
+
+
+class XlsxStream:
+    """An ``.xlsx`` workbook of one sheet written row by row (openpyxl's write-only mode: memory
+    does not grow with the rows), for tables too long to hold, such as readings exports. The
+    header is bold and frozen; ``widths`` (characters) per column; datetimes are Excel dates
+    (naive: give them in the zone the header names). More than :data:`XLSX_MAX_ROWS` rows raise
+    :class:`SpreadsheetError` (Excel would not open the file). Use it as a context manager."""
+
+    def __init__(
+        self, path: str | Path, sheet: str, columns: Sequence[str], widths: Sequence[int] = ()
+    ) -> None:
+        from openpyxl import Workbook
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.styles import Font
+        from openpyxl.utils import get_column_letter
+
+        self.path = Path(path)
+        self.rows = 0
+        self._book = Workbook(write_only=True)
+        self._sheet = self._book.create_sheet(title=sheet[:31])
+        for i, w in enumerate(widths, start=1):
+            self._sheet.column_dimensions[get_column_letter(i)].width = min(w + 2, _MAX_WIDTH)
+        self._sheet.freeze_panes = "A2"
+        header = []
+        for name in columns:
+            cell = WriteOnlyCell(self._sheet, value=name)
+            cell.font = Font(bold=True)
+            header.append(cell)
+        self._sheet.append(header)
+
+    def append(self, rows: Iterator[Sequence[Any]] | Sequence[Sequence[Any]]) -> int:
+        """Write ``rows`` (values in column order); returns how many were written."""
+        n = 0
+        append = self._sheet.append
+        for row in rows:
+            if self.rows >= XLSX_MAX_ROWS:
+                raise SpreadsheetError(
+                    f"{self.path}: more than Excel's {XLSX_MAX_ROWS:,} rows a sheet"
+                )
+            append(row)
+            self.rows += 1
+            n += 1
+        return n
+
+    def close(self) -> None:
+        """Write the workbook to ``path``."""
+        if self._book is not None:
+            self._book.save(self.path)
+            self._book = None  # type: ignore[assignment]
+
+    def __enter__(self) -> XlsxStream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def read_rows(

@@ -16,6 +16,7 @@ Examples:
   monitor export --db sqlite:///outlet-watch.db --out readings.csv
   monitor export --config monitor.toml --mn 61011500000001 --from 2026-06-01 \\
       --to 2026-06-30 --kind hour --kind day --out june.parquet
+  monitor export --mn 61011500000001 --from 2026-06-01 --to 2026-06-30 --out june.xlsx
   monitor export --db postgresql://monitor@db/monitor --out history/   # a Parquet dataset"""
 
 
@@ -23,7 +24,8 @@ Examples:
 @click.option("--db", "database", envvar="MONITOR_DB",
               help="Store URL (default: $MONITOR_DB or monitor.toml).")  # fmt: skip
 @click.option("--out", type=click.Path(path_type=str), required=True,
-              help="Output: a .csv or .parquet file, or a directory (a name ending in / or "
+              help="Output: a .csv or .parquet file (an .xlsx workbook for people, at most "
+                   "1,048,575 rows), or a directory (a name ending in / or "
                    "without a suffix) for a Parquet dataset: month=YYYY-MM/bucket=NN/"
                    "part-0.parquet.")  # fmt: skip
 @click.option("--buckets", type=click.IntRange(min=1), default=None,

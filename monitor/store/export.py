@@ -3,7 +3,8 @@
 
 :func:`export_readings` reads each outlet's readings from the store and appends them to the file
 before it reads the next outlet, so memory holds one outlet's frame whatever the size of the
-store. The file is the one :func:`monitor.store.readings_files.write_readings` writes for the
+store. An ``.xlsx`` file is for people (times as Excel dates in ``tz``, at most Excel's
+1,048,575 rows: a year of about 20 outlets' hourly data); it is not read back by ``detect``. The file is the one :func:`monitor.store.readings_files.write_readings` writes for the
 whole frame (the same columns, text and values): CSV with ``ts`` in ``tz`` with its offset, or
 Parquet (one row group per outlet, ``ts`` in UTC) through a :class:`pyarrow.parquet.ParquetWriter`;
 or, for a directory, a Parquet dataset partitioned by month and hashed outlet bucket
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
@@ -38,6 +39,9 @@ from monitor.store.readings_files import (  # one text rule
     time_text,
 )
 from monitor.store.store import Store
+
+if TYPE_CHECKING:
+    from monitor.spreadsheets import XlsxStream
 
 __all__ = [
     "DEFAULT_BUCKETS",
@@ -79,8 +83,10 @@ def readings_format(path: str | Path) -> str:
         return "csv"
     if suffix in (".parquet", ".pq"):
         return "parquet"
+    if suffix == ".xlsx":
+        return "xlsx"
     raise ExportError(
-        f"{path}: use a .csv or .parquet file name, or a directory for a Parquet dataset"
+        f"{path}: use a .csv, .parquet or .xlsx file name, or a directory for a Parquet dataset"
     )
 
 
@@ -176,6 +182,7 @@ class ReadingsWriter:
         self._columns: list[str] | None = None
         self._file: IO[bytes] | None = None
         self._parquet: pq.ParquetWriter | None = None
+        self._xlsx: XlsxStream | None = None
         self._schema: pa.Schema | None = None
 
     def write(self, frame: pd.DataFrame) -> int:
@@ -187,6 +194,8 @@ class ReadingsWriter:
             self._columns = [c for c in (*REQUIRED, "kind", "received_at") if c in frame.columns]
         if self.format == "parquet":
             self._write_parquet(frame)
+        elif self.format == "xlsx":
+            self._write_xlsx(frame)
         else:
             self._write_csv(frame)
         self.rows += len(frame)
@@ -231,7 +240,43 @@ class ReadingsWriter:
             self._file.write((",".join(self._columns) + "\n").encode())
         pacsv.write_csv(table, self._file, write_options=options)
 
+    def _write_xlsx(self, frame: pd.DataFrame) -> None:
+        """A workbook for people: the readings file's columns, times as Excel dates in ``tz``
+        (named in the header: Excel has no zones), values as numbers; at most Excel's rows
+        (:class:`ExportError` naming the way out, and no half file left behind)."""
+        from monitor.spreadsheets import XLSX_MAX_ROWS, XlsxStream
+
+        assert self._columns is not None
+        if self.rows + len(frame) > XLSX_MAX_ROWS:
+            self.close()
+            self.path.unlink(missing_ok=True)
+            raise ExportError(
+                f"{self.path}: more than Excel's {XLSX_MAX_ROWS:,} rows a sheet; export fewer "
+                "outlets (--mn) or days (--from/--to), or write .csv or .parquet"
+            )
+        if self._xlsx is None:
+            zoned = {"ts", "received_at"}
+            header = [f"{c} ({self.tz})" if c in zoned else c for c in self._columns]
+            widths = [18 if c in zoned else 16 if c == "mn" else 10 for c in self._columns]
+            self._xlsx = XlsxStream(self.path, "readings", header, widths)
+        columns = []
+        for c in self._columns:
+            col = frame[c]
+            if c in ("ts", "received_at"):
+                local = pd.DatetimeIndex(col).tz_convert(self.tz).tz_localize(None)
+                when = local.to_pydatetime().tolist()
+                columns.append([None if k else t for k, t in zip(local.isna(), when, strict=True)])
+            elif c == "value":
+                values = col.to_numpy(dtype="float64")
+                columns.append([None if v != v else v for v in values.tolist()])
+            else:
+                columns.append(col.astype(object).tolist())
+        self._xlsx.append(zip(*columns, strict=True))
+
     def close(self) -> None:
+        if self._xlsx is not None:
+            self._xlsx.close()
+            self._xlsx = None
         if self._parquet is not None:
             self._parquet.close()
             self._parquet = None

@@ -58,6 +58,11 @@ def read_readings(path: str | Path) -> pd.DataFrame:
     p = Path(path)
     if not p.is_file():
         raise ReadingsFileError(f"{p}: no such file (give a CSV or Parquet readings file)")
+    if p.suffix.lower() in (".xlsx", ".xls"):
+        raise ReadingsFileError(
+            f"{p}: a workbook is for people; give the readings as CSV or Parquet "
+            "(monitor export --out FILE.csv|FILE.parquet)"
+        )
     parquet = p.suffix.lower() in (".parquet", ".pq")
     table = _read_parquet(p) if parquet else _read_csv(p)
     where = _Where(p, parquet)

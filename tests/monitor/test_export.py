@@ -84,7 +84,7 @@ class OneAtATime:
         return frame
 
 
-@pytest.mark.parametrize("suffix", [".csv", ".parquet"])
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".xlsx"])
 def test_reads_one_outlet_at_a_time(store: Store, tmp_path: Path, suffix: str) -> None:
     """Each outlet is read once, and when the next one is read no earlier outlet's frame is
     held any more: memory is one outlet's frame."""
@@ -100,7 +100,7 @@ def test_nothing_to_export_leaves_no_file(store: Store, tmp_path: Path) -> None:
     with pytest.raises(ExportError, match="nothing to export"):
         export_readings(store, out, mns=["99999999999999"])
     assert not out.exists()
-    with pytest.raises(ExportError, match=r"use a \.csv or \.parquet"):
+    with pytest.raises(ExportError, match=r"use a \.csv, \.parquet or \.xlsx"):
         export_readings(store, tmp_path / "x.txt")
     with pytest.raises(ExportError, match="no database file"):
         export_readings(f"sqlite:///{tmp_path / 'missing.db'}", tmp_path / "y.csv")
@@ -120,3 +120,31 @@ def test_cli_takes_the_database_and_zone_from_the_config(store: Store, tmp_path:
     frame = pd.read_csv(out)
     assert frame["ts"].str.endswith("+00:00").all()  # written in the configured zone
     assert frame["ts"].min() == "2026-06-02T00:00:00+00:00"  # --from local to that zone
+
+
+def test_xlsx_for_people_holds_the_readings_and_stops_at_excels_rows(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workbook: the readings file's columns, times as dates in the zone (named in the
+    header), values as numbers, unknown values empty; more rows than Excel holds is one error
+    naming the way out, and no half file is left."""
+    from openpyxl import load_workbook
+
+    import monitor.spreadsheets
+
+    out = tmp_path / "june.xlsx"
+    result = export_readings(store, out, tz="Asia/Shanghai")
+    sheet = load_workbook(out, read_only=True).worksheets[0]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("mn", "pollutant", "ts (Asia/Shanghai)", "value", "flag")
+    assert len(rows) - 1 == result.readings == store.count_readings()
+    stored = store.read_frame(store.outlets()[0])
+    first = stored.iloc[0]
+    assert rows[1][2] == first["ts"].tz_convert("Asia/Shanghai").tz_localize(None)
+    assert rows[1][3] == pytest.approx(first["value"]) and rows[1][0] == first["mn"]
+    with pytest.raises(Exception, match="a workbook is for people"):
+        read_readings(out)
+    monkeypatch.setattr(monitor.spreadsheets, "XLSX_MAX_ROWS", result.readings - 1)
+    with pytest.raises(ExportError, match=r"more than Excel's [\d,]+ rows.*--mn.*--from/--to"):
+        export_readings(store, tmp_path / "big.xlsx")
+    assert not (tmp_path / "big.xlsx").exists()
