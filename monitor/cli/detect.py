@@ -65,8 +65,17 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
     "-j",
     type=click.IntRange(min=1),
     default=None,
-    help="Processes for --readings (default: the number of CPUs); findings and their order "
-    "are the same for any number. History from --db is read in one process.",
+    help="Processes for --readings (default: the number of CPUs; with --dask local, its "
+    "workers, default 2); findings and their order are the same for any number. History from "
+    "--db is read in one process.",
+)
+@click.option(
+    "--dask",
+    "dask_address",
+    metavar="ADDRESS",
+    help="Run --readings on Dask: a scheduler's address (tcp://127.0.0.1:8786), or 'local' for "
+    "a cluster of --jobs worker processes on this machine; outlets are partitioned, copied-data "
+    "and peer comparisons run over per-outlet summaries; the same findings in the same order.",
 )
 @config_option("lang, timezone and sites")
 def detect(
@@ -79,6 +88,7 @@ def detect(
     lang: str | None,
     progress: bool | None,
     jobs: int | None,
+    dask_address: str | None,
     config_path: Path | None,
 ) -> None:
     """Run the detectors over history and print findings as JSON Lines on stdout.
@@ -89,6 +99,8 @@ def detect(
       monitor detect --readings readings.parquet --sites sites.toml --detectors frozen,exceedance
       monitor detect --readings readings.csv --sites sites.toml --jobs 1   # one process
       monitor detect --readings history/ --sites sites.toml   # a Parquet dataset (monitor export)
+      monitor detect --readings history/ --sites sites.toml --dask local --jobs 2
+      monitor detect --readings history/ --sites sites.toml --dask tcp://127.0.0.1:8786
       monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
     """
     from monitor.config import ConfigError, load_config
@@ -117,6 +129,7 @@ def detect(
         lang=lang or cfg.lang,
         timezone=tz,
         jobs=jobs,
+        dask=dask_address,
     )
     listener = _Progress(progress)
     try:

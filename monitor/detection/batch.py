@@ -140,6 +140,23 @@ def split_detectors(
     return own, [d for d in chosen if isinstance(d, FleetDetector)]
 
 
+def outlet_stage(
+    mn: str,
+    frame: pd.DataFrame,
+    spec: OutletSpec,
+    own: Sequence[Detector],
+    fleet: Sequence[FleetDetector],
+    *,
+    lang: str = "en",
+    checked: bool = False,
+    packets: pd.DataFrame | None = None,
+) -> tuple[list[Finding], Summaries]:
+    """One outlet's findings of the outlet detectors ``own`` and its summaries for the fleet
+    detectors ``fleet``, its data prepared once (and released on return)."""
+    outlet = OutletData(frame, spec, lang=lang, checked=checked, packets=packets)
+    return [f for d in own for f in d.detect(outlet)], summarise(fleet, outlet)
+
+
 def detect_outlets(
     outlets: Iterable[tuple[str, pd.DataFrame] | tuple[str, pd.DataFrame, pd.DataFrame | None]],
     specs: Mapping[str, OutletSpec],
@@ -167,14 +184,14 @@ def detect_outlets(
             run.unregistered.append(mn)
             spec = OutletSpec(mn)
         packets = wire[0] if wire else None  # the outlet's packet records, when stored
-        outlet = OutletData(frame, spec, lang=lang, checked=checked, packets=packets)
+        found, summaries = outlet_stage(
+            mn, frame, spec, own, fleet, lang=lang, checked=checked, packets=packets
+        )
         run.outlets += 1
         run.readings += len(frame)
-        for detector in own:
-            yield from detector.detect(outlet)
+        yield from found
         if fleet:
-            kept.append(summarise(fleet, outlet))
-        del outlet
+            kept.append(summaries)
         if progress is not None:
             progress(mn)
     if fleet:
@@ -327,20 +344,19 @@ class _Chunks:
     def members(self, k: int) -> range:
         return range(k * self.size, min(len(self.outlets), (k + 1) * self.size))
 
-    def prepare(self, i: int) -> OutletData:
-        mn, frame = self.outlets[i]
-        spec = self.specs.get(mn)
-        spec = spec if spec is not None else OutletSpec(mn)
-        return OutletData(frame, spec, lang=self.lang, checked=self.checked)
-
     def chunk(self, k: int) -> tuple[list[list[Finding]], list[Summaries]]:
         """Each outlet's findings of the outlet detectors and its summaries for the fleet
         detectors, for the outlets of chunk ``k``."""
         found, summaries = [], []
         for i in self.members(k):
-            outlet = self.prepare(i)
-            found.append([f for d in self.own for f in d.detect(outlet)])
-            summaries.append(summarise(self.fleet, outlet))
+            mn, frame = self.outlets[i]
+            spec = self.specs.get(mn)
+            spec = spec if spec is not None else OutletSpec(mn)
+            one, summary = outlet_stage(
+                mn, frame, spec, self.own, self.fleet, lang=self.lang, checked=self.checked
+            )
+            found.append(one)
+            summaries.append(summary)
         return found, summaries
 
     def keep(

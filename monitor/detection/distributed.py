@@ -1,0 +1,186 @@
+"""History detection on Dask (DESIGN.md section 10): `monitor detect --dask ADDRESS|local`.
+
+The outlets are cut into partitions (runs of outlets in MN order); each partition is one task
+that runs the same pure functions as the in-process path (`batch.outlet_stage`: the outlet
+detectors, then each fleet detector's summary of the outlet) and returns the outlets' findings
+and summaries. A Parquet dataset (`monitor.store.readings_dataset.DatasetOutlets`) travels as
+its small index and each worker reads its own outlets; outlets already in this process (a whole
+readings file, `batch.OutletRows`) are shipped one partition at a time, a few partitions ahead
+of the workers. The fleet detectors (copied data, peer outliers) run as a second stage, one task
+each, over the summaries (kilobytes an outlet), which stay on the cluster: no raw series is
+gathered anywhere. The findings come out in the in-process order: each outlet's in MN order as
+soon as every partition before it is done, then each fleet detector's.
+
+``local`` starts a `distributed.LocalCluster` on 127.0.0.1 (worker processes, one thread each,
+no dashboard) for the run and stops it at the end.
+"""
+
+from __future__ import annotations
+
+import logging
+import operator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Final
+
+import pandas as pd
+
+from detectors import Detector, Finding, FleetDetector, OutletSpec
+from monitor.detection.batch import (
+    DetectionRun,
+    Summaries,
+    outlet_stage,
+    split_detectors,
+)
+
+__all__ = ["LOCAL", "DaskUnreachable", "detect_dask", "local_cluster"]
+
+#: ``--dask local``: a cluster on this machine for the run.
+LOCAL: Final = "local"
+#: Seconds to wait for a scheduler before giving up.
+CONNECT_TIMEOUT: Final = 10
+
+
+class DaskUnreachable(ConnectionError):
+    """The scheduler at the given address did not answer (one line)."""
+
+
+def local_cluster(workers: int) -> Any:
+    """A `distributed.LocalCluster` of ``workers`` processes with one thread each, everything on
+    127.0.0.1 only: the scheduler, the workers and the scheduler's HTTP server (health and
+    metrics; without the dashboard's packages, no dashboard), on free ports."""
+    from distributed import LocalCluster
+
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",  # None would still serve HTTP on every interface
+        silence_logs=logging.ERROR,
+    )
+
+
+@contextmanager
+def dask_client(address: str, workers: int) -> Iterator[Any]:
+    """A `distributed.Client` of the scheduler at ``address`` (``local``: of a LocalCluster of
+    ``workers`` processes started here and stopped on exit)."""
+    from distributed import Client
+
+    if address == LOCAL:
+        with local_cluster(workers) as cluster, Client(cluster) as client:
+            yield client
+        return
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as e:
+        reason = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DaskUnreachable(
+            f"--dask {address}: no Dask scheduler answered ({reason}); start one "
+            "(dask scheduler, then dask worker ADDRESS) or use --dask local"
+        ) from None
+    with client:
+        yield client
+
+
+def partition_stage(
+    source: Sequence[tuple[str, pd.DataFrame]] | None,
+    items: Sequence[Any],
+    specs: Mapping[str, OutletSpec],
+    own: Sequence[Detector],
+    fleet: Sequence[FleetDetector],
+    lang: str,
+    checked: bool,
+) -> tuple[list[list[Finding]], list[Summaries]]:
+    """One partition's task: each outlet's findings and fleet summaries. ``items`` are indices
+    into ``source`` (a dataset read here, on the worker) or, with no source, ``(mn, frame)``
+    pairs shipped with the task."""
+    found: list[list[Finding]] = []
+    summaries: list[Summaries] = []
+    for item in items:
+        mn, frame = source[item] if source is not None else item
+        spec = specs.get(mn)
+        one, summary = outlet_stage(
+            mn,
+            frame,
+            spec if spec is not None else OutletSpec(mn),
+            own,
+            fleet,
+            lang=lang,
+            checked=checked,
+        )
+        found.append(one)
+        summaries.append(summary)
+    return found, summaries
+
+
+def fleet_task(detector: FleetDetector, index: int, *parts: list[Summaries]) -> list[Finding]:
+    """The second stage of one fleet detector (its ``index`` among the fleet detectors) over the
+    partitions' summaries, given in partition order."""
+    return detector.detect_summaries([s[index] for part in parts for s in part if s is not None])
+
+
+def detect_dask(
+    outlets: Sequence[tuple[str, pd.DataFrame]],
+    specs: Mapping[str, OutletSpec],
+    detectors: Sequence[Detector] | None = None,
+    *,
+    address: str,
+    workers: int = 2,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+    run: DetectionRun | None = None,
+    checked: bool = False,
+) -> Iterator[Finding]:
+    """`batch.detect_parallel`'s findings, in the same order, computed on the Dask cluster at
+    ``address`` (``local``: a LocalCluster of ``workers`` processes); see the module's
+    docstring. ``outlets`` is an `OutletRows` or a `DatasetOutlets` (``names``, ``sizes()``,
+    ``[k]``). Raises `DaskUnreachable` when no scheduler answers."""
+    own, fleet = split_detectors(detectors)
+    run = run if run is not None else DetectionRun()
+    names: list[str] = list(outlets.names)  # type: ignore[attr-defined]
+    run.outlets += len(names)
+    run.readings += int(outlets.sizes().sum())  # type: ignore[attr-defined]
+    run.unregistered.extend(mn for mn in names if mn not in specs)
+    reads = hasattr(outlets, "dataset")  # a dataset: each worker reads its own outlets
+    with dask_client(address, workers) as client:
+        width = max(1, len(client.scheduler_info().get("workers", {})) or workers)
+        size = max(1, min(16, len(names) // (width * 8)))
+        parts = [range(a, min(len(names), a + size)) for a in range(0, len(names), size)]
+        source = client.scatter(outlets, broadcast=True) if reads else None
+
+        def submit(k: int) -> Any:
+            members = parts[k]
+            items = list(members) if reads else [outlets[i] for i in members]
+            return client.submit(
+                partition_stage,
+                source,
+                items,
+                {names[i]: specs[names[i]] for i in members if names[i] in specs},
+                own,
+                fleet,
+                lang,
+                checked,
+                pure=False,
+            )
+
+        ahead = len(parts) if reads else 2 * width  # frames shipped from here: a few ahead
+        pending = {k: submit(k) for k in range(min(ahead, len(parts)))}
+        summaries: list[Any] = []
+        for k in range(len(parts)):
+            task = pending.pop(k)
+            if k + ahead < len(parts):
+                pending[k + ahead] = submit(k + ahead)
+            found = client.submit(operator.itemgetter(0), task, pure=False).result()
+            if fleet:  # the summaries stay on the cluster for the second stage
+                summaries.append(client.submit(operator.itemgetter(1), task, pure=False))
+            del task
+            for i, outlet_found in zip(parts[k], found, strict=True):
+                yield from outlet_found
+                if progress is not None:
+                    progress(names[i])
+        stage = [
+            client.submit(fleet_task, d, i, *summaries, pure=False) for i, d in enumerate(fleet)
+        ]
+        for task in stage:
+            yield from task.result()

@@ -1,0 +1,216 @@
+"""`monitor detect --dask`: the detection on a real Dask cluster (a `dask scheduler` process and
+two `dask worker` processes on 127.0.0.1, free ports), the same findings in the same order as in
+one process; the fleet stage over summaries, not frames."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from detectors import FleetDetector, OutletData, build
+from monitor.detection.batch import OutletRows, fleet_stage, split_detectors
+from monitor.detection.detect import DetectError, DetectRequest, run_detect
+from monitor.simulation.fleet import write_simulation
+from monitor.simulation.simulator import simulate
+from monitor.store.readings_files import read_readings, write_readings
+from tests.services import HOST, free_port, wait_for_port, wait_until
+
+CI = os.environ.get("CI", "").lower() == "true"
+#: No dashboard, and the HTTP server (health, metrics) on 127.0.0.1 too, not every interface.
+QUIET = ("--no-dashboard", "--dashboard-address", f"{HOST}:0")
+
+
+def _dask_binary() -> str:
+    """The ``dask`` command of this environment (skip without it; CI=true fails instead)."""
+    found = shutil.which("dask", path=str(Path(sys.executable).parent)) or shutil.which("dask")
+    try:
+        import distributed  # noqa: F401
+    except ImportError:
+        found = None
+    if found is None:
+        reason = "Dask's distributed scheduler is not installed (pip install '.[test]')"
+        if CI:
+            pytest.fail(f"{reason}; CI=true requires every service", pytrace=False)
+        pytest.skip(reason)
+    return found
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A `dask scheduler` and two `dask worker` processes (one thread each, no nanny, no
+    dashboard) on 127.0.0.1 and free ports; the scheduler's address. Stopped at the end."""
+    dask = _dask_binary()
+    logs = tmp_path_factory.mktemp("dask")
+    port = free_port()
+    address = f"tcp://{HOST}:{port}"
+    procs: list[subprocess.Popen] = []
+
+    def start(name: str, *argv: str) -> subprocess.Popen:
+        log = open(logs / f"{name}.log", "wb")  # noqa: SIM115 - closed with the process
+        proc = subprocess.Popen([dask, *argv], stdout=log, stderr=subprocess.STDOUT)
+        procs.append(proc)
+        return proc
+
+    try:
+        scheduler = start("scheduler", "scheduler", "--host", HOST, "--port", str(port), *QUIET)
+        wait_for_port(HOST, port, timeout_s=60, proc=scheduler)
+        for k in range(2):
+            start(
+                f"worker{k}",
+                "worker",
+                address,
+                "--host",
+                HOST,
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                *QUIET,
+                "--name",
+                f"w{k}",
+            )
+        from distributed import Client
+
+        with Client(address, timeout=30, set_as_default=False) as client:
+            wait_until(lambda: len(client.scheduler_info()["workers"]) == 2, 90, "two Dask workers")
+        yield address
+    except (RuntimeError, AssertionError) as e:
+        text = "\n".join(f"{p.name}: {p.read_text()[-2000:]}" for p in logs.glob("*.log"))
+        pytest.fail(f"the Dask cluster did not start: {e}\n{text}", pytrace=False)
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Nine outlets over 40 days (CSV, and the same readings as a dataset of one Parquet file an
+    outlet); outlet 2 carries three days cloned from outlet 1 (a cross-outlet copy), so the
+    fleet stage has findings to give."""
+    out = tmp_path_factory.mktemp("fleet")
+    sim = simulate(9, 40, 21)
+    readings = sim.readings
+    mns = sorted(readings["mn"].astype(str).unique())
+    a, b = mns[0], mns[1]
+    day = (readings["ts"] >= sim.start + pd.Timedelta(days=10)) & (
+        readings["ts"] < sim.start + pd.Timedelta(days=13)
+    )
+    mn = readings["mn"].astype(str)
+    clone = readings[(mn == a).to_numpy() & day.to_numpy()].copy()
+    clone["mn"] = b
+    kept = readings[~((mn == b).to_numpy() & day.to_numpy())]
+    cloned = pd.concat([kept, clone]).sort_values(["mn", "ts", "pollutant"])
+    write_simulation(dataclasses.replace(sim, readings=cloned), out)
+    whole = read_readings(out / "readings.csv")
+    (out / "dataset").mkdir()
+    for name, rows in whole.groupby("mn", observed=True):
+        write_readings(rows, out / "dataset" / f"{name}.parquet")
+    return out
+
+
+def _lines(request: DetectRequest) -> list[str]:
+    lines: list[str] = []
+    run_detect(request, lines.append)
+    return lines
+
+
+@pytest.fixture(scope="module")
+def in_process(fleet: Path) -> list[str]:
+    lines = _lines(DetectRequest(fleet / "sites.toml", readings=fleet / "readings.csv", jobs=1))
+    detectors = [line.split('"detector": "', 1)[1].split('"', 1)[0] for line in lines]
+    assert "copied_data" in detectors  # the clone, found by the fleet stage
+    return lines
+
+
+@pytest.mark.integration
+def test_a_real_cluster_gives_the_same_findings_in_the_same_order(
+    cluster: str, fleet: Path, in_process: list[str]
+) -> None:
+    sites = fleet / "sites.toml"
+    shipped = _lines(DetectRequest(sites, readings=fleet / "readings.csv", dask=cluster))
+    assert shipped == in_process  # outlets shipped from the whole file
+    read_there = _lines(DetectRequest(sites, readings=fleet / "dataset", dask=cluster))
+    assert read_there == in_process  # each worker reads its own outlets of the dataset
+
+
+@pytest.mark.integration
+def test_a_local_cluster_gives_the_same_findings(fleet: Path, in_process: list[str]) -> None:
+    _dask_binary()
+    request = DetectRequest(fleet / "sites.toml", readings=fleet / "dataset", dask="local", jobs=2)
+    assert _lines(request) == in_process
+
+
+def test_the_fleet_stage_gets_summaries_not_frames(fleet: Path) -> None:
+    """What a partition hands to the fleet stage is a few percent of its outlets' frames, holds
+    no frame or prepared outlet, and gives the fleet detectors' findings over the outlets."""
+    _dask_binary()
+    from monitor.detection.distributed import fleet_task, partition_stage
+
+    whole = read_readings(fleet / "readings.csv")
+    rows = OutletRows(whole)
+    from monitor.registry import load_registry
+
+    specs = load_registry(fleet / "sites.toml").specs()
+    own, fleet_detectors = split_detectors(build())
+    items = list(rows)
+    _, summaries = partition_stage(None, items, specs, own, fleet_detectors, "en", True)
+    frames = sum(len(pickle.dumps(frame, protocol=5)) for _, frame in items)
+    sent = len(pickle.dumps(summaries, protocol=5))
+    assert sent < frames / 10, (sent, frames)
+
+    def kinds(x: object) -> Iterator[type]:
+        yield type(x)
+        values = x.values() if isinstance(x, dict) else x if isinstance(x, list | tuple) else ()
+        for v in values:
+            yield from kinds(v)
+        for name in getattr(type(x), "__slots__", ()):
+            yield from kinds(getattr(x, name))
+
+    seen = set(kinds(summaries))
+    assert not seen & {pd.DataFrame, pd.Series, OutletData, np.ndarray}, seen
+    outlets = [OutletData(frame, specs[mn], checked=True) for mn, frame in items]
+    for i, detector in enumerate(fleet_detectors):
+        assert isinstance(detector, FleetDetector)
+        half = len(summaries) // 2  # two partitions, in order
+        assert fleet_task(detector, i, summaries[:half], summaries[half:]) == (
+            detector.detect_fleet(outlets)
+        )
+    assert fleet_stage(fleet_detectors, summaries) == [
+        f for d in fleet_detectors for f in d.detect_fleet(outlets)
+    ]
+
+
+def test_an_unreachable_scheduler_is_one_line(fleet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _dask_binary()
+    import monitor.detection.distributed as distributed
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 2)
+    address = f"tcp://{HOST}:{free_port()}"  # nothing listens there
+    request = DetectRequest(fleet / "sites.toml", readings=fleet / "readings.csv", dask=address)
+    with pytest.raises(DetectError) as e:
+        _lines(request)
+    message = str(e.value)
+    assert "\n" not in message and address in message and "dask scheduler" in message
+
+
+def test_dask_with_a_database_is_refused(fleet: Path, tmp_path: Path) -> None:
+    request = DetectRequest(
+        fleet / "sites.toml", database=f"sqlite:///{tmp_path / 'd.db'}", dask="local"
+    )
+    with pytest.raises(DetectError, match="--dask runs over --readings"):
+        _lines(request)
