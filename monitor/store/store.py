@@ -3,8 +3,10 @@
 Rules of :meth:`Store.commit_batch` (one transaction per batch, returns only once committed):
 
 - a reading is inserted under its unique key (mn, pollutant, kind, ts) with a bulk
-  ``INSERT ... ON CONFLICT DO NOTHING``; a key already stored with the *same* value, min, max, cou
-  and flag is a redelivery (counted as duplicate, no write);
+  ``INSERT ... ON CONFLICT DO NOTHING`` (PostgreSQL: a binary COPY straight into the month
+  partitions, in a savepoint; a key already stored refuses it, and the batch then goes through a
+  staging table and the same INSERT, see :data:`PG_WRITE`); a key already stored with the *same*
+  value, min, max, cou and flag is a redelivery (counted as duplicate, no write);
 - a key stored with a *different* value, min, max, cou or flag is a conflict: the stored row is
   never overwritten (the first wins, also within one batch) and the message holding the newcomer is
   quarantined as ``conflict`` with its raw payload and a detail naming each conflicting key;
@@ -315,7 +317,8 @@ class Store:
         self._known_fingerprints: set[str] = set()
         self._new_fingerprints: dict[str, str] = {}
         self._sqlite_rows_per_statement = 0  # set from the connection's limit on first insert
-        self.pg_write = PG_WRITE
+        # COPY needs psycopg 3 (postgresql+psycopg://); another driver writes the INSERT way
+        self.pg_write = PG_WRITE if self.engine.dialect.driver == "psycopg" else "insert"
         #: "now" for the partitions of the months ahead (a test or a replay sets it)
         self.now: Callable[[], datetime] = clock.now
         # PostgreSQL: the months known to have a partition (None: not looked up yet; False:
@@ -324,6 +327,12 @@ class Store:
             None if self.dialect != "sqlite" else False
         )
         self._this_month: partitions.Month | None = None
+        #: the driver's errors (PostgreSQL's COPY runs on psycopg's cursor, outside SQLAlchemy)
+        self._driver_errors: tuple[type[Exception], ...] = ()
+        if self.pg_write != "insert" and self.dialect == "postgresql":
+            import psycopg
+
+            self._driver_errors = (psycopg.Error,)
         self._schema_ready = create is False
         if create is True:
             create_schema(self.engine)
@@ -363,7 +372,14 @@ class Store:
                 self._prepare_partitions(messages)
             self._new_fingerprints = {}
             with self.engine.begin() as conn:
-                result = self._commit(conn, messages, rejected)
+                try:
+                    result = self._commit(conn, messages, rejected)
+                except self._driver_errors:
+                    # COPY runs on the driver's own cursor: SQLAlchemy did not see the error, so
+                    # a lost connection is dropped from the pool here
+                    if getattr(conn.connection.driver_connection, "broken", False):
+                        conn.invalidate()
+                    raise
             if len(self._known_fingerprints) < _KNOWN_FINGERPRINTS:
                 self._known_fingerprints.update(self._new_fingerprints)
             return result
@@ -373,6 +389,11 @@ class Store:
                 exc, OperationalError | InterfaceError | DisconnectionError | TimeoutError_
             )
             raise SinkError(f"{type(orig).__name__}: {orig}", transient=transient) from exc
+        except self._driver_errors as exc:
+            import psycopg
+
+            transient = isinstance(exc, psycopg.OperationalError | psycopg.InterfaceError)
+            raise SinkError(f"{type(exc).__name__}: {exc}", transient=transient) from exc
 
     def _prepare_partitions(self, messages: list[Accepted]) -> None:
         """Create the partitions a batch needs before writing it (PostgreSQL): the current month

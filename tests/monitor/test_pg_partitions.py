@@ -212,3 +212,20 @@ def test_the_streamed_reader_gives_the_frames_of_one_fetch(
         distinct = sorted(conn.exec_driver_sql("SELECT DISTINCT mn FROM readings").scalars())
     assert store.outlets() == distinct == ["M7", "M8", "M9"]
     assert Store(db_url).outlets() == ["M7", "M8", "M9"]
+
+
+def test_a_batch_the_database_refuses_during_copy_is_a_sink_error(
+    fresh_postgres_url: str,
+) -> None:
+    """COPY runs on psycopg's cursor: its errors still come out as SinkError (nothing of the
+    batch stored) and the store goes on with the next batch."""
+    from ingest.sink import SinkError
+
+    store = Store(fresh_postgres_url)
+    t = datetime(2026, 11, 3, tzinfo=UTC)
+    too_long = Reading("M" * 40, "w01018", t, "hour", 1.0)  # longer than the mn column
+    with pytest.raises(SinkError, match="StringDataRightTruncation") as info:
+        store.commit_batch([_reading("M10", t), too_long])
+    assert not info.value.transient
+    assert store.count_readings() == 0
+    assert store.commit_batch([_reading("M10", t)]).stored == 1

@@ -2,8 +2,8 @@
 partition per month from the earliest stored one to three months ahead and a DEFAULT partition
 (issue 13, part 4). SQLite is unchanged.
 
-The stored rows are copied into the partitioned table in this migration's transaction (allow
-about a minute per 10 million readings; back the database up first). The unique key (mn,
+The stored rows are copied into the partitioned table in this migration's transaction (back the
+database up first). The unique key (mn,
 pollutant, kind, ts) already includes the partition key and is kept, so a redelivered reading is
 still stored once; the primary key becomes (id, ts), ``id`` still fed by ``readings_id_seq``.
 See :mod:`monitor.store.partitions`.
