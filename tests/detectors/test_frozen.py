@@ -185,3 +185,32 @@ def test_resumed_hold_traps_quantised_ph_and_daily_series() -> None:
     daily[100:110] = 1.75
     frame = make_frame(MN, {COD: daily}, freq="D")
     assert FrozenValueDetector().detect(frame, SPEC) == []
+
+
+def _four_hour_cod(hold: int) -> np.ndarray:
+    """150 days of COD measured every 4 h (0.1 mg/L), 7 % of measurements repeating the last
+    (runs of 8 h, rarely 12), with one value held ``hold`` hours from hour 2000."""
+    rng = np.random.default_rng(4)
+    v = np.round(30 + 5 * np.sin(np.arange(900) / 20) + rng.normal(0, 2, 900), 1)
+    for i in np.flatnonzero(rng.random(900) < 0.07):
+        v[i] = v[i - 1] if i else v[i]
+    cod = np.repeat(v, 4)
+    cod[2000 : 2000 + hold] = cod[2000]
+    return cod
+
+
+def test_a_tail_of_cycle_multiples_is_scaled_where_it_thins() -> None:
+    # runs of 4 h, then 8 h, rarely 12: the median excess (one cycle) says half the tail goes
+    # a cycle further, which puts the bar past two days; the tail's own survival past one
+    # cycle (a few in a hundred) puts it under
+    cod = _four_hour_cod(44)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
+    assert spans(found) == [(hour(2000), hour(2043))]
+    tail = found[0].evidence["tail_run_hours"]
+    runs = held_runs(cod, np.arange(len(cod), dtype="float64"), np.ones(len(cod), bool)).hours
+    assert tail < 44 < exponential_tail_bar(runs, 0.001 * 3600 / 8766)
+    # a 36 h hold stays within this series' own tail
+    cod = _four_hour_cod(36)
+    assert (
+        FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC) == []
+    )
