@@ -113,7 +113,9 @@ class PhysicsDetector(Detector):
     That the run of ``n`` elements above exists at all is weighed by the outlet's own habit of
     inverting (analyser noise at low levels, all nitrogen ammonia at times): a two-state chain
     over consecutive elements of a group, learned from the outlet's elements outside the CUSUM's
-    episodes (already judged), with the onset ``p_on = (onsets + 1) / (elements below + 2)``,
+    episodes (already judged) and outside the run being judged (a run must not vouch for
+    itself: a lone 4-pair run at an outlet that never inverts otherwise made its own onset
+    2 / N and continuation 2/3 and was missed on the independent generator), with the onset ``p_on = (onsets + 1) / (elements below + 2)``,
     capped at 1/4 (at the bound an element is above with probability at most 1/2), and the
     continuation ``c = (stays + 1) / (elements above + 2)`` (Laplace's rule: an outlet that
     never inverted still may, and its inversions may persist as long as they end). A run starts
@@ -238,7 +240,7 @@ class PhysicsDetector(Detector):
         so steady a run by ``q^(m/2) / (Gamma(m/2 + 1) sqrt(m + 1))``; times the chance that an
         honest run of ``r`` elements above starts there, ``p_on c^(r - 1)``, with the onset
         ``p_on`` and continuation ``c`` of the outlet's own inversions (`_inversion_habit`,
-        outside the elements ``found`` by the CUSUM), the run alarms when that is at most
+        outside the elements ``found`` by the CUSUM and the run itself), the run alarms when that is at most
         ``false_alarms_per_year / (n_rules * per_year)``."""
         above = rel.x > rel.mu0 + self.min_spread
         start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
@@ -252,7 +254,10 @@ class PhysicsDetector(Detector):
         q = np.bincount(run[step], (d[step] ** 2 / rel.floor[step]), minlength=n_runs)
         m = np.bincount(run[step], minlength=n_runs).astype("float64")
         r = np.bincount(run[above], minlength=n_runs).astype("float64")
-        log_on, log_c = _inversion_habit(above, group, found)
+        starts = np.flatnonzero(start)
+        # a run ends at its last element above mu0 (the next start, or the group's end, after)
+        ends = starts + r.astype(np.int64) - 1
+        log_on, log_c = _inversion_habit(above, group, found, starts, ends)
         with np.errstate(divide="ignore"):
             log_p = (
                 0.5 * m * np.log(np.where(m > 0, q, 1.0))
@@ -261,9 +266,6 @@ class PhysicsDetector(Detector):
                 + log_on
                 + (r - 1) * log_c
             )
-        starts = np.flatnonzero(start)
-        # a run ends at its last element above mu0 (the next start, or the group's end, after)
-        ends = starts + r.astype(np.int64) - 1
         first, last = rel.hour[starts], rel.last[ends]
         hit = (m >= 2) & (log_p <= bar)
         log10_p = (log_p[hit] / np.log(10.0)).tolist()
@@ -380,21 +382,37 @@ class PhysicsDetector(Detector):
 
 
 def _inversion_habit(
-    above: np.ndarray, group: np.ndarray, found: np.ndarray | None
-) -> tuple[float, float]:
+    above: np.ndarray,
+    group: np.ndarray,
+    found: np.ndarray | None,
+    starts: np.ndarray | None = None,
+    ends: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """Log onset and continuation probabilities of the outlet's own inversions (elements
     ``above``): over consecutive elements of one group, neither among those ``found`` (episodes
     already judged not honest), ``p_on = (onsets + 1) / (elements below + 2)`` capped at 1/4
     (at the bound an element is above with probability at most 1/2) and ``c = (stays + 1) /
     (elements above + 2)`` (Laplace's rule: an outlet that never inverted still may, and its
-    inversions may persist as long as they end)."""
+    inversions may persist as long as they end). Given the runs' first and last elements
+    (``starts``, ``ends``), one pair of values per run, each counted without the pairs that
+    touch the run itself (its onset, its stays and its end): a run must not vouch for itself
+    (a lone 4-element run at an outlet that never inverts otherwise made its own continuation
+    2/3 instead of 1/2)."""
     pair = group[1:] == group[:-1]
     if found is not None:
         pair &= ~found[1:] & ~found[:-1]
-    prev, nxt = above[:-1][pair], above[1:][pair]
-    n_above = int(prev.sum())
-    n_on = int(np.count_nonzero(~prev & nxt))
-    n_stay = int(np.count_nonzero(prev & nxt))
-    p_on = min(0.25, (n_on + 1.0) / (len(prev) - n_above + 2.0))
-    c = (n_stay + 1.0) / (n_above + 2.0)
-    return float(np.log(p_on)), float(np.log(c))
+    prev, nxt = above[:-1], above[1:]
+    # per pair of consecutive elements: from below, an onset, from above, a stay
+    counts = np.stack([pair & ~prev, pair & ~prev & nxt, pair & prev, pair & prev & nxt])
+    total = counts.sum(axis=1)[:, None]
+    if starts is None or ends is None:
+        own = np.zeros((4, 1), dtype=np.int64)
+    else:  # the pairs s - 1 .. e of each run (s, e), through cumulative counts
+        cs = np.concatenate([np.zeros((4, 1), dtype=np.int64), np.cumsum(counts, axis=1)], 1)
+        lo = np.maximum(starts - 1, 0)
+        hi = np.minimum(ends, len(prev) - 1) + 1
+        own = cs[:, hi] - cs[:, lo]
+    below_n, on_n, above_n, stay_n = total - own
+    p_on = np.minimum(0.25, (on_n + 1.0) / (below_n + 2.0))
+    c = (stay_n + 1.0) / (above_n + 2.0)
+    return np.log(p_on), np.log(c)

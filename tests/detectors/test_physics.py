@@ -200,3 +200,29 @@ def test_inversion_habit_counts_onsets_and_stays_outside_found_episodes() -> Non
     group[30:] = 2  # a new group: the pair across its start (an onset) is not a transition
     log_on, _ = _inversion_habit(above, group, found)
     assert np.isclose(np.exp(log_on), 2 / 30)
+
+
+def test_a_lone_run_does_not_vouch_for_itself() -> None:
+    # a TN computed from NH3-N for 4 h at an outlet that never inverts otherwise: counted in
+    # its own habit the run made the onset 2 / N and the continuation (3 + 1) / (4 + 2), and
+    # was not reported; without itself, 1 / N and 1/2
+    nh3, tn = _noisy()
+    tn[210:214] = np.round(nh3[210:214] / 1.1, 2)
+    (f,) = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert (f.start, f.end) == (hour(210), hour(213))
+    assert f.evidence["lockstep_log10_p"] < f.evidence["threshold"][-1]
+
+
+def test_inversion_habit_of_each_run_leaves_the_run_out() -> None:
+    from detectors.checks.physics import _inversion_habit
+
+    above = np.zeros(40, dtype=bool)
+    above[[10, 11, 20, 21, 22, 23, 30]] = True
+    group = np.ones(len(above), dtype=np.int64)
+    starts, ends = np.array([10, 20, 30]), np.array([11, 23, 30])
+    log_on, log_c = _inversion_habit(above, group, None, starts, ends)
+    # all: 3 onsets from 32 below, 4 stays from 7 above; each run touches the pair into it
+    # (an onset from below), its stays and the pair out of it (from above, no stay): the run
+    # 20-23 leaves 2 onsets from 31 below and 1 stay from 3 above
+    assert np.allclose(np.exp(log_on), [3 / 33, 3 / 33, 3 / 33])
+    assert np.allclose(np.exp(log_c), [(3 + 1) / (5 + 2), (1 + 1) / (3 + 2), (4 + 1) / (6 + 2)])
