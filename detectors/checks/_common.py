@@ -239,8 +239,12 @@ def cusum_bar(k: float, arl: float) -> float:
         h = (lo + hi) / 2
         b = 2 * k * (h + 1.166)
         if (math.expm1(min(b, 700.0)) - b) / (2 * k * k) < arl:
+            if h == lo:  # a step that changes nothing: every later one is the same
+                break
             lo = h
         else:
+            if h == hi:
+                break
             hi = h
     return (lo + hi) / 2
 
@@ -277,15 +281,17 @@ def cusum_alarms(s: np.ndarray, h: float, group: np.ndarray | None = None) -> li
     up = np.flatnonzero(s > 1e-9 * max(h, 1.0))  # rounding leaves 1e-15 where S is 0
     if len(up) == 0:
         return []
-    brk = np.flatnonzero(np.diff(up) > 1) + 1
-    if group is not None:
-        brk = np.union1d(brk, np.flatnonzero(np.diff(np.asarray(group)[up]) != 0) + 1)
-    out = []
-    for piece in np.split(up, brk):
-        seg = s[piece]
-        if seg.max() >= h:
-            out.append((int(piece[0]), int(piece[-1]) - int(np.argmax(seg[::-1]))))
-    return out
+    starts = _excursion_starts(up, group)
+    seg = s[up]
+    top = np.maximum.reduceat(seg, starts)  # each excursion's peak value
+    reach = np.flatnonzero(top >= h)
+    if len(reach) == 0:
+        return []
+    # the last element at each excursion's peak: positions at the peak, -1 elsewhere, the largest
+    sizes = np.diff(np.r_[starts, len(up)])
+    at_top = seg == np.repeat(top, sizes)
+    last = np.maximum.reduceat(np.where(at_top, np.arange(len(up)), -1), starts)
+    return list(zip(up[starts[reach]].tolist(), up[last[reach]].tolist(), strict=True))
 
 
 def exponential_tail_bar(heights: np.ndarray, expected: float, min_tail: int = 12) -> float:
@@ -312,8 +318,16 @@ def cusum_peaks(s: np.ndarray, group: np.ndarray | None = None) -> np.ndarray:
     up = np.flatnonzero(s > 1e-9)
     if len(up) == 0:
         return np.array([], dtype="float64")
-    brk = np.flatnonzero(np.diff(up) > 1) + 1
+    return np.maximum.reduceat(s[up], _excursion_starts(up, group))
+
+
+def _excursion_starts(up: np.ndarray, group: np.ndarray | None) -> np.ndarray:
+    """Where each excursion starts among the elements ``up`` (indices where the CUSUM is above
+    0): after a gap in ``up``, or where ``group`` changes (the CUSUM restarted)."""
+    brk = np.empty(len(up), dtype=bool)
+    brk[0] = True
+    np.greater(up[1:] - up[:-1], 1, out=brk[1:])
     if group is not None:
-        brk = np.union1d(brk, np.flatnonzero(np.diff(np.asarray(group)[up]) != 0) + 1)
-    starts = np.r_[0, brk]
-    return np.maximum.reduceat(s[up], starts)
+        g = np.asarray(group)[up]
+        brk[1:] |= g[1:] != g[:-1]
+    return np.flatnonzero(brk)

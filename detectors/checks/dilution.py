@@ -22,6 +22,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData  # blocks are local clock hours
+from detectors.series import HOUR_NS
 from detectors.spec import CONCENTRATIONS, FLOW
 
 #: Blocks per year (365.25 days), for rates per outlet-year.
@@ -32,23 +33,17 @@ YEAR_HOURS: Final = 8766.0
 class _Blocks:
     """Per block of ``block_hours`` local hours: the joint drop ``d`` (NaN when not judged), its
     standardised excess ``z`` over the outlet's own null (``m``, ``s``), and per channel (then
-    flow) the hourly log residuals ``r`` against the centred baselines, by block and hour
-    (medians are taken where a finding needs them)."""
+    flow) the hourly log residuals against the centred baselines, by block and hour of the
+    block ``by_block`` (NaN before the first grid hour and after the last; medians are taken
+    where a finding needs them)."""
 
     d: np.ndarray
     z: np.ndarray
     m: float
     s: float
-    r: np.ndarray  # per grid hour and channel (flow last)
+    by_block: np.ndarray  # per block, hour of the block and channel (flow last)
     lead: int  # grid hours before the first block's first hour
-    block: np.ndarray  # block of each grid hour
     judged: np.ndarray  # per grid hour: every channel and flow valid and positive
-
-    def by_block(self, block_hours: int, blocks: int) -> np.ndarray:
-        """The residuals ``r`` by block and hour of the block (NaN-padded)."""
-        padded = np.full((blocks * block_hours, self.r.shape[1]), np.nan)
-        padded[self.lead : self.lead + len(self.r)] = self.r
-        return padded.reshape(blocks, block_hours, self.r.shape[1])
 
 
 @register
@@ -265,37 +260,40 @@ class DilutionDetector(Detector):
         what a second pass needs (block medians, log values, block layout)."""
         cols = [outlet.column(c) for c in [*codes, FLOW]]
         v = outlet.wide_array[:, cols]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            ok = outlet.wide_valid[:, cols] & (v > 0)
-            y = np.where(ok, np.log(np.where(ok, v, 1.0)), np.nan)
         bh = self.block_hours
-        hours = outlet.grid.asi8 // 3_600_000_000_000 + LOCAL_OFFSET_HOURS
-        lead = int(hours[0] % bh)
-        nb = -(-(lead + len(y)) // bh)
-        padded = np.full((nb * bh, y.shape[1]), np.nan)
-        padded[lead : lead + len(y)] = y
-        med = _median_axis1(padded.reshape(nb, bh, y.shape[1]), max(1, bh // 2))
+        hour0 = int(outlet.grid.asi8[0] // HOUR_NS) + LOCAL_OFFSET_HOURS  # the first local hour
+        lead = hour0 % bh
+        nb = -(-(lead + len(v)) // bh)
+        # ln of each valid positive value, by block and hour of the block (NaN elsewhere)
+        padded = np.full((nb * bh, v.shape[1]), np.nan)
+        with np.errstate(invalid="ignore"):
+            ok = outlet.wide_valid[:, cols] & (v > 0)
+        np.log(v, out=padded[lead : lead + len(v)], where=ok)
+        y = padded.reshape(nb, bh, v.shape[1])
+        med = _median_axis1(y, max(1, bh // 2))
         half = max(1, self.baseline_days * 24 // bh)
         per_day = max(1, 24 // bh)
-        first_hour = int(hours[0]) - lead + bh * np.arange(nb)  # each block's first local hour
+        first_hour = hour0 - lead + bh * np.arange(nb)  # each block's first local hour
         rest = ((first_hour // 24 + 3) % 7) >= 5  # Saturday, Sunday blocks (1970-01-01: Thursday)
-        first = self._pass(med, y, lead, nb, half, per_day, rest)
+        first = self._pass(med, y, lead, len(v), half, per_day, rest)
         if first is None:
             return None
-        return first, (med, y, lead, nb, half, per_day, rest)
+        return first, (med, y, lead, len(v), half, per_day, rest)
 
     def _pass(
         self,
         med: np.ndarray,
         y: np.ndarray,
         lead: int,
-        nb: int,
+        n: int,
         half: int,
         per_day: int,
         rest: np.ndarray,
     ) -> _Blocks | None:
-        """One pass: baselines from the block medians ``med``, residuals, joint drops."""
+        """One pass: baselines from the block medians ``med``, residuals, joint drops (``y``
+        the log values by block and hour of the block, ``n`` grid hours from ``lead``)."""
         bh = self.block_hours
+        nb = len(med)
         # nights against nights (the daily cycle cancels): one column per phase and channel
         k = med.shape[1]
         days = -(-len(med) // per_day)
@@ -309,8 +307,8 @@ class DilutionDetector(Detector):
             shift = rest[:, None] * _rest_shift(rb[:, :-1], rest)
             base[:, :-1] += shift
             rb[:, :-1] -= shift
-        block = (np.arange(len(y)) + lead) // bh
-        r = y - base[block]
+        by_block = y - base[:, None, :]
+        r = by_block.reshape(nb * bh, k)[lead : lead + n]  # per grid hour
         judged = ~np.isnan(functools.reduce(np.add, r.T))  # column ops: rows are short
         if not judged.any():
             return None
@@ -326,17 +324,16 @@ class DilutionDetector(Detector):
                 np.where(known_q, flow_change, -np.inf), w + 1, origin=w // 2, mode="nearest"
             )
             flow_change = np.where(known_q, trailing, np.nan)
-        d_hour = np.where(judged, -common - flow_change, np.nan)
         dp = np.full(nb * bh, np.nan)
-        dp[lead : lead + len(y)] = d_hour
+        dp[lead : lead + n] = np.where(judged, -common - flow_change, np.nan)
         d = _median_axis1(dp.reshape(nb, bh, 1), max(1, bh // 2))[:, 0]
-        known = ~np.isnan(d)
-        if known.sum() < half:  # under baseline_days judged: no null to judge against
+        known = d[~np.isnan(d)]
+        if len(known) < half:  # under baseline_days judged: no null to judge against
             return None
-        m = float(np.median(d[known]))
-        s = max(self.min_scale, 1.4826 * float(np.median(np.abs(d[known] - m))))
+        m = _median(known)
+        s = max(self.min_scale, 1.4826 * _median(np.abs(known - m)))
         z = np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
-        return _Blocks(d, z, m, s, r, lead, block, judged)
+        return _Blocks(d, z, m, s, by_block, lead, judged)
 
     def _fall_response(self, common: np.ndarray, q: np.ndarray) -> float:
         """How much of a fall of flow this outlet's concentrations follow, from its own history
@@ -390,11 +387,13 @@ class DilutionDetector(Detector):
         bars: list[float],
     ) -> Iterable[Finding]:
         """The finding of blocks ``first..last`` when large and long enough."""
-        hours = np.flatnonzero(b.judged & (b.block >= first) & (b.block <= last))
+        bh = self.block_hours
+        lo, hi = max(0, first * bh - b.lead), max(0, (last + 1) * bh - b.lead)
+        hours = lo + np.flatnonzero(b.judged[lo:hi])  # the judged hours of the blocks
         if len(hours) == 0:
             return
         span_h = int(hours[-1] - hours[0] + 1)
-        by_block = b.by_block(self.block_hours, len(b.d))
+        by_block = b.by_block
         r = _median_axis1(by_block[first : last + 1], 1)
         with np.errstate(invalid="ignore"):
             logs = np.nanmedian(r[:, :-1], axis=0)
@@ -444,8 +443,16 @@ class DilutionDetector(Detector):
 
 def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
     """Median along axis 1 ignoring NaN (NaN where fewer than ``min_count`` numbers)."""
-    x = np.sort(np.moveaxis(x, 1, -1), axis=-1)  # NaN sorts last; the last axis sorts fastest
-    count = np.count_nonzero(~np.isnan(x), axis=-1)
+    nan = np.isnan(x)
+    count = np.full(nan.shape[:1] + nan.shape[2:], x.shape[1], dtype=np.intp)
+    for i in range(x.shape[1]):  # a few slices: a reduction along a short axis costs more
+        count -= nan[:, i]
+    return _sorted_median(np.sort(np.moveaxis(x, 1, -1), axis=-1), count, min_count)
+
+
+def _sorted_median(x: np.ndarray, count: np.ndarray, min_count: int) -> np.ndarray:
+    """The median of each row of ``x``, sorted along its last axis with NaN last, ``count``
+    numbers in each (NaN where fewer than ``min_count``)."""
     lo = np.take_along_axis(x, (np.maximum(count - 1, 0) // 2)[..., None], axis=-1)[..., 0]
     hi = np.take_along_axis(x, (count // 2)[..., None], axis=-1)[..., 0]
     return np.where(count >= max(min_count, 1), (lo + hi) / 2.0, np.nan)
@@ -456,8 +463,12 @@ def _centred_median(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
     fewer than ``min_count`` numbers)."""
     pad = np.full((half, x.shape[1]), np.nan)
     padded = np.vstack([pad, x, pad])
-    windows = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1, axis=0)  # (i, k, w)
-    return _median_axis1(np.swapaxes(windows, 1, 2), min_count)
+    width = 2 * half + 1
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width, axis=0)  # (i, k, w)
+    known = np.zeros((len(padded) + 1, x.shape[1]), dtype=np.intp)
+    np.cumsum(~np.isnan(padded), axis=0, out=known[1:])
+    count = known[width:] - known[:-width]  # numbers in each window (NaN sorts last)
+    return _sorted_median(np.sort(windows, axis=-1), count, min_count)
 
 
 def _rest_shift(r: np.ndarray, rest: np.ndarray) -> np.ndarray:
