@@ -208,6 +208,8 @@ class OutletData:
         self._ts = cols.ts
         self._values = cols.values
         self._flags = cols.flags
+        self._flag_valid = cols.flag_valid
+        self._flag_normal = cols.flag_normal
         self._received = cols.received
         if packets is not None:
             missing = [c for c in PACKETS_SCHEMA if c not in packets.columns]
@@ -255,10 +257,7 @@ class OutletData:
     @cached_property
     def _valid(self) -> np.ndarray:
         """Each reading valid for compliance: flag N or T and a number."""
-        flags = self._flags
-        valid = ((flags == VALID_FLAG_CODES[0]) | (flags == VALID_FLAG_CODES[1])) & ~np.isnan(
-            self._values
-        )
+        valid = self._flag_valid & ~np.isnan(self._values)
         valid.flags.writeable = False
         return valid
 
@@ -266,9 +265,8 @@ class OutletData:
     def _by_pollutant(self) -> dict[str, Series]:
         out: dict[str, Series] = {}
         b = self._bounds
-        flags = self._flags
         valid = self._valid
-        normal = valid & (flags == VALID_FLAG_CODES[0])
+        normal = valid & self._flag_normal
         hours = self._ts / 3.6e12
         for shared in (normal, hours):  # shared by every detector: read-only
             shared.flags.writeable = False
@@ -318,8 +316,8 @@ class OutletData:
         if self.empty:
             return pd.DatetimeIndex([], tz="UTC")
         last = int(self._ts.max() // _HOUR_NS)
-        hours = np.arange(self._hour0, last + 1, dtype=np.int64) * _HOUR_NS
-        return pd.DatetimeIndex(hours.view("datetime64[ns]"), freq="h").tz_localize("UTC")
+        first = pd.Timestamp(self._hour0 * _HOUR_NS, unit="ns", tz="UTC")
+        return pd.date_range(first, periods=last - self._hour0 + 1, freq="h", unit="ns")
 
     @cached_property
     def local_months(self) -> np.ndarray:
@@ -371,9 +369,10 @@ class OutletData:
     def wide_flag_codes(self) -> np.ndarray:
         """Flags on the hourly grid as one 2-D array of 2-character strings ("" where nothing was
         received), columns as in `wide_values`."""
-        grid = np.full((len(self.grid), len(self.pollutants)), "", dtype="U2")
-        grid.ravel()[self._grid_flat] = self._flags[::-1]
-        return grid
+        # moved as 8-byte integers (a U2 is 8 bytes; "" is all zeros): copying strings costs more
+        grid = np.zeros((len(self.grid), len(self.pollutants)), dtype=np.uint64)
+        grid.ravel()[self._grid_flat] = self._flags.view(np.uint64)[::-1]
+        return grid.view(_FLAG_DTYPE)
 
     @cached_property
     def wide_valid(self) -> np.ndarray:
@@ -402,6 +401,9 @@ class OutletData:
 
 
 _HOUR_NS: Final = 3_600_000_000_000
+#: A flag as the readings arrays hold it: two characters (8 bytes, so an array of flags can be
+#: moved as 8-byte integers).
+_FLAG_DTYPE: Final = np.dtype("U2")
 
 
 @dataclass(frozen=True, slots=True)
@@ -412,6 +414,8 @@ class _Columns:
     ts: np.ndarray
     values: np.ndarray
     flags: np.ndarray
+    flag_valid: np.ndarray  # per reading: its flag is N or T
+    flag_normal: np.ndarray  # per reading: its flag is N
     received: np.ndarray | None = None
 
 
@@ -478,7 +482,9 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
     else:
         flag_codes, flag_names = pd.factorize(flag, use_na_sentinel=True)
     # a missing flag (-1) is unknown: "", which is neither N nor T, so never valid
-    flag_table = np.array([str(f) for f in flag_names] + [""], dtype="U2")
+    flag_table = np.array([str(f) for f in flag_names] + [""], dtype=_FLAG_DTYPE)
+    normal_table = flag_table == VALID_FLAG_CODES[0]
+    valid_table = normal_table | (flag_table == VALID_FLAG_CODES[1])
     if len(stamps) < 2 or bool((stamps[1:] >= stamps[:-1]).all()):
         # already in time order (files and the store give it so): a stable sort on the small
         # pollutant codes (radix sort) gives the same order as the (pollutant, ts) lexsort
@@ -486,6 +492,7 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
         order = np.argsort(codes.astype(small), kind="stable")
     else:
         order = np.lexsort((stamps, codes))
+    flag_of = np.asarray(flag_codes, dtype=np.intp)[order]  # -1 (missing): the last entry, ""
     received = None
     if "received_at" in frame.columns:
         arrived = frame["received_at"]
@@ -497,10 +504,13 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
     return _Columns(
         mn=mn,
         pollutants=tuple(str(n) for n in names),
-        codes=codes[order].astype(np.int64),
+        codes=codes[order].astype(np.int64, copy=False),
         ts=np.ascontiguousarray(stamps[order]),
         values=values.to_numpy(dtype="float64")[order],
-        flags=flag_table[flag_codes[order]],
+        # each flag through its code: 8-byte integers (a string copy costs more), then its kind
+        flags=flag_table.view(np.uint64)[flag_of].view(_FLAG_DTYPE),
+        flag_valid=valid_table[flag_of],
+        flag_normal=normal_table[flag_of],
         received=received,
     )
 
