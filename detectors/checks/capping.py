@@ -157,7 +157,7 @@ class CappingDetector(Detector):
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         measured = np.zeros(len(s))
         measured[runs.first] = np.maximum(1.0, np.rint(runs.hours / cycle))
-        res = resolution(s.values[valid])
+        res = resolution(runs.value)  # the values of the valid readings, each run's once
         step = self.band_fraction * limit
         if np.isfinite(res) and res > 0:
             step = max(res, np.ceil(step / res - 1e-9) * res)
@@ -192,6 +192,11 @@ class CappingDetector(Detector):
         would reach into the body of the distribution)."""
         return self.below_multiples if k == min(self._piles) else (1,)
 
+    def _least(self, m: int) -> float:
+        """The least pile ``P`` that can reach the bar against a stretch ``m`` times as wide
+        below it: ``(1 / (m + 1)) ** P``, its p-value with nothing below, reaches ``alpha / K``."""
+        return float(np.log(self.alpha / self._tests) / -np.log(m + 1.0))
+
     def _walls(
         self,
         day: np.ndarray,
@@ -218,9 +223,14 @@ class CappingDetector(Detector):
         zone = np.arange(nb + 2) + (lo - 1)  # band number of each column
         top_ok = (zone >= self._lowest_top) & (zone <= self._highest_top)
         n = len(win)
-        # only windows with enough hours whose highest possible wall has nothing over it
-        over_top = win[:, np.flatnonzero(top_ok).max() + 1 :].sum(axis=1)
-        rows = np.flatnonzero(enough & (over_top <= self.max_above))
+        # only windows with enough hours whose highest possible wall has nothing over it and
+        # with, within reach of any pile, as many measurements as the least pile that can flag
+        top = np.flatnonzero(top_ok).max() + 1  # the first column over the highest wall
+        over_top = win[:, top:].sum(axis=1)
+        bottom = self._lowest_top - max(self._piles) + 1 - (lo - 1)  # the lowest pile's column
+        in_reach = win[:, bottom:top].sum(axis=1)
+        least = min(self._least(m) for k in self._piles for m in self._multiples(k))
+        rows = np.flatnonzero(enough & (over_top <= self.max_above) & (in_reach >= least))
         if len(rows) == 0:
             return None
         win = win[rows]
@@ -239,10 +249,10 @@ class CappingDetector(Detector):
                 above = over[:, a:b]
                 pile = run[:, a:b] - run[:, a - k : b - k]
                 below = run[:, a - k : b - k] - run[:, a - (m + 1) * k : b - (m + 1) * k]
-                # a pile of P can reach the bar only if (1 / (m + 1)) ** P, its p-value with
-                # nothing below, does: smaller piles are not tested (the common honest case)
-                least = np.log(self.alpha / self._tests) / -np.log(m + 1.0)
-                r, j = np.nonzero((above <= self.max_above) & (m * pile > below) & (pile >= least))
+                # smaller piles than `_least` are not tested (the common honest case)
+                r, j = np.nonzero(
+                    (above <= self.max_above) & (m * pile > below) & (pile >= self._least(m))
+                )
                 if len(r) == 0:
                     continue
                 pl, bl = pile[r, j], below[r, j]
