@@ -9,10 +9,13 @@ from typing import Any
 import numpy as np
 
 from detectors.base import Detector, register
-from detectors.checks._common import grid_channel, local_iso, reads_standard, stretches
+from detectors.checks._common import grid_channel, local_iso, reads_standard
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.spec import CONCENTRATIONS
+
+#: Flags F (stopped) and S (manual) as the 8 bytes of a 2-character numpy string.
+_FLAG_F, _FLAG_S = np.array(["F", "S"], dtype="U2").view(np.uint64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,11 +146,24 @@ class GapHidingDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
-        flags = outlet.wide_flag_codes
-        quiet = ~outlet.wide_valid.any(axis=1) & ~((flags == "F") | (flags == "S")).any(axis=1)
+        # flags compared as 8-byte integers (2 UCS-4 characters): a string compare of the whole
+        # grid costs more than the rest of a quiet outlet's work
+        flags = np.ascontiguousarray(outlet.wide_flag_codes).view(np.uint64)
+        stopped = (flags == _FLAG_F) | (flags == _FLAG_S)
+        quiet = ~(outlet.wide_valid | stopped).any(axis=1)
+        first, _ = _runs(quiet)
+        first = first[first > 0]
+        # a channel's silence after a valid hour starts where a silence of the outlet starts
+        if len(first) < self.min_events:
+            return
         for code in codes:
             limit = outlet.spec.pollutant(code).upper_limit
-            if limit is not None:
+            if limit is None:
+                continue
+            col = outlet.column(code)
+            valid = outlet.wide_valid[first - 1, col]
+            high = outlet.wide_array[first - 1, col] >= self.high_share * limit
+            if np.count_nonzero(valid & high) >= self.min_events:
                 yield from self._channel(outlet, code, limit, quiet)
 
     def _channel(
@@ -168,67 +184,109 @@ class GapHidingDetector(Detector):
     def _events(
         self, v: np.ndarray, valid: np.ndarray, silent: np.ndarray, limit: float
     ) -> _Events | None:
-        runs = stretches(silent)
-        keep = runs.first > 0
-        first, last = runs.first[keep], runs.last[keep]
+        starts, ends = _runs(silent)
+        keep = starts > 0
+        first, last = starts[keep], ends[keep]
         keep = valid[first - 1]
         pre, last = first[keep] - 1, last[keep]
         value = v[pre]
         if np.count_nonzero(value >= self.high_share * limit) < self.min_events:
             return None  # fewer high silences than an event needs: every tail would be 1
+        # clusters: silences starting within cluster_hours of the previous one's end
+        new = np.ones(len(pre), dtype=bool)
+        new[1:] = pre[1:] - last[:-1] > self.cluster_hours
+        cluster_first = np.flatnonzero(new)
         n, w = len(v), self.baseline_hours
         x = np.where(valid, v, np.nan)
-        before, after = _levels(x, valid, w)
+        # level(p): the median of hours p - w .. p - 1, known with 3 valid among them; the level
+        # before hour i is level(i), the level after it level(i + w + 1)
+        count = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(valid, out=count[1:])
+        known = np.zeros(n + 1, dtype=bool)
+        known[w:] = count[w:] - count[:-w] >= 3
+        level = np.full(n + 1, np.nan)
+        candidates = np.flatnonzero((value >= self.high_share * limit) & known[pre])
+        t, end = pre[candidates], last[candidates] + w + 1
+        # hours without a valid value hold the last one (an analyser's hold)
+        held = x[
+            np.maximum(
+                np.maximum.accumulate(np.where(valid, np.arange(n), -1)), int(np.argmax(valid))
+            )
+        ]
+        _fill_levels(level, held, np.concatenate([t, end[end <= n]]), known, w)
+        before, after = level[:n], _after(level, w)
         rise = x - before
-        # reference hours: valid, with a baseline, not in the hours before a silence
-        near = np.zeros(n + 1, dtype=np.int64)
-        np.add.at(near, np.maximum(runs.first - self.climb_hours, 0), 1)
-        np.add.at(near, runs.first, -1)
-        ref = valid & ~np.isnan(before) & (np.cumsum(near[:-1]) == 0)
         drop = value - after[last]
+        cluster = np.cumsum(new) - 1
         u = np.ones(len(pre))
-        candidates = np.flatnonzero((value >= self.high_share * limit) & ~np.isnan(rise[pre]))
-        if len(candidates):
-            u[candidates] = self._tails(v, rise, after, ref, pre, last, drop, candidates, limit)
-        # clusters: silences starting within cluster_hours of the previous one's end
-        new = np.r_[True, pre[1:] - last[:-1] > self.cluster_hours]
-        starts = np.flatnonzero(new)
-        size = np.diff(np.r_[starts, len(pre)])
-        u_min = np.minimum.reduceat(u, starts)
+        if len(np.unique(cluster[candidates])) >= self.min_events:
+            u[candidates] = self._tails(
+                v, x, held, valid, starts, known, level, pre, last, candidates, limit
+            )
+        u_min = np.minimum.reduceat(u, cluster_first)
+        size = np.diff(cluster_first, append=len(pre))
         u_cluster = 1.0 - (1.0 - u_min) ** size
-        return _Events(pre, last, value, rise[pre], drop, u, starts, size, u_cluster)
+        return _Events(pre, last, value, rise[pre], drop, u, cluster_first, size, u_cluster)
 
     def _tails(
         self,
         v: np.ndarray,
-        rise: np.ndarray,
-        after: np.ndarray,
-        ref: np.ndarray,
+        x: np.ndarray,
+        held: np.ndarray,
+        valid: np.ndarray,
+        starts: np.ndarray,
+        known: np.ndarray,
+        level: np.ndarray,
         pre: np.ndarray,
         last: np.ndarray,
-        drop: np.ndarray,
         candidates: np.ndarray,
         limit: float,
     ) -> np.ndarray:
-        """``u`` of the silences ``candidates`` (after a high value), all at once: each against
-        the reference hours within ``reference_days`` of it, at its own gap."""
-        n, span = len(v), 24 * self.reference_days
-        t = pre[candidates][:, None]
-        g = (last[candidates] - pre[candidates])[:, None]
-        pos = t + np.arange(-span, span + 1)[None, :]
-        inside = (pos >= 0) & (pos < n)
-        pos = pos.clip(0, n - 1)
-        shifted = pos + g
-        later = after[shifted.clip(max=n - 1)]
-        known_after = ~np.isnan(drop[candidates])[:, None]
-        r = ref[pos] & inside & (shifted < n) & (~known_after | ~np.isnan(later))
+        """``u`` of the silences ``candidates`` (after a climb to a high value), all at once: each
+        against the reference hours within ``reference_days`` of it, at its own gap. Fills the
+        ``level`` of the reference hours it needs."""
+        n, w, span = len(v), self.baseline_hours, 24 * self.reference_days
+        t, g = pre[candidates], last[candidates] - pre[candidates]
+        # reference hours: valid, with a baseline, not in the hours before a silence
+        near = np.bincount(np.maximum(starts - self.climb_hours, 0), minlength=n + 1)
+        near -= np.bincount(starts, minlength=n + 1)
+        ref = valid & known[:n] & (np.cumsum(near[:-1]) == 0)
+        # the levels the tails compare: of high reference hours within reference_days of a
+        # candidate, before them and after them at each candidate's gap
+        around = np.bincount(np.maximum(t - span, 0), minlength=n + 1)
+        around -= np.bincount(np.minimum(t + span + 1, n), minlength=n + 1)
+        high = ref & (v >= self.high_share * limit) & (np.cumsum(around[:-1]) > 0)
+        need = np.zeros(n + 1, dtype=bool)
+        need[:n] = high
+        for shift in np.unique(g + w + 1).tolist():
+            need[shift:] |= high[: max(n + 1 - shift, 0)]
+        need &= known & np.isnan(level)
+        _fill_levels(level, held, np.flatnonzero(need), known, w)
+        before, after = level[:n], _after(level, w)
+        rise = x - before
+        after_known = np.zeros(n, dtype=bool)  # hour i: level(i + w + 1) known
+        after_known[: max(n - w, 0)] = known[w + 1 :]
+        drop = v[t] - after[last[candidates]]
+        known_after = ~np.isnan(drop)
         with np.errstate(invalid="ignore"):
-            s_ref = np.where(known_after, np.minimum(rise[pos], v[pos] - later), rise[pos])
-            s_e = np.where(
-                known_after[:, 0], np.fmin(rise[pre[candidates]], drop[candidates]), rise[t[:, 0]]
-            )
-            hit = r & (v[pos] >= self.high_share * limit) & (s_ref >= s_e[:, None])
-        return (1 + hit.sum(axis=1)) / (1 + r.sum(axis=1))
+            s_e = np.where(known_after, np.fmin(rise[t], drop), rise[t])
+        lo, hi = np.maximum(t - span, 0), np.minimum(t + span, n - 1 - g)  # r and r + g on the grid
+        # reference hours in each window (with a level after r + g when the silence has one)
+        plain = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(ref, out=plain[1:])
+        total = plain[hi + 1] - plain[lo]
+        # less those whose level after r + g is unknown, for a silence with a level after it
+        which, q = _pairs(np.flatnonzero(~after_known), lo + g, hi + g)
+        r = q - g[which]
+        total = total - np.bincount(which[known_after[which] & ref[r]], minlength=len(t))
+        # the high ones as unusual as the silence: pairs (silence, high reference hour)
+        which, h = _pairs(np.flatnonzero(high), lo, hi)
+        later = after[h + g[which]]
+        with np.errstate(invalid="ignore"):
+            s_ref = np.where(known_after[which], np.minimum(rise[h], v[h] - later), rise[h])
+            hit = (s_ref >= s_e[which]) & (~known_after[which] | ~np.isnan(later))
+        hits = np.bincount(which[hit], minlength=len(t))
+        return (1 + hits) / (1 + total)
 
     def _test(self, ev: _Events, n_hours: int, alpha: float) -> _Test | None:
         """The most significant window, None when none can reach ``alpha`` (the exact p-value
@@ -236,26 +294,36 @@ class GapHidingDetector(Detector):
         from scipy.special import bdtrc
 
         hour = ev.pre[ev.first_event]
-        windows = sorted({w for days in self.scan_days for w in _windows(n_hours, 24 * days)})
-        tested = []
-        for lo, hi in windows:
-            members = np.flatnonzero((hour >= lo) & (hour <= hi))
-            n = len(members)
-            if n < self.min_events:
-                continue
-            order = members[np.argsort(ev.u_cluster[members], kind="stable")]
-            k = np.arange(self.min_events, min(n, self.max_events) + 1)
-            tail = bdtrc(k - 1, n, ev.u_cluster[order][k - 1])
-            j = int(np.argmin(tail))
-            if len(windows) * tail[j] < alpha:
-                tested.append((float(tail[j]), n, int(k[j]), order, (lo, hi)))
+        windows = np.array(
+            sorted({w for days in self.scan_days for w in _windows(n_hours, 24 * days)})
+        )
+        # every window at once: its clusters in order of u (ties by time), their ranks, and the
+        # binomial tail at each rank k = min_events .. max_events
+        order = np.argsort(ev.u_cluster, kind="stable")
+        at = hour[order]
+        member = (at[None, :] >= windows[:, :1]) & (at[None, :] <= windows[:, 1:])
+        rank = np.cumsum(member, axis=1)
+        n = rank[:, -1]
+        k0, k1 = self.min_events, self.max_events
+        rows, cols = np.nonzero(member & (rank >= k0) & (rank <= k1))
+        u_k = np.ones((len(windows), k1 - k0 + 1))
+        u_k[rows, rank[rows, cols] - k0] = ev.u_cluster[order[cols]]
+        ks = np.arange(k0, k1 + 1)
+        tail = np.where(ks[None, :] <= n[:, None], bdtrc(ks - 1, n[:, None], u_k), np.inf)
+        j = np.argmin(tail, axis=1)
+        t_min = tail[np.arange(len(windows)), j]
+        tested = [
+            (float(t_min[w]), int(n[w]), int(ks[j[w]]), order[member[w]], (int(lo), int(hi)))
+            for w, (lo, hi) in enumerate(windows.tolist())
+            if len(windows) * t_min[w] < alpha
+        ]
         best: _Test | None = None
-        for t, n, k, order, window in sorted(tested, key=lambda x: x[0]):
+        for t, n_w, k, members, window in sorted(tested, key=lambda x: x[0]):
             if best is not None and len(windows) * t >= best.p:
                 break
-            p = min(1.0, len(windows) * _min_tail_null(t, n, self.min_events, self.max_events))
+            p = min(1.0, len(windows) * _min_tail_null(t, n_w, k0, k1))
             if best is None or p < best.p:
-                best = _Test(p, k, n, np.sort(order[:k]), window)
+                best = _Test(p, k, n_w, np.sort(members[:k]), window)
         return best
 
     def _finding(
@@ -389,25 +457,43 @@ def _min_tail_null(t: float, n: int, k0: int, k1: int) -> float:
     return float(min(1.0, max(0.0, 1.0 - prob.sum())))
 
 
-def _levels(x: np.ndarray, valid: np.ndarray, w: int) -> tuple[np.ndarray, np.ndarray]:
-    """(b, a): the median (the upper middle value) of the ``w`` hours before each hour and of
-    the ``w`` hours after it, hours without a valid value holding the last one (an analyser's
-    hold); NaN where fewer than 3 of those hours are valid or the window leaves the grid."""
-    from scipy.ndimage import median_filter
+def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(first, last) hours of the maximal runs of True in ``mask`` (inclusive)."""
+    edge = np.diff(mask.astype(np.int8), prepend=0, append=0)
+    return np.flatnonzero(edge == 1), np.flatnonzero(edge == -1) - 1
 
-    n = len(x)
-    if n <= w or not valid.any():
-        return np.full(n, np.nan), np.full(n, np.nan)
-    last = np.maximum.accumulate(np.where(valid, np.arange(n), -1))
-    held = x[np.maximum(last, int(np.argmax(valid)))]
-    centred = median_filter(held, size=w, mode="nearest")  # hour i: hours i - w/2 .. i + w/2 - 1
-    count = np.r_[0, np.cumsum(valid)]
-    i = np.arange(n)
-    h = w // 2
-    before = np.full(n, np.nan)
-    ok = (i >= w) & (count[np.minimum(i, n)] - count[np.maximum(i - w, 0)] >= 3)
-    before[ok] = centred[i[ok] - h]
-    after = np.full(n, np.nan)
-    ok = (i + w < n) & (count[np.minimum(i + w + 1, n)] - count[i + 1] >= 3)
-    after[ok] = centred[i[ok] + 1 + h]
-    return before, after
+
+def _pairs(spots: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, s): every ``s`` of the sorted ``spots`` with ``lo[i] <= s <= hi[i]``, for each ``i``."""
+    begin = np.searchsorted(spots, lo)
+    size = np.maximum(np.searchsorted(spots, hi, side="right") - begin, 0)
+    which = np.repeat(np.arange(len(lo)), size)
+    offset = np.arange(len(which)) - np.repeat(np.cumsum(size) - size, size)
+    return which, spots[begin[which] + offset]
+
+
+def _after(level: np.ndarray, w: int) -> np.ndarray:
+    """The level after each hour ``i`` of the grid: ``level(i + w + 1)``, NaN past the end."""
+    after = np.full(len(level) - 1, np.nan)
+    after[: max(len(after) - w, 0)] = level[w + 1 :]
+    return after
+
+
+def _fill_levels(
+    level: np.ndarray, held: np.ndarray, need: np.ndarray, known: np.ndarray, w: int
+) -> None:
+    """``level[p]`` for each ``p`` of ``need`` (``w <= p <= n``): the median (the upper middle
+    value) of the ``held`` values of hours ``p - w .. p - 1``. One C median filter over the grid
+    when many are needed, else the windows of those hours alone. Hours not ``known`` (fewer than
+    3 valid) are left NaN."""
+    need = need[known[need]]
+    if len(need) == 0:
+        return
+    if len(need) > len(held) // 3:
+        from scipy.ndimage import median_filter
+
+        # hour j: hours j - w/2 .. j + w/2 - 1, so level(p) is at p - w/2
+        level[need] = median_filter(held, size=w, mode="nearest")[need - w // 2]
+    else:
+        windows = np.lib.stride_tricks.sliding_window_view(held, w)[need - w]
+        level[need] = np.partition(windows, w // 2, axis=1)[:, w // 2]

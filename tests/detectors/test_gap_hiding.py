@@ -164,3 +164,29 @@ def test_gap_hiding_lists_the_windows_other_unusual_silences_beside_the_counted_
         > max(g["tail_probability"] for g in gaps[:4])
     )
     assert all(g["value"] >= 0.7 * 50 for g in gaps)
+
+
+def test_gap_hiding_levels_of_a_few_hours_equal_the_median_filters() -> None:
+    # the levels computed at a few hours (the windows alone) and at most hours (one median filter
+    # over the grid) are the same upper middle values of the held hours before each one
+    from detectors.checks.gap_hiding import _fill_levels
+
+    rng = np.random.default_rng(7)
+    n, w = 2000, 24
+    x = np.round(rng.lognormal(3, 0.4, n), 1)
+    x[rng.random(n) < 0.3] = np.nan
+    x[500:560] = np.nan  # a long silence: levels after it unknown until 3 valid hours
+    valid = ~np.isnan(x)
+    held = x[np.maximum(np.maximum.accumulate(np.where(valid, np.arange(n), -1)), 0)]
+    count = np.r_[0, np.cumsum(valid)]
+    known = np.zeros(n + 1, dtype=bool)
+    known[w:] = count[w:] - count[:-w] >= 3
+    few, most = np.full(n + 1, np.nan), np.full(n + 1, np.nan)
+    some = np.arange(w, n + 1, 7)
+    _fill_levels(few, held, some, known, w)
+    _fill_levels(most, held, np.arange(w, n + 1), known, w)
+    expected = np.array([np.sort(held[p - w : p])[w // 2] for p in some])
+    expected[~known[some]] = np.nan
+    np.testing.assert_array_equal(few[some], expected)
+    np.testing.assert_array_equal(most[some], expected)
+    assert np.isnan(few[540]) and np.isnan(most[560 + 2])  # too few valid hours before them
