@@ -401,18 +401,22 @@ def _inversion_habit(
     pair = group[1:] == group[:-1]
     if found is not None:
         pair &= ~found[1:] & ~found[:-1]
-    prev, nxt = above[:-1], above[1:]
-    # per pair of consecutive elements: from below, an onset, from above, a stay
-    counts = np.stack([pair & ~prev, pair & ~prev & nxt, pair & prev, pair & prev & nxt])
-    total = counts.sum(axis=1)[:, None]
+    prev, nxt = above[:-1][pair], above[1:][pair]
+    n_above = np.count_nonzero(prev)
+    n_below = len(prev) - n_above
+    n_on = np.count_nonzero(~prev & nxt)
+    n_stay = np.count_nonzero(prev & nxt)
     if starts is None or ends is None:
-        own = np.zeros((4, 1), dtype=np.int64)
-    else:  # the pairs s - 1 .. e of each run (s, e), through cumulative counts
-        cs = np.concatenate([np.zeros((4, 1), dtype=np.int64), np.cumsum(counts, axis=1)], 1)
-        lo = np.maximum(starts - 1, 0)
-        hi = np.minimum(ends, len(prev) - 1) + 1
-        own = cs[:, hi] - cs[:, lo]
-    below_n, on_n, above_n, stay_n = total - own
-    p_on = np.minimum(0.25, (on_n + 1.0) / (below_n + 2.0))
-    c = (stay_n + 1.0) / (above_n + 2.0)
+        own_in = own_stay = own_out = np.zeros(1, dtype=np.int64)
+    else:
+        # a run s..e touches the pair into it (s - 1, from below: an onset), its stays (s ..
+        # e - 1, within one group) and the pair out of it (e, from above): each where counted
+        counted = np.r_[0, np.cumsum(pair)]
+        into = starts - 1
+        own_in = np.where(into >= 0, pair[np.maximum(into, 0)], False).astype(np.int64)
+        own_stay = counted[ends] - counted[starts]
+        own_out = np.where(ends < len(pair), pair[np.minimum(ends, len(pair) - 1)], False)
+        own_out = own_out.astype(np.int64)
+    p_on = np.minimum(0.25, (n_on - own_in + 1.0) / (n_below - own_in + 2.0))
+    c = (n_stay - own_stay + 1.0) / (n_above - own_stay - own_out + 2.0)
     return np.log(p_on), np.log(c)
