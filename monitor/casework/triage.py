@@ -537,13 +537,18 @@ def rank_leads(
 
 
 def current_model(session: Session) -> tuple[TriageModel, TriageModelRow] | None:
-    """The newest stored model with its row, or None when none was trained."""
-    row = session.scalars(
-        sa.select(TriageModelRow).order_by(TriageModelRow.version.desc()).limit(1)
-    ).first()
-    if row is None:
-        return None
-    return TriageModel.from_bytes(row.model), row
+    """The newest stored model trained on today's :data:`FEATURES` with its row, or None when
+    there is none (a model of an older release's features is passed over until the next
+    training, :func:`retrain`, replaces it; meanwhile the queue is as without a model)."""
+    q = sa.select(TriageModelRow.id, TriageModelRow.features).order_by(
+        TriageModelRow.version.desc()
+    )
+    for row_id, features in session.execute(q):
+        if list(features or []) == list(FEATURES):
+            row = session.get(TriageModelRow, row_id)
+            assert row is not None
+            return TriageModel.from_bytes(row.model), row
+    return None
 
 
 def train_stored(
@@ -602,7 +607,7 @@ def retrain(session: Session, who: str, *, now: datetime | None = None) -> Triag
     stored = session.scalars(
         sa.select(TriageModelRow).order_by(TriageModelRow.version.desc()).limit(1)
     ).first()
-    if stored is not None and set(stored.lead_ids) == decided:
+    if stored is not None and set(stored.lead_ids) == decided and stored.features == list(FEATURES):
         return None
     try:
         return train_stored(session, who, until=now, now=now)

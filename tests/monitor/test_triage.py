@@ -378,3 +378,32 @@ def test_cli_train_list_and_audit(
 def test_triage_commands_have_help_with_an_example(cmd: list[str]) -> None:
     out = CliRunner().invoke(main, [*cmd, "--help"]).output
     assert "Example" in out and "monitor " + cmd[0] in out.split("Example")[1]
+
+
+def test_a_model_of_other_features_is_passed_over(sqlite_url: str) -> None:
+    engine, _ = _decided_world(sqlite_url)
+    x, y, _ = synthetic(120, np.random.default_rng(5))
+    model = T.train(x, y)
+    with tx(engine) as s:
+        for version, features in ((1, list(T.FEATURES)), (2, ["an", "older", "release"])):
+            s.add(
+                TriageModelRow(
+                    version=version,
+                    created_at=utc(2026, 4, version),
+                    trained_by="test",
+                    n_verdicts=120,
+                    n_confirmed=int(y.sum()),
+                    lead_ids=[],
+                    features=features,
+                    metrics={},
+                    model=model.to_bytes(),
+                )
+            )
+    with tx(engine) as s:
+        found = T.current_model(s)
+        assert found is not None and found[1].version == 1  # v2 is of other features
+        s.execute(sa.delete(TriageModelRow).where(TriageModelRow.version == 1))
+    with tx(engine) as s:
+        assert T.current_model(s) is None  # the prior ranks until the next training
+        ordered, ranks = T.queue_order(s, L.list_leads(s, status="active"))
+        assert ranks == {} and ordered
