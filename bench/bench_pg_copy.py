@@ -80,9 +80,9 @@ def time_bare(url: str, work: list[list[Any]], key: bool) -> float:
     key (mn, pollutant, kind, ts) readings has), one transaction per batch."""
     import psycopg
 
-    from monitor.store.store import _PG_TYPES, _pg_columns
+    from monitor.store.store import _PG_TYPES, _pg_rows
 
-    rows = [list(zip(*_pg_columns(b), strict=True)) for b in work]
+    rows = [_pg_rows(b) for b in work]
     with psycopg.connect(_dsn(url)) as conn:
         conn.execute(
             "CREATE TABLE plain (mn varchar(32), pollutant varchar(16), kind varchar(8), "

@@ -91,7 +91,7 @@ def postgres_baseline(url: str, work: list[list[Accepted]]) -> float:
     """Plain psycopg executemany into a table with the same unique key."""
     import psycopg
 
-    from monitor.store.store import _pg_columns
+    from monitor.store.store import _pg_rows
 
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn, autocommit=False) as conn:
@@ -103,7 +103,7 @@ def postgres_baseline(url: str, work: list[list[Accepted]]) -> float:
         )
         conn.commit()
         sql = f"INSERT INTO base ({COLUMNS}) VALUES ({', '.join(['%s'] * 11)})"
-        rows = [list(zip(*_pg_columns(b), strict=True)) for b in work]
+        rows = [_pg_rows(b) for b in work]
         t = time.perf_counter()
         for batch in rows:
             with conn.cursor() as cur:

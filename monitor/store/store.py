@@ -878,12 +878,6 @@ def _pg_rows(messages: list[Accepted]) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _pg_columns(messages: list[Accepted]) -> list[list[Any]]:
-    """The batch's readings as one list per :data:`_ROW_FIELDS` column (see :func:`_pg_rows`)."""
-    rows = _pg_rows(messages)
-    return [list(c) for c in zip(*rows, strict=True)] if rows else [[] for _ in _ROW_FIELDS]
-
-
 def _copy(conn: Connection, sql: str, types: Sequence[str], rows: list[tuple[Any, ...]]) -> bool:
     """COPY (binary) ``rows`` in a savepoint of ``conn``'s transaction; False, with nothing
     written, when a unique key already stored refuses them."""
