@@ -137,7 +137,8 @@ def run_detect(
         )
     detectors = select_detectors(request.detectors)
     only_file = request.readings is not None and request.database is None
-    loading = _preload(detectors) if only_file else None
+    # on Dask the workers detect: this process needs no detector's libraries
+    loading = _preload(detectors) if only_file and request.dask is None else None
     try:
         registry = load_registry(request.sites)
     except RegistryError as e:

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 
 from detectors import FleetDetector, OutletData, build
 from monitor.detection.batch import OutletRows, fleet_stage, split_detectors
@@ -214,3 +215,17 @@ def test_dask_with_a_database_is_refused(fleet: Path, tmp_path: Path) -> None:
     )
     with pytest.raises(DetectError, match="--dask runs over --readings"):
         _lines(request)
+
+
+def test_the_command_says_so_in_one_line(fleet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _dask_binary()
+    import monitor.detection.distributed as distributed
+    from monitor.cli import main
+
+    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", 2)
+    address = f"tcp://{HOST}:{free_port()}"
+    args = ["detect", "--readings", str(fleet / "readings.csv"), "--sites"]
+    result = CliRunner().invoke(main, [*args, str(fleet / "sites.toml"), "--dask", address])
+    assert result.exit_code != 0 and result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and address in lines[0] and "--dask local" in lines[0], lines
