@@ -195,3 +195,21 @@ def test_smooth_honest_drift_with_large_changes_is_not_a_staircase() -> None:
     tn[480:576] = np.repeat(np.round(drift, 1), 3)  # days 20-23
     frame = make_frame(MN, {TN: tn, FLOW: flow(n)})
     assert LowVariabilityDetector().detect(frame, SPEC) == []
+
+
+def test_long_staircase_with_an_honest_spread_is_found_by_the_step_cusum() -> None:
+    """A +-4 mg/L daily sine read in whole mg/L for 20 days under a calmer series (CV 6 %): no
+    3-day window's step CV is far enough below the series' own, and its sd (3 steps, 7 %) is
+    above the analyser's repeatability, but day after day it moves only by single steps and
+    smoothly (a staircase): those days count in the step CUSUM whatever their sd, as the window
+    staircase test's windows do. The same series without the sine gives nothing."""
+    n = 24 * 90
+    cod = effluent(n, mean=40.0, cv=0.06, hold_hours=2, step=1.0, seed=31)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+    cod[480:960] = np.round(40.0 + 4.0 * np.sin(2 * np.pi * np.arange(480) / 24))  # days 20-39
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    (f,) = LowVariabilityDetector().detect(frame, SPEC)
+    assert f.start <= hour(504) and f.end >= hour(936) and f.end <= hour(959)
+    assert f.evidence["statistic"] == "CUSUM of daily log step CV deficit"
+    assert f.evidence["cusum_peak"] >= f.evidence["threshold"]
+    assert LowVariabilityDetector(max_eta=0.0).detect(frame, SPEC) == []
