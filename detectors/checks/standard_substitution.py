@@ -20,11 +20,13 @@ from detectors.finding import Finding
 from detectors.frame import OutletData, Series
 from detectors.series import (
     HOUR_NS,
+    Segments,
     analyser_cycle_hours,
+    hours_of,
     resolution,
-    segments,
     timestamp,
 )
+from detectors.spec import PH
 
 #: Mantissas of the concentrations standard solutions are sold and diluted at (1, 1.5, 2, 2.5, 3,
 #: 4, 5, 6 and 8 times a power of ten: 0.5 mg/L TP, 5 and 10 mg/L NH3-N, 25 and 50 mg/L COD ...).
@@ -39,6 +41,9 @@ NULL_SHIFTS: Final[tuple[float, ...]] = (0.90, 0.93, 1.07, 1.10)
 #: levels instead (a month of data has a handful or none; an empty null would set no bar).
 MIN_NULL_STRETCHES = 24
 
+#: How many of a series' first readings tell whether its resolution may widen a band.
+SAMPLE_STEPS: Final[int] = 500
+
 #: A stretch on a standard survives this many stray readings, or a gap of this many hours.
 STRAY_READINGS: Final[int] = 2
 STRAY_HOURS: Final[float] = 6.0
@@ -47,21 +52,22 @@ STRAY_HOURS: Final[float] = 6.0
 @dataclass(frozen=True, slots=True)
 class _Stretches:
     """Candidate stretches of one series: indices ``first``/``last`` (inclusive) into the series,
-    their ``centre`` (the standard they sit on), duration ``hours``, ``mean`` and ``spread``
-    (max - min) of their values, and the series' level just ``before`` and ``after`` them (NaN at
-    the ends of the series)."""
+    their ``centre`` (the standard they sit on), duration ``hours``, ``mean`` of their values,
+    the share of them near the centre, the series' level just ``before`` and ``after`` them
+    (NaN at the ends of the series), the step into and out of them, and whether one side at
+    least is ``seen`` (not a series' end and not across a time gap)."""
 
     first: np.ndarray
     last: np.ndarray
     centre: np.ndarray
     hours: np.ndarray
     mean: np.ndarray
-    spread: np.ndarray
     share_near: np.ndarray
     before: np.ndarray
     after: np.ndarray
     step_in: np.ndarray
     step_out: np.ndarray
+    seen: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,32 +128,65 @@ class StandardSubstitutionDetector(Detector):
     a 30-day history was reported against an empty null). Every stay of a drifting effluent
     lasts far longer than its jumps onto a level do: with every stay as the fallback, 42 h of an
     NH3-N standard entered from 4.1 mg/L and left to 4.3 mg/L was judged against a 70 h bar
-    (independent fleet, tuning seed 1); against its level-bounded stays the bar is 13 h. A
-    finding of the first rule wins over an overlapping one of the second.
+    (independent fleet, tuning seed 1); against its level-bounded stays the bar is 13 h. A side
+    of a stretch across a time gap (over ``1 + join_gap_hours`` h: a shutdown's F hours, missing
+    data) shows no jump the analyser made, the plant may simply have restarted at another level:
+    a stretch needs one side that is neither a series' end nor across a gap (an honest COD
+    restarting at its 15 mg/L calibration level between two night shutdowns was a finding,
+    independent tuning seed 43). And a jump the flow explains is dilution, not a standard
+    (`_diluted`): when, between the reading outside and the one inside, the flow steps the other
+    way so that the load (concentration x flow) changes by at most `DILUTION_SHARE` of the
+    concentration's change in log, on either side, there is no finding (a rain inflow halving
+    an honest NH3-N onto its 8 mg/L standard for 15 h, flow up from 16 to 28 in the same hour,
+    was a finding, simulator tuning seed 12). A finding of the first rule wins over an
+    overlapping one of the second.
+
+    **Third rule: the analyser's noise around the standard and nothing else**
+    (:class:`_NoiseRule`), for a standard fed with no jump (an effluent already near it). Fed a
+    constant solution, an analyser returns its repeatability errors, independent from one
+    reading to the next; an effluent's concentration drifts, so its readings are correlated.
+    A stretch (no pH: it sits near its buffers for weeks) is a run within 5 % of a candidate
+    ``S`` with every reading in the band (a standard has no stray reading), averaging ``S``
+    within 1 % (at least half the resolution), holding at least 10 distinct analyser readings
+    (a held reading counted once), with a von Neumann ratio (mean squared step over variance)
+    of at least 1.5 (about 2 for independent readings, near 0 for a drift), moving less from
+    reading to reading than the series does on average (relative to the level), and lasting at
+    least max(4 cycles, 8 h). Null model: the same stretches at the series' own 5th, 10th ...
+    95th percentile levels (the levels it visits most: a plant honestly at the standard's level
+    is judged against itself), the candidates' readings left out, a few stray readings allowed
+    (a more lenient shape, so a higher bar); the stretch must last longer than such stretches
+    do ``noise_false_alarms_per_year`` times a year, durations from `null_durations` (the same
+    shape, then without the noise conditions, then every stay of 10 readings). The rate is
+    0.0001 a series-year, not the jump rule's 0.01: at 0.002 the rule made 2 false findings in
+    simulator tuning seeds 11-30 (honest NH3-N and COD hovering at 2.0 and 12.0 with 3 % hourly
+    noise for 20 h), at 0.0005 one. With strays allowed in the candidate too it made 2 false
+    findings on independent tuning seeds 31-50 (an honest COD at its 49 mg/L calibration level
+    with one reading at 41; a regime shift to 15 mg/L with readings 8 % off). The null's
+    stretches at 19 levels are found from the sorted values (a range per level,
+    `_level_stretches`) and their statistics from running sums (`_Sums`), not from 19 copies
+    of the series: that is what made the rule affordable.
+
+    Cost: most series are settled in a few passes. The candidate stretches are found among the
+    readings near a standard only; the resolution (a sort) is learned only when it may widen
+    the band or a stretch needs it; the step quantile only when counting the steps cannot
+    settle whether a stretch's jumps reach it (`_reaches_quantile`); the held rule's stay
+    baseline only for a stretch tight and long enough.
 
     Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not
     N; they neither start nor extend a stretch), an effluent passing through the standard's
-    level for a few cycles (no jump, or a mean off the standard), a plant whose normal level is
-    the standard's, low resolution (a TP of 0.20 held by an hourly analyser is judged against
-    how long it holds 0.23 or 0.31). Not caught: a substitution shorter than the series' own
+    level for a few cycles (no jump, or a mean off the standard, or a drift), a plant whose
+    normal level is the standard's, low resolution (a TP of 0.20 held by an hourly analyser is
+    judged against how long it holds 0.23 or 0.31), rain diluting onto the standard's level, a
+    level between two shutdowns, pH. Not caught: a substitution shorter than the series' own
     stays (on the independent fleet most misses last 3 to 9 h, under the 8 h floor or the
-    series' own level-bounded stays), a jump-free one at a standard close to the plant's normal
-    level, a step onto the standard smaller than the series' own 99th-percentile step, and an
-    unregistered standard at an outlet without C hours (no candidate). A third rule tried for
-    the jump-free case (a stay within 5 % of the standard, averaging it, longer than stays at
-    the shifted levels and at the series' 5th ... 95th percentiles reach 0.01 times a year)
-    made 337 false findings on simulator tuning seeds 1-10 (pH around its 6.86 buffer, effluents
-    hovering in a 10 % band for days): a 5 % band does not tell an analyser's repeatability from
-    a calm effluent, and was left out. A rule adding what a standard does to an analyser (its
-    readings independent from one to the next: a von Neumann ratio of 1.5 or more over 10 or
-    more distinct readings, averaging the standard within 1 %, moving less than the series
-    does), against the same stretches at the series' 5th ... 95th percentile levels at 0.0001
-    false alarms a series-year, raised independent label recall on tuning seeds 1-10 from 0.32
-    to 0.34, 11-20 from 0.45 to 0.51 and 21-30 from 0.34 to 0.38 with no new false finding on
-    seeds 1-30 of either generator (at 0.002 a year: 0.38 on 1-10 but 2 new false findings on
-    simulator seeds 11-30, honest effluents hovering at 2.0 and 12.0 with 3 % hourly noise); it
-    made the detector 1.3 to 2 times slower (its null is 19 levels' stretches) and was left
-    out until its null is cheaper.
+    series' own level-bounded stays), a jump-free one shorter than the noise rule's bar or with
+    fewer than 10 distinct readings (a 3 or 4 h analyser cycle), a step onto the standard
+    smaller than the series' own 99th-percentile step, and an unregistered standard at an
+    outlet without C hours (no candidate). A stay rule without the noise conditions (a stay
+    within 5 % of the standard, averaging it, longer than stays at the shifted levels and at
+    the series' percentiles reach 0.01 times a year) made 337 false findings on simulator
+    tuning seeds 1-10 (pH around its 6.86 buffer, effluents hovering in a 10 % band for days)
+    and was left out.
     """
 
     name = "standard_substitution"
@@ -165,6 +204,7 @@ class StandardSubstitutionDetector(Detector):
         join_gap_hours: float = 1.0,
         jump_step_quantile: float = 0.99,
         jump_false_alarms_per_year: float = 0.01,
+        noise_false_alarms_per_year: float = 0.0001,
     ) -> None:
         self.tolerance_fraction = tolerance_fraction
         self.repeatability_fraction = repeatability_fraction
@@ -175,7 +215,9 @@ class StandardSubstitutionDetector(Detector):
         self.join_gap_hours = join_gap_hours
         self.jump_step_quantile = jump_step_quantile
         self.jump_false_alarms_per_year = jump_false_alarms_per_year
+        self.noise_false_alarms_per_year = noise_false_alarms_per_year
         self._jump = _JumpRule(jump_step_quantile, jump_false_alarms_per_year, join_gap_hours)
+        self._noise = _NoiseRule(noise_false_alarms_per_year, join_gap_hours)
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for s in measured_series(outlet):
@@ -187,7 +229,16 @@ class StandardSubstitutionDetector(Detector):
             standards = _standards(s, standard)
             if not standards:
                 continue
-            for f in self._jump.series(self, outlet, s, standards):
+            prep = _prepared(s, standards, self.join_gap_hours)
+            if prep is None:
+                continue
+            for f in self._jump.series(self, outlet, s, prep):
+                if not any(f.start <= g.end and g.start <= f.end for g in held):
+                    held.append(f)
+                    yield f
+            if s.code == PH:
+                continue  # pH sits near its buffers' 6.86 and 7.00 for weeks, honestly
+            for f in self._noise.series(self, outlet, s, prep):
                 if not any(f.start <= g.end and g.start <= f.end for g in held):
                     yield f
 
@@ -197,27 +248,45 @@ class StandardSubstitutionDetector(Detector):
         tol = self.tolerance_fraction * standard + 1e-9
         with np.errstate(invalid="ignore"):
             near = normal & (np.abs(v - standard) <= tol)
-        if not near.any():
+        spots = np.flatnonzero(near)
+        at = s.hours[spots]
+        # no chain of near readings a stretch could join reaches the floor: nothing to judge
+        if not _may_last(at, self.min_hours, 1.0 + self.join_gap_hours):
             return
-        segs = segments(near, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
+        # `segments` of the near readings among the valid ones: two consecutive near readings
+        # are one stretch with no valid reading between them and no gap over the join
+        valid_before = np.cumsum(s.valid)[spots]
+        cut = np.flatnonzero(
+            (np.diff(valid_before) != 1) | (np.diff(at) > 1.0 + self.join_gap_hours + 1e-9)
+        )
+        segs = Segments(spots[_lead(0, cut + 1)], spots[_trail(cut, len(spots) - 1)])
         hours = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
+        if not (hours >= self.min_hours).any():
+            return
         runs = s.held("normal", self.join_gap_hours)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         floor = max(self.min_cycles * cycle, self.min_hours)
-        if not (hours >= floor).any():
+        # the stretches long enough and tighter than repeatability (every reading of a stretch
+        # is near: its spread is that of the values between its ends)
+        idx = np.flatnonzero(hours >= floor)
+        if len(idx) == 0:
+            return
+        bounds = np.ravel(np.column_stack([segs.first[idx], segs.last[idx] + 1]))
+        w = np.where(near, v, np.nan)
+        padded = _trail(w, np.nan)
+        with np.errstate(invalid="ignore"):
+            spread = (np.fmax.reduceat(padded, bounds) - np.fmin.reduceat(padded, bounds))[::2]
+        idx = idx[spread <= self.repeatability_fraction * standard + 1e-9]
+        if len(idx) == 0:
             return
         levels = np.percentile(v[normal], np.arange(5, 100, 5))
         stay = _stay_quantile(
             v, s.hours, normal, levels, tol, self.join_gap_hours, self.baseline_quantile
         )
-        keep = (hours >= floor) & (hours > self.baseline_factor * stay)
         bar = _Bar(tol, cycle, floor, stay)
-        for i in np.flatnonzero(keep).tolist():
+        for i in idx[hours[idx] > self.baseline_factor * stay].tolist():
             a, b = int(segs.first[i]), int(segs.last[i])
             part = v[a : b + 1][near[a : b + 1]]
-            spread = float(part.max() - part.min())
-            if spread > self.repeatability_fraction * standard + 1e-9:
-                continue
             median = float(np.median(v[normal & ~near])) if (normal & ~near).any() else standard
             yield self._finding(outlet, s, a, b, float(hours[i]), standard, part, median, bar)
 
@@ -294,31 +363,26 @@ class _JumpRule:
         self.join_gap_hours = join_gap_hours
 
     def series(
-        self, det: Detector, outlet: OutletData, s: Series, extra: list[float]
+        self, det: Detector, outlet: OutletData, s: Series, prep: _Prepared
     ) -> Iterator[Finding]:
-        normal = normal_mask(s)
-        sel = np.flatnonzero(normal)
-        if len(sel) < 2 * self.edge_readings + 2:
+        sel, x, h, cands = prep.sel, prep.x, prep.h, prep.cands
+        if not self._shaped(cands, 0.0, 0.0, mean_res=prep.bound).any():
+            return  # not even with the loosest bars the resolution allows
+        res = prep.res
+        if not self._shaped(cands, res, 0.0).any():
             return
-        x = s.values[sel]
-        h = np.asarray(s.hours, dtype="float64")[sel]
-        res = resolution(x)
-        res = 0.0 if np.isnan(res) else res
-        cands = _candidate_stretches(
-            x,
-            h,
-            standard_centres(x, extra),
-            self.tolerance_fraction,
-            res,
-            self.join_gap_hours,
-            self.edge_readings,
-            min_hours=self.min_hours,
-        )
-        if len(cands.first) == 0:
-            return
-        steps = np.abs(np.diff(x))[np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9]
+        steps = prep.steps[np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9]
         steps = steps[steps > res / 2]
-        step_bar = float(np.quantile(steps, self.step_quantile)) if len(steps) >= 20 else 0.0
+        step_bar = 0.0
+        if len(steps) >= 20:
+            # whether a step in and out reaches the quantile, told without sorting the steps
+            # when it can be; the bar itself only for a series that goes on to its null
+            loose = self._shaped(cands, res, 0.0)
+            reach_in = _reaches_quantile(steps, self.step_quantile, cands.step_in[loose])
+            reach_out = _reaches_quantile(steps, self.step_quantile, cands.step_out[loose])
+            if not (reach_in & reach_out).any():
+                return
+            step_bar = float(np.quantile(steps, self.step_quantile))
         shaped = self._shaped(cands, res, step_bar)
         if not shaped.any():
             return
@@ -357,12 +421,16 @@ class _JumpRule:
         elsewhere = x[~inside]
         for i in np.flatnonzero(shaped & (cands.hours >= threshold)).tolist():
             a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
+            if _diluted(outlet, s, sel, cands, i):
+                continue
             rate = per_year * _null_survival(pooled, float(cands.hours[i]), cycle)
             yield self._finding(
                 det, outlet, s, a, b, cands, i, floor, null, threshold, cycle, elsewhere, rate, res
             )
 
-    def _shaped(self, c: _Stretches, res: float, step_bar: float) -> np.ndarray:
+    def _shaped(
+        self, c: _Stretches, res: float, step_bar: float, mean_res: float | None = None
+    ) -> np.ndarray:
         """Stretches averaging their centre, entered and left by a jump: the level around is
         ``jump_fraction`` away and the step in (out) is one the series rarely makes, above
         ``step_bar`` (not judged at a series' end, but on one side at least)."""
@@ -370,12 +438,15 @@ class _JumpRule:
         with np.errstate(invalid="ignore"):
             return (
                 (c.share_near >= self.near_share)
-                & (np.abs(c.mean - c.centre) <= self.mean_fraction * c.centre + res / 2)
+                & (
+                    np.abs(c.mean - c.centre)
+                    <= self.mean_fraction * c.centre + (res if mean_res is None else mean_res) / 2
+                )
                 & ~(np.abs(c.before - c.centre) < jump)
                 & ~(np.abs(c.after - c.centre) < jump)
                 & ~(c.step_in < step_bar)
                 & ~(c.step_out < step_bar)
-                & ~(np.isnan(c.before) & np.isnan(c.after))
+                & c.seen
             )
 
     def _finding(
@@ -431,7 +502,7 @@ class _JumpRule:
                 "standard": centre,
                 "standard_source": source,
                 "mean": round(float(cands.mean[i]), 9),
-                "spread": round(float(cands.spread[i]), 9),
+                "spread": round(float(np.ptp(s.values[a : b + 1][s.normal[a : b + 1]])), 9),
                 "level_before": _rounded(cands.before[i]),
                 "level_after": _rounded(cands.after[i]),
                 "cycle_hours": cycle,
@@ -444,16 +515,444 @@ class _JumpRule:
         )
 
 
+class _NoiseRule:
+    """The third rule of :class:`StandardSubstitutionDetector`: a stretch that is the analyser's
+    noise around the standard and nothing else, judged against the same stretches at the levels
+    the series visits most (its docstring)."""
+
+    tolerance_fraction: Final[float] = 0.05
+    mean_fraction: Final[float] = 0.01
+    min_ratio: Final[float] = 1.5
+    min_cycles: Final[float] = 4.0
+    min_hours: Final[float] = 8.0
+    min_readings: Final[int] = 10
+    near_share: Final[float] = 0.9
+
+    def __init__(self, false_alarms_per_year: float, join_gap_hours: float) -> None:
+        self.false_alarms_per_year = false_alarms_per_year
+        self.join_gap_hours = join_gap_hours
+
+    def series(
+        self, det: Detector, outlet: OutletData, s: Series, prep: _Prepared
+    ) -> Iterator[Finding]:
+        sel, x, h, cands = prep.sel, prep.x, prep.h, prep.cands
+        if len(sel) < 2 * self.min_readings:
+            return
+        if not self._on(cands.share_near, cands.mean, cands.centre, prep.bound).any():
+            return  # not even with the loosest bar the resolution allows
+        res = prep.res
+        # a standard read with the analyser's repeatability: every reading near it (the null
+        # keeps stretches with a few strays, a more lenient and so higher bar)
+        on = self._on(cands.share_near, cands.mean, cands.centre, res) & (cands.share_near >= 1)
+        if not on.any():
+            return
+        # the stretches on their centre, gathered into one compact array
+        idx = np.flatnonzero(on)
+        size = cands.last[idx] - cands.first[idx] + 1
+        start = _lead(0, np.cumsum(size)[:-1])
+        end = start + size - 1
+        sums = _Sums(x[np.repeat(cands.first[idx] - start, size) + np.arange(int(size.sum()))])
+        if not (
+            (sums.readings(start, end) >= self.min_readings)
+            & (sums.von_neumann(start, end) >= self.min_ratio)
+        ).any():
+            return
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = prep.steps / x[:-1]
+        moved = np.isfinite(rel) & (rel > 0) & (x[:-1] > 0) & (x[1:] > 0)
+        noise = float(rel[moved].mean()) if moved.any() else np.nan
+        shaped = on.copy()
+        shaped[idx] = self._noisy(sums, start, end, noise)
+        if not shaped.any():
+            return
+        runs = s.held("normal", self.join_gap_hours)
+        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        floor = max(self.min_cycles * cycle, self.min_hours)
+        shaped &= cands.hours >= floor
+        if not shaped.any():
+            return
+        # the null: the same stretches at the series' own 5th ... 95th percentile levels, the
+        # candidates' readings left out
+        inside = covered(cands.first[shaped], cands.last[shaped], len(x))
+        rest = np.where(inside, -1.0, x)
+        pos = rest[rest > 0]
+        if len(pos) < 2 * self.min_readings:
+            return
+        levels = np.unique(np.percentile(pos, np.arange(5, 100, 5)))
+        # a stretch of fewer hours holds fewer readings: in none of the null's pools
+        first, last, centre, hours, near = _level_stretches(
+            rest, h, levels, self.tolerance_fraction, res, self.join_gap_hours, self.min_readings
+        )
+        null_sums = _Sums(rest)
+        share = near / (last - first + 1)
+        mean = null_sums.mean(first, last)
+        many = null_sums.readings(first, last) >= self.min_readings
+        null_on = self._on(share, mean, centre, res) & many
+        null_shaped = null_on & self._noisy(null_sums, first, last, noise)
+        shaped_hours = hours[null_shaped]
+        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+        per_year = max(len(shaped_hours), 1) / len(levels) / years
+        pooled = null_durations(shaped_hours, hours[null_on], hours[many])
+        null = _null_hours(pooled, per_year, self.false_alarms_per_year, cycle)
+        threshold = max(floor, null)
+        elsewhere = x[~inside]
+        for i in np.flatnonzero(shaped & (cands.hours >= threshold)).tolist():
+            a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
+            rate = per_year * _null_survival(pooled, float(cands.hours[i]), cycle)
+            ends = (np.array([0]), np.array([cands.last[i] - cands.first[i]]))
+            ratio = float(_Sums(x[cands.first[i] : cands.last[i] + 1]).von_neumann(*ends)[0])
+            yield self._finding(
+                det,
+                outlet,
+                s,
+                a,
+                b,
+                cands,
+                i,
+                ratio,
+                floor,
+                null,
+                threshold,
+                cycle,
+                elsewhere,
+                rate,
+            )
+
+    def _on(
+        self, share: np.ndarray, mean: np.ndarray, centre: np.ndarray, res: float
+    ) -> np.ndarray:
+        """Stretches with `near_share` of their readings near their centre and averaging it
+        within ``mean_fraction`` (at least half the resolution)."""
+        with np.errstate(invalid="ignore"):
+            return (share >= self.near_share) & (
+                np.abs(mean - centre) <= self.mean_fraction * centre + res / 2
+            )
+
+    def _noisy(self, sums: _Sums, first: np.ndarray, last: np.ndarray, noise: float) -> np.ndarray:
+        """Stretches of `min_readings` or more distinct readings that are noise around a
+        constant: their von Neumann ratio (mean squared step over variance) at least
+        ``min_ratio`` (about 2 for independent readings, near 0 for an effluent that drifts),
+        moving less from reading to reading than the series does on average (``noise``)."""
+        with np.errstate(invalid="ignore"):
+            return (
+                (sums.readings(first, last) >= self.min_readings)
+                & (sums.von_neumann(first, last) >= self.min_ratio)
+                & (sums.relative_noise(first, last) < noise)
+            )
+
+    def _finding(
+        self,
+        det: Detector,
+        outlet: OutletData,
+        s: Series,
+        a: int,
+        b: int,
+        cands: _Stretches,
+        i: int,
+        ratio: float,
+        floor: float,
+        null: float,
+        threshold: float,
+        cycle: float,
+        elsewhere: np.ndarray,
+        rate: float,
+    ) -> Finding:
+        h = float(cands.hours[i])
+        centre = float(cands.centre[i])
+        median = float(np.median(elsewhere)) if len(elsewhere) else centre
+        return det.finding(
+            outlet,
+            s.code,
+            timestamp(s.ts[a]),
+            timestamp(s.ts[b]),
+            severity="high" if h >= 24 else "medium",
+            confidence=0.7 + 0.25 * min(1.0, float(np.log2(h / threshold))),
+            message="standard_substitution.summary",
+            evidence={
+                "rule": "normal values are independent noise around a standard solution's "
+                "concentration (no drift), averaging it, longer than the series holds such a "
+                "stretch at its usual levels",
+                "statistic": "duration near the standard (h)",
+                "threshold": threshold,
+                "bars": {
+                    "hours_min": floor,
+                    "null_stay_hours": null,
+                    "mean_within": round(self.mean_fraction * centre, 9),
+                    "von_neumann_min": self.min_ratio,
+                },
+                "window_hours": h,
+                "false_alarm_rate_per_year": min(max(rate, 1e-6), 0.999),
+                "standard": centre,
+                "mean": round(float(cands.mean[i]), 9),
+                "spread": round(float(np.ptp(s.values[a : b + 1][s.normal[a : b + 1]])), 9),
+                "von_neumann_ratio": round(ratio, 3),
+                "cycle_hours": cycle,
+                "series_median_elsewhere": median,
+            },
+            standard=centre,
+            mean=float(cands.mean[i]),
+            hours=h,
+            median=median,
+        )
+
+
+class _Sums:
+    """Running sums over one array ``x`` from which statistics of any stretch
+    ``x[first..last]`` (inclusive index arrays) follow in a few operations: computed once per
+    series, then shared by every stretch (no copy of the series per stretch or level)."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.x = x
+        d = np.diff(x)
+        self.c1 = _lead(0.0, np.cumsum(x))
+        self.c2 = _lead(0.0, np.cumsum(x * x))
+        self.d2 = _lead(0.0, np.cumsum(d * d))
+        self.changes = _lead(0, np.cumsum(d != 0))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.abs(d) / x[:-1]
+        ok = np.isfinite(rel) & (rel > 0) & (x[:-1] > 0) & (x[1:] > 0)
+        self.rel = _lead(0.0, np.cumsum(np.where(ok, rel, 0.0)))
+        self.rel_n = _lead(0, np.cumsum(ok))
+
+    def mean(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        return (self.c1[last + 1] - self.c1[first]) / (last - first + 1)
+
+    def readings(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """The analyser's distinct readings in each stretch (a held value counted once)."""
+        return self.changes[last] - self.changes[first] + 1
+
+    def von_neumann(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """Mean squared step over variance (NaN when constant)."""
+        n = (last - first + 1).astype("float64")
+        mean = (self.c1[last + 1] - self.c1[first]) / n
+        var = (self.c2[last + 1] - self.c2[first]) / n - mean**2
+        msd = (self.d2[last] - self.d2[first]) / np.maximum(n - 1, 1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(var > 1e-12 * np.maximum(mean**2, 1e-12), msd / var, np.nan)
+
+    def relative_noise(self, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+        """The mean of the readings' changes relative to the level (``|x[i+1] - x[i]| /
+        x[i]``, changes of zero left out: a held reading is no new reading); NaN without any."""
+        n = self.rel_n[last] - self.rel_n[first]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(n > 0, (self.rel[last] - self.rel[first]) / n, np.nan)
+
+
+def _level_stretches(
+    x: np.ndarray,
+    h: np.ndarray,
+    levels: np.ndarray,
+    tol: float,
+    res: float,
+    join_gap_hours: float,
+    min_hours: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The stretches of `_candidate_stretches` around each of ``levels`` (the positive readings
+    of ``x`` within ``tol`` of the level, at least ``res``), lasting ``min_hours`` or more, as
+    ``(first, last, centre, hours, near)`` (``near``: how many of its readings are near): the readings near each level found in the sorted values
+    (a range per level), not by a pass over the series per level."""
+    n = len(x)
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    band = np.maximum(tol * levels, res) + 1e-12
+    lo = np.searchsorted(xs, levels - band - 1e-9, side="left")
+    hi = np.searchsorted(xs, levels + band + 1e-9, side="right")
+    size = hi - lo
+    if size.sum() == 0:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([]), np.array([]), empty
+    level = np.repeat(np.arange(len(levels)), size)
+    start = np.repeat(lo - _lead(0, np.cumsum(size)[:-1]), size)
+    idx = order[start + np.arange(int(size.sum()))]
+    centre = levels[level]
+    v = x[idx]
+    ok = (v > 0) & (np.abs(v - centre) <= band[level])
+    key = np.sort(level[ok].astype(np.int64) * (n + 1) + idx[ok])  # by level, then in time
+    level, idx = key // (n + 1), key % (n + 1)
+    span = float(h[-1] - h[0]) + 1e4  # levels far apart in time: no stretch joins two
+    hours_at = h[idx] + level * span
+    head, tail = _joined(idx + level * (n + 10), hours_at, level, join_gap_hours)
+    hours = hours_at[tail] - hours_at[head] + 1.0
+    long = hours >= min_hours
+    head, tail = head[long], tail[long]
+    return idx[head], idx[tail], levels[level[head]], hours[long], tail - head + 1
+
+
+#: A jump onto a level is the flow's doing (rain diluting the effluent, or its end) when the
+#: load ``c * q`` changes by at most this share of the concentration's own change (in log).
+DILUTION_SHARE: Final[float] = 0.5
+
+
+def _reaches_quantile(data: np.ndarray, q: float, values: np.ndarray) -> np.ndarray:
+    """For each of ``values``: not below ``np.quantile(data, q)`` (NaN counts as reaching it).
+    Counting the data at or below a value settles most without sorting the data: a value with
+    more than ``k + 1`` of them (``k = floor(q (n - 1))``) is at or above the two order
+    statistics the quantile lies between, one with ``k`` or fewer is under the lower."""
+    out = np.ones(len(values), dtype=bool)
+    known = ~np.isnan(values)
+    if not known.any():
+        return out
+    v = values[known]
+    k = int(np.floor(q * (len(data) - 1)))
+    below = (data[None, :] <= v[:, None]).sum(axis=1)
+    reach = below >= k + 2
+    unsure = (below == k + 1) & ~reach
+    if unsure.any():
+        reach[unsure] = v[unsure] >= np.quantile(data, q)
+    out[known] = reach
+    return out
+
+
+def _median(x: np.ndarray) -> float:
+    """``np.median`` of a short array without its overhead."""
+    s = np.sort(x)
+    m = len(s)
+    return float(s[m // 2]) if m % 2 else float((s[m // 2 - 1] + s[m // 2]) / 2)
+
+
+def _diluted(outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: int) -> bool:
+    """Whether the flow explains the jump into or out of stretch ``i``: between the reading
+    outside and the one inside, the flow steps the other way, so that the load (concentration x
+    flow) changes by at most `DILUTION_SHARE` of the concentration's change in log. A storm's
+    inflow dilutes an effluent at once and its end restores it; a standard fed to the analyser
+    leaves the flow alone."""
+    flow = outlet.flow
+    if len(flow) == 0:
+        return False
+    first, last = int(c.first[i]), int(c.last[i])
+    pairs = [(p, q) for p, q in ((first - 1, first), (last + 1, last)) if 0 <= p < len(sel)]
+    if not pairs:
+        return False
+    pos = sel[np.asarray(pairs)]  # (outside, inside) per side
+    cells = hours_of(s.ts[pos]) - int(outlet.grid[0].value // HOUR_NS)
+    q = flow[np.clip(cells, 0, len(flow) - 1)]
+    v = s.values[pos]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step_c = np.log(v[:, 1] / v[:, 0])
+        step_q = np.log(q[:, 1] / q[:, 0])
+        explained = np.abs(step_c + step_q) <= DILUTION_SHARE * np.abs(step_c)
+    return bool((explained & np.isfinite(step_q) & (step_c != 0)).any())
+
+
 def _standards(s: Series, registered: float | None) -> list[float]:
     """The standard solutions a series may be fed: the registered one and the median of its
     calibration (C) readings when it has three or more (the solution the plant calibrates with)."""
     out = [registered] if registered is not None and registered > 0 else []
-    calibration = (s.flags == "C") & ~np.isnan(s.values)
-    if calibration.sum() >= 3:
-        c_median = float(np.median(s.values[calibration]))
-        if c_median > 0 and not any(abs(c_median / c - 1) < 0.02 for c in out):
-            out.append(c_median)
+    other = np.flatnonzero(~s.valid)  # C readings are never valid: look at the few others only
+    if len(other) >= 3:
+        values = s.values[other]
+        calibration = values[(s.flags[other] == "C") & ~np.isnan(values)]
+        if len(calibration) >= 3:
+            c_median = _median(calibration)
+            if c_median > 0 and not any(abs(c_median / c - 1) < 0.02 for c in out):
+                out.append(c_median)
     return out
+
+
+class _Prepared:
+    """One series' normal readings (indices ``sel``, values ``x``, hours ``h``), its stretches
+    near its candidate standards (``cands``: within ``_JumpRule.tolerance_fraction`` of one, at
+    least the resolution, `_JumpRule.min_hours` or more, averaging it), the size of each of its
+    ``steps`` (``|x[i+1] - x[i]|``) and ``bound``, a value the resolution does not exceed (the
+    least step seen); `res`, the resolution itself, is learned from the sorted values when
+    asked."""
+
+    __slots__ = ("_res", "_steps", "bound", "cands", "h", "sel", "x")
+
+    def __init__(
+        self,
+        sel: np.ndarray,
+        x: np.ndarray,
+        h: np.ndarray,
+        cands: _Stretches,
+        bound: float,
+        res: float | None,
+    ) -> None:
+        self.sel, self.x, self.h, self.cands = sel, x, h, cands
+        self.bound = bound if res is None else res
+        self._res = res
+        self._steps: np.ndarray | None = None
+
+    @property
+    def steps(self) -> np.ndarray:
+        if self._steps is None:
+            self._steps = np.abs(np.diff(self.x))
+        return self._steps
+
+    @property
+    def res(self) -> float:
+        if self._res is None:
+            self._res = _resolution_of(self.x)
+        return self._res
+
+
+def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prepared | None:
+    """The series prepared for the jump and noise rules; None with too few normal readings or
+    when no stretch near a standard lasts `_JumpRule.min_hours` with `_JumpRule.near_share` of
+    its readings near and a mean within ``_JumpRule.mean_fraction`` of it (most series: a few
+    passes; the resolution is learned from the sorted values only when it may matter)."""
+    rule = _JumpRule
+    sel = np.flatnonzero(s.normal)
+    if len(sel) < 2 * rule.edge_readings + 2:
+        return None
+    x = s.values[sel]
+    h = s.hours[sel]
+    # the resolution is at most any step the series makes (float noise is no step: `resolution`
+    # rounds it away); the first steps that move tell whether it may widen the band
+    head = np.abs(np.diff(x[:SAMPLE_STEPS]))
+    moved = head[head > 1e-9]
+    bound = float(moved.min()) + 1e-8 if len(moved) else np.inf
+    res = None
+    if bound > rule.tolerance_fraction * min(standards):
+        res = _resolution_of(x)  # a coarse analyser: its step may be the band
+    cands = _candidate_stretches(
+        x,
+        h,
+        standards[0] if len(standards) == 1 else standard_centres(x, standards),
+        rule.tolerance_fraction,
+        0.0 if res is None else res,
+        join_gap_hours,
+        rule.edge_readings,
+        min_hours=rule.min_hours,
+        on_centre=(rule.near_share, rule.mean_fraction, bound if res is None else res),
+    )
+    if len(cands.first) == 0:
+        return None
+    return _Prepared(sel, x, h, cands, bound, res)
+
+
+def _resolution_of(x: np.ndarray) -> float:
+    """`resolution` of ``x``, 0 when it has fewer than two distinct values."""
+    res = resolution(x)
+    return 0.0 if np.isnan(res) else res
+
+
+def _joined(
+    pos: np.ndarray, hours: np.ndarray, key: np.ndarray, join_gap_hours: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The stretches of near readings (at places ``pos`` among the readings considered, hours
+    ``hours``, on centre ``key``) as (first, last) indices into them: consecutive ones on one
+    centre are one stretch when adjacent without a time gap, or with at most `STRAY_READINGS`
+    readings and `STRAY_HOURS` hours between them."""
+    dp = np.diff(pos)
+    dh = np.diff(hours)
+    joined = (key[1:] == key[:-1]) & (
+        ((dp == 1) & (dh <= 1.0 + join_gap_hours + 1e-9))
+        | ((dp <= 1 + STRAY_READINGS) & (dh <= 1.0 + STRAY_HOURS))
+    )
+    cut = np.flatnonzero(~joined)
+    return _lead(0, cut + 1), _trail(cut, len(pos) - 1)
+
+
+def _may_last(hours: np.ndarray, least: float, gap: float) -> bool:
+    """Whether readings at ``hours`` (sorted) hold a chain, each reading at most ``gap`` hours
+    after the one before, lasting ``least`` hours or more (last - first + 1)."""
+    if len(hours) == 0 or hours[-1] - hours[0] + 1.0 < least:
+        return False
+    brk = np.flatnonzero(np.diff(hours) > gap + 1e-9)
+    first = hours[_lead(0, brk + 1)]
+    last = hours[_trail(brk, len(hours) - 1)]
+    return bool((last - first + 1.0 >= least).any())
 
 
 def null_durations(*nested: np.ndarray) -> np.ndarray:
@@ -493,21 +992,17 @@ def _rounded(x: float) -> float | None:
 
 
 def standard_centres(x: np.ndarray, standards: list[float]) -> np.ndarray:
-    """For each value of ``x``: the nearest (in ratio) of ``standards``; NaN for values <= 0."""
-    out = np.full(len(x), np.nan)
-    pos = x > 0
-    if not standards or not pos.any():
-        return out
-    v = x[pos]
-    dist = np.full(len(v), np.inf)
-    centre = np.full(len(v), np.nan)
-    for c in standards:
-        d = np.abs(np.log(v / c))
-        closer = d < dist
-        centre = np.where(closer, c, centre)
-        dist = np.where(closer, d, dist)
-    out[pos] = centre
-    return out
+    """For each value of ``x``: the nearest (in ratio) of ``standards``; NaN for values <= 0 (and
+    NaN)."""
+    cs = np.sort(np.asarray(standards, dtype="float64"))
+    if len(cs) == 0:
+        return np.full(len(x), np.nan)
+    if len(cs) == 1:
+        centre = np.full(len(x), cs[0])
+    else:  # nearer in ratio to c_k than to c_k+1 below their geometric mean
+        centre = cs[np.searchsorted(np.sqrt(cs[1:] * cs[:-1]), x)]
+    with np.errstate(invalid="ignore"):
+        return np.where(x > 0, centre, np.nan)
 
 
 def nominal_centres(x: np.ndarray) -> np.ndarray:
@@ -532,74 +1027,112 @@ def nominal_centres(x: np.ndarray) -> np.ndarray:
 def _candidate_stretches(
     x: np.ndarray,
     h: np.ndarray,
-    centre: np.ndarray,
+    centre: np.ndarray | float,
     tol: float,
     res: float,
     join_gap_hours: float,
     edge: int,
     min_hours: float = 0.0,
+    on_centre: tuple[float, float, float] | None = None,
 ) -> _Stretches:
     """Runs of ``x`` (the normal readings, at hours ``h``) within ``tol`` (a fraction, at least the
     resolution ``res``) of one centre; two runs on the same centre are one stretch when at most
     `STRAY_READINGS` readings and `STRAY_HOURS` hours (a gap) lie between them. Only stretches
-    of ``min_hours`` or more are described (the others cost nothing more)."""
-    n = len(x)
-    with np.errstate(invalid="ignore"):
-        near = np.abs(x - centre) <= np.maximum(tol * centre, res) + 1e-12
-    key = np.where(near, centre, np.nan)
-    gap = np.r_[True, np.diff(h) > 1.0 + join_gap_hours + 1e-9]
-    change = gap | np.r_[True, (key[1:] != key[:-1]) | np.isnan(key[1:]) | np.isnan(key[:-1])]
-    starts = np.flatnonzero(change)
-    ends = np.r_[starts[1:] - 1, n - 1]
-    keep = near[starts]
-    starts, ends = starts[keep], ends[keep]
-    if len(starts) == 0:
+    of ``min_hours`` or more are described (the others cost nothing more), and with ``on_centre``
+    ``(share, fraction, res)`` only those with that share of their readings near and a mean
+    within ``fraction`` of the centre plus ``res / 2`` (``centre``: one per reading, NaN for
+    none, or one for all positive readings)."""
+    if np.ndim(centre) == 0:  # one centre: a scalar band, and no array of centres to build
+        c = float(centre)
+        band = max(tol * c, res) + 1e-12
+        with np.errstate(invalid="ignore"):
+            near = np.abs(x - c) <= band
+            if band >= c:  # the band reaches 0: readings <= 0 have no centre
+                near &= x > 0
+        centre = np.broadcast_to(np.float64(c), x.shape)
+    else:
+        with np.errstate(invalid="ignore"):
+            near = np.abs(x - centre) <= np.maximum(tol * centre, res) + 1e-12
+    idx = np.flatnonzero(near)
+    if len(idx) == 0:
         return _no_stretches()
-    # one stray reading between two runs on the same centre, with no time gap: one stretch
-    joins = (
-        (starts[1:] - ends[:-1] <= 1 + STRAY_READINGS)
-        & (key[starts[1:]] == key[starts[:-1]])
-        & (h[starts[1:]] - h[ends[:-1]] <= 1.0 + STRAY_HOURS)
-    )
-    first = starts[np.r_[True, ~joins]]
-    last = ends[np.r_[~joins, True]]
+    hi = h[idx]
+    head, tail = _joined(idx, hi, centre[idx], join_gap_hours)
     if min_hours > 0:
-        long = h[last] - h[first] + 1.0 >= min_hours
-        first, last = first[long], last[long]
-        if len(first) == 0:
+        long = hi[tail] - hi[head] + 1.0 >= min_hours
+        head, tail = head[long], tail[long]
+        if len(head) == 0:
             return _no_stretches()
+    if on_centre is not None:
+        share = on_centre[0]
+        enough = (tail - head + 1) >= share * (idx[tail] - idx[head] + 1) - 1e-9
+        if not enough.any():
+            return _no_stretches()
+        head, tail = head[enough], tail[enough]
+    first, last = idx[head], idx[tail]
     count = last - first + 1
-    nsum = np.r_[0, np.cumsum(near)]
-    share_near = (nsum[last + 1] - nsum[first]) / count
-    csum = np.r_[0.0, np.cumsum(x)]
+    share_near = (tail - head + 1) / count  # no reading near another centre lies inside
+    csum = _lead(0.0, np.cumsum(x))
     mean = (csum[last + 1] - csum[first]) / count
-    bounds = np.ravel(np.column_stack([first, last + 1]))  # [first, last] of each, then between
-    padded = np.r_[x, x[-1]]
-    spread = (np.maximum.reduceat(padded, bounds) - np.minimum.reduceat(padded, bounds))[::2]
-    before = _edge_median(x, first - edge, edge)
-    after = _edge_median(x, last + 1, edge)
-    xp = np.r_[np.nan, x, np.nan]
-    step_in = np.abs(xp[first + 1] - xp[first])
-    step_out = np.abs(xp[last + 2] - xp[last + 1])
+    if on_centre is not None:
+        share, fraction, slack = on_centre
+        c = centre[first]
+        ok = (share_near >= share) & (np.abs(mean - c) <= fraction * c + slack / 2)
+        if not ok.any():
+            return _no_stretches()
+        head, tail, first, last = head[ok], tail[ok], first[ok], last[ok]
+        share_near, mean = share_near[ok], mean[ok]
+    # each end at once: the reading just outside it (none at a series' end), the step from it,
+    # whether a time gap lies between, and the level of the `edge` readings beyond the end
+    k, n = len(first), len(x)
+    outside = np.concatenate([first - 1, last + 1])
+    end = np.concatenate([first, last])
+    has = (outside >= 0) & (outside < n)
+    o = np.clip(outside, 0, n - 1)
+    step = np.where(has, np.abs(x[o] - x[end]), np.nan)
+    # a side across a time gap (a shutdown, missing hours) shows no jump the analyser made (the
+    # plant may have restarted at another level): a stretch needs one side without one
+    gapped = has & (np.abs(h[o] - h[end]) > 1.0 + join_gap_hours + 1e-9)
+    level = _edge_median(x, np.concatenate([first - edge, last + 1]), edge)
+    seen = ~gapped & ~np.isnan(level)
+    before, after = level[:k], level[k:]
+    step_in, step_out = step[:k], step[k:]
+    seen = seen[:k] | seen[k:]
     return _Stretches(
         first=first,
         last=last,
         centre=centre[first],
-        hours=h[last] - h[first] + 1.0,
+        hours=hi[tail] - hi[head] + 1.0,
         mean=mean,
-        spread=spread,
         share_near=share_near,
         before=before,
         after=after,
         step_in=step_in,
         step_out=step_out,
+        seen=seen,
     )
+
+
+def _lead(value: float, a: np.ndarray) -> np.ndarray:
+    """``value`` followed by ``a`` (``np.r_[value, a]`` without its parsing cost)."""
+    out = np.empty(len(a) + 1, dtype=np.result_type(a, value))
+    out[0] = value
+    out[1:] = a
+    return out
+
+
+def _trail(a: np.ndarray, value: float) -> np.ndarray:
+    """``a`` followed by ``value``."""
+    out = np.empty(len(a) + 1, dtype=np.result_type(a, value))
+    out[:-1] = a
+    out[-1] = value
+    return out
 
 
 def _no_stretches() -> _Stretches:
     empty = np.array([], dtype=np.int64)
     nan = np.array([], dtype="float64")
-    return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, nan)
+    return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, empty.astype(bool))
 
 
 def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
@@ -608,6 +1141,9 @@ def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
     idx = start[:, None] + np.arange(k)[None, :]
     inside = (idx >= 0) & (idx < n)
     vals = np.where(inside, x[np.clip(idx, 0, n - 1)], np.nan)
+    if k == 3:  # the middle one of three (NaN when one is outside)
+        a, b, c = vals[:, 0], vals[:, 1], vals[:, 2]
+        return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
     out = np.full(len(start), np.nan)
     full = inside.all(axis=1)
     if full.any():

@@ -8,10 +8,13 @@ import pytest
 from detectors.checks.standard_substitution import (
     MIN_NULL_STRETCHES,
     StandardSubstitutionDetector,
+    _candidate_stretches,
+    _level_stretches,
+    _reaches_quantile,
     _stay_quantile,
     null_durations,
 )
-from detectors.spec import COD, NH3N
+from detectors.spec import COD, FLOW, NH3N, PH
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, hour, spans
 
@@ -130,3 +133,116 @@ def test_jump_onto_the_standard_from_a_drifting_effluent_judged_by_its_level_bou
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), spec)
     assert spans(found) == [(hour(2003), hour(2032))]
     assert found[0].evidence["threshold"] < 20
+
+
+def _fed_without_jump(seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """An honest hourly NH3-N drifting around 2.6 mg/L (registered standard 2.5), and the same
+    series fed the standard for 48 h: independent readings with 1.2 % repeatability, entered
+    with no jump (2.6 is within 15 % of 2.5)."""
+    nh3 = effluent(24 * 120, mean=2.6, step=0.01, seed=seed)
+    fed = nh3.copy()
+    rng = np.random.default_rng(seed)
+    fed[1500:1548] = np.round(2.5 * (1 + 0.012 * rng.standard_normal(48)), 2)
+    return nh3, fed
+
+
+SPEC_NH3_STD = make_spec(MN, w21003={"limit": 15.0, "standard": 2.5, "analyser_range": (0.0, 50.0)})
+
+
+def test_noise_rule_finds_a_jump_free_standard_near_the_plant_level() -> None:
+    """The third rule: readings that are only the analyser's noise around the standard, with
+    no jump in or out, found with their interval; one reading off the standard (a stray the
+    jump rule would forgive) and it is no longer the standard alone."""
+    _, fed = _fed_without_jump(seed=31)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
+    assert spans(found) == [(hour(1500), hour(1547))]
+    ev = found[0].evidence
+    assert ev["von_neumann_ratio"] >= 1.5
+    assert 0 < ev["false_alarm_rate_per_year"] < 0.001
+    assert ev["threshold"] < 48
+    fed[1520] = 2.85  # 14 % above the standard, inside the stretch
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
+    assert not any("independent noise" in f.evidence["rule"] for f in found)
+
+
+def test_noise_rule_honest_traps_drifting_effluent_at_the_standard_and_ph() -> None:
+    """Not flagged: the honest series drifting through and around the standard's level (its
+    readings correlated), and a pH read with independent noise around its 6.86 buffer, the
+    solution it is calibrated with."""
+    honest, _ = _fed_without_jump(seed=31)
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: honest}), SPEC_NH3_STD) == []
+    n = 24 * 60
+    rng = np.random.default_rng(8)
+    ph = np.round(6.86 + 0.05 * rng.standard_normal(n), 2)
+    flags = np.array(["N"] * n, dtype=object)
+    for week in range(n // 168):
+        ph[week * 168 + 5 : week * 168 + 8] = 6.86
+        flags[week * 168 + 5 : week * 168 + 8] = "C"
+    frame = make_frame(MN, {PH: ph}, flags={PH: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_STD) == []
+
+
+SPEC_NH3_2 = make_spec(MN, w21003={"limit": 15.0, "standard": 2.0, "analyser_range": (0.0, 50.0)})
+
+
+def test_jump_rule_honest_trap_rain_diluting_onto_the_standard() -> None:
+    """An NH3-N around 4 mg/L falls to its standard's 2.0 for 20 h and comes back: found when
+    the flow stays as it was, not when the flow doubles in the same hours (rain diluting the
+    effluent: the load, concentration x flow, unchanged across both jumps)."""
+    n = 24 * 60
+    nh3 = effluent(n, mean=4.0, cv=0.05, step=0.01, seed=41)
+    q = effluent(n, mean=400.0, cv=0.05, step=0.1, seed=42)
+    rng = np.random.default_rng(43)
+    nh3[700:720] = np.round(2.0 * (1 + 0.025 * rng.standard_normal(20)), 2)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3, FLOW: q}), SPEC_NH3_2)
+    assert spans(found) == [(hour(700), hour(719))]
+    rain = q.copy()
+    rain[700:720] *= 2.0
+    frame = make_frame(MN, {NH3N: nh3, FLOW: rain})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_2) == []
+
+
+def test_jump_rule_honest_trap_a_level_between_two_shutdowns() -> None:
+    """A plant that restarts after a shutdown at its calibration solution's level, drifts
+    there and shuts down again (F hours on both sides): no jump was seen on either side, no
+    finding; the same stretch left by a jump the analyser reported is found."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=23)
+    nh3[500:530] = np.round(8.0 + 0.15 * np.sin(np.arange(30) / 4), 2)
+    flags[488:500] = "F"
+    flags[530:542] = "F"
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
+    flags[530:542] = "N"
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3)) == [(hour(500), hour(529))]
+
+
+def test_reaches_quantile_decides_as_the_quantile_does() -> None:
+    rng = np.random.default_rng(2)
+    for _ in range(200):
+        data = np.round(rng.exponential(1.0, int(rng.integers(20, 200))), 1)
+        values = np.r_[rng.choice(data, 6), rng.exponential(1.0, 4), np.nan]
+        q = float(rng.choice([0.5, 0.9, 0.99]))
+        expected = ~(values < np.quantile(data, q))  # NaN reaches it
+        assert (_reaches_quantile(data, q, values) == expected).all()
+
+
+def test_level_stretches_are_the_candidate_stretches_at_each_level() -> None:
+    """The noise rule's null, every level at once from the sorted values, gives the stretches
+    one pass per level would."""
+    rng = np.random.default_rng(4)
+    x = np.round(np.exp(np.cumsum(0.03 * rng.standard_normal(2000))) * 10, 2)
+    x[rng.random(2000) < 0.02] = -1.0  # left out (the candidates' readings)
+    h = np.cumsum(rng.choice([1.0, 1.0, 1.0, 2.0, 5.0], size=2000))
+    levels = np.unique(np.percentile(x[x > 0], np.arange(5, 100, 5)))
+    first, last, _, hours, near = _level_stretches(x, h, levels, 0.05, 0.01, 1.0, 10.0)
+    expected = []
+    for level in levels:
+        c = _candidate_stretches(
+            x, h, np.where(x > 0, level, np.nan), 0.05, 0.01, 1.0, 1, min_hours=10.0
+        )
+        expected += list(zip(c.first, c.last, c.hours, c.share_near, strict=True))
+    got = list(zip(first, last, hours, near / (last - first + 1), strict=True))
+    assert len(got) == len(expected) > 0
+    assert sorted(got) == sorted(expected)
