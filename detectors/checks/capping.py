@@ -88,8 +88,9 @@ class CappingDetector(Detector):
     ``false_alarms_per_year=0.01`` per series, ``below_multiples=(1, 4)`` (the narrow pile and
     four times its width below: 15 % of ``L`` in all, still the top of the distribution),
     ``day_offset_hours`` the local offset. Only piles whose p-value could reach the bar are
-    tested (``P >= log(bar) / log(1 / (m + 1))``, the p-value with nothing below): the bar is
-    the same, the binomial tails of the many small honest piles are not computed.
+    tested (``P >= log(bar) / log(1 / (m + 1))``, the p-value with nothing below), and only
+    windows holding that many measurements within reach of some pile: the bar is the same, the
+    binomial tails of the many small honest piles are not computed.
 
     Not flagged (honest traps): plants running close to their limit whose values spill over it
     as a continuous distribution does (the top of the window is a thin tail, over the limit),

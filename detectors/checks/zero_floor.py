@@ -186,7 +186,6 @@ class ZeroFloorDetector(Detector):
         if normal.sum() < 3:
             return
         v = s.values
-        median = float(np.median(v[normal_mask(s)]))
         runs = held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours)
         n = len(runs)
         if n < 3:
@@ -196,13 +195,14 @@ class ZeroFloorDetector(Detector):
         ln_step = np.log(self.step_ratio)
         i = np.arange(1, n - 1)
         cand = i[
-            (u[i] <= median / self.floor_ratio)
-            & (runs.hours[i] >= self.min_floor_hours)
-            & (-lr[i - 1] >= ln_step)
-            & (lr[i] >= ln_step)
+            (runs.hours[i] >= self.min_floor_hours) & (-lr[i - 1] >= ln_step) & (lr[i] >= ln_step)
         ]
         if len(cand) == 0:
             return  # the cheap tests first: most series never step down and back
+        median = float(np.median(v[normal_mask(s)]))
+        cand = cand[u[cand] <= median / self.floor_ratio]
+        if len(cand) == 0:
+            return
         jump = np.abs(np.diff(u)) >= self.min_step_quanta * resolution(u) - 1e-9
         short = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
         cycle = analyser_cycle_hours(short, outlet.spec.pollutant(s.code).cycle_minutes)
