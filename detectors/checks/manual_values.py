@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
@@ -65,6 +66,23 @@ class ManualValuesDetector(Detector):
     own values relabelled S (as measured, or held 6 h and rounded) gave p < 0.001 less often
     than 0.001.
 
+    Rule 1b, channels typed together (null model: as rule 1 on each channel; the channels' lab
+    results vary together only as their measurements do). Where two or more channels hold S values
+    at the same hours (joined across ``join_hours``), each with at least ``min_hours`` of them in
+    the stretch and none found by rule 1 there, each channel's ``r_S`` over the common ``l``-hour
+    windows is tested against its own reference windows as in rule 1 (read every ``h`` hours,
+    ``h`` the smallest of the channels' holds), giving ``p_c`` (at least ``0.5 / W``). The
+    channels' reference windows are the same hours, so their dependence is measured: ``R`` is the
+    correlation (negative ones taken as 0) of the windows' normal scores, and
+
+        p = max(Phi(sum_c Phi^-1(p_c) / sqrt(sum R)),  #{w : r_w^c <= r_S^c for every c} / W)
+
+    (Stouffer's combination with that correlation, and at least the share of windows where every
+    channel was as flat at once). A finding, naming no single pollutant, when ``p <
+    false_alarms_per_year * years / n_G`` (``n_G`` the outlet's tested stretches). One day typed
+    on four channels, each as flat as a day of its own measurements once in 50 to 300 days, is
+    caught; the same day on one channel is not.
+
     Rule 2, a fact rather than a test: in a local month, S hours over ``max_share`` of the month's
     grid hours (and at least ``min_hours``): the record was hand-set, whatever the values.
 
@@ -81,9 +99,15 @@ class ManualValuesDetector(Detector):
     flow at the 75th percentile.
 
     Honest traps it must not flag: a few days of manual lab values after an analyser breakdown
-    (they vary as the analyser's values do; under the share; spread over load); S hours during
-    low or ordinary flow; a channel whose own measurements are often flat (its windows set the
-    bar).
+    (they vary as the analyser's values do; under the share; spread over load), on one channel or
+    on every channel at once (a power cut in the analysers' room); S hours during low or
+    ordinary flow; a channel whose own measurements are often flat (its windows set the bar).
+
+    Not caught: one or two days of one typed value on a single channel when the channel's own
+    measurements, at the typed value's rounding and a lab's pace, are as flat for as long a few
+    times a year (p of 0.005 to 0.05 on the independent tuning fleets); typed values that vary but
+    are rounded far coarser than the analyser reports (10, 20, 30 mg/L): the resolution of S
+    values is not tested, for want of a null model of how finely honest labs report.
     """
 
     name = "manual_values"
@@ -120,11 +144,14 @@ class ManualValuesDetector(Detector):
         months = outlet.local_months
         load = self._load(outlet)
         month_ids, month_hours = np.unique(months, return_counts=True)
+        flagged: list[tuple[pd.Timestamp, pd.Timestamp]] = []  # found channel by channel
         for j, code in enumerate(codes):
             s_mask = manual[:, j]
             if s_mask.sum() < self.min_hours:
                 continue
-            yield from self._typed(outlet, code)
+            for found in self._typed(outlet, code):
+                flagged.append((found.start, found.end))
+                yield found
             for month, n_month in zip(month_ids, month_hours, strict=True):
                 in_month = s_mask & (months == month)
                 if int(in_month.sum()) < self.min_hours:
@@ -132,6 +159,7 @@ class ManualValuesDetector(Detector):
                 found = self._month(outlet, code, in_month, int(month), int(n_month), load)
                 if found is not None:
                     yield found
+        yield from self._typed_together(outlet, codes, manual, flagged)
 
     def _load(self, outlet: OutletData) -> _Load:
         q, q_ok, _ = grid_flow(outlet)
@@ -290,6 +318,135 @@ class ManualValuesDetector(Detector):
                 relative_range_pct=round(100 * r_s, 1),
                 reference_pct=round(100 * float(np.exp(m)), 1),
             )
+
+    def _typed_together(
+        self,
+        outlet: OutletData,
+        codes: list[str],
+        manual: np.ndarray,
+        flagged: list[tuple[pd.Timestamp, pd.Timestamp]],
+    ) -> Iterable[Finding]:
+        """Rule 1b: stretches where two or more channels are typed (S) together, none of them
+        found alone, whose ranges are jointly too small (see the class docstring)."""
+        from scipy.special import ndtr, ndtri
+        from scipy.stats import rankdata
+
+        if np.count_nonzero(manual.sum(axis=1) >= 2) < self.min_hours:
+            return  # fewer hours with two channels S than a stretch needs
+        cols = [grid_channel(outlet, c) for c in codes]
+        typed = np.column_stack([(f == "S") & ~np.isnan(v) for v, f, _ in cols])
+        groups = stretches(typed.sum(axis=1) >= 2, join_hours=self.join_hours)
+        tested = []
+        for a, b in zip(groups.first.tolist(), groups.last.tolist(), strict=True):
+            members = np.flatnonzero(typed[a : b + 1].sum(axis=0) >= self.min_hours)
+            start, end = outlet.grid[a], outlet.grid[b]
+            if len(members) >= 2 and not any(s <= end and start <= e for s, e in flagged):
+                tested.append((a, b, members))
+        if not tested:
+            return
+        years = max(len(outlet.grid) / 8766.0, 1.0 / 12.0)
+        bar = self.false_alarms_per_year * years / len(tested)
+        for a, b, members in tested:
+            width = min(b - a + 1, self.window_hours)
+            values = [cols[j][0][a : b + 1][typed[a : b + 1, j]] for j in members]
+            hold = min(min(_hold_hours(sv) for sv in values), self.lab_interval_hours)
+            if width < 2 * hold:
+                continue
+            r_s, ref, p_one, steps = [], [], [], []
+            for j, sv in zip(members.tolist(), values, strict=True):
+                v, _, valid = cols[j]
+                r = _relative_ranges(np.where(typed[a : b + 1, j], v[a : b + 1], np.nan), width)
+                step = _decimal_step(sv, 0.1 * float(np.median(np.abs(sv))))
+                measured = np.where(valid, v, np.nan)
+                rounded = measured if step == 0 else np.round(measured / step) * step
+                ranges = _sampled_ranges(rounded, width, hold)  # the same windows per channel
+                finite = ranges[~np.isnan(ranges)]
+                if len(r) == 0 or np.isnan(r).all() or len(finite) < self.min_windows:
+                    break
+                r_s.append(float(np.nanmax(r)))
+                ref.append(ranges)
+                p_one.append(max(_range_tail(r_s[-1], finite)[0], 0.5 / len(finite)))
+                steps.append(step)
+            else:
+                windows = np.vstack(ref)
+                ok = ~np.isnan(windows).any(axis=0)
+                if ok.sum() < self.min_windows:
+                    continue
+                windows = windows[:, ok]
+                # dependence between the channels' ranges, from their windows' normal scores
+                scores = ndtri((rankdata(windows, axis=1) - 0.5) / windows.shape[1])
+                corr = np.clip(np.corrcoef(scores), 0.0, 1.0)
+                z = float(np.sum(ndtri(np.array(p_one))) / np.sqrt(corr.sum()))
+                jointly = float(np.mean((windows <= np.array(r_s)[:, None]).all(axis=0)))
+                p = max(float(ndtr(z)), jointly)
+                if p >= bar:
+                    continue
+                yield self._together(
+                    outlet,
+                    codes,
+                    a,
+                    b,
+                    members,
+                    r_s,
+                    p_one,
+                    steps,
+                    corr,
+                    p,
+                    bar,
+                    width,
+                    hold,
+                    len(tested),
+                )
+
+    def _together(
+        self,
+        outlet: OutletData,
+        codes: list[str],
+        a: int,
+        b: int,
+        members: np.ndarray,
+        r_s: list[float],
+        p_one: list[float],
+        steps: list[float],
+        corr: np.ndarray,
+        p: float,
+        bar: float,
+        width: int,
+        hold: int,
+        n_tested: int,
+    ) -> Finding:
+        names = [codes[j] for j in members.tolist()]
+        return self.finding(
+            outlet,
+            None,
+            outlet.grid[a],
+            outlet.grid[b],
+            severity="medium",
+            confidence=min(0.99, 1.0 - p),
+            message="manual_values.typed_together",
+            evidence={
+                "rule": "channels typed (S) together vary less than their own measurements: "
+                "each channel's relative range against its reference windows, combined over the "
+                "channels (Stouffer, with the correlation of the same windows' normal scores), "
+                "at least the share of windows where every channel was as flat",
+                "statistic": "combined tail of the channels' relative ranges over window_hours",
+                "threshold": bar,
+                "window_hours": float(width),
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
+                "start": local_iso(outlet, a),
+                "end": local_iso(outlet, b),
+                "channels": names,
+                "relative_ranges": dict(zip(names, r_s, strict=True)),
+                "channel_p_values": dict(zip(names, p_one, strict=True)),
+                "resolutions": dict(zip(names, steps, strict=True)),
+                "hold_hours": hold,
+                "correlation_sum": float(corr.sum()),
+                "p_value": p,
+                "stretches_tested": n_tested,
+            },
+            n_channels=len(names),
+            channel_list=", ".join(names),
+        )
 
 
 def _relative_ranges(x: np.ndarray, width: int) -> np.ndarray:

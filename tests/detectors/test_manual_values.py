@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.checks.manual_values import ManualValuesDetector
-from detectors.spec import COD, FLOW
+from detectors.spec import COD, FLOW, NH3N, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.flag_helpers import N, cod_spec, daily_flow, normal_flags
 
@@ -45,12 +45,12 @@ def test_manual_values_both_rules_make_one_finding() -> None:
     assert ";" in f.evidence["rule"]
 
 
-def _lab_values(cod: np.ndarray, a: int, b: int, every: int) -> np.ndarray:
+def _lab_values(cod: np.ndarray, a: int, b: int, every: int, decimals: int = 0) -> np.ndarray:
     """``cod`` with hours ``a..b-1`` replaced by lab results: the analyser's value every ``every``
-    hours, held and rounded to 1 mg/L."""
+    hours, held and rounded to ``decimals`` (1 mg/L)."""
     out = cod.copy()
     idx = a + (np.arange(b - a) // every) * every
-    out[a:b] = np.round(cod[idx])
+    out[a:b] = np.round(cod[idx], decimals)
     return out
 
 
@@ -77,3 +77,45 @@ def test_manual_values_honest_lab_results_every_six_hours_are_not_typed_values()
         cod = _lab_values(cod, a, a + 72, 6)
         flags[a : a + 72] = "S"
     assert ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def _three_channels(n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """COD, NH3-N and TP of an honest outlet (independent noise, own cycles), flags N."""
+    values = {
+        COD: cycled(n, level=25, spread=4, hold_hours=2, seed=3),
+        NH3N: cycled(n, level=2.5, spread=0.4, hold_hours=1, seed=4),
+        TP: cycled(n, level=0.3, spread=0.05, hold_hours=3, seed=5, decimals=3),
+    }
+    return values, {c: normal_flags(n) for c in values}
+
+
+def test_manual_values_channels_typed_together_are_pooled() -> None:
+    # one day of one typed value on three channels at once: each alone as flat as a day of its
+    # own measurements now and then (p above the bar), all three together not
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    for code, typed in ((COD, 24.0), (NH3N, 2.4), (TP, 0.3)):
+        values[code][1000:1024] = typed
+        flags[code][1000:1024] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    ev = f.evidence
+    assert f.pollutant is None and (f.start, f.end) == (hour(1000), hour(1023))
+    assert ev["channels"] == [COD, NH3N, TP] and ev["window_hours"] == 24
+    assert all(p > ev["threshold"] for p in ev["channel_p_values"].values())
+    assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
+    assert 3.0 <= ev["correlation_sum"] <= 9.0 and "3 channels" in f.summary
+    # one channel typed alone that day: nothing to pool
+    values, flags = _three_channels(n)
+    values[COD][1000:1024] = 24.0
+    flags[COD][1000:1024] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
+def test_manual_values_lab_results_on_every_channel_after_a_breakdown_are_not_pooled() -> None:
+    # the analysers' room loses power: three days of lab results every 6 h on every channel
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    for code, decimals in ((COD, 0), (NH3N, 2), (TP, 2)):
+        values[code] = _lab_values(values[code], 1000, 1072, 6, decimals)
+        flags[code][1000:1072] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
