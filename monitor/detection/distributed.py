@@ -12,7 +12,15 @@ gathered anywhere. The findings come out in the in-process order: each outlet's 
 soon as every partition before it is done, then each fleet detector's.
 
 ``local`` starts a `distributed.LocalCluster` on 127.0.0.1 (worker processes, one thread each,
-no dashboard) for the run and stops it at the end.
+no dashboard) for the run and stops it at the end. The workers of another cluster need this
+outlet-watch installed (the tasks are its functions) and, for a dataset, its files at the same
+path.
+
+Cost (100 simulated outlets x 365 days as a Parquet dataset, 5.08 M readings, a 2-core machine
+shared with other work): the same findings as in process; peak RSS client 250 MB, scheduler
+147 MB, workers 301-390 MB, against 418-423 MB for the in-process run; CPU of the two workers
+14.2-14.4 s against 10.0 s in one process, plus 2.7 s for the client and 1.8 s for the
+scheduler (each worker imports the libraries and reads the dataset's footers itself).
 """
 
 from __future__ import annotations
