@@ -246,7 +246,7 @@ def test_export_round_trips_what_detect_imported(sim_dir: Path, tmp_path: Path) 
     assert code == 0, err
     assert sorted(again.splitlines()) == sorted(from_file.splitlines())
     bad = CliRunner().invoke(main, ["export", "--db", db, "--out", str(tmp_path / "x.txt")])
-    assert bad.exit_code == 1 and "use a .csv or .parquet" in bad.output
+    assert bad.exit_code == 1 and "use a .csv, .parquet or .xlsx" in bad.output
 
 
 def test_db_records_registered_outlets_and_skips_unknown_ones(
