@@ -47,6 +47,8 @@ __all__ = ["LOCAL", "DaskUnreachable", "detect_dask", "local_cluster"]
 LOCAL: Final = "local"
 #: Seconds to wait for a scheduler before giving up.
 CONNECT_TIMEOUT: Final = 10
+#: Seconds to wait for a scheduler's first worker.
+WORKER_TIMEOUT: Final = 60
 
 
 class DaskUnreachable(ConnectionError):
@@ -88,6 +90,13 @@ def dask_client(address: str, workers: int) -> Iterator[Any]:
             "(dask scheduler, then dask worker ADDRESS) or use --dask local"
         ) from None
     with client:
+        try:
+            client.wait_for_workers(1, timeout=WORKER_TIMEOUT)
+        except TimeoutError:
+            raise DaskUnreachable(
+                f"--dask {address}: the scheduler has no worker after {WORKER_TIMEOUT} s; start "
+                f"some (dask worker {address}) or use --dask local"
+            ) from None
         yield client
 
 

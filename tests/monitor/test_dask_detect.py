@@ -92,7 +92,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             proc.terminate()
         for proc in procs:
             try:
-                proc.wait(timeout=20)
+                proc.wait(timeout=5)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -229,3 +229,26 @@ def test_the_command_says_so_in_one_line(fleet: Path, monkeypatch: pytest.Monkey
     assert result.exit_code != 0 and result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and address in lines[0] and "--dask local" in lines[0], lines
+
+
+@pytest.mark.integration
+def test_a_scheduler_without_workers_is_one_line(
+    fleet: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import monitor.detection.distributed as distributed
+
+    dask = _dask_binary()
+    monkeypatch.setattr(distributed, "WORKER_TIMEOUT", 2)
+    port = free_port()
+    argv = [dask, "scheduler", "--host", HOST, "--port", str(port), *QUIET]
+    scheduler = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(HOST, port, timeout_s=60, proc=scheduler)
+        address = f"tcp://{HOST}:{port}"
+        request = DetectRequest(fleet / "sites.toml", readings=fleet / "readings.csv", dask=address)
+        with pytest.raises(DetectError, match="no worker") as e:
+            _lines(request)
+        assert "\n" not in str(e.value) and f"dask worker {address}" in str(e.value)
+    finally:
+        scheduler.terminate()
+        scheduler.wait(timeout=20)
