@@ -307,7 +307,61 @@ def detect_parallel(
                 worker.terminate()
         gc.unfreeze()
     if fleet:
-        yield from fleet_stage(fleet, kept)
+        yield from _fleet_stage_forked(fleet, kept, jobs, work.context)
+
+
+def _fleet_stage_forked(
+    fleet: Sequence[FleetDetector], summaries: list[Summaries], jobs: int, context: Any
+) -> list[Finding]:
+    """`fleet_stage` with the fleet detectors after the first in up to ``jobs - 1`` forked
+    processes (sharing the summaries) while this process runs the first: the stage comes after
+    every outlet, so the other cores would idle. The findings are the same, in the same order."""
+    kept = [s for s in summaries if s is not None]
+    if len(fleet) < 2 or jobs < 2:
+        return fleet_stage(fleet, kept)
+    children: list[tuple[int, Any, Any]] = []
+    gc.freeze()
+    try:
+        for i in range(1, len(fleet)):
+            if len(children) < jobs - 1:
+                here, there = context.Pipe(duplex=False)
+                child = context.Process(
+                    target=_fleet_child, args=(fleet[i], [s[i] for s in kept], there), daemon=True
+                )
+                child.start()
+                there.close()
+                children.append((i, here, child))
+        forked = {i for i, *_ in children}
+        found: dict[int, list[Finding]] = {
+            i: d.detect_summaries([s[i] for s in kept])
+            for i, d in enumerate(fleet)
+            if i not in forked
+        }
+        for i, here, child in children:
+            try:
+                status, result = here.recv()
+            except EOFError:
+                raise RuntimeError("a fleet detection worker ended without its results") from None
+            finally:
+                child.join(timeout=5.0)
+            if status == "error":
+                raise RuntimeError(f"a fleet detection worker failed:\n{result}")
+            found[i] = result
+    finally:
+        for _, _, child in children:
+            if child.is_alive():
+                child.terminate()
+        gc.unfreeze()
+    return [f for i in range(len(fleet)) for f in found[i]]
+
+
+def _fleet_child(detector: FleetDetector, summaries: list[Any], conn: Any) -> None:
+    """A forked process: one fleet detector's findings over the summaries, sent back."""
+    try:
+        conn.send(("ok", detector.detect_summaries(summaries)))
+    except BaseException:
+        conn.send(("error", traceback.format_exc()))
+    conn.close()
 
 
 class _Chunks:
