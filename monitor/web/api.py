@@ -21,7 +21,7 @@ from monitor.casework.triage import ranked_dict
 from monitor.web import queries as Q
 from monitor.web.auth import Principal
 from monitor.web.context import WebContext
-from monitor.web.deps import api_principal, basic_auth, source_of
+from monitor.web.deps import api_principal, basic_auth, lead_filters, source_of
 from monitor.web.limits import MAX_ASSIGNEE, MAX_ID, MAX_NOTE
 
 __all__ = ["ActionIn", "LeadOut", "router"]
@@ -139,10 +139,7 @@ def list_leads(
         who = api_principal(request, s)
         if offset > MAX_ID:
             raise HTTPException(400, f"offset must be at most {MAX_ID}")
-        try:
-            f = Q.LeadFilters(district, status, category, severity, enterprise)
-        except ValueError as exc:
-            raise HTTPException(400, str(exc)) from None
+        f = lead_filters(district, status, category, severity, enterprise)
         rows, ranks = Q.ranked_queue(
             s, who, f, limit=limit, offset=offset, sort=sort, rules=ctx.rules
         )

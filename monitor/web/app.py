@@ -53,6 +53,7 @@ from monitor.web.deps import (
     audit_sign_in,
     basic_auth,
     cookie_signed_in,
+    lead_filters,
     page_principal,
     sess_of,
     session_middleware,
@@ -305,10 +306,7 @@ def _pages(app: FastAPI) -> None:
     ) -> HTMLResponse:
         with ctx.session() as s:
             who = page_principal(request, s)
-            try:
-                f = Q.LeadFilters(district, status, category, severity, enterprise)
-            except ValueError as exc:
-                raise HTTPException(400, str(exc)) from None
+            f = lead_filters(district, status, category, severity, enterprise)
             size = Q.QUEUE_PAGE
             rows, ranks = Q.ranked_queue(
                 s, who, f, limit=size + 1, offset=(page - 1) * size, rules=ctx.rules

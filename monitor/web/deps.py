@@ -22,6 +22,7 @@ from starlette.types import Scope
 from monitor.casework import audit
 from monitor.casework.staff import authenticate, session_revoked
 from monitor.store.user_models import UserRow
+from monitor.web import queries as Q
 from monitor.web.auth import (
     COOKIE,
     Principal,
@@ -250,3 +251,18 @@ def api_principal(request: Request, session: Session, *, writes: bool = False) -
         if not csrf_ok(sess_of(request).csrf, request.headers.get("x-csrf-token")):
             raise HTTPException(403, "missing or wrong X-CSRF-Token header")
     return who
+
+
+def lead_filters(
+    district: str | None,
+    status: str | None,
+    category: str | None,
+    severity: str | None,
+    enterprise: str | None,
+) -> Q.LeadFilters:
+    """The lead queue's filters from a request's query, or a 400 naming the bad one (the queue
+    page, its download and ``GET /api/leads``)."""
+    try:
+        return Q.LeadFilters(district, status, category, severity, enterprise)
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None

@@ -24,7 +24,7 @@ from monitor.locale.tables import for_people
 from monitor.spreadsheets import XLSX_MEDIA, csv_bytes, xlsx_bytes
 from monitor.web import queries as Q
 from monitor.web.context import WebContext
-from monitor.web.deps import page_principal
+from monitor.web.deps import lead_filters, page_principal
 
 __all__ = ["MAX_ROWS", "SCORE_COLUMNS", "add_downloads", "spreadsheet"]
 
@@ -66,10 +66,7 @@ def add_downloads(app: FastAPI, ctx: WebContext) -> None:
     ) -> Response:
         with ctx.session() as s:
             who = page_principal(request, s)
-            try:
-                f = Q.LeadFilters(district, status, category, severity, enterprise)
-            except ValueError as exc:
-                raise HTTPException(400, str(exc)) from None
+            f = lead_filters(district, status, category, severity, enterprise)
             leads, ranks = Q.ranked_queue(s, who, f, limit=MAX_ROWS, rules=ctx.rules)
             rows = [
                 L.lead_dict(x, lang=ctx.lang, tz=ctx.timezone)
