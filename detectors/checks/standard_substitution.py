@@ -304,42 +304,34 @@ class StandardSubstitutionDetector(Detector):
     ) -> Finding:
         """The finding of the stretch ``a..b`` (``h`` hours) whose values near the standard are
         ``part``; ``median`` is the series' median elsewhere."""
-        spread = float(part.max() - part.min())
-        return self.finding(
+        return _stretch_finding(
+            self,
             outlet,
-            s.code,
-            timestamp(s.ts[a]),
-            timestamp(s.ts[b]),
-            severity="high" if h >= 24 else "medium",
-            confidence=0.8,
-            message="standard_substitution.summary",
-            evidence={
-                "rule": "normal values within tolerance of the calibration standard, longer "
-                "than the series stays near its usual levels, spread below repeatability",
-                "statistic": "duration near standard (h), spread",
-                "threshold": max(bar.hours_min, self.baseline_factor * bar.stay),
-                "bars": {
-                    "hours_min": bar.hours_min,
-                    "baseline_stay_hours": bar.stay,
-                    "hours_min_baseline": self.baseline_factor * bar.stay,
-                    "tolerance": round(bar.tolerance, 9),
-                    "spread_max": round(self.repeatability_fraction * standard, 9),
-                },
-                "window_hours": h,
-                # a rule against the series' own stays, not yet set for a stated rate (a
-                # calibrated version made false findings on unseen seeds and was withdrawn)
-                "false_alarm_rate_per_year": None,
-                "standard": standard,
-                "mean": round(float(part.mean()), 9),
-                "spread": round(spread, 9),
-                "readings": len(part),
-                "cycle_hours": bar.cycle,
-                "series_median_elsewhere": median,
-            },
+            s,
+            a,
+            b,
+            hours=h,
             standard=standard,
             mean=float(part.mean()),
-            hours=h,
+            spread=float(part.max() - part.min()),
             median=median,
+            confidence=0.8,
+            rule="normal values within tolerance of the calibration standard, longer than the "
+            "series stays near its usual levels, spread below repeatability",
+            statistic="duration near standard (h), spread",
+            threshold=max(bar.hours_min, self.baseline_factor * bar.stay),
+            bars={
+                "hours_min": bar.hours_min,
+                "baseline_stay_hours": bar.stay,
+                "hours_min_baseline": self.baseline_factor * bar.stay,
+                "tolerance": round(bar.tolerance, 9),
+                "spread_max": round(self.repeatability_fraction * standard, 9),
+            },
+            # a rule against the series' own stays, not yet set for a stated rate (a calibrated
+            # version made false findings on unseen seeds and was withdrawn)
+            rate=None,
+            cycle=bar.cycle,
+            after_spread={"readings": len(part)},
         )
 
 
@@ -466,52 +458,39 @@ class _JumpRule:
         rate: float,
         res: float,
     ) -> Finding:
-        h = float(cands.hours[i])
         centre = float(cands.centre[i])
-        median = float(np.median(elsewhere)) if len(elsewhere) else centre
         registered = outlet.spec.pollutant(s.code).standard
         source = (
             "registered"
             if registered is not None and np.isclose(centre, registered)
             else ("nominal or calibration")
         )
-        return det.finding(
+        return _stretch_finding(
+            det,
             outlet,
-            s.code,
-            timestamp(s.ts[a]),
-            timestamp(s.ts[b]),
-            severity="high" if h >= 24 else "medium",
-            confidence=0.7 + 0.25 * min(1.0, float(np.log2(h / threshold))),
-            message="standard_substitution.summary",
-            evidence={
-                "rule": "normal values jump to a standard solution's concentration, stay within "
-                "tolerance of it longer than the series stays near any usual level, and jump "
-                "away",
-                "statistic": "duration near the standard (h)",
-                "threshold": threshold,
-                "bars": {
-                    "hours_min": floor,
-                    "null_stay_hours": null,
-                    "tolerance": round(max(self.tolerance_fraction * centre, res), 9),
-                    "jump_min": round(max(self.jump_fraction * centre, 3 * res), 9),
-                    "mean_within": round(self.mean_fraction * centre + res / 2, 9),
-                },
-                "window_hours": h,
-                # how often the series' own stays near one level last this long
-                "false_alarm_rate_per_year": min(max(rate, 1e-6), 0.999),
-                "standard": centre,
-                "standard_source": source,
-                "mean": round(float(cands.mean[i]), 9),
-                "spread": round(float(np.ptp(s.values[a : b + 1][s.normal[a : b + 1]])), 9),
+            s,
+            a,
+            b,
+            **_candidate(s, a, b, cands, i, elsewhere, threshold),
+            rule="normal values jump to a standard solution's concentration, stay within "
+            "tolerance of it longer than the series stays near any usual level, and jump away",
+            statistic="duration near the standard (h)",
+            threshold=threshold,
+            bars={
+                "hours_min": floor,
+                "null_stay_hours": null,
+                "tolerance": round(max(self.tolerance_fraction * centre, res), 9),
+                "jump_min": round(max(self.jump_fraction * centre, 3 * res), 9),
+                "mean_within": round(self.mean_fraction * centre + res / 2, 9),
+            },
+            # how often the series' own stays near one level last this long
+            rate=rate,
+            cycle=cycle,
+            after_standard={"standard_source": source},
+            after_spread={
                 "level_before": _rounded(cands.before[i]),
                 "level_after": _rounded(cands.after[i]),
-                "cycle_hours": cycle,
-                "series_median_elsewhere": median,
             },
-            standard=centre,
-            mean=float(cands.mean[i]),
-            hours=h,
-            median=median,
         )
 
 
@@ -657,43 +636,108 @@ class _NoiseRule:
         elsewhere: np.ndarray,
         rate: float,
     ) -> Finding:
-        h = float(cands.hours[i])
         centre = float(cands.centre[i])
-        median = float(np.median(elsewhere)) if len(elsewhere) else centre
-        return det.finding(
+        return _stretch_finding(
+            det,
             outlet,
-            s.code,
-            timestamp(s.ts[a]),
-            timestamp(s.ts[b]),
-            severity="high" if h >= 24 else "medium",
-            confidence=0.7 + 0.25 * min(1.0, float(np.log2(h / threshold))),
-            message="standard_substitution.summary",
-            evidence={
-                "rule": "normal values are independent noise around a standard solution's "
-                "concentration (no drift), averaging it, longer than the series holds such a "
-                "stretch at its usual levels",
-                "statistic": "duration near the standard (h)",
-                "threshold": threshold,
-                "bars": {
-                    "hours_min": floor,
-                    "null_stay_hours": null,
-                    "mean_within": round(self.mean_fraction * centre, 9),
-                    "von_neumann_min": self.min_ratio,
-                },
-                "window_hours": h,
-                "false_alarm_rate_per_year": min(max(rate, 1e-6), 0.999),
-                "standard": centre,
-                "mean": round(float(cands.mean[i]), 9),
-                "spread": round(float(np.ptp(s.values[a : b + 1][s.normal[a : b + 1]])), 9),
-                "von_neumann_ratio": round(ratio, 3),
-                "cycle_hours": cycle,
-                "series_median_elsewhere": median,
+            s,
+            a,
+            b,
+            **_candidate(s, a, b, cands, i, elsewhere, threshold),
+            rule="normal values are independent noise around a standard solution's "
+            "concentration (no drift), averaging it, longer than the series holds such a "
+            "stretch at its usual levels",
+            statistic="duration near the standard (h)",
+            threshold=threshold,
+            bars={
+                "hours_min": floor,
+                "null_stay_hours": null,
+                "mean_within": round(self.mean_fraction * centre, 9),
+                "von_neumann_min": self.min_ratio,
             },
-            standard=centre,
-            mean=float(cands.mean[i]),
-            hours=h,
-            median=median,
+            rate=rate,
+            cycle=cycle,
+            after_spread={"von_neumann_ratio": round(ratio, 3)},
         )
+
+
+def _candidate(
+    s: Series,
+    a: int,
+    b: int,
+    cands: _Stretches,
+    i: int,
+    elsewhere: np.ndarray,
+    threshold: float,
+) -> dict[str, float]:
+    """What :func:`_stretch_finding` needs of candidate stretch ``i`` (readings ``a..b``) of the
+    jump and noise rules: its hours, standard, mean, spread of normal values, the series' median
+    elsewhere, and a confidence growing with how far the hours pass ``threshold``."""
+    h = float(cands.hours[i])
+    centre = float(cands.centre[i])
+    return {
+        "hours": h,
+        "standard": centre,
+        "mean": float(cands.mean[i]),
+        "spread": float(np.ptp(s.values[a : b + 1][s.normal[a : b + 1]])),
+        "median": float(np.median(elsewhere)) if len(elsewhere) else centre,
+        "confidence": 0.7 + 0.25 * min(1.0, float(np.log2(h / threshold))),
+    }
+
+
+def _stretch_finding(
+    det: Detector,
+    outlet: OutletData,
+    s: Series,
+    a: int,
+    b: int,
+    *,
+    hours: float,
+    standard: float,
+    mean: float,
+    spread: float,
+    median: float,
+    confidence: float,
+    rule: str,
+    statistic: str,
+    threshold: float,
+    bars: dict[str, float],
+    rate: float | None,
+    cycle: float,
+    after_standard: dict[str, object] | None = None,
+    after_spread: dict[str, object] | None = None,
+) -> Finding:
+    """The finding of one rule (held, jump, noise) on the stretch ``a..b`` near ``standard``:
+    the evidence every rule gives, in one order, with the rule's own ``bars`` and its items
+    after the standard and after the spread; ``rate`` None where the rule has no stated rate."""
+    return det.finding(
+        outlet,
+        s.code,
+        timestamp(s.ts[a]),
+        timestamp(s.ts[b]),
+        severity="high" if hours >= 24 else "medium",
+        confidence=confidence,
+        message="standard_substitution.summary",
+        evidence={
+            "rule": rule,
+            "statistic": statistic,
+            "threshold": threshold,
+            "bars": bars,
+            "window_hours": hours,
+            "false_alarm_rate_per_year": None if rate is None else min(max(rate, 1e-6), 0.999),
+            "standard": standard,
+            **(after_standard or {}),
+            "mean": round(mean, 9),
+            "spread": round(spread, 9),
+            **(after_spread or {}),
+            "cycle_hours": cycle,
+            "series_median_elsewhere": median,
+        },
+        standard=standard,
+        mean=mean,
+        hours=hours,
+        median=median,
+    )
 
 
 class _Sums:
