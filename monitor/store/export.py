@@ -21,8 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Final, Self
 
 import numpy as np
 import pandas as pd
@@ -168,7 +167,20 @@ def _open(database: str) -> Store:
         raise ExportError(f"database {redact_url(database)}: {e}") from None
 
 
-class ReadingsWriter:
+class _Closing:
+    """A writer used as a context manager: ``close()`` at the end of the ``with`` block."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class ReadingsWriter(_Closing):
     """A readings file written chunk by chunk (``write(frame)`` per outlet); the file is created
     at the first non-empty chunk, so an export without rows leaves no file behind. Use it as a
     context manager (``close()`` finishes the Parquet footer)."""
@@ -284,19 +296,8 @@ class ReadingsWriter:
             self._file.close()
             self._file = None
 
-    def __enter__(self) -> ReadingsWriter:
-        return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
-
-
-class DatasetWriter:
+class DatasetWriter(_Closing):
     """Readings written as a Parquet dataset under ``root``, outlet by outlet (``write(frame)``
     per outlet, or any frame of whole outlets): hive partitions ``month=YYYY-MM`` (the month of
     ``ts`` in ``tz``) and ``bucket=NN`` (:meth:`bucket`: CRC-32 of the MN modulo ``buckets``),
@@ -378,17 +379,6 @@ class DatasetWriter:
         while self._open:
             _, writer = self._open.popitem(last=False)
             writer.close()
-
-    def __enter__(self) -> DatasetWriter:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def _parquet_table(frame: pd.DataFrame, columns: list[str], schema: pa.Schema | None) -> pa.Table:
