@@ -213,3 +213,24 @@ def test_long_staircase_with_an_honest_spread_is_found_by_the_step_cusum() -> No
     assert f.evidence["statistic"] == "CUSUM of daily log step CV deficit"
     assert f.evidence["cusum_peak"] >= f.evidence["threshold"]
     assert LowVariabilityDetector(max_eta=0.0).detect(frame, SPEC) == []
+
+
+def _day_shift(values: np.ndarray) -> np.ndarray:
+    """``values`` with only the 13 hours 07:00-19:59 of each day reported (a plant that runs a
+    day shift: the other hours carry nothing)."""
+    out = values.copy()
+    out[(np.arange(len(values)) % 24 < 7) | (np.arange(len(values)) % 24 > 19)] = np.nan
+    return out
+
+
+def test_scripted_band_at_a_plant_running_13_hours_a_day_is_found() -> None:
+    """Coverage is counted against the hours the plant usually reports: 13 readings a day are
+    its whole day, not too little of one (every window fell short of 3/4 of 72 hours)."""
+    n = 24 * 40
+    cod = honest_cod(n, hold=1)
+    cod[480:600] = np.round(np.random.default_rng(31).uniform(30.0, 30.6, 120), 1)  # days 20-24
+    frame = make_frame(MN, {COD: _day_shift(cod), FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert spans(found) == [(hour(480 + 7), hour(576 + 19))]
+    honest = make_frame(MN, {COD: _day_shift(honest_cod(n, hold=1)), FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(honest, SPEC) == []
