@@ -79,6 +79,21 @@ def test_manual_values_honest_lab_results_every_six_hours_are_not_typed_values()
     assert ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
 
 
+def test_manual_values_the_analysers_own_readings_entered_by_hand_are_not_typed_values() -> None:
+    # honest S hours: after link failures the operator enters the analysers' stored readings by
+    # hand, as measured (each channel's own variation), five times on every channel
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    for a, hours in ((300, 12), (900, 24), (1500, 48), (2100, 24), (2600, 36)):
+        for code in values:
+            flags[code][a : a + hours] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+    # one of those days typed as one value on COD: found, and only that day
+    values[COD][900:924] = values[COD][900]
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert (f.pollutant, f.start, f.end) == (COD, hour(900), hour(923))
+
+
 def _three_channels(n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """COD, NH3-N and TP of an honest outlet (independent noise, own cycles), flags N."""
     values = {
