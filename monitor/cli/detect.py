@@ -30,9 +30,11 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
     "--readings",
     "readings_path",
     type=click.Path(path_type=Path),
-    help="Readings file, CSV or Parquet (columns mn,pollutant,ts,value,flag[,kind]), read whole; "
-    "or a Parquet dataset, read one outlet at a time: a directory of Parquet files however "
-    "split (month=2026-01/bucket=07/..., one file an outlet, ...) or a quoted glob "
+    help="Readings file, CSV or Parquet (columns mn,pollutant,ts,value,flag[,kind]), read one "
+    "outlet at a time (a CSV file is checked and spilled by outlet into a temporary directory "
+    "first, in any row order; a Parquet file whose row groups mix outlets is read whole); or a "
+    "Parquet dataset, read one outlet at a time: a directory of Parquet files however split "
+    "(month=2026-01/bucket=07/..., one file an outlet, ...) or a quoted glob "
     "('history/2026-*.parquet').",
 )
 @click.option(

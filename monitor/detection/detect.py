@@ -148,8 +148,8 @@ def run_detect(
     store = (
         _store(request.database, request.readings, report, listener) if request.database else None
     )
+    rows: Any = None  # OutletRows, or DatasetOutlets / CsvOutlets read outlet by outlet
     try:
-        rows: Any = None  # OutletRows, or DatasetOutlets read outlet by outlet
         if store is not None:
             count, outlets = _outlets_from_store(store, request.start, request.end)
         else:
@@ -195,6 +195,8 @@ def run_detect(
     finally:
         if store is not None:
             store.close()
+        if rows is not None and hasattr(rows, "close"):
+            rows.close()  # a CSV file's spill removed
 
 
 def _on_dask(
@@ -284,12 +286,15 @@ def _dataset_errors() -> Iterator[None]:
 def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | None) -> Any:
     """The outlets of a readings file (within the window), their frames taken one by one: a
     dataset (directory or glob) or a Parquet file of one row group per outlet (exported) is read
-    outlet by outlet (:class:`DatasetOutlets`); any other file is read whole, then split
-    (:class:`OutletRows`)."""
+    outlet by outlet (:class:`DatasetOutlets`); a CSV file is spilled by outlet into a temporary
+    directory, then read outlet by outlet (:class:`CsvOutlets`, to be closed); any other
+    Parquet file is read whole, then split (:class:`OutletRows`)."""
     from monitor.store.readings_dataset import DatasetOutlets, by_outlet, is_dataset
 
     if is_dataset(readings) or by_outlet(readings):
         return DatasetOutlets(_dataset(readings), start, end)
+    if _is_csv(readings):
+        return _spill(readings, start, end).outlets()
     return OutletRows(
         clip_time(
             _read(readings),
@@ -297,6 +302,27 @@ def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | N
             None if end is None else pd.Timestamp(end),
         )
     )
+
+
+def _is_csv(readings: Path) -> bool:
+    """Whether ``readings`` names a CSV readings file (refusing no such file or a workbook)."""
+    from monitor.store.readings_files import ReadingsFileError, readings_file
+
+    try:
+        return not readings_file(readings)[1]
+    except ReadingsFileError as e:
+        raise DetectError(str(e)) from None
+
+
+def _spill(readings: Path, start: datetime | None = None, end: datetime | None = None) -> Any:
+    """The CSV file ``readings`` checked and spilled by outlet (:class:`CsvSpill`)."""
+    from monitor.store.readings_csv import CsvSpill
+    from monitor.store.readings_files import ReadingsFileError
+
+    try:
+        return CsvSpill(readings, start, end)
+    except ReadingsFileError as e:
+        raise DetectError(str(e)) from None
 
 
 def _store(
@@ -321,18 +347,25 @@ def _store(
 def _import(
     store: Any, readings: Path, report: DetectReport, listener: DetectListener | None
 ) -> None:
-    """Import the readings file, or the dataset outlet by outlet (memory: one outlet's frame)."""
+    """Import the readings file, or the dataset outlet by outlet (memory: one outlet's frame;
+    a CSV file spilled by outlet first)."""
     from monitor.store.readings_dataset import by_outlet, is_dataset
 
     step = listener.import_step if listener is not None else None
-    if is_dataset(readings) or by_outlet(readings):
-        dataset = _dataset(readings)
-        if listener is not None:
-            listener.importing(int(dataset.sizes().sum()))
-        report.imported = BatchResult()
-        with _dataset_errors():
-            for mn in dataset.outlets():
-                report.imported += store.import_frame(dataset.read(mn), progress=step)
+    if is_dataset(readings) or by_outlet(readings) or _is_csv(readings):
+        with contextlib.ExitStack() as stack:
+            if is_dataset(readings) or by_outlet(readings):
+                source = _dataset(readings)
+                rows, names = int(source.sizes().sum()), source.outlets()
+            else:
+                source = stack.enter_context(_spill(readings))
+                rows, names = sum(source.rows.values()), sorted(source.rows)
+            if listener is not None:
+                listener.importing(rows)
+            report.imported = BatchResult()
+            with _dataset_errors():
+                for mn in names:
+                    report.imported += store.import_frame(source.read(mn), progress=step)
     else:
         frame = _read(readings)
         if listener is not None:

@@ -36,7 +36,33 @@ _ISO: Final = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
 
 
 class ReadingsFileError(ValueError):
-    """A readings file that cannot be used; the message is one line naming the place and the fix."""
+    """A readings file that cannot be used; the message is one line naming the place and the fix.
+
+    ``check``, for a cell refused by :func:`table_readings`: which of its checks refused it (the
+    column's place in :data:`CHECK_ORDER`, then the rule's among that column's), so that a file
+    checked in blocks names the problem a whole read names first (``monitor.store.readings_csv``).
+    """
+
+    check: tuple[int, int] | None = None
+
+
+#: The order in which :func:`table_readings` checks the columns (each over every row).
+CHECK_ORDER: Final[tuple[str, ...]] = (
+    "mn",
+    "pollutant",
+    "ts",
+    "value",
+    "flag",
+    "received_at",
+    "kind",
+)
+
+
+def _refused(message: str, column: str, rule: int = 0) -> ReadingsFileError:
+    """The error of a cell of ``column`` broken by the column's ``rule``-th check."""
+    error = ReadingsFileError(message)
+    error.check = (CHECK_ORDER.index(column), rule)
+    return error
 
 
 class Places(Protocol):
@@ -55,6 +81,16 @@ def read_readings(path: str | Path) -> pd.DataFrame:
     unknown), ``kind`` (categoricals), ``ts`` (``datetime64[ns, UTC]``), ``value`` (float64, NaN when
     empty), one row per reading key. Raises `ReadingsFileError`.
     """
+    p, parquet = readings_file(path)
+    table = _read_parquet(p) if parquet else _read_csv(p)
+    where = Where(p, parquet)
+    check_columns(table.column_names, p)
+    return finish_readings(table_readings(table, where), where, p)
+
+
+def readings_file(path: str | Path) -> tuple[Path, bool]:
+    """The readings file at ``path`` and whether it is Parquet (else CSV); no such file or a
+    workbook is refused (one line)."""
     p = Path(path)
     if not p.is_file():
         raise ReadingsFileError(f"{p}: no such file (give a CSV or Parquet readings file)")
@@ -63,11 +99,7 @@ def read_readings(path: str | Path) -> pd.DataFrame:
             f"{p}: a workbook is for people; give the readings as CSV or Parquet "
             "(monitor export --out FILE.csv|FILE.parquet)"
         )
-    parquet = p.suffix.lower() in (".parquet", ".pq")
-    table = _read_parquet(p) if parquet else _read_csv(p)
-    where = _Where(p, parquet)
-    check_columns(table.column_names, p)
-    return finish_readings(table_readings(table, where), where, p)
+    return p, p.suffix.lower() in (".parquet", ".pq")
 
 
 def check_columns(names: list[str], path: Path) -> None:
@@ -99,9 +131,11 @@ def table_readings(table: pa.Table, where: Places) -> pd.DataFrame:
         bad = ~np.isin(np.asarray(kind.categories), KINDS)
         if bad.any():
             row = int(np.flatnonzero(np.isin(kind.codes, np.flatnonzero(bad)))[0])
-            raise ReadingsFileError(
+            raise _refused(
                 f"{where(row)}, column 'kind': unknown kind {kind[row]!r}; use one of "
-                f"{', '.join(KINDS)}"
+                f"{', '.join(KINDS)}",
+                "kind",
+                2,
             )
         out["kind"] = kind
     else:
@@ -194,42 +228,58 @@ def _text_column(column: pd.Series) -> pa.Array:
 # --------------------------------------------------------------------------------------------
 
 
-class _Where:
-    """Names a row: ``file: line N`` for CSV (header is line 1), ``file: row N`` for Parquet."""
+class Where:
+    """Names a row: ``file: line N`` for CSV (header is line 1), ``file: row N`` for Parquet;
+    rows are counted from ``first`` (a block of the file starting at row ``first``) or, given
+    ``rows``, row ``k`` is the file's row ``rows[k]`` (rows taken out of the file)."""
 
-    def __init__(self, path: Path, parquet: bool):
-        self.path, self.parquet = path, parquet
+    def __init__(
+        self, path: Path, parquet: bool, first: int = 0, rows: np.ndarray | None = None
+    ) -> None:
+        self.path, self.parquet, self.first, self.rows = path, parquet, first, rows
+
+    def _number(self, row: int) -> int:
+        row = int(self.rows[row]) if self.rows is not None else self.first + row
+        return row + 1 if self.parquet else row + 2
 
     def __call__(self, row: int) -> str:
-        return f"{self.path}: row {row + 1}" if self.parquet else f"{self.path}: line {row + 2}"
+        return f"{self.path}: {'row' if self.parquet else 'line'} {self._number(row)}"
 
     def pair(self, first: int, second: int) -> str:
-        a, b = (first + 1, second + 1) if self.parquet else (first + 2, second + 2)
+        a, b = self._number(first), self._number(second)
         return f"{self.path}: {'rows' if self.parquet else 'lines'} {a} and {b}"
 
 
-def _read_csv(p: Path) -> pa.Table:
+def csv_columns(p: Path) -> list[str]:
+    """The column names of a CSV readings file, from its first block only (reading the whole
+    file for them costs as much as the read itself)."""
     try:
-        # the column names from the first block only (reading the whole file for them costs
-        # as much as the read itself)
         with pacsv.open_csv(p, read_options=pacsv.ReadOptions(block_size=1 << 16)) as reader:
-            header = reader.schema.names
+            return reader.schema.names
     except (pa.ArrowInvalid, OSError) as e:
-        raise ReadingsFileError(f"{p}: not a readable CSV file ({_first_line(e)})") from e
-    types = {c: pa.string() for c in header}
-    types["value"] = pa.string()
+        raise unreadable_csv(p, e) from e
+
+
+def csv_options(header: list[str]) -> pacsv.ConvertOptions:
+    """How a readings CSV's cells are read: every column as text (checked afterwards)."""
+    return pacsv.ConvertOptions(
+        column_types={c: pa.string() for c in header},
+        null_values=[""],  # only an empty cell is empty: "nan" or "NA" is written text
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=True,
+    )
+
+
+def unreadable_csv(p: Path, e: Exception) -> ReadingsFileError:
+    return ReadingsFileError(f"{p}: not a readable CSV file ({_first_line(e)})")
+
+
+def _read_csv(p: Path) -> pa.Table:
+    header = csv_columns(p)
     try:
-        return pacsv.read_csv(
-            p,
-            convert_options=pacsv.ConvertOptions(
-                column_types=types,
-                null_values=[""],  # only an empty cell is empty: "nan" or "NA" is written text
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
+        return pacsv.read_csv(p, convert_options=csv_options(header))
     except (pa.ArrowInvalid, OSError) as e:
-        raise ReadingsFileError(f"{p}: not a readable CSV file ({_first_line(e)})") from e
+        raise unreadable_csv(p, e) from e
 
 
 def _read_parquet(p: Path) -> pa.Table:
@@ -264,9 +314,10 @@ def _labels(
     if (codes < 0).any():
         if default is None:
             row = int(np.flatnonzero(codes < 0)[0])
-            raise ReadingsFileError(
+            raise _refused(
                 f"{where(row)}, column '{name}': empty; every row needs a {name}: fill it in or "
-                "delete the row"
+                "delete the row",
+                name,
             )
         if default not in categories:
             categories.append(default)
@@ -274,9 +325,11 @@ def _labels(
     blank = [k for k, c in enumerate(categories) if not c.strip()]
     if blank:
         row = int(np.flatnonzero(np.isin(codes, blank))[0])
-        raise ReadingsFileError(
+        raise _refused(
             f"{where(row)}, column '{name}': empty; every row needs a {name}: fill it in or "
-            "delete the row"
+            "delete the row",
+            name,
+            1,
         )
     return pd.Categorical.from_codes(codes, categories=categories)
 
@@ -287,14 +340,15 @@ def _timestamps(
     """A time column as UTC; an empty cell is refused when ``required``, else NaT (unknown)."""
     if pa.types.is_timestamp(column.type):
         if column.type.tz is None:
-            raise ReadingsFileError(
+            raise _refused(
                 f"{where(0)}, column '{name}': timestamps without a time zone; store them "
-                "timezone-aware (UTC) or as ISO 8601 text with an offset"
+                "timezone-aware (UTC) or as ISO 8601 text with an offset",
+                name,
             )
         ts = column.to_pandas()
         if required and ts.isna().any():
             row = int(np.flatnonzero(ts.isna().to_numpy())[0])
-            raise ReadingsFileError(f"{where(row)}, column '{name}': empty; every row needs a time")
+            raise _refused(f"{where(row)}, column '{name}': empty; every row needs a time", name)
         return pd.Series(ts.dt.tz_convert("UTC").dt.as_unit("ns").array)
     if column.null_count == 0:
         try:  # Arrow's ISO 8601 parser (strict: an offset or Z required) over every string
@@ -307,7 +361,7 @@ def _timestamps(
     codes, uniques = _dictionary(column)
     if required and (codes < 0).any():
         row = int(np.flatnonzero(codes < 0)[0])
-        raise ReadingsFileError(f"{where(row)}, column '{name}': empty; every row needs a time")
+        raise _refused(f"{where(row)}, column '{name}': empty; every row needs a time", name)
     text = np.array(uniques.to_pylist(), dtype=object)
     if len(text) == 0:
         return pd.Series(pd.DatetimeIndex([pd.NaT] * len(codes), tz="UTC").as_unit("ns"))
@@ -326,7 +380,7 @@ def _timestamps(
             if iso[k] and not offset[k]
             else "is not an ISO 8601 time with offset (e.g. 2026-06-03T04:00:00+08:00)"
         )
-        raise ReadingsFileError(f"{where(row)}, column '{name}': {text[k]!r} {reason}")
+        raise _refused(f"{where(row)}, column '{name}': {text[k]!r} {reason}", name, 1)
     values = pd.DatetimeIndex(parsed).as_unit("ns")
     out = values[np.maximum(codes, 0)]
     if (codes < 0).any():
@@ -352,9 +406,10 @@ def _values(column: pa.ChunkedArray, where: Places) -> np.ndarray:
         bad = numbers.isna() & text.notna() & (text.astype(str).str.strip() != "")
         if bad.any():
             row = int(np.flatnonzero(bad.to_numpy())[0])
-            raise ReadingsFileError(
+            raise _refused(
                 f"{where(row)}, column 'value': {text.iloc[row]!r} is not a number "
-                "(use a decimal point, leave the cell empty when unknown)"
+                "(use a decimal point, leave the cell empty when unknown)",
+                "value",
             )
         values = numbers.to_numpy(dtype="float64")
         given = (text.notna() & (text.astype(str).str.strip() != "")).to_numpy()
@@ -370,9 +425,11 @@ def _finite(values: np.ndarray, given: np.ndarray, shown: Any, where: Places) ->
     if bad.any():
         row = int(np.flatnonzero(bad)[0])
         text = shown[row].as_py() if isinstance(shown, pa.ChunkedArray) else shown[row]
-        raise ReadingsFileError(
+        raise _refused(
             f"{where(row)}, column 'value': {str(text).strip()!r} is not a finite number; write "
-            "the measured value, or leave the cell empty when it is unknown"
+            "the measured value, or leave the cell empty when it is unknown",
+            "value",
+            1,
         )
 
 
@@ -384,9 +441,10 @@ def _flags(column: pa.ChunkedArray, where: Places) -> pd.Categorical:
     unknown = [k for k, c in enumerate(categories) if c and c not in FLAG_CODES]
     if unknown:
         row = int(np.flatnonzero(np.isin(codes, unknown))[0])
-        raise ReadingsFileError(
+        raise _refused(
             f"{where(row)}, column 'flag': unknown flag {categories[codes[row]]!r}; use one of "
-            f"{' '.join(FLAG_CODES)}, or leave it empty when unknown"
+            f"{' '.join(FLAG_CODES)}, or leave it empty when unknown",
+            "flag",
         )
     mapping = np.array([FLAG_CODES.index(c) if c else -1 for c in categories] + [-1], np.int8)
     return pd.Categorical.from_codes(mapping[codes], categories=list(FLAG_CODES))
@@ -396,15 +454,33 @@ def _one_row_per_key(frame: pd.DataFrame, where: Places) -> np.ndarray | None:
     """Rows to keep so that each key (mn, pollutant, kind, ts) is one reading: None when the keys
     are already unique; a later row identical to an earlier one is dropped; two rows of one key
     with different values or flags refuse the file, naming both lines."""
+    found = repeated_keys(frame)
+    if found is None:
+        return None
+    keep, conflict = found
+    if conflict is not None:
+        raise conflict_error(frame, *conflict, where)
+    return keep
+
+
+def series_codes(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The frame's keys as numbers: MN codes, times (ns), (pollutant, kind) codes."""
+    mn, pol, kind = (frame[c].cat.codes.to_numpy() for c in ("mn", "pollutant", "kind"))
+    series = (pol.astype(np.int32) * (int(kind.max()) + 1) + kind).astype(np.int32)
+    return mn, frame["ts"].array.asi8, series
+
+
+def repeated_keys(frame: pd.DataFrame) -> tuple[np.ndarray, tuple[int, int] | None] | None:
+    """None when every key (mn, pollutant, kind, ts) is one row; else the rows to keep (a later
+    row identical to an earlier one dropped) and the first conflict met reading down (the rows
+    of two different readings of one key), if any."""
     n = len(frame)
     if n < 2:
         return None
-    mn, pol, kind = (frame[c].cat.codes.to_numpy() for c in ("mn", "pollutant", "kind"))
-    ts = frame["ts"].array.asi8
-    series = (pol.astype(np.int32) * (int(kind.max()) + 1) + kind).astype(np.int32)
+    mn, ts, series = series_codes(frame)
     # files come grouped by outlet in time order (pollutant after time, or time after pollutant):
     # a strictly increasing key in one of these orders has no repeat, checked in linear time
-    if _strictly_increasing(mn, ts, series) or _strictly_increasing(mn, series, ts):
+    if strictly_increasing(mn, ts, series) or strictly_increasing(mn, series, ts):
         return None
     group = mn.astype(np.int64) * (int(series.max()) + 1) + series
     rows = np.lexsort((ts, group))  # stable: rows of one key in file order
@@ -416,23 +492,29 @@ def _one_row_per_key(frame: pd.DataFrame, where: Places) -> np.ndarray | None:
     flag = frame["flag"].cat.codes.to_numpy()
     v1, v2 = value[first], value[second]
     equal = ((v1 == v2) | (np.isnan(v1) & np.isnan(v2))) & (flag[first] == flag[second])
+    conflict = None
     if not equal.all():
         k = int(np.argmin(np.where(equal, n, second)))  # the conflict met first reading down
-        a, b = int(first[k]), int(second[k])
-        stamp = frame["ts"].iloc[a].isoformat()
-        raise ReadingsFileError(
-            f"{where.pair(a, b)}: two different readings of mn {frame['mn'].iloc[a]} "
-            f"pollutant {frame['pollutant'].iloc[a]} kind {frame['kind'].iloc[a]} at {stamp} "
-            f"(value {_shown(value[a])} flag {_shown(frame['flag'].iloc[a])}, then value "
-            f"{_shown(value[b])} flag {_shown(frame['flag'].iloc[b])}); keep the right one and "
-            "delete the other"
-        )
+        conflict = int(first[k]), int(second[k])
     keep = np.ones(n, dtype=bool)
     keep[second] = False
-    return keep
+    return keep, conflict
 
 
-def _strictly_increasing(first: np.ndarray, second: np.ndarray, third: np.ndarray) -> bool:
+def conflict_error(frame: pd.DataFrame, a: int, b: int, where: Places) -> ReadingsFileError:
+    """The error of rows ``a`` and ``b``: two different readings of one key."""
+    value = frame["value"].to_numpy()
+    stamp = frame["ts"].iloc[a].isoformat()
+    return ReadingsFileError(
+        f"{where.pair(a, b)}: two different readings of mn {frame['mn'].iloc[a]} "
+        f"pollutant {frame['pollutant'].iloc[a]} kind {frame['kind'].iloc[a]} at {stamp} "
+        f"(value {_shown(value[a])} flag {_shown(frame['flag'].iloc[a])}, then value "
+        f"{_shown(value[b])} flag {_shown(frame['flag'].iloc[b])}); keep the right one and "
+        "delete the other"
+    )
+
+
+def strictly_increasing(first: np.ndarray, second: np.ndarray, third: np.ndarray) -> bool:
     """Whether the rows are in strictly increasing order of (``first``, ``second``, ``third``):
     three differences and whole-array comparisons (no gathering), a pass over each column."""
     d1 = np.diff(first.astype(np.int32) if first.dtype.itemsize < 4 else first)

@@ -1,0 +1,372 @@
+"""A CSV readings file read in blocks and spilled by outlet, then read one outlet at a time.
+
+A CSV file need not be sorted by outlet, so one outlet's rows may be anywhere in it: read whole
+(:func:`~monitor.store.readings_files.read_readings`), the 100-outlet year (5.07 M readings,
+279 MB) peaked at 845-855 MB. :class:`CsvSpill` instead reads it in blocks of
+:data:`BLOCK_BYTES` with Arrow's streaming reader, checks every block's cells as
+``read_readings`` checks a file (`table_readings`, lines counted across the blocks) and writes
+each block's checked rows to one Arrow IPC file of a temporary directory (LZ4), one record
+batch per outlet (file order kept within an outlet), with each row's place in the CSV file.
+:meth:`CsvSpill.read` then gathers one outlet's batches into the frame ``read_readings`` gives
+that outlet (no text parsed again: labels are stored as dictionaries, flags as codes, times as
+integers); :class:`CsvOutlets` is the sequence of outlets that detection takes.
+:meth:`CsvSpill.close` removes the directory (also when the spill fails; never from a forked
+worker).
+
+The errors are those of ``read_readings``, one line naming the file, the line and the fix, and
+for a file with several problems the one it names: a file Arrow cannot parse wins; then the
+blocks' refused cells are compared by the check that refused them (the column in
+``read_readings``' order, then the rule) and by line; then two different readings of one key
+(the conflict met first reading down, looked for outlet by outlet in the spilled rows; not
+looked for when the keys are strictly increasing through the file, as exported files are). A
+file with a refused cell is read to its end (and not spilled past that block) for that
+comparison.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+from detectors.frame import FLAG_CODES
+from monitor.store.readings_files import (
+    REQUIRED,
+    ReadingsFileError,
+    Where,
+    check_columns,
+    conflict_error,
+    csv_columns,
+    csv_options,
+    finish_readings,
+    readings_file,
+    repeated_keys,
+    strictly_increasing,
+    table_readings,
+    unreadable_csv,
+)
+
+__all__ = ["BLOCK_BYTES", "CsvOutlets", "CsvSpill"]
+
+BLOCK_BYTES: Final = 1 << 20
+"""Bytes of CSV text read at a time (1 MiB: about 18,000 readings). Arrow's streaming reader
+holds some blocks ahead; on the 100-outlet year (290 MB), 1, 2, 4 and 16 MiB blocks peaked at
+about 230, 290, 350 and 500 MB of RSS for the spill, in about the same time."""
+_LINE: Final = "_row"
+"""The spilled column holding each row's place in the CSV file (0 = the first data row)."""
+_IPC: Final = pa.ipc.IpcWriteOptions(compression="lz4")
+
+
+class CsvSpill:
+    """The CSV readings file ``path`` spilled by outlet into a temporary directory (under
+    ``directory``, default the system's temporary directory) in blocks of ``block_bytes``
+    (default :data:`BLOCK_BYTES`); see the module's docstring.
+
+    ``rows`` counts the readings per outlet with ``start <= ts <= end`` (the window given, both
+    inclusive); :meth:`read` gives one outlet's. Raises :class:`ReadingsFileError` (one line),
+    having removed what it wrote. Use as a context manager or call :meth:`close`."""
+
+    def __init__(
+        self,
+        path: str | Path,
+        start: datetime | pd.Timestamp | None = None,
+        end: datetime | pd.Timestamp | None = None,
+        *,
+        directory: str | Path | None = None,
+        block_bytes: int | None = None,
+    ) -> None:
+        self.path, parquet = readings_file(path)
+        if parquet:
+            raise ReadingsFileError(f"{self.path}: a Parquet file, not CSV")
+        self.start = None if start is None else pd.Timestamp(start)
+        self.end = None if end is None else pd.Timestamp(end)
+        self.directory = Path(tempfile.mkdtemp(prefix="outlet-watch-csv-", dir=directory))
+        self._owner = os.getpid()  # a forked worker never removes it
+        self.rows: dict[str, int] = {}
+        self._groups: dict[str, list[tuple[int, int]]] = {}
+        self._files: list[Path] = []
+        self._received = False
+        try:
+            self._spill(block_bytes or BLOCK_BYTES)
+        except BaseException:
+            self.close()
+            raise
+
+    def outlets(self) -> CsvOutlets:
+        """The outlets with readings in the window, read one at a time."""
+        return CsvOutlets(self)
+
+    def read(self, mn: str) -> pd.DataFrame:
+        """Outlet ``mn``'s readings in the window: the rows ``read_readings`` gives it (a
+        repeated reading dropped), in file order."""
+        frame, lines = self._frame(mn)
+        frame = finish_readings(frame, Where(self.path, False, rows=lines), self.path)
+        inside = self._inside(frame)
+        return frame if inside.all() else frame[inside].reset_index(drop=True)
+
+    def close(self) -> None:
+        """Remove the spilled files (only in the process that wrote them)."""
+        if os.getpid() == self._owner:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> CsvSpill:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the spill ----------------------------------------------------------------------------
+
+    def _spill(self, block_bytes: int) -> None:
+        header = csv_columns(self.path)
+        missing = any(c not in header for c in REQUIRED)
+        try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(block_size=block_bytes),
+                convert_options=csv_options(header),
+            )
+        except (pa.ArrowInvalid, OSError) as e:
+            raise unreadable_csv(self.path, e) from e
+        order = _Order()
+        pool = pa.default_memory_pool()
+        refused: ReadingsFileError | None = None
+        row = 0
+        with reader:
+            while True:
+                try:
+                    batch = reader.read_next_batch()
+                except StopIteration:
+                    break
+                except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
+                    raise unreadable_csv(self.path, e) from e
+                first, row = row, row + batch.num_rows
+                if missing or (refused is not None and refused.check == (0, 0)):
+                    continue  # read on only for a parse error (which read_readings names first)
+                try:
+                    frame = table_readings(
+                        pa.Table.from_batches([batch]), Where(self.path, False, first)
+                    )
+                except ReadingsFileError as e:
+                    if refused is None or _rank(e) < _rank(refused):
+                        refused = e  # an earlier block's stays: its line is earlier
+                    continue
+                del batch
+                if refused is None:
+                    order.add(frame)
+                    self._write(frame, first)
+                pool.release_unused()  # the block's buffers back to the system
+        if missing:
+            check_columns(header, self.path)
+        if refused is not None:
+            raise refused
+        if not order.increasing():
+            self._conflicts()
+
+    def _write(self, frame: pd.DataFrame, first: int) -> None:
+        """One block's rows as one Arrow file, one record batch per outlet."""
+        if not len(frame):
+            return
+        mn = frame["mn"].array
+        codes = np.asarray(mn.codes)
+        rows = np.argsort(codes, kind="stable")  # by outlet, file order kept within one
+        starts = np.flatnonzero(np.r_[True, np.diff(codes[rows]) != 0])
+        ends = np.r_[starts[1:], len(rows)]
+        batch = _arrow(frame, first).take(pa.array(rows))
+        counts = np.add.reduceat(self._inside(frame)[rows].astype(np.int64), starts)
+        self._received = "received_at" in frame.columns
+        k = len(self._files)
+        path = self.directory / f"part-{k:06d}.arrow"
+        with pa.ipc.new_file(path, batch.schema, options=_IPC) as writer:
+            for g, (a, b) in enumerate(zip(starts, ends, strict=True)):
+                writer.write_batch(batch.slice(a, b - a))
+                name = str(mn.categories[codes[rows[a]]])
+                self._groups.setdefault(name, []).append((k, g))
+                self.rows[name] = self.rows.get(name, 0) + int(counts[g])
+        self._files.append(path)
+
+    def _frame(self, mn: str) -> tuple[pd.DataFrame, np.ndarray]:
+        """Outlet ``mn``'s spilled rows as a readings frame (its cells checked already), and
+        their places in the CSV file."""
+        batches = []
+        for k, g in self._groups.get(mn, []):
+            with pa.ipc.open_file(self._files[k]) as reader:
+                batches.append(reader.get_batch(g))
+        if not batches:
+            empty = pa.table({c: pa.array([], pa.string()) for c in REQUIRED})
+            return table_readings(empty, Where(self.path, False)), np.zeros(0, np.int64)
+
+        def column(name: str) -> np.ndarray:
+            return np.concatenate([b.column(name).to_numpy() for b in batches])
+
+        n = sum(b.num_rows for b in batches)
+        out: dict[str, Any] = {
+            "mn": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[mn]),
+            "pollutant": _labels([b.column("pollutant") for b in batches]),
+            "ts": _times(column("ts")),
+            "value": column("value"),
+            "flag": pd.Categorical.from_codes(column("flag"), categories=list(FLAG_CODES)),
+        }
+        if self._received:
+            out["received_at"] = _times(column("received_at"))
+        out["kind"] = _labels([b.column("kind") for b in batches])
+        return pd.DataFrame(out), column(_LINE)
+
+    def _inside(self, frame: pd.DataFrame) -> np.ndarray:
+        """Which rows are in the window."""
+        inside = np.ones(len(frame), dtype=bool)
+        if self.start is not None:
+            inside &= (frame["ts"] >= self.start).to_numpy()
+        if self.end is not None:
+            inside &= (frame["ts"] <= self.end).to_numpy()
+        return inside
+
+    def _conflicts(self) -> None:
+        """Refuse the file for the conflict ``read_readings`` names: of each outlet's first one
+        (in its spilled rows, in file order), the one whose second row comes first. Without
+        one, each outlet's count of rows leaves out its repeated readings."""
+        found: tuple[int, ReadingsFileError] | None = None
+        for mn in self._groups:
+            frame, lines = self._frame(mn)
+            repeated = repeated_keys(frame)
+            if repeated is None:
+                continue
+            self.rows[mn] -= int((~repeated[0] & self._inside(frame)).sum())  # repeats dropped
+            if repeated[1] is None:
+                continue
+            a, b = repeated[1]
+            if found is None or lines[b] < found[0]:
+                where = Where(self.path, False, rows=lines)
+                found = int(lines[b]), conflict_error(frame, a, b, where)
+        if found is not None:
+            raise found[1]
+
+
+class CsvOutlets(Sequence[tuple[str, pd.DataFrame]]):
+    """The outlets of a :class:`CsvSpill` with readings in its window, in MN order, as the
+    sequence ``monitor.detection.batch.detect_parallel`` takes: ``names``, ``len()``,
+    ``[k] -> (mn, frame)`` read on demand (the frame ``read_readings`` would give, clipped to the
+    window), ``sizes()``; :meth:`close` removes the spill. No ``dataset`` attribute: on Dask the
+    frames are shipped (the spill is on this machine only)."""
+
+    def __init__(self, spill: CsvSpill) -> None:
+        self.spill = spill
+        self.names = sorted(mn for mn, n in spill.rows.items() if n > 0)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def __getitem__(self, k: int) -> tuple[str, pd.DataFrame]:  # type: ignore[override]
+        mn = self.names[k]
+        return mn, self.spill.read(mn)
+
+    def sizes(self) -> np.ndarray:
+        return np.array([self.spill.rows[mn] for mn in self.names], dtype=np.int64)
+
+    def close(self) -> None:
+        self.spill.close()
+
+
+# --------------------------------------------------------------------------------------------
+
+
+def _rank(error: ReadingsFileError) -> tuple[int, int]:
+    """Which of two refused cells ``read_readings`` names: the earlier check."""
+    return error.check if error.check is not None else (len(REQUIRED) + 9, 0)
+
+
+def _codes(column: pd.Series) -> pa.Array:
+    """A categorical column as an Arrow dictionary array (its codes and categories, no copy of
+    the text)."""
+    codes = np.asarray(column.array.codes, dtype=np.int32)
+    labels = pa.array([str(c) for c in column.array.categories], type=pa.string())
+    return pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), labels)
+
+
+def _arrow(frame: pd.DataFrame, first: int) -> pa.RecordBatch:
+    """A checked block as spilled: labels as dictionaries, flags as codes into
+    :data:`FLAG_CODES` (-1: unknown), times as ns since the epoch (NaT as its integer), each
+    row's place in the CSV file."""
+    columns: dict[str, Any] = {
+        "mn": _codes(frame["mn"]),
+        "pollutant": _codes(frame["pollutant"]),
+        "ts": pa.array(frame["ts"].array.asi8),
+        "value": pa.array(frame["value"].to_numpy()),  # NaN: empty
+        "flag": pa.array(np.asarray(frame["flag"].array.codes, dtype=np.int8)),
+        "kind": _codes(frame["kind"]),
+    }
+    if "received_at" in frame.columns:
+        columns["received_at"] = pa.array(pd.DatetimeIndex(frame["received_at"]).asi8)
+    columns[_LINE] = pa.array(np.arange(first, first + len(frame), dtype=np.int64))
+    return pa.RecordBatch.from_pydict(columns)
+
+
+def _labels(chunks: list[pa.DictionaryArray]) -> pd.Categorical:
+    """Dictionary arrays of several blocks (each its own dictionary) as one categorical, its
+    categories in the order they first appear (as a file's are)."""
+    names: dict[str, int] = {}
+    parts = []
+    for chunk in chunks:
+        table = np.array(
+            [names.setdefault(x, len(names)) for x in chunk.dictionary.to_pylist()], np.int64
+        )
+        parts.append(table[chunk.indices.to_numpy(zero_copy_only=False)])
+    codes = np.concatenate(parts)
+    used, first = np.unique(codes, return_index=True)
+    used = used[np.argsort(first)]  # by first appearance
+    remap = np.zeros(len(names), np.int32)
+    remap[used] = np.arange(len(used))
+    labels = list(names)
+    return pd.Categorical.from_codes(remap[codes], categories=[labels[u] for u in used])
+
+
+def _times(ns: np.ndarray) -> pd.Series:
+    return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array)
+
+
+class _Order:
+    """Whether the keys read so far, block after block, are strictly increasing by (mn, ts,
+    series) or by (mn, series, ts): then no key repeats. Outlets and series are numbered in
+    the order they first appear (a file grouped by outlet need not be in MN order)."""
+
+    def __init__(self) -> None:
+        self._codes: dict[str, dict[Any, int]] = {"mn": {}, "series": {}}
+        self._last: tuple[int, int, int] | None = None
+        self._by = [True, True]
+
+    def increasing(self) -> bool:
+        return any(self._by)
+
+    def _number(self, name: str, labels: list[Any], codes: np.ndarray) -> np.ndarray:
+        known = self._codes[name]
+        table = np.array([known.setdefault(x, len(known)) for x in labels], dtype=np.int64)
+        return table[codes]
+
+    def add(self, frame: pd.DataFrame) -> None:
+        if not self.increasing() or not len(frame):
+            return
+        mn_col = frame["mn"].array
+        mn = self._number("mn", list(mn_col.categories), np.asarray(mn_col.codes))
+        pol, kind = frame["pollutant"].array, frame["kind"].array
+        pairs = [(p, k) for p in pol.categories for k in kind.categories]
+        combined = np.asarray(pol.codes, np.int64) * len(kind.categories) + np.asarray(kind.codes)
+        series = self._number("series", pairs, combined)
+        ts = frame["ts"].array.asi8
+        if self._last is not None:
+            mn, ts, series = (
+                np.r_[self._last[0], mn],
+                np.r_[self._last[1], ts],
+                np.r_[self._last[2], series],
+            )
+        self._by[0] = self._by[0] and strictly_increasing(mn, ts, series)
+        self._by[1] = self._by[1] and strictly_increasing(mn, series, ts)
+        self._last = int(mn[-1]), int(ts[-1]), int(series[-1])

@@ -1,0 +1,216 @@
+"""A CSV readings file read in blocks and spilled by outlet (`monitor.store.readings_csv`): the
+frames, errors and findings of the whole-file read (`read_readings`), which is the oracle here,
+with the file cut into many small blocks so that a problem lies far into it."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from monitor.detection.batch import OutletRows, detect_parallel
+from monitor.detection.detect import DetectError, DetectRequest, run_detect
+from monitor.registry import load_registry
+from monitor.simulation.fleet import write_simulation
+from monitor.simulation.simulator import simulate
+from monitor.store import readings_csv
+from monitor.store.readings_csv import CsvSpill
+from monitor.store.readings_files import ReadingsFileError, read_readings
+
+BLOCK = 4096  # bytes: about 70 lines a block, so a file of a few thousand lines has dozens
+
+
+@pytest.fixture(scope="module")
+def fleet(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Four simulated outlets over 12 days (sorted by outlet, as `monitor simulate` writes)."""
+    out = tmp_path_factory.mktemp("csvfleet")
+    write_simulation(simulate(4, 12, 7), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def lines(fleet: Path) -> list[str]:
+    return (fleet / "readings.csv").read_text().splitlines(keepends=True)
+
+
+def _shuffled(lines: list[str], path: Path, repeat: int = 0) -> Path:
+    """The file's data lines in a scrambled (deterministic) order, the first ``repeat`` again."""
+    body = lines[1:]
+    body = body[::7] + body[3::7] + body[1::7] + body[5::7] + body[2::7] + body[6::7] + body[4::7]
+    path.write_text("".join([lines[0], *body, *body[:repeat]]))
+    return path
+
+
+def _frames_equal(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    a, b = a.reset_index(drop=True), b.reset_index(drop=True)
+    assert list(a.columns) == list(b.columns)
+    for c in a.columns:
+        x, y = a[c], b[c]
+        if isinstance(x.dtype, pd.CategoricalDtype):
+            x, y = x.astype(str), y.astype(str)
+        assert x.equals(y), c
+
+
+@pytest.mark.parametrize("order", ["sorted", "shuffled"])
+def test_outlets_read_from_the_spill_are_the_whole_reads(
+    fleet: Path, lines: list[str], tmp_path: Path, order: str
+) -> None:
+    path = fleet / "readings.csv" if order == "sorted" else _shuffled(lines, tmp_path / "s.csv", 40)
+    whole = OutletRows(read_readings(path))
+    with CsvSpill(path, block_bytes=BLOCK, directory=tmp_path) as spill:
+        outlets = spill.outlets()
+        assert len(spill._files) > 20  # many blocks
+        assert outlets.names == whole.names
+        assert list(outlets.sizes()) == list(whole.sizes())  # the repeats dropped
+        for k in range(len(whole)):
+            assert outlets[k][0] == whole[k][0]
+            _frames_equal(outlets[k][1], whole[k][1])
+        where = spill.directory
+        assert where.parent == tmp_path and any(where.iterdir())
+    assert not where.exists()
+
+
+def test_a_window_keeps_the_outlets_and_rows_inside_it(fleet: Path, tmp_path: Path) -> None:
+    path = fleet / "readings.csv"
+    whole = read_readings(path)
+    start, end = whole["ts"].min() + pd.Timedelta(days=3), whole["ts"].min() + pd.Timedelta(days=5)
+    clipped = OutletRows(whole[(whole["ts"] >= start) & (whole["ts"] <= end)])
+    with CsvSpill(path, start, end, block_bytes=BLOCK) as spill:
+        outlets = spill.outlets()
+        assert outlets.names == clipped.names and list(outlets.sizes()) == list(clipped.sizes())
+        for k in range(len(clipped)):
+            _frames_equal(outlets[k][1], clipped[k][1])
+
+
+def _broken(lines: list[str], path: Path, edits: dict[int, str]) -> Path:
+    """The file with line ``n`` (1 = the header) replaced by ``edits[n]``."""
+    out = list(lines)
+    for n, text in edits.items():
+        out[n - 1] = text + "\n"
+    path.write_text("".join(out))
+    return path
+
+
+def _cells(line: str, **cells: str) -> str:
+    names = ["mn", "pollutant", "ts", "value", "flag"]
+    values = dict(zip(names, line.rstrip("\n").split(","), strict=True))
+    values.update(cells)
+    return ",".join(values[n] for n in names)
+
+
+def _errors(path: Path) -> tuple[str, str]:
+    with pytest.raises(ReadingsFileError) as whole:
+        read_readings(path)
+    before = set(Path(tempfile.gettempdir()).glob("outlet-watch-csv-*"))
+    with pytest.raises(ReadingsFileError) as streamed:
+        CsvSpill(path, block_bytes=BLOCK)
+    assert set(Path(tempfile.gettempdir()).glob("outlet-watch-csv-*")) == before  # removed
+    return str(whole.value), str(streamed.value)
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        {"value": "12,5"},  # a cell too many: Arrow's parse error
+        {"value": "abc"},
+        {"value": "1e999"},
+        {"ts": "2026-06-03 04:00:00"},
+        {"ts": "yesterday"},
+        {"ts": ""},
+        {"flag": "Q"},
+        {"mn": ""},
+        {"mn": " "},
+        {"pollutant": ""},
+    ],
+)
+def test_a_bad_cell_far_into_the_file_names_the_line_a_whole_read_names(
+    lines: list[str], tmp_path: Path, cells: dict[str, str]
+) -> None:
+    far = len(lines) - 40
+    path = _broken(lines, tmp_path / "bad.csv", {far: _cells(lines[far - 1], **cells)})
+    whole, streamed = _errors(path)
+    assert streamed == whole
+    assert "\n" not in streamed and streamed.startswith(f"{path}: ")
+    if cells.get("value") != "12,5":  # Arrow's parse errors name no line, then or now
+        assert f"line {far}," in streamed
+
+
+def test_a_conflict_far_into_the_file_names_both_lines(lines: list[str], tmp_path: Path) -> None:
+    far = len(lines) - 10
+    again = _cells(lines[far - 1], value="999")
+    path = tmp_path / "twice.csv"
+    path.write_text("".join(lines[: far + 5]) + again + "\n" + "".join(lines[far + 5 :]))
+    whole, streamed = _errors(path)
+    assert streamed == whole and f"lines {far} and {far + 6}: two different readings" in streamed
+
+
+def test_the_first_conflict_reading_down_across_outlets(lines: list[str], tmp_path: Path) -> None:
+    """Two conflicts in two outlets of a scrambled file: the one whose second line comes first,
+    whichever outlet it is in (the spill finds them outlet by outlet)."""
+    body = _shuffled(lines, tmp_path / "s.csv").read_text().splitlines(keepends=True)
+    outlets = {line.split(",")[0] for line in body[1:]}
+    last = {line.split(",")[0]: n for n, line in enumerate(body) if n > 0}
+    late, early = sorted(outlets, key=lambda mn: last[mn])[-2:]  # by their last line
+    extra = [_cells(body[last[late]], value="998") + "\n", _cells(body[last[early]], value="997")]
+    path = tmp_path / "two.csv"
+    path.write_text("".join(body) + extra[0] + extra[1] + "\n")
+    whole, streamed = _errors(path)
+    assert streamed == whole and f"mn {late} " in streamed
+
+
+@pytest.mark.parametrize(
+    ("early", "late"),
+    [
+        ({"value": "abc"}, {"ts": "yesterday"}),  # a later column's problem comes second
+        ({"mn": " "}, {"mn": ""}),  # an empty cell before a blank one
+        ({"value": "1e999"}, {"value": "abc"}),  # not a number before not finite
+        ({"flag": "Q"}, {"value": "1,2"}),  # a file Arrow cannot parse wins
+    ],
+)
+def test_with_several_problems_the_one_a_whole_read_names(
+    lines: list[str], tmp_path: Path, early: dict[str, str], late: dict[str, str]
+) -> None:
+    a, b = 30, len(lines) - 30
+    edits = {a: _cells(lines[a - 1], **early), b: _cells(lines[b - 1], **late)}
+    whole, streamed = _errors(_broken(lines, tmp_path / "two.csv", edits))
+    assert streamed == whole and f"line {a}," not in streamed
+
+
+def test_findings_are_those_of_the_whole_read(
+    fleet: Path, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readings_csv, "BLOCK_BYTES", BLOCK)
+    specs = load_registry(fleet / "sites.toml").specs()
+    for path in (fleet / "readings.csv", _shuffled(lines, tmp_path / "s.csv", 25)):
+        whole = OutletRows(read_readings(path))
+        expected = [
+            f.to_json("Asia/Shanghai") + "\n" for f in detect_parallel(whole, specs, jobs=1)
+        ]
+        assert expected
+        for jobs in (1, 2):
+            got: list[str] = []
+            request = DetectRequest(fleet / "sites.toml", readings=path, jobs=jobs, lang="en")
+            run_detect(request, got.append)
+            assert got == expected
+
+
+def test_the_command_gives_one_line_for_a_problem_far_into_the_file(
+    fleet: Path, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from monitor.cli import main
+
+    monkeypatch.setattr(readings_csv, "BLOCK_BYTES", BLOCK)
+    far = len(lines) - 3
+    path = _broken(lines, tmp_path / "bad.csv", {far: _cells(lines[far - 1], flag="Q")})
+    args = ["detect", "--readings", str(path), "--sites", str(fleet / "sites.toml")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.strip().splitlines() == [
+        f"Error: {path}: line {far}, column 'flag': unknown flag 'Q'; use one of N F M S D C T B, "
+        "or leave it empty when unknown"
+    ]
+    with pytest.raises(DetectError, match=f"line {far},"):
+        run_detect(DetectRequest(fleet / "sites.toml", readings=path), [].append)
