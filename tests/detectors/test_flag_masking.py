@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detectors.checks.flag_masking import FlagMaskingDetector
+from detectors.checks.flag_masking import FlagMaskingDetector, _min_tail
 from detectors.spec import COD, FLOW
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.flag_helpers import N, cod_spec, daily_flow, normal_flags
@@ -114,12 +114,55 @@ def test_flag_masking_flags_over_exactly_the_hours_over_the_limit() -> None:
     assert f.evidence["exact_episodes"] == 2 and f.evidence["flagged_episodes"] == 12
     assert f.evidence["p_value"] <= f.evidence["threshold"]
     kinds = [e["kind"] for e in f.evidence["episode_list"]]
-    assert kinds.count("exact") == 2 and kinds.count("companion") == 10
+    assert kinds.count("peaked") == 2 and kinds.count("companion") == 10
     assert f.start == hour(20) and f.end == hour(20 + 420 * 9 + 3)  # all runs over the limit
     # the same bells starting on the ramp (45 mg/L, under the limit) are smooth, not exact
     for s in (1000, 3000):
         cod[s] = 45.0
     assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_two_peaked_runs_among_frequent_service() -> None:
+    """Two runs that show a whole exceedance (a rise from the limit to one peak and a fall back
+    to it) under exactly-fitting flags, at an outlet with eighteen honest service runs: two
+    exact runs of twenty are within what honest service makes in half a year, two peaked ones
+    are not. The same runs cut off at their peak (a ramp, exact but not peaked) are no
+    finding."""
+    n = 24 * 182  # half a year
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 45] = 45
+    flags = normal_flags(n)
+    _service(cod, flags, range(20, 20 + 230 * 18, 230))
+    bell = (60.0, 72.0, 88.0, 95.0, 81.0, 64.0)
+    for s in (1100, 3100):
+        cod[s : s + len(bell)] = bell
+        flags[s : s + len(bell)] = "D"
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["peaked_episodes"] == 2 and f.evidence["flagged_episodes"] == 20
+    assert f.evidence["p_value"] <= f.evidence["threshold"]
+    for s in (1100, 3100):
+        cod[s : s + len(bell)] = (60.0, 72.0, 88.0, 95.0, 95.0, 95.0)
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_min_tail_is_exact_for_nested_classes() -> None:
+    """The p-value of the smallest of three nested binomial tails matches its frequency in
+    simulated honest channels (each run smooth, exact within smooth, peaked within exact)."""
+    from scipy.special import bdtrc
+
+    n, ps = 19, (0.02, 0.003, 0.0005)
+    rng = np.random.default_rng(3)
+    u = rng.random((200_000, n))
+    counts = np.stack([(u < p).sum(axis=1) for p in ps], axis=1)
+    tails = np.stack(
+        [np.where(counts[:, j] <= 0, 1.0, bdtrc(counts[:, j] - 1, n, p)) for j, p in enumerate(ps)],
+        axis=1,
+    ).min(axis=1)
+    for ks in ((2, 1, 1), (3, 2, 1), (2, 2, 0)):
+        t = min(1.0 if k <= 0 else float(bdtrc(k - 1, n, p)) for k, p in zip(ks, ps, strict=True))
+        p_value = _min_tail(ks, n, ps)
+        assert p_value > t  # the minimum over three tails is not its own p-value
+        assert abs(np.mean(tails <= t * (1 + 1e-9)) - p_value) < 0.2 * p_value  # 200,000 draws: about 5 % noise
 
 
 def test_flag_masking_coarse_one_peak_run_counts_as_exact() -> None:
