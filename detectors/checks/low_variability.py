@@ -37,9 +37,9 @@ from detectors.spec import CONCENTRATIONS, PH
 #: Days in a year, for a CUSUM's average run length in days.
 DAYS_PER_YEAR = 365.25
 
-#: Tests sharing the rate (Bonferroni): CV, step CV and smoothness by window, CV and step CV by
-#: CUSUM.
-TESTS = 5
+#: Tests sharing the rate (Bonferroni): CV, step CV, smoothness and hourly changes by window,
+#: CV and step CV by CUSUM.
+TESTS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,9 @@ class _Null:
 class _Scripted:
     """The windows and days of one series found scripted. Windows (index = the window's first
     day counted from grid hour ``h0``): ``bad``, ``by_cv`` (those whose CV is under its bar, the
-    others' step CV is), ``by_smooth`` (found by the staircase test), each window's ``cv``, step CV ``sc``, ``r1`` and range ``rr``. Days:
+    others' step CV is), ``by_smooth`` (found by the staircase test), ``by_fast`` (by the hourly-change test, with
+    each window's share of hourly changes ``ch`` and its bar ``ch_bar``), each window's ``cv``,
+    step CV ``sc``, ``r1`` and range ``rr``. Days:
     ``run_cv`` and ``run_step`` (inside a CUSUM alarm of the daily log CV or log step CV, from
     its start to its peak), the CUSUMs ``s_cv`` and ``s_step``. The series' ``step``
     (resolution), the standard-normal quantile ``k`` of the window tests and the null models."""
@@ -65,6 +67,9 @@ class _Scripted:
     bad: np.ndarray
     by_cv: np.ndarray
     by_smooth: np.ndarray
+    by_fast: np.ndarray
+    ch: np.ndarray
+    ch_bar: np.ndarray
     cv: np.ndarray
     sc: np.ndarray
     r1: np.ndarray
@@ -86,10 +91,11 @@ class LowVariabilityDetector(Detector):
     """Days that vary, or change from hour to hour, far less than this series ever does
     (scripted, smoothed or shrunk values, 小幅波动).
 
-    Five tests on each concentration or pH series, on readings flagged N placed on an hourly
-    grid: the CV, the step CV and the staircase test of 3-day windows (strong, short calm), and
-    a CUSUM of the CV and of the step CV over days (a weaker calm that lasts). They share the
-    rate ``false_alarms_per_year`` per series (Bonferroni: a fifth each).
+    Six tests on each concentration or pH series, on readings flagged N placed on an hourly
+    grid: the CV, the step CV, the staircase and the hourly-change tests of 3-day windows
+    (strong, short calm), and a CUSUM of the CV and of the step CV over days (a weaker calm that
+    lasts). They share the rate ``false_alarms_per_year`` per series (Bonferroni: a sixth
+    each).
 
     Windows. For every window of ``window_hours`` starting at each whole day from the series'
     first hour with at least ``min_coverage * days * usual`` readings (``usual`` the readings of
@@ -146,6 +152,29 @@ class LowVariabilityDetector(Detector):
     drifting up for days, seed 9, was reported by a version without ``SC * mean`` under the
     floor).
 
+    Hourly changes (concentrations). An analyser that holds each measurement for its cycle
+    changes at most once a cycle; values typed or drawn for every hour change at nearly every
+    hour. Per window, the share ``H`` of readings an hour apart that differ; null: the series'
+    own windows' ``H``, normal with their median ``mH`` and scale ``max(1.4826 MAD, sqrt(mH (1
+    - mH) / pairs))`` (at least a binomial's spread). A window is flagged when
+
+        H > mH + k * sH,  H > 1/2,  c >= 2 h,  ln CV < m - fast_cv_scales * s,
+        R >= min_steps * resolution
+
+    (more changes than the series ever shows, more than any analyser holding its measurements
+    two hours or more can give, at a CV well below its usual). The independent generator's
+    honest analysers do at times measure more often than their usual cycle (an honest TP moved
+    to a 2-hour cycle, ``H`` = 0.49 against a bar of 0.48, seed 23; honest windows changing
+    every hour at CV deficits of 2.0-2.3 scales, seeds 3-10): ``H > 1/2`` and
+    ``fast_cv_scales=3`` keep them (with 2 scales, 11 findings on honest outlets of seeds 1-10);
+    the written bands and shrunk copies it finds sat 3.0-7 scales below with ``H`` 0.59-0.97.
+    Seeds 1-10 / 11-20 / 21-30 / 31-40 / 41-50, independent: 0.81 / 0.77 / 0.73 / 0.86 / 0.86
+    -> 0.86 / 0.83 / 0.74 / 0.87 / 0.87 (worst seed 0.64 / 0.44 / 0.29 / 0.67 / 0.67 -> 0.68 /
+    0.62 / 0.29 / 0.67 / 0.78); simulator 0.97 / 0.97 / 0.94 / 0.94 / 0.97 -> 0.97 / 0.97 /
+    0.94 / 0.97 / 1.00, its extra findings on capped stretches of falsifying outlets; findings
+    on honest outlets unchanged (one each on independent 31-40 and 41-50, the CV and step tests'
+    since before), real series 0 %.
+
     Days (CUSUM). The same statistics per day (24 h, the same coverage, range and sd
     conditions), with their own null (median and MAD of the days' ``ln CV`` and ``ln SC``, the
     floor from 24 / c measurements). Each day's standardised deficit ``u = (m - z) / s``,
@@ -191,7 +220,7 @@ class LowVariabilityDetector(Detector):
     Defaults: ``window_hours=72``, ``min_coverage=0.75``, ``min_steps=2``, ``max_cv=0.05``,
     ``max_sd_steps=1.5``, ``max_ph_sd=0.02``, ``min_baseline_windows=10``,
     ``min_change_share=0.5``, ``min_step_change_share=0.25``, ``cusum_k=1.0``,
-    ``max_eta=0.25`` (a quarter of noise's ratio: the sines missed on the tuning seeds were at
+    ``fast_cv_scales=3.0`` (above), ``max_eta=0.25`` (a quarter of noise's ratio: the sines missed on the tuning seeds were at
     0.03-0.10 times the cycle, honest noisy windows near 1; 0.15 gives 0.74 instead of 0.76 on
     seeds 1-10 and no fewer false findings), ``false_alarms_per_year=0.001`` (per series).
     Coverage against the usual day (seeds 1-10 / 11-20 / 21-30): independent 0.77 / 0.69 / 0.65
@@ -214,7 +243,8 @@ class LowVariabilityDetector(Detector):
     TP flickering between two neighbouring values at low resolution (one step), a coarse
     analyser's calm days (a change is at least one step), frozen values (R = 0: that is
     `frozen`), a smooth honest pH, a drift whose changes are several steps, calm honest periods whose sd stays above the analyser's repeatability, calm weeks
-    that keep the analyser's hour-to-hour noise. Not caught: scripted stretches shorter than a
+    that keep the analyser's hour-to-hour noise, an analyser measuring more often than its usual
+    cycle (at most half the hours change, or no CV deficit). Not caught: scripted stretches shorter than a
     window, or whose values spread wider than the analyser's repeatability (``max_cv``), or
     shrunk so little (a deficit under two scales a day) that neither test separates them from
     the series' own calm; a series scripted from its first day has no honest baseline and is
@@ -238,9 +268,11 @@ class LowVariabilityDetector(Detector):
         min_step_change_share: float = 0.25,
         cusum_k: float = 1.0,
         max_eta: float = 0.25,
+        fast_cv_scales: float = 3.0,
         false_alarms_per_year: float = 0.001,
     ) -> None:
         self.max_eta = max_eta
+        self.fast_cv_scales = fast_cv_scales
         self.window_hours = window_hours
         self.min_coverage = min_coverage
         self.min_steps = min_steps
@@ -311,10 +343,28 @@ class LowVariabilityDetector(Detector):
         # cycle's floor only lowers the bars
         w_floor = 1.0 / np.sqrt(2.0 * blocks * DAY_HOURS)
         d_floor = 1.0 / np.sqrt(2.0 * DAY_HOURS)
+        # hourly changes: the share of readings an hour apart that differ, against the series'
+        # own windows (median and MAD, at least a binomial's spread); only where a window's CV
+        # is far enough below its usual for the test to matter (concentrations)
         with np.errstate(invalid="ignore"):
-            maybe = (z[eligible] < m - k * max(mad_scale, w_floor)).any() or (
-                zs[eligible] < ms - k * max(mad_step, w_floor)
-            ).any()
+            deep = eligible & (z < m - self.fast_cv_scales * max(mad_scale, w_floor))
+        fast = np.zeros(len(z), dtype=bool)
+        ch = ch_bar = np.full(len(z), np.nan)
+        if s.code != PH and deep.any():
+            pairs = window_sums(_pairs(x, DAY_HOURS), blocks)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                ch = nd / np.maximum(pairs, 1.0)
+            mc, mad_ch = _median_mad(ch[eligible])
+            binomial = np.sqrt(max(mc * (1.0 - mc), 0.0) / np.maximum(pairs, 1.0))
+            ch_bar = mc + k * np.maximum(mad_ch, binomial)
+            with np.errstate(invalid="ignore"):
+                fast = deep & (ch > ch_bar) & (ch > 0.5)
+        with np.errstate(invalid="ignore"):
+            maybe = (
+                fast.any()
+                or (z[eligible] < m - k * max(mad_scale, w_floor)).any()
+                or (zs[eligible] < ms - k * max(mad_step, w_floor)).any()
+            )
         if not maybe:
             maybe = (
                 _deficit_cusum(dz, dm, max(d_mad, d_floor), self.cusum_k, d_eligible).max() >= h
@@ -365,7 +415,18 @@ class LowVariabilityDetector(Detector):
             by_cv &= share >= self.min_change_share
             by_step &= share >= self.min_step_change_share
             by_smooth &= share >= self.min_step_change_share
-        bad = by_cv | by_step | by_smooth
+        # written faster than the analyser measures: a window whose readings change from hour
+        # to hour far more often than the series' own windows do, at an analyser that holds each
+        # measurement for two hours or more, with its CV well below the series' usual
+        with np.errstate(invalid="ignore"):
+            by_fast = (
+                fast  # more than half the hours change: no analyser holding 2 h or more does
+                & (lag >= 2)
+                & (z < m - self.fast_cv_scales * w_cv.scale)
+                & (rr >= self.min_steps * step - 1e-9)
+                & ~(by_cv | by_step | by_smooth)
+            )
+        bad = by_cv | by_step | by_smooth | by_fast
         # days
         d_calm = self._calm(d_eligible, drr, dcv, dmean, step, s.code)
         d_share = _window_change_share(x, DAY_HOURS, 1, lag)
@@ -402,7 +463,8 @@ class LowVariabilityDetector(Detector):
             return None
         _, r1, _ = _window_moments(x, DAY_HOURS, blocks, lag)  # for the evidence
         return _Scripted(
-            h0, bad, by_cv & bad, by_smooth & bad, cv, sc, r1, rr, run_cv, run_step, s_cv, s_step, step, k,
+            h0, bad, by_cv & bad, by_smooth & bad, by_fast, ch, ch_bar, cv, sc, r1, rr,
+            run_cv, run_step, s_cv, s_step, step, k,
             w_cv, w_step, d_cv, d_step,
         )  # fmt: skip
 
@@ -461,6 +523,22 @@ class LowVariabilityDetector(Detector):
                 "median and MAD) and sd below the analyser's repeatability",
                 "statistic": "window CV",
                 "threshold": round(w.w_cv.bar, 9),
+                "log_cv_scale": round(w.w_cv.scale, 6),
+                "window_hours": self.window_hours,
+            }
+        elif len(flagged) and w.by_fast[flagged].all():
+            worst = int(flagged[np.argmin(w.cv[flagged])])
+            cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
+            base_cv, base_sc = float(np.exp(w.w_cv.m)), float(np.exp(w.w_step.m))
+            rule = {
+                "rule": "window share of readings an hour apart that differ above the series' "
+                "own windows' upper tail (median and MAD, at least a binomial's spread) at an "
+                "analyser holding each measurement for two hours or more, with the window CV "
+                f"{self.fast_cv_scales} scales below the series' own windows' median",
+                "statistic": "window hourly change share",
+                "threshold": round(float(w.ch_bar[worst]), 6),
+                "hourly_change_share": round(float(w.ch[worst]), 6),
+                "cv_scales": self.fast_cv_scales,
                 "log_cv_scale": round(w.w_cv.scale, 6),
                 "window_hours": self.window_hours,
             }

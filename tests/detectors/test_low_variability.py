@@ -234,3 +234,31 @@ def test_scripted_band_at_a_plant_running_13_hours_a_day_is_found() -> None:
     assert spans(found) == [(hour(480 + 7), hour(576 + 19))]
     honest = make_frame(MN, {COD: _day_shift(honest_cod(n, hold=1)), FLOW: flow(n)})
     assert LowVariabilityDetector().detect(honest, SPEC) == []
+
+
+def test_band_written_every_hour_at_a_three_hour_analyser_is_found() -> None:
+    """A 3-hour analyser's COD replaced for 6 days by values drawn every hour from 26.5-33.5
+    mg/L: its sd (6.7 % of the mean) is above the repeatability the CV test asks for, but it
+    changes at nearly every hour, which no analyser holding its measurements does, with a CV
+    far below the series' own."""
+    n = 24 * 40
+    cod = honest_cod(n, hold=3)
+    cod[480:624] = np.round(np.random.default_rng(41).uniform(26.5, 33.5, 144), 1)  # days 20-25
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(480), hour(623))]
+    ev = found[0].evidence
+    assert ev["statistic"] == "window hourly change share"
+    assert ev["hourly_change_share"] > max(ev["threshold"], 0.5)
+    off = LowVariabilityDetector(fast_cv_scales=50.0)
+    assert off.detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def test_analyser_that_measures_more_often_is_not_a_written_band() -> None:
+    """Honest traps of the hourly-change test: a 3-hour analyser switched to a 2-hour cycle in
+    a calm week (it still holds each measurement: at most half the hours change), and one
+    switched to hourly measurement for a week of its usual spread (no CV deficit)."""
+    n = 24 * 40
+    cod = honest_cod(n, hold=3)
+    cod[480:648] = effluent(168, mean=30.0, cv=0.07, hold_hours=2, seed=43)
+    cod[720:888] = effluent(168, mean=30.0, hold_hours=1, seed=44)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
