@@ -17,8 +17,10 @@
    CSV file through an earlier commit's tree (``git archive COMMIT | tar -x -C DIR``: the CSV
    read whole) in the same interleaving; ``--csv-only`` leaves out the Parquet inputs.
 4. ``--db``: the small year through a SQLite store: `monitor detect --readings DIR --db URL`
-   (the dataset imported outlet by outlet, then detected from the store) and `monitor detect
-   --db URL` alone, each with its peak RSS.
+   (the dataset imported outlet by outlet, then detected from the store), `monitor detect
+   --db URL` alone and, with Dask, `monitor detect --db URL --dask local` (each worker reading
+   its outlets from the file), each with its peak RSS, and whether the last two's findings are
+   byte-identical.
 5. ``--dask``: when `monitor detect --help` offers ``--dask`` (helper-E2's work), step 2 again
    with ``--dask local`` and whether its findings equal the in-process run's. ``auto`` (the
    default) runs it only when the option exists and says so otherwise.
@@ -45,6 +47,8 @@ One CSV file spilled by outlet (``monitor.store.readings_csv``) against the tree
 whole (``--csv-only --baseline-tree``; both trees the same commit otherwise, medians of 2
 interleaved runs, load 11-15): without the fleet detectors 49 s, 231/214 MB against 62 s,
 853/290 MB; whole catalogue 45 s, 422/221 MB against 38 s, 924/297 MB; findings byte-identical.
+``--db --small 20`` (SQLite, 1.02 M readings, load 15, one run each): --db alone 48 s, 363 MB;
+--db on --dask local 70 s, client 180 MB, workers 381 and 339 MB; findings byte-identical.
 
 Usage: python bench/bench_history_scale.py [--outlets 1000] [--small 100] [--repeat 2]
        python bench/bench_history_scale.py --skip-large --small 100 --repeat 3
@@ -346,16 +350,24 @@ def main(argv: list[str] | None = None) -> int:
         url = f"sqlite:///{store}"
         sites = ["--sites", str(small / "sites.toml")]
         print(f"\n== {args.small} outlets x {args.days} days through SQLite (--db) ==")
-        for label, extra in (
+        steps = [
             ("dataset imported, then --db", ["--readings", str(small / "history")]),
             ("--db alone", []),
-        ):
+        ]
+        if args.dask == "yes" or (args.dask == "auto" and has_dask()):
+            steps.append(("--db on --dask local", ["--dask", "local"]))
+        db_runs = []
+        for k, (label, extra) in enumerate(steps):
             run = detect_run(label, [*extra, "--db", url, *sites, *which],
-                             runs_dir / f"db-{len(extra)}.jsonl")  # fmt: skip
+                             runs_dir / f"db-{k}.jsonl")  # fmt: skip
             if run.code != 0:
                 print(f"{label}: exit {run.code}: {run.stderr.strip()[-2000:]}")
                 return 1
             print("  " + shown(run, n), flush=True)
+            db_runs.append(run)
+        if len(db_runs) == 3:
+            same = db_runs[2].findings.read_bytes() == db_runs[1].findings.read_bytes()
+            print(f"  --db on --dask local: findings identical to --db alone's: {same}")
 
     if not args.skip_large:
         large = args.data / f"year-{args.outlets}"

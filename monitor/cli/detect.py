@@ -69,15 +69,17 @@ def _bound(text: str | None, tz: str, *, end: bool) -> pd.Timestamp | None:
     default=None,
     help="Processes for --readings (default: the number of CPUs; with --dask local, its "
     "workers, default 2); findings and their order are the same for any number. History from "
-    "--db is read in one process.",
+    "--db is read in one process (or on --dask).",
 )
 @click.option(
     "--dask",
     "dask_address",
     metavar="ADDRESS",
-    help="Run --readings on Dask: a scheduler's address (tcp://127.0.0.1:8786), or 'local' for "
-    "a cluster of --jobs worker processes on this machine; outlets are partitioned, copied-data "
-    "and peer comparisons run over per-outlet summaries; the same findings in the same order.",
+    help="Run on Dask: a scheduler's address (tcp://127.0.0.1:8786), or 'local' for a cluster "
+    "of --jobs worker processes on this machine; outlets are partitioned, copied-data and peer "
+    "comparisons run over per-outlet summaries; the same findings in the same order. With "
+    "--db, each worker reads its own outlets from the database (it is given the URL: it must "
+    "reach the server, or the SQLite file on the same machine).",
 )
 @config_option("lang, timezone and sites")
 def detect(
@@ -104,6 +106,7 @@ def detect(
       monitor detect --readings history/ --sites sites.toml --dask local --jobs 2
       monitor detect --readings history/ --sites sites.toml --dask tcp://127.0.0.1:8786
       monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
+      monitor detect --db postgresql+psycopg://HOST/ow --sites sites.toml --dask local
     """
     from monitor.config import ConfigError, load_config
     from monitor.detection.detect import DetectError, DetectRequest, run_detect

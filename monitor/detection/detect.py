@@ -57,7 +57,8 @@ class DetectRequest:
     ``end`` bound the readings looked at (``end`` inclusive); ``detectors`` by name (None: all);
     ``jobs`` processes for a readings file without a database (None: the CPUs); ``dask`` the
     address of a Dask scheduler to run on, or ``local`` for a cluster of ``jobs`` (None: 2)
-    worker processes on this machine (readings only, not with a database)."""
+    worker processes on this machine (with a database, the workers read the history from it
+    themselves: they are given its URL)."""
 
     sites: Path
     readings: Path | None = None
@@ -130,11 +131,6 @@ def run_detect(
 
     if request.readings is None and request.database is None:
         raise DetectError("give a readings file, a database, or both")
-    if request.dask is not None and request.database is not None:
-        raise DetectError(
-            "--dask runs over --readings (a file or a Parquet dataset); history from --db is "
-            "read in one process: drop --dask, or export the history (monitor export) first"
-        )
     detectors = select_detectors(request.detectors)
     only_file = request.readings is not None and request.database is None
     # on Dask the workers detect: this process needs no detector's libraries
@@ -150,7 +146,10 @@ def run_detect(
     )
     rows: Any = None  # OutletRows, or DatasetOutlets / CsvOutlets read outlet by outlet
     try:
-        if store is not None:
+        if store is not None and request.dask is not None:
+            rows = _stored_for_workers(store, request.database, request.start, request.end)
+            count = len(rows)
+        elif store is not None:
             count, outlets = _outlets_from_store(store, request.start, request.end)
         else:
             assert request.readings is not None
@@ -211,7 +210,7 @@ def _on_dask(
     scheduler or a missing Dask as one :class:`DetectError` line."""
     assert request.dask is not None
     try:
-        from monitor.detection.distributed import DaskUnreachable, detect_dask
+        from monitor.detection.distributed import detect_dask
     except ImportError:
         raise DetectError(
             "--dask needs Dask's distributed scheduler: pip install 'outlet-watch[dask]'"
@@ -226,9 +225,9 @@ def _on_dask(
             lang=request.lang,
             progress=step,
             run=run,
-            checked=True,  # read_readings or the dataset's reader validated each outlet
+            checked=True,  # read_readings, the dataset's or the store's reader validated them
         )
-    except DaskUnreachable as e:
+    except ConnectionError as e:  # no scheduler, or a worker that cannot reach the database
         raise DetectError(str(e)) from None
 
 
@@ -384,6 +383,23 @@ def _outlets_from_store(
 
     stop = None if end is None else end + TICK  # end is inclusive
     return len(store.outlets()), stored_outlets(store, start, stop)  # type: ignore[return-value]
+
+
+def _stored_for_workers(
+    store: Any, database: str | None, start: datetime | None, end: datetime | None
+) -> Any:
+    """The stored outlets as Dask workers read them: the URL (a SQLite file's path made
+    absolute: a worker may run elsewhere) and the MNs, no data."""
+    from sqlalchemy.engine import make_url
+
+    from monitor.detection.history import StoredOutlets
+
+    assert database is not None
+    url = make_url(database)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        url = url.set(database=str(Path(url.database).resolve()))
+    stop = None if end is None else end + TICK  # end is inclusive
+    return StoredOutlets(url.render_as_string(hide_password=False), store.outlets(), start, stop)
 
 
 def _record(store: Any, registry: Registry, findings: list, report: DetectReport) -> None:

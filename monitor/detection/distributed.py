@@ -4,9 +4,13 @@ The outlets are cut into partitions (runs of outlets in MN order); each partitio
 that runs the same pure functions as the in-process path (`batch.outlet_stage`: the outlet
 detectors, then each fleet detector's summary of the outlet) and returns the outlets' findings
 and summaries. A Parquet dataset (`monitor.store.readings_dataset.DatasetOutlets`) travels as
-its small index and each worker reads its own outlets; outlets already in this process (a whole
-readings file, `batch.OutletRows`) are shipped one partition at a time, a few partitions ahead
-of the workers. The fleet detectors (copied data, peer outliers) run as a second stage, one task
+its small index and each worker reads its own outlets; so does the store's history (``--db``:
+`monitor.detection.history.StoredOutlets`, the URL and the MNs; each worker opens the database
+once and reads its outlets with the store's streaming reader, a server-side cursor on
+PostgreSQL, so the workers must reach the database: a SQLite file on the same machine, or a
+PostgreSQL server). Outlets read in this process (a CSV file spilled on this machine,
+`monitor.store.readings_csv.CsvOutlets`, or a whole Parquet file, `batch.OutletRows`) are
+shipped one partition at a time, a few partitions ahead of the workers. The fleet detectors (copied data, peer outliers) run as a second stage, one task
 each, over the summaries (kilobytes an outlet), which stay on the cluster: no raw series is
 gathered anywhere. The findings come out in the in-process order: each outlet's in MN order as
 soon as every partition before it is done, then each fleet detector's.
@@ -101,21 +105,30 @@ def dask_client(address: str, workers: int) -> Iterator[Any]:
 
 
 def partition_stage(
-    source: Sequence[tuple[str, pd.DataFrame]] | None,
+    source: Sequence[Any] | None,
     items: Sequence[Any],
     specs: Mapping[str, OutletSpec],
     own: Sequence[Detector],
     fleet: Sequence[FleetDetector],
     lang: str,
     checked: bool,
-) -> tuple[list[list[Finding]], list[Summaries]]:
-    """One partition's task: each outlet's findings and fleet summaries. ``items`` are indices
-    into ``source`` (a dataset read here, on the worker) or, with no source, ``(mn, frame)``
-    pairs shipped with the task."""
-    found: list[list[Finding]] = []
+) -> tuple[list[list[Finding] | None], list[Summaries], list[int]]:
+    """One partition's task: each outlet's findings, fleet summaries and readings. ``items``
+    are indices into ``source`` (a dataset or a store read here, on the worker) or, with no
+    source, ``(mn, frame)`` pairs shipped with the task. An item is ``(mn, frame)`` or ``(mn,
+    frame, packets)`` (a store's: with its packet records), or None for an outlet the source
+    leaves out (no readings in the window: findings None, as the in-process run skips it)."""
+    found: list[list[Finding] | None] = []
     summaries: list[Summaries] = []
+    sizes: list[int] = []
     for item in items:
-        mn, frame = source[item] if source is not None else item
+        outlet = source[item] if source is not None else item
+        if outlet is None:
+            found.append(None)
+            summaries.append(None)
+            sizes.append(0)
+            continue
+        mn, frame, *wire = outlet
         spec = specs.get(mn)
         one, summary = outlet_stage(
             mn,
@@ -125,10 +138,12 @@ def partition_stage(
             fleet,
             lang=lang,
             checked=checked,
+            packets=wire[0] if wire else None,
         )
         found.append(one)
         summaries.append(summary)
-    return found, summaries
+        sizes.append(len(frame))
+    return found, summaries, sizes
 
 
 def fleet_task(detector: FleetDetector, index: int, *parts: list[Summaries]) -> list[Finding]:
@@ -151,15 +166,20 @@ def detect_dask(
 ) -> Iterator[Finding]:
     """`batch.detect_parallel`'s findings, in the same order, computed on the Dask cluster at
     ``address`` (``local``: a LocalCluster of ``workers`` processes); see the module's
-    docstring. ``outlets`` is an `OutletRows` or a `DatasetOutlets` (``names``, ``sizes()``,
-    ``[k]``). Raises `DaskUnreachable` when no scheduler answers."""
+    docstring. ``outlets`` is an `OutletRows`, a `CsvOutlets` or a `DatasetOutlets` (``names``,
+    ``sizes()``, ``[k]``), or a `history.StoredOutlets` (``names``, ``[k]``: the findings of
+    `batch.detect_outlets` over `history.stored_outlets`). Raises `DaskUnreachable` when no
+    scheduler answers."""
     own, fleet = split_detectors(detectors)
     run = run if run is not None else DetectionRun()
     names: list[str] = list(outlets.names)  # type: ignore[attr-defined]
-    run.outlets += len(names)
-    run.readings += int(outlets.sizes().sum())  # type: ignore[attr-defined]
-    run.unregistered.extend(mn for mn in names if mn not in specs)
-    reads = hasattr(outlets, "dataset")  # a dataset: each worker reads its own outlets
+    counted = hasattr(outlets, "sizes")  # else counted as the partitions come back
+    if counted:
+        run.outlets += len(names)
+        run.readings += int(outlets.sizes().sum())  # type: ignore[attr-defined]
+        run.unregistered.extend(mn for mn in names if mn not in specs)
+    # a dataset or a store: each worker reads its own outlets; else frames are shipped
+    reads = getattr(outlets, "read_anywhere", hasattr(outlets, "dataset"))
     with dask_client(address, workers) as client:
         width = max(1, len(client.scheduler_info().get("workers", {})) or workers)
         size = max(1, min(16, len(names) // (width * 8)))
@@ -188,11 +208,18 @@ def detect_dask(
             task = pending.pop(k)
             if k + ahead < len(parts):
                 pending[k + ahead] = submit(k + ahead)
-            found = client.submit(operator.itemgetter(0), task, pure=False).result()
+            found, sizes = client.submit(operator.itemgetter(0, 2), task, pure=False).result()
             if fleet:  # the summaries stay on the cluster for the second stage
                 summaries.append(client.submit(operator.itemgetter(1), task, pure=False))
             del task
-            for i, outlet_found in zip(parts[k], found, strict=True):
+            for i, outlet_found, size in zip(parts[k], found, sizes, strict=True):
+                if outlet_found is None:  # left out by the source
+                    continue
+                if not counted:
+                    run.outlets += 1
+                    run.readings += size
+                    if names[i] not in specs:
+                        run.unregistered.append(names[i])
                 yield from outlet_found
                 if progress is not None:
                     progress(names[i])

@@ -169,7 +169,8 @@ def test_the_fleet_stage_gets_summaries_not_frames(fleet: Path) -> None:
     specs = load_registry(fleet / "sites.toml").specs()
     own, fleet_detectors = split_detectors(build())
     items = list(rows)
-    _, summaries = partition_stage(None, items, specs, own, fleet_detectors, "en", True)
+    _, summaries, sizes = partition_stage(None, items, specs, own, fleet_detectors, "en", True)
+    assert sizes == [len(frame) for _, frame in items]
     frames = sum(len(pickle.dumps(frame, protocol=5)) for _, frame in items)
     sent = len(pickle.dumps(summaries, protocol=5))
     assert sent < frames / 10, (sent, frames)
@@ -209,12 +210,55 @@ def test_an_unreachable_scheduler_is_one_line(fleet: Path, monkeypatch: pytest.M
     assert "\n" not in message and address in message and "dask scheduler" in message
 
 
-def test_dask_with_a_database_is_refused(fleet: Path, tmp_path: Path) -> None:
-    request = DetectRequest(
-        fleet / "sites.toml", database=f"sqlite:///{tmp_path / 'd.db'}", dask="local"
+@pytest.mark.integration
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_history_from_a_database_on_a_real_cluster(
+    cluster: str, fleet: Path, tmp_path: Path, request: pytest.FixtureRequest, backend: str
+) -> None:
+    """``--db URL --dask``: the workers are given the URL and read their own outlets from the
+    database; the findings are the in-process ``--db`` run's, in the same order, with or
+    without a time window."""
+    url = (
+        f"sqlite:///{tmp_path / 'history.db'}"
+        if backend == "sqlite"
+        else request.getfixturevalue("fresh_postgres_url")
     )
-    with pytest.raises(DetectError, match="--dask runs over --readings"):
-        _lines(request)
+    from monitor.store.store import Store
+
+    whole = read_readings(fleet / "readings.csv")
+    late = whole[(whole["mn"] == whole["mn"].iloc[0]) & (whole["ts"] >= "2026-01-25T00:00Z")]
+    store = Store(url)  # the fleet, and an unregistered outlet with readings from day 25 only
+    try:
+        assert store.import_frame(whole).stored > 0
+        assert store.import_frame(late.assign(mn="61011599999999")).stored == len(late) > 0
+    finally:
+        store.close()
+    sites = fleet / "sites.toml"
+
+    def run(request: DetectRequest) -> tuple[list[str], list[str]]:
+        lines: list[str] = []
+        return lines, run_detect(request, lines.append).unregistered
+
+    in_process = run(DetectRequest(sites, database=url))
+    assert any('"detector": "copied_data"' in line for line in in_process[0])
+    assert in_process[1] == ["61011599999999"]
+    assert run(DetectRequest(sites, database=url, dask=cluster)) == in_process
+    if backend == "sqlite":  # a window the late outlet has no readings in: left out by both
+        start, end = pd.Timestamp("2026-01-06T00:00+08:00"), pd.Timestamp("2026-01-20T23:00+08:00")
+        window = DetectRequest(sites, database=url, start=start, end=end)
+        expected = run(window)
+        assert expected[0] and expected[0] != in_process[0] and expected[1] == []
+        assert run(dataclasses.replace(window, dask=cluster)) == expected
+
+
+def test_workers_are_given_the_url_not_the_history(tmp_path: Path) -> None:
+    from monitor.detection.history import StoredOutlets
+
+    names = [f"610115{k:08d}" for k in range(1000)]
+    sent = pickle.dumps(StoredOutlets(f"sqlite:///{tmp_path / 'h.db'}", names), protocol=5)
+    assert len(sent) < 20 * len(names)  # the MNs and the URL, nothing read
+    back = pickle.loads(sent)
+    assert back.names == names and back.url.endswith("h.db")
 
 
 def test_the_command_says_so_in_one_line(fleet: Path, monkeypatch: pytest.MonkeyPatch) -> None:
