@@ -7,14 +7,18 @@ publishing pass), in the same run:
    decoding and committing in a worker process (``worker_process=True``, the default of
    ``monitor ingest``) and all in one process; and each of them again with live detection after
    every commit (in a process of its own), as ``monitor ingest`` runs by default;
-2. a bare paho-mqtt subscriber that only receives and acknowledges (manual ack, MQTT 5);
+2. a bare paho-mqtt subscriber that only receives and acknowledges (manual ack, MQTT 5), drained
+   right before each of the daemon's consumers (A B A B ...): each ratio is taken against the
+   paho drain next to it, so a machine whose load changes within a round loads both alike;
 3. ``mosquitto_sub`` (C client, QoS 1) for reference.
 
 Targets (DESIGN.md section 12): 50,000 readings/s, and at least 0.5 of the bare paho rate. The
 whole comparison runs ``--repeat`` rounds (fresh sessions and databases each time); figures are
 the medians, with the slowest and fastest round, and each ratio is taken within its round.
+The timed drain includes the daemon's start (its worker process is forked: a few ms).
 
     python bench/bench_ingest.py [--packets 20000] [--outlets 200] [--batch-size 2000] [--repeat 3]
+        [--modes thread,process,live,process-live]
 """
 
 from __future__ import annotations
@@ -200,6 +204,15 @@ def mosquitto_sub(host: str, port: int, client_id: str, n: int) -> float | None:
     return time.perf_counter() - start
 
 
+#: The daemon's consumers: (worker process, live detection).
+MODES: dict[str, tuple[bool, bool]] = {
+    "thread": (False, False),
+    "process": (True, False),
+    "live": (False, True),
+    "process-live": (True, True),
+}
+
+
 def one_round(
     broker: MosquittoService,
     msgs: list[tuple[str, bytes]],
@@ -208,15 +221,14 @@ def one_round(
     work: Path,
     batch_size: int,
     round_no: int,
+    modes: list[str],
 ) -> dict[str, tuple[float | None, dict]]:
     """Queue ``msgs`` for every consumer (fresh persistent sessions), then let each drain them;
     seconds (and the daemon's counters) per consumer."""
     n = len(msgs)
     readings = n * 6
-    ids = {
-        name: f"bench-{name}-{round_no}"
-        for name in ("thread", "process", "live", "process-live", "paho", "sub")
-    }
+    names = [name for mode in modes for name in (f"paho-{mode}", mode)] + ["sub"]
+    ids = {name: f"bench-{name}-{round_no}" for name in names}
     for name, cid in ids.items():
         _session(broker.host, broker.port, cid, v5=name != "sub")
     pub = publisher(broker.host, broker.port, f"bench-pub-{round_no}")
@@ -225,19 +237,16 @@ def one_round(
     pub.loop_stop()
     pub.disconnect()
     print(
-        f"round {round_no}: {n:,} packets queued in 6 persistent sessions in "
+        f"round {round_no}: {n:,} packets queued in {len(ids)} persistent sessions in "
         f"{time.perf_counter() - t:.1f} s",
         flush=True,
     )
     out: dict[str, tuple[float | None, dict]] = {}
-    out["paho"] = (bare_paho(broker.host, broker.port, ids["paho"], n), {})
-    # (consumer, worker process, live detection)
-    for mode, worker, live in (
-        ("thread", False, False),
-        ("process", True, False),
-        ("live", False, True),
-        ("process-live", True, True),
-    ):
+    for mode in modes:
+        worker, live = MODES[mode]
+        # the bare subscriber right before each daemon (A B A B): each ratio is taken against
+        # the paho drain next to it, so a load that changes within the round touches both
+        out[f"paho-{mode}"] = (bare_paho(broker.host, broker.port, ids[f"paho-{mode}"], n), {})
         out[mode] = daemon_drain(
             broker.url,
             ids[mode],
@@ -261,7 +270,15 @@ def main() -> None:
     ap.add_argument("--outlets", type=int, default=200)
     ap.add_argument("--batch-size", type=int, default=2000)
     ap.add_argument("--repeat", type=int, default=3, help="rounds; figures are the rounds' medians")
+    ap.add_argument(
+        "--modes",
+        default=",".join(MODES),
+        help=f"the daemon's consumers to run, comma-separated (default: all of {', '.join(MODES)})",
+    )
     args = ap.parse_args()
+    modes = [m for m in args.modes.split(",") if m]
+    if not modes or any(m not in MODES for m in modes):
+        ap.error(f"--modes: choose among {', '.join(MODES)}")
     work = Path(tempfile.mkdtemp(prefix="ow-bench-"))
     binary = shutil.which("mosquitto") or "/usr/sbin/mosquitto"
     broker = MosquittoService(binary, free_port(), work)
@@ -281,23 +298,24 @@ def main() -> None:
             f"{args.repeat} rounds, each consumer draining its own copy"
         )
         rounds = [
-            one_round(broker, msgs, passwords, registry, work, args.batch_size, r + 1)
+            one_round(broker, msgs, passwords, registry, work, args.batch_size, r + 1, modes)
             for r in range(args.repeat)
         ]
 
         def seconds(name: str) -> list[float]:
             return [t for r in rounds if (t := r[name][0]) is not None]
 
-        names = {
-            "process": "daemon, worker process: decode, store, ack",
+        labels = {
             "thread": "daemon, one process: decode, store, ack",
-            "process-live": "daemon, worker + live detection (monitor ingest)",
+            "process": "daemon, worker process: decode, store, ack",
             "live": "daemon, one process + live detection",
-            "paho": "bare paho-mqtt: receive + ack",
-            "sub": "mosquitto_sub (C, reference)",
+            "process-live": "daemon, worker + live detection (monitor ingest)",
         }
         print("drain the backlog (receive + acknowledge); median of the rounds [slowest, fastest]:")
-        for name, label in names.items():
+        rows = [(m, labels[m]) for m in modes]
+        rows += [(f"paho-{m}", f"bare paho-mqtt: receive + ack (before {m})") for m in modes]
+        rows.append(("sub", "mosquitto_sub (C, reference)"))
+        for name, label in rows:
             times = seconds(name)
             if not times:
                 print(f"  {label:<50} (not installed)")
@@ -307,9 +325,9 @@ def main() -> None:
                 f"  {label:<50} {med:6.2f} s {readings / med:10,.0f} readings/s "
                 f"[{readings / max(times):,.0f}, {readings / min(times):,.0f}]"
             )
-        for mode in ("thread", "process", "process-live", "live"):
-            # the ratio within each round (same backlog, same moment), then the median
-            ratios = [r["paho"][0] / r[mode][0] for r in rounds]  # type: ignore[operator]
+        for mode in modes:
+            # the ratio within each round against the paho drain right before it, then the median
+            ratios = [r[f"paho-{mode}"][0] / r[mode][0] for r in rounds]  # type: ignore[operator]
             ratio = statistics.median(ratios)
             rate = readings / statistics.median(seconds(mode))
             last = rounds[-1][mode][1]
@@ -320,6 +338,8 @@ def main() -> None:
                 f"{last['batches']} commits, max {last['commit_seconds_max'] * 1000:.0f} ms"
             )
         for r, rnd in enumerate(rounds, 1):
+            if "live" not in rnd:
+                break
             live = rnd["live"][1]["live"]
             print(
                 f"live detection, round {r}: {live['passes']} passes over "

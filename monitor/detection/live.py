@@ -15,6 +15,7 @@ completeness) are for ``monitor detect --db`` over history, not for every batch.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import multiprocessing
@@ -322,8 +323,20 @@ class LiveConfig:
 
 #: How much lower the child's CPU priority is than the daemon's (``nice``): on a busy machine a
 #: backlog is stored and acknowledged first and detection uses what is left (it merges the
-#: batches committed meanwhile into its next pass); on an idle one this changes nothing.
+#: batches committed meanwhile into its next pass); on an idle one this changes nothing. Set by
+#: the parent as soon as the child exists, so the child's start (its imports: about a second of
+#: CPU, during the daemon's first batches) runs at that priority too.
 LIVE_NICENESS: Final = 10
+
+
+def _lower_priority(pid: int | None) -> None:
+    """Give process ``pid`` :data:`LIVE_NICENESS` more niceness than this process has."""
+    if pid is None:
+        return
+    nice = min(19, os.getpriority(os.PRIO_PROCESS, 0) + LIVE_NICENESS)
+    with contextlib.suppress(OSError):  # it ended already: the watchdog restarts it
+        os.setpriority(os.PRIO_PROCESS, pid, nice)
+
 
 #: How often the parent checks that the live-detection child lives (seconds).
 LIVE_WATCHDOG_S: Final = 1.0
@@ -376,6 +389,7 @@ class LiveProcess:
 
     def start(self) -> LiveProcess:
         self._process.start()
+        _lower_priority(self._process.pid)
         self._watchdog = threading.Thread(target=self._watch, name="live-watchdog", daemon=True)
         self._watchdog.start()
         return self
@@ -406,6 +420,7 @@ class LiveProcess:
         log.error("live detection process died; restarting it", extra={"fields": fields})
         self._spawn()
         self._process.start()
+        _lower_priority(self._process.pid)
         self.restarts += 1
         for item in self._unfinished:
             self._queue.put(item)
@@ -464,7 +479,6 @@ def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: A
     """The child's loop: merge every pending notification into one pass, then record it."""
     from ingest.metrics import setup_logging
 
-    os.nice(LIVE_NICENESS)
     setup_logging()
     live = config.build()
     parent = multiprocessing.parent_process()

@@ -27,6 +27,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -431,6 +432,10 @@ class Store:
         result = BatchResult()
         conflicts: list[Rejected] = []
         conflicted: set[int] = set()
+        # in MN order (stable: one outlet's messages keep their arrival order, so the first of
+        # two different values for one key still wins): the rows then walk the unique key's
+        # index, which starts with mn, from one end to the other instead of jumping all over it
+        messages = sorted(messages, key=_outlet_of)
         n = sum(len(m.readings) for m in messages)
         if n:
             params: list[Any] = []
@@ -550,7 +555,7 @@ class Store:
                     sql = self._sqlite_packet_sql.setdefault(
                         len(chunk), _sqlite_packet_insert(len(chunk))
                     )
-                conn.exec_driver_sql(sql, tuple(v for row in chunk for v in row))
+                conn.exec_driver_sql(sql, tuple(chain.from_iterable(chunk)))
             if new:
                 conn.exec_driver_sql(
                     "INSERT INTO transmission_fingerprints (key, habits) VALUES "
@@ -846,11 +851,19 @@ class Store:
         self.engine.dispose()
 
 
+def _outlet_of(message: Accepted) -> str:
+    """The MN of ``message`` (its readings' or its packet record's; "" for neither)."""
+    if message.readings:
+        return message.readings[0].mn
+    return message.packet.mn if message.packet is not None else ""
+
+
 def _pg_rows(messages: list[Accepted]) -> list[tuple[Any, ...]]:
     """The batch's readings as rows of :data:`_ROW_FIELDS` (times aware UTC, NaN as None:
     unknown); a naive time raises ValueError."""
     rows: list[tuple[Any, ...]] = []
     append = rows.append
+    utc: dict[datetime, datetime] = {}  # a batch holds few distinct times
     last_t: datetime | None = None
     last_u: datetime | None = None
     for m in messages:
@@ -858,7 +871,9 @@ def _pg_rows(messages: list[Accepted]) -> list[tuple[Any, ...]]:
         for r in m.readings:
             t = r.ts
             if t is not last_t:  # the readings of one packet share one ts object
-                last_t, last_u = t, _utc(t)
+                last_t, last_u = t, utc.get(t)
+                if last_u is None:
+                    last_u = utc[t] = _utc(t)
             v, lo, hi, cou = r.value, r.min, r.max, r.cou
             append(
                 (

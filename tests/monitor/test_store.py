@@ -95,6 +95,19 @@ def test_first_wins_within_one_batch(store: Store) -> None:
     assert store.read_frame(MN).query("pollutant == 'w01018'").value.tolist() == [10.0]
 
 
+def test_first_wins_within_one_batch_of_several_outlets(store: Store) -> None:
+    # the store writes a batch in MN order: each outlet's messages keep their arrival order
+    mns = ["61011500000009", MN, "61011500000005"]
+    first = [_message(0, 10.0, mn=mn, payload=f"first {mn}".encode()) for mn in mns]
+    later = [_message(0, 20.0, mn=mn, payload=f"later {mn}".encode()) for mn in reversed(mns)]
+    result = store.commit_batch(first + later)
+    assert (result.stored, result.duplicates, result.conflicts) == (6, 3, 3)
+    for mn in mns:
+        assert store.read_frame(mn).query("pollutant == 'w01018'").value.tolist() == [10.0]
+    payloads = sorted(bytes(p) for p in store.quarantine_frame("conflict").payload)
+    assert payloads == sorted(f"later {mn}".encode() for mn in mns)
+
+
 def test_flag_change_is_a_conflict(store: Store) -> None:
     r = Reading(MN, "w21003", T0, "hour", 1.5, flag="N")
     store.commit_batch([r])
