@@ -190,3 +190,25 @@ def test_gap_hiding_levels_of_a_few_hours_equal_the_median_filters() -> None:
     np.testing.assert_array_equal(few[some], expected)
     np.testing.assert_array_equal(most[some], expected)
     assert np.isnan(few[540]) and np.isnan(most[560 + 2])  # too few valid hours before them
+
+
+def test_gap_hiding_long_silences_tested_apart_from_a_flaky_links_blips() -> None:
+    # a link that drops for an hour 150 times in four months, and three climbs each hidden by a
+    # day of silence: among all silences the three are drowned, among the long ones they stand
+    n = 24 * 120
+    cod = random_gaps(cycled(n, level=30, spread=4, hold_hours=1, seed=1), 150, seed=2)
+    for i in (500, 1400, 2300):
+        cod[i - 3 : i + 1] = [32.0, 36.0, 40.0, 44.0]
+        cod[i + 1 : i + 25] = np.nan
+    every = GapHidingDetector(long_quantile=None).detect(frame({COD: cod}), cod_spec())
+    assert every == []
+    (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
+    ev = f.evidence
+    assert (f.start, f.end) == (hour(500), hour(2324)) and ev["events"] == 3
+    assert ev["min_silence_hours"] == 2 and [g["hours"] for g in ev["gaps"]] == [24, 24, 24]
+    assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
+    # honest: the same blips and day-long outages at random hours of a plant near its limit
+    cod = random_gaps(cycled(n, level=40, spread=4, hold_hours=1, seed=1), 150, seed=2)
+    for i in np.random.default_rng(3).choice(np.arange(100, n - 100, 48), 8, replace=False):
+        cod[i + 1 : i + 25] = np.nan
+    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
