@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Final
 
 import numpy as np
@@ -41,6 +41,17 @@ NULL_SHIFTS: Final[tuple[float, ...]] = (0.90, 0.93, 1.07, 1.10)
 #: levels instead (a month of data has a handful or none; an empty null would set no bar).
 MIN_NULL_STRETCHES = 24
 
+#: The share of the change between the series' level and the standard an excursion's step in
+#: (and out) carries at least: a standard is switched in between two readings, a load peak
+#: ramps up and down over several.
+PULSE_STEP_SHARE: Final[float] = 0.75
+
+#: The least number of a series' largest steps whose tail the excursion rule fits.
+EXCURSION_MIN_TAIL: Final[int] = 12
+
+#: The least number of distinct analyser readings in an excursion onto a standard.
+EXCURSION_MIN_READINGS: Final[int] = 3
+
 #: How many of a series' first readings tell whether its resolution may widen a band.
 SAMPLE_STEPS: Final[int] = 500
 
@@ -68,6 +79,7 @@ class _Stretches:
     step_in: np.ndarray
     step_out: np.ndarray
     seen: np.ndarray
+    both: np.ndarray
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +151,34 @@ class StandardSubstitutionDetector(Detector):
     concentration's change in log, on either side, there is no finding (a rain inflow halving
     an honest NH3-N onto its 8 mg/L standard for 15 h, flow up from 16 to 28 in the same hour,
     was a finding, simulator tuning seed 12). A finding of the first rule wins over an
-    overlapping one of the second.
+    overlapping one of the second. The series' steps the quantile and the tails are learned
+    from leave out the steps into and out of the candidate stretches themselves (an outlet fed
+    its standard five times has ten of its largest steps there: they are no measure of the
+    plant's own).
+
+    **The jump rule's excursions** (a stretch of 3 h or more shorter than the duration bar), for
+    a standard fed for a few hours between samples: most substitutions on the independent fleet
+    last 3 to 7 h, under any duration bar a series' own stays allow. Such a stretch is a pulse
+    on the plant's level (`_pulse`): both sides seen (no series' end, no time gap), the level
+    before and after on the same side of the standard (a rise or fall through its level to a new
+    one is no pulse), and each step in and out carrying at least `PULSE_STEP_SHARE` of the change
+    between that level and the standard (a standard is switched in between two readings; a load
+    peak ramps up and down over several); it holds `EXCURSION_MIN_READINGS` or more distinct
+    analyser readings (one reading held is one measurement: no constancy shown) that move less
+    from one to the next, relative to the level, than the series does on average (the
+    analyser's repeatability only). Its statistic is the smaller of its two jumps, ``m``. Null
+    model: pulses of the same shape at the shifted levels occur ``r`` times a year (those
+    lasting as long as the candidate or longer, at least one in the history seen), each entered
+    and left by steps above the step quantile; the share of such steps reaching ``m`` is the
+    series' own steps' exponential tail (`tail_survival`, fitted on its largest tenth, with
+    `EXCURSION_MIN_TAIL` or more; the series needs 20 times that many steps) divided by the
+    share above the quantile. The rate ``r * P(step >= m | step above the quantile)`` must be at
+    most ``jump_false_alarms_per_year`` (the smaller jump alone is judged: an honest spike's
+    steps in and out are not independent); the threshold in the evidence is the jump that rate
+    is reached at. Honest pulses onto a level do occur (a simulator spike of two hourly readings
+    at 60 mg/L from 29, a load peak 4.2 -> 5.9 -> 7.9, 8.0, 8.4 -> 6.6 -> 5.3 onto 8 mg/L,
+    simulator tuning seeds 1-30): with two distinct readings allowed, or without the step
+    share, each made false findings there, which the conditions above remove.
 
     **Third rule: the analyser's noise around the standard and nothing else**
     (:class:`_NoiseRule`), for a standard fed with no jump (an effluent already near it). Fed a
@@ -166,7 +205,9 @@ class StandardSubstitutionDetector(Detector):
     `_level_stretches`) and their statistics from running sums (`_Sums`), not from 19 copies
     of the series: that is what made the rule affordable.
 
-    Cost: most series are settled in a few passes. The candidate stretches are found among the
+    Cost: most series are settled in a few passes. Stretches of 3 to 8 h are kept only when
+    they are pulses (the excursions' shape), and the excursions are kept only when their jump
+    may reach the bar with the least null frequency, before the null is looked for. The candidate stretches are found among the
     readings near a standard only; the resolution (a sort) is learned only when it may widen
     the band or a stretch needs it; the step quantile only when counting the steps cannot
     settle whether a stretch's jumps reach it (`_reaches_quantile`); the held rule's stay
@@ -177,9 +218,9 @@ class StandardSubstitutionDetector(Detector):
     level for a few cycles (no jump, or a mean off the standard, or a drift), a plant whose
     normal level is the standard's, low resolution (a TP of 0.20 held by an hourly analyser is
     judged against how long it holds 0.23 or 0.31), rain diluting onto the standard's level, a
-    level between two shutdowns, pH. Not caught: a substitution shorter than the series' own
-    stays (on the independent fleet most misses last 3 to 9 h, under the 8 h floor or the
-    series' own level-bounded stays), a jump-free one shorter than the noise rule's bar or with
+    level between two shutdowns, pH, a load peak ramping onto the standard's level. Not caught:
+    a substitution shorter than the series' own stays whose jumps the series' own largest steps
+    reach (or a single held reading, or one of 2 readings, or under 3 h), a jump-free one shorter than the noise rule's bar or with
     fewer than 10 distinct readings (a 3 or 4 h analyser cycle), a step onto the standard
     smaller than the series' own 99th-percentile step, and an unregistered standard at an
     outlet without C hours (no candidate). A stay rule without the noise conditions (a stay
@@ -345,6 +386,7 @@ class _JumpRule:
     edge_readings: Final[int] = 3
     min_cycles: Final[float] = 4.0
     min_hours: Final[float] = 8.0
+    short_hours: Final[float] = 3.0
     near_share: Final[float] = 0.9
 
     def __init__(
@@ -363,7 +405,13 @@ class _JumpRule:
         res = prep.res
         if not self._shaped(cands, res, 0.0).any():
             return
-        steps = prep.steps[np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9]
+        # the series' own steps: none across a time gap, and none into or out of a stretch on a
+        # standard (another substitution's jumps are no measure of the plant's)
+        keep = np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9
+        loose = self._shaped(cands, res, 0.0)
+        keep[cands.first[loose][cands.first[loose] > 0] - 1] = False
+        keep[cands.last[loose][cands.last[loose] < len(keep)]] = False
+        steps = prep.steps[keep]
         steps = steps[steps > res / 2]
         step_bar = 0.0
         if len(steps) >= 20:
@@ -381,13 +429,18 @@ class _JumpRule:
         runs = s.held("normal", self.join_gap_hours)
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         floor = max(self.min_cycles * cycle, self.min_hours)
-        if not (shaped & (cands.hours >= floor)).any():
+        shaped &= cands.hours >= self.short_hours
+        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+        short, survival = self._excursions(prep, shaped, steps, years)
+        shaped &= cands.hours >= floor
+        shaped[short] = True
+        if not shaped.any():
             return
         # the null: the same stretches, same shape, at levels no standard is sold at (the nominal
         # grid shifted by NULL_SHIFTS), the candidates' own readings left out
         inside = covered(cands.first[shaped], cands.last[shaped], len(x))
         rest = np.where(inside, -1.0, x)  # below every centre: in no stretch
-        null_hours, level_hours, all_hours = [], [], []
+        null_hours, level_hours, all_hours, pulse_hours = [], [], [], []
         for f in NULL_SHIFTS:
             other = _candidate_stretches(
                 rest,
@@ -398,11 +451,12 @@ class _JumpRule:
                 self.join_gap_hours,
                 self.edge_readings,
             )
-            null_hours.append(other.hours[self._shaped(other, res, step_bar)])
+            null_shaped = self._shaped(other, res, step_bar)
+            null_hours.append(other.hours[null_shaped])
+            pulse_hours.append(other.hours[null_shaped & _pulse(other)])
             level_hours.append(other.hours[self._shaped(other, res, 0.0)])
             all_hours.append(other.hours)
         shaped_hours = np.concatenate(null_hours)
-        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
         # how often jump-bounded stretches occur (at least once in the history seen)
         per_year = max(len(shaped_hours), 1) / len(NULL_SHIFTS) / years
         pooled = null_durations(
@@ -419,6 +473,120 @@ class _JumpRule:
             yield self._finding(
                 det, outlet, s, a, b, cands, i, floor, null, threshold, cycle, elsewhere, rate, res
             )
+        # shorter than the duration bar: an excursion onto the standard whose smaller jump is one
+        # the series' own largest steps hardly ever reach
+        brief = cands.hours[short] < threshold
+        short, survival = short[brief], survival[brief]
+        if len(short) == 0:
+            return
+        jump = np.fmin(cands.step_in[short], cands.step_out[short])
+        pulses = np.concatenate(pulse_hours)
+        count = (pulses[None, :] >= cands.hours[short][:, None]).sum(axis=1)
+        per = np.maximum(count, 1) / len(NULL_SHIFTS) / years
+        above = 1.0 - self.step_quantile
+        rates = per * survival
+        for k in np.flatnonzero(rates <= self.false_alarms_per_year).tolist():
+            i = int(short[k])
+            if _diluted(outlet, s, sel, cands, i):
+                continue
+            a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
+            share = above * self.false_alarms_per_year / per[k]
+            bar = tail_hours(steps, share, EXCURSION_MIN_TAIL)
+            yield self._excursion(
+                det,
+                outlet,
+                s,
+                a,
+                b,
+                cands,
+                i,
+                float(jump[k]),
+                bar,
+                cycle,
+                elsewhere,
+                float(rates[k]),
+                float(per[k]),
+            )
+
+    def _excursions(
+        self, prep: _Prepared, shaped: np.ndarray, steps: np.ndarray, years: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The shaped stretches that may be excursions onto their standard (`_pulse`, with
+        `EXCURSION_MIN_READINGS` distinct readings quieter than the series), with the share of the
+        null's jumps (each above the step quantile) reaching their smaller jump: only those whose
+        rate may reach ``false_alarms_per_year`` with the least null frequency (one pulse in the
+        history seen), so that a series with none skips the rest at once."""
+        x, cands = prep.x, prep.cands
+        none = (np.array([], dtype=np.int64), np.array([]))
+        if len(steps) < 20 * EXCURSION_MIN_TAIL:
+            return none
+        short = np.flatnonzero(shaped & _pulse(cands))
+        if len(short):  # one analyser reading held is one measurement: it shows no constancy
+            changes = _lead(0, np.cumsum(prep.steps > 0))
+            distinct = changes[cands.last[short]] - changes[cands.first[short]] + 1
+            short = short[distinct >= EXCURSION_MIN_READINGS]
+        if len(short) == 0:
+            return none
+        # the analyser's repeatability only: quieter than the series
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = prep.steps / x[:-1]
+        moved = np.isfinite(rel) & (rel > 0) & (x[:-1] > 0) & (x[1:] > 0)
+        noise = float(rel[moved].mean()) if moved.any() else np.nan
+        span = cands.last[short] - cands.first[short] + 1
+        start = _lead(0, np.cumsum(span)[:-1])
+        parts = np.repeat(cands.first[short] - start, span) + np.arange(int(span.sum()))
+        short = short[_Sums(x[parts]).relative_noise(start, start + span - 1) < noise]
+        if len(short) == 0:
+            return none
+        jump = np.fmin(cands.step_in[short], cands.step_out[short])
+        above = 1.0 - self.step_quantile
+        survival = np.minimum(tail_survival(steps, jump, EXCURSION_MIN_TAIL) / above, 1.0)
+        least = 1.0 / len(NULL_SHIFTS) / years
+        ok = least * survival <= self.false_alarms_per_year
+        return short[ok], survival[ok]
+
+    def _excursion(
+        self,
+        det: Detector,
+        outlet: OutletData,
+        s: Series,
+        a: int,
+        b: int,
+        cands: _Stretches,
+        i: int,
+        jump: float,
+        bar: float,
+        cycle: float,
+        elsewhere: np.ndarray,
+        rate: float,
+        per_year: float,
+    ) -> Finding:
+        found = _candidate(s, a, b, cands, i, elsewhere, bar)
+        found["confidence"] = 0.7 + 0.25 * min(1.0, max(0.0, float(np.log2(jump / bar))))
+        return _stretch_finding(
+            det,
+            outlet,
+            s,
+            a,
+            b,
+            **found,
+            rule="normal values jump to a standard solution's concentration and back by steps "
+            "the series' own largest steps hardly ever reach",
+            statistic="smaller of the jumps into and out of the standard",
+            threshold=bar,
+            bars={
+                "hours_min": self.short_hours,
+                "null_excursions_per_year": per_year,
+                "jump_min": round(self.jump_fraction * float(cands.centre[i]), 9),
+            },
+            rate=rate,
+            cycle=cycle,
+            after_spread={
+                "level_before": _rounded(cands.before[i]),
+                "level_after": _rounded(cands.after[i]),
+                "jump": round(jump, 9),
+            },
+        )
 
     def _shaped(
         self, c: _Stretches, res: float, step_bar: float, mean_res: float | None = None
@@ -517,12 +685,19 @@ class _NoiseRule:
         sel, x, h, cands = prep.sel, prep.x, prep.h, prep.cands
         if len(sel) < 2 * self.min_readings:
             return
-        if not self._on(cands.share_near, cands.mean, cands.centre, prep.bound).any():
+        if not (
+            self._on(cands.share_near, cands.mean, cands.centre, prep.bound)
+            & (cands.hours >= self.min_hours)
+        ).any():
             return  # not even with the loosest bar the resolution allows
         res = prep.res
         # a standard read with the analyser's repeatability: every reading near it (the null
         # keeps stretches with a few strays, a more lenient and so higher bar)
-        on = self._on(cands.share_near, cands.mean, cands.centre, res) & (cands.share_near >= 1)
+        on = (
+            self._on(cands.share_near, cands.mean, cands.centre, res)
+            & (cands.share_near >= 1)
+            & (cands.hours >= self.min_hours)  # the jump rule's excursions are shorter
+        )
         if not on.any():
             return
         # the stretches on their centre, gathered into one compact array
@@ -932,7 +1107,8 @@ class _Prepared:
 
 def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prepared | None:
     """The series prepared for the jump and noise rules; None with too few normal readings or
-    when no stretch near a standard lasts `_JumpRule.min_hours` with `_JumpRule.near_share` of
+    when no stretch near a standard lasts `_JumpRule.min_hours` (or `_JumpRule.short_hours` as a
+    pulse, `_pulse`) with `_JumpRule.near_share` of
     its readings near and a mean within ``_JumpRule.mean_fraction`` of it (most series: a few
     passes; the resolution is learned from the sorted values only when it may matter)."""
     rule = _JumpRule
@@ -957,11 +1133,24 @@ def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prep
         0.0 if res is None else res,
         join_gap_hours,
         rule.edge_readings,
-        min_hours=rule.min_hours,
+        min_hours=rule.short_hours,
         on_centre=(rule.near_share, rule.mean_fraction, bound if res is None else res),
     )
-    if len(cands.first) == 0:
+    # a stretch shorter than the rule's floor is only ever an excursion: a pulse of
+    # `EXCURSION_MIN_READINGS` distinct readings or more
+    keep = cands.hours >= rule.min_hours
+    pulse = np.flatnonzero(~keep & _pulse(cands))
+    if len(pulse):
+        span = cands.last[pulse] - cands.first[pulse] + 1
+        start = _lead(0, np.cumsum(span)[:-1])
+        part = x[np.repeat(cands.first[pulse] - start, span) + np.arange(int(span.sum()))]
+        changes = _lead(0, np.cumsum(np.diff(part) != 0))
+        distinct = changes[start + span - 1] - changes[start] + 1
+        keep[pulse[distinct >= EXCURSION_MIN_READINGS]] = True
+    if not keep.any():
         return None
+    if not keep.all():
+        cands = _Stretches(*(getattr(cands, f.name)[keep] for f in fields(_Stretches)))
     return _Prepared(sel, x, h, cands, bound, res)
 
 
@@ -1141,6 +1330,7 @@ def _candidate_stretches(
     seen = ~gapped & ~np.isnan(level)
     before, after = level[:k], level[k:]
     step_in, step_out = step[:k], step[k:]
+    both = seen[:k] & seen[k:]
     seen = seen[:k] | seen[k:]
     return _Stretches(
         first=first,
@@ -1154,7 +1344,21 @@ def _candidate_stretches(
         step_in=step_in,
         step_out=step_out,
         seen=seen,
+        both=both,
     )
+
+
+def _pulse(c: _Stretches) -> np.ndarray:
+    """Stretches that are a pulse on the series' level: both sides seen (neither a series' end
+    nor across a time gap) and on the same side of the centre (a ramp passing through a level
+    has one side below it and the other above)."""
+    with np.errstate(invalid="ignore"):
+        return (
+            c.both
+            & ((c.before - c.centre) * (c.after - c.centre) > 0)
+            & (c.step_in >= PULSE_STEP_SHARE * np.abs(c.centre - c.before))
+            & (c.step_out >= PULSE_STEP_SHARE * np.abs(c.centre - c.after))
+        )
 
 
 def _lead(value: float, a: np.ndarray) -> np.ndarray:
@@ -1176,7 +1380,8 @@ def _trail(a: np.ndarray, value: float) -> np.ndarray:
 def _no_stretches() -> _Stretches:
     empty = np.array([], dtype=np.int64)
     nan = np.array([], dtype="float64")
-    return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, empty.astype(bool))
+    no = empty.astype(bool)
+    return _Stretches(empty, empty, nan, nan, nan, nan, nan, nan, nan, nan, no, no)
 
 
 def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:

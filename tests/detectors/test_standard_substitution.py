@@ -86,12 +86,13 @@ def test_jump_onto_an_unregistered_standard_read_with_noise() -> None:
 
 def test_jump_rule_honest_traps() -> None:
     """No finding when the effluent glides up through the standard's level and back (no jump),
-    or when a jump-bounded visit is as short as the series' own such visits."""
+    or when a short load peak ramps up to the standard's level and down again over several
+    readings (no single step carries the change: not a pulse for the excursion rule)."""
     n = 24 * 42
     nh3, flags = _calibrated_nh3(n, seed=22)
     ramp = np.r_[np.linspace(2.0, 8.0, 24), np.full(6, 8.0), np.linspace(8.0, 2.0, 24)]
     nh3[500 : 500 + len(ramp)] = np.round(ramp * (1 + 0.01 * np.sin(np.arange(len(ramp)))), 2)
-    nh3[700:704] = [8.01, 7.95, 8.04, 8.0]  # four hours: shorter than the rule's floor
+    nh3[600:609] = [3.5, 5.0, 6.5, 7.9, 8.05, 8.0, 6.4, 4.8, 3.2]  # a load peak: a ramp
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
 
@@ -214,6 +215,7 @@ def test_jump_rule_honest_trap_a_level_between_two_shutdowns() -> None:
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
     flags[530:542] = "N"
+    flags[534:538] = "C"  # the week's calibration hours stay C
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
     assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3)) == [(hour(500), hour(529))]
 
@@ -246,3 +248,40 @@ def test_level_stretches_are_the_candidate_stretches_at_each_level() -> None:
     got = list(zip(first, last, hours, near / (last - first + 1), strict=True))
     assert len(got) == len(expected) > 0
     assert sorted(got) == sorted(expected)
+
+
+def test_excursion_rule_finds_a_short_standard_between_samples() -> None:
+    """The jump rule's excursion: four hours of the calibration solution (8 mg/L, three or more
+    distinct readings) reported as normal readings between samples of an effluent at 2 mg/L,
+    shorter than any duration bar but entered and left by steps the series' own steps hardly
+    ever reach: found with its interval, the jump in the evidence above its bar."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3[600:604] = [8.02, 7.97, 8.05, 7.99]
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
+    assert spans(found) == [(hour(600), hour(603))]
+    ev = found[0].evidence
+    assert ev["jump"] >= ev["threshold"] > 0
+    assert 0 < ev["false_alarm_rate_per_year"] <= 0.01
+    assert ev["level_before"] < 3 and ev["level_after"] < 3
+
+
+def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> None:
+    """Not an excursion onto the standard: one analyser reading at its level held four hours
+    (one measurement shows no constancy), a rise through its level to a new one (the plant's
+    level before and after on both sides of it), a visit whose side lies across a shutdown."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=24)
+    held_one = nh3.copy()
+    held_one[600:604] = 8.0
+    ramp = nh3.copy()
+    ramp[600:604] = [8.02, 7.97, 8.05, 7.99]
+    ramp[604:] = np.round(ramp[604:] * 7.0, 2)  # the plant now at 14 mg/L
+    gap = nh3.copy()
+    gap[600:604] = [8.02, 7.97, 8.05, 7.99]
+    gap_flags = flags.copy()
+    gap_flags[604:616] = "F"
+    for x, f in ((held_one, flags), (ramp, flags), (gap, gap_flags)):
+        frame = make_frame(MN, {NH3N: x}, flags={NH3N: f})
+        assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
