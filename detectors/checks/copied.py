@@ -56,14 +56,6 @@ def _repeated_in_order(digest: np.ndarray) -> np.ndarray:
     return idx[np.lexsort((idx, dig))]
 
 
-def _bits(x: np.ndarray) -> np.ndarray:
-    """-log2 of each element's empirical frequency in ``x``."""
-    if len(x) == 0:
-        return np.zeros(0)
-    codes, _ = pd.factorize(x)  # hashing: a quarter of np.unique's sort on a year of readings
-    return -np.log2(np.bincount(codes)[codes] / len(x))
-
-
 @dataclass(frozen=True, slots=True)
 class Channel:
     """One channel's valid readings as the comparison needs them: values quantised to the
@@ -119,47 +111,137 @@ def _unpacked(blob: bytes, dtype: str) -> np.ndarray:
 @dataclass(frozen=True, slots=True)
 class CopiedSummary(Summary):
     """What `CopiedDataDetector` keeps of an outlet: its pollutants (``codes``, each counts in
-    the bar) and the `Channel` of each with at least one window of valid readings. The
-    comparison verifies and extends matched windows on the values themselves (hashes alone
-    would not give byte-identical findings), so this is the quantised series, not a digest."""
+    the bar) and the `Channel` of each with at least one window of valid readings: the quantised
+    series compressed, about 2 bytes a reading (59 KiB an outlet-year of six hourly channels).
+    That is also the smallest digest that would do: a hash of every window is 8 bytes a window
+    that does not compress (four times as much), and the comparison still needs the values of
+    its candidate stretches, to verify, extend, weigh and fit them. The fleet stage reads the
+    channels out of the summaries one outlet at a time and keeps of the whole fleet only hashes,
+    signatures and the candidates' stretches (see `CopiedDataDetector`, "Fleet stage")."""
 
     codes: tuple[str, ...]
     channels: dict[str, Channel]
 
 
+#: Readings of one pollutant one pass of the fleet stage keeps windows of: a fleet with more
+#: takes several passes, each keeping the windows whose hash (exact rule) or step-sign signature
+#: (scaled rule) falls in its share, so that a pass (some 90 bytes a window: hash, signature,
+#: statistics and their sort) holds at most about 2 M windows however many outlets there are;
+#: runs are read back in batches of a quarter (exact) or half (scaled) of it.
+_PASS_READINGS: Final = 2_000_000
+
+
 @dataclass(frozen=True, slots=True)
 class _Pool:
-    """Valid readings of one pollutant over several outlets, concatenated in (outlet, time)
-    order (outlet ``o``, value quantised ``q``, whole hour ``h``, time ``t`` in UTC nanoseconds;
-    outlet ``i`` holds ``bounds[i]:bounds[i + 1]``), with per-reading information filled
-    only for outlets with a candidate match (`_fill_bits`): ``level_bits`` (-log2 frequency of
-    the value) and ``step_cum`` (running sum of -log2 frequency of each non-zero step)."""
+    """Stretches of one pollutant's readings read out of the outlets' summaries around the
+    candidate matches (`_read_stretches`), in (outlet, reading) order: outlet ``o``, index ``i``
+    in its channel, value quantised ``q``, whole hour ``h``, time ``t`` in UTC nanoseconds,
+    ``level_bits`` (-log2 frequency of the value in the outlet's channel) and ``step_cum``
+    (running sum over the outlet's channel of -log2 frequency of each non-zero step, so that
+    differences within a stretch are the channel's). Per outlet (every outlet of the fleet,
+    from the first pass): ``windows_per_outlet``, the first and last whole hour, and the
+    resolution ``res`` (smallest non-zero step in quanta, 1 when it never moves)."""
 
     o: np.ndarray
+    i: np.ndarray
     q: np.ndarray
     h: np.ndarray
     t: np.ndarray
-    bounds: np.ndarray
     level_bits: np.ndarray
     step_cum: np.ndarray
     windows_per_outlet: np.ndarray
-    filled: np.ndarray  # per outlet: level_bits and step_cum computed
+    first_h: np.ndarray
+    last_h: np.ndarray
+    res: np.ndarray
+
+    def at(self, o: np.ndarray, i: np.ndarray) -> np.ndarray:
+        """Positions in the pool of readings ``i`` of outlets ``o`` (all read in)."""
+        return np.searchsorted(_key(self.o, self.i), _key(o, i))
 
 
-def _fill_bits(pool: _Pool, outlets: np.ndarray) -> None:
-    """Compute ``level_bits`` and ``step_cum`` of the given outlets (in place, once)."""
-    for o in np.unique(outlets):
-        if pool.filled[o]:
-            continue
-        pool.filled[o] = True
-        lo, hi = int(pool.bounds[o]), int(pool.bounds[o + 1])
-        q = pool.q[lo:hi]
+def _key(o: np.ndarray, i: np.ndarray) -> np.ndarray:
+    return (np.asarray(o, dtype=np.int64) << np.int64(32)) | np.asarray(i, dtype=np.int64)
+
+
+@dataclass(slots=True)
+class _Candidates:
+    """Window pairs found from hashes or signatures (``exact``, ``scaled``: the copy window's
+    outlet ``oa``, first reading ``ia`` and hour ``ha``, the source window's ``ob`` and ``ib``,
+    the lag in hours); per outlet the statistics the bar needs (see `_Pool`)."""
+
+    windows_per_outlet: np.ndarray
+    first_h: np.ndarray
+    last_h: np.ndarray
+    res: np.ndarray
+    exact: list[np.ndarray]
+    scaled: list[np.ndarray]
+
+
+def _bits(x: np.ndarray) -> np.ndarray:
+    """-log2 of each element's empirical frequency in ``x``."""
+    if len(x) == 0:
+        return np.zeros(0)
+    codes, _ = pd.factorize(x)  # hashing: a quarter of np.unique's sort on a year of readings
+    return -np.log2(np.bincount(codes)[codes] / len(x))
+
+
+def _read_stretches(
+    channels: Sequence[Channel | None], found: _Candidates, spans: tuple[np.ndarray, ...]
+) -> _Pool:
+    """The pool of the readings ``lo..hi`` (inclusive, clipped to the channel) of outlets ``o``
+    (``spans``), overlapping or touching stretches of an outlet merged, each outlet's channel
+    decompressed once and its information per reading computed over the whole channel."""
+    order = np.lexsort((spans[1], spans[0]))
+    so, slo, shi = (np.asarray(x, dtype=np.int64)[order] for x in spans)
+    cut = np.r_[np.flatnonzero(so[1:] != so[:-1]) + 1, len(so)]
+    parts: list[tuple[np.ndarray, ...]] = []
+    for g0, g1 in zip(np.r_[0, cut[:-1]], cut, strict=True):
+        o = int(so[g0])
+        channel = channels[o]
+        assert channel is not None
+        lo = np.clip(slo[g0:g1], 0, channel.n - 1)
+        hi = np.maximum.accumulate(np.clip(shi[g0:g1], 0, channel.n - 1))
+        first = np.flatnonzero(np.r_[True, lo[1:] > hi[:-1] + 1])
+        lens = np.r_[hi[first[1:] - 1], hi[-1]] - lo[first] + 1
+        idx = np.repeat(lo[first] - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
+        q, ts = channel.q, channel.ts
         steps = np.diff(q)
         moved = steps != 0
         step_bits = np.zeros(len(q))
         step_bits[1:][moved] = _bits(steps[moved])
-        pool.level_bits[lo:hi] = _bits(q)
-        pool.step_cum[lo:hi] = np.cumsum(step_bits)
+        parts.append(
+            (
+                np.full(len(idx), o),
+                idx,
+                q[idx],
+                hours_of(ts[idx]),
+                ts[idx],
+                _bits(q)[idx],
+                np.cumsum(step_bits)[idx],
+            )
+        )
+    cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    return _Pool(*cols, found.windows_per_outlet, found.first_h, found.last_h, found.res)
+
+
+def _batches(
+    runs: tuple[np.ndarray, ...], size: np.ndarray, most: int
+) -> Iterable[tuple[np.ndarray, ...]]:
+    """``runs`` (parallel arrays) in consecutive batches of at most ``most`` in total ``size``
+    (at least one run each), so that what a batch reads out of the summaries stays bounded."""
+    total = np.cumsum(size)
+    start = 0
+    while start < len(size):
+        before = int(total[start - 1]) if start else 0
+        end = max(start + 1, int(np.searchsorted(total, before + most, side="right")))
+        yield tuple(x[start:end] for x in runs)
+        start = end
+
+
+def _narrow(*columns: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Outlet indices, reading indices and whole hours as int32 (hours since 1970 fit until
+    2215), hashes and signatures as they are: a pass holds a few million windows."""
+    return tuple(c if c.dtype.kind == "u" else c.astype(np.int32) for c in columns)
 
 
 def _information(
@@ -171,18 +253,11 @@ def _information(
     return pool.level_bits[a0] + pool.step_cum[end] - pool.step_cum[a0]
 
 
-def _resolutions(pool: _Pool, size: np.ndarray) -> np.ndarray:
-    """Each outlet's resolution in quanta: its smallest non-zero step (1 when it never moves);
-    ``size`` holds the absolute steps between successive readings of the pool."""
-    steps = size.astype("float64")
-    steps[(steps == 0) | (pool.o[1:] != pool.o[:-1])] = np.inf
-    lo = pool.bounds[:-1]
-    nonempty = pool.bounds[1:] - lo > 1
-    res = np.ones(len(lo))
-    if len(steps) and nonempty.any():
-        res[nonempty] = np.minimum.reduceat(steps, lo[nonempty])
-        # reduceat runs to the next start: an outlet's last step is towards the next outlet
-    return np.where(np.isfinite(res), res, 1.0)
+def _resolution(q: np.ndarray) -> float:
+    """A channel's resolution in quanta: its smallest non-zero step (1 when it never moves)."""
+    size = np.abs(np.diff(q))
+    size = size[size != 0]
+    return float(size.min()) if len(size) else 1.0
 
 
 def _sign_codes(step: np.ndarray, n: int) -> np.ndarray:
@@ -196,56 +271,43 @@ def _sign_codes(step: np.ndarray, n: int) -> np.ndarray:
     return code
 
 
-def _repeated(start: np.ndarray, code: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The windows whose code occurs twice or more."""
-    if len(code) == 0:
-        return start, code
-    if int(code.max()) < 1 << 22:
-        counts = np.bincount(code)[code]
-    else:
-        _, inverse, counts = np.unique(code, return_inverse=True, return_counts=True)
-        counts = counts[inverse]
-    keep = counts > 1
-    return start[keep], code[keep]
+def _window_stats(q: np.ndarray, start: np.ndarray, w: int) -> tuple[np.ndarray, ...]:
+    """Mean, standard deviation and mean absolute step of the windows of ``w`` readings of
+    ``q`` starting at ``start``."""
+    qf = q.astype("float64")
+    c1, c2, cs = (np.zeros(len(q) + 1) for _ in range(3))
+    np.cumsum(qf, out=c1[1:])
+    np.cumsum(qf * qf, out=c2[1:])
+    np.cumsum(np.abs(np.diff(qf)), out=cs[2:])
+    mean = (c1[start + w] - c1[start]) / w
+    sd = np.sqrt(np.maximum((c2[start + w] - c2[start]) / w - mean * mean, 0.0))
+    return mean, sd, (cs[start + w] - cs[start + 1]) / (w - 1)
 
 
 def _alike(
-    pool: _Pool, a: np.ndarray, b: np.ndarray, w: int, res: np.ndarray, size: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The window pairs (first readings ``a``, ``b``, ``w`` readings each) for which one factor
-    ``s`` can map ``b``'s mean, standard deviation and mean absolute step onto ``a``'s within
-    rounding (each moves by at most the rounding of one reading, twice that for steps)."""
-    q = pool.q.astype("float64")
-    c1, c2, cs = (np.zeros(len(q) + 1) for _ in range(3))
-    np.cumsum(q, out=c1[1:])
-    np.cumsum(q * q, out=c2[1:])
-    np.cumsum(size, out=cs[2:])
-
-    def stats(j: np.ndarray) -> tuple[np.ndarray, ...]:
-        mean = (c1[j + w] - c1[j]) / w
-        sd = np.sqrt(np.maximum((c2[j + w] - c2[j]) / w - mean * mean, 0.0))
-        return mean, sd, (cs[j + w] - cs[j + 1]) / (w - 1)
-
-    lo, hi = np.full(len(a), 0.25), np.full(len(a), 4.0)
-    tol = res[pool.o[a]] / 2.0 + 2.0 * res[pool.o[b]]  # a's rounding and b's at a scale of 4
-    for xa, xb, k in zip(stats(a), stats(b), (1.0, 1.0, 2.0), strict=True):
+    sa: Sequence[np.ndarray], sb: Sequence[np.ndarray], ra: np.ndarray, rb: np.ndarray
+) -> np.ndarray:
+    """Which window pairs (statistics ``sa``, ``sb`` of `_window_stats`, resolutions ``ra``,
+    ``rb``) one factor ``s`` can map ``b``'s mean, standard deviation and mean absolute step
+    onto ``a``'s within rounding (each moves by at most the rounding of one reading, twice that
+    for steps)."""
+    lo, hi = np.full(len(ra), 0.25), np.full(len(ra), 4.0)
+    tol = ra / 2.0 + 2.0 * rb  # a's rounding and b's at a scale of 4
+    for xa, xb, k in zip(sa, sb, (1.0, 1.0, 2.0), strict=True):
         pos = xb > 0
         safe = np.where(pos, xb, 1.0)
         lo = np.where(pos, np.maximum(lo, (xa - k * tol) / safe), lo)
         hi = np.where(pos, np.minimum(hi, (xa + k * tol) / safe), np.where(xa > k * tol, -1, hi))
-    keep = lo <= hi
-    return a[keep], b[keep]
+    return lo <= hi
 
 
 def _information_bar(
-    pool: _Pool, o: np.ndarray, pairs: np.ndarray | float, n_codes: int, rate: float
+    pool: _Pool | _Candidates, o: np.ndarray, pairs: np.ndarray | float, n_codes: int, rate: float
 ) -> np.ndarray:
     """Bits a match on outlet(s) ``o`` must carry among ``pairs`` compared: ``log2(pairs) +
     log2(2 * n_codes / (rate * years))``, ``years`` the outlet's span (at least a month), so that
     honest outlets match by chance ``rate`` times an outlet-year."""
-    first = pool.h[pool.bounds[:-1].clip(max=len(pool.h) - 1)]
-    last = pool.h[(pool.bounds[1:] - 1).clip(min=0)]
-    years = np.maximum((last - first)[o] / 8766.0, 1.0 / 12.0)
+    years = np.maximum((pool.last_h - pool.first_h)[o] / 8766.0, 1.0 / 12.0)
     return np.log2(np.maximum(pairs, 2.0)) + np.log2(2.0 * n_codes / (rate * years))
 
 
@@ -287,7 +349,6 @@ def _scaled_fit(
     tol, inside, runs = tol[sel], inside[sel], len(kept)
     a0, b0, lo, hi, scale, tol0, rms = (x[kept] for x in (a0, b0, lo, hi, scale, tol0, rms))
     ra, rb = ra[kept], rb[kept]
-    _fill_bits(pool, np.r_[pool.o[a0], pool.o[b0]])
     # bits: the first reading's level, then each changed reading's step, less the quanta the
     # tolerance admits (its width over the resolution, plus one)
     first = inside & (off == lo[run])
@@ -408,11 +469,37 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     (the detector's rate is then at most twice ``false_alarms_per_year`` per outlet). On tuning
     seeds 1-10 of both generators the highest honest run stayed 15 bits under its bar.
     ``scaled_max_company=16``: a window is paired with at most the 16 next windows of its
-    signature in (hour, outlet) order, a bound on the work when many outlets share a daily shape
-    (a signature shared by that many outlets within the lag says little). Cost: the rule runs
-    only between outlets (a lone outlet is unchanged) and about doubles the fleet comparison
-    (100 simulated outlets x 365 d: 1.3 s -> 2.7-4.5 s on a loaded machine), most of it in
-    flow channels whose daily shapes agree across outlets.
+    signature in (hour, shape, outlet) order (shape: standard deviation over mean absolute step,
+    which a factor leaves, so that a clone's source stays among its next windows when many
+    outlets share the signature at that hour), a bound on the work when many outlets share a
+    daily shape (a signature shared by that many outlets within the lag says little). Cost: the
+    rule runs only between outlets (a lone outlet is unchanged) and about doubles the fleet
+    comparison (100 simulated outlets x 365 d: 1.3 s -> 2.7-4.5 s on a loaded machine), most of
+    it in flow channels whose daily shapes agree across outlets.
+
+    Fleet stage (`detect_summaries`), per pollutant, so that its memory does not grow with the
+    outlets' readings: (1) each outlet's channel is decompressed from its summary in turn and
+    only the hashes of its varied windows (exact rule) and the signatures of its signed windows
+    with their mean, standard deviation and mean absolute step (scaled rule) are kept, with
+    per-outlet figures (windows, span, resolution); equal hashes and agreeing, alike signed
+    windows give the candidate pairs, which merge into runs. A pollutant of more than 2 M
+    readings (about 230 outlet-years) is taken in several such passes over the outlets, each
+    keeping the windows whose hash or signature falls in its share (`_PASS_READINGS`). (2) Runs
+    are read back in batches: an exact run's information comes from the bits at its ends, read
+    out of the two outlets' summaries (each outlet's information per reading computed over its
+    whole channel, as before), and only runs over the bar are read whole, with a window on each
+    side, to be verified and extended; scaled runs are read whole and fitted. The findings are
+    those of comparing the pooled series at once (the stage before this one): byte-identical on
+    100, 300 and 1,000 simulated outlet-years (112 findings at 1,000) and on the tuning seeds.
+    Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the old
+    stage in the same run): 100 / 300 / 1,000 outlet-years 2.7 / 13.8 / 131.5 s (old 2.1 /
+    10.1 / 78.2 s: reading channels again in each pass and batch costs 30-70 %), peak traced
+    memory 47 / 137 / 295 MB (old 152 / 632 / 3,657 MB). Time still
+    grows faster than the outlets: the scaled rule's candidate pairs (windows of an agreeing
+    signature within the lag) grow with the fleet's density until ``scaled_max_company``
+    bounds them (NH3-N: 0.08 alike pairs a signed window at 300 outlets, 0.21 at 1,000), and
+    the pairs themselves (48 bytes each) are what the stage holds beyond its passes and
+    batches.
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
@@ -554,94 +641,148 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             names=names,
         )
 
-    def _pool(self, outlets: Sequence[CopiedSummary], code: str) -> _Pool | None:
-        parts = []
-        w = self.window_readings
-        for o, outlet in enumerate(outlets):
-            channel = outlet.channels.get(code)
-            if channel is None:
-                continue
-            ts = channel.ts
-            parts.append((o, channel.q, hours_of(ts), ts))
-        if not parts:
-            return None
-        counts = np.zeros(len(outlets), dtype=np.int64)
-        sizes = np.zeros(len(outlets), dtype=np.int64)
-        for o, q, *_ in parts:
-            counts[o] = max(0, len(q) - w + 1)
-            sizes[o] = len(q)
-        n = int(sizes.sum())
-        return _Pool(
-            o=np.concatenate([np.full(len(p[1]), p[0]) for p in parts]),
-            q=np.concatenate([p[1] for p in parts]),
-            h=np.concatenate([p[2] for p in parts]),
-            t=np.concatenate([p[3] for p in parts]),
-            bounds=np.r_[0, np.cumsum(sizes)],
-            level_bits=np.zeros(n),
-            step_cum=np.zeros(n),
-            windows_per_outlet=counts,
-            filled=np.zeros(len(outlets), dtype=bool),
-        )
-
     def _code(
         self, outlets: Sequence[CopiedSummary], code: str, n_codes: int = 1
     ) -> Iterable[Finding]:
-        pool = self._pool(outlets, code)
-        if pool is None or len(pool.q) < self.window_readings:
+        channels = [outlet.channels.get(code) for outlet in outlets]
+        if all(c is None for c in channels):
             return
-        yield from self._exact(outlets, code, pool, n_codes)
-        if len(outlets) > 1 and code in CONCENTRATIONS:
-            yield from self._scaled(outlets, code, pool, n_codes)
+        scaled = len(outlets) > 1 and code in CONCENTRATIONS
+        found = self._candidates(channels, scaled)
+        exact = self._matched_runs(*found.exact, self.window_readings)
+        for runs in _batches(exact, np.ones(len(exact[0]), dtype=np.int64), _PASS_READINGS // 4):
+            yield from self._exact(outlets, channels, code, found, runs, n_codes)
+        copies = self._matched_runs(*found.scaled, self.scaled_window)
+        for runs in _batches(copies, copies[2] - copies[1] + 1, _PASS_READINGS // 2):
+            yield from self._scaled(outlets, channels, code, found, runs, n_codes)
+
+    def _candidates(self, channels: Sequence[Channel | None], scaled: bool) -> _Candidates:
+        """The window pairs of one pollutant found from hashes (exact rule) and from step-sign
+        signatures and window statistics (scaled rule, when ``scaled``), each outlet's channel
+        read out of its summary one at a time, in as many passes as `_PASS_READINGS` asks."""
+        w = self.window_readings
+        n = len(channels)
+        found = _Candidates(
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int64),
+            np.ones(n),
+            [],
+            [],
+        )
+        passes = max(1, -(-sum(c.n for c in channels if c is not None) // _PASS_READINGS))
+        exact: list[list[tuple[np.ndarray, ...]]] = []
+        signed: list[list[tuple[np.ndarray, ...]]] = []
+        share = np.uint64(passes)
+        for part in range(passes):
+            ex: list[tuple[np.ndarray, ...]] = []
+            sg: list[tuple[np.ndarray, ...]] = []
+            for o, channel in enumerate(channels):
+                if channel is None:
+                    continue
+                q, ts = channel.q, channel.ts
+                h = hours_of(ts)
+                if part == 0:
+                    found.windows_per_outlet[o] = max(0, len(q) - w + 1)
+                    found.first_h[o], found.last_h[o] = h[0], h[-1]
+                    found.res[o] = _resolution(q)
+                start = self._varied_windows(q, h)
+                digest = _window_hashes(q, w)[start]
+                mine = digest % share == np.uint64(part)
+                start = start[mine]
+                ex.append(_narrow(digest[mine], np.full(len(start), o), start, h[start]))
+                if scaled:
+                    start, code = self._signed(q, h)
+                    mine = code % passes == part
+                    start = start[mine]
+                    stats = _window_stats(q, start, self.scaled_window)
+                    sg.append(
+                        (code[mine], *_narrow(h[start], np.full(len(start), o), start), *stats)
+                    )
+            exact.append(self._same_hash_pairs(ex))
+            if scaled:
+                signed.append(self._sign_pairs(sg, found.res))
+        found.exact = [np.concatenate(c) for c in zip(*exact, strict=True)]
+        found.scaled = (
+            [np.concatenate(c) for c in zip(*signed, strict=True)]
+            if signed
+            else [np.zeros(0, dtype=np.int64)] * 6
+        )
+        return found
 
     def _exact(
-        self, outlets: Sequence[CopiedSummary], code: str, pool: _Pool, n_codes: int
+        self,
+        outlets: Sequence[CopiedSummary],
+        channels: Sequence[Channel | None],
+        code: str,
+        found: _Candidates,
+        runs: tuple[np.ndarray, ...],
+        n_codes: int,
     ) -> Iterable[Finding]:
-        a, b, lag = self._same_hash_pairs(pool, self._varied_windows(pool))
-        if len(a) == 0:
-            return
-        a0, a1, b0, run_lag = self._matched_runs(pool, a, b, lag, self.window_readings)
-        _fill_bits(pool, np.r_[pool.o[a0], pool.o[b0]])
-        same = pool.o[a0] == pool.o[b0]
+        """Matched runs of equal hashes (``runs``) weighed from the bits at their ends (read
+        out of the summaries), and those over the bar verified on their values (read with a
+        window on each side)."""
+        w = self.window_readings
+        oa, a0, a1, ob, b0, lag = runs
+        same = oa == ob
+        b1 = b0 + (a1 - a0)
+        end_a = np.where(same & (lag < a1 - a0 + 1), a0 + lag - 1, a1)
+        end_b = np.where(same & (lag < a1 - a0 + 1), b0 + lag - 1, b1)
+        ends = np.r_[a0, end_a, b0, end_b]
+        points = _read_stretches(channels, found, (np.r_[oa, oa, ob, ob], ends, ends))
+        at = [points.at(oa, a0), points.at(oa, end_a), points.at(ob, b0), points.at(ob, end_b)]
         info = np.minimum(
-            _information(pool, a0, a1, run_lag, same),
-            _information(pool, b0, b0 + (a1 - a0), run_lag, same),
+            points.level_bits[at[0]] + points.step_cum[at[1]] - points.step_cum[at[0]],
+            points.level_bits[at[2]] + points.step_cum[at[3]] - points.step_cum[at[2]],
         )
-        wa = pool.windows_per_outlet[pool.o[a0]].astype("float64")
-        others = float(pool.windows_per_outlet.sum()) - wa
-        pairs = np.where(pool.o[a0] == pool.o[b0], wa * wa / 2.0, wa * others)
-        need = _information_bar(pool, pool.o[a0], pairs, n_codes, self.false_alarms_per_year)
-        for r in np.flatnonzero(info > need):
+        wa = found.windows_per_outlet[oa].astype("float64")
+        others = float(found.windows_per_outlet.sum()) - wa
+        compared = np.where(same, wa * wa / 2.0, wa * others)
+        need = _information_bar(found, oa, compared, n_codes, self.false_alarms_per_year)
+        kept = np.flatnonzero(info > need)
+        if len(kept) == 0:
+            return
+        oa, a0, a1, ob, b0, b1 = (x[kept] for x in (oa, a0, a1, ob, b0, b1))
+        # a run may grow by a window on each side (`_extend`)
+        spans = np.r_[oa, ob], np.r_[a0, b0] - w, np.r_[a1, b1] + w
+        pool = _read_stretches(channels, found, spans)
+        pa0, pa1, pb0 = pool.at(oa, a0), pool.at(oa, a1), pool.at(ob, b0)
+        for r, k in enumerate(kept):
             yield from self._verified(
                 outlets,
                 code,
                 pool,
-                int(a0[r]),
-                int(a1[r]),
-                int(b0[r]),
-                float(info[r]),
-                float(need[r]),
+                int(pa0[r]),
+                int(pa1[r]),
+                int(pb0[r]),
+                float(info[k]),
+                float(need[k]),
             )
 
     def _scaled(
-        self, outlets: Sequence[CopiedSummary], code: str, pool: _Pool, n_codes: int
+        self,
+        outlets: Sequence[CopiedSummary],
+        channels: Sequence[Channel | None],
+        code: str,
+        found: _Candidates,
+        runs: tuple[np.ndarray, ...],
+        n_codes: int,
     ) -> Iterable[Finding]:
-        """Clones between outlets scaled by a factor and rounded again (see the class doc)."""
-        w = self.scaled_window
-        diff = np.diff(pool.q)
-        res = _resolutions(pool, np.abs(diff))
-        a, b, lag = self._sign_pairs(pool, res, diff)
-        if len(a) == 0:
-            return
-        a0, a1, b0, _ = self._matched_runs(pool, a, b, lag, w)
-        fit = _scaled_fit(pool, a0, a1, b0, res)
+        """Clones between outlets scaled by a factor and rounded again (see the class doc): the
+        runs of alike windows (``runs``) fitted on their values, read out of the summaries."""
+        oa, a0, a1, ob, b0, _ = runs
+        pool = _read_stretches(
+            channels, found, (np.r_[oa, ob], np.r_[a0, b0], np.r_[a1, b0 + a1 - a0])
+        )
+        fit = _scaled_fit(pool, pool.at(oa, a0), pool.at(oa, a1), pool.at(ob, b0), pool.res)
         if fit is None:
             return
         a0, a1, b0, scale, info = fit
         oa = pool.o[a0]
         wa = pool.windows_per_outlet[oa].astype("float64")
         partners = float(np.count_nonzero(pool.windows_per_outlet)) - 1.0
-        pairs = wa * (2 * self.scaled_max_lag_hours + 1) * max(partners, 1.0)
-        need = _information_bar(pool, oa, pairs, n_codes, self.scaled_false_alarms_per_year)
+        compared = wa * (2 * self.scaled_max_lag_hours + 1) * max(partners, 1.0)
+        need = _information_bar(pool, oa, compared, n_codes, self.scaled_false_alarms_per_year)
         for r in np.flatnonzero(info > need):
             yield from self._findings(
                 outlets,
@@ -653,110 +794,129 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 scale=float(scale[r]),
             )
 
-    def _sign_pairs(
-        self, pool: _Pool, res: np.ndarray, diff: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Windows of ``scaled_window`` contiguous readings with ``scaled_min_steps`` changes or
-        more, paired across outlets when their hourly step signs (up, held, down) agree and they
-        start at most ``scaled_max_lag_hours`` apart: the later window is ``a``, the earlier
-        ``b`` (the outlet order at equal hours), and the lag in hours."""
+    def _signed(self, q: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One channel's windows of ``scaled_window`` contiguous hourly readings with
+        ``scaled_min_steps`` changes or more (first readings) and their step-sign signatures
+        (up, held, down as one base-3 integer: 3 ** (w - 1) signatures at most)."""
         w = self.scaled_window
-        empty = np.zeros(0, dtype=np.int64)
-        n = len(pool.q)
-        if n <= w:
-            return empty, empty, empty
-        step = np.sign(diff)
-        joined = (pool.o[1:] == pool.o[:-1]) & (np.diff(pool.h) == 1)
-        breaks = np.r_[0, np.cumsum(~joined, dtype=np.int32)]
+        n = len(q)
+        if n < w:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        step = np.sign(np.diff(q))
+        breaks = np.r_[0, np.cumsum(np.diff(h) != 1, dtype=np.int32)]
         moved = np.r_[0, np.cumsum(step != 0, dtype=np.int32)]
         ok = (breaks[w - 1 :] == breaks[: n - w + 1]) & (
             moved[w - 1 :] - moved[: n - w + 1] >= self.scaled_min_steps
         )
         start = np.flatnonzero(ok)
-        if len(start) < 2:
-            return empty, empty, empty
-        code = _sign_codes(step, w - 1)[start]  # exact: 3 ** (w - 1) signatures at most
-        start, code = _repeated(start, code)
-        if len(start) < 2:
-            return empty, empty, empty
-        # one sort: the signature, then the hour (below 2 ** 20 h, i.e. before year 2089)
-        key = (code << np.int64(20)) | (pool.h[start] & np.int64(0xFFFFF))
-        order = np.argsort(key)
-        srt, group = start[order], code[order]
-        hours, outlet = pool.h[srt], pool.o[srt]
-        aa, bb = [], []
-        i = np.arange(len(srt) - 1)
-        for d in range(1, min(len(srt), self.scaled_max_company + 1)):  # d apart in order
-            i = i[i + d < len(srt)]
-            i = i[
-                (group[i + d] == group[i]) & (hours[i + d] - hours[i] <= self.scaled_max_lag_hours)
-            ]
+        return start, _sign_codes(step, w - 1)[start]
+
+    def _sign_pairs(
+        self, parts: list[tuple[np.ndarray, ...]], res: np.ndarray
+    ) -> tuple[np.ndarray, ...]:
+        """Signed windows (``parts``: signature, hour, outlet, first reading and `_window_stats`
+        of each, outlet by outlet) paired across outlets when their signatures agree and they
+        start at most ``scaled_max_lag_hours`` apart, each with at most the
+        ``scaled_max_company`` next windows of its signature in (hour, shape, outlet) order,
+        and kept when one factor can map their statistics onto each other (`_alike`): the
+        later window is ``a``, the earlier ``b`` (the outlet order at equal hours), and the lag
+        in hours, as (oa, ia, ob, ib, lag)."""
+        empty = np.zeros(0, dtype=np.int64)
+        if not parts:
+            return empty, empty, empty, empty, empty, empty
+        code, hours, outlet, first, *stats = (np.concatenate(c) for c in zip(*parts, strict=True))
+        parts.clear()  # each outlet's arrays: only the concatenation stays
+        # at equal signature and hour, windows of the same shape (standard deviation over mean
+        # absolute step: a factor leaves it) side by side, so that the company cap keeps a
+        # clone's source among its next windows in a crowded signature
+        shape = stats[1] / np.maximum(stats[2], 1e-12)
+        order = np.lexsort((first, outlet, shape, hours, code))
+        code, hours, outlet, first = code[order], hours[order], outlet[order], first[order]
+        stats = [x[order] for x in stats]
+        aa: list[np.ndarray] = []
+        bb: list[np.ndarray] = []
+        i = np.arange(len(code) - 1)
+        for d in range(1, min(len(code), self.scaled_max_company + 1)):  # d apart in order
+            i = i[i + d < len(code)]
+            i = i[(code[i + d] == code[i]) & (hours[i + d] - hours[i] <= self.scaled_max_lag_hours)]
             if len(i) == 0:
                 break
             pick = i[outlet[i + d] != outlet[i]]
-            aa.append(srt[pick + d])
-            bb.append(srt[pick])
+            a, b = pick + d, pick
+            keep = _alike(
+                [x[a] for x in stats], [x[b] for x in stats], res[outlet[a]], res[outlet[b]]
+            )
+            aa.append(a[keep])
+            bb.append(b[keep])
         if not aa:
-            return empty, empty, empty
+            return empty, empty, empty, empty, empty, empty
         a, b = np.concatenate(aa), np.concatenate(bb)
-        a, b = _alike(pool, a, b, w, res, np.abs(diff))
-        flip = (pool.h[a] == pool.h[b]) & (pool.o[a] < pool.o[b])  # same hour: outlet order
+        flip = (hours[a] == hours[b]) & (outlet[a] < outlet[b])  # same hour: outlet order
         a, b = np.where(flip, b, a), np.where(flip, a, b)
-        return a, b, pool.h[a] - pool.h[b]
+        return outlet[a], first[a], hours[a], outlet[b], first[b], hours[a] - hours[b]
 
-    def _varied_windows(self, pool: _Pool) -> np.ndarray:
-        """First readings of the windows of ``window_readings`` consecutive hourly readings of
-        one outlet (no missing hour inside) with at least ``min_distinct - 1`` value changes."""
+    def _varied_windows(self, q: np.ndarray, h: np.ndarray) -> np.ndarray:
+        """First readings of one channel's windows of ``window_readings`` consecutive hourly
+        readings (no missing hour inside) with at least ``min_distinct - 1`` value changes."""
         w = self.window_readings
-        n_win = len(pool.q) - w + 1
+        n_win = len(q) - w + 1
+        if n_win <= 0:
+            return np.zeros(0, dtype=np.int64)
         last = np.arange(n_win) + w - 1
-        changed = np.r_[0, np.cumsum(np.diff(pool.q) != 0)]
-        ok = (
-            (pool.o[last] == pool.o[:n_win])
-            & (pool.h[last] - pool.h[:n_win] == w - 1)
-            & (changed[last] - changed[:n_win] >= self.min_distinct - 1)
+        changed = np.r_[0, np.cumsum(np.diff(q) != 0)]
+        ok = (h[last] - h[:n_win] == w - 1) & (
+            changed[last] - changed[:n_win] >= self.min_distinct - 1
         )
         return np.flatnonzero(ok)
 
-    def _same_hash_pairs(
-        self, pool: _Pool, start: np.ndarray
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Windows ``a`` paired with the previous window ``b`` of equal hash (outlet order, then
-        time), of another outlet or at least ``min_lag_hours`` earlier, and their lag (h)."""
+    def _same_hash_pairs(self, parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
+        """Varied windows (``parts``: hash, outlet, first reading and hour of each, outlet by
+        outlet) paired with the previous window of equal hash (outlet order, then time), of
+        another outlet or at least ``min_lag_hours`` earlier: (oa, ia, ob, ib, lag in hours)."""
         empty = np.zeros(0, dtype=np.int64)
-        if len(start) < 2:
-            return empty, empty, empty
-        digest = _window_hashes(pool.q, self.window_readings)[start]
-        repeated = _repeated_in_order(digest)  # within a hash: outlet, then time (start order)
-        srt, dig = start[repeated], digest[repeated]
+        if not parts:
+            return empty, empty, empty, empty, empty, empty
+        digest, outlet, first, hours = (np.concatenate(c) for c in zip(*parts, strict=True))
+        parts.clear()  # each outlet's arrays: only the concatenation stays
+        srt = _repeated_in_order(digest)  # within a hash: outlet, then time (input order)
         if len(srt) == 0:
-            return empty, empty, empty
-        new_group = np.r_[True, dig[1:] != dig[:-1]]
-        previous = np.r_[srt[0], srt[:-1]]
-        a, b = srt[~new_group], previous[~new_group]
-        lag = pool.h[a] - pool.h[b]
-        other = pool.o[a] != pool.o[b]
-        keep = (a != b) & (other | (lag >= self.min_lag_hours))
-        return a[keep], b[keep], lag[keep]
+            return empty, empty, empty, empty, empty, empty
+        dig = digest[srt]
+        later = np.flatnonzero(dig[1:] == dig[:-1]) + 1
+        a, b = srt[later], srt[later - 1]
+        lag = hours[a] - hours[b]
+        keep = (outlet[a] != outlet[b]) | (lag >= self.min_lag_hours)
+        a, b = a[keep], b[keep]
+        return outlet[a], first[a], hours[a], outlet[b], first[b], lag[keep]
 
     @staticmethod
     def _matched_runs(
-        pool: _Pool, a: np.ndarray, b: np.ndarray, lag: np.ndarray, w: int
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Overlapping matched windows of ``w`` readings (same outlets, same lag) merged into
-        runs: each run's copy ``a0..a1``, its source's first reading ``b0`` and its lag."""
-        order = np.lexsort((pool.h[a], lag, pool.o[b], pool.o[a]))
-        a, b, lag = a[order], b[order], lag[order]
+        oa: np.ndarray,
+        ia: np.ndarray,
+        ha: np.ndarray,
+        ob: np.ndarray,
+        ib: np.ndarray,
+        lag: np.ndarray,
+        w: int,
+    ) -> tuple[np.ndarray, ...]:
+        """Overlapping matched windows of ``w`` readings (copy window: outlet ``oa``, first
+        reading ``ia`` at hour ``ha``; source window ``ob``, ``ib``; same outlets, same lag)
+        merged into runs: each run's copy outlet and readings ``a0..a1``, its source outlet and
+        first reading ``b0``, and its lag."""
+        if len(oa) == 0:
+            return oa, ia, ia, ob, ib, lag
+        order = np.lexsort((ha, lag, ob, oa))
+        oa, ia, ob, ib, lag = oa[order], ia[order], ob[order], ib[order], lag[order]
         brk = np.r_[
             True,
-            (pool.o[a[1:]] != pool.o[a[:-1]])
-            | (pool.o[b[1:]] != pool.o[b[:-1]])
+            (oa[1:] != oa[:-1])
+            | (ob[1:] != ob[:-1])
             | (lag[1:] != lag[:-1])
-            | (a[1:] - a[:-1] > w - 1),
+            | (ia[1:] - ia[:-1] > w - 1),
         ]
         r0 = np.flatnonzero(brk)
-        r1 = np.r_[r0[1:], len(a)] - 1
-        return a[r0], a[r1] + w - 1, b[r0], lag[r0]
+        r1 = np.r_[r0[1:], len(ia)] - 1
+        return oa[r0], ia[r0], ia[r1] + w - 1, ob[r0], ib[r0], lag[r0]
 
     def _verified(
         self,

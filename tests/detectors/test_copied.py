@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from detectors.checks.copied import CopiedDataDetector, _repeated_in_order
 from detectors.frame import OutletData
@@ -178,3 +179,24 @@ def test_outlets_sharing_a_daily_shape_or_tracking_each_other_are_not_clones() -
     d[300:372] = np.round(a[300:372] ** 1.5 / 4, 1)
     outlets = _fleet(A={COD: a}, B={COD: b}, C={COD: c}, D={COD: d})
     assert CopiedDataDetector().detect_fleet(outlets) == []
+
+
+def test_findings_do_not_depend_on_how_many_passes_and_batches_the_stage_takes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a replay, an exact clone and a scaled clone among outlets sharing a daily shape
+    a = cycled(N, level=12, spread=2, hold_hours=1, seed=41, decimals=2)
+    b = cycled(N, level=10, spread=2, hold_hours=1, seed=42, decimals=2)
+    c = cycled(N, level=11, spread=2, hold_hours=1, seed=43, decimals=2)
+    a[40 * 24 : 41 * 24] = a[10 * 24 : 11 * 24]
+    b[300:340] = a[300:340]
+    c[802:850] = np.round(a[800:848] * 0.86, 2)
+    outlets = _fleet(A={TN: a}, B={TN: b}, C={TN: c})
+    detector = CopiedDataDetector()
+    whole = detector.detect_fleet(outlets)
+    assert {(f.mn, f.evidence["other_mn"]) for f in whole} >= {("A", "A"), ("B", "A"), ("C", "A")}
+    # every pass keeps a fifth of the windows; batches of a few runs
+    monkeypatch.setattr("detectors.checks.copied._PASS_READINGS", 3 * N // 5)
+    assert detector.detect_fleet(outlets) == whole
+    monkeypatch.setattr("detectors.checks.copied._PASS_READINGS", 8)
+    assert detector.detect_fleet(outlets) == whole
