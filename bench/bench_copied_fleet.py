@@ -107,30 +107,17 @@ def catalogue(tree: str, data: Path, out: Path) -> tuple[float, list[float]]:
     """`monitor detect` over the dataset in ``tree`` (findings into ``out``): wall seconds and
     the peak RSS (MB) of its main process, then of the others by size."""
     sys.path.insert(0, str(ROOT / "bench"))  # not in the stage's process: it imports `monitor`
-    from bench_history_scale import _children, _hwm_kb
+    from bench_history_scale import tree_peaks_mb
 
-    peaks: dict[int, int] = {}
     began = time.monotonic()
     args = ["--readings", str(data / "history"), "--sites", str(data / "sites.toml")]
     with out.open("wb") as sink:
         cmd = [sys.executable, "-m", "monitor.cli", "detect", "--no-progress", *args]
         proc = subprocess.Popen(cmd, stdout=sink, cwd=tree)
-        while proc.poll() is None:
-            todo, seen = [proc.pid], set()
-            while todo:
-                pid = todo.pop()
-                if pid not in seen:
-                    seen.add(pid)
-                    hwm = _hwm_kb(pid)
-                    if hwm is not None:
-                        peaks[pid] = max(peaks.get(pid, 0), hwm)
-                    todo += _children(pid)
-            time.sleep(0.1)
+        peaks = tree_peaks_mb(proc)
     if proc.returncode != 0:
         raise SystemExit(f"monitor detect in {tree}: exit {proc.returncode}")
-    main_peak = peaks.pop(proc.pid, 0)
-    others = sorted(peaks.values(), reverse=True)
-    return time.monotonic() - began, [p / 1024 for p in (main_peak, *others)]
+    return time.monotonic() - began, peaks
 
 
 def main() -> int:

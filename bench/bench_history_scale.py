@@ -180,6 +180,26 @@ def _hwm_kb(pid: int) -> int | None:
     return None
 
 
+def tree_peaks_mb(proc: subprocess.Popen[bytes]) -> list[float]:
+    """Poll ``proc`` and its descendants until it exits: the peak RSS (MB, the kernel's
+    high-water marks) of its main process, then of the others by size."""
+    peaks: dict[int, int] = {}
+    while proc.poll() is None:
+        todo, seen = [proc.pid], set()
+        while todo:
+            pid = todo.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            hwm = _hwm_kb(pid)
+            if hwm is not None:
+                peaks[pid] = max(peaks.get(pid, 0), hwm)
+            todo += _children(pid)
+        time.sleep(0.1)
+    main_peak = peaks.pop(proc.pid, 0)
+    return [p / 1024 for p in (main_peak, *sorted(peaks.values(), reverse=True))]
+
+
 def detect_run(
     label: str,
     args: list[str],
@@ -190,7 +210,6 @@ def detect_run(
     """`monitor detect ARGS` as a fresh process, findings into ``out``; the peak RSS of every
     process of its tree (polled high-water marks). ``cwd``: the source tree whose ``monitor``
     runs (``python -m`` puts it first on the path)."""
-    peaks: dict[int, int] = {}
     began = time.monotonic()
     with out.open("wb") as sink:
         proc = subprocess.Popen(
@@ -203,26 +222,13 @@ def detect_run(
         errors: list[bytes] = []
         reader = threading.Thread(target=lambda: errors.append(proc.stderr.read()))  # type: ignore[union-attr]
         reader.start()
-        while proc.poll() is None:
-            todo, seen = [proc.pid], set()
-            while todo:
-                pid = todo.pop()
-                if pid in seen:
-                    continue
-                seen.add(pid)
-                hwm = _hwm_kb(pid)
-                if hwm is not None:
-                    peaks[pid] = max(peaks.get(pid, 0), hwm)
-                todo += _children(pid)
-            time.sleep(0.1)
+        peaks = tree_peaks_mb(proc)
         reader.join()
     seconds = time.monotonic() - began
-    main_peak = peaks.pop(proc.pid, 0)
-    others = sorted(peaks.values(), reverse=True)
     return Run(
         label,
         seconds,
-        [main_peak / 1024, *(p / 1024 for p in others)],
+        peaks,
         out,
         proc.returncode,
         b"".join(errors).decode(errors="replace"),
