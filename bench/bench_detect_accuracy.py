@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 961 on, for the next claim):
+from 991 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -19,7 +19,8 @@ from 961 on, for the next claim):
 - simulator 701-705 and independent 801-805: that session's final figures;
 - simulator 901-905 and independent 911-915 (2026-12-05, second session): run on the code before
   the session's changes and on its final code, nothing changed in between or after;
-- simulator 931-935 and independent 941-945 (2026-12-05, third session): the same way.
+- simulator 931-935 and independent 941-945 (2026-12-05, third session): the same way;
+- simulator 961-965 and independent 971-975 (2026-12-05, fourth session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -65,7 +66,7 @@ from monitor.registry import load_registry, parse_registry  # noqa: E402
 from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve families)
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
-EVALUATION = {"simulator": (961, 962, 963, 964, 965), "independent": (971, 972, 973, 974, 975)}
+EVALUATION = {"simulator": (991, 992, 993, 994, 995), "independent": (1001, 1002, 1003, 1004, 1005)}
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
 
