@@ -162,7 +162,8 @@ def test_flag_masking_min_tail_is_exact_for_nested_classes() -> None:
         t = min(1.0 if k <= 0 else float(bdtrc(k - 1, n, p)) for k, p in zip(ks, ps, strict=True))
         p_value = _min_tail(ks, n, ps)
         assert p_value > t  # the minimum over three tails is not its own p-value
-        assert abs(np.mean(tails <= t * (1 + 1e-9)) - p_value) < 0.2 * p_value  # 200,000 draws: about 5 % noise
+        # 200,000 draws: about 5 % noise
+        assert abs(np.mean(tails <= t * (1 + 1e-9)) - p_value) < 0.2 * p_value
 
 
 def test_flag_masking_coarse_one_peak_run_counts_as_exact() -> None:
