@@ -60,11 +60,6 @@ class Detector(ABC):
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         """Compute the statistics over the whole outlet and yield findings."""
 
-    def preload(self) -> None:
-        """Import the libraries the detector loads lazily (none by default), so that a caller can
-        load them early, e.g. in a thread while it reads the readings."""
-        return None
-
     def finding(
         self,
         outlet: OutletData | Summary,

@@ -189,10 +189,6 @@ class PeerOutlierDetector(FleetDetector[PeerSummary]):
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         return []  # an outlet alone has no peers
 
-    def preload(self) -> None:
-        """Import scikit-learn's IsolationForest (about a second), which `detect_fleet` needs."""
-        import sklearn.ensemble  # noqa: F401
-
     def summarise(self, outlet: OutletData) -> PeerSummary:
         """The outlet's group and its monthly features of every concentration channel."""
         group = outlet.spec.industry or outlet.spec.district or None

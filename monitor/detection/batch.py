@@ -307,6 +307,7 @@ def detect_parallel(
                 worker.terminate()
         gc.unfreeze()
     if fleet:
+        release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
         yield from _fleet_stage_forked(fleet, kept, jobs, work.context)
 
 

@@ -14,7 +14,6 @@ an unreachable database) raises :class:`DetectError` with one line.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -132,9 +131,6 @@ def run_detect(
     if request.readings is None and request.database is None:
         raise DetectError("give a readings file, a database, or both")
     detectors = select_detectors(request.detectors)
-    only_file = request.readings is not None and request.database is None
-    # on Dask the workers detect: this process needs no detector's libraries
-    loading = _preload(detectors) if only_file and request.dask is None else None
     try:
         registry = load_registry(request.sites)
     except RegistryError as e:
@@ -155,8 +151,6 @@ def run_detect(
             assert request.readings is not None
             rows = _outlets_from_file(request.readings, request.start, request.end)
             count, outlets = len(rows), iter(rows)
-        if loading is not None:
-            loading.join()  # before workers are forked: no import half done in a child
         run = DetectionRun()
         if listener is not None:
             listener.started(count)
@@ -229,19 +223,6 @@ def _on_dask(
         )
     except ConnectionError as e:  # no scheduler, or a worker that cannot reach the database
         raise DetectError(str(e)) from None
-
-
-def _preload(detectors: list[Detector]) -> threading.Thread:
-    """A thread importing the libraries the detectors load lazily (scikit-learn), started now so
-    that the import overlaps reading the file (which mostly runs outside the interpreter lock)."""
-
-    def load() -> None:
-        for detector in detectors:
-            detector.preload()
-
-    thread = threading.Thread(target=load, name="preload", daemon=True)
-    thread.start()
-    return thread
 
 
 def _read(readings: Path) -> pd.DataFrame:
