@@ -210,6 +210,32 @@ def test_every_evidence_key_has_a_name_in_both_languages() -> None:
     assert sorted(keys - named) == [], "add these to [evidence.key] in monitor/locale/charts.toml"
 
 
+def test_every_evidence_key_the_catalogue_writes_on_a_fleet_has_a_name() -> None:
+    """The scan above reads literal dicts only; keys built elsewhere (a rule's dict merged into
+    the evidence) are caught here, from the findings of every detector on simulated fleets."""
+    from detectors import build
+    from detectors.base import FleetDetector
+    from detectors.frame import OutletData
+    from monitor.simulation.simulator import simulate
+
+    written: set[str] = set()
+    for seed in (1, 2):
+        sim = simulate(40, 120, seed)
+        specs = sim.specs()
+        outlets = [OutletData(g, specs[mn]) for mn, g in sim.readings.groupby("mn", observed=True)]
+        for detector in build(None):
+            if isinstance(detector, FleetDetector):
+                found = list(detector.detect_summaries([detector.summarise(o) for o in outlets]))
+            else:
+                found = [f for o in outlets for f in detector.detect(o)]
+            written.update(k for f in found for k in f.evidence)
+    assert "window_hours" in written and len(written) > 30  # many detectors made findings
+    named = {m.removeprefix("evidence.key.") for m in catalogue() if m.startswith("evidence.key.")}
+    assert sorted(written - named) == [], (
+        "add these to [evidence.key] in monitor/locale/charts.toml"
+    )
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_lead_page_evidence_is_a_table_not_json(
     client_for: MakeClient, seeded_ro: Seeded, lang: str
