@@ -22,9 +22,10 @@ flow, about 5 million readings) in the same run:
 
 4. with ``--baseline REV`` (repeatable): `monitor detect` on its defaults from a git worktree of
    each REV (a commit of this repository, checked out in a temporary folder and removed at the
-   end), interleaved with this tree's runs: median and spread of the wall seconds, readings/s,
-   peak RSS (the largest process of the run: os.wait4) and whether the findings are
-   byte-identical to this tree's. ``--e2e-only`` skips parts 1 and 2, the SaQC script and the
+   end), interleaved with this tree's runs, the order rotated at each repeat (use a multiple
+   of the number of trees for ``--repeat``, so that each takes every place equally): median
+   and spread of the wall seconds, readings/s, peak RSS (the largest process of the run:
+   os.wait4) and whether the findings are byte-identical to this tree's. ``--e2e-only`` skips parts 1 and 2, the SaQC script and the
    one-core runs (a speed check against earlier commits in a few minutes).
 
 Parts 1 and 2 run on one core (BLAS and Arrow thread pools set to 1). SaQC is installed in the
@@ -217,8 +218,11 @@ def compare_commits(
         files = ["--readings", str(csv), "--sites", str(sites_toml)]
         monitor = [sys.executable, "-m", "monitor.cli", "detect", "--no-progress", *files]
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
-        for _ in range(repeat):  # interleaved, so that a busy moment hits every tree alike
-            for k, (name, tree) in enumerate(trees.items()):
+        order = list(enumerate(trees.items()))
+        for r in range(repeat):  # interleaved, so that a busy moment hits every tree alike,
+            # and rotated: on this VM the run right after another's large free was up to 1.7x
+            # slower (kernel time), so each tree takes each place in turn
+            for k, (name, tree) in order[r % len(order) :] + order[: r % len(order)]:
                 runs[name].append(timed_rss(monitor, folder / f"c{k}.jsonl", root=tree))
         mine = (folder / "c0.jsonl").read_bytes()
         print(f"\nmonitor detect end to end, defaults, {repeat} interleaved runs each:")
