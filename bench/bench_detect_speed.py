@@ -25,8 +25,9 @@ flow, about 5 million readings) in the same run:
    end), interleaved with this tree's runs, the order rotated at each repeat (use a multiple
    of the number of trees for ``--repeat``, so that each takes every place equally): median
    and spread of the wall seconds, readings/s, peak RSS (the largest process of the run:
-   os.wait4) and whether the findings are byte-identical to this tree's. ``--e2e-only`` skips parts 1 and 2, the SaQC script and the
-   one-core runs (a speed check against earlier commits in a few minutes).
+   os.wait4) and whether the findings are byte-identical to this tree's. ``--e2e-only``
+   skips parts 1 and 2, the SaQC script and the one-core runs (a speed check against earlier
+   commits in a few minutes).
 
 Parts 1 and 2 run on one core (BLAS and Arrow thread pools set to 1). SaQC is installed in the
 project venv (`pip install saqc`; saqc 2.9 runs on pandas 3).
