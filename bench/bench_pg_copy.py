@@ -54,24 +54,12 @@ def _dsn(url: str) -> str:
 
 def time_store(url: str, work: list[list[Any]], mode: str) -> tuple[float, float]:
     """Seconds to commit ``work`` into a new store written the ``mode`` way, then the same
-    batches again (all duplicates)."""
-    from monitor.store.store import Store
+    batches again (all duplicates): `bench_store.time_store`, every reading stored once."""
+    from bench_store import time_store as timed
 
-    store = Store(url)
-    store.pg_write = mode
-    # the partitions of the batches' month and the months ahead, outside the timing
-    first_reading = work[0][0].readings[0]
-    store.commit_batch([first_reading._replace(mn="00000000000000")])
-    t = time.perf_counter()
-    stored = sum(store.commit_batch(b).stored for b in work)
-    first = time.perf_counter() - t
-    t = time.perf_counter()
-    again = [store.commit_batch(b) for b in work]
-    second = time.perf_counter() - t
+    first, second, stored = timed(url, work, pg_write=mode)
     readings = sum(len(m.readings) for b in work for m in b)
     assert stored == readings, (stored, readings)
-    assert sum(r.stored for r in again) == 0 and sum(r.conflicts for r in again) == 0
-    store.close()
     return first, second
 
 
