@@ -221,8 +221,8 @@ def compare_commits(
         runs: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
         order = list(enumerate(trees.items()))
         for r in range(repeat):  # interleaved, so that a busy moment hits every tree alike,
-            # and rotated: on this VM the run right after another's large free was up to 1.7x
-            # slower (kernel time), so each tree takes each place in turn
+            # and rotated: on this VM an earlier commit's run right after this tree's was up to
+            # 2.2x slower (kernel time in its whole-file read), so each takes each place in turn
             for k, (name, tree) in order[r % len(order) :] + order[: r % len(order)]:
                 runs[name].append(timed_rss(monitor, folder / f"c{k}.jsonl", root=tree))
         mine = (folder / "c0.jsonl").read_bytes()
