@@ -106,7 +106,11 @@ class GapHidingDetector(Detector):
     lists the silence of each of the ``k`` most unusual clusters of its window (``counted``)
     and of each other cluster of the window with ``u_c <= max(u_(k), 1 / n)`` (among ``n``
     honest silences about one would be that unusual: climbs the test did not need, shown to the
-    inspector but not counted), and spans them all.
+    inspector but not counted), and, anywhere in the series and of any length, each silence
+    whose cluster among all the channel's ``N`` clusters has ``u_c <= max(u_(k), 1 / N)``
+    (the climbs before and after the window, or short ones beside a long-silence test; about one
+    of the ``N`` honest silences would be listed by chance, on a channel already found), and
+    spans them all.
 
     Defaults: ``high_share=0.7``, ``baseline_hours=24``, ``cluster_hours=12``,
     ``climb_hours=12``, ``min_events=3``, ``max_events=12``, ``reference_days=30``,
@@ -201,7 +205,8 @@ class GapHidingDetector(Detector):
             return
         test, ev, min_len = best
         test = _Test(len(strata) * test.p, test.k, test.n, test.suspects, test.window)
-        yield self._finding(outlet, code, limit, ev, test, alpha, min_len)
+        every = strata[0][1] or ev  # every silence (it holds the long ones)
+        yield self._finding(outlet, code, limit, ev, test, alpha, min_len, every)
 
     def _events(
         self,
@@ -392,9 +397,11 @@ class GapHidingDetector(Detector):
         test: _Test,
         alpha: float,
         min_len: int,
+        every: _Events,
     ) -> Finding:
         """The finding of the ``test``'s suspect clusters: from the hour before the first silence
-        to the end of the last, each silence of them listed."""
+        to the end of the last, each silence of them listed (with the window's other unusual
+        clusters, and the series' silences as unusual, from ``every`` silence's events)."""
         u_bar = float(ev.u_cluster[test.suspects].max())
         # with them, the window's other clusters at most 1 / n unusual: among n honest
         # silences about one would be
@@ -403,16 +410,18 @@ class GapHidingDetector(Detector):
         inside = (hour >= lo) & (hour <= hi)
         also = np.flatnonzero(inside & (ev.u_cluster <= max(u_bar, 1.0 / test.n)))
         listed = np.union1d(test.suspects, also)
-        # the most unusual silence of each listed cluster
-        idx = np.array(
-            [
-                ev.first_event[c]
-                + int(np.argmin(ev.u[ev.first_event[c] : ev.first_event[c] + ev.size[c]]))
-                for c in listed
-            ]
-        )
-        first, last = int(ev.pre[idx[0]]), int(ev.last[idx[-1]])
+        idx = _most_unusual(ev, listed)
+        # and anywhere in the series, silences of any length whose cluster (among all the
+        # channel's N clusters) is at most max(u_(k), 1 / N) unusual: among N honest silences
+        # about one would be
+        beyond = every.u_cluster <= max(u_bar, 1.0 / len(every.u_cluster))
+        more = _most_unusual(every, np.flatnonzero(beyond))
+        more = more[~np.isin(every.pre[more], ev.pre[idx])]
+        first = int(min(ev.pre[idx[0]], every.pre[more].min(initial=ev.pre[idx[0]])))
+        last = int(max(ev.last[idx[-1]], every.last[more].max(initial=ev.last[idx[-1]])))
         counted = np.isin(listed, test.suspects)
+        gaps = _gap_list(outlet, ev, idx, counted, limit)
+        gaps += _gap_list(outlet, every, more, np.zeros(len(more), dtype=bool), limit)
         return self.finding(
             outlet,
             code,
@@ -438,9 +447,21 @@ class GapHidingDetector(Detector):
                 "min_silence_hours": min_len,
                 "max_tail_probability": u_bar,
                 "p_value": test.p,
-                "gaps": _gap_list(outlet, ev, idx, counted, limit),
+                "gaps": sorted(gaps, key=lambda g: g["after"]),
             },
         )
+
+
+def _most_unusual(ev: _Events, clusters: np.ndarray) -> np.ndarray:
+    """The index of the most unusual silence (smallest ``u``) of each of the ``clusters``."""
+    return np.array(
+        [
+            ev.first_event[c]
+            + int(np.argmin(ev.u[ev.first_event[c] : ev.first_event[c] + ev.size[c]]))
+            for c in clusters.tolist()
+        ],
+        dtype=np.int64,
+    )
 
 
 def _gap_list(

@@ -212,3 +212,26 @@ def test_gap_hiding_long_silences_tested_apart_from_a_flaky_links_blips() -> Non
     for i in np.random.default_rng(3).choice(np.arange(100, n - 100, 48), 8, replace=False):
         cod[i + 1 : i + 25] = np.nan
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+
+
+def test_gap_hiding_lists_as_unusual_silences_beyond_the_tested_window() -> None:
+    """Five climbs hidden in five weeks and one more four months later, among a flaky link's
+    one-hour blips: the test counts those of its window; the finding also lists the later one
+    (its tail under 1 / N for the N clusters of the series), not counted, and spans it, while
+    a silence after an ordinary value is not listed."""
+    n = 24 * 300
+    cod = random_gaps(cycled(n, level=20, spread=2, hold_hours=2, seed=7), 200, seed=3)
+    cod[cod > 30] = 30
+    for i in (100, 300, 500, 700, 900, 4300):
+        cod[i - 3 : i + 1] = [28.0, 34.0, 40.0, 46.0]
+        cod[i + 1 : i + 7] = np.nan
+    (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
+    gaps = f.evidence["gaps"]
+    assert f.evidence["window_end"] < hour(4300).tz_convert("Asia/Shanghai").isoformat()
+    assert (f.start, f.end) == (hour(100), hour(4306))
+    assert gaps[-1]["after"] == hour(4300).tz_convert("Asia/Shanghai").isoformat()
+    assert not gaps[-1]["counted"] and all(g["value"] >= 0.7 * 50 for g in gaps)
+    # without the later climb the finding ends with the window's climbs
+    cod[4297:4301] = 20.0
+    (g,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
+    assert hour(906) <= g.end < hour(1000)
