@@ -214,3 +214,37 @@ def test_a_tail_of_cycle_multiples_is_scaled_where_it_thins() -> None:
     assert (
         FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC) == []
     )
+
+
+def _ph_hold(first: int, gap: int, second: int) -> np.ndarray:
+    """90 days of an honest pH at 0.1 (its runs reach a day: its run bar is about 60 h) with
+    7.0 held ``first`` hours from hour 1000, then ``gap`` hours without a reading (its only
+    interruption), then 7.0 again for ``second`` hours."""
+    ph = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4)
+    ph[1000 : 1000 + first] = 7.0
+    ph[1000 + first : 1000 + first + gap] = np.nan
+    ph[1000 + first + gap : 1000 + first + gap + second] = 7.0
+    return ph
+
+
+def test_a_resumed_hold_is_judged_against_the_places_a_chain_may_start() -> None:
+    # two 34 h pieces around the series' only interruption: each longer than any honest run
+    # but under the run bar; 68 h held. A chain starts at a run that an interruption ends (one
+    # here), not at any of the series' ~580 runs: judged against all of them, as before, its
+    # chance (each piece the longest, 1 / n) did not pass the bar
+    ph = _ph_hold(34, 4, 34)
+    found = FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC)
+    assert spans(found) == [(hour(1000), hour(1071))]
+    ev = found[0].evidence
+    assert ev["held_pieces"] == 2 and ev["hours"] == 72
+    assert 34 < ev["threshold"] < 68
+    n_runs = len(held_runs(ph, np.arange(len(ph), dtype="float64"), ~np.isnan(ph), max_gap_hours=1))
+    years = (len(ph) - 1) / 8766
+    assert np.log10(0.001 * years / n_runs) < ev["resumed_log10_p"] < ev["resumed_log10_bar"]
+
+
+def test_interruption_hours_are_not_held_hours() -> None:
+    # 34 h, a day without a reading, 20 h more of the same value: a span of 78 h past the bar,
+    # but 54 h read at that value, within it
+    ph = _ph_hold(34, 24, 20)
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC) == []
