@@ -106,10 +106,11 @@ class FrozenValueDetector(Detector):
     of a series with a few hundred runs: on the independent generator (tuning seeds 11-20) a pH
     held at 7.1 for 116 h in pieces of 58 and 59 h around a 3 h calibration (its honest runs
     reaching 28 h, its run bar 77 h) was missed. With ``n_cuts`` and the held hours (the span
-    before), independent generator seeds 1-50: one more frozen label found (seed 11), 8 more
-    findings on other patterns' stretches (6 on holds of every channel labelled
-    ``flow_mismatch``) and 4 fewer, none added or lost on honest outlets; simulator seeds 1-50
-    and the real series unchanged. Hourly series only
+    before), independent generator seeds 1-50: two more frozen labels found (seeds 11 and 49:
+    a pH at 6.8 for 120 h in pieces of 87 and 40 h), 11 more findings on other patterns'
+    stretches (6 on holds of every channel labelled ``flow_mismatch``) and 4 fewer, none added
+    or lost on honest outlets; simulator seeds 1-50 and the real series unchanged. Hourly
+    series only
     (median spacing of normal readings at most ``1 + max_gap_hours``): a daily series' readings
     are each a day apart, not runs that an interruption parts. On the independent generator
     (tuning seeds 1-30) about a third of the frozen episodes the run rule missed were parted
