@@ -153,7 +153,8 @@ SPEC_NH3_STD = make_spec(MN, w21003={"limit": 15.0, "standard": 2.5, "analyser_r
 def test_noise_rule_finds_a_jump_free_standard_near_the_plant_level() -> None:
     """The third rule: readings that are only the analyser's noise around the standard, with
     no jump in or out, found with their interval; one reading off the standard (a stray the
-    jump rule would forgive) and it is no longer the standard alone."""
+    jump rule would forgive) cuts the stretch: only its part after it, 27 h and longer than the
+    bar, is the standard alone (the 20 h before it are not)."""
     _, fed = _fed_without_jump(seed=31)
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
     assert spans(found) == [(hour(1500), hour(1547))]
@@ -163,7 +164,8 @@ def test_noise_rule_finds_a_jump_free_standard_near_the_plant_level() -> None:
     assert ev["threshold"] < 48
     fed[1520] = 2.85  # 14 % above the standard, inside the stretch
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
-    assert not any("independent noise" in f.evidence["rule"] for f in found)
+    assert spans(found) == [(hour(1521), hour(1547))]
+    assert "independent noise" in found[0].evidence["rule"]
 
 
 def test_noise_rule_honest_traps_drifting_effluent_at_the_standard_and_ph() -> None:
@@ -282,6 +284,75 @@ def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> N
     gap[600:604] = [8.02, 7.97, 8.05, 7.99]
     gap_flags = flags.copy()
     gap_flags[604:616] = "F"
-    for x, f in ((held_one, flags), (ramp, flags), (gap, gap_flags)):
+    for x, f in ((ramp, flags), (gap, gap_flags)):
         frame = make_frame(MN, {NH3N: x}, flags={NH3N: f})
         assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
+    # the one reading held four hours by an hourly analyser is the fourth rule's (its value held
+    # between two jumps), not an excursion's
+    frame = make_frame(MN, {NH3N: held_one}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
+    assert all("hold a standard solution" in f.evidence["rule"] for f in found)
+
+
+SPEC_NH3_5 = make_spec(MN, w21003={"limit": 15.0, "standard": 5.0, "analyser_range": (0.0, 50.0)})
+
+
+def _nh3_around_two(seed: int) -> np.ndarray:
+    """An honest hourly NH3-N around 2 mg/L read to 0.01 mg/L (its readings rarely repeat)."""
+    return effluent(24 * 60, mean=2.0, step=0.01, seed=seed)
+
+
+def test_hold_rule_finds_the_standard_value_held_between_two_jumps() -> None:
+    """The fourth rule: the registered standard's 5.00 held for 8 h by an analyser whose
+    readings change every hour, entered from 2 mg/L and left back to it; found with its
+    interval and a stated rate under the series' own null."""
+    nh3 = _nh3_around_two(seed=5)
+    nh3[600:608] = 5.0
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
+    assert spans(found) == [(hour(600), hour(607))]
+    ev = found[0].evidence
+    assert "hold a standard solution" in ev["rule"]
+    assert 0 < ev["false_alarm_rate_per_year"] <= ev["threshold"]
+    assert ev["readings"] == 8
+
+
+def test_hold_rule_finds_the_calibration_solution_when_none_is_registered() -> None:
+    """Without a registered standard, the nominal concentration the C hours read (within 2 %)
+    is the value looked for: 8.00 held for 5 h (one reading to the other two rules, and under
+    the jump rule's 8 h) at an outlet calibrated weekly at about 8."""
+    nh3, flags = _calibrated_nh3(24 * 60, seed=6)
+    nh3[800:805] = 8.0
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
+    assert spans(found) == [(hour(800), hour(804))]
+    assert found[0].evidence["standard"] == 8.0
+    assert "hold a standard solution" in found[0].evidence["rule"]
+
+
+def test_hold_rule_honest_traps_a_stalled_analyser_and_a_short_hold() -> None:
+    """Not flagged: an analyser that stalls for 10 h holding the level it was at when that
+    level is the standard's value (no jump in: 4.9 -> 5.00), the same hold for two cycles of
+    a 4 h analyser (8 h: a chance repeat), and a hold at a value that is no standard (4.70)."""
+    nh3 = effluent(24 * 60, mean=5.0, step=0.01, seed=7)
+    nh3[599] = 4.9
+    nh3[600:610] = 5.0
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5) == []
+    slow = held(effluent(24 * 15, mean=2.0, step=0.01, seed=8), 4)
+    slow[600:608] = 5.0
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: slow}), SPEC_NH3_5) == []
+    other = _nh3_around_two(seed=5)
+    other[600:608] = 4.7
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: other}), SPEC_NH3_5) == []
+
+
+def test_noise_rule_cuts_its_stretch_where_the_plant_readings_start() -> None:
+    """A standard read with noise for 40 h at an outlet whose honest level, 2.6, is 4 % above
+    it: joined across stray readings the stretch ran on into the plant's own readings that
+    fall in the standard's band and was no longer the standard alone (not found before); the
+    noise rule's stretches admit no stray, so it is found, with its interval."""
+    nh3 = effluent(24 * 120, mean=2.6, cv=0.05, step=0.01, seed=21)
+    rng = np.random.default_rng(21)
+    nh3[1500:1540] = np.round(2.5 * (1 + 0.01 * rng.standard_normal(40)), 2)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_STD)
+    assert spans(found) == [(hour(1500), hour(1539))]
+    assert "independent noise" in found[0].evidence["rule"]
