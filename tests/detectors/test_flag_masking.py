@@ -200,3 +200,85 @@ def test_flag_masking_service_during_an_honest_upset_is_not_exact() -> None:
         cod[s - 2 : s + 6] = (58.0, 66.0, 72.0, 88.0, 95.0, 81.0, 64.0, 60.0)
         flags[s : s + 6] = "M"
     assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def _shouldered(cod: np.ndarray, flags: np.ndarray, s: int, value: float = 90.0) -> None:
+    """A measured exceedance seen by a 4 h-cycle analyser: a climb to 40 mg/L (valid), one
+    held reading of ``value`` over the 50 mg/L limit under D for 4 h, a fall to 38 (valid)."""
+    cod[s - 1] = 40.0
+    cod[s : s + 4] = value
+    flags[s : s + 4] = "D"
+    cod[s + 4] = 38.0
+
+
+def test_flag_masking_held_readings_on_top_of_a_rise_and_fall_are_shouldered() -> None:
+    """Three held readings over the limit under D, each between valid values raised well above
+    the plant's level (15-20 mg/L) toward the limit, among ten honest held test values that start
+    and end at the plant's level: no run is smooth, exact-and-judged or peaked (one held
+    value), yet three shouldered runs of thirteen are more than honest service makes. The same
+    held readings jumping from the plant's level and back are no finding."""
+    n = 24 * 182  # half a year
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 45] = 45
+    flags = normal_flags(n)
+    _service(cod, flags, range(20, 20 + 420 * 10, 420))
+    for s in (700, 1900, 3300):
+        _shouldered(cod, flags, s)
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["shouldered_episodes"] == 3 and f.evidence["flagged_episodes"] == 13
+    assert f.evidence["smooth_episodes"] == 0 and f.evidence["episodes"] == 3
+    assert f.evidence["hours"] == 12 and f.evidence["p_value"] <= f.evidence["threshold"]
+    listed = f.evidence["episode_list"]
+    assert sum(e["shouldered"] for e in listed) == 3 and len(listed) == 13
+    # no shoulders: the neighbours back at the plant's level
+    for s in (700, 1900, 3300):
+        cod[s - 1], cod[s + 4] = cod[s - 2], cod[s + 5]
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_three_shoulders_are_within_chance_at_a_busy_outlet() -> None:
+    """Three shouldered runs among 41 flagged runs (an outlet serviced every four days): with
+    an honest shouldered share of 0.006, three or more come by chance about once in 400 such
+    half-years, above the stated rate (0.001 for half a year); a fourth makes the finding."""
+    n = 24 * 182
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 45] = 45
+    flags = normal_flags(n)
+    _service(cod, flags, range(20, 20 + 100 * 38, 100))
+    for s in (3850, 3950, 4150):
+        _shouldered(cod, flags, s)
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+    _shouldered(cod, flags, 4300)
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["shouldered_episodes"] == 4 and f.evidence["flagged_episodes"] == 42
+
+
+def test_flag_masking_family_p_value_matches_its_frequency() -> None:
+    """The p-value of the smallest tail over three nested classes and one class apart (the
+    union bound) is at least the frequency of that event among simulated honest channels and
+    close to it when the tail is small."""
+    from scipy.special import bdtrc
+
+    from detectors.checks.flag_masking import _family_p_value
+
+    n, ps, p_other = 20, (0.02, 0.003, 0.0005), 0.006
+    rng = np.random.default_rng(5)
+    u = rng.random((200_000, n))
+    nested = np.stack([(u < p).sum(axis=1) for p in ps], axis=1)
+    other = (rng.random((200_000, n)) < p_other).sum(axis=1)
+
+    def tail(k: np.ndarray, p: float) -> np.ndarray:
+        return np.where(k <= 0, 1.0, bdtrc(k - 1, n, p))
+
+    smallest = np.minimum(
+        np.stack([tail(nested[:, j], p) for j, p in enumerate(ps)], axis=1).min(axis=1),
+        tail(other, p_other),
+    )
+    for ks, k_other in (((2, 1, 0), 2), ((0, 0, 0), 2), ((3, 1, 1), 0)):
+        p_value = _family_p_value(ks, k_other, n, ps, p_other)
+        t = min(
+            float(tail(np.array(k), p)) for k, p in zip((*ks, k_other), (*ps, p_other), strict=True)
+        )
+        freq = np.mean(smallest <= t * (1 + 1e-9))
+        assert p_value >= 0.9 * freq  # a bound, never far below the truth
+        assert p_value <= 1.3 * freq + 1e-4  # and not loose
