@@ -248,3 +248,31 @@ def test_interruption_hours_are_not_held_hours() -> None:
     # but 54 h read at that value, within it
     ph = _ph_hold(34, 24, 20)
     assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC) == []
+
+
+def _bounded_runs_ph(hold: int) -> np.ndarray:
+    """120 days of a pH at 0.1 whose honest runs end as the value drifts out of its bin: 1 h
+    or more, geometric (mean 5 h), never past 16 h (a tail lighter than an exponential), with
+    6.5 held ``hold`` hours from hour 1500."""
+    rng = np.random.default_rng(7)
+    lengths = np.minimum(rng.geometric(0.2, 1500), 16)
+    values = 7.0 + 0.1 * (np.arange(1500) % 5)
+    ph = np.repeat(values, lengths)[: 24 * 120].round(9)
+    ph[1500 : 1500 + hold] = 6.5
+    return ph
+
+
+def test_a_light_tail_is_scaled_by_its_mean_excess() -> None:
+    # the median excess of a bounded tail over ln 2 overstates its scale (its mean excess,
+    # the longest runs censored): 62 h by the median's scale, 54 h by the censored mean
+    ph = _bounded_runs_ph(0)
+    runs = held_runs(ph, np.arange(len(ph), dtype="float64"), np.ones(len(ph), bool)).hours
+    expected = 0.001 * (len(ph) - 1) / 8766
+    assert run_tail_bar(runs, expected) < 0.9 * exponential_tail_bar(runs, expected)
+    ph = _bounded_runs_ph(58)
+    found = FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC)
+    assert spans(found) == [(hour(1500), hour(1557))]
+    assert found[0].evidence["threshold"] < 58 < exponential_tail_bar(runs, expected)
+    # a 50 h hold stays within it
+    ph = _bounded_runs_ph(50)
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC) == []
