@@ -177,12 +177,16 @@ class _Candidates:
     scaled: list[np.ndarray]
 
 
-def _bits(x: np.ndarray) -> np.ndarray:
-    """-log2 of each element's empirical frequency in ``x``."""
+def _bits(x: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
+    """-log2 of each element's empirical frequency in ``x`` (of elements ``at`` only, when
+    given)."""
     if len(x) == 0:
         return np.zeros(0)
     codes, _ = pd.factorize(x)  # hashing: a quarter of np.unique's sort on a year of readings
-    return -np.log2(np.bincount(codes)[codes] / len(x))
+    counts = np.bincount(codes)
+    if at is not None:
+        codes = codes[at]
+    return -np.log2(counts[codes] / len(x))
 
 
 def _read_stretches(
@@ -209,15 +213,16 @@ def _read_stretches(
         moved = steps != 0
         step_bits = np.zeros(len(q))
         step_bits[1:][moved] = _bits(steps[moved])
+        t = ts[idx]
         parts.append(
             (
                 np.full(len(idx), o),
                 idx,
                 q[idx],
-                hours_of(ts[idx]),
-                ts[idx],
-                _bits(q)[idx],
-                np.cumsum(step_bits)[idx],
+                hours_of(t),
+                t,
+                _bits(q, idx),
+                np.cumsum(step_bits[: idx[-1] + 1])[idx],  # a running sum: its prefix
             )
         )
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
@@ -288,17 +293,22 @@ def _alike(
     sa: Sequence[np.ndarray], sb: Sequence[np.ndarray], ra: np.ndarray, rb: np.ndarray
 ) -> np.ndarray:
     """Which window pairs (statistics ``sa``, ``sb`` of `_window_stats`, resolutions ``ra``,
-    ``rb``) one factor ``s`` can map ``b``'s mean, standard deviation and mean absolute step
-    onto ``a``'s within rounding (each moves by at most the rounding of one reading, twice that
-    for steps)."""
+    ``rb``) one factor ``s`` (1/4 to 4) can map ``b``'s mean, standard deviation and mean
+    absolute step onto ``a``'s within the rounding of a clone at that factor: ``a_i = s b_i +
+    e_i``, ``|e_i| <= ra / 2 + s rb / 2`` (a's rounding and b's, scaled), so the mean and the
+    standard deviation move by at most that much and the mean absolute step by twice it. Each
+    bound is linear in ``s``, so the factors it admits are an interval."""
     lo, hi = np.full(len(ra), 0.25), np.full(len(ra), 4.0)
-    tol = ra / 2.0 + 2.0 * rb  # a's rounding and b's at a scale of 4
     for xa, xb, k in zip(sa, sb, (1.0, 1.0, 2.0), strict=True):
-        pos = xb > 0
-        safe = np.where(pos, xb, 1.0)
-        lo = np.where(pos, np.maximum(lo, (xa - k * tol) / safe), lo)
-        hi = np.where(pos, np.minimum(hi, (xa + k * tol) / safe), np.where(xa > k * tol, -1, hi))
-    return lo <= hi
+        ea, eb = k * ra / 2.0, k * rb / 2.0
+        # xa - s xb <= ea + s eb, i.e. s (xb + eb) >= xa - ea; and s xb - xa <= ea + s eb,
+        # i.e. s (xb - eb) <= xa + ea (a mean may be negative: either side of zero)
+        for c, r, at_least in ((xb + eb, xa - ea, True), (xb - eb, xa + ea, False)):
+            bound = r / np.where(c != 0, c, 1.0)
+            lo = np.where((c > 0) if at_least else (c < 0), np.maximum(lo, bound), lo)
+            hi = np.where((c < 0) if at_least else (c > 0), np.minimum(hi, bound), hi)
+            hi = np.where((c == 0) & ((r > 0) if at_least else (r < 0)), -1.0, hi)
+    return lo <= hi + 1e-9 * np.abs(hi)
 
 
 def _information_bar(
@@ -449,8 +459,9 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     coarser rounding), and paired across outlets when keys agree and the windows start at most
     ``scaled_max_lag_hours`` apart (a clone of the neighbour's same hours, read through clocks a
     few hours off; lags of days are not searched). Pairs whose mean, standard deviation and mean
-    absolute step no single factor maps onto each other within rounding are dropped; the rest
-    merge into runs (same outlets, same lag). Each run is fitted ``a = s * b`` (least squares,
+    absolute step no single factor ``s`` maps onto each other within a clone's rounding at that
+    factor (``r_a / 2 + s r_b / 2``, twice that for the step; each bound linear in ``s``) are
+    dropped; the rest merge into runs (same outlets, same lag). Each run is fitted ``a = s * b`` (least squares,
     ``1/4 <= s <= 4``); the span between its first and last reading within rounding of the fit
     (``r_a / 2 + s r_b / 2``, ``r`` each outlet's smallest step, plus the fit's own error) is kept
     only when every reading inside agrees. Its information is the bits above (the level of the
@@ -491,15 +502,23 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     side, to be verified and extended; scaled runs are read whole and fitted. The findings are
     those of comparing the pooled series at once (the stage before this one): byte-identical on
     100, 300 and 1,000 simulated outlet-years (112 findings at 1,000) and on the tuning seeds.
-    Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the old
-    stage in the same run): 100 / 300 / 1,000 outlet-years 2.7 / 13.8 / 131.5 s (old 2.1 /
-    10.1 / 78.2 s: reading channels again in each pass and batch costs 30-70 %), peak traced
-    memory 47 / 137 / 295 MB (old 152 / 632 / 3,657 MB). Time still
-    grows faster than the outlets: the scaled rule's candidate pairs (windows of an agreeing
-    signature within the lag) grow with the fleet's density until ``scaled_max_company``
-    bounds them (NH3-N: 0.08 alike pairs a signed window at 300 outlets, 0.21 at 1,000), and
-    the pairs themselves (48 bytes each) are what the stage holds beyond its passes and
-    batches.
+    Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the stage
+    before in the same run, interleaved): 100 / 300 / 1,000 outlet-years 2.7 / 13.7 / 95.0 s
+    against 3.0 / 16.0 / 123.0 s (load 10-12), peak traced memory 45 / 111 / 295 MB against
+    47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
+    3,657 MB. What made the difference: the alike test bounded ``b``'s rounding at a factor of
+    4 (``r_a / 2 + 2 r_b``) whatever the factor; bounded at the factor itself it lets through
+    0.38 of the scaled pairs at 1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M
+    -> 21 M readings, in 23 batches instead of 53), while every window of a clone rounded at
+    any factor still passes. Findings: the same spans, bits and bars; where an exact clone was
+    also seen by the scaled rule (a segment of an outlet-wide finding), its edge windows, which
+    no clone's rounding explains, no longer pull the fitted factor: 3 clones (6 of 203
+    findings) on tuning seeds 1-10 of both generators (factor 0.98-1.02 -> 1.0, in two one edge
+    reading less), one at 1,000 outlets (1.006 -> 1.001). Time still grows faster than the
+    outlets (CPU exponent about 1.55 from 100 to 1,000 outlets, against 1.6): a pollutant of
+    more than `_PASS_READINGS` readings takes several passes, each reading every outlet's
+    channel again, and each batch of runs reads again the channels it touches; with memory
+    bounded and nothing written to disk, that is the price.
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
@@ -696,9 +715,10 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                     mine = code % passes == part
                     start = start[mine]
                     stats = _window_stats(q, start, self.scaled_window)
-                    sg.append(
-                        (code[mine], *_narrow(h[start], np.full(len(start), o), start), *stats)
-                    )
+                    # signature and hour as one key (hours since 1970 < 2**31): keys of one
+                    # signature within the lag differ by at most the lag, of two by over 2**31
+                    key = (code[mine] << np.int64(32)) | h[start]
+                    sg.append((key, *_narrow(np.full(len(start), o), start), *stats))
             exact.append(self._same_hash_pairs(ex))
             if scaled:
                 signed.append(self._sign_pairs(sg, found.res))
@@ -814,8 +834,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     def _sign_pairs(
         self, parts: list[tuple[np.ndarray, ...]], res: np.ndarray
     ) -> tuple[np.ndarray, ...]:
-        """Signed windows (``parts``: signature, hour, outlet, first reading and `_window_stats`
-        of each, outlet by outlet) paired across outlets when their signatures agree and they
+        """Signed windows (``parts``: signature and hour as one key, outlet, first reading and
+        `_window_stats` of each, outlet by outlet) paired across outlets when their signatures agree and they
         start at most ``scaled_max_lag_hours`` apart, each with at most the
         ``scaled_max_company`` next windows of its signature in (hour, shape, outlet) order,
         and kept when one factor can map their statistics onto each other (`_alike`): the
@@ -824,21 +844,26 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         empty = np.zeros(0, dtype=np.int64)
         if not parts:
             return empty, empty, empty, empty, empty, empty
-        code, hours, outlet, first, *stats = (np.concatenate(c) for c in zip(*parts, strict=True))
+        key, outlet, first, *stats = (np.concatenate(c) for c in zip(*parts, strict=True))
         parts.clear()  # each outlet's arrays: only the concatenation stays
         # at equal signature and hour, windows of the same shape (standard deviation over mean
         # absolute step: a factor leaves it) side by side, so that the company cap keeps a
         # clone's source among its next windows in a crowded signature
         shape = stats[1] / np.maximum(stats[2], 1e-12)
-        order = np.lexsort((first, outlet, shape, hours, code))
-        code, hours, outlet, first = code[order], hours[order], outlet[order], first[order]
-        stats = [x[order] for x in stats]
+        order = np.lexsort((_key(outlet, first), shape, key))
+        del shape
+        key, outlet, first = key[order], outlet[order], first[order]
+        for k, x in enumerate(stats):  # one at a time: a pass holds millions of windows
+            stats[k] = x[order]
+        del order, x
+        lag = self.scaled_max_lag_hours
         aa: list[np.ndarray] = []
         bb: list[np.ndarray] = []
-        i = np.arange(len(code) - 1)
-        for d in range(1, min(len(code), self.scaled_max_company + 1)):  # d apart in order
-            i = i[i + d < len(code)]
-            i = i[(code[i + d] == code[i]) & (hours[i + d] - hours[i] <= self.scaled_max_lag_hours)]
+        i = np.flatnonzero(key[1:] - key[:-1] <= lag).astype(np.int32)  # 1 apart in order
+        for d in range(1, min(len(key), self.scaled_max_company + 1)):  # d apart in order
+            if d > 1:
+                i = i[i + d < len(key)]
+                i = i[key[i + d] - key[i] <= lag]
             if len(i) == 0:
                 break
             pick = i[outlet[i + d] != outlet[i]]
@@ -851,6 +876,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         if not aa:
             return empty, empty, empty, empty, empty, empty
         a, b = np.concatenate(aa), np.concatenate(bb)
+        hours = (key & np.int64(0xFFFFFFFF)).astype(np.int32)
         flip = (hours[a] == hours[b]) & (outlet[a] < outlet[b])  # same hour: outlet order
         a, b = np.where(flip, b, a), np.where(flip, a, b)
         return outlet[a], first[a], hours[a], outlet[b], first[b], hours[a] - hours[b]

@@ -6,7 +6,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from detectors.checks.copied import CopiedDataDetector, _repeated_in_order
+from detectors.checks.copied import (
+    CopiedDataDetector,
+    _alike,
+    _repeated_in_order,
+    _window_stats,
+)
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -200,3 +205,24 @@ def test_findings_do_not_depend_on_how_many_passes_and_batches_the_stage_takes(
     assert detector.detect_fleet(outlets) == whole
     monkeypatch.setattr("detectors.checks.copied._PASS_READINGS", 8)
     assert detector.detect_fleet(outlets) == whole
+
+
+def test_alike_admits_every_window_of_a_scaled_clone_and_no_more_than_its_rounding() -> None:
+    rng = np.random.default_rng(51)
+    w = 12
+    true = 2000.0 + np.cumsum(rng.normal(0, 300.0, 400))  # the source's water, in quanta
+    for rb, ra in ((100, 100), (100, 10), (10, 100)):  # each side's resolution in quanta
+        b = np.rint(true / rb) * rb  # the source as it reported
+        start = np.arange(len(b) - w + 1)
+        sb = _window_stats(b.astype(np.int64), start, w)
+        for s in (0.26, 0.86, 1.0, 2.5, 3.9):
+            for scaled in (s * b, s * true):  # from its report, or from its water
+                a = (np.rint(scaled / ra) * ra).astype(np.int64)  # rounded again
+                sa = _window_stats(a, start, w)
+                ones = np.ones(len(start))
+                assert _alike(sa, sb, ra * ones, rb * ones).all(), (rb, ra, s)
+    # steps three times as large as the other window's at equal mean and spread: no factor
+    # maps them within a clone's rounding (a bound of b's rounding at a factor of 4 did)
+    sa = [np.array([1000.0]), np.array([200.0]), np.array([350.0])]
+    sb = [np.array([1000.0]), np.array([200.0]), np.array([100.0])]
+    assert not _alike(sa, sb, np.array([100.0]), np.array([100.0])).any()
