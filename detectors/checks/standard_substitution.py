@@ -123,7 +123,8 @@ class StandardSubstitutionDetector(Detector):
     **Second rule: a jump onto a standard and off it** (:class:`_JumpRule`), for a standard read
     with an analyser's noise (a few percent) rather than held, or one that is not registered.
     Candidate standards: the registered ``standard`` and the median of the series' calibration
-    (C) readings when it has three or more (the solution the plant calibrates with). A stretch is
+    (C) readings when it has three or more and is 5 % or more from the registered one (the
+    solution the plant calibrates with, `_standards`). A stretch is
     a run of N readings within 5 % (at least the resolution) of one candidate ``S``, with at most
     `STRAY_READINGS` readings or `STRAY_HOURS` hours between its runs and 90 % of its readings in
     the band, that averages ``S`` (within 2 %), is entered and left by a jump (the level of the
@@ -218,7 +219,10 @@ class StandardSubstitutionDetector(Detector):
     readings (the solution it is calibrated with). A run of normal readings holding that value
     exactly, longer than two analyser cycles, entered and left by a jump of `HOLD_JUMP_SHARE`
     of the value or more (a standard is switched in whatever the plant's level; a stalled
-    analyser holds the level it was at). Null model: honest holds that long happen ``H``
+    analyser holds the level it was at), neither jump across a time gap (an analyser
+    restarting after a shutdown held 2.00 for 8 h, independent seed 21) and no calibration
+    hour within `HOLD_CALIBRATION_HOURS` (an honest COD read 25C, 38, then 25 for 6 h,
+    independent seed 39: the calibration read unflagged). Null model: honest holds that long happen ``H``
     times a year (the series' held runs at other values lasting as long, at least one in the
     history seen), land on that value with probability ``q`` (the share of the normal
     readings between half and twice the value that read it exactly, the hold's own left out,
@@ -1037,6 +1041,10 @@ def _level_stretches(
 HOLD_FALSE_ALARMS_PER_YEAR: Final[float] = 0.001
 HOLD_JUMP_SHARE: Final[float] = 0.15
 
+#: Hours from a calibration (C) reading within which a hold on the standard is the plant's own
+#: calibration read unflagged (an honest COD read 25C, 38, then 25 for 6 h, independent seed 39).
+HOLD_CALIBRATION_HOURS: Final[float] = 12.0
+
 
 def _held_levels(standards: list[float], registered: float | None) -> list[float]:
     """The values the fourth rule looks for held: the registered standard, and the nominal
@@ -1080,9 +1088,19 @@ def _held_on_standard(
     after = np.searchsorted(sel, runs.last[idx]) + 1
     has = (before >= 0) & (after < len(sel))
     idx, before, after = idx[has], before[has], after[has]
+    h = s.hours
+    # both jumps made by the analyser: no side across a time gap (a restart after a shutdown
+    # may hold any value), and no calibration hour near (the standard read unflagged around
+    # one is the plant's calibration, not the sample)
+    seen = (h[runs.first[idx]] - h[sel[before]] <= 2.0) & (h[sel[after]] - h[runs.last[idx]] <= 2.0)
+    cal = h[s.flags == "C"]
+    if len(cal):
+        lo = np.searchsorted(cal, h[runs.first[idx]] - HOLD_CALIBRATION_HOURS)
+        hi = np.searchsorted(cal, h[runs.last[idx]] + HOLD_CALIBRATION_HOURS, side="right")
+        seen &= hi == lo
     jump_in = np.abs(x[before] - standard) / standard
-    jump_out = np.abs(x[np.minimum(after, len(x) - 1)] - standard) / standard
-    ok = (jump_in >= HOLD_JUMP_SHARE) & (jump_out >= HOLD_JUMP_SHARE)
+    jump_out = np.abs(x[after] - standard) / standard
+    ok = seen & (jump_in >= HOLD_JUMP_SHARE) & (jump_out >= HOLD_JUMP_SHARE)
     idx, jump_in, jump_out = idx[ok], jump_in[ok], jump_out[ok]
     if len(idx) == 0:
         return
@@ -1199,7 +1217,11 @@ def _diluted(outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: i
 
 def _standards(s: Series, registered: float | None) -> list[float]:
     """The standard solutions a series may be fed: the registered one and the median of its
-    calibration (C) readings when it has three or more (the solution the plant calibrates with)."""
+    calibration (C) readings when it has three or more (the solution the plant calibrates with)
+    and it is 5 % or more from the registered one (nearer, it is the registered solution read
+    with the analyser's error: two centres 2 % apart split a stretch on either between them, a
+    TP standard read 0.51, 0.49, 0.49, 0.50 at an outlet registered 0.50 and calibrating at a
+    median 0.51, independent seed 4)."""
     out = [registered] if registered is not None and registered > 0 else []
     other = np.flatnonzero(~s.valid)  # C readings are never valid: look at the few others only
     if len(other) >= 3:
@@ -1207,7 +1229,7 @@ def _standards(s: Series, registered: float | None) -> list[float]:
         calibration = values[(s.flags[other] == "C") & ~np.isnan(values)]
         if len(calibration) >= 3:
             c_median = _median(calibration)
-            if c_median > 0 and not any(abs(c_median / c - 1) < 0.02 for c in out):
+            if c_median > 0 and not any(abs(c_median / c - 1) < 0.05 for c in out):
                 out.append(c_median)
     return out
 

@@ -345,6 +345,29 @@ def test_hold_rule_honest_traps_a_stalled_analyser_and_a_short_hold() -> None:
     assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: other}), SPEC_NH3_5) == []
 
 
+def test_hold_rule_honest_traps_a_restart_and_a_calibration_read_unflagged() -> None:
+    """Not flagged: the standard's 5.00 held for 6 h by an analyser restarting after an 8 h
+    shutdown (its jump in lies across the F hours: a restart may hold any value), and the same
+    hold two hours after a calibration hour reading it (the plant's calibration read unflagged,
+    an honest COD on independent seed 39); found when neither is near."""
+    base = _nh3_around_two(seed=5)
+    restart = base.copy()
+    restart[608:614] = 5.0
+    flags = np.array(["N"] * len(base), dtype=object)
+    flags[600:608] = "F"
+    frame = make_frame(MN, {NH3N: restart}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    flags = np.array(["N"] * len(base), dtype=object)
+    flags[606] = "C"
+    frame = make_frame(MN, {NH3N: restart}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    flags[606] = "N"
+    frame = make_frame(MN, {NH3N: restart}, flags={NH3N: flags})
+    assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)) == [
+        (hour(608), hour(613))
+    ]
+
+
 def test_noise_rule_cuts_its_stretch_where_the_plant_readings_start() -> None:
     """A standard read with noise for 40 h at an outlet whose honest level, 2.6, is 4 % above
     it: joined across stray readings the stretch ran on into the plant's own readings that
