@@ -221,8 +221,10 @@ class StandardSubstitutionDetector(Detector):
     of the value or more (a standard is switched in whatever the plant's level; a stalled
     analyser holds the level it was at), neither jump across a time gap (an analyser
     restarting after a shutdown held 2.00 for 8 h, independent seed 21) and no calibration
-    hour within `HOLD_CALIBRATION_HOURS` (an honest COD read 25C, 38, then 25 for 6 h,
-    independent seed 39: the calibration read unflagged). Null model: honest holds that long happen ``H``
+    hour that read the held value itself within `HOLD_CALIBRATION_HOURS` (an honest COD read
+    25C, 38, then 25 for 6 h, independent seed 39: the calibration's result held, unflagged;
+    any C hour near left out two substitutions on seeds 1-20, whose C hours read 2.52 and
+    0.247 next to holds of 2.50 and 0.25: a fresh measurement of the solution). Null model: honest holds that long happen ``H``
     times a year (the series' held runs at other values lasting as long, at least one in the
     history seen), land on that value with probability ``q`` (the share of the normal
     readings between half and twice the value that read it exactly, the hold's own left out,
@@ -1041,8 +1043,9 @@ def _level_stretches(
 HOLD_FALSE_ALARMS_PER_YEAR: Final[float] = 0.001
 HOLD_JUMP_SHARE: Final[float] = 0.15
 
-#: Hours from a calibration (C) reading within which a hold on the standard is the plant's own
-#: calibration read unflagged (an honest COD read 25C, 38, then 25 for 6 h, independent seed 39).
+#: Hours from a calibration (C) reading of the held value itself within which a hold on it is
+#: the plant's own calibration read unflagged (an honest COD read 25C, 38, then 25 for 6 h,
+#: independent seed 39).
 HOLD_CALIBRATION_HOURS: Final[float] = 12.0
 
 
@@ -1090,10 +1093,14 @@ def _held_on_standard(
     idx, before, after = idx[has], before[has], after[has]
     h = s.hours
     # both jumps made by the analyser: no side across a time gap (a restart after a shutdown
-    # may hold any value), and no calibration hour near (the standard read unflagged around
-    # one is the plant's calibration, not the sample)
+    # may hold any value), and no calibration hour near that read the held value itself (the
+    # analyser holding its calibration's result, unflagged, is the plant's calibration; a
+    # standard fed as the sample is a new measurement, not the C hour's reading)
     seen = (h[runs.first[idx]] - h[sel[before]] <= 2.0) & (h[sel[after]] - h[runs.last[idx]] <= 2.0)
-    cal = h[s.flags == "C"]
+    calibration = s.flags == "C"
+    with np.errstate(invalid="ignore"):
+        calibration &= np.abs(s.values - standard) <= 1e-9 * standard
+    cal = h[calibration]
     if len(cal):
         lo = np.searchsorted(cal, h[runs.first[idx]] - HOLD_CALIBRATION_HOURS)
         hi = np.searchsorted(cal, h[runs.last[idx]] + HOLD_CALIBRATION_HOURS, side="right")

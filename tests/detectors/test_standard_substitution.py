@@ -348,8 +348,9 @@ def test_hold_rule_honest_traps_a_stalled_analyser_and_a_short_hold() -> None:
 def test_hold_rule_honest_traps_a_restart_and_a_calibration_read_unflagged() -> None:
     """Not flagged: the standard's 5.00 held for 6 h by an analyser restarting after an 8 h
     shutdown (its jump in lies across the F hours: a restart may hold any value), and the same
-    hold two hours after a calibration hour reading it (the plant's calibration read unflagged,
-    an honest COD on independent seed 39); found when neither is near."""
+    hold two hours after a calibration hour that read 5.00 (the calibration's result held,
+    unflagged, an honest COD on independent seed 39); found when neither is near, or when the
+    calibration hour read 5.07 (a measurement of the solution, not the value held)."""
     base = _nh3_around_two(seed=5)
     restart = base.copy()
     restart[608:614] = 5.0
@@ -359,9 +360,16 @@ def test_hold_rule_honest_traps_a_restart_and_a_calibration_read_unflagged() -> 
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
     flags = np.array(["N"] * len(base), dtype=object)
     flags[606] = "C"
+    restart[606] = 5.0
     frame = make_frame(MN, {NH3N: restart}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    restart[606] = 5.07
+    frame = make_frame(MN, {NH3N: restart}, flags={NH3N: flags})
+    assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)) == [
+        (hour(608), hour(613))
+    ]
     flags[606] = "N"
+    restart[606] = base[606]
     frame = make_frame(MN, {NH3N: restart}, flags={NH3N: flags})
     assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)) == [
         (hour(608), hour(613))
