@@ -503,8 +503,9 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     those of comparing the pooled series at once (the stage before this one): byte-identical on
     100, 300 and 1,000 simulated outlet-years (112 findings at 1,000) and on the tuning seeds.
     Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the stage
-    before in the same run, interleaved): 100 / 300 / 1,000 outlet-years 2.7 / 13.7 / 95.0 s
-    against 3.0 / 16.0 / 123.0 s (load 10-12), peak traced memory 45 / 111 / 295 MB against
+    before in the same run, interleaved; two runs): 100 / 300 / 1,000 outlet-years 2.5-2.7 /
+    13.2-13.7 / 95.0-96.4 s against 2.8-3.0 / 15.0-16.0 / 123.0-126.5 s (load 10-12), peak
+    traced memory 45 / 111 / 295 MB against
     47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
     3,657 MB. What made the difference: the alike test bounded ``b``'s rounding at a factor of
     4 (``r_a / 2 + 2 r_b``) whatever the factor; bounded at the factor itself it lets through
@@ -515,7 +516,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     no clone's rounding explains, no longer pull the fitted factor: 3 clones (6 of 203
     findings) on tuning seeds 1-10 of both generators (factor 0.98-1.02 -> 1.0, in two one edge
     reading less), one at 1,000 outlets (1.006 -> 1.001). Time still grows faster than the
-    outlets (CPU exponent about 1.55 from 100 to 1,000 outlets, against 1.6): a pollutant of
+    outlets (CPU exponent 1.55-1.59 from 100 to 1,000 outlets, against 1.61-1.66): a pollutant of
     more than `_PASS_READINGS` readings takes several passes, each reading every outlet's
     channel again, and each batch of runs reads again the channels it touches; with memory
     bounded and nothing written to disk, that is the price.
