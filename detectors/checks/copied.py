@@ -461,8 +461,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     few hours off; lags of days are not searched). Pairs whose mean, standard deviation and mean
     absolute step no single factor ``s`` maps onto each other within a clone's rounding at that
     factor (``r_a / 2 + s r_b / 2``, twice that for the step; each bound linear in ``s``) are
-    dropped; the rest merge into runs (same outlets, same lag). Each run is fitted ``a = s * b`` (least squares,
-    ``1/4 <= s <= 4``); the span between its first and last reading within rounding of the fit
+    dropped; the rest merge into runs (same outlets, same lag). Each run is fitted ``a = s * b``
+    (least squares, ``1/4 <= s <= 4``); the span between its first and last reading within rounding of the fit
     (``r_a / 2 + s r_b / 2``, ``r`` each outlet's smallest step, plus the fit's own error) is kept
     only when every reading inside agrees. Its information is the bits above (the level of the
     first reading, the steps of the changed ones) less, per counted reading, log2 of the number
@@ -505,8 +505,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the stage
     before in the same run, interleaved; two runs): 100 / 300 / 1,000 outlet-years 2.5-2.7 /
     13.2-13.7 / 95.0-96.4 s against 2.8-3.0 / 15.0-16.0 / 123.0-126.5 s (load 10-12), peak
-    traced memory 45 / 111 / 295 MB against
-    47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
+    traced memory 45 / 111 / 295 MB against 47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
     3,657 MB. What made the difference: the alike test bounded ``b``'s rounding at a factor of
     4 (``r_a / 2 + 2 r_b``) whatever the factor; bounded at the factor itself it lets through
     0.38 of the scaled pairs at 1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M
@@ -516,8 +515,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     no clone's rounding explains, no longer pull the fitted factor: 3 clones (6 of 203
     findings) on tuning seeds 1-10 of both generators (factor 0.98-1.02 -> 1.0, in two one edge
     reading less), one at 1,000 outlets (1.006 -> 1.001). Time still grows faster than the
-    outlets (CPU exponent 1.55-1.59 from 100 to 1,000 outlets, against 1.61-1.66): a pollutant of
-    more than `_PASS_READINGS` readings takes several passes, each reading every outlet's
+    outlets (CPU exponent 1.55-1.59 from 100 to 1,000 outlets, against 1.61-1.66): a pollutant
+    of more than `_PASS_READINGS` readings takes several passes, each reading every outlet's
     channel again, and each batch of runs reads again the channels it touches; with memory
     bounded and nothing written to disk, that is the price.
 
@@ -836,8 +835,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         self, parts: list[tuple[np.ndarray, ...]], res: np.ndarray
     ) -> tuple[np.ndarray, ...]:
         """Signed windows (``parts``: signature and hour as one key, outlet, first reading and
-        `_window_stats` of each, outlet by outlet) paired across outlets when their signatures agree and they
-        start at most ``scaled_max_lag_hours`` apart, each with at most the
+        `_window_stats` of each, outlet by outlet) paired across outlets when their signatures
+        agree and they start at most ``scaled_max_lag_hours`` apart, each with at most the
         ``scaled_max_company`` next windows of its signature in (hour, shape, outlet) order,
         and kept when one factor can map their statistics onto each other (`_alike`): the
         later window is ``a``, the earlier ``b`` (the outlet order at equal hours), and the lag
