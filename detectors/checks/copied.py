@@ -452,28 +452,27 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     ``false_alarms_per_year=0.001`` (per outlet; about 15 bits over the pairs for half a year and
     six pollutants, where a fixed margin of 12 bits per pair of outlets stood before).
 
-    Second rule, between outlets only (`detect_fleet`): a clone multiplied by one factor and
-    rounded again to the copy's resolution, which no exact comparison sees. Windows of
-    ``scaled_window`` contiguous readings with ``scaled_min_steps`` changes or more are keyed by
-    their hourly step signs (up, held, down: a positive factor keeps them, except a step lost to
-    coarser rounding), and paired across outlets when keys agree and the windows start at most
-    ``scaled_max_lag_hours`` apart (a clone of the neighbour's same hours, read through clocks a
-    few hours off; lags of days are not searched). Pairs whose mean, standard deviation and mean
-    absolute step no single factor ``s`` maps onto each other within a clone's rounding at that
-    factor (``r_a / 2 + s r_b / 2``, twice that for the step; each bound linear in ``s``) are
-    dropped; the rest merge into runs (same outlets, same lag). Each run is fitted ``a = s * b``
-    (least squares, ``1/4 <= s <= 4``); the span between its first and last reading within rounding of the fit
-    (``r_a / 2 + s r_b / 2``, ``r`` each outlet's smallest step, plus the fit's own error) is kept
-    only when every reading inside agrees. Its information is the bits above (the level of the
-    first reading, the steps of the changed ones) less, per counted reading, log2 of the number
-    of quanta the tolerance admits (a step is predicted to within that many values, not
-    exactly), the smaller of both sides, less log2 of the factors the fit tells apart
-    (``ln 16 * level / tolerance``). Null model: as above, each changed reading of an honest
-    outlet falls within the tolerance of an independent outlet's prediction with the chance its
-    own step distribution gives that band. The bar is ``log2(pairs) + log2(2 C /
-    (scaled_false_alarms_per_year * years))`` with ``pairs = W_a * (2 * lag + 1) * (outlets -
-    1)``. The finding names the factor (evidence ``scale``); both outlets are reported, as for an
-    exact clone, since the data cannot say which is the copy.
+    Second rule, between outlets only (`detect_fleet`): a clone multiplied by one factor and rounded
+    again to the copy's resolution, which no exact comparison sees. Windows of ``scaled_window``
+    contiguous readings with ``scaled_min_steps`` changes or more are keyed by their hourly step
+    signs (up, held, down: a positive factor keeps them, except a step lost to coarser rounding),
+    and paired across outlets when keys agree and the windows start at most ``scaled_max_lag_hours``
+    apart (a clone of the neighbour's same hours, read through clocks a few hours off; lags of days
+    are not searched). Pairs whose mean, standard deviation and mean absolute step no single factor
+    ``s`` maps onto each other within a clone's rounding at that factor (``r_a / 2 + s r_b / 2``,
+    twice that for the step; each bound linear in ``s``) are dropped; the rest merge into runs (same
+    outlets, same lag). Each run is fitted ``a = s * b`` (least squares, ``1/4 <= s <= 4``); the
+    span between its first and last reading within rounding of the fit (``r_a / 2 + s r_b / 2``,
+    ``r`` each outlet's smallest step, plus the fit's own error) is kept only when every reading
+    inside agrees. Its information is the bits above (the level of the first reading, the steps of
+    the changed ones) less, per counted reading, log2 of the number of quanta the tolerance admits
+    (a step is predicted to within that many values, not exactly), the smaller of both sides, less
+    log2 of the factors the fit tells apart (``ln 16 * level / tolerance``). Null model: as above,
+    each changed reading of an honest outlet falls within the tolerance of an independent outlet's
+    prediction with the chance its own step distribution gives that band. The bar is ``log2(pairs) +
+    log2(2 C / (scaled_false_alarms_per_year * years))`` with ``pairs = W_a * (2 * lag + 1) *
+    (outlets - 1)``. The finding names the factor (evidence ``scale``); both outlets are reported,
+    as for an exact clone, since the data cannot say which is the copy.
 
     Defaults of the second rule: 12 readings with 6 changes (a night's shutdown leaves 12-14 h
     stretches; 24 h windows missed such clones), lag 2 h, ``scaled_false_alarms_per_year=0.001``
@@ -489,36 +488,35 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     it in flow channels whose daily shapes agree across outlets.
 
     Fleet stage (`detect_summaries`), per pollutant, so that its memory does not grow with the
-    outlets' readings: (1) each outlet's channel is decompressed from its summary in turn and
-    only the hashes of its varied windows (exact rule) and the signatures of its signed windows
-    with their mean, standard deviation and mean absolute step (scaled rule) are kept, with
-    per-outlet figures (windows, span, resolution); equal hashes and agreeing, alike signed
-    windows give the candidate pairs, which merge into runs. A pollutant of more than 2 M
-    readings (about 230 outlet-years) is taken in several such passes over the outlets, each
-    keeping the windows whose hash or signature falls in its share (`_PASS_READINGS`). (2) Runs
-    are read back in batches: an exact run's information comes from the bits at its ends, read
-    out of the two outlets' summaries (each outlet's information per reading computed over its
-    whole channel, as before), and only runs over the bar are read whole, with a window on each
-    side, to be verified and extended; scaled runs are read whole and fitted. The findings are
-    those of comparing the pooled series at once (the stage before this one): byte-identical on
-    100, 300 and 1,000 simulated outlet-years (112 findings at 1,000) and on the tuning seeds.
-    Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the stage
-    before in the same run, interleaved; two runs): 100 / 300 / 1,000 outlet-years 2.5-2.7 /
-    13.2-13.7 / 95.0-96.4 s against 2.8-3.0 / 15.0-16.0 / 123.0-126.5 s (load 10-12), peak
-    traced memory 45 / 111 / 295 MB against 47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
-    3,657 MB. What made the difference: the alike test bounded ``b``'s rounding at a factor of
-    4 (``r_a / 2 + 2 r_b``) whatever the factor; bounded at the factor itself it lets through
-    0.38 of the scaled pairs at 1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M
-    -> 21 M readings, in 23 batches instead of 53), while every window of a clone rounded at
-    any factor still passes. Findings: the same spans, bits and bars; where an exact clone was
-    also seen by the scaled rule (a segment of an outlet-wide finding), its edge windows, which
-    no clone's rounding explains, no longer pull the fitted factor: 3 clones (6 of 203
-    findings) on tuning seeds 1-10 of both generators (factor 0.98-1.02 -> 1.0, in two one edge
-    reading less), one at 1,000 outlets (1.006 -> 1.001). Time still grows faster than the
-    outlets (CPU exponent 1.55-1.59 from 100 to 1,000 outlets, against 1.61-1.66): a pollutant
-    of more than `_PASS_READINGS` readings takes several passes, each reading every outlet's
-    channel again, and each batch of runs reads again the channels it touches; with memory
-    bounded and nothing written to disk, that is the price.
+    outlets' readings: (1) each outlet's channel is decompressed from its summary in turn and only
+    the hashes of its varied windows (exact rule) and the signatures of its signed windows with
+    their mean, standard deviation and mean absolute step (scaled rule) are kept, with per-outlet
+    figures (windows, span, resolution); equal hashes and agreeing, alike signed windows give the
+    candidate pairs, which merge into runs. A pollutant of more than 2 M readings (about 230
+    outlet-years) is taken in several such passes over the outlets, each keeping the windows whose
+    hash or signature falls in its share (`_PASS_READINGS`). (2) Runs are read back in batches: an
+    exact run's information comes from the bits at its ends, read out of the two outlets' summaries
+    (each outlet's information per reading computed over its whole channel, as before), and only
+    runs over the bar are read whole, with a window on each side, to be verified and extended;
+    scaled runs are read whole and fitted. The findings were those of comparing the pooled series
+    at once (5272c1b, against the stage before it): byte-identical on 100, 300 and 1,000 simulated outlet-years
+    (112 findings at 1,000) and on the tuning seeds. Measured (`bench/bench_copied_fleet.py`, CPU
+    seconds on a shared 2-core machine, the stage before in the same run, interleaved; two runs):
+    100 / 300 / 1,000 outlet-years 2.5-2.7 / 13.2-13.7 / 95.0-96.4 s against 2.8-3.0 / 15.0-16.0 /
+    123.0-126.5 s (load 10-12), peak traced memory 45 / 111 / 295 MB against 47 / 137 / 295 MB; the
+    pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 / 3,657 MB. What made the
+    difference: the alike test bounded ``b``'s rounding at a factor of 4 (``r_a / 2 + 2 r_b``)
+    whatever the factor; bounded at the factor itself it lets through 0.38 of the scaled pairs at
+    1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M -> 21 M readings, in 23 batches
+    instead of 53), while every window of a clone rounded at any factor still passes. Findings: the
+    same spans, bits and bars, but where an exact clone was also seen by the scaled rule (a segment
+    of an outlet-wide finding), its edge windows, which no clone's rounding explains, no longer pull
+    the fitted factor: 3 clones (6 of 203 findings) on tuning seeds 1-10 of both generators (factor
+    0.98-1.02 -> 1.0, two of them one edge reading shorter), one at 1,000 outlets (1.006 -> 1.001). Time
+    still grows faster than the outlets (CPU exponent 1.55-1.59 from 100 to 1,000 outlets, against
+    1.61-1.66): a pollutant of more than `_PASS_READINGS` readings takes several passes, each
+    reading every outlet's channel again, and each batch of runs reads again the channels it
+    touches; with memory bounded and nothing written to disk, that is the price.
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
