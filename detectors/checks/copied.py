@@ -498,25 +498,26 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     exact run's information comes from the bits at its ends, read out of the two outlets' summaries
     (each outlet's information per reading computed over its whole channel, as before), and only
     runs over the bar are read whole, with a window on each side, to be verified and extended;
-    scaled runs are read whole and fitted. The findings were those of comparing the pooled series
-    at once (5272c1b, against the stage before it): byte-identical on 100, 300 and 1,000 simulated outlet-years
-    (112 findings at 1,000) and on the tuning seeds. Measured (`bench/bench_copied_fleet.py`, CPU
-    seconds on a shared 2-core machine, the stage before in the same run, interleaved; two runs):
-    100 / 300 / 1,000 outlet-years 2.5-2.7 / 13.2-13.7 / 95.0-96.4 s against 2.8-3.0 / 15.0-16.0 /
-    123.0-126.5 s (load 10-12), peak traced memory 45 / 111 / 295 MB against 47 / 137 / 295 MB; the
-    pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 / 3,657 MB. What made the
-    difference: the alike test bounded ``b``'s rounding at a factor of 4 (``r_a / 2 + 2 r_b``)
-    whatever the factor; bounded at the factor itself it lets through 0.38 of the scaled pairs at
-    1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M -> 21 M readings, in 23 batches
-    instead of 53), while every window of a clone rounded at any factor still passes. Findings: the
-    same spans, bits and bars, but where an exact clone was also seen by the scaled rule (a segment
-    of an outlet-wide finding), its edge windows, which no clone's rounding explains, no longer pull
-    the fitted factor: 3 clones (6 of 203 findings) on tuning seeds 1-10 of both generators (factor
-    0.98-1.02 -> 1.0, two of them one edge reading shorter), one at 1,000 outlets (1.006 -> 1.001). Time
-    still grows faster than the outlets (CPU exponent 1.55-1.59 from 100 to 1,000 outlets, against
-    1.61-1.66): a pollutant of more than `_PASS_READINGS` readings takes several passes, each
-    reading every outlet's channel again, and each batch of runs reads again the channels it
-    touches; with memory bounded and nothing written to disk, that is the price.
+    scaled runs are read whole and fitted. The findings were those of comparing the pooled series at
+    once (5272c1b, against the stage before it): byte-identical on 100, 300 and 1,000 simulated
+    outlet-years (112 findings at 1,000) and on the tuning seeds. Measured
+    (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the stage before in the
+    same run, interleaved; two runs): 100 / 300 / 1,000 outlet-years 2.5-2.7 / 13.2-13.7 / 95.0-96.4
+    s against 2.8-3.0 / 15.0-16.0 / 123.0-126.5 s (load 10-12), peak traced memory 45 / 111 / 295 MB
+    against 47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
+    3,657 MB. What made the difference: the alike test bounded ``b``'s rounding at a factor of 4
+    (``r_a / 2 + 2 r_b``) whatever the factor; bounded at the factor itself it lets through 0.38 of
+    the scaled pairs at 1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M -> 21 M
+    readings, in 23 batches instead of 53), while every window of a clone rounded at any factor
+    still passes. Findings: the same spans, bits and bars, but where an exact clone was also seen by
+    the scaled rule (a segment of an outlet-wide finding), its edge windows, which no clone's
+    rounding explains, no longer pull the fitted factor: 3 clones (6 of 203 findings) on tuning
+    seeds 1-10 of both generators (factor 0.98-1.02 -> 1.0, two of them one edge reading shorter),
+    one at 1,000 outlets (1.006 -> 1.001). Time still grows faster than the outlets (CPU exponent
+    1.55-1.59 from 100 to 1,000 outlets, against 1.61-1.66): a pollutant of more than
+    `_PASS_READINGS` readings takes several passes, each reading every outlet's channel again, and
+    each batch of runs reads again the channels it touches; with memory bounded and nothing written
+    to disk, that is the price.
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
