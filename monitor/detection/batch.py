@@ -12,6 +12,10 @@ workers and this process take chunks of outlets (each chunk once, by whoever is 
 the outlet detectors and summarise each outlet for the fleet detectors; this process gives out
 each chunk's findings as soon as every chunk before it is done, then runs the fleet stage over the
 summaries.
+
+`detect_stream` gives the same findings over outlets that a reader gives one at a time while it
+reads (a CSV file grouped by outlet): workers forked before the reading starts are handed each
+outlet as it comes, and this process reads, and detects too when outlets wait.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ import multiprocessing as mp
 import os
 import queue as queues
 import sys
+import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -309,6 +315,230 @@ def detect_parallel(
     if fleet:
         release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
         yield from _fleet_stage_forked(fleet, kept, jobs, work.context)
+
+
+def detect_stream(
+    outlets: Iterable[tuple[str, pd.DataFrame]],
+    specs: Mapping[str, OutletSpec],
+    detectors: Sequence[Detector] | None = None,
+    *,
+    jobs: int,
+    lang: str = "en",
+    progress: Callable[[str], None] | None = None,
+    started: Callable[[int], None] | None = None,
+    run: DetectionRun | None = None,
+    checked: bool = False,
+    hold: int = 2,
+) -> Iterator[Finding]:
+    """`detect_parallel`'s findings (each outlet's in MN order, then the fleet detectors') over
+    outlets that a reader gives one at a time while it reads (each MN once; e.g. a CSV file
+    grouped by outlet, read in blocks), detected while the reader reads on.
+
+    ``jobs - 1`` workers are forked before the first outlet is read and handed the outlets
+    (through a queue, at most four each at a time) as they come; this process reads, and
+    detects an outlet itself whenever more than ``hold`` wait, so that memory holds a few
+    outlets, not the file (at the end it takes back the outlets no worker has taken yet rather
+    than wait). No finding is given before the reader has ended without an error
+    (its error is raised as it is, the workers stopped, nothing given). Then ``started(count)``
+    is called with the number of outlets, ``progress(mn)`` for each outlet done (those done
+    while reading at that moment), and the findings are given in MN order as they are done.
+    With ``jobs <= 1`` or no ``fork`` on this platform, every outlet is detected here as it
+    comes."""
+    own, fleet = split_detectors(detectors)
+    run = run if run is not None else DetectionRun()
+    forking = jobs > 1 and "fork" in mp.get_all_start_methods()
+    context = mp.get_context("fork") if forking else None
+    done: dict[str, tuple[list[Finding], Summaries]] = {}
+    order: list[str] = []  # the outlets done, in the order they were done
+    sizes: dict[str, int] = {}
+    ready: deque[tuple[str, pd.DataFrame]] = deque()
+    feed = _Feed(context, jobs - 1, specs, own, fleet, lang, checked) if context else None
+    hold = hold if feed is not None else 0
+    known = False  # whether started() was called: progress() follows the outlets done
+
+    def finish(mn: str, result: tuple[list[Finding], Summaries]) -> None:
+        done[mn] = result
+        order.append(mn)
+        if known and progress is not None:
+            progress(mn)
+
+    def here(mn: str, frame: pd.DataFrame) -> None:
+        spec = specs.get(mn)
+        spec = spec if spec is not None else OutletSpec(mn)
+        finish(mn, outlet_stage(mn, frame, spec, own, fleet, lang=lang, checked=checked))
+
+    def dispatch(*, wait: bool = False) -> None:
+        if feed is None:
+            return
+        for mn, result in feed.collect(wait=wait):
+            finish(mn, result)
+        while ready and feed.room():
+            feed.give(*ready.popleft())
+
+    finished = False
+    try:
+        for mn, frame in outlets:
+            sizes[mn] = len(frame)
+            ready.append((mn, frame))
+            del frame
+            dispatch()
+            while len(ready) > hold:
+                here(*ready.popleft())
+                dispatch()
+        names = sorted(sizes)
+        run.outlets += len(names)
+        run.readings += sum(sizes.values())
+        run.unregistered.extend(mn for mn in names if mn not in specs)
+        if started is not None:
+            started(len(names))
+        known = True
+        if progress is not None:
+            for mn in order:
+                progress(mn)
+        given = 0
+        while given < len(names):
+            if names[given] in done:
+                found, summaries = done[names[given]]
+                done[names[given]] = ([], summaries)  # the findings given out are let go
+                yield from found
+                given += 1
+            elif ready:
+                dispatch()
+                if ready:
+                    here(*ready.popleft())
+            elif feed is not None and (back := feed.take_back()) is not None:
+                here(*back)  # rather than wait while a worker has outlets in hand
+            else:
+                dispatch(wait=True)
+        finished = True
+    finally:
+        if feed is not None:
+            feed.close(finished)
+    if fleet:
+        release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
+        kept = [done[mn][1] for mn in names]
+        done.clear()
+        if context is not None:
+            yield from _fleet_stage_forked(fleet, kept, jobs, context)
+        else:
+            yield from fleet_stage(fleet, kept)
+
+
+class _Feed:
+    """``count`` forked workers of :func:`detect_stream`, handed outlets through a queue: each
+    detects the outlets it takes and sends back their findings and summaries."""
+
+    def __init__(
+        self,
+        context: Any,
+        count: int,
+        specs: Mapping[str, OutletSpec],
+        own: Sequence[Detector],
+        fleet: Sequence[FleetDetector],
+        lang: str,
+        checked: bool,
+    ) -> None:
+        self.tasks, self.results = context.Queue(), context.Queue()
+        self.stop = context.Event()
+        self.out = 0  # outlets handed out whose results have not come back
+        for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
+            stream.flush()
+        args = (specs, own, fleet, lang, checked)
+        self.workers = [
+            context.Process(target=self._serve, args=args, daemon=True) for _ in range(count)
+        ]
+        for worker in self.workers:
+            worker.start()
+
+    def room(self) -> bool:
+        """Whether a worker may be handed another outlet (four each at most: on a busy
+        machine this process may not run for a while)."""
+        return self.out < 4 * len(self.workers)
+
+    def take_back(self) -> tuple[str, pd.DataFrame] | None:
+        """An outlet handed out that no worker has taken yet, if any."""
+        try:
+            item = self.tasks.get_nowait()
+        except queues.Empty:
+            return None
+        self.out -= 1
+        return item  # type: ignore[no-any-return]
+
+    def give(self, mn: str, frame: pd.DataFrame) -> None:
+        self.tasks.put((mn, frame))
+        self.out += 1
+
+    def collect(self, *, wait: bool) -> list[tuple[str, tuple[list[Finding], Summaries]]]:
+        """The results that have come back (``wait``: at least one, failing when every worker
+        has ended without it)."""
+        got = []
+        while self.out:
+            try:
+                item = (
+                    self.results.get(timeout=0.5) if wait and not got else self.results.get_nowait()
+                )
+            except queues.Empty:
+                if got or not wait:
+                    break
+                if not any(w.is_alive() for w in self.workers):
+                    raise RuntimeError("a detection worker ended without its results") from None
+                continue
+            if item[0] == "error":
+                raise RuntimeError(f"a detection worker failed:\n{item[1]}")
+            _, mn, result = item
+            got.append((mn, result))
+            self.out -= 1
+        return got
+
+    def close(self, finished: bool) -> None:
+        """Let the workers end once every outlet is done (``finished``); else they skip the
+        outlets handed out and not yet taken, end the one they are on, and end. What they
+        still send is read (so that they can end) and dropped."""
+        if not finished:
+            self.stop.set()
+        for _ in self.workers:
+            self.tasks.put(None)
+        deadline = time.monotonic() + 60.0
+        while any(w.is_alive() for w in self.workers) and time.monotonic() < deadline:
+            with contextlib.suppress(queues.Empty):
+                self.results.get(timeout=0.05)
+        ended = False
+        for worker in self.workers:
+            if worker.is_alive():  # stuck: ended, and what it did not read left behind
+                worker.terminate()
+                ended = True
+            worker.join()
+        if ended:
+            self.tasks.cancel_join_thread()
+        self.tasks.close()
+        self.tasks.join_thread()
+        self.results.close()
+
+    def _serve(
+        self,
+        specs: Mapping[str, OutletSpec],
+        own: Sequence[Detector],
+        fleet: Sequence[FleetDetector],
+        lang: str,
+        checked: bool,
+    ) -> None:
+        """A worker: the outlets handed to it until None, each one's results sent back (none
+        once told to stop)."""
+        try:
+            while (item := self.tasks.get()) is not None:
+                if self.stop.is_set():
+                    continue
+                mn, frame = item
+                del item
+                spec = specs.get(mn)
+                spec = spec if spec is not None else OutletSpec(mn)
+                result = outlet_stage(mn, frame, spec, own, fleet, lang=lang, checked=checked)
+                del frame
+                self.results.put(("ok", mn, result))
+        except BaseException:
+            self.results.put(("error", traceback.format_exc()))
+        self.results.close()
+        self.results.join_thread()
 
 
 def _fleet_stage_forked(

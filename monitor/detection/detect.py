@@ -22,7 +22,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from detectors import Detector, build, catalogue
+from detectors import Detector, Finding, build, catalogue
 from ingest.sink import BatchResult
 from monitor.clock import TICK
 from monitor.config import DEFAULT_TIMEZONE, redact_url
@@ -33,6 +33,7 @@ from monitor.detection.batch import (
     default_jobs,
     detect_outlets,
     detect_parallel,
+    detect_stream,
 )
 from monitor.registry import Registry
 
@@ -142,36 +143,46 @@ def run_detect(
     )
     rows: Any = None  # OutletRows, or DatasetOutlets / CsvOutlets read outlet by outlet
     try:
-        if store is not None and request.dask is not None:
-            rows = _stored_for_workers(store, request.database, request.start, request.end)
-            count = len(rows)
-        elif store is not None:
-            count, outlets = _outlets_from_store(store, request.start, request.end)
-        else:
-            assert request.readings is not None
-            rows = _outlets_from_file(request.readings, request.start, request.end)
-            count, outlets = len(rows), iter(rows)
         run = DetectionRun()
-        if listener is not None:
-            listener.started(count)
         step = listener.step if listener is not None else None
-        if rows is not None and request.dask is not None:
-            findings = _on_dask(rows, specs, detectors, request, step, run)
-        elif rows is not None:
-            findings = detect_parallel(
-                rows,
-                specs,
-                detectors,
-                jobs=request.jobs or default_jobs(),
-                lang=request.lang,
-                progress=step,
-                run=run,
-                checked=True,  # read_readings validated the whole file
-            )
+        if _csv_alone(request):  # read while detecting: started() once the file is read
+            assert request.readings is not None
+            findings = _csv_findings(request.readings, specs, detectors, request, listener, run)
         else:
-            findings = detect_outlets(  # Store.read_frame validated each outlet's frame
-                outlets, specs, detectors, lang=request.lang, progress=step, run=run, checked=True
-            )
+            if store is not None and request.dask is not None:
+                rows = _stored_for_workers(store, request.database, request.start, request.end)
+                count = len(rows)
+            elif store is not None:
+                count, outlets = _outlets_from_store(store, request.start, request.end)
+            else:
+                assert request.readings is not None
+                rows = _outlets_from_file(request.readings, request.start, request.end)
+                count, outlets = len(rows), iter(rows)
+            if listener is not None:
+                listener.started(count)
+            if rows is not None and request.dask is not None:
+                findings = _on_dask(rows, specs, detectors, request, step, run)
+            elif rows is not None:
+                findings = detect_parallel(
+                    rows,
+                    specs,
+                    detectors,
+                    jobs=request.jobs or default_jobs(),
+                    lang=request.lang,
+                    progress=step,
+                    run=run,
+                    checked=True,  # read_readings validated the whole file
+                )
+            else:
+                findings = detect_outlets(  # Store.read_frame validated each outlet's frame
+                    outlets,
+                    specs,
+                    detectors,
+                    lang=request.lang,
+                    progress=step,
+                    run=run,
+                    checked=True,
+                )
         found = []
         with _dataset_errors():
             for finding in findings:
@@ -266,8 +277,9 @@ def _dataset_errors() -> Iterator[None]:
 def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | None) -> Any:
     """The outlets of a readings file (within the window), their frames taken one by one: a
     dataset (directory or glob) or a Parquet file of one row group per outlet (exported) is read
-    outlet by outlet (:class:`DatasetOutlets`); a CSV file is spilled by outlet into a temporary
-    directory, then read outlet by outlet (:class:`CsvOutlets`, to be closed); any other
+    outlet by outlet (:class:`DatasetOutlets`); a CSV file (here for Dask: see
+    :func:`_csv_findings` otherwise) is spilled by outlet into a temporary directory, then read
+    outlet by outlet (:class:`CsvOutlets`, to be closed); any other
     Parquet file is read whole, then split (:class:`OutletRows`)."""
     from monitor.store.readings_dataset import DatasetOutlets, by_outlet, is_dataset
 
@@ -282,6 +294,65 @@ def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | N
             None if end is None else pd.Timestamp(end),
         )
     )
+
+
+def _csv_alone(request: DetectRequest) -> bool:
+    """Whether the request is one CSV readings file without a database or Dask."""
+    from monitor.store.readings_dataset import is_dataset
+
+    readings = request.readings
+    if readings is None or request.database is not None or request.dask is not None:
+        return False
+    return not is_dataset(readings) and _is_csv(readings)
+
+
+def _csv_findings(
+    readings: Path,
+    specs: Any,
+    detectors: list[Detector],
+    request: DetectRequest,
+    listener: DetectListener | None,
+    run: DetectionRun,
+) -> Iterator[Finding]:
+    """The findings over a CSV readings file. Grouped by outlet (as simulated and exported
+    files are), its outlets are detected while it is read in blocks
+    (:func:`~monitor.store.readings_csv.grouped_outlets`, `detect_stream`); when an outlet
+    comes back after another one began, whatever was done is dropped and the file is spilled
+    by outlet first (:class:`CsvSpill`), then detected (`detect_parallel`). Either way no
+    finding is given before the whole file is checked."""
+    from monitor.store.readings_csv import OutletsNotGrouped, grouped_outlets
+
+    jobs = request.jobs or default_jobs()
+    step = listener.step if listener is not None else None
+    try:
+        yield from detect_stream(
+            grouped_outlets(readings, request.start, request.end),
+            specs,
+            detectors,
+            jobs=jobs,
+            lang=request.lang,
+            progress=step,
+            started=listener.started if listener is not None else None,
+            run=run,
+            checked=True,  # each outlet's frame checked as read_readings checks a file
+        )
+        return
+    except OutletsNotGrouped:
+        pass
+    with _spill(readings, request.start, request.end) as spill:
+        outlets = spill.outlets()
+        if listener is not None:
+            listener.started(len(outlets))
+        yield from detect_parallel(
+            outlets,
+            specs,
+            detectors,
+            jobs=jobs,
+            lang=request.lang,
+            progress=step,
+            run=run,
+            checked=True,
+        )
 
 
 def _is_csv(readings: Path) -> bool:

@@ -1,4 +1,5 @@
-"""A CSV readings file read in blocks and spilled by outlet, then read one outlet at a time.
+"""A CSV readings file read in blocks: given outlet by outlet as it is read when grouped by
+outlet (:func:`grouped_outlets`), else spilled by outlet, then read one outlet at a time.
 
 A CSV file need not be sorted by outlet, so one outlet's rows may be anywhere in it: read whole
 (:func:`~monitor.store.readings_files.read_readings`), the 100-outlet year (5.07 M readings,
@@ -21,6 +22,13 @@ blocks' refused cells are compared by the check that refused them (the column in
 looked for when the keys are strictly increasing through the file, as exported files are). A
 file with a refused cell is read to its end (and not spilled past that block) for that
 comparison.
+
+Files are mostly grouped by outlet (``monitor simulate`` and ``monitor export`` write every
+outlet's rows together): :func:`grouped_outlets` gives each outlet's frame (the one
+:meth:`CsvSpill.read` gives) as soon as the next outlet's rows begin, with nothing written, and
+raises :class:`OutletsNotGrouped` when an outlet's rows come back (the caller spills then). On
+the 100-outlet year its reading costs about 2.1 s of CPU against 3.4 s for the spill and its
+read-back, and detection runs meanwhile (``monitor.detection.batch.detect_stream``).
 """
 
 from __future__ import annotations
@@ -28,7 +36,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -36,6 +44,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from detectors.frame import FLAG_CODES
@@ -43,6 +52,7 @@ from monitor.store.readings_files import (
     REQUIRED,
     ReadingsFileError,
     Where,
+    categorical,
     check_columns,
     conflict_error,
     csv_columns,
@@ -55,7 +65,7 @@ from monitor.store.readings_files import (
     unreadable_csv,
 )
 
-__all__ = ["BLOCK_BYTES", "CsvOutlets", "CsvSpill"]
+__all__ = ["BLOCK_BYTES", "CsvOutlets", "CsvSpill", "OutletsNotGrouped", "grouped_outlets"]
 
 BLOCK_BYTES: Final = 1 << 20
 """Bytes of CSV text read at a time (1 MiB: about 18,000 readings). Arrow's streaming reader
@@ -127,48 +137,10 @@ class CsvSpill:
     # -- the spill ----------------------------------------------------------------------------
 
     def _spill(self, block_bytes: int) -> None:
-        header = csv_columns(self.path)
-        missing = any(c not in header for c in REQUIRED)
-        try:
-            reader = pacsv.open_csv(
-                self.path,
-                read_options=pacsv.ReadOptions(block_size=block_bytes),
-                convert_options=csv_options(header),
-            )
-        except (pa.ArrowInvalid, OSError) as e:
-            raise unreadable_csv(self.path, e) from e
         order = _Order()
-        pool = pa.default_memory_pool()
-        refused: ReadingsFileError | None = None
-        row = 0
-        with reader:
-            while True:
-                try:
-                    batch = reader.read_next_batch()
-                except StopIteration:
-                    break
-                except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
-                    raise unreadable_csv(self.path, e) from e
-                first, row = row, row + batch.num_rows
-                if missing or (refused is not None and refused.check == (0, 0)):
-                    continue  # read on only for a parse error (which read_readings names first)
-                try:
-                    frame = table_readings(
-                        pa.Table.from_batches([batch]), Where(self.path, False, first)
-                    )
-                except ReadingsFileError as e:
-                    if refused is None or _rank(e) < _rank(refused):
-                        refused = e  # an earlier block's stays: its line is earlier
-                    continue
-                del batch
-                if refused is None:
-                    order.add(frame)
-                    self._write(frame, first)
-                pool.release_unused()  # the block's buffers back to the system
-        if missing:
-            check_columns(header, self.path)
-        if refused is not None:
-            raise refused
+        for first, frame in _checked_blocks(self.path, block_bytes):
+            order.add(frame)
+            self._write(frame, first)
         if not order.increasing():
             self._conflicts()
 
@@ -201,34 +173,11 @@ class CsvSpill:
         for k, g in self._groups.get(mn, []):
             with pa.ipc.open_file(self._files[k]) as reader:
                 batches.append(reader.get_batch(g))
-        if not batches:
-            empty = pa.table({c: pa.array([], pa.string()) for c in REQUIRED})
-            return table_readings(empty, Where(self.path, False)), np.zeros(0, np.int64)
-
-        def column(name: str) -> np.ndarray:
-            return np.concatenate([b.column(name).to_numpy() for b in batches])
-
-        n = sum(b.num_rows for b in batches)
-        out: dict[str, Any] = {
-            "mn": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[mn]),
-            "pollutant": _labels([b.column("pollutant") for b in batches]),
-            "ts": _times(column("ts")),
-            "value": column("value"),
-            "flag": pd.Categorical.from_codes(column("flag"), categories=list(FLAG_CODES)),
-        }
-        if self._received:
-            out["received_at"] = _times(column("received_at"))
-        out["kind"] = _labels([b.column("kind") for b in batches])
-        return pd.DataFrame(out), column(_LINE)
+        return _outlet_frame(mn, batches, self._received)
 
     def _inside(self, frame: pd.DataFrame) -> np.ndarray:
         """Which rows are in the window."""
-        inside = np.ones(len(frame), dtype=bool)
-        if self.start is not None:
-            inside &= (frame["ts"] >= self.start).to_numpy()
-        if self.end is not None:
-            inside &= (frame["ts"] <= self.end).to_numpy()
-        return inside
+        return _inside(frame, self.start, self.end)
 
     def _conflicts(self) -> None:
         """Refuse the file for the conflict ``read_readings`` names: of each outlet's first one
@@ -276,7 +225,222 @@ class CsvOutlets(Sequence[tuple[str, pd.DataFrame]]):
         self.spill.close()
 
 
+class OutletsNotGrouped(Exception):
+    """Raised by :func:`grouped_outlets`: an outlet's rows come back after another outlet's
+    started (the file is not grouped by outlet; spill it with :class:`CsvSpill`)."""
+
+
+def grouped_outlets(
+    path: str | Path,
+    start: datetime | pd.Timestamp | None = None,
+    end: datetime | pd.Timestamp | None = None,
+    *,
+    block_bytes: int | None = None,
+) -> Iterator[tuple[str, pd.DataFrame]]:
+    """The outlets of a CSV readings file grouped by outlet (every outlet's rows together, as
+    ``monitor simulate`` and ``monitor export`` write them, in any order of outlets), each
+    ``(mn, frame)`` given as soon as the next outlet's rows begin, in file order: the frame
+    :meth:`CsvSpill.read` gives (a repeated reading dropped, clipped to ``start <= ts <= end``;
+    an outlet without readings in the window left out). Nothing is written to disk: memory is
+    one outlet's rows (as Arrow read them) and a block of :data:`BLOCK_BYTES`
+    (``block_bytes``); each outlet's cells are checked as one table (`table_readings`).
+
+    Raises :class:`OutletsNotGrouped` at the first block in which an outlet's rows come back
+    after another's began (before any outlet of that block is given). The errors are
+    :class:`CsvSpill`'s, the same line for the same file (an outlet's rows are a stretch of the
+    file, compared as its blocks are); they are raised only after the whole file was read (a
+    later line may hold the problem ``read_readings`` names first), and once a problem is met
+    no further outlet is given. So an iteration that ends without an error has given every
+    outlet of a valid file."""
+    file, parquet = readings_file(path)
+    if parquet:
+        raise ReadingsFileError(f"{file}: a Parquet file, not CSV")
+    lo = None if start is None else pd.Timestamp(start)
+    hi = None if end is None else pd.Timestamp(end)
+    header = csv_columns(file)
+    missing = any(c not in header for c in REQUIRED)
+    try:
+        reader = pacsv.open_csv(
+            file,
+            read_options=pacsv.ReadOptions(block_size=block_bytes or BLOCK_BYTES),
+            convert_options=csv_options(header),
+        )
+    except (pa.ArrowInvalid, OSError) as e:
+        raise unreadable_csv(file, e) from e
+    seen: set[str | None] = set()  # outlets whose rows have begun (None: rows without an MN)
+    current: str | None = None  # the outlet whose rows the last block ended with
+    pieces: list[pa.RecordBatch] = []  # its rows so far
+    at = 0  # the row its rows start at
+    refused: ReadingsFileError | None = None  # the refused cell read_readings names, so far
+    conflict: ReadingsFileError | None = None  # the first one: in a grouped file, the earliest
+
+    def finished() -> tuple[str, pd.DataFrame] | None:
+        """The outlet ``current`` (its rows in ``pieces``) checked, or None (refused, or no
+        rows in the window)."""
+        nonlocal refused, conflict
+        table = pa.Table.from_batches(pieces)
+        pieces.clear()
+        try:
+            frame = table_readings(table, Where(file, False, at))
+        except ReadingsFileError as e:
+            if refused is None or _rank(e) < _rank(refused):
+                refused = e  # an earlier outlet's stays: its line is earlier
+            return None
+        del table
+        if refused is not None or conflict is not None:
+            return None  # checked for the error read_readings names; no outlet given now
+        try:
+            frame = finish_readings(frame, Where(file, False, at), file)
+        except ReadingsFileError as e:
+            conflict = e  # read on: a refused cell further down comes first
+            return None
+        inside = _inside(frame, lo, hi)
+        if not inside.all():
+            frame = frame[inside].reset_index(drop=True)
+        assert current is not None
+        return (current, _first_seen(frame)) if len(frame) else None
+
+    row = 0
+    with reader:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
+                raise unreadable_csv(file, e) from e
+            first, row = row, row + batch.num_rows
+            if missing or not batch.num_rows:
+                continue  # read on only for a parse error (which read_readings names first)
+            mn = batch.column("mn")
+            change = pc.not_equal(mn.slice(1), mn.slice(0, len(mn) - 1)).fill_null(True)
+            starts = np.flatnonzero(np.r_[True, change.to_numpy(zero_copy_only=False)])
+            names = mn.take(pa.array(starts)).to_pylist()
+            if len(set(names)) < len(names) or any(
+                name in seen and not (k == 0 and name == current) for k, name in enumerate(names)
+            ):
+                raise OutletsNotGrouped(f"{file}: an outlet's rows come back after another's")
+            ends = [*starts[1:], len(mn)]
+            for name, a, b in zip(names, starts, ends, strict=True):
+                if name != current or not pieces:
+                    outlet = finished() if pieces else None
+                    if outlet is not None:
+                        yield outlet
+                    current, at = name, first + int(a)
+                    seen.add(name)
+                pieces.append(batch.slice(int(a), int(b - a)))
+            del batch, mn
+    if pieces:
+        outlet = finished()
+        if outlet is not None:
+            yield outlet
+    if missing:
+        check_columns(header, file)
+    if refused is not None:
+        raise refused
+    if conflict is not None:
+        raise conflict
+
+
+def _first_seen(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its pollutants and kinds in the order they first appear in it, as a
+    spilled outlet's are (`table_readings` puts a kind given by default last)."""
+    for name in ("pollutant", "kind"):
+        column = frame[name].array
+        codes = np.asarray(column.codes)
+        first = [int(np.argmax(codes == k)) for k in range(len(column.categories))]
+        if first != sorted(first):
+            order = [column.categories[k] for k in np.argsort(first)]
+            frame[name] = column.reorder_categories(order)
+    return frame
+
+
 # --------------------------------------------------------------------------------------------
+
+
+def _checked_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    """The CSV file's blocks of about ``block_bytes`` in order, each as ``(its first row, its
+    readings frame)`` with every cell checked (`table_readings`, lines counted across blocks).
+    After a refused block no further block is given, but the file is read to its end for the
+    error ``read_readings`` names, raised then: a block Arrow cannot parse at once, a missing
+    column, else the refused cell of the earliest check (the earliest line among equal ones)."""
+    header = csv_columns(path)
+    missing = any(c not in header for c in REQUIRED)
+    try:
+        reader = pacsv.open_csv(
+            path,
+            read_options=pacsv.ReadOptions(block_size=block_bytes),
+            convert_options=csv_options(header),
+        )
+    except (pa.ArrowInvalid, OSError) as e:
+        raise unreadable_csv(path, e) from e
+    pool = pa.default_memory_pool()
+    refused: ReadingsFileError | None = None
+    row = 0
+    with reader:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                break
+            except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
+                raise unreadable_csv(path, e) from e
+            first, row = row, row + batch.num_rows
+            if missing or (refused is not None and refused.check == (0, 0)):
+                continue  # read on only for a parse error (which read_readings names first)
+            try:
+                frame = table_readings(pa.Table.from_batches([batch]), Where(path, False, first))
+            except ReadingsFileError as e:
+                if refused is None or _rank(e) < _rank(refused):
+                    refused = e  # an earlier block's stays: its line is earlier
+                continue
+            del batch
+            if refused is None:
+                yield first, frame
+            del frame
+            pool.release_unused()  # the block's buffers back to the system
+    if missing:
+        check_columns(header, path)
+    if refused is not None:
+        raise refused
+
+
+def _outlet_frame(
+    mn: str, batches: list[pa.RecordBatch], received: bool
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """One outlet's rows as spilled (:func:`_arrow`, in file order) as a readings frame (its
+    cells checked already), and their places in the CSV file."""
+    if not batches:
+        empty = pa.table({c: pa.array([], pa.string()) for c in REQUIRED})
+        return table_readings(empty, Where(Path(), False)), np.zeros(0, np.int64)
+
+    def column(name: str) -> np.ndarray:
+        return np.concatenate([b.column(name).to_numpy() for b in batches])
+
+    n = sum(b.num_rows for b in batches)
+    out: dict[str, Any] = {
+        "mn": categorical(np.zeros(n, np.int8), (mn,)),
+        "pollutant": _labels([b.column("pollutant") for b in batches]),
+        "ts": _times(column("ts")),
+        "value": column("value"),
+        "flag": categorical(column("flag"), FLAG_CODES),
+    }
+    if received:
+        out["received_at"] = _times(column("received_at"))
+    out["kind"] = _labels([b.column("kind") for b in batches])
+    return pd.DataFrame(out), column(_LINE)
+
+
+def _inside(
+    frame: pd.DataFrame, start: pd.Timestamp | None, end: pd.Timestamp | None
+) -> np.ndarray:
+    """Which rows are in the window ``[start, end]``."""
+    inside = np.ones(len(frame), dtype=bool)
+    if start is not None:
+        inside &= (frame["ts"] >= start).to_numpy()
+    if end is not None:
+        inside &= (frame["ts"] <= end).to_numpy()
+    return inside
 
 
 def _rank(error: ReadingsFileError) -> tuple[int, int]:
@@ -321,12 +485,13 @@ def _labels(chunks: list[pa.DictionaryArray]) -> pd.Categorical:
         )
         parts.append(table[chunk.indices.to_numpy(zero_copy_only=False)])
     codes = np.concatenate(parts)
-    used, first = np.unique(codes, return_index=True)
+    used = np.flatnonzero(np.bincount(codes, minlength=len(names)))  # a few labels
+    first = [int(np.argmax(codes == u)) for u in used]
     used = used[np.argsort(first)]  # by first appearance
     remap = np.zeros(len(names), np.int32)
     remap[used] = np.arange(len(used))
     labels = list(names)
-    return pd.Categorical.from_codes(remap[codes], categories=[labels[u] for u in used])
+    return categorical(remap[codes], [labels[u] for u in used])
 
 
 def _times(ns: np.ndarray) -> pd.Series:

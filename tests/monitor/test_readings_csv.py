@@ -1,11 +1,14 @@
-"""A CSV readings file read in blocks and spilled by outlet (`monitor.store.readings_csv`): the
-frames, errors and findings of the whole-file read (`read_readings`), which is the oracle here,
-with the file cut into many small blocks so that a problem lies far into it."""
+"""A CSV readings file read in blocks and spilled by outlet, or given outlet by outlet as it is
+read when grouped by outlet (`monitor.store.readings_csv`): the frames, errors and findings of
+the whole-file read (`read_readings`), which is the oracle here, with the file cut into many
+small blocks so that a problem lies far into it."""
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -17,7 +20,7 @@ from monitor.registry import load_registry
 from monitor.simulation.fleet import write_simulation
 from monitor.simulation.simulator import simulate
 from monitor.store import readings_csv
-from monitor.store.readings_csv import CsvSpill
+from monitor.store.readings_csv import CsvSpill, OutletsNotGrouped, grouped_outlets
 from monitor.store.readings_files import ReadingsFileError, read_readings
 
 BLOCK = 4096  # bytes: about 70 lines a block, so a file of a few thousand lines has dozens
@@ -41,6 +44,23 @@ def _shuffled(lines: list[str], path: Path, repeat: int = 0) -> Path:
     body = lines[1:]
     body = body[::7] + body[3::7] + body[1::7] + body[5::7] + body[2::7] + body[6::7] + body[4::7]
     path.write_text("".join([lines[0], *body, *body[:repeat]]))
+    return path
+
+
+def _reversed(lines: list[str], path: Path) -> Path:
+    """The outlets in the reverse of their MN order, each one's lines together as they were."""
+    mns = list(dict.fromkeys(line.split(",")[0] for line in lines[1:]))
+    body = [line for mn in reversed(mns) for line in lines[1:] if line.split(",")[0] == mn]
+    path.write_text("".join([lines[0], *body]))
+    return path
+
+
+def _halves(lines: list[str], path: Path) -> Path:
+    """Every outlet's first six days, then every outlet's other days: each outlet comes back
+    once every outlet has begun."""
+    early = [line for line in lines[1:] if line.split(",")[2][8:10] < "07"]
+    late = [line for line in lines[1:] if line.split(",")[2][8:10] >= "07"]
+    path.write_text("".join([lines[0], *early, *late]))
     return path
 
 
@@ -85,6 +105,40 @@ def test_a_window_keeps_the_outlets_and_rows_inside_it(fleet: Path, tmp_path: Pa
             _frames_equal(outlets[k][1], clipped[k][1])
 
 
+@pytest.mark.parametrize("order", ["sorted", "reversed"])
+def test_a_grouped_file_gives_the_spilled_outlets_as_it_is_read(
+    fleet: Path, lines: list[str], tmp_path: Path, order: str
+) -> None:
+    path = fleet / "readings.csv" if order == "sorted" else _reversed(lines, tmp_path / "r.csv")
+    whole = read_readings(path)
+    start, end = whole["ts"].min() + pd.Timedelta(days=3), whole["ts"].min() + pd.Timedelta(days=5)
+    for window in ((None, None), (start, end)):
+        with CsvSpill(path, *window, block_bytes=BLOCK) as spill:
+            got = list(grouped_outlets(path, *window, block_bytes=BLOCK))
+            names = [mn for mn, _ in got]
+            expected = spill.outlets().names
+            assert names == (expected[::-1] if order == "reversed" else expected)
+            assert len(names) == 4
+            for mn, frame in got:  # the same frame, to its categories' order
+                pd.testing.assert_frame_equal(frame, spill.read(mn))
+
+
+def test_an_outlet_coming_back_is_told_before_its_block_gives_anything(
+    lines: list[str], tmp_path: Path
+) -> None:
+    mns = sorted({line.split(",")[0] for line in lines[1:]})
+    mixed = tmp_path / "m.csv"  # the outlets' lines in turn (as a time-ordered export would be)
+    rows = [[line for line in lines[1:] if line.split(",")[0] == mn] for mn in mns]
+    turns = zip(*rows, strict=False)  # as many turns as the shortest outlet has lines
+    mixed.write_text("".join([lines[0], *(line for turn in turns for line in turn)]))
+    for path, before in ((_halves(lines, tmp_path / "h.csv"), mns[:3]), (mixed, [])):
+        given = []
+        with pytest.raises(OutletsNotGrouped):
+            for mn, _ in grouped_outlets(path, block_bytes=BLOCK):
+                given.append(mn)
+        assert given == before  # the last outlet begun is not given: it may come back
+
+
 def _broken(lines: list[str], path: Path, edits: dict[int, str]) -> Path:
     """The file with line ``n`` (1 = the header) replaced by ``edits[n]``."""
     out = list(lines)
@@ -101,14 +155,33 @@ def _cells(line: str, **cells: str) -> str:
     return ",".join(values[n] for n in names)
 
 
+NOT_GROUPED = "not grouped"
+
+
 def _errors(path: Path) -> tuple[str, str]:
+    """The errors of the whole read and of the spill, checked to be the one read outlet by
+    outlet gives (unless it finds the file not grouped by outlet: then it is spilled)."""
     with pytest.raises(ReadingsFileError) as whole:
         read_readings(path)
-    before = set(Path(tempfile.gettempdir()).glob("outlet-watch-csv-*"))
+    spills = path.parent / "spills"  # not the system's: other programs spill there
+    spills.mkdir(exist_ok=True)
     with pytest.raises(ReadingsFileError) as streamed:
-        CsvSpill(path, block_bytes=BLOCK)
-    assert set(Path(tempfile.gettempdir()).glob("outlet-watch-csv-*")) == before  # removed
+        CsvSpill(path, block_bytes=BLOCK, directory=spills)
+    assert not any(spills.iterdir())  # removed
+    assert _grouped_error(path) in (str(whole.value), NOT_GROUPED)
     return str(whole.value), str(streamed.value)
+
+
+def _grouped_error(path: Path) -> str:
+    """The error met reading ``path`` outlet by outlet; no outlet may be given after it."""
+    outlets = grouped_outlets(path, block_bytes=BLOCK)
+    try:
+        given = [mn for mn, _ in outlets]
+    except OutletsNotGrouped:
+        return NOT_GROUPED
+    except ReadingsFileError as e:
+        return str(e)
+    raise AssertionError(f"no error, outlets {given}")
 
 
 @pytest.mark.parametrize(
@@ -136,6 +209,8 @@ def test_a_bad_cell_far_into_the_file_names_the_line_a_whole_read_names(
     assert "\n" not in streamed and streamed.startswith(f"{path}: ")
     if cells.get("value") != "12,5":  # Arrow's parse errors name no line, then or now
         assert f"line {far}," in streamed
+    if "mn" not in cells:  # (a row without its outlet's MN breaks the group: spilled)
+        assert _grouped_error(path) == whole
 
 
 def test_a_conflict_far_into_the_file_names_both_lines(lines: list[str], tmp_path: Path) -> None:
@@ -145,6 +220,7 @@ def test_a_conflict_far_into_the_file_names_both_lines(lines: list[str], tmp_pat
     path.write_text("".join(lines[: far + 5]) + again + "\n" + "".join(lines[far + 5 :]))
     whole, streamed = _errors(path)
     assert streamed == whole and f"lines {far} and {far + 6}: two different readings" in streamed
+    assert _grouped_error(path) == whole
 
 
 def test_the_first_conflict_reading_down_across_outlets(lines: list[str], tmp_path: Path) -> None:
@@ -177,6 +253,8 @@ def test_with_several_problems_the_one_a_whole_read_names(
     edits = {a: _cells(lines[a - 1], **early), b: _cells(lines[b - 1], **late)}
     whole, streamed = _errors(_broken(lines, tmp_path / "two.csv", edits))
     assert streamed == whole and f"line {a}," not in streamed
+    if "mn" not in early:
+        assert _grouped_error(tmp_path / "two.csv") == whole
 
 
 def test_findings_are_those_of_the_whole_read(
@@ -184,7 +262,12 @@ def test_findings_are_those_of_the_whole_read(
 ) -> None:
     monkeypatch.setattr(readings_csv, "BLOCK_BYTES", BLOCK)
     specs = load_registry(fleet / "sites.toml").specs()
-    for path in (fleet / "readings.csv", _shuffled(lines, tmp_path / "s.csv", 25)):
+    for path in (
+        fleet / "readings.csv",
+        _shuffled(lines, tmp_path / "s.csv", 25),
+        _reversed(lines, tmp_path / "r.csv"),  # grouped: read and detected outlet by outlet
+        _halves(lines, tmp_path / "h.csv"),  # spilled once the first outlet comes back
+    ):
         whole = OutletRows(read_readings(path))
         expected = [
             f.to_json("Asia/Shanghai") + "\n" for f in detect_parallel(whole, specs, jobs=1)
@@ -214,3 +297,62 @@ def test_the_command_gives_one_line_for_a_problem_far_into_the_file(
     ]
     with pytest.raises(DetectError, match=f"line {far},"):
         run_detect(DetectRequest(fleet / "sites.toml", readings=path), [].append)
+
+
+class _Events:
+    """What run_detect tells its listener, and whether a spill existed when detection started."""
+
+    def __init__(self, where: Path) -> None:
+        self.where, self.log, self.spilled = where, [], False
+
+    def started(self, outlets: int) -> None:
+        self.log.append(("started", outlets))
+        self.spilled = any(self.where.glob("outlet-watch-csv-*"))
+
+    def step(self, mn: str) -> None:
+        self.log.append(("step", mn))
+
+    def finished(self) -> None:
+        self.log.append(("finished", None))
+
+    def __getattr__(self, name: str) -> Any:  # the import's events: no import here
+        raise AssertionError(name)
+
+
+def test_a_grouped_file_is_detected_as_it_is_read_with_nothing_spilled(
+    fleet: Path, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readings_csv, "BLOCK_BYTES", BLOCK)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where a spill would go
+    mns = sorted({line.split(",")[0] for line in lines[1:]})
+    files = {"grouped": fleet / "readings.csv", "shuffled": _shuffled(lines, tmp_path / "s.csv")}
+    found = {}
+    for name, path in files.items():
+        events, got = _Events(tmp_path), []
+        run_detect(DetectRequest(fleet / "sites.toml", readings=path, jobs=2), got.append, events)
+        assert events.spilled == (name == "shuffled")
+        assert events.log[0] == ("started", 4) and events.log[-1] == ("finished", None)
+        assert sorted(mn for kind, mn in events.log if kind == "step") == mns
+        assert not list(tmp_path.glob("outlet-watch-csv-*"))  # the spill removed
+        found[name] = got
+    assert found["grouped"] == found["shuffled"] and found["grouped"]
+
+
+@pytest.mark.parametrize("problem", ["cell", "conflict"])
+def test_a_problem_in_the_last_outlet_stops_the_workers_and_gives_no_finding(
+    fleet: Path, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, problem: str
+) -> None:
+    """The first outlets are being detected by then: their findings are never given."""
+    monkeypatch.setattr(readings_csv, "BLOCK_BYTES", BLOCK)
+    far = len(lines) - 3
+    if problem == "cell":
+        path = _broken(lines, tmp_path / "bad.csv", {far: _cells(lines[far - 1], value="abc")})
+        message = f"{path}: line {far}, column 'value': 'abc' is not a number"
+    else:
+        path = tmp_path / "twice.csv"
+        path.write_text("".join(lines) + _cells(lines[far - 1], value="999") + "\n")
+        message = f"{path}: lines {far} and {len(lines) + 1}: two different readings"
+    got: list[str] = []
+    with pytest.raises(DetectError, match=message):
+        run_detect(DetectRequest(fleet / "sites.toml", readings=path, jobs=2), got.append)
+    assert got == [] and mp.active_children() == []
