@@ -267,6 +267,7 @@ def grouped_outlets(
         )
     except (pa.ArrowInvalid, OSError) as e:
         raise unreadable_csv(file, e) from e
+    pool = pa.default_memory_pool()
     seen: set[str | None] = set()  # outlets whose rows have begun (None: rows without an MN)
     current: str | None = None  # the outlet whose rows the last block ended with
     pieces: list[pa.RecordBatch] = []  # its rows so far
@@ -330,6 +331,7 @@ def grouped_outlets(
                     seen.add(name)
                 pieces.append(batch.slice(int(a), int(b - a)))
             del batch, mn
+            pool.release_unused()  # the blocks' buffers let go back to the system
     if pieces:
         outlet = finished()
         if outlet is not None:
