@@ -259,14 +259,6 @@ def grouped_outlets(
     hi = None if end is None else pd.Timestamp(end)
     header = csv_columns(file)
     missing = any(c not in header for c in REQUIRED)
-    try:
-        reader = pacsv.open_csv(
-            file,
-            read_options=pacsv.ReadOptions(block_size=block_bytes or BLOCK_BYTES),
-            convert_options=csv_options(header),
-        )
-    except (pa.ArrowInvalid, OSError) as e:
-        raise unreadable_csv(file, e) from e
     pool = pa.default_memory_pool()
     seen: set[str | None] = set()  # outlets whose rows have begun (None: rows without an MN)
     current: str | None = None  # the outlet whose rows the last block ended with
@@ -301,37 +293,28 @@ def grouped_outlets(
         assert current is not None
         return (current, _first_seen(frame)) if len(frame) else None
 
-    row = 0
-    with reader:
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                break
-            except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
-                raise unreadable_csv(file, e) from e
-            first, row = row, row + batch.num_rows
-            if missing or not batch.num_rows:
-                continue  # read on only for a parse error (which read_readings names first)
-            mn = batch.column("mn")
-            change = pc.not_equal(mn.slice(1), mn.slice(0, len(mn) - 1)).fill_null(True)
-            starts = np.flatnonzero(np.r_[True, change.to_numpy(zero_copy_only=False)])
-            names = mn.take(pa.array(starts)).to_pylist()
-            if len(set(names)) < len(names) or any(
-                name in seen and not (k == 0 and name == current) for k, name in enumerate(names)
-            ):
-                raise OutletsNotGrouped(f"{file}: an outlet's rows come back after another's")
-            ends = [*starts[1:], len(mn)]
-            for name, a, b in zip(names, starts, ends, strict=True):
-                if name != current or not pieces:
-                    outlet = finished() if pieces else None
-                    if outlet is not None:
-                        yield outlet
-                    current, at = name, first + int(a)
-                    seen.add(name)
-                pieces.append(batch.slice(int(a), int(b - a)))
-            del batch, mn
-            pool.release_unused()  # the blocks' buffers let go back to the system
+    for first, batch in _raw_blocks(file, block_bytes or BLOCK_BYTES, header):
+        if missing or not batch.num_rows:
+            continue  # read on only for a parse error (which read_readings names first)
+        mn = batch.column("mn")
+        change = pc.not_equal(mn.slice(1), mn.slice(0, len(mn) - 1)).fill_null(True)
+        starts = np.flatnonzero(np.r_[True, change.to_numpy(zero_copy_only=False)])
+        names = mn.take(pa.array(starts)).to_pylist()
+        if len(set(names)) < len(names) or any(
+            name in seen and not (k == 0 and name == current) for k, name in enumerate(names)
+        ):
+            raise OutletsNotGrouped(f"{file}: an outlet's rows come back after another's")
+        ends = [*starts[1:], len(mn)]
+        for name, a, b in zip(names, starts, ends, strict=True):
+            if name != current or not pieces:
+                outlet = finished() if pieces else None
+                if outlet is not None:
+                    yield outlet
+                current, at = name, first + int(a)
+                seen.add(name)
+            pieces.append(batch.slice(int(a), int(b - a)))
+        del batch, mn
+        pool.release_unused()  # the blocks' buffers let go back to the system
     if pieces:
         outlet = finished()
         if outlet is not None:
@@ -360,14 +343,11 @@ def _first_seen(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 
-def _checked_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, pd.DataFrame]]:
-    """The CSV file's blocks of about ``block_bytes`` in order, each as ``(its first row, its
-    readings frame)`` with every cell checked (`table_readings`, lines counted across blocks).
-    After a refused block no further block is given, but the file is read to its end for the
-    error ``read_readings`` names, raised then: a block Arrow cannot parse at once, a missing
-    column, else the refused cell of the earliest check (the earliest line among equal ones)."""
-    header = csv_columns(path)
-    missing = any(c not in header for c in REQUIRED)
+def _raw_blocks(
+    path: Path, block_bytes: int, header: list[str]
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """The CSV file's blocks of about ``block_bytes`` as Arrow read them, each as ``(its first
+    row, the block)``; a file or block Arrow cannot parse is one clear error (`unreadable_csv`)."""
     try:
         reader = pacsv.open_csv(
             path,
@@ -376,31 +356,45 @@ def _checked_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, pd.Data
         )
     except (pa.ArrowInvalid, OSError) as e:
         raise unreadable_csv(path, e) from e
-    pool = pa.default_memory_pool()
-    refused: ReadingsFileError | None = None
     row = 0
     with reader:
         while True:
             try:
                 batch = reader.read_next_batch()
             except StopIteration:
-                break
+                return
             except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
                 raise unreadable_csv(path, e) from e
             first, row = row, row + batch.num_rows
-            if missing or (refused is not None and refused.check == (0, 0)):
-                continue  # read on only for a parse error (which read_readings names first)
-            try:
-                frame = table_readings(pa.Table.from_batches([batch]), Where(path, False, first))
-            except ReadingsFileError as e:
-                if refused is None or _rank(e) < _rank(refused):
-                    refused = e  # an earlier block's stays: its line is earlier
-                continue
-            del batch
-            if refused is None:
-                yield first, frame
-            del frame
-            pool.release_unused()  # the block's buffers back to the system
+            box = [batch]
+            del batch  # the caller alone holds the block, and lets its buffers go
+            yield first, box.pop()
+
+
+def _checked_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, pd.DataFrame]]:
+    """The CSV file's blocks of about ``block_bytes`` in order, each as ``(its first row, its
+    readings frame)`` with every cell checked (`table_readings`, lines counted across blocks).
+    After a refused block no further block is given, but the file is read to its end for the
+    error ``read_readings`` names, raised then: a block Arrow cannot parse at once, a missing
+    column, else the refused cell of the earliest check (the earliest line among equal ones)."""
+    header = csv_columns(path)
+    missing = any(c not in header for c in REQUIRED)
+    pool = pa.default_memory_pool()
+    refused: ReadingsFileError | None = None
+    for first, batch in _raw_blocks(path, block_bytes, header):
+        if missing or (refused is not None and refused.check == (0, 0)):
+            continue  # read on only for a parse error (which read_readings names first)
+        try:
+            frame = table_readings(pa.Table.from_batches([batch]), Where(path, False, first))
+        except ReadingsFileError as e:
+            if refused is None or _rank(e) < _rank(refused):
+                refused = e  # an earlier block's stays: its line is earlier
+            continue
+        del batch
+        if refused is None:
+            yield first, frame
+        del frame
+        pool.release_unused()  # the block's buffers back to the system
     if missing:
         check_columns(header, path)
     if refused is not None:
