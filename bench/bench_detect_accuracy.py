@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 991 on, for the next claim):
+from 1101 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -21,6 +21,9 @@ from 991 on, for the next claim):
   the session's changes and on its final code, nothing changed in between or after;
 - simulator 931-935 and independent 941-945 (2026-12-05, third session): the same way;
 - simulator 961-965 and independent 971-975 (2026-12-05, fourth session): the same way.
+- simulator 991-995 and independent 1001-1005 (2026-12-05, fifth session): the same way;
+  simulator 1021-1030 and independent 1031-1040 were also run that session on both codes,
+  for false findings on more honest outlets.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -66,7 +69,10 @@ from monitor.registry import load_registry, parse_registry  # noqa: E402
 from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve families)
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
-EVALUATION = {"simulator": (991, 992, 993, 994, 995), "independent": (1001, 1002, 1003, 1004, 1005)}
+EVALUATION = {
+    "simulator": (1101, 1102, 1103, 1104, 1105),
+    "independent": (1111, 1112, 1113, 1114, 1115),
+}
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
 
