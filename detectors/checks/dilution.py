@@ -61,16 +61,13 @@ class DilutionDetector(Detector):
     against nights, so the daily cycle cancels) over ``baseline_days`` days each side (at least
     half of them known): short episodes cannot move it, and a lasting change of level (a
     regime) soon joins it. When the first pass raises an alarm (below), the baselines are taken
-    again without the concentration blocks whose ``z`` exceeded the smallest reference within
-    ``baseline_days`` of an alarmed block, so that a long episode, or several in a month, does
-    not lower its own baseline (only there: masking every such block of the series lifted the
-    baselines beside honest dips far from any alarm, their excursions and the tail bar with
-    them, and lost a diluted stretch on the independent generator's tuning seed 1). With
-    ``r = y - B``, each analyser's residuals on local Saturdays and Sundays are then moved by its
-    median block residual on working days less its median on rest days (plants produce less on
-    rest days and their effluent can be weaker for it: the centred baseline mixes both kinds of
-    day; flow is not moved, its falls are judged below). The hour's joint drop beyond what flow
-    explains is
+    again without the concentration blocks whose ``z`` exceeded the smallest reference, so that
+    a long episode, or several in a month, does not lower its own baseline. With ``r = y -
+    B``, each analyser's residuals on local Saturdays and Sundays are then moved by its median
+    block residual on working days less its median on rest days (plants produce less on rest days
+    and their effluent can be weaker for it: the centred baseline mixes both kinds of day; flow
+    is not moved, its falls are judged below). The hour's joint drop beyond what flow explains
+    is
 
         D(t) = -max_k r_k(t) - max_{t - flow_memory_hours <= u <= t} max(r_q(u), -beta r_q(u))
 
@@ -118,15 +115,7 @@ class DilutionDetector(Detector):
     median flow ratio ``median r_q <= max_flow_z * s_q`` (``s_q`` the robust scale of the flow's
     own block ratios: flow not raised beyond its own wander, three robust deviations as for
     any outlier; ``D`` is already net of a rise, so this only keeps out a storm whose after-effect
-    outlasts ``flow_memory_hours``). An episode that begins in rain's after-effect starts after
-    it (`DilutionDetector._after_rain`: from a run of blocks whose flow is over ``max_flow_z *
-    s_q`` above its baseline, begun while the concentrations were at their usual level, until
-    they recover to it or fall deeper than during the rain, at most ``storm_recovery_hours``),
-    and is a finding only when what is
-    left still carries the alarm's evidence (``sum(z - k) >= h_k``): concentrations can take
-    days to recover after the flow has (two and a half on a simulator outlet of the tuning
-    seeds, which the second pass's higher bar alone had kept out). Severity high from
-    ``high_days``.
+    outlasts ``flow_memory_hours``). Severity high from ``high_days``.
     An outlet with fewer than ``baseline_days`` of judged blocks is not judged (no null).
 
     Defaults: ``block_hours=6``, ``baseline_days=14``, ``min_channels=3``,
@@ -134,9 +123,7 @@ class DilutionDetector(Detector):
     ``false_alarms_per_year=0.01`` per outlet, ``join_blocks=4``, ``min_drop_share=0.3``,
     ``min_hours=12``, ``high_days=7``, ``tail_excursions=12``, ``flow_memory_hours=24``,
     ``max_flow_z=3``, ``max_factor_spread=5``, ``rebase=True``, ``fall_log=0.15``, ``steady_log=0.05``,
-    ``min_fall_hours=48``, ``storm_recovery_hours=72`` (three days: the simulator's slow
-    recovery above took two and a half). The flow fall was charged in full (``beta = 1``) until
-    the outlets of
+    ``min_fall_hours=48``. The flow fall was charged in full (``beta = 1``) until the outlets of
     both generators' tuning seeds showed that most plants' concentrations hold when flow falls
     (the charge cost them half of their evidence on low-flow days), while a quarter of the
     independent generator's plants read 10 % weaker every weekend (whence the rest-day move).
@@ -146,8 +133,7 @@ class DilutionDetector(Detector):
     rule removes read some channel at 0.3-2.4 % of its level (zeroed channels).
 
     Honest traps it must not flag: rain, which dilutes every channel by a common factor but raises
-    flow (and the days after it, until the concentrations recover); reduced production or
-    holidays, when flow falls with the load;
+    flow (and the day after it); reduced production or holidays, when flow falls with the load;
     a treatment change that lowers one or two channels (nitrification lowers NH3-N, not TP: the
     least-dropped channel sets ``D``); a lasting change of level (the centred baseline follows
     it); a common dip within the outlet's own usual wander (its own ``s`` and excursions);
@@ -185,9 +171,7 @@ class DilutionDetector(Detector):
         fall_log: float = 0.15,
         steady_log: float = 0.05,
         min_fall_hours: int = 48,
-        storm_recovery_hours: int = 72,
     ) -> None:
-        self.storm_recovery_hours = storm_recovery_hours
         self.fall_log = fall_log
         self.steady_log = steady_log
         self.min_fall_hours = min_fall_hours
@@ -219,33 +203,14 @@ class DilutionDetector(Detector):
         years = max(len(outlet.grid) / YEAR_HOURS, 1.0 / 12.0)
         on, bars = self._alarmed(b, years)
         if self.rebase and on.any():  # the episode out of its own baseline: rising blocks masked
-            again = self._rebased(b, on, med)
+            masked = med[0].copy()
+            masked[b.z > min(self.reference_sigmas), :-1] = np.nan
+            again = self._pass(masked, *med[1:])
             if again is not None:
                 b = again
                 on, bars = self._alarmed(b, years)
         for first_block, last_block in true_runs(on):
             yield from self._finding(outlet, codes, b, first_block, last_block, bars)
-
-    def _rebase_mask(self, b: _Blocks, on: np.ndarray, half: int) -> np.ndarray:
-        """The blocks the second pass leaves out of the concentrations' baselines: ``z`` over
-        the smallest reference within ``half`` blocks (``baseline_days``) of an alarmed one."""
-        near = maximum_filter1d(on.astype(np.uint8), 2 * half + 1, mode="constant") > 0
-        with np.errstate(invalid="ignore"):
-            return near & (b.z > min(self.reference_sigmas))
-
-    def _rebased(
-        self,
-        b: _Blocks,
-        on: np.ndarray,
-        med: tuple[np.ndarray, np.ndarray, int, int, int, int, np.ndarray],
-    ) -> _Blocks | None:
-        """The second pass: the baselines taken again without the concentration blocks whose
-        ``z`` exceeded the smallest reference within ``baseline_days`` of an alarmed block (the
-        episodes' own blocks, which lowered the baselines they are judged against; honest dips
-        elsewhere keep theirs, or their excursions, and the tail bar with them, would rise)."""
-        masked = med[0].copy()
-        masked[self._rebase_mask(b, on, med[4]), :-1] = np.nan
-        return self._pass(masked, *med[1:])
 
     def _alarmed(self, b: _Blocks, years: float) -> tuple[np.ndarray, list[float]]:
         """Per block, whether it lies in an episode of an alarm; and the bars ``h_k``."""
@@ -412,47 +377,6 @@ class DilutionDetector(Detector):
             todo += [(lo, p - 1), (q + 1, hi)]
         return sorted(out)
 
-    def _after_rain(self, b: _Blocks, rq: np.ndarray, sq: float) -> np.ndarray:
-        """Per block, whether it lies in rain's after-effect: a run of blocks whose flow is over
-        ``max_flow_z * sq`` above its baseline (rain, judged as in the flow rule) that began
-        while the concentrations were at their usual level (the last block before it with a
-        known common residual ``c``, the least-dropped channel's block residual, within
-        ``max_flow_z`` robust deviations ``s_c`` below its median, ``s_c`` at least
-        ``min_scale``: rain lowers them, a drop already under way before the flow rose is not
-        its doing), and the blocks after it until the concentrations recover (``c`` within one
-        ``s_c`` below its median), fall deeper than during the rain (a new drop, not a
-        recovery) or ``storm_recovery_hours`` have passed."""
-        n = len(rq)
-        idx = np.arange(n)
-        c = functools.reduce(np.maximum, _median_axis1(b.by_block[:, :, :-1], 1).T)
-        known = ~np.isnan(c)
-        if not known.any():
-            return np.zeros(n, dtype=bool)
-        mid = _median(c[known])
-        scale = max(self.min_scale, 1.4826 * _median(np.abs(c[known] - mid)))
-        level = np.where(known, c, -np.inf)
-        usual = level >= mid - self.max_flow_z * scale  # not dropped beyond its own wander
-        recovered = level >= mid - scale  # back to its usual level
-        with np.errstate(invalid="ignore"):
-            storm = rq > self.max_flow_z * max(sq, 0.01)
-        onset = storm & ~np.r_[False, storm[:-1]]
-        before = np.maximum.accumulate(np.where(known, idx, -1))  # last known c at or before
-        prior = np.r_[-1, before[:-1]]  # ... strictly before each block
-        onset_ok = onset & (prior >= 0) & usual[np.maximum(prior, 0)]
-        run = np.cumsum(onset)  # each storm block's run (0: before the first)
-        ok_run = np.zeros(int(run[-1]) + 1, dtype=bool)
-        ok_run[run[onset_ok]] = True
-        rain = storm & ok_run[run]
-        deepest = np.full(len(ok_run), np.inf)  # per rain run, its deepest common residual
-        np.minimum.at(deepest, run[rain & known], c[rain & known])
-        last_rain = np.maximum.accumulate(np.where(rain, idx, -1))
-        ended = np.maximum(last_rain, 0)
-        # recovered, or fallen deeper than during the rain (a new drop, not its after-effect)
-        over = recovered | (level < deepest[run[ended]])
-        last_over = np.maximum.accumulate(np.where(over & ~storm, idx, -1))
-        w = -(-self.storm_recovery_hours // self.block_hours)
-        return (last_rain >= 0) & (idx - last_rain <= w) & (last_over < last_rain)
-
     def _finding(
         self,
         outlet: OutletData,
@@ -464,21 +388,6 @@ class DilutionDetector(Detector):
     ) -> Iterable[Finding]:
         """The finding of blocks ``first..last`` when large and long enough."""
         bh = self.block_hours
-        rq = _median_axis1(b.by_block[:, :, -1:], 1)[:, 0]
-        sq = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
-        if self.storm_recovery_hours > 0:  # rain's after-effect: the episode starts after it
-            after = self._after_rain(b, rq, sq)
-            start = first
-            while start <= last and (after[start] or np.isnan(b.z[start])):
-                start += 1
-            if start > first:
-                z = b.z[start : last + 1]
-                if not any(
-                    float(np.nansum(z - k)) >= h
-                    for k, h in zip(self.reference_sigmas, bars, strict=True)
-                ):
-                    return
-                first = start
         lo, hi = max(0, first * bh - b.lead), max(0, (last + 1) * bh - b.lead)
         hours = lo + np.flatnonzero(b.judged[lo:hi])  # the judged hours of the blocks
         if len(hours) == 0:
@@ -489,6 +398,9 @@ class DilutionDetector(Detector):
         with np.errstate(invalid="ignore"):
             logs = np.nanmedian(r[:, :-1], axis=0)
         factor = float(np.exp(np.nanmean(logs)))
+        z = b.z[first : last + 1]
+        rq = _median_axis1(by_block[:, :, -1:], 1)[:, 0]
+        sq = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
         if (
             float(np.nanmedian(r[:, -1])) > self.max_flow_z * max(sq, 0.01)
             or span_h < self.min_hours
