@@ -24,10 +24,10 @@ flow, about 5 million readings) in the same run:
    each REV (a commit of this repository, checked out in a temporary folder and removed at the
    end), interleaved with this tree's runs, the order rotated at each repeat (use a multiple
    of the number of trees for ``--repeat``, so that each takes every place equally): median
-   and spread of the wall seconds, readings/s, peak RSS (the largest process of the run:
-   os.wait4) and whether the findings are byte-identical to this tree's. ``--e2e-only``
-   skips parts 1 and 2, the SaQC script and the one-core runs (a speed check against earlier
-   commits in a few minutes).
+   and spread of the wall seconds, readings/s, peak RSS (the largest process of the run, its
+   high-water mark polled every 20 ms) and whether the findings are byte-identical to this
+   tree's. ``--e2e-only`` skips parts 1 and 2, the SaQC script and the one-core runs (a speed
+   check against earlier commits in a few minutes).
 
 Parts 1 and 2 run on one core (BLAS and Arrow thread pools set to 1). SaQC is installed in the
 project venv (`pip install saqc`; saqc 2.9 runs on pandas 3).
@@ -173,19 +173,22 @@ def timed_rss(
     cmd: list[str], stdout: Path, *, one_core: bool = False, root: Path = ROOT
 ) -> tuple[float, float]:
     """`timed`, run from the tree ``root``, with the peak RSS in MB of the run's largest process
-    (the command or a worker it waited for)."""
+    (its process tree's high-water marks, polled every 20 ms: `bench_history_scale.tree_peaks_mb`;
+    ``wait4``'s figure would be this bench's own size, several hundred MB with the simulated
+    readings in memory, whenever the run stays under it)."""
+    from bench_history_scale import tree_peaks_mb
+
     env = {**(os.environ if one_core else FREE_ENV), "PYTHONPATH": str(root)}
     if one_core and shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
     t0 = time.perf_counter()
     with stdout.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, cwd=root, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
+        peaks = tree_peaks_mb(proc, interval=0.02)
     seconds = time.perf_counter() - t0
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
+    if proc.wait():
         raise subprocess.CalledProcessError(proc.returncode, cmd)
-    return seconds, usage.ru_maxrss / 1024.0
+    return seconds, max(peaks)
 
 
 def _spread(seconds: list[float]) -> str:

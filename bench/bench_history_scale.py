@@ -180,9 +180,11 @@ def _hwm_kb(pid: int) -> int | None:
     return None
 
 
-def tree_peaks_mb(proc: subprocess.Popen[bytes]) -> list[float]:
-    """Poll ``proc`` and its descendants until it exits: the peak RSS (MB, the kernel's
-    high-water marks) of its main process, then of the others by size."""
+def tree_peaks_mb(proc: subprocess.Popen[bytes], interval: float = 0.1) -> list[float]:
+    """Poll ``proc`` and its descendants every ``interval`` seconds until it exits: the peak RSS
+    (MB, the kernel's high-water marks) of its main process, then of the others by size. (Not
+    ``wait4``'s ``ru_maxrss``: a child started by a large process reports that process's size,
+    since exec keeps the high-water mark of the memory it replaces.)"""
     peaks: dict[int, int] = {}
     while proc.poll() is None:
         todo, seen = [proc.pid], set()
@@ -195,7 +197,7 @@ def tree_peaks_mb(proc: subprocess.Popen[bytes]) -> list[float]:
             if hwm is not None:
                 peaks[pid] = max(peaks.get(pid, 0), hwm)
             todo += _children(pid)
-        time.sleep(0.1)
+        time.sleep(interval)
     main_peak = peaks.pop(proc.pid, 0)
     return [p / 1024 for p in (main_peak, *sorted(peaks.values(), reverse=True))]
 
