@@ -569,10 +569,13 @@ class Store:
             columns = [list(c) for c in zip(*rows, strict=True)]
             conn.exec_driver_sql(_PG_PACKET_INSERT, tuple(columns))
         if new and self.dialect != "sqlite":
+            # in key order: two daemons storing the same new keys at once take their locks in
+            # one order (in arrival order they deadlocked: bench_pg_copy's two daemons, once)
+            keys = sorted(new)
             conn.exec_driver_sql(
                 "INSERT INTO transmission_fingerprints (key, habits) SELECT * FROM "
                 "unnest(%b::varchar[], %b::text[]) ON CONFLICT (key) DO NOTHING",
-                (list(new), list(new.values())),
+                (keys, [new[k] for k in keys]),
             )
         self._new_fingerprints.update(new)
 
