@@ -28,8 +28,6 @@ from monitor.clock import TICK
 from monitor.config import DEFAULT_TIMEZONE, redact_url
 from monitor.detection.batch import (
     DetectionRun,
-    OutletRows,
-    clip_time,
     default_jobs,
     detect_outlets,
     detect_parallel,
@@ -141,7 +139,7 @@ def run_detect(
     store = (
         _store(request.database, request.readings, report, listener) if request.database else None
     )
-    rows: Any = None  # OutletRows, or DatasetOutlets / CsvOutlets read outlet by outlet
+    rows: Any = None  # DatasetOutlets / CsvOutlets, read outlet by outlet
     try:
         run = DetectionRun()
         step = listener.step if listener is not None else None
@@ -278,22 +276,14 @@ def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | N
     """The outlets of a readings file (within the window), their frames taken one by one: a
     dataset (directory or glob) or a Parquet file of one row group per outlet (exported) is read
     outlet by outlet (:class:`DatasetOutlets`); a CSV file (here for Dask: see
-    :func:`_csv_findings` otherwise) is spilled by outlet into a temporary directory, then read
-    outlet by outlet (:class:`CsvOutlets`, to be closed); any other
-    Parquet file is read whole, then split (:class:`OutletRows`)."""
+    :func:`_csv_findings` otherwise) or any other Parquet file (row groups of several outlets,
+    as pandas writes it) is spilled by outlet into a temporary directory, then read outlet by
+    outlet (:class:`CsvOutlets`, to be closed)."""
     from monitor.store.readings_dataset import DatasetOutlets, by_outlet, is_dataset
 
     if is_dataset(readings) or by_outlet(readings):
         return DatasetOutlets(_dataset(readings), start, end)
-    if _is_csv(readings):
-        return _spill(readings, start, end).outlets()
-    return OutletRows(
-        clip_time(
-            _read(readings),
-            None if start is None else pd.Timestamp(start),
-            None if end is None else pd.Timestamp(end),
-        )
-    )
+    return _spill(readings, start, end).outlets()
 
 
 def _csv_alone(request: DetectRequest) -> bool:
@@ -366,7 +356,7 @@ def _is_csv(readings: Path) -> bool:
 
 
 def _spill(readings: Path, start: datetime | None = None, end: datetime | None = None) -> Any:
-    """The CSV file ``readings`` checked and spilled by outlet (:class:`CsvSpill`)."""
+    """The CSV or Parquet file ``readings`` checked and spilled by outlet (:class:`CsvSpill`)."""
     from monitor.store.readings_csv import CsvSpill
     from monitor.store.readings_files import ReadingsFileError
 

@@ -356,3 +356,59 @@ def test_a_problem_in_the_last_outlet_stops_the_workers_and_gives_no_finding(
     with pytest.raises(DetectError, match=message):
         run_detect(DetectRequest(fleet / "sites.toml", readings=path, jobs=2), got.append)
     assert got == [] and mp.active_children() == []
+
+
+def _mixed_parquet(lines: list[str], path: Path, tmp_path: Path) -> Path:
+    """The scrambled file as Parquet written by pandas in row groups of 500 rows: every row
+    group holds several outlets, and each outlet's rows are in many of them."""
+    frame = pd.read_csv(_shuffled(lines, tmp_path / "for-parquet.csv"), dtype={"mn": str})
+    frame.to_parquet(path, index=False, row_group_size=500)
+    return path
+
+
+def test_a_parquet_file_of_mixed_row_groups_is_spilled_by_outlet(
+    fleet: Path, lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Parquet file whose row groups mix outlets (as pandas writes it) is spilled in batches,
+    outlet by outlet, as a CSV file is: the frames of the whole read, and the same findings from
+    `monitor detect` (which read such a file whole before)."""
+    import pyarrow.parquet as pq
+
+    path = _mixed_parquet(lines, tmp_path / "mixed.parquet", tmp_path)
+    assert pq.ParquetFile(path).metadata.num_row_groups > 10
+    monkeypatch.setattr(readings_csv, "PARQUET_ROWS", 300)  # many batches
+    whole = OutletRows(read_readings(path))
+    with CsvSpill(path, directory=tmp_path) as spill:
+        outlets = spill.outlets()
+        assert len(spill._files) > 20 and outlets.names == whole.names
+        assert list(outlets.sizes()) == list(whole.sizes())
+        for k in range(len(whole)):
+            _frames_equal(outlets[k][1], whole[k][1])
+    specs = load_registry(fleet / "sites.toml").specs()
+    expected = [f.to_json("Asia/Shanghai") + "\n" for f in detect_parallel(whole, specs, jobs=1)]
+    got: list[str] = []
+    run_detect(DetectRequest(fleet / "sites.toml", readings=path, jobs=2, lang="en"), got.append)
+    assert expected and got == expected
+
+
+def test_a_bad_cell_far_into_a_mixed_parquet_file_names_the_row_a_whole_read_names(
+    lines: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused cell in a late batch, and a conflict between two batches: the spill's error is
+    the whole read's, one line naming the file's row(s)."""
+    path = _mixed_parquet(lines, tmp_path / "mixed.parquet", tmp_path)
+    monkeypatch.setattr(readings_csv, "PARQUET_ROWS", 300)
+    frame = pd.read_parquet(path)
+    bad = frame.copy()
+    bad["flag"] = bad["flag"].astype(object)
+    bad.loc[len(bad) - 30, "flag"] = "Q"
+    twice = pd.concat([frame, frame.iloc[[5]].assign(value=frame["value"].iloc[5] + 1.0)])
+    for name, broken in (("bad", bad), ("twice", twice)):
+        target = tmp_path / f"{name}.parquet"
+        broken.to_parquet(target, index=False, row_group_size=500)
+        with pytest.raises(ReadingsFileError) as whole:
+            read_readings(target)
+        with pytest.raises(ReadingsFileError) as spilled:
+            CsvSpill(target, directory=tmp_path)
+        assert str(spilled.value) == str(whole.value)
+        assert "\n" not in str(whole.value) and str(whole.value).startswith(f"{target}: row")
