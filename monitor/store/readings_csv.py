@@ -40,7 +40,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -387,14 +387,27 @@ def _raw_blocks(
 def _parquet_blocks(path: Path, rows: int) -> Iterator[tuple[int, pd.DataFrame]]:
     """`_checked_blocks` for a Parquet readings file: its record batches of at most ``rows``
     rows in order, row group by row group, each as ``(its first row, its readings frame)`` with
-    every cell checked (rows counted across batches). After a refused batch no further batch is
-    given, but the file is read to its end for the error ``read_readings`` names, raised then
-    (a file Arrow cannot read, a missing column, else the refused cell of the earliest check)."""
+    every cell checked (rows counted across batches), and the same errors (a file Arrow cannot
+    read first, then a missing column, else the refused cell of the earliest check)."""
     import pyarrow.parquet as pq
 
     def unreadable(e: Exception) -> ReadingsFileError:
         first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return ReadingsFileError(f"{path}: not a readable Parquet file ({first_line})")
+
+    def raw(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatch]]:
+        row = 0
+        while True:
+            try:
+                batch = next(batches)
+            except StopIteration:
+                return
+            except (pa.ArrowInvalid, OSError) as e:
+                raise unreadable(e) from e
+            first, row = row, row + batch.num_rows
+            box = [batch]
+            del batch  # the caller alone holds the batch, and lets its buffers go
+            yield first, box.pop()
 
     try:
         # no read-ahead (pre_buffer) nor threads: one row group's column chunks at a time
@@ -404,30 +417,7 @@ def _parquet_blocks(path: Path, rows: int) -> Iterator[tuple[int, pd.DataFrame]]
         batches = file.iter_batches(batch_size=rows, use_threads=False)
     except (pa.ArrowInvalid, OSError) as e:
         raise unreadable(e) from e
-    pool = pa.default_memory_pool()
-    refused: ReadingsFileError | None = None
-    first = 0
-    while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
-            break
-        except (pa.ArrowInvalid, OSError) as e:
-            raise unreadable(e) from e
-        at, first = first, first + batch.num_rows
-        if refused is not None and refused.check == (0, 0):
-            continue
-        try:
-            frame = table_readings(pa.Table.from_batches([batch]), Where(path, True, at))
-        except ReadingsFileError as e:
-            if refused is None or _rank(e) < _rank(refused):
-                refused = e  # an earlier batch's stays: its row is earlier
-            continue
-        del batch
-        if refused is None:
-            yield at, frame
-        del frame
-        pool.release_unused()
+    refused = yield from _checked(path, True, raw(batches), skip=False)
     if refused is not None:
         raise refused
 
@@ -440,13 +430,28 @@ def _checked_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, pd.Data
     column, else the refused cell of the earliest check (the earliest line among equal ones)."""
     header = csv_columns(path)
     missing = any(c not in header for c in REQUIRED)
+    blocks = _raw_blocks(path, block_bytes, header)
+    refused = yield from _checked(path, False, blocks, skip=missing)
+    if missing:
+        check_columns(header, path)
+    if refused is not None:
+        raise refused
+
+
+def _checked(
+    path: Path, parquet: bool, blocks: Iterator[tuple[int, pa.RecordBatch]], *, skip: bool
+) -> Generator[tuple[int, pd.DataFrame], None, ReadingsFileError | None]:
+    """Each ``(first row, block)`` of ``blocks`` as ``(first row, its readings frame)``, every
+    cell checked (`table_readings`); once a block is refused, none is given, but the blocks are
+    read to their end (``skip``: read, never checked) and the refusal of the earliest check
+    (the earliest line or row among equal ones) is returned, for the caller to raise."""
     pool = pa.default_memory_pool()
     refused: ReadingsFileError | None = None
-    for first, batch in _raw_blocks(path, block_bytes, header):
-        if missing or (refused is not None and refused.check == (0, 0)):
+    for first, batch in blocks:
+        if skip or (refused is not None and refused.check == (0, 0)):
             continue  # read on only for a parse error (which read_readings names first)
         try:
-            frame = table_readings(pa.Table.from_batches([batch]), Where(path, False, first))
+            frame = table_readings(pa.Table.from_batches([batch]), Where(path, parquet, first))
         except ReadingsFileError as e:
             if refused is None or _rank(e) < _rank(refused):
                 refused = e  # an earlier block's stays: its line is earlier
@@ -456,10 +461,7 @@ def _checked_blocks(path: Path, block_bytes: int) -> Iterator[tuple[int, pd.Data
             yield first, frame
         del frame
         pool.release_unused()  # the block's buffers back to the system
-    if missing:
-        check_columns(header, path)
-    if refused is not None:
-        raise refused
+    return refused
 
 
 def _outlet_frame(
