@@ -40,7 +40,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Final
@@ -369,19 +369,30 @@ def _raw_blocks(
         )
     except (pa.ArrowInvalid, OSError) as e:
         raise unreadable_csv(path, e) from e
-    row = 0
     with reader:
-        while True:
-            try:
-                batch = reader.read_next_batch()
-            except StopIteration:
-                return
-            except (pa.ArrowInvalid, OSError) as e:  # a file Arrow cannot parse wins
-                raise unreadable_csv(path, e) from e
-            first, row = row, row + batch.num_rows
-            box = [batch]
-            del batch  # the caller alone holds the block, and lets its buffers go
-            yield first, box.pop()
+        yield from _numbered(reader.read_next_batch, lambda e: unreadable_csv(path, e))
+
+
+def _numbered(
+    next_batch: Callable[[], pa.RecordBatch],
+    unreadable: Callable[[Exception], ReadingsFileError],
+) -> Iterator[tuple[int, pa.RecordBatch]]:
+    """The batches ``next_batch()`` gives until StopIteration, each as ``(its first row, the
+    batch)``, rows counted across them; an Arrow or OS error while reading is ``unreadable(e)``
+    (a file Arrow cannot parse wins over every other problem). No reference to a batch given is
+    kept here, so that the caller's release of the pool lets its buffers go."""
+    row = 0
+    while True:
+        try:
+            batch = next_batch()
+        except StopIteration:
+            return
+        except (pa.ArrowInvalid, OSError) as e:
+            raise unreadable(e) from e
+        first, row = row, row + batch.num_rows
+        box = [batch]
+        del batch
+        yield first, box.pop()
 
 
 def _parquet_blocks(path: Path, rows: int) -> Iterator[tuple[int, pd.DataFrame]]:
@@ -395,20 +406,6 @@ def _parquet_blocks(path: Path, rows: int) -> Iterator[tuple[int, pd.DataFrame]]
         first_line = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
         return ReadingsFileError(f"{path}: not a readable Parquet file ({first_line})")
 
-    def raw(batches: Iterator[pa.RecordBatch]) -> Iterator[tuple[int, pa.RecordBatch]]:
-        row = 0
-        while True:
-            try:
-                batch = next(batches)
-            except StopIteration:
-                return
-            except (pa.ArrowInvalid, OSError) as e:
-                raise unreadable(e) from e
-            first, row = row, row + batch.num_rows
-            box = [batch]
-            del batch  # the caller alone holds the batch, and lets its buffers go
-            yield first, box.pop()
-
     try:
         # no read-ahead (pre_buffer) nor threads: one row group's column chunks at a time
         # (the 100-outlet year, row groups of 1 M rows: 202 MB peak against 217 MB)
@@ -417,7 +414,8 @@ def _parquet_blocks(path: Path, rows: int) -> Iterator[tuple[int, pd.DataFrame]]
         batches = file.iter_batches(batch_size=rows, use_threads=False)
     except (pa.ArrowInvalid, OSError) as e:
         raise unreadable(e) from e
-    refused = yield from _checked(path, True, raw(batches), skip=False)
+    blocks = _numbered(lambda: next(batches), unreadable)
+    refused = yield from _checked(path, True, blocks, skip=False)
     if refused is not None:
         raise refused
 
