@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
 
@@ -1300,17 +1300,20 @@ def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prep
     if bound > rule.tolerance_fraction * min(standards):
         res = _resolution_of(x)  # a coarse analyser: its step may be the band
     centre = standards[0] if len(standards) == 1 else standard_centres(x, standards)
-    near = _near_readings(x, centre, rule.tolerance_fraction, 0.0 if res is None else res)
-    cands = _candidate_stretches(
-        x,
-        h,
-        centre,
+    band = 0.0 if res is None else res  # what widens the band near a standard (a coarse step)
+    slack = bound if res is None else res  # what a stretch's mean may stray by, beyond its share
+
+    def stretches(tol: float, **rules: Any) -> _Stretches:
+        """`_candidate_stretches` of this series near ``centre`` within ``tol``."""
+        return _candidate_stretches(
+            x, h, centre, tol, band, join_gap_hours, rule.edge_readings, **rules
+        )
+
+    near = _near_readings(x, centre, rule.tolerance_fraction, band)
+    cands = stretches(
         rule.tolerance_fraction,
-        0.0 if res is None else res,
-        join_gap_hours,
-        rule.edge_readings,
         min_hours=rule.short_hours,
-        on_centre=(rule.near_share, rule.mean_fraction, bound if res is None else res),
+        on_centre=(rule.near_share, rule.mean_fraction, slack),
         near=near,
     )
     # a stretch shorter than the rule's floor is only ever an excursion: a pulse of
@@ -1335,16 +1338,10 @@ def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prep
     cut = np.flatnonzero(np.diff(idx) != 1)
     longest = int(np.diff(_trail(_lead(-1, cut), len(idx) - 1)).max()) if len(idx) else 0
     if s.code != PH and longest >= _NoiseRule.min_readings:
-        strict = _candidate_stretches(
-            x,
-            h,
-            centre,
+        strict = stretches(
             _NoiseRule.tolerance_fraction,
-            0.0 if res is None else res,
-            join_gap_hours,
-            rule.edge_readings,
             min_hours=_NoiseRule.min_hours,
-            on_centre=(1.0, _NoiseRule.mean_fraction, bound if res is None else res),
+            on_centre=(1.0, _NoiseRule.mean_fraction, slack),
             strays=False,
             near=near if _NoiseRule.tolerance_fraction == rule.tolerance_fraction else None,
         )
