@@ -96,16 +96,23 @@ def _service(cod: np.ndarray, flags: np.ndarray, starts: range | list[int]) -> N
         flags[s : s + 4] = "M"
 
 
+def _serviced_half_year(starts: range) -> tuple[np.ndarray, np.ndarray]:
+    """Half a year of an honest COD (about 25 mg/L, never over 45) with its flags, and honest
+    service runs (`_service`) at ``starts``."""
+    n = 24 * 182
+    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
+    cod[cod > 45] = 45
+    flags = normal_flags(n)
+    _service(cod, flags, starts)
+    return cod, flags
+
+
 def test_flag_masking_flags_over_exactly_the_hours_over_the_limit() -> None:
     """Two runs flagged over exactly the hours above the limit (the plant's valid values on
     either side under it) at an outlet with ten honest service runs: exact runs are rarer in
     honest data than smooth ones, so two of twelve are a finding (two smooth of twelve are
     not); the held test values between them are listed as companions."""
-    n = 24 * 182  # half a year
-    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
-    cod[cod > 45] = 45
-    flags = normal_flags(n)
-    _service(cod, flags, range(20, 20 + 420 * 10, 420))
+    cod, flags = _serviced_half_year(range(20, 20 + 420 * 10, 420))
     bell = (60.0, 72.0, 88.0, 95.0, 81.0, 64.0)
     for s in (1000, 3000):
         cod[s : s + len(bell)] = bell
@@ -128,11 +135,7 @@ def test_flag_masking_two_peaked_runs_among_frequent_service() -> None:
     exact runs of twenty are within what honest service makes in half a year, two peaked ones
     are not. The same runs cut off at their peak (a ramp, exact but not peaked) are no
     finding."""
-    n = 24 * 182  # half a year
-    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
-    cod[cod > 45] = 45
-    flags = normal_flags(n)
-    _service(cod, flags, range(20, 20 + 230 * 18, 230))
+    cod, flags = _serviced_half_year(range(20, 20 + 230 * 18, 230))
     bell = (60.0, 72.0, 88.0, 95.0, 81.0, 64.0)
     for s in (1100, 3100):
         cod[s : s + len(bell)] = bell
@@ -217,11 +220,7 @@ def test_flag_masking_held_readings_on_top_of_a_rise_and_fall_are_shouldered() -
     and end at the plant's level: no run is smooth, exact-and-judged or peaked (one held
     value), yet three shouldered runs of thirteen are more than honest service makes. The same
     held readings jumping from the plant's level and back are no finding."""
-    n = 24 * 182  # half a year
-    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
-    cod[cod > 45] = 45
-    flags = normal_flags(n)
-    _service(cod, flags, range(20, 20 + 420 * 10, 420))
+    cod, flags = _serviced_half_year(range(20, 20 + 420 * 10, 420))
     for s in (700, 1900, 3300):
         _shouldered(cod, flags, s)
     (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
@@ -240,11 +239,7 @@ def test_flag_masking_three_shoulders_are_within_chance_at_a_busy_outlet() -> No
     """Three shouldered runs among 41 flagged runs (an outlet serviced every four days): with
     an honest shouldered share of 0.006, three or more come by chance about once in 400 such
     half-years, above the stated rate (0.001 for half a year); a fourth makes the finding."""
-    n = 24 * 182
-    cod = cycled(n, level=25, spread=3, hold_hours=2, seed=1)
-    cod[cod > 45] = 45
-    flags = normal_flags(n)
-    _service(cod, flags, range(20, 20 + 100 * 38, 100))
+    cod, flags = _serviced_half_year(range(20, 20 + 100 * 38, 100))
     for s in (3850, 3950, 4150):
         _shouldered(cod, flags, s)
     assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
