@@ -26,6 +26,7 @@ import gc
 import multiprocessing as mp
 import os
 import queue as queues
+import signal
 import sys
 import time
 import traceback
@@ -100,6 +101,35 @@ def _mn_codes(column: pd.Series) -> tuple[np.ndarray, list[str]]:
     remap = np.full(len(text) + 1, -1, dtype=np.int64)  # raw -1 (missing) stays -1
     remap[present] = np.arange(len(present))
     return remap[raw], [str(s) for s in text[present]]
+
+
+class WorkerLost(RuntimeError):
+    """A detection worker process ended without giving its results: killed (often by the
+    system's out-of-memory killer) or crashed below Python. The run fails at once rather than
+    wait for outlets that will not come back."""
+
+
+def _lost(workers: Iterable[Any]) -> WorkerLost | None:
+    """How a worker that ended abnormally ended, if one did (a worker ends with status 0 only
+    when done or told to stop; a detector's error comes back as a message, not a status)."""
+    for worker in workers:
+        code = worker.exitcode
+        if code:  # None: running; 0: ended as it should
+            return WorkerLost(
+                f"a detection worker (process {worker.pid}) {_ending(code)} before giving its "
+                "results"
+            )
+    return None
+
+
+def _ending(code: int) -> str:
+    """A process's exit code in words: a status, or the signal that killed it."""
+    if code > 0:
+        return f"exited with status {code}"
+    try:
+        return f"was killed by {signal.Signals(-code).name}"
+    except ValueError:
+        return f"was killed by signal {-code}"
 
 
 def split_outlets(readings: pd.DataFrame) -> Iterator[tuple[str, pd.DataFrame]]:
@@ -292,7 +322,7 @@ def detect_parallel(
         while (k := work.take()) is not None:  # this process takes chunks too
             done[k] = work.keep(k, work.chunk(k), kept)
             _report(work, k, progress)
-            _collect(work, done, kept, progress, wait=False)
+            _collect(work, done, kept, progress, wait=False, workers=workers)
             while given in done:
                 for found in done.pop(given):
                     yield from found
@@ -478,10 +508,12 @@ class _Feed:
                     self.results.get(timeout=0.5) if wait and not got else self.results.get_nowait()
                 )
             except queues.Empty:
+                if (lost := _lost(self.workers)) is not None:
+                    raise lost from None  # its outlets will not come back: no waiting for them
                 if got or not wait:
                     break
                 if not any(w.is_alive() for w in self.workers):
-                    raise RuntimeError("a detection worker ended without its results") from None
+                    raise WorkerLost("a detection worker ended without its results") from None
                 continue
             if item[0] == "error":
                 raise RuntimeError(f"a detection worker failed:\n{item[1]}")
@@ -572,7 +604,10 @@ def _fleet_stage_forked(
             try:
                 status, result = here.recv()
             except EOFError:
-                raise RuntimeError("a fleet detection worker ended without its results") from None
+                child.join(timeout=5.0)
+                raise _lost([child]) or WorkerLost(
+                    "a fleet detection worker ended without its results"
+                ) from None
             finally:
                 child.join(timeout=5.0)
             if status == "error":
@@ -689,10 +724,12 @@ def _collect(
         try:
             item = work.results.get(timeout=0.5) if wait else work.results.get_nowait()
         except queues.Empty:
+            if (lost := _lost(workers)) is not None:
+                raise lost from None  # its chunks will not come back: no waiting for them
             if not wait:
                 return
             if not any(w.is_alive() for w in workers):
-                raise RuntimeError("a detection worker ended without its results") from None
+                raise WorkerLost("a detection worker ended without its results") from None
             continue
         if item is None:  # a worker has no chunk left
             continue

@@ -28,6 +28,7 @@ from monitor.clock import TICK
 from monitor.config import DEFAULT_TIMEZONE, redact_url
 from monitor.detection.batch import (
     DetectionRun,
+    WorkerLost,
     default_jobs,
     detect_outlets,
     detect_parallel,
@@ -257,13 +258,18 @@ def _dataset(readings: Path) -> Any:
 @contextlib.contextmanager
 def _dataset_errors() -> Iterator[None]:
     """A dataset's file refused while its outlets are read (here or in a worker process, whose
-    failure arrives as the traceback's text) as one :class:`DetectError` line."""
+    failure arrives as the traceback's text), or a worker process lost (killed: most often for
+    memory), as one :class:`DetectError` line."""
     from monitor.store.readings_files import ReadingsFileError
 
     try:
         yield
     except ReadingsFileError as e:
         raise DetectError(str(e)) from None
+    except WorkerLost as e:
+        raise DetectError(
+            f"{e}; if the system ran out of memory, run again with fewer processes (--jobs)"
+        ) from None
     except RuntimeError as e:
         prefix = f"{ReadingsFileError.__module__}.{ReadingsFileError.__qualname__}: "
         lines = [ln for ln in str(e).splitlines() if ln.startswith(prefix)]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import time
+from collections.abc import Iterable
 
 import pandas as pd
 import pytest
@@ -12,9 +14,11 @@ from detectors import Detector, FleetDetector, OutletData, build
 from monitor.detection.batch import (
     DetectionRun,
     OutletRows,
+    WorkerLost,
     clip_time,
     detect_parallel,
     detect_readings,
+    detect_stream,
     split_outlets,
 )
 from monitor.simulation.simulator import simulate
@@ -95,13 +99,17 @@ class _Slow(Detector):
     name = "slow_for_test"
     category = "integrity"
 
-    def __init__(self, *, fail_in_worker: bool = False) -> None:
+    def __init__(self, *, fail_in_worker: bool = False, kill_on: Iterable[str] = ()) -> None:
         self.fail_in_worker = fail_in_worker
+        self.kill_on = set(kill_on)  # these outlets kill the worker taking them (as OOM would)
 
     def _detect(self, outlet: OutletData) -> list:
-        time.sleep(0.05)  # long enough for the worker to take chunks too
+        # long enough for the worker to take chunks too, even on a busy machine when killing
+        time.sleep(0.5 if self.kill_on and os.getpid() == PARENT else 0.05)
         if self.fail_in_worker and os.getpid() != PARENT:
             raise ValueError("broken on purpose")
+        if outlet.spec.mn in self.kill_on and os.getpid() != PARENT:
+            os.kill(os.getpid(), signal.SIGKILL)
         t = outlet.grid[0]
         return [
             self.finding(
@@ -133,6 +141,27 @@ def test_a_failing_worker_fails_the_run_with_its_error() -> None:
         list(detect_parallel(rows, sim.specs(), [_Slow(fail_in_worker=True)], jobs=2))
 
 
+@pytest.mark.timeout(60)
+def test_a_killed_worker_fails_the_run_at_once_naming_the_signal() -> None:
+    sim = simulate(12, 2, seed=1)
+    rows = OutletRows(sim.readings)
+    started = time.monotonic()
+    with pytest.raises(WorkerLost, match="killed by SIGKILL"):  # on the worker's first outlet
+        list(detect_parallel(rows, sim.specs(), [_Slow(kill_on=rows.names)], jobs=2))
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.timeout(60)
+def test_a_killed_stream_worker_fails_the_run_while_the_others_live() -> None:
+    """With two workers, one killed: the other stays alive waiting for outlets, so waiting for
+    every worker to end would wait for ever."""
+    sim = simulate(12, 2, seed=1)
+    rows = OutletRows(sim.readings)
+    first = rows.names[:1]  # handed to a worker as soon as it is read
+    with pytest.raises(WorkerLost, match="killed by SIGKILL"):
+        list(detect_stream(iter(rows), sim.specs(), [_Slow(kill_on=first)], jobs=3))
+
+
 def test_outlet_rows_index_each_outlet() -> None:
     readings = simulate(3, 2, seed=1).readings
     rows = OutletRows(readings)
@@ -158,3 +187,11 @@ def test_outlet_rows_are_the_same_for_text_or_categorical_sorted_or_not() -> Non
             name, part = rows[k]
             assert name == mn
             assert sorted(part.index) == sorted(readings.index[readings["mn"].astype(str) == mn])
+
+
+def test_a_lost_worker_reaches_the_command_as_one_line_naming_the_fix() -> None:
+    from monitor.detection.detect import DetectError, _dataset_errors
+
+    fix = r"killed by SIGKILL.*fewer processes \(--jobs\)"
+    with pytest.raises(DetectError, match=fix), _dataset_errors():
+        raise WorkerLost("a detection worker (process 1) was killed by SIGKILL")
