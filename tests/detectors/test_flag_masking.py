@@ -249,31 +249,75 @@ def test_flag_masking_three_shoulders_are_within_chance_at_a_busy_outlet() -> No
 
 
 def test_flag_masking_family_p_value_matches_its_frequency() -> None:
-    """The p-value of the smallest tail over three nested classes and one class apart (the
+    """The p-value of the smallest tail over three nested classes and two classes apart (the
     union bound) is at least the frequency of that event among simulated honest channels and
     close to it when the tail is small."""
     from scipy.special import bdtrc
 
     from detectors.checks.flag_masking import _family_p_value
 
-    n, ps, p_other = 20, (0.02, 0.003, 0.0005), 0.006
+    n, ps, p_others = 20, (0.02, 0.003, 0.0005), (0.006, 0.0003)
     rng = np.random.default_rng(5)
     u = rng.random((200_000, n))
     nested = np.stack([(u < p).sum(axis=1) for p in ps], axis=1)
-    other = (rng.random((200_000, n)) < p_other).sum(axis=1)
+    others = [(rng.random((200_000, n)) < p).sum(axis=1) for p in p_others]
 
     def tail(k: np.ndarray, p: float) -> np.ndarray:
         return np.where(k <= 0, 1.0, bdtrc(k - 1, n, p))
 
-    smallest = np.minimum(
-        np.stack([tail(nested[:, j], p) for j, p in enumerate(ps)], axis=1).min(axis=1),
-        tail(other, p_other),
-    )
-    for ks, k_other in (((2, 1, 0), 2), ((0, 0, 0), 2), ((3, 1, 1), 0)):
-        p_value = _family_p_value(ks, k_other, n, ps, p_other)
+    smallest = np.stack([tail(nested[:, j], p) for j, p in enumerate(ps)], axis=1).min(axis=1)
+    for k, p in zip(others, p_others, strict=True):
+        smallest = np.minimum(smallest, tail(k, p))
+    for ks, k_others in (((2, 1, 0), (2, 0)), ((0, 0, 0), (2, 0)), ((3, 1, 1), (0, 0))):
+        p_value = _family_p_value(ks, k_others, n, ps, p_others)
         t = min(
-            float(tail(np.array(k), p)) for k, p in zip((*ks, k_other), (*ps, p_other), strict=True)
+            float(tail(np.array(k), p))
+            for k, p in zip((*ks, *k_others), (*ps, *p_others), strict=True)
         )
         freq = np.mean(smallest <= t * (1 + 1e-9))
         assert p_value >= 0.9 * freq  # a bound, never far below the truth
         assert p_value <= 1.3 * freq + 1e-4  # and not loose
+    # a fault count's own tail: two of twenty at 0.0003 happen about 1.7e-5 of the time
+    p_value = _family_p_value((0, 0, 0), (0, 2), n, ps, p_others)
+    assert 1.7e-5 < p_value < 1e-4
+
+
+def _faulted(cod: np.ndarray, flags: np.ndarray, s: int, value: float, hours: int = 2) -> None:
+    """A held reading of ``value`` over the 50 mg/L limit for ``hours`` hours, flagged D
+    (fault), between the plant's own valid values (about 25 mg/L): one analyser cycle."""
+    cod[s : s + hours] = value
+    flags[s : s + hours] = "D"
+
+
+def test_flag_masking_faults_over_exactly_the_exceedances_are_counted() -> None:
+    """Four fault (D) runs, each one held reading over the limit jumping from the plant's level
+    and back (no shape, no shoulders), at an outlet with ten honest service runs (M): honest
+    faults read over the limit in about 1 of 10,000 runs, so four of fourteen are a finding,
+    each listed as a fault. The same held readings under M (held test values) are none."""
+    cod, flags = _serviced_half_year(range(20, 20 + 420 * 10, 420))
+    for s, value in ((700, 61.0), (1500, 75.4), (2300, 60.0), (3300, 66.2)):
+        _faulted(cod, flags, s, value)
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["fault_episodes"] == 4 and f.evidence["flagged_episodes"] == 14
+    assert f.evidence["smooth_episodes"] == 0 and f.evidence["shouldered_episodes"] == 0
+    assert f.evidence["episodes"] == 4 and f.evidence["hours"] == 8
+    assert f.evidence["p_value"] <= f.evidence["threshold"]
+    assert sum(e["fault"] for e in f.evidence["episode_list"]) == 4
+    for s in (700, 1500, 2300, 3300):
+        flags[s : s + 2] = "M"
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_an_analysers_own_fault_value_counts_once() -> None:
+    """An analyser that reads the same value over the limit at every fault (full scale, an
+    error code) is not measuring the effluent: its five fault runs have one highest value
+    between them and count once. A fault while the plant's valid values are over the limit
+    (an honest upset) is not exact and not counted."""
+    cod, flags = _serviced_half_year(range(20, 20 + 420 * 10, 420))
+    for s in (700, 1300, 1900, 2500, 3100):
+        _faulted(cod, flags, s, 500.0, hours=5)
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+    for s in (700, 1300, 1900, 2500, 3100):
+        cod[s - 1] = cod[s + 5] = 55.0  # the plant itself over the limit around each fault
+        cod[s : s + 5] = 60.0 + s / 100
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
