@@ -92,6 +92,26 @@ def test_short_or_flagged_copies_are_not_reported() -> None:
     assert CopiedDataDetector().detect(frame({COD: cod}, {COD: flags})) == []
 
 
+def test_day_plant_replayed_with_its_stopped_hours_is_found_stops_alone_are_honest() -> None:
+    # a plant live 10 h a day (N), stopped the rest (F, the analyser holding its last value):
+    # no live stretch reaches a window, but a day replayed whole, held hours and all, does
+    day = np.arange(N) % 24
+    live = (day >= 8) & (day < 18)
+    cod = _cod()
+    held_at = np.maximum.accumulate(np.where(live, np.arange(N), 0))
+    cod = np.where(live, cod, cod[held_at])
+    flags = np.where(live, "N", "F").astype(object)
+    honest = frame({COD: cod}, {COD: flags})
+    assert CopiedDataDetector().detect(honest) == []  # stopped hours repeating: no information
+    copied = cod.copy()
+    copied[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]
+    (f,) = CopiedDataDetector().detect(frame({COD: copied}, {COD: flags}))
+    assert f.evidence["lag_hours"] == 720 and f.start <= hour(40 * 24 + 8)
+    # the live hours alone (the stopped ones flagged M: not the plant's values) are too short
+    masked = np.where(live, "N", "M").astype(object)
+    assert CopiedDataDetector().detect(frame({COD: copied}, {COD: masked})) == []
+
+
 def test_real_time_gaps_break_windows() -> None:
     cod = _cod()
     cod[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]
