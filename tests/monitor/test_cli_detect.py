@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -290,3 +293,20 @@ def test_conflicting_rows_and_non_finite_values_give_one_line(
         f"Error: {bad}: line 2, column 'value': '1e999' is not a finite number; write the "
         "measured value, or leave the cell empty when it is unknown"
     ]
+
+
+@pytest.mark.parametrize(("given", "used"), [(None, "system"), ("mimalloc", "mimalloc")])
+def test_the_command_gives_arrow_the_c_library_allocator_unless_told(
+    given: str | None, used: str
+) -> None:
+    """Arrow's mimalloc pool keeps a large Parquet file's freed pages for the whole run; the
+    command picks the C library's allocator before pyarrow is imported, an operator's choice
+    kept."""
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if given is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = given
+    code = "import monitor.cli, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == used
