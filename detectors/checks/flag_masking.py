@@ -195,7 +195,8 @@ class FlagMaskingDetector(Detector):
 
     def _masked_exceedances(self, outlet: OutletData, code: str, limit: float) -> Iterable[Finding]:
         v, f, valid = grid_channel(outlet, code)
-        flagged = (f == "M") | (f == "D")
+        maintained = f == "M"
+        flagged = maintained | (f == "D")
         high = v > limit
         if not (flagged & high).any():
             return
@@ -209,12 +210,14 @@ class FlagMaskingDetector(Detector):
         kinds = [(_NONE, np.nan)] * len(first)
         for i, lo, hi in zip(look.tolist(), before.tolist(), after.tolist(), strict=True):
             kinds[i] = self._kind(v[first[i] : last[i] + 1], lo, hi, limit, noise)
+        exact = _exact(v, above, first[look], last[look], before, after, limit)
         shouldered = np.zeros(len(first), dtype=bool)
         shouldered[look] = self._shouldered(
-            v, valid, first[look], before, after, limit, noise, kinds, look
+            v, valid, first[look], before, after, limit, noise, exact
         )
         fault = np.zeros(len(first), dtype=bool)
-        fault[look] = _faults_over(v, f, first[look], last[look], before, after, limit)
+        m = np.r_[0, np.cumsum(maintained)]
+        fault[look] = exact & (m[last[look] + 1] == m[first[look]])  # every flagged hour D
         n = len(kinds)
         k_smooth = sum(1 for kind, _ in kinds if kind >= _SMOOTH)
         k_exact = sum(1 for kind, _ in kinds if kind >= _EXACT)
@@ -302,18 +305,16 @@ class FlagMaskingDetector(Detector):
         after: np.ndarray,
         limit: float,
         noise: Callable[[], float],
-        kinds: list[tuple[int, float]],
-        look: np.ndarray,
+        exact: np.ndarray,
     ) -> np.ndarray:
-        """Which looked-at runs (``look``, starting at ``starts``) are *shouldered*: exact (every
-        value over ``limit``, the valid values on either side at or under it) with both of
-        those valid values raised above the plant's level, the median of the valid values of
+        """Which runs (starting at ``starts``) are *shouldered*: ``exact`` (every value over
+        ``limit``, the valid values on either side, ``before``/``after``, at or under it) with
+        both of those valid values raised above the plant's level, the median of the valid values of
         the ``baseline_hours`` before the run, by at least ``shoulder_share`` of the way from
         that level to the limit and ``shoulder_steps`` typical hourly changes: the flag sits on
         the top of a visible rise and fall, as it does over a measured exceedance, held reading
         or not (a test value held during service starts and ends at the plant's level)."""
-        exact = np.array([kinds[i][0] >= _COMPANION for i in look.tolist()], dtype=bool)
-        exact &= ~np.isnan(before) & ~np.isnan(after)
+        exact = exact & ~np.isnan(before) & ~np.isnan(after)
         if not exact.any():
             return exact
         level = np.full(len(starts), np.nan)
@@ -498,30 +499,24 @@ def _family_p_value(
     return float(min(1.0, _min_tail(ks, n, ps, at=t) + at_t))
 
 
-def _faults_over(
+def _exact(
     v: np.ndarray,
-    f: np.ndarray,
+    above: np.ndarray,
     starts: np.ndarray,
     ends: np.ndarray,
     before: np.ndarray,
     after: np.ndarray,
     limit: float,
 ) -> np.ndarray:
-    """Which runs ``starts[j]..ends[j]`` are *faults over the limit*: exact (a value, and every
-    value, over ``limit``; the valid values on either side, ``before`` and ``after``, at or
-    under it) and every flagged hour of them a fault (D), none maintenance (M)."""
-    m = np.r_[0, np.cumsum(f == "M")]
+    """Which runs ``starts[j]..ends[j]`` of ``v`` are flagged over exactly the hours over
+    ``limit``: a value, and every value, over it (``above``: the running count of values over
+    it, from 0); the valid values on either side (``before``, ``after``; NaN when none) at or
+    under it."""
     seen = np.r_[0, np.cumsum(~np.isnan(v))]
     with np.errstate(invalid="ignore"):
-        over = np.r_[0, np.cumsum(v > limit)]
         around = ~(before > limit) & ~(after > limit)
     values = seen[ends + 1] - seen[starts]
-    return (
-        (values > 0)
-        & (over[ends + 1] - over[starts] == values)
-        & around
-        & (m[ends + 1] == m[starts])
-    )
+    return (values > 0) & (above[ends + 1] - above[starts] == values) & around
 
 
 def _distinct_maxima(v: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> int:

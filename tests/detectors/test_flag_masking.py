@@ -235,6 +235,18 @@ def test_flag_masking_held_readings_on_top_of_a_rise_and_fall_are_shouldered() -
     assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
 
 
+def test_flag_masking_shoulders_over_the_limit_are_an_honest_upset() -> None:
+    """A smooth service run whose valid neighbours are themselves over the limit (maintenance
+    during an honest upset) is not shouldered, however far the neighbours rose."""
+    cod, flags = _serviced_half_year(range(20, 20 + 420 * 10, 420))
+    for s in (700, 1900, 3300):
+        cod[s - 1] = 55.0
+        cod[s : s + 4] = (60.0, 70.0, 75.0, 66.0)
+        flags[s : s + 4] = "M"
+        cod[s + 4] = 52.0
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
 def test_flag_masking_three_shoulders_are_within_chance_at_a_busy_outlet() -> None:
     """Three shouldered runs among 41 flagged runs (an outlet serviced every four days): with
     an honest shouldered share of 0.006, three or more come by chance about once in 400 such
