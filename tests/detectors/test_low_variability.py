@@ -262,3 +262,25 @@ def test_analyser_that_measures_more_often_is_not_a_written_band() -> None:
     cod[480:648] = effluent(168, mean=30.0, cv=0.07, hold_hours=2, seed=43)
     cod[720:888] = effluent(168, mean=30.0, hold_hours=1, seed=44)
     assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def test_white_band_that_lost_the_process_persistence_is_found_by_the_white_cusum() -> None:
+    """25 days of values drawn independently every hour around the level (sd 6 % of it) in a
+    series whose process persists from hour to hour (diurnal cycle and slow noise): the sd is
+    above the analyser's repeatability the CV tests ask for and no 3-day window is far enough
+    below the series' own, but day after day the CV is under the usual and no hour remembers
+    the last (von Neumann's ratio about 1): the white days' CUSUM finds it. The same series
+    without the band gives nothing, and nor does the band when no day counts as white."""
+    n = 24 * 120
+    cod = effluent(n, mean=30.0, cv=0.15, seed=3)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+    white = 30.0 * (1 + 0.06 * np.random.default_rng(3).normal(size=600))
+    cod[1200:1800] = np.round(white, 1)  # days 50-74
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    (f,) = LowVariabilityDetector().detect(frame, SPEC)
+    assert hour(1200) <= f.start <= hour(1464) and hour(1704) <= f.end <= hour(1799)
+    ev = f.evidence
+    assert ev["statistic"] == "CUSUM of daily log CV deficit on white days"
+    assert ev["cusum_peak"] >= ev["threshold"] and ev["von_neumann_min"] == 0.6
+    assert ev["window_cv"] > 0.05  # above the repeatability the other CV tests ask for
+    assert LowVariabilityDetector(white_vn=5.0).detect(frame, SPEC) == []
