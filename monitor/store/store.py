@@ -734,9 +734,14 @@ class Store:
         from detectors.frame import READINGS_SCHEMA, validate_readings
 
         c = _READINGS.c
-        ts_col: Any = sa.type_coerce(c.ts, sa.String) if self.dialect == "sqlite" else c.ts
         names = READINGS_SCHEMA.names
-        stmt = sa.select(*(ts_col if name == "ts" else c[name] for name in names))
+        # on SQLite the times come as their stored text, parsed by pandas a column at a time
+        # below, not by a result processor making a Python datetime of every row's received_at
+        times = {col.name for col in READINGS_SCHEMA.columns if col.dtype.startswith("datetime")}
+        text = self.dialect == "sqlite"
+        stmt = sa.select(
+            *(sa.type_coerce(c[n], sa.String) if text and n in times else c[n] for n in names)
+        )
         stmt = stmt.where(c.mn == mn, c.kind.in_(list(kinds)))
         if start is not None:
             stmt = stmt.where(c.ts >= _aware(start))
@@ -745,7 +750,9 @@ class Store:
         stmt = stmt.order_by(c.pollutant, c.kind, c.ts)
 
         def typed(rows: Sequence[Any]) -> pd.DataFrame:
-            part = pd.DataFrame.from_records(rows, columns=list(names))
+            # plain tuples: pandas takes SQLAlchemy's rows for arbitrary objects and asks each
+            # one for a dtype (an AttributeError raised per row: 3 times the cost of the frame)
+            part = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(names))
             for col in READINGS_SCHEMA.columns:
                 if col.dtype == "datetime64[ns, UTC]":
                     part[col.name] = pd.to_datetime(
