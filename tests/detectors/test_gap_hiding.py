@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from detectors.checks.gap_hiding import GapHidingDetector, _min_tail_null
 from detectors.spec import COD
@@ -144,14 +145,14 @@ def test_gap_hiding_min_tail_null_is_exact() -> None:
 
 
 def test_gap_hiding_lists_the_windows_other_unusual_silences_beside_the_counted_ones() -> None:
-    """Four climbs to 46 mg/L and one to 37 mg/L, each followed by silence, at an outlet with
-    honest one-hour peaks to 44 mg/L: the test counts the four most unusual; the finding also
-    lists the milder one (its tail under 1 / n: about one of n honest silences would be), and
-    no silence after an ordinary value."""
+    """Four climbs to 46 mg/L and one jump to 37 mg/L, each followed by silence, at an outlet
+    with honest one-hour peaks to 44 mg/L: the test counts the four most unusual; the finding
+    also lists the milder one (its tail under 1 / n: about one of n honest silences would be),
+    and no silence after an ordinary value."""
     n = 24 * 120
     cod = _climbs_then_silences(n, (500, 1100, 1700, 2300), seed=7)
     cod[np.arange(40, n, 48)] = 44.0
-    cod[2597:2601] = [28.0, 31.0, 34.0, 37.0]
+    cod[2600] = 37.0  # one step: milder than the climbs by either statistic
     cod[2601:2607] = np.nan
     (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
     assert (f.start, f.end) == (hour(500), hour(2606))
@@ -235,3 +236,57 @@ def test_gap_hiding_lists_as_unusual_silences_beyond_the_tested_window() -> None
     cod[4297:4301] = 20.0
     (g,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
     assert hour(906) <= g.end < hour(1000)
+
+
+def _noisy_plant(n: int, seed: int) -> np.ndarray:
+    """COD around 40 mg/L (limit 50), hourly, noisy (sd 3) with a small diurnal swing, capped
+    at 47, with 60 one-hour gaps at random."""
+    rng = np.random.default_rng(seed)
+    h = np.arange(n)
+    cod = np.round(np.minimum(40 + 2 * np.sin(2 * np.pi * h / 24) + rng.normal(0, 3, n), 47), 1)
+    cod[rng.choice(n, 60, replace=False)] = np.nan
+    return cod
+
+
+_STEADY_CLIMB = [38.0, 39.0, 40.0, 41.0, 42.0, 43.0, 44.0, 45.0]
+
+
+def test_gap_hiding_steady_climbs_at_a_plant_near_its_limit_found_by_their_rising_steps() -> None:
+    """A plant at 0.8 of its limit whose noise reaches 47 mg/L: four climbs of seven rising
+    steps to 45 mg/L, each hidden by 12 silent hours, are no higher than the plant's own
+    swings (the excursion test finds nothing) but few of its hours follow so many rises."""
+    n = 24 * 120
+    cod = _noisy_plant(n, seed=1)
+    for i in (500, 1200, 1900, 2600):
+        cod[i - 7 : i + 1] = _STEADY_CLIMB
+        cod[i + 1 : i + 13] = np.nan
+    data = frame({COD: cod})
+    assert GapHidingDetector(statistics=("excursion",)).detect(data, cod_spec()) == []
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    ev = f.evidence
+    assert (f.start, f.end) == (hour(500), hour(2612)) and ev["silence_statistic"] == "climb"
+    assert ev["events"] == 4 and all(g["climb_steps"] >= 7 for g in ev["gaps"])
+    assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
+    # the p-value is Bonferroni over the four tests (two statistics, every and long silences)
+    (one,) = GapHidingDetector(statistics=("climb",)).detect(data, cod_spec())
+    assert ev["p_value"] == 2 * one.evidence["p_value"]
+    with pytest.raises(ValueError, match="statistics"):
+        GapHidingDetector(statistics=("slope",))
+
+
+def test_gap_hiding_steady_climbs_at_random_times_are_not_hiding() -> None:
+    # honest: the same steady climbs and 12-hour silences, each at random hours
+    n = 24 * 120
+    rng = np.random.default_rng(3)
+    cod = _noisy_plant(n, seed=101)
+    for i in rng.choice(np.arange(50, n - 50), 8, replace=False):
+        cod[i - 7 : i + 1] = _STEADY_CLIMB
+    for i in rng.choice(np.arange(50, n - 50), 8, replace=False):
+        cod[i : i + 12] = np.nan
+    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+    # a plant whose every morning is a steady climb to 46 mg/L, with silences at random
+    h = np.arange(n)
+    cod = np.round(40 + 6 * np.sin(2 * np.pi * h / 24) + rng.normal(0, 0.3, n), 1)
+    for i in rng.choice(np.arange(50, n - 50), 30, replace=False):
+        cod[i : i + rng.integers(2, 12)] = np.nan
+    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
