@@ -38,7 +38,8 @@ def test_values_pushed_under_the_limit_exact_interval() -> None:
     f = found[0]
     ev = f.evidence
     assert f.severity == "high" and ev["band_above"] == 0
-    assert ev["p_value"] < ev["threshold"] == 0.01 / 365.25 / 3  # 2 pile widths + 1 multiple
+    # 2 pile widths + 1 multiple, at 2 window widths (30 and 14 days)
+    assert ev["p_value"] < ev["threshold"] == 0.01 / 365.25 / 6
     assert ev["false_alarm_rate_per_year"] == 0.01 and ev["window_hours"] == 720
     assert {"rule", "statistic"} <= set(ev) and ev["wall"] == 50.0
     assert "piles up under a wall at 50 mg/L (limit 50 mg/L)" in f.summary
@@ -118,3 +119,29 @@ def test_flat_honest_body_under_the_limit_is_not_a_point_mass() -> None:
     for seed in range(5):
         cod = np.round(np.random.default_rng(20 + seed).uniform(40.0, 49.9, n), 1)
         assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == [], seed
+
+
+def test_a_two_week_cap_amid_weeks_over_the_limit_is_found_by_the_short_window() -> None:
+    """16 days clamped at 45 between weeks that go over the limit: no 30-day window has its top
+    under the wall (the weeks around it reach 60), a 14-day window inside the cap has."""
+    n = 24 * 60
+    cod = np.round(40.0 * np.exp(np.random.default_rng(30).normal(0, 0.2, n)), 1)
+    a, b = 24 * 22, 24 * 38
+    cod[a:b] = np.minimum(cod[a:b], 45.0)
+    found = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert len(found) == 1 and found[0].evidence["wall"] == 45.0
+    assert found[0].evidence["window_hours"] == 14 * 24
+    assert hour(a) <= found[0].start and found[0].end < hour(b)
+    assert CappingDetector(short_window_days=0).detect(make_frame(MN, {COD: cod}), SPEC) == []
+
+
+def test_an_analyser_registered_hourly_that_holds_values_four_hours_counts_its_readings() -> None:
+    """Two readings of 74-75 held 4 h each at the top of a fortnight far under a limit of 80, by
+    an analyser registered with a 60-minute cycle that holds every value 4 h: two measurements,
+    not eight (the series' own cycle, longer than the registered one, is the one counted)."""
+    spec = make_spec(MN, w01018={"limit": 80.0, "cycle_minutes": 60.0})
+    rng = np.random.default_rng(31)
+    cod = np.repeat(np.round(rng.normal(38.0, 9.0, 24 * 45 // 4).clip(5, 60), 1), 4)
+    cod[24 * 20 : 24 * 20 + 4] = 74.2
+    cod[24 * 28 : 24 * 28 + 4] = 74.7
+    assert CappingDetector().detect(make_frame(MN, {COD: cod}), spec) == []
