@@ -61,8 +61,16 @@ class DilutionDetector(Detector):
     against nights, so the daily cycle cancels) over ``baseline_days`` days each side (at least
     half of them known): short episodes cannot move it, and a lasting change of level (a
     regime) soon joins it. When the first pass raises an alarm (below), the baselines are taken
-    again without the concentration blocks whose ``z`` exceeded the smallest reference, so that
-    a long episode, or several in a month, does not lower its own baseline. With ``r = y -
+    again without the concentration blocks of the alarms' episodes (the runs of blocks whose
+    ``z`` exceeds the smallest reference that hold an alarmed block), so that a long episode,
+    or several in a month, does not lower its own baseline. Only those: masking every block
+    over the reference took the outlet's honest common dips out too, lifted all its baselines,
+    and the excursions and the tail bar with them (16.7 against 8.8 on an outlet of the
+    independent generator's seed 1), and lost dilutions the first pass had found (seeds 1-20 /
+    21-40 of the independent generator: recall 0.89 / 0.89 -> 0.90 / 0.89, worst seed 0.60 /
+    0.50 unchanged; simulator 1.00 unchanged; findings on honest outlets 0 / 3 -> 0 / 2 on the
+    simulator, 1 / 0 -> 1 / 0 on the independent generator, the one a Spring Festival's weaker
+    effluent). With ``r = y -
     B``, each analyser's residuals on local Saturdays and Sundays are then moved by its median
     block residual on working days less its median on rest days (plants produce less on rest days
     and their effluent can be weaker for it: the centred baseline mixes both kinds of day; flow
@@ -204,7 +212,7 @@ class DilutionDetector(Detector):
         on, bars = self._alarmed(b, years)
         if self.rebase and on.any():  # the episode out of its own baseline: rising blocks masked
             masked = med[0].copy()
-            masked[b.z > min(self.reference_sigmas), :-1] = np.nan
+            masked[_episode_blocks(b.z > min(self.reference_sigmas), on), :-1] = np.nan
             again = self._pass(masked, *med[1:])
             if again is not None:
                 b = again
@@ -439,6 +447,16 @@ class DilutionDetector(Detector):
                 "drop_pct": round(100 * (1 - factor)),
             },
         )
+
+
+def _episode_blocks(high: np.ndarray, on: np.ndarray) -> np.ndarray:
+    """The blocks of the runs of ``high`` that hold an alarmed block (``on``), and those."""
+    start = high & ~np.r_[False, high[:-1]]
+    run = np.where(high, np.cumsum(start), 0)
+    touched = np.zeros(int(run.max()) + 1, dtype=bool)
+    touched[run[on & high]] = True
+    touched[0] = False
+    return touched[run] | on
 
 
 def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:

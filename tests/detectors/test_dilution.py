@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detectors.checks.dilution import DilutionDetector
+from detectors.checks.dilution import DilutionDetector, _episode_blocks
+from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
 
@@ -185,3 +186,29 @@ def test_a_second_episode_soon_after_a_long_one_is_found_on_its_own() -> None:
     assert (first.start, first.end) == (hour(8 * 24), hour(16 * 24 - 1))
     assert hour(27 * 24) <= second.start <= hour(28 * 24) and second.end == hour(29 * 24 - 1)
     assert all(0.4 < r < 0.6 for r in second.evidence["factors"].values())
+
+
+def test_rebase_takes_only_the_alarms_own_episode_out_of_the_baselines() -> None:
+    # the second pass masks the runs of z > k that hold an alarmed block, not every such block:
+    # masking the outlet's every common dip lifted all its baselines, inflated its honest
+    # excursions and the tail bar with them, and lost dilutions the first pass had found
+    # (independent generator, seeds 1-20)
+    high = np.array([1, 1, 0, 1, 1, 1, 0, 0, 1, 0], dtype=bool)
+    on = np.array([0, 0, 0, 0, 1, 0, 0, 1, 0, 0], dtype=bool)
+    assert _episode_blocks(high, on).tolist() == [0, 0, 0, 1, 1, 1, 0, 1, 0, 0]
+    rng = np.random.default_rng(3)
+    ch = _outlet()
+    dips = np.repeat(np.exp(-np.abs(rng.normal(0, 0.2, DAYS * 4))), 6)  # honest common dips
+    for c in CONC:
+        ch[c] = np.round(ch[c] * dips, 2)
+    _scale(ch, CONC, range(20, 23), 0.5)
+    det = DilutionDetector()
+    outlet = OutletData(frame(ch), None)
+    first, _ = det._blocks(outlet, list(CONC))
+    on, _ = det._alarmed(first, len(outlet.grid) / 8766.0)
+    assert on.any()
+    masked = np.flatnonzero(_episode_blocks(first.z > 1.0, on))
+    assert np.count_nonzero(first.z > 1.0) > 2 * len(masked)  # the honest dips stay in
+    assert masked.min() >= 19 * 4 and masked.max() < 24 * 4  # the episode's blocks, 6 h each
+    (f,) = det.detect(frame(ch))
+    assert (f.start, f.end) == (hour(20 * 24), hour(23 * 24 - 1))
