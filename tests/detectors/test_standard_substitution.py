@@ -164,8 +164,44 @@ def test_noise_rule_finds_a_jump_free_standard_near_the_plant_level() -> None:
     assert ev["threshold"] < 48
     fed[1520] = 2.85  # 14 % above the standard, inside the stretch
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
-    assert spans(found) == [(hour(1521), hour(1547))]
-    assert "independent noise" in found[0].evidence["rule"]
+    assert spans(found) == [(hour(1500), hour(1519)), (hour(1521), hour(1547))]
+    assert "as little as the series' own" in found[0].evidence["rule"]
+    assert "independent noise" in found[1].evidence["rule"]
+
+
+def test_quiet_rule_finds_a_standard_shorter_than_the_noise_rules_bar() -> None:
+    """The fifth rule: 14 h of the standard read with 1.2 % repeatability, entered from the
+    plant's own level with no jump, too short for the noise rule's duration bar and too spread
+    for the first rule's, but moving from reading to reading less than the series' own windows
+    of as many changes hardly ever do; its evidence carries the statistic, the bar and the
+    stated rate. The honest series alone (the same readings without the standard) has no
+    finding."""
+    honest, _ = _fed_without_jump(seed=31)
+    rng = np.random.default_rng(5)
+    fed = honest.copy()
+    fed[900:914] = np.round(2.5 * (1 + 0.012 * rng.standard_normal(14)), 2)
+    det = StandardSubstitutionDetector()
+    found = det.detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
+    assert spans(found) == [(hour(900), hour(913))]
+    ev = found[0].evidence
+    assert "as little as the series' own" in ev["rule"]
+    assert 0 < ev["relative_change"] < ev["threshold"]
+    assert 0 < ev["false_alarm_rate_per_year"] <= det.quiet_false_alarms_per_year
+    assert ev["bars"]["window_changes"] == 12  # 14 readings, one repeated
+    assert det.detect(make_frame(MN, {NH3N: honest}), SPEC_NH3_STD) == []
+
+
+def test_quiet_rule_honest_traps_a_quiet_plant_and_a_slow_ramp() -> None:
+    """Not flagged by the fifth rule: a plant whose readings always move by about 1 % a reading
+    around the standard's level (its own windows are as still as any stretch there), and a slow
+    ramp through the standard, 2.40 to 2.60 in 80 h (still, but a drift: its von Neumann ratio
+    near 0)."""
+    rng = np.random.default_rng(3)
+    quiet = np.round(2.5 * (1 + 0.01 * rng.standard_normal(24 * 60)), 2)
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: quiet}), SPEC_NH3_STD) == []
+    ramp, _ = _fed_without_jump(seed=31)
+    ramp[700:780] = np.round(np.linspace(2.40, 2.60, 80), 2)
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: ramp}), SPEC_NH3_STD) == []
 
 
 def test_noise_rule_honest_traps_drifting_effluent_at_the_standard_and_ph() -> None:
