@@ -134,3 +134,45 @@ def test_manual_values_lab_results_on_every_channel_after_a_breakdown_are_not_po
         values[code] = _lab_values(values[code], 1000, 1072, 6, decimals)
         flags[code][1000:1072] = "S"
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
+def test_manual_values_typed_values_jumping_at_a_coarse_step_are_found() -> None:
+    # two days of TP "entered" as 0.2, 0.3, 0.4 mg/L drawn at random each hour: the analyser's own
+    # readings (level 0.3, to 0.001) never move that much from hour to hour
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    rng = np.random.default_rng(9)
+    values[TP][1000:1048] = rng.choice([0.2, 0.3, 0.4], 48)
+    flags[TP][1000:1048] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    ev = f.evidence
+    assert (f.pollutant, f.start, f.end) == (TP, hour(1000), hour(1047))
+    assert ev["statistic"].startswith("median absolute hourly change") and ev["hold_hours"] == 1
+    assert ev["roughness"] > 2 * ev["reference_median_roughness"]  # lab scatter included
+    assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
+    assert ev["false_alarm_rate_per_year"] == 0.001 and ev["lab_cv"] == 0.10
+    assert "jump by" in f.summary
+    # the same day at the channel's own pace and scatter (its readings, as measured): nothing
+    values, flags = _three_channels(n)
+    flags[TP][1000:1048] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
+def test_manual_values_honest_scattered_lab_results_and_a_value_typed_once_are_not_jumpy() -> None:
+    # honest S habits: lab results every 2 h with a lab's scatter (10 % relative sd), every 6 h
+    # rounded to 1 mg/L, a short maintenance (8 h of results), and one value typed in once when
+    # the analyser is down, held a day at the analyser's last reading
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    rng = np.random.default_rng(10)
+    cod = values[COD]
+    lab = cod[1000 + (np.arange(48) // 2) * 2] * np.repeat(np.exp(rng.normal(0, 0.1, 24)), 2)
+    cod[1000:1048] = np.round(lab, 1)
+    cod = _lab_values(cod, 1500, 1572, 6)
+    cod[2000:2008] = np.round(cod[2000:2008] * np.exp(rng.normal(0, 0.1, 8)), 1)
+    values[COD] = cod
+    values[NH3N][2500:2524] = values[NH3N][2499]
+    for code, a, hours in ((COD, 1000, 48), (COD, 1500, 72), (COD, 2000, 8), (NH3N, 2500, 24)):
+        flags[code][a : a + hours] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert [f for f in found if "roughness" in f.evidence] == []
