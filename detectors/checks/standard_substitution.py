@@ -965,15 +965,16 @@ class _QuietRule:
         per_year = len(rest) / ms / years  # independent windows of m changes a year
         bars = np.zeros(len(idx))
         for m in np.unique(ms).tolist():
-            # windows an eighth of their length apart: overlapping ones tell the same, and the
-            # tail's fit sorts them
-            windows = window_means(rest, m)[:: max(1, m // 8)]
+            every = window_means(rest, m)
+            # the tail is fitted on windows an eighth of their length apart (overlapping ones
+            # tell the same, and the fit sorts them)
+            windows = every[:: max(1, m // 8)]
             if len(windows) < 10 * EXCURSION_MIN_TAIL:
                 continue
             same = np.flatnonzero(ms == m)
             # quieter than every window of the series' own (else the null has seen one as
             # still: no tail to fit, and most stretches are settled without sorting)
-            same = same[r[same] < windows.min()]
+            same = same[r[same] < every.min()]
             if len(same) == 0:
                 continue
             rates[same] = per_year[same] * quiet_share(windows, r[same], EXCURSION_MIN_TAIL)
