@@ -8,10 +8,12 @@ distribution of levels and steps, against the number of window pairs compared.
 
 from __future__ import annotations
 
+import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Final
+from typing import BinaryIO, Final
 
 import numpy as np
 import pandas as pd
@@ -131,6 +133,68 @@ class CopiedSummary(Summary):
 _PASS_READINGS: Final = 2_000_000
 
 
+#: A window of the exact rule as a pass keeps it: hash, outlet, first reading and its hour.
+_EXACT_COLUMNS: Final = tuple(np.dtype(t) for t in ("<u8", "<i4", "<i4", "<i4"))
+#: A window of the scaled rule: signature and hour (one key), outlet, first reading and its
+#: `_window_stats`.
+_SIGNED_COLUMNS: Final = tuple(np.dtype(t) for t in ("<i8", "<i4", "<i4", "<f8", "<f8", "<f8"))
+
+
+class _Shares:
+    """Window records of one pollutant, each in the share (pass) its hash or signature falls
+    in, written once as every outlet's channel is read and given back one share at a time in
+    the order they came (outlet order). With one share they stay in memory; with several, they
+    go to a temporary file in groups of at least ``flush`` records (each group sorted by share,
+    stably, column after column), so that memory holds one group and one share, and every
+    channel is read once however many shares there are (a Grace hash partition)."""
+
+    def __init__(
+        self, shares: int, columns: tuple[np.dtype, ...], flush: int, file: BinaryIO | None
+    ) -> None:
+        self.shares, self.columns, self.flush, self.file = shares, columns, flush, file
+        self.pending: list[tuple[np.ndarray, tuple[np.ndarray, ...]]] = []
+        self.n_pending = 0
+        self.groups: list[tuple[int, int, np.ndarray]] = []  # offset, records, share bounds
+
+    def add(self, share: np.ndarray, columns: tuple[np.ndarray, ...]) -> None:
+        self.pending.append((share, columns))
+        self.n_pending += len(share)
+        if self.file is not None and self.n_pending >= self.flush:
+            self._written()
+
+    def _written(self) -> None:
+        if not self.pending or self.file is None:
+            return
+        share = np.concatenate([s for s, _ in self.pending])
+        order = np.argsort(share, kind="stable")
+        bounds = np.searchsorted(share[order], np.arange(self.shares + 1))
+        offset = self.file.seek(0, 2)
+        for k, dtype in enumerate(self.columns):
+            column = np.concatenate([c[k] for _, c in self.pending])[order]
+            self.file.write(column.astype(dtype, copy=False).data)
+        self.groups.append((offset, len(share), bounds))
+        self.pending.clear()
+        self.n_pending = 0
+
+    def share(self, part: int) -> tuple[np.ndarray, ...]:
+        """The columns of the records in share ``part``, in the order they were added."""
+        if self.file is None:
+            parts = [c for _, c in self.pending]
+            self.pending.clear()
+            if parts:
+                return tuple(np.concatenate(c) for c in zip(*parts, strict=True))
+        self._written()
+        read: list[list[np.ndarray]] = [[np.zeros(0, dtype)] for dtype in self.columns]
+        for offset, n, bounds in self.groups:
+            first, count = int(bounds[part]), int(bounds[part + 1] - bounds[part])
+            for k, dtype in enumerate(self.columns):
+                assert self.file is not None
+                self.file.seek(offset + first * dtype.itemsize)
+                read[k].append(np.frombuffer(self.file.read(count * dtype.itemsize), dtype))
+                offset += n * dtype.itemsize
+        return tuple(np.concatenate(c) for c in read)
+
+
 @dataclass(frozen=True, slots=True)
 class _Pool:
     """Stretches of one pollutant's readings read out of the outlets' summaries around the
@@ -175,6 +239,62 @@ class _Candidates:
     res: np.ndarray
     exact: list[np.ndarray]
     scaled: list[np.ndarray]
+    readings: _Readings | None = None
+
+
+def _channel_readings(channel: Channel) -> tuple[np.ndarray, ...]:
+    """Every reading of a channel as the pool needs it: quantised value, time (UTC ns), the
+    bits of its level and the running sum of the bits of the channel's steps (see `_Pool`),
+    computed over the whole channel."""
+    q, ts = channel.q, channel.ts
+    steps = np.diff(q)
+    moved = steps != 0
+    step_bits = np.zeros(len(q))
+    step_bits[1:][moved] = _bits(steps[moved])
+    return q, ts, _bits(q), np.cumsum(step_bits)
+
+
+@dataclass(frozen=True, slots=True)
+class _Readings:
+    """The channels of the outlets a pollutant's runs touch, each decompressed and weighed once
+    (`_channel_readings`, 32 bytes a reading) and kept in a temporary file mapped into memory,
+    so that the batches of runs take their stretches from it instead of each decompressing and
+    weighing again every channel it touches (which made the stage's time grow with the square
+    of the outlets): outlet ``o``'s four columns of ``n[o]`` readings follow one another from
+    word ``first[o]`` (-1 when it is not kept)."""
+
+    first: np.ndarray
+    n: np.ndarray
+    words: np.ndarray  # int64 words; the two information columns viewed as float64
+
+    @classmethod
+    def of(
+        cls, channels: Sequence[Channel | None], outlets: np.ndarray, file: BinaryIO
+    ) -> _Readings:
+        first = np.full(len(channels), -1, dtype=np.int64)
+        n = np.zeros(len(channels), dtype=np.int64)
+        total = 0
+        for o in np.unique(outlets):
+            channel = channels[int(o)]
+            assert channel is not None
+            for column in _channel_readings(channel):
+                file.write(np.ascontiguousarray(column).data)
+            first[o], n[o], total = total, channel.n, total + 4 * channel.n
+        file.flush()
+        words = (
+            np.memmap(file, dtype=np.int64, mode="r", shape=(total,))
+            if total
+            else np.zeros(0, dtype=np.int64)
+        )
+        return cls(first, n, words)
+
+    def at(self, o: int, idx: np.ndarray) -> tuple[np.ndarray, ...]:
+        """Readings ``idx`` of outlet ``o``: value, whole hour, time, level bits, step sum."""
+        base = self.first[o] + idx
+        q, t = self.words[base], self.words[base + self.n[o]]
+        bits = self.words[base + 2 * self.n[o]].view(np.float64)
+        cum = self.words[base + 3 * self.n[o]].view(np.float64)
+        return np.asarray(q), hours_of(t), np.asarray(t), np.asarray(bits), np.asarray(cum)
 
 
 def _bits(x: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
@@ -208,6 +328,9 @@ def _read_stretches(
         first = np.flatnonzero(np.r_[True, lo[1:] > hi[:-1] + 1])
         lens = np.r_[hi[first[1:] - 1], hi[-1]] - lo[first] + 1
         idx = np.repeat(lo[first] - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
+        if found.readings is not None:
+            parts.append((np.full(len(idx), o), idx, *found.readings.at(o, idx)))
+            continue
         q, ts = channel.q, channel.ts
         steps = np.diff(q)
         moved = steps != 0
@@ -227,6 +350,12 @@ def _read_stretches(
         )
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
     return _Pool(*cols, found.windows_per_outlet, found.first_h, found.last_h, found.res)
+
+
+def _passes(channels: Sequence[Channel | None]) -> int:
+    """Passes (shares of the windows) a pollutant's channels take: one per `_PASS_READINGS`
+    readings."""
+    return max(1, -(-sum(c.n for c in channels if c is not None) // _PASS_READINGS))
 
 
 def _batches(
@@ -490,44 +619,50 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     it in flow channels whose daily shapes agree across outlets.
 
     Fleet stage (`detect_summaries`), per pollutant, so that its memory does not grow with the
-    outlets' readings: (1) each outlet's channel is decompressed from its summary in turn and only
-    the hashes of its varied windows (exact rule) and the signatures of its signed windows with
-    their mean, standard deviation and mean absolute step (scaled rule) are kept, with per-outlet
-    figures (windows, span, resolution); equal hashes and agreeing, alike signed windows give the
-    candidate pairs, which merge into runs. A pollutant of more than 2 M readings (about 230
-    outlet-years) is taken in several such passes over the outlets, each keeping the windows whose
-    hash or signature falls in its share (`_PASS_READINGS`). (2) Runs are read back in batches: an
-    exact run's information comes from the bits at its ends, read out of the two outlets' summaries
-    (each outlet's information per reading computed over its whole channel, as before), and only
-    runs over the bar are read whole, with a window on each side, to be verified and extended;
-    scaled runs are read whole and fitted. The findings were those of comparing the pooled series at
-    once (5272c1b, against the stage before it): byte-identical on 100, 300 and 1,000 simulated
-    outlet-years (112 findings at 1,000) and on the tuning seeds. Measured
-    (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine, the stage before in the
-    same run, interleaved; two runs): 100 / 300 / 1,000 outlet-years 2.5-2.7 / 13.2-13.7 / 95.0-96.4
-    s against 2.8-3.0 / 15.0-16.0 / 123.0-126.5 s (load 10-12), peak traced memory 45 / 111 / 295 MB
-    against 47 / 137 / 295 MB; the pooled stage before that took 2.1 / 10.1 / 78.2 s and 152 / 632 /
-    3,657 MB. What made the difference: the alike test bounded ``b``'s rounding at a factor of 4
-    (``r_a / 2 + 2 r_b``) whatever the factor; bounded at the factor itself it lets through 0.38 of
-    the scaled pairs at 1,000 outlets (5.7 M -> 2.2 M; runs read back and fitted 51 M -> 21 M
-    readings, in 23 batches instead of 53), while every window of a clone rounded at any factor
-    still passes. Findings: the same spans, bits and bars, but where an exact clone was also seen by
-    the scaled rule (a segment of an outlet-wide finding), its edge windows, which no clone's
-    rounding explains, no longer pull the fitted factor: 3 clones (6 of 203 findings) on tuning
-    seeds 1-10 of both generators (factor 0.98-1.02 -> 1.0, two of them one edge reading shorter),
-    one at 1,000 outlets (1.006 -> 1.001). Time still grows faster than the outlets (CPU exponent
-    1.55-1.59 from 100 to 1,000 outlets, against 1.61-1.66): a pollutant of more than
-    `_PASS_READINGS` readings takes several passes, each reading every outlet's channel again, and
-    each batch of runs reads again the channels it touches; with memory bounded and nothing written
-    to disk, that is the price.
+    outlets' readings and each channel is read at most twice: (1) each outlet's channel is
+    decompressed from its summary once and only the hashes of its varied windows (exact rule) and
+    the signatures of its signed windows with their mean, standard deviation and mean absolute
+    step (scaled rule) are kept, with per-outlet figures (windows, span, resolution); equal hashes
+    and agreeing, alike signed windows give the candidate pairs, which merge into runs. A
+    pollutant of more than 2 M readings (about 230 outlet-years) is split into shares by hash or
+    signature (`_PASS_READINGS`), each paired in turn: the windows go to a temporary file as the
+    channels are read, grouped by share (`_Shares`, a Grace hash partition: 20 and 40 bytes a
+    window), so that a share is read back from it instead of reading every channel again. (2)
+    Runs are read back in batches: an exact run's information comes from the bits at its ends,
+    and only runs over the bar are read whole, with a window on each side, to be verified and
+    extended; scaled runs are read whole and fitted. With several shares, the channels the runs
+    touch are first decompressed and weighed once (each reading's information over its whole
+    channel) into a temporary file mapped in memory (`_Readings`, 32 bytes a reading), from which
+    every batch takes its stretches. At 1,000 outlet-years the files hold at most about 0.5 GB at
+    a time (one pollutant's windows, then the channels its runs touch; each deleted after use).
+    The findings are those of comparing the pooled series at once (5272c1b): byte-identical on
+    100, 300 and 1,000 simulated outlet-years (112 findings at 1,000) and on the tuning seeds,
+    whatever the number of shares and batches (a test). Measured
+    (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine under load 11-13, the
+    stage before in the same run, interleaved): 100 / 300 / 1,000 outlet-years 2.3 / 9.6 / 46.2 s
+    against 2.5 / 11.5 / 97.6 s, CPU exponent 1.30 against 1.59; peak traced memory 49 / 115 /
+    312 MB against 45 / 112 / 295 MB (peak RSS 711 MB against 494 MB at 1,000: the mapped file's
+    pages, which the kernel may drop). The rest of the growth is the rules' own: candidate pairs
+    grow faster than the outlets (100 / 300 / 1,000 outlet-years: exact 86 k / 469 k / 2.38 M,
+    scaled 21 k / 183 k / 2.18 M, the scaled runs' readings 0.21 / 1.82 / 21.4 M: honest
+    outlets sharing daily shapes within 2 h, and the company cap of 16 not yet full), and at
+    1,000 pairing, testing and fitting them is about two thirds of the time; the same findings
+    need every one of them examined. Before, each share read
+    every outlet's channel again and each batch of runs decompressed and weighed again every
+    channel it touched, so that time grew with the square of the outlets past 230 outlet-years
+    (exponent 1.55-1.59 from 100 to 1,000). Earlier history: the pooled stage took 2.1 / 10.1 /
+    78.2 s and 152 / 632 / 3,657 MB; bounding the alike test's rounding at the factor itself
+    (not at 4) let through 0.38 of the scaled pairs at 1,000 outlets, while every window of a
+    clone rounded at any factor still passes (3 clones of tuning seeds 1-10 lost an edge
+    window's pull on their fitted factor, 0.98-1.02 -> 1.0).
 
-    Stopped hours (F) are compared with the rest: a plant live 10-11 h a day has no live
-    stretch as long as a window, and a replayed day carries its stopped hours with it (on the
-    independent generator's tuning seeds 1-30 recall 0.93 -> 0.94, seeds 31-50 0.91 -> 0.92
-    with the worst seed 0.60 -> 0.73; no finding on an honest outlet of either generator or on
-    the real series, before or after); held under F, they repeat honestly across shutdowns and carry no bits, like
-    any hold. Maintenance, calibration and fault hours (M, C, D) are still left out: they read
-    standards and odd values honestly.
+    Stopped hours (F) are compared with the rest: a plant live 10-11 h a day has no live stretch
+    as long as a window, and a replayed day carries its stopped hours with it (on the
+    independent generator's tuning seeds 1-30 recall 0.93 -> 0.94, seeds 31-50 0.91 -> 0.92 with
+    the worst seed 0.60 -> 0.73; no finding on an honest outlet of either generator or on the
+    real series, before or after); held under F, they repeat honestly across shutdowns and carry
+    no bits, like any hold. Maintenance, calibration and fault hours (M, C, D) are still left
+    out: they read standards and odd values honestly.
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
@@ -681,11 +816,18 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         scaled = len(outlets) > 1 and code in CONCENTRATIONS
         found = self._candidates(channels, scaled)
         exact = self._matched_runs(*found.exact, self.window_readings)
-        for runs in _batches(exact, np.ones(len(exact[0]), dtype=np.int64), _PASS_READINGS // 4):
-            yield from self._exact(outlets, channels, code, found, runs, n_codes)
         copies = self._matched_runs(*found.scaled, self.scaled_window)
-        for runs in _batches(copies, copies[2] - copies[1] + 1, _PASS_READINGS // 2):
-            yield from self._scaled(outlets, channels, code, found, runs, n_codes)
+        with ExitStack() as files:
+            if _passes(channels) > 1:  # runs in several batches: each channel weighed once
+                touched = np.r_[exact[0], exact[3], copies[0], copies[3]]
+                file = files.enter_context(tempfile.TemporaryFile())
+                found.readings = _Readings.of(channels, touched, file)
+            one = np.ones(len(exact[0]), dtype=np.int64)
+            for runs in _batches(exact, one, _PASS_READINGS // 4):
+                yield from self._exact(outlets, channels, code, found, runs, n_codes)
+            for runs in _batches(copies, copies[2] - copies[1] + 1, _PASS_READINGS // 2):
+                yield from self._scaled(outlets, channels, code, found, runs, n_codes)
+            found.readings = None  # the file's mapping goes before the file
 
     def _candidates(self, channels: Sequence[Channel | None], scaled: bool) -> _Candidates:
         """The window pairs of one pollutant found from hashes (exact rule) and from step-sign
@@ -701,39 +843,44 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             [],
             [],
         )
-        passes = max(1, -(-sum(c.n for c in channels if c is not None) // _PASS_READINGS))
-        exact: list[list[tuple[np.ndarray, ...]]] = []
-        signed: list[list[tuple[np.ndarray, ...]]] = []
+        passes = _passes(channels)
+        flush = max(_PASS_READINGS // 4, 1 << 16)
         share = np.uint64(passes)
-        for part in range(passes):
-            ex: list[tuple[np.ndarray, ...]] = []
-            sg: list[tuple[np.ndarray, ...]] = []
+        with ExitStack() as files:
+
+            def spill() -> BinaryIO | None:
+                return files.enter_context(tempfile.TemporaryFile()) if passes > 1 else None
+
+            exact_shares = _Shares(passes, _EXACT_COLUMNS, flush, spill())
+            signed_shares = _Shares(passes, _SIGNED_COLUMNS, flush, spill() if scaled else None)
             for o, channel in enumerate(channels):
                 if channel is None:
                     continue
                 q, ts = channel.q, channel.ts
                 h = hours_of(ts)
-                if part == 0:
-                    found.windows_per_outlet[o] = max(0, len(q) - w + 1)
-                    found.first_h[o], found.last_h[o] = h[0], h[-1]
-                    found.res[o] = _resolution(q)
+                found.windows_per_outlet[o] = max(0, len(q) - w + 1)
+                found.first_h[o], found.last_h[o] = h[0], h[-1]
+                found.res[o] = _resolution(q)
                 start = self._varied_windows(q, h)
                 digest = _window_hashes(q, w)[start]
-                mine = digest % share == np.uint64(part)
-                start = start[mine]
-                ex.append(_narrow(digest[mine], np.full(len(start), o), start, h[start]))
+                exact_shares.add(
+                    (digest % share).astype(np.intp),
+                    _narrow(digest, np.full(len(start), o), start, h[start]),
+                )
                 if scaled:
                     start, code = self._signed(q, h)
-                    mine = code % passes == part
-                    start = start[mine]
                     stats = _window_stats(q, start, self.scaled_window)
                     # signature and hour as one key (hours since 1970 < 2**31): keys of one
                     # signature within the lag differ by at most the lag, of two by over 2**31
-                    key = (code[mine] << np.int64(32)) | h[start]
-                    sg.append((key, *_narrow(np.full(len(start), o), start), *stats))
-            exact.append(self._same_hash_pairs(ex))
-            if scaled:
-                signed.append(self._sign_pairs(sg, found.res))
+                    key = (code << np.int64(32)) | h[start]
+                    columns = (key, *_narrow(np.full(len(start), o), start), *stats)
+                    signed_shares.add(code % passes, columns)
+            exact: list[tuple[np.ndarray, ...]] = []
+            signed: list[tuple[np.ndarray, ...]] = []
+            for part in range(passes):
+                exact.append(self._same_hash_pairs([exact_shares.share(part)]))
+                if scaled:
+                    signed.append(self._sign_pairs([signed_shares.share(part)], found.res))
         found.exact = [np.concatenate(c) for c in zip(*exact, strict=True)]
         found.scaled = (
             [np.concatenate(c) for c in zip(*signed, strict=True)]

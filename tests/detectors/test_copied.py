@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from detectors.checks.copied import (
+    Channel,
     CopiedDataDetector,
     _alike,
     _repeated_in_order,
@@ -224,7 +225,13 @@ def test_findings_do_not_depend_on_how_many_passes_and_batches_the_stage_takes(
     monkeypatch.setattr("detectors.checks.copied._PASS_READINGS", 3 * N // 5)
     assert detector.detect_fleet(outlets) == whole
     monkeypatch.setattr("detectors.checks.copied._PASS_READINGS", 8)
+    reads: list[int] = []
+    q = Channel.q
+    monkeypatch.setattr(Channel, "q", property(lambda c: reads.append(c.n) or q.fget(c)))
     assert detector.detect_fleet(outlets) == whole
+    # some 540 passes and many batches, yet each channel is decompressed twice: once for its
+    # windows (kept in a temporary file, a share at a time), once for the runs' stretches
+    assert 3 <= len(reads) <= 2 * 3
 
 
 def test_alike_admits_every_window_of_a_scaled_clone_and_no_more_than_its_rounding() -> None:
