@@ -145,3 +145,17 @@ def test_an_analyser_registered_hourly_that_holds_values_four_hours_counts_its_r
     cod[24 * 20 : 24 * 20 + 4] = 74.2
     cod[24 * 28 : 24 * 28 + 4] = 74.7
     assert CappingDetector().detect(make_frame(MN, {COD: cod}), spec) == []
+
+
+def test_one_high_episode_at_the_top_of_a_fortnight_is_not_a_wall() -> None:
+    """An hourly analyser (learned cycle 1 h) whose one high afternoon held two readings 4 h each
+    at 69.5-70.8 (limit 80): a pile of 8 hours with nothing in the 15 % of L below, but reached
+    on one day, not day after day as a cap is (min_pile_days)."""
+    spec = make_spec(MN, w01018={"limit": 80.0})
+    rng = np.random.default_rng(32)
+    cod = np.round(rng.normal(38.0, 6.0, 24 * 45).clip(5, 58), 1)
+    cod[24 * 20 + 15 : 24 * 20 + 19] = 70.8
+    cod[24 * 20 + 19 : 24 * 20 + 23] = 69.5
+    frame = make_frame(MN, {COD: cod})
+    assert CappingDetector().detect(frame, spec) == []
+    assert len(CappingDetector(min_pile_days=1).detect(frame, spec)) == 1
