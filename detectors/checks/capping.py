@@ -193,7 +193,10 @@ class CappingDetector(Detector):
         self._tests = sum(len(self._multiples(k)) for k in self._piles) * len(self._widths(ndays))
         lo_band = self._lowest_top - max((1 + max(self._multiples(k))) * k for k in self._piles)
         hi_band = self._highest_top + 2
-        bands = (day, band, valid, lo_band, hi_band)
+        # the least pile that can reach the bar with any multiple: windows holding fewer
+        # measurements within reach of a pile are not tested
+        self._least_pile = min(self._least(m) for k in self._piles for m in self._multiples(k))
+        bands = (day, band, valid, lo_band, hi_band, ndays)
         registered = outlet.spec.pollutant(s.code).cycle_minutes
         walls = self._flagged(runs, analyser_cycle_hours(runs, registered), bands)
         if walls and registered is not None:
@@ -232,14 +235,14 @@ class CappingDetector(Detector):
         self,
         runs: HeldRuns,
         cycle: float,
-        bands: tuple[np.ndarray, np.ndarray, np.ndarray, int, int],
+        bands: tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int],
     ) -> list[_Walls]:
         """The walls of every window width that flag a window, with measurements counted at
         ``cycle`` hours: a held run of h hours is max(1, round(h / cycle)) of them, so that a
         clamp writing one value for several cycles counts each, and a hold counts once a cycle."""
-        day, band, valid, lo_band, hi_band = bands
+        day, band, valid, lo_band, hi_band, ndays = bands
         counted = np.maximum(1.0, np.rint(runs.hours / cycle))
-        c, hours = self._cumulative(day, band, runs.first, counted, lo_band, hi_band, valid)
+        c, hours = self._cumulative(day, ndays, band, runs.first, counted, lo_band, hi_band, valid)
         return [
             w
             for width in self._widths(len(c) - 1)
@@ -269,6 +272,7 @@ class CappingDetector(Detector):
     @staticmethod
     def _cumulative(
         day: np.ndarray,
+        ndays: int,
         band: np.ndarray,
         starts: np.ndarray,  # the readings where a measurement starts
         counted: np.ndarray,  # how many measurements each of them counts
@@ -279,7 +283,6 @@ class CappingDetector(Detector):
         """``(c, hours)``: measurements per band (columns ``lo - 1`` below ``lo`` to ``hi + 1``
         above ``hi``) and valid hours, summed over the days before each day (row 0: none), from
         which every window's counts are a difference of two rows."""
-        ndays = int(day.max()) + 1
         nb = hi - lo + 1
         ok = valid[starts] & ~np.isnan(band[starts])
         at, counted = starts[ok], counted[ok]
@@ -307,8 +310,9 @@ class CappingDetector(Detector):
         c_over, c_reach = c[:, top:].sum(axis=1), c[:, bottom:top].sum(axis=1)
         over_top = c_over[width:] - c_over[:-width]
         in_reach = c_reach[width:] - c_reach[:-width]
-        least = min(self._least(m) for k in self._piles for m in self._multiples(k))
-        rows = np.flatnonzero(enough & (over_top <= self.max_above) & (in_reach >= least))
+        rows = np.flatnonzero(
+            enough & (over_top <= self.max_above) & (in_reach >= self._least_pile)
+        )
         if len(rows) == 0:
             return None
         win = c[rows + width] - c[rows]  # windows x bands (0: below lo, nb+1: above hi)
