@@ -299,7 +299,8 @@ class GapHidingDetector(Detector):
         clusters = [_clusters(pre[m], last[m], self.cluster_hours) for m in members]
         tailed = np.zeros(len(pre), dtype=bool)  # the candidates whose tails a test needs
         for m, k, cl in zip(members, kept, clusters, strict=True):
-            if k and len(np.unique(np.cumsum(cl)[candidate[m]])) >= self.min_events:
+            cluster = np.cumsum(cl)[candidate[m]]  # of each candidate, in order
+            if k and np.count_nonzero(cluster[1:] != cluster[:-1]) + 1 >= self.min_events:
                 tailed |= m & candidate
         candidates = np.flatnonzero(candidate)
         t, end = pre[candidates], last[candidates] + w + 1
@@ -314,9 +315,6 @@ class GapHidingDetector(Detector):
         steps = np.zeros(len(pre), dtype=np.int64)
         if tailed.any():
             which = np.flatnonzero(tailed)
-            # the climbs, over the valid values (hour i's is at count[i])
-            climbs, key = _climb(xv)
-            steps = climbs[count[pre]]
             # reference hours: valid, with a baseline, not in the hours before a silence
             near = np.bincount(np.maximum(starts - self.climb_hours, 0), minlength=n + 1)
             near -= np.bincount(starts, minlength=n + 1)
@@ -324,13 +322,20 @@ class GapHidingDetector(Detector):
             plain = np.zeros(n + 1, dtype=np.int64)  # reference hours before each hour
             np.cumsum(ref, out=plain[1:])
             high_ref = ref & (v >= self.high_share * limit)
+            # the climbs into the high reference hours and into each silence (over the valid
+            # values, where hour i's is at count[i])
+            hours = np.flatnonzero(high_ref)
+            climbs, key = _climb(xv, count[np.concatenate([hours, pre])])
+            steps = climbs[len(hours) :]
             if "excursion" in tails:
                 tails["excursion"][which] = self._tails(
                     v, x, held, ref, plain, high_ref, known, level, pre, last, which
                 )
             if "climb" in tails:
                 t = pre[which]
-                tails["climb"][which] = self._climb_tails(plain, high_ref, key, count, t)
+                tails["climb"][which] = self._climb_tails(
+                    plain, hours, key[: len(hours)], key[len(hours) :][which], t
+                )
         out: list[tuple[int, str, _Events | None]] = []
         for least, m, k, new in zip(strata, members, kept, clusters, strict=True):
             if not k:
@@ -413,20 +418,20 @@ class GapHidingDetector(Detector):
     def _climb_tails(
         self,
         plain: np.ndarray,
-        high_ref: np.ndarray,
+        hours: np.ndarray,
         key: np.ndarray,
-        count: np.ndarray,
+        key_t: np.ndarray,
         t: np.ndarray,
     ) -> np.ndarray:
-        """``u`` of the steady climb into each silence after hour ``t``: the share of the
-        reference hours (``plain``: how many before each hour) within ``reference_days`` of it
-        that are high (``high_ref``) and climb at least as steadily (their `_climb` ``key`` at
-        least the silence's; valid hour i's key is ``key[count[i]]``)."""
-        n, span = len(high_ref), 24 * self.reference_days
+        """``u`` of the steady climb into each silence after hour ``t`` (its `_climb` key
+        ``key_t``): the share of the reference hours (``plain``: how many before each hour)
+        within ``reference_days`` of it that are high (``hours``, their keys ``key``) and climb
+        at least as steadily."""
+        n, span = len(plain) - 1, 24 * self.reference_days
         lo, hi = np.maximum(t - span, 0), np.minimum(t + span, n - 1)
         total = plain[hi + 1] - plain[lo]
-        which, h = _pairs(np.flatnonzero(high_ref), lo, hi)
-        hits = np.bincount(which[key[count[h]] >= key[count[t]][which]], minlength=len(t))
+        which, at = _pair_index(hours, lo, hi)
+        hits = np.bincount(which[key[at] >= key_t[which]], minlength=len(t))
         return (1 + hits) / (1 + total)
 
     def _floor(self, ev: _Events, m: int) -> float:
@@ -635,20 +640,19 @@ def _min_tail_null(t: float, n: int, k0: int, k1: int) -> float:
     return float(min(1.0, max(0.0, 1.0 - prob.sum())))
 
 
-def _climb(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(steps, key) of each of the valid values ``x`` (in time order): the climb into it since
-    the last fall (a value below the one before; a held value neither rises nor falls).
-    ``steps`` counts its rises, and ``key`` orders climbs by their steps, then by their height:
-    ``steps + height / (range + 1)``, with ``range`` the spread of the values."""
-    if len(x) == 0:
-        return np.zeros(0, dtype=np.int64), np.zeros(0)
-    start = np.zeros(len(x), dtype=np.int64)  # the low point after the last fall
-    start[1:] = np.where(x[1:] < x[:-1], np.arange(1, len(x)), 0)
-    np.maximum.accumulate(start, out=start)
+def _climb(x: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(steps, key) of the values ``x[at]`` among the valid values ``x`` (in time order): the
+    climb into each since the last fall (a value below the one before; a held value neither
+    rises nor falls). ``steps`` counts its rises, and ``key`` orders climbs by their steps,
+    then by their height: ``steps + height / (range + 1)``, with ``range`` the spread of the
+    values."""
     rises = np.zeros(len(x), dtype=np.int64)
     np.cumsum(x[1:] > x[:-1], out=rises[1:])
-    steps = rises - rises[start]
-    return steps, steps + (x - x[start]) / (float(x.max() - x.min()) + 1.0)
+    # the first value, and the low point after each fall: each climb starts at the last one
+    low = np.concatenate(([0], np.flatnonzero(x[1:] < x[:-1]) + 1))
+    start = low[np.searchsorted(low, at, side="right") - 1]
+    steps = rises[at] - rises[start]
+    return steps, steps + (x[at] - x[start]) / (float(x.max() - x.min()) + 1.0)
 
 
 def _quantile(x: np.ndarray, q: float) -> float:
@@ -679,11 +683,18 @@ def _runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _pairs(spots: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(i, s): every ``s`` of the sorted ``spots`` with ``lo[i] <= s <= hi[i]``, for each ``i``."""
+    which, at = _pair_index(spots, lo, hi)
+    return which, spots[at]
+
+
+def _pair_index(spots: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(i, j): the index ``j`` of every ``spots[j]`` (sorted) with ``lo[i] <= spots[j] <=
+    hi[i]``, for each ``i``."""
     begin = np.searchsorted(spots, lo)
     size = np.maximum(np.searchsorted(spots, hi, side="right") - begin, 0)
     which = np.repeat(np.arange(len(lo)), size)
     offset = np.arange(len(which)) - np.repeat(np.cumsum(size) - size, size)
-    return which, spots[begin[which] + offset]
+    return which, begin[which] + offset
 
 
 def _after(level: np.ndarray, i: np.ndarray, w: int) -> np.ndarray:
