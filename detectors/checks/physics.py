@@ -21,7 +21,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from detectors.base import Detector, register
-from detectors.checks._common import cusum, cusum_alarms, cusum_bar, true_runs
+from detectors.checks._common import covered, cusum, cusum_alarms, cusum_bar, true_runs
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import resolution
@@ -118,7 +118,12 @@ class PhysicsDetector(Detector):
     2 / N and continuation 2/3 and was missed on the independent generator), with the onset ``p_on = (onsets + 1) / (elements below + 2)``,
     capped at 1/4 (at the bound an element is above with probability at most 1/2), and the
     continuation ``c = (stays + 1) / (elements above + 2)`` (Laplace's rule: an outlet that
-    never inverted still may, and its inversions may persist as long as they end). A run starts
+    never inverted still may, and its inversions may persist as long as they end). Runs that
+    alarm are not the outlet's honest habit either: the habit is learned again without them and
+    every run judged anew, until no further run alarms (at most ``habit_passes`` passes; each
+    pass only lowers the chances). A 40 h computed TN had made the continuation about 40/42 for a
+    4 h one at the same outlet (independent generator, tuning seeds 1-50: physics recall 197 ->
+    198 of 225 labels, 0 findings on honest outlets before and after). A run starts
     at a given element with probability ``p_on c^(n - 1)``; so a run with ``m >= 2`` alarms
     when ``p_on c^(n - 1)`` times the steadiness bound is at most ``false_alarms_per_year / (K
     n_year)`` (its log10 in the evidence, ``lockstep_log10_p``; ``n_year`` elements a year are
@@ -134,7 +139,7 @@ class PhysicsDetector(Detector):
     Defaults: ``reference_sigmas=(0.5, 1.5)``, ``clip_sigma=3``, ``min_spread=0.02`` (no two
     analysers read a ratio to better than 2 %: about 1.4 % each),
     ``false_alarms_per_year=0.01`` per outlet, ``join_hours=12``, ``min_hours=6``,
-    ``high_hours=24``.
+    ``high_hours=24``, ``habit_passes=4``.
 
     Honest traps it must not flag: one bad measurement held for an analyser cycle (one element,
     clipped); both channels near detection limits or NH3-N a steady few per cent above TN (the
@@ -171,6 +176,7 @@ class PhysicsDetector(Detector):
         join_hours: int = 12,
         min_hours: int = 6,
         high_hours: int = 24,
+        habit_passes: int = 4,
     ) -> None:
         self.reference_sigmas = reference_sigmas
         self.clip_sigma = clip_sigma
@@ -179,6 +185,7 @@ class PhysicsDetector(Detector):
         self.join_hours = join_hours
         self.min_hours = min_hours
         self.high_hours = high_hours
+        self.habit_passes = habit_passes
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         if NH3N not in outlet.pollutants or TN not in outlet.pollutants:
@@ -257,17 +264,25 @@ class PhysicsDetector(Detector):
         starts = np.flatnonzero(start)
         # a run ends at its last element above mu0 (the next start, or the group's end, after)
         ends = starts + r.astype(np.int64) - 1
-        log_on, log_c = _inversion_habit(above, group, found, starts, ends)
         with np.errstate(divide="ignore"):
-            log_p = (
+            steady = (
                 0.5 * m * np.log(np.where(m > 0, q, 1.0))
                 - gammaln(0.5 * m + 1)
                 - 0.5 * np.log(m + 1)
-                + log_on
-                + (r - 1) * log_c
             )
+        judged = np.zeros(len(rel.x), dtype=bool) if found is None else found.copy()
+        hit = np.zeros(n_runs, dtype=bool)
+        # runs that alarm are not the outlet's honest habit: learned again without them until
+        # no further run alarms (each pass only lowers the habit's chances)
+        for _ in range(self.habit_passes):
+            log_on, log_c = _inversion_habit(above, group, judged, starts, ends)
+            log_p = steady + log_on + (r - 1) * log_c
+            new = (m >= 2) & (log_p <= bar) & ~hit
+            if not new.any():
+                break
+            hit |= new
+            judged |= covered(starts[new], ends[new], len(rel.x))
         first, last = rel.hour[starts], rel.last[ends]
-        hit = (m >= 2) & (log_p <= bar)
         log10_p = (log_p[hit] / np.log(10.0)).tolist()
         return list(zip(first[hit].tolist(), last[hit].tolist(), log10_p, strict=True)), float(
             bar / np.log(10.0)

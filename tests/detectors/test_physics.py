@@ -226,3 +226,18 @@ def test_inversion_habit_of_each_run_leaves_the_run_out() -> None:
     # 20-23 leaves 2 onsets from 31 below and 1 stay from 3 above
     assert np.allclose(np.exp(log_on), [3 / 33, 3 / 33, 3 / 33])
     assert np.allclose(np.exp(log_c), [(3 + 1) / (5 + 2), (1 + 1) / (3 + 2), (4 + 1) / (6 + 2)])
+
+
+def test_a_run_that_alarms_does_not_vouch_for_another() -> None:
+    # TN computed from NH3-N for 40 h, then again for 4 h, at an outlet that never inverts
+    # otherwise: the long run alarms; counted in the short run's habit it made the
+    # continuation about 40/42 and the short run was not reported; learned again without it,
+    # the outlet's habit is its own (onset 1 / N, continuation 1/2) and both are findings
+    nh3, tn = _noisy()
+    tn[60:100] = np.round(nh3[60:100] / 1.06, 2)
+    tn[210:214] = np.round(nh3[210:214] / 1.06, 2)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert [(f.start, f.end) for f in found] == [(hour(60), hour(99)), (hour(210), hour(213))]
+    assert all(f.evidence["lockstep_log10_p"] < f.evidence["threshold"][-1] for f in found)
+    # one pass (the habit learned once, with the long run in it) misses the short run
+    assert len(PhysicsDetector(habit_passes=1).detect(frame({NH3N: nh3, TN: tn}))) == 1
