@@ -3,12 +3,15 @@ database while alerts are delivered, and a failed pass is retried."""
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
+
+import pytest
 
 from ingest.reading import Reading
 from monitor.alerts.alerter import Alerter, AlertSettings
@@ -211,3 +214,34 @@ def test_a_process_whose_live_child_died_still_exits(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "stopped" in proc.stdout
+
+
+def test_a_stopping_daemon_does_not_wait_past_the_budget_and_says_what_is_left(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A pass slower than the stop budget (a loaded machine, a niced child) does not hold the
+    daemon's stop past the unit's TimeoutStopSec: stop returns, naming the outlets left."""
+    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
+    readings = _exceeding(6)
+    store.commit_batch(readings)
+    live = LiveDetection(store, parse_registry(REGISTRY), coalesce_s=0.05)
+    real_read = store.read_frame
+    slow = threading.Event()
+
+    def slow_read(*args: Any, **kwargs: Any) -> Any:
+        slow.set()
+        time.sleep(5.0)  # the pass in progress when the daemon stops
+        return real_read(*args, **kwargs)
+
+    store.read_frame = slow_read  # type: ignore[method-assign]
+    live.start()
+    live.notify(newest_by_outlet(readings))
+    assert slow.wait(5.0)
+    live.notify({"61011500000002": T0, MN: T0 + timedelta(hours=9)})  # queued behind it
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="monitor.detection.live"):
+        live.stop(timeout_s=1.0)
+    assert time.monotonic() - started < 3.0
+    (record,) = [r for r in caplog.records if "stopped before checking" in r.getMessage()]
+    assert record.fields["mns"] == [MN]  # type: ignore[attr-defined]  (unregistered: not queued)
+    assert record.fields["pass_cut_short"] is True  # type: ignore[attr-defined]
