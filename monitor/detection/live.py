@@ -244,7 +244,8 @@ class LiveDetection:
         for mn, ts in sorted(newest.items()):
             end = pd.Timestamp(ts)
             frame = self.store.read_frame(mn, start=end - self.window, end=end + pd.Timedelta("1h"))
-            outlet = OutletData(frame, self._specs[mn], lang=self.lang)
+            # Store.read_frame checked the frame as detect --db's reader does
+            outlet = OutletData(frame, self._specs[mn], lang=self.lang, checked=True)
             findings.extend(run_outlet(outlet, detectors=self.detectors))
         self.stats.outlets_checked += len(newest)
         self.stats.passes += 1
@@ -556,6 +557,8 @@ def _live_process_main(config: LiveConfig, requests: Any, done: Any, counters: A
         with counters.get_lock():
             counters[:] = [float(getattr(live.stats, name)) for name in _COUNTERS]
         done.value = max(seq for seq, _, _ in work)
+        if live.coalesce_s:  # as the thread does: what arrives meanwhile makes one pass
+            time.sleep(live.coalesce_s)
     live.store.close()
 
 
