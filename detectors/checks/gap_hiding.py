@@ -236,17 +236,10 @@ class GapHidingDetector(Detector):
         best: tuple[_Test, _Events, int, str] | None = None
         tests = self._events(v, valid, silent, limit)
         windows = _scan_windows(len(v), tuple(self.scan_days))
-        # the most promising first: a test whose floor is past the best p so far can't beat it
-        floors = [
-            (self._floor(ev, len(windows)), i)
-            for i, (_, _, ev) in enumerate(tests)
-            if ev is not None and len(ev.u_cluster) >= self.min_events
-        ]
-        for floor, i in sorted(floors):
+        for min_len, statistic, ev in tests:
+            if ev is None or len(ev.u_cluster) < self.min_events:
+                continue
             bound = alpha / len(tests) if best is None else min(alpha / len(tests), best[0].p)
-            if floor >= bound:
-                break
-            min_len, statistic, ev = tests[i]
             test = self._test(ev, windows, bound)
             if test is not None and (best is None or test.p < best[0].p):
                 best = (test, ev, min_len, statistic)
@@ -433,16 +426,6 @@ class GapHidingDetector(Detector):
         which, at = _pair_index(hours, lo, hi)
         hits = np.bincount(which[key[at] >= key_t[which]], minlength=len(t))
         return (1 + hits) / (1 + total)
-
-    def _floor(self, ev: _Events, m: int) -> float:
-        """A floor under the adjusted p-value of any of ``m`` windows: ``m min_k u_(k)^k`` with
-        the k-th smallest ``u`` of the series (a window's k-th is no smaller, and it holds k or
-        more clusters: its tail is at least that, and its exact p-value at least its tail)."""
-        k0, k1 = self.min_events, self.max_events
-        u_sorted = np.sort(ev.u_cluster)[k0 - 1 : k1]
-        if len(u_sorted) == 0:
-            return float("inf")
-        return m * float(np.min(u_sorted ** np.arange(k0, k0 + len(u_sorted))))
 
     def _test(self, ev: _Events, windows: np.ndarray, alpha: float) -> _Test | None:
         """The most significant of the ``windows``, None when none can reach ``alpha`` (the
