@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 1101 on, for the next claim):
+from 1301 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -24,6 +24,11 @@ from 1101 on, for the next claim):
 - simulator 991-995 and independent 1001-1005 (2026-12-05, fifth session): the same way;
   simulator 1021-1030 and independent 1031-1040 were also run that session on both codes,
   for false findings on more honest outlets.
+- simulator 1101-1105 and independent 1111-1115 (2026-12-05, sixth session): run on the code
+  before the session's changes, and their per-pattern summary guided which detectors the session
+  worked on (so they are partly seen); simulator 1201-1205 and independent 1211-1215 (the claim),
+  and simulator 1231-1240 and independent 1241-1250 (more honest outlets), run on the code before
+  the changes and looked at only after the final code's run.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -70,8 +75,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (1101, 1102, 1103, 1104, 1105),
-    "independent": (1111, 1112, 1113, 1114, 1115),
+    "simulator": (1301, 1302, 1303, 1304, 1305),
+    "independent": (1311, 1312, 1313, 1314, 1315),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
