@@ -468,7 +468,25 @@ class StandardSubstitutionDetector(Detector):
         )
 
 
-class _JumpRule:
+class _StretchRule:
+    """What the rules judging stretches on a standard (:class:`_JumpRule`, :class:`_NoiseRule`,
+    :class:`_QuietRule`) share: their false-alarm rate, the gap that joins readings into one
+    stretch, and the shortest stretch they judge (``min_cycles`` analyser cycles, ``min_hours``
+    at least)."""
+
+    min_cycles: Final[float] = 4.0
+    min_hours: Final[float] = 8.0
+
+    def __init__(self, false_alarms_per_year: float, join_gap_hours: float) -> None:
+        self.false_alarms_per_year = false_alarms_per_year
+        self.join_gap_hours = join_gap_hours
+
+    def shortest(self, cycle: float) -> float:
+        """The shortest stretch judged (hours) at an analyser cycle of ``cycle`` hours."""
+        return max(self.min_cycles * cycle, self.min_hours)
+
+
+class _JumpRule(_StretchRule):
     """The second rule of :class:`StandardSubstitutionDetector`: a jump onto a standard and off it
     again, judged against the same stretches at levels no standard is sold at (its docstring)."""
 
@@ -476,17 +494,14 @@ class _JumpRule:
     mean_fraction: Final[float] = 0.02
     jump_fraction: Final[float] = 0.15
     edge_readings: Final[int] = 3
-    min_cycles: Final[float] = 4.0
-    min_hours: Final[float] = 8.0
     short_hours: Final[float] = 3.0
     near_share: Final[float] = 0.9
 
     def __init__(
         self, step_quantile: float, false_alarms_per_year: float, join_gap_hours: float
     ) -> None:
+        super().__init__(false_alarms_per_year, join_gap_hours)
         self.step_quantile = step_quantile
-        self.false_alarms_per_year = false_alarms_per_year
-        self.join_gap_hours = join_gap_hours
 
     def series(
         self, det: Detector, outlet: OutletData, s: Series, prep: _Prepared
@@ -519,7 +534,7 @@ class _JumpRule:
         if not shaped.any():
             return
         cycle = prep.cycle(outlet, s, self.join_gap_hours)
-        floor = max(self.min_cycles * cycle, self.min_hours)
+        floor = self.shortest(cycle)
         shaped &= cands.hours >= self.short_hours
         years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
         short, survival = self._excursions(prep, shaped, steps, years)
@@ -750,7 +765,7 @@ class _JumpRule:
         )
 
 
-class _NoiseRule:
+class _NoiseRule(_StretchRule):
     """The third rule of :class:`StandardSubstitutionDetector`: a stretch that is the analyser's
     noise around the standard and nothing else, judged against the same stretches at the levels
     the series visits most (its docstring)."""
@@ -758,14 +773,8 @@ class _NoiseRule:
     tolerance_fraction: Final[float] = 0.05
     mean_fraction: Final[float] = 0.01
     min_ratio: Final[float] = 1.5
-    min_cycles: Final[float] = 4.0
-    min_hours: Final[float] = 8.0
     min_readings: Final[int] = 10
     near_share: Final[float] = 0.9
-
-    def __init__(self, false_alarms_per_year: float, join_gap_hours: float) -> None:
-        self.false_alarms_per_year = false_alarms_per_year
-        self.join_gap_hours = join_gap_hours
 
     def series(
         self, det: Detector, outlet: OutletData, s: Series, prep: _Prepared
@@ -788,7 +797,7 @@ class _NoiseRule:
         if not shaped.any():
             return
         cycle = prep.cycle(outlet, s, self.join_gap_hours)
-        floor = max(self.min_cycles * cycle, self.min_hours)
+        floor = self.shortest(cycle)
         shaped &= cands.hours >= floor
         if not shaped.any():
             return
@@ -913,20 +922,14 @@ class _NoiseRule:
         )
 
 
-class _QuietRule:
+class _QuietRule(_StretchRule):
     """The fifth rule of :class:`StandardSubstitutionDetector`: a stretch on a standard that
     moves from reading to reading as little as the series' own stretches of as many readings
     hardly ever do (its docstring)."""
 
-    min_cycles: Final[float] = 4.0
-    min_hours: Final[float] = 8.0
     min_changes: Final[int] = 9
     max_changes: Final[int] = 24
     min_ratio: Final[float] = 1.0
-
-    def __init__(self, false_alarms_per_year: float, join_gap_hours: float) -> None:
-        self.false_alarms_per_year = false_alarms_per_year
-        self.join_gap_hours = join_gap_hours
 
     def series(
         self, det: Detector, outlet: OutletData, s: Series, prep: _Prepared
@@ -945,8 +948,7 @@ class _QuietRule:
         if not ok.any():
             return
         cycle = prep.cycle(outlet, s, self.join_gap_hours)
-        floor = max(self.min_cycles * cycle, self.min_hours)
-        ok &= cands.hours[idx] >= floor
+        ok &= cands.hours[idx] >= self.shortest(cycle)
         if not ok.any():
             return
         ok &= r < prep.noise
@@ -1035,7 +1037,7 @@ class _QuietRule:
             statistic="mean relative change between consecutive distinct readings",
             threshold=bar,
             bars={
-                "hours_min": max(self.min_cycles * cycle, self.min_hours),
+                "hours_min": self.shortest(cycle),
                 "window_changes": m,
                 "mean_within": round(_NoiseRule.mean_fraction * float(cands.centre[i]), 9),
             },

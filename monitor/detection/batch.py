@@ -109,9 +109,10 @@ class WorkerLost(RuntimeError):
     wait for outlets that will not come back."""
 
 
-def _lost(workers: Iterable[Any]) -> WorkerLost | None:
+def _lost(workers: Sequence[Any], *, waiting: bool) -> WorkerLost | None:
     """How a worker that ended abnormally ended, if one did (a worker ends with status 0 only
-    when done or told to stop; a detector's error comes back as a message, not a status)."""
+    when done or told to stop; a detector's error comes back as a message, not a status); or,
+    ``waiting`` for a result, that every worker has ended without it."""
     for worker in workers:
         code = worker.exitcode
         if code:  # None: running; 0: ended as it should
@@ -119,6 +120,8 @@ def _lost(workers: Iterable[Any]) -> WorkerLost | None:
                 f"a detection worker (process {worker.pid}) {_ending(code)} before giving its "
                 "results"
             )
+    if waiting and not any(w.is_alive() for w in workers):
+        return WorkerLost("a detection worker ended without its results")
     return None
 
 
@@ -393,8 +396,7 @@ def detect_stream(
             progress(mn)
 
     def here(mn: str, frame: pd.DataFrame) -> None:
-        spec = specs.get(mn)
-        spec = spec if spec is not None else OutletSpec(mn)
+        spec = specs.get(mn) or OutletSpec(mn)
         finish(mn, outlet_stage(mn, frame, spec, own, fleet, lang=lang, checked=checked))
 
     def dispatch(*, wait: bool = False) -> None:
@@ -471,12 +473,10 @@ class _Feed:
         self.tasks, self.results = context.Queue(), context.Queue()
         self.stop = context.Event()
         self.out = 0  # outlets handed out whose results have not come back
+        self.specs, self.own, self.fleet, self.lang, self.checked = specs, own, fleet, lang, checked
         for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
             stream.flush()
-        args = (specs, own, fleet, lang, checked)
-        self.workers = [
-            context.Process(target=self._serve, args=args, daemon=True) for _ in range(count)
-        ]
+        self.workers = [context.Process(target=self._serve, daemon=True) for _ in range(count)]
         for worker in self.workers:
             worker.start()
 
@@ -508,12 +508,11 @@ class _Feed:
                     self.results.get(timeout=0.5) if wait and not got else self.results.get_nowait()
                 )
             except queues.Empty:
-                if (lost := _lost(self.workers)) is not None:
-                    raise lost from None  # its outlets will not come back: no waiting for them
+                # a lost worker's outlets will not come back: no waiting for them
+                if (lost := _lost(self.workers, waiting=wait and not got)) is not None:
+                    raise lost from None
                 if got or not wait:
                     break
-                if not any(w.is_alive() for w in self.workers):
-                    raise WorkerLost("a detection worker ended without its results") from None
                 continue
             if item[0] == "error":
                 raise RuntimeError(f"a detection worker failed:\n{item[1]}")
@@ -546,25 +545,19 @@ class _Feed:
         self.tasks.join_thread()
         self.results.close()
 
-    def _serve(
-        self,
-        specs: Mapping[str, OutletSpec],
-        own: Sequence[Detector],
-        fleet: Sequence[FleetDetector],
-        lang: str,
-        checked: bool,
-    ) -> None:
-        """A worker: the outlets handed to it until None, each one's results sent back (none
-        once told to stop)."""
+    def _serve(self) -> None:
+        """A worker (forked: it has this object as it was): the outlets handed to it until
+        None, each one's results sent back (none once told to stop)."""
         try:
             while (item := self.tasks.get()) is not None:
                 if self.stop.is_set():
                     continue
                 mn, frame = item
                 del item
-                spec = specs.get(mn)
-                spec = spec if spec is not None else OutletSpec(mn)
-                result = outlet_stage(mn, frame, spec, own, fleet, lang=lang, checked=checked)
+                spec = self.specs.get(mn) or OutletSpec(mn)
+                result = outlet_stage(
+                    mn, frame, spec, self.own, self.fleet, lang=self.lang, checked=self.checked
+                )
                 del frame
                 self.results.put(("ok", mn, result))
         except BaseException:
@@ -605,7 +598,7 @@ def _fleet_stage_forked(
                 status, result = here.recv()
             except EOFError:
                 child.join(timeout=5.0)
-                raise _lost([child]) or WorkerLost(
+                raise _lost([child], waiting=True) or WorkerLost(
                     "a fleet detection worker ended without its results"
                 ) from None
             finally:
@@ -670,8 +663,7 @@ class _Chunks:
         found, summaries = [], []
         for i in self.members(k):
             mn, frame = self.outlets[i]
-            spec = self.specs.get(mn)
-            spec = spec if spec is not None else OutletSpec(mn)
+            spec = self.specs.get(mn) or OutletSpec(mn)
             one, summary = outlet_stage(
                 mn, frame, spec, self.own, self.fleet, lang=self.lang, checked=self.checked
             )
@@ -724,12 +716,11 @@ def _collect(
         try:
             item = work.results.get(timeout=0.5) if wait else work.results.get_nowait()
         except queues.Empty:
-            if (lost := _lost(workers)) is not None:
-                raise lost from None  # its chunks will not come back: no waiting for them
+            # a lost worker's chunks will not come back: no waiting for them
+            if (lost := _lost(workers, waiting=wait)) is not None:
+                raise lost from None
             if not wait:
                 return
-            if not any(w.is_alive() for w in workers):
-                raise WorkerLost("a detection worker ended without its results") from None
             continue
         if item is None:  # a worker has no chunk left
             continue
