@@ -284,3 +284,43 @@ def test_white_band_that_lost_the_process_persistence_is_found_by_the_white_cusu
     assert ev["cusum_peak"] >= ev["threshold"] and ev["von_neumann_min"] == 0.6
     assert ev["window_cv"] > 0.05  # above the repeatability the other CV tests ask for
     assert LowVariabilityDetector(white_vn=5.0).detect(frame, SPEC) == []
+
+
+def test_long_white_band_near_the_series_own_spread_is_found_by_its_run_of_white_days() -> None:
+    """25 days drawn independently every hour with an sd of 11 % of the level, in a series
+    whose days usually spread 16 % and persist from hour to hour: the days' CV deficit (1.4
+    times under the usual) is too small for the CUSUMs, but 25 white days in a row are far
+    longer than the series' own runs of white days reach by chance. The same series without
+    the band gives nothing, and nor does the band when its run is allowed the series' usual
+    length (a rate of false alarms that high no rule honours)."""
+    n = 24 * 120
+    cod = effluent(n, mean=30.0, cv=0.15, seed=3)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+    cod[1200:1800] = np.round(30.0 * (1 + 0.11 * np.random.default_rng(3).normal(size=600)), 1)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    (f,) = LowVariabilityDetector().detect(frame, SPEC)
+    assert hour(1200) <= f.start <= hour(1248) and hour(1752) <= f.end <= hour(1799)
+    ev = f.evidence
+    assert ev["statistic"] == "white days in the run"
+    assert ev["white_days"] >= ev["threshold"] > 2
+    assert 0 < ev["white_run_share"] < 1 and ev["white_runs"] >= 1
+    assert ev["window_cv"] > 0.05  # above the repeatability the other CV tests ask for
+    # without this rule (a gap no run survives and a white day no day reaches) nothing is found
+    assert LowVariabilityDetector(white_vn=5.0).detect(frame, SPEC) == []
+
+
+def test_honest_white_spells_that_recur_are_the_series_own_habit() -> None:
+    """Honest trap of the white-run rule: a series whose process swings fade to the analyser's
+    noise for a week at a time, again and again (weekly amplitude 0-25 %): its runs of white
+    days are its own habit, which the null model learns (their share lasting two days or
+    more), so no run is reported; the same runs judged against a bar a thousand times laxer
+    are (on two of the four series)."""
+    n = 24 * 180
+    lax = []
+    for seed in range(4):
+        x = np.round(_swinging(n, seed=seed), 1)
+        frame = make_frame(MN, {COD: x, FLOW: flow(n)})
+        assert LowVariabilityDetector().detect(frame, SPEC) == []
+        found = LowVariabilityDetector(false_alarms_per_year=1.0).detect(frame, SPEC)
+        lax += [f for f in found if f.evidence["statistic"] == "white days in the run"]
+    assert lax and all(f.evidence["white_days"] >= f.evidence["threshold"] for f in lax)
