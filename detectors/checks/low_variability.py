@@ -161,11 +161,18 @@ class LowVariabilityDetector(Detector):
     a smooth curve; an analyser holding each value for ``c`` hours divides it by about ``c``. A
     window is flagged when
 
-        SC < exp(ms - k * ss),  SC * mean < min_steps * resolution,  R >= min_steps * resolution,
-        eta * c < max_eta,  C >= min_step_change_share
+        ln SC < ms - k * max(ss, 1 / sqrt(2 nd)),  SC * mean < min_steps * resolution,
+        R >= min_steps * resolution,  eta * c < max_eta,  C >= min_step_change_share
 
     (a step deficit against the series' own windows, made of moves of about one step, over a
-    smooth window). The step CUSUM below likewise lets a day's step CV under the floor count on
+    smooth window; ``nd`` the window's changes: a log rms of ``nd`` changes spreads by about
+    ``1 / sqrt(2 nd)`` whatever the series' windows' MAD, and a plant that reads a few
+    measurements a day changes a few times a window: a 3-hour COD read in whole mg/L, 9 hours a
+    day, whose window of three one-step changes sat 5.5 MADs under the series' own, was
+    reported on an honest outlet of the independent generator, seed 41; seeds 1-50 with the
+    window's own spread: independent recall unchanged at 0.880, findings 567 -> 564 (that one,
+    one on a falsifying outlet off every label, one on another pattern's stretch), simulator
+    unchanged). The step CUSUM below likewise lets a day's step CV under the floor count on
     days with ``eta * c < max_eta``. pH is left out: an electrode's reading is smooth by nature
     (an honest pH of the independent generator, seed 7, was reported without this), and a
     drift whose changes are several steps is the step test's (an honest 3-hour TN analyser
@@ -480,16 +487,19 @@ class LowVariabilityDetector(Detector):
         d_step = _Null(dms, max(d_mad_step, d_floor), h)
         # windows
         calm = self._calm(eligible, rr, cv, mean, step, s.code)
-        with np.errstate(invalid="ignore"):
+        with np.errstate(invalid="ignore", divide="ignore"):
             by_cv = calm & (cv < w_cv.bar)
             # a change is at least one resolution step: the bar must leave room below it
             by_step = calm & (sc < w_step.bar) & (w_step.bar * mean >= self.min_steps * step)
             # a staircase: a step deficit under the resolution floor (every change about one
             # step) where the window moves smoothly, not a one-step flicker
+            # ... judged against the spread of a log rms of the window's own nd changes (at
+            # least 1 / sqrt(2 nd)): a plant that reads a few measurements a day has few
             by_smooth = (
                 eligible
                 & ~by_step
                 & (sc < w_step.bar)
+                & (np.log(sc) < ms - k * np.maximum(w_step.scale, 1.0 / np.sqrt(2.0 * nd)))
                 & (sc * mean < self.min_steps * step)
                 & (rr >= self.min_steps * step - 1e-9)
             )

@@ -324,3 +324,22 @@ def test_honest_white_spells_that_recur_are_the_series_own_habit() -> None:
         found = LowVariabilityDetector(false_alarms_per_year=1.0).detect(frame, SPEC)
         lax += [f for f in found if f.evidence["statistic"] == "white days in the run"]
     assert lax and all(f.evidence["white_days"] >= f.evidence["threshold"] for f in lax)
+
+
+def test_few_one_step_changes_at_a_plant_reading_three_times_a_day_are_not_a_staircase() -> None:
+    """Honest trap of the staircase test (as on an honest outlet of the independent generator,
+    seed 41): a plant that runs 9 hours a day and reads COD in whole mg/L three times a day (a
+    3-hour analyser) changes only a few times in a window; three days whose three changes are
+    one step each are far under the series' usual step CV, but a log rms of three changes
+    spreads by 1 / sqrt(6), not by the series' windows' MAD, and judged against that it is no
+    staircase (the rule without the window's own spread reported it)."""
+    days = 90
+    rng = np.random.default_rng(5)
+    level = np.round(rng.normal(25.0, 4.0, days))[:, None]
+    vals = level + np.cumsum(rng.choice([-4.0, -3.0, 3.0, 4.0], (days, 3)), axis=1)
+    vals[40:43] = [[23, 23, 22], [26, 27, 27], [31, 31, 30]]
+    cod = np.full((days, 24), np.nan)
+    cod[:, 7:16] = np.repeat(vals, 3, axis=1)  # 07:00-15:59, each measurement held 3 h
+    cod[40:43, 14:16] = np.nan  # three short days
+    frame = make_frame(MN, {COD: cod.ravel(), FLOW: flow(24 * days)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
