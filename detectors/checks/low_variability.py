@@ -9,6 +9,7 @@ from functools import cache
 from statistics import NormalDist
 
 import numpy as np
+from scipy.special import gammaln
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
@@ -260,16 +261,21 @@ class LowVariabilityDetector(Detector):
     (a run survives ``white_gap_days`` other days between two of its white days: a band's day
     whose ratio falls under 0.6 by chance, 2-3 % of them, does not cut it in two; its length
     counts white days only). Null model, learned from the series' own runs (a Markov chain of
-    white days): each white day of a run is followed by another with probability ``p``, the
-    share of the series' other runs lasting two days or more (Laplace's rule, ``(n2 + 1) / (n +
-    1)`` for ``n`` runs, the run judged left out; each run counts once, so a band, or its
-    pieces, raise it little, as `frozen`'s chance runs do); its ``n`` runs reach ``L`` days
-    about ``n p^(L - 1)`` times, and a run is flagged when that is at most the rate (an eighth)
-    times the series' years. An honest series whose swings fade for a week again and again has
-    many long runs, a large ``p`` and a bar of weeks. On seeds 1-20 of the independent
-    generator the honest series' longest runs stayed at least ``e^0.4`` (1.5 times) in expected
-    count above their bar, the simulator's ``e^5``; gap 0 found 25 of 125 runs on bands, gap 1
-    30 with the same honest margin, gap 2 lowered it to ``e^2.4`` and found no more.
+    white days): each white day of a run is followed by another with an unknown probability
+    ``p``, of which the series' other runs teach a Beta(n2 + 1, n - n2) belief (``n2`` of its
+    ``n - 1`` other runs lasted two days or more; each run counts once, so a band, or its
+    pieces, raise it little, as `frozen`'s chance runs do); a run of ``L`` days has the
+    predictive chance ``E[p^(L - 1)]``, and with ``n`` runs it is flagged when ``n E[p^(L -
+    1)]`` is at most the rate (an eighth) times the series' years. An honest series whose
+    swings fade for a week again and again has many long runs and a bar of weeks; a series with
+    few runs teaches little about ``p`` and gets a high bar too. The predictive chance, not the
+    plug-in ``p^(L - 1)`` with ``p = (n2 + 1) / (n + 1)``: on seeds 1-50 of the independent
+    generator the plug-in found 16 more labels than before this rule (recall 0.845 -> 0.880)
+    and no run on an honest outlet, but the same series read with their days starting 12 hours
+    later put two honest runs exactly at their bar (it leaves no room for what a few runs do not
+    teach); the predictive found 6 more labels (0.845 -> 0.858, worst seed 0.29 -> 0.57), none
+    on honest outlets with either day boundary. Simulator seeds 1-50: no change on labels, none
+    on honest outlets; real series 0 %.
 
     ``C`` is the share of the readings ``c`` hours apart that differ (a scripted, smoothed or
     shrunk series still changes at nearly every measurement; a window that mostly repeats its
@@ -950,11 +956,14 @@ def _deficit_cusum(
 def _white_runs(white: np.ndarray, gap: int, log_bar: float) -> _WhiteRuns:
     """Runs of ``white`` days (a run survives ``gap`` other days; its length counts white days
     only) longer than the series' own runs reach by chance. Null model: each white day of a run
-    is followed by another with probability ``p``, the share of the series' other runs that
-    last two days or more (Laplace's rule: ``(n2 + 1) / (n + 1)`` over the ``n - 1`` others;
-    each run counts once, so a long run, or the pieces of one, raise it little), so ``n`` runs
-    reach ``L`` days ``n p^(L - 1)`` times; a run is flagged where that is at most
-    ``exp(log_bar)`` (the rate times the series' years)."""
+    is followed by another with probability ``p``, unknown, learned from the series' other runs:
+    ``n2`` of its ``n - 1`` other runs lasted two days or more (each run counts once, so a long
+    run, or the pieces of one, raise it little), a Beta(n2 + 1, n - n2) belief (Laplace's rule:
+    its mean ``(n2 + 1) / (n + 1)`` is the ``p`` reported). A run of ``L`` days then has the
+    predictive chance ``E[p^(L - 1)] = B(n2 + L, n - n2) / B(n2 + 1, n - n2)``, heavier-tailed
+    than the plug-in ``p^(L - 1)`` where few runs teach ``p``; ``n`` runs reach ``L`` days ``n``
+    times that, and a run is flagged where this is at most ``exp(log_bar)`` (the rate times the
+    series' years); ``bar`` the shortest such run."""
     idx = np.flatnonzero(white)
     none = np.zeros(0, dtype=np.int64)
     if len(idx) == 0:
@@ -965,15 +974,29 @@ def _white_runs(white: np.ndarray, gap: int, log_bar: float) -> _WhiteRuns:
     length = ends - starts + 1
     n = len(length)
     two = length >= 2
-    p = (int(two.sum()) - two + 1.0) / (n + 1.0)
-    log_p = np.log(p)
-    hit = two & (np.log(n) + (length - 1) * log_p <= log_bar)
+    a = int(two.sum()) - two + 1.0  # Beta(a, b): n2 + 1 and the others' n - 1 - n2, plus one
+    b = n + 1.0 - a
+    log_n = float(np.log(n))
+    hit = two & (log_n + _log_beta_moment(a, b, length - 1.0) <= log_bar)
     days = np.zeros(len(white), dtype=bool)
     first, last = idx[starts[hit]], idx[ends[hit]]
-    for a, b in zip(first.tolist(), last.tolist(), strict=True):  # a few runs
-        days[a : b + 1] = True
-    bar = 1.0 + np.ceil((log_bar - np.log(n)) / log_p[hit])
-    return _WhiteRuns(first, last, length[hit], p[hit], bar, n, days)
+    for lo, hi in zip(first.tolist(), last.tolist(), strict=True):  # a few runs
+        days[lo : hi + 1] = True
+    # the shortest run flagged, per run flagged (its own a, b): at most its own length
+    bar = np.array(
+        [
+            1.0
+            + float(np.argmax(log_n + _log_beta_moment(aa, bb, np.arange(1.0, ll)) <= log_bar))
+            + 1.0
+            for aa, bb, ll in zip(a[hit], b[hit], length[hit], strict=True)
+        ]
+    )
+    return _WhiteRuns(first, last, length[hit], (a / (a + b))[hit], bar, n, days)
+
+
+def _log_beta_moment(a: np.ndarray | float, b: np.ndarray | float, k: np.ndarray) -> np.ndarray:
+    """``ln E[p^k]`` for ``p ~ Beta(a, b)``: ``ln B(a + k, b) - ln B(a, b)``."""
+    return gammaln(a + k) - gammaln(a + b + k) - gammaln(a) + gammaln(a + b)
 
 
 @cache
