@@ -68,6 +68,26 @@ def test_manual_values_typed_values_flat_against_the_channels_own_variation() ->
     assert ev["false_alarm_rate_per_year"] == 0.001 and "statistic" in ev and "rule" in ev
 
 
+def test_manual_values_a_round_typed_value_is_read_at_the_lab_methods_step() -> None:
+    # one day of COD typed as 20 mg/L, flagged S: its own step (2 mg/L) would compare it with
+    # the analyser read every 6 h at 2 mg/L, which is now and then as flat; an honest lab reports
+    # COD to 1 mg/L (HJ 828), at which four results a day are never all the same here
+    n = 24 * 120
+    cod = cycled(n, level=22, spread=3, hold_hours=2, seed=3, decimals=1)
+    flags = normal_flags(n)
+    cod[1000:1024] = 20.0
+    flags[1000:1024] = "S"
+    (f,) = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert (f.start, f.end) == (hour(1000), hour(1023))
+    assert f.evidence["resolution"] == 1.0 and f.evidence["hold_hours"] == 6
+    assert f.evidence["p_value"] < f.evidence["threshold"]
+    # the same day as an honest lab reports it: results every 6 h, to 1 mg/L
+    cod = _lab_values(
+        cycled(n, level=22, spread=3, hold_hours=2, seed=3, decimals=1), 1000, 1024, 6
+    )
+    assert ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
 def test_manual_values_honest_lab_results_every_six_hours_are_not_typed_values() -> None:
     # an analyser breakdown: three days of lab results every 6 h, rounded to 1 mg/L
     n = 24 * 120
@@ -104,11 +124,22 @@ def _three_channels(n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray
     return values, {c: normal_flags(n) for c in values}
 
 
+def _coarse_channels(n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """COD, NH3-N and TP of an honest outlet whose analysers report coarsely (1, 0.1 and 0.01
+    mg/L) and vary little: four readings a day are now and then all the same."""
+    values = {
+        COD: cycled(n, level=25, spread=2.8, hold_hours=2, seed=3, decimals=0),
+        NH3N: cycled(n, level=2.5, spread=0.28, hold_hours=1, seed=4, decimals=1),
+        TP: cycled(n, level=0.3, spread=0.035, hold_hours=3, seed=5, decimals=2),
+    }
+    return values, {c: normal_flags(n) for c in values}
+
+
 def test_manual_values_channels_typed_together_are_pooled() -> None:
     # one day of one typed value on three channels at once: each alone as flat as a day of its
     # own measurements now and then (p above the bar), all three together not
     n = 24 * 120
-    values, flags = _three_channels(n)
+    values, flags = _coarse_channels(n)
     for code, typed in ((COD, 24.0), (NH3N, 2.4), (TP, 0.3)):
         values[code][1000:1024] = typed
         flags[code][1000:1024] = "S"
@@ -120,7 +151,7 @@ def test_manual_values_channels_typed_together_are_pooled() -> None:
     assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
     assert 3.0 <= ev["correlation_sum"] <= 9.0 and "3 channels" in f.summary
     # one channel typed alone that day: nothing to pool
-    values, flags = _three_channels(n)
+    values, flags = _coarse_channels(n)
     values[COD][1000:1024] = 24.0
     flags[COD][1000:1024] = "S"
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
