@@ -44,7 +44,16 @@ class _Blocks:
     by_block: np.ndarray  # per block, hour of the block and channel (flow last)
     lead: int  # grid hours before the first block's first hour
     judged: np.ndarray  # per grid hour: every channel and flow valid and positive
-    flow_scale: float  # robust scale of the flow's block residuals
+    memo: np.ndarray  # [the flow's robust scale], NaN until `_Blocks.flow_scale` is asked
+
+    def flow_scale(self) -> float:
+        """The robust scale of the flow's block residuals (medians of its hourly ones), computed
+        once and only when an alarm asks (most outlets raise none)."""
+        if np.isnan(self.memo[0]):
+            rq = _median_axis1(self.by_block[:, :, -1:], 1)[:, 0]
+            with np.errstate(invalid="ignore"):
+                self.memo[0] = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
+        return float(self.memo[0])
 
 
 @register
@@ -295,14 +304,14 @@ class DilutionDetector(Detector):
         when they have the shape of water in the sample (every channel at most ``1 -
         min_drop_share`` of its level, the factors agreeing within ``max_factor_spread``, flow
         not raised beyond ``max_flow_z`` robust deviations of its own); else None."""
-        r = _median_axis1(b.by_block[first : last + 1], 1)
-        with np.errstate(invalid="ignore"):
-            logs = np.nanmedian(r[:, :-1], axis=0)
-            flow = float(np.nanmedian(r[:, -1]))
+        r = _median_axis1(b.by_block[first : last + 1], 1)  # per block, channel (flow last)
+        logs = _median_axis1(r[None], 1)[0]  # per channel over the blocks (NaN ignored)
+        flow = float(logs[-1])
+        logs = logs[:-1]
         if (
-            flow > self.max_flow_z * max(b.flow_scale, 0.01)
-            or not np.exp(np.nanmax(logs)) <= 1.0 - self.min_drop_share
+            not np.exp(np.nanmax(logs)) <= 1.0 - self.min_drop_share
             or not np.nanmax(logs) - np.nanmin(logs) <= np.log(self.max_factor_spread)
+            or flow > self.max_flow_z * max(b.flow_scale(), 0.01)
         ):
             return None
         return logs, flow
@@ -406,10 +415,7 @@ class DilutionDetector(Detector):
         m = _median(known)
         s = max(self.min_scale, 1.4826 * _median(np.abs(known - m)))
         z = np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
-        rq = _median_axis1(by_block[:, :, -1:], 1)[:, 0]
-        with np.errstate(invalid="ignore"):
-            sq = 1.4826 * float(np.nanmedian(np.abs(rq - np.nanmedian(rq))))
-        return _Blocks(d, z, m, s, by_block, lead, judged, sq)
+        return _Blocks(d, z, m, s, by_block, lead, judged, np.full(1, np.nan))
 
     def _fall_response(self, common: np.ndarray, q: np.ndarray) -> float:
         """How much of a fall of flow this outlet's concentrations follow, from its own history
