@@ -8,6 +8,7 @@ distribution of levels and steps, against the number of window pairs compared.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
@@ -254,47 +255,61 @@ def _channel_readings(channel: Channel) -> tuple[np.ndarray, ...]:
     return q, ts, _bits(q), np.cumsum(step_bits)
 
 
+#: Rows (readings) of one outlet in `_Readings` between two wanted stretches read through
+#: rather than sought past: a read costs about as much as copying 8 KiB.
+_READ_THROUGH_ROWS: Final = 256
+
+
 @dataclass(frozen=True, slots=True)
 class _Readings:
     """The channels of the outlets a pollutant's runs touch, each decompressed and weighed once
-    (`_channel_readings`, 32 bytes a reading) and kept in a temporary file mapped into memory,
-    so that the batches of runs take their stretches from it instead of each decompressing and
-    weighing again every channel it touches (which made the stage's time grow with the square
-    of the outlets): outlet ``o``'s four columns of ``n[o]`` readings follow one another from
-    word ``first[o]`` (-1 when it is not kept)."""
+    (`_channel_readings`, 32 bytes a reading) into a temporary file, so that the batches of runs
+    take their stretches from it instead of each decompressing and weighing again every channel
+    it touches (which made the stage's time grow with the square of the outlets). Each reading
+    is one row of four words (value, time, level bits and step sum, the last two float64), and
+    outlet ``o``'s rows follow one another from row ``first[o]`` (-1 when it is not kept). A
+    batch reads just the rows its stretches need (`at`, with ``os.preadv``), not a mapping of
+    the file: mapped pages stayed in the process's resident memory (the stage over 1,000
+    outlet-years peaked at 713 MB RSS with the file mapped, 506 MB with reads)."""
 
     first: np.ndarray
-    n: np.ndarray
-    words: np.ndarray  # int64 words; the two information columns viewed as float64
+    fd: int
 
     @classmethod
     def of(
         cls, channels: Sequence[Channel | None], outlets: np.ndarray, file: BinaryIO
     ) -> _Readings:
         first = np.full(len(channels), -1, dtype=np.int64)
-        n = np.zeros(len(channels), dtype=np.int64)
         total = 0
         for o in np.unique(outlets):
             channel = channels[int(o)]
             assert channel is not None
-            for column in _channel_readings(channel):
-                file.write(np.ascontiguousarray(column).data)
-            first[o], n[o], total = total, channel.n, total + 4 * channel.n
+            rows = np.empty((channel.n, 4), dtype=np.int64)
+            q, ts, bits, cum = _channel_readings(channel)
+            rows[:, 0], rows[:, 1] = q, ts
+            rows[:, 2], rows[:, 3] = bits.view(np.int64), cum.view(np.int64)
+            file.write(rows.data)
+            first[o], total = total, total + channel.n
         file.flush()
-        words = (
-            np.memmap(file, dtype=np.int64, mode="r", shape=(total,))
-            if total
-            else np.zeros(0, dtype=np.int64)
-        )
-        return cls(first, n, words)
+        return cls(first, file.fileno())
 
     def at(self, o: int, idx: np.ndarray) -> tuple[np.ndarray, ...]:
-        """Readings ``idx`` of outlet ``o``: value, whole hour, time, level bits, step sum."""
-        base = self.first[o] + idx
-        q, t = self.words[base], self.words[base + self.n[o]]
-        bits = self.words[base + 2 * self.n[o]].view(np.float64)
-        cum = self.words[base + 3 * self.n[o]].view(np.float64)
-        return np.asarray(q), hours_of(t), np.asarray(t), np.asarray(bits), np.asarray(cum)
+        """Readings ``idx`` (ascending) of outlet ``o``: value, whole hour, time, level bits,
+        step sum; read in one span per group of stretches less than `_READ_THROUGH_ROWS` apart."""
+        cut = np.flatnonzero(np.diff(idx) > _READ_THROUGH_ROWS) + 1
+        lo, hi = idx[np.r_[0, cut]], idx[np.r_[cut - 1, len(idx) - 1]]
+        lens = hi - lo + 1
+        rows = np.empty((int(lens.sum()), 4), dtype=np.int64)
+        at = np.cumsum(lens) - lens  # each span's first row in ``rows``
+        for row, first, n in zip(at.tolist(), lo.tolist(), lens.tolist(), strict=True):
+            span = rows[row : row + n]
+            want = span.nbytes
+            got = os.preadv(self.fd, [span], (int(self.first[o]) + first) * 32)
+            if got != want:
+                raise OSError(f"copied_data: short read of its readings file ({got} of {want})")
+        rows = rows[idx - np.repeat(lo - at, np.diff(np.r_[0, cut, len(idx)]))]
+        q, t = rows[:, 0], rows[:, 1]
+        return q, hours_of(t), t, rows[:, 2].view(np.float64), rows[:, 3].view(np.float64)
 
 
 def _bits(x: np.ndarray, at: np.ndarray | None = None) -> np.ndarray:
@@ -621,40 +636,41 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     Fleet stage (`detect_summaries`), per pollutant, so that its memory does not grow with the
     outlets' readings and each channel is read at most twice: (1) each outlet's channel is
     decompressed from its summary once and only the hashes of its varied windows (exact rule) and
-    the signatures of its signed windows with their mean, standard deviation and mean absolute
-    step (scaled rule) are kept, with per-outlet figures (windows, span, resolution); equal hashes
-    and agreeing, alike signed windows give the candidate pairs, which merge into runs. A
-    pollutant of more than 2 M readings (about 230 outlet-years) is split into shares by hash or
-    signature (`_PASS_READINGS`), each paired in turn: the windows go to a temporary file as the
-    channels are read, grouped by share (`_Shares`, a Grace hash partition: 20 and 40 bytes a
-    window), so that a share is read back from it instead of reading every channel again. (2)
-    Runs are read back in batches: an exact run's information comes from the bits at its ends,
-    and only runs over the bar are read whole, with a window on each side, to be verified and
-    extended; scaled runs are read whole and fitted. With several shares, the channels the runs
-    touch are first decompressed and weighed once (each reading's information over its whole
-    channel) into a temporary file mapped in memory (`_Readings`, 32 bytes a reading), from which
-    every batch takes its stretches. At 1,000 outlet-years the files hold at most about 0.5 GB at
-    a time (one pollutant's windows, then the channels its runs touch; each deleted after use).
-    The findings are those of comparing the pooled series at once (5272c1b): byte-identical on
-    100, 300 and 1,000 simulated outlet-years (112 findings at 1,000) and on the tuning seeds,
-    whatever the number of shares and batches (a test). Measured
-    (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine under load 11-13, the
-    stage before in the same run, interleaved): 100 / 300 / 1,000 outlet-years 2.3 / 9.6 / 46.2 s
-    against 2.5 / 11.5 / 97.6 s, CPU exponent 1.30 against 1.59; peak traced memory 49 / 115 /
-    312 MB against 45 / 112 / 295 MB (peak RSS 711 MB against 494 MB at 1,000: the mapped file's
-    pages, which the kernel may drop). The rest of the growth is the rules' own: candidate pairs
-    grow faster than the outlets (100 / 300 / 1,000 outlet-years: exact 86 k / 469 k / 2.38 M,
-    scaled 21 k / 183 k / 2.18 M, the scaled runs' readings 0.21 / 1.82 / 21.4 M: honest
-    outlets sharing daily shapes within 2 h, and the company cap of 16 not yet full), and at
-    1,000 pairing, testing and fitting them is about two thirds of the time; the same findings
-    need every one of them examined. Before, each share read
-    every outlet's channel again and each batch of runs decompressed and weighed again every
-    channel it touched, so that time grew with the square of the outlets past 230 outlet-years
-    (exponent 1.55-1.59 from 100 to 1,000). Earlier history: the pooled stage took 2.1 / 10.1 /
-    78.2 s and 152 / 632 / 3,657 MB; bounding the alike test's rounding at the factor itself
-    (not at 4) let through 0.38 of the scaled pairs at 1,000 outlets, while every window of a
-    clone rounded at any factor still passes (3 clones of tuning seeds 1-10 lost an edge
-    window's pull on their fitted factor, 0.98-1.02 -> 1.0).
+    the signatures of its signed windows with their mean, standard deviation and mean absolute step
+    (scaled rule) are kept, with per-outlet figures (windows, span, resolution); equal hashes and
+    agreeing, alike signed windows give the candidate pairs, which merge into runs. A pollutant of
+    more than 2 M readings (about 230 outlet-years) is split into shares by hash or signature
+    (`_PASS_READINGS`), each paired in turn: the windows go to a temporary file as the channels are
+    read, grouped by share (`_Shares`, a Grace hash partition: 20 and 40 bytes a window), so that a
+    share is read back from it instead of reading every channel again. (2) Runs are read back in
+    batches: an exact run's information comes from the bits at its ends, and only runs over the bar
+    are read whole, with a window on each side, to be verified and extended; scaled runs are read
+    whole and fitted. With several shares, the channels the runs touch are first decompressed and
+    weighed once (each reading's information over its whole channel) into a temporary file
+    (`_Readings`, 32 bytes a reading), from which every batch reads the spans its stretches need
+    (explicit reads: a mapping's pages counted in the process's resident memory). At 1,000
+    outlet-years the files hold at most about 0.5 GB at a time (one pollutant's windows, then the
+    channels its runs touch; each deleted after use). The findings are those of comparing the pooled
+    series at once (5272c1b): byte-identical on 100, 300 and 1,000 simulated outlet-years (112
+    findings at 1,000) and on the tuning seeds, whatever the number of shares and batches (a test).
+    Measured (`bench/bench_copied_fleet.py`, CPU seconds on a shared 2-core machine under load
+    11-13, the stage before in the same run, interleaved): 100 / 300 / 1,000 outlet-years 2.3 / 9.6
+    / 46.2 s against 2.5 / 11.5 / 97.6 s, CPU exponent 1.30 against 1.59; peak traced memory 49 /
+    115 / 312 MB against 45 / 112 / 295 MB. With the readings file mapped, its pages counted in the
+    stage's RSS (711-713 MB at 1,000 outlet-years); read explicitly, 506 MB (300: 333 -> 270 MB),
+    the findings the same and the time within the machine's noise (in one process, interleaved: the
+    stretches' reads 4.8 s against 3.8 s mapped, of 32 s). The rest of the growth is the rules' own:
+    candidate pairs grow faster than the outlets (100 / 300 / 1,000 outlet-years: exact 86 k / 469 k
+    / 2.38 M, scaled 21 k / 183 k / 2.18 M, the scaled runs' readings 0.21 / 1.82 / 21.4 M: honest
+    outlets sharing daily shapes within 2 h, and the company cap of 16 not yet full), and at 1,000
+    pairing, testing and fitting them is about two thirds of the time; the same findings need every
+    one of them examined. Before, each share read every outlet's channel again and each batch of
+    runs decompressed and weighed again every channel it touched, so that time grew with the square
+    of the outlets past 230 outlet-years (exponent 1.55-1.59 from 100 to 1,000). Earlier history:
+    the pooled stage took 2.1 / 10.1 / 78.2 s and 152 / 632 / 3,657 MB; bounding the alike test's
+    rounding at the factor itself (not at 4) let through 0.38 of the scaled pairs at 1,000 outlets,
+    while every window of a clone rounded at any factor still passes (3 clones of tuning seeds 1-10
+    lost an edge window's pull on their fitted factor, 0.98-1.02 -> 1.0).
 
     Stopped hours (F) are compared with the rest: a plant live 10-11 h a day has no live stretch
     as long as a window, and a replayed day carries its stopped hours with it (on the
@@ -827,7 +843,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 yield from self._exact(outlets, channels, code, found, runs, n_codes)
             for runs in _batches(copies, copies[2] - copies[1] + 1, _PASS_READINGS // 2):
                 yield from self._scaled(outlets, channels, code, found, runs, n_codes)
-            found.readings = None  # the file's mapping goes before the file
+            found.readings = None  # its file is closed
 
     def _candidates(self, channels: Sequence[Channel | None], scaled: bool) -> _Candidates:
         """The window pairs of one pollutant found from hashes (exact rule) and from step-sign
