@@ -25,9 +25,9 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, pairwise
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -171,6 +171,9 @@ _NEXT_MN = (
 )
 #: Rows fetched at a time by :meth:`Store.read_frame` (a server-side cursor on PostgreSQL).
 STREAM_ROWS = 50_000
+#: Outlets :meth:`Store.read_frames` reads with one query (three parameters each: well within
+#: SQLite's limit of bound variables).
+READ_OUTLETS_AT_ONCE = 100
 
 
 def _sqlite_insert(rows: int) -> str:
@@ -729,48 +732,78 @@ class Store:
         ``datetime64[ns, UTC]``, an empty flag as missing, i.e. unknown), sorted by (pollutant,
         kind, ts). Rows are fetched :data:`STREAM_ROWS` at a time (a server-side cursor on
         PostgreSQL) and typed chunk by chunk, so memory holds one outlet's frame and one chunk."""
-        import pandas as pd
-
-        from detectors.frame import READINGS_SCHEMA, validate_readings
-
         c = _READINGS.c
-        names = READINGS_SCHEMA.names
-        # on SQLite the times come as their stored text, parsed by pandas a column at a time
-        # below, not by a result processor making a Python datetime of every row's received_at
-        times = {col.name for col in READINGS_SCHEMA.columns if col.dtype.startswith("datetime")}
-        text = self.dialect == "sqlite"
-        stmt = sa.select(
-            *(sa.type_coerce(c[n], sa.String) if text and n in times else c[n] for n in names)
-        )
-        stmt = stmt.where(c.mn == mn, c.kind.in_(list(kinds)))
+        stmt = self._readings_select(kinds).where(c.mn == mn)
         if start is not None:
             stmt = stmt.where(c.ts >= _aware(start))
         if end is not None:
             stmt = stmt.where(c.ts < _aware(end))
-        stmt = stmt.order_by(c.pollutant, c.kind, c.ts)
+        return self._read_readings(stmt.order_by(c.pollutant, c.kind, c.ts))
 
-        def typed(rows: Sequence[Any]) -> pd.DataFrame:
-            # plain tuples: pandas takes SQLAlchemy's rows for arbitrary objects and asks each
-            # one for a dtype (an AttributeError raised per row: 3 times the cost of the frame)
-            part = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(names))
-            for col in READINGS_SCHEMA.columns:
-                if col.dtype == "datetime64[ns, UTC]":
-                    part[col.name] = pd.to_datetime(
-                        part[col.name], utc=True, format="ISO8601"
-                    ).astype(col.dtype)
-                elif col.dtype == "float64":
-                    part[col.name] = part[col.name].astype("float64")
-                else:
-                    part[col.name] = part[col.name].astype(object)
-            return part
+    def read_frames(
+        self,
+        windows: Mapping[str, tuple[datetime | pd.Timestamp, datetime | pd.Timestamp]],
+        kinds: Iterable[str] = ("hour",),
+        *,
+        at_once: int = READ_OUTLETS_AT_ONCE,
+    ) -> Iterator[tuple[str, pd.DataFrame]]:
+        """Several outlets' readings, each in its own window (MN -> (start, end), ``start <= ts
+        < end``): (MN, frame) in MN order, each frame as :meth:`read_frame` gives it (empty when
+        the outlet has no readings there). One query per ``at_once`` outlets, whose rows are
+        typed and checked together: reading each outlet alone cost a query, a frame and a check
+        of its own (live detection's passes spent most of their time there). Memory holds
+        ``at_once`` outlets' windows."""
+        import numpy as np
+
+        c = _READINGS.c
+        names = sorted(windows)
+        kinds = list(kinds)
+        for first in range(0, len(names), at_once):
+            chunk = names[first : first + at_once]
+            each = [
+                sa.and_(c.mn == mn, c.ts >= _aware(windows[mn][0]), c.ts < _aware(windows[mn][1]))
+                for mn in chunk
+            ]
+            stmt = self._readings_select(kinds).where(sa.or_(*each))
+            frame = self._read_readings(stmt.order_by(c.mn, c.pollutant, c.kind, c.ts))
+            # each outlet's rows are one run of the sorted frame
+            mns = frame["mn"].to_numpy()
+            cuts = [0, *(np.flatnonzero(mns[1:] != mns[:-1]) + 1).tolist(), len(mns)]
+            runs = {mns[a]: (a, b) for a, b in pairwise(cuts) if b > a}
+            for mn in chunk:
+                a, b = runs.get(mn, (0, 0))
+                yield mn, frame.iloc[a:b].reset_index(drop=True)
+
+    def _readings_select(self, kinds: Iterable[str]) -> sa.Select[Any]:
+        """The columns of the readings frame for ``kinds``; on SQLite the times come as their
+        stored text, parsed by pandas a column at a time (:func:`_typed_readings`), not by a
+        result processor making a Python datetime of every row's received_at."""
+        from detectors.frame import READINGS_SCHEMA
+
+        c = _READINGS.c
+        text = self.dialect == "sqlite"
+        columns = [
+            sa.type_coerce(c[col.name], sa.String)
+            if text and col.dtype.startswith("datetime")
+            else c[col.name]
+            for col in READINGS_SCHEMA.columns
+        ]
+        return sa.select(*columns).where(c.kind.in_(list(kinds)))
+
+    def _read_readings(self, stmt: sa.Select[Any]) -> pd.DataFrame:
+        """The rows of ``stmt`` (from :meth:`_readings_select`) as one checked readings frame,
+        fetched :data:`STREAM_ROWS` at a time (a server-side cursor on PostgreSQL) and typed
+        chunk by chunk: the rows as Python objects are never all in memory at once."""
+        import pandas as pd
+
+        from detectors.frame import validate_readings
 
         with self.engine.connect() as conn:
             if self.dialect == "postgresql":  # a server-side cursor: rows come in chunks
                 conn = conn.execution_options(yield_per=STREAM_ROWS)
-            # each chunk typed as it comes: the rows as Python objects never all at once
-            parts = [typed(rows) for rows in conn.execute(stmt).partitions(STREAM_ROWS)]
+            parts = [_typed_readings(rows) for rows in conn.execute(stmt).partitions(STREAM_ROWS)]
         if not parts:
-            frame = typed([])
+            frame = _typed_readings([])
         elif len(parts) == 1:
             frame = parts[0]
         else:
@@ -1043,6 +1076,27 @@ def _fmt(vals: tuple[Any, ...]) -> str:
 
 def _float(v: Any) -> float | None:
     return None if v is None else float(v)
+
+
+def _typed_readings(rows: Sequence[Any]) -> pd.DataFrame:
+    """Rows of :meth:`Store._readings_select` as a readings frame with the schema's dtypes."""
+    import pandas as pd
+
+    from detectors.frame import READINGS_SCHEMA
+
+    # plain tuples: pandas takes SQLAlchemy's rows for arbitrary objects and asks each one for
+    # a dtype (an AttributeError raised per row: 3 times the cost of the frame)
+    part = pd.DataFrame.from_records([tuple(r) for r in rows], columns=list(READINGS_SCHEMA.names))
+    for col in READINGS_SCHEMA.columns:
+        if col.dtype == "datetime64[ns, UTC]":
+            part[col.name] = pd.to_datetime(part[col.name], utc=True, format="ISO8601").astype(
+                col.dtype
+            )
+        elif col.dtype == "float64":
+            part[col.name] = part[col.name].astype("float64")
+        else:
+            part[col.name] = part[col.name].astype(object)
+    return part
 
 
 def _aware(ts: datetime | pd.Timestamp) -> datetime:

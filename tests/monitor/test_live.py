@@ -96,7 +96,7 @@ def test_a_failed_pass_is_checked_again(tmp_path: Path) -> None:
     readings = _exceeding(6)
     store.commit_batch(readings)
     live = LiveDetection(store, parse_registry(REGISTRY), coalesce_s=0.05)
-    real_read = store.read_frame
+    real_read = store.read_frames
     calls = {"n": 0}
 
     def flaky_read(*args: Any, **kwargs: Any) -> Any:
@@ -105,7 +105,7 @@ def test_a_failed_pass_is_checked_again(tmp_path: Path) -> None:
             raise OSError("disk hiccup")
         return real_read(*args, **kwargs)
 
-    store.read_frame = flaky_read  # type: ignore[method-assign]
+    store.read_frames = flaky_read  # type: ignore[method-assign]
     live.start()
     live.notify(newest_by_outlet(readings))
     deadline = time.monotonic() + 15
@@ -225,7 +225,7 @@ def test_a_stopping_daemon_does_not_wait_past_the_budget_and_says_what_is_left(
     readings = _exceeding(6)
     store.commit_batch(readings)
     live = LiveDetection(store, parse_registry(REGISTRY), coalesce_s=0.05)
-    real_read = store.read_frame
+    real_read = store.read_frames
     slow = threading.Event()
 
     def slow_read(*args: Any, **kwargs: Any) -> Any:
@@ -233,7 +233,7 @@ def test_a_stopping_daemon_does_not_wait_past_the_budget_and_says_what_is_left(
         time.sleep(5.0)  # the pass in progress when the daemon stops
         return real_read(*args, **kwargs)
 
-    store.read_frame = slow_read  # type: ignore[method-assign]
+    store.read_frames = slow_read  # type: ignore[method-assign]
     live.start()
     live.notify(newest_by_outlet(readings))
     assert slow.wait(5.0)
@@ -245,3 +245,48 @@ def test_a_stopping_daemon_does_not_wait_past_the_budget_and_says_what_is_left(
     (record,) = [r for r in caplog.records if "stopped before checking" in r.getMessage()]
     assert record.fields["mns"] == [MN]  # type: ignore[attr-defined]  (unregistered: not queued)
     assert record.fields["pass_cut_short"] is True  # type: ignore[attr-defined]
+
+
+def test_the_pause_after_a_pass_lasts_as_long_as_its_cpu(tmp_path: Path) -> None:
+    """A backlog's batches each touch the same outlets: the pause after a pass (what arrives in
+    it makes one pass) lasts coalesce_s, or the pass's CPU seconds when longer, so detection
+    keeps to about half a core; coalesce_s 0 means no pause at all."""
+    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
+    readings = _exceeding(6)
+    store.commit_batch(readings)
+    live = LiveDetection(store, parse_registry(REGISTRY), coalesce_s=1e-6)
+    live.run_once(newest_by_outlet(readings))
+    waits: list[float] = []
+    live.pause(waits.append)
+    assert live.last_pass_cpu_s > 1e-6 and waits == [live.last_pass_cpu_s]
+    live.coalesce_s = 30.0
+    live.pause(waits.append)
+    assert waits[-1] == 30.0
+    live.coalesce_s = 0.0
+    live.pause(waits.append)
+    assert len(waits) == 2
+
+
+def test_a_stopping_daemon_is_not_held_by_the_pause_after_a_pass(tmp_path: Path) -> None:
+    """The pause after a pass ends when detection stops, in a thread and in the child process
+    (which then ends on its own, not by a signal)."""
+    from monitor.detection.live import LiveConfig, LiveProcess
+
+    sites = tmp_path / "sites.toml"
+    sites.write_text(REGISTRY, encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    store = Store(db)
+    readings = _exceeding(6)
+    store.commit_batch(readings)
+    thread = LiveDetection(store, parse_registry(REGISTRY), coalesce_s=60.0).start()
+    child = LiveProcess(LiveConfig(db, str(sites), coalesce_s=60.0)).start()
+    for live in (thread, child):
+        live.notify(newest_by_outlet(readings))
+        assert live.drain(60), "the pass did not run"
+        assert live.stats.passes == 1  # and now it pauses for a minute
+        started = time.monotonic()
+        live.stop()
+        assert time.monotonic() - started < 5.0
+    assert child._process.exitcode == 0
+    with transaction(store.engine) as s:
+        assert [lead.mn for lead in list_leads(s)] == [MN]

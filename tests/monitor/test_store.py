@@ -155,6 +155,30 @@ def test_read_frame_window_and_kinds(store: Store) -> None:
         store.read_frame(MN, start=datetime(2026, 11, 29))
 
 
+def test_read_frames_gives_each_outlet_its_own_window(store: Store) -> None:
+    """Several outlets read together (two per query here) come back one by one, in MN order,
+    each exactly as read_frame gives its window; an outlet without readings there, empty."""
+    mns = [f"6101150000000{i}" for i in range(5)]
+    store.commit_batch([_message(h, 30.0 + i, mn=mn) for i, mn in enumerate(mns) for h in range(8)])
+    store.commit_batch([Reading(mns[2], "w01018", T0 + timedelta(hours=3), "day", 30.0)])
+    windows = {
+        mn: (T0 + timedelta(hours=i), T0 + timedelta(hours=i + 3)) for i, mn in enumerate(mns)
+    }
+    windows["61011500000009"] = (T0, T0 + timedelta(hours=8))  # nothing stored
+    windows[mns[3]] = (T0 + timedelta(hours=20), T0 + timedelta(hours=30))  # after its readings
+    got = list(store.read_frames(dict(reversed(windows.items())), at_once=2))
+    assert [mn for mn, _ in got] == sorted(windows)
+    for mn, frame in got:
+        start, end = windows[mn]
+        pd.testing.assert_frame_equal(frame, store.read_frame(mn, start=start, end=end))
+        assert set(frame.mn) <= {mn} and set(frame.kind) <= {"hour"}
+    frames = dict(got)
+    assert sorted(set(frames[mns[1]].ts)) == [T0 + timedelta(hours=h) for h in (1, 2, 3)]
+    assert len(frames[mns[1]]) == 6 and set(frames[mns[1]].value.dropna()) == {31.0, 812.5}
+    assert frames["61011500000009"].empty and frames[mns[3]].empty and len(frames[mns[4]]) == 6
+    assert list(frames[mns[3]].columns) == list(READINGS_SCHEMA.names)
+
+
 def test_naive_timestamps_are_refused(store: Store) -> None:
     with pytest.raises((ValueError, SinkError), match="naive"):
         store.commit_batch([Reading(MN, "w01018", datetime(2026, 1, 1), "hour", 1.0)])
