@@ -442,7 +442,7 @@ class LowVariabilityDetector(Detector):
         fast = np.zeros(len(z), dtype=bool)
         ch = ch_bar = np.full(len(z), np.nan)
         if s.code != PH and deep.any():
-            pairs = window_sums(_pairs(x, DAY_HOURS), blocks)
+            pairs = window_sums(sums.pairs, blocks)
             with np.errstate(invalid="ignore", divide="ignore"):
                 ch = nd / np.maximum(pairs, 1.0)
             mc, mad_ch = _median_mad(ch[eligible])
@@ -456,9 +456,8 @@ class LowVariabilityDetector(Detector):
                 or (z[eligible] < m - k * max(mad_scale, w_floor)).any()
                 or (zs[eligible] < ms - k * max(mad_step, w_floor)).any()
             )
-        day_pairs = _pairs(x, DAY_HOURS)
         with np.errstate(invalid="ignore"):
-            white = d_eligible & (_von_neumann(dsc, dcv, dnd, day_pairs) >= self.white_vn)
+            white = d_eligible & (_von_neumann(dsc, dcv, dnd, sums.pairs) >= self.white_vn)
             # runs of white days quieter than the series' median day (concentrations): judged
             # against the series' own runs of such days
             quiet_white = white & (dz < dm) if s.code != PH else np.zeros(len(dz), dtype=bool)
@@ -511,8 +510,7 @@ class LowVariabilityDetector(Detector):
             )
         if s.code != PH and by_smooth.any():
             by_smooth &= (
-                _von_neumann(sc, cv, nd, window_sums(_pairs(x, DAY_HOURS), blocks)) * lag
-                < self.max_eta
+                _von_neumann(sc, cv, nd, window_sums(sums.pairs, blocks)) * lag < self.max_eta
             )
         else:
             by_smooth[:] = False
@@ -543,7 +541,7 @@ class LowVariabilityDetector(Detector):
             # such a day counts whatever its sd, as the window staircase test's windows do
             stair = np.zeros(len(dzs), dtype=bool)
             if s.code != PH and (dzs < dzs_q).any():
-                smooth = _von_neumann(dsc, dcv, dnd, _pairs(x, DAY_HOURS)) * lag < self.max_eta
+                smooth = _von_neumann(dsc, dcv, dnd, sums.pairs) * lag < self.max_eta
                 stair = smooth & (dzs < dzs_q) & d_eligible & (drr >= self.min_steps * step - 1e-9)
                 dzs_q = np.where(smooth, dzs, dzs_q)
         # a calm day that keeps the analyser's hour-to-hour noise is the process calming: the
@@ -778,8 +776,9 @@ class LowVariabilityDetector(Detector):
 class _BlockSums:
     """Per block of the hourly grid: readings ``n``, sums ``sx`` and ``sxx``, changes ``nd``
     between readings an hour apart (both present and different; a change belongs to the block of
-    its later hour) and the sum of their squares ``sdd``, and the block's ``bmax`` and ``bmin``
-    (NaN when empty)."""
+    its later hour) and the sum of their squares ``sdd``, the block's ``bmax`` and ``bmin``
+    (NaN when empty), and its ``pairs`` of readings an hour apart (both present, changed or
+    not; a pair belongs to the block of its later hour)."""
 
     n: np.ndarray
     sx: np.ndarray
@@ -788,6 +787,7 @@ class _BlockSums:
     sdd: np.ndarray
     bmax: np.ndarray
     bmin: np.ndarray
+    pairs: np.ndarray
 
 
 def _block_sums(x: np.ndarray, block: int) -> _BlockSums:
@@ -816,6 +816,7 @@ def _block_sums(x: np.ndarray, block: int) -> _BlockSums:
         (dz * dz).sum(axis=1),
         bmax,
         bmin,
+        (~np.isnan(d)).sum(axis=1, dtype=np.float64),
     )
 
 
@@ -845,14 +846,6 @@ def _window_stats(
         cv = np.where(ok, np.sqrt(var) / mean, np.nan)
         sc = np.where(ok & (nd > 0), np.sqrt(sdd / nd) / mean, np.nan)
     return n, rr, cv, mean, sc, nd
-
-
-def _pairs(x: np.ndarray, block: int) -> np.ndarray:
-    """Per block of the hourly grid ``x``, the readings whose previous hour has one too (a
-    pair belongs to the block of its later hour)."""
-    have = ~np.isnan(x)
-    pair = np.r_[False, have[1:] & have[:-1]].astype(np.float64)
-    return block_sums(pair, block)
 
 
 def _von_neumann(sc: np.ndarray, cv: np.ndarray, nd: np.ndarray, pairs: np.ndarray) -> np.ndarray:
@@ -966,18 +959,28 @@ def _white_runs(white: np.ndarray, gap: int, log_bar: float) -> _WhiteRuns:
     series' years); ``bar`` the shortest such run."""
     idx = np.flatnonzero(white)
     none = np.zeros(0, dtype=np.int64)
-    if len(idx) == 0:
-        return _WhiteRuns(none, none, none, none.astype(float), none.astype(float), 0, white)
-    head = np.r_[True, np.diff(idx) > gap + 1]
+    if len(idx) < 2:
+        return _WhiteRuns(
+            none, none, none, none.astype(float), none.astype(float), 0, white & False
+        )
+    head = np.empty(len(idx), dtype=bool)
+    head[0] = True
+    np.greater(np.diff(idx), gap + 1, out=head[1:])
     starts = np.flatnonzero(head)
-    ends = np.r_[starts[1:], len(idx)] - 1
+    ends = np.append(starts[1:], len(idx)) - 1
     length = ends - starts + 1
     n = len(length)
     two = length >= 2
     a = int(two.sum()) - two + 1.0  # Beta(a, b): n2 + 1 and the others' n - 1 - n2, plus one
     b = n + 1.0 - a
     log_n = float(np.log(n))
-    hit = two & (log_n + _log_beta_moment(a, b, length - 1.0) <= log_bar)
+    # E[p^k] >= E[p]^k (Jensen): a run the plug-in chance leaves under the bar is not flagged
+    hit = two & (log_n + (length - 1) * np.log(a / (a + b)) <= log_bar)
+    if not hit.any():
+        return _WhiteRuns(
+            none, none, none, none.astype(float), none.astype(float), n, white & False
+        )
+    hit[hit] = log_n + _log_beta_moment(a[hit], b[hit], length[hit] - 1.0) <= log_bar
     days = np.zeros(len(white), dtype=bool)
     first, last = idx[starts[hit]], idx[ends[hit]]
     for lo, hi in zip(first.tolist(), last.tolist(), strict=True):  # a few runs
