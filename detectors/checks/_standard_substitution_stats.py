@@ -29,14 +29,16 @@ def relative_changes(x: np.ndarray, steps: np.ndarray) -> tuple[np.ndarray, np.n
     return rel[at], at
 
 
-def window_means(rel: np.ndarray, m: int) -> np.ndarray:
-    """The mean of every window of ``m`` consecutive values of ``rel`` (empty when fewer)."""
+def window_means(rel: np.ndarray, m: int, sums: np.ndarray | None = None) -> np.ndarray:
+    """The mean of every window of ``m`` consecutive values of ``rel`` (empty when fewer);
+    ``sums``: ``rel``'s running sums after a 0, when already known (several ``m``)."""
     if m <= 0 or len(rel) < m:
         return np.array([], dtype="float64")
-    c = np.empty(len(rel) + 1)
-    c[0] = 0.0
-    np.cumsum(rel, out=c[1:])
-    return (c[m:] - c[:-m]) / m
+    if sums is None:
+        sums = np.empty(len(rel) + 1)
+        sums[0] = 0.0
+        np.cumsum(rel, out=sums[1:])
+    return (sums[m:] - sums[:-m]) / m
 
 
 def quiet_share(windows: np.ndarray, r: np.ndarray | float, min_tail: int) -> np.ndarray:

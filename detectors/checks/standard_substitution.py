@@ -278,10 +278,29 @@ class StandardSubstitutionDetector(Detector):
     21-40, with no finding on honest outlets of either generator on seeds 1-40. While it was
     built (seeds 1-20), a von Neumann bar of 0 added 9 findings on falsifying outlets that
     were no substitution, and neither a rate of 0.01 nor windows from 5 changes found more
-    than one substitution more. Not caught by it: a stretch of fewer than 10 distinct readings
-    (most substitutions of 3 to 7 h, the jump rule's), a standard at an outlet whose own
+    than one substitution more. Not caught by it: a stretch of fewer than 5 distinct readings
+    (most substitutions of 3 or 4 h, the jump rule's), a standard at an outlet whose own
     history has stretches as still (one that also falsifies by other means: smoothed or held
     readings are quiet windows too), and a standard held to the resolution (no changes).
+
+    *Its short stretches* (`_QuietRule.short_changes` = 4 to 8 changes, or shorter than the
+    floor of 4 cycles and 8 h, 3 h or longer): a window of a few changes is still by chance far
+    more often than a day's, so stillness alone is no rarity; what is rare is such a stillness
+    *on the standard*. The null adds the landing share ``L``: the share of the series' windows
+    of ``m`` changes (all of them, the other candidates' too) whose mean level sits on the
+    standard as the stretch must (within 1 %, at least half the resolution), the stretch's own
+    counted, or the share among the quietest tenth of them if larger (a plant quietest at that
+    level). The rate is ``n / m * P(window <= r) * L`` and must be at most a tenth of
+    ``quiet_false_alarms_per_year`` (0.0001 a series-year: at 0.001, 1 false finding on the
+    about 1,500 honest series-years of independent tuning seeds 1-50, an honest NH3-N at 2.0
+    passing 2.4 to 2.6 for 7 h at a rate of 0.0008; the window tail is extrapolated further
+    for a few changes than for a day's). And the stretch must be stiller than every window of
+    the series outside it, the other candidates' included (a plant settling on the standard's
+    level night after night has its stillest night found at most, not each). Independent
+    tuning seeds 1-50: 11 substitutions more found (4 to 8 changes, 5 to 13 h, mostly entered
+    by a jump the series' own largest steps reach), no finding on honest outlets of either
+    generator (at 0.001, with the landing share of the quietest windows alone or as above,
+    the false finding above).
 
     Cost: most series are settled in a few passes. Stretches of 3 to 8 h are kept only when
     they are pulses (the excursions' shape), and the excursions are kept only when their jump
@@ -930,6 +949,10 @@ class _QuietRule(_StretchRule):
     min_changes: Final[int] = 9
     max_changes: Final[int] = 24
     min_ratio: Final[float] = 1.0
+    short_changes: Final[int] = 4
+    short_hours: Final[float] = 3.0
+    landing_share: Final[float] = 0.1
+    short_rate_share: Final[float] = 0.1
 
     def series(
         self, det: Detector, outlet: OutletData, s: Series, prep: _Prepared
@@ -944,30 +967,36 @@ class _QuietRule(_StretchRule):
         count = sums.rel_n[end] - sums.rel_n[start]
         r = sums.relative_noise(start, end)
         with np.errstate(invalid="ignore"):
-            ok = (count >= self.min_changes) & ~(ratio < self.min_ratio)
+            ok = (count >= self.short_changes) & ~(ratio < self.min_ratio)
         if not ok.any():
             return
-        cycle = prep.cycle(outlet, s, self.join_gap_hours)
-        ok &= cands.hours[idx] >= self.shortest(cycle)
-        if not ok.any():
-            return
+        # a long stretch (`min_changes`, the rule's floor), or a short one (`short_changes`,
+        # `short_hours`) judged with its landing on the standard (`_landing`)
+        long = count >= self.min_changes
+        if long.any():
+            cycle = prep.cycle(outlet, s, self.join_gap_hours)
+            long &= cands.hours[idx] >= self.shortest(cycle)
+        ok &= long | (cands.hours[idx] >= self.short_hours)
         ok &= r < prep.noise
-        idx, count, r = idx[ok], count[ok], r[ok]
+        idx, count, r, long = idx[ok], count[ok], r[ok], long[ok]
         if len(idx) == 0:
             return
         # the null: the series' own changes, the candidates' left out
         rel, at = prep.changes
         inside = covered(cands.first[idx], cands.last[idx], len(x))
-        rest = rel[~(inside[at] & inside[at + 1])]
+        keep = ~(inside[at] & inside[at + 1])
+        rest = rel[keep]
+        land = np.ones(len(idx))
+        limit = np.where(long, 1.0, self.short_rate_share) * self.false_alarms_per_year
         years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
-        elsewhere = x[~inside]
         # the null's windows, as many changes as a stretch holds (at most `max_changes`)
         ms = np.minimum(count, self.max_changes)
         rates = np.full(len(idx), np.inf)
         per_year = len(rest) / ms / years  # independent windows of m changes a year
         bars = np.zeros(len(idx))
+        sums = _lead(0.0, np.cumsum(rest))
         for m in np.unique(ms).tolist():
-            every = window_means(rest, m)
+            every = window_means(rest, m, sums)
             # the tail is fitted on windows an eighth of their length apart (overlapping ones
             # tell the same, and the fit sorts them)
             windows = every[:: max(1, m // 8)]
@@ -979,11 +1008,32 @@ class _QuietRule(_StretchRule):
             same = same[r[same] < every.min()]
             if len(same) == 0:
                 continue
-            rates[same] = per_year[same] * quiet_share(windows, r[same], EXCURSION_MIN_TAIL)
-            if (rates[same] <= self.false_alarms_per_year).any():  # the bar, for the evidence
-                share = self.false_alarms_per_year / per_year[same[0]]
-                bars[same] = quiet_bar(windows, share, EXCURSION_MIN_TAIL)
-        for k in np.flatnonzero(rates <= self.false_alarms_per_year).tolist():
+            short = same[~long[same]]
+            moved = short[:0]
+            if len(short):
+                # a short stretch is judged against every window of the series, the other
+                # candidates' too: stiller than each outside its own, and landing on the
+                # standard as rarely as they do (`_landing`)
+                full = window_means(rel, m)
+                first = np.searchsorted(at, cands.first[idx[short]])
+                last = np.searchsorted(at, cands.last[idx[short]]) - 1
+                moved = short[r[short] >= self._stillest_outside(full, first, last, m)]
+                land[short] = self._landing(
+                    full, window_means(x[at], m), cands.centre[idx[short]], prep.res
+                )
+            rates[same] = (
+                per_year[same] * land[same] * quiet_share(windows, r[same], EXCURSION_MIN_TAIL)
+            )
+            rates[moved] = np.inf  # a window outside the stretch as still
+            for k in same[rates[same] <= limit[same]].tolist():  # the bar, for the evidence
+                share = limit[k] / (per_year[k] * land[k])
+                bars[k] = quiet_bar(windows, share, EXCURSION_MIN_TAIL)
+        found_any = np.flatnonzero(rates <= limit).tolist()
+        if not found_any:
+            return
+        cycle = prep.cycle(outlet, s, self.join_gap_hours)
+        elsewhere = x[~inside]
+        for k in found_any:
             i = int(idx[k])
             if _diluted(outlet, s, sel, cands, i):
                 continue
@@ -1002,7 +1052,42 @@ class _QuietRule(_StretchRule):
                 cycle,
                 elsewhere,
                 float(rates[k]),
+                (float(land[k]), float(limit[k]), bool(long[k])),
             )
+
+    @staticmethod
+    def _stillest_outside(
+        every: np.ndarray, first: np.ndarray, last: np.ndarray, m: int
+    ) -> np.ndarray:
+        """For each stretch whose changes are ``first..last`` (indices into the changes whose
+        ``m``-window means are ``every``): the least window mean of the windows not holding any
+        of its changes (inf when none)."""
+        before = np.minimum.accumulate(every)
+        after = np.minimum.accumulate(every[::-1])[::-1]
+        end = first - m  # the last window ending before the stretch
+        lo = np.where(end >= 0, before[np.clip(end, 0, len(every) - 1)], np.inf)
+        start = last + 1  # the first window starting after it
+        hi = np.where(start < len(every), after[np.clip(start, 0, len(every) - 1)], np.inf)
+        return np.minimum(lo, hi)
+
+    def _landing(
+        self, every: np.ndarray, level: np.ndarray, centres: np.ndarray, res: float
+    ) -> np.ndarray:
+        """For each of ``centres`` (standards): how often a window of the series (``every``, their
+        mean relative changes; ``level``, the mean level of each; every window of the series,
+        the stretch's own and the other candidates' too) sits on it as a stretch must (its level
+        within `_NoiseRule.mean_fraction` of the standard, at least half the resolution
+        ``res``): the share of all windows doing so, or the share of the quietest
+        `landing_share` of them if larger (a plant quietest at that level: still hours there are
+        no rarity). The stretch's own window counts (the "plus one"); another stretch as still
+        on the standard counts too: two such stretches are twice as common as one."""
+        n = max(int(self.landing_share * len(every)), 1)
+        quiet = np.zeros(len(every), dtype=bool)
+        quiet[np.argpartition(every, n - 1)[:n]] = True
+        band = _NoiseRule.mean_fraction * centres + res / 2
+        on = np.abs(level[None, :] - centres[:, None]) <= band[:, None]
+        anywhere = np.maximum(on.sum(axis=1), 1.0) / len(every)
+        return np.maximum(anywhere, (on & quiet[None, :]).sum(axis=1) / n)
 
     def _finding(
         self,
@@ -1019,10 +1104,14 @@ class _QuietRule(_StretchRule):
         cycle: float,
         elsewhere: np.ndarray,
         rate: float,
+        judged: tuple[float, float, bool],
     ) -> Finding:
+        """The finding of stretch ``i``; ``judged``: its landing share (1 for a long stretch),
+        the rate it was held to, and whether it is long."""
+        land, limit, long = judged
         found = _candidate(s, a, b, cands, i, elsewhere, float(cands.hours[i]))
         found["confidence"] = 0.7 + 0.25 * min(
-            1.0, max(0.0, float(np.log10(self.false_alarms_per_year / max(rate, 1e-12))))
+            1.0, max(0.0, float(np.log10(limit / max(rate, 1e-12))))
         )
         return _stretch_finding(
             det,
@@ -1037,9 +1126,11 @@ class _QuietRule(_StretchRule):
             statistic="mean relative change between consecutive distinct readings",
             threshold=bar,
             bars={
-                "hours_min": self.shortest(cycle),
+                "hours_min": self.shortest(cycle) if long else self.short_hours,
                 "window_changes": m,
                 "mean_within": round(_NoiseRule.mean_fraction * float(cands.centre[i]), 9),
+                "landing_share": land,
+                "rate_max": limit,
             },
             rate=rate,
             cycle=cycle,
@@ -1512,7 +1603,7 @@ def _on_standard(
             return (
                 (cands.share_near >= 1)
                 & (np.abs(cands.mean - cands.centre) <= rule.mean_fraction * cands.centre + res / 2)
-                & (cands.hours >= rule.min_hours)  # the jump rule's excursions are shorter
+                & (cands.hours >= _QuietRule.short_hours)  # the noise rule's floor is its own
             )
 
     if not on(prep.bound).any():
@@ -1583,13 +1674,19 @@ def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prep
     # runs on into an effluent hovering near that level and its share near falls under the bar)
     strict = _no_stretches()
     # a stretch with no stray holds `_NoiseRule.min_readings` consecutive near readings or more
+    # (the noise rule's), or `_QuietRule.short_changes` changes between consecutive near ones
+    # (the quiet rule's shortest)
     idx = near[0]
     cut = np.flatnonzero(np.diff(idx) != 1)
-    longest = int(np.diff(_trail(_lead(-1, cut), len(idx) - 1)).max()) if len(idx) else 0
-    if s.code != PH and longest >= _NoiseRule.min_readings:
+    ends = _trail(cut, len(idx) - 1)
+    longest = int(np.diff(_lead(-1, ends)).max()) if len(idx) else 0
+    if len(idx) and longest < _NoiseRule.min_readings:
+        moved = _lead(0, np.cumsum((np.diff(idx) == 1) & (np.diff(x[idx]) != 0)))
+        longest = int(np.diff(_lead(0, moved[ends])).max() + 1)  # readings, held ones once
+    if s.code != PH and longest > _QuietRule.short_changes:
         strict = stretches(
             _NoiseRule.tolerance_fraction,
-            min_hours=_NoiseRule.min_hours,
+            min_hours=_QuietRule.short_hours,
             on_centre=(1.0, _NoiseRule.mean_fraction, slack),
             strays=False,
             near=near if _NoiseRule.tolerance_fraction == rule.tolerance_fraction else None,

@@ -423,3 +423,40 @@ def test_noise_rule_cuts_its_stretch_where_the_plant_readings_start() -> None:
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_STD)
     assert spans(found) == [(hour(1500), hour(1539))]
     assert "independent noise" in found[0].evidence["rule"]
+
+
+def test_quiet_rule_finds_a_short_standard_by_its_landing_on_it() -> None:
+    """The fifth rule's short stretches: 6 h of the standard read with 1 % repeatability (5
+    changes, under the rule's 9 and its 8 h floor) in an effluent moving 10 % a reading. Judged
+    with its landing: the share of the series' windows sitting on the standard, in the evidence
+    with the stricter rate a short stretch is held to. The honest series alone has no finding."""
+    honest = effluent(24 * 120, mean=2.0, cv=0.3, step=0.01, seed=1)
+    fed = honest.copy()
+    fed[700:706] = np.round(2.5 * (1 + 0.01 * np.random.default_rng(1).standard_normal(6)), 2)
+    det = StandardSubstitutionDetector()
+    found = det.detect(make_frame(MN, {NH3N: fed}), SPEC_NH3_STD)
+    assert spans(found) == [(hour(700), hour(705))]
+    ev = found[0].evidence
+    assert "as little as the series' own" in ev["rule"]
+    assert ev["bars"]["window_changes"] == 5 and ev["bars"]["hours_min"] == 3.0
+    assert 0 < ev["bars"]["landing_share"] < 0.1
+    assert ev["bars"]["rate_max"] == pytest.approx(det.quiet_false_alarms_per_year / 10)
+    assert 0 < ev["false_alarm_rate_per_year"] <= ev["bars"]["rate_max"]
+    assert det.detect(make_frame(MN, {NH3N: honest}), SPEC_NH3_STD) == []
+
+
+def test_quiet_rule_short_honest_traps_a_plant_often_still_at_the_standard() -> None:
+    """Not flagged as short stretches: a plant settling for 6 h at the standard's level with
+    the stillness of an analyser's repeatability 30 times in 120 days, its quietest such nights
+    aside (each judged against the others: still nights on the standard are no rarity there;
+    only a stretch stiller than every other window of the series may be found, at most a few),
+    and the same 6 h at a level the plant visits often, moving as the plant does (4 %)."""
+    plant = effluent(24 * 120, mean=2.2, cv=0.3, step=0.01, seed=1)
+    rng = np.random.default_rng(2)
+    for day in range(0, 120, 4):
+        plant[day * 24 + 1 : day * 24 + 7] = np.round(2.5 * (1 + 0.01 * rng.standard_normal(6)), 2)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: plant}), SPEC_NH3_STD)
+    assert len(found) <= 2
+    moving = effluent(24 * 120, mean=2.5, cv=0.3, step=0.01, seed=1)
+    moving[700:706] = np.round(2.5 * (1 + 0.04 * rng.standard_normal(6)), 2)
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: moving}), SPEC_NH3_STD) == []
