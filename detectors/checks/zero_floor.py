@@ -9,6 +9,7 @@ import numpy as np
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
+    covered,
     flow_at,
     flow_range,
     measured_series,
@@ -94,7 +95,18 @@ class ZeroFloorDetector(Detector):
       TN, TP and NH3-N all halved for 6-16 h, the flow up 1.5-2.2x against one side and not
       enough for the storm rule's 24 h median); a zeroed analyser or a clean-water bottle
       leaves the other analysers where they were, or sends them to floors of their own,
-      divided by far more than the run's own step.
+      divided by far more than the run's own step. The analyser settling after its own
+      maintenance excuses it as well (`_settling`): the reading just before the run, at most a
+      cycle and an hour earlier, is flagged M or D on the same series, the run's value is at
+      least the ``settle_quantile`` of the series' normal readings outside its low held runs
+      (within the range the analyser measures), and no other concentration of the outlet falls
+      by ``step_ratio`` over the run against as many hours before it (`_others_fall`). Null
+      model: a re-zeroed or re-spanned analyser repeats a stale or low reading of its ordinary
+      range until it settles, alone (independent generator, tuning seed 41: COD held at 5 mg/L
+      for 16 h, half its median, straight after 8 h of its own maintenance, the other analysers
+      steady, an honest outlet); a zeroed analyser or a detection-limit floor sits below its
+      range, and a falsifier who floors several analysers at once (tuning seed 30: COD, NH3-N
+      and TP together, straight after the TP analyser's maintenance) moves more than one.
 
     Severity high for 6+ zero readings or a floor of 24+ h, else medium. Defaults:
     ``min_zero_readings=2``, ``floor_ratio=2``, ``step_ratio=1.5``, ``min_step_quanta=3``,
@@ -103,7 +115,8 @@ class ZeroFloorDetector(Detector):
     ``storm_flow_ratio=1.25``, ``join_gap_hours=1``, ``same_water_factor=2`` (dilution divides
     every concentration alike, to within the scatter of a few readings' medians),
     ``off_rhythm_cycles=2``, ``rhythm_share=0.9`` (a steady rhythm: restarts and gaps move
-    under a tenth of the runs). The old constant bar (6 cycles and 12 h at
+    under a tenth of the runs), ``settle_quantile=0.01`` (the analyser's range: its lowest
+    hundredth of ordinary readings). The old constant bar (6 cycles and 12 h at
     the series' smallest positive value) missed detection-limit floors above the series' honest
     minimum (a COD held at 4.0 in a series that honestly reaches 1.8), 7-11 h floors of hourly
     analysers and floors split by a communication gap (tuning seeds of
@@ -116,7 +129,8 @@ class ZeroFloorDetector(Detector):
     often: ``P_v`` and ``S(h)`` are large), an honest trough that slopes to its minimum, short
     dips within a few analyser cycles, low values held through a storm (flow raised enough to
     dilute them), every concentration of the outlet divided alike while the flow rises (the
-    same water). Not caught: a floor whose run coincides with raised flow and with every other
+    same water), one analyser repeating a low reading of its range straight after its own
+    maintenance. Not caught: a floor whose run coincides with raised flow and with every other
     analyser falling by about as much (a clean-water bottle on all analysers during a storm,
     at a modest step).
     """
@@ -142,6 +156,7 @@ class ZeroFloorDetector(Detector):
         same_water_factor: float = 2.0,
         off_rhythm_cycles: float = 2.0,
         rhythm_share: float = 0.9,
+        settle_quantile: float = 0.01,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -158,6 +173,7 @@ class ZeroFloorDetector(Detector):
         self.same_water_factor = same_water_factor
         self.off_rhythm_cycles = off_rhythm_cycles
         self.rhythm_share = rhythm_share
+        self.settle_quantile = settle_quantile
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         for s in measured_series(outlet):
@@ -231,6 +247,10 @@ class ZeroFloorDetector(Detector):
             known = ~np.isnan(fl)
             if known.any() and (fl[known] > 0).mean() < 0.5:
                 continue
+            if self._settling(s, runs, cand, a, cycle, float(u[k])) and not self._others_fall(
+                outlet, s, a, b
+            ):
+                continue  # the analyser's first readings after its own maintenance
             if self._diluted(s, flow, a, b, float(u[k - 1] / u[k])):
                 continue  # a storm: concentrations fall as the flow rises
             if self._same_water(outlet, s, flow, a, b, float(max(u[k - 1], u[k + 1]) / u[k])):
@@ -260,6 +280,41 @@ class ZeroFloorDetector(Detector):
         enter = np.rint(s.hours[runs.first[cand]]).astype(np.int64) % c
         leave = np.rint(s.hours[runs.first[cand + 1]]).astype(np.int64) % c
         return (enter != phi) | (leave != phi)
+
+    def _settling(
+        self, s: Series, runs: HeldRuns, cand: np.ndarray, a: int, cycle: float, value: float
+    ) -> bool:
+        """The run starting at reading ``a`` is the analyser settling after its own maintenance:
+        the reading before it is flagged M or D (maintenance, fault) at most a cycle and an hour
+        earlier, and the held ``value`` lies within the range the analyser measures (at least
+        the ``settle_quantile`` of its normal positive readings outside the low held runs
+        ``cand``): a stale or re-spanned reading repeated until the analyser settles, not a floor
+        below anything it measures (a zeroed analyser, a detection limit)."""
+        if a == 0 or s.flags[a - 1] not in ("M", "D") or s.hours[a] - s.hours[a - 1] > cycle + 1:
+            return False  # the common case, decided before reading the range
+        v = s.values
+        ordinary = normal_mask(s) & (v > 0) & ~covered(runs.first[cand], runs.last[cand], len(v))
+        return bool(ordinary.any() and value >= np.quantile(v[ordinary], self.settle_quantile))
+
+    def _others_fall(self, outlet: OutletData, s: Series, a: int, b: int) -> bool:
+        """Another concentration of the outlet falls with the run ``a..b``: its median normal
+        reading over the run is ``step_ratio`` times below its median over as many hours just
+        before it (at least ``min_floor_hours``): the water, or whoever set the floor, changed
+        more than the one analyser."""
+        h0, h1 = float(s.hours[a]), float(s.hours[b])
+        span = max(h1 - h0 + 1.0, self.min_floor_hours)
+        for o in measured_series(outlet):
+            if o.code == s.code or o.code not in CONCENTRATIONS:
+                continue
+            h, x = o.hours, np.where(o.normal, o.values, np.nan)
+            i0, i1 = np.searchsorted(h, [h0 - span, h0], "left")
+            i2 = np.searchsorted(h, h1, "right")
+            before, now = x[i0:i1], x[i1:i2]
+            if np.isnan(before).all() or np.isnan(now).all():
+                continue
+            if np.nanmedian(before) >= self.step_ratio * np.nanmedian(now):
+                return True
+        return False
 
     def _diluted(self, s: Series, flow: np.ndarray, a: int, b: int, drop: float) -> bool:
         """A storm explains the low run ``a..b``: with ``P`` the median known positive flow of

@@ -156,3 +156,31 @@ def test_floor_written_between_measurements_needs_two_cycles_not_three() -> None
     tp = effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=8)
     tp[300:308] = 0.01
     assert ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC) == []
+
+
+def test_floor_after_the_analysers_own_maintenance_is_it_settling() -> None:
+    # TP held at 0.12 (within the analyser's range, under half its median) for 20 h: a floor
+    # when entered from normal readings; the analyser settling when its own maintenance (M)
+    # ends just before, unless another analyser of the outlet falls with it
+    n = 24 * 10
+    tp = effluent(n, mean=0.3, cv=0.3, hold_hours=2, step=0.01, seed=8)
+    cod = effluent(n, mean=40.0, hold_hours=2, step=0.1, seed=9)
+    tp[94:100] = 0.3
+    tp[100:120] = 0.12
+    tp[120:124] = 0.3
+    q = flow(n)
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, COD: cod, FLOW: q}), SPEC)
+    assert spans(found) == [(hour(100), hour(119))]
+    flags = np.array(["N"] * n, dtype=object)
+    flags[96:100] = "M"  # maintenance of the TP analyser, then its first readings
+    frame = make_frame(MN, {TP: tp, COD: cod, FLOW: q}, flags={TP: flags})
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    cod[100:120] = 4.0  # COD falls with it: more than one analyser settling
+    frame = make_frame(MN, {TP: tp, COD: cod, FLOW: q}, flags={TP: flags})
+    assert (TP, hour(100), hour(119)) in [
+        (f.pollutant, f.start, f.end) for f in ZeroFloorDetector().detect(frame, SPEC)
+    ]
+    tp[100:120] = 0.01  # a floor below anything the analyser measures: not settling
+    cod = effluent(n, mean=40.0, hold_hours=2, step=0.1, seed=9)
+    frame = make_frame(MN, {TP: tp, COD: cod, FLOW: q}, flags={TP: flags})
+    assert spans(ZeroFloorDetector().detect(frame, SPEC)) == [(hour(100), hour(119))]
