@@ -193,6 +193,30 @@ def test_scaled_clone_with_a_clock_offset_and_several_channels_is_one_finding() 
     assert hour(800) <= f.start <= hour(806) and hour(845) <= f.end <= hour(849)
 
 
+def test_clone_scaled_and_shifted_by_whole_days_is_found_and_only_with_the_day_rule() -> None:
+    a = cycled(N, level=12, spread=2, hold_hours=1, seed=51, decimals=2)
+    b = cycled(N, level=10, spread=2, hold_hours=1, seed=52, decimals=2)
+    b[40 * 24 : 43 * 24] = np.round(a[11 * 24 : 14 * 24] * 1.29, 2)  # 29 days later, 1.29 x
+    outlets = _fleet(A={TN: a}, B={TN: b})
+    found = CopiedDataDetector().detect_fleet(outlets)
+    (f,) = [f for f in found if f.mn == "B"]
+    ev = f.evidence
+    assert ev["lag_hours"] == 29 * 24 and abs(ev["scale"] - 1.29) < 0.01
+    assert hour(40 * 24) <= f.start <= hour(40 * 24 + 6) and f.end >= hour(43 * 24 - 7)
+    assert "another day" in ev["rule"] and ev["information_bits"] > ev["threshold_bits"]
+    (g,) = [f for f in found if f.mn == "A"]
+    assert g.evidence["role"] == "copied_from" and g.start <= hour(11 * 24 + 6)
+    # the bar counts every window of the other outlets at the same hour of any day: higher
+    # than the same-time rule's for the same clone at lag 0
+    c = b.copy()
+    c[40 * 24 : 43 * 24] = np.round(a[40 * 24 : 43 * 24] * 1.29, 2)
+    (h,) = [
+        f for f in CopiedDataDetector().detect_fleet(_fleet(A={TN: a}, C={TN: c})) if f.mn == "C"
+    ]
+    assert h.evidence["threshold_bits"] < ev["threshold_bits"]
+    assert CopiedDataDetector(scaled_days=False).detect_fleet(outlets) == []
+
+
 def test_outlets_sharing_a_daily_shape_or_tracking_each_other_are_not_clones() -> None:
     # the same diurnal cycle and analyser phase, independent noise: step signs often agree
     a = cycled(N, level=20, spread=6, hold_hours=2, seed=31, decimals=1)
