@@ -377,11 +377,9 @@ class PhysicsDetector(Detector):
         if not inside.any():
             return [], float(bar / np.log(10.0))
         s, e = starts[inside], ends[inside]
-        d = np.diff(rel.x)
+        # the steps in units of 1e-4 (tail_survival's power tail takes whole units for its grain)
+        d = np.diff(rel.x) * 1e4
         j_in, j_out = d[s - 1], -d[e]
-        # in units of 1e-4 (tail_survival's power tail takes whole units for its grain)
-        d = d * 1e4
-        j_in, j_out = j_in * 1e4, j_out * 1e4
         steps = np.abs(d[same])
         # with the run's own (large) steps kept the power tail is heavier: only the runs within
         # a thousandfold of the bar so are judged again with their own two steps left out
