@@ -1,0 +1,170 @@
+"""Are the detectors' stated false-alarm rates true? Their firings on honest fleets, counted.
+
+Issue 10 asks every integrity detector to set its threshold for a stated false-alarm rate per
+year (the ``false_alarm_rate_per_year`` of each finding's evidence). A rate of 0.001 a year
+cannot be checked by counting at that rate: an honest fleet of a few hundred series-years would
+show no false alarm whether the null is right or ten times wrong. So this bench raises every
+detector's rate parameter by a factor (``--factors 1,100,1000``), runs the catalogue on fleets
+with no falsifying outlet, and counts the integrity findings. A calibrated null fires about
+``factor x rate x exposure`` times; a null that misjudges honest data fires far more (its
+stated rate is a promise the data does not keep), or far less (its bar is stricter than it
+says, which costs recall). Between the two the first matters: each extra firing is an
+inspector sent to an honest plant.
+
+Exposure: a finding that names a pollutant is counted against series-years (honest
+concentration series, pH and flow included, times years); one without a pollutant against
+outlet-years. A detector's docstring says which unit its rate is for; the table prints the
+ratio for that unit where the finding tells it.
+
+Which detectors are scaled: every constructor parameter whose name ends in
+``false_alarms_per_year`` or ``false_alarm_rate_per_year`` (all of them at once, for
+detectors with several rules). Rules with a fixed constant rate, or none (measured facts), are
+reported at factor 1 only, as "fixed".
+
+Honest data: both generators (the project's simulator and `bench/independent_fleet.py`) with a
+falsifying share of 0; exceedances stay (they are not integrity). Seeds: 2001-2005 by default,
+a range no detector was tuned on (tuning used 1-50) and no accuracy claim used; calibration is
+a property of honest data, so these seeds may be reused for it.
+
+Usage: python bench/bench_calibration.py [--factors 1,100,1000] [--seeds 2001,...]
+       [--generators simulator,independent] [--outlets 40] [--days 180] [--detectors a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_detect_accuracy import GENERATORS  # noqa: E402
+
+from detectors import Detector, get  # noqa: E402
+from detectors.registry import catalogue  # noqa: E402
+from monitor.detection.batch import detect_readings  # noqa: E402
+
+RATE_SUFFIXES = ("false_alarms_per_year", "false_alarm_rate_per_year")
+DAYS_PER_YEAR = 365.25
+
+
+def rate_params(cls: type[Detector]) -> dict[str, float]:
+    """The detector's rate parameters and their defaults."""
+    out = {}
+    for name, p in inspect.signature(cls.__init__).parameters.items():
+        if name.endswith(RATE_SUFFIXES) and isinstance(p.default, int | float):
+            out[name] = float(p.default)
+    return out
+
+
+def scaled(name: str, factor: float) -> Detector:
+    cls = get(name)
+    return cls(**{k: v * factor for k, v in rate_params(cls).items()})
+
+
+def poisson_band(k: int) -> tuple[float, float]:
+    """Exact 95 % interval of a Poisson mean having seen ``k``."""
+    lo = 0.0 if k == 0 else stats.chi2.ppf(0.025, 2 * k) / 2
+    return lo, stats.chi2.ppf(0.975, 2 * k + 2) / 2
+
+
+def run(args: argparse.Namespace) -> None:
+    names = args.detectors.split(",") if args.detectors else list(catalogue())
+    factors = [float(f) for f in args.factors.split(",")]
+    seeds = [int(s) for s in args.seeds.split(",")]
+    integrity = [n for n in names if get(n).category == "integrity"]
+    print(
+        f"honest fleets: {args.outlets} outlets x {args.days} days, seeds {seeds}, "
+        f"generators {args.generators}; factors {factors}"
+    )
+    for generator in args.generators.split(","):
+        # (detector, rule, factor) -> [findings, stated rate, unit]
+        found: dict[tuple[str, str, float], list] = defaultdict(lambda: [0, np.nan, ""])
+        series_years = outlet_years = 0.0
+        for seed in seeds:
+            fleet = GENERATORS[generator](seed, args.outlets, args.days, 0.0)
+            falsifying = set(fleet.labels.loc[fleet.labels["pattern"] != "exceedance", "mn"])
+            honest = sorted(set(fleet.specs) - falsifying)
+            rows = fleet.readings[fleet.readings["mn"].astype(str).isin(honest)]
+            years = args.days / DAYS_PER_YEAR
+            n_series = rows[["mn", "pollutant"]].drop_duplicates().shape[0]
+            series_years += n_series * years
+            outlet_years += len(honest) * years
+            for factor in factors:
+                chosen = [
+                    scaled(n, factor) for n in integrity if factor == 1 or rate_params(get(n))
+                ]
+                for f in detect_readings(rows, fleet.specs, chosen):
+                    if f.category != "integrity":
+                        continue
+                    ev = f.evidence
+                    cell = found[(f.detector, str(ev.get("rule", "?")), factor)]
+                    cell[0] += 1
+                    rate = ev.get("false_alarm_rate_per_year")
+                    cell[1] = np.nan if rate is None else float(rate) / factor
+                    cell[2] = "series" if f.pollutant else "outlet"
+        print(
+            f"\n== {generator}: {series_years:.0f} honest series-years, "
+            f"{outlet_years:.0f} honest outlet-years"
+        )
+        print(
+            f"{'detector':<22} {'rule':>4} {'rate/yr':>8} {'x':>5} {'found':>6} "
+            f"{'expected':>9} {'ratio':>6} {'95% band of ratio':>18}"
+        )
+        table = []
+        rules = sorted({(det, rule) for det, rule, _ in found})
+        number = {key: i + 1 for i, key in enumerate(rules)}
+        for (det, rule, factor), (k, rate, unit) in sorted(found.items()):
+            exposure = series_years if unit == "series" else outlet_years
+            expected = factor * rate * exposure if np.isfinite(rate) else np.nan
+            lo, hi = poisson_band(k)
+            ratio = k / expected if expected and np.isfinite(expected) else np.nan
+            band = (
+                f"{lo / expected:6.2f}-{hi / expected:<6.2f}"
+                if expected and np.isfinite(expected)
+                else "no stated rate"
+            )
+            fixed = "" if rate_params(get(det)) else " (fixed)"
+            table.append((det, rule, rate, factor, k, expected, ratio, unit))
+            print(
+                f"{det:<22} {number[det, rule]:>4d} {rate:8.4g} {factor:5g} {k:6d} "
+                f"{expected:9.2f} {ratio:6.2f} {band:>18} {unit}{fixed}"
+            )
+        for (det, rule), i in number.items():
+            print(f"  rule {i} ({det}): {rule}")
+        silent = [n for n in integrity if not any(d == n for d, _, _ in found)]
+        print(f"no integrity finding at any factor: {', '.join(silent) or 'none'}")
+        frame = pd.DataFrame(
+            table, columns=["detector", "rule", "rate", "factor", "k", "expected", "ratio", "unit"]
+        )
+        worst = frame[frame["factor"] > 1].sort_values("ratio", ascending=False).head(5)
+        if len(worst):
+            print("rules firing most above their stated rate (factor > 1):")
+            for r in worst.itertuples(index=False):
+                print(
+                    f"  {r.detector} rule {number[r.detector, r.rule]} x{r.factor:g}: "
+                    f"{r.k} found, {r.expected:.1f} expected"
+                )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--generators", default="simulator,independent")
+    ap.add_argument("--seeds", default="2001,2002,2003,2004,2005")
+    ap.add_argument("--factors", default="1,100,1000")
+    ap.add_argument("--outlets", type=int, default=40)
+    ap.add_argument("--days", type=int, default=180)
+    ap.add_argument("--detectors", default=None, help="only these detectors (comma-separated)")
+    run(ap.parse_args())
+
+
+if __name__ == "__main__":
+    main()
