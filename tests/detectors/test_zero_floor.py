@@ -165,9 +165,9 @@ def test_floor_after_the_analysers_own_maintenance_is_it_settling() -> None:
     n = 24 * 10
     tp = effluent(n, mean=0.3, cv=0.3, hold_hours=2, step=0.01, seed=8)
     cod = effluent(n, mean=40.0, hold_hours=2, step=0.1, seed=9)
-    tp[94:100] = 0.3
+    tp[94:100] = 0.45  # entered and left by 3.75x, more than the series' own steps (2.8x)
     tp[100:120] = 0.12
-    tp[120:124] = 0.3
+    tp[120:124] = 0.45
     q = flow(n)
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, COD: cod, FLOW: q}), SPEC)
     assert spans(found) == [(hour(100), hour(119))]
@@ -184,3 +184,26 @@ def test_floor_after_the_analysers_own_maintenance_is_it_settling() -> None:
     cod = effluent(n, mean=40.0, hold_hours=2, step=0.1, seed=9)
     frame = make_frame(MN, {TP: tp, COD: cod, FLOW: q}, flags={TP: flags})
     assert spans(ZeroFloorDetector().detect(frame, SPEC)) == [(hour(100), hour(119))]
+
+
+def test_ordinary_low_reading_held_is_not_a_floor() -> None:
+    # an analyser stuck for 30 h on a low reading of its own range (the series measures lower
+    # values elsewhere), entered and left by steps the series makes among its own runs: a held
+    # reading, not a floor; the same hold at a value below anything the analyser measures is a
+    # floor
+    n = 24 * 30
+    tp = effluent(n, mean=0.3, cv=0.3, hold_hours=2, step=0.01, seed=8)
+    lows = np.flatnonzero(tp < 0.12)
+    assert len(lows) >= 2  # the analyser measures below 0.12 outside the hold
+    tp[394:400] = 0.3
+    tp[400:430] = 0.12  # 2.5x below its neighbours: a step the series makes
+    tp[430:434] = 0.3
+    q = flow(n)
+    frame = make_frame(MN, {TP: tp, FLOW: q})
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    assert spans(ZeroFloorDetector(ordinary_step_share=1.0).detect(frame, SPEC)) == [
+        (hour(400), hour(429))
+    ]
+    tp[lows] = 0.2  # nothing measured below the hold: it sits at the analyser's least value
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: q}), SPEC)
+    assert spans(found) == [(hour(400), hour(429))]
