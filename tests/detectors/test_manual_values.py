@@ -207,3 +207,33 @@ def test_manual_values_honest_scattered_lab_results_and_a_value_typed_once_are_n
         flags[code][a : a + hours] = "S"
     found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     assert [f for f in found if "roughness" in f.evidence] == []
+
+
+def test_manual_values_flat_and_round_typed_values_are_found_together() -> None:
+    # two days of NH3-N typed as 2.5 or 3 mg/L, a new value every 6 h, where the analyser
+    # reports to 0.01 mg/L: a little flat for the channel (rule 1 alone does not fire) and every
+    # value a multiple of 0.1 (the coarsest step read, at most a tenth of their level), where an
+    # honest 0.01-mg/L result lands once in ten
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    rng = np.random.default_rng(11)
+    values[NH3N][1000:1048] = np.repeat(rng.choice([2.5, 3.0], 8), 6)
+    flags[NH3N][1000:1048] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    (f,) = [f for f in found if f.pollutant == NH3N]
+    ev = f.evidence
+    assert (f.start, f.end) == (hour(1000), hour(1047)) and ev["statistic"].startswith("Fisher")
+    assert ev["typed_step"] == 0.1 and ev["reported_step"] == 0.01 and ev["typed_values"] >= 2
+    assert ev["p_flat"] >= ev["threshold"] > ev["p_value"]  # flatness alone is not enough
+    assert "rounded to 0.1" in f.summary
+    # the same hours as honest lab results every 6 h at the method's 0.01 mg/L: nothing
+    values, flags = _three_channels(n)
+    idx = 1000 + (np.arange(48) // 6) * 6
+    values[NH3N][1000:1048] = np.round(values[NH3N][idx], 2)
+    flags[NH3N][1000:1048] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+    # typed at the step the analyser itself reports to (0.1 mg/L): no rounder than measured
+    values, flags = _coarse_channels(n)
+    values[NH3N][1000:1048] = np.round(values[NH3N][idx], 1)
+    flags[NH3N][1000:1048] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
