@@ -530,10 +530,14 @@ class PhysicsDetector(Detector):
                 "or NH3-N above TN in every pair of a run whose ratio moves less than two "
                 "independent analysers can (null: errors of at least min_spread and the "
                 "rounding, runs above TN as often and as long as the outlet's own; bound on "
-                "the chance at most the last threshold, log10)",
+                "the chance at most the second last threshold, log10); or NH3-N above TN in a "
+                "run entered and left by steps of ln(NH3-N / TN) the outlet rarely takes (null: "
+                "its own steps, across a gap its own changes over as many hours; S(in) S(out) "
+                "at most the last threshold, log10)",
                 "window_hours": hours,
                 "statistic": "CUSUM of standardised ln(NH3-N / TN) excess; log10 bound on the "
-                "chance of such a run above TN with steps in ln(NH3-N / TN) as small",
+                "chance of such a run above TN with steps in ln(NH3-N / TN) as small; log10 "
+                "chance of steps into and out of it as large",
                 "threshold": [round(h, 3) for h in bars],
                 "lockstep_log10_p": round(min(lock_p), 2) if lock_p else None,
                 "round_trip_log10_p": round(min(trip_p), 2) if trip_p else None,
