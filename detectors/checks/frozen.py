@@ -226,6 +226,14 @@ class FrozenValueDetector(Detector):
         chains, chain_bar = self._resumed(s, runs, bar)
         if not long.any() and not chains:
             return
+        if _drifts(runs.value):
+            # a drifting series' tail is the mixture's, which only raises the bar: judged again
+            # only where the exponential's bar was passed (rarely), not on every series
+            bar = self._bar(outlet, s, runs, TAIL_SHAPE)
+            long = (h >= bar.floor) & (h > bar.bar)
+            chains, chain_bar = self._resumed(s, runs, bar)
+            if not long.any() and not chains:
+                return
         flow = flow_at(outlet, s)
         cands = [(i, i, None) for i in np.flatnonzero(long).tolist()]
         for i, j, log10_p in chains:
@@ -290,7 +298,9 @@ class FrozenValueDetector(Detector):
                 out.append((int(starts[c]), int(ends[c]), log_p / float(np.log(10.0))))
         return out, bar_log / np.log(10.0)
 
-    def _bar(self, outlet: OutletData, s: Series, runs: HeldRuns) -> _Bar:
+    def _bar(self, outlet: OutletData, s: Series, runs: HeldRuns, shape: float = np.inf) -> _Bar:
+        """The series' `_Bar`, its tail of mixture ``shape`` (`lomax_excess`; infinite: the
+        exponential)."""
         cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         # the run durations in order, once: the "lower" quantile is the one at floor(q (n - 1))
         ordered = np.sort(runs.hours)
@@ -298,7 +308,6 @@ class FrozenValueDetector(Detector):
         q = float(ordered[at]) if len(runs) else float("nan")
         chance = _chance_run_hours(ordered, cycle, self.max_chance_runs)
         years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
-        shape = TAIL_SHAPE if _drifts(runs.value) else np.inf
         tail = run_tail_bar(
             runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape
         )
