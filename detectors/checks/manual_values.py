@@ -125,6 +125,24 @@ class ManualValuesDetector(Detector):
     held is seldom round enough to count (``p_round`` at best ``fine / D``): the misses of one
     round value typed for a day remain.
 
+    Rule 1e, one value for a day or longer (null model: HJ 356's lab results, at least
+    one every ``lab_interval_hours``, each with a lab's own relative scatter of at least
+    ``flat_lab_cv``). A rule 1 stretch holding one value throughout (``r_S = 0``) for at least
+    four lab intervals (a day: HJ 356's four results), not found by rule 1 against the
+    channel's bare measurements, is tested against those measurements multiplied by ``exp(e)``, ``e ~ N(0,
+    flat_lab_cv^2)`` drawn once per hour (a fixed draw), rounded to ``q`` and read every
+    ``lab_interval_hours``: ``p`` is the share of its ``l``-hour windows whose results are all
+    the same, a finding under rule 1's bar. Four honest lab results of a day agree to the
+    method's step only where that step is coarse against the water's level and a lab's
+    scatter; one value typed for a day (8.5 mg/L TN, 30 mg/L COD, 0.1 mg/L TP on the
+    independent tuning seeds) is, to 0.01 mg/L, never four results. ``flat_lab_cv = 0.02``:
+    under the few per cent of within-laboratory relative sd the standard methods state, so a
+    precise lab is not read as typing (a smaller scatter makes equal results likelier). Null
+    check as for rule 1d (1,920 stretches, stopped and fault hours not relabelled): no finding.
+    The analyser's stored readings entered by hand keep its cycle (values held an hour or two,
+    not tested here); the analyser's last reading held over the stretch, one value rather than
+    HJ 356's four a day, is found.
+
     Rule 1b, channels typed together (null model: as rule 1 on each channel; the channels' lab
     results vary together only as their measurements do). Where two or more channels hold S values
     at the same hours (joined across ``join_hours``), each with at least ``min_hours`` of them in
@@ -155,7 +173,7 @@ class ManualValuesDetector(Detector):
 
     Defaults: ``min_hours=6``, ``join_hours=6``, ``window_hours=240``, ``min_windows=30``,
     ``lab_interval_hours=6``, ``false_alarms_per_year=0.001`` (per channel and rule), share 10 %,
-    high flow at the 75th percentile, ``lab_cv=0.10``.
+    high flow at the 75th percentile, ``lab_cv=0.10``, ``flat_lab_cv=0.02``.
 
     Honest traps it must not flag: a few days of manual lab values after an analyser breakdown
     (they vary as the analyser's values do; under the share; spread over load), on one channel or
@@ -163,19 +181,19 @@ class ManualValuesDetector(Detector):
     readings entered by hand (S) after a link failure, as measured; S hours during low or
     ordinary flow; a channel whose own measurements are often flat (its windows set the bar);
     lab results every hour or two with a lab's scatter, an honest event's spike among them, a
-    short maintenance of a few hours, one value typed once and held while the analyser is down
-    (rule 1c: none of them jumps beyond a lab's scatter most hours).
+    short maintenance of a few hours (rule 1c: none of them jumps beyond a lab's scatter most
+    hours), lab results every 6 h that agree now and then where the method's step is coarse
+    against the level (rule 1e).
 
-    Not caught: one or two days of one typed value on a single channel when the channel's own
-    measurements, at the typed value's rounding and a lab's pace, are as flat for as long a few
-    times a year (p of 0.005 to 0.05 on the independent tuning fleets); typed values that vary but
+    Not caught: one or two days of one typed value on a single channel when four lab results a
+    day of the channel's water, at the method's step, agree as often as a few times a year (a
+    coarse step against a low level: 10 mg/L COD reported to 1 mg/L); typed values that vary but
     are rounded far coarser than the analyser reports (10, 20, 30 mg/L) when they change every
     few hours, or jump by less than a lab's scatter (5.5, 6, 6.5 mg/L TN where the analyser reads
     about 11: a level below the channel's, which no rule tests, for want of a null model of how
     far honest lab results may sit from the analyser's): the resolution of S values is not
-    tested beyond the step the lab method reports to (`_lab_step`); one value typed once and held
-    for a day or two at the level of the channel's measurements around it is found only when the
-    channel's own readings, at the method's step and a lab's pace, are seldom as flat for as long.
+    tested beyond the step the lab method reports to (`_lab_step`) unless the stretch is also
+    flatter than usual (rule 1d).
     """
 
     name = "manual_values"
@@ -193,6 +211,7 @@ class ManualValuesDetector(Detector):
         min_windows: int = 30,
         false_alarms_per_year: float = 0.001,
         lab_cv: float = 0.10,
+        flat_lab_cv: float = 0.02,
     ) -> None:
         self.max_share = max_share
         self.min_hours = min_hours
@@ -203,6 +222,7 @@ class ManualValuesDetector(Detector):
         self.min_windows = min_windows
         self.false_alarms_per_year = false_alarms_per_year
         self.lab_cv = lab_cv
+        self.flat_lab_cv = flat_lab_cv
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
@@ -355,6 +375,11 @@ class ManualValuesDetector(Detector):
             if len(ref) < self.min_windows:
                 continue
             p, m, s = _range_tail(r_s, ref)
+            once = r_s == 0 and width >= 4 * self.lab_interval_hours and p >= bar
+            if once:
+                # rule 1e: one value for the whole stretch, held at least a lab interval: lab
+                # results of the channel's water, each with a lab's scatter, would differ
+                p = self._held_once(measured, width, hold, step)
             if p >= bar:
                 # rule 1c: not too flat, but far rougher than lab results at that pace could be
                 found = self._jumpy(
@@ -393,6 +418,10 @@ class ManualValuesDetector(Detector):
                     "reference_windows": len(ref),
                     "resolution": step,
                     "hold_hours": hold,
+                    "reference": "lab results with a lab's scatter (rule 1e)"
+                    if once
+                    else "the channel's measurements",
+                    "reference_lab_cv": self.flat_lab_cv if once else 0.0,
                     "reference_median_relative_range": float(np.exp(m)),
                     "reference_log_sd": s,
                     "p_value": p,
@@ -401,6 +430,17 @@ class ManualValuesDetector(Detector):
                 relative_range_pct=round(100 * r_s, 1),
                 reference_pct=round(100 * float(np.exp(m)), 1),
             )
+
+    def _held_once(self, measured: np.ndarray, width: int, hold: int, step: float) -> float:
+        """Rule 1e's p: the share of ``width``-hour windows in which lab results of the
+        channel's water every ``hold`` hours (its valid measurements, each with a lab's relative
+        scatter ``flat_lab_cv``, one fixed draw, rounded to ``step``) are all the same."""
+        rng = np.random.default_rng(len(measured) + 1)
+        lab = measured * np.exp(rng.normal(0.0, self.flat_lab_cv, len(measured)))
+        rounded = lab if step == 0 else np.round(lab / step) * step
+        ranges = _sampled_ranges(rounded, width, hold)
+        ranges = ranges[~np.isnan(ranges)]
+        return float(np.mean(ranges <= 0)) if len(ranges) >= self.min_windows else 1.0
 
     def _rounded(
         self,

@@ -136,12 +136,12 @@ def _coarse_channels(n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarra
 
 
 def test_manual_values_channels_typed_together_are_pooled() -> None:
-    # one day of one typed value on three channels at once: each alone as flat as a day of its
-    # own measurements now and then (p above the bar), all three together not
+    # one day of two typed values (12 h each) on three channels at once: each alone as flat as a
+    # day of its own measurements now and then (p above the bar), all three together not
     n = 24 * 120
     values, flags = _coarse_channels(n)
-    for code, typed in ((COD, 24.0), (NH3N, 2.4), (TP, 0.3)):
-        values[code][1000:1024] = typed
+    for code, typed in ((COD, (24.0, 25.0)), (NH3N, (2.4, 2.5)), (TP, (0.3, 0.31))):
+        values[code][1000:1024] = np.repeat(typed, 12)
         flags[code][1000:1024] = "S"
     (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     ev = f.evidence
@@ -152,7 +152,7 @@ def test_manual_values_channels_typed_together_are_pooled() -> None:
     assert 3.0 <= ev["correlation_sum"] <= 9.0 and "3 channels" in f.summary
     # one channel typed alone that day: nothing to pool
     values, flags = _coarse_channels(n)
-    values[COD][1000:1024] = 24.0
+    values[COD][1000:1024] = np.repeat((24.0, 25.0), 12)
     flags[COD][1000:1024] = "S"
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
 
@@ -236,4 +236,29 @@ def test_manual_values_flat_and_round_typed_values_are_found_together() -> None:
     values, flags = _coarse_channels(n)
     values[NH3N][1000:1048] = np.round(values[NH3N][idx], 1)
     flags[NH3N][1000:1048] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
+def test_manual_values_one_value_held_a_day_is_not_four_lab_results() -> None:
+    # one NH3-N value typed for a day where the analyser reports to 0.1 mg/L: its readings, every
+    # 6 h, are now and then all the same, but four lab results of that water a day, each with a
+    # lab's 2 % scatter, reported to 0.01 mg/L, never are
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    values[NH3N][1000:1024] = 2.4
+    flags[NH3N][1000:1024] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    ev = f.evidence
+    assert (f.pollutant, f.start, f.end) == (NH3N, hour(1000), hour(1023))
+    assert ev["reference_lab_cv"] == 0.02 and ev["relative_range"] == 0.0
+    assert ev["p_value"] < ev["threshold"] and ev["hold_hours"] == 6
+    # read against the analyser's readings alone (no lab scatter): as flat now and then
+    assert ManualValuesDetector(flat_lab_cv=0.0).detect(frame(values, flags), cod_spec()) == []
+    # four lab results that day, each the analyser's reading with a 2 % scatter: nothing
+    values, flags = _coarse_channels(n)
+    rng = np.random.default_rng(12)
+    idx = 1000 + (np.arange(24) // 6) * 6
+    lab = values[NH3N][idx] * np.repeat(np.exp(rng.normal(0, 0.02, 4)), 6)
+    values[NH3N][1000:1024] = np.round(lab, 2)
+    flags[NH3N][1000:1024] = "S"
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
