@@ -122,6 +122,8 @@ class ZeroFloorDetector(Detector):
       over-confident in the far tail. All 8 were a reading 1.5-1.6x below both neighbours
       (steps the series makes among 0.5-6 % of its runs) held 6-16 h with lower readings
       elsewhere in the series; no labelled floor of those seeds steps by less than 1.6x.
+      With this excuse: 0, 0, 1 and 1 firings at 0.0001, 0.001, 0.01 and 0.1, and 229 of the
+      233 labelled floor runs found before still found.
 
     Severity high for 6+ zero readings or a floor of 24+ h, else medium. Defaults:
     ``min_zero_readings=2``, ``floor_ratio=2``, ``step_ratio=1.5``, ``min_step_quanta=3``,
