@@ -7,9 +7,11 @@ import pandas as pd
 import pytest
 
 from detectors.checks.copied import (
+    _DAY_SLACK,
     Channel,
     CopiedDataDetector,
     _alike,
+    _level,
     _repeated_in_order,
     _window_stats,
 )
@@ -262,7 +264,8 @@ def test_alike_admits_every_window_of_a_scaled_clone_and_no_more_than_its_roundi
     rng = np.random.default_rng(51)
     w = 12
     true = 2000.0 + np.cumsum(rng.normal(0, 300.0, 400))  # the source's water, in quanta
-    for rb, ra in ((100, 100), (100, 10), (10, 100)):  # each side's resolution in quanta
+    checked = 0
+    for rb, ra in ((100, 100), (100, 10), (10, 100), (10, 10)):  # each side's resolution in quanta
         b = np.rint(true / rb) * rb  # the source as it reported
         start = np.arange(len(b) - w + 1)
         sb = _window_stats(b.astype(np.int64), start, w)
@@ -272,8 +275,23 @@ def test_alike_admits_every_window_of_a_scaled_clone_and_no_more_than_its_roundi
                 sa = _window_stats(a, start, w)
                 ones = np.ones(len(start))
                 assert _alike(sa, sb, ra * ones, rb * ones).all(), (rb, ra, s)
+                # the day rule's level test before `_alike`, on the windows it uses (rounding
+                # moving their shape by at most _DAY_SLACK): every one admitted
+                used = (ra / sa[1] + 2 * ra / sa[2] <= _DAY_SLACK) & (
+                    rb / sb[1] + 2 * rb / sb[2] <= _DAY_SLACK
+                )
+                (la, da), (lb, db) = _level(sa[:2], ra * ones), _level(sb[:2], rb * ones)
+                assert (abs(la - lb) <= da + db)[used].all(), (rb, ra, s)
+                checked += int(used.sum())
+    assert checked > 1000  # windows the day rule uses, of every factor at the finer roundings
     # steps three times as large as the other window's at equal mean and spread: no factor
     # maps them within a clone's rounding (a bound of b's rounding at a factor of 4 did)
     sa = [np.array([1000.0]), np.array([200.0]), np.array([350.0])]
     sb = [np.array([1000.0]), np.array([200.0]), np.array([100.0])]
     assert not _alike(sa, sb, np.array([100.0]), np.array([100.0])).any()
+    # a level twice the other's at equal shape: no factor maps both mean and spread
+    (la, da), (lb, db) = (
+        _level([np.array([2000.0]), np.array([200.0])], np.array([10.0])),
+        _level([np.array([1000.0]), np.array([200.0])], np.array([10.0])),
+    )
+    assert abs(la - lb)[0] > (da + db)[0]
