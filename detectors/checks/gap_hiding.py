@@ -156,6 +156,20 @@ class GapHidingDetector(Detector):
     and 0.029 (independent), against a bar of 0.00049 for a half-year; 7 of about 1,000 honest
     simulator channels had p < 0.01, as a calibrated null would.
 
+    Calibration on the honest outlets of tuning seeds 1-50 (40 x 180 d; 1,754 independent and
+    1,971 simulator channel-years with an upper limit), every channel's p taken with the bar
+    lifted: channels under the bar at a stated 0.001 / 0.01 / 0.1 / 1 a channel-year were 0 / 1
+    / 5 / 42 (independent) and 0 / 7 / 32 / 108 (simulator), against at most 1.8 / 18 / 175 /
+    1,754 and 2.0 / 20 / 197 / 1,971 allowed (Bonferroni over windows, silence lengths and
+    statistics, and ``u``'s ties, make it conservative). The closest honest channels reach p =
+    0.0013 on both generators (bar 0.00049 for a half-year); the hidden gaps missed on the
+    independent generator's seeds 1-50 (66 of 895 labels, 20 channels) reach 0.0005-0.001 on
+    six channels (seeds 3, 4, 6, 12, 25, 43: three or four climbs each as rare as 1 in 300 of
+    the plant's own high hours) and 0.013 or more (or no test) on the rest: not separable by
+    the bar.
+    Windows of 90 (or 60) days instead of 45 found 5 (2) more independent channels and lost 4
+    (2) simulator ones, the closest honest simulator channel then at 0.0007: not used.
+
     Not caught: climbs no higher and no steadier than the plant's own swings (a plant running
     at 80 % of its limit whose hidden stretches begin at its usual level, or whose climbs are
     two or three readings of a noisy analyser), silences whose climb is hidden with them, and fewer than ``min_events`` clearly unusual silences (two climbs of a half-year
