@@ -351,8 +351,10 @@ class DilutionDetector(Detector):
         stretches `_between` keeps fill that share and are that low): else no hourly step is
         looked for (the hourly steps cost a tenth of the detector's time)."""
         conc = med[:, :-1].T  # per channel, block
+        known = np.count_nonzero(~np.isnan(conc), axis=1)  # a channel may have no block
+        level = np.nansum(conc, axis=1) / np.maximum(known, 1)  # a mean: fit for a gate
+        level[known == 0] = np.nan
         with np.errstate(invalid="ignore"):
-            level = np.nanmean(conc, axis=1)  # cheaper than a median, and as fit for a gate
             low = functools.reduce(np.maximum, conc - level[:, None]) <= -least
         half = self.baseline_days * 24 // self.block_hours
         total = np.r_[0, np.cumsum(low)]
