@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 1401 on, for the next claim):
+from 1501 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -32,6 +32,8 @@ from 1401 on, for the next claim):
 - simulator 1301-1305 and independent 1311-1315 (the claim), and simulator 1331-1340 and
   independent 1341-1350 (more honest outlets) (2026-12-05, seventh session): run on the code
   before the session's changes, looked at only after the final code's run.
+- simulator 1401-1405 and independent 1411-1415 (the claim), and simulator 1431-1440 and
+  independent 1441-1450 (more honest outlets) (2026-12-05, eighth session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -78,8 +80,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (1401, 1402, 1403, 1404, 1405),
-    "independent": (1411, 1412, 1413, 1414, 1415),
+    "simulator": (1501, 1502, 1503, 1504, 1505),
+    "independent": (1511, 1512, 1513, 1514, 1515),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
