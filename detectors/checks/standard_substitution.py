@@ -223,7 +223,7 @@ class StandardSubstitutionDetector(Detector):
     values looked for are the registered standard and, from the series' own history, the
     nominal concentration (:data:`NOMINAL_MANTISSAS`) within 2 % of the median of its C
     readings (the solution it is calibrated with). A run of normal readings holding that value
-    exactly for 3 h or more, entered and left by a jump of `HOLD_JUMP_SHARE`
+    exactly, longer than two analyser cycles, entered and left by a jump of `HOLD_JUMP_SHARE`
     of the value or more (a standard is switched in whatever the plant's level; a stalled
     analyser holds the level it was at), neither jump across a time gap (an analyser
     restarting after a shutdown held 2.00 for 8 h, independent seed 21) and no calibration
@@ -254,36 +254,9 @@ class StandardSubstitutionDetector(Detector):
     times the series-years: 2.7, 8.2, 27, 82 on the independent fleet); none on the real
     series. A hold with one jump only (the other side under 15 %) judged by the same rate
     made 2 and 3 firings at 0.001 or less, one at 1e-6 (an honest 5.00 held 10 h: a stall
-    on a round value, whose jump in is the plant's own step), and is not taken.
-
-    *Its short holds* (one or two analyser cycles: an NH3-N read to 0.01 mg/L by a 4 h
-    analyser, level 2.8 to 4.7, reading 10.00 for one cycle, independent tuning seed 16): one
-    or two measurements show no constancy, but the exact value of a standard after a jump
-    the series rarely makes is still rare. The steps in and out of an honest spike are one
-    event, not two: the rate is ``H q max(p_in, p_out)`` (the larger share, the smaller
-    step), held to the same 0.001. Calibration of the short holds alone, bars opened on the
-    honest outlets of tuning seeds 1-50 (1,754 and 1,971 honest non-pH series-years with a
-    value to look for, independent and simulator fleets): firings at a rate of 0.001 or less 0 and 0, 0.003 1 and 0,
-    0.01 4 and 0, 0.03 12 and 4 (allowed 1.8, 5.3, 17.5, 52.6 and 2.0, 5.9, 19.7, 59.1);
-    the real series (outlet series, 94 surface-water stations) none for either kind with
-    the bar opened. They find 2 substitutions the other rules miss on independent tuning
-    seeds 1-50 (and two exact holds on falsifying outlets no label covers: 0.25 for 4 h
-    from 0.33, 60 for 8 h from 37.8). Honest short holds on a nominal value are common
-    (4 h at 5.00, 15, 0.25 ... at rates 0.002 to 0.05 on the independent fleet): the bar
-    is what keeps them out, not a length. Before, a hold of two cycles or less was never
-    judged, and two cycles of a 4 h analyser at 5.00 between readings of 2 mg/L (15 days of
-    history) was a test's honest trap ("a chance repeat"); under this null it is a finding
-    (rates 0.0002 to 0.0009 over three seeds of that series). Tried and not taken: counting
-    a series' landings on the standard's band (2 % either side; two readings or more,
-    entered and left by two band widths) against its landings on bands of that width
-    within half to twice the standard (negative binomial from a Gamma(m + 1/2, bands) rate,
-    the busiest neighbouring band as a floor): no honest firing at a rate of 0.1 or less on
-    either fleet, but 1 substitution more found on independent tuning seeds 1-50: most
-    short misses are a single landing, or land inside the series' usual range. Not caught: a hold entered or left by less than
-    15 % (a standard near the plant's level, the noise rule's), one under 3 h, one whose
-    jump the series' own steps often make (a standard inside its usual range: one cycle at
-    10 mg/L where the plant reaches 13), and an unregistered standard at an outlet whose C
-    readings are not within 2 % of a nominal concentration.
+    on a round value, whose jump in is the plant's own step), and is not taken. Not caught: a hold entered or left by less than 15 % (a standard near the
+    plant's level, the noise rule's), one of two cycles or less, and an unregistered
+    standard at an outlet whose C readings are not within 2 % of a nominal concentration.
 
     **Fifth rule: the analyser's repeatability where the plant's load should be**
     (:class:`_QuietRule`), for a standard fed with no jump and shorter than the noise rule's
@@ -1401,7 +1374,7 @@ def _held_on_standard(
     det: Detector, outlet: OutletData, s: Series, standard: float
 ) -> Iterator[Finding]:
     """The fourth rule: the registered standard's value itself, to the reported resolution, held
-    by normal readings for 3 h or more, entered and left by a jump of
+    by normal readings for more than two analyser cycles, entered and left by a jump of
     `HOLD_JUMP_SHARE` of it or more (a standard is switched in whatever the plant's level; an
     analyser that stalls holds the level it was at). Null model, from the series' own history:
     an honest hold of that length happens ``H`` times a year (the series' held runs at other
@@ -1410,9 +1383,7 @@ def _held_on_standard(
     standard that read it exactly, the hold's own left out, counted plus one), and is entered
     and left by steps as large with probabilities ``p_in`` and ``p_out`` (the shares of the
     series' changes between consecutive normal readings, relative to the new reading, as large
-    or larger). The rate ``H q p_in p_out`` must be at most `HOLD_FALSE_ALARMS_PER_YEAR`; a
-    hold of one or two analyser cycles is judged by ``H q max(p_in, p_out)`` (an honest
-    spike's steps in and out are one event)."""
+    or larger). The rate ``H q p_in p_out`` must be at most `HOLD_FALSE_ALARMS_PER_YEAR`."""
     # a hold goes on across a few hours without a normal reading (a missing or flagged hour
     # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
     # with a side on the other and no jump, independent tuning seed 49)
@@ -1422,27 +1393,39 @@ def _held_on_standard(
     if len(idx) == 0:
         return
     cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
-    # the runs cover every normal reading in order: the readings just before and after a hold
-    # are the last of the run before and the first of the run after
-    idx = idx[(idx > 0) & (idx < len(runs.first) - 1)]
-    before, after = runs.last[idx - 1], runs.first[idx + 1]
+    idx = idx[runs.hours[idx] > 2.0 * cycle]
+    if len(idx) == 0:
+        return
+    sel = np.flatnonzero(s.normal)
+    x = s.values[sel]
+    before = np.searchsorted(sel, runs.first[idx]) - 1
+    after = np.searchsorted(sel, runs.last[idx]) + 1
+    has = (before >= 0) & (after < len(sel))
+    idx, before, after = idx[has], before[has], after[has]
     h = s.hours
     # both jumps made by the analyser: no side across a time gap (a restart after a shutdown
     # may hold any value), and no calibration hour near that read the held value itself (the
     # analyser holding its calibration's result, unflagged, is the plant's calibration; a
     # standard fed as the sample is a new measurement, not the C hour's reading)
-    seen = (h[runs.first[idx]] - h[before] <= 2.0) & (h[after] - h[runs.last[idx]] <= 2.0)
-    jump_in = np.abs(s.values[before] - standard) / standard
-    jump_out = np.abs(s.values[after] - standard) / standard
+    seen = (h[runs.first[idx]] - h[sel[before]] <= 2.0) & (h[sel[after]] - h[runs.last[idx]] <= 2.0)
+    calibration = s.flags == "C"
+    with np.errstate(invalid="ignore"):
+        calibration &= np.abs(s.values - standard) <= 1e-9 * standard
+    cal = h[calibration]
+    if len(cal):
+        lo = np.searchsorted(cal, h[runs.first[idx]] - HOLD_CALIBRATION_HOURS)
+        hi = np.searchsorted(cal, h[runs.last[idx]] + HOLD_CALIBRATION_HOURS, side="right")
+        seen &= hi == lo
+    jump_in = np.abs(x[before] - standard) / standard
+    jump_out = np.abs(x[after] - standard) / standard
     ok = seen & (jump_in >= HOLD_JUMP_SHARE) & (jump_out >= HOLD_JUMP_SHARE)
     idx, jump_in, jump_out = idx[ok], jump_in[ok], jump_out[ok]
     if len(idx) == 0:
         return
-    # the series' changes between consecutive normal readings are those between its runs
-    d = np.diff(runs.value)
+    d = np.diff(x)
     with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.abs(d) / np.abs(runs.value[1:])
-    rel = rel[(d != 0) & np.isfinite(rel)]
+        rel = np.abs(d) / np.abs(x[1:])
+    rel = np.sort(rel[(d != 0) & np.isfinite(rel)])
     if len(rel) == 0:
         return
     years = max((s.hours[-1] - s.hours[0] + 1.0) / (24 * 365.25), 30 / 365.25)
@@ -1452,43 +1435,22 @@ def _held_on_standard(
     with np.errstate(invalid="ignore"):
         in_band = (runs.value >= standard / 2) & (runs.value <= 2 * standard)
     other = runs.hours[~exact & in_band]
-    band = int(runs.count[in_band].sum())
-    at = int(runs.count[exact].sum())
-    count = runs.count[idx]
-    q = (np.maximum(at - count, 0) + 1) / (band - count + 1)
-    short = runs.hours[idx] <= 2.0 * cycle
-    if len(idx) <= 8:  # a few holds: their steps' shares counted, not sorted for
-        p_in = np.maximum((rel >= jump_in[:, None] - 1e-12).sum(axis=1), 1) / len(rel)
-        p_out = np.maximum((rel >= jump_out[:, None] - 1e-12).sum(axis=1), 1) / len(rel)
-    else:
-        srt = np.sort(rel)
-        p_in = np.maximum(len(srt) - np.searchsorted(srt, jump_in - 1e-12), 1) / len(srt)
-        p_out = np.maximum(len(srt) - np.searchsorted(srt, jump_out - 1e-12), 1) / len(srt)
-    hours_of_hold = runs.hours[idx]
-    other = np.sort(other)
-    per_year = np.maximum(len(other) - np.searchsorted(other, hours_of_hold - 1e-9), 1) / years
-    # one or two analyser cycles: the steps in and out of an honest spike are one event, not
-    # two independent ones; the smaller step alone is judged
-    shares = np.where(short, np.maximum(p_in, p_out), p_in * p_out)
-    rates = per_year * q * shares
-    if not (rates <= HOLD_FALSE_ALARMS_PER_YEAR).any():
-        return
-    # (each hold's rate is its own: the calibration hours are looked for near those that pass)
-    with np.errstate(invalid="ignore"):
-        on_value = np.flatnonzero(np.abs(s.values - standard) <= 1e-9 * standard)
-    cal = h[on_value[s.flags[on_value] == "C"]]
-    if len(cal):
-        lo = np.searchsorted(cal, h[runs.first[idx]] - HOLD_CALIBRATION_HOURS)
-        hi = np.searchsorted(cal, h[runs.last[idx]] + HOLD_CALIBRATION_HOURS, side="right")
-        rates = np.where(hi == lo, rates, np.inf)
-    median = math.nan
-    for k in np.flatnonzero(rates <= HOLD_FALSE_ALARMS_PER_YEAR).tolist():
-        i = int(idx[k])
-        hours, rate = float(hours_of_hold[k]), float(rates[k])
-        if math.isnan(median):
-            x = s.values[s.normal]
-            elsewhere = x[np.abs(x - standard) > 1e-9 * standard]
-            median = float(np.median(elsewhere)) if len(elsewhere) else standard
+    xs = np.sort(x[x > 0])
+    lo, hi = np.searchsorted(xs, standard / 2), np.searchsorted(xs, 2 * standard, side="right")
+    band = xs[lo:hi]
+    at = int((np.abs(band - standard) <= 1e-9 * standard).sum())
+    p_in = np.maximum(len(rel) - np.searchsorted(rel, jump_in - 1e-12), 1) / len(rel)
+    p_out = np.maximum(len(rel) - np.searchsorted(rel, jump_out - 1e-12), 1) / len(rel)
+    elsewhere = x[np.abs(x - standard) > 1e-9 * standard]
+    median = float(np.median(elsewhere)) if len(elsewhere) else standard
+    for k, i in enumerate(idx.tolist()):
+        hours = float(runs.hours[i])
+        per_year = max(int((other >= hours - 1e-9).sum()), 1) / years
+        count = int(runs.count[i])
+        q = (max(at - count, 0) + 1) / (len(band) - count + 1)
+        rate = per_year * q * float(p_in[k] * p_out[k])
+        if rate > HOLD_FALSE_ALARMS_PER_YEAR:
+            continue
         yield _stretch_finding(
             det,
             outlet,
@@ -1501,23 +1463,22 @@ def _held_on_standard(
             spread=0.0,
             median=median,
             confidence=0.7 + 0.25 * min(1.0, float(np.log10(HOLD_FALSE_ALARMS_PER_YEAR / rate))),
-            rule="normal values hold a standard solution's value exactly for 3 h or more, "
-            "entered and left by a jump; as rare as that on the series' own holds, readings "
-            "and steps",
-            statistic="rate of such holds per series-year under the null (H q p_in p_out; "
-            "one or two analyser cycles: H q max(p_in, p_out))",
+            rule="normal values hold a standard solution's value exactly for more than two "
+            "analyser cycles, entered and left by a jump; as rare as that on the series' own "
+            "holds, readings and steps",
+            statistic="rate of such holds per series-year under the null (H q p_in p_out)",
             threshold=HOLD_FALSE_ALARMS_PER_YEAR,
             bars={
-                "hours_min": 3.0,
+                "hours_min": 2.0 * cycle,
                 "jump_min": round(HOLD_JUMP_SHARE * standard, 9),
-                "null_holds_per_year": float(per_year[k]),
-                "share_at_standard": float(q[k]),
+                "null_holds_per_year": per_year,
+                "share_at_standard": q,
                 "jump_in_share": float(p_in[k]),
                 "jump_out_share": float(p_out[k]),
             },
             rate=rate,
             cycle=cycle,
-            after_spread={"readings": int(count[k])},
+            after_spread={"readings": count},
         )
 
 

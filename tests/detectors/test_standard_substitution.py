@@ -332,7 +332,6 @@ def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> N
 
 
 SPEC_NH3_5 = make_spec(MN, w21003={"limit": 15.0, "standard": 5.0, "analyser_range": (0.0, 50.0)})
-SPEC_NH3_10 = make_spec(MN, w21003={"limit": 15.0, "standard": 10.0, "analyser_range": (0.0, 50.0)})
 
 
 def _nh3_around_two(seed: int) -> np.ndarray:
@@ -369,42 +368,18 @@ def test_hold_rule_finds_the_calibration_solution_when_none_is_registered() -> N
 
 def test_hold_rule_honest_traps_a_stalled_analyser_and_a_short_hold() -> None:
     """Not flagged: an analyser that stalls for 10 h holding the level it was at when that
-    level is the standard's value (no jump in: 4.9 -> 5.00), one cycle of a 4 h analyser on
-    the standard's value where the plant's own level is (9 mg/L against a standard of 10: its
-    steps reach that far every day), and a hold at a value that is no standard (4.70)."""
+    level is the standard's value (no jump in: 4.9 -> 5.00), the same hold for two cycles of
+    a 4 h analyser (8 h: a chance repeat), and a hold at a value that is no standard (4.70)."""
     nh3 = effluent(24 * 60, mean=5.0, step=0.01, seed=7)
     nh3[599] = 4.9
     nh3[600:610] = 5.0
     assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5) == []
-    level = held(effluent(24 * 120, mean=9.0, step=0.01, seed=8), 4)
-    level[1300:1304] = 10.0
-    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: level}), SPEC_NH3_10) == []
+    slow = held(effluent(24 * 15, mean=2.0, step=0.01, seed=8), 4)
+    slow[600:608] = 5.0
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: slow}), SPEC_NH3_5) == []
     other = _nh3_around_two(seed=5)
     other[600:608] = 4.7
     assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: other}), SPEC_NH3_5) == []
-
-
-def test_hold_rule_finds_one_cycle_on_the_standard_after_a_jump_the_series_rarely_makes() -> None:
-    """The held rule's short holds: one cycle of a 4 h analyser reading the standard's 10.00
-    from a plant at about 4 mg/L, judged by the larger of its steps' shares (one event); the
-    same cycle reading 9.87 (no standard's value) is not flagged."""
-    for seed in (1, 2):
-        nh3 = held(effluent(24 * 120, mean=4.0, step=0.01, seed=seed), 4)
-        nh3[1300:1304] = 10.0
-        found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_10)
-        assert spans(found) == [(hour(1300), hour(1303))]
-        ev = found[0].evidence
-        assert "hold a standard solution" in ev["rule"] and "max(p_in, p_out)" in ev["statistic"]
-        shares = ev["bars"]
-        expected = (
-            shares["null_holds_per_year"]
-            * shares["share_at_standard"]
-            * max(shares["jump_in_share"], shares["jump_out_share"])
-        )
-        assert ev["false_alarm_rate_per_year"] == pytest.approx(expected)
-        assert 0 < ev["false_alarm_rate_per_year"] <= ev["threshold"]
-        nh3[1300:1304] = 9.87
-        assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_10) == []
 
 
 def test_hold_rule_honest_traps_a_restart_and_a_calibration_read_unflagged() -> None:
