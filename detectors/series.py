@@ -254,6 +254,15 @@ def binomial_greater(k: int, n: int, p: float) -> float:
     return 1.0 if k <= 0 else float(bdtrc(k - 1, n, p))
 
 
+def fisher_combined(ps: list[float] | np.ndarray) -> float:
+    """Fisher's combined p-value of independent p-values: the chi-square tail, ``2 k`` degrees
+    of freedom, of ``-2 sum(ln p)`` (a p-value of 0 counted as 1e-300)."""
+    from scipy.special import chdtrc
+
+    logs = np.log(np.maximum(np.asarray(ps, dtype="float64"), 1e-300))
+    return float(chdtrc(2 * len(logs), -2.0 * float(logs.sum())))
+
+
 def _log_comb(n: float | np.ndarray, k: float | np.ndarray) -> np.ndarray:
     from scipy.special import gammaln
 

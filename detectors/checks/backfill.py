@@ -11,7 +11,7 @@ from detectors.base import Detector, register
 from detectors.checks._common import local_iso, true_runs
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import HOUR_NS, timestamp
+from detectors.series import HOUR_NS, fisher_combined, timestamp
 
 _UNKNOWN = np.iinfo(np.int64).min
 
@@ -189,7 +189,7 @@ class BackfillDetector(Detector):
             }
         if not channels:
             return None
-        p = min(1.0, 2 * min(_fisher(p_level), _fisher(p_rough)))
+        p = min(1.0, 2 * min(fisher_combined(p_level), fisher_combined(p_rough)))
         return p, channels, fewest
 
 
@@ -204,11 +204,3 @@ def _rank_p(value: float, null: np.ndarray) -> float:
     centre = float(np.median(null))
     far = np.abs(null - centre) >= abs(value - centre)
     return float((1 + far.sum()) / (1 + len(null)))
-
-
-def _fisher(ps: list[float]) -> float:
-    """Fisher's combined p-value of independent p-values."""
-    from scipy.special import chdtrc
-
-    stat = -2.0 * float(np.sum(np.log(ps)))
-    return float(chdtrc(2 * len(ps), stat))

@@ -21,7 +21,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import binomial_greater
+from detectors.series import binomial_greater, fisher_combined
 from detectors.spec import COD, CONCENTRATIONS
 
 
@@ -341,6 +341,46 @@ class ManualValuesDetector(Detector):
             baseline_share_pct=round(100 * float(evidence.get("baseline_share", 0.0)), 1),
         )
 
+    def _stretch_finding(
+        self,
+        outlet: OutletData,
+        code: str | None,
+        span: tuple[int, int],
+        p: float,
+        bar: float,
+        width: int,
+        message: str,
+        *,
+        rule: str,
+        statistic: str,
+        evidence: dict[str, Any],
+        **fmt: Any,
+    ) -> Finding:
+        """A finding over the S stretch ``span`` whose p-value ``p`` passed ``bar``: the evidence
+        every stretch rule gives (rule, statistic, threshold, window, rate, times), then the
+        rule's own ``evidence``; ``fmt`` fills its message."""
+        a, b = span
+        return self.finding(
+            outlet,
+            code,
+            outlet.grid[a],
+            outlet.grid[b],
+            severity="medium",
+            confidence=min(0.99, 1.0 - p),
+            message=message,
+            evidence={
+                "rule": rule,
+                "statistic": statistic,
+                "threshold": bar,
+                "window_hours": float(width),
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
+                "start": local_iso(outlet, a),
+                "end": local_iso(outlet, b),
+                **evidence,
+            },
+            **fmt,
+        )
+
     def _typed(self, outlet: OutletData, code: str) -> Iterable[Finding]:
         """Rule 1: S stretches whose values vary far less than the channel's own measurements."""
         v, f, valid = grid_channel(outlet, code)
@@ -368,7 +408,7 @@ class ManualValuesDetector(Detector):
                 continue
             # the measurements as they would read at the typed values' resolution and pace
             if (width, hold, step) not in cache:
-                rounded = measured if step == 0 else np.round(measured / step) * step
+                rounded = _rounded_to(measured, step)
                 ranges = _sampled_ranges(rounded, width, hold)
                 cache[(width, hold, step)] = ranges[~np.isnan(ranges)]
             ref = cache[(width, hold, step)]
@@ -394,24 +434,19 @@ class ManualValuesDetector(Detector):
                 if found is not None:
                     yield found
                 continue
-            yield self.finding(
+            yield self._stretch_finding(
                 outlet,
                 code,
-                outlet.grid[a],
-                outlet.grid[b],
-                severity="medium",
-                confidence=min(0.99, 1.0 - p),
-                message="manual_values.typed",
+                (a, b),
+                p,
+                bar,
+                width,
+                "manual_values.typed",
+                rule="S values vary less than the channel's own measurements: relative "
+                "range of the stretch's windows against the same-length windows of valid "
+                "values (empirical share, log-normal tail)",
+                statistic="relative range (max - min) / mean over window_hours",
                 evidence={
-                    "rule": "S values vary less than the channel's own measurements: relative "
-                    "range of the stretch's windows against the same-length windows of valid "
-                    "values (empirical share, log-normal tail)",
-                    "statistic": "relative range (max - min) / mean over window_hours",
-                    "threshold": bar,
-                    "window_hours": float(width),
-                    "false_alarm_rate_per_year": self.false_alarms_per_year,
-                    "start": local_iso(outlet, a),
-                    "end": local_iso(outlet, b),
                     "manual_hours": int(typed[a : b + 1].sum()),
                     "distinct_values": len(np.unique(sv)),
                     "relative_range": r_s,
@@ -435,9 +470,8 @@ class ManualValuesDetector(Detector):
         """Rule 1e's p: the share of ``width``-hour windows in which lab results of the
         channel's water every ``hold`` hours (its valid measurements, each with a lab's relative
         scatter ``flat_lab_cv``, one fixed draw, rounded to ``step``) are all the same."""
-        rng = np.random.default_rng(len(measured) + 1)
-        lab = measured * np.exp(rng.normal(0.0, self.flat_lab_cv, len(measured)))
-        rounded = lab if step == 0 else np.round(lab / step) * step
+        lab = _lab_results(measured, self.flat_lab_cv, seed=len(measured) + 1)
+        rounded = _rounded_to(lab, step)
         ranges = _sampled_ranges(rounded, width, hold)
         ranges = ranges[~np.isnan(ranges)]
         return float(np.mean(ranges <= 0)) if len(ranges) >= self.min_windows else 1.0
@@ -457,33 +491,25 @@ class ManualValuesDetector(Detector):
         """Rule 1d: the S stretch ``span`` (typed values ``sv``) is flatter than usual (rule 1's
         ``p_flat``, not enough alone) and its values are rounder than an honest lab or the
         analyser reports them: Fisher's combination of the two with rule 1's bar."""
-        from scipy.stats import chi2
-
         p_round, coarse, fine, k = _roundness(sv, code, resolution)
         if p_round >= 1.0:
             return None
-        p = float(chi2.sf(-2.0 * (np.log(max(p_flat, 1e-300)) + np.log(p_round)), 4))
+        p = fisher_combined([p_flat, p_round])
         if p >= bar:
             return None
-        a, b = span
-        return self.finding(
+        return self._stretch_finding(
             outlet,
             code,
-            outlet.grid[a],
-            outlet.grid[b],
-            severity="medium",
-            confidence=min(0.99, 1.0 - p),
-            message="manual_values.rounded",
+            span,
+            p,
+            bar,
+            width,
+            "manual_values.rounded",
+            rule="S values both flatter than the channel's own measurements (rule 1's "
+            "relative range tail) and rounder than a lab or the analyser reports (each "
+            "typed value a multiple of a step coarser than theirs): Fisher's combination",
+            statistic="Fisher combination of the flatness and roundness p-values",
             evidence={
-                "rule": "S values both flatter than the channel's own measurements (rule 1's "
-                "relative range tail) and rounder than a lab or the analyser reports (each "
-                "typed value a multiple of a step coarser than theirs): Fisher's combination",
-                "statistic": "Fisher combination of the flatness and roundness p-values",
-                "threshold": bar,
-                "window_hours": float(width),
-                "false_alarm_rate_per_year": self.false_alarms_per_year,
-                "start": local_iso(outlet, a),
-                "end": local_iso(outlet, b),
                 "manual_hours": len(sv),
                 "typed_values": k,
                 "typed_step": coarse,
@@ -523,9 +549,8 @@ class ManualValuesDetector(Detector):
         # lab results of the channel's water every hour: its measurements with a lab's own
         # scatter (relative sd lab_cv, one fixed draw so that a series always gives the same
         # findings), rounded to the S values' step
-        scatter = np.random.default_rng(len(measured)).normal(0.0, self.lab_cv, len(measured))
-        lab = measured * np.exp(scatter)
-        rounded = lab if step == 0 else np.round(lab / step) * step
+        lab = _lab_results(measured, self.lab_cv, seed=len(measured))
+        rounded = _rounded_to(lab, step)
         ref = _roughness(rounded, width)
         ref = ref[~np.isnan(ref)]
         if len(ref) < self.min_windows or not g > 0:
@@ -533,26 +558,21 @@ class ManualValuesDetector(Detector):
         p, m, s = _rough_tail(g, ref)
         if p >= bar:
             return None
-        return self.finding(
+        return self._stretch_finding(
             outlet,
             code,
-            outlet.grid[a],
-            outlet.grid[b],
-            severity="medium",
-            confidence=min(0.99, 1.0 - p),
-            message="manual_values.jumpy",
+            (a, b),
+            p,
+            bar,
+            width,
+            "manual_values.jumpy",
+            rule="S values jump from hour to hour more than lab results of the channel's "
+            "water could (its measurements with a lab's scatter lab_cv, rounded to the S "
+            "values' resolution): median absolute hourly change / mean of the stretch's "
+            "smoothest window against the same-length windows of those (empirical share, "
+            "log-normal upper tail)",
+            statistic="median absolute hourly change / mean over window_hours",
             evidence={
-                "rule": "S values jump from hour to hour more than lab results of the channel's "
-                "water could (its measurements with a lab's scatter lab_cv, rounded to the S "
-                "values' resolution): median absolute hourly change / mean of the stretch's "
-                "smoothest window against the same-length windows of those (empirical share, "
-                "log-normal upper tail)",
-                "statistic": "median absolute hourly change / mean over window_hours",
-                "threshold": bar,
-                "window_hours": float(width),
-                "false_alarm_rate_per_year": self.false_alarms_per_year,
-                "start": local_iso(outlet, a),
-                "end": local_iso(outlet, b),
                 "manual_hours": int((~np.isnan(manual[a : b + 1])).sum()),
                 "roughness": g,
                 "reference_windows": len(ref),
@@ -607,7 +627,7 @@ class ManualValuesDetector(Detector):
                 r = _relative_ranges(np.where(typed[a : b + 1, j], v[a : b + 1], np.nan), width)
                 step = _reported_step(sv, codes[j])
                 measured = np.where(valid, v, np.nan)
-                rounded = measured if step == 0 else np.round(measured / step) * step
+                rounded = _rounded_to(measured, step)
                 ranges = _sampled_ranges(rounded, width, hold)  # the same windows per channel
                 finite = ranges[~np.isnan(ranges)]
                 if len(r) == 0 or np.isnan(r).all() or len(finite) < self.min_windows:
@@ -665,25 +685,20 @@ class ManualValuesDetector(Detector):
         n_tested: int,
     ) -> Finding:
         names = [codes[j] for j in members.tolist()]
-        return self.finding(
+        return self._stretch_finding(
             outlet,
             None,
-            outlet.grid[a],
-            outlet.grid[b],
-            severity="medium",
-            confidence=min(0.99, 1.0 - p),
-            message="manual_values.typed_together",
+            (a, b),
+            p,
+            bar,
+            width,
+            "manual_values.typed_together",
+            rule="channels typed (S) together vary less than their own measurements: "
+            "each channel's relative range against its reference windows, combined over the "
+            "channels (Stouffer, with the correlation of the same windows' normal scores), "
+            "at least the share of windows where every channel was as flat",
+            statistic="combined tail of the channels' relative ranges over window_hours",
             evidence={
-                "rule": "channels typed (S) together vary less than their own measurements: "
-                "each channel's relative range against its reference windows, combined over the "
-                "channels (Stouffer, with the correlation of the same windows' normal scores), "
-                "at least the share of windows where every channel was as flat",
-                "statistic": "combined tail of the channels' relative ranges over window_hours",
-                "threshold": bar,
-                "window_hours": float(width),
-                "false_alarm_rate_per_year": self.false_alarms_per_year,
-                "start": local_iso(outlet, a),
-                "end": local_iso(outlet, b),
                 "channels": names,
                 "relative_ranges": dict(zip(names, r_s, strict=True)),
                 "channel_p_values": dict(zip(names, p_one, strict=True)),
@@ -696,6 +711,18 @@ class ManualValuesDetector(Detector):
             n_channels=len(names),
             channel_list=", ".join(names),
         )
+
+
+def _rounded_to(x: np.ndarray, step: float) -> np.ndarray:
+    """``x`` rounded to multiples of ``step`` (as is when ``step`` is 0: no step known)."""
+    return x if step == 0 else np.round(x / step) * step
+
+
+def _lab_results(measured: np.ndarray, cv: float, seed: int) -> np.ndarray:
+    """Lab results of the channel's water: its measurements, each with a lab's relative scatter
+    ``cv`` (log-normal), one fixed draw (``seed``) so that a series always gives the same
+    findings."""
+    return measured * np.exp(np.random.default_rng(seed).normal(0.0, cv, len(measured)))
 
 
 def _relative_ranges(x: np.ndarray, width: int) -> np.ndarray:

@@ -214,18 +214,25 @@ def test_rebase_takes_only_the_alarms_own_episode_out_of_the_baselines() -> None
     assert (f.start, f.end) == (hour(20 * 24), hour(23 * 24 - 1))
 
 
-def _diluted_season(weak: float | None) -> dict[str, np.ndarray]:
-    """Half a year of honest common dips (6 h blocks, 20 % log-normal) with, when ``weak`` is
-    given, five dilutions at 0.3 (one of 20 days, four of 3) and a 30 h one at ``weak``."""
-    days = 180
-    n, h = days * 24, np.arange(days * 24)
-    ch = {
+def _steady_plant(n: int) -> dict[str, np.ndarray]:
+    """``n`` hours of an honest plant: four analysers on their own cycles around steady levels,
+    flow with a daily swing."""
+    h = np.arange(n)
+    return {
         COD: cycled(n, level=30, spread=3, hold_hours=2, seed=1),
         NH3N: cycled(n, level=3, spread=0.3, hold_hours=4, seed=2),
         TP: cycled(n, level=0.5, spread=0.05, hold_hours=3, seed=3),
         TN: cycled(n, level=12, spread=1, hold_hours=4, seed=4),
         FLOW: np.round(500 + 150 * np.sin(2 * np.pi * (h % 24) / 24), 1),
     }
+
+
+def _diluted_season(weak: float | None) -> dict[str, np.ndarray]:
+    """Half a year of honest common dips (6 h blocks, 20 % log-normal) with, when ``weak`` is
+    given, five dilutions at 0.3 (one of 20 days, four of 3) and a 30 h one at ``weak``."""
+    days = 180
+    n = days * 24
+    ch = _steady_plant(n)
     dips = np.repeat(np.exp(np.random.default_rng(5).normal(0, 0.2, days * 4)), 6)
     for c in CONC:
         ch[c] = np.round(ch[c] * dips, 2)
@@ -277,14 +284,7 @@ def _long_dilutions(ramp_hours: int) -> tuple[dict[str, np.ndarray], np.ndarray]
     in the sample) or, with ``ramp_hours``, as slowly as a plant's own load changes; and which
     hours are diluted."""
     n = 60 * 24
-    h = np.arange(n)
-    ch = {
-        COD: cycled(n, level=30, spread=3, hold_hours=2, seed=1),
-        NH3N: cycled(n, level=3, spread=0.3, hold_hours=4, seed=2),
-        TP: cycled(n, level=0.5, spread=0.05, hold_hours=3, seed=3),
-        TN: cycled(n, level=12, spread=1, hold_hours=4, seed=4),
-        FLOW: np.round(500 + 150 * np.sin(2 * np.pi * (h % 24) / 24), 1),
-    }
+    ch = _steady_plant(n)
     diluted = np.zeros(n, dtype=bool)
     for first, last in _EPISODES:
         diluted[round(first * 24) : round(last * 24)] = True
