@@ -267,9 +267,9 @@ def test_gap_hiding_steady_climbs_at_a_plant_near_its_limit_found_by_their_risin
     assert (f.start, f.end) == (hour(500), hour(2612)) and ev["silence_statistic"] == "climb"
     assert ev["events"] == 4 and all(g["climb_steps"] >= 7 for g in ev["gaps"])
     assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
-    # the p-value is Bonferroni over the four tests (two statistics, every and long silences)
+    # the p-value is Bonferroni over the six tests (three statistics, every and long silences)
     (one,) = GapHidingDetector(statistics=("climb",)).detect(data, cod_spec())
-    assert ev["p_value"] == 2 * one.evidence["p_value"]
+    assert ev["p_value"] == 3 * one.evidence["p_value"]
     with pytest.raises(ValueError, match="statistics"):
         GapHidingDetector(statistics=("slope",))
 
@@ -289,4 +289,45 @@ def test_gap_hiding_steady_climbs_at_random_times_are_not_hiding() -> None:
     cod = np.round(40 + 6 * np.sin(2 * np.pi * h / 24) + rng.normal(0, 0.3, n), 1)
     for i in rng.choice(np.arange(50, n - 50), 30, replace=False):
         cod[i : i + rng.integers(2, 12)] = np.nan
+    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+
+
+def _slow_analyser(n: int, seed: int) -> np.ndarray:
+    """COD of an analyser with a 3-hour cycle (each result held 3 hours) at a plant running near
+    its limit: around 38 mg/L (limit 50), capped at 47, with 40 one-hour gaps at random."""
+    cod = np.minimum(cycled(n, level=38, spread=4, hold_hours=3, seed=seed), 47.0)
+    return random_gaps(cod, 40, seed=seed + 1)
+
+
+_RAMP = [38.0, 40.0, 42.0, 44.0, 46.0]
+
+
+def test_gap_hiding_hourly_ramps_of_a_slow_analyser_found_by_their_hours_in_a_row() -> None:
+    """An analyser that gives a new result every 3 hours cannot rise four hours in a row: three
+    such ramps to 46 mg/L, each hidden by 8 silent hours, are found by the ramp statistic, while
+    they are no higher than the plant's swings (excursion) and its own climbs (a rise every 3
+    hours) set the climb statistic's bar above them."""
+    n = 24 * 120
+    cod = _slow_analyser(n, seed=11)
+    for i in (600, 1500, 2400):
+        cod[i - 4 : i + 1] = _RAMP
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    ev = f.evidence
+    assert ev["silence_statistic"] == "ramp" and ev["events"] == 3
+    assert (f.start, f.end) == (hour(600), hour(2408)) and ev["p_value"] < ev["threshold"]
+    assert "hours in a row" in ev["rule"] and all(g["ramp_hours"] >= 4 for g in ev["gaps"])
+    assert GapHidingDetector(statistics=("excursion", "climb")).detect(data, cod_spec()) == []
+
+
+def test_gap_hiding_hourly_ramps_and_silences_at_random_times_are_not_hiding() -> None:
+    # honest: the same ramps (a flush, a manual sample) and 8-hour silences, at random hours
+    n = 24 * 120
+    rng = np.random.default_rng(5)
+    cod = _slow_analyser(n, seed=11)
+    for i in rng.choice(np.arange(50, n - 50), 6, replace=False):
+        cod[i - 4 : i + 1] = _RAMP
+    for i in rng.choice(np.arange(50, n - 50), 6, replace=False):
+        cod[i : i + 8] = np.nan
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
