@@ -309,7 +309,8 @@ def test_excursion_rule_finds_a_short_standard_between_samples() -> None:
 def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> None:
     """Not an excursion onto the standard: one analyser reading at its level held four hours
     (one measurement shows no constancy), a rise through its level to a new one (the plant's
-    level before and after on both sides of it), a visit whose side lies across a shutdown."""
+    level before and after on both sides of it), a visit whose side lies across the series'
+    only shutdown (half a pulse, with too few steps next to gaps to judge it by)."""
     n = 24 * 42
     nh3, flags = _calibrated_nh3(n, seed=24)
     held_one = nh3.copy()
@@ -329,6 +330,49 @@ def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> N
     frame = make_frame(MN, {NH3N: held_one}, flags={NH3N: flags})
     found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
     assert all("hold a standard solution" in f.evidence["rule"] for f in found)
+
+
+def _nightly_shutdowns(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """`_calibrated_nh3` with the plant shut down 8 h every night (F hours 12-19 of each day)."""
+    nh3, flags = _calibrated_nh3(n, seed=seed)
+    for day in range(n // 24):
+        flags[day * 24 + 12 : day * 24 + 20] = "F"
+        nh3[day * 24 + 12 : day * 24 + 20] = 0.0
+    return nh3, flags
+
+
+def test_excursion_rule_finds_half_a_pulse_next_to_a_shutdown() -> None:
+    """The jump rule's half pulse: four hours of the 8 mg/L calibration solution reported as the
+    first readings after a night's shutdown, then the plant's 2 mg/L: one side across a gap, the
+    other a step the series' own steps next to its 41 other restarts never reach. Found, with
+    that step in the evidence; the same visit in the plant's own restart levels is not (below)."""
+    n = 24 * 42
+    nh3, flags = _nightly_shutdowns(n, seed=24)
+    nh3[620:624] = [8.02, 7.97, 8.05, 7.99]  # day 25, right after the restart at hour 20
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
+    assert spans(found) == [(hour(620), hour(623))]
+    ev = found[0].evidence
+    assert "and back by steps" in ev["rule"]
+    assert ev["jump"] >= ev["threshold"] > 0
+    assert 0 < ev["false_alarm_rate_per_year"] <= 0.01
+
+
+def test_excursion_rule_honest_trap_restarts_that_settle() -> None:
+    """An honest plant some of whose restarts read high for three hours (the night's
+    accumulation) before settling to 2 mg/L, one of them landing on its 8 mg/L calibration
+    level: the step off it is one the series makes next to its gaps anyway, no finding (the
+    series' steps as a whole, most of them far from any restart, would call it rare)."""
+    n = 24 * 42
+    nh3, flags = _nightly_shutdowns(n, seed=24)
+    rng = np.random.default_rng(8)
+    for day, level in zip((3, 9, 14, 20, 31, 37), (5.5, 9.6, 6.5, 9.2, 7.0, 6.2), strict=True):
+        nh3[day * 24 + 20 : day * 24 + 23] = np.round(
+            level * (1 + 0.01 * rng.standard_normal(3)), 2
+        )
+    nh3[620:623] = [8.02, 7.97, 8.05]
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
 
 
 SPEC_NH3_5 = make_spec(MN, w21003={"limit": 15.0, "standard": 5.0, "analyser_range": (0.0, 50.0)})
