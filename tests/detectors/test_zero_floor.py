@@ -6,7 +6,7 @@ import numpy as np
 
 from detectors.checks.zero_floor import ZeroFloorDetector
 from detectors.spec import COD, FLOW, TP
-from tests.detectors.conftest import MN, effluent, make_frame
+from tests.detectors.conftest import MN, effluent, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
 
 
@@ -38,8 +38,8 @@ def test_zeros_honest_traps_shutdown_and_no_flow_channel() -> None:
 def test_floor_held_for_many_cycles_while_normally_well_above() -> None:
     n = 24 * 10
     tp = effluent(n, mean=0.3, hold_hours=2, step=0.01, seed=8)
-    tp[100:120] = 0.01  # 20 h at the floor (cycle 2 -> 12 h needed)
-    tp[180:188] = 0.01  # 8 h: too short
+    tp[100:120] = 0.01  # 20 h at the floor
+    tp[180:188] = 0.01  # 8 h: as short as the series' own low holds
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
     assert spans(found) == [(hour(100), hour(119))]
     assert found[0].evidence["floor"] == 0.01
@@ -140,22 +140,63 @@ def test_floors_on_two_analysers_far_deeper_than_the_step_are_found() -> None:
     assert spans(cod_found) == [(hour(300), hour(308))]
 
 
-def test_floor_written_between_measurements_needs_two_cycles_not_three() -> None:
+def test_floor_written_between_measurements_or_measured_twice_is_tested() -> None:
     """A 4-hourly analyser whose values change on hours 0, 4, 8...: a floor written from hour
-    302 to 311 (10 h, 2.5 cycles, entered and left between measurements) is found; the same
-    low value for 2 cycles on the analyser's own rhythm (hours 300-307) is two measurements
-    held, under the 3 cycles an honest low needs to be told from a glitch."""
+    302 to 311 (10 h, 2.5 cycles, entered and left between measurements) is found with the
+    6 h bar (1.5 cycles, at least min_floor_hours); the same low value on the analyser's own
+    rhythm for 2 cycles (hours 300-307) is two measurements, no glitch of one: found too, with
+    the 8 h bar of 2 cycles."""
     n = 24 * 180
     tp = effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=8)
     tp[302:312] = 0.01
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
     assert spans(found) == [(hour(302), hour(311))]
-    assert found[0].evidence["cycle_hours"] == 4.0 and found[0].evidence["threshold"] == 8.0
+    assert found[0].evidence["cycle_hours"] == 4.0 and found[0].evidence["threshold"] == 6.0
     frame = make_frame(MN, {TP: tp, FLOW: flow(n)})
     assert ZeroFloorDetector(off_rhythm_cycles=3.0).detect(frame, SPEC) == []
     tp = effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=8)
     tp[300:308] = 0.01
-    assert ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC) == []
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(300), hour(307))]
+    assert found[0].evidence["threshold"] == 8.0
+    frame = make_frame(MN, {TP: tp, FLOW: flow(n)})
+    assert ZeroFloorDetector(min_floor_cycles=3.0).detect(frame, SPEC) == []
+
+
+def test_one_low_measurement_is_a_glitch_not_a_floor() -> None:
+    """A 6-hourly analyser: one measurement at the floor (6 h, on its rhythm) is an honest
+    glitch, under the guard of two measurements whatever the rate; two measurements (12 h) are
+    tested (here found at a rate of 0.01 a series-year: 12 h is as long as this series' own
+    holds of two equal measurements, which the null model counts)."""
+    n = 24 * 180
+    tp = effluent(n, mean=0.3, hold_hours=6, step=0.01, seed=8)
+    tp[300:306] = 0.01
+    lax = ZeroFloorDetector(false_alarms_per_year=0.01)
+    assert lax.detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC) == []
+    tp[306:312] = 0.01
+    found = lax.detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(300), hour(311))]
+    assert found[0].evidence["threshold"] == 12.0
+
+
+def test_two_measurements_at_the_series_own_detection_limit_are_not_a_floor() -> None:
+    """A daily station (cycle 24 h) whose TP sits at its detection limit (0.005) on a few days,
+    alone: two days at that limit, entered and left by a step, are censored readings repeating
+    (3 cycles needed, whatever the bar), not a floor; the same two days at 0.002, below
+    anything the series reports, are tested after 2 cycles and found."""
+    daily = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 1440.0})
+    n = 24 * 360
+    tp = effluent(n, mean=0.05, hold_hours=24, step=0.001, seed=4)
+    for day in (40, 95, 170, 260):
+        tp[day * 24 : day * 24 + 24] = 0.005  # the limit, reported alone on four days
+    tp[200 * 24 : 202 * 24] = 0.005
+    run = (hour(200 * 24), hour(202 * 24 - 1))
+    lax = ZeroFloorDetector(false_alarms_per_year=1.0)  # a lax bar: the guard decides
+    assert run not in spans(lax.detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), daily))
+    strict = ZeroFloorDetector(false_alarms_per_year=1.0, reported_cycles=2.0)
+    assert run in spans(strict.detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), daily))
+    tp[200 * 24 : 202 * 24] = 0.002
+    assert run in spans(lax.detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), daily))
 
 
 def test_floor_after_the_analysers_own_maintenance_is_it_settling() -> None:
