@@ -282,13 +282,23 @@ class GapHidingDetector(Detector):
         best: tuple[_Test, _Events, int, str] | None = None
         tests = self._events(v, valid, silent, limit)
         windows = _scan_windows(len(v), tuple(self.scan_days))
-        for min_len, statistic, ev in tests:
-            if ev is None or len(ev.u_cluster) < self.min_events:
+        # the tests whose floor (`_floor`) is lowest first: the best p found early bounds the
+        # others (ties between tests go to the earlier in ``tests``, as in order)
+        floors = [
+            np.inf if ev is None or len(ev.u_cluster) < self.min_events else _floor(ev, self)
+            for _, _, ev in tests
+        ]
+        first = -1
+        for i in np.argsort(floors, kind="stable").tolist():
+            min_len, statistic, ev = tests[i]
+            bound = alpha / len(tests)
+            if best is not None:  # an earlier test in order wins a tie (of p = 0 too)
+                bound = min(bound, best[0].p if i > first else np.nextafter(best[0].p, np.inf))
+            if ev is None or len(windows) * floors[i] * (1 - 1e-9) >= bound:
                 continue
-            bound = alpha / len(tests) if best is None else min(alpha / len(tests), best[0].p)
             test = self._test(ev, windows, bound)
-            if test is not None and (best is None or test.p < best[0].p):
-                best = (test, ev, min_len, statistic)
+            if test is not None and (best is None or (test.p, i) < (best[0].p, first)):
+                best, first = (test, ev, min_len, statistic), i
         if best is None or len(tests) * best[0].p >= alpha:
             return
         test, ev, min_len, statistic = best
@@ -365,22 +375,23 @@ class GapHidingDetector(Detector):
             # the climbs into the high reference hours and into each silence (over the valid
             # values, where hour i's is at count[i])
             hours = np.flatnonzero(high_ref)
-            climbs, key = _climb(xv, count[np.concatenate([hours, pre])])
+            spread = float(xv.max() - xv.min())  # the range of the channel's valid values
+            climbs, key = _climb(xv, count[np.concatenate([hours, pre])], spread)
             steps = climbs[len(hours) :]
             if "excursion" in tails:
                 tails["excursion"][which] = self._tails(
                     v, x, held, ref, plain, high_ref, known, level, pre, last, which
                 )
-            if "climb" in tails:
-                tails["climb"][which] = self._climb_tails(
-                    plain, hours, key[: len(hours)], key[len(hours) :][which], pre[which]
-                )
+            # the climb's and the ramp's keys of the high reference hours and of the silences
+            keys = {"climb": key}
             if "ramp" in tails:
-                ramp = _ramp(v, valid)
-                ramps = ramp[pre].astype(np.int64)
-                tails["ramp"][which] = self._climb_tails(
-                    plain, hours, ramp[hours], ramp[pre[which]], pre[which]
-                )
+                ramp_h, keys["ramp"] = _ramp(v, valid, np.concatenate([hours, pre]), spread)
+                ramps = ramp_h[len(hours) :]
+            keys = {s: k for s, k in keys.items() if s in tails}
+            if keys:
+                ranked = self._climb_tails(plain, hours, keys, len(hours), which, pre[which])
+                for statistic, u in ranked.items():
+                    tails[statistic][which] = u
         out: list[tuple[int, str, _Events | None]] = []
         for least, m, k, new in zip(strata, members, kept, clusters, strict=True):
             if not k:
@@ -465,20 +476,26 @@ class GapHidingDetector(Detector):
         self,
         plain: np.ndarray,
         hours: np.ndarray,
-        key: np.ndarray,
-        key_t: np.ndarray,
+        keys: dict[str, np.ndarray],
+        n_ref: int,
+        which: np.ndarray,
         t: np.ndarray,
-    ) -> np.ndarray:
-        """``u`` of the steady climb into each silence after hour ``t`` (its `_climb` key
-        ``key_t``): the share of the reference hours (``plain``: how many before each hour)
-        within ``reference_days`` of it that are high (``hours``, their keys ``key``) and climb
-        at least as steadily."""
+    ) -> dict[str, np.ndarray]:
+        """Per statistic, ``u`` of the climb (or ramp) into each silence after hour ``t``: of
+        its ``keys`` (the high reference hours ``hours``' first, ``n_ref`` of them, then every
+        silence's, of which ``which`` are judged), the share of the reference hours (``plain``:
+        how many before each hour) within ``reference_days`` of it that are high and climb at
+        least as steadily."""
         n, span = len(plain) - 1, 24 * self.reference_days
         lo, hi = np.maximum(t - span, 0), np.minimum(t + span, n - 1)
         total = plain[hi + 1] - plain[lo]
-        which, at = _pair_index(hours, lo, hi)
-        hits = np.bincount(which[key[at] >= key_t[which]], minlength=len(t))
-        return (1 + hits) / (1 + total)
+        pair, at = _pair_index(hours, lo, hi)
+        out = {}
+        for statistic, key in keys.items():
+            key_t = key[n_ref:][which]
+            hits = np.bincount(pair[key[at] >= key_t[pair]], minlength=len(t))
+            out[statistic] = (1 + hits) / (1 + total)
+        return out
 
     def _test(self, ev: _Events, windows: np.ndarray, alpha: float) -> _Test | None:
         """The most significant of the ``windows``, None when none can reach ``alpha`` (the
@@ -581,6 +598,15 @@ class GapHidingDetector(Detector):
         )
 
 
+def _floor(ev: _Events, det: GapHidingDetector) -> float:
+    """The least ``T`` any window of the silences ``ev`` can reach: a window's ``u_(k)`` is at
+    least the channel's and its ``n`` at least ``k``, so its binomial tail at ``k`` is at least
+    the channel's ``u_(k)^k``, the least over ``k = min_events .. max_events``."""
+    u = np.sort(ev.u_cluster)[: det.max_events]
+    ks = np.arange(det.min_events, len(u) + 1)
+    return float(np.min(u[ks - 1] ** ks)) if len(ks) else np.inf
+
+
 def _most_unusual(ev: _Events, clusters: np.ndarray) -> np.ndarray:
     """The index of the most unusual silence (smallest ``u``) of each of the ``clusters``."""
     return np.array(
@@ -677,11 +703,11 @@ def _min_tail_null(t: float, n: int, k0: int, k1: int) -> float:
     return float(min(1.0, max(0.0, 1.0 - prob.sum())))
 
 
-def _climb(x: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _climb(x: np.ndarray, at: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
     """(steps, key) of the values ``x[at]`` among the valid values ``x`` (in time order): the
     climb into each since the last fall (a value below the one before; a held value neither
     rises nor falls). ``steps`` counts its rises, and ``key`` orders climbs by their steps,
-    then by their height: ``steps + height / (range + 1)``, with ``range`` the spread of the
+    then by their height: ``steps + height / (spread + 1)``, with ``spread`` the range of the
     values."""
     rises = np.zeros(len(x), dtype=np.int64)
     np.cumsum(x[1:] > x[:-1], out=rises[1:])
@@ -689,24 +715,25 @@ def _climb(x: np.ndarray, at: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     low = np.concatenate(([0], np.flatnonzero(x[1:] < x[:-1]) + 1))
     start = low[np.searchsorted(low, at, side="right") - 1]
     steps = rises[at] - rises[start]
-    return steps, steps + (x[at] - x[start]) / (float(x.max() - x.min()) + 1.0)
+    return steps, steps + (x[at] - x[start]) / (spread + 1.0)
 
 
-def _ramp(v: np.ndarray, valid: np.ndarray) -> np.ndarray:
-    """Of each grid hour, the hours in a row up to it each valid and above the one before
-    (a ramp: an analyser whose cycle is longer than an hour cannot produce one), then its
-    height: ``hours + height / (range + 1)``, with ``range`` the spread of the valid values."""
-    n = len(v)
-    with np.errstate(invalid="ignore"):
-        up = np.zeros(n, dtype=bool)
-        up[1:] = valid[1:] & valid[:-1] & (v[1:] > v[:-1])
-    at = np.arange(n)
-    begin = np.maximum.accumulate(np.where(up, 0, at))
-    run = at - begin
-    x = v[valid]
-    spread = float(x.max() - x.min()) if len(x) else 0.0
-    height = np.where(run > 0, v - v[begin], 0.0)
-    return run + height / (spread + 1.0)
+def _ramp(
+    v: np.ndarray, valid: np.ndarray, at: np.ndarray, spread: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """(hours, key) of the grid hours ``at``: the hours in a row up to each, each valid and
+    above the one before (a ramp: an analyser whose cycle is longer than an hour cannot produce
+    one), and ``key`` orders ramps by their hours, then by their height: ``hours + height /
+    (spread + 1)``, with ``spread`` the range of the valid values."""
+    rose = v[1:] > v[:-1]  # hour j + 1 over hour j (False where either is NaN)
+    rose &= valid[1:]
+    rose &= valid[:-1]
+    # the last hour (up to each of at) that did not rise over the one before: the ramp's start
+    flat = np.flatnonzero(~rose)
+    flat += 1
+    begin = np.concatenate(([0], flat))[np.searchsorted(flat, at, side="right")]
+    hours = at - begin
+    return hours, hours + (v[at] - v[begin]) / (spread + 1.0)
 
 
 def _quantile(x: np.ndarray, q: float) -> float:
