@@ -295,3 +295,42 @@ def test_alike_admits_every_window_of_a_scaled_clone_and_no_more_than_its_roundi
         _level([np.array([1000.0]), np.array([200.0])], np.array([10.0])),
     )
     assert abs(la - lb)[0] > (da + db)[0]
+
+
+def _three_channels(seed: int) -> dict[str, np.ndarray]:
+    """COD to 1 mg/L, TN to 0.1, TP to 0.01, each measured every 3 h: few bits an hour."""
+    return {
+        COD: cycled(N, level=30, spread=4, hold_hours=3, seed=seed, decimals=0),
+        TN: cycled(N, level=12, spread=2, hold_hours=3, seed=seed + 1, decimals=1),
+        TP: cycled(N, level=0.4, spread=0.1, hold_hours=3, seed=seed + 2, decimals=2),
+    }
+
+
+def test_channels_cloned_together_each_under_its_bar_are_found_pooled() -> None:
+    a, b = _three_channels(61), _three_channels(64)
+    for code in b:
+        b[code][500:515] = a[code][500:515]  # 15 h of all three channels, same hours
+    # each channel alone is under its bar
+    for code in a:
+        assert CopiedDataDetector().detect_fleet(_fleet(A={code: a[code]}, B={code: b[code]})) == []
+    found = CopiedDataDetector().detect_fleet(_fleet(A=a, B=b))
+    assert [(f.mn, f.pollutant, f.evidence["role"]) for f in found] == [
+        ("A", None, "same_time"),
+        ("B", None, "copy"),
+    ]
+    ev = found[1].evidence
+    assert set(ev["channels"]) == {COD, TN, TP} and ev["lag_hours"] == 0
+    assert ev["information_bits"] > ev["threshold_bits"] and "summed" in ev["statistic"]
+    # the statistic is the channels' bits summed
+    bits = [s["information_bits"] for s in ev["segments"]]
+    assert len(bits) == 3 and ev["information_bits"] == pytest.approx(sum(bits), abs=0.2)
+    assert hour(499) <= found[1].start <= hour(501) and hour(513) <= found[1].end <= hour(516)
+    assert 0 < ev["false_alarm_rate_per_year"] < 1 and ev["window_hours"] > 0
+
+
+def test_weak_matches_of_channels_at_different_lags_are_not_pooled() -> None:
+    a, b = _three_channels(61), _three_channels(64)
+    # the same 15 h stretches, but each channel from another hour of A: no one lag
+    for k, code in enumerate(b):
+        b[code][500:515] = a[code][500 - 7 * k : 515 - 7 * k]
+    assert CopiedDataDetector().detect_fleet(_fleet(A=a, B=b)) == []
