@@ -567,3 +567,32 @@ def test_quiet_landing_share_follows_the_stillest_windows() -> None:
     level[stillest] = 2.0
     low = rule._landing(every, level, np.array([2.5]), 0.01, own)[0]
     assert low == pytest.approx(1 / 31)
+
+
+def test_sibling_rule_finds_the_same_bottle_again() -> None:
+    """The sixth rule: a series found fed its 5.00 standard for 8 h (the held rule) is fed it
+    again for 2 h later, 5.00 between two jumps: too short for any rule alone (two readings, two
+    analyser cycles), found as the same bottle, its rate the product of the visit's null rate
+    and the first finding's; without the first finding the visit is not found at all."""
+    nh3 = effluent(24 * 100, mean=2.0, step=0.01, seed=5)
+    nh3[1500:1502] = 5.0
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5) == []
+    nh3[600:608] = 5.0
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
+    assert spans(found) == [(hour(600), hour(607)), (hour(1500), hour(1501))]
+    first, again = found[0].evidence, found[1].evidence
+    assert "found fed" in again["rule"]
+    assert again["bars"]["band_low"] < 5.0 < again["bars"]["band_high"]
+    assert 0 < again["false_alarm_rate_per_year"] <= first["false_alarm_rate_per_year"]
+
+
+def test_sibling_rule_honest_traps_one_measurement_and_a_glide() -> None:
+    """Not the same bottle again: one measurement of a 2-hourly analyser held at the standard's
+    5.0 (one reading, however long it is shown), and the plant gliding through 5.0 with no
+    jump, at an outlet found fed its standard for 12 h elsewhere."""
+    nh3 = effluent(24 * 100, mean=2.0, hold_hours=2, step=0.1, seed=7)
+    nh3[600:612] = 5.0
+    nh3[1500:1502] = 5.0
+    nh3[2000:2014] = held([4.4, 4.6, 4.8, 5.0, 5.0, 5.2, 5.4], 2)  # 5.0 for 4 h, no jump
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
+    assert spans(found) == [(hour(600), hour(611))]
