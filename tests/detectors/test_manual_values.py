@@ -7,7 +7,7 @@ import numpy as np
 from detectors.checks.manual_values import ManualValuesDetector
 from detectors.spec import COD, FLOW, NH3N, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
-from tests.detectors.flag_helpers import N, cod_spec, daily_flow, normal_flags
+from tests.detectors.flag_helpers import N, cod_spec, daily_flow, normal_flags, random_gaps
 
 
 def test_manual_values_share_of_month() -> None:
@@ -135,12 +135,20 @@ def _coarse_channels(n: int) -> tuple[dict[str, np.ndarray], dict[str, np.ndarra
     return values, {c: normal_flags(n) for c in values}
 
 
+def _steady_nh3n(n: int) -> np.ndarray:
+    """NH3-N of about 2.5 mg/L read to 0.1 mg/L by a steady analyser: four readings a day are
+    now and then all the same."""
+    return cycled(n, level=2.5, spread=0.15, hold_hours=1, seed=4, decimals=1)
+
+
 def test_manual_values_channels_typed_together_are_pooled() -> None:
     # one day of two typed values (12 h each) on three channels at once: each alone as flat as a
-    # day of its own measurements now and then (p above the bar), all three together not
+    # day of its own measurements about once in a hundred (p above the bar), all three together
+    # not (the reference windows hold four results, as the day does: the windows overlapping
+    # the typed day itself, with fewer, would make any day look ordinary)
     n = 24 * 120
     values, flags = _coarse_channels(n)
-    for code, typed in ((COD, (24.0, 25.0)), (NH3N, (2.4, 2.5)), (TP, (0.3, 0.31))):
+    for code, typed in ((COD, (24.0, 26.0)), (NH3N, (2.4, 2.6)), (TP, (0.29, 0.32))):
         values[code][1000:1024] = np.repeat(typed, 12)
         flags[code][1000:1024] = "S"
     (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
@@ -152,7 +160,7 @@ def test_manual_values_channels_typed_together_are_pooled() -> None:
     assert 3.0 <= ev["correlation_sum"] <= 9.0 and "3 channels" in f.summary
     # one channel typed alone that day: nothing to pool
     values, flags = _coarse_channels(n)
-    values[COD][1000:1024] = np.repeat((24.0, 25.0), 12)
+    values[COD][1000:1024] = np.repeat((24.0, 26.0), 12)
     flags[COD][1000:1024] = "S"
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
 
@@ -240,11 +248,12 @@ def test_manual_values_flat_and_round_typed_values_are_found_together() -> None:
 
 
 def test_manual_values_one_value_held_a_day_is_not_four_lab_results() -> None:
-    # one NH3-N value typed for a day where the analyser reports to 0.1 mg/L: its readings, every
-    # 6 h, are now and then all the same, but four lab results of that water a day, each with a
-    # lab's 2 % scatter, reported to 0.01 mg/L, never are
+    # one NH3-N value typed for a day where a steady analyser reports to 0.1 mg/L: its
+    # readings, every 6 h, are now and then all the same, but four lab results of that water a
+    # day, each with a lab's 2 % scatter, reported to 0.01 mg/L, never are
     n = 24 * 120
     values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
     values[NH3N][1000:1024] = 2.4
     flags[NH3N][1000:1024] = "S"
     (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
@@ -256,9 +265,30 @@ def test_manual_values_one_value_held_a_day_is_not_four_lab_results() -> None:
     assert ManualValuesDetector(flat_lab_cv=0.0).detect(frame(values, flags), cod_spec()) == []
     # four lab results that day, each the analyser's reading with a 2 % scatter: nothing
     values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
     rng = np.random.default_rng(12)
     idx = 1000 + (np.arange(24) // 6) * 6
     lab = values[NH3N][idx] * np.repeat(np.exp(rng.normal(0, 0.02, 4)), 6)
     values[NH3N][1000:1024] = np.round(lab, 2)
     flags[NH3N][1000:1024] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
+def test_manual_values_reference_windows_hold_as_many_results_as_the_stretch() -> None:
+    # a gappy channel (a third of its hours missing): a reference window of a day holds two,
+    # three or four readings, and fewer agree more easily; the typed day is compared with the
+    # windows holding its four (here two or three hundred), not with every half-full one
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    values[NH3N] = random_gaps(_steady_nh3n(n), n // 3, seed=21)
+    values[NH3N][1000:1024] = 2.4
+    flags[NH3N][1000:1024] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert (f.pollutant, f.start, f.end) == (NH3N, hour(1000), hour(1023))
+    assert 30 <= f.evidence["reference_windows"] < 2000 and f.evidence["p_value"] == 0.0
+    # lab results that day, every 6 h, as the analyser reads the water: nothing
+    values[NH3N] = _lab_values(random_gaps(_steady_nh3n(n), n // 3, seed=21), 1000, 1024, 6, 1)
+    values[NH3N][1000:1024] = np.where(
+        np.isnan(values[NH3N][1000:1024]), 2.5, values[NH3N][1000:1024]
+    )
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
