@@ -330,3 +330,30 @@ def test_a_series_whose_noise_spans_several_steps_keeps_the_exponential_tail() -
     found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
     assert spans(found) == [(hour(600), hour(659))]
     assert found[0].evidence["tail_shape"] is None
+
+
+def _cadence_change_cod(hold: int) -> np.ndarray:
+    """180 days of COD read in whole mg/L: 110 days measured every hour, then 70 days every
+    4 h with a calmer noise (a third of the measurements repeat the last); six measurements of
+    10 mg/L in a row (24 h) from hour 3440 of the 4-hour stretch, held ``hold`` hours."""
+    rng = np.random.default_rng(7)
+    hourly = np.round(10.0 + 2.0 * rng.normal(size=24 * 110))
+    measured = np.round(10.0 + 1.2 * rng.normal(size=6 * 70))
+    measured[200 : 200 + hold // 4] = 10.0
+    return np.concatenate([hourly, np.repeat(measured, 4)])
+
+
+def test_a_hold_is_judged_against_the_cadence_of_its_own_weeks() -> None:
+    # the series' runs (mostly its hourly months) say a cycle of 2 h and a chance run of 18 h;
+    # the 4-hour months repeat a value by chance often enough to hold it 24 h and more
+    cod = _cadence_change_cod(24)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(len(cod))})
+    assert FrozenValueDetector().detect(frame, SPEC) == []
+    # a hold of 60 h there is still far past them
+    cod = _cadence_change_cod(60)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
+    first = 24 * 110 + 800  # the hold, and the equal measurements around it
+    assert len(found) == 1 and found[0].start <= hour(first) < hour(first + 59) <= found[0].end
+    ev = found[0].evidence
+    assert ev["regime_chance_run_hours"] > 24.0 > ev["chance_run_hours"]
+    assert ev["threshold"] >= ev["regime_chance_run_hours"]
