@@ -180,7 +180,7 @@ class FrozenValueDetector(Detector):
     honest fleets of tuning seeds 1-5 (`bench/bench_calibration.py`, independent generator) a
     COD that moved from hourly to a 4-hour cycle held 10 mg/L for 24 h (six measurements)
     against a series-wide cycle of 2 h and ``g`` = 18 h and was reported at the stated rate;
-    its regime says a 4-hour cycle and ``g'`` = 40 h. Honest findings at 1 / 100 / 1000 times
+    its regime says a 4-hour cycle and ``g'`` = 32 h. Honest findings at 1 / 100 / 1000 times
     the stated rate there: 1 / 2 / 19 -> 0 / 1 / 15 (simulator: none before or after). Seeds
     1-50: independent recall unchanged (333 of 358 labels), findings 1316 -> 1309 (fewer off
     the labels of falsifying outlets), simulator unchanged (169 of 169, 372 findings), no
