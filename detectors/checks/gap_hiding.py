@@ -198,13 +198,21 @@ class GapHidingDetector(Detector):
     (simulator), the closest at p = 0.0020 and 0.0019; gap_hiding recall rose from 0.89 to
     0.95 (independent, seeds 1-10, where the ramps were looked at) and from 0.93 to 0.95
     (seeds 11-50, not looked at), and from 0.97 to 0.97 and 0.90 to 0.94 on the simulator,
-    with no finding on an honest outlet of either and none on the real series.
+    with no finding on an honest outlet of either and none on the real series. Ranking the
+    ramps against the whole series instead of ``reference_days`` (a lower floor for ``u``)
+    found 3 more independent channels of seeds 1-50 (142 of 149 with a label, from 139) but
+    brought the closest honest channel to p = 0.0012 and 12 more under the bar at 1 a year:
+    not used. Counting a climb's rises within ``climb_hours`` only (instead of a ramp) found 2
+    more channels of seeds 1-10 and none of seeds 11-50, and took an honest TN of 3-hour
+    cycles (seed 25) under the bar: not used.
     Windows of 90 (or 60) days instead of 45 found 5 (2) more independent channels and lost 4
     (2) simulator ones, the closest honest simulator channel then at 0.0007: not used.
 
     Not caught: climbs no higher and no steadier than the plant's own swings (a plant running
     at 80 % of its limit whose hidden stretches begin at its usual level, or whose climbs are
-    two or three readings of a noisy analyser), silences whose climb is hidden with them, and fewer than ``min_events`` clearly unusual silences (two climbs of a half-year
+    two or three readings of a noisy analyser; a climb typed in at the analyser's own cycle, or
+    rising in steps held two hours on an hourly analyser, is no ramp), silences whose climb is
+    hidden with them, and fewer than ``min_events`` clearly unusual silences (two climbs of a half-year
     each as rare as 1 in 1,000 of the series' hours are within chance at this bar).
 
     Honest traps it must not flag: communication gaps at random (they follow low and high
@@ -213,7 +221,9 @@ class GapHidingDetector(Detector):
     a channel's own maintenance (M), fault (D) or calibration (C) hours after a high value
     (operators check an analyser that reads high; the other channels go on: not a silence);
     shutdowns (F); honest upsets that climb and fall at random times; steady climbs and long
-    silences at random times; a plant whose every morning is a steady climb toward its limit.
+    silences at random times; a plant whose every morning is a steady climb toward its limit;
+    a slow analyser's hourly ramps (a flush, a sample run by hand) and silences at random
+    times.
     """
 
     name = "gap_hiding"
