@@ -596,3 +596,16 @@ def test_sibling_rule_honest_traps_one_measurement_and_a_glide() -> None:
     nh3[2000:2014] = held([4.4, 4.6, 4.8, 5.0, 5.0, 5.2, 5.4], 2)  # 5.0 for 4 h, no jump
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
     assert spans(found) == [(hour(600), hour(611))]
+
+
+def test_sibling_rule_two_distinct_readings_are_two_measurements() -> None:
+    """A 2-hourly analyser found fed its 5.00 standard for 24 h (read 4.99 to 5.01): two hours
+    reading 5.01 then 4.99 are two measurements of the same bottle (found, though shorter than
+    two cycles); two hours reading 5.01 twice are one measurement (not found)."""
+    nh3 = effluent(24 * 100, mean=2.0, hold_hours=2, step=0.01, seed=7)
+    nh3[600:624] = held([5.0, 4.99, 5.01, 5.0, 5.01, 4.99, 5.0, 5.01, 4.99, 5.0, 5.01, 5.0], 2)
+    nh3[1800:1802] = [5.01, 4.99]
+    nh3[1900:1902] = [5.01, 5.01]
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
+    assert spans(found) == [(hour(600), hour(623)), (hour(1800), hour(1801))]
+    assert "found fed" in found[1].evidence["rule"]
