@@ -54,7 +54,10 @@ class ZeroFloorDetector(Detector):
       positive value (a detection limit at worst); an exact 0 flagged N is not a measurement
       (platforms treat it as abnormal data), so no chance model sets this bar;
     - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
-      across gaps of up to ``floor_gap_hours``) far below the series' level, entered and left by
+      across gaps of up to ``floor_gap_hours``, and across longer ones when the value on both
+      sides is the same, `_one_value_once`: an analyser back from days of fault or stop does
+      not read the very value it left; independent tuning seed 42, COD 3 mg/L for 64 h, 51 h
+      flagged D, 3 mg/L again for 16 h, in a series at 25) far below the series' level, entered and left by
       a step, held longer than the series' own null model allows. With the series' ``N`` held
       runs (values ``u_j``, durations ``d_j`` in clock hours), ``m`` the median of its normal
       readings and ``c`` the analyser cycle, a candidate run of value ``v`` lasting ``h`` hours
@@ -244,7 +247,7 @@ class ZeroFloorDetector(Detector):
         if normal.sum() < 3:
             return
         v = s.values
-        runs = held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours)
+        runs = _one_value_once(held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours))
         n = len(runs)
         if n < 3:
             return
@@ -528,3 +531,23 @@ class ZeroFloorDetector(Detector):
             flow_min=lo,
             flow_max=hi,
         )
+
+
+def _one_value_once(runs: HeldRuns) -> HeldRuns:
+    """``runs`` with consecutive runs of the same value (split by a gap longer than the join)
+    made one, its hours the sum of theirs: the analyser does not come back from days of fault
+    or stop to the very value it left."""
+    if len(runs) < 2:
+        return runs
+    new = np.r_[True, runs.value[1:] != runs.value[:-1]]
+    if new.all():
+        return runs
+    starts = np.flatnonzero(new)
+    ends = np.r_[starts[1:] - 1, len(runs) - 1]
+    return HeldRuns(
+        first=runs.first[starts],
+        last=runs.last[ends],
+        count=np.add.reduceat(runs.count, starts),
+        hours=np.add.reduceat(runs.hours, starts),
+        value=runs.value[starts],
+    )

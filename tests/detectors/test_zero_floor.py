@@ -199,6 +199,20 @@ def test_two_measurements_at_the_series_own_detection_limit_are_not_a_floor() ->
     assert run in spans(lax.detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), daily))
 
 
+def test_floor_resumed_after_a_long_fault_is_one_floor() -> None:
+    """A floor held 20 h, then 60 h flagged D (longer than the 48 h join), then the very same
+    value 10 h more: one floor of 30 h held over the fault; its second part alone, entered from
+    the floor's own value, would have no step in."""
+    n = 24 * 60
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    flags = np.array(["N"] * n, dtype=object)
+    cod[300:390] = 4.0
+    flags[320:380] = "D"
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)}, flags={COD: flags})
+    (f,) = ZeroFloorDetector().detect(frame, SPEC)
+    assert (f.start, f.end) == (hour(300), hour(389)) and f.evidence["floor"] == 4.0
+
+
 def test_floor_after_the_analysers_own_maintenance_is_it_settling() -> None:
     # TP held at 0.12 (within the analyser's range, under half its median) for 20 h: a floor
     # when entered from normal readings; the analyser settling when its own maintenance (M)
