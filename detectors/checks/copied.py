@@ -487,7 +487,9 @@ def _information_bar(
 #: How far under its own bar a channel's match with another outlet may be and still be pooled
 #: with the pair's other channels at the same lag (`CopiedDataDetector._pooled`).
 _POOL_MARGIN_BITS: Final = 24.0
-#: Evidence key of such a match: its information and its own bar (never reported).
+#: Evidence key of such a match: its information, its own bar, its factor (1 when exact), the
+#: factor's relative error and the bits its fit paid for the factors it told apart (never
+#: reported).
 _WEAK: Final = "_pooled_candidate"
 
 
@@ -503,6 +505,21 @@ def _pooled_bar(need: float, info: float, k: int, n_codes: int, span: float) -> 
     return float(need + (k - 1) * np.log2(span) + np.log2(max(subsets, 1.0)) + np.log2(tail))
 
 
+def _agreeing_factors(others: list[tuple[float, ...]], first: tuple[float, ...]) -> float:
+    """Bits given back to pooled channels whose fitted factor agrees with the strongest
+    channel's (``first``; each a candidate's information, bar, factor, the factor's relative
+    error and the bits its fit paid for the factors it told apart, 0 for an exact match): an
+    honest channel's factor, free over 1/4 to 4, falls within the two errors ``e`` of the first's
+    with chance ``2 e / ln 16``, so an agreeing channel gets back ``log2(ln 16 / 2 e)`` of what
+    its fit paid, at most all of it."""
+    bits = 0.0
+    for _, _, scale, error, paid in others:
+        tol = error + first[3]
+        if paid > 0 and abs(math.log(scale / first[2])) <= tol:
+            bits += min(paid, max(0.0, math.log2(math.log(16.0) / (2.0 * max(tol, 1e-12)))))
+    return bits
+
+
 def _scaled_fit(
     pool: _Pool, a0: np.ndarray, a1: np.ndarray, b0: np.ndarray, res: np.ndarray
 ) -> tuple[np.ndarray, ...] | None:
@@ -510,7 +527,8 @@ def _scaled_fit(
     reading within rounding of the fit (both sides' half resolutions, and the fit's own error),
     and weigh it: bits of each side's changed readings less the log2 of the quanta the tolerance
     admits, the smaller side's, less log2 of the scales told apart. Returns the kept runs' (a0,
-    a1, b0, scale, information), or None when none is kept."""
+    a1, b0, scale, information, the scale's relative error and the bits of the scales told
+    apart), or None when none is kept."""
     lens = a1 - a0 + 1
     runs = len(lens)
     run = np.repeat(np.arange(runs), lens)
@@ -539,7 +557,9 @@ def _scaled_fit(
     renum = np.cumsum(ok_run) - 1
     run, off, ia, ib, va, vb = renum[run[sel]], off[sel], ia[sel], ib[sel], va[sel], vb[sel]
     tol, inside, runs = tol[sel], inside[sel], len(kept)
-    a0, b0, lo, hi, scale, tol0, rms = (x[kept] for x in (a0, b0, lo, hi, scale, tol0, rms))
+    a0, b0, lo, hi, scale, tol0, rms, slack = (
+        x[kept] for x in (a0, b0, lo, hi, scale, tol0, rms, slack)
+    )
     ra, rb = ra[kept], rb[kept]
     # bits: the first reading's level, then each changed reading's step, less the quanta the
     # tolerance admits (its width over the resolution, plus one)
@@ -557,7 +577,7 @@ def _scaled_fit(
     level = np.maximum(np.abs(scale) * rms, 1e-12)
     scales = np.log2(np.maximum(np.log(16.0) * level / tol0, 2.0))  # scales told apart
     info = np.minimum(info_a, info_b) - scales
-    return a0 + lo, a0 + hi, b0 + lo, scale, info
+    return a0 + lo, a0 + hi, b0 + lo, scale, info, slack, scales
 
 
 def _continues(cluster: list[Finding], f: Finding) -> bool:
@@ -718,17 +738,23 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     positions at which a further channel's run can overlap the others at that lag (the pooled
     span plus a window), the ``k`` channels any ``k`` of the ``C`` pollutants (the own bar counts
     one of them), and the chance that a sum of ``k`` independent matches reaches ``I`` bits
-    (the tail of a sum of ``k`` exponentials). Null model: as for the other rules, each channel
-    of an honest outlet matching its partner's at a given lag with the chance its own level and
-    step frequencies give, the channels independent of each other; the rate is
-    ``false_alarms_per_year`` (the detector's rate is then at most four times it per outlet).
+    (the tail of a sum of ``k`` exponentials). A channel whose fitted factor agrees with the
+    strongest channel's (within both factors' errors ``e``, relative; an exact match's factor
+    is 1 without error) gets back ``log2(ln 16 / 2 e)`` bits of the ``log2`` of the factors its
+    fit told apart, which its information had paid (at most all of them): an honest channel's
+    factor, free over 1/4 to 4, agrees with chance ``2 e / ln 16``. Null model: as for the other
+    rules, each channel of an honest outlet matching its partner's at a given lag with the
+    chance its own level and step frequencies give, the channels independent of each other;
+    the rate is ``false_alarms_per_year`` (the detector's rate is then at most four times it
+    per outlet).
     No finding of the pair that overlaps (any rule) is repeated. Within one outlet channels are
     not pooled (an honest plant's channels repeat their daily schedule together). On the
     independent generator's tuning seeds 1-50 it finds 4 more of 506 labels (seeds 36 and 46:
     a day cloned at the same hours, pH, COD, NH3-N and TP alike 15-24 h between stopped hours,
-    exactly or times 1.2; their channels 19.6-30.5 bits against bars of 34.1-43.6, pooled 45.8
-    against 45.2 and 84.2 against about 70), findings 675 -> 685, no finding on an honest outlet
-    of either generator, the simulator's seeds 1-50 unchanged (263 labels, 261 findings).
+    exactly or times 1.2; their channels 19.6-30.5 bits against bars of 34.1-43.6, pooled 84.2
+    against 66.4, and 45.8 against 45.2, 51.8 against 45.4 with the agreeing factors' 6.0 bits
+    given back), findings 675 -> 685, no finding on an honest outlet of either generator, the
+    simulator's seeds 1-50 unchanged (263 labels, 261 findings).
     Exact runs between outlets within the margin are now verified and extended like those over
     the bar, and one that grows over its own bar is a finding of the first rule (over 300
     simulated outlet-years one clone of four channels gains its fifth, TN). Cost: in one
@@ -922,8 +948,11 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 start, end = min(f.start for f in cluster), max(f.end for f in cluster)
                 if any(g.start <= end and g.end >= start for g in covered.get((mn, other), [])):
                     continue
-                info = sum(f.evidence[_WEAK][0] for f in best.values())
                 first = max(best.values(), key=lambda f: f.evidence[_WEAK][0])
+                info = sum(f.evidence[_WEAK][0] for f in best.values()) + _agreeing_factors(
+                    [f.evidence[_WEAK] for f in best.values() if f is not first],
+                    first.evidence[_WEAK],
+                )
                 span = (end - start) / pd.Timedelta(hours=1) + 1.0
                 need = _pooled_bar(
                     first.evidence[_WEAK][1], info, len(best), n_codes, span + self.window_readings
@@ -1179,7 +1208,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         fit = _scaled_fit(pool, pool.at(oa, a0), pool.at(oa, a1), pool.at(ob, b0), pool.res)
         if fit is None:
             return
-        a0, a1, b0, scale, info = fit
+        a0, a1, b0, scale, info, error, scales = fit
         oa = pool.o[a0]
         wa = pool.windows_per_outlet[oa].astype("float64")
         partners = float(np.count_nonzero(pool.windows_per_outlet)) - 1.0
@@ -1197,6 +1226,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 float(need[r]),
                 scale=float(scale[r]),
                 days=days,
+                factor=(float(error[r]), float(scales[r])),
             )
 
     def _signed(self, q: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -1432,9 +1462,11 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         need: float,
         scale: float | None = None,
         days: bool = False,
+        factor: tuple[float, float] = (0.0, 0.0),
     ) -> Iterable[Finding]:
         """The copy's finding (``run``: copy ``a0..a1``, source ``b0..b1``, ``scale`` when the
-        copy is the source scaled), and the source's when it is another outlet."""
+        copy is the source scaled, ``factor`` its relative error and the bits of the factors
+        told apart), and the source's when it is another outlet."""
         a0, a1, b0, b1 = run
         n = a1 - a0 + 1
         oa, ob = outlets[int(pool.o[a0])], outlets[int(pool.o[b0])]
@@ -1469,7 +1501,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             "threshold_bits": round(need, 1),
         }
         if weak:  # the exact figures, for `_pooled` (dropped from what it reports)
-            evidence[_WEAK] = (info, need)
+            evidence[_WEAK] = (info, need, 1.0 if scale is None else scale, *factor)
         message = "copied.same_outlet" if same else "copied.other_outlet"
         if scale is not None:
             message = "copied.scaled_other_outlet"

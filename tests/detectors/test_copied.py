@@ -10,6 +10,7 @@ from detectors.checks.copied import (
     _DAY_SLACK,
     Channel,
     CopiedDataDetector,
+    _agreeing_factors,
     _alike,
     _level,
     _repeated_in_order,
@@ -334,3 +335,20 @@ def test_weak_matches_of_channels_at_different_lags_are_not_pooled() -> None:
     for k, code in enumerate(b):
         b[code][500:515] = a[code][500 - 7 * k : 515 - 7 * k]
     assert CopiedDataDetector().detect_fleet(_fleet(A=a, B=b)) == []
+
+
+def test_pooled_channels_whose_factors_agree_get_back_what_their_fits_paid() -> None:
+    # candidates: (information, bar, factor, its relative error, bits paid for the factor)
+    first = (30.0, 40.0, 1.2, 0.01, 9.0)
+    agree = (20.0, 40.0, 1.205, 0.01, 9.0)  # within the two errors: 2 * 0.02 / ln 16 by chance
+    bits = _agreeing_factors([agree], first)
+    assert bits == pytest.approx(np.log2(np.log(16.0) / 0.04))
+    assert 0 < bits <= 9.0
+    # never more than the fit paid; nothing for a factor of its own or an exact match
+    assert _agreeing_factors([(20.0, 40.0, 1.2, 0.001, 2.0)], first) == 2.0
+    assert _agreeing_factors([(20.0, 40.0, 0.8, 0.01, 9.0)], first) == 0.0
+    assert _agreeing_factors([(20.0, 40.0, 1.0, 0.0, 0.0)], first) == 0.0
+    # an exact strongest channel: a scaled one agrees when its factor is 1 within its error
+    exact = (30.0, 40.0, 1.0, 0.0, 0.0)
+    assert _agreeing_factors([(20.0, 40.0, 1.004, 0.01, 9.0)], exact) > 0
+    assert _agreeing_factors([(20.0, 40.0, 1.2, 0.01, 9.0)], exact) == 0.0
