@@ -40,9 +40,9 @@ class _Events:
     Per silence: ``pre`` (the valid hour before it), ``last`` (its last hour), ``value``,
     ``rise`` and ``drop`` (of the value over the median before and after, NaN when unknown),
     ``steps`` (the rising steps of the climb into it, `_climb`), ``ramp`` (the hours in a row
-    up to it each above the one before, `_ramp`; 0 when not computed) and ``u`` (its tail probability
-    under the null, of the statistic its test uses). Per cluster: ``first_event`` (index of its
-    first silence), ``size`` and ``u_cluster``."""
+    up to it each above the one before, `_ramp`; 0 when not computed) and ``u`` (its tail
+    probability under the null, of the statistic its test uses). Per cluster: ``first_event``
+    (index of its first silence), ``size`` and ``u_cluster``."""
 
     pre: np.ndarray
     last: np.ndarray
@@ -212,8 +212,8 @@ class GapHidingDetector(Detector):
     at 80 % of its limit whose hidden stretches begin at its usual level, or whose climbs are
     two or three readings of a noisy analyser; a climb typed in at the analyser's own cycle, or
     rising in steps held two hours on an hourly analyser, is no ramp), silences whose climb is
-    hidden with them, and fewer than ``min_events`` clearly unusual silences (two climbs of a half-year
-    each as rare as 1 in 1,000 of the series' hours are within chance at this bar).
+    hidden with them, and fewer than ``min_events`` clearly unusual silences (two climbs of a
+    half-year each as rare as 1 in 1,000 of the series' hours are within chance at this bar).
 
     Honest traps it must not flag: communication gaps at random (they follow low and high
     values alike); one high value held for a day with gaps inside it (one cluster); plants
@@ -295,20 +295,20 @@ class GapHidingDetector(Detector):
         # the tests whose floor (`_floor`) is lowest first: the best p found early bounds the
         # others (ties between tests go to the earlier in ``tests``, as in order)
         floors = [
-            np.inf if ev is None or len(ev.u_cluster) < self.min_events else _floor(ev, self)
+            np.inf if ev is None or len(ev.u_cluster) < self.min_events else self._floor(ev)
             for _, _, ev in tests
         ]
-        first = -1
+        won = -1  # the index in ``tests`` of the best test so far
         for i in np.argsort(floors, kind="stable").tolist():
             min_len, statistic, ev = tests[i]
             bound = alpha / len(tests)
             if best is not None:  # an earlier test in order wins a tie (of p = 0 too)
-                bound = min(bound, best[0].p if i > first else np.nextafter(best[0].p, np.inf))
+                bound = min(bound, best[0].p if i > won else np.nextafter(best[0].p, np.inf))
             if ev is None or len(windows) * floors[i] * (1 - 1e-9) >= bound:
                 continue
             test = self._test(ev, windows, bound)
-            if test is not None and (best is None or (test.p, i) < (best[0].p, first)):
-                best, first = (test, ev, min_len, statistic), i
+            if test is not None and (best is None or (test.p, i) < (best[0].p, won)):
+                best, won = (test, ev, min_len, statistic), i
         if best is None or len(tests) * best[0].p >= alpha:
             return
         test, ev, min_len, statistic = best
@@ -325,9 +325,10 @@ class GapHidingDetector(Detector):
         limit: float,
     ) -> list[tuple[int, str, _Events | None]]:
         """Per test (stratum and statistic): the stratum's least silence length, the statistic
-        (``excursion`` or ``climb``) and its silences (those at least that long), clustered, with
-        their tails of that statistic (each silence's ``u`` is its own, whichever stratum counts
-        it); None for a stratum with fewer high silences than an event needs. The strata: every
+        (one of ``statistics``: ``excursion``, ``climb``, ``ramp``) and its silences (those at
+        least that long), clustered, with their tails of that statistic (each silence's ``u``
+        is its own, whichever stratum counts it); None for a stratum with fewer high silences
+        than an event needs. The strata: every
         silence (1), and the long ones (longer than the ``long_quantile`` of the lengths)."""
         starts, ends = _runs(silent)
         keep = starts > 0
@@ -399,7 +400,7 @@ class GapHidingDetector(Detector):
                 ramps = ramp_h[len(hours) :]
             keys = {s: k for s, k in keys.items() if s in tails}
             if keys:
-                ranked = self._climb_tails(plain, hours, keys, len(hours), which, pre[which])
+                ranked = self._climb_tails(plain, hours, keys, which, pre[which])
                 for statistic, u in ranked.items():
                     tails[statistic][which] = u
         out: list[tuple[int, str, _Events | None]] = []
@@ -487,16 +488,15 @@ class GapHidingDetector(Detector):
         plain: np.ndarray,
         hours: np.ndarray,
         keys: dict[str, np.ndarray],
-        n_ref: int,
         which: np.ndarray,
         t: np.ndarray,
     ) -> dict[str, np.ndarray]:
         """Per statistic, ``u`` of the climb (or ramp) into each silence after hour ``t``: of
-        its ``keys`` (the high reference hours ``hours``' first, ``n_ref`` of them, then every
-        silence's, of which ``which`` are judged), the share of the reference hours (``plain``:
-        how many before each hour) within ``reference_days`` of it that are high and climb at
-        least as steadily."""
-        n, span = len(plain) - 1, 24 * self.reference_days
+        its ``keys`` (the high reference hours ``hours``' first, then every silence's, of which
+        ``which`` are judged), the share of the reference hours (``plain``: how many before
+        each hour) within ``reference_days`` of it that are high and climb at least as
+        steadily."""
+        n, span, n_ref = len(plain) - 1, 24 * self.reference_days, len(hours)
         lo, hi = np.maximum(t - span, 0), np.minimum(t + span, n - 1)
         total = plain[hi + 1] - plain[lo]
         pair, at = _pair_index(hours, lo, hi)
@@ -506,6 +506,16 @@ class GapHidingDetector(Detector):
             hits = np.bincount(pair[key[at] >= key_t[pair]], minlength=len(t))
             out[statistic] = (1 + hits) / (1 + total)
         return out
+
+    def _floor(self, ev: _Events) -> float:
+        """The least ``T`` any window of the silences ``ev`` can reach (`_test`): a window's
+        ``u_(k)`` is at least the channel's and its ``n`` at least ``k``, so its binomial tail
+        at ``k`` is at least the channel's ``u_(k)^k``, the least over ``k = min_events ..
+        max_events``. (`_min_tail_null` is one less the chance of no crossing, exact to about
+        1e-16: a window whose tail is far smaller gets p = 0, under its floor.)"""
+        u = np.sort(ev.u_cluster)[: self.max_events]
+        ks = np.arange(self.min_events, len(u) + 1)
+        return float(np.min(u[ks - 1] ** ks)) if len(ks) else np.inf
 
     def _test(self, ev: _Events, windows: np.ndarray, alpha: float) -> _Test | None:
         """The most significant of the ``windows``, None when none can reach ``alpha`` (the
@@ -606,15 +616,6 @@ class GapHidingDetector(Detector):
                 "gaps": sorted(gaps, key=lambda g: g["after"]),
             },
         )
-
-
-def _floor(ev: _Events, det: GapHidingDetector) -> float:
-    """The least ``T`` any window of the silences ``ev`` can reach: a window's ``u_(k)`` is at
-    least the channel's and its ``n`` at least ``k``, so its binomial tail at ``k`` is at least
-    the channel's ``u_(k)^k``, the least over ``k = min_events .. max_events``."""
-    u = np.sort(ev.u_cluster)[: det.max_events]
-    ks = np.arange(det.min_events, len(u) + 1)
-    return float(np.min(u[ks - 1] ** ks)) if len(ks) else np.inf
 
 
 def _most_unusual(ev: _Events, clusters: np.ndarray) -> np.ndarray:

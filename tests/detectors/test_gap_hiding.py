@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detectors.checks.gap_hiding import GapHidingDetector, _min_tail_null
+from detectors.checks.gap_hiding import (
+    GapHidingDetector,
+    _Events,
+    _min_tail_null,
+    _ramp,
+    _scan_windows,
+)
 from detectors.spec import COD
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.flag_helpers import N, cod_spec, normal_flags, random_gaps
@@ -144,6 +150,39 @@ def test_gap_hiding_min_tail_null_is_exact() -> None:
         )
 
 
+def test_gap_hiding_floor_bounds_every_windows_p_value() -> None:
+    # the floor (u_(k)^k of all the channel's clusters) is at most any window's tail, so a test
+    # whose floor cannot reach the bound is skipped without losing its p-value
+    det = GapHidingDetector(min_events=3, max_events=6)
+    rng = np.random.default_rng(4)
+    windows = _scan_windows(24 * 20, (3, 8, 20))  # 20 days: the whole history, one window
+    for _ in range(200):
+        m = int(rng.integers(3, 30))
+        u = rng.random(m) ** rng.uniform(1.0, 6.0)
+        at = np.sort(rng.choice(24 * 20, m, replace=False))
+        one = np.ones(m)
+        idx = np.arange(m)
+        ev = _Events(at, at, one, one, one, idx, idx, u, idx, idx * 0 + 1, u)
+        floor = det._floor(ev)
+        test = det._test(ev, windows, np.inf)
+        assert test is not None and floor <= u[np.argsort(u)[2]] ** 3
+        # (_min_tail_null is 1 less the chance of no crossing: absolute error ~1e-16 a window)
+        assert test.p >= min(1.0, len(windows) * floor) * (1 - 1e-9) - len(windows) * 1e-15
+
+
+def test_gap_hiding_ramp_counts_hours_in_a_row_from_the_series_start_and_its_gaps() -> None:
+    v = np.array([1.0, 2.0, 3.0, np.nan, 4.0, 5.0, 5.0, 6.0])
+    valid = ~np.isnan(v)
+    at = np.flatnonzero(valid)
+    hours, key = _ramp(v, valid, at, spread=5.0)
+    # from hour 0 up (the first hour starts a ramp); a missing hour and a held value end one
+    assert hours.tolist() == [0, 1, 2, 0, 1, 0, 1]
+    assert key.tolist() == [0.0, 1 + 1 / 6, 2 + 2 / 6, 0.0, 1 + 1 / 6, 0.0, 1 + 1 / 6]
+    # an invalid hour holding a value (a flagged reading) ends a ramp as a missing one does
+    v[3], valid[3] = 3.5, False
+    assert _ramp(v, valid, np.array([4, 7]), spread=5.0)[0].tolist() == [0, 1]
+
+
 def test_gap_hiding_lists_the_windows_other_unusual_silences_beside_the_counted_ones() -> None:
     """Four climbs to 46 mg/L and one jump to 37 mg/L, each followed by silence, at an outlet
     with honest one-hour peaks to 44 mg/L: the test counts the four most unusual; the finding
@@ -274,15 +313,24 @@ def test_gap_hiding_steady_climbs_at_a_plant_near_its_limit_found_by_their_risin
         GapHidingDetector(statistics=("slope",))
 
 
+def _at_random_hours(
+    cod: np.ndarray, rng: np.random.Generator, climb: list[float], silence: int, count: int
+) -> np.ndarray:
+    """``cod`` with ``count`` copies of ``climb`` ending at random hours, then ``count``
+    silences of ``silence`` hours starting at random hours (apart from the climbs: honest)."""
+    n = len(cod)
+    for i in rng.choice(np.arange(50, n - 50), count, replace=False):
+        cod[i - len(climb) + 1 : i + 1] = climb
+    for i in rng.choice(np.arange(50, n - 50), count, replace=False):
+        cod[i : i + silence] = np.nan
+    return cod
+
+
 def test_gap_hiding_steady_climbs_at_random_times_are_not_hiding() -> None:
     # honest: the same steady climbs and 12-hour silences, each at random hours
     n = 24 * 120
     rng = np.random.default_rng(3)
-    cod = _noisy_plant(n, seed=101)
-    for i in rng.choice(np.arange(50, n - 50), 8, replace=False):
-        cod[i - 7 : i + 1] = _STEADY_CLIMB
-    for i in rng.choice(np.arange(50, n - 50), 8, replace=False):
-        cod[i : i + 12] = np.nan
+    cod = _at_random_hours(_noisy_plant(n, seed=101), rng, _STEADY_CLIMB, 12, 8)
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
     # a plant whose every morning is a steady climb to 46 mg/L, with silences at random
     h = np.arange(n)
@@ -325,9 +373,5 @@ def test_gap_hiding_hourly_ramps_and_silences_at_random_times_are_not_hiding() -
     # honest: the same ramps (a flush, a manual sample) and 8-hour silences, at random hours
     n = 24 * 120
     rng = np.random.default_rng(5)
-    cod = _slow_analyser(n, seed=11)
-    for i in rng.choice(np.arange(50, n - 50), 6, replace=False):
-        cod[i - 4 : i + 1] = _RAMP
-    for i in rng.choice(np.arange(50, n - 50), 6, replace=False):
-        cod[i : i + 8] = np.nan
+    cod = _at_random_hours(_slow_analyser(n, seed=11), rng, _RAMP, 8, 6)
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
