@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -38,6 +39,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 from independent_fleet import generate, write  # noqa: E402
 
 MONITOR = [sys.executable, "-m", "monitor.cli"]
+#: The commands run this checkout's code, not whichever copy the interpreter has installed (a
+#: worktree of an older commit, measured as a baseline, must not score with the newest code).
+CHECKOUT_ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+)}  # fmt: skip
 
 
 def _sign(rule: str) -> bool:
@@ -55,13 +61,13 @@ def run_seed(seed: int, outlets: int, days: int, share: float, tmp: Path) -> dic
     subprocess.run(
         [*MONITOR, "detect", "--readings", str(out / "readings.csv"), "--db", db, *env_files,
          "--lang", "en", "--no-progress"],
-        check=True, stdout=subprocess.DEVNULL, cwd=out,
+        check=True, stdout=subprocess.DEVNULL, cwd=out, env=CHECKOUT_ENV,
     )  # fmt: skip
     seconds = time.perf_counter() - t0
     at = (readings["ts"].max() + pd.Timedelta(days=1)).strftime("%Y-%m-%d")
     raw = subprocess.run(
         [*MONITOR, "score", "--db", db, *env_files, "--at", at, "--format", "json"],
-        check=True, capture_output=True, text=True, cwd=out,
+        check=True, capture_output=True, text=True, cwd=out, env=CHECKOUT_ENV,
     ).stdout  # fmt: skip
     scores = {row["enterprise"]: row for row in json.loads(raw)}
     enterprise_of = {s["mn"]: s["enterprise"] for s in sites}
