@@ -557,12 +557,17 @@ def _chance_run_hours(ordered: np.ndarray, cycle: float, max_runs: float) -> flo
     if n == 0:
         return 0.0
     p = float(n - np.searchsorted(ordered, 2 * cycle - 1e-9)) / n
-    if p <= 0.0:
-        return cycle
-    if p >= 1.0:
-        return float("inf")
-    k = 1.0 + np.log(n / max_runs) / np.log(1.0 / p)
-    return float(np.ceil(k) * cycle)
+    return float(_chance_runs(np.array(p), n, np.array(cycle), max_runs))
+
+
+def _chance_runs(p: np.ndarray, n: int, cycle: np.ndarray, max_runs: float) -> np.ndarray:
+    """``cycle * k`` for the smallest whole ``k`` with ``n p^(k-1)`` under ``max_runs`` (runs
+    of ``k`` cycles or more expected among ``n`` runs when each new measurement repeats the
+    last with probability ``p``), elementwise: one cycle when ``p`` is 0, infinite when 1."""
+    # p = 1 divides by 0 (and by 0 again when n = max_runs): those k are not used
+    with np.errstate(divide="ignore", invalid="ignore"):
+        k = 1.0 + np.log(n / max_runs) / np.log(1.0 / np.clip(p, 1e-300, 1.0))
+    return np.where(p <= 0.0, cycle, np.where(p >= 1.0, np.inf, np.ceil(k) * cycle))
 
 
 #: Runs on either side of a run among which its analyser's cadence is learned
@@ -595,7 +600,10 @@ def _regime_chance_hours(
         return c[hi] - c[lo]
 
     if cycle_minutes is not None and cycle_minutes > 0:
-        cycle = np.full(n, max(1.0, float(cycle_minutes) / 60.0))
+        # the registry's cycle, whole hours or not (90 minutes: runs of 3 h are two cycles)
+        cycle = np.full(n, analyser_cycle_hours(runs, cycle_minutes))
+        longer = (runs.hours >= 2 * cycle[0] - 1e-9).astype(float)[:, None]
+        p = window(longer)[:, 0] / (hi - lo)
     else:
         full = runs.count == lengths  # runs without missing hours inside
         two = full & (lengths >= 2)
@@ -608,12 +616,10 @@ def _regime_chance_hours(
         cycle = np.where(
             (held * 2 < total) | ~counts.any(axis=1), 1.0, np.argmax(counts, axis=1)
         ).astype(float)
-    # the share of each window's runs lasting two of the window's cycles or more
-    cycles = np.arange(1, cap + 1, dtype=float)
-    longer = (runs.hours[:, None] >= 2 * cycles[None, :] - 1e-9).astype(float)
-    shares = window(longer) / (hi - lo)[:, None]
-    p = shares[np.arange(n), np.clip(cycle.astype(np.int64), 1, cap) - 1]
-    with np.errstate(divide="ignore"):
-        k = 1.0 + np.log(n / max_runs) / np.log(1.0 / np.clip(p, 1e-300, 1.0))
-    chance = np.where(p <= 0.0, cycle, np.where(p >= 1.0, np.inf, np.ceil(k) * cycle))
-    return np.minimum(chance, high_hours), cycle
+        # the share of each window's runs lasting two of the window's cycles (1 .. cap whole
+        # hours) or more
+        cycles = np.arange(1, cap + 1, dtype=float)
+        longer = (runs.hours[:, None] >= 2 * cycles[None, :] - 1e-9).astype(float)
+        shares = window(longer) / (hi - lo)[:, None]
+        p = shares[np.arange(n), cycle.astype(np.int64) - 1]
+    return np.minimum(_chance_runs(p, n, cycle, max_runs), high_hours), cycle

@@ -357,3 +357,20 @@ def test_a_hold_is_judged_against_the_cadence_of_its_own_weeks() -> None:
     ev = found[0].evidence
     assert ev["regime_chance_run_hours"] > 24.0 > ev["chance_run_hours"]
     assert ev["threshold"] >= ev["regime_chance_run_hours"]
+
+
+def test_a_registered_cycle_of_90_minutes_keeps_its_regime_at_two_cycles() -> None:
+    # a result every 90 minutes read on the hour holds 1 or 2 h, every other run 2 h: its
+    # regime's repeat share is of the runs of two cycles (3 h), as the series' own is, so a
+    # 30 h hold (20 cycles) passes both bars (24 h)
+    rng = np.random.default_rng(1)
+    n = 24 * 60
+    results = np.round(20.0 + 3.0 * rng.normal(size=n * 2 // 3), 1)
+    cod = results[np.arange(n) * 60 // 90]
+    cod[600:630] = 23.4
+    spec = make_spec(MN, w01018={"limit": 50.0, "cycle_minutes": 90})
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), spec)
+    assert spans(found) == [(hour(600), hour(629))]
+    ev = found[0].evidence
+    assert ev["regime_cycle_hours"] == ev["cycle_hours"] == 1.5
+    assert ev["regime_chance_run_hours"] == ev["chance_run_hours"] < ev["threshold"] == 24.0
