@@ -27,6 +27,11 @@ DAY_HOURS: Final = 24
 #: Held runs longer than this are never taken as an analyser cycle (a cycle is 1 to 4 h in
 #: practice; a series whose typical hold is longer is judged on its own run-length baseline).
 MAX_CYCLE_HOURS: Final = 12.0
+#: Hours in a year of 365.25 days: what rates per series-year are counted in.
+YEAR_HOURS: Final = 8766.0
+#: The least span a rate per series-year is spread over, a month: a series of a few days is
+#: judged as a month's, so that it cannot claim a year's rarity from a week of data.
+MIN_YEARS: Final = 1.0 / 12.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,6 +232,12 @@ def window_sums(x: np.ndarray, width: int) -> np.ndarray:
         return np.array([], dtype=np.result_type(x, np.float64))
     c = np.concatenate([[0], np.cumsum(x, dtype=np.float64)])
     return c[width:] - c[:-width]
+
+
+def series_years(hours: float) -> float:
+    """A series' span of ``hours`` in years, at least `MIN_YEARS`: the number of series-years an
+    honest series' expected false alarms are counted over."""
+    return max(hours / YEAR_HOURS, MIN_YEARS)
 
 
 def timestamp(ns: np.integer | int) -> pd.Timestamp:

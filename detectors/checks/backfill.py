@@ -11,7 +11,7 @@ from detectors.base import Detector, register
 from detectors.checks._common import local_iso, true_runs
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import HOUR_NS, fisher_combined, timestamp
+from detectors.series import HOUR_NS, YEAR_HOURS, fisher_combined, timestamp
 
 _UNKNOWN = np.iinfo(np.int64).min
 
@@ -89,7 +89,7 @@ class BackfillDetector(Detector):
             return
         wide = outlet.wide_array
         finite = ~np.isnan(wide)
-        years = max(1.0, n / 8766.0)
+        years = max(1.0, n / YEAR_HOURS)
         runs = [(a, b) for a, b in true_runs(late) if b - a + 1 >= self.min_hours]
         for a, b in runs:
             result = self._episode(outlet.pollutants, wide, finite, live, a, b, hour0)

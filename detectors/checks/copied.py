@@ -25,7 +25,7 @@ from detectors.checks._common import LOCAL_TZ
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.messages import pollutant_name
-from detectors.series import hours_of, timestamp
+from detectors.series import MIN_YEARS, YEAR_HOURS, hours_of, timestamp
 from detectors.spec import CONCENTRATIONS
 
 #: Odd 64-bit multipliers, one per position in a window (positions beyond the list reuse
@@ -480,7 +480,7 @@ def _information_bar(
     """Bits a match on outlet(s) ``o`` must carry among ``pairs`` compared: ``log2(pairs) +
     log2(2 * n_codes / (rate * years))``, ``years`` the outlet's span (at least a month), so that
     honest outlets match by chance ``rate`` times an outlet-year."""
-    years = np.maximum((pool.last_h - pool.first_h)[o] / 8766.0, 1.0 / 12.0)
+    years = np.maximum((pool.last_h - pool.first_h)[o] / YEAR_HOURS, MIN_YEARS)
     return np.log2(np.maximum(pairs, 2.0)) + np.log2(2.0 * n_codes / (rate * years))
 
 

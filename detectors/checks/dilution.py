@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
 
 import numpy as np
 from scipy.ndimage import maximum_filter1d
@@ -22,11 +21,8 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData  # blocks are local clock hours
-from detectors.series import HOUR_NS
+from detectors.series import HOUR_NS, series_years
 from detectors.spec import CONCENTRATIONS, FLOW
-
-#: Blocks per year (365.25 days), for rates per outlet-year.
-YEAR_HOURS: Final = 8766.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,7 +269,7 @@ class DilutionDetector(Detector):
         if first is None:
             return
         b, med = first
-        years = max(len(outlet.grid) / YEAR_HOURS, 1.0 / 12.0)
+        years = series_years(len(outlet.grid))
         on, bars = self._alarmed(b, years)
         if self.rebase and on.any():  # the episode out of its own baseline: rising blocks masked
             masked = med[0].copy()
@@ -481,7 +477,7 @@ class DilutionDetector(Detector):
         first_hour = hour0 - lead + bh * np.arange(nb)  # each block's first local hour
         rest = ((first_hour // 24 + 3) % 7) >= 5  # Saturday, Sunday blocks (1970-01-01: Thursday)
         if self.step_rate > 0:  # stretches between joint steps out of the baselines
-            stepped = self._stepped(y, med, max(len(v) / YEAR_HOURS, 1.0 / 12.0))
+            stepped = self._stepped(y, med, series_years(len(v)))
             if stepped.any():
                 med = med.copy()
                 med[stepped, :-1] = np.nan

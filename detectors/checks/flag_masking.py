@@ -18,6 +18,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.series import series_years
 from detectors.spec import CONCENTRATIONS, FLOW
 
 # what a flagged episode looks like (`FlagMaskingDetector._kind`)
@@ -224,7 +225,7 @@ class FlagMaskingDetector(Detector):
         k_peaked = sum(1 for kind, _ in kinds if kind == _PEAKED)
         k_shouldered = int(shouldered.sum())
         k_fault = _distinct_maxima(v, first[fault], last[fault])
-        years = max(len(outlet.grid) / 8766.0, 1.0 / 12.0)
+        years = series_years(len(outlet.grid))
         allowed = self.false_alarm_rate_per_year * years
         if max(k_smooth, k_shouldered, k_fault) < self.min_episodes:
             return

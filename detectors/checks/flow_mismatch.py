@@ -15,10 +15,9 @@ from detectors.checks._common import (
     stretches,
     tail_survival,
 )
-from detectors.checks.physics import YEAR_HOURS
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import HeldRuns, analyser_cycle_hours, held_runs
+from detectors.series import YEAR_HOURS, HeldRuns, analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS, FLOW
 
 

@@ -15,7 +15,13 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.series import MAX_CYCLE_HOURS, HeldRuns, analyser_cycle_hours, timestamp
+from detectors.series import (
+    MAX_CYCLE_HOURS,
+    HeldRuns,
+    analyser_cycle_hours,
+    series_years,
+    timestamp,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -296,7 +302,7 @@ class FrozenValueDetector(Detector):
         after an interruption (the class docstring's resumed-hold rule), and the bar's log10."""
         n = len(runs)
         t = s.hours
-        years = max(float(t[-1] - t[0]) / 8766.0, 1.0 / 12.0) if len(t) else 1.0
+        years = series_years(float(t[-1] - t[0])) if len(t) else 1.0
         bar_log = float(np.log(self.false_alarm_rate_per_year * years / max(n, 1)))
         if n < 3 * self.tail_runs:
             return [], bar_log / np.log(10.0)
@@ -347,7 +353,7 @@ class FrozenValueDetector(Detector):
         at = int(np.floor(self.baseline_quantile * (len(runs) - 1))) if len(runs) else 0
         q = float(ordered[at]) if len(runs) else float("nan")
         chance = _chance_run_hours(ordered, cycle, self.max_chance_runs)
-        years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0) if len(s) else 1.0
+        years = series_years(float(s.hours[-1] - s.hours[0])) if len(s) else 1.0
         tail = run_tail_bar(
             runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape
         )

@@ -13,6 +13,7 @@ from detectors.base import Detector, register
 from detectors.checks._common import grid_channel, local_iso, reads_standard
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.series import series_years
 from detectors.spec import CONCENTRATIONS
 
 #: Flags F (stopped) and S (manual) as the 8 bytes of a 2-character numpy string.
@@ -287,7 +288,7 @@ class GapHidingDetector(Detector):
     ) -> Iterable[Finding]:
         v, f, valid = grid_channel(outlet, code)
         silent = quiet & ~(v > limit) & ~reads_standard(v, f, outlet.spec.pollutant(code).standard)
-        years = max(len(v) / 8766.0, 1.0 / 12.0)
+        years = series_years(len(v))
         alpha = self.false_alarms_per_year * years
         best: tuple[_Test, _Events, int, str] | None = None
         tests = self._events(v, valid, silent, limit)

@@ -30,6 +30,7 @@ from detectors.series import (
     hourly_grid,
     hours_of,
     resolution,
+    series_years,
     timestamp,
     window_sums,
 )
@@ -428,7 +429,7 @@ class LowVariabilityDetector(Detector):
         count = int(eligible.sum())
         if count < self.min_baseline_windows:
             return None
-        years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0)
+        years = series_years(float(s.hours[-1] - s.hours[0]))
         # eight tests (CV, step CV, smoothness and hourly changes by window, CV, step CV and
         # white days' CV by CUSUM, runs of quiet white days), each at an eighth of the rate
         rate = self.false_alarms_per_year / TESTS

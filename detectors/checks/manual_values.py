@@ -21,7 +21,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import binomial_greater, fisher_combined
+from detectors.series import binomial_greater, fisher_combined, series_years
 from detectors.spec import COD, CONCENTRATIONS
 
 
@@ -400,7 +400,7 @@ class ManualValuesDetector(Detector):
         tested = np.flatnonzero(count >= self.min_hours)
         if len(tested) == 0:
             return
-        years = max(len(v) / 8766.0, 1.0 / 12.0)
+        years = series_years(len(v))
         bar = self.false_alarms_per_year * years / len(tested)
         measured = np.where(valid, v, np.nan)
         manual = np.where(typed, v, np.nan)
@@ -630,7 +630,7 @@ class ManualValuesDetector(Detector):
                 tested.append((a, b, members))
         if not tested:
             return
-        years = max(len(outlet.grid) / 8766.0, 1.0 / 12.0)
+        years = series_years(len(outlet.grid))
         bar = self.false_alarms_per_year * years / len(tested)
         for a, b, members in tested:
             width = min(b - a + 1, self.window_hours)

@@ -31,11 +31,8 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import resolution
+from detectors.series import resolution, series_years
 from detectors.spec import NH3N, TN
-
-#: Hours in a year (365.25 days), for rates per outlet-year.
-YEAR_HOURS = 8766.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,7 +483,7 @@ class PhysicsDetector(Detector):
         if len(x) < 2:
             return None
         spread = 1.4826 * float(np.median(np.abs(np.diff(x)))) / np.sqrt(2.0)
-        years = max((judged[-1] - judged[0] + 1) / YEAR_HOURS, 1.0 / 12.0)
+        years = series_years(judged[-1] - judged[0] + 1)
         return _Relation(
             hour=hour,
             last=last,

@@ -26,6 +26,7 @@ from detectors.series import (
     held_runs,
     resolution,
     segments,
+    series_years,
     timestamp,
 )
 from detectors.spec import CONCENTRATIONS
@@ -284,7 +285,7 @@ class ZeroFloorDetector(Detector):
         cand, cycles = cand[keep], cycles[keep]
         if len(cand) == 0:
             return
-        years = max(float(s.hours[-1] - s.hours[0]) / 8766.0, 1.0 / 12.0)
+        years = series_years(float(s.hours[-1] - s.hours[0]))
         floor = _Floor(median, cycle, n, self.false_alarms_per_year * years)
         p_v = np.searchsorted(np.sort(u), u[cand], side="right") / n
         ordered = np.sort(lr)
