@@ -512,8 +512,8 @@ class GapHidingDetector(Detector):
         """The least ``T`` any window of the silences ``ev`` can reach (`_test`): a window's
         ``u_(k)`` is at least the channel's and its ``n`` at least ``k``, so its binomial tail
         at ``k`` is at least the channel's ``u_(k)^k``, the least over ``k = min_events ..
-        max_events``. (`_min_tail_null` is one less the chance of no crossing, exact to about
-        1e-16: a window whose tail is far smaller gets p = 0, under its floor.)"""
+        max_events``; and a window's p-value is at least its ``T`` (`_min_tail_null`), so no
+        window of a test whose floor cannot reach the bound is lost by skipping it."""
         u = np.sort(ev.u_cluster)[: self.max_events]
         ks = np.arange(self.min_events, len(u) + 1)
         return float(np.min(u[ks - 1] ** ks)) if len(ks) else np.inf
@@ -712,7 +712,9 @@ def _min_tail_null(t: float, n: int, k0: int, k1: int) -> float:
         np.add.at(moved, (j + d).ravel().clip(max=k1), (prob[:, None] * pmf).ravel())
         prob = moved
         below = b
-    return float(min(1.0, max(0.0, 1.0 - prob.sum())))
+    # each k alone crosses with chance exactly t (U_(k) <= b_k), so t bounds the union below:
+    # it keeps the p of a window far beyond the bar where 1 - prob loses it (to 1e-16) above 0
+    return float(min(1.0, max(t, 1.0 - prob.sum())))
 
 
 def _climb(x: np.ndarray, at: np.ndarray, spread: float) -> tuple[np.ndarray, np.ndarray]:
