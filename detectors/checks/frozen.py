@@ -381,8 +381,10 @@ class FrozenValueDetector(Detector):
         a, b = int(runs.first[i]), int(runs.last[j])
         hours = float(s.hours[b] - s.hours[a] + 1.0)
         threshold, cycle = bar.threshold, bar.cycle
+        held_cycle = cycle  # the cycle the hold is counted in: its own weeks' when known
         if local is not None:
             threshold = max(threshold, local[0], self.min_cycles * local[1])
+            held_cycle = local[1]
         lo, hi = flow_range(flow)
         return self.finding(
             outlet,
@@ -409,7 +411,7 @@ class FrozenValueDetector(Detector):
                 "held_pieces": j - i + 1,
                 "resumed_log10_p": None if chance is None else round(chance[0], 2),
                 "resumed_log10_bar": None if chance is None else round(chance[1], 2),
-                "cycles": round(hours / cycle, 2),
+                "cycles": round(hours / held_cycle, 2),
                 "cycle_hours": cycle,
                 "baseline_run_quantile_hours": round(bar.baseline, 3),
                 "chance_run_hours": round(bar.chance, 3),
@@ -424,7 +426,7 @@ class FrozenValueDetector(Detector):
             },
             value=float(runs.value[i]),
             hours=hours,
-            cycles=hours / cycle,
+            cycles=hours / held_cycle,
             flow_min=lo,
             flow_max=hi,
         )

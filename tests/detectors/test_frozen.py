@@ -357,6 +357,9 @@ def test_a_hold_is_judged_against_the_cadence_of_its_own_weeks() -> None:
     ev = found[0].evidence
     assert ev["regime_chance_run_hours"] > 24.0 > ev["chance_run_hours"]
     assert ev["threshold"] >= ev["regime_chance_run_hours"]
+    # counted in the analyser cycles of its own weeks (4 h), not the series' (2 h)
+    assert ev["regime_cycle_hours"] == 4.0 != ev["cycle_hours"]
+    assert ev["cycles"] == round(ev["hours"] / 4.0, 2)
 
 
 def test_a_registered_cycle_of_90_minutes_keeps_its_regime_at_two_cycles() -> None:
