@@ -609,3 +609,50 @@ def test_sibling_rule_two_distinct_readings_are_two_measurements() -> None:
     found = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
     assert spans(found) == [(hour(600), hour(623)), (hour(1800), hour(1801))]
     assert "found fed" in found[1].evidence["rule"]
+
+
+def _nightly(days: int, value: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """An honest hourly NH3-N around ``value`` read to 0.01 mg/L, shut down from 10:00 to 22:00
+    every day (F hours: 14 h between the last normal reading and the next; 11 h a day running,
+    under the first rule's 12 h)."""
+    nh3 = effluent(24 * days, mean=value, step=0.01, seed=seed)
+    flags = np.array(["N"] * len(nh3), dtype=object)
+    for d in range(days):
+        flags[24 * d + 10 : 24 * d + 23] = "F"
+    return nh3, flags
+
+
+def test_hold_rule_finds_the_standard_held_across_nightly_shutdowns() -> None:
+    """The standard's 5.00 held through three nightly shutdowns, resumed at exactly 5.00 each
+    morning, a gap at either end (no jump the analyser made: the hold rule's sides): found
+    across the gaps with its rate (gaps a year x share at 5.00 x share resumed at the same
+    value cubed); without the rule, nothing (independent seed 6: 83 h at 0.25 mg/L)."""
+    nh3, flags = _nightly(60, 4.0, seed=5)
+    nh3[24 * 25 + 23 : 24 * 29 + 10] = 5.0
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)
+    assert spans(found) == [(hour(24 * 25 + 23), hour(24 * 29 + 9))]
+    ev = found[0].evidence
+    assert "across time gaps" in ev["rule"]
+    assert ev["bars"]["gaps_crossed"] == 3
+    assert 0 < ev["false_alarm_rate_per_year"] <= ev["threshold"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("detectors.checks.standard_substitution.GAP_HOLDS", False)
+        assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+
+
+def test_hold_rule_across_gaps_honest_traps_one_night_and_an_analyser_holding_overnight() -> None:
+    """Not flagged: 5.00 held across one shutdown only (a reading landing on 5.00 before a gap
+    and the analyser resuming on it: about 0.1 a year at this outlet), and the three-night hold
+    at an outlet whose analyser resumes every morning at the value it stopped at (r near 1)."""
+    nh3, flags = _nightly(60, 4.0, seed=5)
+    one = nh3.copy()
+    one[24 * 25 + 23 : 24 * 27 + 10] = 5.0
+    frame = make_frame(MN, {NH3N: one}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    resumes = nh3.copy()
+    for d in range(1, 60):
+        resumes[24 * d - 1] = resumes[24 * d - 15]  # the morning's reading is last night's
+    resumes[24 * 25 + 23 : 24 * 29 + 10] = 5.0
+    frame = make_frame(MN, {NH3N: resumes}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
