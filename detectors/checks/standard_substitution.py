@@ -27,6 +27,7 @@ from detectors.finding import Finding
 from detectors.frame import OutletData, Series
 from detectors.series import (
     HOUR_NS,
+    HeldRuns,
     Segments,
     analyser_cycle_hours,
     hours_of,
@@ -1660,23 +1661,20 @@ def _held_on_standard(
         rate = per_year * q * float(p_in[k] * p_out[k])
         if rate > HOLD_FALSE_ALARMS_PER_YEAR:
             continue
-        yield _stretch_finding(
+        yield _hold_finding(
             det,
             outlet,
             s,
-            int(runs.first[i]),
-            int(runs.last[i]),
-            hours=hours,
+            runs,
+            i,
             standard=standard,
-            mean=standard,
-            spread=0.0,
             median=median,
-            confidence=0.7 + 0.25 * min(1.0, float(np.log10(HOLD_FALSE_ALARMS_PER_YEAR / rate))),
+            rate=rate,
+            cycle=cycle,
             rule="normal values hold a standard solution's value exactly for more than two "
             "analyser cycles, entered and left by a jump; as rare as that on the series' own "
             "holds, readings and steps",
             statistic="rate of such holds per series-year under the null (H q p_in p_out)",
-            threshold=HOLD_FALSE_ALARMS_PER_YEAR,
             bars={
                 "hours_min": 2.0 * cycle,
                 "jump_min": round(HOLD_JUMP_SHARE * standard, 9),
@@ -1685,10 +1683,46 @@ def _held_on_standard(
                 "jump_in_share": float(p_in[k]),
                 "jump_out_share": float(p_out[k]),
             },
-            rate=rate,
-            cycle=cycle,
-            after_spread={"readings": count},
         )
+
+
+def _hold_finding(
+    det: Detector,
+    outlet: OutletData,
+    s: Series,
+    runs: HeldRuns,
+    i: int,
+    *,
+    standard: float,
+    median: float,
+    rate: float,
+    cycle: float,
+    rule: str,
+    statistic: str,
+    bars: dict[str, Any],
+) -> Finding:
+    """The finding of held run ``i`` of ``runs``, on the ``standard``'s exact value, at the
+    null ``rate`` a series-year (the hold rules: `_held_on_standard`, `_held_across_gaps`)."""
+    return _stretch_finding(
+        det,
+        outlet,
+        s,
+        int(runs.first[i]),
+        int(runs.last[i]),
+        hours=float(runs.hours[i]),
+        standard=standard,
+        mean=standard,
+        spread=0.0,
+        median=median,
+        confidence=0.7 + 0.25 * min(1.0, float(np.log10(HOLD_FALSE_ALARMS_PER_YEAR / rate))),
+        rule=rule,
+        statistic=statistic,
+        threshold=HOLD_FALSE_ALARMS_PER_YEAR,
+        bars=bars,
+        rate=rate,
+        cycle=cycle,
+        after_spread={"readings": int(runs.count[i])},
+    )
 
 
 #: Whether the fourth rule also judges holds joined across time gaps (`_held_across_gaps`), and
@@ -1763,23 +1797,20 @@ def _held_across_gaps(
         rate = per_year * q * r ** int(k[j]) * float(p_in[j] * p_out[j])
         if rate > HOLD_FALSE_ALARMS_PER_YEAR:
             continue
-        yield _stretch_finding(
+        yield _hold_finding(
             det,
             outlet,
             s,
-            int(runs.first[i]),
-            int(runs.last[i]),
-            hours=float(runs.hours[i]),
+            runs,
+            i,
             standard=standard,
-            mean=standard,
-            spread=0.0,
             median=median,
-            confidence=0.7 + 0.25 * min(1.0, float(np.log10(HOLD_FALSE_ALARMS_PER_YEAR / rate))),
+            rate=rate,
+            cycle=cycle,
             rule="normal values hold a standard solution's value exactly across time gaps, the "
             "series resuming at that value after each; as rare as that on the series' own gaps "
             "and readings",
             statistic="rate of such holds per series-year under the null (G q r^k p_in p_out)",
-            threshold=HOLD_FALSE_ALARMS_PER_YEAR,
             bars={
                 "gaps_per_year": per_year,
                 "share_at_standard": q,
@@ -1788,9 +1819,6 @@ def _held_across_gaps(
                 "jump_in_share": float(p_in[j]),
                 "jump_out_share": float(p_out[j]),
             },
-            rate=rate,
-            cycle=cycle,
-            after_spread={"readings": int(runs.count[i])},
         )
 
 
