@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 1501 on, for the next claim):
+from 1601 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -34,6 +34,9 @@ from 1501 on, for the next claim):
   before the session's changes, looked at only after the final code's run.
 - simulator 1401-1405 and independent 1411-1415 (the claim), and simulator 1431-1440 and
   independent 1441-1450 (more honest outlets) (2026-12-05, eighth session): the same way.
+- simulator 1501-1505 and independent 1511-1515 (the claim), and simulator 1531-1540 and
+  independent 1541-1550 (more honest outlets) (2026-12-05, ninth session): the same way (also
+  run, unread until the end, on an intermediate commit, cd6e014).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -80,8 +83,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (1501, 1502, 1503, 1504, 1505),
-    "independent": (1511, 1512, 1513, 1514, 1515),
+    "simulator": (1601, 1602, 1603, 1604, 1605),
+    "independent": (1611, 1612, 1613, 1614, 1615),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
