@@ -3,7 +3,7 @@ high-load periods."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -759,8 +759,7 @@ def _relative_ranges(x: np.ndarray, width: int) -> np.ndarray:
     hi = maximum_filter1d(np.where(ok, x, -np.inf), width)[at]
     lo = minimum_filter1d(np.where(ok, x, np.inf), width)[at]
     total = np.r_[0.0, np.cumsum(np.where(ok, x, 0.0))]
-    count = np.r_[0, np.cumsum(ok)]
-    k = count[width:] - count[:-width]
+    k = _valid_counts(x, width)
     mean = (total[width:] - total[:-width]) / np.maximum(k, 1)
     with np.errstate(invalid="ignore", divide="ignore"):
         r = (hi - lo) / np.maximum(mean, 1e-9)
@@ -887,20 +886,31 @@ def _hold_hours(values: np.ndarray) -> int:
 def _sampled_ranges(x: np.ndarray, width: int, hold: int) -> np.ndarray:
     """`_relative_ranges` of ``x`` read every ``hold`` hours (every phase), over windows of
     ``width`` hours: the range a lab reading every ``hold`` hours would show."""
-    if hold <= 1:
-        return _relative_ranges(x, width)
-    n = max(1, -(-width // hold))
-    return np.concatenate([_relative_ranges(x[phase::hold], n) for phase in range(hold)])
+    return _sampled(x, width, hold, _relative_ranges)
 
 
 def _sampled_counts(x: np.ndarray, width: int, hold: int) -> np.ndarray:
     """How many valid readings each window of `_sampled_ranges` (same order) holds."""
-    n = max(1, -(-width // hold)) if hold > 1 else width
-    parts = []
-    for phase in range(max(hold, 1)):
-        ok = np.r_[0, np.cumsum(~np.isnan(x[phase :: max(hold, 1)]))]
-        parts.append(ok[n:] - ok[:-n] if len(ok) > n else np.zeros(0, dtype=np.int64))
-    return np.concatenate(parts)
+    return _sampled(x, width, hold, _valid_counts)
+
+
+def _sampled(
+    x: np.ndarray, width: int, hold: int, per_window: Callable[[np.ndarray, int], np.ndarray]
+) -> np.ndarray:
+    """``per_window`` of ``x`` read every ``hold`` hours, phase after phase, over windows of
+    ``width`` hours (``ceil(width / hold)`` readings, at least one); of ``x`` itself when
+    ``hold`` is one hour or less."""
+    if hold <= 1:
+        return per_window(x, width)
+    n = max(1, -(-width // hold))
+    return np.concatenate([per_window(x[phase::hold], n) for phase in range(hold)])
+
+
+def _valid_counts(x: np.ndarray, width: int) -> np.ndarray:
+    """How many of every window of ``width`` consecutive elements of ``x`` are not NaN, one per
+    window start (none when ``x`` is shorter than a window)."""
+    ok = np.r_[0, np.cumsum(~np.isnan(x))]
+    return ok[width:] - ok[:-width] if len(ok) > width else np.zeros(0, dtype=np.int64)
 
 
 def _as_many(ranges: np.ndarray, counts: np.ndarray, need: int, min_windows: int) -> np.ndarray:

@@ -401,10 +401,11 @@ class StandardSubstitutionDetector(Detector):
     labels with 347 findings and made 11 findings on the simulator's falsifying outlets, none on
     a label (single measurements held two or three hours); with ``max(count, 1)`` too (a visit
     of that shape once at the shifted levels allowed), 296 labels with 369 findings, the extra
-    ones mostly an effluent passing through the band. On tuning seeds 1-50 (as stated): independent
-    278 -> 291 of 433 labels (seeds 1-10: 79 -> 81 of 128; 11-50: 199 -> 210 of 305),
-    findings 312 -> 342 (with two cycles only, not two distinct readings: 289 and 340); simulator 167 of 167 both, 4 findings more, off its labels (held
-    standards of 4 to 11 h at 20 and 30 mg/L COD, 0.3 mg/L TP, on its falsifying outlets).
+    ones mostly an effluent passing through the band. On tuning seeds 1-50 (as stated):
+    independent 278 -> 291 of 433 labels (seeds 1-10: 79 -> 81 of 128; 11-50: 199 -> 210 of
+    305), findings 312 -> 342 (with two cycles only, not two distinct readings: 289 and 340);
+    simulator 167 of 167 both, 4 findings more, off its labels (held standards of 4 to 11 h at
+    20 and 30 mg/L COD, 0.3 mg/L TP, on its falsifying outlets).
 
     Cost: most series are settled in a few passes. Stretches of 3 to 8 h are kept only when
     they are pulses (the excursions' shape), and the excursions are kept only when their jump
@@ -1500,6 +1501,9 @@ def _siblings(
     taken = np.logical_or.reduce(spans)
     primary = min(float(g.evidence["false_alarm_rate_per_year"] or 0.01) for g in found)
     cycle = float(found[0].evidence.get("cycle_hours", 1.0))
+    # two analyser measurements or more: two cycles, or two distinct readings (one held
+    # reading is one measurement)
+    moved = _lead(0, np.cumsum(np.diff(x) != 0))
     for span in spans:
         vals = x[span]
         if len(vals) == 0:
@@ -1516,9 +1520,6 @@ def _siblings(
             )
 
         c = visits(np.where(taken, -1.0, x), centre)
-        # two analyser measurements or more: two cycles, or two distinct readings (one held
-        # reading is one measurement)
-        moved = _lead(0, np.cumsum(np.diff(x) != 0))
         ok = _sibling_shaped(c, res) & ((c.hours >= 2.0 * cycle) | (moved[c.last] > moved[c.first]))
         if not ok.any():
             continue
@@ -1618,24 +1619,14 @@ def _held_on_standard(
     # analyser holding its calibration's result, unflagged, is the plant's calibration; a
     # standard fed as the sample is a new measurement, not the C hour's reading)
     seen = (h[runs.first[idx]] - h[sel[before]] <= 2.0) & (h[sel[after]] - h[runs.last[idx]] <= 2.0)
-    calibration = s.flags == "C"
-    with np.errstate(invalid="ignore"):
-        calibration &= np.abs(s.values - standard) <= 1e-9 * standard
-    cal = h[calibration]
-    if len(cal):
-        lo = np.searchsorted(cal, h[runs.first[idx]] - HOLD_CALIBRATION_HOURS)
-        hi = np.searchsorted(cal, h[runs.last[idx]] + HOLD_CALIBRATION_HOURS, side="right")
-        seen &= hi == lo
+    seen &= ~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])
     jump_in = np.abs(x[before] - standard) / standard
     jump_out = np.abs(x[after] - standard) / standard
     ok = seen & (jump_in >= HOLD_JUMP_SHARE) & (jump_out >= HOLD_JUMP_SHARE)
     idx, jump_in, jump_out = idx[ok], jump_in[ok], jump_out[ok]
     if len(idx) == 0:
         return
-    d = np.diff(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.abs(d) / np.abs(x[1:])
-    rel = np.sort(rel[(d != 0) & np.isfinite(rel)])
+    rel = _relative_changes(x)
     if len(rel) == 0:
         return
     years = max((s.hours[-1] - s.hours[0] + 1.0) / (24 * 365.25), 30 / 365.25)
@@ -1649,10 +1640,7 @@ def _held_on_standard(
     lo, hi = np.searchsorted(xs, standard / 2), np.searchsorted(xs, 2 * standard, side="right")
     band = xs[lo:hi]
     at = int((np.abs(band - standard) <= 1e-9 * standard).sum())
-    p_in = np.maximum(len(rel) - np.searchsorted(rel, jump_in - 1e-12), 1) / len(rel)
-    p_out = np.maximum(len(rel) - np.searchsorted(rel, jump_out - 1e-12), 1) / len(rel)
-    elsewhere = x[np.abs(x - standard) > 1e-9 * standard]
-    median = float(np.median(elsewhere)) if len(elsewhere) else standard
+    p_in, p_out = _share_as_large(rel, jump_in), _share_as_large(rel, jump_out)
     for k, i in enumerate(idx.tolist()):
         hours = float(runs.hours[i])
         per_year = max(int((other >= hours - 1e-9).sum()), 1) / years
@@ -1668,7 +1656,6 @@ def _held_on_standard(
             runs,
             i,
             standard=standard,
-            median=median,
             rate=rate,
             cycle=cycle,
             rule="normal values hold a standard solution's value exactly for more than two "
@@ -1694,7 +1681,6 @@ def _hold_finding(
     i: int,
     *,
     standard: float,
-    median: float,
     rate: float,
     cycle: float,
     rule: str,
@@ -1702,7 +1688,11 @@ def _hold_finding(
     bars: dict[str, Any],
 ) -> Finding:
     """The finding of held run ``i`` of ``runs``, on the ``standard``'s exact value, at the
-    null ``rate`` a series-year (the hold rules: `_held_on_standard`, `_held_across_gaps`)."""
+    null ``rate`` a series-year (the hold rules: `_held_on_standard`, `_held_across_gaps`); the
+    plant's level is the median of the series' normal readings off the standard."""
+    x = s.values[s.normal]
+    elsewhere = x[np.abs(x - standard) > 1e-9 * standard]
+    median = float(np.median(elsewhere)) if len(elsewhere) else standard
     return _stretch_finding(
         det,
         outlet,
@@ -1759,16 +1749,11 @@ def _held_across_gaps(
     idx, a, b, k = idx[keep], a[keep], b[keep], k[keep]
     if len(idx) == 0:
         return
-    calibration = s.flags == "C"
-    with np.errstate(invalid="ignore"):
-        calibration &= np.abs(s.values - standard) <= 1e-9 * standard
-    cal = s.hours[calibration]
-    if len(cal):  # the analyser holding its calibration's result is the plant's calibration
-        lo = np.searchsorted(cal, s.hours[runs.first[idx]] - HOLD_CALIBRATION_HOURS)
-        hi = np.searchsorted(cal, s.hours[runs.last[idx]] + HOLD_CALIBRATION_HOURS, side="right")
-        idx, a, b, k = idx[hi == lo], a[hi == lo], b[hi == lo], k[hi == lo]
-        if len(idx) == 0:
-            return
+    # the analyser holding its calibration's result is the plant's calibration
+    far = ~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])
+    idx, a, b, k = idx[far], a[far], b[far], k[far]
+    if len(idx) == 0:
+        return
     cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
     years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
     where = np.flatnonzero(gap)
@@ -1783,16 +1768,11 @@ def _held_across_gaps(
     band = xs[lo:hi]
     q = (int((np.abs(band - standard) <= 1e-9 * standard).sum()) + 1) / (len(band) + 1)
     # a side the analyser saw (no gap, no series' end): its jump as rare as the series' changes
-    d = np.diff(x)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.abs(d) / np.abs(x[1:])
-    rel = np.sort(rel[(d != 0) & np.isfinite(rel)])
+    rel = _relative_changes(x)
     p_in, p_out = (
         _side_share(x, h, a - 1, a, standard, rel),
         _side_share(x, h, b + 1, b, standard, rel),
     )
-    elsewhere = x[np.abs(x - standard) > 1e-9 * standard]
-    median = float(np.median(elsewhere)) if len(elsewhere) else standard
     for j, i in enumerate(idx.tolist()):
         rate = per_year * q * r ** int(k[j]) * float(p_in[j] * p_out[j])
         if rate > HOLD_FALSE_ALARMS_PER_YEAR:
@@ -1804,7 +1784,6 @@ def _held_across_gaps(
             runs,
             i,
             standard=standard,
-            median=median,
             rate=rate,
             cycle=cycle,
             rule="normal values hold a standard solution's value exactly across time gaps, the "
@@ -1834,9 +1813,37 @@ def _side_share(
     seen = has & (np.abs(h[o] - h[end]) <= 2.0)
     if len(rel) == 0:
         return np.ones(len(out))
-    jump = np.abs(x[o] - standard) / standard
-    share = np.maximum(len(rel) - np.searchsorted(rel, jump - 1e-12), 1) / len(rel)
-    return np.where(seen, share, 1.0)
+    return np.where(seen, _share_as_large(rel, np.abs(x[o] - standard) / standard), 1.0)
+
+
+def _relative_changes(x: np.ndarray) -> np.ndarray:
+    """The changes between consecutive readings ``x`` relative to the new reading, sorted
+    (no change and no finite ratio left out): the hold rules' null of a jump in or out."""
+    d = np.diff(x)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.abs(d) / np.abs(x[1:])
+    return np.sort(rel[(d != 0) & np.isfinite(rel)])
+
+
+def _share_as_large(rel: np.ndarray, jump: np.ndarray) -> np.ndarray:
+    """The share of the sorted, non-empty changes ``rel`` as large as each ``jump`` or larger,
+    at least one of them (a jump larger than every change seen is as rare as the rarest)."""
+    return np.maximum(len(rel) - np.searchsorted(rel, jump - 1e-12), 1) / len(rel)
+
+
+def _calibrated_near(s: Series, standard: float, first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """For each hold from reading ``first`` to ``last`` of ``s``: whether a calibration hour
+    (flag C) that read the ``standard`` itself lies within `HOLD_CALIBRATION_HOURS` of it (the
+    analyser holding its calibration's result, unflagged, is the plant's calibration)."""
+    calibration = s.flags == "C"
+    with np.errstate(invalid="ignore"):
+        calibration &= np.abs(s.values - standard) <= 1e-9 * standard
+    cal = s.hours[calibration]
+    if len(cal) == 0:
+        return np.zeros(len(first), dtype=bool)
+    lo = np.searchsorted(cal, s.hours[first] - HOLD_CALIBRATION_HOURS)
+    hi = np.searchsorted(cal, s.hours[last] + HOLD_CALIBRATION_HOURS, side="right")
+    return hi > lo
 
 
 #: A jump onto a level is the flow's doing (rain diluting the effluent, or its end) when the

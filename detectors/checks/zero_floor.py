@@ -29,6 +29,7 @@ from detectors.series import (
     series_years,
     timestamp,
 )
+from detectors.series import runs as value_runs
 from detectors.spec import CONCENTRATIONS
 
 
@@ -155,10 +156,11 @@ class ZeroFloorDetector(Detector):
     under a tenth of the runs), ``settle_quantile=0.01`` (the analyser's range: its lowest
     hundredth of ordinary readings), ``range_readings=2`` (one lower reading may be a glitch),
     ``ordinary_step_share=0.005`` (a step the series makes once in two hundred runs),
-    ``reported_cycles=3`` (the old guard, kept where censoring makes repeats likely). The old constant bar (6 cycles and 12 h at
-    the series' smallest positive value) missed detection-limit floors above the series' honest
-    minimum (a COD held at 4.0 in a series that honestly reaches 1.8), 7-11 h floors of hourly
-    analysers and floors split by a communication gap (tuning seeds of
+    ``reported_cycles=3`` (the old guard, kept where censoring makes repeats likely). The old
+    constant bar (6 cycles and 12 h at the series' smallest positive value) missed
+    detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
+    honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
+    communication gap (tuning seeds of
     ``bench/independent_fleet.py``: recall 0.68).
 
     Not flagged (honest traps): shutdowns (zeros flagged F, or flow 0), zeros where the outlet
@@ -540,17 +542,13 @@ def _one_value_once(runs: HeldRuns) -> HeldRuns:
     """``runs`` with consecutive runs of the same value (split by a gap longer than the join)
     made one, its hours the sum of theirs: the analyser does not come back from days of fault
     or stop to the very value it left."""
-    if len(runs) < 2:
+    same = value_runs(runs.value)
+    if len(same.starts) == len(runs):
         return runs
-    new = np.r_[True, runs.value[1:] != runs.value[:-1]]
-    if new.all():
-        return runs
-    starts = np.flatnonzero(new)
-    ends = np.r_[starts[1:] - 1, len(runs) - 1]
     return HeldRuns(
-        first=runs.first[starts],
-        last=runs.last[ends],
-        count=np.add.reduceat(runs.count, starts),
-        hours=np.add.reduceat(runs.hours, starts),
-        value=runs.value[starts],
+        first=runs.first[same.starts],
+        last=runs.last[same.ends],
+        count=np.add.reduceat(runs.count, same.starts),
+        hours=np.add.reduceat(runs.hours, same.starts),
+        value=same.values,
     )

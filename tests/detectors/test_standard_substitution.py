@@ -656,3 +656,20 @@ def test_hold_rule_across_gaps_honest_traps_one_night_and_an_analyser_holding_ov
     resumes[24 * 25 + 23 : 24 * 29 + 10] = 5.0
     frame = make_frame(MN, {NH3N: resumes}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+
+
+def test_hold_rule_across_gaps_honest_trap_the_analyser_holding_its_calibration() -> None:
+    """The three-night hold of 5.00 above, with a calibration hour (flag C) that read 5.00 in the
+    shutdown 10 h before it: the analyser holding its calibration's result is the plant's
+    calibration, not a standard fed as the sample, so no finding (the same hold is found without
+    that C hour, as the test above shows)."""
+    nh3, flags = _nightly(60, 4.0, seed=5)
+    nh3[24 * 25 + 23 : 24 * 29 + 10] = 5.0
+    nh3[24 * 25 + 13], flags[24 * 25 + 13] = 5.0, "C"
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    nh3[24 * 25 + 13] = 4.0  # a calibration reading another value says nothing of the hold
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)) == [
+        (hour(24 * 25 + 23), hour(24 * 29 + 9))
+    ]
