@@ -32,6 +32,7 @@ from detectors.series import (
     analyser_cycle_hours,
     hours_of,
     resolution,
+    series_years,
     timestamp,
 )
 from detectors.spec import PH
@@ -674,7 +675,7 @@ class _JumpRule(_StretchRule):
         cycle = prep.cycle(outlet, s, self.join_gap_hours)
         floor = self.shortest(cycle)
         shaped &= cands.hours >= self.short_hours
-        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+        years = series_years(h[-1] - h[0] + 1.0)
         short, survival = self._excursions(prep, shaped, steps, keep, step_bar, years)
         shaped &= cands.hours >= floor
         shaped[short] = True
@@ -985,7 +986,7 @@ class _NoiseRule(_StretchRule):
         null_on = self._on(share, mean, centre, res) & many
         null_shaped = null_on & self._noisy(null_sums, first, last, noise)
         shaped_hours = hours[null_shaped]
-        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+        years = series_years(h[-1] - h[0] + 1.0)
         per_year = max(len(shaped_hours), 1) / len(levels) / years
         pooled = null_durations(shaped_hours, hours[null_on], hours[many])
         null = _null_hours(pooled, per_year, self.false_alarms_per_year, cycle)
@@ -1135,7 +1136,7 @@ class _QuietRule(_StretchRule):
         rest = rel[keep]
         land = np.ones(len(idx))
         limit = np.where(long, 1.0, self.short_rate_share) * self.false_alarms_per_year
-        years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+        years = series_years(h[-1] - h[0] + 1.0)
         # the null's windows, as many changes as a stretch holds (at most `max_changes`)
         ms = np.minimum(count, self.max_changes)
         rates = np.full(len(idx), np.inf)
@@ -1495,7 +1496,7 @@ def _siblings(
         return
     x, h = s.values[sel], s.hours[sel]
     res = _resolution_of(x)
-    years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+    years = series_years(h[-1] - h[0] + 1.0)
     ts = s.ts[sel]
     spans = [(ts >= f.start.value) & (ts <= f.end.value) for f in found]
     taken = np.logical_or.reduce(spans)
@@ -1629,7 +1630,7 @@ def _held_on_standard(
     rel = _relative_changes(x)
     if len(rel) == 0:
         return
-    years = max((s.hours[-1] - s.hours[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+    years = series_years(s.hours[-1] - s.hours[0] + 1.0)
     # the null's holds: at other values between half and twice the standard, where ``q`` is
     # the share of readings landing on it (a plant holding its low readings for hours says
     # nothing of holds at the standard's level)
@@ -1755,7 +1756,7 @@ def _held_across_gaps(
     if len(idx) == 0:
         return
     cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
-    years = max((h[-1] - h[0] + 1.0) / (24 * 365.25), 30 / 365.25)
+    years = series_years(h[-1] - h[0] + 1.0)
     where = np.flatnonzero(gap)
     same = x[where] == x[where + 1]
     inside = covered(a, b, len(x))
