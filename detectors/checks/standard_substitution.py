@@ -65,9 +65,6 @@ EXCURSION_MIN_READINGS: Final[int] = 3
 #: (a restart settles, a plant winds down, over a few readings).
 EDGE_READINGS: Final[int] = 6
 
-#: Whether an excursion may have one side only (the other a series' end or across a time gap).
-EDGE_EXCURSIONS = True
-
 #: How many of a series' first readings tell whether its resolution may widen a band.
 SAMPLE_STEPS: Final[int] = 500
 
@@ -471,7 +468,7 @@ class StandardSubstitutionDetector(Detector):
         for s in measured_series(outlet):
             held: list[Finding] = []
             yield from self._rules(outlet, s, held)
-            if held and SIBLINGS and s.code != PH:
+            if held and s.code != PH:
                 yield from _siblings(self, outlet, s, held)
 
     def _rules(self, outlet: OutletData, s: Series, held: list[Finding]) -> Iterator[Finding]:
@@ -1476,9 +1473,6 @@ HOLD_JUMP_SHARE: Final[float] = 0.15
 HOLD_CALIBRATION_HOURS: Final[float] = 12.0
 
 
-#: Whether a series found fed a standard has its other visits to that standard judged.
-SIBLINGS = True
-
 #: The most a series' own visits of a sibling's shape to levels no standard is sold at may
 #: happen a year (at least one in the history seen) for a visit to be reported.
 SIBLING_VISITS_PER_YEAR: Final[float] = 1.0
@@ -1600,7 +1594,7 @@ def _held_on_standard(
     # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
     # with a side on the other and no jump, independent tuning seed 49)
     runs = s.held("normal", STRAY_HOURS)
-    exact = np.abs(runs.value - standard) <= 1e-9 * standard
+    exact = _reads(runs.value, standard)
     idx = np.flatnonzero(exact & (runs.hours > 2.0))  # an analyser cycle is 1 h or more
     if len(idx) == 0:
         return
@@ -1637,16 +1631,13 @@ def _held_on_standard(
     with np.errstate(invalid="ignore"):
         in_band = (runs.value >= standard / 2) & (runs.value <= 2 * standard)
     other = runs.hours[~exact & in_band]
-    xs = np.sort(x[x > 0])
-    lo, hi = np.searchsorted(xs, standard / 2), np.searchsorted(xs, 2 * standard, side="right")
-    band = xs[lo:hi]
-    at = int((np.abs(band - standard) <= 1e-9 * standard).sum())
+    at, n_band = _band_readings(x, standard)
     p_in, p_out = _share_as_large(rel, jump_in), _share_as_large(rel, jump_out)
     for k, i in enumerate(idx.tolist()):
         hours = float(runs.hours[i])
         per_year = max(int((other >= hours - 1e-9).sum()), 1) / years
         count = int(runs.count[i])
-        q = (max(at - count, 0) + 1) / (len(band) - count + 1)
+        q = (max(at - count, 0) + 1) / (n_band - count + 1)
         rate = per_year * q * float(p_in[k] * p_out[k])
         if rate > HOLD_FALSE_ALARMS_PER_YEAR:
             continue
@@ -1692,7 +1683,7 @@ def _hold_finding(
     null ``rate`` a series-year (the hold rules: `_held_on_standard`, `_held_across_gaps`); the
     plant's level is the median of the series' normal readings off the standard."""
     x = s.values[s.normal]
-    elsewhere = x[np.abs(x - standard) > 1e-9 * standard]
+    elsewhere = x[~_reads(x, standard)]
     median = float(np.median(elsewhere)) if len(elsewhere) else standard
     return _stretch_finding(
         det,
@@ -1736,7 +1727,7 @@ def _held_across_gaps(
     it resumed at exactly the value it stopped at (counted plus one). The readings held within
     each piece are not counted (conservative). At most `HOLD_FALSE_ALARMS_PER_YEAR`."""
     runs = s.held("normal", GAP_HOLD_MAX_HOURS)
-    idx = np.flatnonzero(np.abs(runs.value - standard) <= 1e-9 * standard)
+    idx = np.flatnonzero(_reads(runs.value, standard))
     if len(idx) == 0:
         return
     sel = np.flatnonzero(s.normal)
@@ -1764,10 +1755,8 @@ def _held_across_gaps(
     n_gaps = int(outside.sum())
     r = (int((same & outside).sum()) + 1) / (n_gaps + 1)
     per_year = max(len(where), 1) / years
-    xs = np.sort(x[(x > 0) & ~inside])
-    lo, hi = np.searchsorted(xs, standard / 2), np.searchsorted(xs, 2 * standard, side="right")
-    band = xs[lo:hi]
-    q = (int((np.abs(band - standard) <= 1e-9 * standard).sum()) + 1) / (len(band) + 1)
+    at, n_band = _band_readings(x[~inside], standard)
+    q = (at + 1) / (n_band + 1)
     # a side the analyser saw (no gap, no series' end): its jump as rare as the series' changes
     rel = _relative_changes(x)
     p_in, p_out = (
@@ -1832,13 +1821,25 @@ def _share_as_large(rel: np.ndarray, jump: np.ndarray) -> np.ndarray:
     return np.maximum(len(rel) - np.searchsorted(rel, jump - 1e-12), 1) / len(rel)
 
 
+def _reads(values: np.ndarray, standard: float) -> np.ndarray:
+    """Whether each of ``values`` reads the ``standard`` itself (to float rounding)."""
+    with np.errstate(invalid="ignore"):
+        return np.abs(values - standard) <= 1e-9 * standard
+
+
+def _band_readings(x: np.ndarray, standard: float) -> tuple[int, int]:
+    """Of the readings ``x`` between half and twice the ``standard``: how many read it exactly,
+    and how many there are (the hold rules' share ``q`` of readings landing on it)."""
+    with np.errstate(invalid="ignore"):
+        band = x[(x >= standard / 2) & (x <= 2 * standard)]
+    return int(_reads(band, standard).sum()), len(band)
+
+
 def _calibrated_near(s: Series, standard: float, first: np.ndarray, last: np.ndarray) -> np.ndarray:
     """For each hold from reading ``first`` to ``last`` of ``s``: whether a calibration hour
     (flag C) that read the ``standard`` itself lies within `HOLD_CALIBRATION_HOURS` of it (the
     analyser holding its calibration's result, unflagged, is the plant's calibration)."""
-    calibration = s.flags == "C"
-    with np.errstate(invalid="ignore"):
-        calibration &= np.abs(s.values - standard) <= 1e-9 * standard
+    calibration = (s.flags == "C") & _reads(s.values, standard)
     cal = s.hours[calibration]
     if len(cal) == 0:
         return np.zeros(len(first), dtype=bool)
@@ -2373,8 +2374,9 @@ def _excursion_jump(c: _Stretches, idx: np.ndarray) -> np.ndarray:
 
 
 def _excursion_shape(c: _Stretches) -> np.ndarray:
-    """`_pulse`, and with `EDGE_EXCURSIONS` `_edge_pulse` too."""
-    return (_pulse(c) | _edge_pulse(c)) if EDGE_EXCURSIONS else _pulse(c)
+    """`_pulse` or `_edge_pulse`: both sides seen, or one (the other a series' end or across a
+    time gap)."""
+    return _pulse(c) | _edge_pulse(c)
 
 
 def _lead(value: float, a: np.ndarray) -> np.ndarray:
