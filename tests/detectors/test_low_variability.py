@@ -341,3 +341,42 @@ def test_few_one_step_changes_at_a_plant_reading_three_times_a_day_are_not_a_sta
     cod[40:43, 14:16] = np.nan  # three short days
     frame = make_frame(MN, {COD: cod.ravel(), FLOW: flow(24 * days)})
     assert LowVariabilityDetector().detect(frame, SPEC) == []
+
+
+def test_calm_window_of_a_four_hour_analyser_within_a_sample_sd_tail_is_left_alone() -> None:
+    """A 4-hour analyser measures a window 18 times: the log of so few readings' sd falls
+    far under its median by chance (log chi-square's long lower tail), so a calm window at a
+    CV of 4.7 % (under the series' normal bar of 6.4 %) is not reported; a band at 3.2 % is,
+    against the window's own, lower bar."""
+    n = 24 * 90
+
+    def with_band(cv: float) -> list:
+        cod = honest_cod(n, hold=4)
+        noise = np.random.default_rng(3).normal(size=18)
+        cod[960:1032] = np.repeat(np.round(30.0 * (1 + cv * noise), 1), 4)  # days 40-42
+        return LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+
+    assert with_band(0.037) == []
+    found = with_band(0.025)
+    assert spans(found) == [(hour(960), hour(1031))]
+    ev = found[0].evidence
+    assert ev["statistic"] == "window CV"
+    assert ev["window_cv"] < ev["threshold"] < 0.8 * ev["cv_max"]
+
+
+def test_sampled_log_bar_is_the_normal_bar_for_many_readings_and_lower_for_few() -> None:
+    from detectors.checks.low_variability import _sampled_log_bar
+
+    m, scale, k, alpha = -2.0, 0.3, 4.75, 1e-6
+    floor = 1.0 / np.sqrt(2.0 * 5000.0)
+    bars = _sampled_log_bar(m, scale, floor, k, alpha, np.array([5000.0, 71.0, 17.0, 5.0, 0.0]))
+    normal = m - k * scale
+    assert abs(bars[0] - normal) < 0.01  # a sd from thousands of readings is near normal
+    assert bars[0] > bars[1] > bars[2] > bars[3]  # fewer readings, a longer lower tail
+    assert (bars[:4] <= normal + 1e-12).all()  # never above the normal bar
+    assert np.isnan(bars[4])
+    # with no spread but the sampling's, the bar is the log chi-square's own quantile
+    from scipy.stats import chi2
+
+    own = _sampled_log_bar(m, 1.0 / np.sqrt(34.0), 1.0 / np.sqrt(34.0), k, alpha, np.array([17.0]))
+    assert abs(own[0] - (m - 0.5 * np.log(chi2.median(17) / chi2.ppf(alpha, 17)))) < 0.01
