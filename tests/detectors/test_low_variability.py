@@ -380,3 +380,25 @@ def test_sampled_log_bar_is_the_normal_bar_for_many_readings_and_lower_for_few()
 
     own = _sampled_log_bar(m, 1.0 / np.sqrt(34.0), 1.0 / np.sqrt(34.0), k, alpha, np.array([17.0]))
     assert abs(own[0] - (m - 0.5 * np.log(chi2.median(17) / chi2.ppf(alpha, 17)))) < 0.01
+
+
+def test_day_shift_plant_whose_level_moves_overnight_is_not_a_staircase() -> None:
+    """A plant read 12 h a day, whole mg/L, 2-hour analyser: three days that move a step at a
+    time within the day (staircase-like, von Neumann's ratio tiny) while the level moves 10-15
+    mg/L overnight, between readings. Its own moves (rms x changes) cannot span its range: not
+    a scripted staircase (one such COD was reported on an honest fleet of the independent
+    generator). The same three days at one level are a calm band, and are found."""
+    n = 24 * 60
+
+    def days_at(levels: tuple[int, int, int]) -> list:
+        cod = np.round(effluent(n, mean=40.0, hold_hours=2, step=1.0, seed=4))
+        for i, level in enumerate(levels):
+            d = 30 + i
+            cod[24 * d : 24 * d + 12] = level + np.array([0, 0, 1, 1, 2, 2, 1, 1, 0, 0, 1, 1])
+        cod = np.where(np.arange(n) % 24 < 12, cod, np.nan)
+        return LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+
+    assert days_at((40, 30, 45)) == []
+    assert days_at((42, 28, 38)) == []
+    found = days_at((40, 41, 40))
+    assert [f.evidence["statistic"] for f in found] == ["window CV"]
