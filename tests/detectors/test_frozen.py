@@ -377,3 +377,24 @@ def test_a_registered_cycle_of_90_minutes_keeps_its_regime_at_two_cycles() -> No
     ev = found[0].evidence
     assert ev["regime_cycle_hours"] == ev["cycle_hours"] == 1.5
     assert ev["regime_chance_run_hours"] == ev["chance_run_hours"] < ev["threshold"] == 24.0
+
+
+def test_a_hold_that_comes_back_after_days_of_link_down_is_one_finding() -> None:
+    """COD held at 21.9 for 16 h, the link down three days, then 21.9 again for 12 h: an
+    analyser stuck through the outage (28 h held, each piece under the floor alone). Found as
+    one resumed hold; a fresh value after the outage is not, nor is one after five days."""
+
+    def outage(gap: int, after: float) -> list:
+        cod = honest_cod(24 * 30)
+        cod[200:216] = 21.9
+        cod[216 : 216 + gap] = np.nan
+        cod[216 + gap : 216 + gap + 12] = after
+        return FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
+
+    found = outage(72, 21.9)
+    assert spans(found) == [(hour(200), hour(299))]
+    ev = found[0].evidence
+    assert ev["held_pieces"] == 2 and ev["readings"] == 28
+    assert ev["resumed_log10_p"] < ev["resumed_log10_bar"]
+    assert outage(72, 23.4) == []
+    assert outage(120, 21.9) == []
