@@ -262,3 +262,22 @@ def test_ordinary_low_reading_held_is_not_a_floor() -> None:
     tp[lows] = 0.2  # nothing measured below the hold: it sits at the analyser's least value
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: q}), SPEC)
     assert spans(found) == [(hour(400), hour(429))]
+
+
+def test_low_hold_judged_against_the_level_around_it() -> None:
+    # a plant whose COD falls from about 30 to about 10 mg/L for its last ten days (a season,
+    # a change of load): a reading of 5.5 held 9 h there is 1.6-1.8x below the water around it, an
+    # analyser holding a low reading, not a floor far below it; the series' half-year median
+    # (about 30) would call it one. The same hold while the water runs at 30 is a floor.
+    n = 24 * 40
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    cod[24 * 30 :] = effluent(n - 24 * 30, mean=10.0, cv=0.05, hold_hours=1, step=0.1, seed=4)
+    low = cod.copy()
+    low[800:809] = 5.5
+    frame = make_frame(MN, {COD: low, FLOW: flow(n)})
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    assert spans(ZeroFloorDetector(level_hours=0).detect(frame, SPEC)) == [(hour(800), hour(808))]
+    high = cod.copy()
+    high[300:309] = 5.5
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: high, FLOW: flow(n)}), SPEC)
+    assert spans(found) == [(hour(300), hour(308))]
