@@ -673,3 +673,39 @@ def test_hold_rule_across_gaps_honest_trap_the_analyser_holding_its_calibration(
     assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)) == [
         (hour(24 * 25 + 23), hour(24 * 29 + 9))
     ]
+
+
+def test_hold_rule_finds_the_standard_held_up_to_a_shutdown_not_after_a_restart() -> None:
+    """The standard's 5.00 held for 6 h, entered from the plant's 2 mg/L and left across an
+    8 h shutdown (F hours): found by the hold before a gap (its one jump seen, its rate stated
+    under the series' own holds of that shape); the same hold after the shutdown (a restart,
+    the analyser's start-up check reading its standard) is not; nor is the first, held at 4.70
+    (no standard), or with a calibration hour that read 5.00 just before it."""
+    base = _nh3_around_two(seed=5)
+    flags = np.array(["N"] * len(base), dtype=object)
+    flags[606:614] = "F"
+    before = base.copy()
+    before[600:606] = 5.0
+    frame = make_frame(MN, {NH3N: before}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)
+    assert spans(found) == [(hour(600), hour(605))]
+    ev = found[0].evidence
+    assert "left across a time gap" in ev["rule"]
+    assert 0 < ev["false_alarm_rate_per_year"] <= ev["threshold"] == 0.0001
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("detectors.checks.standard_substitution.GAP_HOLDS", False)
+        assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    other = base.copy()
+    other[600:606] = 4.7
+    frame = make_frame(MN, {NH3N: other}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    calibrated = before.copy()
+    calibrated[598] = 5.0
+    cflags = flags.copy()
+    cflags[598] = "C"
+    frame = make_frame(MN, {NH3N: calibrated}, flags={NH3N: cflags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    after = base.copy()
+    after[614:620] = 5.0
+    frame = make_frame(MN, {NH3N: after}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
