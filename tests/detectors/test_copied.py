@@ -17,7 +17,7 @@ from detectors.checks.copied import (
     _window_stats,
 )
 from detectors.frame import OutletData
-from detectors.spec import COD, FLOW, PH, TN, TP
+from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
 
 DAYS = 60
@@ -352,3 +352,80 @@ def test_pooled_channels_whose_factors_agree_get_back_what_their_fits_paid() -> 
     exact = (30.0, 40.0, 1.0, 0.0, 0.0)
     assert _agreeing_factors([(20.0, 40.0, 1.004, 0.01, 9.0)], exact) > 0
     assert _agreeing_factors([(20.0, 40.0, 1.2, 0.01, 9.0)], exact) == 0.0
+
+
+def _plant_with_stops(
+    seed: int, stops: list[tuple[int, int]], mn: str = "M1"
+) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
+    """Flow, COD and NH3-N of a plant stopped on hours ``a..b`` of ``stops``: flow 0 flagged F,
+    the analysers flagged F holding their last value."""
+    flow = cycled(N, level=100, spread=10, hold_hours=1, seed=seed, decimals=2)
+    cod = cycled(N, level=30, spread=4, hold_hours=2, seed=seed + 1, decimals=1)
+    nh3 = cycled(N, level=3, spread=0.5, hold_hours=2, seed=seed + 2, decimals=2)
+    flags = {c: np.full(N, "N", dtype=object) for c in (FLOW, COD, NH3N)}
+    for a, b in stops:
+        flow[a : b + 1] = 0.0
+        cod[a : b + 1] = cod[a - 1]
+        nh3[a : b + 1] = nh3[a - 1]
+        for c in flags:
+            flags[c][a : b + 1] = "F"
+    return {FLOW: flow, COD: cod, NH3N: nh3}, flags
+
+
+def test_stopped_record_replayed_over_running_flow_is_found_repeated_stops_are_honest() -> None:
+    values, flags = _plant_with_stops(7, [(10 * 24, 12 * 24 - 1)])
+    copy = 40 * 24
+    for c in (COD, NH3N):  # the analysers' record of two stopped days put over running days
+        values[c][copy : copy + 48] = values[c][240:288]
+        flags[c][copy : copy + 48] = "F"
+    (f,) = CopiedDataDetector().detect(frame(values, flags))
+    assert (f.start, f.end) == (hour(copy), hour(copy + 47)) and f.pollutant is None
+    ev = f.evidence
+    assert ev["lag_hours"] == 720 and ev["role"] == "copy" and ev["hours"] == 48
+    assert ev["values"] == {COD: values[COD][240], NH3N: values[NH3N][240]}
+    assert ev["information_bits"] > ev["threshold_bits"] and ev["false_alarm_rate_per_year"] is None
+    assert "flow meter read the outlet running" in f.summary
+    # off, the rule finds nothing: the replayed stop is constant, which no other rule weighs
+    assert CopiedDataDetector(stopped_replays=False).detect(frame(values, flags)) == []
+    # the same stop repeated with the flow stopped too (an honest plant stopped again, its
+    # analysers holding by chance the same values): no claim over running flow, no finding
+    values[FLOW][copy : copy + 48] = 0.0
+    flags[FLOW][copy : copy + 48] = "F"
+    assert CopiedDataDetector().detect(frame(values, flags)) == []
+
+
+def test_stopped_replay_needs_every_held_channel_equal_and_values_not_the_stop_value() -> None:
+    values, flags = _plant_with_stops(7, [(10 * 24, 12 * 24 - 1)])
+    copy = 40 * 24
+    for c in (COD, NH3N):
+        values[c][copy : copy + 48] = values[c][240:288]
+        flags[c][copy : copy + 48] = "F"
+    values[NH3N][copy : copy + 48] += 0.01  # one channel off by one step: not the same record
+    assert CopiedDataDetector().detect(frame(values, flags)) == []
+    # an outlet whose analysers read 0 at every stop: zeros claimed over running flow repeat its
+    # own stop value, which says nothing of where they came from (flag_masking's business)
+    stops = [(d * 24, d * 24 + 23) for d in (5, 15, 25, 45)]
+    values, flags = _plant_with_stops(8, stops)
+    for a, b in stops:
+        values[COD][a : b + 1] = 0.0
+        values[NH3N][a : b + 1] = 0.0
+    for c in (COD, NH3N):
+        values[c][copy : copy + 24] = 0.0
+        flags[c][copy : copy + 24] = "F"
+    assert CopiedDataDetector().detect(frame(values, flags)) == []
+
+
+def test_stopped_record_copied_from_another_outlet_is_reported_on_both() -> None:
+    va, fa = _plant_with_stops(11, [(20 * 24, 21 * 24 - 1)], mn="A")
+    vb, fb = _plant_with_stops(12, [], mn="B")
+    for c in (COD, NH3N):  # B sends A's stopped day as its own, same hours, B's flow running
+        vb[c][480:504] = va[c][480:504]
+        fb[c][480:504] = "F"
+    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    found = sorted(CopiedDataDetector().detect_fleet(outlets), key=lambda f: f.mn)
+    assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
+        ("A", hour(480), hour(503), "copied_from"),
+        ("B", hour(480), hour(503), "copy"),
+    ]
+    assert found[1].evidence["other_mn"] == "A" and found[1].evidence["lag_hours"] == 0
+    assert "outlet B" in found[0].summary and "outlet A" in found[1].summary
