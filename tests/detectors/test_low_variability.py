@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from detectors.checks.low_variability import LowVariabilityDetector
 from detectors.spec import COD, FLOW, PH, TN, TP
@@ -402,3 +403,40 @@ def test_day_shift_plant_whose_level_moves_overnight_is_not_a_staircase() -> Non
     assert days_at((42, 28, 38)) == []
     found = days_at((40, 41, 40))
     assert [f.evidence["statistic"] for f in found] == ["window CV"]
+
+
+def test_window_change_share_counts_changes_within_a_size() -> None:
+    """The step test's log chi-square bar is for windows whose changes are measured in several
+    resolution steps: the share of readings an hour apart that changed by at most a size."""
+    from detectors.checks.low_variability import _window_change_share
+
+    x = np.array([1.0, 1.1, 1.2, 1.5, 1.5, 2.5, 2.6, np.nan, 2.6, 2.4] * 2)
+    every = _window_change_share(x, 10, 1, 1)
+    small = _window_change_share(x, 10, 1, 1, 0.25)
+    # first block: 7 pairs an hour apart (none across the gap), 6 changed, 4 by at most 0.25
+    assert every[0] == pytest.approx(6 / 7)
+    assert small[0] == pytest.approx(4 / 7)
+    assert (small <= every).all()
+
+
+def test_step_bar_is_the_windows_own_where_its_changes_are_measured() -> None:
+    """A daily wave with noise read at 0.01 mg/L: its hourly changes are measured in many
+    resolution steps, so their rms from the window's few dozen changes has a log chi-square's
+    long lower tail. At a step CV 3 % under the series' normal bar the window is left alone; at
+    35 % under it is found, against the window's own bar (under the normal one)."""
+    n = 24 * 90
+
+    def band(noise: float) -> list:
+        x = _swinging(n, seed=0)
+        wave = 0.04 * np.sin(2 * np.pi * np.arange(72) / 24)
+        x[960:1032] = 30.0 * (1 + wave + noise * np.random.default_rng(8).normal(size=72))
+        return LowVariabilityDetector().detect(
+            make_frame(MN, {COD: np.round(x, 2), FLOW: flow(n)}), SPEC
+        )
+
+    assert band(0.0235) == []
+    found = band(0.01)
+    assert spans(found) == [(hour(960), hour(1031))]
+    ev = found[0].evidence
+    assert ev["statistic"] == "window step CV"
+    assert ev["window_step_cv"] < ev["threshold"] < ev["step_cv_max"]
