@@ -9,6 +9,7 @@ from detectors.checks.standard_substitution import (
     MIN_NULL_STRETCHES,
     StandardSubstitutionDetector,
     _candidate_stretches,
+    _lagged_share,
     _level_stretches,
     _QuietRule,
     _reaches_quantile,
@@ -709,3 +710,39 @@ def test_hold_rule_finds_the_standard_held_up_to_a_shutdown_not_after_a_restart(
     after[614:620] = 5.0
     frame = make_frame(MN, {NH3N: after}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+
+
+def test_lagged_share_counts_the_changes_over_the_lag() -> None:
+    """The share of a series' changes over ``lag`` hours as large as a jump: readings 1, 2, 1,
+    2 ... every hour change by 100 % / 50 % over one hour and not at all over two (no change is
+    left out), so over 2 h none is as large (at least one counted) and over 1 h all reach 0.5."""
+    x = np.tile([1.0, 2.0], 50)
+    h = np.arange(100, dtype=float)
+    assert _lagged_share(x, h, np.array([1.0]), np.array([0.5]))[0] == 1.0
+    assert _lagged_share(x, h, np.array([1.0]), np.array([0.9]))[0] == pytest.approx(0.5, abs=0.01)
+    assert _lagged_share(x, h, np.array([2.0]), np.array([0.5]))[0] == 1.0  # no change: 1
+    drift = np.linspace(1.0, 2.0, 100)  # +1 % an hour
+    share = _lagged_share(drift, h, np.array([1.0, 30.0]), np.array([0.2, 0.2]))
+    assert share[0] == pytest.approx(1 / 99) and share[1] > 0.3
+
+
+def test_hold_rule_judges_the_step_out_against_the_plants_drift_over_the_hold() -> None:
+    """A drifting plant (a persistent walk, 3 % an hour, read to 0.1) with 5.00 held 12 h,
+    entered from 4.2 and left to 6.2: the step out, rare among one-hour changes, is ordinary
+    over 13 h (an analyser that stalls resumes where the plant went meanwhile), so its share
+    and the hold's rate are larger than judged by one reading's changes."""
+    rng = np.random.default_rng(0)
+    z = np.zeros(24 * 60)
+    for i in range(1, len(z)):
+        z[i] = 0.995 * z[i - 1] + 0.03 * rng.normal()
+    nh3 = np.round(5.0 * np.exp(z) / 0.1) * 0.1
+    nh3[699], nh3[700:712], nh3[712] = 4.2, 5.0, 6.2
+    frame = make_frame(MN, {NH3N: nh3})
+    lagged = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("detectors.checks.standard_substitution.LAGGED_STEP_OUT", False)
+        one_step = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)
+    assert spans(lagged) == spans(one_step) == [(hour(700), hour(711))]
+    a, b = lagged[0].evidence, one_step[0].evidence
+    assert a["bars"]["jump_out_share"] > 5 * b["bars"]["jump_out_share"]
+    assert a["false_alarm_rate_per_year"] > 5 * b["false_alarm_rate_per_year"]
