@@ -167,58 +167,58 @@ class _Stops:
 def _held_stops(outlet: OutletData, decimals: int) -> _Stops | None:
     """The outlet's held stops and claimed stops (`_Stops`), None when it has neither."""
     parts: list[tuple[np.ndarray, ...]] = []
-    grid_h = hours_of(outlet.grid.asi8) if not outlet.empty else np.zeros(0, dtype=np.int64)
     stopped_q: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # channel: (hours, values) F
     for j, code in enumerate(_STOP_CODES):
         s = outlet.series(code) if code in outlet.pollutants else None
         if s is None:
             continue
         is_f = (s.flags == "F") & ~np.isnan(s.values)
-        k = np.flatnonzero(s.valid | is_f)
-        if len(k) == 0:
+        if is_f.sum() < _STOP_HELD_HOURS:
             continue
+        k = np.flatnonzero(s.valid | is_f)
         q = np.rint(np.nan_to_num(s.values[k]) * 10.0**decimals).astype(np.int64)
         f, h = is_f[k], hours_of(s.ts[k])
         stopped_q[j] = (h[f], q[f])
         start = f & ~np.r_[False, f[:-1] & (q[1:] == q[:-1])]
         first = np.flatnonzero(start)
-        if len(first) == 0:
-            continue
-        run = np.cumsum(start) - 1
         last = np.flatnonzero(f & ~np.r_[f[1:] & (q[1:] == q[:-1]), False])
-        h0, h1 = h[first], h[last]
-        counts = np.bincount(run[f], minlength=len(first))
-        valid_q = q[~f]
-        values, n_valid = np.unique(valid_q, return_counts=True)
-        seen = np.zeros(len(first), dtype=np.int64)
-        if len(values):
-            at = np.clip(np.searchsorted(values, q[first]), 0, len(values) - 1)
-            seen = np.where(values[at] == q[first], n_valid[at], 0)
-        bits = -np.log2(np.maximum(seen, 1) / (len(valid_q) + 1.0))
-        long3 = counts >= 3
-        same, inverse = np.unique(q[first], return_inverse=True)
-        recurring = np.bincount(inverse, weights=long3, minlength=len(same))[inverse]
-        bits = np.where(recurring >= _STOP_RECURRING, 0.0, bits)
+        h0, h1, held = h[first], h[last], q[first]
         keep = h1 - h0 + 1 >= _STOP_HELD_HOURS
-        parts.append((np.full(int(keep.sum()), j), q[first][keep], h0[keep], h1[keep], bits[keep]))
-    claimed, held = _claimed_stops(outlet, grid_h, stopped_q)
+        if not keep.any():
+            continue
+        # a value the outlet holds through _STOP_RECURRING stops (of 3 h or more): its own
+        counts = np.bincount((np.cumsum(start) - 1)[f], minlength=len(first))
+        same, inverse = np.unique(held, return_inverse=True)
+        recurring = np.bincount(inverse, weights=counts >= 3, minlength=len(same))[inverse]
+        held, recurring = held[keep], recurring[keep]
+        valid_q = q[~f]
+        seen = (valid_q[None, :] == held[:, None]).sum(axis=1)  # few held stops, one pass each
+        bits = -np.log2(np.maximum(seen, 1) / (len(valid_q) + 1.0))
+        bits = np.where(recurring >= _STOP_RECURRING, 0.0, bits)
+        parts.append((np.full(len(held), j), held, h0[keep], h1[keep], bits))
+    claimed, held_rows = _claimed_stops(outlet, stopped_q)
     if not parts and len(claimed) == 0:
         return None
-    cols = [np.concatenate(c) for c in zip(*parts, strict=True)] if parts else []
-    if not cols:
+    if parts:
+        cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
+    else:
         cols = [np.zeros(0, dtype=np.int64)] * 4 + [np.zeros(0)]
-    return _Stops(*cols, claimed, held)
+    return _Stops(*cols, claimed, held_rows)
 
 
 def _claimed_stops(
-    outlet: OutletData, grid_h: np.ndarray, stopped_q: dict[int, tuple[np.ndarray, np.ndarray]]
+    outlet: OutletData, stopped_q: dict[int, tuple[np.ndarray, np.ndarray]]
 ) -> tuple[np.ndarray, np.ndarray]:
     """The outlet's claimed stops (concentrations flagged F over running flow, `_Stops`) and
-    the channels holding one value through `_STOP_HELD_HOURS` hours of each."""
+    the channels holding one value through `_STOP_HELD_HOURS` hours of each (``stopped_q``:
+    each channel's F hours and values); none when fewer than two channels hold F values, or no
+    concentration does (a claim must name two held channels to be matched)."""
     none = np.zeros((0, 2), dtype=np.int64), np.zeros((0, 5), dtype=np.int64)
     codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
-    if not codes or FLOW not in outlet.pollutants:
+    concentration_held = any(_STOP_CODES[j] in CONCENTRATIONS for j in stopped_q)
+    if len(stopped_q) < 2 or not concentration_held or not codes or FLOW not in outlet.pollutants:
         return none
+    grid_h = hours_of(outlet.grid.asi8)
     q, q_ok, typical = grid_flow(outlet)
     if np.isnan(typical):
         return none
