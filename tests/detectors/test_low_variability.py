@@ -440,3 +440,22 @@ def test_step_bar_is_the_windows_own_where_its_changes_are_measured() -> None:
     ev = found[0].evidence
     assert ev["statistic"] == "window step CV"
     assert ev["window_step_cv"] < ev["threshold"] < ev["step_cv_max"]
+
+
+def test_hourly_changes_are_judged_against_the_analysers_cadence_where_they_sit() -> None:
+    """A 3-hour analyser moved to hourly measurement for its last 35 days: there a calm week
+    drawn every hour (sd 7 %) is the analyser's new cadence, not a band written faster than it
+    measures (the series-wide share of changes, mostly its 3-hour months', said otherwise);
+    the same week in its 3-hour months is found."""
+    n = 24 * 100
+
+    def week_at(first: int) -> list:
+        cod = honest_cod(n, hold=3)
+        cod[1560:] = effluent(n - 1560, mean=30.0, hold_hours=1, seed=45)  # hourly from day 65
+        week = 30.0 * (1 + 0.07 * np.random.default_rng(46).normal(size=144))
+        cod[first : first + 144] = np.round(week, 1)
+        return LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+
+    assert week_at(1920) == []  # days 80-85, in the hourly months
+    found = week_at(720)  # days 30-35, in the 3-hour months
+    assert [f.evidence["statistic"] for f in found] == ["window hourly change share"]
