@@ -459,3 +459,25 @@ def test_hourly_changes_are_judged_against_the_analysers_cadence_where_they_sit(
     assert week_at(1920) == []  # days 80-85, in the hourly months
     found = week_at(720)  # days 30-35, in the 3-hour months
     assert [f.evidence["statistic"] for f in found] == ["window hourly change share"]
+
+
+def test_step_cusum_leaves_days_of_a_few_changes_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A plant read 12 h a day by a 3-hour analyser: four measurements, three changes a day. Ten
+    days that each drift 3 mg/L in steps of 1 have a small rms change, but the rms of three
+    changes falls far under its median by chance (log chi-square with 3 degrees of freedom):
+    such days count as no deficit in the step CUSUM (one honest COD of the kind was reported on
+    an honest-only fleet of the independent generator); counted, they are an alarm."""
+    import detectors.checks.low_variability as lv
+
+    n = 24 * 120
+    meas = np.round(30 + 3 * np.random.default_rng(50).normal(size=(120, 4)), 1)
+    for d in range(60, 70):
+        meas[d] = 30 + (1 if d % 2 else -1) * np.array([-1.5, -0.5, 0.5, 1.5])
+    cod = np.full(n, np.nan)
+    for d in range(120):
+        cod[24 * d : 24 * d + 12] = np.repeat(meas[d], 3)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
+    monkeypatch.setattr(lv, "MIN_DAY_CHANGES", 0)
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert [f.evidence["statistic"] for f in found] == ["CUSUM of daily log step CV deficit"]
