@@ -315,6 +315,14 @@ class StandardSubstitutionDetector(Detector):
     1 (simulator), about 5.3 allowed; opened to 0.01, 30 -> 19 and 20 -> 7. Cost on tuning
     seeds 1-50: the hold rule alone 75 -> 71 independent labels (simulator 38 -> 35, every one
     still found by another rule), the detector 294 -> 292 of 433 (simulator 167 of 167).
+    Placebo standards (the rule at S +- 1..6 resolution steps on those honest fleets, 12 times
+    the exposure; allowed at 0.0001, 0.0003, 0.001, 0.003, 0.01: 7, 22, 75, 224, 746 on the
+    independent fleet, 9, 26, 85, 255, 852 on the simulator's): independent 54, 106, 190, 302,
+    531 -> 25, 47, 94, 172, 323; simulator 19, 34, 76, 158, 317 -> 7, 18, 29, 71, 152. Still
+    about 3 times over below 0.0003 on the independent fleet: at levels the plant seldom
+    visits ``p_in`` counts the level's rarity again (``q`` has it). A ``p_in`` among the changes
+    landing within 10 % of the standard (plus one) brought that to 14, 29, 57, 132, 281 but lost
+    16 of the rule's 71 labels, and is not taken.
 
     *Up to a shutdown* (`_held_by_gap`, also under :data:`GAP_HOLDS`): the value held for more
     than two cycles, entered by a jump the analyser made (`HOLD_JUMP_SHARE`, within 2 h) and
