@@ -294,11 +294,16 @@ def cusum_alarms(s: np.ndarray, h: float, group: np.ndarray | None = None) -> li
     return list(zip(up[starts[reach]].tolist(), up[last[reach]].tolist(), strict=True))
 
 
-def exponential_tail_bar(heights: np.ndarray, expected: float, min_tail: int = 12) -> float:
+def exponential_tail_bar(
+    heights: np.ndarray, expected: float, min_tail: int = 12, predictive: bool = False
+) -> float:
     """The height that the exponential tail of ``heights`` (its largest tenth, at least
     ``min_tail`` of them, exceeding the next largest ``u`` by an exponential amount of mean
     ``beta`` = their median excess / ln 2, which a few outliers among them move little) reaches
-    ``expected`` times: ``u + beta ln(n_tail / expected)``; 0 with too few heights to say."""
+    ``expected`` times: ``u + beta ln(n_tail / expected)``; 0 with too few heights to say.
+    ``predictive``: the scale known only from the ``n_tail`` heights, the height the predictive
+    tail ``(1 + x / (n_tail beta))^-n_tail`` reaches ``expected`` times, ``u + n_tail beta
+    ((n_tail / expected)^(1/n_tail) - 1)`` (further out; the same for many heights)."""
     h = np.asarray(heights, dtype="float64")
     n_tail = max(min_tail, len(h) // 10)
     if len(h) < 2 * n_tail or expected <= 0:
@@ -308,6 +313,8 @@ def exponential_tail_bar(heights: np.ndarray, expected: float, min_tail: int = 1
     beta = float(np.median(ordered[-n_tail:] - u)) / np.log(2.0)
     if beta <= 0.0:
         return u
+    if predictive:
+        return u + n_tail * beta * float(np.expm1(np.log(n_tail / expected) / n_tail))
     return u + beta * float(np.log(n_tail / expected))
 
 

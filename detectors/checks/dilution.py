@@ -122,96 +122,94 @@ class DilutionDetector(Detector):
     under it (bars 17-23 against a Gaussian 5 on outlets of the independent generator); an
     outlet with no finding keeps its bar, so honest outlets are judged as before.
 
-    The tail's scale is known only from its dozen heights, and a bar far out in it (a rate of
-    0.01 a year puts it some eight scales beyond the dozenth height) is where an error of the
-    scale counts most: the plug-in bar ``u + beta ln(n / expected)`` is passed by an honest
-    outlet more often than ``expected`` whenever ``beta`` came out low. With
-    ``tail_predictive`` the bar is the height the predictive tail ``(1 + x / (n beta))^-n`` (an
-    exponential whose mean is estimated from ``n`` heights) reaches ``expected`` times,
-    ``u + n beta ((n / expected)^(1/n) - 1)`` (`predictive_tail_bar`; 1.4 times the plug-in
-    excess for a dozen heights, the same for many); the excursions left out of the tail are
-    still those reaching the plug-in bar. The honest firings it removes are single common
-    dips a third to a half deep for 1-3 days with flow as usual, each far beyond its outlet's
-    other excursions: before and after rain (the simulator's concentrations fell for a day or
-    more before flow rose, or recovered for two or three after), after a weekend or holiday
-    stop, near a series' end, or a week of weaker effluent (the independent generator). On
-    honest-only fleets of tuning seeds 6-50 (80 outlets x 180 d, about 1,770 simulator and
-    1,660 independent judged outlet-years), plug-in -> predictive: 12 -> 8 (simulator) and 8 ->
-    3 (independent) findings at the stated rate, 25 -> 15 and 18 -> 14 at ten times it; on the
-    labelled tuning seeds 1-50: recall 171 -> 171 of 171 (simulator) and 342 -> 339 of 369
-    (independent: seeds 23, 26 and 30, the weaker of two dilutions on an outlet diluted twice),
-    findings on honest outlets 3 -> 1 and 1 -> 1. A stated rate of 0.003 with the plug-in bar
-    did worse on both counts (10 and 6 honest-fleet findings, recall 171 and 337); 0.001: 7
-    and 4, recall 170 and 332. Charging a rise of flow up to a day ahead as well (a buffer
-    basin holding the outflow while rain water mixes into it) took the simulator's pre-rain
-    dips out, 12 -> 7, but lowered every such outlet's tail and bar with them: independent
-    honest fleets 8 -> 10, labelled recall 342 -> 340 and 171 -> 170, honest-outlet findings
-    1 -> 3 and 3 -> 4 (with the predictive bar, 169 of 171 and 4): not used.
+    The tail's scale is known only from its dozen heights, and a bar far out in it (a rate of 0.01 a
+    year puts it some eight scales beyond the dozenth height) is where an error of the scale counts
+    most: the plug-in bar ``u + beta ln(n / expected)`` is passed by an honest outlet more often
+    than ``expected`` whenever ``beta`` came out low. With ``tail_predictive`` the bar is the height
+    the predictive tail ``(1 + x / (n beta))^-n`` (an exponential whose mean is estimated from ``n``
+    heights) reaches ``expected`` times, ``u + n beta ((n / expected)^(1/n) - 1)``
+    (`exponential_tail_bar` with ``predictive``; 1.4 times the plug-in excess for a dozen heights,
+    the same for many); the excursions left out of the tail are still those reaching the plug-in
+    bar. The honest firings it removes are single common dips a third to a half deep for 1-3 days
+    with flow as usual, each far beyond its outlet's other excursions: before and after rain (the
+    simulator's concentrations fell for a day or more before flow rose, or recovered for two or
+    three after), after a weekend or holiday stop, near a series' end, or a week of weaker effluent
+    (the independent generator). On honest-only fleets of tuning seeds 6-50 (80 outlets x 180 d,
+    about 1,770 simulator and 1,660 independent judged outlet-years), plug-in -> predictive: 12 -> 8
+    (simulator) and 8 -> 3 (independent) findings at the stated rate, 25 -> 15 and 18 -> 14 at ten
+    times it; on the labelled tuning seeds 1-50: recall 171 -> 171 of 171 (simulator) and 342 -> 339
+    of 369 (independent: seeds 23, 26 and 30, the weaker of two dilutions on an outlet diluted
+    twice), findings on honest outlets 3 -> 1 and 1 -> 1. A stated rate of 0.003 with the plug-in
+    bar did worse on both counts (10 and 6 honest-fleet findings, recall 171 and 337); 0.001: 7 and
+    4, recall 170 and 332. Charging a rise of flow up to a day ahead as well (a buffer basin holding
+    the outflow while rain water mixes into it) took the simulator's pre-rain dips out, 12 -> 7, but
+    lowered every such outlet's tail and bar with them: independent honest fleets 8 -> 10, labelled
+    recall 342 -> 340 and 171 -> 170, honest-outlet findings 1 -> 3 and 3 -> 4 (with the predictive
+    bar, 169 of 171 and 4): not used.
 
     The CUSUM restarts at 0 after each alarm's peak (the usual restart after a signal: a second
-    episode while ``S`` still falls from a long first one is judged on its own evidence; it was
-    lost inside the first one's excursion). An alarm's excursion (``S`` rising from 0 to its
-    peak) is located on its stretch with the largest sum of ``z - c``, ``c`` half the upper
-    quartile of its ``z`` unclipped (its core level: a slow honest rise before a step is not
-    taken in), and again on either side while a stretch's own ``sum(z - k)`` reaches ``h_k``
-    (episodes close together). An episode is a finding (outlet-wide, pollutant None, from the first to the last judged hour of its blocks)
-    when it lasts at least ``min_hours``, every channel's median ``exp(r_k)`` over it is at most
-    ``1 - min_drop_share`` (every analyser reads the diluted sample; the common factor reported
-    is their geometric mean; an effect-size floor, because an honest plant's rarest common
-    dips, a quarter to a third for a day or two, are rarer than six months of its own history
-    can show), the channels' factors agree within ``max_factor_spread`` (water divides every
-    analyser's reading by one factor, give or take their noise; one channel at a twentieth while
-    another reads half is a zeroed or substituted channel, which other checks judge), and its
-    median flow ratio ``median r_q <= max_flow_z * s_q`` (``s_q`` the robust scale of the flow's
-    own block ratios: flow not raised beyond its own wander, three robust deviations as for
-    any outlier; ``D`` is already net of a rise, so this only keeps out a storm whose after-effect
-    outlasts ``flow_memory_hours``). Severity high from ``high_days``.
-    An outlet with fewer than ``baseline_days`` of judged blocks is not judged (no null).
+    episode while ``S`` still falls from a long first one is judged on its own evidence; it was lost
+    inside the first one's excursion). An alarm's excursion (``S`` rising from 0 to its peak) is
+    located on its stretch with the largest sum of ``z - c``, ``c`` half the upper quartile of its
+    ``z`` unclipped (its core level: a slow honest rise before a step is not taken in), and again on
+    either side while a stretch's own ``sum(z - k)`` reaches ``h_k`` (episodes close together). An
+    episode is a finding (outlet-wide, pollutant None, from the first to the last judged hour of its
+    blocks) when it lasts at least ``min_hours``, every channel's median ``exp(r_k)`` over it is at
+    most ``1 - min_drop_share`` (every analyser reads the diluted sample; the common factor reported
+    is their geometric mean; an effect-size floor, because an honest plant's rarest common dips, a
+    quarter to a third for a day or two, are rarer than six months of its own history can show), the
+    channels' factors agree within ``max_factor_spread`` (water divides every analyser's reading by
+    one factor, give or take their noise; one channel at a twentieth while another reads half is a
+    zeroed or substituted channel, which other checks judge), and its median flow ratio ``median r_q
+    <= max_flow_z * s_q`` (``s_q`` the robust scale of the flow's own block ratios: flow not raised
+    beyond its own wander, three robust deviations as for any outlier; ``D`` is already net of a
+    rise, so this only keeps out a storm whose after-effect outlasts ``flow_memory_hours``).
+    Severity high from ``high_days``. An outlet with fewer than ``baseline_days`` of judged blocks
+    is not judged (no null).
 
-    Long dilutions close together (``step_rate > 0``; 1 a year by default, 0 turns it off): when they
-    fill half of a baseline window, the centred median reads the diluted level as the plant's
-    own, no block stands out and no alarm asks for the second pass (independent generator,
-    seed 20: dilutions of 9 and 5 days, 14 h apart, to 0.44, found nowhere). Water in the
-    sample enters and leaves in an hour, every channel at once, flow steady: per grid hour
-    ``t`` the joint fall ``J(t) = min_k (m_k(t - 3) - m_k(t)) - max(0, rise of m_Q)`` (``m(t)``
-    the median of the known log values of hours ``t .. t + 2``; the least-fallen channel sets
-    it) and the joint rise likewise (less a fall of flow). A step is a ``J`` at least ``-ln(1 -
-    min_drop_share)`` (every channel falling as far as a finding's does) and beyond the
-    height the exponential tail of the outlet's own ``J`` reaches ``step_rate`` times a year
-    (`exponential_tail_bar`). The blocks from each step down to the next step up within
-    ``baseline_days`` are left out of the baselines from the first pass on (not out of the
-    null ``m``, ``s``) when such stretches fill ``step_share`` of some block's baseline window
-    (a median is moved by little else), except within a baseline window of either end of the
-    series (a one-sided window left without them has too few days for a median). Only outlets
-    whose block medians have every channel ``-ln(1 - min_drop_share) / 2`` under its mean on
-    that share of a window are looked at (`_may_step`). The steps only say what the baselines
-    must not be taken from; a finding still needs its CUSUM alarm and the shape of water in
-    the sample. A plant's own load falling or rising over hours or days makes no step. On
-    tuning seeds 1-50 with ``step_rate=1``: independent generator recall 338 -> 342 of 369
-    labels (seeds 3, 20, 21), simulator 171 of 171 both; findings on honest outlets 1 -> 1
-    (independent) and 3 -> 3 (simulator). Rates 0.1 and 10 found the same (the floor sets the
-    bar); variants taking every stretch out (no share) or keeping the ends found 340 and 341
-    (independent) and lost a simulator dilution ending near the series' end. It costs time:
-    CPU of det_speed's 100 outlet-years, in one process, interleaved, 0.334 -> 0.361 s (+8 %
-    of this detector, about 0.5 % of the catalogue; +15 % before the `_may_step` gate); on
-    by default since the catalogue as a whole stays faster than its speed target.
+    Long dilutions close together (``step_rate > 0``; 1 a year by default, 0 turns it off): when
+    they fill half of a baseline window, the centred median reads the diluted level as the plant's
+    own, no block stands out and no alarm asks for the second pass (independent generator, seed 20:
+    dilutions of 9 and 5 days, 14 h apart, to 0.44, found nowhere). Water in the sample enters and
+    leaves in an hour, every channel at once, flow steady: per grid hour ``t`` the joint fall ``J(t)
+    = min_k (m_k(t - 3) - m_k(t)) - max(0, rise of m_Q)`` (``m(t)`` the median of the known log
+    values of hours ``t .. t + 2``; the least-fallen channel sets it) and the joint rise likewise
+    (less a fall of flow). A step is a ``J`` at least ``-ln(1 - min_drop_share)`` (every channel
+    falling as far as a finding's does) and beyond the height the exponential tail of the outlet's
+    own ``J`` reaches ``step_rate`` times a year (`exponential_tail_bar`). The blocks from each step
+    down to the next step up within ``baseline_days`` are left out of the baselines from the first
+    pass on (not out of the null ``m``, ``s``) when such stretches fill ``step_share`` of some
+    block's baseline window (a median is moved by little else), except within a baseline window of
+    either end of the series (a one-sided window left without them has too few days for a median).
+    Only outlets whose block medians have every channel ``-ln(1 - min_drop_share) / 2`` under its
+    mean on that share of a window are looked at (`_may_step`). The steps only say what the
+    baselines must not be taken from; a finding still needs its CUSUM alarm and the shape of water
+    in the sample. A plant's own load falling or rising over hours or days makes no step. On tuning
+    seeds 1-50 with ``step_rate=1``: independent generator recall 338 -> 342 of 369 labels (seeds 3,
+    20, 21), simulator 171 of 171 both; findings on honest outlets 1 -> 1 (independent) and 3 -> 3
+    (simulator). Rates 0.1 and 10 found the same (the floor sets the bar); variants taking every
+    stretch out (no share) or keeping the ends found 340 and 341 (independent) and lost a simulator
+    dilution ending near the series' end. It costs time: CPU of det_speed's 100 outlet-years, in one
+    process, interleaved, 0.334 -> 0.361 s (+8 % of this detector, about 0.5 % of the catalogue; +15
+    % before the `_may_step` gate); on by default since the catalogue as a whole stays faster than
+    its speed target.
 
     Defaults: ``block_hours=6``, ``baseline_days=14``, ``min_channels=3``,
     ``reference_sigmas=(1.0,)``, ``clip_sigma=4``, ``min_scale=0.05``,
     ``false_alarms_per_year=0.01`` per outlet, ``join_blocks=4``, ``min_drop_share=0.3``,
     ``min_hours=12``, ``high_days=7``, ``tail_excursions=12``, ``flow_memory_hours=24``,
     ``max_flow_z=3``, ``max_factor_spread=5``, ``rebase=True``, ``tail_predictive=True``,
-    ``fall_log=0.15``,
-    ``steady_log=0.05``, ``min_fall_hours=48``, ``tail_passes=4`` (each pass only lowers the bar
-    of an outlet with a finding, and only while the last one left a finding out),
-    ``step_rate=1`` (a step as rare as once a year; 0: no steps), ``step_share=0.25``. The
-    flow fall was charged in full (``beta = 1``) until the outlets of both generators' tuning seeds showed that most plants' concentrations hold when flow falls
-    (the charge cost them half of their evidence on low-flow days), while a quarter of the
-    independent generator's plants read 10 % weaker every weekend (whence the rest-day move).
-    ``max_flow_z`` was 1, which cleared diluted episodes whose flow was 8-12 % up on a plant of
-    steady flow; no honest episode of the tuning seeds lay between 1 and 3 (rain, 5 and more).
-    On those seeds the factors of a dilution agreed within 2 (once 3.9); the findings the spread
-    rule removes read some channel at 0.3-2.4 % of its level (zeroed channels).
+    ``fall_log=0.15``, ``steady_log=0.05``, ``min_fall_hours=48``, ``tail_passes=4`` (each pass only
+    lowers the bar of an outlet with a finding, and only while the last one left a finding out),
+    ``step_rate=1`` (a step as rare as once a year; 0: no steps), ``step_share=0.25``. The flow fall
+    was charged in full (``beta = 1``) until the outlets of both generators' tuning seeds showed
+    that most plants' concentrations hold when flow falls (the charge cost them half of their
+    evidence on low-flow days), while a quarter of the independent generator's plants read 10 %
+    weaker every weekend (whence the rest-day move). ``max_flow_z`` was 1, which cleared diluted
+    episodes whose flow was 8-12 % up on a plant of steady flow; no honest episode of the tuning
+    seeds lay between 1 and 3 (rain, 5 and more). On those seeds the factors of a dilution agreed
+    within 2 (once 3.9); the findings the spread rule removes read some channel at 0.3-2.4 % of its
+    level (zeroed channels).
 
     Calibration on the honest outlets of tuning seeds 1-50 (40 x 180 d; 472.6 independent and
     492.8 simulator judged outlet-years): findings at a stated 0.01 / 0.1 / 1 / 10 a year were
@@ -449,7 +447,10 @@ class DilutionDetector(Detector):
             h = max(gauss, exponential_tail_bar(peaks[keep], expected, self.tail_excursions))
         if not self.tail_predictive:
             return h
-        return max(gauss, predictive_tail_bar(peaks[keep], expected, self.tail_excursions))
+        return max(
+            gauss,
+            exponential_tail_bar(peaks[keep], expected, self.tail_excursions, predictive=True),
+        )
 
     def _shape(self, b: _Blocks, first: int, last: int) -> tuple[np.ndarray, float] | None:
         """Blocks ``first..last``'s median log factor of each channel and median log flow ratio
@@ -668,22 +669,6 @@ class DilutionDetector(Detector):
                 "drop_pct": round(100 * (1 - factor)),
             },
         )
-
-
-def predictive_tail_bar(heights: np.ndarray, expected: float, min_tail: int = 12) -> float:
-    """`exponential_tail_bar` with the tail's scale known only from its ``n`` heights: the height
-    the predictive tail ``(1 + x / (n beta))^-n`` (an exponential whose mean is estimated from
-    ``n`` draws) reaches ``expected`` times, ``u + n beta ((n_tail / expected)^(1/n) - 1)``."""
-    h = np.asarray(heights, dtype="float64")
-    n_tail = max(min_tail, len(h) // 10)
-    if len(h) < 2 * n_tail or expected <= 0:
-        return 0.0
-    ordered = np.sort(h)
-    u = float(ordered[-n_tail - 1])
-    beta = float(np.median(ordered[-n_tail:] - u)) / np.log(2.0)
-    if beta <= 0.0:
-        return u
-    return u + n_tail * beta * float(np.expm1(np.log(n_tail / expected) / n_tail))
 
 
 def _episode_blocks(high: np.ndarray, on: np.ndarray) -> np.ndarray:

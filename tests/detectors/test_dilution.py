@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detectors.checks._common import exponential_tail_bar
-from detectors.checks.dilution import DilutionDetector, _episode_blocks, predictive_tail_bar
+from detectors.checks.dilution import DilutionDetector, _episode_blocks
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -288,17 +288,21 @@ def test_the_tail_bar_allows_for_a_scale_known_from_a_dozen_heights() -> None:
     # stated count further out: n (r^(1/n) - 1) against ln r, 11.0 against 7.8 for n = 12
     heights = np.random.default_rng(7).exponential(2.0, 100)  # a tail of 12
     expected = 0.005
-    plug, pred = exponential_tail_bar(heights, expected), predictive_tail_bar(heights, expected)
+    plug, pred = (
+        exponential_tail_bar(heights, expected),
+        exponential_tail_bar(heights, expected, predictive=True),
+    )
     ordered = np.sort(heights)
     u = ordered[-13]
     r = 12 / expected
     assert pred - u == pytest.approx((plug - u) * 12 * np.expm1(np.log(r) / 12) / np.log(r))
     assert 1.3 < (pred - u) / (plug - u) < 1.5
     many = np.random.default_rng(8).exponential(2.0, 200_000)  # a tail of 20,000: scale known
-    assert predictive_tail_bar(many, expected) == pytest.approx(
+    assert exponential_tail_bar(many, expected, predictive=True) == pytest.approx(
         exponential_tail_bar(many, expected), rel=0.01
     )
-    assert predictive_tail_bar(heights[:20], expected) == 0.0  # too few heights to say
+    # too few heights to say
+    assert exponential_tail_bar(heights[:20], expected, predictive=True) == 0.0
 
 
 def test_an_honest_common_dip_beyond_the_plug_in_tail_only_is_not_found() -> None:
