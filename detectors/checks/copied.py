@@ -971,14 +971,18 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     is longer than the copy's, the lag is not determined: the largest that fits is given.
     On the independent generator's tuning seeds 1-50 recall 483 -> 487 of 506 (seeds 22, 23,
     45: copies of a stopped day over running flow, 30.6-36.9 bits against bars of 19.7-21.4),
-    findings 687 -> 698 (the other 7: the sources, a claim split by hours its flow stopped, and
-    days of a clone already found), no finding on an honest outlet of either generator; the
-    simulator's seeds 1-50 unchanged (258 of 263 labels, 261 findings); honest-only fleets of
-    seeds 6-50 (40 outlets x 180 days, both generators): no finding. Not caught by it: claims
+    findings 687 -> 696 (the other 5, all on copied labels: a claim split by hours its flow
+    stopped, and days of a clone already found, seed 15, with their source), no finding on an
+    honest outlet of either generator; the simulator's seeds 1-50 unchanged (258 of 263 labels,
+    261 findings); honest-only fleets of seeds 6-50 (40 and 80 outlets x 180 days, both
+    generators, 2,661 outlet-years each): no finding of this rule. Not caught by it: claims
     whose held values are common readings of the channel (independent seed 6: COD 45.4 and
     NH3-N 7.89, 13.9 bits against 21.6), zeros or pH alone, no value at all (F without a
     number), or the source's values scaled (seeds 38, 43); those claims are flag_masking's
-    findings all the same.
+    findings all the same. The running flow is what makes a claim: matched the same way, every
+    stretch of F hours (flow stopped or not) made 81 findings on honest outlets of independent
+    tuning seeds 1-25 (honest stops holding the values of other stops), for 1 more label (191
+    against 190 of 194).
 
     Fleet stage (`detect_summaries`), per pollutant, so that its memory does not grow with the
     outlets' readings and each channel is read at most twice: (1) each outlet's channel is
