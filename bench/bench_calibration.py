@@ -25,6 +25,10 @@ Honest data: both generators (the project's simulator and `bench/independent_fle
 falsifying share of 0; exceedances stay (they are not integrity). Seeds: 2001-2005 by default,
 a range no detector was tuned on (tuning used 1-50) and no accuracy claim used; calibration is
 a property of honest data, so these seeds may be reused for it.
+Honest-only fleets of the tuning seeds (``--seeds 6,...,50``, also at ``--outlets 80``: the
+independent generator's 80-outlet fleet of a seed shares no outlet with its 40-outlet fleet, so
+it is new honest data) are where detectors' honest firings are studied and tuned (tenth session
+of 2026-12-05 on); they are tuning data, not evidence.
 
 Usage: python bench/bench_calibration.py [--factors 1,100,1000] [--seeds 2001,...]
        [--generators simulator,independent] [--outlets 40] [--days 180] [--detectors a,b]

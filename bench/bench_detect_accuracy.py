@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 1601 on, for the next claim):
+from 1701 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -37,6 +37,9 @@ from 1601 on, for the next claim):
 - simulator 1501-1505 and independent 1511-1515 (the claim), and simulator 1531-1540 and
   independent 1541-1550 (more honest outlets) (2026-12-05, ninth session): the same way (also
   run, unread until the end, on an intermediate commit, cd6e014).
+- simulator 1601-1605 and independent 1611-1615 (the claim), and simulator 1631-1640 and
+  independent 1641-1650 (more honest outlets) (2026-12-05, tenth session): run on the code
+  before the session's changes, looked at only after the final code's run.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -83,8 +86,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (1601, 1602, 1603, 1604, 1605),
-    "independent": (1611, 1612, 1613, 1614, 1615),
+    "simulator": (1701, 1702, 1703, 1704, 1705),
+    "independent": (1711, 1712, 1713, 1714, 1715),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
