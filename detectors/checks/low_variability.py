@@ -81,15 +81,16 @@ class _WhiteRuns:
 
 @dataclass(frozen=True, slots=True)
 class _Scripted:
-    """The windows and days of one series found scripted. Windows (index = the window's first
-    day counted from grid hour ``h0``): ``bad``, ``by_cv`` (those whose CV is under its bar, the
-    others' step CV is), ``by_smooth`` (found by the staircase test), ``by_fast`` (by the hourly-change test, with
-    each window's share of hourly changes ``ch`` and its bar ``ch_bar``), each window's ``cv``,
-    step CV ``sc``, their own bars ``cv_bar`` and ``sc_bar`` (`_sampled_log_bar`; NaN where
-    not judged),
-    ``r1`` and range ``rr``. Days: ``run_cv`` and ``run_step`` (inside a CUSUM alarm of the
-    daily log CV or log step CV, from its start to its peak), the CUSUMs ``s_cv`` and ``s_step``. The series' ``step``
-    (resolution), the standard-normal quantile ``k`` of the window tests and the null models."""
+    """The windows and days of one series found scripted. Windows (index = the window's first day
+    counted from grid hour ``h0``): ``bad``, ``by_cv`` (those whose CV is under its bar, the others'
+    step CV is), ``by_smooth`` (found by the staircase test), ``by_fast`` (by the hourly-change
+    test, with each window's share of hourly changes ``ch`` and its bar ``ch_bar``), each window's
+    ``cv``, step CV ``sc``, their own bars ``cv_bar`` and ``sc_bar`` (`_sampled_log_bar`: ``cv_bar``
+    once some window's CV is under the normal bar, NaN before; ``sc_bar`` where the window's changes
+    are measured, NaN where they are counted), ``r1`` and range ``rr``. Days: ``run_cv`` and
+    ``run_step`` (inside a CUSUM alarm of the daily log CV or log step CV, from its start to its
+    peak), the CUSUMs ``s_cv`` and ``s_step``. The series' ``step`` (resolution), the
+    standard-normal quantile ``k`` of the window tests and the null models."""
 
     h0: int
     bad: np.ndarray
@@ -377,43 +378,39 @@ class LowVariabilityDetector(Detector):
     -> 1, window step CV 17 -> 4); the simulator's 0 -> 0 at 0.001, and 0 at 0.01 after.
 
     Defaults: ``window_hours=72``, ``min_coverage=0.75``, ``min_steps=2``, ``max_cv=0.05``,
-    ``max_sd_steps=1.5``, ``max_ph_sd=0.02``, ``min_baseline_windows=10``,
-    ``min_change_share=0.5``, ``min_step_change_share=0.25``, ``cusum_k=1.0``,
-    ``fast_cv_scales=3.0``, ``white_vn=0.6``, ``white_step_scales=0.5``, ``white_gap_days=1`` (above),
-    ``max_eta=0.25`` (a quarter of noise's ratio: the sines missed on the tuning seeds were at
-    0.03-0.10 times the cycle, honest noisy windows near 1; 0.15 gives 0.74 instead of 0.76 on
-    seeds 1-10 and no fewer false findings), ``false_alarms_per_year=0.001`` (per series).
-    Coverage against the usual day (seeds 1-10 / 11-20 / 21-30): independent 0.77 / 0.69 / 0.65
-    -> 0.81 / 0.77 / 0.73 (worst seed 0.33 / 0.22 / 0.29 -> 0.64 / 0.44 / 0.29), simulator
-    unchanged, no finding on honest outlets of either generator nor on the real series. With
-    the staircase test (seeds 1-10 / 11-20 /
-    21-30): independent 0.69 / 0.66 / 0.64 -> 0.76 / 0.68 / 0.65, simulator unchanged (0.97 / 0.97 / 0.94), no finding on honest outlets of either
-    generator nor on the real series. Before them, independent generator recall, seeds 1-10 /
-    11-20 / 21-30: 0.45 / 0.54 / 0.42 with the CV window test alone, 0.63 / 0.64 / 0.53 with the
-    step window test, 0.69 / 0.66 / 0.64 with the CUSUMs; simulator 0.97 / 0.97 / 0.91, then
-    0.94 / 0.97 / 0.88, then 0.97 / 0.97 / 0.94; no finding on honest outlets of either
-    generator nor on the real series at any stage. The extra findings on falsifying outlets lie
-    on capped or standard-substituted stretches (calm too). The old rule also asked for a range
-    under 2 % of the analyser's span, a CV under a quarter of the median window's and a lag-1
+    ``max_sd_steps=1.5``, ``max_ph_sd=0.02``, ``min_baseline_windows=10``, ``min_change_share=0.5``,
+    ``min_step_change_share=0.25``, ``cusum_k=1.0``, ``fast_cv_scales=3.0``, ``white_vn=0.6``,
+    ``white_step_scales=0.5``, ``white_gap_days=1`` (above), ``max_eta=0.25`` (a quarter of noise's
+    ratio: the sines missed on the tuning seeds were at 0.03-0.10 times the cycle, honest noisy
+    windows near 1; 0.15 gives 0.74 instead of 0.76 on seeds 1-10 and no fewer false findings),
+    ``false_alarms_per_year=0.001`` (per series). Coverage against the usual day (seeds 1-10 / 11-20
+    / 21-30): independent 0.77 / 0.69 / 0.65 -> 0.81 / 0.77 / 0.73 (worst seed 0.33 / 0.22 / 0.29 ->
+    0.64 / 0.44 / 0.29), simulator unchanged, no finding on honest outlets of either generator nor
+    on the real series. With the staircase test (seeds 1-10 / 11-20 / 21-30): independent 0.69 /
+    0.66 / 0.64 -> 0.76 / 0.68 / 0.65, simulator unchanged (0.97 / 0.97 / 0.94), no finding on
+    honest outlets of either generator nor on the real series. Before them, independent generator
+    recall, seeds 1-10 / 11-20 / 21-30: 0.45 / 0.54 / 0.42 with the CV window test alone, 0.63 /
+    0.64 / 0.53 with the step window test, 0.69 / 0.66 / 0.64 with the CUSUMs; simulator 0.97 / 0.97
+    / 0.91, then 0.94 / 0.97 / 0.88, then 0.97 / 0.97 / 0.94; no finding on honest outlets of either
+    generator nor on the real series at any stage. The extra findings on falsifying outlets lie on
+    capped or standard-substituted stretches (calm too). The old rule also asked for a range under 2
+    % of the analyser's span, a CV under a quarter of the median window's and a lag-1
     autocorrelation far below the series' own, with ``max_cv=0.03``: a smooth sine or a series
     shrunk toward its median keeps its persistence, and 9 of 54 such windows were found on the
     tuning seeds of ``bench/independent_fleet.py``.
 
-    Not flagged (honest traps): honest pH (tiny CV, but its own windows' CV is tiny too), a pH or
-    TP flickering between two neighbouring values at low resolution (one step), a coarse
-    analyser's calm days (a change is at least one step), frozen values (R = 0: that is
-    `frozen`), a smooth honest pH, a drift whose changes are several steps, calm honest periods whose sd stays above the analyser's repeatability, calm weeks
-    that keep the analyser's hour-to-hour noise, an analyser measuring more often than its usual
-    cycle (at most half the hours change, or no CV deficit), weeks whose process swings fade to
-    the analyser's own noise (white, but their step CV keeps its usual level), and, for the
-    white runs, a series whose white spells recur for days at a time (its own runs set the
-    bar). Not caught:
-    scripted stretches shorter than a
-    window, or whose values spread wider than the analyser's repeatability (``max_cv``), or
-    shrunk so little (a deficit under two scales a day) that neither test separates them from
-    the series' own calm; a series scripted from its first day has no honest baseline and is
-    left to `peer_outlier`.
-    """
+    Not flagged (honest traps): honest pH (tiny CV, but its own windows' CV is tiny too), a pH or TP
+    flickering between two neighbouring values at low resolution (one step), a coarse analyser's
+    calm days (a change is at least one step), frozen values (R = 0: that is `frozen`), a smooth
+    honest pH, a drift whose changes are several steps, calm honest periods whose sd stays above the
+    analyser's repeatability, calm weeks that keep the analyser's hour-to-hour noise, an analyser
+    measuring more often than its usual cycle (at most half the hours change, or no CV deficit),
+    weeks whose process swings fade to the analyser's own noise (white, but their step CV keeps its
+    usual level), and, for the white runs, a series whose white spells recur for days at a time (its
+    own runs set the bar). Not caught: scripted stretches shorter than a window, or whose values
+    spread wider than the analyser's repeatability (``max_cv``), or shrunk so little (a deficit
+    under two scales a day) that neither test separates them from the series' own calm; a series
+    scripted from its first day has no honest baseline and is left to `peer_outlier`."""
 
     name = "low_variability"
     category = "integrity"
@@ -485,6 +482,7 @@ class LowVariabilityDetector(Detector):
             return None
         sums = _block_sums(x, DAY_HOURS)
         n, rr, cv, mean, sc, nd = _window_stats(sums, blocks)
+        pairs = window_sums(sums.pairs, blocks)  # readings an hour apart, both present
         dn, drr, dcv, dmean, dsc, dnd = _window_stats(sums, 1)
         # coverage against the hours the plant usually reports in a day (its median day with a
         # reading): a plant that runs 13 h a day never fills three quarters of 24
@@ -521,7 +519,6 @@ class LowVariabilityDetector(Detector):
         fast = np.zeros(len(z), dtype=bool)
         ch = ch_bar = np.full(len(z), np.nan)
         if s.code != PH and deep.any():
-            pairs = window_sums(sums.pairs, blocks)
             with np.errstate(invalid="ignore", divide="ignore"):
                 ch = nd / np.maximum(pairs, 1.0)
             mc, mad_ch = _median_mad(ch[eligible])
@@ -607,14 +604,12 @@ class LowVariabilityDetector(Detector):
         if by_step.any():
             few = _window_change_share(x, DAY_HOURS, blocks, 1, 2.5 * step)
             with np.errstate(invalid="ignore", divide="ignore"):
-                measured = few * window_sums(sums.pairs, blocks) <= 0.5 * nd
+                measured = few * pairs <= 0.5 * nd
             sampled = np.exp(_sampled_log_bar(ms, w_step.scale, w_floor, k, alpha, nd))
             sc_bar = np.where(measured, sampled, np.nan)
             by_step &= ~measured | (sc < sc_bar)
         if s.code != PH and by_smooth.any():
-            by_smooth &= (
-                _von_neumann(sc, cv, nd, window_sums(sums.pairs, blocks)) * lag < self.max_eta
-            )
+            by_smooth &= _von_neumann(sc, cv, nd, pairs) * lag < self.max_eta
             # ... and its own moves span its range: a staircase climbs its range step by step
             # (the path of its changes, at most rms * nd, is at least the range), a plant read
             # 12 h a day whose level moved overnight, between readings, does not
@@ -938,10 +933,9 @@ def _block_sums(x: np.ndarray, block: int) -> _BlockSums:
 def _window_stats(
     b: _BlockSums, blocks: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Readings ``n``, range ``max - min``, CV, mean, step CV and changes ``nd`` of every window
-    of ``blocks``
-    consecutive blocks (`_block_sums`). The step CV is the root mean square of the changes
-    between readings an hour apart (both present and different: an analyser that holds each
+    """Readings ``n``, range ``max - min``, CV, mean, step CV and changes ``nd`` of every window of
+    ``blocks`` consecutive blocks (`_block_sums`). The step CV is the root mean square of the
+    changes between readings an hour apart (both present and different: an analyser that holds each
     measurement for its cycle changes once a cycle, and only its changes are measured) over the
     window's mean."""
     nb = len(b.n)
@@ -975,8 +969,8 @@ def _von_neumann(sc: np.ndarray, cv: np.ndarray, nd: np.ndarray, pairs: np.ndarr
 def _window_moments(
     x: np.ndarray, block: int, blocks: int, lag: int = 1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """CV, autocorrelation at ``lag`` hours and mean of every window (as `_window_stats`), over pairs
-    of readings ``lag`` hours apart, a pair belonging to the block of its later hour."""
+    """CV, autocorrelation at ``lag`` hours and mean of every window (as `_window_stats`), over
+    pairs of readings ``lag`` hours apart, a pair belonging to the block of its later hour."""
     have = ~np.isnan(x)
     xz = np.where(have, x, 0.0)
     prev = np.r_[np.full(lag, np.nan), x[:-lag]]
@@ -1034,7 +1028,7 @@ def _sampled_log_bar(
     its median the log of a sample sd from ``nu + 1`` measurements falls with chance ``alpha``
     (``ln sd^2`` is ``ln chi^2_nu`` shifted: ``d = (ln med chi^2_nu - ln chi^2_nu(alpha)) /
     2``, a long lower tail where the normal's is ``k / sqrt(2 nu)``). Never above the normal
-    bar ``m - k * scale`` (NaN where ``nu`` is not positive)."""
+    bar ``m - k * scale`` (NaN where ``nu`` is under 1)."""
     nu = np.where(nu >= 1.0, nu, np.nan)
     with np.errstate(invalid="ignore", divide="ignore"):
         low = 2.0 * gammaincinv(nu / 2.0, alpha)  # chi^2_nu's alpha quantile
