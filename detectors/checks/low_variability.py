@@ -162,7 +162,7 @@ class LowVariabilityDetector(Detector):
     measurements falls with the test's chance ``alpha`` (``ln sd^2`` is a log chi-square with
     ``n / c - 1`` degrees of freedom, ``d = (ln med chi^2 - ln chi^2(alpha)) / 2``,
     `_sampled_log_bar`): the log of a sd from few readings has a long lower tail, where the
-    normal's is ``k / sqrt(2 nu)`` (18 readings of a 4-hour analyser, ``alpha`` = 1e-6: 1.15
+    normal's is ``k / sqrt(2 nu)`` (18 readings of a 4-hour analyser, ``alpha`` = 1e-6: 1.13
     against 0.82). With many readings it is the normal bar ``m - k s``; never above it. On the
     honest-only fleets of tuning seeds 6-50 (80 outlets x 180 days, `bench/bench_calibration.py`
     at the stated rate) the normal bar put 7 window CV findings on honest series of the
