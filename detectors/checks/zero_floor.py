@@ -281,7 +281,7 @@ class ZeroFloorDetector(Detector):
         cand = cand[u[cand] <= median / self.floor_ratio]
         if len(cand) == 0:
             return
-        cand = cand[u[cand] <= self._local_levels(s, runs, cand) / self.floor_ratio]
+        cand = cand[u[cand] <= self._local_levels(s, runs, cand, median) / self.floor_ratio]
         if len(cand) == 0:
             return
         jump = np.abs(np.diff(u)) >= self.min_step_quanta * resolution(u) - 1e-9
@@ -335,12 +335,14 @@ class ZeroFloorDetector(Detector):
             )
             yield self._floor_finding(outlet, s, runs, k, floor, known, float(expected[j]), bar)
 
-    def _local_levels(self, s: Series, runs: HeldRuns, cand: np.ndarray) -> np.ndarray:
+    def _local_levels(
+        self, s: Series, runs: HeldRuns, cand: np.ndarray, median: float
+    ) -> np.ndarray:
         """Each candidate run's local level: the median of the series' normal readings within
-        ``level_hours`` before and after it, outside every candidate low run (the series' median
-        where none are there, or with ``level_hours`` 0)."""
+        ``level_hours`` before and after it, outside every candidate low run (the series'
+        ``median`` where none are there, or with ``level_hours`` 0)."""
         v, h = s.values, s.hours
-        level = np.full(len(cand), np.median(v[normal_mask(s)]))
+        level = np.full(len(cand), median)
         if self.level_hours <= 0:
             return level
         ordinary = normal_mask(s) & ~covered(runs.first[cand], runs.last[cand], len(v))
