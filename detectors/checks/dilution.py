@@ -430,7 +430,9 @@ class DilutionDetector(Detector):
         (`_shape`) is not honest operation, and is left out of the fit, which is then made
         again (at most ``tail_passes`` times, until no further one is left out). An outlet
         diluted several times in a season would otherwise raise its own bar with its episodes
-        and hide the weaker ones under it; an outlet with no finding keeps its bar."""
+        and hide the weaker ones under it; an outlet with no finding keeps its bar. The
+        excursions left out are those reaching the plug-in tail's bar; the bar returned is, with
+        ``tail_predictive``, the predictive tail's on the heights kept."""
         peaks = cusum_peaks(s, group)
         keep = np.ones(len(peaks), dtype=bool)
         spans: list[tuple[int, int]] | None = None
