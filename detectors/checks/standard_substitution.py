@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields
 from typing import Any, Final
 
@@ -520,39 +520,20 @@ class StandardSubstitutionDetector(Detector):
         standards = _standards(s, standard)
         if s.code != PH:
             for level in _held_levels(standards, standard):
-                for f in _held_on_standard(self, outlet, s, level):
-                    if not any(f.start <= g.end and g.start <= f.end for g in held):
-                        held.append(f)
-                        yield f
-                if not GAP_HOLDS:
-                    continue
-                for f in _held_across_gaps(self, outlet, s, level):
-                    if not any(f.start <= g.end and g.start <= f.end for g in held):
-                        held.append(f)
-                        yield f
-                for f in _held_by_gap(self, outlet, s, level):
-                    if not any(f.start <= g.end and g.start <= f.end for g in held):
-                        held.append(f)
-                        yield f
+                yield from _unheld(_held_on_standard(self, outlet, s, level), held)
+                if GAP_HOLDS:
+                    yield from _unheld(_held_across_gaps(self, outlet, s, level), held)
+                    yield from _unheld(_held_by_gap(self, outlet, s, level), held)
         if not standards:
             return
         prep = _prepared(s, standards, self.join_gap_hours)
         if prep is None:
             return
-        for f in self._jump.series(self, outlet, s, prep):
-            if not any(f.start <= g.end and g.start <= f.end for g in held):
-                held.append(f)
-                yield f
+        yield from _unheld(self._jump.series(self, outlet, s, prep), held)
         if s.code == PH:
             return  # pH sits near its buffers' 6.86 and 7.00 for weeks, honestly
-        for f in self._noise.series(self, outlet, s, prep):
-            if not any(f.start <= g.end and g.start <= f.end for g in held):
-                held.append(f)
-                yield f
-        for f in self._quiet.series(self, outlet, s, prep):
-            if not any(f.start <= g.end and g.start <= f.end for g in held):
-                held.append(f)
-                yield f
+        yield from _unheld(self._noise.series(self, outlet, s, prep), held)
+        yield from _unheld(self._quiet.series(self, outlet, s, prep), held)
 
     def _series(self, outlet: OutletData, s: Series, standard: float) -> Iterator[Finding]:
         normal = normal_mask(s)
@@ -645,6 +626,15 @@ class StandardSubstitutionDetector(Detector):
             cycle=bar.cycle,
             after_spread={"readings": len(part)},
         )
+
+
+def _unheld(found: Iterable[Finding], held: list[Finding]) -> Iterator[Finding]:
+    """The findings of ``found`` overlapping none of ``held`` (an earlier rule's), each appended
+    to ``held`` as it is yielded (a later one overlapping it is dropped too)."""
+    for f in found:
+        if not any(f.start <= g.end and g.start <= f.end for g in held):
+            held.append(f)
+            yield f
 
 
 class _StretchRule:
