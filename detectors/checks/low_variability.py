@@ -604,7 +604,7 @@ class LowVariabilityDetector(Detector):
         if by_step.any():
             few = _window_change_share(x, DAY_HOURS, blocks, 1, 2.5 * step)
             with np.errstate(invalid="ignore", divide="ignore"):
-                measured = few * pairs <= 0.5 * nd
+                measured = few * pairs <= 0.5 * nd + 1e-9  # counts: a tie is "at most half"
             sampled = np.exp(_sampled_log_bar(ms, w_step.scale, w_floor, k, alpha, nd))
             sc_bar = np.where(measured, sampled, np.nan)
             by_step &= ~measured | (sc < sc_bar)
