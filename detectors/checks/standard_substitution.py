@@ -1655,7 +1655,7 @@ def _held_on_standard(
     idx, after, jump_in, jump_out = idx[ok], after[ok], jump_in[ok], jump_out[ok]
     if len(idx) == 0:
         return
-    rel = _relative_changes(x)
+    rel = _relative_changes(x[:-1], x[1:])
     if len(rel) == 0:
         return
     # the span of the normal readings, as every other rule counts it (a series' leading or
@@ -1800,7 +1800,7 @@ def _held_across_gaps(
     at, n_band = _band_readings(x[~inside], standard)
     q = (at + 1) / (n_band + 1)
     # a side the analyser saw (no gap, no series' end): its jump as rare as the series' changes
-    rel = _relative_changes(x)
+    rel = _relative_changes(x[:-1], x[1:])
     p_in, p_out = (
         _side_share(x, h, a - 1, a, standard, rel),
         _side_share(x, h, b + 1, b, standard, rel),
@@ -1881,7 +1881,7 @@ def _held_by_gap(
     if len(idx) == 0:
         return
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
-    rel = _relative_changes(x)
+    rel = _relative_changes(x[:-1], x[1:])
     if len(idx) == 0 or len(rel) == 0:
         return
     years = series_years(h[sel[-1]] - h[sel[0]] + 1.0)
@@ -1928,20 +1928,16 @@ LAGGED_STEP_OUT = True
 
 def _lagged_share(x: np.ndarray, h: np.ndarray, lag: np.ndarray, jump: np.ndarray) -> np.ndarray:
     """For each hold: the share of the series' changes over ``lag`` hours (from each normal
-    reading ``x`` at hours ``h`` to the first at least ``lag`` hours later, at most 2 h more, no
-    change left out), relative to the later reading, as large as its ``jump`` or larger (at
-    least one of them; 1 when the series has none)."""
+    reading ``x`` at hours ``h`` to the first at least ``lag`` hours later, at most 2 h more;
+    `_relative_changes`: relative to the later reading, pairs that did not change left out) as
+    large as its ``jump`` or larger (at least one of them; 1 when the series has none)."""
     out = np.ones(len(lag))
     for k in range(len(lag)):
         t = np.searchsorted(h, h + lag[k] - 1e-9)
         j = np.flatnonzero(t < len(h))
         t = t[j]
         keep = h[t] - h[j] <= lag[k] + 2.0 + 1e-9
-        j, t = j[keep], t[keep]
-        d = x[t] - x[j]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rel = np.abs(d) / np.abs(x[t])
-        rel = np.sort(rel[(d != 0) & np.isfinite(rel)])
+        rel = _relative_changes(x[j[keep]], x[t[keep]])
         if len(rel):
             out[k] = _share_as_large(rel, jump[k : k + 1])[0]
     return out
@@ -1962,12 +1958,13 @@ def _side_share(
     return np.where(seen, _share_as_large(rel, np.abs(x[o] - standard) / standard), 1.0)
 
 
-def _relative_changes(x: np.ndarray) -> np.ndarray:
-    """The changes between consecutive readings ``x`` relative to the new reading, sorted
-    (no change and no finite ratio left out): the hold rules' null of a jump in or out."""
-    d = np.diff(x)
+def _relative_changes(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """The changes from readings ``old`` to readings ``new`` relative to the new one, sorted
+    (pairs that did not change, and ratios that are not finite, left out): the hold rules' null
+    of a jump in or out (``old, new = x[:-1], x[1:]``: between consecutive readings)."""
+    d = new - old
     with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.abs(d) / np.abs(x[1:])
+        rel = np.abs(d) / np.abs(new)
     return np.sort(rel[(d != 0) & np.isfinite(rel)])
 
 

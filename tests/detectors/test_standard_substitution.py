@@ -714,8 +714,9 @@ def test_hold_rule_finds_the_standard_held_up_to_a_shutdown_not_after_a_restart(
 
 def test_lagged_share_counts_the_changes_over_the_lag() -> None:
     """The share of a series' changes over ``lag`` hours as large as a jump: readings 1, 2, 1,
-    2 ... every hour change by 100 % / 50 % over one hour and not at all over two (no change is
-    left out), so over 2 h none is as large (at least one counted) and over 1 h all reach 0.5."""
+    2 ... every hour change by 100 % / 50 % over one hour and not at all over two (pairs that
+    did not change are left out), so over 2 h there is no change to judge by (share 1) and over
+    1 h all reach 0.5, half reach 0.9."""
     x = np.tile([1.0, 2.0], 50)
     h = np.arange(100, dtype=float)
     assert _lagged_share(x, h, np.array([1.0]), np.array([0.5]))[0] == 1.0
