@@ -1629,58 +1629,127 @@ def _held_on_standard(
     # with a side on the other and no jump, independent tuning seed 49)
     runs = s.held("normal", STRAY_HOURS)
     exact = _reads(runs.value, standard)
-    idx = np.flatnonzero(exact & (runs.hours > 2.0))  # an analyser cycle is 1 h or more
-    if len(idx) == 0:
+    if not (exact & (runs.hours > 2.0)).any():  # an analyser cycle is 1 h or more
         return
     cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
-    idx = idx[runs.hours[idx] > 2.0 * cycle]
-    if len(idx) == 0:
-        return
-    sel = np.flatnonzero(s.normal)
-    x = s.values[sel]
-    before = np.searchsorted(sel, runs.first[idx]) - 1
-    after = np.searchsorted(sel, runs.last[idx]) + 1
-    has = (before >= 0) & (after < len(sel))
-    idx, before, after = idx[has], before[has], after[has]
-    h = s.hours
+    sides = _hold_sides(s, runs)
+    x = sides.x
     # both jumps made by the analyser: no side across a time gap (a restart after a shutdown
     # may hold any value), and no calibration hour near that read the held value itself (the
     # analyser holding its calibration's result, unflagged, is the plant's calibration; a
     # standard fed as the sample is a new measurement, not the C hour's reading)
-    seen = (h[runs.first[idx]] - h[sel[before]] <= 2.0) & (h[sel[after]] - h[runs.last[idx]] <= 2.0)
-    seen &= ~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])
-    jump_in = np.abs(x[before] - standard) / standard
-    jump_out = np.abs(x[after] - standard) / standard
-    ok = seen & (jump_in >= HOLD_JUMP_SHARE) & (jump_out >= HOLD_JUMP_SHARE)
-    idx, after, jump_in, jump_out = idx[ok], after[ok], jump_in[ok], jump_out[ok]
-    if len(idx) == 0:
-        return
+    jump_in = np.abs(x[sides.before] - standard) / standard
+    jump_out = np.abs(x[sides.after] - standard) / standard
+    idx = np.flatnonzero(
+        exact
+        & (runs.hours > max(2.0, 2.0 * cycle))
+        & sides.seen_in
+        & sides.seen_out
+        & (jump_in >= HOLD_JUMP_SHARE)
+        & (jump_out >= HOLD_JUMP_SHARE)
+    )
+    idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
     rel = _relative_changes(x[:-1], x[1:])
-    if len(rel) == 0:
+    if len(idx) == 0 or len(rel) == 0:
         return
-    # the span of the normal readings, as every other rule counts it (a series' leading or
-    # trailing flagged hours are no exposure: helper-78's review)
-    years = series_years(h[sel[-1]] - h[sel[0]] + 1.0)
-    # the null's holds: at other values between half and twice the standard, where ``q`` is
-    # the share of readings landing on it (a plant holding its low readings for hours says
-    # nothing of holds at the standard's level)
-    with np.errstate(invalid="ignore"):
-        in_band = (runs.value >= standard / 2) & (runs.value <= 2 * standard)
-    other = runs.hours[~exact & in_band]
-    at, n_band = _band_readings(x, standard)
-    p_in, p_out = _share_as_large(rel, jump_in), _share_as_large(rel, jump_out)
+    p_in, p_out = _share_as_large(rel, jump_in[idx]), _share_as_large(rel, jump_out[idx])
     # the step out is judged against the plant's changes over the hold's span too (the larger
     # share): an analyser that stalls resumes where the plant went meanwhile (helper-81's study)
     if LAGGED_STEP_OUT:
-        lag = h[sel[after]] - h[runs.first[idx]]
-        p_out = np.maximum(p_out, _lagged_share(x, h[sel], lag, jump_out))
+        h = s.hours[sides.sel]
+        lag = h[sides.after[idx]] - s.hours[runs.first[idx]]
+        p_out = np.maximum(p_out, _lagged_share(x, h, lag, jump_out[idx]))
+    # the null's holds: at other values between half and twice the standard, where ``q`` is
+    # the share of readings landing on it (a plant holding its low readings for hours says
+    # nothing of holds at the standard's level)
+    yield from _rated_holds(
+        det,
+        outlet,
+        s,
+        runs,
+        idx,
+        sides,
+        standard=standard,
+        cycle=cycle,
+        null=runs.hours[~exact & _in_band(runs.value, standard)],
+        p_in=p_in,
+        p_out=p_out,
+        threshold=HOLD_FALSE_ALARMS_PER_YEAR,
+        rule="normal values hold a standard solution's value exactly for more than two "
+        "analyser cycles, entered and left by a jump; as rare as that on the series' own "
+        "holds, readings and steps",
+        statistic="rate of such holds per series-year under the null (H q p_in p_out)",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sides:
+    """The normal readings around each of a series' held runs (`_hold_sides`): the positions
+    ``sel`` of the series' normal readings and their values ``x``; for each run, the positions
+    in ``sel`` of the normal readings ``before`` and ``after`` it (clipped into the series), and
+    whether the analyser made the step into it and out of it (``seen_in``, ``seen_out``: such a
+    reading within 2 h, no time gap, no series' end); the normal readings' span in series-years
+    (``years``, as every rule counts its rate)."""
+
+    sel: np.ndarray
+    x: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    seen_in: np.ndarray
+    seen_out: np.ndarray
+    years: float
+
+
+def _hold_sides(s: Series, runs: HeldRuns) -> _Sides:
+    """The `_Sides` of the held ``runs`` of the normal readings of ``s`` (one at least)."""
+    sel = np.flatnonzero(s.normal)
+    n, h = len(sel), s.hours
+    before = np.searchsorted(sel, runs.first) - 1
+    after = np.searchsorted(sel, runs.last) + 1
+    b, a = np.clip(before, 0, n - 1), np.clip(after, 0, n - 1)
+    return _Sides(
+        sel=sel,
+        x=s.values[sel],
+        before=b,
+        after=a,
+        seen_in=(before >= 0) & (h[runs.first] - h[sel[b]] <= 2.0),
+        seen_out=(after < n) & (h[sel[a]] - h[runs.last] <= 2.0),
+        # a series' leading or trailing flagged hours are no exposure (helper-78's review)
+        years=series_years(h[sel[-1]] - h[sel[0]] + 1.0),
+    )
+
+
+def _rated_holds(
+    det: Detector,
+    outlet: OutletData,
+    s: Series,
+    runs: HeldRuns,
+    idx: np.ndarray,
+    sides: _Sides,
+    *,
+    standard: float,
+    cycle: float,
+    null: np.ndarray,
+    p_in: np.ndarray,
+    p_out: np.ndarray,
+    threshold: float,
+    rule: str,
+    statistic: str,
+) -> Iterator[Finding]:
+    """The findings of the holds ``idx`` of ``runs`` on the ``standard`` (`_held_on_standard`,
+    `_held_by_gap`) whose rate ``E q p_in p_out`` a series-year is at most ``threshold``: ``E``
+    the null holds (``null``: their hours) as long or longer a year (at least one in the
+    history seen), ``q`` the share of the normal readings between half and twice the standard
+    that read it exactly (the hold's own left out, counted plus one), ``p_in`` and ``p_out``
+    each hold's (1 for a side not judged)."""
+    at, n_band = _band_readings(sides.x, standard)
     for k, i in enumerate(idx.tolist()):
         hours = float(runs.hours[i])
-        per_year = max(int((other >= hours - 1e-9).sum()), 1) / years
+        per_year = max(int((null >= hours - 1e-9).sum()), 1) / sides.years
         count = int(runs.count[i])
         q = (max(at - count, 0) + 1) / (n_band - count + 1)
         rate = per_year * q * float(p_in[k] * p_out[k])
-        if rate > HOLD_FALSE_ALARMS_PER_YEAR:
+        if rate > threshold:
             continue
         yield _hold_finding(
             det,
@@ -1691,10 +1760,9 @@ def _held_on_standard(
             standard=standard,
             rate=rate,
             cycle=cycle,
-            rule="normal values hold a standard solution's value exactly for more than two "
-            "analyser cycles, entered and left by a jump; as rare as that on the series' own "
-            "holds, readings and steps",
-            statistic="rate of such holds per series-year under the null (H q p_in p_out)",
+            threshold=threshold,
+            rule=rule,
+            statistic=statistic,
             bars={
                 "hours_min": 2.0 * cycle,
                 "jump_min": round(HOLD_JUMP_SHARE * standard, 9),
@@ -1722,7 +1790,8 @@ def _hold_finding(
     threshold: float = HOLD_FALSE_ALARMS_PER_YEAR,
 ) -> Finding:
     """The finding of held run ``i`` of ``runs``, on the ``standard``'s exact value, at the
-    null ``rate`` a series-year (the hold rules: `_held_on_standard`, `_held_across_gaps`); the
+    null ``rate`` a series-year (the hold rules: `_held_on_standard`, `_held_across_gaps`,
+    `_held_by_gap`); the
     plant's level is the median of the series' normal readings off the standard."""
     x = s.values[s.normal]
     elsewhere = x[~_reads(x, standard)]
@@ -1860,65 +1929,37 @@ def _held_by_gap(
     exact = _reads(runs.value, standard)
     if not (exact & (runs.hours > 2.0)).any():
         return
-    sel = np.flatnonzero(s.normal)
-    n = len(sel)
-    if n < 2:
-        return
-    x, h = s.values[sel], s.hours
-    before = np.searchsorted(sel, runs.first) - 1
-    after = np.searchsorted(sel, runs.last) + 1
-    b, a = np.clip(before, 0, n - 1), np.clip(after, 0, n - 1)
-    seen_in = (before >= 0) & (h[runs.first] - h[sel[b]] <= 2.0)
-    seen_out = (after < n) & (h[sel[a]] - h[runs.last] <= 2.0)
-    one = seen_in & ~seen_out
+    sides = _hold_sides(s, runs)
+    x = sides.x
+    one = sides.seen_in & ~sides.seen_out
     with np.errstate(invalid="ignore", divide="ignore"):
-        jump = np.abs(x[b] - runs.value) / np.abs(runs.value)
-        in_band = (runs.value >= standard / 2) & (runs.value <= 2 * standard)
+        jump = np.abs(x[sides.before] - runs.value) / np.abs(runs.value)
     cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
     idx = np.flatnonzero(
         exact & one & (runs.hours > max(2.0, 2.0 * cycle)) & (jump >= HOLD_JUMP_SHARE)
     )
-    if len(idx) == 0:
-        return
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
     rel = _relative_changes(x[:-1], x[1:])
     if len(idx) == 0 or len(rel) == 0:
         return
-    years = series_years(h[sel[-1]] - h[sel[0]] + 1.0)
-    other = runs.hours[one & in_band & ~exact]
-    at, n_band = _band_readings(x, standard)
-    p = _share_as_large(rel, jump[idx])
-    for k, i in enumerate(idx.tolist()):
-        hours = float(runs.hours[i])
-        per_year = max(int((other >= hours - 1e-9).sum()), 1) / years
-        count = int(runs.count[i])
-        q = (max(at - count, 0) + 1) / (n_band - count + 1)
-        rate = per_year * q * float(p[k])
-        if rate > GAP_SIDE_FALSE_ALARMS_PER_YEAR:
-            continue
-        yield _hold_finding(
-            det,
-            outlet,
-            s,
-            runs,
-            i,
-            standard=standard,
-            rate=rate,
-            cycle=cycle,
-            threshold=GAP_SIDE_FALSE_ALARMS_PER_YEAR,
-            rule="normal values hold a standard solution's value exactly for more than two "
-            "analyser cycles, entered by a jump and left across a time gap or at the series' "
-            "end; as rare as that on the series' own holds before gaps, readings and steps",
-            statistic="rate of such holds per series-year under the null (E q p)",
-            bars={
-                "hours_min": 2.0 * cycle,
-                "jump_min": round(HOLD_JUMP_SHARE * standard, 9),
-                "null_holds_per_year": per_year,
-                "share_at_standard": q,
-                "jump_in_share": float(p[k]),
-                "jump_out_share": 1.0,
-            },
-        )
+    yield from _rated_holds(
+        det,
+        outlet,
+        s,
+        runs,
+        idx,
+        sides,
+        standard=standard,
+        cycle=cycle,
+        null=runs.hours[one & _in_band(runs.value, standard) & ~exact],
+        p_in=_share_as_large(rel, jump[idx]),
+        p_out=np.ones(len(idx)),
+        threshold=GAP_SIDE_FALSE_ALARMS_PER_YEAR,
+        rule="normal values hold a standard solution's value exactly for more than two "
+        "analyser cycles, entered by a jump and left across a time gap or at the series' "
+        "end; as rare as that on the series' own holds before gaps, readings and steps",
+        statistic="rate of such holds per series-year under the null (E q p)",
+    )
 
 
 #: Whether the hold rule judges the step out of a hold against the plant's changes over the
@@ -1983,9 +2024,15 @@ def _reads(values: np.ndarray, standard: float) -> np.ndarray:
 def _band_readings(x: np.ndarray, standard: float) -> tuple[int, int]:
     """Of the readings ``x`` between half and twice the ``standard``: how many read it exactly,
     and how many there are (the hold rules' share ``q`` of readings landing on it)."""
-    with np.errstate(invalid="ignore"):
-        band = x[(x >= standard / 2) & (x <= 2 * standard)]
+    band = x[_in_band(x, standard)]
     return int(_reads(band, standard).sum()), len(band)
+
+
+def _in_band(x: np.ndarray, standard: float) -> np.ndarray:
+    """Whether each of ``x`` lies between half and twice the ``standard`` (the hold rules' band:
+    where the null's readings and holds are counted)."""
+    with np.errstate(invalid="ignore"):
+        return (x >= standard / 2) & (x <= 2 * standard)
 
 
 def _calibrated_near(s: Series, standard: float, first: np.ndarray, last: np.ndarray) -> np.ndarray:
