@@ -247,45 +247,44 @@ class StandardSubstitutionDetector(Detector):
     at all, independent tuning seed 3). The null still forgives strays (a higher bar).
 
     **Fourth rule: the standard's value itself, held** (`_held_on_standard`), for a standard
-    reported to the analyser's resolution as one value (an exact 5.00 for 6 to 20 hours while
-    the plant's readings change every hour, the commonest miss on the independent fleet). The
-    values looked for are the registered standard and, from the series' own history, the
-    nominal concentration (:data:`NOMINAL_MANTISSAS`) within 2 % of the median of its C
-    readings (the solution it is calibrated with). A run of normal readings holding that value
-    exactly, longer than two analyser cycles, entered and left by a jump of `HOLD_JUMP_SHARE`
-    of the value or more (a standard is switched in whatever the plant's level; a stalled
-    analyser holds the level it was at), neither jump across a time gap (an analyser
-    restarting after a shutdown held 2.00 for 8 h, independent seed 21) and no calibration
-    hour that read the held value itself within `HOLD_CALIBRATION_HOURS` (an honest COD read
-    25C, 38, then 25 for 6 h, independent seed 39: the calibration's result held, unflagged;
-    any C hour near left out two substitutions on seeds 1-20, whose C hours read 2.52 and
-    0.247 next to holds of 2.50 and 0.25: a fresh measurement of the solution). A hold survives up to `STRAY_HOURS` hours
-    without a normal reading (a missing or flagged hour splits no standard: one 45 h hold at
-    10 mg/L was two, each with a side on the other and no jump, independent seed 49). Null
-    model: honest holds that long happen ``H`` times a year (the series' held runs, joined
-    the same way, at other values between half and twice the standard's, lasting as long, at
-    least one in the history seen: a COD held for hours at its usual 15 to 18 mg/L by a 1 mg/L
-    resolution says nothing of holds at 50), land on that value with probability ``q`` (the share of the normal
-    readings between half and twice the value that read it exactly, the hold's own left out,
-    plus one), and are entered and left by steps as large with probabilities ``p_in`` and
-    ``p_out`` (the shares of the series' changes between consecutive normal readings,
-    relative to the new reading, that large or larger). ``H q p_in p_out`` must be at most
-    `HOLD_FALSE_ALARMS_PER_YEAR` (0.001 a series-year), and is the finding's rate. Honest holds
-    of 6 to 12 h on a nominal value do occur on the independent fleet (a COD at 25 mg/L read
-    to 1 mg/L, a TP at 2.5 read to 0.1, entered from 29 and 2.3): any nominal value, not only
-    the registered or calibration one, made 84 such holds reach 0.01 on tuning seeds 1-10,
-    the registered one without the jumps 3, and with them at 0.001 none (the nearest honest
-    hold at 0.02). With the null's holds taken in the standard's band and holds joined across
-    gaps, 7 substitutions more were found on independent tuning seeds 1-50; the rule's
-    calibration, counted with its bar opened on the honest outlets of seeds 1-50 (2,744 and
-    2,956 honest series-years on the independent and simulator fleets): firings at a rate of
-    0.001 or less 0 and 0, 0.003 2 and 4, 0.01 6 and 7, 0.03 18 and 21 (under the stated rate
-    times the series-years: 2.7, 8.2, 27, 82 on the independent fleet); none on the real
-    series. A hold with one jump only (the other side under 15 %) judged by the same rate
-    made 2 and 3 firings at 0.001 or less, one at 1e-6 (an honest 5.00 held 10 h: a stall
-    on a round value, whose jump in is the plant's own step), and is not taken. Not caught: a hold entered or left by less than 15 % (a standard near the
-    plant's level, the noise rule's), one of two cycles or less, and an unregistered
-    standard at an outlet whose C readings are not within 2 % of a nominal concentration.
+    reported to the analyser's resolution as one value (an exact 5.00 for 6 to 20 hours while the
+    plant's readings change every hour, the commonest miss on the independent fleet). The values
+    looked for are the registered standard and, from the series' own history, the nominal
+    concentration (:data:`NOMINAL_MANTISSAS`) within 2 % of the median of its C readings (the
+    solution it is calibrated with). A run of normal readings holding that value exactly, longer
+    than two analyser cycles, entered and left by a jump of `HOLD_JUMP_SHARE` of the value or more
+    (a standard is switched in whatever the plant's level; a stalled analyser holds the level it was
+    at), neither jump across a time gap (an analyser restarting after a shutdown held 2.00 for 8 h,
+    independent seed 21) and no calibration hour that read the held value itself within
+    `HOLD_CALIBRATION_HOURS` (an honest COD read 25C, 38, then 25 for 6 h, independent seed 39: the
+    calibration's result held, unflagged; any C hour near left out two substitutions on seeds 1-20,
+    whose C hours read 2.52 and 0.247 next to holds of 2.50 and 0.25: a fresh measurement of the
+    solution). A hold survives up to `STRAY_HOURS` hours without a normal reading (a missing or
+    flagged hour splits no standard: one 45 h hold at 10 mg/L was two, each with a side on the other
+    and no jump, independent seed 49). Null model: honest holds that long happen ``H`` times a year
+    (the series' held runs, joined the same way, at other values between half and twice the
+    standard's, lasting as long, at least one in the history seen: a COD held for hours at its usual
+    15 to 18 mg/L by a 1 mg/L resolution says nothing of holds at 50), land on that value with
+    probability ``q`` (the share of the normal readings between half and twice the value that read
+    it exactly, the hold's own left out, plus one), and are entered and left by steps as large with
+    probabilities ``p_in`` and ``p_out`` (the shares of the series' changes between consecutive
+    normal readings, relative to the new reading, that large or larger). ``H q p_in p_out`` must be
+    at most `HOLD_FALSE_ALARMS_PER_YEAR` (0.001 a series-year), and is the finding's rate. Honest
+    holds of 6 to 12 h on a nominal value do occur on the independent fleet (a COD at 25 mg/L read
+    to 1 mg/L, a TP at 2.5 read to 0.1, entered from 29 and 2.3): any nominal value, not only the
+    registered or calibration one, made 84 such holds reach 0.01 on tuning seeds 1-10, the
+    registered one without the jumps 3, and with them at 0.001 none (the nearest honest hold at
+    0.02). With the null's holds taken in the standard's band and holds joined across gaps, 7
+    substitutions more were found on independent tuning seeds 1-50; the rule's calibration, counted
+    with its bar opened on the honest outlets of seeds 1-50 (2,744 and 2,956 honest series-years on
+    the independent and simulator fleets): firings at a rate of 0.001 or less 0 and 0, 0.003 2 and
+    4, 0.01 6 and 7, 0.03 18 and 21 (under the stated rate times the series-years: 2.7, 8.2, 27, 82
+    on the independent fleet); none on the real series. A hold with one jump only (the other side
+    under 15 %) judged by the same rate made 2 and 3 firings at 0.001 or less, one at 1e-6 (an
+    honest 5.00 held 10 h: a stall on a round value, whose jump in is the plant's own step), and is
+    not taken. Not caught: a hold entered or left by less than 15 % (a standard near the plant's
+    level, the noise rule's), one of two cycles or less, and an unregistered standard at an outlet
+    whose C readings are not within 2 % of a nominal concentration.
 
     *Across shutdowns* (`_held_across_gaps`, :data:`GAP_HOLDS`): the same value held on both
     sides of one or more time gaps (over `STRAY_HOURS`, up to `GAP_HOLD_MAX_HOURS`), the series
@@ -444,31 +443,29 @@ class StandardSubstitutionDetector(Detector):
     simulator 167 of 167 both, 4 findings more, off its labels (held standards of 4 to 11 h at
     20 and 30 mg/L COD, 0.3 mg/L TP, on its falsifying outlets).
 
-    Cost: most series are settled in a few passes. Stretches of 3 to 8 h are kept only when
-    they are pulses (the excursions' shape), and the excursions are kept only when their jump
-    may reach the bar with the least null frequency, before the null is looked for. The candidate stretches are found among the
-    readings near a standard only; the resolution (a sort) is learned only when it may widen
-    the band or a stretch needs it; the step quantile only when counting the steps cannot
-    settle whether a stretch's jumps reach it (`_reaches_quantile`); the held rule's stay
-    baseline only for a stretch tight and long enough.
+    Cost: most series are settled in a few passes. Stretches of 3 to 8 h are kept only when they are
+    pulses (the excursions' shape), and the excursions are kept only when their jump may reach the
+    bar with the least null frequency, before the null is looked for. The candidate stretches are
+    found among the readings near a standard only; the resolution (a sort) is learned only when it
+    may widen the band or a stretch needs it; the step quantile only when counting the steps cannot
+    settle whether a stretch's jumps reach it (`_reaches_quantile`); the held rule's stay baseline
+    only for a stretch tight and long enough.
 
-    Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not
-    N; they neither start nor extend a stretch), an effluent passing through the standard's
-    level for a few cycles (no jump, or a mean off the standard, or a drift), a plant whose
-    normal level is the standard's, low resolution (a TP of 0.20 held by an hourly analyser is
-    judged against how long it holds 0.23 or 0.31), rain diluting onto the standard's level, a
-    level between two shutdowns, pH, a load peak ramping onto the standard's level. Not caught
-    (on a series no rule found fed a standard: on one that was, the sixth rule's visits):
-    a substitution shorter than the series' own stays whose jumps the series' own largest steps
-    reach (or a single held reading, or one of 2 readings, or under 3 h), a jump-free one shorter than the noise rule's bar or with
-    fewer than 10 distinct readings (a 3 or 4 h analyser cycle), a step onto the standard
-    smaller than the series' own 99th-percentile step, and an unregistered standard at an
-    outlet without C hours (no candidate). A stay rule without the noise conditions (a stay
-    within 5 % of the standard, averaging it, longer than stays at the shifted levels and at
-    the series' percentiles reach 0.01 times a year) made 337 false findings on simulator
-    tuning seeds 1-10 (pH around its 6.86 buffer, effluents hovering in a 10 % band for days)
-    and was left out.
-    """
+    Not flagged (honest traps): the weekly calibration hours reading the standard flagged C (not N;
+    they neither start nor extend a stretch), an effluent passing through the standard's level for a
+    few cycles (no jump, or a mean off the standard, or a drift), a plant whose normal level is the
+    standard's, low resolution (a TP of 0.20 held by an hourly analyser is judged against how long
+    it holds 0.23 or 0.31), rain diluting onto the standard's level, a level between two shutdowns,
+    pH, a load peak ramping onto the standard's level. Not caught (on a series no rule found fed a
+    standard: on one that was, the sixth rule's visits): a substitution shorter than the series' own
+    stays whose jumps the series' own largest steps reach (or a single held reading, or one of 2
+    readings, or under 3 h), a jump-free one shorter than the noise rule's bar or with fewer than 10
+    distinct readings (a 3 or 4 h analyser cycle), a step onto the standard smaller than the series'
+    own 99th-percentile step, and an unregistered standard at an outlet without C hours (no
+    candidate). A stay rule without the noise conditions (a stay within 5 % of the standard,
+    averaging it, longer than stays at the shifted levels and at the series' percentiles reach 0.01
+    times a year) made 337 false findings on simulator tuning seeds 1-10 (pH around its 6.86 buffer,
+    effluents hovering in a 10 % band for days) and was left out."""
 
     name = "standard_substitution"
     category = "integrity"
@@ -1464,10 +1461,11 @@ def _level_stretches(
     join_gap_hours: float,
     min_hours: float,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The stretches of `_candidate_stretches` around each of ``levels`` (the positive readings
-    of ``x`` within ``tol`` of the level, at least ``res``), lasting ``min_hours`` or more, as
-    ``(first, last, centre, hours, near)`` (``near``: how many of its readings are near): the readings near each level found in the sorted values
-    (a range per level), not by a pass over the series per level."""
+    """The stretches of `_candidate_stretches` around each of ``levels`` (the positive readings of
+    ``x`` within ``tol`` of the level, at least ``res``), lasting ``min_hours`` or more, as
+    ``(first, last, centre, hours, near)`` (``near``: how many of its readings are near): the
+    readings near each level found in the sorted values (a range per level), not by a pass over the
+    series per level."""
     n = len(x)
     order = np.argsort(x, kind="stable")
     xs = x[order]
