@@ -517,10 +517,13 @@ class StandardSubstitutionDetector(Detector):
         standards = _standards(s, standard)
         if s.code != PH:
             for level in _held_levels(standards, standard):
-                yield from _unheld(_held_on_standard(self, outlet, s, level), held)
+                holds = _holds(outlet, s, level)
+                if holds is not None:
+                    yield from _unheld(_held_on_standard(self, outlet, s, level, holds), held)
                 if GAP_HOLDS:
                     yield from _unheld(_held_across_gaps(self, outlet, s, level), held)
-                    yield from _unheld(_held_by_gap(self, outlet, s, level), held)
+                    if holds is not None:
+                        yield from _unheld(_held_by_gap(self, outlet, s, level, holds), held)
         if not standards:
             return
         prep = _prepared(s, standards, self.join_gap_hours)
@@ -1607,8 +1610,64 @@ def _held_levels(standards: list[float], registered: float | None) -> list[float
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Holds:
+    """A series' held runs of normal readings (`_holds`) and what the hold rules
+    (`_held_on_standard`, `_held_by_gap`) judge them by: ``runs`` (a run survives `STRAY_HOURS`
+    without a normal reading), which of them read the standard itself (``exact``), the
+    analyser's ``cycle`` (h), the positions ``sel`` of the series' normal readings and their
+    values ``x``; for each run, the positions in ``sel`` of the normal readings ``before`` and
+    ``after`` it (clipped into the series), and whether the analyser made the step into it and
+    out of it (``seen_in``, ``seen_out``: such a reading within 2 h, no time gap, no series'
+    end); the normal readings' span in series-years (``years``, as every rule counts its
+    rate)."""
+
+    runs: HeldRuns
+    exact: np.ndarray
+    cycle: float
+    sel: np.ndarray
+    x: np.ndarray
+    before: np.ndarray
+    after: np.ndarray
+    seen_in: np.ndarray
+    seen_out: np.ndarray
+    years: float
+
+
+def _holds(outlet: OutletData, s: Series, standard: float) -> _Holds | None:
+    """The `_Holds` of series ``s`` for the hold rules on the ``standard``; None when no run of
+    normal readings on it lasts over 2 h (an analyser cycle is 1 h or more: neither rule has a
+    hold to judge)."""
+    # a hold goes on across a few hours without a normal reading (a missing or flagged hour
+    # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
+    # with a side on the other and no jump, independent tuning seed 49)
+    runs = s.held("normal", STRAY_HOURS)
+    exact = _reads(runs.value, standard)
+    if not (exact & (runs.hours > 2.0)).any():
+        return None
+    cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
+    sel = np.flatnonzero(s.normal)
+    n, h = len(sel), s.hours
+    before = np.searchsorted(sel, runs.first) - 1
+    after = np.searchsorted(sel, runs.last) + 1
+    b, a = np.clip(before, 0, n - 1), np.clip(after, 0, n - 1)
+    return _Holds(
+        runs=runs,
+        exact=exact,
+        cycle=cycle,
+        sel=sel,
+        x=s.values[sel],
+        before=b,
+        after=a,
+        seen_in=(before >= 0) & (h[runs.first] - h[sel[b]] <= 2.0),
+        seen_out=(after < n) & (h[sel[a]] - h[runs.last] <= 2.0),
+        # a series' leading or trailing flagged hours are no exposure (helper-78's review)
+        years=series_years(h[sel[-1]] - h[sel[0]] + 1.0),
+    )
+
+
 def _held_on_standard(
-    det: Detector, outlet: OutletData, s: Series, standard: float
+    det: Detector, outlet: OutletData, s: Series, standard: float, holds: _Holds
 ) -> Iterator[Finding]:
     """The fourth rule: the registered standard's value itself, to the reported resolution, held
     by normal readings for more than two analyser cycles, entered and left by a jump of
@@ -1621,28 +1680,20 @@ def _held_on_standard(
     and left by steps as large with probabilities ``p_in`` and ``p_out`` (the shares of the
     series' changes between consecutive normal readings, relative to the new reading, as large
     or larger; ``p_out`` also over the hold's span, the larger share: `LAGGED_STEP_OUT`). The
-    rate ``H q p_in p_out`` must be at most `HOLD_FALSE_ALARMS_PER_YEAR`."""
-    # a hold goes on across a few hours without a normal reading (a missing or flagged hour
-    # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
-    # with a side on the other and no jump, independent tuning seed 49)
-    runs = s.held("normal", STRAY_HOURS)
-    exact = _reads(runs.value, standard)
-    if not (exact & (runs.hours > 2.0)).any():  # an analyser cycle is 1 h or more
-        return
-    cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
-    sides = _hold_sides(s, runs)
-    x = sides.x
+    rate ``H q p_in p_out`` must be at most `HOLD_FALSE_ALARMS_PER_YEAR`. ``holds``: the
+    series' held runs, `_holds`."""
+    runs, exact, cycle, x = holds.runs, holds.exact, holds.cycle, holds.x
     # both jumps made by the analyser: no side across a time gap (a restart after a shutdown
     # may hold any value), and no calibration hour near that read the held value itself (the
     # analyser holding its calibration's result, unflagged, is the plant's calibration; a
     # standard fed as the sample is a new measurement, not the C hour's reading)
-    jump_in = np.abs(x[sides.before] - standard) / standard
-    jump_out = np.abs(x[sides.after] - standard) / standard
+    jump_in = np.abs(x[holds.before] - standard) / standard
+    jump_out = np.abs(x[holds.after] - standard) / standard
     idx = np.flatnonzero(
         exact
         & (runs.hours > max(2.0, 2.0 * cycle))
-        & sides.seen_in
-        & sides.seen_out
+        & holds.seen_in
+        & holds.seen_out
         & (jump_in >= HOLD_JUMP_SHARE)
         & (jump_out >= HOLD_JUMP_SHARE)
     )
@@ -1654,8 +1705,8 @@ def _held_on_standard(
     # the step out is judged against the plant's changes over the hold's span too (the larger
     # share): an analyser that stalls resumes where the plant went meanwhile (helper-81's study)
     if LAGGED_STEP_OUT:
-        h = s.hours[sides.sel]
-        lag = h[sides.after[idx]] - s.hours[runs.first[idx]]
+        h = s.hours[holds.sel]
+        lag = h[holds.after[idx]] - s.hours[runs.first[idx]]
         p_out = np.maximum(p_out, _lagged_share(x, h, lag, jump_out[idx]))
     # the null's holds: at other values between half and twice the standard, where ``q`` is
     # the share of readings landing on it (a plant holding its low readings for hours says
@@ -1664,11 +1715,9 @@ def _held_on_standard(
         det,
         outlet,
         s,
-        runs,
+        holds,
         idx,
-        sides,
         standard=standard,
-        cycle=cycle,
         null=runs.hours[~exact & _in_band(runs.value, standard)],
         p_in=p_in,
         p_out=p_out,
@@ -1680,53 +1729,14 @@ def _held_on_standard(
     )
 
 
-@dataclass(frozen=True, slots=True)
-class _Sides:
-    """The normal readings around each of a series' held runs (`_hold_sides`): the positions
-    ``sel`` of the series' normal readings and their values ``x``; for each run, the positions
-    in ``sel`` of the normal readings ``before`` and ``after`` it (clipped into the series), and
-    whether the analyser made the step into it and out of it (``seen_in``, ``seen_out``: such a
-    reading within 2 h, no time gap, no series' end); the normal readings' span in series-years
-    (``years``, as every rule counts its rate)."""
-
-    sel: np.ndarray
-    x: np.ndarray
-    before: np.ndarray
-    after: np.ndarray
-    seen_in: np.ndarray
-    seen_out: np.ndarray
-    years: float
-
-
-def _hold_sides(s: Series, runs: HeldRuns) -> _Sides:
-    """The `_Sides` of the held ``runs`` of the normal readings of ``s`` (one at least)."""
-    sel = np.flatnonzero(s.normal)
-    n, h = len(sel), s.hours
-    before = np.searchsorted(sel, runs.first) - 1
-    after = np.searchsorted(sel, runs.last) + 1
-    b, a = np.clip(before, 0, n - 1), np.clip(after, 0, n - 1)
-    return _Sides(
-        sel=sel,
-        x=s.values[sel],
-        before=b,
-        after=a,
-        seen_in=(before >= 0) & (h[runs.first] - h[sel[b]] <= 2.0),
-        seen_out=(after < n) & (h[sel[a]] - h[runs.last] <= 2.0),
-        # a series' leading or trailing flagged hours are no exposure (helper-78's review)
-        years=series_years(h[sel[-1]] - h[sel[0]] + 1.0),
-    )
-
-
 def _rated_holds(
     det: Detector,
     outlet: OutletData,
     s: Series,
-    runs: HeldRuns,
+    holds: _Holds,
     idx: np.ndarray,
-    sides: _Sides,
     *,
     standard: float,
-    cycle: float,
     null: np.ndarray,
     p_in: np.ndarray,
     p_out: np.ndarray,
@@ -1734,16 +1744,17 @@ def _rated_holds(
     rule: str,
     statistic: str,
 ) -> Iterator[Finding]:
-    """The findings of the holds ``idx`` of ``runs`` on the ``standard`` (`_held_on_standard`,
-    `_held_by_gap`) whose rate ``E q p_in p_out`` a series-year is at most ``threshold``: ``E``
-    the null holds (``null``: their hours) as long or longer a year (at least one in the
-    history seen), ``q`` the share of the normal readings between half and twice the standard
-    that read it exactly (the hold's own left out, counted plus one), ``p_in`` and ``p_out``
-    each hold's (1 for a side not judged)."""
-    at, n_band = _band_readings(sides.x, standard)
+    """The findings of the held runs ``idx`` of ``holds`` on the ``standard``
+    (`_held_on_standard`, `_held_by_gap`) whose rate ``E q p_in p_out`` a series-year is at
+    most ``threshold``: ``E`` the null holds (``null``: their hours) as long or longer a year
+    (at least one in the history seen), ``q`` the share of the normal readings between half
+    and twice the standard that read it exactly (the hold's own left out, counted plus one),
+    ``p_in`` and ``p_out`` each hold's (1 for a side not judged)."""
+    runs, cycle = holds.runs, holds.cycle
+    at, n_band = _band_readings(holds.x, standard)
     for k, i in enumerate(idx.tolist()):
         hours = float(runs.hours[i])
-        per_year = max(int((null >= hours - 1e-9).sum()), 1) / sides.years
+        per_year = max(int((null >= hours - 1e-9).sum()), 1) / holds.years
         count = int(runs.count[i])
         q = (max(at - count, 0) + 1) / (n_band - count + 1)
         rate = per_year * q * float(p_in[k] * p_out[k])
@@ -1907,7 +1918,7 @@ GAP_SIDE_FALSE_ALARMS_PER_YEAR: Final[float] = 0.0001
 
 
 def _held_by_gap(
-    det: Detector, outlet: OutletData, s: Series, standard: float
+    det: Detector, outlet: OutletData, s: Series, standard: float, holds: _Holds
 ) -> Iterator[Finding]:
     """The fourth rule up to a shutdown: the standard's value itself held by normal readings for
     more than two analyser cycles, entered by a jump of `HOLD_JUMP_SHARE` or more from the
@@ -1922,17 +1933,12 @@ def _held_by_gap(
     a year (at least one in the history seen); each lands on the standard's value with
     probability ``q`` (as in `_held_on_standard`) and is entered by a step as large with
     probability ``p`` (the share of the series' relative changes that large or larger).
-    ``E q p`` must be at most `GAP_SIDE_FALSE_ALARMS_PER_YEAR`."""
-    runs = s.held("normal", STRAY_HOURS)
-    exact = _reads(runs.value, standard)
-    if not (exact & (runs.hours > 2.0)).any():
-        return
-    sides = _hold_sides(s, runs)
-    x = sides.x
-    one = sides.seen_in & ~sides.seen_out
+    ``E q p`` must be at most `GAP_SIDE_FALSE_ALARMS_PER_YEAR`. ``holds``: the series' held
+    runs, `_holds`."""
+    runs, exact, cycle, x = holds.runs, holds.exact, holds.cycle, holds.x
+    one = holds.seen_in & ~holds.seen_out
     with np.errstate(invalid="ignore", divide="ignore"):
-        jump = np.abs(x[sides.before] - runs.value) / np.abs(runs.value)
-    cycle = analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(s.code).cycle_minutes)
+        jump = np.abs(x[holds.before] - runs.value) / np.abs(runs.value)
     idx = np.flatnonzero(
         exact & one & (runs.hours > max(2.0, 2.0 * cycle)) & (jump >= HOLD_JUMP_SHARE)
     )
@@ -1944,11 +1950,9 @@ def _held_by_gap(
         det,
         outlet,
         s,
-        runs,
+        holds,
         idx,
-        sides,
         standard=standard,
-        cycle=cycle,
         null=runs.hours[one & _in_band(runs.value, standard) & ~exact],
         p_in=_share_as_large(rel, jump[idx]),
         p_out=np.ones(len(idx)),
