@@ -86,6 +86,22 @@ def grid_flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
     return q, ok, float(np.median(pos)) if len(pos) else float("nan")
 
 
+def flow_running(
+    outlet: OutletData, share: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """(flow, flow measured, flow running, typical flow) on the grid: the meter's reading counts
+    whether flagged valid or "stopped" (F) itself, and it runs above ``share`` of the typical
+    positive flow (`grid_flow`); the masks are all False when the outlet has no typical flow.
+    One definition for every rule on a plant claiming "stopped" while it discharges."""
+    q, q_ok, typical = grid_flow(outlet)
+    if np.isnan(typical):
+        none = np.zeros(len(q), dtype=bool)
+        return q, none, none, typical
+    q_flag = grid_flags(outlet, [FLOW])[:, 0]
+    measured = q_ok | ((q_flag == "F") & ~np.isnan(q))
+    return q, measured, measured & (q > share * typical), typical
+
+
 def reads_standard(
     v: np.ndarray, f: np.ndarray, standard: float | None, tolerance_share: float = 0.10
 ) -> np.ndarray:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import FleetDetector, Summary, register
-from detectors.checks._common import LOCAL_TZ, grid_flags, grid_flow, stretches
+from detectors.checks._common import LOCAL_TZ, flow_running, grid_flags, stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.messages import pollutant_name
@@ -219,12 +219,9 @@ def _claimed_stops(
     if len(stopped_q) < 2 or not concentration_held or not codes or FLOW not in outlet.pollutants:
         return none
     grid_h = hours_of(outlet.grid.asi8)
-    q, q_ok, typical = grid_flow(outlet)
+    _, measured, running, typical = flow_running(outlet, _STOP_RUNNING_SHARE)
     if np.isnan(typical):
         return none
-    q_flag = grid_flags(outlet, [FLOW])[:, 0]
-    measured = q_ok | ((q_flag == "F") & ~np.isnan(q))
-    running = measured & (q > _STOP_RUNNING_SHARE * typical)
     claims = (grid_flags(outlet, codes) == "F").any(axis=1)
     runs = stretches(claims & ~(measured & ~running))
     long = [

@@ -10,16 +10,16 @@ import numpy as np
 from detectors.base import Detector, register
 from detectors.checks._common import (
     covered,
+    flow_running,
     grid_channel,
     grid_flags,
-    grid_flow,
     local_iso,
     stretches,
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import series_years
-from detectors.spec import CONCENTRATIONS, FLOW
+from detectors.spec import CONCENTRATIONS
 
 # what a flagged episode looks like (`FlagMaskingDetector._kind`)
 _NONE, _COMPANION, _SMOOTH, _EXACT, _PEAKED = 0, 1, 2, 3, 4
@@ -372,18 +372,15 @@ class FlagMaskingDetector(Detector):
     # ------------------------------------------------------------ rule 2: stopped while flowing
 
     def _stopped_while_flowing(self, outlet: OutletData) -> Iterable[Finding]:
-        q, q_ok, typical = grid_flow(outlet)
+        # flow of a typical size flagged F is the outlet discharging while its data claim it
+        # stopped (`flow_running` counts the meter's reading whatever its flag)
+        q, _, running, typical = flow_running(outlet, self.running_flow_share)
         if np.isnan(typical):
             return
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
         flags = grid_flags(outlet, codes)
-        # the meter's reading counts whether flagged valid or "stopped" itself: flow of a
-        # typical size flagged F is the outlet discharging while its data claim it stopped
-        q_flag = grid_flags(outlet, [FLOW])[:, 0]
-        measured = q_ok | ((q_flag == "F") & ~np.isnan(q))
-        running = measured & (q > self.running_flow_share * typical)
         # each channel must itself claim "stopped" for min_stopped_hours consecutive hours;
         # overlapping claims of several channels make one finding
         firsts, lasts = [], []
