@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detectors.checks._common import exponential_tail_bar
-from detectors.checks.frozen import TAIL_SHAPE, FrozenValueDetector, lomax_excess, run_tail_bar
+from detectors.checks.frozen import (
+    TAIL_SHAPE,
+    FrozenValueDetector,
+    _survival,
+    lomax_excess,
+    run_tail_bar,
+)
 from detectors.checks.low_variability import LowVariabilityDetector
 from detectors.checks.standard_substitution import StandardSubstitutionDetector
 from detectors.checks.zero_floor import ZeroFloorDetector
@@ -398,3 +404,39 @@ def test_a_hold_that_comes_back_after_days_of_link_down_is_one_finding() -> None
     assert ev["resumed_log10_p"] < ev["resumed_log10_bar"]
     assert outage(72, 23.4) == []
     assert outage(120, 21.9) == []
+
+
+def _day_shift_ph(cv: float, days: int) -> np.ndarray:
+    """120 days of a pH at 0.1 read only in a 13 h day shift (no reading the other 11 h: the
+    plant shut down each night), 7.0 from the last 3 h of day 59 through ``days`` day shifts."""
+    ph = effluent(24 * 120, mean=7.2, cv=cv, step=0.1, seed=1)
+    ph[60 * 24 - 3 : 60 * 24 + 24 * days] = 7.0
+    ph[np.arange(len(ph)) % 24 >= 13] = np.nan
+    return ph
+
+
+def test_runs_that_a_shutdown_cuts_are_censored_not_ended() -> None:
+    # a calm pH at a day-shift plant holds its value through whole shifts now and then: those
+    # runs end because the plant shut down, not because the value moved. Counted as runs that
+    # ended, they made a whole shift look rare (its runs' share, diluted by every short run a
+    # shutdown cut), and five calm shifts in a row a frozen analyser; their Kaplan-Meier
+    # survival, the cut runs censored, says how often a shift is held whole
+    ph = _day_shift_ph(0.005, 5)
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC) == []
+    # a pH that holds a whole shift rarely still has five held shifts reported, as one chain
+    ph = _day_shift_ph(0.007, 5)
+    found = FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC)
+    assert [f.evidence["held_pieces"] for f in found] == [5]
+    assert found[0].evidence["resumed_log10_p"] < found[0].evidence["resumed_log10_bar"]
+
+
+def test_survival_is_the_share_of_runs_at_least_as_long_when_none_is_censored() -> None:
+    hours = np.array([1.0, 2.0, 2.0, 3.0, 5.0, 8.0])
+    at = np.array([1.0, 2.0, 2.5, 5.0, 8.0, 9.0])
+    share = (hours[None, :] >= at[:, None]).mean(axis=1)
+    assert np.allclose(_survival(hours, np.ones(6, bool), at), share)
+    # one 2 h run cut by an interruption did not end: 1 of 6 ended at 1 h, 1 of the 5 at
+    # risk at 2 h ended there, then 1 of the 3 at risk at 3 h
+    ended = np.array([True, True, False, True, True, True])
+    s = _survival(hours, ended, np.array([3.0, 4.0]))
+    assert np.allclose(s, [5 / 6 * 4 / 5, 5 / 6 * 4 / 5 * 2 / 3])
