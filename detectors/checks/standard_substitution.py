@@ -268,7 +268,12 @@ class StandardSubstitutionDetector(Detector):
     probability ``q`` (the share of the normal readings between half and twice the value that read
     it exactly, the hold's own left out, plus one), and are entered and left by steps as large with
     probabilities ``p_in`` and ``p_out`` (the shares of the series' changes between consecutive
-    normal readings, relative to the new reading, that large or larger). ``H q p_in p_out`` must be
+    normal readings, relative to the new reading, that large or larger; the steps judged are both
+    measured relative to the standard, so the step out is on the held value's scale, not the
+    new reading's: helper-87's review found the mismatch, and the consistent scale, tried in the
+    tenth session, moved honest-only fleets of tuning seeds 6-50 (80 outlets) from 4 to 5
+    (simulator) and 10 to 11 (independent) firings and independent tuning recall from 0.67 to
+    0.68: no better, so left as it is). ``H q p_in p_out`` must be
     at most `HOLD_FALSE_ALARMS_PER_YEAR` (0.001 a series-year), and is the finding's rate. Honest
     holds of 6 to 12 h on a nominal value do occur on the independent fleet (a COD at 25 mg/L read
     to 1 mg/L, a TP at 2.5 read to 0.1, entered from 29 and 2.3): any nominal value, not only the
@@ -1679,7 +1684,8 @@ def _held_on_standard(
     standard that read it exactly, the hold's own left out, counted plus one), and is entered
     and left by steps as large with probabilities ``p_in`` and ``p_out`` (the shares of the
     series' changes between consecutive normal readings, relative to the new reading, as large
-    or larger; ``p_out`` also over the hold's span, the larger share: `LAGGED_STEP_OUT`). The
+    or larger, each step measured relative to the standard; ``p_out`` also over the hold's
+    span, the larger share: `LAGGED_STEP_OUT`). The
     rate ``H q p_in p_out`` must be at most `HOLD_FALSE_ALARMS_PER_YEAR`. ``holds``: the
     series' held runs, `_holds`."""
     runs, exact, cycle, x = holds.runs, holds.exact, holds.cycle, holds.x
