@@ -440,3 +440,32 @@ def test_survival_is_the_share_of_runs_at_least_as_long_when_none_is_censored() 
     ended = np.array([True, True, False, True, True, True])
     s = _survival(hours, ended, np.array([3.0, 4.0]))
     assert np.allclose(s, [5 / 6 * 4 / 5, 5 / 6 * 4 / 5 * 2 / 3])
+
+
+def _bouts_cod(hold: int = 0) -> np.ndarray:
+    """150 days of COD measured every 4 h (0.001 mg/L), repeating the last measurement one
+    time in 40, and a repeat repeated three times in ten (failed measurements come in bouts:
+    its longest honest run 32 h), with a value held ``hold`` hours from hour 2000."""
+    rng = np.random.default_rng(3)
+    v = np.round(30 + 5 * np.sin(np.arange(1100) / 20) + rng.normal(0, 2, 1100), 3)
+    repeat = False
+    for i in range(1, 1100):
+        repeat = bool(rng.random() < (0.3 if repeat else 0.025))
+        if repeat:
+            v[i] = v[i - 1]
+    cod = np.repeat(v, 4)
+    cod[2000 : 2000 + hold] = cod[2000]
+    return cod
+
+
+def test_repeats_that_come_in_bouts_set_the_chance_run() -> None:
+    # one repeat in 40 alone says a day's run (six measurements) comes by chance once in
+    # thousands of years; repeats of repeats, three in ten, say 32 h is this analyser's habit
+    cod = _bouts_cod()
+    frame = make_frame(MN, {COD: cod, FLOW: flow(len(cod))})
+    assert FrozenValueDetector().detect(frame, SPEC) == []
+    # a hold of three days is still reported
+    cod = _bouts_cod(72)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
+    assert [(f.evidence["hours"] >= 72) for f in found] == [True]
+    assert found[0].evidence["chance_run_hours"] < 72
