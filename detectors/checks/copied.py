@@ -153,15 +153,56 @@ class _Stops:
     least `_STOP_HOURS` hours where a concentration channel is flagged F while the flow meter
     reads over `_STOP_RUNNING_SHARE` of the typical flow (hours without a flow reading do not
     break one), each with the channels holding one value through `_STOP_HELD_HOURS` of it or
-    more: stretch ``s`` (index), channel, value and the first and last hour holding it."""
+    more: stretch ``s`` (index), channel, value and the first and last hour holding it.
 
-    code: np.ndarray
-    q: np.ndarray
-    h0: np.ndarray
-    h1: np.ndarray
-    bits: np.ndarray
-    claimed: np.ndarray  # (k, 2) first and last whole hour of each claimed stop
-    held: np.ndarray  # (m, 5) stretch, channel, value, first hour, last hour
+    Kept as bytes, as a summary's channels are (what crosses to the fleet stage holds no array
+    or frame), and read back as read-only arrays."""
+
+    ints: bytes  # (4, n) int64: code, q, h0, h1 of each held stop
+    bits_raw: bytes  # (n,) float64
+    claimed_raw: bytes  # (k, 2) int64: first and last whole hour of each claimed stop
+    held_raw: bytes  # (m, 5) int64: stretch, channel, value, first hour, last hour
+
+    @classmethod
+    def pack(cls, cols: list[np.ndarray], claimed: np.ndarray, held: np.ndarray) -> _Stops:
+        """From the held stops' columns (code, q, h0, h1, bits) and the claimed stops."""
+        return cls(
+            np.stack([np.asarray(c, dtype=np.int64) for c in cols[:4]]).tobytes(),
+            np.asarray(cols[4], dtype=np.float64).tobytes(),
+            np.asarray(claimed, dtype=np.int64).tobytes(),
+            np.asarray(held, dtype=np.int64).tobytes(),
+        )
+
+    def _int(self, row: int) -> np.ndarray:
+        return np.frombuffer(self.ints, dtype=np.int64).reshape(4, -1)[row]
+
+    @property
+    def code(self) -> np.ndarray:
+        return self._int(0)
+
+    @property
+    def q(self) -> np.ndarray:
+        return self._int(1)
+
+    @property
+    def h0(self) -> np.ndarray:
+        return self._int(2)
+
+    @property
+    def h1(self) -> np.ndarray:
+        return self._int(3)
+
+    @property
+    def bits(self) -> np.ndarray:
+        return np.frombuffer(self.bits_raw, dtype=np.float64)
+
+    @property
+    def claimed(self) -> np.ndarray:
+        return np.frombuffer(self.claimed_raw, dtype=np.int64).reshape(-1, 2)
+
+    @property
+    def held(self) -> np.ndarray:
+        return np.frombuffer(self.held_raw, dtype=np.int64).reshape(-1, 5)
 
 
 def _held_stops(outlet: OutletData, decimals: int) -> _Stops | None:
@@ -203,7 +244,7 @@ def _held_stops(outlet: OutletData, decimals: int) -> _Stops | None:
         cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
     else:
         cols = [np.zeros(0, dtype=np.int64)] * 4 + [np.zeros(0)]
-    return _Stops(*cols, claimed, held_rows)
+    return _Stops.pack(cols, claimed, held_rows)
 
 
 def _claimed_stops(
