@@ -173,28 +173,10 @@ class _Stops:
             np.asarray(held, dtype=np.int64).tobytes(),
         )
 
-    def _int(self, row: int) -> np.ndarray:
-        return np.frombuffer(self.ints, dtype=np.int64).reshape(4, -1)[row]
-
-    @property
-    def code(self) -> np.ndarray:
-        return self._int(0)
-
-    @property
-    def q(self) -> np.ndarray:
-        return self._int(1)
-
-    @property
-    def h0(self) -> np.ndarray:
-        return self._int(2)
-
-    @property
-    def h1(self) -> np.ndarray:
-        return self._int(3)
-
-    @property
-    def bits(self) -> np.ndarray:
-        return np.frombuffer(self.bits_raw, dtype=np.float64)
+    def columns(self) -> tuple[np.ndarray, ...]:
+        """The held stops' columns: code, q, h0, h1 and bits (read-only)."""
+        ints = np.frombuffer(self.ints, dtype=np.int64).reshape(4, -1)
+        return (*ints, np.frombuffer(self.bits_raw, dtype=np.float64))
 
     @property
     def claimed(self) -> np.ndarray:
@@ -1249,11 +1231,9 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         stops = [(o, x.stops) for o, x in enumerate(summaries) if x.stops is not None]
         if not stops:
             return
-        eo = np.concatenate([np.full(len(st.code), o) for o, st in stops])
-        ecode, eq, eh0, eh1, ebits = (
-            np.concatenate([getattr(st, k) for _, st in stops])
-            for k in ("code", "q", "h0", "h1", "bits")
-        )
+        cols = [st.columns() for _, st in stops]
+        eo = np.concatenate([np.full(len(c[0]), o) for (o, _), c in zip(stops, cols, strict=True)])
+        ecode, eq, eh0, eh1, ebits = (np.concatenate(parts) for parts in zip(*cols, strict=True))
         need = float(np.log2(max(len(eo), 2)) - np.log2(self.stopped_wrong_source))
         seen: set[tuple[str, pd.Timestamp, pd.Timestamp]] = set()
         for o, st in stops:
