@@ -281,3 +281,37 @@ def test_low_hold_judged_against_the_level_around_it() -> None:
     high[300:309] = 5.5
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: high, FLOW: flow(n)}), SPEC)
     assert spans(found) == [(hour(300), hour(308))]
+
+
+def _bottle_outlet(n: int, cod_from: int) -> tuple[np.ndarray, np.ndarray]:
+    """COD (about 9 mg/L, 2-hourly, whole mg/L) held at 5 from hour ``cod_from`` to 311, and
+    TP (about 0.3, hourly) at its detection limit 0.005 from hour 300 to 311: a clean-water
+    bottle on both analysers when ``cod_from`` is 300."""
+    cod = effluent(n, mean=9.0, hold_hours=2, step=1.0, seed=3)
+    cod[cod_from:312] = 5.0
+    cod[cod_from - 2 : cod_from] = 9.0  # entered by a 1.8x step
+    cod[312:314] = 9.0
+    tp = effluent(n, mean=0.3, hold_hours=1, step=0.001, seed=4)
+    tp[300:312] = 0.005
+    return cod, tp
+
+
+def test_a_hold_starting_and_ending_with_another_channels_floor_is_a_joint_floor() -> None:
+    """A clean-water bottle feeds every analyser: TP's floor (60x under its water) is found by
+    the floor rule, COD's hold at 5 mg/L in water at about 9 (under twice as far below it as the
+    floor rule asks) only because it starts and ends with TP's; the same COD hold starting 6 h
+    after TP's floor is not."""
+    n = 24 * 30
+    cod, tp = _bottle_outlet(n, 300)
+    frame = make_frame(MN, {COD: cod, TP: tp, FLOW: flow(n)})
+    alone = ZeroFloorDetector(joint_floors=False).detect(frame, SPEC)
+    assert [f.pollutant for f in alone] == [TP]
+    found = ZeroFloorDetector().detect(frame, SPEC)
+    joint = [f for f in found if f.pollutant == COD]
+    assert spans(joint) == [(hour(300), hour(311))]
+    assert joint[0].evidence["rule"].startswith("joint floor")
+    assert joint[0].evidence["channels"] == [TP]
+    assert "same hours as the floor of TP" in joint[0].summary
+    cod, tp = _bottle_outlet(n, 306)
+    frame = make_frame(MN, {COD: cod, TP: tp, FLOW: flow(n)})
+    assert [f.pollutant for f in ZeroFloorDetector().detect(frame, SPEC)] == [TP]
