@@ -380,3 +380,46 @@ def test_a_slow_common_fall_is_no_step() -> None:
     _, med = DilutionDetector(step_rate=0)._blocks(OutletData(frame(ch), None), list(CONC))
     assert not det._stepped(med[1], med[0], 60 / 365.25).any()
     assert det.detect(frame(ch)) == DilutionDetector(step_rate=0).detect(frame(ch))
+
+
+def _step_findings(ch: dict[str, np.ndarray]) -> list:
+    """What the step route alone finds (no CUSUM finding taken as already holding it)."""
+    det = DilutionDetector()
+    outlet = OutletData(frame(ch), None)
+    codes = [c for c in CONC if c in outlet.pollutants]
+    b, med = det._blocks(outlet, codes)
+    return list(det._step_findings(outlet, codes, b, med[1], med[7], N / 24 / 365.25, []))
+
+
+def test_water_let_in_and_shut_off_is_found_from_its_two_steps() -> None:
+    ch = _outlet()
+    _scale(ch, CONC, range(20, 22), 0.4)
+    (f,) = _step_findings(ch)
+    assert (f.start, f.end) == (hour(20 * 24), hour(22 * 24 - 1))
+    assert all(0.3 < r < 0.5 for r in f.evidence["factors"].values())
+    assert 0.9 < f.evidence["flow_ratio"] < 1.1 and f.evidence["false_alarm_rate_per_year"] == 0.01
+    # the whole detector reports it once (the CUSUM finds it too; the step route leaves it)
+    (g,) = DilutionDetector().detect(frame(ch))
+    assert (g.start, g.end) == (f.start, f.end)
+    (c,) = DilutionDetector(step_episodes=False).detect(frame(ch))
+    assert (c.start, c.end, c.evidence["rule"]) == (g.start, g.end, g.evidence["rule"])
+
+
+@pytest.mark.parametrize("trap", ["rain", "holiday", "slow", "one_channel", "mild"])
+def test_steps_of_honest_changes_are_not_water_in_the_sample(trap: str) -> None:
+    ch = _outlet()
+    if trap == "rain":  # flow up by a half at once, concentrations down by as much: load holds
+        _scale(ch, CONC, range(20, 22), 0.6)
+        _scale(ch, (FLOW,), range(20, 22), 1.6)
+    elif trap == "holiday":  # production stops: flow and concentrations fall together
+        _scale(ch, CONC, range(20, 22), 0.5)
+        _scale(ch, (FLOW,), range(20, 22), 0.4)
+    elif trap == "slow":  # a common fall over a day and back: no step
+        ramp = 1.0 - 0.6 * np.sin(np.linspace(0.0, np.pi, 72))
+        for c in CONC:
+            ch[c][480:552] = np.round(ch[c][480:552] * ramp, 2)
+    elif trap == "one_channel":
+        _scale(ch, (COD, TP, TN), range(20, 22), 0.4)
+    else:  # a sharp common dip of a fifth: under the effect-size floor
+        _scale(ch, CONC, range(20, 22), 0.8)
+    assert _step_findings(ch) == []
