@@ -250,8 +250,34 @@ def test_band_written_every_hour_at_a_three_hour_analyser_is_found() -> None:
     ev = found[0].evidence
     assert ev["statistic"] == "window hourly change share"
     assert ev["hourly_change_share"] > max(ev["threshold"], 0.5)
-    off = LowVariabilityDetector(fast_cv_scales=50.0)
+    off = LowVariabilityDetector(fast_cv_scales=50.0, drawn_cv_scales=50.0)
     assert off.detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def test_white_band_drawn_every_hour_amid_held_weeks_is_found_at_a_smaller_cv_deficit() -> None:
+    """10 days of a 3-hour analyser's COD replaced by values drawn independently every hour
+    around 30 mg/L (sd 10 %): its CV is only one to three scales under the series' own windows',
+    too little for the hourly-change test's three, but it changes at nearly every hour, no hour
+    remembers the last (von Neumann's ratio about 1) and the analyser holds its measurements in
+    the weeks before and after it. The same band written in the series' last ten days (an
+    analyser moved to hourly measurement in a calm spell cannot be told from it: no week after
+    shows it held) is left alone, and so is the band with the drawn test off."""
+    n = 24 * 60
+    band = np.round(30.0 * (1 + 0.10 * np.random.default_rng(7).normal(size=240)), 1)
+    cod = honest_cod(n, hold=3)
+    cod[600:840] = band  # days 25-34
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert len(found) == 1
+    assert hour(600 - 24) <= found[0].start <= hour(624) and hour(816) <= found[0].end <= hour(863)
+    ev = found[0].evidence
+    assert ev["statistic"] == "window hourly change share"
+    assert ev["cv_scales"] == 1.0 and ev["von_neumann_min"] == 0.6
+    assert ev["hourly_change_share"] > max(ev["threshold"], 0.5)
+    assert LowVariabilityDetector(drawn_cv_scales=50.0).detect(frame, SPEC) == []
+    cod = honest_cod(n, hold=3)
+    cod[-240:] = band
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
 
 
 def test_analyser_that_measures_more_often_is_not_a_written_band() -> None:
