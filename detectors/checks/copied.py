@@ -14,7 +14,7 @@ import tempfile
 import zlib
 from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import BinaryIO, Final
 
 import numpy as np
@@ -48,16 +48,13 @@ def _mix(x: np.ndarray) -> np.ndarray:
 
 
 def _repeated_in_order(digest: np.ndarray) -> np.ndarray:
-    """Indices of the hashes that occur twice or more, ordered by hash, then index: one sort of
-    every hash (numpy's vectorised quicksort: faster than counting them in buckets first)."""
+    """Indices of the hashes that occur twice or more, ordered by hash, then index: the repeated
+    ones found by hashing (pandas' hash table: half the time of sorting every hash, most of which
+    occur once), then only those sorted (stably: their indices ascend)."""
     if len(digest) < 2:
         return np.zeros(0, dtype=np.intp)
-    order = np.argsort(digest)
-    dig = digest[order]
-    same_next = dig[1:] == dig[:-1]
-    dup = np.r_[same_next, False] | np.r_[False, same_next]
-    idx, dig = order[dup], dig[dup]
-    return idx[np.lexsort((idx, dig))]
+    idx = np.flatnonzero(pd.Series(digest, copy=False).duplicated(keep=False).to_numpy())
+    return idx[np.argsort(digest[idx], kind="stable")]
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,20 +184,35 @@ class _Stops:
         return np.frombuffer(self.held_raw, dtype=np.int64).reshape(-1, 5)
 
 
-def _held_stops(outlet: OutletData, decimals: int) -> _Stops | None:
-    """The outlet's held stops and claimed stops (`_Stops`), None when it has neither."""
+def _quantised(outlet: OutletData, code: str, decimals: int) -> tuple[np.ndarray, ...] | None:
+    """A channel's readings with a number flagged valid or F (stopped), as the detector compares
+    them: whether each is F, its value quantised to ``decimals`` decimals and its time (UTC
+    ns); None when the outlet has no such channel."""
+    s = outlet.series(code) if code in outlet.pollutants else None
+    if s is None:
+        return None
+    is_f = (s.flags == "F") & ~np.isnan(s.values)
+    k = np.flatnonzero(s.valid | is_f)  # a valid reading has a number
+    return is_f[k], np.rint(s.values[k] * 10.0**decimals).astype(np.int64), s.ts[k]
+
+
+def _held_stops(
+    outlet: OutletData, decimals: int, read: dict[str, tuple[np.ndarray, ...] | None] | None = None
+) -> _Stops | None:
+    """The outlet's held stops and claimed stops (`_Stops`), None when it has neither; ``read``:
+    the channels `_quantised` already (those it lacks are read)."""
     parts: list[tuple[np.ndarray, ...]] = []
     stopped_q: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # channel: (hours, values) F
     for j, code in enumerate(_STOP_CODES):
-        s = outlet.series(code) if code in outlet.pollutants else None
-        if s is None:
+        got = (
+            read[code] if read is not None and code in read else _quantised(outlet, code, decimals)
+        )
+        if got is None:
             continue
-        is_f = (s.flags == "F") & ~np.isnan(s.values)
-        if is_f.sum() < _STOP_HELD_HOURS:
+        f, q, ts = got
+        if f.sum() < _STOP_HELD_HOURS:
             continue
-        k = np.flatnonzero(s.valid | is_f)
-        q = np.rint(np.nan_to_num(s.values[k]) * 10.0**decimals).astype(np.int64)
-        f, h = is_f[k], hours_of(s.ts[k])
+        h = hours_of(ts)
         stopped_q[j] = (h[f], q[f])
         start = f & ~np.r_[False, f[:-1] & (q[1:] == q[:-1])]
         first = np.flatnonzero(start)
@@ -377,6 +389,28 @@ class _Pool:
         return np.searchsorted(_key(self.o, self.i), _key(o, i))
 
 
+def _joined(parts: list[tuple[np.ndarray, ...]]) -> list[np.ndarray]:
+    """Columns of ``parts`` (tuples of arrays, one per outlet or share) joined; a single part's
+    own arrays, not a copy of them."""
+    if len(parts) == 1:
+        return list(parts[0])
+    return [np.concatenate(c) for c in zip(*parts, strict=True)]
+
+
+def _sorted_by(key: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """The stable order by ``key``, then ``then``: ``np.lexsort((then, key))``, with ``then``
+    sorted only within the runs of equal keys (few: a signature and an hour)."""
+    order = np.argsort(key, kind="stable")
+    k = key[order]
+    tie = k[1:] == k[:-1]
+    if not tie.any():
+        return order
+    at = np.flatnonzero(np.r_[tie, False] | np.r_[False, tie])  # positions in a run of ties
+    run = np.cumsum(np.r_[True, ~tie])[at]  # which run
+    order[at] = order[at][np.lexsort((then[order[at]], run))]
+    return order
+
+
 def _key(o: np.ndarray, i: np.ndarray) -> np.ndarray:
     return (np.asarray(o, dtype=np.int64) << np.int64(32)) | np.asarray(i, dtype=np.int64)
 
@@ -396,6 +430,10 @@ class _Candidates:
     days: list[np.ndarray]
     readings: _Readings | None = None
     daily: bool = False  # steps weighed at their hour of day (`_step_bits`): the flow channel
+    #: in one pass (no `_Readings`), each touched outlet's channel as `_channel_readings` gives
+    #: it, decompressed and weighed once for every batch and rule of the pollutant (32 bytes a
+    #: reading, at most 64 MB: one pass holds at most `_PASS_READINGS` readings)
+    weighed: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)
 
 
 def _channel_readings(channel: Channel, daily: bool) -> tuple[np.ndarray, ...]:
@@ -550,19 +588,13 @@ def _read_stretches(
         if found.readings is not None:
             parts.append((np.full(len(idx), o), idx, *found.readings.at(o, idx)))
             continue
-        q, ts = channel.q, channel.ts
-        step_bits = _step_bits(q, hours_of(ts), found.daily)
+        weighed = found.weighed.get(o)
+        if weighed is None:
+            weighed = found.weighed[o] = _channel_readings(channel, found.daily)
+        q, ts, level_bits, step_cum = weighed
         t = ts[idx]
         parts.append(
-            (
-                np.full(len(idx), o),
-                idx,
-                q[idx],
-                hours_of(t),
-                t,
-                _bits(q, idx),
-                np.cumsum(step_bits[: idx[-1] + 1])[idx],  # a running sum: its prefix
-            )
+            (np.full(len(idx), o), idx, q[idx], hours_of(t), t, level_bits[idx], step_cum[idx])
         )
     cols = [np.concatenate(c) for c in zip(*parts, strict=True)]
     return _Pool(*cols, found.windows_per_outlet, found.first_h, found.last_h, found.res)
@@ -1198,16 +1230,11 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         """The outlet's pollutants and each channel's valid and stopped (F) readings with a
         number, quantised (`Channel`)."""
         channels = {}
-        for code in outlet.pollutants:
-            s = outlet.series(code)
-            if s is None:
-                continue
-            k = np.flatnonzero(s.valid | ((s.flags == "F") & ~np.isnan(s.values)))
-            if len(k) < self.window_readings:
-                continue
-            q = np.rint(s.values[k] * 10.0**self.decimals).astype(np.int64)
-            channels[code] = Channel.of(q, s.ts[k])
-        stops = _held_stops(outlet, self.decimals) if self.stopped_replays else None
+        read = {code: _quantised(outlet, code, self.decimals) for code in outlet.pollutants}
+        for code, got in read.items():
+            if got is not None and len(got[1]) >= self.window_readings:
+                channels[code] = Channel.of(got[1], got[2])
+        stops = _held_stops(outlet, self.decimals, read) if self.stopped_replays else None
         return CopiedSummary(outlet.mn, outlet.lang, tuple(outlet.pollutants), channels, stops)
 
     def _detect_summaries(self, summaries: Sequence[CopiedSummary]) -> Iterable[Finding]:
@@ -1483,6 +1510,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             for runs in _batches(shifted, shifted[2] - shifted[1] + 1, _PASS_READINGS // 2):
                 yield from self._scaled(outlets, channels, code, found, runs, n_codes, days=True)
             found.readings = None  # its file is closed
+            found.weighed.clear()
 
     def _candidates(self, channels: Sequence[Channel | None], scaled: bool) -> _Candidates:
         """The window pairs of one pollutant found from hashes (exact rule) and from step-sign
@@ -1670,14 +1698,13 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         none = (empty,) * 6
         if not parts:
             return none, none
-        key, outlet, first, *stats = (np.concatenate(c) for c in zip(*parts, strict=True))
+        key, outlet, first, *stats = _joined(parts)
         parts.clear()  # each outlet's arrays: only the concatenation stays
         # at equal signature and hour, windows of the same shape (standard deviation over mean
         # absolute step: a factor leaves it) side by side, so that the company cap keeps a
         # clone's source among its next windows in a crowded signature
-        shape = stats[1] / np.maximum(stats[2], 1e-12)
-        order = np.lexsort((_key(outlet, first), shape, key))
-        del shape
+        # (the windows come in (outlet, first reading) order: a stable sort keeps it in ties)
+        order = _sorted_by(key, stats[1] / np.maximum(stats[2], 1e-12))
         key, outlet, first = key[order], outlet[order], first[order]
         for k, x in enumerate(stats):  # one at a time: a pass holds millions of windows
             stats[k] = x[order]
@@ -1786,7 +1813,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         empty = np.zeros(0, dtype=np.int64)
         if not parts:
             return empty, empty, empty, empty, empty, empty
-        digest, outlet, first, hours = (np.concatenate(c) for c in zip(*parts, strict=True))
+        digest, outlet, first, hours = _joined(parts)
         parts.clear()  # each outlet's arrays: only the concatenation stays
         srt = _repeated_in_order(digest)  # within a hash: outlet, then time (input order)
         if len(srt) == 0:
