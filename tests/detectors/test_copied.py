@@ -431,6 +431,27 @@ def test_stopped_record_copied_from_another_outlet_is_reported_on_both() -> None
     assert "outlet B" in found[0].summary and "outlet A" in found[1].summary
 
 
+def test_stopped_copy_of_part_of_a_longer_stop_names_every_hour_it_may_come_from() -> None:
+    # A stopped two days, holding its values; B sends A's second stopped day as its own (same
+    # hours, B's flow running): lags 0 to 24 h fit alike, so A's finding spans both days
+    va, fa = _plant_with_stops(11, [(20 * 24, 22 * 24 - 1)], mn="A")
+    vb, fb = _plant_with_stops(12, [], mn="B")
+    for c in (COD, NH3N):
+        vb[c][504:528] = va[c][504:528]
+        fb[c][504:528] = "F"
+    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    found = sorted(CopiedDataDetector().detect_fleet(outlets), key=lambda f: f.mn)
+    assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
+        ("A", hour(480), hour(527), "copied_from"),
+        ("B", hour(504), hour(527), "copy"),
+    ]
+    assert found[1].evidence["lag_hours"] == 24  # the largest that fits, as before
+    # the sources compared are the held stops of one channel (COD: A's and B's own), not of
+    # every channel: the bar is log2(2) + log2(1 / 0.001), where all four made it log2(4) + ...
+    assert found[1].evidence["threshold_bits"] == round(1.0 + np.log2(1000.0), 1)
+    assert 0 < found[1].evidence["chance_of_wrong_source"] < 0.001
+
+
 def _daily_flow(seed: int, day_sd: float, noise: float) -> np.ndarray:
     """A flow channel read to 1 m3/h: one smooth daily curve, each day scaled a little
     (``day_sd``), each hour with noise ``noise``."""
