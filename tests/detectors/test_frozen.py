@@ -469,3 +469,39 @@ def test_repeats_that_come_in_bouts_set_the_chance_run() -> None:
     found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
     assert [(f.evidence["hours"] >= 72) for f in found] == [True]
     assert found[0].evidence["chance_run_hours"] < 72
+
+
+def _diluted_cod(hold: int = 0, value: float | None = None, seed: int = 1) -> np.ndarray:
+    """150 days of COD measured every 2 h in whole mg/L about 30 (its noise a tenth of it:
+    a repeat one time in eight), diluted for eight weeks to 2-3 mg/L (its noise a third of a
+    step: holds of a day or more, the series' tail), with ``value`` (else the value there)
+    held ``hold`` hours from hour 2400."""
+    rng = np.random.default_rng(seed)
+    v = np.round(30 * (1 + 0.1 * rng.normal(0, 1, 1800)))
+    d = np.arange(480, 480 + 84 * 8)
+    v[d] = np.round(2.5 + 0.6 * np.sin(np.arange(len(d)) / 9) + rng.normal(0, 0.35, len(d)))
+    cod = np.repeat(v, 2)
+    cod[2400 : 2400 + hold] = cod[2400] if value is None else value
+    return cod
+
+
+def test_a_hold_is_judged_against_the_runs_at_its_level() -> None:
+    # the diluted weeks' honest holds (2-3 mg/L, up to 40 h) are within the series' tail and
+    # stay unreported; a day and a half at 30 mg/L, where this analyser repeats one time in
+    # eight, is judged against the runs at 15 mg/L or more, not against the dilution's tail
+    def found(cod: np.ndarray) -> list:
+        return FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(len(cod))}), SPEC)
+
+    cod = _diluted_cod()
+    assert found(cod) == []
+    runs = held_runs(cod, np.arange(len(cod), dtype="float64"), np.ones(len(cod), bool))
+    assert runs.hours[runs.value <= 3].max() >= 36
+    hold = found(_diluted_cod(36))
+    assert spans(hold) == [(hour(2400), hour(2435))]
+    f = hold[0]
+    assert f.evidence["level_run_hours"] < 36 < f.evidence["tail_run_hours"]
+    assert f.evidence["threshold"] == max(24.0, f.evidence["level_run_hours"])
+    # a value the series seldom reaches (80 mg/L) is judged against its highest runs
+    hold = found(_diluted_cod(30, 80.0))
+    assert spans(hold) == [(hour(2400), hour(2429))]
+    assert hold[0].evidence["level_run_hours"] < 30 < hold[0].evidence["tail_run_hours"]
