@@ -423,3 +423,26 @@ def test_steps_of_honest_changes_are_not_water_in_the_sample(trap: str) -> None:
     else:  # a sharp common dip of a fifth: under the effect-size floor
         _scale(ch, CONC, range(20, 22), 0.8)
     assert _step_findings(ch) == []
+
+
+def _step_findings_flagged(ch: dict[str, np.ndarray], flags: dict[str, np.ndarray]) -> list:
+    det = DilutionDetector()
+    outlet = OutletData(frame(ch, flags), None)
+    codes = [c for c in CONC if c in outlet.pollutants]
+    b, med = det._blocks(outlet, codes)
+    return list(det._step_findings(outlet, codes, b, med[1], med[7], N / 24 / 365.25, []))
+
+
+def test_steps_are_read_on_the_analysers_left_while_one_is_flagged_invalid() -> None:
+    # NH3-N's analyser flagged D (a fault) for the whole episode: the other three still read
+    # the diluted sample; no hour has every channel known, so only the channels known judge it
+    ch = _outlet()
+    _scale(ch, CONC, range(20, 22), 0.4)
+    h = np.arange(N)
+    fault = {NH3N: np.where((h >= 19 * 24) & (h < 23 * 24), "D", "N")}
+    (f,) = _step_findings_flagged(ch, fault)
+    assert (f.start, f.end) == (hour(20 * 24), hour(22 * 24 - 1))
+    assert set(f.evidence["factors"]) == {COD, TP, TN}
+    # two of four known are too few (min_channels = 3)
+    fault[TP] = fault[NH3N]
+    assert _step_findings_flagged(ch, fault) == []
