@@ -747,3 +747,58 @@ def test_hold_rule_judges_the_step_out_against_the_plants_drift_over_the_hold() 
     a, b = lagged[0].evidence, one_step[0].evidence
     assert a["bars"]["jump_out_share"] > 5 * b["bars"]["jump_out_share"]
     assert a["false_alarm_rate_per_year"] > 5 * b["false_alarm_rate_per_year"]
+
+
+SPEC_COD_NH3 = make_spec(
+    MN,
+    w01018={"limit": 50.0, "standard": 25.0, "analyser_range": (0.0, 500.0)},
+    w21003={"limit": 15.0, "standard": 5.0, "analyser_range": (0.0, 50.0)},
+)
+
+
+def test_outlet_rule_finds_a_short_visit_on_another_analysers_standard() -> None:
+    """The seventh rule: an outlet whose COD analyser is found fed its 25 mg/L standard for 18 h
+    (the first rule) has its NH3-N analyser switched onto its 5.0 standard for 2 h (4.99, 5.01
+    between readings around 2): too short for any rule on that series alone, found as a
+    visit at an outlet feeding standards, its rate the product of the visit's null rate and the
+    COD finding's. Without the COD feed the same NH3-N visit is not found at all, and a glide of
+    the plant through 5.0 is never a visit."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
+    nh3[900:902] = [4.99, 5.01]
+    nh3[1200:1207] = [3.6, 4.2, 4.6, 5.0, 5.4, 5.8, 6.3]  # the plant rising through 5.0
+    frame = make_frame(MN, {COD: cod, NH3N: nh3})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_COD_NH3) == []
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    found = StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
+    )
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (COD, hour(100), hour(117)),
+        (NH3N, hour(900), hour(901)),
+    ]
+    visit = found[1].evidence
+    assert "an outlet found feeding a standard" in visit["rule"]
+    assert visit["bars"]["band_low"] < 5.0 < visit["bars"]["band_high"]
+    assert visit["bars"]["step_min"] < 3.0
+    assert 0 < visit["false_alarm_rate_per_year"] < 0.01
+
+
+def test_outlet_rule_honest_trap_steps_the_plant_makes_itself() -> None:
+    """Not a standard switched in: at an outlet found feeding its COD standard, an NH3-N
+    analyser whose own readings leap by 60 % from hour to hour reaches its 5.0 standard by such
+    a leap for 2 h. The step into it is no larger than the series' own 99th percentile, and
+    such visits are as common at levels no standard is sold at (either guard alone keeps it
+    out)."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    rng = np.random.default_rng(3)
+    nh3 = np.round(3.0 * np.exp(0.5 * rng.standard_normal(n)), 2)  # hour-to-hour leaps
+    nh3[900:902] = [4.99, 5.01]
+    nh3[899], nh3[902] = 2.0, 2.1
+    found = StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
+    )
+    assert [f.pollutant for f in found] == [COD]
