@@ -1076,7 +1076,11 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     one of those: they are the sources compared, each matching by chance with the product of
     its channels' frequencies): the chance that an honest stop matches by chance, and so that
     the wrong source is named, is then at most ``stopped_wrong_source`` (0.001) a claim
-    (evidence ``chance_of_wrong_source``). The copy's finding is a rule on facts (its
+    (evidence ``chance_of_wrong_source``). A claim no stop of the fleet names so is compared
+    with the outlet's own held stops alone, a family of its own (a plant replaying its own
+    record), ``E`` then its own held stops of that channel, at the same chance: a match there
+    names the outlet itself, whose claim over running flow is already a fact, so it puts no
+    finding on another outlet. The copy's finding is a rule on facts (its
     ``false_alarm_rate_per_year`` is null, as flag_masking's rule 2); the source's, on another
     outlet, is reported as the other rules' are. A claim a finding of the outlet already covers
     is left to it; a source stop several claims match is reported once. When the source's stop
@@ -1289,7 +1293,17 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 need = float(np.log2(max(compared, 2)) - np.log2(self.stopped_wrong_source))
                 match = _held_match(rows, o, a, b, eo, ecode, eq, eh0, eh1, ebits)
                 if match is None or match[2] <= need:
-                    continue
+                    # the outlet's own record, a family of its own: its own held stops compared
+                    own = eo == o
+                    compared = int(
+                        np.bincount(ecode[own], minlength=len(_STOP_CODES))[rows[:, 1]].min()
+                    )
+                    need = float(np.log2(max(compared, 2)) - np.log2(self.stopped_wrong_source))
+                    match = _held_match(
+                        rows, o, a, b, eo[own], ecode[own], eq[own], eh0[own], eh1[own], ebits[own]
+                    )
+                    if match is None or match[2] <= need:
+                        continue
                 for f in self._stopped_findings(summaries, o, (a, b), rows, match, need, compared):
                     if (f.mn, f.start, f.end) not in seen:  # one source stop, several copies
                         seen.add((f.mn, f.start, f.end))

@@ -452,6 +452,31 @@ def test_stopped_copy_of_part_of_a_longer_stop_names_every_hour_it_may_come_from
     assert 0 < found[1].evidence["chance_of_wrong_source"] < 0.001
 
 
+def test_stopped_replay_of_the_outlets_own_stop_is_weighed_against_its_own_stops() -> None:
+    # A replays its own stopped day over running flow 30 days on; ten other outlets stop every
+    # third day, holding values of their own: compared with every outlet's stops the match is
+    # too weak to name its source, against A's own (its one earlier stop) it is not
+    va, fa = _plant_with_stops(7, [(10 * 24, 11 * 24 - 1)], mn="A")
+    for c in (COD, NH3N):
+        va[c][40 * 24 : 41 * 24] = va[c][240:264]
+        fa[c][40 * 24 : 41 * 24] = "F"
+    outlets = [OutletData(frame(va, fa, mn="A"))]
+    for k in range(10):
+        stops = [(d * 24 + 1, d * 24 + 12) for d in range(2, DAYS - 1, 3)]
+        v, f = _plant_with_stops(20 + k, stops, mn=f"B{k}")
+        outlets.append(OutletData(frame(v, f, mn=f"B{k}")))
+    found = [f for f in CopiedDataDetector().detect_fleet(outlets) if f.mn == "A"]
+    assert [(f.start, f.end, f.evidence["role"]) for f in found] == [
+        (hour(40 * 24), hour(41 * 24 - 1), "copy")
+    ]
+    ev = found[0].evidence
+    assert ev["other_mn"] == "A" and ev["lag_hours"] == 720
+    # A's held stops of COD: its own stop and the claim (each channel alike)
+    assert ev["threshold_bits"] == round(1.0 + np.log2(1000.0), 1)
+    fleet_bar = np.log2(1 + 10 * len(range(2, DAYS - 1, 3)) + 1) + np.log2(1000.0)
+    assert ev["information_bits"] < fleet_bar  # the fleet's family alone would not name it
+
+
 def _daily_flow(seed: int, day_sd: float, noise: float) -> np.ndarray:
     """A flow channel read to 1 m3/h: one smooth daily curve, each day scaled a little
     (``day_sd``), each hour with noise ``noise``."""
