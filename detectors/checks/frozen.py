@@ -715,8 +715,10 @@ def _chance_run_hours(
     three = float(n - np.searchsorted(ordered, 3 * cycle - 1e-9))
     p = two / n
     p2 = max(p, max(three - trim, 0.0) / two) if two else p
-    if p2 <= p or n * p < max_runs:  # p2 > p: below 1, as three - TAIL_TRIM < two
+    if p2 <= p or n * p < max_runs:  # p2 > p: below 1 when trim > 0 (three - trim < two)
         return float(_chance_runs(np.array(p), n, np.array(cycle), max_runs))
+    if p2 >= 1.0:  # with no run left out, every run of two cycles went on: no end by chance
+        return float("inf")
     # the smallest whole k >= 2 with n p p2^(k-2) under max_runs
     k = 2.0 + np.log(n * p / max_runs) / np.log(1.0 / p2)
     return float(np.ceil(k) * cycle)

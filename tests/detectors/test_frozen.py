@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from detectors.checks._common import exponential_tail_bar
 from detectors.checks.frozen import (
     TAIL_SHAPE,
     FrozenValueDetector,
+    _chance_run_hours,
     _survival,
     lomax_excess,
     run_tail_bar,
@@ -505,3 +507,13 @@ def test_a_hold_is_judged_against_the_runs_at_its_level() -> None:
     hold = found(_diluted_cod(30, 80.0))
     assert spans(hold) == [(hour(2400), hour(2429))]
     assert hold[0].evidence["level_run_hours"] < 30 < hold[0].evidence["tail_run_hours"]
+
+
+def test_a_repeat_share_of_one_with_no_run_left_out_is_no_chance_end() -> None:
+    # every run of two cycles went on to three: with none left out, repeats never end by
+    # chance (an infinite chance run, no division by zero); with the longest left out, finite
+    ordered = np.array([4.0] * 50 + [12.0, 16.0])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert _chance_run_hours(ordered, 4.0, 0.001, 0) == np.inf
+        assert np.isfinite(_chance_run_hours(ordered, 4.0, 0.001))
