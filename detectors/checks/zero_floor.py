@@ -264,16 +264,16 @@ class ZeroFloorDetector(Detector):
         self.joint_floors = joint_floors
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
-        series = [s for s in measured_series(outlet) if s.code in CONCENTRATIONS]
+        series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
+        series = [(s, flow) for s, flow in series if s.code in CONCENTRATIONS]
         spans: list[tuple[str, float, float]] = []  # every finding's channel, first, last hour
-        for s in series:
-            flow = flow_at(outlet, s)
+        for s, flow in series:
             for found in (*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)):
                 spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
                 yield found
         if spans and self.joint_floors:
-            for s in series:
-                yield from self._joint(outlet, s, flow_at(outlet, s), spans)
+            for s, flow in series:
+                yield from self._joint(outlet, s, flow, spans)
 
     def _zeros(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
         """Stretches of exact zeros flagged N while flow > 0."""
@@ -290,14 +290,11 @@ class ZeroFloorDetector(Detector):
     def _floors(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
         """Held runs far below the series' level, entered and left by a step, longer than its
         null model of low holds allows, while flow > 0."""
-        normal = normal_mask(s) & (s.values > 0)
-        if normal.sum() < 3:
+        low = self._low_runs(s)
+        if low is None:
             return
-        v = s.values
-        runs = _one_value_once(held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours))
-        n = len(runs)
-        if n < 3:
-            return
+        normal, runs = low
+        v, n = s.values, len(runs)
         u = runs.value
         lr = np.log(u[1:] / u[:-1])  # run-to-run log ratios
         ln_step = np.log(self.step_ratio)
@@ -315,8 +312,7 @@ class ZeroFloorDetector(Detector):
         if len(cand) == 0:
             return
         jump = np.abs(np.diff(u)) >= self.min_step_quanta * resolution(u) - 1e-9
-        short = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
-        cycle = analyser_cycle_hours(short, outlet.spec.pollutant(s.code).cycle_minutes)
+        short, cycle = self._cycle(outlet, s, normal)
         cycles = np.where(
             self._off_rhythm(s, short, runs, cand, cycle),
             self.off_rhythm_cycles,
@@ -344,9 +340,8 @@ class ZeroFloorDetector(Detector):
             if expected[j] > floor.expected:
                 continue
             a, b = int(runs.first[k]), int(runs.last[k])
-            fl = flow[a : b + 1]
-            known = ~np.isnan(fl)
-            if known.any() and (fl[known] > 0).mean() < 0.5:
+            known = _flowing(flow[a : b + 1])
+            if known is None:
                 continue
             if self._settling(s, runs, cand, a, cycle, float(u[k])) and not self._others_fall(
                 outlet, s, a, b
@@ -378,16 +373,12 @@ class ZeroFloorDetector(Detector):
         others = [(h0, h1, code) for code, h0, h1 in spans if code != s.code]
         if not others:
             return
-        normal = normal_mask(s) & (s.values > 0)
-        if normal.sum() < 3:
+        low = self._low_runs(s)
+        if low is None:
             return
-        v = s.values
-        runs = _one_value_once(held_runs(v, s.hours, normal, max_gap_hours=self.floor_gap_hours))
-        n = len(runs)
-        if n < 3:
-            return
-        short = held_runs(v, s.hours, normal, max_gap_hours=self.join_gap_hours)
-        cycle = analyser_cycle_hours(short, outlet.spec.pollutant(s.code).cycle_minutes)
+        normal, runs = low
+        v, n = s.values, len(runs)
+        _, cycle = self._cycle(outlet, s, normal)
         # the analyser writes a value only when it measures: a hold starts and ends within a
         # cycle (and the hour of the grid) of the moment the other channel's floor did
         tol = cycle + 1.0
@@ -415,14 +406,31 @@ class ZeroFloorDetector(Detector):
                 continue  # this channel's own floor already
             if u[k] * self.step_ratio > level[j]:
                 continue  # not far below the water around it
-            fl = flow[a : b + 1]
-            known = ~np.isnan(fl)
-            if known.any() and (fl[known] > 0).mean() < 0.5:
+            known = _flowing(flow[a : b + 1])
+            if known is None:
                 continue
             # no storm or same-water excuse: the other channel's floor, from and to the same
             # hours, was judged neither, and one cause moved both
             other = others[int(which[j])]
             yield self._joint_finding(outlet, s, runs, k, float(level[j]), cycle, other, known)
+
+    def _low_runs(self, s: Series) -> tuple[np.ndarray, HeldRuns] | None:
+        """The readings the floor and joint rules read (normal, above zero) and their held runs
+        joined over gaps up to ``floor_gap_hours``, one value once (`_one_value_once`); None
+        with fewer than three of either."""
+        normal = normal_mask(s) & (s.values > 0)
+        if normal.sum() < 3:
+            return None
+        runs = _one_value_once(
+            held_runs(s.values, s.hours, normal, max_gap_hours=self.floor_gap_hours)
+        )
+        return (normal, runs) if len(runs) >= 3 else None
+
+    def _cycle(self, outlet: OutletData, s: Series, normal: np.ndarray) -> tuple[HeldRuns, float]:
+        """The held runs of the ``normal`` readings joined over gaps up to ``join_gap_hours``,
+        and the analyser's cycle (hours) read from them."""
+        short = held_runs(s.values, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        return short, analyser_cycle_hours(short, outlet.spec.pollutant(s.code).cycle_minutes)
 
     def _local_levels(
         self, s: Series, runs: HeldRuns, cand: np.ndarray, median: float
@@ -708,6 +716,15 @@ class ZeroFloorDetector(Detector):
             flow_min=lo,
             flow_max=hi,
         )
+
+
+def _flowing(flow: np.ndarray) -> np.ndarray | None:
+    """Which of a hold's flow readings ``flow`` (NaN: none) are known, or None when the plant
+    stood: flow above zero in under half of them (unknown flow counts as flowing)."""
+    known = ~np.isnan(flow)
+    if known.any() and (flow[known] > 0).mean() < 0.5:
+        return None
+    return known
 
 
 def _one_value_once(runs: HeldRuns) -> HeldRuns:
