@@ -88,7 +88,8 @@ class _Scripted:
     """The windows and days of one series found scripted. Windows (index = the window's first day
     counted from grid hour ``h0``): ``bad``, ``by_cv`` (those whose CV is under its bar, the others'
     step CV is), ``by_smooth`` (found by the staircase test), ``by_fast`` (by the hourly-change
-    test; ``by_drawn`` those of them found white and calm amid held weeks on both sides, with each window's share of hourly changes ``ch`` and its bar ``ch_bar``), each window's
+    test, with each window's share of hourly changes ``ch`` and its bar ``ch_bar``; ``by_drawn``
+    those of them found white and calm amid held weeks on both sides), each window's
     ``cv``, step CV ``sc``, their own bars ``cv_bar`` and ``sc_bar`` (`_sampled_log_bar`: ``cv_bar``
     once some window's CV is under the normal bar, NaN before; ``sc_bar`` where the window's changes
     are measured, NaN where they are counted), ``r1`` and range ``rr``. Days: ``run_cv`` and
@@ -556,11 +557,12 @@ class LowVariabilityDetector(Detector):
             deep = eligible & (z < m - self.fast_cv_scales * max(mad_scale, w_floor))
         # ... or drawn: a window as white as noise (von Neumann's ratio, no hour remembering the
         # last) and calmer than the series' usual, where the analyser otherwise holds
+        vn = _von_neumann(sc, cv, nd, pairs)
         with np.errstate(invalid="ignore"):
             white_calm = (
                 eligible
                 & (z < m - self.drawn_cv_scales * max(mad_scale, w_floor))
-                & (_von_neumann(sc, cv, nd, pairs) >= self.white_vn)
+                & (vn >= self.white_vn)
             )
         fast = np.zeros(len(z), dtype=bool)
         drawn = np.zeros(len(z), dtype=bool)
@@ -663,7 +665,7 @@ class LowVariabilityDetector(Detector):
             sc_bar = np.where(measured, sampled, np.nan)
             by_step &= ~measured | (sc < sc_bar)
         if s.code != PH and by_smooth.any():
-            by_smooth &= _von_neumann(sc, cv, nd, pairs) * lag < self.max_eta
+            by_smooth &= vn * lag < self.max_eta
             # ... and its own moves span its range: a staircase climbs its range step by step
             # (the path of its changes, at most rms * nd, is at least the range), a plant read
             # 12 h a day whose level moved overnight, between readings, does not
@@ -681,20 +683,11 @@ class LowVariabilityDetector(Detector):
         # measurement for two hours or more, with its CV well below the series' usual
         with np.errstate(invalid="ignore"):
             # more than half the hours change: no analyser holding 2 h or more does
-            by_drawn = (
-                drawn
-                & (lag >= 2)
-                & (z < m - self.drawn_cv_scales * w_cv.scale)
-                & (rr >= self.min_steps * step - 1e-9)
-                & ~(by_cv | by_step | by_smooth)
+            held = (
+                (lag >= 2) & (rr >= self.min_steps * step - 1e-9) & ~(by_cv | by_step | by_smooth)
             )
-            by_fast = (
-                fast
-                & (lag >= 2)
-                & (z < m - self.fast_cv_scales * w_cv.scale)
-                & (rr >= self.min_steps * step - 1e-9)
-                & ~(by_cv | by_step | by_smooth)
-            )
+            by_drawn = drawn & held & (z < m - self.drawn_cv_scales * w_cv.scale)
+            by_fast = fast & held & (z < m - self.fast_cv_scales * w_cv.scale)
             by_drawn &= ~by_fast
             by_fast |= by_drawn
         bad = by_cv | by_step | by_smooth | by_fast
@@ -746,8 +739,8 @@ class LowVariabilityDetector(Detector):
             return None
         _, r1, _ = _window_moments(x, DAY_HOURS, blocks, lag)  # for the evidence
         return _Scripted(
-            h0, bad, by_cv & bad, by_smooth & bad, by_fast, by_drawn, ch, ch_bar, cv, sc, cv_bar, sc_bar,
-            r1, rr,
+            h0, bad, by_cv & bad, by_smooth & bad, by_fast, by_drawn, ch, ch_bar,
+            cv, sc, cv_bar, sc_bar, r1, rr,
             run_cv, run_step, run_white, s_cv, s_step, s_white, wruns, step, k,
             w_cv, w_step, d_cv, d_step,
         )  # fmt: skip
@@ -811,38 +804,34 @@ class LowVariabilityDetector(Detector):
                 "log_cv_scale": round(w.w_cv.scale, 6),
                 "window_hours": self.window_hours,
             }
-        elif len(flagged) and w.by_drawn[flagged].all():
-            worst = int(flagged[np.argmax(w.ch[flagged])])
-            cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
-            base_cv, base_sc = float(np.exp(w.w_cv.m)), float(np.exp(w.w_step.m))
-            rule = {
-                "rule": "window share of readings an hour apart that differ above the series' "
-                "own windows' upper tail (median and MAD, at least a binomial's spread) at an "
-                "analyser holding each measurement for two hours or more, amid weeks before and "
-                "after it where it holds them, with the window white (von Neumann's ratio at "
-                f"least von_neumann_min) and its CV {self.drawn_cv_scales} scales below the "
-                "series' own windows' median: values drawn every hour around a level",
-                "statistic": "window hourly change share",
-                "threshold": round(float(w.ch_bar[worst]), 6),
-                "hourly_change_share": round(float(w.ch[worst]), 6),
-                "cv_scales": self.drawn_cv_scales,
-                "von_neumann_min": self.white_vn,
-                "log_cv_scale": round(w.w_cv.scale, 6),
-                "window_hours": self.window_hours,
-            }
         elif len(flagged) and w.by_fast[flagged].all():
-            worst = int(flagged[np.argmin(w.cv[flagged])])
+            # the hourly-change test; drawn when every flagged window came by the white gate
+            drawn = bool(w.by_drawn[flagged].all())
+            if drawn:
+                worst = int(flagged[np.argmax(w.ch[flagged])])
+                gate = (
+                    "amid weeks before and after it where it holds them, with the window white "
+                    "(von Neumann's ratio at least von_neumann_min) and its CV "
+                    f"{self.drawn_cv_scales} scales below the series' own windows' median: "
+                    "values drawn every hour around a level"
+                )
+            else:
+                worst = int(flagged[np.argmin(w.cv[flagged])])
+                gate = (
+                    f"with the window CV {self.fast_cv_scales} scales below the series' own "
+                    "windows' median"
+                )
             cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
             base_cv, base_sc = float(np.exp(w.w_cv.m)), float(np.exp(w.w_step.m))
             rule = {
                 "rule": "window share of readings an hour apart that differ above the series' "
                 "own windows' upper tail (median and MAD, at least a binomial's spread) at an "
-                "analyser holding each measurement for two hours or more, with the window CV "
-                f"{self.fast_cv_scales} scales below the series' own windows' median",
+                "analyser holding each measurement for two hours or more, " + gate,
                 "statistic": "window hourly change share",
                 "threshold": round(float(w.ch_bar[worst]), 6),
                 "hourly_change_share": round(float(w.ch[worst]), 6),
-                "cv_scales": self.fast_cv_scales,
+                "cv_scales": self.drawn_cv_scales if drawn else self.fast_cv_scales,
+                **({"von_neumann_min": self.white_vn} if drawn else {}),
                 "log_cv_scale": round(w.w_cv.scale, 6),
                 "window_hours": self.window_hours,
             }
