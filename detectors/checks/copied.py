@@ -399,7 +399,11 @@ def _joined(parts: list[tuple[np.ndarray, ...]]) -> list[np.ndarray]:
 
 def _sorted_by(key: np.ndarray, then: np.ndarray) -> np.ndarray:
     """The stable order by ``key``, then ``then``: ``np.lexsort((then, key))``, with ``then``
-    sorted only within the runs of equal keys (few: a signature and an hour)."""
+    sorted only within the runs of equal keys (few: a signature and an hour). The input's order
+    is the last key (ties of both keep it), so this equals
+    ``np.lexsort((_key(outlet, first), then, key))`` only when the windows arrive in (outlet,
+    first) order: callers must pass them so (unordered windows would silently change which
+    windows the company cap keeps)."""
     order = np.argsort(key, kind="stable")
     k = key[order]
     tie = k[1:] == k[:-1]

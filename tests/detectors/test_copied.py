@@ -12,8 +12,10 @@ from detectors.checks.copied import (
     CopiedDataDetector,
     _agreeing_factors,
     _alike,
+    _key,
     _level,
     _repeated_in_order,
+    _sorted_by,
     _window_stats,
 )
 from detectors.frame import OutletData
@@ -156,6 +158,40 @@ def test_repeated_in_order_gives_every_repeated_hash_by_hash_then_index() -> Non
         repeated = np.flatnonzero(counts[inverse] > 1)
         expected = repeated[np.lexsort((repeated, digest[repeated]))]
         assert np.array_equal(_repeated_in_order(digest), expected)
+
+
+def _repeated_by_sorting(digest: np.ndarray) -> np.ndarray:
+    """The sort-based definition `_repeated_in_order` replaced: sort every hash, keep those equal
+    to a neighbour, order them by (hash, index)."""
+    if len(digest) < 2:
+        return np.zeros(0, dtype=np.intp)
+    order = np.argsort(digest)
+    dig = digest[order]
+    same_next = dig[1:] == dig[:-1]
+    dup = np.r_[same_next, False] | np.r_[False, same_next]
+    idx, dig = order[dup], dig[dup]
+    return idx[np.lexsort((idx, dig))]
+
+
+def test_repeated_in_order_and_sorted_by_equal_their_sort_based_definitions() -> None:
+    # the two places where copied_data's "same findings" rests on an argument: the hash-table
+    # repeats equal the sort-based ones (many ties, several dtypes), and _sorted_by equals
+    # np.lexsort with (outlet, first) as the last key when the windows come in that order
+    rng = np.random.default_rng(11)
+    for t in range(300):
+        n = int(rng.integers(0, 200))
+        for dtype in (np.uint64, np.int64, np.uint32):
+            digest = rng.integers(0, max(1, n // 3 + 1), size=n).astype(dtype)
+            assert np.array_equal(_repeated_in_order(digest), _repeated_by_sorting(digest)), t
+        outlet = np.sort(rng.integers(0, 5, size=n))
+        first = np.zeros(n, dtype=np.int64)
+        for o in np.unique(outlet):
+            at = outlet == o
+            first[at] = np.sort(rng.choice(1000, size=int(at.sum()), replace=False))
+        key = rng.integers(0, 4, size=n).astype(np.int64)
+        shape = rng.choice(np.array([0.5, 1.0, 1.5, np.nan]), size=n)
+        expected = np.lexsort((_key(outlet, first), shape, key))
+        assert np.array_equal(_sorted_by(key, shape), expected), t
 
 
 def _fleet(**channels_by_mn: dict[str, np.ndarray]) -> list[OutletData]:
