@@ -15,10 +15,7 @@ summaries.
 
 `detect_stream` gives the same findings over outlets that a reader gives one at a time while it
 reads (a CSV file grouped by outlet): workers forked before the reading starts are handed each
-outlet as it comes, and this process reads, and detects too when outlets wait. With fleet
-detectors this process summarises each outlet it hands out, so that the fleet stage starts as
-soon as the file is read, while the workers still detect the outlets they hold: on two CPUs
-the second one no longer idles through the fleet stage's longest detector.
+outlet as it comes, and this process reads, and detects too when outlets wait.
 """
 
 from __future__ import annotations
@@ -31,13 +28,12 @@ import os
 import queue as queues
 import signal
 import sys
-import threading
 import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -354,11 +350,6 @@ def detect_parallel(
         yield from _fleet_stage_forked(fleet, kept, jobs, work.context)
 
 
-#: Readings a worker of `detect_stream` may hold (outlets handed to it, not yet detected) when
-#: there are fleet detectors: their frames take about 20 bytes a reading (some 40 MB here).
-AHEAD_READINGS: Final = 2_000_000
-
-
 def detect_stream(
     outlets: Iterable[tuple[str, pd.DataFrame]],
     specs: Mapping[str, OutletSpec],
@@ -371,75 +362,52 @@ def detect_stream(
     run: DetectionRun | None = None,
     checked: bool = False,
     hold: int = 2,
-    ahead: int = AHEAD_READINGS,
 ) -> Iterator[Finding]:
     """`detect_parallel`'s findings (each outlet's in MN order, then the fleet detectors') over
     outlets that a reader gives one at a time while it reads (each MN once; e.g. a CSV file
     grouped by outlet, read in blocks), detected while the reader reads on.
 
     ``jobs - 1`` workers are forked before the first outlet is read and handed the outlets
-    (each through its own queue, the one holding the fewest readings) as they come; this
-    process reads, and detects an outlet itself whenever more than ``hold`` wait and every
-    worker holds four outlets, or with fleet detectors ``ahead`` readings. With fleet detectors
-    this process makes the fleet summaries of each outlet it hands out as it does, so that once
-    the file is read it runs the fleet stage (`_fleet_stage_forked`) at once, while the workers
-    detect the outlets they hold. So memory holds some outlets, not the file; once it is read, each worker
-    hands back half of the outlets it holds and has not begun, rather than have this process
-    wait. No finding is given before
-    the reader has ended without an error (its error is raised as it is, the workers stopped,
-    nothing given). Then ``started(count)`` is called with the number of outlets,
-    ``progress(mn)`` for each outlet done (those done while reading at that moment), and the
-    findings are given in MN order as they are done. With ``jobs <= 1`` or no ``fork`` on this
-    platform, every outlet is detected here as it comes."""
+    (through a queue, at most four each at a time) as they come; this process reads, and
+    detects an outlet itself whenever more than ``hold`` wait, so that memory holds a few
+    outlets, not the file (at the end it takes back the outlets no worker has taken yet rather
+    than wait). No finding is given before the reader has ended without an error
+    (its error is raised as it is, the workers stopped, nothing given). Then ``started(count)``
+    is called with the number of outlets, ``progress(mn)`` for each outlet done (those done
+    while reading at that moment), and the findings are given in MN order as they are done.
+    With ``jobs <= 1`` or no ``fork`` on this platform, every outlet is detected here as it
+    comes."""
     own, fleet = split_detectors(detectors)
     run = run if run is not None else DetectionRun()
     forking = jobs > 1 and "fork" in mp.get_all_start_methods()
     context = mp.get_context("fork") if forking else None
-    done: dict[str, list[Finding]] = {}
-    kept: dict[str, Summaries] = {}  # each outlet's fleet summaries (all made in this process)
+    done: dict[str, tuple[list[Finding], Summaries]] = {}
     order: list[str] = []  # the outlets done, in the order they were done
     sizes: dict[str, int] = {}
     ready: deque[tuple[str, pd.DataFrame]] = deque()
-    feed = (
-        _Feed(context, jobs - 1, specs, own, lang, checked, ahead if fleet else 0)
-        if context
-        else None
-    )
+    feed = _Feed(context, jobs - 1, specs, own, fleet, lang, checked) if context else None
     hold = hold if feed is not None else 0
     known = False  # whether started() was called: progress() follows the outlets done
-    handing = True  # whether outlets are still handed out (not once the fleet stage has run)
 
-    def finish(mn: str, found: list[Finding]) -> None:
-        done[mn] = found
+    def finish(mn: str, result: tuple[list[Finding], Summaries]) -> None:
+        done[mn] = result
         order.append(mn)
         if known and progress is not None:
             progress(mn)
 
     def here(mn: str, frame: pd.DataFrame) -> None:
         spec = specs.get(mn) or OutletSpec(mn)
-        if mn in kept or not handing:  # summarised as it was handed out, then handed back
-            found, _ = outlet_stage(mn, frame, spec, own, (), lang=lang, checked=checked)
-        else:
-            found, kept[mn] = outlet_stage(mn, frame, spec, own, fleet, lang=lang, checked=checked)
-        finish(mn, found)
-
-    def give(mn: str, frame: pd.DataFrame) -> None:
-        assert feed is not None
-        if fleet:  # the workers detect with the outlet detectors only
-            spec = specs.get(mn) or OutletSpec(mn)
-            kept[mn] = summarise(fleet, OutletData(frame, spec, lang=lang, checked=checked))
-        feed.give(mn, frame)
+        finish(mn, outlet_stage(mn, frame, spec, own, fleet, lang=lang, checked=checked))
 
     def dispatch(*, wait: bool = False) -> None:
         if feed is None:
             return
-        for mn, found in feed.collect(ready, wait=wait):
-            finish(mn, found)
-        while handing and ready and feed.room():
-            give(*ready.popleft())
+        for mn, result in feed.collect(wait=wait):
+            finish(mn, result)
+        while ready and feed.room():
+            feed.give(*ready.popleft())
 
     finished = False
-    fleet_found: list[Finding] | None = None
     try:
         for mn, frame in outlets:
             sizes[mn] = len(frame)
@@ -459,48 +427,38 @@ def detect_stream(
         if progress is not None:
             for mn in order:
                 progress(mn)
-        if feed is not None:
-            if fleet and context is not None:
-                # every outlet read is summarised: the fleet stage now, while the workers detect
-                while ready:
-                    give(*ready.popleft())
-                release_free_memory()  # the reader's freed buffers, before the stage's peak
-                summaries = [kept[mn] for mn in names]
-                kept.clear()
-                fleet_found = _fleet_stage_forked(fleet, summaries, jobs, context)
-                del summaries
-            handing = False
-            feed.share()  # rather than wait while a worker holds outlets it has not begun
         given = 0
         while given < len(names):
             if names[given] in done:
-                yield from done.pop(names[given])  # the findings given out are let go
+                found, summaries = done[names[given]]
+                done[names[given]] = ([], summaries)  # the findings given out are let go
+                yield from found
                 given += 1
             elif ready:
                 dispatch()
                 if ready:
                     here(*ready.popleft())
+            elif feed is not None and (back := feed.take_back()) is not None:
+                here(*back)  # rather than wait while a worker has outlets in hand
             else:
                 dispatch(wait=True)
         finished = True
     finally:
         if feed is not None:
             feed.close(finished)
-    if fleet_found is not None:
-        yield from fleet_found
-    elif fleet:
+    if fleet:
         release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
-        summaries = [kept[mn] for mn in names]
-        kept.clear()
-        yield from fleet_stage(fleet, summaries)
+        kept = [done[mn][1] for mn in names]
+        done.clear()
+        if context is not None:
+            yield from _fleet_stage_forked(fleet, kept, jobs, context)
+        else:
+            yield from fleet_stage(fleet, kept)
 
 
 class _Feed:
-    """``count`` forked workers of :func:`detect_stream`, each handed outlets through its own
-    queue (a thread of the worker takes them off at once, so that what it holds is in its
-    memory, not this process's): each detects them with the outlet detectors and sends back
-    their findings. After :meth:`share` each hands back, once, half of the outlets it has not
-    begun (when it holds two or more besides the next it takes)."""
+    """``count`` forked workers of :func:`detect_stream`, handed outlets through a queue: each
+    detects the outlets it takes and sends back their findings and summaries."""
 
     def __init__(
         self,
@@ -508,84 +466,59 @@ class _Feed:
         count: int,
         specs: Mapping[str, OutletSpec],
         own: Sequence[Detector],
+        fleet: Sequence[FleetDetector],
         lang: str,
         checked: bool,
-        ahead: int = 0,
     ) -> None:
-        self.tasks = [context.Queue() for _ in range(count)]
-        self.results = context.Queue()
-        self.stop, self.back = context.Event(), context.Event()
-        self.out = [0] * count  # outlets handed to each worker whose results have not come back
-        self.held = [0] * count  # their readings
-        self.where: dict[str, tuple[int, int]] = {}  # an outlet handed out: worker, readings
-        self.ahead = ahead
-        self.specs, self.own, self.lang, self.checked = specs, own, lang, checked
+        self.tasks, self.results = context.Queue(), context.Queue()
+        self.stop = context.Event()
+        self.out = 0  # outlets handed out whose results have not come back
+        self.specs, self.own, self.fleet, self.lang, self.checked = specs, own, fleet, lang, checked
         for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
             stream.flush()
-        self.workers = [
-            context.Process(target=self._serve, args=(i,), daemon=True) for i in range(count)
-        ]
+        self.workers = [context.Process(target=self._serve, daemon=True) for _ in range(count)]
         for worker in self.workers:
             worker.start()
 
-    def _room(self, i: int) -> bool:
-        return self.out[i] < 4 or self.held[i] < self.ahead
-
     def room(self) -> bool:
-        """Whether a worker may be handed another outlet: four each at most (on a busy machine
-        this process may not run for a while), or ``ahead`` readings."""
-        return any(self._room(i) for i in range(len(self.workers)))
+        """Whether a worker may be handed another outlet (four each at most: on a busy
+        machine this process may not run for a while)."""
+        return self.out < 4 * len(self.workers)
 
-    def _returned(self, mn: str) -> None:
-        i, n = self.where.pop(mn)
-        self.out[i] -= 1
-        self.held[i] -= n
+    def take_back(self) -> tuple[str, pd.DataFrame] | None:
+        """An outlet handed out that no worker has taken yet, if any."""
+        try:
+            item = self.tasks.get_nowait()
+        except queues.Empty:
+            return None
+        self.out -= 1
+        return item  # type: ignore[no-any-return]
 
     def give(self, mn: str, frame: pd.DataFrame) -> None:
-        """Hand the outlet to the worker with room that holds the fewest readings."""
-        i = min(
-            (i for i in range(len(self.workers)) if self._room(i)),
-            key=self.held.__getitem__,
-            default=min(range(len(self.workers)), key=self.held.__getitem__),
-        )
-        self.tasks[i].put((mn, frame))
-        self.where[mn] = (i, len(frame))
-        self.out[i] += 1
-        self.held[i] += len(frame)
+        self.tasks.put((mn, frame))
+        self.out += 1
 
-    def share(self) -> None:
-        """Have each worker hand back half of the outlets it holds and has not begun."""
-        self.back.set()
-
-    def collect(
-        self, back: deque[tuple[str, pd.DataFrame]], *, wait: bool
-    ) -> list[tuple[str, list[Finding]]]:
+    def collect(self, *, wait: bool) -> list[tuple[str, tuple[list[Finding], Summaries]]]:
         """The results that have come back (``wait``: at least one, failing when every worker
-        has ended without it); outlets handed back are put in ``back``."""
+        has ended without it)."""
         got = []
-        came = False
-        while any(self.out):
+        while self.out:
             try:
                 item = (
-                    self.results.get(timeout=0.5)
-                    if wait and not came
-                    else self.results.get_nowait()
+                    self.results.get(timeout=0.5) if wait and not got else self.results.get_nowait()
                 )
             except queues.Empty:
                 # a lost worker's outlets will not come back: no waiting for them
-                if (lost := _lost(self.workers, waiting=wait and not came)) is not None:
+                if (lost := _lost(self.workers, waiting=wait and not got)) is not None:
                     raise lost from None
-                if came or not wait:
+                if got or not wait:
                     break
                 continue
             if item[0] == "error":
                 raise RuntimeError(f"a detection worker failed:\n{item[1]}")
-            came = True
-            self._returned(item[1])
-            if item[0] == "back":
-                back.append((item[1], item[2]))
-            else:
-                got.append((item[1], item[2]))
+            _, mn, result = item
+            got.append((mn, result))
+            self.out -= 1
         return got
 
     def close(self, finished: bool) -> None:
@@ -594,67 +527,39 @@ class _Feed:
         still send is read (so that they can end) and dropped."""
         if not finished:
             self.stop.set()
-        for tasks in self.tasks:
-            tasks.put(None)
+        for _ in self.workers:
+            self.tasks.put(None)
         deadline = time.monotonic() + 60.0
         while any(w.is_alive() for w in self.workers) and time.monotonic() < deadline:
             with contextlib.suppress(queues.Empty):
                 self.results.get(timeout=0.05)
+        ended = False
         for worker in self.workers:
             if worker.is_alive():  # stuck: ended, and what it did not read left behind
                 worker.terminate()
+                ended = True
             worker.join()
-        for tasks in self.tasks:  # a lost or stuck worker's queue is not read to its end
-            tasks.cancel_join_thread()
-            tasks.close()
+        if ended:
+            self.tasks.cancel_join_thread()
+        self.tasks.close()
+        self.tasks.join_thread()
         self.results.close()
 
-    def _serve(self, i: int) -> None:
-        """Worker ``i`` (forked: it has this object as it was): the outlets handed to it until
-        None, each one's findings sent back (none once told to stop); a thread takes them off
-        the queue as they come."""
-        held: deque[Any] = deque()
-        change = threading.Condition()
-
-        def take() -> None:
-            while True:
-                item = self.tasks[i].get()
-                with change:
-                    held.append(item)
-                    change.notify()
-                if item is None:
-                    return
-
-        threading.Thread(target=take, daemon=True).start()
-        shared = False
+    def _serve(self) -> None:
+        """A worker (forked: it has this object as it was): the outlets handed to it until
+        None, each one's results sent back (none once told to stop)."""
         try:
-            while True:
-                back = []
-                with change:
-                    while not held:
-                        change.wait()
-                    if not shared and self.back.is_set() and len(held) > 2:
-                        shared = True  # half of those not begun handed back, the last ones
-                        for _ in range((len(held) - 1) // 2):
-                            if held[-1] is None:
-                                break
-                            back.append(held.pop())
-                    item = held.popleft()
-                for mn, frame in reversed(back):
-                    self.results.put(("back", mn, frame))
-                del back
-                if item is None:
-                    break
+            while (item := self.tasks.get()) is not None:
                 if self.stop.is_set():
                     continue
                 mn, frame = item
                 del item
                 spec = self.specs.get(mn) or OutletSpec(mn)
-                found, _ = outlet_stage(
-                    mn, frame, spec, self.own, (), lang=self.lang, checked=self.checked
+                result = outlet_stage(
+                    mn, frame, spec, self.own, self.fleet, lang=self.lang, checked=self.checked
                 )
                 del frame
-                self.results.put(("ok", mn, found))
+                self.results.put(("ok", mn, result))
         except BaseException:
             self.results.put(("error", traceback.format_exc()))
         self.results.close()

@@ -5,14 +5,12 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 import pandas as pd
 import pytest
 
 from detectors import Detector, FleetDetector, OutletData, build
-from detectors.base import Summary
 from monitor.detection.batch import (
     DetectionRun,
     OutletRows,
@@ -199,45 +197,6 @@ def test_a_lost_worker_reaches_the_command_as_one_line_naming_the_fix() -> None:
         raise WorkerLost("a detection worker (process 1) was killed by SIGKILL")
 
 
-@dataclass(frozen=True, slots=True)
-class _PidSummary(Summary):
-    pid: int
-
-
-class _Pids(FleetDetector[_PidSummary]):
-    """One finding over the fleet naming the processes that summarised its outlets."""
-
-    name = "pids_for_test"
-    category = "integrity"
-
-    def __init__(self) -> None:
-        pass
-
-    def summarise(self, outlet: OutletData) -> _PidSummary:
-        return _PidSummary(outlet.mn, outlet.lang, os.getpid())
-
-    def _detect(self, outlet: OutletData) -> list:
-        return self._detect_summaries([self.summarise(outlet)])
-
-    def _detect_summaries(self, summaries: Sequence[_PidSummary]) -> list:
-        first = summaries[0]
-        t = pd.Timestamp("2026-01-01", tz="UTC")
-        return [
-            self.finding(
-                first,
-                None,
-                t,
-                t,
-                severity="low",
-                confidence=1.0,
-                message="range.negative",
-                evidence={"summarised": sorted({s.pid for s in summaries}), "n": len(summaries)},
-                value=0.0,
-                count=1,
-            )
-        ]
-
-
 def test_stream_gives_the_same_findings_in_the_same_order() -> None:
     sim = simulate(12, 40, seed=7, falsifying_share=0.6)
     specs = sim.specs()
@@ -254,21 +213,3 @@ def test_stream_gives_the_same_findings_in_the_same_order() -> None:
         assert sorted(seen) == rows.names
         assert (run.outlets, run.readings) == (one_run.outlets, one_run.readings)
         assert run.unregistered == ["61011500000004"]
-
-
-def test_stream_summarises_here_and_a_worker_hands_back_what_it_holds() -> None:
-    """With fleet detectors every outlet is summarised in this process (as it is handed out),
-    so the fleet stage runs while the worker still detects; the worker, holding the outlets
-    it was handed, gives half of those it has not begun back to this process."""
-    sim = simulate(10, 2, seed=1)
-    rows = OutletRows(sim.readings)
-    found = list(detect_stream(iter(rows), sim.specs(), [_Slow(), _Pids()], jobs=2))
-    slow = [f for f in found if f.detector == "slow_for_test"]
-    assert [f.mn for f in slow] == rows.names
-    assert len({f.evidence["pid"] for f in slow}) == 2  # the worker, and this process
-    assert found[-1].detector == "pids_for_test"
-    assert found[-1].evidence == {
-        "summarised": [PARENT],
-        "n": len(rows),
-        "params": {},
-    }
