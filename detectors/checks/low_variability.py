@@ -207,8 +207,8 @@ class LowVariabilityDetector(Detector):
     window is flagged when
 
         ln SC < ms - k * max(ss, 1 / sqrt(2 nd)),  SC * mean < min_steps * resolution,
-        R >= min_steps * resolution,  eta * c < max_eta,  C >= min_step_change_share,
-        SC * mean * nd >= R
+        R >= min_steps * resolution,  eta * min(c, pairs / nd) < max_eta,
+        C >= min_step_change_share,  SC * mean * nd >= R
 
     (a step deficit against the series' own windows, made of moves of about one step, over a
     smooth window; ``nd`` the window's changes: a log rms of ``nd`` changes spreads by about
@@ -219,18 +219,29 @@ class LowVariabilityDetector(Detector):
     window's own spread: independent recall unchanged at 0.880, findings 567 -> 564 (that one,
     one on a falsifying outlet off every label, one on another pattern's stretch), simulator
     unchanged). The step CUSUM below likewise lets a day's step CV under the floor count on
-    days with ``eta * c < max_eta``. pH is left out: an electrode's reading is smooth by nature
-    (an honest pH of the independent generator, seed 7, was reported without this), and a
-    drift whose changes are several steps is the step test's (an honest 3-hour TN analyser
-    drifting up for days, seed 9, was reported by a version without ``SC * mean`` under the
-    floor). ``SC * mean * nd >= R``: a staircase climbs its range by its own hourly moves (read
-    without a gap, their path, at most ``rms * nd``, covers the range); a plant read 12 h a day
-    whose level moved 20-40 mg/L overnight, between readings, while its days moved a step at a
+    days with ``eta * min(c, pairs / nd) < max_eta``. pH is left out: an electrode's reading
+    is smooth by nature (an honest pH of the independent generator, seed 7, was reported
+    without this), and a drift whose changes are several steps is the step test's (an honest
+    3-hour TN analyser drifting up for days, seed 9, was reported by a version without ``SC * mean``
+    under the floor). ``SC * mean * nd >= R``: a staircase climbs its range by its own hourly moves
+    (read without a gap, their path, at most ``rms * nd``, covers the range); a plant read 12 h a
+    day whose level moved 20-40 mg/L overnight, between readings, while its days moved a step at a
     time had a tiny ``eta`` (its variance across the nights, its changes within the days) and
     was reported on an honest-only fleet of the independent generator (tuning seed 47, 80
     outlets). Tuning seeds 1-50: recall unchanged (independent 385 of 451, findings 555 -> 553;
     simulator 157 of 162, 363 findings, unchanged), no other change on the honest-only fleets
-    of seeds 6-50.
+    of seeds 6-50. The hours a value is held are the analyser's cycle ``c``, or fewer where the
+    window changes more often, ``pairs / nd`` (its readings an hour apart over its changes; the
+    step CUSUM's days likewise): a curve written every hour at a 4-hour COD analyser is not
+    held, and ``eta * c`` multiplied its own ratio (0.07, a noiseless sine read in whole mg/L)
+    by four, over ``max_eta`` (0.27), so 30 days of it were missed on the independent
+    generator (tuning seed 3). Tuning seeds 1-50 (40 outlets): independent 398 -> 400 of 451
+    (two sines, 26 and 30 days, at 2- and 4-hour COD analysers), findings 564 -> 567, none on
+    honest outlets before or after; simulator 158 of 162, 301 findings, unchanged. Honest-only
+    fleets of tuning seeds 6-50 (80 outlets): 0 findings at the stated rate on both generators,
+    before and after; at ten times it the same 7 (independent) and 0 (simulator); with days
+    started 12 hours later the same 3 and 9 (independent, at the rate and ten times it) and 0
+    (simulator) before and after.
 
     Hourly changes (concentrations). An analyser that holds each measurement for its cycle
     changes at most once a cycle; values typed or drawn for every hour change at nearly every
@@ -305,14 +316,14 @@ class LowVariabilityDetector(Detector):
     run from the excursion's start to its peak. The step CUSUM takes ``max(ln SC, ln(min_steps
     * resolution / mean))`` (a deficit counts only below two steps) on days with ``C >=
     min_step_change_share`` that pass the sd condition or are a staircase (a step deficit
-    under two steps, ``R >= min_steps * resolution`` and ``eta * c < max_eta``: the window
-    staircase test's days, whatever their sd; a smooth sine read in whole mg/L whose windows
-    fell short of the window bar, 4.5 to 4.6 scales, was missed day after day for weeks with
-    the sd condition on those days; seeds 1-50 of the independent generator: recall 0.73 ->
-    0.74, worst seed 0.11 -> 0.22, simulator unchanged, no new finding on honest outlets or
-    the real series); a day of fewer than `MIN_DAY_CHANGES` (6, a 4-hour analyser's day)
-    changes counts there as no deficit: the log rms of two or three changes has a log
-    chi-square's long lower tail, which the CUSUM's normal null does not know (a COD read 12 h
+    under two steps, ``R >= min_steps * resolution`` and ``eta * min(c, pairs / nd) <
+    max_eta``: the window staircase test's days, whatever their sd; a smooth sine read in
+    whole mg/L whose windows fell short of the window bar, 4.5 to 4.6 scales, was missed day
+    after day for weeks with the sd condition on those days; seeds 1-50 of the independent
+    generator: recall 0.73 -> 0.74, worst seed 0.11 -> 0.22, simulator unchanged, no new finding on
+    honest outlets or the real series); a day of fewer than `MIN_DAY_CHANGES` (6, a 4-hour
+    analyser's day) changes counts there as no deficit: the log rms of two or three changes has a
+    log chi-square's long lower tail, which the CUSUM's normal null does not know (a COD read 12 h
     a day by a 4-hour analyser, three changes a day, reached the bar over two weeks of such
     days on the honest-only fleet of independent tuning seed 30, 80 outlets; honest-only
     fleets of seeds 6-50: independent 1 -> 0 findings at the stated rate, 8 -> 7 at ten times
@@ -665,7 +676,12 @@ class LowVariabilityDetector(Detector):
             sc_bar = np.where(measured, sampled, np.nan)
             by_step &= ~measured | (sc < sc_bar)
         if s.code != PH and by_smooth.any():
-            by_smooth &= vn * lag < self.max_eta
+            # ... von Neumann's ratio times the hours each value is held: the analyser's cycle,
+            # or the window's own hours per change where it changes more often (a curve
+            # written every hour at a 4-hour analyser is not held, and its ratio is its own)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                hold = np.minimum(lag, pairs / np.maximum(nd, 1.0))
+            by_smooth &= vn * hold < self.max_eta
             # ... and its own moves span its range: a staircase climbs its range step by step
             # (the path of its changes, at most rms * nd, is at least the range), a plant read
             # 12 h a day whose level moved overnight, between readings, does not
@@ -701,7 +717,8 @@ class LowVariabilityDetector(Detector):
             # such a day counts whatever its sd, as the window staircase test's windows do
             stair = np.zeros(len(dzs), dtype=bool)
             if s.code != PH and (dzs < dzs_q).any():
-                smooth = _von_neumann(dsc, dcv, dnd, sums.pairs) * lag < self.max_eta
+                d_hold = np.minimum(lag, sums.pairs / np.maximum(dnd, 1.0))
+                smooth = _von_neumann(dsc, dcv, dnd, sums.pairs) * d_hold < self.max_eta
                 stair = smooth & (dzs < dzs_q) & d_eligible & (drr >= self.min_steps * step - 1e-9)
                 dzs_q = np.where(smooth, dzs, dzs_q)
         # a calm day that keeps the analyser's hour-to-hour noise is the process calming: the

@@ -184,6 +184,24 @@ def test_staircase_sine_at_a_coarse_resolution_is_found_by_its_smoothness() -> N
     assert LowVariabilityDetector(max_eta=0.0).detect(frame, SPEC) == []
 
 
+def test_staircase_sine_written_every_hour_at_a_four_hour_analyser_is_found() -> None:
+    """A noiseless sine read in whole mg/L and written every hour at an analyser that holds
+    each measurement for 4 hours (as missed on the independent generator, tuning seed 3): its
+    von Neumann ratio (about 0.07) was multiplied by the analyser's cycle (4) and went over
+    ``max_eta``; the window is not held, so its own hours per change count. The same series
+    without the sine, held by the analyser, gives nothing."""
+    n = 24 * 60
+    cod = effluent(n, mean=40.0, cv=0.15, hold_hours=4, step=1.0, seed=31)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
+    cod[480:720] = np.round(25.0 + 3.0 * np.sin(2 * np.pi * np.arange(240) / 18))  # days 20-29
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert len(found) == 1 and found[0].end == hour(719)
+    assert hour(480) <= found[0].start <= hour(504)
+    assert found[0].evidence["statistic"] == "window step CV"
+
+
 def test_smooth_honest_drift_with_large_changes_is_not_a_staircase() -> None:
     """Honest trap of the staircase test (as on an honest outlet of the independent generator,
     seed 9): a 3-hour analyser whose readings drift up for four days, smoothly but by several
