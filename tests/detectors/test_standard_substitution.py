@@ -802,3 +802,37 @@ def test_outlet_rule_honest_trap_steps_the_plant_makes_itself() -> None:
         make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
     )
     assert [f.pollutant for f in found] == [COD]
+
+
+def test_outlet_rule_finds_the_standard_held_longer_than_any_other_value() -> None:
+    """The seventh rule's holds: at an outlet found feeding its COD standard, the NH3-N reads its
+    5.0 standard exactly for 10 h, entered by a jump from about 2 and left by a glide down (no
+    second jump: the hold rule does not judge it, and it is no pulse); the series holds no
+    other value between 2.5 and 10 as long. Found there, not at an outlet with no standard
+    found, nor where the analyser stalls 12 h on another value in that band (a hold as long in
+    the history seen is no rarity)."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
+    nh3[900:910] = 5.0
+    nh3[910:914] = [4.7, 4.5, 4.3, 4.1]
+    assert (
+        StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3)
+        == []
+    )
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    found = StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
+    )
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (COD, hour(100), hour(117)),
+        (NH3N, hour(900), hour(909)),
+    ]
+    hold = found[1].evidence
+    assert "longer than the series holds any other value" in hold["rule"]
+    assert 0 < hold["false_alarm_rate_per_year"] < 0.01
+    nh3[2000:2012] = 3.0  # a 12 h stall in the band
+    found = StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
+    )
+    assert [f.pollutant for f in found] == [COD]
