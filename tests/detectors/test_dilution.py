@@ -382,10 +382,10 @@ def test_a_slow_common_fall_is_no_step() -> None:
     assert det.detect(frame(ch)) == DilutionDetector(step_rate=0).detect(frame(ch))
 
 
-def _step_findings(ch: dict[str, np.ndarray]) -> list:
+def _step_findings(ch: dict[str, np.ndarray], flags: dict[str, np.ndarray] | None = None) -> list:
     """What the step route alone finds (no CUSUM finding taken as already holding it)."""
     det = DilutionDetector()
-    outlet = OutletData(frame(ch), None)
+    outlet = OutletData(frame(ch, flags), None)
     codes = [c for c in CONC if c in outlet.pollutants]
     b, med = det._blocks(outlet, codes)
     return list(det._step_findings(outlet, codes, b, med[1], med[7], N / 24 / 365.25, []))
@@ -425,14 +425,6 @@ def test_steps_of_honest_changes_are_not_water_in_the_sample(trap: str) -> None:
     assert _step_findings(ch) == []
 
 
-def _step_findings_flagged(ch: dict[str, np.ndarray], flags: dict[str, np.ndarray]) -> list:
-    det = DilutionDetector()
-    outlet = OutletData(frame(ch, flags), None)
-    codes = [c for c in CONC if c in outlet.pollutants]
-    b, med = det._blocks(outlet, codes)
-    return list(det._step_findings(outlet, codes, b, med[1], med[7], N / 24 / 365.25, []))
-
-
 def test_steps_are_read_on_the_analysers_left_while_one_is_flagged_invalid() -> None:
     # NH3-N's analyser flagged D (a fault) for the whole episode: the other three still read
     # the diluted sample; no hour has every channel known, so only the channels known judge it
@@ -440,9 +432,47 @@ def test_steps_are_read_on_the_analysers_left_while_one_is_flagged_invalid() -> 
     _scale(ch, CONC, range(20, 22), 0.4)
     h = np.arange(N)
     fault = {NH3N: np.where((h >= 19 * 24) & (h < 23 * 24), "D", "N")}
-    (f,) = _step_findings_flagged(ch, fault)
+    (f,) = _step_findings(ch, fault)
     assert (f.start, f.end) == (hour(20 * 24), hour(22 * 24 - 1))
     assert set(f.evidence["factors"]) == {COD, TP, TN}
+    assert f.evidence["channels"] == 3  # the channels that read it, not the outlet's four
     # two of four known are too few (min_channels = 3)
     fault[TP] = fault[NH3N]
-    assert _step_findings_flagged(ch, fault) == []
+    assert _step_findings(ch, fault) == []
+
+
+def test_a_channel_known_a_few_hours_of_the_stretch_does_not_vote() -> None:
+    # NH3-N flagged invalid through the episode but for three hours that read it undiluted:
+    # three hours of 48 are too few for its factor (under a quarter): the other three judge
+    ch = _outlet()
+    _scale(ch, (COD, TP, TN), range(20, 22), 0.4)
+    h = np.arange(N)
+    flagged = (h >= 19 * 24) & (h < 23 * 24) & ~((h >= 20 * 24 + 10) & (h < 20 * 24 + 13))
+    (f,) = _step_findings(ch, {NH3N: np.where(flagged, "D", "N")})
+    assert (f.start, f.end) == (hour(20 * 24), hour(22 * 24 - 1))
+    assert set(f.evidence["factors"]) == {COD, TP, TN} and f.evidence["channels"] == 3
+
+
+def test_hours_with_fewer_channels_known_are_judged_against_their_own_bar() -> None:
+    # the least-fallen of three channels falls further by chance than the least-fallen of
+    # four: an hour with three known must pass the bar of the every-channel hours' highest
+    # fall over any three channels, at least the every-channel bar
+    ch = _outlet()
+    h = np.arange(N)
+    flags = {NH3N: np.where((h // 24) % 10 == 3, "D", "N")}  # NH3-N invalid one day in ten
+    det = DilutionDetector(min_drop_share=0.0)  # the tails, not the floor
+    outlet = OutletData(frame(ch, flags), None)
+    _, med = det._blocks(outlet, list(CONC))
+    steps = med[7]
+    step, known = steps[4:]
+    years = N / 24 / 365.25
+    fewer = np.flatnonzero(known == 3)
+    every_bar = det._step_bar(steps[0], years)
+    for fall in (True, False):
+        bar = det._step_bar(steps[0] if fall else steps[1], years)
+        own = det._count_bar(bar, step, known, fewer, years, fall)
+        assert len(fewer) > 0 and (own >= bar).all()
+        assert (own > det._step_bar(steps[2] if fall else steps[3], years)).all()
+    assert (
+        det._count_bar(every_bar, step, known, np.flatnonzero(known == 4), years, True) == every_bar
+    ).all()
