@@ -412,17 +412,13 @@ class DilutionDetector(Detector):
         pairs = self._step_pairs(outlet, b, y, steps, years, found)
         grid = outlet.grid
         for a, e, ga, ge, shape, bars in pairs:
-            logs, flow = shape
-            factor = float(np.exp(np.nanmean(logs)))
             span_h = e - a
             yield self.finding(
                 outlet,
                 None,
                 grid[ga],
                 grid[ge],
-                severity="high" if span_h >= 24 * self.high_days else "medium",
-                confidence=min(0.95, 0.5 + 0.02 * span_h / self.block_hours),
-                message="dilution.summary",
+                **self._grade(span_h),
                 evidence={
                     "rule": "joint step down of every known channel and the next joint step "
                     "up, each beyond the tail of the outlet's own hourly joint steps; every "
@@ -432,18 +428,17 @@ class DilutionDetector(Detector):
                     "statistic": "hourly joint step of every channel net of flow",
                     "threshold": [round(x, 3) for x in bars],
                     "false_alarm_rate_per_year": self.false_alarms_per_year,
-                    "days": round(span_h / 24, 2),
-                    "channels": int(np.count_nonzero(~np.isnan(logs))),
-                    "factors": {
-                        c: round(float(np.exp(logs[j])), 4)
-                        for j, c in enumerate(codes)
-                        if not np.isnan(logs[j])
-                    },
-                    "flow_ratio": round(float(np.exp(flow)), 3),
-                    "common_factor": round(factor, 4),
-                    "drop_pct": round(100 * (1 - factor)),
+                    **_shape_evidence(codes, *shape, span_h),
                 },
             )
+
+    def _grade(self, span_h: int) -> dict:
+        """Severity, confidence and message of a finding of ``span_h`` hours (either route)."""
+        return {
+            "severity": "high" if span_h >= 24 * self.high_days else "medium",
+            "confidence": min(0.95, 0.5 + 0.02 * span_h / self.block_hours),
+            "message": "dilution.summary",
+        }
 
     def _step_pairs(
         self,
@@ -898,20 +893,13 @@ class DilutionDetector(Detector):
         shape = self._shape(b, first, last) if span_h >= self.min_hours else None
         if shape is None:
             return
-        logs, flow = shape
-        factor = float(np.exp(np.nanmean(logs)))
-        factors = {c: round(float(np.exp(logs[j])), 4) for j, c in enumerate(codes)}
-        flow_ratio = round(float(np.exp(flow)), 3)
-        days = round(span_h / 24, 2)
         z = b.z[first : last + 1]
         yield self.finding(
             outlet,
             None,
             outlet.grid[hours[0]],
             outlet.grid[hours[-1]],
-            severity="high" if span_h >= 24 * self.high_days else "medium",
-            confidence=min(0.95, 0.5 + 0.02 * span_h / self.block_hours),
-            message="dilution.summary",
+            **self._grade(span_h),
             evidence={
                 "rule": "CUSUM of clip((d - m) / s) - k over blocks reaches h_k, d = median of "
                 "-max_k ln(c_k / baseline_k) - |ln(Q / baseline_Q)|; median factor <= "
@@ -923,14 +911,26 @@ class DilutionDetector(Detector):
                 "null_median": round(b.m, 4),
                 "null_scale": round(b.s, 4),
                 "median_z": round(float(np.nanmedian(z)), 3),
-                "days": days,
-                "channels": len(codes),
-                "factors": factors,
-                "flow_ratio": flow_ratio,
-                "common_factor": round(factor, 4),
-                "drop_pct": round(100 * (1 - factor)),
+                **_shape_evidence(codes, *shape, span_h),
             },
         )
+
+
+def _shape_evidence(codes: list[str], logs: np.ndarray, flow: float, span_h: int) -> dict:
+    """The evidence both routes give of a stretch of ``span_h`` hours read at the log factors
+    ``logs`` (per channel of ``codes``; NaN: not read) and the flow's ``flow``."""
+    factor = float(np.exp(np.nanmean(logs)))
+    factors = {
+        c: round(float(np.exp(x)), 4) for c, x in zip(codes, logs, strict=True) if not np.isnan(x)
+    }
+    return {
+        "days": round(span_h / 24, 2),
+        "channels": len(factors),
+        "factors": factors,
+        "flow_ratio": round(float(np.exp(flow)), 3),
+        "common_factor": round(factor, 4),
+        "drop_pct": round(100 * (1 - factor)),
+    }
 
 
 def _joint_steps(y: np.ndarray, min_known: int | None = None) -> tuple[np.ndarray, ...]:
