@@ -1632,26 +1632,19 @@ def _siblings(
             oo = _sibling_shaped(o, res)
             null.append((o.last - o.first + 1)[oo])
         pool = np.concatenate(null)
-        for i in np.flatnonzero(ok).tolist():
-            n = int(c.last[i] - c.first[i] + 1)
-            count = int((pool >= n).sum())
-            rate = (count + 1) / len(NULL_SHIFTS) / years  # the visit itself one of them
-            if rate > SIBLING_VISITS_PER_YEAR:
-                continue
-            a, b = int(sel[c.first[i]]), int(sel[c.last[i]])
-            taken[c.first[i] : c.last[i] + 1] = True
-            yield _stretch_finding(
+        for i, n, count, rate in _rarer_than_shifted(c, ok, pool, years):
+            yield _visit_finding(
                 det,
                 outlet,
                 s,
-                a,
-                b,
-                **_candidate(s, a, b, c, i, x[~taken], max(float(c.hours[i]), 1.0)),
+                sel,
+                c,
+                i,
+                x,
+                taken,
                 rule="normal values read within the range a standard solution the series was "
                 "found fed read at, entered and left by a jump, as rarely as the series' own "
                 "visits to that band shifted to levels no standard is sold at",
-                statistic="such visits of as many readings or more a year at the shifted levels",
-                threshold=SIBLING_VISITS_PER_YEAR,
                 bars={
                     "band_low": round(lo, 9),
                     "band_high": round(hi, 9),
@@ -1735,27 +1728,20 @@ def _outlet_visits(
                 for o in (visits(rest, level * k) for k in NULL_SHIFTS)
             ]
         )
-        for i in np.flatnonzero(ok).tolist():
-            n = int(c.last[i] - c.first[i] + 1)
-            count = int((pool >= n).sum())
-            rate = (count + 1) / len(NULL_SHIFTS) / years  # the visit itself one of them
-            if rate > SIBLING_VISITS_PER_YEAR:
-                continue
-            a, b = int(sel[c.first[i]]), int(sel[c.last[i]])
-            taken[c.first[i] : c.last[i] + 1] = True
-            yield _stretch_finding(
+        for i, n, count, rate in _rarer_than_shifted(c, ok, pool, years):
+            yield _visit_finding(
                 det,
                 outlet,
                 s,
-                a,
-                b,
-                **_candidate(s, a, b, c, i, x[~taken], max(float(c.hours[i]), 1.0)),
+                sel,
+                c,
+                i,
+                x,
+                taken,
                 rule="normal values switch onto a standard solution's value and back, by steps "
                 "over the series' own 99th percentile, at an outlet found feeding a standard to "
                 "an analyser; as rarely as the series' visits of that shape to levels no "
                 "standard is sold at",
-                statistic="such visits of as many readings or more a year at the shifted levels",
-                threshold=SIBLING_VISITS_PER_YEAR,
                 bars={
                     "band_low": round(level - max(tol * level, res), 9),
                     "band_high": round(level + max(tol * level, res), 9),
@@ -1766,6 +1752,57 @@ def _outlet_visits(
                 rate=rate * primary,
                 cycle=cycle,
             )
+
+
+def _rarer_than_shifted(
+    c: _Stretches, ok: np.ndarray, pool: np.ndarray, years: float
+) -> Iterator[tuple[int, int, int, float]]:
+    """The visits ``ok`` of ``c`` that the series' visits to the shifted levels (``pool``, their
+    lengths in readings over `NULL_SHIFTS`) match as long or longer at most
+    `SIBLING_VISITS_PER_YEAR` a year, the visit itself one of them: ``(i, readings, count,
+    rate)`` each. Lazy, so that a caller marking a visit taken affects the next one's rest."""
+    for i in np.flatnonzero(ok).tolist():
+        n = int(c.last[i] - c.first[i] + 1)
+        count = int((pool >= n).sum())
+        rate = (count + 1) / len(NULL_SHIFTS) / years
+        if rate <= SIBLING_VISITS_PER_YEAR:
+            yield i, n, count, rate
+
+
+def _visit_finding(
+    det: Detector,
+    outlet: OutletData,
+    s: Series,
+    sel: np.ndarray,
+    c: _Stretches,
+    i: int,
+    x: np.ndarray,
+    taken: np.ndarray,
+    *,
+    rule: str,
+    bars: dict[str, Any],
+    rate: float,
+    cycle: float,
+) -> Finding:
+    """The finding of visit ``i`` of ``c`` (readings ``sel`` of series ``s``, normal values
+    ``x``) judged by `_rarer_than_shifted`, marked ``taken`` so that the next visit's rest and
+    the later rules leave it out."""
+    a, b = int(sel[c.first[i]]), int(sel[c.last[i]])
+    taken[c.first[i] : c.last[i] + 1] = True
+    return _stretch_finding(
+        det,
+        outlet,
+        s,
+        a,
+        b,
+        **_candidate(s, a, b, c, i, x[~taken], max(float(c.hours[i]), 1.0)),
+        rule=rule,
+        statistic="such visits of as many readings or more a year at the shifted levels",
+        threshold=SIBLING_VISITS_PER_YEAR,
+        bars=bars,
+        rate=rate,
+        cycle=cycle,
+    )
 
 
 def _outlet_holds(
