@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 1701 on, for the next claim):
+from 1801 on, for the next claim):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -40,6 +40,8 @@ from 1701 on, for the next claim):
 - simulator 1601-1605 and independent 1611-1615 (the claim), and simulator 1631-1640 and
   independent 1641-1650 (more honest outlets) (2026-12-05, tenth session): run on the code
   before the session's changes, looked at only after the final code's run.
+- simulator 1701-1705 and independent 1711-1715 (the claim), and simulator 1731-1740 and
+  independent 1741-1750 (more honest outlets) (2026-12-06, eleventh session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -86,8 +88,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (1701, 1702, 1703, 1704, 1705),
-    "independent": (1711, 1712, 1713, 1714, 1715),
+    "simulator": (1801, 1802, 1803, 1804, 1805),
+    "independent": (1811, 1812, 1813, 1814, 1815),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
