@@ -1911,6 +1911,19 @@ class _Holds:
     years: float
 
 
+def _held_pairs(s: Series, standard: float) -> np.ndarray:
+    """The hours between each two consecutive normal readings of ``s`` that both read the
+    ``standard`` itself. A held run on it lasting over an hour holds such a pair (a run's
+    readings all read its value) within its joining gap, and a hold across a time gap holds one
+    across it: without one the hold rules have nothing to judge, and the series' held runs
+    (a few passes over all its readings) need not be made."""
+    exact = np.flatnonzero(_reads(s.values, standard) & s.normal)
+    if len(exact) < 2:
+        return np.array([], dtype="float64")
+    adjacent = np.diff(np.searchsorted(np.flatnonzero(s.normal), exact)) == 1
+    return np.diff(s.hours[exact])[adjacent]
+
+
 def _holds(outlet: OutletData, s: Series, standard: float) -> _Holds | None:
     """The `_Holds` of series ``s`` for the hold rules on the ``standard``; None when no run of
     normal readings on it lasts over 2 h (an analyser cycle is 1 h or more: neither rule has a
@@ -1918,6 +1931,9 @@ def _holds(outlet: OutletData, s: Series, standard: float) -> _Holds | None:
     # a hold goes on across a few hours without a normal reading (a missing or flagged hour
     # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
     # with a side on the other and no jump, independent tuning seed 49)
+    # (the runs join readings up to 1 + STRAY_HOURS apart; a looser bar, as a check only)
+    if not (_held_pairs(s, standard) <= 1.0 + STRAY_HOURS + 1e-6).any():
+        return None
     runs = s.held("normal", STRAY_HOURS)
     exact = _reads(runs.value, standard)
     if not (exact & (runs.hours > 2.0)).any():
@@ -1975,9 +1991,13 @@ def _held_on_standard(
         & (jump_in >= HOLD_JUMP_SHARE)
         & (jump_out >= HOLD_JUMP_SHARE)
     )
+    if len(idx) == 0:
+        return
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
+    if len(idx) == 0:
+        return
     rel = _relative_changes(x[:-1], x[1:])
-    if len(idx) == 0 or len(rel) == 0:
+    if len(rel) == 0:
         return
     p_in, p_out = _share_as_large(rel, jump_in[idx]), _share_as_large(rel, jump_out[idx])
     # the step out is judged against the plant's changes over the hold's span too (the larger
@@ -2124,6 +2144,11 @@ def _held_across_gaps(
     hold's own left out, counted plus one) and ``r`` the share of its other gaps across which
     it resumed at exactly the value it stopped at (counted plus one). The readings held within
     each piece are not counted (conservative). At most `HOLD_FALSE_ALARMS_PER_YEAR`."""
+    # a pair of readings on it across a gap, within the runs' joining gap (looser bars, as a
+    # check only)
+    pairs = _held_pairs(s, standard)
+    if not ((pairs > 1.0 + STRAY_HOURS - 1e-6) & (pairs <= 1.0 + GAP_HOLD_MAX_HOURS + 1e-6)).any():
+        return
     runs = s.held("normal", GAP_HOLD_MAX_HOURS)
     idx = np.flatnonzero(_reads(runs.value, standard))
     if len(idx) == 0:
@@ -2220,9 +2245,13 @@ def _held_by_gap(
     idx = np.flatnonzero(
         exact & one & (runs.hours > max(2.0, 2.0 * cycle)) & (jump >= HOLD_JUMP_SHARE)
     )
+    if len(idx) == 0:
+        return
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
+    if len(idx) == 0:
+        return
     rel = _relative_changes(x[:-1], x[1:])
-    if len(idx) == 0 or len(rel) == 0:
+    if len(rel) == 0:
         return
     yield from _rated_holds(
         det,
@@ -2597,9 +2626,26 @@ def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prep
     return _Prepared(sel, x, h, cands, strict, bound, res)
 
 
+#: Values at most this far apart in magnitude keep float rounding error far under the 1e-9
+#: `resolution` rounds to (the grid test of `_resolution_of` is exact there).
+GRID_MAX_ABS: Final[float] = 1e5
+
+
 def _resolution_of(x: np.ndarray) -> float:
-    """`resolution` of ``x``, 0 when it has fewer than two distinct values."""
-    res = resolution(x)
+    """`resolution` of ``x``, 0 when it has fewer than two distinct values. Without its sort
+    when it can: the resolution of the first `SAMPLE_STEPS` values is at least the series'
+    (fewer pairs), and it is the series' when every value (rounded to 1e-9, as `resolution`
+    rounds) lies on the grid of that step through the first (distinct values on one grid are
+    a whole number of its steps apart, and the sample holds two one step apart)."""
+    v = x[np.isfinite(x)]
+    if len(v) > 2 * SAMPLE_STEPS:
+        step = resolution(v[:SAMPLE_STEPS])
+        if step > 0 and float(np.abs(v).max()) < GRID_MAX_ABS:
+            off = np.round(v, 9)
+            off -= off[0]
+            if float(np.abs(off - np.rint(off / step) * step).max()) <= 2.5e-10:
+                return step
+    res = resolution(v)
     return 0.0 if np.isnan(res) else res
 
 

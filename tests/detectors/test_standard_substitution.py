@@ -7,15 +7,18 @@ import pytest
 
 from detectors.checks.standard_substitution import (
     MIN_NULL_STRETCHES,
+    SAMPLE_STEPS,
     StandardSubstitutionDetector,
     _candidate_stretches,
     _lagged_share,
     _level_stretches,
     _QuietRule,
     _reaches_quantile,
+    _resolution_of,
     _stay_quantile,
     null_durations,
 )
+from detectors.series import resolution
 from detectors.spec import COD, FLOW, NH3N, PH
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, hour, spans
@@ -836,3 +839,31 @@ def test_outlet_rule_finds_the_standard_held_longer_than_any_other_value() -> No
         make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
     )
     assert [f.pollutant for f in found] == [COD]
+
+
+def test_resolution_of_equals_resolution_with_and_without_its_grid_shortcut() -> None:
+    # the grid test answers without a sort only when the series' values lie on the first
+    # values' step: a finer value late in the series, an offset grid, large values, too few
+    # values or fewer than two distinct ones must all give `resolution`'s answer (0 for NaN)
+    rng = np.random.default_rng(7)
+    cases = []
+    for n in (0, 1, 5, 1001, 3000):
+        for dec in (0, 1, 2, 3):
+            base = np.round(rng.normal(30.0, 8.0, n), dec)
+            cases += [base, base * 0.5 + 0.005, np.round(rng.normal(2e4, 5e3, n), dec)]
+            if n > 1000:
+                for off in (1e-9, 3e-9, 1e-8, 0.5 * 10.0**-dec):
+                    late = base.copy()
+                    late[int(rng.integers(SAMPLE_STEPS, n))] += off
+                    cases.append(late)
+                finer = base.copy()
+                finer[SAMPLE_STEPS:] = np.round(finer[SAMPLE_STEPS:] + rng.normal(0, 1, n - 500), 4)
+                cases.append(finer)
+        cases += [np.full(n, 3.3), rng.normal(0.0, 1.0, n)]
+    shortcut = 0
+    for x in cases:
+        want = resolution(x)
+        got = _resolution_of(x)
+        assert repr(got) == repr(0.0 if np.isnan(want) else want)
+        shortcut += len(x) > 2 * SAMPLE_STEPS and got == resolution(x[:SAMPLE_STEPS])
+    assert shortcut > 10  # the shortcut's cases are among them
