@@ -1042,15 +1042,16 @@ def _sorted_median(x: np.ndarray, count: np.ndarray, min_count: int) -> np.ndarr
 
 def _centred_median(x: np.ndarray, half: int, min_count: int) -> np.ndarray:
     """Row ``i``: median of rows ``i - half .. i + half`` per column (NaN ignored; NaN where
-    fewer than ``min_count`` numbers)."""
-    pad = np.full((half, x.shape[1]), np.nan)
-    padded = np.vstack([pad, x, pad])
+    fewer than ``min_count`` numbers). Each column padded is one contiguous row, so each
+    window's numbers lie next to each other in memory (a faster copy into the sort)."""
+    padded = np.full((x.shape[1], len(x) + 2 * half), np.nan)  # per column, row
+    padded[:, half : half + len(x)] = x.T
     width = 2 * half + 1
-    windows = np.lib.stride_tricks.sliding_window_view(padded, width, axis=0)  # (i, k, w)
-    known = np.zeros((len(padded) + 1, x.shape[1]), dtype=np.intp)
-    np.cumsum(~np.isnan(padded), axis=0, out=known[1:])
-    count = known[width:] - known[:-width]  # numbers in each window (NaN sorts last)
-    return _sorted_median(np.sort(windows, axis=-1), count, min_count)
+    windows = np.lib.stride_tricks.sliding_window_view(padded, width, axis=1)  # (k, i, w)
+    known = np.zeros((x.shape[1], padded.shape[1] + 1), dtype=np.intp)
+    np.cumsum(~np.isnan(padded), axis=1, out=known[:, 1:])
+    count = known[:, width:] - known[:, :-width]  # numbers in each window (NaN sorts last)
+    return _sorted_median(np.sort(windows, axis=-1), count, min_count).T
 
 
 def _rest_shift(r: np.ndarray, rest: np.ndarray) -> np.ndarray:
