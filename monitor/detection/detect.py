@@ -294,11 +294,13 @@ def _outlets_from_file(readings: Path, start: datetime | None, end: datetime | N
 
 def _csv_alone(request: DetectRequest) -> bool:
     """Whether the request is one CSV readings file without a database or Dask."""
-    from monitor.store.readings_dataset import is_dataset
-
     readings = request.readings
     if readings is None or request.database is not None or request.dask is not None:
         return False
+    if Path(readings).is_file():  # not a dataset: no import of Parquet's reader (14 ms)
+        return _is_csv(readings)
+    from monitor.store.readings_dataset import is_dataset
+
     return not is_dataset(readings) and _is_csv(readings)
 
 

@@ -27,7 +27,6 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
 from detectors.frame import FLAG_CODES, KINDS, READINGS_SCHEMA, FrameError, validate_readings
 from monitor.config import DEFAULT_TIMEZONE
@@ -297,6 +296,8 @@ def _read_csv(p: Path) -> pa.Table:
 
 
 def _read_parquet(p: Path) -> pa.Table:
+    import pyarrow.parquet as pq  # 14 ms to import, for Parquet files only
+
     try:
         return pq.read_table(p)
     except (pa.ArrowInvalid, OSError) as e:
@@ -309,6 +310,10 @@ def _first_line(e: Exception) -> str:
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     """Codes (-1 for null) and the distinct values of a column."""
+    if len(column) and column.null_count == 0 and pa.types.is_string(column.type):
+        first = column[0]  # one outlet's MN (a file read outlet by outlet), one kind: one value
+        if pc.all(pc.equal(column, first)).as_py():  # a quarter of dictionary_encode's time
+            return np.zeros(len(column), dtype=np.int32), pa.array([first.as_py()], pa.string())
     encoded = pc.dictionary_encode(
         column.cast(pa.string()) if column.type != pa.string() else column
     )
@@ -366,11 +371,10 @@ def _timestamps(
         return pd.Series(ts.dt.tz_convert("UTC").dt.as_unit("ns").array)
     if column.null_count == 0:
         try:  # Arrow's ISO 8601 parser (strict: an offset or Z required) over every string
-            parsed = column.cast(pa.timestamp("ns", tz="UTC"))
+            ns = _parsed_runs(column)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             pass  # checked string by string below, to name the first bad line
         else:
-            ns = parsed.cast(pa.int64()).to_numpy()
             return pd.Series(pd.DatetimeIndex(ns.view("datetime64[ns]")).tz_localize("UTC").array)
     codes, uniques = _dictionary(column)
     if required and (codes < 0).any():
@@ -400,6 +404,17 @@ def _timestamps(
     if (codes < 0).any():
         out = out.where(codes >= 0)
     return pd.Series(out.array)
+
+
+def _parsed_runs(column: pa.ChunkedArray) -> np.ndarray:
+    """A text column without an empty cell as UTC ns by Arrow's ISO 8601 parser, each run of
+    equal strings parsed once (a file in time order repeats each time for every pollutant:
+    0.55 ms against 1.0 ms for an outlet-year of six pollutants); raises the cast's error."""
+    if column.type != pa.string():
+        return column.cast(pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy()
+    runs = pc.run_end_encode(column.combine_chunks())
+    ns = runs.values.cast(pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy()
+    return np.repeat(ns, np.diff(runs.run_ends.to_numpy(), prepend=0))
 
 
 def _values(column: pa.ChunkedArray, where: Places) -> np.ndarray:
