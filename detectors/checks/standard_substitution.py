@@ -590,11 +590,12 @@ class StandardSubstitutionDetector(Detector):
         standards = _standards(s, standard)
         if s.code != PH:
             for level in _held_levels(standards, standard):
-                holds = _holds(outlet, s, level)
+                pairs = _held_pairs(s, level)
+                holds = _holds(outlet, s, level, pairs)
                 if holds is not None:
                     yield from _unheld(_held_on_standard(self, outlet, s, level, holds), held)
                 if GAP_HOLDS:
-                    yield from _unheld(_held_across_gaps(self, outlet, s, level), held)
+                    yield from _unheld(_held_across_gaps(self, outlet, s, level, pairs), held)
                     if holds is not None:
                         yield from _unheld(_held_by_gap(self, outlet, s, level, holds), held)
         if not standards:
@@ -1924,15 +1925,19 @@ def _held_pairs(s: Series, standard: float) -> np.ndarray:
     return np.diff(s.hours[exact])[adjacent]
 
 
-def _holds(outlet: OutletData, s: Series, standard: float) -> _Holds | None:
+def _holds(
+    outlet: OutletData, s: Series, standard: float, pairs: np.ndarray | None = None
+) -> _Holds | None:
     """The `_Holds` of series ``s`` for the hold rules on the ``standard``; None when no run of
     normal readings on it lasts over 2 h (an analyser cycle is 1 h or more: neither rule has a
-    hold to judge)."""
+    hold to judge). ``pairs``: `_held_pairs` of the same, when already known."""
     # a hold goes on across a few hours without a normal reading (a missing or flagged hour
     # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
     # with a side on the other and no jump, independent tuning seed 49)
     # (the runs join readings up to 1 + STRAY_HOURS apart; a looser bar, as a check only)
-    if not (_held_pairs(s, standard) <= 1.0 + STRAY_HOURS + 1e-6).any():
+    if pairs is None:
+        pairs = _held_pairs(s, standard)
+    if not (pairs <= 1.0 + STRAY_HOURS + 1e-6).any():
         return None
     runs = s.held("normal", STRAY_HOURS)
     exact = _reads(runs.value, standard)
@@ -1943,7 +1948,7 @@ def _holds(outlet: OutletData, s: Series, standard: float) -> _Holds | None:
     n, h = len(sel), s.hours
     before = np.searchsorted(sel, runs.first) - 1
     after = np.searchsorted(sel, runs.last) + 1
-    b, a = np.clip(before, 0, n - 1), np.clip(after, 0, n - 1)
+    b, a = np.minimum(np.maximum(before, 0), n - 1), np.minimum(np.maximum(after, 0), n - 1)
     return _Holds(
         runs=runs,
         exact=exact,
@@ -2132,7 +2137,7 @@ GAP_HOLD_MAX_HOURS: Final[float] = 72.0
 
 
 def _held_across_gaps(
-    det: Detector, outlet: OutletData, s: Series, standard: float
+    det: Detector, outlet: OutletData, s: Series, standard: float, pairs: np.ndarray
 ) -> Iterator[Finding]:
     """The fourth rule across shutdowns: the standard's value itself held by the normal readings
     on both sides of one or more time gaps (over `STRAY_HOURS` without a normal reading, up to
@@ -2143,10 +2148,10 @@ def _held_across_gaps(
     share of its normal readings between half and twice the standard that read it exactly (the
     hold's own left out, counted plus one) and ``r`` the share of its other gaps across which
     it resumed at exactly the value it stopped at (counted plus one). The readings held within
-    each piece are not counted (conservative). At most `HOLD_FALSE_ALARMS_PER_YEAR`."""
+    each piece are not counted (conservative). At most `HOLD_FALSE_ALARMS_PER_YEAR`.
+    ``pairs``: `_held_pairs` of the series on the ``standard``."""
     # a pair of readings on it across a gap, within the runs' joining gap (looser bars, as a
     # check only)
-    pairs = _held_pairs(s, standard)
     if not ((pairs > 1.0 + STRAY_HOURS - 1e-6) & (pairs <= 1.0 + GAP_HOLD_MAX_HOURS + 1e-6)).any():
         return
     runs = s.held("normal", GAP_HOLD_MAX_HOURS)
@@ -2573,10 +2578,12 @@ def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prep
     band = 0.0 if res is None else res  # what widens the band near a standard (a coarse step)
     slack = bound if res is None else res  # what a stretch's mean may stray by, beyond its share
 
+    prefix: list[np.ndarray] = []  # x's prefix sums, made once for both calls
+
     def stretches(tol: float, **rules: Any) -> _Stretches:
         """`_candidate_stretches` of this series near ``centre`` within ``tol``."""
         return _candidate_stretches(
-            x, h, centre, tol, band, join_gap_hours, rule.edge_readings, **rules
+            x, h, centre, tol, band, join_gap_hours, rule.edge_readings, prefix=prefix, **rules
         )
 
     near = _near_readings(x, centre, rule.tolerance_fraction, band)
@@ -2782,6 +2789,7 @@ def _candidate_stretches(
     on_centre: tuple[float, float, float] | None = None,
     strays: bool = True,
     near: tuple[np.ndarray, np.ndarray] | None = None,
+    prefix: list[np.ndarray] | None = None,
 ) -> _Stretches:
     """Runs of ``x`` (the normal readings, at hours ``h``) within ``tol`` (a fraction, at least the
     resolution ``res``) of one centre; two runs on the same centre are one stretch when at most
@@ -2790,7 +2798,8 @@ def _candidate_stretches(
     ``(share, fraction, res)`` only those with that share of their readings near and a mean
     within ``fraction`` of the centre plus ``res / 2`` (``centre``: one per reading, NaN for
     none, or one for all positive readings). ``near``: `_near_readings` of the same arguments,
-    when already known."""
+    when already known; ``prefix``: a list holding the prefix sums of ``x`` once made (made
+    and put there when empty), for calls on the same ``x``."""
     idx, centre = _near_readings(x, centre, tol, res) if near is None else near
     if len(idx) == 0:
         return _no_stretches()
@@ -2810,7 +2819,12 @@ def _candidate_stretches(
     first, last = idx[head], idx[tail]
     count = last - first + 1
     share_near = (tail - head + 1) / count  # no reading near another centre lies inside
-    csum = _lead(0.0, np.cumsum(x))
+    if prefix is None:
+        csum = _lead(0.0, np.cumsum(x))
+    else:
+        if not prefix:
+            prefix.append(_lead(0.0, np.cumsum(x)))
+        csum = prefix[0]
     mean = (csum[last + 1] - csum[first]) / count
     if on_centre is not None:
         share, fraction, slack = on_centre
@@ -2826,7 +2840,7 @@ def _candidate_stretches(
     outside = np.concatenate([first - 1, last + 1])
     end = np.concatenate([first, last])
     has = (outside >= 0) & (outside < n)
-    o = np.clip(outside, 0, n - 1)
+    o = np.minimum(np.maximum(outside, 0), n - 1)  # np.clip's, without its wrapper's cost
     step = np.where(has, np.abs(x[o] - x[end]), np.nan)
     # a side across a time gap (a shutdown, missing hours) shows no jump the analyser made (the
     # plant may have restarted at another level): a stretch needs one side without one
@@ -2933,7 +2947,7 @@ def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
     n = len(x)
     idx = start[:, None] + np.arange(k)[None, :]
     inside = (idx >= 0) & (idx < n)
-    vals = np.where(inside, x[np.clip(idx, 0, n - 1)], np.nan)
+    vals = np.where(inside, x[np.minimum(np.maximum(idx, 0), n - 1)], np.nan)
     if k == 3:  # the middle one of three (NaN when one is outside)
         a, b, c = vals[:, 0], vals[:, 1], vals[:, 2]
         return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
@@ -2961,19 +2975,24 @@ def _stay_quantile(
         return 0.0
     x = v[sel]
     h = np.asarray(hours, dtype="float64")[sel]
-    inside = np.abs(x[None, :] - levels[:, None]) <= tol  # (levels, readings)
-    k, m = inside.shape
-    padded = np.zeros((k, m + 1), dtype=bool)
-    padded[:, :m] = inside
-    flat = padded.ravel()
-    gap = np.r_[False, np.diff(h) > 1.0 + join_gap_hours + 1e-9]
-    brk = np.zeros((k, m + 1), dtype=bool)
-    brk[:, :m] = gap[None, :]
-    brk = brk.ravel()
-    starts = np.flatnonzero(flat & (np.r_[True, ~flat[:-1]] | brk))
-    ends = np.flatnonzero(flat & (np.r_[~flat[1:], True] | np.r_[brk[1:], True]))
-    if len(starts) == 0:
+    # the readings laid out in one row with a NaN (inside no level's band) first, last and at
+    # each time gap, one copy of the row per level: a stretch is a run of True in the flat
+    # (levels, row) mask, its ends where the mask changes (two per stretch, as it starts and
+    # ends False)
+    m = len(x)
+    shift = np.zeros(m, dtype=np.int64)
+    shift[np.flatnonzero(np.diff(h) > 1.0 + join_gap_hours + 1e-9) + 1] = 1
+    pos = np.arange(1, m + 1) + np.cumsum(shift)
+    width = int(pos[-1]) + 2
+    row = np.full(width, np.nan)
+    row[pos] = x
+    dist = row[None, :] - levels[:, None]  # (levels, row)
+    with np.errstate(invalid="ignore"):
+        np.abs(dist, out=dist)
+        flat = (dist <= tol).ravel()
+    edges = np.flatnonzero(flat[1:] != flat[:-1])
+    if len(edges) == 0:
         return 0.0
-    hh = np.r_[h, np.nan]
-    durations = hh[ends % (m + 1)] - hh[starts % (m + 1)] + 1.0
+    row[pos] = h
+    durations = row[edges[1::2] % width] - row[(edges[0::2] + 1) % width] + 1.0
     return float(np.quantile(durations, q, method="lower"))

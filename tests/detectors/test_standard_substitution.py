@@ -867,3 +867,37 @@ def test_resolution_of_equals_resolution_with_and_without_its_grid_shortcut() ->
         assert repr(got) == repr(0.0 if np.isnan(want) else want)
         shortcut += len(x) > 2 * SAMPLE_STEPS and got == resolution(x[:SAMPLE_STEPS])
     assert shortcut > 10  # the shortcut's cases are among them
+
+
+def _stays_by_loop(v, hours, normal, levels, tol, join_gap_hours, q) -> float:
+    """`_stay_quantile` by its definition, one level and one reading at a time."""
+    x, h = v[normal], hours[normal]
+    durations = []
+    for level in levels:
+        first = None
+        for j in range(len(x)):
+            inside = abs(x[j] - level) <= tol
+            if first is not None and (not inside or h[j] - h[j - 1] > 1.0 + join_gap_hours + 1e-9):
+                durations.append(h[j - 1] - h[first] + 1.0)
+                first = None
+            if inside and first is None:
+                first = j
+        if first is not None:
+            durations.append(h[len(x) - 1] - h[first] + 1.0)
+    return float(np.quantile(durations, q, method="lower")) if durations else 0.0
+
+
+def test_stay_quantile_equals_its_definition() -> None:
+    rng = np.random.default_rng(11)
+    for case in range(300):
+        n = int(rng.choice([0, 1, 3, 40, 200]))
+        v = np.round(rng.normal(30.0, 5.0, n), int(rng.integers(0, 2)))
+        hours = np.cumsum(rng.choice([1.0, 1.0, 1.0, 2.0, 3.0, 10.0], n))
+        normal = rng.random(n) > rng.choice([0.0, 0.1, 0.8])
+        if n and case % 4 == 0:
+            v[rng.integers(0, n)] = np.nan
+        known = normal & ~np.isnan(v)
+        levels = np.percentile(v[known], np.arange(5, 100, 5)) if known.any() else np.array([30.0])
+        args = (float(rng.choice([0.5, 1.5, 3.0])), float(rng.choice([0.0, 1.0])), 0.9)
+        want = _stays_by_loop(v, hours, normal, levels, *args)
+        assert repr(_stay_quantile(v, hours, normal, levels, *args)) == repr(want)
