@@ -761,7 +761,7 @@ class DilutionDetector(Detector):
             ok = outlet.wide_valid[:, cols] & (v > 0)
         np.log(v, out=padded[lead : lead + len(v)], where=ok)
         y = padded.reshape(nb, bh, v.shape[1])
-        med = _median_short_axis1(y, max(1, bh // 2))
+        med = _median_axis1(y, max(1, bh // 2))
         half = max(1, self.baseline_days * 24 // bh)
         per_day = max(1, 24 // bh)
         first_hour = hour0 - lead + bh * np.arange(nb)  # each block's first local hour
@@ -1009,27 +1009,6 @@ def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
     for i in range(x.shape[1]):  # a few slices: a reduction along a short axis costs more
         count -= nan[:, i]
     return _sorted_median(np.sort(np.moveaxis(x, 1, -1), axis=-1), count, min_count)
-
-
-def _median_short_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
-    """`_median_axis1` of an ``x`` with a short axis 1 (a block's hours) and no negative zero
-    (log values: its sorted rows are then unique, whatever sorts them): the rows sorted by an
-    odd-even transposition network of NaN-aware compare-exchanges over the axis' slices
-    (``fmin`` keeps a number, ``maximum`` carries NaN up: NaN last, as ``np.sort``), cheaper
-    than a sort of many rows of a few numbers each."""
-    n = x.shape[1]
-    if not 0 < n <= 8:  # the network grows as n squared
-        return _median_axis1(x, min_count)
-    v = [x[:, i] for i in range(n)]
-    count = np.full(v[0].shape, n, dtype=np.intp)
-    for a in v:
-        count -= np.isnan(a)
-    for r in range(n):
-        for i in range(r % 2, n - 1, 2):
-            v[i], v[i + 1] = np.fmin(v[i], v[i + 1]), np.maximum(v[i], v[i + 1])
-    lo = np.choose(np.maximum(count - 1, 0) // 2, v)
-    hi = np.choose(count // 2, v)
-    return np.where(count >= max(min_count, 1), (lo + hi) / 2.0, np.nan)
 
 
 def _sorted_median(x: np.ndarray, count: np.ndarray, min_count: int) -> np.ndarray:

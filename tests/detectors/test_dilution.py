@@ -6,12 +6,7 @@ import numpy as np
 import pytest
 
 from detectors.checks._common import exponential_tail_bar
-from detectors.checks.dilution import (
-    DilutionDetector,
-    _episode_blocks,
-    _median_axis1,
-    _median_short_axis1,
-)
+from detectors.checks.dilution import DilutionDetector, _episode_blocks
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -481,15 +476,3 @@ def test_hours_with_fewer_channels_known_are_judged_against_their_own_bar() -> N
     assert (
         det._count_bar(every_bar, step, known, np.flatnonzero(known == 4), years, True) == every_bar
     ).all()
-
-
-def test_median_short_axis1_equals_the_sorted_median() -> None:
-    """The block medians' sorting network gives `_median_axis1`'s bytes on arrays without a
-    negative zero (NaN shapes, ties, every count and min_count, hours 1..10)."""
-    rng = np.random.default_rng(5)
-    for _ in range(400):
-        nb, bh, k = (int(rng.integers(1, 40)), int(rng.integers(1, 11)), int(rng.integers(1, 6)))
-        x = np.round(rng.normal(size=(nb, bh, k)), int(rng.integers(0, 3))) + 0.0
-        x[rng.random(x.shape) < rng.random()] = np.nan
-        min_count = int(rng.integers(0, bh + 2))
-        assert _median_short_axis1(x, min_count).tobytes() == _median_axis1(x, min_count).tobytes()
