@@ -590,8 +590,9 @@ class StandardSubstitutionDetector(Detector):
         standards = _standards(s, standard)
         if s.code != PH:
             for level in _held_levels(standards, standard):
-                pairs = _held_pairs(s, level)
-                holds = _holds(outlet, s, level, pairs)
+                pairs, entered = _held_pairs(s, level)
+                # both rules judging `_holds` here ask a hold entered by a jump
+                holds = _holds(outlet, s, level, pairs[entered]) if entered.any() else None
                 if holds is not None:
                     yield from _unheld(_held_on_standard(self, outlet, s, level, holds), held)
                 if GAP_HOLDS:
@@ -1912,17 +1913,29 @@ class _Holds:
     years: float
 
 
-def _held_pairs(s: Series, standard: float) -> np.ndarray:
+def _held_pairs(s: Series, standard: float) -> tuple[np.ndarray, np.ndarray]:
     """The hours between each two consecutive normal readings of ``s`` that both read the
-    ``standard`` itself. A held run on it lasting over an hour holds such a pair (a run's
-    readings all read its value) within its joining gap, and a hold across a time gap holds one
-    across it: without one the hold rules have nothing to judge, and the series' held runs
-    (a few passes over all its readings) need not be made."""
+    ``standard`` itself, and whether the first of each pair is entered by a jump of
+    `HOLD_JUMP_SHARE` of the standard or more from the normal reading before it, within 2 h
+    (both with slightly looser bars: a check only). A held run on it lasting over an hour holds
+    such a pair (a run's readings all read its value) within its joining gap, the first pair of
+    a hold entered by a jump is entered so, and a hold across a time gap holds one across it:
+    without one the hold rules have nothing to judge, and the series' held runs (a few passes
+    over all its readings) need not be made."""
     exact = np.flatnonzero(_reads(s.values, standard) & s.normal)
     if len(exact) < 2:
-        return np.array([], dtype="float64")
-    adjacent = np.diff(np.searchsorted(np.flatnonzero(s.normal), exact)) == 1
-    return np.diff(s.hours[exact])[adjacent]
+        return np.array([], dtype="float64"), np.array([], dtype=bool)
+    sel = np.flatnonzero(s.normal)
+    k = np.searchsorted(sel, exact)
+    adjacent = np.diff(k) == 1
+    before = sel[np.maximum(k[:-1][adjacent] - 1, 0)]
+    first = exact[:-1][adjacent]
+    entered = (
+        (k[:-1][adjacent] > 0)
+        & (s.hours[first] - s.hours[before] <= 2.0 + 1e-6)
+        & (np.abs(s.values[before] - standard) >= (HOLD_JUMP_SHARE - 1e-4) * standard)
+    )
+    return np.diff(s.hours[exact])[adjacent], entered
 
 
 def _holds(
@@ -1930,13 +1943,14 @@ def _holds(
 ) -> _Holds | None:
     """The `_Holds` of series ``s`` for the hold rules on the ``standard``; None when no run of
     normal readings on it lasts over 2 h (an analyser cycle is 1 h or more: neither rule has a
-    hold to judge). ``pairs``: `_held_pairs` of the same, when already known."""
+    hold to judge). ``pairs``: the hours of the pairs `_held_pairs` finds on it that may start
+    the holds judged (all of its pairs when not given)."""
     # a hold goes on across a few hours without a normal reading (a missing or flagged hour
     # splits no standard: 23 h and 20 h of one 45 h hold at 10 mg/L were judged as two, each
     # with a side on the other and no jump, independent tuning seed 49)
     # (the runs join readings up to 1 + STRAY_HOURS apart; a looser bar, as a check only)
     if pairs is None:
-        pairs = _held_pairs(s, standard)
+        pairs = _held_pairs(s, standard)[0]
     if not (pairs <= 1.0 + STRAY_HOURS + 1e-6).any():
         return None
     runs = s.held("normal", STRAY_HOURS)
@@ -2149,7 +2163,7 @@ def _held_across_gaps(
     hold's own left out, counted plus one) and ``r`` the share of its other gaps across which
     it resumed at exactly the value it stopped at (counted plus one). The readings held within
     each piece are not counted (conservative). At most `HOLD_FALSE_ALARMS_PER_YEAR`.
-    ``pairs``: `_held_pairs` of the series on the ``standard``."""
+    ``pairs``: the hours of `_held_pairs` of the series on the ``standard``."""
     # a pair of readings on it across a gap, within the runs' joining gap (looser bars, as a
     # check only)
     if not ((pairs > 1.0 + STRAY_HOURS - 1e-6) & (pairs <= 1.0 + GAP_HOLD_MAX_HOURS + 1e-6)).any():

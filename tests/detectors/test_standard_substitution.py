@@ -10,6 +10,10 @@ from detectors.checks.standard_substitution import (
     SAMPLE_STEPS,
     StandardSubstitutionDetector,
     _candidate_stretches,
+    _held_by_gap,
+    _held_on_standard,
+    _held_pairs,
+    _holds,
     _lagged_share,
     _level_stretches,
     _QuietRule,
@@ -18,6 +22,7 @@ from detectors.checks.standard_substitution import (
     _stay_quantile,
     null_durations,
 )
+from detectors.frame import OutletData
 from detectors.series import resolution
 from detectors.spec import COD, FLOW, NH3N, PH
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
@@ -901,3 +906,33 @@ def test_stay_quantile_equals_its_definition() -> None:
         args = (float(rng.choice([0.5, 1.5, 3.0])), float(rng.choice([0.0, 1.0])), 0.9)
         want = _stays_by_loop(v, hours, normal, levels, *args)
         assert repr(_stay_quantile(v, hours, normal, levels, *args)) == repr(want)
+
+
+def test_hold_rules_find_nothing_without_a_pair_entered_by_a_jump() -> None:
+    # `_rules` makes the series' held runs for the hold and hold-to-a-gap rules only when
+    # `_held_pairs` finds two consecutive normal readings on the standard, the first entered by
+    # a jump: a necessary condition of both rules' findings, checked on series holding the
+    # standard after small and large steps, with flagged hours and time gaps
+    det = StandardSubstitutionDetector()
+    found_any = skipped = 0
+    for seed in range(60):
+        rng = np.random.default_rng(seed)
+        n = 24 * 20
+        cod = np.round(effluent(n, mean=float(rng.choice([22.0, 27.0, 40.0])), seed=seed), 0)
+        for start in rng.integers(5, n - 30, 4):
+            cod[start : start + int(rng.integers(2, 12))] = 25.0
+        flags = np.where(rng.random(n) < 0.03, "F", "N").astype(object)
+        cod[rng.integers(0, n, 10)] = np.nan
+        outlet = OutletData(make_frame(MN, {COD: cod}, flags={COD: flags}), SPEC)
+        s = outlet.series(COD)
+        entered = _held_pairs(s, 25.0)[1]
+        holds = _holds(outlet, s, 25.0)
+        found = []
+        if holds is not None:
+            found = list(_held_on_standard(det, outlet, s, 25.0, holds))
+            found += list(_held_by_gap(det, outlet, s, 25.0, holds))
+        found_any += bool(found)
+        if not entered.any():
+            skipped += 1
+            assert not found
+    assert found_any and skipped
