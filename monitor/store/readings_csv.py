@@ -27,8 +27,9 @@ Files are mostly grouped by outlet (``monitor simulate`` and ``monitor export`` 
 outlet's rows together): :func:`grouped_outlets` gives each outlet's frame (the one
 :meth:`CsvSpill.read` gives) as soon as the next outlet's rows begin, with nothing written, and
 raises :class:`OutletsNotGrouped` when an outlet's rows come back (the caller spills then). On
-the 100-outlet year its reading costs about 2.1 s of CPU against 3.4 s for the spill and its
-read-back, and detection runs meanwhile (``monitor.detection.batch.detect_stream``).
+the 100-outlet year its reading costs about 1.4 s of CPU (1.7-2.1 s before :data:`RELEASE_BLOCKS`)
+against 3.4 s for the spill and its read-back, and detection runs meanwhile
+(``monitor.detection.batch.detect_stream``).
 
 A Parquet file whose row groups hold several outlets (as pandas writes it) is spilled by
 :class:`CsvSpill` the same way, in record batches of :data:`PARQUET_ROWS` rows
