@@ -123,6 +123,22 @@ class FleetDetector(Detector, Generic[S]):
             return []
         return _ordered(self._detect_summaries(summaries))
 
+    def parts(self, summaries: Sequence[S]) -> list[Any]:
+        """Independent parts of `detect_summaries`' work over ``summaries`` (picklable keys,
+        largest first), which `detect_part` computes one at a time, in any process holding the
+        summaries and in any order, and `merge_parts` joins into `detect_summaries`' findings
+        (same findings, same order). Empty (the default): the work is not split."""
+        return []
+
+    def detect_part(self, summaries: Sequence[S], part: Any) -> Any:
+        """One part's result (picklable) over ``summaries``, ``part`` one of `parts`'."""
+        raise NotImplementedError
+
+    def merge_parts(self, summaries: Sequence[S], results: dict[Any, Any]) -> list[Finding]:
+        """`detect_summaries`' findings from every part's result (``results`` by part): the
+        same whatever process or order the parts were computed in."""
+        raise NotImplementedError
+
     @abstractmethod
     def summarise(self, outlet: OutletData) -> S:
         """What the fleet stage needs of one (non-empty) outlet."""

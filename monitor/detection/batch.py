@@ -569,31 +569,41 @@ class _Feed:
 def _fleet_stage_forked(
     fleet: Sequence[FleetDetector], summaries: list[Summaries], jobs: int, context: Any
 ) -> list[Finding]:
-    """`fleet_stage` with the fleet detectors after the first in up to ``jobs - 1`` forked
-    processes (sharing the summaries) while this process runs the first: the stage comes after
-    every outlet, so the other cores would idle. The findings are the same, in the same order."""
+    """`fleet_stage` over this process and up to ``jobs - 1`` forked ones (sharing the
+    summaries): the stage comes after every outlet, so the other cores would idle. The fleet
+    detectors after the first that do not split their work (`FleetDetector.parts`) go to the
+    forked processes, the rest to this one; then every process takes the parts of the detectors
+    that split, largest first, one at a time from a shared counter, until none is left. Each
+    detector's parts are merged here (`FleetDetector.merge_parts`) by part, so the findings are
+    the same, in the same order, whichever process computed which part."""
     kept = [s for s in summaries if s is not None]
-    if len(fleet) < 2 or jobs < 2:
+    if jobs < 2 or not kept:
         return fleet_stage(fleet, kept)
-    children: list[tuple[int, Any, Any]] = []
+    of = [[s[i] for s in kept] for i in range(len(fleet))]
+    split = {i: p for i, d in enumerate(fleet) if len(p := d.parts(of[i])) > 1}
+    whole = [i for i in range(len(fleet)) if i not in split]
+    tasks = [(i, p) for i in split for p in split[i]]
+    n_children = min(jobs - 1, max(len(whole) - 1, 0) + len(tasks))
+    if n_children < 1:
+        return fleet_stage(fleet, kept)
+    # one fleet detector that does not split (after the first) to each forked process at most
+    others = [i for i in whole if i != 0]
+    theirs = [others[k : k + 1] for k in range(n_children)]
+    mine = [i for i in whole if i not in others[:n_children]]
+    counter = context.Value("i", 0)
+    children: list[tuple[Any, Any]] = []
     gc.freeze()
     try:
-        for i in range(1, len(fleet)):
-            if len(children) < jobs - 1:
-                here, there = context.Pipe(duplex=False)
-                child = context.Process(
-                    target=_fleet_child, args=(fleet[i], [s[i] for s in kept], there), daemon=True
-                )
-                child.start()
-                there.close()
-                children.append((i, here, child))
-        forked = {i for i, *_ in children}
-        found: dict[int, list[Finding]] = {
-            i: d.detect_summaries([s[i] for s in kept])
-            for i, d in enumerate(fleet)
-            if i not in forked
-        }
-        for i, here, child in children:
+        for own in theirs:
+            here, there = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_fleet_child, args=(fleet, of, own, tasks, counter, there), daemon=True
+            )
+            child.start()
+            there.close()
+            children.append((here, child))
+        found, parts = _fleet_work(fleet, of, mine, tasks, counter)
+        for here, child in children:
             try:
                 status, result = here.recv()
             except EOFError:
@@ -605,19 +615,50 @@ def _fleet_stage_forked(
                 child.join(timeout=5.0)
             if status == "error":
                 raise RuntimeError(f"a fleet detection worker failed:\n{result}")
-            found[i] = result
+            found.update(result[0])
+            parts.update(result[1])
     finally:
-        for _, _, child in children:
+        for _, child in children:
             if child.is_alive():
                 child.terminate()
         gc.unfreeze()
+    for i in split:
+        found[i] = fleet[i].merge_parts(of[i], {p: parts[i, p] for p in split[i]})
     return [f for i in range(len(fleet)) for f in found[i]]
 
 
-def _fleet_child(detector: FleetDetector, summaries: list[Any], conn: Any) -> None:
-    """A forked process: one fleet detector's findings over the summaries, sent back."""
+def _fleet_work(
+    fleet: Sequence[FleetDetector],
+    of: list[list[Any]],
+    whole: list[int],
+    tasks: list[tuple[int, Any]],
+    counter: Any,
+) -> tuple[dict[int, list[Finding]], dict[tuple[int, Any], Any]]:
+    """The findings of the fleet detectors ``whole`` (by index), then the results of the parts
+    of ``tasks`` this process takes from ``counter`` (by detector index and part)."""
+    found = {i: fleet[i].detect_summaries(of[i]) for i in whole}
+    parts: dict[tuple[int, Any], Any] = {}
+    while True:
+        with counter.get_lock():
+            k = counter.value
+            counter.value += 1
+        if k >= len(tasks):
+            return found, parts
+        i, p = tasks[k]
+        parts[i, p] = fleet[i].detect_part(of[i], p)
+
+
+def _fleet_child(
+    fleet: Sequence[FleetDetector],
+    of: list[list[Any]],
+    whole: list[int],
+    tasks: list[tuple[int, Any]],
+    counter: Any,
+    conn: Any,
+) -> None:
+    """A forked process: its share of the fleet stage (`_fleet_work`), sent back."""
     try:
-        conn.send(("ok", detector.detect_summaries(summaries)))
+        conn.send(("ok", _fleet_work(fleet, of, whole, tasks, counter)))
     except BaseException:
         conn.send(("error", traceback.format_exc()))
     conn.close()

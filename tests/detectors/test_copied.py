@@ -537,3 +537,21 @@ def test_replay_of_a_noisy_daily_flow_is_still_found() -> None:
     (f,) = CopiedDataDetector().detect(frame({FLOW: flow}))
     assert (f.start, f.end) == (hour(40 * 24 + 4), hour(40 * 24 + 21))
     assert f.evidence["lag_hours"] == 48
+
+
+def test_split_by_pollutant_and_merged_gives_the_unsplit_findings_in_order() -> None:
+    a, b, c = _three_channels(61), _three_channels(64), _three_channels(67)
+    for code in b:
+        b[code][500:515] = a[code][500:515]  # pooled: each channel under its bar
+    c[COD][100:300] = a[COD][700:900]  # one channel copied alone
+    detector = CopiedDataDetector()
+    summaries = [detector.summarise(o) for o in _fleet(A=a, B=b, C=c)]
+    whole = detector.detect_summaries(summaries)
+    assert len(whole) >= 3
+    parts = detector.parts(summaries)
+    assert sorted(parts) == sorted({COD, TN, TP})
+    # the parts computed in any order (here backwards) merge to the same findings, same order
+    results = {p: detector.detect_part(summaries, p) for p in reversed(parts)}
+    assert detector.merge_parts(summaries, results) == whole
+    # one pollutant only: not split
+    assert detector.parts([detector.summarise(o) for o in _fleet(A={COD: a[COD]})]) == []

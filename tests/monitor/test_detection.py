@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 import signal
 import time
@@ -15,11 +16,14 @@ from monitor.detection.batch import (
     DetectionRun,
     OutletRows,
     WorkerLost,
+    _fleet_stage_forked,
     clip_time,
     detect_parallel,
     detect_readings,
     detect_stream,
+    fleet_stage,
     split_outlets,
+    summarise,
 )
 from monitor.simulation.simulator import simulate
 
@@ -213,3 +217,22 @@ def test_stream_gives_the_same_findings_in_the_same_order() -> None:
         assert sorted(seen) == rows.names
         assert (run.outlets, run.readings) == (one_run.outlets, one_run.readings)
         assert run.unregistered == ["61011500000004"]
+
+
+def test_fleet_stage_split_over_processes_gives_the_unsplit_findings_in_order() -> None:
+    sim = simulate(10, 60, seed=7, falsifying_share=0.6)
+    specs = sim.specs()
+    fleet = [d for d in build() if isinstance(d, FleetDetector)]
+    assert fleet[0].name == "copied_data" and len(fleet) > 1
+    summaries = [
+        summarise(fleet, OutletData(f, specs.get(mn))) for mn, f in OutletRows(sim.readings)
+    ]
+    assert len(fleet[0].parts([s[0] for s in summaries if s])) > 1  # copied_data's stage splits
+    context = mp.get_context("fork")
+    for chosen in ([0, 1], [0], [1, 0]):
+        detectors = [fleet[i] for i in chosen]
+        kept = [s and tuple(s[i] for i in chosen) for s in summaries]
+        one = fleet_stage(detectors, kept)
+        assert any(f.detector == "copied_data" for f in one)
+        for jobs in (2, 3):
+            assert _fleet_stage_forked(detectors, kept, jobs, context) == one, (chosen, jobs)
