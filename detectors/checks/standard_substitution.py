@@ -1841,8 +1841,7 @@ def _outlet_holds(
             start, end = s.ts[runs.first[i]], s.ts[runs.last[i]]
             if any(a <= end and start <= b for a, b in taken):
                 continue
-            count = int(runs.count[i])
-            q = (max(at - count, 0) + 1) / (n_band - count + 1)
+            q = _landing_share(at, n_band, int(runs.count[i]))
             if q / holds.years > SIBLING_VISITS_PER_YEAR:
                 continue
             taken.append((start, end))
@@ -2015,9 +2014,8 @@ def _held_on_standard(
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
     if len(idx) == 0:
         return
+    # (never empty: each run in idx is entered from the normal reading before it by a jump)
     rel = _relative_changes(x[:-1], x[1:])
-    if len(rel) == 0:
-        return
     p_in, p_out = _share_as_large(rel, jump_in[idx]), _share_as_large(rel, jump_out[idx])
     # the step out is judged against the plant's changes over the hold's span too (the larger
     # share): an analyser that stalls resumes where the plant went meanwhile (helper-81's study)
@@ -2072,8 +2070,7 @@ def _rated_holds(
     for k, i in enumerate(idx.tolist()):
         hours = float(runs.hours[i])
         per_year = max(int((null >= hours - 1e-9).sum()), 1) / holds.years
-        count = int(runs.count[i])
-        q = (max(at - count, 0) + 1) / (n_band - count + 1)
+        q = _landing_share(at, n_band, int(runs.count[i]))
         rate = per_year * q * float(p_in[k] * p_out[k])
         if rate > threshold:
             continue
@@ -2269,9 +2266,7 @@ def _held_by_gap(
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
     if len(idx) == 0:
         return
-    rel = _relative_changes(x[:-1], x[1:])
-    if len(rel) == 0:
-        return
+    rel = _relative_changes(x[:-1], x[1:])  # never empty, as in `_held_on_standard`
     yield from _rated_holds(
         det,
         outlet,
@@ -2325,6 +2320,13 @@ def _side_share(
     if len(rel) == 0:
         return np.ones(len(out))
     return np.where(seen, _share_as_large(rel, np.abs(x[o] - standard) / standard), 1.0)
+
+
+def _landing_share(at: int, n_band: int, count: int) -> float:
+    """The hold rules' ``q``: the share of the ``n_band`` normal readings between half and
+    twice the standard that read it exactly (``at``), the hold's own ``count`` left out and the
+    hold counted plus one."""
+    return (max(at - count, 0) + 1) / (n_band - count + 1)
 
 
 def _relative_changes(old: np.ndarray, new: np.ndarray) -> np.ndarray:
