@@ -197,16 +197,14 @@ def _quantised(outlet: OutletData, code: str, decimals: int) -> tuple[np.ndarray
 
 
 def _held_stops(
-    outlet: OutletData, decimals: int, read: dict[str, tuple[np.ndarray, ...] | None] | None = None
+    outlet: OutletData, read: dict[str, tuple[np.ndarray, ...] | None]
 ) -> _Stops | None:
-    """The outlet's held stops and claimed stops (`_Stops`), None when it has neither; ``read``:
-    the channels `_quantised` already (those it lacks are read)."""
+    """The outlet's held stops and claimed stops (`_Stops`), None when it has neither, from its
+    channels ``read`` by `_quantised` (every pollutant of the outlet; a code it lacks has none)."""
     parts: list[tuple[np.ndarray, ...]] = []
     stopped_q: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # channel: (hours, values) F
     for j, code in enumerate(_STOP_CODES):
-        got = (
-            read[code] if read is not None and code in read else _quantised(outlet, code, decimals)
-        )
+        got = read.get(code)
         if got is None:
             continue
         f, q, ts = got
@@ -1253,7 +1251,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         for code, got in read.items():
             if got is not None and len(got[1]) >= self.window_readings:
                 channels[code] = Channel.of(got[1], got[2])
-        stops = _held_stops(outlet, self.decimals, read) if self.stopped_replays else None
+        stops = _held_stops(outlet, read) if self.stopped_replays else None
         return CopiedSummary(outlet.mn, outlet.lang, tuple(outlet.pollutants), channels, stops)
 
     def _detect_summaries(self, summaries: Sequence[CopiedSummary]) -> Iterable[Finding]:

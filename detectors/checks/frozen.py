@@ -331,9 +331,9 @@ class FrozenValueDetector(Detector):
             self.max_chance_runs,
             self.high_hours,
         )
-        for i, sub in subsets:
+        for i, ordered in subsets:
             # a held value judged at its level: its regime's repeat share is its level's too
-            g = _chance_run_hours(np.sort(h[sub]), regime[1][i], self.max_chance_runs, 0)
+            g = _chance_run_hours(ordered, regime[1][i], self.max_chance_runs, 0)
             regime[0][i] = min(regime[0][i], g)
         long &= (h >= np.maximum(self.min_cycles * regime[1], self.min_hours)) & (h > regime[0])
         flow = flow_at(outlet, s)
@@ -472,10 +472,10 @@ class FrozenValueDetector(Detector):
             if sub.all():
                 continue  # no lower level to leave out
             sub[i] = False  # a held value must not vouch for itself
-            level = self._terms(runs.hours[sub], bar.cycle, years, bar.shape, 0)[3]
-            if level < bar.bar:
-                out[i] = level
-                subsets.append((i, sub))
+            terms = self._terms(runs.hours[sub], bar.cycle, years, bar.shape, 0)
+            if terms[3] < bar.bar:
+                out[i] = terms[3]
+                subsets.append((i, terms[4]))  # the level's runs' hours, sorted
         return out, subsets
 
     def _finding(
