@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from detectors.series import (
+    _grid_resolution,
     analyser_cycle_hours,
     binomial_greater,
     block_sums,
@@ -107,3 +108,31 @@ def test_binomial_greater_equals_scipy(k: int, n: int, p: float) -> None:
     k = min(k, n)
     expected = binomtest(k, n, p, alternative="greater").pvalue
     assert binomial_greater(k, n, p) == pytest.approx(expected, rel=1e-8, abs=1e-12)
+
+
+def _resolution_by_definition(values: np.ndarray) -> float:
+    u = np.unique(np.round(values[np.isfinite(values)], 9))
+    return float(np.round(np.diff(u).min(), 9)) if len(u) >= 2 else float("nan")
+
+
+def test_resolution_grid_shortcut_equals_the_definition() -> None:
+    """`resolution` skips its sort when every value lies on the first values' grid: the same
+    bytes as the sort over every value, on and off the grid (an off-grid value late, a finer
+    step only after the sample, values up to the shortcut's magnitude bound)."""
+    rng = np.random.default_rng(7)
+    shortcut = 0
+    for trial in range(600):
+        n = int(rng.integers(900, 3000))
+        step = float(rng.choice([1e-9, 0.001, 0.01, 0.05, 0.1, 0.25, 1.0, 7e-4]))
+        base = float(rng.choice([0.0, 0.3, -5.0, 1e4, 99999.7, 123456.0]))
+        v = base + np.round(rng.normal(0, float(rng.choice([1, 10, 100])), n) / step) * step
+        if trial % 3 == 1:  # one value off the grid, after the sample
+            v[int(rng.integers(600, n))] += float(rng.choice([1e-9, 3e-9, step / 2]))
+        if trial % 5 == 2:
+            v[rng.integers(0, n, 5)] = np.nan
+        got, want = resolution(v), _resolution_by_definition(v)
+        assert np.float64(got).tobytes() == np.float64(want).tobytes() or (
+            np.isnan(got) and np.isnan(want)
+        )
+        shortcut += _grid_resolution(v[np.isfinite(v)]) is not None
+    assert 100 < shortcut < 600  # both paths taken
