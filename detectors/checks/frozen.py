@@ -411,7 +411,7 @@ class FrozenValueDetector(Detector):
     def _bar(self, outlet: OutletData, s: Series, runs: HeldRuns, shape: float = np.inf) -> _Bar:
         """The series' `_Bar`, its tail of mixture ``shape`` (`lomax_excess`; infinite: the
         exponential)."""
-        cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
+        cycle = _cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
         years = series_years(float(s.hours[-1] - s.hours[0])) if len(s) else 1.0
         q, chance, tail, bar, ordered = self._terms(runs.hours, cycle, years, shape)
         floor = max(self.min_cycles * cycle, self.min_hours)
@@ -689,6 +689,45 @@ def _drifts(values: np.ndarray) -> bool:
     steps = np.abs(np.diff(values))
     steps = steps[steps > 1e-9]
     return len(steps) > 0 and float((steps <= 1.5 * steps.min()).mean()) >= DRIFT_SHARE
+
+
+#: Share of the runs of two hours or more that two adjacent whole-hour lengths must hold for a
+#: learned cycle to be read between them (`_cycle_hours`).
+SPLIT_CYCLE_SHARE = 0.8
+#: ... each of the two at least this share of them (a 4-hour analyser's few 3-hour runs, cut
+#: by a missed reading, leave its cycle whole).
+SPLIT_MINOR_SHARE = 0.2
+
+
+def _cycle_hours(runs: HeldRuns, cycle_minutes: float | None = None) -> float:
+    """`analyser_cycle_hours`, learned from the runs of 2 to `MAX_CYCLE_HOURS` hours only
+    (a run of a day or more is a hold, not a measurement: folded into the longest cycle, the
+    holds of a drifting pH read to 0.1 outnumbered any one length and made a 12-hour cycle,
+    floor 72 h), and read between two adjacent lengths ``k`` and ``k + 1`` when they hold at
+    least `SPLIT_CYCLE_SHARE` of the runs of two hours or more: an analyser whose cycle is
+    not a whole number of hours (2.5 h) read on the hour holds each result ``k`` or ``k + 1``
+    hours, in the proportion that makes their mean its cycle (a 2.5-hour TN learned as 2 h
+    had runs of two cycles at 4 h, and its chance run was 38 h where its own is 17.5 h)."""
+    if cycle_minutes is not None and cycle_minutes > 0:
+        return analyser_cycle_hours(runs, cycle_minutes)
+    if len(runs) == 0:
+        return 1.0
+    lengths = np.rint(runs.hours).astype(np.int64)
+    lengths = lengths[runs.count == lengths]  # runs without missing hours inside
+    if len(lengths) == 0 or lengths[lengths >= 2].sum() * 2 < lengths.sum():
+        return 1.0
+    cap = int(MAX_CYCLE_HOURS)
+    counts = np.bincount(lengths[(lengths >= 2) & (lengths <= cap)], minlength=cap + 2)
+    if not counts.any():
+        return float(cap)
+    k = int(np.argmax(counts))
+    pair = k - 1 if k > 2 and counts[k - 1] >= counts[k + 1] else k
+    a, b = int(counts[pair]), int(counts[pair + 1])
+    if a + b >= SPLIT_CYCLE_SHARE * np.count_nonzero(lengths >= 2) and min(a, b) >= (
+        SPLIT_MINOR_SHARE * (a + b)
+    ):
+        return float((pair * a + (pair + 1) * b) / (a + b))
+    return float(k)
 
 
 def _chance_run_hours(

@@ -16,6 +16,7 @@ from detectors.checks.frozen import (
     TAIL_SHAPE,
     FrozenValueDetector,
     _chance_run_hours,
+    _cycle_hours,
     _survival,
     lomax_excess,
     run_tail_bar,
@@ -517,3 +518,30 @@ def test_a_repeat_share_of_one_with_no_run_left_out_is_no_chance_end() -> None:
         warnings.simplefilter("error")
         assert _chance_run_hours(ordered, 4.0, 0.001, 0) == np.inf
         assert np.isfinite(_chance_run_hours(ordered, 4.0, 0.001))
+
+
+def test_a_cycle_between_whole_hours_is_learned_and_holds_do_not_make_a_cycle() -> None:
+    # a 2.5-hour analyser read on the hour holds each result 3 or 2 hours: its cycle is their
+    # mean, not the shorter (analyser_cycle_hours: 2 h, so its runs of two cycles were 4 h)
+    rng = np.random.default_rng(3)
+    t = np.arange(24 * 60, dtype="float64")
+    v = np.round(rng.normal(20, 3, 24 * 60 // 2), 2)[np.floor(t / 2.5).astype(int)]
+    runs = held_runs(v, t, np.ones(len(v), bool))
+    assert analyser_cycle_hours(runs) == 2.0
+    assert _cycle_hours(runs) == pytest.approx(2.5, abs=0.01)
+    # a drifting pH whose holds of half a day or more outnumber any one length of 2-11 h:
+    # its holds are not a 12-hour cycle (floor 72 h), the mode of its shorter runs is
+    lengths = np.r_[[1] * 30, [2] * 20, [3] * 15, [4] * 10, [5] * 8, [6] * 6, [8] * 4]
+    lengths = np.r_[lengths, [12] * 5, [14] * 5, [16] * 5, [20] * 5, [30] * 5]
+    ph = np.repeat(np.resize([7.0, 7.1], len(lengths)), lengths)
+    tt = np.arange(len(ph), dtype="float64")
+    runs = held_runs(ph, tt, np.ones(len(ph), bool))
+    assert analyser_cycle_hours(runs) == 12.0
+    assert _cycle_hours(runs) == 2.0
+    # whole-hour analysers keep their cycle (a 4-hour COD's few 3-hour runs cut by a gap too)
+    for hold in (1, 2, 3, 4):
+        v = honest_cod(24 * 15, hold=hold, seed=hold)
+        ts = START.value + np.arange(len(v), dtype=np.int64) * 3_600_000_000_000
+        runs = held_runs(v, hours_of(ts).astype(float), np.ones(len(v), bool))
+        assert _cycle_hours(runs) == hold
+    assert _cycle_hours(runs, cycle_minutes=150) == 2.5
