@@ -525,3 +525,20 @@ def test_step_cusum_leaves_days_of_a_few_changes_out(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(lv, "MIN_DAY_CHANGES", 0)
     found = LowVariabilityDetector().detect(frame, SPEC)
     assert [f.evidence["statistic"] for f in found] == ["CUSUM of daily log step CV deficit"]
+
+
+def test_windows_and_days_are_local_days_whatever_hour_the_series_starts() -> None:
+    """The same series read from its first hour and from 12 hours later: the windows and days are
+    local calendar days, so the same band is reported over the same days (windows counted from
+    the first reading put the later series' windows half a day off, around the band's days)."""
+    n = 24 * 40
+    cod = honest_cod(n)
+    rng = np.random.default_rng(31)
+    cod[246:330] = np.round(rng.uniform(30.0, 30.6, 84), 1)  # 06:00 on day 10 to 17:00 day 13
+    late = cod.copy()
+    late[:12] = np.nan  # read from noon of the first day
+    det = LowVariabilityDetector()
+    whole = spans(det.detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC))
+    later = spans(det.detect(make_frame(MN, {COD: late, FLOW: flow(n)}), SPEC))
+    assert whole == later
+    assert len(whole) == 1 and whole[0][0] <= hour(246) and whole[0][1] >= hour(329)
