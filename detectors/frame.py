@@ -374,6 +374,22 @@ class OutletData:
         grid.ravel()[self._grid_flat] = self._flags.view(np.uint64)[::-1]
         return grid.view(_FLAG_DTYPE)
 
+    def wide_flag_is(self, flag: str) -> np.ndarray:
+        """Where the hourly grid's flag is ``flag`` (`wide_flag_codes` == ``flag``), as one
+        read-only 2-D bool array, columns as in `wide_values`; made once per flag and outlet,
+        the flags compared as 8-byte integers (a string compare of the grid costs ten times
+        more)."""
+        got = self._wide_flag_is.get(flag)
+        if got is None:
+            got = flag_is(self.wide_flag_codes, flag)
+            got.flags.writeable = False  # shared by every detector
+            self._wide_flag_is[flag] = got
+        return got
+
+    @cached_property
+    def _wide_flag_is(self) -> dict[str, np.ndarray]:
+        return {}
+
     @cached_property
     def wide_valid(self) -> np.ndarray:
         """Valid for compliance (flag N or T and a number) on the hourly grid, as one read-only
@@ -404,6 +420,16 @@ _HOUR_NS: Final = 3_600_000_000_000
 #: A flag as the readings arrays hold it: two characters (8 bytes, so an array of flags can be
 #: moved as 8-byte integers).
 _FLAG_DTYPE: Final = np.dtype("U2")
+
+
+def flag_is(flags: np.ndarray, flag: str) -> np.ndarray:
+    """``flags == flag`` for an array of flags: a 2-character array (what `Series.flags` and
+    `OutletData.wide_flag_codes` hold) compared as 8-byte integers, ten times faster than the
+    string compare and the same answer (a shorter string is padded with zeros in both); any
+    other array by its own ``==``."""
+    if flags.dtype != _FLAG_DTYPE or len(flag) > 2:
+        return np.asarray(flags == flag)
+    return flags.view(np.uint64) == np.array(flag, dtype=_FLAG_DTYPE).reshape(1).view(np.uint64)[0]
 
 
 @dataclass(frozen=True, slots=True)

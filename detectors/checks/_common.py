@@ -21,7 +21,7 @@ import math
 import numpy as np
 
 from detectors.finding import LOCAL_TZ  # local time of the timestamps shown in evidence
-from detectors.frame import OutletData, Series
+from detectors.frame import OutletData, Series, flag_is
 from detectors.series import HOUR_NS, Segments, hours_of, segments
 from detectors.spec import FLOW
 
@@ -98,7 +98,7 @@ def flow_running(
         none = np.zeros(len(q), dtype=bool)
         return q, none, none, typical
     q_flag = grid_flags(outlet, [FLOW])[:, 0]
-    measured = q_ok | ((q_flag == "F") & ~np.isnan(q))
+    measured = q_ok | (flag_is(q_flag, "F") & ~np.isnan(q))
     return q, measured, measured & (q > share * typical), typical
 
 
@@ -107,7 +107,7 @@ def reads_standard(
 ) -> np.ndarray:
     """Calibration hours (C) reading the standard solution: within ``tolerance_share`` of the
     registry's ``standard``, else of the median C value when there are at least 3."""
-    calibration = (f == "C") & ~np.isnan(v)
+    calibration = flag_is(f, "C") & ~np.isnan(v)
     if standard is None and calibration.sum() >= 3:
         standard = float(np.median(v[calibration]))
     if standard is None:

@@ -11,7 +11,7 @@ import pandas as pd
 from detectors.base import Detector, register
 from detectors.checks._common import month_label
 from detectors.finding import Finding, Severity
-from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series, flag_is
 from detectors.series import HOUR_NS, hours_of, timestamp
 
 
@@ -188,7 +188,7 @@ def _rates(
         m = months.index(h)
         received = np.bincount(m[first], minlength=len(expected)).astype(float)
         valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
-        stopped = np.bincount(m[first & (s.flags == "F")], minlength=len(expected))
+        stopped = np.bincount(m[first & flag_is(s.flags, "F")], minlength=len(expected))
     with np.errstate(invalid="ignore", divide="ignore"):
         transmission = received / expected
         validity = np.where(expected > stopped, valid / (expected - stopped), 1.0)

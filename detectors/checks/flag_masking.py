@@ -17,7 +17,7 @@ from detectors.checks._common import (
     stretches,
 )
 from detectors.finding import Finding
-from detectors.frame import OutletData
+from detectors.frame import OutletData, flag_is
 from detectors.series import series_years
 from detectors.spec import CONCENTRATIONS
 
@@ -196,8 +196,8 @@ class FlagMaskingDetector(Detector):
 
     def _masked_exceedances(self, outlet: OutletData, code: str, limit: float) -> Iterable[Finding]:
         v, f, valid = grid_channel(outlet, code)
-        maintained = f == "M"
-        flagged = maintained | (f == "D")
+        maintained = flag_is(f, "M")
+        flagged = maintained | flag_is(f, "D")
         high = v > limit
         if not (flagged & high).any():
             return
@@ -385,7 +385,7 @@ class FlagMaskingDetector(Detector):
         # overlapping claims of several channels make one finding
         firsts, lasts = [], []
         for j in range(len(codes)):
-            claims = stretches((flags[:, j] == "F") & running)
+            claims = stretches(flag_is(flags[:, j], "F") & running)
             long = claims.last - claims.first + 1 >= self.min_stopped_hours
             firsts.append(claims.first[long])
             lasts.append(claims.last[long])

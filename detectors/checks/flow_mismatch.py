@@ -16,7 +16,7 @@ from detectors.checks._common import (
     tail_survival,
 )
 from detectors.finding import Finding
-from detectors.frame import OutletData
+from detectors.frame import OutletData, flag_is
 from detectors.series import YEAR_HOURS, HeldRuns, analyser_cycle_hours, held_runs
 from detectors.spec import CONCENTRATIONS, FLOW
 
@@ -100,7 +100,7 @@ class FlowMismatchDetector(Detector):
             return
         flow_flag = grid_flags(outlet, [FLOW])[:, 0]
         stop_level = self.stopped_flow_share * typical
-        stopped = (q_ok & (q <= stop_level)) | (flow_flag == "F")
+        stopped = (q_ok & (q <= stop_level)) | flag_is(flow_flag, "F")
         yield from self._changing_while_stopped(outlet, codes, stopped)
         if len(codes) >= 2:
             yield from self._frozen_while_flowing(outlet, codes, q, q_ok & (q > stop_level))
@@ -247,8 +247,7 @@ def _changes(outlet: OutletData, code: str, starts: np.ndarray, ends: np.ndarray
     """How often the N-flagged value of channel ``code`` changes at hours ``s+1..e`` of each
     run ``starts[k]..ends[k]`` (each change is one new analyser measurement)."""
     v = outlet.wide_column(code)
-    f = grid_flags(outlet, [code])[:, 0]
-    ok = (f == "N") & ~np.isnan(v)
+    ok = outlet.wide_flag_is("N")[:, outlet.column(code)] & ~np.isnan(v)
     idx = np.flatnonzero(ok)
     step = np.zeros(len(v), dtype=np.int64)
     step[idx[1:]] = v[idx[1:]] != v[idx[:-1]]

@@ -17,7 +17,6 @@ from detectors.series import series_years
 from detectors.spec import CONCENTRATIONS
 
 #: Flags F (stopped) and S (manual) as the 8 bytes of a 2-character numpy string.
-_FLAG_F, _FLAG_S = np.array(["F", "S"], dtype="U2").view(np.uint64)
 
 #: The statistics of the hour before a silence, each tested apart (`GapHidingDetector`).
 _STATISTICS = ("excursion", "climb", "ramp")
@@ -263,10 +262,9 @@ class GapHidingDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
-        # flags compared as 8-byte integers (2 UCS-4 characters): a string compare of the whole
-        # grid costs more than the rest of a quiet outlet's work
-        flags = np.ascontiguousarray(outlet.wide_flag_codes).view(np.uint64)
-        stopped = (flags == _FLAG_F) | (flags == _FLAG_S)
+        # the outlet's flag grids (compared as 8-byte integers, made once per outlet): a string
+        # compare of the whole grid costs more than the rest of a quiet outlet's work
+        stopped = outlet.wide_flag_is("F") | outlet.wide_flag_is("S")
         quiet = ~(outlet.wide_valid | stopped).any(axis=1)
         first, _ = _runs(quiet)
         first = first[first > 0]

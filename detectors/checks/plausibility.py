@@ -8,7 +8,7 @@ import numpy as np
 
 from detectors.base import Detector, register
 from detectors.finding import Finding, Severity
-from detectors.frame import OutletData, Series
+from detectors.frame import OutletData, Series, flag_is
 from detectors.series import analyser_cycle_hours, segments, timestamp
 from detectors.spec import FLOW, PH
 
@@ -70,7 +70,7 @@ class RangeDetector(Detector):
         rng = spec.range_or_default
         v = s.values
         valid = s.valid
-        normal = valid & (s.flags == "N")
+        normal = valid & flag_is(s.flags, "N")
         if rng is not None:
             lo, hi = rng
             scale = hi - lo
@@ -82,7 +82,7 @@ class RangeDetector(Detector):
             kinds: dict[str, np.ndarray] = {"negative": valid & (v < -tol)}
             if spec.analyser_range is not None and hi is not None:
                 kinds["above_range"] = normal & (v > hi)
-                kinds["pinned_max"] = self._pinned(outlet, s, normal & np.isclose(v, hi), hi)
+                kinds["pinned_max"] = self._pinned(outlet, s, normal & _close(v, hi), hi)
             if s.code == PH:
                 kinds["ph_scale"] = valid & ((v < PH_SCALE[0]) | (v > PH_SCALE[1]))
                 for other in ("negative", "above_range", "pinned_max"):
@@ -134,3 +134,11 @@ class RangeDetector(Detector):
         for a, b in zip(runs.first[long].tolist(), runs.last[long].tolist(), strict=True):
             out[a : b + 1] = True
         return out & at_max
+
+
+def _close(v: np.ndarray, x: float) -> np.ndarray:
+    """``np.isclose(v, x)`` (its default tolerances) for a finite number ``x``, without its
+    wrapper's cost: ``|v - x| <= 1e-8 + 1e-5 |x|`` (NaN is close to nothing)."""
+    x = float(x)
+    with np.errstate(invalid="ignore"):
+        return np.abs(v - x) <= 1e-08 + 1e-05 * abs(x)

@@ -172,3 +172,25 @@ def test_local_offset_is_the_local_zones_all_year() -> None:
     assert LOCAL_OFFSET_HOURS == 8
     for detector in (CappingDetector(), CompletenessDetector(), ExceedanceDetector()):
         assert detector.day_offset_hours == 8.0
+
+
+def test_flag_is_and_wide_flag_is_equal_the_string_compare() -> None:
+    """`flag_is` compares 2-character flags as integers: the same answer as ``==`` for every
+    flag (a missing one is ""), on a column view and on other dtypes; `wide_flag_is` is the
+    grid's, read-only and made once per flag."""
+    from detectors.frame import flag_is
+
+    outlet = OutletData(_frame())
+    grid = outlet.wide_flag_codes
+    for flag in ("N", "C", "M", "F", "", "NN", "NNN"):
+        assert np.array_equal(flag_is(grid, flag), grid == flag)
+        assert np.array_equal(flag_is(grid[:, 1], flag), grid[:, 1] == flag)
+        assert np.array_equal(outlet.wide_flag_is(flag), grid == flag)
+        s = outlet.series(COD)
+        assert np.array_equal(flag_is(s.flags, flag), s.flags == flag)
+        as_objects = s.flags.astype(object)
+        assert np.array_equal(flag_is(as_objects, flag), as_objects == flag)
+    assert outlet.wide_flag_is("C").sum() == 1
+    assert outlet.wide_flag_is("C") is outlet.wide_flag_is("C")
+    with pytest.raises(ValueError):
+        outlet.wide_flag_is("C")[0, 0] = True
