@@ -545,3 +545,31 @@ def test_a_cycle_between_whole_hours_is_learned_and_holds_do_not_make_a_cycle() 
         runs = held_runs(v, hours_of(ts).astype(float), np.ones(len(v), bool))
         assert _cycle_hours(runs) == hold
     assert _cycle_hours(runs, cycle_minutes=150) == 2.5
+
+
+def _ph_chain(first: int, second: int) -> np.ndarray:
+    """90 days of an honest drifting pH at 0.1, its link down 2 h every other day, with 7.0
+    held ``first`` hours from hour 1000, 4 h without a reading, then 7.0 for ``second``."""
+    ph = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4)
+    ph[np.arange(len(ph)) % 48 >= 46] = np.nan
+    ph[1000 : 1000 + first] = 7.0
+    ph[1000 + first : 1000 + first + 4] = np.nan
+    ph[1000 + first + 4 : 1000 + first + 4 + second] = 7.0
+    return ph
+
+
+def test_a_chain_piece_longer_than_every_other_run_takes_the_tails_chance() -> None:
+    # 78 h (every other run of the series under 30 h) and 12 h of 7.0 around a link-down: 90 h
+    # held, past the run bar (about 81 h) that the 78 h piece alone does not pass. Laplace's
+    # floor gave the long piece 1 / n (10^-2.7) and the chain 10^-4.3 against a bar of 10^-5.2
+    # (some 45 link-downs): not reported; the series' fitted tail gives the piece 10^-6.5
+    ph = _ph_chain(78, 12)
+    found = FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC)
+    assert spans(found) == [(hour(1000), hour(1093))]
+    ev = found[0].evidence
+    assert ev["held_pieces"] == 2 and 78 < ev["threshold"] < 90
+    assert ev["resumed_log10_p"] < ev["resumed_log10_bar"] - 2
+    # the same chain with a piece no longer than the series' own runs: Laplace's share, as
+    # before (the second piece 12 h, the first 26 h: 38 h held, under the bar)
+    ph = _ph_chain(26, 12)
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC) == []
