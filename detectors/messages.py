@@ -13,6 +13,8 @@ in the language (化学需氧量, 氨氮, ...).
 
 from __future__ import annotations
 
+import re
+import string
 import tomllib
 from functools import cache
 from importlib import resources
@@ -85,7 +87,28 @@ def text(msgid: str, lang: str = DEFAULT_LANG, /, **params: Any) -> str:
         code = params["pollutant"]
         params["pollutant"] = pollutant_name(code, lang)
         params.setdefault("unit", pollutant_unit(code))
-    return template.format(**{k: _show(v) for k, v in params.items()})
+    used = _fields(template)
+    return template.format(**{k: _show(v) for k, v in params.items() if used is None or k in used})
+
+
+@cache
+def _fields(template: str) -> frozenset[str] | None:
+    """The names of the fields ``template`` formats, so that only those parameters are shown
+    (a finding passes its whole evidence; formatting the numbers a message does not show cost
+    more than the rest of it); None when it has other than named fields (a nested or positional
+    one, or a malformed template): every parameter then."""
+    names = set()
+    try:
+        for _, name, spec, _ in string.Formatter().parse(template):
+            if name is None:
+                continue
+            base = re.split(r"[.\[]", name, maxsplit=1)[0]
+            if not base or base.isdigit() or "{" in (spec or ""):
+                return None
+            names.add(base)
+    except ValueError:
+        return None
+    return frozenset(names)
 
 
 def _lang(lang: str) -> str:

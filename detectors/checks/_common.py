@@ -324,7 +324,9 @@ def exponential_tail_bar(
     n_tail = max(min_tail, len(h) // 10)
     if len(h) < 2 * n_tail or expected <= 0:
         return 0.0
-    ordered = np.sort(h)
+    # the largest n_tail + 1 heights, the least first (a partition: their order is not needed,
+    # the median of the top does not depend on it)
+    ordered = np.partition(h, len(h) - n_tail - 1)
     u = float(ordered[-n_tail - 1])
     beta = float(np.median(ordered[-n_tail:] - u)) / np.log(2.0)
     if beta <= 0.0:

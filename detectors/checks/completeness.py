@@ -89,12 +89,15 @@ class CompletenessDetector(Detector):
         }
         span = months.span
         month_first = np.r_[0, np.flatnonzero(np.diff(months.month_of)) + 1]
+        ts_min, ts_max = int(ts.min()), int(ts.max())
         for k in np.flatnonzero(judged).tolist():
-            start = timestamp(max(int(ts.min()), int(span[month_first[k]]) * HOUR_NS))
-            end_h = span[month_first[k + 1] - 1] if k + 1 < len(month_first) else span[-1]
-            end = timestamp(min(int(ts.max()), int(end_h) * HOUR_NS))
-            label = month_label(months.m0 + k)
             failing = [c for c in codes if fails[c][k]]
+            if not failing:
+                continue
+            start = timestamp(max(ts_min, int(span[month_first[k]]) * HOUR_NS))
+            end_h = span[month_first[k + 1] - 1] if k + 1 < len(month_first) else span[-1]
+            end = timestamp(min(ts_max, int(end_h) * HOUR_NS))
+            label = month_label(months.m0 + k)
             if len(failing) >= 2:
                 t, v, r, n = (min(float(rates[c][j][k]) for c in failing) for j in range(4))
                 per = {
@@ -184,8 +187,11 @@ def _rates(
     stopped = np.zeros(len(expected))
     if s is not None:
         h = hours_of(s.ts)
-        first = np.r_[True, h[1:] != h[:-1]]  # one reading per hour counts once
-        m = months.index(h)
+        first = np.empty(len(h), dtype=bool)  # one reading per hour counts once
+        first[:1] = True
+        np.not_equal(h[1:], h[:-1], out=first[1:])
+        # the series' hours lie in the outlet's span: each one's month is the span hour's
+        m = months.month_of[h - months.span[0]] if len(months.span) else months.index(h)
         received = np.bincount(m[first], minlength=len(expected)).astype(float)
         valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
         stopped = np.bincount(m[first & flag_is(s.flags, "F")], minlength=len(expected))

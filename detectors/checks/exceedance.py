@@ -94,7 +94,8 @@ class ExceedanceDetector(Detector):
             window = v[a : b + 1][over[a : b + 1]]
             count = int(n_over[b] - (n_over[a - 1] if a else 0))
             hours = float((s.ts[b] - s.ts[a]) / HOUR_NS + 1)
-            peak = float(window.max()) if window.max() > hi else float(window.min())
+            w_max, w_min = float(window.max()), float(window.min())
+            peak = w_max if w_max > hi else w_min
             evidence = {
                 "rule": "valid value outside limit, runs joined across gaps",
                 "statistic": "hourly value",
@@ -102,19 +103,19 @@ class ExceedanceDetector(Detector):
                 "window_hours": hours,
                 "false_alarm_rate_per_year": None,  # a measured fact against the limit
                 "hours_over": count,
-                "max": float(window.max()),
-                "min": float(window.min()),
+                "max": w_max,
+                "min": w_min,
                 "mean": float(window.mean()),
                 "join_gap_hours": self.join_gap_hours,
             }
             if band:
-                dist = max(float(window.max()) - hi, lo - float(window.min()), 0.0)
+                dist = max(w_max - hi, lo - w_min, 0.0)
                 evidence["distance_outside"] = round(dist, 6)
                 severity: Severity = "high" if dist >= 2 else "medium" if dist >= 1 else "low"
                 message = "exceedance.band"
                 params = {"low": lo, "high": hi, "peak": peak, "hours": count}
             else:
-                ratio = float(window.max()) / hi if hi > 0 else float("inf")
+                ratio = w_max / hi if hi > 0 else float("inf")
                 evidence["ratio"] = round(ratio, 4)
                 severity = self._severity(ratio, hours)
                 message = "exceedance.run"

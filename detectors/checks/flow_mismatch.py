@@ -249,7 +249,6 @@ def _changes(outlet: OutletData, code: str, starts: np.ndarray, ends: np.ndarray
     v = outlet.wide_column(code)
     ok = outlet.wide_flag_is("N")[:, outlet.column(code)] & ~np.isnan(v)
     idx = np.flatnonzero(ok)
-    step = np.zeros(len(v), dtype=np.int64)
-    step[idx[1:]] = v[idx[1:]] != v[idx[:-1]]
-    c = np.cumsum(step)
-    return c[ends] - c[starts]
+    # the hours where a new value is read; a run counts those in s+1..e
+    new = idx[1:][v[idx[1:]] != v[idx[:-1]]]
+    return np.searchsorted(new, ends, side="right") - np.searchsorted(new, starts, side="right")
