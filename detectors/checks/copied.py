@@ -889,18 +889,15 @@ def _held_match(
         common = joined
         if not common:
             return None
+    # the outlet's own held stops left are a day away or more (``near``): each channel's lags
+    # to one of them are all >= 24 (a stop ending before a - 24) or all <= -24 (one starting
+    # after b + 24), and so are those common to every channel: a match of the outlet itself is
+    # a day away whatever lag in x..y is taken
     best = None
     for src, spans in (common or {}).items():
         for x, y, bits in spans:
-            lag = y
-            if src == o and abs(lag) < 24:  # the same outlet a day away at least
-                if x > -24:
-                    continue
-                lag = min(y, -24)
-            elif src == o:
-                x = max(x, 24) if lag >= 24 else x
             if best is None or bits > best[2]:
-                best = (src, int(lag), float(bits), int(x))
+                best = (src, int(y), float(bits), int(x))
     return best
 
 

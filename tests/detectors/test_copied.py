@@ -12,6 +12,7 @@ from detectors.checks.copied import (
     CopiedDataDetector,
     _agreeing_factors,
     _alike,
+    _held_match,
     _key,
     _level,
     _repeated_in_order,
@@ -555,3 +556,75 @@ def test_split_by_pollutant_and_merged_gives_the_unsplit_findings_in_order() -> 
     assert detector.merge_parts(summaries, results) == whole
     # one pollutant only: not split
     assert detector.parts([detector.summarise(o) for o in _fleet(A={COD: a[COD]})]) == []
+
+
+def _held_match_with_near_lags(rows, o, a, b, eo, ecode, eq, eh0, eh1, ebits):
+    """`_held_match` as it was before 2026-12-06: the same search, then a same-outlet match at
+    a lag under a day moved to -24 or dropped, and a day or more ahead raised to 24."""
+    near = (eo == o) & (eh1 >= a - 24) & (eh0 <= b + 24)
+    common = None
+    for _, code, value, lo, hi in rows.tolist():
+        c = np.flatnonzero((ecode == code) & (eq == value) & ~near)
+        l_lo, l_hi = hi - eh1[c], lo - eh0[c]
+        ok = l_lo <= l_hi
+        by: dict = {}
+        for src, x, y, bits in zip(
+            eo[c][ok].tolist(),
+            l_lo[ok].tolist(),
+            l_hi[ok].tolist(),
+            ebits[c][ok].tolist(),
+            strict=True,
+        ):
+            by.setdefault(src, []).append((x, y, bits))
+        if common is None:
+            common = by
+            continue
+        joined: dict = {}
+        for src, spans in common.items():
+            for x0, y0, bits0 in spans:
+                for x1, y1, bits1 in by.get(src, []):
+                    if max(x0, x1) <= min(y0, y1):
+                        joined.setdefault(src, []).append((max(x0, x1), min(y0, y1), bits0 + bits1))
+        common = joined
+        if not common:
+            return None
+    best = None
+    for src, spans in (common or {}).items():
+        for x, y, bits in spans:
+            lag = y
+            if src == o and abs(lag) < 24:
+                if x > -24:
+                    continue
+                lag = min(y, -24)
+            elif src == o:
+                x = max(x, 24) if lag >= 24 else x
+            if best is None or bits > best[2]:
+                best = (src, int(lag), float(bits), int(x))
+    return best
+
+
+def test_held_match_never_meets_its_own_outlet_within_a_day() -> None:
+    # the outlet's own held stops within a day of the claim are left out, so every lag of a
+    # match of the outlet itself is a day or more: the branches that moved such lags had no
+    # input to act on (300 random fleets of held stops, the claim's outlet among them)
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        n = int(rng.integers(1, 40))
+        eo = rng.integers(0, 3, n)
+        ecode = rng.integers(0, 2, n)
+        eq = rng.integers(0, 3, n)
+        eh0 = rng.integers(0, 400, n)
+        eh1 = eh0 + rng.integers(5, 80, n)
+        ebits = rng.random(n) * 10
+        a = int(rng.integers(0, 400))
+        b = a + int(rng.integers(11, 60))
+        k = int(rng.integers(1, 3))
+        rows = []
+        for code in range(k):
+            lo = int(rng.integers(a, b - 4))
+            hi = int(rng.integers(lo + 5, b + 1))
+            rows.append((0, code, int(rng.integers(0, 3)), lo, hi))
+        rows = np.array(rows, dtype=np.int64)
+        o = int(rng.integers(0, 3))
+        args = (rows, o, a, b, eo, ecode, eq, eh0, eh1, ebits)
+        assert _held_match(*args) == _held_match_with_near_lags(*args)
