@@ -274,6 +274,34 @@ def test_manual_values_one_value_held_a_day_is_not_four_lab_results() -> None:
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
 
 
+def test_manual_values_one_value_a_day_within_a_stretch_is_not_four_lab_results() -> None:
+    # three days of NH3-N typed once a day (2.4, 2.1, 2.3 mg/L, each held 24 h): the stretch
+    # changes, so rule 1 and rule 1e do not hold it flat, but each day is one value where
+    # HJ 356 asks four lab results a day, and four results of that water never agree
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    values[NH3N][1000:1072] = np.repeat([2.4, 2.1, 2.3], 24)
+    flags[NH3N][1000:1072] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    ev = f.evidence
+    assert (f.pollutant, f.start, f.end) == (NH3N, hour(1000), hour(1071))
+    assert ev["relative_range"] > 0 and ev["hold_hours"] == 24
+    assert ev["reference_lab_cv"] == 0.02 and "rule 1f" in ev["reference"]
+    assert ev["p_value"] < ev["threshold"]
+    # read against the analyser's readings alone (no lab scatter): as flat now and then
+    assert ManualValuesDetector(flat_lab_cv=0.0).detect(frame(values, flags), cod_spec()) == []
+    # the same days with four lab results each (a new value every 6 h): nothing
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    rng = np.random.default_rng(12)
+    idx = 1000 + (np.arange(72) // 6) * 6
+    lab = values[NH3N][idx] * np.repeat(np.exp(rng.normal(0, 0.02, 12)), 6)
+    values[NH3N][1000:1072] = np.round(lab, 2)
+    flags[NH3N][1000:1072] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
 def test_manual_values_reference_windows_hold_as_many_results_as_the_stretch() -> None:
     # a gappy channel (a third of its hours missing): a reference window of a day holds two,
     # three or four readings, and fewer agree more easily; the typed day is compared with the
