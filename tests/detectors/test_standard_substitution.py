@@ -945,3 +945,46 @@ def test_hold_rules_find_nothing_without_a_pair_entered_by_a_jump() -> None:
             skipped += 1
             assert not found
     assert found_any and skipped
+
+
+SPEC_COD_NH3_STD = make_spec(
+    MN,
+    w01018={"limit": 50.0, "standard": 25.0, "analyser_range": (0.0, 500.0)},
+    w21003={"limit": 15.0, "standard": 2.5, "analyser_range": (0.0, 50.0)},
+)
+
+
+def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() -> None:
+    """The seventh rule's stretches: 6 h of the NH3-N standard (2.5) read with 1.5 %
+    repeatability in an effluent moving 10 % a reading, entered from 2.2 and left to 2.8 (no
+    pulse: the outlet's visits do not take it). Alone its quiet rate (about 8e-4 a
+    series-year) misses the short stretches' bar (1e-4): not found. At an outlet whose COD
+    analyser is found fed its 25 mg/L standard for 18 h, the quiet rule judges it at
+    `OUTLET_FALSE_ALARMS_PER_YEAR` (a short stretch at a tenth of it): found, its rate its own
+    times the COD finding's (0.01 for the first rule, which states none)."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    nh3 = effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)
+    nh3[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
+    nh3[699], nh3[706] = 2.2, 2.8
+    det = StandardSubstitutionDetector()
+    assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (COD, hour(100), hour(117)),
+        (NH3N, hour(700), hour(705)),
+    ]
+    ev = found[1].evidence
+    assert "as little as the series' own" in ev["rule"]
+    assert "an outlet found feeding a standard" in ev["rule"]
+    own = ev["bars"]["own_rate"]
+    assert det.quiet_false_alarms_per_year / 10 < own <= ss.OUTLET_FALSE_ALARMS_PER_YEAR / 10
+    assert ev["bars"]["outlet_rate"] == 0.01
+    assert ev["false_alarm_rate_per_year"] == pytest.approx(own * 0.01)
+    # an honest series at such an outlet: nothing more than the COD finding
+    found = det.detect(
+        make_frame(MN, {COD: cod, NH3N: effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)}),
+        SPEC_COD_NH3_STD,
+    )
+    assert [f.pollutant for f in found] == [COD]
