@@ -542,3 +542,37 @@ def test_windows_and_days_are_local_days_whatever_hour_the_series_starts() -> No
     later = spans(det.detect(make_frame(MN, {COD: late, FLOW: flow(n)}), SPEC))
     assert whole == later
     assert len(whole) == 1 and whole[0][0] <= hour(246) and whole[0][1] >= hour(329)
+
+
+def _flickering_cod(hours: int, seed: int) -> np.ndarray:
+    """A COD around 12 mg/L with a daily swing of +-1, measured every 2 h with the analyser's
+    noise (sd 1.2 mg/L, independent from one measurement to the next), read in whole mg/L."""
+    rng = np.random.default_rng(seed)
+    t = np.arange(0, hours, 2)
+    level = 12.0 + 1.0 * np.sin(2 * np.pi * t / 24) + rng.normal(0.0, 1.2, len(t))
+    return np.round(np.repeat(level, 2)[:hours])
+
+
+def test_one_step_curve_that_rarely_turns_back_is_found_by_its_reversals(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A COD read in whole mg/L by a 2-hour analyser whose measurements flicker at its noise; 20
+    days of it replaced by a noiseless daily sine of +-3 mg/L written every hour: it climbs and
+    falls one step at a time and turns only at its crests (a share of reversals near 0.17 where
+    the measured days' is about 0.6), with a CV and step CV like the series' own."""
+    n = 24 * 80
+    cod = _flickering_cod(n, seed=41)
+    t = np.arange(24 * 20)
+    cod[24 * 30 : 24 * 50] = np.round(10.5 + 3.0 * np.sin(2 * np.pi * t / 24))
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert len(found) == 1
+    assert found[0].evidence["statistic"] == "CUSUM of daily reversal share deficit"
+    assert found[0].start >= hour(24 * 30) and found[0].end <= hour(24 * 50 - 1)
+    assert found[0].evidence["reversal_share"] < 0.3 < found[0].evidence["baseline_reversal_share"]
+    # only the reversals find it: with no day counted as one-step, nothing
+    monkeypatch.setattr("detectors.checks.low_variability.ONE_STEP_SHARE", 2.0)
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
+    # and the measured series alone is left alone
+    honest = _flickering_cod(n, seed=41)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: honest, FLOW: flow(n)}), SPEC) == []
