@@ -307,6 +307,12 @@ class OutletData:
             s._held.clear()
 
     @cached_property
+    def memo(self) -> dict[str, object]:
+        """What the shared helpers of `detectors.checks._common` made for this outlet, by name
+        (read-only arrays: every detector asking the same gets the same)."""
+        return {}
+
+    @cached_property
     def _hour0(self) -> int:
         return int(self._ts.min() // _HOUR_NS) if len(self._ts) else 0
 
@@ -373,6 +379,13 @@ class OutletData:
         grid = np.zeros((len(self.grid), len(self.pollutants)), dtype=np.uint64)
         grid.ravel()[self._grid_flat] = self._flags.view(np.uint64)[::-1]
         return grid.view(_FLAG_DTYPE)
+
+    def flag_column(self, code: str) -> np.ndarray:
+        """Pollutant ``code``'s flags on the hourly grid (a read-only view of `wide_flag_codes`);
+        KeyError when the outlet has no readings of it."""
+        view = self.wide_flag_codes[:, self.column(code)]
+        view.flags.writeable = False
+        return view
 
     def wide_flag_is(self, flag: str) -> np.ndarray:
         """Where the hourly grid's flag is ``flag`` (`wide_flag_codes` == ``flag``), as one

@@ -72,15 +72,24 @@ def grid_flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
 def grid_channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(values, flags with "" where nothing was received, valid) on the hourly grid."""
     v = outlet.wide_column(code)
-    f = grid_flags(outlet, [code])[:, 0]
-    return v, f, outlet.wide_valid[:, outlet.column(code)]
+    return v, outlet.flag_column(code), outlet.wide_valid[:, outlet.column(code)]
 
 
 def grid_flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
-    """(flow, flow valid, typical positive flow: median of valid flow > 0, NaN when none)."""
+    """(flow, flow valid, typical positive flow: median of valid flow > 0, NaN when none), read-only
+    arrays made once per outlet."""
+    got = outlet.memo.get("grid_flow")
+    if got is None:
+        got = outlet.memo["grid_flow"] = _grid_flow(outlet)
+    return got  # type: ignore[return-value]
+
+
+def _grid_flow(outlet: OutletData) -> tuple[np.ndarray, np.ndarray, float]:
     if FLOW not in outlet.pollutants:
         n = len(outlet.grid)
-        return np.full(n, np.nan), np.zeros(n, dtype=bool), float("nan")
+        q, ok = np.full(n, np.nan), np.zeros(n, dtype=bool)
+        q.flags.writeable = ok.flags.writeable = False
+        return q, ok, float("nan")
     q, _, ok = grid_channel(outlet, FLOW)
     pos = q[ok & (q > 0)]
     return q, ok, float(np.median(pos)) if len(pos) else float("nan")
@@ -97,7 +106,7 @@ def flow_running(
     if np.isnan(typical):
         none = np.zeros(len(q), dtype=bool)
         return q, none, none, typical
-    q_flag = grid_flags(outlet, [FLOW])[:, 0]
+    q_flag = outlet.flag_column(FLOW)
     measured = q_ok | (flag_is(q_flag, "F") & ~np.isnan(q))
     return q, measured, measured & (q > share * typical), typical
 

@@ -10,7 +10,6 @@ from detectors.base import Detector, register
 from detectors.checks._common import (
     covered,
     grid_channel,
-    grid_flags,
     grid_flow,
     stretches,
     tail_survival,
@@ -98,7 +97,7 @@ class FlowMismatchDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
-        flow_flag = grid_flags(outlet, [FLOW])[:, 0]
+        flow_flag = outlet.flag_column(FLOW)
         stop_level = self.stopped_flow_share * typical
         stopped = (q_ok & (q <= stop_level)) | flag_is(flow_flag, "F")
         yield from self._changing_while_stopped(outlet, codes, stopped)

@@ -194,3 +194,26 @@ def test_flag_is_and_wide_flag_is_equal_the_string_compare() -> None:
     assert outlet.wide_flag_is("C") is outlet.wide_flag_is("C")
     with pytest.raises(ValueError):
         outlet.wide_flag_is("C")[0, 0] = True
+
+
+def test_flag_column_and_grid_flow_are_shared_read_only() -> None:
+    """`flag_column` is the grid's column of flags, read-only; `grid_flow` is made once per
+    outlet and its arrays cannot be changed by one detector under another."""
+    from detectors.checks._common import grid_channel, grid_flags, grid_flow
+
+    outlet = OutletData(_frame())
+    for code in outlet.pollutants:
+        assert np.array_equal(outlet.flag_column(code), grid_flags(outlet, [code])[:, 0])
+        assert np.array_equal(grid_channel(outlet, code)[1], outlet.flag_column(code))
+        with pytest.raises(ValueError):
+            outlet.flag_column(code)[0] = "X"
+    first = grid_flow(outlet)
+    assert grid_flow(outlet) is first
+    assert first[2] == 520.0  # median of the valid positive flow (500, 520, 530; one missing)
+    with pytest.raises(ValueError):
+        first[0][0] = 1.0
+    without = OutletData(_frame().query("pollutant != @FLOW"))
+    q, ok, typical = grid_flow(without)
+    assert np.isnan(q).all() and not ok.any() and np.isnan(typical)
+    with pytest.raises(ValueError):
+        ok[0] = True
