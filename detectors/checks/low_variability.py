@@ -91,6 +91,10 @@ class _WhiteRuns:
     days_mask: np.ndarray
 
 
+#: `_reversal_days` of a series not judged by its reversals (pH).
+_NO_REVERSALS = (np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0))
+
+
 @dataclass(frozen=True, slots=True)
 class _Reversals:
     """Per day, the ``pairs`` of consecutive changes (both of the series' normal readings an
@@ -684,14 +688,14 @@ class LowVariabilityDetector(Detector):
             # against the series' own runs of such days
             quiet_white = white & (dz < dm) if s.code != PH else np.zeros(len(dz), dtype=bool)
         wruns = _white_runs(quiet_white, self.white_gap_days, float(np.log(rate * years)))
-        rev_pairs, rev_turn, rev_day, rev_size = _reversal_days(x, len(dz))
+        # per day, consecutive changes and their turns (concentrations: a pH is smooth by nature)
+        rev_pairs, rev_turn, rev_day, rev_size = (
+            _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS
+        )
         if not maybe:
             maybe = (
                 len(wruns.first) > 0
-                or (
-                    s.code != PH
-                    and _reversal_cusum(rev_pairs, rev_turn, None, self.cusum_k)[0].max() >= h
-                )
+                or (s.code != PH and self._may_reverse(rev_pairs, rev_turn, rev_day, rev_size, h))
                 or _deficit_cusum(dz, dm, max(d_mad, d_floor), self.cusum_k, d_eligible).max() >= h
                 or _deficit_cusum(
                     np.where(white, dz, dm), dm, max(d_mad, d_floor), self.cusum_k, d_eligible
@@ -866,6 +870,20 @@ class LowVariabilityDetector(Detector):
             step, k,
             w_cv, w_step, d_cv, d_step,
         )  # fmt: skip
+
+    def _may_reverse(
+        self, pairs: np.ndarray, turn: np.ndarray, day: np.ndarray, size: np.ndarray, h: float
+    ) -> bool:
+        """Whether the reversal CUSUM may reach ``h``, before the series' resolution is known: a
+        change of one step is at most 1.5 times the smallest change (no change is under a
+        step), and a day adds at most ``3 - cusum_k``; a surplus counts as no deficit."""
+        if not len(size):
+            return False
+        small = np.bincount(day, weights=size <= 1.5 * size.min() + 1e-9, minlength=len(pairs))
+        may = (small >= ONE_STEP_SHARE * pairs) & (pairs >= MIN_DAY_REVERSAL_PAIRS)
+        if may.sum() * (3.0 - self.cusum_k) < h:
+            return False
+        return bool(_reversal_cusum(pairs, turn, may, self.cusum_k, bound=True)[0].max() >= h)
 
     def _calm(
         self,
@@ -1309,15 +1327,15 @@ def _reversal_days(
 
 
 def _reversal_cusum(
-    pairs: np.ndarray, turn: np.ndarray, counted: np.ndarray | None, kappa: float
+    pairs: np.ndarray, turn: np.ndarray, counted: np.ndarray, kappa: float, bound: bool = False
 ) -> tuple[np.ndarray, float, float]:
     """The CUSUM over days of the deficit of the share of reversals ``turn / pairs`` below the
     series' own days' (median ``m`` and MAD over days of `MIN_DAY_REVERSAL_PAIRS` pairs or more;
     a day's scale ``sqrt(sp^2 + m (1 - m) / pairs)``, its own binomial spread and ``sp^2 = MAD^2
     - m (1 - m) / P``, the days' spread beyond a binomial's at their median pairs ``P``), clipped at 3 (as
     `_deficit_cusum`), on the days ``counted`` with that many pairs (any other day counts as
-    no deficit; with ``counted`` None every such day counts, and a surplus counts as no deficit:
-    a bound on the CUSUM of any ``counted``); and ``m``, the MAD."""
+    no deficit; with ``bound`` a surplus too: a bound on the CUSUM of any days within
+    ``counted``); and ``m``, the MAD."""
     enough = pairs >= MIN_DAY_REVERSAL_PAIRS
     if enough.sum() < 2:
         return np.zeros(len(pairs)), float("nan"), 0.0
@@ -1331,10 +1349,7 @@ def _reversal_cusum(
     spread2 = max(mad * mad - var / _median(pairs[enough]), 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         scale = np.maximum(np.sqrt(spread2 + var / pairs), 1e-9)
-    if counted is None:
-        z = np.where(enough, np.minimum(share, m), m)
-    else:
-        z = np.where(enough & counted, share, m)
+    z = np.where(enough & counted, np.minimum(share, m) if bound else share, m)
     return _deficit_cusum(z, m, scale, kappa, np.ones(len(pairs), dtype=bool)), m, mad
 
 
