@@ -66,7 +66,7 @@ def monthly_features(
     cv = np.where(mean > 0, np.sqrt(np.maximum(var, 0.0)) / np.where(mean > 0, mean, 1.0), 0.0)
     first = np.r_[0, np.cumsum(cnt)[:-1]]
     kept = np.flatnonzero(cnt >= min_valid_hours)
-    median = _medians(x, m, first, cnt, kept, n_months)
+    median = _medians(x, first, cnt, kept, n_months)
     # compare each measurement with the previous one: values `cycle` hours apart, so that an
     # analyser measuring every 2-4 h does not look "repetitive" for holding its value
     held = held_runs(v, np.arange(len(v), dtype="float64"), valid)
@@ -92,28 +92,29 @@ def monthly_features(
 
 
 def _medians(
-    x: np.ndarray,
-    m: np.ndarray,
-    first: np.ndarray,
-    cnt: np.ndarray,
-    kept: np.ndarray,
-    n_months: int,
+    x: np.ndarray, first: np.ndarray, cnt: np.ndarray, kept: np.ndarray, n_months: int
 ) -> np.ndarray:
     """Median of each month in ``kept`` (0 elsewhere): the values of month ``j`` are
-    ``x[first[j] : first[j] + cnt[j]]`` (``m`` is each value's month). One sort of the kept
-    months side by side, padded with +inf, instead of one `np.median` call per month."""
+    ``x[first[j] : first[j] + cnt[j]]``. Each month's two middle order statistics come from
+    `np.partition` of its values (a dozen months a channel-year, no sort of every month). A month
+    holding a zero or NaN, whose order statistics could be -0.0 or 0.0 (or one of several NaNs)
+    depending on the algorithm, is sorted as one row padded with +inf to the longest kept
+    month, exactly as the months were all sorted before, so the medians are the same bytes."""
     median = np.zeros(n_months)
     if len(kept) == 0:
         return median
-    row = np.full(n_months, -1)
-    row[kept] = np.arange(len(kept))
-    inside = row[m] >= 0
-    padded = np.full((len(kept), int(cnt[kept].max())), np.inf)
-    padded[row[m[inside]], (np.arange(len(x)) - first[m])[inside]] = x[inside]
-    padded.sort(axis=1)
-    r = np.arange(len(kept))
-    c = cnt[kept]
-    median[kept] = (padded[r, (c - 1) // 2] + padded[r, c // 2]) / 2.0
+    width = int(cnt[kept].max())
+    for j in kept.tolist():
+        a, c = int(first[j]), int(cnt[j])
+        lo, hi = (c - 1) // 2, c // 2
+        values = x[a : a + c]
+        if (values == 0).any() or np.isnan(values).any():
+            row = np.full(width, np.inf)
+            row[:c] = values
+            row.sort()
+        else:
+            row = np.partition(values, (lo, hi))
+        median[j] = (row[lo] + row[hi]) / 2.0
     return median
 
 
