@@ -553,7 +553,7 @@ def _checked(frame: pd.DataFrame, *, validate: bool = True) -> _Columns:
         # already in time order (files and the store give it so): a stable sort on the small
         # pollutant codes (radix sort) gives the same order as the (pollutant, ts) lexsort
         small = np.int8 if len(names) < 128 else np.int32
-        order = np.argsort(codes.astype(small), kind="stable")
+        order = np.argsort(codes.astype(small, copy=False), kind="stable")
     else:
         order = np.lexsort((stamps, codes))
     flag_of = np.asarray(flag_codes, dtype=np.intp)[order]  # -1 (missing): the last entry, ""
@@ -607,12 +607,18 @@ def _codes(column: pd.Series, *, sort: bool) -> tuple[np.ndarray, pd.Index | np.
         return pd.factorize(column, sort=sort)
     raw = column.array.codes
     categories = np.array([str(c) for c in column.dtype.categories], dtype=object)
-    present = np.flatnonzero(np.bincount(raw[raw >= 0], minlength=len(categories)))
+    if raw.dtype == np.int8:  # at most 127 categories: -1 (missing) read as 255 counts past them
+        used = np.bincount(raw.view(np.uint8), minlength=256)[: len(categories)]
+    else:
+        used = np.bincount(raw[raw >= 0], minlength=len(categories))
+    present = np.flatnonzero(used)
     if sort:
         present = present[np.argsort(categories[present], kind="stable")]
-    remap = np.full(len(categories) + 1, -1, dtype=np.int64)  # raw -1 (missing) stays -1
+    # codes as small as the values in use allow (int8 under 128: a cheaper gather and sort)
+    small = np.int8 if len(present) < 128 else np.int64
+    remap = np.full(len(categories) + 1, -1, dtype=small)  # raw -1 (missing) stays -1
     remap[present] = np.arange(len(present))
-    return remap[raw], categories[present]
+    return remap.take(raw), categories[present]
 
 
 def _utc_ns(times: pd.Series) -> np.ndarray:

@@ -217,3 +217,19 @@ def test_flag_column_and_grid_flow_are_shared_read_only() -> None:
     assert np.isnan(q).all() and not ok.any() and np.isnan(typical)
     with pytest.raises(ValueError):
         ok[0] = True
+
+
+def test_categorical_codes_equal_factorize_with_missing_and_unused_categories() -> None:
+    """`_codes` of a categorical (int8 codes read as uint8 to count the categories in use, -1
+    missing past them; int16 codes with over 127 categories) equals `pd.factorize` sorted."""
+    from detectors.frame import _codes
+
+    rng = np.random.default_rng(3)
+    for k in (1, 6, 200):
+        names = [f"w{i:05d}" for i in rng.permutation(1000)[:k]]
+        raw = rng.integers(-1, k, 400)
+        column = pd.Series(pd.Categorical.from_codes(raw, categories=names))
+        codes, present = _codes(column, sort=True)
+        want, want_names = pd.factorize(column.astype(object), sort=True)
+        assert codes.tolist() == want.tolist()
+        assert list(present) == list(want_names)
