@@ -387,6 +387,23 @@ class OutletData:
         view.flags.writeable = False
         return view
 
+    def days(self, s: Series, offset_hours: float) -> np.ndarray:
+        """The day of each reading of ``s``, ``(ts + offset_hours h) // 24 h`` (int64): for the
+        outlet's own series at the local offset a read-only slice of one array made for every
+        reading of the outlet (exceedance and capping both count local days), else computed."""
+        offset = int(offset_hours * _HOUR_NS)
+        k = self._columns.get(s.code)
+        if offset != LOCAL_OFFSET_HOURS * _HOUR_NS or k is None or self.series(s.code) is not s:
+            return (s.ts + offset) // (24 * _HOUR_NS)
+        b = self._bounds
+        return self._local_days[b[k] : b[k + 1]]
+
+    @cached_property
+    def _local_days(self) -> np.ndarray:
+        days = (self._ts + LOCAL_OFFSET_HOURS * _HOUR_NS) // (24 * _HOUR_NS)
+        days.flags.writeable = False  # shared by every detector
+        return days
+
     def wide_flag_is(self, flag: str) -> np.ndarray:
         """Where the hourly grid's flag is ``flag`` (`wide_flag_codes` == ``flag``), as one
         read-only 2-D bool array, columns as in `wide_values`; made once per flag and outlet,

@@ -14,7 +14,6 @@ from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
 from detectors.series import (
     DAY_HOURS,
-    HOUR_NS,
     HeldRuns,
     analyser_cycle_hours,
     resolution,
@@ -181,7 +180,7 @@ class CappingDetector(Detector):
             yield from self._series(outlet, s, limit)
 
     def _series(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
-        day = (s.ts + int(self.day_offset_hours * HOUR_NS)) // (DAY_HOURS * HOUR_NS)
+        day = outlet.days(s, self.day_offset_hours)
         day = day - day.min()
         valid = s.valid
         if not np.any(s.values[valid] > (1 - self.near_fraction) * limit - 1e-9 * limit):

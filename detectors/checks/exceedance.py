@@ -135,8 +135,7 @@ class ExceedanceDetector(Detector):
     def _daily(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
         if not s.valid.any():
             return
-        offset = int(self.day_offset_hours * HOUR_NS)
-        day = (s.ts + offset) // (24 * HOUR_NS)
+        day = outlet.days(s, self.day_offset_hours)
         d0 = int(day.min())
         idx = (day - d0)[s.valid]
         vals = s.values[s.valid]

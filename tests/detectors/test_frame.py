@@ -233,3 +233,22 @@ def test_categorical_codes_equal_factorize_with_missing_and_unused_categories() 
         want, want_names = pd.factorize(column.astype(object), sort=True)
         assert codes.tolist() == want.tolist()
         assert list(present) == list(want_names)
+
+
+def test_days_equal_the_formula_for_every_offset_and_series() -> None:
+    """`OutletData.days`: the outlet's local days sliced for its own series (read-only), the
+    formula for another offset or a series not the outlet's."""
+    from detectors.frame import LOCAL_OFFSET_HOURS, Series
+
+    hour = 3_600_000_000_000
+    outlet = OutletData(_frame())
+    for code in outlet.pollutants:
+        s = outlet.series(code)
+        for offset in (float(LOCAL_OFFSET_HOURS), 0.0, 5.5):
+            want = (s.ts + int(offset * hour)) // (24 * hour)
+            got = outlet.days(s, offset)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+        assert not outlet.days(s, float(LOCAL_OFFSET_HOURS)).flags.writeable
+        other = Series(code, s.ts + 30 * hour, s.values, s.flags, s.valid)
+        want = (other.ts + LOCAL_OFFSET_HOURS * hour) // (24 * hour)
+        assert np.array_equal(outlet.days(other, float(LOCAL_OFFSET_HOURS)), want)
