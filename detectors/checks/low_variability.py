@@ -181,9 +181,9 @@ class LowVariabilityDetector(Detector):
     162, findings 301 -> 300 (its series start at local midnight, but for a few at 03:00).
 
     Windows. For every window of ``window_hours`` starting at each whole day from the series'
-    first local midnight with at least ``min_coverage * days * usual`` readings (``usual`` the readings of
-    the series' median day among those with any, at most 24: a plant that runs 13 h a day
-    reports 13; counted against 24 h, none of its windows was judged and scripted bands there
+    first local midnight with at least ``min_coverage * days * usual`` readings (``usual`` the
+    readings of the series' median day among those with any, at most 24: a plant that runs 13 h
+    a day reports 13; counted against 24 h, none of its windows was judged and scripted bands there
     were missed on the independent generator; the days' test likewise asks ``min_coverage *
     usual``): its range ``R = max -
     min``, ``CV = sd / mean``, its step CV ``SC = rms(change) / mean`` (the root mean square of
@@ -1338,9 +1338,9 @@ def _reversal_cusum(
     """The CUSUM over days of the deficit of the share of reversals ``turn / pairs`` below the
     series' own days' (median ``m`` and MAD over days of `MIN_DAY_REVERSAL_PAIRS` pairs or more;
     a day's scale ``sqrt(sp^2 + m (1 - m) / pairs)``, its own binomial spread and ``sp^2 = MAD^2
-    - m (1 - m) / P``, the days' spread beyond a binomial's at their median pairs ``P``), clipped at 3 (as
-    `_deficit_cusum`), on the days ``counted`` with that many pairs (any other day counts as
-    no deficit; with ``bound`` a surplus too: a bound on the CUSUM of any days within
+    - m (1 - m) / P``, the days' spread beyond a binomial's at their median pairs ``P``), clipped
+    at 3 (as `_deficit_cusum`), on the days ``counted`` with that many pairs (any other day counts
+    as no deficit; with ``bound`` a surplus too: a bound on the CUSUM of any days within
     ``counted``); and ``m``, the MAD."""
     enough = pairs >= MIN_DAY_REVERSAL_PAIRS
     if enough.sum() < 2:
