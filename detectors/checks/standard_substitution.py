@@ -593,9 +593,11 @@ class StandardSubstitutionDetector(Detector):
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         seen: list[tuple[Series, list[Finding]]] = []
         primary: list[Finding] = []
+        made: dict[str, dict[Any, Any]] = {}  # each series' holds and preparation, made once
         for s in measured_series(outlet):
             held: list[Finding] = []
-            yield from self._rules(outlet, s, held)
+            made[s.code] = {}
+            yield from self._rules(outlet, s, held, made[s.code])
             primary.extend(held)
             if held and s.code != PH:
                 again = list(_siblings(self, outlet, s, held))
@@ -612,11 +614,16 @@ class StandardSubstitutionDetector(Detector):
                     yield from visits
                     holds = list(_outlet_holds(self, outlet, s, held + visits, rate))
                     yield from holds
-                    yield from _outlet_stretches(self, outlet, s, held + visits + holds, rate)
+                    yield from _outlet_stretches(
+                        self, outlet, s, held + visits + holds, rate, made[s.code]
+                    )
 
-    def _rules(self, outlet: OutletData, s: Series, held: list[Finding]) -> Iterator[Finding]:
+    def _rules(
+        self, outlet: OutletData, s: Series, held: list[Finding], made: dict[Any, Any]
+    ) -> Iterator[Finding]:
         """The five rules' findings on series ``s``, each appended to ``held`` (a later rule's
-        finding overlapping an earlier one's is dropped)."""
+        finding overlapping an earlier one's is dropped); the holds of each level and the
+        preparation made are put in ``made`` (`_outlet_stretches` takes them again)."""
         standard = outlet.spec.pollutant(s.code).standard
         if standard is not None and standard > 0:
             held.extend(self._series(outlet, s, standard))
@@ -627,6 +634,7 @@ class StandardSubstitutionDetector(Detector):
                 pairs, entered = _held_pairs(s, level)
                 # both rules judging `_holds` here ask a hold entered by a jump
                 holds = _holds(outlet, s, level, pairs[entered]) if entered.any() else None
+                made[level] = holds
                 if holds is not None:
                     yield from _unheld(_held_on_standard(self, outlet, s, level, holds), held)
                 if GAP_HOLDS:
@@ -635,7 +643,7 @@ class StandardSubstitutionDetector(Detector):
                         yield from _unheld(_held_by_gap(self, outlet, s, level, holds), held)
         if not standards:
             return
-        prep = _prepared(s, standards, self.join_gap_hours)
+        prep = made["prep"] = _prepared(s, standards, self.join_gap_hours)
         if prep is None:
             return
         yield from _unheld(self._jump.series(self, outlet, s, prep), held)
@@ -1914,13 +1922,15 @@ def _outlet_stretches(
     s: Series,
     found: list[Finding],
     primary: float,
+    made: dict[Any, Any],
 ) -> Iterator[Finding]:
     """The seventh rule's stretches: at an outlet where a rule found a standard fed to an
     analyser (rate ``primary``, the smallest of the outlet's), the jump, noise, quiet and hold
-    rules judge series ``s``'s stretches on its standards at `OUTLET_FALSE_ALARMS_PER_YEAR` instead of
-    their own rates; a finding's rate is its own times ``primary`` (both must be false for an
-    honest outlet to be named). ``found``: the series' findings so far (overlapping ones are
-    dropped)."""
+    rules judge series ``s``'s stretches on its standards at `OUTLET_FALSE_ALARMS_PER_YEAR`
+    instead of their own rates; a finding's rate is its own times ``primary`` (both must be
+    false for an honest outlet to be named). ``found``: the series' findings so far
+    (overlapping ones are dropped); ``made``: the holds of each level and the preparation
+    `StandardSubstitutionDetector._rules` made of the series (made here when absent)."""
     reg = outlet.spec.pollutant(s.code).standard
     standards = _standards(s, reg)
     if not standards:
@@ -1928,14 +1938,17 @@ def _outlet_stretches(
     taken = list(found)
     got: list[Finding] = []
     for level in _held_levels(standards, reg):
-        pairs, entered = _held_pairs(s, level)
-        holds = _holds(outlet, s, level, pairs[entered]) if entered.any() else None
+        if level in made:
+            holds = made[level]
+        else:
+            pairs, entered = _held_pairs(s, level)
+            holds = _holds(outlet, s, level, pairs[entered]) if entered.any() else None
         if holds is not None:
             judged = _held_on_standard(
                 det, outlet, s, level, holds, threshold=OUTLET_FALSE_ALARMS_PER_YEAR
             )
             got.extend(_unheld(judged, taken))
-    prep = _prepared(s, standards, det.join_gap_hours)
+    prep = made["prep"] if "prep" in made else _prepared(s, standards, det.join_gap_hours)
     if prep is not None:
         for rule in det._outlet_rules:
             got.extend(_unheld(rule.series(det, outlet, s, prep), taken))
