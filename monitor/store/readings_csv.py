@@ -278,8 +278,7 @@ def grouped_outlets(
     hi = None if end is None else pd.Timestamp(end)
     header = csv_columns(file)
     missing = any(c not in header for c in REQUIRED)
-    pool = _reading_pool()
-    previous = pa.default_memory_pool()
+    pool = pa.default_memory_pool()
     seen: set[str | None] = set()  # outlets whose rows have begun (None: rows without an MN)
     current: str | None = None  # the outlet whose rows the last block ended with
     pieces: list[pa.RecordBatch] = []  # its rows so far
@@ -314,58 +313,40 @@ def grouped_outlets(
         assert current is not None
         return (current, _first_seen(frame)) if len(frame) else None
 
-    # Arrow's default pool while the file is read (and while the caller holds an outlet given)
-    pa.set_memory_pool(pool)
-    try:
-        for first, batch in _raw_blocks(file, block_bytes or BLOCK_BYTES, header):
-            if missing or not batch.num_rows:
-                continue  # read on only for a parse error (which read_readings names first)
-            mn = batch.column("mn")
-            change = pc.not_equal(mn.slice(1), mn.slice(0, len(mn) - 1)).fill_null(True)
-            starts = np.flatnonzero(np.r_[True, change.to_numpy(zero_copy_only=False)])
-            names = mn.take(pa.array(starts)).to_pylist()
-            if len(set(names)) < len(names) or any(
-                name in seen and not (k == 0 and name == current) for k, name in enumerate(names)
-            ):
-                raise OutletsNotGrouped(f"{file}: an outlet's rows come back after another's")
-            ends = [*starts[1:], len(mn)]
-            for name, a, b in zip(names, starts, ends, strict=True):
-                if name != current or not pieces:
-                    outlet = finished() if pieces else None
-                    if outlet is not None:
-                        yield outlet
-                    current, at = name, first + int(a)
-                    seen.add(name)
-                pieces.append(batch.slice(int(a), int(b - a)))
-            del batch, mn
-            read += 1
-            if read % RELEASE_BLOCKS == 0:
-                pool.release_unused()  # the blocks' buffers let go back to the system
-        if pieces:
-            outlet = finished()
-            if outlet is not None:
-                yield outlet
-    finally:
-        pool.release_unused()  # before detection's peak
-        pa.set_memory_pool(previous)
+    for first, batch in _raw_blocks(file, block_bytes or BLOCK_BYTES, header):
+        if missing or not batch.num_rows:
+            continue  # read on only for a parse error (which read_readings names first)
+        mn = batch.column("mn")
+        change = pc.not_equal(mn.slice(1), mn.slice(0, len(mn) - 1)).fill_null(True)
+        starts = np.flatnonzero(np.r_[True, change.to_numpy(zero_copy_only=False)])
+        names = mn.take(pa.array(starts)).to_pylist()
+        if len(set(names)) < len(names) or any(
+            name in seen and not (k == 0 and name == current) for k, name in enumerate(names)
+        ):
+            raise OutletsNotGrouped(f"{file}: an outlet's rows come back after another's")
+        ends = [*starts[1:], len(mn)]
+        for name, a, b in zip(names, starts, ends, strict=True):
+            if name != current or not pieces:
+                outlet = finished() if pieces else None
+                if outlet is not None:
+                    yield outlet
+                current, at = name, first + int(a)
+                seen.add(name)
+            pieces.append(batch.slice(int(a), int(b - a)))
+        del batch, mn
+        read += 1
+        if read % RELEASE_BLOCKS == 0:
+            pool.release_unused()  # the blocks' buffers let go back to the system
+    if pieces:
+        outlet = finished()
+        if outlet is not None:
+            yield outlet
     if missing:
         check_columns(header, file)
     if refused is not None:
         raise refused
     if conflict is not None:
         raise conflict
-
-
-def _reading_pool() -> pa.MemoryPool:
-    """Arrow's memory pool while the grouped reader reads: jemalloc's where this Arrow has it
-    (else the default pool). On the 100-outlet year the reading (parsing, checking, the pool
-    released every :data:`RELEASE_BLOCKS` blocks) faulted in about half as many pages as with
-    the default mimalloc pool (36,000 against 74,000; 0.1 s of system CPU against 0.2-0.3 s) and
-    peaked 15 MB lower."""
-    try:
-        return pa.jemalloc_memory_pool()
-    except NotImplementedError:  # an Arrow built without jemalloc
-        return pa.default_memory_pool()
 
 
 def _first_seen(frame: pd.DataFrame) -> pd.DataFrame:

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyarrow as pa
 import pytest
 from click.testing import CliRunner
 
@@ -122,27 +121,6 @@ def test_a_grouped_file_gives_the_spilled_outlets_as_it_is_read(
             assert len(names) == 4
             for mn, frame in got:  # the same frame, to its categories' order
                 pd.testing.assert_frame_equal(frame, spill.read(mn))
-
-
-def test_the_grouped_reader_reads_into_its_pool_and_gives_the_default_back(
-    fleet: Path, lines: list[str], tmp_path: Path
-) -> None:
-    """While the file is read Arrow's default pool is the reader's (jemalloc's where Arrow has
-    it); the pool before is the default again once the reading ends, is stopped early, or
-    fails."""
-    before = pa.default_memory_pool().backend_name
-    reading = readings_csv._reading_pool().backend_name
-    path = fleet / "readings.csv"
-    seen = [pa.default_memory_pool().backend_name for _ in grouped_outlets(path, block_bytes=BLOCK)]
-    assert seen == [reading] * 4
-    assert pa.default_memory_pool().backend_name == before
-    outlets = grouped_outlets(path, block_bytes=BLOCK)
-    next(outlets)
-    outlets.close()  # stopped after the first outlet
-    assert pa.default_memory_pool().backend_name == before
-    with pytest.raises(OutletsNotGrouped):
-        list(grouped_outlets(_halves(lines, tmp_path / "h.csv"), block_bytes=BLOCK))
-    assert pa.default_memory_pool().backend_name == before
 
 
 def test_an_outlet_coming_back_is_told_before_its_block_gives_anything(
