@@ -300,6 +300,13 @@ def test_manual_values_one_value_a_day_within_a_stretch_is_not_four_lab_results(
     values[NH3N][1000:1072] = np.round(lab, 2)
     flags[NH3N][1000:1072] = "S"
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+    # the analyser's stored readings entered by hand: its own cycle's values with one 30 h
+    # hold among them (most values change within a day): not typed once a day
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    values[NH3N][1020:1050] = 2.4
+    flags[NH3N][1000:1072] = "S"
+    assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
 
 
 def test_manual_values_reference_windows_hold_as_many_results_as_the_stretch() -> None:
