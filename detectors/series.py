@@ -230,14 +230,24 @@ def analyser_cycle_hours(held: HeldRuns, cycle_minutes: float | None = None) -> 
     """
     if cycle_minutes is not None and cycle_minutes > 0:
         return max(1.0, float(cycle_minutes) / 60.0)
-    if len(held) == 0:
-        return 1.0
-    lengths = np.rint(held.hours).astype(np.int64)
-    lengths = lengths[held.count == lengths]  # runs without missing hours inside
-    if len(lengths) == 0 or lengths[lengths >= 2].sum() * 2 < lengths.sum():
+    lengths = held_cycle_lengths(held)
+    if lengths is None:
         return 1.0
     counts = np.bincount(np.minimum(lengths[lengths >= 2], int(MAX_CYCLE_HOURS)))
     return float(np.argmax(counts))
+
+
+def held_cycle_lengths(held: HeldRuns) -> np.ndarray | None:
+    """The whole-hour lengths of the held runs without missing hours inside, the evidence a
+    cycle is learned from; None when the analyser measures every hour (runs of 2+ hours hold
+    less than half of those runs' readings, or there are none)."""
+    if len(held) == 0:
+        return None
+    lengths = np.rint(held.hours).astype(np.int64)
+    lengths = lengths[held.count == lengths]  # runs without missing hours inside
+    if len(lengths) == 0 or lengths[lengths >= 2].sum() * 2 < lengths.sum():
+        return None
+    return lengths
 
 
 def hourly_grid(

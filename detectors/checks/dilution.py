@@ -557,7 +557,8 @@ class DilutionDetector(Detector):
         honest fall of load may end in a surge, a new level or another event, not back where it
         was), and the stretch's flow ``flow`` (log ratio) within ``step_pool_flow`` of its
         flanks (water in the sample does not move the flow; rain and production do). A
-        channel with under a quarter of either flank's hours known is not compared."""
+        channel with under a quarter of either flank's hours known is not compared; with no
+        channel left to compare, it has not returned (the pair beside a gap is not judged)."""
         if not abs(flow) <= -np.log(1.0 - self.step_pool_flow):
             return False
         nb, bh, k = y.shape
@@ -568,7 +569,7 @@ class DilutionDetector(Detector):
         after = _median_axis1(h[e : e + w][None], least)[0][:-1]
         gap = np.abs(after - before)
         gap = gap[~np.isnan(gap)]
-        return bool(np.all(gap <= -np.log(1.0 - self.min_drop_share)))
+        return len(gap) > 0 and bool(np.all(gap <= -np.log(1.0 - self.min_drop_share)))
 
     def _step_bar(self, x: np.ndarray, years: float) -> float:
         """The height the exponential tail of the outlet's own hourly joint steps ``x`` (down or

@@ -19,6 +19,7 @@ from detectors.series import (
     MAX_CYCLE_HOURS,
     HeldRuns,
     analyser_cycle_hours,
+    held_cycle_lengths,
     series_years,
     timestamp,
 )
@@ -763,20 +764,18 @@ SPLIT_MINOR_SHARE = 0.2
 
 def _cycle_hours(runs: HeldRuns, cycle_minutes: float | None = None) -> float:
     """`analyser_cycle_hours`, learned from the runs of 2 to `MAX_CYCLE_HOURS` hours only
-    (a run of a day or more is a hold, not a measurement: folded into the longest cycle, the
+    (a longer run is a hold, not a measurement: folded into the longest cycle, the
     holds of a drifting pH read to 0.1 outnumbered any one length and made a 12-hour cycle,
     floor 72 h), and read between two adjacent lengths ``k`` and ``k + 1`` when they hold at
     least `SPLIT_CYCLE_SHARE` of the runs of two hours or more: an analyser whose cycle is
     not a whole number of hours (2.5 h) read on the hour holds each result ``k`` or ``k + 1``
     hours, in the proportion that makes their mean its cycle (a 2.5-hour TN learned as 2 h
-    had runs of two cycles at 4 h, and its chance run was 38 h where its own is 17.5 h)."""
+    had runs of two cycles at 4 h, and its chance run was 38 h where its own is 17.2 h). The
+    regime check (`_regime_chance_hours`) still learns each regime's cycle the old way."""
     if cycle_minutes is not None and cycle_minutes > 0:
         return analyser_cycle_hours(runs, cycle_minutes)
-    if len(runs) == 0:
-        return 1.0
-    lengths = np.rint(runs.hours).astype(np.int64)
-    lengths = lengths[runs.count == lengths]  # runs without missing hours inside
-    if len(lengths) == 0 or lengths[lengths >= 2].sum() * 2 < lengths.sum():
+    lengths = held_cycle_lengths(runs)
+    if lengths is None:
         return 1.0
     cap = int(MAX_CYCLE_HOURS)
     counts = np.bincount(lengths[(lengths >= 2) & (lengths <= cap)], minlength=cap + 2)
@@ -857,7 +856,9 @@ def _regime_chance_hours(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per run, the chance run (h) of its regime and its regime's cycle (h): the
     `REGIME_RUNS` runs on either side of it (itself among them), their cycle learned as
-    `analyser_cycle_hours` learns it (the registry's when known) and their chance run as
+    `analyser_cycle_hours` learns it (the registry's when known; runs over `MAX_CYCLE_HOURS`
+    folded into it and no cycle between whole hours, unlike `_cycle_hours`: a drifting
+    pH's regime may still read a 12-hour cycle) and their chance run as
     `_chance_run_hours` computes it, with the repeat share ``p`` theirs and ``N`` the series'
     runs (the expected count stays the series'), capped at ``high_hours``."""
     n = len(runs)

@@ -1319,7 +1319,10 @@ def _reversal_days(
     """Per day of the hourly grid ``x`` (NaN = no reading), the pairs of consecutive changes
     between readings an hour apart (nonzero; a pair belongs to the day of its later change) and
     how many of them turn (the later change's sign differs from the earlier's); and per pair,
-    its day and the size of its later change."""
+    its day and the size of its later change. A day that visits fewer than three distinct
+    values has no pairs: it turns at every change by construction (A, B, A, B), so its
+    reversals say nothing, neither as the series' usual day nor as a judged one (an honest TP
+    read at 0.01 near its detection limit spends most days on two values)."""
     d = np.empty(len(x))
     d[0] = np.nan
     np.subtract(x[1:], x[:-1], out=d[1:])
@@ -1329,6 +1332,15 @@ def _reversal_days(
     day = nz[1:] // DAY_HOURS
     pairs = np.bincount(day, minlength=days).astype(np.float64)
     turn = np.bincount(day, weights=up[1:] != up[:-1], minlength=days)
+    grid = np.full(len(pairs) * DAY_HOURS, np.nan)
+    n = min(len(x), len(grid))
+    grid[:n] = x[:n]
+    ordered = np.sort(grid.reshape(len(pairs), DAY_HOURS), axis=1)  # NaN last
+    with np.errstate(invalid="ignore"):
+        distinct = 1 + np.count_nonzero(np.diff(ordered, axis=1) > 1e-9, axis=1)
+    few = distinct < 3
+    pairs[few] = 0.0
+    turn[few] = 0.0
     return pairs, turn, day, np.abs(d[nz[1:]])
 
 

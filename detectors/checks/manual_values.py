@@ -164,8 +164,10 @@ class ManualValuesDetector(Detector):
     which lab results of the channel's water every ``lab_interval_hours`` (its measurements
     with the lab scatter ``flat_lab_cv``, rounded to ``q``) are all the same and the share
     of its ``L``-hour windows of measurements holding one value (the analyser's stored
-    readings holding that long), times the number of spans of ``L`` hours or more in the
-    stretch, a finding under rule 1's bar; the evidence's ``hold_hours`` is ``L``.
+    readings holding that long), times the number of places an ``L``-hour span could sit in
+    the stretch a lab interval apart (at least the spans of ``L`` hours or more it holds), a
+    finding under rule 1's bar; the evidence's ``hold_hours`` is ``L``. A stretch rule 1f
+    does not find goes on to rules 1c and 1d with rule 1's ``p`` (1d's ``p_flat``), not 1f's.
     Independent tuning seeds 1-50: recall 276 -> 277 of 280 labels (four channels typed once
     a day for three days); simulator 163 of 164 before and after; no finding on either
     generator's honest outlets of the labelled fleets nor on the honest-only fleets of seeds
@@ -460,6 +462,7 @@ class ManualValuesDetector(Detector):
                 # results of the channel's water, each with a lab's scatter, would differ
                 p = self._held_once(measured, width, hold, step, need)
             held = 0
+            p_flat = p  # what rule 1d combines: rule 1's (or 1e's) p, never rule 1f's
             if not once and p >= bar:
                 # rule 1f: one value a day (or longer) within a stretch whose values change
                 held, n_held = _day_holds(typed[a : b + 1], v[a : b + 1], self.lab_interval_hours)
@@ -468,7 +471,9 @@ class ManualValuesDetector(Detector):
                     lab = self.lab_interval_hours
                     p_lab = self._held_once(measured, held, lab, step, -(-held // lab))
                     # or the analyser's stored readings: as long a hold among its measurements
-                    p = min(1.0, n_held * max(p_lab, _held_share(measured, held)))
+                    # as many looks as places such a hold could sit in the stretch
+                    places = max(n_held, (b - a + 1 - held) // lab + 1)
+                    p = min(1.0, places * max(p_lab, _held_share(measured, held)))
             if p >= bar:
                 # rule 1c: not too flat, but far rougher than lab results at that pace could be
                 found = self._jumpy(
@@ -478,7 +483,7 @@ class ManualValuesDetector(Detector):
                     if resolution is None:  # the analyser's own step, read once per channel
                         resolution = _analyser_step(measured)
                     found = self._rounded(
-                        outlet, code, sv, (a, b), width, p, bar, len(tested), resolution
+                        outlet, code, sv, (a, b), width, p_flat, bar, len(tested), resolution
                     )
                 if found is not None:
                     yield found

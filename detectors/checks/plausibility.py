@@ -138,7 +138,10 @@ class RangeDetector(Detector):
 
 def _close(v: np.ndarray, x: float) -> np.ndarray:
     """``np.isclose(v, x)`` (its default tolerances) for a finite number ``x``, without its
-    wrapper's cost: ``|v - x| <= 1e-8 + 1e-5 |x|`` (NaN is close to nothing)."""
+    wrapper's cost: ``|v - x| <= 1e-8 + 1e-5 |x|`` (NaN is close to nothing); an infinite
+    ``x`` is close only to itself, as in ``np.isclose``."""
     x = float(x)
+    if not np.isfinite(x):
+        return v == x
     with np.errstate(invalid="ignore"):
         return np.abs(v - x) <= 1e-08 + 1e-05 * abs(x)

@@ -576,3 +576,19 @@ def test_one_step_curve_that_rarely_turns_back_is_found_by_its_reversals(
     # and the measured series alone is left alone
     honest = _flickering_cod(n, seed=41)
     assert LowVariabilityDetector().detect(make_frame(MN, {COD: honest, FLOW: flow(n)}), SPEC) == []
+
+
+def test_honest_tp_near_its_detection_limit_is_not_judged_by_its_reversals() -> None:
+    """An honest TP near 0.025 mg/L read at 0.01 with white noise: most days visit two values
+    and so turn at every change (share 1); two six-day spells a step higher with twice the noise
+    visit three values and turn about two changes in three, as white noise does. Days of two
+    values say nothing about reversals, so the spells are not a deficit (before, the series'
+    usual share was 1 with no spread and both spells were reported)."""
+    rng = np.random.default_rng(5)
+    days = 120
+    level, sd = np.full(days, 0.025), np.full(days, 0.003)
+    for start in (30, 75):
+        level[start : start + 6], sd[start : start + 6] = 0.03, 0.006
+    tp = np.round(np.repeat(level, 24) + rng.normal(0.0, 1.0, days * 24) * np.repeat(sd, 24), 2)
+    frame = make_frame(MN, {TP: tp, FLOW: flow(len(tp))})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from detectors.checks.plausibility import RangeDetector
@@ -86,3 +87,13 @@ def test_range_findings_are_validity_and_a_storm_past_the_flow_meter_is_low() ->
         (COD, "validity", "medium"),
         (FLOW, "validity", "low"),
     }
+
+
+def test_close_matches_numpy_isclose_for_finite_and_infinite_bounds() -> None:
+    """`_close` is `np.isclose` without its wrapper: the same answer for finite bounds, and an
+    infinite bound (a detectors caller may give one) close to no finite reading."""
+    from detectors.checks.plausibility import _close
+
+    v = np.array([0.0, 1.0, 1.0 + 1e-6, 1.1, np.nan, np.inf, -np.inf, 1e9])
+    for x in (0.0, 1.0, 1e9, np.inf, -np.inf):
+        assert np.array_equal(_close(v, x), np.isclose(v, x)), x
