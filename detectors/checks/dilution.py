@@ -267,51 +267,6 @@ class DilutionDetector(Detector):
     `_may_step` passed): CPU of this detector on 240 honest outlets of 180 days, in one process,
     interleaved, 0.51 -> 0.55 s (+8 %; by its share above, about half a percent of the catalogue).
 
-    Pooled steps (``step_pool_factor``, 0.8 by default; None: the least-fallen channel alone):
-    water divides every analyser's reading by one factor, so each channel's hourly step is that
-    factor's log plus the channel's own noise, and the least-fallen channel's step is the
-    noisiest estimate of it, biased low by whichever analyser's noise went the other way that
-    hour (a dilution to 0.5-0.6 whose least-fallen channel stepped 0.2-0.3 at an edge was not
-    seen as a step). Where every known channel's own step falls at least ``-ln
-    step_pool_factor`` (each analyser reads a sample a fifth weaker or more: a treatment change
-    of one or two channels, or one analyser rising, makes no pooled step) the step is the mean
-    of the channels' steps, the common factor's estimate; elsewhere the least-fallen channel's,
-    at most 0 (`_pooled`; rises likewise; the fewer-channel bar pools the ``c`` channels that
-    fell most). The step route pairs these steps as above, with the same floor and the
-    outlet's own tail at the stated rate, and keeps a pair the least-fallen steps did not make
-    (a weaker edge: more evidence asked) only when the stretch has the shape above and also
-    returns (`_returns`): every channel's level over the ``step_flank_hours`` after within
-    ``-ln(1 - min_drop_share)`` of its level before (water shut off leaves the sample as it
-    was; an honest fall of load may end in a surge or a new level), and the stretch's flow
-    between ``1 - step_pool_flow`` and its inverse of its flanks' (water in the sample does not
-    move the flow; rain and production do, and the outlet's own flow scale is wide where flow
-    is noisy). The baselines' ``step_rate`` rule keeps the least-fallen steps. The pooled
-    step's bar is even less a per-step rate than the least-fallen one's: its hourly values are
-    at most 0 wherever some channel fell under a fifth (most hours), so its fitted tail sits at
-    the floor, and honest pooled step events pass it (honest-only fleets of tuning seeds 6-50,
-    80 outlets x 180 d, every channel known, run peaks past the bar) 1.93 down and 1.36 up per
-    outlet-year on the independent generator (least-fallen: 0.23 and 0.09), 5.99 and 6.25 on
-    the simulator (2.52 and 2.66); 1.70 and 1.27 (independent), 3.56 and 3.65 (simulator) of
-    them with no least-fallen step past its bar within 3 hours. The route's rate is carried by
-    the pair with the shape, the return and the flow held: on those fleets (1,693 independent
-    and 1,774 simulator judged outlet-years) the pooled pairs made no finding, as the least-
-    fallen ones made none (under 3 / 1,693 = 0.0018 a year, 95 %). Tuning seeds
-    1-50 (40 outlets, share 0.5): independent recall 347 -> 349 of 369 (seed 8, 27 h at 0.53;
-    seed 16, 25 h at 0.50: one channel's edge step 0.3), none lost, simulator 171 -> 171;
-    findings on honest outlets 1 -> 1 and 1 -> 1 (the same); 3 more findings on the simulator's
-    falsifying outlets off their dilution labels (27 -> 30). Honest-only fleets of tuning seeds
-    6-50 (80 outlets x 180 d): 3 -> 3 (independent) and 8 -> 8 (simulator), the same findings.
-    Tried and not kept: the pooled steps in both rules without the return and flow tests found
-    351 of 369 (two long dilutions more, seeds 17 and 34, through the CUSUM once the pooled
-    steps took them out of the baselines) but the honest-only fleets went 3 -> 8 and 8 -> 9
-    (rain, a production cut, a fall of load ending in a surge, and a CUSUM finding the pooled
-    baselines made); with the return and flow tests on every pair (the pair the least-fallen
-    steps make too), 348: one label lost (seed 34, an outlet diluted four times, whose flanks
-    hold other dilutions); each channel at least 0.86 (a
-    share of 0.15) instead of 0.8: one honest labelled-fleet outlet more (seed 4, rain whose
-    concentrations recovered two days after its flow); the stretch's shape by the channels'
-    mean factor (each at most 0.85): one label more and seven honest-outlet findings more.
-
     Defaults: ``block_hours=6``, ``baseline_days=14``, ``min_channels=3``,
     ``reference_sigmas=(1.0,)``, ``clip_sigma=4``, ``min_scale=0.05``,
     ``false_alarms_per_year=0.01`` per outlet, ``join_blocks=4``, ``min_drop_share=0.3``,
@@ -320,7 +275,7 @@ class DilutionDetector(Detector):
     ``fall_log=0.15``, ``steady_log=0.05``, ``min_fall_hours=48``, ``tail_passes=4`` (each pass only
     lowers the bar of an outlet with a finding, and only while the last one left a finding out),
     ``step_rate=1`` (a step as rare as once a year; 0: no steps), ``step_share=0.25``,
-    ``step_episodes=True``, ``step_flank_hours=48``, ``step_pool_factor=0.8``, ``step_pool_flow=0.25``. The flow fall
+    ``step_episodes=True``, ``step_flank_hours=48``. The flow fall
     was charged in full (``beta = 1``) until the outlets of both generators' tuning seeds showed
     that most plants' concentrations hold when flow falls (the charge cost them half of their
     evidence on low-flow days), while a quarter of the independent generator's plants read 10 %
@@ -386,11 +341,7 @@ class DilutionDetector(Detector):
         step_share: float = 0.25,
         step_episodes: bool = True,
         step_flank_hours: int = 48,
-        step_pool_factor: float | None = 0.8,
-        step_pool_flow: float = 0.25,
     ) -> None:
-        self.step_pool_factor = step_pool_factor
-        self.step_pool_flow = step_pool_flow
         self.step_episodes = step_episodes
         self.step_flank_hours = step_flank_hours
         self.step_rate = step_rate
@@ -459,12 +410,6 @@ class DilutionDetector(Detector):
         between them, against the ``step_flank_hours`` either side, with the shape of water in
         the sample (`_step_shape`). Stretches a CUSUM finding already holds are left."""
         pairs = self._step_pairs(outlet, b, y, steps, years, found)
-        each = self._each_log()
-        if each is not None:  # the pairs only the pooled steps show, judged on more evidence
-            pooled = _steps_of(steps[4], steps[5], self.min_channels, each)
-            held = [*found, *((outlet.grid[p[2]], outlet.grid[p[3]]) for p in pairs)]
-            pairs += self._step_pairs(outlet, b, y, pooled, years, held, each)
-            pairs.sort(key=lambda p: p[0])
         grid = outlet.grid
         for a, e, ga, ge, shape, bars in pairs:
             span_h = e - a
@@ -487,12 +432,6 @@ class DilutionDetector(Detector):
                 },
             )
 
-    def _each_log(self) -> float | None:
-        """The log fall each channel's own step must reach for the steps to be pooled
-        (``-ln step_pool_factor``), or None: the least-fallen channel sets the step."""
-        f = self.step_pool_factor
-        return None if f is None or f <= 0 or f >= 1 else -float(np.log(f))
-
     def _grade(self, span_h: int) -> dict:
         """Severity, confidence and message of a finding of ``span_h`` hours (either route)."""
         return {
@@ -508,15 +447,12 @@ class DilutionDetector(Detector):
         y: np.ndarray,
         steps: tuple[np.ndarray, ...],
         years: float,
-        found: list,
-        each: float | None = None,
+        found: list[Finding],
     ) -> list[tuple]:
         """The stretches between a joint step down and the next one up, both beyond their bars
         (`_step_bar`, `_count_bar`), with the shape of water in the sample and no CUSUM finding
-        (``found``: findings or (start, end) pairs) over them: per stretch its padded hours
-        ``a``, ``e``, grid hours, `_step_shape` and the every-channel bars. With ``each`` (the
-        steps pooled, `_pooled`) the stretch must also return to its level and hold its flow
-        within ``step_pool_flow`` (`_returns`)."""
+        (``found``) over them: per stretch its padded hours ``a``, ``e``, grid hours,
+        `_step_shape` and the every-channel bars."""
         down, up, step, known = steps[2:]
         floor = -np.log(1.0 - self.min_drop_share)
         with np.errstate(invalid="ignore"):
@@ -524,8 +460,8 @@ class DilutionDetector(Detector):
         if len(d_at) == 0 or len(u_at) == 0:
             return []
         bars = [self._step_bar(x, years) for x in steps[:2]]
-        bar_d = self._count_bar(bars[0], step, known, d_at, years, True, each)
-        bar_u = self._count_bar(bars[1], step, known, u_at, years, False, each)
+        bar_d = self._count_bar(bars[0], step, known, d_at, years, True)
+        bar_u = self._count_bar(bars[1], step, known, u_at, years, False)
         d_at, u_at = d_at[down[d_at] >= bar_d], u_at[up[u_at] >= bar_u]
         d_at, u_at = _run_peaks(d_at, down), _run_peaks(u_at, up)
         if len(d_at) == 0 or len(u_at) == 0:
@@ -536,7 +472,7 @@ class DilutionDetector(Detector):
         last = np.r_[lo[1:] > hi[:-1], True] if len(lo) else lo  # the last step down before it
         lo, hi = lo[last], hi[last]
         keep = (hi - lo >= self.min_hours) & (hi - lo <= 24 * self.baseline_days)
-        taken = [(f.start, f.end) if isinstance(f, Finding) else f for f in found]
+        taken = [(f.start, f.end) for f in found]
         grid = outlet.grid
         out = []
         for a, e in zip(lo[keep].tolist(), hi[keep].tolist(), strict=True):
@@ -546,30 +482,9 @@ class DilutionDetector(Detector):
             ):
                 continue
             shape = self._step_shape(y, b, a, e)
-            if shape is not None and (each is None or self._returns(y, a, e, shape[1])):
+            if shape is not None:
                 out.append((a, e, ga, ge, shape, bars))
         return out
-
-    def _returns(self, y: np.ndarray, a: int, e: int, flow: float) -> bool:
-        """Whether water let into the sample over hours ``a..e-1`` and shut off left it as it
-        was: every channel's median over the ``step_flank_hours`` after within ``-ln(1 -
-        min_drop_share)`` of its median over those before (a finding's own least drop; an
-        honest fall of load may end in a surge, a new level or another event, not back where it
-        was), and the stretch's flow ``flow`` (log ratio) within ``step_pool_flow`` of its
-        flanks (water in the sample does not move the flow; rain and production do). A
-        channel with under a quarter of either flank's hours known is not compared; with no
-        channel left to compare, it has not returned (the pair beside a gap is not judged)."""
-        if not abs(flow) <= -np.log(1.0 - self.step_pool_flow):
-            return False
-        nb, bh, k = y.shape
-        h = y.reshape(nb * bh, k)
-        w = self.step_flank_hours
-        least = max(1, w // 4)
-        before = _median_axis1(h[max(a - w, 0) : a][None], least)[0][:-1]
-        after = _median_axis1(h[e : e + w][None], least)[0][:-1]
-        gap = np.abs(after - before)
-        gap = gap[~np.isnan(gap)]
-        return len(gap) > 0 and bool(np.all(gap <= -np.log(1.0 - self.min_drop_share)))
 
     def _step_bar(self, x: np.ndarray, years: float) -> float:
         """The height the exponential tail of the outlet's own hourly joint steps ``x`` (down or
@@ -591,16 +506,13 @@ class DilutionDetector(Detector):
         at: np.ndarray,
         years: float,
         fall: bool,
-        each: float | None = None,
     ) -> np.ndarray:
         """Per hour ``at`` the bar its joint step must pass: ``bar`` (every channel's) where
         every channel is known; where only ``c`` are, the bar of the every-channel hours'
         highest joint step over any ``c`` of the channels (the ``c``-th largest fall, or the
         ``c``-th smallest rise: the least-fallen of fewer channels is lower by chance, so its
         every-channel bar would be passed more often), and at least ``bar`` (that statistic is
-        at least the every-channel one, but its own tail fit may extrapolate less far). With
-        ``each`` the steps are pooled (`_pooled`): the mean of the ``c`` channels that fell
-        (rose) most, where each of them fell at least ``each``."""
+        at least the every-channel one, but its own tail fit may extrapolate less far)."""
         n = step.shape[0] - 1
         out = np.full(len(at), bar)
         fewer = known[at] < n
@@ -611,9 +523,9 @@ class DilutionDetector(Detector):
         srt = np.sort(step[:-1, every], axis=0)
         for c in np.unique(known[at[fewer]]).tolist():  # a few counts
             x = np.full(len(known), np.nan)
-            # the c channels that fell (rose) most: the least of them, or pooled (`_pooled`)
-            most = srt[n - c :] if fall else -srt[:c]
-            x[every] = _pooled(most, each) - np.maximum(-flow if fall else flow, 0.0)
+            x[every] = (
+                srt[n - c] - np.maximum(-flow, 0.0) if fall else -srt[c - 1] - np.maximum(flow, 0.0)
+            )
             out[known[at] == c] = max(bar, self._step_bar(x, years))  # a tail fit of its own
         return out
 
@@ -1021,9 +933,7 @@ def _shape_evidence(codes: list[str], logs: np.ndarray, flow: float, span_h: int
     }
 
 
-def _joint_steps(
-    y: np.ndarray, min_known: int | None = None, each: float | None = None
-) -> tuple[np.ndarray, ...]:
+def _joint_steps(y: np.ndarray, min_known: int | None = None) -> tuple[np.ndarray, ...]:
     """Per hour of the padded grid of the log values ``y`` (by block, hour of the block and
     channel, flow last): the joint fall into the hour, ``min_k (m_k(t - 3) - m_k(t))`` less a
     rise of flow, and the joint rise likewise less a fall of flow (``m(t)`` the median of the
@@ -1038,43 +948,16 @@ def _joint_steps(
     m = np.fmax(lo, np.fmin(hi, h[:, 2:], out=hi), out=lo)
     step = np.full((k, nb * bh), np.nan)
     np.subtract(m[:, :-3], m[:, 3:], out=step[:, 3:-2])  # per channel and hour
-    known = np.count_nonzero(~np.isnan(step[:-1]), axis=0)
-    return _steps_of(step, known, min_known, each)
-
-
-def _steps_of(
-    step: np.ndarray, known: np.ndarray, min_known: int | None, each: float | None
-) -> tuple[np.ndarray, ...]:
-    """`_joint_steps` from the per-channel steps ``step`` (channel, then hour; flow last) and
-    the channels known each hour: the channels' joint fall and rise (`_pooled`) less the
-    flow's change, where every channel is known and where ``min_known`` are."""
     flow = step[-1]
-    fall = _pooled(step[:-1], each) - np.maximum(-flow, 0.0)
-    rise = _pooled(-step[:-1], each) - np.maximum(flow, 0.0)
-    every = known == step.shape[0] - 1
+    fall = functools.reduce(np.fmin, step[:-1]) - np.maximum(-flow, 0.0)
+    rise = -functools.reduce(np.fmax, step[:-1]) - np.maximum(flow, 0.0)
+    known = np.count_nonzero(~np.isnan(step[:-1]), axis=0)
+    every = known == k - 1
     down, up = np.where(every, fall, np.nan), np.where(every, rise, np.nan)
     if min_known is None:
         return down, up, down, up, step, known
     enough = known >= min_known
     return down, up, np.where(enough, fall, np.nan), np.where(enough, rise, np.nan), step, known
-
-
-def _pooled(falls: np.ndarray, each: float | None) -> np.ndarray:
-    """Per column of the channels' log falls ``falls`` (channel, then hour; NaN: not known):
-    the least fall of the known channels; with ``each``, where every known channel fell at
-    least ``each``, their mean instead (the common factor's estimate: water divides every
-    analyser by one factor, and the mean of their falls has less noise than the least of
-    them, which is biased low by the noisiest channel), elsewhere the least fall and at most
-    0 (some analyser did not read a diluted sample)."""
-    least = functools.reduce(np.fmin, falls)
-    if each is None:
-        return least
-    out = np.minimum(least, 0.0)
-    with np.errstate(invalid="ignore"):
-        at = np.flatnonzero(least >= each)  # few hours: the mean only there
-    sub = falls[:, at]
-    out[at] = np.nansum(sub, axis=0) / np.count_nonzero(~np.isnan(sub), axis=0)
-    return out
 
 
 def _enough(h: np.ndarray, least: int) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detectors.checks._common import exponential_tail_bar
-from detectors.checks.dilution import DilutionDetector, _episode_blocks, _pooled
+from detectors.checks.dilution import DilutionDetector, _episode_blocks
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -382,11 +382,9 @@ def test_a_slow_common_fall_is_no_step() -> None:
     assert det.detect(frame(ch)) == DilutionDetector(step_rate=0).detect(frame(ch))
 
 
-def _step_findings(
-    ch: dict[str, np.ndarray], flags: dict[str, np.ndarray] | None = None, **kw: object
-) -> list:
+def _step_findings(ch: dict[str, np.ndarray], flags: dict[str, np.ndarray] | None = None) -> list:
     """What the step route alone finds (no CUSUM finding taken as already holding it)."""
-    det = DilutionDetector(**kw)
+    det = DilutionDetector()
     outlet = OutletData(frame(ch, flags), None)
     codes = [c for c in CONC if c in outlet.pollutants]
     b, med = det._blocks(outlet, codes)
@@ -462,9 +460,7 @@ def test_hours_with_fewer_channels_known_are_judged_against_their_own_bar() -> N
     ch = _outlet()
     h = np.arange(N)
     flags = {NH3N: np.where((h // 24) % 10 == 3, "D", "N")}  # NH3-N invalid one day in ten
-    # the tails, not the floor; the least-fallen channel's steps (pooled ones, where every
-    # channel fell a fifth, are none on this outlet: their tail is at most 0)
-    det = DilutionDetector(min_drop_share=0.0, step_pool_factor=None)
+    det = DilutionDetector(min_drop_share=0.0)  # the tails, not the floor
     outlet = OutletData(frame(ch, flags), None)
     _, med = det._blocks(outlet, list(CONC))
     steps = med[7]
@@ -480,53 +476,3 @@ def test_hours_with_fewer_channels_known_are_judged_against_their_own_bar() -> N
     assert (
         det._count_bar(every_bar, step, known, np.flatnonzero(known == 4), years, True) == every_bar
     ).all()
-
-
-@pytest.mark.parametrize("first", [480 + 6, 480 + 18])
-def test_steps_pool_the_channels_each_fallen_at_least_a_fifth(first: int) -> None:
-    # every channel to 0.65 for 60 hours: the least-fallen channel's hourly step is under the
-    # floor -ln 0.7 by its noise, the channels' mean step (each fell at least to 0.8) is not
-    ch = _outlet()
-    for c in CONC:
-        ch[c][first : first + 60] = np.round(ch[c][first : first + 60] * 0.65, 2)
-    (f,) = _step_findings(ch)
-    assert (f.start, f.end) == (hour(first), hour(first + 59))
-    assert all(0.55 < r < 0.75 for r in f.evidence["factors"].values())
-    assert _step_findings(ch, step_pool_factor=None) == []
-
-
-def test_pooled_step_is_the_mean_only_where_every_channel_fell_its_share() -> None:
-    each = -np.log(0.8)
-    falls = np.array(  # channel, hour
-        [
-            [0.5, 0.5, 0.5, np.nan, 0.5],
-            [0.3, 0.1, 0.9, 0.4, 0.5],
-            [0.4, 0.6, 0.6, np.nan, -0.2],
-        ]
-    )  # hour 1: one channel fell under its share; hour 3: one known; hour 4: one rose
-    got = _pooled(falls, each)
-    assert got[0] == pytest.approx(0.4) and got[2] == pytest.approx(2.0 / 3.0)
-    assert got[3] == pytest.approx(0.4)
-    assert got[1] == 0.0 and got[4] == pytest.approx(-0.2)  # at most 0 and the least fall
-    assert np.array_equal(_pooled(falls, None), np.nanmin(falls, axis=0))
-
-
-def test_a_pooled_pair_must_hold_its_flow_and_return_to_its_level() -> None:
-    # the pooled edges of the test above with flow a third lower through them (a production
-    # cut): not water let in and shut off
-    ch = _outlet()
-    first = 480 + 18
-    for c in CONC:
-        ch[c][first : first + 60] = np.round(ch[c][first : first + 60] * 0.65, 2)
-    det = DilutionDetector()
-    _, med = det._blocks(OutletData(frame(ch), None), list(CONC))
-    a = first + med[2]  # padded hours
-    assert det._returns(med[1], a, a + 60, 0.0)
-    assert not det._returns(med[1], a, a + 60, np.log(0.67))
-    ch[FLOW][first : first + 60] = np.round(ch[FLOW][first : first + 60] * 0.67, 1)
-    assert _step_findings(ch) == []
-    # ended in a surge of load (every channel 1.8 times its level for the two days after)
-    for c in CONC:
-        ch[c][first + 60 : first + 108] = np.round(ch[c][first + 60 : first + 108] * 1.8, 2)
-    _, med = det._blocks(OutletData(frame(ch), None), list(CONC))
-    assert not det._returns(med[1], a, a + 60, 0.0)
