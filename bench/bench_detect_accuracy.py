@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 1801 on, for the next claim):
+from 2101 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -42,6 +42,11 @@ from 1801 on, for the next claim):
   before the session's changes, looked at only after the final code's run.
 - simulator 1701-1705 and independent 1711-1715 (the claim), and simulator 1731-1740 and
   independent 1741-1750 (more honest outlets) (2026-12-06, eleventh session): the same way.
+- simulator 1801-1805 and independent 1811-1815 (the claim), and simulator 1831-1840 and
+  independent 1841-1850 (more honest outlets) (2026-12-06, twelfth session): the same way;
+  after reading them one change was reverted, so the session's start and final code were run
+  again, unread until both had run, on simulator 1901-1905 and independent 1911-1915 (the
+  claim) and simulator 1931-1940 and independent 1941-1950 (more honest outlets).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -88,8 +93,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (1801, 1802, 1803, 1804, 1805),
-    "independent": (1811, 1812, 1813, 1814, 1815),
+    "simulator": (2101, 2102, 2103, 2104, 2105),
+    "independent": (2111, 2112, 2113, 2114, 2115),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
