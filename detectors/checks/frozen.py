@@ -771,7 +771,7 @@ def _cycle_hours(runs: HeldRuns, cycle_minutes: float | None = None) -> float:
     not a whole number of hours (2.5 h) read on the hour holds each result ``k`` or ``k + 1``
     hours, in the proportion that makes their mean its cycle (a 2.5-hour TN learned as 2 h
     had runs of two cycles at 4 h, and its chance run was 38 h where its own is 17.2 h). The
-    regime check (`_regime_chance_hours`) still learns each regime's cycle the old way."""
+    regime check (`_regime_chance_hours`) counts the same runs, in whole hours."""
     if cycle_minutes is not None and cycle_minutes > 0:
         return analyser_cycle_hours(runs, cycle_minutes)
     lengths = held_cycle_lengths(runs)
@@ -856,9 +856,10 @@ def _regime_chance_hours(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per run, the chance run (h) of its regime and its regime's cycle (h): the
     `REGIME_RUNS` runs on either side of it (itself among them), their cycle learned as
-    `analyser_cycle_hours` learns it (the registry's when known; runs over `MAX_CYCLE_HOURS`
-    folded into it and no cycle between whole hours, unlike `_cycle_hours`: a drifting
-    pH's regime may still read a 12-hour cycle) and their chance run as
+    `analyser_cycle_hours` learns it (the registry's when known) but from runs of 2 to
+    `MAX_CYCLE_HOURS` hours only, as `_cycle_hours` (a longer run is a hold: folded into the
+    longest cycle, a drifting pH's regime read a 12-hour cycle, floor 72 h; whole hours only,
+    no cycle between them) and their chance run as
     `_chance_run_hours` computes it, with the repeat share ``p`` theirs and ``N`` the series'
     runs (the expected count stays the series'), capped at ``high_hours``."""
     n = len(runs)
@@ -883,7 +884,10 @@ def _regime_chance_hours(
         full = runs.count == lengths  # runs without missing hours inside
         two = full & (lengths >= 2)
         onehot = np.zeros((n, cap + 3))
-        onehot[np.flatnonzero(two), np.minimum(lengths[two], cap)] = 1.0
+        # runs of 2 to MAX_CYCLE_HOURS hours only: a longer run is a hold, not a measurement
+        # (folded into the longest cycle, a drifting pH's holds read as a 12-hour cycle)
+        short = two & (lengths <= cap)
+        onehot[np.flatnonzero(short), lengths[short]] = 1.0
         onehot[:, cap + 1] = np.where(full, lengths, 0)
         onehot[:, cap + 2] = np.where(two, lengths, 0)
         w = window(onehot)

@@ -17,6 +17,7 @@ from detectors.checks.frozen import (
     FrozenValueDetector,
     _chance_run_hours,
     _cycle_hours,
+    _regime_chance_hours,
     _survival,
     lomax_excess,
     run_tail_bar,
@@ -538,6 +539,14 @@ def test_a_cycle_between_whole_hours_is_learned_and_holds_do_not_make_a_cycle() 
     runs = held_runs(ph, tt, np.ones(len(ph), bool))
     assert analyser_cycle_hours(runs) == 12.0
     assert _cycle_hours(runs) == 2.0
+    # nor in each run's regime: a pH moving every hour or two between holds of 14-29 h
+    rng = np.random.default_rng(0)
+    draw = rng.random(200)
+    lengths = np.where(draw < 0.55, 1, np.where(draw < 0.65, 2, rng.integers(14, 30, 200)))
+    ph = np.repeat(np.resize([7.0, 7.1], len(lengths)), lengths)
+    runs = held_runs(ph, np.arange(len(ph), dtype="float64"), np.ones(len(ph), bool))
+    _, regime_cycles = _regime_chance_hours(runs, None, 1.0, 72.0)
+    assert regime_cycles.max() <= 2.0
     # whole-hour analysers keep their cycle (a 4-hour COD's few 3-hour runs cut by a gap too)
     for hold in (1, 2, 3, 4):
         v = honest_cod(24 * 15, hold=hold, seed=hold)
