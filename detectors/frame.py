@@ -299,13 +299,6 @@ class OutletData:
         """The readings of pollutant ``code`` in time order, or None when there are none."""
         return self._by_pollutant.get(code)
 
-    def forget_held(self) -> None:
-        """Drop every series' cached held runs (`Series.held`): call it once the outlet
-        detectors are done with an outlet that is kept for the fleet detectors, so that a fleet
-        of kept outlets does not hold them all (70 MB for 100 outlets x 365 days)."""
-        for s in vars(self).get("_by_pollutant", {}).values():  # only series already made
-            s._held.clear()
-
     @cached_property
     def memo(self) -> dict[str, object]:
         """What the shared helpers of `detectors.checks._common` made for this outlet, by name

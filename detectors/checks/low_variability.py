@@ -1353,7 +1353,7 @@ def _reversal_cusum(
     - m (1 - m) / P``, the days' spread beyond a binomial's at their median pairs ``P``), clipped
     at 3 (as `_deficit_cusum`), on the days ``counted`` with that many pairs (any other day counts
     as no deficit; with ``bound`` a surplus too: a bound on the CUSUM of any days within
-    ``counted``); and ``m``, the MAD."""
+    ``counted``), the median share ``m`` and the MAD."""
     enough = pairs >= MIN_DAY_REVERSAL_PAIRS
     if enough.sum() < 2:
         return np.zeros(len(pairs)), float("nan"), 0.0
