@@ -582,3 +582,56 @@ def test_a_chain_piece_longer_than_every_other_run_takes_the_tails_chance() -> N
     # before (the second piece 12 h, the first 26 h: 38 h held, under the bar)
     ph = _ph_chain(26, 12)
     assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC) == []
+
+
+def _cadence_runs(lengths: np.ndarray, cut: np.ndarray | None = None) -> tuple:
+    """Held runs of the given whole-hour ``lengths``, each a new value; where ``cut`` is True
+    the run's last hour has no reading (a gap cuts it). Returns ``(runs, hours)``."""
+    v = np.repeat(np.arange(len(lengths), dtype="float64") % 7 + 10.0, lengths)
+    t = np.arange(len(v), dtype="float64")
+    keep = np.ones(len(v), bool)
+    if cut is not None:
+        ends = np.cumsum(lengths) - 1
+        keep[ends[cut]] = False
+    return held_runs(v[keep], t[keep], np.ones(int(keep.sum()), bool)), t[keep]
+
+
+def test_a_cycle_is_read_between_whole_hours_only_when_its_two_lengths_alternate() -> None:
+    # an analyser of 2.4 h read on the hour: 2, 2, 3, 2, 3 ... (the 3 never twice running)
+    starts = np.unique(np.floor(np.arange(0, 24 * 40, 2.4)).astype(int))
+    runs, t = _cadence_runs(np.diff(starts))
+    assert _cycle_hours(runs, None, t) == pytest.approx(2.4, abs=0.01)
+    # three weeks at a 2-hour cadence, then two at 3 hours: 40 % of the runs 3 h, but the
+    # 3 h runs follow each other: two cadences, not a cycle of 2.3 h (before: 2.31)
+    runs, t = _cadence_runs(np.r_[[2] * 252, [3] * 112])
+    assert _cycle_hours(runs, None, t) == 2.0
+    # a 4-hour analyser whose every third run a gap cuts to 3 h: its 3 h runs are never seen
+    # to end by a change (before: 3.67)
+    lengths = np.full(300, 4)
+    runs, t = _cadence_runs(lengths, np.arange(300) % 3 == 0)
+    assert _cycle_hours(runs, None, t) == 4.0
+    # an hourly analyser whose value repeats by chance (runs of 2 h, 3 h in a third of them at
+    # random): the 3 h runs follow each other as often as they come at all (before: 2.34)
+    rng = np.random.default_rng(5)
+    lengths = np.where(rng.random(600) < 1 / 3, 3, 2)
+    runs, t = _cadence_runs(lengths)
+    assert _cycle_hours(runs, None, t) == 2.0
+
+
+def test_a_chain_with_a_second_null_states_twice_its_chance(monkeypatch) -> None:
+    # two 44 h pieces, each longer than every other run: the fitted tail is a second null for
+    # them, so the chain's chance is stated (and judged) Bonferroni's twice the first that
+    # passes half the bar; with no tail to fit (patched out), the chance as it is
+    from detectors.checks import frozen
+
+    ph = _ph_hold(44, 4, 44)
+    frame = make_frame(MN, {PH: ph, FLOW: flow(len(ph))})
+    two = FrozenValueDetector().detect(frame, SPEC)[0].evidence
+    monkeypatch.setattr(
+        frozen,
+        "_beyond_chance",
+        lambda hours, survive, pieces, det, shape: np.full(len(pieces), np.nan),
+    )
+    one = FrozenValueDetector().detect(frame, SPEC)[0].evidence
+    assert two["resumed_log10_bar"] == one["resumed_log10_bar"]
+    assert two["resumed_log10_p"] - one["resumed_log10_p"] == pytest.approx(np.log10(2), abs=0.011)
