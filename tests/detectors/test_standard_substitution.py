@@ -791,7 +791,10 @@ def test_outlet_rule_finds_a_short_visit_on_another_analysers_standard() -> None
     assert "an outlet found feeding a standard" in visit["rule"]
     assert visit["bars"]["band_low"] < 5.0 < visit["bars"]["band_high"]
     assert visit["bars"]["step_min"] < 3.0
-    assert 0 < visit["false_alarm_rate_per_year"] < 0.01
+    # (its rate counts the seventh rule's looks at the outlet, reviewer-C F3)
+    assert 0 < visit["bars"]["own_rate"] * visit["bars"]["outlet_rate"] < 0.01
+    looks = visit["bars"]["outlet_looks"]
+    assert 0 < visit["false_alarm_rate_per_year"] < 0.01 * looks
 
 
 def test_outlet_rule_honest_trap_steps_the_plant_makes_itself() -> None:
@@ -981,10 +984,47 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     own = ev["bars"]["own_rate"]
     assert det.quiet_false_alarms_per_year / 10 < own <= ss.OUTLET_FALSE_ALARMS_PER_YEAR / 10
     assert ev["bars"]["outlet_rate"] == 0.01
-    assert ev["false_alarm_rate_per_year"] == pytest.approx(own * 0.01)
+    # its rate counts the seventh rule's looks at the outlet (reviewer-C F3): two series, one
+    # standard each (no C readings), a visit, a hold, and the hold, jump, noise and quiet rules
+    assert ev["bars"]["outlet_looks"] == 2 * 6
+    assert ev["false_alarm_rate_per_year"] == pytest.approx(own * 0.01 * 12)
     # an honest series at such an outlet: nothing more than the COD finding
     found = det.detect(
         make_frame(MN, {COD: cod, NH3N: effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)}),
         SPEC_COD_NH3_STD,
     )
     assert [f.pollutant for f in found] == [COD]
+
+
+def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) -> None:
+    """The seventh rule's findings state their own rate times the outlet's times the number of
+    its looks there (`_outlet_looks`); counting one look instead (the rate before reviewer-C F3)
+    gives the same findings, spans and bars, each rate smaller by exactly that number: a quiet
+    stretch and a visit on the NH3-N standard at an outlet whose COD is found fed its own."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    quiet = effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)
+    quiet[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
+    quiet[699], quiet[706] = 2.2, 2.8
+    visit = effluent(n, mean=2.0, step=0.01, seed=5)
+    visit[900:902] = [4.99, 5.01]
+    cases = [(quiet, SPEC_COD_NH3_STD, 2.5), (visit, SPEC_COD_NH3, 5.0)]
+    det = StandardSubstitutionDetector()
+    counted = [det.detect(make_frame(MN, {COD: cod, NH3N: x}), spec) for x, spec, _ in cases]
+    monkeypatch.setattr(ss, "_outlet_looks", lambda outlet, series: 1)
+    once = [det.detect(make_frame(MN, {COD: cod, NH3N: x}), spec) for x, spec, _ in cases]
+    for (_, _, level), got, before in zip(cases, counted, once, strict=True):
+        assert [(f.pollutant, f.start, f.end) for f in got] == [
+            (f.pollutant, f.start, f.end) for f in before
+        ]
+        assert [f.pollutant for f in got] == [COD, NH3N]
+        assert got[1].evidence["standard"] == pytest.approx(level, rel=0.05)
+        assert "outlet_looks" not in got[0].evidence["bars"]
+        assert got[0].evidence == before[0].evidence
+        looks = got[1].evidence["bars"]["outlet_looks"]
+        assert looks == 2 * 6  # two series, one standard each: 3 + 3 looks per series
+        assert before[1].evidence["bars"]["outlet_looks"] == 1
+        rate, rate_once = (f[1].evidence["false_alarm_rate_per_year"] for f in (got, before))
+        assert rate == pytest.approx(min(rate_once * looks, 0.999))
+        assert rate > rate_once
