@@ -39,6 +39,7 @@ class _Bar:
     bar: float
     ordered: np.ndarray  # the series' run durations in increasing order
     shape: float  # the tail's mixture shape: TAIL_SHAPE for a drifting series, else inf
+    heavy: bool = False  # the tail is `run_tail_bar`'s power tail (holds of days its habit)
 
     @property
     def threshold(self) -> float:
@@ -408,13 +409,7 @@ class FrozenValueDetector(Detector):
         # duration is censored, and the runs' survival is Kaplan-Meier's
         ended = np.concatenate((gap <= 1.0 + self.max_gap_hours + 1e-9, [False]))
         # a power tail (holds of days this series' habit): pieces keep Laplace's floor
-        heavy = (
-            bar.tail
-            > _tied_tail_bar(
-                runs.hours, self.false_alarm_rate_per_year * years, self.tail_runs, bar.shape
-            )
-            + 1e-9
-        )
+        heavy = bar.heavy
         out = []
         for c in np.flatnonzero(keep).tolist():
             # each piece's chance is the survival, past its duration, of the series' other runs
@@ -449,28 +444,31 @@ class FrozenValueDetector(Detector):
         exponential)."""
         cycle = _cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes, s.hours)
         years = series_years(float(s.hours[-1] - s.hours[0])) if len(s) else 1.0
-        q, chance, tail, bar, ordered = self._terms(runs.hours, cycle, years, shape)
+        q, chance, tail, bar, ordered, heavy = self._terms(runs.hours, cycle, years, shape)
         floor = max(self.min_cycles * cycle, self.min_hours)
-        return _Bar(cycle, q, chance, tail, floor, bar, ordered, shape)
+        return _Bar(cycle, q, chance, tail, floor, bar, ordered, shape, heavy)
 
     def _terms(
         self, hours: np.ndarray, cycle: float, years: float, shape: float, trim: int = -1
-    ) -> tuple[float, float, float, float, np.ndarray]:
+    ) -> tuple[float, float, float, float, np.ndarray, bool]:
         """The baseline quantile, chance run, tail run and bar (h) learned from run ``hours``
-        of an analyser of ``cycle`` (h) over ``years``, and the hours in increasing order."""
+        of an analyser of ``cycle`` (h) over ``years``, the hours in increasing order, and
+        whether the tail is a power tail (`_run_tail`)."""
         # the run durations in order, once: the "lower" quantile is the one at floor(q (n - 1))
         ordered = np.sort(hours)
         at = int(np.floor(self.baseline_quantile * (len(hours) - 1))) if len(hours) else 0
         q = float(ordered[at]) if len(hours) else float("nan")
         trim = TAIL_TRIM if trim < 0 else trim  # the longest left out of the repeat share
         chance = _chance_run_hours(ordered, cycle, self.max_chance_runs, trim)
-        tail = run_tail_bar(hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape)
+        tail, heavy = _run_tail(
+            hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape
+        )
         if len(hours) < 3 * self.tail_runs:
             # too few runs to learn this series' tail (a new outlet, live detection's first
             # days): a hold must pass high_hours, not the longest of a handful of runs
             tail = max(tail, self.high_hours)
         bar = max(min(max(q, chance), self.high_hours), tail)
-        return q, chance, tail, bar, ordered
+        return q, chance, tail, bar, ordered, heavy
 
     def _level_bars(
         self, s: Series, runs: HeldRuns, bar: _Bar
@@ -493,8 +491,7 @@ class FrozenValueDetector(Detector):
         if not cand.any():
             return out, []
         years = series_years(float(s.hours[-1] - s.hours[0]))
-        expected = self.false_alarm_rate_per_year * years
-        if bar.tail > _tied_tail_bar(runs.hours, expected, self.tail_runs, bar.shape) + 1e-9:
+        if bar.heavy:
             # holds of days are this series' habit (a power tail: a platform that repeats
             # the last value), at whatever level: not chance repeats of a quantised reading
             return out, []
@@ -631,22 +628,30 @@ def run_tail_bar(
     for days now and then) is judged against that tail, not against an exponential it does not
     follow. A finite ``shape`` replaces the exponential by a gamma mixture of exponentials of
     that shape (`lomax_excess`)."""
+    return _run_tail(hours, expected, min_tail, shape)[0]
+
+
+def _run_tail(
+    hours: np.ndarray, expected: float, min_tail: int = 12, shape: float = np.inf
+) -> tuple[float, bool]:
+    """`run_tail_bar` and whether it is the power tail's (past the exponential's bar): one
+    fit, one decision, for the run bar, the level bars and the resumed-hold chains."""
     bar = _tied_tail_bar(hours, expected, min_tail, shape)
     h = np.asarray(hours, dtype="float64")
     if np.count_nonzero(h >= HEAVY_HOURS) < HEAVY_RUNS + TAIL_TRIM:
-        return bar  # the usual case, decided without sorting
+        return bar, False  # the usual case, decided without sorting
     h = np.sort(h)
     n_tail = max(min_tail, len(h) // 10)
     if len(h) < 2 * n_tail or expected <= 0:
-        return bar
+        return bar, False
     u = float(h[-n_tail - 1])
     top = h[-n_tail:-TAIL_TRIM] if TAIL_TRIM else h[-n_tail:]
     if u <= 0 or len(top) < min_tail // 2:
-        return bar
+        return bar, False
     excess = top - u
     log_ratio = np.log(top / u)
     if excess.sum() <= 0 or log_ratio.sum() <= 0:
-        return bar
+        return bar, False
     m = len(top)
     beta = float(excess.mean())
     alpha = m / float(log_ratio.sum())
@@ -656,8 +661,9 @@ def run_tail_bar(
         ll_pow <= ll_exp + HEAVY_TAIL_MARGIN
         or (top >= max(HEAVY_MULTIPLE * u, HEAVY_HOURS)).sum() < HEAVY_RUNS
     ):
-        return bar
-    return max(bar, u * float((n_tail / expected) ** (1.0 / alpha)))
+        return bar, False
+    power = u * float((n_tail / expected) ** (1.0 / alpha))
+    return max(bar, power), power > bar + 1e-9
 
 
 def _tied_tail_bar(

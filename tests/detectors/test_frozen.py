@@ -18,7 +18,9 @@ from detectors.checks.frozen import (
     _chance_run_hours,
     _cycle_hours,
     _regime_chance_hours,
+    _run_tail,
     _survival,
+    _tied_tail_bar,
     lomax_excess,
     run_tail_bar,
 )
@@ -635,3 +637,24 @@ def test_a_chain_with_a_second_null_states_twice_its_chance(monkeypatch) -> None
     one = FrozenValueDetector().detect(frame, SPEC)[0].evidence
     assert two["resumed_log10_bar"] == one["resumed_log10_bar"]
     assert two["resumed_log10_p"] - one["resumed_log10_p"] == pytest.approx(np.log10(2), abs=0.011)
+
+
+def test_the_power_tail_decision_is_the_one_the_bar_was_taken_by() -> None:
+    # run_tail_bar's power tail (holds of days the series' habit) is decided once, with the
+    # bar: the same as comparing the bar with the exponential's fitted again (as the chain
+    # and level rules did), on exponential, Pareto and mixed run durations
+    rng = np.random.default_rng(11)
+    seen = set()
+    for k in range(300):
+        n = int(rng.integers(40, 800))
+        hours = np.ceil(rng.exponential(4.0, n))
+        if k % 3:  # holds of a day or more, Pareto, some tens of them
+            holds = np.ceil(24 * (1 + rng.pareto(1.5, int(rng.integers(0, 10 * (k % 3) + 1)))))
+            hours = np.r_[hours, holds]
+        expected = 0.001 * float(rng.uniform(0.1, 2.0))
+        shape = TAIL_SHAPE if k % 2 else np.inf
+        bar, heavy = _run_tail(hours, expected, 12, shape)
+        assert bar == run_tail_bar(hours, expected, 12, shape)
+        assert heavy == (bar > _tied_tail_bar(hours, expected, 12, shape) + 1e-9)
+        seen.add(heavy)
+    assert seen == {True, False}
