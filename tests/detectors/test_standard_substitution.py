@@ -1028,3 +1028,33 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
         rate, rate_once = (f[1].evidence["false_alarm_rate_per_year"] for f in (got, before))
         assert rate == pytest.approx(min(rate_once * looks, 0.999))
         assert rate > rate_once
+
+
+def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -> None:
+    """The seventh rule's stretches judge the hold rule's holds of exactly two analyser cycles
+    (two measurements of the standard) too, at `HOLD_FALSE_ALARMS_PER_YEAR` (the duration
+    relaxed, not the rate): an NH3-N analyser measuring every 2 h reads its 2.5 standard
+    exactly for 4 h, entered from 1.5 and left to 3.2 (a rise through the standard: no pulse,
+    so no visit). Alone the hold rule asks more than two cycles: not found; at an outlet whose
+    COD analyser is found fed its standard, found, its own rate under the hold rule's."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    nh3 = effluent(n, mean=2.0, hold_hours=2, step=0.01, seed=3)
+    nh3[998:1000], nh3[1000:1004], nh3[1004:1006] = 1.5, 2.5, 3.2
+    det = StandardSubstitutionDetector()
+    assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (COD, hour(100), hour(117)),
+        (NH3N, hour(1000), hour(1003)),
+    ]
+    ev = found[1].evidence
+    assert "hold a standard solution's value exactly" in ev["rule"]
+    assert ev["threshold"] == ss.HOLD_FALSE_ALARMS_PER_YEAR
+    assert ev["bars"]["own_rate"] <= ss.HOLD_FALSE_ALARMS_PER_YEAR
+    assert ev["bars"]["hours_min"] == 4.0
+    # one measurement more of the plant's own level instead: a hold of 2 h is no such hold
+    nh3[1002:1004] = 2.31
+    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    assert [f.pollutant for f in found] == [COD]
