@@ -137,6 +137,7 @@ def detect(
         dask=dask_address,
     )
     listener = _Progress(progress)
+    _forest(request)
     try:
         report = run_detect(request, sys.stdout.write, listener)
     except DetectError as e:
@@ -161,6 +162,24 @@ def detect(
             f"limits: {shown}",
             err=True,
         )
+
+
+def _forest(request: Any) -> None:
+    """peer_outlier's forests fitted by the process `monitor.cli` forked at its start
+    (`monitor.detection.forest`) when ``request`` runs peer_outlier in this process tree (not on
+    Dask); else that process ended now (`monitor.cli` ends it with the command either way)."""
+    from detectors.checks import peer
+    from monitor.detection import forest
+
+    server = forest.current()
+    used = request.dask is None and (
+        request.detectors is None or "peer_outlier" in request.detectors
+    )
+    if server is not None and used:
+        peer.set_forest(server.scores)
+    else:
+        peer.set_forest(None)
+        forest.stop()
 
 
 class _Progress(Progress):
