@@ -375,3 +375,30 @@ def test_gap_hiding_hourly_ramps_and_silences_at_random_times_are_not_hiding() -
     rng = np.random.default_rng(5)
     cod = _at_random_hours(_slow_analyser(n, seed=11), rng, _RAMP, 8, 6)
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+
+
+def test_gap_hiding_lists_a_silence_another_statistic_finds_as_unusual() -> None:
+    """A channel found by its steady climbs (the climb statistic) also hid a spike: 49 mg/L
+    after a fall, then 6 silent hours, a week after the last climb. One rise is no climb, but
+    no honest hour of the plant stands that far above its day: the excursion statistic ranks it
+    among the rarest, so the finding lists it (``tail_statistic`` says under which statistic)
+    and spans it; before, the finding ended with the last climb's silence."""
+    n = 24 * 120
+    cod = _noisy_plant(n, seed=1)
+    for i in (500, 1200, 1900, 2600):
+        cod[i - 7 : i + 1] = _STEADY_CLIMB
+        cod[i + 1 : i + 13] = np.nan
+    cod[2796:2801] = [46.0, 45.0, 43.0, 40.0, 49.0]
+    cod[2801:2807] = np.nan
+    (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
+    ev = f.evidence
+    assert ev["silence_statistic"] == "climb" and ev["events"] == 4
+    assert (f.start, f.end) == (hour(500), hour(2806))
+    spike = [g for g in ev["gaps"] if g["value"] == 49.0]
+    assert len(spike) == 1 and spike[0]["tail_statistic"] == "excursion"
+    assert not spike[0]["counted"] and spike[0]["hours"] == 6
+    assert spike[0]["tail_probability"] < 0.01  # among the rarest of the plant's own hours
+    assert {g["tail_statistic"] for g in ev["gaps"] if g["counted"]} == {"climb"}
+    # with the climb statistic alone there is no other statistic to list it
+    (one,) = GapHidingDetector(statistics=("climb",)).detect(frame({COD: cod}), cod_spec())
+    assert one.end == hour(2612)
