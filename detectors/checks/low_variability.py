@@ -10,7 +10,7 @@ from functools import cache
 from statistics import NormalDist
 
 import numpy as np
-from scipy.special import gammaincinv, gammaln
+from scipy.special import bdtr, gammaincinv, gammaln, ndtri
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
@@ -60,6 +60,10 @@ TESTS = 9
 #: reversal CUSUM (`_reversals`); a day of fewer counts as no deficit.
 MIN_DAY_REVERSAL_PAIRS = 3
 
+#: One-step days (of `MIN_DAY_REVERSAL_PAIRS` pairs or more) a series needs for the reversal
+#: CUSUM: its null, the usual share of reversals, is taken over them.
+MIN_REVERSAL_NULL_DAYS = 10
+
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
 ONE_STEP_SHARE = 0.6
@@ -101,7 +105,7 @@ class _Reversals:
     hour or more apart, nonzero; a pair belongs to the day of its later change), how many of
     them ``turn`` (the later change's sign differs from the earlier's) and how many later changes
     are ``one`` resolution step or so (at most 1.5 steps); the series' median share ``m`` of
-    turns over its days of `MIN_DAY_REVERSAL_PAIRS` pairs or more, and its MAD ``mad``."""
+    turns over its judged one-step days (`_reversal_cusum`), and its MAD ``mad``."""
 
     pairs: np.ndarray
     turn: np.ndarray
@@ -412,16 +416,22 @@ class LowVariabilityDetector(Detector):
     a time and turns only at its crests (a daily sine of +-3 steps: 2 turns in 12 changes). Per
     day, the ``pairs`` of consecutive changes (nonzero changes between readings an hour apart,
     repeats skipped; a pair belongs to the day of its later change) and how many ``turn`` (the
-    later change's sign differs); null: the series' own days of `MIN_DAY_REVERSAL_PAIRS` (3)
-    pairs or more, the median share ``m`` and a day's scale ``sqrt(sp^2 + m (1 - m) / pairs)``
-    (its own binomial spread, and ``sp``, the days' spread beyond the binomial's at their median
-    pairs, from the MAD: days of few pairs spread mostly by sampling). A CUSUM (clip 3,
-    reference ``cusum_k``, the other CUSUMs' bar) takes each day's deficit ``(m - share) /
-    scale`` on days of that many pairs whose changes are at least `ONE_STEP_SHARE` (0.6) of them
-    one resolution step or so (at most 1.5 steps: a staircase; where the noise spans several
-    steps a day's changes do not stay one step, and the test does not judge it) and, as the
-    other step tests' days, whose readings ``c`` hours apart differ at ``min_step_change_share``
-    of them or more (a day that mostly holds, with a step now and then, is a hold); any other day
+    later change's sign differs). A CUSUM (clip 3, reference ``cusum_k``, the other CUSUMs' bar)
+    takes each day's deficit on days of `MIN_DAY_REVERSAL_PAIRS` (3) pairs or more whose changes
+    are at least `ONE_STEP_SHARE` (0.6) of them one resolution step or so (at most 1.5 steps: a
+    staircase; where the noise spans several steps a day's changes do not stay one step, and the
+    test does not judge it) and, as the other step tests' days, whose readings ``c`` hours apart
+    differ at ``min_step_change_share`` of them or more (a day that mostly holds, with a step now
+    and then, is a hold). Null: those judged days themselves, at least `MIN_REVERSAL_NULL_DAYS`
+    (10) of them, their median share ``m`` (a day that moves a step at a time is one where the
+    process' trend is large against the analyser's noise: an analyser whose noise is under half
+    a step writes staircases that rarely turn, and the series' noisy days are no null for them);
+    a day's deficit is the normal score of its mid-p binomial lower tail at ``m`` over its own
+    pairs (exact where a day of 3 pairs has four possible shares; a normal score of the share
+    put a day of no turn at 2.4 sd where its chance, 0.043 at m = 0.65, is 2.0 sd's),
+    divided by the square root of the days' overdispersion ``1 + sp^2 pairs / (m (1 - m))``
+    (quasi-binomial; ``sp``, the days' spread beyond the binomial's at their median pairs, from
+    the MAD). Any other day
     counts as no deficit, no day restarts it. The flagged days run from the excursion's start to
     its peak. On the honest-only fleets of tuning seeds 6-50 (80 outlets x 180 days, a prototype
     with the MAD alone as the scale and without the change-share condition) the largest
@@ -438,6 +448,17 @@ class LowVariabilityDetector(Detector):
     generators, at ten times it 7 (independent, the same) and 0 (simulator), at a hundred times
     it 55 -> 57 (independent; 2 by this test, where its ninth of the rate allows about 68 over the
     fleets' 6,100 concentration series-years).
+    Its null taken over the judged one-step days, with the binomial day score (reviewer C's F4;
+    before, the median and MAD over all days of 3 pairs or more, and a normal score ``(m -
+    share) / sqrt(sp^2 + m (1 - m) / pairs)``): tuning seeds 1-50 (40 outlets), independent 404
+    -> 401 of 451 (the binomial score a TP sine of 26 days, seed 9; the one-step null two COD
+    sines of 15 and 26 days at one outlet of seed 3, whose sine was a third of the series'
+    one-step days and pulled their median share to 0.5 from the noisy days' 0.67), findings 563
+    -> 567, none on honest outlets; simulator 158 of 162, 300 findings, unchanged. Honest-only
+    fleets of tuning seeds 6-50 (80 outlets, 12,800 concentration series of the independent
+    generator): series whose reversal CUSUM reaches the bar at 0.1 / 1 / 10 times a ninth of
+    the rate per series-year 1 / 6 / 75 -> 1 / 4 / 32 (about 70 / 700 / 7,000 allowed); the
+    detector's findings at a hundred times the rate the same 57.
 
     White runs (concentrations, not pH). A band drawn every hour with an sd only 1.2-1.5 times
     under the series' own day (the independent generator's missed bands: CV deficits of 0.2-1.5
@@ -1023,10 +1044,12 @@ class LowVariabilityDetector(Detector):
             message = "low_variability.steps"
             rule = {
                 "rule": "CUSUM of the days' deficit of reversals (the share of consecutive hourly "
-                "changes whose sign turns) below the series' own days' (median and MAD, at least "
-                f"a binomial's spread; reference {self.cusum_k}) past its bar for the rate, on "
-                f"days whose changes are at least {ONE_STEP_SHARE} of them about one resolution "
-                "step: a curve read below the analyser's noise, where a measured day flickers",
+                "changes whose sign turns) below the series' own one-step days' (median; a day's "
+                "deficit the normal score of its binomial lower tail over its own pairs, over the "
+                f"days' overdispersion from their MAD; reference {self.cusum_k}) past its bar for "
+                f"the rate, on days whose changes are at least {ONE_STEP_SHARE} of them about one "
+                "resolution step: a curve read below the analyser's noise, where a measured day "
+                "flickers",
                 "statistic": "CUSUM of daily reversal share deficit",
                 "threshold": round(w.d_cv.bar, 6),
                 "cusum_peak": round(float(w.s_rev[span].max()), 6),
@@ -1347,28 +1370,51 @@ def _reversal_days(
 def _reversal_cusum(
     pairs: np.ndarray, turn: np.ndarray, counted: np.ndarray, kappa: float, bound: bool = False
 ) -> tuple[np.ndarray, float, float]:
-    """The CUSUM over days of the deficit of the share of reversals ``turn / pairs`` below the
-    series' own days' (median ``m`` and MAD over days of `MIN_DAY_REVERSAL_PAIRS` pairs or more;
-    a day's scale ``sqrt(sp^2 + m (1 - m) / pairs)``, its own binomial spread and ``sp^2 = MAD^2
-    - m (1 - m) / P``, the days' spread beyond a binomial's at their median pairs ``P``), clipped
-    at 3 (as `_deficit_cusum`), on the days ``counted`` with that many pairs (any other day counts
-    as no deficit; with ``bound`` a surplus too: a bound on the CUSUM of any days within
-    ``counted``), the median share ``m`` and the MAD."""
-    enough = pairs >= MIN_DAY_REVERSAL_PAIRS
-    if enough.sum() < 2:
-        return np.zeros(len(pairs)), float("nan"), 0.0
+    """The CUSUM over days of the deficit of reversals ``turn`` of ``pairs`` below the series'
+    own one-step days' (clipped at 3, as `_deficit_cusum`), judged on the days ``counted`` with
+    `MIN_DAY_REVERSAL_PAIRS` pairs or more (any other day counts as no deficit), the median share
+    ``m`` and the MAD; zeros where fewer than `MIN_REVERSAL_NULL_DAYS` days are judged.
+
+    The null is taken over the judged days themselves (the series' own one-step days: a day that
+    moves a step at a time is one where the process' trend is large against the analyser's
+    noise, not one of its noisy days), and a day's deficit is the normal score of its mid-p
+    lower tail under a binomial of its own pairs at ``m`` (exact for days of few pairs, whose
+    shares take a few values: at m = 0.65 a day of 3 pairs and no turn has chance 0.043, which a
+    normal score of its share would put at 2.4 sd), divided by the square root of the days'
+    overdispersion ``1 + sp^2 pairs / (m (1 - m))`` (quasi-binomial: ``sp^2 = MAD^2 - m (1 - m)
+    / P`` the days' spread beyond a binomial's at their median pairs ``P``). With ``bound``,
+    ``counted`` is a superset of the judged days and the CUSUM returned bounds theirs from above
+    for any null they give: ``m`` at most the `MIN_REVERSAL_NULL_DAYS` / 2-th largest share of
+    the days ``counted`` (at least half the judged days' shares reach their median), no
+    overdispersion, a surplus as no deficit."""
+    enough = counted & (pairs >= MIN_DAY_REVERSAL_PAIRS)
+    none = np.zeros(len(pairs)), float("nan"), 0.0
+    if enough.sum() < MIN_REVERSAL_NULL_DAYS:
+        return none
     with np.errstate(invalid="ignore", divide="ignore"):
         share = turn / pairs
-    m, mad = _median_mad(share[enough])
-    # the days' shares spread by their sampling (a binomial's, at the usual day's pairs) and by
-    # how the process turns from day to day (the rest of their MAD); a day is judged by the
-    # latter and its own sampling spread
-    var = max(m * (1.0 - m), 0.0)
-    spread2 = max(mad * mad - var / _median(pairs[enough]), 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        scale = np.maximum(np.sqrt(spread2 + var / pairs), 1e-9)
-    z = np.where(enough & counted, np.minimum(share, m) if bound else share, m)
-    return _deficit_cusum(z, m, scale, kappa, np.ones(len(pairs), dtype=bool)), m, mad
+    if bound:
+        top = MIN_REVERSAL_NULL_DAYS - MIN_REVERSAL_NULL_DAYS // 2
+        m, mad = float(np.partition(share[enough], -top)[-top]), 0.0
+    else:
+        m, mad = _median_mad(share[enough])
+    var = m * (1.0 - m)
+    if not (bound or var > 0.0):  # the one-step days turn at every change, or never
+        return none
+    n = pairs[enough].astype(np.int64)
+    t = turn[enough].astype(np.int64)
+    below = np.where(t > 0, bdtr(np.maximum(t - 1, 0), n, m), 0.0)
+    u = np.zeros(len(pairs))
+    with np.errstate(divide="ignore"):
+        u[enough] = -ndtri(0.5 * (below + bdtr(t, n, m)))  # +-inf where m is 0 or 1 (bound)
+    if bound:
+        u = np.maximum(u, 0.0)
+    else:
+        # the days' shares spread by their sampling (a binomial's, at the usual day's pairs) and
+        # by how the process turns from day to day (the rest of their MAD)
+        spread2 = max(mad * mad - var / _median(pairs[enough]), 0.0)
+        u[enough] /= np.sqrt(1.0 + spread2 * n / var)
+    return _deficit_cusum(-u, 0.0, 1.0, kappa, np.ones(len(pairs), dtype=bool)), m, mad
 
 
 def _usual_day_hours(dn: np.ndarray) -> float:

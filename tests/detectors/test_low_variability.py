@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from statistics import NormalDist
+
 import numpy as np
 import pytest
 
-from detectors.checks.low_variability import LowVariabilityDetector
+from detectors.checks.low_variability import (
+    MIN_REVERSAL_NULL_DAYS,
+    LowVariabilityDetector,
+    _reversal_cusum,
+)
 from detectors.spec import COD, FLOW, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
@@ -546,10 +552,12 @@ def test_windows_and_days_are_local_days_whatever_hour_the_series_starts() -> No
 
 def _flickering_cod(hours: int, seed: int) -> np.ndarray:
     """A COD around 12 mg/L with a daily swing of +-1, measured every 2 h with the analyser's
-    noise (sd 1.2 mg/L, independent from one measurement to the next), read in whole mg/L."""
+    noise (sd 0.8 mg/L, independent from one measurement to the next), read in whole mg/L: most
+    of its changes are one step, and they turn back and forth (the reversal test's null is its
+    own one-step days; with sd 1.2 most days moved several steps and were no null)."""
     rng = np.random.default_rng(seed)
     t = np.arange(0, hours, 2)
-    level = 12.0 + 1.0 * np.sin(2 * np.pi * t / 24) + rng.normal(0.0, 1.2, len(t))
+    level = 12.0 + 1.0 * np.sin(2 * np.pi * t / 24) + rng.normal(0.0, 0.8, len(t))
     return np.round(np.repeat(level, 2)[:hours])
 
 
@@ -592,3 +600,49 @@ def test_honest_tp_near_its_detection_limit_is_not_judged_by_its_reversals() -> 
     tp = np.round(np.repeat(level, 24) + rng.normal(0.0, 1.0, days * 24) * np.repeat(sd, 24), 2)
     frame = make_frame(MN, {TP: tp, FLOW: flow(len(tp))})
     assert LowVariabilityDetector().detect(frame, SPEC) == []
+
+
+def test_reversal_null_is_the_series_own_one_step_days() -> None:
+    """Reviewer C's F4: the reversal CUSUM judges only one-step days, so its usual share of
+    reversals is taken over them, not over the series' noisy days. Thirty one-step days turning
+    one change in four (an honest analyser whose noise is under a step writes such staircases)
+    amid thirty noisy days turning three in four: no deficit (the null over all days, 0.5, put
+    them 2-4 scales under it, past the bar within days); with fewer than
+    MIN_REVERSAL_NULL_DAYS one-step days, nothing is judged."""
+    days = 60
+    pairs = np.full(days, 8.0)
+    counted = np.arange(days) % 2 == 0
+    turn = np.where(counted, 2.0, 6.0)
+    turn[counted] += np.tile([0.0, 1.0, -1.0], 10)  # 1-3 turns of 8
+    s, m, _ = _reversal_cusum(pairs, turn, counted, 1.0)
+    assert m == 0.25 and s.max() == 0.0
+    few = counted & (np.arange(days) < 2 * (MIN_REVERSAL_NULL_DAYS - 1))
+    assert _reversal_cusum(pairs, turn, few, 1.0)[0].max() == 0.0
+    # ... while one-step days that usually turn five changes in eight and stop turning are
+    turn = np.where(counted, 5.0, 6.0)
+    turn[counted] += np.tile([0.0, 1.0, -1.0], 10)
+    turn[counted & (np.arange(days) >= 44)] = 0.0
+    assert _reversal_cusum(pairs, turn, counted, 1.0)[0].max() > 6.7  # the bar at the rate
+
+
+def test_reversal_day_score_is_the_binomial_tail_of_its_own_pairs() -> None:
+    """A day's deficit is the normal score of its mid-p binomial lower tail at the null share: a
+    day of 3 pairs and no turn, at a share of 2/3 with no spread beyond sampling, has chance
+    (1/3)^3 and scores -Phi^-1((1/3)^3 / 2) = 2.09 (a normal score of its share would give
+    2.45); the CUSUM adds it less the reference. The early-out's bound (any subset of the days
+    judged, any null they give) stays above the CUSUM on random days."""
+    pairs = np.full(31, 3.0)
+    turn = np.full(31, 2.0)
+    turn[-1] = 0.0
+    s, m, _ = _reversal_cusum(pairs, turn, np.ones(31, dtype=bool), 1.0)
+    assert m == pytest.approx(2 / 3)
+    assert s[-1] == pytest.approx(-NormalDist().inv_cdf((1 / 3) ** 3 / 2) - 1.0, abs=1e-9)
+    rng = np.random.default_rng(3)
+    for _ in range(300):
+        n = int(rng.integers(15, 80))
+        pairs = rng.integers(0, 12, n).astype(float)
+        turn = rng.binomial(pairs.astype(int), rng.uniform(0.0, 1.0, n)).astype(float)
+        may = rng.uniform(size=n) < 0.8
+        judged = may & (rng.uniform(size=n) < rng.uniform(0.3, 1.0))
+        exact = _reversal_cusum(pairs, turn, judged, 1.0)[0].max()
+        assert exact <= _reversal_cusum(pairs, turn, may, 1.0, bound=True)[0].max() + 1e-9
