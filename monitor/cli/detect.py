@@ -162,6 +162,36 @@ def detect(
             f"limits: {shown}",
             err=True,
         )
+    _exit_now()
+
+
+def _exit_now() -> None:
+    """End the process here, done (status 0), without the interpreter's teardown: freeing every
+    module and object one by one cost the 100-outlet year 0.17-0.18 s of CPU on one core after
+    its last finding (the other idle). The exit handlers run first (multiprocessing's, logging's,
+    temporary files'), standard output and error are flushed, the forest's process is ended.
+    Only as the command's own process: not when another program runs the command in its process
+    with its own standard streams (a test's runner), nor when a stream cannot be flushed."""
+    import atexit
+    import os
+
+    from monitor.detection import forest
+
+    if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
+        return
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return  # the usual exit reports it
+    forest.stop()
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return
+    os._exit(0)
 
 
 def _forest(request: Any) -> None:

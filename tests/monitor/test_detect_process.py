@@ -1,0 +1,74 @@
+"""`monitor detect` as its own process: it ends without the interpreter's teardown once done
+(`monitor.cli.detect._exit_now`), with everything written and status 0; in another program's
+process (a test's CliRunner) it returns as before."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from monitor.cli import main
+from monitor.cli.detect import _exit_now
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sim_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("sim")
+    result = CliRunner().invoke(
+        main, ["simulate", "--out", str(out), "--outlets", "12", "--days", "40", "--seed", "3"]
+    )
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _own_process(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "monitor.cli", "detect", "--no-progress", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+
+
+@pytest.mark.parametrize("detectors", [None, "exceedance,peer_outlier", "exceedance"])
+def test_its_own_process_writes_everything_and_ends_with_status_0(
+    sim_dir: Path, tmp_path: Path, detectors: str | None
+) -> None:
+    sites = tmp_path / "sites.toml"
+    text = (sim_dir / "sites.toml").read_text()
+    sites.write_text(text[: text.index("[[site]]", 10)])  # one site: the others warned about
+    args = ["--readings", str(sim_dir / "readings.csv"), "--sites", str(sites)]
+    if detectors is not None:
+        args += ["--detectors", detectors]
+    done = _own_process(*args)
+    here = CliRunner().invoke(main, ["detect", "--no-progress", *args])
+    assert here.exit_code == 0, here.stderr
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == here.stdout  # every finding written before the early end
+    assert "warning: 11 outlet(s) not in" in done.stderr  # and what followed them
+    assert done.stderr == here.stderr
+
+
+def test_a_failing_run_keeps_its_status(tmp_path: Path) -> None:
+    done = _own_process("--readings", str(tmp_path / "none.csv"), "--sites", str(tmp_path / "x"))
+    assert done.returncode != 0
+    assert done.stdout == ""
+
+
+def test_in_another_programs_process_it_returns(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdout", io.StringIO())  # as a runner's captured stream
+    _exit_now()  # returns: this test goes on
+    monkeypatch.setattr(sys, "stdout", sys.__stdout__)
+    monkeypatch.setattr(sys, "stderr", io.StringIO())
+    _exit_now()
