@@ -5,6 +5,7 @@ from __future__ import annotations
 from statistics import NormalDist
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from detectors.checks.low_variability import (
@@ -12,7 +13,7 @@ from detectors.checks.low_variability import (
     LowVariabilityDetector,
     _reversal_cusum,
 )
-from detectors.spec import COD, FLOW, PH, TN, TP
+from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
 
@@ -646,3 +647,34 @@ def test_reversal_day_score_is_the_binomial_tail_of_its_own_pairs() -> None:
         judged = may & (rng.uniform(size=n) < rng.uniform(0.3, 1.0))
         exact = _reversal_cusum(pairs, turn, judged, 1.0)[0].max()
         assert exact <= _reversal_cusum(pairs, turn, may, 1.0, bound=True)[0].max() + 1e-9
+
+
+def test_two_days_shrunk_on_three_channels_at_once_are_found_pooled() -> None:
+    """COD, NH3-N and TP of one outlet shrunk together toward their means (to 0.4 of their
+    deviations) for two local days: too short for a 3-day window or one channel's CUSUM, but the
+    three channels' daily deficits pooled over the two days stand far above the outlet's own
+    days. Each channel is named; the same two days shrunk on two channels or one, or none, give
+    nothing."""
+    n = 24 * 120
+    chans = {COD: (30.0, 0.1, 1), NH3N: (3.0, 0.01, 2), TP: (0.3, 0.001, 3)}
+    honest = {c: effluent(n, mean=m, step=st, seed=sd) for c, (m, st, sd) in chans.items()}
+    band = slice(24 * 60, 24 * 62)
+
+    def frame(shrunk: tuple[str, ...]) -> pd.DataFrame:
+        cols = {}
+        for c, (m, st, _) in chans.items():
+            v = honest[c].copy()
+            if c in shrunk:
+                v[band] = np.round((m + 0.4 * (v[band] - m)) / st) * st
+            cols[c] = v.round(9)
+        return make_frame(MN, {**cols, FLOW: flow(n)})
+
+    found = LowVariabilityDetector().detect(frame((COD, NH3N, TP)), SPEC)
+    assert sorted(f.pollutant for f in found) == sorted(chans)
+    for f in found:
+        assert f.evidence["statistic"] == "pooled channels' deficit"
+        assert f.evidence["pooled_score"] > f.evidence["threshold"]
+        assert f.evidence["pooled_channels"] == 3
+        assert (f.start, f.end) == (hour(24 * 60), hour(24 * 62 - 1))
+    for shrunk in ((COD, NH3N), (COD,), ()):
+        assert LowVariabilityDetector().detect(frame(shrunk), SPEC) == []
