@@ -315,3 +315,28 @@ def test_a_hold_starting_and_ending_with_another_channels_floor_is_a_joint_floor
     cod, tp = _bottle_outlet(n, 306)
     frame = make_frame(MN, {COD: cod, TP: tp, FLOW: flow(n)})
     assert [f.pollutant for f in ZeroFloorDetector().detect(frame, SPEC)] == [TP]
+
+
+def test_a_hold_at_the_value_of_a_floor_found_in_the_series_is_that_floor_again() -> None:
+    # the held reading of the test above (0.12 for 30 h, entered and left by a step the series
+    # makes) is excused alone; once the series is found floored at 0.12 elsewhere (entered and
+    # left by 7.5x steps it never makes), the same value held again is the same floor (a
+    # clean-water bottle reads alike each time), not a reading the analyser stuck on
+    n = 24 * 30
+    tp = effluent(n, mean=0.3, cv=0.3, hold_hours=2, step=0.01, seed=8)
+    tp[394:400] = 0.3
+    tp[400:430] = 0.12
+    tp[430:434] = 0.3
+    q = flow(n)
+    assert ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: q}), SPEC) == []
+    tp[594:600] = 0.9
+    tp[600:630] = 0.12
+    tp[630:634] = 0.9
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: q}), SPEC)
+    assert spans(found) == [(hour(400), hour(429)), (hour(600), hour(629))]
+    again = [f for f in found if "another floor found in the series" in f.evidence["rule"]]
+    assert [(f.start, f.end) for f in again] == [(hour(400), hour(429))]
+    # a hold at another value is still excused
+    tp[400:430] = 0.13
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: q}), SPEC)
+    assert spans(found) == [(hour(600), hour(629))]
