@@ -476,3 +476,55 @@ def test_hours_with_fewer_channels_known_are_judged_against_their_own_bar() -> N
     assert (
         det._count_bar(every_bar, step, known, np.flatnonzero(known == 4), years, True) == every_bar
     ).all()
+
+
+def _weak_week(tn: float, ramp_hours: int = 1, slow_exit: bool = False) -> dict[str, np.ndarray]:
+    """Noon of day 15 to the end of day 22 at half of COD, NH3-N and TP and ``tn`` of TN (its
+    least-dropped channel), entered and left in an hour (at hours where flow's daily cycle
+    neither rises nor falls against the step: a joint fall is charged a rise of flow, a joint
+    rise a fall) or, with ``ramp_hours``, over that many hours; TN runs a quarter high for the
+    eight hours either side (its own wander)."""
+    ch = _outlet()
+    week = np.zeros(N)
+    week[15 * 24 + 12 : 23 * 24] = 1.0
+    if ramp_hours > 1:
+        week = np.convolve(week, np.ones(ramp_hours) / ramp_hours, mode="same")
+    if slow_exit:  # back to the usual level over two days after the end
+        week[23 * 24 : 25 * 24] = np.linspace(1.0, 0.0, 48)
+    for c, f in ((COD, 0.5), (NH3N, 0.5), (TP, 0.5), (TN, tn)):
+        ch[c] = np.round(ch[c] * np.exp(week * np.log(f)), 2)
+    for first in (15 * 24 + 4, 23 * 24):
+        ch[TN][first : first + 8] = np.round(ch[TN][first : first + 8] * 1.25, 2)
+    return ch
+
+
+def test_a_long_dilution_with_one_channel_over_the_floor_is_found_from_its_edges() -> None:
+    # 7.5 days with TN at 0.75 and the others at half: the least-dropped channel is over
+    # 1 - min_drop_share, the common factor (0.55) is not, and every channel steps down in one
+    # hour at its start and up at its end (independent generator, tuning seed 11: a week at
+    # 0.55 with one channel reading 0.71-0.80 against the baselines it had moved)
+    ch = _weak_week(0.75)
+    assert DilutionDetector(edged=False).detect(frame(ch)) == []
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert abs(int((f.start - hour(15 * 24 + 12)) / np.timedelta64(1, "h"))) <= 6
+    assert abs(int((f.end - hour(23 * 24 - 1)) / np.timedelta64(1, "h"))) <= 6
+    assert 0.5 < f.evidence["factors"][TN] < 0.85 and f.evidence["common_factor"] < 0.7
+    assert "joint steps" in f.evidence["rule"] and f.severity == "high"
+
+
+@pytest.mark.parametrize("case", ["slow", "slow_exit", "one_channel_near_level"])
+def test_a_common_factor_without_edges_or_with_a_channel_near_level_is_not_found(
+    case: str,
+) -> None:
+    # the same week entered and left over two days (a plant's own load): no joint step; entered
+    # in an hour but left over two days (the honest common dips of the independent generator's
+    # honest-only fleets this rule would otherwise have found had one step, not two); or TN at
+    # 0.9 (an analyser reading almost as usual): not every analyser reads the water
+    if case == "slow":
+        ch = _weak_week(0.75, ramp_hours=48)
+    elif case == "slow_exit":
+        ch = _weak_week(0.75, slow_exit=True)
+    else:
+        ch = _weak_week(0.9)
+    assert DilutionDetector().detect(frame(ch)) == DilutionDetector(edged=False).detect(frame(ch))
+    assert DilutionDetector().detect(frame(ch)) == []
