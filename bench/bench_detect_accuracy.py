@@ -57,6 +57,11 @@ Matching rules (per generator, per seed):
   ``copied_by=MN`` by the simulator, counts as honest; copied_data findings on that window are
   right); every ``integrity`` finding on an honest outlet is false; reported per 100 honest
   outlet-months, in total and per detector, with the share of honest outlets having one or more;
+- a label is *blind* when its window holds no valid reading (flag N or T, with a value) of its
+  pollutant (of any, when it names none), except for the patterns whose sign is the flags or gaps
+  themselves (flag_masking, gap_hiding, manual_values): the "blind (found)" column counts them
+  per pattern, and a second macro recall leaves them out -- a diagnostic of how much of the gap
+  the data can show at all, printed beside the target figure, never in its place;
 - exceedance hours: recall = valid hours over their limit inside an exceedance finding / such
   hours; precision = exceedance findings holding at least one such hour / exceedance findings.
 
@@ -155,6 +160,43 @@ def overlaps(labels: pd.DataFrame, found: pd.DataFrame) -> pd.DataFrame:
     return pairs[same_time & same_pollutant]
 
 
+#: Patterns whose sign is the flags or the gaps themselves (M/D over high values, S-typed values,
+#: missing hours): a label of theirs is never blind.
+BY_FLAGS = frozenset({"flag_masking", "gap_hiding", "manual_values"})
+
+
+def valid_inside(readings: pd.DataFrame, labels: pd.DataFrame) -> np.ndarray:
+    """For each label (in ``labels`` order): whether its window holds one valid reading (flag N
+    or T, a value) of its pollutant, or of any pollutant when it names none. A label without one
+    is *blind*: whatever was falsified there left no valid value to judge (every reading flagged
+    F, D, M... or none received); only its flags or gaps can show it (`BY_FLAGS` patterns are
+    judged on those, so their labels are never counted blind)."""
+    rows = readings[readings["flag"].isin(["N", "T"]) & readings["value"].notna()]
+    ts = rows["ts"].to_numpy("datetime64[ns]").astype(np.int64)
+    mn, pol = rows["mn"].astype(str).to_numpy(), rows["pollutant"].astype(str).to_numpy()
+    order = np.lexsort((ts, pol, mn))
+    ts, mn, pol = ts[order], mn[order], pol[order]
+    key_mn = pd.Series(np.arange(len(mn))).groupby(mn).agg(["min", "max"])
+    key = pd.Series(np.arange(len(mn))).groupby([mn, pol]).agg(["min", "max"])
+    out = np.zeros(len(labels), dtype=bool)
+    starts = pd.to_datetime(labels["start"], utc=True).to_numpy("datetime64[ns]").astype(np.int64)
+    ends = pd.to_datetime(labels["end"], utc=True).to_numpy("datetime64[ns]").astype(np.int64)
+    for i, (m, p) in enumerate(zip(labels["mn"].astype(str), labels["pollutant"], strict=True)):
+        if isinstance(p, str):
+            if (m, p) not in key.index:
+                continue
+            lo, hi = key.loc[(m, p)]
+            span = ts[lo : hi + 1]
+        else:
+            if m not in key_mn.index:
+                continue
+            lo, hi = key_mn.loc[m]
+            span = np.sort(ts[lo : hi + 1])
+        k = np.searchsorted(span, starts[i], side="left")
+        out[i] = k < len(span) and span[k] <= ends[i]
+    return out
+
+
 def exceedance_hours(fleet: Fleet, found: pd.DataFrame) -> tuple[int, int, int, int]:
     """(over-limit valid hours inside an exceedance finding, such hours, exceedance findings
     holding one, exceedance findings)."""
@@ -182,6 +224,9 @@ class SeedResult:
     generator: str
     seed: int
     recalled: dict[str, tuple[int, int]]  # pattern -> (recalled, labels)
+    blind: dict[
+        str, tuple[int, int]
+    ]  # pattern -> (recalled, labels) of labels with no valid reading
     precise: dict[str, tuple[int, int]]  # pattern -> (true positives, findings)
     false_by_detector: dict[str, int]
     honest_outlets: int
@@ -195,6 +240,17 @@ class SeedResult:
     @property
     def macro_recall(self) -> float:
         values = [r / n for r, n in self.recalled.values() if n]
+        return float(np.mean(values)) if values else float("nan")
+
+    @property
+    def macro_recall_sighted(self) -> float:
+        """Macro recall leaving out blind labels (see `valid_inside`): how much of the gap to 1
+        the data can show at all. A diagnostic beside `macro_recall`, never in its place."""
+        values = [
+            (r - self.blind[p][0]) / (n - self.blind[p][1])
+            for p, (r, n) in self.recalled.items()
+            if n > self.blind[p][1]
+        ]
         return float(np.mean(values)) if values else float("nan")
 
     @property
@@ -212,13 +268,17 @@ def evaluate(
     labels = fleet.labels.copy()
     labels["pollutant"] = labels["pollutant"].astype(object).where(labels["pollutant"].notna())
     labels["detail"] = labels["detail"].fillna("").astype(str)
-    recalled, precise = {}, {}
+    recalled, precise, blind = {}, {}, {}
+    sighted = pd.Series(valid_inside(fleet.readings, labels), index=labels.index)
     for pattern in [p for p in PATTERNS if p in {d.name for d in detectors}]:
         lab = labels[labels["pattern"] == pattern]
         fnd = found[found["detector"] == pattern]
         pairs = overlaps(lab, fnd)
-        recalled[pattern] = (pairs["label_id"].nunique() if len(pairs) else 0, len(lab))
+        hit = set(pairs["label_id"]) if len(pairs) else set()
+        recalled[pattern] = (len(hit), len(lab))
         precise[pattern] = (pairs["finding_id"].nunique() if len(pairs) else 0, len(fnd))
+        blind_ids = lab.index[~sighted[lab.index].to_numpy()] if pattern not in BY_FLAGS else []
+        blind[pattern] = (len(hit & set(blind_ids)), len(blind_ids))
     source = labels["detail"].str.startswith("copied_by=")
     falsifying = set(labels.loc[labels["pattern"].isin(PATTERNS) & ~source, "mn"])
     honest = sorted(set(fleet.specs) - falsifying)
@@ -229,6 +289,7 @@ def evaluate(
         generator,
         seed,
         recalled,
+        blind,
         precise,
         false.groupby("detector").size().to_dict(),
         len(honest),
@@ -251,6 +312,7 @@ def report(generator: str, runs: list[SeedResult]) -> None:
     )
     head = (
         f"{'pattern':22s} {'labels':>6s} {'recall':>7s} {'worst':>6s} {'findings':>8s} {'prec':>5s}"
+        f" {'blind (found)':>13s}"
     )
     print(head)
     print("-" * len(head))
@@ -268,9 +330,16 @@ def report(generator: str, runs: list[SeedResult]) -> None:
         n_f = sum(r.precise[p][1] for r in runs)
         rec = f"{n_rec / n_lab:.2f}" if n_lab else "-"
         prec = f"{n_tp / n_f:.2f}" if n_f else "-"
-        print(f"{p:22s} {n_lab:6d} {rec:>7s} {worst:6.2f} {n_f:8d} {prec:>5s}")
+        n_blind = sum(r.blind[p][1] for r in runs)
+        blind = f"{n_blind} ({sum(r.blind[p][0] for r in runs)})"
+        print(f"{p:22s} {n_lab:6d} {rec:>7s} {worst:6.2f} {n_f:8d} {prec:>5s} {blind:>13s}")
     macro = [r.macro_recall for r in runs]
     print(f"macro recall: mean {np.mean(macro):.3f}, worst seed {min(macro):.3f}")
+    sighted = [r.macro_recall_sighted for r in runs]
+    print(
+        f"  (diagnostic, not the target: macro recall over labels with a valid reading inside: "
+        f"mean {np.mean(sighted):.3f}, worst seed {min(sighted):.3f})"
+    )
     hit = sum(r.exceedance[0] for r in runs)
     hours = sum(r.exceedance[1] for r in runs)
     holding = sum(r.exceedance[2] for r in runs)
