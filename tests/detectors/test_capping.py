@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.checks.capping import CappingDetector
-from detectors.spec import COD, PH
+from detectors.spec import COD, NH3N, PH
 from tests.detectors.conftest import MN, make_frame, make_spec
 
 START = pd.Timestamp("2026-06-01 00:00", tz="Asia/Shanghai")
@@ -159,3 +159,31 @@ def test_one_high_episode_at_the_top_of_a_fortnight_is_not_a_wall() -> None:
     frame = make_frame(MN, {COD: cod})
     assert CappingDetector().detect(frame, spec) == []
     assert len(CappingDetector(min_pile_days=1).detect(frame, spec)) == 1
+
+
+def test_at_an_outlet_found_capping_one_pollutant_the_others_are_judged_at_ten_times_the_rate() -> (
+    None
+):
+    # NH3-N clamped at 4.4-4.5 mg/L (limit 5) over a body near 3: a pile of p about 1.6e-5,
+    # under the bar at 0.1 a series-year but not at the stated 0.01; alone it is not found, and
+    # beside a COD clamped under its limit at the same outlet it is (one clamp seldom caps one
+    # analyser alone), stating the rate it was judged at
+    spec = make_spec(MN, w01018={"limit": 50.0}, w21003={"limit": 5.0})
+    n = 24 * 40
+    rng = np.random.default_rng(10)
+    nh3 = np.round(3.0 * np.exp(rng.normal(0, 0.25, n)), 2)
+    over = np.flatnonzero(nh3 > 4.5)
+    nh3[over] = np.round(rng.uniform(4.4, 4.5, len(over)), 2)
+    assert CappingDetector().detect(make_frame(MN, {NH3N: nh3}), spec) == []
+    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
+    high = np.flatnonzero(cod > 45.0)
+    cod[high] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(high)), 1)
+    frame = make_frame(MN, {COD: cod, NH3N: nh3})
+    found = {f.pollutant: f for f in CappingDetector().detect(frame, spec)}
+    assert sorted(found) == [COD, NH3N]
+    assert found[COD].evidence["false_alarm_rate_per_year"] == 0.01
+    ev = found[NH3N].evidence
+    assert ev["false_alarm_rate_per_year"] == 0.1 and ev["p_value"] < ev["threshold"]
+    assert ev["threshold"] == 0.1 / 365.25 / 6
+    alone = CappingDetector(found_outlet_factor=1.0).detect(frame, spec)
+    assert [f.pollutant for f in alone] == [COD]
