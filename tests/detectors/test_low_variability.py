@@ -678,3 +678,31 @@ def test_two_days_shrunk_on_three_channels_at_once_are_found_pooled() -> None:
         assert (f.start, f.end) == (hour(24 * 60), hour(24 * 62 - 1))
     for shrunk in ((COD, NH3N), (COD,), ()):
         assert LowVariabilityDetector().detect(frame(shrunk), SPEC) == []
+
+
+def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None:
+    """COD and NH3-N shrunk together to 0.65 of their deviations for ten days: each channel's own
+    tests and the two-day pooled windows stay under their bars, but the pooled days' CUSUM
+    passes its own; both channels are named, TP (unchanged) is not. Shrunk on COD alone:
+    nothing."""
+    n = 24 * 120
+    chans = {COD: (30.0, 0.1, 1), NH3N: (3.0, 0.01, 2), TP: (0.3, 0.001, 3)}
+    honest = {c: effluent(n, mean=m, step=st, seed=sd) for c, (m, st, sd) in chans.items()}
+    band = slice(24 * 60, 24 * 70)
+
+    def frame(shrunk: tuple[str, ...]) -> pd.DataFrame:
+        cols = {}
+        for c, (m, st, _) in chans.items():
+            v = honest[c].copy()
+            if c in shrunk:
+                v[band] = np.round((m + 0.65 * (v[band] - m)) / st) * st
+            cols[c] = v.round(9)
+        return make_frame(MN, {**cols, FLOW: flow(n)})
+
+    found = LowVariabilityDetector().detect(frame((COD, NH3N)), SPEC)
+    assert sorted(f.pollutant for f in found) == [COD, NH3N]
+    for f in found:
+        assert f.evidence["statistic"] == "CUSUM of pooled channels' daily deficit"
+        assert f.evidence["cusum_peak"] > f.evidence["threshold"]
+        assert hour(24 * 60) <= f.start and f.end <= hour(24 * 70 - 1)
+    assert LowVariabilityDetector().detect(frame((COD,)), SPEC) == []
