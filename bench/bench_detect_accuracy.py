@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 2101 on, for the next claim; 2001-2005 are bench_calibration's):
+from 2201 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -47,6 +47,9 @@ from 2101 on, for the next claim; 2001-2005 are bench_calibration's):
   after reading them one change was reverted, so the session's start and final code were run
   again, unread until both had run, on simulator 1901-1905 and independent 1911-1915 (the
   claim) and simulator 1931-1940 and independent 1941-1950 (more honest outlets).
+- simulator 2101-2105 and independent 2111-2115 (the claim), and simulator 2131-2140 and
+  independent 2141-2150 (more honest outlets) (2026-12-06, thirteenth session): run on the code
+  before the session's changes, looked at only after the final code's run.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -98,8 +101,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (2101, 2102, 2103, 2104, 2105),
-    "independent": (2111, 2112, 2113, 2114, 2115),
+    "simulator": (2201, 2202, 2203, 2204, 2205),
+    "independent": (2211, 2212, 2213, 2214, 2215),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
