@@ -21,9 +21,9 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import FleetDetector, Summary, _ordered, register
-from detectors.checks._common import LOCAL_TZ, flow_running, grid_flags, stretches
+from detectors.checks._common import LOCAL_TZ, flow_running, stretches
 from detectors.finding import Finding
-from detectors.frame import OutletData
+from detectors.frame import OutletData, flag_is
 from detectors.messages import pollutant_name
 from detectors.series import HOUR_NS, MIN_YEARS, YEAR_HOURS, hours_of, timestamp
 from detectors.spec import CONCENTRATIONS, FLOW, PH
@@ -191,7 +191,7 @@ def _quantised(outlet: OutletData, code: str, decimals: int) -> tuple[np.ndarray
     s = outlet.series(code) if code in outlet.pollutants else None
     if s is None:
         return None
-    is_f = (s.flags == "F") & ~np.isnan(s.values)
+    is_f = flag_is(s.flags, "F") & ~np.isnan(s.values)
     k = np.flatnonzero(s.valid | is_f)  # a valid reading has a number
     return is_f[k], np.rint(s.values[k] * 10.0**decimals).astype(np.int64), s.ts[k]
 
@@ -251,11 +251,11 @@ def _claimed_stops(
     concentration_held = any(_STOP_CODES[j] in CONCENTRATIONS for j in stopped_q)
     if len(stopped_q) < 2 or not concentration_held or not codes or FLOW not in outlet.pollutants:
         return none
-    grid_h = hours_of(outlet.grid.asi8)
+    hour0 = int(outlet.grid.asi8[0] // HOUR_NS)  # the grid's hours: hour0, hour0 + 1, ...
     _, measured, running, typical = flow_running(outlet, _STOP_RUNNING_SHARE)
     if np.isnan(typical):
         return none
-    claims = (grid_flags(outlet, codes) == "F").any(axis=1)
+    claims = outlet.wide_flag_is("F")[:, [outlet.column(c) for c in codes]].any(axis=1)
     runs = stretches(claims & ~(measured & ~running))
     long = [
         (int(a), int(b))
@@ -264,7 +264,7 @@ def _claimed_stops(
     ]
     if not long:
         return none
-    claimed = np.array([(grid_h[a], grid_h[b]) for a, b in long], dtype=np.int64)
+    claimed = np.array([(hour0 + a, hour0 + b) for a, b in long], dtype=np.int64)
     held = []
     for k, (a, b) in enumerate(claimed.tolist()):
         for j, (h, v) in stopped_q.items():
@@ -1864,10 +1864,10 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         n_win = len(q) - w + 1
         if n_win <= 0:
             return np.zeros(0, dtype=np.int64)
-        last = np.arange(n_win) + w - 1
-        changed = np.r_[0, np.cumsum(np.diff(q) != 0)]
-        ok = (h[last] - h[:n_win] == w - 1) & (
-            changed[last] - changed[:n_win] >= self.min_distinct - 1
+        changed = np.zeros(len(q), dtype=np.int64)  # value changes before each reading
+        np.cumsum(q[1:] != q[:-1], out=changed[1:])
+        ok = (h[w - 1 :] - h[:n_win] == w - 1) & (
+            changed[w - 1 :] - changed[:n_win] >= self.min_distinct - 1
         )
         return np.flatnonzero(ok)
 

@@ -461,7 +461,7 @@ class FrozenValueDetector(Detector):
         trim = TAIL_TRIM if trim < 0 else trim  # the longest left out of the repeat share
         chance = _chance_run_hours(ordered, cycle, self.max_chance_runs, trim)
         tail, heavy = _run_tail(
-            hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape
+            hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape, ordered
         )
         if len(hours) < 3 * self.tail_runs:
             # too few runs to learn this series' tail (a new outlet, live detection's first
@@ -632,15 +632,20 @@ def run_tail_bar(
 
 
 def _run_tail(
-    hours: np.ndarray, expected: float, min_tail: int = 12, shape: float = np.inf
+    hours: np.ndarray,
+    expected: float,
+    min_tail: int = 12,
+    shape: float = np.inf,
+    ordered: np.ndarray | None = None,
 ) -> tuple[float, bool]:
     """`run_tail_bar` and whether it is the power tail's (past the exponential's bar): one
-    fit, one decision, for the run bar, the level bars and the resumed-hold chains."""
-    bar = _tied_tail_bar(hours, expected, min_tail, shape)
+    fit, one decision, for the run bar, the level bars and the resumed-hold chains.
+    ``ordered``: ``np.sort(hours)`` when the caller has it (not sorted again)."""
+    bar = _tied_tail_bar(hours, expected, min_tail, shape, ordered)
     h = np.asarray(hours, dtype="float64")
     if np.count_nonzero(h >= HEAVY_HOURS) < HEAVY_RUNS + TAIL_TRIM:
         return bar, False  # the usual case, decided without sorting
-    h = np.sort(h)
+    h = np.sort(h) if ordered is None else np.asarray(ordered, dtype="float64")
     n_tail = max(min_tail, len(h) // 10)
     if len(h) < 2 * n_tail or expected <= 0:
         return bar, False
@@ -667,7 +672,11 @@ def _run_tail(
 
 
 def _tied_tail_bar(
-    hours: np.ndarray, expected: float, min_tail: int = 12, shape: float = np.inf
+    hours: np.ndarray,
+    expected: float,
+    min_tail: int = 12,
+    shape: float = np.inf,
+    ordered: np.ndarray | None = None,
 ) -> float:
     """`exponential_tail_bar` with its scale read where the tail's survival is measured: the
     ``n_tail`` longest runs exceed the next longest ``u`` by an exponential amount of mean
@@ -682,7 +691,7 @@ def _tied_tail_bar(
     (`run_tail_bar`'s power tail) and ``m'``."""
     if expected <= 0:
         return 0.0
-    fit = _tail_scale(hours, min_tail)
+    fit = _tail_scale(hours, min_tail, ordered)
     if fit is None:
         return 0.0
     n_tail, u, beta = fit
@@ -691,15 +700,18 @@ def _tied_tail_bar(
     return u + lomax_excess(beta, n_tail / expected, shape)
 
 
-def _tail_scale(hours: np.ndarray, min_tail: int = 12) -> tuple[int, float, float] | None:
+def _tail_scale(
+    hours: np.ndarray, min_tail: int = 12, ordered: np.ndarray | None = None
+) -> tuple[int, float, float] | None:
     """The tail `_tied_tail_bar` fits to run ``hours``: ``(n_tail, u, beta)``, the ``n_tail``
     longest runs exceeding the next longest ``u`` by an exponential amount of mean ``beta``
-    (0 when the median excess is 0); None with fewer than ``2 n_tail`` runs."""
+    (0 when the median excess is 0); None with fewer than ``2 n_tail`` runs. ``ordered``:
+    ``np.sort(hours)`` when the caller has it."""
     h = np.asarray(hours, dtype="float64")
     n_tail = max(min_tail, len(h) // 10)
     if len(h) < 2 * n_tail:
         return None
-    ordered = np.sort(h)
+    ordered = np.sort(h) if ordered is None else np.asarray(ordered, dtype="float64")
     u = float(ordered[-n_tail - 1])
     excess = ordered[-n_tail:] - u
     m = float(np.median(excess))

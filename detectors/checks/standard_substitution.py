@@ -24,7 +24,7 @@ from detectors.checks._standard_substitution_stats import (
     window_means,
 )
 from detectors.finding import Finding
-from detectors.frame import OutletData, Series
+from detectors.frame import OutletData, Series, flag_is
 from detectors.series import (
     HOUR_NS,
     HeldRuns,
@@ -2554,7 +2554,7 @@ def _calibrated_near(s: Series, standard: float, first: np.ndarray, last: np.nda
     """For each hold from reading ``first`` to ``last`` of ``s``: whether a calibration hour
     (flag C) that read the ``standard`` itself lies within `HOLD_CALIBRATION_HOURS` of it (the
     analyser holding its calibration's result, unflagged, is the plant's calibration)."""
-    calibration = (s.flags == "C") & _reads(s.values, standard)
+    calibration = flag_is(s.flags, "C") & _reads(s.values, standard)
     cal = s.hours[calibration]
     if len(cal) == 0:
         return np.zeros(len(first), dtype=bool)
@@ -2630,7 +2630,7 @@ def _standards(s: Series, registered: float | None) -> list[float]:
     other = np.flatnonzero(~s.valid)  # C readings are never valid: look at the few others only
     if len(other) >= 3:
         values = s.values[other]
-        calibration = values[(s.flags[other] == "C") & ~np.isnan(values)]
+        calibration = values[flag_is(s.flags[other], "C") & ~np.isnan(values)]
         if len(calibration) >= 3:
             c_median = _median(calibration)
             if c_median > 0 and not any(abs(c_median / c - 1) < 0.05 for c in out):

@@ -1,0 +1,57 @@
+"""Shortcuts taken for CPU time only (no change of behaviour): each equals the definition it
+replaces, on random inputs."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from detectors.checks.copied import CopiedDataDetector
+from detectors.checks.frozen import _run_tail, _tail_scale, _tied_tail_bar
+
+
+def test_frozen_tail_fits_given_the_sorted_runs_equal_their_own_sort() -> None:
+    # `_terms` hands its sorted run durations to the tail fits instead of each sorting again
+    rng = np.random.default_rng(11)
+    seen = set()
+    for _ in range(400):
+        n = int(rng.integers(0, 400))
+        kind = int(rng.integers(0, 3))
+        if kind == 0:
+            hours = np.round(rng.exponential(rng.uniform(1.0, 8.0), n)) + 1.0
+        elif kind == 1:
+            hours = np.round(rng.pareto(rng.uniform(0.8, 3.0), n) * 4.0, 1) + 1.0
+        else:
+            hours = rng.choice([1.0, 2.0, 4.0, 8.0, 50.0, 120.0], n)
+        ordered = np.sort(hours)
+        expected = float(rng.choice([0.01, 0.1, 1.0]))
+        shape = float(rng.choice([np.inf, 2.0]))
+        assert repr(_tail_scale(hours, 12, ordered)) == repr(_tail_scale(hours, 12))
+        assert repr(_tied_tail_bar(hours, expected, 12, shape, ordered)) == repr(
+            _tied_tail_bar(hours, expected, 12, shape)
+        )
+        got = _run_tail(hours, expected, 12, shape, ordered)
+        assert repr(got) == repr(_run_tail(hours, expected, 12, shape))
+        seen.add(got[1])
+    assert seen == {False, True}  # both the exponential and the power tail's decisions
+
+
+def _varied_by_definition(det: CopiedDataDetector, q: np.ndarray, h: np.ndarray) -> np.ndarray:
+    w = det.window_readings
+    n_win = len(q) - w + 1
+    if n_win <= 0:
+        return np.zeros(0, dtype=np.int64)
+    last = np.arange(n_win) + w - 1
+    changed = np.r_[0, np.cumsum(np.diff(q) != 0)]
+    ok = (h[last] - h[:n_win] == w - 1) & (changed[last] - changed[:n_win] >= det.min_distinct - 1)
+    return np.flatnonzero(ok)
+
+
+def test_copied_varied_windows_equal_their_definition() -> None:
+    det = CopiedDataDetector()
+    rng = np.random.default_rng(5)
+    for _ in range(500):
+        n = int(rng.integers(0, 80))
+        q = np.cumsum(rng.integers(-1, 2, n) * rng.integers(0, 2, n)).astype(np.int64)
+        h = np.cumsum(rng.choice([1, 1, 1, 1, 2, 5], n)).astype(np.int64)
+        got, want = det._varied_windows(q, h), _varied_by_definition(det, q, h)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
