@@ -700,6 +700,13 @@ def _tied_tail_bar(
     return u + lomax_excess(beta, n_tail / expected, shape)
 
 
+def _sorted_median(x: np.ndarray) -> float:
+    """``np.median`` of ``x``, sorted and without NaN, read at its middle (the mean of the two
+    middle values when their number is even, as ``np.median`` takes it): no partition."""
+    mid = len(x) // 2
+    return float(x[mid]) if len(x) % 2 else float((x[mid - 1] + x[mid]) / 2.0)
+
+
 def _tail_scale(
     hours: np.ndarray, min_tail: int = 12, ordered: np.ndarray | None = None
 ) -> tuple[int, float, float] | None:
@@ -714,7 +721,7 @@ def _tail_scale(
     ordered = np.sort(h) if ordered is None else np.asarray(ordered, dtype="float64")
     u = float(ordered[-n_tail - 1])
     excess = ordered[-n_tail:] - u
-    m = float(np.median(excess))
+    m = _sorted_median(excess)
     if m <= 0.0:
         return n_tail, u, 0.0
     beta = m / np.log(2.0)

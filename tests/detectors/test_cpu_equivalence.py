@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.checks.copied import CopiedDataDetector
-from detectors.checks.frozen import _run_tail, _tail_scale, _tied_tail_bar
+from detectors.checks.frozen import _run_tail, _sorted_median, _tail_scale, _tied_tail_bar
 
 
 def test_frozen_tail_fits_given_the_sorted_runs_equal_their_own_sort() -> None:
@@ -55,3 +55,12 @@ def test_copied_varied_windows_equal_their_definition() -> None:
         h = np.cumsum(rng.choice([1, 1, 1, 1, 2, 5], n)).astype(np.int64)
         got, want = det._varied_windows(q, h), _varied_by_definition(det, q, h)
         assert got.dtype == want.dtype and np.array_equal(got, want)
+
+
+def test_frozen_sorted_median_equals_numpy_median() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(20_000):
+        n = int(rng.integers(1, 60))
+        scale = float(rng.choice([1.0, 0.25, 1e-3, 7.3]))
+        x = np.sort(np.round(rng.exponential(rng.uniform(0.1, 50.0), n) * scale, 3))
+        assert repr(_sorted_median(x)) == repr(float(np.median(x)))
