@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -281,30 +281,15 @@ class PeerOutlierDetector(FleetDetector[PeerSummary]):
         ]
 
     def _scores(self, x: np.ndarray) -> np.ndarray:
-        """Anomaly scores ``-score_samples`` of an IsolationForest fitted on the rows of ``x``
-        (by the process `set_forest` names, when one was named and answers)."""
-        params = {
-            "n_estimators": self.n_estimators,
-            "max_samples": min(256, len(x)),
-            "random_state": self.random_state,
-        }
-        if _FOREST is not None and (scores := _FOREST(params, x)) is not None:
-            return np.asarray(scores)
+        """Anomaly scores ``-score_samples`` of an IsolationForest fitted on the rows of ``x``."""
         from sklearn.ensemble import IsolationForest  # only when there are peers to compare
 
-        return -IsolationForest(**params).fit(x).score_samples(x)
-
-
-#: Who fits the forests besides this process (`set_forest`).
-_FOREST: Callable[[dict[str, Any], np.ndarray], np.ndarray | None] | None = None
-
-
-def set_forest(forest: Callable[[dict[str, Any], np.ndarray], np.ndarray | None] | None) -> None:
-    """Have ``forest(params, x)`` give ``-IsolationForest(**params).fit(x).score_samples(x)``
-    (e.g. a process that imported scikit-learn ahead, while the caller started up:
-    `monitor.detection.forest`); when it gives None, or with None, the forest is fitted here."""
-    global _FOREST
-    _FOREST = forest
+        forest = IsolationForest(
+            n_estimators=self.n_estimators,
+            max_samples=min(256, len(x)),
+            random_state=self.random_state,
+        ).fit(x)
+        return -forest.score_samples(x)
 
 
 def _standardised(table: list[_Row]) -> tuple[np.ndarray, np.ndarray]:

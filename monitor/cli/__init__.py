@@ -57,16 +57,6 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
 
-    def resolve_command(
-        self, ctx: click.Context, args: list[str]
-    ) -> tuple[str | None, click.Command | None, list[str]]:
-        if args and args[0] == "detect":  # before its module imports pandas and the catalogue
-            from monitor.detection import forest
-
-            if forest.wanted(args[1:]) and forest.start() is not None:
-                ctx.call_on_close(forest.stop)  # scikit-learn imported on the idle core meanwhile
-        return super().resolve_command(ctx, args)
-
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None

@@ -137,7 +137,6 @@ def detect(
         dask=dask_address,
     )
     listener = _Progress(progress)
-    _forest(request)
     try:
         report = run_detect(request, sys.stdout.write, listener)
     except DetectError as e:
@@ -169,13 +168,11 @@ def _exit_now() -> None:
     """End the process here, done (status 0), without the interpreter's teardown: freeing every
     module and object one by one cost the 100-outlet year 0.17-0.18 s of CPU on one core after
     its last finding (the other idle). The exit handlers run first (multiprocessing's, logging's,
-    temporary files'), standard output and error are flushed, the forest's process is ended.
+    temporary files'), standard output and error are flushed.
     Only as the command's own process: not when another program runs the command in its process
     with its own standard streams (a test's runner), nor when a stream cannot be flushed."""
     import atexit
     import os
-
-    from monitor.detection import forest
 
     if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
         return
@@ -184,7 +181,6 @@ def _exit_now() -> None:
         sys.stderr.flush()
     except (OSError, ValueError):
         return  # the usual exit reports it
-    forest.stop()
     atexit._run_exitfuncs()
     try:
         sys.stdout.flush()
@@ -192,24 +188,6 @@ def _exit_now() -> None:
     except (OSError, ValueError):
         return
     os._exit(0)
-
-
-def _forest(request: Any) -> None:
-    """peer_outlier's forests fitted by the process `monitor.cli` forked at its start
-    (`monitor.detection.forest`) when ``request`` runs peer_outlier in this process tree (not on
-    Dask); else that process ended now (`monitor.cli` ends it with the command either way)."""
-    from detectors.checks import peer
-    from monitor.detection import forest
-
-    server = forest.current()
-    used = request.dask is None and (
-        request.detectors is None or "peer_outlier" in request.detectors
-    )
-    if server is not None and used:
-        peer.set_forest(server.scores)
-    else:
-        peer.set_forest(None)
-        forest.stop()
 
 
 class _Progress(Progress):
