@@ -843,14 +843,15 @@ def _cycle_hours(
     if a + b < SPLIT_CYCLE_SHARE * np.count_nonzero(lengths >= 2):
         return float(k)
     # whole runs next to each other: run i ends where run i + 1 begins, both without a gap
-    whole = runs.count == np.rint(runs.hours).astype(np.int64)
+    length = np.rint(runs.hours).astype(np.int64)
+    whole = runs.count == length
     if t is None:
         touch = runs.first[1:] == runs.last[:-1] + 1
     else:
         touch = np.abs(t[runs.first[1:]] - t[runs.last[:-1]] - 1.0) < 1e-9
     touch &= whole[1:] & whole[:-1]
-    seen = np.r_[False, touch] & np.r_[touch, False]  # seen to begin and to end
-    length = np.rint(runs.hours).astype(np.int64)
+    seen = np.zeros(len(touch) + 1, dtype=bool)  # seen to begin and to end
+    seen[1:-1] = touch[:-1] & touch[1:]
     a_seen = np.count_nonzero(seen & (length == pair))
     b_seen = np.count_nonzero(seen & (length == pair + 1))
     if min(a_seen, b_seen) < SPLIT_MINOR_SHARE * (a_seen + b_seen) or a_seen + b_seen == 0:
@@ -903,7 +904,7 @@ def _chance_runs(p: np.ndarray, n: int, cycle: np.ndarray, max_runs: float) -> n
     last with probability ``p``), elementwise: one cycle when ``p`` is 0, infinite when 1."""
     # p = 1 divides by 0 (and by 0 again when n = max_runs): those k are not used
     with np.errstate(divide="ignore", invalid="ignore"):
-        k = 1.0 + np.log(n / max_runs) / np.log(1.0 / np.clip(p, 1e-300, 1.0))
+        k = 1.0 + np.log(n / max_runs) / np.log(1.0 / np.minimum(np.maximum(p, 1e-300), 1.0))
     return np.where(p <= 0.0, cycle, np.where(p >= 1.0, np.inf, np.ceil(k) * cycle))
 
 
