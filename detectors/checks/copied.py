@@ -76,9 +76,12 @@ class Channel:
     @classmethod
     def of(cls, q: np.ndarray, ts: np.ndarray) -> Channel:
         ts = np.asarray(ts, dtype=np.int64)
-        dt = np.diff(ts)
+        dt = ts[1:] - ts[:-1]
         unit = 1_000_000_000 if not (dt % 1_000_000_000).any() else 1
-        q_blob, q_type = _packed(np.diff(q, prepend=np.int64(0)))
+        dq = np.empty(len(q), dtype=np.int64)  # np.diff(q, prepend=0) without its concatenation
+        dq[:1] = q[:1]
+        np.subtract(q[1:], q[:-1], out=dq[1:])
+        q_blob, q_type = _packed(dq)
         t_blob, t_type = _packed(dt // unit)
         return cls(len(q), int(ts[0]), unit, q_blob, q_type, t_blob, t_type)
 
@@ -90,8 +93,11 @@ class Channel:
     @property
     def ts(self) -> np.ndarray:
         """UTC nanoseconds of each reading (int64)."""
-        steps = np.r_[np.int64(0), np.cumsum(_unpacked(self.t_blob, self.t_type), dtype=np.int64)]
-        return steps * self.unit + self.t0
+        steps = np.zeros(self.n, dtype=np.int64)  # one array, filled in place
+        np.cumsum(_unpacked(self.t_blob, self.t_type), dtype=np.int64, out=steps[1:])
+        steps *= self.unit
+        steps += self.t0
+        return steps
 
 
 def _packed(x: np.ndarray) -> tuple[bytes, str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from detectors.checks.copied import CopiedDataDetector
+from detectors.checks.copied import Channel, CopiedDataDetector
 from detectors.checks.frozen import _run_tail, _sorted_median, _tail_scale, _tied_tail_bar
 
 
@@ -64,3 +64,26 @@ def test_frozen_sorted_median_equals_numpy_median() -> None:
         scale = float(rng.choice([1.0, 0.25, 1e-3, 7.3]))
         x = np.sort(np.round(rng.exponential(rng.uniform(0.1, 50.0), n) * scale, 3))
         assert repr(_sorted_median(x)) == repr(float(np.median(x)))
+
+
+def _packed_by_definition(q: np.ndarray, ts: np.ndarray) -> tuple[int, bytes, str, bytes, str]:
+    from detectors.checks.copied import _packed
+
+    dt = np.diff(ts)
+    unit = 1_000_000_000 if not (dt % 1_000_000_000).any() else 1
+    return (unit, *_packed(np.diff(q, prepend=np.int64(0))), *_packed(dt // unit))
+
+
+def test_copied_channel_packs_and_reads_back_as_its_definition() -> None:
+    rng = np.random.default_rng(9)
+    for _ in range(300):
+        n = int(rng.integers(1, 400))
+        q = np.cumsum(rng.integers(-40_000, 40_000, n) * rng.integers(0, 2, n)).astype(np.int64)
+        step = rng.choice([3_600, 3_600, 7_200, 100_000], n - 1) * 1_000_000_000
+        if rng.random() < 0.3:
+            step = step + rng.integers(0, 999, n - 1)  # times off whole seconds
+        ts = np.int64(1_767_225_600) * 1_000_000_000 + np.r_[0, np.cumsum(step)].astype(np.int64)
+        c = Channel.of(q, ts)
+        assert (c.unit, c.q_blob, c.q_type, c.t_blob, c.t_type) == _packed_by_definition(q, ts)
+        assert c.q.dtype == np.int64 and np.array_equal(c.q, q)
+        assert c.ts.dtype == np.int64 and np.array_equal(c.ts, ts)
