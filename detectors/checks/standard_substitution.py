@@ -2003,8 +2003,9 @@ def _outlet_stretches(
         evidence = dict(f.evidence)
         evidence["rule"] = (
             f"{f.evidence['rule']}; at an outlet found feeding a standard to an analyser, held "
-            f"to {OUTLET_FALSE_ALARMS_PER_YEAR} a series-year, the rate times the outlet's smallest"
-            " and the rule's looks there"
+            f"to {OUTLET_FALSE_ALARMS_PER_YEAR} a series-year (a hold of two analyser cycles "
+            f"to {HOLD_FALSE_ALARMS_PER_YEAR}), the rate times the outlet's smallest and the "
+            "rule's looks there"
         )
         evidence["bars"] = {
             **f.evidence["bars"],
@@ -2206,9 +2207,11 @@ def _held_on_standard(
     # nothing of holds at the standard's level)
     # (holds of two measurements, when judged, at the smaller rate)
     bars = np.full(len(idx), threshold)
+    length = "more than two analyser cycles"
     if two_measurements is not None:
         two = ~(runs.hours[idx] > max(2.0, 2.0 * cycle))
         bars[two] = min(threshold, two_measurements)
+        length = "two analyser cycles or more"
     yield from _rated_holds(
         det,
         outlet,
@@ -2220,9 +2223,8 @@ def _held_on_standard(
         p_in=p_in,
         p_out=p_out,
         threshold=bars,
-        rule="normal values hold a standard solution's value exactly for more than two "
-        "analyser cycles, entered and left by a jump; as rare as that on the series' own "
-        "holds, readings and steps",
+        rule=f"normal values hold a standard solution's value exactly for {length}, entered and "
+        "left by a jump; as rare as that on the series' own holds, readings and steps",
         statistic="rate of such holds per series-year under the null (H q p_in p_out)",
     )
 

@@ -1051,6 +1051,9 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     ]
     ev = found[1].evidence
     assert "hold a standard solution's value exactly" in ev["rule"]
+    # its rule says the length and the rate it was judged at (reviewer-D D3)
+    assert "two analyser cycles or more" in ev["rule"]
+    assert f"a hold of two analyser cycles to {ss.HOLD_FALSE_ALARMS_PER_YEAR}" in ev["rule"]
     assert ev["threshold"] == ss.HOLD_FALSE_ALARMS_PER_YEAR
     assert ev["bars"]["own_rate"] <= ss.HOLD_FALSE_ALARMS_PER_YEAR
     assert ev["bars"]["hours_min"] == 4.0
