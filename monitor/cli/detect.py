@@ -170,12 +170,23 @@ def _exit_now() -> None:
     its last finding (the other idle). The exit handlers run first (multiprocessing's, logging's,
     temporary files'), standard output and error are flushed.
     Only as the command's own process: not when another program runs the command in its process
-    with its own standard streams (a test's runner), nor when a stream cannot be flushed."""
+    with its own standard streams (a test's runner), nor when a stream cannot be flushed, nor
+    while a thread that is not a daemon still runs (the usual exit joins it). Click's contexts
+    are closed first, so whatever they were asked to close on exit (`Context.call_on_close`) is
+    closed (reviewer-D D12)."""
     import atexit
     import os
+    import threading
 
     if sys.stdout is not sys.__stdout__ or sys.stderr is not sys.__stderr__:
         return
+    main = threading.main_thread()
+    if any(t is not main and not t.daemon and t.is_alive() for t in threading.enumerate()):
+        return
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        ctx.close()
+        ctx = ctx.parent
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -72,3 +72,27 @@ def test_in_another_programs_process_it_returns(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(sys, "stdout", sys.__stdout__)
     monkeypatch.setattr(sys, "stderr", io.StringIO())
     _exit_now()
+
+
+def test_it_returns_while_a_thread_that_is_not_a_daemon_runs() -> None:
+    """A worker thread still running (a pool's, a writer's) is joined by the usual exit: the
+    early end must not cut it off (reviewer-D D12). Run in a process of its own, with its own
+    standard streams, so that an early end shows as a missing line, not as this test's end."""
+    script = (
+        "import threading, sys\n"
+        "from monitor.cli.detect import _exit_now\n"
+        "release = threading.Event()\n"
+        "worker = threading.Thread(target=release.wait, daemon=False)\n"
+        "worker.start()\n"
+        "_exit_now()\n"
+        "print('returned', worker.is_alive(), flush=True)\n"
+        "release.set()\n"
+        "worker.join()\n"
+        "print('joined', flush=True)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[:2] == ["returned True", "joined"]
