@@ -336,9 +336,10 @@ def report(generator: str, runs: list[SeedResult]) -> None:
         n_blind = sum(r.blind[p][1] for r in runs)
         blind = f"{n_blind} ({sum(r.blind[p][0] for r in runs)})"
         print(f"{p:22s} {n_lab:6d} {rec:>7s} {worst:6.2f} {n_f:8d} {prec:>5s} {blind:>13s}")
-    macro = [r.macro_recall for r in runs]
+    # (a seed without a label of the detectors run has no macro recall: left out)
+    macro = [m for r in runs if not np.isnan(m := r.macro_recall)] or [float("nan")]
     print(f"macro recall: mean {np.mean(macro):.3f}, worst seed {min(macro):.3f}")
-    sighted = [r.macro_recall_sighted for r in runs]
+    sighted = [m for r in runs if not np.isnan(m := r.macro_recall_sighted)] or [float("nan")]
     print(
         f"  (diagnostic, not the target: macro recall over labels with a valid reading inside: "
         f"mean {np.mean(sighted):.3f}, worst seed {min(sighted):.3f})"
