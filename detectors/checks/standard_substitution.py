@@ -630,12 +630,12 @@ class StandardSubstitutionDetector(Detector):
             looks = _outlet_looks(outlet, [s for s, _ in seen])
             for s, held in seen:
                 if s.code != PH:
-                    visits = list(_outlet_visits(self, outlet, s, held, rate, looks))
+                    visits = list(_outlet_visits(self, outlet, s, held, rate, looks=looks))
                     yield from visits
-                    holds = list(_outlet_holds(self, outlet, s, held + visits, rate, looks))
+                    holds = list(_outlet_holds(self, outlet, s, held + visits, rate, looks=looks))
                     yield from holds
                     yield from _outlet_stretches(
-                        self, outlet, s, held + visits + holds, rate, made[s.code], looks
+                        self, outlet, s, held + visits + holds, rate, made[s.code], looks=looks
                     )
 
     def _rules(
@@ -1735,7 +1735,8 @@ def _outlet_visits(
     s: Series,
     found: list[Finding],
     primary: float,
-    looks: int = 1,
+    *,
+    looks: int,
 ) -> Iterator[Finding]:
     """The seventh rule: at an outlet where a rule found a standard fed to one analyser (rate
     ``primary``, the smallest of the outlet's), visits of series ``s`` to its own standards'
@@ -1884,7 +1885,8 @@ def _outlet_holds(
     s: Series,
     found: list[Finding],
     primary: float,
-    looks: int = 1,
+    *,
+    looks: int,
 ) -> Iterator[Finding]:
     """The seventh rule's holds: at an outlet found feeding a standard (rate ``primary``), the
     exact value of one of series ``s``'s standards (`_held_levels`) held longer than the series
@@ -1961,7 +1963,8 @@ def _outlet_stretches(
     found: list[Finding],
     primary: float,
     made: dict[Any, Any],
-    looks: int = 1,
+    *,
+    looks: int,
 ) -> Iterator[Finding]:
     """The seventh rule's stretches: at an outlet where a rule found a standard fed to an
     analyser (rate ``primary``, the smallest of the outlet's), the jump, noise, quiet and hold
@@ -2020,8 +2023,9 @@ def _outlet_stretches(
 def _outlet_looks(outlet: OutletData, series: Iterable[Series]) -> int:
     """How many judgements the seventh rule makes at an outlet (reviewer-C F3): for every
     non-pH series, a visit and a hold per value `_held_levels` gives (`_outlet_visits`,
-    `_outlet_holds`), the hold rule per such value and the jump, noise and quiet rules per
-    candidate standard (`_outlet_stretches`). Each finding's rate is multiplied by it: the
+    `_outlet_holds`), the hold rule per such value twice (holds of more than two analyser
+    cycles, and of exactly two: a second look, reviewer-D D7) and the jump, noise and quiet
+    rules per candidate standard (`_outlet_stretches`). Each finding's rate is multiplied by it: the
     chance that an honest outlet with a false first finding shows one such finding as rare
     somewhere among its looks is at most their number times the rarest one's own rate (a union
     bound; the looks are not independent, so it is an upper bound, not an estimate)."""
@@ -2031,7 +2035,7 @@ def _outlet_looks(outlet: OutletData, series: Iterable[Series]) -> int:
             continue
         reg = outlet.spec.pollutant(s.code).standard
         standards = _standards(s, reg)
-        looks += 3 * len(_held_levels(standards, reg)) + 3 * len(standards)
+        looks += 4 * len(_held_levels(standards, reg)) + 3 * len(standards)
     return max(looks, 1)
 
 

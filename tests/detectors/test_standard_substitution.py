@@ -985,9 +985,11 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     assert det.quiet_false_alarms_per_year / 10 < own <= ss.OUTLET_FALSE_ALARMS_PER_YEAR / 10
     assert ev["bars"]["outlet_rate"] == 0.01
     # its rate counts the seventh rule's looks at the outlet (reviewer-C F3): two series, one
-    # standard each (no C readings), a visit, a hold, and the hold, jump, noise and quiet rules
-    assert ev["bars"]["outlet_looks"] == 2 * 6
-    assert ev["false_alarm_rate_per_year"] == pytest.approx(own * 0.01 * 12)
+    # standard each (no C readings), a visit, a hold, and the hold rule twice (holds of more
+    # than two cycles and of exactly two: reviewer-D D7; 6 looks a series before), jump, noise
+    # and quiet rules
+    assert ev["bars"]["outlet_looks"] == 2 * 7
+    assert ev["false_alarm_rate_per_year"] == pytest.approx(own * 0.01 * 14)
     # an honest series at such an outlet: nothing more than the COD finding
     found = det.detect(
         make_frame(MN, {COD: cod, NH3N: effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)}),
@@ -1023,7 +1025,7 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
         assert "outlet_looks" not in got[0].evidence["bars"]
         assert got[0].evidence == before[0].evidence
         looks = got[1].evidence["bars"]["outlet_looks"]
-        assert looks == 2 * 6  # two series, one standard each: 3 + 3 looks per series
+        assert looks == 2 * 7  # two series, one standard each: 4 + 3 looks per series (D7)
         assert before[1].evidence["bars"]["outlet_looks"] == 1
         rate, rate_once = (f[1].evidence["false_alarm_rate_per_year"] for f in (got, before))
         assert rate == pytest.approx(min(rate_once * looks, 0.999))
