@@ -1684,13 +1684,8 @@ def _reversal_cusum(
         m = float(np.partition(share[enough], -top)[-top])
         if every.sum() >= 2:  # a day judged against the all-days null (below)
             m = max(m, _median(share[every]))
-        n = pairs[enough].astype(np.int64)
-        t = turn[enough].astype(np.int64)
-        below = np.where(t > 0, bdtr(np.maximum(t - 1, 0), n, m), 0.0)
         u = np.zeros(len(pairs))
-        with np.errstate(divide="ignore"):
-            u[enough] = -ndtri(0.5 * (below + bdtr(t, n, m)))  # +-inf where m is 0 or 1
-        u = np.maximum(u, 0.0)
+        u[enough] = np.maximum(_mid_p_score(turn[enough], pairs[enough], m), 0.0)
         return _deficit_cusum(-u, 0.0, 1.0, kappa, np.ones(len(pairs), dtype=bool)), m, 0.0
     # each judged day's null: the judged days outside its block of `REVERSAL_BLOCK_DAYS` and
     # the blocks beside it (a falsified staircase must not vouch for itself: reviewer-D D2),
@@ -1715,10 +1710,8 @@ def _reversal_cusum(
     var = m * (1.0 - m)
     ok = var > 0.0  # a null that turns at every change, or never, judges nothing
     n = pairs[enough].astype(np.int64)
-    t = turn[enough].astype(np.int64)
+    z = _mid_p_score(turn[enough], pairs[enough], m)
     with np.errstate(invalid="ignore", divide="ignore"):
-        below = np.where(t > 0, bdtr(np.maximum(t - 1, 0), n, m), 0.0)
-        z = -ndtri(0.5 * (below + bdtr(t, n, m)))
         # the days' shares spread by their sampling (a binomial's, at the usual day's pairs)
         # and by how the process turns from day to day (the rest of their MAD)
         spread2 = np.maximum(mad_day[enough] ** 2 - var / p_day[enough], 0.0)
@@ -1729,6 +1722,16 @@ def _reversal_cusum(
     peak = int(np.argmax(cusum))  # the null the finding's peak day was judged against
     at = peak if enough[peak] else int(np.flatnonzero(enough)[0])
     return cusum, float(m_day[at]), float(mad_day[at])
+
+
+def _mid_p_score(turn: np.ndarray, pairs: np.ndarray, m: float | np.ndarray) -> np.ndarray:
+    """The normal score of the mid-p lower tail of ``turn`` reversals among ``pairs`` under a
+    binomial at share ``m`` (per day; +-inf where ``m`` is 0 or 1): a day's deficit of
+    reversals in `_reversal_cusum`, before any overdispersion."""
+    t, n = turn.astype(np.int64), pairs.astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        below = np.where(t > 0, bdtr(np.maximum(t - 1, 0), n, m), 0.0)
+        return -ndtri(0.5 * (below + bdtr(t, n, m)))
 
 
 def _usual_day_hours(dn: np.ndarray) -> float:

@@ -672,28 +672,35 @@ def test_reversal_day_score_is_the_binomial_tail_of_its_own_pairs() -> None:
         assert exact <= _reversal_cusum(pairs, turn, may, 1.0, bound=True)[0].max() + 1e-9
 
 
+#: The pooled tests' outlet: channel -> (mean, resolution, seed), 120 days of `effluent`.
+_POOLED_CHANNELS = {COD: (30.0, 0.1, 1), NH3N: (3.0, 0.01, 2), TP: (0.3, 0.001, 3)}
+
+
+def _shrunk_outlet(band: slice, factor: float, shrunk: tuple[str, ...]) -> pd.DataFrame:
+    """The pooled tests' honest outlet with the channels ``shrunk`` drawn toward their means to
+    ``factor`` of their deviations over ``band`` (read at their resolutions)."""
+    n = 24 * 120
+    cols = {}
+    for c, (m, st, sd) in _POOLED_CHANNELS.items():
+        v = effluent(n, mean=m, step=st, seed=sd)
+        if c in shrunk:
+            v[band] = np.round((m + factor * (v[band] - m)) / st) * st
+        cols[c] = v.round(9)
+    return make_frame(MN, {**cols, FLOW: flow(n)})
+
+
 def test_two_days_shrunk_on_three_channels_at_once_are_found_pooled() -> None:
     """COD, NH3-N and TP of one outlet shrunk together toward their means (to 0.4 of their
     deviations) for two local days: too short for a 3-day window or one channel's CUSUM, but the
     three channels' daily deficits pooled over the two days stand far above the outlet's own
     days. Each channel is named; the same two days shrunk on two channels or one, or none, give
     nothing."""
-    n = 24 * 120
-    chans = {COD: (30.0, 0.1, 1), NH3N: (3.0, 0.01, 2), TP: (0.3, 0.001, 3)}
-    honest = {c: effluent(n, mean=m, step=st, seed=sd) for c, (m, st, sd) in chans.items()}
-    band = slice(24 * 60, 24 * 62)
 
     def frame(shrunk: tuple[str, ...]) -> pd.DataFrame:
-        cols = {}
-        for c, (m, st, _) in chans.items():
-            v = honest[c].copy()
-            if c in shrunk:
-                v[band] = np.round((m + 0.4 * (v[band] - m)) / st) * st
-            cols[c] = v.round(9)
-        return make_frame(MN, {**cols, FLOW: flow(n)})
+        return _shrunk_outlet(slice(24 * 60, 24 * 62), 0.4, shrunk)
 
     found = LowVariabilityDetector().detect(frame((COD, NH3N, TP)), SPEC)
-    assert sorted(f.pollutant for f in found) == sorted(chans)
+    assert sorted(f.pollutant for f in found) == sorted(_POOLED_CHANNELS)
     for f in found:
         assert f.evidence["statistic"] == "pooled channels' deficit"
         assert f.evidence["pooled_score"] > f.evidence["threshold"]
@@ -708,19 +715,9 @@ def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None
     tests and the two-day pooled windows stay under their bars, but the pooled days' CUSUM
     passes its own; both channels are named, TP (unchanged) is not. Shrunk on COD alone:
     nothing."""
-    n = 24 * 120
-    chans = {COD: (30.0, 0.1, 1), NH3N: (3.0, 0.01, 2), TP: (0.3, 0.001, 3)}
-    honest = {c: effluent(n, mean=m, step=st, seed=sd) for c, (m, st, sd) in chans.items()}
-    band = slice(24 * 60, 24 * 70)
 
     def frame(shrunk: tuple[str, ...]) -> pd.DataFrame:
-        cols = {}
-        for c, (m, st, _) in chans.items():
-            v = honest[c].copy()
-            if c in shrunk:
-                v[band] = np.round((m + 0.65 * (v[band] - m)) / st) * st
-            cols[c] = v.round(9)
-        return make_frame(MN, {**cols, FLOW: flow(n)})
+        return _shrunk_outlet(slice(24 * 60, 24 * 70), 0.65, shrunk)
 
     found = LowVariabilityDetector().detect(frame((COD, NH3N)), SPEC)
     assert sorted(f.pollutant for f in found) == [COD, NH3N]

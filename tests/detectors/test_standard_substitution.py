@@ -35,7 +35,7 @@ SPEC_NH3 = make_spec(MN, w21003={"limit": 15.0, "analyser_range": (0.0, 50.0)})
 def test_standard_solution_as_sample_exact_interval() -> None:
     n = 24 * 10
     cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
     assert spans(found) == [(hour(100), hour(117))]
     assert found[0].evidence["standard"] == 25.0
@@ -779,7 +779,7 @@ def test_outlet_rule_finds_a_short_visit_on_another_analysers_standard() -> None
     nh3[1200:1207] = [3.6, 4.2, 4.6, 5.0, 5.4, 5.8, 6.3]  # the plant rising through 5.0
     frame = make_frame(MN, {COD: cod, NH3N: nh3})
     assert StandardSubstitutionDetector().detect(frame, SPEC_COD_NH3) == []
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     found = StandardSubstitutionDetector().detect(
         make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
     )
@@ -805,7 +805,7 @@ def test_outlet_rule_honest_trap_steps_the_plant_makes_itself() -> None:
     out)."""
     n = 24 * 120
     cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     rng = np.random.default_rng(3)
     nh3 = np.round(3.0 * np.exp(0.5 * rng.standard_normal(n)), 2)  # hour-to-hour leaps
     nh3[900:902] = [4.99, 5.01]
@@ -832,7 +832,7 @@ def test_outlet_rule_finds_the_standard_held_longer_than_any_other_value() -> No
         StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3)
         == []
     )
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     found = StandardSubstitutionDetector().detect(
         make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
     )
@@ -957,6 +957,12 @@ SPEC_COD_NH3_STD = make_spec(
 )
 
 
+def _feed_cod_its_standard(cod: np.ndarray) -> None:
+    """The seventh rule's tests' primary finding: ``cod`` (a 2-hour analyser) fed its 25 mg/L
+    standard for 18 h from hour 100, read within 0.2 of it (found by the rules on COD alone)."""
+    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+
+
 def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() -> None:
     """The seventh rule's stretches: 6 h of the NH3-N standard (2.5) read with 1.5 %
     repeatability in an effluent moving 10 % a reading, entered from 2.2 and left to 2.8 (no
@@ -972,7 +978,7 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     nh3[699], nh3[706] = 2.2, 2.8
     det = StandardSubstitutionDetector()
     assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),
@@ -1005,7 +1011,7 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
     stretch and a visit on the NH3-N standard at an outlet whose COD is found fed its own."""
     n = 24 * 120
     cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     quiet = effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)
     quiet[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
     quiet[699], quiet[706] = 2.2, 2.8
@@ -1045,7 +1051,7 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     nh3[998:1000], nh3[1000:1004], nh3[1004:1006] = 1.5, 2.5, 3.2
     det = StandardSubstitutionDetector()
     assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
-    cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+    _feed_cod_its_standard(cod)
     found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),

@@ -15,6 +15,8 @@ from click.testing import CliRunner
 
 from monitor.cli import main
 from monitor.cli.detect import _exit_now
+from monitor.simulation.fleet import write_simulation
+from monitor.simulation.simulator import simulate
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,10 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture(scope="module")
 def sim_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("sim")
-    result = CliRunner().invoke(
-        main, ["simulate", "--out", str(out), "--outlets", "12", "--days", "40", "--seed", "3"]
-    )
-    assert result.exit_code == 0, result.output
+    write_simulation(simulate(12, 40, 3), out)
     return out
 
 
