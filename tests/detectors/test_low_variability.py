@@ -295,7 +295,7 @@ def test_white_band_drawn_every_hour_amid_held_weeks_is_found_at_a_smaller_cv_de
     cod = honest_cod(n, hold=3)
     cod[600:840] = band  # days 25-34
     frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
-    found = LowVariabilityDetector().detect(frame, SPEC)
+    found = LowVariabilityDetector(drawn_cv_scales=1.0).detect(frame, SPEC)
     assert len(found) == 1
     assert hour(600 - 24) <= found[0].start <= hour(624) and hour(816) <= found[0].end <= hour(863)
     ev = found[0].evidence
@@ -303,9 +303,43 @@ def test_white_band_drawn_every_hour_amid_held_weeks_is_found_at_a_smaller_cv_de
     assert ev["cv_scales"] == 1.0 and ev["von_neumann_min"] == 0.6
     assert ev["hourly_change_share"] > max(ev["threshold"], 0.5)
     assert LowVariabilityDetector(drawn_cv_scales=50.0).detect(frame, SPEC) == []
+    # the default gate (the window's CV under the series' median) finds the same stretch
+    assert spans(LowVariabilityDetector().detect(frame, SPEC)) == spans(found)
     cod = honest_cod(n, hold=3)
     cod[-240:] = band
     assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def test_long_white_bands_at_the_usual_spread_a_fortnight_apart_are_found() -> None:
+    """Two 20-day spells, 16 days apart, of a 3-hour analyser's COD replaced by values drawn
+    independently every hour around 30 mg/L with the series' own spread (sd 15 %, CV 0.8-1 times
+    the usual window's): no CV deficit to speak of, but no hour remembers the last and nearly
+    every hour changes, amid weeks where the analyser holds. Each band's own windows filled the
+    month around it (and the other band the weeks after the first), so the weeks the analyser
+    holds were not seen, and the CV gate asked for a scale of deficit. The same spells measured
+    every hour by an honest analyser (the process' persistence kept) give nothing, nor does the
+    series without them."""
+    n = 24 * 120
+    bands = ((24 * 30, 24 * 50), (24 * 66, 24 * 86))  # days 30-49 and 66-85
+    cod = honest_cod(n, hold=3, seed=0)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+    hourly = cod.copy()
+    rng = np.random.default_rng(40)
+    for a, b in bands:
+        cod[a:b] = np.round(30.0 * (1 + 0.15 * rng.normal(size=b - a)), 1)
+        hourly[a:b] = effluent(b - a, mean=30.0, hold_hours=1, seed=a)
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert all(
+        any(hour(a - 24) <= f.start and f.end < hour(b + 48) for a, b in bands) for f in found
+    )
+    assert all(any(hour(a) <= f.start < hour(b) for f in found) for a, b in bands)
+    for f in found:
+        ev = f.evidence
+        assert ev["statistic"] == "window hourly change share" and ev["cv_scales"] == 0.0
+        assert ev["hourly_change_share"] > max(ev["threshold"], 0.5)
+        assert ev["window_cv"] > 0.05  # above the repeatability the other CV tests ask for
+    frame = make_frame(MN, {COD: hourly, FLOW: flow(n)})
+    assert LowVariabilityDetector().detect(frame, SPEC) == []
 
 
 def test_analyser_that_measures_more_often_is_not_a_written_band() -> None:
