@@ -447,6 +447,23 @@ class StandardSubstitutionDetector(Detector):
     305), findings 312 -> 342 (with two cycles only, not two distinct readings: 289 and 340);
     simulator 167 of 167 both, 4 findings more, off its labels (held standards of 4 to 11 h at
     20 and 30 mg/L COD, 0.3 mg/L TP, on its falsifying outlets).
+    Tried and not taken (fourteenth session, tuning seeds only; start 326 of 433 independent
+    labels on seeds 1-50): *stays* in a found bottle's band with no jump asked (one side seen,
+    two measurements), judged against the series' stays in that band moved to 35 to 46 levels 5
+    to 30 % away that no standard is sold at, ``(count + 1) / K / years`` at most 0.1. On placebo
+    bands at the standard on every honest series of the honest-only fleets (seeds 6-50, 80
+    outlets, bands 0.5 to 3.5 %) the null is conservative (at 0.1: 93 to 225 firings in 4,682
+    independent series-years, seeds 6-39, 468 allowed; simulator 93 to 207 in 3,469, seeds 6-27,
+    347 allowed), but it only ever fires at its floor (count 0), and on the labelled fleets it
+    is at chance: +2 labels (328) and 2 stays at falsifying outlets on no label (exact 0.25 and
+    20 held: stalls, which the hold rules' jumps exist to keep out); with bands of one held
+    value left out, +1 label (327, NH3-N at 8.0 for 3 h), no such stray, honest-only fleets
+    unchanged (10 and 4), but 19 findings more on other patterns' spans (low_variability,
+    capping) and 2 more off-label on the simulator's falsifying outlets. The seventh rule's
+    findings taken as bottles too: no label more, one off-label more. A series' short visits
+    are entered by steps its plant makes (their rarity at shifted levels, not the bottle's
+    band, is what binds: a denser null or counts conditioned on the jump's size move 2 or 3
+    labels across the bar, at chance).
 
     **Seventh rule: the outlet's other analysers** (`_outlet_visits`), for a short visit to a
     standard on a series of an outlet where one of the five rules found a standard fed to an
