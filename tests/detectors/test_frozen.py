@@ -658,3 +658,33 @@ def test_the_power_tail_decision_is_the_one_the_bar_was_taken_by() -> None:
         assert heavy == (bar > _tied_tail_bar(hours, expected, 12, shape) + 1e-9)
         seen.add(heavy)
     assert seen == {True, False}
+
+
+def test_an_outlet_found_holding_a_value_is_judged_again_at_a_hundred_times_its_rate() -> None:
+    # a drifting pH at 0.1 held 60 h: within its mixture tail at the stated rate, so not
+    # reported at an outlet whose other channels move; where the first look found a COD held
+    # at 23.4 for 60 h, the outlet's series are judged again at found_outlet_factor (100)
+    # times its false-alarm rate, and the pH's hold passes that bar (45 h) and names the
+    # COD's hold
+    ph = _drifting_ph(60)
+    n = len(ph)
+    cod = honest_cod(n)
+    cod[1500:1560] = 23.4
+    assert FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(n)}), SPEC) == []
+    honest = make_frame(MN, {PH: ph, COD: honest_cod(n), FLOW: flow(n)})
+    assert FrozenValueDetector().detect(honest, SPEC) == []  # no first finding: no second look
+    frame = make_frame(MN, {PH: ph, COD: cod, FLOW: flow(n)})
+    found = {f.pollutant: f for f in FrozenValueDetector().detect(frame, SPEC)}
+    assert sorted(found) == sorted([COD, PH])
+    assert spans([found[PH]]) == [(hour(1000), hour(1059))]
+    assert found[COD].evidence["found_outlet_factor"] is None
+    second = found[PH].evidence
+    assert second["found_outlet_factor"] == 100.0
+    assert second["found_outlet_pollutant"] == COD
+    assert second["found_outlet_start"] == hour(1500)
+    assert second["false_alarm_rate_per_year"] == pytest.approx(0.1)
+    assert 24.0 < second["threshold"] < 60.0
+    assert "judged again at found_outlet_factor times the false-alarm rate" in second["rule"]
+    # without the second look (factor 1), only the COD
+    alone = FrozenValueDetector(found_outlet_factor=1.0).detect(frame, SPEC)
+    assert [f.pollutant for f in alone] == [COD]
