@@ -183,10 +183,27 @@ class PhysicsDetector(Detector):
     Overlapping episodes of the references, lockstep runs and round trips merge. Severity medium, high from
     ``high_hours``.
 
+    At an outlet found (an episode at the stated rate), its whole history is judged again, every
+    rule, at ``found_outlet_factor`` times the rate, and the episodes that adds (overlapping none
+    found at the stated rate) are findings that state the rate they were judged at
+    (``false_alarm_rate_per_year``): whoever writes TN from NH3-N or lowers it (a script, an
+    operator's habit) seldom does it once, so a weaker inversion at an outlet already found is
+    more likely the same act than an honest outlet's chance one. It adds no outlet; the rules'
+    stated rate per outlet-year becomes ``false_alarms_per_year`` at an honest outlet and
+    ``found_outlet_factor`` times it at one the detector has already wrongly found. Tuning
+    seeds, ``--detectors physics`` (independent generator): 40 x 180 d, seeds 1-50, 207 -> 208
+    of 225 labels, findings 348 -> 360; fresh fleets of 120 outlets x 180 d on seeds 1-15 166 ->
+    168 of 179 and 16-30 190 -> 191 of 208 (all 4 labels gained are short inversions, 6 to 16 h,
+    at an outlet with another physics episode found); simulator (40 x 180 d, 1-50) 170 of 170,
+    findings 200 -> 205; none on honest outlets before or after. Honest-only fleets of tuning
+    seeds 6-50 (80 x 180 d): no physics finding at the stated rate, so none to judge again (and
+    none at ten times it).
+
     Defaults: ``reference_sigmas=(0.5, 1.5)``, ``clip_sigma=3``, ``min_spread=0.02`` (no two
     analysers read a ratio to better than 2 %: about 1.4 % each),
     ``false_alarms_per_year=0.01`` per outlet, ``join_hours=12``, ``min_hours=6``,
-    ``high_hours=24``, ``habit_passes=4``.
+    ``high_hours=24``, ``habit_passes=4``, ``found_outlet_factor=10`` (0.1 a year at an outlet
+    found; 1: off).
 
     Honest traps it must not flag: one bad measurement held for an analyser cycle (one element,
     clipped); both channels near detection limits or NH3-N a steady few per cent above TN (the
@@ -237,6 +254,7 @@ class PhysicsDetector(Detector):
         min_hours: int = 6,
         high_hours: int = 24,
         habit_passes: int = 4,
+        found_outlet_factor: float = 10.0,
     ) -> None:
         self.reference_sigmas = reference_sigmas
         self.clip_sigma = clip_sigma
@@ -246,6 +264,7 @@ class PhysicsDetector(Detector):
         self.min_hours = min_hours
         self.high_hours = high_hours
         self.habit_passes = habit_passes
+        self.found_outlet_factor = found_outlet_factor
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         if NH3N not in outlet.pollutants or TN not in outlet.pollutants:
@@ -258,13 +277,48 @@ class PhysicsDetector(Detector):
         rel = self._relation(outlet, nh3, tn)
         if rel is None:
             return
+        base = self._judge(outlet, rel, self.false_alarms_per_year)
+        for first, stop, bars, inside, trip in base:
+            yield self._finding(
+                outlet,
+                nh3,
+                tn,
+                rel,
+                first,
+                stop - 1,
+                bars,
+                inside,
+                trip,
+                self.false_alarms_per_year,
+            )
+        if not base or self.found_outlet_factor <= 1.0:
+            return
+        # one falsifier (a script writing TN, an operator's habit) seldom inverts the relation
+        # once: at an outlet found, the rest of its history is judged at found_outlet_factor
+        # times the rate, and the episodes that adds are findings that state that rate
+        rate = self.false_alarms_per_year * self.found_outlet_factor
+        taken = np.zeros(len(outlet.grid) + 1, dtype=np.int64)
+        for first, stop, *_ in base:
+            taken[first] += 1
+            taken[stop] -= 1
+        taken = np.r_[0, np.cumsum(np.cumsum(taken[:-1]) > 0)]
+        for first, stop, bars, inside, trip in self._judge(outlet, rel, rate):
+            if taken[stop] == taken[first]:  # overlaps no episode found at the stated rate
+                yield self._finding(outlet, nh3, tn, rel, first, stop - 1, bars, inside, trip, rate)
+
+    def _judge(
+        self, outlet: OutletData, rel: _Relation, rate: float
+    ) -> list[tuple[int, int, list[float], list[float], list[float]]]:
+        """The episodes at ``rate`` false episodes an outlet-year: grid hours ``first`` and
+        ``stop`` (exclusive), the bars (the references', the lockstep's and the round trip's)
+        and the log10 chances of the lockstep runs and round trips inside."""
         u = np.clip((rel.x - rel.mu0) / rel.sigma, -self.clip_sigma, self.clip_sigma)
         gap = np.r_[True, rel.hour[1:] - rel.last[:-1] > self.join_hours + 1]
         group = np.cumsum(gap)
         n_ref = len(self.reference_sigmas)
         episodes = np.zeros(len(outlet.grid) + 1, dtype=np.int64)
         n_rules = n_ref + 2  # the references, the lockstep and the round-trip rules
-        arl = rel.per_year * n_rules / self.false_alarms_per_year
+        arl = rel.per_year * n_rules / rate
         bars: list[float | None] = []
         for k in self.reference_sigmas:
             s = cusum(u - k, group)
@@ -282,32 +336,37 @@ class PhysicsDetector(Detector):
                         episodes[first] += 1
                         episodes[last + 1] -= 1
         found = (np.cumsum(episodes[:-1]) > 0)[rel.hour]
-        runs, lock_bar = self._lockstep(rel, group, n_rules, found)
+        runs, lock_bar = self._lockstep(rel, group, n_rules, found, rate)
         for first, last, _ in runs:
             episodes[first] += 1
             episodes[last + 1] -= 1
         found = (np.cumsum(episodes[:-1]) > 0)[rel.hour]
-        trips, trip_bar = self._round_trips(rel, group, n_rules, found)
+        trips, trip_bar = self._round_trips(rel, group, n_rules, found, rate)
         for first, last, _ in trips:
             episodes[first] += 1
             episodes[last + 1] -= 1
         on = np.cumsum(episodes[:-1]) > 0
         if not on.any():
-            return
+            return []
         edges = np.flatnonzero(np.diff(np.r_[0, on.astype(np.int8), 0]))
         full = [
             cusum_bar(k, arl) if h is None else h
             for k, h in zip(self.reference_sigmas, bars, strict=True)
         ]
+        out = []
         for first, stop in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
             inside = [p for a, b, p in runs if a >= first and b < stop]
             trip = [p for a, b, p in trips if a >= first and b < stop]
-            yield self._finding(
-                outlet, nh3, tn, rel, first, stop - 1, [*full, lock_bar, trip_bar], inside, trip
-            )
+            out.append((first, stop, [*full, lock_bar, trip_bar], inside, trip))
+        return out
 
     def _lockstep(
-        self, rel: _Relation, group: np.ndarray, n_rules: int, found: np.ndarray | None = None
+        self,
+        rel: _Relation,
+        group: np.ndarray,
+        n_rules: int,
+        found: np.ndarray | None = None,
+        rate: float | None = None,
     ) -> tuple[list[tuple[int, int, float]], float]:
         """Grid hours (first, last) and log10 probability of the runs of elements all above
         ``mu0 + min_spread`` whose ratio moves less than two independent analysers can (the
@@ -322,7 +381,8 @@ class PhysicsDetector(Detector):
         start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
         run = np.cumsum(start) - 1
         step = above & ~start & (rel.floor > 0)
-        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
+        rate = self.false_alarms_per_year if rate is None else rate
+        bar = np.log(rate / (n_rules * rel.per_year))
         if not step.any():
             return [], bar / np.log(10.0)
         n_runs = int(run[-1]) + 1 if len(run) else 0
@@ -358,7 +418,12 @@ class PhysicsDetector(Detector):
         )
 
     def _round_trips(
-        self, rel: _Relation, group: np.ndarray, n_rules: int, found: np.ndarray | None = None
+        self,
+        rel: _Relation,
+        group: np.ndarray,
+        n_rules: int,
+        found: np.ndarray | None = None,
+        rate: float | None = None,
     ) -> tuple[list[tuple[int, int, float]], float]:
         """Grid hours (first, last) and log10 chance of the runs of elements above ``mu0``
         entered and left by one step each as large as the outlet's own steps are rarely (the
@@ -368,7 +433,8 @@ class PhysicsDetector(Detector):
         of each channel alarms when ``S(in) S(out)`` is at most ``false_alarms_per_year /
         (n_rules * per_year)``. A run may span gaps; a step across a gap of ``L`` hours is
         weighed by the outlet's own changes of ``x`` over ``L`` hours (`_lag_survival`)."""
-        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
+        rate = self.false_alarms_per_year if rate is None else rate
+        bar = np.log(rate / (n_rules * rel.per_year))
         n = len(rel.x)
         same = group[1:] == group[:-1]  # step j joins elements j and j + 1
         above = rel.x > rel.mu0
@@ -506,6 +572,7 @@ class PhysicsDetector(Detector):
         bars: list[float],
         lock_p: list[float],
         trip_p: list[float],
+        rate: float,
     ) -> Finding:
         """The finding of the grid hours ``first..last`` (inclusive)."""
         hours = last - first + 1
@@ -540,7 +607,7 @@ class PhysicsDetector(Detector):
                 "threshold": [round(h, 3) for h in bars],
                 "lockstep_log10_p": round(min(lock_p), 2) if lock_p else None,
                 "round_trip_log10_p": round(min(trip_p), 2) if trip_p else None,
-                "false_alarm_rate_per_year": self.false_alarms_per_year,
+                "false_alarm_rate_per_year": rate,
                 "hours": hours,
                 "violating_hours": int(over.sum()),
                 "distinct_pairs": int(inside.sum()),

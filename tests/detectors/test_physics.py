@@ -133,8 +133,8 @@ def test_tn_written_as_a_fixed_fraction_of_nh3n_found_by_the_lockstep_rule() -> 
     # the excess alone (0.06 against a spread of 0.09, 20 pairs) is no evidence for the CUSUM
 
     class CusumOnly(PhysicsDetector):
-        def _lockstep(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
-            return [], super()._lockstep(rel, group, n_rules, found)[1]
+        def _lockstep(self, rel, group, n_rules, found=None, rate=None):  # type: ignore[no-untyped-def]
+            return [], super()._lockstep(rel, group, n_rules, found, rate)[1]
 
     assert CusumOnly().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -239,8 +239,12 @@ def test_a_run_that_alarms_does_not_vouch_for_another() -> None:
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert [(f.start, f.end) for f in found] == [(hour(60), hour(99)), (hour(210), hour(213))]
     assert all(f.evidence["lockstep_log10_p"] < f.evidence["threshold"][-2] for f in found)
-    # one pass (the habit learned once, with the long run in it) misses the short run
-    assert len(PhysicsDetector(habit_passes=1).detect(frame({NH3N: nh3, TN: tn}))) == 1
+    # one pass (the habit learned once, with the long run in it) misses the short run (judged
+    # at the stated rate alone: beside the long run found, the found-outlet rule's ten times
+    # the rate reaches it even so)
+    one_pass = PhysicsDetector(habit_passes=1, found_outlet_factor=1.0)
+    assert len(one_pass.detect(frame({NH3N: nh3, TN: tn}))) == 1
+    assert len(PhysicsDetector(habit_passes=1).detect(frame({NH3N: nh3, TN: tn}))) == 2
 
 
 def _lowered_nightly(tn: np.ndarray, nh3: np.ndarray, nights: list[int], seed: int = 9) -> None:
@@ -273,8 +277,8 @@ def test_tn_collapsing_under_nh3n_and_back_found_by_the_round_trip_rule() -> Non
         assert ev["round_trip_log10_p"] < ev["threshold"][-1] and ev["lockstep_log10_p"] is None
 
     class WithoutRoundTrips(PhysicsDetector):
-        def _round_trips(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
-            return [], super()._round_trips(rel, group, n_rules, found)[1]
+        def _round_trips(self, rel, group, n_rules, found=None, rate=None):  # type: ignore[no-untyped-def]
+            return [], super()._round_trips(rel, group, n_rules, found, rate)[1]
 
     assert WithoutRoundTrips().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -320,8 +324,8 @@ def test_a_run_across_shutdown_nights_found_by_its_steps_in_and_out() -> None:
     assert ev["round_trip_log10_p"] < ev["threshold"][-1] and ev["lockstep_log10_p"] is None
 
     class WithoutRoundTrips(PhysicsDetector):
-        def _round_trips(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
-            return [], super()._round_trips(rel, group, n_rules, found)[1]
+        def _round_trips(self, rel, group, n_rules, found=None, rate=None):  # type: ignore[no-untyped-def]
+            return [], super()._round_trips(rel, group, n_rules, found, rate)[1]
 
     assert WithoutRoundTrips().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -338,3 +342,21 @@ def test_a_step_across_a_gap_is_weighed_by_the_outlets_changes_over_as_long() ->
     holes = x.copy()
     holes[::2] = np.nan  # pairs need both hours judged
     assert _lag_survival(holes, 1, jump) == 1.0
+
+
+def test_an_outlet_found_is_judged_again_at_ten_times_the_rate() -> None:
+    # TN written from NH3-N for 2 h: entered and left by steps the outlet's own scatter makes
+    # 10^-6.1 of the time, under the bar at ten times the stated rate (10^-5.3) but not at it
+    # (10^-6.3); alone it is no finding, beside a 40 h written TN found at the stated rate it is
+    # one, which states the rate it was judged at
+    nh3, tn = _noisy()
+    tn[300:302] = np.round(nh3[300:302] / 1.06, 2)
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
+    tn[60:100] = np.round(nh3[60:100] / 1.06, 2)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert [(f.start, f.end) for f in found] == [(hour(60), hour(99)), (hour(300), hour(301))]
+    assert [f.evidence["false_alarm_rate_per_year"] for f in found] == [0.01, 0.1]
+    assert found[1].evidence["round_trip_log10_p"] <= found[1].evidence["threshold"][-1]
+    assert found[1].evidence["round_trip_log10_p"] > found[0].evidence["threshold"][-1]
+    alone = PhysicsDetector(found_outlet_factor=1.0).detect(frame({NH3N: nh3, TN: tn}))
+    assert [(f.start, f.end) for f in alone] == [(hour(60), hour(99))]
