@@ -233,21 +233,44 @@ def analyser_cycle_hours(held: HeldRuns, cycle_minutes: float | None = None) -> 
     lengths = held_cycle_lengths(held)
     if lengths is None:
         return 1.0
-    counts = np.bincount(np.minimum(lengths[lengths >= 2], int(MAX_CYCLE_HOURS)))
-    return float(np.argmax(counts))
+    cap = int(MAX_CYCLE_HOURS)
+    counts = np.bincount(np.minimum(lengths[lengths >= 2], cap), minlength=cap + 1)
+    return float(cycle_of_counts(counts, lengths[lengths >= 2].sum(), lengths.sum()))
 
 
 def held_cycle_lengths(held: HeldRuns) -> np.ndarray | None:
     """The whole-hour lengths of the held runs without missing hours inside, the evidence a
-    cycle is learned from; None when the analyser measures every hour (runs of 2+ hours hold
-    less than half of those runs' readings, or there are none)."""
+    cycle is learned from; None when the analyser measures every hour (`cycle_of_counts`'
+    rule: runs of 2+ hours hold less than half of those runs' readings, or there are none)."""
     if len(held) == 0:
         return None
     lengths = np.rint(held.hours).astype(np.int64)
     lengths = lengths[held.count == lengths]  # runs without missing hours inside
-    if len(lengths) == 0 or lengths[lengths >= 2].sum() * 2 < lengths.sum():
+    if len(lengths) == 0 or _hourly(lengths[lengths >= 2].sum(), lengths.sum()):
         return None
     return lengths
+
+
+def _hourly(held: np.ndarray | float, total: np.ndarray | float) -> np.ndarray:
+    """Whether the analyser measures every hour: its runs of 2+ hours hold less than half of
+    the ``total`` hours of its runs without missing hours inside (``held`` theirs)."""
+    return np.asarray(held) * 2 < np.asarray(total)
+
+
+def cycle_of_counts(
+    counts: np.ndarray, held: np.ndarray | float, total: np.ndarray | float, empty: float = 1.0
+) -> np.ndarray:
+    """The learned analyser cycle (h), the one rule every learned cycle follows (the series',
+    `analyser_cycle_hours`; frozen's, and frozen's per regime of runs), row by row:
+    ``counts[..., k]`` the held runs without missing hours inside that last exactly ``k``
+    whole hours (only ``k >= 2`` counted: a caller folds longer runs into `MAX_CYCLE_HOURS`
+    or leaves them out), ``held`` the hours of those runs that last 2 hours or more and
+    ``total`` the hours of them all. The analyser measures every hour (1) where runs of 2+
+    hours hold less than half of those hours; else the cycle is the most common length
+    (the shortest of equals), or ``empty`` where no run is counted (all left out)."""
+    counts = np.asarray(counts)
+    mode = np.where(counts.any(axis=-1), np.argmax(counts, axis=-1), empty).astype(float)
+    return np.where(_hourly(held, total), 1.0, mode)
 
 
 def hourly_grid(

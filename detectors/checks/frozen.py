@@ -20,6 +20,7 @@ from detectors.series import (
     MAX_CYCLE_HOURS,
     HeldRuns,
     analyser_cycle_hours,
+    cycle_of_counts,
     held_cycle_lengths,
     series_years,
     timestamp,
@@ -896,9 +897,10 @@ def _cycle_hours(
         return 1.0
     cap = int(MAX_CYCLE_HOURS)
     counts = np.bincount(lengths[(lengths >= 2) & (lengths <= cap)], minlength=cap + 2)
+    # the learned cycle's one rule; with every run of 2+ hours a hold past the cap, the cap
+    k = int(cycle_of_counts(counts, lengths[lengths >= 2].sum(), lengths.sum(), float(cap)))
     if not counts.any():
-        return float(cap)
-    k = int(np.argmax(counts))
+        return float(k)
     pair = k - 1 if k > 2 and counts[k - 1] >= counts[k + 1] else k
     a, b = int(counts[pair]), int(counts[pair + 1])
     if a + b < SPLIT_CYCLE_SHARE * np.count_nonzero(lengths >= 2):
@@ -1026,10 +1028,8 @@ def _regime_chance_hours(
         onehot[:, cap + 1] = np.where(full, lengths, 0)
         onehot[:, cap + 2] = np.where(two, lengths, 0)
         w = window(onehot)
-        counts, total, held = w[:, : cap + 1], w[:, cap + 1], w[:, cap + 2]
-        cycle = np.where(
-            (held * 2 < total) | ~counts.any(axis=1), 1.0, np.argmax(counts, axis=1)
-        ).astype(float)
+        # the learned cycle's one rule, per window (hourly where no run of 2 to cap is counted)
+        cycle = cycle_of_counts(w[:, : cap + 1], w[:, cap + 2], w[:, cap + 1])
         # the share of each window's runs lasting two of the window's cycles (1 .. cap whole
         # hours) or more
         cycles = np.arange(1, cap + 1, dtype=float)

@@ -27,7 +27,7 @@ from detectors.checks.frozen import (
 from detectors.checks.low_variability import LowVariabilityDetector
 from detectors.checks.standard_substitution import StandardSubstitutionDetector
 from detectors.checks.zero_floor import ZeroFloorDetector
-from detectors.series import analyser_cycle_hours, held_runs, hours_of
+from detectors.series import analyser_cycle_hours, cycle_of_counts, held_runs, hours_of
 from detectors.spec import COD, FLOW, NH3N, PH
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, START, flow, honest_cod, hour, spans
@@ -688,3 +688,28 @@ def test_an_outlet_found_holding_a_value_is_judged_again_at_a_hundred_times_its_
     # without the second look (factor 1), only the COD
     alone = FrozenValueDetector(found_outlet_factor=1.0).detect(frame, SPEC)
     assert [f.pollutant for f in alone] == [COD]
+
+
+def test_the_learned_cycle_is_one_rule_for_the_series_and_frozens_regimes() -> None:
+    # cycle_of_counts is the rule analyser_cycle_hours and frozen's regimes learned their
+    # cycles by before it (written out here as they were): row by row, hourly where runs of
+    # 2+ hours hold under half of the hours, else the most common length (the shortest of
+    # equals), else ``empty``
+    rng = np.random.default_rng(7)
+    rows, held_h, total_h, old = [], [], [], []
+    for _ in range(400):
+        lengths = rng.choice([1, 2, 3, 4, 6, 8, 13, 30], size=rng.integers(1, 40))
+        counts = np.bincount(np.minimum(lengths[lengths >= 2], 12), minlength=13)
+        held_, total_ = float(lengths[lengths >= 2].sum()), float(lengths.sum())
+        rows.append(counts)
+        held_h.append(held_)
+        total_h.append(total_)
+        old.append(1.0 if held_ * 2 < total_ or not counts.any() else float(np.argmax(counts)))
+        assert float(cycle_of_counts(counts, held_, total_)) == old[-1]
+    together = cycle_of_counts(np.array(rows), np.array(held_h), np.array(total_h))
+    assert together.tolist() == old
+    # and the series' learned cycle is it
+    values = np.repeat(np.arange(60.0), np.tile([4, 4, 8, 2, 3], 12))
+    runs = held_runs(values, np.arange(len(values), dtype="float64"), np.ones(len(values), bool))
+    assert analyser_cycle_hours(runs) == 4.0
+    assert cycle_of_counts(np.zeros(13), 10.0, 12.0, empty=12.0) == 12.0
