@@ -418,8 +418,9 @@ class LowVariabilityDetector(Detector):
     findings 598 -> 607, none on honest outlets; simulator 158 of 162, 299 findings, unchanged.
     Each gate alone: the CV gate at 0 scales 424 labels; the regime without the white fast
     windows none more on seeds 1-30. Honest-only fleets of tuning seeds 6-50 (80 outlets): 0 ->
-    0 findings at the stated rate on both generators, and at ten times it the same 18
-    (independent) and 4 (simulator) findings; real series 0 % before and after. Still missed
+    0 findings at the stated rate on both generators (also with the data read from 12 hours
+    after each outlet's first reading), and at ten and a hundred times it the same findings
+    (18 and 162 independent, 4 and 26 simulator); real series 0 % before and after. Still missed
     (independent tuning seeds 2, 24, 34, 39, 46, 47): such bands at analysers whose hours
     mostly change anyway (no cadence for them to break), and bands whose windows' CV is at or
     above the series' median.

@@ -312,7 +312,7 @@ def test_white_band_drawn_every_hour_amid_held_weeks_is_found_at_a_smaller_cv_de
 
 def test_long_white_bands_at_the_usual_spread_a_fortnight_apart_are_found() -> None:
     """Two 20-day spells, 16 days apart, of a 3-hour analyser's COD replaced by values drawn
-    independently every hour around 30 mg/L with the series' own spread (sd 15 %, CV 0.8-1 times
+    independently every hour around 30 mg/L with the series' own spread (sd 15 %, CV 0.7-1 times
     the usual window's): no CV deficit to speak of, but no hour remembers the last and nearly
     every hour changes, amid weeks where the analyser holds. Each band's own windows filled the
     month around it (and the other band the weeks after the first), so the weeks the analyser
