@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import itertools
+from pathlib import Path
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
 
-from monitor.store.readings_files import _dictionary, _parsed_runs
+from monitor.store.readings_files import (
+    FLAG_CODES,
+    ReadingsFileError,
+    Where,
+    _dictionary,
+    _flags,
+    _one_letter_flags,
+    _parsed_runs,
+)
 
 
 def _general(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
@@ -45,3 +56,66 @@ def test_parsed_runs_as_the_cast() -> None:
     assert np.array_equal(_parsed_runs(column), want)
     with pytest.raises(pa.ArrowInvalid):  # no offset: refused as the cast refuses it
         _parsed_runs(pa.chunked_array([[times[0], "2026-01-01T02:00:00"]]))
+
+
+def _flags_general(column: pa.ChunkedArray) -> np.ndarray:
+    """`_flags`' codes through the dictionary (its path without the one-letter shortcut)."""
+    codes, uniques = _dictionary(column)
+    categories = [str(u).strip() for u in uniques.to_pylist()]
+    mapping = np.array([FLAG_CODES.index(c) if c else -1 for c in categories] + [-1], np.int8)
+    return mapping[codes]
+
+
+def test_one_letter_flags_as_the_dictionary() -> None:
+    """On random columns of one-letter flags in random chunks, sliced as a block's rows are
+    (offsets not at 0), the shortcut's codes are the dictionary's; any other cell (empty,
+    unknown, longer, padded, not ASCII) leaves the column to the general path, which refuses
+    or reads it as before."""
+    rng = np.random.default_rng(11)
+    others = [None, "", "X", "NN", " N", "n", "\u00d1"]
+    where = Where(Path("f.csv"), False)
+    shortcut = 0
+    for case in range(400):
+        n = int(rng.integers(0, 60))
+        cells: list[str | None] = [FLAG_CODES[k] for k in rng.integers(0, len(FLAG_CODES), n)]
+        if case % 3 == 0 and n:
+            cells[int(rng.integers(0, n))] = others[int(rng.integers(0, len(others)))]
+        cuts = np.sort(rng.integers(0, n + 1, int(rng.integers(0, 4))))
+        bounds = [0, *cuts.tolist(), n]
+        pad = int(rng.integers(0, 3))  # each chunk a slice of a longer array
+        chunks = [
+            pa.array(["N"] * pad + cells[a:b] + ["T"], pa.string()).slice(pad, b - a)
+            for a, b in itertools.pairwise(bounds)
+        ]
+        column = pa.chunked_array(chunks, pa.string())
+        fast = _one_letter_flags(column)
+        if fast is not None:
+            shortcut += 1
+            assert fast.dtype == np.int8
+            assert fast.tolist() == _flags_general(column).tolist()
+            assert np.asarray(_flags(column, where).codes).tolist() == fast.tolist()
+        else:
+            assert any(c not in FLAG_CODES for c in cells)
+            try:
+                got = np.asarray(_flags(column, where).codes)
+            except ReadingsFileError:
+                continue
+            assert got.tolist() == _flags_general(column).tolist()
+    assert 150 < shortcut < 400
+
+
+def test_parsed_runs_chunk_by_chunk() -> None:
+    """Runs parsed chunk by chunk (sliced chunks, empty ones, a run across a chunk border)
+    give the cast of the whole column."""
+    times = ["2026-01-01T00:00:00+08:00", "2026-01-01T01:00:00Z"]
+    whole = pa.array([times[0]] * 3 + [times[1]] * 4 + [times[0]] * 2)
+    column = pa.chunked_array(
+        [whole.slice(0, 2), whole.slice(2, 0), whole.slice(2, 5), whole.slice(7)]
+    )
+    want = column.cast(pa.timestamp("ns", tz="UTC")).cast(pa.int64()).to_numpy()
+    got = _parsed_runs(column)
+    assert got.dtype == np.int64
+    assert np.array_equal(got, want)
+    empty = _parsed_runs(pa.chunked_array([], pa.string()))
+    assert empty.dtype == np.int64
+    assert len(empty) == 0
