@@ -89,12 +89,34 @@ class ExceedanceDetector(Detector):
         if len(segs) == 0:
             return
         band = spec.limit is None
-        n_over = np.cumsum(over)
-        for a, b in zip(segs.first.tolist(), segs.last.tolist(), strict=True):
-            window = v[a : b + 1][over[a : b + 1]]
-            count = int(n_over[b] - (n_over[a - 1] if a else 0))
-            hours = float((s.ts[b] - s.ts[a]) / HOUR_NS + 1)
-            w_max, w_min = float(window.max()), float(window.min())
+        # each run's over readings, at once: every over reading lies in exactly one run, so
+        # the runs cut the over readings into consecutive slices (starts ``head``, ``counts`` long)
+        at = np.flatnonzero(over)
+        vo = v[at]
+        head = np.searchsorted(at, segs.first)
+        counts = np.searchsorted(at, segs.last, side="right") - head
+        maxes = np.maximum.reduceat(vo, head)
+        mins = np.minimum.reduceat(vo, head)
+        # the mean of one or two readings is exact from the pair's sum; a longer run's is the
+        # slice's own `mean` (numpy sums it pairwise, which a running sum would not equal)
+        means = np.add.reduceat(vo, head) / counts
+        spans = (s.ts[segs.last] - s.ts[segs.first]) / HOUR_NS + 1
+        firsts = [_ts(t) for t in s.ts[segs.first].tolist()]
+        lasts = [_ts(t) for t in s.ts[segs.last].tolist()]
+        rows = zip(
+            head.tolist(),
+            counts.tolist(),
+            spans.tolist(),
+            maxes.tolist(),
+            mins.tolist(),
+            means.tolist(),
+            firsts,
+            lasts,
+            strict=True,
+        )
+        for start, count, hours, w_max, w_min, mean, first, last in rows:
+            if count > 2:
+                mean = float(vo[start : start + count].mean())
             peak = w_max if w_max > hi else w_min
             evidence = {
                 "rule": "valid value outside limit, runs joined across gaps",
@@ -105,7 +127,7 @@ class ExceedanceDetector(Detector):
                 "hours_over": count,
                 "max": w_max,
                 "min": w_min,
-                "mean": float(window.mean()),
+                "mean": mean,
                 "join_gap_hours": self.join_gap_hours,
             }
             if band:
@@ -123,8 +145,8 @@ class ExceedanceDetector(Detector):
             yield self.finding(
                 outlet,
                 s.code,
-                _ts(s.ts[a]),
-                _ts(s.ts[b]),
+                first,
+                last,
                 severity=severity,
                 confidence=1.0,
                 message=message,

@@ -144,3 +144,42 @@ def test_every_valid_hour_over_the_limit_lies_in_a_finding_and_no_finding_withou
         inside = frame[(frame["ts"] >= f.start) & (frame["ts"] <= f.end) & frame["valid"]]
         assert (inside["value"] > 50.0).all()  # no compliant valid hour inside a finding
         assert inside["ts"].iloc[0] == f.start and inside["ts"].iloc[-1] == f.end
+
+
+def test_run_statistics_equal_each_runs_own_readings() -> None:
+    # the runs' max, min, mean, count and hours are taken for all runs at once (CPU): each
+    # equals the statistic of the run's own over readings, on random series with gaps,
+    # invalid hours and runs of every length (a mean over three or more readings as numpy
+    # sums them, pairwise)
+    rng = np.random.default_rng(5)
+    det = ExceedanceDetector()
+    checked = 0
+    for _ in range(40):
+        n = int(rng.integers(20, 400))
+        cod = list(rng.lognormal(3.7, 0.5, n) * rng.choice([1.0, 1e-3, 1e3]) / 1.0)
+        cod = [round(float(c), int(rng.integers(0, 7))) for c in cod]
+        for i in rng.choice(n, n // 10, replace=False):
+            cod[i] = None
+        flags = list(rng.choice(["N", "N", "N", "N", "T", "M"], n))
+        scale = float(np.nanmedian([c for c in cod if c is not None]))
+        spec = make_spec(MN, w01018={"limit": scale})
+        frame = make_frame(MN, {COD: cod}, flags={COD: flags})
+        found = [f for f in det.detect(frame, spec) if f.evidence["statistic"] == "hourly value"]
+        t0 = ts("2026-06-01 00:00")
+        for f in found:
+            a = int((f.start - t0) / pd.Timedelta(hours=1))
+            b = int((f.end - t0) / pd.Timedelta(hours=1))
+            part = np.array(
+                [
+                    c
+                    for c, g in zip(cod[a : b + 1], flags[a : b + 1], strict=True)
+                    if c is not None and g in ("N", "T") and c > scale
+                ]
+            )
+            assert f.evidence["hours_over"] == len(part)
+            assert repr(f.evidence["max"]) == repr(float(part.max()))
+            assert repr(f.evidence["min"]) == repr(float(part.min()))
+            assert repr(f.evidence["mean"]) == repr(float(part.mean()))
+            assert f.evidence["window_hours"] == b - a + 1
+            checked += 1
+    assert checked > 400
