@@ -327,3 +327,25 @@ def test_manual_values_reference_windows_hold_as_many_results_as_the_stretch() -
         np.isnan(values[NH3N][1000:1024]), 2.5, values[NH3N][1000:1024]
     )
     assert ManualValuesDetector().detect(frame(values, flags), cod_spec()) == []
+
+
+def test_manual_values_an_outlet_found_is_judged_again_at_ten_times_the_rate() -> None:
+    # 16 h of one typed value (p about 7e-4): no finding alone at the stated rate; beside three
+    # days typed and found, the outlet is judged again at ten times it, and the 16 h are a
+    # finding stating that rate; with the factor 1 they are not
+    n = 24 * 120
+    cod = cycled(n, level=25, spread=4, hold_hours=2, seed=3)
+    flags = normal_flags(n)
+    cod[2000:2016] = 23.0
+    flags[2000:2016] = "S"
+    assert ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+    cod[1000:1072] = 22.0
+    flags[1000:1072] = "S"
+    found = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert [(f.start, f.end) for f in found] == [(hour(1000), hour(1071)), (hour(2000), hour(2015))]
+    assert [f.evidence["false_alarm_rate_per_year"] for f in found] == [0.001, 0.01]
+    assert found[1].evidence["params"]["false_alarms_per_year"] == 0.01
+    assert found[1].evidence["p_value"] <= found[1].evidence["threshold"]
+    assert found[1].evidence["p_value"] > found[0].evidence["threshold"]
+    alone = ManualValuesDetector(found_outlet_factor=1.0)
+    assert len(alone.detect(frame({COD: cod}, {COD: flags}), cod_spec())) == 1
