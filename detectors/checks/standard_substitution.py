@@ -833,12 +833,12 @@ class _JumpRule(_StretchRule):
         if not self._shaped(cands, 0.0, 0.0, mean_res=prep.bound).any():
             return  # not even with the loosest bars the resolution allows
         res = prep.res
-        if not self._shaped(cands, res, 0.0).any():
+        loose = self._shaped(cands, res, 0.0)  # at the resolution, with no step bar yet
+        if not loose.any():
             return
         # the series' own steps: none across a time gap, and none into or out of a stretch on a
         # standard (another substitution's jumps are no measure of the plant's)
         keep = np.diff(h) <= 1.0 + self.join_gap_hours + 1e-9
-        loose = self._shaped(cands, res, 0.0)
         keep[cands.first[loose][cands.first[loose] > 0] - 1] = False
         keep[cands.last[loose][cands.last[loose] < len(keep)]] = False
         steps = prep.steps[keep]
@@ -847,7 +847,6 @@ class _JumpRule(_StretchRule):
         if len(steps) >= 20:
             # whether a step in and out reaches the quantile, told without sorting the steps
             # when it can be; the bar itself only for a series that goes on to its null
-            loose = self._shaped(cands, res, 0.0)
             reach_in = _reaches_quantile(steps, self.step_quantile, cands.step_in[loose])
             reach_out = _reaches_quantile(steps, self.step_quantile, cands.step_out[loose])
             if not (reach_in & reach_out).any():
@@ -1621,26 +1620,25 @@ def _level_stretches(
     """The stretches of `_candidate_stretches` around each of ``levels`` (the positive readings of
     ``x`` within ``tol`` of the level, at least ``res``), lasting ``min_hours`` or more, as
     ``(first, last, centre, hours, near)`` (``near``: how many of its readings are near): the
-    readings near each level found in the sorted values (a range per level), not by a pass over the
-    series per level."""
+    readings near each level found in one (levels, readings) pass, whose flat order is by level,
+    then in time (no pass over the series per level, no sort)."""
     n = len(x)
-    order = np.argsort(x, kind="stable")
-    xs = x[order]
     band = np.maximum(tol * levels, res) + 1e-12
-    lo = np.searchsorted(xs, levels - band - 1e-9, side="left")
-    hi = np.searchsorted(xs, levels + band + 1e-9, side="right")
-    size = hi - lo
-    if size.sum() == 0:
+    with np.errstate(invalid="ignore"):
+        dist = x[None, :] - levels[:, None]
+        np.abs(dist, out=dist)
+        near = dist <= band[:, None]
+        near &= (x > 0)[None, :]
+    level, idx = np.divmod(np.flatnonzero(near), n)
+    # within the level's band plus 1e-9 as well (float error at large values), as the sorted
+    # values' search for each band took them before
+    v, centre, width = x[idx], levels[level], band[level]
+    inside = (v >= centre - width - 1e-9) & (v <= centre + width + 1e-9)
+    if not inside.all():
+        level, idx = level[inside], idx[inside]
+    if len(idx) == 0:
         empty = np.array([], dtype=np.int64)
         return empty, empty, np.array([]), np.array([]), empty
-    level = np.repeat(np.arange(len(levels)), size)
-    start = np.repeat(lo - _lead(0, np.cumsum(size)[:-1]), size)
-    idx = order[start + np.arange(int(size.sum()))]
-    centre = levels[level]
-    v = x[idx]
-    ok = (v > 0) & (np.abs(v - centre) <= band[level])
-    key = np.sort(level[ok].astype(np.int64) * (n + 1) + idx[ok])  # by level, then in time
-    level, idx = key // (n + 1), key % (n + 1)
     span = float(h[-1] - h[0]) + 1e4  # levels far apart in time: no stretch joins two
     hours_at = h[idx] + level * span
     head, tail = _joined(idx + level * (n + 10), hours_at, level, join_gap_hours)

@@ -7,6 +7,7 @@ import numpy as np
 
 from detectors.checks.copied import Channel, CopiedDataDetector
 from detectors.checks.frozen import _run_tail, _sorted_median, _tail_scale, _tied_tail_bar
+from detectors.checks.standard_substitution import _joined, _lead, _level_stretches
 
 
 def test_frozen_tail_fits_given_the_sorted_runs_equal_their_own_sort() -> None:
@@ -87,3 +88,75 @@ def test_copied_channel_packs_and_reads_back_as_its_definition() -> None:
         assert (c.unit, c.q_blob, c.q_type, c.t_blob, c.t_type) == _packed_by_definition(q, ts)
         assert c.q.dtype == np.int64 and np.array_equal(c.q, q)
         assert c.ts.dtype == np.int64 and np.array_equal(c.ts, ts)
+
+
+def _level_stretches_by_sort(
+    x: np.ndarray,
+    h: np.ndarray,
+    levels: np.ndarray,
+    tol: float,
+    res: float,
+    join_gap_hours: float,
+    min_hours: float,
+) -> tuple[np.ndarray, ...]:
+    # standard_substitution's `_level_stretches` before its one (levels, readings) pass: the
+    # readings near each level found by a search of the sorted values, then sorted in time
+    n = len(x)
+    order = np.argsort(x, kind="stable")
+    xs = x[order]
+    band = np.maximum(tol * levels, res) + 1e-12
+    lo = np.searchsorted(xs, levels - band - 1e-9, side="left")
+    hi = np.searchsorted(xs, levels + band + 1e-9, side="right")
+    size = hi - lo
+    if size.sum() == 0:
+        empty = np.array([], dtype=np.int64)
+        return empty, empty, np.array([]), np.array([]), empty
+    level = np.repeat(np.arange(len(levels)), size)
+    start = np.repeat(lo - _lead(0, np.cumsum(size)[:-1]), size)
+    idx = order[start + np.arange(int(size.sum()))]
+    centre = levels[level]
+    v = x[idx]
+    ok = (v > 0) & (np.abs(v - centre) <= band[level])
+    key = np.sort(level[ok].astype(np.int64) * (n + 1) + idx[ok])
+    level, idx = key // (n + 1), key % (n + 1)
+    span = float(h[-1] - h[0]) + 1e4
+    hours_at = h[idx] + level * span
+    head, tail = _joined(idx + level * (n + 10), hours_at, level, join_gap_hours)
+    hours = hours_at[tail] - hours_at[head] + 1.0
+    long = hours >= min_hours
+    head, tail = head[long], tail[long]
+    return idx[head], idx[tail], levels[level[head]], hours[long], tail - head + 1
+
+
+def test_level_stretches_equal_their_search_of_the_sorted_values() -> None:
+    # the noise rule's null stretches at the series' percentile levels, from one (levels,
+    # readings) pass, equal those found by searching the sorted values (same arrays, dtypes
+    # and order), with values at the 1e-9 margin of a band, NaN, zeros, strays below 0 (the
+    # candidates' readings left out) and values large enough for float error
+    rng = np.random.default_rng(3)
+    compared = 0
+    for _ in range(1500):
+        n = int(rng.integers(1, 400))
+        x = rng.lognormal(1.0, 1.0, n) * rng.choice([1.0, 1e-3, 1e6, 1e9])
+        x = np.round(x, int(rng.integers(0, 6)))
+        x[rng.random(n) < 0.2] = -1.0
+        if rng.random() < 0.2:
+            x[rng.random(n) < 0.1] = np.nan
+        if rng.random() < 0.2:
+            x[rng.random(n) < 0.3] = 0.0
+        h = np.cumsum(rng.choice([1.0, 1.0, 1.0, 2.0, 3.0, 10.0], n))
+        pos = x[x > 0]
+        levels = np.unique(np.percentile(pos, np.arange(5, 100, 5))) if len(pos) else np.ones(1)
+        tol = float(rng.choice([0.01, 0.05, 0.2]))
+        res = float(rng.choice([0.0, 0.01, 1.0]))
+        args = (x, h, levels, tol, res, 1.0, float(rng.choice([0.0, 3.0, 10.0])))
+        try:
+            old = _level_stretches_by_sort(*args)
+        except IndexError:  # every reading in the searched ranges failing the exact test
+            assert len(_level_stretches(*args)[0]) == 0
+            continue
+        new = _level_stretches(*args)
+        for a, b in zip(old, new, strict=True):
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        compared += 1
+    assert compared > 1000
