@@ -89,6 +89,8 @@ class RangeDetector(Detector):
                     if other in kinds:
                         kinds[other] &= ~kinds["ph_scale"]
         for kind, mask in kinds.items():
+            if not mask.any():
+                continue  # no stretch (most series: none of any kind)
             segs = segments(mask, s.hours, join_gap_hours=self.join_gap_hours, considered=valid)
             for a, b in zip(segs.first.tolist(), segs.last.tolist(), strict=True):
                 part = v[a : b + 1][mask[a : b + 1]]
