@@ -88,7 +88,9 @@ class CompletenessDetector(Detector):
             for code, (t, v, _, _) in rates.items()
         }
         span = months.span
-        month_first = np.r_[0, np.flatnonzero(np.diff(months.month_of)) + 1]
+        # each month's first hour in the span (whole hours, one after another; the first month's
+        # start may lie before the span's first hour)
+        month_first = np.maximum(months.starts - months.offset - span[0], 0)
         ts_min, ts_max = int(ts.min()), int(ts.max())
         for k in np.flatnonzero(judged).tolist():
             failing = [c for c in codes if fails[c][k]]
@@ -190,11 +192,21 @@ def _rates(
         first = np.empty(len(h), dtype=bool)  # one reading per hour counts once
         first[:1] = True
         np.not_equal(h[1:], h[:-1], out=first[1:])
-        # the series' hours lie in the outlet's span: each one's month is the span hour's
-        m = months.month_of[h - months.span[0]] if len(months.span) else months.index(h)
-        received = np.bincount(m[first], minlength=len(expected)).astype(float)
-        valid = np.bincount(m[first & s.valid], minlength=len(expected)).astype(float)
-        stopped = np.bincount(m[first & flag_is(s.flags, "F")], minlength=len(expected))
+        # the series' hours are sorted: each month's readings are one slice, from the first at
+        # or after its local start (`_Months.index`: starts[k] <= h + offset < starts[k + 1])
+        bounds = np.empty(len(expected) + 1, dtype=np.int64)
+        bounds[:-1] = np.searchsorted(h, months.starts - months.offset, side="left")
+        bounds[-1] = len(h)
+
+        def per_month(mask: np.ndarray) -> np.ndarray:
+            c = np.empty(len(mask) + 1, dtype=np.int64)
+            c[0] = 0
+            np.cumsum(mask, out=c[1:])
+            return c[bounds[1:]] - c[bounds[:-1]]
+
+        received = per_month(first).astype(float)
+        valid = per_month(first & s.valid).astype(float)
+        stopped = per_month(first & flag_is(s.flags, "F"))
     with np.errstate(invalid="ignore", divide="ignore"):
         transmission = received / expected
         validity = np.where(expected > stopped, valid / (expected - stopped), 1.0)

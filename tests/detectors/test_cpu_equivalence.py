@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from detectors.checks.completeness import CompletenessDetector, _rates
 from detectors.checks.copied import Channel, CopiedDataDetector
 from detectors.checks.frozen import _run_tail, _sorted_median, _tail_scale, _tied_tail_bar
 from detectors.checks.standard_substitution import _joined, _lead, _level_stretches
+from detectors.frame import Series, flag_is
+from detectors.series import HOUR_NS, hours_of
 
 
 def test_frozen_tail_fits_given_the_sorted_runs_equal_their_own_sort() -> None:
@@ -160,3 +163,43 @@ def test_level_stretches_equal_their_search_of_the_sorted_values() -> None:
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
         compared += 1
     assert compared > 1000
+
+
+def test_completeness_rates_by_month_slices_equal_their_bincount() -> None:
+    # completeness counts each month's received, valid and stopped hours from one slice of the
+    # sorted hours per month (cumulative counts at the months' bounds) instead of each hour's
+    # month gathered and binned: the same rates and counts, on random outlets' spans with
+    # repeated hours, gaps of months, F and invalid readings, month ends in local time
+    rng = np.random.default_rng(8)
+    det = CompletenessDetector()
+    for _ in range(300):
+        t0 = int(rng.integers(0, 20 * 8760)) * HOUR_NS + int(rng.integers(0, 3600)) * 10**9
+        n = int(rng.integers(1, 3000))
+        steps = rng.choice([0, 1, 1, 1, 1, 2, 5, 24 * 40], n - 1) * HOUR_NS
+        ts = t0 + np.concatenate([[0], np.cumsum(steps)]).astype(np.int64)
+        ts[1:] += rng.integers(0, 3600, n - 1) * 10**9 * (steps > 0)  # within its hour
+        ts = np.sort(ts)
+        flags = rng.choice(np.array(["N", "T", "F", "M", "C"], dtype="U2"), n)
+        values = rng.normal(10.0, 2.0, n)
+        valid = (flag_is(flags, "N") | flag_is(flags, "T")) & (rng.random(n) < 0.95)
+        s = Series("w01018", ts, values, flags, valid)
+        outlet_ts = np.sort(np.concatenate([ts, ts[:1] - rng.integers(0, 100) * HOUR_NS]))
+        months = det._span_months(outlet_ts)
+        got = _rates(s, months)
+        h = hours_of(s.ts)
+        first = np.r_[True, h[1:] != h[:-1]]
+        m = months.month_of[h - months.span[0]]
+        k = len(months.expected)
+        received = np.bincount(m[first], minlength=k).astype(float)
+        valid_h = np.bincount(m[first & s.valid], minlength=k).astype(float)
+        stopped = np.bincount(m[first & flag_is(s.flags, "F")], minlength=k)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            expected = months.expected
+            want = (
+                received / expected,
+                np.where(expected > stopped, valid_h / (expected - stopped), 1.0),
+                received,
+                valid_h,
+            )
+        for a, b in zip(got, want, strict=True):
+            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
