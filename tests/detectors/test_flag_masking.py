@@ -333,3 +333,23 @@ def test_flag_masking_an_analysers_own_fault_value_counts_once() -> None:
         cod[s - 1] = cod[s + 5] = 55.0  # the plant itself over the limit around each fault
         cod[s : s + 5] = 60.0 + s / 100
     assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
+
+
+def test_flag_masking_runs_are_not_joined_across_a_valid_reading() -> None:
+    """A one-hour service value, one valid reading of the plant, then a fault over exactly an
+    exceedance: two service runs (the analyser measured the plant between them), not one run
+    that dips under the limit. Joined, each bell was erratic and two of them no finding."""
+    cod, flags = _serviced_half_year(range(20, 20 + 420 * 10, 420))
+    bell = (60.0, 72.0, 88.0, 95.0, 81.0, 64.0)
+    for s in (1000, 3000):
+        cod[s : s + len(bell)] = bell
+        flags[s : s + len(bell)] = "D"
+        cod[s - 2], flags[s - 2] = 120.0, "M"  # a test value, then the plant's valid reading
+        assert flags[s - 1] == "N" and cod[s - 1] <= 45.0
+    (f,) = FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert f.evidence["exact_episodes"] == 2 and f.evidence["flagged_episodes"] == 14
+    assert f.evidence["p_value"] <= f.evidence["threshold"]
+    # a missing hour between them (no reading) still joins them: one erratic run each
+    for s in (1000, 3000):
+        flags[s - 1] = "F"
+    assert FlagMaskingDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec()) == []
