@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -16,6 +15,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
+from detectors.second_look import with_second_look
 from detectors.series import (
     MAX_CYCLE_HOURS,
     HeldRuns,
@@ -260,8 +260,8 @@ class FrozenValueDetector(Detector):
     finding on honest outlets of either before or after, real series unchanged. Resumed-hold
     chains keep the series' bar.
 
-    Second look at a found outlet (`_second_look`). Where the first look found a hold at an
-    outlet, the outlet's series are judged again, with the same nulls, at ``found_outlet_factor``
+    Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
+    at an outlet, the outlet's series are judged again, with the same nulls, at ``found_outlet_factor``
     (100) times ``false_alarm_rate_per_year`` (the chance run's ``max_chance_runs`` is not a
     rate a year and stays: at 10 times it a COD whose failed measurements come in bouts had its
     longest honest run, 32 h, reported beside a 72 h hold); the holds found so that overlap no
@@ -346,30 +346,15 @@ class FrozenValueDetector(Detector):
         self.found_outlet_factor = found_outlet_factor
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
-        found: list[Finding] = []
-        for s in measured_series(outlet):
-            for f in self._series(outlet, s):
-                found.append(f)
-                yield f
-        if found and self.found_outlet_factor > 1.0:
-            yield from self._second_look(outlet, found)
+        # the class docstring's second look: the same nulls at found_outlet_factor times
+        # false_alarm_rate_per_year where the first look found a hold
+        yield from with_second_look(
+            self,
+            lambda look: (f for s in measured_series(outlet) for f in look._series(outlet, s)),
+            rates=("false_alarm_rate_per_year",),
+        )
 
-    def _second_look(self, outlet: OutletData, found: list[Finding]) -> Iterator[Finding]:
-        """The outlet's series judged again, with the same nulls, at ``found_outlet_factor``
-        times ``false_alarm_rate_per_year``, where the first look found a hold (``found``):
-        the holds found so that overlap no first-look finding on their channel, each naming
-        the first look's first finding (the class docstring's second look)."""
-        look = copy.copy(self)
-        look.false_alarm_rate_per_year = self.false_alarm_rate_per_year * self.found_outlet_factor
-        spans = [(f.pollutant, f.start, f.end) for f in found]
-        for s in measured_series(outlet):
-            for f in look._series(outlet, s, found[0]):
-                if not any(p == f.pollutant and a <= f.end and f.start <= b for p, a, b in spans):
-                    yield f
-
-    def _series(
-        self, outlet: OutletData, s: Series, found: Finding | None = None
-    ) -> Iterator[Finding]:
+    def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
         runs = s.held("normal", self.max_gap_hours)
         bar = self._bar(outlet, s, runs)
         h = runs.hours
@@ -415,7 +400,7 @@ class FrozenValueDetector(Detector):
             chance = None if log10_p is None else (log10_p, chain_bar)
             local = None if log10_p is not None else (float(regime[0][i]), float(regime[1][i]))
             yield self._finding(
-                outlet, s, runs, i, j, bar, f, on_share, chance, local, float(level[i]), found
+                outlet, s, runs, i, j, bar, f, on_share, chance, local, float(level[i])
             )
 
     def _resumed(
@@ -569,7 +554,6 @@ class FrozenValueDetector(Detector):
         chance: tuple[float, float] | None,
         local: tuple[float, float] | None = None,
         level: float | None = None,
-        found: Finding | None = None,
     ) -> Finding:
         a, b = int(runs.first[i]), int(runs.last[j])
         hours = float(s.hours[b] - s.hours[a] + 1.0)
@@ -596,13 +580,6 @@ class FrozenValueDetector(Detector):
                     else "identical value held at least T hours in pieces that resume it after "
                     "interruptions, flow > 0, the pieces' and resumptions' chance under the "
                     "series' own run durations and resumption share at most resumed_log10_bar"
-                )
-                + (
-                    ""
-                    if found is None
-                    else "; judged again at found_outlet_factor times the false-alarm rate: the "
-                    "first look found a hold at this outlet (found_outlet_pollutant from "
-                    "found_outlet_start)"
                 ),
                 "statistic": "held-run duration (h)"
                 if chance is None
@@ -625,9 +602,6 @@ class FrozenValueDetector(Detector):
                 "regime_chance_run_hours": None if local is None else round(local[0], 3),
                 "regime_cycle_hours": None if local is None else local[1],
                 "false_alarm_rate_per_year": self.false_alarm_rate_per_year,
-                "found_outlet_factor": None if found is None else self.found_outlet_factor,
-                "found_outlet_pollutant": None if found is None else found.pollutant,
-                "found_outlet_start": None if found is None else found.start,
                 "flow_on_share": on_share,
                 "flow_min": lo,
                 "flow_max": hi,

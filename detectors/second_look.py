@@ -1,0 +1,89 @@
+"""A second look at an outlet a detector has found: the rule, written once for every detector
+that takes it.
+
+A falsifier seldom acts once: whoever froze one analyser froze others, or the same one again;
+whoever typed values by hand, or wrote TN from NH3-N, kept the habit. So where a detector's first
+look, at its stated false-alarm rates, finds an outlet, the outlet is judged again by the same
+rules and nulls at ``found_outlet_factor`` times those rates, and what that adds (overlapping no
+first-look finding on the same channel: the same stretch) is reported.
+
+What it costs is stated: at an honest outlet the second look runs only where the first look has
+already, wrongly, found it, so it adds no outlet to the leads; there its findings come at the
+factor times the stated rate. Every finding of a detector that takes a second look says which look
+made it: ``found_outlet_factor`` is None for the first look, the factor for the second, whose
+findings also name the first look's first finding (``found_outlet_pollutant``,
+``found_outlet_start``), state the rate they were judged at under the detector's own rate keys, say
+so in their rule, and carry the detector's parameters as configured (the factor included), so
+that running those parameters again reproduces them.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Protocol, TypeVar
+
+from detectors.finding import Finding
+
+#: Appended to a second-look finding's rule.
+AGAIN = (
+    "; judged again at found_outlet_factor times the false-alarm rate: this detector found the "
+    "outlet at its stated rate (found_outlet_pollutant from found_outlet_start)"
+)
+
+
+class TakesSecondLook(Protocol):
+    """A detector with a ``found_outlet_factor`` parameter (1: no second look)."""
+
+    found_outlet_factor: float
+
+    def get_params(self) -> dict[str, object]: ...
+
+
+D = TypeVar("D", bound=TakesSecondLook)
+
+
+def with_second_look(
+    detector: D, judge: Callable[[D], Iterable[Finding]], *, rates: Sequence[str]
+) -> Iterator[Finding]:
+    """``judge(detector)``'s findings (the first look), then, where there are any and
+    ``detector.found_outlet_factor`` > 1, those of ``judge`` on a copy of the detector whose
+    parameters named in ``rates`` (its false-alarm rates) are multiplied by the factor, less those
+    overlapping a first-look finding on the same pollutant (the module docstring's second look).
+
+    ``judge`` must judge one outlet with the detector it is given (its rates read from it), and
+    must not itself take the second look."""
+    factor = float(detector.found_outlet_factor)
+    first = [_marked(f, None) for f in judge(detector)]
+    yield from first
+    if not first or factor <= 1.0:
+        return
+    look = copy.copy(detector)
+    for name in rates:
+        setattr(look, name, getattr(detector, name) * factor)
+    lead, params = first[0], detector.get_params()
+    for f in judge(look):
+        if not any(_same_stretch(f, g) for g in first):
+            yield _marked(f, lead, factor, params)
+
+
+def _same_stretch(a: Finding, b: Finding) -> bool:
+    return a.pollutant == b.pollutant and a.start <= b.end and b.start <= a.end
+
+
+def _marked(
+    f: Finding,
+    lead: Finding | None,
+    factor: float | None = None,
+    params: dict[str, object] | None = None,
+) -> Finding:
+    evidence = dict(f.evidence)
+    evidence["found_outlet_factor"] = factor
+    evidence["found_outlet_pollutant"] = None if lead is None else lead.pollutant
+    evidence["found_outlet_start"] = None if lead is None else lead.start
+    if lead is not None:
+        if isinstance(evidence.get("rule"), str):
+            evidence["rule"] += AGAIN
+        evidence["params"] = params
+    return dataclasses.replace(f, evidence=evidence)
