@@ -388,7 +388,7 @@ class LowVariabilityDetector(Detector):
         `REGIME_DAYS` after its last day <= 1/2, each side with `REGIME_SIDE_WINDOWS` of them,
         leaving out the windows that are themselves white and over the hourly-change bar
 
-    (white and no wider than usual, written amid weeks on both sides where the analyser
+    (white and calmer than usual, written amid weeks on both sides where the analyser
     holds).
     The statistic and its bar are the hourly-change test's (the gates only narrow it, so it
     keeps its share of the rate). Both sides, not the month around it: an analyser moved to
@@ -406,24 +406,24 @@ class LowVariabilityDetector(Detector):
     two 24-day bands 16 days apart, windows' ``H`` 0.8-0.9 against the bar's 0.71, ``eta``
     0.9-1.3, every window's regime test failed), so the weeks the analyser holds were never
     seen; a window white and over the hourly-change bar is now no part of any window's regime.
-    And the CV gate: those windows sat 0.3-0.9 scales under the series' median, not 1. What
-    sets such a band apart is physical and needs no CV deficit: a measured effluent at its
-    usual spread keeps the process' persistence from hour to hour (an honest analyser moved to
-    hourly measurement does, a test), a band drawn every hour at that spread has none, at an
-    analyser that otherwise holds; the gate is kept at the series' median (``drawn_cv_scales=0``,
-    no wider than usual: this is the low-variability test, and a window louder than the series'
-    usual is not what it looks for). The statistic and its bar are still the hourly-change
-    test's. Tuning seeds 1-50 (40 outlets, the detector alone): independent 422 -> 427 of 451
-    (the two 24-day bands of seed 3 and bands of 8, 16 and 26 days of seeds 12, 25 and 32),
-    findings 598 -> 607, none on honest outlets; simulator 158 of 162, 299 findings, unchanged.
-    Each gate alone: the CV gate at 0 scales 424 labels; the regime without the white fast
-    windows none more on seeds 1-30. Honest-only fleets of tuning seeds 6-50 (80 outlets): 0 ->
-    0 findings at the stated rate on both generators (also with the data read from 12 hours
-    after each outlet's first reading), and at ten and a hundred times it the same findings
-    (18 and 162 independent, 4 and 26 simulator); real series 0 % before and after. Still missed
-    (independent tuning seeds 2, 24, 34, 39, 46, 47): such bands at analysers whose hours
-    mostly change anyway (no cadence for them to break), and bands whose windows' CV is at or
-    above the series' median.
+    And the CV gate: those windows sat 0.3-0.9 scales under the series' median, not 1; with
+    the gate at the series' median (``drawn_cv_scales=0``) tuning seeds 1-50 (40 outlets, the
+    detector alone) gave independent 422 -> 427 of 451 (the two 24-day bands of seed 3 and bands
+    of 8, 16 and 26 days of seeds 12, 25 and 32), findings 598 -> 607, none on honest outlets;
+    simulator unchanged; the CV gate alone 424, the regime alone none more on seeds 1-30;
+    honest-only fleets of tuning seeds 6-50 (80 outlets) the same findings at 1, 10 and 100
+    times the rate. That gate is NOT the default (reviewer-E E2): its premise, that a measured
+    effluent at its usual spread keeps the process' persistence from hour to hour, fails where
+    each measurement carries the analyser's own repeatability error (HJ 353 allows about 10 %):
+    a 3-hour COD measured hourly for 20 days with 11 % of measurement noise reads white at the
+    usual spread, as a band does, and was reported on 10 of 24 noise seeds (7.5 % noise: 2,
+    15 %: 5) against 1, 1 and 0 with a scale of deficit; neither generator's honest plants
+    switch cadence with such noise, so the honest-only fleets could not show it. The default
+    stays one scale (``drawn_cv_scales=1``, below); the regime's leaving out of white fast
+    windows is kept (it narrows the regime only: no more labels alone, none lost). Still missed
+    (independent tuning seeds 2, 24, 34, 39, 46, 47, and the bands at the usual spread above):
+    such bands at analysers whose hours mostly change anyway (no cadence for them to break),
+    and bands whose windows' CV is near or above the series' median.
     ``drawn_cv_scales=1``: tuning seeds 1-50, independent recall 385 -> 398 of 451 (0.854 ->
     0.882; 5 bands and 8 shrunk copies, 5 days to 4 weeks long, at 2-4 hour analysers),
     findings 550 -> 564; simulator 157 -> 158 of 162, findings 299 -> 301; none on honest
@@ -714,7 +714,7 @@ class LowVariabilityDetector(Detector):
     Defaults: ``window_hours=72``, ``min_coverage=0.75``, ``min_steps=2``, ``max_cv=0.05``,
     ``max_sd_steps=1.5``, ``max_ph_sd=0.02``, ``min_baseline_windows=10``, ``min_change_share=0.5``,
     ``min_step_change_share=0.25``, ``cusum_k=1.0``, ``fast_cv_scales=3.0``,
-    ``drawn_cv_scales=0.0``, ``white_vn=0.6``,
+    ``drawn_cv_scales=1.0``, ``white_vn=0.6``,
     ``white_step_scales=0.5``, ``white_gap_days=1`` (above), ``max_eta=0.25`` (a quarter of noise's
     ratio: the sines missed on the tuning seeds were at 0.03-0.10 times the cycle, honest noisy
     windows near 1; 0.15 gives 0.74 instead of 0.76 on seeds 1-10 and no fewer false findings),
@@ -765,7 +765,7 @@ class LowVariabilityDetector(Detector):
         cusum_k: float = 1.0,
         max_eta: float = 0.25,
         fast_cv_scales: float = 3.0,
-        drawn_cv_scales: float = 0.0,
+        drawn_cv_scales: float = 1.0,
         white_vn: float = 0.6,
         white_step_scales: float = 0.5,
         white_gap_days: int = 1,
@@ -978,7 +978,7 @@ class LowVariabilityDetector(Detector):
         with np.errstate(invalid="ignore"):
             deep = eligible & (z < m - self.fast_cv_scales * max(mad_scale, w_floor))
         # ... or drawn: a window as white as noise (von Neumann's ratio, no hour remembering the
-        # last) and no wider than the series' usual, where the analyser otherwise holds
+        # last) and calmer than the series' usual, where the analyser otherwise holds
         vn = _von_neumann(sc, cv, nd, pairs)
         with np.errstate(invalid="ignore"):
             white_calm = (
