@@ -2507,9 +2507,14 @@ def _lagged_share(x: np.ndarray, h: np.ndarray, lag: np.ndarray, jump: np.ndarra
         j = np.flatnonzero(t < len(h))
         t = t[j]
         keep = h[t] - h[j] <= lag[k] + 2.0 + 1e-9
-        rel = _relative_changes(x[j[keep]], x[t[keep]])
+        # `_share_as_large` of `_relative_changes`, counted without sorting the changes
+        old, later = x[j[keep]], x[t[keep]]
+        d = later - old
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.abs(d) / np.abs(later)
+        rel = rel[(d != 0) & np.isfinite(rel)]
         if len(rel):
-            out[k] = _share_as_large(rel, jump[k : k + 1])[0]
+            out[k] = max(int(np.count_nonzero(rel >= jump[k] - 1e-12)), 1) / len(rel)
     return out
 
 

@@ -8,7 +8,14 @@ import numpy as np
 from detectors.checks.completeness import CompletenessDetector, _rates
 from detectors.checks.copied import Channel, CopiedDataDetector
 from detectors.checks.frozen import _run_tail, _sorted_median, _tail_scale, _tied_tail_bar
-from detectors.checks.standard_substitution import _joined, _lead, _level_stretches
+from detectors.checks.standard_substitution import (
+    _joined,
+    _lagged_share,
+    _lead,
+    _level_stretches,
+    _relative_changes,
+    _share_as_large,
+)
 from detectors.frame import Series, flag_is
 from detectors.series import HOUR_NS, hours_of
 
@@ -203,3 +210,29 @@ def test_completeness_rates_by_month_slices_equal_their_bincount() -> None:
             )
         for a, b in zip(got, want, strict=True):
             assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+
+
+def test_lagged_share_counted_without_a_sort_equals_its_sorted_share() -> None:
+    # the hold rule's share of the series' changes over a hold's span as large as its jump,
+    # counted from the unsorted changes, equals `_share_as_large` of `_relative_changes`
+    # (sorted), with zeros (infinite ratios), repeated values, NaN jumps and jumps tied with a
+    # change
+    rng = np.random.default_rng(21)
+    for _ in range(400):
+        n = int(rng.integers(2, 300))
+        x = np.round(rng.lognormal(1.0, 0.6, n), int(rng.integers(0, 3)))
+        x[rng.random(n) < 0.05] = 0.0
+        h = np.cumsum(rng.choice([1.0, 1.0, 2.0, 3.0, 30.0], n))
+        lag = rng.choice([1.0, 2.0, 5.0, 24.0, 500.0], int(rng.integers(1, 6)))
+        jump = rng.choice([0.0, 0.1, 0.5, 2.0, np.nan], len(lag))
+        jump[0] = abs(x[1] - x[0]) / abs(x[1]) if x[1] else 0.3  # a tie with a change
+        want = np.ones(len(lag))
+        for k in range(len(lag)):
+            t = np.searchsorted(h, h + lag[k] - 1e-9)
+            j = np.flatnonzero(t < len(h))
+            t = t[j]
+            keep = h[t] - h[j] <= lag[k] + 2.0 + 1e-9
+            rel = _relative_changes(x[j[keep]], x[t[keep]])
+            if len(rel):
+                want[k] = _share_as_large(rel, jump[k : k + 1])[0]
+        assert _lagged_share(x, h, lag, jump).tobytes() == want.tobytes()
