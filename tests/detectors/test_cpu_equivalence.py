@@ -236,3 +236,30 @@ def test_lagged_share_counted_without_a_sort_equals_its_sorted_share() -> None:
             if len(rel):
                 want[k] = _share_as_large(rel, jump[k : k + 1])[0]
         assert _lagged_share(x, h, lag, jump).tobytes() == want.tobytes()
+
+
+def test_copied_repeated_hashes_prefiltered_by_low_bits_equal_the_hash_table() -> None:
+    # `_repeated_in_order` hashes only the windows sharing their low bits with another window
+    import pandas as pd
+
+    from detectors.checks.copied import _LOW_BITS, _repeated_in_order
+
+    def by_definition(digest: np.ndarray) -> np.ndarray:
+        dup = pd.Series(digest, copy=False).duplicated(keep=False).to_numpy()
+        idx = np.flatnonzero(dup)
+        return idx[np.argsort(digest[idx], kind="stable")]
+
+    rng = np.random.default_rng(23)
+    top = np.iinfo(np.uint64).max
+    for trial in range(300):
+        n = int(rng.integers(0, 3000)) if trial % 100 else int(rng.integers(1 << 20, 1 << 21))
+        digest = rng.integers(0, top, size=n, dtype=np.uint64, endpoint=True)
+        if n and trial % 3 == 0:  # repeats
+            digest[rng.integers(0, n, n // 4)] = digest[rng.integers(0, n, n // 4)]
+        if n and trial % 3 == 1:  # low bits shared, high bits not
+            low = rng.integers(0, 1 << min(_LOW_BITS, 6), n, dtype=np.uint64)
+            digest = (digest & ~np.uint64((1 << _LOW_BITS) - 1)) | low
+        got = _repeated_in_order(digest)
+        want = by_definition(digest) if n >= 2 else np.zeros(0, dtype=np.intp)
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want)
