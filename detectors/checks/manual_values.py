@@ -3,7 +3,6 @@ high-load periods."""
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.second_look import with_second_look
 from detectors.series import binomial_greater, fisher_combined, series_years
 from detectors.spec import COD, CONCENTRATIONS
 
@@ -210,8 +210,9 @@ class ManualValuesDetector(Detector):
     S hour.
 
     At an outlet found (any rule), every rule is judged again at ``found_outlet_factor`` times
-    the rate (the findings that adds, overlapping none made at the stated rate on the same
-    pollutant, state that rate, in their evidence and parameters): whoever types values by hand
+    the rate (`detectors.second_look`: the findings that adds, overlapping none made at the
+    stated rate on the same pollutant, state that rate and name the first finding; their
+    parameters are the detector's as configured): whoever types values by hand
     at an outlet seldom did it once, so a weaker stretch there is more likely the same habit than
     an honest channel's chance one. It adds no outlet: at an honest outlet the stated rate holds,
     and only one already wrongly found is held to ten times it. Tuning seeds, ``--detectors
@@ -279,23 +280,11 @@ class ManualValuesDetector(Detector):
         self.found_outlet_factor = found_outlet_factor
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
-        base = list(self._judge(outlet))
-        yield from base
-        if not base or self.found_outlet_factor <= 1.0:
-            return
-        # whoever types values by hand at an outlet found doing it seldom did it once: the
-        # outlet is judged again at found_outlet_factor times the rate (a copy stating that
-        # rate in its findings' parameters), and what that adds beside the findings made at
-        # the stated rate (same pollutant, overlapping hours: the same stretch) is kept
-        again = copy.copy(self)
-        again.false_alarms_per_year = self.false_alarms_per_year * self.found_outlet_factor
-        again.found_outlet_factor = 1.0
-        for found in again._judge(outlet):
-            if not any(
-                b.pollutant == found.pollutant and b.start <= found.end and found.start <= b.end
-                for b in base
-            ):
-                yield found
+        # the class docstring's second look (`detectors.second_look`): whoever types values by
+        # hand at an outlet found doing it seldom did it once
+        yield from with_second_look(
+            self, lambda look: look._judge(outlet), rates=("false_alarms_per_year",)
+        )
 
     def _judge(self, outlet: OutletData) -> Iterable[Finding]:
         """Every rule's findings at this detector's ``false_alarms_per_year``."""

@@ -344,7 +344,11 @@ def test_manual_values_an_outlet_found_is_judged_again_at_ten_times_the_rate() -
     found = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
     assert [(f.start, f.end) for f in found] == [(hour(1000), hour(1071)), (hour(2000), hour(2015))]
     assert [f.evidence["false_alarm_rate_per_year"] for f in found] == [0.001, 0.01]
-    assert found[1].evidence["params"]["false_alarms_per_year"] == 0.01
+    # the parameters as configured (reviewer-E E11: were the copy's 0.01 and factor 1)
+    assert found[1].evidence["params"]["false_alarms_per_year"] == 0.001
+    assert found[1].evidence["params"]["found_outlet_factor"] == 10.0
+    assert [f.evidence["found_outlet_factor"] for f in found] == [None, 10.0]
+    assert found[1].evidence["found_outlet_start"] == hour(1000)
     assert found[1].evidence["p_value"] <= found[1].evidence["threshold"]
     assert found[1].evidence["p_value"] > found[0].evidence["threshold"]
     alone = ManualValuesDetector(found_outlet_factor=1.0)
