@@ -500,9 +500,13 @@ class DilutionDetector(Detector):
         """At an outlet with a finding (``found``): the episodes of the common drop's CUSUM
         (`_again_alarms`; the found findings' blocks left out) with the common factor's shape
         against the known hours either side (`_again_shape`); the baselines taken again without
-        the alarms' episodes, as the first route's second pass does."""
+        the alarms' episodes, as the first route's second pass does. Each finding names the
+        outlet's first finding (``found_outlet_start``; ``found_outlet_pollutant`` None: it is
+        outlet-wide), as `detectors.second_look` marks a second look's (the rate here is not
+        multiplied: the statistic and shape are the route's own)."""
         bh = self.block_hours
         at = outlet.grid.asi8
+        lead = min(found, key=lambda f: f.start)  # the outlet's first finding, named in evidence
         taken = np.zeros(len(b.d), dtype=bool)  # the blocks of the findings made
         for f in found:
             lo = int(np.searchsorted(at, pd.Timestamp(f.start).value)) + b.lead
@@ -550,6 +554,8 @@ class DilutionDetector(Detector):
                     "false_alarm_rate_per_year": self.false_alarms_per_year,
                     "median_z": round(float(np.nanmedian(z[first : last + 1])), 3),
                     **_shape_evidence(codes, *shape, span_h),
+                    "found_outlet_pollutant": None,  # the found finding: outlet-wide, its start
+                    "found_outlet_start": lead.start,
                 },
             )
 
