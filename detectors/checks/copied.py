@@ -423,8 +423,7 @@ def _sorted_by(key: np.ndarray, then: np.ndarray) -> np.ndarray:
     ``np.lexsort((_key(outlet, first), then, key))`` only when the windows arrive in (outlet,
     first) order: callers must pass them so (unordered windows would silently change which
     windows the company cap keeps)."""
-    order = np.argsort(key, kind="stable")
-    k = key[order]
+    order, k = _stable_order(key)
     tie = k[1:] == k[:-1]
     if not tie.any():
         return order
@@ -432,6 +431,37 @@ def _sorted_by(key: np.ndarray, then: np.ndarray) -> np.ndarray:
     run = np.cumsum(np.r_[True, ~tie])[at]  # which run
     order[at] = order[at][np.lexsort((then[order[at]], run))]
     return order
+
+
+def _stable_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.argsort(key, kind="stable")`` of integers ``key`` and a key per sorted position that
+    sorts and ties as ``key[order]`` does. Each key is taken apart into its high and low 32 bits
+    (``key == (hi << 32) + lo``, ``0 <= lo < 2 ** 32``), which keep its order as one compact
+    integer ``(hi - min hi) * lo's span + (lo - min lo)`` (a signature and an hour span about
+    2 ** 32); times the number of keys plus each key's index, distinct integers whose plain
+    sort is the stable order (a third less CPU than the merge sort). Keys too wide for that
+    take the merge sort."""
+    n = len(key)
+    if n < 2:
+        return np.argsort(key, kind="stable"), key
+    hi = np.asarray(key, dtype=np.int64) >> np.int64(32)
+    lo = np.asarray(key, dtype=np.int64) & np.int64(0xFFFFFFFF)
+    hi_min, lo_min = int(hi.min()), int(lo.min())
+    span = int(lo.max()) - lo_min + 1
+    if ((int(hi.max()) - hi_min) * span + span) * n >= 1 << 62:
+        order = np.argsort(key, kind="stable")
+        return order, key[order]
+    compact = hi
+    compact -= hi_min
+    compact *= span
+    lo -= lo_min
+    compact += lo
+    del lo
+    compact *= n
+    compact += np.arange(n, dtype=np.int64)
+    compact.sort()
+    k, order = np.divmod(compact, n)
+    return order.astype(np.intp, copy=False), k
 
 
 def _key(o: np.ndarray, i: np.ndarray) -> np.ndarray:

@@ -263,3 +263,29 @@ def test_copied_repeated_hashes_prefiltered_by_low_bits_equal_the_hash_table() -
         want = by_definition(digest) if n >= 2 else np.zeros(0, dtype=np.intp)
         assert got.dtype == want.dtype
         assert np.array_equal(got, want)
+
+
+def test_copied_stable_order_of_compact_keys_equals_the_merge_sort() -> None:
+    # `_sorted_by` sorts its keys (a signature and an hour) as distinct compact integers
+    from detectors.checks.copied import _sorted_by, _stable_order
+
+    rng = np.random.default_rng(29)
+    for trial in range(400):
+        n = int(rng.integers(0, 2000))
+        kind = trial % 4
+        if kind == 0:  # signature << 32 | hour, many ties
+            sig = rng.integers(0, 3**11, n) % int(rng.integers(1, 50))
+            key = (sig << np.int64(32)) | rng.integers(490_000, 490_000 + 200, n)
+        elif kind == 1:  # negative and mixed keys
+            key = rng.integers(-(1 << 40), 1 << 40, n) // int(rng.integers(1, 1 << 38))
+        elif kind == 2:  # too wide for one compact integer: the merge sort
+            key = rng.integers(np.iinfo(np.int64).min, np.iinfo(np.int64).max, n)
+        else:
+            key = rng.integers(0, 4, n).astype(np.int64)
+        order, k = _stable_order(key)
+        want = np.argsort(key, kind="stable")
+        assert order.dtype == want.dtype and np.array_equal(order, want)
+        assert np.array_equal(k[1:] == k[:-1], key[want][1:] == key[want][:-1])
+        assert np.array_equal(k[1:] > k[:-1], key[want][1:] > key[want][:-1])
+        then = rng.choice(np.array([0.5, 1.0, 1.5, np.nan]), size=n)
+        assert np.array_equal(_sorted_by(key, then), np.lexsort((np.arange(n), then, key)))
