@@ -14,7 +14,7 @@ phosphate-rich industrial effluent), and negative values (flow or concentration)
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,6 +31,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.second_look import with_second_look
 from detectors.series import resolution, series_years
 from detectors.spec import NH3N, TN
 
@@ -184,9 +185,9 @@ class PhysicsDetector(Detector):
     ``high_hours``.
 
     At an outlet found (an episode at the stated rate), its whole history is judged again, every
-    rule, at ``found_outlet_factor`` times the rate, and the episodes that adds (overlapping none
-    found at the stated rate) are findings that state the rate they were judged at
-    (``false_alarm_rate_per_year``): whoever writes TN from NH3-N or lowers it (a script, an
+    rule, at ``found_outlet_factor`` times the rate (`detectors.second_look`), and the episodes
+    that adds (overlapping none found at the stated rate) are findings that state the rate they
+    were judged at (``false_alarm_rate_per_year``) and name the first finding: whoever writes TN from NH3-N or lowers it (a script, an
     operator's habit) seldom does it once, so a weaker inversion at an outlet already found is
     more likely the same act than an honest outlet's chance one. It adds no outlet; the rules'
     stated rate per outlet-year becomes ``false_alarms_per_year`` at an honest outlet and
@@ -277,39 +278,22 @@ class PhysicsDetector(Detector):
         rel = self._relation(outlet, nh3, tn)
         if rel is None:
             return
-        base = self._judge(outlet, rel, self.false_alarms_per_year)
-        for first, stop, bars, inside, trip in base:
-            yield self._finding(
-                outlet,
-                nh3,
-                tn,
-                rel,
-                first,
-                stop - 1,
-                bars,
-                inside,
-                trip,
-                self.false_alarms_per_year,
-            )
-        if not base or self.found_outlet_factor <= 1.0:
-            return
-        # one falsifier (a script writing TN, an operator's habit) seldom inverts the relation
-        # once: at an outlet found, the rest of its history is judged at found_outlet_factor
-        # times the rate, and the episodes that adds are findings that state that rate
-        rate = self.false_alarms_per_year * self.found_outlet_factor
-        taken = np.zeros(len(outlet.grid) + 1, dtype=np.int64)
-        for first, stop, *_ in base:
-            taken[first] += 1
-            taken[stop] -= 1
-        taken = np.r_[0, np.cumsum(np.cumsum(taken[:-1]) > 0)]
-        for first, stop, bars, inside, trip in self._judge(outlet, rel, rate):
-            if taken[stop] == taken[first]:  # overlaps no episode found at the stated rate
-                yield self._finding(outlet, nh3, tn, rel, first, stop - 1, bars, inside, trip, rate)
+        # the class docstring's second look (`detectors.second_look`)
+        yield from with_second_look(
+            self, lambda look: look._look(outlet, nh3, tn, rel), rates=("false_alarms_per_year",)
+        )
+
+    def _look(
+        self, outlet: OutletData, nh3: np.ndarray, tn: np.ndarray, rel: _Relation
+    ) -> Iterator[Finding]:
+        """The findings at this detector's ``false_alarms_per_year``."""
+        for first, stop, bars, inside, trip in self._judge(outlet, rel):
+            yield self._finding(outlet, nh3, tn, rel, first, stop - 1, bars, inside, trip)
 
     def _judge(
-        self, outlet: OutletData, rel: _Relation, rate: float
+        self, outlet: OutletData, rel: _Relation
     ) -> list[tuple[int, int, list[float], list[float], list[float]]]:
-        """The episodes at ``rate`` false episodes an outlet-year: grid hours ``first`` and
+        """The episodes at ``false_alarms_per_year`` false episodes an outlet-year: grid hours ``first`` and
         ``stop`` (exclusive), the bars (the references', the lockstep's and the round trip's)
         and the log10 chances of the lockstep runs and round trips inside."""
         u = np.clip((rel.x - rel.mu0) / rel.sigma, -self.clip_sigma, self.clip_sigma)
@@ -318,7 +302,7 @@ class PhysicsDetector(Detector):
         n_ref = len(self.reference_sigmas)
         episodes = np.zeros(len(outlet.grid) + 1, dtype=np.int64)
         n_rules = n_ref + 2  # the references, the lockstep and the round-trip rules
-        arl = rel.per_year * n_rules / rate
+        arl = rel.per_year * n_rules / self.false_alarms_per_year
         bars: list[float | None] = []
         for k in self.reference_sigmas:
             s = cusum(u - k, group)
@@ -336,12 +320,12 @@ class PhysicsDetector(Detector):
                         episodes[first] += 1
                         episodes[last + 1] -= 1
         found = (np.cumsum(episodes[:-1]) > 0)[rel.hour]
-        runs, lock_bar = self._lockstep(rel, group, n_rules, found, rate)
+        runs, lock_bar = self._lockstep(rel, group, n_rules, found)
         for first, last, _ in runs:
             episodes[first] += 1
             episodes[last + 1] -= 1
         found = (np.cumsum(episodes[:-1]) > 0)[rel.hour]
-        trips, trip_bar = self._round_trips(rel, group, n_rules, found, rate)
+        trips, trip_bar = self._round_trips(rel, group, n_rules, found)
         for first, last, _ in trips:
             episodes[first] += 1
             episodes[last + 1] -= 1
@@ -361,12 +345,7 @@ class PhysicsDetector(Detector):
         return out
 
     def _lockstep(
-        self,
-        rel: _Relation,
-        group: np.ndarray,
-        n_rules: int,
-        found: np.ndarray | None = None,
-        rate: float | None = None,
+        self, rel: _Relation, group: np.ndarray, n_rules: int, found: np.ndarray | None = None
     ) -> tuple[list[tuple[int, int, float]], float]:
         """Grid hours (first, last) and log10 probability of the runs of elements all above
         ``mu0 + min_spread`` whose ratio moves less than two independent analysers can (the
@@ -381,8 +360,7 @@ class PhysicsDetector(Detector):
         start = above & ~np.r_[False, above[:-1] & (group[1:] == group[:-1])]
         run = np.cumsum(start) - 1
         step = above & ~start & (rel.floor > 0)
-        rate = self.false_alarms_per_year if rate is None else rate
-        bar = np.log(rate / (n_rules * rel.per_year))
+        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
         if not step.any():
             return [], bar / np.log(10.0)
         n_runs = int(run[-1]) + 1 if len(run) else 0
@@ -418,12 +396,7 @@ class PhysicsDetector(Detector):
         )
 
     def _round_trips(
-        self,
-        rel: _Relation,
-        group: np.ndarray,
-        n_rules: int,
-        found: np.ndarray | None = None,
-        rate: float | None = None,
+        self, rel: _Relation, group: np.ndarray, n_rules: int, found: np.ndarray | None = None
     ) -> tuple[list[tuple[int, int, float]], float]:
         """Grid hours (first, last) and log10 chance of the runs of elements above ``mu0``
         entered and left by one step each as large as the outlet's own steps are rarely (the
@@ -433,8 +406,7 @@ class PhysicsDetector(Detector):
         of each channel alarms when ``S(in) S(out)`` is at most ``false_alarms_per_year /
         (n_rules * per_year)``. A run may span gaps; a step across a gap of ``L`` hours is
         weighed by the outlet's own changes of ``x`` over ``L`` hours (`_lag_survival`)."""
-        rate = self.false_alarms_per_year if rate is None else rate
-        bar = np.log(rate / (n_rules * rel.per_year))
+        bar = np.log(self.false_alarms_per_year / (n_rules * rel.per_year))
         n = len(rel.x)
         same = group[1:] == group[:-1]  # step j joins elements j and j + 1
         above = rel.x > rel.mu0
@@ -572,7 +544,6 @@ class PhysicsDetector(Detector):
         bars: list[float],
         lock_p: list[float],
         trip_p: list[float],
-        rate: float,
     ) -> Finding:
         """The finding of the grid hours ``first..last`` (inclusive)."""
         hours = last - first + 1
@@ -607,7 +578,7 @@ class PhysicsDetector(Detector):
                 "threshold": [round(h, 3) for h in bars],
                 "lockstep_log10_p": round(min(lock_p), 2) if lock_p else None,
                 "round_trip_log10_p": round(min(trip_p), 2) if trip_p else None,
-                "false_alarm_rate_per_year": rate,
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "hours": hours,
                 "violating_hours": int(over.sum()),
                 "distinct_pairs": int(inside.sum()),

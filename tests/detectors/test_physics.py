@@ -133,8 +133,8 @@ def test_tn_written_as_a_fixed_fraction_of_nh3n_found_by_the_lockstep_rule() -> 
     # the excess alone (0.06 against a spread of 0.09, 20 pairs) is no evidence for the CUSUM
 
     class CusumOnly(PhysicsDetector):
-        def _lockstep(self, rel, group, n_rules, found=None, rate=None):  # type: ignore[no-untyped-def]
-            return [], super()._lockstep(rel, group, n_rules, found, rate)[1]
+        def _lockstep(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
+            return [], super()._lockstep(rel, group, n_rules, found)[1]
 
     assert CusumOnly().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -277,8 +277,8 @@ def test_tn_collapsing_under_nh3n_and_back_found_by_the_round_trip_rule() -> Non
         assert ev["round_trip_log10_p"] < ev["threshold"][-1] and ev["lockstep_log10_p"] is None
 
     class WithoutRoundTrips(PhysicsDetector):
-        def _round_trips(self, rel, group, n_rules, found=None, rate=None):  # type: ignore[no-untyped-def]
-            return [], super()._round_trips(rel, group, n_rules, found, rate)[1]
+        def _round_trips(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
+            return [], super()._round_trips(rel, group, n_rules, found)[1]
 
     assert WithoutRoundTrips().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -324,8 +324,8 @@ def test_a_run_across_shutdown_nights_found_by_its_steps_in_and_out() -> None:
     assert ev["round_trip_log10_p"] < ev["threshold"][-1] and ev["lockstep_log10_p"] is None
 
     class WithoutRoundTrips(PhysicsDetector):
-        def _round_trips(self, rel, group, n_rules, found=None, rate=None):  # type: ignore[no-untyped-def]
-            return [], super()._round_trips(rel, group, n_rules, found, rate)[1]
+        def _round_trips(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
+            return [], super()._round_trips(rel, group, n_rules, found)[1]
 
     assert WithoutRoundTrips().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -356,6 +356,9 @@ def test_an_outlet_found_is_judged_again_at_ten_times_the_rate() -> None:
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert [(f.start, f.end) for f in found] == [(hour(60), hour(99)), (hour(300), hour(301))]
     assert [f.evidence["false_alarm_rate_per_year"] for f in found] == [0.01, 0.1]
+    assert [f.evidence["found_outlet_factor"] for f in found] == [None, 10.0]
+    assert found[1].evidence["found_outlet_start"] == hour(60)
+    assert found[1].evidence["params"]["false_alarms_per_year"] == 0.01  # as configured
     assert found[1].evidence["round_trip_log10_p"] <= found[1].evidence["threshold"][-1]
     assert found[1].evidence["round_trip_log10_p"] > found[0].evidence["threshold"][-1]
     alone = PhysicsDetector(found_outlet_factor=1.0).detect(frame({NH3N: nh3, TN: tn}))
