@@ -628,16 +628,28 @@ def _read_stretches(
     order = np.lexsort((spans[1], spans[0]))
     so, slo, shi = (np.asarray(x, dtype=np.int64)[order] for x in spans)
     cut = np.r_[np.flatnonzero(so[1:] != so[:-1]) + 1, len(so)]
+    g_first = np.r_[0, cut[:-1]]
+    # every outlet's stretches at once: clipped to its channel, merged where they overlap or
+    # touch (a running maximum within each outlet: outlets lifted apart by their rank)
+    size = np.array([0 if c is None else c.n for c in channels], dtype=np.int64)
+    top = size[so] - 1
+    lo = np.minimum(np.maximum(slo, 0), top)
+    group = np.repeat(np.arange(len(cut), dtype=np.int64), np.diff(np.r_[0, cut]))
+    lift = group * (int(size.max()) + 1)
+    hi = np.maximum.accumulate(np.minimum(np.maximum(shi, 0), top) + lift) - lift
+    opens = np.ones(len(so), dtype=bool)
+    opens[1:] = lo[1:] > hi[:-1] + 1
+    opens[g_first] = True
+    first = np.flatnonzero(opens)
+    lens = hi[np.r_[first[1:] - 1, len(so) - 1]] - lo[first] + 1
+    every = np.repeat(lo[first] - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
+    bounds = np.r_[0, np.cumsum(lens)[np.searchsorted(first, cut) - 1]]
     parts: list[tuple[np.ndarray, ...]] = []
-    for g0, g1 in zip(np.r_[0, cut[:-1]], cut, strict=True):
+    for k, g0 in enumerate(g_first.tolist()):
         o = int(so[g0])
         channel = channels[o]
         assert channel is not None
-        lo = np.clip(slo[g0:g1], 0, channel.n - 1)
-        hi = np.maximum.accumulate(np.clip(shi[g0:g1], 0, channel.n - 1))
-        first = np.flatnonzero(np.r_[True, lo[1:] > hi[:-1] + 1])
-        lens = np.r_[hi[first[1:] - 1], hi[-1]] - lo[first] + 1
-        idx = np.repeat(lo[first] - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
+        idx = every[bounds[k] : bounds[k + 1]]
         if found.readings is not None:
             parts.append((np.full(len(idx), o), idx, *found.readings.at(o, idx)))
             continue

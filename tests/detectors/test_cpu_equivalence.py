@@ -289,3 +289,52 @@ def test_copied_stable_order_of_compact_keys_equals_the_merge_sort() -> None:
         assert np.array_equal(k[1:] > k[:-1], key[want][1:] > key[want][:-1])
         then = rng.choice(np.array([0.5, 1.0, 1.5, np.nan]), size=n)
         assert np.array_equal(_sorted_by(key, then), np.lexsort((np.arange(n), then, key)))
+
+
+def test_copied_read_stretches_merged_at_once_equal_their_merge_per_outlet() -> None:
+    # `_read_stretches` clips and merges every outlet's stretches at once, not outlet by outlet
+    from detectors.checks.copied import _Candidates, _channel_readings, _read_stretches
+
+    def by_outlet(channels: list, spans: tuple[np.ndarray, ...]) -> list[np.ndarray]:
+        order = np.lexsort((spans[1], spans[0]))
+        so, slo, shi = (np.asarray(x, dtype=np.int64)[order] for x in spans)
+        cut = np.r_[np.flatnonzero(so[1:] != so[:-1]) + 1, len(so)]
+        parts = []
+        for g0, g1 in zip(np.r_[0, cut[:-1]], cut, strict=True):
+            o = int(so[g0])
+            n = channels[o].n
+            lo = np.clip(slo[g0:g1], 0, n - 1)
+            hi = np.maximum.accumulate(np.clip(shi[g0:g1], 0, n - 1))
+            first = np.flatnonzero(np.r_[True, lo[1:] > hi[:-1] + 1])
+            lens = np.r_[hi[first[1:] - 1], hi[-1]] - lo[first] + 1
+            idx = np.repeat(lo[first] - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
+            q, ts, bits, cum = _channel_readings(channels[o], False)
+            t = ts[idx]
+            parts.append((np.full(len(idx), o), idx, q[idx], hours_of(t), t, bits[idx], cum[idx]))
+        return [np.concatenate(c) for c in zip(*parts, strict=True)]
+
+    rng = np.random.default_rng(31)
+    for _ in range(150):
+        k = int(rng.integers(1, 7))
+        channels = []
+        for _ in range(k):
+            if rng.random() < 0.2:
+                channels.append(None)
+                continue
+            n = int(rng.integers(1, 300))
+            q = np.cumsum(rng.integers(-3, 4, n)).astype(np.int64)
+            ts = np.int64(1_767_225_600 * 10**9) + np.arange(n, dtype=np.int64) * HOUR_NS
+            channels.append(Channel.of(q, ts))
+        have = [o for o, c in enumerate(channels) if c is not None]
+        if not have:
+            continue
+        m = int(rng.integers(1, 40))
+        o = rng.choice(np.array(have), m)
+        lo = rng.integers(-20, 320, m)
+        hi = lo + rng.integers(0, 30, m)
+        found = _Candidates(*(np.zeros(k, dtype=np.int64),) * 3, np.ones(k), [], [], [])
+        pool = _read_stretches(channels, found, (o, lo, hi))
+        want = by_outlet(channels, (o, lo, hi))
+        got = [pool.o, pool.i, pool.q, pool.h, pool.t, pool.level_bits, pool.step_cum]
+        for g, w in zip(got, want, strict=True):
+            assert g.dtype == w.dtype and np.array_equal(g, w)
