@@ -187,9 +187,10 @@ class PhysicsDetector(Detector):
     At an outlet found (an episode at the stated rate), its whole history is judged again, every
     rule, at ``found_outlet_factor`` times the rate (`detectors.second_look`), and the episodes
     that adds (overlapping none found at the stated rate) are findings that state the rate they
-    were judged at (``false_alarm_rate_per_year``) and name the first finding: whoever writes TN from NH3-N or lowers it (a script, an
-    operator's habit) seldom does it once, so a weaker inversion at an outlet already found is
-    more likely the same act than an honest outlet's chance one. It adds no outlet; the rules'
+    were judged at (``false_alarm_rate_per_year``) and name the first finding: whoever writes
+    TN from NH3-N or lowers it (a script, an operator's habit) seldom does it once, so a weaker
+    inversion at an outlet already found is more likely the same act than an honest outlet's
+    chance one. It adds no outlet; the rules'
     stated rate per outlet-year becomes ``false_alarms_per_year`` at an honest outlet and
     ``found_outlet_factor`` times it at one the detector has already wrongly found. Tuning
     seeds, ``--detectors physics`` (independent generator): 40 x 180 d, seeds 1-50, 207 -> 208
@@ -293,9 +294,9 @@ class PhysicsDetector(Detector):
     def _judge(
         self, outlet: OutletData, rel: _Relation
     ) -> list[tuple[int, int, list[float], list[float], list[float]]]:
-        """The episodes at ``false_alarms_per_year`` false episodes an outlet-year: grid hours ``first`` and
-        ``stop`` (exclusive), the bars (the references', the lockstep's and the round trip's)
-        and the log10 chances of the lockstep runs and round trips inside."""
+        """The episodes at ``false_alarms_per_year`` false episodes an outlet-year: grid hours
+        ``first`` and ``stop`` (exclusive), the bars (the references', the lockstep's and the
+        round trip's) and the log10 chances of the lockstep runs and round trips inside."""
         u = np.clip((rel.x - rel.mu0) / rel.sigma, -self.clip_sigma, self.clip_sigma)
         gap = np.r_[True, rel.hour[1:] - rel.last[:-1] > self.join_hours + 1]
         group = np.cumsum(gap)
