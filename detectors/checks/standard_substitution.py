@@ -2508,11 +2508,7 @@ def _lagged_share(x: np.ndarray, h: np.ndarray, lag: np.ndarray, jump: np.ndarra
         t = t[j]
         keep = h[t] - h[j] <= lag[k] + 2.0 + 1e-9
         # `_share_as_large` of `_relative_changes`, counted without sorting the changes
-        old, later = x[j[keep]], x[t[keep]]
-        d = later - old
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rel = np.abs(d) / np.abs(later)
-        rel = rel[(d != 0) & np.isfinite(rel)]
+        rel = _relative_changes(x[j[keep]], x[t[keep]], sort=False)
         if len(rel):
             out[k] = max(int(np.count_nonzero(rel >= jump[k] - 1e-12)), 1) / len(rel)
     return out
@@ -2540,14 +2536,16 @@ def _landing_share(at: int, n_band: int, count: int) -> float:
     return (max(at - count, 0) + 1) / (n_band - count + 1)
 
 
-def _relative_changes(old: np.ndarray, new: np.ndarray) -> np.ndarray:
+def _relative_changes(old: np.ndarray, new: np.ndarray, *, sort: bool = True) -> np.ndarray:
     """The changes from readings ``old`` to readings ``new`` relative to the new one, sorted
-    (pairs that did not change, and ratios that are not finite, left out): the hold rules' null
-    of a jump in or out (``old, new = x[:-1], x[1:]``: between consecutive readings)."""
+    unless ``sort`` is False (pairs that did not change, and ratios that are not finite, left
+    out): the hold rules' null of a jump in or out (``old, new = x[:-1], x[1:]``: between
+    consecutive readings)."""
     d = new - old
     with np.errstate(invalid="ignore", divide="ignore"):
         rel = np.abs(d) / np.abs(new)
-    return np.sort(rel[(d != 0) & np.isfinite(rel)])
+    rel = rel[(d != 0) & np.isfinite(rel)]
+    return np.sort(rel) if sort else rel
 
 
 def _share_as_large(rel: np.ndarray, jump: np.ndarray) -> np.ndarray:
