@@ -17,8 +17,9 @@ outlet-years. A detector's docstring says which unit its rate is for; the table 
 ratio for that unit where the finding tells it.
 
 Which detectors are scaled: every constructor parameter whose name ends in
-``false_alarms_per_year`` or ``false_alarm_rate_per_year`` (all of them at once, for
-detectors with several rules). Rules with a fixed constant rate, or none (measured facts), are
+``false_alarms_per_year`` (all of them at once, for detectors with several rules; every
+detector names its rates so, and its evidence states the one a finding was judged at as
+``false_alarm_rate_per_year``). Rules with a fixed constant rate, or none (measured facts), are
 reported at factor 1 only, as "fixed".
 
 Honest data: both generators (the project's simulator and `bench/independent_fleet.py`) with a
@@ -56,7 +57,7 @@ from detectors import Detector, get  # noqa: E402
 from detectors.registry import catalogue  # noqa: E402
 from monitor.detection.batch import detect_readings  # noqa: E402
 
-RATE_SUFFIXES = ("false_alarms_per_year", "false_alarm_rate_per_year")
+RATE_SUFFIXES = ("false_alarms_per_year",)
 DAYS_PER_YEAR = 365.25
 
 

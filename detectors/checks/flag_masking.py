@@ -107,7 +107,7 @@ class FlagMaskingDetector(Detector):
     held reading under D, from the plant's level and back (tuning seeds 21-50, flag_masking recall:
     simulator 0.88 -> 0.96, worst seed 0.33 -> 0.67; independent 0.98 -> 1.00, worst seed 0.38 ->
     0.83; no new finding on an honest outlet of either generator). A finding needs ``max(k_s, k_h,
-    k_f) >= min_episodes`` and a p-value at most ``false_alarm_rate_per_year * years`` (years of the
+    k_f) >= min_episodes`` and a p-value at most ``false_alarms_per_year * years`` (years of the
     series, at least a month), which sets the stated false-alarm rate per channel-year. It spans the
     first judged or companion run's start to the last one's end, each run in evidence with its kind.
     Masking spread over a quarter counts as much as masking within a month: no window is required.
@@ -123,7 +123,7 @@ class FlagMaskingDetector(Detector):
     ``min_peak_ratio=1.1``, ``max_roughness=0.5``, ``null_episode_share=0.02``,
     ``null_exact_share=0.003``, ``null_peaked_share=0.0005``, ``null_shouldered_share=0.006``,
     ``null_fault_share=0.0003`` with ``shoulder_share=0.2``, ``shoulder_steps=3`` and
-    ``baseline_hours=72``, ``false_alarm_rate_per_year=0.002``, runs joined across 1 h; F with flow
+    ``baseline_hours=72``, ``false_alarms_per_year=0.002``, runs joined across 1 h; F with flow
     above 5 % of the typical flow for 3 consecutive hours. ``min_exact_hours=4``: three erratic
     service values over the limit pass as exact about as often as longer runs together (26 of the 61
     honest exact runs of three hours or more were three hours long).
@@ -177,7 +177,7 @@ class FlagMaskingDetector(Detector):
         shoulder_share: float = 0.2,
         shoulder_steps: float = 3.0,
         baseline_hours: int = 72,
-        false_alarm_rate_per_year: float = 0.002,
+        false_alarms_per_year: float = 0.002,
         join_hours: int = 1,
         running_flow_share: float = 0.05,
         min_stopped_hours: int = 3,
@@ -195,7 +195,7 @@ class FlagMaskingDetector(Detector):
         self.shoulder_share = shoulder_share
         self.shoulder_steps = shoulder_steps
         self.baseline_hours = baseline_hours
-        self.false_alarm_rate_per_year = false_alarm_rate_per_year
+        self.false_alarms_per_year = false_alarms_per_year
         self.join_hours = join_hours
         self.running_flow_share = running_flow_share
         self.min_stopped_hours = min_stopped_hours
@@ -247,7 +247,7 @@ class FlagMaskingDetector(Detector):
         k_shouldered = int(shouldered.sum())
         k_fault = _distinct_maxima(v, first[fault], last[fault])
         years = series_years(len(outlet.grid))
-        allowed = self.false_alarm_rate_per_year * years
+        allowed = self.false_alarms_per_year * years
         if max(k_smooth, k_shouldered, k_fault) < self.min_episodes:
             return
         p_value = _family_p_value(
@@ -295,7 +295,7 @@ class FlagMaskingDetector(Detector):
                 "statistic": "p-value of the smallest binomial tail P(K >= k | n flagged runs, "
                 "p0) of the smooth, exact, peaked and shouldered runs",
                 "threshold": allowed,
-                "false_alarm_rate_per_year": self.false_alarm_rate_per_year,
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "window_hours": float((e[-1] - s[0]) + 1),
                 "limit": float(limit),
                 "episodes": k,

@@ -77,7 +77,7 @@ class FrozenValueDetector(Detector):
     own bar.
 
     The bar is also at least ``t``, the run this series' own tail of run durations reaches with
-    an expected ``false_alarm_rate_per_year`` runs a year (the null model of an honest quantised
+    an expected ``false_alarms_per_year`` runs a year (the null model of an honest quantised
     series, whose runs are not memoryless: a pH at 0.1 that drifts a few hundredths an hour sits
     on one value for a day or two now and then). The ``n_tail`` longest runs (a tenth of them, at
     least ``tail_runs``, else no tail bar) exceed the next longest ``u`` by an exponential amount of
@@ -134,7 +134,7 @@ class FrozenValueDetector(Detector):
     same honest outlets (findings / the stated rate times the 2244 and 2463 series-years of
     concentrations and pH, independent and simulator; exponential tails before / now):
 
-        false_alarm_rate_per_year    0.001          0.01           0.1             1
+        false_alarms_per_year        0.001          0.01           0.1             1
         independent                  2/2.2 -> 0     11/22 -> 5     36/224 -> 22    78 -> 68/2244
         simulator                    3/2.5 -> 0     3/25 -> 1      3/246 -> 3      4 -> 4/2463
 
@@ -157,7 +157,7 @@ class FrozenValueDetector(Detector):
     of the series' runs at least as long and of the resumption share per resumption, both
     counted without the chain's own pieces and resumptions (a frozen value must not vouch for
     itself). A chain is reported, as one finding, when that chance is at most
-    ``false_alarm_rate_per_year * years / n_cuts``, ``n_cuts`` the series' interruptions (a
+    ``false_alarms_per_year * years / n_cuts``, ``n_cuts`` the series' interruptions (a
     chain starts at a run that an interruption ends: there are ``n_cuts`` such places, not one
     per run), its held hours (the pieces' own: an interruption holds no value) pass the same
     floor and bar as one run, flow is on as above, and no piece is long enough to be reported
@@ -262,7 +262,7 @@ class FrozenValueDetector(Detector):
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at ``found_outlet_factor``
-    (100) times ``false_alarm_rate_per_year`` (the chance run's ``max_chance_runs`` is not a
+    (100) times ``false_alarms_per_year`` (the chance run's ``max_chance_runs`` is not a
     rate a year and stays: at 10 times it a COD whose failed measurements come in bouts had its
     longest honest run, 32 h, reported beside a 72 h hold); the holds found so that overlap no
     first-look finding on their channel are reported, naming the first look's first finding.
@@ -282,7 +282,7 @@ class FrozenValueDetector(Detector):
 
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
     ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``,
-    ``false_alarm_rate_per_year=0.001`` (per series, for each rule), ``tail_runs=12``,
+    ``false_alarms_per_year=0.001`` (per series, for each rule), ``tail_runs=12``,
     ``max_join_hours=96`` (a link down for days: what comes back is judged by the series' own
     resumption share whatever the interruption's length, and an analyser stuck through it
     writes the same value again; with 24 a COD at 0.1 mg/L held at 53 for 21 h, its link down
@@ -328,7 +328,7 @@ class FrozenValueDetector(Detector):
         max_gap_hours: float = 1.0,
         min_flow_share: float = 0.5,
         max_chance_runs: float = 0.001,
-        false_alarm_rate_per_year: float = 0.001,
+        false_alarms_per_year: float = 0.001,
         tail_runs: int = 12,
         max_join_hours: float = 96.0,
         found_outlet_factor: float = 100.0,
@@ -340,18 +340,18 @@ class FrozenValueDetector(Detector):
         self.max_gap_hours = max_gap_hours
         self.min_flow_share = min_flow_share
         self.max_chance_runs = max_chance_runs
-        self.false_alarm_rate_per_year = false_alarm_rate_per_year
+        self.false_alarms_per_year = false_alarms_per_year
         self.tail_runs = tail_runs
         self.max_join_hours = max_join_hours
         self.found_outlet_factor = found_outlet_factor
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         # the class docstring's second look: the same nulls at found_outlet_factor times
-        # false_alarm_rate_per_year where the first look found a hold
+        # false_alarms_per_year where the first look found a hold
         yield from with_second_look(
             self,
             lambda look: (f for s in measured_series(outlet) for f in look._series(outlet, s)),
-            rates=("false_alarm_rate_per_year",),
+            rates=("false_alarms_per_year",),
         )
 
     def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:
@@ -411,7 +411,7 @@ class FrozenValueDetector(Detector):
         n = len(runs)
         t = s.hours
         years = series_years(float(t[-1] - t[0])) if len(t) else 1.0
-        bar_log = float(np.log(self.false_alarm_rate_per_year * years / max(n, 1)))
+        bar_log = float(np.log(self.false_alarms_per_year * years / max(n, 1)))
         if n < 3 * self.tail_runs:
             return [], bar_log / np.log(10.0)
         # two consecutive runs of one value were parted by time (the value did not change)
@@ -434,7 +434,7 @@ class FrozenValueDetector(Detector):
         cut = (gap > 1.0 + self.max_gap_hours + 1e-9) & (gap <= 1.0 + self.max_join_hours)
         n_same, n_cut = len(link), int(cut.sum())
         # a chain starts at a run that an interruption ends: n_cut places, not n
-        bar_log = float(np.log(self.false_alarm_rate_per_year * years / max(n_cut, 1)))
+        bar_log = float(np.log(self.false_alarms_per_year * years / max(n_cut, 1)))
         # a run that an interruption (or the series' end) ends was not seen to end: its
         # duration is censored, and the runs' survival is Kaplan-Meier's
         ended = np.concatenate((gap <= 1.0 + self.max_gap_hours + 1e-9, [False]))
@@ -491,7 +491,7 @@ class FrozenValueDetector(Detector):
         trim = TAIL_TRIM if trim < 0 else trim  # the longest left out of the repeat share
         chance = _chance_run_hours(ordered, cycle, self.max_chance_runs, trim)
         tail, heavy = _run_tail(
-            hours, self.false_alarm_rate_per_year * years, self.tail_runs, shape, ordered
+            hours, self.false_alarms_per_year * years, self.tail_runs, shape, ordered
         )
         if len(hours) < 3 * self.tail_runs:
             # too few runs to learn this series' tail (a new outlet, live detection's first
@@ -601,7 +601,7 @@ class FrozenValueDetector(Detector):
                 "level_run_hours": None if level is None or level >= bar.bar else round(level, 3),
                 "regime_chance_run_hours": None if local is None else round(local[0], 3),
                 "regime_cycle_hours": None if local is None else local[1],
-                "false_alarm_rate_per_year": self.false_alarm_rate_per_year,
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "flow_on_share": on_share,
                 "flow_min": lo,
                 "flow_max": hi,
