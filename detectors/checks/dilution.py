@@ -501,7 +501,8 @@ class DilutionDetector(Detector):
         (`_again_alarms`; the found findings' blocks left out) with the common factor's shape
         against the known hours either side (`_again_shape`); the baselines taken again without
         the alarms' episodes, as the first route's second pass does. Each finding names the
-        outlet's first finding (``found_outlet_start``; ``found_outlet_pollutant`` None: it is
+        outlet's first finding (``found_outlet_factor`` 1: judged again at the stated rate;
+        ``found_outlet_start``; ``found_outlet_pollutant`` None: it is
         outlet-wide), as `detectors.second_look` marks a second look's (the rate here is not
         multiplied: the statistic and shape are the route's own)."""
         bh = self.block_hours
@@ -554,7 +555,10 @@ class DilutionDetector(Detector):
                     "false_alarm_rate_per_year": self.false_alarms_per_year,
                     "median_z": round(float(np.nanmedian(z[first : last + 1])), 3),
                     **_shape_evidence(codes, *shape, span_h),
-                    "found_outlet_pollutant": None,  # the found finding: outlet-wide, its start
+                    # judged again at the stated rate (factor 1), naming the found finding:
+                    # outlet-wide (no pollutant), its start
+                    "found_outlet_factor": 1.0,
+                    "found_outlet_pollutant": None,
                     "found_outlet_start": lead.start,
                 },
             )

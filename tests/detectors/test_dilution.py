@@ -550,6 +550,7 @@ def test_at_an_outlet_found_diluting_a_weak_week_is_judged_by_its_common_factor(
     assert "common drop" in ev["statistic"] and ev["common_factor"] < 0.7
     assert max(ev["factors"].values()) <= 0.85 and ev["false_alarm_rate_per_year"] == 0.01
     assert ev["found_outlet_start"] == plain.start and ev["found_outlet_pollutant"] is None
+    assert ev["found_outlet_factor"] == 1.0  # a second look, at the stated rate
 
 
 def test_a_weak_week_beside_a_found_dilution_with_a_channel_near_level_is_not_found() -> None:
