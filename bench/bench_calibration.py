@@ -54,20 +54,21 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_detect_accuracy import GENERATORS  # noqa: E402
 
 from detectors import Detector, get  # noqa: E402
+from detectors.base import rate_names  # noqa: E402
 from detectors.registry import catalogue  # noqa: E402
 from monitor.detection.batch import detect_readings  # noqa: E402
 
-RATE_SUFFIXES = ("false_alarms_per_year",)
 DAYS_PER_YEAR = 365.25
 
 
 def rate_params(cls: type[Detector]) -> dict[str, float]:
-    """The detector's rate parameters and their defaults."""
-    out = {}
-    for name, p in inspect.signature(cls.__init__).parameters.items():
-        if name.endswith(RATE_SUFFIXES) and isinstance(p.default, int | float):
-            out[name] = float(p.default)
-    return out
+    """The detector's rate parameters (`detectors.base.rate_names`) and their defaults."""
+    params = inspect.signature(cls.__init__).parameters
+    return {
+        name: float(params[name].default)
+        for name in rate_names(cls)
+        if isinstance(params[name].default, int | float)
+    }
 
 
 def scaled(name: str, factor: float) -> Detector:

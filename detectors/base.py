@@ -153,6 +153,18 @@ def _param_names(cls: type) -> tuple[str, ...]:
     return tuple(p for p in inspect.signature(cls.__init__).parameters if p != "self")
 
 
+#: How a detector names a parameter that is a false-alarm rate a year (its findings state the rate
+#: they were judged at as the evidence key ``false_alarm_rate_per_year``): every such parameter's
+#: name ends so (``false_alarms_per_year``, ``jump_false_alarms_per_year``...).
+RATE_SUFFIX = "false_alarms_per_year"
+
+
+def rate_names(cls: type) -> tuple[str, ...]:
+    """Names of ``cls.__init__``'s false-alarm-rate parameters (ending in `RATE_SUFFIX`): the
+    ones a second look at a found outlet multiplies and the calibration bench scales."""
+    return tuple(p for p in _param_names(cls) if p.endswith(RATE_SUFFIX))
+
+
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:
     return sorted(findings, key=lambda f: (f.mn, f.start, f.pollutant or "", f.detector, f.end))
 

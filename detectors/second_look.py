@@ -24,6 +24,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
+from detectors.base import rate_names
 from detectors.finding import Finding
 
 #: Appended to a second-look finding's rule.
@@ -45,12 +46,16 @@ D = TypeVar("D", bound=TakesSecondLook)
 
 
 def with_second_look(
-    detector: D, judge: Callable[[D], Iterable[Finding]], *, rates: Sequence[str]
+    detector: D,
+    judge: Callable[[D], Iterable[Finding]],
+    *,
+    rates: Sequence[str] | None = None,
 ) -> Iterator[Finding]:
     """``judge(detector)``'s findings (the first look), then, where there are any and
     ``detector.found_outlet_factor`` > 1, those of ``judge`` on a copy of the detector whose
-    parameters named in ``rates`` (its false-alarm rates) are multiplied by the factor, less those
-    overlapping a first-look finding on the same pollutant (the module docstring's second look).
+    parameters named in ``rates`` (by default its false-alarm rates, `detectors.base.rate_names`)
+    are multiplied by the factor, less those overlapping a first-look finding on the same
+    pollutant (the module docstring's second look).
 
     ``judge`` must judge one outlet with the detector it is given (its rates read from it), and
     must not itself take the second look."""
@@ -60,7 +65,7 @@ def with_second_look(
     if not first or factor <= 1.0:
         return
     look = copy.copy(detector)
-    for name in rates:
+    for name in rate_names(type(detector)) if rates is None else rates:
         setattr(look, name, getattr(detector, name) * factor)
     lead, params = first[0], detector.get_params()
     for f in judge(look):

@@ -261,9 +261,9 @@ class FrozenValueDetector(Detector):
     chains keep the series' bar.
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
-    at an outlet, the outlet's series are judged again, with the same nulls, at ``found_outlet_factor``
-    (100) times ``false_alarms_per_year`` (the chance run's ``max_chance_runs`` is not a
-    rate a year and stays: at 10 times it a COD whose failed measurements come in bouts had its
+    at an outlet, the outlet's series are judged again, with the same nulls, at
+    ``found_outlet_factor`` (100) times ``false_alarms_per_year`` (the chance run's
+    ``max_chance_runs`` is not a rate a year and stays: at 10 times it a COD whose failed measurements come in bouts had its
     longest honest run, 32 h, reported beside a 72 h hold); the holds found so that overlap no
     first-look finding on their channel are reported, naming the first look's first finding.
     A falsifier who froze one channel of an outlet froze others, or the same one again
@@ -349,9 +349,7 @@ class FrozenValueDetector(Detector):
         # the class docstring's second look: the same nulls at found_outlet_factor times
         # false_alarms_per_year where the first look found a hold
         yield from with_second_look(
-            self,
-            lambda look: (f for s in measured_series(outlet) for f in look._series(outlet, s)),
-            rates=("false_alarms_per_year",),
+            self, lambda look: (f for s in measured_series(outlet) for f in look._series(outlet, s))
         )
 
     def _series(self, outlet: OutletData, s: Series) -> Iterator[Finding]:

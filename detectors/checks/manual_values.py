@@ -282,9 +282,7 @@ class ManualValuesDetector(Detector):
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         # the class docstring's second look (`detectors.second_look`): whoever types values by
         # hand at an outlet found doing it seldom did it once
-        yield from with_second_look(
-            self, lambda look: look._judge(outlet), rates=("false_alarms_per_year",)
-        )
+        yield from with_second_look(self, lambda look: look._judge(outlet))
 
     def _judge(self, outlet: OutletData) -> Iterable[Finding]:
         """Every rule's findings at this detector's ``false_alarms_per_year``."""

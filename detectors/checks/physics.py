@@ -280,9 +280,7 @@ class PhysicsDetector(Detector):
         if rel is None:
             return
         # the class docstring's second look (`detectors.second_look`)
-        yield from with_second_look(
-            self, lambda look: look._look(outlet, nh3, tn, rel), rates=("false_alarms_per_year",)
-        )
+        yield from with_second_look(self, lambda look: look._look(outlet, nh3, tn, rel))
 
     def _look(
         self, outlet: OutletData, nh3: np.ndarray, tn: np.ndarray, rel: _Relation
