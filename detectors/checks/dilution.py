@@ -481,7 +481,7 @@ class DilutionDetector(Detector):
             for f in self._finding(outlet, codes, b, first_block, last_block, bars, med[7])
         ]
         yield from found
-        if med[7] is not None:  # episodes between a joint step down and the next one up
+        if self.step_episodes and med[7] is not None:  # between a joint step down and up
             stepped = list(self._step_findings(outlet, codes, b, med[1], med[7], years, found))
             yield from stepped
             found += stepped
@@ -1050,7 +1050,9 @@ class DilutionDetector(Detector):
         per_day = max(1, 24 // bh)
         first_hour = hour0 - lead + bh * np.arange(nb)  # each block's first local hour
         rest = ((first_hour // 24 + 3) % 7) >= 5  # Saturday, Sunday blocks (1970-01-01: Thursday)
-        steps = _joint_steps(y, self.min_channels) if self.step_episodes and nb >= 3 else None
+        # the joint steps serve the step episodes and the edged shape: either asks for them
+        wanted = self.step_episodes or self.edged
+        steps = _joint_steps(y, self.min_channels) if wanted and nb >= 3 else None
         if self.step_rate > 0:  # stretches between joint steps out of the baselines
             stepped = self._stepped(y, med, series_years(len(v)), steps)
             if stepped.any():

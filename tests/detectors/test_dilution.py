@@ -10,6 +10,7 @@ from detectors.checks.dilution import DilutionDetector, _episode_blocks
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
+from tests.detectors.value_helpers import spans
 
 DAYS = 40
 N = DAYS * 24
@@ -508,6 +509,9 @@ def test_a_long_dilution_with_one_channel_over_the_floor_is_found_from_its_edges
     (f,) = DilutionDetector().detect(frame(ch))
     assert abs(int((f.start - hour(15 * 24 + 12)) / np.timedelta64(1, "h"))) <= 6
     assert abs(int((f.end - hour(23 * 24 - 1)) / np.timedelta64(1, "h"))) <= 6
+    # the edges are read from the joint steps, whether or not step episodes are judged
+    # (reviewer-F: step_episodes=False used to turn the edged shape off too)
+    assert spans(DilutionDetector(step_episodes=False).detect(frame(ch))) == spans([f])
     assert 0.5 < f.evidence["factors"][TN] < 0.85 and f.evidence["common_factor"] < 0.7
     assert "joint steps" in f.evidence["rule"] and f.severity == "high"
 
