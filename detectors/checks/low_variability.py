@@ -179,7 +179,6 @@ class _Scripted:
     w_step: _Null
     d_cv: _Null
     d_step: _Null
-    run_pool: np.ndarray | None = None
     pool: _PoolRun | None = None
 
 
@@ -803,7 +802,7 @@ class LowVariabilityDetector(Detector):
             run = pooled.get(s.code)
             if run is not None:
                 w = w if w is not None else self._scripted(outlet, s, None, force=True)
-                w = replace(w, run_pool=run.days, pool=run) if w is not None else None
+                w = replace(w, pool=run) if w is not None else None
             if w is None:
                 continue
             days = self._days(w)
@@ -871,7 +870,6 @@ class LowVariabilityDetector(Detector):
         named &= (named.sum(axis=1) >= POOL_CHANNELS)[:, None]
         # ... over a CUSUM alarm (its start to its peak): at least POOL_CHANNEL_SCALES a day on
         # the days it judged, two of them or more
-        run_named = np.zeros(e.shape, dtype=bool)
         cus = np.full(e.shape, -np.inf)
         for first, peak in cusum_alarms(s_pool, h):  # a few alarms
             part = e[first : peak + 1]
@@ -880,8 +878,8 @@ class LowVariabilityDetector(Detector):
                 warnings.simplefilter("ignore", RuntimeWarning)  # a channel with no day judged
                 calm = (judged >= POOL_DAYS) & (np.nanmean(part, axis=0) >= POOL_CHANNEL_SCALES)
             if calm.sum() >= POOL_CHANNELS:
-                run_named[first : peak + 1, calm] = True
                 cus[first : peak + 1, calm] = float(s_pool[peak])
+        run_named = cus > -np.inf  # the days a CUSUM alarm named (its height is at least h)
         out: dict[str, _PoolRun] = {}
         pad = np.full((POOL_DAYS - 1, len(codes)), -np.inf)
         # per day, the most of the windows covering it (a window belongs to its first day)
@@ -1246,7 +1244,7 @@ class LowVariabilityDetector(Detector):
         first = np.flatnonzero(w.bad)
         days = covered(first, first + self._blocks - 1, len(w.bad) + self._blocks - 1)
         days |= w.run_cv | w.run_step | w.run_white | w.run_rev | w.runs.days_mask
-        return stretches(days if w.run_pool is None else days | w.run_pool)
+        return stretches(days if w.pool is None else days | w.pool.days)
 
     def _finding(
         self, outlet: OutletData, s: Series, w: _Scripted, d_first: int, d_last: int
