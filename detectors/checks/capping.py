@@ -12,6 +12,7 @@ from detectors.base import Detector, register
 from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
+from detectors.second_look import with_second_look
 from detectors.series import (
     DAY_HOURS,
     HeldRuns,
@@ -97,8 +98,9 @@ class CappingDetector(Detector):
     honest outlet of independent seed 29); a clamp is reached day after day.
 
     At an outlet found capping one pollutant, its other pollutants are judged again at
-    ``found_outlet_factor`` times the rate (each such finding states the rate it was judged
-    at): one clamp (a script, a controller's setpoint, a dilution valve opened near the limit)
+    ``found_outlet_factor`` times the rate (`detectors.second_look`, restricted to the
+    pollutants the first look did not find: each such finding states the rate it was judged at
+    and names the first finding): one clamp (a script, a controller's setpoint, a dilution valve opened near the limit)
     seldom caps one analyser alone, so a weaker wall beside a found one is more likely the same
     act than an honest series' chance pile. It adds no outlet, and at most one finding per
     pollutant of an outlet already found. Tuning seeds 1-50 (40 x 180 d, ``--detectors
@@ -178,42 +180,38 @@ class CappingDetector(Detector):
         self.wide_fraction = wide_fraction
         self.false_alarms_per_year = false_alarms_per_year
         self.found_outlet_factor = found_outlet_factor
-        self._rate = false_alarms_per_year  # the rate the series at hand is judged at
         self.below_multiples = below_multiples
         self.day_offset_hours = day_offset_hours
 
     @property
     def alpha(self) -> float:
-        """The per-window significance level: the rate the series at hand is judged at (the
-        stated ``false_alarms_per_year``, or ``found_outlet_factor`` times it at an outlet
-        found capping another pollutant) / 365.25."""
-        return self._rate / 365.25
+        """The per-window significance level: ``false_alarms_per_year`` / 365.25 (the second
+        look judges with a copy of the detector at ``found_outlet_factor`` times the rate)."""
+        return self.false_alarms_per_year / 365.25
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
-        rest: list[tuple[Series, float]] = []  # the series judged that made no finding
-        found = False
-        self._rate = self.false_alarms_per_year
+        judged: list[tuple[Series, float]] = []
         for code in outlet.pollutants:
             limit = outlet.spec.pollutant(code).limit
             s = outlet.series(code)
-            if s is None or limit is None or limit <= 0 or not s.valid.any():
-                continue
-            made = list(self._series(outlet, s, limit))
-            found = found or bool(made)
-            if not made:
-                rest.append((s, limit))
-            yield from made
-        if not found or self.found_outlet_factor <= 1.0:
-            return
+            if s is not None and limit is not None and limit > 0 and s.valid.any():
+                judged.append((s, limit))
+        capped: set[str] = set()  # the pollutants the first look found capped
+
+        def judge(look: CappingDetector) -> Iterator[Finding]:
+            for s, limit in judged:
+                if look is not self and s.code in capped:
+                    continue  # the second look judges the outlet's other pollutants only
+                for f in look._series(outlet, s, limit):
+                    if look is self:
+                        capped.add(s.code)
+                    yield f
+
         # one clamp (a script, a controller's setpoint) seldom caps one analyser alone: at an
         # outlet found capping one pollutant, the others are judged at found_outlet_factor
-        # times the rate (each such finding states it)
-        self._rate = self.false_alarms_per_year * self.found_outlet_factor
-        try:  # judged in full before yielding: the rate is the detector's state meanwhile
-            more = [f for s, limit in rest for f in self._series(outlet, s, limit)]
-        finally:
-            self._rate = self.false_alarms_per_year
-        yield from more
+        # times the rate (`detectors.second_look`: each such finding states that rate and
+        # names the first finding)
+        yield from with_second_look(self, judge)
 
     def _series(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
         day = outlet.days(s, self.day_offset_hours)
@@ -436,7 +434,7 @@ class CappingDetector(Detector):
                 "statistic": "binomial P(X >= pile), X ~ Binomial(pile + below, 1 / (m + 1))",
                 "threshold": self.alpha / self._tests,
                 "below_multiple": int(w.m[worst]),
-                "false_alarm_rate_per_year": self._rate,
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
                 "limit": limit,
                 "wall": round(wall, 6),
                 "band_width": round(step, 6),
