@@ -95,3 +95,24 @@ def test_it_returns_while_a_thread_that_is_not_a_daemon_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["returned True", "joined"]
+
+
+def test_as_its_own_process_it_ends_there_after_the_exit_handlers() -> None:
+    """reviewer-F: nothing above fails if `_exit_now` always returned. In a process of its own,
+    with no other thread and its own standard streams, it ends the process at once with status
+    0, after the exit handlers ran and what was written was flushed: the line after it is never
+    printed."""
+    script = (
+        "import atexit, sys\n"
+        "from monitor.cli.detect import _exit_now\n"
+        "atexit.register(lambda: print('exit handler', flush=True))\n"
+        "print('before', end='\\n')\n"  # left in the buffer: flushed by _exit_now
+        "_exit_now()\n"
+        "print('after', flush=True)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n") == ["before", "exit handler", ""]
