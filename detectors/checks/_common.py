@@ -69,6 +69,12 @@ def grid_flags(outlet: OutletData, codes: list[str]) -> np.ndarray:
     return outlet.wide_flag_codes[:, cols]
 
 
+def grid_flag_is(outlet: OutletData, codes: list[str], flag: str) -> np.ndarray:
+    """Where the flag of each of ``codes`` is ``flag``, one column each (`grid_flags` ==
+    ``flag``, read from the outlet's `OutletData.wide_flag_is`: compared once per outlet)."""
+    return outlet.wide_flag_is(flag)[:, [outlet.column(c) for c in codes]]
+
+
 def grid_channel(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(values, flags with "" where nothing was received, valid) on the hourly grid."""
     v = outlet.wide_column(code)

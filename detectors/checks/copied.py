@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import FleetDetector, Summary, _ordered, register
-from detectors.checks._common import LOCAL_TZ, flow_running, stretches
+from detectors.checks._common import LOCAL_TZ, flow_running, grid_flag_is, stretches
 from detectors.finding import Finding
 from detectors.frame import OutletData, flag_is
 from detectors.messages import pollutant_name
@@ -276,7 +276,7 @@ def _claimed_stops(
     _, measured, running, typical = flow_running(outlet, _STOP_RUNNING_SHARE)
     if np.isnan(typical):
         return none
-    claims = outlet.wide_flag_is("F")[:, [outlet.column(c) for c in codes]].any(axis=1)
+    claims = grid_flag_is(outlet, codes, "F").any(axis=1)
     runs = stretches(claims & ~(measured & ~running))
     long = [
         (int(a), int(b))

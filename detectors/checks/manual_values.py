@@ -13,7 +13,7 @@ import pandas as pd
 from detectors.base import Detector, register
 from detectors.checks._common import (
     grid_channel,
-    grid_flags,
+    grid_flag_is,
     grid_flow,
     local_iso,
     month_label,
@@ -289,7 +289,7 @@ class ManualValuesDetector(Detector):
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
-        manual = grid_flags(outlet, codes) == "S"
+        manual = grid_flag_is(outlet, codes, "S")
         if manual.sum() < self.min_hours:
             return
         months = outlet.local_months
