@@ -959,15 +959,22 @@ class DilutionDetector(Detector):
             exponential_tail_bar(peaks[keep], expected, self.tail_excursions, predictive=True),
         )
 
-    def _shape(self, b: _Blocks, first: int, last: int) -> tuple[np.ndarray, float] | None:
-        """Blocks ``first..last``'s median log factor of each channel and median log flow ratio
-        when they have the shape of water in the sample (every channel at most ``1 -
-        min_drop_share`` of its level, the factors agreeing within ``max_factor_spread``, flow
-        not raised beyond ``max_flow_z`` robust deviations of its own); else None."""
+    @staticmethod
+    def _factors(b: _Blocks, first: int, last: int) -> tuple[np.ndarray, float]:
+        """Blocks ``first..last``'s median log factor of each channel and median log flow
+        ratio."""
         r = _median_axis1(b.by_block[first : last + 1], 1)  # per block, channel (flow last)
         logs = _median_axis1(r[None], 1)[0]  # per channel over the blocks (NaN ignored)
-        flow = float(logs[-1])
-        logs = logs[:-1]
+        return logs[:-1], float(logs[-1])
+
+    def _shape(
+        self, b: _Blocks, first: int, last: int, factors: tuple[np.ndarray, float] | None = None
+    ) -> tuple[np.ndarray, float] | None:
+        """Blocks ``first..last``'s `_factors` (given, or computed) when they have the shape of
+        water in the sample (every channel at most ``1 - min_drop_share`` of its level, the
+        factors agreeing within ``max_factor_spread``, flow not raised beyond ``max_flow_z``
+        robust deviations of its own); else None."""
+        logs, flow = self._factors(b, first, last) if factors is None else factors
         if (
             not np.exp(np.nanmax(logs)) <= 1.0 - self.min_drop_share
             or not np.nanmax(logs) - np.nanmin(logs) <= np.log(self.max_factor_spread)
@@ -977,9 +984,14 @@ class DilutionDetector(Detector):
         return logs, flow
 
     def _edged_shape(
-        self, b: _Blocks, first: int, last: int, steps: tuple[np.ndarray, ...]
+        self,
+        b: _Blocks,
+        first: int,
+        last: int,
+        steps: tuple[np.ndarray, ...],
+        factors: tuple[np.ndarray, float],
     ) -> tuple[np.ndarray, float] | None:
-        """Blocks ``first..last`` as `_shape` gives them, judged by the channels' common factor
+        """Blocks ``first..last``'s `_factors` (``factors``), judged by the channels' common factor
         when water's entry and exit are seen: the geometric mean of the channels' factors at
         most ``1 - min_drop_share``, every factor at most ``edge_max_factor`` (every analyser
         reads lower), the factors within ``max_factor_spread`` and flow not raised (as
@@ -990,10 +1002,7 @@ class DilutionDetector(Detector):
         dilution reads over ``1 - min_drop_share`` by its own noise (an average over days of
         a channel wandering 15-25 %, against baselines the episode has moved), while the
         hour water enters or leaves moves every channel at once."""
-        r = _median_axis1(b.by_block[first : last + 1], 1)
-        logs = _median_axis1(r[None], 1)[0]
-        flow = float(logs[-1])
-        logs = logs[:-1]
+        logs, flow = factors
         if (
             not np.exp(np.nanmean(logs)) <= 1.0 - self.min_drop_share
             or not np.exp(np.nanmax(logs)) <= self.edge_max_factor
@@ -1186,9 +1195,10 @@ class DilutionDetector(Detector):
             "-max_k ln(c_k / baseline_k) - |ln(Q / baseline_Q)|; median factor <= "
             "1 - min_drop_share"
         )
-        shape = self._shape(b, first, last)
+        factors = self._factors(b, first, last)
+        shape = self._shape(b, first, last, factors)
         if shape is None and self.edged and steps is not None:
-            shape = self._edged_shape(b, first, last, steps)
+            shape = self._edged_shape(b, first, last, steps, factors)
             rule = (
                 "CUSUM of clip((d - m) / s) - k over blocks reaches h_k; joint steps of every "
                 "channel down at its start and up at its end; geometric mean factor <= 1 - "
