@@ -576,27 +576,15 @@ class DilutionDetector(Detector):
         n = len(b.judged)
         r = b.by_block.reshape(nb * bh, k)[b.lead : b.lead + n]
         common = functools.reduce(np.add, r[:, :-1].T) / (k - 1)
-        dp = np.full(nb * bh, np.nan)
-        dp[b.lead : b.lead + n] = np.where(b.judged, -common - b.flow_change, np.nan)
-        d = _median_axis1(dp.reshape(nb, bh, 1), max(1, bh // 2))[:, 0]
-        known = d[~np.isnan(d)]
-        z = np.full(nb, np.nan)
-        if len(known) == 0:
-            return [], [], z
-        m = _median(known)
-        s = max(self.min_scale, 1.4826 * _median(np.abs(known - m)))
-        z = np.where(taken, np.nan, np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma))
-        idx = np.flatnonzero(~np.isnan(z))
+        null = self._null(np.where(b.judged, -common - b.flow_change, np.nan), b.lead, nb, 1)
+        if null is None:
+            return [], [], np.full(nb, np.nan)
+        z = np.where(taken, np.nan, null[3])
+        idx, group, expected, cusums = self._cusums(z, years)
         if len(idx) == 0:
             return [], [], z
-        group = np.cumsum(np.r_[True, np.diff(idx) > self.join_blocks + 1])
-        n_ref = len(self.reference_sigmas)
-        expected = self.false_alarms_per_year * years / n_ref
         spans, bars = set(), []
-        for ref in self.reference_sigmas:
-            y = z[idx] - ref
-            cs = cusum(y, group)
-            gauss = cusum_bar(ref, len(idx) / years * n_ref / self.false_alarms_per_year)
+        for _, y, cs, gauss in cusums:
             tail = exponential_tail_bar(
                 cusum_peaks(cs, group),
                 expected,
@@ -894,27 +882,42 @@ class DilutionDetector(Detector):
             )
         )
 
-    def _alarmed(self, b: _Blocks, years: float) -> tuple[np.ndarray, list[float]]:
-        """Per block, whether it lies in an episode of an alarm; and the bars ``h_k``."""
-        idx = np.flatnonzero(~np.isnan(b.z))
+    def _cusums(
+        self, z: np.ndarray, years: float
+    ) -> tuple[
+        np.ndarray, np.ndarray, float, Iterable[tuple[float, np.ndarray, np.ndarray, float]]
+    ]:
+        """The CUSUM set-up both routes share (`_alarmed`, `_again_alarms`) over the blocks'
+        standardised drops ``z`` (NaN: not judged): the judged blocks ``idx``, their groups (a
+        new one after more than ``join_blocks`` blocks not judged), the false alarms expected of
+        each reference value in ``years`` (``false_alarms_per_year`` shared among them), and,
+        lazily, for each ``k`` of ``reference_sigmas``: ``k``, ``y = z - k`` over ``idx``, its
+        CUSUM and the Gaussian bar at that rate."""
+        idx = np.flatnonzero(~np.isnan(z))
         group = np.cumsum(np.r_[True, np.diff(idx) > self.join_blocks + 1])
-        z = b.z[idx]
         n_ref = len(self.reference_sigmas)
+        expected = self.false_alarms_per_year * years / n_ref
+        per_year = len(idx) / years * n_ref / self.false_alarms_per_year
+        zi = z[idx]
+
+        def each() -> Iterable[tuple[float, np.ndarray, np.ndarray, float]]:
+            for k in self.reference_sigmas:
+                y = zi - k
+                yield k, y, cusum(y, group), cusum_bar(k, per_year)
+
+        return idx, group, expected, each()
+
+    def _alarmed(self, b: _Blocks, years: float) -> tuple[np.ndarray, list[float]]:
+        """Per block, whether it lies in an episode of an alarm; and the bars ``h_k`` (the
+        tail fitted without the excursions with the shape of water, `_bar`)."""
+        idx, group, expected, cusums = self._cusums(b.z, years)
+        z = b.z[idx]
         marks = np.zeros(len(b.d) + 1, dtype=np.int64)
         bars = []
-        for k in self.reference_sigmas:
-            s = cusum(z - k, group)
-            expected = self.false_alarms_per_year * years / n_ref
-            h = self._bar(
-                b,
-                idx,
-                s,
-                group,
-                cusum_bar(k, len(idx) / years * n_ref / self.false_alarms_per_year),
-                expected,
-            )
+        for k, y, s, gauss in cusums:
+            h = self._bar(b, idx, s, group, gauss, expected)
             bars.append(h)
-            for lo, hi in self._alarms(z - k, s, h, group):
+            for lo, hi in self._alarms(y, s, h, group):
                 for p, q in self._episodes((b.d[idx] - b.m) / b.s, z, lo, hi, k, h):
                     marks[idx[p]] += 1
                     marks[idx[q] + 1] -= 1
@@ -1116,16 +1119,31 @@ class DilutionDetector(Detector):
                 np.where(known_q, flow_change, -np.inf), w + 1, origin=w // 2, mode="nearest"
             )
             flow_change = np.where(known_q, trailing, np.nan)
+        # under baseline_days judged: no null to judge against
+        null = self._null(np.where(judged, -common - flow_change, np.nan), lead, nb, half)
+        if null is None:
+            return None
+        d, m, s, z = null
+        return _Blocks(d, z, m, s, by_block, lead, judged, np.full(1, np.nan), flow_change)
+
+    def _null(
+        self, drop: np.ndarray, lead: int, nb: int, least: int
+    ) -> tuple[np.ndarray, float, float, np.ndarray] | None:
+        """The drop's null both routes share: per block of the ``nb``, the median ``d`` of the
+        hourly drops ``drop`` (per grid hour from ``lead`` on; NaN: not judged) over at least
+        half its hours; the outlet's own median ``m`` and robust scale ``s`` (at least
+        ``min_scale``) of the known ``d``, and ``z = clip((d - m) / s)`` at ``clip_sigma``;
+        None with fewer than ``least`` blocks known."""
+        bh = self.block_hours
         dp = np.full(nb * bh, np.nan)
-        dp[lead : lead + n] = np.where(judged, -common - flow_change, np.nan)
+        dp[lead : lead + len(drop)] = drop
         d = _median_axis1(dp.reshape(nb, bh, 1), max(1, bh // 2))[:, 0]
         known = d[~np.isnan(d)]
-        if len(known) < half:  # under baseline_days judged: no null to judge against
+        if len(known) < max(least, 1):
             return None
         m = _median(known)
         s = max(self.min_scale, 1.4826 * _median(np.abs(known - m)))
-        z = np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
-        return _Blocks(d, z, m, s, by_block, lead, judged, np.full(1, np.nan), flow_change)
+        return d, m, s, np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
 
     def _fall_response(self, common: np.ndarray, q: np.ndarray) -> float:
         """How much of a fall of flow this outlet's concentrations follow, from its own history
