@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import click
 import pandas as pd
@@ -108,6 +109,8 @@ def detect(
       monitor detect --db sqlite:///outlet-watch.db --sites sites.toml    # history -> leads
       monitor detect --db postgresql+psycopg://HOST/ow --sites sites.toml --dask local
     """
+    if sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
+        _skip_scipy_docs()  # before the detectors import scipy (and the fleet stage, sklearn)
     from monitor.config import ConfigError, load_config
     from monitor.detection.detect import DetectError, DetectRequest, run_detect
 
@@ -162,6 +165,58 @@ def detect(
             err=True,
         )
     _exit_now()
+
+
+#: The SciPy versions on which `_skip_scipy_docs` was checked (their decorators use the parsed
+#: docstring for the docstring only).
+SCIPY_DOCS_CHECKED: Final = ("1.17.",)
+#: The SciPy modules that bind ``FunctionDoc`` from ``scipy._lib._docscrape`` at import.
+_SCIPY_DOC_USERS: Final = (
+    "scipy._lib._array_api",
+    "scipy._lib._util",
+    "scipy._lib.deprecation",
+    "scipy.stats._axis_nan_policy",
+)
+
+
+class _UnparsedDoc(defaultdict[str, list[Any]]):
+    """A stand-in for SciPy's ``FunctionDoc`` (numpydoc's parse of a function's docstring):
+    every section empty, the text the function's own docstring. SciPy's import-time decorators
+    (``xp_capabilities``, ``_axis_nan_policy``, ``_transition_to_rng``, ...) parse each
+    decorated function's docstring to append notes and parameters to it, and write it back:
+    with this, they write the docstring back as it was."""
+
+    def __init__(self, func: Any, role: str = "func", doc: str | None = None, config: Any = None):
+        super().__init__(list)
+        self.text = (getattr(func, "__doc__", None) if doc is None else doc) or ""
+
+    def __str__(self) -> str:
+        return "\n" + self.text  # the callers drop the first line (numpydoc's signature)
+
+
+def _skip_scipy_docs() -> None:
+    """SciPy (1.17) builds the docstrings of some 600 functions when imported: numpydoc parses
+    each (about 0.05 s of CPU for the detectors' scipy.special and scipy.ndimage in this process,
+    0.15-0.25 s for scipy.stats, which scikit-learn imports in the fleet stage for
+    peer_outlier; 2026-12-06, loaded machine, 3 interleaved runs each). `monitor detect`, in its
+    own process, never shows a docstring: there SciPy's decorators are given `_UnparsedDoc`
+    instead, which leaves each docstring as written (the functions themselves are unchanged;
+    the findings are the same). Only on the SciPy versions of :data:`SCIPY_DOCS_CHECKED`;
+    nothing when SciPy is missing or another version."""
+    try:
+        import scipy
+        import scipy._lib._docscrape as docscrape
+    except ImportError:
+        return
+    if not str(getattr(scipy, "__version__", "")).startswith(SCIPY_DOCS_CHECKED):
+        return
+    if not hasattr(docscrape, "FunctionDoc"):
+        return
+    docscrape.FunctionDoc = _UnparsedDoc  # modules imported later bind it
+    for name in _SCIPY_DOC_USERS:  # modules imported already look it up when they decorate
+        module = sys.modules.get(name)
+        if module is not None and hasattr(module, "FunctionDoc"):
+            module.FunctionDoc = _UnparsedDoc
 
 
 def _exit_now() -> None:

@@ -1,0 +1,84 @@
+"""`monitor detect`'s start-up in its own process: SciPy's import-time docstring building skipped
+(`monitor.cli.detect._skip_scipy_docs`), the functions the detectors and peer_outlier's
+IsolationForest use giving the same numbers, bit for bit."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import scipy
+
+from monitor.cli.detect import SCIPY_DOCS_CHECKED
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PROBE = """
+import json, sys
+if sys.argv[1] == "skip":
+    from monitor.cli.detect import _skip_scipy_docs
+    _skip_scipy_docs()
+import numpy as np
+import scipy.ndimage, scipy.special, scipy.stats
+from sklearn.ensemble import IsolationForest
+x = np.random.default_rng(3).normal(size=(300, 4))
+scores = -IsolationForest(n_estimators=50, max_samples=256, random_state=0).fit(x).score_samples(x)
+p = np.linspace(0.01, 0.99, 7)
+values = [
+    scores.tolist(),
+    scipy.special.ndtr(p).tolist(), scipy.special.ndtri(p).tolist(),
+    scipy.special.gammaln(p * 9).tolist(), scipy.special.bdtrc(3, 9, p).tolist(),
+    scipy.special.betaincinv(2.0, 3.0, p).tolist(), scipy.special.gammaincinv(2.0, p).tolist(),
+    scipy.ndimage.maximum_filter1d(x[:, 0], 5).tolist(), scipy.ndimage.median_filter(x[:, 1], 5).tolist(),
+    float(scipy.stats.ttest_ind(x[:, 0], x[:, 1]).pvalue),
+]
+docs = {
+    "ndtr_note": "Array API Standard Support" in (scipy.special.ndtr.__doc__ or ""),
+    "ttest_note": "nan_policy" in (scipy.stats.ttest_ind.__doc__ or ""),
+    "gmean_doc": (scipy.stats.gmean.__doc__ or "").strip()[:40],
+}
+print(json.dumps({"values": values, "docs": docs}))
+"""
+
+
+def _probe(mode: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE, mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+@pytest.mark.skipif(
+    not scipy.__version__.startswith(SCIPY_DOCS_CHECKED), reason="SciPy version not checked"
+)
+def test_skipped_docs_same_numbers() -> None:
+    full, skipped = _probe("full"), _probe("skip")
+    assert skipped["values"] == full["values"]  # the same floats, bit for bit (JSON repr)
+    # the docstrings were built in one process and left as written in the other
+    assert full["docs"]["ndtr_note"] and not skipped["docs"]["ndtr_note"]
+    assert (
+        skipped["docs"]["gmean_doc"] and skipped["docs"]["gmean_doc"] == full["docs"]["gmean_doc"]
+    )
+
+
+def test_in_process_leaves_scipy_alone() -> None:
+    """Under another program's standard streams (a test's runner) nothing is patched."""
+    import scipy._lib._docscrape as docscrape
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    before = docscrape.FunctionDoc
+    CliRunner().invoke(main, ["detect", "--readings", str(ROOT / "missing.csv")])
+    assert docscrape.FunctionDoc is before
