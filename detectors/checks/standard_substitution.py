@@ -1670,7 +1670,9 @@ def _siblings(
     """The other visits to the bottle ``found`` on series ``s`` sat on (a found series was fed a
     standard: the same bottle gives the same values on the next visit), judged against the
     series' visits of the same shape to the same band shifted to levels no standard is sold
-    at."""
+    at. A finding's rate is its own times the series' first finding's times the bottles judged
+    (each bottle's band a look: a union bound, reviewer-D D6); ``own_rate_floor`` in its bars is
+    the least its own can be (no such visit at the shifted levels)."""
     sel = np.flatnonzero(s.normal)
     if len(sel) < 2 * _JumpRule.edge_readings + 2:
         return
@@ -1685,15 +1687,18 @@ def _siblings(
     # two analyser measurements or more: two cycles, or two distinct readings (one held
     # reading is one measurement)
     moved = _lead(0, np.cumsum(np.diff(x) != 0))
+    bottles = []
     for span in spans:
         vals = x[span]
         if len(vals) == 0:
             continue
         lo, hi = float(vals.min()) - res / 2, float(vals.max()) + res / 2
         centre, half = (lo + hi) / 2, (hi - lo) / 2
-        if centre <= 0 or half > 0.05 * centre:
-            continue  # a bottle read this loosely is no fingerprint
-        tol = half / centre
+        if centre > 0 and half <= 0.05 * centre:  # a bottle read more loosely is no fingerprint
+            bottles.append((lo, hi, centre, half / centre))
+    looks = len(bottles)  # each bottle's band a look (reviewer-D D6: rates as tested)
+    floor = 1 / len(NULL_SHIFTS) / years
+    for lo, hi, centre, tol in bottles:
 
         def visits(v: np.ndarray, c: float, tol: float = tol) -> _Stretches:
             return _candidate_stretches(
@@ -1723,16 +1728,34 @@ def _siblings(
                 taken,
                 rule="normal values read within the range a standard solution the series was "
                 "found fed read at, entered and left by a jump, as rarely as the series' own "
-                "visits to that band shifted to levels no standard is sold at",
+                "visits to that band shifted to levels no standard is sold at; the rate times "
+                "the series' first finding's and the bottles judged" + _at_floor(count),
                 bars={
                     "band_low": round(lo, 9),
                     "band_high": round(hi, 9),
                     "null_count": count,
                     "readings": n,
+                    "own_rate": rate,
+                    "own_rate_floor": floor,
+                    "outlet_rate": primary,
+                    "bottles": looks,
                 },
-                rate=rate * primary,
+                rate=rate * primary * looks,
                 cycle=cycle,
             )
+
+
+def _at_floor(count: int) -> str:
+    """What a visit (`_rarer_than_shifted`) with ``count`` null visits adds to its rule's text:
+    with none, its own rate is the least its null can state (``own_rate_floor``, one visit in
+    the history seen at the shifted levels), so its evidence is the finding it rests on
+    (reviewer-D D6)."""
+    if count:
+        return ""
+    return (
+        "; no such visit at the shifted levels, so its own rate is the least its null can state "
+        "(own_rate_floor) and the stated rate rests on the outlet's earlier finding"
+    )
 
 
 #: The band (a share of the standard, at least the resolution) a visit of the seventh rule
@@ -1827,7 +1850,7 @@ def _outlet_visits(
                 rule="normal values switch onto a standard solution's value and back, by steps "
                 "over the series' own 99th percentile, at an outlet found feeding a standard to "
                 "an analyser; as rarely as the series' visits of that shape to levels no "
-                "standard is sold at",
+                "standard is sold at" + _at_floor(count),
                 bars={
                     "band_low": round(level - max(tol * level, res), 9),
                     "band_high": round(level + max(tol * level, res), 9),
@@ -1835,6 +1858,7 @@ def _outlet_visits(
                     "null_count": count,
                     "readings": n,
                     "own_rate": rate,
+                    "own_rate_floor": 1 / len(NULL_SHIFTS) / years,
                     "outlet_rate": primary,
                     "outlet_looks": looks,
                 },

@@ -1069,3 +1069,56 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     nh3[1002:1004] = 2.31
     found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
     assert [f.pollutant for f in found] == [COD]
+
+
+def test_sibling_rule_states_its_rate_as_tested() -> None:
+    """reviewer-D D6: the sixth rule's visit states its own rate, the least its null can state
+    (no such visit at the shifted levels: it says its rate rests on the earlier finding), the
+    series' first finding's, and the bottles it judged (each bottle's band a look): its rate is
+    their product. Two bottles found (5.00 fed for 8 h twice) are two looks."""
+    nh3 = effluent(24 * 100, mean=2.0, step=0.01, seed=5)
+    nh3[1500:1502] = 5.0
+    nh3[600:608] = 5.0
+    one = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
+    nh3[1000:1008] = 5.0
+    two = StandardSubstitutionDetector().detect(make_frame(MN, {NH3N: nh3}), SPEC_NH3_5)
+    assert spans(two) == [
+        (hour(600), hour(607)),
+        (hour(1000), hour(1007)),
+        (hour(1500), hour(1501)),
+    ]
+    for found, bottles in ((one, 1), (two, 2)):
+        bars = found[-1].evidence["bars"]
+        assert bars["bottles"] == bottles
+        assert bars["null_count"] == 0
+        assert bars["own_rate"] == pytest.approx(bars["own_rate_floor"])
+        assert bars["outlet_rate"] == min(
+            f.evidence["false_alarm_rate_per_year"] for f in found[:-1]
+        )
+        assert found[-1].evidence["false_alarm_rate_per_year"] == pytest.approx(
+            min(max(bars["own_rate"] * bars["outlet_rate"] * bottles, 1e-6), 0.999)
+        )
+        assert "rests on the outlet's earlier finding" in found[-1].evidence["rule"]
+
+
+def test_outlet_visit_says_when_its_own_rate_is_at_its_floor() -> None:
+    """reviewer-D D6: a seventh-rule visit with no visit of its shape at the shifted levels
+    states the least rate its null can state (``own_rate_floor``: one such visit in the history
+    seen) as its own, and says its stated rate rests on the outlet's earlier finding."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    _feed_cod_its_standard(cod)
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
+    nh3[900:902] = [4.99, 5.01]
+    found = StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
+    )
+    visit = found[1].evidence
+    assert visit["bars"]["null_count"] == 0
+    years = n / (24 * 365.25)
+    assert visit["bars"]["own_rate_floor"] == pytest.approx(
+        1 / len(ss.NULL_SHIFTS) / years, rel=0.01
+    )
+    assert visit["bars"]["own_rate"] == pytest.approx(visit["bars"]["own_rate_floor"])
+    assert "rests on the outlet's earlier finding" in visit["rule"]
+    assert "rests on" not in found[0].evidence["rule"]
