@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detectors.checks._common import exponential_tail_bar
+import detectors.checks.frozen as frozen_module
+from detectors.checks._common import exponential_tail_bar, measured_series
 from detectors.checks.frozen import (
     TAIL_SHAPE,
     FrozenValueDetector,
@@ -27,6 +28,7 @@ from detectors.checks.frozen import (
 from detectors.checks.low_variability import LowVariabilityDetector
 from detectors.checks.standard_substitution import StandardSubstitutionDetector
 from detectors.checks.zero_floor import ZeroFloorDetector
+from detectors.frame import OutletData
 from detectors.series import analyser_cycle_hours, cycle_of_counts, held_runs, hours_of
 from detectors.spec import COD, FLOW, NH3N, PH
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
@@ -713,3 +715,50 @@ def test_the_learned_cycle_is_one_rule_for_the_series_and_frozens_regimes() -> N
     runs = held_runs(values, np.arange(len(values), dtype="float64"), np.ones(len(values), bool))
     assert analyser_cycle_hours(runs) == 4.0
     assert cycle_of_counts(np.zeros(13), 10.0, 12.0, empty=12.0) == 12.0
+
+
+def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch(
+    monkeypatch,
+) -> None:
+    # reviewer-E E10: the second look judges the outlet's series again at 100 times the rate;
+    # what does not depend on the rate (the cycle, the runs' spread, their regimes, the flow)
+    # is learned once, in the first look, and each series is judged as a fresh detector at
+    # 100 times the rate judges it
+    ph = _drifting_ph(60)
+    n = len(ph)
+    cod = honest_cod(n)
+    cod[1500:1560] = 23.4
+    tn = _cadence_change_cod(0)[:n]
+    frame = make_frame(MN, {PH: ph, COD: cod, "w21001": tn, FLOW: flow(n)})
+    outlet = OutletData(frame, SPEC)
+    first, look = FrozenValueDetector(), FrozenValueDetector(false_alarms_per_year=0.1)
+    learned: dict = {}
+    series = measured_series(outlet)
+    assert len(series) == 3
+    assert [f.pollutant for s in series for f in first._series(outlet, s, learned)] == [COD]
+    assert len(learned) == 3
+    calls = {"cycle": 0, "regime": 0}
+    cycle_hours, regime = frozen_module._cycle_hours, frozen_module._regime_chance_hours
+
+    def counted(name, fn):
+        def wrapped(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapped
+
+    monkeypatch.setattr(frozen_module, "_cycle_hours", counted("cycle", cycle_hours))
+    monkeypatch.setattr(frozen_module, "_regime_chance_hours", counted("regime", regime))
+    again = [f for s in series for f in look._series(outlet, s, learned)]
+    # the cycles read, not learned again; a regime is learned only where a series first
+    # needs it (the pH's: nothing of it passed the stated rate's bar), and only once
+    assert calls == {"cycle": 0, "regime": 1}
+    assert [f for s in series for f in look._series(outlet, s, learned)] == again
+    assert calls == {"cycle": 0, "regime": 1}
+    fresh = [f for s in series for f in look._series(OutletData(frame, SPEC), s)]
+    assert calls == {"cycle": 3, "regime": 3}
+    assert sorted(f.pollutant for f in again) == sorted([COD, PH])
+    assert again == fresh
+    # a detector whose other parameters differ learns for itself
+    other = FrozenValueDetector(max_chance_runs=0.01)
+    assert other._key(series[0]) != first._key(series[0]) == look._key(series[0])
