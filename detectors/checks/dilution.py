@@ -1343,8 +1343,9 @@ def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
 def _sorted_median(x: np.ndarray, count: np.ndarray, min_count: int) -> np.ndarray:
     """The median of each row of ``x``, sorted along its last axis with NaN last, ``count``
     numbers in each (NaN where fewer than ``min_count``)."""
-    lo = np.take_along_axis(x, (np.maximum(count - 1, 0) // 2)[..., None], axis=-1)[..., 0]
-    hi = np.take_along_axis(x, (count // 2)[..., None], axis=-1)[..., 0]
+    flat = np.ascontiguousarray(x).reshape(-1)  # rows picked by flat index: no index grids
+    row = np.arange(0, flat.size, x.shape[-1]).reshape(count.shape)
+    lo, hi = flat[row + np.maximum(count - 1, 0) // 2], flat[row + count // 2]
     return np.where(count >= max(min_count, 1), (lo + hi) / 2.0, np.nan)
 
 
