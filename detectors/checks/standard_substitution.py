@@ -474,13 +474,14 @@ class StandardSubstitutionDetector(Detector):
     (b) the covariance of its readings with its own hour-of-day median profile. The missed labels
     with two normal readings or more (44 and 35) are at chance: at or under the 5 % quantile,
     (a) 2 and 0, flow alone 1 and 0; (b) 4 and 2 (at 0.1 %: 2, both one seed-19 NH3-N series,
-    and 0); the found labels alike ((a) 8 of 163 and 4 of 159). Hourly, a channel's changes
-    hardly co-move with the others' (median correlation 0.13) or with flow's (-0.02), and the
-    daily profile's spread is 0.15 to 0.17 of the series' own, so a visit of 3 to 10 h (most
-    misses) carries almost none of it; the 6 misses of a day or more with normal readings and
-    a rank are already among their series' stillest windows (0 to 0.1 %), where the gates above
-    block them, and rank 9 to 85 % by (a) and 0.8 to 46 % by (b). A rule at 0.01 a series-year
-    would need a window rarer than about 1e-4 of its series' own: none is, by decoupling alone.
+    and 0), with an hour-of-week profile 3 and 2; the found labels alike ((a) 8 of 163 and 4 of
+    159). Hourly, a channel's changes hardly co-move with the others' (median correlation 0.13)
+    or with flow's (-0.02), and the daily profile's spread is 0.15 to 0.17 of the series' own,
+    so a visit of 3 to 10 h (most misses) carries almost none of it; the 6 misses of a day or
+    more with normal readings and a rank are already among their series' stillest windows (0 to
+    0.1 %), where the gates above block them, and rank 9 to 85 % by (a) and 0.8 to 46 % by (b).
+    A rule at 0.01 a series-year would need a window rarer than about 1e-4 of its series' own:
+    none is, by decoupling alone.
     Nor does it sharpen stillness: the channel's change energy over the others' ranks the misses
     no lower than its change energy alone (at or under 0.1 %: 6 of 44 either way; 6 of 35,
     against 9).
