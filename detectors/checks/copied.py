@@ -53,12 +53,22 @@ def _repeated_in_order(digest: np.ndarray) -> np.ndarray:
     occur once), then only those sorted (stably: their indices ascend)."""
     if len(digest) < 2:
         return np.zeros(0, dtype=np.intp)
-    # a hash that repeats repeats its low bits: the hash table sees only the windows whose low
-    # `_LOW_BITS` bits another window shares (counted, one bin each; about half of a pass)
+    # a hash that repeats repeats every part of its bits: the hash table sees only the windows
+    # that share `_LOW_BITS` low bits with another window, then the next `_LOW_BITS` bits with
+    # another of those, and so on (`_FILTER_STAGES` times; counted, one bin each: about half of
+    # a pass goes on at each stage)
     if digest.dtype.kind in "iu":
         bits = min(_LOW_BITS, len(digest).bit_length())
-        low = (digest.astype(np.uint64, copy=False) & np.uint64((1 << bits) - 1)).astype(np.intp)
-        maybe = np.flatnonzero(np.bincount(low, minlength=1 << bits)[low] > 1)
+        mask = np.uint64((1 << bits) - 1)
+        whole = digest.astype(np.uint64, copy=False)
+        low = (whole & mask).view(np.intp)  # < 2 ** bits: the same integers
+        maybe = np.flatnonzero((np.bincount(low, minlength=1 << bits) > 1)[low])
+        for stage in range(1, _FILTER_STAGES):
+            if len(maybe) < 2:
+                break
+            low = ((whole[maybe] >> np.uint64(stage * _LOW_BITS)) & mask).view(np.intp)
+            # a bool a bin (1 MB) looked up, not the counts (8 MB)
+            maybe = maybe[(np.bincount(low, minlength=1 << bits) > 1)[low]]
         del low
     else:
         maybe = np.arange(len(digest))
@@ -67,9 +77,11 @@ def _repeated_in_order(digest: np.ndarray) -> np.ndarray:
     return idx[np.argsort(digest[idx], kind="stable")]
 
 
-#: Low bits of the window hashes counted before `_repeated_in_order` hashes the windows that
-#: share them (2 ** 20 bins: 8 MB of counts).
+#: Bits of the window hashes counted at each stage of `_repeated_in_order`'s filter before it
+#: hashes the windows that share them (2 ** 20 bins: 8 MB of counts), and its stages (bits
+#: 0-19, 20-39, 40-59).
 _LOW_BITS: Final = 20
+_FILTER_STAGES: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -487,14 +499,22 @@ class _Candidates:
     #: it, decompressed and weighed once for every batch and rule of the pollutant (32 bytes a
     #: reading, at most 64 MB: one pass holds at most `_PASS_READINGS` readings)
     weighed: dict[int, tuple[np.ndarray, ...]] = field(default_factory=dict)
+    #: in one pass, the values and times (`Channel.q`, `Channel.ts`) `_candidates` read out of
+    #: the summary of each outlet the runs touch, kept for `_channel_readings` (16 bytes a
+    #: reading, at most 32 MB) so that no channel is decompressed twice; each is dropped once
+    #: weighed
+    decoded: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
-def _channel_readings(channel: Channel, daily: bool) -> tuple[np.ndarray, ...]:
+def _channel_readings(
+    channel: Channel, daily: bool, decoded: tuple[np.ndarray, np.ndarray] | None = None
+) -> tuple[np.ndarray, ...]:
     """Every reading of a channel as the pool needs it: quantised value, time (UTC ns), the
     bits of its level and the running sum of the bits of the channel's steps (see `_Pool`),
-    computed over the whole channel."""
-    q, ts = channel.q, channel.ts
-    return q, ts, _bits(q), np.cumsum(_step_bits(q, hours_of(ts), daily))
+    computed over the whole channel (its values and times ``decoded`` when already read)."""
+    q, ts = (channel.q, channel.ts) if decoded is None else decoded
+    h = hours_of(ts) if daily else None  # steps weighed by hour of day: flow only
+    return q, ts, _bits(q), np.cumsum(_step_bits(q, h, daily))
 
 
 #: Rows (readings) of one outlet in `_Readings` between two wanted stretches read through
@@ -579,7 +599,7 @@ def _entropy(counts: np.ndarray, n: int) -> float:
     return float(-(p * np.log2(p)).sum())
 
 
-def _step_bits(q: np.ndarray, h: np.ndarray, daily: bool = True) -> np.ndarray:
+def _step_bits(q: np.ndarray, h: np.ndarray | None, daily: bool = True) -> np.ndarray:
     """The bits of each reading's step (0 for the first reading and held ones): ``-log2`` of the
     step's frequency among the channel's changed steps, or, when less, of its frequency among
     the changed steps at the same hour of day plus what that grouping gains by chance: a strong
@@ -605,6 +625,7 @@ def _step_bits(q: np.ndarray, h: np.ndarray, daily: bool = True) -> np.ndarray:
     if not daily:
         out[1:][moved] = marginal
         return out
+    assert h is not None
     hm = h[1:][moved]
     k = int(codes.max()) + 1
     day_cell, off_cell = hm % _DAY_HOURS, hm % _OFF_DAY_HOURS
@@ -655,7 +676,8 @@ def _read_stretches(
             continue
         weighed = found.weighed.get(o)
         if weighed is None:
-            weighed = found.weighed[o] = _channel_readings(channel, found.daily)
+            decoded = found.decoded.pop(o, None)
+            weighed = found.weighed[o] = _channel_readings(channel, found.daily, decoded)
         q, ts, level_bits, step_cum = weighed
         t = ts[idx]
         parts.append(
@@ -1625,9 +1647,11 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         exact = self._matched_runs(*found.exact, self.window_readings)
         copies = self._matched_runs(*found.scaled, self.scaled_window)
         shifted = self._matched_runs(*found.days, self.scaled_window)
+        touched = np.r_[exact[0], exact[3], copies[0], copies[3], shifted[0], shifted[3]]
+        keep = set(np.unique(touched).tolist())
+        found.decoded = {o: v for o, v in found.decoded.items() if o in keep}
         with ExitStack() as files:
             if _passes(channels) > 1:  # runs in several batches: each channel weighed once
-                touched = np.r_[exact[0], exact[3], copies[0], copies[3], shifted[0], shifted[3]]
                 file = files.enter_context(tempfile.TemporaryFile())
                 found.readings = _Readings.of(channels, touched, file, found.daily)
             one = np.ones(len(exact[0]), dtype=np.int64)
@@ -1639,6 +1663,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 yield from self._scaled(outlets, channels, code, found, runs, n_codes, days=True)
             found.readings = None  # its file is closed
             found.weighed.clear()
+            found.decoded.clear()
 
     def _candidates(self, channels: Sequence[Channel | None], scaled: bool) -> _Candidates:
         """The window pairs of one pollutant found from hashes (exact rule) and from step-sign
@@ -1669,6 +1694,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 if channel is None:
                     continue
                 q, ts = channel.q, channel.ts
+                if passes == 1:  # the runs' stretches are read from these (`_read_stretches`)
+                    found.decoded[o] = q, ts
                 h = hours_of(ts)
                 found.windows_per_outlet[o] = max(0, len(q) - w + 1)
                 found.first_h[o], found.last_h[o] = h[0], h[-1]

@@ -161,6 +161,28 @@ def test_repeated_in_order_gives_every_repeated_hash_by_hash_then_index() -> Non
         assert np.array_equal(_repeated_in_order(digest), expected)
 
 
+def test_repeated_in_order_filters_bits_stage_by_stage_without_losing_a_repeat() -> None:
+    # `_repeated_in_order` hashes only the windows sharing a part of their bits with another
+    # window, part after part (each stage among the last one's survivors): windows sharing the
+    # first parts but not the last, or every bit but the top one, are no repeats; every repeat
+    # is kept, by hash then index
+    rng = np.random.default_rng(37)
+    top = np.iinfo(np.uint64).max
+    for trial in range(200):
+        n = int(rng.integers(2, 5000)) if trial % 50 else int(rng.integers(1 << 20, 1 << 21))
+        digest = rng.integers(0, top, size=n, dtype=np.uint64, endpoint=True)
+        shared = int(rng.choice([13, 20, 33, 40, 53, 60, 63]))  # low bits many windows share
+        mask = np.uint64((1 << shared) - 1)
+        low = rng.integers(0, 8, n, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+        digest = (digest & ~mask) | (low & mask)
+        if trial % 2:  # repeats
+            digest[rng.integers(0, n, n // 5)] = digest[rng.integers(0, n, n // 5)]
+        idx = np.flatnonzero(pd.Series(digest).duplicated(keep=False).to_numpy())
+        want = idx[np.argsort(digest[idx], kind="stable")]
+        got = _repeated_in_order(digest)
+        assert got.dtype == want.dtype and np.array_equal(got, want), trial
+
+
 def _repeated_by_sorting(digest: np.ndarray) -> np.ndarray:
     """The sort-based definition `_repeated_in_order` replaced: sort every hash, keep those equal
     to a neighbour, order them by (hash, index)."""
