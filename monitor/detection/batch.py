@@ -401,6 +401,8 @@ def detect_stream(
     order: list[str] = []  # the outlets done, in the order they were done
     sizes: dict[str, int] = {}
     ready: deque[tuple[str, pd.DataFrame]] = deque()
+    if context is not None:
+        gc.freeze()  # what exists now is left alone by every collector: no page copied for that
     feed = _Feed(context, jobs - 1, specs, own, fleet, lang, checked) if context else None
     hold = hold if feed is not None else 0
     known = False  # whether started() was called: progress() follows the outlets done
@@ -462,6 +464,8 @@ def detect_stream(
     finally:
         if feed is not None:
             feed.close(finished)
+        if context is not None:
+            gc.unfreeze()
     if fleet:
         release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
         kept = [done[mn][1] for mn in names]

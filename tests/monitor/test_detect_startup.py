@@ -82,3 +82,35 @@ def test_in_process_leaves_scipy_alone() -> None:
     before = docscrape.FunctionDoc
     CliRunner().invoke(main, ["detect", "--readings", str(ROOT / "missing.csv")])
     assert docscrape.FunctionDoc is before
+
+
+def test_isolation_forest_import_keeps_the_collector_as_it_was() -> None:
+    """peer_outlier pauses the cyclic collector while scikit-learn is imported, and leaves it
+    on or off as it found it."""
+    import gc
+
+    from detectors.checks.peer import _isolation_forest
+
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        assert _isolation_forest().__name__ == "IsolationForest" and gc.isenabled()
+        gc.disable()
+        assert _isolation_forest().__name__ == "IsolationForest" and not gc.isenabled()
+    finally:
+        if was:
+            gc.enable()
+
+
+def test_stream_with_workers_unfreezes_the_collector() -> None:
+    """detect_stream freezes what exists before forking its workers (no page of it copied by a
+    worker's collections) and gives it back to the collector when the outlets are done."""
+    import gc
+
+    from monitor.detection.batch import OutletRows, detect_stream
+    from monitor.simulation.simulator import simulate
+
+    sim = simulate(4, 10, seed=1)
+    gc.unfreeze()
+    found = list(detect_stream(iter(OutletRows(sim.readings)), sim.specs(), jobs=2))
+    assert found and gc.get_freeze_count() == 0
