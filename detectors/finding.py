@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
 
@@ -57,16 +59,42 @@ class Finding:
     def to_json(self, tz: str = LOCAL_TZ) -> str:
         """:meth:`to_dict` as one line of strict JSON (UTF-8 text kept, no NaN: a non-finite
         number in the evidence is null), the line `monitor detect` prints."""
-        return json.dumps(self.to_dict(tz), ensure_ascii=False, allow_nan=False)
+        return _JSON.encode(self.to_dict(tz))
+
+
+#: `json.dumps(..., ensure_ascii=False, allow_nan=False)`, its encoder made once.
+_JSON: Final = json.JSONEncoder(ensure_ascii=False, allow_nan=False)
 
 
 def _iso(ts: pd.Timestamp, tz: str) -> str:
-    return pd.Timestamp(ts).tz_convert(tz).isoformat()
+    """``pd.Timestamp(ts).tz_convert(tz).isoformat()``; for a whole-microsecond time and an IANA
+    zone, through Python's datetime (the same text in a third of the time: two of these a
+    finding, 2,573 findings on the 100-outlet year)."""
+    if type(ts) is not pd.Timestamp:
+        ts = pd.Timestamp(ts)
+    zone = _zone(tz)
+    if zone is None or ts.tzinfo is None or ts.nanosecond:
+        return ts.tz_convert(tz).isoformat()
+    return ts.to_pydatetime().astimezone(zone).isoformat()
+
+
+@functools.lru_cache(maxsize=64)
+def _zone(tz: str) -> ZoneInfo | None:
+    """The IANA zone ``tz`` (None when it is not one: pandas converts it)."""
+    try:
+        return ZoneInfo(tz)
+    except (TypeError, ValueError, ZoneInfoNotFoundError):
+        return None
 
 
 def _plain(value: Any) -> Any:
     """Evidence as JSON-native values (numpy scalars, timestamps and tuples converted; NaN and
     infinities, which strict JSON and PostgreSQL's JSON refuse, become None)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:  # most values: as they are
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
