@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 from detectors.checks._common import exponential_tail_bar
-from detectors.checks.dilution import DilutionDetector, _episode_blocks
+from detectors.checks.dilution import (
+    DilutionDetector,
+    _centred_median,
+    _episode_blocks,
+    _median_axis1,
+)
 from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -568,3 +575,32 @@ def test_a_weak_week_beside_a_found_dilution_with_a_channel_near_level_is_not_fo
         plain.end,
         plain.evidence["factors"],
     )
+
+
+def test_the_medians_by_sorting_are_numpy_s_nan_medians_where_enough_are_known() -> None:
+    """_median_axis1 and _centred_median (both through _sorted_median) give np.nanmedian's
+    numbers wherever at least min_count are known, and NaN elsewhere: odd and even counts,
+    rows with every number, none or one, and 3-d blocks."""
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=(300, 6, 5))
+    x[rng.random(x.shape) < 0.3] = np.nan
+    x[0] = np.nan
+    x[1, 1:] = np.nan
+    count = np.count_nonzero(~np.isnan(x), axis=1)
+    with warnings.catch_warnings():  # the all-NaN rows
+        warnings.simplefilter("ignore", RuntimeWarning)
+        want = np.nanmedian(x, axis=1)
+    got = _median_axis1(x, 3)
+    assert np.array_equal(np.isnan(got), count < 3)
+    assert np.array_equal(got[count >= 3], want[count >= 3])
+    days = rng.normal(size=(60, 4))
+    days[rng.random(days.shape) < 0.2] = np.nan
+    got = _centred_median(days, 7, 4)
+    for i in range(len(days)):
+        window = days[max(i - 7, 0) : i + 8]
+        known = np.count_nonzero(~np.isnan(window), axis=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            want = np.nanmedian(window, axis=0)
+        assert np.array_equal(np.isnan(got[i]), known < 4)
+        assert np.array_equal(got[i][known >= 4], want[known >= 4])
