@@ -199,8 +199,12 @@ class PeerOutlierDetector(FleetDetector[PeerSummary]):
             for code in CONCENTRATIONS:
                 found = monthly_features(outlet, code, self.min_valid_hours)
                 if found:
+                    # each month's first and last hour boxed together (grid[i] one at a time
+                    # took three times as long a time stamp)
+                    hours = [h for _, first, last in found.values() for h in (first, last)]
+                    stamps = iter(grid[np.array(hours)])
                     months[code] = {
-                        month: (feats, first, last, grid[first], grid[last])
+                        month: (feats, first, last, next(stamps), next(stamps))
                         for month, (feats, first, last) in found.items()
                     }
         return PeerSummary(outlet.mn, outlet.lang, group, months)
