@@ -784,3 +784,43 @@ def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None
         assert f.evidence["cusum_peak"] > f.evidence["threshold"]
         assert hour(24 * 60) <= f.start and f.end <= hour(24 * 70 - 1)
     assert LowVariabilityDetector().detect(frame((COD,)), SPEC) == []
+
+
+def _coarse_tp(hours: int, seed: int, band: tuple[int, int] | None = None) -> np.ndarray:
+    """TP about 0.15 mg/L read every hour to 0.01 (a coarse analyser: its hourly changes are
+    about one step, 0.012 rms), a persistent process (AR 0.8 and a +-12 % daily cycle); with
+    ``band`` (first, last hour + 1) values drawn independently about 0.16 (sd 0.009) there."""
+    rng = np.random.default_rng(seed)
+    e = np.zeros(hours)
+    z = rng.normal(size=hours) * 0.012 * 0.6
+    for i in range(1, hours):
+        e[i] = 0.8 * e[i - 1] + z[i]
+    x = 0.15 * (1 + 0.12 * np.sin(2 * np.pi * np.arange(hours) / 24)) + e
+    if band is not None:
+        x[band[0] : band[1]] = 0.16 + 0.009 * rng.normal(size=band[1] - band[0])
+    return np.round(np.maximum(x, 0.01), 2)
+
+
+def test_a_white_band_at_a_coarse_analyser_counts_days_at_the_step_floor() -> None:
+    """A coarse analyser's step CV sits on the floor of two resolution steps on every day, so
+    the white days' gate (a step CV half a scale under the days' median) could never pass: an
+    8-day white band drawn about 0.16 at a TP read to 0.01 (as the simulator's missed bands,
+    tuning seeds 20, 29, 34) was missed. Where that floor lies within the gate's margin of the
+    median, a day at the floor counts; the same series without the band, and coarse series
+    whose swings fade to the analyser's noise, give nothing."""
+    n = 24 * 120
+    tp = "w21011"
+    for seed in (4, 5):
+        band = _coarse_tp(n, seed, (24 * 60 + 6, 24 * 68 + 6))
+        found = LowVariabilityDetector().detect(make_frame(MN, {tp: band, FLOW: flow(n)}), SPEC)
+        assert [f.evidence["statistic"] for f in found] == [
+            "CUSUM of daily log CV deficit on white days"
+        ]
+        assert hour(24 * 59) <= found[0].start < found[0].end <= hour(24 * 70)  # the band's days
+        honest = make_frame(MN, {tp: _coarse_tp(n, seed), FLOW: flow(n)})
+        assert LowVariabilityDetector().detect(honest, SPEC) == []
+    n = 24 * 180
+    for seed in range(4):
+        fading = np.round(np.maximum(_swinging(n, seed=seed, mean=0.15, noise=0.06), 0.01), 2)
+        frame = make_frame(MN, {tp: fading, FLOW: flow(n)})
+        assert LowVariabilityDetector().detect(frame, SPEC) == []
