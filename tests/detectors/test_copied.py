@@ -15,6 +15,7 @@ from detectors.checks.copied import (
     _held_match,
     _key,
     _level,
+    _lexsorted,
     _repeated_in_order,
     _sorted_by,
     _window_stats,
@@ -181,6 +182,49 @@ def test_repeated_in_order_filters_bits_stage_by_stage_without_losing_a_repeat()
         want = idx[np.argsort(digest[idx], kind="stable")]
         got = _repeated_in_order(digest)
         assert got.dtype == want.dtype and np.array_equal(got, want), trial
+
+
+def _alike_written_out(sa: list, sb: list, ra: np.ndarray, rb: np.ndarray) -> np.ndarray:
+    """`_alike` as first written: every bound selected by np.where, hi set to -1 for none."""
+    lo, hi = np.full(len(ra), 0.25), np.full(len(ra), 4.0)
+    for xa, xb, k in zip(sa, sb, (1.0, 1.0, 2.0), strict=True):
+        ea, eb = k * ra / 2.0, k * rb / 2.0
+        for c, r, at_least in ((xb + eb, xa - ea, True), (xb - eb, xa + ea, False)):
+            bound = r / np.where(c != 0, c, 1.0)
+            lo = np.where((c > 0) if at_least else (c < 0), np.maximum(lo, bound), lo)
+            hi = np.where((c < 0) if at_least else (c > 0), np.minimum(hi, bound), hi)
+            hi = np.where((c == 0) & ((r > 0) if at_least else (r < 0)), -1.0, hi)
+    return lo <= hi + 1e-9 * np.abs(hi)
+
+
+def test_alike_and_lexsorted_equal_their_written_out_forms() -> None:
+    # CPU only: `_alike` bounds in place (masks, no selection arrays) and `_lexsorted` (ranked
+    # floats, one integer sort) give exactly what the written-out forms give
+    rng = np.random.default_rng(41)
+    kept = 0
+    for _ in range(300):
+        n = int(rng.integers(0, 400))
+        ra, rb = rng.choice([1.0, 2.0, 10.0, 100.0], n), rng.choice([1.0, 5.0, 10.0], n)
+        sb = [
+            rng.choice([0.0, 0.5, 1.0, 40.0, -30.0], n) + rng.normal(0, 3, n) * (i != 0)
+            for i in range(3)
+        ]
+        sb = [
+            np.where(rng.random(n) < 0.1, e * r, x)
+            for x, r, e in zip(sb, (rb / 2, rb / 2, rb), (1, -1, 1), strict=True)
+        ]  # c == 0 on either side
+        s = rng.uniform(0.2, 4.5, n)
+        sa = [s * x + rng.normal(0, 1, n) * rng.choice([0.0, 0.3, 5.0], n) for x in sb]
+        got, want = _alike(sa, sb, ra, rb), _alike_written_out(sa, sb, ra, rb)
+        assert got.dtype == want.dtype and np.array_equal(got, want)
+        kept += int(got.sum())
+        key = rng.integers(0, int(rng.choice([1, 3, 50, 10**6])), n) - int(rng.integers(0, 9))
+        then = rng.choice(np.array([0.5, 1.0, 1.5, -0.0, 0.0, np.nan, np.inf]), n)
+        then = np.where(rng.random(n) < 0.5, rng.normal(0, 1, n), then)
+        assert np.array_equal(_lexsorted(key, then), np.lexsort((then, key)))
+        wide = rng.integers(-(2**62), 2**62, n)  # too wide for one integer: lexsort itself
+        assert np.array_equal(_lexsorted(wide, then), np.lexsort((then, wide)))
+    assert kept > 100
 
 
 def _repeated_by_sorting(digest: np.ndarray) -> np.ndarray:
