@@ -40,11 +40,15 @@ _K: Final = np.array(
 
 
 def _mix(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: spreads quantised values over 64 bits."""
-    z = x.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    """splitmix64 finaliser: spreads quantised values over 64 bits (in place on one copy)."""
+    z = x.astype(np.uint64)
+    z += np.uint64(0x9E3779B97F4A7C15)
+    z ^= z >> np.uint64(30)
+    z *= np.uint64(0xBF58476D1CE4E5B9)
+    z ^= z >> np.uint64(27)
+    z *= np.uint64(0x94D049BB133111EB)
+    z ^= z >> np.uint64(31)
+    return z
 
 
 def _repeated_in_order(digest: np.ndarray) -> np.ndarray:
@@ -337,6 +341,10 @@ _EXACT_COLUMNS: Final = tuple(np.dtype(t) for t in ("<u8", "<i4", "<i4", "<i4"))
 _SIGNED_COLUMNS: Final = tuple(np.dtype(t) for t in ("<i8", "<i4", "<i4", "<f8", "<f8", "<f8"))
 
 
+#: What `_candidates` gives `_Shares.add` for the records' shares when there is one share.
+_ONE_SHARE: Final = np.zeros(0, dtype=np.intp)
+
+
 class _Shares:
     """Window records of one pollutant, each in the share (pass) its hash or signature falls
     in, written once as every outlet's channel is read and given back one share at a time in
@@ -354,8 +362,9 @@ class _Shares:
         self.groups: list[tuple[int, int, np.ndarray]] = []  # offset, records, share bounds
 
     def add(self, share: np.ndarray, columns: tuple[np.ndarray, ...]) -> None:
+        """Records ``columns``, each in share ``share`` (any array with one share: unused)."""
         self.pending.append((share, columns))
-        self.n_pending += len(share)
+        self.n_pending += len(columns[0])
         if self.file is not None and self.n_pending >= self.flush:
             self._written()
 
@@ -497,6 +506,21 @@ def _stable_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     compact.sort()
     k, order = np.divmod(compact, n)
     return order.astype(np.intp, copy=False), k
+
+
+def _ints_lexsorted(key: np.ndarray, then: np.ndarray) -> np.ndarray:
+    """``np.lexsort((then, key))`` of integers: the pair as one integer (``key`` times the
+    span of ``then``), stably ordered by `_stable_order`; lexsort itself when too wide."""
+    k, t = np.asarray(key, dtype=np.int64), np.asarray(then, dtype=np.int64)
+    if len(k) < 2:
+        return np.lexsort((then, key))
+    k_min, t_min = int(k.min()), int(t.min())
+    span = int(t.max()) - t_min + 1
+    if (int(k.max()) - k_min + 1) * span >= 1 << 62:
+        return np.lexsort((then, key))
+    one = (k - k_min) * span
+    one += t - t_min
+    return _stable_order(one)[0]
 
 
 def _key(o: np.ndarray, i: np.ndarray) -> np.ndarray:
@@ -669,7 +693,7 @@ def _read_stretches(
     """The pool of the readings ``lo..hi`` (inclusive, clipped to the channel) of outlets ``o``
     (``spans``), overlapping or touching stretches of an outlet merged, each outlet's channel
     decompressed once and its information per reading computed over the whole channel."""
-    order = np.lexsort((spans[1], spans[0]))
+    order = _ints_lexsorted(spans[0], spans[1])
     so, slo, shi = (np.asarray(x, dtype=np.int64)[order] for x in spans)
     cut = np.r_[np.flatnonzero(so[1:] != so[:-1]) + 1, len(so)]
     g_first = np.r_[0, cut[:-1]]
@@ -1730,7 +1754,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 start = self._varied_windows(q, h)
                 digest = _window_hashes(q, w)[start]
                 exact_shares.add(
-                    (digest % share).astype(np.intp),
+                    (digest % share).astype(np.intp) if passes > 1 else _ONE_SHARE,
                     _narrow(digest, np.full(len(start), o), start, h[start]),
                 )
                 if scaled:
@@ -1740,7 +1764,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                     # signature within the lag differ by at most the lag, of two by over 2**31
                     key = (code << np.int64(32)) | h[start]
                     columns = (key, *_narrow(np.full(len(start), o), start), *stats)
-                    signed_shares.add(code % passes, columns)
+                    signed_shares.add(code % passes if passes > 1 else _ONE_SHARE, columns)
             exact: list[tuple[np.ndarray, ...]] = []
             signed: list[tuple[np.ndarray, ...]] = []
             days: list[tuple[np.ndarray, ...]] = []
@@ -1857,8 +1881,10 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         if n < w:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         step = np.sign(np.diff(q))
-        breaks = np.r_[0, np.cumsum(np.diff(h) != 1, dtype=np.int32)]
-        moved = np.r_[0, np.cumsum(step != 0, dtype=np.int32)]
+        breaks = np.zeros(n, dtype=np.int32)  # np.r_[0, cumsum] without its concatenation
+        np.cumsum(np.diff(h) != 1, dtype=np.int32, out=breaks[1:])
+        moved = np.zeros(n, dtype=np.int32)
+        np.cumsum(step != 0, dtype=np.int32, out=moved[1:])
         ok = (breaks[w - 1 :] == breaks[: n - w + 1]) & (
             moved[w - 1 :] - moved[: n - w + 1] >= self.scaled_min_steps
         )
@@ -2167,7 +2193,9 @@ def _window_hashes(q: np.ndarray, w: int) -> np.ndarray:
     n_win = len(q) - w + 1
     mixed = _mix(q)
     with np.errstate(over="ignore"):
-        every = np.zeros(n_win, dtype=np.uint64)
-        for j in range(w):
-            every += mixed[j : j + n_win] * _K[j % len(_K)]
+        every = mixed[:n_win] * _K[0]
+        term = np.empty(n_win, dtype=np.uint64)
+        for j in range(1, w):
+            np.multiply(mixed[j : j + n_win], _K[j % len(_K)], out=term)
+            every += term
     return every

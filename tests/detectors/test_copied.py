@@ -13,11 +13,14 @@ from detectors.checks.copied import (
     _agreeing_factors,
     _alike,
     _held_match,
+    _ints_lexsorted,
     _key,
     _level,
     _lexsorted,
     _repeated_in_order,
+    _sign_codes,
     _sorted_by,
+    _window_hashes,
     _window_stats,
 )
 from detectors.frame import OutletData
@@ -225,6 +228,51 @@ def test_alike_and_lexsorted_equal_their_written_out_forms() -> None:
         wide = rng.integers(-(2**62), 2**62, n)  # too wide for one integer: lexsort itself
         assert np.array_equal(_lexsorted(wide, then), np.lexsort((then, wide)))
     assert kept > 100
+
+
+def _hashes_written_out(q: np.ndarray, w: int) -> np.ndarray:
+    """`_window_hashes` (and its `_mix`) as first written: a new array for every operation."""
+    from detectors.checks.copied import _K
+
+    z = q.astype(np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    mixed = z ^ (z >> np.uint64(31))
+    n_win = len(q) - w + 1
+    every = np.zeros(n_win, dtype=np.uint64)
+    for j in range(w):
+        every += mixed[j : j + n_win] * _K[j % len(_K)]
+    return every
+
+
+def test_window_hashes_signed_windows_and_int_lexsort_equal_their_written_out_forms() -> None:
+    # CPU only: hashes mixed and summed in place, the signed windows' running counts without a
+    # concatenation, and (outlet, reading) orders as one integer sort give the same arrays
+    rng = np.random.default_rng(43)
+    det = CopiedDataDetector()
+    for _ in range(300):
+        n = int(rng.integers(12, 400))
+        q = np.cumsum(rng.integers(-3, 4, n) * rng.integers(0, 2, n)) * int(rng.choice([1, 10**9]))
+        q = q - int(rng.integers(0, 2**40))
+        w = int(rng.choice([1, 2, 12, 70]))
+        if w <= n:
+            got, want = _window_hashes(q, w), _hashes_written_out(q, w)
+            assert got.dtype == want.dtype and np.array_equal(got, want)
+        h = np.cumsum(rng.choice([1, 1, 1, 1, 2, 5], n)).astype(np.int64)
+        step = np.sign(np.diff(q))
+        breaks = np.r_[0, np.cumsum(np.diff(h) != 1, dtype=np.int32)]
+        moved = np.r_[0, np.cumsum(step != 0, dtype=np.int32)]
+        ww = det.scaled_window
+        ok = (breaks[ww - 1 :] == breaks[: n - ww + 1]) & (
+            moved[ww - 1 :] - moved[: n - ww + 1] >= det.scaled_min_steps
+        )
+        start, code = det._signed(q, h)
+        assert np.array_equal(start, np.flatnonzero(ok))
+        assert np.array_equal(code, _sign_codes(step, ww - 1)[start])
+        o, i = rng.integers(0, 9, n), rng.integers(-30, 300, n)
+        assert np.array_equal(_ints_lexsorted(o, i), np.lexsort((i, o)))
+        wide = rng.integers(-(2**62), 2**62, n)
+        assert np.array_equal(_ints_lexsorted(wide, i), np.lexsort((i, wide)))
 
 
 def _repeated_by_sorting(digest: np.ndarray) -> np.ndarray:
