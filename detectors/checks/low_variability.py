@@ -499,7 +499,8 @@ class LowVariabilityDetector(Detector):
     independent unchanged (423 of 451; findings 600 -> 599: two findings on one label of seed 2
     joined), none on honest outlets of either. Honest-only fleets of tuning seeds 6-50 (80
     outlets): 0 -> 0 findings at the stated rate on both generators; at ten times it the same
-    18 (independent) and 4 (simulator) findings. Reviewer-E's E2 construct (a 3-hour COD measured
+    18 (independent) and 4 (simulator) findings; at a hundred times it 162 -> 163 (a pH's white
+    days, seed 14) and the same 26. Reviewer-E's E2 construct (a 3-hour COD measured
     hourly with 0-15 % noise, 24 seeds a level) gives the same 0 / 1 / 1 / 0; the fading-swings
     trap read at a coarse resolution (TP 0.15 or 0.3 at 0.01, COD 15 at 1 mg/L, noise 4-10 %,
     12 series x 180 days each) 0 -> 0 at the stated rate, 13 -> 16 in all at 100 times it.
