@@ -3,9 +3,9 @@ high-load periods."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -24,6 +24,23 @@ from detectors.frame import OutletData
 from detectors.second_look import with_second_look
 from detectors.series import binomial_greater, fisher_combined, series_years
 from detectors.spec import COD, CONCENTRATIONS
+
+#: What judging an outlet learns whatever the rate, kept for the second look (`_kept`).
+Learned = dict[Hashable, Any]
+T = TypeVar("T")
+
+
+def _kept(learned: Learned | None, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, made once per ``key`` in ``learned`` (None: nothing kept). The second look
+    at a found outlet judges it again at ``found_outlet_factor`` times the rate (reviewer-E
+    E10): the references, nulls and p-values do not depend on the rate, only their bars do, so
+    the second look reads what the first look made (``learned`` lives for one outlet's
+    `ManualValuesDetector._detect`, whose two looks differ only in their rates)."""
+    if learned is None:
+        return make()
+    if key not in learned:
+        learned[key] = make()
+    return learned[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +238,9 @@ class ManualValuesDetector(Detector):
     1,118); 40 x 180 d, seeds 1-50, 277 of 280 before and after (1,171 -> 1,176); simulator
     163 of 164 (332 -> 333); none on honest outlets before or after. Honest-only fleets of
     tuning seeds 6-50 (80 x 180 d): no manual_values finding at the stated rate on either
-    generator, so none judged again.
+    generator, so none judged again. The references, each stretch's statistics and p-values do
+    not depend on the rate: the first look makes them once and the second reads them (`_kept`,
+    reviewer-E E10), so only the bars are judged again.
 
     Defaults: ``min_hours=6``, ``join_hours=6``, ``window_hours=240``, ``min_windows=30``,
     ``lab_interval_hours=6``, ``false_alarms_per_year=0.001`` (per channel and rule), share 10 %,
@@ -281,11 +300,14 @@ class ManualValuesDetector(Detector):
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         # the class docstring's second look (`detectors.second_look`): whoever types values by
-        # hand at an outlet found doing it seldom did it once
-        yield from with_second_look(self, lambda look: look._judge(outlet))
+        # hand at an outlet found doing it seldom did it once; what the first look learns
+        # whatever the rate the second reads (`_kept`)
+        learned: Learned = {}
+        yield from with_second_look(self, lambda look: look._judge(outlet, learned))
 
-    def _judge(self, outlet: OutletData) -> Iterable[Finding]:
-        """Every rule's findings at this detector's ``false_alarms_per_year``."""
+    def _judge(self, outlet: OutletData, learned: Learned | None = None) -> Iterable[Finding]:
+        """Every rule's findings at this detector's ``false_alarms_per_year`` (``learned``:
+        what an earlier look at the outlet learned whatever the rate, `_kept`)."""
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
@@ -293,14 +315,14 @@ class ManualValuesDetector(Detector):
         if manual.sum() < self.min_hours:
             return
         months = outlet.local_months
-        load = self._load(outlet)
+        load = _kept(learned, "load", lambda: self._load(outlet))
         month_ids, month_hours = np.unique(months, return_counts=True)
         flagged: list[tuple[pd.Timestamp, pd.Timestamp]] = []  # found channel by channel
         for j, code in enumerate(codes):
             s_mask = manual[:, j]
             if s_mask.sum() < self.min_hours:
                 continue
-            for found in self._typed(outlet, code):
+            for found in self._typed(outlet, code, learned):
                 flagged.append((found.start, found.end))
                 yield found
             for month, n_month in zip(month_ids, month_hours, strict=True):
@@ -310,7 +332,7 @@ class ManualValuesDetector(Detector):
                 found = self._month(outlet, code, in_month, int(month), int(n_month), load)
                 if found is not None:
                     yield found
-        yield from self._typed_together(outlet, codes, manual, flagged)
+        yield from self._typed_together(outlet, codes, manual, flagged, learned)
 
     def _load(self, outlet: OutletData) -> _Load:
         q, q_ok, _ = grid_flow(outlet)
@@ -442,8 +464,11 @@ class ManualValuesDetector(Detector):
             **fmt,
         )
 
-    def _typed(self, outlet: OutletData, code: str) -> Iterable[Finding]:
-        """Rule 1: S stretches whose values vary far less than the channel's own measurements."""
+    def _typed(
+        self, outlet: OutletData, code: str, learned: Learned | None = None
+    ) -> Iterable[Finding]:
+        """Rule 1: S stretches whose values vary far less than the channel's own measurements
+        (``learned``: what an earlier look learned whatever the rate, `_kept`)."""
         v, f, valid = grid_channel(outlet, code)
         typed = (f == "S") & ~np.isnan(v)
         runs = stretches(typed, join_hours=self.join_hours)
@@ -455,36 +480,40 @@ class ManualValuesDetector(Detector):
         bar = self.false_alarms_per_year * years / len(tested)
         measured = np.where(valid, v, np.nan)
         manual = np.where(typed, v, np.nan)
-        cache: dict[tuple[int, int, float], np.ndarray] = {}
-        resolution: float | None = None
+        # the references, each stretch's statistics and p-values, kept per channel (`_kept`)
+        learned = {} if learned is None else learned
         for i in tested.tolist():  # a few stretches per channel
             a, b = int(runs.first[i]), int(runs.last[i])
             width = min(b - a + 1, self.window_hours)
-            r_s = float(np.nanmax(_relative_ranges(manual[a : b + 1], width)))
             sv = v[a : b + 1][typed[a : b + 1]]
-            step = _reported_step(sv, code)
-            # honest manual values are lab results at least every lab_interval_hours
-            hold = min(_hold_hours(sv), self.lab_interval_hours)
+            r_s, step, hold, need = _kept(
+                learned,
+                ("stretch", code, a, b),
+                lambda a=a, b=b, width=width, sv=sv: self._stretch(
+                    manual[a : b + 1], typed[a : b + 1], sv, code, width
+                ),
+            )
             if width < 2 * hold:
                 continue
-            need = _results_needed(typed[a : b + 1], width, hold)
             # the measurements as they would read at the typed values' resolution and pace, in
             # windows holding as many results as the stretch
-            if (width, hold, step, need) not in cache:
-                rounded = _rounded_to(measured, step)
-                ranges = _sampled_ranges(rounded, width, hold)
-                counts = _sampled_counts(measured, width, hold)
-                kept = _as_many(ranges, counts, need, self.min_windows)
-                cache[(width, hold, step, need)] = ranges[kept]
-            ref = cache[(width, hold, step, need)]
+            ref = _kept(
+                learned,
+                ("reference", code, width, hold, step, need),
+                lambda width=width, hold=hold, step=step, need=need: self._reference(
+                    measured, width, hold, step, need
+                ),
+            )
             if len(ref) < self.min_windows:
                 continue
-            p, m, s = _range_tail(r_s, ref)
+            p, m, s = _kept(
+                learned, ("tail", code, a, b), lambda r_s=r_s, ref=ref: _range_tail(r_s, ref)
+            )
             once = r_s == 0 and width >= 4 * self.lab_interval_hours and p >= bar
             if once:
                 # rule 1e: one value for the whole stretch, held at least a lab interval: lab
                 # results of the channel's water, each with a lab's scatter, would differ
-                p = self._held_once(measured, width, hold, step, need)
+                p = self._held_once(measured, width, hold, step, need, learned, code)
             held = 0
             p_flat = p  # what rule 1d combines: rule 1's (or 1e's) p, never rule 1f's
             if not once and p >= bar:
@@ -493,19 +522,38 @@ class ManualValuesDetector(Detector):
                 if held:
                     once = True
                     lab = self.lab_interval_hours
-                    p_lab = self._held_once(measured, held, lab, step, -(-held // lab))
+                    p_lab = self._held_once(
+                        measured, held, lab, step, -(-held // lab), learned, code
+                    )
                     # or the analyser's stored readings: as long a hold among its measurements
                     # as many looks as places such a hold could sit in the stretch
                     places = max(n_held, (b - a + 1 - held) // lab + 1)
-                    p = min(1.0, places * max(p_lab, _held_share(measured, held)))
+                    share = _kept(
+                        learned,
+                        ("held share", code, held),
+                        lambda held=held: _held_share(measured, held),
+                    )
+                    p = min(1.0, places * max(p_lab, share))
             if p >= bar:
                 # rule 1c: not too flat, but far rougher than lab results at that pace could be
                 found = self._jumpy(
-                    outlet, code, manual, measured, (a, b), width, hold, step, bar, len(tested)
+                    outlet,
+                    code,
+                    manual,
+                    measured,
+                    (a, b),
+                    width,
+                    hold,
+                    step,
+                    bar,
+                    len(tested),
+                    learned,
                 )
                 if found is None:
-                    if resolution is None:  # the analyser's own step, read once per channel
-                        resolution = _analyser_step(measured)
+                    # the analyser's own step, read once per channel
+                    resolution = _kept(
+                        learned, ("resolution", code), lambda: _analyser_step(measured)
+                    )
                     found = self._rounded(
                         outlet, code, sv, (a, b), width, p_flat, bar, len(tested), resolution
                     )
@@ -549,12 +597,55 @@ class ManualValuesDetector(Detector):
                 reference_pct=round(100 * float(np.exp(m)), 1),
             )
 
-    def _held_once(
+    def _stretch(
+        self, manual: np.ndarray, typed: np.ndarray, sv: np.ndarray, code: str, width: int
+    ) -> tuple[float, float, int, int]:
+        """Of one S stretch (its ``manual`` values, NaN where not typed; ``typed`` its hours
+        with an S value, ``sv`` their values): its largest relative range over ``width``-hour
+        windows, the resolution honest lab results of it would have, the hours one typed value
+        lasts (at most ``lab_interval_hours``) and the results a reference window must hold."""
+        r_s = float(np.nanmax(_relative_ranges(manual, width)))
+        step = _reported_step(sv, code)
+        # honest manual values are lab results at least every lab_interval_hours
+        hold = min(_hold_hours(sv), self.lab_interval_hours)
+        need = _results_needed(typed, width, hold) if width >= 2 * hold else 0
+        return r_s, step, hold, need
+
+    def _reference(
         self, measured: np.ndarray, width: int, hold: int, step: float, need: int
+    ) -> np.ndarray:
+        """Rule 1's reference: the relative ranges of the channel's ``measured`` values as they
+        would read at resolution ``step`` every ``hold`` hours, over ``width``-hour windows
+        holding as many results as the stretch (``need``, `_as_many`)."""
+        rounded = _rounded_to(measured, step)
+        ranges = _sampled_ranges(rounded, width, hold)
+        counts = _sampled_counts(measured, width, hold)
+        return ranges[_as_many(ranges, counts, need, self.min_windows)]
+
+    def _held_once(
+        self,
+        measured: np.ndarray,
+        width: int,
+        hold: int,
+        step: float,
+        need: int,
+        learned: Learned | None = None,
+        code: str = "",
     ) -> float:
         """Rule 1e's p: the share of ``width``-hour windows in which lab results of the
         channel's water every ``hold`` hours (its valid measurements, each with a lab's relative
-        scatter ``flat_lab_cv``, one fixed draw, rounded to ``step``) are all the same."""
+        scatter ``flat_lab_cv``, one fixed draw, rounded to ``step``) are all the same (kept in
+        ``learned`` per channel ``code``, `_kept`)."""
+        return _kept(
+            learned,
+            ("held once", code, width, hold, step, need),
+            lambda: self._held_once_share(measured, width, hold, step, need),
+        )
+
+    def _held_once_share(
+        self, measured: np.ndarray, width: int, hold: int, step: float, need: int
+    ) -> float:
+        """`_held_once`, worked out."""
         lab = _lab_results(measured, self.flat_lab_cv, seed=len(measured) + 1)
         rounded = _rounded_to(lab, step)
         ranges = _sampled_ranges(rounded, width, hold)
@@ -622,26 +713,22 @@ class ManualValuesDetector(Detector):
         step: float,
         bar: float,
         n_tested: int,
+        learned: Learned | None = None,
     ) -> Finding | None:
         """Rule 1c: the S stretch ``span`` changes from hour to hour far more than the
-        channel's own measurements, at the typed values' resolution and pace, ever do."""
+        channel's own measurements, at the typed values' resolution and pace, ever do (its
+        roughness and p-value kept in ``learned``, `_kept`)."""
         a, b = span
         if hold > 1:
             return None  # values held for hours do not jump from hour to hour
-        g_s = _roughness(manual[a : b + 1], width)
-        if len(g_s) == 0 or np.isnan(g_s).all():
+        judged = _kept(
+            learned,
+            ("jumpy", code, a, b, width, step),
+            lambda: self._roughness_tail(manual[a : b + 1], measured, width, step),
+        )
+        if judged is None:
             return None
-        g = float(np.nanmin(g_s))  # the stretch is rough throughout: its smoothest window
-        # lab results of the channel's water every hour: its measurements with a lab's own
-        # scatter (relative sd lab_cv, one fixed draw so that a series always gives the same
-        # findings), rounded to the S values' step
-        lab = _lab_results(measured, self.lab_cv, seed=len(measured))
-        rounded = _rounded_to(lab, step)
-        ref = _roughness(rounded, width)
-        ref = ref[~np.isnan(ref)]
-        if len(ref) < self.min_windows or not g > 0:
-            return None
-        p, m, s = _rough_tail(g, ref)
+        g, n_ref, p, m, s = judged
         if p >= bar:
             return None
         return self._stretch_finding(
@@ -661,7 +748,7 @@ class ManualValuesDetector(Detector):
             evidence={
                 "manual_hours": int((~np.isnan(manual[a : b + 1])).sum()),
                 "roughness": g,
-                "reference_windows": len(ref),
+                "reference_windows": n_ref,
                 "resolution": step,
                 "hold_hours": hold,
                 "lab_cv": self.lab_cv,
@@ -674,17 +761,38 @@ class ManualValuesDetector(Detector):
             reference_pct=round(100 * float(np.exp(m)), 1),
         )
 
+    def _roughness_tail(
+        self, manual: np.ndarray, measured: np.ndarray, width: int, step: float
+    ) -> tuple[float, int, float, float, float] | None:
+        """Rule 1c's statistic of an S stretch (its ``manual`` values): the roughness ``g`` of
+        its smoothest ``width``-hour window, how many reference windows it was judged against,
+        and `_rough_tail`'s (p, m, s); None when it cannot be judged."""
+        g_s = _roughness(manual, width)
+        if len(g_s) == 0 or np.isnan(g_s).all():
+            return None
+        g = float(np.nanmin(g_s))  # the stretch is rough throughout: its smoothest window
+        # lab results of the channel's water every hour: its measurements with a lab's own
+        # scatter (relative sd lab_cv, one fixed draw so that a series always gives the same
+        # findings), rounded to the S values' step
+        lab = _lab_results(measured, self.lab_cv, seed=len(measured))
+        rounded = _rounded_to(lab, step)
+        ref = _roughness(rounded, width)
+        ref = ref[~np.isnan(ref)]
+        if len(ref) < self.min_windows or not g > 0:
+            return None
+        return (g, len(ref), *_rough_tail(g, ref))
+
     def _typed_together(
         self,
         outlet: OutletData,
         codes: list[str],
         manual: np.ndarray,
         flagged: list[tuple[pd.Timestamp, pd.Timestamp]],
+        learned: Learned | None = None,
     ) -> Iterable[Finding]:
         """Rule 1b: stretches where two or more channels are typed (S) together, none of them
-        found alone, whose ranges are jointly too small (see the class docstring)."""
-        from scipy.special import ndtr, ndtri
-
+        found alone, whose ranges are jointly too small (see the class docstring); each
+        stretch's p-value kept in ``learned`` (`_kept`)."""
         if np.count_nonzero(manual.sum(axis=1) >= 2) < self.min_hours:
             return  # fewer hours with two channels S than a stretch needs
         cols = [grid_channel(outlet, c) for c in codes]
@@ -702,61 +810,92 @@ class ManualValuesDetector(Detector):
         bar = self.false_alarms_per_year * years / len(tested)
         for a, b, members in tested:
             width = min(b - a + 1, self.window_hours)
-            values = [cols[j][0][a : b + 1][typed[a : b + 1, j]] for j in members]
-            hold = min(min(_hold_hours(sv) for sv in values), self.lab_interval_hours)
-            if width < 2 * hold:
+            judged = _kept(
+                learned,
+                ("together", a, b, tuple(codes), tuple(members.tolist())),
+                lambda a=a, b=b, members=members, width=width: self._together_p(
+                    codes, cols, typed, a, b, members, width
+                ),
+            )
+            if judged is None:
                 continue
-            r_s, ref, p_one, steps = [], [], [], []
-            for j, sv in zip(members.tolist(), values, strict=True):
-                v, _, valid = cols[j]
-                r = _relative_ranges(np.where(typed[a : b + 1, j], v[a : b + 1], np.nan), width)
-                step = _reported_step(sv, codes[j])
-                measured = np.where(valid, v, np.nan)
-                rounded = _rounded_to(measured, step)
-                ranges = _sampled_ranges(rounded, width, hold)  # the same windows per channel
-                need = _results_needed(typed[a : b + 1, j], width, hold)
-                counts = _sampled_counts(measured, width, hold)
-                ranges = np.where(_as_many(ranges, counts, need, self.min_windows), ranges, np.nan)
-                finite = ranges[~np.isnan(ranges)]
-                if len(r) == 0 or np.isnan(r).all() or len(finite) < self.min_windows:
-                    break
-                r_s.append(float(np.nanmax(r)))
-                ref.append(ranges)
-                p_one.append(max(_range_tail(r_s[-1], finite)[0], 0.5 / len(finite)))
-                steps.append(step)
-            else:
-                windows = np.vstack(ref)
-                ok = ~np.isnan(windows).any(axis=0)
-                if ok.sum() < self.min_windows:
-                    continue
-                windows = windows[:, ok]
-                # dependence between the channels' ranges, from their windows' normal scores
-                # (pandas' average ranks, as scipy.stats.rankdata gives, without importing
-                # scipy.stats: half a second and 45 MB in every process that reaches here)
-                ranks = pd.DataFrame(windows).rank(axis=1).to_numpy()
-                scores = ndtri((ranks - 0.5) / windows.shape[1])
-                corr = np.clip(np.corrcoef(scores), 0.0, 1.0)
-                z = float(np.sum(ndtri(np.array(p_one))) / np.sqrt(corr.sum()))
-                jointly = float(np.mean((windows <= np.array(r_s)[:, None]).all(axis=0)))
-                p = max(float(ndtr(z)), jointly)
-                if p >= bar:
-                    continue
-                yield self._together(
-                    outlet,
-                    codes,
-                    a,
-                    b,
-                    members,
-                    r_s,
-                    p_one,
-                    steps,
-                    corr,
-                    p,
-                    bar,
-                    width,
-                    hold,
-                    len(tested),
-                )
+            r_s, p_one, steps, corr, p, hold = judged
+            if p >= bar:
+                continue
+            yield self._together(
+                outlet,
+                codes,
+                a,
+                b,
+                members,
+                r_s,
+                p_one,
+                steps,
+                corr,
+                p,
+                bar,
+                width,
+                hold,
+                len(tested),
+            )
+
+    def _together_p(
+        self,
+        codes: list[str],
+        cols: list[tuple[np.ndarray, np.ndarray, np.ndarray]],
+        typed: np.ndarray,
+        a: int,
+        b: int,
+        members: np.ndarray,
+        width: int,
+    ) -> tuple[list[float], list[float], list[float], np.ndarray, float, int] | None:
+        """Rule 1b's statistic of the stretch ``a..b`` typed together on the channels
+        ``members`` (of ``codes``; ``cols`` their `grid_channel`, ``typed`` their hours with an
+        S value): each channel's relative range and p-value, its resolution, the correlation of
+        the channels' reference windows' normal scores, the combined p-value and the hold
+        (hours); None when it cannot be judged."""
+        from scipy.special import ndtr, ndtri
+
+        values = [cols[j][0][a : b + 1][typed[a : b + 1, j]] for j in members]
+        hold = min(min(_hold_hours(sv) for sv in values), self.lab_interval_hours)
+        if width < 2 * hold:
+            return None
+        r_s: list[float] = []
+        ref: list[np.ndarray] = []
+        p_one: list[float] = []
+        steps: list[float] = []
+        for j, sv in zip(members.tolist(), values, strict=True):
+            v, _, valid = cols[j]
+            r = _relative_ranges(np.where(typed[a : b + 1, j], v[a : b + 1], np.nan), width)
+            step = _reported_step(sv, codes[j])
+            measured = np.where(valid, v, np.nan)
+            rounded = _rounded_to(measured, step)
+            ranges = _sampled_ranges(rounded, width, hold)  # the same windows per channel
+            need = _results_needed(typed[a : b + 1, j], width, hold)
+            counts = _sampled_counts(measured, width, hold)
+            ranges = np.where(_as_many(ranges, counts, need, self.min_windows), ranges, np.nan)
+            finite = ranges[~np.isnan(ranges)]
+            if len(r) == 0 or np.isnan(r).all() or len(finite) < self.min_windows:
+                return None
+            r_s.append(float(np.nanmax(r)))
+            ref.append(ranges)
+            p_one.append(max(_range_tail(r_s[-1], finite)[0], 0.5 / len(finite)))
+            steps.append(step)
+        windows = np.vstack(ref)
+        ok = ~np.isnan(windows).any(axis=0)
+        if ok.sum() < self.min_windows:
+            return None
+        windows = windows[:, ok]
+        # dependence between the channels' ranges, from their windows' normal scores
+        # (pandas' average ranks, as scipy.stats.rankdata gives, without importing
+        # scipy.stats: half a second and 45 MB in every process that reaches here)
+        ranks = pd.DataFrame(windows).rank(axis=1).to_numpy()
+        scores = ndtri((ranks - 0.5) / windows.shape[1])
+        corr = np.clip(np.corrcoef(scores), 0.0, 1.0)
+        z = float(np.sum(ndtri(np.array(p_one))) / np.sqrt(corr.sum()))
+        jointly = float(np.mean((windows <= np.array(r_s)[:, None]).all(axis=0)))
+        p = max(float(ndtr(z)), jointly)
+        return r_s, p_one, steps, corr, p, hold
 
     def _together(
         self,

@@ -353,3 +353,61 @@ def test_manual_values_an_outlet_found_is_judged_again_at_ten_times_the_rate() -
     assert found[1].evidence["p_value"] > found[0].evidence["threshold"]
     alone = ManualValuesDetector(found_outlet_factor=1.0)
     assert len(alone.detect(frame({COD: cod}, {COD: flags}), cod_spec())) == 1
+
+
+def test_manual_values_second_look_reads_what_the_first_learned(monkeypatch) -> None:
+    # reviewer-E E10: the second look judges a found outlet again at ten times the rate; the
+    # references, each stretch's statistics and p-values do not depend on the rate, so the
+    # first look makes them once and the second reads them, and judges as a fresh detector at
+    # ten times the rate does (same findings)
+    import detectors.checks.manual_values as module
+    from detectors.frame import OutletData
+
+    calls = {"_sampled": 0, "_relative_ranges": 0, "_lab_results": 0}
+
+    def counted(name):
+        fn = getattr(module, name)
+
+        def wrapped(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapped
+
+    for name in calls:
+        monkeypatch.setattr(module, name, counted(name))
+    n = 24 * 120
+    cod = cycled(n, level=25, spread=4, hold_hours=2, seed=3)
+    flags = normal_flags(n)
+    cod[2000:2016] = 23.0
+    flags[2000:2016] = "S"
+    cod[1000:1072] = 22.0
+    flags[1000:1072] = "S"
+    data = frame({COD: cod}, {COD: flags})
+    first, look = ManualValuesDetector(), ManualValuesDetector(false_alarms_per_year=0.01)
+    learned: dict = {}
+    outlet = OutletData(data, cod_spec())
+    assert [f.start for f in first._judge(outlet, learned)] == [hour(1000)]
+    assert calls["_sampled"] > 0 and calls["_relative_ranges"] > 0 and len(learned) > 0
+    made = dict(calls)
+    again = list(look._judge(outlet, learned))
+    assert calls == made  # nothing worked out again
+    assert [f.start for f in again] == [hour(1000), hour(2000)]
+    assert again == list(look._judge(OutletData(data, cod_spec())))  # as from scratch
+    # channels typed together (rule 1b) and a jumpy stretch (rule 1c): the same
+    for values, flags in (_coarse_channels(n), _three_channels(n)):
+        for code, typed in ((COD, (24.0, 26.0)), (NH3N, (2.4, 2.6)), (TP, (0.29, 0.32))):
+            values[code][1000:1024] = np.repeat(typed, 12)
+            flags[code][1000:1024] = "S"
+        values[TP][2000:2048] = np.random.default_rng(9).choice([0.2, 0.3, 0.4], 48)
+        flags[TP][2000:2048] = "S"
+        data = frame(values, flags)
+        learned = {}
+        outlet = OutletData(data, cod_spec())
+        found = list(first._judge(outlet, learned))
+        assert found == list(first._judge(OutletData(data, cod_spec())))
+        made = dict(calls)
+        again = list(look._judge(outlet, learned))
+        assert calls == made
+        assert again == list(look._judge(OutletData(data, cod_spec())))
+        assert len(again) >= len(found) >= 1
