@@ -24,6 +24,7 @@ from detectors.checks.copied import (
     _window_stats,
 )
 from detectors.frame import OutletData
+from detectors.series import HOUR_NS
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
 
@@ -273,6 +274,28 @@ def test_window_hashes_signed_windows_and_int_lexsort_equal_their_written_out_fo
         assert np.array_equal(_ints_lexsorted(o, i), np.lexsort((i, o)))
         wide = rng.integers(-(2**62), 2**62, n)
         assert np.array_equal(_ints_lexsorted(wide, i), np.lexsort((i, wide)))
+
+
+def test_channel_weighed_from_its_values_kept_narrowed_equals_it_weighed_from_the_summary() -> None:
+    # CPU only: in one pass `_read_stretches` weighs a channel from the values `_candidates`
+    # decompressed (kept as int32 when they fit), not from the summary again
+    from detectors.checks.copied import _channel_readings, _narrowed
+
+    rng = np.random.default_rng(47)
+    for trial in range(200):
+        n = int(rng.integers(1, 300))
+        big = int(rng.choice([1, 10**6, 10**9, 2**40])) * (1 if trial % 2 else -1)
+        q = np.cumsum(rng.integers(-3, 4, n)).astype(np.int64) * big
+        ts = np.int64(1_767_225_600 * 10**9) + np.cumsum(rng.choice([1, 1, 2, 30], n)) * HOUR_NS
+        channel = Channel.of(q, ts)
+        kept = _narrowed(channel.q)
+        assert np.array_equal(kept, q) and kept.dtype == (
+            np.int32 if abs(q).max() < 2**31 else np.int64
+        )
+        for daily in (False, True):
+            got, want = _channel_readings(channel, daily, kept), _channel_readings(channel, daily)
+            for g, w in zip(got, want, strict=True):
+                assert g.dtype == w.dtype and g.tobytes() == w.tobytes()
 
 
 def _repeated_by_sorting(digest: np.ndarray) -> np.ndarray:
