@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import bdtrc
@@ -38,6 +38,24 @@ class _Walls:
     above: np.ndarray
     p_rise: np.ndarray
     bad: np.ndarray
+
+
+@dataclass(slots=True)
+class _Learned:
+    """What judging one series learns whatever the rate, kept for the second look at a found
+    outlet (reviewer-E E10: it judges the outlet's other series again at found_outlet_factor
+    times the rate): each reading's local ``day`` (from the first), the series' held ``runs``,
+    band width ``step`` and each reading's ``band``, the analyser ``cycle`` (registered) and its
+    ``own`` (learned when first asked), and the `CappingDetector._cumulative` counts per cycle
+    (``counts``)."""
+
+    day: np.ndarray
+    runs: HeldRuns
+    step: float
+    band: np.ndarray
+    cycle: float
+    own: float | None = None
+    counts: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
 
 
 @register
@@ -108,7 +126,8 @@ class CappingDetector(Detector):
     1.5e-5, beside a COD cap found), findings 238 -> 239, simulator 166 -> 166 of 166; none on
     honest outlets before or after. Honest-only fleets of tuning seeds 6-50 (80 x 180 d), at 1
     and 10 times the stated rate: independent 3 and 8 findings, simulator 0 and 0, the same as
-    without it.
+    without it. Each series' days, bands, cycles and cumulative counts do not depend on the
+    rate: the first look learns them and the second reads them (`_Learned`, reviewer-E E10).
 
     Defaults: ``window_days=30``, ``short_window_days=14`` (0: none), ``min_pile_days=3``,
     ``min_valid_hours=200``, ``band_fraction=0.01``, ``pile_fractions=(0.03, 0.10)``,
@@ -197,12 +216,14 @@ class CappingDetector(Detector):
             if s is not None and limit is not None and limit > 0 and s.valid.any():
                 judged.append((s, limit))
         capped: set[str] = set()  # the pollutants the first look found capped
+        # what each series' judgement learns whatever the rate, learned by the first look
+        learned: dict[str, _Learned | None] = {}
 
         def judge(look: CappingDetector) -> Iterator[Finding]:
             for s, limit in judged:
                 if look is not self and s.code in capped:
                     continue  # the second look judges the outlet's other pollutants only
-                for f in look._series(outlet, s, limit):
+                for f in look._series(outlet, s, limit, learned):
                     if look is self:
                         capped.add(s.code)
                     yield f
@@ -213,20 +234,24 @@ class CappingDetector(Detector):
         # names the first finding)
         yield from with_second_look(self, judge)
 
-    def _series(self, outlet: OutletData, s: Series, limit: float) -> Iterator[Finding]:
-        day = outlet.days(s, self.day_offset_hours)
-        day = day - day.min()
-        valid = s.valid
-        if not np.any(s.values[valid] > (1 - self.near_fraction) * limit - 1e-9 * limit):
+    def _series(
+        self,
+        outlet: OutletData,
+        s: Series,
+        limit: float,
+        learned: dict[str, _Learned | None] | None = None,
+    ) -> Iterator[Finding]:
+        """The findings of series ``s`` (upper limit ``limit``); ``learned`` keeps, per series,
+        what its judgement learns whatever the rate (`_Learned`: the second look reads it)."""
+        if learned is None or s.code not in learned:
+            memo = self._learn(outlet, s, limit)
+            if learned is not None:
+                learned[s.code] = memo
+        else:
+            memo = learned[s.code]
+        if memo is None:
             return  # nothing reaches the zone of walls: nothing to judge
-        runs = s.held("valid", 0.0)
-        res = resolution(runs.value)  # the values of the valid readings, each run's once
-        step = self.band_fraction * limit
-        if np.isfinite(res) and res > 0:
-            step = max(res, np.ceil(step / res - 1e-9) * res)
-        # band i covers (L + (i - 1) w, L + i w]: band 0 ends at L
-        with np.errstate(invalid="ignore"):
-            band = np.ceil((s.values - limit) / step - 1e-9).astype("float64")
+        day, runs, step, band, valid = memo.day, memo.runs, memo.step, memo.band, s.valid
         self._lowest_top = int(np.floor(-self.near_fraction * limit / step))
         self._highest_top = 1
         self._wide_top = int(np.floor(-self.wide_fraction * limit / step))
@@ -241,14 +266,15 @@ class CappingDetector(Detector):
         self._least_pile = min(self._least(m) for k in self._piles for m in self._multiples(k))
         bands = (day, band, valid, lo_band, hi_band, ndays)
         registered = outlet.spec.pollutant(s.code).cycle_minutes
-        walls = self._flagged(runs, analyser_cycle_hours(runs, registered), bands)
+        walls = self._flagged(runs, memo.cycle, bands, memo.counts)
         if walls and registered is not None:
             # the series' own cycle when its values are held longer than the registered one (an
             # analyser registered hourly that holds each value 4 h measures every 4 h): fewer
             # measurements, weaker evidence, so only flagged series are counted again
-            own = analyser_cycle_hours(runs)
-            if own > analyser_cycle_hours(runs, registered):
-                walls = self._flagged(runs, own, bands)
+            if memo.own is None:
+                memo.own = analyser_cycle_hours(runs)
+            if memo.own > memo.cycle:
+                walls = self._flagged(runs, memo.own, bands, memo.counts)
         if not walls:
             return
         flagged = np.zeros(ndays, dtype=bool)
@@ -274,18 +300,44 @@ class CappingDetector(Detector):
             if len(np.unique(day[idx][in_window])) >= self.min_pile_days:
                 yield self._finding(outlet, s, limit, step, w, worst, idx)
 
+    def _learn(self, outlet: OutletData, s: Series, limit: float) -> _Learned | None:
+        """`_Learned` of series ``s`` (upper limit ``limit``); None when nothing reaches the
+        zone of walls."""
+        day = outlet.days(s, self.day_offset_hours)
+        day = day - day.min()
+        valid = s.valid
+        if not np.any(s.values[valid] > (1 - self.near_fraction) * limit - 1e-9 * limit):
+            return None  # nothing reaches the zone of walls: nothing to judge
+        runs = s.held("valid", 0.0)
+        res = resolution(runs.value)  # the values of the valid readings, each run's once
+        step = self.band_fraction * limit
+        if np.isfinite(res) and res > 0:
+            step = max(res, np.ceil(step / res - 1e-9) * res)
+        # band i covers (L + (i - 1) w, L + i w]: band 0 ends at L
+        with np.errstate(invalid="ignore"):
+            band = np.ceil((s.values - limit) / step - 1e-9).astype("float64")
+        registered = outlet.spec.pollutant(s.code).cycle_minutes
+        return _Learned(day, runs, step, band, analyser_cycle_hours(runs, registered))
+
     def _flagged(
         self,
         runs: HeldRuns,
         cycle: float,
         bands: tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int],
+        counts: dict[float, tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> list[_Walls]:
         """The walls of every window width that flag a window, with measurements counted at
         ``cycle`` hours: a held run of h hours is max(1, round(h / cycle)) of them, so that a
-        clamp writing one value for several cycles counts each, and a hold counts once a cycle."""
+        clamp writing one value for several cycles counts each, and a hold counts once a cycle
+        (the `_cumulative` counts per cycle kept in ``counts``: they do not depend on the
+        rate)."""
         day, band, valid, lo_band, hi_band, ndays = bands
-        counted = np.maximum(1.0, np.rint(runs.hours / cycle))
-        c, hours = self._cumulative(day, ndays, band, runs.first, counted, lo_band, hi_band, valid)
+        if counts is None or cycle not in counts:
+            counted = np.maximum(1.0, np.rint(runs.hours / cycle))
+            made = self._cumulative(day, ndays, band, runs.first, counted, lo_band, hi_band, valid)
+            if counts is not None:
+                counts[cycle] = made
+        c, hours = made if counts is None else counts[cycle]
         return [
             w
             for width in self._widths(len(c) - 1)

@@ -187,3 +187,60 @@ def test_at_an_outlet_found_capping_one_pollutant_the_others_are_judged_at_ten_t
     assert ev["threshold"] == 0.1 / 365.25 / 6
     alone = CappingDetector(found_outlet_factor=1.0).detect(frame, spec)
     assert [f.pollutant for f in alone] == [COD]
+
+
+def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch(
+    monkeypatch,
+) -> None:
+    # reviewer-E E10: the second look judges the outlet's other series again at ten times the
+    # rate; each series' days, bands, cycles and cumulative counts do not depend on the rate,
+    # so the first look learns them once and the second reads them, and judges each series as
+    # a fresh detector at ten times the rate judges it
+    import detectors.checks.capping as module
+    from detectors.frame import OutletData
+
+    spec = make_spec(MN, w01018={"limit": 50.0}, w21003={"limit": 5.0})
+    n = 24 * 40
+    rng = np.random.default_rng(10)
+    nh3 = np.round(3.0 * np.exp(rng.normal(0, 0.25, n)), 2)
+    over = np.flatnonzero(nh3 > 4.5)
+    nh3[over] = np.round(rng.uniform(4.4, 4.5, len(over)), 2)
+    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
+    high = np.flatnonzero(cod > 45.0)
+    cod[high] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(high)), 1)
+    frame = make_frame(MN, {COD: cod, NH3N: nh3})
+    calls = {"cumulative": 0, "cycle": 0}
+    cumulative, cycle = CappingDetector._cumulative, module.analyser_cycle_hours
+
+    def counted_cumulative(*args, **kwargs):
+        calls["cumulative"] += 1
+        return cumulative(*args, **kwargs)
+
+    def counted_cycle(*args, **kwargs):
+        calls["cycle"] += 1
+        return cycle(*args, **kwargs)
+
+    monkeypatch.setattr(CappingDetector, "_cumulative", staticmethod(counted_cumulative))
+    monkeypatch.setattr(module, "analyser_cycle_hours", counted_cycle)
+    outlet = OutletData(frame, spec)
+    first, look = CappingDetector(), CappingDetector(false_alarms_per_year=0.1)
+    learned: dict = {}
+    series = [(outlet.series(COD), 50.0), (outlet.series(NH3N), 5.0)]
+    assert [f.pollutant for s, lim in series for f in first._series(outlet, s, lim, learned)] == [
+        COD
+    ]
+    assert sorted(learned) == [COD, NH3N] and calls["cumulative"] >= 2
+    made = dict(calls)
+    again = list(look._series(outlet, series[1][0], 5.0, learned))
+    assert calls == made  # nothing learned again
+    assert [f.pollutant for f in again] == [NH3N]
+    fresh = OutletData(frame, spec)
+    assert again == list(look._series(fresh, fresh.series(NH3N), 5.0))
+    assert calls["cumulative"] > made["cumulative"]
+    # the whole detector: the same findings as before the change (the first look's COD, the
+    # second look's NH3-N)
+    found = CappingDetector().detect(frame, spec)
+    assert [(f.pollutant, f.evidence["found_outlet_factor"]) for f in found] == [
+        (COD, None),
+        (NH3N, 10.0),
+    ]
