@@ -15,7 +15,8 @@ phosphate-rich industrial effluent), and negative values (flow or concentration)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy.special import gammaln
@@ -42,7 +43,9 @@ class _Relation:
     ``last`` (its last judged hour), the log ratio ``x`` (over the null level ``mu0``), the
     spread ``sigma`` of the relation, the elements per year ``per_year`` and ``floor``, the least
     variance of ``x_i - x_{i-1}`` two honest analysers can show (0 where no channel measured
-    anew) and ``anew`` (per element, whether NH3-N and TN each measured anew: two columns)."""
+    anew) and ``anew`` (per element, whether NH3-N and TN each measured anew: two columns);
+    ``learned``: what judging them learns whatever the rate (`PhysicsDetector._judge`), kept for
+    the second look at the same outlet."""
 
     hour: np.ndarray
     last: np.ndarray
@@ -52,6 +55,7 @@ class _Relation:
     per_year: float
     floor: np.ndarray
     anew: np.ndarray
+    learned: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @register
@@ -279,7 +283,8 @@ class PhysicsDetector(Detector):
         rel = self._relation(outlet, nh3, tn)
         if rel is None:
             return
-        # the class docstring's second look (`detectors.second_look`)
+        # the class docstring's second look (`detectors.second_look`); what the first look
+        # learns whatever the rate the second reads (`_Relation.learned`)
         yield from with_second_look(self, lambda look: look._look(outlet, nh3, tn, rel))
 
     def _look(
@@ -294,7 +299,11 @@ class PhysicsDetector(Detector):
     ) -> list[tuple[int, int, list[float], list[float], list[float]]]:
         """The episodes at ``false_alarms_per_year`` false episodes an outlet-year: grid hours
         ``first`` and ``stop`` (exclusive), the bars (the references', the lockstep's and the
-        round trip's) and the log10 chances of the lockstep runs and round trips inside."""
+        round trip's) and the log10 chances of the lockstep runs and round trips inside.
+        What does not depend on the rate (the CUSUMs, each excursion's episodes, the round
+        trips' chances with every step kept) is kept in ``rel.learned`` for a second look at
+        the same outlet (reviewer-E E10)."""
+        learned = rel.learned
         u = np.clip((rel.x - rel.mu0) / rel.sigma, -self.clip_sigma, self.clip_sigma)
         gap = np.r_[True, rel.hour[1:] - rel.last[:-1] > self.join_hours + 1]
         group = np.cumsum(gap)
@@ -304,7 +313,11 @@ class PhysicsDetector(Detector):
         arl = rel.per_year * n_rules / self.false_alarms_per_year
         bars: list[float | None] = []
         for k in self.reference_sigmas:
-            s = cusum(u - k, group)
+            # kept per every parameter it depends on (a second look changes only the rate)
+            key = ("cusum", k, self.clip_sigma, self.join_hours)
+            if key not in learned:
+                learned[key] = cusum(u - k, group)
+            s = learned[key]
             # Siegmund's ARL is below exp(2 k b) / (2 k^2): no alarm under that bound's h, and
             # the bisection for the exact bar is left to the outlets whose CUSUM gets that far
             if s.max() < np.log(2 * k * k * arl) / (2 * k) - 1.166:
@@ -313,7 +326,10 @@ class PhysicsDetector(Detector):
             h = cusum_bar(k, arl)
             bars.append(h)
             for a, b in cusum_alarms(s, h, group):
-                for p, q in self._episodes(rel, u, a, b):
+                key = ("episodes", a, b, self.clip_sigma, self.min_hours)
+                if key not in learned:
+                    learned[key] = self._episodes(rel, u, a, b)
+                for p, q in learned[key]:
                     first, last = int(rel.hour[p]), int(rel.last[q])
                     if last - first + 1 >= self.min_hours:
                         episodes[first] += 1
@@ -429,10 +445,14 @@ class PhysicsDetector(Detector):
         steps = np.abs(d[same])
         # with the run's own (large) steps kept the power tail is heavier: only the runs within
         # a thousandfold of the bar so are judged again with their own steps left out (a step
-        # across a gap, by the outlet's changes over as many hours, wider than its steps)
-        log_p = np.log(tail_survival(steps, j_in, log=True)) + np.log(
-            tail_survival(steps, j_out, log=True)
-        )
+        # across a gap, by the outlet's changes over as many hours, wider than its steps); the
+        # steps sorted once for both (`tail_survival` is elementwise in its durations), and
+        # kept in ``rel.learned`` (they do not depend on the rate)
+        key = ("trips", self.join_hours)  # the groups' steps
+        if key not in rel.learned:
+            both = tail_survival(steps, np.r_[j_in, j_out], log=True)
+            rel.learned[key] = np.log(both[: len(s)]) + np.log(both[len(s) :])
+        log_p = rel.learned[key]
         cand = np.flatnonzero(log_p <= bar + np.log(1e3))
         grid_x = _grid_x(rel) if (~same[s[cand] - 1]).any() or (~same[e[cand]]).any() else None
         hit: dict[int, float] = {}
@@ -458,9 +478,15 @@ class PhysicsDetector(Detector):
                 rest = np.abs(d[same & ~own])
                 mine = None
                 lp = 0.0
-                for j, jump in ((s[i] - 1, j_in[i]), (e[i], j_out[i])):
+                sides = ((s[i] - 1, j_in[i]), (e[i], j_out[i]))
+                # both steps within a group judged against ``rest`` sorted once
+                jumps = [jump for j, jump in sides if same[j]]
+                surv = tail_survival(rest, np.array(jumps), log=True) if jumps else None
+                at = 0
+                for j, jump in sides:
                     if same[j]:
-                        lp += float(np.log(tail_survival(rest, jump, log=True)[0]))
+                        lp += float(np.log(surv[at : at + 1])[0])
+                        at += 1
                         continue
                     if mine is None and gx is not None:
                         mine = gx.copy()

@@ -363,3 +363,79 @@ def test_an_outlet_found_is_judged_again_at_ten_times_the_rate() -> None:
     assert found[1].evidence["round_trip_log10_p"] > found[0].evidence["threshold"][-1]
     alone = PhysicsDetector(found_outlet_factor=1.0).detect(frame({NH3N: nh3, TN: tn}))
     assert [(f.start, f.end) for f in alone] == [(hour(60), hour(99))]
+
+
+def test_round_trip_chances_are_the_same_with_both_steps_judged_at_once() -> None:
+    # the round-trip rule sorts the outlet's steps once for the steps into and out of its runs
+    # (tail_survival is elementwise in the durations asked): the chances, and their logs, are
+    # the very floats two calls gave (empirical shares, exponential and power tails)
+    from detectors.checks._common import tail_survival
+
+    rng = np.random.default_rng(3)
+    for trial in range(300):
+        n = int(rng.integers(1, 400))
+        steps = np.round(np.abs(rng.standard_t(2 + trial % 5, n)) * 1e4 * rng.uniform(0.01, 3))
+        k = int(rng.integers(1, 40))
+        j_in = np.abs(rng.normal(0, 3, k)) * 1e4 * rng.uniform(0.01, 3)
+        j_out = np.abs(rng.normal(0, 3, k)) * 1e4 * rng.uniform(0.01, 3)
+        both = tail_survival(steps, np.r_[j_in, j_out], log=True)
+        once = np.log(both[:k]) + np.log(both[k:])
+        apart = np.log(tail_survival(steps, j_in, log=True)) + np.log(
+            tail_survival(steps, j_out, log=True)
+        )
+        assert np.array_equal(once, apart, equal_nan=True)
+        two = tail_survival(steps, np.array([j_in[0], j_out[0]]), log=True)
+        for at, jump in enumerate((j_in[0], j_out[0])):
+            assert float(np.log(two[at : at + 1])[0]) == float(
+                np.log(tail_survival(steps, jump, log=True)[0])
+            )
+
+
+def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch(
+    monkeypatch,
+) -> None:
+    # reviewer-E E10: the second look judges the outlet again at ten times the rate; the CUSUMs,
+    # each excursion's episodes and the round trips' chances with every step kept do not
+    # depend on the rate, so the first look works them out once and the second reads them, and
+    # judges as a fresh detector at ten times the rate does
+    import detectors.checks.physics as module
+    from detectors.frame import OutletData
+
+    nh3, tn = _noisy()
+    tn[300:302] = np.round(nh3[300:302] / 1.06, 2)
+    tn[60:100] = np.round(nh3[60:100] / 1.06, 2)
+    data = frame({NH3N: nh3, TN: tn})
+    calls = {"cusum": 0, "tail_survival": 0}
+
+    def counted(name):
+        fn = getattr(module, name)
+
+        def wrapped(*args, **kwargs):
+            calls[name] += 1
+            return fn(*args, **kwargs)
+
+        return wrapped
+
+    for name in calls:
+        monkeypatch.setattr(module, name, counted(name))
+    first, look = PhysicsDetector(), PhysicsDetector(false_alarms_per_year=0.1)
+
+    def relation(outlet):
+        return first._relation(outlet, outlet.wide_column(NH3N), outlet.wide_column(TN))
+
+    outlet = OutletData(data, None)
+    rel = relation(outlet)
+    assert [(a, b) for a, b, *_ in first._judge(outlet, rel)] == [(60, 100)]
+    assert calls["cusum"] == len(first.reference_sigmas) and calls["tail_survival"] >= 1
+    made = dict(calls)
+    again = look._judge(outlet, rel)
+    # no CUSUM again; tail_survival only for the runs judged with their own steps left out
+    assert calls["cusum"] == made["cusum"]
+    fresh = OutletData(data, None)
+    assert again == look._judge(fresh, relation(fresh))
+    assert [(a, b) for a, b, *_ in again] == [(60, 100), (300, 302)]
+    assert calls["cusum"] == 2 * made["cusum"]
+    # a detector whose other parameters differ does not read them
+    other = PhysicsDetector(clip_sigma=first.clip_sigma / 2)
+    other._judge(outlet, rel)
+    assert calls["cusum"] == 3 * made["cusum"]
