@@ -699,6 +699,40 @@ def _step_bits(q: np.ndarray, h: np.ndarray | None, daily: bool = True) -> np.nd
     return out
 
 
+def _weighed(
+    channels: Sequence[Channel | None], found: _Candidates, o: int
+) -> tuple[np.ndarray, ...]:
+    """Outlet ``o``'s channel as `_channel_readings` gives it, weighed once a pass (one pass:
+    ``found.weighed``, from the values `_candidates` kept)."""
+    weighed = found.weighed.get(o)
+    if weighed is None:
+        channel = channels[o]
+        assert channel is not None
+        decoded = found.decoded.pop(o, None)
+        weighed = found.weighed[o] = _channel_readings(channel, found.daily, decoded)
+    return weighed
+
+
+def _end_bits(
+    channels: Sequence[Channel | None],
+    found: _Candidates,
+    o: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+) -> np.ndarray:
+    """Bits of readings ``first..last`` of outlets ``o`` from the two ends alone (the level bits
+    of the first, the step sums' difference), each outlet's channel weighed once
+    (`_weighed`): what `_read_stretches` of the ends gives, without pooling the points."""
+    out = np.empty(len(o))
+    order = np.argsort(o, kind="stable")
+    cut = np.flatnonzero(np.diff(o[order])) + 1
+    for group in np.split(order, cut) if len(order) else []:
+        _, _, level_bits, step_cum = _weighed(channels, found, int(o[group[0]]))
+        i, j = first[group], last[group]
+        out[group] = level_bits[i] + step_cum[j] - step_cum[i]
+    return out
+
+
 def _read_stretches(
     channels: Sequence[Channel | None], found: _Candidates, spans: tuple[np.ndarray, ...]
 ) -> _Pool:
@@ -733,11 +767,7 @@ def _read_stretches(
         if found.readings is not None:
             parts.append((np.full(len(idx), o), idx, *found.readings.at(o, idx)))
             continue
-        weighed = found.weighed.get(o)
-        if weighed is None:
-            decoded = found.decoded.pop(o, None)
-            weighed = found.weighed[o] = _channel_readings(channel, found.daily, decoded)
-        q, ts, level_bits, step_cum = weighed
+        q, ts, level_bits, step_cum = _weighed(channels, found, o)
         t = ts[idx]
         parts.append(
             (np.full(len(idx), o), idx, q[idx], hours_of(t), t, level_bits[idx], step_cum[idx])
@@ -1816,13 +1846,18 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         b1 = b0 + (a1 - a0)
         end_a = np.where(same & (lag < a1 - a0 + 1), a0 + lag - 1, a1)
         end_b = np.where(same & (lag < a1 - a0 + 1), b0 + lag - 1, b1)
-        ends = np.r_[a0, end_a, b0, end_b]
-        points = _read_stretches(channels, found, (np.r_[oa, oa, ob, ob], ends, ends))
-        at = [points.at(oa, a0), points.at(oa, end_a), points.at(ob, b0), points.at(ob, end_b)]
-        info = np.minimum(
-            points.level_bits[at[0]] + points.step_cum[at[1]] - points.step_cum[at[0]],
-            points.level_bits[at[2]] + points.step_cum[at[3]] - points.step_cum[at[2]],
-        )
+        if found.readings is None:  # one pass: each touched channel weighed in memory
+            info = np.minimum(
+                _end_bits(channels, found, oa, a0, end_a), _end_bits(channels, found, ob, b0, end_b)
+            )
+        else:
+            ends = np.r_[a0, end_a, b0, end_b]
+            points = _read_stretches(channels, found, (np.r_[oa, oa, ob, ob], ends, ends))
+            at = [points.at(oa, a0), points.at(oa, end_a), points.at(ob, b0), points.at(ob, end_b)]
+            info = np.minimum(
+                points.level_bits[at[0]] + points.step_cum[at[1]] - points.step_cum[at[0]],
+                points.level_bits[at[2]] + points.step_cum[at[3]] - points.step_cum[at[2]],
+            )
         wa = found.windows_per_outlet[oa].astype("float64")
         others = float(found.windows_per_outlet.sum()) - wa
         compared = np.where(same, wa * wa / 2.0, wa * others)

@@ -298,6 +298,44 @@ def test_channel_weighed_from_its_values_kept_narrowed_equals_it_weighed_from_th
                 assert g.dtype == w.dtype and g.tobytes() == w.tobytes()
 
 
+def test_end_bits_equal_the_bits_of_the_ends_read_as_a_pool() -> None:
+    # CPU only: in one pass `_exact` weighs its runs from each channel's ends in memory
+    # (`_end_bits`) instead of pooling the end points (`_read_stretches`) and finding them there
+    from detectors.checks.copied import _Candidates, _end_bits, _read_stretches
+
+    rng = np.random.default_rng(53)
+    for _ in range(100):
+        k = int(rng.integers(1, 6))
+        channels: list[Channel | None] = []
+        for _ in range(k):
+            n = int(rng.integers(20, 300))
+            q = np.cumsum(rng.integers(-3, 4, n) * rng.integers(0, 2, n)).astype(np.int64)
+            ts = np.int64(1_767_225_600 * 10**9) + np.arange(n, dtype=np.int64) * HOUR_NS
+            channels.append(None if rng.random() < 0.15 else Channel.of(q, ts))
+        have = [o for o, c in enumerate(channels) if c is not None]
+        if not have:
+            continue
+        m = int(rng.integers(0, 60))
+        o = rng.choice(np.array(have), m)
+        size = np.array([0 if c is None else c.n for c in channels], dtype=np.int64)[o]
+        first = (rng.random(m) * size).astype(np.int64)
+        last = np.minimum(first + rng.integers(0, 30, m), size - 1)
+        daily = bool(rng.random() < 0.5)
+        found = _Candidates(*(np.zeros(k, dtype=np.int64),) * 3, np.ones(k), [], [], [])
+        found.daily = daily
+        got = _end_bits(channels, found, o, first, last)
+        fresh = _Candidates(*(np.zeros(k, dtype=np.int64),) * 3, np.ones(k), [], [], [])
+        fresh.daily = daily
+        ends = np.r_[first, last]
+        points = _read_stretches(channels, fresh, (np.r_[o, o], ends, ends)) if m else None
+        if points is None:
+            assert len(got) == 0
+            continue
+        at0, at1 = points.at(o, first), points.at(o, last)
+        want = points.level_bits[at0] + points.step_cum[at1] - points.step_cum[at0]
+        assert got.tobytes() == want.tobytes()
+
+
 def _repeated_by_sorting(digest: np.ndarray) -> np.ndarray:
     """The sort-based definition `_repeated_in_order` replaced: sort every hash, keep those equal
     to a neighbour, order them by (hash, index)."""
