@@ -291,6 +291,24 @@ def keep_freed_memory(mmap_bytes: int = 32 << 20, trim_bytes: int = 64 << 20) ->
             libc.mallopt(_M_TRIM_THRESHOLD, trim_bytes)
 
 
+def freeze_for_forks() -> bool:
+    """Move every object made so far to the collector's permanent generation (`gc.freeze`), so
+    that no forked process copies a page of them when it collects. Returns whether the matching
+    `thaw_after_forks` gives them back to the collector: not when something froze before (the
+    command's imports, frozen for the whole process by `monitor detect`), since `gc.unfreeze`
+    cannot tell one freeze from another and would undo that one too."""
+    ours = gc.get_freeze_count() == 0
+    gc.freeze()
+    return ours
+
+
+def thaw_after_forks(ours: bool) -> None:
+    """The end of `freeze_for_forks`: every frozen object back to the collector if that freeze
+    was the first (``ours``), else nothing (the earlier freeze, and what this one added, stay)."""
+    if ours:
+        gc.unfreeze()
+
+
 def detect_parallel(
     outlets: OutletRows,
     specs: Mapping[str, OutletSpec],
@@ -330,7 +348,7 @@ def detect_parallel(
     work = _Chunks(outlets, specs, own, fleet, lang, chunk, mp.get_context("fork"), checked)
     for stream in (sys.stdout, sys.stderr):  # a forked child must not write them out again
         stream.flush()
-    gc.freeze()  # what exists now is left alone by every collector: no page copied for that
+    ours = freeze_for_forks()
     workers = [work.context.Process(target=work.serve, daemon=True) for _ in range(jobs - 1)]
     try:
         for worker in workers:
@@ -360,7 +378,7 @@ def detect_parallel(
             worker.join(timeout=1.0)
             if worker.is_alive():
                 worker.terminate()
-        gc.unfreeze()
+        thaw_after_forks(ours)
     if fleet:
         release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
         yield from _fleet_stage_forked(fleet, kept, jobs, work.context)
@@ -401,8 +419,7 @@ def detect_stream(
     order: list[str] = []  # the outlets done, in the order they were done
     sizes: dict[str, int] = {}
     ready: deque[tuple[str, pd.DataFrame]] = deque()
-    if context is not None:
-        gc.freeze()  # what exists now is left alone by every collector: no page copied for that
+    ours = freeze_for_forks() if context is not None else False
     feed = _Feed(context, jobs - 1, specs, own, fleet, lang, checked) if context else None
     hold = hold if feed is not None else 0
     known = False  # whether started() was called: progress() follows the outlets done
@@ -464,8 +481,7 @@ def detect_stream(
     finally:
         if feed is not None:
             feed.close(finished)
-        if context is not None:
-            gc.unfreeze()
+        thaw_after_forks(ours)
     if fleet:
         release_free_memory()  # the outlet stage's freed buffers, before the fleet stage's peak
         kept = [done[mn][1] for mn in names]
@@ -613,7 +629,7 @@ def _fleet_stage_forked(
     mine = [i for i in whole if i not in others[:n_children]]
     counter = context.Value("i", 0)
     children: list[tuple[Any, Any]] = []
-    gc.freeze()
+    ours = freeze_for_forks()
     try:
         for own in theirs:
             here, there = context.Pipe(duplex=False)
@@ -642,7 +658,7 @@ def _fleet_stage_forked(
         for _, child in children:
             if child.is_alive():
                 child.terminate()
-        gc.unfreeze()
+        thaw_after_forks(ours)
     for i in split:
         found[i] = fleet[i].merge_parts(of[i], {p: parts[i, p] for p in split[i]})
     return [f for i in range(len(fleet)) for f in found[i]]

@@ -114,3 +114,23 @@ def test_stream_with_workers_unfreezes_the_collector() -> None:
     gc.unfreeze()
     found = list(detect_stream(iter(OutletRows(sim.readings)), sim.specs(), jobs=2))
     assert found and gc.get_freeze_count() == 0
+
+
+def test_a_freeze_taken_before_the_forks_is_kept() -> None:
+    """`monitor detect` freezes its imports for the whole process; detect_stream and the fleet
+    stage freeze again before they fork, and must not give the earlier freeze back to the
+    collector when they are done (`gc.unfreeze` would undo both)."""
+    import gc
+
+    from monitor.detection.batch import OutletRows, detect_stream, freeze_for_forks
+    from monitor.simulation.simulator import simulate
+
+    sim = simulate(4, 10, seed=1)
+    gc.unfreeze()
+    try:
+        assert freeze_for_forks() is True  # the first freeze is the caller's own
+        before = gc.get_freeze_count()
+        found = list(detect_stream(iter(OutletRows(sim.readings)), sim.specs(), jobs=2))
+        assert found and gc.get_freeze_count() >= before > 0
+    finally:
+        gc.unfreeze()
