@@ -1321,12 +1321,12 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     rounding at the factor itself (not at 4) let through 0.38 of the scaled pairs at 1,000 outlets,
     while every window of a clone rounded at any factor still passes (3 clones of tuning seeds 1-10
     lost an edge window's pull on their fitted factor, 0.98-1.02 -> 1.0).
-    CPU only, the same findings (61172d3-02e00ce): in one pass a touched outlet's values are
-    decompressed once for both stages (kept as int32, `_Candidates.decoded`), repeated hashes are
-    filtered on three parts of their bits, and the scaled rule's sorts rank their float keys
-    (`_lexsorted`): the stage on the speed bench's 100 outlet-years, 12 interleaved rounds x 3 on
-    the shared machine, median 1.27 -> 1.15 s CPU (min 1.10 -> 1.02); monitor detect's peak RSS
-    there 224-226 -> 227-228 MB.
+    CPU only, the same findings (61172d3-0b782e3): in one pass a touched outlet's values are
+    decompressed once for both stages (kept as int32, `_Candidates.decoded`) and exact runs are
+    weighed from their ends in memory (`_end_bits`), repeated hashes are filtered on three parts
+    of their bits, and the scaled rule's sorts rank their float keys (`_lexsorted`): the stage on
+    the speed bench's 100 outlet-years, 12 interleaved rounds x 3 on the shared machine, median
+    1.13 -> 1.02 s CPU (min 1.03 -> 0.94); monitor detect's peak RSS there 224-225 -> 227-229 MB.
 
     Stopped hours (F) are compared with the rest: a plant live 10-11 h a day has no live stretch
     as long as a window, and a replayed day carries its stopped hours with it (on the
