@@ -15,14 +15,19 @@ findings also name the first look's first finding (``found_outlet_pollutant``,
 ``found_outlet_start``), state the rate they were judged at under the detector's own rate keys, say
 so in their rule, and carry the detector's parameters as configured (the factor included), so
 that running those parameters again reproduces them.
+
+What the first look learns of the outlet whatever the rate (an analyser's cycle, a null's sorted
+steps, a statistic's p-value: everything but the bars) the second reads instead of learning it
+again (reviewer-E E10): `with_second_look` gives both looks one `Memo`, and a detector keeps
+such values in it with `kept`.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import Protocol, TypeVar
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
 from detectors.base import rate_names
 from detectors.finding import Finding
@@ -43,24 +48,44 @@ class TakesSecondLook(Protocol):
 
 
 D = TypeVar("D", bound=TakesSecondLook)
+T = TypeVar("T")
+
+#: What judging one outlet learns whatever the rate: made by the first look, read by the second
+#: (one per `with_second_look` call, so per detector and outlet; see `kept`).
+Memo = dict[Hashable, Any]
+
+
+def kept(memo: Memo | None, key: Hashable, make: Callable[[], T]) -> T:
+    """``make()``, made once per ``key`` in ``memo`` (None: made, nothing kept).
+
+    The two looks that share a memo differ only in their rate parameters (`with_second_look`),
+    so ``key`` need name only what the value is of (a channel, a rule, a stretch), not the
+    parameters; but nothing that depends on a rate may be kept."""
+    if memo is None:
+        return make()
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]  # type: ignore[no-any-return]
 
 
 def with_second_look(
     detector: D,
-    judge: Callable[[D], Iterable[Finding]],
+    judge: Callable[[D, Memo], Iterable[Finding]],
     *,
     rates: Sequence[str] | None = None,
 ) -> Iterator[Finding]:
-    """``judge(detector)``'s findings (the first look), then, where there are any and
+    """``judge(detector, memo)``'s findings (the first look), then, where there are any and
     ``detector.found_outlet_factor`` > 1, those of ``judge`` on a copy of the detector whose
     parameters named in ``rates`` (by default its false-alarm rates, `detectors.base.rate_names`)
     are multiplied by the factor, less those overlapping a first-look finding on the same
     pollutant (the module docstring's second look).
 
     ``judge`` must judge one outlet with the detector it is given (its rates read from it), and
-    must not itself take the second look."""
+    must not itself take the second look; ``memo`` is the same (empty at first) for both looks:
+    what ``judge`` keeps there with `kept` the second look reads."""
     factor = float(detector.found_outlet_factor)
-    first = [_marked(f, None) for f in judge(detector)]
+    memo: Memo = {}
+    first = [_marked(f, None) for f in judge(detector, memo)]
     yield from first
     if not first or factor <= 1.0:
         return
@@ -68,7 +93,7 @@ def with_second_look(
     for name in rate_names(type(detector)) if rates is None else rates:
         setattr(look, name, getattr(detector, name) * factor)
     lead, params = first[0], detector.get_params()
-    for f in judge(look):
+    for f in judge(look, memo):
         if not any(_same_stretch(f, g) for g in first):
             yield _marked(f, lead, factor, params)
 

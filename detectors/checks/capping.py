@@ -12,7 +12,7 @@ from detectors.base import Detector, register
 from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
-from detectors.second_look import with_second_look
+from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
     DAY_HOURS,
     HeldRuns,
@@ -216,14 +216,14 @@ class CappingDetector(Detector):
             if s is not None and limit is not None and limit > 0 and s.valid.any():
                 judged.append((s, limit))
         capped: set[str] = set()  # the pollutants the first look found capped
-        # what each series' judgement learns whatever the rate, learned by the first look
-        learned: dict[str, _Learned | None] = {}
+        # what each series' judgement learns whatever the rate is learned by the first look
+        # and read by the second (``memo``, `_Learned`)
 
-        def judge(look: CappingDetector) -> Iterator[Finding]:
+        def judge(look: CappingDetector, memo: Memo) -> Iterator[Finding]:
             for s, limit in judged:
                 if look is not self and s.code in capped:
                     continue  # the second look judges the outlet's other pollutants only
-                for f in look._series(outlet, s, limit, learned):
+                for f in look._series(outlet, s, limit, memo):
                     if look is self:
                         capped.add(s.code)
                     yield f
@@ -239,16 +239,12 @@ class CappingDetector(Detector):
         outlet: OutletData,
         s: Series,
         limit: float,
-        learned: dict[str, _Learned | None] | None = None,
+        learned: Memo | None = None,
     ) -> Iterator[Finding]:
         """The findings of series ``s`` (upper limit ``limit``); ``learned`` keeps, per series,
-        what its judgement learns whatever the rate (`_Learned`: the second look reads it)."""
-        if learned is None or s.code not in learned:
-            memo = self._learn(outlet, s, limit)
-            if learned is not None:
-                learned[s.code] = memo
-        else:
-            memo = learned[s.code]
+        what its judgement learns whatever the rate (`_Learned`: the second look reads it,
+        `kept`)."""
+        memo: _Learned | None = kept(learned, s.code, lambda: self._learn(outlet, s, limit))
         if memo is None:
             return  # nothing reaches the zone of walls: nothing to judge
         day, runs, step, band, valid = memo.day, memo.runs, memo.step, memo.band, s.valid

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.base import Detector, rate_names, register
+from detectors.base import Detector, register
 from detectors.checks._common import (
     flow_at,
     flow_range,
@@ -15,7 +15,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData, Series
-from detectors.second_look import with_second_look
+from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
     MAX_CYCLE_HOURS,
     HeldRuns,
@@ -366,24 +366,20 @@ class FrozenValueDetector(Detector):
         # the class docstring's second look: the same nulls at found_outlet_factor times
         # false_alarms_per_year where the first look found a hold
         # (what a series' judgement learns whatever the rate is learned once: `_Learned`)
-        learned: dict[tuple[object, ...], _Learned] = {}
         yield from with_second_look(
             self,
-            lambda look: (
-                f for s in measured_series(outlet) for f in look._series(outlet, s, learned)
+            lambda look, memo: (
+                f for s in measured_series(outlet) for f in look._series(outlet, s, memo)
             ),
         )
 
     def _series(
-        self,
-        outlet: OutletData,
-        s: Series,
-        learned: dict[tuple[object, ...], _Learned] | None = None,
+        self, outlet: OutletData, s: Series, learned: Memo | None = None
     ) -> Iterator[Finding]:
-        """The findings of one series; ``learned`` keeps, per series (and the parameters it
-        depends on), what its judgement learns whatever the rate (the second look reads it)."""
+        """The findings of one series; ``learned`` keeps, per series, what its judgement
+        learns whatever the rate (`_Learned`; the second look reads it, `kept`)."""
         runs = s.held("normal", self.max_gap_hours)
-        memo = _Learned() if learned is None else learned.setdefault(self._key(s), _Learned())
+        memo = kept(learned, s.code, _Learned)
         bar = self._bar(outlet, s, runs, learned=memo)
         h = runs.hours
         level, subsets = self._level_bars(s, runs, bar)
@@ -524,12 +520,6 @@ class FrozenValueDetector(Detector):
         )
         floor = max(self.min_cycles * cycle, self.min_hours)
         return _Bar(cycle, q, chance, tail, floor, bar, ordered, shape, heavy)
-
-    def _key(self, s: Series) -> tuple[object, ...]:
-        """The key of what `_Learned` keeps of series ``s``: its code and every parameter but
-        the rates (a second look changes only those)."""
-        rates = rate_names(type(self))
-        return (s.code, *(v for k, v in self.get_params().items() if k not in rates))
 
     def _spread(
         self, hours: np.ndarray, cycle: float, trim: int

@@ -3,9 +3,9 @@ high-load periods."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -21,26 +21,9 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.second_look import with_second_look
+from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import binomial_greater, fisher_combined, series_years
 from detectors.spec import COD, CONCENTRATIONS
-
-#: What judging an outlet learns whatever the rate, kept for the second look (`_kept`).
-Learned = dict[Hashable, Any]
-T = TypeVar("T")
-
-
-def _kept(learned: Learned | None, key: Hashable, make: Callable[[], T]) -> T:
-    """``make()``, made once per ``key`` in ``learned`` (None: nothing kept). The second look
-    at a found outlet judges it again at ``found_outlet_factor`` times the rate (reviewer-E
-    E10): the references, nulls and p-values do not depend on the rate, only their bars do, so
-    the second look reads what the first look made (``learned`` lives for one outlet's
-    `ManualValuesDetector._detect`, whose two looks differ only in their rates)."""
-    if learned is None:
-        return make()
-    if key not in learned:
-        learned[key] = make()
-    return learned[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +222,7 @@ class ManualValuesDetector(Detector):
     163 of 164 (332 -> 333); none on honest outlets before or after. Honest-only fleets of
     tuning seeds 6-50 (80 x 180 d): no manual_values finding at the stated rate on either
     generator, so none judged again. The references, each stretch's statistics and p-values do
-    not depend on the rate: the first look makes them once and the second reads them (`_kept`,
+    not depend on the rate: the first look makes them once and the second reads them (`kept`,
     reviewer-E E10), so only the bars are judged again.
 
     Defaults: ``min_hours=6``, ``join_hours=6``, ``window_hours=240``, ``min_windows=30``,
@@ -301,13 +284,12 @@ class ManualValuesDetector(Detector):
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         # the class docstring's second look (`detectors.second_look`): whoever types values by
         # hand at an outlet found doing it seldom did it once; what the first look learns
-        # whatever the rate the second reads (`_kept`)
-        learned: Learned = {}
-        yield from with_second_look(self, lambda look: look._judge(outlet, learned))
+        # whatever the rate the second reads (`kept`)
+        yield from with_second_look(self, lambda look, memo: look._judge(outlet, memo))
 
-    def _judge(self, outlet: OutletData, learned: Learned | None = None) -> Iterable[Finding]:
+    def _judge(self, outlet: OutletData, learned: Memo | None = None) -> Iterable[Finding]:
         """Every rule's findings at this detector's ``false_alarms_per_year`` (``learned``:
-        what an earlier look at the outlet learned whatever the rate, `_kept`)."""
+        what an earlier look at the outlet learned whatever the rate, `kept`)."""
         codes = [c for c in CONCENTRATIONS if c in outlet.pollutants]
         if not codes:
             return
@@ -315,7 +297,7 @@ class ManualValuesDetector(Detector):
         if manual.sum() < self.min_hours:
             return
         months = outlet.local_months
-        load = _kept(learned, "load", lambda: self._load(outlet))
+        load = kept(learned, "load", lambda: self._load(outlet))
         month_ids, month_hours = np.unique(months, return_counts=True)
         flagged: list[tuple[pd.Timestamp, pd.Timestamp]] = []  # found channel by channel
         for j, code in enumerate(codes):
@@ -465,10 +447,10 @@ class ManualValuesDetector(Detector):
         )
 
     def _typed(
-        self, outlet: OutletData, code: str, learned: Learned | None = None
+        self, outlet: OutletData, code: str, learned: Memo | None = None
     ) -> Iterable[Finding]:
         """Rule 1: S stretches whose values vary far less than the channel's own measurements
-        (``learned``: what an earlier look learned whatever the rate, `_kept`)."""
+        (``learned``: what an earlier look learned whatever the rate, `kept`)."""
         v, f, valid = grid_channel(outlet, code)
         typed = (f == "S") & ~np.isnan(v)
         runs = stretches(typed, join_hours=self.join_hours)
@@ -480,13 +462,13 @@ class ManualValuesDetector(Detector):
         bar = self.false_alarms_per_year * years / len(tested)
         measured = np.where(valid, v, np.nan)
         manual = np.where(typed, v, np.nan)
-        # the references, each stretch's statistics and p-values, kept per channel (`_kept`)
+        # the references, each stretch's statistics and p-values, kept per channel (`kept`)
         learned = {} if learned is None else learned
         for i in tested.tolist():  # a few stretches per channel
             a, b = int(runs.first[i]), int(runs.last[i])
             width = min(b - a + 1, self.window_hours)
             sv = v[a : b + 1][typed[a : b + 1]]
-            r_s, step, hold, need = _kept(
+            r_s, step, hold, need = kept(
                 learned,
                 ("stretch", code, a, b),
                 lambda a=a, b=b, width=width, sv=sv: self._stretch(
@@ -497,7 +479,7 @@ class ManualValuesDetector(Detector):
                 continue
             # the measurements as they would read at the typed values' resolution and pace, in
             # windows holding as many results as the stretch
-            ref = _kept(
+            ref = kept(
                 learned,
                 ("reference", code, width, hold, step, need),
                 lambda width=width, hold=hold, step=step, need=need: self._reference(
@@ -506,7 +488,7 @@ class ManualValuesDetector(Detector):
             )
             if len(ref) < self.min_windows:
                 continue
-            p, m, s = _kept(
+            p, m, s = kept(
                 learned, ("tail", code, a, b), lambda r_s=r_s, ref=ref: _range_tail(r_s, ref)
             )
             once = r_s == 0 and width >= 4 * self.lab_interval_hours and p >= bar
@@ -528,7 +510,7 @@ class ManualValuesDetector(Detector):
                     # or the analyser's stored readings: as long a hold among its measurements
                     # as many looks as places such a hold could sit in the stretch
                     places = max(n_held, (b - a + 1 - held) // lab + 1)
-                    share = _kept(
+                    share = kept(
                         learned,
                         ("held share", code, held),
                         lambda held=held: _held_share(measured, held),
@@ -551,7 +533,7 @@ class ManualValuesDetector(Detector):
                 )
                 if found is None:
                     # the analyser's own step, read once per channel
-                    resolution = _kept(
+                    resolution = kept(
                         learned, ("resolution", code), lambda: _analyser_step(measured)
                     )
                     found = self._rounded(
@@ -629,14 +611,14 @@ class ManualValuesDetector(Detector):
         hold: int,
         step: float,
         need: int,
-        learned: Learned | None = None,
+        learned: Memo | None = None,
         code: str = "",
     ) -> float:
         """Rule 1e's p: the share of ``width``-hour windows in which lab results of the
         channel's water every ``hold`` hours (its valid measurements, each with a lab's relative
         scatter ``flat_lab_cv``, one fixed draw, rounded to ``step``) are all the same (kept in
-        ``learned`` per channel ``code``, `_kept`)."""
-        return _kept(
+        ``learned`` per channel ``code``, `kept`)."""
+        return kept(
             learned,
             ("held once", code, width, hold, step, need),
             lambda: self._held_once_share(measured, width, hold, step, need),
@@ -713,15 +695,15 @@ class ManualValuesDetector(Detector):
         step: float,
         bar: float,
         n_tested: int,
-        learned: Learned | None = None,
+        learned: Memo | None = None,
     ) -> Finding | None:
         """Rule 1c: the S stretch ``span`` changes from hour to hour far more than the
         channel's own measurements, at the typed values' resolution and pace, ever do (its
-        roughness and p-value kept in ``learned``, `_kept`)."""
+        roughness and p-value kept in ``learned``, `kept`)."""
         a, b = span
         if hold > 1:
             return None  # values held for hours do not jump from hour to hour
-        judged = _kept(
+        judged = kept(
             learned,
             ("jumpy", code, a, b, width, step),
             lambda: self._roughness_tail(manual[a : b + 1], measured, width, step),
@@ -788,11 +770,11 @@ class ManualValuesDetector(Detector):
         codes: list[str],
         manual: np.ndarray,
         flagged: list[tuple[pd.Timestamp, pd.Timestamp]],
-        learned: Learned | None = None,
+        learned: Memo | None = None,
     ) -> Iterable[Finding]:
         """Rule 1b: stretches where two or more channels are typed (S) together, none of them
         found alone, whose ranges are jointly too small (see the class docstring); each
-        stretch's p-value kept in ``learned`` (`_kept`)."""
+        stretch's p-value kept in ``learned`` (`kept`)."""
         if np.count_nonzero(manual.sum(axis=1) >= 2) < self.min_hours:
             return  # fewer hours with two channels S than a stretch needs
         cols = [grid_channel(outlet, c) for c in codes]
@@ -810,7 +792,7 @@ class ManualValuesDetector(Detector):
         bar = self.false_alarms_per_year * years / len(tested)
         for a, b, members in tested:
             width = min(b - a + 1, self.window_hours)
-            judged = _kept(
+            judged = kept(
                 learned,
                 ("together", a, b, tuple(codes), tuple(members.tolist())),
                 lambda a=a, b=b, members=members, width=width: self._together_p(

@@ -15,8 +15,7 @@ phosphate-rich industrial effluent), and negative values (flow or concentration)
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 import numpy as np
 from scipy.special import gammaln
@@ -32,7 +31,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.second_look import with_second_look
+from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import resolution, series_years
 from detectors.spec import NH3N, TN
 
@@ -43,9 +42,7 @@ class _Relation:
     ``last`` (its last judged hour), the log ratio ``x`` (over the null level ``mu0``), the
     spread ``sigma`` of the relation, the elements per year ``per_year`` and ``floor``, the least
     variance of ``x_i - x_{i-1}`` two honest analysers can show (0 where no channel measured
-    anew) and ``anew`` (per element, whether NH3-N and TN each measured anew: two columns);
-    ``learned``: what judging them learns whatever the rate (`PhysicsDetector._judge`), kept for
-    the second look at the same outlet."""
+    anew) and ``anew`` (per element, whether NH3-N and TN each measured anew: two columns)."""
 
     hour: np.ndarray
     last: np.ndarray
@@ -55,7 +52,6 @@ class _Relation:
     per_year: float
     floor: np.ndarray
     anew: np.ndarray
-    learned: dict[object, Any] = field(default_factory=dict, compare=False, repr=False)
 
 
 @register
@@ -284,26 +280,25 @@ class PhysicsDetector(Detector):
         if rel is None:
             return
         # the class docstring's second look (`detectors.second_look`); what the first look
-        # learns whatever the rate the second reads (`_Relation.learned`)
-        yield from with_second_look(self, lambda look: look._look(outlet, nh3, tn, rel))
+        # learns whatever the rate the second reads (``memo``, `kept`)
+        yield from with_second_look(self, lambda look, memo: look._look(outlet, nh3, tn, rel, memo))
 
     def _look(
-        self, outlet: OutletData, nh3: np.ndarray, tn: np.ndarray, rel: _Relation
+        self, outlet: OutletData, nh3: np.ndarray, tn: np.ndarray, rel: _Relation, memo: Memo
     ) -> Iterator[Finding]:
         """The findings at this detector's ``false_alarms_per_year``."""
-        for first, stop, bars, inside, trip in self._judge(outlet, rel):
+        for first, stop, bars, inside, trip in self._judge(outlet, rel, memo):
             yield self._finding(outlet, nh3, tn, rel, first, stop - 1, bars, inside, trip)
 
     def _judge(
-        self, outlet: OutletData, rel: _Relation
+        self, outlet: OutletData, rel: _Relation, learned: Memo | None = None
     ) -> list[tuple[int, int, list[float], list[float], list[float]]]:
         """The episodes at ``false_alarms_per_year`` false episodes an outlet-year: grid hours
         ``first`` and ``stop`` (exclusive), the bars (the references', the lockstep's and the
         round trip's) and the log10 chances of the lockstep runs and round trips inside.
         What does not depend on the rate (the CUSUMs, each excursion's episodes, the round
-        trips' chances with every step kept) is kept in ``rel.learned`` for a second look at
-        the same outlet (reviewer-E E10)."""
-        learned = rel.learned
+        trips' chances with every step kept) is kept in ``learned`` for a second look at the
+        same outlet (`kept`; reviewer-E E10)."""
         u = np.clip((rel.x - rel.mu0) / rel.sigma, -self.clip_sigma, self.clip_sigma)
         gap = np.r_[True, rel.hour[1:] - rel.last[:-1] > self.join_hours + 1]
         group = np.cumsum(gap)
@@ -313,11 +308,7 @@ class PhysicsDetector(Detector):
         arl = rel.per_year * n_rules / self.false_alarms_per_year
         bars: list[float | None] = []
         for k in self.reference_sigmas:
-            # kept per every parameter it depends on (a second look changes only the rate)
-            key = ("cusum", k, self.clip_sigma, self.join_hours)
-            if key not in learned:
-                learned[key] = cusum(u - k, group)
-            s = learned[key]
+            s = kept(learned, ("cusum", k), lambda k=k: cusum(u - k, group))
             # Siegmund's ARL is below exp(2 k b) / (2 k^2): no alarm under that bound's h, and
             # the bisection for the exact bar is left to the outlets whose CUSUM gets that far
             if s.max() < np.log(2 * k * k * arl) / (2 * k) - 1.166:
@@ -326,10 +317,9 @@ class PhysicsDetector(Detector):
             h = cusum_bar(k, arl)
             bars.append(h)
             for a, b in cusum_alarms(s, h, group):
-                key = ("episodes", a, b, self.clip_sigma, self.min_hours)
-                if key not in learned:
-                    learned[key] = self._episodes(rel, u, a, b)
-                for p, q in learned[key]:
+                for p, q in kept(
+                    learned, ("episodes", a, b), lambda a=a, b=b: self._episodes(rel, u, a, b)
+                ):
                     first, last = int(rel.hour[p]), int(rel.last[q])
                     if last - first + 1 >= self.min_hours:
                         episodes[first] += 1
@@ -340,7 +330,7 @@ class PhysicsDetector(Detector):
             episodes[first] += 1
             episodes[last + 1] -= 1
         found = (np.cumsum(episodes[:-1]) > 0)[rel.hour]
-        trips, trip_bar = self._round_trips(rel, group, n_rules, found)
+        trips, trip_bar = self._round_trips(rel, group, n_rules, found, learned)
         for first, last, _ in trips:
             episodes[first] += 1
             episodes[last + 1] -= 1
@@ -411,7 +401,12 @@ class PhysicsDetector(Detector):
         )
 
     def _round_trips(
-        self, rel: _Relation, group: np.ndarray, n_rules: int, found: np.ndarray | None = None
+        self,
+        rel: _Relation,
+        group: np.ndarray,
+        n_rules: int,
+        found: np.ndarray | None = None,
+        learned: Memo | None = None,
     ) -> tuple[list[tuple[int, int, float]], float]:
         """Grid hours (first, last) and log10 chance of the runs of elements above ``mu0``
         entered and left by one step each as large as the outlet's own steps are rarely (the
@@ -447,12 +442,8 @@ class PhysicsDetector(Detector):
         # a thousandfold of the bar so are judged again with their own steps left out (a step
         # across a gap, by the outlet's changes over as many hours, wider than its steps); the
         # steps sorted once for both (`tail_survival` is elementwise in its durations), and
-        # kept in ``rel.learned`` (they do not depend on the rate)
-        key = ("trips", self.join_hours)  # the groups' steps
-        if key not in rel.learned:
-            both = tail_survival(steps, np.r_[j_in, j_out], log=True)
-            rel.learned[key] = np.log(both[: len(s)]) + np.log(both[len(s) :])
-        log_p = rel.learned[key]
+        # kept in ``learned`` (they do not depend on the rate)
+        log_p = kept(learned, "trips", lambda: _trip_chances(steps, j_in, j_out))
         cand = np.flatnonzero(log_p <= bar + np.log(1e3))
         grid_x = _grid_x(rel) if (~same[s[cand] - 1]).any() or (~same[e[cand]]).any() else None
         hit: dict[int, float] = {}
@@ -656,6 +647,13 @@ def _inversion_habit(
     p_on = np.minimum(0.25, (n_on - own_in + 1.0) / (n_below - own_in + 2.0))
     c = (n_stay - own_stay + 1.0) / (n_above - own_stay - own_out + 2.0)
     return np.log(p_on), np.log(c)
+
+
+def _trip_chances(steps: np.ndarray, j_in: np.ndarray, j_out: np.ndarray) -> np.ndarray:
+    """Per run, the log chance of its step in (``j_in``) and out (``j_out``) among ``steps``
+    (`tail_survival`, the steps sorted once for both)."""
+    both = tail_survival(steps, np.r_[j_in, j_out], log=True)
+    return np.log(both[: len(j_in)]) + np.log(both[len(j_in) :])
 
 
 def _grid_x(rel: _Relation) -> np.ndarray:

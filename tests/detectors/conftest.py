@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,26 @@ def make_spec(mn: str = MN, **pollutants: Mapping[str, Any]) -> OutletSpec:
 def held(levels: Sequence[float], hold_hours: int) -> np.ndarray:
     """An analyser's hourly output: each level repeated ``hold_hours`` times (an honest cycle)."""
     return np.repeat(np.asarray(levels, dtype="float64"), hold_hours)
+
+
+def count_calls(
+    monkeypatch: pytest.MonkeyPatch, owner: Any, *names: str, into: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Count the calls of ``owner``'s functions ``names`` (a module's or a class's, static
+    methods too) for the rest of the test: the counts, by name, in ``into`` (or a new dict)."""
+    calls = {} if into is None else into
+    for name in names:
+        raw = inspect.getattr_static(owner, name)
+        fn = raw.__func__ if isinstance(raw, staticmethod) else raw
+        calls[name] = 0
+
+        @functools.wraps(fn)
+        def counted(*args: Any, _fn: Any = fn, _name: str = name, **kwargs: Any) -> Any:
+            calls[_name] += 1
+            return _fn(*args, **kwargs)
+
+        monkeypatch.setattr(owner, name, staticmethod(counted) if fn is not raw else counted)
+    return calls
 
 
 def effluent(

@@ -7,7 +7,7 @@ import pandas as pd
 
 from detectors.checks.capping import CappingDetector
 from detectors.spec import COD, NH3N, PH
-from tests.detectors.conftest import MN, make_frame, make_spec
+from tests.detectors.conftest import MN, count_calls, make_frame, make_spec
 
 START = pd.Timestamp("2026-06-01 00:00", tz="Asia/Shanghai")
 SPEC = make_spec(MN, w01018={"limit": 50.0}, w01001={"limit_range": (6.0, 9.0)})
@@ -209,19 +209,8 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
     high = np.flatnonzero(cod > 45.0)
     cod[high] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(high)), 1)
     frame = make_frame(MN, {COD: cod, NH3N: nh3})
-    calls = {"cumulative": 0, "cycle": 0}
-    cumulative, cycle = CappingDetector._cumulative, module.analyser_cycle_hours
-
-    def counted_cumulative(*args, **kwargs):
-        calls["cumulative"] += 1
-        return cumulative(*args, **kwargs)
-
-    def counted_cycle(*args, **kwargs):
-        calls["cycle"] += 1
-        return cycle(*args, **kwargs)
-
-    monkeypatch.setattr(CappingDetector, "_cumulative", staticmethod(counted_cumulative))
-    monkeypatch.setattr(module, "analyser_cycle_hours", counted_cycle)
+    calls = count_calls(monkeypatch, CappingDetector, "_cumulative")
+    count_calls(monkeypatch, module, "analyser_cycle_hours", into=calls)
     outlet = OutletData(frame, spec)
     first, look = CappingDetector(), CappingDetector(false_alarms_per_year=0.1)
     learned: dict = {}
@@ -229,14 +218,14 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
     assert [f.pollutant for s, lim in series for f in first._series(outlet, s, lim, learned)] == [
         COD
     ]
-    assert sorted(learned) == [COD, NH3N] and calls["cumulative"] >= 2
+    assert sorted(learned) == [COD, NH3N] and calls["_cumulative"] >= 2
     made = dict(calls)
     again = list(look._series(outlet, series[1][0], 5.0, learned))
     assert calls == made  # nothing learned again
     assert [f.pollutant for f in again] == [NH3N]
     fresh = OutletData(frame, spec)
     assert again == list(look._series(fresh, fresh.series(NH3N), 5.0))
-    assert calls["cumulative"] > made["cumulative"]
+    assert calls["_cumulative"] > made["_cumulative"]
     # the whole detector: the same findings as before the change (the first look's COD, the
     # second look's NH3-N)
     found = CappingDetector().detect(frame, spec)

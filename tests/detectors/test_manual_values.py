@@ -7,6 +7,7 @@ import numpy as np
 from detectors.checks.manual_values import ManualValuesDetector
 from detectors.spec import COD, FLOW, NH3N, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
+from tests.detectors.conftest import count_calls
 from tests.detectors.flag_helpers import N, cod_spec, daily_flow, normal_flags, random_gaps
 
 
@@ -363,19 +364,7 @@ def test_manual_values_second_look_reads_what_the_first_learned(monkeypatch) -> 
     import detectors.checks.manual_values as module
     from detectors.frame import OutletData
 
-    calls = {"_sampled": 0, "_relative_ranges": 0, "_lab_results": 0}
-
-    def counted(name):
-        fn = getattr(module, name)
-
-        def wrapped(*args, **kwargs):
-            calls[name] += 1
-            return fn(*args, **kwargs)
-
-        return wrapped
-
-    for name in calls:
-        monkeypatch.setattr(module, name, counted(name))
+    calls = count_calls(monkeypatch, module, "_sampled", "_relative_ranges", "_lab_results")
     n = 24 * 120
     cod = cycled(n, level=25, spread=4, hold_hours=2, seed=3)
     flags = normal_flags(n)

@@ -8,6 +8,7 @@ import pytest
 from detectors.checks.physics import PhysicsDetector, _lag_survival
 from detectors.spec import NH3N, TN
 from tests.detectors.c2_helpers import frame, held, hour
+from tests.detectors.conftest import count_calls
 
 
 def _honest(n: int = 96) -> tuple[np.ndarray, np.ndarray]:
@@ -277,8 +278,8 @@ def test_tn_collapsing_under_nh3n_and_back_found_by_the_round_trip_rule() -> Non
         assert ev["round_trip_log10_p"] < ev["threshold"][-1] and ev["lockstep_log10_p"] is None
 
     class WithoutRoundTrips(PhysicsDetector):
-        def _round_trips(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
-            return [], super()._round_trips(rel, group, n_rules, found)[1]
+        def _round_trips(self, rel, group, n_rules, found=None, learned=None):  # type: ignore[no-untyped-def]
+            return [], super()._round_trips(rel, group, n_rules, found, learned)[1]
 
     assert WithoutRoundTrips().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -324,8 +325,8 @@ def test_a_run_across_shutdown_nights_found_by_its_steps_in_and_out() -> None:
     assert ev["round_trip_log10_p"] < ev["threshold"][-1] and ev["lockstep_log10_p"] is None
 
     class WithoutRoundTrips(PhysicsDetector):
-        def _round_trips(self, rel, group, n_rules, found=None):  # type: ignore[no-untyped-def]
-            return [], super()._round_trips(rel, group, n_rules, found)[1]
+        def _round_trips(self, rel, group, n_rules, found=None, learned=None):  # type: ignore[no-untyped-def]
+            return [], super()._round_trips(rel, group, n_rules, found, learned)[1]
 
     assert WithoutRoundTrips().detect(frame({NH3N: nh3, TN: tn})) == []
 
@@ -405,19 +406,7 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
     tn[300:302] = np.round(nh3[300:302] / 1.06, 2)
     tn[60:100] = np.round(nh3[60:100] / 1.06, 2)
     data = frame({NH3N: nh3, TN: tn})
-    calls = {"cusum": 0, "tail_survival": 0}
-
-    def counted(name):
-        fn = getattr(module, name)
-
-        def wrapped(*args, **kwargs):
-            calls[name] += 1
-            return fn(*args, **kwargs)
-
-        return wrapped
-
-    for name in calls:
-        monkeypatch.setattr(module, name, counted(name))
+    calls = count_calls(monkeypatch, module, "cusum", "tail_survival")
     first, look = PhysicsDetector(), PhysicsDetector(false_alarms_per_year=0.1)
 
     def relation(outlet):
@@ -425,17 +414,17 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
 
     outlet = OutletData(data, None)
     rel = relation(outlet)
-    assert [(a, b) for a, b, *_ in first._judge(outlet, rel)] == [(60, 100)]
+    memo: dict = {}  # what with_second_look gives both looks
+    assert [(a, b) for a, b, *_ in first._judge(outlet, rel, memo)] == [(60, 100)]
     assert calls["cusum"] == len(first.reference_sigmas) and calls["tail_survival"] >= 1
     made = dict(calls)
-    again = look._judge(outlet, rel)
+    again = look._judge(outlet, rel, memo)
     # no CUSUM again; tail_survival only for the runs judged with their own steps left out
     assert calls["cusum"] == made["cusum"]
     fresh = OutletData(data, None)
     assert again == look._judge(fresh, relation(fresh))
     assert [(a, b) for a, b, *_ in again] == [(60, 100), (300, 302)]
     assert calls["cusum"] == 2 * made["cusum"]
-    # a detector whose other parameters differ does not read them
-    other = PhysicsDetector(clip_sigma=first.clip_sigma / 2)
-    other._judge(outlet, rel)
+    # nothing is kept on the relation itself: a look given no memo works them out again
+    PhysicsDetector(clip_sigma=first.clip_sigma / 2)._judge(outlet, rel)
     assert calls["cusum"] == 3 * made["cusum"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from detectors.finding import Finding
-from detectors.second_look import AGAIN, with_second_look
+from detectors.second_look import AGAIN, Memo, kept, with_second_look
 
 T0 = pd.Timestamp("2026-01-01", tz="UTC")
 
@@ -27,13 +27,14 @@ class Toy:
         self.rate = 0.001
         self.found_outlet_factor = factor
         self.judged: list[float] = []
+        self.made = 0  # how often the rate-free part (the stretches' chances) was worked out
 
     def get_params(self) -> dict[str, object]:
         return {"rate": self.rate, "found_outlet_factor": self.found_outlet_factor}
 
-    def judge(self, look: Toy) -> Iterable[Finding]:
+    def judge(self, look: Toy, memo: Memo) -> Iterable[Finding]:
         self.judged.append(look.rate)
-        for p, a, b, chance in look.stretches:
+        for p, a, b, chance in kept(memo, "stretches", lambda: self._chances(look)):
             if chance <= look.rate:
                 yield Finding(
                     detector="toy",
@@ -47,6 +48,10 @@ class Toy:
                     summary="toy",
                     evidence={"rule": "toy rule", "rate": look.rate, "params": look.get_params()},
                 )
+
+    def _chances(self, look: Toy) -> list[tuple[str, int, int, float]]:
+        self.made += 1
+        return list(look.stretches)
 
 
 def run(toy: Toy) -> list[Finding]:
@@ -94,3 +99,24 @@ def test_factor_one_is_no_second_look() -> None:
     toy = Toy([("COD", 0, 10, 0.0005), ("NH3-N", 5, 20, 0.05)], factor=1.0)
     assert [f.pollutant for f in run(toy)] == ["COD"]
     assert toy.judged == [0.001]
+
+
+def test_the_second_look_reads_what_the_first_kept_and_each_outlet_starts_afresh() -> None:
+    toy = Toy([("COD", 0, 10, 0.0005), ("TP", 0, 10, 0.05)], factor=100.0)
+    assert [f.pollutant for f in run(toy)] == ["COD", "TP"]
+    assert toy.judged == [0.001, 0.1] and toy.made == 1  # worked out by the first look only
+    run(toy)
+    assert toy.made == 2  # a memo per call: nothing kept from the last outlet
+
+
+def test_kept_makes_once_per_key_and_keeps_nothing_without_a_memo() -> None:
+    made: list[str] = []
+
+    def make(key: str) -> str:
+        made.append(key)
+        return key.upper()
+
+    memo: Memo = {}
+    assert kept(memo, "a", lambda: make("a")) == "A" and kept(memo, "a", lambda: make("x")) == "A"
+    assert kept(memo, "b", lambda: make("b")) == "B" and made == ["a", "b"]
+    assert kept(None, "a", lambda: make("a")) == "A" and made == ["a", "b", "a"]
