@@ -1371,7 +1371,10 @@ class LowVariabilityDetector(Detector):
             or w.run_rev[span].any()
             or w.runs.days_mask[span].any()
         ):
-            # the outlet's channels calmer together for two days, and nothing else
+            # the outlet's channels calmer together for two days, and nothing else; a channel is
+            # named by its larger daily deficit, CV or step CV, so its message gives both (one
+            # of them may be at or above its usual)
+            message = "low_variability.pooled"
             cv, sc, r1, rng = own_cv, own_sc, float("nan"), float(values.max() - values.min())
             base_cv, base_sc = float(np.exp(w.d_cv.m)), float(np.exp(w.d_step.m))
             how = (

@@ -764,6 +764,9 @@ def test_two_days_shrunk_on_three_channels_at_once_are_found_pooled() -> None:
         assert f.evidence["pooled_score"] > f.evidence["threshold"]
         assert f.evidence["pooled_channels"] == 3
         assert (f.start, f.end) == (hour(24 * 60), hour(24 * 62 - 1))
+        # named for its larger deficit, CV or step CV: the message claims neither alone
+        assert "together with the outlet's other concentration channels" in f.summary
+        assert "far below" not in f.summary and "usually" in f.summary
     for shrunk in ((COD, NH3N), (COD,), ()):
         assert LowVariabilityDetector().detect(frame(shrunk), SPEC) == []
 
@@ -783,6 +786,7 @@ def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None
         assert f.evidence["statistic"] == "CUSUM of pooled channels' daily deficit"
         assert f.evidence["cusum_peak"] > f.evidence["threshold"]
         assert hour(24 * 60) <= f.start and f.end <= hour(24 * 70 - 1)
+        assert "together with the outlet's other concentration channels" in f.summary
     assert LowVariabilityDetector().detect(frame((COD,)), SPEC) == []
 
 
