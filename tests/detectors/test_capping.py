@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.checks.capping import CappingDetector
-from detectors.spec import COD, NH3N, PH
+from detectors.spec import COD, NH3N, PH, OutletSpec
 from tests.detectors.conftest import MN, count_calls, make_frame, make_spec
 
 START = pd.Timestamp("2026-06-01 00:00", tz="Asia/Shanghai")
@@ -161,6 +161,21 @@ def test_one_high_episode_at_the_top_of_a_fortnight_is_not_a_wall() -> None:
     assert len(CappingDetector(min_pile_days=1).detect(frame, spec)) == 1
 
 
+def _two_clamps() -> tuple[OutletSpec, np.ndarray, np.ndarray]:
+    """An outlet's spec (COD limit 50, NH3-N 5) and 40 days of COD clamped at 44-45 mg/L over a
+    body near 30 and of NH3-N clamped at 4.4-4.5 mg/L over a body near 3."""
+    spec = make_spec(MN, w01018={"limit": 50.0}, w21003={"limit": 5.0})
+    n = 24 * 40
+    rng = np.random.default_rng(10)
+    nh3 = np.round(3.0 * np.exp(rng.normal(0, 0.25, n)), 2)
+    over = np.flatnonzero(nh3 > 4.5)
+    nh3[over] = np.round(rng.uniform(4.4, 4.5, len(over)), 2)
+    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
+    high = np.flatnonzero(cod > 45.0)
+    cod[high] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(high)), 1)
+    return spec, cod, nh3
+
+
 def test_at_an_outlet_found_capping_one_pollutant_the_others_are_judged_at_ten_times_the_rate() -> (
     None
 ):
@@ -168,16 +183,8 @@ def test_at_an_outlet_found_capping_one_pollutant_the_others_are_judged_at_ten_t
     # under the bar at 0.1 a series-year but not at the stated 0.01; alone it is not found, and
     # beside a COD clamped under its limit at the same outlet it is (one clamp seldom caps one
     # analyser alone), stating the rate it was judged at
-    spec = make_spec(MN, w01018={"limit": 50.0}, w21003={"limit": 5.0})
-    n = 24 * 40
-    rng = np.random.default_rng(10)
-    nh3 = np.round(3.0 * np.exp(rng.normal(0, 0.25, n)), 2)
-    over = np.flatnonzero(nh3 > 4.5)
-    nh3[over] = np.round(rng.uniform(4.4, 4.5, len(over)), 2)
+    spec, cod, nh3 = _two_clamps()
     assert CappingDetector().detect(make_frame(MN, {NH3N: nh3}), spec) == []
-    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
-    high = np.flatnonzero(cod > 45.0)
-    cod[high] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(high)), 1)
     frame = make_frame(MN, {COD: cod, NH3N: nh3})
     found = {f.pollutant: f for f in CappingDetector().detect(frame, spec)}
     assert sorted(found) == [COD, NH3N]
@@ -199,15 +206,7 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
     import detectors.checks.capping as module
     from detectors.frame import OutletData
 
-    spec = make_spec(MN, w01018={"limit": 50.0}, w21003={"limit": 5.0})
-    n = 24 * 40
-    rng = np.random.default_rng(10)
-    nh3 = np.round(3.0 * np.exp(rng.normal(0, 0.25, n)), 2)
-    over = np.flatnonzero(nh3 > 4.5)
-    nh3[over] = np.round(rng.uniform(4.4, 4.5, len(over)), 2)
-    cod = np.round(30.0 * np.exp(np.random.default_rng(4).normal(0, 0.3, n)), 1)
-    high = np.flatnonzero(cod > 45.0)
-    cod[high] = np.round(np.random.default_rng(5).uniform(44.0, 45.0, len(high)), 1)
+    spec, cod, nh3 = _two_clamps()
     frame = make_frame(MN, {COD: cod, NH3N: nh3})
     calls = count_calls(monkeypatch, CappingDetector, "_cumulative")
     count_calls(monkeypatch, module, "analyser_cycle_hours", into=calls)
