@@ -549,9 +549,8 @@ class _Candidates:
     #: in one pass, the values (`Channel.q`) `_candidates` read out of the summary of each
     #: outlet the runs touch, kept for `_channel_readings` (as int32 when they fit: 4 bytes a
     #: reading, 3.5 MB for a pollutant of 100 outlet-years, at most 8 MB, 16 MB as int64) so
-    #: that no channel's
-    #: values are decompressed twice (its times are: they take a third of the time and twice
-    #: the memory); each is dropped once weighed
+    #: that no channel's values are decompressed twice (its times are: they take a third of the
+    #: time and twice the memory); each is dropped once weighed
     decoded: dict[int, np.ndarray] = field(default_factory=dict)
 
 

@@ -480,8 +480,9 @@ class StandardSubstitutionDetector(Detector):
     so a visit of 3 to 10 h (most misses) carries almost none of it; the 6 misses of a day or
     more with normal readings and a rank are already among their series' stillest windows (0 to
     0.1 %), where the gates above block them, and rank 9 to 85 % by (a) and 0.8 to 46 % by (b).
-    A rule at 0.01 a series-year would need a window rarer than about 1e-4 of its series' own:
-    none is, by decoupling alone.
+    A rule at 0.01 a series-year would need a window rarer than about 1e-5 of its series' own
+    (0.01 over about a thousand windows a year), finer than a rank among one series' own windows
+    can show; what decides is that the missed labels rank at chance by decoupling (above).
     Nor does it sharpen stillness: the channel's change energy over the others' ranks the misses
     no lower than its change energy alone (at or under 0.1 %: 6 of 44 either way; 6 of 35,
     against 9).
