@@ -28,16 +28,16 @@ def sim_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def _own_process(*args: str) -> subprocess.CompletedProcess[str]:
+def _python(*args: str) -> subprocess.CompletedProcess[str]:
+    """This Python run on ``args`` in a process of its own, from the repository's root."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
-        [sys.executable, "-m", "monitor.cli", "detect", "--no-progress", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=600,
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600
     )
+
+
+def _own_process(*args: str) -> subprocess.CompletedProcess[str]:
+    return _python("-m", "monitor.cli", "detect", "--no-progress", *args)
 
 
 @pytest.mark.parametrize("detectors", [None, "exceedance,peer_outlier", "exceedance"])
@@ -89,10 +89,7 @@ def test_it_returns_while_a_thread_that_is_not_a_daemon_runs() -> None:
         "worker.join()\n"
         "print('joined', flush=True)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    done = _python("-c", script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n")[:2] == ["returned True", "joined"]
 
@@ -110,9 +107,6 @@ def test_as_its_own_process_it_ends_there_after_the_exit_handlers() -> None:
         "_exit_now()\n"
         "print('after', flush=True)\n"
     )
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    done = _python("-c", script)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split("\n") == ["before", "exit handler", ""]
