@@ -234,8 +234,9 @@ def analyser_cycle_hours(held: HeldRuns, cycle_minutes: float | None = None) -> 
     if lengths is None:
         return 1.0
     cap = int(MAX_CYCLE_HOURS)
-    counts = np.bincount(np.minimum(lengths[lengths >= 2], cap), minlength=cap + 1)
-    return float(cycle_of_counts(counts, lengths[lengths >= 2].sum(), lengths.sum()))
+    long = lengths[lengths >= 2]
+    counts = np.bincount(np.minimum(long, cap), minlength=cap + 1)
+    return float(cycle_of_counts(counts, long.sum(), lengths.sum()))
 
 
 def held_cycle_lengths(held: HeldRuns) -> np.ndarray | None:

@@ -55,7 +55,7 @@ class _Learned:
     band: np.ndarray
     cycle: float
     own: float | None = None
-    counts: dict[float, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    counts: Memo = field(default_factory=dict)
 
 
 @register
@@ -320,7 +320,7 @@ class CappingDetector(Detector):
         runs: HeldRuns,
         cycle: float,
         bands: tuple[np.ndarray, np.ndarray, np.ndarray, int, int, int],
-        counts: dict[float, tuple[np.ndarray, np.ndarray]] | None = None,
+        counts: Memo | None = None,
     ) -> list[_Walls]:
         """The walls of every window width that flag a window, with measurements counted at
         ``cycle`` hours: a held run of h hours is max(1, round(h / cycle)) of them, so that a
@@ -328,12 +328,20 @@ class CappingDetector(Detector):
         (the `_cumulative` counts per cycle kept in ``counts``: they do not depend on the
         rate)."""
         day, band, valid, lo_band, hi_band, ndays = bands
-        if counts is None or cycle not in counts:
-            counted = np.maximum(1.0, np.rint(runs.hours / cycle))
-            made = self._cumulative(day, ndays, band, runs.first, counted, lo_band, hi_band, valid)
-            if counts is not None:
-                counts[cycle] = made
-        c, hours = made if counts is None else counts[cycle]
+        c, hours = kept(
+            counts,
+            cycle,
+            lambda: self._cumulative(
+                day,
+                ndays,
+                band,
+                runs.first,
+                np.maximum(1.0, np.rint(runs.hours / cycle)),
+                lo_band,
+                hi_band,
+                valid,
+            ),
+        )
         return [
             w
             for width in self._widths(len(c) - 1)

@@ -455,26 +455,10 @@ def _sorted_by(key: np.ndarray, then: np.ndarray) -> np.ndarray:
 
 
 def _lexsorted(key: np.ndarray, then: np.ndarray) -> np.ndarray:
-    """``np.lexsort((then, key))`` of integers ``key`` and floats ``then``: ``then`` ranked
-    (`np.unique`: equal values one rank, NaN last, as the sort ties them) and each pair with its
-    index made one integer whose plain sort is that order (some 30 % less CPU than lexsort's two
-    merge sorts); too wide for one integer, lexsort itself."""
-    n = len(key)
-    if n < 2:
-        return np.lexsort((then, key))
-    values, rank = np.unique(then, return_inverse=True)
-    k = np.asarray(key, dtype=np.int64)
-    k_min = int(k.min())
-    if (int(k.max()) - k_min + 1) * len(values) * n >= 1 << 62:
-        return np.lexsort((then, key))
-    compact = k - k_min
-    compact *= len(values)
-    compact += rank
-    compact *= n
-    compact += np.arange(n, dtype=np.int64)
-    compact.sort()
-    compact %= n
-    return compact.astype(np.intp, copy=False)
+    """``np.lexsort((then, key))`` of integers ``key`` and floats ``then``: `_ints_lexsorted`
+    of ``then``'s ranks (`np.unique`: equal values one rank, NaN last, as the sort ties them)."""
+    rank = np.unique(then, return_inverse=True)[1].reshape(-1)
+    return _ints_lexsorted(key, rank)
 
 
 def _stable_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -569,7 +553,7 @@ def _channel_readings(
     bits of its level and the running sum of the bits of the channel's steps (see `_Pool`),
     computed over the whole channel (its values ``decoded`` when already read, in any integer
     type that holds them)."""
-    q = channel.q if decoded is None else decoded.astype(np.int64)
+    q = channel.q if decoded is None else decoded.astype(np.int64, copy=False)
     ts = channel.ts
     h = hours_of(ts) if daily else None  # steps weighed by hour of day: flow only
     return q, ts, _bits(q), np.cumsum(_step_bits(q, h, daily))
@@ -755,13 +739,12 @@ def _read_stretches(
     opens[g_first] = True
     first = np.flatnonzero(opens)
     lens = hi[np.r_[first[1:] - 1, len(so) - 1]] - lo[first] + 1
-    every = np.repeat(lo[first] - (np.cumsum(lens) - lens), lens) + np.arange(lens.sum())
-    bounds = np.r_[0, np.cumsum(lens)[np.searchsorted(first, cut) - 1]]
+    ends = np.cumsum(lens)
+    every = np.repeat(lo[first] - (ends - lens), lens) + np.arange(lens.sum())
+    bounds = np.r_[0, ends[np.searchsorted(first, cut) - 1]]
     parts: list[tuple[np.ndarray, ...]] = []
     for k, g0 in enumerate(g_first.tolist()):
         o = int(so[g0])
-        channel = channels[o]
-        assert channel is not None
         idx = every[bounds[k] : bounds[k + 1]]
         if found.readings is not None:
             parts.append((np.full(len(idx), o), idx, *found.readings.at(o, idx)))

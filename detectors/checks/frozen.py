@@ -380,7 +380,7 @@ class FrozenValueDetector(Detector):
         learns whatever the rate (`_Learned`; the second look reads it, `kept`)."""
         runs = s.held("normal", self.max_gap_hours)
         memo = kept(learned, s.code, _Learned)
-        bar = self._bar(outlet, s, runs, learned=memo)
+        bar = self._bar(outlet, s, runs, memo)
         h = runs.hours
         level, subsets = self._level_bars(s, runs, bar)
         long = (h >= bar.floor) & (h > level)
@@ -390,7 +390,7 @@ class FrozenValueDetector(Detector):
         if _drifts(runs.value):
             # a drifting series' tail is the mixture's, which only raises the bar: judged again
             # only where the exponential's bar was passed (rarely), not on every series
-            bar = self._bar(outlet, s, runs, TAIL_SHAPE, memo)
+            bar = self._bar(outlet, s, runs, memo, TAIL_SHAPE)
             level, subsets = self._level_bars(s, runs, bar)
             long = (h >= bar.floor) & (h > level)
             chains, chain_bar = self._resumed(s, runs, bar, level)
@@ -502,13 +502,12 @@ class FrozenValueDetector(Detector):
         outlet: OutletData,
         s: Series,
         runs: HeldRuns,
+        memo: _Learned,
         shape: float = np.inf,
-        learned: _Learned | None = None,
     ) -> _Bar:
         """The series' `_Bar`, its tail of mixture ``shape`` (`lomax_excess`; infinite: the
-        exponential); its cycle and spread (`_Learned`) taken from ``learned`` when there,
-        else learned (and kept there)."""
-        memo = _Learned() if learned is None else learned
+        exponential); its cycle and spread kept in ``memo`` (`_Learned`: learned the first time
+        they are asked for)."""
         if memo.cycle is None:
             memo.cycle = _cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes, s.hours)
         cycle = memo.cycle

@@ -1146,7 +1146,8 @@ class LowVariabilityDetector(Detector):
         d_share = _window_change_share(x, DAY_HOURS, 1, lag)
         with np.errstate(invalid="ignore", divide="ignore"):
             # a change is at least one step: a deficit counts only below min_steps steps
-            dzs_q = np.fmax(dzs, np.log(self.min_steps * step / dmean))
+            floor = np.log(self.min_steps * step / dmean)
+            dzs_q = np.fmax(dzs, floor)
             # ... unless the day moves smoothly (von Neumann's ratio: a staircase, not a flicker);
             # such a day counts whatever its sd, as the window staircase test's windows do
             stair = np.zeros(len(dzs), dtype=bool)
@@ -1179,12 +1180,11 @@ class LowVariabilityDetector(Detector):
         # persistence: white days (no hour remembers the last) whose CV is under the usual
         # (a day that is not white, or mostly repeats its values, counts as no deficit)
         with np.errstate(invalid="ignore", divide="ignore"):
-            quieter = dzs_q < d_step.m - self.white_step_scales * d_step.scale
+            margin = d_step.m - self.white_step_scales * d_step.scale
+            quieter = dzs_q < margin
             # ... which a coarse analyser cannot show: where the resolution's floor (min_steps
             # steps) itself lies within white_step_scales of the days' median, no day's step CV
             # can pass under it, and a day whose changes are at the floor counts as quieter
-            floor = np.log(self.min_steps * step / dmean)
-            margin = d_step.m - self.white_step_scales * d_step.scale
             quieter |= (floor >= margin) & (dzs <= floor)
         white &= quieter & (d_share >= self.min_change_share)
         s_white = _deficit_cusum(

@@ -611,8 +611,8 @@ class ManualValuesDetector(Detector):
         hold: int,
         step: float,
         need: int,
-        learned: Memo | None = None,
-        code: str = "",
+        learned: Memo | None,
+        code: str,
     ) -> float:
         """Rule 1e's p: the share of ``width``-hour windows in which lab results of the
         channel's water every ``hold`` hours (its valid measurements, each with a lab's relative

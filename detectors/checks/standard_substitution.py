@@ -1015,7 +1015,7 @@ class _JumpRule(_StretchRule):
                 edge = tail_survival(edge_steps, jump[one], EXCURSION_MIN_TAIL) / share
                 beyond = jump[one] > edge_steps.max()
                 survival[one] = np.where(beyond, np.minimum(edge, 1.0), 1.0)
-        least = 1.0 / len(NULL_SHIFTS) / years
+        least = _own_rate_floor(years)
         ok = least * survival <= self.false_alarms_per_year
         return short[ok], survival[ok]
 
@@ -1719,7 +1719,7 @@ def _siblings(
         if centre > 0 and half <= 0.05 * centre:  # a bottle read more loosely is no fingerprint
             bottles.append((lo, hi, centre, half / centre))
     looks = len(bottles)  # each bottle's band a look (reviewer-D D6: rates as tested)
-    floor = 1 / len(NULL_SHIFTS) / years
+    floor = _own_rate_floor(years)
     for lo, hi, centre, tol in bottles:
 
         def visits(v: np.ndarray, c: float, tol: float = tol) -> _Stretches:
@@ -1765,6 +1765,13 @@ def _siblings(
                 rate=rate * primary * looks,
                 cycle=cycle,
             )
+
+
+def _own_rate_floor(years: float) -> float:
+    """The least rate a rule judged against its series' `NULL_SHIFTS` shifted levels can state
+    for one series over ``years``: what `_rarer_than_shifted` states when no shifted level
+    shows the like (count 0)."""
+    return 1 / len(NULL_SHIFTS) / years
 
 
 def _at_floor(count: int) -> str:
@@ -1880,7 +1887,7 @@ def _outlet_visits(
                     "null_count": count,
                     "readings": n,
                     "own_rate": rate,
-                    "own_rate_floor": 1 / len(NULL_SHIFTS) / years,
+                    "own_rate_floor": _own_rate_floor(years),
                     "outlet_rate": primary,
                     "outlet_looks": looks,
                 },
