@@ -78,7 +78,7 @@ def test_it_returns_while_a_thread_that_is_not_a_daemon_runs() -> None:
     early end must not cut it off (reviewer-D D12). Run in a process of its own, with its own
     standard streams, so that an early end shows as a missing line, not as this test's end."""
     script = (
-        "import threading, sys\n"
+        "import threading\n"
         "from monitor.cli.detect import _exit_now\n"
         "release = threading.Event()\n"
         "worker = threading.Thread(target=release.wait, daemon=False)\n"
@@ -100,10 +100,10 @@ def test_as_its_own_process_it_ends_there_after_the_exit_handlers() -> None:
     0, after the exit handlers ran and what was written was flushed: the line after it is never
     printed."""
     script = (
-        "import atexit, sys\n"
+        "import atexit\n"
         "from monitor.cli.detect import _exit_now\n"
         "atexit.register(lambda: print('exit handler', flush=True))\n"
-        "print('before', end='\\n')\n"  # left in the buffer: flushed by _exit_now
+        "print('before')\n"  # left in the buffer (stdout is a pipe): flushed by _exit_now
         "_exit_now()\n"
         "print('after', flush=True)\n"
     )
