@@ -6,8 +6,8 @@ checks share:
 
 - `normal_mask`, `measured_series`, `flow_at`, `flow_range`: per-series readings and the
   outlet's flow at their hours;
-- `grid_flags`, `grid_flag_is`, `grid_channel`, `grid_flow`, `reads_standard`: one channel, its flags and the
-  flow on the outlet's hourly grid;
+- `grid_flags`, `grid_flag_is`, `grid_channel`, `grid_flow`, `reads_standard`: one channel,
+  its flags and the flow on the outlet's hourly grid;
 - `stretches`, `covered`: runs of True on a grid, and the union of inclusive intervals;
 - `local_iso`, `month_label`: how evidence shows a grid hour and a local month.
 

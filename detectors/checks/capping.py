@@ -118,9 +118,9 @@ class CappingDetector(Detector):
     At an outlet found capping one pollutant, its other pollutants are judged again at
     ``found_outlet_factor`` times the rate (`detectors.second_look`, restricted to the
     pollutants the first look did not find: each such finding states the rate it was judged at
-    and names the first finding): one clamp (a script, a controller's setpoint, a dilution valve opened near the limit)
-    seldom caps one analyser alone, so a weaker wall beside a found one is more likely the same
-    act than an honest series' chance pile. It adds no outlet, and at most one finding per
+    and names the first finding): one clamp (a script, a controller's setpoint, a dilution
+    valve opened near the limit) seldom caps one analyser alone, so a weaker wall beside a found
+    one is more likely the same act than an honest series' chance pile. It adds no outlet, and at most one finding per
     pollutant of an outlet already found. Tuning seeds 1-50 (40 x 180 d, ``--detectors
     capping``): independent 215 -> 216 of 224 labels (seed 9: TP capped under 0.983 L, p =
     1.5e-5, beside a COD cap found), findings 238 -> 239, simulator 166 -> 166 of 166; none on

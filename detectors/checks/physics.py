@@ -190,9 +190,9 @@ class PhysicsDetector(Detector):
     were judged at (``false_alarm_rate_per_year``) and name the first finding: whoever writes
     TN from NH3-N or lowers it (a script, an operator's habit) seldom does it once, so a weaker
     inversion at an outlet already found is more likely the same act than an honest outlet's
-    chance one. It adds no outlet; the rules'
-    stated rate per outlet-year becomes ``false_alarms_per_year`` at an honest outlet and
-    ``found_outlet_factor`` times it at one the detector has already wrongly found. Tuning
+    chance one. It adds no outlet; the rules' stated rate per outlet-year becomes
+    ``false_alarms_per_year`` at an honest outlet and ``found_outlet_factor`` times it at one
+    the detector has already wrongly found. Tuning
     seeds, ``--detectors physics`` (independent generator): 40 x 180 d, seeds 1-50, 207 -> 208
     of 225 labels, findings 348 -> 360; fresh fleets of 120 outlets x 180 d on seeds 1-15 166 ->
     168 of 179 and 16-30 190 -> 191 of 208 (all 4 labels gained are short inversions, 6 to 16 h,
