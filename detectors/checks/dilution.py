@@ -469,9 +469,7 @@ class DilutionDetector(Detector):
         years = series_years(len(outlet.grid))
         on, bars = self._alarmed(b, years)
         if self.rebase and on.any():  # the episode out of its own baseline: rising blocks masked
-            masked = med[0].copy()
-            masked[_episode_blocks(b.z > min(self.reference_sigmas), on), :-1] = np.nan
-            again = self._pass(masked, *med[1:7])
+            again = self._rebased(med, b.z, on)
             if again is not None:
                 b = again
                 on, bars = self._alarmed(b, years)
@@ -518,11 +516,7 @@ class DilutionDetector(Detector):
             on = np.zeros(len(b.d), dtype=bool)
             for p, q in spans:
                 on[p : q + 1] = True
-            masked = med[0].copy()
-            with np.errstate(invalid="ignore"):
-                high = z > min(self.reference_sigmas)
-            masked[_episode_blocks(high, on) | taken, :-1] = np.nan
-            again = self._pass(masked, *med[1:7])
+            again = self._rebased(med, z, on, taken)
             if again is not None:
                 b = again
                 spans, bars, z = self._again_alarms(b, taken, years)
@@ -530,38 +524,47 @@ class DilutionDetector(Detector):
         for first, last in spans:
             if taken[first : last + 1].any():
                 continue
-            lo, hi = max(0, first * bh - b.lead), max(0, (last + 1) * bh - b.lead)
-            hours = lo + np.flatnonzero(b.judged[lo:hi])
-            if len(hours) == 0 or hours[-1] - hours[0] + 1 < self.min_hours:
+            hours = self._judged_hours(b, first, last)
+            if hours is None:
                 continue
             shape = self._again_shape(med[1], b, first * bh, (last + 1) * bh, enough)
             if shape is None:
                 continue
-            span_h = int(hours[-1] - hours[0] + 1)
-            yield self.finding(
+            yield self._summary(
                 outlet,
-                None,
-                outlet.grid[hours[0]],
-                outlet.grid[hours[-1]],
-                **self._grade(span_h),
-                evidence={
-                    "rule": "at an outlet with a dilution found: CUSUM of clip((d - m) / s) - k "
-                    "over blocks reaches h_k, d = median of -mean_k ln(c_k / baseline_k) net of "
-                    "flow; against the known hours either side, geometric mean factor <= 1 - "
-                    "min_drop_share, every factor and load <= edge_max_factor, flow steady",
-                    "window_hours": span_h,
-                    "statistic": "CUSUM of the standardised common drop of the channels net of flow",
-                    "threshold": [round(h, 3) for h in bars],
-                    "false_alarm_rate_per_year": self.false_alarms_per_year,
-                    "median_z": round(float(np.nanmedian(z[first : last + 1])), 3),
-                    **_shape_evidence(codes, *shape, span_h),
-                    # judged again at the stated rate (factor 1), naming the found finding:
-                    # outlet-wide (no pollutant), its start
+                codes,
+                *hours,
+                shape,
+                bars,
+                rule="at an outlet with a dilution found: CUSUM of clip((d - m) / s) - k over "
+                "blocks reaches h_k, d = median of -mean_k ln(c_k / baseline_k) net of flow; "
+                "against the known hours either side, geometric mean factor <= 1 - "
+                "min_drop_share, every factor and load <= edge_max_factor, flow steady",
+                statistic="CUSUM of the standardised common drop of the channels net of flow",
+                own={"median_z": round(float(np.nanmedian(z[first : last + 1])), 3)},
+                # judged again at the stated rate (factor 1), naming the found finding:
+                # outlet-wide (no pollutant), its start
+                marks={
                     "found_outlet_factor": 1.0,
                     "found_outlet_pollutant": None,
                     "found_outlet_start": lead.start,
                 },
             )
+
+    def _rebased(
+        self, med: tuple, z: np.ndarray, on: np.ndarray, taken: np.ndarray | None = None
+    ) -> _Blocks | None:
+        """The pass again (`_pass`; ``med`` what `_blocks` gives for it) with the concentration
+        blocks of the alarms' episodes out of the baselines, as both CUSUM routes take them
+        again: the runs of blocks whose ``z`` exceeds the smallest reference that hold an
+        alarmed block (``on``; `_episode_blocks`), and the blocks ``taken`` (findings made)."""
+        with np.errstate(invalid="ignore"):
+            out = _episode_blocks(z > min(self.reference_sigmas), on)
+        if taken is not None:
+            out |= taken
+        masked = med[0].copy()
+        masked[out, :-1] = np.nan
+        return self._pass(masked, *med[1:7])
 
     def _again_alarms(
         self, b: _Blocks, taken: np.ndarray, years: float
@@ -600,38 +603,14 @@ class DilutionDetector(Detector):
         self, y: np.ndarray, b: _Blocks, a: int, e: int, enough: np.ndarray
     ) -> tuple[np.ndarray, float] | None:
         """Hours ``a..e-1`` of the padded grid against the ``step_flank_hours`` hours with flow
-        and ``min_channels`` channels known (``enough``) before and after them (a weekend's stop
-        or a gap at an edge is passed over): per channel the log ratio of their medians, and the
-        flow's, when the channels' geometric mean factor is at most ``1 - min_drop_share``, every
-        factor, and every channel's load (factor times a raised flow's ratio), at most
-        ``edge_max_factor``, the factors agree within ``max_factor_spread`` and flow holds within
-        ``max_flow_z`` of its own robust scale either way; else None. At least half of the
-        stretch's hours, and a quarter of the flanks', must be known."""
-        nb, bh, k = y.shape
-        h = y.reshape(nb * bh, k)
-        w = self.step_flank_hours
-        ok = np.flatnonzero(enough)
-        flank = h[np.r_[ok[ok < a][-w:], ok[ok >= e][:w]]]
-        inner = h[a:e]
-        if np.count_nonzero(enough[a:e]) < 0.5 * len(inner) or len(flank) < 0.25 * 2 * w:
+        and ``min_channels`` channels known (``enough``) before and after them
+        (`_flank_factors`): their factors and flow ratio when, judged by the channels' common
+        factor, they have the shape of water in the sample, flow holding either way and no
+        channel's load raised (`_water`); else None."""
+        factors = self._flank_factors(y, a, e, enough)
+        if factors is None or not self._water(b, *factors, common=True, flanks=True):
             return None
-        logs = (
-            _median_axis1(inner[None], max(1, len(inner) // 4))[0]
-            - _median_axis1(flank[None], max(1, len(flank) // 4))[0]
-        )
-        flow = float(logs[-1])
-        logs = logs[:-1]
-        if np.isnan(flow) or np.count_nonzero(~np.isnan(logs)) < self.min_channels:
-            return None
-        top = float(np.nanmax(logs))
-        if (
-            not np.exp(np.nanmean(logs)) <= 1.0 - self.min_drop_share
-            or not np.exp(top + max(flow, 0.0)) <= self.edge_max_factor
-            or not top - np.nanmin(logs) <= np.log(self.max_factor_spread)
-            or not abs(flow) <= self.max_flow_z * max(b.flow_scale(), 0.01)
-        ):
-            return None
-        return logs, flow
+        return factors
 
     def _step_findings(
         self,
@@ -649,35 +628,75 @@ class DilutionDetector(Detector):
         between them, against the ``step_flank_hours`` either side, with the shape of water in
         the sample (`_step_shape`). Stretches a CUSUM finding already holds are left."""
         pairs = self._step_pairs(outlet, b, y, steps, years, found)
-        grid = outlet.grid
         for a, e, ga, ge, shape, bars in pairs:
-            span_h = e - a
-            yield self.finding(
+            yield self._summary(
                 outlet,
-                None,
-                grid[ga],
-                grid[ge],
-                **self._grade(span_h),
-                evidence={
-                    "rule": "joint step down of every known channel and the next joint step "
-                    "up, each beyond the tail of the outlet's own hourly joint steps; every "
-                    "factor against the hours either side <= 1 - min_drop_share; the rate "
-                    "that of the pair with that shape, measured on honest fleets",
-                    "window_hours": span_h,
-                    "statistic": "hourly joint step of every channel net of flow",
-                    "threshold": [round(x, 3) for x in bars],
-                    "false_alarm_rate_per_year": self.false_alarms_per_year,
-                    **_shape_evidence(codes, *shape, span_h),
-                },
+                codes,
+                ga,
+                ge,
+                e - a,  # the hours between the steps (the grid's ends may cut ga..ge shorter)
+                shape,
+                bars,
+                rule="joint step down of every known channel and the next joint step up, each "
+                "beyond the tail of the outlet's own hourly joint steps; every factor against "
+                "the hours either side <= 1 - min_drop_share; the rate that of the pair with "
+                "that shape, measured on honest fleets",
+                statistic="hourly joint step of every channel net of flow",
             )
 
-    def _grade(self, span_h: int) -> dict:
-        """Severity, confidence and message of a finding of ``span_h`` hours (either route)."""
-        return {
-            "severity": "high" if span_h >= 24 * self.high_days else "medium",
-            "confidence": min(0.95, 0.5 + 0.02 * span_h / self.block_hours),
-            "message": "dilution.summary",
-        }
+    def _summary(
+        self,
+        outlet: OutletData,
+        codes: list[str],
+        first: int,
+        last: int,
+        span_h: int,
+        shape: tuple[np.ndarray, float],
+        bars: list[float],
+        *,
+        rule: str,
+        statistic: str,
+        own: dict | None = None,
+        marks: dict | None = None,
+    ) -> Finding:
+        """The finding of every route: outlet-wide (pollutant None), from grid hour ``first`` to
+        ``last``, ``span_h`` hours long (severity high from ``high_days``), read at the log
+        factors and flow ratio ``shape`` (`_shape_evidence`) against the route's ``bars``; in
+        its evidence the route's ``rule`` and ``statistic``, then its ``own`` figures before
+        the shape's and its ``marks`` after them."""
+        return self.finding(
+            outlet,
+            None,
+            outlet.grid[first],
+            outlet.grid[last],
+            severity="high" if span_h >= 24 * self.high_days else "medium",
+            confidence=min(0.95, 0.5 + 0.02 * span_h / self.block_hours),
+            message="dilution.summary",
+            evidence={
+                "rule": rule,
+                "window_hours": span_h,
+                "statistic": statistic,
+                "threshold": [round(x, 3) for x in bars],
+                "false_alarm_rate_per_year": self.false_alarms_per_year,
+                **(own or {}),
+                **_shape_evidence(codes, *shape, span_h),
+                **(marks or {}),
+            },
+        )
+
+    def _judged_hours(self, b: _Blocks, first: int, last: int) -> tuple[int, int, int] | None:
+        """The first and last judged grid hours of blocks ``first..last`` and the hours from
+        one to the other, when those are at least ``min_hours``; else None (the stretch a
+        finding of blocks reports: `_finding`, `_again_findings`)."""
+        bh = self.block_hours
+        lo, hi = max(0, first * bh - b.lead), max(0, (last + 1) * bh - b.lead)
+        hours = lo + np.flatnonzero(b.judged[lo:hi])
+        if len(hours) == 0:
+            return None
+        span_h = int(hours[-1] - hours[0] + 1)
+        if span_h < self.min_hours:
+            return None
+        return int(hours[0]), int(hours[-1]), span_h
 
     def _step_pairs(
         self,
@@ -771,37 +790,52 @@ class DilutionDetector(Detector):
     def _step_shape(
         self, y: np.ndarray, b: _Blocks, a: int, e: int
     ) -> tuple[np.ndarray, float] | None:
-        """Hours ``a..e-1`` of the padded grid against the ``step_flank_hours`` before and
-        after them: per channel the log ratio of their medians, and the flow's, when every
-        channel is at most ``1 - min_drop_share`` of its level, the factors agree within
-        ``max_factor_spread``, flow holds within ``max_flow_z`` of its own robust scale
-        either way (water in the sample does not change the flow) and every channel's load
-        (factor times a raised flow's ratio) is at most ``1 - min_drop_share`` as well (rain
-        dilutes the effluent but brings no less of the pollutants); else None. At least half of
-        the stretch's hours and a quarter of the flanks' must have every channel known."""
-        nb, bh, k = y.shape
-        h = y.reshape(nb * bh, k)
+        """Hours ``a..e-1`` of the padded grid against the ``step_flank_hours`` clock hours
+        before and after them (`_flank_factors`): their factors and flow ratio when, judged by
+        the least-dropped channel, they have the shape of water in the sample, flow holding
+        either way (water in the sample does not change the flow) and no channel's load raised
+        (rain dilutes the effluent but brings no less of the pollutants) (`_water`); else
+        None."""
+        factors = self._flank_factors(y, a, e)
+        if factors is None or not self._water(b, *factors, common=False, flanks=True):
+            return None
+        return factors
+
+    def _flank_factors(
+        self, y: np.ndarray, a: int, e: int, enough: np.ndarray | None = None
+    ) -> tuple[np.ndarray, float] | None:
+        """Hours ``a..e-1`` of the padded grid (``y`` the log values by block, hour of the block
+        and channel, flow last) against ``step_flank_hours`` hours before and after them: per
+        channel the log ratio of their medians, and the flow's. The flanks are the clock hours
+        either side (`_step_shape`; each channel's median over those it is known) or, given
+        ``enough`` (per padded hour: flow and ``min_channels`` channels known), as many of
+        those hours either side (`_again_shape`: a weekend's stop or a gap at an edge passed
+        over; a channel known under a quarter of them has no median). A channel known under a
+        quarter of the stretch's hours has no ratio (NaN: a few hours of an analyser flagged
+        through most of the episode neither veto nor vouch for it). None unless half of the
+        stretch's hours and a quarter of the flanks' (of twice ``step_flank_hours``) have flow
+        and ``min_channels`` channels known, and flow and ``min_channels`` channels a ratio."""
+        h = y.reshape(-1, y.shape[2])
         w = self.step_flank_hours
         inner = h[a:e]
-        flank = np.vstack([h[max(a - w, 0) : a], h[e : e + w]])
+        if enough is None:
+            flank, least = np.vstack([h[max(a - w, 0) : a], h[e : e + w]]), 1
+        else:
+            ok = np.flatnonzero(enough)
+            flank = h[np.r_[ok[ok < a][-w:], ok[ok >= e][:w]]]
+            least = max(1, len(flank) // 4)
         if (
             np.count_nonzero(_enough(inner, self.min_channels)) < 0.5 * len(inner)
             or np.count_nonzero(_enough(flank, self.min_channels)) < 0.25 * 2 * w
         ):
             return None
-        # a channel known under a quarter of the stretch's hours does not vote (NaN)
-        least = max(1, len(inner) // 4)
-        logs = _median_axis1(inner[None], least)[0] - _median_axis1(flank[None], 1)[0]
+        logs = (
+            _median_axis1(inner[None], max(1, len(inner) // 4))[0]
+            - _median_axis1(flank[None], least)[0]
+        )
         flow = float(logs[-1])
         logs = logs[:-1]
         if np.isnan(flow) or np.count_nonzero(~np.isnan(logs)) < self.min_channels:
-            return None
-        if (
-            not np.exp(np.nanmax(logs)) <= 1.0 - self.min_drop_share
-            or not np.nanmax(logs) - np.nanmin(logs) <= np.log(self.max_factor_spread)
-            or not abs(flow) <= self.max_flow_z * max(b.flow_scale(), 0.01)
-            or not np.exp(np.nanmax(logs) + max(flow, 0.0)) <= 1.0 - self.min_drop_share
-        ):
             return None
         return logs, flow
 
@@ -974,17 +1008,40 @@ class DilutionDetector(Detector):
         self, b: _Blocks, first: int, last: int, factors: tuple[np.ndarray, float] | None = None
     ) -> tuple[np.ndarray, float] | None:
         """Blocks ``first..last``'s `_factors` (given, or computed) when they have the shape of
-        water in the sample (every channel at most ``1 - min_drop_share`` of its level, the
-        factors agreeing within ``max_factor_spread``, flow not raised beyond ``max_flow_z``
-        robust deviations of its own); else None."""
+        water in the sample judged by the least-dropped channel, flow not raised (`_water`);
+        else None."""
         logs, flow = self._factors(b, first, last) if factors is None else factors
-        if (
-            not np.exp(np.nanmax(logs)) <= 1.0 - self.min_drop_share
-            or not np.nanmax(logs) - np.nanmin(logs) <= np.log(self.max_factor_spread)
-            or flow > self.max_flow_z * max(b.flow_scale(), 0.01)
-        ):
+        if not self._water(b, logs, flow, common=False, flanks=False):
             return None
         return logs, flow
+
+    def _water(
+        self, b: _Blocks, logs: np.ndarray, flow: float, *, common: bool, flanks: bool
+    ) -> bool:
+        """Whether channels read at the log factors ``logs`` (NaN: not read) with the flow's log
+        ratio ``flow`` have the shape of water in the sample, the test every route ends with:
+        the factors agree within ``max_factor_spread`` (water divides every analyser's reading
+        by one factor) and
+
+        - by the least-dropped channel (`_shape`, `_step_shape`), every factor is at most ``1 -
+          min_drop_share``; by the common factor (``common``: `_edged_shape`, `_again_shape`),
+          their geometric mean is, and every factor at most ``edge_max_factor``;
+        - against the blocks' centred baselines (`_shape`, `_edged_shape`; ``D`` is already net
+          of flow's changes), flow is not raised beyond ``max_flow_z`` robust deviations of its
+          own (``b.flow_scale``); against the hours either side (``flanks``: `_step_shape`,
+          `_again_shape`), it holds within as many either way, and every channel's load (its
+          factor times a raised flow's ratio) is within the factor's bound too (rain dilutes
+          the effluent but brings no less of the pollutants)."""
+        most = self.edge_max_factor if common else 1.0 - self.min_drop_share
+        top = float(np.nanmax(logs))
+        if (
+            (common and not np.exp(np.nanmean(logs)) <= 1.0 - self.min_drop_share)
+            or not np.exp(top + max(flow, 0.0) if flanks else top) <= most
+            or not top - np.nanmin(logs) <= np.log(self.max_factor_spread)
+        ):
+            return False
+        bar = self.max_flow_z * max(b.flow_scale(), 0.01)  # asked last: a median, made once
+        return bool(abs(flow) <= bar) if flanks else not flow > bar
 
     def _edged_shape(
         self,
@@ -997,8 +1054,8 @@ class DilutionDetector(Detector):
         """Blocks ``first..last``'s `_factors` (``factors``), judged by the channels' common factor
         when water's entry and exit are seen: the geometric mean of the channels' factors at
         most ``1 - min_drop_share``, every factor at most ``edge_max_factor`` (every analyser
-        reads lower), the factors within ``max_factor_spread`` and flow not raised (as
-        `_shape`), and a joint step down of every channel (`_joint_steps`: the least-fallen
+        reads lower), the factors within ``max_factor_spread`` and flow not raised (`_water`),
+        and a joint step down of every channel (`_joint_steps`: the least-fallen
         channel's fall, net of a rise of flow) of at least ``edge_step_log`` within
         ``edge_hours`` of the first block's start and a joint step up as large within as many
         hours of the last block's end; else None. The least-dropped channel of a long, weak
@@ -1006,12 +1063,7 @@ class DilutionDetector(Detector):
         a channel wandering 15-25 %, against baselines the episode has moved), while the
         hour water enters or leaves moves every channel at once."""
         logs, flow = factors
-        if (
-            not np.exp(np.nanmean(logs)) <= 1.0 - self.min_drop_share
-            or not np.exp(np.nanmax(logs)) <= self.edge_max_factor
-            or not np.nanmax(logs) - np.nanmin(logs) <= np.log(self.max_factor_spread)
-            or flow > self.max_flow_z * max(b.flow_scale(), 0.01)
-        ):
+        if not self._water(b, logs, flow, common=True, flanks=False):
             return None
         w, bh = self.edge_hours, self.block_hours
         a, e = first * bh, (last + 1) * bh  # hours of the padded grid
@@ -1200,13 +1252,8 @@ class DilutionDetector(Detector):
         """The finding of blocks ``first..last`` when large and long enough: with the shape of
         water in the sample (`_shape`) or, bounded by joint steps of every channel, the common
         factor's (`_edged_shape`; ``steps`` the outlet's `_joint_steps`)."""
-        bh = self.block_hours
-        lo, hi = max(0, first * bh - b.lead), max(0, (last + 1) * bh - b.lead)
-        hours = lo + np.flatnonzero(b.judged[lo:hi])  # the judged hours of the blocks
-        if len(hours) == 0:
-            return
-        span_h = int(hours[-1] - hours[0] + 1)
-        if span_h < self.min_hours:
+        hours = self._judged_hours(b, first, last)
+        if hours is None:
             return
         rule = (
             "CUSUM of clip((d - m) / s) - k over blocks reaches h_k, d = median of "
@@ -1224,29 +1271,24 @@ class DilutionDetector(Detector):
             )
         if shape is None:
             return
-        z = b.z[first : last + 1]
-        yield self.finding(
+        yield self._summary(
             outlet,
-            None,
-            outlet.grid[hours[0]],
-            outlet.grid[hours[-1]],
-            **self._grade(span_h),
-            evidence={
-                "rule": rule,
-                "window_hours": span_h,
-                "statistic": "CUSUM of the standardised joint drop of every channel net of flow",
-                "threshold": [round(h, 3) for h in bars],
-                "false_alarm_rate_per_year": self.false_alarms_per_year,
+            codes,
+            *hours,
+            shape,
+            bars,
+            rule=rule,
+            statistic="CUSUM of the standardised joint drop of every channel net of flow",
+            own={
                 "null_median": round(b.m, 4),
                 "null_scale": round(b.s, 4),
-                "median_z": round(float(np.nanmedian(z)), 3),
-                **_shape_evidence(codes, *shape, span_h),
+                "median_z": round(float(np.nanmedian(b.z[first : last + 1])), 3),
             },
         )
 
 
 def _shape_evidence(codes: list[str], logs: np.ndarray, flow: float, span_h: int) -> dict:
-    """The evidence both routes give of a stretch of ``span_h`` hours read at the log factors
+    """The evidence every route gives of a stretch of ``span_h`` hours read at the log factors
     ``logs`` (per channel of ``codes``; NaN: not read) and the flow's ``flow``."""
     factor = float(np.exp(np.nanmean(logs)))
     factors = {

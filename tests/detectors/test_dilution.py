@@ -23,15 +23,22 @@ DAYS = 40
 N = DAYS * 24
 
 
-def _outlet() -> dict[str, np.ndarray]:
-    h = np.arange(N)
+def _steady_plant(n: int) -> dict[str, np.ndarray]:
+    """``n`` hours of an honest plant: four analysers on their own cycles around steady levels,
+    flow with a daily swing."""
+    h = np.arange(n)
     return {
-        COD: cycled(N, level=30, spread=3, hold_hours=2, seed=1),
-        NH3N: cycled(N, level=3, spread=0.3, hold_hours=4, seed=2),
-        TP: cycled(N, level=0.5, spread=0.05, hold_hours=3, seed=3),
-        TN: cycled(N, level=12, spread=1, hold_hours=4, seed=4),
+        COD: cycled(n, level=30, spread=3, hold_hours=2, seed=1),
+        NH3N: cycled(n, level=3, spread=0.3, hold_hours=4, seed=2),
+        TP: cycled(n, level=0.5, spread=0.05, hold_hours=3, seed=3),
+        TN: cycled(n, level=12, spread=1, hold_hours=4, seed=4),
         FLOW: np.round(500 + 150 * np.sin(2 * np.pi * (h % 24) / 24), 1),
     }
+
+
+def _outlet() -> dict[str, np.ndarray]:
+    """``DAYS`` days of the honest plant."""
+    return _steady_plant(N)
 
 
 def _scale(ch: dict[str, np.ndarray], codes: tuple[str, ...], days: range, f: float) -> None:
@@ -221,19 +228,6 @@ def test_rebase_takes_only_the_alarms_own_episode_out_of_the_baselines() -> None
     assert masked.min() >= 19 * 4 and masked.max() < 24 * 4  # the episode's blocks, 6 h each
     (f,) = det.detect(frame(ch))
     assert (f.start, f.end) == (hour(20 * 24), hour(23 * 24 - 1))
-
-
-def _steady_plant(n: int) -> dict[str, np.ndarray]:
-    """``n`` hours of an honest plant: four analysers on their own cycles around steady levels,
-    flow with a daily swing."""
-    h = np.arange(n)
-    return {
-        COD: cycled(n, level=30, spread=3, hold_hours=2, seed=1),
-        NH3N: cycled(n, level=3, spread=0.3, hold_hours=4, seed=2),
-        TP: cycled(n, level=0.5, spread=0.05, hold_hours=3, seed=3),
-        TN: cycled(n, level=12, spread=1, hold_hours=4, seed=4),
-        FLOW: np.round(500 + 150 * np.sin(2 * np.pi * (h % 24) / 24), 1),
-    }
 
 
 def _diluted_season(weak: float | None) -> dict[str, np.ndarray]:
