@@ -712,7 +712,7 @@ class DilutionDetector(Detector):
         (``found``) over them: per stretch its padded hours ``a``, ``e``, grid hours,
         `_step_shape` and the every-channel bars."""
         down, up, step, known = steps[2:]
-        floor = -np.log(1.0 - self.min_drop_share)
+        floor = self._step_floor
         with np.errstate(invalid="ignore"):
             d_at, u_at = np.flatnonzero(down >= floor), np.flatnonzero(up >= floor)
         if len(d_at) == 0 or len(u_at) == 0:
@@ -724,9 +724,7 @@ class DilutionDetector(Detector):
         d_at, u_at = _run_peaks(d_at, down), _run_peaks(u_at, up)
         if len(d_at) == 0 or len(u_at) == 0:
             return []
-        nxt = np.searchsorted(u_at, d_at, side="right")
-        ok = nxt < len(u_at)
-        lo, hi = d_at[ok], u_at[nxt[ok]]
+        lo, hi = _next_up(d_at, u_at)
         last = np.r_[lo[1:] > hi[:-1], True] if len(lo) else lo  # the last step down before it
         lo, hi = lo[last], hi[last]
         keep = (hi - lo >= self.min_hours) & (hi - lo <= 24 * self.baseline_days)
@@ -749,12 +747,11 @@ class DilutionDetector(Detector):
         up; the predictive tail with ``tail_predictive``) reaches ``false_alarms_per_year`` times
         a year, at least ``-ln(1 - min_drop_share)``. Not a true per-step rate (see the class
         docstring: honest steps pass it more often; the pair and its shape carry the rate)."""
-        floor = -np.log(1.0 - self.min_drop_share)
         expected = self.false_alarms_per_year * years
         tail = exponential_tail_bar(
             x[~np.isnan(x)], expected, self.tail_excursions, predictive=self.tail_predictive
         )
-        return max(floor, tail)
+        return max(self._step_floor, tail)
 
     def _count_bar(
         self,
@@ -853,7 +850,7 @@ class DilutionDetector(Detector):
         last; ``steps`` its `_joint_steps` when already taken); none unless they fill
         ``step_share`` of some block's baseline window."""
         nb, bh, _ = y.shape
-        floor = -np.log(1.0 - self.min_drop_share)
+        floor = self._step_floor
         if nb < 3 or not self._may_step(med, floor / 2):
             return np.zeros(nb, dtype=bool)
         down, up = (_joint_steps(y) if steps is None else steps)[:2]
@@ -877,9 +874,7 @@ class DilutionDetector(Detector):
         hours = np.zeros(n + 1, dtype=np.int64)
         if len(d_at) == 0 or len(u_at) == 0:
             return np.zeros(nb, dtype=bool)
-        nxt = np.searchsorted(u_at, d_at, side="right")
-        ok = nxt < len(u_at)
-        lo, hi = d_at[ok], u_at[nxt[ok]]
+        lo, hi = _next_up(d_at, u_at)
         ok = hi - lo <= 24 * self.baseline_days
         np.add.at(hours, lo[ok], 1)
         np.add.at(hours, hi[ok], -1)
@@ -887,12 +882,9 @@ class DilutionDetector(Detector):
         # only when they fill a good share of some block's baseline window (a median is moved
         # by little else), and not within a window of either end (a one-sided window left
         # without them has too few days to take a median of)
-        half = self.baseline_days * 24 // bh
-        total = np.r_[0, np.cumsum(inside)]
-        at = np.arange(nb)
-        share = total[np.minimum(at + half + 1, nb)] - total[np.maximum(at - half, 0)]
-        if not np.any(share >= self.step_share * (2 * half + 1)):
+        if not self._fill_a_window(inside):
             return np.zeros(nb, dtype=bool)
+        half = self._half_window
         inside[:half] = False
         inside[max(nb - half, 0) :] = False
         return inside
@@ -908,13 +900,27 @@ class DilutionDetector(Detector):
         level[known == 0] = np.nan
         with np.errstate(invalid="ignore"):
             low = functools.reduce(np.maximum, conc - level[:, None]) <= -least
-        half = self.baseline_days * 24 // self.block_hours
-        total = np.r_[0, np.cumsum(low)]
-        return bool(
-            np.any(
-                total[2 * half + 1 :] - total[: -2 * half - 1] >= self.step_share * (2 * half + 1)
-            )
-        )
+        return self._fill_a_window(low)
+
+    @property
+    def _half_window(self) -> int:
+        """The blocks of ``baseline_days``: a block's baseline window is as many either side."""
+        return self.baseline_days * 24 // self.block_hours
+
+    @property
+    def _step_floor(self) -> float:
+        """``-ln(1 - min_drop_share)``: the log fall of a channel read at a finding's factor, the
+        least a joint step down (or up) must be."""
+        return float(-np.log(1.0 - self.min_drop_share))
+
+    def _fill_a_window(self, blocks: np.ndarray) -> bool:
+        """Whether the blocks marked in ``blocks`` are ``step_share`` of some whole baseline
+        window (`_half_window` blocks either side of one: `_between`, `_may_step`). A window cut
+        by an end of the series is a part of a whole one, so it would say no more, and a
+        series shorter than one window has none."""
+        width = 2 * self._half_window + 1
+        total = np.r_[0, np.cumsum(blocks)]
+        return bool(np.any(total[width:] - total[:-width] >= self.step_share * width))
 
     def _cusums(
         self, z: np.ndarray, years: float
@@ -1110,7 +1116,7 @@ class DilutionDetector(Detector):
         np.log(v, out=padded[lead : lead + len(v)], where=ok)
         y = padded.reshape(nb, bh, v.shape[1])
         med = _median_axis1(y, max(1, bh // 2))
-        half = max(1, self.baseline_days * 24 // bh)
+        half = max(1, self._half_window)
         per_day = max(1, 24 // bh)
         first_hour = hour0 - lead + bh * np.arange(nb)  # each block's first local hour
         rest = ((first_hour // 24 + 3) % 7) >= 5  # Saturday, Sunday blocks (1970-01-01: Thursday)
@@ -1329,6 +1335,14 @@ def _joint_steps(y: np.ndarray, min_known: int | None = None) -> tuple[np.ndarra
         return down, up, down, up, step, known
     enough = known >= min_known
     return down, up, np.where(enough, fall, np.nan), np.where(enough, rise, np.nan), step, known
+
+
+def _next_up(down: np.ndarray, up: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of the sorted hours ``down`` that one of the sorted hours ``up`` follows, and the
+    first such (a step down and the next step up)."""
+    nxt = np.searchsorted(up, down, side="right")
+    ok = nxt < len(up)
+    return down[ok], up[nxt[ok]]
 
 
 def _enough(h: np.ndarray, least: int) -> np.ndarray:
