@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, Protocol, TypeVar
 
 from detectors.base import rate_names
@@ -69,15 +69,12 @@ def kept(memo: Memo | None, key: Hashable, make: Callable[[], T]) -> T:
 
 
 def with_second_look(
-    detector: D,
-    judge: Callable[[D, Memo], Iterable[Finding]],
-    *,
-    rates: Sequence[str] | None = None,
+    detector: D, judge: Callable[[D, Memo], Iterable[Finding]]
 ) -> Iterator[Finding]:
     """``judge(detector, memo)``'s findings (the first look), then, where there are any and
     ``detector.found_outlet_factor`` > 1, those of ``judge`` on a copy of the detector whose
-    parameters named in ``rates`` (by default its false-alarm rates, `detectors.base.rate_names`)
-    are multiplied by the factor, less those overlapping a first-look finding on the same
+    false-alarm rates (`detectors.base.rate_names`: the parameters the calibration bench scales
+    too) are multiplied by the factor, less those overlapping a first-look finding on the same
     pollutant (the module docstring's second look).
 
     ``judge`` must judge one outlet with the detector it is given (its rates read from it), and
@@ -90,7 +87,7 @@ def with_second_look(
     if not first or factor <= 1.0:
         return
     look = copy.copy(detector)
-    for name in rate_names(type(detector)) if rates is None else rates:
+    for name in rate_names(type(detector)):
         setattr(look, name, getattr(detector, name) * factor)
     lead, params = first[0], detector.get_params()
     for f in judge(look, memo):

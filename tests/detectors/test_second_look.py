@@ -20,22 +20,31 @@ def at(h: int) -> pd.Timestamp:
 
 class Toy:
     """Stretches (pollutant, first hour, last hour, chance): each one whose chance is at most
-    ``rate`` is a finding stating that rate."""
+    ``false_alarms_per_year`` is a finding stating that rate (a rate named as every detector
+    names its rates, `detectors.base.rate_names`: what the second look multiplies)."""
 
-    def __init__(self, stretches: list[tuple[str, int, int, float]], factor: float) -> None:
+    def __init__(
+        self,
+        stretches: list[tuple[str, int, int, float]],
+        factor: float,
+        false_alarms_per_year: float = 0.001,
+    ) -> None:
         self.stretches = stretches
-        self.rate = 0.001
+        self.false_alarms_per_year = false_alarms_per_year
         self.found_outlet_factor = factor
         self.judged: list[float] = []
         self.made = 0  # how often the rate-free part (the stretches' chances) was worked out
 
     def get_params(self) -> dict[str, object]:
-        return {"rate": self.rate, "found_outlet_factor": self.found_outlet_factor}
+        return {
+            "false_alarms_per_year": self.false_alarms_per_year,
+            "found_outlet_factor": self.found_outlet_factor,
+        }
 
     def judge(self, look: Toy, memo: Memo) -> Iterable[Finding]:
-        self.judged.append(look.rate)
+        self.judged.append(look.false_alarms_per_year)
         for p, a, b, chance in kept(memo, "stretches", lambda: self._chances(look)):
-            if chance <= look.rate:
+            if chance <= look.false_alarms_per_year:
                 yield Finding(
                     detector="toy",
                     category="integrity",
@@ -46,7 +55,11 @@ class Toy:
                     severity="medium",
                     confidence=0.5,
                     summary="toy",
-                    evidence={"rule": "toy rule", "rate": look.rate, "params": look.get_params()},
+                    evidence={
+                        "rule": "toy rule",
+                        "rate": look.false_alarms_per_year,
+                        "params": look.get_params(),
+                    },
                 )
 
     def _chances(self, look: Toy) -> list[tuple[str, int, int, float]]:
@@ -55,7 +68,7 @@ class Toy:
 
 
 def run(toy: Toy) -> list[Finding]:
-    return list(with_second_look(toy, toy.judge, rates=("rate",)))
+    return list(with_second_look(toy, toy.judge))
 
 
 def test_no_first_finding_means_no_second_look() -> None:
@@ -91,8 +104,11 @@ def test_a_found_outlet_is_judged_again_at_the_factor_times_the_rate() -> None:
         assert f.evidence["rate"] == pytest.approx(0.1)  # the rate it was judged at
         assert f.evidence["rule"] == "toy rule" + AGAIN
         # the parameters as configured: running them again reproduces the finding
-        assert f.evidence["params"] == {"rate": 0.001, "found_outlet_factor": 100.0}
-    assert toy.rate == 0.001  # the detector itself is not changed
+        assert f.evidence["params"] == {
+            "false_alarms_per_year": 0.001,
+            "found_outlet_factor": 100.0,
+        }
+    assert toy.false_alarms_per_year == 0.001  # the detector itself is not changed
 
 
 def test_factor_one_is_no_second_look() -> None:
