@@ -166,6 +166,33 @@ def test_a_killed_stream_worker_fails_the_run_while_the_others_live() -> None:
         list(detect_stream(iter(rows), sim.specs(), [_Slow(kill_on=first)], jobs=3))
 
 
+class _NoTimedWait:
+    """A results queue that refuses a wait with a timeout (and says so), else the queue."""
+
+    def __init__(self, queue: object) -> None:
+        self.queue = queue
+
+    def get(self, block: bool = True, timeout: float | None = None) -> object:
+        raise AssertionError(f"waited on the results (timeout {timeout})")
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.queue, name)
+
+
+@pytest.mark.timeout(60)
+def test_closing_the_stream_workers_waits_for_their_end_not_for_a_result() -> None:
+    """Once every outlet is done no result comes: closing waits on the workers' ends (a wait
+    on the results with a timeout slept its whole 50 ms, both cores idle, before the fleet
+    stage)."""
+    from monitor.detection.batch import _Feed
+
+    feed = _Feed(mp.get_context("fork"), 2, {}, [], [], "en", True)
+    feed.results = _NoTimedWait(feed.results)  # type: ignore[assignment]
+    feed.close(True)
+    assert not any(w.is_alive() for w in feed.workers)
+    assert all(w.exitcode == 0 for w in feed.workers)
+
+
 def test_outlet_rows_index_each_outlet() -> None:
     readings = simulate(3, 2, seed=1).readings
     rows = OutletRows(readings)
