@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detectors.checks import peer
 from detectors.checks.peer import PeerOutlierDetector, _medians
 from detectors.frame import OutletData
-from detectors.spec import COD, OutletSpec
+from detectors.spec import COD, OutletSpec, PollutantSpec
 from tests.detectors.c2_helpers import cycled, frame, hour
 
 N = 744  # March 2026, local hours
@@ -120,3 +121,33 @@ def test_monthly_medians_are_the_padded_sorts_bytes_with_zeros_minus_zeros_and_n
         kept = np.flatnonzero(cnt >= 5)
         got = _medians(x, first, cnt, kept, n_months)
         assert got.tobytes() == _medians_by_padded_sort(x, first, cnt, kept, n_months).tobytes()
+
+
+def _two_held_hours(cycle_minutes: float | None) -> OutletData:
+    """Three months of COD held two hours at a time, the registry's cycle given or not."""
+    cod = cycled(3 * N, level=30, spread=5, hold_hours=2, seed=7, decimals=1)
+    spec = OutletSpec(
+        "O1", industry="textile", pollutants={COD: PollutantSpec(COD, cycle_minutes=cycle_minutes)}
+    )
+    return OutletData(frame({COD: cod}, mn="O1"), spec)
+
+
+def test_the_held_runs_are_read_only_when_the_registry_does_not_give_the_cycle(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cycle in the registry is the cycle (`analyser_cycle_hours`): the held runs it would be
+    learned from are not read then; the features are those the runs give the same cycle."""
+    learned = peer.monthly_features(_two_held_hours(None), COD, 200)
+    calls: list[int] = []
+    real = peer.held_runs
+    monkeypatch.setattr(peer, "held_runs", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert peer.monthly_features(_two_held_hours(120), COD, 200) == learned  # 2 h learned
+    assert calls == []
+    peer.monthly_features(_two_held_hours(None), COD, 200)
+    assert calls == [1]
+
+
+def test_monthly_features_with_the_grid_months_given_are_the_same() -> None:
+    outlet = _fleet(1, _scripted())[0]
+    since = outlet.local_months - outlet.local_months[0]
+    assert peer.monthly_features(outlet, COD, 200, since) == peer.monthly_features(outlet, COD, 200)
