@@ -151,3 +151,47 @@ def test_monthly_features_with_the_grid_months_given_are_the_same() -> None:
     outlet = _fleet(1, _scripted())[0]
     since = outlet.local_months - outlet.local_months[0]
     assert peer.monthly_features(outlet, COD, 200, since) == peer.monthly_features(outlet, COD, 200)
+
+
+_FOREST_PROBE = """
+import gc, json, sys
+import numpy, pandas, scipy.special  # what a detecting process has before
+if sys.argv[1] == "frozen":
+    gc.freeze()
+from detectors.checks.peer import _isolation_forest
+before = gc.get_freeze_count()
+_isolation_forest()
+after = gc.get_freeze_count()
+young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
+_isolation_forest()
+print(json.dumps({"before": before, "after": after, "again": gc.get_freeze_count(),
+                  "young": young, "enabled": gc.isenabled()}))
+"""
+
+
+@pytest.mark.parametrize("mode", ["plain", "frozen"])
+def test_what_scikit_learn_s_import_made_is_not_left_to_young_collections(mode: str) -> None:
+    """After the paused import its objects are in the freeze already taken, else in the oldest
+    generation (nothing left frozen); a second call freezes nothing more."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run(
+        [sys.executable, "-c", _FOREST_PROBE, mode],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    got = json.loads(out.stdout)
+    assert got["enabled"] and got["young"] < 5_000 and got["again"] == got["after"]
+    if mode == "plain":
+        assert got["before"] == got["after"] == 0
+    else:
+        assert got["after"] > got["before"] + 50_000 > 50_000

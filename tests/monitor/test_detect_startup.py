@@ -134,3 +134,81 @@ def test_a_freeze_taken_before_the_forks_is_kept() -> None:
         assert found and gc.get_freeze_count() >= before > 0
     finally:
         gc.unfreeze()
+
+
+GC_PROBE = """
+import gc, json, sys
+if sys.argv[1] == "frozen":
+    gc.freeze()  # another's freeze, before the import
+import monitor.cli  # the command's group, imported before the command's module
+frozen = gc.get_freeze_count()
+seen = []
+gc.callbacks.append(lambda phase, info: phase == "stop" and seen.append(info["generation"]))
+import monitor.cli.detect
+print(json.dumps({
+    "collections": len(seen), "enabled": gc.isenabled(), "frozen_before": frozen,
+    "frozen_after": gc.get_freeze_count(), "threshold": gc.get_threshold()[0],
+    "young": len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1)),
+    "old": len(gc.get_objects(generation=2)),
+}))
+"""
+
+
+def _gc_probe(mode: str) -> dict:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    out = subprocess.run(
+        [sys.executable, "-c", GC_PROBE, mode],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_the_command_module_imports_without_a_collection() -> None:
+    """`monitor.cli.detect`'s imports (pandas, numpy, pyarrow, ...) run with the collector
+    paused (146 collections before), and what they made is moved to the oldest generation at
+    once, not walked there by young collections (one, of the empty young generation, may run
+    as the collector is turned on again); the collector is on again after, nothing left
+    frozen, the threshold as it was."""
+    got = _gc_probe("plain")
+    assert got["collections"] <= 1
+    assert got["young"] < 1_000 < 50_000 < got["old"]
+    assert got["enabled"] and got["frozen_after"] == 0 and got["threshold"] == 700
+
+
+def test_the_command_module_keeps_a_freeze_taken_before() -> None:
+    """Objects another freeze put aside stay frozen (`gc.unfreeze` would empty the permanent
+    generation; a frozen object freed since leaves it)."""
+    got = _gc_probe("frozen")
+    assert got["collections"] <= 1 and got["enabled"]
+    assert got["frozen_after"] > got["frozen_before"] // 2 > 0
+
+
+def test_collect_less_sets_the_young_threshold_only() -> None:
+    import gc
+
+    from monitor.cli.detect import GC_YOUNG_THRESHOLD, _collect_less
+
+    before = gc.get_threshold()
+    try:
+        _collect_less()
+        assert gc.get_threshold() == (GC_YOUNG_THRESHOLD, *before[1:])
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_in_process_leaves_the_collector_threshold_alone() -> None:
+    """Under another program's standard streams (a test's runner) the threshold is kept."""
+    import gc
+
+    from click.testing import CliRunner
+
+    from monitor.cli import main
+
+    before = gc.get_threshold()
+    CliRunner().invoke(main, ["detect", "--readings", str(ROOT / "missing.csv")])
+    assert gc.get_threshold() == before
