@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from statistics import NormalDist
 
 import numpy as np
@@ -542,7 +543,9 @@ def test_step_bar_is_the_windows_own_where_its_changes_are_measured() -> None:
         x = _swinging(n, seed=0)
         wave = 0.04 * np.sin(2 * np.pi * np.arange(72) / 24)
         x[960:1032] = 30.0 * (1 + wave + noise * np.random.default_rng(8).normal(size=72))
-        return LowVariabilityDetector().detect(
+        # the first look's bar (at ten times the rate, the second look at this outlet found
+        # adds a calm week of its fading swings)
+        return LowVariabilityDetector(found_outlet_factor=1.0).detect(
             make_frame(MN, {COD: np.round(x, 2), FLOW: flow(n)}), SPEC
         )
 
@@ -780,7 +783,7 @@ def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None
     def frame(shrunk: tuple[str, ...]) -> pd.DataFrame:
         return _shrunk_outlet(slice(24 * 60, 24 * 70), 0.65, shrunk)
 
-    found = LowVariabilityDetector().detect(frame((COD, NH3N)), SPEC)
+    found = LowVariabilityDetector(found_outlet_factor=1.0).detect(frame((COD, NH3N)), SPEC)
     assert sorted(f.pollutant for f in found) == [COD, NH3N]
     for f in found:
         assert f.evidence["statistic"] == "CUSUM of pooled channels' daily deficit"
@@ -788,6 +791,11 @@ def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None
         assert hour(24 * 60) <= f.start and f.end <= hour(24 * 70 - 1)
         assert "together with the outlet's other concentration channels" in f.summary
     assert LowVariabilityDetector().detect(frame((COD,)), SPEC) == []
+    # the outlet found is judged again at ten times the rate (the second look, the class
+    # docstring's cost): a two-day pooled window inside the ten days names TP too there
+    again = LowVariabilityDetector().detect(frame((COD, NH3N)), SPEC)[len(found) :]
+    assert [(f.pollutant, f.evidence["false_alarm_rate_per_year"]) for f in again] == [(TP, 0.01)]
+    assert hour(24 * 60) <= again[0].start and again[0].end <= hour(24 * 70 - 1)
 
 
 def _coarse_tp(hours: int, seed: int, band: tuple[int, int] | None = None) -> np.ndarray:
@@ -828,3 +836,31 @@ def test_a_white_band_at_a_coarse_analyser_counts_days_at_the_step_floor() -> No
         fading = np.round(np.maximum(_swinging(n, seed=seed, mean=0.15, noise=0.06), 0.01), 2)
         frame = make_frame(MN, {tp: fading, FLOW: flow(n)})
         assert LowVariabilityDetector().detect(frame, SPEC) == []
+
+
+def _shrunk(x: np.ndarray, band: slice, factor: float) -> None:
+    """The values of ``band`` pulled toward their mean to ``factor`` of their spread."""
+    mean = x[band].mean()
+    x[band] = np.round(mean + factor * (x[band] - mean), 1)
+
+
+def test_an_outlet_found_is_judged_again_at_ten_times_the_rate() -> None:
+    # a COD shrunk to a fifth of its spread for four days is found at the stated rate; four
+    # days shrunk to 0.45 of it a month later are not (factor 1), but the outlet found is
+    # judged again at ten times the rate and they are a finding stating that rate, naming the
+    # first finding
+    n = 24 * 90
+    cod = effluent(n, mean=30.0, cv=0.08, hold_hours=2, seed=1)
+    _shrunk(cod, slice(480, 576), 0.2)
+    _shrunk(cod, slice(1200, 1296), 0.45)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    alone = LowVariabilityDetector(found_outlet_factor=1.0).detect(frame, SPEC)
+    assert len(alone) == 1 and alone[0].start <= hour(480) <= alone[0].end
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert len(found) == 2 and found[0] == replace(alone[0], evidence=found[0].evidence)
+    assert [f.evidence["false_alarm_rate_per_year"] for f in found] == [0.001, 0.01]
+    assert [f.evidence["found_outlet_factor"] for f in found] == [None, 10.0]
+    assert found[1].evidence["found_outlet_start"] == found[0].start
+    assert found[1].evidence["params"]["found_outlet_factor"] == 10.0
+    assert found[1].evidence["params"]["false_alarms_per_year"] == 0.001
+    assert found[1].start <= hour(1295) and hour(1200) <= found[1].end
