@@ -171,16 +171,21 @@ def timed(cmd: list[str], stdout: Path, *, one_core: bool = False) -> float:
 
 def timed_rss(
     cmd: list[str], stdout: Path, *, one_core: bool = False, root: Path = ROOT
-) -> tuple[float, float]:
+) -> tuple[float, float, float]:
     """`timed`, run from the tree ``root``, with the peak RSS in MB of the run's largest process
     (its process tree's high-water marks, polled every 20 ms: `bench_history_scale.tree_peaks_mb`;
     ``wait4``'s figure would be this bench's own size, several hundred MB with the simulated
-    readings in memory, whenever the run stays under it)."""
+    readings in memory, whenever the run stays under it) and the CPU seconds (user + system) of
+    its process tree: on this shared 2-core machine another's load moves the wall time of a
+    5-second run by seconds, the CPU by a few per cent."""
+    import resource
+
     from bench_history_scale import tree_peaks_mb
 
     env = {**(os.environ if one_core else FREE_ENV), "PYTHONPATH": str(root)}
     if one_core and shutil.which("taskset"):
         cmd = ["taskset", "-c", "0", *cmd]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     with stdout.open("wb") as out:
         proc = subprocess.Popen(cmd, stdout=out, cwd=root, env=env)
@@ -188,7 +193,9 @@ def timed_rss(
     seconds = time.perf_counter() - t0
     if proc.wait():
         raise subprocess.CalledProcessError(proc.returncode, cmd)
-    return seconds, max(peaks)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # its workers were waited for by it
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return seconds, max(peaks), cpu
 
 
 def _spread(seconds: list[float]) -> str:
@@ -221,7 +228,7 @@ def compare_commits(
             trees[rev] = tree
         files = ["--readings", str(csv), "--sites", str(sites_toml)]
         monitor = [sys.executable, "-m", "monitor.cli", "detect", "--no-progress", *files]
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in trees}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in trees}
         order = list(enumerate(trees.items()))
         for r in range(repeat):  # interleaved, so that a busy moment hits every tree alike,
             # and rotated: on this VM an earlier commit's run right after this tree's was up to
@@ -231,12 +238,13 @@ def compare_commits(
         mine = (folder / "c0.jsonl").read_bytes()
         print(f"\nmonitor detect end to end, defaults, {repeat} interleaved runs each:")
         for k, (name, got) in enumerate(runs.items()):
-            seconds, rss = [g[0] for g in got], [g[1] for g in got]
+            seconds, rss, cpu = ([g[i] for g in got] for i in range(3))
             same = (folder / f"c{k}.jsonl").read_bytes() == mine
             print(
                 f"  {name:12s} {_spread(seconds)}, {n / statistics.median(seconds):,.0f} "
-                f"readings/s, peak RSS {statistics.median(rss):,.0f} MB (max {max(rss):,.0f}), "
-                f"findings {'identical' if same else 'DIFFERENT'}  ({_runs(seconds)})"
+                f"readings/s, CPU {_spread(cpu)}, peak RSS {statistics.median(rss):,.0f} MB "
+                f"(max {max(rss):,.0f}), findings {'identical' if same else 'DIFFERENT'}  "
+                f"({_runs(seconds)})"
             )
     finally:
         for tree in made:
