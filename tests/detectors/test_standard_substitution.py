@@ -1147,3 +1147,34 @@ def test_outlet_visit_says_when_its_own_rate_is_at_its_floor() -> None:
     assert visit["bars"]["own_rate"] == pytest.approx(visit["bars"]["own_rate_floor"])
     assert "rests on the outlet's earlier finding" in visit["rule"]
     assert "rests on" not in found[0].evidence["rule"]
+
+
+SPEC_COD_NO_STANDARD = make_spec(MN, w01018={"limit": 100.0, "analyser_range": (0.0, 500.0)})
+
+
+def test_first_rule_judges_the_standard_the_series_is_calibrated_with(monkeypatch) -> None:
+    """With no registered standard, the first rule judges the nominal concentration the series'
+    C hours read (24.9 and 25.1: 25 mg/L, `_held_levels`), after the other rules: a plant at
+    40 mg/L whose analyser reads 25.0 to 25.2 for 30 h, entered and left gently (no jump the
+    jump rule asks), is found there (an exact 0.25 mg/L TP held 91 h at an outlet registering
+    no standard, independent tuning seed 12, was no finding); without the C hours, or with
+    `CALIBRATION_FIRST_RULE` off, it is not."""
+    n = 24 * 21
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    flags = np.array(["N"] * n, dtype=object)
+    for week in range(3):
+        cod[week * 168 + 10 : week * 168 + 14] = [24.9, 25.1, 24.9, 25.1]
+        flags[week * 168 + 10 : week * 168 + 14] = "C"
+    cod[200:203] = [34.0, 30.0, 27.0]
+    cod[203:233] = np.resize([25.0, 25.1, 25.2, 25.1], 30)
+    cod[233:236] = [27.0, 30.0, 34.0]
+    frame = make_frame(MN, {COD: cod}, flags={COD: flags})
+    det = StandardSubstitutionDetector()
+    found = det.detect(frame, SPEC_COD_NO_STANDARD)
+    assert spans(found) == [(hour(203), hour(232))]
+    ev = found[0].evidence
+    assert "within tolerance of the calibration standard" in ev["rule"]
+    assert ev["standard"] == 25.0
+    assert det.detect(make_frame(MN, {COD: cod}), SPEC_COD_NO_STANDARD) == []  # no C hours
+    monkeypatch.setattr(ss, "CALIBRATION_FIRST_RULE", False)
+    assert det.detect(frame, SPEC_COD_NO_STANDARD) == []
