@@ -25,7 +25,7 @@ from detectors.checks.standard_substitution import (
 )
 from detectors.frame import OutletData
 from detectors.series import resolution
-from detectors.spec import COD, FLOW, NH3N, PH
+from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, hour, spans
 
@@ -412,6 +412,44 @@ def test_hold_rule_finds_the_standard_value_held_between_two_jumps() -> None:
     assert "hold a standard solution" in ev["rule"]
     assert 0 < ev["bars"]["own_rate"] <= ev["false_alarm_rate_per_year"] == ev["threshold"]
     assert ev["readings"] == 8
+
+
+SPEC_NH3_5_COD_TP_TN = make_spec(
+    MN,
+    w21003={"limit": 15.0, "standard": 5.0, "analyser_range": (0.0, 50.0)},
+    w01018={"limit": 50.0, "analyser_range": (0.0, 500.0)},
+    w21011={"limit": 0.5, "analyser_range": (0.0, 5.0)},
+    w21001={"limit": 15.0, "analyser_range": (0.0, 50.0)},
+)
+
+
+def test_hold_rule_no_evidence_in_steps_every_analyser_makes() -> None:
+    """The hold rules' co-movement guard (`_co_moved`, reviewer-J J2): the 5.00 of the test
+    above held 5 h (under the jump rule's 8 h) between two jumps is found while the outlet's
+    other analysers read on as before, and while one of them steps with it; not when two of
+    them step the same way in the same hours (a storm or a plant event moves every analyser, a
+    standard fed to one moves none: both steps are then no evidence, and the hold alone is no
+    rarity)."""
+    nh3 = _nh3_around_two(seed=5)
+    nh3[600:605] = 5.0
+    n = len(nh3)
+    others = {
+        COD: effluent(n, mean=40.0, step=1.0, seed=21),
+        TP: effluent(n, mean=0.4, step=0.01, seed=22),
+        TN: effluent(n, mean=12.0, step=0.1, seed=23),
+    }
+
+    def found_with(moved: list[str]) -> list[tuple[str, object, object]]:
+        cols = {NH3N: nh3} | {c: v.copy() for c, v in others.items()}
+        for c in moved:
+            cols[c][600:605] *= 2.5  # the same factor as NH3-N's 2 -> 5, in the same hours
+        found = StandardSubstitutionDetector().detect(make_frame(MN, cols), SPEC_NH3_5_COD_TP_TN)
+        return [(f.pollutant, f.start, f.end) for f in found]
+
+    assert found_with([]) == [(NH3N, hour(600), hour(604))]
+    assert found_with([COD]) == [(NH3N, hour(600), hour(604))]
+    assert found_with([COD, TP]) == []
+    assert found_with([TP, TN]) == []
 
 
 def test_hold_rule_finds_the_calibration_solution_when_none_is_registered() -> None:
