@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import detectors.checks.standard_substitution as ss
+from detectors.base import rate_names
 from detectors.checks.standard_substitution import (
     MIN_NULL_STRETCHES,
     SAMPLE_STEPS,
@@ -412,6 +413,30 @@ def test_hold_rule_finds_the_standard_value_held_between_two_jumps() -> None:
     assert "hold a standard solution" in ev["rule"]
     assert 0 < ev["bars"]["own_rate"] <= ev["false_alarm_rate_per_year"] == ev["threshold"]
     assert ev["readings"] == 8
+
+
+def test_hold_rates_are_constructor_rates_the_benches_scale() -> None:
+    """reviewer-J J6: the hold rules' rates and the found outlet's are constructor parameters
+    named with the rate suffix (`rate_names`: what a second look multiplies and the calibration
+    bench scales), each passed down to its rule: a 5 h hold (under the jump rule's 8 h) states
+    the bar it is given, and a bar under its own rate drops it."""
+    assert {
+        "hold_false_alarms_per_year",
+        "gap_side_false_alarms_per_year",
+        "outlet_false_alarms_per_year",
+    } <= set(rate_names(StandardSubstitutionDetector))
+    nh3 = _nh3_around_two(seed=5)
+    nh3[600:605] = 5.0
+    frame = make_frame(MN, {NH3N: nh3})
+    found = StandardSubstitutionDetector(hold_false_alarms_per_year=0.01).detect(frame, SPEC_NH3_5)
+    assert spans(found) == [(hour(600), hour(604))]
+    ev = found[0].evidence
+    assert ev["false_alarm_rate_per_year"] == ev["threshold"] == 0.01
+    own = ev["bars"]["own_rate"]
+    assert (
+        StandardSubstitutionDetector(hold_false_alarms_per_year=own / 2).detect(frame, SPEC_NH3_5)
+        == []
+    )
 
 
 SPEC_NH3_5_COD_TP_TN = make_spec(
@@ -992,7 +1017,11 @@ def test_hold_rules_find_nothing_without_a_pair_entered_by_a_jump() -> None:
         holds = _holds(outlet, s, 25.0)
         found = []
         if holds is not None:
-            found = list(_held_on_standard(det, outlet, s, 25.0, holds))
+            found = list(
+                _held_on_standard(
+                    det, outlet, s, 25.0, holds, threshold=det.hold_false_alarms_per_year
+                )
+            )
             found += list(_held_by_gap(det, outlet, s, 25.0, holds))
         found_any += bool(found)
         if not entered.any():
@@ -1020,7 +1049,7 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     pulse: the outlet's visits do not take it). Alone its quiet rate (about 8e-4 a
     series-year) misses the short stretches' bar (1e-4): not found. At an outlet whose COD
     analyser is found fed its 25 mg/L standard for 18 h, the quiet rule judges it at
-    `OUTLET_FALSE_ALARMS_PER_YEAR` (a short stretch at a tenth of it): found, its rate its own
+    ``outlet_false_alarms_per_year`` (a short stretch at a tenth of it): found, its rate its own
     times the COD finding's (0.01 for the first rule, which states none) is in its bars; it
     states the rate it was held to times the COD finding's."""
     n = 24 * 120
@@ -1040,18 +1069,17 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     assert "as little as the series' own" in ev["rule"]
     assert "an outlet found feeding a standard" in ev["rule"]
     own = ev["bars"]["own_rate"]
-    assert det.quiet_false_alarms_per_year / 10 < own <= ss.OUTLET_FALSE_ALARMS_PER_YEAR / 10
+    assert det.quiet_false_alarms_per_year / 10 < own <= det.outlet_false_alarms_per_year / 10
     assert ev["bars"]["outlet_rate"] == 0.01
-    # its rate counts the seventh rule's looks at the outlet (reviewer-C F3): two series, one
-    # standard each (no C readings), a visit, a hold, and the hold rule twice (holds of more
-    # than two cycles and of exactly two: reviewer-D D7; 6 looks a series before), jump, noise
-    # and quiet rules
-    assert ev["bars"]["outlet_looks"] == 2 * 7
+    # its rate counts its rule's looks at the outlet (reviewer-C F3, reviewer-J J7): two
+    # series, one standard each (no C readings), the quiet rule once per standard (every
+    # rule's looks, 7 a series, before)
+    assert ev["bars"]["outlet_looks"] == 2
     # stated: the rate the rule was held to there (a short stretch: a tenth of the outlet's
     # 0.1) times the outlet's (0.01 for the COD finding's first rule) and the looks, not its
     # own null rate (in its bars)
     assert ev["false_alarm_rate_per_year"] == pytest.approx(
-        ss.OUTLET_FALSE_ALARMS_PER_YEAR / 10 * 0.01 * 14
+        det.outlet_false_alarms_per_year / 10 * 0.01 * 2
     )
     # an honest series at such an outlet: nothing more than the COD finding
     found = det.detect(
@@ -1063,11 +1091,12 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
 
 def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) -> None:
     """The seventh rule's findings state the outlet's rate times their rule's bar times the
-    number of its looks there (`_outlet_looks`), that product at most 1 (`_pooled`); counting one
-    look instead (the rate before reviewer-C F3) gives the same findings, spans and bars, each
-    rate smaller by exactly that number unless the product reaches 1: a quiet stretch (bar 0.01,
-    14 looks: 0.14) and a visit (bar 1: the outlet's rate) on the NH3-N standard at an outlet
-    whose COD is found fed its own."""
+    number of that rule's looks there (`_outlet_looks`, reviewer-J J7), that product at most 1
+    (`_pooled`); counting one look instead (the rate before reviewer-C F3) gives the same
+    findings, spans and bars, each rate smaller by exactly that number unless the product
+    reaches 1: a quiet stretch (bar 0.01, 2 looks: the quiet rule at the two series' standards;
+    0.02) and a visit (bar 1: the outlet's rate) on the NH3-N standard at an outlet whose COD
+    is found fed its own."""
     n = 24 * 120
     cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
     _feed_cod_its_standard(cod)
@@ -1079,7 +1108,7 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
     cases = [(quiet, SPEC_COD_NH3_STD, 2.5), (visit, SPEC_COD_NH3, 5.0)]
     det = StandardSubstitutionDetector()
     counted = [det.detect(make_frame(MN, {COD: cod, NH3N: x}), spec) for x, spec, _ in cases]
-    monkeypatch.setattr(ss, "_outlet_looks", lambda outlet, series: 1)
+    monkeypatch.setattr(ss, "_outlet_looks", lambda outlet, series: ss._Looks(1, 1))
     once = [det.detect(make_frame(MN, {COD: cod, NH3N: x}), spec) for x, spec, _ in cases]
     for (_, _, level), got, before in zip(cases, counted, once, strict=True):
         assert [(f.pollutant, f.start, f.end) for f in got] == [
@@ -1090,7 +1119,7 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
         assert "outlet_looks" not in got[0].evidence["bars"]
         assert got[0].evidence == before[0].evidence
         looks = got[1].evidence["bars"]["outlet_looks"]
-        assert looks == 2 * 7  # two series, one standard each: 4 + 3 looks per series (D7)
+        assert looks == 2  # two series, one standard (and one value held) each
         assert before[1].evidence["bars"]["outlet_looks"] == 1
         rate, rate_once = (f[1].evidence["false_alarm_rate_per_year"] for f in (got, before))
         primary = got[1].evidence["bars"]["outlet_rate"]
@@ -1098,13 +1127,13 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
         assert rate == pytest.approx(primary * min(1.0, bar * looks))
     rates = [f[1].evidence["false_alarm_rate_per_year"] for f in counted]
     primaries = [f[1].evidence["bars"]["outlet_rate"] for f in counted]
-    assert rates[0] == pytest.approx(primaries[0] * 0.01 * 14)  # the quiet stretch
+    assert rates[0] == pytest.approx(primaries[0] * 0.01 * 2)  # the quiet stretch
     assert rates[1] == primaries[1]  # the visit
 
 
 def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -> None:
     """The seventh rule's stretches judge the hold rule's holds of exactly two analyser cycles
-    (two measurements of the standard) too, at `HOLD_FALSE_ALARMS_PER_YEAR` (the duration
+    (two measurements of the standard) too, at ``hold_false_alarms_per_year`` (the duration
     relaxed, not the rate): an NH3-N analyser measuring every 2 h reads its 2.5 standard
     exactly for 4 h, entered from 1.5 and left to 3.2 (a rise through the standard: no pulse,
     so no visit). Alone the hold rule asks more than two cycles: not found; at an outlet whose
@@ -1125,9 +1154,9 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     assert "hold a standard solution's value exactly" in ev["rule"]
     # its rule says the length and the rate it was judged at (reviewer-D D3)
     assert "two analyser cycles or more" in ev["rule"]
-    assert f"a hold of two analyser cycles to {ss.HOLD_FALSE_ALARMS_PER_YEAR}" in ev["rule"]
-    assert ev["threshold"] == ss.HOLD_FALSE_ALARMS_PER_YEAR
-    assert ev["bars"]["own_rate"] <= ss.HOLD_FALSE_ALARMS_PER_YEAR
+    assert f"a hold of two analyser cycles to {det.hold_false_alarms_per_year}" in ev["rule"]
+    assert ev["threshold"] == det.hold_false_alarms_per_year
+    assert ev["bars"]["own_rate"] <= det.hold_false_alarms_per_year
     assert ev["bars"]["hours_min"] == 4.0
     # one measurement more of the plant's own level instead: a hold of 2 h is no such hold
     nh3[1002:1004] = 2.31
