@@ -22,6 +22,14 @@ detector names its rates so, and its evidence states the one a finding was judge
 ``false_alarm_rate_per_year``). Rules with a fixed constant rate, or none (measured facts), are
 reported at factor 1 only, as "fixed".
 
+Stated rate (the table's ``stated/yr``): what the rule's findings state at that factor, as
+stated (not divided by the factor: a rule whose rate does not scale, such as one judged at a
+module constant or at an outlet's rate times its own, would otherwise be read at a rate it
+never held), and the expected count is that rate times the exposure. When a rule's findings
+state different rates (a rule with two bars by length, a rule stating an outlet's rate times
+its own) no one rate is the rule's: the range is printed and "mixed bars" instead of a ratio
+(reviewer-J J1; before, the last finding's rate was taken for all).
+
 Honest data: both generators (the project's simulator and `bench/independent_fleet.py`) with a
 falsifying share of 0; exceedances stay (they are not integrity). Seeds: 2001-2005 by default,
 a range no detector was tuned on (tuning used 1-50) and no accuracy claim used; calibration is
@@ -82,6 +90,26 @@ def poisson_band(k: int) -> tuple[float, float]:
     return lo, stats.chi2.ppf(0.975, 2 * k + 2) / 2
 
 
+def stated_rate(rates: list[float | None]) -> tuple[float, str, str]:
+    """The rate a rule's findings state, as the table prints it, and what the band column says
+    when no ratio can be given: one rate when every finding states the same (the rule's bar at
+    the run's factor, as stated: a rule whose rate does not scale with the factor, or a rule
+    judged at a fixed rate, is counted against what it states, not against its rate divided by
+    the factor); "mixed bars" (rate NaN, the range printed) when they state different ones (a
+    rule holding its stretches to two bars by length, or stating an outlet's rate times its
+    own: a ratio against one of them, as this bench computed against the last finding's, could
+    be off by any factor between them); "no stated rate" when none states one."""
+    given = np.array([r for r in rates if r is not None], dtype="float64")
+    if len(given) == 0:
+        return np.nan, f"{np.nan:8.4g}", "no stated rate"
+    lo, hi = float(given.min()), float(given.max())
+    if len(given) < len(rates):
+        return np.nan, "mixed", "mixed bars (some none)"
+    if not np.isclose(lo, hi, rtol=1e-9, atol=0.0):
+        return np.nan, f"{lo:.2g}-{hi:.2g}", "mixed bars"
+    return hi, f"{hi:8.4g}", ""
+
+
 def run(args: argparse.Namespace) -> None:
     names = args.detectors.split(",") if args.detectors else list(catalogue())
     factors = [float(f) for f in args.factors.split(",")]
@@ -92,8 +120,8 @@ def run(args: argparse.Namespace) -> None:
         f"generators {args.generators}; factors {factors}"
     )
     for generator in args.generators.split(","):
-        # (detector, rule, factor) -> [findings, stated rate, unit]
-        found: dict[tuple[str, str, float], list] = defaultdict(lambda: [0, np.nan, ""])
+        # (detector, rule, factor) -> [findings, the rates they state (None: none), unit]
+        found: dict[tuple[str, str, float], list] = defaultdict(lambda: [0, [], ""])
         series_years = outlet_years = 0.0
         for seed in seeds:
             fleet = GENERATORS[generator](seed, args.outlets, args.days, 0.0)
@@ -114,34 +142,30 @@ def run(args: argparse.Namespace) -> None:
                     ev = f.evidence
                     cell = found[(f.detector, str(ev.get("rule", "?")), factor)]
                     cell[0] += 1
-                    rate = ev.get("false_alarm_rate_per_year")
-                    cell[1] = np.nan if rate is None else float(rate) / factor
+                    cell[1].append(ev.get("false_alarm_rate_per_year"))
                     cell[2] = "series" if f.pollutant else "outlet"
         print(
             f"\n== {generator}: {series_years:.0f} honest series-years, "
             f"{outlet_years:.0f} honest outlet-years"
         )
         print(
-            f"{'detector':<22} {'rule':>4} {'rate/yr':>8} {'x':>5} {'found':>6} "
+            f"{'detector':<22} {'rule':>4} {'stated/yr':>8} {'x':>5} {'found':>6} "
             f"{'expected':>9} {'ratio':>6} {'95% band of ratio':>18}"
         )
         table = []
         rules = sorted({(det, rule) for det, rule, _ in found})
         number = {key: i + 1 for i, key in enumerate(rules)}
-        for (det, rule, factor), (k, rate, unit) in sorted(found.items()):
+        for (det, rule, factor), (k, rates, unit) in sorted(found.items()):
             exposure = series_years if unit == "series" else outlet_years
-            expected = factor * rate * exposure if np.isfinite(rate) else np.nan
+            rate, shown, note = stated_rate(rates)
+            expected = rate * exposure if np.isfinite(rate) else np.nan
             lo, hi = poisson_band(k)
             ratio = k / expected if expected and np.isfinite(expected) else np.nan
-            band = (
-                f"{lo / expected:6.2f}-{hi / expected:<6.2f}"
-                if expected and np.isfinite(expected)
-                else "no stated rate"
-            )
+            band = f"{lo / expected:6.2f}-{hi / expected:<6.2f}" if np.isfinite(ratio) else note
             fixed = "" if rate_params(get(det)) else " (fixed)"
             table.append((det, rule, rate, factor, k, expected, ratio, unit))
             print(
-                f"{det:<22} {number[det, rule]:>4d} {rate:8.4g} {factor:5g} {k:6d} "
+                f"{det:<22} {number[det, rule]:>4d} {shown:>8} {factor:5g} {k:6d} "
                 f"{expected:9.2f} {ratio:6.2f} {band:>18} {unit}{fixed}"
             )
         for (det, rule), i in number.items():
