@@ -864,3 +864,40 @@ def test_an_outlet_found_is_judged_again_at_ten_times_the_rate() -> None:
     assert found[1].evidence["params"]["found_outlet_factor"] == 10.0
     assert found[1].evidence["params"]["false_alarms_per_year"] == 0.001
     assert found[1].start <= hour(1295) and hour(1200) <= found[1].end
+
+
+def test_the_second_look_reads_what_the_first_learned_and_finds_the_same(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the second look learns nothing again (each series' statistics, nulls and CUSUMs are
+    # kept), writes no finding on the first look's stretch (it would be dropped), and finds
+    # what it finds with nothing kept
+    import detectors.checks.low_variability as lv
+
+    n = 24 * 90
+    cod = effluent(n, mean=30.0, cv=0.08, hold_hours=2, seed=1)
+    _shrunk(cod, slice(480, 576), 0.2)
+    _shrunk(cod, slice(1200, 1296), 0.45)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    calls = {"learn": 0, "finding": 0}
+    learn, finding = LowVariabilityDetector._learn, LowVariabilityDetector._finding
+
+    def counted_learn(self, *args):  # type: ignore[no-untyped-def]
+        calls["learn"] += 1
+        return learn(self, *args)
+
+    def counted_finding(self, *args):  # type: ignore[no-untyped-def]
+        calls["finding"] += 1
+        return finding(self, *args)
+
+    monkeypatch.setattr(LowVariabilityDetector, "_learn", counted_learn)
+    monkeypatch.setattr(LowVariabilityDetector, "_finding", counted_finding)
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert len(found) == 2 and found[1].evidence["found_outlet_factor"] == 10.0
+    assert calls == {"learn": 1, "finding": 2}
+    monkeypatch.setattr(lv, "kept", lambda memo, key, make: make())
+    assert LowVariabilityDetector().detect(frame, SPEC) == found
+    assert calls == {"learn": 3, "finding": 4}  # learned again by each look
+    # ... where at ten times the rate the first stretch is found again: its finding not written
+    again = LowVariabilityDetector(false_alarms_per_year=0.01, found_outlet_factor=1.0)
+    assert len(spans(again.detect(frame, SPEC))) == 2
