@@ -309,11 +309,20 @@ def _first_line(e: Exception) -> str:
 
 
 def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
-    """Codes (-1 for null) and the distinct values of a column."""
+    """Codes (-1 for null) and the distinct values of a column (in the order they first
+    appear, as ``pc.dictionary_encode`` gives them)."""
     if len(column) and column.null_count == 0 and pa.types.is_string(column.type):
-        first = column[0]  # one outlet's MN (a file read outlet by outlet), one kind: one value
-        if pc.all(pc.equal(column, first)).as_py():  # a quarter of dictionary_encode's time
-            return np.zeros(len(column), dtype=np.int32), pa.array([first.as_py()], pa.string())
+        if _one_value(column):  # one outlet's MN (a file read outlet by outlet), one kind
+            first = column[0].as_py()
+            return np.zeros(len(column), dtype=np.int32), pa.array([first], pa.string())
+        short = _short_cells(column)
+        if short is not None:
+            return _short_dictionary(*short)
+    return _encoded(column)
+
+
+def _encoded(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
+    """`_dictionary` of any column, by Arrow's dictionary encoding of its text."""
     encoded = pc.dictionary_encode(
         column.cast(pa.string()) if column.type != pa.string() else column
     )
@@ -323,6 +332,79 @@ def _dictionary(column: pa.ChunkedArray) -> tuple[np.ndarray, pa.Array]:
     combined = pa.chunked_array(chunks).combine_chunks() if len(chunks) > 1 else chunks[0]
     codes = combined.indices.fill_null(-1).to_numpy(zero_copy_only=False)
     return codes.astype(np.int32), combined.dictionary
+
+
+def _cell_bytes(chunk: pa.Array) -> tuple[np.ndarray, int] | None:
+    """The bytes of a text chunk whose cells (none empty, at least one) are all ``width`` bytes
+    long, one cell after another, and that width; None for any other chunk."""
+    n = len(chunk)
+    _, offsets_buffer, data_buffer = chunk.buffers()
+    offsets = np.frombuffer(offsets_buffer, np.int32, n + 1, 4 * chunk.offset)
+    first, width = int(offsets[0]), int(offsets[1] - offsets[0])
+    if width == 0 or int(offsets[-1]) - first != n * width or (np.diff(offsets) != width).any():
+        return None
+    return np.frombuffer(data_buffer, np.uint8, n * width, first), width
+
+
+def _one_value(column: pa.ChunkedArray) -> bool:
+    """Whether every cell of a text column without an empty cell is its first cell's text:
+    each chunk's bytes compared with the first cell's repeated (memcmp, stopping at the first
+    chunk that differs: an outlet-year's 51,000 MNs in 0.14 ms against 0.27 for ``pc.equal``,
+    over the bench's 100 outlets); ``pc.equal`` when a chunk's cells are not all of one width
+    (or of no bytes)."""
+    cell = None
+    for chunk in column.chunks:
+        if not len(chunk):
+            continue
+        cells = _cell_bytes(chunk)
+        if cells is None:
+            return bool(pc.all(pc.equal(column, column[0])).as_py())
+        data, width = cells
+        if cell is None:
+            cell = data[:width].tobytes()
+        if width != len(cell) or data.tobytes() != cell * len(chunk):
+            return False
+    return True
+
+
+def _short_cells(column: pa.ChunkedArray) -> tuple[np.ndarray, int] | None:
+    """Each cell of a text column without an empty cell, all of one width of 1-8 bytes (a
+    file's pollutant codes: ``w01018``), as one 64-bit number (its bytes, little-endian, the
+    rest zero: equal cells, equal numbers), and that width; None for any other column."""
+    parts, width = [], None
+    for chunk in column.chunks:
+        if not len(chunk):
+            continue
+        cells = _cell_bytes(chunk)
+        if cells is None or cells[1] > 8 or cells[1] != (width or cells[1]):
+            return None
+        width = cells[1]
+        parts.append(cells[0])
+    if width is None:
+        return None
+    data = np.concatenate([*parts, np.zeros(8, np.uint8)])  # a whole word readable at any cell
+    n = (len(data) - 8) // width
+    words = np.ndarray((n,), "<u8", data, 0, (width,))  # each cell's 8 bytes from its start
+    if width < 8:
+        words = words & np.uint64((1 << (8 * width)) - 1)  # the next cells' bytes cleared
+    return words, width
+
+
+def _short_dictionary(words: np.ndarray, width: int) -> tuple[np.ndarray, pa.Array]:
+    """`_dictionary` of a column of :func:`_short_cells`: Arrow's dictionary encoding of the
+    numbers (first appearance first, as of the text), each distinct number's bytes its text.
+    Hashing a number, not a string: an outlet-year's 51,000 pollutant cells in 0.34 ms against
+    0.68 (``pc.equal`` over the whole column, then the text's encoding), over the bench's 100
+    outlets."""
+    encoded = pc.dictionary_encode(pa.array(words))
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+    distinct = encoded.dictionary.to_numpy(zero_copy_only=False).astype("<u8")
+    text = np.ascontiguousarray(distinct.view(np.uint8).reshape(-1, 8)[:, :width])
+    offsets = np.arange(0, (len(distinct) + 1) * width, width, dtype=np.int32)
+    uniques = pa.Array.from_buffers(
+        pa.string(), len(distinct), [None, pa.py_buffer(offsets), pa.py_buffer(text)]
+    )
+    return codes, uniques
 
 
 def _labels(

@@ -9,15 +9,19 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.store.readings_files import (
     FLAG_CODES,
     ReadingsFileError,
     Where,
     _dictionary,
+    _encoded,
     _flags,
     _one_letter_flags,
     _parsed_runs,
+    _short_cells,
 )
 
 
@@ -119,3 +123,65 @@ def test_parsed_runs_chunk_by_chunk() -> None:
     empty = _parsed_runs(pa.chunked_array([], pa.string()))
     assert empty.dtype == np.int64
     assert len(empty) == 0
+
+
+#: Cells of one width mostly (the 64-bit shortcut), some of others, empty, blank, padded,
+#: not ASCII (several bytes a character), with a NUL byte, of eight bytes and of nine.
+_CELLS = st.one_of(
+    st.sampled_from(["w01018", "w21003", "w00000", "w0101", "W01018", "w01018 ", " w0101"]),
+    st.sampled_from(["a", "b", "", " ", "ab\x00", "ab", "\u00e9t\u00e9", "12345678", "123456789"]),
+    st.none(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.lists(_CELLS, max_size=40),
+    cuts=st.lists(st.integers(0, 40), max_size=3),
+    pad=st.integers(0, 2),
+    shape=st.sampled_from(["any", "one width", "one value"]),
+)
+def test_dictionary_shortcuts_as_the_encoding(
+    cells: list[str | None], cuts: list[int], pad: int, shape: str
+) -> None:
+    """On random columns (random chunks, each a slice of a longer array as a block's rows
+    are), `_dictionary`'s shortcuts (one value, its chunks' bytes compared; cells of one width
+    of 1-8 bytes read as 64-bit numbers) give the codes and distinct values, in order, of
+    Arrow's dictionary encoding."""
+    if shape == "one width":  # most columns of a file: codes of one width
+        cells = [c for c in cells if c is None or len(c.encode()) == 6] or ["w01018", "w21003"]
+    elif shape == "one value" and cells:  # an outlet's MN, a file's kind
+        cells = cells[:1] * len(cells)
+    n = len(cells)
+    bounds = [0, *sorted(min(c, n) for c in cuts), n]
+    chunks = [
+        pa.array(["zz"] * pad + cells[a:b] + ["y"], pa.string()).slice(pad, b - a)
+        for a, b in itertools.pairwise(bounds)
+    ]
+    column = pa.chunked_array(chunks, pa.string())
+    codes, uniques = _dictionary(column)
+    want_codes, want_uniques = _encoded(column)
+    assert codes.dtype == np.int32
+    assert codes.tolist() == want_codes.tolist()
+    assert uniques.to_pylist() == want_uniques.to_pylist()
+    if n:
+        general_codes, general_uniques = _general(column)
+        assert codes.tolist() == list(general_codes)
+        assert uniques.to_pylist() == general_uniques
+
+
+def test_short_cells_only_for_cells_of_one_width_up_to_eight_bytes() -> None:
+    """The 64-bit shortcut takes one width of 1-8 bytes without an empty cell; equal cells give
+    equal numbers, different ones different numbers (the bytes past a cell are cleared)."""
+    column = pa.chunked_array([["w01018", "w21003"], ["w01018", "w00000"]])
+    short = _short_cells(column)
+    assert short is not None
+    words, width = short
+    assert width == 6
+    assert words[0] == words[2] and len(set(words.tolist())) == 3
+    assert _dictionary(column)[0].tolist() == [0, 1, 0, 2]
+    assert _short_cells(pa.chunked_array([["w01018", "w0101"]])) is None  # two widths
+    assert _short_cells(pa.chunked_array([["w01018"], ["w0101"]])) is None  # across chunks
+    assert _short_cells(pa.chunked_array([["123456789", "123456780"]])) is None  # 9 bytes
+    assert _short_cells(pa.chunked_array([["", ""]])) is None  # no bytes at all
+    assert _short_cells(pa.chunked_array([["12345678", "12345670"]])) is not None
