@@ -37,10 +37,6 @@ from detectors.series import (
 )
 from detectors.spec import FLOW, PH
 
-#: Whether the first rule also judges the nominal concentration the series' calibration (C)
-#: readings read (`_held_levels`), after the other rules, not only the registered standard.
-CALIBRATION_FIRST_RULE = True
-
 #: Mantissas of the concentrations standard solutions are sold and diluted at (1, 1.5, 2, 2.5, 3,
 #: 4, 5, 6 and 8 times a power of ten: 0.5 mg/L TP, 5 and 10 mg/L NH3-N, 25 and 50 mg/L COD ...).
 NOMINAL_MANTISSAS: Final[tuple[float, ...]] = (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0)
@@ -137,7 +133,7 @@ class StandardSubstitutionDetector(Detector):
     ``min_hours=12`` (design: 6 cycles; with an hourly analyser 6 h in a 4 % band is an ordinary
     calm spell), ``baseline_quantile=0.995``, ``baseline_factor=2``, ``join_gap_hours=1``.
 
-    *At the standard the series is calibrated with* (`CALIBRATION_FIRST_RULE`, sixteenth
+    *At the standard the series is calibrated with* (`_rules`, sixteenth
     session, helper-T): the same rule at the nominal concentration its C hours read
     (`_held_levels`, as the hold rules take it) when that is not the registered standard,
     judged after the other rules (a stretch one of them found keeps its finding). Of the 59
@@ -786,7 +782,7 @@ class StandardSubstitutionDetector(Detector):
         yield from self._stretches(outlet, s, held, made, standards)
         # the first rule at the standard the series is calibrated with too (last: a stretch
         # another rule judged keeps that rule's finding)
-        if CALIBRATION_FIRST_RULE and s.code != PH:
+        if s.code != PH:
             for level in _held_levels(standards, standard):
                 if level != standard:
                     yield from _unheld(self._series(outlet, s, level), held)

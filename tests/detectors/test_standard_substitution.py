@@ -1219,13 +1219,13 @@ def test_outlet_visit_says_when_its_own_rate_is_at_its_floor() -> None:
 SPEC_COD_NO_STANDARD = make_spec(MN, w01018={"limit": 100.0, "analyser_range": (0.0, 500.0)})
 
 
-def test_first_rule_judges_the_standard_the_series_is_calibrated_with(monkeypatch) -> None:
+def test_first_rule_judges_the_standard_the_series_is_calibrated_with() -> None:
     """With no registered standard, the first rule judges the nominal concentration the series'
     C hours read (24.9 and 25.1: 25 mg/L, `_held_levels`), after the other rules: a plant at
     40 mg/L whose analyser reads 25.0 to 25.2 for 30 h, entered and left gently (no jump the
     jump rule asks), is found there (an exact 0.25 mg/L TP held 91 h at an outlet registering
-    no standard, independent tuning seed 12, was no finding); without the C hours, or with
-    `CALIBRATION_FIRST_RULE` off, it is not."""
+    no standard, independent tuning seed 12, was no finding, as this stretch was before); without
+    the C hours it is not."""
     n = 24 * 21
     cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
     flags = np.array(["N"] * n, dtype=object)
@@ -1243,5 +1243,3 @@ def test_first_rule_judges_the_standard_the_series_is_calibrated_with(monkeypatc
     assert "within tolerance of the calibration standard" in ev["rule"]
     assert ev["standard"] == 25.0
     assert det.detect(make_frame(MN, {COD: cod}), SPEC_COD_NO_STANDARD) == []  # no C hours
-    monkeypatch.setattr(ss, "CALIBRATION_FIRST_RULE", False)
-    assert det.detect(frame, SPEC_COD_NO_STANDARD) == []
