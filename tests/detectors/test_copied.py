@@ -689,6 +689,52 @@ def test_stopped_replay_of_the_outlets_own_stop_is_weighed_against_its_own_stops
     assert ev["information_bits"] < fleet_bar  # the fleet's family alone would not name it
 
 
+def test_stopped_replay_names_no_source_that_stopped_after_it() -> None:
+    # B claims, over its running flow, the values A's analysers held in a stop 20 days later:
+    # no record replays what had not yet been reported
+    va, fa = _plant_with_stops(11, [(40 * 24, 41 * 24 - 1)], mn="A")
+    vb, fb = _plant_with_stops(12, [], mn="B")
+    for c in (COD, NH3N):
+        vb[c][480:504] = va[c][960:984]
+        fb[c][480:504] = "F"
+    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    assert CopiedDataDetector().detect_fleet(outlets) == []
+    # the same stop of A before B's claim is a source (lag 20 days)
+    va, fa = _plant_with_stops(11, [(10 * 24, 11 * 24 - 1)], mn="A")
+    for c in (COD, NH3N):
+        vb[c][480:504] = va[c][240:264]
+    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    found = sorted(CopiedDataDetector().detect_fleet(outlets), key=lambda f: f.mn)
+    assert [(f.mn, f.evidence["role"]) for f in found] == [("A", "copied_from"), ("B", "copy")]
+    assert found[1].evidence["lag_hours"] == 240
+
+
+def test_stopped_replay_of_a_stop_value_other_outlets_share_names_no_source() -> None:
+    # A and C each stopped once, their analysers reading 0 (still water, or a logger's fill):
+    # neither ever measured 0, so from their own readings a zero is as rare as one in n + 1;
+    # but two outlets' stops hold it, so it is the fleet's stop value, and B's zeros claimed
+    # over running flow name neither (before: A named as the source, 2 x log2(n + 1) bits)
+    va, fa = _plant_with_stops(11, [(10 * 24, 12 * 24 - 1)], mn="A")
+    vc, fc = _plant_with_stops(13, [(15 * 24, 16 * 24 - 1)], mn="C")
+    vb, fb = _plant_with_stops(12, [], mn="B")
+    for v, (a, b) in ((va, (240, 287)), (vc, (360, 383))):
+        for c in (COD, NH3N):
+            v[c][a : b + 1] = 0.0
+    for c in (COD, NH3N):
+        vb[c][480:504] = 0.0
+        fb[c][480:504] = "F"
+    frames = {"A": (va, fa), "B": (vb, fb), "C": (vc, fc)}
+    outlets = [OutletData(frame(v, f, mn=mn)) for mn, (v, f) in frames.items()]
+    assert CopiedDataDetector().detect_fleet(outlets) == []
+    # with C's stop holding values of its own, A's zeros are one outlet's: A is named again
+    outlets[2] = OutletData(frame(*_plant_with_stops(13, [(15 * 24, 16 * 24 - 1)], mn="C")))
+    found = CopiedDataDetector().detect_fleet(outlets)
+    assert sorted((f.mn, f.evidence["role"]) for f in found) == [
+        ("A", "copied_from"),
+        ("B", "copy"),
+    ]
+
+
 def _daily_flow(seed: int, day_sd: float, noise: float) -> np.ndarray:
     """A flow channel read to 1 m3/h: one smooth daily curve, each day scaled a little
     (``day_sd``), each hour with noise ``noise``."""
@@ -735,12 +781,13 @@ def test_split_by_pollutant_and_merged_gives_the_unsplit_findings_in_order() -> 
 
 def _held_match_with_near_lags(rows, o, a, b, eo, ecode, eq, eh0, eh1, ebits):
     """`_held_match` as it was before 2026-12-06: the same search, then a same-outlet match at
-    a lag under a day moved to -24 or dropped, and a day or more ahead raised to 24."""
+    a lag under a day moved to -24 or dropped, and a day or more ahead raised to 24; with the
+    sixteenth session's rule that a replay's source came first (no negative lag) in both."""
     near = (eo == o) & (eh1 >= a - 24) & (eh0 <= b + 24)
     common = None
     for _, code, value, lo, hi in rows.tolist():
         c = np.flatnonzero((ecode == code) & (eq == value) & ~near)
-        l_lo, l_hi = hi - eh1[c], lo - eh0[c]
+        l_lo, l_hi = np.maximum(hi - eh1[c], 0), lo - eh0[c]
         ok = l_lo <= l_hi
         by: dict = {}
         for src, x, y, bits in zip(
