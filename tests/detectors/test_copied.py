@@ -627,13 +627,21 @@ def test_stopped_replay_needs_every_held_channel_equal_and_values_not_the_stop_v
     assert CopiedDataDetector().detect(frame(values, flags)) == []
 
 
-def test_stopped_record_copied_from_another_outlet_is_reported_on_both() -> None:
-    va, fa = _plant_with_stops(11, [(20 * 24, 21 * 24 - 1)], mn="A")
+def _b_replays_a(a_stop: tuple[int, int], copied: slice, source: slice) -> list[OutletData]:
+    """Outlets A (stopped on hours ``a_stop``, its analysers holding their values) and B, whose
+    COD and NH3-N send A's hours ``source`` flagged F on hours ``copied`` over B's running
+    flow."""
+    va, fa = _plant_with_stops(11, [a_stop], mn="A")
     vb, fb = _plant_with_stops(12, [], mn="B")
-    for c in (COD, NH3N):  # B sends A's stopped day as its own, same hours, B's flow running
-        vb[c][480:504] = va[c][480:504]
-        fb[c][480:504] = "F"
-    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    for c in (COD, NH3N):
+        vb[c][copied] = va[c][source]
+        fb[c][copied] = "F"
+    return [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+
+
+def test_stopped_record_copied_from_another_outlet_is_reported_on_both() -> None:
+    # B sends A's stopped day as its own, same hours, B's flow running
+    outlets = _b_replays_a((20 * 24, 21 * 24 - 1), slice(480, 504), slice(480, 504))
     found = sorted(CopiedDataDetector().detect_fleet(outlets), key=lambda f: f.mn)
     assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
         ("A", hour(480), hour(503), "copied_from"),
@@ -646,12 +654,7 @@ def test_stopped_record_copied_from_another_outlet_is_reported_on_both() -> None
 def test_stopped_copy_of_part_of_a_longer_stop_names_every_hour_it_may_come_from() -> None:
     # A stopped two days, holding its values; B sends A's second stopped day as its own (same
     # hours, B's flow running): lags 0 to 24 h fit alike, so A's finding spans both days
-    va, fa = _plant_with_stops(11, [(20 * 24, 22 * 24 - 1)], mn="A")
-    vb, fb = _plant_with_stops(12, [], mn="B")
-    for c in (COD, NH3N):
-        vb[c][504:528] = va[c][504:528]
-        fb[c][504:528] = "F"
-    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    outlets = _b_replays_a((20 * 24, 22 * 24 - 1), slice(504, 528), slice(504, 528))
     found = sorted(CopiedDataDetector().detect_fleet(outlets), key=lambda f: f.mn)
     assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
         ("A", hour(480), hour(527), "copied_from"),
@@ -692,18 +695,10 @@ def test_stopped_replay_of_the_outlets_own_stop_is_weighed_against_its_own_stops
 def test_stopped_replay_names_no_source_that_stopped_after_it() -> None:
     # B claims, over its running flow, the values A's analysers held in a stop 20 days later:
     # no record replays what had not yet been reported
-    va, fa = _plant_with_stops(11, [(40 * 24, 41 * 24 - 1)], mn="A")
-    vb, fb = _plant_with_stops(12, [], mn="B")
-    for c in (COD, NH3N):
-        vb[c][480:504] = va[c][960:984]
-        fb[c][480:504] = "F"
-    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    outlets = _b_replays_a((40 * 24, 41 * 24 - 1), slice(480, 504), slice(960, 984))
     assert CopiedDataDetector().detect_fleet(outlets) == []
     # the same stop of A before B's claim is a source (lag 20 days)
-    va, fa = _plant_with_stops(11, [(10 * 24, 11 * 24 - 1)], mn="A")
-    for c in (COD, NH3N):
-        vb[c][480:504] = va[c][240:264]
-    outlets = [OutletData(frame(va, fa, mn="A")), OutletData(frame(vb, fb, mn="B"))]
+    outlets = _b_replays_a((10 * 24, 11 * 24 - 1), slice(480, 504), slice(240, 264))
     found = sorted(CopiedDataDetector().detect_fleet(outlets), key=lambda f: f.mn)
     assert [(f.mn, f.evidence["role"]) for f in found] == [("A", "copied_from"), ("B", "copy")]
     assert found[1].evidence["lag_hours"] == 240

@@ -45,10 +45,11 @@ print(json.dumps({"values": values, "docs": docs}))
 """
 
 
-def _probe(mode: str) -> dict:
+def _probe(mode: str, script: str = PROBE) -> dict:
+    """``script`` run with ``mode`` in a fresh interpreter of this checkout: its JSON line."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
-        [sys.executable, "-c", PROBE, mode],
+        [sys.executable, "-c", script, mode],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -154,27 +155,13 @@ print(json.dumps({
 """
 
 
-def _gc_probe(mode: str) -> dict:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", GC_PROBE, mode],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(out.stdout)
-
-
 def test_the_command_module_imports_without_a_collection() -> None:
     """`monitor.cli.detect`'s imports (pandas, numpy, pyarrow, ...) run with the collector
     paused (146 collections before), and what they made is moved to the oldest generation at
     once, not walked there by young collections (one, of the empty young generation, may run
     as the collector is turned on again); the collector is on again after, nothing left
     frozen, the threshold as it was."""
-    got = _gc_probe("plain")
+    got = _probe("plain", GC_PROBE)
     assert got["collections"] <= 1
     assert got["young"] < 1_000 < 50_000 < got["old"]
     assert got["enabled"] and got["frozen_after"] == 0 and got["threshold"] == 700
@@ -183,7 +170,7 @@ def test_the_command_module_imports_without_a_collection() -> None:
 def test_the_command_module_keeps_a_freeze_taken_before() -> None:
     """Objects another freeze put aside stay frozen (`gc.unfreeze` would empty the permanent
     generation; a frozen object freed since leaves it)."""
-    got = _gc_probe("frozen")
+    got = _probe("frozen", GC_PROBE)
     assert got["collections"] <= 1 and got["enabled"]
     assert got["frozen_after"] > got["frozen_before"] // 2 > 0
 
