@@ -27,6 +27,7 @@ from detectors.frame import OutletData
 from detectors.series import HOUR_NS
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.c2_helpers import cycled, frame, hour
+from tests.detectors.conftest import assert_same_arrays
 
 DAYS = 60
 N = DAYS * 24
@@ -294,8 +295,7 @@ def test_channel_weighed_from_its_values_kept_narrowed_equals_it_weighed_from_th
         )
         for daily in (False, True):
             got, want = _channel_readings(channel, daily, kept), _channel_readings(channel, daily)
-            for g, w in zip(got, want, strict=True):
-                assert g.dtype == w.dtype and g.tobytes() == w.tobytes()
+            assert_same_arrays(got, want)
 
 
 def test_end_bits_equal_the_bits_of_the_ends_read_as_a_pool() -> None:

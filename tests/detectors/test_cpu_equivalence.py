@@ -18,6 +18,7 @@ from detectors.checks.standard_substitution import (
 )
 from detectors.frame import Series, flag_is
 from detectors.series import HOUR_NS, hours_of
+from tests.detectors.conftest import assert_same_arrays
 
 
 def test_frozen_tail_fits_given_the_sorted_runs_equal_their_own_sort() -> None:
@@ -166,8 +167,7 @@ def test_level_stretches_equal_their_search_of_the_sorted_values() -> None:
             assert len(_level_stretches(*args)[0]) == 0
             continue
         new = _level_stretches(*args)
-        for a, b in zip(old, new, strict=True):
-            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        assert_same_arrays(old, new)
         compared += 1
     assert compared > 1000
 
@@ -208,8 +208,7 @@ def test_completeness_rates_by_month_slices_equal_their_bincount() -> None:
                 received,
                 valid_h,
             )
-        for a, b in zip(got, want, strict=True):
-            assert a.dtype == b.dtype and a.tobytes() == b.tobytes()
+        assert_same_arrays(got, want)
 
 
 def test_lagged_share_counted_without_a_sort_equals_its_sorted_share() -> None:
