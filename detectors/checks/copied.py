@@ -22,7 +22,7 @@ import pandas as pd
 
 from detectors.base import FleetDetector, Summary, _ordered, register
 from detectors.checks._common import LOCAL_TZ, flow_running, grid_flag_is, stretches
-from detectors.finding import Finding
+from detectors.finding import SEVERITIES, Finding
 from detectors.frame import OutletData, flag_is
 from detectors.messages import pollutant_name
 from detectors.series import HOUR_NS, MIN_YEARS, YEAR_HOURS, hours_of, timestamp
@@ -1606,7 +1606,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 None,
                 span[0],
                 span[1],
-                severity="high",
+                severity=_severity_of(role, "high"),
                 confidence=min(0.99, 0.7 + (bits - need) / 100.0),
                 message="copied.stopped_same_outlet" if same else f"copied.stopped_{role}",
                 evidence={
@@ -1724,7 +1724,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 "threshold_bits": round(need, 1),
             }
             confidence = min(0.99, 0.7 + (info - need) / 100.0)
-        severity = "high" if any(f.severity == "high" for f in cluster) else "medium"
+        severity = max((f.severity for f in cluster), key=SEVERITIES.index)
         scaled = "scale" in best.evidence
         if len(codes) < 2:
             single = "copied.same_outlet" if same else "copied.other_outlet"
@@ -2245,7 +2245,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                 code,
                 span[0],
                 span[1],
-                severity=severity,
+                severity=_severity_of(role, severity),
                 confidence=confidence,
                 message=message,
                 evidence={
@@ -2262,6 +2262,21 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                     ),
                 },
             )
+
+
+def _severity_of(role: str, severity: str) -> str:
+    """The severity of a match's finding on the outlet in ``role``: ``low`` for the source of a
+    lagged copy (``copied_from``), ``severity`` otherwise.
+
+    A replay comes after what it replays, so the outlet whose values came first is the one copied
+    from: its own record shows no falsification, and a sign of falsification laid on it sends an
+    inspector to the wrong door (scoring: a provisional ``integrity.medium`` or ``.high`` takes an
+    enterprise out of green on its own, ``integrity.low`` does not). The finding is kept so that
+    an analyst reading the source's history sees where its values went, and so that a source
+    which is itself a party to the copy (two outlets of one operator) is on record when the
+    copier's lead is worked. A match at lag 0 (``same_time``) names no source: both outlets keep
+    the match's severity."""
+    return "low" if role == "copied_from" else severity
 
 
 def _window_hashes(q: np.ndarray, w: int) -> np.ndarray:

@@ -380,6 +380,8 @@ def test_clone_scaled_and_rounded_again_is_found_on_both_outlets() -> None:
     b[500:572] = np.round(a[500:572] * 1.23, 2)  # three days of A's values, times 1.23
     found = CopiedDataDetector().detect_fleet(_fleet(A={TN: a}, B={TN: b}))
     assert {(f.mn, f.evidence["role"]) for f in found} == {("A", "same_time"), ("B", "copy")}
+    # at lag 0 neither came first: both keep the match's severity
+    assert {f.severity for f in found} == {"high"}
     (f,) = [f for f in found if f.mn == "B"]
     assert f.start <= hour(502) and f.end >= hour(569) and f.end <= hour(571)
     ev = f.evidence
@@ -406,6 +408,10 @@ def test_scaled_clone_with_a_clock_offset_and_several_channels_is_one_finding() 
     assert f.pollutant is None and set(f.evidence["channels"]) == {TN, TP}
     assert f.evidence["lag_hours"] == 2 and abs(f.evidence["scale"] - 0.86) < 0.01
     assert hour(800) <= f.start <= hour(806) and hour(845) <= f.end <= hour(849)
+    # the source's two channels are one finding too, and low: its values came first
+    (g,) = [f for f in found if f.mn == "A"]
+    assert g.evidence["role"] == "copied_from" and set(g.evidence["channels"]) == {TN, TP}
+    assert (f.severity, g.severity) == ("high", "low")
 
 
 def test_clone_scaled_and_shifted_by_whole_days_is_found_and_only_with_the_day_rule() -> None:
@@ -421,6 +427,8 @@ def test_clone_scaled_and_shifted_by_whole_days_is_found_and_only_with_the_day_r
     assert "another day" in ev["rule"] and ev["information_bits"] > ev["threshold_bits"]
     (g,) = [f for f in found if f.mn == "A"]
     assert g.evidence["role"] == "copied_from" and g.start <= hour(11 * 24 + 6)
+    # the copy is the sign of falsification; the source's own record shows none
+    assert (f.severity, g.severity) == ("high", "low")
     # the bar counts every window of the other outlets at the same hour of any day: higher
     # than the same-time rule's for the same clone at lag 0
     c = b.copy()
@@ -648,6 +656,8 @@ def test_stopped_record_copied_from_another_outlet_is_reported_on_both() -> None
         ("B", hour(480), hour(503), "copy"),
     ]
     assert found[1].evidence["other_mn"] == "A" and found[1].evidence["lag_hours"] == 0
+    # A's stop was real (its flow meter read it stopped): the copy is B's, A is only named
+    assert [f.severity for f in found] == ["low", "high"]
     assert "outlet B" in found[0].summary and "outlet A" in found[1].summary
 
 
