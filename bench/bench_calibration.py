@@ -30,6 +30,16 @@ state different rates (a rule with two bars by length, a rule stating an outlet'
 its own) no one rate is the rule's: the range is printed and "mixed bars" instead of a ratio
 (reviewer-J J1; before, the last finding's rate was taken for all).
 
+Rate parameters (the second table, reviewer-J J17): the table above has a row only for a rule
+that fired, so a rule that never fires at a factor -- "0 found where 5 were expected", a bar far
+stricter than it states, i.e. recall given away -- was invisible. The second table has a row for
+every rate parameter of every scaled detector at every factor: its rate (``factor x
+default``), the detector's findings stating exactly that rate (parameters of one detector with
+equal rates share them, marked ``=``), the expected count ``rate x exposure`` for series-years
+and for outlet-years, and the ratio with its band against the unit the detector's findings use
+(none when it found nothing at any factor or its findings use both: the docstring says which).
+A band wholly below 1 says the bar is stricter than stated.
+
 Honest data: both generators (the project's simulator and `bench/independent_fleet.py`) with a
 falsifying share of 0; exceedances stay (they are not integrity). Seeds: 2001-2005 by default,
 a range no detector was tuned on (tuning used 1-50) and no accuracy claim used; calibration is
@@ -110,6 +120,56 @@ def stated_rate(rates: list[float | None]) -> tuple[float, str, str]:
     return hi, f"{hi:8.4g}", ""
 
 
+def rate_rows(
+    found: dict[tuple[str, str, float], list],
+    names: list[str],
+    factors: list[float],
+    series_years: float,
+    outlet_years: float,
+) -> list[tuple]:
+    """One row per rate parameter of each of ``names`` (`rate_params`; detectors without one are
+    left out) at each factor, found or not: ``(detector, parameter, factor, rate, shared, k,
+    expected per series-years, expected per outlet-years, unit)``. ``k`` counts the detector's
+    findings (``found``: `run`'s cells) at that factor stating ``rate`` (``factor x default``);
+    ``shared`` names the detector's other parameters at the same rate (they share ``k``);
+    ``unit`` is the one its findings use at any factor ("" when none or both)."""
+    rows = []
+    for det in names:
+        params = rate_params(get(det))
+        units = {cell[2] for (d, _, _), cell in found.items() if d == det and cell[0]}
+        unit = units.pop() if len(units) == 1 else ""
+        for factor in factors:
+            stated = [
+                r
+                for (d, _, f), cell in found.items()
+                if d == det and f == factor
+                for r in cell[1]
+                if r is not None
+            ]
+            for name, default in params.items():
+                rate = default * factor
+                shared = [
+                    other
+                    for other, value in params.items()
+                    if other != name and np.isclose(value * factor, rate, rtol=1e-9, atol=0.0)
+                ]
+                k = int(np.isclose(np.asarray(stated, dtype="float64"), rate, rtol=1e-9).sum())
+                rows.append(
+                    (
+                        det,
+                        name,
+                        factor,
+                        rate,
+                        shared,
+                        k,
+                        rate * series_years,
+                        rate * outlet_years,
+                        unit,
+                    )
+                )
+    return rows
+
+
 def run(args: argparse.Namespace) -> None:
     names = args.detectors.split(",") if args.detectors else list(catalogue())
     factors = [float(f) for f in args.factors.split(",")]
@@ -172,6 +232,28 @@ def run(args: argparse.Namespace) -> None:
             print(f"  rule {i} ({det}): {rule}")
         silent = [n for n in integrity if not any(d == n for d, _, _ in found)]
         print(f"no integrity finding at any factor: {', '.join(silent) or 'none'}")
+        print(
+            "\nrate parameters, found or not (findings stating the parameter's rate; "
+            "= : shared with an equal rate of the same detector)"
+        )
+        print(
+            f"{'detector':<22} {'parameter':<34} {'x':>5} {'rate/yr':>8} {'found':>6} "
+            f"{'exp/ser':>8} {'exp/out':>8} {'ratio':>6} {'95% band of ratio':>18}"
+        )
+        for det, name, factor, rate, shared, k, e_ser, e_out, unit in rate_rows(
+            found, integrity, factors, series_years, outlet_years
+        ):
+            expected = {"series": e_ser, "outlet": e_out}.get(unit, np.nan)
+            lo, hi = poisson_band(k)
+            if np.isfinite(expected) and expected > 0:
+                ratio, band = f"{k / expected:6.2f}", f"{lo / expected:6.2f}-{hi / expected:<6.2f}"
+            else:
+                ratio, band = f"{'-':>6}", "unit unknown"
+            shown = name + ("=" if shared else "")
+            print(
+                f"{det:<22} {shown:<34} {factor:5g} {rate:8.2g} {k:6d} {e_ser:8.2f} "
+                f"{e_out:8.2f} {ratio} {band:>18} {unit or '?'}"
+            )
         frame = pd.DataFrame(
             table, columns=["detector", "rule", "rate", "factor", "k", "expected", "ratio", "unit"]
         )
