@@ -218,6 +218,17 @@ def _grid_resolution(v: np.ndarray) -> float | None:
     return None
 
 
+def registry_cycle_hours(cycle_minutes: float | None) -> float | None:
+    """The analyser cycle in hours (at least 1) that the registry's ``cycle_minutes`` gives, or
+    None when it gives none (missing, zero or negative): then the cycle is learned
+    (`analyser_cycle_hours`). The one place that decides whether the registry gives the cycle,
+    so that a caller which skips building held runs when it does (peer_outlier's summaries)
+    cannot disagree with `analyser_cycle_hours` about it."""
+    if cycle_minutes is not None and cycle_minutes > 0:
+        return max(1.0, float(cycle_minutes) / 60.0)
+    return None
+
+
 def analyser_cycle_hours(held: HeldRuns, cycle_minutes: float | None = None) -> float:
     """How many hours the analyser holds a value: the registry's ``cycle_minutes`` when known,
     else learned from the series' own held runs.
@@ -228,8 +239,9 @@ def analyser_cycle_hours(held: HeldRuns, cycle_minutes: float | None = None) -> 
     (the mode resists chance repeats at low resolution, which make runs of 2 or 3 cycles, and the
     few long runs of a falsifier), capped at `MAX_CYCLE_HOURS`.
     """
-    if cycle_minutes is not None and cycle_minutes > 0:
-        return max(1.0, float(cycle_minutes) / 60.0)
+    registered = registry_cycle_hours(cycle_minutes)
+    if registered is not None:
+        return registered
     lengths = held_cycle_lengths(held)
     if lengths is None:
         return 1.0

@@ -14,7 +14,7 @@ from detectors.base import FleetDetector, Summary, register
 from detectors.checks._common import month_label
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import analyser_cycle_hours, held_runs
+from detectors.series import analyser_cycle_hours, held_runs, registry_cycle_hours
 from detectors.spec import CONCENTRATIONS
 
 FEATURES: Final[tuple[str, ...]] = ("median", "cv", "cycle_autocorrelation", "repeat_share")
@@ -25,9 +25,6 @@ Features = tuple[float, float, float, float]
 Month = tuple[Features, int, int, pd.Timestamp, pd.Timestamp]
 #: One outlet-month of a group: channel, month, outlet, features, first and last grid hour.
 _Row = tuple[str, int, "PeerSummary", Features, int, int, pd.Timestamp, pd.Timestamp]
-#: No held runs: what `monthly_features` gives `analyser_cycle_hours` when the registry gives
-#: the cycle (then the runs are not read).
-_NO_RUNS: Final = held_runs(np.zeros(0), np.zeros(0), np.zeros(0, dtype=bool))
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +72,10 @@ def monthly_features(
     # compare each measurement with the previous one: values `cycle` hours apart, so that an
     # analyser measuring every 2-4 h does not look "repetitive" for holding its value; the
     # held runs it is learned from only when the registry does not give the cycle
-    known = outlet.spec.pollutant(code).cycle_minutes
-    given = known is not None and known > 0
-    held = _NO_RUNS if given else held_runs(v, np.arange(len(v), dtype="float64"), valid)
-    c = max(1, round(analyser_cycle_hours(held, known)))
+    cycle = registry_cycle_hours(outlet.spec.pollutant(code).cycle_minutes)
+    if cycle is None:
+        cycle = analyser_cycle_hours(held_runs(v, np.arange(len(v), dtype="float64"), valid))
+    c = max(1, round(cycle))
     if len(v) <= c:
         return {}
     pair = valid[c:] & valid[:-c] & (mi[c:] == mi[:-c])

@@ -143,8 +143,10 @@ def test_the_held_runs_are_read_only_when_the_registry_does_not_give_the_cycle(
     monkeypatch.setattr(peer, "held_runs", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert peer.monthly_features(_two_held_hours(120), COD, 200) == learned  # 2 h learned
     assert calls == []
-    peer.monthly_features(_two_held_hours(None), COD, 200)
-    assert calls == [1]
+    for unknown in (None, 0, -120):  # no cycle given (`registry_cycle_hours`): runs read
+        calls.clear()
+        assert peer.monthly_features(_two_held_hours(unknown), COD, 200) == learned
+        assert calls == [1]
 
 
 def test_monthly_features_with_the_grid_months_given_are_the_same() -> None:

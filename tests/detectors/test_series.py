@@ -14,6 +14,7 @@ from detectors.series import (
     block_sums,
     fisher_greater,
     held_runs,
+    registry_cycle_hours,
     resolution,
     segments,
     window_sums,
@@ -84,6 +85,21 @@ def test_resolution_and_cycle() -> None:
     runs = held_runs(values, hours, np.ones(40, dtype=bool))
     assert analyser_cycle_hours(runs) == 4.0
     assert analyser_cycle_hours(runs, cycle_minutes=30) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("cycle_minutes", "hours"), [(None, None), (0, None), (-60, None), (30, 1.0), (150, 2.5)]
+)
+def test_the_registry_gives_the_cycle_only_when_positive(
+    cycle_minutes: float | None, hours: float | None
+) -> None:
+    """`registry_cycle_hours` is the one rule for whether the registry gives the cycle
+    (reviewer-J J10): `analyser_cycle_hours` takes its answer when it gives one, else learns
+    the cycle from the held runs (4 h here)."""
+    hours_grid = np.arange(40, dtype=float)
+    runs = held_runs(np.repeat(np.arange(10.0), 4), hours_grid, np.ones(40, dtype=bool))
+    assert registry_cycle_hours(cycle_minutes) == hours
+    assert analyser_cycle_hours(runs, cycle_minutes) == (4.0 if hours is None else hours)
 
 
 def test_block_and_window_sums() -> None:
