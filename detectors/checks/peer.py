@@ -312,33 +312,12 @@ class PeerOutlierDetector(FleetDetector[PeerSummary]):
 
 
 def _isolation_forest() -> type:
-    """scikit-learn's IsolationForest, imported only when there are peers to compare, with
-    Python's cyclic garbage collector paused while it is imported (some 900 modules: the
-    hundreds of collections that would run meanwhile find nothing to free; 0.1-0.2 s of CPU).
-    What the import made is then put where young collections do not walk it: the first one
-    after the pause walked all of it, 0.04-0.05 s of CPU in `monitor detect`'s fleet stage
-    (2026-12-06) for nothing freed. Into the freeze already taken, if any (`monitor detect`
-    freezes its imports for the whole run; whoever thaws it thaws these too), else into the
-    oldest generation (frozen, then thawed at once). Once a process has imported it, nothing
-    of this (a later freeze would keep that moment's garbage from the collector)."""
-    import gc
-    import sys
+    """scikit-learn's IsolationForest, imported only when there are peers to compare (some 900
+    modules, ~0.3 s of CPU: a run without peer groups never pays it). A plain import: how the collector runs meanwhile is the host's
+    process policy (`monitor.detection.batch` runs the fleet detectors with it paused,
+    reviewer-J J11), not a detector's."""
+    from sklearn.ensemble import IsolationForest
 
-    if "sklearn.ensemble" in sys.modules:
-        from sklearn.ensemble import IsolationForest
-
-        return IsolationForest
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        from sklearn.ensemble import IsolationForest
-    finally:
-        if enabled:
-            frozen = gc.get_freeze_count() > 0
-            gc.freeze()
-            if not frozen:
-                gc.unfreeze()
-            gc.enable()
     return IsolationForest
 
 

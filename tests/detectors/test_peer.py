@@ -158,23 +158,22 @@ def test_monthly_features_with_the_grid_months_given_are_the_same() -> None:
 _FOREST_PROBE = """
 import gc, json, sys
 import numpy, pandas, scipy.special  # what a detecting process has before
-if sys.argv[1] == "frozen":
-    gc.freeze()
+gc.freeze()  # a host's freeze
 from detectors.checks.peer import _isolation_forest
-before = gc.get_freeze_count()
-_isolation_forest()
-after = gc.get_freeze_count()
-young = len(gc.get_objects(generation=0)) + len(gc.get_objects(generation=1))
-_isolation_forest()
-print(json.dumps({"before": before, "after": after, "again": gc.get_freeze_count(),
-                  "young": young, "enabled": gc.isenabled()}))
+before = gc.isenabled(), gc.get_freeze_count(), gc.get_threshold()
+name = _isolation_forest().__name__
+print(json.dumps({
+    "same": (gc.isenabled(), gc.get_threshold()) == (before[0], before[2]),
+    "frozen": gc.get_freeze_count() <= before[1],  # frozen objects freed since leave it
+    "name": name,
+}))
 """
 
 
-@pytest.mark.parametrize("mode", ["plain", "frozen"])
-def test_what_scikit_learn_s_import_made_is_not_left_to_young_collections(mode: str) -> None:
-    """After the paused import its objects are in the freeze already taken, else in the oldest
-    generation (nothing left frozen); a second call freezes nothing more."""
+def test_scikit_learn_s_import_leaves_the_process_s_collector_alone() -> None:
+    """A detector changes no process-global state: the collector stays on, nothing joins the
+    host's freeze, the thresholds stay (how the collector runs during the import is the
+    host's policy: `monitor.detection.collector`, reviewer-J J11)."""
     import json
     import os
     import subprocess
@@ -183,7 +182,7 @@ def test_what_scikit_learn_s_import_made_is_not_left_to_young_collections(mode: 
 
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
-        [sys.executable, "-c", _FOREST_PROBE, mode],
+        [sys.executable, "-c", _FOREST_PROBE],
         cwd=root,
         env={**os.environ, "PYTHONPATH": str(root)},
         capture_output=True,
@@ -191,9 +190,4 @@ def test_what_scikit_learn_s_import_made_is_not_left_to_young_collections(mode: 
         timeout=300,
         check=True,
     )
-    got = json.loads(out.stdout)
-    assert got["enabled"] and got["young"] < 5_000 and got["again"] == got["after"]
-    if mode == "plain":
-        assert got["before"] == got["after"] == 0
-    else:
-        assert got["after"] > got["before"] + 50_000 > 50_000
+    assert json.loads(out.stdout) == {"same": True, "frozen": True, "name": "IsolationForest"}
