@@ -322,7 +322,15 @@ class StandardSubstitutionDetector(Detector):
     tuning seeds 6-50 at 80 outlets 10 -> 9 findings (independent), 4 -> 4 (simulator); tuning
     seeds 1-50 (40 outlets) 403 -> 401 findings (independent; both lost on no label, one of
     them the same storm hour on seed 50's 40-outlet fleet), 188 identical (simulator); no label
-    lost.
+    lost. The jump rule (durations and excursions) skips a stretch whose jump in or out
+    co-moved (`_stretch_co_moved`, reviewer-J J14: its statistic is the step itself), and the
+    hold across shutdowns takes a co-moved seen side as no jump (its share 1). On tuning seeds
+    1-50 (40 outlets): 401 -> 400 findings (independent; the one lost a COD jump finding on a
+    *dilution* label, seed 29), 188 -> 187 (simulator; seed 15, a COD jump on no label), no
+    label lost; honest-only fleets 6-50 x 80 unchanged (9 independent, 4 simulator). Not in
+    the quiet rule, whose statistic is the stretch's stillness: there the guard lost 4
+    labelled substitutions on independent tuning seeds 1-50 (seeds 6, 19, 21, 38), their
+    entries co-moving (reviewer-J's measurement).
 
     *Across shutdowns* (`_held_across_gaps`, :data:`GAP_HOLDS`): the same value held on both
     sides of one or more time gaps (over `STRAY_HOURS`, up to `GAP_HOLD_MAX_HOURS`), the series
@@ -1014,7 +1022,7 @@ class _JumpRule(_StretchRule):
         elsewhere = x[~inside]
         for i in np.flatnonzero(shaped & (cands.hours >= threshold)).tolist():
             a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
-            if _diluted(outlet, s, sel, cands, i):
+            if _diluted(outlet, s, sel, cands, i) or _stretch_co_moved(outlet, s, sel, cands, i):
                 continue
             rate = per_year * _null_survival(pooled, float(cands.hours[i]), cycle)
             yield self._finding(
@@ -1039,7 +1047,7 @@ class _JumpRule(_StretchRule):
         rates = per * survival
         for k in np.flatnonzero(rates <= self.false_alarms_per_year).tolist():
             i = int(short[k])
-            if _diluted(outlet, s, sel, cands, i):
+            if _diluted(outlet, s, sel, cands, i) or _stretch_co_moved(outlet, s, sel, cands, i):
                 continue
             a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
             share = above * self.false_alarms_per_year / per[k]
@@ -2608,6 +2616,10 @@ def _held_across_gaps(
         _side_share(x, h, a - 1, a, standard, rel),
         _side_share(x, h, b + 1, b, standard, rel),
     )
+    # a step every analyser made with it is no evidence (`_co_moved`, as in the hold rule)
+    # (a side beyond the series is clipped onto the hold's own reading: no step, not co-moved)
+    p_in[_co_moved(outlet, s, sel[np.maximum(a - 1, 0)], sel[a])] = 1.0
+    p_out[_co_moved(outlet, s, sel[np.minimum(b + 1, len(sel) - 1)], sel[b])] = 1.0
     for j, i in enumerate(idx.tolist()):
         rate = per_year * q * r ** int(k[j]) * float(p_in[j] * p_out[j])
         if rate > det.hold_false_alarms_per_year:
@@ -2842,6 +2854,24 @@ def _diluted(outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: i
         step_q = np.log(q[:, 1] / q[:, 0])
         explained = np.abs(step_c + step_q) <= DILUTION_SHARE * np.abs(step_c)
     return bool((explained & np.isfinite(step_q) & (step_c != 0)).any())
+
+
+def _stretch_co_moved(
+    outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: int
+) -> bool:
+    """Whether the jump into or out of stretch ``i`` (its sides as `_diluted` takes them: the
+    reading outside and the one inside, ``sel`` the positions of the stretches' readings in
+    ``s``) is one the outlet's other analysers made with it (`_co_moved`): the jump rule's
+    statistic is the step itself, and the largest steps of a series are disproportionately a
+    storm's or a plant event's, which move every analyser (reviewer-J J14). Not in the quiet
+    rule, whose statistic is the stretch's stillness, not its step: there it lost 4 labelled
+    substitutions on independent tuning seeds 1-50, whose entries co-moved."""
+    first, last = int(c.first[i]), int(c.last[i])
+    pairs = [(p, q) for p, q in ((first - 1, first), (last + 1, last)) if 0 <= p < len(sel)]
+    if not pairs:
+        return False
+    pos = sel[np.asarray(pairs)]  # (outside, inside) per side
+    return bool(_co_moved(outlet, s, pos[:, 0], pos[:, 1]).any())
 
 
 #: A step of a series is no evidence of a standard fed to its analyser when at least

@@ -1243,3 +1243,96 @@ def test_first_rule_judges_the_standard_the_series_is_calibrated_with() -> None:
     assert "within tolerance of the calibration standard" in ev["rule"]
     assert ev["standard"] == 25.0
     assert det.detect(make_frame(MN, {COD: cod}), SPEC_COD_NO_STANDARD) == []  # no C hours
+
+
+SPEC_NH3_2_COD_TP_TN = make_spec(
+    MN,
+    w21003={"limit": 15.0, "standard": 2.0, "analyser_range": (0.0, 50.0)},
+    w01018={"limit": 50.0, "analyser_range": (0.0, 500.0)},
+    w21011={"limit": 0.5, "analyser_range": (0.0, 5.0)},
+    w21001={"limit": 15.0, "analyser_range": (0.0, 50.0)},
+)
+SPEC_NH3_COD_TP_TN = make_spec(
+    MN,
+    w21003={"limit": 15.0, "analyser_range": (0.0, 50.0)},
+    w01018={"limit": 50.0, "analyser_range": (0.0, 500.0)},
+    w21011={"limit": 0.5, "analyser_range": (0.0, 5.0)},
+    w21001={"limit": 15.0, "analyser_range": (0.0, 50.0)},
+)
+
+
+def _others(n: int) -> dict[str, np.ndarray]:
+    """COD, TP and TN of an honest outlet, hourly, reading on as they please."""
+    return {
+        COD: effluent(n, mean=40.0, step=1.0, seed=21),
+        TP: effluent(n, mean=0.4, step=0.01, seed=22),
+        TN: effluent(n, mean=12.0, step=0.1, seed=23),
+    }
+
+
+def _moved(
+    cols: dict[str, np.ndarray], moved: list[str], span: slice, factor: float
+) -> dict[str, np.ndarray]:
+    """``cols`` with the channels ``moved`` scaled by ``factor`` over ``span`` (copies)."""
+    out = {c: v.copy() for c, v in cols.items()}
+    for c in moved:
+        out[c][span] *= factor
+    return out
+
+
+def test_jump_rule_no_evidence_in_steps_every_analyser_makes() -> None:
+    """reviewer-J J14: the jump rule's statistic is the step, and a step every analyser makes
+    (`_co_moved`: a storm, a plant event) is no evidence of a standard fed to one. NH3-N around
+    4 mg/L on its standard's 2.0 for 20 h (the rain test's stretch, the flow unchanged) is
+    found while the other analysers read on, and while one of them falls with it; not when two
+    of them fall by the same factor in the same hours."""
+    n = 24 * 60
+    nh3 = effluent(n, mean=4.0, cv=0.05, step=0.01, seed=41)
+    q = effluent(n, mean=400.0, cv=0.05, step=0.1, seed=42)
+    rng = np.random.default_rng(43)
+    nh3[700:720] = np.round(2.0 * (1 + 0.025 * rng.standard_normal(20)), 2)
+    cols = {NH3N: nh3, FLOW: q} | _others(n)
+
+    def found_with(moved: list[str]) -> list[tuple[str, object, object]]:
+        frame = make_frame(MN, _moved(cols, moved, slice(700, 720), 0.5))
+        found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_2_COD_TP_TN)
+        return [(f.pollutant, f.start, f.end) for f in found]
+
+    assert found_with([]) == [(NH3N, hour(700), hour(719))]
+    assert found_with([TN]) == [(NH3N, hour(700), hour(719))]
+    assert found_with([COD, TP]) == []
+
+
+def test_excursion_rule_no_evidence_in_steps_every_analyser_makes() -> None:
+    """reviewer-J J14, the jump rule's excursions: the four hours of the calibration solution
+    of the excursion test are found while the other analysers read on; not when two of them
+    rise by the same factor (2 -> 8 mg/L) in the same hours."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3[600:604] = [8.02, 7.97, 8.05, 7.99]
+    cols = {NH3N: nh3} | _others(n)
+    for moved, expected in (([], [(hour(600), hour(603))]), ([COD, TN], [])):
+        frame = make_frame(MN, _moved(cols, moved, slice(600, 604), 4.0), flags={NH3N: flags})
+        assert spans(StandardSubstitutionDetector().detect(frame, SPEC_NH3_COD_TP_TN)) == expected
+
+
+def test_hold_rule_across_gaps_no_evidence_in_steps_every_analyser_makes() -> None:
+    """reviewer-J J14, the hold across shutdowns: 5.00 held from 02:00 through one nightly
+    shutdown to 05:00 the next morning, entered from the plant's 2 mg/L and left back to it
+    (both sides seen: their jumps' shares make it rare) is found while the other analysers read
+    on, and while one of them steps with it; not when two of them step by the same factor in
+    the same hours (both sides are then no evidence, and one night's resumption on the
+    standard alone is no rarity: the one-night trap above)."""
+    nh3, flags = _nightly(60, 2.0, seed=5)
+    a, b = 24 * 25 + 2, 24 * 26 + 6
+    nh3[a:b] = 5.0
+    cols = {NH3N: nh3} | _others(len(nh3))
+    for moved, expected in (
+        ([], [(hour(a), hour(b - 1))]),
+        ([COD], [(hour(a), hour(b - 1))]),
+        ([COD, TP], []),
+    ):
+        frame = make_frame(MN, _moved(cols, moved, slice(a, b), 2.5), flags={NH3N: flags})
+        found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5_COD_TP_TN)
+        assert spans(found) == expected
+        assert all("across time gaps" in f.evidence["rule"] for f in found)
