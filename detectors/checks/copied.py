@@ -2179,6 +2179,31 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             return
         yield from self._findings(outlets, code, pool, (a0, a1, b0, b1), info, need)
 
+    def _roles(
+        self,
+        oa: CopiedSummary,
+        span_a: tuple[pd.Timestamp, pd.Timestamp],
+        ob: CopiedSummary,
+        span_b: tuple[pd.Timestamp, pd.Timestamp],
+        lag_hours: int,
+    ) -> list[tuple[CopiedSummary, tuple[pd.Timestamp, pd.Timestamp], CopiedSummary, Any, str]]:
+        """Who copied whom in a matched pair (``lag_hours``: ``oa``'s window's hour minus
+        ``ob``'s): (outlet, its span, partner, partner's span, role) for each outlet.
+
+        The pair comes in outlet order, not time order (`_same_hash_pairs`), so ``oa`` is not
+        always the later window: a replay comes after what it replays, so the later window is
+        the ``copy`` and the earlier one ``copied_from``. Windows at most
+        ``scaled_max_lag_hours`` apart name no source (both ``same_time``): that is as far as two
+        outlets' clocks may be off (the scaled rule's premise), so either may be the copy. The
+        same outlet's earlier day is its own record: one finding, the ``copy``."""
+        if oa is ob:
+            return [(oa, span_a, ob, span_b, "copy")]
+        if abs(lag_hours) <= self.scaled_max_lag_hours:
+            return [(oa, span_a, ob, span_b, "same_time"), (ob, span_b, oa, span_a, "same_time")]
+        if lag_hours < 0:  # oa's window came first: ob replays it
+            return [(oa, span_a, ob, span_b, "copied_from"), (ob, span_b, oa, span_a, "copy")]
+        return [(oa, span_a, ob, span_b, "copy"), (ob, span_b, oa, span_a, "copied_from")]
+
     def _findings(
         self,
         outlets: Sequence[CopiedSummary],
@@ -2234,12 +2259,9 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             message = "copied.scaled_other_outlet"
         severity = "high" if n >= 24 or not same else "medium"
         confidence = min(0.99, 0.7 + (info - need) / 100.0)
-        roles = [(oa, copy_span, ob, source_span, "copy")]
-        if not same:
-            roles.append(
-                (ob, source_span, oa, copy_span, "copied_from" if lag_hours else "same_time")
-            )
-        for outlet, span, partner, partner_span, role in roles:
+        for outlet, span, partner, partner_span, role in self._roles(
+            oa, copy_span, ob, source_span, lag_hours
+        ):
             yield self.finding(
                 outlet,
                 code,
@@ -2274,8 +2296,8 @@ def _severity_of(role: str, severity: str) -> str:
     enterprise out of green on its own, ``integrity.low`` does not). The finding is kept so that
     an analyst reading the source's history sees where its values went, and so that a source
     which is itself a party to the copy (two outlets of one operator) is on record when the
-    copier's lead is worked. A match at lag 0 (``same_time``) names no source: both outlets keep
-    the match's severity."""
+    copier's lead is worked. Windows at most ``scaled_max_lag_hours`` apart (``same_time``, see
+    `CopiedDataDetector._roles`) name no source: both outlets keep the match's severity."""
     return "low" if role == "copied_from" else severity
 
 

@@ -75,7 +75,7 @@ def test_clone_between_outlets_reported_on_both_and_same_outlet_run_alone_is_sil
     found = CopiedDataDetector().detect_fleet(outlets)
     assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
         ("A", hour(100), hour(119), "same_time"),
-        ("B", hour(100), hour(119), "copy"),
+        ("B", hour(100), hour(119), "same_time"),
     ]
     assert found[1].evidence["other_mn"] == "A" and "outlet A" in found[1].summary
     assert CopiedDataDetector().detect(fb) == []
@@ -379,7 +379,7 @@ def test_clone_scaled_and_rounded_again_is_found_on_both_outlets() -> None:
     b = cycled(N, level=2.0, spread=0.5, hold_hours=2, seed=12)
     b[500:572] = np.round(a[500:572] * 1.23, 2)  # three days of A's values, times 1.23
     found = CopiedDataDetector().detect_fleet(_fleet(A={TN: a}, B={TN: b}))
-    assert {(f.mn, f.evidence["role"]) for f in found} == {("A", "same_time"), ("B", "copy")}
+    assert {(f.mn, f.evidence["role"]) for f in found} == {("A", "same_time"), ("B", "same_time")}
     # at lag 0 neither came first: both keep the match's severity
     assert {f.severity for f in found} == {"high"}
     (f,) = [f for f in found if f.mn == "B"]
@@ -408,10 +408,28 @@ def test_scaled_clone_with_a_clock_offset_and_several_channels_is_one_finding() 
     assert f.pollutant is None and set(f.evidence["channels"]) == {TN, TP}
     assert f.evidence["lag_hours"] == 2 and abs(f.evidence["scale"] - 0.86) < 0.01
     assert hour(800) <= f.start <= hour(806) and hour(845) <= f.end <= hour(849)
-    # the source's two channels are one finding too, and low: its values came first
+    # the other outlet's two channels are one finding too; two hours apart is as far as clocks
+    # may be off, so neither is named the source: both keep the match's severity
     (g,) = [f for f in found if f.mn == "A"]
-    assert g.evidence["role"] == "copied_from" and set(g.evidence["channels"]) == {TN, TP}
-    assert (f.severity, g.severity) == ("high", "low")
+    assert g.evidence["role"] == "same_time" and set(g.evidence["channels"]) == {TN, TP}
+    assert (f.severity, g.severity) == ("high", "high")
+
+
+@pytest.mark.parametrize("copier", ["A", "B"])
+def test_the_later_window_is_the_copy_whichever_outlet_sorts_first(copier: str) -> None:
+    # one outlet sends the other's three days again two days later: the pair is found in
+    # outlet order, but the copy is the later window, accused (high); its source is named (low)
+    first = cycled(N, level=12, spread=2, hold_hours=1, seed=61, decimals=2)
+    second = cycled(N, level=10, spread=2, hold_hours=1, seed=62, decimals=2)
+    second[600:672] = first[552:624]
+    source = "B" if copier == "A" else "A"
+    found = CopiedDataDetector().detect_fleet(_fleet(**{copier: {TN: second}, source: {TN: first}}))
+    by_mn = {f.mn: f for f in found}
+    assert sorted(by_mn) == ["A", "B"]
+    copy, named = by_mn[copier], by_mn[source]
+    assert (copy.evidence["role"], copy.severity) == ("copy", "high")
+    assert (named.evidence["role"], named.severity) == ("copied_from", "low")
+    assert hour(600) <= copy.start <= hour(606) and hour(552) <= named.start <= hour(558)
 
 
 def test_clone_scaled_and_shifted_by_whole_days_is_found_and_only_with_the_day_rule() -> None:
@@ -537,7 +555,7 @@ def test_channels_cloned_together_each_under_its_bar_are_found_pooled() -> None:
     found = CopiedDataDetector().detect_fleet(_fleet(A=a, B=b))
     assert [(f.mn, f.pollutant, f.evidence["role"]) for f in found] == [
         ("A", None, "same_time"),
-        ("B", None, "copy"),
+        ("B", None, "same_time"),
     ]
     ev = found[1].evidence
     assert set(ev["channels"]) == {COD, TN, TP} and ev["lag_hours"] == 0
