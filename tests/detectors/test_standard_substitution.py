@@ -1336,3 +1336,46 @@ def test_hold_rule_across_gaps_no_evidence_in_steps_every_analyser_makes() -> No
         found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5_COD_TP_TN)
         assert spans(found) == expected
         assert all("across time gaps" in f.evidence["rule"] for f in found)
+
+
+def test_co_moved_reads_slower_analysers_at_their_next_measurement() -> None:
+    """reviewer-J J15: a storm shows in an analyser measuring every 2 or 4 h only at its next
+    measurement. The hold test's 5.00 held 5 h from an odd hour, TP (2 h cycle) rising by the
+    same factor from its next measurement an hour later and TN (4 h cycle) three hours later,
+    both back at their first measurements after the hold: no evidence (both steps co-moved,
+    within each channel's cycle), where the same two grid hours saw neither channel move. The
+    same rise 4 h late in TP is outside its cycle: the hold is found."""
+    nh3 = _nh3_around_two(seed=5)
+    nh3[601:606] = 5.0
+    n = len(nh3)
+    cod = effluent(n, mean=40.0, step=1.0, seed=21)
+    tp = effluent(n, mean=0.4, step=0.01, hold_hours=2, seed=22)
+    tn = effluent(n, mean=12.0, step=0.1, hold_hours=4, seed=23)
+
+    def found_with(tp_from: int) -> list[tuple[str, object, object]]:
+        tp2, tn2 = tp.copy(), tn.copy()
+        tp2[tp_from : tp_from + 4] *= 2.5
+        tn2[604:608] *= 2.5
+        cols = {NH3N: nh3, COD: cod, TP: tp2, TN: tn2}
+        found = StandardSubstitutionDetector().detect(make_frame(MN, cols), SPEC_NH3_5_COD_TP_TN)
+        return [(f.pollutant, f.start, f.end) for f in found]
+
+    assert found_with(602) == []
+    assert found_with(606) == [(NH3N, hour(601), hour(605))]
+
+
+def test_co_moved_reads_the_others_from_a_slower_analysers_last_measurement() -> None:
+    """reviewer-J J15, the other way round: an NH3-N measuring every 3 h shows a storm only at
+    its next measurement, after the hourly analysers moved. Its 5.00 held 12 h from hour 603
+    (four measurements) between two jumps is found while COD, TP and TN read on; not when they
+    rose by the same factor from hour 601 and fell back at 613, the hours between NH3-N's
+    measurements (the others are read from the measurement NH3-N read before each step: 600 and
+    612), where the two grid hours around each step saw none of them move."""
+    nh3 = effluent(24 * 60, mean=2.0, step=0.01, hold_hours=3, seed=5)
+    nh3[603:615] = 5.0
+    n = len(nh3)
+    cols = {NH3N: nh3} | _others(n)
+    for moved, expected in (([], [(NH3N, hour(603), hour(614))]), ([COD, TP, TN], [])):
+        frame = make_frame(MN, _moved(cols, moved, slice(601, 613), 2.5))
+        found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5_COD_TP_TN)
+        assert [(f.pollutant, f.start, f.end) for f in found] == expected
