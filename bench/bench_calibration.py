@@ -246,7 +246,7 @@ def run(args: argparse.Namespace) -> None:
             expected = {"series": e_ser, "outlet": e_out}.get(unit, np.nan)
             lo, hi = poisson_band(k)
             if np.isfinite(expected) and expected > 0:
-                ratio, band = f"{k / expected:6.2f}", f"{lo / expected:6.2f}-{hi / expected:<6.2f}"
+                ratio, band = f"{k / expected:6.2g}", f"{lo / expected:.2g}-{hi / expected:.2g}"
             else:
                 ratio, band = f"{'-':>6}", "unit unknown"
             shown = name + ("=" if shared else "")

@@ -94,3 +94,41 @@ def test_rate_rows_count_the_findings_stating_each_rate_and_mark_equal_rates_sha
     assert np.isclose(
         by["jump_false_alarms_per_year", 10.0][3], 10 * params["jump_false_alarms_per_year"]
     )
+
+
+def test_a_rate_parameter_row_with_nothing_found_shows_its_bands_upper_end(
+    bench, monkeypatch, capsys
+) -> None:
+    # 0 found where 49 were expected: the band's upper end 3.7 / 49 = 0.075, in two
+    # significant digits (two decimals printed "0.00-0.07"; at 985 expected "0.00-0.00")
+    readings = pd.DataFrame({"mn": "A", "pollutant": [f"P{i}" for i in range(1000)]})
+    fleet = SimpleNamespace(
+        readings=readings,
+        specs={"A": None},
+        labels=pd.DataFrame({"pattern": pd.Series(dtype=str), "mn": pd.Series(dtype=str)}),
+    )
+    finding = SimpleNamespace(
+        category="integrity",
+        detector="zero_floor",
+        pollutant="P0",
+        evidence={"rule": "floor", "false_alarm_rate_per_year": 0.001},
+    )
+    monkeypatch.setattr(bench, "GENERATORS", {"fake": lambda *_: fleet})
+    monkeypatch.setattr(bench, "detect_readings", lambda *_: [finding])
+    args = argparse.Namespace(
+        detectors="zero_floor", factors="1,100", seeds="7", generators="fake", outlets=1, days=180
+    )
+    bench.run(args)
+    rows = [
+        ln.split()
+        for ln in capsys.readouterr().out.splitlines()
+        if ln.startswith("zero_floor ") and " false_alarms_per_year " in ln
+    ]
+    at = {row[2]: row for row in rows}
+    assert at["1"][4] == "1" and at["100"][4] == "0"
+    expected = 0.1 * 1000 * 180 / 365.25
+    assert float(at["100"][5]) == pytest.approx(expected, abs=0.006)
+    lo, hi = at["100"][8].split("-")
+    assert float(lo) == 0 and float(hi) == pytest.approx(
+        bench.poisson_band(0)[1] / expected, rel=0.02
+    )
