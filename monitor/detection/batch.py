@@ -283,10 +283,11 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 
 
 def keep_freed_memory(mmap_bytes: int = 32 << 20, trim_bytes: int = 64 << 20) -> None:
-    """In a detection worker: glibc's malloc keeps the memory freed by one outlet for the next
-    (arrays up to ``mmap_bytes`` from its heap, not mapped apart; the heap's free top returned
-    to the system only past ``trim_bytes``), instead of giving back and faulting in again the
-    pages of every outlet's arrays. Nothing where the C library is not glibc."""
+    """In a detection worker (and `monitor detect`'s own process, which reads and detects too):
+    glibc's malloc keeps the memory freed by one outlet for the next (arrays up to
+    ``mmap_bytes`` from its heap, not mapped apart; the heap's free top returned to the system
+    only past ``trim_bytes``), instead of giving back and faulting in again the pages of every
+    outlet's arrays. Nothing where the C library is not glibc."""
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None)

@@ -184,3 +184,37 @@ def test_in_process_leaves_the_collector_threshold_alone() -> None:
     before = gc.get_threshold()
     CliRunner().invoke(main, ["detect", "--readings", str(ROOT / "missing.csv")])
     assert gc.get_threshold() == before
+
+
+KEEP_PROBE = """
+import json, sys
+import monitor.cli  # its Arrow pool settings, as when the command runs
+import monitor.detection.batch as batch
+calls = []
+batch.keep_freed_memory = lambda *a, **k: calls.append(1)
+from monitor.cli import main
+try:
+    main(["detect", "--readings", "missing.csv"], standalone_mode=False)
+except Exception:
+    pass
+sys.__stdout__.write(json.dumps({"calls": len(calls)}))
+"""
+
+
+def test_the_command_s_own_process_keeps_freed_memory() -> None:
+    """`monitor detect` in its own process keeps the memory it frees for its next arrays, as
+    its workers do (`_keep_freed_memory`: fewer page faults in the process that reads)."""
+    assert _probe("own", KEEP_PROBE) == {"calls": 1}
+
+
+def test_in_process_leaves_the_allocator_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under another program's standard streams (a test's runner) glibc's settings are kept."""
+    from click.testing import CliRunner
+
+    import monitor.detection.batch as batch
+    from monitor.cli import main
+
+    calls: list[int] = []
+    monkeypatch.setattr(batch, "keep_freed_memory", lambda *a, **k: calls.append(1))
+    CliRunner().invoke(main, ["detect", "--readings", str(ROOT / "missing.csv")])
+    assert calls == []
