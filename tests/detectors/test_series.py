@@ -109,6 +109,7 @@ def test_block_and_window_sums() -> None:
     assert len(window_sums(np.array([1.0]), 3)) == 0
 
 
+@settings(deadline=None)  # the first example imports scipy.stats (seconds on a busy machine)
 @given(st.integers(0, 40), st.integers(0, 40), st.integers(0, 40), st.integers(0, 40))
 def test_fisher_greater_equals_scipy(a: int, b: int, c: int, d: int) -> None:
     from scipy.stats import fisher_exact
@@ -117,6 +118,7 @@ def test_fisher_greater_equals_scipy(a: int, b: int, c: int, d: int) -> None:
     assert fisher_greater(a, b, c, d) == pytest.approx(expected, rel=1e-9, abs=1e-12)
 
 
+@settings(deadline=None)  # the first example imports scipy.stats (seconds on a busy machine)
 @given(st.integers(0, 200), st.integers(1, 200), st.floats(0.001, 0.999))
 def test_binomial_greater_equals_scipy(k: int, n: int, p: float) -> None:
     from scipy.stats import binomtest
