@@ -416,6 +416,31 @@ def test_scaled_clone_with_a_clock_offset_and_several_channels_is_one_finding() 
 
 
 @pytest.mark.parametrize("copier", ["A", "B"])
+def test_a_copy_at_the_same_hours_is_told_by_the_jumps_at_its_ends(copier: str) -> None:
+    # the copier runs at another level: its record jumps into the source's values and back
+    source_tn = cycled(N, level=12, spread=2, hold_hours=1, seed=71, decimals=2)
+    own_tn = cycled(N, level=30, spread=2, hold_hours=1, seed=72, decimals=2)
+    own_tn[300:360] = source_tn[300:360]
+    source = "B" if copier == "A" else "A"
+    found = CopiedDataDetector().detect_fleet(
+        _fleet(**{copier: {TN: own_tn}, source: {TN: source_tn}})
+    )
+    by_mn = {f.mn: f for f in found}
+    assert (by_mn[copier].evidence["role"], by_mn[copier].severity) == ("copy", "high")
+    assert (by_mn[source].evidence["role"], by_mn[source].severity) == ("copied_from", "low")
+    steps = by_mn[copier].evidence["splice_steps"]
+    assert steps[copier] > 3 * steps[source]
+    # a copier whose own record runs beside the source's (0.05 above it): its steps at the
+    # window's ends are the source's own hourly steps, within 0.05: neither is named
+    beside_tn = np.round(source_tn + 0.05, 2)
+    beside_tn[300:360] = source_tn[300:360]
+    found = CopiedDataDetector().detect_fleet(
+        _fleet(**{copier: {TN: beside_tn}, source: {TN: source_tn}})
+    )
+    assert sorted((f.evidence["role"], f.severity) for f in found) == [("same_time", "high")] * 2
+
+
+@pytest.mark.parametrize("copier", ["A", "B"])
 def test_the_later_window_is_the_copy_whichever_outlet_sorts_first(copier: str) -> None:
     # one outlet sends the other's three days again two days later: the pair is found in
     # outlet order, but the copy is the later window, accused (high); its source is named (low)
@@ -553,9 +578,10 @@ def test_channels_cloned_together_each_under_its_bar_are_found_pooled() -> None:
     for code in a:
         assert CopiedDataDetector().detect_fleet(_fleet(A={code: a[code]}, B={code: b[code]})) == []
     found = CopiedDataDetector().detect_fleet(_fleet(A=a, B=b))
-    assert [(f.mn, f.pollutant, f.evidence["role"]) for f in found] == [
-        ("A", None, "same_time"),
-        ("B", None, "same_time"),
+    # B's own readings jump into and out of the 15 h, A's do not: B is the copy
+    assert [(f.mn, f.pollutant, f.evidence["role"], f.severity) for f in found] == [
+        ("A", None, "copied_from", "low"),
+        ("B", None, "copy", "high"),
     ]
     ev = found[1].evidence
     assert set(ev["channels"]) == {COD, TN, TP} and ev["lag_hours"] == 0
