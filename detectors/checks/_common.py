@@ -150,23 +150,6 @@ def covered(first: np.ndarray, last: np.ndarray, n: int) -> np.ndarray:
     return np.cumsum(cover[:-1]) > 0
 
 
-def _trim_factor(m: int, k: int) -> float:
-    """``E[mean of the k smallest] / beta`` for ``m`` excesses over ``u`` of an exponential tail
-    of scale ``beta``: one of them ``u``'s own zero, the other ``N = m - 1`` exponential
-    (Renyi: the excesses over the ``m``-th largest of a sample are ``N`` independent
-    exponentials), so the kept are the zero and the ``j = k - 1`` smallest of ``N``, whose
-    expected sum is ``beta sum_{i <= j} (H_N - H_{N - i})`` (``H`` the harmonic numbers).
-    Dividing a trimmed mean excess by it makes it unbiased for ``beta``: the mean below the
-    90 % quantile alone is ``0.744 beta`` for a large tail (``1 - 0.1 ln 10 / 0.9``), ``0.60
-    beta`` for 12 excesses (10 kept, the zero among them); all ``m`` kept, ``N / (N + 1)``."""
-    n = m - 1
-    j = min(max(k - 1, 0), n)
-    if n <= 0 or j <= 0:
-        return 1.0
-    h = np.concatenate(([0.0], np.cumsum(1.0 / np.arange(1, n + 1, dtype="float64"))))
-    return float(j * h[n] - h[n - j : n].sum()) / k
-
-
 def _tail_fit(
     d: np.ndarray,
     min_tail: int,
@@ -174,27 +157,16 @@ def _tail_fit(
     trim: float = 0.9,
     share: float = 0.1,
     grain: float | None = None,
-    unbiased: bool = False,
 ) -> tuple[float, float, float] | None:
     """``(u, s_u, beta)`` of sorted durations ``d``: ``u`` the duration reached by the longest
     ``share`` of runs (a tenth; at least ``min_tail`` runs), ``s_u`` the share of runs lasting ``u`` or longer and
     ``beta`` the mean excess over ``u`` of those runs (of ``ln d`` over ``ln u`` when ``log``:
     Hill's estimator of a power tail), the excess trimmed at its ``trim`` quantile unless
-    ``log`` (a few falsified runs among the longest move it little), at least the durations'
-    own grain; None with fewer than ``2 * min_tail`` runs. With a ``grain`` ``g`` (durations
-    that are multiples of an analyser cycle) the tail is geometric in steps of ``g``: from the
-    mean excess ``m`` in whole steps, ``q = m / (1 + m)`` per step, ``beta = g / ln(1 / q)``
-    (an exponential fitted to excesses piled on ``u`` would say the tail ends there).
-
-    ``unbiased``: the trimmed mean divided by what it is for an exponential tail
-    (`_trim_factor`), so ``beta`` is the tail's scale. Alone it is 0.744 of it below the 90 %
-    quantile (0.60 with 12 runs in the tail), so a rate extrapolated ``x`` beyond ``u`` is
-    understated by ``exp(0.344 x / beta)``: 30-60x at ten scales (reviewer-J J5; 200 samples
-    of 1,000 exponential durations: ``beta`` 0.74 -> 1.00, the share beyond ``u + 8 beta``
-    0.13 -> 1.0 of the truth in median). zero_floor and flow_mismatch ask for it; the default
-    (the trimmed mean alone) stays for standard_substitution, whose bars and tests were set
-    against it (the switch there is its owner's: it costs 3 of its 433 independent tuning
-    labels and 4 of its unit tests' short standards, seventeenth session)."""
+    ``log`` (a few falsified runs among the longest move it little), at least the durations' own
+    grain; None with fewer than ``2 * min_tail`` runs. With a ``grain`` ``g`` (durations that are
+    multiples of an analyser cycle) the tail is geometric in steps of ``g``: from the mean
+    excess ``m`` in whole steps, ``q = m / (1 + m)`` per step, ``beta = g / ln(1 / q)`` (an
+    exponential fitted to excesses piled on ``u`` would say the tail ends there)."""
     n = len(d)
     n_tail = max(min_tail, int(n * share))
     if n < 2 * n_tail:
@@ -210,13 +182,12 @@ def _tail_fit(
         return u, s_u, max(float(e.mean()), grain)
     e = top - u
     kept = e if trim >= 1.0 else e[e <= np.quantile(e, trim) + 1e-9]
-    factor = _trim_factor(len(e), len(kept)) if unbiased else 1.0
     if grain is not None and grain > 0:
-        m = float(np.floor(kept / grain + 1e-9).mean()) / factor
+        m = float(np.floor(kept / grain + 1e-9).mean())
         return u, s_u, grain / float(np.log1p(1.0 / m)) if m > 0 else 1e-9
     steps = np.diff(np.unique(np.round(d, 6)))
     grain = float(steps.min()) if len(steps) else 1.0
-    return u, s_u, max(float(kept.mean()) / factor, grain)
+    return u, s_u, max(float(kept.mean()), grain)
 
 
 def tail_survival(
@@ -228,21 +199,19 @@ def tail_survival(
     trim: float = 0.9,
     tail_share: float = 0.1,
     grain: float | None = None,
-    unbiased: bool = False,
 ) -> np.ndarray:
     """The share of a series' runs expected to last ``h`` or longer, learned from its own
     ``durations``: the empirical share up to ``u`` (see `_tail_fit`), beyond it an exponential
     tail ``s_u * exp(-(h - u) / beta)``, or with ``log`` a power tail ``s_u * (h / u) ** (-1 /
     beta)`` (for stays whose long ones are longer than an exponential allows). With fewer than
-    ``2 * min_tail`` runs, the empirical share with the run itself counted (at least ``1 / N``).
-    ``unbiased``: the tail's scale fitted without the trim's bias (`_tail_fit`)."""
+    ``2 * min_tail`` runs, the empirical share with the run itself counted (at least ``1 / N``)."""
     d = np.sort(np.asarray(durations, dtype="float64"))
     h = np.atleast_1d(np.asarray(h, dtype="float64"))
     n = len(d)
     if n == 0:
         return np.ones(len(h))
     emp = np.maximum(n - np.searchsorted(d, h - 1e-9, side="left"), 1) / n
-    fit = _tail_fit(d, min_tail, log, trim, tail_share, grain, unbiased)
+    fit = _tail_fit(d, min_tail, log, trim, tail_share, grain)
     if fit is None:
         return emp
     u, s_u, beta = fit
@@ -260,20 +229,17 @@ def tail_hours(
     trim: float = 0.9,
     tail_share: float = 0.1,
     grain: float | None = None,
-    unbiased: bool = False,
 ) -> float:
     """The least duration whose `tail_survival` is at most ``share`` (inf when none is)."""
     d = np.sort(np.asarray(durations, dtype="float64"))
     if len(d) == 0 or share <= 0:
         return float("inf")
-    fit = _tail_fit(d, min_tail, log, trim, tail_share, grain, unbiased)
+    fit = _tail_fit(d, min_tail, log, trim, tail_share, grain)
     if fit is not None and share < fit[1]:
         u, s_u, beta = fit
         excess = beta * float(np.log(s_u / share))
         return u * float(np.exp(excess)) if log else u + excess
-    emp = tail_survival(
-        d, d, min_tail, log=log, trim=trim, tail_share=tail_share, grain=grain, unbiased=unbiased
-    )
+    emp = tail_survival(d, d, min_tail, log=log, trim=trim, tail_share=tail_share, grain=grain)
     ok = d[emp <= share]
     return float(ok.min()) if len(ok) else float("inf")
 

@@ -48,9 +48,7 @@ class FlowMismatchDetector(Detector):
     value through ``D_k`` of the joint hold's ``D`` hours; its other holds (those touching the
     joint hold are left out: it must not vouch for itself), ``n_k`` over ``T_k`` valid hours,
     with ``S_k(h)`` the share lasting ``h`` hours or longer (`tail_survival`: empirical, an
-    exponential tail beyond its longest tenth, its scale without the trim's bias since the
-    seventeenth session, reviewer-J J5: no finding of tuning seeds 1-50 or of the honest-only
-    fleets 6-50 x 80 changed, their ``expected_honest_runs`` rose), cover ``D_k`` hours from a given hour with
+    exponential tail beyond its longest tenth), cover ``D_k`` hours from a given hour with
     chance ``p_k = n_k sum_{h >= D_k} S_k(h) / T_k``. At most ``YEAR_HOURS prod_k (D - D_k + 1)
     p_k`` hours a year start such a joint hold (each joint hold starts at one): a finding when
     that is at most ``false_alarms_per_year`` (``expected_honest_runs`` in the evidence). On
@@ -239,11 +237,7 @@ def _joint_chance(held: list[HeldRuns], s: int, e: int, n: int) -> tuple[float, 
         if len(inside) == len(runs) or valid_hours <= 0:
             continue  # no history of its own to judge it by: chance 1
         h = d_k + np.arange(max(n, 1), dtype="float64")
-        p = (
-            (d - d_k + 1)
-            * other.sum()
-            * float(tail_survival(runs.hours[other], h, unbiased=True).sum())
-        )
+        p = (d - d_k + 1) * other.sum() * float(tail_survival(runs.hours[other], h).sum())
         total += float(np.log10(min(max(p / valid_hours, 1e-300), 1.0)))
     return total, values
 

@@ -109,13 +109,7 @@ class ZeroFloorDetector(Detector):
       least as far as the exit step (each counts the candidate itself, so is never 0; the larger
       of the two because an isolated low reading makes both steps at once) and ``S(h)`` the
       share of the series' runs lasting ``h`` or longer (`_common.tail_survival`: empirical up
-      to its longest tenth, an exponential tail fitted to them beyond, its scale without the
-      trim's bias since the seventeenth session: reviewer-J J5, the trimmed mean alone is 0.744
-      of it and understated ``S`` the more the longer the run. On tuning seeds 1-50 that lost
-      1 of 569 independent floors, none of 165 simulator ones: seed 9's 13 h COD floor at 3
-      mg/L on a 4-h analyser, ``E`` 3.4e-4 -> 8.3e-4 against its bar 4.9e-4; the honest-only
-      fleets 6-50 x 80 keep 1 and 2 findings, simulator and independent, where the rate states
-      10.6 and 9.9, so the rate stands as an upper bound). The run is flagged
+      to its longest tenth, an exponential tail fitted to them beyond). The run is flagged
       when ``E <= false_alarms_per_year * years`` (the series' span in years, at least a
       month); ``threshold`` in the evidence is the duration at which that holds. A storm
       excuses the run: with ``P`` the median positive flow of the ``storm_lookback_hours``
@@ -352,11 +346,7 @@ class ZeroFloorDetector(Detector):
         p_in = np.searchsorted(ordered, lr[cand - 1], side="right") / len(lr)
         p_out = (len(lr) - np.searchsorted(ordered, lr[cand], side="left")) / len(lr)
         p_extreme = p_v * np.maximum(p_in, p_out)
-        expected = (
-            n
-            * p_extreme
-            * tail_survival(runs.hours, runs.hours[cand], self.tail_runs, unbiased=True)
-        )
+        expected = n * p_extreme * tail_survival(runs.hours, runs.hours[cand], self.tail_runs)
 
         def storm(k: int, a: int, b: int) -> bool:
             """A storm or the same water (dilution) explains the low run ``k`` (``a..b``)."""
@@ -369,12 +359,7 @@ class ZeroFloorDetector(Detector):
             bar = max(
                 float(cycles[j]) * cycle,
                 self.min_floor_hours,
-                tail_hours(
-                    runs.hours,
-                    floor.expected / (n * p_extreme[j]),
-                    self.tail_runs,
-                    unbiased=True,
-                ),
+                tail_hours(runs.hours, floor.expected / (n * p_extreme[j]), self.tail_runs),
             )
             return self._floor_finding(
                 outlet, s, runs, k, floor, known, float(expected[j]), bar, again

@@ -8,18 +8,10 @@ the inline run finding of `dilution`; `covered` the interval sums of several det
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detectors.checks._common import (
-    _tail_fit,
-    _trim_factor,
-    covered,
-    month_label,
-    stretches,
-    tail_survival,
-)
+from detectors.checks._common import covered, month_label, stretches
 
 
 def _runs_before(mask: np.ndarray, join_hours: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -97,60 +89,3 @@ def test_cusum_restarts_per_group_and_alarms_span_rise_to_peak() -> None:
     assert cusum_alarms(s, 4.0, group) == [(3, 4), (6, 7)]
     assert cusum_alarms(s, 4.0) == [(3, 7)]  # without groups: one excursion
     assert cusum_alarms(s, 7.0, group) == []
-
-
-@settings(max_examples=40, deadline=None)
-@given(
-    seed=st.integers(0, 2**32 - 1),
-    beta=st.floats(0.05, 200.0),
-    n=st.integers(24, 3000),
-    trim=st.sampled_from([0.8, 0.9, 1.0]),
-)
-def test_tail_fit_recovers_an_exponential_scale(
-    seed: int, beta: float, n: int, trim: float
-) -> None:
-    # reviewer-J J5: the mean excess kept below its 90 % quantile is 0.744 beta for an
-    # exponential tail (0.60 beta with 12 excesses), so every rate extrapolated x beyond u was
-    # understated by exp(0.344 x / beta). Divided by its exact factor (`_trim_factor`), the
-    # fitted scale averages beta over 200 samples (sd of the mean <= 0.025 beta; before: 0.60 -
-    # 0.75 beta with the trim, 0.92 - 0.99 beta without: u's own zero excess counted)
-    rng = np.random.default_rng(seed)
-    fits = [
-        _tail_fit(np.sort(rng.exponential(beta, n)), 12, False, trim=trim, unbiased=True)
-        for _ in range(200)
-    ]
-    scale = np.mean([f[2] for f in fits if f is not None]) / beta
-    assert 0.9 < scale < 1.1
-
-
-def test_tail_fit_trim_factor_is_the_trimmed_means_expectation() -> None:
-    # the factor equals a Monte Carlo of the same trim: 12 excesses (10 kept) and 200 (180)
-    rng = np.random.default_rng(5)
-    for m, k in ((12, 10), (200, 180)):
-        x = np.sort(rng.exponential(1.0, (20000, m - 1)), axis=1)
-        kept = np.concatenate((np.zeros((20000, 1)), x[:, : k - 1]), axis=1)
-        assert abs(kept.mean() / _trim_factor(m, k) - 1.0) < 0.01
-    assert _trim_factor(12, 12) == pytest.approx(11 / 12)
-    assert _trim_factor(100_000, 90_000) == pytest.approx(1 - 0.1 * np.log(10) / 0.9, rel=1e-3)
-
-
-def test_tail_survival_far_beyond_u_is_right_on_an_exponential() -> None:
-    # ten scales beyond the fitted tail's start the extrapolated share is the truth's (median
-    # of 200 samples of 1,000 within 25 %); the trimmed fit alone said about 0.13 of it
-    rng = np.random.default_rng(3)
-    ratio = [
-        tail_survival(rng.exponential(1.0, 1000), 8.0, unbiased=True)[0] / np.exp(-8.0)
-        for _ in range(200)
-    ]
-    assert 0.75 < float(np.median(ratio)) < 1.25
-
-
-def test_tail_fit_default_is_still_the_trimmed_mean_alone() -> None:
-    # standard_substitution's bars and tests were set against the trimmed mean alone; it keeps
-    # it until its owner switches (the default), 0.744 of the scale for a large tail
-    d = np.sort(np.random.default_rng(2).exponential(1.0, 20000))
-    u, _, beta = _tail_fit(d, 12, False)
-    e = d[d >= u] - u
-    assert beta == float(e[e <= np.quantile(e, 0.9) + 1e-9].mean())
-    assert 0.72 < beta < 0.77
-    assert 0.97 < _tail_fit(d, 12, False, unbiased=True)[2] < 1.03
