@@ -19,9 +19,9 @@ from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
     MAX_CYCLE_HOURS,
     HeldRuns,
-    analyser_cycle_hours,
     cycle_of_counts,
     held_cycle_lengths,
+    registry_cycle_hours,
     series_years,
     timestamp,
 )
@@ -898,10 +898,12 @@ SPLIT_REPEAT_SHARE = 0.1
 def _cycle_hours(
     runs: HeldRuns, cycle_minutes: float | None = None, t: np.ndarray | None = None
 ) -> float:
-    """`analyser_cycle_hours`, learned from the runs of 2 to `MAX_CYCLE_HOURS` hours only
-    (a longer run is a hold, not a measurement: folded into the longest cycle, the
-    holds of a drifting pH read to 0.1 outnumbered any one length and made a 12-hour cycle,
-    floor 72 h), and read between two adjacent lengths ``k`` and ``k + 1`` when they hold at
+    """`analyser_cycle_hours`: the registry's cycle when it gives one (`registry_cycle_hours`,
+    the one place that decides it, as for `analyser_cycle_hours` and peer_outlier: a
+    ``cycle_minutes`` of 0 or below gives none), else learned from the runs of 2 to
+    `MAX_CYCLE_HOURS` hours only (a longer run is a hold, not a measurement: folded into the
+    longest cycle, the holds of a drifting pH read to 0.1 outnumbered any one length and made
+    a 12-hour cycle, floor 72 h), and read between two adjacent lengths ``k`` and ``k + 1`` when they hold at
     least `SPLIT_CYCLE_SHARE` of the runs of two hours or more: an analyser whose cycle is
     not a whole number of hours (2.5 h) read on the hour holds each result ``k`` or ``k + 1``
     hours, in the proportion that makes their mean its cycle. (c4088cd wrote this for a TN of
@@ -922,8 +924,9 @@ def _cycle_hours(
     next runs (two cadences) or in 18-43 % (chance repeats), or it was (nearly) never seen to
     begin and end (cut runs); none alternated; on tuning seeds 1-12 of the independent
     generator and 1-8 of the simulator no series is read between whole hours now)."""
-    if cycle_minutes is not None and cycle_minutes > 0:
-        return analyser_cycle_hours(runs, cycle_minutes)
+    registered = registry_cycle_hours(cycle_minutes)
+    if registered is not None:
+        return registered
     lengths = held_cycle_lengths(runs)
     if lengths is None:
         return 1.0
@@ -1025,10 +1028,10 @@ def _regime_chance_hours(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per run, the chance run (h) of its regime and its regime's cycle (h): the
     `REGIME_RUNS` runs on either side of it (itself among them), their cycle learned as
-    `analyser_cycle_hours` learns it (the registry's when known) but from runs of 2 to
-    `MAX_CYCLE_HOURS` hours only, as `_cycle_hours` (a longer run is a hold: folded into the
-    longest cycle, a drifting pH's regime read a 12-hour cycle, floor 72 h; whole hours only,
-    no cycle between them) and their chance run as
+    `analyser_cycle_hours` learns it (the registry's when it gives one: `registry_cycle_hours`)
+    but from runs of 2 to `MAX_CYCLE_HOURS` hours only, as `_cycle_hours` (a longer run is a
+    hold: folded into the longest cycle, a drifting pH's regime read a 12-hour cycle, floor
+    72 h; whole hours only, no cycle between them) and their chance run as
     `_chance_run_hours` computes it, with the repeat share ``p`` theirs and ``N`` the series'
     runs (the expected count stays the series'), capped at ``high_hours``."""
     n = len(runs)
@@ -1044,9 +1047,10 @@ def _regime_chance_hours(
         c = np.vstack([np.zeros((1, columns.shape[1])), np.cumsum(columns, axis=0)])
         return c[hi] - c[lo]
 
-    if cycle_minutes is not None and cycle_minutes > 0:
+    registered = registry_cycle_hours(cycle_minutes)
+    if registered is not None:
         # the registry's cycle, whole hours or not (90 minutes: runs of 3 h are two cycles)
-        cycle = np.full(n, analyser_cycle_hours(runs, cycle_minutes))
+        cycle = np.full(n, registered)
         longer = (runs.hours >= 2 * cycle[0] - 1e-9).astype(float)[:, None]
         p = window(longer)[:, 0] / (hi - lo)
     else:

@@ -29,7 +29,13 @@ from detectors.checks.low_variability import LowVariabilityDetector
 from detectors.checks.standard_substitution import StandardSubstitutionDetector
 from detectors.checks.zero_floor import ZeroFloorDetector
 from detectors.frame import OutletData
-from detectors.series import analyser_cycle_hours, cycle_of_counts, held_runs, hours_of
+from detectors.series import (
+    analyser_cycle_hours,
+    cycle_of_counts,
+    held_runs,
+    hours_of,
+    registry_cycle_hours,
+)
 from detectors.spec import COD, FLOW, NH3N, PH
 from tests.detectors.conftest import MN, count_calls, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, START, flow, honest_cod, hour, spans
@@ -558,6 +564,25 @@ def test_a_cycle_between_whole_hours_is_learned_and_holds_do_not_make_a_cycle() 
         runs = held_runs(v, hours_of(ts).astype(float), np.ones(len(v), bool))
         assert _cycle_hours(runs) == hold
     assert _cycle_hours(runs, cycle_minutes=150) == 2.5
+
+
+def test_the_registry_gives_the_cycle_by_registry_cycle_hours_alone(monkeypatch) -> None:
+    # reviewer-K K1: whether the registry gives the cycle (the series' own and its regimes')
+    # is decided by detectors.series.registry_cycle_hours, the one rule analyser_cycle_hours
+    # and peer_outlier follow: missing, zero or negative cycle_minutes gives none (learned)
+    v = honest_cod(24 * 15, hold=2, seed=2)
+    runs = held_runs(v, np.arange(len(v), dtype="float64"), np.ones(len(v), bool))
+    for minutes in (None, 0, -60):
+        assert registry_cycle_hours(minutes) is None
+        assert _cycle_hours(runs, minutes) == 2.0
+        assert set(_regime_chance_hours(runs, minutes, 0.001, 72.0)[1]) == {2.0}
+    for minutes, hours in ((30, 1.0), (150, 2.5), (240, 4.0)):
+        assert _cycle_hours(runs, minutes) == hours == registry_cycle_hours(minutes)
+        assert set(_regime_chance_hours(runs, minutes, 0.001, 72.0)[1]) == {hours}
+    # one place: frozen asks it and takes its answer (a registry giving 7 h for everything)
+    monkeypatch.setattr(frozen_module, "registry_cycle_hours", lambda minutes: 7.0)
+    assert _cycle_hours(runs, None) == 7.0
+    assert set(_regime_chance_hours(runs, None, 0.001, 72.0)[1]) == {7.0}
 
 
 def _ph_chain(first: int, second: int) -> np.ndarray:
