@@ -271,8 +271,10 @@ def _keep_freed_memory() -> None:
     next: this process reads the file and detects outlets too. On the 100-outlet year
     (2026-12-06, load 8-9): this process's minor page faults 353,000-369,000 -> 303,000-305,000
     (4 runs each), the whole run's CPU median 9.36 -> 9.08 s (4 interleaved rounds, every
-    process), peak RSS 229 -> 230 MB; the rest of its faults are Arrow's pool, told to give
-    pages back at once (``monitor.cli.ARROW_POOL_ENV``). Only as the command's own process."""
+    process), peak RSS 229 -> 230 MB. About 115,000 of the faults left are Arrow's pool, told
+    to give pages back at once (``monitor.cli.ARROW_POOL_ENV``: with ``MIMALLOC_PURGE_DELAY=10``
+    189,000-190,000 faults, 2 runs); the source of the other ~150,000 (outlet stage) is not
+    known. Only as the command's own process."""
     from monitor.detection.batch import keep_freed_memory
 
     keep_freed_memory()
