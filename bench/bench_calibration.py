@@ -11,10 +11,12 @@ stated rate is a promise the data does not keep), or far less (its bar is strict
 says, which costs recall). Between the two the first matters: each extra firing is an
 inspector sent to an honest plant.
 
-Exposure: a finding that names a pollutant is counted against series-years (honest
-concentration series, pH and flow included, times years); one without a pollutant against
-outlet-years. A detector's docstring says which unit its rate is for; the table prints the
-ratio for that unit where the finding tells it.
+Exposure: series-years (honest concentration series, pH and flow included, times years) or
+outlet-years, as the detector's docstring says its rate is for (`RATE_UNITS`: a property of the
+detector, not of its findings; reviewer-K K6). Only a detector with no rate parameter (or
+parameters in both units) is counted by its findings in the first table: against series-years
+when a finding names a pollutant, else outlet-years (before, every detector was, and physics
+and peer_outlier, stated per outlet, read against series-years: ratios about 6x too low).
 
 Which detectors are scaled: every constructor parameter whose name ends in
 ``false_alarms_per_year`` (all of them at once, for detectors with several rules; every
@@ -33,12 +35,27 @@ its own) no one rate is the rule's: the range is printed and "mixed bars" instea
 Rate parameters (the second table, reviewer-J J17): the table above has a row only for a rule
 that fired, so a rule that never fires at a factor -- "0 found where 5 were expected", a bar far
 stricter than it states, i.e. recall given away -- was invisible. The second table has a row for
-every rate parameter of every scaled detector at every factor: its rate (``factor x
-default``), the detector's findings stating exactly that rate (parameters of one detector with
-equal rates share them, marked ``=``), the expected count ``rate x exposure`` for series-years
-and for outlet-years, and the ratio with its band against the unit the detector's findings use
-(none when it found nothing at any factor or its findings use both: the docstring says which).
-A band wholly below 1 says the bar is stricter than stated.
+every rate parameter of every scaled detector at every factor (`rate_rows`): its rate
+(``factor x default``), the detector's findings stating that rate, the expected count ``rate x
+exposure`` in the unit the detector states the parameter per (`RATE_UNITS`, from its
+docstring: a property of the detector, so a detector that found nothing at any factor still
+has its expected count, ratio and band), and the ratio with its band. A band wholly below 1
+says the bar is stricter than stated. Parameters of one detector with equal rates
+(standard_substitution's quiet and hold, noise and gap_side; copied_data's two) share one row,
+their names joined by ``+``: a finding states a rate, not which of them it was judged by, so
+their findings are counted once for the group against the group's allowance (each parameter's
+``rate x exposure``, summed; reviewer-K K6: before, each printed the shared count against its
+own expected count, and the quiet rule's row showed the hold rule's 3 findings). A finding
+stating a rate no parameter has at that factor (a second look at a found outlet multiplies the
+rate, standard_substitution's outlet rule states its outlet's rate times the rule's own) is
+counted on the detector's "(other rates)" row with the rates it states, and one stating none
+(a rule on facts) on "(no rate)", so the rows of a detector at a factor add up to its findings
+there. standard_substitution states its rates within `STATED_RANGE` (1e-6 to 0.999): a
+parameter whose rate is outside states the range's end, counted for it (its jump rate 1 at
+x100 states 0.999), and parameters whose rates clip to one value share a row (jump 1 and outlet
+10 at x100). A parameter that several rules each apply (frozen's "per series, for each rule")
+allows that many times its rate; its row's expected count is one rate's (the first table has the
+rules apart).
 
 Honest data: both generators (the project's simulator and `bench/independent_fleet.py`) with a
 falsifying share of 0; exceedances stay (they are not integrity). Seeds: 2001-2005 by default,
@@ -60,6 +77,7 @@ import inspect
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -72,7 +90,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from bench_detect_accuracy import GENERATORS  # noqa: E402
 
 from detectors import Detector, get  # noqa: E402
-from detectors.base import rate_names  # noqa: E402
+from detectors.base import RATE_SUFFIX, rate_names  # noqa: E402
 from detectors.registry import catalogue  # noqa: E402
 from monitor.detection.batch import detect_readings  # noqa: E402
 
@@ -120,54 +138,174 @@ def stated_rate(rates: list[float | None]) -> tuple[float, str, str]:
     return hi, f"{hi:8.4g}", ""
 
 
+#: The unit each rate parameter is stated per, as the detector's docstring states it: "series"
+#: (a concentration, pH or flow series -- a channel -- a year) or "outlet" (an outlet a year). A
+#: property of the detector, not of its findings (reviewer-K K6: read from the findings, the
+#: unit of a detector that found nothing at any factor was unknown, so its "0 found" had no
+#: expected count, ratio or band). tests/test_bench_calibration.py checks every rate parameter
+#: of the catalogue's integrity detectors is here.
+RATE_UNITS: dict[str, dict[str, str]] = {
+    "capping": {"false_alarms_per_year": "series"},  # "per series"
+    "copied_data": {  # "per outlet"; the scaled rule's "at most twice ... per outlet"
+        "false_alarms_per_year": "outlet",
+        "scaled_false_alarms_per_year": "outlet",
+    },
+    "dilution": {"false_alarms_per_year": "outlet"},  # "per outlet"
+    "flag_masking": {"false_alarms_per_year": "series"},  # rule 1 "per channel-year"
+    "flow_mismatch": {"false_alarms_per_year": "outlet"},  # joint holds of an outlet a year
+    "frozen": {"false_alarms_per_year": "series"},  # "per series, for each rule"
+    "gap_hiding": {"false_alarms_per_year": "series"},  # "per channel"
+    "low_variability": {"false_alarms_per_year": "series"},  # "per series"
+    "manual_values": {"false_alarms_per_year": "series"},  # "per channel and rule"
+    "peer_outlier": {"false_alarms_per_year": "outlet"},  # "per outlet"
+    "physics": {"false_alarms_per_year": "outlet"},  # "per outlet"
+    "standard_substitution": {  # "a series-year", each rule
+        f"{rule}_false_alarms_per_year": "series"
+        for rule in ("jump", "noise", "quiet", "hold", "gap_side", "outlet")
+    },
+    "zero_floor": {"false_alarms_per_year": "series"},  # "per series"
+}
+
+#: The range a finding's stated rate is written within (standard_substitution's findings state
+#: ``min(max(rate, 1e-6), 0.999)``; no other detector clips): a parameter's findings state its
+#: rate or, outside the range, the range's end.
+STATED_RANGE = (1e-6, 0.999)
+
+
+class RateRow(NamedTuple):
+    """One row of the rate-parameter table (`rate_rows`): ``parameters`` a group of the
+    detector's rate parameters sharing the row (empty: the detector's findings stating another
+    rate, ``note`` "other rates", or none, "no rate"), their ``rates`` at ``factor``, ``k`` the
+    findings counted on the row, ``expected`` their allowance (``rate x exposure`` in each
+    parameter's unit, summed; NaN when a unit is not declared or for the other rows), ``unit``
+    the units ("series", "outlet", "series+outlet", "" when not declared) and ``stated`` the
+    distinct rates the row's findings state (sorted)."""
+
+    detector: str
+    parameters: tuple[str, ...]
+    factor: float
+    rates: tuple[float, ...]
+    k: int
+    expected: float
+    unit: str
+    stated: tuple[float, ...]
+    note: str = ""
+
+
+def _statable(rate: float) -> float:
+    """The rate a finding judged at ``rate`` states (`STATED_RANGE`)."""
+    return min(max(rate, STATED_RANGE[0]), STATED_RANGE[1])
+
+
+def _groups(params: dict[str, float], factor: float) -> list[tuple[str, ...]]:
+    """The detector's rate parameters in groups whose findings cannot be told apart at
+    ``factor``: equal rates, or rates stated as one value (`STATED_RANGE`); in the
+    parameters' order."""
+    groups: list[tuple[float, list[str]]] = []
+    for name, default in params.items():
+        shown = _statable(default * factor)
+        for value, names in groups:
+            if np.isclose(value, shown, rtol=1e-9, atol=0.0):
+                names.append(name)
+                break
+        else:
+            groups.append((shown, [name]))
+    return [tuple(names) for _, names in groups]
+
+
 def rate_rows(
     found: dict[tuple[str, str, float], list],
     names: list[str],
     factors: list[float],
     series_years: float,
     outlet_years: float,
-) -> list[tuple]:
-    """One row per rate parameter of each of ``names`` (`rate_params`; detectors without one are
-    left out) at each factor, found or not: ``(detector, parameter, factor, rate, shared, k,
-    expected per series-years, expected per outlet-years, unit)``. ``k`` counts the detector's
-    findings (``found``: `run`'s cells) at that factor stating ``rate`` (``factor x default``);
-    ``shared`` names the detector's other parameters at the same rate (they share ``k``);
-    ``unit`` is the one its findings use at any factor ("" when none or both)."""
+) -> list[RateRow]:
+    """The rate-parameter table of ``names`` (detectors without a rate parameter left out) at
+    each factor: a row per group of parameters whose findings cannot be told apart (`_groups`),
+    found or not, then "(other rates)" and "(no rate)" when such findings exist; every finding
+    of the detector at that factor (``found``: `run`'s cells) counted on exactly one row. A
+    finding counts for a group when it states one of the group's rates (``factor x default``)
+    or the value the group's rates are stated as (`STATED_RANGE`). Expected: each parameter's
+    rate times the exposure of its declared unit (`RATE_UNITS`), summed over the group."""
+    exposure = {"series": series_years, "outlet": outlet_years}
     rows = []
     for det in names:
         params = rate_params(get(det))
-        units = {cell[2] for (d, _, _), cell in found.items() if d == det and cell[0]}
-        unit = units.pop() if len(units) == 1 else ""
+        if not params:
+            continue
+        units = RATE_UNITS.get(det, {})
         for factor in factors:
             stated = [
-                r
-                for (d, _, f), cell in found.items()
-                if d == det and f == factor
-                for r in cell[1]
-                if r is not None
+                r for (d, _, f), cell in found.items() if d == det and f == factor for r in cell[1]
             ]
-            for name, default in params.items():
-                rate = default * factor
-                shared = [
-                    other
-                    for other, value in params.items()
-                    if other != name and np.isclose(value * factor, rate, rtol=1e-9, atol=0.0)
-                ]
-                k = int(np.isclose(np.asarray(stated, dtype="float64"), rate, rtol=1e-9).sum())
+            given = np.array([np.nan if r is None else r for r in stated], dtype="float64")
+            left = ~np.isnan(given)
+            for group in _groups(params, factor):
+                rates = tuple(params[n] * factor for n in group)
+                values = np.array([*rates, _statable(rates[0])])
+                close = np.isclose(given[:, None], values[None, :], rtol=1e-9, atol=0.0)
+                hit = left & close.any(axis=1)
+                left &= ~hit
+                kinds = [units.get(n, "") for n in group]
+                expected = (
+                    sum(r * exposure[u] for r, u in zip(rates, kinds, strict=True))
+                    if all(kinds)
+                    else np.nan
+                )
+                unit = "+".join(dict.fromkeys(kinds)) if all(kinds) else ""
                 rows.append(
-                    (
+                    RateRow(
                         det,
-                        name,
+                        group,
                         factor,
-                        rate,
-                        shared,
-                        k,
-                        rate * series_years,
-                        rate * outlet_years,
+                        rates,
+                        int(hit.sum()),
+                        float(expected),
                         unit,
+                        tuple(np.unique(given[hit]).tolist()),
                     )
                 )
+            for mask, note in ((left, "other rates"), (np.isnan(given), "no rate")):
+                if mask.any():
+                    rows.append(
+                        RateRow(
+                            det,
+                            (),
+                            factor,
+                            (),
+                            int(mask.sum()),
+                            np.nan,
+                            "",
+                            tuple(np.unique(given[mask]).tolist()) if note != "no rate" else (),
+                            note,
+                        )
+                    )
     return rows
+
+
+def declared_unit(det: str) -> str:
+    """The unit the detector states its rates per when all its rate parameters share one
+    (`RATE_UNITS`), else "" (the first table then takes the findings': series when a finding
+    names a pollutant). physics and peer_outlier state theirs per outlet though their findings
+    name a pollutant: counted against series-years, their ratios read about 6x too low."""
+    units = set(RATE_UNITS.get(det, {}).values())
+    return units.pop() if len(units) == 1 else ""
+
+
+def _short(name: str) -> str:
+    """A rate parameter's name as the table prints it: without the common suffix, except the
+    bare ``false_alarms_per_year``."""
+    return name.removesuffix("_" + RATE_SUFFIX) if name != RATE_SUFFIX else name
+
+
+def _rates_text(values: tuple[float, ...], digits: int = 2) -> str:
+    """A row's rates: one value, or the range, in ``digits`` significant digits."""
+    if not values:
+        return "-"
+    lo, hi = min(values), max(values)
+    if np.isclose(lo, hi, rtol=1e-9, atol=0.0):
+        return f"{lo:.{digits}g}"
+    return f"{lo:.{digits}g}-{hi:.{digits}g}"
 
 
 def run(args: argparse.Namespace) -> None:
@@ -216,6 +354,7 @@ def run(args: argparse.Namespace) -> None:
         rules = sorted({(det, rule) for det, rule, _ in found})
         number = {key: i + 1 for i, key in enumerate(rules)}
         for (det, rule, factor), (k, rates, unit) in sorted(found.items()):
+            unit = declared_unit(det) or unit
             exposure = series_years if unit == "series" else outlet_years
             rate, shown, note = stated_rate(rates)
             expected = rate * exposure if np.isfinite(rate) else np.nan
@@ -233,26 +372,29 @@ def run(args: argparse.Namespace) -> None:
         silent = [n for n in integrity if not any(d == n for d, _, _ in found)]
         print(f"no integrity finding at any factor: {', '.join(silent) or 'none'}")
         print(
-            "\nrate parameters, found or not (findings stating the parameter's rate; "
-            "= : shared with an equal rate of the same detector)"
+            "\nrate parameters, found or not (parameters named without _false_alarms_per_year; "
+            "a + joins parameters whose findings cannot be told apart, expected summed)"
         )
         print(
-            f"{'detector':<22} {'parameter':<34} {'x':>5} {'rate/yr':>8} {'found':>6} "
-            f"{'exp/ser':>8} {'exp/out':>8} {'ratio':>6} {'95% band of ratio':>18}"
+            f"{'detector':<22} {'parameter(s)':<28} {'x':>5} {'rate/yr':>11} {'found':>6} "
+            f"{'expected':>9} {'unit':<7} {'ratio':>6} {'95% band of ratio':>18}  stated"
         )
-        for det, name, factor, rate, shared, k, e_ser, e_out, unit in rate_rows(
-            found, integrity, factors, series_years, outlet_years
-        ):
-            expected = {"series": e_ser, "outlet": e_out}.get(unit, np.nan)
-            lo, hi = poisson_band(k)
-            if np.isfinite(expected) and expected > 0:
-                ratio, band = f"{k / expected:6.2g}", f"{lo / expected:.2g}-{hi / expected:.2g}"
+        for row in rate_rows(found, integrity, factors, series_years, outlet_years):
+            lo, hi = poisson_band(row.k)
+            e = row.expected
+            if row.note:
+                ratio, band = f"{'-':>6}", "-"
+            elif np.isfinite(e) and e > 0:
+                ratio, band = f"{row.k / e:6.2g}", f"{lo / e:.2g}-{hi / e:.2g}"
             else:
-                ratio, band = f"{'-':>6}", "unit unknown"
-            shown = name + ("=" if shared else "")
+                ratio, band = f"{'-':>6}", "unit not declared"
+            shown = "+".join(_short(n) for n in row.parameters) or f"({row.note})"
+            expected = f"{e:9.2f}" if np.isfinite(e) else f"{'-':>9}"
+            unit = row.unit or ("-" if row.note else "?")
             print(
-                f"{det:<22} {shown:<34} {factor:5g} {rate:8.2g} {k:6d} {e_ser:8.2f} "
-                f"{e_out:8.2f} {ratio} {band:>18} {unit or '?'}"
+                f"{row.detector:<22} {shown:<28} {row.factor:5g} {_rates_text(row.rates):>11} "
+                f"{row.k:6d} {expected} {unit:<7} {ratio} {band:>18}  "
+                f"{_rates_text(row.stated, 3) if row.k else ''}"
             )
         frame = pd.DataFrame(
             table, columns=["detector", "rule", "rate", "factor", "k", "expected", "ratio", "unit"]
