@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +15,7 @@ from detectors.checks.copied import (
     CopiedDataDetector,
     _agreeing_factors,
     _alike,
+    _cluster_role,
     _held_match,
     _ints_lexsorted,
     _key,
@@ -438,6 +442,20 @@ def test_a_copy_at_the_same_hours_is_told_by_the_jumps_at_its_ends(copier: str) 
         _fleet(**{copier: {TN: beside_tn}, source: {TN: source_tn}})
     )
     assert sorted((f.evidence["role"], f.severity) for f in found) == [("same_time", "high")] * 2
+
+
+def test_matches_naming_both_roles_name_no_source() -> None:
+    def match(role: str, severity: str = "high") -> Any:
+        return SimpleNamespace(evidence={"role": role}, severity=severity)
+
+    assert _cluster_role([match("copied_from"), match("same_time")]) == ("copied_from", "low")
+    assert _cluster_role([match("copy", "medium"), match("same_time")]) == ("copy", "high")
+    # the splice's verdicts disagree between windows: neither outlet is named the source
+    assert _cluster_role([match("copy"), match("copied_from"), match("same_time")]) == (
+        "same_time",
+        "high",
+    )
+    assert _cluster_role([match("same_time", "medium")] * 2) == ("same_time", "medium")
 
 
 @pytest.mark.parametrize("copier", ["A", "B"])
