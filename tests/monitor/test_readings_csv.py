@@ -5,6 +5,7 @@ small blocks so that a problem lies far into it."""
 
 from __future__ import annotations
 
+import mmap
 import multiprocessing as mp
 import tempfile
 from pathlib import Path
@@ -412,3 +413,36 @@ def test_a_bad_cell_far_into_a_mixed_parquet_file_names_the_row_a_whole_read_nam
             CsvSpill(target, directory=tmp_path)
         assert str(spilled.value) == str(whole.value)
         assert "\n" not in str(whole.value) and str(whole.value).startswith(f"{target}: row")
+
+
+@pytest.mark.skipif(not hasattr(mmap, "MADV_DONTNEED"), reason="no madvise on this system")
+def test_the_file_is_parsed_through_a_map_let_go_behind_the_reader(
+    fleet: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Arrow parses a mapped file (`readings_csv._mapped`) and the pages behind the reader are
+    let go as it goes; the outlets are those read from the path, bit for bit."""
+    calls: list[tuple[int, int, int]] = []
+
+    class Spy(mmap.mmap):
+        def madvise(self, *args: int) -> None:  # type: ignore[override]
+            calls.append(args)  # type: ignore[arg-type]
+            super().madvise(*args)
+
+    def spied(path: Path) -> mmap.mmap:
+        with open(path, "rb") as fh:
+            return Spy(fh.fileno(), 0, access=mmap.ACCESS_READ)
+
+    path = fleet / "readings.csv"
+    monkeypatch.setattr(readings_csv, "_mapped", spied)
+    got = list(grouped_outlets(path, block_bytes=BLOCK))
+    monkeypatch.setattr(readings_csv, "_mapped", lambda path: None)
+    plain = list(grouped_outlets(path, block_bytes=BLOCK))
+    assert [mn for mn, _ in got] == [mn for mn, _ in plain] and len(got) == 4
+    for (_, a), (_, b) in zip(got, plain, strict=True):
+        pd.testing.assert_frame_equal(a, b)
+    ends = [end for _, _, end in calls]
+    assert len(calls) > 3 and {advice for advice, _, _ in calls} == {mmap.MADV_DONTNEED}
+    assert ends == sorted(set(ends)) and ends[-1] < path.stat().st_size
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    assert readings_csv._mapped(empty) is None  # Arrow reads the path: its own error
