@@ -137,6 +137,29 @@ def test_real_time_gaps_break_windows() -> None:
     assert all(f.end - f.start < pd.Timedelta(hours=11) for f in found) and found == []
 
 
+def test_clone_carrying_its_sources_missing_hours_is_found_on_both() -> None:
+    # B sends A's values for 24 h, A's two missing hours missing in B too: no 12 hours in a row
+    a, b = _cod(1), _cod(2)
+    a[[105, 116]] = np.nan
+    b[100:124] = a[100:124]
+    outlets = [OutletData(frame({COD: a}, mn="A")), OutletData(frame({COD: b}, mn="B"))]
+    found = CopiedDataDetector().detect_fleet(outlets)
+    assert [(f.mn, f.start, f.end, f.evidence["role"]) for f in found] == [
+        ("A", hour(100), hour(123), "same_time"),
+        ("B", hour(100), hour(123), "same_time"),
+    ]
+    assert found[1].evidence["other_mn"] == "A" and found[1].evidence["readings"] == 22
+    assert found[1].evidence["information_bits"] > found[1].evidence["threshold_bits"]
+    # the same 22 values in order, B missing its hour 106 where A misses 105: the first five
+    # hours' values sit at other hours in B, and what is left at the same hours stays under
+    # the bar (windows pair only where both miss the same hours)
+    moved = _cod(2)
+    moved[np.r_[100:106, 107:116, 117:124]] = a[np.r_[100:105, 106:116, 117:124]]
+    moved[106] = np.nan
+    outlets[1] = OutletData(frame({COD: moved}, mn="B"))
+    assert CopiedDataDetector().detect_fleet(outlets) == []
+
+
 def test_channels_replayed_together_make_one_outlet_finding() -> None:
     cod = _cod(1)
     tn = cycled(N, level=12, spread=2, hold_hours=1, seed=8, decimals=2)
