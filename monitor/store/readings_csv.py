@@ -412,10 +412,16 @@ def _raw_blocks(
 
 def _mapped(path: Path) -> mmap.mmap | None:
     """The file mapped read-only, or None where that cannot be done or its pages cannot be let
-    go (`mmap.MADV_DONTNEED` missing: Windows), or for an empty file: Arrow reads the path
-    then, as before."""
+    go (`mmap.MADV_DONTNEED` missing: Windows), for an empty file, or for a file Arrow would
+    decompress by its extension (``.csv.gz``: a map is the compressed bytes): Arrow reads the
+    path then, as before."""
     if not hasattr(mmap, "MADV_DONTNEED") or not hasattr(mmap.mmap, "madvise"):
         return None
+    try:
+        pa.Codec.detect(str(path))
+        return None  # compressed: Arrow opens the path through its decompressing stream
+    except (TypeError, ValueError):  # no compression Arrow knows by the extension
+        pass
     try:
         with open(path, "rb") as fh:
             return mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)

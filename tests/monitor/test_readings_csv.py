@@ -5,6 +5,7 @@ small blocks so that a problem lies far into it."""
 
 from __future__ import annotations
 
+import gzip
 import mmap
 import multiprocessing as mp
 import tempfile
@@ -446,3 +447,15 @@ def test_the_file_is_parsed_through_a_map_let_go_behind_the_reader(
     empty = tmp_path / "empty.csv"
     empty.write_bytes(b"")
     assert readings_csv._mapped(empty) is None  # Arrow reads the path: its own error
+
+
+def test_a_compressed_file_is_read_as_the_plain_one(fleet: Path, tmp_path: Path) -> None:
+    # a map would hand Arrow the compressed bytes: the path is read, decompressed by extension
+    path = fleet / "readings.csv"
+    packed = tmp_path / "readings.csv.gz"
+    packed.write_bytes(gzip.compress(path.read_bytes()))
+    plain = list(grouped_outlets(path, block_bytes=BLOCK))
+    got = list(grouped_outlets(packed, block_bytes=BLOCK))
+    assert [mn for mn, _ in got] == [mn for mn, _ in plain] and len(got) == 4
+    for (_, a), (_, b) in zip(got, plain, strict=True):
+        pd.testing.assert_frame_equal(a, b)
