@@ -16,6 +16,7 @@ from detectors.checks.copied import (
     _agreeing_factors,
     _alike,
     _cluster_role,
+    _gap_hashes,
     _held_match,
     _ints_lexsorted,
     _key,
@@ -158,6 +159,19 @@ def test_clone_carrying_its_sources_missing_hours_is_found_on_both() -> None:
     moved[106] = np.nan
     outlets[1] = OutletData(frame({COD: moved}, mn="B"))
     assert CopiedDataDetector().detect_fleet(outlets) == []
+
+
+def test_gap_hashes_tell_where_hours_are_missing_and_add_nothing_without_a_gap() -> None:
+    # readings at hours 0-9, 11-15, 20-30: windows of 4 from readings 0 (no gap), 7 and 8
+    h = np.r_[0:10, 11:16, 20:31].astype(np.int64)
+    got = _gap_hashes(h, np.array([0, 7, 8, 12, 13]), 4)
+    assert got[0] == 0  # a window without a gap keeps its hash
+    # readings 7-10 (hours 7, 8, 9, 11) and 8-11 (8, 9, 11, 12): one hour missing at other places
+    assert len({int(x) for x in got[1:3]}) == 2 and all(got[1:3] != 0)
+    # readings 12-15 (hours 13, 14, 15, 20) and 13-16 (14, 15, 20, 21): gaps of 4 at positions 3, 2
+    assert got[3] != got[4] and got[3] != got[1]
+    # the same pattern elsewhere hashes the same: hours 100, 101, 102, 104 as 7, 8, 9, 11
+    assert _gap_hashes(np.array([100, 101, 102, 104]), np.array([0]), 4)[0] == got[1]
 
 
 def test_channels_replayed_together_make_one_outlet_finding() -> None:
