@@ -1379,3 +1379,48 @@ def test_co_moved_reads_the_others_from_a_slower_analysers_last_measurement() ->
         frame = make_frame(MN, _moved(cols, moved, slice(601, 613), 2.5))
         found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5_COD_TP_TN)
         assert [(f.pollutant, f.start, f.end) for f in found] == expected
+
+
+def _coarse_cod(n: int, seed: int) -> np.ndarray:
+    """An honest hourly COD read to 1 mg/L around 26 mg/L (its readings move every hour or two)."""
+    rng = np.random.default_rng(seed)
+    return np.rint(26.0 + 2.0 * np.sin(np.arange(n) / 9.0) + rng.normal(0.0, 1.5, n))
+
+
+def test_neighbour_stay_is_the_second_longest_at_the_reported_values_next_to_it() -> None:
+    v = np.full(60, 30.0)
+    v[2:8] = 19.0  # 6 h at 19
+    v[10:20] = 21.0  # 10 h at 21
+    v[22:25] = 18.0  # 3 h at 18
+    v[27:47] = 22.0  # 20 h at 22 (its own story: one neighbour is not the null alone)
+    hours = np.arange(60, dtype=float)
+    normal = np.ones(60, dtype=bool)
+    # read to 1 mg/L: wider than the standard's band (2 x 0.4): 20, 10, 6, 3 h -> 10
+    assert ss._neighbour_stay(v, hours, normal, 20.0, 0.4, 1.0) == 10.0
+    # read to 0.1 mg/L: the band holds several reported values, no neighbour stay
+    fine = v.copy()
+    fine[50] = 30.1
+    assert ss._neighbour_stay(fine, hours, normal, 20.0, 0.4, 1.0) == 0.0
+
+
+def test_first_rule_honest_trap_a_coarse_reading_dwelling_on_a_round_standard() -> None:
+    # an honest COD read to 1 mg/L dwells on 19 for 10 h, 21 for 9 h and its round 20 mg/L
+    # standard for 13 h (entered and left by 1 mg/L: no jump): longer than twice its baseline
+    # stay, not twice as long as it reads the values next to the standard (independent
+    # honest-only fleets, tuning seeds 37 and 42: COD at 20 for 12 h and at 15 for 16 h)
+    n = 24 * 20
+    cod = _coarse_cod(n, seed=5)
+    cod[100:110] = 19.0
+    cod[200:209] = 21.0
+    cod[300:313] = 20.0
+    cod[299], cod[313] = 21.0, 19.0
+    spec = make_spec(MN, w01018={"standard": 20.0, "analyser_range": (0.0, 200.0)})
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), spec)
+    assert found == []
+    # the same standard fed for 30 h is still found by the first rule
+    cod[300:330] = 20.0
+    cod[299], cod[330] = 21.0, 19.0
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), spec)
+    assert spans(found) == [(hour(300), hour(329))]
+    assert found[0].evidence["bars"]["neighbour_stay_hours"] == 9.0
+    assert found[0].evidence["rule"].startswith("normal values within tolerance")
