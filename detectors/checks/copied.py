@@ -2118,16 +2118,19 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     def _varied_windows(self, q: np.ndarray, h: np.ndarray) -> np.ndarray:
         """First readings of one channel's windows of ``window_readings`` consecutive hourly
         readings (no missing hour inside) with at least ``min_distinct - 1`` value changes."""
+        span, varied = self._window_span_varied(q, h)
+        return np.flatnonzero(varied & (span == self.window_readings - 1))
+
+    def _window_span_varied(self, q: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For every window of ``window_readings`` consecutive readings of one channel: the
+        hours from its first reading to its last, and whether its values change at least
+        ``min_distinct - 1`` times (both empty when the channel is shorter than a window)."""
         w = self.window_readings
-        n_win = len(q) - w + 1
-        if n_win <= 0:
-            return np.zeros(0, dtype=np.int64)
+        n_win = max(len(q) - w + 1, 0)
         changed = np.zeros(len(q), dtype=np.int64)  # value changes before each reading
         np.cumsum(q[1:] != q[:-1], out=changed[1:])
-        ok = (h[w - 1 :] - h[:n_win] == w - 1) & (
-            changed[w - 1 :] - changed[:n_win] >= self.min_distinct - 1
-        )
-        return np.flatnonzero(ok)
+        span = h[w - 1 :] - h[:n_win]
+        return span, changed[w - 1 :] - changed[:n_win] >= self.min_distinct - 1
 
     def _gapped_windows(self, q: np.ndarray, h: np.ndarray) -> np.ndarray:
         """First readings of one channel's windows of ``window_readings`` consecutive readings
@@ -2139,18 +2142,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         hours missing in both outlets). Their hashes take in where the hours are missing
         (`_gap_hashes`), so that only windows missing the same hours pair."""
         w = self.window_readings
-        n_win = len(q) - w + 1
-        if n_win <= 0:
-            return np.zeros(0, dtype=np.int64)
-        changed = np.zeros(len(q), dtype=np.int64)  # value changes before each reading
-        np.cumsum(q[1:] != q[:-1], out=changed[1:])
-        span = h[w - 1 :] - h[:n_win]
-        ok = (
-            (span > w - 1)
-            & (span < _WINDOW_SPAN * w)
-            & (changed[w - 1 :] - changed[:n_win] >= self.min_distinct - 1)
-        )
-        return np.flatnonzero(ok)
+        span, varied = self._window_span_varied(q, h)
+        return np.flatnonzero(varied & (span > w - 1) & (span < _WINDOW_SPAN * w))
 
     def _same_hash_pairs(self, parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
         """Varied windows (``parts``: hash, outlet, first reading and hour of each, outlet by
