@@ -174,20 +174,6 @@ def test_scikit_learn_s_import_leaves_the_process_s_collector_alone() -> None:
     """A detector changes no process-global state: the collector stays on, nothing joins the
     host's freeze, the thresholds stay (how the collector runs during the import is the
     host's policy: `monitor.detection.collector`, reviewer-J J11)."""
-    import json
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
+    from tests.probe import fresh_json
 
-    root = Path(__file__).resolve().parents[2]
-    out = subprocess.run(
-        [sys.executable, "-c", _FOREST_PROBE],
-        cwd=root,
-        env={**os.environ, "PYTHONPATH": str(root)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    assert json.loads(out.stdout) == {"same": True, "frozen": True, "name": "IsolationForest"}
+    assert fresh_json(_FOREST_PROBE) == {"same": True, "frozen": True, "name": "IsolationForest"}

@@ -4,15 +4,9 @@ imports and the fleet stage (where scikit-learn is imported for peer_outlier).""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.probe import fresh_json
 
 PROBE = """
 import gc, json, sys
@@ -38,16 +32,7 @@ print(json.dumps({
 
 def _probe(mode: str, script: str = PROBE) -> dict:
     """``script`` run with ``mode`` in a fresh interpreter of this checkout: its JSON line."""
-    out = subprocess.run(
-        [sys.executable, "-c", script, mode],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return fresh_json(script, mode)
 
 
 def test_the_block_runs_uncollected_and_its_objects_go_to_the_oldest_generation() -> None:

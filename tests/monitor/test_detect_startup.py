@@ -4,16 +4,13 @@ IsolationForest use giving the same numbers, bit for bit."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import scipy
 
 from monitor.cli.detect import SCIPY_DOCS_CHECKED
+from tests.probe import fresh_json
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,17 +44,7 @@ print(json.dumps({"values": values, "docs": docs}))
 
 def _probe(mode: str, script: str = PROBE) -> dict:
     """``script`` run with ``mode`` in a fresh interpreter of this checkout: its JSON line."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out = subprocess.run(
-        [sys.executable, "-c", script, mode],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=True,
-    )
-    return json.loads(out.stdout)
+    return fresh_json(script, mode)
 
 
 @pytest.mark.skipif(
