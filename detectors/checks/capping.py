@@ -17,6 +17,7 @@ from detectors.series import (
     DAY_HOURS,
     HeldRuns,
     analyser_cycle_hours,
+    registry_cycle_hours,
     resolution,
     timestamp,
 )
@@ -261,7 +262,7 @@ class CappingDetector(Detector):
         # measurements within reach of a pile are not tested
         self._least_pile = min(self._least(m) for k in self._piles for m in self._multiples(k))
         bands = (day, band, valid, lo_band, hi_band, ndays)
-        registered = outlet.spec.pollutant(s.code).cycle_minutes
+        registered = registry_cycle_hours(outlet.spec.pollutant(s.code).cycle_minutes)
         walls = self._flagged(runs, memo.cycle, bands, memo.counts)
         if walls and registered is not None:
             # the series' own cycle when its values are held longer than the registered one (an

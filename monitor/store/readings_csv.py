@@ -380,9 +380,10 @@ def _raw_blocks(
     9.11; 4 interleaved rounds, lower in each; an earlier prototype 9.46 -> 9.14 s), peak RSS
     230 -> 230 MB, the same output. Every :data:`RELEASE_BLOCKS` blocks the pages up to two
     blocks behind the last one given are let go (the map is of the file: a page let go too
-    early is read again from the page cache, the same bytes). A file changed while it is
-    mapped is read as it was when mapped; one cut short meanwhile would stop the process
-    (SIGBUS) rather than give an error."""
+    early is read again from the page cache, the same bytes). A file rewritten in place while
+    it is read is read partly new, as it was through the path; one replaced (written elsewhere
+    and renamed) is read as it was; one cut short meanwhile stops the process (SIGBUS) rather
+    than giving an error line."""
     mapped = _mapped(path)
     try:
         reader = pacsv.open_csv(
