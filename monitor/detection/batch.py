@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import multiprocessing as mp
 import os
 import queue as queues
@@ -41,7 +40,7 @@ import pandas as pd
 
 from detectors import Detector, Finding, FleetDetector, OutletData, OutletSpec, build
 from detectors.base import Summary
-from monitor.detection.collector import collector_paused
+from monitor.detection.collector import collector_paused, freeze_for_forks, thaw_after_forks
 
 #: One outlet's summaries, one per fleet detector (in the detectors' order); None for an outlet
 #: without readings (fleet detectors leave it out).
@@ -293,24 +292,6 @@ def keep_freed_memory(mmap_bytes: int = 32 << 20, trim_bytes: int = 64 << 20) ->
             libc = ctypes.CDLL(None)
             libc.mallopt(_M_MMAP_THRESHOLD, mmap_bytes)
             libc.mallopt(_M_TRIM_THRESHOLD, trim_bytes)
-
-
-def freeze_for_forks() -> bool:
-    """Move every object made so far to the collector's permanent generation (`gc.freeze`), so
-    that no forked process copies a page of them when it collects. Returns whether the matching
-    `thaw_after_forks` gives them back to the collector: not when something froze before (the
-    command's imports, frozen for the whole process by `monitor detect`), since `gc.unfreeze`
-    cannot tell one freeze from another and would undo that one too."""
-    ours = gc.get_freeze_count() == 0
-    gc.freeze()
-    return ours
-
-
-def thaw_after_forks(ours: bool) -> None:
-    """The end of `freeze_for_forks`: every frozen object back to the collector if that freeze
-    was the first (``ours``), else nothing (the earlier freeze, and what this one added, stay)."""
-    if ours:
-        gc.unfreeze()
 
 
 def detect_parallel(

@@ -92,7 +92,8 @@ def test_a_freeze_taken_before_the_forks_is_kept() -> None:
     collector when they are done (`gc.unfreeze` would undo both)."""
     import gc
 
-    from monitor.detection.batch import OutletRows, detect_stream, freeze_for_forks
+    from monitor.detection.batch import OutletRows, detect_stream
+    from monitor.detection.collector import freeze_for_forks
     from monitor.simulation.simulator import simulate
 
     sim = simulate(4, 10, seed=1)
