@@ -2396,12 +2396,12 @@ def _splice_steps(pool: _Pool, run: tuple[int, int, int, int]) -> tuple[float, f
         for i, j, k, m in ((a0 - 1, a0, b0 - 1, b0), (a1 + 1, a1, b1 + 1, b1))
         if beside(i, j) and beside(k, m) and pool.q[i] != pool.q[k]
     ]
-    spread_a, spread_b = float(np.std(pool.q[a0 : a1 + 1])), float(np.std(pool.q[b0 : b1 + 1]))
-    if not ends or spread_a <= 0 or spread_b <= 0:
+    spread = float(np.std(pool.q[a0 : a1 + 1]))  # the other window's too: they are equal
+    if not ends or spread <= 0:
         return math.nan, math.nan
     step_a = np.mean([abs(float(pool.q[i]) - float(pool.q[j])) for i, j, _, _ in ends])
     step_b = np.mean([abs(float(pool.q[k]) - float(pool.q[m])) for _, _, k, m in ends])
-    return float(step_a) / spread_a, float(step_b) / spread_b
+    return float(step_a) / spread, float(step_b) / spread
 
 
 def _cluster_role(cluster: Sequence[Finding]) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from detectors.checks.copied import (
     _window_hashes,
     _window_stats,
 )
+from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import HOUR_NS
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
@@ -456,6 +457,13 @@ def test_scaled_clone_with_a_clock_offset_and_several_channels_is_one_finding() 
     assert (f.severity, g.severity) == ("high", "high")
 
 
+def _copier_and_source(copier: str, copy: np.ndarray, source: np.ndarray) -> list[Finding]:
+    """copied_data's findings on a two-outlet fleet, TN only: outlet ``copier`` (``A`` or ``B``,
+    so that either may sort first) sends ``copy``, the other ``source``."""
+    other = "B" if copier == "A" else "A"
+    return CopiedDataDetector().detect_fleet(_fleet(**{copier: {TN: copy}, other: {TN: source}}))
+
+
 @pytest.mark.parametrize("copier", ["A", "B"])
 def test_a_copy_at_the_same_hours_is_told_by_the_jumps_at_its_ends(copier: str) -> None:
     # the copier runs at another level: its record jumps into the source's values and back
@@ -463,10 +471,7 @@ def test_a_copy_at_the_same_hours_is_told_by_the_jumps_at_its_ends(copier: str) 
     own_tn = cycled(N, level=30, spread=2, hold_hours=1, seed=72, decimals=2)
     own_tn[300:360] = source_tn[300:360]
     source = "B" if copier == "A" else "A"
-    found = CopiedDataDetector().detect_fleet(
-        _fleet(**{copier: {TN: own_tn}, source: {TN: source_tn}})
-    )
-    by_mn = {f.mn: f for f in found}
+    by_mn = {f.mn: f for f in _copier_and_source(copier, own_tn, source_tn)}
     assert (by_mn[copier].evidence["role"], by_mn[copier].severity) == ("copy", "high")
     assert (by_mn[source].evidence["role"], by_mn[source].severity) == ("copied_from", "low")
     steps = by_mn[copier].evidence["splice_steps"]
@@ -475,9 +480,7 @@ def test_a_copy_at_the_same_hours_is_told_by_the_jumps_at_its_ends(copier: str) 
     # window's ends are the source's own hourly steps, within 0.05: neither is named
     beside_tn = np.round(source_tn + 0.05, 2)
     beside_tn[300:360] = source_tn[300:360]
-    found = CopiedDataDetector().detect_fleet(
-        _fleet(**{copier: {TN: beside_tn}, source: {TN: source_tn}})
-    )
+    found = _copier_and_source(copier, beside_tn, source_tn)
     assert sorted((f.evidence["role"], f.severity) for f in found) == [("same_time", "high")] * 2
 
 
@@ -503,8 +506,7 @@ def test_the_later_window_is_the_copy_whichever_outlet_sorts_first(copier: str) 
     second = cycled(N, level=10, spread=2, hold_hours=1, seed=62, decimals=2)
     second[600:672] = first[552:624]
     source = "B" if copier == "A" else "A"
-    found = CopiedDataDetector().detect_fleet(_fleet(**{copier: {TN: second}, source: {TN: first}}))
-    by_mn = {f.mn: f for f in found}
+    by_mn = {f.mn: f for f in _copier_and_source(copier, second, first)}
     assert sorted(by_mn) == ["A", "B"]
     copy, named = by_mn[copier], by_mn[source]
     assert (copy.evidence["role"], copy.severity) == ("copy", "high")
