@@ -69,6 +69,24 @@ def test_copied_varied_windows_equal_their_definition() -> None:
         assert got.dtype == want.dtype and np.array_equal(got, want)
 
 
+def test_copied_hashed_windows_are_the_varied_and_gapped_windows_in_time_order() -> None:
+    # `_candidates` takes both sets from one `_hashed_windows` (was: each from its own pass,
+    # joined by a mask, the gapped ones found by a search)
+    det = CopiedDataDetector()
+    rng = np.random.default_rng(17)
+    seen_gapped = 0
+    for _ in range(500):
+        n = int(rng.integers(0, 80))
+        q = np.cumsum(rng.integers(-1, 2, n) * rng.integers(0, 2, n)).astype(np.int64)
+        h = np.cumsum(rng.choice([0, 1, 1, 1, 1, 2, 5, 30], n)).astype(np.int64)
+        varied, gapped = det._varied_windows(q, h), det._gapped_windows(q, h)
+        start, at = det._hashed_windows(q, h)
+        assert np.array_equal(start, np.union1d(varied, gapped))
+        assert np.array_equal(start[at], gapped)
+        seen_gapped += len(gapped) > 0 and len(varied) > 0
+    assert seen_gapped > 20  # both kinds in one channel, often
+
+
 def test_frozen_sorted_median_equals_numpy_median() -> None:
     rng = np.random.default_rng(3)
     for _ in range(20_000):
