@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import inspect
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, ClassVar, Generic, TypeVar
+from types import MappingProxyType
+from typing import Any, ClassVar, Final, Generic, Literal, TypeVar
 
 import pandas as pd
 
@@ -23,6 +24,15 @@ from detectors.finding import Category, Finding, Severity
 from detectors.frame import OutletData
 from detectors.messages import text
 from detectors.spec import OutletSpec
+
+#: What a rate parameter is stated per (`Detector.rate_units`): a series-year or an outlet-year.
+RateUnit = Literal["series", "outlet"]
+
+
+def units_per_year(**units: RateUnit) -> Mapping[str, RateUnit]:
+    """A detector's `Detector.rate_units` (rate parameter: unit), read-only: a class attribute
+    shared by every instance."""
+    return MappingProxyType(units)
 
 
 class Detector(ABC):
@@ -34,6 +44,12 @@ class Detector(ABC):
 
     name: ClassVar[str]
     category: ClassVar[Category]
+    #: The unit each rate parameter (`rate_names`) is stated per, as the detector's docstring
+    #: states it: ``"series"`` (a concentration, pH or flow series -- a channel -- a year) or
+    #: ``"outlet"`` (an outlet a year). A property of the detector, not of its findings: the
+    #: calibration bench reads it (`rate_units_of`) for the expected count of a rate it found
+    #: nothing at. Empty: not declared.
+    rate_units: ClassVar[Mapping[str, RateUnit]] = MappingProxyType({})
 
     def get_params(self) -> dict[str, Any]:
         """The detector's parameters, read from ``__init__``'s signature (like scikit-learn)."""
@@ -163,6 +179,29 @@ def rate_names(cls: type) -> tuple[str, ...]:
     """Names of ``cls.__init__``'s false-alarm-rate parameters (ending in `RATE_SUFFIX`): the
     ones a second look at a found outlet multiplies and the calibration bench scales."""
     return tuple(p for p in _param_names(cls) if p.endswith(RATE_SUFFIX))
+
+
+def rate_units_of(cls: type[Detector]) -> dict[str, RateUnit]:
+    """The unit of each of ``cls``'s rate parameters (`rate_names`) that it declares
+    (`Detector.rate_units`); a declared name that is no rate parameter of ``cls`` is an error
+    (a renamed parameter must take its unit along)."""
+    names = rate_names(cls)
+    stray = set(cls.rate_units) - set(names)
+    if stray:
+        raise ValueError(f"{cls.__name__}.rate_units names no rate parameter: {sorted(stray)}")
+    return {n: cls.rate_units[n] for n in names if n in cls.rate_units}
+
+
+#: The range a finding states its false-alarm rate within (`clip_rate`): a rate scaled past
+#: a probability's end (a second look's, or the calibration bench's factors of 100 and 1000)
+#: is stated as the end, and a rate under a chance in a million as one in a million.
+STATED_RATE_RANGE: Final = (1e-6, 0.999)
+
+
+def clip_rate(rate: float) -> float:
+    """``rate`` as a finding states it: clipped to `STATED_RATE_RANGE` (the one clip of a
+    stated rate; the calibration bench reads what a clipped finding states through it)."""
+    return min(max(rate, STATED_RATE_RANGE[0]), STATED_RATE_RANGE[1])
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:

@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, Final
 import numpy as np
 import pandas as pd
 
-from detectors.base import FleetDetector, Summary, _ordered, register
+from detectors.base import FleetDetector, Summary, _ordered, register, units_per_year
 from detectors.checks._common import LOCAL_TZ, flow_running, grid_flag_is, stretches
 from detectors.finding import SEVERITIES, Finding
 from detectors.frame import OutletData, flag_is
@@ -1428,6 +1428,10 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
 
     name = "copied_data"
     category = "integrity"
+    # "per outlet"; the scaled rule's "at most twice ... per outlet"
+    rate_units = units_per_year(
+        false_alarms_per_year="outlet", scaled_false_alarms_per_year="outlet"
+    )
 
     def __init__(
         self,

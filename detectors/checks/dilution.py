@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from scipy.ndimage import maximum_filter1d
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     cusum,
     cusum_alarms,
@@ -392,6 +392,7 @@ class DilutionDetector(Detector):
 
     name = "dilution"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="outlet")  # "per outlet"
 
     def __init__(
         self,

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     covered,
     flow_running,
@@ -165,6 +165,7 @@ class FlagMaskingDetector(Detector):
 
     name = "flag_masking"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # rule 1 "per channel-year"
 
     def __init__(
         self,

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     covered,
     grid_channel,
@@ -72,6 +72,7 @@ class FlowMismatchDetector(Detector):
 
     name = "flow_mismatch"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="outlet")  # joint holds of an outlet a year
 
     def __init__(
         self,

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     grid_channel,
     grid_flag_is,
@@ -253,6 +253,7 @@ class ManualValuesDetector(Detector):
 
     name = "manual_values"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # "per channel and rule"
 
     def __init__(
         self,

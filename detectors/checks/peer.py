@@ -10,7 +10,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from detectors.base import FleetDetector, Summary, register
+from detectors.base import FleetDetector, Summary, register, units_per_year
 from detectors.checks._common import month_label
 from detectors.finding import Finding
 from detectors.frame import OutletData
@@ -172,6 +172,7 @@ class PeerOutlierDetector(FleetDetector[PeerSummary]):
 
     name = "peer_outlier"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="outlet")  # "per outlet"
 
     def __init__(
         self,

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import gammaln
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     covered,
     cusum,
@@ -244,6 +244,7 @@ class PhysicsDetector(Detector):
 
     name = "physics"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="outlet")  # "per outlet"
 
     def __init__(
         self,
