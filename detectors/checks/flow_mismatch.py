@@ -10,13 +10,15 @@ from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     covered,
     grid_channel,
+    grid_cycle_hours,
     grid_flow,
+    grid_held_runs,
     stretches,
     tail_survival,
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData, flag_is
-from detectors.series import YEAR_HOURS, HeldRuns, analyser_cycle_hours, held_runs
+from detectors.series import YEAR_HOURS, HeldRuns
 from detectors.spec import CONCENTRATIONS, FLOW
 
 
@@ -193,14 +195,12 @@ class FlowMismatchDetector(Detector):
         longer than ``frozen_cycles`` cycles and at least ``min_frozen_hours``, and its held
         runs on the grid."""
         n = len(outlet.grid)
-        hours = np.arange(n, dtype="float64")
         cycles: dict[str, float] = {}
         frozen = []
         helds = []
         for code in codes:
-            v, _, valid = grid_channel(outlet, code)
-            held = held_runs(v, hours, valid)
-            cycles[code] = analyser_cycle_hours(held, outlet.spec.pollutant(code).cycle_minutes)
+            held = grid_held_runs(outlet, code)
+            cycles[code] = grid_cycle_hours(outlet, code)
             long = (held.hours > self.frozen_cycles * cycles[code]) & (
                 held.hours >= self.min_frozen_hours
             )

@@ -11,10 +11,9 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import FleetDetector, Summary, register, units_per_year
-from detectors.checks._common import month_label
+from detectors.checks._common import grid_cycle_hours, month_label
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import analyser_cycle_hours, held_runs, registry_cycle_hours
 from detectors.spec import CONCENTRATIONS
 
 FEATURES: Final[tuple[str, ...]] = ("median", "cv", "cycle_autocorrelation", "repeat_share")
@@ -72,10 +71,7 @@ def monthly_features(
     # compare each measurement with the previous one: values `cycle` hours apart, so that an
     # analyser measuring every 2-4 h does not look "repetitive" for holding its value; the
     # held runs it is learned from only when the registry does not give the cycle
-    cycle = registry_cycle_hours(outlet.spec.pollutant(code).cycle_minutes)
-    if cycle is None:
-        cycle = analyser_cycle_hours(held_runs(v, np.arange(len(v), dtype="float64"), valid))
-    c = max(1, round(cycle))
+    c = max(1, round(grid_cycle_hours(outlet, code)))
     if len(v) <= c:
         return {}
     pair = valid[c:] & valid[:-c] & (mi[c:] == mi[:-c])

@@ -11,7 +11,17 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detectors.checks._common import covered, month_label, stretches
+from detectors.checks._common import (
+    covered,
+    grid_channel,
+    grid_cycle_hours,
+    grid_held_runs,
+    month_label,
+    stretches,
+)
+from detectors.frame import OutletData
+from detectors.series import analyser_cycle_hours, held_runs
+from tests.detectors.conftest import make_frame, make_spec
 
 
 def _runs_before(mask: np.ndarray, join_hours: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -89,3 +99,30 @@ def test_cusum_restarts_per_group_and_alarms_span_rise_to_peak() -> None:
     assert cusum_alarms(s, 4.0, group) == [(3, 4), (6, 7)]
     assert cusum_alarms(s, 4.0) == [(3, 7)]  # without groups: one excursion
     assert cusum_alarms(s, 7.0, group) == []
+
+
+def test_grid_held_runs_are_made_once_read_only_and_equal_held_runs_on_the_grid() -> None:
+    # flow_mismatch's frozen channels and peer_outlier's learned cycle share them (each made
+    # its own before)
+    rng = np.random.default_rng(4)
+    cod = np.repeat(rng.uniform(20, 80, 100).round(1), 2)  # held 2 h: a learned cycle of 2
+    cod[[7, 50, 51]] = np.nan  # missing hours break runs
+    outlet = OutletData(make_frame("m", {"w01018": cod, "w00000": 100.0}), make_spec("m"))
+    runs = grid_held_runs(outlet, "w01018")
+    assert grid_held_runs(outlet, "w01018") is runs  # once per outlet
+    v, _, valid = grid_channel(outlet, "w01018")
+    want = held_runs(v, np.arange(len(v), dtype="float64"), valid)
+    for got, expected in zip(
+        (runs.first, runs.last, runs.count, runs.hours, runs.value),
+        (want.first, want.last, want.count, want.hours, want.value),
+        strict=True,
+    ):
+        assert np.array_equal(got, expected) and not got.flags.writeable
+    assert grid_cycle_hours(outlet, "w01018") == analyser_cycle_hours(want) == 2.0
+    # the registry's cycle when it gives one, without making the held runs
+    other = OutletData(
+        make_frame("m", {"w01018": cod, "w00000": 100.0}),
+        make_spec("m", w01018={"cycle_minutes": 240}),
+    )
+    assert grid_cycle_hours(other, "w01018") == 4.0
+    assert not any(k.startswith("grid_held_runs") for k in other.memo)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detectors.checks import _common as common
 from detectors.checks import peer
 from detectors.checks.peer import PeerOutlierDetector, _medians
 from detectors.frame import OutletData
@@ -139,8 +140,8 @@ def test_the_held_runs_are_read_only_when_the_registry_does_not_give_the_cycle(
     learned from are not read then; the features are those the runs give the same cycle."""
     learned = peer.monthly_features(_two_held_hours(None), COD, 200)
     calls: list[int] = []
-    real = peer.held_runs
-    monkeypatch.setattr(peer, "held_runs", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = common.held_runs  # made by `grid_held_runs` (shared with flow_mismatch)
+    monkeypatch.setattr(common, "held_runs", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert peer.monthly_features(_two_held_hours(120), COD, 200) == learned  # 2 h learned
     assert calls == []
     for unknown in (None, 0, -120):  # no cycle given (`registry_cycle_hours`): runs read
