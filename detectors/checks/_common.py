@@ -9,6 +9,9 @@ checks share:
 - `grid_flags`, `grid_flag_is`, `grid_channel`, `grid_flow`, `reads_standard`: one channel,
   its flags and the flow on the outlet's hourly grid;
 - `stretches`, `covered`: runs of True on a grid, and the union of inclusive intervals;
+- `other_steps`, `channel_cycle_hours`: the steps the outlet's other concentration channels
+  made with one series' step, read across the analysers' cycles (the plant moved, not one
+  analyser);
 - `local_iso`, `month_label`: how evidence shows a grid hour and a local month.
 
 This module registers no detector (`detectors.registry` imports it with the others).
@@ -32,7 +35,7 @@ from detectors.series import (
     registry_cycle_hours,
     segments,
 )
-from detectors.spec import FLOW
+from detectors.spec import FLOW, PH
 
 # ---------------------------------------------------------------- one series and its flow
 
@@ -67,6 +70,83 @@ def flow_range(flow: np.ndarray) -> tuple[float | None, float | None]:
     if len(known) == 0:
         return None, None
     return float(known.min()), float(known.max())
+
+
+#: Hours before and after a step within which `other_steps` reads the other channels' steps.
+CO_MOVE_LAG_HOURS = 3
+
+
+def channel_cycle_hours(outlet: OutletData, code: str) -> float:
+    """The analyser cycle (h) of the outlet's channel ``code`` (`analyser_cycle_hours`: the
+    registry's when known, else learned from its normal readings' held runs, as
+    `standard_substitution` learned it; `grid_cycle_hours` learns it from the valid hours of
+    the grid instead); 1 h without readings."""
+    s = outlet.series(code)
+    if s is None:
+        return 1.0
+    return analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(code).cycle_minutes)
+
+
+def other_steps(
+    outlet: OutletData, s: Series, outside: np.ndarray, inside: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each step of series ``s`` between reading ``outside`` and reading ``inside``
+    (positions in ``s``; either may be the earlier): its log step forward in time, and the log
+    step each of the outlet's other concentration channels (flow and pH left out, in
+    ``outlet.pollutants`` order) made with it, ``(steps,)`` and ``(steps, channels)``; NaN
+    where a channel reads nothing at either side. A storm, a regime change or a plant event
+    moves every analyser at once; a standard fed to one analyser, a zeroed analyser or a
+    clean-water bottle on one moves no other (`standard_substitution`'s co-movement guard and
+    `zero_floor`'s plant-move excuse read the steps here).
+
+    Across analyser cycles (reviewer-J J15): an analyser measuring every 2 or 4 h shows a storm
+    only at its next measurement, so the same two grid hours see it only when the cycles turn
+    over together (at an honest independent outlet of seed 50, TP and NH3-N change at even
+    hours only and TN every 4 h: a storm an hour later would have moved none of them between
+    the same two hours). So each other channel is read from the hour the series' own
+    measurement before the step was made (the start of its run of equal readings up to the
+    step's earlier hour, within its own cycle: a slow analyser of the series shows the storm
+    after the others) to that channel's first *new* measurement from the step's later hour on
+    (its reading changing from the hour before, within its own cycle), each at most
+    `CO_MOVE_LAG_HOURS` away (cycles by `channel_cycle_hours`; an hourly analyser is read at
+    the two hours). A channel that reads nothing new in its cycle made a step of 0 (it did not
+    move)."""
+    codes = [c for c in outlet.pollutants if c not in (FLOW, PH, s.code)]
+    if len(codes) == 0 or len(inside) == 0:
+        return np.full(len(inside), np.nan), np.full((len(inside), len(codes)), np.nan)
+    h0 = int(outlet.grid[0].value // HOUR_NS)
+    last = len(outlet.grid) - 1
+    a = hours_of(s.ts[outside]) - h0
+    b = hours_of(s.ts[inside]) - h0
+    t0 = np.clip(np.minimum(a, b), 0, last)
+    t1 = np.clip(np.maximum(a, b), 0, last)
+    w = outlet.wide_array[:, [outlet.column(c) for c in codes]]
+    # the earlier side: the own analyser's step may have come any time since the measurement it
+    # reads at the earlier hour was made (its run of equal readings up to that hour, within its
+    # cycle and `CO_MOVE_LAG_HOURS`): the other channels are read from then
+    own_col = outlet.wide_column(s.code)
+    back = np.arange(1, CO_MOVE_LAG_HOURS + 1)
+    reach = min(math.ceil(channel_cycle_hours(outlet, s.code) - 1e-9) - 1, CO_MOVE_LAG_HOURS)
+    prev = own_col[np.maximum(t0[:, None] - back[None, :], 0)]
+    run = (prev == own_col[t0][:, None]) & (back[None, :] <= reach) & (t0[:, None] >= back)
+    before = w[t0 - np.cumprod(run, axis=1).sum(axis=1)]  # (steps, channels)
+    # the later side: each other channel's first new measurement from the later hour on (its
+    # reading changing from the hour before), within its own cycle and `CO_MOVE_LAG_HOURS`;
+    # else its reading at the later hour
+    cycles = np.array([channel_cycle_hours(outlet, c) for c in codes])
+    reach_c = np.minimum(np.ceil(cycles - 1e-9) - 1, CO_MOVE_LAG_HOURS)
+    lags = np.arange(CO_MOVE_LAG_HOURS + 1)
+    seq = w[np.clip(t1[:, None] + np.arange(-1, CO_MOVE_LAG_HOURS + 1)[None, :], 0, last)]
+    later = seq[:, 1:]  # (steps, lags, channels)
+    new = (lags[:, None] <= reach_c[None, :])[None] & np.isfinite(later) & (later != seq[:, :-1])
+    first = np.argmax(new, axis=1)  # the first new measurement's lag (0 when none)
+    after = np.take_along_axis(later, first[:, None, :], axis=1)[:, 0, :]
+    after = np.where(new.any(axis=1), after, later[:, 0])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        own = np.log(s.values[inside] / s.values[outside])
+        own = np.where(b >= a, own, -own)  # the step forward in time, as the others' are
+        other = np.log(after / before)
+    return own, other
 
 
 # ---------------------------------------------------------------- the outlet's hourly grid

@@ -14,6 +14,7 @@ from detectors.checks._common import (
     covered,
     measured_series,
     normal_mask,
+    other_steps,
     tail_hours,
     tail_survival,
 )
@@ -362,7 +363,7 @@ class StandardSubstitutionDetector(Detector):
     cycle apart, so the other channels are not read at the step's two grid hours but from the
     measurement the series read before the step (its run of equal readings up to then, within
     its cycle) to each other channel's first new measurement from the step on (within that
-    channel's cycle), each at most `CO_MOVE_LAG_HOURS` away (reviewer-J J15). The two
+    channel's cycle), each at most `_common.CO_MOVE_LAG_HOURS` away (reviewer-J J15). The two
     simulator honest-only firings it removed were such storms: seed 42, the flow doubling and
     NH3-N and TP falling at 01:00, the slower COD (97 -> 39, onto its registered 40, a jump
     finding) and 3-hourly TN at 02:00; seed 12, a COD hold at its registered 20 left as the
@@ -2919,85 +2920,33 @@ def _stretch_co_moved(
 #: A step of a series is no evidence of a standard fed to its analyser when at least
 #: `CO_MOVE_CHANNELS` of the outlet's other concentration channels step the same way, each by
 #: at least `CO_MOVE_SHARE` of its log step (`_co_moved`), read across the analysers' cycles
-#: up to `CO_MOVE_LAG_HOURS` (h) before and after the step.
+#: up to `_common.CO_MOVE_LAG_HOURS` (h) before and after the step (`_common.other_steps`).
 CO_MOVE_CHANNELS: Final[int] = 2
 CO_MOVE_SHARE: Final[float] = 0.5
-CO_MOVE_LAG_HOURS: Final[int] = 3
 
 
 def _co_moved(outlet: OutletData, s: Series, outside: np.ndarray, inside: np.ndarray) -> np.ndarray:
     """For each step of series ``s`` between reading ``outside`` and reading ``inside``
     (positions in ``s``; either may be the earlier): whether `CO_MOVE_CHANNELS` or more of the
     outlet's other concentration channels (flow and pH left out) step the same way by
-    `CO_MOVE_SHARE` of its log step or more. A storm or a plant event moves every analyser at
-    once; a standard fed to one analyser moves no other. The hold rules' deepest honest firing
-    was such a step: independent honest-only seed 50, COD 38 -> 15 (the registered standard,
-    held 3 h at 1 mg/L resolution) as the flow went 706 -> 3080 and TP, NH3-N and TN fell by
-    the same factor in the same hour (stated 3.6e-6 a series-year by the step's rarity alone;
-    the flow's step does not explain it by `_diluted`, the load rose).
-
-    Across analyser cycles (reviewer-J J15): an analyser measuring every 2 or 4 h shows a storm
-    only at its next measurement, so the same two grid hours see it only when the cycles turn
-    over together (at that seed-50 outlet TP and NH3-N change at even hours only and TN every
-    4 h: a storm an hour later would have moved none of them between the same two hours). So
-    each other channel is read from the hour the series' own measurement before the step was
-    made (the start of its run of equal readings up to the step's earlier hour, within its own
-    cycle: a slow analyser of the series shows the storm after the others) to that channel's
-    first *new* measurement from the step's later hour on (its reading changing from the hour
-    before, within its own cycle), each at most `CO_MOVE_LAG_HOURS` away (cycles by
-    `analyser_cycle_hours`; an hourly analyser is read at the two hours, as before). A channel
-    that reads nothing new in its cycle, or nothing at the earlier hour, did not move
-    (conservative)."""
+    `CO_MOVE_SHARE` of its log step or more, read across the analysers' cycles
+    (`_common.other_steps`). A storm or a plant event moves every analyser at once; a standard
+    fed to one analyser moves no other. The hold rules' deepest honest firing was such a step:
+    independent honest-only seed 50, COD 38 -> 15 (the registered standard, held 3 h at 1 mg/L
+    resolution) as the flow went 706 -> 3080 and TP, NH3-N and TN fell by the same factor in
+    the same hour (stated 3.6e-6 a series-year by the step's rarity alone; the flow's step does
+    not explain it by `_diluted`, the load rose). A channel that reads nothing new in its cycle,
+    or nothing at the earlier hour, did not move (conservative)."""
     out = np.zeros(len(inside), dtype=bool)
     codes = [c for c in outlet.pollutants if c not in (FLOW, PH, s.code)]
     if len(codes) < CO_MOVE_CHANNELS or len(inside) == 0:
         return out
-    h0 = int(outlet.grid[0].value // HOUR_NS)
-    last = len(outlet.grid) - 1
-    a = hours_of(s.ts[outside]) - h0
-    b = hours_of(s.ts[inside]) - h0
-    t0 = np.clip(np.minimum(a, b), 0, last)
-    t1 = np.clip(np.maximum(a, b), 0, last)
-    w = outlet.wide_array[:, [outlet.column(c) for c in codes]]
-    # the earlier side: the own analyser's step may have come any time since the measurement it
-    # reads at the earlier hour was made (its run of equal readings up to that hour, within its
-    # cycle and `CO_MOVE_LAG_HOURS`): the other channels are read from then
-    own_col = outlet.wide_column(s.code)
-    back = np.arange(1, CO_MOVE_LAG_HOURS + 1)
-    reach = min(math.ceil(_cycle_of(outlet, s.code) - 1e-9) - 1, CO_MOVE_LAG_HOURS)
-    prev = own_col[np.maximum(t0[:, None] - back[None, :], 0)]
-    run = (prev == own_col[t0][:, None]) & (back[None, :] <= reach) & (t0[:, None] >= back)
-    before = w[t0 - np.cumprod(run, axis=1).sum(axis=1)]  # (steps, channels)
-    # the later side: each other channel's first new measurement from the later hour on (its
-    # reading changing from the hour before), within its own cycle and `CO_MOVE_LAG_HOURS`;
-    # else its reading at the later hour
-    cycles = np.array([_cycle_of(outlet, c) for c in codes])
-    reach_c = np.minimum(np.ceil(cycles - 1e-9) - 1, CO_MOVE_LAG_HOURS)
-    lags = np.arange(CO_MOVE_LAG_HOURS + 1)
-    seq = w[np.clip(t1[:, None] + np.arange(-1, CO_MOVE_LAG_HOURS + 1)[None, :], 0, last)]
-    later = seq[:, 1:]  # (steps, lags, channels)
-    new = (lags[:, None] <= reach_c[None, :])[None] & np.isfinite(later) & (later != seq[:, :-1])
-    first = np.argmax(new, axis=1)  # the first new measurement's lag (0 when none)
-    after = np.take_along_axis(later, first[:, None, :], axis=1)[:, 0, :]
-    after = np.where(new.any(axis=1), after, later[:, 0])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        own = np.log(s.values[inside] / s.values[outside])
-        own = np.where(b >= a, own, -own)  # the step forward in time, as the others' are
-        other = np.log(after / before)
+    own, other = other_steps(outlet, s, outside, inside)
+    with np.errstate(invalid="ignore"):
         same = (np.sign(other) == np.sign(own)[:, None]) & (
             np.abs(other) >= CO_MOVE_SHARE * np.abs(own)[:, None]
         )
     return (same.sum(axis=1) >= CO_MOVE_CHANNELS) & np.isfinite(own) & (own != 0)
-
-
-def _cycle_of(outlet: OutletData, code: str) -> float:
-    """The analyser cycle (h) of the outlet's channel ``code`` (`analyser_cycle_hours`: the
-    registry's when known, else learned from its normal readings' held runs); 1 h without
-    readings."""
-    s = outlet.series(code)
-    if s is None:
-        return 1.0
-    return analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(code).cycle_minutes)
 
 
 def _standards(s: Series, registered: float | None) -> list[float]:
