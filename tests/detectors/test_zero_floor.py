@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.checks.zero_floor import ZeroFloorDetector
-from detectors.spec import COD, FLOW, TP
+from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
 
@@ -340,3 +340,54 @@ def test_a_hold_at_the_value_of_a_floor_found_in_the_series_is_that_floor_again(
     tp[400:430] = 0.13
     found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: q}), SPEC)
     assert spans(found) == [(hour(600), hour(629))]
+
+
+def _plant_outlet(n: int, start: int, hours: int) -> dict[str, np.ndarray]:
+    """Every concentration of an outlet divided by 3.5 from hour ``start`` for ``hours`` h (a
+    change of the plant's regime) while the flow stays at 400 m3/h: COD and NH3-N (hourly) go
+    on varying at their lower level, the 4-hourly TP and TN analysers hold one value each."""
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    nh3 = effluent(n, mean=3.0, hold_hours=1, step=0.01, seed=4)
+    tp = effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=5)
+    tn = effluent(n, mean=10.0, hold_hours=4, step=0.1, seed=6)
+    low = slice(start, start + hours)
+    cod[low] = np.round(cod[low] / 3.5, 1)
+    nh3[low] = np.round(nh3[low] / 3.5, 2)
+    tp[low] = round(0.3 / 3.5, 2)
+    tn[low] = round(10.0 / 3.5, 1)
+    return {COD: cod, NH3N: nh3, TP: tp, TN: tn, FLOW: np.full(n, 400.0)}
+
+
+def test_every_concentration_falling_alike_with_the_flow_steady_is_the_plant() -> None:
+    """The class of last session's unseen honest outlet (independent generator): every
+    concentration fell 3-4x in the same hour with the flow steady, and the floor rule fired on
+    TP (with the joint rule on TN). Built from that description, not from its data: TP and TN
+    held at their lower level for 24 h, or through a regime that lasts 200 h, are floors
+    without the plant-move excuse and none with it."""
+    n = 24 * 30
+    for hours in (24, 200):
+        frame = make_frame(MN, _plant_outlet(n, 300, hours))
+        alone = ZeroFloorDetector(plant_channels=0).detect(frame, SPEC)
+        assert sorted(f.pollutant for f in alone) == [TN, TP]
+        assert ZeroFloorDetector().detect(frame, SPEC) == []
+
+
+def test_floors_the_other_analysers_do_not_read_as_water_are_still_found() -> None:
+    """The plant-move excuse holds only where the other analysers read the same water: one
+    that stays where it was, one that falls far deeper than the run (to a floor of its own) or
+    to 0, or every analyser holding one value (a clean-water bottle on all of them) leaves TP's floor
+    found."""
+    n = 24 * 30
+    low = slice(300, 324)
+    stays = _plant_outlet(n, 300, 24)
+    stays[NH3N] = effluent(n, mean=3.0, hold_hours=1, step=0.01, seed=4)  # NH3-N as it was
+    deeper = _plant_outlet(n, 300, 24)
+    deeper[NH3N][low] = 0.02  # NH3-N to its detection limit, 150x
+    zeroed = _plant_outlet(n, 300, 24)
+    zeroed[NH3N][low] = 0.0  # NH3-N reads 0: an infinite fall, no water's
+    held = _plant_outlet(n, 300, 24)
+    held[COD][low] = 8.6
+    held[NH3N][low] = 0.86  # every analyser holds one value
+    for columns in (stays, deeper, zeroed, held):
+        found = ZeroFloorDetector().detect(make_frame(MN, columns), SPEC)
+        assert (hour(300), hour(323)) in spans([f for f in found if f.pollutant == TP])
