@@ -421,6 +421,27 @@ def test_long_white_band_near_the_series_own_spread_is_found_by_its_run_of_white
     assert LowVariabilityDetector(white_vn=5.0).detect(frame, SPEC) == []
 
 
+def test_days_too_thin_to_judge_do_not_cut_a_run_of_white_days() -> None:
+    """The band of the test above, 34 days long, with 3 days in its middle read only 4 hours
+    each (too few readings to judge a day): before, those days cut the run in two, 15 and 16
+    white days, each short of the bar the whole run passes (an independent generator's 30-day
+    COD shrunk copy, tuning seed 15, lost its run so to two days of a few readings). Judged
+    days only count towards the gap a run survives, so the run is found over the thin days;
+    its length counts its white days only (the thin days are not among them)."""
+    n = 24 * 180
+    x = _swinging(n, seed=1)
+    band = 30.0 * (1 + 0.06 * np.random.default_rng(3).normal(size=24 * 34))
+    x[2400 : 2400 + 24 * 34] = band  # days 100-133
+    thin = np.round(x, 1)
+    for d in (115, 116, 117):
+        thin[24 * d + 4 : 24 * d + 24] = np.nan
+    (f,) = LowVariabilityDetector().detect(make_frame(MN, {COD: thin, FLOW: flow(n)}), SPEC)
+    ev = f.evidence
+    assert ev["statistic"] == "white days in the run"
+    assert 16 < ev["threshold"] <= ev["white_days"] <= 31
+    assert f.start <= hour(24 * 101) and f.end >= hour(24 * 132)
+
+
 def test_honest_white_spells_that_recur_are_the_series_own_habit() -> None:
     """Honest trap of the white-run rule: a series whose process swings fade to the analyser's
     noise for a week at a time, again and again (weekly amplitude 0-25 %): its runs of white
