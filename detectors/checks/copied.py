@@ -334,7 +334,7 @@ _PASS_READINGS: Final = 2_000_000
 _DAY_STRIDE: Final = 3
 _DAY_SLACK: Final = 0.25
 
-#: The exact rule's windows with hours missing inside (`CopiedDataDetector._gapped_windows`)
+#: The exact rule's windows with hours missing inside (`CopiedDataDetector._hashed_windows`)
 #: span fewer than this many times their readings in hours: at least half their hours received.
 _WINDOW_SPAN: Final = 2
 
@@ -1146,7 +1146,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     ``false_alarms_per_year=0.001`` (per outlet; about 15 bits over the pairs for half a year and
     six pollutants, where a fixed margin of 12 bits per pair of outlets stood before).
 
-    Windows with hours missing inside (`_gapped_windows`, seventeenth session): a copy carries
+    Windows with hours missing inside (`_hashed_windows`, seventeenth session): a copy carries
     its source's missing hours along, and a day cut by two or three of them has no 12 hours in a
     row, so it had no window. Such windows (fewer than `_WINDOW_SPAN` times ``window_readings``
     hours from first to last reading) are hashed with where their hours are missing
@@ -2111,20 +2111,20 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         a, b = np.where(hours[x] > hours[y], x, y), np.where(hours[x] > hours[y], y, x)
         return outlet[a], first[a], hours[a], outlet[b], first[b], hours[a] - hours[b]
 
-    def _varied_windows(self, q: np.ndarray, h: np.ndarray) -> np.ndarray:
-        """First readings of one channel's windows of ``window_readings`` consecutive hourly
-        readings (no missing hour inside) with at least ``min_distinct - 1`` value changes."""
-        span, varied = self._window_span_varied(q, h)
-        return np.flatnonzero(varied & (span == self.window_readings - 1))
-
     def _hashed_windows(self, q: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """First readings of the windows the exact rule hashes, those of `_varied_windows` and
-        of `_gapped_windows` together in time order (a hash pairs the previous window of equal
-        hash), and the positions in it of the gapped ones: from one `_window_span_varied`, the
-        two sets being the varied windows spanning ``window_readings - 1`` hours and those
-        spanning more, under `_WINDOW_SPAN` times ``window_readings`` (before: each set from
-        its own `_window_span_varied`, then joined by a mask and found by a search: 0.03-0.05 s
-        CPU of the fleet stage's 1.3 s on the speed bench's 100 outlet-years)."""
+        """First readings of one channel's windows the exact rule hashes, in time order (a hash
+        pairs the previous window of equal hash), and the positions among them of the gapped
+        ones. A window is ``window_readings`` consecutive readings with at least
+        ``min_distinct - 1`` value changes, spanning ``window_readings - 1`` hours (no hour
+        missing inside) or more, under `_WINDOW_SPAN` times ``window_readings`` (gapped): a
+        copy carries its source's missing hours along, and a stretch cut by them into pieces
+        shorter than a window has no window without a gap (independent generator, tuning seed
+        8 at 120 outlets: 22 equal readings of five channels over 24 h, 3 to 17 values each,
+        cut at two hours missing in both outlets). The gapped windows' hashes take in where the
+        hours are missing (`_gap_hashes`), so that only windows missing the same hours pair.
+        Both kinds come from one `_window_span_varied` (before: each from its own, then joined
+        by a mask and found by a search: 0.03-0.05 s CPU of the fleet stage's 1.3 s on the
+        speed bench's 100 outlet-years)."""
         w = self.window_readings
         span, varied = self._window_span_varied(q, h)
         start = np.flatnonzero(varied & (span >= w - 1) & (span < _WINDOW_SPAN * w))
@@ -2140,19 +2140,6 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         np.cumsum(q[1:] != q[:-1], out=changed[1:])
         span = h[w - 1 :] - h[:n_win]
         return span, changed[w - 1 :] - changed[:n_win] >= self.min_distinct - 1
-
-    def _gapped_windows(self, q: np.ndarray, h: np.ndarray) -> np.ndarray:
-        """First readings of one channel's windows of ``window_readings`` consecutive readings
-        with hours missing inside (at most `_WINDOW_SPAN` times ``window_readings`` hours from
-        the first to the last) and at least ``min_distinct - 1`` value changes: a copy carries
-        its source's missing hours along, and a stretch cut by them into pieces shorter than a
-        window has no window of `_varied_windows` (independent generator, tuning seed 8 at 120
-        outlets: 22 equal readings of five channels over 24 h, 3 to 17 values each, cut at two
-        hours missing in both outlets). Their hashes take in where the hours are missing
-        (`_gap_hashes`), so that only windows missing the same hours pair."""
-        w = self.window_readings
-        span, varied = self._window_span_varied(q, h)
-        return np.flatnonzero(varied & (span > w - 1) & (span < _WINDOW_SPAN * w))
 
     def _same_hash_pairs(self, parts: list[tuple[np.ndarray, ...]]) -> tuple[np.ndarray, ...]:
         """Varied windows (``parts``: hash, outlet, first reading and hour of each, outlet by
@@ -2226,7 +2213,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             return
         lag = np.array([pool.h[a0] - pool.h[b0]])
         if not (pool.h[a0 : a1 + 1] - pool.h[b0 : b1 + 1] == lag[0]).all():
-            return  # the same values at other hours (`_gapped_windows`: the same gaps)
+            return  # the same values at other hours (`_hashed_windows`: the same gaps)
         same = pool.o[a0] == pool.o[b0]
         info = float(
             min(
