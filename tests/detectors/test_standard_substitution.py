@@ -324,6 +324,29 @@ def test_excursion_rule_finds_a_short_standard_between_samples() -> None:
     assert ev["level_before"] < 3 and ev["level_after"] < 3
 
 
+def test_excursion_rule_takes_a_standard_read_a_few_percent_high() -> None:
+    """An excursion may average its standard within `_JumpRule.pulse_mean_fraction` (3 %), not
+    only the 2 % a stretch judged by its duration must: four hours of the 8 mg/L solution read
+    2.6 % high (an analyser's calibration bias: 8.22, 8.18, 8.29, 8.13) between samples at
+    2 mg/L are found (independent tuning seed 24: 5.13, 5.18, 5.02, 5.22 from 1.24 at a 5.0
+    standard); read 3.5 % high (8.30, 8.26, 8.33, 8.23), they are no longer on it."""
+    n = 24 * 42
+    nh3, flags = _calibrated_nh3(n, seed=24)
+    biased = nh3.copy()
+    biased[600:604] = [8.22, 8.18, 8.29, 8.13]
+    frame = make_frame(MN, {NH3N: biased}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
+    assert spans(found) == [(hour(600), hour(603))]
+    ev = found[0].evidence
+    assert "jump to a standard solution's concentration and back" in ev["rule"]
+    assert 0 < ev["false_alarm_rate_per_year"] <= 0.01
+    assert abs(ev["mean"] / 8.0 - 1) > ss._JumpRule.mean_fraction
+    off = nh3.copy()
+    off[600:604] = [8.30, 8.26, 8.33, 8.23]
+    frame = make_frame(MN, {NH3N: off}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3) == []
+
+
 def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> None:
     """Not an excursion onto the standard: one analyser reading at its level held four hours
     (one measurement shows no constancy), a rise through its level to a new one (the plant's
