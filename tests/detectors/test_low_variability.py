@@ -161,6 +161,31 @@ def test_long_shrunk_copy_is_found_by_the_cusum_of_daily_deficits() -> None:
     assert LowVariabilityDetector(cusum_k=3.0).detect(frame, SPEC) == []
 
 
+def test_a_shrunk_copy_with_days_at_the_usual_spread_between_is_found_by_the_cusum() -> None:
+    """The shrunk copy above with every third of its 20 days left at the series' own spread:
+    before, such a day (sd over the repeatability, no step deficit) restarted the days'
+    CUSUMs, and no stretch of two shrunk days reached the bar; a judged day that fails a
+    condition now counts as no deficit (it lowers S by the reference), so the shrunk days add
+    up across it. The honest series gives nothing."""
+    n = 24 * 120
+    x = _swinging(n, seed=3)
+    assert (
+        LowVariabilityDetector().detect(make_frame(MN, {COD: np.round(x, 1), FLOW: flow(n)}), SPEC)
+        == []
+    )
+    for d in range(50, 70):
+        if (d - 50) % 3 != 2:
+            x[24 * d : 24 * d + 24] = 30.0 + 0.6 * (x[24 * d : 24 * d + 24] - 30.0)
+    found = LowVariabilityDetector().detect(
+        make_frame(MN, {COD: np.round(x, 1), FLOW: flow(n)}), SPEC
+    )
+    assert found
+    assert all(hour(24 * 49) <= f.start and f.end < hour(24 * 70) for f in found)
+    assert any(f.start <= hour(24 * 51) and f.end >= hour(24 * 68) for f in found)
+    cusums = [f.evidence for f in found if f.evidence["statistic"].startswith("CUSUM")]
+    assert cusums and all(ev["cusum_peak"] >= ev["threshold"] for ev in cusums)
+
+
 def test_calm_weeks_that_keep_the_analyser_noise_are_honest() -> None:
     """Weeks whose process swings fade (weekly amplitude drawn from 0-25 %) while the analyser's
     4 % hour-to-hour noise stays: days far calmer than usual, for days on end, but measured; the
