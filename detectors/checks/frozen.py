@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -297,27 +297,6 @@ class FrozenValueDetector(Detector):
     flow at its readings: `_Learned`) the first look learns once and the second reads
     (reviewer-E E10): the same findings, at about a third of the second look's CPU.
 
-    On a drifting series (`_drifts`) the second look sets the chance run aside, the series' and
-    its regime's (``chance_run_hours`` and ``regime_chance_run_hours`` 0 in the evidence): the
-    chance run is the null of an analyser that repeats a measurement at random, and its
-    expected count ``max_chance_runs`` is not a rate, so it does not move with the look, while
-    a drifting series' holds are a slow drift's, whose null is the mixture tail calibrated above;
-    kept, the chance run stayed the binding bar at 100 times the rate. Its baseline quantile,
-    floor and mixture tail (at the look's rate) stay. Independent tuning seeds: a pH at 0.1
-    held 59 h against a chance run of 70 h, its tail at 100 times the rate 42 h (seed 25); a pH
-    held 33 h against 51 h and 28 h (seed 50); a COD of a 4-hour analyser read in whole mg/L,
-    moving a unit at a time, held 34 h against 44 h, its tail 8 h and its own runs reaching
-    20 h (seed 47). Tuning seeds 1-50 (40 x 180 d, ``--detectors frozen``): independent recall
-    344 -> 347 of 358 (1-25: 162 -> 163, 26-50: 182 -> 184), findings 1352 -> 1389 (39 new,
-    2 of them the same holds as 2 gone, spanned otherwise: 25 on labelled stretches, mostly
-    flow_mismatch holds of every channel, 14 on none, drifting holds at falsifying outlets
-    found holding a value, judged at 0.1 a series-year), none on honest outlets; simulator 169
-    of 169, findings 373 -> 375, none on honest outlets. Honest-only fleets of tuning seeds
-    6-50, 80 x 180 d (``bench_calibration --detectors frozen``): at the stated rate 0 -> 0 on
-    both generators (no first finding to look again from); at 10 times it, simulator 0 -> 0,
-    independent 5 -> 12: the same 5 first-look findings and 7 second-look ones (6 runs, one
-    chain) at the outlets they found, judged at 1 a series-year.
-
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
     ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``,
     ``false_alarms_per_year=0.001`` (per series, for each rule), ``tail_runs=12``,
@@ -385,25 +364,20 @@ class FrozenValueDetector(Detector):
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         # the class docstring's second look: the same nulls at found_outlet_factor times
-        # false_alarms_per_year where the first look found a hold, a drifting series' without
-        # the chance run (``again``)
+        # false_alarms_per_year where the first look found a hold
         # (what a series' judgement learns whatever the rate is learned once: `_Learned`)
         yield from with_second_look(
             self,
             lambda look, memo: (
-                f
-                for s in measured_series(outlet)
-                for f in look._series(outlet, s, memo, again=look is not self)
+                f for s in measured_series(outlet) for f in look._series(outlet, s, memo)
             ),
         )
 
     def _series(
-        self, outlet: OutletData, s: Series, learned: Memo | None = None, again: bool = False
+        self, outlet: OutletData, s: Series, learned: Memo | None = None
     ) -> Iterator[Finding]:
         """The findings of one series; ``learned`` keeps, per series, what its judgement
-        learns whatever the rate (`_Learned`; the second look reads it, `kept`); ``again``:
-        the second look at a found outlet, which judges a drifting series without its chance
-        runs (the class docstring)."""
+        learns whatever the rate (`_Learned`; the second look reads it, `kept`)."""
         runs = s.held("normal", self.max_gap_hours)
         memo = kept(learned, s.code, _Learned)
         bar = self._bar(outlet, s, runs, memo)
@@ -411,20 +385,12 @@ class FrozenValueDetector(Detector):
         level, subsets = self._level_bars(s, runs, bar)
         long = (h >= bar.floor) & (h > level)
         chains, chain_bar = self._resumed(s, runs, bar, level)
-        # the second look judges a drifting series without the chance run (below): passing the
-        # exponential's bar, chance run included, is not needed there
-        drifting = again and _drifts(runs.value)
-        if not long.any() and not chains and not drifting:
+        if not long.any() and not chains:
             return
-        drifting = drifting or _drifts(runs.value)
-        if drifting:
+        if _drifts(runs.value):
             # a drifting series' tail is the mixture's, which only raises the bar: judged again
             # only where the exponential's bar was passed (rarely), not on every series
             bar = self._bar(outlet, s, runs, memo, TAIL_SHAPE)
-            if again:
-                bar = replace(
-                    bar, chance=0.0, bar=max(min(bar.baseline, self.high_hours), bar.tail)
-                )
             level, subsets = self._level_bars(s, runs, bar)
             long = (h >= bar.floor) & (h > level)
             chains, chain_bar = self._resumed(s, runs, bar, level)
@@ -444,8 +410,6 @@ class FrozenValueDetector(Detector):
             # a held value judged at its level: its regime's repeat share is its level's too
             g = _chance_run_hours(ordered, regime[1][i], self.max_chance_runs, 0)
             regime[0][i] = min(regime[0][i], g)
-        if drifting and again:
-            regime = (np.zeros(len(runs)), regime[1])
         long &= (h >= np.maximum(self.min_cycles * regime[1], self.min_hours)) & (h > regime[0])
         if memo.flow is None:
             memo.flow = flow_at(outlet, s)

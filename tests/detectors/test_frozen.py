@@ -776,31 +776,3 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
     # kept per series (`detectors.second_look.kept`: the two looks sharing a memo differ in
     # their rates alone, so the key names the series only)
     assert sorted(learned) == sorted(s.code for s in series)
-
-
-def test_the_second_look_judges_a_drifting_series_without_the_chance_run() -> None:
-    # a drifting pH at 0.1 (cv 0.007) held 40 h: its chance run (44 h) is the bar a look at
-    # 100 times the rate keeps, its mixture tail there 35 h. Where the first look found a COD
-    # held 60 h, the second look sets the chance run aside for the drifting pH (the chance
-    # run's count is not a rate) and reports the hold against its tail; without the COD's
-    # hold there is no second look, and a fresh detector at 100 times the rate keeps the
-    # chance run
-    ph = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=5)
-    ph[1000:1040] = 7.2
-    ph[1040] = 7.3
-    n = len(ph)
-    cod = honest_cod(n)
-    cod[1500:1560] = 23.4
-    frame = make_frame(MN, {PH: ph, COD: cod, FLOW: flow(n)})
-    found = {f.pollutant: f for f in FrozenValueDetector().detect(frame, SPEC)}
-    assert sorted(found) == sorted([COD, PH])
-    second = found[PH].evidence
-    assert spans([found[PH]]) == [(hour(1000), hour(1039))]
-    assert second["found_outlet_factor"] == 100.0 and second["found_outlet_pollutant"] == COD
-    assert second["chance_run_hours"] == 0.0 and second["regime_chance_run_hours"] == 0.0
-    assert 24.0 <= second["threshold"] < 40.0 == second["hours"]
-    assert second["tail_shape"] == TAIL_SHAPE
-    honest = make_frame(MN, {PH: ph, COD: honest_cod(n), FLOW: flow(n)})
-    assert FrozenValueDetector().detect(honest, SPEC) == []
-    fresh = FrozenValueDetector(false_alarms_per_year=0.1, found_outlet_factor=1.0)
-    assert [f.pollutant for f in fresh.detect(frame, SPEC)] == [COD]
