@@ -3138,9 +3138,11 @@ def _on_standard(
 def _prepared(s: Series, standards: list[float], join_gap_hours: float) -> _Prepared | None:
     """The series prepared for the jump and noise rules; None with too few normal readings or
     when no stretch near a standard lasts `_JumpRule.min_hours` (or `_JumpRule.short_hours` as a
-    pulse, `_pulse`) with `_JumpRule.near_share` of
-    its readings near and a mean within ``_JumpRule.mean_fraction`` of it (most series: a few
-    passes; the resolution is learned from the sorted values only when it may matter)."""
+    pulse, `_pulse`) with `_JumpRule.near_share` of its readings near and a mean within
+    ``_JumpRule.pulse_mean_fraction`` of it (the looser of the jump rule's two means: its
+    `_JumpRule._shaped` holds a stretch judged by its duration to ``_JumpRule.mean_fraction``)
+    (most series: a few passes; the resolution is learned from the sorted values only when it
+    may matter)."""
     rule = _JumpRule
     sel = np.flatnonzero(s.normal)
     if len(sel) < 2 * rule.edge_readings + 2:
