@@ -61,10 +61,14 @@ Honest data: both generators (the project's simulator and `bench/independent_fle
 falsifying share of 0; exceedances stay (they are not integrity). Seeds: 2001-2005 by default,
 a range no detector was tuned on (tuning used 1-50) and no accuracy claim used; calibration is
 a property of honest data, so these seeds may be reused for it.
-Honest-only fleets of the tuning seeds (``--seeds 6,...,50``, also at ``--outlets 80``: the
-independent generator's 80-outlet fleet of a seed shares no outlet with its 40-outlet fleet, so
-it is new honest data) are where detectors' honest firings are studied and tuned (tenth session
-of 2026-12-05 on); they are tuning data, not evidence.
+Honest-only fleets of the tuning seeds (``--seeds 6,...,50``, also at ``--outlets 80``) are
+where detectors' honest firings are studied and tuned (tenth session of 2026-12-05 on); they are
+tuning data, not evidence. They are not new data beside the labelled fleets of the same seeds:
+the independent generator's 80-outlet fleet of a seed shares no MN with its 40-outlet fleet,
+but repeats most of its series under new MNs (27, 36 and 33 of the 40 COD series of seeds 6, 20
+and 43 start with the same 200 values; one series of seed 34 is equal at all 4,234 hours;
+helper-A, eighteenth session), so an honest firing seen on both is one case, not two. The
+simulator's fleets share MNs but not values.
 
 Usage: python bench/bench_calibration.py [--factors 1,100,1000] [--seeds 2001,...]
        [--generators simulator,independent] [--outlets 40] [--days 180] [--detectors a,b]

@@ -14,6 +14,7 @@ from detectors.checks.low_variability import (
     LowVariabilityDetector,
     _reversal_cusum,
 )
+from detectors.finding import Finding
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
@@ -465,6 +466,37 @@ def test_days_too_thin_to_judge_do_not_cut_a_run_of_white_days() -> None:
     assert ev["statistic"] == "white days in the run"
     assert 16 < ev["threshold"] <= ev["white_days"] <= 31
     assert f.start <= hour(24 * 101) and f.end >= hour(24 * 132)
+
+
+def test_a_run_of_white_days_does_not_span_an_outage() -> None:
+    """A band like the test above's, 45 days long, with eight days in its middle not received
+    at all: thin days join a run, an outage of more than `WHITE_THIN_DAYS` does not (reviewer-L
+    L6), so no finding's span takes in the days without data; the two pieces, about 15 and 22
+    white days, are each short of the bar. With the cap lifted, the outage is bridged and the
+    run of 37 white days is reported over it."""
+    n = 24 * 180
+    x = _swinging(n, seed=1)
+    band = 30.0 * (1 + 0.06 * np.random.default_rng(3).normal(size=24 * 45))
+    x[2400 : 2400 + 24 * 45] = band  # days 100-144
+    cut = np.round(x, 1)
+    cut[24 * 115 : 24 * 123] = np.nan
+    frame = make_frame(MN, {COD: cut, FLOW: flow(n)})
+    outage = hour(24 * 119)
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert not [f for f in found if f.start <= outage <= f.end]
+    lifted = _white_runs_uncapped(frame)
+    assert [f for f in lifted if f.start <= outage <= f.end]
+
+
+def _white_runs_uncapped(frame: pd.DataFrame) -> list[Finding]:
+    import detectors.checks.low_variability as lv
+
+    saved = lv.WHITE_THIN_DAYS
+    lv.WHITE_THIN_DAYS = 10_000
+    try:
+        return LowVariabilityDetector().detect(frame, SPEC)
+    finally:
+        lv.WHITE_THIN_DAYS = saved
 
 
 def test_honest_white_spells_that_recur_are_the_series_own_habit() -> None:
