@@ -9,6 +9,7 @@ import numpy as np
 
 from detectors.base import Detector, register
 from detectors.checks._common import (
+    CO_MOVE_LAG_HOURS,
     covered,
     flow_at,
     flow_range,
@@ -608,12 +609,17 @@ class ZeroFloorDetector(Detector):
         ``[max(step_ratio, s / same_water_factor), s * same_water_factor]`` (``s`` the run's own
         entry factor: the band of `_same_water`, whose flow need not rise here), and at least
         one of them reads two or more values over the run (normal readings from its first hour
-        to its last): it still measures a water, not a floor of its own. ``plant_channels`` 0:
-        no such excuse."""
+        to its last): it still measures a water, not a floor of its own. The step is between
+        readings at most `CO_MOVE_LAG_HOURS` + 1 hours apart (reviewer-L L4: the floor rule's
+        runs are joined across gaps of up to ``floor_gap_hours``, and over a day or two every
+        other channel may have moved by a swing of its own; a floor set after a gap in the
+        data is not excused by them). ``plant_channels`` 0: no such excuse."""
         if self.plant_channels <= 0:
             return False
-        a = int(runs.first[k])
-        own, other = other_steps(outlet, s, np.array([int(runs.last[k - 1])]), np.array([a]))
+        a, z = int(runs.first[k]), int(runs.last[k - 1])
+        if s.hours[a] - s.hours[z] > CO_MOVE_LAG_HOURS + 1:
+            return False  # across a gap: the others' moves over it are no step made with it
+        own, other = other_steps(outlet, s, np.array([z]), np.array([a]))
         drop, fell = -float(own[0]), -other[0]  # log factors the run and the others fell by
         read = ~np.isnan(fell)  # a channel read at zero fell by an infinite factor
         if not drop > 0 or read.sum() < self.plant_channels:

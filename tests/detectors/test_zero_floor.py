@@ -391,3 +391,18 @@ def test_floors_the_other_analysers_do_not_read_as_water_are_still_found() -> No
     for columns in (stays, deeper, zeroed, held):
         found = ZeroFloorDetector().detect(make_frame(MN, columns), SPEC)
         assert (hour(300), hour(323)) in spans([f for f in found if f.pollutant == TP])
+
+
+def test_a_plant_move_across_a_gap_in_the_data_is_no_excuse() -> None:
+    """The plant-move outlet above with every channel silent for 6 or 30 h before the fall:
+    the floor rule joins its runs across such gaps, and over them the other analysers' moves
+    are no step made with TP's (reviewer-L L4), so TP's and TN's floors are found (with the
+    excuse's step allowed any length, none is)."""
+    n = 24 * 30
+    for gap in (6, 30):
+        columns = _plant_outlet(n, 300, 24)
+        for code in (COD, NH3N, TP, TN):
+            columns[code][300 - gap : 300] = np.nan
+        found = ZeroFloorDetector().detect(make_frame(MN, columns), SPEC)
+        assert sorted(f.pollutant for f in found) == [TN, TP]
+        assert {(f.start, f.end) for f in found} == {(hour(300), hour(323))}
