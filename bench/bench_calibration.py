@@ -142,31 +142,14 @@ def stated_rate(rates: list[float | None]) -> tuple[float, str, str]:
     return hi, f"{hi:8.4g}", ""
 
 
-#: The units of the detectors that do not declare theirs yet (`Detector.rate_units`; their
-#: modules were being edited by others when the declarations moved into the detectors, helper-D
-#: of 2026-12-06: the patch declaring them there deletes this table). Read only through
-#: `units_of`; tests/test_bench_calibration.py fails when a detector is both here and declares.
-_UNDECLARED_UNITS: dict[str, dict[str, str]] = {
-    "capping": {"false_alarms_per_year": "series"},  # "per series"
-    "frozen": {"false_alarms_per_year": "series"},  # "per series, for each rule"
-    "gap_hiding": {"false_alarms_per_year": "series"},  # "per channel"
-    "low_variability": {"false_alarms_per_year": "series"},  # "per series"
-    "standard_substitution": {  # "a series-year", each rule
-        f"{rule}_false_alarms_per_year": "series"
-        for rule in ("jump", "noise", "quiet", "hold", "gap_side", "outlet")
-    },
-    "zero_floor": {"false_alarms_per_year": "series"},  # "per series"
-}
-
-
 def units_of(det: str) -> dict[str, str]:
     """The unit ("series" or "outlet") each of the detector's rate parameters is stated per, as
     the detector declares it (`detectors.base.rate_units_of`: a property of the detector, not of
     its findings; reviewer-K K6: read from the findings, the unit of a detector that found
-    nothing at any factor was unknown, so its "0 found" had no expected count, ratio or band);
-    `_UNDECLARED_UNITS`' for a detector that declares none yet. tests/test_bench_calibration.py
-    checks every rate parameter of the catalogue's integrity detectors has one."""
-    return rate_units_of(get(det)) or dict(_UNDECLARED_UNITS.get(det, {}))
+    nothing at any factor was unknown, so its "0 found" had no expected count, ratio or band).
+    tests/test_bench_calibration.py checks every rate parameter of the catalogue's integrity
+    detectors has one."""
+    return rate_units_of(get(det))
 
 
 class RateRow(NamedTuple):

@@ -200,7 +200,9 @@ STATED_RATE_RANGE: Final = (1e-6, 0.999)
 
 def clip_rate(rate: float) -> float:
     """``rate`` as a finding states it: clipped to `STATED_RATE_RANGE` (the one clip of a
-    stated rate; the calibration bench reads what a clipped finding states through it)."""
+    stated rate, standard_substitution's the only findings it moves; the calibration bench
+    reads what a clipped finding states through it). backfill states its own ceiling,
+    ``min(0.5, alpha * runs / years)``, left as it is (reviewer-L L2)."""
     return min(max(rate, STATED_RATE_RANGE[0]), STATED_RATE_RANGE[1])
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.special import bdtrc
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import covered, stretches
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
@@ -171,6 +171,7 @@ class CappingDetector(Detector):
 
     name = "capping"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # "per series"
 
     def __init__(
         self,

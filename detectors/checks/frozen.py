@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     flow_at,
     flow_range,
@@ -334,6 +334,7 @@ class FrozenValueDetector(Detector):
 
     name = "frozen"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # "per series, for each rule"
 
     def __init__(
         self,

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import grid_channel, local_iso, reads_standard
 from detectors.finding import Finding
 from detectors.frame import OutletData
@@ -248,6 +248,7 @@ class GapHidingDetector(Detector):
 
     name = "gap_hiding"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # "per channel"
 
     def __init__(
         self,

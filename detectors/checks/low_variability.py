@@ -13,7 +13,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from scipy.special import bdtr, gammaincinv, gammaln, ndtri
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     covered,
     cusum_alarms,
@@ -898,6 +898,7 @@ class LowVariabilityDetector(Detector):
 
     name = "low_variability"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # "per series"
 
     def __init__(
         self,

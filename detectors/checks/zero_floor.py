@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detectors.base import Detector, register
+from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     CO_MOVE_LAG_HOURS,
     covered,
@@ -262,6 +262,7 @@ class ZeroFloorDetector(Detector):
 
     name = "zero_floor"
     category = "integrity"
+    rate_units = units_per_year(false_alarms_per_year="series")  # "per series"
 
     def __init__(
         self,

@@ -63,5 +63,4 @@ def test_every_declared_unit_names_a_rate_parameter_of_its_detector() -> None:
         if units:
             declared += 1
             assert set(units) == set(rate_names(cls)), name  # all of them, when any
-    assert declared >= 7  # copied_data, dilution, flag_masking, flow_mismatch, manual_values,
-    # peer_outlier, physics (the others: bench_calibration's interim table until they declare)
+    assert declared == 13  # every integrity detector with a rate parameter
