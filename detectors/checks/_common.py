@@ -75,6 +75,11 @@ def flow_range(flow: np.ndarray) -> tuple[float | None, float | None]:
 #: Hours before and after a step within which `other_steps` reads the other channels' steps.
 CO_MOVE_LAG_HOURS = 3
 
+#: Other concentration channels that must move with a step for the plant, not one analyser, to
+#: have made it (`standard_substitution`'s co-movement guard, `zero_floor`'s plant-move excuse):
+#: one channel moving with another is the same water or the same bottle alike.
+CO_MOVE_CHANNELS = 2
+
 
 def channel_cycle_hours(outlet: OutletData, code: str) -> float:
     """The analyser cycle (h) of the outlet's channel ``code`` (`analyser_cycle_hours`: the

@@ -11,6 +11,7 @@ import numpy as np
 
 from detectors.base import Detector, clip_rate, register, units_per_year
 from detectors.checks._common import (
+    CO_MOVE_CHANNELS,
     covered,
     measured_series,
     normal_mask,
@@ -2979,10 +2980,10 @@ def _stretch_co_moved(
 
 
 #: A step of a series is no evidence of a standard fed to its analyser when at least
-#: `CO_MOVE_CHANNELS` of the outlet's other concentration channels step the same way, each by
-#: at least `CO_MOVE_SHARE` of its log step (`_co_moved`), read across the analysers' cycles
-#: up to `_common.CO_MOVE_LAG_HOURS` (h) before and after the step (`_common.other_steps`).
-CO_MOVE_CHANNELS: Final[int] = 2
+#: `_common.CO_MOVE_CHANNELS` of the outlet's other concentration channels step the same way,
+#: each by at least `CO_MOVE_SHARE` of its log step (`_co_moved`), read across the analysers'
+#: cycles up to `_common.CO_MOVE_LAG_HOURS` (h) before and after the step
+#: (`_common.other_steps`).
 CO_MOVE_SHARE: Final[float] = 0.5
 
 

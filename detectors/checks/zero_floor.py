@@ -9,6 +9,7 @@ import numpy as np
 
 from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
+    CO_MOVE_CHANNELS,
     CO_MOVE_LAG_HOURS,
     covered,
     flow_at,
@@ -140,9 +141,11 @@ class ZeroFloorDetector(Detector):
       analyser on one channel moves no other, and one on every channel sends each to a floor
       of its own (its detection limit, or 0: divided by its own factor, held). It answers
       the class of last session's unseen honest outlet (independent generator): every
-      concentration fell 3-4x in the same hour with the flow steady, and the floor rule fired
-      on TP with the joint rule on TN. The excuses before it did not: `_others_fall` is read
-      only to deny the settling excuse below, never as an excuse of its own; `_same_water`
+      concentration fell 2-4x in the same hour with the flow steady, and the floor rule fired
+      on TP with the joint rule on TN (that outlet's TP itself fell about 15-fold, outside the
+      band: it would still be reported; the excuse answers the class, not that case). The
+      excuses before it did not: `_others_fall` is read only to deny the settling excuse
+      below, never as an excuse of its own; `_same_water`
       asks the flow to rise by ``storm_flow_ratio``; the joint rule had none. Built from that
       description (tests: every concentration divided by 3.5 for 24 h or a 200 h regime, TP
       and TN held) and measured on the tuning fleets: labelled tuning seeds 1-50 (40 x 180 d)
@@ -232,8 +235,9 @@ class ZeroFloorDetector(Detector):
     ``reported_cycles=3`` (the old guard, kept where censoring makes repeats likely),
     ``level_hours=72`` (three days each side: the water's current level, wider than a floor's
     usual hours; 0 judges against the series' median alone), ``joint_floors=True``,
-    ``plant_channels=2`` (as `standard_substitution`'s ``CO_MOVE_CHANNELS``: one other channel
-    falling with a run is the same water or the same bottle alike; 0: no plant-move excuse). The old
+    ``plant_channels=2`` (`_common.CO_MOVE_CHANNELS`, as standard_substitution's guard: one
+    other channel falling with a run is the same water or the same bottle alike; 0: no
+    plant-move excuse). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
     honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
@@ -288,7 +292,7 @@ class ZeroFloorDetector(Detector):
         reported_cycles: float = 3.0,
         level_hours: float = 72.0,
         joint_floors: bool = True,
-        plant_channels: int = 2,
+        plant_channels: int = CO_MOVE_CHANNELS,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
