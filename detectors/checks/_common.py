@@ -279,14 +279,26 @@ def _tail_fit(
     grain: float | None = None,
 ) -> tuple[float, float, float] | None:
     """``(u, s_u, beta)`` of sorted durations ``d``: ``u`` the duration reached by the longest
-    ``share`` of runs (a tenth; at least ``min_tail`` runs), ``s_u`` the share of runs lasting ``u`` or longer and
-    ``beta`` the mean excess over ``u`` of those runs (of ``ln d`` over ``ln u`` when ``log``:
-    Hill's estimator of a power tail), the excess trimmed at its ``trim`` quantile unless
-    ``log`` (a few falsified runs among the longest move it little), at least the durations' own
-    grain; None with fewer than ``2 * min_tail`` runs. With a ``grain`` ``g`` (durations that are
-    multiples of an analyser cycle) the tail is geometric in steps of ``g``: from the mean
-    excess ``m`` in whole steps, ``q = m / (1 + m)`` per step, ``beta = g / ln(1 / q)`` (an
-    exponential fitted to excesses piled on ``u`` would say the tail ends there)."""
+    ``share`` of runs (a tenth; at least ``min_tail`` runs), ``s_u`` the share of runs lasting
+    ``u`` or longer and ``beta`` the mean excess over ``u`` of those runs (of ``ln d`` over ``ln
+    u`` when ``log``: Hill's estimator of a power tail), the excess trimmed at its ``trim``
+    quantile unless ``log`` (a few falsified runs among the longest move it little), at least
+    the durations' own grain; None with fewer than ``2 * min_tail`` runs.
+
+    With a ``grain`` ``g`` the durations lie on a lattice (whole clock hours, or multiples of
+    an analyser cycle) and the tail is fitted as one (`lattice_tail_beta`): geometric in steps
+    of ``g``, ``P(D >= u + k g | D >= u) = q ** k``, ``beta = g / ln(1 / q)``. The continuous
+    fit above says far less on such durations: ties at ``u`` are excesses of 0, the trim drops
+    the longest of a dozen, and the exponential fitted to what is left ends the tail within a
+    step or two (reviewer-K's K3: on ``1 + Geometric`` hours with 0.8 a step, survival at ``u``
+    + 10 true scales is a few thousandths of the truth in the median, the lattice fit within
+    2x: the test). A real case: an independent tuning COD series (seed 9, 741 held runs of a
+    4-hourly analyser, 11 of them 16 h) has 2.0 % of its runs lasting 16 h or longer; the
+    continuous fit says 0.010 %, the lattice fit in 4 h steps 2.2 %. The grain must be the
+    lattice the durations are on: an hour on a 3-hourly analyser's holds (independent tuning
+    honest-only seed 49, COD: 928 of 992 runs last 3 h, 27 last 6 h) reads the ties at
+    ``u`` = 3 h as runs that end within the hour, and says 3e-5 of runs last 6 h, where 2.9 %
+    do (the continuous fit, floored at the grain, 4.8 %; 3 h steps 2.9 %)."""
     n = len(d)
     n_tail = max(min_tail, int(n * share))
     if n < 2 * n_tail:
@@ -301,13 +313,34 @@ def _tail_fit(
         grain = float(np.log1p(1.0 / u))
         return u, s_u, max(float(e.mean()), grain)
     e = top - u
-    kept = e if trim >= 1.0 else e[e <= np.quantile(e, trim) + 1e-9]
     if grain is not None and grain > 0:
-        m = float(np.floor(kept / grain + 1e-9).mean())
-        return u, s_u, grain / float(np.log1p(1.0 / m)) if m > 0 else 1e-9
+        return u, s_u, lattice_tail_beta(e, grain, trim)
+    kept = e if trim >= 1.0 else e[e <= np.quantile(e, trim) + 1e-9]
     steps = np.diff(np.unique(np.round(d, 6)))
     grain = float(steps.min()) if len(steps) else 1.0
     return u, s_u, max(float(kept.mean()), grain)
+
+
+def lattice_tail_beta(excess: np.ndarray, grain: float, trim: float = 0.9) -> float:
+    """The scale ``beta`` (same unit as ``excess``) of a geometric tail on a lattice of step
+    ``grain``, fitted to the ``excess`` over ``u`` of the runs lasting ``u`` or longer
+    (`_tail_fit`): ``beta = grain / ln(1 / q)``, ``q`` the chance that a run lasting ``u + k
+    grain`` lasts a step more.
+
+    ``q`` is the maximum-likelihood estimate of a geometric censored at ``c``, the whole steps
+    of the excesses' ``trim`` quantile: ``q = S / (S + F)``, ``S`` the steps made (each excess'
+    whole steps, at most ``c + 1``), ``F`` the runs ended within ``c`` steps. A run beyond
+    ``c`` counts as one that went on (``c + 1`` steps and no end): a falsified run among the
+    longest moves ``q`` by a step at most, and the estimate stays consistent on a geometric
+    tail, where dropping the longest tenth (the continuous fit's trim) shortens it. Untrimmed
+    (``trim`` 1), ``q = m / (1 + m)``, ``m`` the mean whole-step excess. With no step made (every
+    run of the tail ends at ``u``) ``S`` counts one: a dozen runs ending at ``u`` say the next
+    step is rare, not impossible (``q = 1 / (1 + F)``; ``beta`` is never 0)."""
+    k = np.floor(np.asarray(excess, dtype="float64") / grain + 1e-9)
+    c = float(np.floor(np.quantile(k, trim) + 1e-9)) if trim < 1.0 else float("inf")
+    ended = float(np.count_nonzero(k <= c))
+    steps = max(float(np.minimum(k, c + 1.0).sum()), 1.0)
+    return grain / float(np.log1p(ended / steps))
 
 
 def tail_survival(
@@ -350,7 +383,8 @@ def tail_hours(
     tail_share: float = 0.1,
     grain: float | None = None,
 ) -> float:
-    """The least duration whose `tail_survival` is at most ``share`` (inf when none is)."""
+    """The least duration whose `tail_survival` is at most ``share`` (inf when none is; with a
+    ``grain``, the least point ``u + k * grain`` of the lattice beyond ``u``)."""
     d = np.sort(np.asarray(durations, dtype="float64"))
     if len(d) == 0 or share <= 0:
         return float("inf")
@@ -358,7 +392,11 @@ def tail_hours(
     if fit is not None and share < fit[1]:
         u, s_u, beta = fit
         excess = beta * float(np.log(s_u / share))
-        return u * float(np.exp(excess)) if log else u + excess
+        if log:
+            return u * float(np.exp(excess))
+        if grain is not None and grain > 0:  # the lattice's next point: runs last whole steps
+            return u + grain * float(np.ceil(excess / grain - 1e-9))
+        return u + excess
     emp = tail_survival(d, d, min_tail, log=log, trim=trim, tail_share=tail_share, grain=grain)
     ok = d[emp <= share]
     return float(ok.min()) if len(ok) else float("inf")
