@@ -5,7 +5,9 @@ A falsifier seldom acts once: whoever froze one analyser froze others, or the sa
 whoever typed values by hand, or wrote TN from NH3-N, kept the habit. So where a detector's first
 look, at its stated false-alarm rates, finds an outlet, the outlet is judged again by the same
 rules and nulls at ``found_outlet_factor`` times those rates, and what that adds (overlapping no
-first-look finding on the same channel: the same stretch) is reported.
+first-look finding on the same channel: the same stretch) is reported. A detector may move an
+expected count of its own, not a rate, with the look, and says so in its rule (frozen's chance
+run on a drifting series: `detectors.checks.frozen.FrozenValueDetector._drifting_again`).
 
 What it costs is stated: at an honest outlet the second look runs only where the first look has
 already, wrongly, found it, so it adds no outlet to the leads; there its findings come at the

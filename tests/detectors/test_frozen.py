@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 import detectors.checks.frozen as frozen_module
 from detectors.checks._common import exponential_tail_bar, measured_series
 from detectors.checks.frozen import (
+    DRIFTING_AGAIN,
     TAIL_SHAPE,
     FrozenValueDetector,
     _chance_run_hours,
@@ -776,3 +777,43 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
     # kept per series (`detectors.second_look.kept`: the two looks sharing a memo differ in
     # their rates alone, so the key names the series only)
     assert sorted(learned) == sorted(s.code for s in series)
+
+
+def test_the_second_look_moves_a_drifting_series_chance_count_with_the_look() -> None:
+    # reviewer-L L8 (a): a drifting pH at 0.1 (cv 0.007) held 40 h. Its chance run at the
+    # stated count (0.001 runs expected) is 44 h, at 100 times that count 30 h; its mixture
+    # tail at 100 times the rate 35 h. Where the first look found a COD held 60 h, the second
+    # look judges the pH at 100 times the rate AND 100 times the chance count, and reports the
+    # hold against its tail, the chance run kept (30 h, not set aside); without the COD's hold
+    # there is no second look, and a fresh detector at 100 times the rate alone keeps the
+    # chance run of 44 h
+    ph = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=5)
+    ph[1000:1040] = 7.2
+    ph[1040] = 7.3
+    n = len(ph)
+    cod = honest_cod(n)
+    cod[1500:1560] = 23.4
+    frame = make_frame(MN, {PH: ph, COD: cod, FLOW: flow(n)})
+    found = {f.pollutant: f for f in FrozenValueDetector().detect(frame, SPEC)}
+    assert sorted(found) == sorted([COD, PH])
+    second = found[PH].evidence
+    assert spans([found[PH]]) == [(hour(1000), hour(1039))]
+    assert second["found_outlet_factor"] == 100.0 and second["found_outlet_pollutant"] == COD
+    assert second["chance_run_hours"] == 30.0 and second["tail_shape"] == TAIL_SHAPE
+    assert 30.0 < second["threshold"] < 40.0 == second["hours"]
+    assert DRIFTING_AGAIN in second["rule"] and DRIFTING_AGAIN not in found[COD].evidence["rule"]
+    honest = make_frame(MN, {PH: ph, COD: honest_cod(n), FLOW: flow(n)})
+    assert FrozenValueDetector().detect(honest, SPEC) == []
+    fresh = FrozenValueDetector(false_alarms_per_year=0.1, found_outlet_factor=1.0)
+    assert [f.pollutant for f in fresh.detect(frame, SPEC)] == [COD]
+    # a pH held 48 h, found by the fresh detector too: there its chance run is the stated
+    # count's (46 h with this hold), at the second look the look's (30 h)
+    ph[1040:1048] = 7.2
+    ph[1048] = 7.3
+    frame = make_frame(MN, {PH: ph, COD: cod, FLOW: flow(n)})
+    chance = {
+        f.evidence["found_outlet_factor"]: f.evidence["chance_run_hours"]
+        for f in [*fresh.detect(frame, SPEC), *FrozenValueDetector().detect(frame, SPEC)]
+        if f.pollutant == PH
+    }
+    assert chance == {None: 46.0, 100.0: 30.0}
