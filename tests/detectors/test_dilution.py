@@ -598,3 +598,35 @@ def test_the_medians_by_sorting_are_numpy_s_nan_medians_where_enough_are_known()
             want = np.nanmedian(window, axis=0)
         assert np.array_equal(np.isnan(got[i]), known < 4)
         assert np.array_equal(got[i][known >= 4], want[known >= 4])
+
+
+def _weaker_at_an_end(end: str, *, ramp_hours: int) -> dict[str, np.ndarray]:
+    """The plant's effluent at half its level over the series' last (``end="last"``) or first
+    two days, reached over ``ramp_hours`` (1: water let in, every channel in the hour), flow as
+    usual."""
+    ch = _outlet()
+    f = np.ones(N)
+    f[N - 48 :] = 0.5
+    f[N - 48 - ramp_hours : N - 48] = np.linspace(1.0, 0.5, ramp_hours + 1)[:-1]
+    if end == "first":
+        f = f[::-1]
+    for c in CONC:
+        ch[c] = np.round(ch[c] * f, 2)
+    return ch
+
+
+@pytest.mark.parametrize("end", ["last", "first"])
+def test_a_weaker_effluent_running_to_a_series_end_needs_its_step_seen(end: str) -> None:
+    # near an end the centred baseline is one-sided: the plant's effluent weaker for its last
+    # two days, entered over half a day, reads as a dip running to the edge (independent
+    # generator, honest-only fleet of tuning seed 19); in the middle of a series the baseline
+    # would take such a change in
+    slow = frame(_weaker_at_an_end(end, ramp_hours=12))
+    assert DilutionDetector().detect(slow) == []
+    assert len(DilutionDetector(edge_seen_hours=0).detect(slow)) == 1  # the rule off
+    # water let in at once, every channel in the hour: its step is seen, it is found
+    (f,) = DilutionDetector().detect(frame(_weaker_at_an_end(end, ramp_hours=1)))
+    assert 0.4 < f.evidence["common_factor"] < 0.6
+    assert (f.start, f.end) == (
+        (hour(N - 48), hour(N - 1)) if end == "last" else (hour(0), hour(47))
+    )
