@@ -630,3 +630,31 @@ def test_a_weaker_effluent_running_to_a_series_end_needs_its_step_seen(end: str)
     assert (f.start, f.end) == (
         (hour(N - 48), hour(N - 1)) if end == "last" else (hour(0), hour(47))
     )
+
+
+def _weak_dip(ramp_hours: int) -> dict[str, np.ndarray]:
+    """Every channel at 0.67 of its level for two days from day 20, entered and left over
+    ``ramp_hours`` (1: water let in and shut off, every channel in the hour), flow as usual."""
+    ch = _outlet()
+    f = np.ones(N)
+    a, e = 20 * 24, 22 * 24
+    f[a:e] = 0.67
+    ramp = np.linspace(1.0, 0.67, ramp_hours + 1)[1:-1]
+    f[a : a + len(ramp)] = ramp
+    f[e - len(ramp) : e] = ramp[::-1]
+    for c in CONC:
+        ch[c] = np.round(ch[c] * f, 2)
+    return ch
+
+
+def test_a_weak_common_dip_needs_water_s_step_at_one_end() -> None:
+    # a third lower, entered and left over ten hours with flow as usual: an honest plant's
+    # common dip (the simulator's honest-only fleets of tuning seeds 24, 27 and 40: 0.66-0.68
+    # for 1.25-5.5 days, no joint step at either end); deeper than weak_factor, or with a step,
+    # it is judged as before
+    slow = frame(_weak_dip(10))
+    assert DilutionDetector().detect(slow) == []
+    (f,) = DilutionDetector(weak_factor=1.0).detect(slow)  # the rule off
+    assert 0.65 < f.evidence["common_factor"] < 0.7
+    (g,) = DilutionDetector().detect(frame(_weak_dip(1)))
+    assert 0.65 < g.evidence["common_factor"] < 0.7
