@@ -1447,3 +1447,38 @@ def test_first_rule_honest_trap_a_coarse_reading_dwelling_on_a_round_standard() 
     assert spans(found) == [(hour(300), hour(329))]
     assert found[0].evidence["bars"]["neighbour_stay_hours"] == 9.0
     assert found[0].evidence["rule"].startswith("normal values within tolerance")
+
+
+def test_hold_rule_looks_through_flagged_hours_to_a_holds_sides() -> None:
+    """`_held_through`: the standard's 5.00 held for a whole day's 11 h run between two nightly
+    shutdowns (13 F hours each side), the plant around 2.5 mg/L before and after: no side the
+    analyser saw, so neither the hold rule nor the rule up to a shutdown judges it. Looked
+    through the F hours, its jumps (100 %) are rarer than the series' 83 restarts make (each
+    resumes near where it stopped): found, at the gap-side rate. Not found: with the rule off
+    (the code before), held at 4.70 (no standard), or with the shutdowns around it longer than
+    `HOLD_THROUGH_HOURS`."""
+    nh3 = effluent(24 * 84, mean=2.5, cv=0.1, step=0.01, seed=3)
+    flags = np.array(["N"] * len(nh3), dtype=object)
+    for d in range(84):
+        flags[24 * d + 10 : 24 * d + 23] = "F"
+    nh3[479:490] = 5.0  # day 20's run, from the restart at 23:00 to the shutdown at 10:00
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_5)
+    assert spans(found) == [(hour(479), hour(489))]
+    ev = found[0].evidence
+    assert "across hours with no normal reading" in ev["rule"]
+    assert ev["false_alarm_rate_per_year"] == ev["threshold"] == 0.0001
+    assert 0 < ev["bars"]["own_rate"] <= 0.0001
+    assert ev["bars"]["jump_in_share"] < 0.1 and ev["bars"]["jump_out_share"] < 0.1
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ss, "HOLD_THROUGH_HOURS", 0.0)
+        assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    other = nh3.copy()
+    other[479:490] = 4.7
+    frame = make_frame(MN, {NH3N: other}, flags={NH3N: flags})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    longer = flags.copy()
+    longer[490 : 490 + int(ss.HOLD_THROUGH_HOURS)] = "F"
+    longer[479 - int(ss.HOLD_THROUGH_HOURS) : 479] = "F"
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: longer})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
