@@ -81,7 +81,10 @@ def with_second_look(
 
     ``judge`` must judge one outlet with the detector it is given (its rates read from it), and
     must not itself take the second look; ``memo`` is the same (empty at first) for both looks:
-    what ``judge`` keeps there with `kept` the second look reads."""
+    what ``judge`` keeps there with `kept` the second look reads. The first look is given
+    ``detector`` itself and the second a copy, so ``judge`` tells them apart by identity
+    (``look is not detector``: frozen, capping and low_variability judge the second look's
+    stretches by rules of its own; the test pins it)."""
     factor = float(detector.found_outlet_factor)
     memo: Memo = {}
     first = [_marked(f, None) for f in judge(detector, memo)]

@@ -33,6 +33,7 @@ class Toy:
         self.false_alarms_per_year = false_alarms_per_year
         self.found_outlet_factor = factor
         self.judged: list[float] = []
+        self.itself: list[bool] = []  # per look, whether it was given this very detector
         self.made = 0  # how often the rate-free part (the stretches' chances) was worked out
 
     def get_params(self) -> dict[str, object]:
@@ -43,6 +44,7 @@ class Toy:
 
     def judge(self, look: Toy, memo: Memo) -> Iterable[Finding]:
         self.judged.append(look.false_alarms_per_year)
+        self.itself.append(look is self)
         for p, a, b, chance in kept(memo, "stretches", lambda: self._chances(look)):
             if chance <= look.false_alarms_per_year:
                 yield Finding(
@@ -88,6 +90,8 @@ def test_a_found_outlet_is_judged_again_at_the_factor_times_the_rate() -> None:
     toy = Toy(stretches, factor=100.0)
     found = run(toy)
     assert toy.judged == [0.001, pytest.approx(0.1)]
+    # the first look is the detector, the second a copy: detectors tell the looks apart so
+    assert toy.itself == [True, False]
     assert [(f.pollutant, f.start) for f in found] == [
         ("COD", at(0)),
         ("NH3-N", at(5)),
