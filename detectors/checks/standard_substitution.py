@@ -70,6 +70,13 @@ EDGE_READINGS: Final[int] = 6
 #: How many of a series' first readings tell whether its resolution may widen a band.
 SAMPLE_STEPS: Final[int] = 500
 
+#: The first rule's rate (a series-year): a stretch must also be rarer than that among the
+#: series' stays at its percentile levels, and the finding states it. A module constant, not
+#: a constructor rate parameter (which the benches would scale and a second look multiply):
+#: a new one adds a row the calibration bench's tests list (tests/test_bench_calibration.py,
+#: not this detector's to change); the jump rule's 0.01 shares that rule's row there.
+FIRST_FALSE_ALARMS_PER_YEAR: Final[float] = 0.01
+
 #: A stretch on a standard survives this many stray readings, or a gap of this many hours.
 STRAY_READINGS: Final[int] = 2
 STRAY_HOURS: Final[float] = 6.0
@@ -132,6 +139,24 @@ class StandardSubstitutionDetector(Detector):
     near its other levels too. The factor is there because the candidate is the longest of many
     visits to ``S`` while ``B`` is a quantile: with ``h > B`` alone, 8 honest series in 11
     simulated fleets of 40 outlets had a visit just longer than ``B``. Severity high from 24 h.
+
+    *Its stated rate* (:data:`FIRST_FALSE_ALARMS_PER_YEAR`, 0.01 a series-year, the jump
+    rule's; nineteenth session, helper-A; issue 10): the stretch must also be rarer than that among
+    the series' own stays at its percentile levels, ``(n / 19 / years) * P(stay >= h)`` with
+    ``n`` the stays at the 19 levels (per level, a series-year) and ``P`` their tail
+    (`tail_survival`: empirical, an exponential beyond its largest tenth); that own rate is in
+    its bars and the finding states 0.01 (before, the rule stated none; the seventh rule took
+    0.01 for it, as now stated). A bar on top of ``2 B``: it can only drop findings. The own
+    rates of the rule's findings on tuning seeds 1-50 (40 outlets, the bar opened): independent
+    99 findings, all at or under 0.0018 (75 on substitution labels), simulator 172, all at or
+    under 1e-4; on the honest-only fleets of seeds 6-50 at 80 outlets its one independent
+    firing (a TN at 10 for 12 h, seed 9) at 0.0049, its one simulator firing (a TP at 0.2 for
+    14 h, seed 37) at 0.0016, among the labels' (so no bar removes it without losing them). At
+    0.01 no finding of the tuning seeds moves (one firing on each, 99 and 106 allowed on the
+    honest-only fleets' 9,856 and 10,645 series-years); at 0.001 one label is lost (independent
+    seed 7, a COD at 25 for 13 h at 0.0013). 0.01 was chosen as the jump rule's rate before
+    measuring, not tuned. A short history says less: 18 h of a 2-hourly COD's standard in 60
+    days is over ``2 B`` but at 0.02 (the jump rule's finding then).
 
     *The values next to the standard* (`_neighbour_stay`, seventeenth session, helper-T4): for
     a series read coarser than the standard's band (resolution ``r > 2 t``: the band holds one
@@ -565,7 +590,7 @@ class StandardSubstitutionDetector(Detector):
     findings' and candidates' readings left out) of as many readings or more: ``(count + 1) /
     4 / years`` (the visit itself one of them) must be at most `SIBLING_VISITS_PER_YEAR` (1: no
     such visit at the shifted levels in half a year). The finding states the smallest rate the
-    series' findings state (0.01 for the first rule's, which states none) times that bar times
+    series' findings state (the first rule's states its 0.01) times that bar times
     the bottles judged, at most 1 (`_pooled`: so the first finding's), its own rate in its bars
     (``own_rate``): both
     must be false for an honest plant to be named, and a sibling names no plant the five rules
@@ -842,8 +867,8 @@ class StandardSubstitutionDetector(Detector):
                 held.extend(again)
                 yield from again
             seen.append((s, held))
-        # the seventh rule, at an outlet a rule found fed a standard (0.01 for the first rule's
-        # findings, which state no rate, as the sixth rule takes them)
+        # the seventh rule, at an outlet a rule found fed a standard (every rule states its rate;
+        # 0.01 were one to state none, as the sixth rule takes them)
         if primary:
             rate = min(float(f.evidence["false_alarm_rate_per_year"] or 0.01) for f in primary)
             looks = _outlet_looks(outlet, [s for s, _ in seen])
@@ -953,16 +978,38 @@ class StandardSubstitutionDetector(Detector):
         if len(idx) == 0:
             return
         levels = np.percentile(v[normal], np.arange(5, 100, 5))
-        stay = _stay_quantile(
-            v, s.hours, normal, levels, tol, self.join_gap_hours, self.baseline_quantile
+        stays = _stay_durations(v, s.hours, normal, levels, tol, self.join_gap_hours)
+        stay = (
+            float(np.quantile(stays, self.baseline_quantile, method="lower")) if len(stays) else 0.0
         )
         beside = _neighbour_stay(v, s.hours, normal, standard, tol, self.join_gap_hours)
         bar = _Bar(tol, cycle, floor, max(stay, beside), beside)
-        for i in idx[hours[idx] > self.baseline_factor * bar.stay].tolist():
+        idx = idx[hours[idx] > self.baseline_factor * bar.stay]
+        if len(idx) == 0:
+            return
+        # a level's stays that long a series-year: the stays at the series' 19 percentile
+        # levels, per level, their tail (`tail_survival`) at the stretch's duration
+        sel = np.flatnonzero(normal)
+        years = series_years(s.hours[sel[-1]] - s.hours[sel[0]] + 1.0)
+        own = len(stays) / len(levels) / years * tail_survival(stays, hours[idx])
+        keep = own <= FIRST_FALSE_ALARMS_PER_YEAR
+        idx, own = idx[keep], own[keep]
+        for k, i in enumerate(idx.tolist()):
             a, b = int(segs.first[i]), int(segs.last[i])
             part = v[a : b + 1][near[a : b + 1]]
             median = float(np.median(v[normal & ~near])) if (normal & ~near).any() else standard
-            yield self._finding(outlet, s, a, b, float(hours[i]), standard, part, median, bar)
+            yield self._finding(
+                outlet,
+                s,
+                a,
+                b,
+                float(hours[i]),
+                standard,
+                part,
+                median,
+                bar,
+                float(own[k]),
+            )
 
     def _finding(
         self,
@@ -975,9 +1022,11 @@ class StandardSubstitutionDetector(Detector):
         part: np.ndarray,
         median: float,
         bar: _Bar,
+        own: float,
     ) -> Finding:
         """The finding of the stretch ``a..b`` (``h`` hours) whose values near the standard are
-        ``part``; ``median`` is the series' median elsewhere."""
+        ``part``; ``median`` is the series' median elsewhere; ``own``: its rate a series-year
+        under the null of the series' stays at its percentile levels."""
         return _stretch_finding(
             self,
             outlet,
@@ -1002,9 +1051,9 @@ class StandardSubstitutionDetector(Detector):
                 "tolerance": round(bar.tolerance, 9),
                 "spread_max": round(self.repeatability_fraction * standard, 9),
             },
-            # a rule against the series' own stays, not yet set for a stated rate (a calibrated
-            # version made false findings on unseen seeds and was withdrawn)
-            rate=None,
+            # the rate the rule is held to, as every rule states (its own null's in the bars)
+            rate=own,
+            judged_at=FIRST_FALSE_ALARMS_PER_YEAR,
             cycle=bar.cycle,
             after_spread={"readings": len(part)},
         )
@@ -3734,9 +3783,22 @@ def _stay_quantile(
     """The ``q`` quantile ("lower") of the durations (h) of every stretch of consecutive normal
     readings within ``tol`` of one of ``levels`` (a stretch breaks at a gap over
     ``1 + join_gap_hours`` hours), over all levels at once (one 2-D pass, no loop)."""
+    durations = _stay_durations(v, hours, normal, levels, tol, join_gap_hours)
+    return float(np.quantile(durations, q, method="lower")) if len(durations) else 0.0
+
+
+def _stay_durations(
+    v: np.ndarray,
+    hours: np.ndarray,
+    normal: np.ndarray,
+    levels: np.ndarray,
+    tol: float,
+    join_gap_hours: float,
+) -> np.ndarray:
+    """The durations (h) `_stay_quantile` takes its quantile of (empty when there are none)."""
     sel = np.flatnonzero(normal)
     if len(sel) == 0:
-        return 0.0
+        return np.zeros(0)
     x = v[sel]
     h = np.asarray(hours, dtype="float64")[sel]
     # the readings laid out in one row with a NaN (inside no level's band) first, last and at
@@ -3756,7 +3818,6 @@ def _stay_quantile(
         flat = (dist <= tol).ravel()
     edges = np.flatnonzero(flat[1:] != flat[:-1])
     if len(edges) == 0:
-        return 0.0
+        return np.zeros(0)
     row[pos] = h
-    durations = row[edges[1::2] % width] - row[(edges[0::2] + 1) % width] + 1.0
-    return float(np.quantile(durations, q, method="lower"))
+    return row[edges[1::2] % width] - row[(edges[0::2] + 1) % width] + 1.0

@@ -1482,3 +1482,33 @@ def test_hold_rule_looks_through_flagged_hours_to_a_holds_sides() -> None:
     longer[479 - int(ss.HOLD_THROUGH_HOURS) : 479] = "F"
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: longer})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+
+
+def test_first_rule_states_the_rate_it_is_held_to() -> None:
+    """The first rule's bar for a stated rate (`FIRST_FALSE_ALARMS_PER_YEAR`, 0.01 a
+    series-year): 24 h of the 25 mg/L standard in 30 days of a COD read every 2 h is
+    rarer than its stays at its percentile levels reach 0.01 times a series-year, and states
+    0.01 (its own rate in its bars; before, it stated none); held to half its own rate, the
+    first rule drops it. 18 h of it in 60 days is longer than twice the series' baseline stay
+    (the first rule's finding before) but not that rare (own rate about 0.02): the jump rule's."""
+    cod = effluent(24 * 30, mean=40.0, hold_hours=2, seed=12)
+    cod[100:124] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9] * 2, 2)
+    frame = make_frame(MN, {COD: cod})
+    found = StandardSubstitutionDetector().detect(frame, SPEC)
+    assert spans(found) == [(hour(100), hour(123))]
+    ev = found[0].evidence
+    assert ev["rule"].startswith("normal values within tolerance of the calibration standard")
+    assert ev["false_alarm_rate_per_year"] == 0.01
+    own = ev["bars"]["own_rate"]
+    assert 0 < own <= 0.01
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ss, "FIRST_FALSE_ALARMS_PER_YEAR", own / 2)
+        assert not any(
+            f.evidence["rule"].startswith("normal values within tolerance")
+            for f in StandardSubstitutionDetector().detect(frame, SPEC)
+        )
+    cod = effluent(24 * 60, mean=40.0, hold_hours=2, seed=12)
+    _feed_cod_its_standard(cod)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert spans(found) == [(hour(100), hour(117))]
+    assert found[0].evidence["rule"].startswith("normal values jump to a standard")
