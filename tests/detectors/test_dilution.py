@@ -658,3 +658,26 @@ def test_a_weak_common_dip_needs_water_s_step_at_one_end() -> None:
     assert 0.65 < f.evidence["common_factor"] < 0.7
     (g,) = DilutionDetector().detect(frame(_weak_dip(1)))
     assert 0.65 < g.evidence["common_factor"] < 0.7
+
+
+def _entered_in_a_gap(gap_hours: int) -> dict[str, np.ndarray]:
+    """Every channel at half its level over the series' last two days, entered while every
+    analyser's and the flow meter's record was down for ``gap_hours`` hours just before."""
+    ch = _weaker_at_an_end("last", ramp_hours=1)
+    for c in ch:
+        ch[c] = ch[c].astype(float)
+        ch[c][N - 48 - gap_hours // 2 : N - 48 + gap_hours - gap_hours // 2] = np.nan
+    return ch
+
+
+def test_water_let_in_while_the_record_was_down_is_seen_across_the_gap() -> None:
+    # independent generator, labelled tuning seeds 38 and 40: dilutions running to within a day
+    # of the series' end whose entry lay in an 8-9 hour gap of every channel's record: no
+    # joint step is read inside the gap, the levels either side of it show the entry (a gap
+    # of a day here, so that the flow's daily swing is at the same phase either side: the
+    # step is net of flow)
+    (f,) = DilutionDetector().detect(frame(_entered_in_a_gap(24)))
+    assert 0.4 < f.evidence["common_factor"] < 0.6 and f.end == hour(N - 1)
+    # a level beyond a longer stop is no step seen: a plant may restart at another level
+    assert DilutionDetector().detect(frame(_entered_in_a_gap(30))) == []
+    assert len(DilutionDetector(edge_seen_hours=0).detect(frame(_entered_in_a_gap(30)))) == 1
