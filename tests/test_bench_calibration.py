@@ -133,8 +133,10 @@ def test_equal_rates_share_one_row_and_every_finding_is_counted_once(bench) -> N
     by = {r.parameters or r.note: r for r in rows}
     quiet_hold = ("quiet_false_alarms_per_year", "hold_false_alarms_per_year")
     noise_gap = ("noise_false_alarms_per_year", "gap_side_false_alarms_per_year")
+    # the first rule's rate is 0.01 too (nineteenth round): it shares the jump rule's row
+    jump_first = ("jump_false_alarms_per_year", "first_false_alarms_per_year")
     assert set(by) == {
-        ("jump_false_alarms_per_year",),
+        jump_first,
         noise_gap,
         quiet_hold,
         ("outlet_false_alarms_per_year",),
@@ -143,7 +145,7 @@ def test_equal_rates_share_one_row_and_every_finding_is_counted_once(bench) -> N
     }
     assert by[quiet_hold].k == 3 and by[quiet_hold].expected == pytest.approx(2 * 0.001 * 100)
     assert by[noise_gap].k == 1 and by[noise_gap].expected == pytest.approx(2 * 0.0001 * 100)
-    assert by["jump_false_alarms_per_year",].k == 1
+    assert by[jump_first].k == 1 and by[jump_first].expected == pytest.approx(2 * 0.01 * 100)
     assert by["outlet_false_alarms_per_year",].k == 0
     assert by["outlet_false_alarms_per_year",].expected == pytest.approx(0.1 * 100)
     assert by["other rates"].k == 2 and by["other rates"].stated == (0.02, 0.3996)
@@ -153,7 +155,8 @@ def test_equal_rates_share_one_row_and_every_finding_is_counted_once(bench) -> N
 
 def test_a_rate_stated_clipped_counts_for_its_parameter(bench) -> None:
     # K6 c: standard_substitution states its rates within (1e-6, 0.999): at x100 the jump rate
-    # 1 is stated 0.999, and so is the outlet rate 10: the two share a row, counting them;
+    # 1 is stated 0.999, and so are the outlet rate 10 and the first rule's 1: the three share
+    # a row, counting them;
     # frozen's second look states 10 x its rate (10 at x100): another rate, not frozen's 0.1
     found = {
         ("standard_substitution", "jump", 100.0): [2, [0.999, 0.999], "series"],
@@ -161,9 +164,13 @@ def test_a_rate_stated_clipped_counts_for_its_parameter(bench) -> None:
     }
     rows = bench.rate_rows(found, ["standard_substitution", "frozen"], [100.0], 100.0, 10.0)
     by = {(r.detector, r.parameters or r.note): r for r in rows}
-    jump_outlet = ("jump_false_alarms_per_year", "outlet_false_alarms_per_year")
+    jump_outlet = (
+        "jump_false_alarms_per_year",
+        "outlet_false_alarms_per_year",
+        "first_false_alarms_per_year",
+    )
     assert by["standard_substitution", jump_outlet].k == 2
-    assert by["standard_substitution", jump_outlet].expected == pytest.approx((1 + 10) * 100)
+    assert by["standard_substitution", jump_outlet].expected == pytest.approx((1 + 10 + 1) * 100)
     assert ("standard_substitution", "other rates") not in by
     assert by["frozen", ("false_alarms_per_year",)].k == 1
     assert by["frozen", "other rates"].k == 1 and by["frozen", "other rates"].stated == (10.0,)
@@ -174,7 +181,7 @@ def test_the_table_prints_a_shared_count_once(bench, monkeypatch, capsys) -> Non
     readings = pd.DataFrame({"mn": "A", "pollutant": ["COD", "NH3N"]})
     findings = [_finding("standard_substitution", 0.001)] * 3
     rows = _run(bench, monkeypatch, capsys, readings, ["standard_substitution"], "1", findings)
-    assert [r[1] for r in rows] == ["jump", "noise+gap_side", "quiet+hold", "outlet"]
+    assert [r[1] for r in rows] == ["jump+first", "noise+gap_side", "quiet+hold", "outlet"]
     shared = rows[2]
     assert shared[4] == "3"
     assert float(shared[5]) == pytest.approx(2 * 0.001 * 2 * YEARS, abs=0.006)

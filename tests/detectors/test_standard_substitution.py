@@ -1485,7 +1485,7 @@ def test_hold_rule_looks_through_flagged_hours_to_a_holds_sides() -> None:
 
 
 def test_first_rule_states_the_rate_it_is_held_to() -> None:
-    """The first rule's bar for a stated rate (`FIRST_FALSE_ALARMS_PER_YEAR`, 0.01 a
+    """The first rule's bar for a stated rate (``first_false_alarms_per_year``, 0.01 a
     series-year): 24 h of the 25 mg/L standard in 30 days of a COD read every 2 h is
     rarer than its stays at its percentile levels reach 0.01 times a series-year, and states
     0.01 (its own rate in its bars; before, it stated none); held to half its own rate, the
@@ -1501,12 +1501,12 @@ def test_first_rule_states_the_rate_it_is_held_to() -> None:
     assert ev["false_alarm_rate_per_year"] == 0.01
     own = ev["bars"]["own_rate"]
     assert 0 < own <= 0.01
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(ss, "FIRST_FALSE_ALARMS_PER_YEAR", own / 2)
-        assert not any(
-            f.evidence["rule"].startswith("normal values within tolerance")
-            for f in StandardSubstitutionDetector().detect(frame, SPEC)
+    assert not any(
+        f.evidence["rule"].startswith("normal values within tolerance")
+        for f in StandardSubstitutionDetector(first_false_alarms_per_year=own / 2).detect(
+            frame, SPEC
         )
+    )
     cod = effluent(24 * 60, mean=40.0, hold_hours=2, seed=12)
     _feed_cod_its_standard(cod)
     found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
