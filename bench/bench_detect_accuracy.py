@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 2701 on, for the next claim; 2001-2005 are bench_calibration's):
+from 2801 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -61,6 +61,8 @@ from 2701 on, for the next claim; 2001-2005 are bench_calibration's):
   independent 2541-2550 (more honest outlets) (2026-12-06, seventeenth session): the same way.
 - simulator 2601-2605 and independent 2611-2615 (the claim), and simulator 2631-2640 and
   independent 2641-2650 (more honest outlets) (2026-12-06, eighteenth session): the same way.
+- simulator 2701-2705 and independent 2711-2715 (the claim), and simulator 2731-2740 and
+  independent 2741-2750 (more honest outlets) (2026-12-06, nineteenth session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -112,8 +114,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (2701, 2702, 2703, 2704, 2705),
-    "independent": (2711, 2712, 2713, 2714, 2715),
+    "simulator": (2801, 2802, 2803, 2804, 2805),
+    "independent": (2811, 2812, 2813, 2814, 2815),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
