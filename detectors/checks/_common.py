@@ -85,11 +85,21 @@ def channel_cycle_hours(outlet: OutletData, code: str) -> float:
     """The analyser cycle (h) of the outlet's channel ``code`` (`analyser_cycle_hours`: the
     registry's when known, else learned from its normal readings' held runs, as
     `standard_substitution` learned it; `grid_cycle_hours` learns it from the valid hours of
-    the grid instead); 1 h without readings."""
-    s = outlet.series(code)
-    if s is None:
-        return 1.0
-    return analyser_cycle_hours(s.held("normal", 1.0), outlet.spec.pollutant(code).cycle_minutes)
+    the grid instead); 1 h without readings. Learned once per outlet and channel (`other_steps`
+    asks it for every other channel at each call)."""
+    key = f"channel_cycle_hours:{code}"
+    got = outlet.memo.get(key)
+    if got is None:
+        s = outlet.series(code)
+        got = (
+            1.0
+            if s is None
+            else analyser_cycle_hours(
+                s.held("normal", 1.0), outlet.spec.pollutant(code).cycle_minutes
+            )
+        )
+        outlet.memo[key] = got
+    return got  # type: ignore[return-value]
 
 
 def other_steps(
@@ -125,7 +135,8 @@ def other_steps(
     b = hours_of(s.ts[inside]) - h0
     t0 = np.clip(np.minimum(a, b), 0, last)
     t1 = np.clip(np.maximum(a, b), 0, last)
-    w = outlet.wide_array[:, [outlet.column(c) for c in codes]]
+    grid = outlet.wide_array  # read at the steps' hours only, not copied column by column
+    cols = np.array([outlet.column(c) for c in codes])
     # the earlier side: the own analyser's step may have come any time since the measurement it
     # reads at the earlier hour was made (its run of equal readings up to that hour, within its
     # cycle and `CO_MOVE_LAG_HOURS`): the other channels are read from then
@@ -134,14 +145,15 @@ def other_steps(
     reach = min(math.ceil(channel_cycle_hours(outlet, s.code) - 1e-9) - 1, CO_MOVE_LAG_HOURS)
     prev = own_col[np.maximum(t0[:, None] - back[None, :], 0)]
     run = (prev == own_col[t0][:, None]) & (back[None, :] <= reach) & (t0[:, None] >= back)
-    before = w[t0 - np.cumprod(run, axis=1).sum(axis=1)]  # (steps, channels)
+    before = grid[(t0 - np.cumprod(run, axis=1).sum(axis=1))[:, None], cols]  # (steps, channels)
     # the later side: each other channel's first new measurement from the later hour on (its
     # reading changing from the hour before), within its own cycle and `CO_MOVE_LAG_HOURS`;
     # else its reading at the later hour
     cycles = np.array([channel_cycle_hours(outlet, c) for c in codes])
     reach_c = np.minimum(np.ceil(cycles - 1e-9) - 1, CO_MOVE_LAG_HOURS)
     lags = np.arange(CO_MOVE_LAG_HOURS + 1)
-    seq = w[np.clip(t1[:, None] + np.arange(-1, CO_MOVE_LAG_HOURS + 1)[None, :], 0, last)]
+    rows = np.clip(t1[:, None] + np.arange(-1, CO_MOVE_LAG_HOURS + 1)[None, :], 0, last)
+    seq = grid[rows[:, :, None], cols]  # (steps, lags, channels)
     later = seq[:, 1:]  # (steps, lags, channels)
     new = (lags[:, None] <= reach_c[None, :])[None] & np.isfinite(later) & (later != seq[:, :-1])
     first = np.argmax(new, axis=1)  # the first new measurement's lag (0 when none)

@@ -8,6 +8,7 @@ the inline run finding of `dilution`; `covered` the interval sums of several det
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +19,7 @@ from detectors.checks._common import (
     grid_held_runs,
     lattice_tail_beta,
     month_label,
+    other_steps,
     stretches,
     tail_hours,
     tail_survival,
@@ -176,3 +178,32 @@ def test_tail_hours_on_a_lattice_is_a_point_of_it_and_its_survival_is_under_the_
         assert bar % 3.0 == 0.0
         assert tail_survival(d, bar, grain=3.0)[0] <= share
         assert tail_survival(d, bar - 3.0, grain=3.0)[0] > share
+
+
+def test_other_steps_reads_a_slow_analyser_at_its_next_measurement_and_learns_cycles_once() -> None:
+    """COD (hourly) steps 30 -> 10 between hours 9 and 10; NH3-N (hourly) falls 5 -> 2 in the
+    same hour, TN (a 2-hourly analyser) shows it only at its next measurement, hour 11. Each
+    other channel's step is read across its cycle (TN 20 -> 8, not 20 -> 20), and each
+    channel's cycle is learned once per outlet (the outlet's memo)."""
+    cod = np.r_[np.full(10, 30.0), np.full(14, 10.0)]
+    nh3 = np.r_[np.full(10, 5.0), np.full(14, 2.0)]
+    tn = np.r_[np.full(11, 20.0), np.full(13, 8.0)]
+    outlet = OutletData(
+        make_frame("m", {"w01018": cod, "w21003": nh3, "w21001": tn, "w00000": 100.0}),
+        make_spec(
+            "m",
+            w01018={"cycle_minutes": 60},
+            w21003={"cycle_minutes": 60},
+            w21001={"cycle_minutes": 120},
+        ),
+    )
+    s = outlet.series("w01018")
+    own, other = other_steps(outlet, s, np.array([9]), np.array([10]))
+    codes = [c for c in outlet.pollutants if c in ("w21001", "w21003")]
+    want = {"w21003": np.log(2.0 / 5.0), "w21001": np.log(8.0 / 20.0)}
+    assert own == pytest.approx([np.log(10.0 / 30.0)])
+    assert other[0] == pytest.approx([want[c] for c in codes])
+    # backwards (inside before outside): the step forward in time, the same
+    own_b, other_b = other_steps(outlet, s, np.array([10]), np.array([9]))
+    assert own_b == pytest.approx(own) and other_b == pytest.approx(other)
+    assert outlet.memo["channel_cycle_hours:w21001"] == 2.0
