@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.special import bdtrc
+from scipy.special import bdtr, bdtrc
 
 from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import covered, stretches
@@ -116,6 +116,27 @@ class CappingDetector(Detector):
     held 4 h each, under a learned cycle of 1 h, made a pile of 8 against nothing below on an
     honest outlet of independent seed 29); a clamp is reached day after day.
 
+    A wide pile (``k`` over the narrowest) is tested only where it does not thin toward its
+    wall: its upper ``k // 2`` bands hold ``U`` of its ``P`` measurements with ``P(X <= U) >=
+    wide_flat_level``, ``X ~ Binomial(P, (k // 2) / k)`` (a shape condition: it only drops
+    tests, so the rate stays as stated or under). The wide test's null, a tail under the
+    wall, is false where the window's body itself lies in the pile: an honest plant whose
+    fortnight sits at 0.88-0.98 L, its mode inside the top 10 % of ``L`` and its upper side
+    ending short of the limit, has three times the measurements of the 10 % below, a pile of
+    102 against 19 (p 3e-15 against a bar of 4.6e-6), but the pile thins toward the wall as a
+    body's upper side does (its upper half 96 of 333 measurements over the finding's span,
+    lower-tail p 3e-15). A clamp that writes what goes over the wall somewhere under it (the
+    simulator's caps: a flat band at 0.9-1.0 L) or at one value is no thinner at the top. These
+    were the three findings of the independent honest-only fleets of tuning seeds 6-50 (80 x
+    180 d; seed 29 COD twice, at walls 0.98 L, seed 32 NH3-N at 0.99 L, each at the same level
+    as in its other fortnights, where the body spilled over the limit), and seed 29's off-label
+    finding of the labelled fleet (on a falsifying outlet, the same honest COD): 3 -> 0 and 0
+    -> 0 (simulator). Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): recall 216 -> 216
+    of 224 (independent) and 166 -> 166 of 166 (simulator), findings 239 -> 238 (the off-label
+    one) and 167 -> 167; six findings' spans shorter (independent seeds 11, 12, 20, 27,
+    simulator 12, 22: a window whose best was a thinning wide pile now flags on its narrow pile
+    or not at all), every other finding's evidence identical.
+
     At an outlet found capping one pollutant, its other pollutants are judged again at
     ``found_outlet_factor`` times the rate (`detectors.second_look`, restricted to the
     pollutants the first look did not find: each such finding states the rate it was judged at
@@ -136,6 +157,7 @@ class CappingDetector(Detector):
     ``false_alarms_per_year=0.01`` per series, ``below_multiples=(1, 4)`` (the narrow pile and
     four times its width below: 15 % of ``L`` in all, still the top of the distribution),
     ``found_outlet_factor=10`` (0.1 a series-year beside a cap found; 1: off),
+    ``wide_flat_level=0.001`` (0: wide piles that thin toward the wall tested too),
     ``day_offset_hours`` the local offset. Only piles whose p-value could reach the bar are
     tested (``P >= log(bar) / log(1 / (m + 1))``, the p-value with nothing below), and only
     windows holding that many measurements within reach of some pile: the bar is the same, the
@@ -188,6 +210,7 @@ class CappingDetector(Detector):
         false_alarms_per_year: float = 0.01,
         below_multiples: tuple[int, ...] = (1, 4),
         found_outlet_factor: float = 10.0,
+        wide_flat_level: float = 0.001,
         day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
     ) -> None:
         self.window_days = window_days
@@ -202,6 +225,7 @@ class CappingDetector(Detector):
         self.false_alarms_per_year = false_alarms_per_year
         self.found_outlet_factor = found_outlet_factor
         self.below_multiples = below_multiples
+        self.wide_flat_level = wide_flat_level
         self.day_offset_hours = day_offset_hours
 
     @property
@@ -436,6 +460,21 @@ class CappingDetector(Detector):
                 r, j = np.nonzero(
                     (above <= self.max_above) & (m * pile > below) & (pile >= self._least(m))
                 )
+                if k != min(self._piles) and self.wide_flat_level > 0 and len(r):
+                    # a wide pile is a wall only where it does not thin toward its top: its
+                    # upper k // 2 bands not lighter than their share of it (binomial lower
+                    # tail at least wide_flat_level; an honest body whose mode lies in the pile
+                    # thins toward the top, a clamp's flat band or point mass does not)
+                    upper = run[r, a + j] - run[r, a + j - k // 2]
+                    flat = (
+                        bdtr(
+                            np.rint(upper).astype(np.int64),
+                            np.rint(pile[r, j]).astype(np.int64),
+                            (k // 2) / k,
+                        )
+                        >= self.wide_flat_level
+                    )
+                    r, j = r[flat], j[flat]
                 if len(r) == 0:
                     continue
                 pl, bl = pile[r, j], below[r, j]

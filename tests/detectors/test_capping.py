@@ -121,6 +121,29 @@ def test_flat_honest_body_under_the_limit_is_not_a_point_mass() -> None:
         assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == [], seed
 
 
+def test_an_honest_body_just_under_the_limit_is_no_wide_wall_but_a_flat_band_is() -> None:
+    """A plant whose body sits just under its limit (normal, mean 0.9 L, sd 0.026 L; at most 3
+    of 720 hours over 0.98 L): its top 10 % of L holds three times the next 10 % below, a wide
+    pile under a wall at 0.98 L with p far under the bar (independent honest-only fleets of
+    tuning seeds 29 and 32: COD and NH3-N bodies at 0.88-0.98 L for a fortnight), but the pile
+    thins toward its top, as a body's upper side does. A clamp writing everything over 0.9 L
+    somewhere in 0.9-1.0 L (the simulator's caps) is a flat band: still found."""
+    n = 24 * 30
+    for seed in range(5):
+        cod = np.round(np.random.default_rng(30 + seed).normal(45.0, 1.3, n), 1)
+        assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == [], seed
+        thinning_allowed = CappingDetector(wide_flat_level=0.0)
+        (f,) = thinning_allowed.detect(make_frame(MN, {COD: cod}), SPEC)
+        assert f.evidence["wall"] == 49.0 and f.evidence["pile_width"] == 5.0
+    for seed in range(3):
+        rng = np.random.default_rng(40 + seed)
+        cod = np.round(50.0 * np.exp(rng.normal(0, 0.15, n)), 1)
+        over = cod > 45.0
+        cod[over] = np.round(rng.uniform(45.0, 50.0, over.sum()), 1)
+        (f,) = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+        assert f.evidence["wall"] == 50.0 and f.evidence["pile_width"] == 5.0
+
+
 def test_a_two_week_cap_amid_weeks_over_the_limit_is_found_by_the_short_window() -> None:
     """16 days clamped at 45 between weeks that go over the limit: no 30-day window has its top
     under the wall (the weeks around it reach 60), a 14-day window inside the cap has."""
