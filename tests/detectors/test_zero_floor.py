@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from detectors.checks.zero_floor import ZeroFloorDetector
+from detectors.series import HeldRuns
 from detectors.spec import COD, FLOW, NH3N, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
@@ -472,3 +473,22 @@ def test_a_shallow_hold_of_several_measurements_is_judged_by_its_joint_share_on_
     assert long[0].evidence["threshold"] == 32.0 and long[0].evidence["cycle_hours"] == 2.0
     deep = detect(make_frame(MN, {TP: _quantised_tp(8, 0.01), FLOW: flow(n)}), spec)
     assert spans(deep) == [(hour(4000), hour(4007))]
+
+
+def test_the_joint_share_counts_the_runs_as_low_and_as_far_stepped_but_not_other_candidates() -> (
+    None
+):
+    """Runs 10, 4, 10, 4, 10, 9, 4, 10, 2, 10 with candidates 1 (shallow) and 8 (deep). The
+    shallow run's share is (1 + the larger of the other runs at <= 4 entered by as far a fall,
+    1: run 3, and those left by as far a rise, 2: runs 3 and 6) / 10; run 8, a candidate,
+    is not counted though it lies lower and steps further. The deep run keeps the product
+    P_v * max(P_in, P_out) = 1/10 * 1/9; the shallow one's product would be 4/10 * 4/9."""
+    u = np.array([10, 4, 10, 4, 10, 9, 4, 10, 2, 10], dtype="float64")
+    ones = np.ones(len(u), dtype=np.int64)
+    runs = HeldRuns(np.arange(len(u)), np.arange(len(u)), ones, 6.0 * ones, u)
+    lr = np.log(u[1:] / u[:-1])
+    cand = np.array([1, 8])
+    shares = ZeroFloorDetector._extreme_shares(runs, lr, cand, np.array([True, False]))
+    assert np.allclose(shares, [3 / 10, 1 / 10 * 1 / 9])
+    product = ZeroFloorDetector._extreme_shares(runs, lr, cand, np.array([False, False]))
+    assert np.allclose(product, [4 / 10 * 4 / 9, 1 / 10 * 1 / 9])
