@@ -141,8 +141,11 @@ class StandardSubstitutionDetector(Detector):
 
     *Its stated rate* (``first_false_alarms_per_year``, 0.01 a series-year by default, the jump
     rule's; nineteenth session, helper-A; issue 10): the stretch must also be rarer than that among
-    the series' own stays at its percentile levels, ``(n / 19 / years) * P(stay >= h)`` with
-    ``n`` the stays at the 19 levels (per level, a series-year) and ``P`` their tail
+    the series' own stays at its percentile levels, ``((n + 1) / 19 / years) * P(stay >= h)``
+    with ``n`` the stays at the 19 levels (per level, a series-year; the stretch itself counted
+    among them, twentieth session: a series with no stay there had own rate 0 and any such
+    stretch passed; the same findings on the tuning seeds, own rates a stay in several hundred
+    higher) and ``P`` their tail
     (`tail_survival`: empirical, an exponential beyond its largest tenth; the continuous fit,
     which on whole-hour stays can under-state the deep tail (reviewer-K's K3), so the own rate
     of a long stay may be lower than the truth: with the lattice fit in the stays' smallest
@@ -484,7 +487,13 @@ class StandardSubstitutionDetector(Detector):
     shutdown's F hours, M hours, missing data), the level beyond them taken as the side: a
     seen side as the hold rule judges it, a side across them by the share of the series' own
     changes across such hours (more than 2 h and at most 25 h between consecutive normal
-    readings) as large, counted plus one, with `HOLD_THROUGH_MIN_CHANGES` (12) of them or more
+    readings) as large, taken as the seen side's are (`_relative_changes`: pairs that did not
+    change left out; `_share_as_large`: at least one of them; twentieth session, reviewer-M's
+    M7: before, the unchanged restarts were counted and the share was ``(k + 1) / (n + 1)``,
+    a second convention and a smaller share at a plant resuming where it stopped; tuning
+    seeds 1-50 at 40 outlets and the honest-only fleets of seeds 6-50 at 80 outlets, both
+    generators: the same findings),
+    with `HOLD_THROUGH_MIN_CHANGES` (12) of them or more
     (a plant restarting at other levels after its shutdowns makes such steps; one restart
     says nothing, and an analyser's start-up check may read its standard). ``H q p_in p_out``
     at most ``gap_side_false_alarms_per_year`` (0.0001). Of the 80 substitutions with normal
@@ -997,7 +1006,9 @@ class StandardSubstitutionDetector(Detector):
         # levels, per level, their tail (`tail_survival`) at the stretch's duration
         sel = np.flatnonzero(normal)
         years = series_years(s.hours[sel[-1]] - s.hours[sel[0]] + 1.0)
-        own = len(stays) / len(levels) / years * tail_survival(stays, hours[idx])
+        # (the stretch itself counted among the stays: a series with none there says the
+        # stretch is one stay in its history, not that it is never seen)
+        own = (len(stays) + 1) / len(levels) / years * tail_survival(stays, hours[idx])
         keep = own <= self.first_false_alarms_per_year
         idx, own = idx[keep], own[keep]
         for k, i in enumerate(idx.tolist()):
@@ -2921,8 +2932,10 @@ def _held_through(
     probabilities ``p_in`` and ``p_out``: for a seen side the share of the series' changes
     between consecutive normal readings that large (a co-moved step: 1), for a side across
     flagged hours the share of the series' own changes across such hours (consecutive normal
-    readings more than 2 h and at most ``1 + HOLD_THROUGH_HOURS`` h apart) that large, counted
-    plus one (a plant restarting after its shutdowns at another level makes them), judged only
+    readings more than 2 h and at most ``1 + HOLD_THROUGH_HOURS`` h apart) that large, taken
+    as the seen side's (`_relative_changes`, `_share_as_large`: a restart at the level it
+    stopped at is no change; a plant restarting after its shutdowns at another level makes
+    them), judged only
     with `HOLD_THROUGH_MIN_CHANGES` or more of them (an analyser's start-up check after its one
     shutdown may read its standard). ``H q p_in p_out`` at most
     ``gap_side_false_alarms_per_year`` (a side not seen: the stricter bar)."""
@@ -2952,29 +2965,21 @@ def _held_through(
     idx = idx[~_calibrated_near(s, standard, runs.first[idx], runs.last[idx])]
     if len(idx) == 0:
         return
+    # the null of a side across such hours: the series' own changes across them, as the seen
+    # side's null is its changes between consecutive readings (`_relative_changes`, pairs that
+    # did not change left out; `_share_as_large`, at least one of them)
     dh = np.diff(h)
-    rel = _relative_changes(x[:-1], x[1:])
     far = (dh > 2.0) & (dh <= reach)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        across = np.abs(x[1:][far] - x[:-1][far]) / np.abs(x[1:][far])
-    across = np.sort(across[np.isfinite(across)])
-    count = len(across)
-    if count < HOLD_THROUGH_MIN_CHANGES:
+    across = _relative_changes(x[:-1][far], x[1:][far])
+    if len(across) < HOLD_THROUGH_MIN_CHANGES:
         return  # too few steps across such hours to say what a restart does
+    rel = _relative_changes(x[:-1], x[1:])
     p_in = _share_as_large(rel, jump_in[idx])
     p_out = _share_as_large(rel, jump_out[idx])
     p_in[_co_moved(outlet, s, holds.sel[holds.before[idx]], runs.first[idx])] = 1.0
     p_out[_co_moved(outlet, s, holds.sel[holds.after[idx]], runs.last[idx])] = 1.0
-    p_in = np.where(
-        through_in[idx],
-        (count - np.searchsorted(across, jump_in[idx] - 1e-12) + 1) / (count + 1),
-        p_in,
-    )
-    p_out = np.where(
-        through_out[idx],
-        (count - np.searchsorted(across, jump_out[idx] - 1e-12) + 1) / (count + 1),
-        p_out,
-    )
+    p_in = np.where(through_in[idx], _share_as_large(across, jump_in[idx]), p_in)
+    p_out = np.where(through_out[idx], _share_as_large(across, jump_out[idx]), p_out)
     yield from _rated_holds(
         det,
         outlet,

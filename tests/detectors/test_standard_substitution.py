@@ -1512,3 +1512,46 @@ def test_first_rule_states_the_rate_it_is_held_to() -> None:
     found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
     assert spans(found) == [(hour(100), hour(117))]
     assert found[0].evidence["rule"].startswith("normal values jump to a standard")
+
+
+def test_hold_through_flagged_hours_judges_restarts_by_the_ones_that_changed() -> None:
+    """`_held_through`'s null of a side across flagged hours is the series' own changes across
+    such hours taken the way the seen side's are (`_relative_changes`: pairs that did not
+    change left out; `_share_as_large`): a plant that resumes after most of its nightly
+    shutdowns exactly where it stopped (69 of 83) and elsewhere after the 14 others (4 of them
+    at twice the level) says what a restart's change is by those 14. The 5.00 held through a
+    day's run between such restarts is then not rare enough for the gap-side bar (1e-4): own
+    rate 1.9e-4, its step in as large as 9 of the 17 changes across such hours; with the
+    unchanged restarts counted (the code before) it was 10 of 85 and the hold a finding at
+    1.7e-5. Still judged: found at a bar of 0.01."""
+    nh3 = effluent(24 * 84, mean=2.5, cv=0.1, step=0.01, seed=3)
+    flags = np.array(["N"] * len(nh3), dtype=object)
+    for d in range(84):
+        flags[24 * d + 10 : 24 * d + 23] = "F"
+    changed = set(range(1, 84, 6))  # the days whose restart reads a new level
+    rng = np.random.default_rng(5)
+    for d in range(1, 84):
+        stop, start = 24 * (d - 1) + 9, 24 * d - 1
+        step = 2.0 if d % 4 == 1 else 1 + rng.uniform(0.1, 0.3)  # 4 of them double
+        nh3[start] = nh3[stop] * step if d in changed else nh3[stop]
+    nh3[479:490] = 5.0  # day 20's run, from the restart at 23:00 to the shutdown at 10:00
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    assert len(changed) == 14
+    assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_5) == []
+    assert StandardSubstitutionDetector(gap_side_false_alarms_per_year=0.01).detect(
+        frame, SPEC_NH3_5
+    )  # a hold the rule judges, at a rate above its bar
+
+
+def test_first_rule_counts_the_stretch_itself_among_a_series_stays() -> None:
+    """The first rule's own rate counts the stretch itself among the series' stays at its
+    percentile levels: a COD whose readings (100 to 40,000 mg/L in steps of 100) lie near none
+    of its percentile levels has no stay there, and 12 h of the 25 mg/L standard in its 17
+    days was its own rate 0 (found, whatever the bar); counted as one stay, it is about 1 a
+    series-year: not the first rule's finding."""
+    rng = np.random.default_rng(7)
+    cod = np.concatenate([np.full(12, 25.0), rng.permutation(100.0 * np.arange(1, 401))])
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    assert not any(f.evidence["rule"].startswith("normal values within tolerance") for f in found)
+    near = np.abs(np.percentile(cod, np.arange(5, 100, 5))[:, None] - cod[None, :]).min(axis=1)
+    assert near.min() > 0.02 * 25.0  # no reading within the band of a percentile level
