@@ -324,6 +324,19 @@ class FrozenValueDetector(Detector):
     generators; at 10 times it, simulator 0 -> 0, independent 5 -> 6 (one second-look finding
     at an outlet the first look found, judged at 1 a series-year and 0.1 chance runs).
 
+    Moving the count on every series at the second look (twentieth session, measured and not
+    taken): tuning seeds 1-50 (40 x 180 d, frozen alone), independent recall 346 -> 348 of 358
+    (a 4-hour COD held 27 h against a chance run of 32 h, 24 h at 0.1, seed 10; a TN held 23 h
+    and resumed after a gap, 25 readings in 31 h, seed 16; both in seeds 1-25, none gained in
+    26-50), findings 1375 -> 1405 (31 new and 1 gone, one hold of seed 38 spanned otherwise;
+    none on honest outlets or on no label: 11 on zero_floor, 8 flow_mismatch, 4
+    standard_substitution, 3 capping, 2 dilution and 3 frozen stretches); simulator 169 of 169,
+    findings 375 -> 380 (4 on flow_mismatch stretches, 1 on no label: seed 15, an honest pH held
+    at 7.1 for 24 h, its chance run 18 h at 0.1, at an outlet whose TP was held at a standard);
+    honest-only fleets of seeds 6-50, 80 x 180 d, at 10 times the stated rate: independent 6 ->
+    6 (the same), simulator 0 -> 0. It also reports the bouty COD's honest 32 h run beside its
+    72 h hold (the test of bouts), so the count stays on a series that does not drift.
+
     Defaults: ``min_cycles=6``, ``min_hours=24``, ``baseline_quantile=0.995``, ``high_hours=72``,
     ``max_gap_hours=1``, ``min_flow_share=0.5``, ``max_chance_runs=0.001``,
     ``false_alarms_per_year=0.001`` (per series, for each rule), ``tail_runs=12``,
