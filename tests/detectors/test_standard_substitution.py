@@ -1555,3 +1555,59 @@ def test_first_rule_counts_the_stretch_itself_among_a_series_stays() -> None:
     assert not any(f.evidence["rule"].startswith("normal values within tolerance") for f in found)
     near = np.abs(np.percentile(cod, np.arange(5, 100, 5))[:, None] - cod[None, :]).min(axis=1)
     assert near.min() > 0.02 * 25.0  # no reading within the band of a percentile level
+
+
+def _cod_climbing_in_two_steps() -> np.ndarray:
+    """A calm COD around 15 mg/L read every 3 h to 0.1 mg/L that every sixth day climbs by two
+    steps of a quarter or more (17, 23, 30) and eases back over the day."""
+    cod = effluent(24 * 90, mean=15.0, cv=0.03, hold_hours=3, step=0.1, seed=4)
+    for d in range(2, 90, 6):
+        cod[24 * d + 6 : 24 * d + 24] = held([17.0, 23.0, 30.0, 27.0, 24.0, 21.0], 3)
+    return cod
+
+
+def test_hold_rule_judges_its_two_steps_as_the_series_pairs_them() -> None:
+    """`_paired_share`: a plant that climbs in two steps now and then makes the hold rule's
+    two steps together more often than their shares apart multiplied say. The standard's 25
+    held for three measurements on such a climb (19 -> 25 -> 32) was the hold rule's at 1.2e-4
+    (its steps' shares 0.049 and 0.16 apart); as often as the series' own pairs of steps like
+    them go (on, as this one) it is 3.7e-4: not found at a bar of 2e-4 (found with
+    `PAIRED_STEPS` off, the code before). The same hold left back down (19 -> 25 -> 19, a turn
+    the series' climbs never make that large) is still found at that bar."""
+    cod = _cod_climbing_in_two_steps()
+    cod[24 * 41 + 3 : 24 * 41 + 21] = held([16.0, 19.0, 25.0, 25.0, 25.0, 32.0], 3)
+    frame = make_frame(MN, {COD: cod})
+    det = StandardSubstitutionDetector(hold_false_alarms_per_year=2e-4)
+    assert not any(
+        f.evidence["rule"].startswith("normal values hold") for f in det.detect(frame, SPEC)
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ss, "PAIRED_STEPS", False)
+        found = [
+            f
+            for f in det.detect(frame, SPEC)
+            if f.evidence["rule"].startswith("normal values hold")
+        ]
+        assert spans(found) == [(hour(24 * 41 + 9), hour(24 * 41 + 17))]
+    cod[24 * 41 + 18 : 24 * 41 + 21] = 19.0
+    found = det.detect(make_frame(MN, {COD: cod}), SPEC)
+    assert spans([f for f in found if f.evidence["rule"].startswith("normal values hold")]) == [
+        (hour(24 * 41 + 9), hour(24 * 41 + 17))
+    ]
+
+
+def test_paired_share_tells_a_spike_from_a_dip() -> None:
+    """`_paired_share`: a series whose pairs of large steps are dips (10 -> 5 -> 10, twice) and
+    one spike onto 20 counts the spike's pair as its own only (0: the shares apart stand),
+    while a dip onto the standard 5 counts the series' two dips; a climb (a level moving on)
+    counts climbs and falls alike."""
+    x = np.array([10.0, 10.5, 5.0, 10.2, 10.4, 5.0, 10.1, 9.9, 20.0, 10.0, 10.3])
+    assert ss._paired_share(x, 20.0, np.array([9.9]), np.array([10.0]))[0] == 0.0
+    dip = ss._paired_share(x, 5.0, np.array([10.0]), np.array([10.0]))[0]
+    assert dip == pytest.approx(2 / 9)
+    steps = np.array([10.0, 12.0, 15.0, 12.0, 9.0, 12.0, 15.0])
+    # two climbs through 12 and the fall 15 -> 12 -> 9 (the turns 12 -> 15 -> 12 and 12 -> 9
+    # -> 12 are no such pair)
+    assert ss._paired_share(steps, 12.0, np.array([10.0]), np.array([15.0]))[0] == pytest.approx(
+        3 / 5
+    )
