@@ -8,11 +8,13 @@ import numpy as np
 
 from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
+    MIN_SEEN_RUNS,
     covered,
     grid_channel,
     grid_cycle_hours,
     grid_flow,
     grid_held_runs,
+    seen_share,
     stretches,
     tail_survival,
 )
@@ -22,9 +24,9 @@ from detectors.series import YEAR_HOURS, HeldRuns
 from detectors.spec import CONCENTRATIONS, FLOW
 
 #: How many of a channel's own holds (made alone) must reach a duration for their share to
-#: stand against the fitted tail (`_joint_chance`): a falsifying outlet's one or two frozen
-#: channels must not vouch for its joint freeze.
-MIN_SEEN_HOLDS = 3
+#: stand against the fitted tail (`_joint_chance`, `_common.seen_share`): a falsifying outlet's
+#: one or two frozen channels must not vouch for its joint freeze.
+MIN_SEEN_HOLDS = MIN_SEEN_RUNS
 
 
 @register
@@ -177,8 +179,10 @@ class FlowMismatchDetector(Detector):
         n_reporting = np.sum([grid_channel(outlet, c)[2] for c in codes], axis=0)
         runs = stretches((n_frozen >= 2) & (n_frozen == n_reporting) & flowing)
         bar = float(np.log10(self.false_alarms_per_year))
-        # the joint holds of min_frozen_hours or more, whatever the flow did: a channel's holds
-        # within them are not its own (independent) behaviour (`_joint_chance`)
+        # the joint holds of min_frozen_hours or more while flowing, whatever their flow values
+        # (those of fewer than 3 flow values are not judged, yet still set apart): a channel's
+        # holds within them are not its own (independent) behaviour (`_joint_chance`; the test
+        # of four joint freezes: counted, each would vouch for the others)
         long = runs.last - runs.first + 1 >= self.min_frozen_hours
         joint = covered(runs.first[long], runs.last[long], len(outlet.grid))
         for s, e in zip(runs.first, runs.last, strict=True):
@@ -275,10 +279,10 @@ def _joint_chance(
         # hold ``joint``: falsified freezes of an outlet must not vouch for one another): the
         # tail fitted beyond its longest tenth must not say less than these show
         alone = other if joint is None else other & ~_touches(runs, joint)
-        own = np.sort(runs.hours[alone])
-        reach = len(own) - np.searchsorted(own, h - 1e-9, side="left")
-        seen = np.where(reach >= MIN_SEEN_HOLDS, reach, 0) / other.sum()
-        survival = np.maximum(tail_survival(runs.hours[other], h), seen)
+        survival = np.maximum(
+            tail_survival(runs.hours[other], h),
+            seen_share(runs.hours[alone], h, int(other.sum()), MIN_SEEN_HOLDS),
+        )
         p = (d - d_k + 1) * other.sum() * float(survival.sum())
         total += float(np.log10(min(max(p / valid_hours, 1e-300), 1.0)))
     return total, values

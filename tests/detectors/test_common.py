@@ -20,6 +20,7 @@ from detectors.checks._common import (
     lattice_tail_beta,
     month_label,
     other_steps,
+    seen_share,
     stretches,
     tail_hours,
     tail_survival,
@@ -207,3 +208,23 @@ def test_other_steps_reads_a_slow_analyser_at_its_next_measurement_and_learns_cy
     own_b, other_b = other_steps(outlet, s, np.array([10]), np.array([9]))
     assert own_b == pytest.approx(own) and other_b == pytest.approx(other)
     assert outlet.memo["channel_cycle_hours:w21001"] == 2.0
+
+
+def test_seen_share_floors_a_lattice_tail_that_one_cycle_ties_set() -> None:
+    # reviewer-N's N1: an independent honest-only tuning NH3-N (seed 29, 2-hourly) whose held
+    # runs last 2 h 1814 times, 4 h 45 times, 6 h thrice and 8 h once: the lattice fit starts at
+    # u = 2 h, where nearly every run is, so the 2 -> 4 h step alone sets q, and it says 6.9e-4
+    # of runs last 6 h where 4 of 1863 (2.1e-3) do. With three runs or more as long, their share
+    # floors it; the one 8 h run (the judged one itself, say) vouches for nothing
+    d = np.repeat([2.0, 4.0, 6.0, 8.0], [1814, 45, 3, 1])
+    lattice = tail_survival(d, [6.0, 8.0], grain=2.0)
+    assert np.allclose(lattice, [6.9e-4, 1.8e-5], rtol=0.02)
+    floored = tail_survival(d, [6.0, 8.0], grain=2.0, seen=d)
+    assert np.allclose(floored, [4 / 1863, 1.8e-5], rtol=0.02)
+    assert np.allclose(seen_share(d, [4.0, 6.0, 8.0], len(d)), [49 / 1863, 4 / 1863, 0.0])
+    assert seen_share(d, 8.0, len(d), min_seen=1)[0] == 1 / 1863
+    # the duration whose share is at most 1e-3: 6 h on the lattice, a step beyond the third
+    # longest run (6 h) with the floor; at 3e-3 the floor allows 5 runs, the lattice's 6 h stands
+    assert tail_hours(d, 1e-3, grain=2.0) == 6.0
+    assert tail_hours(d, 1e-3, grain=2.0, seen=d) == 8.0
+    assert tail_hours(d, 3e-3, grain=2.0, seen=d) == 6.0

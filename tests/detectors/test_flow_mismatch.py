@@ -145,3 +145,18 @@ def test_flow_mismatch_a_channels_one_or_two_freezes_elsewhere_do_not_vouch_for_
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: daily_flow()}))
     assert [(f.start, f.end) for f in found] == [(hour(300), hour(347))]
     assert found[0].evidence["expected_honest_runs"] <= 0.01
+
+
+def test_flow_mismatch_an_outlets_joint_freezes_do_not_vouch_for_one_another() -> None:
+    # a falsifying outlet freezing every channel 36 h at a time, four times a month: each
+    # channel's holds of 36 h are all within the outlet's joint holds, none made alone, so none
+    # stands against the fitted tail of its own 2 h holds: 0.0004 a year each (counted, the other
+    # three freezes of each channel reach 36 h, 3 of its holds: 38 a year, no finding)
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=3)
+    nh3 = cycled(N, level=3, spread=0.5, hold_hours=2, seed=8)
+    starts = [60, 220, 400, 580]
+    for k, s in enumerate(starts):
+        cod[s : s + 36] = 20.5 + k
+        nh3[s : s + 36] = 2.05 + 0.1 * k
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: daily_flow()}))
+    assert [(f.start, f.end) for f in found] == [(hour(s), hour(s + 35)) for s in starts]
