@@ -508,9 +508,19 @@ class StandardSubstitutionDetector(Detector):
     readings) as large, taken as the seen side's are (`_relative_changes`: pairs that did not
     change left out; `_share_as_large`: at least one of them; twentieth session, reviewer-M's
     M7: before, the unchanged restarts were counted and the share was ``(k + 1) / (n + 1)``,
-    a second convention and a smaller share at a plant resuming where it stopped; tuning
-    seeds 1-50 at 40 outlets and the honest-only fleets of seeds 6-50 at 80 outlets, both
-    generators: the same findings),
+    a second convention; tuning seeds 1-50 at 40 outlets and the honest-only fleets of seeds
+    6-50 at 80 outlets, both generators: the same findings, same spans). The share moved both
+    ways: up at a plant resuming where it stopped (its unchanged restarts no longer in ``n``:
+    the test's 69 of 83, 10 / 85 -> 9 / 17), down by up to ``(k + 1) n / (k (n + 1))`` (2x at
+    ``k = 1``) where few restarts were unchanged, since the tested step is one of the series'
+    changes across such hours and ``(k + 1)`` counted it twice (reviewer-N's N5: independent
+    tuning seed 19, NH3-N 61011161324515, 04-25: its step in is one of the k = 2 of 187 as
+    large, 3 / 192 -> 2 / 187; out 2 / 192 -> 1 / 187, own rate 1.2e-5 -> 4.1e-6; the
+    reviewer's: seed 28 2 / 150 -> 1 / 144, seeds 38 and 39 3 % lower; 4 labelled findings,
+    all far under the bar or at 0.39x of it before, no span moved). A step in is measured
+    as the changes are (against the reading after it: the standard), so it counts itself; a
+    step out is measured against the standard, so a rising one need not, and
+    ``_share_as_large``'s floor (one of ``n``) stands for it, as on the seen side. Judged
     with `HOLD_THROUGH_MIN_CHANGES` (12) of them or more
     (a plant restarting at other levels after its shutdowns makes such steps; one restart
     says nothing, and an analyser's start-up check may read its standard). ``H q p_in p_out``
