@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 2801 on, for the next claim; 2001-2005 are bench_calibration's):
+from 2901 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -63,6 +63,8 @@ from 2801 on, for the next claim; 2001-2005 are bench_calibration's):
   independent 2641-2650 (more honest outlets) (2026-12-06, eighteenth session): the same way.
 - simulator 2701-2705 and independent 2711-2715 (the claim), and simulator 2731-2740 and
   independent 2741-2750 (more honest outlets) (2026-12-06, nineteenth session): the same way.
+- simulator 2801-2805 and independent 2811-2815 (the claim), and simulator 2831-2840 and
+  independent 2841-2850 (more honest outlets) (2026-12-06/07, twentieth session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -114,8 +116,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (2801, 2802, 2803, 2804, 2805),
-    "independent": (2811, 2812, 2813, 2814, 2815),
+    "simulator": (2901, 2902, 2903, 2904, 2905),
+    "independent": (2911, 2912, 2913, 2914, 2915),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
