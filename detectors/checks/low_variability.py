@@ -375,9 +375,7 @@ class LowVariabilityDetector(Detector):
     pattern's stretch of the same outlet: capped NH3-N and COD of seeds 24 and 25, NH3-N
     substituted by a standard, seed 18, a TP of an outlet copied from another, seed 1);
     simulator 1-50 161 of 162, the same 306 findings. Honest-only fleets of tuning seeds 6-50
-    (80 outlets): 0 -> 0 findings at the stated rate on both generators; at ten times it
-    independent 19 -> 18 (a TN window of seed 46 under the bar the thin windows raise, none
-    added), simulator 4 -> 4 (the same spans). What it leaves: bands
+    (80 outlets): 0 -> 0 findings at the stated rate on both generators. What it leaves: bands
     with about a day of data (seeds 22 and 45), and a thin window's CV over two days against
     the full windows' three is a little calmer by nature (the slow swings of a third day
     missing), which the bar does not know; the honest-only fleets hold 114,896 thin windows
