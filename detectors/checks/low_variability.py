@@ -95,12 +95,6 @@ POOL_CHANNEL_SCALES = 1.0
 #: of 16 white days at the second look, in 2 findings where 4 window findings stood.
 WHITE_THIN_DAYS = 7
 
-#: Judged days (and readings, ``min_coverage`` of as many usual days) a window short of
-#: ``min_coverage`` of its own readings needs to be judged itself (`_Learned.thin`): a band
-#: mostly lost to an analyser's outage leaves two days of data in a window, which the window
-#: tests judge against the series' full windows, with the sampled bar of its own readings.
-THIN_WINDOW_DAYS = 2
-
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
 ONE_STEP_SHARE = 0.6
@@ -236,10 +230,7 @@ class _Learned:
     CVs and their medians and MADs (``m``, ``ms`` the windows', ``dm``, ``dms`` the days');
     its days for the pooled test (None for a pH); the windows ``deep`` and ``white_calm``
     enough for the hourly-change tests and their von Neumann ratios ``vn``; the ``white`` days
-    and the ``quiet_white`` ones; `_reversal_days`' four arrays ``rev``; and the windows
-    too ``thin`` for the null that the CV and step tests judge all the same (not eligible, but
-    holding `THIN_WINDOW_DAYS` judged days and as many usual days' ``min_coverage`` of
-    readings)."""
+    and the ``quiet_white`` ones; and `_reversal_days`' four arrays ``rev``."""
 
     normal: np.ndarray
     h0: int
@@ -280,7 +271,6 @@ class _Learned:
     white: np.ndarray
     quiet_white: np.ndarray
     rev: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-    thin: np.ndarray
 
 
 @register
@@ -357,29 +347,17 @@ class LowVariabilityDetector(Detector):
     21 -> 9 (window step CV findings 16 -> 4), simulator 0. Tuning seeds 1-50: independent
     recall unchanged (385 of 451, 553 findings), simulator 157 of 162 (findings 363 -> 362).
 
-    Thin windows (twentieth session). A window short of ``min_coverage`` of its readings but
-    holding `THIN_WINDOW_DAYS` (2) judged days, with ``min_coverage`` of two usual days'
-    readings, is judged by the window CV and step CV tests too, against the same null (the
-    eligible windows only: a thin window neither sets its median nor its MAD) and with the bar
-    of its own readings (the sampled log bar's ``n / c - 1`` degrees of freedom, lower than a full
-    window's); they count among the ``W`` windows the rate is split over. A band mostly lost to
-    an analyser fault (days flagged F) leaves two days of data: the independent generator's
-    labels of tuning seeds 6 (TN band, 2 of its 6 days read, CV 1.2-1.4 % against the series'
-    usual 8-12 %), 15 (TN sine, 2 of 12 days read, CV 2.8 %) and 50 (TP shrunk copy, 2 of 9 days,
-    CV 1.3 %) were judged by no window (the one ending with the two days had 44-52 readings
-    against 54) and two days are too few for a CUSUM (at most 2 a day against a bar of 6.8).
-    Tuning seeds (40 outlets x 180 days, the detector alone): independent 1-50 428 -> 431 of
-    451 labels (those three), findings 606 ->
-    579 (stretches joined across thin windows), none on honest outlets before or after, 96 ->
-    100 on falsifying outlets off every low_variability label (four two-day windows on another
-    pattern's stretch of the same outlet: capped NH3-N and COD of seeds 24 and 25, NH3-N
-    substituted by a standard, seed 18, a TP of an outlet copied from another, seed 1);
-    simulator 1-50 161 of 162, the same 306 findings. Honest-only fleets of tuning seeds 6-50
-    (80 outlets): 0 -> 0 findings at the stated rate on both generators. What it leaves: bands
-    with about a day of data (seeds 22 and 45), and a thin window's CV over two days against
-    the full windows' three is a little calmer by nature (the slow swings of a third day
-    missing), which the bar does not know; the honest-only fleets hold 114,896 thin windows
-    (independent; 62,625 simulator) against 2.5 (3.0) million eligible ones.
+    Thin windows, measured and withdrawn (twentieth session, 9da83da, reverted): a window short
+    of ``min_coverage`` of its readings but holding two judged days (a band mostly lost to an
+    analyser's outage) was judged by the window CV and step CV tests against the full windows'
+    null with the bar of its own readings. On tuning seeds it found 3 more of the independent
+    generator's 451 labels and nothing on the honest-only fleets of seeds 6-50; on that round's
+    unseen seeds it found no label more (independent 2811-2815 and 2841-2850) and made two
+    findings on an honest outlet's pH (2-day windows, independent honest-scores seed 2825),
+    which took an honest enterprise out of green. Its null was biased and known to be: two
+    days' CV lacks a third day's slow swings, so it sits below the three-day windows' null by
+    nature. A thin-window test needs its own null (two-day windows of the series' own full
+    days) before it comes back.
 
     Why the step CV: a measured series changes from one measurement to the next by at least the
     analyser's repeatability and the process' short-term noise, which stay much the same from
@@ -1155,17 +1133,6 @@ class LowVariabilityDetector(Detector):
         count = int(eligible.sum())
         if count < self.min_baseline_windows:
             return None
-        # windows too thin for the null that hold `THIN_WINDOW_DAYS` judged days: judged
-        # against the full windows' null (a band mostly lost to an outage)
-        with np.errstate(invalid="ignore"):
-            thin = (
-                ~eligible
-                & (window_sums(d_eligible.astype(np.float64), blocks) >= THIN_WINDOW_DAYS)
-                & (n >= self.min_coverage * THIN_WINDOW_DAYS * usual)
-                & (cv > 0)
-                & (rr > 0)
-                & (sc > 0)
-            )
         years = series_years(float(s.hours[-1] - s.hours[0]))
         with np.errstate(invalid="ignore", divide="ignore"):
             z, zs = np.log(cv), np.log(sc)
@@ -1212,7 +1179,6 @@ class LowVariabilityDetector(Detector):
             # per day, consecutive changes and their turns (concentrations: a pH is smooth by
             # nature)
             _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS,
-            thin,
         )  # fmt: skip
 
     def _scripted(
@@ -1245,8 +1211,7 @@ class LowVariabilityDetector(Detector):
         # white days' CV and one-step days' reversals by CUSUM, runs of quiet white days, and
         # the outlet's channels pooled by window and CUSUM), each at an eleventh of the rate
         rate = self.false_alarms_per_year / TESTS
-        judged = eligible | le.thin
-        alpha = min(0.5, rate * years * blocks / (le.count + int(le.thin.sum())))
+        alpha = min(0.5, rate * years * blocks / le.count)
         k = -NormalDist().inv_cdf(alpha)
         h = _cusum_h(self.cusum_k, DAYS_PER_YEAR / rate)
         # the cheap test first, on the smallest floors (an analyser measuring every hour): the
@@ -1285,8 +1250,8 @@ class LowVariabilityDetector(Detector):
             maybe = (
                 fast.any()
                 or drawn.any()
-                or (z[judged] < m - k * max(mad_scale, w_floor)).any()
-                or (zs[judged] < ms - k * max(mad_step, w_floor)).any()
+                or (z[eligible] < m - k * max(mad_scale, w_floor)).any()
+                or (zs[eligible] < ms - k * max(mad_step, w_floor)).any()
             )
         wruns = _white_runs(
             le.quiet_white, self.white_gap_days, float(np.log(rate * years)), le.d_eligible
@@ -1313,7 +1278,7 @@ class LowVariabilityDetector(Detector):
         d_cv = _Null(dm, max(d_mad, d_floor), h)
         d_step = _Null(dms, max(d_mad_step, d_floor), h)
         # windows
-        calm = kept(got, "calm", lambda: self._calm(judged, rr, cv, mean, step, s.code))
+        calm = kept(got, "calm", lambda: self._calm(eligible, rr, cv, mean, step, s.code))
         with np.errstate(invalid="ignore", divide="ignore"):
             by_cv = calm & (cv < w_cv.bar)
             # a change is at least one resolution step: the bar must leave room below it

@@ -292,46 +292,6 @@ def test_scripted_band_at_a_plant_running_13_hours_a_day_is_found() -> None:
     assert LowVariabilityDetector().detect(honest, SPEC) == []
 
 
-def test_two_scripted_days_beside_an_outage_are_judged_in_their_window() -> None:
-    """A band mostly lost to an analyser fault: six days without readings, then two days of
-    values wiggling 1.2 % around the level, then the honest series again (as independent tuning
-    seeds 6, 15 and 50). No window of three days holds 3/4 of 72 readings over the band (the one
-    ending with the two days has 48), and two days are too few for the CUSUMs, so it was not
-    judged at all. A window holding two judged days is now judged against the series' own full
-    windows (its CV bar lowered by the long lower tail of a sd from its 48 readings) and finds
-    the two days; the same series with the outage but without the band gives nothing, and with
-    thin windows not judged (two-thirds coverage asked of them too) the band is missed again."""
-    n = 24 * 60
-    for seed in range(3):
-        clean = honest_cod(n, hold=1, seed=seed).astype(float)
-        clean[24 * 30 : 24 * 36] = np.nan  # days 30-35: no reading
-        cod = clean.copy()
-        level = cod[24 * 36 : 24 * 38].mean()
-        wiggle = 1 + 0.012 * np.random.default_rng(seed).normal(size=48)
-        cod[24 * 36 : 24 * 38] = np.round(level * wiggle, 1)  # days 36-37
-        frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
-        (f,) = LowVariabilityDetector().detect(frame, SPEC)
-        assert (f.start, f.end) == (hour(24 * 36), hour(24 * 38 - 1))
-        assert f.evidence["statistic"] == "window CV"
-        assert f.evidence["window_cv"] < f.evidence["threshold"]
-        honest = make_frame(MN, {COD: clean, FLOW: flow(n)})
-        assert LowVariabilityDetector().detect(honest, SPEC) == []
-        assert _thin_windows_off(frame) == []
-
-
-def _thin_windows_off(frame: pd.DataFrame) -> list[Finding]:
-    """The detector's findings with windows of two judged days not judged (their coverage
-    asked as a full window's)."""
-    import detectors.checks.low_variability as lv
-
-    saved = lv.THIN_WINDOW_DAYS
-    lv.THIN_WINDOW_DAYS = 10_000
-    try:
-        return LowVariabilityDetector().detect(frame, SPEC)
-    finally:
-        lv.THIN_WINDOW_DAYS = saved
-
-
 def test_band_written_every_hour_at_a_three_hour_analyser_is_found() -> None:
     """A 3-hour analyser's COD replaced for 6 days by values drawn every hour from 26.5-33.5
     mg/L: its sd (6.7 % of the mean) is above the repeatability the CV test asks for, but it
