@@ -1163,10 +1163,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     d: 0 -> 0 findings on both generators. Cost: the detector's CPU on one labelled fleet
     (20 outlet-years) 0.43-0.46 -> 0.47-0.52 s and on one honest-only fleet (40 outlet-years)
     0.84-0.90 -> 0.97-1.06 s (two rounds, interleaved, one process each), peak RSS the same
-    (195 MB); on a year of 100 honest outlets (tuning seed 7, summaries and fleet stage, fresh
-    processes, two rounds interleaved) simulator 1.98-2.01 -> 2.42-2.48 s CPU, peak RSS 286-287
-    -> 292 MB, independent 1.91-1.95 -> 2.11-2.20 s, 325 -> 325 MB, no finding before or after:
-    more honest windows of 6 collide by chance and are weighed, then dropped at the bar.
+    (195 MB).
 
     Windows with hours missing inside (`_hashed_windows`, seventeenth session): a copy carries
     its source's missing hours along, and a day cut by two or three of them has no 12 hours in a
@@ -1392,12 +1389,12 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     1.13 -> 1.02 s CPU (min 1.03 -> 0.94); monitor detect's peak RSS there 224-225 -> 227-229 MB.
 
     Stopped hours (F) are compared with the rest: a plant live 10-11 h a day had no live stretch
-    as long as a window (of 12 readings, then), and a replayed day carries its stopped hours
-    with it (on the independent generator's tuning seeds 1-30 recall 0.93 -> 0.94, seeds 31-50
-    0.91 -> 0.92 with the worst seed 0.60 -> 0.73; no finding on an honest outlet of either
-    generator or on the real series, before or after); held under F, they repeat honestly across
-    shutdowns and carry no bits, like any hold. Maintenance, calibration and fault hours (M, C,
-    D) are still left out: they read standards and odd values honestly.
+    as long as a window (of 12 readings, then), and a replayed day carries its stopped hours with it (on the
+    independent generator's tuning seeds 1-30 recall 0.93 -> 0.94, seeds 31-50 0.91 -> 0.92 with
+    the worst seed 0.60 -> 0.73; no finding on an honest outlet of either generator or on the
+    real series, before or after); held under F, they repeat honestly across shutdowns and carry
+    no bits, like any hold. Maintenance, calibration and fault hours (M, C, D) are still left
+    out: they read standards and odd values honestly.
 
     Honest traps it must not flag: constant days repeating (analyser holds, shutdown zeros; the
     real series has 13 such days); held values of 2-8 h and low resolution (pH to 0.1, TP to
