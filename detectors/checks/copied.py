@@ -1142,28 +1142,19 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     487 of 506, simulator 258 of 263), no finding on honest outlets; honest-only fleets of seeds
     6-50 (80 outlets): 2 -> 0 findings (independent), 0 -> 0 (simulator).
 
-    Defaults: 6 readings, 2 distinct values, lag 24 h, 4 decimals,
+    Defaults: 12 readings, 4 distinct values, lag 24 h, 4 decimals,
     ``false_alarms_per_year=0.001`` (per outlet; about 15 bits over the pairs for half a year and
     six pollutants, where a fixed margin of 12 bits per pair of outlets stood before).
 
-    Windows of 6 readings with one change or more (twentieth session; 12 readings with 3
-    changes before): the window only proposes pairs, the run's information against the bar
-    decides, so a shorter window changes what is compared, not the null or the rate. A copy
-    whose source kept only part of the copied span (the source's record overwritten or absent
-    afterwards) leaves exact stretches of 7-15 hours: the simulator's 5 misses on tuning seeds
-    1-50 (seeds 14 and 19, clones between outlets, 9 h and 5 + 1 + 9 h of every concentration
-    channel; seed 25, a replay within the outlet, 7 h), no window of 12 readings. With 6
-    readings and 3 changes, a 4-hour analyser's replay (a change every fourth reading) had no
-    window; with one change it keeps them, the run's bits deciding. Tuning seeds 1-50 (40 x
-    180 d, copied_data alone): simulator recall 258 -> 263 of 263 (1-25: 122 -> 127 of 127;
-    26-50: 136 of 136 before and after), findings 261 -> 269, off the copied labels 1 -> 1;
-    independent recall 490 -> 490 of 506, findings 689 -> 709, off the copied labels 190 ->
-    205, every one of them on a low_variability label (the periodic wave replaying itself,
-    below), none on no label or on an honest outlet; honest-only fleets of seeds 6-50, 80 x 180
-    d: 0 -> 0 findings on both generators. Cost: the detector's CPU on one labelled fleet
-    (20 outlet-years) 0.43-0.46 -> 0.47-0.52 s and on one honest-only fleet (40 outlet-years)
-    0.84-0.90 -> 0.97-1.06 s (two rounds, interleaved, one process each), peak RSS the same
-    (195 MB).
+    Windows of 6 readings with one change (twentieth session, 621581e, measured and withdrawn):
+    the window only proposes pairs, so a shorter one changes what is compared, not the bar. It
+    found the simulator's 5 tuning misses (copies whose source kept only 7-15 h of the copied
+    span) and no finding on honest outlets, but on that round's unseen seeds found no label the
+    12-reading windows did not (both generators, claim and more seeds), and it cost the speed
+    bench's year of 100 outlets 0.4-0.5 s of CPU (8.14 -> 8.60 s, 4.48 -> 4.79 s wall, 236 ->
+    243 MB; 6 interleaved runs): more honest windows of 6 collide by chance and are weighed,
+    then dropped at the bar. A return needs a cheaper proposal of short pairs (e.g. only where
+    a 12-reading window already matched nearby, or only between outlets of one operator).
 
     Windows with hours missing inside (`_hashed_windows`, seventeenth session): a copy carries
     its source's missing hours along, and a day cut by two or three of them has no 12 hours in a
@@ -1388,8 +1379,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     the speed bench's 100 outlet-years, 12 interleaved rounds x 3 on the shared machine, median
     1.13 -> 1.02 s CPU (min 1.03 -> 0.94); monitor detect's peak RSS there 224-225 -> 227-229 MB.
 
-    Stopped hours (F) are compared with the rest: a plant live 10-11 h a day had no live stretch
-    as long as a window (of 12 readings, then), and a replayed day carries its stopped hours with it (on the
+    Stopped hours (F) are compared with the rest: a plant live 10-11 h a day has no live stretch
+    as long as a window, and a replayed day carries its stopped hours with it (on the
     independent generator's tuning seeds 1-30 recall 0.93 -> 0.94, seeds 31-50 0.91 -> 0.92 with
     the worst seed 0.60 -> 0.73; no finding on an honest outlet of either generator or on the
     real series, before or after); held under F, they repeat honestly across shutdowns and carry
@@ -1441,9 +1432,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     misses left after the fourth rule, and flag_masking reports every claim over running flow),
     copies of a stop over a stop (flow stopped too: nothing contradicts them, and zeros or a
     stop value repeat honestly); copies whose source has no readings there or was itself
-    overwritten afterwards (by another copy or a shutdown: 3 of those 27; where 6 hours or more
-    of it are left, the windows of 6 readings find those, as the simulator's 5 such misses on
-    tuning seeds 14, 19 and 25).
+    overwritten afterwards (by another copy or a shutdown: 3 of those 27, and the simulator's 5
+    misses on seeds 11-50: the copied values are not in the data).
     """
 
     name = "copied_data"
@@ -1456,8 +1446,8 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     def __init__(
         self,
         *,
-        window_readings: int = 6,
-        min_distinct: int = 2,
+        window_readings: int = 12,
+        min_distinct: int = 4,
         min_lag_hours: int = 24,
         decimals: int = 4,
         false_alarms_per_year: float = 0.001,

@@ -104,7 +104,7 @@ def test_honest_holds_constant_days_low_resolution_and_pump_schedules() -> None:
 
 def test_short_or_flagged_copies_are_not_reported() -> None:
     cod = _cod()
-    cod[40 * 24 : 40 * 24 + 5] = cod[10 * 24 : 10 * 24 + 5]  # 5 readings: below the window
+    cod[40 * 24 : 40 * 24 + 8] = cod[10 * 24 : 10 * 24 + 8]  # 8 readings: below the window
     flags = np.array(["N"] * N, dtype=object)
     cod[45 * 24 : 46 * 24] = cod[12 * 24 : 13 * 24]
     flags[45 * 24 : 46 * 24] = "M"  # a copy flagged maintenance is not valid data
@@ -126,44 +126,17 @@ def test_day_plant_replayed_with_its_stopped_hours_is_found_stops_alone_are_hone
     copied[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]
     (f,) = CopiedDataDetector().detect(frame({COD: copied}, {COD: flags}))
     assert f.evidence["lag_hours"] == 720 and f.start <= hour(40 * 24 + 8)
-    # the live hours alone (the stopped ones flagged M: not the plant's values), 10 readings,
-    # are found by themselves (a window is 6 readings)
+    # the live hours alone (the stopped ones flagged M: not the plant's values) are too short
     masked = np.where(live, "N", "M").astype(object)
-    (g,) = CopiedDataDetector().detect(frame({COD: copied}, {COD: masked}))
-    assert (g.start, g.end) == (hour(40 * 24 + 8), hour(40 * 24 + 17))
-    # with windows of 12 readings (the defaults before the twentieth session) they were not
-    old = CopiedDataDetector(window_readings=12, min_distinct=4)
-    assert old.detect(frame({COD: copied}, {COD: masked})) == []
-
-
-def test_a_clone_shorter_than_a_day_s_half_is_found_on_both() -> None:
-    # the simulator's copies whose source kept only 7-15 hours of the copied span (tuning seeds
-    # 14, 19, 25): B sends A's COD and TN for 8 h at the same hours, then its own values again
-    a, b = _cod(1), _cod(2)
-    tn_a = cycled(N, level=12, spread=2, hold_hours=1, seed=8, decimals=2)
-    tn_b = cycled(N, level=12, spread=2, hold_hours=1, seed=9, decimals=2)
-    b[300:308] = a[300:308]
-    tn_b[300:308] = tn_a[300:308]
-    outlets = [
-        OutletData(frame({COD: a, TN: tn_a}, mn="A")),
-        OutletData(frame({COD: b, TN: tn_b}, mn="B")),
-    ]
-    found = CopiedDataDetector().detect_fleet(outlets)
-    assert sorted({(f.mn, f.start, f.end) for f in found}) == [
-        ("A", hour(300), hour(307)),
-        ("B", hour(300), hour(307)),
-    ]
-    assert all(f.evidence["information_bits"] > f.evidence["threshold_bits"] for f in found)
-    # windows of 12 readings (the defaults before the twentieth session) saw none of it
-    assert CopiedDataDetector(window_readings=12, min_distinct=4).detect_fleet(outlets) == []
+    assert CopiedDataDetector().detect(frame({COD: copied}, {COD: masked})) == []
 
 
 def test_real_time_gaps_break_windows() -> None:
     cod = _cod()
     cod[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]
-    cod[40 * 24 + 3 :: 6] = np.nan  # a missing hour every 6 h: no 6 contiguous readings
+    cod[40 * 24 + 6 :: 12] = np.nan  # a missing hour every 12 h: no 12 contiguous readings
     found = CopiedDataDetector().detect(frame({COD: cod}))
-    assert all(f.end - f.start < pd.Timedelta(hours=5) for f in found) and found == []
+    assert all(f.end - f.start < pd.Timedelta(hours=11) for f in found) and found == []
 
 
 def test_clone_carrying_its_sources_missing_hours_is_found_on_both() -> None:
@@ -186,15 +159,7 @@ def test_clone_carrying_its_sources_missing_hours_is_found_on_both() -> None:
     moved[np.r_[100:106, 107:116, 117:124]] = a[np.r_[100:105, 106:116, 117:124]]
     moved[106] = np.nan
     outlets[1] = OutletData(frame({COD: moved}, mn="B"))
-    # what is left at the same hours (107-115 and 117-123, B's own value at 116) is reported;
-    # nothing before hour 107 (the moved values pair nowhere)
-    found = CopiedDataDetector().detect_fleet(outlets)
-    assert [(f.mn, f.start, f.end) for f in found] == [
-        ("A", hour(107), hour(123)),
-        ("B", hour(107), hour(123)),
-    ]
-    # windows of 12 readings (the defaults before the twentieth session) saw none of it
-    assert CopiedDataDetector(window_readings=12, min_distinct=4).detect_fleet(outlets) == []
+    assert CopiedDataDetector().detect_fleet(outlets) == []
 
 
 def test_gap_hashes_tell_where_hours_are_missing_and_add_nothing_without_a_gap() -> None:
