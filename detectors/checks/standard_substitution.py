@@ -2641,16 +2641,14 @@ def _held_on_standard(
         return
     # (never empty: each run in idx is entered from the normal reading before it by a jump)
     rel = _relative_changes(x[:-1], x[1:])
-    p_in, p_out = _share_as_large(rel, jump_in[idx]), _share_as_large(rel, jump_out[idx])
+    p_in, p_out = _seen_step_shares(outlet, s, holds, runs, idx, rel, jump_in, jump_out)
     # the step out is judged against the plant's changes over the hold's span too (the larger
-    # share): an analyser that stalls resumes where the plant went meanwhile (helper-81's study)
+    # share): an analyser that stalls resumes where the plant went meanwhile (helper-81's study;
+    # a co-moved step stays at 1)
     if LAGGED_STEP_OUT:
         h = s.hours[holds.sel]
         lag = h[holds.after[idx]] - s.hours[runs.first[idx]]
         p_out = np.maximum(p_out, _lagged_share(x, h, lag, jump_out[idx]))
-    # a step every analyser made with it is no evidence (`_co_moved`: a storm, a plant event)
-    p_in[_co_moved(outlet, s, holds.sel[holds.before[idx]], runs.first[idx])] = 1.0
-    p_out[_co_moved(outlet, s, holds.sel[holds.after[idx]], runs.last[idx])] = 1.0
     # the two steps together as the series makes them (`_paired_share`): the step out given
     # the step in is at least that pair's share over the step in's
     if PAIRED_STEPS:
@@ -3008,10 +3006,7 @@ def _held_through(
     if len(across) < HOLD_THROUGH_MIN_CHANGES:
         return  # too few steps across such hours to say what a restart does
     rel = _relative_changes(x[:-1], x[1:])
-    p_in = _share_as_large(rel, jump_in[idx])
-    p_out = _share_as_large(rel, jump_out[idx])
-    p_in[_co_moved(outlet, s, holds.sel[holds.before[idx]], runs.first[idx])] = 1.0
-    p_out[_co_moved(outlet, s, holds.sel[holds.after[idx]], runs.last[idx])] = 1.0
+    p_in, p_out = _seen_step_shares(outlet, s, holds, runs, idx, rel, jump_in, jump_out)
     p_in = np.where(through_in[idx], _share_as_large(across, jump_in[idx]), p_in)
     p_out = np.where(through_out[idx], _share_as_large(across, jump_out[idx]), p_out)
     yield from _rated_holds(
@@ -3030,6 +3025,27 @@ def _held_through(
         "reading; as rare as that on the series' own holds, readings and steps across such hours",
         statistic="rate of such holds per series-year under the null (H q p_in p_out)",
     )
+
+
+def _seen_step_shares(
+    outlet: OutletData,
+    s: Series,
+    holds: _Holds,
+    runs: HeldRuns,
+    idx: np.ndarray,
+    rel: np.ndarray,
+    jump_in: np.ndarray,
+    jump_out: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The shares ``p_in`` and ``p_out`` of holds ``idx`` entered and left by seen steps: the
+    series' changes ``rel`` (`_relative_changes`) as large (`_share_as_large`), 1 for a step
+    every analyser made with it (`_co_moved`: a storm, a plant event, no evidence). The hold
+    rule and the rule across flagged hours both start from them."""
+    p_in = _share_as_large(rel, jump_in[idx])
+    p_out = _share_as_large(rel, jump_out[idx])
+    p_in[_co_moved(outlet, s, holds.sel[holds.before[idx]], runs.first[idx])] = 1.0
+    p_out[_co_moved(outlet, s, holds.sel[holds.after[idx]], runs.last[idx])] = 1.0
+    return p_in, p_out
 
 
 #: Whether the hold rule judges its two steps together (`_paired_share`) as well as apart.
