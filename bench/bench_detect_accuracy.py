@@ -10,7 +10,7 @@ Generators:
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 2901 on, for the next claim; 2001-2005 are bench_calibration's):
+from 3001 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -65,6 +65,8 @@ from 2901 on, for the next claim; 2001-2005 are bench_calibration's):
   independent 2741-2750 (more honest outlets) (2026-12-06, nineteenth session): the same way.
 - simulator 2801-2805 and independent 2811-2815 (the claim), and simulator 2831-2840 and
   independent 2841-2850 (more honest outlets) (2026-12-06/07, twentieth session): the same way.
+- simulator 2901-2905 and independent 2911-2915 (the claim), and simulator 2931-2940 and
+  independent 2941-2950 (more honest outlets) (2026-12-07, twenty-first session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -116,8 +118,8 @@ from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve fami
 
 TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
 EVALUATION = {
-    "simulator": (2901, 2902, 2903, 2904, 2905),
-    "independent": (2911, 2912, 2913, 2914, 2915),
+    "simulator": (3001, 3002, 3003, 3004, 3005),
+    "independent": (3011, 3012, 3013, 3014, 3015),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"

@@ -10,7 +10,7 @@ costs points) are counted too, and among them those whose integrity and validity
 would take them out of green (100 plus those leads' points below 90). The baseline printed beside
 them is the share of falsifying enterprises that are not green (what the scores are for).
 
-Seeds: the default, 2921-2925, are fresh evaluation seeds of the independent generator (never tuned
+Seeds: the default, 3021-3025, are fresh evaluation seeds of the independent generator (never tuned
 on). Used for claims already, so no longer unseen: 201-205, and 921-925 (2026-12-05, run on the
 code before that session's changes and on its final code), 951-955 (the third session of
 2026-12-05, the same way), 981-985 (the fourth session of 2026-12-05, the same way), 1011-1015 (the fifth, the same
@@ -21,9 +21,9 @@ eighth, the same way), 1521-1525 (the ninth, the same way), 1621-1625 (the tenth
 (the fifteenth, 2026-12-06, the same way), 2421-2425 (the sixteenth, 2026-12-06, the same way),
 2521-2525 (the seventeenth, 2026-12-06, the same way), 2621-2625 (the eighteenth, 2026-12-06, the
 same way), 2721-2725 (the nineteenth, 2026-12-06, the same way), 2821-2825 (the twentieth, 2026-12-06/07, the
-same way).
+same way), 2921-2925 (the twenty-first, 2026-12-07, the same way).
 
-Usage: python bench/bench_honest_scores.py [--seeds 2921,2922,2923] [--outlets 40] [--days 180]
+Usage: python bench/bench_honest_scores.py [--seeds 3021,3022,3023] [--outlets 40] [--days 180]
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ def run_seed(seed: int, outlets: int, days: int, share: float, tmp: Path) -> dic
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", default="2921,2922,2923,2924,2925")
+    ap.add_argument("--seeds", default="3021,3022,3023,3024,3025")
     ap.add_argument("--outlets", type=int, default=40)
     ap.add_argument("--days", type=int, default=180)
     ap.add_argument("--share", type=float, default=0.3)
