@@ -6,6 +6,10 @@ Generators:
   behaviour by someone who had not read the detectors (heavy tails, regime shifts, drift, weekly
   and seasonal load, coarse resolutions, clock offsets, shutdowns, storms past the flow meter's
   range, wide falsification parameters).
+- ``honest`` (not run by default; only with ``--generators honest --share 0``):
+  `bench/honest_fleet.py`, a third generator of honest outlets only (empty labels), written from a
+  description without reading the detectors or the other generators; for false-alarm rates on
+  data nobody tuned on (no seed of it is a tuning seed).
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
@@ -116,7 +120,7 @@ from monitor.detection.batch import detect_readings  # noqa: E402
 from monitor.registry import load_registry, parse_registry  # noqa: E402
 from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve families)
 
-TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51))}
+TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51)), "honest": ()}
 EVALUATION = {
     "simulator": (3001, 3002, 3003, 3004, 3005),
     "independent": (3011, 3012, 3013, 3014, 3015),
@@ -150,9 +154,18 @@ def independent_fleet(seed: int, outlets: int, days: int, share: float) -> Fleet
     return Fleet(readings, specs, labels, days)
 
 
+def honest_only_fleet(seed: int, outlets: int, days: int, share: float) -> Fleet:
+    """`bench/honest_fleet.py`: honest outlets only (empty labels); refuses a share > 0."""
+    from honest_fleet import fleet
+
+    readings, specs, labels = fleet(seed, outlets, days, share)
+    return Fleet(readings, specs, labels, days)
+
+
 GENERATORS: dict[str, Callable[[int, int, int, float], Fleet]] = {
     "simulator": simulator_fleet,
     "independent": independent_fleet,
+    "honest": honest_only_fleet,
 }
 
 
@@ -456,6 +469,7 @@ def main() -> None:
     ap.add_argument("--generators", default="simulator,independent")
     ap.add_argument("--seeds-simulator", default=",".join(map(str, EVALUATION["simulator"])))
     ap.add_argument("--seeds-independent", default=",".join(map(str, EVALUATION["independent"])))
+    ap.add_argument("--seeds-honest", default="1,2,3,4,5")
     ap.add_argument("--outlets", type=int, default=40)
     ap.add_argument("--days", type=int, default=180)
     ap.add_argument("--share", type=float, default=0.5, help="falsifying share of outlets")
