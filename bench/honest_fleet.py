@@ -34,35 +34,44 @@ Outlets and channels
   quasi class IV (30/1.5/0.3/10, p .10); industrial: direct discharge by sector (COD 80-150,
   NH3-N 8-25, TP 0.5-1.5, TN 12-40) or to a sewer (p .4: COD 300-500, NH3-N 25-45, TP 3-8,
   TN 40-70); pH 6-9. Analyser ranges: the smallest common range >= limit x U(1.5, 4).
-- Operating level (annual middle / limit): COD log-U(0.2, 0.6) (p .1: 0.6-0.85), NH3-N
-  log-U(0.02, 0.3) (p .1: 0.3-0.7), TP log-U(0.15, 0.55) (p .1: 0.55-0.8), TN log-U(0.3, 0.65)
-  (p .1: 0.65-0.85; true TN = NH3-N + other nitrogen); pH 6.6-8.2 (industrial 6.3-8.7).
+- Operating level (annual middle / limit): COD log-U(0.2, 0.6) (p .08: 0.55-0.8), NH3-N
+  log-U(0.01, 0.3) (p .1: 0.3-0.7), TP log-U(0.08, 0.55) (p .1: 0.55-0.8), TN log-U(0.3, 0.65)
+  (p .08: 0.65-0.85; true TN = NH3-N + other nitrogen); pH 6.6-8.2 (industrial 6.3-8.7).
+- Registry: limit, analyser range, the span standard, and for p .4 of the cyclic analysers
+  cycle_minutes (the first cycle: stale after a change of cycle); enterprises (p .1 of outlets
+  are a second outlet of the previous one's enterprise), districts, operators, industry.
 
 Plant behaviour
 - Diurnal inflow (morning peak 8-11 h, evening 18-22 h, amplitudes 0.15-0.6 and 0.1-0.5, night
   trough); effluent flow follows with a lag of 0-3 h, damped by equalisation (tau 0.5-6 h);
   concentrations follow the load through the plant's retention (HRT 8-30 h municipal, 4-48 h
   industrial, first-order), relative amplitude 0.02-0.3 (NH3-N up to 0.8).
-- Weekly pattern (weekend flow x0.85-1.05); industrial shifts (3 shifts p .4, 2 p .35, 1 p .25),
-  weekends off (p .3) or Sundays off (p .2), small plants stopping discharge when idle (p .5 of
-  one- and two-shift plants under 5,000 m3/d), batch production (p .15 of industrial: batches of
-  8 h - 5 days with their own level, x log-normal sd 0.2-0.5).
+- Weekly pattern (weekend flow x0.85-1.05); municipal-type flow dips by 0-30 % over the
+  Spring Festival (a week before it to 1-3 weeks after); industrial shifts (3 shifts p .4, 2
+  p .35, 1 p .25), weekends off (p .3) or Sundays off (p .2), small plants stopping discharge
+  when idle (p .5 of one- and two-shift plants under 5,000 m3/d), batch production (p .15 of
+  industrial: batches of 8 h - 5 days with their own level, x log-normal sd 0.2-0.5).
 - Seasons: water temperature drives NH3-N (winter/summer ratio log-U(1, 6), p .15 6-10), TN's
-  other nitrogen (1-2), COD (1-1.4), TP (0.8-1.3), flow (+-15 %).
-- Slow wander (AR(1), sd 0.05-0.3 in log, 1-10 days) and fast wander (sd 0.02-0.2, 2-12 h);
-  very stable plants (MBR / long retention, p .12): both x0.15-0.4, measurement noise 0.5-1.5 %.
+  other nitrogen (1-1.6), COD (1-1.4), TP (0.8-1.3), flow (+-15 %).
+- Slow wander (AR(1), sd 0.05-0.3 in log, 1-10 days, partly common to the channels) and fast
+  wander (sd 0.02-0.2, 2-12 h); both x0.35-1 at plants run close to their limit (tighter
+  control); very stable plants (MBR / long retention, p .12): both x0.15-0.4, measurement noise
+  0.5-1.5 %, diurnal amplitude x0.3.
 - Rain (municipal-type plants): 20-60 events a year, about three times as many in summer; combined
   sewers (p .6) raise flow by up to 1.2-5 x (separate sewers 1.02-1.4 x) for hours to days
   (rise 1-3 h, decay 4-48 h); concentrations diluted together (x ratio^-(0.3-0.9), through the
   plant's retention); above 2 x the design flow, solids wash-out raises COD and TP; the outlet's
-  hydraulic capacity caps flow at 1.8-3.5 x design; the meter range (2-5 x design) caps it again
-  (at the range's top, flagged T with p .5, N otherwise).
-- Upsets: loss of nitrification (0.2-3 a year, twice as likely in winter: NH3-N x5-20 over
+  hydraulic capacity caps flow at 1.8-3.5 x design; the meter range (1.2-3 x the 95th
+  percentile of the discharging hours' flow) caps it again (see "over the analyser's range");
+  pH falls by up to 0.1-0.3 in heavy rain.
+- Upsets: loss of nitrification (0.2-3 a year, 3 times as likely in deep winter as in summer:
+  NH3-N x5-20 over
   6-36 h, recovery over 7-21 days; TN up with it); sludge bulking (0-1 a year, COD x1.3-2.5, TP
   x1.5-3, 3-20 days); toxic shock (industrial and park, 0-2 a year, 1-7 days); phosphorus dosing
   steps (0-3 a year, TP x0.5-0.8 or x1.2-1.6 for good) and dosing-pump failures (0-3 a year,
   TP x2-5 for 6-72 h); aeration steps (0-2 a year, NH3-N x0.6-1.6 for good); regime shifts
-  (0-3 a year: every concentration's level x log-normal sd 0.25 and its spread x0.5-2 for good);
+  (0-3 a year: every concentration's level x log-normal sd 0.25, kept within 0.4 x its start
+  and 0.9 x the limit, and its spread x0.5-2 (within 0.3-3) for good);
   start-up after a stop of 3 days or more (x1.3-3, decaying over 1-4 days).
 - SBR plants (p .12 of municipal and town plants, p .1 of industrial): discharge in pulses
   (cycles of 4, 6 or 8 h, decanting 1-2 h, flow 0 between); analysers keep reading the tank
@@ -73,19 +82,20 @@ Plant behaviour
   (p .35), or no data at all (p .2; stops of a day or more only, else as N).
 
 Analysers and hourly values
-- COD: dichromate, cycle 60 (p .3), 120 (.4) or 240 min (.15, mostly small plants), or UV
-  continuous (.15). NH3-N: salicylate 20, 30, 60 or 120 min, or electrode (p .1). TP, TN: 60,
-  120 or 240 min; one analyser alternating over TP and TN (p .2: both 120 or 240 min, phases
-  half a cycle apart). pH: electrode; flow: electromagnetic (noise 0.3-1 %) or open channel
-  (1-4 %, cuts to 0 below 1-3 % of range). A cyclic analyser's hourly value is its last completed
-  measurement (a 2-h cycle repeats each value twice, a 4-h cycle four times); the cycle changes
-  once with p .15 per analyser; analyser and logger clocks differ (below), so runs of 1 or 3
-  occur at phase slips.
+- COD: UV continuous (p .15) or dichromate, cycle 60, 120 or 240 min (p .35/.5/.15; plants
+  under 2,000 m3/d .15/.45/.4). NH3-N: electrode (p .1) or salicylate 20, 30, 60 or 120 min
+  (.15/.15/.35/.25). TP, TN: 60, 120 or 240 min (.35/.5/.15); one analyser alternating over TP
+  and TN (p .2: both 120 or 240 min, phases half a cycle apart). pH: electrode; flow:
+  electromagnetic (noise 0.3-1 %) or open channel (p .35: 1-4 %, cuts to 0 below 1-3 % of the
+  range). A cyclic analyser's hourly value is its last completed measurement (a 2-h cycle
+  repeats each value twice, a 4-h cycle four times), sampled at the start of its cycle; the
+  cycle changes once with p .15 per analyser; analyser and logger clocks differ (below), so
+  runs of 1 or 3 occur at phase slips.
 - Resolution: COD 1 or 0.1; NH3-N 0.01, 0.001 or 0.1; TP 0.01 or 0.001; TN 0.1 or 0.01; pH 0.01
   or 0.1; flow 0.01, 0.1 or 1 m3/h.
 - Noise: relative 1-5 % Student-t (3 d.f.) plus an absolute floor of 0.2-0.5 x the detection
   limit; single odd readings (p 1e-4 - 3e-3 per measurement, x log-normal sd 0.8).
-- Detection limits: COD 4-15 (UV 1-4), NH3-N 0.02-0.05, TP 0.01, TN 0.05-0.2; below it the
+- Detection limits: COD 4-15 (UV 1-4), NH3-N 0.02-0.05, TP 0.01-0.02, TN 0.05-0.2; below it the
   logger reports the limit, half of it, or a small constant (per outlet and channel).
 - Drift between calibrations (every 7-31 days): relative, rate N(0, 1-4 %) per week (pH:
   +-0.01-0.08 per week), removed by a step at recalibration.
@@ -96,7 +106,7 @@ Quality control, faults, transmission
   a zero hour (p .5) and a span hour reading the standard (round values: COD 20/50/100/200,
   NH3-N 1/2/5/10, TP 0.2/0.5/1/2, TN 5/10/20/50; pH buffers 6.86/4.01/9.18) flagged C, or N
   when the logger does not flag checks (p .15 of outlets).
-- Maintenance every 7-31 days: 1-8 h (p .05 a whole day) flagged M on the water-quality channels,
+- Maintenance every 7-31 days: 1-8 h (p .05 a whole day) flagged M on the analysers and pH,
   values zero, the standard, the last value, rinse water or empty; after it, with p .3, a
   2-4 h standard check flagged C.
 - Faults: blockages holding the last value 3-72 h (0.5-6 a year; flagged D or, per outlet,
@@ -331,18 +341,18 @@ class _Outlet:
             return rng.uniform(hlo, hhi) if rng.random() < p_high else _lu(rng, lo, hi)
 
         self.level = {
-            COD: ratio(0.2, 0.6, 0.10, 0.6, 0.85) * self.limit[COD],
-            NH3: ratio(0.02, 0.3, 0.10, 0.3, 0.7) * self.limit[NH3],
-            TP: ratio(0.15, 0.55, 0.10, 0.55, 0.8) * self.limit[TP],
+            COD: ratio(0.2, 0.6, 0.08, 0.55, 0.8) * self.limit[COD],
+            NH3: ratio(0.01, 0.3, 0.10, 0.3, 0.7) * self.limit[NH3],
+            TP: ratio(0.08, 0.55, 0.10, 0.55, 0.8) * self.limit[TP],
         }
-        tn = ratio(0.3, 0.65, 0.10, 0.65, 0.85) * self.limit[TN]
+        tn = ratio(0.3, 0.65, 0.08, 0.65, 0.85) * self.limit[TN]
         self.level[TN] = max(tn - self.level[NH3], 0.3 * tn)  # nitrogen other than NH3-N
         lo, hi = (6.3, 8.7) if self.kind == "industrial" else (6.6, 8.2)
         self.ph_mean = rng.uniform(lo, hi)
         self.dl = {
             COD: rng.uniform(4, 15),
             NH3: rng.uniform(0.02, 0.05),
-            TP: 0.01,
+            TP: _pick(rng, (0.01, 0.01, 0.02)),
             TN: rng.uniform(0.05, 0.2),
         }
         self.standard = {c: float(_pick(rng, STANDARDS[c])) for c in WATER}
@@ -479,6 +489,12 @@ class _Outlet:
         else:
             load = profile
         season = 1 + rng.uniform(-0.15, 0.15) * np.cos(2 * np.pi * (cal.doy - 200) / 365.25)
+        if self.kind != "industrial":  # people leave the cities for the Spring Festival
+            dip = rng.uniform(0, 0.3)
+            for f in cal.festivals:
+                a, b = max(0, f - 7 * 24), min(n, f + int(rng.uniform(7, 21) * 24))
+                if b > a:
+                    season[a:b] *= 1 - dip * np.sin(np.linspace(0, np.pi, b - a))
         wander = np.exp(_ar1(rng, n, _lu(rng, 24, 240), _lu(rng, 0.03, 0.15)))
         lag = int(rng.integers(0, 4))
         inflow = np.roll(load, lag) * season * wander * rain
@@ -505,7 +521,10 @@ class _Outlet:
             self.stop_mask |= off
         flow = np.where(self.stop_mask, 0.0, flow)
         self.discharging &= ~self.stop_mask
-        self.flow_range = _nice_flow_range(mean * rng.uniform(2.0, 5.0))
+        # the meter is sized for the usual high rate while discharging (pulses of an SBR, shifts)
+        on = flow[self.discharging]
+        rate = max(mean, float(np.quantile(on, 0.95))) if len(on) else mean
+        self.flow_range = _nice_flow_range(rate * rng.uniform(1.2, 3.0))
         return flow, _smooth(load * rain, 1.0)
 
     def _concentrations(self, rain: np.ndarray, load: np.ndarray) -> dict[int, np.ndarray]:
@@ -522,25 +541,29 @@ class _Outlet:
             COD: _lu(rng, 1, 1.4),
             NH3: _lu(rng, 6, 10) if rng.random() < 0.15 else _lu(rng, 1, 6),
             TP: _lu(rng, 0.8, 1.3),
-            TN: _lu(rng, 1, 2),
+            TN: _lu(rng, 1, 1.6),
         }
         if not municipal:
             season_ratio[NH3] = _lu(rng, 1, 3)
         common = _ar1(rng, n, _lu(rng, 24, 240), 1.0)
-        logc = {}
+        logc, wander = {}, {}
         for c in WATER:
             rho = rng.uniform(0, 0.7)
-            slow_sd = _lu(rng, 0.05, 0.3) * quiet
+            # a plant run close to its limit is run tightly: less wander
+            total = self.level[c] + (self.level[NH3] if c == TN else 0.0)
+            tight = min(1.0, max(0.35, math.log(self.limit[c] / total) / 0.6))
+            slow_sd = _lu(rng, 0.05, 0.3) * quiet * tight
             slow = slow_sd * (
                 rho * common + math.sqrt(1 - rho * rho) * _ar1(rng, n, _lu(rng, 24, 240), 1.0)
             )
-            fast = _smooth(_ar1(rng, n, _lu(rng, 2, 12), _lu(rng, 0.02, 0.2) * quiet), hrt / 4)
+            fast = _smooth(
+                _ar1(rng, n, _lu(rng, 2, 12), _lu(rng, 0.02, 0.2) * quiet * tight), hrt / 4
+            )
             amp = rng.uniform(0.02, 0.8 if c == NH3 else 0.3) * (0.3 if self.stable else 1.0)
+            wander[c] = slow + fast
             logc[c] = (
                 math.log(self.level[c])
                 + math.log(season_ratio[c]) * (cal.winter - 0.5)
-                + slow
-                + fast
                 + amp * diurnal
                 - beta * np.log(dil)
                 + self.batch_level * (1.0 if c in (COD, NH3) else 0.5)
@@ -583,10 +606,16 @@ class _Outlet:
             f = rng.uniform(0.6, 1.6)
             mult[NH3][int(t) :] *= f
             self._log("aeration_step", NH3, int(t), int(t), f"x{f:.2f}")
+        # regime shifts: a new level and spread that stay (an operator keeps the level below
+        # 0.9 x the limit: a plant does not settle above its limit)
         spread = {c: np.ones(n) for c in WATER}
+        regime = {c: np.ones(n) for c in WATER}
         for t in _times(rng, n, rng.uniform(0, 3)):
             for c in WATER:
-                mult[c][int(t) :] *= math.exp(rng.normal(0, 0.25))
+                top = max(1.0, 0.9 * self.limit[c] / self.level[c])
+                regime[c][int(t) :] = np.clip(
+                    regime[c][int(t) :] * math.exp(rng.normal(0, 0.25)), 0.4, top
+                )
                 spread[c][int(t) :] = np.clip(spread[c][int(t) :] * rng.uniform(0.5, 2.0), 0.3, 3)
             self._log("regime_shift", None, int(t), int(t))
         for a, b in self.long_stops:
@@ -596,12 +625,13 @@ class _Outlet:
                 for c in WATER:
                     mult[c] += (f - 1) * p
                 self._log("start_up", None, b, int(min(n, b + d)), f"x{f:.1f}")
-        mid = {c: logc[c].mean() for c in WATER}
         conc = {}
         for c in WATER:
-            conc[c] = np.exp(mid[c] + (logc[c] - mid[c]) * spread[c]) * mult[c]
+            conc[c] = np.exp(logc[c] + wander[c] * spread[c]) * regime[c] * mult[c]
         # TN = NH3-N + other nitrogen; a loss of nitrification leaves less nitrate
-        lost = np.clip(1 - np.exp(logc[NH3]) / conc[NH3], 0, 1)
+        lost = np.clip(
+            1 - np.exp(logc[NH3] + wander[NH3] * spread[NH3]) * regime[NH3] / conc[NH3], 0, 1
+        )
         conc[TN] = conc[NH3] + conc[TN] * (1 - 0.5 * lost)
         ph = (
             self.ph_mean
