@@ -120,8 +120,11 @@ Quality control, faults, transmission
 - Logger clock (p .3 of outlets): runs fast or slow by 0.5-5 min a day until corrected by a jump
   at 10-60 min; hourly values are those of the logger's hours.
 
-What it does NOT model: real-time, minute or daily values; received_at times (so backfills
-are invisible); duplicate rows (the store keeps one per key); the clock jump's repeated or
+- Arrival times (only with ``received_at=True``): an hour after the hour's start plus
+  exponential delays of mean 0.1-3 min; hours backfilled after an outage arrive 0-2 h after its
+  end, 2-30 s apart.
+
+What it does NOT model: real-time, minute or daily values; duplicate rows (the store keeps one per key); the clock jump's repeated or
 skipped hour label (a 1-h step of the label is not produced; the offset only shifts which
 measurement an hour holds); seasonal limits (one limit per pollutant, as the registry holds);
 influent spikes of pollutants other than the six; sensor fouling other than drift; any
@@ -956,6 +959,7 @@ class _Outlet:
 
     def _comms(self, val: np.ndarray, flag: np.ndarray, present: np.ndarray) -> None:
         rng, n = self.rng, self.cal.n
+        self.backfilled: list[tuple[int, int]] = []
         for t in _times(rng, n, _lu(rng, 2, 40)):
             b = min(n, t + int(_lu(rng, 1, 72)))
             if self.comm_policy == "lost":
@@ -966,11 +970,25 @@ class _Outlet:
                 flag[t:b, :] = FB
                 self._log("comms", None, int(t), b, "flagged B")
             else:
+                self.backfilled.append((int(t), b))
                 self._log("comms", None, int(t), b, "backfilled")
         lost = rng.random(n) < rng.uniform(0, 0.005)
         present[lost, :] = False
         for t in np.flatnonzero(lost):
             self._log("gap_hour", None, int(t), int(t) + 1, "lost")
+
+    def arrival(self, seed: int) -> np.ndarray:
+        """Hours from the first hour's start at which each hour's packet arrived: an hour after
+        its start plus a delay of seconds to minutes, or, backfilled after an outage, 0-2 h after
+        the outage's end, one packet after another (a stream of its own: the readings do not
+        depend on whether arrival times are asked for)."""
+        rng = np.random.default_rng([seed, self.index, 1])
+        n = self.cal.n
+        arr = np.arange(n) + 1.0 + rng.exponential(_lu(rng, 0.1, 3.0), n) / 60.0
+        for a, b in self.backfilled:
+            resend = b + 1.0 + rng.uniform(0, 2) + np.arange(b - a) * rng.uniform(2, 30) / 3600
+            arr[a:b] = np.maximum(arr[a:b], resend)
+        return arr
 
     # -- registry ------------------------------------------------------------------------
 
@@ -1011,9 +1029,12 @@ def generate(
     *,
     start: str = "2026-01-01",
     events: bool = False,
+    received_at: bool = False,
 ):
     """(sites_toml, readings) of ``outlets`` honest outlets over ``days`` days (see the module
-    docstring); with ``events=True`` also the frame of simulated events."""
+    docstring); with ``events=True`` also the frame of simulated events; with
+    ``received_at=True`` the readings carry a ``received_at`` column (when each hour's packet
+    arrived; the other columns are the same as without it)."""
     if outlets < 1 or days < 1:
         raise ValueError(f"need at least one outlet and one day, got {outlets} and {days}")
     cal = _Calendar(pd.Timestamp(start, tz=ZONE), days)
@@ -1038,6 +1059,7 @@ def generate(
                 cal.ts_ns[hh],
                 val.ravel()[keep],
                 flag.ravel()[keep],
+                o.arrival(seed)[hh] if received_at else np.zeros(0),
             )
         )
         log += o.events
@@ -1055,6 +1077,9 @@ def generate(
             "kind": pd.Categorical.from_codes(np.zeros(len(cols[0]), dtype=np.int8), ["hour"]),
         }
     )
+    if received_at:
+        hours = (cols[5] * 3600e9).astype(np.int64)
+        readings["received_at"] = pd.to_datetime(cal.ts_ns[0] + hours, utc=True).as_unit("ns")
     sites_toml = "\n".join(sites)
     if not events:
         return sites_toml, readings

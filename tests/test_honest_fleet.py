@@ -152,3 +152,18 @@ def test_bench_generator_refuses_a_falsifying_share():
     assert list(fleet.labels.columns) == ["mn", "pattern", "pollutant", "start", "end", "detail"]
     assert set(fleet.specs) == set(fleet.readings["mn"].astype(str).unique())
     assert fleet.days == 3
+
+
+def test_received_at_is_optional_and_leaves_the_readings_alone(fleet):
+    _, readings, events = fleet
+    _, timed = hf.generate(OUTLETS, DAYS, SEED, received_at=True)
+    assert str(timed["received_at"].dtype) == "datetime64[ns, UTC]"
+    assert timed.drop(columns="received_at").equals(readings)
+    lag = timed["received_at"] - timed["ts"]
+    assert (lag >= pd.Timedelta(hours=1)).all()
+    assert lag.median() < pd.Timedelta(hours=1, minutes=5)
+    backfilled = events[events["detail"] == "backfilled"]
+    assert len(backfilled)
+    for mn, a, b in backfilled[["mn", "start", "end"]].itertuples(index=False):
+        rows = timed[(timed["mn"] == mn) & (timed["ts"] >= a) & (timed["ts"] < b)]
+        assert (rows["received_at"] >= b).all()
