@@ -696,16 +696,18 @@ class _Outlet:
             # each measurement samples the water at the start of its cycle
             done = phase + np.floor((t_end - phase) / cycles) * cycles
             uid, first, inv = np.unique(ids, return_index=True, return_inverse=True)
-            sample = np.interp(done[first] - cycles[first], hours, true)
+            when = done[first] - cycles[first]
             noise_n = len(uid)
         else:
-            inv = np.arange(n)
-            sample = np.interp(hours + 0.5 - clock, hours, true)
+            first = inv = np.arange(n)
+            when = hours + 0.5 - clock
             noise_n = n
+        sample = np.interp(when, hours, true)
+        self.slot_first[c] = first[inv]  # the first hour holding the same measurement
         if c == PH:
             noise = rng.standard_t(3, noise_n) / math.sqrt(3) * _lu(rng, 0.005, 0.03)
             val = sample + noise
-            return self._drift(c, val[inv])
+            return self._drift(c, val, when)[inv]
         if c == FLOW:
             rel = _lu(rng, 0.01, 0.04) if self.open_channel else _lu(rng, 0.003, 0.01)
             val = sample * (1 + rel * rng.standard_t(3, noise_n) / math.sqrt(3))
@@ -718,16 +720,16 @@ class _Outlet:
         val += rng.uniform(0.2, 0.5) * dl * rng.standard_normal(noise_n)
         odd = rng.random(noise_n) < _lu(rng, 1e-4, 3e-3)
         val = np.where(odd, val * np.exp(rng.normal(0, 0.8, noise_n)), val)
-        val = self._drift(c, val[inv])
-        return val
+        return self._drift(c, val, when)[inv]
 
-    def _drift(self, c: int, val: np.ndarray) -> np.ndarray:
+    def _drift(self, c: int, val: np.ndarray, when: np.ndarray) -> np.ndarray:
+        """val (measurements taken at hours ``when``) with the drift since the last calibration."""
         rng, n = self.rng, self.cal.n
         interval = int(rng.uniform(7, 31) * 24)
         first = int(rng.integers(0, interval))
-        cal_at = np.r_[0, np.arange(first, n, interval)]
-        seg = np.searchsorted(cal_at, np.arange(n), side="right") - 1
-        since = np.arange(n) - cal_at[seg]
+        cal_at = np.r_[-1e9, np.arange(first, n, interval)]
+        seg = np.searchsorted(cal_at, when, side="right") - 1
+        since = np.clip(when - np.maximum(cal_at[seg], 0), 0, None)
         if c == PH:
             rates = rng.uniform(-1, 1, len(cal_at)) * _lu(rng, 0.01, 0.08)
             return val + rates[seg] * since / 168
@@ -755,10 +757,11 @@ class _Outlet:
         present = np.zeros((n, 6), dtype=bool)
         for c in self.channels:
             present[:, c] = True
+        self.slot_first: dict[int, np.ndarray] = {}
         for c in self.channels:
             v = self._measure(c, conc[c], clock)
             if c in WATER:
-                v = self._reagent(c, v)
+                v = self._reagent(c, v)[self.slot_first[c]]  # a measurement's hours stay equal
                 if self.sbr and self.hold_between_decants:
                     v = self._hold_where(v, ~self.discharging)
                 v = self._below_dl(c, v)
