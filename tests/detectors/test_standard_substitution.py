@@ -1611,3 +1611,30 @@ def test_paired_share_tells_a_spike_from_a_dip() -> None:
     assert ss._paired_share(steps, 12.0, np.array([10.0]), np.array([15.0]))[0] == pytest.approx(
         3 / 5
     )
+
+
+def test_first_rule_counts_cycles_at_the_cadence_around_the_stretch() -> None:
+    """`_local_cycles`: a COD read every hour for 50 days and then holding each reading 4 h
+    learns a cycle of 1 h from its whole history, but around the stretch it measures every
+    4 h. 12 h on the 25 mg/L standard there are three measurements (24.9, 25.1, 25.0), not
+    the first rule's six cycles: no longer its finding (the code before found it at an own
+    rate of 0.0024, cycle 1 h; the jump rule, which judges its jump from the plant's 40 mg/L,
+    still reports it). 24 h of six such measurements are six cycles of that cadence and stay
+    the first rule's, stating the 4 h cycle and its 24 h floor."""
+    cod = np.concatenate(
+        [effluent(24 * 50, mean=40.0, seed=12), effluent(24 * 10, mean=40.0, hold_hours=4, seed=13)]
+    )
+    at = 24 * 55
+    three = cod.copy()
+    three[at : at + 12] = held([24.9, 25.1, 25.0], 4)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: three}), SPEC)
+    assert spans(found) == [(hour(at), hour(at + 11))]
+    assert not found[0].evidence["rule"].startswith("normal values within tolerance")
+    six = cod.copy()
+    six[at : at + 24] = held([24.9, 25.1, 25.0, 25.2, 24.9, 25.0], 4)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: six}), SPEC)
+    assert spans(found) == [(hour(at), hour(at + 23))]
+    ev = found[0].evidence
+    assert ev["rule"].startswith("normal values within tolerance")
+    assert ev["cycle_hours"] == 4.0
+    assert ev["bars"]["hours_min"] == 24.0
