@@ -8,8 +8,10 @@ Generators:
   range, wide falsification parameters).
 - ``honest`` (not run by default; only with ``--generators honest --share 0``):
   `bench/honest_fleet.py`, a third generator of honest outlets only (empty labels), written from a
-  description without reading the detectors or the other generators; for false-alarm rates on
-  data nobody tuned on (no seed of it is a tuning seed).
+  description without reading the detectors or the other generators (2026-12-07); for
+  false-alarm rates on data nobody tuned on. Its seeds 1-50 are tuning seeds like the others';
+  101-110 were the twenty-first session's unseen claim (run on the start code e2e38d6 and the
+  final code); fresh ones from 201 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
@@ -120,10 +122,15 @@ from monitor.detection.batch import detect_readings  # noqa: E402
 from monitor.registry import load_registry, parse_registry  # noqa: E402
 from monitor.simulation.patterns import PATTERNS  # noqa: E402  (the twelve families)
 
-TUNING = {"simulator": tuple(range(1, 51)), "independent": tuple(range(1, 51)), "honest": ()}
+TUNING = {
+    "simulator": tuple(range(1, 51)),
+    "independent": tuple(range(1, 51)),
+    "honest": tuple(range(1, 51)),
+}
 EVALUATION = {
     "simulator": (3001, 3002, 3003, 3004, 3005),
     "independent": (3011, 3012, 3013, 3014, 3015),
+    "honest": (201, 202, 203, 204, 205),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
@@ -469,7 +476,7 @@ def main() -> None:
     ap.add_argument("--generators", default="simulator,independent")
     ap.add_argument("--seeds-simulator", default=",".join(map(str, EVALUATION["simulator"])))
     ap.add_argument("--seeds-independent", default=",".join(map(str, EVALUATION["independent"])))
-    ap.add_argument("--seeds-honest", default="1,2,3,4,5")
+    ap.add_argument("--seeds-honest", default=",".join(map(str, EVALUATION["honest"])))
     ap.add_argument("--outlets", type=int, default=40)
     ap.add_argument("--days", type=int, default=180)
     ap.add_argument("--share", type=float, default=0.5, help="falsifying share of outlets")
