@@ -1638,3 +1638,19 @@ def test_first_rule_counts_cycles_at_the_cadence_around_the_stretch() -> None:
     assert ev["rule"].startswith("normal values within tolerance")
     assert ev["cycle_hours"] == 4.0
     assert ev["bars"]["hours_min"] == 24.0
+
+
+def test_null_durations_read_one_hour_past_the_measurement_before_the_last() -> None:
+    """`_on_lattice`: a stretch of 8 h on a 2-hourly analyser is four measurements, and a null
+    stretch lasting 7 h is as long as far as the analyser shows; the null's tail (and its
+    exponential with fewer than 24 stretches) is read at 7 h, as an hourly analyser's would be
+    for 7 h (the code before read it at 8 h whatever the cycle), and `_null_hours` states the
+    stretch's duration at which its rate is reached, so the two agree."""
+    rng = np.random.default_rng(2)
+    pooled = np.round(rng.exponential(3.0, 200)) + 1.0
+    for null in (pooled, pooled[:20]):
+        assert ss._null_survival(null, 8.0, 2.0) == ss._null_survival(null, 7.0, 1.0)
+        assert ss._null_survival(null, 8.0, 2.0) > ss._null_survival(null, 8.0, 1.0)
+        bar = ss._null_hours(null, 50.0, 0.01, 4.0)
+        assert bar == pytest.approx(ss._null_hours(null, 50.0, 0.01, 1.0) + 3.0)
+        assert 50.0 * ss._null_survival(null, bar, 4.0) == pytest.approx(0.01, rel=0.01)
