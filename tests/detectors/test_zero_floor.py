@@ -529,3 +529,78 @@ def test_a_shallow_hold_is_no_rarer_than_three_of_the_series_other_runs_as_long(
     )
     assert spans(loose) == [(hour(4000), hour(4007))]
     assert loose[0].evidence["expected_honest_runs"] > 1e-3
+
+
+def _censored_nh3(n: int, seed: int = 3) -> np.ndarray:
+    """An NH3-N logger of 0.1 mg/L resolution at a plant running at 0.02-0.2 mg/L: its
+    below-detection readings (a limit of 0.05, reported as half of it) round to 0.0."""
+    rng = np.random.default_rng(seed)
+    water = np.exp(rng.normal(np.log(0.09), 0.5, n))
+    water = np.repeat(water[::2], 2)[:n]  # a 2-hourly analyser
+    return np.round(np.where(water < 0.05, 0.025, water), 1)
+
+
+def test_zeros_a_logger_rounds_below_detection_readings_to_are_not_reported_as_zeros() -> None:
+    n = 24 * 20
+    nh3 = _censored_nh3(n)
+    assert (nh3 == 0).sum() > 20 and nh3.max() <= 0.6  # honest zeros, one step under 0.1
+    nh3[200:212] = 0.0  # 12 h below detection at a stretch: still the water's own floor
+    nh3[300] = 1.0  # an unflagged span check between zeros is not the water around them
+    nh3[296:300] = 0.0
+    nh3[301:305] = 0.0
+    frame = make_frame(MN, {NH3N: nh3, FLOW: flow(n)})
+    assert [
+        f for f in ZeroFloorDetector().detect(frame, SPEC) if "zeros" in f.evidence["rule"]
+    ] == []
+    # the same zeros in water the series reads far above (8 and more steps) are reported
+    nh3[190:200] = 0.8
+    nh3[212:222] = 0.9
+    nh3[186:190] = nh3[222:226] = 0.1  # the water's own floor beyond them stays unjudged
+    found = ZeroFloorDetector().detect(make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]] == [
+        (hour(200), hour(211))
+    ]
+    # with the excuse off (censor_quanta 0) every stretch of two zeros or more is reported
+    off = ZeroFloorDetector(censor_quanta=0).detect(
+        make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC
+    )
+    assert len([f for f in off if "zeros" in f.evidence["rule"]]) > 3
+
+
+def test_zeros_in_a_series_that_never_reads_near_its_resolution_are_reported() -> None:
+    n = 24 * 10
+    tp = np.round(np.exp(np.random.default_rng(5).normal(np.log(0.3), 0.2, n)), 2)
+    tp[100:103] = 0.0
+    tp[99], tp[103] = 0.02, 0.02  # entered and left within 3 steps, but the series lives at 0.3
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: tp, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]] == [
+        (hour(100), hour(102))
+    ]
+
+
+def _censored_cod(n: int, seed: int) -> np.ndarray:
+    """A 2-hourly COD at a plant running near its analyser's detection limit (10 mg/L), whose
+    logger reports water under it as 5 mg/L: a quarter of its readings sit at 5, in visits
+    lasting as long as the water stays under the limit (hours to days)."""
+    rng = np.random.default_rng(seed)
+    z = np.zeros(n // 2 + 1)
+    for t in range(1, len(z)):
+        z[t] = 0.9 * z[t - 1] + rng.normal(0, 0.2)
+    water = np.repeat(np.exp(np.log(13.0) + z), 2)[:n]
+    return np.round(np.where(water < 10.0, 5.0, water), 1)
+
+
+def test_floor_visits_to_the_series_own_detection_limit_are_judged_by_their_own_lengths() -> None:
+    n = 24 * 60
+    cod = _censored_cod(n, seed=2)
+    assert 0.1 < np.mean(cod == 5.0) < 0.5  # dozens of honest visits of 2-50 h
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    # the product null alone (no floor-visit null) takes a dozen of them for floors
+    assert len(ZeroFloorDetector(censor_runs=0).detect(frame, SPEC)) >= 10
+    # a hold at the limit three times longer than the series' longest visit is still reported
+    cod[598:600] = cod[760:762] = 14.0
+    cod[600:760] = 5.0
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found] == [(hour(600), hour(759))]
+    assert found[0].evidence["threshold"] < 160
