@@ -817,3 +817,36 @@ def test_the_second_look_moves_a_drifting_series_chance_count_with_the_look() ->
         if f.pollutant == PH
     }
     assert chance == {None: 46.0, 100.0: 30.0}
+
+
+def _floored_nh3(hold_at: float | None = None) -> np.ndarray:
+    """An hourly NH3-N at 0.001 mg/L around 0.3, below its detection limit 40 times for 3 h to
+    days, reported there as its floor 0.01 (the logger's constant); ``hold_at``: 60 h held
+    at that value from hour 2000."""
+    rng = np.random.default_rng(7)
+    parts = []
+    for _ in range(40):
+        m = int(rng.integers(60, 120))
+        parts.append(np.round(0.3 + 0.05 * rng.normal(0, 1, m).clip(-3, 3), 3))
+        parts.append(np.full(3 + int(rng.exponential(10)), 0.01))
+    v = np.concatenate(parts)
+    if hold_at is not None:
+        v[2000:2060] = hold_at
+    return v
+
+
+def test_a_value_the_series_holds_often_is_judged_against_its_own_runs() -> None:
+    # the floor's 40 runs (3-57 h) are this series' habit at 0.01, far past its other runs
+    # (an hour): its longest, 57 h, was reported against the series' bar of 29 h; judged
+    # against the floor's other runs it is not, while 60 h held at 0.3 (a value the series
+    # never holds past an hour) still is
+    spec = make_spec(MN, w21003={"limit": 5.0, "analyser_range": (0.0, 10.0)})
+
+    def found(v: np.ndarray) -> list:
+        return FrozenValueDetector().detect(make_frame(MN, {NH3N: v, FLOW: flow(len(v))}), spec)
+
+    assert found(_floored_nh3()) == []
+    hold = found(_floored_nh3(0.3))
+    assert spans(hold) == [(hour(2000), hour(2059))]
+    assert hold[0].evidence["value_run_hours"] is None
+    assert hold[0].evidence["threshold"] == 29.0
