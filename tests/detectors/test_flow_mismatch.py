@@ -160,3 +160,48 @@ def test_flow_mismatch_an_outlets_joint_freezes_do_not_vouch_for_one_another() -
         nh3[s : s + 36] = 2.05 + 0.1 * k
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: daily_flow()}))
     assert [(f.start, f.end) for f in found] == [(hour(s), hour(s + 35)) for s in starts]
+
+
+def _night_stopper(n: int = 2 * N) -> tuple[np.ndarray, np.ndarray]:
+    """An hourly COD analyser that reads the sampling well through the plant's nightly stop
+    (flow 0 from 00:00 to 06:00 every night, values flagged N): a one-shift plant."""
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow(n)
+    q[(np.arange(n) % 24) < 6] = 0.0
+    return cod, q
+
+
+def test_flow_mismatch_routine_stops_reported_through_are_no_finding() -> None:
+    # 60 nightly 6-h stops, each with five new N values: the outlet's routine (honest
+    # generator: SBR tanks between decants, idle nights, weekends), not a fake sample
+    cod, q = _night_stopper()
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert found == []
+    # without a routine (one such stop a fortnight is not one) every stop is a finding
+    few = FlowMismatchDetector(routine_stops_per_year=1e6).detect(frame({COD: cod, FLOW: q}))
+    assert len(few) == 60 and {f.category for f in few} == {"integrity"}
+
+
+def test_flow_mismatch_stop_longer_than_its_routine_is_a_validity_finding() -> None:
+    # the same plant stopped two days (hours 240-287) and its analyser read on as every night:
+    # longer than any of its routine stops, yet what the analyser did is its habit
+    cod, q = _night_stopper()
+    q[240:288] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(240), hour(293), "validity")]
+    assert found[0].evidence["expected_honest_runs"] <= 0.01
+    assert found[0].evidence["reporting_stops"] == 57
+
+
+def test_flow_mismatch_rare_stops_reported_through_stay_integrity() -> None:
+    # four 12-h stops in two months with new N values at an outlet that never stops otherwise:
+    # four do not make a routine (the independent generator's falsifying outlets: up to six)
+    cod = cycled(2 * N, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow(2 * N)
+    for a in (100, 400, 800, 1200):
+        q[a : a + 12] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [
+        (hour(a), "integrity") for a in (100, 400, 800, 1200)
+    ]
+    assert found[0].evidence["reporting_stops"] == 3
