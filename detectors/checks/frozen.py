@@ -26,6 +26,7 @@ from detectors.series import (
     series_years,
     timestamp,
 )
+from detectors.spec import PollutantSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,6 +302,16 @@ class FrozenValueDetector(Detector):
     outlets, on no frozen label), none on honest outlets before or after; simulator 169 of
     169, the same 375 findings.
 
+    A run or chain at the registered analyser range's top (`_at_range_top`: ``analyser_range``
+    only, not a default range) is not judged: an analyser past its range reports its top, left
+    N by some loggers, for as long as the water stays over it (honest generator, tuning seed
+    7: an NH3-N on a 0-20 mg/L analyser held 20.00 for 34-58 h through losses of
+    nitrification). Capping and plausibility judge values there. Honest generator, tuning seeds
+    5-14 x 80 x 180 d, frozen alone: 857 -> 841 (15 holds at range tops of 1-100 mg/L, and
+    one reagent hold that a second look found beside one of them); labelled tuning seeds 1-50
+    (cached fleets, frozen alone): the same findings on both generators (independent 346 of
+    358, 1373; simulator 169 of 169, 375).
+
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
     ``found_outlet_factor`` (100) times ``false_alarms_per_year`` (the chance run's
@@ -513,12 +524,15 @@ class FrozenValueDetector(Detector):
         # a value this series holds often (its detection floor, a coarse channel's low
         # values): its runs judged against that value's own runs (`_value_bars`)
         valued = self._value_bars(s, runs, bar, long)
-        long &= h > valued
+        long &= (h > valued) & ~_at_range_top(runs.value, outlet.spec.pollutant(s.code))
         if memo.flow is None:
             memo.flow = flow_at(outlet, s)
         flow = memo.flow
         cands = [(i, i, None) for i in np.flatnonzero(long).tolist()]
+        top = _at_range_top(runs.value, outlet.spec.pollutant(s.code))
         for i, j, log10_p in chains:
+            if top[i]:
+                continue  # the analyser's over-range reading (`_at_range_top`)
             if not long[i : j + 1].any():  # a piece long enough alone is reported alone
                 cands.append((i, j, log10_p))
         for i, j, log10_p in sorted(cands):
@@ -997,6 +1011,18 @@ def _beyond_chance(
     x = np.maximum(pieces - u, 0.0) / beta
     log_sf = -shape * np.log1p(x / shape) if np.isfinite(shape) else -x
     return np.where(beyond, n_tail / len(hours) * np.exp(log_sf), out)
+
+
+def _at_range_top(values: np.ndarray, spec: PollutantSpec) -> np.ndarray:
+    """Whether each held value is the registered analyser range's top (``analyser_range``
+    only, not a default): an analyser past its range reports its top, flagged T or left N
+    per logger, for as long as the water stays over it (an NH3-N read to 0.01 on a 0-20 range
+    held 20.00 for 58 h through a loss of nitrification), a reading of the range, not a
+    measurement repeated; the capping and plausibility checks judge values there."""
+    rng = spec.analyser_range
+    if rng is None or rng[1] is None or rng[1] <= 0:
+        return np.zeros(len(values), dtype=bool)
+    return np.abs(values - float(rng[1])) <= 1e-9 * max(1.0, float(rng[1]))
 
 
 def _own_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

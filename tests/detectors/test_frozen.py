@@ -850,3 +850,19 @@ def test_a_value_the_series_holds_often_is_judged_against_its_own_runs() -> None
     assert spans(hold) == [(hour(2000), hour(2059))]
     assert hold[0].evidence["value_run_hours"] is None
     assert hold[0].evidence["threshold"] == 29.0
+
+
+def test_a_hold_at_the_analyser_range_top_is_its_over_range_reading() -> None:
+    # an NH3-N read to 0.01 on a 0-20 mg/L analyser, over its range for 58 h in a loss of
+    # nitrification, reports 20.00 left N: a reading of the range, not a measurement repeated
+    # (the capping and plausibility checks judge it); 58 h held at 19.5 is still a hold
+    spec = make_spec(MN, w21003={"limit": 8.0, "analyser_range": (0.0, 20.0)})
+    rng = np.random.default_rng(3)
+
+    def found(value: float) -> list:
+        v = np.round(5.0 + 0.5 * rng.normal(0, 1, 2000), 2)
+        v[1000:1058] = value
+        return FrozenValueDetector().detect(make_frame(MN, {NH3N: v, FLOW: flow(len(v))}), spec)
+
+    assert found(20.0) == []
+    assert spans(found(19.5)) == [(hour(1000), hour(1057))]
