@@ -255,7 +255,7 @@ def test_manual_values_one_value_held_a_day_is_not_four_lab_results() -> None:
     n = 24 * 120
     values, flags = _coarse_channels(n)
     values[NH3N] = _steady_nh3n(n)
-    values[NH3N][1000:1024] = 2.4
+    values[NH3N][1000:1024] = 2.0  # not the day before's level (about 2.5): not a substitute
     flags[NH3N][1000:1024] = "S"
     (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     ev = f.evidence
@@ -317,7 +317,7 @@ def test_manual_values_reference_windows_hold_as_many_results_as_the_stretch() -
     n = 24 * 120
     values, flags = _coarse_channels(n)
     values[NH3N] = random_gaps(_steady_nh3n(n), n // 3, seed=21)
-    values[NH3N][1000:1024] = 2.4
+    values[NH3N][1000:1024] = 2.0  # not the day before's level: not a substitute
     flags[NH3N][1000:1024] = "S"
     (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     assert (f.pollutant, f.start, f.end) == (NH3N, hour(1000), hour(1023))
@@ -400,3 +400,25 @@ def test_manual_values_second_look_reads_what_the_first_learned(monkeypatch) -> 
         assert calls == made
         assert again == list(look._judge(OutletData(data, cod_spec())))
         assert len(again) >= len(found) >= 1
+
+
+def test_manual_values_a_substitute_at_the_day_befores_level_is_a_validity_note() -> None:
+    # the analyser down for 30 h and the operator enters one value, the day before's median
+    # rounded, flagged S: an open substitute (the hours are not measurements), not typing that
+    # hides a level; rules 1 and 1e found it as typed before
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    level = float(np.median(values[NH3N][976:1000]))
+    values[NH3N][1000:1030] = np.round(level / 0.2) * 0.2  # a round number near that level
+    flags[NH3N][1000:1030] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert (f.category, f.pollutant, f.start, f.end) == ("validity", NH3N, hour(1000), hour(1029))
+    assert f.evidence["manual_hours"] == 30 and "substitute" in f.summary
+    # the same value for 20 h (under substitute_hours): tested for typing as before
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    values[NH3N][1000:1030] = np.round(level / 0.2) * 0.2
+    flags[NH3N][1000:1030] = "S"
+    found = ManualValuesDetector(substitute_hours=48).detect(frame(values, flags), cod_spec())
+    assert [(f.category, f.detector) for f in found] == [("integrity", "manual_values")]
