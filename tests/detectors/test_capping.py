@@ -255,3 +255,20 @@ def test_the_second_look_reads_what_the_first_learned_and_judges_as_from_scratch
         (COD, None),
         (NH3N, 10.0),
     ]
+
+
+def test_a_daily_span_hour_reading_a_standard_at_the_limit_is_no_wall() -> None:
+    # NH3-N about 0.3 mg/L; every day a zero hour then a span hour reading the registered
+    # standard of 5 mg/L (the limit) within 2 %, left flagged N: a pile at the limit with
+    # nothing over it, but each is one hour among far lower values (a QC check), not water
+    n = 24 * 60
+    rng = np.random.default_rng(7)
+    nh3 = np.round(0.3 * np.exp(rng.normal(0, 0.2, n)), 2)
+    span = np.arange(20, n, 24)
+    nh3[span - 1] = 0.0
+    nh3[span] = np.round(5.0 * (1 + rng.uniform(-0.02, 0.0, len(span))), 2)
+    with_standard = make_spec(MN, w21003={"limit": 5.0, "standard": 5.0})
+    assert CappingDetector().detect(make_frame(MN, {NH3N: nh3}), with_standard) == []
+    # no standard registered: the same hours are read as a wall (what the code did before)
+    bare = make_spec(MN, w21003={"limit": 5.0})
+    assert len(CappingDetector().detect(make_frame(MN, {NH3N: nh3}), bare)) >= 1
