@@ -15,12 +15,16 @@ from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
 from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
     DAY_HOURS,
+    HOUR_NS,
     HeldRuns,
     analyser_cycle_hours,
     registry_cycle_hours,
     resolution,
     timestamp,
 )
+
+_QC_MIN = 4  # QC span readings at one clock hour before any is taken for a check
+_QC_SHARE = 0.6  # their least share of the lone near-standard readings
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +146,11 @@ class CappingDetector(Detector):
     whose neighbouring readings (the one before and the one after) are both under ``(1 - 2
     near_fraction) L`` is left out of every band (the analyser's zero/span check: a zero hour,
     then one hour reading the standard, left flagged N by many loggers, every day or few days
-    at one clock hour). With the standard equal to the limit (NH3-N 5, TP 0.5 or 1, COD 50 or
+    at one clock hour), when the series' own such readings show that clock hour: at least 4 of
+    them and 60 % fall at one hour of the day, and only those at it are left out
+    (`_at_check_hour`; reviewer-O O24: lone peaks shaved to a limit equal to the standard
+    were found 3/10 with the hour unchecked, 10/10 with it; honest generator seeds 5-9 x 80 x
+    180 d, capping alone, 10 findings before and after). With the standard equal to the limit (NH3-N 5, TP 0.5 or 1, COD 50 or
     100, TN 10 or 20 mg/L) those hours make a pile at the limit with nothing over it, one a
     day at the same hour, over a body far below: 72 of the 103 capping findings (39 of 61
     outlets) of the honest generator's tuning seeds 5-14 (80 x 180 d) at the start of session
@@ -369,9 +377,27 @@ class CappingDetector(Detector):
             with np.errstate(invalid="ignore"):
                 alone = ~(prev >= low) & ~(nxt >= low)
                 qc = valid & (np.abs(v - standard) <= 0.05 * standard) & alone
-            band[qc] = np.nan
+            band[qc & self._at_check_hour(s.ts, qc)] = np.nan
         registered = outlet.spec.pollutant(s.code).cycle_minutes
         return _Learned(day, runs, step, band, analyser_cycle_hours(runs, registered))
+
+    @staticmethod
+    def _at_check_hour(ts: np.ndarray, candidate: np.ndarray) -> np.ndarray:
+        """Which readings sit at the clock hour of the series' QC checks: the hour of day
+        holding most ``candidate`` readings, when it holds at least `_QC_MIN` of them and
+        `_QC_SHARE` of all (a check runs at one fixed hour every 1-7 days), else none. Peaks
+        shaved to a limit equal to the standard fall at the hours the water peaks, spread
+        over the day: hourly NH3-N, limit = standard = 5 mg/L, 53-73 lone hours shaved to
+        4.85-5.00 in 120 days (reviewer-O's probe, 10 seeds): found 3/10 with the hour
+        unchecked, 10/10 with it."""
+        hod = (ts[candidate] // HOUR_NS) % DAY_HOURS
+        if len(hod) < _QC_MIN:
+            return np.zeros(len(ts), dtype=bool)
+        counts = np.bincount(hod.astype(np.int64), minlength=DAY_HOURS)
+        mode = int(np.argmax(counts))
+        if counts[mode] < max(_QC_MIN, _QC_SHARE * len(hod)):
+            return np.zeros(len(ts), dtype=bool)
+        return (ts // HOUR_NS) % DAY_HOURS == mode
 
     def _flagged(
         self,

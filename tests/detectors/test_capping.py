@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from detectors.checks.capping import CappingDetector
-from detectors.spec import COD, NH3N, PH, OutletSpec
+from detectors.spec import COD, FLOW, NH3N, PH, OutletSpec
 from tests.detectors.conftest import MN, count_calls, make_frame, make_spec
+from tests.detectors.value_helpers import flow
 
 START = pd.Timestamp("2026-06-01 00:00", tz="Asia/Shanghai")
 SPEC = make_spec(MN, w01018={"limit": 50.0}, w01001={"limit_range": (6.0, 9.0)})
@@ -272,3 +273,24 @@ def test_a_daily_span_hour_reading_a_standard_at_the_limit_is_no_wall() -> None:
     # no standard registered: the same hours are read as a wall (what the code did before)
     bare = make_spec(MN, w21003={"limit": 5.0})
     assert len(CappingDetector().detect(make_frame(MN, {NH3N: nh3}), bare)) >= 1
+
+
+def test_lone_peaks_shaved_to_a_standard_at_the_limit_are_still_a_wall() -> None:
+    # reviewer-O's O24 probe: hourly NH3-N (AR(1) in log, median 2.2 mg/L), limit = standard
+    # = 5; every hour over 5 is shaved to 4.85-5.00. The shaved hours are alone among lower
+    # values like a span hour, but they fall at the hours the water peaks, not at one clock
+    # hour: not a QC check, found as a wall
+    spec = make_spec(MN, w21003={"limit": 5.0, "standard": 5.0, "analyser_range": (0.0, 20.0)})
+    n = 24 * 120
+    found = 0
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        e = rng.normal(0, 0.35, n)
+        z = np.zeros(n)
+        for t in range(1, n):
+            z[t] = 0.5 * z[t - 1] + e[t]
+        v = 2.2 * np.exp(z)
+        v = np.round(np.where(v > 5.0, rng.uniform(4.85, 5.0, n), v), 2)
+        frame = make_frame(MN, {NH3N: v, FLOW: flow(n)})
+        found += any(f.category == "integrity" for f in CappingDetector().detect(frame, spec))
+    assert found >= 9
