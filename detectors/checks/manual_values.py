@@ -22,7 +22,13 @@ from detectors.checks._common import (
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.second_look import Memo, kept, with_second_look
-from detectors.series import DAY_HOURS, binomial_greater, fisher_combined, series_years
+from detectors.series import (
+    DAY_HOURS,
+    Segments,
+    binomial_greater,
+    fisher_combined,
+    series_years,
+)
 from detectors.spec import COD, CONCENTRATIONS
 
 
@@ -213,7 +219,11 @@ class ManualValuesDetector(Detector):
     on the honest generator (seeds 5-14). So at an outlet found by another stretch (the second
     look, whoever types seldom did it once) a substitute is tested for typing as before: two
     independent labels (seed 25 COD 15 mg/L typed where the day before's median was 15,
-    seed 47 COD 60 where it was 57.5) are found only so. Honest seeds 5-14 x 80 outlets:
+    seed 47 COD 60 where it was 57.5) are found only so. Nor is a substitute longer than
+    ``max_substitute_hours`` (72, a repair's longest) exempt, nor any on a channel holding
+    more than ``max_substitutes`` (3) of them per 180 days (`_open_substitutes`, reviewer-O
+    O21): a falsifier who carries the day before's level over a week, or every few days, is
+    tested for typing as before. Honest seeds 5-14 x 80 outlets:
     manual_values' integrity findings 178 on 74 outlets -> 102 on 36 (first look 165 -> 56;
     rule 1's first-look 142 -> 33), 65 validity notes; the second look adds no outlet. What is left
     on the honest generator is the same practice at a rounding coarser than a tenth of the
@@ -251,7 +261,8 @@ class ManualValuesDetector(Detector):
     Defaults: ``min_hours=6``, ``join_hours=6``, ``window_hours=240``, ``min_windows=30``,
     ``lab_interval_hours=6``, ``false_alarms_per_year=0.001`` (per channel and rule), share 10 %,
     high flow at the 75th percentile, ``lab_cv=0.10``, ``flat_lab_cv=0.02``,
-    ``found_outlet_factor=10`` (1: off), ``substitute_hours=24``.
+    ``found_outlet_factor=10`` (1: off), ``substitute_hours=24``,
+    ``max_substitute_hours=72``, ``max_substitutes=3``.
 
     Honest traps it must not flag: a few days of manual lab values after an analyser breakdown
     (they vary as the analyser's values do; under the share; spread over load), on one channel or
@@ -293,6 +304,8 @@ class ManualValuesDetector(Detector):
         flat_lab_cv: float = 0.02,
         found_outlet_factor: float = 10.0,
         substitute_hours: int = 24,
+        max_substitute_hours: int = 72,
+        max_substitutes: int = 3,
     ) -> None:
         self.max_share = max_share
         self.min_hours = min_hours
@@ -306,6 +319,8 @@ class ManualValuesDetector(Detector):
         self.flat_lab_cv = flat_lab_cv
         self.found_outlet_factor = found_outlet_factor
         self.substitute_hours = substitute_hours
+        self.max_substitute_hours = max_substitute_hours
+        self.max_substitutes = max_substitutes
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         # the class docstring's second look (`detectors.second_look`): whoever types values by
@@ -359,6 +374,36 @@ class ManualValuesDetector(Detector):
                     manual_hours=len(sv),
                     value=float(sv[0]),
                 )
+
+    def _open_substitutes(
+        self,
+        v: np.ndarray,
+        f: np.ndarray,
+        typed: np.ndarray,
+        runs: Segments,
+        tested: np.ndarray,
+        years: float,
+    ) -> set[int]:
+        """Which of the ``tested`` S stretches (indices into ``runs``) rule 4 leaves untested
+        at the first look: substitutes (`_substitute`) of at most ``max_substitute_hours``
+        (the honest generator's blockages last 3-72 h; a repair takes no longer), on a channel
+        holding at most ``max_substitutes`` of them per 180 days (its blockages of a day or
+        more come 0.2-2 a year). A falsifier who carries the day before's level over a longer
+        stretch, or again and again, is tested for typing as before (reviewer-O O21)."""
+        subs = [
+            i
+            for i in tested.tolist()
+            if _substitute(
+                v,
+                f,
+                int(runs.first[i]),
+                v[runs.first[i] : runs.last[i] + 1][typed[runs.first[i] : runs.last[i] + 1]],
+                self.substitute_hours,
+            )
+        ]
+        if len(subs) > max(self.max_substitutes, self.max_substitutes * years * 365.25 / 180):
+            return set()
+        return {i for i in subs if runs.last[i] - runs.first[i] + 1 <= self.max_substitute_hours}
 
     def _judge(
         self, outlet: OutletData, learned: Memo | None = None, *, second: bool = False
@@ -540,11 +585,12 @@ class ManualValuesDetector(Detector):
         manual = np.where(typed, v, np.nan)
         # the references, each stretch's statistics and p-values, kept per channel (`kept`)
         learned = {} if learned is None else learned
+        exempt = set() if second else self._open_substitutes(v, f, typed, runs, tested, years)
         for i in tested.tolist():  # a few stretches per channel
             a, b = int(runs.first[i]), int(runs.last[i])
             width = min(b - a + 1, self.window_hours)
             sv = v[a : b + 1][typed[a : b + 1]]
-            if not second and _substitute(v, f, a, sv, self.substitute_hours):
+            if i in exempt:
                 # a substitute entered openly (S) at the preceding day's level: rule 4's
                 # validity note, tested for typing only at an outlet found (second look)
                 continue

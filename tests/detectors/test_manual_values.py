@@ -422,3 +422,32 @@ def test_manual_values_a_substitute_at_the_day_befores_level_is_a_validity_note(
     flags[NH3N][1000:1030] = "S"
     found = ManualValuesDetector(substitute_hours=48).detect(frame(values, flags), cod_spec())
     assert [(f.category, f.detector) for f in found] == [("integrity", "manual_values")]
+
+
+def test_manual_values_long_or_repeated_substitutes_are_tested_for_typing() -> None:
+    # reviewer-O O21/O22: NH3-N typed 2.4 mg/L (the day before's level, about 2.5, rounded) is
+    # a substitute; once for 24 h it is a validity note at the first look (the recall traded),
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    values[NH3N][1000:1024] = 2.4
+    flags[NH3N][1000:1024] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert [(f.category, f.start, f.end) for f in found] == [("validity", hour(1000), hour(1023))]
+    # ... but the day before's level carried over 5 days is longer than a repair: typing
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    level = float(np.median(values[NH3N][976:1000]))
+    values[NH3N][1000:1120] = np.round(level / 0.2) * 0.2
+    flags[NH3N][1000:1120] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert ("integrity", hour(1000)) in [(f.category, f.start) for f in found]
+    # ... and so is a day of it every 10 days (12 substitutes in 120 days)
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    for a in range(200, n - 48, 240):
+        level = float(np.median(values[NH3N][a - 24 : a]))
+        values[NH3N][a : a + 24] = np.round(level / 0.2) * 0.2
+        flags[NH3N][a : a + 24] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert any(f.category == "integrity" for f in found)
