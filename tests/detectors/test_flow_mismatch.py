@@ -171,15 +171,33 @@ def _night_stopper(n: int = 2 * N) -> tuple[np.ndarray, np.ndarray]:
     return cod, q
 
 
-def test_flow_mismatch_routine_stops_reported_through_are_no_finding() -> None:
+def test_flow_mismatch_routine_stops_reported_through_are_one_validity_finding() -> None:
     # 60 nightly 6-h stops, each with five new N values: the outlet's routine (honest
-    # generator: SBR tanks between decants, idle nights, weekends), not a fake sample
+    # generator: SBR tanks between decants, idle nights, weekends) or a meter zeroed every
+    # night; not judged stop by stop, yet not silent (O14): one outlet-level validity finding
     cod, q = _night_stopper()
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
-    assert found == []
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(0), hour(1421), "validity")]
+    assert found[0].evidence["stops"] == 60 and found[0].evidence["hours"] == 360
+    assert "60" in found[0].summary
     # without a routine (one such stop a fortnight is not one) every stop is a finding
     few = FlowMismatchDetector(routine_stops_per_year=1e6).detect(frame({COD: cod, FLOW: q}))
     assert len(few) == 60 and {f.category for f in few} == {"integrity"}
+
+
+def test_flow_mismatch_meter_zeroed_two_weeks_of_nights_is_not_silent() -> None:
+    # reviewer O14's probe: 180 days discharging, the flow meter zeroed 00-06 h on 14
+    # consecutive nights while the analyser reads on: a routine by count (13 others >= 12.8)
+    n = 180 * 24
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow(n)
+    nights = (np.arange(n) // 24 >= 100) & (np.arange(n) // 24 < 114) & (np.arange(n) % 24 < 6)
+    q[nights] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [
+        (hour(100 * 24), hour(113 * 24 + 5), "validity")
+    ]
+    assert found[0].evidence["stops"] == 14
 
 
 def test_flow_mismatch_stop_longer_than_its_routine_is_a_validity_finding() -> None:
@@ -188,9 +206,14 @@ def test_flow_mismatch_stop_longer_than_its_routine_is_a_validity_finding() -> N
     cod, q = _night_stopper()
     q[240:288] = 0.0
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
-    assert [(f.start, f.end, f.category) for f in found] == [(hour(240), hour(293), "validity")]
-    assert found[0].evidence["expected_honest_runs"] <= 0.01
-    assert found[0].evidence["reporting_stops"] == 57
+    long = [f for f in found if "expected_honest_runs" in f.evidence]
+    assert [(f.start, f.end, f.category) for f in long] == [(hour(240), hour(293), "validity")]
+    assert long[0].evidence["expected_honest_runs"] <= 0.01
+    assert long[0].evidence["reporting_stops"] == 57
+    assert long[0].evidence["threshold"] == 0.01
+    # the other 57 stops are the routine's one finding
+    rest = [f for f in found if f not in long]
+    assert [(f.category, f.evidence["stops"]) for f in rest] == [("validity", 57)]
 
 
 def test_flow_mismatch_rare_stops_reported_through_stay_integrity() -> None:
