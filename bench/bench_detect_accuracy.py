@@ -11,7 +11,8 @@ Generators:
   description without reading the detectors or the other generators (2026-12-07); for
   false-alarm rates on data nobody tuned on. Its seeds 1-50 are tuning seeds like the others';
   101-110 were the twenty-first session's unseen claim (run on the start code e2e38d6 and the
-  final code); fresh ones from 201 on.
+  final code; the withdrawal of low_variability's 2-day windows was decided on them); fresh ones
+  from 201 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
