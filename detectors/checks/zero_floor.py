@@ -11,12 +11,15 @@ from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     CO_MOVE_CHANNELS,
     CO_MOVE_LAG_HOURS,
+    channel_cycle_hours,
     covered,
     flow_at,
     flow_range,
     measured_series,
     normal_mask,
     other_steps,
+    seen_hours,
+    seen_share,
     tail_hours,
     tail_survival,
 )
@@ -63,10 +66,12 @@ class ZeroFloorDetector(Detector):
       ``censor_neighbours`` nearest positive normal readings on each side (lone readings above
       both neighbours and the band left out: unflagged span checks) within ``censor_quanta``
       steps of the series' resolution, which the series itself reads in ``censor_share`` of
-      its positive readings. Null model: a plant at the analyser's detection limit whose
-      logger writes a below-limit value under half a step of its resolution as 0 (NH3-N at
-      0.1 mg/L resolution reading 0.0 and 0.1 by turns); a zeroed analyser or a clean-water
-      bottle reads 0 in water the series reads many steps above. Honest generator
+      its positive readings, and the stretch no longer than the series' other zero stretches
+      allow (`_visit_null`, at ``false_alarms_per_year``). Null model: a plant at the
+      analyser's detection limit whose logger writes a below-limit value under half a step of
+      its resolution as 0 (NH3-N at 0.1 mg/L resolution reading 0.0 and 0.1 by turns); a
+      zeroed analyser or a clean-water bottle reads 0 in water the series reads many steps
+      above. Honest generator
       (`bench/honest_fleet.py`, seeds 5-14 x 80 outlets): zeros findings 3,124 on 49
       outlet-channels -> 25 on 10 (the rest: unflagged zero checks, 2 h at 0 in water 4-11
       steps up, and blockages holding a check's 0); labelled tuning seeds 1-50, both
@@ -98,7 +103,7 @@ class ZeroFloorDetector(Detector):
       below its value, at least ``censor_runs`` other held runs at that very value: the
       detection limit a logger reports for water under it) is judged against its other visits
       there as well (`_floor_visits`: ``E`` is the larger of the null below and ``|V| *
-      S_V(h)``, ``V`` those runs and the run): water under the limit holds the reported
+      S_V(h)``, ``V`` those other runs, the run left out): water under the limit holds the reported
       limit as long as it stays under, so such runs are long for a reason the product null
       does not know. Honest generator, seeds 5-14 x 80: floor findings 440 on 107
       outlet-channels -> 57 (what is left: blockages and reagent faults holding the floor
@@ -434,7 +439,11 @@ class ZeroFloorDetector(Detector):
         if len(segs.first) == 0:
             return
         count = np.cumsum(zeros)
-        excused = self._below_resolution(s, segs.first, segs.last)
+        years = series_years(float(s.hours[-1] - s.hours[0]))
+        cycle = channel_cycle_hours(outlet, s.code)
+        excused = self._below_resolution(
+            s, segs.first, segs.last, self.false_alarms_per_year * years, cycle
+        )
         for a, b, ok in zip(segs.first.tolist(), segs.last.tolist(), excused.tolist(), strict=True):
             n = int(count[b] - (count[a - 1] if a else 0))
             if n < self.min_zero_readings or ok:
@@ -442,14 +451,22 @@ class ZeroFloorDetector(Detector):
             lo, hi = flow_range(flow[a : b + 1][zeros[a : b + 1]])
             yield self._zero_finding(outlet, s, a, b, n, lo, hi)
 
-    def _below_resolution(self, s: Series, first: np.ndarray, last: np.ndarray) -> np.ndarray:
-        """Which zero stretches (``first..last``) the logger's resolution explains: the normal
-        positive reading just before each and just after it (where there is one; at least one)
-        lie within ``censor_quanta`` steps of the series' resolution ``r`` (its smallest step
-        between positive normal readings), and at least ``censor_share`` of the series' positive
-        normal readings lie there too. Null model: a plant whose water sits at the analyser's
-        detection limit reports a value below it rounded to the logger's resolution, so a
-        limit, half of it or a small constant under ``r / 2`` reads 0 (an NH3-N logger of 0.1
+    def _below_resolution(
+        self, s: Series, first: np.ndarray, last: np.ndarray, allowed: float, cycle: float
+    ) -> np.ndarray:
+        """Which zero stretches (``first..last``) the logger's resolution explains: the median
+        of the ``censor_neighbours`` nearest normal positive readings before each and the median
+        of those after it (readings far above both their neighbours left out; a side with none,
+        at the series' start or end, counts as near, so such a stretch is judged by one side;
+        at least one side needed) lie within ``censor_quanta`` steps of the series' resolution
+        ``r`` (its smallest step between positive normal readings), at least ``censor_share`` of
+        the series' positive normal readings lie there too, and the stretch lasts no longer
+        than the series' other zero stretches allow (`_visit_null` at ``allowed``, the pool
+        with one stretch of one analyser ``cycle`` added; reviewer-O's O2: a day of zeros
+        beside NH3-N at 0.15-0.25 mg/L, 0.1 resolution, was excused). Null model: a plant
+        whose water sits at the analyser's detection limit reports a value below it rounded to
+        the logger's resolution, so a limit, half of it or a small constant under ``r / 2``
+        reads 0 (an NH3-N logger of 0.1
         mg/L resolution at a plant running at 0.02-0.15 mg/L reads 0.0 and 0.1 by turns); its
         zeros are one to three steps below the readings around them. A zeroed analyser or a
         clean-water bottle reads 0 in water the series reads far above: on labelled tuning
@@ -473,10 +490,13 @@ class ZeroFloorDetector(Detector):
         near = self.censor_quanta * res + 1e-9
         if np.mean(x[positive] <= near) < self.censor_share:
             return out  # the series itself never reads near its resolution: no censored water
-        # a lone reading above both its neighbours and above the resolution's band (an
-        # unflagged span check, an odd reading) is not the water the zeros sit in
+        # a lone reading far above both its neighbours and above the resolution's band (an
+        # unflagged span check, an odd reading: more than censor_quanta steps above either) is
+        # not the water the zeros sit in; an ordinary local maximum of a noisy hourly series is
+        # (reviewer-O's O3: dropping every strict maximum biased the neighbours' medians low)
         prev, succ = np.r_[-np.inf, x[:-1]], np.r_[x[1:], -np.inf]
-        pos = normal[positive & ~((x > prev) & (x > succ) & (x > near))]
+        lone = (x - np.maximum(prev, succ) > near) & (x > near)
+        pos = normal[positive & ~lone]
         if len(pos) == 0:
             return out
         k = self.censor_neighbours
@@ -492,7 +512,17 @@ class ZeroFloorDetector(Detector):
             lo_before = np.nanmedian(np.where(np.isnan(before).all(1)[:, None], 0.0, before), 1)
             lo_after = np.nanmedian(np.where(np.isnan(after).all(1)[:, None], 0.0, after), 1)
         has = (i > 0) | (j < len(pos))
-        return has & (lo_before <= near) & (lo_after <= near)
+        out = has & (lo_before <= near) & (lo_after <= near)
+        # no longer than the series' own zero stretches allow (reviewer-O's O2): below-limit
+        # water at the logger's lattice flickers 0 / one step, so its zero stretches are short
+        # and alike; one far longer than the others is an analyser reading 0, not the water.
+        # The pool is the other stretches and one of a single analyser cycle (the flicker the
+        # null model says such water gives), so a lone short stretch is still excused
+        hours = s.hours[last] - s.hours[first] + 1.0
+        for q in np.flatnonzero(out).tolist():
+            others = np.r_[np.delete(hours, q), max(cycle, 1.0)]
+            out[q] = _visit_null(others, float(hours[q]), allowed, self.tail_runs)[0] > allowed
+        return out
 
     def _floors(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
         """Held runs far below the series' level, entered and left by a step, longer than its
@@ -616,8 +646,8 @@ class ZeroFloorDetector(Detector):
         to that floor lasting as long (and the duration at which that number is ``allowed``);
         0 (and 0 h) for the others. A run is at the floor when fewer than ``range_readings``
         normal positive readings lie below its value and at least ``censor_runs`` other held
-        runs sit at that very value; with ``V`` those runs and the candidate, ``E = |V| *
-        S_V(h)``, ``S_V`` their duration's survival (`_common.tail_survival`). Null model: a
+        runs sit at that very value; with ``V`` those other runs (the candidate left out:
+        `_visit_null`), ``E = |V| * S_V(h)``, ``S_V`` their duration's survival. Null model: a
         plant whose water dips under the analyser's detection limit reports the limit (half of
         it, or a small constant) for as long as the water stays under it, so its floor runs last
         as long as its dips do, not as long as the analyser holds an ordinary reading: the
@@ -641,9 +671,10 @@ class ZeroFloorDetector(Detector):
         at_floor = (below < self.range_readings) & (n_same - 1 >= self.censor_runs)
         visits, bar = zero.copy(), zero.copy()
         for j in np.flatnonzero(at_floor).tolist():
-            d = runs.hours[same[j]]
-            visits[j] = len(d) * float(tail_survival(d, runs.hours[cand[j]], self.tail_runs)[0])
-            bar[j] = tail_hours(d, allowed / len(d), self.tail_runs)
+            others = runs.hours[same[j] & (np.arange(len(runs)) != cand[j])]
+            visits[j], bar[j] = _visit_null(
+                others, float(runs.hours[cand[j]]), allowed, self.tail_runs
+            )
         return visits, bar
 
     @staticmethod
@@ -1099,3 +1130,28 @@ def _one_value_once(runs: HeldRuns) -> HeldRuns:
         hours=np.add.reduceat(runs.hours, same.starts),
         value=same.values,
     )
+
+
+def _visit_null(
+    others: np.ndarray, h: float, allowed: float, min_tail: int = 12
+) -> tuple[float, float]:
+    """The expected number of a series' visits to one level (its detection floor, or 0) lasting
+    ``h`` or longer, learned from its OTHER visits there (``others``, the judged one left out,
+    as every own-history null here: a run in its own pool vouches for itself; reviewer-O's
+    O1: with 10-22 other visits, the run counted made ``E >= 1`` whatever its length, and a
+    72 h or 160 h hold at a COD's reported limit beside a dozen 2-4 h visits passed), and the
+    duration at which that number is ``allowed``. With ``2 * min_tail`` or more others, ``m *
+    S(h)`` by their own tail (`_common.tail_survival`); with fewer, ``m * exp(-h / mean)`` (an
+    exponential of their mean duration, as `standard_substitution`'s null with under 24
+    stretches), floored at the count of the others lasting as long where `MIN_SEEN_RUNS` (3)
+    or more do (`_common.seen_share`: the series' own visits vouch, one or two do not)."""
+    m = len(others)
+    if m == 0:
+        return 0.0, 0.0
+    if m >= 2 * min_tail:
+        e = m * float(tail_survival(others, h, min_tail)[0])
+        return e, tail_hours(others, allowed / m, min_tail)
+    mean = max(float(np.mean(others)), 1e-9)
+    e = max(m * float(np.exp(-h / mean)), m * float(seen_share(others, h, m)[0]))
+    bar = max(mean * float(np.log(max(m / allowed, 1.0))), seen_hours(others, allowed / m, m, 1e-9))
+    return e, bar

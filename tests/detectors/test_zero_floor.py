@@ -604,3 +604,46 @@ def test_floor_visits_to_the_series_own_detection_limit_are_judged_by_their_own_
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
     assert [(f.start, f.end) for f in found] == [(hour(600), hour(759))]
     assert found[0].evidence["threshold"] < 160
+
+
+def _cod_with_limit_visits(visits: int, n: int = 24 * 60) -> np.ndarray:
+    """A 2-hourly COD around 18 mg/L with ``visits`` honest 2-4 h visits to its reported
+    detection limit, 5.0 mg/L (reviewer-O's probe)."""
+    rng = np.random.default_rng(4)
+    cod = np.round(np.repeat(rng.normal(18, 2.0, n // 2), 2), 1)
+    for k in range(visits):
+        at = 40 + 50 * k
+        cod[at : at + 2 * (1 + k % 2)] = 5.0
+    return cod
+
+
+def test_a_long_hold_at_the_floor_is_judged_against_the_other_visits_not_itself() -> None:
+    n = 24 * 60
+    for visits in (12, 20):  # too few others to fit a tail: an exponential of their mean
+        for hold in (72, 160):
+            cod = _cod_with_limit_visits(visits, n)
+            cod[900 : 900 + hold] = 5.0
+            found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+            assert [(f.start, f.end) for f in found] == [(hour(900), hour(900 + hold - 1))]
+            assert found[0].evidence["threshold"] < 40
+    # the visits alone, 2-4 h each, are no floor
+    cod = _cod_with_limit_visits(20, n)
+    assert ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC) == []
+
+
+def test_zeros_far_longer_than_the_series_own_zero_stretches_are_not_excused() -> None:
+    # reviewer-O's O2 probe: a day of exact zeros beside water 1-2 steps up was excused
+    n = 24 * 60
+    for level in (0.15, 0.25):  # NH3-N at 0.1 resolution reading 0.0 now and then
+        rng = np.random.default_rng(3)
+        water = np.exp(rng.normal(np.log(level), 0.4, n))
+        nh3 = np.round(np.repeat(water[::2], 2)[:n], 1)
+        frame = make_frame(MN, {NH3N: nh3, FLOW: flow(n)})
+        assert [f for f in ZeroFloorDetector().detect(frame, SPEC)] == []  # its zeros excused
+        for at in (100, 580, 1060):
+            zeroed = nh3.copy()
+            zeroed[at : at + 24] = 0.0  # an analyser reading 0 for a day
+            found = ZeroFloorDetector().detect(make_frame(MN, {NH3N: zeroed, FLOW: flow(n)}), SPEC)
+            assert any(
+                "zeros" in f.evidence["rule"] and f.start <= hour(at + 12) <= f.end for f in found
+            ), (level, at)
