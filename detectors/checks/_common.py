@@ -459,6 +459,24 @@ def tail_hours(
     return float(ok.min()) if len(ok) else float("inf")
 
 
+def fitted_survival(durations: np.ndarray, h: float, min_tail: int = 12) -> float:
+    """The share of a null's ``durations`` (at least one) expected to last ``h`` or longer: their
+    own tail (`tail_survival`) with ``2 * min_tail`` or more of them, else an exponential of
+    their mean duration (too few for a tail). standard_substitution's stay nulls and
+    zero_floor's visits to one level read their durations here."""
+    if len(durations) >= 2 * min_tail:
+        return float(tail_survival(durations, h, min_tail)[0])
+    return float(np.exp(-h / max(float(np.mean(durations)), 1e-9)))
+
+
+def fitted_hours(durations: np.ndarray, share: float, min_tail: int = 12) -> float:
+    """The duration `fitted_survival` puts at ``share`` (at most 1): `tail_hours` with ``2 *
+    min_tail`` or more durations, else their mean times ``ln(1 / share)``."""
+    if len(durations) >= 2 * min_tail:
+        return tail_hours(durations, share, min_tail)
+    return max(float(np.mean(durations)), 1e-9) * float(np.log(1.0 / min(share, 1.0)))
+
+
 # ---------------------------------------------------------------- evidence
 
 

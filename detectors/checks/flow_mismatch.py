@@ -212,7 +212,7 @@ class FlowMismatchDetector(Detector):
             if expected[i] > self.false_alarms_per_year:
                 continue  # one of the routine's stops: in the routine finding, not one each
             s, e = int(starts[r]), int(ends[r])
-            per = {c: int(counts[r, j]) for j, c in enumerate(codes) if counts[r, j] > 0}
+            per = _by_channel(codes, counts[r])
             strong = max(per.values()) >= 2 * self.min_cycles
             evidence = {
                 "rule": "flow stopped (<= stopped_flow_share * typical or F) while N values "
@@ -271,7 +271,7 @@ class FlowMismatchDetector(Detector):
         """
         s, e = int(starts.min()), int(ends.max())
         hours = int(np.sum(ends - starts + 1))
-        per = {c: int(counts[:, j].sum()) for j, c in enumerate(codes) if counts[:, j].sum() > 0}
+        per = _by_channel(codes, counts.sum(axis=0))
         evidence = {
             "rule": "the outlet's analysers report N values through its stops as a routine "
             "(at least routine_stops_per_year such stops): its routine stops, each no longer "
@@ -450,3 +450,8 @@ def _changes(outlet: OutletData, code: str, starts: np.ndarray, ends: np.ndarray
     # the hours where a new value is read; a run counts those in s+1..e
     new = idx[1:][v[idx[1:]] != v[idx[:-1]]]
     return np.searchsorted(new, ends, side="right") - np.searchsorted(new, starts, side="right")
+
+
+def _by_channel(codes: list[str], changes: np.ndarray) -> dict[str, int]:
+    """A stop's (or a routine's) new measurements by channel, the channels that made any."""
+    return {c: int(n) for c, n in zip(codes, changes, strict=True) if n > 0}

@@ -13,6 +13,8 @@ from detectors.base import Detector, clip_rate, register, units_per_year
 from detectors.checks._common import (
     CO_MOVE_CHANNELS,
     covered,
+    fitted_hours,
+    fitted_survival,
     measured_series,
     normal_mask,
     other_steps,
@@ -3661,11 +3663,7 @@ def _null_survival(pooled: np.ndarray, hours: float, cycle: float) -> float:
     (simulator); tuning seeds 1-50 at 40 outlets the same findings on both generators, 70 of
     them stating other bars, 25 a higher own rate, the most on a label 0.0011 -> 0.0080). The
     jump rule's null and the noise rule's both read their durations here."""
-    hours = _on_lattice(hours, cycle)
-    if len(pooled) >= 24:
-        return float(tail_survival(pooled, hours)[0])
-    beta = float(pooled.mean()) if len(pooled) else cycle
-    return float(np.exp(-hours / max(beta, 1e-9)))
+    return fitted_survival(_or_cycle(pooled, cycle), _on_lattice(hours, cycle))
 
 
 def _on_lattice(hours: float, cycle: float) -> float:
@@ -3679,11 +3677,12 @@ def _null_hours(pooled: np.ndarray, per_year: float, rate: float, cycle: float) 
     """The duration null stretches reach ``rate`` times a year (``per_year`` of them a year),
     as a stretch's: the fit's duration plus what `_on_lattice` takes off."""
     share = rate / max(per_year, rate)
-    lattice = max(cycle, 1.0) - 1.0
-    if len(pooled) >= 24:
-        return tail_hours(pooled, share) + lattice
-    beta = float(pooled.mean()) if len(pooled) else cycle
-    return beta * float(np.log(1.0 / share)) + lattice
+    return fitted_hours(_or_cycle(pooled, cycle), share) + (max(cycle, 1.0) - 1.0)
+
+
+def _or_cycle(pooled: np.ndarray, cycle: float) -> np.ndarray:
+    """The null's stretch durations, or one analyser cycle when it has none."""
+    return pooled if len(pooled) else np.array([float(cycle)])
 
 
 def _rounded(x: float) -> float | None:

@@ -13,6 +13,8 @@ from detectors.checks._common import (
     CO_MOVE_LAG_HOURS,
     channel_cycle_hours,
     covered,
+    fitted_hours,
+    fitted_survival,
     flow_at,
     flow_range,
     measured_series,
@@ -1148,10 +1150,10 @@ def _visit_null(
     m = len(others)
     if m == 0:
         return 0.0, 0.0
+    e = m * fitted_survival(others, h, min_tail)
+    bar = fitted_hours(others, allowed / m, min_tail)
     if m >= 2 * min_tail:
-        e = m * float(tail_survival(others, h, min_tail)[0])
-        return e, tail_hours(others, allowed / m, min_tail)
-    mean = max(float(np.mean(others)), 1e-9)
-    e = max(m * float(np.exp(-h / mean)), m * float(seen_share(others, h, m)[0]))
-    bar = max(mean * float(np.log(max(m / allowed, 1.0))), seen_hours(others, allowed / m, m, 1e-9))
-    return e, bar
+        return e, bar
+    return max(e, m * float(seen_share(others, h, m)[0])), max(
+        bar, seen_hours(others, allowed / m, m, 1e-9)
+    )
