@@ -78,12 +78,17 @@ from 3001 on, for the next claim; 2001-2005 are bench_calibration's):
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
   overlaps it (inclusive bounds) and, when both name a pollutant, on the same pollutant; macro
-  recall is the mean over the patterns that have labels in that seed;
+  recall is the mean over the patterns that have labels in that seed; the *as sign* column (and
+  its macro line) counts only ``integrity`` findings: a label found by a ``validity`` finding
+  alone reaches the inspector as a data-validity lead (a hold the data cannot tell from a stuck
+  analyser), not as a sign of falsification, and the reader should see how many do;
 - a finding of detector P is a *true positive* when it overlaps (same rule) a label of P;
 - an *honest outlet* carries no label but ``exceedance`` (a copy's source, labelled
   ``copied_by=MN`` by the simulator, counts as honest; copied_data findings on that window are
   right); every ``integrity`` finding on an honest outlet is false; reported per 100 honest
   outlet-months, in total and per detector, with the share of honest outlets having one or more;
+  ``validity`` findings on honest outlets are not false (an honest plant can leave a fault
+  unflagged) and are counted apart;
 - a label is *blind* when its window holds no valid reading (flag N or T, with a value) of its
   pollutant (of any, when it names none), except for the patterns whose sign is the flags or gaps
   themselves (flag_masking, gap_hiding, manual_values): the "blind (found)" column counts them
@@ -270,6 +275,8 @@ class SeedResult:
     ]  # pattern -> (recalled, labels) of labels with no valid reading
     precise: dict[str, tuple[int, int]]  # pattern -> (true positives, findings)
     false_by_detector: dict[str, int]
+    signed: dict[str, int]  # pattern -> labels recalled by an ``integrity`` finding of it
+    validity_on_honest: int  # ``validity`` findings on honest outlets (not false; shown apart)
     honest_outlets: int
     honest_flagged: int
     honest_months: float
@@ -295,6 +302,14 @@ class SeedResult:
         return float(np.mean(values)) if values else float("nan")
 
     @property
+    def macro_recall_signed(self) -> float:
+        """Macro recall counting only ``integrity`` findings: a label recalled by a ``validity``
+        finding alone (e.g. an unflagged hold the data cannot tell from a stuck analyser) reaches
+        the inspector as a data-validity lead, not as a sign of falsification."""
+        values = [self.signed[p] / n for p, (_, n) in self.recalled.items() if n]
+        return float(np.mean(values)) if values else float("nan")
+
+    @property
     def false_per_100(self) -> float:
         return 100 * sum(self.false_by_detector.values()) / max(self.honest_months, 1e-9)
 
@@ -309,7 +324,7 @@ def evaluate(
     labels = fleet.labels.copy()
     labels["pollutant"] = labels["pollutant"].astype(object).where(labels["pollutant"].notna())
     labels["detail"] = labels["detail"].fillna("").astype(str)
-    recalled, precise, blind = {}, {}, {}
+    recalled, precise, blind, signed = {}, {}, {}, {}
     sighted = pd.Series(valid_inside(fleet.readings, labels), index=labels.index)
     for pattern in [p for p in PATTERNS if p in {d.name for d in detectors}]:
         lab = labels[labels["pattern"] == pattern]
@@ -317,6 +332,8 @@ def evaluate(
         pairs = overlaps(lab, fnd)
         hit = set(pairs["label_id"]) if len(pairs) else set()
         recalled[pattern] = (len(hit), len(lab))
+        signs = pairs[pairs["category"] == "integrity"] if len(pairs) else pairs
+        signed[pattern] = signs["label_id"].nunique() if len(signs) else 0
         precise[pattern] = (pairs["finding_id"].nunique() if len(pairs) else 0, len(fnd))
         blind_ids = lab.index[~sighted[lab.index].to_numpy()] if pattern not in BY_FLAGS else []
         blind[pattern] = (len(hit & set(blind_ids)), len(blind_ids))
@@ -333,6 +350,8 @@ def evaluate(
         blind,
         precise,
         false.groupby("detector").size().to_dict(),
+        signed,
+        int((found["mn"].isin(honest) & (found["category"] == "validity")).sum()),
         len(honest),
         false["mn"].nunique(),
         len(honest) * days / 30.0,
@@ -363,7 +382,7 @@ def report(generator: str, runs: list[SeedResult]) -> None:
     )
     head = (
         f"{'pattern':22s} {'labels':>6s} {'recall':>7s} {'worst':>6s} {'findings':>8s} {'prec':>5s}"
-        f" {'blind (found)':>13s}"
+        f" {'blind (found)':>13s} {'as sign':>7s}"
     )
     print(head)
     print("-" * len(head))
@@ -383,7 +402,10 @@ def report(generator: str, runs: list[SeedResult]) -> None:
         prec = f"{n_tp / n_f:.2f}" if n_f else "-"
         n_blind = sum(r.blind[p][1] for r in runs)
         blind = f"{n_blind} ({sum(r.blind[p][0] for r in runs)})"
-        print(f"{p:22s} {n_lab:6d} {rec:>7s} {worst:6.2f} {n_f:8d} {prec:>5s} {blind:>13s}")
+        sign = f"{sum(r.signed[p] for r in runs) / n_lab:.2f}" if n_lab else "-"
+        print(
+            f"{p:22s} {n_lab:6d} {rec:>7s} {worst:6.2f} {n_f:8d} {prec:>5s} {blind:>13s} {sign:>7s}"
+        )
     # (a seed without a label of the detectors run has no macro recall: left out)
     macro = [m for r in runs if not np.isnan(m := r.macro_recall)] or [float("nan")]
     print(f"macro recall: mean {np.mean(macro):.3f}, worst seed {min(macro):.3f}")
@@ -393,6 +415,11 @@ def report(generator: str, runs: list[SeedResult]) -> None:
             f"  (how far the draw moves it: seeds' sd {np.std(macro, ddof=1):.3f}; 95 % interval "
             f"of the mean {lo:.3f}-{hi:.3f}, bootstrap over the {len(macro)} seeds)"
         )
+    signs = [m for r in runs if not np.isnan(m := r.macro_recall_signed)] or [float("nan")]
+    print(
+        f"  (recalled by an integrity finding, not a validity one ('as sign'): macro mean "
+        f"{np.mean(signs):.3f}, worst seed {min(signs):.3f})"
+    )
     sighted = [m for r in runs if not np.isnan(m := r.macro_recall_sighted)] or [float("nan")]
     print(
         f"  (diagnostic, not the target: macro recall over labels with a valid reading inside: "
@@ -415,6 +442,11 @@ def report(generator: str, runs: list[SeedResult]) -> None:
         f"false integrity findings: {total} over {months:.0f} honest outlet-months: mean "
         f"{np.mean(per100):.2f}, worst seed {max(per100):.2f} per 100 honest outlet-months; "
         f"honest outlets with one or more: {flagged}/{outlets} = {flagged / max(outlets, 1):.1%}"
+    )
+    valid = sum(r.validity_on_honest for r in runs)
+    print(
+        f"  (validity findings on honest outlets, not counted as false: {valid}, "
+        f"{100 * valid / max(months, 1e-9):.2f} per 100 honest outlet-months)"
     )
     names = sorted({d for r in runs for d in r.false_by_detector})
     for name in names:
