@@ -10,7 +10,13 @@ costs points) are counted too, and among them those whose integrity and validity
 would take them out of green (100 plus those leads' points below 90). The baseline printed beside
 them is the share of falsifying enterprises that are not green (what the scores are for).
 
-Seeds: the default, 3021-3025, are fresh evaluation seeds of the independent generator (never tuned
+With ``--generator honest`` the fleet is the honest generator's (`bench/honest_fleet.py`, honest
+plants only, written without the detectors): no enterprise falsifies, an outlet with a valid
+reading over its limit counts as one with an exceedance (the generator labels none), and the
+figure that matters is the honest enterprises out of green on integrity and validity leads alone.
+Its seeds 1-50 are tuning seeds; its default, 221-225, are fresh evaluation seeds (2026-12-07).
+
+Seeds: the independent generator's default, 3021-3025, are fresh evaluation seeds of the independent generator (never tuned
 on). Used for claims already, so no longer unseen: 201-205, and 921-925 (2026-12-05, run on the
 code before that session's changes and on its final code), 951-955 (the third session of
 2026-12-05, the same way), 981-985 (the fourth session of 2026-12-05, the same way), 1011-1015 (the fifth, the same
@@ -23,7 +29,8 @@ eighth, the same way), 1521-1525 (the ninth, the same way), 1621-1625 (the tenth
 same way), 2721-2725 (the nineteenth, 2026-12-06, the same way), 2821-2825 (the twentieth, 2026-12-06/07, the
 same way), 2921-2925 (the twenty-first, 2026-12-07, the same way).
 
-Usage: python bench/bench_honest_scores.py [--seeds 3021,3022,3023] [--outlets 40] [--days 180]
+Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 3021,3022]
+       [--outlets 40] [--days 180]
 """
 
 from __future__ import annotations
@@ -41,8 +48,13 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(1, str(ROOT))
 
+import honest_fleet  # noqa: E402
 from independent_fleet import generate, write  # noqa: E402
+
+from monitor.registry import Registry, load_registry  # noqa: E402
+from monitor.store.readings_files import write_readings  # noqa: E402
 
 MONITOR = [sys.executable, "-m", "monitor.cli"]
 #: The commands run this checkout's code, not whichever copy the interpreter has installed (a
@@ -57,10 +69,51 @@ def _sign(rule: str) -> bool:
     return ".".join(rule.split(":")[-1:]).split(".")[0] in ("integrity", "validity")
 
 
-def run_seed(seed: int, outlets: int, days: int, share: float, tmp: Path) -> dict[str, object]:
+#: Fresh evaluation seeds per generator (the honest generator's 1-50 are tuning seeds).
+EVALUATION = {"independent": "3021,3022,3023,3024,3025", "honest": "221,222,223,224,225"}
+
+
+def _fleet(
+    generator: str, seed: int, outlets: int, days: int, share: float, out: Path
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Write one fleet's sites.toml and readings.csv to ``out``: (readings, labels)."""
+    if generator == "honest":  # honest plants only: no label, no falsifying enterprise
+        text, readings = honest_fleet.generate(outlets, days, seed)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "sites.toml").write_text(text, encoding="utf-8")
+        write_readings(readings, out / "readings.csv")
+        return readings, honest_fleet.empty_labels()
     sites, readings, labels = generate(outlets, days, seed, falsifying_share=share)
-    out = tmp / f"seed{seed}"
     write(out, sites, readings, labels)
+    return readings, labels
+
+
+def _over_limit(readings: pd.DataFrame, registry: Registry) -> set[str]:
+    """Outlets (MN) with a valid reading (flag N or T) outside their limit: an honest
+    generator's fleet carries no exceedance labels, so they are read off the data."""
+    specs = registry.specs()
+    over: set[str] = set()
+    valid = readings[readings["flag"].isin(["N", "T"])]
+    for (mn, code), rows in valid.groupby(["mn", "pollutant"], observed=True):
+        spec = specs[str(mn)].pollutants.get(str(code))
+        if spec is None or spec.upper_limit is None:
+            continue
+        lo, hi = spec.limit_range or (None, spec.upper_limit)
+        v = rows["value"]
+        if (hi is not None and (v > hi).any()) or (lo is not None and (v < lo).any()):
+            over.add(str(mn))
+    return over
+
+
+def run_seed(
+    generator: str, seed: int, outlets: int, days: int, share: float, tmp: Path
+) -> dict[str, object]:
+    out = tmp / f"seed{seed}"
+    readings, labels = _fleet(generator, seed, outlets, days, share, out)
+    registry = load_registry(out / "sites.toml")
+    if generator == "honest":  # an honest outlet over its limit is labelled as an exceedance
+        over = _over_limit(readings, registry)
+        labels = pd.DataFrame({"mn": sorted(over), "pattern": "exceedance", "detail": ""})
     db = f"sqlite:///{out / 'ow.db'}"
     env_files = ["--sites", str(out / "sites.toml")]
     t0 = time.perf_counter()
@@ -76,7 +129,7 @@ def run_seed(seed: int, outlets: int, days: int, share: float, tmp: Path) -> dic
         check=True, capture_output=True, text=True, cwd=out, env=CHECKOUT_ENV,
     ).stdout  # fmt: skip
     scores = {row["enterprise"]: row for row in json.loads(raw)}
-    enterprise_of = {s["mn"]: s["enterprise"] for s in sites}
+    enterprise_of = {site.mn: site.enterprise for site in registry}
     labelled = {enterprise_of[m] for m in labels["mn"]}
     source = labels["detail"].fillna("").astype(str).str.startswith("copied_by=")
     falsifying = {
@@ -108,17 +161,20 @@ def run_seed(seed: int, outlets: int, days: int, share: float, tmp: Path) -> dic
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", default="3021,3022,3023,3024,3025")
+    ap.add_argument("--generator", choices=sorted(EVALUATION), default="independent")
+    ap.add_argument("--seeds", help="default: the generator's fresh evaluation seeds")
     ap.add_argument("--outlets", type=int, default=40)
     ap.add_argument("--days", type=int, default=180)
     ap.add_argument("--share", type=float, default=0.3)
     args = ap.parse_args()
+    share = 0.0 if args.generator == "honest" else args.share
+    seeds = args.seeds or EVALUATION[args.generator]
     with tempfile.TemporaryDirectory() as tmp:
         rows = [
-            run_seed(int(s), args.outlets, args.days, args.share, Path(tmp))
-            for s in args.seeds.split(",")
+            run_seed(args.generator, int(s), args.outlets, args.days, share, Path(tmp))
+            for s in seeds.split(",")
         ]
-    print(f"independent fleet, {args.outlets} outlets x {args.days} days, share {args.share}")
+    print(f"{args.generator} fleet, {args.outlets} outlets x {args.days} days, share {share}")
     print(
         f"{'seed':>5s} {'clean':>6s} {'not green':>10s} {'honest':>7s} {'not green':>10s} "
         f"{'on signs':>9s} {'falsifying':>11s} {'not green':>10s}"
