@@ -52,7 +52,11 @@ def test_frozen_run_is_reported_with_its_exact_interval_and_cycles() -> None:
     assert f.evidence["cycle_hours"] == 3.0
     assert f.evidence["cycles"] == 16.0
     assert f.evidence["threshold"] == 24.0
-    assert "frozen at 23.4 mg/L for 48 h (16 analyser cycles) while flow varied" in f.summary
+    assert "held at 23.4 mg/L for 48 h (16 analyser cycles) while flow varied" in f.summary
+    # 23.4 is an ordinary step from the COD's level (30 mg/L, cv 0.1): a stuck analyser's
+    # hold as much as a frozen output's, so a validity finding (the hours were not measured)
+    assert f.category == "validity"
+    assert "these hours were not measured" in f.summary
 
 
 def test_frozen_three_days_is_high_and_calibration_hour_inside_does_not_break_it() -> None:
@@ -866,3 +870,88 @@ def test_a_hold_at_the_analyser_range_top_is_its_over_range_reading() -> None:
 
     assert found(20.0) == []
     assert spans(found(19.5)) == [(hour(1000), hour(1057))]
+
+
+def _long_cod(days: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    """An honest hourly COD at 30 mg/L (some 4000 steps from one held value to the next in
+    200 days: enough to rank one at 1 in 2000) and its flow."""
+    return honest_cod(24 * days, hold=1), flow(24 * days)
+
+
+def test_a_stuck_analyser_hold_is_a_validity_finding() -> None:
+    """An analyser stuck on its last measurement (the value held is the one it last measured,
+    in range, entered by an ordinary step) is a validity finding: the hours were not measured,
+    and the data cannot tell a stuck analyser from a frozen output."""
+    cod, q = _long_cod()
+    cod[2400:2460] = cod[2399]  # the last measurement held 60 h more
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert len(found) == 1
+    f = found[0]
+    assert f.category == "validity"
+    assert f.evidence["escalation"] is None
+    assert "ask for the analyser's log" in f.summary.lower()
+
+
+def test_a_hold_entered_by_a_step_the_series_never_takes_is_written() -> None:
+    """A hold whose value the analyser never measured before it (entered by a step from 30 to
+    8.3 mg/L, larger than every step of the series' held values) is not an analyser stuck
+    on its last measurement: an integrity finding naming the step."""
+    cod, q = _long_cod()
+    cod[2400:2460] = 8.3
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert len(found) == 1
+    f = found[0]
+    assert f.category == "integrity"
+    assert f.evidence["escalation"] == "step"
+    assert f.evidence["entry_step_p"] <= frozen_module.WRITTEN_P / 2
+    assert "values written in" in f.summary
+    # the same hold entered from a reading that already held 8.3 (a stuck analyser's last
+    # measurement, even off the level) is not escalated by the step
+    cod[2399] = 8.3
+    cod[2398] = 8.4
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [f.category for f in found] == ["validity"]
+
+
+def test_a_hold_under_the_limit_amid_readings_over_it_hides_an_exceedance() -> None:
+    """A COD held at 45 mg/L (limit 50) for 60 h while every reading of the day before and
+    the day after is over 50: the hold hides an exceedance, an integrity finding; the same
+    hold with the sides under the limit is a validity finding."""
+    cod, q = _long_cod()
+    cod[2376:2400] = 60.0 + np.arange(24) % 3  # a day over the limit
+    cod[2460:2484] = 58.0 + np.arange(24) % 4  # and the day after the hold
+    cod[2400:2460] = 45.0  # an ordinary-sized step (as a stuck analyser could take)...
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    hold = [f for f in found if f.evidence["value"] == 45.0]
+    assert len(hold) == 1
+    assert hold[0].category == "integrity"
+    assert hold[0].evidence["escalation"] == "hides_exceedance"
+    assert hold[0].evidence["side_min_before"] == 60.0
+    assert hold[0].evidence["side_min_after"] == 58.0
+    assert "hides" in hold[0].summary
+    cod[2470] = 49.0  # one reading of the day after under the limit
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    hold = [f for f in found if f.evidence["value"] == 45.0]
+    assert [f.evidence["escalation"] for f in hold] != ["hides_exceedance"]
+
+
+def test_a_hold_at_a_value_rounder_than_the_series_measures_is_written() -> None:
+    """A COD at 1000 mg/L read to 0.01 held at 1000.00 (five trailing zeros, which none of its
+    4800 hourly values has) entered by an ordinary step is a value typed in, not a measurement
+    repeated: integrity; held at its last measurement instead, validity."""
+    cod = effluent(24 * 200, mean=1000.0, cv=0.02, step=0.01, seed=5)
+    q = flow(24 * 200)
+    spec = make_spec(MN, w01018={"limit": 5000.0})
+    stuck = cod.copy()
+    stuck[2400:2460] = stuck[2399]
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: stuck, FLOW: q}), spec)
+    assert [f.category for f in found] == ["validity"]
+    cod[2399] = 1000.37  # the reading before, an ordinary step from it
+    cod[2400:2460] = 1000.0
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), spec)
+    assert len(found) == 1
+    f = found[0]
+    assert f.evidence["escalation"] == "round"
+    assert f.category == "integrity"
+    assert f.evidence["round_value_p"] <= frozen_module.WRITTEN_P / 2
+    assert "rounder than" in f.summary
