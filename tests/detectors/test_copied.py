@@ -23,6 +23,7 @@ from detectors.checks.copied import (
     _level,
     _lexsorted,
     _repeated_in_order,
+    _self_similar_bar,
     _sign_codes,
     _sorted_by,
     _window_hashes,
@@ -956,3 +957,68 @@ def test_held_match_never_meets_its_own_outlet_within_a_day() -> None:
         o = int(rng.integers(0, 3))
         args = (rows, o, a, b, eo, ecode, eq, eh0, eh1, ebits)
         assert _held_match(*args) == _held_match_with_near_lags(*args)
+
+
+def _sbr_flow(seed: int, days: int = DAYS) -> np.ndarray:
+    """An SBR's flow read to 1 m3/h: every 6 h two decanting hours (about 48 and 12 m3/h,
+    following a slow wander) and four hours at 0 (the honest generator's seed-6 SBR outlet)."""
+    rng = np.random.default_rng(seed)
+    k = days * 4
+    level = 48 + 3 * np.sin(np.arange(k) / (k / 20)) + 0.2 * rng.normal(0, 1, k)
+    cycles = np.zeros((k, 6))
+    cycles[:, 4] = np.round(level + rng.normal(0, 0.3, k))
+    cycles[:, 5] = np.round(0.25 * level + rng.normal(0, 0.3, k))
+    return cycles.ravel()
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_flow_matching_itself_at_many_lags_is_a_timetable_not_a_replay(seed: int) -> None:
+    # the parent found 1 to 5 replays of 30-468 h on each (34-67 bits against a bar of 33.5):
+    # the series matches itself at many lags, which is its null (`_self_similar_bar`)
+    cod = _cod()
+    cod[40 * 24 : 41 * 24] = cod[10 * 24 : 11 * 24]  # a day of COD replayed beside it
+    found = CopiedDataDetector().detect(frame({FLOW: _sbr_flow(seed), COD: cod}))
+    assert [(f.pollutant, f.start, f.evidence["lag_hours"]) for f in found] == [
+        (COD, hour(40 * 24), 720)
+    ]
+    assert "self_matches" not in found[0].evidence  # COD matches itself nowhere else
+
+
+def test_self_similar_bar_judges_a_run_by_the_series_runs_at_other_lags() -> None:
+    w = 4000.0
+    u0 = np.log2(w * w / 2.0)
+    need0 = u0 + 15.0
+
+    def bar(lags: list[int], excess: list[float], oa: list[int] | None = None) -> np.ndarray:
+        n = len(lags)
+        o = np.array(oa if oa is not None else [0] * n)
+        runs = (o, np.zeros(n), np.zeros(n), np.zeros(n, dtype=int), np.zeros(n), np.array(lags))
+        info = u0 + np.array(excess)
+        need, figures = _self_similar_bar(runs, info, np.full(n, need0), np.array([w, w]))
+        assert (figures[0] > 0).sum() == (need > need0).sum()
+        return need
+
+    # four runs under the bar at other lags: no evidence against the bits null
+    assert (bar([24, 48, 72, 96, 168], [5, 6, 7, 8, 40]) == need0).all()
+    # six: their median excess (7.5 bits) is the scale; six runs at other lags
+    got = bar([24, 48, 72, 96, 120, 144, 168], [5, 6, 7, 8, 9, 10, 40])
+    assert got[-1] == pytest.approx(u0 + 7.5 * (15.0 + np.log2(6.0)))
+    # runs at the run's own lag, and every run at a lag holding a run over the bar (maybe a
+    # copy's pieces), are no null; runs under u0 are not counted; another outlet's are its own
+    lags = [24, 48, 72, 96, 120, 144, 168, 168, 500, 500, 30, 24, 48, 72, 96, 120]
+    excess = [5, 6, 7, 8, 9, 10, 40, 3, 2, 30, -4, 5, 6, 7, 8, 9]
+    got = bar(lags, excess, [0] * 11 + [1] * 5)
+    assert got[6] == pytest.approx(u0 + 7.5 * (15.0 + np.log2(8.0)))  # 6 + two at lag 500
+    assert got[9] == pytest.approx(u0 + 7.5 * (15.0 + np.log2(8.0)))  # 6 + two at lag 168
+    assert (got[11:] == need0).all()  # outlet 1: five runs, all under the bar: nothing to raise
+    # a match between two outlets keeps its bar
+    two = (
+        np.array([0, 1]),
+        np.zeros(2),
+        np.zeros(2),
+        np.array([1, 0]),
+        np.zeros(2),
+        np.array([5, 5]),
+    )
+    need, _ = _self_similar_bar(two, np.full(2, 60.0), np.full(2, need0), np.array([w, w]))
+    assert (need == need0).all()
