@@ -77,7 +77,10 @@ class ZeroFloorDetector(Detector):
       (`bench/honest_fleet.py`, seeds 5-14 x 80 outlets): zeros findings 3,124 on 49
       outlet-channels -> 25 on 10 (the rest: unflagged zero checks, 2 h at 0 in water 4-11
       steps up, and blockages holding a check's 0); labelled tuning seeds 1-50, both
-      generators: the findings on outlets with zero_floor labels byte-identical;
+      generators: the findings on outlets with zero_floor labels byte-identical. Nor zeros
+      that are one measurement of a cyclic analyser on its rhythm between two measurements of
+      the water (`_one_measurement`: one reading below the detection limit, as the floor
+      rule's ``min_floor_cycles`` says of a low glitch);
     - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
       across gaps of up to ``floor_gap_hours``, and across longer ones when the value on both
       sides is the same, `_one_value_once`: an analyser back from days of fault or stop does
@@ -446,12 +449,49 @@ class ZeroFloorDetector(Detector):
         excused = self._below_resolution(
             s, segs.first, segs.last, self.false_alarms_per_year * years, cycle
         )
-        for a, b, ok in zip(segs.first.tolist(), segs.last.tolist(), excused.tolist(), strict=True):
+        one = self._one_measurement(outlet, s, segs.first, segs.last, count)
+        for a, b, ok, once in zip(
+            segs.first.tolist(), segs.last.tolist(), excused.tolist(), one.tolist(), strict=True
+        ):
             n = int(count[b] - (count[a - 1] if a else 0))
-            if n < self.min_zero_readings or ok:
+            if n < self.min_zero_readings or ok or once:
                 continue
             lo, hi = flow_range(flow[a : b + 1][zeros[a : b + 1]])
             yield self._zero_finding(outlet, s, a, b, n, lo, hi)
+
+    def _one_measurement(
+        self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, count: np.ndarray
+    ) -> np.ndarray:
+        """Which zero stretches (``first..last``, ``count`` the cumulated zeros) are one
+        measurement of a cyclic analyser on its own rhythm (`_phase`: cycle ``c >= 2`` h): at
+        most ``c`` zero readings, starting at the rhythm's hour and ending just before it, so
+        one measurement held over its cycle, between two measurements of the water (the
+        readings an hour before and after it normal and positive). Null model: one measurement under the detection
+        limit that the logger writes as 0 (the floor rule's ``min_floor_cycles`` guard: an
+        honest glitch is one measurement); a zeroed analyser reads 0 at every measurement, and
+        zeros written between measurements are off the rhythm (the class docstring). Honest
+        generator (`bench/honest_fleet.py`), tuning seeds 5-14 x 80 outlets: 11 of the 33 zeros
+        findings were one 2-hourly TP measurement at 0 in water 3-11 steps up (seed 14: six on
+        one outlet in 180 d)."""
+        out = np.zeros(len(first), dtype=bool)
+        phase = self._phase(s, *self._cycle(outlet, s, normal_mask(s)))
+        if phase is None:
+            return out
+        c, phi = phase
+        n = count[last] - np.where(first > 0, count[np.maximum(first - 1, 0)], 0)
+        start = np.rint(s.hours[first]).astype(np.int64) % c
+        after = (np.rint(s.hours[last]).astype(np.int64) + 1) % c
+        # between two measurements of the water: the readings just before and after it are
+        # normal, positive and an hour away (not a maintenance, a fault or a gap: zeros on
+        # both sides of a maintenance are one zeroed analyser, independent tuning seed 6)
+        m = len(s.values)
+        before, behind = np.maximum(first - 1, 0), np.minimum(last + 1, m - 1)
+        water = normal_mask(s) & (s.values > 0)
+        flanked = (first > 0) & (last < m - 1) & water[before] & water[behind]
+        flanked &= (s.hours[first] - s.hours[before] <= 1.0 + 1e-9) & (
+            s.hours[behind] - s.hours[last] <= 1.0 + 1e-9
+        )
+        return (n <= c) & (start == phi) & (after == phi) & flanked
 
     def _below_resolution(
         self, s: Series, first: np.ndarray, last: np.ndarray, allowed: float, cycle: float
@@ -805,16 +845,25 @@ class ZeroFloorDetector(Detector):
         ``c`` (at least ``rhythm_share`` of them), and the candidate starts, or the run after
         it starts, at another hour modulo ``c``: the value was written between measurements."""
         off = np.zeros(len(cand), dtype=bool)
-        c = round(cycle)
-        if c < 2 or abs(cycle - c) > 1e-9 or len(short) < 10:
-            return off
-        counts = np.bincount(np.rint(s.hours[short.first]).astype(np.int64) % c, minlength=c)
-        if counts.max() < self.rhythm_share * counts.sum():
+        phase = self._phase(s, short, cycle)
+        if phase is None:
             return off  # no steady rhythm to be off
-        phi = int(np.argmax(counts))
+        c, phi = phase
         enter = np.rint(s.hours[runs.first[cand]]).astype(np.int64) % c
         leave = np.rint(s.hours[runs.first[cand + 1]]).astype(np.int64) % c
         return (enter != phi) | (leave != phi)
+
+    def _phase(self, s: Series, short: HeldRuns, cycle: float) -> tuple[int, int] | None:
+        """The analyser's rhythm: its integer cycle ``c >= 2`` h and the hour ``phi`` modulo
+        ``c`` at which at least ``rhythm_share`` of its held runs ``short`` start; None without
+        such a steady rhythm."""
+        c = round(cycle)
+        if c < 2 or abs(cycle - c) > 1e-9 or len(short) < 10:
+            return None
+        counts = np.bincount(np.rint(s.hours[short.first]).astype(np.int64) % c, minlength=c)
+        if counts.max() < self.rhythm_share * counts.sum():
+            return None
+        return c, int(np.argmax(counts))
 
     def _settling(
         self, s: Series, runs: HeldRuns, cand: np.ndarray, a: int, cycle: float, value: float

@@ -647,3 +647,36 @@ def test_zeros_far_longer_than_the_series_own_zero_stretches_are_not_excused() -
             assert any(
                 "zeros" in f.evidence["rule"] and f.start <= hour(at + 12) <= f.end for f in found
             ), (level, at)
+
+
+def test_zeros_of_one_measurement_of_a_cyclic_analyser_are_one_reading() -> None:
+    """A 2-hourly TP at 0.02-0.06 mg/L whose one measurement fell under its detection limit and
+    was logged as 0 (honest generator, tuning seed 14: six such 2-h zeros in 180 d on one
+    outlet, 3-5 steps under the water): one measurement held over its cycle is one reading, as
+    the floor rule's two-measurement guard says of a low glitch. Two measurements of zeros, two
+    zero hours written between measurements (off the rhythm) and an hourly analyser's two zero
+    hours are reported."""
+    n = 24 * 20
+    tp = np.maximum(effluent(n, mean=0.04, hold_hours=2, step=0.01, seed=6), 0.02)
+    two_hourly = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 120.0})
+
+    def zeros(at: int, hours: int, spec=two_hourly) -> list[tuple]:
+        x = tp.copy()
+        x[at : at + hours] = 0.0
+        found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: flow(n)}), spec)
+        return [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]]
+
+    assert zeros(100, 2) == []  # one measurement at 0
+    assert zeros(100, 4) == [(hour(100), hour(103))]  # two measurements at 0
+    assert zeros(101, 2) == [(hour(101), hour(102))]  # written between measurements
+    x = tp.copy()  # a zero, a maintenance, then one measurement of zeros (independent seed 6)
+    x[97], x[100:102] = 0.0, 0.0
+    flags = np.array(["N"] * n, dtype=object)
+    flags[98:100] = "M"
+    frame = make_frame(MN, {TP: x, FLOW: flow(n)}, flags={TP: flags})
+    found = ZeroFloorDetector().detect(frame, two_hourly)
+    assert [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]] == [
+        (hour(100), hour(101))
+    ]
+    hourly = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 60.0})
+    assert zeros(100, 2, hourly) == [(hour(100), hour(101))]  # two hourly measurements
