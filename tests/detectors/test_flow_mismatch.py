@@ -21,6 +21,25 @@ def test_flow_mismatch_analyser_measures_while_nothing_flows() -> None:
     assert found[0].evidence["changes"] == 5
 
 
+def test_flow_mismatch_a_stop_split_by_an_hour_lost_in_transmission_is_one_stop() -> None:
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    q = daily_flow()
+    q[100:160] = 0.0  # a 60 h stop read through ...
+    q[130] = np.nan  # ... with one hour of flow (and everything else) lost in transmission
+    cod[130] = np.nan
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end) for f in found] == [(hour(100), hour(159))]
+    assert found[0].evidence["hours"] == 60 and found[0].evidence["reporting_stops"] == 0
+    # an SBR-like outlet: 2 h pauses between decants (too short to judge), a 2 h gap between
+    # two of them may hide the decant that ended the first: not bridged into a 6 h stop
+    q = daily_flow()
+    q[200:202] = 0.0
+    q[202:204] = np.nan
+    cod[202:204] = np.nan
+    q[204:206] = 0.0
+    assert FlowMismatchDetector().detect(frame({COD: cod, FLOW: q})) == []
+
+
 def test_flow_mismatch_honest_shutdowns() -> None:
     cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
     q = daily_flow()
