@@ -320,22 +320,25 @@ class FrozenValueDetector(Detector):
     ``validity`` finding ("these hours were not measured; ask for the analyser's log and
     maintenance record") unless the hold carries a sign a stuck analyser cannot give, then an
     ``integrity`` one naming it (``escalation``): ``"step"``, entered by a step from the
-    reading before larger than all but half `WRITTEN_P` of the series' own steps (a stuck
-    analyser repeats its last measurement, one of its own steps from the one before);
-    ``"round"``, a value rounder than all but half `WRITTEN_P` of its held values (a value
-    typed in); ``"hides_exceedance"``, under the limit while every valid reading of the day
-    before and the day after is at or over it. Honest generator (`bench/honest_fleet.py`),
-    tuning seeds 5-14 x 80 x 180 d, frozen alone: 841 findings, all integrity before, 0
-    integrity now (the least ``entry_step_p`` among 795 holds with a step in was 0.00062, a
-    reagent hold: at 0.001 whole it was escalated; 7 of 795 at 0.01, 23 at 0.05: the null
-    holds; ``round_value_p`` least 0.00096 of 90; hides: 0 of 706 holds under a limit with
-    readings on both sides). Labelled tuning seeds 1-50 (40 x 180 d, cached fleets): every
-    finding's span unchanged; independent frozen labels found 346 of 358, by an integrity
-    finding 7 (its frozen holds are entered by ordinary steps: 80 of 340 on-label findings have
-    ``entry_step_p`` at most 0.01, 7 at most 0.0005; a series of fewer than 2000 steps cannot
-    rank a step below 0.0005); integrity findings 1373 -> 25 (18 off frozen labels at
-    falsifying outlets: holds at 0-0.05 entered from 1-16 mg/L, and two round 5.0 and 20.0);
-    none on honest outlets before or after.
+    reading before larger than all but a third of `WRITTEN_P` of the series' own steps (a
+    stuck analyser repeats its last measurement, one of its own steps from the one before);
+    ``"round"``, a value rounder than all but a third of `WRITTEN_P` of its held values (a
+    value typed in); ``"notch"``, a value beyond both the one before and the one after, the
+    steps in and out together (Fisher) as rare as a third of `WRITTEN_P`;
+    ``"hides_exceedance"``, under the limit while every valid reading of the day before and the
+    day after is at or over it. Honest generator (`bench/honest_fleet.py`), tuning seeds 5-14 x
+    80 x 180 d, frozen alone: 841 findings, all integrity before, 0 now (795 holds have a step
+    in: least ``entry_step_p`` 0.00062, a reagent hold that the step alone at 0.001 escalated;
+    8 at 0.01, 23 at 0.05; 424 notch-shaped: least ``notch_p`` 0.00084, 8 at 0.01, 27 at 0.05;
+    ``round_value_p`` least 0.00096 of 90; hides 0 of 706 holds under a limit). Labelled tuning
+    seeds 1-50 (40 x 180 d, cached fleets): every span unchanged, none on honest outlets;
+    integrity findings independent 1373 -> 115 (25 on frozen labels: 19 notch, 6 step; the 90
+    others all on zero_floor or standard_substitution labels, written values: 67 + 10 notch,
+    11 + 1 step, 1 round), simulator 375 -> 77 (none on its frozen labels, whose holds are
+    entered by ordinary steps and left as the water moves on; the 77 on zero_floor and
+    standard_substitution labels). A series of fewer than 3000 steps cannot rank a step alone
+    past a third of `WRITTEN_P` (an exponential tail for steps past every other step was tried
+    and dropped: it escalated the honest reagent hold, a TN from 3.4 to 8.7, at 1e-7).
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
@@ -809,9 +812,13 @@ class FrozenValueDetector(Detector):
             held_cycle = local[1]
         lo, hi = flow_range(flow)
         escalation, signs = _escalation(s, runs, i, j, outlet.spec.pollutant(s.code).limit)
-        kind = {None: "held", "step": "written", "round": "round", "hides_exceedance": "hiding"}[
-            escalation
-        ]
+        kind = {
+            None: "held",
+            "step": "written",
+            "notch": "notch",
+            "round": "round",
+            "hides_exceedance": "hiding",
+        }[escalation]
         return self.finding(
             outlet,
             s.code,
@@ -1069,13 +1076,20 @@ def _escalation(
     The hold's step in (from the value of the run before, none when the last reading of any
     flag before the hold already holds the value: an analyser stuck on a check's reading) is
     ranked among the series' other steps; ``entry_step_p`` = (those at least as large + 1) /
-    (their count + 1) at most half `WRITTEN_P`. ``"round"``: a value typed in is a round one,
+    (their count + 1) at most a third of `WRITTEN_P`. ``"round"``: a value typed in is a round one,
     a stuck analyser's is one of its measurements: the held value's `_roundness` ranked among
-    the series' other held values (``round_value_p``, as above) at most half `WRITTEN_P` (two
-    looks at one rate). ``"hides_exceedance"``: the held value is under the
+    the series' other held values (``round_value_p``, as above) at most a third of
+    `WRITTEN_P`. ``"hides_exceedance"``: the held value is under the
     registered ``limit`` while every valid reading in the `SIDE_HOURS` before the hold and after
     it (at least `SIDE_READINGS` on each side) is at or over it: a stuck analyser's value is its
-    last measurement, the one reading under the limit in two days of readings over it."""
+    last measurement, the one reading under the limit in two days of readings over it.
+    ``"notch"``: the held value lies beyond both the value before it and the first after it
+    (below both or above both), and the step in (``entry_step_p``) and the change out, ranked
+    among the series' changes over as many hours as from the held measurement to the next
+    one, are together as rare as Fisher's ``c (1 - ln c)`` (``c`` their product,
+    ``notch_p``) at most a third of `WRITTEN_P`: a stuck analyser's held value is a
+    measurement the water moved on from at its own pace, not a notch cut in the series.
+    Each of step, round and notch looks at a third of `WRITTEN_P` (Bonferroni)."""
     t, v = s.hours, s.values
     a, b = int(runs.first[i]), int(runs.last[j])
     held = float(runs.value[i])
@@ -1086,12 +1100,13 @@ def _escalation(
         "side_min_before": None,
         "side_min_after": None,
         "round_value_p": None,
+        "notch_p": None,
     }
     before = np.flatnonzero(~np.isnan(v[:a]))
     if i > 0 and len(before) and v[before[-1]] != held:
         steps = np.abs(np.diff(runs.value))  # steps[k - 1]: the step into run k
         others = np.ones(len(steps), dtype=bool)
-        others[i - 1 : j] = False  # the hold's own steps (its pieces') left out
+        others[i - 1 : j + 1] = False  # the hold's own steps (in, between pieces, out) left out
         step = float(steps[i - 1])
         p = (np.count_nonzero(steps[others] >= step - 1e-9) + 1.0) / (others.sum() + 1.0)
         signs.update(
@@ -1110,7 +1125,7 @@ def _escalation(
             if min(v[side_b].min(), v[side_a].min()) >= limit:
                 return "hides_exceedance", signs
     p = signs["entry_step_p"]
-    if p is not None and p <= WRITTEN_P / 2.0:
+    if p is not None and p <= WRITTEN_P / 3.0:
         return "step", signs
     rank = _roundness(runs.value)
     if rank[i] >= 1:
@@ -1118,8 +1133,27 @@ def _escalation(
         others[i : j + 1] = False
         p = (np.count_nonzero(rank[others] >= rank[i]) + 1.0) / (others.sum() + 1.0)
         signs["round_value_p"] = round(float(p), 6)
-        if p <= WRITTEN_P / 2.0:
+        if p <= WRITTEN_P / 3.0:
             return "round", signs
+    p_in = signs["entry_step_p"]
+    if p_in is not None and j + 1 < len(runs):
+        after = float(runs.value[j + 1])
+        prev = float(runs.value[i - 1])
+        if (held - prev) * (after - held) < 0:
+            lag = float(t[runs.first[j + 1]] - t[runs.first[i]])
+            normal = s.normal
+            tn, vn = t[normal], v[normal]
+            at = np.searchsorted(tn, tn + lag)
+            ok = at < len(tn)
+            ok[ok] = np.abs(tn[at[ok]] - tn[ok] - lag) < 1e-6
+            changes = np.abs(vn[at[ok]] - vn[ok])
+            out = abs(after - held)
+            p_out = (np.count_nonzero(changes >= out - 1e-9) + 1.0) / (len(changes) + 1.0)
+            c = float(p_in) * float(p_out)
+            fisher = c * (1.0 - np.log(c))
+            signs["notch_p"] = round(float(fisher), 6)
+            if fisher <= WRITTEN_P / 3.0:
+                return "notch", signs
     return None, signs
 
 
@@ -1356,10 +1390,11 @@ LEVEL_STEPS = 5.0
 #: Other runs of one value from which that value's own tail is learned (`_value_bars`,
 #: `_resumed`): twice `tail_runs`, the least `_tail_scale` fits.
 VALUE_RUNS = 24
-#: A hold is "written" (`_escalation`) when the step into it is as large as at most half this
-#: share of the series' own steps from one held value to the next, or its value as round as at
-#: most half this share of its held values: an analyser stuck on its last measurement gives
-#: one of its own steps and values, so such holds are escalated about once in 1000.
+#: A hold is "written" (`_escalation`) when the step into it is as large as at most a third of
+#: this share of the series' own steps from one held value to the next, its value as round as
+#: at most a third of its held values, or it is a notch as rare (Fisher) as a third of it: an
+#: analyser stuck on its last measurement gives one of its own steps and values, so such holds
+#: are escalated about once in 1000.
 WRITTEN_P = 0.001
 #: A hold "hides an exceedance" (`_escalation`) when every valid reading in the SIDE_HOURS
 #: before it and after it, at least SIDE_READINGS on each side, is at or over the limit.

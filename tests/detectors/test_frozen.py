@@ -903,7 +903,7 @@ def test_a_hold_entered_by_a_step_the_series_never_takes_is_written() -> None:
     f = found[0]
     assert f.category == "integrity"
     assert f.evidence["escalation"] == "step"
-    assert f.evidence["entry_step_p"] <= frozen_module.WRITTEN_P / 2
+    assert f.evidence["entry_step_p"] <= frozen_module.WRITTEN_P / 3
     assert "values written in" in f.summary
     # the same hold entered from a reading that already held 8.3 (a stuck analyser's last
     # measurement, even off the level) is not escalated by the step
@@ -936,22 +936,48 @@ def test_a_hold_under_the_limit_amid_readings_over_it_hides_an_exceedance() -> N
 
 
 def test_a_hold_at_a_value_rounder_than_the_series_measures_is_written() -> None:
-    """A COD at 1000 mg/L read to 0.01 held at 1000.00 (five trailing zeros, which none of its
+    """A COD at 1000 mg/L read to 0.001 held at 1000.000 (six trailing zeros, which none of its
     4800 hourly values has) entered by an ordinary step is a value typed in, not a measurement
     repeated: integrity; held at its last measurement instead, validity."""
-    cod = effluent(24 * 200, mean=1000.0, cv=0.02, step=0.01, seed=5)
+    cod = effluent(24 * 200, mean=1000.0, cv=0.02, step=0.001, seed=5)
+    cod[0] = 1000.123  # the helper starts a series at its mean exactly
     q = flow(24 * 200)
     spec = make_spec(MN, w01018={"limit": 5000.0})
     stuck = cod.copy()
     stuck[2400:2460] = stuck[2399]
     found = FrozenValueDetector().detect(make_frame(MN, {COD: stuck, FLOW: q}), spec)
     assert [f.category for f in found] == ["validity"]
-    cod[2399] = 1000.37  # the reading before, an ordinary step from it
+    cod[2399] = 1000.371  # the reading before, an ordinary step from it
     cod[2400:2460] = 1000.0
     found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), spec)
     assert len(found) == 1
     f = found[0]
     assert f.evidence["escalation"] == "round"
     assert f.category == "integrity"
-    assert f.evidence["round_value_p"] <= frozen_module.WRITTEN_P / 2
+    assert f.evidence["round_value_p"] <= frozen_module.WRITTEN_P / 3
     assert "rounder than" in f.summary
+
+
+def test_a_hold_cut_into_the_series_as_a_notch_is_written() -> None:
+    """An hourly COD at 30 mg/L (21.7 the hour before) held at 31.3 for 60 h, then reading 8.0
+    for three hours: a step in that is rare (about 1 in 700, not rare enough alone for a third
+    of WRITTEN_P) and a change out as rare among its 60-hour changes, in the other direction:
+    a notch cut into the series (Fisher's combined chance under a third of WRITTEN_P),
+    integrity; the same hold with the water after it on the same side is a stuck analyser's
+    shape, validity."""
+    cod, q = _long_cod()
+    cod[2400:2460] = 31.3
+    cod[2460:2463] = 8.0
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    held_ = [f for f in found if f.evidence["value"] == 31.3]
+    assert len(held_) == 1
+    f = held_[0]
+    assert f.evidence["entry_step_p"] > frozen_module.WRITTEN_P / 3
+    assert f.evidence["escalation"] == "notch"
+    assert f.category == "integrity"
+    assert f.evidence["notch_p"] <= frozen_module.WRITTEN_P / 3
+    assert "notch" in f.summary
+    cod[2460:2463] = 33.0  # the water after the hold on the same side as the step in
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    held_ = [f for f in found if f.evidence["value"] == 31.3]
+    assert [f.category for f in held_] == ["validity"]
