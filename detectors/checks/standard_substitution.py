@@ -86,6 +86,9 @@ FIRST_FALSE_ALARMS_PER_YEAR: Final[float] = 0.01
 #: series' cycle (`_local_cycles`).
 LOCAL_CYCLE_HOURS: Final[float] = 24.0
 
+#: The least number of held runs of the local cadence's length (`_local_cycles`) that show it.
+LOCAL_MODE_RUNS: Final[int] = 3
+
 #: A stretch on a standard survives this many stray readings, or a gap of this many hours.
 STRAY_READINGS: Final[int] = 2
 STRAY_HOURS: Final[float] = 6.0
@@ -1215,7 +1218,13 @@ def _local_cycles(
     counts = counted.astype(np.int64) @ onehot.astype(np.int64)
     held = counted @ np.where(lengths >= 2, lengths, 0)
     total = counted @ lengths
-    return np.maximum(cycle_of_counts(counts, held, total), cycle)
+    local = cycle_of_counts(counts, held, total)
+    # a cadence shown by LOCAL_MODE_RUNS runs of the mode or more, holding half the hours
+    # (reviewer-O's O8: in 48 h, chance repeats of a coarse hourly reading make a few 2-3 h runs)
+    mode = np.argmax(counts, axis=1)
+    n_mode = counts[np.arange(len(counts)), mode]
+    shown = (n_mode >= LOCAL_MODE_RUNS) & (2 * n_mode * mode >= total)
+    return np.maximum(np.where(shown, local, cycle), cycle)
 
 
 def _unheld(found: Iterable[Finding], held: list[Finding]) -> Iterator[Finding]:

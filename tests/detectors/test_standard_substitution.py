@@ -1677,3 +1677,26 @@ def test_the_analysers_check_straight_after_its_own_maintenance_is_no_finding() 
     assert found(slice(599, 600), check_hours=0) == [(hour(600), hour(603))]
     assert found(slice(599, 600), check_hours=3) == [(hour(600), hour(603))]
     assert found(slice(598, 599)) == [(hour(600), hour(603))]
+
+
+def test_a_local_cadence_needs_its_runs_to_hold_the_hours_around_the_stretch() -> None:
+    """`_local_cycles` (reviewer-O's O8): chance repeats of an hourly analyser's coarse reading
+    make runs of 2-5 h a day either side of a stretch, half the hours in runs of 2 h or more,
+    the commonest 3 h; the old rule took 3 h for the cadence there and raised the first rule's
+    floor to 18 h, so 12 h of hourly readings on the 25 mg/L standard (twelve measurements)
+    were no longer its finding. A cadence is now taken only when at least `LOCAL_MODE_RUNS`
+    runs of its length hold half the hours: the first rule finds the 12 h at a cycle of 1 h."""
+    cod = effluent(24 * 60, mean=40.0, seed=12)
+    at = 24 * 55
+    side = [3, 1, 2, 1, 4, 1, 3, 1, 5, 3]  # 24 h: runs of 2+ hold 20 h, three of 3 h
+    rng = np.random.default_rng(1)
+    for lo in (at - 24, at + 12):
+        h = lo
+        for k in side:
+            cod[h : h + k] = round(float(rng.uniform(36, 44)), 1)
+            h += k
+    cod[at : at + 12] = np.tile([24.9, 25.1, 25.0, 25.2], 3)
+    found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+    first = [f for f in found if f.evidence["rule"].startswith("normal values within tolerance")]
+    assert [(f.start, f.end) for f in first] == [(hour(at), hour(at + 11))]
+    assert first[0].evidence["cycle_hours"] == 1.0
