@@ -203,10 +203,11 @@ class FlowMismatchDetector(Detector):
         if len(starts) == 0:
             return
         reporting = counts.max(axis=1) >= self.min_cycles
-        # reporting stops split only by an hour or two of unknown flow are one stop
-        bridged = _bridged(known, starts[reporting], ends[reporting], self.join_missing_hours)
-        if bridged.any():
-            starts, ends, counts = self._stops(outlet, codes, stopped | bridged)
+        if np.count_nonzero(reporting) >= 2:
+            # reporting stops split only by an hour or two of unknown flow are one stop
+            bridged = _bridged(known, starts[reporting], ends[reporting], self.join_missing_hours)
+            if bridged.any():
+                starts, ends, counts = self._stops(outlet, codes, stopped | bridged)
         reporting = np.flatnonzero(counts.max(axis=1) >= self.min_cycles)
         if len(reporting) == 0:
             return
