@@ -902,8 +902,9 @@ class LowVariabilityDetector(Detector):
     CUSUM's peak 6.81, 0.4 % over the bar, is now 6.32).
     Honest generator (`bench/honest_fleet.py`, tuning seeds 5-14, 80 outlets x 180 days, the
     detector alone): 291 -> 176 findings, 136 -> 87 of 800 outlets flagged (pooled CUSUM 111 ->
-    27, white days' CUSUM 51 -> 14, step CUSUM 20 -> 8, white runs 15 -> 3; 96 of the 111
-    pooled-CUSUM findings had started in December-February, 52 in the first fortnight).
+    37, white days' CUSUM 51 -> 16, step CUSUM 20 -> 12, white runs 15 -> 12, pooled windows
+    18 -> 21, the rest 76 -> 78; findings starting in December-February 193 -> 105; 96 of the
+    111 pooled-CUSUM findings had started then, 52 in the first fortnight).
     Tuning seeds 1-50 (40 x 180 d, share 0.5): independent 428 of 451 labels before and after
     (none lost or gained), findings 606 -> 609 (583 identical), none on honest outlets, 96 ->
     98 off every label; simulator 161 of 162 before and after, findings 306 -> 255 (fewer on
