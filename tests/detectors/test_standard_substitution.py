@@ -1656,27 +1656,66 @@ def test_null_durations_read_one_hour_past_the_measurement_before_the_last() -> 
         assert 50.0 * ss._null_survival(null, bar, 4.0) == pytest.approx(0.01, rel=0.01)
 
 
+SPEC_NH3_8_COD = make_spec(
+    MN,
+    w21003={"limit": 15.0, "standard": 8.0, "analyser_range": (0.0, 50.0)},
+    w01018={"limit": 100.0, "analyser_range": (0.0, 500.0)},
+)
+
+
 def test_the_analysers_check_straight_after_its_own_maintenance_is_no_finding() -> None:
-    """The excursion of `test_excursion_rule_finds_a_short_standard_between_samples` (four
-    hours of the 8 mg/L solution between samples at 2 mg/L) straight after an hour of the
-    analyser's maintenance (flagged M): the technician's span check after it, left N (honest
-    generator, tuning seeds 5-14 x 80: 16 of 41 findings). Not found; found as before with an
-    hour of the water read between the maintenance and the standard, with ``check_hours`` 0,
-    or when it lasts longer than ``check_hours``."""
+    """Four hours of the registered 8 mg/L solution between samples of an NH3-N at 2 mg/L,
+    straight after an hour of the station's maintenance (its NH3-N and COD analysers both
+    flagged M), at a plant whose logger does not flag checks (no C reading): the technician's
+    span check after it, left N (honest generator, tuning seeds 5-14 x 80: 16 of 41 findings).
+    Not found; found as before with an hour of the water read between the maintenance and the
+    standard, with ``check_hours`` 0, when it lasts longer than ``check_hours``, when only the
+    NH3-N is flagged M while the COD reads the water in that hour (reviewer-P's P2: not the
+    station's maintenance), or when the logger flags its span checks C (it would have flagged
+    this one C too)."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=24)
+    cod = effluent(n, mean=40.0, seed=25)
     nh3[600:604] = [8.02, 7.97, 8.05, 7.99]
 
-    def found(m: slice, **kw: float) -> list[tuple]:
-        f = flags.copy()
-        f[m] = "M"
-        frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: f})
-        return spans(StandardSubstitutionDetector(**kw).detect(frame, SPEC_NH3))
+    def found(m: slice, both: bool = True, c_hour: int | None = None, **kw: float) -> list[tuple]:
+        fn, fc = np.array(["N"] * n, dtype=object), np.array(["N"] * n, dtype=object)
+        fn[m] = "M"
+        if both:
+            fc[m] = "M"
+        if c_hour is not None:
+            fc[c_hour] = "C"
+        frame = make_frame(MN, {NH3N: nh3, COD: cod}, flags={NH3N: fn, COD: fc})
+        got = StandardSubstitutionDetector(**kw).detect(frame, SPEC_NH3_8_COD)
+        return spans(f for f in got if f.pollutant == NH3N)
 
     assert found(slice(599, 600)) == []
     assert found(slice(599, 600), check_hours=0) == [(hour(600), hour(603))]
     assert found(slice(599, 600), check_hours=3) == [(hour(600), hour(603))]
     assert found(slice(598, 599)) == [(hour(600), hour(603))]
+    assert found(slice(599, 600), both=False) == [(hour(600), hour(603))]
+    assert found(slice(599, 600), c_hour=200) == [(hour(600), hour(603))]
+
+
+def test_one_m_hour_before_each_feed_of_the_standard_excuses_none() -> None:
+    """Reviewer-P's P2 (ss_probe.py, seed 0, L = 4): an NH3-N at 2 mg/L whose logger flags its
+    weekly 8 mg/L calibration C; six feeds of the 8 mg/L solution for 4 h in 12 weeks, each
+    straight after one hour flagged M. The code of af79b5e excused all six as checks after
+    maintenance (0 of 60 feeds over 10 seeds); a logger that flags its span checks C would have
+    flagged a check after maintenance C too, so all six are found (the parent's 60 of 60)."""
+    n = 24 * 84
+    nh3, flags = _calibrated_nh3(n, seed=0)
+    rng = np.random.default_rng(100)
+    feeds = []
+    for k in range(6):
+        a = 260 + k * 300 + int(rng.integers(0, 24))
+        nh3[a : a + 4] = np.round(8.0 * (1 + 0.015 * rng.standard_normal(4)), 2)
+        flags[a - 1] = "M"
+        feeds.append((hour(a), hour(a + 3)))
+    frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
+    got = list(StandardSubstitutionDetector().detect(frame, SPEC_NH3))
+    for s, e in feeds:
+        assert any(f.start <= e and f.end >= s for f in got), (s, e)
 
 
 def test_a_local_cadence_needs_its_runs_to_hold_the_hours_around_the_stretch() -> None:
