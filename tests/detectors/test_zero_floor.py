@@ -680,3 +680,32 @@ def test_zeros_of_one_measurement_of_a_cyclic_analyser_are_one_reading() -> None
     ]
     hourly = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 60.0})
     assert zeros(100, 2, hourly) == [(hour(100), hour(101))]  # two hourly measurements
+
+
+def test_one_measurement_zeroed_far_above_the_floor_or_often_is_found() -> None:
+    """Reviewer-P's P4: one measurement a day zeroed on the analyser's rhythm is no reading
+    under the detection limit where the water sits far above it (COD at 40 mg/L read to 0.1,
+    400 steps up) nor where it comes far more often than near-floor water makes plausible (TP
+    at 0.04 mg/L, 4 steps up, 20 of 40 days); both were excused by `_one_measurement`. One
+    such zero in near-floor TP still is (the honest class); without the near-floor band it
+    is not."""
+    n = 24 * 40
+    at = [24 * (5 + d) + 12 for d in range(20)]  # a measurement's start on either rhythm
+
+    def found(
+        code: str, mean: float, step: float, c: int, days: list[int], **kw: float
+    ) -> list[tuple]:
+        x = np.maximum(effluent(n, mean=mean, hold_hours=c, step=step, seed=1), step)
+        for a in days:
+            x[a : a + c] = 0.0
+        spec = make_spec(MN, **{code: {"limit": 100.0, "cycle_minutes": 60.0 * c}})
+        got = ZeroFloorDetector(**kw).detect(make_frame(MN, {code: x, FLOW: flow(n)}), spec)
+        return [(f.start, f.end) for f in got if "zeros" in f.evidence["rule"]]
+
+    # one measurement, far above the floor
+    assert found(COD, 40.0, 0.1, 4, at[:1]) == [(hour(at[0]), hour(at[0] + 3))]
+    assert len(found(COD, 40.0, 0.1, 4, at)) == 20
+    # near the floor, but every day: 19 found (one is the resolution excuse's, as before)
+    assert len(found(TP, 0.04, 0.01, 2, at)) == 19
+    assert found(TP, 0.04, 0.01, 2, at[:1]) == []  # near the floor, once
+    assert len(found(TP, 0.04, 0.01, 2, at[:1], once_quanta=0.0, once_quantile=0.0)) == 1
