@@ -12,7 +12,9 @@ checks share:
 - `other_steps`, `channel_cycle_hours`: the steps the outlet's other concentration channels
   made with one series' step, read across the analysers' cycles (the plant moved, not one
   analyser);
-- `local_iso`, `month_label`: how evidence shows a grid hour and a local month.
+- `local_iso`, `month_label`: how evidence shows a grid hour and a local month;
+- `MIN_VALIDITY_RATE`, `local_month`, `month_hours`: a local month and the share of its hours
+  that must be valid (completeness's rates, frozen's "sustained" holds).
 
 This module registers no detector (`detectors.registry` imports it with the others).
 """
@@ -488,6 +490,28 @@ def local_iso(outlet: OutletData, i: int) -> str:
 def month_label(month: int) -> str:
     """``YYYY-MM`` of a month counted since 1970-01 (`OutletData.local_months`)."""
     return f"{1970 + month // 12:04d}-{month % 12 + 1:02d}"
+
+
+# ---------------------------------------------------------------- a month's valid data
+
+#: The least share of a month's hours (those the plant did not stop: flag F) whose data must be
+#: valid (HJ 356's monthly effective-data requirement): `completeness` judges each month's rate
+#: against it, and `frozen` escalates holds that alone declared valid more unmeasured hours in a
+#: month than the month may lack at all ("sustained").
+MIN_VALIDITY_RATE = 0.9
+
+
+def local_month(local_hours: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 of local whole hours since the epoch (a UTC hour plus the local
+    offset, `detectors.frame.LOCAL_OFFSET_HOURS`): the one notion of a month that completeness
+    and frozen count hours by."""
+    return local_hours.astype("datetime64[h]").astype("datetime64[M]").astype(np.int64)
+
+
+def month_hours(months: np.ndarray) -> np.ndarray:
+    """Hours in each calendar month (months since 1970-01): 672 to 744."""
+    starts = np.stack((months, months + 1)).astype("datetime64[M]").astype("datetime64[h]")
+    return np.diff(starts.astype(np.int64), axis=0)[0]
 
 
 # ---------------------------------------------------------------- sequential tests (CUSUM)

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from detectors.base import Detector, register
-from detectors.checks._common import month_label
+from detectors.checks._common import MIN_VALIDITY_RATE, local_month, month_label
 from detectors.finding import Finding, Severity
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series, flag_is
 from detectors.series import HOUR_NS, hours_of, timestamp
@@ -68,7 +68,7 @@ class CompletenessDetector(Detector):
     def __init__(
         self,
         *,
-        min_rate: float = 0.9,
+        min_rate: float = MIN_VALIDITY_RATE,
         min_expected_hours: int = 72,
         day_offset_hours: float = float(LOCAL_OFFSET_HOURS),
     ) -> None:
@@ -123,8 +123,8 @@ class CompletenessDetector(Detector):
         offset = round(self.day_offset_hours)
         # month of every hour of the span, as months since 1970-01 in local time
         span = np.arange(first_h, last_h + 1, dtype=np.int64)
-        m0 = int(_months(np.array([first_h + offset]))[0])
-        m1 = int(_months(np.array([last_h + offset]))[0])
+        m0 = int(local_month(np.array([first_h + offset]))[0])
+        m1 = int(local_month(np.array([last_h + offset]))[0])
         # local hour at which each month starts (months m0 .. m1), to place hours by bisection
         starts = np.arange(m0, m1 + 1).astype("datetime64[M]").astype("datetime64[h]")
         return _Months(m0, offset, starts.astype(np.int64), span)
@@ -211,8 +211,3 @@ def _rates(
         transmission = received / expected
         validity = np.where(expected > stopped, valid / (expected - stopped), 1.0)
     return transmission, validity, received, valid
-
-
-def _months(local_hours: np.ndarray) -> np.ndarray:
-    """Months since 1970-01 of local whole hours since the epoch."""
-    return local_hours.astype("datetime64[h]").astype("datetime64[M]").astype(np.int64)

@@ -981,3 +981,76 @@ def test_a_hold_cut_into_the_series_as_a_notch_is_written() -> None:
     found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     held_ = [f for f in found if f.evidence["value"] == 31.3]
     assert [f.category for f in held_] == ["validity"]
+
+
+# local month starts of `make_frame`'s hours (from 2026-06-01 00:00 local): August, September
+AUGUST, SEPTEMBER, OCTOBER = 1464, 2208, 2928
+
+
+def _stuck(cod: np.ndarray, at: int, hours: int) -> None:
+    """The analyser stuck on its last measurement (the reading before ``at``) for ``hours``
+    more: a hold of ``hours + 1`` hours with that reading."""
+    cod[at : at + hours] = cod[at - 1]
+
+
+def test_holds_past_what_a_month_may_lack_are_sustained() -> None:
+    """Two stuck-analyser holds of 51 h in one local month (September): 102 h unflagged,
+    more than the 10 % (72 h of 720) a month's data may lack at all, so neither is a fault
+    left a while: both integrity findings, escalation "sustained", the month in evidence."""
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER + 100, 50)
+    _stuck(cod, SEPTEMBER + 400, 50)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert len(found) == 2
+    for f in found:
+        assert f.category == "integrity"
+        assert f.evidence["escalation"] == "sustained"
+        assert f.evidence["month"] == "2026-09"
+        assert f.evidence["held_hours_in_month"] == 102
+        assert f.evidence["month_hours"] == 720
+        assert f.evidence["allowed_share"] == pytest.approx(0.1)
+        assert "102 h unflagged in 2026-09" in f.summary
+    zh = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC, lang="zh")
+    assert all("2026-09" in f.summary and "102小时" in f.summary for f in zh)
+
+
+def test_the_same_held_hours_over_two_months_stay_validity() -> None:
+    """The same two 51 h holds, one in August and one in September (51 h of 744 and of 720,
+    each under 10 %), stay validity findings with their month's count in evidence; and one
+    81 h hold across the August-September boundary counts 41 h in August and 40 h in
+    September: validity."""
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER - 400, 50)
+    _stuck(cod, SEPTEMBER + 400, 50)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [f.category for f in found] == ["validity", "validity"]
+    assert [f.evidence["month"] for f in found] == ["2026-08", "2026-09"]
+    assert [f.evidence["held_hours_in_month"] for f in found] == [51, 51]
+    assert all(f.evidence["escalation"] is None for f in found)
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER - 40, 80)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [f.category for f in found] == ["validity"]
+    assert (found[0].evidence["month"], found[0].evidence["held_hours_in_month"]) == ("2026-08", 41)
+    # and 41 h more held in September (81 h) pass its 72 h: the boundary hold touches a month
+    # that fails, so it is sustained too
+    _stuck(cod, SEPTEMBER + 300, 40)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
+    assert found[0].evidence["month"] == "2026-09"
+    assert found[0].evidence["held_hours_in_month"] == 81
+
+
+def test_holds_at_the_series_floor_are_not_counted_as_unmeasured() -> None:
+    """A COD whose readings under 23 mg/L are reported as 23 (a floor the logger reports as a
+    constant, read each cycle) held there twice in September, 130 h in all: its floor, not
+    counted against the month (a hold anywhere else this long is sustained, above); validity,
+    no month in evidence."""
+    cod, q = _long_cod()
+    cod = np.maximum(cod, 23.0)
+    for at in (SEPTEMBER + 100, SEPTEMBER + 400):
+        first = at - 1 - int(np.flatnonzero(cod[:at][::-1] == 23.0)[0])  # its last floor reading
+        cod[first : at + 50] = 23.0
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert sum(f.evidence["hours"] for f in found) >= 100
+    assert all(f.category == "validity" and f.evidence["month"] is None for f in found)
