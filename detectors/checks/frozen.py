@@ -32,7 +32,7 @@ from detectors.series import (
     series_years,
     timestamp,
 )
-from detectors.spec import PollutantSpec
+from detectors.spec import PH, PollutantSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,7 +369,13 @@ class FrozenValueDetector(Detector):
     (80 more: holds at detection floors and NH3-N at 0.1-0.3 read to 0.1). Labelled tuning
     seeds 1-50 (40 x 180 d, cached fleets, spans unchanged): frozen labels found by an
     integrity finding, independent 25 -> 183 of 358, simulator 0 -> 74 of 169; integrity
-    findings 115 -> 594 and 77 -> 154; none on honest outlets.
+    findings 115 -> 594 and 77 -> 154; none on honest outlets. Nor counted: a pH that drifts
+    across its steps (`_drifts`, a buffered pH read to 0.1): a stable plant's pH sits on one
+    value for weeks, measured, and the month count cannot tell that from a hold (the lead,
+    after the numbers above: honest generator 57 -> 40 on 21 outlets; labelled frozen labels
+    by an integrity finding independent 183 -> 171, simulator 74 -> 74: the 12 are pH holds,
+    still found, as validity; leaving every drifting series out instead: 30 honest, but
+    independent 159).
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
@@ -542,7 +548,12 @@ class FrozenValueDetector(Detector):
                 continue
             hours = hours_of(s.ts)
             # a hold at the series' floor (`_low_values`) may be read: not counted
-            distinct = np.unique(s.held("normal", self.max_gap_hours).value)
+            values = s.held("normal", self.max_gap_hours).value
+            if code == PH and _drifts(values):
+                # a buffered pH read to a coarse step drifts across it: a stable plant's pH at
+                # 0.1 sits on one value for weeks, measured; its holds stay validity
+                continue
+            distinct = np.unique(values)
             floor = set(distinct[_low_values(distinct)].tolist())
             ks = [k for k in ks if found[k].evidence["value"] not in floor]
             if not ks:
