@@ -11,13 +11,14 @@ Generators:
   description without reading the detectors or the other generators (2026-12-07); for
   false-alarm rates on data nobody tuned on. Its seeds 1-50 are tuning seeds like the others';
   101-110 were the twenty-first session's unseen claim (run on the start code e2e38d6 and the
-  final code; the withdrawal of low_variability's 2-day windows was decided on them); fresh ones
-  from 201 on.
+  final code; the withdrawal of low_variability's 2-day windows was decided on them); 201-210
+  the twenty-second's (2026-12-07, run on the start code 3a726a2 and the final code, read after
+  both had run, nothing changed after); fresh ones from 301 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 3001 on, for the next claim; 2001-2005 are bench_calibration's):
+from 3101 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -74,6 +75,8 @@ from 3001 on, for the next claim; 2001-2005 are bench_calibration's):
   independent 2841-2850 (more honest outlets) (2026-12-06/07, twentieth session): the same way.
 - simulator 2901-2905 and independent 2911-2915 (the claim), and simulator 2931-2940 and
   independent 2941-2950 (more honest outlets) (2026-12-07, twenty-first session): the same way.
+- simulator 3001-3005 and independent 3011-3015 (the claim), and simulator 3031-3040 and
+  independent 3041-3050 (more honest outlets) (2026-12-07, twenty-second session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -134,9 +137,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (3001, 3002, 3003, 3004, 3005),
-    "independent": (3011, 3012, 3013, 3014, 3015),
-    "honest": (201, 202, 203, 204, 205),
+    "simulator": (3101, 3102, 3103, 3104, 3105),
+    "independent": (3111, 3112, 3113, 3114, 3115),
+    "honest": (301, 302, 303, 304, 305),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
