@@ -2263,10 +2263,23 @@ def _level_offsets(ys: tuple[np.ndarray, ...], lm: np.ndarray, ok: np.ndarray) -
     return offs
 
 
-@cache
 def _pairs(n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair ``(a, b)`` of ``a < b < n`` (np.triu_indices, kept per ``n``)."""
-    a, b = np.triu_indices(n, 1)
+    """Every pair ``(a, b)`` of ``a < b < n``, ordered by ``b`` then ``a``: the first
+    ``n (n - 1) / 2`` of `_all_pairs` (views; a median over them does not depend on their
+    order). One table for every ``n`` up to `MAX_SLOPE_DAYS` (1.3 MB), where one per ``n`` grew
+    with every series length met (about 1 MB each at a year's days)."""
+    if n > MAX_SLOPE_DAYS:
+        b, a = np.tril_indices(n, -1)
+        return a, b
+    a, b = _all_pairs()
+    k = n * (n - 1) // 2
+    return a[:k], b[:k]
+
+
+@cache
+def _all_pairs() -> tuple[np.ndarray, np.ndarray]:
+    """`_pairs` of `MAX_SLOPE_DAYS` (np.tril_indices: row ``b``, column ``a < b``), read only."""
+    b, a = np.tril_indices(MAX_SLOPE_DAYS, -1)
     a.flags.writeable = b.flags.writeable = False
     return a, b
 
