@@ -70,6 +70,18 @@ def runs(values: np.ndarray, breaks: np.ndarray | None = None) -> Runs:
     return Runs(starts, bounds[1:] - starts, v[starts])
 
 
+def median(x: np.ndarray) -> float:
+    """The median of a non-empty array without NaN: ``np.median`` without its checks and one
+    selection, not two (``np.partition`` with two order statistics costs several times one:
+    0.66 ms against 0.10 ms on 66,000 values, the Theil-Sen slopes of a year's days; the
+    lower middle of an even count is the largest value left of the upper one)."""
+    n = len(x)
+    hi = n // 2
+    part = np.partition(x, hi)
+    lo = float(part[:hi].max()) if n % 2 == 0 else float(part[hi])
+    return 0.5 * (lo + float(part[hi]))
+
+
 def hours_of(ts: np.ndarray) -> np.ndarray:
     """Whole hours since the epoch (int64) of int64 UTC-nanosecond timestamps."""
     return np.asarray(ts, dtype=np.int64) // HOUR_NS

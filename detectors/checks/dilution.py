@@ -22,7 +22,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import LOCAL_OFFSET_HOURS, OutletData  # blocks are local clock hours
-from detectors.series import HOUR_NS, series_years
+from detectors.series import HOUR_NS, median, series_years
 from detectors.spec import CONCENTRATIONS, FLOW
 
 
@@ -1325,8 +1325,8 @@ class DilutionDetector(Detector):
         known = d[~np.isnan(d)]
         if len(known) < max(least, 1):
             return None
-        m = _median(known)
-        s = max(self.min_scale, 1.4826 * _median(np.abs(known - m)))
+        m = median(known)
+        s = max(self.min_scale, 1.4826 * median(np.abs(known - m)))
         return d, m, s, np.clip((d - m) / s, -self.clip_sigma, self.clip_sigma)
 
     def _fall_response(self, common: np.ndarray, q: np.ndarray) -> float:
@@ -1342,8 +1342,8 @@ class DilutionDetector(Detector):
             steady = ok & (np.abs(q) < self.steady_log)
         if np.count_nonzero(falls) < least or np.count_nonzero(steady) < least:
             return 1.0
-        drop = _median(common[steady]) - _median(common[falls])
-        return min(1.0, max(0.0, drop / -_median(q[falls])))
+        drop = median(common[steady]) - median(common[falls])
+        return min(1.0, max(0.0, drop / -median(q[falls])))
 
     def _episodes(
         self, z: np.ndarray, zc: np.ndarray, a: int, b: int, k: float, h: float
@@ -1589,10 +1589,3 @@ def _rest_shift(r: np.ndarray, rest: np.ndarray) -> np.ndarray:
 
     shift = mid(n_work, n_rest) - lift - mid(np.zeros_like(n_work), n_work)
     return np.where((n_work > 0) & (n_rest > 0), shift, 0.0)
-
-
-def _median(x: np.ndarray) -> float:
-    """The median of a non-empty array without NaN (a partition, not a sort)."""
-    n = len(x)
-    part = np.partition(x, ((n - 1) // 2, n // 2))
-    return 0.5 * float(part[(n - 1) // 2] + part[n // 2])

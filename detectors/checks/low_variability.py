@@ -32,6 +32,7 @@ from detectors.series import (
     block_sums,
     hourly_grid,
     hours_of,
+    median,
     resolution,
     series_years,
     timestamp,
@@ -2142,7 +2143,7 @@ def _reversal_cusum(
         top = MIN_REVERSAL_NULL_DAYS - MIN_REVERSAL_NULL_DAYS // 2
         m = float(np.partition(share[enough], -top)[-top])
         if every.sum() >= 2:  # a day judged against the all-days null (below)
-            m = max(m, _median(share[every]))
+            m = max(m, median(share[every]))
         u = np.zeros(len(pairs))
         u[enough] = np.maximum(_mid_p_score(turn[enough], pairs[enough], m), 0.0)
         return _deficit_cusum(-u, 0.0, 1.0, kappa, np.ones(len(pairs), dtype=bool)), m, 0.0
@@ -2153,7 +2154,7 @@ def _reversal_cusum(
     # itself the anomaly)
     block = np.arange(len(pairs)) // REVERSAL_BLOCK_DAYS
     m_all, mad_all = _median_mad(share[every])
-    p_all = _median(pairs[every])
+    p_all = median(pairs[every])
     m_day = np.full(len(pairs), np.nan)
     mad_day = np.zeros(len(pairs))
     p_day = np.ones(len(pairs))
@@ -2162,7 +2163,7 @@ def _reversal_cusum(
         here = enough & (block == b)
         if null.sum() >= MIN_REVERSAL_NULL_DAYS:
             mb, madb = _median_mad(share[null])
-            m_day[here], mad_day[here], p_day[here] = mb, madb, _median(pairs[null])
+            m_day[here], mad_day[here], p_day[here] = mb, madb, median(pairs[null])
         else:
             m_day[here], mad_day[here], p_day[here] = m_all, mad_all, p_all
     m = m_day[enough]
@@ -2196,15 +2197,7 @@ def _mid_p_score(turn: np.ndarray, pairs: np.ndarray, m: float | np.ndarray) -> 
 def _usual_day_hours(dn: np.ndarray) -> float:
     """The readings of the series' median day among those with any (at most a whole day)."""
     have = dn[dn > 0]
-    return min(float(DAY_HOURS), _median(have)) if len(have) else float(DAY_HOURS)
-
-
-def _median(v: np.ndarray) -> float:
-    """The median of the non-empty ``v`` (np.median without its NaN checks)."""
-    n = len(v)
-    lo, hi = (n - 1) // 2, n // 2
-    p = np.partition(v, [lo, hi])
-    return 0.5 * float(p[lo] + p[hi])
+    return min(float(DAY_HOURS), median(have)) if len(have) else float(DAY_HOURS)
 
 
 def _pooled_days(e: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -2251,10 +2244,10 @@ def _level_offsets(ys: tuple[np.ndarray, ...], lm: np.ndarray, ok: np.ndarray) -
     if not keep.any():
         return offs
     a, b, dx = a[keep], b[keep], dx[keep]
-    centred = lm[idx] - _median(lm[idx])
+    centred = lm[idx] - median(lm[idx])
     for y, off in zip(ys, offs, strict=True):
         v = y[sub]
-        slope = min(0.0, max(-1.0, _median((v[b] - v[a]) / dx)))
+        slope = min(0.0, max(-1.0, median((v[b] - v[a]) / dx)))
         off[idx] = -slope * centred
         # ... only where the level explains the days' spread: read at the median level, the
         # days must spread less (MAD) than as they are, or the slope is no noise model of them
@@ -2289,8 +2282,8 @@ def _median_mad(z: np.ndarray) -> tuple[float, float]:
     empty)."""
     if len(z) == 0:
         return float("nan"), 0.0
-    m = _median(z)
-    return m, 1.4826 * _median(np.abs(z - m))
+    m = median(z)
+    return m, 1.4826 * median(np.abs(z - m))
 
 
 def _deficit_cusum(
