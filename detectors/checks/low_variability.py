@@ -2243,7 +2243,8 @@ def _level_offsets(ys: tuple[np.ndarray, ...], lm: np.ndarray, ok: np.ndarray) -
     keep = dx != 0
     if not keep.any():
         return offs
-    a, b, dx = a[keep], b[keep], dx[keep]
+    if not keep.all():  # (days of one level: no slope between them; copies only when needed)
+        a, b, dx = a[keep], b[keep], dx[keep]
     centred = lm[idx] - median(lm[idx])
     for y, off in zip(ys, offs, strict=True):
         v = y[sub]
