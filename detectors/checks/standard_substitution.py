@@ -997,9 +997,6 @@ class StandardSubstitutionDetector(Detector):
         on one channel before each of six feeds in 12 weeks excused all six)."""
         if self.check_hours <= 0 or not found:
             return set()
-        series = measured_series(outlet)
-        if any(flag_is(x.flags, "C").any() for x in series):
-            return set()
         start = np.array([f.start.value for f in found], dtype=np.int64)
         end = np.array([f.end.value for f in found], dtype=np.int64)
         a = np.searchsorted(s.ts, start)
@@ -1008,6 +1005,11 @@ class StandardSubstitutionDetector(Detector):
         ok &= flag_is(s.flags[prev], "M") & (
             s.hours[np.minimum(a, len(s.ts) - 1)] - s.hours[prev] <= 1.0 + 1e-9
         )
+        if not ok.any():  # (the outlet's flags are read only for a short stretch after M)
+            return set()
+        series = measured_series(outlet)
+        if any(flag_is(x.flags, "C").any() for x in series):
+            return set()
         at = s.ts[prev]
         for x in series:
             if x.code == s.code or not len(x.ts):

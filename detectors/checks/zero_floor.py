@@ -497,13 +497,8 @@ class ZeroFloorDetector(Detector):
         series in 180 d against 256-1,569 near-floor measurements (0.002-0.0045 of them, under
         half of ``once_share``). ``once_share`` 0: no such excuse."""
         out = np.zeros(len(first), dtype=bool)
-        phase = self._phase(s, *self._cycle(outlet, s, normal_mask(s)))
-        if phase is None:
+        if self.once_share <= 0:
             return out
-        c, phi = phase
-        n = count[last] - np.where(first > 0, count[np.maximum(first - 1, 0)], 0)
-        start = np.rint(s.hours[first]).astype(np.int64) % c
-        after = (np.rint(s.hours[last]).astype(np.int64) + 1) % c
         # between two measurements of the water: the readings just before and after it are
         # normal, positive and an hour away (not a maintenance, a fault or a gap: zeros on
         # both sides of a maintenance are one zeroed analyser, independent tuning seed 6)
@@ -514,8 +509,17 @@ class ZeroFloorDetector(Detector):
         flanked &= (s.hours[first] - s.hours[before] <= 1.0 + 1e-9) & (
             s.hours[behind] - s.hours[last] <= 1.0 + 1e-9
         )
+        if not flanked.any():  # (the rhythm's held runs are learned only where it can matter)
+            return out
+        phase = self._phase(s, *self._cycle(outlet, s, normal_mask(s)))
+        if phase is None:
+            return out
+        c, phi = phase
+        n = count[last] - np.where(first > 0, count[np.maximum(first - 1, 0)], 0)
+        start = np.rint(s.hours[first]).astype(np.int64) % c
+        after = (np.rint(s.hours[last]).astype(np.int64) + 1) % c
         cand = (n <= c) & (start == phi) & (after == phi) & flanked
-        if not cand.any() or self.once_share <= 0:
+        if not cand.any():
             return out
         # near the floor: both flanking readings in the band where the water itself reads,
         # at most once_quanta steps up or at or under the series' own low quantile
