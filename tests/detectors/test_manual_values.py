@@ -451,3 +451,27 @@ def test_manual_values_long_or_repeated_substitutes_are_tested_for_typing() -> N
         flags[NH3N][a : a + 24] = "S"
     found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     assert any(f.category == "integrity" for f in found)
+
+
+def test_manual_values_a_substitute_over_a_storm_is_not_placed_over_high_load() -> None:
+    # the sample line clogs in a storm (flow twice its usual for 40 h) and the operator carries
+    # the day before's NH3-N level forward, flagged S, until the repair: its hours are when the
+    # analyser was down, so rule 3 (S hours placed over high load) does not count them at the
+    # first look; the parent found 40 of 40 hours high (p ~ 1e-24) as integrity
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    q = daily_flow(n)
+    q[1000:1040] = 2 * q[1000:1040] + 800
+    values[FLOW] = q
+    flags[FLOW] = normal_flags(n)
+    level = float(np.median(values[NH3N][976:1000]))
+    values[NH3N][1000:1040] = np.round(level / 0.1) * 0.1
+    flags[NH3N][1000:1040] = "S"
+    (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert (f.category, f.pollutant, f.start, f.end) == ("validity", NH3N, hour(1000), hour(1039))
+    # the same hours typed at another level (not a substitute): placed over high load
+    values[NH3N][1000:1040] = np.round(level / 0.1) * 0.1 + 0.6
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    placed = [f for f in found if f.category == "integrity" and "high_load_hours" in f.evidence]
+    assert [(f.pollutant, f.evidence["high_load_hours"]) for f in placed] == [(NH3N, 40)]
