@@ -529,7 +529,8 @@ class FrozenValueDetector(Detector):
     def _by_month(self, outlet: OutletData, found: list[Finding]) -> list[Finding]:
         """``found`` with each hold's month in evidence: of the local months its held hours
         fall in, the one in which the channel's holds (all of this detector's findings on it)
-        hold the most hours, ``held_hours_in_month`` of its ``month_hours``, against the
+        hold the largest share of its hours, among those past the bar if any is (each month
+        has its own bar), ``held_hours_in_month`` of its ``month_hours``, against the
         ``allowed_share`` (1 - ``min_month_rate``) a month's data may lack; a validity hold
         that touches a month whose held hours pass that share becomes an integrity finding,
         escalation ``"sustained"`` (the class docstring's categories). Held hours are counted
@@ -553,8 +554,7 @@ class FrozenValueDetector(Detector):
                 # a buffered pH read to a coarse step drifts across it: a stable plant's pH at
                 # 0.1 sits on one value for weeks, measured; its holds stay validity
                 continue
-            distinct = np.unique(values)
-            floor = set(distinct[_low_values(distinct)].tolist())
+            floor = set(_floor_values(values).tolist())
             ks = [k for k in ks if found[k].evidence["value"] not in floor]
             if not ks:
                 continue
@@ -572,7 +572,10 @@ class FrozenValueDetector(Detector):
                 touched = np.searchsorted(months, np.unique(local_month(h + LOCAL_OFFSET_HOURS)))
                 if len(touched) == 0:
                     continue
-                m = int(touched[np.argmax(count[touched])])
+                # the month shown is one that fails where one does (a month's own bar: 67.2 h
+                # in February, 74.4 h in March), and among them the largest share of its hours
+                share = count[touched] / size[touched] + over[touched]
+                m = int(touched[np.argmax(share)])
                 out[k] = self._monthly(
                     outlet,
                     found[k],
@@ -1320,16 +1323,35 @@ def _own_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return inv, (counts - 1 >= VALUE_RUNS) & _low_values(distinct)
 
 
+def _floor_values(values: np.ndarray) -> np.ndarray:
+    """The distinct held ``values`` whose holds may be the water read at the analyser's floor
+    (`FrozenValueDetector._by_month` does not count them as unmeasured): within `LEVEL_STEPS`
+    resolution steps of zero (a coarse reading of a low level, however rarely the series goes
+    there), or the series' least value held in `VALUE_RUNS` + 1 runs or more (`_own_values`: a
+    floor the logger reports as a constant, read each cycle). A least value held in a few runs
+    only is no floor the series visits: a hold under anything the analyser measured makes its
+    own value the least one and must not vouch for itself (reviewer-Q's Q1)."""
+    distinct = np.unique(values)
+    _, own = _own_values(values)
+    return distinct[_near_zero(distinct) | own]
+
+
+def _near_zero(distinct: np.ndarray) -> np.ndarray:
+    """Per distinct held value (in increasing order), whether it lies within `LEVEL_STEPS`
+    resolution steps (its least step between distinct values) of zero."""
+    steps = np.diff(distinct)
+    step = float(steps.min()) if len(steps) else 0.0
+    return distinct <= LEVEL_STEPS * step + 1e-9
+
+
 def _low_values(distinct: np.ndarray) -> np.ndarray:
     """Per distinct held value (in increasing order), whether it is the series' floor: its
     least value (a detection floor the logger reports as a constant) or within `LEVEL_STEPS`
     resolution steps (its least step between distinct values) of zero (a coarse reading of a
     low level). Identical readings there may be the water staying below the analyser's limit
     or within a step of it, read each cycle, not a measurement repeated (`_own_values`, and
-    the hours `FrozenValueDetector._by_month` does not count as unmeasured)."""
-    steps = np.diff(distinct)
-    step = float(steps.min()) if len(steps) else 0.0
-    low = distinct <= LEVEL_STEPS * step + 1e-9
+    with the least value's runs asked for, `_floor_values`)."""
+    low = _near_zero(distinct)
     low[:1] = True
     return low
 

@@ -1018,7 +1018,8 @@ def test_the_same_held_hours_over_two_months_stay_validity() -> None:
     """The same two 51 h holds, one in August and one in September (51 h of 744 and of 720,
     each under 10 %), stay validity findings with their month's count in evidence; and one
     81 h hold across the August-September boundary counts 41 h in August and 40 h in
-    September: validity."""
+    September: validity, its evidence naming the month it holds the larger share of (40 of
+    September's 720 h against 41 of August's 744)."""
     cod, q = _long_cod()
     _stuck(cod, SEPTEMBER - 400, 50)
     _stuck(cod, SEPTEMBER + 400, 50)
@@ -1031,7 +1032,7 @@ def test_the_same_held_hours_over_two_months_stay_validity() -> None:
     _stuck(cod, SEPTEMBER - 40, 80)
     found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     assert [f.category for f in found] == ["validity"]
-    assert (found[0].evidence["month"], found[0].evidence["held_hours_in_month"]) == ("2026-08", 41)
+    assert (found[0].evidence["month"], found[0].evidence["held_hours_in_month"]) == ("2026-09", 40)
     # and 41 h more held in September (81 h) pass its 72 h: the boundary hold touches a month
     # that fails, so it is sustained too
     _stuck(cod, SEPTEMBER + 300, 40)
@@ -1069,3 +1070,42 @@ def test_a_drifting_quantised_ph_held_past_a_tenth_of_a_month_stays_validity() -
     assert len(found) >= 2
     assert sum(f.evidence["hours"] for f in found) > 0.1 * 744
     assert all(f.category == "validity" and f.evidence["escalation"] is None for f in found)
+
+
+def test_a_hold_under_anything_measured_is_counted_not_taken_for_the_floor() -> None:
+    """The same COD held 200 h in September at 0.5 under its least reading, and at its least
+    reading: the hold makes that value the series' least, but the series never visits it in
+    runs of its own (`VALUE_RUNS`), so it is no floor that is read each cycle. Its hours count
+    against the month (200 of 720, past the 10 % a month may lack): integrity, month in
+    evidence (reviewer-Q's Q1: such holds stayed validity in 4 of 10 draws)."""
+    for under in (0.5, 0.0):
+        cod, q = _long_cod()
+        value = round(float(cod.min()) - under, 1)
+        cod[SEPTEMBER + 100 : SEPTEMBER + 300] = value
+        found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+        held_ = [f for f in found if f.evidence["value"] == value]
+        assert len(held_) == 1
+        f = held_[0]
+        assert f.category == "integrity"
+        assert f.evidence["month"] == "2026-09"
+        assert f.evidence["held_hours_in_month"] >= 200
+
+
+def test_the_month_in_evidence_is_one_past_its_own_bar() -> None:
+    """A stuck hold across February and March 2027: 70 h in February (past its 67.2 h, 10 %
+    of 672) and 73 h in March (under its 74.4 h). It is sustained because February fails, so
+    February is the month its evidence and summary name, not March with more hours but under
+    its own bar (reviewer-Q's Q4: the summary said 73 h was more than 10 % of 744 h)."""
+    n = 24 * 200
+    march = (31 + 31 + 28) * 24  # the local hour of 2027-03-01 00:00 from 2026-12-01 00:00
+    cod, q = honest_cod(n, hold=1), flow(n)
+    cod[march - 69 : march + 73] = cod[march - 70]
+    found = FrozenValueDetector().detect(
+        make_frame(MN, {COD: cod, FLOW: q}, "2026-12-01 00:00"), SPEC
+    )
+    assert len(found) == 1
+    e = found[0].evidence
+    assert e["escalation"] == "sustained"
+    assert (e["month"], e["held_hours_in_month"], e["month_hours"]) == ("2027-02", 70, 672)
+    assert e["held_hours_in_month"] > e["allowed_share"] * e["month_hours"]
+    assert "70 h unflagged in 2027-02" in found[0].summary
