@@ -290,3 +290,33 @@ def test_a_stopping_daemon_is_not_held_by_the_pause_after_a_pass(tmp_path: Path)
     assert child._process.exitcode == 0
     with transaction(store.engine) as s:
         assert [lead.mn for lead in list_leads(s)] == [MN]
+
+
+def test_a_months_holds_are_counted_together_live_as_over_history(tmp_path: Path) -> None:
+    """Two 51 h stuck-analyser holds of COD in one local month (September), 25 days apart: 102 h
+    unflagged, past the 72 h a month may lack, so over history both are integrity findings
+    ("sustained"). A live pass at the second hold reads 21 days, which hold only the second;
+    frozen judges that outlet again from the month's start, so the pass reports both holds
+    sustained, as `monitor detect --db` does (reviewer-Q's Q11: the pass saw one 51 h hold,
+    a validity finding)."""
+    from detectors.checks.frozen import FrozenValueDetector
+    from tests.detectors.value_helpers import flow, honest_cod
+
+    start = datetime(2026, 5, 31, 16, tzinfo=UTC)  # 2026-06-01 00:00 in China (UTC+8)
+    september = 2208  # hours from 2026-06-01 00:00 local to 2026-09-01 00:00 local
+    n = september + 30 * 24
+    cod, q = honest_cod(n, hold=1), flow(n)
+    for at in (september + 30, september + 26 * 24):
+        cod[at : at + 50] = cod[at - 1]
+    readings = [
+        Reading(MN, code, start + timedelta(hours=h), "hour", float(v))
+        for code, values in (("w01018", cod), ("w00000", q))
+        for h, v in enumerate(values[: september + 26 * 24 + 60])
+    ]
+    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
+    store.commit_batch(readings)
+    live = LiveDetection(store, parse_registry(REGISTRY), detectors=[FrozenValueDetector()])
+    found = live.run_once(newest_by_outlet(readings))
+    holds = sorted((f.start, f.category, f.evidence["escalation"]) for f in found)
+    assert [(c, e) for _, c, e in holds] == [("integrity", "sustained")] * 2
+    assert holds[0][0] < max(r.ts for r in readings) - live.window
