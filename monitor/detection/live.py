@@ -54,23 +54,19 @@ WINDOW_DETECTORS: Final[tuple[str, ...]] = (
     "standard_substitution",
 )
 
-#: Window detectors whose judgement counts a whole local month (`frozen`: a channel's unflagged
-#: holds past the share of a month's hours its data may lack are "sustained"). Where one finds
-#: something in an outlet's window, it judges that outlet again from the start of the local month
-#: its earliest finding starts in, so a month's holds are counted together as `monitor detect
-#: --db` counts them over history (reviewer-Q's Q11: two holds of one month more than the window
-#: apart were each a validity finding live, integrity over history). Only outlets with such a
-#: finding are read again: a pass costs what it did where nothing is held.
-MONTH_DETECTORS: Final[tuple[str, ...]] = ("frozen",)
-
-
-def month_start(ts: pd.Timestamp) -> pd.Timestamp:
-    """The UTC instant the local month holding ``ts`` began (`detectors.frame.LOCAL_TZ`, the
-    months `completeness` and `frozen` count hours by)."""
-    from detectors.frame import LOCAL_TZ
-
-    local = ts.tz_convert(LOCAL_TZ)
-    return local.normalize().replace(day=1).tz_convert("UTC")
+#: Window detectors whose judgement rests on what the outlet does over months, and the context
+#: they are given where they find something: `frozen` counts a channel's unflagged holds in a
+#: local month (past the share of its hours a month may lack, "sustained"), `zero_floor` how often
+#: the analyser reads one measurement at its floor (at most 1 % of the series' measurements near
+#: it). A window pass's findings of these detectors are a screen: for the outlets where one finds
+#: something the detector judges again over the ``CONTEXT`` before the newest reading and those
+#: findings replace the window's (reviewer-Q's Q11 and Q12: two 51 h holds of one September 25
+#: days apart were one validity finding in the 21-day window, two integrity findings over history;
+#: an honest TP's four single zeros in three weeks were four findings in the window, none over
+#: 90 days or the whole 180). Only outlets with such a finding are read again: a pass costs what
+#: it did where nothing is found. 90 days hold the whole local month of any finding in the window.
+CONTEXT_DETECTORS: Final[tuple[str, ...]] = ("frozen", "zero_floor")
+CONTEXT: Final = timedelta(days=90)
 
 
 #: How long a stopping daemon gives live detection to finish what was notified, all told
@@ -285,22 +281,21 @@ class LiveDetection:
             end = pd.Timestamp(ts)
             windows[mn] = (end - self.window, end + pd.Timedelta("1h"))
         # the touched outlets' windows read together (in MN order), a hundred outlets a query
-        monthly = [d for d in self.detectors if d.name in MONTH_DETECTORS]
+        context = [d for d in self.detectors if d.name in CONTEXT_DETECTORS]
         again: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
         for mn, frame in self.store.read_frames(windows):
             # Store.read_frames checked the frames as detect --db's reader does
             outlet = OutletData(frame, self._specs[mn], lang=self.lang, checked=True)
             found = run_outlet(outlet, detectors=self.detectors)
-            month = [f for f in found if f.detector in MONTH_DETECTORS]
-            start = month_start(min(f.start for f in month)) if month else None
-            if start is not None and start < windows[mn][0]:
-                again[mn] = (start, windows[mn][1])
-                found = [f for f in found if f.detector not in MONTH_DETECTORS]
+            if self.window < CONTEXT and any(f.detector in CONTEXT_DETECTORS for f in found):
+                stop = windows[mn][1]
+                again[mn] = (stop - pd.Timedelta("1h") - CONTEXT, stop)
+                found = [f for f in found if f.detector not in CONTEXT_DETECTORS]
             findings.extend(found)
-        # the month detectors again from the start of their finding's month (MONTH_DETECTORS)
+        # the context detectors again over their context where they found something (CONTEXT)
         for mn, frame in self.store.read_frames(again):
             outlet = OutletData(frame, self._specs[mn], lang=self.lang, checked=True)
-            findings.extend(run_outlet(outlet, detectors=monthly))
+            findings.extend(run_outlet(outlet, detectors=context))
         self.stats.outlets_checked += len(newest)
         self.stats.passes += 1
         with transaction(self.store.engine) as session:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
 import pytest
 
 from ingest.reading import Reading
@@ -298,7 +299,7 @@ def test_a_months_holds_are_counted_together_live_as_over_history(tmp_path: Path
     ("sustained"). A live pass at the second hold reads 21 days, which hold only the second;
     frozen judges that outlet again from the month's start, so the pass reports both holds
     sustained, as `monitor detect --db` does (reviewer-Q's Q11: the pass saw one 51 h hold,
-    a validity finding)."""
+    a validity finding). `CONTEXT` holds that month."""
     from detectors.checks.frozen import FrozenValueDetector
     from tests.detectors.value_helpers import flow, honest_cod
 
@@ -320,3 +321,36 @@ def test_a_months_holds_are_counted_together_live_as_over_history(tmp_path: Path
     holds = sorted((f.start, f.category, f.evidence["escalation"]) for f in found)
     assert [(c, e) for _, c, e in holds] == [("integrity", "sustained")] * 2
     assert holds[0][0] < max(r.ts for r in readings) - live.window
+
+
+def test_a_floor_read_once_a_while_is_judged_over_the_context_live(tmp_path: Path) -> None:
+    """An honest TP near 0.04 mg/L read to 0.01 on a 2-h cycle that reads one measurement at 0
+    on four days within three weeks: over its history (or the 90-day `CONTEXT`) a rate the
+    analyser has at its floor, no finding; in the 21-day window alone four (the rate's bound is
+    1 % of the window's near-floor measurements). The live pass judges zero_floor again over
+    the context where the window finds something, so nothing is reported (reviewer-Q's Q12)."""
+    from detectors.checks.zero_floor import ZeroFloorDetector
+    from tests.detectors.conftest import effluent
+    from tests.detectors.value_helpers import flow
+
+    registry = parse_registry(
+        REGISTRY + "\n[site.pollutants.w21011]\nlimit = 100.0\ncycle_minutes = 120\n"
+    )
+    start = datetime(2026, 5, 31, 16, tzinfo=UTC)
+    n = 24 * 168
+    tp = np.maximum(effluent(n, mean=0.04, hold_hours=2, step=0.01, seed=1), 0.01)
+    for d in (150, 155, 160, 165):
+        tp[24 * d + 12 : 24 * d + 14] = 0.0
+    readings = [
+        Reading(MN, code, start + timedelta(hours=h), "hour", float(v))
+        for code, values in (("w21011", tp), ("w00000", flow(n)))
+        for h, v in enumerate(values)
+    ]
+    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
+    store.commit_batch(readings)
+    zeros = ZeroFloorDetector()
+    live = LiveDetection(store, registry, detectors=[zeros])
+    assert live.run_once(newest_by_outlet(readings)) == []
+    end = max(r.ts for r in readings) + timedelta(hours=1)  # the window live detection reads
+    frame = store.read_frame(MN, end - timedelta(hours=1) - live.window, end)
+    assert len(zeros.detect(frame, registry.specs()[MN])) >= 1
