@@ -367,6 +367,13 @@ def binomial_greater(k: int, n: int, p: float) -> float:
     return 1.0 if k <= 0 else float(bdtrc(k - 1, n, p))
 
 
+def upper_rank_p(value: float, null: np.ndarray) -> float:
+    """One-sided rank p-value of ``value`` among ``null``: the share of them at or above it,
+    ``(count(null >= value) + 1) / (n + 1)``, with a tolerance of 1e-9 for floats' rounding (the
+    value itself counted in, so never 0)."""
+    return (np.count_nonzero(null >= value - 1e-9) + 1.0) / (len(null) + 1.0)
+
+
 def fisher_combined(ps: list[float] | np.ndarray) -> float:
     """Fisher's combined p-value of independent p-values: the chi-square tail, ``2 k`` degrees
     of freedom, of ``-2 sum(ln p)`` (a p-value of 0 counted as 1e-300)."""

@@ -26,11 +26,13 @@ from detectors.series import (
     MAX_CYCLE_HOURS,
     HeldRuns,
     cycle_of_counts,
+    fisher_combined,
     held_cycle_lengths,
     hours_of,
     registry_cycle_hours,
     series_years,
     timestamp,
+    upper_rank_p,
 )
 from detectors.spec import PH, PollutantSpec
 
@@ -1242,7 +1244,7 @@ def _escalation(
         others = np.ones(len(steps), dtype=bool)
         others[i - 1 : j + 1] = False  # the hold's own steps (in, between pieces, out) left out
         step = float(steps[i - 1])
-        p = (np.count_nonzero(steps[others] >= step - 1e-9) + 1.0) / (others.sum() + 1.0)
+        p = upper_rank_p(step, steps[others])
         signs.update(
             entry_step=round(step, 6),
             entry_step_p=round(float(p), 6),
@@ -1265,7 +1267,7 @@ def _escalation(
     if rank[i] >= 1:
         others = np.ones(len(runs), dtype=bool)
         others[i : j + 1] = False
-        p = (np.count_nonzero(rank[others] >= rank[i]) + 1.0) / (others.sum() + 1.0)
+        p = upper_rank_p(rank[i], rank[others])
         signs["round_value_p"] = round(float(p), 6)
         if p <= WRITTEN_P / 3.0:
             return "round", signs
@@ -1282,9 +1284,7 @@ def _escalation(
             ok[ok] = np.abs(tn[at[ok]] - tn[ok] - lag) < 1e-6
             changes = np.abs(vn[at[ok]] - vn[ok])
             out = abs(after - held)
-            p_out = (np.count_nonzero(changes >= out - 1e-9) + 1.0) / (len(changes) + 1.0)
-            c = float(p_in) * float(p_out)
-            fisher = c * (1.0 - np.log(c))
+            fisher = fisher_combined([float(p_in), upper_rank_p(out, changes)])
             signs["notch_p"] = round(float(fisher), 6)
             if fisher <= WRITTEN_P / 3.0:
                 return "notch", signs
