@@ -84,6 +84,17 @@ class FlowMismatchDetector(Detector):
       generator's falsified stops last 4-234 h, median 62 h, the honest ones 4-621 h, median
       67 h; concentrations in both keep the running level and half its spread): those stay
       findings for the inspector to check against the plant's stop records.
+    - *A restart* (no routine): the flow of the ``restart_hours`` (3) hours after the stop
+      all running and the highest of them at or below ``restart_share`` (1 %) of the outlet's
+      own running hours (`_resumed`): the plant came back slowly, as one starting up does
+      (its tank refills, production resumes), so the stop was real and the values read
+      through it are standing water flagged valid: a ``validity`` finding (medium). Null
+      (the stop falsified): a meter made to read zero while the plant discharged comes back
+      reading the discharge, below its own 1 % with chance at most 1 %. Honest generator
+      tuning seeds 5-24 (80 x 180 d): 49 of the 201 rule-1 integrity findings (46 of them
+      over logged shutdowns) became validity, 101 -> 73 outlets with an integrity finding;
+      labelled falsified stops of tuning seeds 1-50: none came back so low (0 of 121
+      independent, 0 of 104 simulator with 3 running hours after; 4 and 1 under 5 %).
 
     The routine bar was chosen after looking at the labelled tuning seeds 1-50: falsifying
     outlets there have at most 6 stops reported through in 180 days (independent generator;
@@ -170,6 +181,8 @@ class FlowMismatchDetector(Detector):
         false_alarms_per_year: float = 0.01,
         routine_stops_per_year: float = 26.0,
         join_missing_hours: int = 3,
+        restart_hours: int = 3,
+        restart_share: float = 0.01,
     ) -> None:
         self.stopped_flow_share = stopped_flow_share
         self.min_cycles = min_cycles
@@ -179,6 +192,8 @@ class FlowMismatchDetector(Detector):
         self.false_alarms_per_year = false_alarms_per_year
         self.routine_stops_per_year = routine_stops_per_year
         self.join_missing_hours = join_missing_hours
+        self.restart_hours = restart_hours
+        self.restart_share = restart_share
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         q, q_ok, typical = grid_flow(outlet)
@@ -190,14 +205,21 @@ class FlowMismatchDetector(Detector):
         flow_flag = outlet.flag_column(FLOW)
         stop_level = self.stopped_flow_share * typical
         stopped = (q_ok & (q <= stop_level)) | flag_is(flow_flag, "F")
-        yield from self._changing_while_stopped(outlet, codes, stopped, q_ok | stopped)
+        running = q_ok & (q > stop_level)
+        yield from self._changing_while_stopped(outlet, codes, stopped, q_ok | stopped, q, running)
         if len(codes) >= 2:
             yield from self._frozen_while_flowing(outlet, codes, q, q_ok & (q > stop_level))
 
     # ------------------------------------------------------------ rule 1: changing while stopped
 
     def _changing_while_stopped(
-        self, outlet: OutletData, codes: list[str], stopped: np.ndarray, known: np.ndarray
+        self,
+        outlet: OutletData,
+        codes: list[str],
+        stopped: np.ndarray,
+        known: np.ndarray,
+        q: np.ndarray,
+        running: np.ndarray,
     ) -> Iterable[Finding]:
         starts, ends, counts = self._stops(outlet, codes, stopped)
         if len(starts) == 0:
@@ -216,6 +238,7 @@ class FlowMismatchDetector(Detector):
         routine = len(reporting) - 1 >= self.routine_stops_per_year * known_hours / YEAR_HOURS
         expected = _routine_expected(hours, known_hours) if routine else np.zeros(len(reporting))
         usual = reporting[expected > self.false_alarms_per_year]
+        resumed, share = _resumed(q, running, ends[reporting], self.restart_hours)
         if len(usual):
             # the routine itself: not silent (O14: falsified stops would vouch for one another)
             yield self._routine_finding(outlet, codes, starts[usual], ends[usual], counts[usual])
@@ -238,6 +261,18 @@ class FlowMismatchDetector(Detector):
                 "changes_by_channel": per,
                 "reporting_stops": len(reporting) - 1,
             }
+            restart = not routine and share[i] <= self.restart_share
+            if restart:
+                evidence |= {
+                    "rule": "flow stopped while N values change, and the flow came back from "
+                    "below the outlet's own running range for restart_hours (a plant starting "
+                    "up): the stop was real, readings of standing water flagged valid",
+                    "statistic": "share of the outlet's running hours with flow at or below "
+                    "the highest of the restart_hours after the stop",
+                    "threshold": self.restart_share,
+                    "resumed_flow": [float(f"{x:.4g}") for x in resumed[i]],
+                    "resumed_flow_share": float(f"{share[i]:.3g}"),
+                }
             if routine:
                 evidence |= {
                     "rule": "flow stopped while N values change, longer than the outlet's "
@@ -254,13 +289,15 @@ class FlowMismatchDetector(Detector):
                 None,
                 outlet.grid[s],
                 outlet.grid[e],
-                severity="high" if strong and not routine else "medium",
+                severity="high" if strong and not (routine or restart) else "medium",
                 confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
                 message="flow_mismatch.changing_while_stopped_routine"
                 if routine
+                else "flow_mismatch.changing_while_stopped_restart"
+                if restart
                 else "flow_mismatch.changing_while_stopped",
                 evidence=evidence,
-                category="validity" if routine else None,
+                category="validity" if routine or restart else None,
             )
 
     def _stops(
@@ -478,6 +515,37 @@ def _bridged(known: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, hours: in
     bounded[inside] = ends[before[inside]] & starts[after[inside]]
     short = gaps.last - gaps.first + 1 <= hours
     return covered(gaps.first[short & bounded], gaps.last[short & bounded], n)
+
+
+def _resumed(
+    q: np.ndarray, running: np.ndarray, ends: np.ndarray, hours: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per stop ending at grid hour ``ends[k]``, the flow of the ``hours`` hours after it
+    (NaN where not running: unknown, or stopped again) and the share of the outlet's running
+    hours (``running``) whose flow is at or below the highest of them (1 where any of them is
+    not running, or the series ends first: no restart seen).
+
+    Null (the stop falsified: a meter made to read zero while the plant discharged): the meter
+    comes back reading the discharge, so the highest of the hours after is at or below a share
+    ``x`` of the outlet's running flow with chance at most ``x``. A plant starting up after a
+    stop discharges little at first (its tank refills, production resumes): on the honest
+    generator's tuning seeds 5-24 (80 x 180 d) the flow of the 3 h after 47 of 108 shutdowns
+    with an integrity finding stayed under 1 % of their own running hours; of the labelled
+    falsified stops of tuning seeds 1-50 none did (0 of 121 independent, 0 of 104 simulator;
+    under 5 %: 4 and 1)."""
+    n = len(q)
+    after = ends[:, None] + 1 + np.arange(hours)[None, :]
+    inside = after < n
+    at = np.minimum(after, n - 1)
+    ok = inside & running[at]
+    flows = np.where(ok, q[at], np.nan)
+    share = np.ones(len(ends))
+    seen = ok.all(axis=1)
+    if seen.any():
+        own = np.sort(q[running])
+        top = flows[seen].max(axis=1)
+        share[seen] = np.searchsorted(own, top, side="right") / len(own)
+    return flows, share
 
 
 def _touches(runs: HeldRuns, hours: np.ndarray) -> np.ndarray:

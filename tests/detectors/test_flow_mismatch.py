@@ -247,3 +247,31 @@ def test_flow_mismatch_rare_stops_reported_through_stay_integrity() -> None:
         (hour(a), "integrity") for a in (100, 400, 800, 1200)
     ]
     assert found[0].evidence["reporting_stops"] == 3
+
+
+def test_flow_mismatch_stop_ended_by_a_restart_is_a_validity_finding() -> None:
+    # a 60 h shutdown read through (N values changing), after which the plant starts up: the
+    # flow comes back at 20-60 m3/h, under every running hour's (300-700), and climbs
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow()
+    q[100:160] = 0.0
+    q[160:166] = [20.0, 40.0, 60.0, 120.0, 200.0, 300.0]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
+    assert found[0].evidence["resumed_flow"] == [20.0, 40.0, 60.0]
+    assert found[0].evidence["resumed_flow_share"] < 0.01  # the three hours themselves
+    assert "60.0" in found[0].summary
+    # the meter made to read zero for the same 60 h comes back at the discharge's rate: integrity
+    q = daily_flow()
+    q[100:160] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+    assert "resumed_flow" not in found[0].evidence
+    # a restart whose third hour is back in the running range is no restart to go by
+    q[160:163] = [20.0, 40.0, 450.0]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [f.category for f in found] == ["integrity"]
+    # nor one whose hours after are unknown (lost in transmission)
+    q[160:163] = [20.0, np.nan, 60.0]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [f.category for f in found] == ["integrity"]
