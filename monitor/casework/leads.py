@@ -228,8 +228,20 @@ def record_findings(
                 and r.start <= end
                 and start <= r.end
             ]
-            if any(r.start <= start and end <= r.end for r in same):
-                continue  # already known: a rerun over a window inside a stored finding
+            known = next((r for r in same if r.start <= start and end <= r.end), None)
+            if known is not None:
+                # already known: a rerun over a window inside a stored finding; judged more
+                # serious now (frozen's hold whose month filled up later: validity, then
+                # integrity "sustained"), the stored finding and its open lead rise with it
+                if (
+                    rank(f.category, f.severity) > rank(known.category, known.severity)
+                    and known.lead is not None
+                    and known.lead.status in ACTIVE
+                ):
+                    _raise(known, f)
+                    touch(known.lead)
+                    _extend(known.lead, f, start, end, now)
+                continue
             changes.stored += 1
             grown = next((r for r in same if r.lead is not None and r.lead.status in ACTIVE), None)
             if grown is not None:
@@ -358,6 +370,15 @@ def _grow(row: FindingRow, f: Finding, start: datetime, end: datetime) -> None:
         row.severity = f.severity
     if CATEGORY_RANK[f.category] > CATEGORY_RANK[row.category]:
         row.category = f.category
+    row.confidence = max(row.confidence, float(f.confidence))
+
+
+def _raise(row: FindingRow, f: Finding) -> None:
+    """A stored finding judged again more serious over the same or a narrower span: its category,
+    severity, wording and evidence become the newer judgement's (its span stays)."""
+    row.category = max(row.category, f.category, key=CATEGORY_RANK.__getitem__)
+    row.severity = max(row.severity, f.severity, key=SEVERITY_RANK.__getitem__)
+    row.summary, row.evidence = f.summary, f.to_dict()["evidence"]
     row.confidence = max(row.confidence, float(f.confidence))
 
 

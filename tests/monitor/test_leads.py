@@ -352,3 +352,36 @@ def test_a_standing_validity_condition_is_one_lead_while_it_is_open(engine) -> N
             registry(),
         )  # fmt: skip
         assert len(other.opened) == 2
+
+
+def test_a_stored_finding_judged_more_serious_later_raises_its_lead(engine) -> None:
+    """A frozen hold recorded as validity, reported again over the same span as integrity
+    ("sustained": a later hold of its month passed the share a month may lack): the stored
+    finding and its open lead become integrity, with an escalation event and the points that
+    lead now costs; the same report once more changes nothing (reviewer-Q's Q3: it was dropped
+    as already known and the lead stayed validity)."""
+
+    def hold(category: str):
+        return finding(
+            "2026-09-02 00:00", "2026-09-04 10:00", category=category, severity="high",
+            detector="frozen", summary=f"frozen {category}",
+            evidence={"rule": "identical value held at least T hours, flow > 0",
+                      "escalation": None if category == "validity" else "sustained"},
+        )  # fmt: skip
+
+    with tx(engine) as s:
+        (first,) = leads.record_findings(s, [hold("validity")], registry()).opened
+        before = scoring.score_at(s, "E0001", ts("2026-12-01")).score
+        again = leads.record_findings(s, [hold("integrity")], registry())
+        assert (again.opened, again.escalated) == ([], [first])
+        lead = s.get(LeadRow, first)
+        assert lead.category == "integrity"
+        (row,) = lead.findings
+        assert (row.category, row.summary, row.evidence["escalation"]) == (
+            "integrity", "frozen integrity", "sustained",
+        )  # fmt: skip
+        assert scoring.score_at(s, "E0001", ts("2026-12-01")).score < before
+        events = s.scalars(sa.select(LeadEventRow).where(LeadEventRow.lead_id == first)).all()
+        assert [e.action for e in events] == ["open", "escalate"]
+        once_more = leads.record_findings(s, [hold("integrity")], registry())
+        assert (once_more.opened, once_more.escalated) == ([], [])
