@@ -1739,3 +1739,44 @@ def test_a_local_cadence_needs_its_runs_to_hold_the_hours_around_the_stretch() -
     first = [f for f in found if f.evidence["rule"].startswith("normal values within tolerance")]
     assert [(f.start, f.end) for f in first] == [(hour(at), hour(at + 11))]
     assert first[0].evidence["cycle_hours"] == 1.0
+
+
+def _cod_fed_hourly(hold_hours: int) -> np.ndarray:
+    """A COD around 40 mg/L measured every ``hold_hours`` h, its 25 mg/L standard read as a new
+    value each hour for 4 h (hours 301-304)."""
+    cod = effluent(24 * 30, mean=40.0, hold_hours=hold_hours, seed=3)
+    cod[301:305] = [25.2, 24.8, 25.1, 24.9]
+    return cod
+
+
+def test_a_standard_changing_every_hour_on_a_two_hourly_analyser_is_the_cadence_rules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a 2-hourly analyser repeats each measurement twice: four hourly values of the standard in
+    # a row are no measurement of it; no other rule finds 4 h (steps the series' own reach)
+    frame = make_frame(MN, {COD: _cod_fed_hourly(2)})
+    found = StandardSubstitutionDetector().detect(frame, SPEC)
+    assert spans(found) == [(hour(301), hour(304))]
+    assert found[0].evidence["rule"].startswith("normal values on a standard solution's level")
+    assert found[0].evidence["readings"] == 4
+    assert found[0].evidence["bars"]["own_rate"] <= 1e-4
+    monkeypatch.setattr(ss, "CADENCE_RULE", False)
+    assert StandardSubstitutionDetector().detect(frame, SPEC) == []
+
+
+def test_an_hourly_analyser_or_one_holding_the_standard_two_hours_is_no_cadence_finding() -> None:
+    # read hourly, the series makes such chains anywhere: the same four values are no finding
+    assert (
+        StandardSubstitutionDetector().detect(make_frame(MN, {COD: _cod_fed_hourly(1)}), SPEC) == []
+    )
+    # held on the analyser's own 2-h cadence, the four hours are two measurements
+    cod = effluent(24 * 30, mean=40.0, hold_hours=2, seed=3)
+    cod[300:304] = [25.2, 25.2, 24.8, 24.8]
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC) == []
+
+
+def test_chains_of_one_hour_runs_break_at_a_longer_run_or_a_missing_hour() -> None:
+    single = np.array([True, True, False, True, True, True, True])
+    adjacent = np.array([True, True, True, True, False, True])  # runs 4 and 5 an hour apart
+    first, last = ss._chains(single, adjacent)
+    assert first.tolist() == [0, 3, 5] and last.tolist() == [1, 4, 6]
