@@ -625,6 +625,11 @@ def test_a_long_hold_at_the_floor_is_judged_against_the_other_visits_not_itself(
             cod[900 : 900 + hold] = 5.0
             found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
             assert [(f.start, f.end) for f in found] == [(hour(900), hour(900 + hold - 1))]
+            # the visits around it (2-4 h) lift the bar a little (33.6 -> at most 40.1 h:
+            # `_local_visits`' scale from a few neighbours), never to the hold's length
+            assert found[0].evidence["threshold"] < 42
+            alone = ZeroFloorDetector(visit_level_hours=0)
+            found = alone.detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
             assert found[0].evidence["threshold"] < 40
     # the visits alone, 2-4 h each, are no floor
     cod = _cod_with_limit_visits(20, n)
@@ -709,3 +714,41 @@ def test_one_measurement_zeroed_far_above_the_floor_or_often_is_found() -> None:
     assert len(found(TP, 0.04, 0.01, 2, at)) == 19
     assert found(TP, 0.04, 0.01, 2, at[:1]) == []  # near the floor, once
     assert len(found(TP, 0.04, 0.01, 2, at[:1], once_quanta=0.0, once_quantile=0.0)) == 1
+
+
+def _cod_with_a_week_near_its_limit(n: int, seed: int) -> np.ndarray:
+    """A 2-hourly COD around 18 mg/L with short (2-4 h) visits to its reported detection limit,
+    5.0 mg/L, every 16 h, and five days from hour 1300 when the water sits near the limit (visits
+    of 8-30 h between brief excursions to 11-13 mg/L): the honest generator's deep sub-limit
+    episodes."""
+    rng = np.random.default_rng(seed)
+    cod = np.round(np.repeat(rng.normal(18, 2.0, n // 2), 2), 1)
+    for at in range(40, n - 40, 16):
+        cod[at : at + 2 * int(rng.integers(1, 3))] = 5.0
+    at = 1300
+    while at < 1300 + 5 * 24:
+        stay = 2 * int(rng.integers(4, 16))
+        cod[at : at + stay] = 5.0
+        at += stay
+        up = 2 * int(rng.integers(1, 3))
+        cod[at : at + up] = np.round(rng.uniform(11, 13, up // 2).repeat(2), 1)
+        at += up
+    return cod
+
+
+def test_a_visit_to_the_floor_is_judged_by_the_visits_around_it() -> None:
+    n = 24 * 90
+    cod = _cod_with_a_week_near_its_limit(n, seed=1)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    # judged against the half-year's visits alone (2-4 h at 18 mg/L), the week's 30 h visit
+    # is a floor; among the week's own visits (8-30 h) it is not
+    off = ZeroFloorDetector(visit_level_hours=0).detect(frame, SPEC)
+    assert [f.evidence["window_hours"] for f in off] == [30.0]
+    assert hour(1300) <= off[0].start < hour(1420)
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    # a 72 h hold where the water runs at 18 mg/L, its neighbours 2-4 h visits, still is
+    cod[598:600] = cod[672:674] = 18.0
+    cod[600:672] = 5.0
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found] == [(hour(600), hour(671))]
+    assert found[0].evidence["threshold"] < 36
