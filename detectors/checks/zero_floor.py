@@ -339,7 +339,8 @@ class ZeroFloorDetector(Detector):
     ``visit_level_hours=72`` (as ``level_hours``: the water's current level around a visit) and
     ``visit_prior=2`` (`_floor_visits`: the local scale of one or two neighbouring visits is
     pulled towards the series' mean; 4 kept two more honest findings of 125 on the honest
-    generator's seeds 5-24 and a synthetic near-floor week's 30 h visit). The old
+    generator's seeds 5-24 and a synthetic near-floor week's 30 h visit),
+    ``visit_pieces=True`` (a visit read in pieces may be as many visits). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
     honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
@@ -408,6 +409,7 @@ class ZeroFloorDetector(Detector):
         once_share: float = 0.01,
         visit_level_hours: float = 72.0,
         visit_prior: float = 2.0,
+        visit_pieces: bool = True,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -441,6 +443,7 @@ class ZeroFloorDetector(Detector):
         self.once_share = once_share
         self.visit_level_hours = visit_level_hours
         self.visit_prior = visit_prior
+        self.visit_pieces = visit_pieces
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
@@ -773,7 +776,18 @@ class ZeroFloorDetector(Detector):
         generator's log 60 -> 25); the rest are mostly unflagged blockages and reagent faults
         holding the floor value, which the data cannot tell from a floor. Reviewer-O's probe
         (20 visits of 2-4 h, a 72 h hold): bar 33.6 -> 40.0 h, still found.
-        ``visit_level_hours`` 0: the series' pool alone."""
+        ``visit_level_hours`` 0: the series' pool alone.
+
+        A visit read in pieces (joined across a gap, maintenance or check hours: the floor
+        rule's runs join gaps of up to ``floor_gap_hours``) is one visit lasting its clock
+        hours or one visit per piece, each lasting its piece (`_visit_null`'s ``parts``, with
+        ``visit_pieces``): a reading at the floor on either side of a day's gap, in water at the
+        floor every few hours, was read by the clock as a visit a day long (honest generator:
+        COD at 2 mg/L an hour before and after 18 h lost to communications, seed 18). The pool
+        keeps its clock hours: its pieces would shorten the honest long visits it holds, and the
+        bars with them (helper-Z, session 22: measured hours alike in pool and candidate, 11
+        findings gone and 9 new). A hold split by a gap is still as rare as all its pieces
+        (a 72 h hold at the floor, 10 h lost in its middle: two of 30 and 32 h)."""
         zero = np.zeros(len(cand))
         if self.censor_runs <= 0 or len(cand) == 0:
             return zero, zero
@@ -783,11 +797,15 @@ class ZeroFloorDetector(Detector):
         n_same = same.sum(axis=1)  # the run itself counted
         at_floor = (below < self.range_readings) & (n_same - 1 >= self.censor_runs)
         visits, bar = zero.copy(), zero.copy()
+        if not at_floor.any():
+            return visits, bar
         t0, t1 = s.hours[runs.first], s.hours[runs.last]
+        owner, piece = self._pieces(s, normal, runs)
         for j in np.flatnonzero(at_floor).tolist():
             pool = same[j] & (np.arange(len(runs)) != cand[j])
             others, h = runs.hours[pool], float(runs.hours[cand[j]])
-            visits[j], bar[j] = _visit_null(others, h, allowed, self.tail_runs)
+            parts = piece[owner == cand[j]] if self.visit_pieces else piece[:0]
+            visits[j], bar[j] = _visit_null(others, h, allowed, self.tail_runs, parts)
             if self.visit_level_hours <= 0 or visits[j] > allowed:
                 continue  # (excused already: the larger null cannot report it)
             local = _local_visits(
@@ -801,9 +819,18 @@ class ZeroFloorDetector(Detector):
             if local is None:
                 continue
             ratios, scale = local
-            e, b = _visit_null(ratios, h / scale, allowed, self.tail_runs)
+            e, b = _visit_null(ratios, h / scale, allowed, self.tail_runs, parts / scale)
             visits[j], bar[j] = max(visits[j], e), max(bar[j], b * scale)
         return visits, bar
+
+    def _pieces(
+        self, s: Series, normal: np.ndarray, runs: HeldRuns
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The pieces of the ``runs`` read without a break of more than ``join_gap_hours``:
+        for each piece, the run it belongs to and its clock hours."""
+        pieces = held_runs(s.values, s.hours, normal, max_gap_hours=self.join_gap_hours)
+        owner = np.searchsorted(runs.first, pieces.first, side="right") - 1
+        return owner, pieces.hours
 
     @staticmethod
     def _extreme_shares(
@@ -1302,7 +1329,11 @@ def _local_visits(
 
 
 def _visit_null(
-    others: np.ndarray, h: float, allowed: float, min_tail: int = 12
+    others: np.ndarray,
+    h: float,
+    allowed: float,
+    min_tail: int = 12,
+    parts: np.ndarray | None = None,
 ) -> tuple[float, float]:
     """The expected number of a series' visits to one level (its detection floor, or 0) lasting
     ``h`` or longer, learned from its OTHER visits there (``others``, the judged one left out,
@@ -1317,6 +1348,17 @@ def _visit_null(
     m = len(others)
     if m == 0:
         return 0.0, 0.0
+    if parts is not None and len(parts) > 1:
+        # a visit read in pieces (joined across a gap, maintenance or check hours) is one
+        # visit lasting the clock hours, or as many visits, one after another, each lasting
+        # its piece: the chance of the one or of all the others (at most one each)
+        e, bar = _visit_null(others, h, allowed, min_tail)
+        if e > allowed:
+            return e, bar  # (excused as one visit already)
+        apart = m * float(
+            np.prod([_visit_null(others, p, allowed, min_tail)[0] / m for p in parts])
+        )
+        return max(e, apart), bar
     e = m * fitted_survival(others, h, min_tail)
     bar = fitted_hours(others, allowed / m, min_tail)
     if m >= 2 * min_tail:

@@ -752,3 +752,28 @@ def test_a_visit_to_the_floor_is_judged_by_the_visits_around_it() -> None:
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
     assert [(f.start, f.end) for f in found] == [(hour(600), hour(671))]
     assert found[0].evidence["threshold"] < 36
+
+
+def test_two_readings_at_the_floor_either_side_of_a_gap_are_no_day_long_visit() -> None:
+    # an hourly COD around 15 mg/L whose water is under its limit (reported 2.0) in 30 % of
+    # the hours, one or two at a time; a 17 h gap in the data with a reading at 2.0 either side
+    n = 24 * 90
+    rng = np.random.default_rng(0)
+    cod = np.round(rng.normal(15, 2.5, n), 1)
+    cod[rng.random(n) < 0.3] = 2.0
+    gap = cod.copy()
+    gap[999] = gap[1019] = 15.0
+    gap[1000] = gap[1018] = 2.0
+    gap[1001:1018] = np.nan
+    frame = make_frame(MN, {COD: gap, FLOW: flow(n)})
+    # read by the clock across the gap, it is a 19 h visit, far longer than any other
+    off = ZeroFloorDetector(visit_pieces=False).detect(frame, SPEC)
+    assert [(f.start, f.end) for f in off] == [(hour(1000), hour(1018))]
+    # read as what was seen, two one-hour visits, it is no floor
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    # a 72 h hold split by a 10 h gap is two holds of 30 and 32 h: still found
+    cod[599] = cod[672] = 15.0
+    cod[600:672] = 2.0
+    cod[630:640] = np.nan
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found] == [(hour(600), hour(671))]
