@@ -20,7 +20,8 @@ Merging (:func:`record_findings`), per outlet (MN):
   that holds a finding of the same detector and pollutant, whenever it was: a standing instrument
   condition (a flow meter's range set too low, met at every storm) is one lead, not one a storm.
   The finding is that lead's evidence only: the lead keeps its span (so it swallows nothing
-  else), its points and its alerts;
+  else) and its alerts; its points grow only when the channel's sustained episodes make it a
+  repeated pattern (:meth:`monitor.casework.scoring.ScoringRules.repeated`);
 - a finding inside the time span of a *decided* lead (confirmed, dismissed, closed) of its outlet
   is kept as that lead's evidence without reopening it; otherwise it opens a new lead;
 - leads are not merged with each other when a finding bridges two of them.
@@ -281,10 +282,11 @@ def record_findings(
                 standing = _standing_condition(leads, f)
                 if standing is not None:
                     # the same instrument condition again (a range set too low, met at every
-                    # storm): more evidence for the open lead, not a lead, points or alert of
-                    # its own; the lead keeps its span so it swallows nothing else
+                    # storm): more evidence for the open lead, not a lead or alert of its own;
+                    # the lead keeps its span so it swallows nothing else
                     row.lead = standing
                     standing.updated_at = now
+                    touch(standing)  # its points may grow with the episodes (scoring)
                     continue
             if lead is None:
                 decided = _decided_container(leads, start, end)

@@ -7,10 +7,15 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
 - Colour: ``green`` if score >= 90, ``yellow`` if 70 < score < 90, ``red`` if score <= 70.
 - A lead opening deducts ``provisional[category][severity]`` (kind ``provisional``), weighed by
   its evidence when its category is in ``evidence.categories`` (signs, not measured facts):
-  ``w = clamp(c^2 * (1 + min(1, h / evidence.sustained_hours)) / 2, evidence.min_weight, 1)``
-  with ``c`` the highest confidence of its findings and ``h`` the hours it spans, so one short,
-  low-confidence sign does not take a clean enterprise out of green while a confident, sustained
-  or repeated one does (each lead deducts its own points); escalating
+  ``w = clamp(c^p * (1 + min(1, h / evidence.sustained_hours)) / 2, evidence.min_weight, 1)``
+  with ``p`` ``evidence.confidence_power`` (3), ``c`` the highest confidence of its findings of
+  its own category and ``h`` the hours those findings cover (not the exceedance or completeness
+  findings the lead also holds), so one short or low-confidence sign does not take a clean
+  enterprise out of green while a confident, sustained or repeated one does (each lead deducts
+  its own points); never less than the points of the measured facts it holds. A validity lead
+  that holds at least the ``evidence.repeated_episodes``-th sustained episode of its detector on
+  its channel (:meth:`ScoringRules.repeated`) deducts an integrity lead's points at the pattern's
+  confidence (an output held unflagged again and again); escalating
   adds the difference to the new level's points; confirming adds the difference to
   ``final[category][severity]`` (kind ``final``); dismissing gives back everything deducted for
   the lead (kind ``restored``). All of a lead's events carry the ``ts`` of its first event (the
@@ -30,25 +35,26 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
 from __future__ import annotations
 
 import calendar
+import math
 import tomllib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from detectors.finding import CATEGORIES, SEVERITIES
 from monitor import clock
 from monitor.casework import audit
 from monitor.config import check_keys
 from monitor.registry import enterprise_districts
-from monitor.store.casework_models import LeadRow, ScoreEventRow
+from monitor.store.casework_models import FindingRow, LeadRow, ScoreEventRow
 
 __all__ = [
     "COLOURS",
@@ -68,6 +74,7 @@ __all__ = [
 
 COLOURS: Final[tuple[str, ...]] = ("green", "yellow", "red")
 START_SCORE: Final = 100.0
+_HOUR: Final = timedelta(hours=1)
 #: Where a ledger entry comes from: ``data`` (a lead of the monitoring data), an inspection
 #: result, a supervision finding, a complaint, or a manual adjustment.
 SOURCES: Final[tuple[str, ...]] = ("data", "inspection", "supervision", "complaint", "manual")
@@ -99,6 +106,11 @@ class ScoringRules:
     evidence_categories: frozenset[str] = frozenset({"integrity", "validity"})
     sustained_hours: float = 24.0
     min_weight: float = 0.25
+    #: distinct episodes (more than ``episode_gap_hours`` apart) after which a validity lead
+    #: (a standing condition: later episodes join it) weighs as a sign; 0 never
+    confidence_power: float = 2.0
+    repeated_episodes: int = 0
+    episode_gap_hours: float = 24.0
     complaint_points: float = -3.0
     result_points: Mapping[str, float] = field(default_factory=dict)
     penalty_points: float = -5.0
@@ -128,6 +140,9 @@ class ScoringRules:
             weighed = frozenset(str(c) for c in evidence.get("categories", []))
             sustained = float(evidence.get("sustained_hours", 24.0))
             min_weight = float(evidence.get("min_weight", 0.25))
+            power = float(evidence.get("confidence_power", 2.0))
+            repeated = int(evidence.get("repeated_episodes", 0))
+            gap = float(evidence.get("episode_gap_hours", 24.0))
             sources = _sources(data)
         except ScoringError:
             raise
@@ -136,10 +151,17 @@ class ScoringRules:
             raise ScoringError(msg) from None
         if window < 1:
             raise ScoringError(f"{where}.window_months must be >= 1, got {window}")
-        if sustained <= 0 or not 0 < min_weight <= 1 or weighed - set(CATEGORIES):
+        if (
+            sustained <= 0
+            or not 0 < min_weight <= 1
+            or weighed - set(CATEGORIES)
+            or repeated < 0
+            or gap <= 0
+        ):
             raise ScoringError(
-                f"{where}.evidence: sustained_hours > 0, 0 < min_weight <= 1 and categories "
-                f"among {', '.join(CATEGORIES)} (got {sustained}, {min_weight}, {sorted(weighed)})"
+                f"{where}.evidence: sustained_hours > 0, 0 < min_weight <= 1, categories among "
+                f"{', '.join(CATEGORIES)}, repeated_episodes >= 0 and episode_gap_hours > 0 (got "
+                f"{sustained}, {min_weight}, {sorted(weighed)}, {repeated}, {gap})"
             )
         return cls(
             provisional,
@@ -151,6 +173,9 @@ class ScoringRules:
             weighed,
             sustained,
             min_weight,
+            power,
+            repeated,
+            gap,
             **sources,
         )
 
@@ -172,16 +197,81 @@ class ScoringRules:
         """How much of its provisional points ``lead`` deducts (1 for categories not weighed)."""
         if lead.category not in self.evidence_categories:
             return 1.0
-        confidences = [f.confidence for f in lead.findings if f.confidence is not None]
+        signs = [f for f in lead.findings if f.category == lead.category] or list(lead.findings)
+        confidences = [f.confidence for f in signs if f.confidence is not None]
         c = max(confidences) if confidences else 1.0
-        hours = (lead.end - lead.start).total_seconds() / 3600.0 + 1.0
+        hours = _covered_hours([(f.start, f.end) for f in signs]) if signs else 1.0
         sustain = (1.0 + min(1.0, hours / self.sustained_hours)) / 2.0
-        return min(1.0, max(self.min_weight, c * c * sustain))
+        return min(1.0, max(self.min_weight, c**self.confidence_power * sustain))
+
+    def repeated(self, lead: LeadRow) -> float | None:
+        """The confidence of ``lead`` as a validity condition met again and again, or None.
+
+        Only findings whose hours were declared valid but not measured count (:func:`_unmeasured`:
+        frozen's unflagged holds counted against the month's 90 % validity bar, whose passing
+        frozen itself escalates; a hold at the series' floor, an NH3-N read at 0.01 or 0.2 for
+        weeks, may be read and does not count). It is one when it holds a sustained episode (a
+        run of such findings less than ``episode_gap_hours`` apart covering at least
+        ``sustained_hours``) that is at least the
+        ``repeated_episodes``-th such episode of the same detector on the same channel of the
+        outlet within ``window_months``, whichever leads hold the earlier ones (a month's
+        completeness lead may have taken one in). A flow meter's range met for a few hours at
+        each storm has no sustained episode; an analyser's output held for two days, unflagged,
+        four times in half a year has four. The pattern is surer than any of its episodes: its
+        confidence is that at least one of them is what its finding says,
+        ``1 - prod(1 - c_i)`` over the episodes (each its most confident finding's ``c``)."""
+        if lead.category != "validity" or not self.repeated_episodes:
+            return None
+        session = object_session(lead)
+        best: float | None = None
+        mine = [f for f in lead.findings if f.category == "validity" and _unmeasured(f)]
+        for detector, pollutant in {(f.detector, f.pollutant) for f in mine}:
+            own = _sustained_runs(
+                [f for f in mine if (f.detector, f.pollutant) == (detector, pollutant)],
+                self.episode_gap_hours,
+                self.sustained_hours,
+            )
+            if not own:
+                continue
+            last = max(start for start, _ in own)
+            runs = own
+            if session is not None:
+                q = sa.select(FindingRow).where(
+                    FindingRow.mn == lead.mn,
+                    FindingRow.detector == detector,
+                    FindingRow.category == "validity",
+                    FindingRow.pollutant.is_(None)
+                    if pollutant is None
+                    else FindingRow.pollutant == pollutant,
+                    FindingRow.start > months_before(last, self.window_months),
+                    FindingRow.start <= last,
+                )
+                found = [f for f in session.scalars(q) if _unmeasured(f)]
+                runs = _sustained_runs(found, self.episode_gap_hours, self.sustained_hours)
+            runs = [(start, c) for start, c in runs if start <= last]
+            if len(runs) >= self.repeated_episodes:
+                doubt = math.prod(1.0 - c for _, c in runs)
+                best = max(best or 0.0, 1.0 - doubt)
+        return best
 
     def provisional_points(self, lead: LeadRow) -> float:
-        """The provisional points of ``lead``: its category and severity, weighed by evidence."""
-        base = self.points("provisional", lead.category, lead.severity)
-        return round(base * self.evidence_weight(lead), 2)
+        """The provisional points of ``lead``: its category and severity, weighed by evidence;
+        a repeated validity condition (:meth:`repeated`) weighs as a sign (integrity) of the
+        pattern's confidence."""
+        pattern = self.repeated(lead)
+        if pattern is None:
+            base = self.points("provisional", lead.category, lead.severity)
+            weighed = base * self.evidence_weight(lead)
+        else:
+            base = self.points("provisional", "integrity", lead.severity)
+            weighed = base * min(1.0, max(self.min_weight, pattern**self.confidence_power))
+        # never less than the measured facts the lead holds (an exceedance a sign joined)
+        facts = [
+            self.points("provisional", f.category, f.severity)
+            for f in lead.findings
+            if f.category not in self.evidence_categories
+        ]
+        return round(min([weighed, *facts]), 2)
 
     def is_minor(self, category: str, severity: str) -> bool:
         return self.leniency_enabled and (category, severity) in self.minor
@@ -191,6 +281,52 @@ class ScoringRules:
         ``first``, ``minor``, ``unintentional``, ``corrected``), else 1."""
         fits = [f for conds, f in self.result_leniency if conds <= facts]
         return min([1.0, *fits])
+
+
+def _unmeasured(finding: Any) -> bool:
+    """Whether ``finding`` says its hours were declared valid but not measured, counted against
+    the month's 90 % validity bar (``evidence.held_hours_in_month``: frozen's unflagged holds;
+    a hold at the series' floor, which may be read, carries none)."""
+    return (finding.evidence or {}).get("held_hours_in_month") is not None
+
+
+def _sustained_runs(
+    findings: Sequence[Any], gap_hours: float, sustained_hours: float
+) -> list[tuple[datetime, float]]:
+    """The sustained episodes among ``findings``, as (start, highest confidence): runs of
+    findings less than ``gap_hours`` apart whose union covers at least ``sustained_hours``."""
+    gap = timedelta(hours=gap_hours)
+    runs: list[list[Any]] = []
+    reach: datetime | None = None
+    for f in sorted(findings, key=lambda f: (f.start, f.end)):
+        if runs and reach is not None and f.start <= reach + gap:
+            runs[-1].append(f)
+            reach = max(reach, f.end)
+        else:
+            runs.append([f])
+            reach = f.end
+    return [
+        (run[0].start, max(float(f.confidence) for f in run))
+        for run in runs
+        if _covered_hours([(f.start, f.end) for f in run]) >= sustained_hours
+    ]
+
+
+def _covered_hours(spans: Sequence[tuple[datetime, datetime]]) -> float:
+    """Hours covered by the union of ``spans`` (each ``[start, end]`` of hourly readings, so one
+    reading's span counts one hour): overlapping findings of several detectors count once."""
+    total, cur_s, cur_e = 0.0, None, None
+    for s, e in sorted(spans):
+        e = e + _HOUR
+        if cur_e is None or s > cur_e:
+            if cur_e is not None:
+                total += (cur_e - cur_s).total_seconds()
+            cur_s, cur_e = s, e
+        else:
+            cur_e = max(cur_e, e)
+    if cur_e is not None:
+        total += (cur_e - cur_s).total_seconds()
+    return total / 3600.0
 
 
 LENIENCY_FACTS: Final[frozenset[str]] = frozenset({"first", "minor", "unintentional", "corrected"})

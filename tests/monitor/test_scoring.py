@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from monitor.casework import leads, scoring
@@ -192,9 +193,10 @@ def test_validity_weighs_less_than_a_sign_of_falsification() -> None:
 @pytest.mark.parametrize(
     ("end", "confidence", "score", "colour"),
     [
-        ("2026-06-01 23:00", 0.6, 94.6, "green"),  # a day at 0.6: -15 x 0.36
+        ("2026-06-01 23:00", 0.6, 96.25, "green"),  # a day at 0.6: 0.216, the minimum 0.25
+        ("2026-06-01 23:00", 0.8, 92.32, "green"),  # a day at 0.8: -15 x 0.512
         ("2026-06-01 01:00", 0.5, 96.25, "green"),  # two hours at 0.5: the minimum weight, 0.25
-        ("2026-06-01 15:00", 0.95, 88.72, "yellow"),  # 16 h at 0.95: -15 x 0.9025 x 0.8333
+        ("2026-06-01 15:00", 0.95, 89.28, "yellow"),  # 16 h at 0.95: -15 x 0.857 x 0.8333
     ],
 )
 def test_provisional_points_weigh_confidence_and_how_sustained(
@@ -247,7 +249,7 @@ def test_a_lead_deducts_what_its_grown_evidence_weighs_whatever_order_it_was_see
         grown = score_at(s, "E0002", AT)
         leads.record_findings(s, [weak], registry())
         after_weak = score_at(s, "E0002", AT)
-    assert (grown.score, grown.colour) == (88.72, "yellow")  # as in the 16 h at 0.95 case above
+    assert (grown.score, grown.colour) == (89.28, "yellow")  # as in the 16 h at 0.95 case above
     assert [d.kind for d in grown.deductions] == ["provisional"]
     assert after_weak.score <= grown.score
 
@@ -262,14 +264,102 @@ def test_repeated_signs_take_an_enterprise_out_of_green(engine) -> None:
     with tx(engine) as s:
         leads.record_findings(s, fs, registry())
         got = score_at(s, "E0002", AT)
-    assert got.colour == "yellow" and got.score == pytest.approx(100 - 4 * 5.4, abs=0.01)
+    assert got.colour == "yellow" and got.score == pytest.approx(100 - 4 * 3.75, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("confidence", "score", "colour"),
+    [(0.75, 91.56, "green"), (0.85, 87.72, "yellow")],  # -20 x 0.4219; -20 x 0.6141
+)
+def test_one_high_severity_sign_leaves_green_only_below_confidence_0_8(
+    engine, confidence: float, score: float, colour: str
+) -> None:
+    """A day of one high-severity sign at 0.75 (the honest generator's single zero_floor and
+    frozen findings sit at 0.62-0.8) leaves a clean enterprise green; at 0.85 it does not:
+    the weight is confidence cubed, so one sustained sign takes an enterprise out of green on
+    its own only from 0.794 (high) or 0.874 (medium)."""
+    f = finding(
+        "2026-06-01", "2026-06-01 23:00", mn=MN3, category="integrity", severity="high",
+        confidence=confidence,
+    )  # fmt: skip
+    with tx(engine) as s:
+        leads.record_findings(s, [f], registry())
+        got = score_at(s, "E0002", AT)
+    assert (got.score, got.colour) == (score, colour)
+
+
+def test_a_sign_is_weighed_by_its_own_findings_not_by_the_exceedance_it_joined(engine) -> None:
+    """A two-hour sign at 0.6 that joins a nine-day exceedance lead is weighed as two hours at
+    0.6 (the exceedance's confidence and span are not the sign's evidence: weighed by the whole
+    lead it deducted -15), and the lead never deducts less than the exceedance alone."""
+    over = finding("2026-06-01", "2026-06-10", mn=MN3, severity="medium", confidence=1.0)
+    sign = finding(
+        "2026-06-02", "2026-06-02 01:00", mn=MN3, category="integrity", severity="medium",
+        detector="capping", confidence=0.6,
+    )  # fmt: skip
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [over, sign], registry()).opened
+        got = score_at(s, "E0002", AT)
+    (d,) = got.deductions
+    assert d.lead_id == lid and d.rule == "provisional:integrity.medium"
+    assert (got.score, got.colour) == (95, "green")  # the exceedance's -5, not -15 nor -3.75
+
+
+def _hold(day: str, hours: int, confidence: float = 0.75, pollutant: str = "w01018"):
+    start = pd.Timestamp(day)
+    end = start + pd.Timedelta(hours=hours - 1)
+    return finding(
+        str(start), str(end), mn=MN3, category="validity", severity="medium", detector="frozen",
+        pollutant=pollutant, confidence=confidence, summary="COD held, flagged as normal",
+        evidence={"value": 61.0, "held_hours_in_month": hours, "month": day[:7]},
+    )  # fmt: skip
+
+
+def test_an_unflagged_hold_repeated_on_one_channel_weighs_as_a_sign(engine) -> None:
+    """Three 48-h holds of one channel in half a year are validity notes (a few points, green);
+    the fourth makes the channel's condition a pattern: the lead holding it deducts an integrity
+    lead's points at the pattern's confidence (1 - 0.25^4 = 0.996: -15 x 0.988), and the
+    enterprise leaves green. The second hold fell in a month's completeness lead: it counts."""
+    days = ["2026-01-11", "2026-02-20", "2026-04-01", "2026-05-11"]
+    month = finding(
+        "2026-02-01", "2026-02-28 23:00", mn=MN3, category="completeness", severity="low",
+        detector="completeness", pollutant="w01018", confidence=1.0,
+    )  # fmt: skip
+    with tx(engine) as s:
+        leads.record_findings(s, [month, *[_hold(d, 48) for d in days[:3]]], registry())
+        three = score_at(s, "E0002", AT)
+        leads.record_findings(s, [_hold(days[3], 48)], registry())
+        four = score_at(s, "E0002", AT)
+    assert three.colour == "green" and three.score > 95
+    assert four.colour == "yellow"
+    assert min(d.points for d in four.deductions) == pytest.approx(-14.82)
+    assert len(four.deductions) == len(three.deductions)  # the fourth joined a lead: no new one
+
+
+def test_short_or_rare_validity_episodes_never_weigh_as_a_sign(engine) -> None:
+    """Six holds of 12 h (under a day: no sustained episode, like a flow meter's range met at
+    every storm), three sustained holds each on two other channels, and five week-long holds of
+    an NH3-N at its floor (no unmeasured hours in evidence: it may be read) stay validity notes."""
+    short = [_hold(f"2026-0{m}-05", 12) for m in range(1, 7)]
+    floor = [_hold(f"2026-0{m}-20", 170, confidence=1.0, pollutant="w21001") for m in range(1, 6)]
+    for f in floor:
+        f.evidence.pop("held_hours_in_month")
+    rare = [
+        _hold(f"2026-0{m}-15", 30, pollutant=p) for m in (1, 3, 5) for p in ("w21003", "w21011")
+    ]
+    with tx(engine) as s:
+        leads.record_findings(s, [*short, *rare, *floor], registry())
+        got = score_at(s, "E0002", AT)
+    assert got.colour == "green"
+    assert all(d.rule.split(":")[-1].startswith("validity") for d in got.deductions)
+    assert all(d.points > -3 for d in got.deductions)
 
 
 def test_confirmed_leads_deduct_their_full_final_points(engine) -> None:
     f = finding("2026-06-01", "2026-06-01 01:00", mn=MN3, category="integrity", severity="high")
     with tx(engine) as s:
         (lid,) = leads.record_findings(s, [f], registry()).opened
-        assert score_at(s, "E0002", AT).score == pytest.approx(91.23)  # -20 x 0.81 x 0.5417
+        assert score_at(s, "E0002", AT).score == pytest.approx(92.1)  # -20 x 0.729 x 0.5417
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
         leads.confirm(s, lid, "chief", "tampered analyser")
@@ -283,3 +373,6 @@ def test_evidence_weighing_can_be_configured_and_is_checked() -> None:
         ScoringRules.from_dict({"evidence": {"min_weight": 0}})
     with pytest.raises(ScoringError, match="evidence"):
         ScoringRules.from_dict({"evidence": {"categories": ["rumour"]}})
+    with pytest.raises(ScoringError, match="repeated_episodes"):
+        ScoringRules.from_dict({"evidence": {"repeated_episodes": -1}})
+    assert ScoringRules.from_dict({"evidence": {"repeated_episodes": 0}}).repeated_episodes == 0
