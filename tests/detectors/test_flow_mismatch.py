@@ -275,3 +275,35 @@ def test_flow_mismatch_stop_ended_by_a_restart_is_a_validity_finding() -> None:
     q[160:163] = [20.0, np.nan, 60.0]
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
     assert [f.category for f in found] == ["integrity"]
+
+
+def test_flow_mismatch_stop_as_long_and_as_timed_as_the_outlets_own_is_a_validity_finding() -> None:
+    # a plant stopped 6 h every week at the same hour (26 stops in 182 days), its analyser
+    # holding its last value through the stops but reading on through three of them: those
+    # three are as long as the outlet's other stops and start when they do, a flagging matter
+    n = 182 * 24
+    t = np.arange(n)
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow(n)
+    weekly = (t % 168) < 6
+    q[weekly] = 0.0
+    read_through = weekly & np.isin(t // 168, [3, 10, 17])
+    idx = np.where(weekly & ~read_through, 0, t)
+    cod = cod[np.maximum.accumulate(idx)]  # each held stop repeats the value before it
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [
+        (hour(w * 168), "validity") for w in (3, 10, 17)
+    ]
+    assert found[0].evidence["stops"] == 25 and found[0].evidence["expected_honest_runs"] > 0.01
+    assert found[0].evidence["schedule_chance"] <= 0.05
+    # the same 6 h read through at another hour of the week: integrity (a falsifier's time)
+    q2, cod2 = q.copy(), cod.copy()
+    q2[24 * 30 + 12 : 24 * 30 + 18] = 0.0
+    cod2[24 * 30 + 12 : 24 * 30 + 18] = [20.1, 21.3, 19.8, 22.0, 20.5, 21.7]
+    found = FlowMismatchDetector().detect(frame({COD: cod2, FLOW: q2}))
+    assert [f.category for f in found if f.start == hour(24 * 30 + 12)] == ["integrity"]
+    # a 60 h stop read through at the same outlet is longer than any of its own: integrity
+    q[600:660] = 0.0
+    cod[600:660] = cycled(60, level=25, spread=3, hold_hours=1, seed=2)
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [f.category for f in found if f.start == hour(600)] == ["integrity"]
