@@ -327,8 +327,10 @@ def _number(text: str | None, code: str, name: str) -> float | None:
 
 
 def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
-    """``({code: {field: value}}, DataTime)`` of a packet's CP; first value wins, but DataTime
-    given twice with different values raises CodecError (``field``)."""
+    """``({code: {field: value}}, DataTime)`` of a packet's CP. A field given twice keeps its one
+    value; given twice with different values (e.g. ``w01018-Avg=10`` and ``w01018-Avg=99``: a
+    corrected value appended, or a replacement) it raises CodecError (``field``, naming both), as
+    does DataTime given twice with different values: which of the two is true cannot be told."""
     content = packet.cp_text
     if is_simple_cp(content):
         flat = content.replace("=", ",").replace(";", ",").split(",")
@@ -349,14 +351,35 @@ def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
                     datatime = value
             return groups, datatime
     found: str | None = None
+    out: dict[str, dict[str, str]] = {}
     for item in packet.cp:
         for key, value in item:
-            if key == "DataTime":
+            code, sep, name = key.rpartition("-")
+            if sep:
+                fields = out.setdefault(code, {})
+                first = fields.setdefault(name, value)
+                if first != value and not _same_number(name, first, value):
+                    raise CodecError("field", f"{key} given twice: {first!r:.40} and {value!r:.40}")
+            elif key == "DataTime":
                 if found is None:
                     found = value
                 elif value != found:
                     raise CodecError("field", f"conflicting DataTime values {found} and {value}")
-    return packet.pollutants(), found
+    return out, found
+
+
+#: CP fields read as numbers: a repeat of one of these is the same when the numbers are equal.
+_NUMBER_FIELDS: Final[frozenset[str]] = frozenset({"Rtd", "Avg", "Min", "Max", "Cou"})
+
+
+def _same_number(name: str, first: str, again: str) -> bool:
+    """Whether two texts of a number field are one number (``10`` and ``10.0``)."""
+    if name not in _NUMBER_FIELDS or not first or not again:
+        return False
+    try:
+        return float(first) == float(again)
+    except ValueError:
+        return False
 
 
 def readings_from_packet(packet: Packet, tz: str = DATATIME_TZ) -> list[Reading]:
@@ -368,7 +391,8 @@ def readings_from_packet(packet: Packet, tz: str = DATATIME_TZ) -> list[Reading]
     different ones, or with a numeric field (Rtd Avg Min Max Cou) that is not a finite number
     raises CodecError (``field``); an empty numeric field is None. The pollutant is the HJ 212-2017
     code (2005 codes of table B.1 mapped); a missing data flag is N. Every pollutant code in CP
-    gives one reading, even without a value (value None); a field repeated keeps its first value.
+    gives one reading, even without a value (value None); a field given twice with the same value
+    counts once, with two different values it raises CodecError (``field``).
     Pollutant codes and data flags are checked as in :func:`decode_payload` (``field``).
     """
     readings = _readings(packet, tz)[0]

@@ -12,7 +12,10 @@ Rules of :func:`decode_json` (every violation raises :class:`CodecError`, nothin
   time without offset is read in zone ``tz`` and tagged ``naive-time`` in ``deviations`` (``field``);
 - ``values`` an object of pollutant code -> object; within it ``rtd avg min max cou`` are finite
   numbers or null, ``flag eflag sampletime`` strings, other keys any scalar, kept as sent (``field``);
-- other top-level keys are kept in ``extra``.
+- other top-level keys are kept in ``extra``;
+- a key given twice in one object (e.g. one pollutant code twice in ``values``) counts once when
+  both values are the same (two objects of one code are merged field by field), and two different
+  values raise ``field`` naming both, as a field given twice in an HJ 212 CP does.
 """
 
 from __future__ import annotations
@@ -81,7 +84,9 @@ def decode_json(
     except TypeError:
         raise CodecError("frame", f"expected bytes, got {type(payload).__name__}") from None
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_object)
+    except _Twice as exc:
+        raise CodecError("field", str(exc)) from None
     except json.JSONDecodeError as exc:
         raise CodecError("syntax", f"invalid JSON at char {exc.pos}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
@@ -132,6 +137,43 @@ def decode_json(
         values[code] = dict(fields)
     extra = {k: v for k, v in doc.items() if k not in TOP_KEYS}
     return JsonPayload(mn, cn, time, pw, values, extra, deviations)
+
+
+class _Twice(ValueError):
+    """A key given twice in one object with two different values."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """One JSON object; a key given twice counts once when both values are the same (two objects
+    of one pollutant code are merged field by field under the same rule), and raises
+    :class:`_Twice` when they differ: ``json.loads`` alone keeps the last value silently, while
+    HJ 212 keeps the first, so one rule for both formats (docs/formats/mqtt.md)."""
+    out = dict(pairs)
+    if len(out) == len(pairs):  # no key twice: the common case, no Python loop
+        return out
+    out = {}
+    for key, value in pairs:
+        if key in out:
+            value = _merged(key, out[key], value)
+        out[key] = value
+    return out
+
+
+def _merged(where: str, first: Any, again: Any) -> Any:
+    if isinstance(first, dict) and isinstance(again, dict):
+        both = dict(first)
+        for key, value in again.items():
+            both[key] = _merged(f"{where}.{key}", both[key], value) if key in both else value
+        return both
+    same = type(first) is type(again) or (
+        isinstance(first, int | float)
+        and isinstance(again, int | float)
+        and not isinstance(first, bool)
+        and not isinstance(again, bool)
+    )
+    if not (same and first == again):
+        raise _Twice(f"{where} given twice: {first!r:.40} and {again!r:.40}")
+    return first
 
 
 def encode_json(payload: JsonPayload) -> bytes:

@@ -236,3 +236,56 @@ def test_fields_no_store_could_keep_are_refused() -> None:
         decode_payload(payload(values={"w01018": {"avg": 1, "flag": "Normal"}}))
     odd = decode_payload(payload(values={"w01018": {"avg": 1, "flag": "X"}}))
     assert "unknown-data-flag" in odd.deviations and odd.readings[0].flag == "X"
+
+
+def _hourly_segment(cp: str) -> bytes:
+    return frame(
+        "QN=20261129080012345;ST=32;CN=2061;PW=123456;MN=61011500000001;Flag=5;"
+        f"CP=&&DataTime=20261129080000;{cp}&&"
+    )
+
+
+@pytest.mark.parametrize(
+    "cp",
+    [
+        "w01018-Avg=10,w01018-Flag=N;w01018-Avg=99,w01018-Flag=N",
+        "w01018-Avg=10,w01018-Flag=N;w21003-Avg=1;w01018-Avg=99,w01018-Flag=D",
+        "w01018-Avg=10,w01018-Avg=99,w01018-Flag=N",
+    ],
+)
+def test_a_field_given_twice_with_two_values_is_a_field_error(cp: str) -> None:
+    """HJ 212 used to keep the first value and JSON the last, both silently: now one rule, the
+    packet is quarantined as field and the detail names both values."""
+    error = error_of(_hourly_segment(cp))
+    assert error.reason == "field"
+    assert "w01018-Avg given twice: '10' and '99'" in error.detail
+
+
+def test_a_field_given_twice_with_one_value_counts_once() -> None:
+    message = decode_payload(
+        _hourly_segment("w01018-Avg=10,w01018-Flag=N;w21003-Avg=1;w01018-Avg=10.0,w01018-Flag=N")
+    )
+    assert [(r.pollutant, r.value, r.flag) for r in message.readings] == [
+        ("w01018", 10.0, "N"), ("w21003", 1.0, "N"),
+    ]  # fmt: skip
+    flags = _hourly_segment("w01018-Avg=10,w01018-Flag=N;w01018-Flag=D")
+    assert "w01018-Flag given twice: 'N' and 'D'" in error_of(flags).detail
+
+
+def test_a_json_key_given_twice_follows_the_hj212_rule() -> None:
+    head = b'{"mn":"61011500000001","cn":"2061","time":"2026-11-29T08:00:00+08:00","pw":"1",'
+    error = error_of(head + b'"values":{"w01018":{"avg":10,"flag":"N"},"w01018":{"avg":99}}}')
+    assert (error.reason, error.detail) == ("field", "w01018.avg given twice: 10 and 99")
+    error = error_of(head + b'"values":{"w01018":{"avg":10,"avg":99.0}}}')
+    assert (error.reason, error.detail) == ("field", "avg given twice: 10 and 99.0")
+    error = error_of(head + b'"mn":"61011500000002","values":{"w01018":{"avg":10}}}')
+    assert (error.reason, error.detail) == (
+        "field", "mn given twice: '61011500000001' and '61011500000002'",
+    )  # fmt: skip
+    same = decode_payload(
+        head + b'"values":{"w01018":{"avg":10,"flag":"N"},"w21003":{"avg":1},'
+        b'"w01018":{"avg":10.0,"min":9}}}'
+    )
+    assert [(r.pollutant, r.value, r.min, r.flag) for r in same.readings] == [
+        ("w01018", 10.0, 9.0, "N"), ("w21003", 1.0, None, "N"),
+    ]  # fmt: skip
