@@ -20,7 +20,8 @@ For a matched segment, :func:`ingest.hj212.packet.parse_segment` gives the same 
 shape makes every header part and CP field ``KEY=VALUE`` with a non-empty key, and the first
 ``CP=&&`` of the segment is the one after the header (a header key cannot end with ``CP``, and no
 value holds ``=``). The values themselves (MN non-empty, Flag, numbers, DataTime) are not checked
-here.
+here, except that a number field (``-Rtd -Avg -Min -Max -Cou``) holds no ``_`` and no whitespace:
+float() would read them, a decimal does not hold them, and the general path names the field.
 """
 
 from __future__ import annotations
@@ -41,6 +42,11 @@ HEADER_FIELDS: Final[tuple[str, ...]] = ("QN", "ST", "CN", "PW", "MN", "Flag")
 #: Appended to a match's groups: the value of a missing CP field, of a missing header field.
 SENTINELS: Final[tuple[str, None]] = ("", None)
 _VALUE: Final = "([^=,;]*)"
+#: A number field's value (Rtd Avg Min Max Cou): also without '_' and ASCII whitespace, which
+#: float() reads ('1_5' is 15, ' 15' is 15) and a decimal does not hold, so that the fast path never
+#: sees them (the general path names the field): no check at all on the common segment.
+_NUMBER_VALUE: Final = r"([^=,;_\s]*)"
+_NUMBER_NAMES: Final = frozenset({"Rtd", "Avg", "Min", "Max", "Cou"})
 
 
 class Layout(NamedTuple):
@@ -160,7 +166,8 @@ def _build(
 
     header_pattern = ";".join(f"{re.escape(key)}={_VALUE}" for key in header_keys)
     cp_pattern = "".join(
-        f"{re.escape(key)}={_VALUE}{re.escape(sep)}"
+        f"{re.escape(key)}="
+        f"{_NUMBER_VALUE if key.rpartition('-')[2] in _NUMBER_NAMES else _VALUE}{re.escape(sep)}"
         for key, sep in zip(cp_keys, (*separators, ""), strict=True)
     )
     return Layout(

@@ -289,3 +289,28 @@ def test_a_json_key_given_twice_follows_the_hj212_rule() -> None:
     assert [(r.pollutant, r.value, r.min, r.flag) for r in same.readings] == [
         ("w01018", 10.0, 9.0, "N"), ("w21003", 1.0, None, "N"),
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["1_5", "1_0_0", " 15", "15 ", "\t15", "15\x0c", "+1_5e1"])
+def test_a_number_float_reads_but_a_decimal_is_not_is_a_field_error(text: str) -> None:
+    """float() reads digit-group underscores and surrounding whitespace ('1_5' was stored as 15);
+    the docs' decimal does not. Both the general path (a new layout) and the fast path (a layout
+    seen twice before) refuse it."""
+    cp = "w01018-Avg={avg},w01018-Min={low},w01018-Flag=N;w21003-Avg=1.2,w21003-Flag=N"
+    for _ in range(3):  # the fast path knows this skeleton from its second packet on
+        good = decode_payload(_hourly_segment(cp.format(avg="15", low="9.5")))
+        assert (good.readings[0].value, good.readings[0].min) == (15.0, 9.5)
+    for packet in (cp.format(avg=text, low="9.5"), cp.format(avg="15", low=text)):
+        error = error_of(_hourly_segment(packet))
+        assert error.reason == "field" and "is not a finite decimal number" in error.detail
+        assert repr(text) in error.detail
+    general = cp.format(avg=text, low="9.5").replace(";", ";w01018-Ext=1;", 1)
+    assert "is not a finite decimal number" in error_of(_hourly_segment(general)).detail
+
+
+def test_a_space_or_underscore_outside_the_numbers_is_no_error() -> None:
+    cp = "w01018-Avg={},w01018-SampleTime=2026-11-29 08:10,w01018-Flag=N;w21003-Avg=-.5e1"
+    for value in ("15", "15.", ".5", "-1e-3", "+2"):
+        for _ in range(3):
+            message = decode_payload(_hourly_segment(cp.format(value)))
+            assert [r.value for r in message.readings] == [float(value), -5.0]
