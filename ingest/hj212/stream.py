@@ -7,15 +7,18 @@ garbage. Rules, applied to the buffered bytes:
 1. Bytes before the next ``##`` (the last two of a run of ``#``) are garbage: one item with a
    ``frame`` error (kept in ``raw``).
 2. A frame starts at ``##``; when the 4 characters after it are digits ``n``, it ends after the
-   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; otherwise (a wrong
-   length field) at the first ``\\r\\n`` or the next ``##``, whichever comes first. The frame is
-   then decoded by :func:`ingest.hj212.packet.read_frame`, so a wrong length still reports
+   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; while fewer bytes than
+   that have arrived and no ``\\r\\n`` has, it waits for more (a ``##`` inside the frame, e.g. in
+   a PW, is not the next frame); otherwise (a wrong length field) it ends at the first ``\\r\\n``
+   or the next ``##``, whichever comes first. The frame is then decoded by :func:`ingest.hj212.packet.read_frame`, so a wrong length still reports
    ``length`` with the frame's bytes; a frame that bends the standard as real devices do is
    decoded with its deviation tags (``strict=True`` refuses it instead).
 3. While no end is in sight the bytes wait for the next read; a frame that grows past
    ``max_frame`` bytes without an end is dropped as garbage (``too-long``).
 
-:meth:`StreamDecoder.close` returns what is left as a final (truncated) item.
+:meth:`StreamDecoder.close` returns what is left: a frame complete by its length field, else up to
+the next ``##`` (frames that waited for bytes a wrong length field promised), the rest as a final
+(truncated) item.
 """
 
 from __future__ import annotations
@@ -105,19 +108,36 @@ class StreamDecoder:
         return out
 
     def close(self) -> list[StreamItem]:
-        """End of stream: whatever is buffered comes back as one item (decoded if it can be)."""
-        if not self._buffer:
-            return []
-        raw = bytes(self._buffer)
-        self._buffer.clear()
-        if raw.startswith(b"##"):
-            return [self._decode(raw)]
-        return [self._garbage(raw)]
+        """End of stream: whatever is buffered comes back, framed at each next ``##`` (frames
+        that waited for bytes a wrong length field promised), the last item being the rest
+        (decoded if it can be)."""
+        out: list[StreamItem] = []
+        buf = self._buffer
+        while buf:
+            end = self._declared_end(buf)
+            if end is None or buf[end : end + 2] not in (b"", b"##"):
+                start = buf.find(b"##", 2) if buf.startswith(b"##") else -1
+                end = len(buf) if start < 0 else start
+            raw = bytes(buf[:end])
+            del buf[: len(raw)]
+            out.append(self._decode(raw) if raw.startswith(b"##") else self._garbage(raw))
+        return out
+
+    @staticmethod
+    def _declared_end(buf: bytearray) -> int | None:
+        """Where the frame at the start of ``buf`` ends by its length field, when it is all there
+        (the last frame of a stream may come without its CRLF)."""
+        length_field = bytes(buf[2:6])
+        if buf.startswith(b"##") and len(length_field) == 4 and length_field.isdigit():
+            end = 6 + int(length_field) + 4
+            return end if end <= len(buf) else None
+        return None
 
     def _frame_end(self, buf: bytearray) -> int | None:
         if len(buf) < 6:
             return None
         length_field = bytes(buf[2:6])
+        line_end = buf.find(b"\r\n", 2)
         if length_field.isdigit():
             crc_end = 6 + int(length_field) + 4
             after = bytes(buf[crc_end : crc_end + 2])
@@ -125,9 +145,11 @@ class StreamDecoder:
                 return crc_end + 2
             if after == b"##":
                 return crc_end
-        # a wrong length field, or the frame has not fully arrived: end at the first CRLF or at the
-        # next '##', whichever comes first
-        line_end = buf.find(b"\r\n", 2)
+            if len(buf) < crc_end + 2 and line_end < 0:
+                # not fully arrived, and no CRLF says the length is wrong: wait (a '##' inside the
+                # frame, e.g. in a PW, is no frame start; max_frame and the read timeout bound this)
+                return None
+        # a wrong length field: end at the first CRLF or at the next '##', whichever comes first
         next_start = buf.find(b"##", 2)
         if next_start >= 0 and (line_end < 0 or next_start < line_end):
             return next_start

@@ -98,3 +98,39 @@ def test_any_chunking_gives_the_same_packets(cuts: list[int], garbage: bytes) ->
 def test_fuzz_stream_never_raises(chunks: list[bytes]) -> None:
     items = feed_all(chunks)
     assert b"".join(i.raw for i in items) == b"".join(chunks)
+
+
+def _with_pw(pw: str) -> bytes:
+    return encode_packet(hourly(PW=pw))
+
+
+def test_a_frame_with_hashes_in_its_pw_survives_any_split() -> None:
+    """A correct length field and too few bytes: wait, even past a '##' inside the frame (a PW
+    may hold one); it used to be cut there into two undecodable items and lost."""
+    raw = _with_pw("ab##cd")
+    for cut in range(1, len(raw)):
+        items = feed_all([raw[:cut], raw[cut:], HOURLY])
+        assert [i.ok for i in items] == [True, True], cut
+        assert items[0].packet == hourly(PW="ab##cd")
+
+
+def test_a_frame_without_crlf_ending_the_stream_is_decoded_at_close() -> None:
+    raw = _with_pw("##")[:-2]
+    decoder = StreamDecoder()
+    assert decoder.feed(raw) == []
+    items = decoder.close()
+    assert [i.packet for i in items] == [hourly(PW="##")]
+
+
+def test_a_length_field_too_large_ends_at_the_next_crlf_or_frame() -> None:
+    """A length field promising more bytes than the frame has: no wait once a CRLF is in, and
+    at the end of the stream the frames are cut at each '##' as before."""
+    bad = b"##0999" + STANDARD_EXAMPLE[6:]
+    items = feed_all([bad, HOURLY])
+    assert [(i.raw, i.error.reason if i.error else None) for i in items] == [
+        (bad, "length"), (HOURLY, None),
+    ]  # fmt: skip
+    decoder = StreamDecoder()
+    assert decoder.feed(bad[:-2] + HOURLY[:-2]) == []  # no CRLF anywhere: waits for the 999
+    items = decoder.close()
+    assert [(i.raw, i.ok) for i in items] == [(bad[:-2], False), (HOURLY[:-2], True)]
