@@ -473,10 +473,14 @@ class IngestDaemon:
         processor = self._processor
         while True:
             batch = self._collect()
-            if not batch and not processor.pending_parts:
+            if not batch:
                 if self._stopping.is_set() and self._queue.empty():
+                    # parts still waiting for their siblings stay unacknowledged: the broker
+                    # redelivers them to the next session (waiting for the split timeout, 300 s
+                    # by default, made stop() take its 30 + 5 s and leave this thread running)
                     return
-                continue
+                if not processor.pending_parts:
+                    continue
             self.metrics.add(received=len(batch))
             started = time.perf_counter()
             out = processor.process([(item, item.outcome) for item in batch])  # type: ignore[misc]

@@ -330,6 +330,45 @@ def test_split_packets_are_reassembled_or_quarantined_incomplete(
     assert "[2] missing" in q.detail[0] and bytes(q.payload[0]) == msgs[2][1]
 
 
+def test_stop_with_a_split_packet_incomplete_returns_at_once_and_the_part_comes_again(
+    mosquitto: MosquittoService, tmp_path: Path
+) -> None:
+    """stop() while a part waits for its sibling (split timeout 300 s) used to wait its 30 s
+    join and 5 s more and leave the writer running; now it returns at once, the part
+    unacknowledged, and the broker delivers it again to the next session, where it meets its
+    sibling."""
+    (site,) = sites(1, _prefix())
+    store = Store(f"sqlite:///{tmp_path / 'ow.db'}")
+    client_id = f"ow-{_uid()}"
+    when = (("DataTime", "20261101100000"),)
+    cod = (("w01018-Avg", "31.5"), ("w01018-Flag", "N"))
+    nh3 = (("w21003-Avg", "2.25"), ("w21003-Flag", "N"))
+    topic = f"hj212/{site.mn}"
+    daemon = _in_process(mosquitto, store, [site], client_id)
+    try:
+        pub = publisher(mosquitto.host, mosquitto.port, f"pub-{_uid()}")
+        publish_all(pub, [(topic, _split_part(site, "20261101100000001", 1, (when, cod)))])
+        _wait(lambda: daemon.metrics.snapshot()["received"] >= 1, 15, "the first part")
+        time.sleep(0.3)  # the writer holds the part
+    finally:
+        started = time.monotonic()
+        daemon.stop()
+    assert time.monotonic() - started < 5.0
+    assert daemon._writer is not None and not daemon._writer.is_alive()
+    assert daemon.metrics.snapshot()["acked"] == 0 and store.count_readings() == 0
+    daemon = _in_process(mosquitto, store, [site], client_id)
+    try:
+        publish_all(pub, [(topic, _split_part(site, "20261101100000001", 2, (nh3,)))])
+        pub.loop_stop()
+        _wait(lambda: store.count_readings() == 2, 15, "the packet from both parts")
+        _wait(lambda: daemon.metrics.snapshot()["acked"] >= 2, 15, "both parts acknowledged")
+    finally:
+        daemon.stop()
+    frame = store.read_frame(site.mn)
+    assert frame.set_index("pollutant").value.to_dict() == {"w01018": 31.5, "w21003": 2.25}
+    assert store.quarantine_frame().empty
+
+
 def test_worker_process_mode_stores_and_quarantines(
     mosquitto: MosquittoService, tmp_path: Path
 ) -> None:
