@@ -80,6 +80,7 @@ class GatewayMetrics:
         self.refusals: Counter[str] = Counter()  # by reason
         self.undecodable: Counter[str] = Counter()  # by codec reason
         self.heartbeats = 0
+        self.heartbeats_unpublished = 0  # not handed on: the broker was away
         self.commands: Counter[str] = Counter()  # by outcome
         self.bytes_in = 0
         self.bytes_out = 0
@@ -107,6 +108,7 @@ class GatewayMetrics:
             "refusals": dict(self.refusals),
             "undecodable": dict(self.undecodable),
             "heartbeats": self.heartbeats,
+            "heartbeats_unpublished": self.heartbeats_unpublished,
             "commands": dict(self.commands),
             "bytes_in": self.bytes_in,
             "bytes_out": self.bytes_out,
@@ -155,6 +157,8 @@ class GatewayMetrics:
         yield labelled("undecodable", "Undecodable frames, by codec reason", "reason",
                        self.undecodable)  # fmt: skip
         yield one("heartbeats", "counter", "Heartbeat packets", self.heartbeats)
+        yield one("heartbeats_unpublished", "counter", "Heartbeats not handed on (broker away)",
+                  self.heartbeats_unpublished)  # fmt: skip
         yield labelled("commands", "Commands from the broker, by outcome", "outcome",
                        self.commands)  # fmt: skip
         yield one("bytes_in", "counter", "Bytes read from devices", self.bytes_in)

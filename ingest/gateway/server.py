@@ -444,8 +444,14 @@ class Gateway:
             if answer:
                 self._answer(conn, packet)
             # handed on for the daemon's liveness record (its [ingest] heartbeat_cns); a lost
-            # heartbeat is only a missing liveness tick, so it is not held for its PUBACK
-            self.bridge.publish(self._prefix + mn + self._suffix, item.raw)
+            # heartbeat is only a missing liveness tick, so it is not held for its PUBACK, and
+            # not published while the broker is away: paho would queue each at QoS 1 with a
+            # message id of its 65,535, untracked by the in-flight limits (2,000 devices beating
+            # once a minute use them up in 33 min; then every data packet's publish is refused)
+            if self.bridge.connected:
+                self.bridge.publish(self._prefix + mn + self._suffix, item.raw)
+            else:
+                m.heartbeats_unpublished += 1
             return
         mid = self.bridge.publish(self._prefix + mn + self._suffix, item.raw)
         if mid is None:

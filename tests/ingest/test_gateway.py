@@ -322,6 +322,48 @@ def _unread(conn: Any) -> int:
     return int(struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.FIONREAD, b"\0" * 4))[0])
 
 
+def test_heartbeats_are_not_queued_while_the_broker_is_away(mosquitto: MosquittoService) -> None:
+    """Heartbeats published while the broker was away each held one of paho's 65,535 message ids
+    (untracked by the in-flight limits): now they are answered and counted, not published; a
+    data packet of the same time is kept and answered after the reconnect, and heartbeats are
+    handed on again once the broker is back."""
+    prefix = _uid()
+    mn = _mn(prefix, 1)
+    recorder = Recorder(mosquitto.host, mosquitto.port, f"rec-{prefix}", f"{prefix}/hj212/#")
+
+    def beat(k: int) -> bytes:
+        return encode_packet(Packet.build(qn=f"hb{k}", st="32", cn="8888", pw="pw", mn=mn, flag=5))
+
+    data = data_packet(mn, "pw", 1)
+
+    async def body() -> None:
+        async with running_gateway(mosquitto, prefix, heartbeat_cns=("8888",)) as gw:
+            dev = await Device.connect(gw.port)
+            await asyncio.to_thread(mosquitto.stop)
+            await wait_until(lambda: not gw.metrics.broker_connected, what="broker gone")
+            assert gw.bridge is not None
+            queued = len(gw.bridge.client._out_messages)
+            await dev.send(b"".join(beat(k) for k in range(50)) + data)
+            await wait_until(lambda: len(dev.answers) == 50, what="50 heartbeats answered")
+            assert len(gw.bridge.client._out_messages) == queued + 1  # the data packet only
+            assert gw.metrics.heartbeats == 50 and gw.metrics.heartbeats_unpublished == 50
+            await asyncio.to_thread(mosquitto.start)
+            await wait_until(lambda: len(dev.answers) == 51, 30, "the data packet answered")
+            await wait_until(lambda: gw.bridge is not None and gw.bridge.connected, what="back")
+            await dev.send(beat(50))
+            await wait_until(lambda: len(dev.answers) == 52, what="a heartbeat answered")
+            assert gw.metrics.heartbeats_unpublished == 50
+            await dev.close()
+
+    try:
+        asyncio.run(body())
+        asyncio.run(wait_until(lambda: len(recorder.payloads()) >= 2, what="delivery"))
+        time.sleep(0.5)
+        assert Counter(recorder.payloads()) == Counter([data, beat(50)])
+    finally:
+        recorder.close()
+
+
 def test_back_pressure_reaches_the_device(mosquitto: MosquittoService) -> None:
     """The broker away, a device writes 680 kB of packets: the gateway publishes 16 (its in-flight
     limit), holds at most one read's worth, and stops reading: the rest waits in the kernel's
