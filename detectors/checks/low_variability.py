@@ -174,10 +174,12 @@ class _Scripted:
     ``cv``, step CV ``sc``, their own bars ``cv_bar`` and ``sc_bar`` at the window's level
     (`_sampled_log_bar`: ``cv_bar`` once some window's CV is under the normal bar, NaN before;
     ``sc_bar`` where the window's changes are measured, the normal bar where they are counted),
-    ``r1`` and range ``rr``. Days: ``run_cv`` and
+    ``r1``, range ``rr`` and mean ``mean``. Days: ``run_cv`` and
     ``run_step`` (inside a CUSUM alarm of the daily log CV or log step CV, from its start to its
     peak), the CUSUMs ``s_cv`` and ``s_step``. The series' ``step`` (resolution), the
-    standard-normal quantile ``k`` of the window tests and the null models."""
+    standard-normal quantile ``k`` of the window tests and the null models; the series' `_Level`
+    (None for a pH) and its ``days`` (eligible, CV, step CV, mean, and log CV and log step CV read
+    at the usual level), for the evidence."""
 
     h0: int
     bad: np.ndarray
@@ -209,7 +211,30 @@ class _Scripted:
     w_step: _Null
     d_cv: _Null
     d_step: _Null
+    mean: np.ndarray
+    level: _Level | None
+    days: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     pool: _PoolRun | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Level:
+    """How a series' days are read at its median level (`_level_offsets`): the days' median
+    mean ``usual`` and the Theil-Sen slopes ``b_cv`` and ``b_step`` of their log CV and log step
+    CV on their log mean as applied (0 where refused). A CV ``c`` measured at a level ``x`` is
+    judged as ``c (x / usual) ** -b``: a day at half the level of a series whose noise is
+    absolute (``b`` = -1) is judged at half its CV, so its evidence prints that figure next to
+    the raw one (reviewer Q5: "CV 0.0673 far below its usual 0.0497")."""
+
+    usual: float
+    b_cv: float
+    b_step: float
+
+    def at_usual(self, value: float, level: float, b: float) -> float:
+        """``value`` (a CV or step CV at ``level``) read at the usual level with slope ``b``."""
+        if b == 0.0 or not (level > 0 and self.usual > 0):
+            return value
+        return float(value * (level / self.usual) ** -b)
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,7 +284,7 @@ class _Learned:
     (the hourly-change test's CV gates); the
     windows ``deep`` and ``white_calm`` enough for the hourly-change tests and their von
     Neumann ratios ``vn``; the ``white`` days and the ``quiet_white`` ones; and
-    `_reversal_days`' four arrays ``rev``."""
+    `_reversal_days`' four arrays ``rev``; the series' `_Level` (None for a pH)."""
 
     normal: np.ndarray
     h0: int
@@ -306,6 +331,7 @@ class _Learned:
     white: np.ndarray
     quiet_white: np.ndarray
     rev: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    level: _Level | None
 
 
 @register
@@ -1253,10 +1279,15 @@ class LowVariabilityDetector(Detector):
         d_off_step = np.zeros(len(dz))
         w_off, w_off_step = np.zeros(len(z)), np.zeros(len(z))
         dz_raw, dzs_raw, z_raw = dz, dzs, z
+        level = None
         if s.code != PH:  # a pH's noise does not scale with its value
             with np.errstate(invalid="ignore", divide="ignore"):
                 wlm = np.log(mean)
-            d_off, d_off_step, w_off, w_off_step = _level_offsets((dz, dzs), dlm, d_eligible, wlm)
+            model: list[float] = []
+            d_off, d_off_step, w_off, w_off_step = _level_offsets(
+                (dz, dzs), dlm, d_eligible, wlm, model
+            )
+            level = _Level(float(np.exp(model[0])), model[1], model[2])
             dz, dzs = dz + d_off, dzs + d_off_step
             z_raw, z, zs = z, z + w_off, zs + w_off_step
         m, mad_scale = _median_mad(z[eligible])
@@ -1317,6 +1348,7 @@ class LowVariabilityDetector(Detector):
             # per day, consecutive changes and their turns (concentrations: a pH is smooth by
             # nature)
             _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS,
+            level,
         )  # fmt: skip
 
     def _scripted(
@@ -1518,7 +1550,8 @@ class LowVariabilityDetector(Detector):
             cv, sc, cv_bar, sc_bar, r1, rr,
             run_cv, run_step, run_white, s_cv, s_step, s_white, run_rev, s_rev, rev, wruns,
             step, k,
-            w_cv, w_step, d_cv, d_step,
+            w_cv, w_step, d_cv, d_step, mean, le.level,
+            (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs),
         )  # fmt: skip
 
     def _cusum_peak(self, le: _Learned, which: int) -> float:
@@ -1718,10 +1751,12 @@ class LowVariabilityDetector(Detector):
             else 0.0
         )
         message = "low_variability.summary"
+        lvl: float | None = None  # the level a window test's CVs were measured at
         if len(by_cv):
             worst = int(by_cv[np.argmin(w.cv[by_cv])])
             cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
             base_cv, base_sc = float(np.exp(w.w_cv.m)), float(np.exp(w.w_step.m))
+            lvl = float(w.mean[worst])
             rule = {
                 "rule": "window CV below the series' own windows' lower tail (log-normal, "
                 "median and MAD, with the long lower tail of a sd measured from the window's "
@@ -1750,6 +1785,7 @@ class LowVariabilityDetector(Detector):
                 )
             cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
             base_cv, base_sc = float(np.exp(w.w_cv.m)), float(np.exp(w.w_step.m))
+            lvl = float(w.mean[worst])
             rule = {
                 "rule": "window share of readings an hour apart that differ above the series' "
                 "own windows' upper tail (median and MAD, at least a binomial's spread) at an "
@@ -1766,6 +1802,7 @@ class LowVariabilityDetector(Detector):
             worst = int(flagged[np.argmin(w.sc[flagged])])
             cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
             base_cv, base_sc = float(np.exp(w.w_cv.m)), float(np.exp(w.w_step.m))
+            lvl = float(w.mean[worst])
             message = "low_variability.steps"
             if w.by_smooth[worst]:
                 rule = {
@@ -1903,6 +1940,31 @@ class LowVariabilityDetector(Detector):
             }
             if on_white:
                 rule["von_neumann_min"] = self.white_vn
+        # what was judged: the nulls' medians (base_cv, base_sc) are the days' and windows' at
+        # the series' median level, and so is every CV a test compared with them, so the
+        # message prints the finding's CVs read there too, next to the level they were measured
+        # at (reviewer Q5: ten days at half the level of a series with absolute noise printed
+        # "CV 0.0696 far below its usual 0.0495"; its days' median CV read at the usual level is
+        # 0.0305); where nothing was read at a level (a pH, a refused slope) the messages keep
+        # their old wording
+        lv = w.level if w.level is not None else _Level(float("nan"), 0.0, 0.0)
+        ok, dcv, dsc, dmean, dz, dzs = (a[span] for a in w.days)
+        if lvl is None and ok.any():
+            # a test over days judged each day's CV: the span's days' medians, as they are and
+            # read at the usual level (their own offsets), not the span's CV, which adds the
+            # days' drift (an NH3-N over 36 days: CV 0.137 "far below its usual 0.0792", its
+            # days' median 0.07)
+            j_cv, j_sc = median(dcv[ok]), median(dsc[ok])
+            lvl = median(dmean[ok])
+            cv_u, sc_u = float(np.exp(median(dz[ok]))), float(np.exp(median(dzs[ok])))
+        else:
+            j_cv, j_sc = float(cv), float(sc)
+            lvl = float(values.mean()) if lvl is None else lvl
+            cv_u = lv.at_usual(j_cv, lvl, lv.b_cv)
+            sc_u = lv.at_usual(j_sc, lvl, lv.b_step)
+        b_shown = lv.b_step if message == "low_variability.steps" else lv.b_cv
+        if b_shown != 0.0 or (message == "low_variability.pooled" and lv.b_step != 0.0):
+            message += "_level"
         return self.finding(
             outlet,
             s.code,
@@ -1921,6 +1983,14 @@ class LowVariabilityDetector(Detector):
                 "window_range": float(rng),
                 "baseline_cv": base_cv,
                 "baseline_step_cv": base_sc,
+                "judged_cv": j_cv,
+                "judged_step_cv": j_sc,
+                "judged_level": lvl,
+                "usual_level": lv.usual if np.isfinite(lv.usual) else None,
+                "level_slope": round(lv.b_cv, 6),
+                "level_step_slope": round(lv.b_step, 6),
+                "judged_cv_at_usual_level": cv_u,
+                "judged_step_cv_at_usual_level": sc_u,
                 "cv_max": round(w.w_cv.bar, 9),
                 "step_cv_max": round(w.w_step.bar, 9),
                 "cusum_bar": round(w.d_cv.bar, 6),
@@ -1938,10 +2008,14 @@ class LowVariabilityDetector(Detector):
             low=float(values.min()),
             high=float(values.max()),
             days=d_last - d_first + 1,
-            cv=round(float(cv), 4),
+            cv=round(j_cv, 4),
             base_cv=round(base_cv, 4),
-            step_cv=round(float(sc), 4),
+            step_cv=round(j_sc, 4),
             base_step_cv=round(base_sc, 4),
+            cv_at_usual=round(cv_u, 4),
+            step_cv_at_usual=round(sc_u, 4),
+            level=_sig3(lvl),
+            usual_level=_sig3(lv.usual),
         )
 
 
@@ -2290,6 +2364,11 @@ def _pooled_days(e: np.ndarray, season: int = 0) -> tuple[np.ndarray, np.ndarray
     return (p - m) / mad, ok
 
 
+def _sig3(x: float) -> float:
+    """``x`` to three significant figures, for a message (15.23 -> 15.2, 0.2534 -> 0.253)."""
+    return float(f"{x:.3g}") if np.isfinite(x) else x
+
+
 def _level_offset(y: np.ndarray, lm: np.ndarray, ok: np.ndarray) -> np.ndarray:
     """Per day, what to add to a log statistic ``y`` (a day's log CV or log step CV) to read
     it at the series' median level: ``-b (lm - median lm)`` over the days ``ok`` (0 on the
@@ -2304,16 +2383,22 @@ def _level_offsets(
     lm: np.ndarray,
     ok: np.ndarray,
     at: np.ndarray | None = None,
+    model: list[float] | None = None,
 ) -> list[np.ndarray]:
     """`_level_offset` of each of ``ys`` over the same days (their pairs taken once); with
     ``at`` (other log means: the windows'), each offset at those too, after the days' (the
-    same slope, centre and MAD guard: ``-b (at - median lm)``, 0 where ``at`` is not finite)."""
+    same slope, centre and MAD guard: ``-b (at - median lm)``, 0 where ``at`` is not finite).
+    ``model``, when given, receives the centre (the days' median log mean, NaN without days)
+    and each of ``ys``' slope as applied (0 where refused): what a finding's evidence prints."""
     offs = [np.zeros(len(lm)) for _ in ys]
     more = [np.zeros(len(at)) for _ in ys] if at is not None else []
     fine = ok & np.isfinite(lm)
     for y in ys:
         fine &= np.isfinite(y)
     idx = np.flatnonzero(fine)
+    slopes = [0.0] * len(ys)
+    if model is not None:
+        model[:] = [median(lm[idx]) if len(idx) else float("nan"), *slopes]
     if len(idx) < MIN_SLOPE_DAYS:
         return offs + more
     # the slope over at most MAX_SLOPE_DAYS days spread over the series (the pairs grow as
@@ -2337,7 +2422,10 @@ def _level_offsets(
         # days must spread less (MAD) than as they are, or the slope is no noise model of them
         if _median_mad(y[idx] + off[idx])[1] >= _median_mad(y[idx])[1]:
             off[:] = 0.0
-        elif at is not None:
+            continue
+        if model is not None:
+            model[1 + j] = slope
+        if at is not None:
             with np.errstate(invalid="ignore"):
                 more[j] = np.where(np.isfinite(at), -slope * (at - centre), 0.0)
     return offs + more

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from statistics import NormalDist
 
@@ -1103,3 +1104,52 @@ def test_pooled_days_are_read_against_their_season() -> None:
     assert (ok == ok_s).all()
     assert whole[:60].mean() > 0.6 and abs(season[:45].mean()) < 0.3
     assert season[120:130].min() > 2.5 and season[120:130].mean() >= whole[120:130].mean() - 0.2
+
+
+def _half_level_days(seed: int) -> np.ndarray:
+    """A COD about 30 mg/L with an absolute noise of 1.5 mg/L (its days' CV falls as their
+    level rises), a month at 45 mg/L (which teaches the slope), and ten days at 15 mg/L with sd
+    0.75: their CV as it is the series' usual (0.05), read at the usual level half of it."""
+    n = 24 * 120
+    rng = np.random.default_rng(seed)
+    level = np.full(n, 30.0)
+    level[24 * 25 : 24 * 55] = 45.0
+    e = rng.normal(0, 0.05 * np.sqrt(1 - 0.98**2), n)
+    wander = np.zeros(n)
+    for i in range(1, n):
+        wander[i] = 0.98 * wander[i - 1] + e[i]
+    sd = np.full(n, 1.5)
+    level[24 * 80 : 24 * 90], sd[24 * 80 : 24 * 90] = 15.0, 0.75
+    return np.round(level * np.exp(wander) + sd * rng.normal(size=n), 1)
+
+
+@pytest.mark.parametrize("seed", [2, 3])
+def test_a_finding_judged_at_its_level_prints_what_was_judged(seed: int) -> None:
+    """Reviewer Q5: days judged at the series' median level (`_Level`) printed their raw CV,
+    so a finding read "variation (CV 0.0696) far below its usual 0.0495" (seed 3, 9 days of a
+    CUSUM on white days; seed 2 a window). Its message and evidence now give the CV the test
+    compared with the usual one, read at the usual level, the level it was measured at and the
+    slope; the printed comparison agrees with the finding, in English and in Chinese."""
+    x = _half_level_days(seed)
+    frame = make_frame(MN, {COD: x, FLOW: flow(len(x))})
+    found = LowVariabilityDetector().detect(frame, SPEC)
+    assert found
+    for f in found:
+        ev = f.evidence
+        assert ev["level_slope"] < -0.5  # the noise is absolute
+        assert 12.0 < ev["judged_level"] < 19.0 and 25.0 < ev["usual_level"] < 35.0
+        assert ev["judged_cv_at_usual_level"] < ev["baseline_cv"]
+        assert ev["judged_cv_at_usual_level"] < ev["judged_cv"]
+        m = re.search(
+            r"read at its usual level [\d.]+ mg/L: ([\d.]+)\) far below its usual ([\d.]+)$",
+            f.summary,
+        )
+        assert m is not None, f.summary
+        assert float(m[1]) < float(m[2])
+    for f in LowVariabilityDetector().detect(frame, SPEC, lang="zh"):
+        m = re.search(
+            r"按其水平折算的变异系数远低于其常态([\d.]+)（.*折算至常态水平[\d.]+mg/L为([\d.]+)）$",
+            f.summary,
+        )
+        assert m is not None, f.summary
+        assert float(m[2]) < float(m[1])
