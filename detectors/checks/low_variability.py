@@ -1876,7 +1876,9 @@ class LowVariabilityDetector(Detector):
             share = float(w.rev.turn[span].sum()) / pairs if pairs else float("nan")
             cv, sc, r1, rng = own_cv, own_sc, float("nan"), float(values.max() - values.min())
             base_cv, base_sc = float(np.exp(w.d_cv.m)), float(np.exp(w.d_step.m))
-            message = "low_variability.steps"
+            # the test compared the share of changes that turn back, not a step CV (which may
+            # be above its usual: TP on independent seed 9, step CV 0.0475, usually 0.0458)
+            message = "low_variability.reversals"
             rule = {
                 "rule": "CUSUM of the days' deficit of reversals (the share of consecutive hourly "
                 "changes whose sign turns) below the series' own one-step days' outside the "
@@ -1963,7 +1965,9 @@ class LowVariabilityDetector(Detector):
             cv_u = lv.at_usual(j_cv, lvl, lv.b_cv)
             sc_u = lv.at_usual(j_sc, lvl, lv.b_step)
         b_shown = lv.b_step if message == "low_variability.steps" else lv.b_cv
-        if b_shown != 0.0 or (message == "low_variability.pooled" and lv.b_step != 0.0):
+        if message != "low_variability.reversals" and (
+            b_shown != 0.0 or (message == "low_variability.pooled" and lv.b_step != 0.0)
+        ):
             message += "_level"
         return self.finding(
             outlet,
@@ -2015,6 +2019,8 @@ class LowVariabilityDetector(Detector):
             cv_at_usual=round(cv_u, 4),
             step_cv_at_usual=round(sc_u, 4),
             level=_sig3(lvl),
+            turned=round(float(rule.get("reversal_share", float("nan"))), 3),
+            usual_turned=round(float(rule.get("baseline_reversal_share", float("nan"))), 3),
             usual_level=_sig3(lv.usual),
         )
 

@@ -745,6 +745,14 @@ def test_one_step_curve_that_rarely_turns_back_is_found_by_its_reversals(
     assert found[0].evidence["statistic"] == "CUSUM of daily reversal share deficit"
     assert found[0].start >= hour(24 * 30) and found[0].end <= hour(24 * 50 - 1)
     assert found[0].evidence["reversal_share"] < 0.3 < found[0].evidence["baseline_reversal_share"]
+    # ... and says so: the shares it compared, not a step CV "like the series' own"
+    m = re.search(
+        r"\(([\d.]+) of its hourly changes reversed, usually ([\d.]+)\)$", found[0].summary
+    )
+    assert m is not None, found[0].summary
+    assert float(m[1]) < 0.3 < float(m[2])
+    zh = LowVariabilityDetector().detect(frame, SPEC, lang="zh")[0].summary
+    assert "很少回转" in zh and f"常态{m[2]}" in zh
     # only the reversals find it: with no day counted as one-step, nothing
     monkeypatch.setattr("detectors.checks.low_variability.ONE_STEP_SHARE", 2.0)
     assert LowVariabilityDetector().detect(frame, SPEC) == []
