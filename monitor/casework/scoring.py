@@ -15,9 +15,11 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   its own points); never less than the points of the measured facts it holds. A validity lead
   that holds at least the ``evidence.repeated_episodes``-th sustained episode of its detector on
   its channel (:meth:`ScoringRules.repeated`) deducts an integrity lead's points at the pattern's
-  confidence (an output held unflagged again and again); escalating
+  confidence (an output held unflagged again and again; ledger rule
+  ``repeated:integrity.<severity>``); escalating
   adds the difference to the new level's points; confirming adds the difference to
-  ``final[category][severity]`` (kind ``final``); dismissing gives back everything deducted for
+  ``final[category][severity]`` (kind ``final``; ``final.integrity`` for a repeated pattern, and
+  never a rise of the score: a confirmed lead deducts at least what it did); dismissing gives back everything deducted for
   the lead (kind ``restored``). All of a lead's events carry the ``ts`` of its first event (the
   lead's start), so they enter and leave the rolling window together.
 - Leniency: a lead whose ``category.severity`` is in ``leniency.minor``, of an enterprise with no
@@ -699,7 +701,8 @@ def on_leads_opened(
             _record(session, lead, lead.start, 0.0, "lenient", f"leniency:{rule}", "system")
         else:
             pts = rules.provisional_points(lead)
-            _record(session, lead, lead.start, pts, "provisional", f"provisional:{rule}", "system")
+            why = _rule("provisional", lead, rules)
+            _record(session, lead, lead.start, pts, "provisional", why, "system")
         history[lead.enterprise].append((lead.start, lead.id))
 
 
@@ -710,12 +713,27 @@ def on_lead_opened(session: Session, lead: LeadRow, rules: ScoringRules | None =
 
 
 def _target(events: list[ScoreEventRow], lead: LeadRow, stage: str, rules: ScoringRules) -> float:
+    """What ``lead`` deducts in all at ``stage``. Final points of a lead that weighs as a repeated
+    pattern (:meth:`ScoringRules.repeated`) are an integrity lead's (validity's -3 would give back
+    most of the -14.82 its pattern deducted), and confirming never gives points back: the final
+    target is never above what the lead already deducts."""
     lenient = any(e.kind == "lenient" for e in events)
     if lenient and rules.is_minor(lead.category, lead.severity):
         return 0.0
     if stage == "provisional":
         return rules.provisional_points(lead)
-    return rules.points(stage, lead.category, lead.severity)
+    category = "integrity" if rules.repeated(lead) is not None else lead.category
+    target = rules.points(stage, category, lead.severity)
+    return min(target, sum(e.points for e in events))
+
+
+def _rule(why: str, lead: LeadRow, rules: ScoringRules) -> str:
+    """The ledger rule of an event of ``lead``: ``why:category.severity``, or
+    ``repeated:integrity.severity`` when the lead weighs as a repeated pattern (its points are an
+    integrity lead's, whatever stage; the entry's kind says the stage)."""
+    if rules.repeated(lead) is not None:
+        return f"repeated:integrity.{lead.severity}"
+    return f"{why}:{lead.category}.{lead.severity}"
 
 
 def on_lead_escalated(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
@@ -748,14 +766,15 @@ def _deduct_rise(
     ledger by, if anything: deductions only grow this way."""
     delta = _target(events, lead, "provisional", rules) - sum(e.points for e in events)
     if delta <= -0.005:
-        rule = f"{why}:{lead.category}.{lead.severity}"
+        rule = _rule(why, lead, rules)
         _record(session, lead, events[0].ts, round(delta, 2), "provisional", rule, "system")
 
 
 def on_lead_confirmed(
     session: Session, lead: LeadRow, who: str, rules: ScoringRules | None = None
 ) -> None:
-    """Make the lead's points final: record the difference to ``final[category][severity]``.
+    """Make the lead's points final: record the difference to ``final[category][severity]``
+    (an integrity lead's for a repeated pattern; never above what the lead already deducts).
     A lead without an outlet (an operator's lead, :mod:`monitor.casework.operators`) is not
     scored: its company is no enterprise."""
     if not lead.mn:
@@ -765,9 +784,7 @@ def on_lead_confirmed(
     ts = events[0].ts if events else lead.start
     current = sum(e.points for e in events)
     target = _target(events, lead, "final", rules)
-    _record(
-        session, lead, ts, target - current, "final", f"final:{lead.category}.{lead.severity}", who
-    )
+    _record(session, lead, ts, target - current, "final", _rule("final", lead, rules), who)
 
 
 def on_lead_dismissed(session: Session, lead: LeadRow, who: str) -> None:

@@ -376,3 +376,23 @@ def test_evidence_weighing_can_be_configured_and_is_checked() -> None:
     with pytest.raises(ScoringError, match="repeated_episodes"):
         ScoringRules.from_dict({"evidence": {"repeated_episodes": -1}})
     assert ScoringRules.from_dict({"evidence": {"repeated_episodes": 0}}).repeated_episodes == 0
+
+
+def test_confirming_a_repeated_hold_pattern_never_gives_points_back(engine) -> None:
+    """The fourth 48-h hold makes the channel's lead deduct an integrity lead's points (-14.82,
+    rule ``repeated:integrity.medium``); confirming it makes them integrity's final -30, not
+    validity's -3 (which gave back 11.82 points: yellow to green on confirmation)."""
+    days = ["2026-01-11", "2026-02-20", "2026-04-01", "2026-05-11"]
+    with tx(engine) as s:
+        leads.record_findings(s, [_hold(d, 48) for d in days], registry())
+        four = score_at(s, "E0002", AT)
+        (pattern,) = [d for d in four.deductions if d.points == pytest.approx(-14.82)]
+        assert pattern.rule == "repeated:integrity.medium"
+        lid = pattern.lead_id
+        leads.assign(s, lid, "chief")
+        leads.inspect(s, lid, "wang")
+        leads.confirm(s, lid, "chief", "held output")
+        after = score_at(s, "E0002", AT)
+    assert after.score <= four.score
+    (final,) = [d for d in after.deductions if d.lead_id == lid]
+    assert (final.kind, final.points, final.rule) == ("final", -30, "repeated:integrity.medium")
