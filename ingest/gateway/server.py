@@ -153,8 +153,12 @@ class DeviceConnection(asyncio.Protocol):
                 extra={"fields": {"event": "device_closed", "peer": self.peer,
                                   "mn": sorted(self.mns), "reason": reason}},
             )  # fmt: skip
-        if self.decoder.pending:
-            self.gateway.metrics.undecodable["truncated"] += 1
+        # what was still buffered: frames a later frame header ended (a too-large length field
+        # waits for no CRLF), each by its codec reason; the rest, whose end never came, as
+        # 'truncated'. Counted and logged, never published (no answer could reach the device)
+        left = self.decoder.close()
+        for i, item in enumerate(left):
+            self.gateway._undecodable(self, item, "truncated" if i == len(left) - 1 else None)
         self.gateway._lost(self)
 
     # -- flow control ----------------------------------------------------------------------------
@@ -405,17 +409,8 @@ class Gateway:
         m = self.metrics
         packet = item.packet
         if packet is None:
-            error = item.error
-            reason = error.reason if error is not None else "frame"
-            m.undecodable[reason] += 1
+            self._undecodable(conn, item)
             conn.errors += 1
-            log.warning(
-                "undecodable frame",
-                extra={"fields": {"event": "undecodable", "peer": conn.peer,
-                                  "mn": sorted(conn.mns), "reason": reason,
-                                  "detail": error.detail if error is not None else "",
-                                  "bytes": len(item.raw), "head": item.raw[:48].decode("ascii", "replace")}},
-            )  # fmt: skip
             if conn.errors >= self.settings.max_errors:
                 conn.close("errors")
             return
@@ -472,6 +467,24 @@ class Gateway:
             )  # fmt: skip
             for other in list(self.connections):
                 other.pause()
+
+    def _undecodable(
+        self, conn: DeviceConnection, item: StreamItem, reason: str | None = None
+    ) -> None:
+        """Count and log a frame that is not published: by its codec reason, or by ``reason``
+        (``truncated``: the bytes a connection left when it ended, even those that decode, since
+        no answer could reach the device; it sends the packet again)."""
+        error = item.error
+        if reason is None:
+            reason = error.reason if error is not None else "frame"
+        self.metrics.undecodable[reason] += 1
+        log.warning(
+            "undecodable frame",
+            extra={"fields": {"event": "undecodable", "peer": conn.peer,
+                              "mn": sorted(conn.mns), "reason": reason,
+                              "detail": error.detail if error is not None else "",
+                              "bytes": len(item.raw), "head": item.raw[:48].decode("ascii", "replace")}},
+        )  # fmt: skip
 
     def _refuse(
         self, conn: DeviceConnection, packet: Packet, reason: str, qn_rtn: int | None

@@ -7,27 +7,46 @@ garbage. Rules, applied to the buffered bytes:
 1. Bytes before the next ``##`` (the last two of a run of ``#``) are garbage: one item with a
    ``frame`` error (kept in ``raw``).
 2. A frame starts at ``##``; when the 4 characters after it are digits ``n``, it ends after the
-   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there; while fewer bytes than
-   that have arrived and no ``\\r\\n`` has, it waits for more (a ``##`` inside the frame, e.g. in
-   a PW, is not the next frame); otherwise (a wrong length field) it ends at the first ``\\r\\n``
-   or the next ``##``, whichever comes first. The frame is then decoded by :func:`ingest.hj212.packet.read_frame`, so a wrong length still reports
-   ``length`` with the frame's bytes; a frame that bends the standard as real devices do is
-   decoded with its deviation tags (``strict=True`` refuses it instead).
+   CRC at ``6 + n + 4`` if ``\\r\\n`` (or the next ``##``) follows there. Otherwise it ends at
+   the first ``\\r\\n`` or at the next *frame header*, whichever comes first: a ``##`` followed
+   by 4 digits and a header key with ``=`` (``##0101QN=``, ``##0088ST=``, any letter case, a
+   stray ``;`` allowed), so a ``##`` inside the frame (``PW=ab##cd``) ends nothing. While
+   neither has arrived it waits for more: a frame split by TCP after a ``##`` in its PW waits for
+   its declared length, and a frame whose length field is too large gives way to the next frame
+   header, so the good frames after it are delivered even from a device that sends no CRLF. The
+   frame is then decoded by :func:`ingest.hj212.packet.read_frame`, so a wrong length still
+   reports ``length`` with the frame's bytes; a frame that bends the standard as real devices do
+   is decoded with its deviation tags (``strict=True`` refuses it instead).
 3. While no end is in sight the bytes wait for the next read; a frame that grows past
    ``max_frame`` bytes without an end is dropped as garbage (``too-long``).
 
 :meth:`StreamDecoder.close` returns what is left: a frame complete by its length field, else up to
-the next ``##`` (frames that waited for bytes a wrong length field promised), the rest as a final
-(truncated) item.
+the next frame header, the rest as a final (truncated) item.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Final
 
 from ingest.errors import CodecError
 from ingest.hj212.crc import CrcVariant
-from ingest.hj212.packet import MAX_SEGMENT, Packet, read_frame
+from ingest.hj212.packet import HEADER_KEYS, MAX_SEGMENT, Packet, read_frame
+
+#: A ``##`` that begins a plausible frame: 4 length digits, then a header key and ``=`` (any
+#: letter case, after an optional stray ``;``: the deviations read_frame accepts), e.g.
+#: ``##0101QN=`` or ``##0088ST=``. Only such a ``##`` ends a frame still waiting for the bytes
+#: its length field promised; a ``##`` in a PW (``PW=ab##cd``) does not.
+_FRAME_START: Final = re.compile(
+    rb"##(?=\d{4};?(?:" + b"|".join(k.encode() for k in HEADER_KEYS) + rb")=)", re.IGNORECASE
+)
+
+
+def _next_frame(buf: bytearray) -> int | None:
+    """Where the first ``##`` after the frame at the start of ``buf`` begins a frame header."""
+    found = _FRAME_START.search(buf, 2)
+    return None if found is None else found.start()
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +127,16 @@ class StreamDecoder:
         return out
 
     def close(self) -> list[StreamItem]:
-        """End of stream: whatever is buffered comes back, framed at each next ``##`` (frames
-        that waited for bytes a wrong length field promised), the last item being the rest
-        (decoded if it can be)."""
+        """End of stream: whatever is buffered comes back, framed at each next frame header
+        (frames that waited for bytes a wrong length field promised), the last item being the
+        rest (decoded if it can be)."""
         out: list[StreamItem] = []
         buf = self._buffer
         while buf:
             end = self._declared_end(buf)
             if end is None or buf[end : end + 2] not in (b"", b"##"):
-                start = buf.find(b"##", 2) if buf.startswith(b"##") else -1
-                end = len(buf) if start < 0 else start
+                start = _next_frame(buf) if buf.startswith(b"##") else None
+                end = len(buf) if start is None else start
             raw = bytes(buf[:end])
             del buf[: len(raw)]
             out.append(self._decode(raw) if raw.startswith(b"##") else self._garbage(raw))
@@ -138,6 +157,7 @@ class StreamDecoder:
             return None
         length_field = bytes(buf[2:6])
         line_end = buf.find(b"\r\n", 2)
+        later = _next_frame(buf)
         if length_field.isdigit():
             crc_end = 6 + int(length_field) + 4
             after = bytes(buf[crc_end : crc_end + 2])
@@ -145,14 +165,15 @@ class StreamDecoder:
                 return crc_end + 2
             if after == b"##":
                 return crc_end
-            if len(buf) < crc_end + 2 and line_end < 0:
-                # not fully arrived, and no CRLF says the length is wrong: wait (a '##' inside the
-                # frame, e.g. in a PW, is no frame start; max_frame and the read timeout bound this)
+            if len(buf) < crc_end + 2 and line_end < 0 and later is None:
+                # not fully arrived, and neither a CRLF nor a later frame header says the length
+                # is wrong: wait (a '##' inside the frame, e.g. in a PW, begins no frame header)
                 return None
-        # a wrong length field: end at the first CRLF or at the next '##', whichever comes first
-        next_start = buf.find(b"##", 2)
-        if next_start >= 0 and (line_end < 0 or next_start < line_end):
-            return next_start
+        # a wrong length field: end at the first CRLF or where the next frame header begins,
+        # whichever comes first (the frame whole, a '##' in its PW left inside); with neither,
+        # wait (max_frame, the read timeout and close() bound it)
+        if later is not None and (line_end < 0 or later < line_end):
+            return later
         return None if line_end < 0 else line_end + 2
 
     def _decode(self, raw: bytes) -> StreamItem:

@@ -164,6 +164,38 @@ def test_several_packets_and_garbage_in_one_read(mosquitto: MosquittoService) ->
         recorder.close()
 
 
+def test_a_too_large_length_field_loses_no_later_frame_of_a_device_without_crlf(
+    mosquitto: MosquittoService, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A device ending its frames with nothing (the next '##' ends each) sends one frame whose
+    length field is 600 too large (more than it sends), then two good frames: the bad one is
+    counted as `length`, the next is published and answered (reviewer Q2's R1: it used to wait
+    for the 600 bytes, holding every later frame until the read timeout dropped them); the last,
+    whose end never comes, is framed when the device closes, counted and logged as `truncated`."""
+    prefix = _uid()
+    mn = _mn(prefix, 1)
+    good = [data_packet(mn, "pw", h)[:-2] for h in range(3)]
+    bad = b"##%04d" % (int(good[0][2:6]) + 600) + good[0][6:]
+
+    async def body() -> None:
+        async with running_gateway(mosquitto, prefix) as gw:
+            dev = await Device.connect(gw.port)
+            await dev.send(bad + good[1] + good[2])
+            await wait_until(lambda: len(dev.answers) == 1, what="the answer to the good frame")
+            assert [p.qn for p in dev.answers] == [qn_of(good[1])]
+            assert gw.metrics.undecodable == Counter({"length": 1})
+            await dev.close()
+            await wait_until(lambda: gw.metrics.undecodable["truncated"] == 1, what="truncated")
+            assert gw.metrics.published == 1
+
+    with caplog.at_level("WARNING", logger="ingest.gateway"):
+        asyncio.run(body())
+    logged = [getattr(r, "fields", {}) for r in caplog.records]
+    assert [(f["reason"], f["bytes"]) for f in logged if f.get("event") == "undecodable"] == [
+        ("length", len(bad)), ("truncated", len(good[2])),
+    ]  # fmt: skip
+
+
 def test_a_thousand_devices_at_once(mosquitto: MosquittoService) -> None:
     """1,000 connections held at once, each sending its hourly packet in the same burst: every
     packet published and answered on its own connection."""

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from ingest.hj212 import StreamDecoder, decode_packet, encode_packet
 from ingest.hj212.stream import StreamItem
-from tests.ingest.hj212_samples import STANDARD_EXAMPLE, hourly
+from tests.ingest.hj212_samples import STANDARD_EXAMPLE, frame, hourly
 
 HOURLY = encode_packet(hourly())
 
@@ -123,14 +123,63 @@ def test_a_frame_without_crlf_ending_the_stream_is_decoded_at_close() -> None:
 
 
 def test_a_length_field_too_large_ends_at_the_next_crlf_or_frame() -> None:
-    """A length field promising more bytes than the frame has: no wait once a CRLF is in, and
-    at the end of the stream the frames are cut at each '##' as before."""
+    """A length field promising more bytes than the frame has: no wait once a CRLF or the next
+    frame's header is in; with neither, it waits, and at the end of the stream the frames are
+    cut where each frame header begins."""
     bad = b"##0999" + STANDARD_EXAMPLE[6:]
     items = feed_all([bad, HOURLY])
     assert [(i.raw, i.error.reason if i.error else None) for i in items] == [
         (bad, "length"), (HOURLY, None),
     ]  # fmt: skip
     decoder = StreamDecoder()
-    assert decoder.feed(bad[:-2] + HOURLY[:-2]) == []  # no CRLF anywhere: waits for the 999
+    assert decoder.feed(bad[:-2]) == []  # no CRLF, no next frame: waits for the 999
+    assert decoder.feed(HOURLY[:8]) == []  # '##0402QN' is not yet a frame header
+    assert [(i.raw, i.ok) for i in decoder.feed(HOURLY[8:-2])] == [(bad[:-2], False)]
+    assert [(i.raw, i.ok) for i in decoder.close()] == [(HOURLY[:-2], True)]
+    decoder = StreamDecoder()
+    assert decoder.feed(bad[:-2] + b"##0402QN") == []
     items = decoder.close()
-    assert [(i.raw, i.ok) for i in items] == [(bad[:-2], False), (HOURLY[:-2], True)]
+    assert [(i.raw, i.ok) for i in items] == [(bad[:-2] + b"##0402QN", False)]
+
+
+def _too_large(raw: bytes, by: int = 3000) -> bytes:
+    """``raw`` (one frame) with a length field ``by`` bytes larger than its data segment."""
+    return b"##%04d" % (int(raw[2:6]) + by) + raw[6:]
+
+
+def test_a_too_large_length_field_without_crlf_gives_way_to_the_next_frame() -> None:
+    """A device sending no CRLF (rule 2's frames ended by the next '##') and one frame whose
+    length field is too large: a later '##' beginning a frame header ends the bad frame, which
+    comes out whole as undecodable, and the good frames after it are delivered (c98d016 held
+    them all until max_frame or the read timeout dropped them: reviewer Q2's R1)."""
+    bad = _too_large(HOURLY)[:-2]
+    good = HOURLY[:-2]
+    # B begins 'ST=' (no QN, as HJ/T 212-2005 devices send), C with its keys in lower case
+    st_first = encode_packet(hourly(QN=""))[:-2]
+    segment = good[6:-4].decode().replace("QN=", "qn=").replace(";ST=", ";st=")
+    lower = frame(segment, end=b"")
+    stream = bad + good + st_first + lower + good
+    for chunks in ([stream], [stream[i : i + 1] for i in range(len(stream))]):
+        decoder = StreamDecoder()
+        items = [item for chunk in chunks for item in decoder.feed(chunk)]
+        assert [(i.raw, i.error.reason if i.error else None) for i in items] == [
+            (bad, "length"), (good, None), (st_first, None), (lower, None),
+        ]  # fmt: skip
+        assert decoder.pending == len(good)  # the last waits for its CRLF or the next frame
+        assert [i.packet for i in decoder.close()] == [hourly()]
+
+
+def test_a_too_large_length_field_with_hashes_in_its_pw_comes_out_whole() -> None:
+    """The bad frame ends at the next frame's '##', not at the '##' in its own PW."""
+    bad = _too_large(_with_pw("ab##cd"))[:-2]
+    decoder = StreamDecoder()
+    items = decoder.feed(bad) + decoder.feed(HOURLY)
+    assert [(i.raw, i.ok) for i in items] == [(bad, False), (HOURLY, True)]
+
+
+def test_a_pw_hash_followed_by_digits_is_no_frame_start() -> None:
+    """'##' + 4 digits in a PW with no header key after them: still inside the frame."""
+    raw = _with_pw("x##1234y")
+    for cut in range(1, len(raw)):
+        items = feed_all([raw[:cut], raw[cut:]])
+        assert [i.packet for i in items] == [hourly(PW="x##1234y")], cut
