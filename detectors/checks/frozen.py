@@ -1330,8 +1330,14 @@ def _floor_values(values: np.ndarray) -> np.ndarray:
     there), or the series' least value held in `VALUE_RUNS` + 1 runs or more (`_own_values`: a
     floor the logger reports as a constant, read each cycle). A least value held in a few runs
     only is no floor the series visits: a hold under anything the analyser measured makes its
-    own value the least one and must not vouch for itself (reviewer-Q's Q1)."""
+    own value the least one and must not vouch for itself (reviewer-Q's Q1). A series whose
+    runs all hold one value has no step to measure "near zero" by and nothing it measured to
+    hold under: that value is its floor, as a logger reporting the detection limit as a constant
+    gives it (reviewer-Q2's R10: NH3-N at 0.025 for 60 days was counted as 1,440 unmeasured
+    hours, integrity "sustained")."""
     distinct = np.unique(values)
+    if len(distinct) < 2:
+        return distinct
     _, own = _own_values(values)
     return distinct[_near_zero(distinct) | own]
 

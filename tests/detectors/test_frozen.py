@@ -1109,3 +1109,18 @@ def test_the_month_in_evidence_is_one_past_its_own_bar() -> None:
     assert (e["month"], e["held_hours_in_month"], e["month_hours"]) == ("2027-02", 70, 672)
     assert e["held_hours_in_month"] > e["allowed_share"] * e["month_hours"]
     assert "70 h unflagged in 2027-02" in found[0].summary
+
+
+def test_a_channel_reading_only_its_floor_is_not_counted_as_unmeasured() -> None:
+    """NH3-N reported as its detection limit, 0.025 mg/L, for 60 days (a logger that reports
+    the limit as a constant): one held value and no step to measure "near zero" by. Its hold is
+    found (validity: ask for the analyser's log) but its hours are its floor's, not counted
+    against the month (reviewer-Q2's R10: integrity "sustained", 720 h of June)."""
+    n = 24 * 60
+    spec = make_spec(MN, w21003={"limit": 5.0, "cycle_minutes": 60.0})
+    cod = np.round(30 + 5 * np.random.default_rng(1).standard_normal(n), 1)
+    frame = make_frame(MN, {NH3N: np.full(n, 0.025), COD: cod, FLOW: flow(n)})
+    found = [f for f in FrozenValueDetector().detect(frame, spec) if f.pollutant == NH3N]
+    assert len(found) == 1
+    assert found[0].category == "validity"
+    assert found[0].evidence["month"] is None
