@@ -58,14 +58,16 @@ WINDOW_DETECTORS: Final[tuple[str, ...]] = (
 #: they are given where they find something: `frozen` counts a channel's unflagged holds in a
 #: local month (past the share of its hours a month may lack, "sustained"), `zero_floor` how often
 #: the analyser reads one measurement at its floor (at most 1 % of the series' measurements near
-#: it). A window pass's findings of these detectors are a screen: for the outlets where one finds
-#: something the detector judges again over the ``CONTEXT`` before the newest reading and those
-#: findings replace the window's (reviewer-Q's Q11 and Q12: two 51 h holds of one September 25
+#: it), `flow_mismatch` the outlet's own stops (their usual length and the hours of the week they
+#: start at: three weekly stops or more besides the judged one, which 21 days cannot hold;
+#: reviewer-Q2's R9). A window pass's findings of these detectors are a screen: for the outlets
+#: where one finds something the detector judges again over the ``CONTEXT`` before the newest
+#: reading and those findings replace the window's (reviewer-Q's Q11 and Q12: two 51 h holds of one September 25
 #: days apart were one validity finding in the 21-day window, two integrity findings over history;
 #: an honest TP's four single zeros in three weeks were four findings in the window, none over
 #: 90 days or the whole 180). Only outlets with such a finding are read again: a pass costs what
 #: it did where nothing is found. 90 days hold the whole local month of any finding in the window.
-CONTEXT_DETECTORS: Final[tuple[str, ...]] = ("frozen", "zero_floor")
+CONTEXT_DETECTORS: Final[tuple[str, ...]] = ("frozen", "zero_floor", "flow_mismatch")
 CONTEXT: Final = timedelta(days=90)
 
 

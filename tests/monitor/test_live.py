@@ -354,3 +354,44 @@ def test_a_floor_read_once_a_while_is_judged_over_the_context_live(tmp_path: Pat
     end = max(r.ts for r in readings) + timedelta(hours=1)  # the window live detection reads
     frame = store.read_frame(MN, end - timedelta(hours=1) - live.window, end)
     assert len(zeros.detect(frame, registry.specs()[MN])) >= 1
+
+
+def test_a_weekly_stop_is_judged_against_the_outlets_own_stops_live(tmp_path: Path) -> None:
+    """A plant that stops for 48 h every Saturday, its analysers holding through every stop but
+    one in the last three weeks, which they read through: over history that stop is the plant's
+    own schedule (flow_mismatch: validity, standing water flagged valid); the 21-day window holds
+    at most two other weekly stops, too few to learn the schedule from, and called it integrity.
+    The live pass judges flow_mismatch again over `CONTEXT` (reviewer-Q2's R9)."""
+    from detectors.checks.flow_mismatch import FlowMismatchDetector
+    from tests.detectors.conftest import effluent
+
+    registry = parse_registry(
+        REGISTRY.replace("limit = 50.0", "limit = 100.0\ncycle_minutes = 120")
+        + "\n[site.pollutants.w21003]\nlimit = 15.0\ncycle_minutes = 120\n"
+    )
+    days = 180
+    n = 24 * days
+    start = datetime(2026, 6, 5, 16, tzinfo=UTC)  # Saturday 2026-06-06 00:00 in China
+    cod = effluent(n, mean=30.0, hold_hours=2, seed=4)
+    nh3 = effluent(n, mean=2.0, hold_hours=2, step=0.01, seed=5)
+    q = np.round(300 + 200 * np.random.default_rng(3).random(n), 1)
+    judged = days // 7 - 1
+    for w in range(days // 7):
+        a, b = 24 * 7 * w, 24 * 7 * w + 48
+        q[a:b] = 0.0
+        if w != judged:
+            cod[a:b] = cod[a - 1] if a else cod[b]
+            nh3[a:b] = nh3[a - 1] if a else nh3[b]
+    readings = [
+        Reading(MN, code, start + timedelta(hours=h), "hour", float(v))
+        for code, values in (("w01018", cod), ("w21003", nh3), ("w00000", q))
+        for h, v in enumerate(values)
+    ]
+    store = Store(f"sqlite:///{tmp_path / 'live.db'}")
+    store.commit_batch(readings)
+    live = LiveDetection(store, registry, detectors=[FlowMismatchDetector()])
+    found = live.run_once(newest_by_outlet(readings))
+    stop = start + timedelta(hours=24 * 7 * judged)
+    judged_stop = [f for f in found if abs(f.start - stop) <= timedelta(hours=3)]
+    assert [f.category for f in judged_stop] == ["validity"]
+    assert all(f.category != "integrity" for f in found)
