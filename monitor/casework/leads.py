@@ -21,7 +21,10 @@ Merging (:func:`record_findings`), per outlet (MN):
   condition (a flow meter's range set too low, met at every storm) is one lead, not one a storm.
   The finding is that lead's evidence only: the lead keeps its span (so it swallows nothing
   else) and its alerts; its points grow only when the channel's sustained episodes make it a
-  repeated pattern (:meth:`monitor.casework.scoring.ScoringRules.repeated`);
+  repeated pattern (:meth:`monitor.casework.scoring.ScoringRules.repeated`). Such a finding
+  judged more serious later (frozen's hold whose month filled up: integrity ``sustained``) leaves
+  that lead and opens one of its own over its own span (open event, points, alert); a stored
+  finding inside its lead's span raises that lead instead;
 - a finding inside the time span of a *decided* lead (confirmed, dismissed, closed) of its outlet
   is kept as that lead's evidence without reopening it; otherwise it opens a new lead;
 - leads are not merged with each other when a finding bridges two of them.
@@ -240,8 +243,20 @@ def record_findings(
                     and known.lead.status in ACTIVE
                 ):
                     _raise(known, f)
-                    touch(known.lead)
-                    _extend(known.lead, f, start, end, now)
+                    held = known.lead
+                    if held.start <= known.start and known.end <= held.end:
+                        touch(held)
+                        _extend(held, f, start, end, now)
+                    else:
+                        # it joined a standing condition outside that lead's span: raised, it is
+                        # a sign about its own dates, so it leaves that lead for one of its own
+                        # (stretching the lead over months would swallow unrelated findings)
+                        own = _open(session, f, known.start, known.end, site, now)
+                        known.lead = own
+                        held.updated_at = now
+                        leads.append(own)
+                        opened.add(id(own))
+                        touch(own)
                 continue
             changes.stored += 1
             grown = next((r for r in same if r.lead is not None and r.lead.status in ACTIVE), None)

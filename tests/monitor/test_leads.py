@@ -385,3 +385,54 @@ def test_a_stored_finding_judged_more_serious_later_raises_its_lead(engine) -> N
         assert [e.action for e in events] == ["open", "escalate"]
         once_more = leads.record_findings(s, [hold("integrity")], registry())
         assert (once_more.opened, once_more.escalated) == ([], [])
+
+
+def test_a_standing_condition_finding_judged_more_serious_opens_a_lead_of_its_own(engine) -> None:
+    """A January hold opens a validity lead; the May hold of the channel joins it as a standing
+    condition (outside its span). Re-reported as integrity ("sustained": its month filled up),
+    the May hold leaves that lead for a lead of its own over May (open event, points) instead of
+    stretching the January lead to May, which then swallowed a March exceedance with no lead
+    or alert (reviewer Q2's R5)."""
+
+    def hold(day: str, category: str = "validity"):
+        return finding(
+            f"{day} 00:00", f"{day} 23:00", category=category, severity="high",
+            detector="frozen", summary=f"frozen {category}",
+            evidence={"rule": "identical value held at least T hours, flow > 0",
+                      "escalation": None if category == "validity" else "sustained"},
+        )  # fmt: skip
+
+    with tx(engine) as s:
+        (jan,) = leads.record_findings(s, [hold("2026-01-11")], registry()).opened
+        assert leads.record_findings(s, [hold("2026-05-11")], registry()).opened == []
+        before = scoring.score_at(s, "E0001", ts("2026-12-01")).score
+        raised = leads.record_findings(s, [hold("2026-05-11", "integrity")], registry())
+        (may,) = raised.opened
+        assert raised.escalated == []
+        lead = s.get(LeadRow, jan)
+        assert (lead.category, lead.end) == ("validity", ts("2026-01-11 23:00"))
+        own = s.get(LeadRow, may)
+        assert (own.category, own.start, own.end) == (
+            "integrity", ts("2026-05-11 00:00"), ts("2026-05-11 23:00"),
+        )  # fmt: skip
+        assert [r.category for r in own.findings] == ["integrity"]
+        assert [r.category for r in lead.findings] == ["validity"]
+        events = s.scalars(sa.select(LeadEventRow).where(LeadEventRow.lead_id == may)).all()
+        assert [e.action for e in events] == ["open"]
+        assert scoring.score_at(s, "E0001", ts("2026-12-01")).score < before
+        march = leads.record_findings(
+            s, [finding("2026-03-10 01:00", "2026-03-10 05:00")], registry()
+        )
+        assert len(march.opened) == 1
+
+
+def test_a_finding_inside_its_leads_span_judged_more_serious_raises_that_lead(engine) -> None:
+    """The R5 change leaves the ordinary raise alone: a hold inside its lead's span raises it."""
+    f = finding("2026-01-11 00:00", "2026-01-11 23:00", category="validity", severity="high",
+                detector="frozen", evidence={"rule": "held", "escalation": None})  # fmt: skip
+    g = finding("2026-01-11 00:00", "2026-01-11 23:00", category="integrity", severity="high",
+                detector="frozen", evidence={"rule": "held", "escalation": "sustained"})  # fmt: skip
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [f], registry()).opened
+        got = leads.record_findings(s, [g], registry())
+        assert (got.opened, got.escalated) == ([], [lid])
