@@ -775,7 +775,14 @@ class ZeroFloorDetector(Detector):
         123 findings (floor 128 -> 75; of the floors overlapping no fault event in the
         generator's log 60 -> 25); the rest are mostly unflagged blockages and reagent faults
         holding the floor value, which the data cannot tell from a floor. Reviewer-O's probe
-        (20 visits of 2-4 h, a 72 h hold): bar 33.6 -> 40.0 h, still found.
+        (20 visits of 2-4 h, a 72 h hold): bar 33.6 -> 40.0 h, still found. The neighbours
+        are only the visits no longer than the judged visit's bar by the series' visits (those
+        that null excuses): long holds a day or two apart made each other's scale long and
+        vouched for one another (reviewer-Q2's R12: three 60 h holds 36 h apart at a COD's
+        floor, 0 found; now 3, as with the series' null alone). A lone long visit among short
+        and long ones near the floor keeps its shorter neighbours; what it costs where the
+        water wanders under its limit for days with several long visits, honest generator,
+        zero_floor alone: seeds 5-24 x 80, 105 -> 111 findings, 25-34 50 -> 51.
         ``visit_level_hours`` 0: the series' pool alone.
 
         A visit read in pieces (joined across a gap, maintenance or check hours: the floor
@@ -808,10 +815,13 @@ class ZeroFloorDetector(Detector):
             visits[j], bar[j] = _visit_null(others, h, allowed, self.tail_runs, parts)
             if self.visit_level_hours <= 0 or visits[j] > allowed:
                 continue  # (excused already: the larger null cannot report it)
+            # its neighbours are the visits the series' own visits excuse (no longer than its
+            # bar): long holds a day or two apart would vouch for one another (reviewer-Q2 R12)
+            pool &= runs.hours <= bar[j]
             local = _local_visits(
                 t0[pool],
                 t1[pool],
-                others,
+                runs.hours[pool],
                 (float(t0[cand[j]]), float(t1[cand[j]])),
                 self.visit_level_hours,
                 self.visit_prior,

@@ -777,3 +777,21 @@ def test_two_readings_at_the_floor_either_side_of_a_gap_are_no_day_long_visit() 
     cod[630:640] = np.nan
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
     assert [(f.start, f.end) for f in found] == [(hour(600), hour(671))]
+
+
+def test_long_holds_at_the_floor_do_not_vouch_for_one_another() -> None:
+    # reviewer-Q2 R12: a COD around 30 mg/L whose floor (4.0) is visited by short dips; three
+    # 60 h holds at the floor 36 h apart. Each hold's neighbourhood held the other two, so the
+    # local null read each as ordinary (0 found); its neighbours are now only the visits the
+    # series' own visits excuse (the short dips), and the three are found as without it
+    n = 24 * 180
+    spec = make_spec(w01018={"limit": 50, "cycle_minutes": 120}, w00000={})
+    cod = np.round(np.maximum(effluent(n, mean=30.0, cv=0.35, hold_hours=2, seed=1), 4.0), 1)
+    starts = (2000, 2096, 2192)
+    for a in starts:
+        cod[a : a + 60] = 4.0
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    found = ZeroFloorDetector().detect(frame, spec)
+    assert [(f.start, f.end) for f in found] == [(hour(a), hour(a + 59)) for a in starts]
+    assert all(f.category == "integrity" for f in found)
+    assert len(ZeroFloorDetector(visit_level_hours=0).detect(frame, spec)) == 3
