@@ -217,7 +217,8 @@ class ScoringRules:
         ``sustained_hours``) that is at least the
         ``repeated_episodes``-th such episode of the same detector on the same channel of the
         outlet within ``window_months``, whichever leads hold the earlier ones (a month's
-        completeness lead may have taken one in). A flow meter's range met for a few hours at
+        completeness lead may have taken one in) unless dismissed (an inspector cleared them: a
+        repaired analyser's next hold is no pattern). A flow meter's range met for a few hours at
         each storm has no sustained episode; an analyser's output held for two days, unflagged,
         four times in half a year has four. The pattern is surer than any of its episodes: its
         confidence is that at least one of them is what its finding says,
@@ -238,15 +239,21 @@ class ScoringRules:
             last = max(start for start, _ in own)
             runs = own
             if session is not None:
-                q = sa.select(FindingRow).where(
-                    FindingRow.mn == lead.mn,
-                    FindingRow.detector == detector,
-                    FindingRow.category == "validity",
-                    FindingRow.pollutant.is_(None)
-                    if pollutant is None
-                    else FindingRow.pollutant == pollutant,
-                    FindingRow.start > months_before(last, self.window_months),
-                    FindingRow.start <= last,
+                # a dismissed lead's episodes were judged no sign: they count no more
+                q = (
+                    sa.select(FindingRow)
+                    .outerjoin(LeadRow, LeadRow.id == FindingRow.lead_id)
+                    .where(sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"))
+                    .where(
+                        FindingRow.mn == lead.mn,
+                        FindingRow.detector == detector,
+                        FindingRow.category == "validity",
+                        FindingRow.pollutant.is_(None)
+                        if pollutant is None
+                        else FindingRow.pollutant == pollutant,
+                        FindingRow.start > months_before(last, self.window_months),
+                        FindingRow.start <= last,
+                    )
                 )
                 found = [f for f in session.scalars(q) if _unmeasured(f)]
                 runs = _sustained_runs(found, self.episode_gap_hours, self.sustained_hours)

@@ -396,3 +396,22 @@ def test_confirming_a_repeated_hold_pattern_never_gives_points_back(engine) -> N
     assert after.score <= four.score
     (final,) = [d for d in after.deductions if d.lead_id == lid]
     assert (final.kind, final.points, final.rule) == ("final", -30, "repeated:integrity.medium")
+
+
+def test_dismissed_holds_do_not_make_the_next_hold_a_pattern(engine) -> None:
+    """Three 48-h holds dismissed (an honest stuck analyser, repaired) count no more: one more
+    48-h hold is the channel's first episode again, a validity note (it scored 85.18, yellow, as
+    the fourth of a pattern: reviewer Q2's R4)."""
+    days = ["2026-01-11", "2026-02-20", "2026-04-01", "2026-05-11"]
+    with tx(engine) as s:
+        leads.record_findings(s, [_hold(d, 48) for d in days[:3]], registry())
+        for lid in {d.lead_id for d in score_at(s, "E0002", AT).deductions}:
+            leads.assign(s, lid, "chief")
+            leads.inspect(s, lid, "wang")
+            leads.dismiss(s, lid, "chief", "stuck analyser, repaired, flagged late")
+        assert score_at(s, "E0002", AT).score == 100
+        (lid,) = leads.record_findings(s, [_hold(days[3], 48)], registry()).opened
+        four = score_at(s, "E0002", AT)
+    (d,) = four.deductions
+    assert d.lead_id == lid and d.rule == "provisional:validity.medium"
+    assert four.colour == "green" and four.score > 95
