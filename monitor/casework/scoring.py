@@ -218,7 +218,9 @@ class ScoringRules:
         ``repeated_episodes``-th such episode of the same detector on the same channel of the
         outlet within ``window_months``, whichever leads hold the earlier ones (a month's
         completeness lead may have taken one in) unless dismissed (an inspector cleared them: a
-        repaired analyser's next hold is no pattern). A flow meter's range met for a few hours at
+        repaired analyser's next hold is no pattern). One pattern is charged once: only the first
+        validity lead holding the ``repeated_episodes``-th or a later episode weighs as it (a
+        later episode that joined another channel's lead by time is no second pattern). A flow meter's range met for a few hours at
         each storm has no sustained episode; an analyser's output held for two days, unflagged,
         four times in half a year has four. The pattern is surer than any of its episodes: its
         confidence is that at least one of them is what its finding says,
@@ -236,7 +238,7 @@ class ScoringRules:
             )
             if not own:
                 continue
-            last = max(start for start, _ in own)
+            last = max(start for start, _, _ in own)
             runs = own
             if session is not None:
                 # a dismissed lead's episodes were judged no sign: they count no more
@@ -257,10 +259,17 @@ class ScoringRules:
                 )
                 found = [f for f in session.scalars(q) if _unmeasured(f)]
                 runs = _sustained_runs(found, self.episode_gap_hours, self.sustained_hours)
-            runs = [(start, c) for start, c in runs if start <= last]
-            if len(runs) >= self.repeated_episodes:
-                doubt = math.prod(1.0 - c for _, c in runs)
-                best = max(best or 0.0, 1.0 - doubt)
+            runs = [(start, c, holder) for start, c, holder in runs if start <= last]
+            if len(runs) < self.repeated_episodes:
+                continue
+            # one pattern, one charge: the lead holding its repeated_episodes-th episode deducts
+            # it, not another lead a later episode joined by time (another channel's note)
+            # (a month's completeness lead holding it charges nothing: the next validity lead)
+            holder = next((h for _, _, h in runs[self.repeated_episodes - 1 :] if h), None)
+            if holder is not None and lead.id is not None and holder != lead.id:
+                continue
+            doubt = math.prod(1.0 - c for _, c, _ in runs)
+            best = max(best or 0.0, 1.0 - doubt)
         return best
 
     def provisional_points(self, lead: LeadRow) -> float:
@@ -301,9 +310,10 @@ def _unmeasured(finding: Any) -> bool:
 
 def _sustained_runs(
     findings: Sequence[Any], gap_hours: float, sustained_hours: float
-) -> list[tuple[datetime, float]]:
-    """The sustained episodes among ``findings``, as (start, highest confidence): runs of
-    findings less than ``gap_hours`` apart whose union covers at least ``sustained_hours``."""
+) -> list[tuple[datetime, float, int | None]]:
+    """The sustained episodes among ``findings``, as (start, highest confidence, the lowest id
+    of a validity lead holding one of its findings, or None): runs of findings less than
+    ``gap_hours`` apart whose union covers at least ``sustained_hours``."""
     gap = timedelta(hours=gap_hours)
     runs: list[list[Any]] = []
     reach: datetime | None = None
@@ -315,10 +325,20 @@ def _sustained_runs(
             runs.append([f])
             reach = f.end
     return [
-        (run[0].start, max(float(f.confidence) for f in run))
+        (
+            run[0].start,
+            max(float(f.confidence) for f in run),
+            min((f.lead_id for f in run if _validity_lead(f)), default=None),
+        )
         for run in runs
         if _covered_hours([(f.start, f.end) for f in run]) >= sustained_hours
     ]
+
+
+def _validity_lead(finding: Any) -> bool:
+    """Whether ``finding`` is held by a (stored) validity lead."""
+    lead = getattr(finding, "lead", None)
+    return finding.lead_id is not None and lead is not None and lead.category == "validity"
 
 
 def _covered_hours(spans: Sequence[tuple[datetime, datetime]]) -> float:

@@ -415,3 +415,40 @@ def test_dismissed_holds_do_not_make_the_next_hold_a_pattern(engine) -> None:
     (d,) = four.deductions
     assert d.lead_id == lid and d.rule == "provisional:validity.medium"
     assert four.colour == "green" and four.score > 95
+
+
+def test_one_channels_pattern_deducts_integrity_points_once(engine) -> None:
+    """Four 48-h COD holds gather in the channel's lead (-14.82); a fifth that joins another
+    channel's lead by time (an NH3-N note the same day) is the pattern again, not a second one:
+    that lead stays a validity note (it deducted -14.96 too, 70.22, 0.22 from red: reviewer Q2's
+    R6)."""
+    days = ["2026-01-11", "2026-02-20", "2026-04-01", "2026-05-11"]
+    with tx(engine) as s:
+        leads.record_findings(s, [_hold(d, 48) for d in days], registry())
+        four = score_at(s, "E0002", AT)
+        (other,) = leads.record_findings(
+            s, [_hold("2026-06-20", 12, pollutant="w21003")], registry()
+        ).opened
+        leads.record_findings(s, [_hold("2026-06-20", 48)], registry())
+        five = score_at(s, "E0002", AT)
+    assert [d.rule for d in five.deductions].count("repeated:integrity.medium") == 1
+    (d,) = [d for d in five.deductions if d.lead_id == other]
+    assert d.rule.endswith("validity.medium") and d.points > -3
+    assert five.colour == "yellow" and five.score > four.score - 3
+
+
+def test_a_pattern_whose_fourth_hold_fell_in_an_exceedance_lead_is_charged_once(engine) -> None:
+    """The fourth hold joined an exceedance's lead (no validity lead: it charges no pattern); the
+    fifth, joining the channel's standing lead, makes that lead the pattern's, once."""
+    days = ["2026-01-11", "2026-02-20", "2026-04-01", "2026-05-11", "2026-06-20"]
+    over = finding("2026-05-11 02:00", "2026-05-11 05:00", mn=MN3, confidence=1.0)
+    with tx(engine) as s:
+        leads.record_findings(s, [over], registry())
+        leads.record_findings(s, [_hold(d, 48) for d in days[:4]], registry())
+        four = score_at(s, "E0002", AT)
+        assert four.colour == "green"
+        assert "repeated:integrity.medium" not in [d.rule for d in four.deductions]
+        leads.record_findings(s, [_hold(days[4], 48)], registry())
+        five = score_at(s, "E0002", AT)
+    assert [d.rule for d in five.deductions].count("repeated:integrity.medium") == 1
+    assert five.colour == "yellow"
