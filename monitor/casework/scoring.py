@@ -108,10 +108,10 @@ class ScoringRules:
     evidence_categories: frozenset[str] = frozenset({"integrity", "validity"})
     sustained_hours: float = 24.0
     min_weight: float = 0.25
+    confidence_power: float = 3.0
     #: distinct episodes (more than ``episode_gap_hours`` apart) after which a validity lead
     #: (a standing condition: later episodes join it) weighs as a sign; 0 never
-    confidence_power: float = 2.0
-    repeated_episodes: int = 0
+    repeated_episodes: int = 4
     episode_gap_hours: float = 24.0
     complaint_points: float = -3.0
     result_points: Mapping[str, float] = field(default_factory=dict)
@@ -140,11 +140,16 @@ class ScoringRules:
             window = int(data["window_months"])
             evidence = data.get("evidence", {})
             weighed = frozenset(str(c) for c in evidence.get("categories", []))
-            sustained = float(evidence.get("sustained_hours", 24.0))
+            sustained = _positive(evidence, "sustained_hours")
             min_weight = float(evidence.get("min_weight", 0.25))
-            power = float(evidence.get("confidence_power", 2.0))
-            repeated = int(evidence.get("repeated_episodes", 0))
-            gap = float(evidence.get("episode_gap_hours", 24.0))
+            power = _positive(evidence, "confidence_power")
+            repeated = evidence.get("repeated_episodes")
+            if not isinstance(repeated, int) or isinstance(repeated, bool) or repeated < 0:
+                raise ScoringError(
+                    f"[scoring.evidence].repeated_episodes must be a whole number >= 0 (0: off), "
+                    f"got {repeated!r}"
+                )
+            gap = _positive(evidence, "episode_gap_hours")
             sources = _sources(data)
         except ScoringError:
             raise
@@ -153,17 +158,10 @@ class ScoringRules:
             raise ScoringError(msg) from None
         if window < 1:
             raise ScoringError(f"{where}.window_months must be >= 1, got {window}")
-        if (
-            sustained <= 0
-            or not 0 < min_weight <= 1
-            or weighed - set(CATEGORIES)
-            or repeated < 0
-            or gap <= 0
-        ):
+        if not 0 < min_weight <= 1 or weighed - set(CATEGORIES):
             raise ScoringError(
-                f"{where}.evidence: sustained_hours > 0, 0 < min_weight <= 1, categories among "
-                f"{', '.join(CATEGORIES)}, repeated_episodes >= 0 and episode_gap_hours > 0 (got "
-                f"{sustained}, {min_weight}, {sorted(weighed)}, {repeated}, {gap})"
+                f"{where}.evidence: 0 < min_weight <= 1 and categories among "
+                f"{', '.join(CATEGORIES)} (got {min_weight}, {sorted(weighed)})"
             )
         return cls(
             provisional,
@@ -299,6 +297,18 @@ class ScoringRules:
         ``first``, ``minor``, ``unintentional``, ``corrected``), else 1."""
         fits = [f for conds, f in self.result_leniency if conds <= facts]
         return min([1.0, *fits])
+
+
+def _positive(evidence: Mapping[str, Any], key: str) -> float:
+    """``[scoring.evidence].<key>`` as a finite number > 0 (the defaults always give one)."""
+    value = evidence.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise ScoringError(
+            f"[scoring.evidence].{key} must be a finite number > 0, got {evidence.get(key)!r}"
+        )
+    return float(value)
 
 
 def _unmeasured(finding: Any) -> bool:

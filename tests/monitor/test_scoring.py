@@ -452,3 +452,38 @@ def test_a_pattern_whose_fourth_hold_fell_in_an_exceedance_lead_is_charged_once(
         five = score_at(s, "E0002", AT)
     assert [d.rule for d in five.deductions].count("repeated:integrity.medium") == 1
     assert five.colour == "yellow"
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("confidence_power", -3),
+        ("confidence_power", 0),
+        ("confidence_power", float("nan")),
+        ("confidence_power", "nan"),
+        ("repeated_episodes", 2.7),
+        ("repeated_episodes", True),
+        ("repeated_episodes", -1),
+        ("episode_gap_hours", float("nan")),
+        ("episode_gap_hours", "nan"),
+        ("episode_gap_hours", 0),
+        ("sustained_hours", float("inf")),
+        ("sustained_hours", -1),
+    ],
+)
+def test_each_evidence_key_is_checked_with_one_line_naming_it(key: str, value: object) -> None:
+    """A bad ``[scoring.evidence]`` value is refused in one line naming the key and its range
+    (-3, 0 or nan for confidence_power made every sign weigh 1 or min_weight; 2.7 and true
+    episodes became 2 and 1: reviewer Q2's R3)."""
+    with pytest.raises(ScoringError) as err:
+        ScoringRules.from_dict({"evidence": {key: value}})
+    message = str(err.value)
+    assert f"[scoring.evidence].{key}" in message and "\n" not in message
+    assert (">= 0" if key == "repeated_episodes" else "> 0") in message
+
+
+def test_the_rules_dataclass_defaults_agree_with_scoring_defaults_toml() -> None:
+    built, loaded = ScoringRules(provisional={}, final={}), scoring.default_rules()
+    for name in ("confidence_power", "repeated_episodes", "episode_gap_hours", "sustained_hours",
+                 "min_weight", "evidence_categories", "window_months"):  # fmt: skip
+        assert getattr(built, name) == getattr(loaded, name), name
