@@ -350,9 +350,10 @@ def _number(text: str | None, code: str, name: str) -> float | None:
 
 def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
     """``({code: {field: value}}, DataTime)`` of a packet's CP. A field given twice keeps its one
-    value; given twice with different values (e.g. ``w01018-Avg=10`` and ``w01018-Avg=99``: a
-    corrected value appended, or a replacement) it raises CodecError (``field``, naming both), as
-    does DataTime given twice with different values: which of the two is true cannot be told."""
+    value; a field a reading is built from (`_STORED_FIELDS`) given twice with different values
+    (e.g. ``w01018-Avg=10`` and ``w01018-Avg=99``: a corrected value appended, or a replacement)
+    raises CodecError (``field``, naming both), as does DataTime given twice with different
+    values: which of the two is true cannot be told. Any other field keeps its first value."""
     content = packet.cp_text
     if is_simple_cp(content):
         flat = content.replace("=", ",").replace(";", ",").split(",")
@@ -380,7 +381,11 @@ def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
             if sep:
                 fields = out.setdefault(code, {})
                 first = fields.setdefault(name, value)
-                if first != value and not _same_number(name, first, value):
+                if (
+                    first != value
+                    and name in _STORED_FIELDS
+                    and not _same_number(name, first, value)
+                ):
                     raise CodecError("field", f"{key} given twice: {first!r:.40} and {value!r:.40}")
             elif key == "DataTime":
                 if found is None:
@@ -389,6 +394,12 @@ def _fields(packet: Packet) -> tuple[dict[str, dict[str, str]], str | None]:
                     raise CodecError("field", f"conflicting DataTime values {found} and {value}")
     return out, found
 
+
+#: CP fields a reading is built from: one of these given twice with two different values makes
+#: the packet ``field``; any other field (EFlag, SampleTime, ZsRtd, a vendor's) is accepted and
+#: not stored, so a repeat keeps its first value and costs no reading (reviewer-Q2's R7: a
+#: logger repeating ``w01018-EFlag`` had its whole packet quarantined).
+_STORED_FIELDS: Final[frozenset[str]] = frozenset({"Rtd", "Avg", "Min", "Max", "Cou", "Flag"})
 
 #: CP fields read as numbers: a repeat of one of these is the same when the numbers are equal.
 _NUMBER_FIELDS: Final[frozenset[str]] = frozenset({"Rtd", "Avg", "Min", "Max", "Cou"})

@@ -272,6 +272,19 @@ def test_a_field_given_twice_with_one_value_counts_once() -> None:
     assert "w01018-Flag given twice: 'N' and 'D'" in error_of(flags).detail
 
 
+@pytest.mark.parametrize("field", ["EFlag", "SampleTime", "ZsAvg"])
+def test_an_unstored_field_given_twice_keeps_its_first_value(field: str) -> None:
+    """A field no reading is built from (EFlag, SampleTime, ZsAvg: accepted and not stored)
+    given twice with two values costs no reading: the packet decodes, its readings whole
+    (reviewer-Q2's R7: the whole packet was quarantined as field)."""
+    message = decode_payload(
+        _hourly_segment(f"w01018-Avg=15,w01018-{field}=A01;w21003-Avg=1.2;w01018-{field}=A02")
+    )
+    assert [(r.pollutant, r.value) for r in message.readings] == [
+        ("w01018", 15.0), ("w21003", 1.2),
+    ]  # fmt: skip
+
+
 def test_a_json_key_given_twice_follows_the_hj212_rule() -> None:
     head = b'{"mn":"61011500000001","cn":"2061","time":"2026-11-29T08:00:00+08:00","pw":"1",'
     error = error_of(head + b'"values":{"w01018":{"avg":10,"flag":"N"},"w01018":{"avg":99}}}')
