@@ -119,3 +119,15 @@ def cli_world(
     sites = tmp_path / "sites.toml"
     sites.write_text(REGISTRY_TOML, encoding="utf-8")
     return sites
+
+
+def frozen_hold(start: str, end: str, category: str = "validity") -> Finding:
+    """A frozen hold of COD, high severity: a validity note, or with ``category="integrity"``
+    the same span escalated as "sustained" (its month's held hours passed the share a month may
+    lack)."""
+    return finding(
+        start, end, category=category, severity="high", detector="frozen",
+        summary=f"frozen {category}",
+        evidence={"rule": "identical value held at least T hours, flow > 0",
+                  "escalation": None if category == "validity" else "sustained"},
+    )  # fmt: skip

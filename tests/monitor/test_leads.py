@@ -7,7 +7,17 @@ import sqlalchemy as sa
 
 from monitor.casework import leads, scoring
 from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
-from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, ts, tx
+from tests.monitor.casework_support import (
+    MN1,
+    MN2,
+    MN3,
+    engine_for,
+    finding,
+    frozen_hold,
+    registry,
+    ts,
+    tx,
+)
 
 
 @pytest.fixture
@@ -362,12 +372,7 @@ def test_a_stored_finding_judged_more_serious_later_raises_its_lead(engine) -> N
     as already known and the lead stayed validity)."""
 
     def hold(category: str):
-        return finding(
-            "2026-09-02 00:00", "2026-09-04 10:00", category=category, severity="high",
-            detector="frozen", summary=f"frozen {category}",
-            evidence={"rule": "identical value held at least T hours, flow > 0",
-                      "escalation": None if category == "validity" else "sustained"},
-        )  # fmt: skip
+        return frozen_hold("2026-09-02 00:00", "2026-09-04 10:00", category)
 
     with tx(engine) as s:
         (first,) = leads.record_findings(s, [hold("validity")], registry()).opened
@@ -395,12 +400,7 @@ def test_a_standing_condition_finding_judged_more_serious_opens_a_lead_of_its_ow
     or alert (reviewer Q2's R5)."""
 
     def hold(day: str, category: str = "validity"):
-        return finding(
-            f"{day} 00:00", f"{day} 23:00", category=category, severity="high",
-            detector="frozen", summary=f"frozen {category}",
-            evidence={"rule": "identical value held at least T hours, flow > 0",
-                      "escalation": None if category == "validity" else "sustained"},
-        )  # fmt: skip
+        return frozen_hold(f"{day} 00:00", f"{day} 23:00", category)
 
     with tx(engine) as s:
         (jan,) = leads.record_findings(s, [hold("2026-01-11")], registry()).opened
