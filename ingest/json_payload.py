@@ -86,7 +86,7 @@ def decode_json(
     try:
         doc = json.loads(text, object_pairs_hook=_object)
     except _Twice as exc:
-        raise CodecError("field", str(exc)) from None
+        raise CodecError("field", _twice_where(text, str(exc))) from None
     except json.JSONDecodeError as exc:
         raise CodecError("syntax", f"invalid JSON at char {exc.pos}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
@@ -174,6 +174,56 @@ def _merged(where: str, first: Any, again: Any) -> Any:
     if not (same and first == again):
         raise _Twice(f"{where} given twice: {first!r:.40} and {again!r:.40}")
     return first
+
+
+class _Marked(dict):  # type: ignore[type-arg]
+    """An object parsed by :func:`_recording`: ``twice`` is its first key given twice, if any."""
+
+    twice: str | None = None
+
+
+def _recording(pairs: list[tuple[str, Any]]) -> _Marked:
+    out = _Marked()
+    for key, value in pairs:
+        if key in out:
+            try:
+                value = _merged(key, out[key], value)
+            except _Twice as exc:
+                out.twice = out.twice or str(exc)
+                continue
+        out[key] = value
+    return out
+
+
+def _twice_where(text: str, detail: str) -> str:
+    """``detail`` of a :class:`_Twice` with the path of its object from the top of the document
+    (``values.w01018.avg given twice: ...``): the hook that raised saw its own object only, and an
+    operator mending the device needs the pollutant code. Parses ``text`` a second time, which
+    only a refused payload costs."""
+
+    def walk(node: Any, path: tuple[str, ...]) -> str | None:
+        items = (
+            node.items()
+            if isinstance(node, dict)
+            else enumerate(node)
+            if isinstance(node, list)
+            else ()
+        )
+        for (
+            key,
+            child,
+        ) in items:  # an inner object's key twice was met first, as json.loads meets it
+            found = walk(child, (*path, str(key)))
+            if found:
+                return found
+        if isinstance(node, _Marked) and node.twice:
+            return ".".join((*path, node.twice))
+        return None
+
+    try:
+        return walk(json.loads(text, object_pairs_hook=_recording), ()) or detail
+    except (ValueError, RecursionError):
+        return detail
 
 
 def encode_json(payload: JsonPayload) -> bytes:

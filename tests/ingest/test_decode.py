@@ -288,9 +288,11 @@ def test_an_unstored_field_given_twice_keeps_its_first_value(field: str) -> None
 def test_a_json_key_given_twice_follows_the_hj212_rule() -> None:
     head = b'{"mn":"61011500000001","cn":"2061","time":"2026-11-29T08:00:00+08:00","pw":"1",'
     error = error_of(head + b'"values":{"w01018":{"avg":10,"flag":"N"},"w01018":{"avg":99}}}')
-    assert (error.reason, error.detail) == ("field", "w01018.avg given twice: 10 and 99")
+    assert (error.reason, error.detail) == ("field", "values.w01018.avg given twice: 10 and 99")
     error = error_of(head + b'"values":{"w01018":{"avg":10,"avg":99.0}}}')
-    assert (error.reason, error.detail) == ("field", "avg given twice: 10 and 99.0")
+    assert (error.reason, error.detail) == ("field", "values.w01018.avg given twice: 10 and 99.0")
+    error = error_of(head + b'"values":{"w21003":{"avg":1}},"extra":[{"a":1},{"b":{"c":1,"c":2}}]}')
+    assert (error.reason, error.detail) == ("field", "extra.1.b.c given twice: 1 and 2")
     error = error_of(head + b'"mn":"61011500000002","values":{"w01018":{"avg":10}}}')
     assert (error.reason, error.detail) == (
         "field", "mn given twice: '61011500000001' and '61011500000002'",
