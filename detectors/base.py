@@ -50,6 +50,11 @@ class Detector(ABC):
     #: calibration bench reads it (`rate_units_of`) for the expected count of a rate it found
     #: nothing at. Empty: not declared.
     rate_units: ClassVar[Mapping[str, RateUnit]] = MappingProxyType({})
+    #: Whether what the detector finds rests on what the outlet does over months (a month's
+    #: holds, a floor's rhythm, the outlet's own stops): a pass over a short window then takes
+    #: its findings as a screen and judges the outlet again over a longer context
+    #: (`needs_context`; live detection, `monitor/detection/live.py`).
+    judged_over_months: ClassVar[bool] = False
 
     def get_params(self) -> dict[str, Any]:
         """The detector's parameters, read from ``__init__``'s signature (like scikit-learn)."""
@@ -71,6 +76,14 @@ class Detector(ABC):
         if outlet.empty:
             return []
         return _ordered(self._detect(outlet))
+
+    def needs_context(self, outlet: OutletData, found: Sequence[Finding]) -> bool:
+        """Whether a pass over ``outlet``, a short window of its history (live detection's), must
+        judge it again over a longer context before its findings stand: ``found`` are this
+        detector's findings in the window. By default, where a detector `judged_over_months`
+        found something; a detector whose silence also rests on the outlet's longer habits says
+        so by overriding this."""
+        return self.judged_over_months and bool(found)
 
     @abstractmethod
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:

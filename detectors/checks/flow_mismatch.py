@@ -184,6 +184,7 @@ class FlowMismatchDetector(Detector):
     name = "flow_mismatch"
     category = "integrity"
     rate_units = units_per_year(false_alarms_per_year="outlet")  # joint holds of an outlet a year
+    judged_over_months = True
 
     def __init__(
         self,

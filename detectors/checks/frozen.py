@@ -479,6 +479,7 @@ class FrozenValueDetector(Detector):
     name = "frozen"
     category = "integrity"
     rate_units = units_per_year(false_alarms_per_year="series")  # "per series, for each rule"
+    judged_over_months = True
 
     def __init__(
         self,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, fields, replace
 from typing import Any, Final
 
@@ -995,6 +995,19 @@ class StandardSubstitutionDetector(Detector):
                     )
                     checks = self._maintenance_checks(outlet, s, visits + holds + more)
                     yield from (f for f in visits + holds + more if id(f) not in checks)
+
+    def needs_context(self, outlet: OutletData, found: Sequence[Finding]) -> bool:
+        """A window holding a reading flagged M and none flagged C is judged again over the
+        longer context, found or not: the excuse of the analyser's check after maintenance
+        (`_maintenance_checks`) rests on the outlet's logger never flagging checks C, which three
+        weeks cannot show of a plant flagging a monthly check C (reviewer-Q's note: a feed after
+        an M hour was excused live and found by `monitor detect --db`)."""
+        if self.check_hours <= 0:
+            return False
+        series = measured_series(outlet)
+        return any(flag_is(x.flags, "M").any() for x in series) and not any(
+            flag_is(x.flags, "C").any() for x in series
+        )
 
     def _maintenance_checks(self, outlet: OutletData, s: Series, found: list[Finding]) -> set[int]:
         """The ids of the findings of ``found`` that are the analyser's check after its own

@@ -373,6 +373,7 @@ class ZeroFloorDetector(Detector):
     name = "zero_floor"
     category = "integrity"
     rate_units = units_per_year(false_alarms_per_year="series")  # "per series"
+    judged_over_months = True
 
     def __init__(
         self,

@@ -54,20 +54,22 @@ WINDOW_DETECTORS: Final[tuple[str, ...]] = (
     "standard_substitution",
 )
 
-#: Window detectors whose judgement rests on what the outlet does over months, and the context
-#: they are given where they find something: `frozen` counts a channel's unflagged holds in a
-#: local month (past the share of its hours a month may lack, "sustained"), `zero_floor` how often
-#: the analyser reads one measurement at its floor (at most 1 % of the series' measurements near
-#: it), `flow_mismatch` the outlet's own stops (their usual length and the hours of the week they
-#: start at: three weekly stops or more besides the judged one, which 21 days cannot hold;
-#: reviewer-Q2's R9). A window pass's findings of these detectors are a screen: for the outlets
-#: where one finds something the detector judges again over the ``CONTEXT`` before the newest
-#: reading and those findings replace the window's (reviewer-Q's Q11 and Q12: two 51 h holds of one September 25
-#: days apart were one validity finding in the 21-day window, two integrity findings over history;
-#: an honest TP's four single zeros in three weeks were four findings in the window, none over
-#: 90 days or the whole 180). Only outlets with such a finding are read again: a pass costs what
-#: it did where nothing is found. 90 days hold the whole local month of any finding in the window.
-CONTEXT_DETECTORS: Final[tuple[str, ...]] = ("frozen", "zero_floor", "flow_mismatch")
+#: The context a window pass gives a detector that says it needs one for an outlet
+#: (`Detector.needs_context`). Those `judged_over_months` (`frozen` counts a channel's unflagged
+#: holds in a local month, past the share of its hours a month may lack, "sustained";
+#: `zero_floor` how often the analyser reads one measurement at its floor, at most 1 % of the
+#: series' measurements near it; `flow_mismatch` the outlet's own stops, their usual length and
+#: the hours of the week they start at: three weekly stops or more besides the judged one, which
+#: 21 days cannot hold, reviewer-Q2's R9) take their window findings as a screen: where one finds
+#: something it judges the outlet again over the ``CONTEXT`` before the newest reading, and those
+#: findings replace the window's (reviewer-Q's Q11 and Q12: two 51 h holds of one September 25
+#: days apart were one validity finding in the 21-day window, two integrity findings over
+#: history; an honest TP's four single zeros in three weeks were four findings in the window,
+#: none over 90 days or the whole 180). `standard_substitution` asks for it where the window
+#: holds an M reading and no C reading: its excuse of a check after maintenance rests on the
+#: logger never flagging checks C, which three weeks cannot show. Only outlets so marked are read
+#: again: a pass costs what it did elsewhere. 90 days hold the whole local month of any finding
+#: in the window.
 CONTEXT: Final = timedelta(days=90)
 
 
@@ -283,21 +285,29 @@ class LiveDetection:
             end = pd.Timestamp(ts)
             windows[mn] = (end - self.window, end + pd.Timedelta("1h"))
         # the touched outlets' windows read together (in MN order), a hundred outlets a query
-        context = [d for d in self.detectors if d.name in CONTEXT_DETECTORS]
         again: dict[str, tuple[pd.Timestamp, pd.Timestamp]] = {}
+        context: dict[str, list[Detector]] = {}
         for mn, frame in self.store.read_frames(windows):
             # Store.read_frames checked the frames as detect --db's reader does
             outlet = OutletData(frame, self._specs[mn], lang=self.lang, checked=True)
             found = run_outlet(outlet, detectors=self.detectors)
-            if self.window < CONTEXT and any(f.detector in CONTEXT_DETECTORS for f in found):
-                stop = windows[mn][1]
-                again[mn] = (stop - pd.Timedelta("1h") - CONTEXT, stop)
-                found = [f for f in found if f.detector not in CONTEXT_DETECTORS]
+            if self.window < CONTEXT:
+                wanting = [
+                    d
+                    for d in self.detectors
+                    if d.needs_context(outlet, [f for f in found if f.detector == d.name])
+                ]
+                if wanting:
+                    stop = windows[mn][1]
+                    again[mn] = (stop - pd.Timedelta("1h") - CONTEXT, stop)
+                    context[mn] = wanting
+                    names = {d.name for d in wanting}
+                    found = [f for f in found if f.detector not in names]
             findings.extend(found)
-        # the context detectors again over their context where they found something (CONTEXT)
+        # those detectors again over the context where they asked for it (CONTEXT)
         for mn, frame in self.store.read_frames(again):
             outlet = OutletData(frame, self._specs[mn], lang=self.lang, checked=True)
-            findings.extend(run_outlet(outlet, detectors=context))
+            findings.extend(run_outlet(outlet, detectors=context[mn]))
         self.stats.outlets_checked += len(newest)
         self.stats.passes += 1
         with transaction(self.store.engine) as session:

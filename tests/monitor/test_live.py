@@ -395,3 +395,49 @@ def test_a_weekly_stop_is_judged_against_the_outlets_own_stops_live(tmp_path: Pa
     judged_stop = [f for f in found if abs(f.start - stop) <= timedelta(hours=3)]
     assert [f.category for f in judged_stop] == ["validity"]
     assert all(f.category != "integrity" for f in found)
+
+
+def test_a_check_after_maintenance_is_excused_live_only_where_the_logger_never_flags_c(
+    tmp_path: Path,
+) -> None:
+    """Four hours of the registered 8 mg/L solution in an NH3-N at 2 mg/L, straight after an
+    hour of the station's maintenance (both channels flagged M), at a plant whose logger flags
+    a span check C on day 8. Over history it is a feed: a logger that flags its checks C would
+    have flagged this one C too (`monitor detect --db` finds it). The 21-day live window holds
+    no C, so the window alone excused it as the technician's check; the pass now judges
+    standard_substitution again over `CONTEXT` where the window holds an M reading and no C
+    (reviewer-Q's note). Without the C flag the check stays excused live as over history."""
+    from detectors.checks.standard_substitution import StandardSubstitutionDetector
+    from tests.detectors.conftest import effluent
+
+    registry = parse_registry(
+        REGISTRY.replace("limit = 50.0", "limit = 100.0")
+        + "\n[site.pollutants.w21003]\nlimit = 15.0\nstandard = 8.0\n"
+    )
+    n = 24 * 42
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=24)
+    cod = effluent(n, mean=40.0, seed=25)
+    feed = 24 * 36
+    nh3[feed : feed + 4] = [8.02, 7.97, 8.05, 7.99]
+
+    def live_found(c_flag: bool, name: str) -> list[tuple[datetime, datetime]]:
+        flags = {code: np.array(["N"] * n, dtype=object) for code in ("w21003", "w01018")}
+        for f in flags.values():
+            f[feed - 1] = "M"
+        if c_flag:
+            flags["w01018"][24 * 8] = "C"
+        readings = [
+            Reading(MN, code, T0 + timedelta(hours=h), "hour", float(v), flag=flags[code][h])
+            for code, values in (("w21003", nh3), ("w01018", cod))
+            for h, v in enumerate(values)
+        ]
+        store = Store(f"sqlite:///{tmp_path / name}")
+        store.commit_batch(readings)
+        live = LiveDetection(store, registry, detectors=[StandardSubstitutionDetector()])
+        assert T0 + timedelta(hours=24 * 8) < max(r.ts for r in readings) - live.window
+        found = live.run_once(newest_by_outlet(readings))
+        return [(f.start, f.end) for f in found if f.pollutant == "w21003"]
+
+    fed = (T0 + timedelta(hours=feed), T0 + timedelta(hours=feed + 3))
+    assert live_found(c_flag=True, name="c.db") == [fed]
+    assert live_found(c_flag=False, name="no_c.db") == []
