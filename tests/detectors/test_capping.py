@@ -145,6 +145,22 @@ def test_an_honest_body_just_under_the_limit_is_no_wide_wall_but_a_flat_band_is(
         assert f.evidence["wall"] == 50.0 and f.evidence["pile_width"] == 5.0
 
 
+def test_a_flat_band_reaching_over_the_limit_is_no_cap() -> None:
+    """A plant held in a flat band 45.0-50.5 mg/L under a limit of 50 for a month: one reading
+    in eleven is over the limit (50.1-50.5), nothing over 50.5. The wall was looked for up to
+    one band over the limit, so this band's top at 50.5 was a wall with a flat pile beneath it
+    (honest generator, tuning seeds 5-24: 6 of 60 honest findings, TN held at its limit with
+    walls at 1.01 L). Values over the limit are what a cap exists to hide: a series that shows
+    them is not pushed under it. The same band clamped at 50.0 is still found."""
+    n = 24 * 30
+    rng = np.random.default_rng(7)
+    band = np.round(rng.uniform(44.95, 50.55, n), 1)
+    assert (band > 50.0).mean() > 0.05
+    assert CappingDetector().detect(make_frame(MN, {COD: band}), SPEC) == []
+    (f,) = CappingDetector().detect(make_frame(MN, {COD: np.minimum(band, 50.0)}), SPEC)
+    assert f.evidence["wall"] == 50.0
+
+
 def test_a_two_week_cap_amid_weeks_over_the_limit_is_found_by_the_short_window() -> None:
     """16 days clamped at 45 between weeks that go over the limit: no 30-day window has its top
     under the wall (the weeks around it reach 60), a 14-day window inside the cap has."""
