@@ -652,9 +652,12 @@ def _ramps(
     over their first is at most the last hour before the stop over the first (the flow fell
     into the stop); after it, ``p_a`` the share whose first over their last is at most the
     first hour after over the last (it climbed out). Each run (the stop's own edges among them)
-    counts, so each side's chance is at least one over the runs. The sides are far apart, so
+    counts, so each side's chance is at least one over the runs. The sides are taken as
     independent under the null: with both seen, ``t = p_b p_a`` is that small with chance
-    ``t (1 - ln t)`` (Fisher's combination); with one, ``p`` of that side.
+    ``t (1 - ln t)`` (Fisher's combination); with one, ``p`` of that side. Where they are not
+    (a short stop over a plant's daily trough, its flow falling into it and climbing out every
+    day), the outlet's own daily falls and climbs are among its runs: each side's share is
+    then a day's such hours or more (about 1/24), the two together 0.01 or more.
 
     Honest generator tuning seeds 5-24 (80 x 180 d), the 139 rule-1 integrity findings before
     this rule: ``p_b`` at most 0.001 for 50 of the 99 with the side before seen (under 0.0003,
