@@ -347,3 +347,20 @@ def test_flow_mismatch_stop_entered_and_left_by_degrees_is_a_validity_finding() 
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: shifts}))
     assert [f.category for f in found] == ["integrity"]
     assert "ramp_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_meter_zeroed_over_the_plants_daily_trough_stays_integrity() -> None:
+    # a two-shift plant's flow falls 600 -> 450 -> 300 m3/h every evening and climbs back every
+    # morning; a meter zeroed through one night (21-05 h) has edges that fall and climb, but
+    # as every day's do: no shutdown by degrees, the stop stays an integrity finding
+    n = 90 * 24
+    h = np.arange(n) % 24
+    shape = np.select(
+        [(h >= 8) & (h < 20), h == 20, (h >= 21) | (h < 7), h == 7], [600.0, 450.0, 300.0, 450.0]
+    )
+    q = np.round(shape * (1 + 0.03 * np.random.default_rng(3).standard_normal(n)), 1)
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q[40 * 24 + 21 : 40 * 24 + 30] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(40 * 24 + 21), "integrity")]
+    assert "ramp_chance" not in found[0].evidence
