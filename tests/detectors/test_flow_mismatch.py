@@ -307,3 +307,60 @@ def test_flow_mismatch_stop_as_long_and_as_timed_as_the_outlets_own_is_a_validit
     cod[600:660] = cycled(60, level=25, spread=3, hold_hours=1, seed=2)
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
     assert [f.category for f in found if f.start == hour(600)] == ["integrity"]
+
+
+def test_flow_mismatch_stop_entered_and_left_by_degrees_is_a_validity_finding() -> None:
+    # a 60 h shutdown read through (N values changing): the flow falls by half in the hour
+    # before it and climbs back over three hours after it, as no two hours of this outlet's
+    # running flow (300-700 m3/h by the hour of the day, 90 days) change; back above a third
+    # of its running hours within three, so no restart from below its running range
+    n = 90 * 24
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow(n)
+    q[97:100] = [600.0, 600.0, 300.0]
+    q[100:160] = 0.0
+    q[160:163] = [150.0, 300.0, 450.0]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
+    assert found[0].evidence["fell_flow"] == [600.0, 600.0, 300.0]
+    assert found[0].evidence["resumed_flow"] == [150.0, 300.0, 450.0]
+    assert found[0].evidence["ramp_chance"] <= 0.001
+    assert "resumed_flow_share" not in found[0].evidence  # not the restart rule's
+    # one side seen is enough when it is as rare (one run of three hours in the outlet's
+    # 2,100 or so falls so): the hours after the stop lost in transmission
+    q2 = q.copy()
+    q2[160:163] = np.nan
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q2}))
+    assert [f.category for f in found] == ["validity"]
+    assert found[0].evidence["resumed_flow"] == [None, None, None]
+    # the meter zeroed while the plant discharged: the hours around are the running flow's
+    q3 = daily_flow(n)
+    q3[100:160] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q3}))
+    assert [f.category for f in found] == ["integrity"]
+    # an outlet whose running flow halves every evening (one shift of two stops at 19 h):
+    # a halving into the stop is its everyday flow, not a shutdown's ramp
+    t = np.arange(n)
+    shifts = np.where((t % 24 >= 7) & (t % 24 < 19), 600.0, 300.0)
+    shifts[97:100] = [600.0, 600.0, 300.0]
+    shifts[100:160] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: shifts}))
+    assert [f.category for f in found] == ["integrity"]
+    assert "ramp_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_meter_zeroed_over_the_plants_daily_trough_stays_integrity() -> None:
+    # a two-shift plant's flow falls 600 -> 450 -> 300 m3/h every evening and climbs back every
+    # morning; a meter zeroed through one night (21-05 h) has edges that fall and climb, but
+    # as every day's do: no shutdown by degrees, the stop stays an integrity finding
+    n = 90 * 24
+    h = np.arange(n) % 24
+    shape = np.select(
+        [(h >= 8) & (h < 20), h == 20, (h >= 21) | (h < 7), h == 7], [600.0, 450.0, 300.0, 450.0]
+    )
+    q = np.round(shape * (1 + 0.03 * np.random.default_rng(3).standard_normal(n)), 1)
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q[40 * 24 + 21 : 40 * 24 + 30] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(40 * 24 + 21), "integrity")]
+    assert "ramp_chance" not in found[0].evidence
