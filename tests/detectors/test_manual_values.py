@@ -475,3 +475,86 @@ def test_manual_values_a_substitute_over_a_storm_is_not_placed_over_high_load() 
     found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     placed = [f for f in found if f.category == "integrity" and "high_load_hours" in f.evidence]
     assert [(f.pollutant, f.evidence["high_load_hours"]) for f in placed] == [(NH3N, 40)]
+
+
+def test_manual_values_a_substitute_written_to_one_decimal_is_a_validity_note() -> None:
+    # a TP analyser reading about 0.18 mg/L to 0.001 is down for 40 h and the operator enters
+    # the level as he writes it, 0.2 (one decimal of mg/L): an open substitute, though 0.2 is
+    # a tenth of the level away; and TP read at about 0.04 entered as 0.1 (a level under the
+    # step written as the step). The parent read both as typed (rule 1: integrity)
+    n = 24 * 120
+    for level, entered in ((0.18, 0.2), (0.04, 0.1)):
+        values = {
+            COD: cycled(n, level=25, spread=2.8, hold_hours=2, seed=3, decimals=0),
+            TP: cycled(n, level=level, spread=level / 8, hold_hours=1, seed=5, decimals=3),
+        }
+        flags = {c: normal_flags(n) for c in values}
+        values[TP][1000:1040] = entered
+        flags[TP][1000:1040] = "S"
+        (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+        assert (f.category, f.pollutant, f.start, f.end) == ("validity", TP, hour(1000), hour(1039))
+        assert "substitute" in f.summary and f.evidence["value"] == entered
+    # a value the operator would not write for that level (0.3 for 0.18): tested for typing
+    values[TP] = cycled(n, level=0.18, spread=0.18 / 8, hold_hours=1, seed=5, decimals=3)
+    values[TP][1000:1040] = 0.3
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert [(f.category, f.pollutant, f.start) for f in found] == [("integrity", TP, hour(1000))]
+
+
+def _substitute(values: np.ndarray, flags: np.ndarray, a: int, hours: int, step: float) -> None:
+    """Hours ``a..a+hours-1`` of a channel replaced by one value flagged S: the median of its
+    readings of the day before (or as far back as the day before it was read), rounded to
+    ``step``, as an operator enters it while the analyser is down."""
+    before = values[max(0, a - 72) : a]
+    before = before[~np.isnan(before)][-24:]
+    values[a : a + hours] = np.round(np.median(before) / step) * step
+    flags[a : a + hours] = "S"
+
+
+def test_manual_values_substitutes_on_every_channel_or_over_a_tenth_of_a_month_are_notes() -> None:
+    # a power cut in the analysers' room: the operator carries every channel's level forward
+    # for 40 h, flagged S, and COD's analyser is down for 40 h again later that month (80 of
+    # April's 720 hours S): open substitutes, so rule 1b (channels typed together) and rule 2
+    # (S hours over a tenth of the month) leave them out at the first look as rule 3 does;
+    # the parent found the three channels typed together and April's share (integrity)
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    for code, step in ((COD, 1.0), (NH3N, 0.1), (TP, 0.01)):
+        _substitute(values[code], flags[code], 800, 40, step)
+    _substitute(values[COD], flags[COD], 900, 40, 1.0)
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert sorted((f.pollutant, f.start) for f in found) == sorted(
+        [(COD, hour(800)), (NH3N, hour(800)), (TP, hour(800)), (COD, hour(900))]
+    )
+    assert {f.category for f in found} == {"validity"}
+    # the same hours typed at another level on every channel: typing, found
+    for code in values:
+        values[code][800:840] = values[code][800] * 0.6
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert any(f.category == "integrity" and f.start == hour(800) for f in found)
+
+
+def test_manual_values_a_short_or_late_substitute_or_four_in_half_a_year_are_notes() -> None:
+    # NH3-N substitutes the parent read as typed (integrity): one of 16 h (under a day), one
+    # after 30 h with no reading (the level of the day before those), and four of 30 h in 120
+    # days on one channel (more than the three per 180 days allowed before)
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    _substitute(values[NH3N], flags[NH3N], 1000, 16, 0.1)
+    cases = [(values, flags, [1000])]
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    values[NH3N][970:1000] = np.nan
+    flags[NH3N][970:1000] = ""
+    _substitute(values[NH3N], flags[NH3N], 1000, 30, 0.1)
+    cases.append((values, flags, [1000]))
+    values, flags = _coarse_channels(n)
+    values[NH3N] = _steady_nh3n(n)
+    for a in (300, 900, 1500, 2100):
+        _substitute(values[NH3N], flags[NH3N], a, 30, 0.1)
+    cases.append((values, flags, [300, 900, 1500, 2100]))
+    for values, flags, starts in cases:
+        found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+        assert [(f.category, f.pollutant, f.start) for f in found] == [
+            ("validity", NH3N, hour(a)) for a in starts
+        ]
