@@ -795,3 +795,35 @@ def test_long_holds_at_the_floor_do_not_vouch_for_one_another() -> None:
     assert [(f.start, f.end) for f in found] == [(hour(a), hour(a + 59)) for a in starts]
     assert all(f.category == "integrity" for f in found)
     assert len(ZeroFloorDetector(visit_level_hours=0).detect(frame, spec)) == 3
+
+
+def _nitrifying_nh3(n: int, seed: int = 11) -> np.ndarray:
+    """An hourly NH3-N logged to 0.1 mg/L at a plant whose water wanders about 0.06 mg/L, under
+    and over half a step (honest generator, tuning seeds 5-24: NH3-N reading 0.0 and 0.1 by
+    turns, and 0.0 alone for days to weeks in a warm month)."""
+    rng = np.random.default_rng(seed)
+    z = np.zeros(n)
+    for t in range(1, n):
+        z[t] = 0.8 * z[t - 1] + rng.normal(0, 0.25)
+    return np.round(0.06 * np.exp(z), 1)
+
+
+def test_zeros_in_water_at_its_floor_last_as_long_as_the_water_stays_under() -> None:
+    n = 24 * 60
+    nh3 = _nitrifying_nh3(n)
+    assert 0.2 < np.mean(nh3 == 0) < 0.8 and np.quantile(nh3[nh3 > 0], 0.9) <= 0.1
+    nh3[700:940] = 0.0  # ten days under half a step: the water in a warm spell
+    frame = make_frame(MN, {NH3N: nh3, FLOW: flow(n)})
+    zeros = [f for f in ZeroFloorDetector().detect(frame, SPEC) if "zeros" in f.evidence["rule"]]
+    assert zeros == []
+    # judged by the length of the series' other zero stretches alone, it was a zeroed analyser
+    alone = ZeroFloorDetector(water_share=0).detect(frame, SPEC)
+    assert any(f.start <= hour(800) <= f.end for f in alone if "zeros" in f.evidence["rule"])
+    # the same days of zeros in water the series reads several steps up are still reported
+    up = nh3.copy()
+    up[:700] += 0.5
+    up[940:] += 0.5
+    found = ZeroFloorDetector().detect(make_frame(MN, {NH3N: up, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]] == [
+        (hour(700), hour(939))
+    ]
