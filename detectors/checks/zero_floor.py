@@ -26,7 +26,7 @@ from detectors.checks._common import (
     tail_survival,
 )
 from detectors.finding import LOCAL_TZ, Finding, Severity
-from detectors.frame import OutletData, Series
+from detectors.frame import OutletData, Series, flag_is
 from detectors.messages import pollutant_name
 from detectors.series import (
     HOUR_NS,
@@ -299,6 +299,15 @@ class ZeroFloorDetector(Detector):
       zero_floor``): independent 559 -> 562 of 569 labels (3 findings more, all on labels),
       simulator 165 -> 165 of 165; no finding on honest outlets of either before or after.
 
+    - a zeros or floor finding whose hold covers ``dead_checks`` or more of the analyser's own
+      check readings (flagged C), every one reading the held value while its checks elsewhere
+      read above it, is a ``validity`` finding (`_checks_read_hold`: the analyser did not
+      measure, not even its standard; a clean-water bottle or a switched sample line leaves
+      its checks reading the standard), and sets no joint floor on another channel. Honest
+      generator, seeds 5-24 x 80 x 180 d: 8 floor findings (COD, NH3-N and TN held 26-72 h)
+      from integrity to validity (79 -> 71 integrity findings); labelled tuning seeds 1-50:
+      none (every labelled hold with a check in it read the standard).
+
     - ``joint``: a clean-water bottle or a switched sample line feeds every analyser of the
       outlet at once, so the falsified floors start and end together; the analysers whose
       water runs low or whose steps the water makes often (COD at 5 mg/L in water at 9-12,
@@ -359,7 +368,8 @@ class ZeroFloorDetector(Detector):
     nearest positive readings' median is 5 steps up or more; the honest ones it excuses at 1-2
     steps, reading 0 in 9-100 % of the hours around, against about 0.3 % in reviewer-O's O2
     probe; twelve neighbours, not three, so an unflagged check's hours beside the stretch do
-    not lift the water's level). The old
+    not lift the water's level), ``dead_checks=2`` (a zero and a span check, or two days'
+    checks; one check at the floor may be a zero check; 0: no such rule). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
     honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
@@ -433,6 +443,7 @@ class ZeroFloorDetector(Detector):
         water_share: float = 0.05,
         water_neighbours: int = 12,
         water_hours: float = 72.0,
+        dead_checks: int = 2,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -471,6 +482,7 @@ class ZeroFloorDetector(Detector):
         self.water_share = water_share
         self.water_neighbours = water_neighbours
         self.water_hours = water_hours
+        self.dead_checks = dead_checks
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
@@ -478,7 +490,9 @@ class ZeroFloorDetector(Detector):
         spans: list[tuple[str, float, float]] = []  # every finding's channel, first, last hour
         for s, flow in series:
             for found in (*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)):
-                spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
+                if found.category == self.category:  # (an analyser that did not measure
+                    # sets no other channel's floor: `_checks_read_hold`)
+                    spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
                 yield found
         if spans and self.joint_floors:
             for s, flow in series:
@@ -505,7 +519,9 @@ class ZeroFloorDetector(Detector):
             if n < self.min_zero_readings or ok or once:
                 continue
             lo, hi = flow_range(flow[a : b + 1][zeros[a : b + 1]])
-            yield self._zero_finding(outlet, s, a, b, n, lo, hi)
+            yield self._zero_finding(
+                outlet, s, a, b, n, lo, hi, self._checks_read_hold(s, a, b, 0.0)
+            )
 
     def _one_measurement(
         self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, count: np.ndarray
@@ -772,7 +788,7 @@ class ZeroFloorDetector(Detector):
             # every concentration divided alike while the flow rose: dilution
             return self._same_water(outlet, s, flow, a, b, float(max(u[k - 1], u[k + 1]) / u[k]))
 
-        def finding(j: int, k: int, known: np.ndarray, again: bool) -> Finding:
+        def finding(j: int, k: int, known: np.ndarray, again: bool, dead: int = 0) -> Finding:
             share = floor.expected / (n * p_extreme[j])
             lattice, vouch = (grain, seen) if shallow[j] else (None, None)
             bar = max(
@@ -782,7 +798,7 @@ class ZeroFloorDetector(Detector):
                 float(visit_bar[j]),
             )
             return self._floor_finding(
-                outlet, s, runs, k, floor, known, float(expected[j]), bar, again
+                outlet, s, runs, k, floor, known, float(expected[j]), bar, again, dead
             )
 
         held: list[tuple[int, int, np.ndarray]] = []  # runs excused as a reading held
@@ -803,14 +819,17 @@ class ZeroFloorDetector(Detector):
                 continue  # an ordinary low reading held, entered and left by ordinary steps
             if storm(k, a, b):
                 continue
-            found.add(float(u[k]))
-            yield finding(j, k, known, again=False)
+            dead = self._checks_read_hold(s, a, b, float(u[k]))
+            if not dead:
+                found.add(float(u[k]))
+            yield finding(j, k, known, again=False, dead=dead)
         # a run held at the very value of a floor found in the series is that floor again (a
         # clean-water bottle reads alike each time), not a reading the analyser happened to
         # stick on: no held-reading excuse for it
         for j, k, known in held:
-            if float(u[k]) in found and not storm(k, int(runs.first[k]), int(runs.last[k])):
-                yield finding(j, k, known, again=True)
+            a, b = int(runs.first[k]), int(runs.last[k])
+            if float(u[k]) in found and not storm(k, a, b):
+                yield finding(j, k, known, True, self._checks_read_hold(s, a, b, float(u[k])))
 
     def _floor_visits(
         self, s: Series, normal: np.ndarray, runs: HeldRuns, cand: np.ndarray, allowed: float
@@ -1220,6 +1239,46 @@ class ZeroFloorDetector(Detector):
             witnesses += 1
         return witnesses > 0
 
+    _DEAD_RULE = (
+        "; every check the analyser made in it read the held value too, where its checks "
+        "elsewhere read above it: the analyser did not measure (validity, not a sign)"
+    )
+
+    def _checks_read_hold(self, s: Series, a: int, b: int, value: float) -> int:
+        """The number of check readings (flagged C) in the hold ``a..b`` when at least
+        ``dead_checks`` of them lie there and every one reads the held ``value`` (to within
+        a tenth of the series' resolution), while the series' checks outside the hold read
+        above it (by ``step_ratio`` at least, in the median): else 0. Null model: an analyser
+        that does not measure (reagent out, a blocked line, a failed lamp: the faults a plant
+        leaves flagged N) reads its floor whatever it is given, its own standard solution
+        included; a clean-water bottle or a switched sample line leaves the analyser's own
+        checks reading the standard, and so does a plant's water under the limit. Such a hold
+        is reported as ``validity``: its hours were not measured, and the check that failed
+        says so (HJ 355 counts the data since the last passing check invalid). Honest
+        generator (`bench/honest_fleet.py`), tuning seeds 5-24 x 80 x 180 d: 8 of the floor
+        rule's 64 findings (COD held at 4-6.8 mg/L, NH3-N at 0.01-0.02, TN at 0.05 for 26-72 h,
+        two to eight checks each, every one reading the held value); labelled tuning seeds 1-50
+        of both generators: no zeros or floor finding on a label has a check reading its value
+        (128 of the independent generator's 637 hold a check, every one read the standard;
+        none of the simulator's 165 holds one).
+        ``dead_checks`` 0: no such rule."""
+        if self.dead_checks <= 0:
+            return 0
+        check = flag_is(s.flags[a : b + 1], "C")
+        n = int(np.count_nonzero(check))
+        if n < self.dead_checks:
+            return 0
+        tol = 0.1 * resolution(s.values[normal_mask(s) & (s.values > 0)]) + 1e-9
+        if not np.all(np.abs(s.values[a : b + 1][check] - value) <= tol):
+            return 0
+        elsewhere = flag_is(s.flags, "C")
+        elsewhere[a : b + 1] = False
+        outside = s.values[elsewhere]
+        outside = outside[~np.isnan(outside)]
+        if len(outside) == 0 or not np.median(outside) >= self.step_ratio * value + tol:
+            return 0  # no check elsewhere reads above the hold: it may be a zero check alone
+        return n
+
     def _floor_finding(
         self,
         outlet: OutletData,
@@ -1231,6 +1290,7 @@ class ZeroFloorDetector(Detector):
         expected: float,
         bar: float,
         again: bool = False,
+        dead: int = 0,
     ) -> Finding:
         a, b = int(runs.first[k]), int(runs.last[k])
         hours = float(runs.hours[k])
@@ -1244,6 +1304,10 @@ class ZeroFloorDetector(Detector):
                 "; held at the value of another floor found in the series (so not excused as "
                 "an ordinary reading held)"
             )
+        extra: dict[str, object] = {}
+        if dead:
+            rule += self._DEAD_RULE
+            extra = {"checks_at_hold": dead}
         return self.finding(
             outlet,
             s.code,
@@ -1251,8 +1315,10 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity="high" if hours >= 24 else "medium",
             confidence=0.75,
-            message="zero_floor.floor",
+            message="zero_floor.floor_unmeasured" if dead else "zero_floor.floor",
+            category="validity" if dead else None,
             evidence={
+                **extra,
                 "rule": rule,
                 "statistic": "held-run duration (h)",
                 "threshold": round(bar, 3),
@@ -1271,6 +1337,7 @@ class ZeroFloorDetector(Detector):
             value=value,
             hours=hours,
             median=floor.median,
+            checks=dead,
         )
 
     def _joint_finding(
@@ -1331,8 +1398,14 @@ class ZeroFloorDetector(Detector):
         n: int,
         lo: float | None,
         hi: float | None,
+        dead: int = 0,
     ) -> Finding:
         severity: Severity = "high" if n >= 6 else "medium"
+        rule = "zeros: exact 0 flagged N while flow > 0"
+        extra: dict[str, object] = {}
+        if dead:
+            rule += self._DEAD_RULE
+            extra = {"checks_at_hold": dead}
         return self.finding(
             outlet,
             s.code,
@@ -1340,9 +1413,11 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity=severity,
             confidence=0.9,
-            message="zero_floor.zeros",
+            message="zero_floor.zeros_unmeasured" if dead else "zero_floor.zeros",
+            category="validity" if dead else None,
             evidence={
-                "rule": "zeros: exact 0 flagged N while flow > 0",
+                **extra,
+                "rule": rule,
                 "statistic": "zero readings in a stretch",
                 "threshold": self.min_zero_readings,
                 "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
@@ -1354,6 +1429,7 @@ class ZeroFloorDetector(Detector):
             count=n,
             flow_min=lo,
             flow_max=hi,
+            checks=dead,
         )
 
 

@@ -827,3 +827,53 @@ def test_zeros_in_water_at_its_floor_last_as_long_as_the_water_stays_under() -> 
     assert [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]] == [
         (hour(700), hour(939))
     ]
+
+
+def _checked_tp(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A TP about 0.3 mg/L whose analyser checks its zero (reading 0.01) and its span (the
+    standard, 0.2) each day at 10:00 and 11:00, both flagged C."""
+    tp = effluent(n, mean=0.3, hold_hours=2, step=0.01, seed=8)
+    flags = np.array(["N"] * n, dtype=object)
+    for d in range(0, n, 24):
+        tp[d + 10], tp[d + 11] = 0.01, 0.2
+        flags[d + 10 : d + 12] = "C"
+    return tp, flags
+
+
+def test_a_floor_its_own_checks_read_too_is_an_analyser_that_did_not_measure() -> None:
+    """An analyser that does not measure (reagent out, a blocked line) reads its floor whatever
+    it is given, its standard included (honest generator, tuning seed 7: COD at 5.0 mg/L for
+    72 h, its zero and span checks reading 5.0 each day); a clean-water bottle leaves the
+    analyser's own span check reading the standard. The first is a validity finding (the hours
+    were not measured), the second stays a sign."""
+    n = 24 * 10
+    tp, flags = _checked_tp(n)
+    tp[100:150] = 0.01  # 50 h at the floor, over the checks of hours 106-107 and 130-131
+    tp[[107, 131]] = 0.2  # its span checks read the standard
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert spans(found) == [(hour(100), hour(149))]
+    assert found[0].category == "integrity"  # its span checks read 0.2: the analyser measures
+    dead = tp.copy()
+    dead[[107, 131]] = 0.01  # the span checks read the floor as well
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: dead, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert spans(found) == [(hour(100), hour(149))]
+    assert found[0].category == "validity"
+    assert found[0].evidence["checks_at_hold"] == 4
+    assert "did not measure" in found[0].summary
+    # where the analyser's checks elsewhere read its floor too (zero checks alone), its checks
+    # in the hold say nothing of it
+    zero_only = dead.copy()
+    zero_only[flags == "C"] = 0.01
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: zero_only, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in found] == ["integrity"]
+    # with the rule off (dead_checks 0) the hold stays a sign
+    off = ZeroFloorDetector(dead_checks=0).detect(
+        make_frame(MN, {TP: dead, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in off] == ["integrity"]
