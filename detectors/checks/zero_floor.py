@@ -300,13 +300,14 @@ class ZeroFloorDetector(Detector):
       simulator 165 -> 165 of 165; no finding on honest outlets of either before or after.
 
     - a zeros or floor finding whose hold covers ``dead_checks`` or more of the analyser's own
-      check readings (flagged C), every one reading the held value while its checks elsewhere
-      read above it, is a ``validity`` finding (`_checks_read_hold`: the analyser did not
-      measure, not even its standard; a clean-water bottle or a switched sample line leaves
-      its checks reading the standard), and sets no joint floor on another channel. Honest
-      generator, seeds 5-24 x 80 x 180 d: 8 floor findings (COD, NH3-N and TN held 26-72 h)
-      from integrity to validity (79 -> 71 integrity findings); labelled tuning seeds 1-50:
-      none (every labelled hold with a check in it read the standard).
+      check readings (flagged C; with fewer in it, those touching it count too), every one
+      reading the held value while its checks elsewhere read above it, is a ``validity``
+      finding (`_checks_read_hold`: the analyser did not measure, not even its standard; a
+      clean-water bottle or a switched sample line leaves its checks reading the standard),
+      and sets no joint floor on another channel. Honest generator, seeds 5-24 x 80 x 180 d:
+      11 floor and 8 zeros findings (COD, NH3-N and TN held 5-72 h) from integrity to
+      validity (79 -> 60 integrity findings); labelled tuning seeds 1-50: none (every
+      labelled hold with a check in it or beside it read the standard).
 
     - ``joint``: a clean-water bottle or a switched sample line feeds every analyser of the
       outlet at once, so the falsified floors start and end together; the analysers whose
@@ -1254,30 +1255,55 @@ class ZeroFloorDetector(Detector):
         included; a clean-water bottle or a switched sample line leaves the analyser's own
         checks reading the standard, and so does a plant's water under the limit. Such a hold
         is reported as ``validity``: its hours were not measured, and the check that failed
-        says so (HJ 355 counts the data since the last passing check invalid). Honest
-        generator (`bench/honest_fleet.py`), tuning seeds 5-24 x 80 x 180 d: 8 of the floor
-        rule's 64 findings (COD held at 4-6.8 mg/L, NH3-N at 0.01-0.02, TN at 0.05 for 26-72 h,
-        two to eight checks each, every one reading the held value); labelled tuning seeds 1-50
-        of both generators: no zeros or floor finding on a label has a check reading its value
-        (128 of the independent generator's 637 hold a check, every one read the standard;
-        none of the simulator's 165 holds one).
+        says so (HJ 355 counts the data since the last passing check invalid). A hold with
+        fewer than ``dead_checks`` checks in it is judged with the checks touching it (the
+        consecutive C readings just before and after it): the zeros rule's stretches end where
+        a check's hours begin, so a dead analyser's daily zero and span checks, both at 0,
+        split its zeros into days or close them. Honest generator (`bench/honest_fleet.py`),
+        tuning seeds 5-24 x 80 x 180 d: 11 of the floor rule's 64 findings (COD held at 4-6.8
+        mg/L, NH3-N at 0.01-0.03, TN at 0.05-0.1 for 10-72 h, two to eight checks each reading
+        the held value) and 8 of the zeros rule's 15 (NH3-N at 0 for 2.7 days in three
+        stretches, TN for 5-44 h, each by a zero and a span check at 0 touching it); labelled
+        tuning seeds 1-50 of both generators: every finding and its category unchanged (the
+        independent generator's labelled holds with a check in or beside them read the
+        standard; the simulator's hold none).
         ``dead_checks`` 0: no such rule."""
         if self.dead_checks <= 0:
             return 0
-        check = flag_is(s.flags[a : b + 1], "C")
-        n = int(np.count_nonzero(check))
+        # the checks in it, or where it holds fewer than dead_checks, with those touching it
+        # as well: the zeros rule's stretches end where a check's hours begin (a dead
+        # analyser's zero and span checks, both reading 0, split its zeros into days, or close
+        # them; honest generator, tuning seed 20: NH3-N at 0 for 2.7 days, TN for 44 h)
+        c_all = flag_is(s.flags, "C")
+        n = int(np.count_nonzero(c_all[a : b + 1]))
+        if n < self.dead_checks:
+            a, b = self._beside(s, c_all, a, -1), self._beside(s, c_all, b, 1)
+            n = int(np.count_nonzero(c_all[a : b + 1]))
         if n < self.dead_checks:
             return 0
+        check = c_all[a : b + 1]
         tol = 0.1 * resolution(s.values[normal_mask(s) & (s.values > 0)]) + 1e-9
         if not np.all(np.abs(s.values[a : b + 1][check] - value) <= tol):
             return 0
-        elsewhere = flag_is(s.flags, "C")
+        elsewhere = c_all.copy()
         elsewhere[a : b + 1] = False
         outside = s.values[elsewhere]
         outside = outside[~np.isnan(outside)]
         if len(outside) == 0 or not np.median(outside) >= self.step_ratio * value + tol:
             return 0  # no check elsewhere reads above the hold: it may be a zero check alone
         return n
+
+    @staticmethod
+    def _beside(s: Series, check: np.ndarray, i: int, way: int) -> int:
+        """The index of the last of the consecutive check readings (``check``) just before
+        (``way`` -1) or after (+1) reading ``i``, each an hour from the next; ``i`` itself
+        where none is."""
+        j = i
+        while 0 <= j + way < len(check) and check[j + way]:
+            if abs(s.hours[j + way] - s.hours[j]) > 1.0 + 1e-9:
+                break
+            j += way
+        return j
 
     def _floor_finding(
         self,

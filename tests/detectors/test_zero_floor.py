@@ -877,3 +877,28 @@ def test_a_floor_its_own_checks_read_too_is_an_analyser_that_did_not_measure() -
         make_frame(MN, {TP: dead, FLOW: flow(n)}, flags={TP: flags}), SPEC
     )
     assert [f.category for f in off] == ["integrity"]
+
+
+def test_zeros_closed_by_checks_that_read_0_too_are_an_analyser_that_did_not_measure() -> None:
+    """The zeros rule's stretches end where a check's hours begin: a TN analyser reading 0 for
+    a day and closing it with a zero and a span check both at 0 (honest generator, tuning seed
+    20: 44 h of 0, then 0.0C twice, then 5.8) did not measure; closed by a span check reading
+    the standard, the zeros stay a sign."""
+    n = 24 * 10
+    tn = effluent(n, mean=12.0, hold_hours=1, step=0.1, seed=3)
+    flags = np.array(["N"] * n, dtype=object)
+    for d in range(0, n, 24):
+        tn[d + 20], tn[d + 21] = 0.0, 10.0  # zero and span checks at 20:00 and 21:00
+        flags[d + 20 : d + 22] = "C"
+    tn[97:116] = 0.0  # 19 h of zeros up to the checks of hours 116-117
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TN: tn, FLOW: flow(n)}, flags={TN: flags}), SPEC
+    )
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(97), hour(115), "integrity")]
+    dead = tn.copy()
+    dead[117] = 0.0  # the span check reads 0 as well
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TN: dead, FLOW: flow(n)}, flags={TN: flags}), SPEC
+    )
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(97), hour(115), "validity")]
+    assert found[0].evidence["checks_at_hold"] == 2
