@@ -26,7 +26,7 @@ from detectors.checks._common import (
     tail_survival,
 )
 from detectors.finding import LOCAL_TZ, Finding, Severity
-from detectors.frame import OutletData, Series
+from detectors.frame import OutletData, Series, flag_is
 from detectors.messages import pollutant_name
 from detectors.series import (
     HOUR_NS,
@@ -81,7 +81,20 @@ class ZeroFloorDetector(Detector):
       that are one measurement of a cyclic analyser on its rhythm between two measurements of
       the water (`_one_measurement`: one reading below the detection limit, as the floor
       rule's ``min_floor_cycles`` says of a low glitch), where the water around it is near the
-      floor and such zeros are rare (reviewer-P's P4);
+      floor and such zeros are rare (reviewer-P's P4). Nor zeros, however long, in water
+      itself at the floor (`_water_at_floor`: the median of the ``water_neighbours`` nearest
+      positive normal readings each side within ``water_quanta`` steps of the resolution, and
+      the series reading 0 itself in ``water_share`` of its normal readings within
+      ``water_hours`` of the stretch): water under the detection limit reads 0 for as long as
+      it stays under, days or weeks in a warm month, so the series' other zero stretches, short
+      where its water sat a step up, are no null for such a stretch (the length null above
+      judges only zeros in water that seldom reads 0 itself, reviewer-O's O2). Honest
+      generator, seeds 5-24 x 80 x 180 d, zero_floor alone: zeros findings 47 -> 15 (NH3-N
+      read to 0.1 mg/L reading 0.0 for 8 h to six weeks beside 0.1, and TP to 0.01 beside
+      0.01-0.02; the 15 left sit in water 3-316 steps up: analyser faults reading 0 unflagged,
+      which the data cannot tell from a zeroed analyser); all findings 111 -> 79; labelled
+      tuning seeds 1-50 (40 x 180 d, share 0.5): every finding identical (independent 641,
+      558 of 569 labels; simulator 165, 165 of 165);
     - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
       across gaps of up to ``floor_gap_hours``, and across longer ones when the value on both
       sides is the same, `_one_value_once`: an analyser back from days of fault or stop does
@@ -286,6 +299,16 @@ class ZeroFloorDetector(Detector):
       zero_floor``): independent 559 -> 562 of 569 labels (3 findings more, all on labels),
       simulator 165 -> 165 of 165; no finding on honest outlets of either before or after.
 
+    - a zeros or floor finding whose hold covers ``dead_checks`` or more of the analyser's own
+      check readings (flagged C; with fewer in it, those touching it count too), every one
+      reading the held value while its checks elsewhere read above it, is a ``validity``
+      finding (`_checks_read_hold`: the analyser did not measure, not even its standard; a
+      clean-water bottle or a switched sample line leaves its checks reading the standard),
+      and sets no joint floor on another channel. Honest generator, seeds 5-24 x 80 x 180 d:
+      11 floor and 8 zeros findings (COD, NH3-N and TN held 5-72 h) from integrity to
+      validity (79 -> 60 integrity findings); labelled tuning seeds 1-50: none (every
+      labelled hold with a check in it or beside it read the standard).
+
     - ``joint``: a clean-water bottle or a switched sample line feeds every analyser of the
       outlet at once, so the falsified floors start and end together; the analysers whose
       water runs low or whose steps the water makes often (COD at 5 mg/L in water at 9-12,
@@ -340,7 +363,14 @@ class ZeroFloorDetector(Detector):
     ``visit_prior=2`` (`_floor_visits`: the local scale of one or two neighbouring visits is
     pulled towards the series' mean; 4 kept two more honest findings of 125 on the honest
     generator's seeds 5-24 and a synthetic near-floor week's 30 h visit),
-    ``visit_pieces=True`` (a visit read in pieces may be as many visits). The old
+    ``visit_pieces=True`` (a visit read in pieces may be as many visits),
+    ``water_quanta=2``, ``water_share=0.05``, ``water_neighbours=12``, ``water_hours=72``
+    (`_water_at_floor`: labelled zeros findings on tuning seeds 1-50 sit in water whose
+    nearest positive readings' median is 5 steps up or more; the honest ones it excuses at 1-2
+    steps, reading 0 in 9-100 % of the hours around, against about 0.3 % in reviewer-O's O2
+    probe; twelve neighbours, not three, so an unflagged check's hours beside the stretch do
+    not lift the water's level), ``dead_checks=2`` (a zero and a span check, or two days'
+    checks; one check at the floor may be a zero check; 0: no such rule). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
     honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
@@ -411,6 +441,11 @@ class ZeroFloorDetector(Detector):
         visit_level_hours: float = 72.0,
         visit_prior: float = 2.0,
         visit_pieces: bool = True,
+        water_quanta: float = 2.0,
+        water_share: float = 0.05,
+        water_neighbours: int = 12,
+        water_hours: float = 72.0,
+        dead_checks: int = 2,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -445,6 +480,11 @@ class ZeroFloorDetector(Detector):
         self.visit_level_hours = visit_level_hours
         self.visit_prior = visit_prior
         self.visit_pieces = visit_pieces
+        self.water_quanta = water_quanta
+        self.water_share = water_share
+        self.water_neighbours = water_neighbours
+        self.water_hours = water_hours
+        self.dead_checks = dead_checks
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
@@ -452,7 +492,9 @@ class ZeroFloorDetector(Detector):
         spans: list[tuple[str, float, float]] = []  # every finding's channel, first, last hour
         for s, flow in series:
             for found in (*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)):
-                spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
+                if found.category == self.category:  # (an analyser that did not measure
+                    # sets no other channel's floor: `_checks_read_hold`)
+                    spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
                 yield found
         if spans and self.joint_floors:
             for s, flow in series:
@@ -479,7 +521,9 @@ class ZeroFloorDetector(Detector):
             if n < self.min_zero_readings or ok or once:
                 continue
             lo, hi = flow_range(flow[a : b + 1][zeros[a : b + 1]])
-            yield self._zero_finding(outlet, s, a, b, n, lo, hi)
+            yield self._zero_finding(
+                outlet, s, a, b, n, lo, hi, self._checks_read_hold(s, a, b, 0.0)
+            )
 
     def _one_measurement(
         self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, count: np.ndarray
@@ -620,7 +664,56 @@ class ZeroFloorDetector(Detector):
         for q in np.flatnonzero(out).tolist():
             others = np.r_[np.delete(hours, q), max(cycle, 1.0)]
             out[q] = _visit_null(others, float(hours[q]), allowed, self.tail_runs)[0] > allowed
+        # ... unless the water around it is itself at the floor (`_water_at_floor`): then its
+        # zeros last as long as the water stays under the limit, however long that is (judged
+        # on more neighbours than the three above: an unflagged check's hours beside the
+        # stretch lift those three, not the water)
+        longer = np.flatnonzero(has & ~out)
+        if len(longer):
+            out[longer] = self._water_at_floor(s, first[longer], last[longer], pos, res)
         return out
+
+    def _water_at_floor(
+        self, s: Series, first: np.ndarray, last: np.ndarray, pos: np.ndarray, res: float
+    ) -> np.ndarray:
+        """Which zero stretches (``first..last``) sit in water that is itself at the floor:
+        the median of the ``water_neighbours`` nearest positive normal readings on each side
+        (``pos``, lone readings far above both neighbours left out) is at most ``water_quanta``
+        steps of the resolution ``res``, and the water reads 0 itself in at least
+        ``water_share`` of the normal readings within ``water_hours`` before and after the
+        stretch (outside it). Null model: water under the analyser's detection limit, read on
+        a lattice whose first step is the limit or above it, reads 0 and one step by turns, and
+        0 alone for as long as it stays under the limit: days or weeks in a warm month (NH3-N
+        read to 0.1 mg/L at a nitrifying plant), so the length of such a stretch says nothing;
+        a zeroed analyser or a clean-water bottle reads 0 in water the series reads many steps
+        above (labelled tuning seeds 1-50, both generators: the nearest positive readings'
+        median at least 5 steps for every zeros finding), and a logger's zeros in water one or
+        two steps up that seldom reads 0 itself (reviewer-O's O2 probe: about 0.3 % zeros) stay
+        judged by their length. ``water_share`` 0: no such excuse."""
+        out = np.zeros(len(first), dtype=bool)
+        if self.water_share <= 0 or len(pos) == 0:
+            return out
+        v, h = s.values, s.hours
+        k = self.water_neighbours
+        steps = np.arange(1, k + 1)
+        i = np.searchsorted(pos, first)
+        j = np.searchsorted(pos, last, side="right")
+        at = np.concatenate([i[:, None] - steps[None, :], j[:, None] + steps[None, :] - 1], 1)
+        near = np.where((at >= 0) & (at < len(pos)), v[pos[np.clip(at, 0, len(pos) - 1)]], np.nan)
+        with np.errstate(all="ignore"):
+            level = np.nanmedian(np.where(np.isnan(near).all(1)[:, None], np.inf, near), 1)
+        low = level <= self.water_quanta * res + 1e-9
+        # the water's own zeros around the stretch (its own hours left out)
+        normal = normal_mask(s)
+        n_all = np.r_[0, np.cumsum(normal)]
+        n_zero = np.r_[0, np.cumsum(normal & (v == 0))]
+        a = np.searchsorted(h, h[first] - self.water_hours, "left")
+        b = np.searchsorted(h, h[last] + self.water_hours, "right")
+        seen = n_all[first] - n_all[a] + n_all[b] - n_all[last + 1]
+        zeros = n_zero[first] - n_zero[a] + n_zero[b] - n_zero[last + 1]
+        with np.errstate(all="ignore"):
+            share = np.where(seen > 0, zeros / np.maximum(seen, 1), 0.0)
+        return low & (share >= self.water_share)
 
     def _floors(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
         """Held runs far below the series' level, entered and left by a step, longer than its
@@ -697,7 +790,7 @@ class ZeroFloorDetector(Detector):
             # every concentration divided alike while the flow rose: dilution
             return self._same_water(outlet, s, flow, a, b, float(max(u[k - 1], u[k + 1]) / u[k]))
 
-        def finding(j: int, k: int, known: np.ndarray, again: bool) -> Finding:
+        def finding(j: int, k: int, known: np.ndarray, again: bool, dead: int = 0) -> Finding:
             share = floor.expected / (n * p_extreme[j])
             lattice, vouch = (grain, seen) if shallow[j] else (None, None)
             bar = max(
@@ -707,7 +800,7 @@ class ZeroFloorDetector(Detector):
                 float(visit_bar[j]),
             )
             return self._floor_finding(
-                outlet, s, runs, k, floor, known, float(expected[j]), bar, again
+                outlet, s, runs, k, floor, known, float(expected[j]), bar, again, dead
             )
 
         held: list[tuple[int, int, np.ndarray]] = []  # runs excused as a reading held
@@ -728,14 +821,17 @@ class ZeroFloorDetector(Detector):
                 continue  # an ordinary low reading held, entered and left by ordinary steps
             if storm(k, a, b):
                 continue
-            found.add(float(u[k]))
-            yield finding(j, k, known, again=False)
+            dead = self._checks_read_hold(s, a, b, float(u[k]))
+            if not dead:
+                found.add(float(u[k]))
+            yield finding(j, k, known, again=False, dead=dead)
         # a run held at the very value of a floor found in the series is that floor again (a
         # clean-water bottle reads alike each time), not a reading the analyser happened to
         # stick on: no held-reading excuse for it
         for j, k, known in held:
-            if float(u[k]) in found and not storm(k, int(runs.first[k]), int(runs.last[k])):
-                yield finding(j, k, known, again=True)
+            a, b = int(runs.first[k]), int(runs.last[k])
+            if float(u[k]) in found and not storm(k, a, b):
+                yield finding(j, k, known, True, self._checks_read_hold(s, a, b, float(u[k])))
 
     def _floor_visits(
         self, s: Series, normal: np.ndarray, runs: HeldRuns, cand: np.ndarray, allowed: float
@@ -1145,6 +1241,71 @@ class ZeroFloorDetector(Detector):
             witnesses += 1
         return witnesses > 0
 
+    _DEAD_RULE = (
+        "; every check the analyser made in it read the held value too, where its checks "
+        "elsewhere read above it: the analyser did not measure (validity, not a sign)"
+    )
+
+    def _checks_read_hold(self, s: Series, a: int, b: int, value: float) -> int:
+        """The number of check readings (flagged C) in the hold ``a..b`` when at least
+        ``dead_checks`` of them lie there and every one reads the held ``value`` (to within
+        a tenth of the series' resolution), while the series' checks outside the hold read
+        above it (by ``step_ratio`` at least, in the median): else 0. Null model: an analyser
+        that does not measure (reagent out, a blocked line, a failed lamp: the faults a plant
+        leaves flagged N) reads its floor whatever it is given, its own standard solution
+        included; a clean-water bottle or a switched sample line leaves the analyser's own
+        checks reading the standard, and so does a plant's water under the limit. Such a hold
+        is reported as ``validity``: its hours were not measured, and the check that failed
+        says so (HJ 355 counts the data since the last passing check invalid). A hold with
+        fewer than ``dead_checks`` checks in it is judged with the checks touching it (the
+        consecutive C readings just before and after it): the zeros rule's stretches end where
+        a check's hours begin, so a dead analyser's daily zero and span checks, both at 0,
+        split its zeros into days or close them. Honest generator (`bench/honest_fleet.py`),
+        tuning seeds 5-24 x 80 x 180 d: 11 of the floor rule's 64 findings (COD held at 4-6.8
+        mg/L, NH3-N at 0.01-0.03, TN at 0.05-0.1 for 10-72 h, two to eight checks each reading
+        the held value) and 8 of the zeros rule's 15 (NH3-N at 0 for 2.7 days in three
+        stretches, TN for 5-44 h, each by a zero and a span check at 0 touching it); labelled
+        tuning seeds 1-50 of both generators: every finding and its category unchanged (the
+        independent generator's labelled holds with a check in or beside them read the
+        standard; the simulator's hold none).
+        ``dead_checks`` 0: no such rule."""
+        if self.dead_checks <= 0:
+            return 0
+        # the checks in it, or where it holds fewer than dead_checks, with those touching it
+        # as well: the zeros rule's stretches end where a check's hours begin (a dead
+        # analyser's zero and span checks, both reading 0, split its zeros into days, or close
+        # them; honest generator, tuning seed 20: NH3-N at 0 for 2.7 days, TN for 44 h)
+        c_all = flag_is(s.flags, "C")
+        n = int(np.count_nonzero(c_all[a : b + 1]))
+        if n < self.dead_checks:
+            a, b = self._beside(s, c_all, a, -1), self._beside(s, c_all, b, 1)
+            n = int(np.count_nonzero(c_all[a : b + 1]))
+        if n < self.dead_checks:
+            return 0
+        check = c_all[a : b + 1]
+        tol = 0.1 * resolution(s.values[normal_mask(s) & (s.values > 0)]) + 1e-9
+        if not np.all(np.abs(s.values[a : b + 1][check] - value) <= tol):
+            return 0
+        elsewhere = c_all.copy()
+        elsewhere[a : b + 1] = False
+        outside = s.values[elsewhere]
+        outside = outside[~np.isnan(outside)]
+        if len(outside) == 0 or not np.median(outside) >= self.step_ratio * value + tol:
+            return 0  # no check elsewhere reads above the hold: it may be a zero check alone
+        return n
+
+    @staticmethod
+    def _beside(s: Series, check: np.ndarray, i: int, way: int) -> int:
+        """The index of the last of the consecutive check readings (``check``) just before
+        (``way`` -1) or after (+1) reading ``i``, each an hour from the next; ``i`` itself
+        where none is."""
+        j = i
+        while 0 <= j + way < len(check) and check[j + way]:
+            if abs(s.hours[j + way] - s.hours[j]) > 1.0 + 1e-9:
+                break
+            j += way
+        return j
+
     def _floor_finding(
         self,
         outlet: OutletData,
@@ -1156,6 +1317,7 @@ class ZeroFloorDetector(Detector):
         expected: float,
         bar: float,
         again: bool = False,
+        dead: int = 0,
     ) -> Finding:
         a, b = int(runs.first[k]), int(runs.last[k])
         hours = float(runs.hours[k])
@@ -1169,6 +1331,10 @@ class ZeroFloorDetector(Detector):
                 "; held at the value of another floor found in the series (so not excused as "
                 "an ordinary reading held)"
             )
+        extra: dict[str, object] = {}
+        if dead:
+            rule += self._DEAD_RULE
+            extra = {"checks_at_hold": dead}
         return self.finding(
             outlet,
             s.code,
@@ -1176,8 +1342,10 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity="high" if hours >= 24 else "medium",
             confidence=0.75,
-            message="zero_floor.floor",
+            message="zero_floor.floor_unmeasured" if dead else "zero_floor.floor",
+            category="validity" if dead else None,
             evidence={
+                **extra,
                 "rule": rule,
                 "statistic": "held-run duration (h)",
                 "threshold": round(bar, 3),
@@ -1196,6 +1364,7 @@ class ZeroFloorDetector(Detector):
             value=value,
             hours=hours,
             median=floor.median,
+            checks=dead,
         )
 
     def _joint_finding(
@@ -1256,8 +1425,14 @@ class ZeroFloorDetector(Detector):
         n: int,
         lo: float | None,
         hi: float | None,
+        dead: int = 0,
     ) -> Finding:
         severity: Severity = "high" if n >= 6 else "medium"
+        rule = "zeros: exact 0 flagged N while flow > 0"
+        extra: dict[str, object] = {}
+        if dead:
+            rule += self._DEAD_RULE
+            extra = {"checks_at_hold": dead}
         return self.finding(
             outlet,
             s.code,
@@ -1265,9 +1440,11 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity=severity,
             confidence=0.9,
-            message="zero_floor.zeros",
+            message="zero_floor.zeros_unmeasured" if dead else "zero_floor.zeros",
+            category="validity" if dead else None,
             evidence={
-                "rule": "zeros: exact 0 flagged N while flow > 0",
+                **extra,
+                "rule": rule,
                 "statistic": "zero readings in a stretch",
                 "threshold": self.min_zero_readings,
                 "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
@@ -1279,6 +1456,7 @@ class ZeroFloorDetector(Detector):
             count=n,
             flow_min=lo,
             flow_max=hi,
+            checks=dead,
         )
 
 

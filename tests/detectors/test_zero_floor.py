@@ -795,3 +795,110 @@ def test_long_holds_at_the_floor_do_not_vouch_for_one_another() -> None:
     assert [(f.start, f.end) for f in found] == [(hour(a), hour(a + 59)) for a in starts]
     assert all(f.category == "integrity" for f in found)
     assert len(ZeroFloorDetector(visit_level_hours=0).detect(frame, spec)) == 3
+
+
+def _nitrifying_nh3(n: int, seed: int = 11) -> np.ndarray:
+    """An hourly NH3-N logged to 0.1 mg/L at a plant whose water wanders about 0.06 mg/L, under
+    and over half a step (honest generator, tuning seeds 5-24: NH3-N reading 0.0 and 0.1 by
+    turns, and 0.0 alone for days to weeks in a warm month)."""
+    rng = np.random.default_rng(seed)
+    z = np.zeros(n)
+    for t in range(1, n):
+        z[t] = 0.8 * z[t - 1] + rng.normal(0, 0.25)
+    return np.round(0.06 * np.exp(z), 1)
+
+
+def test_zeros_in_water_at_its_floor_last_as_long_as_the_water_stays_under() -> None:
+    n = 24 * 60
+    nh3 = _nitrifying_nh3(n)
+    assert 0.2 < np.mean(nh3 == 0) < 0.8 and np.quantile(nh3[nh3 > 0], 0.9) <= 0.1
+    nh3[700:940] = 0.0  # ten days under half a step: the water in a warm spell
+    frame = make_frame(MN, {NH3N: nh3, FLOW: flow(n)})
+    zeros = [f for f in ZeroFloorDetector().detect(frame, SPEC) if "zeros" in f.evidence["rule"]]
+    assert zeros == []
+    # judged by the length of the series' other zero stretches alone, it was a zeroed analyser
+    alone = ZeroFloorDetector(water_share=0).detect(frame, SPEC)
+    assert any(f.start <= hour(800) <= f.end for f in alone if "zeros" in f.evidence["rule"])
+    # the same days of zeros in water the series reads several steps up are still reported
+    up = nh3.copy()
+    up[:700] += 0.5
+    up[940:] += 0.5
+    found = ZeroFloorDetector().detect(make_frame(MN, {NH3N: up, FLOW: flow(n)}), SPEC)
+    assert [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]] == [
+        (hour(700), hour(939))
+    ]
+
+
+def _checked_tp(n: int) -> tuple[np.ndarray, np.ndarray]:
+    """A TP about 0.3 mg/L whose analyser checks its zero (reading 0.01) and its span (the
+    standard, 0.2) each day at 10:00 and 11:00, both flagged C."""
+    tp = effluent(n, mean=0.3, hold_hours=2, step=0.01, seed=8)
+    flags = np.array(["N"] * n, dtype=object)
+    for d in range(0, n, 24):
+        tp[d + 10], tp[d + 11] = 0.01, 0.2
+        flags[d + 10 : d + 12] = "C"
+    return tp, flags
+
+
+def test_a_floor_its_own_checks_read_too_is_an_analyser_that_did_not_measure() -> None:
+    """An analyser that does not measure (reagent out, a blocked line) reads its floor whatever
+    it is given, its standard included (honest generator, tuning seed 7: COD at 5.0 mg/L for
+    72 h, its zero and span checks reading 5.0 each day); a clean-water bottle leaves the
+    analyser's own span check reading the standard. The first is a validity finding (the hours
+    were not measured), the second stays a sign."""
+    n = 24 * 10
+    tp, flags = _checked_tp(n)
+    tp[100:150] = 0.01  # 50 h at the floor, over the checks of hours 106-107 and 130-131
+    tp[[107, 131]] = 0.2  # its span checks read the standard
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert spans(found) == [(hour(100), hour(149))]
+    assert found[0].category == "integrity"  # its span checks read 0.2: the analyser measures
+    dead = tp.copy()
+    dead[[107, 131]] = 0.01  # the span checks read the floor as well
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: dead, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert spans(found) == [(hour(100), hour(149))]
+    assert found[0].category == "validity"
+    assert found[0].evidence["checks_at_hold"] == 4
+    assert "did not measure" in found[0].summary
+    # where the analyser's checks elsewhere read its floor too (zero checks alone), its checks
+    # in the hold say nothing of it
+    zero_only = dead.copy()
+    zero_only[flags == "C"] = 0.01
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: zero_only, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in found] == ["integrity"]
+    # with the rule off (dead_checks 0) the hold stays a sign
+    off = ZeroFloorDetector(dead_checks=0).detect(
+        make_frame(MN, {TP: dead, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in off] == ["integrity"]
+
+
+def test_zeros_closed_by_checks_that_read_0_too_are_an_analyser_that_did_not_measure() -> None:
+    """The zeros rule's stretches end where a check's hours begin: a TN analyser reading 0 for
+    a day and closing it with a zero and a span check both at 0 (honest generator, tuning seed
+    20: 44 h of 0, then 0.0C twice, then 5.8) did not measure; closed by a span check reading
+    the standard, the zeros stay a sign."""
+    n = 24 * 10
+    tn = effluent(n, mean=12.0, hold_hours=1, step=0.1, seed=3)
+    flags = np.array(["N"] * n, dtype=object)
+    for d in range(0, n, 24):
+        tn[d + 20], tn[d + 21] = 0.0, 10.0  # zero and span checks at 20:00 and 21:00
+        flags[d + 20 : d + 22] = "C"
+    tn[97:116] = 0.0  # 19 h of zeros up to the checks of hours 116-117
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TN: tn, FLOW: flow(n)}, flags={TN: flags}), SPEC
+    )
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(97), hour(115), "integrity")]
+    dead = tn.copy()
+    dead[117] = 0.0  # the span check reads 0 as well
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TN: dead, FLOW: flow(n)}, flags={TN: flags}), SPEC
+    )
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(97), hour(115), "validity")]
+    assert found[0].evidence["checks_at_hold"] == 2
