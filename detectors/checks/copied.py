@@ -1324,12 +1324,15 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     findings: the first weighing and its bar stand as they were. Concentrations and matches
     between outlets are weighed as before (a recession is the flow's; two plants draining
     alike are two tanks). Honest generator seeds 5-24: 27 -> 1 finding on honest outlets (10
-    -> 1 outlets; left: a COD run 0.1 bit over its bar); labelled tuning seeds 1-50 (40 x 180
-    d, share 0.5): every finding the same on both generators (independent 490 of 506 copied
-    labels, simulator 258 of 263). Not reached: a drain read finer than its levels repeat
-    (a tenth of a m3/h over 20-40 m3/h: each level seen by a night or two) keeps its bits; a
-    replayed night of such a plant is no finding now, the replayed running hours beside it
-    are.
+    -> 1 outlets; left: a COD run 0.1 bit over its bar), and on seeds 25-44, looked at only
+    after the rule was chosen, 49 -> 15 (14 -> 4 outlets; left: SBR and batch plants' decant
+    pulses whose heights decay along a curve, a pulse's level repeating a cycle later, not
+    the next hour, 40-81 bits by levels, and a TP run 0.7 bit over); labelled tuning seeds
+    1-50 (40 x 180 d, share 0.5): every finding the same on both generators (independent 490
+    of 506 copied labels, simulator 258 of 263). Not reached: a drain read finer than its
+    levels repeat (a tenth of a m3/h over 20-40 m3/h: each level seen by a night or two)
+    keeps its bits; a replayed night of such a plant is no finding now, the replayed running
+    hours beside it are.
 
     Defaults: 12 readings, 4 distinct values, lag 24 h, 4 decimals,
     ``false_alarms_per_year=0.001`` (per outlet; about 15 bits over the pairs for half a year and
