@@ -681,3 +681,29 @@ def test_water_let_in_while_the_record_was_down_is_seen_across_the_gap() -> None
     # a level beyond a longer stop is no step seen: a plant may restart at another level
     assert DilutionDetector().detect(frame(_entered_in_a_gap(30))) == []
     assert len(DilutionDetector(edge_seen_hours=0).detect(frame(_entered_in_a_gap(30)))) == 1
+
+
+def _stopped_some_weekends(days: int) -> dict[str, np.ndarray]:
+    """``days`` of the honest plant stopped every other weekend: its flow falls to a tenth and
+    every analyser reads the still water 40 % lower (the honest generator's shift plant of
+    tuning seed 5, electroplating: flow at 0.06-0.10 of its level, COD, NH3-N and TN at
+    0.45-0.79, on 14 of its weekends)."""
+    ch = _steady_plant(days * 24)
+    for d in range(days):
+        if d % 7 in (0, 6) and (d // 7) % 2 == 0:
+            _scale(ch, (FLOW,), range(d, d + 1), 0.1)
+            _scale(ch, CONC, range(d, d + 1), 0.6)
+    return ch
+
+
+def test_a_plant_reading_lower_as_its_flow_stops_is_judged_by_its_other_stops() -> None:
+    # the rest-day move cannot take out a habit of half the weekends; the parent found 16 of
+    # them (each "diluted" to 0.63-0.66 with flow at a tenth): the plant's other blocks with
+    # flow as low read as low, so its stops explain the drop (`_fall_explained`)
+    ch = _stopped_some_weekends(120)
+    assert DilutionDetector().detect(frame(ch)) == []
+    assert len(DilutionDetector(fall_like=False).detect(frame(ch))) > 1
+    # water in the sample on working days at that plant, flow as usual, is still found
+    _scale(ch, CONC, range(50, 54), 0.5)  # Tuesday to Friday
+    (f,) = DilutionDetector().detect(frame(ch))
+    assert (f.start, f.end) == (hour(50 * 24), hour(54 * 24 - 1))
