@@ -80,6 +80,10 @@ SAMPLE_STEPS: Final[int] = 500
 #: bench scales it; at 0.01 it shares the jump rule's row there).
 FIRST_FALSE_ALARMS_PER_YEAR: Final[float] = 0.01
 
+#: Whether the first rule leaves out a stretch that holds one value other than the standard's
+#: (`StandardSubstitutionDetector._series`: a stall near the standard, not on it).
+STALLS_OFF_STANDARD = True
+
 #: The first rule counts a stretch's cycles at the analyser's cycle where it lies: learned from
 #: the held runs of normal readings within this many hours before and after it (a day either
 #: side: a dozen measurements of an analyser on a 4-hour cadence), when longer than the
@@ -1122,7 +1126,13 @@ class StandardSubstitutionDetector(Detector):
         padded = _trail(w, np.nan)
         with np.errstate(invalid="ignore"):
             spread = (np.fmax.reduceat(padded, bounds) - np.fmin.reduceat(padded, bounds))[::2]
-        idx = idx[spread <= self.repeatability_fraction * standard + 1e-9]
+        tight = spread <= self.repeatability_fraction * standard + 1e-9
+        if STALLS_OFF_STANDARD:
+            # one value held the whole stretch is one measurement held (a stall): near the
+            # standard only by where the plant was; the hold rules judge one on the value itself
+            held = (spread <= 0.0) & ~_reads(v[segs.first[idx]], standard)
+            tight &= ~held
+        idx = idx[tight]
         if len(idx) == 0:
             return
         # as many cycles of the analyser's cadence where the stretch lies (`_local_cycles`)
