@@ -2215,6 +2215,13 @@ HOLD_CALIBRATION_HOURS: Final[float] = 12.0
 #: happen a year (at least one in the history seen) for a visit to be reported.
 SIBLING_VISITS_PER_YEAR: Final[float] = 1.0
 
+#: Whether the seventh rule's holds (`_outlet_holds`) take a hold with no jump at either side
+#: (``OUTLET_HOLDS_ANY``), and a hold no longer than the series' longest other hold near the
+#: value, judged by the hold rule's ``H q`` at ``outlet_false_alarms_per_year``
+#: (``OUTLET_HOLDS_COUNTED``).
+OUTLET_HOLDS_ANY = True
+OUTLET_HOLDS_COUNTED = True
+
 
 def _siblings(
     det: Detector, outlet: OutletData, s: Series, found: list[Finding]
@@ -2492,7 +2499,7 @@ def _visit_finding(
 
 
 def _outlet_holds(
-    det: Detector,
+    det: StandardSubstitutionDetector,
     outlet: OutletData,
     s: Series,
     found: list[Finding],
@@ -2524,14 +2531,17 @@ def _outlet_holds(
         null = runs.hours[~exact & _in_band(runs.value, level)]
         longest = float(null.max()) if len(null) else 0.0
         idx = np.flatnonzero(
-            exact & (jump_in | jump_out) & (runs.hours > max(2.0, 2.0 * holds.cycle, longest))
+            exact
+            & (OUTLET_HOLDS_ANY | jump_in | jump_out)
+            & (runs.hours > max(2.0, 2.0 * holds.cycle))
+            & (OUTLET_HOLDS_COUNTED | (runs.hours > longest))
         )
         idx = idx[~_calibrated_near(s, level, runs.first[idx], runs.last[idx])]
         # a jump every analyser made with it is no jump of this one's (`_co_moved`)
         if len(idx):
             jump_in[idx] &= ~_co_moved(outlet, s, holds.sel[holds.before[idx]], runs.first[idx])
             jump_out[idx] &= ~_co_moved(outlet, s, holds.sel[holds.after[idx]], runs.last[idx])
-            idx = idx[jump_in[idx] | jump_out[idx]]
+            idx = idx[OUTLET_HOLDS_ANY | jump_in[idx] | jump_out[idx]]
         if len(idx) == 0:
             continue
         at, n_band = _band_readings(x, level)
@@ -2540,7 +2550,12 @@ def _outlet_holds(
             if any(a <= end and start <= b for a, b in taken):
                 continue
             q = _landing_share(at, n_band, int(runs.count[i]))
-            if q / holds.years > SIBLING_VISITS_PER_YEAR:
+            as_long = int((null >= runs.hours[i] - 1e-9).sum())
+            own = max(as_long, 1) / holds.years * q
+            # the series' longest hold near the value: the visits' bar; one as long as others:
+            # the hold rule's at an outlet found (``H q``, no jump asked)
+            bar = SIBLING_VISITS_PER_YEAR if as_long == 0 else det.outlet_false_alarms_per_year
+            if own > bar:
                 continue
             taken.append((start, end))
             yield _hold_finding(
@@ -2550,10 +2565,10 @@ def _outlet_holds(
                 runs,
                 i,
                 standard=level,
-                rate=q / holds.years * primary * looks.levels,
+                rate=own * primary * looks.levels,
                 cycle=holds.cycle,
-                threshold=SIBLING_VISITS_PER_YEAR,
-                judged_at=_pooled(SIBLING_VISITS_PER_YEAR, looks.levels, primary),
+                threshold=bar,
+                judged_at=_pooled(bar, looks.levels, primary),
                 rule="normal values hold a standard solution's value exactly, longer than the "
                 "series holds any other value near it, entered or left by a jump, at an outlet "
                 "found feeding a standard to an analyser",
@@ -2563,7 +2578,7 @@ def _outlet_holds(
                     "hours_min": max(2.0 * holds.cycle, longest),
                     "jump_min": round(HOLD_JUMP_SHARE * level, 9),
                     "share_at_standard": q,
-                    "own_rate": q / holds.years,
+                    "own_rate": own,
                     "outlet_rate": primary,
                     "outlet_looks": looks.levels,
                 },
