@@ -1004,11 +1004,17 @@ class StandardSubstitutionDetector(Detector):
                     held = held + [f for f in kept if f.pollutant == s.code]
                     visits = list(_outlet_visits(self, outlet, s, held, rate, looks=looks))
                     holds = list(_outlet_holds(self, outlet, s, held + visits, rate, looks=looks))
+                    # a hold with no jump, or no longer than the series' others, overlaps no
+                    # stretch the rules judge (those name the whole stretch)
+                    first = [f for f in holds if not _weak_hold(f)]
                     more = list(
                         _outlet_stretches(
-                            self, outlet, s, held + visits + holds, rate, made[s.code], looks=looks
+                            self, outlet, s, held + visits + first, rate, made[s.code], looks=looks
                         )
                     )
+                    holds = first + [
+                        f for f in holds if _weak_hold(f) and not any(_overlap(f, g) for g in more)
+                    ]
                     checks = self._maintenance_checks(outlet, s, visits + holds + more)
                     yield from (f for f in visits + holds + more if id(f) not in checks)
 
@@ -2570,19 +2576,33 @@ def _outlet_holds(
                 threshold=bar,
                 judged_at=_pooled(bar, looks.levels, primary),
                 rule="normal values hold a standard solution's value exactly, longer than the "
-                "series holds any other value near it, entered or left by a jump, at an outlet "
-                "found feeding a standard to an analyser",
-                statistic="the series' longest hold near the value once in its history, "
-                "landing on it (q / years)",
+                "series holds any other value near it (or as rarely as the hold rule asks, H q), "
+                "at an outlet found feeding a standard to an analyser",
+                statistic="the series' holds near the value as long, once in its history at "
+                "least, landing on it (H q)",
                 bars={
-                    "hours_min": max(2.0 * holds.cycle, longest),
+                    "hours_min": max(2.0 * holds.cycle, 0.0 if as_long else longest),
                     "jump_min": round(HOLD_JUMP_SHARE * level, 9),
+                    "jumped": bool(jump_in[i] or jump_out[i]),
+                    "holds_as_long": as_long,
                     "share_at_standard": q,
                     "own_rate": own,
                     "outlet_rate": primary,
                     "outlet_looks": looks.levels,
                 },
             )
+
+
+def _weak_hold(f: Finding) -> bool:
+    """Whether ``f``, a finding of `_outlet_holds`, holds with no jump or no longer than the
+    series' other holds near the value (`OUTLET_HOLDS_ANY`, `OUTLET_HOLDS_COUNTED`)."""
+    bars = f.evidence["bars"]
+    return not bars["jumped"] or bars["holds_as_long"] > 0
+
+
+def _overlap(f: Finding, g: Finding) -> bool:
+    """Whether findings ``f`` and ``g`` share an hour."""
+    return f.start <= g.end and g.start <= f.end
 
 
 def _outlet_stretches(
