@@ -225,8 +225,9 @@ class StandardSubstitutionDetector(Detector):
     value held on the standard itself, by how often the series' readings land on it). A
     standard fed is read as the sample is, measurement by measurement, or written as its own
     value. Honest generator (`bench/honest_fleet.py`) tuning seeds 5-24 x 80: 16 of the
-    detector's 56 findings were such stalls (TN 9.8 to 10.2 on a 10 mg/L standard for 20 to
-    57 h, NH3-N 0.987 and 4.9, TP 0.492, COD 19.8 to 204); the change takes 56 -> 37 findings
+    detector's 56 findings were such stalls (TN 9.8 to 10.2 and 5.05, NH3-N 0.987, 2.023 and
+    4.9, TP 0.492 and 1.004, COD 19.8, 20.2, 99 and 204, for 12 to 72 h on standards of 10, 5,
+    1, 2, 5, 0.5, 1, 20, 100 and 200); the change takes 56 -> 37 findings
     (41 -> 29 outlet-seeds; seeds 25-44, checked after: 72 -> 55, 55 -> 44). Labelled tuning
     seeds (40 outlets): no label lost (independent 180 of 226 on 1-25 and 166 of 207 on 26-50,
     simulator 167 of 167), 4, 4 and 6 findings fewer at falsifying outlets off their labels
@@ -933,13 +934,15 @@ class StandardSubstitutionDetector(Detector):
     finding at a first look, whichever rule made it. An analyser that stalls after its
     calibration (a blocked sample line, an empty reagent) goes on reporting the last value it
     measured, the standard's, unflagged (the honest generator, tuning seeds 5-24 x 80: after
-    the change above, 18 of the detector's 37 findings were such holds, by the first, jump and
-    hold rules: NH3-N 1.0 and 2.0, TP 0.2 and 1.01, COD 20 for 11 to 49 h after C hours reading
-    those values). A falsifier may feed the standard straight after calibrating too (the
-    independent generator's seed 19: TP 0.25 held 74 h after a 0.25 C hour, entered from
-    0.09): at an outlet another finding names, such a hold is reported after the seventh rule
-    (its stretches on that series give way to it), stating the outlet's smallest rate times
-    its own rule's (`_after_calibration`: ``after_calibration`` in its bars). Honest generator
+    the change above, 16 of the detector's 37 findings were such holds, by the first and jump
+    rules: NH3-N 0.98 to 1.0 and 2.0, TP 0.2, 0.5 and 1.01, TN 10.1, COD 20 and 100, 11 to 49
+    h after C hours reading those values; 2 more, the seventh rule's at those outlets, went
+    with them). A
+    falsifier may feed the standard straight after calibrating too (the independent
+    generator's seed 19: TP 0.25 held 74 h after a 0.25 C hour, entered from 0.09): at an
+    outlet another finding names, such a hold is reported with the seventh rule's findings
+    (none of which overlaps it), stating the outlet's smallest rate times its own rule's
+    (`_after_calibration`: ``after_calibration`` in its bars). Honest generator
     5-24 x 80: 37 -> 19 findings (29 -> 13 outlet-seeds; 25-44, checked after: 55 -> 40, 44 ->
     32); labelled tuning seeds (independent 1-50, simulator 1-50, 40 outlets): the same spans
     and labels, seed 19's TP hold now stating its outlet's rate.
@@ -2772,10 +2775,11 @@ def _calibration_holds(s: Series, found: list[Finding]) -> set[int]:
     the reading of ``s`` straight before the finding's first (at most an hour before it), which
     is flagged C. An analyser that stalls after its calibration (a blocked sample line, an empty
     reagent) goes on reporting the last value it measured, the standard's, unflagged, for hours
-    or days (the honest generator, `bench/honest_fleet.py`, tuning seeds 5-24 x 80 outlets: 12
-    of the detector's 37 findings were such holds, of NH3-N at 1.0 and 2.0, TP at 0.2 and
-    1.01, COD at 20, straight after C hours reading them); a standard fed as the sample is
-    read as the sample is, measurement by measurement, not held from the C hour. The hold rules
+    or days (the honest generator, `bench/honest_fleet.py`, tuning seeds 5-24 x 80 outlets: 16
+    of the detector's 37 findings were such holds, of NH3-N at 0.98 to 1.0 and 2.0, TP at 0.2,
+    0.5 and 1.01, TN at 10.1, COD at 20 and 100, straight after C hours reading them); a
+    standard fed as the sample is read as the sample is, measurement by measurement, not held
+    from the C hour. The hold rules
     excuse a calibration reading the held value near the hold (`_calibrated_near`); this one
     applies to every rule."""
     if not found or not flag_is(s.flags, "C").any():
