@@ -799,7 +799,14 @@ class StandardSubstitutionDetector(Detector):
     finding on an honest outlet of either; honest generator 5-24 and 25-44 x 80: 19 and 40
     findings, the same. With the longest's bar (1) for every hold instead: 184 of 226 on 1-25
     but 3 findings more on the honest generator's 5-24 (own rates 0.65 to 0.76, at outlets a
-    false first finding named) and 3 more off-label.
+    false first finding named) and 3 more off-label. Still missed on independent tuning seeds
+    1-25 (43 of 226; 26-50: 39 of 207): 15 (12) with fewer than two normal readings; of the 28
+    others, 25 at an outlet found: exact holds no rarer than ``H q`` allows (TP 0.4 for 6 and
+    8 h, ``q`` 0.05 to 0.08; COD 15 and 40 read to 1 mg/L), visits of one or two measurements
+    (3 h), stays read with noise and entered from the plant's own level (NH3-N 2, 5 and 8, TP
+    0.25, COD 15, TN 15), and stretches cut by a stray reading, a 2 h gap or F hours; 3 at
+    outlets no rule found (a COD at 15 for 19 h with one 14 and one 16 among its 1 mg/L
+    readings, a COD at 20 held two 4 h measurements, an NH3-N at 5 after F hours).
 
     *Its stretches* (`_outlet_stretches`): at such an outlet, the jump, noise, quiet and hold
     rules judge each series' stretches on its standards at ``outlet_false_alarms_per_year`` (0.1 a
