@@ -110,26 +110,6 @@ class FlowMismatchDetector(Detector):
       falsified stops of 29-103 h to validity (5 at outlets stopping 48 h every weekend);
       with the week's hour none. Honest generator tuning seeds 5-24: 13 more findings to
       validity (weekly Sunday stops; 156 -> 143 on 73 outlets); check seeds 25-34: 61 -> 54.
-    - *By degrees* (no routine, no restart from below the running range, not of its own
-      schedule): the flow fell into the stop, or climbed out of it, over ``restart_hours`` (3)
-      hours more gradually than the outlet's own running flow changes over as many hours
-      (`_ramps`: each side's rank among the outlet's runs of 3 running hours, last over first
-      before the stop, first over last after it; the sides seen combined as Fisher's, a
-      chance at most ``ramp_chance`` (0.1 %)): a plant shutting down and starting up by
-      degrees, the stop was real and the values read through it standing water flagged
-      valid: ``validity``. Null (the stop falsified): the hours on either side are the
-      plant's ordinary discharge, as gradual with that chance. The restart rule reads the
-      level after the stop alone; a shutdown's edges often pass through the running range
-      (honest generator tuning seeds 5-24: the hour before about half the two before, then
-      0.1-0.5 of typical climbing after: a 2-h drop or climb its outlet's running flow made
-      at most once or twice in 180 days). Honest generator tuning seeds 5-24 (80 x 180 d):
-      53 of the 139 rule-1 integrity findings to validity (31 with both sides seen, 15 the
-      side before alone, 7 after alone; 35 of them 100 h or longer: Spring Festival and
-      maintenance shutdowns), rule 1 and 2 integrity 143 -> 90, outlets with one 73 -> 45;
-      check seeds 25-44: 126 -> 78 on 70 -> 44. Labelled tuning seeds 1-50 (40 x 180 d,
-      share 0.5): no finding changed; the labelled falsified stops' least chance 0.0017
-      (independent, 165 labelled rule-1 findings) and 0.0035 (simulator, 104), 4 and 1 under
-      1 %: a bar of 1 % would have cost labels found as sign.
 
     The routine bar was chosen after looking at the labelled tuning seeds 1-50: falsifying
     outlets there have at most 6 stops reported through in 180 days (independent generator;
@@ -188,8 +168,7 @@ class FlowMismatchDetector(Detector):
 
     Defaults: stopped below 2 % of typical flow, 3 changes, 3 h, a routine of 26 stops
     reported through a year, gaps of up to 3 h within a stop bridged; frozen 6 h and over 2
-    cycles; 0.01 joint holds (or stops longer than a routine's) a year by chance; a restart
-    below 1 % of the running hours, or edges as gradual with chance 0.1 %, in 3 h.
+    cycles; 0.01 joint holds (or stops longer than a routine's) a year by chance.
 
     Honest traps it must not flag: shutdowns with zeros or values flagged F, or an analyser
     reporting one held value; analyser holds of 2-4 h (and series whose own cycle is longer) while
@@ -222,7 +201,6 @@ class FlowMismatchDetector(Detector):
         restart_share: float = 0.01,
         schedule_hours: int = 2,
         schedule_share: float = 0.05,
-        ramp_chance: float = 0.001,
     ) -> None:
         self.stopped_flow_share = stopped_flow_share
         self.min_cycles = min_cycles
@@ -236,7 +214,6 @@ class FlowMismatchDetector(Detector):
         self.restart_share = restart_share
         self.schedule_hours = schedule_hours
         self.schedule_share = schedule_share
-        self.ramp_chance = ramp_chance
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         q, q_ok, typical = grid_flow(outlet)
@@ -282,7 +259,6 @@ class FlowMismatchDetector(Detector):
         expected = _routine_expected(hours, known_hours) if routine else np.zeros(len(reporting))
         usual = reporting[expected > self.false_alarms_per_year]
         resumed, share = _resumed(q, running, ends[reporting], self.restart_hours)
-        fell, ramp = _ramps(q, running, starts[reporting], ends[reporting], self.restart_hours)
         habit, when = np.zeros(len(reporting)), np.ones(len(reporting))
         if (
             not routine
@@ -317,7 +293,6 @@ class FlowMismatchDetector(Detector):
             }
             habitual = habit[i] > self.false_alarms_per_year
             restart = not routine and not habitual and share[i] <= self.restart_share
-            ramped = not (routine or habitual or restart) and ramp[i] <= self.ramp_chance
             if habitual:
                 evidence |= {
                     "rule": "flow stopped while N values change, as long as the outlet's own "
@@ -341,21 +316,6 @@ class FlowMismatchDetector(Detector):
                     "resumed_flow": [float(f"{x:.4g}") for x in resumed[i]],
                     "resumed_flow_share": float(f"{share[i]:.3g}"),
                 }
-            if ramped:
-                evidence |= {
-                    "rule": "flow stopped while N values change, and the flow fell into the "
-                    "stop or came back from it over restart_hours more gradually than the "
-                    "outlet's own running flow changes over as many hours (a plant shutting "
-                    "down and starting up): the stop was real, readings of standing water "
-                    "flagged valid",
-                    "statistic": "chance that a stop's edges change as gradually where the "
-                    "meter was zeroed while the plant discharged (its own running flow's "
-                    "changes over restart_hours, the known sides combined)",
-                    "threshold": self.ramp_chance,
-                    "fell_flow": _shown(fell[i]),
-                    "resumed_flow": _shown(resumed[i]),
-                    "ramp_chance": float(f"{ramp[i]:.3g}"),
-                }
             if routine:
                 evidence |= {
                     "rule": "flow stopped while N values change, longer than the outlet's "
@@ -372,9 +332,7 @@ class FlowMismatchDetector(Detector):
                 None,
                 outlet.grid[s],
                 outlet.grid[e],
-                severity="high"
-                if strong and not (routine or restart or habitual or ramped)
-                else "medium",
+                severity="high" if strong and not (routine or restart or habitual) else "medium",
                 confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
                 message="flow_mismatch.changing_while_stopped_routine"
                 if routine
@@ -382,13 +340,9 @@ class FlowMismatchDetector(Detector):
                 if habitual
                 else "flow_mismatch.changing_while_stopped_restart"
                 if restart
-                else "flow_mismatch.changing_while_stopped_ramp"
-                if ramped
                 else "flow_mismatch.changing_while_stopped",
                 evidence=evidence,
-                category="validity" if routine or restart or habitual or ramped else None,
-                fell_hours=_listed(fell[i]),
-                resumed_hours=_listed(resumed[i]),
+                category="validity" if routine or restart or habitual else None,
             )
 
     def _stops(
@@ -637,76 +591,6 @@ def _resumed(
         top = flows[seen].max(axis=1)
         share[seen] = np.searchsorted(own, top, side="right") / len(own)
     return flows, share
-
-
-def _ramps(
-    q: np.ndarray, running: np.ndarray, starts: np.ndarray, ends: np.ndarray, hours: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Per stop ``starts[k]..ends[k]``, the flow of the ``hours`` hours before it (NaN where
-    not running) and the chance that its edges change as gradually as they do were the stop a
-    meter zeroed while the plant discharged (1 where neither edge is seen running).
-
-    Null (the stop falsified at a time of the falsifier's choosing): the ``hours`` running hours
-    before it and after it are the plant's ordinary discharge, so the flow changes across each
-    as the outlet's own running flow changes across any ``hours`` running hours. Before the
-    stop, ``p_b`` is the share of the outlet's runs of ``hours`` running hours whose last hour
-    over their first is at most the last hour before the stop over the first (the flow fell
-    into the stop); after it, ``p_a`` the share whose first over their last is at most the
-    first hour after over the last (it climbed out). Each run (the stop's own edges among them)
-    counts, so each side's chance is at least one over the runs. The sides are taken as
-    independent under the null: with both seen, ``t = p_b p_a`` is that small with chance
-    ``t (1 - ln t)`` (Fisher's combination); with one, ``p`` of that side. Where they are not
-    (a short stop over a plant's daily trough, its flow falling into it and climbing out every
-    day), the outlet's own daily falls and climbs are among its runs: each side's share is
-    then a day's such hours or more (about 1/24), the two together 0.01 or more.
-
-    Honest generator tuning seeds 5-24 (80 x 180 d), the 139 rule-1 integrity findings before
-    this rule: ``p_b`` at most 0.001 for 50 of the 99 with the side before seen (under 0.0003,
-    about the steepest fall of the outlet's 4,000 or so runs, for 35), ``p_a`` for 16 of the
-    106 with the side after seen (0.01 for 43); labelled falsified stops of tuning
-    seeds 1-50: ``p_b`` and ``p_a`` at least 0.0059 and 0.0077, the chance at least 0.0017
-    (independent) and 0.0035 (simulator). A falsifier who ramps the meter down
-    and up by hand is not told from a shutdown by this rule."""
-    n = len(q)
-    k = hours - 1
-    c = np.r_[0, np.cumsum(running)]
-    first = np.arange(max(n - k, 0))
-    whole = c[first + k + 1] - c[first] == k + 1  # runs of `hours` running hours
-    ratios = np.sort(q[first[whole] + k] / q[first[whole]])  # the last hour over the first
-    m = len(ratios)
-    before = starts - hours
-    after = ends + 1
-    flows = np.full((len(starts), hours), np.nan)
-    sides = np.zeros(len(starts))
-    log_t = np.zeros(len(starts))
-    if m == 0:
-        return flows, np.ones(len(starts))
-    ok_b = (before >= 0) & (before < n - k)
-    ok_b[ok_b] = whole[before[ok_b]]
-    b = before[ok_b]
-    flows[ok_b] = q[b[:, None] + np.arange(hours)[None, :]]
-    p_b = np.searchsorted(ratios, q[b + k] / q[b], side="right") / m
-    ok_a = after < n - k
-    ok_a[ok_a] = whole[after[ok_a]]
-    a = after[ok_a]
-    p_a = (m - np.searchsorted(ratios, q[a + k] / q[a], side="left")) / m
-    sides[ok_b] += 1
-    sides[ok_a] += 1
-    log_t[ok_b] += np.log(p_b)
-    log_t[ok_a] += np.log(p_a)
-    t = np.exp(log_t)
-    chance = np.where(sides == 2, t * (1 - log_t), np.where(sides == 1, t, 1.0))
-    return flows, np.minimum(chance, 1.0)
-
-
-def _shown(flows: np.ndarray) -> list[float | None]:
-    """Hourly flows for evidence: 4 significant digits, None where unknown."""
-    return [None if np.isnan(x) else float(f"{x:.4g}") for x in flows]
-
-
-def _listed(flows: np.ndarray) -> str:
-    """Hourly flows for a message: 4 significant digits, "-" where unknown."""
-    return ", ".join("-" if np.isnan(x) else f"{x:.4g}" for x in flows)
 
 
 def _scheduled(week: np.ndarray, judged: np.ndarray, within: int) -> np.ndarray:

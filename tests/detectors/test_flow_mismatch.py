@@ -309,44 +309,22 @@ def test_flow_mismatch_stop_as_long_and_as_timed_as_the_outlets_own_is_a_validit
     assert [f.category for f in found if f.start == hour(600)] == ["integrity"]
 
 
-def test_flow_mismatch_stop_entered_and_left_by_degrees_is_a_validity_finding() -> None:
-    # a 60 h shutdown read through (N values changing): the flow falls by half in the hour
-    # before it and climbs back over three hours after it, as no two hours of this outlet's
-    # running flow (300-700 m3/h by the hour of the day, 90 days) change; back above a third
-    # of its running hours within three, so no restart from below its running range
+def test_flow_mismatch_meter_cut_partway_through_an_hour_stays_integrity() -> None:
+    # hourly values are means of the minutes: a meter zeroed at 09:37 and switched back at
+    # 15:20 leaves a partial hour on each side of the stop, a fall and a climb "by degrees" as
+    # a shutdown's; the stop was still a meter cut while the plant discharged (reviewer-T: a
+    # rule ranking the hours next to the stop made 39-75 % of such cuts validity findings)
     n = 90 * 24
     cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
-    q = daily_flow(n)
-    q[97:100] = [600.0, 600.0, 300.0]
-    q[100:160] = 0.0
-    q[160:163] = [150.0, 300.0, 450.0]
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
-    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
-    assert found[0].evidence["fell_flow"] == [600.0, 600.0, 300.0]
-    assert found[0].evidence["resumed_flow"] == [150.0, 300.0, 450.0]
-    assert found[0].evidence["ramp_chance"] <= 0.001
-    assert "resumed_flow_share" not in found[0].evidence  # not the restart rule's
-    # one side seen is enough when it is as rare (one run of three hours in the outlet's
-    # 2,100 or so falls so): the hours after the stop lost in transmission
-    q2 = q.copy()
-    q2[160:163] = np.nan
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q2}))
-    assert [f.category for f in found] == ["validity"]
-    assert found[0].evidence["resumed_flow"] == [None, None, None]
-    # the meter zeroed while the plant discharged: the hours around are the running flow's
-    q3 = daily_flow(n)
-    q3[100:160] = 0.0
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q3}))
-    assert [f.category for f in found] == ["integrity"]
-    # an outlet whose running flow halves every evening (one shift of two stops at 19 h):
-    # a halving into the stop is its everyday flow, not a shutdown's ramp
-    t = np.arange(n)
-    shifts = np.where((t % 24 >= 7) & (t % 24 < 19), 600.0, 300.0)
-    shifts[97:100] = [600.0, 600.0, 300.0]
-    shifts[100:160] = 0.0
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: shifts}))
-    assert [f.category for f in found] == ["integrity"]
-    assert "ramp_chance" not in found[0].evidence
+    rng = np.random.default_rng(5)
+    for before, after in ((0.62, 0.33), (0.25, 0.8), (0.5, 0.5)):
+        q = np.round(daily_flow(n) * (1 + 0.03 * rng.standard_normal(n)), 1)
+        q[1200:1230] = 0.0
+        q[1199] *= before
+        q[1230] *= after
+        found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+        stop = [f for f in found if abs((f.start - hour(1200)).total_seconds()) <= 3600]
+        assert [f.category for f in stop] == ["integrity"], (before, after)
 
 
 def test_flow_mismatch_meter_zeroed_over_the_plants_daily_trough_stays_integrity() -> None:
@@ -363,4 +341,3 @@ def test_flow_mismatch_meter_zeroed_over_the_plants_daily_trough_stays_integrity
     q[40 * 24 + 21 : 40 * 24 + 30] = 0.0
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
     assert [(f.start, f.category) for f in found] == [(hour(40 * 24 + 21), "integrity")]
-    assert "ramp_chance" not in found[0].evidence
