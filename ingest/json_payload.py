@@ -162,6 +162,10 @@ def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def _merged(where: str, first: Any, again: Any) -> Any:
     if isinstance(first, dict) and isinstance(again, dict):
         both = dict(first)
+        marks = getattr(first, "twice", None) or getattr(again, "twice", None)
+        if marks:  # (`_recording`'s objects) the merged object keeps its key given twice
+            both = _Marked(both)
+            both.twice = marks
         for key, value in again.items():
             both[key] = _merged(f"{where}.{key}", both[key], value) if key in both else value
         return both

@@ -293,6 +293,10 @@ def test_a_json_key_given_twice_follows_the_hj212_rule() -> None:
     assert (error.reason, error.detail) == ("field", "values.w01018.avg given twice: 10 and 99.0")
     error = error_of(head + b'"values":{"w21003":{"avg":1}},"extra":[{"a":1},{"b":{"c":1,"c":2}}]}')
     assert (error.reason, error.detail) == ("field", "extra.1.b.c given twice: 1 and 2")
+    error = error_of(
+        head + b'"values":{"w01018":{"avg":10,"avg":11}},"values":{"w01018":{"min":1}}}'
+    )
+    assert (error.reason, error.detail) == ("field", "values.w01018.avg given twice: 10 and 11")
     error = error_of(head + b'"mn":"61011500000002","values":{"w01018":{"avg":10}}}')
     assert (error.reason, error.detail) == (
         "field", "mn given twice: '61011500000001' and '61011500000002'",
