@@ -1080,17 +1080,27 @@ class StandardSubstitutionDetector(Detector):
                     yield from (f for f in visits + holds + more if id(f) not in checks)
 
     def needs_context(self, outlet: OutletData, found: Sequence[Finding]) -> bool:
-        """A window holding a reading flagged M and none flagged C is judged again over the
-        longer context, found or not: the excuse of the analyser's check after maintenance
-        (`_maintenance_checks`) rests on the outlet's logger never flagging checks C, which three
-        weeks cannot show of a plant flagging a monthly check C (reviewer-Q's note: a feed after
-        an M hour was excused live and found by `monitor detect --db`)."""
+        """A window where the excuse of the analyser's check after its maintenance
+        (`_maintenance_checks`) dropped a finding of a rule's first look is judged again over the
+        longer context: the excuse rests on the outlet's logger never flagging checks C, which
+        three weeks cannot show of a plant flagging a monthly check C (reviewer-Q's note: a feed
+        after an M hour was excused live and found by `monitor detect --db`). Only windows with
+        a reading flagged M and none flagged C run the rules again to ask (reviewer-T: asking on
+        every such window re-read 90 days for 12 of 80 outlets of an honest fleet each pass)."""
         if self.check_hours <= 0:
             return False
         series = measured_series(outlet)
-        return any(flag_is(x.flags, "M").any() for x in series) and not any(
+        if not any(flag_is(x.flags, "M").any() for x in series) or any(
             flag_is(x.flags, "C").any() for x in series
-        )
+        ):
+            return False
+        for s in series:
+            if not flag_is(s.flags, "M").any():
+                continue
+            held: list[Finding] = []
+            if self._maintenance_checks(outlet, s, list(self._rules(outlet, s, held, {}))):
+                return True
+        return False
 
     def _calibration_holds(self, s: Series, found: list[Finding], checks: set[int]) -> set[int]:
         """`_calibration_holds` of the findings of ``found`` not among ``checks``."""
