@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from detectors.checks.manual_values import ManualValuesDetector
-from detectors.spec import COD, FLOW, NH3N, TP
+from detectors.spec import COD, FLOW, NH3N, TP, OutletSpec, PollutantSpec
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.conftest import count_calls
 from tests.detectors.flag_helpers import N, cod_spec, daily_flow, normal_flags, random_gaps
@@ -558,3 +559,74 @@ def test_manual_values_a_short_or_late_substitute_or_four_in_half_a_year_are_not
         assert [(f.category, f.pollutant, f.start) for f in found] == [
             ("validity", NH3N, hour(a)) for a in starts
         ]
+
+
+def test_manual_values_open_substitutes_count_again_past_a_share_of_the_month() -> None:
+    # three 72 h COD substitutes in May (216 of its 744 hours, 29 %), each the day before's
+    # level carried forward: rule 2 leaves open substitutes out only up to substitute_share of
+    # the month, so the month is hand-set (integrity); the parent left all of them out and gave
+    # three validity notes (reviewer-T T7). Its evidence share is the statistic it tests
+    # (the S hours counted over the month's), not every S hour's (T8)
+    n = 24 * 120
+    values, flags = _coarse_channels(n)
+    for a in (1500, 1600, 1700):
+        _substitute(values[COD], flags[COD], a, 72, 1.0)
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    (f,) = [f for f in found if f.category == "integrity"]
+    assert (f.pollutant, f.start, f.end) == (COD, hour(1500), hour(1771))
+    ev = f.evidence
+    assert (ev["manual_hours"], ev["open_substitute_hours"]) == (216, 216)
+    assert 0 < ev["open_substitute_hours_left_out"] < 216
+    assert ev["share"] > ev["threshold"] == ManualValuesDetector().max_share
+    counted = ev["manual_hours"] - ev["open_substitute_hours_left_out"]
+    assert abs(ev["share"] - counted / ev["month_hours"]) < 1e-12
+    assert "29%" in f.summary  # the message states every S hour of the month
+    # two of them (144 h, 19 %): two repairs of the longest in a month stay notes
+    values, flags = _coarse_channels(n)
+    for a in (1500, 1700):
+        _substitute(values[COD], flags[COD], a, 72, 1.0)
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert [(f.category, f.start) for f in found] == [
+        ("validity", hour(1500)),
+        ("validity", hour(1700)),
+    ]
+
+
+def test_manual_values_share_evidence_is_the_share_rule_2_tests() -> None:
+    # April: 80 h of lab results (S) and a 40 h substitute (S): rule 2 counts the 80 (11 %),
+    # over a tenth, and states that share, not the 120 S hours' 17 % (reviewer-T T8)
+    n = 24 * 120
+    values, flags = _three_channels(n)
+    values[COD] = _lab_values(values[COD], 800, 880, 6)
+    flags[COD][800:880] = "S"
+    _substitute(values[COD], flags[COD], 1000, 40, 1.0)
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    (f,) = [f for f in found if f.evidence.get("month") and "max_share" in f.evidence["rule"]]
+    ev = f.evidence
+    assert (ev["manual_hours"], ev["open_substitute_hours"], ev["month_hours"]) == (120, 40, 720)
+    assert abs(ev["share"] - 80 / 720) < 1e-12
+    assert f.confidence == min(0.9, 0.5 + ev["share"] / 2)
+
+
+def test_manual_values_a_substitute_does_not_round_a_level_across_the_limit() -> None:
+    # TP read at 0.539 mg/L the day before, its limit 0.5: entered as 0.5 over 40 h (the
+    # step an operator writes) it is no longer the level the channel read but a level at the
+    # limit, and is tested for typing (integrity); the parent took it for a substitute
+    # (reviewer-T T7). The same entry without a limit known, or under a limit of 0.6, and 0.5
+    # entered for a level of 0.459 (rounded up to the limit), stay notes
+    n = 24 * 120
+
+    def run(offset: float, limit: float | None) -> list[tuple[str, str, pd.Timestamp]]:
+        values, flags = _three_channels(n)
+        values[TP] = np.round(values[TP] + offset, 3)
+        values[TP][1000:1040] = 0.5
+        flags[TP][1000:1040] = "S"
+        spec = OutletSpec(
+            "M1", {COD: PollutantSpec(COD, limit=50.0), TP: PollutantSpec(TP, limit=limit)}
+        )
+        found = ManualValuesDetector().detect(frame(values, flags), spec)
+        return [(f.category, f.pollutant, f.start) for f in found]
+
+    assert run(0.30, 0.5) == [("integrity", TP, hour(1000))]
+    for offset, limit in ((0.30, None), (0.30, 0.6), (0.22, 0.5)):
+        assert run(offset, limit) == [("validity", TP, hour(1000))], (offset, limit)
