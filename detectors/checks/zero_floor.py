@@ -85,9 +85,11 @@ class ZeroFloorDetector(Detector):
       itself at the floor (`_water_at_floor`: the median of the ``water_neighbours`` nearest
       positive normal readings each side within ``water_quanta`` steps of the resolution, and
       the series reading 0 itself in ``water_share`` of its normal readings within
-      ``water_hours`` of the stretch): water under the detection limit reads 0 for as long as
-      it stays under, days or weeks in a warm month, so the series' other zero stretches, short
-      where its water sat a step up, are no null for such a stretch (the length null above
+      ``water_hours`` of the stretch, and as often between ``water_hours`` and
+      ``water_far_hours`` from it, the other stretches judged left out: a lead-in of a day or
+      two is not the water's habit, reviewer-T's T3): water under the detection limit reads 0
+      for as long as it stays under, days or weeks in a warm month, so the series' other zero
+      stretches, short where its water sat a step up, are no null for such a stretch (the length null above
       judges only zeros in water that seldom reads 0 itself, reviewer-O's O2). Honest
       generator, seeds 5-24 x 80 x 180 d, zero_floor alone: zeros findings 47 -> 15 (NH3-N
       read to 0.1 mg/L reading 0.0 for 8 h to six weeks beside 0.1, and TP to 0.01 beside
@@ -369,7 +371,8 @@ class ZeroFloorDetector(Detector):
     nearest positive readings' median is 5 steps up or more; the honest ones it excuses at 1-2
     steps, reading 0 in 9-100 % of the hours around, against about 0.3 % in reviewer-O's O2
     probe; twelve neighbours, not three, so an unflagged check's hours beside the stretch do
-    not lift the water's level), ``dead_checks=2`` (a zero and a span check, or two days'
+    not lift the water's level), ``water_far_hours=720`` (the water's month away from the
+    stretch: honest excused stretches read 0 there in 8.9 % or more), ``dead_checks=2`` (a zero and a span check, or two days'
     checks; one check at the floor may be a zero check; 0: no such rule). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
@@ -445,6 +448,7 @@ class ZeroFloorDetector(Detector):
         water_share: float = 0.05,
         water_neighbours: int = 12,
         water_hours: float = 72.0,
+        water_far_hours: float = 720.0,
         dead_checks: int = 2,
     ) -> None:
         self.min_zero_readings = min_zero_readings
@@ -484,6 +488,7 @@ class ZeroFloorDetector(Detector):
         self.water_share = water_share
         self.water_neighbours = water_neighbours
         self.water_hours = water_hours
+        self.water_far_hours = water_far_hours
         self.dead_checks = dead_checks
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
@@ -681,7 +686,11 @@ class ZeroFloorDetector(Detector):
         (``pos``, lone readings far above both neighbours left out) is at most ``water_quanta``
         steps of the resolution ``res``, and the water reads 0 itself in at least
         ``water_share`` of the normal readings within ``water_hours`` before and after the
-        stretch (outside it). Null model: water under the analyser's detection limit, read on
+        stretch (outside it), and in at least ``water_share`` of those between ``water_hours``
+        and ``water_far_hours`` from it, the hours of the other stretches judged here left out
+        (reviewer-T's T3: a week of zeros in NH3-N read at 3.0 mg/L, a day or two of 0.0-0.2
+        written each side, bought the level and the near share; long zeros do not vouch for
+        one another). Null model: water under the analyser's detection limit, read on
         a lattice whose first step is the limit or above it, reads 0 and one step by turns, and
         0 alone for as long as it stays under the limit: days or weeks in a warm month (NH3-N
         read to 0.1 mg/L at a nitrifying plant), so the length of such a stretch says nothing;
@@ -689,7 +698,13 @@ class ZeroFloorDetector(Detector):
         above (labelled tuning seeds 1-50, both generators: the nearest positive readings'
         median at least 5 steps for every zeros finding), and a logger's zeros in water one or
         two steps up that seldom reads 0 itself (reviewer-O's O2 probe: about 0.3 % zeros) stay
-        judged by their length. ``water_share`` 0: no such excuse."""
+        judged by their length. Water under the limit in a warm month reads 0 away from its
+        longest stretch too: honest generator, tuning seeds 5-24, the stretches excused read 0
+        in 8.9-100 % of the readings of their month away from them (over the whole series,
+        2.8 % at the least: a warm spell at the series' end), a lead-in in water at 3.0 in
+        none. Not caught: a falsifier who writes the floor's flicker for days around each
+        stretch (two weeks of zeros 200 h apart, each with 96 h of 0.0-0.2 either side, pass).
+        ``water_share`` 0: no such excuse; ``water_far_hours`` 0: no look away from it."""
         out = np.zeros(len(first), dtype=bool)
         if self.water_share <= 0 or len(pos) == 0:
             return out
@@ -713,7 +728,28 @@ class ZeroFloorDetector(Detector):
         zeros = n_zero[first] - n_zero[a] + n_zero[b] - n_zero[last + 1]
         with np.errstate(all="ignore"):
             share = np.where(seen > 0, zeros / np.maximum(seen, 1), 0.0)
-        return low & (share >= self.water_share)
+        out = low & (share >= self.water_share)
+        if self.water_far_hours <= 0 or not out.any():
+            return out
+        # ... and in its month away from it (reviewer-T's T3): a falsifier who scatters
+        # 0.0-0.2 over a day or two each side of a week of zeros in water read at 3.0 buys
+        # the level and the share above; water under the limit in a warm month reads 0 beyond
+        # water_hours of the stretch too. The zero stretches judged here are left out of it
+        # (long zeros do not vouch for one another, as long floor holds do not), so only the
+        # water's own flicker counts
+        judged = np.zeros(len(v) + 1, dtype=np.int64)
+        np.add.at(judged, first, 1)
+        np.add.at(judged, last + 1, -1)
+        free = normal & (np.cumsum(judged[:-1]) == 0)
+        f_all = np.r_[0, np.cumsum(free)]
+        f_zero = np.r_[0, np.cumsum(free & (v == 0))]
+        a0 = np.searchsorted(h, h[first] - self.water_far_hours, "left")
+        b1 = np.searchsorted(h, h[last] + self.water_far_hours, "right")
+        far_seen = f_all[a] - f_all[a0] + f_all[b1] - f_all[b]
+        far_zero = f_zero[a] - f_zero[a0] + f_zero[b1] - f_zero[b]
+        with np.errstate(all="ignore"):
+            far = np.where(far_seen > 0, far_zero / np.maximum(far_seen, 1), 0.0)
+        return out & (far >= self.water_share)
 
     def _floors(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
         """Held runs far below the series' level, entered and left by a step, longer than its

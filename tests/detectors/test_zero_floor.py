@@ -829,6 +829,37 @@ def test_zeros_in_water_at_its_floor_last_as_long_as_the_water_stays_under() -> 
     ]
 
 
+def test_zeros_whose_water_at_the_floor_is_only_a_lead_in_are_still_found() -> None:
+    """Reviewer-T's T3: a week of zeros in NH3-N read at about 3.0 mg/L, bracketed by a day or
+    two of 0.0-0.2 written each side, buys the water-at-floor excuse by its neighbours and the
+    zeros within water_hours; water under the detection limit reads 0 in its month away from
+    the stretch too. Two such weeks do not vouch for one another."""
+    n = 24 * 60
+
+    def faked(starts: tuple[int, ...], lead: int) -> np.ndarray:
+        rng = np.random.default_rng(1)
+        nh3 = effluent(n, mean=3.0, step=0.1, seed=4)
+        for a in starts:
+            b = a + 24 * 7
+            nh3[a:b] = 0.0
+            nh3[a - lead : a] = rng.choice([0.0, 0.1, 0.2, 0.1], lead)
+            nh3[b : b + lead] = rng.choice([0.0, 0.1, 0.2, 0.1], lead)
+        return nh3
+
+    for starts, lead in (((700,), 24), ((700,), 48), ((500, 900), 24)):
+        frame = make_frame(MN, {NH3N: faked(starts, lead), FLOW: flow(n)})
+        found = ZeroFloorDetector().detect(frame, SPEC)
+        weeks = [
+            (f.start, f.end)
+            for f in found
+            if "zeros" in f.evidence["rule"] and f.category == "integrity"
+        ]
+        assert weeks == [(hour(a), hour(a + 24 * 7 - 1)) for a in starts], (starts, lead)
+    # with no look away from the stretch (water_far_hours 0) the lead-in bought the excuse
+    frame = make_frame(MN, {NH3N: faked((700,), 24), FLOW: flow(n)})
+    assert ZeroFloorDetector(water_far_hours=0).detect(frame, SPEC) == []
+
+
 def _checked_tp(n: int) -> tuple[np.ndarray, np.ndarray]:
     """A TP about 0.3 mg/L whose analyser checks its zero (reading 0.01) and its span (the
     standard, 0.2) each day at 10:00 and 11:00, both flagged C."""
