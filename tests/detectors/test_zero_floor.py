@@ -933,3 +933,32 @@ def test_zeros_closed_by_checks_that_read_0_too_are_an_analyser_that_did_not_mea
     )
     assert [(f.start, f.end, f.category) for f in found] == [(hour(97), hour(115), "validity")]
     assert found[0].evidence["checks_at_hold"] == 2
+
+
+def test_a_dead_analysers_floor_does_not_turn_on_the_parity_of_its_checks_elsewhere() -> None:
+    """Reviewer-T's T4: with daily zero (0.01) and span (0.2) checks the median of the checks
+    elsewhere sits between the two, so one zero check more anywhere in the month turned a dead
+    analyser's floor (its checks in the hold reading 0.01 too) from validity into integrity.
+    Checks elsewhere reading clearly above the hold are counted, not their median; a plant
+    whose checks elsewhere read the floor but for one stray span keeps the sign."""
+    n = 24 * 30
+    for extra in (0, 1, 2, 3):
+        tp, flags = _checked_tp(n)
+        tp[300:370] = 0.01  # 70 h at 0.01, over the checks of hours 322-323 and 346-347
+        for e in range(extra):  # zero checks more, after a repair say, reading 0.01
+            tp[500 + 24 * e + 3], flags[500 + 24 * e + 3] = 0.01, "C"
+        found = ZeroFloorDetector().detect(
+            make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+        )
+        assert [(f.start, f.end, f.category) for f in found] == [
+            (hour(300), hour(369), "validity")
+        ], extra
+        assert found[0].evidence["checks_at_hold"] == 4
+    tp, flags = _checked_tp(n)
+    tp[300:370] = 0.01
+    tp[flags == "C"] = 0.01  # zero checks alone ...
+    tp[[35, 611]] = 0.2  # ... but for two spans: a quarter of the checks elsewhere reads none
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in found] == ["integrity"]
