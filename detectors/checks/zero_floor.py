@@ -11,13 +11,17 @@ from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     CO_MOVE_CHANNELS,
     CO_MOVE_LAG_HOURS,
+    MIN_VALIDITY_RATE,
     channel_cycle_hours,
     covered,
     fitted_hours,
     fitted_survival,
     flow_at,
     flow_range,
+    local_month,
     measured_series,
+    month_hours,
+    month_label,
     normal_mask,
     other_steps,
     seen_hours,
@@ -26,13 +30,14 @@ from detectors.checks._common import (
     tail_survival,
 )
 from detectors.finding import LOCAL_TZ, Finding, Severity
-from detectors.frame import OutletData, Series, flag_is
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series, flag_is
 from detectors.messages import pollutant_name
 from detectors.series import (
     HOUR_NS,
     HeldRuns,
     analyser_cycle_hours,
     held_runs,
+    hours_of,
     resolution,
     segments,
     series_years,
@@ -89,7 +94,8 @@ class ZeroFloorDetector(Detector):
       ``water_far_hours`` from it, the other stretches judged left out: a lead-in of a day or
       two is not the water's habit, reviewer-T's T3): water under the detection limit reads 0
       for as long as it stays under, days or weeks in a warm month, so the series' other zero
-      stretches, short where its water sat a step up, are no null for such a stretch (the length null above
+      stretches, short where its water sat a step up, are no null for such a stretch (the
+      length null above
       judges only zeros in water that seldom reads 0 itself, reviewer-O's O2). Honest
       generator, seeds 5-24 x 80 x 180 d, zero_floor alone: zeros findings 47 -> 15 (NH3-N
       read to 0.1 mg/L reading 0.0 for 8 h to six weeks beside 0.1, and TP to 0.01 beside
@@ -312,7 +318,9 @@ class ZeroFloorDetector(Detector):
       validity (79 -> 60 integrity findings); labelled tuning seeds 1-50: none (every
       labelled hold with a check in it or beside it read the standard). Not told apart: a
       logger writing one constant over every hour of a channel, its check hours included,
-      is such a validity finding too (reviewer-T's T5; `_checks_read_hold`).
+      is such a validity finding too (reviewer-T's T5; `_checks_read_hold`), unless the
+      channel's holds so read pass a tenth of a local month's hours (``min_month_rate``):
+      then they are signs, escalation "sustained", as frozen's holds are.
 
     - ``joint``: a clean-water bottle or a switched sample line feeds every analyser of the
       outlet at once, so the falsified floors start and end together; the analysers whose
@@ -375,10 +383,12 @@ class ZeroFloorDetector(Detector):
     steps, reading 0 in 9-100 % of the hours around, against about 0.3 % in reviewer-O's O2
     probe; twelve neighbours, not three, so an unflagged check's hours beside the stretch do
     not lift the water's level), ``water_far_hours=720`` (the water's month away from the
-    stretch: honest excused stretches read 0 there in 8.9 % or more), ``dead_checks=2`` (a zero and a span check, or two days'
+    stretch: honest excused stretches read 0 there in 8.9 % or more), ``dead_checks=2`` (a
+    zero and a span check, or two days'
     checks; one check at the floor may be a zero check; 0: no such rule), ``check_share=0.25``
     (the checks elsewhere reading above the hold: half of them with daily zero and span
-    pairs). The old
+    pairs), ``min_month_rate=0.9`` (`_common.MIN_VALIDITY_RATE`: a local month's held hours
+    past a tenth of it make its holds so read signs). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
     honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
@@ -456,6 +466,7 @@ class ZeroFloorDetector(Detector):
         water_far_hours: float = 720.0,
         dead_checks: int = 2,
         check_share: float = 0.25,
+        min_month_rate: float = MIN_VALIDITY_RATE,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -497,13 +508,23 @@ class ZeroFloorDetector(Detector):
         self.water_far_hours = water_far_hours
         self.dead_checks = dead_checks
         self.check_share = check_share
+        self.min_month_rate = min_month_rate
+        self._sustained: dict[int, tuple[int, int]] = {}  # the month being judged again
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
         series = [(s, flow) for s, flow in series if s.code in CONCENTRATIONS]
         spans: list[tuple[str, float, float]] = []  # every finding's channel, first, last hour
         for s, flow in series:
-            for found in (*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)):
+            judged = [*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)]
+            over = self._months_over(s, judged)
+            if over:  # holds its checks read pass a tenth of a month: judged again as signs
+                self._sustained = over
+                try:
+                    judged = [*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)]
+                finally:
+                    self._sustained = {}
+            for found in judged:
                 if found.category == self.category:  # (an analyser that did not measure
                     # sets no other channel's floor: `_checks_read_hold`)
                     spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
@@ -865,7 +886,7 @@ class ZeroFloorDetector(Detector):
             if storm(k, a, b):
                 continue
             dead = self._checks_read_hold(s, a, b, float(u[k]))
-            if not dead:
+            if dead <= 0:  # (a sign, sustained ones too)
                 found.add(float(u[k]))
             yield finding(j, k, known, again=False, dead=dead)
         # a run held at the very value of a floor found in the series is that floor again (a
@@ -1288,6 +1309,27 @@ class ZeroFloorDetector(Detector):
         "; every check the analyser made in it read the held value too, where its checks "
         "elsewhere read above it: the analyser did not measure (validity, not a sign)"
     )
+    _SUSTAINED_RULE = (
+        "; every check the analyser made in it read the held value too, but the channel's "
+        "holds so read pass the share of a month's hours its data may lack: sustained (a sign)"
+    )
+
+    def _dead_evidence(self, s: Series, a: int, b: int, value: float, dead: int) -> dict:
+        """What a hold its checks read adds to a finding's evidence (``dead`` checks; below 0:
+        sustained, with its month)."""
+        if dead > 0:
+            return {"checks_at_hold": dead}
+        month = self._month_of(s, a, b, value)
+        assert month is not None  # (dead < 0 only where a month is over)
+        m, held, size = month
+        return {
+            "checks_at_hold": -dead,
+            "escalation": "sustained",
+            "month": month_label(m),
+            "held_hours_in_month": held,
+            "month_hours": size,
+            "allowed_share": round(1.0 - self.min_month_rate, 6),
+        }
 
     def _checks_read_hold(self, s: Series, a: int, b: int, value: float) -> int:
         """The number of check readings (flagged C) in the hold ``a..b`` when at least
@@ -1320,17 +1362,25 @@ class ZeroFloorDetector(Detector):
         5-24 (daily zero and span pairs; all of them where only spans are flagged C); a plant
         whose checks elsewhere read the floor but for a stray span or two (under
         ``check_share``) keeps the sign, as a zero-check plant's did.
-        Limit (reviewer-T's T5): a logger that writes one constant over every hour of a channel,
-        its check hours included, leaves data this rule cannot tell from an analyser that did
-        not measure, and it is reported as such a validity finding (frozen's hold at the floor
-        is validity too; before this rule, integrity). The flags around it do not tell them
-        apart: of the 19 honest validity findings of seeds 5-24 none has an M or D reading of
-        its channel on both sides within 48 h, 3 on one side within 3 h and 4 within 48 h, so
-        asking for maintenance around the hold would undo the rule; nor do its hours (the
-        honest ones last 5-72 h, at most 72 h of a channel's month, as a falsifier's may). Its finding asks for the
-        analyser's log and maintenance record, where a falsified channel shows no fault.
+        Limit (reviewer-T's T5): a logger that writes one constant over every hour of a
+        channel, its check hours included, leaves data this rule cannot tell from an analyser
+        that did not measure, and it is reported as such a validity finding (frozen's hold at
+        the floor is validity too; before this rule, integrity). The flags around it do not
+        tell them apart: of the 19 honest validity findings of seeds 5-24 none has an M or D
+        reading of its channel on both sides within 48 h, 3 on one side within 3 h and 4
+        within 48 h, so asking for maintenance around the hold would undo the rule. What the
+        data can tell is how long: past ``1 - min_month_rate`` of a local month's hours (72 of
+        720), counting the normal readings at the held value of every such hold of the
+        channel in the month, the holds touching that month are signs again (`_months_over`,
+        evidence ``escalation`` "sustained", its month and held hours: frozen's "sustained"
+        rule, which does not count floors): more unmeasured data than a month may lack at all
+        is the plant's to have flagged, not a fault left N. The honest ones: 5-72 h, at most
+        72 h of a channel's month on seeds 5-24 (19 findings) and 25-44 (16), none past it;
+        labelled seeds 1-50: no hold its checks read. Under that a falsifier's constant over
+        the checks stays a validity finding, which asks for the analyser's log and
+        maintenance record, where a falsified channel shows no fault.
         ``dead_checks`` 0: no such rule; ``check_share`` 0: ``dead_checks`` checks elsewhere
-        reading above suffice."""
+        reading above suffice; ``min_month_rate`` 1: no month is over."""
         if self.dead_checks <= 0:
             return 0
         # the checks in it, or where it holds fewer than dead_checks, with those touching it
@@ -1359,7 +1409,48 @@ class ZeroFloorDetector(Detector):
         above = int(np.count_nonzero(outside >= self.step_ratio * value + tol))
         if above < self.dead_checks or above < self.check_share * len(outside):
             return 0  # no check elsewhere reads above the hold: it may be a zero check alone
+        if self._sustained and self._month_of(s, a, b, value) is not None:
+            return -n  # sustained: more unmeasured hours than a month may lack (a sign)
         return n
+
+    def _held_hours(self, s: Series, a: int, b: int, value: float) -> np.ndarray:
+        """The distinct local whole hours of the normal readings of ``a..b`` at ``value``."""
+        keep = normal_mask(s)[a : b + 1] & (s.values[a : b + 1] == value)
+        return np.unique(hours_of(s.ts[a : b + 1][keep]) + LOCAL_OFFSET_HOURS)
+
+    def _months_over(self, s: Series, judged: list[Finding]) -> dict[int, tuple[int, int]]:
+        """The local months in which the channel's holds its own checks read (this detector's
+        validity findings ``judged`` on series ``s``) hold more than ``1 - min_month_rate`` of
+        the month's hours, each with those held hours and the month's hours: as frozen's
+        "sustained" holds, more unmeasured data than a month may lack at all."""
+        dead = [f for f in judged if f.category != self.category]
+        if not dead or self.min_month_rate >= 1:
+            return {}
+        held = []
+        for f in dead:
+            a, b = np.searchsorted(s.ts, [f.start.value, f.end.value + 1])
+            value = float(f.evidence.get("floor", 0.0))
+            held.append(self._held_hours(s, int(a), int(b) - 1, value))
+        months, count = np.unique(local_month(np.unique(np.concatenate(held))), return_counts=True)
+        size = month_hours(months)
+        over = count > (1.0 - self.min_month_rate) * size
+        return {
+            int(m): (int(c), int(z))
+            for m, c, z, o in zip(months, count, size, over, strict=True)
+            if o
+        }
+
+    def _month_of(self, s: Series, a: int, b: int, value: float) -> tuple[int, int, int] | None:
+        """Of the months over (`_months_over`, being judged again) the hold ``a..b`` touches,
+        the one whose held hours are the largest share of it: (month, held hours, its hours)."""
+        months = np.unique(local_month(self._held_hours(s, a, b, value)))
+        best = None
+        for m in months.tolist():
+            if m in self._sustained:
+                c, z = self._sustained[m]
+                if best is None or c / z > best[1] / best[2]:
+                    best = (int(m), c, z)
+        return best
 
     @staticmethod
     def _beside(s: Series, check: np.ndarray, i: int, way: int) -> int:
@@ -1400,8 +1491,8 @@ class ZeroFloorDetector(Detector):
             )
         extra: dict[str, object] = {}
         if dead:
-            rule += self._DEAD_RULE
-            extra = {"checks_at_hold": dead}
+            rule += self._DEAD_RULE if dead > 0 else self._SUSTAINED_RULE
+            extra = self._dead_evidence(s, a, b, value, dead)
         return self.finding(
             outlet,
             s.code,
@@ -1409,8 +1500,8 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity="high" if hours >= 24 else "medium",
             confidence=0.75,
-            message="zero_floor.floor_unmeasured" if dead else "zero_floor.floor",
-            category="validity" if dead else None,
+            message="zero_floor.floor_unmeasured" if dead > 0 else "zero_floor.floor",
+            category="validity" if dead > 0 else None,
             evidence={
                 **extra,
                 "rule": rule,
@@ -1431,7 +1522,7 @@ class ZeroFloorDetector(Detector):
             value=value,
             hours=hours,
             median=floor.median,
-            checks=dead,
+            checks=abs(dead),
         )
 
     def _joint_finding(
@@ -1498,8 +1589,8 @@ class ZeroFloorDetector(Detector):
         rule = "zeros: exact 0 flagged N while flow > 0"
         extra: dict[str, object] = {}
         if dead:
-            rule += self._DEAD_RULE
-            extra = {"checks_at_hold": dead}
+            rule += self._DEAD_RULE if dead > 0 else self._SUSTAINED_RULE
+            extra = self._dead_evidence(s, a, b, 0.0, dead)
         return self.finding(
             outlet,
             s.code,
@@ -1507,8 +1598,8 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity=severity,
             confidence=0.9,
-            message="zero_floor.zeros_unmeasured" if dead else "zero_floor.zeros",
-            category="validity" if dead else None,
+            message="zero_floor.zeros_unmeasured" if dead > 0 else "zero_floor.zeros",
+            category="validity" if dead > 0 else None,
             evidence={
                 **extra,
                 "rule": rule,
@@ -1523,7 +1614,7 @@ class ZeroFloorDetector(Detector):
             count=n,
             flow_min=lo,
             flow_max=hi,
-            checks=dead,
+            checks=abs(dead),
         )
 
 

@@ -962,3 +962,30 @@ def test_a_dead_analysers_floor_does_not_turn_on_the_parity_of_its_checks_elsewh
         make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
     )
     assert [f.category for f in found] == ["integrity"]
+
+
+def test_a_hold_its_checks_read_past_a_tenth_of_a_month_is_a_sign_again() -> None:
+    """Reviewer-T's T5: a logger writing one constant over every hour of a channel writes its
+    check hours too, which the data cannot tell from an analyser that did not measure for a
+    day or three (validity). Past a tenth of a local month of such held hours (more unmeasured
+    data than a month may lack at all, frozen's "sustained") the hold is a sign again."""
+    n = 24 * 30
+    found = {}
+    for hours in (70, 168):
+        tp, flags = _checked_tp(n)
+        tp[300 : 300 + hours] = 0.01  # held, its zero and span checks written 0.01 as well
+        found[hours] = ZeroFloorDetector().detect(
+            make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+        )
+    assert [f.category for f in found[70]] == ["validity"]  # the limit: told from no fault
+    (week,) = found[168]
+    assert (week.start, week.category) == (hour(300), "integrity")
+    assert week.evidence["escalation"] == "sustained"
+    assert week.evidence["held_hours_in_month"] > 0.1 * week.evidence["month_hours"]
+    assert week.evidence["checks_at_hold"] >= 12
+    assert "did not measure" not in week.summary
+    # with min_month_rate 1 no month can be over, and the week stays a validity finding
+    off = ZeroFloorDetector(min_month_rate=1.0).detect(
+        make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in off] == ["validity"]
