@@ -11,13 +11,17 @@ from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
     CO_MOVE_CHANNELS,
     CO_MOVE_LAG_HOURS,
+    MIN_VALIDITY_RATE,
     channel_cycle_hours,
     covered,
     fitted_hours,
     fitted_survival,
     flow_at,
     flow_range,
+    local_month,
     measured_series,
+    month_hours,
+    month_label,
     normal_mask,
     other_steps,
     seen_hours,
@@ -26,13 +30,14 @@ from detectors.checks._common import (
     tail_survival,
 )
 from detectors.finding import LOCAL_TZ, Finding, Severity
-from detectors.frame import OutletData, Series, flag_is
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series, flag_is
 from detectors.messages import pollutant_name
 from detectors.series import (
     HOUR_NS,
     HeldRuns,
     analyser_cycle_hours,
     held_runs,
+    hours_of,
     resolution,
     segments,
     series_years,
@@ -85,9 +90,12 @@ class ZeroFloorDetector(Detector):
       itself at the floor (`_water_at_floor`: the median of the ``water_neighbours`` nearest
       positive normal readings each side within ``water_quanta`` steps of the resolution, and
       the series reading 0 itself in ``water_share`` of its normal readings within
-      ``water_hours`` of the stretch): water under the detection limit reads 0 for as long as
-      it stays under, days or weeks in a warm month, so the series' other zero stretches, short
-      where its water sat a step up, are no null for such a stretch (the length null above
+      ``water_hours`` of the stretch, and as often between ``water_hours`` and
+      ``water_far_hours`` from it, the other stretches judged left out: a lead-in of a day or
+      two is not the water's habit, reviewer-T's T3): water under the detection limit reads 0
+      for as long as it stays under, days or weeks in a warm month, so the series' other zero
+      stretches, short where its water sat a step up, are no null for such a stretch (the
+      length null above
       judges only zeros in water that seldom reads 0 itself, reviewer-O's O2). Honest
       generator, seeds 5-24 x 80 x 180 d, zero_floor alone: zeros findings 47 -> 15 (NH3-N
       read to 0.1 mg/L reading 0.0 for 8 h to six weeks beside 0.1, and TP to 0.01 beside
@@ -301,13 +309,18 @@ class ZeroFloorDetector(Detector):
 
     - a zeros or floor finding whose hold covers ``dead_checks`` or more of the analyser's own
       check readings (flagged C; with fewer in it, those touching it count too), every one
-      reading the held value while its checks elsewhere read above it, is a ``validity``
+      reading the held value while ``dead_checks`` and ``check_share`` of its checks elsewhere
+      read above it (counted, not their median: reviewer-T's T4), is a ``validity``
       finding (`_checks_read_hold`: the analyser did not measure, not even its standard; a
       clean-water bottle or a switched sample line leaves its checks reading the standard),
       and sets no joint floor on another channel. Honest generator, seeds 5-24 x 80 x 180 d:
       11 floor and 8 zeros findings (COD, NH3-N and TN held 5-72 h) from integrity to
       validity (79 -> 60 integrity findings); labelled tuning seeds 1-50: none (every
-      labelled hold with a check in it or beside it read the standard).
+      labelled hold with a check in it or beside it read the standard). Not told apart: a
+      logger writing one constant over every hour of a channel, its check hours included,
+      is such a validity finding too (reviewer-T's T5; `_checks_read_hold`), unless the
+      channel's holds so read pass a tenth of a local month's hours (``min_month_rate``):
+      then they are signs, escalation "sustained", as frozen's holds are.
 
     - ``joint``: a clean-water bottle or a switched sample line feeds every analyser of the
       outlet at once, so the falsified floors start and end together; the analysers whose
@@ -369,8 +382,13 @@ class ZeroFloorDetector(Detector):
     nearest positive readings' median is 5 steps up or more; the honest ones it excuses at 1-2
     steps, reading 0 in 9-100 % of the hours around, against about 0.3 % in reviewer-O's O2
     probe; twelve neighbours, not three, so an unflagged check's hours beside the stretch do
-    not lift the water's level), ``dead_checks=2`` (a zero and a span check, or two days'
-    checks; one check at the floor may be a zero check; 0: no such rule). The old
+    not lift the water's level), ``water_far_hours=720`` (the water's month away from the
+    stretch: honest excused stretches read 0 there in 8.9 % or more), ``dead_checks=2`` (a
+    zero and a span check, or two days'
+    checks; one check at the floor may be a zero check; 0: no such rule), ``check_share=0.25``
+    (the checks elsewhere reading above the hold: half of them with daily zero and span
+    pairs), ``min_month_rate=0.9`` (`_common.MIN_VALIDITY_RATE`: a local month's held hours
+    past a tenth of it make its holds so read signs). The old
     constant bar (6 cycles and 12 h at the series' smallest positive value) missed
     detection-limit floors above the series' honest minimum (a COD held at 4.0 in a series that
     honestly reaches 1.8), 7-11 h floors of hourly analysers and floors split by a
@@ -445,7 +463,10 @@ class ZeroFloorDetector(Detector):
         water_share: float = 0.05,
         water_neighbours: int = 12,
         water_hours: float = 72.0,
+        water_far_hours: float = 720.0,
         dead_checks: int = 2,
+        check_share: float = 0.25,
+        min_month_rate: float = MIN_VALIDITY_RATE,
     ) -> None:
         self.min_zero_readings = min_zero_readings
         self.floor_ratio = floor_ratio
@@ -484,14 +505,26 @@ class ZeroFloorDetector(Detector):
         self.water_share = water_share
         self.water_neighbours = water_neighbours
         self.water_hours = water_hours
+        self.water_far_hours = water_far_hours
         self.dead_checks = dead_checks
+        self.check_share = check_share
+        self.min_month_rate = min_month_rate
+        self._sustained: dict[int, tuple[int, int]] = {}  # the month being judged again
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
         series = [(s, flow) for s, flow in series if s.code in CONCENTRATIONS]
         spans: list[tuple[str, float, float]] = []  # every finding's channel, first, last hour
         for s, flow in series:
-            for found in (*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)):
+            judged = [*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)]
+            over = self._months_over(s, judged)
+            if over:  # holds its checks read pass a tenth of a month: judged again as signs
+                self._sustained = over
+                try:
+                    judged = [*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)]
+                finally:
+                    self._sustained = {}
+            for found in judged:
                 if found.category == self.category:  # (an analyser that did not measure
                     # sets no other channel's floor: `_checks_read_hold`)
                     spans.append((s.code, found.start.value / HOUR_NS, found.end.value / HOUR_NS))
@@ -681,7 +714,11 @@ class ZeroFloorDetector(Detector):
         (``pos``, lone readings far above both neighbours left out) is at most ``water_quanta``
         steps of the resolution ``res``, and the water reads 0 itself in at least
         ``water_share`` of the normal readings within ``water_hours`` before and after the
-        stretch (outside it). Null model: water under the analyser's detection limit, read on
+        stretch (outside it), and in at least ``water_share`` of those between ``water_hours``
+        and ``water_far_hours`` from it, the hours of the other stretches judged here left out
+        (reviewer-T's T3: a week of zeros in NH3-N read at 3.0 mg/L, a day or two of 0.0-0.2
+        written each side, bought the level and the near share; long zeros do not vouch for
+        one another). Null model: water under the analyser's detection limit, read on
         a lattice whose first step is the limit or above it, reads 0 and one step by turns, and
         0 alone for as long as it stays under the limit: days or weeks in a warm month (NH3-N
         read to 0.1 mg/L at a nitrifying plant), so the length of such a stretch says nothing;
@@ -689,7 +726,13 @@ class ZeroFloorDetector(Detector):
         above (labelled tuning seeds 1-50, both generators: the nearest positive readings'
         median at least 5 steps for every zeros finding), and a logger's zeros in water one or
         two steps up that seldom reads 0 itself (reviewer-O's O2 probe: about 0.3 % zeros) stay
-        judged by their length. ``water_share`` 0: no such excuse."""
+        judged by their length. Water under the limit in a warm month reads 0 away from its
+        longest stretch too: honest generator, tuning seeds 5-24, the stretches excused read 0
+        in 8.9-100 % of the readings of their month away from them (over the whole series,
+        2.8 % at the least: a warm spell at the series' end), a lead-in in water at 3.0 in
+        none. Not caught: a falsifier who writes the floor's flicker for days around each
+        stretch (two weeks of zeros ten days apart, each with 96 h of 0.0-0.2 either side, pass).
+        ``water_share`` 0: no such excuse; ``water_far_hours`` 0: no look away from it."""
         out = np.zeros(len(first), dtype=bool)
         if self.water_share <= 0 or len(pos) == 0:
             return out
@@ -713,7 +756,28 @@ class ZeroFloorDetector(Detector):
         zeros = n_zero[first] - n_zero[a] + n_zero[b] - n_zero[last + 1]
         with np.errstate(all="ignore"):
             share = np.where(seen > 0, zeros / np.maximum(seen, 1), 0.0)
-        return low & (share >= self.water_share)
+        out = low & (share >= self.water_share)
+        if self.water_far_hours <= 0 or not out.any():
+            return out
+        # ... and in its month away from it (reviewer-T's T3): a falsifier who scatters
+        # 0.0-0.2 over a day or two each side of a week of zeros in water read at 3.0 buys
+        # the level and the share above; water under the limit in a warm month reads 0 beyond
+        # water_hours of the stretch too. The zero stretches judged here are left out of it
+        # (long zeros do not vouch for one another, as long floor holds do not), so only the
+        # water's own flicker counts
+        judged = np.zeros(len(v) + 1, dtype=np.int64)
+        np.add.at(judged, first, 1)
+        np.add.at(judged, last + 1, -1)
+        free = normal & (np.cumsum(judged[:-1]) == 0)
+        f_all = np.r_[0, np.cumsum(free)]
+        f_zero = np.r_[0, np.cumsum(free & (v == 0))]
+        a0 = np.searchsorted(h, h[first] - self.water_far_hours, "left")
+        b1 = np.searchsorted(h, h[last] + self.water_far_hours, "right")
+        far_seen = f_all[a] - f_all[a0] + f_all[b1] - f_all[b]
+        far_zero = f_zero[a] - f_zero[a0] + f_zero[b1] - f_zero[b]
+        with np.errstate(all="ignore"):
+            far = np.where(far_seen > 0, far_zero / np.maximum(far_seen, 1), 0.0)
+        return out & (far >= self.water_share)
 
     def _floors(self, outlet: OutletData, s: Series, flow: np.ndarray) -> Iterator[Finding]:
         """Held runs far below the series' level, entered and left by a step, longer than its
@@ -822,7 +886,7 @@ class ZeroFloorDetector(Detector):
             if storm(k, a, b):
                 continue
             dead = self._checks_read_hold(s, a, b, float(u[k]))
-            if not dead:
+            if dead <= 0:  # (a sign, sustained ones too)
                 found.add(float(u[k]))
             yield finding(j, k, known, again=False, dead=dead)
         # a run held at the very value of a floor found in the series is that floor again (a
@@ -1245,12 +1309,34 @@ class ZeroFloorDetector(Detector):
         "; every check the analyser made in it read the held value too, where its checks "
         "elsewhere read above it: the analyser did not measure (validity, not a sign)"
     )
+    _SUSTAINED_RULE = (
+        "; every check the analyser made in it read the held value too, but the channel's "
+        "holds so read pass the share of a month's hours its data may lack: sustained (a sign)"
+    )
+
+    def _dead_evidence(self, s: Series, a: int, b: int, value: float, dead: int) -> dict:
+        """What a hold its checks read adds to a finding's evidence (``dead`` checks; below 0:
+        sustained, with its month)."""
+        if dead > 0:
+            return {"checks_at_hold": dead}
+        month = self._month_of(s, a, b, value)
+        assert month is not None  # (dead < 0 only where a month is over)
+        m, held, size = month
+        return {
+            "checks_at_hold": -dead,
+            "escalation": "sustained",
+            "month": month_label(m),
+            "held_hours_in_month": held,
+            "month_hours": size,
+            "allowed_share": round(1.0 - self.min_month_rate, 6),
+        }
 
     def _checks_read_hold(self, s: Series, a: int, b: int, value: float) -> int:
         """The number of check readings (flagged C) in the hold ``a..b`` when at least
         ``dead_checks`` of them lie there and every one reads the held ``value`` (to within
         a tenth of the series' resolution), while the series' checks outside the hold read
-        above it (by ``step_ratio`` at least, in the median): else 0. Null model: an analyser
+        above it (by ``step_ratio`` at least, ``dead_checks`` of them and ``check_share`` of
+        them at least): else 0. Null model: an analyser
         that does not measure (reagent out, a blocked line, a failed lamp: the faults a plant
         leaves flagged N) reads its floor whatever it is given, its own standard solution
         included; a clean-water bottle or a switched sample line leaves the analyser's own
@@ -1268,7 +1354,33 @@ class ZeroFloorDetector(Detector):
         tuning seeds 1-50 of both generators: every finding and its category unchanged (the
         independent generator's labelled holds with a check in or beside them read the
         standard; the simulator's hold none).
-        ``dead_checks`` 0: no such rule."""
+        The checks elsewhere are counted, not their median (reviewer-T's T4): a zero check reads
+        the floor, so with daily zero and span pairs the median sits between the two and one
+        zero check more or less anywhere in the series decided the category (a dead TP at 0.01
+        over four checks: validity, with one zero check more in the month, integrity). Half of
+        the checks elsewhere read above the hold at every honest validity finding of seeds
+        5-24 (daily zero and span pairs; all of them where only spans are flagged C); a plant
+        whose checks elsewhere read the floor but for a stray span or two (under
+        ``check_share``) keeps the sign, as a zero-check plant's did.
+        Limit (reviewer-T's T5): a logger that writes one constant over every hour of a
+        channel, its check hours included, leaves data this rule cannot tell from an analyser
+        that did not measure, and it is reported as such a validity finding (frozen's hold at
+        the floor is validity too; before this rule, integrity). The flags around it do not
+        tell them apart: of the 19 honest validity findings of seeds 5-24 none has an M or D
+        reading of its channel on both sides within 48 h, 3 on one side within 3 h and 4
+        within 48 h, so asking for maintenance around the hold would undo the rule. What the
+        data can tell is how long: past ``1 - min_month_rate`` of a local month's hours (72 of
+        720), counting the normal readings at the held value of every such hold of the
+        channel in the month, the holds touching that month are signs again (`_months_over`,
+        evidence ``escalation`` "sustained", its month and held hours: frozen's "sustained"
+        rule, which does not count floors): more unmeasured data than a month may lack at all
+        is the plant's to have flagged, not a fault left N. The honest ones: 5-72 h, at most
+        72 h of a channel's month on seeds 5-24 (19 findings) and 25-44 (16), none past it;
+        labelled seeds 1-50: no hold its checks read. Under that a falsifier's constant over
+        the checks stays a validity finding, which asks for the analyser's log and
+        maintenance record, where a falsified channel shows no fault.
+        ``dead_checks`` 0: no such rule; ``check_share`` 0: ``dead_checks`` checks elsewhere
+        reading above suffice; ``min_month_rate`` 1: no month is over."""
         if self.dead_checks <= 0:
             return 0
         # the checks in it, or where it holds fewer than dead_checks, with those touching it
@@ -1290,9 +1402,55 @@ class ZeroFloorDetector(Detector):
         elsewhere[a : b + 1] = False
         outside = s.values[elsewhere]
         outside = outside[~np.isnan(outside)]
-        if len(outside) == 0 or not np.median(outside) >= self.step_ratio * value + tol:
+        # checks elsewhere reading clearly above the hold: dead_checks of them at least, and
+        # check_share of them (not their median: a zero check reads the floor, so with daily
+        # zero and span pairs the median sits between the two and one zero check more or less
+        # anywhere decided the category, reviewer-T's T4)
+        above = int(np.count_nonzero(outside >= self.step_ratio * value + tol))
+        if above < self.dead_checks or above < self.check_share * len(outside):
             return 0  # no check elsewhere reads above the hold: it may be a zero check alone
+        if self._sustained and self._month_of(s, a, b, value) is not None:
+            return -n  # sustained: more unmeasured hours than a month may lack (a sign)
         return n
+
+    def _held_hours(self, s: Series, a: int, b: int, value: float) -> np.ndarray:
+        """The distinct local whole hours of the normal readings of ``a..b`` at ``value``."""
+        keep = normal_mask(s)[a : b + 1] & (s.values[a : b + 1] == value)
+        return np.unique(hours_of(s.ts[a : b + 1][keep]) + LOCAL_OFFSET_HOURS)
+
+    def _months_over(self, s: Series, judged: list[Finding]) -> dict[int, tuple[int, int]]:
+        """The local months in which the channel's holds its own checks read (this detector's
+        validity findings ``judged`` on series ``s``) hold more than ``1 - min_month_rate`` of
+        the month's hours, each with those held hours and the month's hours: as frozen's
+        "sustained" holds, more unmeasured data than a month may lack at all."""
+        dead = [f for f in judged if f.category != self.category]
+        if not dead or self.min_month_rate >= 1:
+            return {}
+        held = []
+        for f in dead:
+            a, b = np.searchsorted(s.ts, [f.start.value, f.end.value + 1])
+            value = float(f.evidence.get("floor", 0.0))
+            held.append(self._held_hours(s, int(a), int(b) - 1, value))
+        months, count = np.unique(local_month(np.unique(np.concatenate(held))), return_counts=True)
+        size = month_hours(months)
+        over = count > (1.0 - self.min_month_rate) * size
+        return {
+            int(m): (int(c), int(z))
+            for m, c, z, o in zip(months, count, size, over, strict=True)
+            if o
+        }
+
+    def _month_of(self, s: Series, a: int, b: int, value: float) -> tuple[int, int, int] | None:
+        """Of the months over (`_months_over`, being judged again) the hold ``a..b`` touches,
+        the one whose held hours are the largest share of it: (month, held hours, its hours)."""
+        months = np.unique(local_month(self._held_hours(s, a, b, value)))
+        best = None
+        for m in months.tolist():
+            if m in self._sustained:
+                c, z = self._sustained[m]
+                if best is None or c / z > best[1] / best[2]:
+                    best = (int(m), c, z)
+        return best
 
     @staticmethod
     def _beside(s: Series, check: np.ndarray, i: int, way: int) -> int:
@@ -1333,8 +1491,8 @@ class ZeroFloorDetector(Detector):
             )
         extra: dict[str, object] = {}
         if dead:
-            rule += self._DEAD_RULE
-            extra = {"checks_at_hold": dead}
+            rule += self._DEAD_RULE if dead > 0 else self._SUSTAINED_RULE
+            extra = self._dead_evidence(s, a, b, value, dead)
         return self.finding(
             outlet,
             s.code,
@@ -1342,8 +1500,8 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity="high" if hours >= 24 else "medium",
             confidence=0.75,
-            message="zero_floor.floor_unmeasured" if dead else "zero_floor.floor",
-            category="validity" if dead else None,
+            message="zero_floor.floor_unmeasured" if dead > 0 else "zero_floor.floor",
+            category="validity" if dead > 0 else None,
             evidence={
                 **extra,
                 "rule": rule,
@@ -1364,7 +1522,7 @@ class ZeroFloorDetector(Detector):
             value=value,
             hours=hours,
             median=floor.median,
-            checks=dead,
+            checks=abs(dead),
         )
 
     def _joint_finding(
@@ -1431,8 +1589,8 @@ class ZeroFloorDetector(Detector):
         rule = "zeros: exact 0 flagged N while flow > 0"
         extra: dict[str, object] = {}
         if dead:
-            rule += self._DEAD_RULE
-            extra = {"checks_at_hold": dead}
+            rule += self._DEAD_RULE if dead > 0 else self._SUSTAINED_RULE
+            extra = self._dead_evidence(s, a, b, 0.0, dead)
         return self.finding(
             outlet,
             s.code,
@@ -1440,8 +1598,8 @@ class ZeroFloorDetector(Detector):
             timestamp(s.ts[b]),
             severity=severity,
             confidence=0.9,
-            message="zero_floor.zeros_unmeasured" if dead else "zero_floor.zeros",
-            category="validity" if dead else None,
+            message="zero_floor.zeros_unmeasured" if dead > 0 else "zero_floor.zeros",
+            category="validity" if dead > 0 else None,
             evidence={
                 **extra,
                 "rule": rule,
@@ -1456,7 +1614,7 @@ class ZeroFloorDetector(Detector):
             count=n,
             flow_min=lo,
             flow_max=hi,
-            checks=dead,
+            checks=abs(dead),
         )
 
 

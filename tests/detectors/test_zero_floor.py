@@ -829,6 +829,37 @@ def test_zeros_in_water_at_its_floor_last_as_long_as_the_water_stays_under() -> 
     ]
 
 
+def test_zeros_whose_water_at_the_floor_is_only_a_lead_in_are_still_found() -> None:
+    """Reviewer-T's T3: a week of zeros in NH3-N read at about 3.0 mg/L, bracketed by a day or
+    two of 0.0-0.2 written each side, buys the water-at-floor excuse by its neighbours and the
+    zeros within water_hours; water under the detection limit reads 0 in its month away from
+    the stretch too. Two such weeks do not vouch for one another."""
+    n = 24 * 60
+
+    def faked(starts: tuple[int, ...], lead: int) -> np.ndarray:
+        rng = np.random.default_rng(1)
+        nh3 = effluent(n, mean=3.0, step=0.1, seed=4)
+        for a in starts:
+            b = a + 24 * 7
+            nh3[a:b] = 0.0
+            nh3[a - lead : a] = rng.choice([0.0, 0.1, 0.2, 0.1], lead)
+            nh3[b : b + lead] = rng.choice([0.0, 0.1, 0.2, 0.1], lead)
+        return nh3
+
+    for starts, lead in (((700,), 24), ((700,), 48), ((500, 900), 24)):
+        frame = make_frame(MN, {NH3N: faked(starts, lead), FLOW: flow(n)})
+        found = ZeroFloorDetector().detect(frame, SPEC)
+        weeks = [
+            (f.start, f.end)
+            for f in found
+            if "zeros" in f.evidence["rule"] and f.category == "integrity"
+        ]
+        assert weeks == [(hour(a), hour(a + 24 * 7 - 1)) for a in starts], (starts, lead)
+    # with no look away from the stretch (water_far_hours 0) the lead-in bought the excuse
+    frame = make_frame(MN, {NH3N: faked((700,), 24), FLOW: flow(n)})
+    assert ZeroFloorDetector(water_far_hours=0).detect(frame, SPEC) == []
+
+
 def _checked_tp(n: int) -> tuple[np.ndarray, np.ndarray]:
     """A TP about 0.3 mg/L whose analyser checks its zero (reading 0.01) and its span (the
     standard, 0.2) each day at 10:00 and 11:00, both flagged C."""
@@ -902,3 +933,59 @@ def test_zeros_closed_by_checks_that_read_0_too_are_an_analyser_that_did_not_mea
     )
     assert [(f.start, f.end, f.category) for f in found] == [(hour(97), hour(115), "validity")]
     assert found[0].evidence["checks_at_hold"] == 2
+
+
+def test_a_dead_analysers_floor_does_not_turn_on_the_parity_of_its_checks_elsewhere() -> None:
+    """Reviewer-T's T4: with daily zero (0.01) and span (0.2) checks the median of the checks
+    elsewhere sits between the two, so one zero check more anywhere in the month turned a dead
+    analyser's floor (its checks in the hold reading 0.01 too) from validity into integrity.
+    Checks elsewhere reading clearly above the hold are counted, not their median; a plant
+    whose checks elsewhere read the floor but for one stray span keeps the sign."""
+    n = 24 * 30
+    for extra in (0, 1, 2, 3):
+        tp, flags = _checked_tp(n)
+        tp[300:370] = 0.01  # 70 h at 0.01, over the checks of hours 322-323 and 346-347
+        for e in range(extra):  # zero checks more, after a repair say, reading 0.01
+            tp[500 + 24 * e + 3], flags[500 + 24 * e + 3] = 0.01, "C"
+        found = ZeroFloorDetector().detect(
+            make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+        )
+        assert [(f.start, f.end, f.category) for f in found] == [
+            (hour(300), hour(369), "validity")
+        ], extra
+        assert found[0].evidence["checks_at_hold"] == 4
+    tp, flags = _checked_tp(n)
+    tp[300:370] = 0.01
+    tp[flags == "C"] = 0.01  # zero checks alone ...
+    tp[[35, 611]] = 0.2  # ... but for two spans: a quarter of the checks elsewhere reads none
+    found = ZeroFloorDetector().detect(
+        make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in found] == ["integrity"]
+
+
+def test_a_hold_its_checks_read_past_a_tenth_of_a_month_is_a_sign_again() -> None:
+    """Reviewer-T's T5: a logger writing one constant over every hour of a channel writes its
+    check hours too, which the data cannot tell from an analyser that did not measure for a
+    day or three (validity). Past a tenth of a local month of such held hours (more unmeasured
+    data than a month may lack at all, frozen's "sustained") the hold is a sign again."""
+    n = 24 * 30
+    found = {}
+    for hours in (70, 168):
+        tp, flags = _checked_tp(n)
+        tp[300 : 300 + hours] = 0.01  # held, its zero and span checks written 0.01 as well
+        found[hours] = ZeroFloorDetector().detect(
+            make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+        )
+    assert [f.category for f in found[70]] == ["validity"]  # the limit: told from no fault
+    (week,) = found[168]
+    assert (week.start, week.category) == (hour(300), "integrity")
+    assert week.evidence["escalation"] == "sustained"
+    assert week.evidence["held_hours_in_month"] > 0.1 * week.evidence["month_hours"]
+    assert week.evidence["checks_at_hold"] >= 12
+    assert "did not measure" not in week.summary
+    # with min_month_rate 1 no month can be over, and the week stays a validity finding
+    off = ZeroFloorDetector(min_month_rate=1.0).detect(
+        make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+    )
+    assert [f.category for f in off] == ["validity"]
