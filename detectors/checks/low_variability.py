@@ -114,6 +114,23 @@ MIN_SLOPE_DAYS = 10
 #: for a median of slopes, while the pairs, 80,000 of them, grow as the square of the days.
 MAX_SLOPE_DAYS = 400
 
+#: Hours on each side of a reading among whose readings `_check_readings` takes its median.
+CHECK_HALF = 4
+
+#: Departures (from that median) a reading must exceed, in the series' usual nonzero departure
+#: (MAD about 0), to be a check's candidate: a zero or a span reading, not the water.
+CHECK_SCALES = 6.0
+
+#: Candidates a clock hour needs to be a check hour, and how many times its share of all the
+#: series' candidates (1/24) it must hold: a check runs at one fixed hour every 1-7 days.
+CHECK_MIN = 4
+CHECK_EXCESS = 5.0
+
+#: Hours on either side of a check hour judged again (the readings of the first pass left out)
+#: at `CHECK_NEXT_SCALES`: a zero reading departs from a low water by less than a span does.
+CHECK_NEXT = 2
+CHECK_NEXT_SCALES = 3.0
+
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
 ONE_STEP_SHARE = 0.6
@@ -1252,6 +1269,9 @@ class LowVariabilityDetector(Detector):
         blocks = self._blocks
         if len(x) < blocks * DAY_HOURS:
             return None
+        # the analyser's own checks left flagged N (a zero and a span reading at one clock hour
+        # every day or few days) are not the water: a day holding one is no measure of its spread
+        x = np.where(_check_readings(x, h0), np.nan, x)
         sums = _block_sums(x, DAY_HOURS)
         n, rr, cv, mean, sc, nd = _window_stats(sums, blocks)
         pairs = window_sums(sums.pairs, blocks)  # readings an hour apart, both present
@@ -2213,6 +2233,63 @@ def _regime_sides(
             & ((~np.isnan(before)).sum(axis=1) >= least)
             & ((~np.isnan(after)).sum(axis=1) >= least)
         )
+
+
+def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
+    """Readings of the hourly grid ``x`` (from UTC hour ``h0``) that are the analyser's own
+    checks left flagged N (a zero and a span reading, back to back at fixed clock hours every
+    day or few days). A reading departs where it differs from the median of the readings within
+    `CHECK_HALF` hours of it by more than `CHECK_SCALES` times the series' usual nonzero
+    departure (their MAD about 0: a value held for a cycle of five hours or more never departs);
+    a clock hour is a check hour where it holds `CHECK_MIN` such readings or more and
+    `CHECK_EXCESS` times its share of them (1/24). The usual departure is then taken again at
+    the hours more than `CHECK_NEXT` from a check hour (daily checks are a large share of a held
+    series' departures), and the readings at the check hours departing by `CHECK_NEXT_SCALES`
+    times it are checks (a zero reading departs from a low water by less than a span reading
+    does), as are, with those left out, the readings as far out within `CHECK_NEXT` hours of
+    one and of a check hour (the other reading of the pair)."""
+    out = np.zeros(len(x), dtype=bool)
+    if len(x) < 2 * CHECK_HALF + 1:
+        return out
+    hod = (h0 + np.arange(len(x))) % DAY_HOURS
+    dev = _departures(x)
+    with np.errstate(invalid="ignore"):
+        moved = np.isfinite(dev) & (dev != 0.0)
+    if moved.sum() < CHECK_MIN:
+        return out
+    with np.errstate(invalid="ignore"):
+        far = np.abs(dev) > CHECK_SCALES * 1.4826 * median(np.abs(dev[moved]))
+    counts = np.bincount(hod[far], minlength=DAY_HOURS)
+    check = (counts >= CHECK_MIN) & (counts >= CHECK_EXCESS * far.sum() / DAY_HOURS)
+    if not check.any():
+        return out
+    near = np.flatnonzero(check)[:, None] + np.arange(-CHECK_NEXT, CHECK_NEXT + 1)[None, :]
+    zone = np.zeros(DAY_HOURS, dtype=bool)
+    zone[near.ravel() % DAY_HOURS] = True
+    usual = moved & ~zone[hod]
+    if usual.sum() < CHECK_MIN:
+        return out
+    scale = 1.4826 * median(np.abs(dev[usual]))
+    with np.errstate(invalid="ignore"):
+        out = check[hod] & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
+    # ... and beside them, with them left out: a zero and a span back to back
+    pad = np.zeros(CHECK_NEXT, dtype=bool)
+    beside = sliding_window_view(np.r_[pad, out, pad], 2 * CHECK_NEXT + 1).any(axis=1)
+    dev = _departures(np.where(out, np.nan, x))
+    with np.errstate(invalid="ignore"):
+        out |= beside & zone[hod] & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
+    return out
+
+
+def _departures(x: np.ndarray) -> np.ndarray:
+    """Each reading of the hourly grid ``x`` less the median of the readings within
+    `CHECK_HALF` hours of it (itself included; NaN where ``x`` is)."""
+    pad = np.full(CHECK_HALF, np.nan)
+    near = np.sort(sliding_window_view(np.r_[pad, x, pad], 2 * CHECK_HALF + 1), axis=1)
+    have = (~np.isnan(near)).sum(axis=1)
+    lo = np.take_along_axis(near, (np.maximum(have - 1, 0) // 2)[:, None], axis=1)[:, 0]
+    hi = np.take_along_axis(near, (have // 2)[:, None], axis=1)[:, 0]
+    return x - 0.5 * (lo + hi)
 
 
 def _reversal_days(
