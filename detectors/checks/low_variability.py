@@ -18,6 +18,7 @@ from detectors.checks._common import (
     covered,
     cusum_alarms,
     cusum_bar,
+    grid_flow,
     measured_series,
     normal_mask,
     stretches,
@@ -27,6 +28,7 @@ from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
 from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
     DAY_HOURS,
+    HOUR_NS,
     Segments,
     analyser_cycle_hours,
     block_sums,
@@ -130,6 +132,13 @@ CHECK_EXCESS = 5.0
 #: at `CHECK_NEXT_SCALES`: a zero reading departs from a low water by less than a span does.
 CHECK_NEXT = 2
 CHECK_NEXT_SCALES = 3.0
+
+#: Share of the outlet's median day's flow under which a day's flow is a stop (`_stopped_days`):
+#: the water an analyser reads while nothing is discharged stands, calm by nature.
+STOP_FLOW_SHARE = 0.05
+
+#: Hours of valid flow a day needs for `_stopped_days` to judge it.
+STOP_MIN_HOURS = 12
 
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
@@ -1272,6 +1281,10 @@ class LowVariabilityDetector(Detector):
         # the analyser's own checks left flagged N (a zero and a span reading at one clock hour
         # every day or few days) are not the water: a day holding one is no measure of its spread
         x = np.where(_check_readings(x, h0), np.nan, x)
+        # ... nor is the standing water of a plant that discharged nothing all day
+        x = np.where(
+            np.repeat(self._stopped_days(outlet, h0, len(x)), DAY_HOURS)[: len(x)], np.nan, x
+        )
         sums = _block_sums(x, DAY_HOURS)
         n, rr, cv, mean, sc, nd = _window_stats(sums, blocks)
         pairs = window_sums(sums.pairs, blocks)  # readings an hour apart, both present
@@ -1370,6 +1383,34 @@ class LowVariabilityDetector(Detector):
             _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS,
             level,
         )  # fmt: skip
+
+    @staticmethod
+    def _stopped_days(outlet: OutletData, h0: int, hours: int) -> np.ndarray:
+        """Per day of a series' grid (``hours`` from UTC hour ``h0``, a local midnight), whether
+        the outlet discharged almost nothing: its flow, over the day's hours with a valid
+        reading (`STOP_MIN_HOURS` or more), averaging under `STOP_FLOW_SHARE` of its median
+        such day's (a shutdown; a plant discharging a few hours a day averages as its usual
+        day does). All False without a flow channel."""
+        days = -(-hours // DAY_HOURS)
+        out = np.zeros(days, dtype=bool)
+        q, ok, _ = grid_flow(outlet)
+        if not ok.any():
+            return out
+        at = h0 - int(outlet.grid[0].value // HOUR_NS) + np.arange(days * DAY_HOURS)
+        inside = (at >= 0) & (at < len(q))
+        j = np.clip(at, 0, len(q) - 1)
+        have = inside & ok[j]
+        flow = np.where(have, q[j], 0.0).reshape(days, DAY_HOURS)
+        n = have.reshape(days, DAY_HOURS).sum(axis=1)
+        judged = n >= STOP_MIN_HOURS
+        if not judged.any():
+            return out
+        mean = flow.sum(axis=1)[judged] / n[judged]
+        usual = median(mean)
+        if not usual > 0.0:
+            return out
+        out[judged] = mean < STOP_FLOW_SHARE * usual
+        return out
 
     def _scripted(
         self,
