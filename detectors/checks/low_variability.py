@@ -133,6 +133,10 @@ CHECK_EXCESS = 5.0
 CHECK_NEXT = 2
 CHECK_NEXT_SCALES = 3.0
 
+#: How far a check hour's readings may spread (MAD, a share of their median) or how near zero
+#: they must read (a share of the series' median) to be one solution read (`_one_value`).
+CHECK_SPREAD = 0.1
+
 #: Share of the outlet's median day's flow under which a day's flow is a stop (`_stopped_days`):
 #: the water an analyser reads while nothing is discharged stands, calm by nature.
 STOP_FLOW_SHARE = 0.05
@@ -2318,7 +2322,8 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
     series' departures), and the readings at the check hours departing by `CHECK_NEXT_SCALES`
     times it are checks (a zero reading departs from a low water by less than a span reading
     does), as are, with those left out, the readings as far out within `CHECK_NEXT` hours of
-    one and of a check hour (the other reading of the pair)."""
+    one and of a check hour (the other reading of the pair). Each clock hour's readings so taken
+    must read one value (`_one_value`: a zero or a standard, not a peak of the water)."""
     out = np.zeros(len(x), dtype=bool)
     if len(x) < 2 * CHECK_HALF + 1:
         return out
@@ -2332,6 +2337,8 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
         far = np.abs(dev) > CHECK_SCALES * 1.4826 * median(np.abs(dev[moved]))
     counts = np.bincount(hod[far], minlength=DAY_HOURS)
     check = (counts >= CHECK_MIN) & (counts >= CHECK_EXCESS * far.sum() / DAY_HOURS)
+    level = median(x[np.isfinite(x)])
+    check = _one_value(x, far, hod, check, level)
     if not check.any():
         return out
     near = np.flatnonzero(check)[:, None] + np.arange(-CHECK_NEXT, CHECK_NEXT + 1)[None, :]
@@ -2348,7 +2355,24 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
     beside = sliding_window_view(np.r_[pad, out, pad], 2 * CHECK_NEXT + 1).any(axis=1)
     dev = _departures(np.where(out, np.nan, x))
     with np.errstate(invalid="ignore"):
-        out |= beside & zone[hod] & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
+        pair = beside & zone[hod] & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
+    counts = np.bincount(hod[pair], minlength=DAY_HOURS)
+    return out | (pair & _one_value(x, pair, hod, counts > 0, level)[hod])
+
+
+def _one_value(
+    x: np.ndarray, sel: np.ndarray, hod: np.ndarray, hours: np.ndarray, level: float
+) -> np.ndarray:
+    """Which of the clock ``hours`` read one value in their readings ``sel`` of ``x`` (``hod``
+    each reading's clock hour): a check reads a solution, a zero or the standard, within the
+    analyser's repeatability (a median under `CHECK_SPREAD` of the series' ``level``, or a MAD
+    within `CHECK_SPREAD` of the median), where a peak of the water at a fixed hour wanders."""
+    out = hours.copy()
+    for h in np.flatnonzero(hours).tolist():  # a few clock hours
+        v = x[sel & (hod == h)]
+        m = median(v)
+        spread = 1.4826 * median(np.abs(v - m))
+        out[h] = m <= CHECK_SPREAD * level or spread <= CHECK_SPREAD * m
     return out
 
 

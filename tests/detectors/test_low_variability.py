@@ -1198,7 +1198,9 @@ def test_unflagged_checks_every_other_day_do_not_make_the_days_between_calm(seed
 def test_check_readings_are_the_zero_and_span_at_their_clock_hours() -> None:
     """`_check_readings` takes the zero and span readings of the checks (the zero of a low
     water, 0.01 under 0.07, as well as the span far above it), and nothing of a series without
-    checks, nor the changes of an analyser holding each value six hours at fixed clock hours."""
+    checks, nor the changes of an analyser holding each value six hours at fixed clock hours,
+    nor a peak of the water at one clock hour every day (a batch let out at 09:00), which does
+    not read one value as a check's solution does."""
     n = 24 * 60
     tp = effluent(n, mean=0.07, cv=0.1, hold_hours=2, step=0.01, seed=3)
     hod = np.arange(n) % 24
@@ -1206,6 +1208,9 @@ def test_check_readings_are_the_zero_and_span_at_their_clock_hours() -> None:
     assert got.sum() >= 2 * 58 and set(hod[got]) <= {0, 1}
     assert not _check_readings(tp, 0).any()
     assert not _check_readings(effluent(n, mean=30.0, hold_hours=6, seed=4), 0).any()
+    cod = effluent(n, mean=30.0, cv=0.05, seed=5)
+    cod[9::24] = np.round(cod[9::24] * np.random.default_rng(6).uniform(1.5, 3.0, n // 24), 1)
+    assert not _check_readings(cod, 0).any()
 
 
 def _stopped_outlet(seed: int, stop: slice, q_stop: float) -> pd.DataFrame:
