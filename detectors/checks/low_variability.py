@@ -426,9 +426,10 @@ class LowVariabilityDetector(Detector):
     unflagged checks (readings taken as checks on 0 of 540 and 8 of 600 series of seeds 1-3,
     the simulator's at one clock hour reading one value 1.5-3 times the water), so their
     labels say little about the rule; the tests' band shrunk amid checks does. The real series: no integrity finding, as before. CPU of the
-    detector alone (honest seeds 5 and 6, independent seed 1): 1.65 -> 2.5 s, half of it the
+    detector alone (honest seeds 5 and 6, independent seed 1): 1.8 -> 2.7 s, half of it the
     checks' medians (`_departures`) and a third the outlet's flow grid (`grid_flow`, shared
-    with the flow detectors in a full run). Left: a series' first days at a level and calm of their own
+    with four other detectors in a full run); the whole catalogue on honest seed 5: 3.7 ->
+    4.1 s. Left: a series' first days at a level and calm of their own
     (about a quarter of the look seeds' findings left start in the first five days), days
     calmer in winter (most of the rest start in January or February: the single-channel
     CUSUMs still judge a day against the whole series' median), long holds of a TP, a
