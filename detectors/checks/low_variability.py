@@ -213,7 +213,8 @@ class _Scripted:
     peak), the CUSUMs ``s_cv`` and ``s_step``. The series' ``step`` (resolution), the
     standard-normal quantile ``k`` of the window tests and the null models; the series' `_Level`
     (None for a pH) and its ``days`` (eligible, CV, step CV, mean, and log CV and log step CV read
-    at the usual level), for the evidence."""
+    at the usual level), for the evidence; its hourly grid ``x`` from ``h0`` (NaN where nothing
+    was judged: no reading, a check's, a day of no discharge)."""
 
     h0: int
     bad: np.ndarray
@@ -248,6 +249,7 @@ class _Scripted:
     mean: np.ndarray
     level: _Level | None
     days: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    x: np.ndarray
     pool: _PoolRun | None = None
 
 
@@ -1670,7 +1672,7 @@ class LowVariabilityDetector(Detector):
             run_cv, run_step, run_white, s_cv, s_step, s_white, run_rev, s_rev, rev, wruns,
             step, k,
             w_cv, w_step, d_cv, d_step, mean, le.level,
-            (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs),
+            (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs), le.x,
         )  # fmt: skip
 
     def _cusum_peak(self, le: _Learned, which: int) -> float:
@@ -1843,11 +1845,15 @@ class LowVariabilityDetector(Detector):
         return stretches(days if w.pool is None else days | w.pool.days)
 
     def _span(self, s: Series, w: _Scripted, d_first: int, d_last: int) -> np.ndarray:
-        """The series' normal readings over days ``d_first`` to ``d_last`` (indices)."""
+        """The series' normal readings over days ``d_first`` to ``d_last`` (indices) that were
+        judged: on the grid ``w.x`` (not a check's, not a day of no discharge)."""
         lo_h = w.h0 + d_first * DAY_HOURS
         hi_h = w.h0 + (d_last + 1) * DAY_HOURS - 1
         hours = hours_of(s.ts)
-        return np.flatnonzero(normal_mask(s) & (hours >= lo_h) & (hours <= hi_h))
+        at = np.clip(hours - w.h0, 0, len(w.x) - 1)
+        span = normal_mask(s) & (hours >= lo_h) & (hours <= hi_h)
+        judged = np.flatnonzero(span & np.isfinite(w.x[at]))
+        return judged if len(judged) else np.flatnonzero(span)
 
     def _finding(
         self,

@@ -1193,6 +1193,8 @@ def test_unflagged_checks_every_other_day_do_not_make_the_days_between_calm(seed
     assert found
     for f in found:
         assert hour(band.start - 48) <= f.start and f.end <= hour(band.stop + 47)
+        # ... and its message and evidence give the water it judged, not the checks' 0.1 and 5
+        assert f.evidence["min"] > 10.0, f.summary
 
 
 def test_check_readings_are_the_zero_and_span_at_their_clock_hours() -> None:
