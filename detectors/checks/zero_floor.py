@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -518,12 +519,12 @@ class ZeroFloorDetector(Detector):
         for s, flow in series:
             judged = [*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)]
             over = self._months_over(s, judged)
-            if over:  # holds its checks read pass a tenth of a month: judged again as signs
-                self._sustained = over
-                try:
-                    judged = [*self._zeros(outlet, s, flow), *self._floors(outlet, s, flow)]
-                finally:
-                    self._sustained = {}
+            if over:  # holds its checks read pass a tenth of a month: judged again as signs,
+                # by a copy knowing the months (the instance itself is never changed: one
+                # detector may judge outlets in several threads)
+                again = copy.copy(self)
+                again._sustained = over
+                judged = [*again._zeros(outlet, s, flow), *again._floors(outlet, s, flow)]
             for found in judged:
                 if found.category == self.category:  # (an analyser that did not measure
                     # sets no other channel's floor: `_checks_read_hold`)
