@@ -1060,16 +1060,47 @@ def test_a_replay_of_a_draining_flows_running_hours_is_still_found() -> None:
     assert f.evidence["level_step_bits"] > f.evidence["threshold_bits"]
 
 
+@pytest.mark.parametrize("copies", [2, 3])
+def test_a_day_of_flow_pasted_again_and_again_is_found_each_time(copies: int) -> None:
+    # a running plant's flow read to 0.1 m3/h (daily curve, noise 15); one day pasted two or
+    # three times: leaving out only two occurrences of each step from its level, the other
+    # copies vouched for each other (the runs scored by levels about 0 bits: none found)
+    rng = np.random.default_rng(1)
+    h = np.arange(180 * 24)
+    curve = 400 + 120 * np.sin(2 * np.pi * (h % 24) / 24) + rng.normal(0, 15, len(h))
+    flow = np.round(curve, 1)
+    pasted = (100, 110, 120)[:copies]
+    for d in pasted:
+        flow[d * 24 : (d + 1) * 24] = flow[60 * 24 : 61 * 24]
+    found = CopiedDataDetector().detect(frame({FLOW: flow}))
+    assert sorted(f.start for f in found) == [hour(d * 24) for d in pasted]
+    assert all(f.evidence["level_step_bits"] > f.evidence["threshold_bits"] for f in found)
+
+
+def test_a_draining_flows_day_pasted_five_times_is_found_each_time() -> None:
+    flow = _draining_flow(1)
+    for d in (45, 52, 59, 66, 73):
+        flow[d * 24 : (d + 1) * 24] = flow[30 * 24 : 31 * 24]
+    found = CopiedDataDetector().detect(frame({FLOW: flow}))
+    assert len(found) == 5 and all(hour(45 * 24) <= f.start for f in found)
+
+
 def test_level_steps_weigh_a_step_by_its_other_occurrences_from_its_level() -> None:
     # from 8 the series rises by 2 four times; from 10 it falls by 2 four times and rises by 5
     # once; from 20 it falls by 7 twice
     q = np.array([10, 8, 10, 8, 10, 8, 10, 8, 10, 15, 20, 13, 20, 13], dtype=np.int64)
     table = _LevelSteps.of(q)
     free = np.full(3, 9.0)  # the bits null's bits of each step
-    # with a run's two occurrences left out: 8 -> 10 two of two (0 bits), 10 -> 8 two of three
-    # (after a rise: two of the three after a rise less two, one of two: 1 bit; the fewer kept)
+    # 8 10 8 10 occurs three times (from readings 1, 3 and 5), all left out: every 8 -> 10 lies
+    # in one of them (the bits null's 9 bits), 10 -> 8 one of two left from 10 (the falls
+    # after a rise all lie inside: that cell tells nothing)
     got = table.information(np.array([8, 10, 8, 10]), 1.0, free)
-    assert got == pytest.approx(1.0 + 0.0 + np.log2(3 / 2) + 0.0)
+    assert got == pytest.approx(1.0 + 9.0 + 1.0 + 9.0)
+    # a run that occurs twice: 8 -> 10 three of three left (0 bits), 10 -> 8 three of six left
+    # from 10 (1 bit; after a rise none of three left)
+    twice = np.array([10, 8, 10, 8, 10, 15, 10, 8, 10, 8, 10, 15, 10, 8, 10, 5], dtype=np.int64)
+    got = _LevelSteps.of(twice).information(np.array([8, 10, 8]), 1.0, free[:2])
+    assert got == pytest.approx(1.0 + 0.0 + 1.0)
     # a step seen only twice from its level (20 -> 13) is weighed by the bits null alone
     assert table.information(np.array([20, 13]), 1.0, free[:1]) == pytest.approx(10.0)
     # a level or a step the series never took from there: the bits null's, too
