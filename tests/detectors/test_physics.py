@@ -458,3 +458,42 @@ def test_an_nh3n_front_read_before_the_slower_tn_analyser_catches_up_is_no_findi
     tns[190:230] = held(np.round(nh3s[190:230:4] / 1.3, 2), 4)
     found = PhysicsDetector().detect(frame({NH3N: nh3s, TN: tns}))
     assert found and found[0].start <= hour(192) and found[0].end >= hour(220)
+
+
+def _peak(seed: int = 2, n: int = 480) -> tuple[np.ndarray, np.ndarray]:
+    """NH3-N x2.3 over hours 199-204 easing back over four days, nearly all nitrogen ammonia at
+    the peak (TN 1.5 NH3-N outside it, 1.0 at it). NH3-N read hourly (the sample of the hour
+    before), TN by a 4-hourly analyser reporting the sample taken at its cycle's start for the
+    next cycle: its measurements sample hours 196, 200, 204, ... and none samples the peak."""
+    rng = np.random.default_rng(seed)
+    h = np.arange(n)
+    bump = np.interp(h, [0, 199, 204, 300, n], [0, 0, 1, 0, 0])
+    nh3_true = 2.5 * (1 + 1.3 * bump) * np.exp(rng.normal(0, 0.01, n))
+    tn_true = nh3_true * (1 + 0.5 * (1 - bump)) * np.exp(rng.normal(0, 0.01, n))
+    nh3 = np.round(np.r_[nh3_true[0], nh3_true[:-1]], 2)
+    tn = np.round(tn_true[np.clip(4 * (h // 4) - 4, 0, None)], 2)
+    return nh3, tn
+
+
+def test_a_tn_measurement_is_judged_against_the_nh3n_of_the_water_it_sampled() -> None:
+    # honest generator (seeds 5-24): a 4-hourly TN whose samples straddle an NH3-N peak reads
+    # under the NH3-N of the hours it is reported in, above the NH3-N of the hour it sampled
+    nh3, tn = _peak()
+    assert (nh3 > tn).sum() >= 4
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
+
+
+@pytest.mark.parametrize("seed", [2, 4, 6])
+def test_a_tn_written_from_a_slowly_rising_nh3n_is_not_read_as_a_lagging_analyser(
+    seed: int,
+) -> None:
+    # independent generator, seed 21: TN written from NH3-N, floored to 0.1 mg/L, for 50 h
+    # while NH3-N eases up, at an outlet whose TN analyser is 3-hourly; the written values
+    # repeat by chance for 2-3 h, but not at the analyser's hours and for whole cycles
+    rng = np.random.default_rng(seed)
+    nh3 = np.round(np.exp(rng.normal(0, 0.08, 480)), 2)
+    tn = held(np.round(3.5 * np.exp(rng.normal(0, 0.05, 161)), 1), 3)[:480]
+    nh3[200:250] = np.round(np.linspace(0.4, 0.9, 50) * np.exp(rng.normal(0, 0.05, 50)), 2)
+    tn[200:250] = np.floor(nh3[200:250] * 10) / 10
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and found[0].start <= hour(203) and found[-1].end >= hour(240)
