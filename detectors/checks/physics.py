@@ -65,7 +65,9 @@ class PhysicsDetector(Detector):
 
     Null model (an honest outlet): the true NH3-N never exceeds the true TN, and each reported
     pair is the truth times independent measurement errors. On the hourly grid, hours with both
-    channels valid (N or T) and positive are *judged*; a new *element* starts at each judged hour
+    channels valid (N or T) and positive, and TN under its registered analyser range's top, are
+    *judged* (`_judged`: an analyser past its range reports its top, a lower bound of the
+    water's TN, not a measurement of it); a new *element* starts at each judged hour
     whose (NH3-N, TN) pair differs from the previous judged hour's (a value held by an analyser
     cycle is one measurement, not several), or after more than ``join_hours`` unjudged hours.
     Per element ``i``: ``x_i = ln((NH3_i + d) / (TN_i + d))`` with ``d`` the coarser of the two
@@ -274,7 +276,10 @@ class PhysicsDetector(Detector):
     than ``join_hours`` apart never accumulate); nitrification lost, NH3-N reading a few per
     cent over TN for days with each analyser's own error (the ratio moves: not lockstep); TN read
     to 0.1 mg/L near 1 mg/L (its rounding, 3 to 5 %, is in the floor: a steady ratio there is no
-    evidence).
+    evidence); TN at its registered analyser range's top (left N or flagged T) while NH3-N, on
+    a wider range, reads past it (not judged: honest generator tuning seeds 5-24, 25 findings
+    -> 22, a 0-20 mg/L TN read 20.00 for 106 h and two 0-50 mg/L TNs read 50.0 for 9-15 h
+    while nitrification was lost; labelled tuning seeds 1-50 unchanged, findings identical).
 
     What it does not catch: shutdown-flagged (F) hours (not judged; on the independent
     generator, the labelled episodes' F hours carry no inversion, or no values at all); a
@@ -579,9 +584,7 @@ class PhysicsDetector(Detector):
 
     def _relation(self, outlet: OutletData, nh3: np.ndarray, tn: np.ndarray) -> _Relation | None:
         """The distinct judged pairs, their log ratios and the outlet's null level and spread."""
-        ok = outlet.wide_valid[:, [outlet.column(NH3N), outlet.column(TN)]].all(axis=1)
-        with np.errstate(invalid="ignore"):
-            ok &= (nh3 > 0) & (tn > 0)
+        ok = _judged(outlet, nh3, tn)
         judged = np.flatnonzero(ok)
         if len(judged) < 2:
             return None
@@ -653,7 +656,7 @@ class PhysicsDetector(Detector):
     ) -> Finding:
         """The finding of the grid hours ``first..last`` (inclusive)."""
         hours = last - first + 1
-        ok = outlet.wide_valid[first : last + 1, [outlet.column(NH3N), outlet.column(TN)]].all(1)
+        ok = _judged(outlet, nh3, tn)[first : last + 1]
         a, t = nh3[first : last + 1][ok], tn[first : last + 1][ok]
         over = a > t
         inside = (rel.hour >= first) & (rel.hour <= last)
@@ -696,6 +699,21 @@ class PhysicsDetector(Detector):
                 "median_tn": float(np.median(t)),
             },
         )
+
+
+def _judged(outlet: OutletData, nh3: np.ndarray, tn: np.ndarray) -> np.ndarray:
+    """The grid hours judged: both channels valid (N or T) and positive, and TN under its
+    registered analyser range's top (``analyser_range`` only, not a default): an analyser past
+    its range reports its top, flagged T or left N per logger, so a TN read there is a lower
+    bound of the water's, and NH3-N over it no inversion (a 0-20 mg/L TN read 20.00 for days
+    while nitrification was lost and NH3-N read 30-50)."""
+    ok = outlet.wide_valid[:, [outlet.column(NH3N), outlet.column(TN)]].all(axis=1)
+    with np.errstate(invalid="ignore"):
+        ok &= (nh3 > 0) & (tn > 0)
+        top = outlet.spec.pollutant(TN).analyser_range
+        if top is not None and top[1] is not None and top[1] > 0:
+            ok &= tn < float(top[1]) * (1 - 1e-9)
+    return ok
 
 
 def _ahead(v: np.ndarray, ok: np.ndarray, cycle: float, pick: np.ufunc) -> np.ndarray:

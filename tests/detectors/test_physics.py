@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from detectors.checks.physics import PhysicsDetector, _lag_survival, _trip_chances
-from detectors.spec import NH3N, TN
+from detectors.spec import NH3N, TN, OutletSpec, PollutantSpec
 from tests.detectors.c2_helpers import frame, held, hour
 from tests.detectors.conftest import count_calls
 
@@ -497,3 +497,28 @@ def test_a_tn_written_from_a_slowly_rising_nh3n_is_not_read_as_a_lagging_analyse
     tn[200:250] = np.floor(nh3[200:250] * 10) / 10
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert found and found[0].start <= hour(203) and found[-1].end >= hour(240)
+
+
+def test_a_tn_at_its_analyser_range_top_is_a_lower_bound_not_an_inversion() -> None:
+    # honest generator, seed 23: a 0-20 mg/L TN analyser read 20.00 (left N) for days while
+    # nitrification was lost and NH3-N read 21-50: the water's TN was past the range
+    rng = np.random.default_rng(7)
+    nh3 = np.round(3.0 * np.exp(rng.normal(0, 0.05, 480)), 2)
+    tn = np.round(nh3 * 3.0 * np.exp(rng.normal(0, 0.05, 480)), 2)
+    nh3[200:300] = np.round(np.interp(np.arange(100), [0, 20, 80, 100], [21, 45, 40, 22]), 2)
+    tn[200:300] = 20.0
+    data = frame({NH3N: nh3, TN: tn})
+    ranged = OutletSpec(
+        "M1",
+        {
+            NH3N: PollutantSpec(NH3N, analyser_range=(0.0, 50.0)),
+            TN: PollutantSpec(TN, analyser_range=(0.0, 20.0)),
+        },
+    )
+    assert PhysicsDetector().detect(data, ranged) == []
+    # without a registered range (20 is then a value read) the same hours are found, and a
+    # TN lowered under NH3-N but under its range's top is found with the range registered
+    assert PhysicsDetector().detect(data)
+    tn[200:300] = 15.0
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}), ranged)
+    assert found and found[0].start <= hour(201) and found[-1].end >= hour(298)
