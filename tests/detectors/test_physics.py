@@ -554,3 +554,33 @@ def test_a_tn_stepped_to_just_under_nh3n_is_no_calibration_difference(seed: int)
     tn[200:248] = np.round(nh3[200:248] / 1.07 * np.exp(rng.normal(0, 0.035, 48)), 2)
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert len(found) == 1 and found[0].start <= hour(201) and found[0].end >= hour(240)
+
+
+def _drifting_tn(seed: int = 1, n: int = 480) -> tuple[np.ndarray, np.ndarray]:
+    """NH3-N about 7 mg/L, TN about 10 (4-hourly); from hour 200 TN's reading sinks to 45 %
+    of the water's over 30 h (its reagent running out), then reads true again from hour 230
+    (reagent replaced), no flag either way."""
+    rng = np.random.default_rng(seed)
+    h = np.arange(n)
+    nh3 = np.round(7.0 * np.exp(rng.normal(0, 0.02, n)), 2)
+    gain = np.interp(h, [0, 200, 230, 230.5, n], [1.0, 1.0, 0.45, 1.0, 1.0])
+    gain[230:] = 1.0
+    tn = held(np.round(10.0 * gain[::4] * np.exp(rng.normal(0, 0.03, n // 4)), 2), 4)
+    return nh3, tn
+
+
+def test_an_inversion_reached_gradually_is_an_analyser_drifting_a_validity_finding() -> None:
+    # honest generator (seeds 8, 12, 15, 17, 19): TN sinking for a day or more under a
+    # steady NH3-N, then back in one step: an analyser drifting out of calibration
+    nh3, tn = _drifting_tn()
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and all(f.category == "validity" for f in found)
+    assert all(f.evidence["found_outlet_factor"] is None for f in found)  # no second look
+    drift = found[0].evidence["drift"]
+    assert drift["largest_step"] <= 0.5 * (drift["upper_quartile"] - drift["level_before"])
+    assert "calibration" in found[0].summary
+    # the same low TN reached in one step is no drift: integrity, as before
+    nh3s, tns = _drifting_tn()
+    tns[200:232] = held(np.round(4.5 * np.exp(np.random.default_rng(3).normal(0, 0.03, 8)), 2), 4)
+    found = PhysicsDetector().detect(frame({NH3N: nh3s, TN: tns}))
+    assert found and found[0].category == "integrity" and found[0].evidence["drift"] is None
