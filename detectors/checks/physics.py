@@ -65,9 +65,11 @@ class PhysicsDetector(Detector):
 
     Null model (an honest outlet): the true NH3-N never exceeds the true TN, and each reported
     pair is the truth times independent measurement errors. On the hourly grid, hours with both
-    channels valid (N or T) and positive, and TN under its registered analyser range's top, are
-    *judged* (`_judged`: an analyser past its range reports its top, a lower bound of the
-    water's TN, not a measurement of it); a new *element* starts at each judged hour
+    channels valid (N or T) and positive, TN under its registered analyser range's top, and not
+    both channels within 5 % of their registered check standards at once, are *judged*
+    (`_judged`: an analyser past its range reports its top, a lower bound of the water's TN,
+    not a measurement of it; two analysers reading their standards around maintenance, left
+    flagged N, read the standards, NH3-N's often the higher); a new *element* starts at each judged hour
     whose (NH3-N, TN) pair differs from the previous judged hour's (a value held by an analyser
     cycle is one measurement, not several), or after more than ``join_hours`` unjudged hours.
     Per element ``i``: ``x_i = ln((NH3_i + d) / (TN_i + d))`` with ``d`` the coarser of the two
@@ -325,7 +327,11 @@ class PhysicsDetector(Detector):
     evidence); TN at its registered analyser range's top (left N or flagged T) while NH3-N, on
     a wider range, reads past it (not judged: honest generator tuning seeds 5-24, 25 findings
     -> 22, a 0-20 mg/L TN read 20.00 for 106 h and two 0-50 mg/L TNs read 50.0 for 9-15 h
-    while nitrification was lost; labelled tuning seeds 1-50 unchanged, findings identical).
+    while nitrification was lost; labelled tuning seeds 1-50 unchanged, findings identical);
+    both analysers reading their check standards (NH3-N 10, TN 5 mg/L) for hours around
+    maintenance, flagged N (not judged: honest tuning seeds 5-24, integrity 10 -> 8; labelled
+    tuning seeds 1-50, every label's finding the same, two episodes at one falsifying outlet of
+    the independent generator trimmed by 1-2 h; standard_substitution judges standards).
 
     What it does not catch: shutdown-flagged (F) hours (not judged; on the independent
     generator, the labelled episodes' F hours carry no inversion, or no values at all); a
@@ -799,6 +805,10 @@ class PhysicsDetector(Detector):
         )
 
 
+#: How near its registered standard (relative) a reading is read as the standard (`_judged`).
+STANDARD_TOLERANCE = 0.05
+
+
 def _judged(outlet: OutletData, nh3: np.ndarray, tn: np.ndarray) -> np.ndarray:
     """The grid hours judged: both channels valid (N or T) and positive, and TN under its
     registered analyser range's top (``analyser_range`` only, not a default): an analyser past
@@ -811,6 +821,13 @@ def _judged(outlet: OutletData, nh3: np.ndarray, tn: np.ndarray) -> np.ndarray:
         top = outlet.spec.pollutant(TN).analyser_range
         if top is not None and top[1] is not None and top[1] > 0:
             ok &= tn < float(top[1]) * (1 - 1e-9)
+        # both analysers reading their own registered check standards at once read standards
+        std_a, std_t = (outlet.spec.pollutant(c).standard for c in (NH3N, TN))
+        if std_a and std_t:
+            ok &= ~(
+                (np.abs(nh3 / std_a - 1) <= STANDARD_TOLERANCE)
+                & (np.abs(tn / std_t - 1) <= STANDARD_TOLERANCE)
+            )
     return ok
 
 

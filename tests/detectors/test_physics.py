@@ -584,3 +584,24 @@ def test_an_inversion_reached_gradually_is_an_analyser_drifting_a_validity_findi
     tns[200:232] = held(np.round(4.5 * np.exp(np.random.default_rng(3).normal(0, 0.03, 8)), 2), 4)
     found = PhysicsDetector().detect(frame({NH3N: nh3s, TN: tns}))
     assert found and found[0].category == "integrity" and found[0].evidence["drift"] is None
+
+
+def test_both_analysers_reading_their_check_standards_is_no_inversion() -> None:
+    # honest generator (seeds 19, 21): around maintenance both analysers read their check
+    # standards (NH3-N 10, TN 5 mg/L), left flagged N: standards, not the water
+    rng = np.random.default_rng(5)
+    nh3 = np.round(0.5 * np.exp(rng.normal(0, 0.05, 480)), 2)
+    tn = held(np.round(7.0 * np.exp(rng.normal(0, 0.03, 240)), 2), 2)
+    flags = {NH3N: np.full(480, "N", dtype=object), TN: np.full(480, "N", dtype=object)}
+    for code in (NH3N, TN):
+        flags[code][203:206] = "M"
+    nh3[200:209] = np.round(10.0 * np.exp(rng.normal(0, 0.015, 9)), 2)
+    tn[200:209] = np.round(5.0 * np.exp(rng.normal(0, 0.015, 9)), 2)
+    spec = OutletSpec(
+        "M1",
+        {NH3N: PollutantSpec(NH3N, standard=10.0), TN: PollutantSpec(TN, standard=5.0)},
+    )
+    data = frame({NH3N: nh3, TN: tn}, flags)
+    assert PhysicsDetector().detect(data, spec) == []
+    # without registered standards they are values read, NH3-N twice TN: found
+    assert PhysicsDetector().detect(data)
