@@ -605,3 +605,19 @@ def test_both_analysers_reading_their_check_standards_is_no_inversion() -> None:
     assert PhysicsDetector().detect(data, spec) == []
     # without registered standards they are values read, NH3-N twice TN: found
     assert PhysicsDetector().detect(data)
+
+
+def test_a_tn_analyser_keeps_its_rhythm_after_its_phase_shifts() -> None:
+    # honest generator, seed 17: a 4-hourly TN whose cycle moves by an hour now and then (a
+    # calibration between) keeps two phases for weeks each; both are its rhythm. Here the
+    # NH3-N peak (x3 over hours 198-204) falls in the shorter phase
+    rng = np.random.default_rng(4)
+    n, h = 600, np.arange(600)
+    bump = np.interp(h, [0, 198, 204, 300, n], [0, 0, 1, 0, 0])
+    nh3_true = 2.5 * (1 + 2.0 * bump) * np.exp(rng.normal(0, 0.01, n))
+    tn_true = nh3_true * (1 + 0.3 * (1 - bump)) * np.exp(rng.normal(0, 0.01, n))
+    nh3 = np.round(np.r_[nh3_true[0], nh3_true[:-1]], 2)
+    src = np.clip(4 * (h // 4) - 4, 0, None)
+    src[230:] = np.clip(4 * ((h[230:] - 1) // 4) - 3, 0, None)  # cycles an hour later from 230
+    tn = np.round(tn_true[src], 2)
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
