@@ -377,7 +377,27 @@ class FrozenValueDetector(Detector):
     after the numbers above: honest generator 57 -> 40 on 21 outlets; labelled frozen labels
     by an integrity finding independent 183 -> 171, simulator 74 -> 74: the 12 are pH holds,
     still found, as validity; leaving every drifting series out instead: 30 honest, but
-    independent 159).
+    independent 159). Nor counted, and never "sustained": a hold its analyser's own record
+    shows stuck (`_Stuck`, ``stuck_flag`` in evidence, its month None): a reading flagged
+    other than N (a check C, maintenance M, a fault D) inside the hold or in the flagged
+    readings that end it reads the held value, a value that flag's readings give nowhere
+    else in the series (a check that reads the held value did not read its standard; a hold
+    at the standard's own value is no stuck analyser's). A frozen output written over the
+    measurements leaves the analyser's flagged readings as they were: on the labelled tuning
+    seeds no frozen label's hold has one, while a fifth of the honest generator's holds do
+    (an NH3-N held at 0.09 for 73 h while its daily check, 0.20 the day before, read 0.09
+    three times). Honest generator, tuning seeds 5-24 x 80 x 180 d (looked at), frozen
+    alone: integrity ("sustained", every one of them) 80 on 40 outlet-seeds -> 53 on 30
+    (20 holds with such a reading, 7 more whose months fell under the bar without them);
+    check seeds 25-44 (looked at after): integrity 86 on 42 -> 45 on 23 (31 holds with
+    such a reading, 10 more under the bar). Labelled tuning seeds 1-50 (40 x
+    180 d, share 0.5): every finding and category unchanged (independent 1373 findings,
+    346 of 358 frozen labels found, 171 as sign; simulator 375, 169 of 169, 74 as sign;
+    none on honest outlets). The flagged readings before a hold are not read: the value
+    held is the analyser's last measurement under a frozen output too, and a reading
+    flagged just before it may have measured it (with them: honest 49 on 28, but a
+    flow_mismatch stretch of independent seed 42, an NH3-N at 0.07 read so in two B hours
+    and then held 78 h, went from integrity to validity).
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
@@ -539,7 +559,8 @@ class FrozenValueDetector(Detector):
         escalation ``"sustained"`` (the class docstring's categories). Held hours are counted
         as completeness counts valid hours: the distinct UTC hours with a reading flagged N of
         the held value, in local months (`local_month`); a hold across two months counts in
-        each its own hours."""
+        each its own hours. A hold at the series' floor, or one its analyser's own flagged
+        readings show stuck (`_Stuck`: ``stuck_flag`` in its evidence), is not counted."""
         out = list(found)
         allowed = 1.0 - self.min_month_rate
         codes: dict[str, list[int]] = {}
@@ -559,6 +580,18 @@ class FrozenValueDetector(Detector):
                 continue
             floor = set(_floor_values(values).tolist())
             ks = [k for k in ks if found[k].evidence["value"] not in floor]
+            # a hold its analyser's own flagged readings show stuck (`_Stuck`): a fault on
+            # the analyser's record, not counted
+            stuck = _Stuck(s)
+            kept_ks = []
+            for k in ks:
+                f = found[k]
+                flag = stuck.flag(f.start.value, f.end.value, f.evidence["value"])
+                if flag is None:
+                    kept_ks.append(k)
+                else:
+                    out[k] = replace(f, evidence={**f.evidence, "stuck_flag": flag})
+            ks = kept_ks
             if not ks:
                 continue
             held = []  # per finding, the months of its distinct held hours
@@ -995,6 +1028,9 @@ class FrozenValueDetector(Detector):
                 "flow_max": hi,
                 "escalation": escalation,
                 **signs,
+                # a flagged reading (its flag) touching the hold that read the held value
+                # (`_Stuck`; `_by_month`): the analyser's own record shows it stuck
+                "stuck_flag": None,
                 # the hold's month (`_by_month`; None at the series' floor)
                 "month": None,
                 "held_hours_in_month": None,
@@ -1290,6 +1326,46 @@ def _escalation(
             if fisher <= WRITTEN_P / 3.0:
                 return "notch", signs
     return None, signs
+
+
+class _Stuck:
+    """Whether a hold of one series carries its analyser's own sign of being stuck: a reading
+    the analyser flagged (a check C, maintenance M, a fault D, ...: any flag but N) inside the
+    hold's span or in the flagged readings that end it (those between it and the next normal
+    reading) that reads the held value. A check that reads the held value did not read its
+    standard: the analyser itself was stuck, and its record shows the fault. Not the flagged
+    readings before the hold: the value held is the analyser's last measurement for a frozen
+    output as for a stuck analyser, and a reading flagged just before it may have measured it
+    (an NH3-N at 0.07 mg/L read 0.07 in two B hours, then held 78 h: independent generator,
+    tuning seed 42, a flow_mismatch label).
+    A frozen output written over the measurements leaves the analyser's flagged readings as
+    they were (labelled tuning seeds: no frozen label's hold has one). Not when the series'
+    readings of that flag read the held value elsewhere too: a hold at a check's own standard
+    (a standard fed as the sample) is no stuck analyser's."""
+
+    def __init__(self, s: Series) -> None:
+        self.s = s
+        n = len(s)
+        idx = np.arange(n)
+        normal = s.normal
+        self.flagged = ~normal & ~np.isnan(s.values)
+        # the first normal reading at or after each reading
+        self.next = np.minimum.accumulate(np.where(normal, idx, n)[::-1])[::-1] if n else idx
+
+    def flag(self, start: int, end: int, value: float) -> str | None:
+        """The flag of the first flagged reading that shows the hold (UTC nanoseconds
+        ``start`` to ``end``, of ``value``) stuck, or None."""
+        s = self.s
+        n = len(s)
+        lo, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
+        hi = int(self.next[b]) if b < n else n
+        at = np.flatnonzero(self.flagged[lo:hi] & (s.values[lo:hi] == value)) + lo
+        for code in dict.fromkeys(s.flags[at].tolist()):  # each flag once, in time order
+            elsewhere = self.flagged & (s.flags == code) & (s.values == value)
+            elsewhere[lo:hi] = False
+            if not elsewhere.any():
+                return str(code)
+        return None
 
 
 def _roundness(values: np.ndarray) -> np.ndarray:
