@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
@@ -19,7 +20,7 @@ from detectors.checks._common import (
     month_label,
 )
 from detectors.finding import Finding
-from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series, flag_is
 from detectors.messages import text
 from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
@@ -377,27 +378,23 @@ class FrozenValueDetector(Detector):
     after the numbers above: honest generator 57 -> 40 on 21 outlets; labelled frozen labels
     by an integrity finding independent 183 -> 171, simulator 74 -> 74: the 12 are pH holds,
     still found, as validity; leaving every drifting series out instead: 30 honest, but
-    independent 159). Nor counted, and never "sustained": a hold its analyser's own record
-    shows stuck (`_Stuck`, ``stuck_flag`` in evidence, its month None): a reading flagged
-    other than N (a check C, maintenance M, a fault D) inside the hold or in the flagged
-    readings that end it reads the held value, a value that flag's readings give nowhere
-    else in the series (a check that reads the held value did not read its standard; a hold
-    at the standard's own value is no stuck analyser's). A frozen output written over the
-    measurements leaves the analyser's flagged readings as they were: on the labelled tuning
-    seeds no frozen label's hold has one, while a fifth of the honest generator's holds do
-    (an NH3-N held at 0.09 for 73 h while its daily check, 0.20 the day before, read 0.09
-    three times). Honest generator, tuning seeds 5-24 x 80 x 180 d (looked at), frozen
-    alone: integrity ("sustained", every one of them) 80 on 40 outlet-seeds -> 53 on 30
-    (20 holds with such a reading, 7 more whose months fell under the bar without them);
-    check seeds 25-44 (looked at after): integrity 86 on 42 -> 45 on 23 (31 holds with
-    such a reading, 10 more under the bar). Labelled tuning seeds 1-50 (40 x
-    180 d, share 0.5): every finding and category unchanged (independent 1373 findings,
-    346 of 358 frozen labels found, 171 as sign; simulator 375, 169 of 169, 74 as sign;
-    none on honest outlets). The flagged readings before a hold are not read: the value
-    held is the analyser's last measurement under a frozen output too, and a reading
-    flagged just before it may have measured it (with them: honest 49 on 28, but a
-    flow_mismatch stretch of independent seed 42, an NH3-N at 0.07 read so in two B hours
-    and then held 78 h, went from integrity to validity).
+    independent 159). Nor counted, and never "sustained": a hold its analyser's own check
+    shows stuck (`_Stuck`, ``stuck_check`` in evidence, its month None): a reading flagged C
+    inside the hold or among the flagged readings that end it reads the held value, a value
+    the series' checks read nowhere else (a check reads its standard: one that reads the held
+    value did not; a hold at the standard's own value is no stuck analyser's). A frozen output
+    written over the measurements leaves the analyser's checks as they were: on the labelled
+    tuning seeds no finding's hold has such a check, while a fifth of the honest generator's
+    holds do (an NH3-N held at 0.09 for 73 h while its daily check, 0.20 the day before, read
+    0.09 three times). Honest generator, 80 outlets x 180 d, frozen alone: integrity
+    ("sustained", every one of them) on look seeds 5-24 80 on 40 outlet-seeds -> 57 on 32
+    (17 holds with such a check, 6 more whose months fell under the bar without them); on
+    check seeds 25-44 (looked at after) 86 on 42 -> 52 on 25 (27 and 7). Labelled tuning
+    seeds 1-50 (40 x 180 d, share 0.5): every finding and category unchanged (independent
+    1373 findings, 346 of 358 frozen labels found, 171 as sign; simulator 375, 169 of 169,
+    74 as sign; none on honest outlets). Any flag, not only C: 53 on 30 and 45 on 23, but
+    a frozen label's hold read its held value in its maintenance hours (M: an analyser in
+    maintenance may hold its output, and a frozen output may run through it), so no.
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
@@ -559,8 +556,8 @@ class FrozenValueDetector(Detector):
         escalation ``"sustained"`` (the class docstring's categories). Held hours are counted
         as completeness counts valid hours: the distinct UTC hours with a reading flagged N of
         the held value, in local months (`local_month`); a hold across two months counts in
-        each its own hours. A hold at the series' floor, or one its analyser's own flagged
-        readings show stuck (`_Stuck`: ``stuck_flag`` in its evidence), is not counted."""
+        each its own hours. A hold at the series' floor, or one its analyser's own check
+        shows stuck (`_Stuck`: ``stuck_check`` in its evidence), is not counted."""
         out = list(found)
         allowed = 1.0 - self.min_month_rate
         codes: dict[str, list[int]] = {}
@@ -580,17 +577,17 @@ class FrozenValueDetector(Detector):
                 continue
             floor = set(_floor_values(values).tolist())
             ks = [k for k in ks if found[k].evidence["value"] not in floor]
-            # a hold its analyser's own flagged readings show stuck (`_Stuck`): a fault on
-            # the analyser's record, not counted
+            # a hold its analyser's own check shows stuck (`_Stuck`): a fault on the
+            # analyser's record, not counted
             stuck = _Stuck(s)
             kept_ks = []
             for k in ks:
                 f = found[k]
-                flag = stuck.flag(f.start.value, f.end.value, f.evidence["value"])
-                if flag is None:
+                at = stuck.check_at(f.start.value, f.end.value, f.evidence["value"])
+                if at is None:
                     kept_ks.append(k)
                 else:
-                    out[k] = replace(f, evidence={**f.evidence, "stuck_flag": flag})
+                    out[k] = replace(f, evidence={**f.evidence, "stuck_check": at})
             ks = kept_ks
             if not ks:
                 continue
@@ -1028,9 +1025,9 @@ class FrozenValueDetector(Detector):
                 "flow_max": hi,
                 "escalation": escalation,
                 **signs,
-                # a flagged reading (its flag) touching the hold that read the held value
+                # the time of a check in or ending the hold that read the held value
                 # (`_Stuck`; `_by_month`): the analyser's own record shows it stuck
-                "stuck_flag": None,
+                "stuck_check": None,
                 # the hold's month (`_by_month`; None at the series' floor)
                 "month": None,
                 "held_hours_in_month": None,
@@ -1329,43 +1326,43 @@ def _escalation(
 
 
 class _Stuck:
-    """Whether a hold of one series carries its analyser's own sign of being stuck: a reading
-    the analyser flagged (a check C, maintenance M, a fault D, ...: any flag but N) inside the
-    hold's span or in the flagged readings that end it (those between it and the next normal
-    reading) that reads the held value. A check that reads the held value did not read its
-    standard: the analyser itself was stuck, and its record shows the fault. Not the flagged
-    readings before the hold: the value held is the analyser's last measurement for a frozen
+    """Whether a hold of one series carries its analyser's own sign of being stuck: a check
+    (a reading flagged C) inside the hold's span or among the flagged readings that end it
+    (those between it and the next normal reading) that reads the held value, a value the
+    series' checks read nowhere else. A check reads its standard; one that reads the held
+    value did not, so the analyser itself was stuck, and its record shows the fault. A frozen
+    output written over the measurements leaves the analyser's checks as they were (labelled
+    tuning seeds: no frozen label's hold has one). A hold at a value its checks read elsewhere
+    too (the standard itself: a standard fed as the sample) is no stuck analyser's.
+
+    Not other flags: an analyser in maintenance (M) may hold its output at its last value by
+    design, and a frozen output may run through it (independent generator, tuning seed 11: a
+    COD label held at 9 mg/L read 9 in its three M hours, its check 25). Nor the flagged
+    readings before the hold: the value held is the analyser's last measurement under a frozen
     output as for a stuck analyser, and a reading flagged just before it may have measured it
-    (an NH3-N at 0.07 mg/L read 0.07 in two B hours, then held 78 h: independent generator,
-    tuning seed 42, a flow_mismatch label).
-    A frozen output written over the measurements leaves the analyser's flagged readings as
-    they were (labelled tuning seeds: no frozen label's hold has one). Not when the series'
-    readings of that flag read the held value elsewhere too: a hold at a check's own standard
-    (a standard fed as the sample) is no stuck analyser's."""
+    (an NH3-N at 0.07 mg/L read 0.07 in two B hours, then held 78 h: tuning seed 42, a
+    flow_mismatch label)."""
 
     def __init__(self, s: Series) -> None:
         self.s = s
         n = len(s)
         idx = np.arange(n)
-        normal = s.normal
-        self.flagged = ~normal & ~np.isnan(s.values)
+        self.check = flag_is(s.flags, "C") & ~np.isnan(s.values)
         # the first normal reading at or after each reading
-        self.next = np.minimum.accumulate(np.where(normal, idx, n)[::-1])[::-1] if n else idx
+        self.next = np.minimum.accumulate(np.where(s.normal, idx, n)[::-1])[::-1] if n else idx
 
-    def flag(self, start: int, end: int, value: float) -> str | None:
-        """The flag of the first flagged reading that shows the hold (UTC nanoseconds
-        ``start`` to ``end``, of ``value``) stuck, or None."""
+    def check_at(self, start: int, end: int, value: float) -> pd.Timestamp | None:
+        """The time of the first check that shows the hold (UTC nanoseconds ``start`` to
+        ``end``, of ``value``) stuck, or None."""
         s = self.s
         n = len(s)
         lo, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
         hi = int(self.next[b]) if b < n else n
-        at = np.flatnonzero(self.flagged[lo:hi] & (s.values[lo:hi] == value)) + lo
-        for code in dict.fromkeys(s.flags[at].tolist()):  # each flag once, in time order
-            elsewhere = self.flagged & (s.flags == code) & (s.values == value)
-            elsewhere[lo:hi] = False
-            if not elsewhere.any():
-                return str(code)
-        return None
+        same = self.check & (s.values == value)
+        at = np.flatnonzero(same[lo:hi])
+        if len(at) == 0 or same[:lo].any() or same[hi:].any():
+            return None
+        return timestamp(s.ts[lo + int(at[0])])
 
 
 def _roundness(values: np.ndarray) -> np.ndarray:
