@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
+import pandas as pd
 
 from detectors.base import Detector, register, units_per_year
 from detectors.checks._common import (
@@ -19,7 +20,7 @@ from detectors.checks._common import (
     month_label,
 )
 from detectors.finding import Finding
-from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData, Series, flag_is
 from detectors.messages import text
 from detectors.second_look import Memo, kept, with_second_look
 from detectors.series import (
@@ -377,7 +378,23 @@ class FrozenValueDetector(Detector):
     after the numbers above: honest generator 57 -> 40 on 21 outlets; labelled frozen labels
     by an integrity finding independent 183 -> 171, simulator 74 -> 74: the 12 are pH holds,
     still found, as validity; leaving every drifting series out instead: 30 honest, but
-    independent 159).
+    independent 159). Nor counted, and never "sustained": a hold its analyser's own check
+    shows stuck (`_Stuck`, ``stuck_check`` in evidence, its month None): a reading flagged C
+    inside the hold or among the flagged readings that end it reads the held value, a value
+    the series' checks read nowhere else (a check reads its standard: one that reads the held
+    value did not; a hold at the standard's own value is no stuck analyser's). A frozen output
+    written over the measurements leaves the analyser's checks as they were: on the labelled
+    tuning seeds no finding's hold has such a check, while a fifth of the honest generator's
+    holds do (an NH3-N held at 0.09 for 73 h while its daily check, 0.20 the day before, read
+    0.09 three times). Honest generator, 80 outlets x 180 d, frozen alone: integrity
+    ("sustained", every one of them) on look seeds 5-24 80 on 40 outlet-seeds -> 57 on 32
+    (17 holds with such a check, 6 more whose months fell under the bar without them); on
+    check seeds 25-44 (looked at after) 86 on 42 -> 52 on 25 (27 and 7). Labelled tuning
+    seeds 1-50 (40 x 180 d, share 0.5): every finding and category unchanged (independent
+    1373 findings, 346 of 358 frozen labels found, 171 as sign; simulator 375, 169 of 169,
+    74 as sign; none on honest outlets). Any flag, not only C: 53 on 30 and 45 on 23, but
+    a frozen label's hold read its held value in its maintenance hours (M: an analyser in
+    maintenance may hold its output, and a frozen output may run through it), so no.
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
@@ -539,7 +556,8 @@ class FrozenValueDetector(Detector):
         escalation ``"sustained"`` (the class docstring's categories). Held hours are counted
         as completeness counts valid hours: the distinct UTC hours with a reading flagged N of
         the held value, in local months (`local_month`); a hold across two months counts in
-        each its own hours."""
+        each its own hours. A hold at the series' floor, or one its analyser's own check
+        shows stuck (`_Stuck`: ``stuck_check`` in its evidence), is not counted."""
         out = list(found)
         allowed = 1.0 - self.min_month_rate
         codes: dict[str, list[int]] = {}
@@ -559,6 +577,18 @@ class FrozenValueDetector(Detector):
                 continue
             floor = set(_floor_values(values).tolist())
             ks = [k for k in ks if found[k].evidence["value"] not in floor]
+            # a hold its analyser's own check shows stuck (`_Stuck`): a fault on the
+            # analyser's record, not counted
+            stuck = _Stuck(s)
+            kept_ks = []
+            for k in ks:
+                f = found[k]
+                at = stuck.check_at(f.start.value, f.end.value, f.evidence["value"])
+                if at is None:
+                    kept_ks.append(k)
+                else:
+                    out[k] = replace(f, evidence={**f.evidence, "stuck_check": at})
+            ks = kept_ks
             if not ks:
                 continue
             held = []  # per finding, the months of its distinct held hours
@@ -995,6 +1025,9 @@ class FrozenValueDetector(Detector):
                 "flow_max": hi,
                 "escalation": escalation,
                 **signs,
+                # the time of a check in or ending the hold that read the held value
+                # (`_Stuck`; `_by_month`): the analyser's own record shows it stuck
+                "stuck_check": None,
                 # the hold's month (`_by_month`; None at the series' floor)
                 "month": None,
                 "held_hours_in_month": None,
@@ -1290,6 +1323,46 @@ def _escalation(
             if fisher <= WRITTEN_P / 3.0:
                 return "notch", signs
     return None, signs
+
+
+class _Stuck:
+    """Whether a hold of one series carries its analyser's own sign of being stuck: a check
+    (a reading flagged C) inside the hold's span or among the flagged readings that end it
+    (those between it and the next normal reading) that reads the held value, a value the
+    series' checks read nowhere else. A check reads its standard; one that reads the held
+    value did not, so the analyser itself was stuck, and its record shows the fault. A frozen
+    output written over the measurements leaves the analyser's checks as they were (labelled
+    tuning seeds: no frozen label's hold has one). A hold at a value its checks read elsewhere
+    too (the standard itself: a standard fed as the sample) is no stuck analyser's.
+
+    Not other flags: an analyser in maintenance (M) may hold its output at its last value by
+    design, and a frozen output may run through it (independent generator, tuning seed 11: a
+    COD label held at 9 mg/L read 9 in its three M hours, its check 25). Nor the flagged
+    readings before the hold: the value held is the analyser's last measurement under a frozen
+    output as for a stuck analyser, and a reading flagged just before it may have measured it
+    (an NH3-N at 0.07 mg/L read 0.07 in two B hours, then held 78 h: tuning seed 42, a
+    flow_mismatch label)."""
+
+    def __init__(self, s: Series) -> None:
+        self.s = s
+        n = len(s)
+        idx = np.arange(n)
+        self.check = flag_is(s.flags, "C") & ~np.isnan(s.values)
+        # the first normal reading at or after each reading
+        self.next = np.minimum.accumulate(np.where(s.normal, idx, n)[::-1])[::-1] if n else idx
+
+    def check_at(self, start: int, end: int, value: float) -> pd.Timestamp | None:
+        """The time of the first check that shows the hold (UTC nanoseconds ``start`` to
+        ``end``, of ``value``) stuck, or None."""
+        s = self.s
+        n = len(s)
+        lo, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
+        hi = int(self.next[b]) if b < n else n
+        same = self.check & (s.values == value)
+        at = np.flatnonzero(same[lo:hi])
+        if len(at) == 0 or same[:lo].any() or same[hi:].any():
+            return None
+        return timestamp(s.ts[lo + int(at[0])])
 
 
 def _roundness(values: np.ndarray) -> np.ndarray:

@@ -1124,3 +1124,62 @@ def test_a_channel_reading_only_its_floor_is_not_counted_as_unmeasured() -> None
     assert len(found) == 1
     assert found[0].category == "validity"
     assert found[0].evidence["month"] is None
+
+
+def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> None:
+    """The two 51 h holds of September (102 h, past the 72 h a month may lack) of a COD whose
+    daily check (flagged C, 07:00) reads its 25 mg/L standard: where the checks inside the
+    holds read the held value, the analyser itself was stuck (its check did not read the
+    standard) and its own record shows the fault: validity, the check's time in evidence, not
+    counted against the month (honest generator tuning seeds 5-24: 17 of the 80 "sustained"
+    findings were such holds). Where the checks inside read the standard, the analyser measured
+    while the values were held, as under a frozen output: sustained. A hold at the standard's
+    own value, with the checks reading it, is no sign of a stuck analyser (a standard fed as the
+    sample reads as its checks do), nor are maintenance hours reading it (an analyser in
+    maintenance may hold its output) or a flagged reading of it before the hold (the analyser
+    may have measured it: a frozen output holds the last measurement too)."""
+    cod, q = _long_cod()
+    flags = np.array(["N"] * len(cod), dtype=object)
+    check = np.arange(len(cod)) % 24 == 7
+    flags[check] = "C"
+    cod[check] = 25.0
+    holds = (SEPTEMBER + 100, SEPTEMBER + 400)
+    for at in holds:
+        _stuck(cod, at, 50)  # the checks inside read the held value too
+    frame = make_frame(MN, {COD: cod, FLOW: q}, flags={COD: flags})
+    found = FrozenValueDetector().detect(frame, SPEC)
+    assert len(found) == 2
+    for f in found:
+        assert f.category == "validity"
+        assert f.evidence["escalation"] is None
+        assert f.start <= f.evidence["stuck_check"] <= f.end
+        assert f.evidence["month"] is None
+    measured = cod.copy()
+    measured[check] = 25.0  # the checks inside read the standard: the analyser measured
+    frame = make_frame(MN, {COD: measured, FLOW: q}, flags={COD: flags})
+    found = FrozenValueDetector().detect(frame, SPEC)
+    assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
+    assert all(f.evidence["stuck_check"] is None for f in found)
+    assert all(f.evidence["held_hours_in_month"] > 0.1 * 720 for f in found)
+    # the second hold at the standard's value, its checks reading it as they do every day
+    standard = measured.copy()
+    standard[holds[1] - 1 : holds[1] + 50] = 25.0
+    frame = make_frame(MN, {COD: standard, FLOW: q}, flags={COD: flags})
+    found = FrozenValueDetector().detect(frame, SPEC)
+    at_standard = [f for f in found if f.evidence["value"] == 25.0]
+    assert len(at_standard) == 1
+    assert at_standard[0].evidence["stuck_check"] is None
+    assert at_standard[0].category == "integrity"
+    assert at_standard[0].evidence["held_hours_in_month"] > 0.1 * 720
+    # maintenance hours reading the held value, just before each hold and inside it (an
+    # analyser in maintenance may hold its output by design), the checks reading the
+    # standard: the holds are counted, as without them
+    before = measured.copy()
+    before_flags = flags.copy()
+    for at in holds:
+        before_flags[at - 3 : at - 1] = "M"
+        before[at - 3 : at - 1] = before[at - 1]
+        before_flags[at + 20] = "M"
+    frame = make_frame(MN, {COD: before, FLOW: q}, flags={COD: before_flags})
+    found = FrozenValueDetector().detect(frame, SPEC)
+    assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
