@@ -341,3 +341,23 @@ def test_flow_mismatch_meter_zeroed_over_the_plants_daily_trough_stays_integrity
     q[40 * 24 + 21 : 40 * 24 + 30] = 0.0
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
     assert [(f.start, f.category) for f in found] == [(hour(40 * 24 + 21), "integrity")]
+
+
+def test_flow_mismatch_analysers_holding_through_a_stop_with_a_blip_a_day_are_validity() -> None:
+    # a 72 h shutdown through which the analysers hold their value and blip once a day (a
+    # sample pumped from the standing well): 3 new values where, measuring every 2 h as they
+    # do while the plant runs, they would have made about 36 - a real stop, flagged valid
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    nh3 = cycled(N, level=3, spread=0.5, hold_hours=2, seed=7)
+    q = daily_flow()
+    q[100:172] = 0.0
+    for x in (cod, nh3):
+        x[100:172] = np.repeat([x[99], x[99] * 1.05, x[99] * 0.97, x[99] * 1.02], 18)
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(171), "validity")]
+    assert found[0].evidence["changes"] == 3 and found[0].evidence["held_chance"] <= 0.001
+    # one channel measuring on at its running rate through the stop: a discharge measured
+    nh3[100:172] = cycled(72, level=3, spread=0.5, hold_hours=2, seed=9)
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+    assert "held_chance" not in found[0].evidence
