@@ -341,3 +341,51 @@ def test_flow_mismatch_meter_zeroed_over_the_plants_daily_trough_stays_integrity
     q[40 * 24 + 21 : 40 * 24 + 30] = 0.0
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
     assert [(f.start, f.category) for f in found] == [(hour(40 * 24 + 21), "integrity")]
+
+
+def test_flow_mismatch_analysers_holding_through_a_stop_with_a_blip_a_day_are_validity() -> None:
+    # a 72 h shutdown through which the analysers hold their value and blip once a day (a
+    # sample pumped from the standing well): 3 new values where, measuring every 2 h as they
+    # do while the plant runs, they would have made about 36 - a real stop, flagged valid
+    cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+    nh3 = cycled(N, level=3, spread=0.5, hold_hours=2, seed=7)
+    q = daily_flow()
+    q[100:172] = 0.0
+    for x in (cod, nh3):
+        x[100:172] = np.repeat([x[99], x[99] * 1.05, x[99] * 0.97, x[99] * 1.02], 18)
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(171), "validity")]
+    assert found[0].evidence["changes"] == 3 and found[0].evidence["held_chance"] <= 0.001
+    # one channel measuring on at its running rate through the stop: a discharge measured
+    nh3[100:172] = cycled(72, level=3, spread=0.5, hold_hours=2, seed=9)
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+    assert "held_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_stop_entered_after_hours_of_idling_is_a_validity_finding() -> None:
+    # a plant idling at a twentieth of its flow for 6 h before it stops for 60 h, read through:
+    # the flow was below every running hour's (300-700 m3/h) before the stop, a real shutdown
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow()
+    q[94:100] = [30.0, 25.0, 25.0, 20.0, 25.0, 20.0]
+    q[100:160] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
+    assert found[0].evidence["wound_down_flow"] == [20.0, 25.0, 20.0]
+    assert found[0].evidence["wound_down_flow_share"] < 0.01
+    # a meter cut partway through the hour before (one partial hour, the discharge before it):
+    # no winding down, integrity
+    q = daily_flow()
+    q[99] *= 0.05
+    q[100:160] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+    assert "wound_down_flow" not in found[0].evidence
+    # a steady plant (1000 m3/h) whose meter is zeroed after three hours at 900, below all its
+    # other running hours yet nine tenths of its flow: a dip, not idling, integrity
+    q = np.round(1000 + 20 * np.sin(np.arange(N)), 1)
+    q[97:100] = 900.0
+    q[100:160] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
