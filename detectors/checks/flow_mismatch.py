@@ -111,24 +111,9 @@ class FlowMismatchDetector(Detector):
       falsified stops of 29-103 h to validity (5 at outlets stopping 48 h every weekend);
       with the week's hour none. Honest generator tuning seeds 5-24: 13 more findings to
       validity (weekly Sunday stops; 156 -> 143 on 73 outlets); check seeds 25-34: 61 -> 54.
-    - *Winding down* (no routine, neither usual nor a restart): the flow of the
-      ``restart_hours`` (3) hours before the stop all running, the highest of them at or below
-      ``restart_share`` (1 %) of the outlet's own running hours (`_resumed` backwards) and at
-      most ``idle_share`` (10 %) of its typical flow: the plant idled before it stopped, so
-      the stop was real: ``validity`` (medium). Null (the stop falsified): the hours before a
-      meter made to read zero are the discharge, below its own 1 % with chance at most 1 %.
-      Three hours, not the one before: hourly values are means of the minutes, so a meter cut
-      at 09:37 leaves one partial hour before the stop however the plant ran (reviewer-T's
-      fm_grid probe and test_flow_mismatch_meter_cut_partway_through_an_hour_stays_integrity;
-      a rule ranking that hour made 39-75 % of such cuts validity). The tenth of typical flow:
-      the simulator's labelled stop of seed 36 followed 3 h at 821-860 m3/h, the lowest 0.4 %
-      of a steady outlet's running hours, a dip not idling. Honest generator tuning seeds
-      5-24: 4 findings on 3 outlets to validity (idling at 5-9 % of typical flow), 135 -> 131
-      on 72 outlets; check seeds 25-44: 123 -> 120 on 69. Labelled tuning seeds 1-50: every
-      finding unchanged (without the tenth, the simulator's one above turned validity).
-    - *Analysers holding through it* (no routine, neither usual nor a restart nor winding
-      down): every channel with N values in the stop changed there far less often than it
-      does while the outlet runs (`_held`: ``P(X <= changes)``, ``X ~ Binomial(N hours of the stop, the channel's
+    - *Analysers holding through it* (no routine, neither usual nor a restart): every channel
+      with N values in the stop changed there far less often than it does while the outlet
+      runs (`_held`: ``P(X <= changes)``, ``X ~ Binomial(N hours of the stop, the channel's
       own changes per N-flagged running hour)``, the largest over the channels at or below
       ``held_chance`` (0.1 %)). The analysers mostly held through a real stop, a blip now and
       then (a sample of standing water), flagged valid: ``validity``. Null (the stop
@@ -199,8 +184,7 @@ class FlowMismatchDetector(Detector):
     Defaults: stopped below 2 % of typical flow, 3 changes, 3 h, a routine of 26 stops
     reported through a year, gaps of up to 3 h within a stop bridged; frozen 6 h and over 2
     cycles; 0.01 joint holds (or stops longer than a routine's) a year by chance; a stop read
-    through by analysers changing with chance 0.1 % or less at their running rate is held;
-    idling before a stop at most a tenth of typical flow.
+    through by analysers changing with chance 0.1 % or less at their running rate is held.
 
     Honest traps it must not flag: shutdowns with zeros or values flagged F, or an analyser
     reporting one held value; analyser holds of 2-4 h (and series whose own cycle is longer) while
@@ -234,7 +218,6 @@ class FlowMismatchDetector(Detector):
         schedule_hours: int = 2,
         schedule_share: float = 0.05,
         held_chance: float = 0.001,
-        idle_share: float = 0.1,
     ) -> None:
         self.stopped_flow_share = stopped_flow_share
         self.min_cycles = min_cycles
@@ -249,7 +232,6 @@ class FlowMismatchDetector(Detector):
         self.schedule_hours = schedule_hours
         self.schedule_share = schedule_share
         self.held_chance = held_chance
-        self.idle_share = idle_share
 
     def _detect(self, outlet: OutletData) -> Iterable[Finding]:
         q, q_ok, typical = grid_flow(outlet)
@@ -262,9 +244,7 @@ class FlowMismatchDetector(Detector):
         stop_level = self.stopped_flow_share * typical
         stopped = (q_ok & (q <= stop_level)) | flag_is(flow_flag, "F")
         running = q_ok & (q > stop_level)
-        yield from self._changing_while_stopped(
-            outlet, codes, stopped, q_ok | stopped, q, running, self.idle_share * typical
-        )
+        yield from self._changing_while_stopped(outlet, codes, stopped, q_ok | stopped, q, running)
         if len(codes) >= 2:
             yield from self._frozen_while_flowing(outlet, codes, q, q_ok & (q > stop_level))
 
@@ -278,7 +258,6 @@ class FlowMismatchDetector(Detector):
         known: np.ndarray,
         q: np.ndarray,
         running: np.ndarray,
-        idle_level: float,
     ) -> Iterable[Finding]:
         starts, ends, counts = self._stops(outlet, codes, stopped)
         if len(starts) == 0:
@@ -298,9 +277,6 @@ class FlowMismatchDetector(Detector):
         expected = _routine_expected(hours, known_hours) if routine else np.zeros(len(reporting))
         usual = reporting[expected > self.false_alarms_per_year]
         resumed, share = _resumed(q, running, ends[reporting], self.restart_hours)
-        before, wound = _resumed(q, running, starts[reporting], self.restart_hours, step=-1)
-        # idling: the hours before at most idle_share of typical flow, not a steady plant's dip
-        wound = np.where(np.nanmax(before, axis=1, initial=0.0) <= idle_level, wound, 1.0)
         habit, when = np.zeros(len(reporting)), np.ones(len(reporting))
         if (
             not routine
@@ -336,8 +312,7 @@ class FlowMismatchDetector(Detector):
             }
             habitual = habit[i] > self.false_alarms_per_year
             restart = not routine and not habitual and share[i] <= self.restart_share
-            down = not (routine or habitual or restart) and wound[i] <= self.restart_share
-            held = not (routine or habitual or restart or down) and idle[i] <= self.held_chance
+            held = not (routine or habitual or restart) and idle[i] <= self.held_chance
             if habitual:
                 evidence |= {
                     "rule": "flow stopped while N values change, as long as the outlet's own "
@@ -360,17 +335,6 @@ class FlowMismatchDetector(Detector):
                     "threshold": self.restart_share,
                     "resumed_flow": [float(f"{x:.4g}") for x in resumed[i]],
                     "resumed_flow_share": float(f"{share[i]:.3g}"),
-                }
-            if down:
-                evidence |= {
-                    "rule": "flow stopped while N values change, and the flow before it was "
-                    "below the outlet's own running range for restart_hours (a plant winding "
-                    "down): the stop was real, readings of standing water flagged valid",
-                    "statistic": "share of the outlet's running hours with flow at or below "
-                    "the highest of the restart_hours before the stop",
-                    "threshold": self.restart_share,
-                    "wound_down_flow": [float(f"{x:.4g}") for x in before[i][::-1]],
-                    "wound_down_flow_share": float(f"{wound[i]:.3g}"),
                 }
             if held:
                 evidence |= {
@@ -400,7 +364,7 @@ class FlowMismatchDetector(Detector):
                 outlet.grid[s],
                 outlet.grid[e],
                 severity="high"
-                if strong and not (routine or restart or habitual or down or held)
+                if strong and not (routine or restart or habitual or held)
                 else "medium",
                 confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
                 message="flow_mismatch.changing_while_stopped_routine"
@@ -409,13 +373,11 @@ class FlowMismatchDetector(Detector):
                 if habitual
                 else "flow_mismatch.changing_while_stopped_restart"
                 if restart
-                else "flow_mismatch.changing_while_stopped_wound_down"
-                if down
                 else "flow_mismatch.changing_while_stopped_held"
                 if held
                 else "flow_mismatch.changing_while_stopped",
                 evidence=evidence,
-                category="validity" if routine or restart or habitual or down or held else None,
+                category="validity" if routine or restart or habitual or held else None,
             )
 
     def _stops(
@@ -636,14 +598,12 @@ def _bridged(known: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, hours: in
 
 
 def _resumed(
-    q: np.ndarray, running: np.ndarray, ends: np.ndarray, hours: int, step: int = 1
+    q: np.ndarray, running: np.ndarray, ends: np.ndarray, hours: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per stop ending at grid hour ``ends[k]``, the flow of the ``hours`` hours after it
     (NaN where not running: unknown, or stopped again) and the share of the outlet's running
     hours (``running``) whose flow is at or below the highest of them (1 where any of them is
-    not running, or the series ends first: no restart seen). With ``step`` -1 and ``ends`` the
-    stops' first hours, the same of the ``hours`` hours before each stop, nearest first (a
-    plant winding down: see the class docstring).
+    not running, or the series ends first: no restart seen).
 
     Null (the stop falsified: a meter made to read zero while the plant discharged): the meter
     comes back reading the discharge, so the highest of the hours after is at or below a share
@@ -654,9 +614,9 @@ def _resumed(
     falsified stops of tuning seeds 1-50 none did (0 of 121 independent, 0 of 104 simulator;
     under 5 %: 4 and 1)."""
     n = len(q)
-    after = ends[:, None] + step * (1 + np.arange(hours)[None, :])
-    inside = (after >= 0) & (after < n)
-    at = np.clip(after, 0, n - 1)
+    after = ends[:, None] + 1 + np.arange(hours)[None, :]
+    inside = after < n
+    at = np.minimum(after, n - 1)
     ok = inside & running[at]
     flows = np.where(ok, q[at], np.nan)
     share = np.ones(len(ends))

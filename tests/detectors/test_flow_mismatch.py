@@ -361,31 +361,3 @@ def test_flow_mismatch_analysers_holding_through_a_stop_with_a_blip_a_day_are_va
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
     assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
     assert "held_chance" not in found[0].evidence
-
-
-def test_flow_mismatch_stop_entered_after_hours_of_idling_is_a_validity_finding() -> None:
-    # a plant idling at a twentieth of its flow for 6 h before it stops for 60 h, read through:
-    # the flow was below every running hour's (300-700 m3/h) before the stop, a real shutdown
-    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
-    q = daily_flow()
-    q[94:100] = [30.0, 25.0, 25.0, 20.0, 25.0, 20.0]
-    q[100:160] = 0.0
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
-    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
-    assert found[0].evidence["wound_down_flow"] == [20.0, 25.0, 20.0]
-    assert found[0].evidence["wound_down_flow_share"] < 0.01
-    # a meter cut partway through the hour before (one partial hour, the discharge before it):
-    # no winding down, integrity
-    q = daily_flow()
-    q[99] *= 0.05
-    q[100:160] = 0.0
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
-    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
-    assert "wound_down_flow" not in found[0].evidence
-    # a steady plant (1000 m3/h) whose meter is zeroed after three hours at 900, below all its
-    # other running hours yet nine tenths of its flow: a dip, not idling, integrity
-    q = np.round(1000 + 20 * np.sin(np.arange(N)), 1)
-    q[97:100] = 900.0
-    q[100:160] = 0.0
-    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
-    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
