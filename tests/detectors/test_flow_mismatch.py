@@ -361,3 +361,19 @@ def test_flow_mismatch_analysers_holding_through_a_stop_with_a_blip_a_day_are_va
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
     assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
     assert "held_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_meter_zeroed_after_three_hours_written_low_stays_integrity() -> None:
+    # reviewer-T2's probe: the analysers go on measuring the discharge while the meter reads
+    # zero; three hours of low flow written first (20-40 m3/h of a 300-700 m3/h outlet) made a
+    # rule excusing stops "entered from idling" call it a shutdown (13d6113, reverted): the
+    # data cannot tell such a lead-in from a plant idling before it stops
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(N, level=2, spread=0.4, hold_hours=1, seed=2)
+    for lead in ([30.0, 25.0, 20.0], [40.0, 40.0, 40.0]):
+        for hours in (12, 60):
+            q = daily_flow()
+            q[97:100] = lead
+            q[100 : 100 + hours] = 0.0
+            found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+            assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")], lead
