@@ -116,7 +116,8 @@ MIN_SLOPE_DAYS = 10
 #: for a median of slopes, while the pairs, 80,000 of them, grow as the square of the days.
 MAX_SLOPE_DAYS = 400
 
-#: Hours on each side of a reading among whose readings `_check_readings` takes its median.
+#: Hours on each side of a reading among whose readings `_check_readings` takes its median
+#: (`_departures`' networks sort windows of 9: another value needs them anew).
 CHECK_HALF = 4
 
 #: Departures (from that median) a reading must exceed, in the series' usual nonzero departure
@@ -1450,7 +1451,18 @@ class LowVariabilityDetector(Detector):
         the outlet discharged almost nothing: its flow, over the day's hours with a valid
         reading (`STOP_MIN_HOURS` or more), averaging under `STOP_FLOW_SHARE` of its median
         such day's (a shutdown; a plant discharging a few hours a day averages as its usual
-        day does). All False without a flow channel."""
+        day does). All False without a flow channel. Made once per span of the outlet (its
+        series mostly share one), read only."""
+        key = f"low_variability.stopped_days.{h0}.{hours}"
+        got = outlet.memo.get(key)
+        if got is None:
+            got = outlet.memo[key] = LowVariabilityDetector._stops(outlet, h0, hours)
+            got.flags.writeable = False
+        return got  # type: ignore[return-value]
+
+    @staticmethod
+    def _stops(outlet: OutletData, h0: int, hours: int) -> np.ndarray:
+        """`_stopped_days`, made."""
         days = -(-hours // DAY_HOURS)
         out = np.zeros(days, dtype=bool)
         q, ok, _ = grid_flow(outlet)
@@ -2373,6 +2385,8 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
         far = np.abs(dev) > CHECK_SCALES * 1.4826 * median(np.abs(dev[moved]))
     counts = np.bincount(hod[far], minlength=DAY_HOURS)
     check = (counts >= CHECK_MIN) & (counts >= CHECK_EXCESS * far.sum() / DAY_HOURS)
+    if not check.any():  # (most series: no clock hour to ask for its one value)
+        return out
     level = median(x[np.isfinite(x)])
     check = _one_value(x, far, hod, check, level)
     if not check.any():
@@ -2389,9 +2403,10 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
     # ... and beside them, with them left out: a zero and a span back to back
     pad = np.zeros(CHECK_NEXT, dtype=bool)
     beside = sliding_window_view(np.r_[pad, out, pad], 2 * CHECK_NEXT + 1).any(axis=1)
-    dev = _departures(np.where(out, np.nan, x))
+    around = beside & zone[hod]
+    dev = _departures(np.where(out, np.nan, x), np.flatnonzero(around))  # there only
     with np.errstate(invalid="ignore"):
-        pair = beside & zone[hod] & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
+        pair = around & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
     counts = np.bincount(hod[pair], minlength=DAY_HOURS)
     return out | (pair & _one_value(x, pair, hod, counts > 0, level)[hod])
 
@@ -2412,15 +2427,77 @@ def _one_value(
     return out
 
 
-def _departures(x: np.ndarray) -> np.ndarray:
+def _departures(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Each reading of the hourly grid ``x`` less the median of the readings within
-    `CHECK_HALF` hours of it (itself included; NaN where ``x`` is)."""
-    pad = np.full(CHECK_HALF, np.nan)
-    near = np.sort(sliding_window_view(np.r_[pad, x, pad], 2 * CHECK_HALF + 1), axis=1)
-    have = (~np.isnan(near)).sum(axis=1)
-    lo = np.take_along_axis(near, (np.maximum(have - 1, 0) // 2)[:, None], axis=1)[:, 0]
-    hi = np.take_along_axis(near, (have // 2)[:, None], axis=1)[:, 0]
-    return x - 0.5 * (lo + hi)
+    `CHECK_HALF` hours of it (itself included; NaN where ``x`` is), at the indices ``rows``
+    only when given (NaN at the others). The median of a full window is Paeth's (`_median9`),
+    of one holding gaps the middle of its readings sorted (`_SORT9`); both read the same
+    order statistics as a sort of the window, so the departures are a sort's to the bit."""
+    n = len(x)
+    out = np.full(n, np.nan)
+    finite = ~np.isnan(x)
+    rows = np.flatnonzero(finite) if rows is None else rows[finite[rows]]
+    if len(rows) == 0:
+        return out
+    w = 2 * CHECK_HALF + 1
+    # gaps read +inf: sorted after every reading, so a window's first ``have`` are its readings
+    pad = np.full(CHECK_HALF, np.inf)
+    xp = np.concatenate([pad, np.where(finite, x, np.inf), pad])
+    counts = np.zeros(n + w, dtype=np.int32)
+    none = np.zeros(CHECK_HALF, dtype=bool)
+    np.cumsum(np.concatenate([none, finite, none]), out=counts[1:])
+    have = (counts[w:] - counts[:-w])[rows]  # readings in each row's window
+    full = have == w
+    whole, part = (rows, rows[:0]) if full.all() else (rows[full], rows[~full])
+    if len(whole):  # every window at once (slices), those holding gaps left unread
+        m = _median9(xp[int(whole[0]) : int(whole[-1]) + w])
+        m = m[whole - whole[0]] if len(m) > len(whole) else m
+        out[whole] = x[whole] - 0.5 * (m + m)
+    if len(part):
+        have = have[~full]
+        c = _columns(xp, part, w)
+        for a, b in _SORT9:  # sorted in place, column by column
+            c[a], c[b] = np.minimum(c[a], c[b]), np.maximum(c[a], c[b])
+        out[part] = x[part] - 0.5 * (np.choose((have - 1) // 2, c) + np.choose(have // 2, c))
+    return out
+
+
+#: A sorting network of 9 (25 comparators, optimal): `_departures`' windows with gaps.
+_SORT9 = (
+    (0, 3), (1, 7), (2, 5), (4, 8), (0, 7), (2, 4), (3, 8), (5, 6), (0, 2), (1, 3), (4, 5),
+    (7, 8), (1, 4), (3, 6), (5, 7), (0, 1), (2, 4), (3, 5), (6, 8), (2, 3), (4, 5), (6, 7),
+    (1, 2), (3, 4), (5, 6),
+)  # fmt: skip
+
+
+def _columns(xp: np.ndarray, rows: np.ndarray, w: int) -> list[np.ndarray]:
+    """The ``w`` readings of the windows of ``xp`` (padded) starting at ``rows``, by column
+    (slices where the rows run without a break)."""
+    m = len(rows)
+    if int(rows[-1]) - int(rows[0]) + 1 == m:
+        r0 = int(rows[0])
+        return [xp[r0 + k : r0 + k + m] for k in range(w)]
+    return [xp[rows + k] for k in range(w)]
+
+
+def _median9(xp: np.ndarray) -> np.ndarray:
+    """The median of the 9 values of each window of ``xp`` (no NaN; ``len(xp) - 8`` of them):
+    Paeth's, each run of three sorted (neighbouring windows share them), the median of the
+    largest of the three smallest, the median of the three middles and the smallest of the
+    three largest."""
+    a, b, c = xp[:-2], xp[1:-1], xp[2:]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    mid, hi = np.minimum(hi, c), np.maximum(hi, c)
+    lo, mid = np.minimum(lo, mid), np.maximum(lo, mid)
+    m = len(xp) - 8
+    top = np.maximum(np.maximum(lo[:m], lo[3 : m + 3]), lo[6:])
+    bottom = np.minimum(np.minimum(hi[:m], hi[3 : m + 3]), hi[6:])
+    return _median3(top, _median3(mid[:m], mid[3 : m + 3], mid[6:]), bottom)
+
+
+def _median3(a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """The middle of three, element by element."""
+    return np.maximum(np.minimum(a, b), np.minimum(np.maximum(a, b), c))
 
 
 def _reversal_days(
