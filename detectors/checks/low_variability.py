@@ -2431,8 +2431,9 @@ def _departures(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Each reading of the hourly grid ``x`` less the median of the readings within
     `CHECK_HALF` hours of it (itself included; NaN where ``x`` is), at the indices ``rows``
     only when given (NaN at the others). The median of a full window is Paeth's (`_median9`),
-    of one holding gaps the middle of its readings sorted (`_SORT9`); both read the same
-    order statistics as a sort of the window, so the departures are a sort's to the bit."""
+    of one holding gaps the middle of its readings among its 5 smallest sorted (`_LOW5`); both
+    read the same order statistics as a sort of the window: the departures are a sort's to the
+    bit."""
     n = len(x)
     out = np.full(n, np.nan)
     finite = ~np.isnan(x)
@@ -2456,9 +2457,10 @@ def _departures(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     if len(part):
         have = have[~full]
         c = _columns(xp, part, w)
-        for a, b in _SORT9:  # sorted in place, column by column
-            c[a], c[b] = np.minimum(c[a], c[b]), np.maximum(c[a], c[b])
-        out[part] = x[part] - 0.5 * (np.choose((have - 1) // 2, c) + np.choose(have // 2, c))
+        for a, b, keep in _LOW5:  # sorted in place, column by column
+            c[a], c[b] = np.minimum(c[a], c[b]), np.maximum(c[a], c[b]) if keep else None
+        low = c[: CHECK_HALF + 1]  # (a middle of at most 8 readings is among the 5 smallest)
+        out[part] = x[part] - 0.5 * (np.choose((have - 1) // 2, low) + np.choose(have // 2, low))
     return out
 
 
@@ -2468,6 +2470,24 @@ _SORT9 = (
     (7, 8), (1, 4), (3, 6), (5, 7), (0, 1), (2, 4), (3, 5), (6, 8), (2, 3), (4, 5), (6, 7),
     (1, 2), (3, 4), (5, 6),
 )  # fmt: skip
+
+
+def _pruned(
+    network: tuple[tuple[int, int], ...], outputs: int
+) -> tuple[tuple[int, int, bool], ...]:
+    """The comparators of ``network`` its first ``outputs`` wires need (each with whether
+    its larger value is read again): read backwards, a comparator counts where it writes a
+    wire still needed."""
+    need, ops = set(range(outputs)), []
+    for a, b in reversed(network):
+        if a in need or b in need:
+            ops.append((a, b, b in need))
+            need |= {a, b}
+    return tuple(reversed(ops))
+
+
+#: `_SORT9` for its 5 smallest (22 comparators, 4 of them only a minimum).
+_LOW5 = _pruned(_SORT9, CHECK_HALF + 1)
 
 
 def _columns(xp: np.ndarray, rows: np.ndarray, w: int) -> list[np.ndarray]:
