@@ -2430,36 +2430,35 @@ def _one_value(
 def _departures(x: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
     """Each reading of the hourly grid ``x`` less the median of the readings within
     `CHECK_HALF` hours of it (itself included; NaN where ``x`` is), at the indices ``rows``
-    only when given (NaN at the others). The median of a full window is Paeth's (`_median9`),
-    of one holding gaps the middle of its readings among its 5 smallest sorted (`_LOW5`); both
+    only when given (NaN at the others). Without ``rows`` the median of every window is
+    Paeth's (`_median9`, on the whole grid at once), and a window holding gaps is read again:
+    the middle of its readings among its 5 smallest sorted (`_LOW5`, as are the ``rows``); both
     read the same order statistics as a sort of the window: the departures are a sort's to the
     bit."""
     n = len(x)
-    out = np.full(n, np.nan)
-    finite = ~np.isnan(x)
-    rows = np.flatnonzero(finite) if rows is None else rows[finite[rows]]
-    if len(rows) == 0:
-        return out
     w = 2 * CHECK_HALF + 1
+    finite = ~np.isnan(x)
     # gaps read +inf: sorted after every reading, so a window's first ``have`` are its readings
     pad = np.full(CHECK_HALF, np.inf)
     xp = np.concatenate([pad, np.where(finite, x, np.inf), pad])
     counts = np.zeros(n + w, dtype=np.int32)
     none = np.zeros(CHECK_HALF, dtype=bool)
     np.cumsum(np.concatenate([none, finite, none]), out=counts[1:])
-    have = (counts[w:] - counts[:-w])[rows]  # readings in each row's window
-    full = have == w
-    whole, part = (rows, rows[:0]) if full.all() else (rows[full], rows[~full])
-    if len(whole):  # every window at once (slices), those holding gaps left unread
-        m = _median9(xp[int(whole[0]) : int(whole[-1]) + w])
-        m = m[whole - whole[0]] if len(m) > len(whole) else m
-        out[whole] = x[whole] - 0.5 * (m + m)
+    have = counts[w:] - counts[:-w]  # readings in each window
+    if rows is None:  # every window at once (slices), those holding gaps read again below
+        m = _median9(xp)
+        with np.errstate(invalid="ignore"):
+            out = x - 0.5 * (m + m)
+        part = np.flatnonzero(finite & (have < w))
+    else:
+        out = np.full(n, np.nan)
+        part = rows[finite[rows]]
     if len(part):
-        have = have[~full]
+        have = have[part]
         c = _columns(xp, part, w)
         for a, b, keep in _LOW5:  # sorted in place, column by column
             c[a], c[b] = np.minimum(c[a], c[b]), np.maximum(c[a], c[b]) if keep else None
-        low = c[: CHECK_HALF + 1]  # (a middle of at most 8 readings is among the 5 smallest)
+        low = c[: CHECK_HALF + 1]  # (the middle of at most 9 readings is among the 5 smallest)
         out[part] = x[part] - 0.5 * (np.choose((have - 1) // 2, low) + np.choose(have // 2, low))
     return out
 
