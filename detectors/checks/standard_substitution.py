@@ -962,6 +962,15 @@ class StandardSubstitutionDetector(Detector):
     hour is now its own rule's finding (rate 0.01; before, 0.0001 as `_after_calibration`);
     seeds 25-44, checked after: the same 40 findings.
 
+    *Live windows* (`needs_context`, reviewer-T2's item 3): a window whose finding starts at its
+    series' first reading, one value over at most 72 h (`_cut_hold`), may be a calibration
+    hold whose C hour the window's start cut off; it is judged again over the 90-day context
+    (an honest 36 h stall after a C hour, seen by a window from 16 h into it, was a live
+    finding and none over the whole series). Honest generator seeds 5-14 x 80, 21-day windows
+    ending every 7 days: 2 of 16,560 windows ask for it this way (seeds 8 and 9, a 9 h and a
+    48 h window finding at the first reading), and the context finds neither; batch detection
+    is unchanged.
+
     **The cadence rule** (`_hourly_on_standard`, twenty-third session, helper-R): a standard
     read as a value of its own every hour for 3 hours or more where the analyser holds each
     measurement 2 h or more on both sides (no measurement of a cyclic analyser changes every
@@ -1094,10 +1103,20 @@ class StandardSubstitutionDetector(Detector):
         three weeks cannot show of a plant flagging a monthly check C (reviewer-Q's note: a feed
         after an M hour was excused live and found by `monitor detect --db`). Only windows with
         a reading flagged M and none flagged C run the rules again to ask (reviewer-T: asking on
-        every such window re-read 90 days for 12 of 80 outlets of an honest fleet each pass)."""
+        every such window re-read 90 days for 12 of 80 outlets of an honest fleet each pass).
+
+        So is a window where a finding that may be a calibration's result held
+        (`_calibration_holds`: one value, at most `CALIBRATION_HOLD_HOURS`) starts at its
+        series' first reading (reviewer-T2's item 3): the window's start may have cut the C hour
+        the hold follows (an honest 36 h stall after a C hour, seen from 16 h into it, was a live
+        finding and none over the whole series)."""
+        series = measured_series(outlet)
+        if CALIBRATION_HOLDS and found:
+            by_code = {x.code: x for x in series if len(x.ts)}
+            if any(f.pollutant in by_code and _cut_hold(by_code[f.pollutant], f) for f in found):
+                return True
         if self.check_hours <= 0:
             return False
-        series = measured_series(outlet)
         if not any(flag_is(x.flags, "M").any() for x in series) or any(
             flag_is(x.flags, "C").any() for x in series
         ):
@@ -2842,6 +2861,19 @@ def _calibration_holds(s: Series, found: list[Finding]) -> set[int]:
         if len(inside) and (np.abs(inside - s.values[a - 1]) <= 1e-9 * abs(s.values[a - 1])).all():
             out.add(id(f))
     return out
+
+
+def _cut_hold(s: Series, f: Finding) -> bool:
+    """Whether finding ``f`` starts at series ``s``'s first reading and may be a calibration's
+    result held (`_calibration_holds`) whose C hour lies before ``s``: its normal readings read
+    one value over at most `CALIBRATION_HOLD_HOURS` (`StandardSubstitutionDetector.needs_context`)."""
+    if f.start.value > s.ts[0]:
+        return False
+    b = int(np.searchsorted(s.ts, f.end.value, side="right"))
+    if b == 0 or s.hours[b - 1] - s.hours[0] + 1.0 > CALIBRATION_HOLD_HOURS + 1e-9:
+        return False
+    inside = s.values[:b][s.normal[:b]]
+    return bool(len(inside)) and bool((np.abs(inside - inside[0]) <= 1e-9 * abs(inside[0])).all())
 
 
 def _after_calibration(f: Finding, primary: float) -> Finding:
