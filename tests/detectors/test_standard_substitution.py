@@ -1820,15 +1820,35 @@ def test_first_rule_honest_trap_a_stall_near_the_standard_not_on_it() -> None:
     assert found[0].evidence["rule"].startswith("normal values within tolerance")
 
 
-def _calibration_then_held(n: int, gap: int) -> tuple[np.ndarray, np.ndarray]:
+def _calibration_then_held(n: int, gap: int, hours: int = 20) -> tuple[np.ndarray, np.ndarray]:
     """An NH3-N around 2 mg/L calibrated weekly with its registered 8 mg/L solution (four C hours
     reading it); in week 3 its last C hour reads 8.00 and, ``gap`` hours later, the series holds
-    8.00 unflagged for 20 h (with ``gap`` 0: the analyser stalled on its calibration's result)."""
+    8.00 unflagged for ``hours`` h (with ``gap`` 0: the analyser stalled on its calibration's
+    result)."""
     nh3, flags = _calibrated_nh3(n, seed=31)
     a = 3 * 168 + 30
     nh3[a + 3] = 8.0
-    nh3[a + 4 + gap : a + 24 + gap] = 8.0
+    nh3[a + 4 + gap : a + 4 + gap + hours] = 8.0
     return nh3, flags
+
+
+def test_a_calibrations_result_held_over_three_days_is_a_finding() -> None:
+    """reviewer-T2's item 4: the calibration-hold excuse is capped at 72 h. The NH3-N holds its
+    C hour's 8.00 straight after it for 48 and 72 h: no finding (an analyser stalled after its
+    calibration); for 96 h: found (the independent generator feeds the standard straight after
+    a calibration, seed 19's TP 0.25 for 74 h; without the cap no length was ever found)."""
+    n = 24 * 42
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    for hours in (48, 72):
+        nh3, flags = _calibration_then_held(n, gap=0, hours=hours)
+        frame = make_frame(MN, {NH3N: nh3, COD: cod}, flags={NH3N: flags})
+        assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_8_COD_25) == []
+    nh3, flags = _calibration_then_held(n, gap=0, hours=96)
+    frame = make_frame(MN, {NH3N: nh3, COD: cod}, flags={NH3N: flags})
+    found = StandardSubstitutionDetector().detect(frame, SPEC_NH3_8_COD_25)
+    assert [(f.pollutant, f.category) for f in found] == [(NH3N, "integrity")]
+    assert found[0].start == hour(3 * 168 + 34)
+    assert found[0].end <= hour(3 * 168 + 34 + 95)
 
 
 def test_the_analyser_holding_its_calibrations_result_is_no_finding_at_a_first_look() -> None:

@@ -441,3 +441,52 @@ def test_a_check_after_maintenance_is_excused_live_only_where_the_logger_never_f
     fed = (T0 + timedelta(hours=feed), T0 + timedelta(hours=feed + 3))
     assert live_found(c_flag=True, name="c.db") == [fed]
     assert live_found(c_flag=False, name="no_c.db") == []
+
+
+def test_a_calibration_hold_cut_by_the_window_start_is_judged_over_the_context(
+    tmp_path: Path,
+) -> None:
+    """reviewer-T2's item 3: an NH3-N at 2 mg/L calibrated weekly with its 8 mg/L solution (C
+    hours reading it) stalls on its calibration's result, 8.00 held unflagged for 36 h straight
+    after a C hour reading 8.00 (an honest analyser; `monitor detect --db` finds nothing). The
+    21-day window starts 16 h into the hold: it holds other C hours but not this one, so the
+    window alone found the hold. A finding at its series' first reading asks for the 90-day
+    context (`needs_context`), which holds the C hour: no alert. The same hold entered from the
+    plant's water (no C hour before it) is found live."""
+    from detectors.checks.standard_substitution import StandardSubstitutionDetector
+    from tests.detectors.conftest import effluent
+
+    registry = parse_registry(
+        REGISTRY.replace("limit = 50.0", "limit = 100.0")
+        + "\n[site.pollutants.w21003]\nlimit = 15.0\nstandard = 8.0\n"
+    )
+    n = 24 * 42
+    cod = effluent(n, mean=40.0, seed=25)
+    start = n - 1 - 21 * 24  # the window's first reading
+    hold = start - 16
+
+    def live_found(calibrated: bool, name: str) -> list[tuple[datetime, datetime]]:
+        nh3 = effluent(n, mean=2.0, step=0.01, seed=24)
+        flags = np.array(["N"] * n, dtype=object)
+        for week in range(n // 168):
+            nh3[week * 168 + 30 : week * 168 + 34] = [8.02, 7.97, 8.05, 7.99]
+            flags[week * 168 + 30 : week * 168 + 34] = "C"
+        if calibrated:
+            flags[hold - 1] = "C"
+            nh3[hold - 1] = 8.0
+        nh3[hold : hold + 36] = 8.0
+        readings = [
+            Reading(MN, code, T0 + timedelta(hours=h), "hour", float(v), flag=f[h])
+            for code, values, f in (("w21003", nh3, flags), ("w01018", cod, ["N"] * n))
+            for h, v in enumerate(values)
+        ]
+        store = Store(f"sqlite:///{tmp_path / name}")
+        store.commit_batch(readings)
+        live = LiveDetection(store, registry, detectors=[StandardSubstitutionDetector()])
+        assert max(r.ts for r in readings) - live.window == T0 + timedelta(hours=start)
+        found = live.run_once(newest_by_outlet(readings))
+        return [(f.start, f.end) for f in found if f.pollutant == "w21003"]
+
+    assert live_found(calibrated=True, name="cal.db") == []
+    uncut = live_found(calibrated=False, name="fed.db")
+    assert [s for s, _ in uncut] == [T0 + timedelta(hours=hold)]
