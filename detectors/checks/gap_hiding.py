@@ -236,6 +236,15 @@ class GapHidingDetector(Detector):
     and one simulator channel, with no finding on their honest outlets, but on the honest-only
     fleets of tuning seeds 6-50 (80 outlets) it made 1 finding more on the independent
     generator (0 -> 1) and 3 more on the simulator (2 -> 5): not used.
+    The ramp against ``ramp_reference_days=90`` instead of ``reference_days=30`` (twenty-fourth
+    session) found 3 more labels of independent seeds 1-25 (410 -> 413 of 439, seed 8; looked
+    at) and 6 of seeds 26-50 (442 -> 448 of 456, seeds 33 and 34; not looked at); the
+    simulator's 163 of 172 stayed (six channels found over a shifted window); no finding on an
+    honest outlet of either, none on the honest-only fleets of seeds 5-44 (80 outlets). Honest
+    channels under the bar at 0.001 / 0.01 / 0.1 / 1 a channel-year (seeds 1-50, bar lifted):
+    0 / 2 / 8 / 36 -> 0 / 2 / 8 / 44 (independent) and 0 / 6 / 29 / 91 -> 0 / 6 / 29 / 93
+    (simulator), the closest unchanged (p = 0.0020 and 0.0019). The whole series instead of 90
+    days found the same labels of independent seeds 1-50.
 
     Not caught: climbs no higher and no steadier than the plant's own swings (a plant running
     at 80 % of its limit whose hidden stretches begin at its usual level, or whose climbs are
