@@ -128,11 +128,19 @@ class GapHidingDetector(Detector):
 
         u = (1 + #{r in R : x_r >= high_share * L, R_r >= R_t}) / (1 + #R)
 
-    over the same reference hours (``u = 1`` below ``high_share * L``). An hourly analyser
-    (or a plant whose mornings rise hour after hour) has such ramps among its own hours and
-    sets its own bar; on a slow analyser its honest high hours rarely or never end a ramp of
-    two hours, and each hidden ramp is as unusual as its reference hours allow (1 in about 1,400
-    for ``reference_days=30``). On the independent generator's tuning seeds 1-10, 3 of the 4
+    over the reference hours within ``ramp_reference_days`` of ``t`` (``u = 1`` below
+    ``high_share * L``). An hourly analyser (or a plant whose mornings rise hour after hour)
+    has such ramps among its own hours and sets its own bar; on a slow analyser its honest high
+    hours rarely or never end a ramp of two hours, and each hidden ramp is as unusual as its
+    reference hours allow: the more of them, the lower that floor. Against ``reference_days=30``
+    either side it was about 1 in 700 to 1,400 (fewer where many silences take out their
+    ``climb_hours``), and three or four such ramps in a half-year among a channel's many high
+    silences fell just short of the bar (independent seed 8: p = 0.00051 against 0.00049); the
+    ramp is ranked against ``ramp_reference_days=90`` either side, so its floor is the
+    channel's own hours, not the window's length. The ramp alone: the excursion compares
+    levels of the day, which drift over months, and the climb against 90 days took an honest
+    channel under the bar (independent seed 25, TN, p = 0.00018 on four climbs each as rare as
+    1 in 44 to 1 in 93). On the independent generator's tuning seeds 1-10, 3 of the 4
     channels whose hidden climbs were missed before this statistic (COD and TN on analysers of
     2- and 4-hour cycles) climbed into each silence in ramps of 3 to 8 hourly rises; the
     fourth (an hourly COD analyser's, whose hidden climbs rose a unit every two hours) is
@@ -185,6 +193,7 @@ class GapHidingDetector(Detector):
 
     Defaults: ``high_share=0.7``, ``baseline_hours=24``, ``cluster_hours=12``,
     ``climb_hours=12``, ``min_events=3``, ``max_events=12``, ``reference_days=30``,
+    ``ramp_reference_days=90`` (the ramp's reference, days either side; None: the whole series),
     ``scan_days=(45, 365)``, ``false_alarms_per_year=0.001`` (per channel),
     ``long_quantile=0.75`` (the upper quartile: 0.5 and 0.9 found fewer on the tuning seeds),
     ``statistics=("excursion", "climb", "ramp")`` (the statistics tested; any of them alone
@@ -227,6 +236,15 @@ class GapHidingDetector(Detector):
     and one simulator channel, with no finding on their honest outlets, but on the honest-only
     fleets of tuning seeds 6-50 (80 outlets) it made 1 finding more on the independent
     generator (0 -> 1) and 3 more on the simulator (2 -> 5): not used.
+    The ramp against ``ramp_reference_days=90`` instead of ``reference_days=30`` (twenty-fourth
+    session) found 3 more labels of independent seeds 1-25 (410 -> 413 of 439, seed 8; looked
+    at) and 6 of seeds 26-50 (442 -> 448 of 456, seeds 33 and 34; not looked at); the
+    simulator's 163 of 172 stayed (six channels found over a shifted window); no finding on an
+    honest outlet of either, none on the honest-only fleets of seeds 5-44 (80 outlets). Honest
+    channels under the bar at 0.001 / 0.01 / 0.1 / 1 a channel-year (seeds 1-50, bar lifted):
+    0 / 2 / 8 / 36 -> 0 / 2 / 8 / 44 (independent) and 0 / 6 / 29 / 91 -> 0 / 6 / 29 / 93
+    (simulator), the closest unchanged (p = 0.0020 and 0.0019). The whole series instead of 90
+    days found the same labels of independent seeds 1-50.
 
     Not caught: climbs no higher and no steadier than the plant's own swings (a plant running
     at 80 % of its limit whose hidden stretches begin at its usual level, or whose climbs are
@@ -260,6 +278,7 @@ class GapHidingDetector(Detector):
         min_events: int = 3,
         max_events: int = 12,
         reference_days: int = 30,
+        ramp_reference_days: int | None = 90,
         scan_days: tuple[int, ...] = (45, 365),
         false_alarms_per_year: float = 0.001,
         long_quantile: float | None = 0.75,
@@ -276,6 +295,7 @@ class GapHidingDetector(Detector):
         self.min_events = min_events
         self.max_events = max_events
         self.reference_days = reference_days
+        self.ramp_reference_days = ramp_reference_days
         self.scan_days = scan_days
         self.false_alarms_per_year = false_alarms_per_year
 
@@ -517,14 +537,16 @@ class GapHidingDetector(Detector):
         """Per statistic, ``u`` of the climb (or ramp) into each silence after hour ``t``: of
         its ``keys`` (the high reference hours ``hours``' first, then every silence's, of which
         ``which`` are judged), the share of the reference hours (``plain``: how many before
-        each hour) within ``reference_days`` of it that are high and climb at least as
-        steadily."""
-        n, span, n_ref = len(plain) - 1, 24 * self.reference_days, len(hours)
-        lo, hi = np.maximum(t - span, 0), np.minimum(t + span, n - 1)
-        total = plain[hi + 1] - plain[lo]
-        pair, at = _pair_index(hours, lo, hi)
+        each hour) within ``reference_days`` of it (``ramp_reference_days`` for the ramp, the
+        whole series when None) that are high and climb at least as steadily."""
+        n, n_ref = len(plain) - 1, len(hours)
         out = {}
         for statistic, key in keys.items():
+            days = self.ramp_reference_days if statistic == "ramp" else self.reference_days
+            span = n if days is None else 24 * days
+            lo, hi = np.maximum(t - span, 0), np.minimum(t + span, n - 1)
+            total = plain[hi + 1] - plain[lo]
+            pair, at = _pair_index(hours, lo, hi)
             key_t = key[n_ref:][which]
             hits = np.bincount(pair[key[at] >= key_t[pair]], minlength=len(t))
             out[statistic] = (1 + hits) / (1 + total)

@@ -303,11 +303,16 @@ def test_gap_hiding_steady_climbs_at_a_plant_near_its_limit_found_by_their_risin
     assert GapHidingDetector(statistics=("excursion",)).detect(data, cod_spec()) == []
     (f,) = GapHidingDetector().detect(data, cod_spec())
     ev = f.evidence
-    assert (f.start, f.end) == (hour(500), hour(2612)) and ev["silence_statistic"] == "climb"
+    # hourly steps are hourly ramps too: ranked against 90 days either side the ramp's floor
+    # is the lower, and the ramp statistic names the finding; the climb alone finds it as well
+    assert (f.start, f.end) == (hour(500), hour(2612)) and ev["silence_statistic"] == "ramp"
     assert ev["events"] == 4 and all(g["climb_steps"] >= 7 for g in ev["gaps"])
     assert ev["p_value"] < ev["threshold"] == 0.001 * n / 8766.0
+    (climb,) = GapHidingDetector(statistics=("climb",)).detect(data, cod_spec())
+    assert climb.evidence["silence_statistic"] == "climb"
+    assert climb.evidence["p_value"] < climb.evidence["threshold"]
     # the p-value is Bonferroni over the six tests (three statistics, every and long silences)
-    (one,) = GapHidingDetector(statistics=("climb",)).detect(data, cod_spec())
+    (one,) = GapHidingDetector(statistics=("ramp",)).detect(data, cod_spec())
     assert ev["p_value"] == 3 * one.evidence["p_value"]
     with pytest.raises(ValueError, match="statistics"):
         GapHidingDetector(statistics=("slope",))
@@ -377,8 +382,35 @@ def test_gap_hiding_hourly_ramps_and_silences_at_random_times_are_not_hiding() -
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
 
 
+def test_gap_hiding_ramps_ranked_against_more_than_a_month_of_the_channels_hours() -> None:
+    """A slow analyser (a result every 3 hours) with 300 one-hour gaps in half a year, most after
+    a high value: three hourly ramps to 46 mg/L, weeks apart, each hidden by 8 silent hours.
+    No high hour of the channel ends such a ramp, so each ramp is as rare as its reference
+    hours allow: ranked against a month either side, three of them among the channel's many
+    high silences fall short of the bar; against ``ramp_reference_days`` (90) either side they
+    do not. The same channel without the ramps has no finding."""
+    n = 24 * 180
+    cod = random_gaps(
+        np.minimum(cycled(n, level=38, spread=4, hold_hours=3, seed=12), 47.0), 300, seed=13
+    )
+    honest = cod.copy()
+    for i in (600, 2100, 3600):
+        cod[i - 4 : i + 1] = _RAMP
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    assert GapHidingDetector(ramp_reference_days=30).detect(data, cod_spec()) == []
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    ev = f.evidence
+    assert ev["silence_statistic"] == "ramp" and ev["events"] == 3
+    assert f.start == hour(600) and ev["p_value"] < ev["threshold"]
+    counted = [g for g in ev["gaps"] if g["counted"]]
+    assert [g["hours"] for g in counted] == [8, 8, 8]
+    assert all(g["ramp_hours"] >= 4 and g["value"] == 46.0 for g in counted)
+    assert GapHidingDetector().detect(frame({COD: honest}), cod_spec()) == []
+
+
 def test_gap_hiding_lists_a_silence_another_statistic_finds_as_unusual() -> None:
-    """A channel found by its steady climbs (the climb statistic) also hid a spike: 49 mg/L
+    """A channel found by its steady hourly climbs (the ramp statistic) also hid a spike: 49 mg/L
     after a fall, then 6 silent hours, a week after the last climb. One rise is no climb, but
     no honest hour of the plant stands that far above its day: the excursion statistic ranks it
     among the rarest, so the finding lists it (``tail_statistic`` says under which statistic),
@@ -393,13 +425,13 @@ def test_gap_hiding_lists_a_silence_another_statistic_finds_as_unusual() -> None
     cod[2801:2807] = np.nan
     (f,) = GapHidingDetector().detect(frame({COD: cod}), cod_spec())
     ev = f.evidence
-    assert ev["silence_statistic"] == "climb" and ev["events"] == 4
+    assert ev["silence_statistic"] == "ramp" and ev["events"] == 4  # steady hourly climbs
     assert (f.start, f.end) == (hour(500), hour(2612))  # listed, not spanned
     spike = [g for g in ev["gaps"] if g["value"] == 49.0]
     assert len(spike) == 1 and spike[0]["tail_statistic"] == "excursion"
     assert not spike[0]["counted"] and spike[0]["hours"] == 6
     assert spike[0]["tail_probability"] < 0.01  # among the rarest of the plant's own hours
-    assert {g["tail_statistic"] for g in ev["gaps"] if g["counted"]} == {"climb"}
+    assert {g["tail_statistic"] for g in ev["gaps"] if g["counted"]} == {"ramp"}
     # with the climb statistic alone there is no other statistic to list it
     (one,) = GapHidingDetector(statistics=("climb",)).detect(frame({COD: cod}), cod_spec())
     assert one.end == hour(2612)
