@@ -47,6 +47,9 @@ from detectors.series import (
 from detectors.series import runs as value_runs
 from detectors.spec import CONCENTRATIONS
 
+#: the hours of a month whatever the calendar (`ZeroFloorDetector._months_over`)
+_WINDOW_HOURS = 720
+
 
 @dataclass(frozen=True, slots=True)
 class _Floor:
@@ -320,8 +323,14 @@ class ZeroFloorDetector(Detector):
       labelled hold with a check in it or beside it read the standard). Not told apart: a
       logger writing one constant over every hour of a channel, its check hours included,
       is such a validity finding too (reviewer-T's T5; `_checks_read_hold`), unless the
-      channel's holds so read pass a tenth of a local month's hours (``min_month_rate``):
-      then they are signs, escalation "sustained", as frozen's holds are.
+      channel's holds so read pass a tenth of a local month's hours (``min_month_rate``),
+      or a tenth of some 720 h window's, whatever the calendar (reviewer-T2's zf_month.py: a
+      140 h hold split 70/70 across a month's start was validity): then they are signs,
+      escalation "sustained", as frozen's holds are; evidence ``held_hours_in_month`` (the
+      calendar month's held hours, of ``month_hours``) and ``held_hours_in_30_days`` (the
+      most held hours of a 720 h window holding some of that month's). Honest generator look
+      seeds 5-24: every zero_floor finding unchanged (60 integrity); labelled independent
+      tuning seeds 1-50: every finding unchanged (558/569 as sign).
 
     - ``joint``: a clean-water bottle or a switched sample line feeds every analyser of the
       outlet at once, so the falsified floors start and end together; the analysers whose
@@ -510,7 +519,7 @@ class ZeroFloorDetector(Detector):
         self.dead_checks = dead_checks
         self.check_share = check_share
         self.min_month_rate = min_month_rate
-        self._sustained: dict[int, tuple[int, int]] = {}  # the month being judged again
+        self._sustained: dict[int, tuple[int, int, int]] = {}  # the month being judged again
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         series = [(s, flow_at(outlet, s)) for s in measured_series(outlet)]
@@ -1322,13 +1331,14 @@ class ZeroFloorDetector(Detector):
             return {"checks_at_hold": dead}
         month = self._month_of(s, a, b, value)
         assert month is not None  # (dead < 0 only where a month is over)
-        m, held, size = month
+        m, held, size, window = month
         return {
             "checks_at_hold": -dead,
             "escalation": "sustained",
             "month": month_label(m),
             "held_hours_in_month": held,
             "month_hours": size,
+            "held_hours_in_30_days": window,
             "allowed_share": round(1.0 - self.min_month_rate, 6),
         }
 
@@ -1419,11 +1429,15 @@ class ZeroFloorDetector(Detector):
         keep = normal_mask(s)[a : b + 1] & (s.values[a : b + 1] == value)
         return np.unique(hours_of(s.ts[a : b + 1][keep]) + LOCAL_OFFSET_HOURS)
 
-    def _months_over(self, s: Series, judged: list[Finding]) -> dict[int, tuple[int, int]]:
+    def _months_over(self, s: Series, judged: list[Finding]) -> dict[int, tuple[int, int, int]]:
         """The local months in which the channel's holds its own checks read (this detector's
         validity findings ``judged`` on series ``s``) hold more than ``1 - min_month_rate`` of
-        the month's hours, each with those held hours and the month's hours: as frozen's
-        "sustained" holds, more unmeasured data than a month may lack at all."""
+        the month's hours, or that hold some of the held hours of a 720 h (30-day) window
+        holding more than that share of 720 h, whatever the calendar (a hold straddling a
+        month's start: reviewer-T2's zf_month.py, 70 + 70 h): as frozen's "sustained" holds,
+        more unmeasured data than a month may lack at all. Each with its held hours, the
+        month's hours, and the most held hours of a 720 h window holding some of its held hours
+        (a loop over months, not readings)."""
         dead = [f for f in judged if f.category != self.category]
         if not dead or self.min_month_rate >= 1:
             return {}
@@ -1432,25 +1446,45 @@ class ZeroFloorDetector(Detector):
             a, b = np.searchsorted(s.ts, [f.start.value, f.end.value + 1])
             value = float(f.evidence.get("floor", 0.0))
             held.append(self._held_hours(s, int(a), int(b) - 1, value))
-        months, count = np.unique(local_month(np.unique(np.concatenate(held))), return_counts=True)
+        hours = np.unique(np.concatenate(held))
+        at = local_month(hours)
+        months, first, count = np.unique(at, return_index=True, return_counts=True)
         size = month_hours(months)
-        over = count > (1.0 - self.min_month_rate) * size
+        allowed = 1.0 - self.min_month_rate
+        over = count > allowed * size
+        # held hours in the 720 h ending at each held hour; a window past the share marks the
+        # held hours in it (a difference array over the sorted hours)
+        lo = np.searchsorted(hours, hours - (_WINDOW_HOURS - 1))
+        window = np.arange(len(hours)) - lo + 1
+        heavy = np.flatnonzero(window > allowed * _WINDOW_HOURS)
+        mark = np.zeros(len(hours) + 1, dtype=np.int64)
+        np.add.at(mark, lo[heavy], 1)
+        np.add.at(mark, heavy + 1, -1)
+        inside = np.cumsum(mark[:-1]) > 0
+        over |= np.isin(months, at[inside])
+        # per month, the most held hours of a 720 h window holding some of its held hours
+        last = np.r_[first[1:], len(hours)] - 1
+        end = np.searchsorted(hours, hours[last] + _WINDOW_HOURS)
+        most = [window[i:j].max() for i, j in zip(first.tolist(), end.tolist(), strict=True)]
         return {
-            int(m): (int(c), int(z))
-            for m, c, z, o in zip(months, count, size, over, strict=True)
+            int(m): (int(c), int(z), int(w))
+            for m, c, z, w, o in zip(months, count, size, most, over, strict=True)
             if o
         }
 
-    def _month_of(self, s: Series, a: int, b: int, value: float) -> tuple[int, int, int] | None:
+    def _month_of(
+        self, s: Series, a: int, b: int, value: float
+    ) -> tuple[int, int, int, int] | None:
         """Of the months over (`_months_over`, being judged again) the hold ``a..b`` touches,
-        the one whose held hours are the largest share of it: (month, held hours, its hours)."""
+        the one whose held hours are the largest share of it: (month, held hours in it, its
+        hours, the most held hours of a 720 h window holding some of its held hours)."""
         months = np.unique(local_month(self._held_hours(s, a, b, value)))
         best = None
         for m in months.tolist():
             if m in self._sustained:
-                c, z = self._sustained[m]
+                c, z, w = self._sustained[m]
                 if best is None or c / z > best[1] / best[2]:
-                    best = (int(m), c, z)
+                    best = (int(m), c, z, w)
         return best
 
     @staticmethod

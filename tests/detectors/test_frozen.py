@@ -1183,3 +1183,33 @@ def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> N
     frame = make_frame(MN, {COD: before, FLOW: q}, flags={COD: before_flags})
     found = FrozenValueDetector().detect(frame, SPEC)
     assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
+
+
+def test_a_stuck_hold_past_twice_what_a_month_may_lack_is_counted() -> None:
+    """A constant written over every hour of a COD for a week, its daily checks (flagged C,
+    which read the 25 mg/L standard elsewhere) included: the checks inside read the held
+    value, as a stuck analyser's would, but 168 held hours in one month pass twice the 72 h a
+    month may lack (a stuck analyser's fault is on its record within days): counted,
+    "sustained". The same over three days stays a stuck analyser's validity finding
+    (reviewer-T2's fz_stuck.py: validity at every length before)."""
+    cod, q = _long_cod()
+    flags = np.array(["N"] * len(cod), dtype=object)
+    check = np.arange(len(cod)) % 24 == 7
+    flags[check] = "C"
+    cod[check] = 25.0
+    for hours, escalation in ((168, "sustained"), (72, None)):
+        written = cod.copy()
+        written[SEPTEMBER + 100 : SEPTEMBER + 100 + hours] = 38.6  # checks overwritten too
+        frame = make_frame(MN, {COD: written, FLOW: q}, flags={COD: flags})
+        found = [
+            f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["value"] == 38.6
+        ]
+        assert len(found) == 1
+        assert found[0].evidence["escalation"] == escalation
+        if escalation is None:
+            assert found[0].category == "validity"
+            assert found[0].evidence["stuck_check"] is not None
+        else:
+            assert found[0].category == "integrity"
+            assert found[0].evidence["stuck_check"] is None
+            assert found[0].evidence["held_hours_in_month"] > 2 * 72

@@ -621,3 +621,29 @@ def test_a_tn_analyser_keeps_its_rhythm_after_its_phase_shifts() -> None:
     src[230:] = np.clip(4 * ((h[230:] - 1) // 4) - 3, 0, None)  # cycles an hour later from 230
     tn = np.round(tn_true[src], 2)
     assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn})) == []
+
+
+def test_an_inversion_left_by_a_ramp_too_is_no_analyser_drift() -> None:
+    """Reviewer-T2's ph_ramp.py: TN lowered to 45 % under a steady NH3-N by a 30 h ramp and
+    raised back by another 30 h ramp. A drifting analyser reads true again in one step when
+    serviced; one leaving as gradually as it came is no drift: integrity. Ramp in and one
+    step out stays the drift (validity)."""
+    rng = np.random.default_rng(1)
+    n = 480
+    h = np.arange(n)
+    nh3 = np.round(7.0 * np.exp(rng.normal(0, 0.02, n)), 2)
+    noise = np.exp(rng.normal(0, 0.03, n // 4))
+    found = {}
+    for name, knots in {
+        "ramp out": ([0, 200, 230, 260, 290, n], [1, 1, 0.45, 0.45, 1, 1]),
+        "step out": ([0, 200, 230, 260, 260.1, n], [1, 1, 0.45, 0.45, 1, 1]),
+    }.items():
+        gain = np.interp(h, knots[0], knots[1])
+        tn = held(np.round(10.0 * gain[::4] * noise, 2), 4)
+        found[name] = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found["ramp out"]
+    assert all(f.category == "integrity" for f in found["ramp out"])
+    assert all(f.evidence["drift"] is None for f in found["ramp out"])
+    assert found["step out"] and all(f.category == "validity" for f in found["step out"])
+    drift = found["step out"][0].evidence["drift"]
+    assert drift["largest_fall"] >= 0.6 * (drift["upper_quartile"] - drift["level_before"])

@@ -989,3 +989,28 @@ def test_a_hold_its_checks_read_past_a_tenth_of_a_month_is_a_sign_again() -> Non
         make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
     )
     assert [f.category for f in off] == ["validity"]
+
+
+def test_a_hold_its_checks_read_straddling_a_month_start_is_a_sign_too() -> None:
+    """Reviewer-T2's zf_month.py: a TP written at 0.01 over its checks for 140 h, 70 h each
+    side of a local month's start, holds under a tenth of either month (72 h of 720 or 744)
+    but 140 h of one 720 h window: more unmeasured data than a month may lack at all, a sign
+    ("sustained") as the same hold inside one month is; ``held_hours_in_month`` stays the
+    calendar month's count, ``held_hours_in_30_days`` states the window's. 70 h stays a
+    validity finding."""
+    n = 24 * 75
+    july = 720  # hour(720) is 1 July 00:00 local
+    assert hour(july).tz_convert("Asia/Shanghai").day == 1
+    found = {}
+    for hours in (70, 140):
+        tp, flags = _checked_tp(n)
+        tp[july - hours // 2 : july + hours // 2] = 0.01  # its checks written 0.01 as well
+        found[hours] = ZeroFloorDetector().detect(
+            make_frame(MN, {TP: tp, FLOW: flow(n)}, flags={TP: flags}), SPEC
+        )
+    assert [f.category for f in found[70]] == ["validity"]
+    (hold,) = found[140]
+    assert (hold.start, hold.category) == (hour(july - 70), "integrity")
+    assert hold.evidence["escalation"] == "sustained"
+    assert hold.evidence["held_hours_in_month"] <= 0.1 * hold.evidence["month_hours"]
+    assert hold.evidence["held_hours_in_30_days"] > 0.1 * 720
