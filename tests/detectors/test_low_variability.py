@@ -1278,3 +1278,21 @@ def test_a_smooth_recovery_far_above_the_usual_level_is_not_judged_by_its_revers
     x = _nitrification_lost(seed)
     found = LowVariabilityDetector().detect(make_frame(MN, {NH3N: x, FLOW: flow(len(x))}), SPEC)
     assert not [f for f in found if "reversal" in f.evidence["statistic"]]
+
+
+@pytest.mark.parametrize("level", [10.5, 19.0, 22.0, 30.0])
+def test_a_curve_written_far_above_the_usual_level_is_still_judged_by_its_reversals(
+    level: float,
+) -> None:
+    """Reviewer-T2 item 6: the one-step sine of 20 days written at 1.6-2.5 times the COD's usual
+    level (about 12) was exempt from the reversal test by `REVERSAL_LEVEL` alone and found by
+    nothing. A high day is exempt only if it trends (a recovery moves one way; a written curve
+    comes back where it started each day): found inside the written days at every level."""
+    n = 24 * 80
+    cod = _flickering_cod(n, seed=41)
+    t = np.arange(24 * 20)
+    cod[24 * 30 : 24 * 50] = np.round(level + 3.0 * np.sin(2 * np.pi * t / 24))
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    integrity = [f for f in found if f.category == "integrity"]
+    assert integrity
+    assert all(f.start >= hour(24 * 29) and f.end <= hour(24 * 50 - 1) for f in integrity)
