@@ -144,6 +144,10 @@ STOP_FLOW_SHARE = 0.05
 #: Hours of valid flow a day needs for `_stopped_days` to judge it.
 STOP_MIN_HOURS = 12
 
+#: Low-flow days in a run of at most this many are stops even where the flow reads above 0 in
+#: more than half their hours (`_stopped_days`); a longer run's days must read 0 in half.
+STOP_SHORT_DAYS = 2
+
 #: Times the series' usual level (its days' median mean) over which a day is not judged by
 #: its reversals (`_reversal_cusum`).
 REVERSAL_LEVEL = 1.5
@@ -423,6 +427,14 @@ class LowVariabilityDetector(Detector):
     day's (a shutdown: the honest generator's plants stop for two or three weeks over the spring
     festival) is not judged; the analysers read standing water, calm by nature, and nothing
     leaves the outlet (a plant discharging a few hours a day averages as its usual day does).
+    Since reviewer-T2 (twenty-fourth session) such a day is a stop only where its flow reads 0
+    in half its valid hours or more, or where it lies in a run of at most `STOP_SHORT_DAYS` (2)
+    low days (a weekly day off draining at a few m3/h, the honest generator's seed 14): a flow
+    written at a few per cent of usual bought the excuse (reviewer-T2: three calm weeks of COD and TN with the flow at 4 % or 1 % of
+    usual were found by no detector; the honest generator's stop days of seeds 5-7 read 0 in
+    90 % of their hours or more; a test). Honest generator look seeds 5-24 and check seeds
+    25-44: the same findings; labelled tuning seeds 1-50: every finding the same (independent
+    428 of 451, simulator 161 of 162, all as sign).
     Honest generator (`bench/honest_fleet.py`, 80 outlets x 180 days, the detector alone), look
     seeds 5-24: 302 findings on 146 outlets -> 116 on 61 (checks) -> 93 on 50 (stops) -> 92 on
     50 (one value; -> 86 on 44 with the reversals' level, below); check seeds 25-44 (run after
@@ -1463,7 +1475,9 @@ class LowVariabilityDetector(Detector):
         the outlet discharged almost nothing: its flow, over the day's hours with a valid
         reading (`STOP_MIN_HOURS` or more), averaging under `STOP_FLOW_SHARE` of its median
         such day's (a shutdown; a plant discharging a few hours a day averages as its usual
-        day does). All False without a flow channel."""
+        day does), and reading 0 in half those hours or lying in a run of at most
+        `STOP_SHORT_DAYS` such days (a flow written low is no stop). All False without a flow
+        channel."""
         days = -(-hours // DAY_HOURS)
         out = np.zeros(days, dtype=bool)
         q, ok, _ = grid_flow(outlet)
@@ -1483,7 +1497,15 @@ class LowVariabilityDetector(Detector):
         if not usual > 0.0:
             return out
         out[judged] = mean < STOP_FLOW_SHARE * usual
-        return out
+        # ... and reads no flow: an honest stop reads 0 in most of its hours (a meter written
+        # low would buy the excuse), unless the low days are a short stop (a plant's weekly
+        # day off drains at a few m3/h)
+        zero = ((flow <= 0.0) & have.reshape(days, DAY_HOURS)).sum(axis=1)
+        edges = np.diff(np.r_[0, out.astype(np.int8), 0])
+        runs = np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1)
+        short = np.zeros(days, dtype=bool)
+        short[out] = np.repeat(runs, runs) <= STOP_SHORT_DAYS
+        return out & ((2 * zero >= n) | short)
 
     def _scripted(
         self,
