@@ -20,6 +20,7 @@ from detectors.checks.low_variability import (
     _reversal_cusum,
 )
 from detectors.finding import Finding
+from detectors.frame import OutletData
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
@@ -1250,6 +1251,42 @@ def test_standing_water_of_a_plant_that_discharges_nothing_is_not_judged(seed: i
         assert hour(stop.start - 24) <= f.start and f.end <= hour(stop.stop + 23)
 
 
+@pytest.mark.parametrize("seed", [0, 1])
+@pytest.mark.parametrize("share", [0.04, 0.01])
+def test_calm_weeks_with_their_flow_written_low_are_still_judged(seed: int, share: float) -> None:
+    """Reviewer-T2 item 7: the stop-day excuse was bought by writing the flow low, not 0 (three
+    calm weeks with a flow at 4 % or 1 % of usual: no finding from any detector). A low day
+    is a stop only where it reads 0 in half its hours or is in a run of at most two low days
+    (the honest generator's weekly day off drains at a few m3/h): found as if running."""
+    stop = slice(24 * 40, 24 * 61)
+    q_stop = share * float(np.median(flow(24 * 120)))
+    found = LowVariabilityDetector().detect(_stopped_outlet(seed, stop, q_stop), SPEC)
+    assert {f.pollutant for f in found if f.category == "integrity"} == {COD, TN}
+    for f in found:
+        assert hour(stop.start - 24) <= f.start and f.end <= hour(stop.stop + 23)
+
+
+def test_a_stop_reads_no_flow_or_is_short() -> None:
+    """`_stopped_days`: days under `STOP_FLOW_SHARE` of the usual flow are stops where they read
+    0 in half their hours or run at most two days; a long run reading a trickle is not."""
+    n = 24 * 60
+    q = flow(n)
+    low = 0.01 * float(np.median(q))
+    q[24 * 10 : 24 * 12] = low  # two days of a trickle: a day off
+    q[24 * 20 : 24 * 41] = low  # three weeks of a trickle: not a stop
+    q[24 * 45 : 24 * 52] = low  # a week reading 0 in 12 of each day's hours: a stop
+    for d in range(45, 52):
+        q[24 * d : 24 * d + 12] = 0.0
+    cod = effluent(n, mean=30.0, cv=0.15, seed=0)
+    outlet = OutletData(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    stopped = LowVariabilityDetector._stopped_days(
+        outlet, int(outlet.grid[0].value // 3_600_000_000_000), n
+    )
+    assert stopped[10:12].all() and not stopped[12:20].any()
+    assert not stopped[20:41].any()
+    assert stopped[45:52].all() and not stopped[52:].any()
+
+
 def _nitrification_lost(seed: int, hours: int = 24 * 120, start: int = 24 * 60) -> np.ndarray:
     """An NH3-N about 0.7 mg/L read to 0.1 (an absolute noise of 0.035 mg/L: it flickers across
     the steps) that loses its nitrification on day 60: up to 9.5 mg/L in 14 hours, then back
@@ -1278,3 +1315,21 @@ def test_a_smooth_recovery_far_above_the_usual_level_is_not_judged_by_its_revers
     x = _nitrification_lost(seed)
     found = LowVariabilityDetector().detect(make_frame(MN, {NH3N: x, FLOW: flow(len(x))}), SPEC)
     assert not [f for f in found if "reversal" in f.evidence["statistic"]]
+
+
+@pytest.mark.parametrize("level", [10.5, 19.0, 22.0, 30.0])
+def test_a_curve_written_far_above_the_usual_level_is_still_judged_by_its_reversals(
+    level: float,
+) -> None:
+    """Reviewer-T2 item 6: the one-step sine of 20 days written at 1.6-2.5 times the COD's usual
+    level (about 12) was exempt from the reversal test by `REVERSAL_LEVEL` alone and found by
+    nothing. A high day is exempt only if it trends (a recovery moves one way; a written curve
+    comes back where it started each day): found inside the written days at every level."""
+    n = 24 * 80
+    cod = _flickering_cod(n, seed=41)
+    t = np.arange(24 * 20)
+    cod[24 * 30 : 24 * 50] = np.round(level + 3.0 * np.sin(2 * np.pi * t / 24))
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    integrity = [f for f in found if f.category == "integrity"]
+    assert integrity
+    assert all(f.start >= hour(24 * 29) and f.end <= hour(24 * 50 - 1) for f in integrity)
