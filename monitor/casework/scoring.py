@@ -12,7 +12,17 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   its own category and ``h`` the hours those findings cover (not the exceedance or completeness
   findings the lead also holds), so one short or low-confidence sign does not take a clean
   enterprise out of green while a confident, sustained or repeated one does (each lead deducts
-  its own points); never less than the points of the measured facts it holds. A validity lead
+  its own points); never less than the points of the measured facts it holds. A sign weighs at
+  the severity of its own findings (:meth:`ScoringRules.sign_severity`), not at that of an
+  exceedance it joined. One detector's word is not enough: an integrity lead that is not
+  corroborated (:meth:`ScoringRules.corroborated`: its outlet's undismissed integrity leads within
+  ``window_months`` hold first-look findings of one detector only, in fewer than
+  ``evidence.corroborating_leads`` leads, none stated at ``evidence.lone_confidence`` or above)
+  deducts ``evidence.lone_share`` of those points, and the outlet's uncorroborated leads together
+  at most ``evidence.lone_cap``, so a lone sign below 0.99 leaves a clean enterprise green; a
+  second detector agreeing, or the
+  ``corroborating_leads``-th lead of the same, makes every one of them deduct its full points
+  (the earlier ones raised, ledger rule ``corroborated:<category>.<severity>``). A validity lead
   that holds at least the ``evidence.repeated_episodes``-th sustained episode of its detector on
   its channel (:meth:`ScoringRules.repeated`) deducts an integrity lead's points at the pattern's
   confidence (an output held unflagged again and again; ledger rule
@@ -116,11 +126,13 @@ class ScoringRules:
     #: an integrity lead is corroborated when its outlet's undismissed integrity leads within
     #: ``window_months`` of its start hold first-look findings of two detectors or more, or
     #: when this many of them hold one (a repeated pattern); 0: every sign is corroborated
-    corroborating_leads: int = 3
+    corroborating_leads: int = 2
     #: the share of its weighed points an uncorroborated integrity lead deducts ...
     lone_share: float = 0.5
     #: ... and the most the outlet's uncorroborated integrity leads deduct together
     lone_cap: float = -9.5
+    #: a sign at this confidence or above (the catalogue's most certain statement) stands alone
+    lone_confidence: float = 0.99
     complaint_points: float = -3.0
     result_points: Mapping[str, float] = field(default_factory=dict)
     penalty_points: float = -5.0
@@ -169,6 +181,7 @@ class ScoringRules:
                     f"(0: off), got {corroborating!r}"
                 )
             lone_share = _share(evidence, "lone_share")
+            lone_confidence = _share(evidence, "lone_confidence")
             lone_cap = evidence.get("lone_cap")
             if isinstance(lone_cap, bool) or not isinstance(lone_cap, int | float):
                 lone_cap = math.nan
@@ -206,6 +219,7 @@ class ScoringRules:
             corroborating,
             lone_share,
             float(lone_cap),
+            lone_confidence,
             **sources,
         )
 
@@ -311,11 +325,15 @@ class ScoringRules:
         """Whether an integrity lead's sign is corroborated: its outlet's undismissed integrity
         leads whose start is within ``window_months`` of its own (either side) hold first-look
         findings (:func:`_first_look`) of two detectors or more (they agree), or
-        ``corroborating_leads`` of them hold one (a repeated pattern). A lead of another
-        category, or with ``corroborating_leads`` 0, is always corroborated."""
+        ``corroborating_leads`` of them hold one (a repeated pattern), or one of its own
+        first-look findings is stated at ``lone_confidence`` or above (the detector's most
+        certain statement stands alone). A lead of another category, or with
+        ``corroborating_leads`` 0, is always corroborated."""
         if lead.category != "integrity" or not self.corroborating_leads:
             return True
         own = [f for f in lead.findings if f.category == "integrity" and _first_look(f)]
+        if any(float(f.confidence) >= self.lone_confidence for f in own):
+            return True
         detectors = {f.detector for f in own}
         holders: set[int | None] = {lead.id} if own else set()
         session = object_session(lead)

@@ -491,11 +491,11 @@ def test_the_rules_dataclass_defaults_agree_with_scoring_defaults_toml() -> None
     built, loaded = ScoringRules(provisional={}, final={}), scoring.default_rules()
     for name in ("confidence_power", "repeated_episodes", "episode_gap_hours", "sustained_hours",
                  "min_weight", "evidence_categories", "window_months", "corroborating_leads",
-                 "lone_share", "lone_cap"):  # fmt: skip
+                 "lone_share", "lone_cap", "lone_confidence"):  # fmt: skip
         assert getattr(built, name) == getattr(loaded, name), name
 
 
-def _sign(day: str, detector: str, confidence: float = 0.99, **kw: object):
+def _sign(day: str, detector: str, confidence: float = 0.95, **kw: object):
     """A two-day high-severity integrity finding of ``detector`` at MN3 (E0002) from ``day``."""
     end = str(pd.Timestamp(day) + pd.Timedelta(hours=47))
     return finding(
@@ -504,15 +504,22 @@ def _sign(day: str, detector: str, confidence: float = 0.99, **kw: object):
     )  # fmt: skip
 
 
-def test_a_lone_sign_of_one_detector_leaves_a_clean_enterprise_green(engine) -> None:
-    """One detector's sign alone, however confident and sustained (two days at 0.99, high: the
-    honest generator's lone flow_mismatch, frozen and standard_substitution signs sit at 0.95),
-    deducts lone_share of its weighed points and at most lone_cap: it deducted -19.41, yellow."""
+@pytest.mark.parametrize(
+    ("confidence", "points", "colour"),
+    [(0.95, -8.57, "green"), (0.99, -19.41, "yellow")],  # -20 x 0.857 x 0.5; -20 x 0.970
+)
+def test_a_lone_sign_of_one_detector_leaves_a_clean_enterprise_green(
+    engine, confidence: float, points: float, colour: str
+) -> None:
+    """One detector's sign alone, confident and sustained (two days at 0.95, high: the honest
+    generator's lone flow_mismatch, frozen and standard_substitution signs) deducts lone_share
+    of its weighed points (it deducted -17.15, yellow); a sign stated at lone_confidence (0.99,
+    the catalogue's most certain statement) stands alone."""
     with tx(engine) as s:
-        leads.record_findings(s, [_sign("2026-03-01", "flow_mismatch")], registry())
+        leads.record_findings(s, [_sign("2026-03-01", "flow_mismatch", confidence)], registry())
         got = score_at(s, "E0002", AT)
     (d,) = got.deductions
-    assert d.points == -9.5 and got.colour == "green"
+    assert (d.points, got.colour) == (points, colour)
 
 
 def test_a_second_detector_agreeing_takes_it_out_of_green_and_raises_the_first(engine) -> None:
@@ -527,29 +534,33 @@ def test_a_second_detector_agreeing_takes_it_out_of_green_and_raises_the_first(e
         both = score_at(s, "E0002", AT)
     assert lone.colour == "green"
     by_lead = {d.lead_id: d for d in both.deductions}
-    assert by_lead[a].points == by_lead[b].points == -19.41  # -20 x 0.99^3
+    assert by_lead[a].points == by_lead[b].points == -17.15  # -20 x 0.95^3
     assert by_lead[a].rule == "corroborated:integrity.high"
-    assert both.colour == "red" and both.score == pytest.approx(100 - 2 * 19.41)
+    assert both.colour == "red" and both.score == pytest.approx(100 - 2 * 17.15)
 
 
-def test_a_third_lead_of_one_detector_makes_a_repeated_pattern(engine) -> None:
-    """Two leads of one detector are still one detector's word: together at most lone_cap
-    (green); the third (corroborating_leads) makes a repeated pattern and every lead deducts
-    its full points. The two deducted -38.82 before, red."""
-    days = ["2026-01-05", "2026-03-05", "2026-05-05"]
+def test_a_second_lead_of_one_detector_makes_a_repeated_pattern(engine) -> None:
+    """One lead of one detector is its word alone (green); a second lead of the same detector at
+    the outlet (corroborating_leads) makes a repeated pattern, and both deduct their full points
+    (the first raised). One lead deducted -17.15 before, yellow."""
     with tx(engine) as s:
-        leads.record_findings(s, [_sign(d, "manual_values") for d in days[:2]], registry())
+        leads.record_findings(s, [_sign("2026-01-05", "low_variability")], registry())
+        one = score_at(s, "E0002", AT)
+        leads.record_findings(s, [_sign("2026-03-05", "low_variability")], registry())
         two = score_at(s, "E0002", AT)
-        leads.record_findings(s, [_sign(days[2], "manual_values")], registry())
-        three = score_at(s, "E0002", AT)
-    assert two.colour == "green" and two.score == 90.5
-    assert three.score == pytest.approx(100 - 3 * 19.41)
+    assert one.colour == "green" and one.score == pytest.approx(91.43)
+    assert two.score == pytest.approx(100 - 2 * 17.15)
+    assert [d.rule for d in two.deductions] == [
+        "corroborated:integrity.high",
+        "provisional:integrity.high",
+    ]
 
 
 def test_a_second_look_or_a_dismissed_lead_corroborates_nothing(engine) -> None:
     """A finding made by a second look (``evidence.found_outlet_factor``: judged at ten times
     the stated rate only because the detector had found the outlet) is no independent sign, and
-    a dismissed lead's sign was judged no sign: neither makes another lead a pattern."""
+    a dismissed lead's sign was judged no sign: neither makes another lead a pattern, and the
+    outlet's uncorroborated leads deduct lone_cap together (three leads deducted -51.45)."""
     again = {"value": 1.0, "found_outlet_factor": 10.0}
     with tx(engine) as s:
         (gone,) = leads.record_findings(s, [_sign("2026-01-05", "capping")], registry()).opened
@@ -589,6 +600,7 @@ def test_a_sign_weighs_at_its_own_severity_not_at_the_exceedance_it_joined(engin
         ("corroborating_leads", -1, ">= 0"),
         ("lone_share", 1.5, "from 0 to 1"),
         ("lone_share", "half", "from 0 to 1"),
+        ("lone_confidence", 1.5, "from 0 to 1"),
         ("lone_cap", 5, "<= 0"),
         ("lone_cap", float("-inf"), "<= 0"),
     ],
