@@ -12,7 +12,17 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   its own category and ``h`` the hours those findings cover (not the exceedance or completeness
   findings the lead also holds), so one short or low-confidence sign does not take a clean
   enterprise out of green while a confident, sustained or repeated one does (each lead deducts
-  its own points); never less than the points of the measured facts it holds. A validity lead
+  its own points); never less than the points of the measured facts it holds. A sign weighs at
+  the severity of its own findings (:meth:`ScoringRules.sign_severity`), not at that of an
+  exceedance it joined. One detector's word is not enough: an integrity lead that is not
+  corroborated (:meth:`ScoringRules.corroborated`: its outlet's undismissed integrity leads within
+  ``window_months`` hold first-look findings of one detector only, in fewer than
+  ``evidence.corroborating_leads`` leads, none stated at ``evidence.lone_confidence`` or above)
+  deducts ``evidence.lone_share`` of those points, and the outlet's uncorroborated leads together
+  at most ``evidence.lone_cap``, so a lone sign below 0.99 leaves a clean enterprise green; a
+  second detector agreeing, or the
+  ``corroborating_leads``-th lead of the same, makes every one of them deduct its full points
+  (the earlier ones raised, ledger rule ``corroborated:<category>.<severity>``). A validity lead
   that holds at least the ``evidence.repeated_episodes``-th sustained episode of its detector on
   its channel (:meth:`ScoringRules.repeated`) deducts an integrity lead's points at the pattern's
   confidence (an output held unflagged again and again; ledger rule
@@ -113,6 +123,16 @@ class ScoringRules:
     #: (a standing condition: later episodes join it) weighs as a sign; 0 never
     repeated_episodes: int = 4
     episode_gap_hours: float = 24.0
+    #: an integrity lead is corroborated when its outlet's undismissed integrity leads within
+    #: ``window_months`` of its start hold first-look findings of two detectors or more, or
+    #: when this many of them hold one (a repeated pattern); 0: every sign is corroborated
+    corroborating_leads: int = 2
+    #: the share of its weighed points an uncorroborated integrity lead deducts ...
+    lone_share: float = 0.5
+    #: ... and the most the outlet's uncorroborated integrity leads deduct together
+    lone_cap: float = -9.5
+    #: a sign at this confidence or above (the catalogue's most certain statement) stands alone
+    lone_confidence: float = 0.99
     complaint_points: float = -3.0
     result_points: Mapping[str, float] = field(default_factory=dict)
     penalty_points: float = -5.0
@@ -150,6 +170,26 @@ class ScoringRules:
                     f"got {repeated!r}"
                 )
             gap = _positive(evidence, "episode_gap_hours")
+            corroborating = evidence.get("corroborating_leads")
+            if (
+                not isinstance(corroborating, int)
+                or isinstance(corroborating, bool)
+                or corroborating < 0
+            ):
+                raise ScoringError(
+                    f"[scoring.evidence].corroborating_leads must be a whole number >= 0 "
+                    f"(0: off), got {corroborating!r}"
+                )
+            lone_share = _share(evidence, "lone_share")
+            lone_confidence = _share(evidence, "lone_confidence")
+            lone_cap = evidence.get("lone_cap")
+            if isinstance(lone_cap, bool) or not isinstance(lone_cap, int | float):
+                lone_cap = math.nan
+            if not (math.isfinite(lone_cap) and lone_cap <= 0):
+                raise ScoringError(
+                    f"[scoring.evidence].lone_cap must be a finite number of points <= 0, "
+                    f"got {evidence.get('lone_cap')!r}"
+                )
             sources = _sources(data)
         except ScoringError:
             raise
@@ -176,6 +216,10 @@ class ScoringRules:
             power,
             repeated,
             gap,
+            corroborating,
+            lone_share,
+            float(lone_cap),
+            lone_confidence,
             **sources,
         )
 
@@ -270,14 +314,88 @@ class ScoringRules:
             best = max(best or 0.0, 1.0 - doubt)
         return best
 
+    def sign_severity(self, lead: LeadRow) -> str:
+        """The severity of ``lead``'s own findings (of its category): a sign weighs at its own
+        severity, not at that of an exceedance it joined (the exceedance's points are kept as a
+        fact: :meth:`provisional_points`)."""
+        own = [f.severity for f in lead.findings if f.category == lead.category]
+        return max(own, key=SEVERITIES.index) if own else lead.severity
+
+    def corroborated(self, lead: LeadRow) -> bool:
+        """Whether an integrity lead's sign is corroborated: its outlet's undismissed integrity
+        leads whose start is within ``window_months`` of its own (either side) hold first-look
+        findings (:func:`_first_look`) of two detectors or more (they agree), or
+        ``corroborating_leads`` of them hold one (a repeated pattern), or one of its own
+        first-look findings is stated at ``lone_confidence`` or above (the detector's most
+        certain statement stands alone). A lead of another category, or with
+        ``corroborating_leads`` 0, is always corroborated."""
+        if lead.category != "integrity" or not self.corroborating_leads:
+            return True
+        own = [f for f in lead.findings if f.category == "integrity" and _first_look(f)]
+        if any(float(f.confidence) >= self.lone_confidence for f in own):
+            return True
+        detectors = {f.detector for f in own}
+        holders: set[int | None] = {lead.id} if own else set()
+        session = object_session(lead)
+        if session is not None and lead.id is not None:
+            lo = months_before(lead.start, self.window_months)
+            hi = lead.start + (lead.start - lo)
+            q = (
+                sa.select(FindingRow)
+                .join(LeadRow, LeadRow.id == FindingRow.lead_id)
+                .where(
+                    FindingRow.mn == lead.mn,
+                    FindingRow.category == "integrity",
+                    LeadRow.category == "integrity",
+                    LeadRow.id != lead.id,
+                    sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
+                    LeadRow.start > lo,
+                    LeadRow.start < hi,
+                )
+            )
+            for f in session.scalars(q):
+                if _first_look(f):
+                    detectors.add(f.detector)
+                    holders.add(f.lead_id)
+        return len(detectors) >= 2 or len(holders) >= self.corroborating_leads
+
+    def _lone_spent(self, lead: LeadRow) -> float:
+        """What the outlet's other undismissed integrity leads starting in the ``window_months``
+        up to ``lead``'s start deduct (the ledger, and entries not yet written to it)."""
+        session = object_session(lead)
+        if session is None:
+            return 0.0
+        lo = months_before(lead.start, self.window_months)
+        q = sa.select(LeadRow.id).where(
+            LeadRow.mn == lead.mn,
+            LeadRow.category == "integrity",
+            sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
+            LeadRow.start > lo,
+            LeadRow.start <= lead.start,
+        )
+        ids = {i for i in session.scalars(q) if i != lead.id}
+        if not ids:
+            return 0.0
+        total = sa.select(sa.func.sum(ScoreEventRow.points)).where(ScoreEventRow.lead_id.in_(ids))
+        pending = sum(
+            e.points for e in session.new if isinstance(e, ScoreEventRow) and e.lead_id in ids
+        )
+        return float(session.scalar(total) or 0.0) + pending
+
     def provisional_points(self, lead: LeadRow) -> float:
-        """The provisional points of ``lead``: its category and severity, weighed by evidence;
-        a repeated validity condition (:meth:`repeated`) weighs as a sign (integrity) of the
-        pattern's confidence."""
+        """The provisional points of ``lead``: its category and its findings' severity
+        (:meth:`sign_severity`), weighed by evidence; an integrity lead not corroborated
+        (:meth:`corroborated`: one detector's word, seen fewer than ``corroborating_leads``
+        times) deducts ``lone_share`` of that, and the outlet's uncorroborated leads together
+        at most ``lone_cap``; a repeated validity condition (:meth:`repeated`) weighs as a sign
+        (integrity) of the pattern's confidence."""
         pattern = self.repeated(lead)
         if pattern is None:
-            base = self.points("provisional", lead.category, lead.severity)
+            base = self.points("provisional", lead.category, self.sign_severity(lead))
             weighed = base * self.evidence_weight(lead)
+            if not self.corroborated(lead):
+                room = min(0.0, self.lone_cap - self._lone_spent(lead))
+                weighed = max(weighed * self.lone_share, room)
         else:
             base = self.points("provisional", "integrity", lead.severity)
             weighed = base * min(1.0, max(self.min_weight, pattern**self.confidence_power))
@@ -309,6 +427,25 @@ def _positive(evidence: Mapping[str, Any], key: str) -> float:
             f"[scoring.evidence].{key} must be a finite number > 0, got {evidence.get(key)!r}"
         )
     return float(value)
+
+
+def _share(evidence: Mapping[str, Any], key: str) -> float:
+    """``[scoring.evidence].<key>`` as a number from 0 to 1."""
+    value = evidence.get(key)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        value = math.nan
+    if not 0 <= value <= 1:
+        raise ScoringError(
+            f"[scoring.evidence].{key} must be a number from 0 to 1, got {evidence.get(key)!r}"
+        )
+    return float(value)
+
+
+def _first_look(finding: Any) -> bool:
+    """Whether ``finding`` was made at its detector's stated rate, not by a second look at an
+    outlet the detector had already found (``evidence.found_outlet_factor`` set: judged at that
+    factor times the rate only because of the first finding, so no independent sign)."""
+    return (finding.evidence or {}).get("found_outlet_factor") is None
 
 
 def _unmeasured(finding: Any) -> bool:
@@ -741,6 +878,39 @@ def on_leads_opened(
             why = _rule("provisional", lead, rules)
             _record(session, lead, lead.start, pts, "provisional", why, "system")
         history[lead.enterprise].append((lead.start, lead.id))
+    _raise_corroborated(session, leads, rules)
+
+
+def _raise_corroborated(session: Session, leads: list[LeadRow], rules: ScoringRules) -> None:
+    """The outlet's other active integrity leads around each of ``leads`` that corroborates them
+    (a second detector, or the ``corroborating_leads``-th lead): each deducts the difference to
+    its full weighed points (rule ``corroborated:...``), whatever order they were seen in."""
+    if not rules.corroborating_leads:
+        return
+    signs = [x for x in leads if x.category == "integrity" and x.mn and x.id is not None]
+    if not signs:
+        return
+    session.flush()
+    others: dict[int, LeadRow] = {}
+    for lead in signs:
+        if not rules.corroborated(lead):
+            continue
+        lo = months_before(lead.start, rules.window_months)
+        q = sa.select(LeadRow).where(
+            LeadRow.mn == lead.mn,
+            LeadRow.category == "integrity",
+            LeadRow.outcome.is_(None),
+            LeadRow.id != lead.id,
+            LeadRow.start > lo,
+            LeadRow.start < lead.start + (lead.start - lo),
+        )
+        for other in session.scalars(q):
+            others.setdefault(other.id, other)
+    for other in sorted(others.values(), key=lambda x: (x.start, x.id)):
+        events = _lead_events(session, other)
+        if events and not any(e.kind in ("final", "restored", "lenient") for e in events):
+            _deduct_rise(session, other, events, rules, "corroborated")
+            session.flush()
 
 
 def on_lead_opened(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
@@ -781,6 +951,7 @@ def on_lead_escalated(session: Session, lead: LeadRow, rules: ScoringRules | Non
         on_lead_opened(session, lead, rules)
         return
     _deduct_rise(session, lead, events, rules, "escalated")
+    _raise_corroborated(session, [lead], rules)
 
 
 def on_lead_grown(session: Session, lead: LeadRow, rules: ScoringRules | None = None) -> None:
@@ -794,6 +965,7 @@ def on_lead_grown(session: Session, lead: LeadRow, rules: ScoringRules | None = 
     events = _lead_events(session, lead)
     if events and not any(e.kind in ("final", "restored") for e in events):
         _deduct_rise(session, lead, events, rules, "evidence")
+        _raise_corroborated(session, [lead], rules)
 
 
 def _deduct_rise(

@@ -470,6 +470,15 @@ def test_handle_findings_records_scores_and_alerts_with_store_inhibition(engine)
         finding(
             "2026-06-01", "2026-06-04", mn=MN1, category="integrity", severity="high", confidence=1
         ),
+        finding(  # a second detector agrees: the full points (one alone: at most -9.5)
+            "2026-06-01 01:00",
+            "2026-06-04",
+            mn=MN1,
+            category="integrity",
+            severity="high",
+            detector="capping",
+            confidence=1,
+        ),
     ]
     with tx(engine) as s:
         res = handle_findings(s, fs, registry(), alerter=alerter, now=at(0))

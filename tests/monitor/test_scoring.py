@@ -12,6 +12,8 @@ from monitor.casework.scoring import ScoringError, ScoringRules, adjust, colour_
 from tests.monitor.casework_support import MN1, MN3, engine_for, finding, registry, tx, utc
 
 AT = utc(2026, 12, 1)
+#: every sign corroborated (no lone-sign share or cap): the weight of one lead on its own
+EVERY_SIGN = ScoringRules.from_dict({"evidence": {"corroborating_leads": 0}})
 
 
 @pytest.fixture
@@ -61,11 +63,11 @@ def test_lead_provisional_then_final_for_confirmed_falsification(engine) -> None
         "2026-06-01", "2026-06-04", mn=MN3, category="integrity", severity="high", confidence=1.0
     )
     with tx(engine) as s:
-        (lid,) = leads.record_findings(s, [f], registry()).opened
+        (lid,) = leads.record_findings(s, [f], registry(), rules=EVERY_SIGN).opened
         assert score_at(s, "E0002", AT).score == 80  # provisional integrity.high = -20
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
-        leads.confirm(s, lid, "chief", "tampered analyser")
+        leads.confirm(s, lid, "chief", "tampered analyser", rules=EVERY_SIGN)
         got = score_at(s, "E0002", AT)
     assert got.score == 60 and got.colour == "red"  # final integrity.high = -40
     assert [(d.kind, d.points, d.lead_id) for d in got.deductions] == [("final", -40, lid)]
@@ -76,7 +78,7 @@ def test_dismiss_restores(engine) -> None:
         "2026-06-01", "2026-06-04", mn=MN3, category="integrity", severity="medium", confidence=1.0
     )
     with tx(engine) as s:
-        (lid,) = leads.record_findings(s, [f], registry()).opened
+        (lid,) = leads.record_findings(s, [f], registry(), rules=EVERY_SIGN).opened
         assert score_at(s, "E0002", AT).score == 85  # provisional integrity.medium = -15
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
@@ -132,6 +134,7 @@ def test_scores_lists_every_registry_enterprise(engine) -> None:
                 )
             ],
             registry(),
+            rules=EVERY_SIGN,
         )
         adjust(s, "E0009", -1, "not in registry", "chief", at=utc(2026, 6, 1))
         got = {
@@ -202,12 +205,13 @@ def test_validity_weighs_less_than_a_sign_of_falsification() -> None:
 def test_provisional_points_weigh_confidence_and_how_sustained(
     engine, end: str, confidence: float, score: float, colour: str
 ) -> None:
-    """One short low-confidence sign leaves a clean enterprise green; a sustained one does not."""
+    """One short low-confidence sign leaves a clean enterprise green; a sustained one does not
+    when corroborated (the weight of one lead: every sign corroborated here)."""
     f = finding(
         "2026-06-01", end, mn=MN3, category="integrity", severity="medium", confidence=confidence
     )
     with tx(engine) as s:
-        leads.record_findings(s, [f], registry())
+        leads.record_findings(s, [f], registry(), rules=EVERY_SIGN)
         got = score_at(s, "E0002", AT)
     assert (got.score, got.colour) == (score, colour)
 
@@ -217,7 +221,7 @@ def test_a_lead_deducts_what_its_grown_evidence_weighs_whatever_order_it_was_see
 ) -> None:
     """Live detection may first see two hours of a sign, then the day it became: the lead's
     deduction follows the grown evidence (as if the day had been seen at once), and a later,
-    weaker finding of the same lead never gives points back."""
+    weaker finding of the same lead never gives points back (every sign corroborated here)."""
     short = finding(
         "2026-06-01",
         "2026-06-01 01:00",
@@ -243,11 +247,11 @@ def test_a_lead_deducts_what_its_grown_evidence_weighs_whatever_order_it_was_see
         confidence=0.5,
     )
     with tx(engine) as s:
-        leads.record_findings(s, [short], registry())
+        leads.record_findings(s, [short], registry(), rules=EVERY_SIGN)
         assert score_at(s, "E0002", AT).colour == "green"
-        leads.record_findings(s, [day], registry())
+        leads.record_findings(s, [day], registry(), rules=EVERY_SIGN)
         grown = score_at(s, "E0002", AT)
-        leads.record_findings(s, [weak], registry())
+        leads.record_findings(s, [weak], registry(), rules=EVERY_SIGN)
         after_weak = score_at(s, "E0002", AT)
     assert (grown.score, grown.colour) == (89.28, "yellow")  # as in the 16 h at 0.95 case above
     assert [d.kind for d in grown.deductions] == ["provisional"]
@@ -276,14 +280,15 @@ def test_one_high_severity_sign_leaves_green_only_below_confidence_0_8(
 ) -> None:
     """A day of one high-severity sign at 0.75 (the honest generator's single zero_floor and
     frozen findings sit at 0.62-0.8) leaves a clean enterprise green; at 0.85 it does not:
-    the weight is confidence cubed, so one sustained sign takes an enterprise out of green on
-    its own only from 0.794 (high) or 0.874 (medium)."""
+    the weight is confidence cubed, so one sustained, corroborated sign takes an enterprise out
+    of green from 0.794 (high) or 0.874 (medium). (Every sign corroborated here: one
+    detector's sign alone deducts at most lone_cap, test_a_lone_sign_... below.)"""
     f = finding(
         "2026-06-01", "2026-06-01 23:00", mn=MN3, category="integrity", severity="high",
         confidence=confidence,
     )  # fmt: skip
     with tx(engine) as s:
-        leads.record_findings(s, [f], registry())
+        leads.record_findings(s, [f], registry(), rules=EVERY_SIGN)
         got = score_at(s, "E0002", AT)
     assert (got.score, got.colour) == (score, colour)
 
@@ -358,11 +363,11 @@ def test_short_or_rare_validity_episodes_never_weigh_as_a_sign(engine) -> None:
 def test_confirmed_leads_deduct_their_full_final_points(engine) -> None:
     f = finding("2026-06-01", "2026-06-01 01:00", mn=MN3, category="integrity", severity="high")
     with tx(engine) as s:
-        (lid,) = leads.record_findings(s, [f], registry()).opened
+        (lid,) = leads.record_findings(s, [f], registry(), rules=EVERY_SIGN).opened
         assert score_at(s, "E0002", AT).score == pytest.approx(92.1)  # -20 x 0.729 x 0.5417
         leads.assign(s, lid, "chief")
         leads.inspect(s, lid, "wang")
-        leads.confirm(s, lid, "chief", "tampered analyser")
+        leads.confirm(s, lid, "chief", "tampered analyser", rules=EVERY_SIGN)
         assert score_at(s, "E0002", AT).score == 60  # final integrity.high = -40
 
 
@@ -485,5 +490,122 @@ def test_each_evidence_key_is_checked_with_one_line_naming_it(key: str, value: o
 def test_the_rules_dataclass_defaults_agree_with_scoring_defaults_toml() -> None:
     built, loaded = ScoringRules(provisional={}, final={}), scoring.default_rules()
     for name in ("confidence_power", "repeated_episodes", "episode_gap_hours", "sustained_hours",
-                 "min_weight", "evidence_categories", "window_months"):  # fmt: skip
+                 "min_weight", "evidence_categories", "window_months", "corroborating_leads",
+                 "lone_share", "lone_cap", "lone_confidence"):  # fmt: skip
         assert getattr(built, name) == getattr(loaded, name), name
+
+
+def _sign(day: str, detector: str, confidence: float = 0.95, **kw: object):
+    """A two-day high-severity integrity finding of ``detector`` at MN3 (E0002) from ``day``."""
+    end = str(pd.Timestamp(day) + pd.Timedelta(hours=47))
+    return finding(
+        day, end, mn=MN3, category="integrity", severity="high", detector=detector,
+        confidence=confidence, **kw,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("confidence", "points", "colour"),
+    [(0.95, -8.57, "green"), (0.99, -19.41, "yellow")],  # -20 x 0.857 x 0.5; -20 x 0.970
+)
+def test_a_lone_sign_of_one_detector_leaves_a_clean_enterprise_green(
+    engine, confidence: float, points: float, colour: str
+) -> None:
+    """One detector's sign alone, confident and sustained (two days at 0.95, high: the honest
+    generator's lone flow_mismatch, frozen and standard_substitution signs) deducts lone_share
+    of its weighed points (it deducted -17.15, yellow); a sign stated at lone_confidence (0.99,
+    the catalogue's most certain statement) stands alone."""
+    with tx(engine) as s:
+        leads.record_findings(s, [_sign("2026-03-01", "flow_mismatch", confidence)], registry())
+        got = score_at(s, "E0002", AT)
+    (d,) = got.deductions
+    assert (d.points, got.colour) == (points, colour)
+
+
+def test_a_second_detector_agreeing_takes_it_out_of_green_and_raises_the_first(engine) -> None:
+    """A second detector's sign at the same outlet months later corroborates the first: both
+    deduct their full weighed points, the first raised when the second arrives (rule
+    ``corroborated:...``), whichever order live detection saw them in."""
+    first, second = _sign("2026-02-01", "manual_values"), _sign("2026-05-01", "capping")
+    with tx(engine) as s:
+        (a,) = leads.record_findings(s, [first], registry()).opened
+        lone = score_at(s, "E0002", AT)
+        (b,) = leads.record_findings(s, [second], registry()).opened
+        both = score_at(s, "E0002", AT)
+    assert lone.colour == "green"
+    by_lead = {d.lead_id: d for d in both.deductions}
+    assert by_lead[a].points == by_lead[b].points == -17.15  # -20 x 0.95^3
+    assert by_lead[a].rule == "corroborated:integrity.high"
+    assert both.colour == "red" and both.score == pytest.approx(100 - 2 * 17.15)
+
+
+def test_a_second_lead_of_one_detector_makes_a_repeated_pattern(engine) -> None:
+    """One lead of one detector is its word alone (green); a second lead of the same detector at
+    the outlet (corroborating_leads) makes a repeated pattern, and both deduct their full points
+    (the first raised). One lead deducted -17.15 before, yellow."""
+    with tx(engine) as s:
+        leads.record_findings(s, [_sign("2026-01-05", "low_variability")], registry())
+        one = score_at(s, "E0002", AT)
+        leads.record_findings(s, [_sign("2026-03-05", "low_variability")], registry())
+        two = score_at(s, "E0002", AT)
+    assert one.colour == "green" and one.score == pytest.approx(91.43)
+    assert two.score == pytest.approx(100 - 2 * 17.15)
+    assert [d.rule for d in two.deductions] == [
+        "corroborated:integrity.high",
+        "provisional:integrity.high",
+    ]
+
+
+def test_a_second_look_or_a_dismissed_lead_corroborates_nothing(engine) -> None:
+    """A finding made by a second look (``evidence.found_outlet_factor``: judged at ten times
+    the stated rate only because the detector had found the outlet) is no independent sign, and
+    a dismissed lead's sign was judged no sign: neither makes another lead a pattern, and the
+    outlet's uncorroborated leads deduct lone_cap together (three leads deducted -51.45)."""
+    again = {"value": 1.0, "found_outlet_factor": 10.0}
+    with tx(engine) as s:
+        (gone,) = leads.record_findings(s, [_sign("2026-01-05", "capping")], registry()).opened
+        for step in ("assign", "inspect"):
+            leads.act(s, gone, step, "chief")
+        leads.dismiss(s, gone, "chief", "a plant running at its limit")
+        fs = [
+            _sign("2026-03-05", "manual_values"),
+            _sign("2026-04-05", "manual_values", evidence=again),
+            _sign("2026-05-05", "manual_values", evidence=again),
+        ]
+        leads.record_findings(s, fs, registry())
+        got = score_at(s, "E0002", AT)
+    assert got.colour == "green" and got.score == 90.5
+
+
+def test_a_sign_weighs_at_its_own_severity_not_at_the_exceedance_it_joined(engine) -> None:
+    """A low-severity sign (copied_data naming the outlet copied from) that joins a high
+    exceedance makes an integrity/high lead; it deducts the exceedance's -10 (a fact), not a
+    high sign's -20 x 0.97 (-19.41, yellow: the named source of a copy taken out of green)."""
+    over = finding("2026-06-01", "2026-06-02", mn=MN3, severity="high", confidence=1.0)
+    source = finding(
+        "2026-06-01 05:00", "2026-06-03", mn=MN3, category="integrity", severity="low",
+        detector="copied_data", confidence=0.99,
+    )  # fmt: skip
+    with tx(engine) as s:
+        (lid,) = leads.record_findings(s, [over, source], registry(), rules=EVERY_SIGN).opened
+        got = score_at(s, "E0002", AT)
+    (d,) = got.deductions
+    assert d.lead_id == lid and d.points == -10 and got.colour == "green"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "says"),
+    [
+        ("corroborating_leads", 1.5, ">= 0"),
+        ("corroborating_leads", -1, ">= 0"),
+        ("lone_share", 1.5, "from 0 to 1"),
+        ("lone_share", "half", "from 0 to 1"),
+        ("lone_confidence", 1.5, "from 0 to 1"),
+        ("lone_cap", 5, "<= 0"),
+        ("lone_cap", float("-inf"), "<= 0"),
+    ],
+)
+def test_the_lone_sign_keys_are_checked(key: str, value: object, says: str) -> None:
+    with pytest.raises(ScoringError) as err:
+        ScoringRules.from_dict({"evidence": {key: value}})
+    assert f"[scoring.evidence].{key}" in str(err.value) and says in str(err.value)

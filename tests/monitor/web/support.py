@@ -154,7 +154,17 @@ def seed(url: str, lang: str = "en") -> Seeded:
                     severity="high",
                     detector="frozen",
                     summary=frozen,
-                    confidence=1.0,  # a day, certain: the full provisional points
+                    confidence=1.0,  # a day, certain: the full provisional points ...
+                ),
+                finding(  # ... as a second detector agrees (one detector alone: at most -9.5)
+                    "2026-06-05 01:00",
+                    "2026-06-05 23:00",
+                    mn=MN3,
+                    category="integrity",
+                    severity="high",
+                    detector="capping",
+                    summary=frozen,
+                    confidence=1.0,
                 ),
             ],
             registry,
