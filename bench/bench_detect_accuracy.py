@@ -14,12 +14,13 @@ Generators:
   final code; the withdrawal of low_variability's 2-day windows was decided on them); 201-210
   the twenty-second's (2026-12-07, run on the start code 3a726a2 and the final code, read after
   both had run, nothing changed after); 301-310 the twenty-third's (2026-12-07, the same way, start
-  code ff2ee43); fresh ones from 401 on.
+  code ff2ee43); 401-410 the twenty-fourth's (2026-12-07, the same way, start code 7b03e48);
+  fresh ones from 501 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 3201 on, for the next claim; 2001-2005 are bench_calibration's):
+from 3301 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -80,6 +81,8 @@ from 3201 on, for the next claim; 2001-2005 are bench_calibration's):
   independent 3041-3050 (more honest outlets) (2026-12-07, twenty-second session): the same way.
 - simulator 3101-3105 and independent 3111-3115 (the claim), and simulator 3131-3140 and
   independent 3141-3150 (more honest outlets) (2026-12-07, twenty-third session): the same way.
+- simulator 3201-3205 and independent 3211-3215 (the claim), and simulator 3231-3240 and
+  independent 3241-3250 (more honest outlets) (2026-12-07, twenty-fourth session): the same way.
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -140,9 +143,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (3201, 3202, 3203, 3204, 3205),
-    "independent": (3211, 3212, 3213, 3214, 3215),
-    "honest": (401, 402, 403, 404, 405),
+    "simulator": (3301, 3302, 3303, 3304, 3305),
+    "independent": (3311, 3312, 3313, 3314, 3315),
+    "honest": (501, 502, 503, 504, 505),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
