@@ -52,7 +52,7 @@ import tomllib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -335,7 +335,7 @@ class ScoringRules:
         if any(float(f.confidence) >= self.lone_confidence for f in own):
             return True
         detectors = {f.detector for f in own}
-        holders: set[int | None] = {lead.id} if own else set()
+        spans = [(_utc(f.start), _utc(f.end)) for f in own]  # first-look findings: episodes
         session = object_session(lead)
         if session is not None and lead.id is not None:
             lo = months_before(lead.start, self.window_months)
@@ -356,8 +356,8 @@ class ScoringRules:
             for f in session.scalars(q):
                 if _first_look(f):
                     detectors.add(f.detector)
-                    holders.add(f.lead_id)
-        return len(detectors) >= 2 or len(holders) >= self.corroborating_leads
+                    spans.append((_utc(f.start), _utc(f.end)))
+        return len(detectors) >= 2 or _episodes(spans) >= self.corroborating_leads
 
     def _lone_spent(self, lead: LeadRow) -> float:
         """What the outlet's other undismissed integrity leads starting in the ``window_months``
@@ -371,7 +371,7 @@ class ScoringRules:
             LeadRow.category == "integrity",
             sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
             LeadRow.start > lo,
-            LeadRow.start <= lead.start,
+            LeadRow.start < lead.start + (lead.start - lo),  # either side: any order (T3-2)
         )
         ids = {i for i in session.scalars(q) if i != lead.id}
         if not ids:
@@ -439,6 +439,26 @@ def _share(evidence: Mapping[str, Any], key: str) -> float:
             f"[scoring.evidence].{key} must be a number from 0 to 1, got {evidence.get(key)!r}"
         )
     return float(value)
+
+
+def _utc(ts: datetime) -> datetime:
+    """``ts`` aware (a database may hand back naive UTC)."""
+    return ts if ts.tzinfo is not None else ts.replace(tzinfo=UTC)
+
+
+def _episodes(spans: Sequence[tuple[datetime, datetime]]) -> int:
+    """How many episodes findings spanning ``spans`` (start, end) make: a finding starting after
+    every earlier one has ended opens a new one. Findings on several channels at once, or
+    overlapping, are one episode; holds a few hours apart in one lead (leads merge findings less
+    than a day apart) are several: counting leads, one campaign kept going was one holder and
+    never a repeated pattern (reviewer-T3's T3-3: five 47 h frozen holds 13 h apart, one lead,
+    stayed green)."""
+    count, reach = 0, None
+    for start, end in sorted(spans):
+        if reach is None or start > reach:
+            count += 1
+        reach = end if reach is None else max(reach, end)
+    return count
 
 
 def _first_look(finding: Any) -> bool:
@@ -1002,3 +1022,36 @@ def on_lead_dismissed(session: Session, lead: LeadRow, who: str) -> None:
     if events:
         current = sum(e.points for e in events)
         _record(session, lead, events[0].ts, -current, "restored", "dismissed", who)
+    # leads this one corroborated go back to what they deduct without it (reviewer-T3 T3-1;
+    # the default rules: `leads.dismiss` takes none)
+    rules = default_rules()
+    if lead.category != "integrity" or not lead.mn or not rules.corroborating_leads:
+        return
+    session.flush()
+    lo = months_before(lead.start, rules.window_months)
+    q = sa.select(LeadRow).where(
+        LeadRow.mn == lead.mn,
+        LeadRow.category == "integrity",
+        LeadRow.outcome.is_(None),
+        LeadRow.id != lead.id,
+        LeadRow.start > lo,
+        LeadRow.start < lead.start + (lead.start - lo),
+    )
+    for other in sorted(session.scalars(q), key=lambda x: (x.start, x.id)):
+        evs = _lead_events(session, other)
+        if not evs or not any(e.rule.startswith("corroborated:") for e in evs):
+            continue
+        if any(e.kind in ("final", "restored", "lenient") for e in evs):
+            continue
+        delta = rules.provisional_points(other) - sum(e.points for e in evs)
+        if delta >= 0.005:
+            _record(
+                session,
+                other,
+                evs[0].ts,
+                round(delta, 2),
+                "provisional",
+                f"uncorroborated:{other.category}.{other.severity}",
+                "system",
+            )
+            session.flush()

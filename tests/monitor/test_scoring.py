@@ -21,6 +21,13 @@ def engine(sqlite_url: str):
     return engine_for(sqlite_url)
 
 
+@pytest.fixture
+def engine_factory(tmp_path: Path):
+    """Engines on fresh SQLite files, one per call."""
+    made = iter(range(1_000))
+    return lambda: engine_for(f"sqlite:///{tmp_path / f'db{next(made)}.sqlite'}")
+
+
 @pytest.mark.parametrize(
     ("score", "colour"),
     [(100, "green"), (90, "green"), (89.99, "yellow"), (70.01, "yellow"), (70, "red"), (0, "red")],
@@ -609,3 +616,60 @@ def test_the_lone_sign_keys_are_checked(key: str, value: object, says: str) -> N
     with pytest.raises(ScoringError) as err:
         ScoringRules.from_dict({"evidence": {key: value}})
     assert f"[scoring.evidence].{key}" in str(err.value) and says in str(err.value)
+
+
+def test_dismissing_the_lead_that_corroborated_another_lowers_it_again(engine) -> None:
+    """Reviewer-T3's T3-1: a capping sign corroborates a frozen sign months before (both full,
+    red); dismissing the capping lead left the frozen lead at its full points (yellow), while the
+    same leads with the capping lead dismissed before the frozen one was seen gave green. Only
+    undismissed leads corroborate, whatever the order: the frozen lead goes back to its lone
+    share (rule ``uncorroborated:...``)."""
+    with tx(engine) as s:
+        (a,) = leads.record_findings(s, [_sign("2026-02-01", "frozen")], registry()).opened
+        (b,) = leads.record_findings(s, [_sign("2026-05-01", "capping")], registry()).opened
+        assert score_at(s, "E0002", AT).colour == "red"
+        for step in ("assign", "inspect"):
+            leads.act(s, b, step, "chief")
+        leads.dismiss(s, b, "chief", "false alarm")
+        got = score_at(s, "E0002", AT)
+    assert got.colour == "green" and got.score == pytest.approx(91.43, abs=0.01)
+    (d,) = got.deductions
+    assert d.lead_id == a and d.points == pytest.approx(-8.57, abs=0.01)
+
+
+def test_the_lone_cap_does_not_depend_on_the_order_leads_are_recorded(engine_factory) -> None:
+    """Reviewer-T3's T3-2: a second look's frozen lead in February and a first look's in May
+    deduct at most lone_cap (-9.5) together whichever is recorded first (recorded May first,
+    both deducted -8.57: yellow)."""
+    again = {"value": 1.0, "found_outlet_factor": 10.0}
+    for order in (0, 1):
+        early = _sign("2026-02-01", "frozen", evidence=again)
+        late = _sign("2026-05-01", "frozen")
+        with tx(engine_factory()) as s:
+            for f in [early, late] if order == 0 else [late, early]:
+                leads.record_findings(s, [f], registry())
+            got = score_at(s, "E0002", AT)
+        assert sum(d.points for d in got.deductions) == pytest.approx(-9.5, abs=0.01), order
+        assert got.colour == "green"
+
+
+def test_episodes_of_one_detector_in_one_lead_make_a_repeated_pattern(engine_factory) -> None:
+    """Reviewer-T3's T3-3: leads merge findings less than a day apart, so five 47 h frozen holds
+    13 h apart were one lead, one holder, never a repeated pattern (green); they are five
+    episodes, as two holds 33 h apart (two leads) were. Four channels held at once are one
+    episode: still one detector's word alone."""
+
+    def held(day: str, pollutant: str = "w01018"):
+        return _sign(day, "frozen", pollutant=pollutant)
+
+    days = pd.date_range("2026-03-01", periods=5, freq="60h").strftime("%Y-%m-%d %H:%M")
+    with tx(engine_factory()) as s:
+        (lead,) = leads.record_findings(s, [held(d) for d in days], registry()).opened
+        five = score_at(s, "E0002", AT)
+    assert [d.lead_id for d in five.deductions] == [lead]
+    assert five.colour == "yellow" and five.score == pytest.approx(82.85, abs=0.01)
+    channels = ("w01018", "w21003", "w21011", "w21001")
+    with tx(engine_factory()) as s:
+        leads.record_findings(s, [held("2026-03-01", p) for p in channels], registry())
+        four = score_at(s, "E0002", AT)
+    assert four.colour == "green"
