@@ -643,7 +643,11 @@ class FrozenValueDetector(Detector):
         keep = s.normal[a:b] & (s.values[a:b] == f.evidence["value"])
         held = np.unique(hours[a:b][keep])
         months, count = np.unique(local_month(held + LOCAL_OFFSET_HOURS), return_counts=True)
-        return bool((count > 2.0 * allowed * month_hours(months)).any())
+        if (count > 2.0 * allowed * month_hours(months)).any():
+            return True
+        # or in any 720 h, whatever the calendar (zero_floor's `_months_over`; reviewer-T3 T3-6)
+        within = np.searchsorted(held, held + 720, side="left") - np.arange(len(held))
+        return bool(len(held)) and bool(within.max() > 2.0 * allowed * 720)
 
     def _monthly(
         self,

@@ -1213,3 +1213,25 @@ def test_a_stuck_hold_past_twice_what_a_month_may_lack_is_counted() -> None:
             assert found[0].category == "integrity"
             assert found[0].evidence["stuck_check"] is None
             assert found[0].evidence["held_hours_in_month"] > 2 * 72
+
+
+def test_a_stuck_looking_hold_straddling_a_month_start_is_counted_in_its_30_days() -> None:
+    """Reviewer-T3's T3-6: a constant written over every hour of a COD, its daily C checks
+    included (a hold its own checks read: an analyser that looks stuck), of 260 h: inside one
+    local month it passes twice what a month may lack and is "sustained"; split evenly across a
+    local month start (130 h in each) it was validity; any 720 h holding it counts too."""
+    n = 24 * 120
+    local = [hour(i).tz_convert("Asia/Shanghai") for i in range(n)]
+    start = [i for i in range(1, n) if local[i].month != local[i - 1].month][1]
+    for a in (start + 200, start - 130):
+        cod = effluent(n, mean=40.0, cv=0.2, hold_hours=1, step=0.1, seed=7)
+        flags = np.array(["N"] * n, dtype=object)
+        for d in range(n // 24):
+            flags[d * 24 + 10] = "C"
+            cod[d * 24 + 10] = round(25.0 + np.random.default_rng(d).normal(0, 0.2), 1)
+        cod[a : a + 260] = 38.6
+        frame = make_frame(MN, {COD: cod, FLOW: flow(n)}, flags={COD: flags})
+        found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == COD]
+        assert [(f.category, f.evidence.get("escalation")) for f in found] == [
+            ("integrity", "sustained")
+        ], a - start

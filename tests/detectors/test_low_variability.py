@@ -1333,3 +1333,24 @@ def test_a_curve_written_far_above_the_usual_level_is_still_judged_by_its_revers
     integrity = [f for f in found if f.category == "integrity"]
     assert integrity
     assert all(f.start >= hour(24 * 29) and f.end <= hour(24 * 50 - 1) for f in integrity)
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_calm_weeks_with_their_flow_written_low_in_short_runs_are_still_judged(seed: int) -> None:
+    """Reviewer-T3's T3-5: short runs of low days count as a plant's day off (at most
+    `STOP_SHORT_DAYS`), so writing the flow at 4 % of usual on two days of every three, or every
+    other day, through three calm weeks bought the stop-day excuse for each (no finding from any
+    detector). A short run is a day off only where the week around it mostly discharges."""
+    stop = slice(24 * 40, 24 * 61)
+    frame = _stopped_outlet(seed, stop, 0.0)
+    usual = float(np.median(flow(24 * 120)))
+    for keep in (3, 2):  # two days low of three; every other day low
+        q = flow(24 * 120)
+        for d in range(40, 61):
+            if (d - 40) % keep != keep - 1:
+                q[24 * d : 24 * d + 24] = 0.04 * usual
+        written = frame.copy()
+        rows = written["pollutant"] == FLOW
+        written.loc[rows, "value"] = q[: int(rows.sum())]
+        found = LowVariabilityDetector().detect(written, SPEC)
+        assert {f.pollutant for f in found if f.category == "integrity"} == {COD, TN}, keep
