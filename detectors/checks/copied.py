@@ -2736,8 +2736,9 @@ def _severity_of(role: str, severity: str) -> str:
 
     A replay comes after what it replays, so the outlet whose values came first is the one copied
     from: its own record shows no falsification, and a sign of falsification laid on it sends an
-    inspector to the wrong door (scoring: a provisional ``integrity.medium`` or ``.high`` takes an
-    enterprise out of green on its own, ``integrity.low`` does not). The finding is kept so that
+    inspector to the wrong door (scoring: a provisional ``integrity.medium`` or ``.high`` deducts
+    enough to take an enterprise out of green once corroborated, or on its own at confidence
+    0.99, copied_data's; ``integrity.low`` does not). The finding is kept so that
     an analyst reading the source's history sees where its values went, and so that a source
     which is itself a party to the copy (two outlets of one operator) is on record when the
     copier's lead is worked. Windows at most ``scaled_max_lag_hours`` apart (``same_time``, see

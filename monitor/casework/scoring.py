@@ -11,17 +11,19 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   with ``p`` ``evidence.confidence_power`` (3), ``c`` the highest confidence of its findings of
   its own category and ``h`` the hours those findings cover (not the exceedance or completeness
   findings the lead also holds), so one short or low-confidence sign does not take a clean
-  enterprise out of green while a confident, sustained or repeated one does (each lead deducts
-  its own points); never less than the points of the measured facts it holds. A sign weighs at
+  enterprise out of green while a confident, corroborated one does (each lead deducts its own
+  points; a single sustained episode of one detector below ``evidence.lone_confidence`` stays a
+  lone sign: the rule's limit); never less than the points of the measured facts it holds. A sign weighs at
   the severity of its own findings (:meth:`ScoringRules.sign_severity`), not at that of an
   exceedance it joined. One detector's word is not enough: an integrity lead that is not
   corroborated (:meth:`ScoringRules.corroborated`: its outlet's undismissed integrity leads within
   ``window_months`` hold first-look findings of one detector only, in fewer than
-  ``evidence.corroborating_leads`` leads, none stated at ``evidence.lone_confidence`` or above)
+  ``evidence.corroborating_leads`` episodes (`_episodes`), none stated at
+  ``evidence.lone_confidence`` or above)
   deducts ``evidence.lone_share`` of those points, and the outlet's uncorroborated leads together
   at most ``evidence.lone_cap``, so a lone sign below 0.99 leaves a clean enterprise green; a
   second detector agreeing, or the
-  ``corroborating_leads``-th lead of the same, makes every one of them deduct its full points
+  ``corroborating_leads``-th episode of the same, makes every one of them deduct its full points
   (the earlier ones raised, ledger rule ``corroborated:<category>.<severity>``). A validity lead
   that holds at least the ``evidence.repeated_episodes``-th sustained episode of its detector on
   its channel (:meth:`ScoringRules.repeated`) deducts an integrity lead's points at the pattern's
