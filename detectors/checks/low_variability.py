@@ -1522,7 +1522,7 @@ class LowVariabilityDetector(Detector):
         short = np.zeros(days, dtype=bool)
         # a short run is a day off only with the week around it mostly discharging (T3-5)
         # (runs of low days a day or two apart are flow written low, not a plant's day off)
-        low = np.convolve(out.astype(np.int16), np.ones(7, dtype=np.int16), mode="same")
+        low = np.convolve(out.astype(np.int16), np.ones(7, dtype=np.int16))[3 : 3 + days]
         short[out] = np.repeat(runs, runs) <= STOP_SHORT_DAYS
         short &= low <= STOP_SHORT_DAYS
         return out & ((2 * zero >= n) | short)

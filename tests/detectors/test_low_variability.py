@@ -1354,3 +1354,17 @@ def test_calm_weeks_with_their_flow_written_low_in_short_runs_are_still_judged(s
         written.loc[rows, "value"] = q[: int(rows.sum())]
         found = LowVariabilityDetector().detect(written, SPEC)
         assert {f.pollutant for f in found if f.category == "integrity"} == {COD, TN}, keep
+
+
+def test_stop_days_of_a_series_shorter_than_a_week() -> None:
+    """`_stopped_days` on four days (the week around a short run was counted with a convolution
+    whose "same" output is as long as the week when the series is shorter: a broadcast error
+    on a short read, `monitor detect` over a few days)."""
+    n = 24 * 4
+    q = flow(n)
+    q[24:48] = 0.0
+    outlet = OutletData(make_frame(MN, {COD: effluent(n, mean=30.0, seed=0), FLOW: q}), SPEC)
+    stopped = LowVariabilityDetector._stopped_days(
+        outlet, int(outlet.grid[0].value // 3_600_000_000_000), n
+    )
+    assert stopped.tolist() == [False, True, False, False]
