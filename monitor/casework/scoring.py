@@ -903,6 +903,21 @@ def on_leads_opened(
     _raise_corroborated(session, leads, rules)
 
 
+def _open_signs_around(session: Session, lead: LeadRow, rules: ScoringRules) -> list[LeadRow]:
+    """The outlet's other open integrity leads starting within ``window_months`` of ``lead``'s
+    start, either side: those whose corroboration ``lead`` may make or unmake."""
+    lo = months_before(lead.start, rules.window_months)
+    q = sa.select(LeadRow).where(
+        LeadRow.mn == lead.mn,
+        LeadRow.category == "integrity",
+        LeadRow.outcome.is_(None),
+        LeadRow.id != lead.id,
+        LeadRow.start > lo,
+        LeadRow.start < lead.start + (lead.start - lo),
+    )
+    return list(session.scalars(q))
+
+
 def _raise_corroborated(session: Session, leads: list[LeadRow], rules: ScoringRules) -> None:
     """The outlet's other active integrity leads around each of ``leads`` that corroborates them
     (a second detector, or the ``corroborating_leads``-th lead): each deducts the difference to
@@ -915,19 +930,9 @@ def _raise_corroborated(session: Session, leads: list[LeadRow], rules: ScoringRu
     session.flush()
     others: dict[int, LeadRow] = {}
     for lead in signs:
-        if not rules.corroborated(lead):
-            continue
-        lo = months_before(lead.start, rules.window_months)
-        q = sa.select(LeadRow).where(
-            LeadRow.mn == lead.mn,
-            LeadRow.category == "integrity",
-            LeadRow.outcome.is_(None),
-            LeadRow.id != lead.id,
-            LeadRow.start > lo,
-            LeadRow.start < lead.start + (lead.start - lo),
-        )
-        for other in session.scalars(q):
-            others.setdefault(other.id, other)
+        if rules.corroborated(lead):
+            for other in _open_signs_around(session, lead, rules):
+                others.setdefault(other.id, other)
     for other in sorted(others.values(), key=lambda x: (x.start, x.id)):
         events = _lead_events(session, other)
         if events and not any(e.kind in ("final", "restored", "lenient") for e in events):
@@ -1030,16 +1035,7 @@ def on_lead_dismissed(session: Session, lead: LeadRow, who: str) -> None:
     if lead.category != "integrity" or not lead.mn or not rules.corroborating_leads:
         return
     session.flush()
-    lo = months_before(lead.start, rules.window_months)
-    q = sa.select(LeadRow).where(
-        LeadRow.mn == lead.mn,
-        LeadRow.category == "integrity",
-        LeadRow.outcome.is_(None),
-        LeadRow.id != lead.id,
-        LeadRow.start > lo,
-        LeadRow.start < lead.start + (lead.start - lo),
-    )
-    for other in sorted(session.scalars(q), key=lambda x: (x.start, x.id)):
+    for other in sorted(_open_signs_around(session, lead, rules), key=lambda x: (x.start, x.id)):
         evs = _lead_events(session, other)
         if not evs or not any(e.rule.startswith("corroborated:") for e in evs):
             continue
