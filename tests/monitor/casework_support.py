@@ -104,6 +104,16 @@ def finding(
     )
 
 
+def agreeing_sign(summary: str = "COD capped under its limit", mn: str = MN1) -> Finding:
+    """A capping sign at ``mn`` over 2026-06-01 01:00 - 06-04, certain: a second detector agreeing
+    with the fixtures' frozen sign there, so the outlet's integrity lead deducts its full points
+    (one detector alone deducts at most lone_cap, -9.5)."""
+    return finding(
+        "2026-06-01 01:00", "2026-06-04", mn=mn, category="integrity", severity="high",
+        detector="capping", summary=summary, confidence=1.0,
+    )  # fmt: skip
+
+
 def cli_world(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *, user: str = "chief", lang: str | None = "en"
 ) -> Path:

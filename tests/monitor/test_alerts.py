@@ -36,7 +36,17 @@ from monitor.alerts.channels import Recipient, label
 from monitor.casework import leads
 from monitor.store.casework_models import AlertAttemptRow, AlertRow
 from monitor.store.models import ReadingRow
-from tests.monitor.casework_support import MN1, MN2, MN3, engine_for, finding, registry, tx, utc
+from tests.monitor.casework_support import (
+    MN1,
+    MN2,
+    MN3,
+    agreeing_sign,
+    engine_for,
+    finding,
+    registry,
+    tx,
+    utc,
+)
 from tests.services import free_port
 
 T0 = utc(2026, 6, 2, 8)
@@ -470,15 +480,7 @@ def test_handle_findings_records_scores_and_alerts_with_store_inhibition(engine)
         finding(
             "2026-06-01", "2026-06-04", mn=MN1, category="integrity", severity="high", confidence=1
         ),
-        finding(  # a second detector agrees: the full points (one alone: at most -9.5)
-            "2026-06-01 01:00",
-            "2026-06-04",
-            mn=MN1,
-            category="integrity",
-            severity="high",
-            detector="capping",
-            confidence=1,
-        ),
+        agreeing_sign(),  # a second detector agrees: the full points (one alone: at most -9.5)
     ]
     with tx(engine) as s:
         res = handle_findings(s, fs, registry(), alerter=alerter, now=at(0))

@@ -17,6 +17,7 @@ from monitor.cli import main
 from tests.monitor.casework_support import (
     MN1,
     MN3,
+    agreeing_sign,
     cli_world,
     engine_for,
     finding,
@@ -42,16 +43,7 @@ def world(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> d
                     summary="COD frozen at 23.4 mg/L",
                     confidence=1.0,
                 ),
-                finding(  # a second detector agrees: the full points (one alone: at most -9.5)
-                    "2026-06-01 01:00",
-                    "2026-06-04",
-                    mn=MN1,
-                    category="integrity",
-                    severity="high",
-                    detector="capping",
-                    summary="COD capped under its limit",
-                    confidence=1.0,
-                ),
+                agreeing_sign(),  # a second detector agrees: the full points
                 finding("2026-06-02", "2026-06-02 05:00", mn=MN3, severity="medium"),
             ],
             registry(),

@@ -18,6 +18,7 @@ from monitor.cli import main
 from tests.monitor.casework_support import (
     MN1,
     MN3,
+    agreeing_sign,
     cli_world,
     engine_for,
     finding,
@@ -53,16 +54,7 @@ def db(tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> list
                     summary="化学需氧量在72小时内恒定为23.4mg/L",
                     confidence=1.0,
                 ),
-                finding(  # a second detector agrees: the full points (one alone: at most -9.5)
-                    "2026-06-01 01:00",
-                    "2026-06-04",
-                    mn=MN1,
-                    category="integrity",
-                    severity="high",
-                    detector="capping",
-                    summary="化学需氧量贴近限值",
-                    confidence=1.0,
-                ),
+                agreeing_sign("化学需氧量贴近限值"),  # a second detector agrees: the full points
                 finding(
                     "2026-06-02",
                     "2026-06-02 05:00",
