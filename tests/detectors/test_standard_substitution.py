@@ -872,12 +872,7 @@ def test_outlet_rule_finds_a_short_visit_on_another_analysers_standard() -> None
     nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
     nh3[900:902] = [4.99, 5.01]
     nh3[1200:1207] = [3.6, 4.2, 4.6, 5.0, 5.4, 5.8, 6.3]  # the plant rising through 5.0
-    frame = make_frame(MN, {COD: cod, NH3N: nh3})
-    assert StandardSubstitutionDetector().detect(frame, SPEC_COD_NH3) == []
-    _feed_cod_its_standard(cod)
-    found = StandardSubstitutionDetector().detect(
-        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
-    )
+    found = _found_once_cod_is_fed(cod, nh3)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),
         (NH3N, hour(900), hour(901)),
@@ -1086,6 +1081,17 @@ def _feed_cod_its_standard(cod: np.ndarray) -> None:
     """The seventh rule's tests' primary finding: ``cod`` (a 2-hour analyser) fed its 25 mg/L
     standard for 18 h from hour 100, read within 0.2 of it (found by the rules on COD alone)."""
     cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
+
+
+def _found_once_cod_is_fed(cod: np.ndarray, nh3: np.ndarray) -> list:
+    """The findings at an outlet of ``cod`` and ``nh3`` once its COD is fed its standard
+    (`_feed_cod_its_standard`, in place), having asserted none before it was."""
+    frame = make_frame(MN, {COD: cod, NH3N: nh3})
+    assert StandardSubstitutionDetector().detect(frame, SPEC_COD_NH3) == []
+    _feed_cod_its_standard(cod)
+    return StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
+    )
 
 
 def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() -> None:
@@ -1901,12 +1907,7 @@ def test_outlet_rule_finds_the_standard_held_with_no_jump() -> None:
     nh3[899] = 4.6
     nh3[900:910] = 5.0
     nh3[910] = 4.5
-    frame = make_frame(MN, {COD: cod, NH3N: nh3})
-    assert StandardSubstitutionDetector().detect(frame, SPEC_COD_NH3) == []
-    _feed_cod_its_standard(cod)
-    found = StandardSubstitutionDetector().detect(
-        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
-    )
+    found = _found_once_cod_is_fed(cod, nh3)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),
         (NH3N, hour(900), hour(909)),
