@@ -18,7 +18,8 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   exceedance it joined. One detector's word is not enough: an integrity lead that is not
   corroborated (:meth:`ScoringRules.corroborated`: its outlet's undismissed integrity leads within
   ``window_months`` hold first-look findings of one detector only, in fewer than
-  ``evidence.corroborating_leads`` episodes (`_episodes`), none stated at
+  ``evidence.corroborating_leads`` episodes (`_episodes`; a finding that lists the separate
+  runs it judged, ``evidence.episode_list``, counts each: `_finding_episodes`), none stated at
   ``evidence.lone_confidence`` or above)
   deducts ``evidence.lone_share`` of those points, and the outlet's uncorroborated leads together
   at most ``evidence.lone_cap``, so a lone sign below 0.99 leaves a clean enterprise green; a
@@ -327,7 +328,8 @@ class ScoringRules:
         """Whether an integrity lead's sign is corroborated: its outlet's undismissed integrity
         leads whose start is within ``window_months`` of its own (either side) hold first-look
         findings (:func:`_first_look`) of two detectors or more (they agree), or
-        ``corroborating_leads`` of them hold one (a repeated pattern), or one of its own
+        ``corroborating_leads`` of them hold one (a repeated pattern; episodes a finding lists
+        in ``evidence.episode_list`` count each, :func:`_finding_episodes`), or one of its own
         first-look findings is stated at ``lone_confidence`` or above (the detector's most
         certain statement stands alone). A lead of another category, or with
         ``corroborating_leads`` 0, is always corroborated."""
@@ -337,7 +339,7 @@ class ScoringRules:
         if any(float(f.confidence) >= self.lone_confidence for f in own):
             return True
         detectors = {f.detector for f in own}
-        spans = [(_utc(f.start), _utc(f.end)) for f in own]  # first-look findings: episodes
+        spans = [span for f in own for span in _finding_episodes(f)]  # first-look findings
         session = object_session(lead)
         if session is not None and lead.id is not None:
             lo = months_before(lead.start, self.window_months)
@@ -358,7 +360,7 @@ class ScoringRules:
             for f in session.scalars(q):
                 if _first_look(f):
                     detectors.add(f.detector)
-                    spans.append((_utc(f.start), _utc(f.end)))
+                    spans.extend(_finding_episodes(f))
         return len(detectors) >= 2 or _episodes(spans) >= self.corroborating_leads
 
     def _lone_spent(self, lead: LeadRow) -> float:
@@ -461,6 +463,26 @@ def _episodes(spans: Sequence[tuple[datetime, datetime]]) -> int:
             count += 1
         reach = end if reach is None else max(reach, end)
     return count
+
+
+def _finding_episodes(finding: Any) -> list[tuple[datetime, datetime]]:
+    """The episodes (start, end) ``finding`` stands for: those its evidence lists in
+    ``episode_list`` (a detector that judges several separate runs together, as flag_masking
+    does, states them in one finding: one finding per episode would have made them a repeated
+    pattern, so listing them must count the same), else its own span. A list that cannot be
+    read counts as the finding's span (never more than the finding says)."""
+    own = [(_utc(finding.start), _utc(finding.end))]
+    listed = (finding.evidence or {}).get("episode_list")
+    if not isinstance(listed, list) or not listed:
+        return own
+    try:
+        spans = [
+            (_utc(datetime.fromisoformat(e["start"])), _utc(datetime.fromisoformat(e["end"])))
+            for e in listed
+        ]
+    except (TypeError, KeyError, ValueError):
+        return own
+    return spans if all(s <= e for s, e in spans) else own
 
 
 def _first_look(finding: Any) -> bool:

@@ -673,3 +673,35 @@ def test_episodes_of_one_detector_in_one_lead_make_a_repeated_pattern(engine_fac
         leads.record_findings(s, [held("2026-03-01", p) for p in channels], registry())
         four = score_at(s, "E0002", AT)
     assert four.colour == "green"
+
+
+def test_a_finding_listing_separate_episodes_is_a_repeated_pattern(engine_factory) -> None:
+    """flag_masking judges an outlet's masked runs together and states them in one finding,
+    each in ``evidence.episode_list``: three masked peaks a month apart, one finding, one lead,
+    were one detector's word alone (a falsifier of the independent generator's tuning seed 47
+    stayed green at 93.57), while the same runs as three findings would have been a repeated
+    pattern. Listed episodes count as episodes; one listed run, or a list that cannot be read,
+    counts as the finding's own span."""
+
+    def masked(listed: object):
+        start, end = "2026-03-01", "2026-05-31"
+        span = finding(start, end, mn=MN3, category="integrity", severity="high",
+                       detector="flag_masking", confidence=0.95,
+                       evidence={"value": 1.0, "episode_list": listed})  # fmt: skip
+        return span
+
+    runs = [
+        {"start": f"2026-0{m}-10T08:00:00+08:00", "end": f"2026-0{m}-10T20:00:00+08:00"}
+        for m in (3, 4, 5)
+    ]
+    cases = {
+        "three": (runs, "yellow"),
+        "one": (runs[:1], "green"),
+        "unreadable": ([{"start": "yesterday"}], "green"),
+        "overlapping": ([runs[0], runs[0]], "green"),
+    }
+    for name, (listed, colour) in cases.items():
+        with tx(engine_factory()) as s:
+            leads.record_findings(s, [masked(listed)], registry())
+            got = score_at(s, "E0002", AT)
+        assert got.colour == colour, name
