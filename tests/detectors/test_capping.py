@@ -133,7 +133,9 @@ def test_an_honest_body_just_under_the_limit_is_no_wide_wall_but_a_flat_band_is(
     for seed in range(5):
         cod = np.round(np.random.default_rng(30 + seed).normal(45.0, 1.3, n), 1)
         assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == [], seed
-        thinning_allowed = CappingDetector(wide_flat_level=0.0)
+        # its top readings over 0.98 L are also the body going on past the wall under L: both
+        # guards off, the wide pile is found
+        thinning_allowed = CappingDetector(wide_flat_level=0.0, max_near_above=None)
         (f,) = thinning_allowed.detect(make_frame(MN, {COD: cod}), SPEC)
         assert f.evidence["wall"] == 49.0 and f.evidence["pile_width"] == 5.0
     for seed in range(3):
@@ -310,3 +312,21 @@ def test_lone_peaks_shaved_to_a_standard_at_the_limit_are_still_a_wall() -> None
         frame = make_frame(MN, {NH3N: v, FLOW: flow(n)})
         found += any(f.category == "integrity" for f in CappingDetector().detect(frame, spec))
     assert found >= 9
+
+
+def test_a_body_going_on_past_the_wall_under_the_limit_is_no_wall_but_its_clamp_is() -> None:
+    # an honest plant held close to its limit for a month (COD about 46.5 mg/L, limit 50): the
+    # tail of its body thins into the last bands under the limit. A wall just under that tail,
+    # with a reading or two of it between the wall and the limit, is the body going on past
+    # the wall, not a clamp's escape (an escape is what went over the limit): against an equal
+    # stretch below, the wall must be the window's top under L (session 25: honest generator)
+    n = 24 * 30
+    for seed in (1, 2, 3, 4):
+        cod = np.round(46.5 + np.random.default_rng(seed).normal(0, 1.0, n), 1)
+        assert cod.max() < 50.0
+        assert CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC) == [], seed
+        # the same body clamped: what went over 48.5 written at 48.0-48.5 is still a wall
+        over = cod > 48.5
+        cod[over] = np.round(np.random.default_rng(seed).uniform(48.0, 48.5, over.sum()), 1)
+        (f,) = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
+        assert 48.5 <= f.evidence["wall"] <= 49.0 and f.evidence["band_above"] == 0, seed
