@@ -597,7 +597,7 @@ def test_floor_visits_to_the_series_own_detection_limit_are_judged_by_their_own_
     frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
     assert ZeroFloorDetector().detect(frame, SPEC) == []
     # the product null alone (no floor-visit null) takes a dozen of them for floors
-    assert len(ZeroFloorDetector(censor_runs=0).detect(frame, SPEC)) >= 10
+    assert len(ZeroFloorDetector(censor_runs=0, water_share=0).detect(frame, SPEC)) >= 10
     # a hold at the limit three times longer than the series' longest visit is still reported
     cod[598:600] = cod[760:762] = 14.0
     cod[600:760] = 5.0
@@ -742,7 +742,7 @@ def test_a_visit_to_the_floor_is_judged_by_the_visits_around_it() -> None:
     frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
     # judged against the half-year's visits alone (2-4 h at 18 mg/L), the week's 30 h visit
     # is a floor; among the week's own visits (8-30 h) it is not
-    off = ZeroFloorDetector(visit_level_hours=0).detect(frame, SPEC)
+    off = ZeroFloorDetector(visit_level_hours=0, water_share=0).detect(frame, SPEC)
     assert [f.evidence["window_hours"] for f in off] == [30.0]
     assert hour(1300) <= off[0].start < hour(1420)
     assert ZeroFloorDetector().detect(frame, SPEC) == []
@@ -767,7 +767,7 @@ def test_two_readings_at_the_floor_either_side_of_a_gap_are_no_day_long_visit() 
     gap[1001:1018] = np.nan
     frame = make_frame(MN, {COD: gap, FLOW: flow(n)})
     # read by the clock across the gap, it is a 19 h visit, far longer than any other
-    off = ZeroFloorDetector(visit_pieces=False).detect(frame, SPEC)
+    off = ZeroFloorDetector(visit_pieces=False, water_share=0).detect(frame, SPEC)
     assert [(f.start, f.end) for f in off] == [(hour(1000), hour(1018))]
     # read as what was seen, two one-hour visits, it is no floor
     assert ZeroFloorDetector().detect(frame, SPEC) == []
@@ -1014,3 +1014,71 @@ def test_a_hold_its_checks_read_straddling_a_month_start_is_a_sign_too() -> None
     assert hold.evidence["escalation"] == "sustained"
     assert hold.evidence["held_hours_in_month"] <= 0.1 * hold.evidence["month_hours"]
     assert hold.evidence["held_hours_in_30_days"] > 0.1 * 720
+
+
+def _cod_at_its_limit(n: int, seed: int = 1) -> np.ndarray:
+    """A 2-hourly COD about 18 mg/L whose water falls under its detection limit (reported
+    5.0 mg/L) every 16 h for 2-14 h, and sits under it for three days from hour 1386, left
+    twice for one measurement at 13 mg/L (honest generator, tuning seed 13: COD held at 5.0 for
+    44 h between a 14 h and a 5 h visit, in a June whose visits last 1-15 h)."""
+    rng = np.random.default_rng(seed)
+    cod = np.round(np.repeat(rng.normal(18, 2.0, n // 2), 2), 1)
+    for at in range(40, n - 40, 16):
+        cod[at : at + 2 * int(rng.integers(1, 8))] = 5.0
+    cod[1386:1462] = 5.0
+    cod[1398:1400] = cod[1448:1450] = 13.0
+    return cod
+
+
+def test_a_floor_held_in_water_that_reads_the_floor_itself_is_the_water() -> None:
+    """Water under its detection limit reports the limit as long as it stays under: a 48 h hold
+    at 5.0 whose nearest readings are at 5.0 too (12 h each side, beyond one measurement at
+    13), in water reading 5.0 around it and in its month, is the water (honest generator,
+    tuning seeds 5-24: 10 of the floor rule's 53 integrity findings), while the same hold
+    entered from the water at 18 mg/L is still found however often the water visits 5.0."""
+    n = 24 * 120
+    spec = make_spec(w01018={"limit": 60, "cycle_minutes": 120}, w00000={})
+    cod = _cod_at_its_limit(n)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    assert ZeroFloorDetector().detect(frame, spec) == []
+    # without the look at the water (water_share 0) the hold is a floor
+    found = ZeroFloorDetector(water_share=0).detect(frame, spec)
+    assert [(f.start, f.end) for f in found] == [(hour(1400), hour(1447))]
+    # the same hold with the water at 18 mg/L on either side is found
+    cod[1386:1398] = cod[1450:1462] = 18.0
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), spec)
+    assert [(f.start, f.end) for f in found] == [(hour(1400), hour(1447))]
+    assert found[0].category == "integrity"
+
+
+def test_a_floor_whose_water_reads_the_floor_only_around_it_is_still_found() -> None:
+    """The lead-in of reviewer-T's T3, for floors: a 48 h hold at 6.2 in water read at 20
+    mg/L, bracketed by two days of the floor's flicker written each side (4 h at 6.2, 2 h at
+    13, again and again: its nearest readings and the days around it at the floor), is found:
+    the water a month away never reads 6.2."""
+    n = 24 * 120
+    spec = make_spec(w01018={"limit": 60, "cycle_minutes": 120}, w00000={})
+    cod = effluent(n, mean=20.0, hold_hours=2, step=0.1, seed=5)
+    cod[1352:1400] = np.tile([6.2] * 4 + [13.0] * 2, 8)  # (one measurement at 13 beside it)
+    cod[1448:1496] = np.tile([13.0] * 2 + [6.2] * 4, 8)
+    cod[1400:1448] = 6.2
+    hold = (hour(1400), hour(1447))
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), spec)
+    assert [(f.start, f.end) for f in found] == [hold]
+    assert found[0].category == "integrity"
+    # with no look a month away (water_far_hours 0) the lead-in buys the excuse
+    alone = ZeroFloorDetector(water_far_hours=0)
+    assert alone.detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), spec) == []
+
+
+def test_long_floors_do_not_make_the_water_read_the_floor() -> None:
+    """The runs the floor null does not excuse are left out of the water's readings: three
+    48 h holds at 6.2 four days apart in water at 20 mg/L do not vouch for one another."""
+    n = 24 * 120
+    spec = make_spec(w01018={"limit": 60, "cycle_minutes": 120}, w00000={})
+    cod = effluent(n, mean=20.0, hold_hours=2, step=0.1, seed=5)
+    starts = (1400, 1496, 1592)
+    for a in starts:
+        cod[a : a + 48] = 6.2
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), spec)
+    assert [(f.start, f.end) for f in found] == [(hour(a), hour(a + 47)) for a in starts]
