@@ -421,3 +421,22 @@ def test_flow_mismatch_stop_read_unlike_the_outlets_other_quiet_hours_stays_inte
     assert [(f.start, f.category) for f in found] == [
         (hour(d * 24), "integrity") for d in (20, 45, 70)
     ]
+
+
+def test_flow_mismatch_a_stop_split_by_a_day_of_readings_lost_is_one_stop() -> None:
+    # a 60 h shutdown read through, a day of every reading lost in its middle, after which the
+    # plant starts up: one stop ended by a restart (validity), not a piece judged without its
+    # end (integrity: no restart seen after it) and a second episode after the gap
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow()
+    q[100:184] = 0.0
+    q[120:144] = np.nan
+    cod[120:144] = np.nan
+    q[184:190] = [20.0, 40.0, 60.0, 120.0, 200.0, 300.0]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(183), "validity")]
+    assert found[0].evidence["resumed_flow"] == [20.0, 40.0, 60.0]
+    # the same without the restart: one integrity finding over the whole stop, gap and all
+    q[184:190] = daily_flow()[184:190]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(183), "integrity")]
