@@ -377,3 +377,66 @@ def test_flow_mismatch_meter_zeroed_after_three_hours_written_low_stays_integrit
             q[100 : 100 + hours] = 0.0
             found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
             assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")], lead
+
+
+def test_flow_mismatch_stop_in_the_outlets_own_quiet_hours_read_as_they_are_is_validity() -> None:
+    # a plant idling every weekend (25 m3/h of a 300-700 m3/h outlet, its hourly analyser
+    # measuring on) whose flow falls to zero for 20 h of one weekend: at hours the outlet is
+    # quiet in every other week, the analyser changing as it does through its other quiet hours
+    n = 12 * 168
+    t = np.arange(n)
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow(n)
+    q[t % 168 >= 120] = 25.0
+    stop = 5 * 168 + 125
+    q[stop : stop + 20] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [
+        (hour(stop), hour(stop + 19), "validity")
+    ]
+    assert found[0].evidence["quiet_weeks_share"] >= 0.5
+    assert found[0].evidence["expected_honest_runs"] > 0.01
+    # the same 20 h on a weekday, when the plant discharges every week: integrity
+    q = daily_flow(n)
+    q[t % 168 >= 120] = 25.0
+    q[5 * 168 + 50 : 5 * 168 + 70] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(5 * 168 + 50), "integrity")]
+
+
+def test_flow_mismatch_stop_read_unlike_the_outlets_other_quiet_hours_stays_integrity() -> None:
+    # a plant stopping 00-08 h every night, its analyser holding its last value (flag N)
+    # through the nights; through three nights its values change every hour (values pasted
+    # from a running outlet: independent generator, copied_data). Quiet hours and usual
+    # length, yet unlike the outlet's other nights (and those three do not vouch for one another)
+    n = 84 * 24
+    t = np.arange(n)
+    night = t % 24 < 8
+    q = daily_flow(n)
+    q[night] = 0.0
+    read = night & np.isin(t // 24, [20, 45, 70])
+    idx = np.where(night & ~read, 0, t)
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)[np.maximum.accumulate(idx)]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [
+        (hour(d * 24), "integrity") for d in (20, 45, 70)
+    ]
+
+
+def test_flow_mismatch_a_stop_split_by_a_day_of_readings_lost_is_one_stop() -> None:
+    # a 60 h shutdown read through, a day of every reading lost in its middle, after which the
+    # plant starts up: one stop ended by a restart (validity), not a piece judged without its
+    # end (integrity: no restart seen after it) and a second episode after the gap
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    q = daily_flow()
+    q[100:184] = 0.0
+    q[120:144] = np.nan
+    cod[120:144] = np.nan
+    q[184:190] = [20.0, 40.0, 60.0, 120.0, 200.0, 300.0]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(183), "validity")]
+    assert found[0].evidence["resumed_flow"] == [20.0, 40.0, 60.0]
+    # the same without the restart: one integrity finding over the whole stop, gap and all
+    q[184:190] = daily_flow()[184:190]
+    found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(183), "integrity")]
