@@ -19,7 +19,8 @@ Rules (defaults in ``monitor/casework/scoring_defaults.toml``, overridden by ``[
   corroborated (:meth:`ScoringRules.corroborated`: its outlet's undismissed integrity leads within
   ``window_months`` hold first-look findings of one detector only, in fewer than
   ``evidence.corroborating_leads`` episodes (`_episodes`; a finding that lists the separate
-  runs it judged, ``evidence.episode_list``, counts each: `_finding_episodes`), none stated at
+  runs it judged, ``evidence.episode_list``, counts those beyond the ones it needed:
+  `_finding_episodes`), none stated at
   ``evidence.lone_confidence`` or above)
   deducts ``evidence.lone_share`` of those points, and the outlet's uncorroborated leads together
   at most ``evidence.lone_cap``, so a lone sign below 0.99 leaves a clean enterprise green; a
@@ -328,8 +329,9 @@ class ScoringRules:
         """Whether an integrity lead's sign is corroborated: its outlet's undismissed integrity
         leads whose start is within ``window_months`` of its own (either side) hold first-look
         findings (:func:`_first_look`) of two detectors or more (they agree), or
-        ``corroborating_leads`` of them hold one (a repeated pattern; episodes a finding lists
-        in ``evidence.episode_list`` count each, :func:`_finding_episodes`), or one of its own
+        ``corroborating_leads`` of them hold one (a repeated pattern; the runs a finding lists
+        in ``evidence.episode_list`` beyond those it needed count, :func:`_finding_episodes`),
+        or one of its own
         first-look findings is stated at ``lone_confidence`` or above (the detector's most
         certain statement stands alone). A lead of another category, or with
         ``corroborating_leads`` 0, is always corroborated."""
@@ -466,23 +468,44 @@ def _episodes(spans: Sequence[tuple[datetime, datetime]]) -> int:
 
 
 def _finding_episodes(finding: Any) -> list[tuple[datetime, datetime]]:
-    """The episodes (start, end) ``finding`` stands for: those its evidence lists in
-    ``episode_list`` (a detector that judges several separate runs together, as flag_masking
-    does, states them in one finding: one finding per episode would have made them a repeated
-    pattern, so listing them must count the same), else its own span. A list that cannot be
-    read counts as the finding's span (never more than the finding says)."""
-    own = [(_utc(finding.start), _utc(finding.end))]
-    listed = (finding.evidence or {}).get("episode_list")
+    """The episodes (start, end) ``finding`` stands for. A detector that judges several
+    separate runs together (flag_masking) lists them in ``evidence.episode_list``; the runs it
+    needed to make the finding at all (``params.min_episodes``, 1 if unstated) are one
+    episode, one test at its stated rate, and each counted run beyond them is one more (as a
+    further finding would have been): a finding of two masked runs where two are needed is
+    one detector's word, three are a repeated pattern (reviewer-T's 1a: counting every listed
+    run made every flag_masking finding corroborate itself). Runs the detector lists without
+    counting them (``kind`` companion) are no episode. A listed time without its offset, or a
+    run outside the finding's own span, cannot be read as the detector meant it: the list
+    then counts as the finding's own span (never more than the finding says)."""
+    lo, hi = _utc(finding.start), _utc(finding.end)
+    own = [(lo, hi)]
+    evidence = finding.evidence or {}
+    listed = evidence.get("episode_list")
     if not isinstance(listed, list) or not listed:
         return own
-    try:
-        spans = [
-            (_utc(datetime.fromisoformat(e["start"])), _utc(datetime.fromisoformat(e["end"])))
-            for e in listed
-        ]
-    except (TypeError, KeyError, ValueError):
+    needed = (evidence.get("params") or {}).get("min_episodes", 1)
+    if isinstance(needed, bool) or not isinstance(needed, int) or needed < 1:
         return own
-    return spans if all(s <= e for s, e in spans) else own
+    try:
+        runs = sorted(
+            (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
+            for e in listed
+            if e.get("kind") != "companion"
+        )
+    except (TypeError, KeyError, ValueError, AttributeError):
+        return own
+    if any(a.tzinfo is None or b.tzinfo is None or not lo <= a <= b <= hi for a, b in runs):
+        return own
+    merged: list[tuple[datetime, datetime]] = []  # overlapping runs are one (`_episodes`)
+    for a, b in runs:
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    if len(merged) <= needed:
+        return own
+    return [(merged[0][0], merged[needed - 1][1]), *merged[needed:]]
 
 
 def _first_look(finding: Any) -> bool:

@@ -679,29 +679,35 @@ def test_a_finding_listing_separate_episodes_is_a_repeated_pattern(engine_factor
     """flag_masking judges an outlet's masked runs together and states them in one finding,
     each in ``evidence.episode_list``: three masked peaks a month apart, one finding, one lead,
     were one detector's word alone (a falsifier of the independent generator's tuning seed 47
-    stayed green at 93.57), while the same runs as three findings would have been a repeated
-    pattern. Listed episodes count as episodes; one listed run, or a list that cannot be read,
-    counts as the finding's own span."""
+    stayed green at 93.57), while the same runs as findings would have been a repeated
+    pattern. The runs the detector needs for a finding at all (``params.min_episodes``, 2) are
+    one episode and each counted run beyond them one more (reviewer-T's 1a: two runs where
+    two are needed is one test at the stated rate); companions count for nothing, and a list
+    with a time of no offset or a run outside the finding counts as the finding's span."""
 
-    def masked(listed: object):
-        start, end = "2026-03-01", "2026-05-31"
-        span = finding(start, end, mn=MN3, category="integrity", severity="high",
-                       detector="flag_masking", confidence=0.95,
-                       evidence={"value": 1.0, "episode_list": listed})  # fmt: skip
-        return span
+    def masked(listed: object, needed: int = 2):
+        evidence = {"value": 1.0, "episode_list": listed, "params": {"min_episodes": needed}}
+        return finding("2026-03-01", "2026-05-31", mn=MN3, category="integrity",
+                       severity="high", detector="flag_masking", confidence=0.95,
+                       evidence=evidence)  # fmt: skip
 
-    runs = [
-        {"start": f"2026-0{m}-10T08:00:00+08:00", "end": f"2026-0{m}-10T20:00:00+08:00"}
-        for m in (3, 4, 5)
-    ]
+    def run(month: int, kind: str = "peaked", offset: str = "+08:00") -> dict[str, str]:
+        day = f"2026-0{month}-10T"
+        return {"start": f"{day}08:00:00{offset}", "end": f"{day}20:00:00{offset}", "kind": kind}
+
+    three, two = [run(3), run(4), run(5)], [run(3), run(4)]
     cases = {
-        "three": (runs, "yellow"),
-        "one": (runs[:1], "green"),
-        "unreadable": ([{"start": "yesterday"}], "green"),
-        "overlapping": ([runs[0], runs[0]], "green"),
+        "three runs, two needed": (masked(three), "yellow"),
+        "two runs, two needed": (masked(two), "green"),
+        "two runs and a companion": (masked([*two, run(5, "companion")]), "green"),
+        "two runs, one needed": (masked(two, needed=1), "yellow"),
+        "a time without its offset": (masked([*two, run(5, offset="")]), "green"),
+        "a run outside the finding": (masked([*two, run(7)]), "green"),
+        "unreadable": (masked([{"start": "yesterday"}, *three]), "green"),
+        "the same run twice": (masked([run(3), run(3), run(4)]), "green"),
     }
-    for name, (listed, colour) in cases.items():
+    for name, (sign, colour) in cases.items():
         with tx(engine_factory()) as s:
-            leads.record_findings(s, [masked(listed)], registry())
+            leads.record_findings(s, [sign], registry())
             got = score_at(s, "E0002", AT)
         assert got.colour == colour, name
