@@ -248,7 +248,13 @@ class CappingDetector(Detector):
     measurements at a 2 h cycle) under 0.983 L, p 3.8e-5 against a bar of 9.1e-6; 47 capped
     hours at 0.93-0.96 L over a body as dense at 0.86-0.89 L; 21 capped hours spread over
     0.86-0.90 L (about 5 measurements at a 4 h cycle); 31 capped hours in 44 days of which 834
-    hours F (no window of 200 valid hours); a cap with no capped hour.
+    hours F (no window of 200 valid hours); a cap with no capped hour. Since the m = 1 tests
+    want no measurement between the wall and ``L`` (``max_near_above``), a reading planted
+    there clears them more cheaply than one over ``L`` would (reviewer-T's 2a: a body of 45 +-
+    2.5 clamped at 48.5, limit 50, needs 3 readings at 49.9 a month against 7 before; the same
+    3 at 50.5 do not clear it); the point-mass test (m = 4) keeps ``max_above`` and still finds
+    43 of 44 such probes however many are planted. ``max_near_above=1`` would bring back 3 of
+    the 4 honest bodies the rule dropped in its test for a cost of 5 readings, so it stays 0.
     """
 
     name = "capping"

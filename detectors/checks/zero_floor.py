@@ -957,8 +957,12 @@ class ZeroFloorDetector(Detector):
         reading it only in the days around the run
         (the look a month away keeps out a lead-in of the floor's flicker written each side).
         Not caught: a falsifier who writes the floor in the readings beside the hold (a
-        measurement at the water's level between) at a plant whose water reads that floor in
-        a twentieth of its month (a plant at its detection limit, where a floor hides little).
+        measurement at the water's level between) and in a twentieth of the month around it
+        (reviewer-T's 3a: a 48 h hold at 6.2 in water at 20 mg/L, two days of the floor
+        written each side and 34 two-hour stretches of it scattered over the month, is
+        excused; without the lead-ins no scattering excuses it): the readings a falsifier
+        writes low cost them nothing. Asking the month's floor to hold a visit of a length
+        comparable to the run's would close that; not measured on the honest seeds yet.
         ``water_share`` 0: no such excuse (for zeros either)."""
         out = np.zeros(len(cand), dtype=bool)
         if self.water_share <= 0 or not judged.any():
@@ -982,6 +986,7 @@ class ZeroFloorDetector(Detector):
         a0 = np.searchsorted(h, h[first] - self.water_far_hours, "left")
         b1 = np.searchsorted(h, h[last] + self.water_far_hours, "right")
         pos, m = np.flatnonzero(free), self.water_neighbours
+        same: dict[float, np.ndarray] = {}  # the readings at a value, cumulated: once a value
         for j in np.flatnonzero(at_floor).tolist():
             f, z = int(first[j]), int(last[j]) + 1
             # the water beside it: the median of its m nearest readings each side
@@ -990,7 +995,12 @@ class ZeroFloorDetector(Detector):
             if len(beside) == 0 or float(np.median(beside)) > u[j] * (1 + 1e-9):
                 continue
             # ... and the share reading it within water_hours each side, then a month away
-            n_same = np.r_[0, np.cumsum(free & np.isclose(v, u[j], rtol=1e-9, atol=1e-12))]
+            value = float(u[j])
+            if value not in same:  # floor candidates mostly share one value (reviewer-T's 3b)
+                same[value] = np.r_[
+                    0, np.cumsum(free & np.isclose(v, value, rtol=1e-9, atol=1e-12))
+                ]
+            n_same = same[value]
             near = _share_of(n_same, n_all, (int(a[j]), f), (z, int(b[j])))
             far = _share_of(n_same, n_all, (int(a0[j]), int(a[j])), (int(b[j]), int(b1[j])))
             out[j] = near >= self.water_share and (
