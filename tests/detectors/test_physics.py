@@ -674,3 +674,20 @@ def test_tn_at_its_analysers_floor_is_a_validity_finding_a_tn_held_over_it_integ
     nh3, tn = _tn_at_floor(0.2)
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert found and found[0].category == "integrity" and found[0].evidence["tn_floor"] is None
+
+
+def test_tn_at_its_floor_still_opens_the_second_look() -> None:
+    # independent generator (tuning seed 27): a TN zeroed to its floor at an outlet that also
+    # lowered TN under NH3-N for 4 h, which only the second look finds; the floor is reported
+    # as validity but still opens the second look, as a found episode does
+    nh3, tn = _tn_at_floor(0.05)
+    short = held(np.array([0.35, 0.38]), 2)  # TN lowered under NH3-N 0.4 for 4 h
+    tn[400:404] = short
+    no_floor = tn.copy()
+    no_floor[200:230] = tn[170:200]  # the same outlet without the floor
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: no_floor})) == []
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert [f.category for f in found] == ["validity", "integrity"]
+    assert found[0].evidence["tn_floor"] is not None
+    assert found[1].evidence["found_outlet_factor"] is not None
+    assert found[1].start <= hour(403) and found[1].end >= hour(400)
