@@ -315,6 +315,31 @@ class PhysicsDetector(Detector):
     one step under an NH3-N near it, 2. Check seeds 25-44, looked at only after the choices:
     56 integrity findings on 29 outlet-seeds -> 17 on 15 and 6 validity.
 
+    TN at its floor (`_tn_floor`, a validity finding, twenty-fifth session): an episode whose
+    judged hours read TN's floor at least half the time (the series' least valid TN, when that
+    is within ``FLOOR_STEPS`` (5) of its resolution steps of zero and a tenth of its median or
+    less: the analyser's detection floor, as `frozen` reads one) is reported as ``validity``
+    ("physics.tn_floor", ``evidence.tn_floor``). The null above takes each reading as the water
+    times an analyser's error; a TN at its floor under an NH3-N of tenths of a mg/L is no such
+    reading but an analyser writing its floor (a fault after a check, its reagent out, left N:
+    honest generator seeds 9 and 15, TN at 0.05 and 0.2 for 31 and 18 h from a level of 10,
+    NH3-N 0.3-0.4) or zeros written, and what tells those apart is the floor's own record
+    (its checks reading the held value, the water's level around it), which `zero_floor` and
+    `frozen` judge; physics adds no evidence of its own there. Such a finding still opens the
+    second look (`_detect`): a channel not reading the sample is what a found episode is, and
+    a zeroed TN's outlet (independent generator seed 27) holds a 4 h physics label only the
+    second look finds. A TN held at a value over its floor (seed 31's label, TN held at 1.1
+    under a level of 16: the least value only because it was written) is no floor and stays
+    integrity. Honest generator look seeds 5-24 (80 x 180 d, physics alone): 7 -> 5 integrity
+    findings (seeds 9 and 15, validity now; none added); check seeds 25-44, looked at after the
+    choice: 17 -> 15 (two TN floors; none added). Labelled tuning seeds 1-50 (40 x 180 d, share
+    0.5): physics labels unchanged (independent 208 of 225, simulator 170 of 170, all as
+    signs), no finding on an honest outlet; physics integrity findings on 27 (independent) and
+    14 (simulator) zero_floor labels turn validity, and those labels' as-sign count by
+    zero_floor or physics stays 559 of 569 and 165 of 165 (zero_floor finds them). CPU of
+    physics on honest seeds 5-10 (80 outlets), in one process: 2.0 -> 2.1 s (the floor is
+    read only for an episode found).
+
     Overlapping episodes of the references, lockstep runs and round trips merge. Severity medium, high from
     ``high_hours``.
 
@@ -433,9 +458,12 @@ class PhysicsDetector(Detector):
         found = list(
             with_second_look(self, lambda look, memo: look._look(outlet, nh3, tn, rel, memo))
         )
-        # an outlet whose first look holds only drifts (validity) is not found: no second look
+        # an outlet whose first look holds only drifts (validity) is not found: no second look;
+        # TN at its floor under NH3-N (the class docstring's floor) still opens it: a channel
+        # not reading the sample, fault or zeros written, as a found episode does
         accused = any(
-            f.category == "integrity" and f.evidence.get("found_outlet_factor") is None
+            (f.category == "integrity" or f.evidence.get("tn_floor") is not None)
+            and f.evidence.get("found_outlet_factor") is None
             for f in found
         )
         yield from (f for f in found if accused or f.evidence.get("found_outlet_factor") is None)
@@ -804,6 +832,16 @@ class PhysicsDetector(Detector):
         # the class docstring's drift: an inversion reached gradually, with no lockstep run in
         # it, is an analyser drifting out of calibration (validity)
         drift = None if lock_p else self._drift(rel, first, last)
+        # the class docstring's floor: TN at its analyser's floor through most of the episode
+        # is a TN analyser not reading the sample, which zero_floor and frozen judge (validity)
+        floor = _tn_floor(outlet, tn, ok, first, last)
+        if floor is not None:
+            drift = None
+        message = "physics.nh3n_over_tn"
+        if floor is not None:
+            message = "physics.tn_floor"
+        elif drift is not None:
+            message = "physics.drift"
         return self.finding(
             outlet,
             NH3N,
@@ -811,10 +849,11 @@ class PhysicsDetector(Detector):
             outlet.grid[last],
             severity="high" if hours >= self.high_hours else "medium",
             confidence=min(0.99, 0.6 + 0.02 * hours),
-            message="physics.nh3n_over_tn" if drift is None else "physics.drift",
-            category="integrity" if drift is None else "validity",
+            message=message,
+            category="integrity" if message == "physics.nh3n_over_tn" else "validity",
             evidence={
                 "drift": drift,
+                "tn_floor": floor,
                 "rule": "CUSUM of clip((ln(NH3-N / TN) - mu0) / sigma) - k over distinct "
                 "measurement pairs reaches h_k (null: NH3-N <= TN up to the outlet's own spread); "
                 "or NH3-N above TN in every pair of a run whose ratio moves less than two "
@@ -843,6 +882,45 @@ class PhysicsDetector(Detector):
                 "median_tn": float(np.median(t)),
             },
         )
+
+
+#: TN's least valid reading is its analyser's floor when it is at most this many of the
+#: series' resolution steps above zero (as `frozen` reads a floor) and at most `FLOOR_LEVEL`
+#: of its median valid reading; an episode is TN at its floor when at least `FLOOR_SHARE` of
+#: its judged hours read it (`_tn_floor`).
+FLOOR_STEPS = 5
+FLOOR_LEVEL = 0.1
+FLOOR_SHARE = 0.5
+
+
+def _tn_floor(
+    outlet: OutletData, tn: np.ndarray, ok: np.ndarray, first: int, last: int
+) -> dict[str, float] | None:
+    """TN at its analyser's floor through the episode ``first..last`` (grid hours; ``ok`` its
+    judged hours): the floor is the least valid positive TN of the series when that is at most
+    `FLOOR_STEPS` of its resolution steps above zero (a value written under anything measured
+    makes itself the least one: a TN held at 1.1 under a 16 mg/L level is no floor) and at
+    most `FLOOR_LEVEL` of its median valid positive reading (a detection floor far under the
+    water's level, not a low day), and at least `FLOOR_SHARE` of the episode's judged hours
+    read it. Its figures (the floor, the series' median, the share), or None."""
+    valid = outlet.wide_valid[:, outlet.column(TN)]
+    with np.errstate(invalid="ignore"):
+        v = tn[valid & (tn > 0)]
+    if len(v) == 0 or not ok.any():
+        return None
+    least, mid = float(v.min()), float(np.median(v))
+    step = resolution(v)
+    if (
+        not np.isfinite(step)
+        or least > FLOOR_STEPS * step * (1 + 1e-9)
+        or least > FLOOR_LEVEL * mid
+    ):
+        return None
+    t = tn[first : last + 1][ok]
+    share = float(np.mean(np.abs(t - least) <= 1e-9 * max(1.0, least)))
+    if share < FLOOR_SHARE:
+        return None
+    return {"floor": least, "median_tn_series": mid, "share_at_floor": round(share, 3)}
 
 
 #: How near its registered standard (relative) a reading is read as the standard (`_judged`).

@@ -647,3 +647,47 @@ def test_an_inversion_left_by_a_ramp_too_is_no_analyser_drift() -> None:
     assert found["step out"] and all(f.category == "validity" for f in found["step out"])
     drift = found["step out"][0].evidence["drift"]
     assert drift["largest_fall"] >= 0.6 * (drift["upper_quartile"] - drift["level_before"])
+
+
+def _tn_at_floor(floor: float) -> tuple[np.ndarray, np.ndarray]:
+    """NH3-N about 0.4 mg/L hourly, TN about 10 (2-hourly, read to 0.01); from hour 200 TN reads
+    ``floor`` for 30 h (its analyser reading its detection floor after a fault), no flag."""
+    rng = np.random.default_rng(4)
+    nh3 = np.round(0.4 * np.exp(rng.normal(0, 0.05, 480)), 2)
+    tn = held(np.round(10.0 * np.exp(rng.normal(0, 0.05, 240)), 2), 2)
+    tn[200:230] = floor
+    return nh3, tn
+
+
+def test_tn_at_its_analysers_floor_is_a_validity_finding_a_tn_held_over_it_integrity() -> None:
+    # honest generator (seeds 9, 15): TN read its floor (0.05 and 0.2 mg/L, left N) for 18-31 h
+    # under an NH3-N of 0.3-0.4: a TN analyser not reading the sample, which zero_floor and
+    # frozen judge; physics reports it as validity and the outlet is not found
+    nh3, tn = _tn_at_floor(0.05)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and all(f.category == "validity" for f in found)
+    assert all(f.evidence["found_outlet_factor"] is None for f in found)  # no second look
+    assert found[0].evidence["tn_floor"]["floor"] == 0.05
+    assert "floor" in found[0].summary
+    # a TN held at 0.2, twenty of its 0.01 steps over zero, is no floor: its own value is the
+    # least the series reads and does not vouch for itself (integrity, as before)
+    nh3, tn = _tn_at_floor(0.2)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and found[0].category == "integrity" and found[0].evidence["tn_floor"] is None
+
+
+def test_tn_at_its_floor_still_opens_the_second_look() -> None:
+    # independent generator (tuning seed 27): a TN zeroed to its floor at an outlet that also
+    # lowered TN under NH3-N for 4 h, which only the second look finds; the floor is reported
+    # as validity but still opens the second look, as a found episode does
+    nh3, tn = _tn_at_floor(0.05)
+    short = held(np.array([0.35, 0.38]), 2)  # TN lowered under NH3-N 0.4 for 4 h
+    tn[400:404] = short
+    no_floor = tn.copy()
+    no_floor[200:230] = tn[170:200]  # the same outlet without the floor
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: no_floor})) == []
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert [f.category for f in found] == ["validity", "integrity"]
+    assert found[0].evidence["tn_floor"] is not None
+    assert found[1].evidence["found_outlet_factor"] is not None
+    assert found[1].start <= hour(403) and found[1].end >= hour(400)
