@@ -15,12 +15,13 @@ Generators:
   the twenty-second's (2026-12-07, run on the start code 3a726a2 and the final code, read after
   both had run, nothing changed after); 301-310 the twenty-third's (2026-12-07, the same way, start
   code ff2ee43); 401-410 the twenty-fourth's (2026-12-07, the same way, start code 7b03e48);
-  fresh ones from 501 on.
+  501-510 the twenty-fifth's (2026-12-07, the same way, start code 1bc9f1e); fresh ones from
+  601 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 3301 on, for the next claim; 2001-2005 are bench_calibration's):
+from 3401 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -83,6 +84,9 @@ from 3301 on, for the next claim; 2001-2005 are bench_calibration's):
   independent 3141-3150 (more honest outlets) (2026-12-07, twenty-third session): the same way.
 - simulator 3201-3205 and independent 3211-3215 (the claim), and simulator 3231-3240 and
   independent 3241-3250 (more honest outlets) (2026-12-07, twenty-fourth session): the same way.
+- simulator 3301-3305 and independent 3311-3315 (the claim), and simulator 3331-3340 and
+  independent 3341-3350 (more honest outlets) (2026-12-07, twenty-fifth session): the same way
+  (start code 1bc9f1e).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -143,9 +147,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (3301, 3302, 3303, 3304, 3305),
-    "independent": (3311, 3312, 3313, 3314, 3315),
-    "honest": (501, 502, 503, 504, 505),
+    "simulator": (3401, 3402, 3403, 3404, 3405),
+    "independent": (3411, 3412, 3413, 3414, 3415),
+    "honest": (601, 602, 603, 604, 605),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"

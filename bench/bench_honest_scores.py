@@ -16,11 +16,12 @@ reading over its limit counts as one with an exceedance (the generator labels no
 figure that matters is the honest enterprises out of green on integrity and validity leads alone.
 Its seeds 1-50 are tuning seeds; 221-225 were spent on 2026-12-07 (twenty-second session, run on
 the start code 3a726a2 and the final code), 321-325 (twenty-third session, 2026-12-07, the same way, start
-code ff2ee43), 421-425 (twenty-fourth session, 2026-12-07, the same way, start code 7b03e48);
-its default, 521-525, are fresh evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
+code ff2ee43), 421-425 (twenty-fourth session, 2026-12-07, the same way, start code 7b03e48),
+521-525 (twenty-fifth session, 2026-12-07, the same way, start code 1bc9f1e); its default,
+621-625, are fresh evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
 looked at by the twenty-fourth session's scoring helper (tuning seeds).
 
-Seeds: the independent generator's default, 3321-3325, are fresh evaluation seeds of the independent generator (never tuned
+Seeds: the independent generator's default, 3421-3425, are fresh evaluation seeds of the independent generator (never tuned
 on). Used for claims already, so no longer unseen: 201-205, and 921-925 (2026-12-05, run on the
 code before that session's changes and on its final code), 951-955 (the third session of
 2026-12-05, the same way), 981-985 (the fourth session of 2026-12-05, the same way), 1011-1015 (the fifth, the same
@@ -33,9 +34,11 @@ eighth, the same way), 1521-1525 (the ninth, the same way), 1621-1625 (the tenth
 same way), 2721-2725 (the nineteenth, 2026-12-06, the same way), 2821-2825 (the twentieth, 2026-12-06/07, the
 same way), 2921-2925 (the twenty-first, 2026-12-07, the same way), 3021-3025 (the twenty-second, 2026-12-07, the
 same way), 3121-3125 (the twenty-third, 2026-12-07, the same way), 3221-3225 (the twenty-fourth,
-2026-12-07, the same way).
+2026-12-07, the same way), 3321-3325 (the twenty-fifth, 2026-12-07, the same way). Seeds 41-50
+(40 outlets, share 0.3) were looked at by the twenty-fifth session for falsifiers left green
+(tuning seeds).
 
-Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 3321,3322]
+Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 3421,3422]
        [--outlets 40] [--days 180]
 """
 
@@ -76,7 +79,7 @@ def _sign(rule: str) -> bool:
 
 
 #: Fresh evaluation seeds per generator (the honest generator's 1-50 are tuning seeds).
-EVALUATION = {"independent": "3321,3322,3323,3324,3325", "honest": "521,522,523,524,525"}
+EVALUATION = {"independent": "3421,3422,3423,3424,3425", "honest": "621,622,623,624,625"}
 
 
 def _fleet(
