@@ -2763,15 +2763,31 @@ def _outlet_stretches(
         for rule in det._outlet_rules:
             stretches = _unheld(rule.series(det, outlet, s, prep), taken)
             got.extend((f, looks.standards) for f in stretches)
+    cadence: list[tuple[Finding, int]] = []
+    if CADENCE_RULE and OUTLET_CADENCE and s.code != PH:
+        # the cadence rule too (a standard read hourly where the analyser holds its readings)
+        hourly = _hourly_on_standard(
+            det,
+            outlet,
+            s,
+            standards,
+            threshold=OUTLET_CADENCE_RATE * det.outlet_false_alarms_per_year,
+        )
+        cadence = [(f, looks.standards) for f in _unheld(hourly, taken)]
+        got.extend(cadence)
     for f, n in got:
         # the bar the rule was held to (the rate it states; its own null rate is in its bars)
         judged = float(f.evidence["false_alarm_rate_per_year"])
         evidence = dict(f.evidence)
+        held_to = (
+            f"{judged:g} a series-year (the cadence rule)"
+            if OUTLET_CADENCE and any(f is g for g, _ in cadence)
+            else f"{det.outlet_false_alarms_per_year} a series-year (a hold of two analyser "
+            f"cycles to {det.hold_false_alarms_per_year})"
+        )
         evidence["rule"] = (
             f"{f.evidence['rule']}; at an outlet found feeding a standard to an analyser, held "
-            f"to {det.outlet_false_alarms_per_year} a series-year (a hold of two analyser cycles "
-            f"to {det.hold_false_alarms_per_year}), the rate times the outlet's smallest and the "
-            "rule's looks there"
+            f"to {held_to}, the rate times the outlet's smallest and the rule's looks there"
         )
         evidence["bars"] = {
             **f.evidence["bars"],
@@ -4406,8 +4422,46 @@ def _cadence_held(
     return held(before) & held(after) & shown
 
 
+#: Whether the seventh rule's stretches (`_outlet_stretches`) take the cadence rule's chains at
+#: the outlet's bar too.
+OUTLET_CADENCE = True
+
+#: The share of ``outlet_false_alarms_per_year`` the cadence rule is held to there (0.1 of 0.1:
+#: the jump rule's own 0.01, the seventh rule's first bar for its stretches).
+OUTLET_CADENCE_RATE: Final[float] = 0.1
+
+#: Whether the cadence rule's null counts only the chains whose one-hour readings stay on one
+#: level (`_flat_lengths`) as long as a candidate's, not every chain as long.
+CADENCE_FLAT_NULL = True
+
+
+def _flat_lengths(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, res: float) -> np.ndarray:
+    """For each chain of one-hour runs ``lo..hi`` (indices into ``values``, the runs'
+    values): the most consecutive of its readings that lie within `CADENCE_BAND` of one level
+    (at least the resolution ``res``), the shape of a standard read hourly at any level. A loop
+    per chain, not per reading (a series has a few dozen chains)."""
+    out = np.zeros(len(lo), dtype=np.int64)
+    for c, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
+        v = values[a : b + 1]
+        best, i = 1, 0
+        for j in range(1, len(v)):
+            while i < j:
+                w = v[i : j + 1]
+                top, low = float(w.max()), float(w.min())
+                if top - low <= 2.0 * max(CADENCE_BAND * 0.5 * abs(top + low), res) + 1e-9:
+                    break
+                i += 1
+            best = max(best, j - i + 1)
+        out[c] = best
+    return out
+
+
 def _hourly_on_standard(
-    det: StandardSubstitutionDetector, outlet: OutletData, s: Series, standards: list[float]
+    det: StandardSubstitutionDetector,
+    outlet: OutletData,
+    s: Series,
+    standards: list[float],
+    threshold: float | None = None,
 ) -> Iterator[Finding]:
     """The cadence rule: a standard read as a value of its own every hour, at a series whose
     analyser holds each measurement for two hours or more on both sides of it.
@@ -4440,6 +4494,8 @@ def _hourly_on_standard(
     of 1e-6 to 5e-6, those off the labels (at outlets falsifying other patterns) at 0.023 or
     more; honest-only fleets of tuning seeds 6-50 x 80, both generators, 3 firings, each at
     0.999 or more (series read hourly but for a few chance repeats)."""
+    # the bar: the hold rules' rate, or the one held to at an outlet found (`_outlet_stretches`)
+    bar = det.hold_false_alarms_per_year if threshold is None else threshold
     normal = normal_mask(s)
     runs = s.held("normal", 0.0)  # (`held_runs` of the normal readings, no gap joined)
     n = len(runs)
@@ -4500,7 +4556,12 @@ def _hourly_on_standard(
     if others < 3 * EXCURSION_MIN_TAIL:
         return
     p = (int(np.count_nonzero(single & judged)) + 1) / (others + 1)
-    chains = np.sort(length[~candidate])
+    if CADENCE_FLAT_NULL:
+        # the null's chains as long as a candidate are those holding as many one-hour readings
+        # on one level (a climb read hourly is no chain of a standard's shape)
+        chains = np.sort(_flat_lengths(runs.value, lo[~candidate], hi[~candidate], res))
+    else:
+        chains = np.sort(length[~candidate])
     years = series_years(s.hours[normal][-1] - s.hours[normal][0] + 1.0)
     per_year = int(np.count_nonzero(rest)) / years
     cycle = analyser_cycle_hours(runs, outlet.spec.pollutant(s.code).cycle_minutes)
@@ -4515,7 +4576,7 @@ def _hourly_on_standard(
             longer = len(chains) - int(np.searchsorted(chains, kc))
             share = max(p**kc, longer / others)
             rate = per_year * share * q
-            if rate > det.hold_false_alarms_per_year:
+            if rate > bar:
                 continue
             inside = np.flatnonzero(band[lo[c] : hi[c] + 1]) + lo[c]
             a, b = int(runs.first[inside[0]]), int(runs.last[inside[-1]])
@@ -4532,17 +4593,15 @@ def _hourly_on_standard(
                 mean=float(values.mean()),
                 spread=float(values.max() - values.min()),
                 median=float(np.median(elsewhere)) if len(elsewhere) else standard,
-                confidence=0.7
-                + 0.25
-                * min(1.0, float(np.log10(det.hold_false_alarms_per_year / max(rate, 1e-12)))),
+                confidence=0.7 + 0.25 * min(1.0, float(np.log10(bar / max(rate, 1e-12)))),
                 rule="normal values on a standard solution's level change every hour for "
                 f"{CADENCE_MIN_READINGS} hours or more where the analyser holds each measurement "
                 "2 h or more on both sides; as rare as that on the series' own runs and readings",
                 statistic="rate of such chains per series-year under the null (R max(p^k, share) q)",
-                threshold=det.hold_false_alarms_per_year,
+                threshold=bar,
                 bars={"one_hour_share": round(p, 6), "in_band_share": round(q, 6)},
                 rate=rate,
                 cycle=cycle,
                 after_spread={"readings": kc},
-                judged_at=det.hold_false_alarms_per_year,
+                judged_at=bar,
             )
