@@ -1913,3 +1913,121 @@ def test_outlet_rule_finds_the_standard_held_with_no_jump() -> None:
         (NH3N, hour(900), hour(909)),
     ]
     assert found[1].evidence["bars"]["jumped"] is False
+
+
+def _cod_fed_hourly_among_climbs(flat: bool) -> np.ndarray:
+    """A 2-hourly COD around 40 mg/L for 120 days, its 25 mg/L standard read as a new value
+    each hour for 4 h from hour 301, with four other stretches of six one-hour readings
+    (another falsifier's ramps, a burst of hourly readings): climbs 40 -> 70 mg/L, or, with
+    ``flat``, six values within 2 % of one level (40.3, 39.8, 40.1 ...)."""
+    cod = effluent(24 * 120, mean=40.0, hold_hours=2, seed=3)
+    cod[301:305] = [25.2, 24.8, 25.1, 24.9]
+    for k, at in enumerate((800, 1400, 2000, 2600)):
+        if flat:
+            cod[at : at + 6] = [40.3, 39.8, 40.1, 39.7, 40.2, 39.9]
+        else:
+            cod[at : at + 6] = np.linspace(40.0 + k, 70.0 + k, 6).round(1)
+    return cod
+
+
+def test_cadence_rules_null_counts_chains_on_one_level_not_climbs() -> None:
+    """The cadence rule's null (`_hourly_on_standard`): honest chains of ``k`` one-hour runs
+    start with probability the larger of ``p ** k`` and the share of the series' runs starting
+    a chain as long. Counted from every chain as long, six hourly climbs elsewhere in the
+    series (independent tuning seeds 6 and 17: another falsifier's straight-line ramps read
+    hourly on a 2-hourly analyser) raised the share 10 to 1,000 times and hid the standard's
+    four hourly values (here four climbs: the share 0.003 for p ** 4 near 1e-7). A chain the null counts is one of the candidate's shape: as many
+    one-hour readings on one level (`_flat_chains`). With flat hourly stretches elsewhere
+    instead, the series shows that shape on its own, and the standard's is no finding."""
+    found = StandardSubstitutionDetector().detect(
+        make_frame(MN, {COD: _cod_fed_hourly_among_climbs(flat=False)}), SPEC
+    )
+    assert spans(found) == [(hour(301), hour(304))]
+    assert found[0].evidence["rule"].startswith("normal values on a standard solution's level")
+    flat = _cod_fed_hourly_among_climbs(flat=True)
+    assert StandardSubstitutionDetector().detect(make_frame(MN, {COD: flat}), SPEC) == []
+
+
+def test_flat_chains_count_chains_holding_k_readings_on_one_level() -> None:
+    values = np.array([10.0, 10.2, 9.9, 13.0, 16.0, 16.3, 16.1, 15.9, 30.0, 34.0])
+    # chains 0..4 (10, 10.2, 9.9 on one level, then a climb) and 4..9 (16 ... 15.9 four on one)
+    lo, hi = np.array([0, 4]), np.array([3, 9])
+    assert [ss._flat_chains(values, lo, hi, 0.0, k) for k in (3, 4, 5)] == [2, 1, 0]
+    # a resolution wider than the band joins what it cannot tell apart
+    assert ss._flat_chains(values, np.array([8]), np.array([9]), 2.5, 2) == 1
+    assert ss._flat_chains(values, np.array([8]), np.array([9]), 0.0, 2) == 0
+
+
+def _nh3_read_hourly_on_its_standard() -> np.ndarray:
+    """A 2-hourly NH3-N around 1.7 mg/L for 120 days (20 measurements cut to one hour by the
+    clock), its 2.5 mg/L standard read as a new value each hour for 3 h from hour 625 (entered from 2.06, left to 2.06: no pulse): a
+    cadence chain whose own rate (about 0.006 a series-year) is over the cadence rule's 0.001."""
+    nh3 = effluent(24 * 120, mean=1.7, cv=0.3, step=0.01, hold_hours=2, seed=1)
+    rng = np.random.default_rng(5)
+    for at in rng.choice(np.arange(50, len(nh3) - 50, 2), 20, replace=False):
+        nh3[at] = round(nh3[at] * 1.03, 2)
+    nh3[625:628] = [2.52, 2.47, 2.51]
+    return nh3
+
+
+def test_outlet_rule_judges_the_cadence_of_the_other_analysers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The seventh rule's stretches take the cadence rule's chains too (`_outlet_stretches`,
+    :data:`OUTLET_CADENCE`), held to a tenth of ``outlet_false_alarms_per_year`` (the jump
+    rule's own 0.01; independent tuning seed 11: a COD's 25 mg/L standard read 25.2, 24.9,
+    24.3 between a 4-hourly analyser's holds, own rate 0.005, at an outlet found). Alone the
+    NH3-N's three hourly values on its standard are no finding; at an outlet whose COD is found
+    fed its standard they are, stating the rate held to times the outlet's and the looks."""
+    n = 24 * 120
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    nh3 = _nh3_read_hourly_on_its_standard()
+    det = StandardSubstitutionDetector()
+    assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
+    _feed_cod_its_standard(cod)
+    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (COD, hour(100), hour(117)),
+        (NH3N, hour(625), hour(627)),
+    ]
+    ev = found[1].evidence
+    assert ev["rule"].startswith("normal values on a standard solution's level change every hour")
+    assert "an outlet found feeding a standard" in ev["rule"]
+    bar = ss.OUTLET_CADENCE_RATE * det.outlet_false_alarms_per_year
+    assert det.hold_false_alarms_per_year < ev["bars"]["own_rate"] <= bar
+    assert ev["false_alarm_rate_per_year"] == pytest.approx(bar * 0.01 * ev["bars"]["outlet_looks"])
+    monkeypatch.setattr(ss, "OUTLET_CADENCE", False)
+    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    assert [f.pollutant for f in found] == [COD]
+
+
+def test_a_check_after_maintenance_may_start_with_one_settling_reading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The check after maintenance (`_maintenance_checks`, :data:`CHECK_LEAD_READINGS`): the
+    analyser's first reading after its M hours may still be settling a little off the standard
+    (honest generator, tuning seed 30: a 2-hourly TN flagged M for 4 h, then 4.73, 5.03, 4.99,
+    5.04 hourly on its 5 mg/L standard, the last three found by the cadence rule once its null
+    counted only flat chains). A check entered from such a reading (7.55, 6 % off the 8 mg/L
+    standard) is excused as one entered straight after the M hour is; one entered from the
+    plant's own water (2 mg/L) is found, as before."""
+    n = 24 * 120
+    nh3 = effluent(n, mean=2.0, step=0.01, hold_hours=2, seed=24)
+    cod = effluent(n, mean=40.0, hold_hours=2, seed=25)
+    nh3[1599:1602] = [8.02, 7.97, 8.05]
+    flags = {c: np.array(["N"] * n, dtype=object) for c in (NH3N, COD)}
+    for f in flags.values():
+        f[1594:1598] = "M"
+
+    def found() -> list[tuple]:
+        frame = make_frame(MN, {NH3N: nh3, COD: cod}, flags=flags)
+        got = StandardSubstitutionDetector().detect(frame, SPEC_NH3_8_COD)
+        return spans(f for f in got if f.pollutant == NH3N)
+
+    nh3[1598] = 7.55
+    assert found() == []
+    monkeypatch.setattr(ss, "CHECK_LEAD_READINGS", False)
+    assert found() == [(hour(1599), hour(1601))]
+    monkeypatch.setattr(ss, "CHECK_LEAD_READINGS", True)
+    nh3[1598] = 2.05
+    assert found() == [(hour(1599), hour(1601))]
