@@ -276,6 +276,8 @@ class GapHidingDetector(Detector):
         cluster_hours: int = 12,
         climb_hours: int = 12,
         min_events: int = 3,
+        ramp_min_events: int = 2,
+        min_ramp_hours: int = 1,
         max_events: int = 12,
         reference_days: int = 30,
         ramp_reference_days: int | None = 90,
@@ -293,6 +295,8 @@ class GapHidingDetector(Detector):
         self.cluster_hours = cluster_hours
         self.climb_hours = climb_hours
         self.min_events = min_events
+        self.ramp_min_events = ramp_min_events
+        self.min_ramp_hours = min_ramp_hours
         self.max_events = max_events
         self.reference_days = reference_days
         self.ramp_reference_days = ramp_reference_days
@@ -310,7 +314,8 @@ class GapHidingDetector(Detector):
         first, _ = _runs(quiet)
         first = first[first > 0]
         # a channel's silence after a valid hour starts where a silence of the outlet starts
-        if len(first) < self.min_events:
+        least = min(self._least(s) for s in self.statistics)
+        if len(first) < least:
             return
         for code in codes:
             limit = outlet.spec.pollutant(code).upper_limit
@@ -319,7 +324,7 @@ class GapHidingDetector(Detector):
             col = outlet.column(code)
             valid = outlet.wide_valid[first - 1, col]
             high = outlet.wide_array[first - 1, col] >= self.high_share * limit
-            if np.count_nonzero(valid & high) >= self.min_events:
+            if np.count_nonzero(valid & high) >= least:
                 yield from self._channel(outlet, code, limit, quiet)
 
     def _channel(
@@ -335,8 +340,10 @@ class GapHidingDetector(Detector):
         # the tests whose floor (`_floor`) is lowest first: the best p found early bounds the
         # others (ties between tests go to the earlier in ``tests``, as in order)
         floors = [
-            np.inf if ev is None or len(ev.u_cluster) < self.min_events else self._floor(ev)
-            for _, _, ev in tests
+            np.inf
+            if ev is None or len(ev.u_cluster) < self._least(s)
+            else self._floor(ev, self._least(s))
+            for _, s, ev in tests
         ]
         won = -1  # the index in ``tests`` of the best test so far
         for i in np.argsort(floors, kind="stable").tolist():
@@ -346,7 +353,7 @@ class GapHidingDetector(Detector):
                 bound = min(bound, best[0].p if i > won else np.nextafter(best[0].p, np.inf))
             if ev is None or len(windows) * floors[i] * (1 - 1e-9) >= bound:
                 continue
-            test = self._test(ev, windows, bound)
+            test = self._test(ev, windows, bound, self._least(statistic))
             if test is not None and (best is None or (test.p, i) < (best[0].p, won)):
                 best, won = (test, ev, min_len, statistic), i
         if best is None or len(tests) * best[0].p >= alpha:
@@ -385,7 +392,8 @@ class GapHidingDetector(Detector):
             strata.append(int(_quantile(last - pre, self.long_quantile)) + 1)
         # fewer high silences than an event needs: every tail would be 1
         members = [last - pre >= m for m in strata]
-        kept = [np.count_nonzero(high & m) >= self.min_events for m in members]
+        least = min(self._least(s) for s in self.statistics)
+        kept = [np.count_nonzero(high & m) >= least for m in members]
         if not any(kept):
             return [(m, s, None) for m in strata for s in self.statistics]
         n, w = len(v), self.baseline_hours
@@ -403,7 +411,7 @@ class GapHidingDetector(Detector):
         tailed = np.zeros(len(pre), dtype=bool)  # the candidates whose tails a test needs
         for m, k, cl in zip(members, kept, clusters, strict=True):
             cluster = np.cumsum(cl)[candidate[m]]  # of each candidate, in order
-            if k and np.count_nonzero(cluster[1:] != cluster[:-1]) + 1 >= self.min_events:
+            if k and np.count_nonzero(cluster[1:] != cluster[:-1]) + 1 >= least:
                 tailed |= m & candidate
         candidates = np.flatnonzero(candidate)
         t, end = pre[candidates], last[candidates] + w + 1
@@ -446,6 +454,10 @@ class GapHidingDetector(Detector):
                 ranked = self._climb_tails(plain, hours, keys, which, pre[which])
                 for statistic, u in ranked.items():
                     tails[statistic][which] = u
+                if "ramp" in tails and self.min_ramp_hours > 0:
+                    # a silence after no ramp (or one rise: what noise makes) carries no ramp
+                    # evidence: its tail is 1 (larger than uniform under the null: conservative)
+                    tails["ramp"][which[ramps[which] < self.min_ramp_hours]] = 1.0
         out: list[tuple[int, str, _Events | None]] = []
         for least, m, k, new in zip(strata, members, kept, clusters, strict=True):
             if not k:
@@ -552,23 +564,30 @@ class GapHidingDetector(Detector):
             out[statistic] = (1 + hits) / (1 + total)
         return out
 
-    def _floor(self, ev: _Events) -> float:
+    def _least(self, statistic: str) -> int:
+        """The fewest unusual silences a test of ``statistic`` counts: ``ramp_min_events`` for
+        the ramp, ``min_events`` for the others."""
+        return self.ramp_min_events if statistic == "ramp" else self.min_events
+
+    def _floor(self, ev: _Events, least: int | None = None) -> float:
         """The least ``T`` any window of the silences ``ev`` can reach (`_test`): a window's
         ``u_(k)`` is at least the channel's and its ``n`` at least ``k``, so its binomial tail
         at ``k`` is at least the channel's ``u_(k)^k``, the least over ``k = min_events ..
         max_events``; and a window's p-value is at least its ``T`` (`_min_tail_null`), so no
         window of a test whose floor cannot reach the bound is lost by skipping it."""
         u = np.sort(ev.u_cluster)[: self.max_events]
-        ks = np.arange(self.min_events, len(u) + 1)
+        ks = np.arange(self.min_events if least is None else least, len(u) + 1)
         return float(np.min(u[ks - 1] ** ks)) if len(ks) else np.inf
 
-    def _test(self, ev: _Events, windows: np.ndarray, alpha: float) -> _Test | None:
+    def _test(
+        self, ev: _Events, windows: np.ndarray, alpha: float, least: int | None = None
+    ) -> _Test | None:
         """The most significant of the ``windows``, None when none can reach ``alpha`` (the
         exact p-value of a window is at least its smallest tail, times the number of
         windows)."""
         from scipy.special import bdtrc
 
-        k0, k1 = self.min_events, self.max_events
+        k0, k1 = self.min_events if least is None else least, self.max_events
         hour = ev.pre[ev.first_event]
         # every window at once: its clusters in order of u (ties by time), their ranks, and the
         # binomial tail at each rank k = min_events .. max_events
