@@ -114,9 +114,12 @@ def test_gap_hiding_climbs_spread_over_months_are_one_finding_with_calibrated_ev
     assert ev["threshold"] == 0.001 * n / 8766.0 and ev["p_value"] < ev["threshold"]
     assert ev["window_hours"] == 2306 - 500 + 1 and isinstance(ev["rule"], str)
     assert isinstance(ev["statistic"], str)
-    # two such climbs are not enough: at least min_events
+    # two such climbs are not enough for the level or the climb: at least min_events (each is
+    # also a ramp of hourly rises on a 2-hour analyser, which counts from ramp_min_events = 2)
     cod = _climbs_then_silences(n, (500, 1400), seed=7)
-    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+    assert GapHidingDetector(ramp_min_events=3).detect(frame({COD: cod}), cod_spec()) == []
+    two = GapHidingDetector(statistics=("excursion", "climb"))
+    assert two.detect(frame({COD: cod}), cod_spec()) == []
 
 
 def test_gap_hiding_a_channels_own_maintenance_after_a_high_value_is_not_a_silence() -> None:
@@ -435,3 +438,44 @@ def test_gap_hiding_lists_a_silence_another_statistic_finds_as_unusual() -> None
     # with the climb statistic alone there is no other statistic to list it
     (one,) = GapHidingDetector(statistics=("climb",)).detect(frame({COD: cod}), cod_spec())
     assert one.end == hour(2612)
+
+
+def test_gap_hiding_two_hourly_ramps_of_a_slow_analyser_into_silences_are_enough() -> None:
+    """An analyser with a 3-hour cycle cannot rise four hours in a row: two such ramps to
+    46 mg/L in four months, each hidden by 8 silent hours, are each as rare as the channel's
+    90 days of hours allow, and two of them are found (the ramp counts from
+    ``ramp_min_events`` = 2 unusual silences; the level and the climb from ``min_events`` = 3).
+    The same channel without the ramps has no finding."""
+    n = 24 * 120
+    cod = _slow_analyser(n, seed=11)
+    honest = cod.copy()
+    for i in (600, 2400):
+        cod[i - 4 : i + 1] = _RAMP
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    ev = f.evidence
+    assert ev["silence_statistic"] == "ramp" and ev["events"] == 2
+    assert (f.start, f.end) == (hour(600), hour(2408)) and ev["p_value"] < ev["threshold"]
+    assert [g["ramp_hours"] >= 4 for g in ev["gaps"] if g["counted"]] == [True, True]
+    assert GapHidingDetector(ramp_min_events=3).detect(data, cod_spec()) == []
+    assert GapHidingDetector().detect(frame({COD: honest}), cod_spec()) == []
+
+
+def test_gap_hiding_two_rare_high_values_before_silences_without_a_ramp_are_not_enough() -> None:
+    """Honest: a plant far under its limit whose analyser (3-hour cycle) twice reads an upset
+    near the limit, each held its 3 hours, and twice the outlet falls silent for 8 hours after
+    it (an upset and an outage on one stormy day). No hour rose over the one before into
+    either silence: no ramp evidence, and two such silences are the level's and the climb's,
+    which count from three. Counted as ramps (every silence after a high hour, however it got
+    there), the two rare high values alone would be found."""
+    n = 24 * 120
+    cod = np.minimum(cycled(n, level=20, spread=2, hold_hours=3, seed=21), 30.0)
+    cod = random_gaps(cod, 40, seed=22)
+    for i in (600, 2400):
+        cod[i - 5 : i + 1] = 46.0  # the upset: two 3-hour results at 46 (no hourly rise)
+        cod[i - 6] = 20.0
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    assert GapHidingDetector().detect(data, cod_spec()) == []
+    assert GapHidingDetector(min_ramp_hours=0).detect(data, cod_spec()) != []
