@@ -352,9 +352,15 @@ class PhysicsDetector(Detector):
     labels unchanged (independent 208 of 225, simulator 170 of 170, all as signs); one physics
     mark on an independent zero_floor label (seed 35: TN written 0.1 for 2 h, its analyser's
     2 h span check, 0.1 for 5 h) is integrity again. CPU unchanged (honest seeds 5-14: 3.0-3.5 s
-    before and after). What a falsifier can still buy: the floor written in holds of 6 h or
-    more with a reading or two a step over it between them (0.05 for 6 h, 0.06 for 2 h, again
-    and again) is still validity here and neither zero_floor nor frozen finds it.
+    before and after). Nor is an episode a floor when a judged TN in it reads a step to
+    ``FLOOR_STEPS`` steps over the floor under its NH3-N (an analyser at its floor reads the
+    floor or, reading again, the water): holds of 6 h written with a reading or two a step over them between (0.05 for 6 h,
+    0.06 for 2 h, again and again), which the holds alone left validity and neither zero_floor
+    nor frozen finds, are integrity. That changed no finding on the tuning seeds above (honest
+    5-24 and 25-44, labelled 1-50 of both generators). What a falsifier can still buy: the
+    floor written in holds of 6 h or more under NH3-N, between them the water's level or hours
+    without a valid TN, is validity here, as an analyser faulting on and off is; what tells
+    them apart is the floor's own record, which zero_floor and frozen judge.
 
     Overlapping episodes of the references, lockstep runs and round trips merge. Severity medium, high from
     ``high_hours``.
@@ -850,7 +856,7 @@ class PhysicsDetector(Detector):
         drift = None if lock_p else self._drift(rel, first, last)
         # the class docstring's floor: TN at its analyser's floor through most of the episode
         # is a TN analyser not reading the sample, which zero_floor and frozen judge (validity)
-        floor = _tn_floor(outlet, tn, ok, first, last)
+        floor = _tn_floor(outlet, nh3, tn, ok, first, last)
         if floor is not None:
             drift = None
         message = "physics.nh3n_over_tn"
@@ -913,7 +919,7 @@ FLOOR_GAP_HOURS = 1
 
 
 def _tn_floor(
-    outlet: OutletData, tn: np.ndarray, ok: np.ndarray, first: int, last: int
+    outlet: OutletData, nh3: np.ndarray, tn: np.ndarray, ok: np.ndarray, first: int, last: int
 ) -> dict[str, float] | None:
     """TN at its analyser's floor through the episode ``first..last`` (grid hours; ``ok`` its
     judged hours): the floor is the least valid positive TN of the series when that is at most
@@ -926,8 +932,10 @@ def _tn_floor(
     reading in it and at most `FLOOR_GAP_HOURS` without one (an analyser reading its floor
     holds it, the shape `zero_floor` and `frozen` judge; a TN written at the floor for four
     hours and a step or two over it the next two, again and again, is no analyser's floor but
-    a value written under NH3-N, reviewer-T2's P1). Its figures (the floor, the series' median,
-    the share of judged hours at the floor and in holds of it), or None."""
+    a value written under NH3-N, reviewer-T2's P1), and no judged hour reads a step to
+    `FLOOR_STEPS` steps over the floor under the NH3-N beside it (an analyser at its floor reads
+    the floor or, reading again, the water). Its figures (the floor, the series' median, the
+    share of judged hours at the floor and in holds of it), or None."""
     valid = outlet.wide_valid[:, outlet.column(TN)]
     with np.errstate(invalid="ignore"):
         valid = valid & (tn > 0)
@@ -946,6 +954,11 @@ def _tn_floor(
     t = tn[first : last + 1][ok]
     share = float(np.mean(np.abs(t - least) <= tol))
     if share < FLOOR_SHARE:
+        return None
+    # an analyser at its floor reads the floor or, reading again, the water: a judged TN a
+    # step or a few over the floor and under the NH3-N beside it is neither (written)
+    near = (t > least + tol) & (t <= least + FLOOR_STEPS * step * (1 + 1e-9))
+    if np.any(near & (nh3[first : last + 1][ok] > t)):
         return None
     # holds of the floor over the series: runs of consecutive valid readings at the floor, cut
     # by any other valid reading or by more than FLOOR_GAP_HOURS hours without one

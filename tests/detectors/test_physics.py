@@ -701,6 +701,8 @@ def test_tn_at_its_floor_still_opens_the_second_look() -> None:
     [
         ([0.05, 0.05, 0.05, 0.05, 0.06, 0.07], 2, 0.4),  # reviewer-T2's P1, case B
         ([0.5, 0.5, 0.6, 0.5, 0.5, 0.7], 1, 2.0),  # case D
+        ([0.05] * 6 + [0.06] * 2, 2, 0.4),  # held 6 h, a step over it 2 h, again and again
+        ([0.5] * 8 + [0.7] * 2, 1, 2.0),
     ],
 )
 def test_tn_written_at_its_floor_and_a_step_over_it_is_no_floor(
@@ -709,7 +711,9 @@ def test_tn_written_at_its_floor_and_a_step_over_it_is_no_floor(
     # reviewer-T2's P1: TN written under NH3-N at its least value two hours in three and a step
     # or two over it otherwise, never holding it past 4 h, is no analyser reading its floor (an
     # analyser at its floor holds it, the shape zero_floor and frozen judge, and neither finds
-    # these): physics keeps it as integrity, as it did before the floor rule
+    # these): physics keeps it as integrity, as it did before the floor rule; so are holds of
+    # it with a reading or two a step over it between them, under the NH3-N: an analyser at its
+    # floor reads the floor or, reading again, the water, not a step over its floor
     nh3, tn = _tn_at_floor(written, decimals, nh3_level)
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
     assert found and found[0].category == "integrity"
