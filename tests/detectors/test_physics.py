@@ -649,13 +649,16 @@ def test_an_inversion_left_by_a_ramp_too_is_no_analyser_drift() -> None:
     assert drift["largest_fall"] >= 0.6 * (drift["upper_quartile"] - drift["level_before"])
 
 
-def _tn_at_floor(floor: float) -> tuple[np.ndarray, np.ndarray]:
-    """NH3-N about 0.4 mg/L hourly, TN about 10 (2-hourly, read to 0.01); from hour 200 TN reads
-    ``floor`` for 30 h (its analyser reading its detection floor after a fault), no flag."""
+def _tn_at_floor(
+    floor: float | list[float], decimals: int = 2, nh3_level: float = 0.4
+) -> tuple[np.ndarray, np.ndarray]:
+    """NH3-N about ``nh3_level`` mg/L hourly, TN about 10 (2-hourly, read to ``decimals``); from
+    hour 200 TN reads ``floor`` for 30 h (its analyser reading its detection floor after a
+    fault), no flag; a list of values is written over those hours again and again."""
     rng = np.random.default_rng(4)
-    nh3 = np.round(0.4 * np.exp(rng.normal(0, 0.05, 480)), 2)
-    tn = held(np.round(10.0 * np.exp(rng.normal(0, 0.05, 240)), 2), 2)
-    tn[200:230] = floor
+    nh3 = np.round(nh3_level * np.exp(rng.normal(0, 0.05, 480)), 2)
+    tn = held(np.round(10.0 * np.exp(rng.normal(0, 0.05, 240)), decimals), 2)
+    tn[200:230] = np.resize(np.asarray(floor, dtype="float64"), 30)
     return nh3, tn
 
 
@@ -691,3 +694,35 @@ def test_tn_at_its_floor_still_opens_the_second_look() -> None:
     assert found[0].evidence["tn_floor"] is not None
     assert found[1].evidence["found_outlet_factor"] is not None
     assert found[1].start <= hour(403) and found[1].end >= hour(400)
+
+
+@pytest.mark.parametrize(
+    ("written", "decimals", "nh3_level"),
+    [
+        ([0.05, 0.05, 0.05, 0.05, 0.06, 0.07], 2, 0.4),  # reviewer-T2's P1, case B
+        ([0.5, 0.5, 0.6, 0.5, 0.5, 0.7], 1, 2.0),  # case D
+        ([0.05] * 6 + [0.06] * 2, 2, 0.4),  # held 6 h, a step over it 2 h, again and again
+        ([0.5] * 8 + [0.7] * 2, 1, 2.0),
+    ],
+)
+def test_tn_written_at_its_floor_and_a_step_over_it_is_no_floor(
+    written: list[float], decimals: int, nh3_level: float
+) -> None:
+    # reviewer-T2's P1: TN written under NH3-N at its least value two hours in three and a step
+    # or two over it otherwise, never holding it past 4 h, is no analyser reading its floor (an
+    # analyser at its floor holds it, the shape zero_floor and frozen judge, and neither finds
+    # these): physics keeps it as integrity, as it did before the floor rule; so are holds of
+    # it with a reading or two a step over it between them, under the NH3-N: an analyser at its
+    # floor reads the floor or, reading again, the water, not a step over its floor
+    nh3, tn = _tn_at_floor(written, decimals, nh3_level)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and found[0].category == "integrity"
+    assert found[0].evidence["tn_floor"] is None
+    assert found[0].start <= hour(229) and found[0].end >= hour(200)
+    # the same floor held through those hours (an hour missing inside the hold) stays validity
+    nh3, tn = _tn_at_floor(min(written), decimals, nh3_level)
+    tn[214] = np.nan
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and all(f.category == "validity" for f in found)
+    assert found[0].evidence["tn_floor"]["floor"] == min(written)
+    assert found[0].evidence["tn_floor"]["share_held"] >= 0.5
