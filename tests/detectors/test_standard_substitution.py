@@ -1936,9 +1936,11 @@ def test_cadence_rules_null_counts_chains_on_one_level_not_climbs() -> None:
     a chain as long. Counted from every chain as long, six hourly climbs elsewhere in the
     series (independent tuning seeds 6 and 17: another falsifier's straight-line ramps read
     hourly on a 2-hourly analyser) raised the share 10 to 1,000 times and hid the standard's
-    four hourly values (here four climbs: the share 0.003 for p ** 4 near 1e-7). A chain the null counts is one of the candidate's shape: as many
-    one-hour readings on one level (`_flat_chains`). With flat hourly stretches elsewhere
-    instead, the series shows that shape on its own, and the standard's is no finding."""
+    four hourly values (here four climbs: the share 0.003 for p ** 4 near 1e-7). The null
+    leaves out the straight climbs and falls with no as many one-hour readings on one level
+    (`_null_chains`; it counts the flat ones, `_flat_chains`, and any going up and down). With
+    flat hourly stretches elsewhere instead, the series shows that shape on its own, and the
+    standard's is no finding."""
     found = StandardSubstitutionDetector().detect(
         make_frame(MN, {COD: _cod_fed_hourly_among_climbs(flat=False)}), SPEC
     )
@@ -1956,6 +1958,69 @@ def test_flat_chains_count_chains_holding_k_readings_on_one_level() -> None:
     # a resolution wider than the band joins what it cannot tell apart
     assert ss._flat_chains(values, np.array([8]), np.array([9]), 2.5, 2) == 1
     assert ss._flat_chains(values, np.array([8]), np.array([9]), 0.0, 2) == 0
+
+
+def test_null_chains_leave_out_only_straight_climbs_and_falls() -> None:
+    """`_null_chains`: of the chains of ``k`` one-hour runs or more, every one but a straight
+    climb or fall holding no ``k`` readings on one level."""
+    climb, up_down, slow, fall = (
+        [40, 46, 52, 58],
+        [22, 27.5, 23, 28],
+        [40, 40.4, 40.9],
+        [60, 50, 40],
+    )
+    values = np.array([*climb, 1, *up_down, 2, *slow, 3, *fall, 4, 10, 30], dtype=float)
+    # a climb, an hourly reading going up and down, a slow climb on one level, a fall, a short
+    # chain
+    lo, hi = np.array([0, 5, 10, 14, 18]), np.array([3, 8, 12, 16, 19])
+    assert ss._null_chains(values, lo, hi, 0.0, 3) == 2
+    assert ss._null_chains(values, lo, hi, 0.0, 4) == 1
+    assert ss._null_chains(values, lo, hi, 0.0, 5) == 0
+    # the flat null alone counts only the chain on one level
+    assert ss._flat_chains(values, lo, hi, 0.0, 3) == 1
+
+
+def _cod_read_hourly_in_bursts(seed: int) -> np.ndarray:
+    """An honest 2-hourly COD around its 25 mg/L standard for 120 days whose analyser reads the
+    same water every hour now and then: eight bursts of six one-hour readings."""
+    n = 24 * 120
+    hourly = effluent(n, mean=25.0, hold_hours=1, seed=seed)
+    cod = np.repeat(hourly[::2], 2)[:n]
+    rng = np.random.default_rng(seed + 1)
+    for at in rng.choice(np.arange(48, n - 48, 2), 8, replace=False):
+        cod[at : at + 6] = hourly[at : at + 6]
+    return cod
+
+
+def test_cadence_rules_null_counts_an_analysers_hourly_bursts() -> None:
+    """The cadence rule's null counts every chain as long as a candidate's but a straight climb
+    or fall (`_null_chains`, :data:`CADENCE_NULL_UNSTEADY`; reviewer-T3): a 2-hourly analyser
+    that reads its own water hourly in bursts, at a plant whose level lies near the standard,
+    shows the candidate's shape on its own, up and down. Counting only the flat chains
+    (:data:`CADENCE_FLAT_NULL` alone) found a chance stretch of such a burst on the standard at
+    own rates of 1e-5 (18 of 210 such series against 3 of 210 with every chain counted); a
+    straight ramp read hourly is still no honest chain
+    (`test_cadence_rules_null_counts_chains_on_one_level_not_climbs`)."""
+    for seed in (4, 18, 30):
+        frame = make_frame(MN, {COD: _cod_read_hourly_in_bursts(seed)})
+        assert StandardSubstitutionDetector().detect(frame, SPEC) == [], seed
+
+
+def test_cadence_rules_null_tells_one_level_by_the_analysers_step() -> None:
+    """The cadence rule's null tells a chain on one level with the analyser's step at any level
+    (:data:`CADENCE_NULL_STEP`; reviewer-T3): a whole-mg/L COD's readings 24, 25, 26 on its
+    25 mg/L standard are a candidate (5 % of 25 is over the step), and so is the same shape
+    lower down, 14, 15, 16, 17 read hourly as the plant's water rose twice, which with the
+    band's 5 % alone (0.75 mg/L at 15, under the step) no chain there could be. Counted, the
+    standard's 25, 24, 25 read hourly once is no finding; alone it is."""
+    n = 24 * 120
+    cod = effluent(n, mean=22.0, hold_hours=2, step=1.0, seed=1)
+    cod[300], cod[301:304], cod[304] = cod[299], [25.0, 24.0, 25.0], cod[305]
+    det = StandardSubstitutionDetector()
+    assert spans(det.detect(make_frame(MN, {COD: cod}), SPEC)) == [(hour(301), hour(303))]
+    for at in (800, 2000):
+        cod[at : at + 4] = [14.0, 15.0, 16.0, 17.0]
+    assert det.detect(make_frame(MN, {COD: cod}), SPEC) == []
 
 
 def _nh3_read_hourly_on_its_standard() -> np.ndarray:
@@ -2031,3 +2096,9 @@ def test_a_check_after_maintenance_may_start_with_one_settling_reading(
     monkeypatch.setattr(ss, "CHECK_LEAD_READINGS", True)
     nh3[1598] = 2.05
     assert found() == [(hour(1599), hour(1601))]
+    # the settling reading is the hour before the check (reviewer-T3: two hours missing between
+    # them left the check excused)
+    nh3[1598] = 7.55
+    nh3[1599:1601] = np.nan
+    nh3[1601:1604] = [8.02, 7.97, 8.05]
+    assert found() == [(hour(1601), hour(1603))]
