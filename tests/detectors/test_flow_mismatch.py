@@ -440,3 +440,83 @@ def test_flow_mismatch_a_stop_split_by_a_day_of_readings_lost_is_one_stop() -> N
     q[184:190] = daily_flow()[184:190]
     found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
     assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(183), "integrity")]
+
+
+def _weekend_idler(weeks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A plant idling every weekend (25 m3/h of a 300-700 m3/h outlet), its hourly COD and
+    2-hourly NH3-N measuring on: flow, COD, NH3-N over ``weeks`` weeks."""
+    n = weeks * 168
+    q = daily_flow(n)
+    q[np.arange(n) % 168 >= 120] = 25.0
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(n, level=3, spread=0.5, hold_hours=2, seed=7)
+    return q, cod, nh3
+
+
+def test_flow_mismatch_stop_half_over_running_hours_is_not_a_quiet_spell() -> None:
+    # reviewer-T2's fm_mean_share: the meter zeroed from a day before the weekend idle through
+    # the idle (24 running hours hidden, 13,200 m3): the weeks share averaged over the stop's
+    # hours was 0.67, over half, and the stop passed as a quiet spell; every hour must be quiet
+    q, cod, nh3 = _weekend_idler(12)
+    for run, idle in ((24, 48), (24, 24)):
+        x = q.copy()
+        s = 5 * 168 + 120 - run
+        x[s : s + run + idle] = 0.0
+        found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: x}))
+        assert [(f.start, f.category) for f in found] == [(hour(s), "integrity")], run
+    # the idle hours alone stay a quiet spell
+    x = q.copy()
+    x[5 * 168 + 125 : 5 * 168 + 145] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: x}))
+    assert [(f.start, f.category) for f in found] == [(hour(5 * 168 + 125), "validity")]
+
+
+def test_flow_mismatch_quiet_hours_need_three_other_weeks_seen() -> None:
+    # reviewer-T2's fm_edges: with two or three weeks of data, one or two other weeks idling at
+    # the stop's hours made them "quiet in half the other weeks"; MIN_SEEN_RUNS (3) asked
+    for weeks, category in ((2, "integrity"), (3, "integrity"), (4, "validity")):
+        q, cod, _ = _weekend_idler(weeks)
+        s = (weeks - 1) * 168 + 125
+        q[s : s + 20] = 0.0
+        found = FlowMismatchDetector().detect(frame({COD: cod, FLOW: q}))
+        assert [(f.start, f.category) for f in found] == [(hour(s), category)], weeks
+
+
+def test_flow_mismatch_stops_reported_through_do_not_make_their_hours_quiet() -> None:
+    # reviewer-T2's fm_vouch: 90 days of a plant idling 00-06 h nightly (analysers reading on),
+    # the meter zeroed 10-16 h on one weekday every other week, 7 times, analysers measuring
+    # the discharge: the 6 other zeroed stops made those hours "quiet in half the other weeks"
+    # (they were left out of the quiet rate, not out of the weeks share) and all 7 passed
+    n = 90 * 24
+    q = daily_flow(n)
+    q[np.arange(n) % 24 < 6] = 50.0
+    starts = [w * 168 + 2 * 24 + 10 for w in range(0, 14, 2)]
+    for s in starts:
+        q[s : s + 6] = 0.0
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(n, level=3, spread=0.5, hold_hours=2, seed=7)
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(s), "integrity") for s in starts]
+
+
+def test_flow_mismatch_a_held_shutdown_does_not_excuse_a_day_measured_before_it() -> None:
+    # reviewer-T2's fm_bridge: a day zeroed while the plant discharges (analysers measuring on),
+    # then, right after or past a day of readings lost (bridged), a real 60 h shutdown through
+    # which the analysers hold with a blip a day: judged as a whole the held days outweighed
+    # the measured one (2e-9 .. 2e-7) and the whole was validity; judged by the day, the day
+    # measured at the running rate is not held
+    for gap in (0, 24):
+        cod = cycled(N, level=25, spread=3, hold_hours=2, seed=1)
+        nh3 = cycled(N, level=3, spread=0.5, hold_hours=2, seed=7)
+        q = daily_flow()
+        q[100:124] = 0.0
+        q[124 : 124 + gap] = np.nan
+        s = 124 + gap
+        q[s : s + 60] = 0.0
+        for x in (cod, nh3):
+            x[s : s + 60] = np.repeat(x[s - 1] * np.array([1.04, 0.97, 1.02, 0.99]), 15)
+        found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+        assert [(f.start, f.end, f.category) for f in found] == [
+            (hour(100), hour(s + 59), "integrity")
+        ], gap
+        assert "held_chance" not in found[0].evidence
