@@ -479,3 +479,41 @@ def test_gap_hiding_two_rare_high_values_before_silences_without_a_ramp_are_not_
     data = frame({COD: cod})
     assert GapHidingDetector().detect(data, cod_spec()) == []
     assert GapHidingDetector(min_ramp_hours=0).detect(data, cod_spec()) != []
+
+
+@pytest.mark.parametrize("cycle", [2, 3])
+def test_gap_hiding_two_upsets_read_an_hour_before_a_stop_are_not_enough(cycle: int) -> None:
+    """Honest: an analyser of a 2- or 3-hour cycle at a plant far under its limit twice gives
+    a result of an upset near the limit, and in the next hour the plant stops without a flag
+    (an upset and an outage of one cause). Hour by hour that is one rise (the analyser's every
+    new result is one): no ramp evidence, so two such silences are the level's and the
+    climb's, which count from three."""
+    n = 24 * 120
+    cod = np.minimum(cycled(n, level=20, spread=2, hold_hours=cycle, seed=21), 30.0)
+    cod = random_gaps(cod, 40, seed=22)
+    for i in (600, 2400):
+        cod[i - cycle : i] = cod[i - cycle]  # the last result, held its cycle
+        cod[i] = 46.0  # the upset's first result
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    assert GapHidingDetector().detect(data, cod_spec()) == []
+    # one rise counted as a ramp hour, the two rare high values alone would be found
+    assert GapHidingDetector(min_ramp_hours=1).detect(data, cod_spec()) != []
+
+
+def test_gap_hiding_two_storms_then_power_cuts_on_an_hourly_analyser_are_not_enough() -> None:
+    """Honest: an hourly analyser at a plant far under its limit; twice a storm's inflow lifts
+    COD hour after hour to 46 mg/L and its lightning cuts the power for 8 hours. An hourly
+    analyser can rise hour after hour, so a common cause makes its ramps into a silence: the
+    ramp counts from ``ramp_min_events`` = 2 only on an analyser of a 2-hour cycle or more
+    (``slow_cycle_hours``), here from ``min_events`` = 3 like the level and the climb."""
+    n = 24 * 120
+    cod = random_gaps(cycled(n, level=20, spread=2, hold_hours=1, seed=7), 12, seed=8)
+    cod[cod > 30] = 30
+    for i in (500, 1400):
+        cod[i - 3 : i + 1] = [28.0, 34.0, 40.0, 46.0]
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    assert GapHidingDetector().detect(data, cod_spec()) == []
+    # counted from two on every analyser, the two storms would be found
+    assert GapHidingDetector(slow_cycle_hours=1).detect(data, cod_spec()) != []
