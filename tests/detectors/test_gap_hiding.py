@@ -358,6 +358,15 @@ def _slow_analyser(n: int, seed: int) -> np.ndarray:
 _RAMP = [38.0, 40.0, 42.0, 44.0, 46.0]
 
 
+def _ramps_into_silences(cod: np.ndarray, at: tuple[int, ...]) -> np.ndarray:
+    """``cod`` with :data:`_RAMP` read hourly up to each hour of ``at`` and 8 silent hours
+    after it (in place; returned for convenience)."""
+    for i in at:
+        cod[i - 4 : i + 1] = _RAMP
+        cod[i + 1 : i + 9] = np.nan
+    return cod
+
+
 def test_gap_hiding_hourly_ramps_of_a_slow_analyser_found_by_their_hours_in_a_row() -> None:
     """An analyser that gives a new result every 3 hours cannot rise four hours in a row: three
     such ramps to 46 mg/L, each hidden by 8 silent hours, are found by the ramp statistic, while
@@ -365,9 +374,7 @@ def test_gap_hiding_hourly_ramps_of_a_slow_analyser_found_by_their_hours_in_a_ro
     hours) set the climb statistic's bar above them."""
     n = 24 * 120
     cod = _slow_analyser(n, seed=11)
-    for i in (600, 1500, 2400):
-        cod[i - 4 : i + 1] = _RAMP
-        cod[i + 1 : i + 9] = np.nan
+    _ramps_into_silences(cod, (600, 1500, 2400))
     data = frame({COD: cod})
     (f,) = GapHidingDetector().detect(data, cod_spec())
     ev = f.evidence
@@ -397,9 +404,7 @@ def test_gap_hiding_ramps_ranked_against_more_than_a_month_of_the_channels_hours
         np.minimum(cycled(n, level=38, spread=4, hold_hours=3, seed=12), 47.0), 300, seed=13
     )
     honest = cod.copy()
-    for i in (600, 2100, 3600):
-        cod[i - 4 : i + 1] = _RAMP
-        cod[i + 1 : i + 9] = np.nan
+    _ramps_into_silences(cod, (600, 2100, 3600))
     data = frame({COD: cod})
     assert GapHidingDetector(ramp_reference_days=30).detect(data, cod_spec()) == []
     (f,) = GapHidingDetector().detect(data, cod_spec())
@@ -449,9 +454,7 @@ def test_gap_hiding_two_hourly_ramps_of_a_slow_analyser_into_silences_are_enough
     n = 24 * 120
     cod = _slow_analyser(n, seed=11)
     honest = cod.copy()
-    for i in (600, 2400):
-        cod[i - 4 : i + 1] = _RAMP
-        cod[i + 1 : i + 9] = np.nan
+    _ramps_into_silences(cod, (600, 2400))
     data = frame({COD: cod})
     (f,) = GapHidingDetector().detect(data, cod_spec())
     ev = f.evidence

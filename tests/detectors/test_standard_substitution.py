@@ -1083,15 +1083,13 @@ def _feed_cod_its_standard(cod: np.ndarray) -> None:
     cod[100:118] = held([25.0, 25.1, 24.9, 25.0, 25.2, 24.9, 25.0, 25.1, 25.0], 2)
 
 
-def _found_once_cod_is_fed(cod: np.ndarray, nh3: np.ndarray) -> list:
+def _found_once_cod_is_fed(cod: np.ndarray, nh3: np.ndarray, spec=SPEC_COD_NH3) -> list:
     """The findings at an outlet of ``cod`` and ``nh3`` once its COD is fed its standard
     (`_feed_cod_its_standard`, in place), having asserted none before it was."""
     frame = make_frame(MN, {COD: cod, NH3N: nh3})
-    assert StandardSubstitutionDetector().detect(frame, SPEC_COD_NH3) == []
+    assert StandardSubstitutionDetector().detect(frame, spec) == []
     _feed_cod_its_standard(cod)
-    return StandardSubstitutionDetector().detect(
-        make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3
-    )
+    return StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod, NH3N: nh3}), spec)
 
 
 def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() -> None:
@@ -1109,9 +1107,7 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     nh3[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
     nh3[699], nh3[706] = 2.2, 2.8
     det = StandardSubstitutionDetector()
-    assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
-    _feed_cod_its_standard(cod)
-    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),
         (NH3N, hour(700), hour(705)),
@@ -1194,9 +1190,7 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     nh3 = effluent(n, mean=2.0, hold_hours=2, step=0.01, seed=3)
     nh3[998:1000], nh3[1000:1004], nh3[1004:1006] = 1.5, 2.5, 3.2
     det = StandardSubstitutionDetector()
-    assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
-    _feed_cod_its_standard(cod)
-    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),
         (NH3N, hour(1000), hour(1003)),
@@ -2048,9 +2042,7 @@ def test_outlet_rule_judges_the_cadence_of_the_other_analysers(
     cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
     nh3 = _nh3_read_hourly_on_its_standard()
     det = StandardSubstitutionDetector()
-    assert det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD) == []
-    _feed_cod_its_standard(cod)
-    found = det.detect(make_frame(MN, {COD: cod, NH3N: nh3}), SPEC_COD_NH3_STD)
+    found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
     assert [(f.pollutant, f.start, f.end) for f in found] == [
         (COD, hour(100), hour(117)),
         (NH3N, hour(625), hour(627)),
