@@ -1440,19 +1440,27 @@ def _local_cycles(
     """
     if len(first) == 0 or len(runs) == 0:
         return np.full(len(first), cycle)
+    # the runs lie in time order, one after another (their starts and ends both ascending): the
+    # runs beside a stretch are two ranges of them, found by binary search, and the counts over
+    # a range are differences of running sums (no stretch-by-run table: 3.4 -> 0.3 ms a call)
     start, end = s.hours[runs.first], s.hours[runs.last]
-    a, b = s.hours[first][:, None], s.hours[last][:, None]
-    beside = ((end < a) & (start >= a - LOCAL_CYCLE_HOURS)) | (
-        (start > b) & (end <= b + LOCAL_CYCLE_HOURS)
-    )
+    a, b = s.hours[first], s.hours[last]
     lengths = np.rint(runs.hours).astype(np.int64)
     whole = runs.count == lengths  # no missing hour inside
     cap = int(MAX_CYCLE_HOURS)
-    counted = beside & whole & (lengths <= cap) & ~near[runs.first]
-    onehot = (lengths[:, None] == np.arange(cap + 1)) & (lengths >= 2)[:, None]
-    counts = counted.astype(np.int64) @ onehot.astype(np.int64)
-    held = counted @ np.where(lengths >= 2, lengths, 0)
-    total = counted @ lengths
+    counted = whole & (lengths <= cap) & ~near[runs.first]
+    onehot = (lengths[:, None] == np.arange(cap + 1)) & (lengths >= 2)[:, None] & counted[:, None]
+    sums = np.zeros((len(runs) + 1, cap + 3), dtype=np.int64)  # per run: lengths, held, total
+    np.cumsum(onehot, axis=0, out=sums[1:, : cap + 1])
+    np.cumsum(np.where(counted & (lengths >= 2), lengths, 0), out=sums[1:, cap + 1])
+    np.cumsum(np.where(counted, lengths, 0), out=sums[1:, cap + 2])
+    # before: ends before the stretch, starts within LOCAL_CYCLE_HOURS of it; after: the mirror
+    lo = np.searchsorted(start, a - LOCAL_CYCLE_HOURS, side="left")
+    hi = np.maximum(np.searchsorted(end, a, side="left"), lo)
+    lo2 = np.searchsorted(start, b, side="right")
+    hi2 = np.maximum(np.searchsorted(end, b + LOCAL_CYCLE_HOURS, side="right"), lo2)
+    got = sums[hi] - sums[lo] + sums[hi2] - sums[lo2]
+    counts, held, total = got[:, : cap + 1], got[:, cap + 1], got[:, cap + 2]
     local = cycle_of_counts(counts, held, total)
     # a cadence shown by LOCAL_MODE_RUNS runs of the mode or more, holding half the hours
     # (reviewer-O's O8: in 48 h, chance repeats of a coarse hourly reading make a few 2-3 h runs)
