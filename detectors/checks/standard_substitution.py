@@ -1470,19 +1470,32 @@ def _local_cycles(
     """
     if len(first) == 0 or len(runs) == 0:
         return np.full(len(first), cycle)
+    # the runs lie in time order, one after another (their starts and ends both ascending): the
+    # runs beside a stretch are two ranges of them, found by binary search, and only those runs
+    # are counted (no stretch-by-run table: 93 -> 6 ms for the 42 calls of the speed bench)
     start, end = s.hours[runs.first], s.hours[runs.last]
-    a, b = s.hours[first][:, None], s.hours[last][:, None]
-    beside = ((end < a) & (start >= a - LOCAL_CYCLE_HOURS)) | (
-        (start > b) & (end <= b + LOCAL_CYCLE_HOURS)
-    )
-    lengths = np.rint(runs.hours).astype(np.int64)
-    whole = runs.count == lengths  # no missing hour inside
+    a, b = s.hours[first], s.hours[last]
+    # before: ends before the stretch, starts within LOCAL_CYCLE_HOURS of it; after: the mirror
+    lo = np.searchsorted(start, a - LOCAL_CYCLE_HOURS, side="left")
+    n1 = np.maximum(np.searchsorted(end, a, side="left") - lo, 0)
+    lo2 = np.searchsorted(start, b, side="right")
+    n2 = np.maximum(np.searchsorted(end, b + LOCAL_CYCLE_HOURS, side="right") - lo2, 0)
+    size = n1 + n2
+    k = len(first)
+    owner = np.repeat(np.arange(k), size)
+    off = np.arange(int(size.sum())) - np.repeat(np.cumsum(size) - size, size)
+    j = np.where(off < n1[owner], lo[owner], lo2[owner] - n1[owner]) + off
+    lengths = np.rint(runs.hours[j]).astype(np.int64)
+    whole = runs.count[j] == lengths  # no missing hour inside
     cap = int(MAX_CYCLE_HOURS)
-    counted = beside & whole & (lengths <= cap) & ~near[runs.first]
-    onehot = (lengths[:, None] == np.arange(cap + 1)) & (lengths >= 2)[:, None]
-    counts = counted.astype(np.int64) @ onehot.astype(np.int64)
-    held = counted @ np.where(lengths >= 2, lengths, 0)
-    total = counted @ lengths
+    keep = whole & (lengths <= cap) & ~near[runs.first[j]]
+    owner, lengths = owner[keep], lengths[keep]
+    two = lengths >= 2
+    counts = np.bincount(owner[two] * (cap + 1) + lengths[two], minlength=k * (cap + 1))
+    counts = counts.reshape(k, cap + 1).astype(np.int64, copy=False)
+    # (sums of whole numbers: exact in float64)
+    held = np.bincount(owner[two], weights=lengths[two], minlength=k).astype(np.int64)
+    total = np.bincount(owner, weights=lengths, minlength=k).astype(np.int64)
     local = cycle_of_counts(counts, held, total)
     # a cadence shown by LOCAL_MODE_RUNS runs of the mode or more, holding half the hours
     # (reviewer-O's O8: in 48 h, chance repeats of a coarse hourly reading make a few 2-3 h runs)
