@@ -520,3 +520,25 @@ def test_flow_mismatch_a_held_shutdown_does_not_excuse_a_day_measured_before_it(
             (hour(100), hour(s + 59), "integrity")
         ], gap
         assert "held_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_a_held_shutdown_does_not_excuse_a_day_measured_after_it() -> None:
+    # reviewer-T5's fm_tail (F-1): a real 70 h shutdown through which hourly analysers hold
+    # (a blip a day), then the plant discharges a day while the meter stays zeroed. Cut from
+    # the start alone, the read hours left over joined the last piece, so the measured day was
+    # judged with 22 held hours beside it (validity); the same day before the shutdown was
+    # judged alone (integrity). Either end's day is a piece of its own now: integrity both ways
+    n = 720
+    for where in ("before", "after"):
+        cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+        nh3 = cycled(n, level=3, spread=0.5, hold_hours=1, seed=7)
+        q = daily_flow(n)
+        q[200 : 200 + 70 + 24] = 0.0
+        s = 200 + 24 if where == "before" else 200
+        for x in (cod, nh3):
+            x[s : s + 70] = np.repeat(x[s - 1] * np.array([1.04, 0.97, 1.02, 0.99]), 18)[:70]
+        found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+        assert [(f.start, f.end, f.category) for f in found] == [
+            (hour(200), hour(293), "integrity")
+        ], where
+        assert "held_chance" not in found[0].evidence
