@@ -352,12 +352,22 @@ class PhysicsDetector(Detector):
     labels unchanged (independent 208 of 225, simulator 170 of 170, all as signs); one physics
     mark on an independent zero_floor label (seed 35: TN written 0.1 for 2 h, its analyser's
     2 h span check, 0.1 for 5 h) is integrity again. CPU unchanged (honest seeds 5-14: 3.0-3.5 s
-    before and after). Nor is an episode a floor when a judged TN in it reads a step to
-    ``FLOOR_STEPS`` steps over the floor under its NH3-N (an analyser at its floor reads the
-    floor or, reading again, the water): holds of 6 h written with a reading or two a step over them between (0.05 for 6 h,
-    0.06 for 2 h, again and again), which the holds alone left validity and neither zero_floor
-    nor frozen finds, are integrity. That changed no finding on the tuning seeds above (honest
-    5-24 and 25-44, labelled 1-50 of both generators). What a falsifier can still buy: the
+    before and after). Nor is an episode a floor when a judged TN in it reads over the floor
+    and under its NH3-N between two of the episode's judged floor readings, at any distance
+    over the floor (an analyser at its floor holds it and leaves it once, reading the water
+    again): holds of 6 h written with a reading or two over them between (0.05 for 6 h, then
+    0.06, 0.11 or 0.3 for 2 h, again and again, read to 0.01 under NH3-N 0.4; 0.5 for 8 h and
+    0.7 or 1.5 for 2 h under 2.0), which the holds alone left validity and neither zero_floor
+    nor frozen finds, are integrity. Such values before the first floor reading (falling onto
+    it) or after the last (coming off it: 0.06, 0.2, 3, 8) are the analyser's fall or recovery,
+    not a veto: the floor, validity. (11130d0 vetoed a judged TN a step to ``FLOOR_STEPS``
+    steps over the floor anywhere in the episode: reviewer-T5's P-1, values written 6 or more
+    steps over it passed, and P-2, an honest recovery through values 1-5 steps over it was
+    integrity.) Neither rule changed a finding on the tuning seeds (physics alone, every
+    finding identical, evidence included: honest generator 5-24 and 25-44 at 80 outlets, 5
+    and 15 integrity, 10 and 8 validity; labelled 1-50 of both generators at 40 outlets, share
+    0.5, physics labels independent 208 of 225 and simulator 170 of 170, all as signs, none on
+    an honest outlet). What a falsifier can still buy: the
     floor written in holds of 6 h or more under NH3-N, between them the water's level or hours
     without a valid TN, is validity here, as an analyser faulting on and off is; what tells
     them apart is the floor's own record, which zero_floor and frozen judge.
@@ -932,9 +942,11 @@ def _tn_floor(
     reading in it and at most `FLOOR_GAP_HOURS` without one (an analyser reading its floor
     holds it, the shape `zero_floor` and `frozen` judge; a TN written at the floor for four
     hours and a step or two over it the next two, again and again, is no analyser's floor but
-    a value written under NH3-N, reviewer-T2's P1), and no judged hour reads a step to
-    `FLOOR_STEPS` steps over the floor under the NH3-N beside it (an analyser at its floor reads
-    the floor or, reading again, the water). Its figures (the floor, the series' median, the
+    a value written under NH3-N, reviewer-T2's P1), and no judged hour between two judged
+    floor readings of the episode reads over the floor and under the NH3-N beside it, at any
+    distance over the floor (an analyser at its floor holds it and leaves it once; a fall onto
+    it or a recovery off it, before the first or after the last floor reading, is no veto:
+    reviewer-T5's P-1 and P-2). Its figures (the floor, the series' median, the
     share of judged hours at the floor and in holds of it), or None."""
     valid = outlet.wide_valid[:, outlet.column(TN)]
     with np.errstate(invalid="ignore"):
@@ -955,10 +967,17 @@ def _tn_floor(
     share = float(np.mean(np.abs(t - least) <= tol))
     if share < FLOOR_SHARE:
         return None
-    # an analyser at its floor reads the floor or, reading again, the water: a judged TN a
-    # step or a few over the floor and under the NH3-N beside it is neither (written)
-    near = (t > least + tol) & (t <= least + FLOOR_STEPS * step * (1 + 1e-9))
-    if np.any(near & (nh3[first : last + 1][ok] > t)):
+    # an analyser at its floor holds it and leaves it once, reading the water again: a judged
+    # TN over the floor and under the NH3-N beside it BETWEEN two floor readings of the episode
+    # (at any distance over the floor) is neither, but a value written between holds; one
+    # before the first floor reading (falling onto it) or after the last (coming off it) is
+    # the analyser's fall or recovery (reviewer-T5's P-1 and P-2)
+    at = np.abs(t - least) <= tol
+    idx = np.arange(len(t))
+    after_first = np.maximum.accumulate(np.where(at, idx, -1)) >= 0
+    before_last = np.minimum.accumulate(np.where(at, idx, len(t))[::-1])[::-1] < len(t)
+    between = (t > least + tol) & (nh3[first : last + 1][ok] > t) & after_first & before_last
+    if between.any():
         return None
     # holds of the floor over the series: runs of consecutive valid readings at the floor, cut
     # by any other valid reading or by more than FLOOR_GAP_HOURS hours without one

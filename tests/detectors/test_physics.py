@@ -726,3 +726,47 @@ def test_tn_written_at_its_floor_and_a_step_over_it_is_no_floor(
     assert found and all(f.category == "validity" for f in found)
     assert found[0].evidence["tn_floor"]["floor"] == min(written)
     assert found[0].evidence["tn_floor"]["share_held"] >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("written", "decimals", "nh3_level"),
+    [
+        ([0.05] * 6 + [0.11] * 2, 2, 0.4),  # six steps over the floor between holds of it
+        ([0.05] * 6 + [0.3] * 2, 2, 0.4),  # twenty-five steps over it
+        ([0.5] * 8 + [1.5] * 2, 1, 2.0),  # ten steps over it, read to 0.1
+    ],
+)
+def test_tn_written_between_holds_of_its_floor_at_any_distance_is_no_floor(
+    written: list[float], decimals: int, nh3_level: float
+) -> None:
+    # reviewer-T5's P-1: holds of the floor with values more than FLOOR_STEPS steps over it
+    # written between them, under the NH3-N, evaded a veto of values a step to five over it
+    # (validity, zero_floor and frozen silent). An analyser at its floor holds it and leaves
+    # it once; a TN over the floor and under its NH3-N between two floor readings is written
+    nh3, tn = _tn_at_floor(written, decimals, nh3_level)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and found[0].category == "integrity"
+    assert found[0].evidence["tn_floor"] is None
+    assert found[0].start <= hour(229) and found[0].end >= hour(200)
+
+
+@pytest.mark.parametrize(
+    ("hours", "values"),
+    [
+        (slice(230, 234), [0.06, 0.2, 3.0, 8.0]),  # coming off the floor, a step over it first
+        (slice(230, 234), [0.07, 3.0, 8.0, 9.0]),
+        (slice(196, 200), [3.0, 0.9, 0.2, 0.07]),  # falling onto it, two steps over it last
+    ],
+)
+def test_tn_falling_onto_its_floor_or_coming_off_it_stays_the_floor(
+    hours: slice, values: list[float]
+) -> None:
+    # reviewer-T5's P-2: an analyser coming off its floor (or falling onto it) reads values a
+    # step or a few over the floor, still under the NH3-N, before (after) the floor readings,
+    # not between them: the floor (validity), as the floor alone is
+    nh3, tn = _tn_at_floor(0.05)
+    tn[hours] = values
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and all(f.category == "validity" for f in found)
+    assert found[0].evidence["tn_floor"] is not None
+    assert found[0].evidence["tn_floor"]["floor"] == 0.05
