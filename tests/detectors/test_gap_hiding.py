@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detectors.checks._common import grid_cycle_hours
+from detectors.checks._common import grid_cycle_hours, grid_held_runs
 from detectors.checks.gap_hiding import (
     GapHidingDetector,
     _Events,
@@ -544,3 +544,25 @@ def test_gap_hiding_two_storms_on_an_hourly_analyser_read_to_whole_units_are_not
     assert GapHidingDetector().detect(data, cod_spec()) == []
     # the learned cycle trusted without its one-hour runs, the two storms would be found
     assert GapHidingDetector(max_hour_run_share=1.0).detect(data, cod_spec()) != []
+
+
+def test_gap_hiding_a_slow_analysers_runs_cut_by_calibrations_keep_it_slow() -> None:
+    """A 3-hour analyser calibrated twice a day at random hours (C, not valid): the calibration
+    hours cut many of its held runs to one hour (more than ``max_hour_run_share`` of all its
+    runs), but a run cut by an hour without a valid reading is not gap-free, so the analyser is
+    still judged slow and two hourly ramps into silences are found by the ramp, which counts
+    from two only on a slow analyser."""
+    n = 24 * 120
+    cod = np.minimum(cycled(n, level=38, spread=4, hold_hours=3, seed=11), 47.0)
+    _ramps_into_silences(cod, (600, 2400))
+    flags = normal_flags(n)
+    rng = np.random.default_rng(1)
+    cal = np.arange(0, n, 12) + rng.integers(0, 12, n // 12)
+    cal = cal[(np.abs(cal[:, None] - np.array([600, 2400])) > 12).all(axis=1)]
+    cod[cal], flags[cal] = 6.0, "C"
+    data = frame({COD: cod}, {COD: flags})
+    held = grid_held_runs(OutletData(data, cod_spec()), COD)
+    assert np.mean(np.rint(held.hours) == 1) > GapHidingDetector().max_hour_run_share
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    assert f.evidence["silence_statistic"] == "ramp" and f.evidence["events"] == 2
+    assert GapHidingDetector(slow_cycle_hours=99).detect(data, cod_spec()) == []
