@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from detectors.checks._common import grid_cycle_hours, grid_held_runs
 from detectors.checks.gap_hiding import (
     GapHidingDetector,
     _Events,
@@ -12,6 +13,7 @@ from detectors.checks.gap_hiding import (
     _ramp,
     _scan_windows,
 )
+from detectors.frame import OutletData
 from detectors.spec import COD
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.flag_helpers import N, cod_spec, normal_flags, random_gaps
@@ -520,3 +522,47 @@ def test_gap_hiding_two_storms_then_power_cuts_on_an_hourly_analyser_are_not_eno
     assert GapHidingDetector().detect(data, cod_spec()) == []
     # counted from two on every analyser, the two storms would be found
     assert GapHidingDetector(slow_cycle_hours=1).detect(data, cod_spec()) != []
+
+
+def test_gap_hiding_two_storms_on_an_hourly_analyser_read_to_whole_units_are_not_enough() -> None:
+    """Honest: an hourly analyser read to whole mg/L at a plant steady near its limit repeats
+    about half its hours, so its cycle is learned as two hours; but half its gap-free held runs
+    last one hour (a 2-4 hour analyser: a few percent), so it is judged hourly and two storms
+    that lift COD hour after hour to 45 mg/L, each ended by an 8-hour power cut, are not enough
+    (reviewer-T5's G-1). A registered cycle is trusted."""
+    n = 24 * 181
+    rng = np.random.default_rng(1301)
+    cod = np.minimum(cycled(n, level=36, spread=1.2, hold_hours=1, seed=1, decimals=0), 47.0)
+    cod[rng.choice(np.arange(30, n - 30), 10, replace=False)] = np.nan
+    for i in rng.choice(np.arange(30, n - 30), 4, replace=False):
+        cod[i : i + rng.integers(2, 13)] = np.nan
+    for i, hours in ((1500, 5), (3100, 6)):
+        cod[i - hours + 1 : i + 1] = np.round(np.linspace(cod[i - hours], 45.0, hours + 1)[1:])
+        cod[i + 1 : i + 9] = np.nan
+    data = frame({COD: cod})
+    assert grid_cycle_hours(OutletData(data, cod_spec()), COD) == 2.0  # learned as two hours
+    assert GapHidingDetector().detect(data, cod_spec()) == []
+    # the learned cycle trusted without its one-hour runs, the two storms would be found
+    assert GapHidingDetector(max_hour_run_share=1.0).detect(data, cod_spec()) != []
+
+
+def test_gap_hiding_a_slow_analysers_runs_cut_by_calibrations_keep_it_slow() -> None:
+    """A 3-hour analyser calibrated twice a day at random hours (C, not valid): the calibration
+    hours cut many of its held runs to one hour (more than ``max_hour_run_share`` of all its
+    runs), but a run cut by an hour without a valid reading is not gap-free, so the analyser is
+    still judged slow and two hourly ramps into silences are found by the ramp, which counts
+    from two only on a slow analyser."""
+    n = 24 * 120
+    cod = np.minimum(cycled(n, level=38, spread=4, hold_hours=3, seed=11), 47.0)
+    _ramps_into_silences(cod, (600, 2400))
+    flags = normal_flags(n)
+    rng = np.random.default_rng(1)
+    cal = np.arange(0, n, 12) + rng.integers(0, 12, n // 12)
+    cal = cal[(np.abs(cal[:, None] - np.array([600, 2400])) > 12).all(axis=1)]
+    cod[cal], flags[cal] = 6.0, "C"
+    data = frame({COD: cod}, {COD: flags})
+    held = grid_held_runs(OutletData(data, cod_spec()), COD)
+    assert np.mean(np.rint(held.hours) == 1) > GapHidingDetector().max_hour_run_share
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    assert f.evidence["silence_statistic"] == "ramp" and f.evidence["events"] == 2
+    assert GapHidingDetector(slow_cycle_hours=99).detect(data, cod_spec()) == []
