@@ -696,6 +696,16 @@ def test_tn_at_its_floor_still_opens_the_second_look() -> None:
     assert found[1].start <= hour(403) and found[1].end >= hour(400)
 
 
+def _assert_written_is_no_floor(written: list[float], decimals: int, nh3_level: float) -> None:
+    """TN ``written`` under NH3-N over the hours of `_tn_at_floor` is found as integrity, with no
+    floor excuse, over those hours."""
+    nh3, tn = _tn_at_floor(written, decimals, nh3_level)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
+    assert found and found[0].category == "integrity"
+    assert found[0].evidence["tn_floor"] is None
+    assert found[0].start <= hour(229) and found[0].end >= hour(200)
+
+
 @pytest.mark.parametrize(
     ("written", "decimals", "nh3_level"),
     [
@@ -714,11 +724,7 @@ def test_tn_written_at_its_floor_and_a_step_over_it_is_no_floor(
     # these): physics keeps it as integrity, as it did before the floor rule; so are holds of
     # it with a reading or two a step over it between them, under the NH3-N: an analyser at its
     # floor reads the floor or, reading again, the water, not a step over its floor
-    nh3, tn = _tn_at_floor(written, decimals, nh3_level)
-    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
-    assert found and found[0].category == "integrity"
-    assert found[0].evidence["tn_floor"] is None
-    assert found[0].start <= hour(229) and found[0].end >= hour(200)
+    _assert_written_is_no_floor(written, decimals, nh3_level)
     # the same floor held through those hours (an hour missing inside the hold) stays validity
     nh3, tn = _tn_at_floor(min(written), decimals, nh3_level)
     tn[214] = np.nan
@@ -743,11 +749,7 @@ def test_tn_written_between_holds_of_its_floor_at_any_distance_is_no_floor(
     # written between them, under the NH3-N, evaded a veto of values a step to five over it
     # (validity, zero_floor and frozen silent). An analyser at its floor holds it and leaves
     # it once; a TN over the floor and under its NH3-N between two floor readings is written
-    nh3, tn = _tn_at_floor(written, decimals, nh3_level)
-    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}))
-    assert found and found[0].category == "integrity"
-    assert found[0].evidence["tn_floor"] is None
-    assert found[0].start <= hour(229) and found[0].end >= hour(200)
+    _assert_written_is_no_floor(written, decimals, nh3_level)
 
 
 @pytest.mark.parametrize(
