@@ -817,10 +817,7 @@ def _held(
     chance = np.full(len(stop), -1.0)
     rates: dict[str, float] = {}
     for code in codes:
-        v = outlet.wide_column(code)
-        ok = flags[:, outlet.column(code)] & ~np.isnan(v)
-        idx = np.flatnonzero(ok)
-        new = idx[1:][v[idx[1:]] != v[idx[:-1]]]
+        ok, new = _new_values(outlet, code)
         rate = min(np.count_nonzero(running[new]) / max(np.count_nonzero(running & ok), 1), 1.0)
         rates[code] = float(f"{rate:.3g}")
         c = np.r_[0, np.cumsum(ok)]
@@ -858,14 +855,19 @@ def _touches(runs: HeldRuns, hours: np.ndarray) -> np.ndarray:
     return c[runs.last + 1] - c[runs.first] > 0
 
 
-def _changes(outlet: OutletData, code: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
-    """How often the N-flagged value of channel ``code`` changes at hours ``s+1..e`` of each
-    run ``starts[k]..ends[k]`` (each change is one new analyser measurement)."""
+def _new_values(outlet: OutletData, code: str) -> tuple[np.ndarray, np.ndarray]:
+    """Channel ``code``'s N-flagged hours (a mask over the grid) and the hours among them where
+    its value changed from the N-flagged value before (each one new analyser measurement)."""
     v = outlet.wide_column(code)
     ok = outlet.wide_flag_is("N")[:, outlet.column(code)] & ~np.isnan(v)
     idx = np.flatnonzero(ok)
-    # the hours where a new value is read; a run counts those in s+1..e
-    new = idx[1:][v[idx[1:]] != v[idx[:-1]]]
+    return ok, idx[1:][v[idx[1:]] != v[idx[:-1]]]
+
+
+def _changes(outlet: OutletData, code: str, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+    """How often the N-flagged value of channel ``code`` changes at hours ``s+1..e`` of each
+    run ``starts[k]..ends[k]`` (each change is one new analyser measurement)."""
+    _, new = _new_values(outlet, code)  # a run counts the new values in s+1..e
     return np.searchsorted(new, ends, side="right") - np.searchsorted(new, starts, side="right")
 
 
@@ -916,18 +918,14 @@ def _quiet(
         share = num / np.maximum(seen, 1.0)
         share[seen < MIN_SEEN_RUNS] = 0.0  # fewer other weeks known there: no habit seen
         weeks[i] = float(share[h].min())
-    flags = outlet.wide_flag_is("N")
     chance = np.ones(len(starts))
     rates: dict[str, float] = {}
     ref = quiet & ~inside
+    hours = ends - starts
     for j, code in enumerate(codes):
-        v = outlet.wide_column(code)
-        ok = flags[:, outlet.column(code)] & ~np.isnan(v)
-        idx = np.flatnonzero(ok)
-        new = idx[1:][v[idx[1:]] != v[idx[:-1]]]
+        _, new = _new_values(outlet, code)
         rate = min(np.count_nonzero(ref[new]) / max(np.count_nonzero(ref), 1), 1.0)
         rates[code] = float(f"{rate:.3g}")
-        hours = ends - starts
         k = counts[:, j]
         p = np.where(k > 0, bdtrc(np.maximum(k - 1, 0), np.maximum(hours, 1), rate), 1.0)
         chance = np.minimum(chance, p * len(codes))

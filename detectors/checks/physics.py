@@ -33,7 +33,7 @@ from detectors.checks._common import (
 from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.second_look import Memo, kept, with_second_look
-from detectors.series import resolution, series_years
+from detectors.series import resolution, segments, series_years
 from detectors.spec import NH3N, TN
 
 
@@ -981,15 +981,12 @@ def _tn_floor(
         return None
     # holds of the floor over the series: runs of consecutive valid readings at the floor, cut
     # by any other valid reading or by more than FLOOR_GAP_HOURS hours without one
-    hv = np.flatnonzero(valid)
-    pos = np.flatnonzero(np.abs(tn[hv] - least) <= tol)
-    h = hv[pos]
-    new = np.r_[True, (np.diff(pos) > 1) | (np.diff(h) > 1 + FLOOR_GAP_HOURS)]
-    run = np.cumsum(new) - 1
-    ends = np.r_[new[1:], True]
-    length = h[ends] - h[new] + 1
-    in_hold = np.zeros(len(tn), dtype=bool)
-    in_hold[h[length[run] >= FLOOR_RUN_HOURS]] = True
+    floor = np.abs(tn - least) <= tol
+    hold = segments(
+        floor, np.arange(len(tn), dtype=float), join_gap_hours=FLOOR_GAP_HOURS, considered=valid
+    )
+    long = hold.last - hold.first + 1 >= FLOOR_RUN_HOURS
+    in_hold = covered(hold.first[long], hold.last[long], len(tn)) & floor & valid
     held_share = float(np.mean(in_hold[first : last + 1][ok]))
     if held_share < FLOOR_SHARE:
         return None

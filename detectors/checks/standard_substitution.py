@@ -80,10 +80,6 @@ SAMPLE_STEPS: Final[int] = 500
 #: bench scales it; at 0.01 it shares the jump rule's row there).
 FIRST_FALSE_ALARMS_PER_YEAR: Final[float] = 0.01
 
-#: Whether the first rule leaves out a stretch that holds one value other than the standard's
-#: (`StandardSubstitutionDetector._series`: a stall near the standard, not on it).
-STALLS_OFF_STANDARD = True
-
 #: The first rule counts a stretch's cycles at the analyser's cycle where it lies: learned from
 #: the held runs of normal readings within this many hours before and after it (a day either
 #: side: a dozen measurements of an analyser on a 4-hour cadence), when longer than the
@@ -218,7 +214,7 @@ class StandardSubstitutionDetector(Detector):
     both generators (independent 397, 330 of 433 labels; simulator 186, 167 of 167); 9 state a
     longer cycle (2 -> 3 or 4 h, 1 -> 2 h), 3 of them a higher floor (12 -> 18 or 24 h).
 
-    *A stall near the standard, not on it* (:data:`STALLS_OFF_STANDARD`, twenty-fourth session,
+    *A stall near the standard, not on it* (twenty-fourth session,
     helper-R): a stretch whose readings are all one value other than the standard's is one
     measurement held (an analyser stalled, `frozen`'s question), near the standard only because
     the plant was there when it stalled; it is no finding of this rule (the hold rules judge a
@@ -780,8 +776,7 @@ class StandardSubstitutionDetector(Detector):
     and 20 h; NH3-N 5.0 held 15 h after a shutdown; COD 30 for 5 h), one off-label finding
     more there and on the simulator's falsifying outlets, none on honest outlets; honest-only
     fleets of tuning seeds 6-50 at 80 outlets: 10 and 4 findings, the same as without it.
-    Since the twenty-fourth session (helper-R; :data:`OUTLET_HOLDS_ANY`,
-    :data:`OUTLET_HOLDS_COUNTED`) no jump is asked (a standard fed while the plant runs near
+    Since the twenty-fourth session (helper-R) no jump is asked (a standard fed while the plant runs near
     its level is entered by the plant's own step: independent tuning seed 20's TN 10.0 held 17
     h, 4 measurements of a 4-hourly analyser, between 9.78 and 9.14, at an outlet found, the
     series' other holds in the band at most 12 h, ``q`` 0.001), and a hold no longer than the
@@ -947,7 +942,7 @@ class StandardSubstitutionDetector(Detector):
     and an NH3-N at 1.02 after M hours), 25-44: 40 -> 39.
 
     *The analyser holding its calibration's result* (`_calibration_holds`,
-    :data:`CALIBRATION_HOLDS`, twenty-fourth session, helper-R): a finding whose normal
+    twenty-fourth session, helper-R): a finding whose normal
     readings all read the value of the C hour straight before it (at most an hour before) is no
     finding at a first look, whichever rule made it. An analyser that stalls after its
     calibration (a blocked sample line, an empty reagent) goes on reporting the last value it
@@ -992,7 +987,7 @@ class StandardSubstitutionDetector(Detector):
     an honest outlet; honest-only fleets 6-50 x 80 and the honest generator's tuning seeds
     5-12: no finding (figures in the function's docstring and the commit).
 
-    *Its null's chains on one level* (:data:`CADENCE_FLAT_NULL`, twenty-fifth session,
+    *Its null's chains on one level* (`_flat_chains`, twenty-fifth session,
     helper-R3): the share of the series' runs starting a chain as long as the candidate's counts
     only chains holding as many one-hour readings within `CADENCE_BAND` of one level
     (`_flat_chains`), the candidate's own shape at any level: a climb read hourly (another
@@ -1020,7 +1015,7 @@ class StandardSubstitutionDetector(Detector):
     (the same spans), 25-44 (checked after) 40 -> 41 (32 -> 33 outlet-seeds: the honest check
     after maintenance *A settling first reading* above now excuses; with it 40 -> 39).
 
-    *Every chain but a straight ramp* (:data:`CADENCE_NULL_UNSTEADY`, twenty-fifth session,
+    *Every chain but a straight ramp* (`_null_chains`, twenty-fifth session,
     helper-R4 after reviewer-T3): counting only flat chains let an honest analyser's own hourly
     readings vouch for nothing. A 2-hourly COD at a plant near its 25 mg/L standard that reads
     the same water every hour now and then (eight bursts of six hours in 120 days) goes up and
@@ -1030,7 +1025,7 @@ class StandardSubstitutionDetector(Detector):
     now counts every chain as long as the candidate's (`_null_chains`) but a straight climb or
     fall (each reading above the one before, or each below) holding no as many readings on one
     level: a ramp read hourly (seed 6's) still drops out of it, an analyser's hourly burst does
-    not (3 of 210). *With the analyser's step* (:data:`CADENCE_NULL_STEP`): "on one level" is
+    not (3 of 210). *With the analyser's step* (the series' `_resolution_of`): "on one level" is
     within `CADENCE_BAND` of it or one resolution step (`_resolution_of` the series), at every
     level, as the candidates are where the step passes their band (before, the step was taken
     only where it might pass a standard's band, and at a lower level a whole-mg/L COD's 14, 15,
@@ -1174,7 +1169,7 @@ class StandardSubstitutionDetector(Detector):
         the hold follows (an honest 36 h stall after a C hour, seen from 16 h into it, was a live
         finding and none over the whole series)."""
         series = measured_series(outlet)
-        if CALIBRATION_HOLDS and found:
+        if found:
             by_code = {x.code: x for x in series if len(x.ts)}
             if any(f.pollutant in by_code and _cut_hold(by_code[f.pollutant], f) for f in found):
                 return True
@@ -1194,8 +1189,6 @@ class StandardSubstitutionDetector(Detector):
 
     def _calibration_holds(self, s: Series, found: list[Finding], checks: set[int]) -> set[int]:
         """`_calibration_holds` of the findings of ``found`` not among ``checks``."""
-        if not CALIBRATION_HOLDS:
-            return set()
         return _calibration_holds(s, [f for f in found if id(f) not in checks])
 
     def _maintenance_checks(self, outlet: OutletData, s: Series, found: list[Finding]) -> set[int]:
@@ -1344,11 +1337,9 @@ class StandardSubstitutionDetector(Detector):
         with np.errstate(invalid="ignore"):
             spread = (np.fmax.reduceat(padded, bounds) - np.fmin.reduceat(padded, bounds))[::2]
         tight = spread <= self.repeatability_fraction * standard + 1e-9
-        if STALLS_OFF_STANDARD:
-            # one value held the whole stretch is one measurement held (a stall): near the
-            # standard only by where the plant was; the hold rules judge one on the value itself
-            held = (spread <= 0.0) & ~_reads(v[segs.first[idx]], standard)
-            tight &= ~held
+        # one value held the whole stretch is one measurement held (a stall): near the standard
+        # only by where the plant was; the hold rules judge one on the value itself
+        tight &= ~((spread <= 0.0) & ~_reads(v[segs.first[idx]], standard))
         idx = idx[tight]
         if len(idx) == 0:
             return
@@ -2427,13 +2418,6 @@ HOLD_CALIBRATION_HOURS: Final[float] = 12.0
 #: happen a year (at least one in the history seen) for a visit to be reported.
 SIBLING_VISITS_PER_YEAR: Final[float] = 1.0
 
-#: Whether the seventh rule's holds (`_outlet_holds`) take a hold with no jump at either side
-#: (``OUTLET_HOLDS_ANY``), and a hold no longer than the series' longest other hold near the
-#: value, judged by the hold rule's ``H q`` at ``outlet_false_alarms_per_year``
-#: (``OUTLET_HOLDS_COUNTED``).
-OUTLET_HOLDS_ANY = True
-OUTLET_HOLDS_COUNTED = True
-
 
 def _siblings(
     det: Detector, outlet: OutletData, s: Series, found: list[Finding]
@@ -2742,18 +2726,14 @@ def _outlet_holds(
         jump_out = holds.seen_out & (jump_out >= HOLD_JUMP_SHARE)
         null = runs.hours[~exact & _in_band(runs.value, level)]
         longest = float(null.max()) if len(null) else 0.0
-        idx = np.flatnonzero(
-            exact
-            & (OUTLET_HOLDS_ANY | jump_in | jump_out)
-            & (runs.hours > max(2.0, 2.0 * holds.cycle))
-            & (OUTLET_HOLDS_COUNTED | (runs.hours > longest))
-        )
+        # a hold with no jump either side, or no longer than the series' longest other hold
+        # near the value, is judged too (by the hold rule's ``H q`` without the jump shares)
+        idx = np.flatnonzero(exact & (runs.hours > max(2.0, 2.0 * holds.cycle)))
         idx = idx[~_calibrated_near(s, level, runs.first[idx], runs.last[idx])]
         # a jump every analyser made with it is no jump of this one's (`_co_moved`)
         if len(idx):
             jump_in[idx] &= ~_co_moved(outlet, s, holds.sel[holds.before[idx]], runs.first[idx])
             jump_out[idx] &= ~_co_moved(outlet, s, holds.sel[holds.after[idx]], runs.last[idx])
-            idx = idx[OUTLET_HOLDS_ANY | jump_in[idx] | jump_out[idx]]
         if len(idx) == 0:
             continue
         at, n_band = _band_readings(x, level)
@@ -2801,7 +2781,7 @@ def _outlet_holds(
 
 def _weak_hold(f: Finding) -> bool:
     """Whether ``f``, a finding of `_outlet_holds`, holds with no jump or no longer than the
-    series' other holds near the value (`OUTLET_HOLDS_ANY`, `OUTLET_HOLDS_COUNTED`)."""
+    series' other holds near the value (both judged since the twenty-fourth session)."""
     bars = f.evidence["bars"]
     return not bars["jumped"] or bars["holds_as_long"] > 0
 
@@ -2931,10 +2911,6 @@ def _sibling_shaped(c: _Stretches, res: float) -> np.ndarray:
     with np.errstate(invalid="ignore"):
         return ~(np.abs(c.before - c.centre) < jump) & ~(np.abs(c.after - c.centre) < jump) & c.seen
 
-
-#: Whether a stretch that holds the value a calibration hour read straight before it is no
-#: finding (`_calibration_holds`).
-CALIBRATION_HOLDS = True
 
 #: The longest calibration hold excused (`_calibration_holds`), h: an analyser stalled after its
 #: calibration is seen to within three days (the honest generator's holds ran 11 to 56 h on
@@ -4530,10 +4506,6 @@ OUTLET_CADENCE = True
 #: the jump rule's own 0.01, the seventh rule's first bar for its stretches).
 OUTLET_CADENCE_RATE: Final[float] = 0.1
 
-#: Whether the cadence rule's null counts only the chains whose one-hour readings stay on one
-#: level (`_flat_chains`) as long as a candidate's, not every chain as long.
-CADENCE_FLAT_NULL = True
-
 
 def _flat_chains(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, res: float, k: int) -> int:
     """How many of the chains of one-hour runs ``lo..hi`` (indices into ``values``, the runs'
@@ -4549,15 +4521,6 @@ def _flat_chains(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, res: float,
     chain = np.searchsorted(lo, flat, side="right") - 1
     inside = (chain >= 0) & (flat + k - 1 <= hi[np.maximum(chain, 0)])
     return len(np.unique(chain[inside]))
-
-
-#: Whether the cadence rule's null tells a chain on one level with the analyser's step at any
-#: level (`_resolution_of` the series), not only where the step may pass the candidates' band.
-CADENCE_NULL_STEP = True
-
-#: Whether the cadence rule's null (:data:`CADENCE_FLAT_NULL`) counts, beside the flat chains,
-#: every chain as long that is no straight climb or fall (`_null_chains`).
-CADENCE_NULL_UNSTEADY = True
 
 
 def _null_chains(values: np.ndarray, lo: np.ndarray, hi: np.ndarray, res: float, k: int) -> int:
@@ -4681,7 +4644,6 @@ def _hourly_on_standard(
     if others < 3 * EXCURSION_MIN_TAIL:
         return
     p = (int(np.count_nonzero(single & judged)) + 1) / (others + 1)
-    chains = np.sort(length[~candidate])
     flat: dict[int, int] = {}  # `_null_chains` of each candidate's length, made once
     step: float | None = None  # (the resolution `_null_chains` takes, learned when needed)
     years = series_years(s.hours[normal][-1] - s.hours[normal][0] + 1.0)
@@ -4695,20 +4657,16 @@ def _hourly_on_standard(
         q = (int(np.count_nonzero(in_band)) + 1) / (len(x) + 1)
         for c in pick.tolist():
             kc = int(k[c])
-            if CADENCE_FLAT_NULL:
-                # the null's chains as long as a candidate are all but the straight climbs and
-                # falls with no as many one-hour readings on one level (a ramp read hourly is no
-                # chain of a standard's shape; an analyser reading hourly a while goes up and down)
-                if kc not in flat:
-                    if step is None:
-                        # a level read at any level reads within the analyser's step of it (the
-                        # candidates' band takes it only where it may pass theirs)
-                        step = res if res > 0 or not CADENCE_NULL_STEP else _resolution_of(x)
-                    count = _null_chains if CADENCE_NULL_UNSTEADY else _flat_chains
-                    flat[kc] = count(runs.value, lo[~candidate], hi[~candidate], step, kc)
-                longer = flat[kc]
-            else:
-                longer = len(chains) - int(np.searchsorted(chains, kc))
+            # the null's chains as long as a candidate are all but the straight climbs and falls
+            # with no as many one-hour readings on one level (a ramp read hourly is no chain of a
+            # standard's shape; an analyser reading hourly a while goes up and down)
+            if kc not in flat:
+                if step is None:
+                    # a level read at any level reads within the analyser's step of it (the
+                    # candidates' band takes it only where it may pass theirs)
+                    step = res if res > 0 else _resolution_of(x)
+                flat[kc] = _null_chains(runs.value, lo[~candidate], hi[~candidate], step, kc)
+            longer = flat[kc]
             share = max(p**kc, longer / others)
             rate = per_year * share * q
             if rate > bar:

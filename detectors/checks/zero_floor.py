@@ -786,10 +786,7 @@ class ZeroFloorDetector(Detector):
         # water_hours of the stretch too. The zero stretches judged here are left out of it
         # (long zeros do not vouch for one another, as long floor holds do not), so only the
         # water's own flicker counts
-        judged = np.zeros(len(v) + 1, dtype=np.int64)
-        np.add.at(judged, first, 1)
-        np.add.at(judged, last + 1, -1)
-        free = normal & (np.cumsum(judged[:-1]) == 0)
+        free = normal & ~covered(first, last, len(v))
         f_all = np.r_[0, np.cumsum(free)]
         f_zero = np.r_[0, np.cumsum(free & (v == 0))]
         a0 = np.searchsorted(h, h[first] - self.water_far_hours, "left")

@@ -1988,10 +1988,10 @@ def _cod_read_hourly_in_bursts(seed: int) -> np.ndarray:
 
 def test_cadence_rules_null_counts_an_analysers_hourly_bursts() -> None:
     """The cadence rule's null counts every chain as long as a candidate's but a straight climb
-    or fall (`_null_chains`, :data:`CADENCE_NULL_UNSTEADY`; reviewer-T3): a 2-hourly analyser
+    or fall (`_null_chains`; reviewer-T3): a 2-hourly analyser
     that reads its own water hourly in bursts, at a plant whose level lies near the standard,
     shows the candidate's shape on its own, up and down. Counting only the flat chains
-    (:data:`CADENCE_FLAT_NULL` alone) found a chance stretch of such a burst on the standard at
+    (flat chains alone, `_flat_chains`) found a chance stretch of such a burst on the standard at
     own rates of 1e-5 (18 of 210 such series against 3 of 210 with every chain counted); a
     straight ramp read hourly is still no honest chain
     (`test_cadence_rules_null_counts_chains_on_one_level_not_climbs`)."""
@@ -2002,7 +2002,7 @@ def test_cadence_rules_null_counts_an_analysers_hourly_bursts() -> None:
 
 def test_cadence_rules_null_tells_one_level_by_the_analysers_step() -> None:
     """The cadence rule's null tells a chain on one level with the analyser's step at any level
-    (:data:`CADENCE_NULL_STEP`; reviewer-T3): a whole-mg/L COD's readings 24, 25, 26 on its
+    (the series' step; reviewer-T3): a whole-mg/L COD's readings 24, 25, 26 on its
     25 mg/L standard are a candidate (5 % of 25 is over the step), and so is the same shape
     lower down, 14, 15, 16, 17 read hourly as the plant's water rose twice, which with the
     band's 5 % alone (0.75 mg/L at 15, under the step) no chain there could be. Counted, the
