@@ -344,19 +344,12 @@ class ScoringRules:
         spans = [span for f in own for span in _finding_episodes(f)]  # first-look findings
         session = object_session(lead)
         if session is not None and lead.id is not None:
-            lo = months_before(lead.start, self.window_months)
-            hi = lead.start + (lead.start - lo)
             q = (
                 sa.select(FindingRow)
                 .join(LeadRow, LeadRow.id == FindingRow.lead_id)
                 .where(
-                    FindingRow.mn == lead.mn,
                     FindingRow.category == "integrity",
-                    LeadRow.category == "integrity",
-                    LeadRow.id != lead.id,
-                    sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
-                    LeadRow.start > lo,
-                    LeadRow.start < hi,
+                    *_signs_around(lead, self.window_months, undismissed=True),
                 )
             )
             for f in session.scalars(q):
@@ -371,15 +364,9 @@ class ScoringRules:
         session = object_session(lead)
         if session is None:
             return 0.0
-        lo = months_before(lead.start, self.window_months)
-        q = sa.select(LeadRow.id).where(
-            LeadRow.mn == lead.mn,
-            LeadRow.category == "integrity",
-            sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed"),
-            LeadRow.start > lo,
-            LeadRow.start < lead.start + (lead.start - lo),  # either side: any order (T3-2)
-        )
-        ids = {i for i in session.scalars(q) if i != lead.id}
+        # either side of its start: any order (T3-2)
+        q = sa.select(LeadRow.id).where(*_signs_around(lead, self.window_months, undismissed=True))
+        ids = set(session.scalars(q))
         if not ids:
             return 0.0
         total = sa.select(sa.func.sum(ScoreEventRow.points)).where(ScoreEventRow.lead_id.in_(ids))
@@ -459,12 +446,19 @@ def _episodes(spans: Sequence[tuple[datetime, datetime]]) -> int:
     than a day apart) are several: counting leads, one campaign kept going was one holder and
     never a repeated pattern (reviewer-T3's T3-3: five 47 h frozen holds 13 h apart, one lead,
     stayed green)."""
-    count, reach = 0, None
+    return len(_merged(spans))
+
+
+def _merged(spans: Sequence[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """``spans`` (start, end) in order, those overlapping or touching the ones before merged:
+    a span starting after every earlier one has ended opens a new one."""
+    merged: list[tuple[datetime, datetime]] = []
     for start, end in sorted(spans):
-        if reach is None or start > reach:
-            count += 1
-        reach = end if reach is None else max(reach, end)
-    return count
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _finding_episodes(finding: Any) -> list[tuple[datetime, datetime]]:
@@ -487,8 +481,8 @@ def _finding_episodes(finding: Any) -> list[tuple[datetime, datetime]]:
     needed = (evidence.get("params") or {}).get("min_episodes", 1)
     if isinstance(needed, bool) or not isinstance(needed, int) or needed < 1:
         return own
-    try:
-        runs = sorted(
+    try:  # in order: `_merged`
+        runs = list(
             (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
             for e in listed
             if e.get("kind") != "companion"
@@ -497,12 +491,7 @@ def _finding_episodes(finding: Any) -> list[tuple[datetime, datetime]]:
         return own
     if any(a.tzinfo is None or b.tzinfo is None or not lo <= a <= b <= hi for a, b in runs):
         return own
-    merged: list[tuple[datetime, datetime]] = []  # overlapping runs are one (`_episodes`)
-    for a, b in runs:
-        if merged and a <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
-        else:
-            merged.append((a, b))
+    merged = _merged(runs)  # overlapping runs are one episode
     if len(merged) <= needed:
         return own
     return [(merged[0][0], merged[needed - 1][1]), *merged[needed:]]
@@ -951,16 +940,29 @@ def on_leads_opened(
 def _open_signs_around(session: Session, lead: LeadRow, rules: ScoringRules) -> list[LeadRow]:
     """The outlet's other open integrity leads starting within ``window_months`` of ``lead``'s
     start, either side: those whose corroboration ``lead`` may make or unmake."""
-    lo = months_before(lead.start, rules.window_months)
-    q = sa.select(LeadRow).where(
+    q = sa.select(LeadRow).where(*_signs_around(lead, rules.window_months, undismissed=False))
+    return list(session.scalars(q))
+
+
+def _signs_around(lead: LeadRow, window_months: int, *, undismissed: bool) -> list[Any]:
+    """Where-clauses of the outlet's other integrity leads (not ``lead``) starting within
+    ``window_months`` of ``lead``'s start, either side; ``undismissed``: any lead not dismissed,
+    else only open ones (no outcome yet). One place for the corroboration rule, the lone cap
+    and the leads a new or dismissed lead may raise or lower."""
+    lo = months_before(lead.start, window_months)
+    outcome = (
+        sa.or_(LeadRow.outcome.is_(None), LeadRow.outcome != "dismissed")
+        if undismissed
+        else LeadRow.outcome.is_(None)
+    )
+    return [
         LeadRow.mn == lead.mn,
         LeadRow.category == "integrity",
-        LeadRow.outcome.is_(None),
         LeadRow.id != lead.id,
+        outcome,
         LeadRow.start > lo,
         LeadRow.start < lead.start + (lead.start - lo),
-    )
-    return list(session.scalars(q))
+    ]
 
 
 def _raise_corroborated(session: Session, leads: list[LeadRow], rules: ScoringRules) -> None:
