@@ -722,27 +722,35 @@ class GapHidingDetector(Detector):
         # the least tail over k0 .. k1 stays an upper bound)
         ks = np.arange(k0, k1 + 1)
         u_k = np.ones((len(windows), k1 - k0 + 1))
-        few = ev.u_cluster if ev.u_few is None else ev.u_few
-        orders, inside = [], []
-        for u, lo_k, hi_k in ((few, k0, self.min_events - 1), (ev.u_cluster, self.min_events, k1)):
-            lo_k = max(lo_k, k0)
+
+        def ordered(u: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+            """Clusters in order of ``u``, each window's members among them, and their ranks."""
             order = np.argsort(u, kind="stable")
             at = hour[order]
             member = (at[None, :] >= windows[:, :1]) & (at[None, :] <= windows[:, 1:])
-            rank = np.cumsum(member, axis=1)
+            return order, member, np.cumsum(member, axis=1)
+
+        def fill(u: np.ndarray, by: tuple[np.ndarray, ...], lo_k: int, hi_k: int) -> None:
+            order, member, rank = by
             rows, cols = np.nonzero(member & (rank >= lo_k) & (rank <= hi_k))
             u_k[rows, rank[rows, cols] - k0] = u[order[cols]]
-            orders.append(order)
-            inside.append(member)
-        n = rank[:, -1]
+
+        main = ordered(ev.u_cluster)
+        fill(ev.u_cluster, main, max(self.min_events, k0), k1)
+        low = main  # the ranks below min_events, tested only from two events (u_few's order)
+        if k0 < self.min_events:
+            few = ev.u_cluster if ev.u_few is None else ev.u_few
+            low = main if ev.u_few is None else ordered(few)
+            fill(few, low, k0, self.min_events - 1)
+        n = main[2][:, -1]
         tail = np.where(ks[None, :] <= n[:, None], bdtrc(ks - 1, n[:, None], u_k), np.inf)
         j = np.argmin(tail, axis=1)
         t_min = tail[np.arange(len(windows)), j]
         tested = []
         for w, (lo, hi) in enumerate(windows.tolist()):
             if len(windows) * t_min[w] < alpha:
-                o = int(ks[j[w]] >= self.min_events)  # the order its rank is of
-                in_w = orders[o][inside[o][w]]
+                order, member, _ = main if ks[j[w]] >= self.min_events else low
+                in_w = order[member[w]]  # in the order its rank is of
                 tested.append((float(t_min[w]), int(n[w]), int(ks[j[w]]), in_w, (int(lo), int(hi))))
         best: _Test | None = None
         for t, n_w, k, members, window in sorted(tested, key=lambda x: x[0]):
