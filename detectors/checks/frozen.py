@@ -73,6 +73,14 @@ class _Learned:
     flow: np.ndarray | None = None
 
 
+def _held_hours(s: Series, hours: np.ndarray, f: Finding) -> np.ndarray:
+    """A hold's held hours: the distinct ``hours`` (of ``s``'s readings) within ``f`` with a
+    normal reading of its held value."""
+    a, b = np.searchsorted(s.ts, [f.start.value, f.end.value + 1])
+    keep = s.normal[a:b] & (s.values[a:b] == f.evidence["value"])
+    return np.unique(hours[a:b][keep])
+
+
 @register
 class FrozenValueDetector(Detector):
     """One value held far longer than this analyser ever holds an honest value (hung bottle,
@@ -607,10 +615,7 @@ class FrozenValueDetector(Detector):
                 continue
             held = []  # per finding, the months of its distinct held hours
             for k in ks:
-                f = found[k]
-                a, b = np.searchsorted(s.ts, [f.start.value, f.end.value + 1])
-                keep = s.normal[a:b] & (s.values[a:b] == f.evidence["value"])
-                held.append(np.unique(hours[a:b][keep]))
+                held.append(_held_hours(s, hours, found[k]))
             every = np.unique(np.concatenate(held))
             months, count = np.unique(local_month(every + LOCAL_OFFSET_HOURS), return_counts=True)
             size = month_hours(months)
@@ -639,9 +644,7 @@ class FrozenValueDetector(Detector):
         held value) in one local month pass ``2 * allowed`` of that month's hours (134-149 h):
         a stuck analyser's fault goes on its record within days, a hold that long is counted
         whatever its checks read (`_by_month`)."""
-        a, b = np.searchsorted(s.ts, [f.start.value, f.end.value + 1])
-        keep = s.normal[a:b] & (s.values[a:b] == f.evidence["value"])
-        held = np.unique(hours[a:b][keep])
+        held = _held_hours(s, hours, f)
         months, count = np.unique(local_month(held + LOCAL_OFFSET_HOURS), return_counts=True)
         if (count > 2.0 * allowed * month_hours(months)).any():
             return True
