@@ -172,3 +172,14 @@ def real_series() -> pd.DataFrame:
             "flag": "N",
         }
     )
+
+
+def calibrated_nh3(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """An honest NH3-N around 2 mg/L (no registered standard) calibrated weekly with an 8 mg/L
+    solution: four C hours reading it each week (values, flags)."""
+    nh3 = effluent(n, mean=2.0, step=0.01, seed=seed)
+    flags = np.array(["N"] * n, dtype=object)
+    for week in range(n // 168):
+        nh3[week * 168 + 30 : week * 168 + 34] = [8.02, 7.97, 8.05, 7.99]
+        flags[week * 168 + 30 : week * 168 + 34] = "C"
+    return nh3, flags

@@ -27,7 +27,7 @@ from detectors.checks.standard_substitution import (
 from detectors.frame import OutletData
 from detectors.series import resolution
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
-from tests.detectors.conftest import MN, effluent, held, make_frame, make_spec
+from tests.detectors.conftest import MN, calibrated_nh3, effluent, held, make_frame, make_spec
 from tests.detectors.value_helpers import SPEC, hour, spans
 
 SPEC_NH3 = make_spec(MN, w21003={"limit": 15.0, "analyser_range": (0.0, 50.0)})
@@ -68,22 +68,11 @@ def test_stay_quantile_counts_stretches_near_every_level() -> None:
     assert _stay_quantile(v, hours, normal, levels, 0.1, 1.0, 0.5) == 2.0
 
 
-def _calibrated_nh3(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """An honest NH3-N around 2 mg/L (no registered standard) calibrated weekly with an 8 mg/L
-    solution: four C hours reading it each week."""
-    nh3 = effluent(n, mean=2.0, step=0.01, seed=seed)
-    flags = np.array(["N"] * n, dtype=object)
-    for week in range(n // 168):
-        nh3[week * 168 + 30 : week * 168 + 34] = [8.02, 7.97, 8.05, 7.99]
-        flags[week * 168 + 30 : week * 168 + 34] = "C"
-    return nh3, flags
-
-
 def test_jump_onto_an_unregistered_standard_read_with_noise() -> None:
     """The second rule: the standard the plant calibrates with (its C hours), read with an
     analyser's noise (not held), entered and left by a jump, found with its interval."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=21)
+    nh3, flags = calibrated_nh3(n, seed=21)
     rng = np.random.default_rng(5)
     nh3[500:530] = np.round(8.0 * (1 + 0.015 * rng.standard_normal(30)), 2)
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
@@ -103,7 +92,7 @@ def test_jump_rule_honest_traps() -> None:
     or when a short load peak ramps up to the standard's level and down again over several
     readings (no single step carries the change: not a pulse for the excursion rule)."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=22)
+    nh3, flags = calibrated_nh3(n, seed=22)
     ramp = np.r_[np.linspace(2.0, 8.0, 24), np.full(6, 8.0), np.linspace(8.0, 2.0, 24)]
     nh3[500 : 500 + len(ramp)] = np.round(ramp * (1 + 0.01 * np.sin(np.arange(len(ramp)))), 2)
     nh3[600:609] = [3.5, 5.0, 6.5, 7.9, 8.05, 8.0, 6.4, 4.8, 3.2]  # a load peak: a ramp
@@ -265,7 +254,7 @@ def test_jump_rule_honest_trap_a_level_between_two_shutdowns() -> None:
     there and shuts down again (F hours on both sides): no jump was seen on either side, no
     finding; the same stretch left by a jump the analyser reported is found."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=23)
+    nh3, flags = calibrated_nh3(n, seed=23)
     nh3[500:530] = np.round(8.0 + 0.15 * np.sin(np.arange(30) / 4), 2)
     flags[488:500] = "F"
     flags[530:542] = "F"
@@ -313,7 +302,7 @@ def test_excursion_rule_finds_a_short_standard_between_samples() -> None:
     shorter than any duration bar but entered and left by steps the series' own steps hardly
     ever reach: found with its interval, the jump in the evidence above its bar."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3, flags = calibrated_nh3(n, seed=24)
     nh3[600:604] = [8.02, 7.97, 8.05, 7.99]
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
     found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
@@ -331,7 +320,7 @@ def test_excursion_rule_takes_a_standard_read_a_few_percent_high() -> None:
     2 mg/L are found (independent tuning seed 24: 5.13, 5.18, 5.02, 5.22 from 1.24 at a 5.0
     standard); read 3.5 % high (8.30, 8.26, 8.33, 8.23), they are no longer on it."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3, flags = calibrated_nh3(n, seed=24)
     biased = nh3.copy()
     biased[600:604] = [8.22, 8.18, 8.29, 8.13]
     frame = make_frame(MN, {NH3N: biased}, flags={NH3N: flags})
@@ -353,7 +342,7 @@ def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> N
     level before and after on both sides of it), a visit whose side lies across the series'
     only shutdown (half a pulse, with too few steps next to gaps to judge it by)."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3, flags = calibrated_nh3(n, seed=24)
     held_one = nh3.copy()
     held_one[600:604] = 8.0
     ramp = nh3.copy()
@@ -375,7 +364,7 @@ def test_excursion_rule_honest_traps_one_reading_a_ramp_through_and_a_gap() -> N
 
 def _nightly_shutdowns(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """`_calibrated_nh3` with the plant shut down 8 h every night (F hours 12-19 of each day)."""
-    nh3, flags = _calibrated_nh3(n, seed=seed)
+    nh3, flags = calibrated_nh3(n, seed=seed)
     for day in range(n // 24):
         flags[day * 24 + 12 : day * 24 + 20] = "F"
         nh3[day * 24 + 12 : day * 24 + 20] = 0.0
@@ -504,7 +493,7 @@ def test_hold_rule_finds_the_calibration_solution_when_none_is_registered() -> N
     """Without a registered standard, the nominal concentration the C hours read (within 2 %)
     is the value looked for: 8.00 held for 5 h (one reading to the other two rules, and under
     the jump rule's 8 h) at an outlet calibrated weekly at about 8."""
-    nh3, flags = _calibrated_nh3(24 * 60, seed=6)
+    nh3, flags = calibrated_nh3(24 * 60, seed=6)
     nh3[800:805] = 8.0
     frame = make_frame(MN, {NH3N: nh3}, flags={NH3N: flags})
     found = StandardSubstitutionDetector().detect(frame, SPEC_NH3)
@@ -1353,7 +1342,7 @@ def test_excursion_rule_no_evidence_in_steps_every_analyser_makes() -> None:
     of the excursion test are found while the other analysers read on; not when two of them
     rise by the same factor (2 -> 8 mg/L) in the same hours."""
     n = 24 * 42
-    nh3, flags = _calibrated_nh3(n, seed=24)
+    nh3, flags = calibrated_nh3(n, seed=24)
     nh3[600:604] = [8.02, 7.97, 8.05, 7.99]
     cols = {NH3N: nh3} | _others(n)
     for moved, expected in (([], [(hour(600), hour(603))]), ([COD, TN], [])):
@@ -1726,7 +1715,7 @@ def test_one_m_hour_before_each_feed_of_the_standard_excuses_none() -> None:
     maintenance (0 of 60 feeds over 10 seeds); a logger that flags its span checks C would have
     flagged a check after maintenance C too, so all six are found (the parent's 60 of 60)."""
     n = 24 * 84
-    nh3, flags = _calibrated_nh3(n, seed=0)
+    nh3, flags = calibrated_nh3(n, seed=0)
     rng = np.random.default_rng(100)
     feeds = []
     for k in range(6):
@@ -1825,7 +1814,7 @@ def _calibration_then_held(n: int, gap: int, hours: int = 20) -> tuple[np.ndarra
     reading it); in week 3 its last C hour reads 8.00 and, ``gap`` hours later, the series holds
     8.00 unflagged for ``hours`` h (with ``gap`` 0: the analyser stalled on its calibration's
     result)."""
-    nh3, flags = _calibrated_nh3(n, seed=31)
+    nh3, flags = calibrated_nh3(n, seed=31)
     a = 3 * 168 + 30
     nh3[a + 3] = 8.0
     nh3[a + 4 + gap : a + 4 + gap + hours] = 8.0

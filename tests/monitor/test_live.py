@@ -454,7 +454,7 @@ def test_a_calibration_hold_cut_by_the_window_start_is_judged_over_the_context(
     context (`needs_context`), which holds the C hour: no alert. The same hold entered from the
     plant's water (no C hour before it) is found live."""
     from detectors.checks.standard_substitution import StandardSubstitutionDetector
-    from tests.detectors.conftest import effluent
+    from tests.detectors.conftest import calibrated_nh3, effluent
 
     registry = parse_registry(
         REGISTRY.replace("limit = 50.0", "limit = 100.0")
@@ -466,11 +466,7 @@ def test_a_calibration_hold_cut_by_the_window_start_is_judged_over_the_context(
     hold = start - 16
 
     def live_found(calibrated: bool, name: str) -> list[tuple[datetime, datetime]]:
-        nh3 = effluent(n, mean=2.0, step=0.01, seed=24)
-        flags = np.array(["N"] * n, dtype=object)
-        for week in range(n // 168):
-            nh3[week * 168 + 30 : week * 168 + 34] = [8.02, 7.97, 8.05, 7.99]
-            flags[week * 168 + 30 : week * 168 + 34] = "C"
+        nh3, flags = calibrated_nh3(n, seed=24)
         if calibrated:
             flags[hold - 1] = "C"
             nh3[hold - 1] = 8.0
