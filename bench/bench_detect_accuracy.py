@@ -15,13 +15,13 @@ Generators:
   the twenty-second's (2026-12-07, run on the start code 3a726a2 and the final code, read after
   both had run, nothing changed after); 301-310 the twenty-third's (2026-12-07, the same way, start
   code ff2ee43); 401-410 the twenty-fourth's (2026-12-07, the same way, start code 7b03e48);
-  501-510 the twenty-fifth's (2026-12-07, the same way, start code 1bc9f1e); fresh ones from
-  601 on.
+  501-510 the twenty-fifth's (2026-12-07, the same way, start code 1bc9f1e); 601-610 the
+  twenty-sixth's (2026-12-07, the same way, start code 11237d9); fresh ones from 701 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 3401 on, for the next claim; 2001-2005 are bench_calibration's):
+from 3501 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -87,6 +87,9 @@ from 3401 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 3301-3305 and independent 3311-3315 (the claim), and simulator 3331-3340 and
   independent 3341-3350 (more honest outlets) (2026-12-07, twenty-fifth session): the same way
   (start code 1bc9f1e).
+- simulator 3401-3405 and independent 3411-3415 (the claim), and simulator 3431-3440 and
+  independent 3441-3450 (more honest outlets) (2026-12-07, twenty-sixth session): the same way
+  (start code 11237d9).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -147,9 +150,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (3401, 3402, 3403, 3404, 3405),
-    "independent": (3411, 3412, 3413, 3414, 3415),
-    "honest": (601, 602, 603, 604, 605),
+    "simulator": (3501, 3502, 3503, 3504, 3505),
+    "independent": (3511, 3512, 3513, 3514, 3515),
+    "honest": (701, 702, 703, 704, 705),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
