@@ -598,12 +598,18 @@ def test_floor_visits_to_the_series_own_detection_limit_are_judged_by_their_own_
     assert ZeroFloorDetector().detect(frame, SPEC) == []
     # the product null alone (no floor-visit null) takes a dozen of them for floors
     assert len(ZeroFloorDetector(censor_runs=0, water_share=0).detect(frame, SPEC)) >= 10
-    # a hold at the limit three times longer than the series' longest visit is still reported
+    # a hold at the limit three times longer than the series' longest visit is reported by
+    # the visits' null (censored_factor 0) ...
     cod[598:600] = cod[760:762] = 14.0
     cod[600:760] = 5.0
-    found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    found = ZeroFloorDetector(censored_factor=0).detect(frame, SPEC)
     assert [(f.start, f.end) for f in found] == [(hour(600), hour(759))]
     assert found[0].evidence["threshold"] < 160
+    # ... but in water that is censored at its limit around it (the readings above the floor,
+    # continued under the limit, put about as many there as read the floor) its length is the
+    # water's: honest plants hold their floor for days 2-10 times their month's longest visit
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
 
 
 def _cod_with_limit_visits(visits: int, n: int = 24 * 60) -> np.ndarray:
@@ -1082,3 +1088,39 @@ def test_long_floors_do_not_make_the_water_read_the_floor() -> None:
         cod[a : a + 48] = 6.2
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), spec)
     assert [(f.start, f.end) for f in found] == [(hour(a), hour(a + 47)) for a in starts]
+
+
+def _cod_with_a_low_spell(n: int = 24 * 60) -> np.ndarray:
+    """A 2-hourly COD near its analyser's limit (10 mg/L, water under it reported as 5), whose
+    load sags to 0.6 of its level for 100 h: the water sits under its limit for three days,
+    72 h in one visit where its other visits last at most a day (honest generator, tuning
+    seeds 5-24: COD held at its floor for 16-104 h in water read at 13-20 mg/L around it)."""
+    rng = np.random.default_rng(4)
+    z = np.zeros(n // 2 + 1)
+    for t in range(1, len(z)):
+        z[t] = 0.9 * z[t - 1] + rng.normal(0, 0.2)
+    water = np.repeat(np.exp(np.log(13.0) + z), 2)[:n]
+    water[600:700] *= 0.6
+    return np.round(np.where(water < 10.0, 5.0, water), 1)
+
+
+def test_a_floor_held_in_water_censored_at_its_limit_is_the_water() -> None:
+    """An analyser near its limit writes the floor whenever the water is under it, and the
+    readings it writes above the limit are the same water's upper part: continued under the
+    limit they account for the floor's share around the hold. Such a hold lasts as long as the
+    water's level stays low, however long against the series' other visits; a floor whose
+    water, read above it, never comes near the limit is still found."""
+    cod = _cod_with_a_low_spell()
+    n = len(cod)
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    # the visits' null alone takes the 72 h visit of the low spell for a floor
+    (visit,) = ZeroFloorDetector(censored_factor=0).detect(frame, SPEC)
+    assert visit.evidence["window_hours"] > visit.evidence["threshold"]
+    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    # the same floor readings where the water read above the floor runs at 18 +- 1.5 mg/L,
+    # far from the least it reads (about 13): its readings put none under the limit
+    rng = np.random.default_rng(5)
+    high = np.where(cod == 5.0, 5.0, np.round(rng.normal(18.0, 1.5, n), 1))
+    found = ZeroFloorDetector().detect(make_frame(MN, {COD: high, FLOW: flow(n)}), SPEC)
+    assert (visit.start, visit.end) in [(f.start, f.end) for f in found]
+    assert all(f.category == "integrity" for f in found)
