@@ -1460,7 +1460,14 @@ class LowVariabilityDetector(Detector):
                 & (vn >= self.white_vn)
             )
         with np.errstate(invalid="ignore"):
-            white = d_eligible & (_von_neumann(dsc, dcv, dnd, sums.pairs) >= self.white_vn)
+            dvn = _von_neumann(dsc, dcv, dnd, sums.pairs)
+            white = d_eligible & (dvn >= self.white_vn)
+        # ... where whiteness says something: a series whose usual day is itself white (an
+        # analyser whose noise outweighs the process, a COD read near its detection limit) has
+        # no persistence to lose, and its calm white days are the process calming
+        if not median(dvn[d_eligible]) < self.white_vn:
+            white = np.zeros(len(dz), dtype=bool)
+        with np.errstate(invalid="ignore"):
             # runs of white days quieter than the series' median day (concentrations): judged
             # against the series' own runs of such days
             quiet_white = white & (dz < dm) if s.code != PH else np.zeros(len(dz), dtype=bool)
