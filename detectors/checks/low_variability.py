@@ -781,10 +781,12 @@ class LowVariabilityDetector(Detector):
     Only where whiteness says something (twenty-sixth session): the white days' CUSUM and the
     white runs judge a series only where its median judged day is not white (von Neumann's
     ratio under ``white_vn``). Their premise is a process that persists from hour to hour under
-    the analyser's noise; an analyser whose noise outweighs the process (a COD near its
-    detection limit read in whole mg/L, 2-40 mg/L around 15) is white on every day, honest or
-    drawn, and its calm white days are its process or its analyser calming: a winter of higher
-    level with an absolute noise, a better repeatability after service. On the honest
+    the analyser's noise; an analyser whose noise outweighs the process is white on every day,
+    honest or drawn (the honest generator's COD of 7-18 mg/L near its detection limit, a
+    quarter to half of its readings at the logger's value below it, 2-4 mg/L; TP and NH3-N
+    at a few hundredths), and its calm white days are its process or its analyser calming: a
+    winter of higher level with an absolute noise, a better repeatability after service,
+    fewer readings under the detection limit. On the honest
     generator (`bench/honest_fleet.py`, 80 outlets x 180 days, the detector alone) such series
     carried most of the white days' findings: look seeds 5-24, 19 white days' CUSUM findings
     on 11 outlets (all of them on series whose days outside the finding had a median ratio of
