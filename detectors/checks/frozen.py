@@ -1381,15 +1381,20 @@ class _Stuck:
         n = len(s)
         idx = np.arange(n)
         self.check = flag_is(s.flags, "C") & ~np.isnan(s.values)
-        # the first normal reading at or after each reading
+        # the first normal reading at or after each reading, and the last at or before it
         self.next = np.minimum.accumulate(np.where(s.normal, idx, n)[::-1])[::-1] if n else idx
+        self.prev = np.maximum.accumulate(np.where(s.normal, idx, -1)) if n else idx
 
     def check_at(self, start: int, end: int, value: float) -> pd.Timestamp | None:
         """The time of the first check that shows the hold (UTC nanoseconds ``start`` to
         ``end``, of ``value``) stuck, or None."""
         s = self.s
         n = len(s)
-        lo, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
+        a, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
+        # from the flagged readings that lead into the hold (those after the last normal
+        # reading before it) to those that end it: a check there that reads the held value
+        # did not read its standard either
+        lo = int(self.prev[a - 1]) + 1 if a > 0 else 0
         hi = int(self.next[b]) if b < n else n
         same = self.check & (s.values == value)
         at = np.flatnonzero(same[lo:hi])
