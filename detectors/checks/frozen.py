@@ -601,10 +601,7 @@ class FrozenValueDetector(Detector):
             kept_ks = []
             for k in ks:
                 f = found[k]
-                cycle = f.evidence["regime_cycle_hours"] or f.evidence["cycle_hours"]
-                at = stuck.check_at(
-                    f.start.value, f.end.value, f.evidence["value"], f.evidence["hours"] / cycle
-                )
+                at = stuck.check_at(f.start.value, f.end.value, f.evidence["value"])
                 if at is not None and self._long_stuck(s, hours, f, allowed):
                     # past twice what a month may lack on its own held hours: counted, a
                     # stuck check or not (a constant written over every hour, checks too)
@@ -1361,11 +1358,6 @@ def _escalation(
     return None, signs
 
 
-#: The checks of the standard a held value is near (`_Stuck`): those reading within this share
-#: of it.
-CHECK_NEAR = 0.25
-
-
 class _Stuck:
     """Whether a hold of one series carries its analyser's own sign of being stuck: a check
     (a reading flagged C) inside the hold's span or among the flagged readings that end it
@@ -1393,11 +1385,9 @@ class _Stuck:
         self.next = np.minimum.accumulate(np.where(s.normal, idx, n)[::-1])[::-1] if n else idx
         self.prev = np.maximum.accumulate(np.where(s.normal, idx, -1)) if n else idx
 
-    def check_at(
-        self, start: int, end: int, value: float, measurements: float = 1.0
-    ) -> pd.Timestamp | None:
+    def check_at(self, start: int, end: int, value: float) -> pd.Timestamp | None:
         """The time of the first check that shows the hold (UTC nanoseconds ``start`` to
-        ``end``, of ``value``, ``measurements`` analyser cycles long) stuck, or None."""
+        ``end``, of ``value``) stuck, or None."""
         s = self.s
         n = len(s)
         a, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
@@ -1408,18 +1398,8 @@ class _Stuck:
         hi = int(self.next[b]) if b < n else n
         same = self.check & (s.values == value)
         at = np.flatnonzero(same[lo:hi])
-        if len(at) == 0:
+        if len(at) == 0 or same[:lo].any() or same[hi:].any():
             return None
-        elsewhere = int(same[:lo].sum() + same[hi:].sum())
-        if elsewhere:
-            # the checks read the held value elsewhere too: a standard fed as the sample
-            # reads as they do, the held value in the share ``q`` of the checks of that
-            # standard (those within `CHECK_NEAR` of it) that read it; held through
-            # ``measurements`` cycles only at ``q ** (measurements - 1)``
-            near = self.check & (np.abs(s.values - value) <= CHECK_NEAR * abs(value))
-            q = elsewhere / int(near[:lo].sum() + near[hi:].sum())
-            if measurements <= 1.0 or q ** (measurements - 1.0) > WRITTEN_P:
-                return None
         return timestamp(s.ts[lo + int(at[0])])
 
 
