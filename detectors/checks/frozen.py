@@ -388,7 +388,8 @@ class FrozenValueDetector(Detector):
     still found, as validity; leaving every drifting series out instead: 30 honest, but
     independent 159). Nor counted, and never "sustained": a hold its analyser's own check
     shows stuck (`_Stuck`, ``stuck_check`` in evidence, its month None): a reading flagged C
-    inside the hold or among the flagged readings that end it reads the held value, a value
+    inside the hold or among the flagged readings that lead into it or end it reads the held
+    value, a value
     the series' checks read nowhere else (a check reads its standard: one that reads the held
     value did not; a hold at the standard's own value is no stuck analyser's). A frozen output
     written over the measurements leaves the analyser's checks as they were: on the labelled
@@ -403,6 +404,32 @@ class FrozenValueDetector(Detector):
     74 as sign; none on honest outlets). Any flag, not only C: 53 on 30 and 45 on 23, but
     a frozen label's hold read its held value in its maintenance hours (M: an analyser in
     maintenance may hold its output, and a frozen output may run through it), so no.
+    The checks leading into a hold count as those inside it (twenty-sixth round, helper-D6):
+    the flagged readings between the last normal reading before the hold and its first, where
+    an analyser stuck before its check reads the held value in it (honest generator seed 8: a
+    pH stuck at 7.28 for 10 h, its two buffer checks reading 7.28, then 36 h more: the checks
+    part the runs, so the hold found starts after them) or holds its check's own reading
+    (seed 30: a COD at 37 mg/L whose span check read 105.7, then 105.7 for 63 h; the step rule
+    already takes a hold entered from a reading of its value as no step). Honest generator, 80
+    x 180 d, frozen alone: integrity on look seeds 5-24 57 on 32 outlet-seeds -> 53 on 30 (two
+    pH holds of seed 8 and one of seed 21, and the other pH hold of its month, under the bar
+    without it); on
+    check seeds 25-44 (looked at after) 52 on 25 -> 50 on 24. Labelled tuning seeds 1-50 (40
+    x 180 d, share 0.5): every finding and category unchanged (independent 346 of 358 frozen
+    labels found, 171 as sign; simulator 169 of 169, 74 as sign; none on honest outlets); no
+    labelled fleet's hold has a check leading into it that reads its value, except one at the
+    standard's value (which its checks read elsewhere: counted). Measured and not taken: a
+    check reading a held value that the checks read elsewhere too, excused when a standard fed
+    as the sample would hold it that long only by the checks' share of it to the power of the
+    hold's cycles (at most `WRITTEN_P`): 53 -> 49 (a TN stuck at its span check's 9.9 for 36 h,
+    its checks reading 9.9 in 11 of 62, seed 8; a COD at its standard's 20 for 47 h, seed 15),
+    but it excused a standard fed as the sample (independent seed 4, a COD at 30 mg/L read to
+    1 mg/L for 26 and 53 h, its checks reading 30 in 7 of 11: a standard_substitution label,
+    two integrity findings -> validity): at a resolution as coarse as the checks' spread a fed
+    standard reads one value nearly every cycle, so a hold at the standard's reading stays
+    counted. Nor was counting a hold's first cycle as measured (it is: the hold starts with a
+    measurement) taken: 53 -> 36, but frozen labels as sign independent 171 -> 164, simulator
+    74 -> 67 (the labelled generators' holds pass the month's bar by a cycle or two too).
     Excused only up to a point (`_long_stuck`): a hold whose own held hours in one local month
     pass twice the share a month may lack (134-149 h) is counted, its check or not: a
     constant written over every hour of a channel, its check hours included, reads as a
@@ -1058,7 +1085,7 @@ class FrozenValueDetector(Detector):
                 "flow_max": hi,
                 "escalation": escalation,
                 **signs,
-                # the time of a check in or ending the hold that read the held value
+                # the time of a check leading into, in or ending the hold that read the held value
                 # (`_Stuck`; `_by_month`): the analyser's own record shows it stuck
                 "stuck_check": None,
                 # the hold's month (`_by_month`; None at the series' floor)
@@ -1360,8 +1387,9 @@ def _escalation(
 
 class _Stuck:
     """Whether a hold of one series carries its analyser's own sign of being stuck: a check
-    (a reading flagged C) inside the hold's span or among the flagged readings that end it
-    (those between it and the next normal reading) that reads the held value, a value the
+    (a reading flagged C) inside the hold's span or among the flagged readings that lead into
+    it (those after the last normal reading before it) or end it (those between it and the
+    next normal reading) that reads the held value, a value the
     series' checks read nowhere else. A check reads its standard; one that reads the held
     value did not, so the analyser itself was stuck, and its record shows the fault. A frozen
     output written over the measurements leaves the analyser's checks as they were (labelled
@@ -1371,25 +1399,34 @@ class _Stuck:
     Not other flags: an analyser in maintenance (M) may hold its output at its last value by
     design, and a frozen output may run through it (independent generator, tuning seed 11: a
     COD label held at 9 mg/L read 9 in its three M hours, its check 25). Nor the flagged
-    readings before the hold: the value held is the analyser's last measurement under a frozen
-    output as for a stuck analyser, and a reading flagged just before it may have measured it
-    (an NH3-N at 0.07 mg/L read 0.07 in two B hours, then held 78 h: tuning seed 42, a
-    flow_mismatch label)."""
+    readings before the hold other than checks: the value held is the analyser's last
+    measurement under a frozen output as for a stuck analyser, and a reading flagged just
+    before it may have measured it (an NH3-N at 0.07 mg/L read 0.07 in two B hours, then held
+    78 h: tuning seed 42, a flow_mismatch label). A check does not measure the water: one
+    leading into the hold that reads the held value shows the analyser stuck before it (a pH
+    held at 7.28 whose two buffer checks read 7.28, honest generator seed 8) or holding the
+    check's own reading (a COD held at its span check's 105.7, seed 30), as one inside it does
+    (`_by_month`)."""
 
     def __init__(self, s: Series) -> None:
         self.s = s
         n = len(s)
         idx = np.arange(n)
         self.check = flag_is(s.flags, "C") & ~np.isnan(s.values)
-        # the first normal reading at or after each reading
+        # the first normal reading at or after each reading, and the last at or before it
         self.next = np.minimum.accumulate(np.where(s.normal, idx, n)[::-1])[::-1] if n else idx
+        self.prev = np.maximum.accumulate(np.where(s.normal, idx, -1)) if n else idx
 
     def check_at(self, start: int, end: int, value: float) -> pd.Timestamp | None:
         """The time of the first check that shows the hold (UTC nanoseconds ``start`` to
         ``end``, of ``value``) stuck, or None."""
         s = self.s
         n = len(s)
-        lo, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
+        a, b = (int(x) for x in np.searchsorted(s.ts, [start, end + 1]))
+        # from the flagged readings that lead into the hold (those after the last normal
+        # reading before it) to those that end it: a check there that reads the held value
+        # did not read its standard either
+        lo = int(self.prev[a - 1]) + 1 if a > 0 else 0
         hi = int(self.next[b]) if b < n else n
         same = self.check & (s.values == value)
         at = np.flatnonzero(same[lo:hi])

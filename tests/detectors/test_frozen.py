@@ -1235,3 +1235,60 @@ def test_a_stuck_looking_hold_straddling_a_month_start_is_counted_in_its_30_days
         assert [(f.category, f.evidence.get("escalation")) for f in found] == [
             ("integrity", "sustained")
         ], a - start
+
+
+def test_a_check_leading_into_a_hold_that_reads_the_held_value_shows_the_analyser_stuck() -> None:
+    """Two 51 h holds in September (102 h, past the 72 h a month may lack) of a COD whose daily
+    check (flagged C) reads its 25 mg/L standard. Before each hold the analyser is checked (two
+    C hours, zero and span, after its last measurement) and both checks read the value it then
+    holds: a check reads its standard, and one that reads the held value did not, as inside a
+    hold (honest generator tuning seeds 5-24: a pH stuck at 7.28 whose two buffer checks read
+    7.28, then held 36 h; the held run starts after the checks, so they were not inside it):
+    validity, the first such check's time in evidence, not counted against the month. Where
+    the checks before the holds read the standard, the analyser measured: sustained. And a hold
+    at the standard's own value that the check leading into it reads, as every check reads it,
+    is what a standard fed as the sample gives: counted, "sustained" (a check may read the held
+    value only where the checks read it nowhere else)."""
+    cod, q = _long_cod()
+    flags = np.array(["N"] * len(cod), dtype=object)
+    check = np.arange(len(cod)) % 24 == 7
+    flags[check] = "C"
+    cod[check] = 25.0
+    holds = (SEPTEMBER + 100, SEPTEMBER + 400)
+    stuck = cod.copy()
+    stuck_flags = flags.copy()
+    for at in holds:
+        stuck_flags[at - 2 : at] = "C"  # zero and span checks, both reading the stuck value
+        stuck[at - 2 : at + 51] = stuck[at - 3]
+    stuck[check] = 25.0  # the daily checks inside the holds read the standard
+    frame = make_frame(MN, {COD: stuck, FLOW: q}, flags={COD: stuck_flags})
+    found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["hours"] >= 48]
+    assert len(found) == 2
+    for f, at in zip(found, holds, strict=True):
+        assert f.start == hour(at)
+        assert f.category == "validity"
+        assert f.evidence["escalation"] is None
+        assert f.evidence["stuck_check"] == hour(at - 2)
+        assert f.evidence["month"] is None
+    # the checks before the holds reading the standard: the analyser measured, sustained
+    measured_flags = stuck_flags.copy()
+    measured = stuck.copy()
+    for at in holds:
+        measured[at - 2 : at] = 25.0
+    frame = make_frame(MN, {COD: measured, FLOW: q}, flags={COD: measured_flags})
+    found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["hours"] >= 48]
+    assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
+    assert all(f.evidence["stuck_check"] is None for f in found)
+
+    # a hold at the standard's value that the check leading into it reads, as every check
+    # reads it (a standard fed as the sample reads as its checks do): counted
+    on_check = flags.copy()
+    exact = cod.copy()
+    for at in holds:
+        on_check[at - 1] = "C"
+        exact[at - 1 : at + 51] = 25.0
+    frame = make_frame(MN, {COD: exact, FLOW: q}, flags={COD: on_check})
+    found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["value"] == 25.0]
+    assert len(found) == 2
+    assert all(f.evidence["escalation"] == "sustained" for f in found)
+    assert all(f.evidence["stuck_check"] is None for f in found)
