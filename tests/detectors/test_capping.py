@@ -330,3 +330,47 @@ def test_a_body_going_on_past_the_wall_under_the_limit_is_no_wall_but_its_clamp_
         cod[over] = np.round(np.random.default_rng(seed).uniform(48.0, 48.5, over.sum()), 1)
         (f,) = CappingDetector().detect(make_frame(MN, {COD: cod}), SPEC)
         assert 48.5 <= f.evidence["wall"] <= 49.0 and f.evidence["band_above"] == 0, seed
+
+
+def test_an_honest_body_centred_in_the_wide_pile_is_no_wall_but_a_flat_band_is() -> None:
+    """A plant controlled to a set-point just under its limit (TN normal, mean 0.95 L, sd 0.0175
+    L, read to 0.1 mg/L, limit 20): its whole body lies in the wide pile (0.9-1.0 L) over next
+    to nothing below it, and the bell is centred there, so the pile's upper half holds about
+    half of it and it passed for flat (honest generator, tuning seeds 5-24: 16 of the 47 honest
+    findings were such bodies, TN and NH3-N, found as wide piles). A bell thins toward the wall:
+    its top three bands of ten hold far less than their share. A clamp's flat band, all that
+    goes over 0.9 L written somewhere in 0.9-1.0 L, is as dense at its top: still found."""
+    spec = make_spec(MN, w21001={"limit": 20.0})
+    n = 24 * 30
+    for seed in range(1, 5):
+        tn = np.round(np.random.default_rng(seed).normal(19.0, 0.35, n), 1)
+        frame = make_frame(MN, {"w21001": tn})
+        assert CappingDetector().detect(frame, spec) == [], seed
+        # the half-split of before: the same body is a wide wall
+        halves = CappingDetector(wide_flat_level=0.001, flat_top_fraction=0.5)
+        (f,) = halves.detect(frame, spec)
+        assert f.evidence["pile_width"] == 2.0 and f.evidence["wall"] >= 19.6
+    for seed in range(3):
+        rng = np.random.default_rng(50 + seed)
+        tn = np.round(19.0 * np.exp(rng.normal(0, 0.08, n)), 1)
+        over = tn > 18.0
+        tn[over] = np.round(rng.uniform(18.0, 20.0, over.sum()), 1)
+        (f,) = CappingDetector().detect(make_frame(MN, {"w21001": tn}), spec)
+        assert f.evidence["wall"] == 20.0 and f.evidence["pile_width"] == 2.0, seed
+
+
+def test_an_analyser_stuck_for_days_is_no_pile_reached_day_after_day() -> None:
+    """An analyser stuck on one value for 60 h (a blocked sample line, left flagged N) over a
+    body far below: counted once a cycle, the hold is a pile of 60 measurements with nothing
+    below, and it runs on three local days, so it passed the pile-days rule (honest generator,
+    tuning seeds 5-24: NH3-N held 58 h at 0.88 L, TP 33 h on its span check's reading). A
+    hold is one reading on the day it was read; the days it runs on are not days the pile was
+    reached again (frozen judges the hold). Counted by its days, it is found as before."""
+    n = 24 * 30
+    for seed in range(3):
+        cod = np.round(30.0 * np.exp(np.random.default_rng(seed).normal(0, 0.12, n)), 1)
+        cod[24 * 10 + 14 : 24 * 10 + 74] = 45.2
+        frame = make_frame(MN, {COD: cod})
+        assert CappingDetector().detect(frame, SPEC) == [], seed
+        (f,) = CappingDetector(fresh_pile_days=False).detect(frame, SPEC)
+        assert f.evidence["pile"] == 60  # the hold, counted once an hour
