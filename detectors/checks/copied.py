@@ -766,10 +766,19 @@ class _LevelSteps:
         counted over the channel's steps outside every exact occurrence of ``q`` (a replay
         pasted k times holds each of its steps k + 1 times; the copies do not vouch for each
         other), so a step only those occurrences take keeps the bits null's bits."""
+        return self.informations(q, [(level_bits, step_bits)])[0]
+
+    def informations(
+        self, q: np.ndarray, bits_null: Sequence[tuple[float, np.ndarray]]
+    ) -> list[float]:
+        """`information` of the same readings ``q`` under each (``level_bits``, ``step_bits``)
+        of ``bits_null`` (a replay and its source: equal values at two places of the channel,
+        each with its own bits null), the occurrences of ``q`` and its steps' bits given
+        their levels found once for all (before: once each)."""
         step = np.diff(q)
         moved = np.flatnonzero(step != 0)
         if len(moved) == 0 or len(self.keys) == 0:
-            return float(level_bits + step_bits.sum())
+            return [float(level_bits + step_bits.sum()) for level_bits, step_bits in bits_null]
         table = self._bits_without(self._occurrences(q))
         li = np.minimum(np.searchsorted(self.levels, q[:-1][moved]), len(self.levels) - 1)
         known = self.levels[li] == q[:-1][moved]
@@ -780,9 +789,12 @@ class _LevelSteps:
         turned = self._given(table, len(self.levels) + 3 * li + before + 1, si)
         turned[moved == 0] = np.inf  # the step before the first lies outside ``q``
         given = np.where(known, np.minimum(given, turned), np.inf)
-        bits = step_bits.astype(np.float64, copy=True)
-        bits[moved] = np.minimum(bits[moved], given)
-        return float(level_bits + bits.sum())
+        out = []
+        for level_bits, step_bits in bits_null:
+            bits = step_bits.astype(np.float64, copy=True)
+            bits[moved] = np.minimum(bits[moved], given)
+            out.append(float(level_bits + bits.sum()))
+        return out
 
 
 def _weighed(
@@ -2587,12 +2599,12 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
         recession = None
         if levels is not None:  # counted as `_information` counts: the first ``lag`` readings
             table, plain = levels
+            m = min(n, int(lag[0]))  # the copy's first m readings are the source's
             recession = min(
-                table.information(
-                    pool.q[i : i + m], pool.level_bits[i], np.diff(pool.step_cum[i : i + m])
+                table.informations(
+                    pool.q[a0 : a0 + m],
+                    [(pool.level_bits[i], np.diff(pool.step_cum[i : i + m])) for i in (a0, b0)],
                 )
-                for i in (a0, b0)
-                for m in [min(n, int(lag[0]))]
             )
             if recession <= plain:
                 return
@@ -2803,25 +2815,32 @@ def _timetabled(
     their readings and bits: a day pasted again and again is one stretch at whatever lags, a
     fabricated wave many stretches at its one period) and whose information does not beat
     `_timetable_bar` at their lag (``runs``: the pollutant's exact runs, ``timetable`` the bar
-    of each)."""
+    of each). Each outlet's lags and stretches are counted once (before: once per finding, a
+    set of all of that outlet's findings each time), and the bars only when an outlet spans
+    enough of them."""
     mine: dict[str, list[Finding]] = {}
     for g in found:
         if g.evidence.get("other_mn") == g.mn:
             mine.setdefault(g.mn, []).append(g)
+    timetabled = {
+        mn: min(
+            len({g.evidence["lag_hours"] for g in own}),
+            len({(g.evidence["readings"], g.evidence["information_bits"]) for g in own}),
+        )
+        >= _TIMETABLE_LAGS
+        for mn, own in mine.items()
+    }
+    if not any(timetabled.values()):
+        return list(found)
     index = {o.mn: k for k, o in enumerate(outlets)}
     bars: dict[tuple[int, int], float] = {}
     for o, lg, b in zip(runs[0].tolist(), runs[5].tolist(), timetable.tolist(), strict=True):
         bars[(o, lg)] = max(b, bars.get((o, lg), -math.inf))
     out = []
     for f in found:
-        own = mine.get(f.mn, [])
-        if f.evidence.get("other_mn") == f.mn:
-            lags = {g.evidence["lag_hours"] for g in own}
-            kinds = {(g.evidence["readings"], g.evidence["information_bits"]) for g in own}
+        if f.evidence.get("other_mn") == f.mn and timetabled[f.mn]:
             bar = bars.get((index[f.mn], int(f.evidence["lag_hours"])), -math.inf)
-            if min(len(lags), len(kinds)) >= _TIMETABLE_LAGS and (
-                f.evidence["information_bits"] <= bar
-            ):
+            if f.evidence["information_bits"] <= bar:
                 continue
         out.append(f)
     return out
