@@ -1292,3 +1292,37 @@ def test_a_check_leading_into_a_hold_that_reads_the_held_value_shows_the_analyse
     assert len(found) == 2
     assert all(f.evidence["escalation"] == "sustained" for f in found)
     assert all(f.evidence["stuck_check"] is None for f in found)
+
+
+def test_an_output_frozen_at_the_reading_a_check_just_gave_buys_no_stuck_analyser() -> None:
+    """Reviewer-T6's probe. A COD at about 30 mg/L whose daily check (flagged C) reads its
+    25 mg/L standard with the analyser's own spread at 0.1 mg/L, so many checks read a value no
+    other check reads. A falsifier freezes the output for 51 h right after such a check, twice
+    in September, at the value that check read (the checks inside left as the analyser read
+    them): the check leading into the hold reads the held value, but the analyser measured the
+    water just before it, so it shows no analyser stuck: integrity, sustained. The same after
+    three days of the standard fed as the sample ending in that check."""
+    cod, q = _long_cod()
+    n = len(cod)
+    flags = np.array(["N"] * n, dtype=object)
+    check = np.flatnonzero(np.arange(n) % 24 == 7)
+    flags[check] = "C"
+    cod[check] = np.round(25.0 + 0.8 * np.random.default_rng(1).normal(size=check.size), 1)
+    values, counts = np.unique(cod[check], return_counts=True)
+    once = set(values[counts == 1].tolist())
+    chosen = [int(c) for c in check if c >= SEPTEMBER and float(cod[c]) in once]
+    holds = (chosen[0], next(c for c in chosen if c > chosen[0] + 300))
+    frozen = cod.copy()
+    fed = cod.copy()
+    for c in holds:
+        for x in (frozen, fed):
+            x[c + 1 : c + 52] = cod[c]
+            x[c + 24] = cod[c + 24]  # the check inside, as the analyser read it
+        fed[c - 72 : c] = np.round(25.0 + 0.8 * np.random.default_rng(c).normal(size=72), 1)
+    for x in (frozen, fed):
+        frame = make_frame(MN, {COD: x, FLOW: q}, flags={COD: flags})
+        found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["hours"] >= 40]
+        assert [f.start for f in found] == [hour(c + 1) for c in holds]
+        assert all(f.category == "integrity" for f in found)
+        assert all(f.evidence["escalation"] == "sustained" for f in found)
+        assert all(f.evidence["stuck_check"] is None for f in found)
