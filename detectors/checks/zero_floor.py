@@ -155,7 +155,8 @@ class ZeroFloorDetector(Detector):
       the same shares asked: ``D`` the least value the series reports above the floor, and
       the floor read within ``water_hours`` of the run at most ``censored_factor`` times as
       often as the readings above it there, continued under ``D`` by a log-normal through
-      their lower quartile and median, put under it): an analyser near its limit writes the
+      their median and upper quartile, put under it; for runs shorter than twice
+      ``water_hours``, the water seen each side): an analyser near its limit writes the
       floor whenever the water is under it, and a plant's load sags under the limit for a day
       to four days at a time, however short the series' other visits, so where the readings
       around a hold are those of a water at its limit the hold's length says nothing; a
@@ -166,10 +167,15 @@ class ZeroFloorDetector(Detector):
       after the rule was chosen: 94 -> 68 (COD at 2-5 mg/L for 16-80 h, 24; TP, 2); none
       added on either, validity findings unchanged (19 and 15); labelled tuning seeds 1-50
       (40 x 180 d, share 0.5): every finding identical (independent 641, 558 of 569 as sign;
-      simulator 165, 165 of 165). It costs the floor-visit null's probe (a 160 h hold at the
-      limit of a censored water, three times the series' longest visit): honest plants hold
-      their floor 1.6-10 times the longest other visit of their month, and the data cannot
-      tell the two.
+      simulator 165, 165 of 165). Reviewer-T6 then found the excuse bought two ways, and the
+      rule was mended: a floor written for 4-14 days in water near its limit was excused
+      whatever its length (now only runs shorter than 2 x ``water_hours``: honest figures
+      unchanged; the floor-visit null's probe, a 160 h hold at the limit of a censored water,
+      is reported again), and 19 ordinary readings written low beside a 4-day floor in water
+      at 18 mg/L dragged the fit's lower quartile down enough (the fit, first through the
+      lower quartile and median, now through the median and upper quartile: honest seeds
+      5-24 32 -> 37, 25-44 68 -> 72; it takes some 40 of the 132 readings around written at
+      one value).
       A run entered or left off the analyser's rhythm (`_off_rhythm`: an integer cycle
       ``c >= 2`` h whose held runs start at one hour modulo ``c``, at least ``rhythm_share`` of
       them, and the run, or the one after it, starting at another) needs only
@@ -962,10 +968,11 @@ class ZeroFloorDetector(Detector):
         writes low cost them nothing. Asking the month's floor to hold a visit of a length
         comparable to the run's would close that; not measured on the honest seeds yet.
         The censored route (`_censored_water`), with the same shares asked, costs a falsifier
-        more written readings than the median's: a quarter of the readings above the floor
-        within ``water_hours`` each side (some 30) written at one low value, which then is the
-        least the series reads above its floor, against half of the 24 nearest at the floor
-        (12); so the excuse is no cheaper to buy than before.
+        more written readings than the median's: some 40 of the 132 readings within
+        ``water_hours`` each side of a 4-day floor in water at 18 mg/L written at one low
+        value (reviewer-T6's probe; 19 bought it while the fit went through the lower
+        quartile), against half of the 24 nearest at the floor (12), and it excuses no run of
+        2 x ``water_hours`` or longer.
         ``water_share`` 0: no such excuse (for zeros either)."""
         out = np.zeros(len(cand), dtype=bool)
         if self.water_share <= 0 or not judged.any():
@@ -1040,11 +1047,15 @@ class ZeroFloorDetector(Detector):
         (the ``free`` readings: the judged runs left out), the share ``p`` of the ``free``
         readings within ``water_hours`` before and after the run (outside it) at or under the
         floor is at most ``censored_factor`` times the share the readings above the floor there
-        put under ``D`` (`_censored_share`). Null model: an honest analyser reports water under
+        put under ``D`` (`_censored_share`), for runs shorter than twice ``water_hours``
+        (a longer hold than the water seen each side of it is not vouched for by that water:
+        reviewer-T6's probe, a floor written for 4-14 days in water near its limit). Null
+        model: an honest analyser reports water under
         its limit as one value and nothing between that value and its limit, and the readings
         it reports above the limit are the upper part of the same water: continued downwards
         they put about as many readings under the limit as read the floor (honest generator,
-        seeds 5-24: the 18 runs it excuses read the floor in 11-63 % of the readings around
+        seeds 5-24, as first fitted through the lower quartile and median: the 18 runs it
+        excused read the floor in 11-63 % of the readings around
         them, 0.6-1.8 times the share their readings above the floor put under the limit; of
         those it leaves, 2.2 to 8 times, and 200 times where the least reading above the
         floor, 7.7, is one odd reading under water at 13). A clean-water bottle, a zeroed
@@ -1067,10 +1078,16 @@ class ZeroFloorDetector(Detector):
         limit = float(above[self.range_readings - 1])  # the least it reports above the floor
         a = np.searchsorted(h, h[first] - self.water_hours, "left")
         b = np.searchsorted(h, h[last] + self.water_hours, "right")
+        # a hold longer than the water seen each side of it is not vouched for by that water
+        # (reviewer-T6's probe: a floor written for 4-14 days in water near its limit, read
+        # around it as censored water is, went unreported)
+        short = h[last] - h[first] < 2 * self.water_hours
         for q, (i0, f, z, i1) in enumerate(
             zip(a.tolist(), first.tolist(), (last + 1).tolist(), b.tolist(), strict=True)
         ):
             x = np.r_[v[i0:f][free[i0:f]], v[z:i1][free[z:i1]]]
+            if not short[q] or len(x) == 0:
+                continue
             out[q] = _censored_share(x, value, limit) * self.censored_factor >= np.mean(
                 x <= value * (1 + 1e-9)
             )
@@ -1865,17 +1882,20 @@ def _censored_share(x: np.ndarray, value: float, limit: float) -> float:
     under the analyser's ``limit``, put there: with ``p`` the share of ``x`` at or under the
     floor, the median and upper quartile of the readings above it are the water's ``p + (1 -
     p) / 2`` and ``p + 3 (1 - p) / 4`` quantiles; a log-normal through those two, its share
-    under ``limit`` (0 with fewer than eight readings above the floor, or none spread)."""
+    under ``limit`` (0 with fewer than eight readings above the floor; where the median and
+    upper quartile tie, 1 if they are at or under the limit, else 0). Not the lower quartile:
+    a falsifier drags it down by writing a sixth of the readings at one ordinary low value
+    (reviewer-T6)."""
     up = x[x > value * (1 + 1e-9)]
     if len(up) < 8 or not limit > 0:
         return 0.0
     p = 1.0 - len(up) / len(x)
-    lower, mid = np.quantile(np.log(up), [0.25, 0.5])
-    za, zb = ndtri(p + (1 - p) * 0.25), ndtri(p + (1 - p) * 0.5)
-    if not mid > lower:
-        return 1.0 if lower <= np.log(limit) else 0.0
-    sigma = (mid - lower) / (zb - za)
-    return float(ndtr(za - (lower - np.log(limit)) / sigma))
+    mid, upper = np.quantile(np.log(up), [0.5, 0.75])
+    za, zb = ndtri(p + (1 - p) * 0.5), ndtri(p + (1 - p) * 0.75)
+    if not upper > mid:
+        return 1.0 if mid <= np.log(limit) else 0.0
+    sigma = (upper - mid) / (zb - za)
+    return float(ndtr(za - (mid - np.log(limit)) / sigma))
 
 
 def _one_value_once(runs: HeldRuns) -> HeldRuns:

@@ -598,18 +598,16 @@ def test_floor_visits_to_the_series_own_detection_limit_are_judged_by_their_own_
     assert ZeroFloorDetector().detect(frame, SPEC) == []
     # the product null alone (no floor-visit null) takes a dozen of them for floors
     assert len(ZeroFloorDetector(censor_runs=0, water_share=0).detect(frame, SPEC)) >= 10
-    # a hold at the limit three times longer than the series' longest visit is reported by
-    # the visits' null (censored_factor 0) ...
+    # a hold at the limit three times longer than the series' longest visit is still reported,
+    # in water censored at its limit around it too: a hold longer than the water seen each
+    # side of it (2 x water_hours) is not vouched for by that water (reviewer-T6)
     cod[598:600] = cod[760:762] = 14.0
     cod[600:760] = 5.0
     frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
-    found = ZeroFloorDetector(censored_factor=0).detect(frame, SPEC)
-    assert [(f.start, f.end) for f in found] == [(hour(600), hour(759))]
-    assert found[0].evidence["threshold"] < 160
-    # ... but in water that is censored at its limit around it (the readings above the floor,
-    # continued under the limit, put about as many there as read the floor) its length is the
-    # water's: honest plants hold their floor for days 2-10 times their month's longest visit
-    assert ZeroFloorDetector().detect(frame, SPEC) == []
+    for detector in (ZeroFloorDetector(), ZeroFloorDetector(censored_factor=0)):
+        found = detector.detect(frame, SPEC)
+        assert [(f.start, f.end) for f in found] == [(hour(600), hour(759))]
+        assert found[0].evidence["threshold"] < 160
 
 
 def _cod_with_limit_visits(visits: int, n: int = 24 * 60) -> np.ndarray:
@@ -1124,3 +1122,29 @@ def test_a_floor_held_in_water_censored_at_its_limit_is_the_water() -> None:
     found = ZeroFloorDetector().detect(make_frame(MN, {COD: high, FLOW: flow(n)}), SPEC)
     assert (visit.start, visit.end) in [(f.start, f.end) for f in found]
     assert all(f.category == "integrity" for f in found)
+
+
+def test_a_few_readings_written_low_beside_a_floor_do_not_make_the_water_censored() -> None:
+    """Reviewer-T6's probe of the censored-water excuse. Water read at 18 +- 1.5 mg/L, the floor
+    (5.0) scattered in 6 % of the series (which buys the shares near and a month away), and a
+    4-day floor written into it. A falsifier who writes 19 (or 30) of the 132 readings within
+    72 h each side at one ordinary low value (13.5 or 16, 1-3 sd under the water) drags the
+    lower quartile of the readings above the floor down, not their median and upper quartile:
+    the water fitted through those puts next to nothing under the limit, and the floor is
+    still reported. The hold alone is reported too."""
+    n = 24 * 90
+    water = np.round(np.random.default_rng(5).normal(18.0, 1.5, n), 1)
+    a, hours = 24 * 40, 96
+    for low, written in ((None, 0), (13.5, 19), (16.0, 19), (13.5, 30)):
+        cod = water.copy()
+        rng = np.random.default_rng(11)
+        cod[rng.random(n) < 0.06] = 5.0
+        near = np.r_[a - 72 : a, a + hours : a + hours + 72]
+        near = near[cod[near] != 5.0]
+        if low is not None:
+            cod[rng.choice(near, written, replace=False)] = low
+        cod[a : a + hours] = 5.0
+        found = ZeroFloorDetector().detect(make_frame(MN, {COD: cod, FLOW: flow(n)}), SPEC)
+        assert [(f.start, f.end) for f in found if f.evidence.get("window_hours", 0) >= 90] == [
+            (hour(a), hour(a + hours - 1))
+        ], (low, written)
