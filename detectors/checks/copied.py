@@ -1628,7 +1628,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     positions and the tail of the sum; its choice of channels as if each were one, which only
     raises it). Independent generator, 120 outlets x 180 d, tuning seeds 5-24 (looked at):
     seed 12's TP clone times 0.706 at the same hours over 72 h, three pieces of 16.4-24.8 bits
-    against a bar of 35.2 (pooled 65 with the factors' bits given back, bar 60), found on both
+    against a bar of 35.2 (pooled 80.0 with the factors' bits given back, bar 60.3), found on both
     outlets: recall 451 -> 453 of 487, no other finding changed (72 on outlets outside a
     falsifying label before and after). Honest generator seeds 5-24 (80 x 180 d): 1 -> 1
     finding, identical. Checked after the choice: independent 40 x 180 d, share 0.5, seeds 1-25
