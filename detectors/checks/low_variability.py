@@ -59,8 +59,33 @@ MIN_DAY_CHANGES = 6
 
 #: Tests sharing the rate (Bonferroni): CV, step CV, smoothness and hourly changes by window,
 #: CV, step CV, white days' CV and one-step days' reversals by CUSUM, runs of quiet white days,
-#: the outlet's channels pooled over two days and by CUSUM (`_pooled`, each per outlet-year).
-TESTS = 11
+#: a steady daily level over white days (`_steady_level`), the outlet's channels pooled over two
+#: days and by CUSUM (`_pooled`, each per outlet-year).
+TESTS = 12
+
+#: Days in a window of the steady-level test (`_steady_level`): two weeks. The day-to-day change
+#: of a day's log mean is a noisy statistic (a series' own weeks spread by a factor of two), and
+#: a band a week long barely leaves that spread; 7 and 10 found fewer tuning labels.
+LEVEL_DAYS = 14
+
+#: Most a flagged steady-level window's day-to-day changes may be, as a ratio to what its
+#: days' hourly scatter predicts for means of independent readings (`_steady_level`): values
+#: drawn around one level change from day to day by their scatter alone, an honest level calmer
+#: than usual still wanders.
+LEVEL_NOISE_RATIO = 1.5
+
+#: Least median ratio (as `LEVEL_NOISE_RATIO`) of a series' own windows for the steady-level
+#: test to judge it: a level that usually wanders at least as much again as its hourly scatter
+#: explains (its wander's variance three times the scatter's). Where the day-to-day changes are
+#: mostly the scatter anyway (an honest COD read noisily, 1.3-1.4 on the honest generator's
+#: seed 5), a steady fortnight has no wander to lose; the labels the test found usually move
+#: 2.2-3.4 times their scatter.
+LEVEL_USUAL_RATIO = 2.0
+
+#: Share of a steady-level window's judged days that must be white (`_Learned.white`: no hour
+#: remembering the last, on a series whose usual day is not white): values drawn around a level.
+LEVEL_WHITE_SHARE = 0.7
+
 
 #: Pairs of consecutive changes a day needs for its share of reversals to count in the
 #: reversal CUSUM (`_reversals`); a day of fewer counts as no deficit.
@@ -260,6 +285,22 @@ class _Scripted:
     days: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     x: np.ndarray
     pool: _PoolRun | None = None
+    steady: _Steady | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Steady:
+    """The steady-level test's flagged ``days`` of one series (`_steady_level`), and per window
+    of `LEVEL_DAYS` days (index = its first day) the root mean square ``q`` of its changes of
+    log daily mean between consecutive judged days, its bar ``bar``; the series' windows'
+    median ``m`` and scale ``scale`` (of ``ln q``) and the standard-normal quantile ``k``."""
+
+    days: np.ndarray
+    q: np.ndarray
+    bar: float
+    m: float
+    scale: float
+    k: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -1631,9 +1672,25 @@ class LowVariabilityDetector(Detector):
         wruns = _white_runs(
             le.quiet_white, self.white_gap_days, float(np.log(rate * years)), le.d_eligible
         )
+        # a daily level steadier than the series' own fortnights, over days drawn white
+        steady = (
+            _steady_level(
+                le.dmean,
+                np.exp(le.dz),  # the days' CVs read at the series' usual level
+                le.dnd,
+                le.d_eligible,
+                le.white,
+                rate,
+                years,
+                self.min_baseline_windows,
+            )
+            if s.code != PH
+            else None
+        )
         if not maybe:
             maybe = (
                 len(wruns.first) > 0
+                or steady is not None
                 or (s.code != PH and self._may_reverse(le.rev, h, got))
                 or any(
                     kept(got, ("cusum_peak", i), lambda i=i: self._cusum_peak(le, i)) >= h
@@ -1745,6 +1802,7 @@ class LowVariabilityDetector(Detector):
             or run_white.any()
             or run_rev.any()
             or len(wruns.first)
+            or steady is not None
             or force
         ):
             return None
@@ -1756,7 +1814,7 @@ class LowVariabilityDetector(Detector):
             run_cv, run_step, run_white, s_cv, s_step, s_white, run_rev, s_rev, rev, wruns,
             step, k,
             w_cv, w_step, d_cv, d_step, mean, le.level,
-            (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs), le.x,
+            (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs), le.x, steady=steady,
         )  # fmt: skip
 
     def _cusum_peak(self, le: _Learned, which: int) -> float:
@@ -1927,6 +1985,8 @@ class LowVariabilityDetector(Detector):
         first = np.flatnonzero(w.bad)
         days = covered(first, first + self._blocks - 1, len(w.bad) + self._blocks - 1)
         days |= w.run_cv | w.run_step | w.run_white | w.run_rev | w.runs.days_mask
+        if w.steady is not None:
+            days |= w.steady.days
         return stretches(days if w.pool is None else days | w.pool.days)
 
     def _span(self, s: Series, w: _Scripted, d_first: int, d_last: int) -> np.ndarray:
@@ -2042,6 +2102,43 @@ class LowVariabilityDetector(Detector):
                     "log_cv_scale": round(w.w_step.scale, 6),
                     "window_hours": self.window_hours,
                 }
+        elif (
+            w.steady is not None
+            and w.steady.days[span].any()
+            and not (
+                w.run_cv[span].any()
+                or w.run_step[span].any()
+                or w.run_white[span].any()
+                or w.run_rev[span].any()
+                or w.runs.days_mask[span].any()
+                or (w.pool is not None and w.pool.days[span].any())
+            )
+        ):
+            # a fortnight or more whose daily level barely moved, its days white: values drawn
+            # around a level, where the series' own level wanders from day to day
+            message = "low_variability.level"
+            cv, sc, r1, rng = own_cv, own_sc, float("nan"), float(values.max() - values.min())
+            base_cv, base_sc = float(np.exp(w.d_cv.m)), float(np.exp(w.d_step.m))
+            lo_q = max(0, d_first)
+            hi_q = max(lo_q + 1, min(d_last - LEVEL_DAYS + 2, len(w.steady.q)))
+            q = w.steady.q[lo_q:hi_q]
+            worst = float(np.nanmin(q)) if np.isfinite(q).any() else float("nan")
+            rule = {
+                "rule": f"root mean square change of the log daily mean between consecutive "
+                f"judged days over {LEVEL_DAYS} days below the series' own windows' lower tail "
+                "(log-normal, median and MAD, at least the spread of a log rms of its changes), "
+                f"at least {LEVEL_WHITE_SHARE} of the window's days white (von Neumann's ratio at "
+                "least von_neumann_min, on a series whose usual day is not): values drawn "
+                "around a level that does not wander as the series' own does",
+                "statistic": "window rms day-to-day change of log daily mean",
+                "threshold": round(w.steady.bar, 9),
+                "day_change": round(worst, 9),
+                "baseline_day_change": round(float(np.exp(w.steady.m)), 9),
+                "log_day_change_scale": round(w.steady.scale, 6),
+                "level_quantile": round(w.steady.k, 6),
+                "von_neumann_min": self.white_vn,
+                "window_hours": int(hi_h - lo_h + 1),
+            }
         elif w.pool is not None and not (
             w.run_cv[span].any()
             or w.run_step[span].any()
@@ -2181,7 +2278,7 @@ class LowVariabilityDetector(Detector):
             cv_u = lv.at_usual(j_cv, lvl, lv.b_cv)
             sc_u = lv.at_usual(j_sc, lvl, lv.b_step)
         b_shown = lv.b_step if message == "low_variability.steps" else lv.b_cv
-        if message != "low_variability.reversals" and (
+        if message not in ("low_variability.reversals", "low_variability.level") and (
             b_shown != 0.0 or (message == "low_variability.pooled" and lv.b_step != 0.0)
         ):
             message += "_level"
@@ -2237,6 +2334,8 @@ class LowVariabilityDetector(Detector):
             level=_sig3(lvl),
             turned=round(float(rule.get("reversal_share", float("nan"))), 3),
             usual_turned=round(float(rule.get("baseline_reversal_share", float("nan"))), 3),
+            day_change=round(float(rule.get("day_change", float("nan"))), 4),
+            usual_day_change=round(float(rule.get("baseline_day_change", float("nan"))), 4),
             usual_level=_sig3(lv.usual),
         )
 
@@ -2915,6 +3014,79 @@ def _white_runs(
         ]
     )
     return _WhiteRuns(first, last, length[hit], (a / (a + b))[hit], bar, n, days)
+
+
+def _steady_level(
+    dmean: np.ndarray,
+    dcv: np.ndarray,
+    dnd: np.ndarray,
+    ok: np.ndarray,
+    white: np.ndarray,
+    rate: float,
+    years: float,
+    min_windows: int,
+) -> _Steady | None:
+    """Fortnights whose daily level wanders no more than their hourly scatter explains, their
+    days white, on a series whose level wanders far more: per window of `LEVEL_DAYS` days with
+    every day ``ok`` (judged), the ratio ``R`` of the root mean square change of log daily mean
+    ``dmean`` between consecutive days to the root mean square change the days' own scatter
+    predicts for means of independent readings (``cv**2 / (changes + 1)`` a day, ``dcv`` and
+    ``dnd`` the day's CV and changes: its distinct measurements), against the series' own
+    windows: ``ln R`` taken as normal with their median and MAD (at least ``1 / sqrt(2
+    (LEVEL_DAYS - 1))``, a log rms's own spread), flagged under ``exp(m - k scale)``, ``k =
+    Phi^-1(1 - alpha)``, ``alpha = rate * years * LEVEL_DAYS / W`` (``W`` windows), where ``R``
+    is at most `LEVEL_NOISE_RATIO` (the changes are the scatter's, no wander left) and at least
+    `LEVEL_WHITE_SHARE` of the window's days are ``white``. None where no window is flagged (or
+    fewer than ``min_windows`` are judged)."""
+    n = len(dmean)
+    if n < LEVEL_DAYS or not white.any():
+        return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        lm = np.log(dmean)
+        v = np.square(dcv) / (dnd + 1.0)  # variance of a day's log mean from its scatter
+    both = np.zeros(n, dtype=bool)
+    both[1:] = ok[1:] & ok[:-1] & np.isfinite(lm[1:]) & np.isfinite(lm[:-1])
+    g2 = np.zeros(n)
+    with np.errstate(invalid="ignore"):
+        g2[1:] = np.where(both[1:], np.square(lm[1:] - lm[:-1]), 0.0)
+    # window t: days t .. t + LEVEL_DAYS - 1, its changes those into days t + 1 onwards
+    t = np.arange(n - LEVEL_DAYS + 1)
+    e = t + LEVEL_DAYS
+
+    def span(a: np.ndarray, lo: np.ndarray) -> np.ndarray:
+        c = np.concatenate([[0.0], np.cumsum(a, dtype=np.float64)])
+        return c[e] - c[lo]
+
+    ss, cnt = span(g2, t + 1), span(both, t + 1)
+    wh = span(white & ok, t)
+    # a change's variance predicted from the window's median day (one day of a check or an
+    # upset read wide would otherwise predict changes for the whole window)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a window of no judged day
+        sp = 2.0 * (LEVEL_DAYS - 1) * np.nanmedian(
+            sliding_window_view(np.where(ok, v, np.nan), LEVEL_DAYS), axis=1
+        )
+    with np.errstate(invalid="ignore"):
+        valid = (cnt >= LEVEL_DAYS - 1) & (ss > 0) & (sp > 0)
+    count = int(valid.sum())
+    if count < min_windows:
+        return None
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.sqrt(ss / sp)
+        lr = np.log(r)
+    m, mad = _median_mad(lr[valid])
+    if not m >= np.log(LEVEL_USUAL_RATIO):
+        return None
+    scale = max(mad, 1.0 / np.sqrt(2.0 * (LEVEL_DAYS - 1)))
+    k = float(-ndtri(min(0.5, rate * years * LEVEL_DAYS / count)))
+    bar = float(min(np.exp(m - k * scale), LEVEL_NOISE_RATIO))
+    with np.errstate(invalid="ignore"):
+        hit = valid & (wh >= LEVEL_WHITE_SHARE * LEVEL_DAYS) & (r < bar)
+    if not hit.any():
+        return None
+    first = np.flatnonzero(hit)
+    days = covered(first, first + LEVEL_DAYS - 1, n)
+    return _Steady(days, np.where(valid, r, np.nan), bar, m, scale, k)
 
 
 def _log_beta_moment(a: np.ndarray | float, b: np.ndarray | float, k: np.ndarray) -> np.ndarray:
