@@ -1401,3 +1401,53 @@ def test_stop_days_of_a_series_shorter_than_a_week() -> None:
         outlet, int(outlet.grid[0].value // 3_600_000_000_000), n
     )
     assert stopped.tolist() == [False, True, False, False]
+
+
+def _wandering(days: int, seed: int, band: tuple[int, int] | None = None) -> np.ndarray:
+    """COD whose daily level wanders (a log random walk, 0.08 a day) with persistent hours
+    (AR(1), 0.9, about 5 % of the level, on 1 % of white noise); ``band`` (days) written white
+    around 30 mg/L at about the series' usual daily CV."""
+    rng = np.random.default_rng(seed)
+    level = np.exp(np.cumsum(rng.normal(0.0, 0.08, days)))
+    level = 30.0 * level / np.exp(np.mean(np.log(level)))
+    n = days * 24
+    shock = rng.normal(0.0, np.sqrt(1.0 - 0.81), n)
+    p = np.zeros(n)
+    for i in range(1, n):  # a test's series
+        p[i] = 0.9 * p[i - 1] + shock[i]
+    x = np.repeat(level, 24) * (1.0 + 0.06 * p + rng.normal(0.0, 0.01, n))
+    if band is not None:
+        a, b = band
+        x[a * 24 : b * 24] = 30.0 * (1.0 + rng.normal(0.0, 0.045, (b - a) * 24))
+    return np.round(x, 1)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_white_band_at_the_usual_spread_whose_level_stops_wandering_is_found(seed: int) -> None:
+    """Values drawn every hour around one level for 24 days at the series' usual CV: no day is
+    calmer than usual, but the daily level, which wanders from day to day by far more than the
+    hours' scatter explains, stops wandering (independent generator: long white bands on series
+    whose hours change often anyway)."""
+    x = _wandering(150, seed, band=(60, 84))
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(len(x))}), SPEC)
+    assert len(found) == 1
+    ev = found[0].evidence
+    assert ev["statistic"] == "window day-to-day change of log daily mean over its scatter's"
+    assert ev["day_change_ratio"] < ev["threshold"] <= 1.5
+    assert ev["baseline_day_change_ratio"] >= 2.0
+    # inside the band, give or take the day it starts on
+    assert hour(59 * 24) <= found[0].start and found[0].end <= hour(84 * 24)
+    assert (found[0].end - found[0].start) >= pd.Timedelta(days=14)
+    assert found[0].summary.startswith("COD held its daily level unusually steady")
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_level_held_steady_with_its_hours_persistent_is_honest(seed: int) -> None:
+    """A plant on an equalisation tank or a constant-load process for 24 days: the daily level
+    holds, but the hours keep their persistence (not white): no values drawn around a level."""
+    days = 150
+    x = _wandering(days, seed).reshape(days, 24)
+    level = np.exp(np.log(x).mean(axis=1))
+    x[60:84] *= 30.0 / level[60:84, None]
+    x = np.round(x.ravel(), 1)
+    assert LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(len(x))}), SPEC) == []
