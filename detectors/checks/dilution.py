@@ -483,7 +483,10 @@ class DilutionDetector(Detector):
     369 labels before and after (all as sign), findings 394 -> 393, on honest outlets 1 -> 1;
     simulator 171 of 171, 199 -> 198, on honest outlets 1 -> 1 (the findings gone lie on
     dilution labels other findings hold, seeds 14 and 44, or on copied_data labels, simulator
-    seeds 39 and 46; two come back as the again route's). Not caught: a dilution whose channels read factors over 1.4 apart
+    seeds 39 and 46; two come back as the again route's). CPU of this detector on 240 honest
+    outlets of 180 days (honest seeds 5, 8, 12), in one process, interleaved: 0.54-0.55 ->
+    0.56-0.58 s (the steps are read again only for an episode with factors that far apart).
+    Not caught: a dilution whose channels read factors over 1.4 apart
     (an analyser near its floor, a channel the centred baseline misjudges) entered and left
     over hours on both ends with no gap; left: honest weak spells with factors within 1.4 of
     each other, or entered at once (a product change in one shift).
