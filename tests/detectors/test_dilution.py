@@ -744,3 +744,37 @@ def test_dilutions_with_flow_cut_every_two_or_three_weeks_do_not_vouch_for_each_
     for f, d in zip(found, days, strict=True):
         assert hour(d * 24) <= f.start < f.end == hour((d + length) * 24 - 1)
         assert f.category == "integrity"
+
+
+def _weaker_effluent(ramp_hours: int, factors: dict[str, float]) -> dict[str, np.ndarray]:
+    """The honest plant's effluent weaker for four days (days 20-24) with flow as usual, each
+    channel at its own ``factors`` of its level, moving into and out of it over ``ramp_hours``
+    hours, each channel starting six hours after the one before (treatment and load change
+    pollutant by pollutant; ``ramp_hours`` 1 and one factor: water let into the sample)."""
+    ch = _outlet()
+    a, e = 20 * 24, 24 * 24
+    for i, (c, k) in enumerate(factors.items()):
+        lag = 6 * i if ramp_hours > 1 else 0
+        f = np.ones(N)
+        f[a + lag : e + lag] = k
+        ramp = np.linspace(1.0, k, ramp_hours + 1)[1:]
+        f[a + lag : a + lag + ramp_hours] = ramp
+        f[e + lag : e + lag + ramp_hours] = ramp[::-1]
+        ch[c] = np.round(ch[c] * f, 2)
+    return ch
+
+
+def test_a_weaker_effluent_falling_pollutant_by_pollutant_is_the_plants_own() -> None:
+    # the honest generator's plants (tuning seeds 5-24, 80 outlets): whole effluent 35-62 %
+    # weaker for days with flow as usual, NH3-N falling furthest and TP least, each channel
+    # moving over hours at its own time; water in the sample divides every reading by one
+    # factor and enters and leaves in an hour, every channel at once
+    own = {COD: 0.5, NH3N: 0.3, TP: 0.62, TN: 0.55}
+    assert DilutionDetector().detect(frame(_weaker_effluent(18, own))) == []
+    assert len(DilutionDetector(own_spread=0).detect(frame(_weaker_effluent(18, own)))) == 1
+    # the same factors entered and left in an hour (every channel at once): a finding
+    (f,) = DilutionDetector().detect(frame(_weaker_effluent(1, own)))
+    assert f.evidence["factors"][NH3N] < 0.4 < f.evidence["factors"][TP]
+    # one factor for every channel, however slowly it came: a finding
+    (g,) = DilutionDetector().detect(frame(_weaker_effluent(18, dict.fromkeys(CONC, 0.45))))
+    assert 0.4 < g.evidence["common_factor"] < 0.5
