@@ -126,7 +126,14 @@ class CappingDetector(Detector):
     measurements as cycles with nothing below, and the days its hold runs on are not days the
     pile was reached again (frozen judges the hold). Honest generator, tuning seeds 5-24: NH3-N
     held 58 h at 0.88 L (seed 8) and TP held 33 h at its span check's 0.96 L (seed 11) go; two
-    COD holds of 71 h and 58 h stay, their piles reached afresh on other days too.
+    COD holds of 71 h and 58 h stay, their piles reached afresh on other days too. Mended after
+    reviewer-T6b: only the window's longest pile hold is the one stuck analyser (the days of
+    its other holds count as before: a clamp ``min(x, c)`` writes one value through each
+    day-long exceedance episode, and two such episodes a month, found before the rule, went
+    unfound), and a hold survives a missing or flagged hour of up to a day inside it (the
+    stuck analyser cut by its daily check was counted afresh after it). Not caught: one
+    exceedance episode a window clamped to one value (the data cannot tell it from an
+    analyser stuck there; frozen judges the hold).
 
     A wide pile (``k`` over the narrowest) is tested only where it does not thin toward its
     wall: its upper ``u = floor(flat_top_fraction k)`` bands hold ``U`` of its ``P``
@@ -158,7 +165,12 @@ class CappingDetector(Detector):
     (a third of their share) where a clamp's flat band holds its share there (the simulator's:
     196 of 613) and a point mass more. So the top 30 % of the pile's bands (``flat_top_fraction
     = 0.3``) is tested, at a level of 0.05 (a shape condition, as above; the clamp is tested in
-    every window and at every wall of its run, and only needs one). Session 26, ``--detectors
+    every window and at every wall of its run, and only needs one). Not caught since (reviewer-
+    T6b's probes): a clamp that writes a bell just under the wall (0.95 L +- 0.02 L where the
+    plant runs at or over its limit: 10 of 10 found before, 0-1 after), which is what the
+    honest set-point plant writes; the honest one moves smoothly from hour to hour (lag-one
+    autocorrelation 0.83-0.94) where independent draws do not, but smoothed noise beats that
+    too, so it is left to other signs. Session 26, ``--detectors
     capping``, with ``fresh_pile_days`` (above): honest generator tuning seeds 5-24 (80 x 180 d,
     share 0): 47 findings on 39 outlet-seeds -> 32 on 26 (this rule alone 47 -> 34: 18 wide
     piles over TN and NH3-N bodies with medians at 0.88-0.97 L gone, five in their place on
@@ -411,6 +423,14 @@ class CappingDetector(Detector):
             first = np.flatnonzero(w.bad)
             flagged |= covered(first, first + w.width - 1, ndays)
         days = stretches(flagged)
+        if self.fresh_pile_days:
+            # the holds of the valid readings, surviving a missing or flagged hour inside
+            # (reviewer-T6b: a stuck analyser's hold cut by a daily check or a lost hour was
+            # counted afresh on each side), and per reading the hold it belongs to
+            holds = s.held("valid", 24.0)
+            fresh = np.zeros(len(band), dtype=bool)
+            fresh[holds.first] = True
+            hold_of = np.cumsum(fresh) - 1
         for d_first, d_last in zip(days.first.tolist(), days.last.tolist(), strict=True):
             # the worst window of any width inside the merged stretch
             _, which, worst = min(
@@ -427,11 +447,15 @@ class CappingDetector(Detector):
             # counts (a registered or learned cycle shorter than the values are held there)
             in_window = (day[idx] >= worst) & (day[idx] < worst + w.width)
             if self.fresh_pile_days:
-                # a held value is one measurement on the day it was read: the days a hold
-                # runs on are not days the pile was reached again
-                fresh = np.zeros(len(band), dtype=bool)
-                fresh[runs.first] = True
-                in_window &= fresh[idx]
+                # a held value is one measurement on the day it was read: the days the
+                # window's longest pile hold runs on are not days the pile was reached again
+                # (one stuck analyser); the days of its other holds are (reviewer-T6b: a clamp
+                # min(x, c) writes one value through each day-long exceedance episode, and
+                # two such episodes a month counted two days)
+                r = hold_of[idx][in_window]
+                if len(r):
+                    longest = r[np.argmax(holds.hours[r])]
+                    in_window &= fresh[idx] | (hold_of[idx] != longest)
             if len(np.unique(day[idx][in_window])) >= self.min_pile_days:
                 yield self._finding(outlet, s, limit, step, w, worst, idx)
 

@@ -374,3 +374,34 @@ def test_an_analyser_stuck_for_days_is_no_pile_reached_day_after_day() -> None:
         assert CappingDetector().detect(frame, SPEC) == [], seed
         (f,) = CappingDetector(fresh_pile_days=False).detect(frame, SPEC)
         assert f.evidence["pile"] == 60  # the hold, counted once an hour
+
+
+def test_a_clamp_holding_each_exceedance_episode_at_one_value_is_still_reached_day_after_day() -> (
+    None
+):
+    """Reviewer-T6b's probe: the plainest clamp, ``min(x, c)``, over a plant that exceeds for a
+    day at a time twice a month, writes one value through each episode, one held run each. Only
+    the window's longest hold is one stuck analyser; the days the others were read on count,
+    so the clamp is found as before the fresh-days rule. An analyser stuck for 60 h whose hold
+    a daily check (flagged C) and a lost hour cut is still one hold, and no pile."""
+    limit, n = 20.0, 24 * 60
+    spec = make_spec(MN, w21001={"limit": limit})
+    tn_code = "w21001"
+    for seed in range(3):
+        rng = np.random.default_rng(2000 + seed)
+        tn = limit * 0.6 * np.exp(rng.normal(0, 0.1, n))
+        for start in np.arange(3, 56, 15) * 24 + 8:
+            tn[start : start + 24] = limit * 1.1 * np.exp(rng.normal(0, 0.05, 24))
+        tn = np.round(np.minimum(tn, 0.95 * limit), 2)
+        assert CappingDetector().detect(make_frame(MN, {tn_code: tn}), spec), seed
+    for seed in range(3):
+        cod = np.round(30.0 * np.exp(np.random.default_rng(seed).normal(0, 0.12, 24 * 30)), 1)
+        cod[24 * 10 + 14 : 24 * 10 + 74] = 45.2
+        flags = np.array(["N"] * len(cod), dtype=object)
+        flags[24 * 11 + 7] = "C"
+        cod[24 * 11 + 7] = 25.0  # the daily check inside the hold reads its standard
+        keep = np.ones(len(cod), dtype=bool)
+        keep[24 * 12 + 3] = False  # an hour lost inside the hold
+        frame = make_frame(MN, {COD: cod}, flags={COD: flags})
+        frame = frame[frame["ts"] != hour(24 * 12 + 3)]
+        assert CappingDetector().detect(frame, SPEC) == [], seed
