@@ -1220,9 +1220,14 @@ class LowVariabilityDetector(Detector):
     mostly its scatter, ``R`` 1.3-1.4, had a January fortnight at 0.56, 4.2 scales under its
     median, found at ten times the rate), and where the window's median day's CV (read at the
     usual level) is at most `LEVEL_CV_SCALES` (1) of the days' scales under the series' median
-    day's: drawn values keep the usual spread (the labels found: -0.4 and +0.3 scales), while a
-    process whose swings fade to the analyser's noise calms its hours with its level (the
-    tests' swinging series, weeks of swings faded to 0-1 %, were "steady" without it). What
+    day's, nor more than that over it: drawn values keep the usual spread (the labels found:
+    -0.4 and +0.3 scales), while a process whose swings fade to the analyser's noise calms its
+    hours with its level (the tests' swinging series, weeks of swings faded to 0-1 %, were
+    "steady" without it), and an analyser grown noisier raises the change its scatter predicts
+    while the level wanders on (reviewer-T6d's probe: a COD's white noise up from 1.5 % to 12 %
+    of its level for 24 days, found on 5 of 10 seeds at +2.5 to +3.0 scales; none with the cap,
+    labelled tuning seeds unchanged). Not caught as honest: a level held exactly flat with its
+    hours calmed to 30 % (1 of 8 of T6d's seeds found, at -0.7 scales): drawn values look so. What
     honest plants do that steadies a level keeps its hours persistent (an equalisation tank, a
     constant-load process, a winter: not white, a test) or calms them (a fade, above); a stop
     is not judged; a regime shift is one large change, which raises ``R``.
@@ -1744,7 +1749,7 @@ class LowVariabilityDetector(Detector):
                 rate,
                 years,
                 self.min_baseline_windows,
-                float(np.exp(dm - LEVEL_CV_SCALES * max(d_mad, 1.0 / np.sqrt(2.0 * DAY_HOURS)))),
+                *_cv_band(dm, d_mad),
             )
             if s.code != PH
             else None
@@ -3082,6 +3087,14 @@ def _white_runs(
     return _WhiteRuns(first, last, length[hit], (a / (a + b))[hit], bar, n, days)
 
 
+def _cv_band(dm: float, d_mad: float) -> tuple[float, float]:
+    """The days' CVs (read at the usual level) `_steady_level` takes for drawn values: within
+    `LEVEL_CV_SCALES` of the days' scales of the series' median day's log CV ``dm`` (MAD
+    ``d_mad``), as (floor, cap)."""
+    reach = LEVEL_CV_SCALES * max(d_mad, 1.0 / np.sqrt(2.0 * DAY_HOURS))
+    return float(np.exp(dm - reach)), float(np.exp(dm + reach))
+
+
 def _steady_level(
     dmean: np.ndarray,
     dcv: np.ndarray,
@@ -3092,6 +3105,7 @@ def _steady_level(
     years: float,
     min_windows: int,
     cv_floor: float = 0.0,
+    cv_cap: float = np.inf,
 ) -> _Steady | None:
     """Fortnights whose daily level wanders no more than their hourly scatter explains, their
     days white, on a series whose level wanders far more: per window of `LEVEL_DAYS` days with
@@ -3103,8 +3117,9 @@ def _steady_level(
     (LEVEL_DAYS - 1))``, a log rms's own spread), flagged under ``exp(m - k scale)``, ``k =
     Phi^-1(1 - alpha)``, ``alpha = rate * years * LEVEL_DAYS / W`` (``W`` windows), where ``R``
     is at most `LEVEL_NOISE_RATIO` (the changes are the scatter's, no wander left) and at least
-    `LEVEL_WHITE_SHARE` of the window's days are ``white``. None where no window is flagged (or
-    fewer than ``min_windows`` are judged)."""
+    `LEVEL_WHITE_SHARE` of the window's days are ``white``, and the window's median day's CV
+    lies between ``cv_floor`` and ``cv_cap`` (`_cv_band`). None where no window is flagged
+    (or fewer than ``min_windows`` are judged)."""
     n = len(dmean)
     if n < LEVEL_DAYS or not white.any():
         return None
@@ -3155,7 +3170,8 @@ def _steady_level(
     k = float(-ndtri(min(0.5, rate * years * LEVEL_DAYS / count)))
     bar = float(min(np.exp(m - k * scale), LEVEL_NOISE_RATIO))
     with np.errstate(invalid="ignore"):
-        hit = valid & (wh >= LEVEL_WHITE_SHARE * LEVEL_DAYS) & (r < bar) & (cv_mid >= cv_floor)
+        hit = valid & (wh >= LEVEL_WHITE_SHARE * LEVEL_DAYS) & (r < bar)
+        hit &= (cv_mid >= cv_floor) & (cv_mid <= cv_cap)
     if not hit.any():
         return None
     first = np.flatnonzero(hit)
