@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import signal
+import sys
 import time
 from collections.abc import Iterable
 
@@ -191,6 +192,25 @@ def test_closing_the_stream_workers_waits_for_their_end_not_for_a_result() -> No
     feed.close(True)
     assert not any(w.is_alive() for w in feed.workers)
     assert all(w.exitcode == 0 for w in feed.workers)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="F_GETPIPE_SZ is Linux's")
+@pytest.mark.timeout(60)
+def test_the_stream_workers_pipes_hold_an_outlets_frame_at_once() -> None:
+    """An outlet-year's frame (about 1 MB pickled) goes to a worker in one write, not in 64 KiB
+    parts each waiting for the GIL of the reading process's queue thread; results come back
+    the same way."""
+    import fcntl
+
+    from monitor.detection.batch import PIPE_BYTES, _Feed
+
+    feed = _Feed(mp.get_context("fork"), 1, {}, [], [], "en", True)
+    try:
+        for queue in (feed.tasks, feed.results):
+            for end in (queue._reader, queue._writer):
+                assert fcntl.fcntl(end.fileno(), fcntl.F_GETPIPE_SZ) >= PIPE_BYTES
+    finally:
+        feed.close(True)
 
 
 def test_outlet_rows_index_each_outlet() -> None:
