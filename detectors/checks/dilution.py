@@ -486,9 +486,16 @@ class DilutionDetector(Detector):
     seeds 39 and 46; two come back as the again route's). CPU of this detector on 240 honest
     outlets of 180 days (honest seeds 5, 8, 12), in one process, interleaved: 0.54-0.55 ->
     0.56-0.58 s (the steps are read again only for an episode with factors that far apart).
-    Not caught: a dilution whose channels read factors over 1.4 apart
-    (an analyser near its floor, a channel the centred baseline misjudges) entered and left
-    over hours on both ends with no gap; left: honest weak spells with factors within 1.4 of
+    Mended after reviewer-T6e: water let in within the hour where one analyser sits near its
+    floor (its apparent factor 0.67 where the others read 0.34-0.37) made a step whose
+    least-fallen channel's whole fall was under half the common drop, and was dropped; an end
+    where every channel makes ``own_whole`` (0.85) of its own fall in one step is water's
+    (T6e measured: honest 5-24 and 25-44 19 and 24, labelled 1-50 identical; the episodes the
+    rule drops score at most 0.76 there, the probes 0.93-0.98). Not caught: a dilution whose
+    channels read factors over 1.4 apart (an analyser near its floor, a channel the centred
+    baseline misjudges, or dilution water that is not clean: tap or river water carrying
+    nitrate or phosphate, TN's factor 0.57 against 0.38-0.39, reviewer-T6e) entered and left
+    over 5 hours or more on both ends with no gap; left: honest weak spells with factors within 1.4 of
     each other, or entered at once (a product change in one shift).
 
     Defaults: ``block_hours=6``, ``baseline_days=14``, ``min_channels=3``,
@@ -502,7 +509,7 @@ class DilutionDetector(Detector):
     ``step_episodes=True``, ``step_flank_hours=48``, ``edged=True``, ``edge_hours=24``,
     ``edge_step_log=0.25``, ``edge_max_factor=0.85``, ``again=True``,
     ``edge_seen_hours=24``, ``weak_factor=0.65``, ``fall_like=True``, ``own_spread=1.4``,
-    ``own_steps=0.5``. The flow fall
+    ``own_steps=0.5``, ``own_whole=0.85``. The flow fall
     was charged in full (``beta = 1``) until the outlets of both generators' tuning seeds showed
     that most plants' concentrations hold when flow falls (the charge cost them half of their
     evidence on low-flow days), while a quarter of the independent generator's plants read 10 %
@@ -579,9 +586,11 @@ class DilutionDetector(Detector):
         fall_like: bool = True,
         own_spread: float = 1.4,
         own_steps: float = 0.5,
+        own_whole: float = 0.85,
     ) -> None:
         self.own_spread = own_spread
         self.own_steps = own_steps
+        self.own_whole = own_whole
         self.fall_like = fall_like
         self.again = again
         self.weak_factor = weak_factor
@@ -1325,7 +1334,11 @@ class DilutionDetector(Detector):
         the flow tests already; read across a gap of the record too, `_gap_steps`) of
         ``own_steps`` of the episode's common drop or more from ``2 edge_hours`` before its
         first hour to ``edge_hours`` into it, and no joint step up as large as near its last
-        hour (water
+        hour, nor a joint step at either end in which every channel made ``own_whole`` of its
+        own fall or more (water divides every reading by one factor, but an analyser at its
+        floor falls less: reviewer-T6e's probe, water x0.35 let in within the hour with an
+        NH3-N at 0.3 over its logger's 0.2, read factors 0.34-0.67 apart and its least-fallen
+        channel's whole fall under half the common drop) (water
         enters in an hour or leaves in one, every channel at once; a plant's load and
         treatment change pollutant by pollutant over hours and days). False without
         ``steps`` or ``y``, or with ``own_spread`` 0."""
@@ -1334,20 +1347,27 @@ class DilutionDetector(Detector):
         with np.errstate(invalid="ignore"):
             if not np.nanmax(logs) - np.nanmin(logs) > np.log(self.own_spread):
                 return False
-        drop = -float(np.nanmean(logs))
+        drop = -logs
         w = self.edge_hours
         a, e = hours[0] + b.lead, hours[1] + b.lead + 1  # hours of the padded grid
-        gross = y.copy()  # the channels' own steps, not net of the flow's daily swing
-        gross[:, :, -1] = 0.0
-        down, up = (  # and across a gap of any length: water may enter unseen
-            np.fmax(x, g)
-            for x, g in zip(
-                _joint_steps(gross)[:2], _gap_steps(gross, len(y) * y.shape[1]), strict=True
+        read = np.r_[~np.isnan(drop), True]  # the channels the episode reads, and flow
+        # the channels' own steps, not net of the flow's daily swing; then each channel's as a
+        # share of its own fall (water moves every channel its whole fall at once, whatever
+        # each channel's apparent factor: an analyser at its floor falls less)
+        for gross, bar in (
+            (y[:, :, read], self.own_steps * float(np.nanmean(drop))),
+            (y[:, :, read] / np.r_[drop[read[:-1]], 1.0], self.own_whole),
+        ):
+            gross[:, :, -1] = 0.0
+            down, up = (  # and across a gap of any length: water may enter unseen
+                np.fmax(x, g)
+                for x, g in zip(
+                    _joint_steps(gross)[:2], _gap_steps(gross, len(y) * y.shape[1]), strict=True
+                )
             )
-        )
-        for x in (down[max(a - 2 * w, 0) : a + w], up[max(e - w, 0) : e + 2 * w]):
-            if np.any(~np.isnan(x)) and float(np.nanmax(x)) >= self.own_steps * drop:
-                return False  # water's step at this end
+            for x in (down[max(a - 2 * w, 0) : a + w], up[max(e - w, 0) : e + 2 * w]):
+                if np.any(~np.isnan(x)) and float(np.nanmax(x)) >= bar:
+                    return False  # water's step at this end
         return True
 
     def _fall_explained(
