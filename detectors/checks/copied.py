@@ -1137,42 +1137,6 @@ def _agreeing_factors(others: list[tuple[float, ...]], first: tuple[float, ...])
     return bits
 
 
-def _joins(cluster: list[Finding], f: Finding) -> bool:
-    """Whether candidate ``f`` (same outlets, same lag) pools with ``cluster``: it overlaps or
-    touches it (within an hour), or it is a further piece of a channel already in it, within
-    24 h after it (a clone of a slow analyser's channel cut where it holds a value or misses an
-    hour: `_pieces`)."""
-    end = max(c.end for c in cluster)
-    if f.start <= end + pd.Timedelta(hours=1):
-        return True
-    return f.start <= end + pd.Timedelta(hours=24) and any(
-        c.pollutant == f.pollutant for c in cluster
-    )
-
-
-def _pieces(cluster: list[Finding], best: dict[str, Finding]) -> list[Finding]:
-    """The further pieces of a pooled channel (``best``: its strongest candidate) in
-    ``cluster``: candidates of that channel overlapping none of its pieces already taken, at a
-    factor that agrees with the strongest's within both factors' errors (an exact match's
-    factor is 1 without error). Each is one more match at the lag, pooled as a channel is
-    (`_pooled_bar`: its positions and the tail of the sum; the choice of channels counted as
-    if it were one, which only raises the bar)."""
-    out: list[Finding] = []
-    for code, top in best.items():
-        taken = [top]
-        scale, error = top.evidence[_WEAK][2], top.evidence[_WEAK][3]
-        for f in sorted(cluster, key=lambda f: -f.evidence[_WEAK][0]):
-            if str(f.pollutant) != code or any(
-                f.start <= g.end and f.end >= g.start for g in taken
-            ):
-                continue
-            tol = error + f.evidence[_WEAK][3]
-            if abs(math.log(f.evidence[_WEAK][2] / scale)) <= tol:
-                taken.append(f)
-        out += taken[1:]
-    return out
-
-
 def _scaled_fit(
     pool: _Pool, a0: np.ndarray, a1: np.ndarray, b0: np.ndarray, res: np.ndarray
 ) -> tuple[np.ndarray, ...] | None:
@@ -1631,27 +1595,6 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
     simulated outlet-years one clone of four channels gains its fifth, TN). Cost: in one
     process, interleaved with the code before, 100 simulated outlet-years 1.54-1.81 s CPU
     before, 1.57-1.79 s after (82 candidates kept; the same 9 findings).
-    Pieces of one channel pool too (`_pieces`, `_joins`, twenty-sixth session): a clone of a
-    slow analyser's channel (TP read every 2 h, COD every 4 h) is proposed only where 12
-    readings hold 6 changes, so its holds, a missing hour or the copier's own hours cut it into
-    pieces, each under its bar. Candidates of one channel at the same lag within 24 h of the
-    cluster, overlapping none taken and at a factor agreeing with its strongest piece's (within
-    both errors), are further members of the pool, weighed as further channels are (the bar's
-    positions and the tail of the sum; its choice of channels as if each were one, which only
-    raises it). Independent generator, 120 outlets x 180 d, tuning seeds 5-24 (looked at):
-    seed 12's TP clone times 0.706 at the same hours over 72 h, three pieces of 16.4-24.8 bits
-    against a bar of 35.2 (pooled 80.0 with the factors' bits given back, bar 60.3), found on both
-    outlets: recall 451 -> 453 of 487, no other finding changed (72 on outlets outside a
-    falsifying label before and after). Honest generator seeds 5-24 (80 x 180 d): 1 -> 1
-    finding, identical. Checked after the choice: independent 40 x 180 d, share 0.5, seeds 1-25
-    every finding identical (191 of 194 copied labels), 26-50 299 -> 299 of 312, two findings
-    re-spanned (seed 29, a clone times 0.834 found a day longer on its label) and two added
-    (seed 49: the first 53 h of an NH3-N clone times 0.769 on its copier and its source, both
-    inside their copied_data labels, the clone's later 40 h found before); simulator 1-50
-    every finding identical (258 of 263); honest generator 25-44: 8 -> 8, identical. CPU the
-    same (independent seeds 7 and 10, honest seed 40 x 80: 0.38-0.89 s before, 0.43-0.89 s
-    after). Not reached: a cluster's pieces chain over 24 h gaps, so a long honest run of weak
-    matches at one lag and factor pools as one, its bar rising with its span and pieces.
 
     Fifth rule (``stopped_replays``): a stopped record put over running hours. A plant stopped
     sends its concentrations flagged F, the analysers holding their last value or reading still
@@ -2050,7 +1993,7 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
             group.sort(key=lambda f: (f.start, f.end))
             clusters: list[list[Finding]] = []
             for f in group:
-                if clusters and _joins(clusters[-1], f):
+                if clusters and f.start <= max(c.end for c in clusters[-1]) + pd.Timedelta(hours=1):
                     clusters[-1].append(f)
                 else:
                     clusters.append([f])
@@ -2060,27 +2003,22 @@ class CopiedDataDetector(FleetDetector[CopiedSummary]):
                     code = str(f.pollutant)
                     if code not in best or f.evidence[_WEAK][0] > best[code].evidence[_WEAK][0]:
                         best[code] = f
-                members = [*best.values(), *_pieces(cluster, best)]
-                if len(members) < 2:
+                if len(best) < 2:
                     continue
                 start, end = min(f.start for f in cluster), max(f.end for f in cluster)
                 if any(g.start <= end and g.end >= start for g in covered.get((mn, other), [])):
                     continue
-                first = max(members, key=lambda f: f.evidence[_WEAK][0])
-                info = sum(f.evidence[_WEAK][0] for f in members) + _agreeing_factors(
-                    [f.evidence[_WEAK] for f in members if f is not first],
+                first = max(best.values(), key=lambda f: f.evidence[_WEAK][0])
+                info = sum(f.evidence[_WEAK][0] for f in best.values()) + _agreeing_factors(
+                    [f.evidence[_WEAK] for f in best.values() if f is not first],
                     first.evidence[_WEAK],
                 )
                 span = (end - start) / pd.Timedelta(hours=1) + 1.0
                 need = _pooled_bar(
-                    first.evidence[_WEAK][1],
-                    info,
-                    len(members),
-                    n_codes,
-                    span + self.window_readings,
+                    first.evidence[_WEAK][1], info, len(best), n_codes, span + self.window_readings
                 )
                 if info > need:
-                    yield self._one(members, by_mn, pooled=(info, need))
+                    yield self._one(list(best.values()), by_mn, pooled=(info, need))
 
     def _merged(self, found: list[Finding], by_mn: dict[str, CopiedSummary]) -> Iterable[Finding]:
         """Matches of one outlet with one partner that overlap in time (or follow within a day at

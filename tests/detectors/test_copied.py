@@ -677,39 +677,6 @@ def test_pooled_channels_whose_factors_agree_get_back_what_their_fits_paid() -> 
     assert _agreeing_factors([(20.0, 40.0, 1.2, 0.01, 9.0)], exact) == 0.0
 
 
-def _slow_tp_clone(factors: tuple[float, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """A TP read every 2 h to 0.01 (A), and B's, read to 0.001, with three 22 h pieces of A's
-    same hours times ``factors``, 8 h of B's own values between them (a clone cut where the
-    copier's own readings show through)."""
-    a = cycled(N, level=0.5, spread=0.08, hold_hours=2, seed=21, decimals=2)
-    b = cycled(N, level=0.35, spread=0.06, hold_hours=2, seed=22, decimals=3)
-    for k, factor in enumerate(factors):
-        s = 500 + k * 30
-        b[s : s + 22] = np.round(a[s : s + 22] * factor, 3)
-    return a, b
-
-
-def test_pieces_of_one_channel_cloned_at_one_lag_and_factor_are_pooled() -> None:
-    a, b = _slow_tp_clone((0.706, 0.706, 0.706))
-    # each piece alone is under its bar
-    for k in range(3):
-        one = _slow_tp_clone((0.706,) * 3)[1]
-        keep = slice(500 + k * 30, 522 + k * 30)
-        own = cycled(N, level=0.35, spread=0.06, hold_hours=2, seed=22, decimals=3)
-        own[keep] = one[keep]
-        assert CopiedDataDetector().detect_fleet(_fleet(A={TP: a}, B={TP: own})) == []
-    found = CopiedDataDetector().detect_fleet(_fleet(A={TP: a}, B={TP: b}))
-    assert sorted(f.mn for f in found) == ["A", "B"]
-    (f,) = [f for f in found if f.mn == "B"]
-    ev = f.evidence
-    assert f.pollutant == TP and ev["lag_hours"] == 0 and "summed" in ev["statistic"]
-    assert len(ev["segments"]) == 3 and ev["information_bits"] > ev["threshold_bits"]
-    assert hour(500) <= f.start < hour(522) and hour(560) <= f.end < hour(582)  # all three
-    # pieces at factors of their own are no one clone
-    _, other = _slow_tp_clone((0.706, 0.85, 0.6))
-    assert CopiedDataDetector().detect_fleet(_fleet(A={TP: a}, B={TP: other})) == []
-
-
 def _plant_with_stops(
     seed: int, stops: list[tuple[int, int]], mn: str = "M1"
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
