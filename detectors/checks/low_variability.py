@@ -2200,7 +2200,9 @@ class LowVariabilityDetector(Detector):
                 f"{LEVEL_NOISE_RATIO}, on a series whose windows' median ratio is at least "
                 f"{LEVEL_USUAL_RATIO}, with at least {LEVEL_WHITE_SHARE} of the window's days "
                 "white (von Neumann's ratio at least von_neumann_min, on a series whose usual "
-                "day is not): values drawn around one level, where the series' level wanders",
+                f"day is not) and its median day's CV within {LEVEL_CV_SCALES} of the days' "
+                "scales of the series' usual: values drawn around one level at the usual "
+                "spread, where the series' level wanders",
                 "statistic": "window day-to-day change of log daily mean over its scatter's",
                 "threshold": round(w.steady.bar, 6),
                 "day_change_ratio": round(worst, 6),
