@@ -1334,13 +1334,13 @@ class DilutionDetector(Detector):
         the flow tests already; read across a gap of the record too, `_gap_steps`) of
         ``own_steps`` of the episode's common drop or more from ``2 edge_hours`` before its
         first hour to ``edge_hours`` into it, and no joint step up as large as near its last
-        hour, nor a joint step at either end in which every channel made ``own_whole`` of its
-        own fall or more (water divides every reading by one factor, but an analyser at its
-        floor falls less: reviewer-T6e's probe, water x0.35 let in within the hour with an
-        NH3-N at 0.3 over its logger's 0.2, read factors 0.34-0.67 apart and its least-fallen
-        channel's whole fall under half the common drop) (water
-        enters in an hour or leaves in one, every channel at once; a plant's load and
-        treatment change pollutant by pollutant over hours and days). False without
+        hour (water enters in an hour or leaves in one, every channel at once; a plant's load
+        and treatment change pollutant by pollutant over hours and days), nor a joint step at
+        either end in which every channel made ``own_whole`` of its own fall or more (water
+        divides every reading by one factor, but an analyser at its floor falls less:
+        reviewer-T6e's probe, water x0.35 let in within the hour with an NH3-N at 0.3 over its
+        logger's 0.2, read factors 0.34-0.67 apart and its least-fallen channel's whole fall
+        under half the common drop). False without
         ``steps`` or ``y``, or with ``own_spread`` 0."""
         if steps is None or y is None or self.own_spread <= 0:
             return False
