@@ -878,6 +878,19 @@ def _long_cod(days: int = 200) -> tuple[np.ndarray, np.ndarray]:
     return honest_cod(24 * days, hold=1), flow(24 * days)
 
 
+def _checked_cod(
+    checks: float | np.ndarray = 25.0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`_long_cod` checked daily at 07:00 (flagged C) reading ``checks`` (its standard, or per
+    check): the values, the flow, the flags and the checks' indices."""
+    cod, q = _long_cod()
+    flags = np.array(["N"] * len(cod), dtype=object)
+    check = np.flatnonzero(np.arange(len(cod)) % 24 == 7)
+    flags[check] = "C"
+    cod[check] = checks
+    return cod, q, flags, check
+
+
 def test_a_stuck_analyser_hold_is_a_validity_finding() -> None:
     """An analyser stuck on its last measurement (the value held is the one it last measured,
     in range, entered by an ordinary step) is a validity finding: the hours were not measured,
@@ -1138,11 +1151,7 @@ def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> N
     sample reads as its checks do), nor are maintenance hours reading it (an analyser in
     maintenance may hold its output) or a flagged reading of it before the hold (the analyser
     may have measured it: a frozen output holds the last measurement too)."""
-    cod, q = _long_cod()
-    flags = np.array(["N"] * len(cod), dtype=object)
-    check = np.arange(len(cod)) % 24 == 7
-    flags[check] = "C"
-    cod[check] = 25.0
+    cod, q, flags, check = _checked_cod()
     holds = (SEPTEMBER + 100, SEPTEMBER + 400)
     for at in holds:
         _stuck(cod, at, 50)  # the checks inside read the held value too
@@ -1192,11 +1201,7 @@ def test_a_stuck_hold_past_twice_what_a_month_may_lack_is_counted() -> None:
     month may lack (a stuck analyser's fault is on its record within days): counted,
     "sustained". The same over three days stays a stuck analyser's validity finding
     (reviewer-T2's fz_stuck.py: validity at every length before)."""
-    cod, q = _long_cod()
-    flags = np.array(["N"] * len(cod), dtype=object)
-    check = np.arange(len(cod)) % 24 == 7
-    flags[check] = "C"
-    cod[check] = 25.0
+    cod, q, flags, _ = _checked_cod()
     for hours, escalation in ((168, "sustained"), (72, None)):
         written = cod.copy()
         written[SEPTEMBER + 100 : SEPTEMBER + 100 + hours] = 38.6  # checks overwritten too
@@ -1249,11 +1254,7 @@ def test_a_check_leading_into_a_hold_that_reads_the_held_value_shows_the_analyse
     at the standard's own value that the check leading into it reads, as every check reads it,
     is what a standard fed as the sample gives: counted, "sustained" (a check may read the held
     value only where the checks read it nowhere else)."""
-    cod, q = _long_cod()
-    flags = np.array(["N"] * len(cod), dtype=object)
-    check = np.arange(len(cod)) % 24 == 7
-    flags[check] = "C"
-    cod[check] = 25.0
+    cod, q, flags, check = _checked_cod()
     holds = (SEPTEMBER + 100, SEPTEMBER + 400)
     stuck = cod.copy()
     stuck_flags = flags.copy()
@@ -1302,11 +1303,7 @@ def test_an_output_frozen_at_the_reading_a_check_just_gave_buys_no_stuck_analyse
     them): the check leading into the hold reads the held value, but the analyser measured the
     water just before it, so it shows no analyser stuck: integrity, sustained. The same after
     three days of the standard fed as the sample ending in that check."""
-    cod, q = _long_cod()
-    n = len(cod)
-    flags = np.array(["N"] * n, dtype=object)
-    check = np.flatnonzero(np.arange(n) % 24 == 7)
-    flags[check] = "C"
+    cod, q, flags, check = _checked_cod()
     cod[check] = np.round(25.0 + 0.8 * np.random.default_rng(1).normal(size=check.size), 1)
     values, counts = np.unique(cod[check], return_counts=True)
     once = set(values[counts == 1].tolist())

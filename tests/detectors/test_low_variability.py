@@ -1403,19 +1403,26 @@ def test_stop_days_of_a_series_shorter_than_a_week() -> None:
     assert stopped.tolist() == [False, True, False, False]
 
 
-def _wandering(days: int, seed: int, band: tuple[int, int] | None = None) -> np.ndarray:
-    """COD whose daily level wanders (a log random walk, 0.08 a day) with persistent hours
-    (AR(1), 0.9, about 5 % of the level, on 1 % of white noise); ``band`` (days) written white
-    around 30 mg/L at about the series' usual daily CV."""
+def _wandering(
+    days: int,
+    seed: int,
+    band: tuple[int, int] | None = None,
+    wander: float = 0.08,
+    noise: float | np.ndarray = 0.01,
+) -> np.ndarray:
+    """COD whose daily level wanders (a log random walk, ``wander`` a day) with persistent
+    hours (AR(1), 0.9, about 5 % of the level, on white noise of ``noise`` of it, per hour
+    where an array); ``band`` (days) written white around 30 mg/L at about the series' usual
+    daily CV."""
     rng = np.random.default_rng(seed)
-    level = np.exp(np.cumsum(rng.normal(0.0, 0.08, days)))
+    level = np.exp(np.cumsum(rng.normal(0.0, wander, days)))
     level = 30.0 * level / np.exp(np.mean(np.log(level)))
     n = days * 24
     shock = rng.normal(0.0, np.sqrt(1.0 - 0.81), n)
     p = np.zeros(n)
     for i in range(1, n):  # a test's series
         p[i] = 0.9 * p[i - 1] + shock[i]
-    x = np.repeat(level, 24) * (1.0 + 0.06 * p + rng.normal(0.0, 0.01, n))
+    x = np.repeat(level, 24) * (1.0 + 0.06 * p + noise * rng.normal(0.0, 1.0, n))
     if band is not None:
         a, b = band
         x[a * 24 : b * 24] = 30.0 * (1.0 + rng.normal(0.0, 0.045, (b - a) * 24))
@@ -1459,17 +1466,9 @@ def test_an_analyser_grown_noisy_while_the_level_wanders_is_not_a_steady_level(s
     reads 8 times noisier (white, 12 % of the level) for 24 days. The day-to-day change over the
     change the scatter predicts falls only because the scatter grew; the daily level did not
     steady (found on 5 of 10 seeds before the steady-level test's CV cap)."""
-    rng = np.random.default_rng(seed)
     days = 150
-    level = np.exp(np.cumsum(rng.normal(0.0, 0.025, days)))
-    level = 30.0 * level / np.exp(np.mean(np.log(level)))
-    n = days * 24
-    shock = rng.normal(0.0, np.sqrt(1.0 - 0.81), n)
-    p = np.zeros(n)
-    for i in range(1, n):  # a test's series
-        p[i] = 0.9 * p[i - 1] + shock[i]
-    noise = np.full(n, 0.015)
+    noise = np.full(days * 24, 0.015)
     noise[60 * 24 : 84 * 24] = 0.12
-    x = np.round(np.repeat(level, 24) * (1.0 + 0.06 * p + noise * rng.normal(0.0, 1.0, n)), 1)
+    x = _wandering(days, seed, wander=0.025, noise=noise)
     found = LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(len(x))}), SPEC)
     assert not [f for f in found if f.summary.startswith("COD held its daily level")]
