@@ -16,12 +16,13 @@ Generators:
   both had run, nothing changed after); 301-310 the twenty-third's (2026-12-07, the same way, start
   code ff2ee43); 401-410 the twenty-fourth's (2026-12-07, the same way, start code 7b03e48);
   501-510 the twenty-fifth's (2026-12-07, the same way, start code 1bc9f1e); 601-610 the
-  twenty-sixth's (2026-12-07, the same way, start code 11237d9); fresh ones from 701 on.
+  twenty-sixth's first cycle (2026-12-07, the same way, start code 11237d9) and 701-710 its
+  second (start code 9d4b2dd); fresh ones from 801 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 3501 on, for the next claim; 2001-2005 are bench_calibration's):
+from 3601 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -90,6 +91,9 @@ from 3501 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 3401-3405 and independent 3411-3415 (the claim), and simulator 3431-3440 and
   independent 3441-3450 (more honest outlets) (2026-12-07, twenty-sixth session): the same way
   (start code 11237d9).
+- simulator 3501-3505 and independent 3511-3515 (the claim), and simulator 3531-3540 and
+  independent 3541-3550 (more honest outlets) (2026-12-07, twenty-sixth session's second
+  cycle): the same way (start code 9d4b2dd).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -150,9 +154,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (3501, 3502, 3503, 3504, 3505),
-    "independent": (3511, 3512, 3513, 3514, 3515),
-    "honest": (701, 702, 703, 704, 705),
+    "simulator": (3601, 3602, 3603, 3604, 3605),
+    "independent": (3611, 3612, 3613, 3614, 3615),
+    "honest": (801, 802, 803, 804, 805),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
