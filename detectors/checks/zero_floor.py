@@ -107,7 +107,18 @@ class ZeroFloorDetector(Detector):
       0.01-0.02; the 15 left sit in water 3-316 steps up: analyser faults reading 0 unflagged,
       which the data cannot tell from a zeroed analyser); all findings 111 -> 79; labelled
       tuning seeds 1-50 (40 x 180 d, share 0.5): every finding identical (independent 641,
-      558 of 569 labels; simulator 165, 165 of 165);
+      558 of 569 labels; simulator 165, 165 of 165). Where the series' least reading ``L`` is
+      its analyser's detection limit up the lattice (2 to ``limit_quanta`` steps, a TP logger
+      at 0.01 mg/L that never reads 0.01 and writes 0 under a 0.02 limit), the neighbours are
+      judged within ``censor_quanta`` steps of ``L``, not of the lattice's first step, which
+      the series never reads; only where the water reads its limit as often as it reads under
+      it (its zeros at most ``L / r`` times its readings at ``L``: honest TP writes 49-215
+      zeros beside 76-325 readings at 0.02, reviewer-P's P4 40 beside 4). Honest generator,
+      seeds 5-24 and 25-44 x 80 x 180 d, zero_floor alone: 37 -> 36 and 72 -> 49 integrity
+      findings (two TP outlets of seeds 36 and 44 writing 0 for one or two hours 40-100 times
+      in 180 d: 28 -> 8; the zeros left sit beside water at 0.05-0.06 on one side); labelled
+      tuning seeds 1-50: zero_floor labels found unchanged (independent 558 of 569, simulator
+      165 of 165, all as sign), no finding on their honest outlets;
     - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
       across gaps of up to ``floor_gap_hours``, and across longer ones when the value on both
       sides is the same, `_one_value_once`: an analyser back from days of fault or stop does
@@ -414,7 +425,9 @@ class ZeroFloorDetector(Detector):
     than 6 steps on its larger side; 0: no resolution excuse), ``censor_share=0.01``,
     ``censor_neighbours=3``, ``censor_runs=10`` (honest floors of the honest generator
     have 50-500 other runs at their value, 404 of 440; labelled floors at most 25, 0-1 for
-    all but 5 of 235; 0: no floor-visit null), ``once_quanta=5``, ``once_quantile=0.05``,
+    all but 5 of 235; 0: no floor-visit null), ``limit_quanta=5`` (a least reading at most
+    five steps up is a detection limit, as ``once_quanta``'s near-floor band; 0: the
+    resolution excuse judges from the lattice's first step alone), ``once_quanta=5``, ``once_quantile=0.05``,
     ``once_share=0.01`` (`_one_measurement`: the near-floor band and the share of its
     measurements one reading under the detection limit may be; the honest generator's excused
     TP zeros sit 1-5 steps up, 0.002-0.0045 of the near-floor measurements),
@@ -503,6 +516,7 @@ class ZeroFloorDetector(Detector):
         censor_share: float = 0.01,
         censor_neighbours: int = 3,
         censor_runs: int = 10,
+        limit_quanta: float = 5.0,
         once_quanta: float = 5.0,
         once_quantile: float = 0.05,
         once_share: float = 0.01,
@@ -546,6 +560,7 @@ class ZeroFloorDetector(Detector):
         self.censor_share = censor_share
         self.censor_neighbours = censor_neighbours
         self.censor_runs = censor_runs
+        self.limit_quanta = limit_quanta
         self.once_quanta = once_quanta
         self.once_quantile = once_quantile
         self.once_share = once_share
@@ -686,7 +701,10 @@ class ZeroFloorDetector(Detector):
         of those after it (readings far above both their neighbours left out; a side with none,
         at the series' start or end, counts as near, so such a stretch is judged by one side;
         at least one side needed) lie within ``censor_quanta`` steps of the series' resolution
-        ``r`` (its smallest step between positive normal readings), at least ``censor_share`` of
+        ``r`` (its smallest step between positive normal readings; of its detection limit ``L``
+        where the series' least reading lies 2 to ``limit_quanta`` steps up and its zeros number
+        at most ``L / r`` times its readings at ``L``: the class docstring), at least
+        ``censor_share`` of
         the series' positive normal readings lie there too, and the stretch lasts no longer
         than the series' other zero stretches allow (`_visit_null` at ``allowed``, the pool
         with one stretch of one analyser ``cycle`` added; reviewer-O's O2: a day of zeros
@@ -714,7 +732,22 @@ class ZeroFloorDetector(Detector):
         res = resolution(np.r_[0.0, x[positive]])  # 0 is a point of the logger's lattice too
         if not res > 0:
             return out
-        near = self.censor_quanta * res + 1e-9
+        # the series' detection limit: its least positive reading, where that lies a few steps
+        # up the lattice (a TP logger at 0.01 mg/L that never reads 0.01 and writes 0 below a
+        # 0.02 limit); the censored water sits within censor_quanta steps of the limit, not of
+        # the lattice's first step (the same where the series reads that step)
+        limit = float(x[positive].min())
+        steps_under = limit / res  # the lattice's steps under the limit, 0 included
+        at_limit = np.count_nonzero(x == limit)
+        if not (
+            self.limit_quanta > 0
+            and steps_under <= self.limit_quanta + 1e-9
+            and np.count_nonzero(x == 0) <= steps_under * at_limit
+        ):
+            # (no limit up the lattice, or more zeros than the water read at its limit would
+            # put under it: reviewer-P's P4, TP at 0.04 zeroed 40 times, read 0.02 4 times)
+            limit = res
+        near = limit + (self.censor_quanta - 1) * res + 1e-9
         if np.mean(x[positive] <= near) < self.censor_share:
             return out  # the series itself never reads near its resolution: no censored water
         # a lone reading far above both its neighbours and above the resolution's band (an
@@ -722,7 +755,8 @@ class ZeroFloorDetector(Detector):
         # not the water the zeros sit in; an ordinary local maximum of a noisy hourly series is
         # (reviewer-O's O3: dropping every strict maximum biased the neighbours' medians low)
         prev, succ = np.r_[-np.inf, x[:-1]], np.r_[x[1:], -np.inf]
-        lone = (x - np.maximum(prev, succ) > near) & (x > near)
+        band = self.censor_quanta * res + 1e-9
+        lone = (x - np.maximum(prev, succ) > band) & (x > near)
         pos = normal[positive & ~lone]
         if len(pos) == 0:
             return out

@@ -717,7 +717,8 @@ def test_one_measurement_zeroed_far_above_the_floor_or_often_is_found() -> None:
     # near the floor, but every day: 19 found (one is the resolution excuse's, as before)
     assert len(found(TP, 0.04, 0.01, 2, at)) == 19
     assert found(TP, 0.04, 0.01, 2, at[:1]) == []  # near the floor, once
-    assert len(found(TP, 0.04, 0.01, 2, at[:1], once_quanta=0.0, once_quantile=0.0)) == 1
+    off = {"once_quanta": 0.0, "once_quantile": 0.0, "limit_quanta": 0.0}
+    assert len(found(TP, 0.04, 0.01, 2, at[:1], **off)) == 1
 
 
 def _cod_with_a_week_near_its_limit(n: int, seed: int) -> np.ndarray:
@@ -1148,3 +1149,47 @@ def test_a_few_readings_written_low_beside_a_floor_do_not_make_the_water_censore
         assert [(f.start, f.end) for f in found if f.evidence.get("window_hours", 0) >= 90] == [
             (hour(a), hour(a + hours - 1))
         ], (low, written)
+
+
+def _tp_at_its_limit(n: int, seed: int = 4) -> np.ndarray:
+    """An hourly TP logger of 0.01 mg/L resolution whose analyser's detection limit is 0.02: it
+    never reads 0.01 and writes a reading under 0.02 as 0, at a plant running at 0.02-0.06."""
+    rng = np.random.default_rng(seed)
+    water = np.exp(rng.normal(np.log(0.032), 0.35, n))
+    return np.where(water < 0.02, 0.0, np.round(water, 2))
+
+
+def test_zeros_a_logger_writes_under_a_limit_above_its_resolution_are_the_water() -> None:
+    """Honest generator, tuning seeds 36 and 44: TP at 0.01 mg/L resolution with a limit of
+    0.02, read at the limit hundreds of times, writing zeros for one or two hours again and
+    again beside readings of 0.02-0.04: the water under its limit, as NH3-N at 0.1 resolution
+    reads 0.0 beside 0.1. Judged within ``censor_quanta`` steps of the limit, not of the
+    lattice's first step, which the series never reads. The same zeros in water far above the
+    limit, and a day of zeros, are still reported; and where the water seldom reads its limit
+    (more zeros than the readings at the limit would put under it), no limit is learned."""
+    n = 24 * 60
+    tp = _tp_at_its_limit(n)
+    assert (tp == 0.01).sum() == 0 and (tp == 0).sum() <= 2 * (tp == 0.02).sum()
+    runs = np.diff(np.flatnonzero(np.diff(np.r_[0, tp == 0, 0])))[::2]
+    assert (runs >= 2).sum() >= 5  # zero stretches of two hours and more, repeatedly
+
+    def zeros(x: np.ndarray, **kw: float) -> list[tuple]:
+        found = ZeroFloorDetector(**kw).detect(make_frame(MN, {TP: x, FLOW: flow(n)}), SPEC)
+        return [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]]
+
+    assert zeros(tp) == []
+    assert zeros(tp, limit_quanta=0.0) != []  # judged from the lattice's first step
+    # two hours of zeros in water the series reads far above its limit
+    far = tp.copy()
+    far[600:612] = 0.09
+    far[614:626] = 0.1
+    far[612:614] = 0.0
+    assert (hour(612), hour(613)) in zeros(far)
+    # a day of zeros, far longer than the series' own zero stretches
+    day = tp.copy()
+    day[900:924] = 0.0
+    assert any(a <= hour(912) <= b for a, b in zeros(day))
+    # the limit read seldom: most readings at 0.02 moved up a step, the zeros kept
+    seldom = np.where(tp == 0.02, 0.03, tp)
+    seldom[np.flatnonzero(tp == 0.02)[:3]] = 0.02
+    assert zeros(seldom) != []
