@@ -1259,19 +1259,23 @@ class StandardSubstitutionDetector(Detector):
                 # both rules judging `_holds` here ask a hold entered by a jump
                 holds = _holds(outlet, s, level, pairs[entered]) if entered.any() else None
                 made[level] = holds
+                own = self.tolerance_fraction * level + 1e-9
                 if holds is not None:
                     found = _held_on_standard(
                         self, outlet, s, level, holds, threshold=self.hold_false_alarms_per_year
                     )
-                    yield from _unheld(found, held)
+                    yield from _unheld(_not_own_level(s, found, level, own), held)
                 if GAP_HOLDS:
-                    yield from _unheld(_held_across_gaps(self, outlet, s, level, pairs), held)
+                    found = _held_across_gaps(self, outlet, s, level, pairs)
+                    yield from _unheld(_not_own_level(s, found, level, own), held)
                     if holds is not None:
-                        yield from _unheld(_held_by_gap(self, outlet, s, level, holds), held)
+                        found = _held_by_gap(self, outlet, s, level, holds)
+                        yield from _unheld(_not_own_level(s, found, level, own), held)
                 if HOLD_THROUGH_HOURS > 0:
                     through = holds if holds is not None else _holds(outlet, s, level, pairs)
                     if through is not None:
-                        yield from _unheld(_held_through(self, outlet, s, level, through), held)
+                        found = _held_through(self, outlet, s, level, through)
+                        yield from _unheld(_not_own_level(s, found, level, own), held)
         yield from self._stretches(outlet, s, held, made, standards)
         # the first rule at the standard the series is calibrated with too (last: a stretch
         # another rule judged keeps that rule's finding)
@@ -1369,6 +1373,10 @@ class StandardSubstitutionDetector(Detector):
         # stretch is one stay in its history, not that it is never seen)
         own = (len(stays) + 1) / len(levels) / years * tail_survival(stays, hours[idx])
         keep = own <= self.first_false_alarms_per_year
+        if keep.any():
+            keep[keep] = ~_plants_level(
+                v, s.hours, normal, segs.first[idx[keep]], segs.last[idx[keep]], standard, tol
+            )
         idx, own, local, local_floor = idx[keep], own[keep], local[keep], local_floor[keep]
         for k, i in enumerate(idx.tolist()):
             a, b = int(segs.first[i]), int(segs.last[i])
@@ -4348,6 +4356,71 @@ def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
 
 #: How many reported values each side of a standard `_neighbour_stay` looks at.
 NEIGHBOUR_VALUES: Final[int] = 2
+
+
+#: The hours either side of a first-rule stretch whose normal readings tell the plant's own
+#: level there (`_plants_level`).
+LEVEL_SIDE_HOURS: Final[float] = 48.0
+
+#: The least share of those readings reading the standard's reported value itself for the
+#: stretch to be the plant's own level (`_plants_level`).
+LEVEL_SHARE: Final[float] = 0.25
+
+
+def _not_own_level(
+    s: Series, found: Iterable[Finding], standard: float, tol: float
+) -> Iterator[Finding]:
+    """The findings of ``found`` (stretches on ``standard`` of series ``s``) that are not the
+    plant's own level (`_plants_level`)."""
+    found = list(found)
+    if not found:
+        return
+    normal = normal_mask(s)
+    first = np.searchsorted(s.ts, np.array([f.start.value for f in found], dtype=np.int64))
+    last = np.searchsorted(s.ts, np.array([f.end.value for f in found], dtype=np.int64))
+    last = np.minimum(last, len(s.ts) - 1)
+    ok = normal[first] & normal[last]
+    own = np.zeros(len(found), dtype=bool)
+    if ok.any():
+        own[ok] = _plants_level(s.values, s.hours, normal, first[ok], last[ok], standard, tol)
+    yield from (f for f, k in zip(found, own.tolist(), strict=True) if not k)
+
+
+def _plants_level(
+    v: np.ndarray,
+    hours: np.ndarray,
+    normal: np.ndarray,
+    first: np.ndarray,
+    last: np.ndarray,
+    standard: float,
+    tol: float,
+) -> np.ndarray:
+    """For each first-rule stretch ``first..last`` (indices into the series): whether it is the
+    plant's own level at a series read coarser than the standard's band (resolution ``r > 2
+    tol``: the band holds one reported value): its readings one value, and the series' normal
+    readings within `LEVEL_SIDE_HOURS` before it and after it (the stretch left out) read that
+    value themselves `LEVEL_SHARE` of the time or more on each side, their median within one
+    ``r`` of it. A plant whose water sits at a round value that is also a standard's reads it
+    for long stays and all around them; a standard fed as the sample replaces the plant's
+    level, which the readings either side show elsewhere."""
+    out = np.zeros(len(first), dtype=bool)
+    x = v[normal]
+    res = _resolution_of(x)
+    if not res > 2.0 * tol or len(first) == 0:
+        return out
+    h = hours[normal]
+    pos = np.cumsum(normal) - 1  # index among the normal readings
+    a, b = pos[first], pos[last]
+    lo = np.searchsorted(h, h[a] - LEVEL_SIDE_HOURS, side="left")
+    hi = np.searchsorted(h, h[b] + LEVEL_SIDE_HOURS, side="right")
+    for k in range(len(first)):  # (a handful of stretches per series)
+        sides = [x[lo[k] : a[k]], x[b[k] + 1 : hi[k]]]
+        if not all(len(w) for w in sides) or (x[a[k] : b[k] + 1] != x[a[k]]).any():
+            continue
+        share = float(np.mean(np.abs(np.concatenate(sides) - standard) <= tol))
+        med = max(abs(float(np.median(w)) - standard) for w in sides)
+        out[k] = share >= LEVEL_SHARE and med <= res + 1e-9
+    return out
 
 
 def _neighbour_stay(
