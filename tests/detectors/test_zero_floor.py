@@ -1193,3 +1193,61 @@ def test_zeros_a_logger_writes_under_a_limit_above_its_resolution_are_the_water(
     seldom = np.where(tp == 0.02, 0.03, tp)
     seldom[np.flatnonzero(tp == 0.02)[:3]] = 0.02
     assert zeros(seldom) != []
+
+
+def _zero_spans(x: np.ndarray) -> list[tuple]:
+    """The (start, end) of the zeros findings on a TP series ``x`` (hourly)."""
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: flow(len(x))}), SPEC)
+    return [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]]
+
+
+def _tp_water(n: int, median: float, seed: int) -> np.ndarray:
+    """TP around ``median`` mg/L (log AR(1), 0.9), read to 0.01 and never under it."""
+    rng = np.random.default_rng(seed)
+    e, a = rng.normal(0, 1, n), np.zeros(n)
+    for i in range(1, n):
+        a[i] = 0.9 * a[i - 1] + np.sqrt(0.19) * e[i]
+    return np.maximum(np.round(median * np.exp(0.35 * a), 2), 0.01).round(9)
+
+
+def test_a_limit_five_steps_up_written_beside_the_zeros_does_not_excuse_them() -> None:
+    """TP at 0.3 mg/L zeroed for 3 h twenty times, two readings written at 0.05-0.07 each
+    side and a dozen at 0.05 elsewhere: the least reading (0.05) is no detection limit the
+    water taught, and the zeros sit far under the water (the first version, a limit up to five steps up, excused all 20;
+    reviewer-T7)."""
+    n = 24 * 180
+    tp = _tp_water(n, 0.3, seed=1)
+    starts = np.arange(100, n - 100, n // 20)[:20]
+    for a in starts:
+        tp[a : a + 3] = 0.0
+        tp[a - 2 : a] = 0.07
+        tp[a + 3 : a + 5] = 0.07
+    tp[starts[:14] + 30] = 0.05
+    found = _zero_spans(tp)
+    assert all(any(s <= hour(a) <= e for s, e in found) for a in starts)
+
+
+def test_a_series_raised_to_a_limit_five_steps_up_keeps_its_zeros_found() -> None:
+    """TP at 0.08 mg/L whose readings under 0.05 are written 0.05, zeroed for 2 h twenty
+    times at random hours: the first version excused 7 of
+    the 20 as water under a 0.05 limit."""
+    n = 24 * 180
+    tp = np.maximum(_tp_water(n, 0.08, seed=3), 0.05)
+    starts = np.sort(np.random.default_rng(5).choice(np.arange(50, n - 50, 60), 20, replace=False))
+    for a in starts:
+        tp[a : a + 2] = 0.0
+    found = _zero_spans(tp)
+    assert all(any(s <= hour(a) <= e for s, e in found) for a in starts)
+
+
+def test_the_limit_excuse_holds_through_float_noise() -> None:
+    """The honest TP logger at a 0.02 limit stays excused when its values carry float noise:
+    a float32 round trip, or one 0.02 computed as 0.06 - 0.04 = 0.019999999999999997
+    (the first
+    version: 3 and 4 zeros findings; reviewer-T7)."""
+    tp = _tp_at_its_limit(24 * 60)
+    assert _zero_spans(tp) == []
+    assert _zero_spans(tp.astype(np.float32).astype(np.float64)) == []
+    noisy = tp.copy()
+    noisy[np.flatnonzero(tp == 0.02)[0]] = 0.06 - 0.04
+    assert _zero_spans(noisy) == []
