@@ -336,14 +336,12 @@ class _DayDeficits:
     first day and per day its deficit ``e``, the larger of its standardised log CV and log step
     CV deficits under its own days' medians, clipped at 3 (NaN on a day not judged), the days
     read at their level (`_level_offset`), and ``e_raw`` the same as they are (the two-day
-    windows'); ``held``, the days that mostly repeat their values
-    (`LowVariabilityDetector._pool_days`: in the null, not judged)."""
+    windows')."""
 
     day0: int
     e: np.ndarray
     years: float
     e_raw: np.ndarray
-    held: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -1031,36 +1029,6 @@ class LowVariabilityDetector(Detector):
     outlet of the simulator; one alarm names 2-4 channels, so a per-finding count (the bench's
     false findings per 100 outlet-months) pays 2-4 for one outlet alarm.
 
-    Held days are not judged by the pooled tests (twenty-sixth session, `_pool_days`). A
-    channel's day that mostly repeats its values (fewer than ``min_step_change_share`` of its
-    readings a cycle apart differ, the single-channel step tests' condition) is a hold,
-    `frozen`'s business: its CV near 0 is no measure of the water's spread, yet it pooled at the
-    clip (3) and carried one or two slightly calmer channels past the bar (honest generator seed
-    24: a COD held at 13.3 mg/L a whole day and then for 8 hours at a time, daily sd 0-0.5
-    against its usual 2-5, pooled with TP and TN in two windows naming 3-4 channels each; seed
-    14: an NH3-N read every 12 hours holding on half its days, pooled with COD). Such a day
-    stays in the null (the outlet's days and windows, their medians and MADs, as before:
-    dropping it there too narrowed them and put other outlets' honest calm spells over the bar,
-    9 findings added on look seeds 5-24) but is not judged: a day's or window's ``P`` is summed
-    over its other channels (a day left with one is not judged), a channel is named only over
-    days it was judged. Honest generator look seeds 5-24 (80 x 180 d, the detector alone): 51 ->
-    36 findings (pooled windows 17 -> 6, pooled CUSUM 9 -> 5: seeds 14 and 24, and pooled
-    CUSUMs at seeds 12 and 20 whose NH3-N held a quarter to a third of its days), none added;
-    checked after choosing, seeds 25-44: 49 -> 47 (one pooled CUSUM, seed 42, and a pooled
-    window at seed 29 shortened from 11 to 7 days), none added. Tried and left: held days
-    judged as before on a series holding half its judged days or more (a habit: 51 -> 40 on the
-    look seeds, seed 14 kept; 47 on the check seeds alike). Labelled tuning seeds 1-50 (40 x 180
-    d, share 0.5): independent 431 of 451 (431 as sign), simulator 161 of 162 (161 as sign),
-    before and after, no finding on their honest outlets. Left: the pooled findings in January
-    and in a series' first days (honest seeds 7, 16, 17, 29): the honest generator's spread
-    grows over the half-year on every channel at once (daily log CV about 0.08 under the
-    series' median in January, 0.14 over it in June), so January leans calm; the windows judged
-    against their season instead (as the CUSUM) went 51 -> 57 on look seeds (the season's
-    narrower MAD put other outlets' calm spells over the bar), and labels only the pooled tests
-    find sit in January too (independent seeds 15 and 47). CPU of the detector alone (process
-    time, best of 2; honest seeds 5 and 6, independent seed 1): 1.15, 1.17, 0.52 -> 1.21, 1.20,
-    0.54 s (the analyser's cycle is now learned for every concentration series).
-
     White runs (concentrations, not pH). A band drawn every hour with an sd only 1.2-1.5 times
     under the series' own day (the independent generator's missed bands: CV deficits of 0.2-1.5
     scales a day, step CV at or above its usual) gives the CUSUMs too little a day, but it stays
@@ -1433,9 +1401,7 @@ class LowVariabilityDetector(Detector):
         and a CUSUM of ``Z`` over days (`_deficit_cusum`, restarted on a day not judged) past
         the CUSUMs' bar. Each flagged window, or alarm (its start to its peak), names the
         channels whose mean deficit over it (two days judged or more) is at least
-        `POOL_CHANNEL_SCALES`, and is kept where it names `POOL_CHANNELS` or more. A channel's
-        held day (`_DayDeficits.held`) is in the null but not judged: the days judged sum
-        over their other channels, against the null's medians and MADs."""
+        `POOL_CHANNEL_SCALES`, and is kept where it names `POOL_CHANNELS` or more."""
         if len(pool) < POOL_CHANNELS:
             return {}
         codes = list(pool)
@@ -1443,30 +1409,22 @@ class LowVariabilityDetector(Detector):
         hi = max(d.day0 + len(d.e) for d in pool.values())
         e = np.full((hi - lo, len(codes)), np.nan)
         e_raw = np.full((hi - lo, len(codes)), np.nan)
-        held = np.zeros(e.shape, dtype=bool)
         for j, c in enumerate(codes):
             d = pool[c]
             e[d.day0 - lo : d.day0 - lo + len(d.e), j] = d.e
             e_raw[d.day0 - lo : d.day0 - lo + len(d.e), j] = d.e_raw
-            if d.held is not None:
-                held[d.day0 - lo : d.day0 - lo + len(d.e), j] = d.held
-        # a channel's day that mostly repeats its values is in the null, as it was, but not
-        # judged: its CV near 0 is a hold, `frozen`'s business, no measure of the water
-        e_j, e_raw_j = np.where(held, np.nan, e), np.where(held, np.nan, e_raw)
         # the CUSUM's: the days read at their level, each against its season's median
-        z, ok = _pooled_days(e, POOL_SEASON_DAYS, e_j)
-        z_null, ok_raw = _pooled_days(e_raw)  # the windows': as they are
-        z_raw = _pooled_days(e_raw, 0, e_raw_j)[0]
+        z, ok = _pooled_days(e, POOL_SEASON_DAYS)
+        z_raw, ok_raw = _pooled_days(e_raw)  # the windows': as they are
         if ok.sum() < self.min_baseline_windows or ok_raw.sum() < self.min_baseline_windows:
             return {}
         # NaN where a day is not judged
-        w_null = sliding_window_view(z_null, POOL_DAYS).sum(axis=1) / np.sqrt(POOL_DAYS)
         w = sliding_window_view(z_raw, POOL_DAYS).sum(axis=1) / np.sqrt(POOL_DAYS)
         okw = ~np.isnan(w)
-        count = int((~np.isnan(w_null)).sum())
+        count = int(okw.sum())
         if count < self.min_baseline_windows:
             return {}
-        mw, madw = _median_mad(w_null[~np.isnan(w_null)])
+        mw, madw = _median_mad(w[okw])
         if not madw > 0.0:
             return {}
         years = max(d.years for d in pool.values())
@@ -1482,7 +1440,7 @@ class LowVariabilityDetector(Detector):
         if not hit.any() and s_pool.max() < h:
             return {}
         # channels named: at least POOL_CHANNEL_SCALES a day over the window, both days judged
-        mean_e = sliding_window_view(e_raw_j, POOL_DAYS, axis=0).mean(axis=-1)
+        mean_e = sliding_window_view(e_raw, POOL_DAYS, axis=0).mean(axis=-1)
         with np.errstate(invalid="ignore"):
             named = hit[:, None] & (mean_e >= POOL_CHANNEL_SCALES)
         named &= (named.sum(axis=1) >= POOL_CHANNELS)[:, None]
@@ -1490,7 +1448,7 @@ class LowVariabilityDetector(Detector):
         # the days it judged, two of them or more
         cus = np.full(e.shape, -np.inf)
         for first, peak in cusum_alarms(s_pool, h):  # a few alarms
-            part = e_j[first : peak + 1]
+            part = e[first : peak + 1]
             judged = (~np.isnan(part)).sum(axis=0)
             with np.errstate(invalid="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # a channel with no day judged
@@ -1723,7 +1681,7 @@ class LowVariabilityDetector(Detector):
         if le is None:
             return None
         if pool is not None and le.deficits is not None:
-            pool[s.code] = kept(got, "pool", lambda: self._pool_days(outlet, s, le, got))
+            pool[s.code] = le.deficits
         x, blocks = le.x, self._blocks
         n, rr, cv, mean, sc, nd, pairs = le.n, le.rr, le.cv, le.mean, le.sc, le.nd, le.pairs
         eligible, z, zs = le.eligible, le.z, le.zs
@@ -1943,18 +1901,6 @@ class LowVariabilityDetector(Detector):
                 np.minimum(le.dzs, le.dms), le.dms, max(le.d_mad_step, d_floor), self.cusum_k, ok
             )
         return float(s.max())
-
-    def _pool_days(self, outlet: OutletData, s: Series, le: _Learned, got: Memo) -> _DayDeficits:
-        """The series' days for the pooled test (`_DayDeficits`), a day that mostly repeats its
-        values not judged: fewer than ``min_step_change_share`` of its readings a cycle apart
-        differ, as the single-channel step tests ask. Such a day is a hold, `frozen`'s
-        business, and its CV near 0 is no measure of the water's spread (`_pooled`: it stays
-        in the null)."""
-        d = le.deficits
-        assert d is not None
-        _, cycle = kept(got, "cycle", lambda: self._cycle(outlet, s, le.normal))
-        share = _window_change_share(le.x, DAY_HOURS, 1, max(1, round(cycle)))[: len(d.e)]
-        return replace(d, held=~np.isnan(d.e) & (share < self.min_step_change_share))
 
     @staticmethod
     def _cycle(outlet: OutletData, s: Series, normal: np.ndarray) -> tuple[float, float]:
@@ -2940,18 +2886,14 @@ def _usual_day_hours(dn: np.ndarray) -> float:
     return min(float(DAY_HOURS), median(have)) if len(have) else float(DAY_HOURS)
 
 
-def _pooled_days(
-    e: np.ndarray, season: int = 0, judged: np.ndarray | None = None
-) -> tuple[np.ndarray, np.ndarray]:
+def _pooled_days(e: np.ndarray, season: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """The pooled test's days (`LowVariabilityDetector._pooled`) from the channels' deficits
     ``e`` (days x channels, NaN where not judged): per day ``P = sum(e) / sqrt(n)`` over its
     ``n`` judged channels (at least `POOL_CHANNELS`), standardised by the outlet's days (median
     and MAD), NaN on the others; and which days are judged (all NaN where the MAD is 0). With
     ``season`` (days), each day's median is its season's: that of the judged days within
     ``season`` days of it (at least `POOL_SEASON_MIN` of them, else the whole series'), the MAD
-    that of the days' differences from their seasons' medians. With ``judged`` (``e`` with
-    days not judged NaN: `LowVariabilityDetector._pooled`'s holds), the days returned are
-    ``judged``'s against ``e``'s medians and MAD."""
+    that of the days' differences from their seasons' medians."""
     have = ~np.isnan(e)
     n = have.sum(axis=1)
     p = np.where(n >= POOL_CHANNELS, np.where(have, e, 0.0).sum(axis=1), np.nan)
@@ -2974,12 +2916,6 @@ def _pooled_days(
         mad = _median_mad((p - m)[ok])[1]
     if not mad > 0.0:
         return np.full(len(p), np.nan), np.zeros(len(p), dtype=bool)
-    if judged is not None:
-        have = ~np.isnan(judged)
-        n = have.sum(axis=1)
-        p = np.where(n >= POOL_CHANNELS, np.where(have, judged, 0.0).sum(axis=1), np.nan)
-        p /= np.sqrt(np.maximum(n, 1))
-        ok = ~np.isnan(p)
     return (p - m) / mad, ok
 
 

@@ -921,32 +921,6 @@ def test_ten_days_shrunk_on_two_channels_are_found_by_the_pooled_cusum() -> None
     assert hour(24 * 60) <= again[0].start and again[0].end <= hour(24 * 70 - 1)
 
 
-def test_a_channel_holding_its_values_is_not_pooled_as_calm() -> None:
-    """COD held for two local days (a value every 8 hours, near its mean: a day that mostly
-    repeats its values is a hold, `frozen`'s business) while NH3-N and TP are a little calmer
-    (0.7 of their deviations). The held days' CV near 0 is no measure of the water's spread, so
-    they are not judged by the pooled test, and the two other channels' mild calm alone stays
-    under its bar: no finding (the honest generator's plants: a COD holding 0-0.5 mg/L a day
-    pooled with two calmer channels). COD at its usual spread: no finding either."""
-    n, band = 24 * 120, slice(24 * 60, 24 * 62)
-
-    def frame(held: bool) -> pd.DataFrame:
-        cols = {}
-        for c, (m, st, sd) in _POOLED_CHANNELS.items():
-            v = effluent(n, mean=m, step=st, seed=sd)
-            if c == COD and held:
-                b = np.repeat(v[band][::8], 8)
-                v[band] = np.round(m + 0.05 * (b - m), 1)
-                assert (np.diff(v[band]) != 0).mean() < 0.25  # mostly repeats its values
-            elif c != COD:
-                v[band] = np.round((m + 0.7 * (v[band] - m)) / st) * st
-            cols[c] = v.round(9)
-        return make_frame(MN, {**cols, FLOW: flow(n)})
-
-    assert LowVariabilityDetector().detect(frame(held=True), SPEC) == []
-    assert LowVariabilityDetector().detect(frame(held=False), SPEC) == []
-
-
 def _coarse_tp(hours: int, seed: int, band: tuple[int, int] | None = None) -> np.ndarray:
     """TP about 0.15 mg/L read every hour to 0.01 (a coarse analyser: its hourly changes are
     about one step, 0.012 rms), a persistent process (AR 0.8 and a +-12 % daily cycle); with
