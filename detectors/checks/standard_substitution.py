@@ -229,28 +229,6 @@ class StandardSubstitutionDetector(Detector):
     simulator 167 of 167), 4, 4 and 6 findings fewer at falsifying outlets off their labels
     (TN, NH3-N and COD holds 1 to 2 % off a standard: frozen labels).
 
-    *The plant's own level on a round standard* (`_plants_level`, twenty-sixth session,
-    helper-S7): at a series read coarser than the standard's band (``r > 2 t``: a TP read to
-    0.01 at 0.2, a COD read to 1 mg/L at 20) a stretch whose readings are all the standard's
-    one reported value is the plant's own level, not a standard fed, when the normal readings
-    within `LEVEL_SIDE_HOURS` (48 h) before and after it (the stretch left out) read that value
-    `LEVEL_SHARE` (a quarter) of the time or more and their median on each side is within one
-    ``r`` of it: the plant sits there for days, entered and left by its ordinary steps. A
-    standard fed replaces the plant's level, which the readings either side show elsewhere.
-    No finding of the first rule, nor of the hold rules (`_not_own_level`: the hold on the
-    standard, across and by a gap, through flagged hours), which otherwise take the stretch the
-    first rule leaves (a TP at 0.2 between two single N-flagged 0.0 readings, "entered and left
-    by a jump"). Honest generator tuning seeds 5-24 x 80: 17 -> 14 findings (13 -> 11
-    outlet-seeds: TP at 0.2 for 17, 23 and 52 h, 40-48 % of the readings around at 0.2);
-    checked after on 25-44: 39 -> 39 (none there reads the value a quarter of the time around
-    it). Labelled tuning seeds 1-50 (40 outlets, share 0.5): the same findings on both
-    generators (independent 355 of 433 labels, simulator 167 of 167, all as sign; no finding
-    on an honest outlet). Not removed: the COD stays at 20 read to 1 mg/L (22, 24 and 38 h on
-    seeds 22 and 24) at plants that read 20 only 7-9 % of the time around them, 1 to 6 steps
-    off; the simulator's labelled TP and COD feeds at 0.2 and 20 sit as near their plants'
-    level (1 to 5 steps, 0-13 % of the readings around at the value), so neither the steps in
-    and out nor the level tells them apart there.
-
     Defaults: ``tolerance_fraction=0.02``, ``repeatability_fraction=0.03``, ``min_cycles=6``,
     ``min_hours=12`` (design: 6 cycles; with an hourly analyser 6 h in a 4 % band is an ordinary
     calm spell), ``baseline_quantile=0.995``, ``baseline_factor=2``, ``join_gap_hours=1``.
@@ -1281,23 +1259,19 @@ class StandardSubstitutionDetector(Detector):
                 # both rules judging `_holds` here ask a hold entered by a jump
                 holds = _holds(outlet, s, level, pairs[entered]) if entered.any() else None
                 made[level] = holds
-                own = self.tolerance_fraction * level + 1e-9
                 if holds is not None:
                     found = _held_on_standard(
                         self, outlet, s, level, holds, threshold=self.hold_false_alarms_per_year
                     )
-                    yield from _unheld(_not_own_level(s, found, level, own), held)
+                    yield from _unheld(found, held)
                 if GAP_HOLDS:
-                    found = _held_across_gaps(self, outlet, s, level, pairs)
-                    yield from _unheld(_not_own_level(s, found, level, own), held)
+                    yield from _unheld(_held_across_gaps(self, outlet, s, level, pairs), held)
                     if holds is not None:
-                        found = _held_by_gap(self, outlet, s, level, holds)
-                        yield from _unheld(_not_own_level(s, found, level, own), held)
+                        yield from _unheld(_held_by_gap(self, outlet, s, level, holds), held)
                 if HOLD_THROUGH_HOURS > 0:
                     through = holds if holds is not None else _holds(outlet, s, level, pairs)
                     if through is not None:
-                        found = _held_through(self, outlet, s, level, through)
-                        yield from _unheld(_not_own_level(s, found, level, own), held)
+                        yield from _unheld(_held_through(self, outlet, s, level, through), held)
         yield from self._stretches(outlet, s, held, made, standards)
         # the first rule at the standard the series is calibrated with too (last: a stretch
         # another rule judged keeps that rule's finding)
@@ -1395,10 +1369,6 @@ class StandardSubstitutionDetector(Detector):
         # stretch is one stay in its history, not that it is never seen)
         own = (len(stays) + 1) / len(levels) / years * tail_survival(stays, hours[idx])
         keep = own <= self.first_false_alarms_per_year
-        if keep.any():
-            keep[keep] = ~_plants_level(
-                v, s.hours, normal, segs.first[idx[keep]], segs.last[idx[keep]], standard, tol
-            )
         idx, own, local, local_floor = idx[keep], own[keep], local[keep], local_floor[keep]
         for k, i in enumerate(idx.tolist()):
             a, b = int(segs.first[i]), int(segs.last[i])
@@ -4378,75 +4348,6 @@ def _edge_median(x: np.ndarray, start: np.ndarray, k: int) -> np.ndarray:
 
 #: How many reported values each side of a standard `_neighbour_stay` looks at.
 NEIGHBOUR_VALUES: Final[int] = 2
-
-
-#: The hours either side of a first-rule stretch whose normal readings tell the plant's own
-#: level there (`_plants_level`).
-LEVEL_SIDE_HOURS: Final[float] = 48.0
-
-#: The least share of those readings reading the standard's reported value itself for the
-#: stretch to be the plant's own level (`_plants_level`).
-LEVEL_SHARE: Final[float] = 0.25
-
-
-def _not_own_level(
-    s: Series, found: Iterable[Finding], standard: float, tol: float
-) -> Iterator[Finding]:
-    """The findings of ``found`` (stretches on ``standard`` of series ``s``) that are not the
-    plant's own level (`_plants_level`)."""
-    found = list(found)
-    if not found:
-        return
-    normal = normal_mask(s)
-    first = np.searchsorted(s.ts, np.array([f.start.value for f in found], dtype=np.int64))
-    last = np.searchsorted(s.ts, np.array([f.end.value for f in found], dtype=np.int64))
-    last = np.minimum(last, len(s.ts) - 1)
-    ok = normal[first] & normal[last]
-    own = np.zeros(len(found), dtype=bool)
-    if ok.any():
-        own[ok] = _plants_level(s.values, s.hours, normal, first[ok], last[ok], standard, tol)
-    yield from (f for f, k in zip(found, own.tolist(), strict=True) if not k)
-
-
-def _plants_level(
-    v: np.ndarray,
-    hours: np.ndarray,
-    normal: np.ndarray,
-    first: np.ndarray,
-    last: np.ndarray,
-    standard: float,
-    tol: float,
-) -> np.ndarray:
-    """For each stretch ``first..last`` on ``standard`` (indices into the series, a normal
-    reading at each end; the first rule's or a hold rule's): whether it is the plant's own level
-    at a series read coarser than the standard's band (resolution ``r > 2 tol``: the band holds
-    one reported value): its normal readings all that one value, and the series' normal
-    readings within `LEVEL_SIDE_HOURS` before it and after it (the stretch left out; some on
-    each side) read it themselves `LEVEL_SHARE` of the time or more, taken together, their
-    median on each side within one ``r`` of it. A plant whose water sits at a round value that is also a standard's reads it
-    for long stays and all around them; a standard fed as the sample replaces the plant's
-    level, which the readings either side show elsewhere."""
-    out = np.zeros(len(first), dtype=bool)
-    x = v[normal]
-    res = _resolution_of(x)
-    if not res > 2.0 * tol or len(first) == 0:
-        return out
-    h = hours[normal]
-    pos = np.cumsum(normal) - 1  # index among the normal readings
-    a, b = pos[first], pos[last]
-    lo = np.searchsorted(h, h[a] - LEVEL_SIDE_HOURS, side="left")
-    hi = np.searchsorted(h, h[b] + LEVEL_SIDE_HOURS, side="right")
-    for k in range(len(first)):  # (a handful of stretches per series)
-        sides = [x[lo[k] : a[k]], x[b[k] + 1 : hi[k]]]
-        inside = x[a[k] : b[k] + 1]
-        if not all(len(w) for w in sides) or (inside != inside[0]).any():
-            continue
-        if abs(inside[0] - standard) > tol:
-            continue
-        share = float(np.mean(np.abs(np.concatenate(sides) - standard) <= tol))
-        med = max(abs(float(np.median(w)) - standard) for w in sides)
-        out[k] = share >= LEVEL_SHARE and med <= res + 1e-9
-    return out
 
 
 def _neighbour_stay(
