@@ -33,9 +33,14 @@ from tests.detectors.value_helpers import SPEC, hour, spans
 SPEC_NH3 = make_spec(MN, w21003={"limit": 15.0, "analyser_range": (0.0, 50.0)})
 
 
+def _cod(n: int) -> np.ndarray:
+    """The tests' COD: 40 mg/L held 2 h a measurement (its 25 mg/L standard far under it)."""
+    return effluent(n, mean=40.0, hold_hours=2, seed=12)
+
+
 def test_standard_solution_as_sample_exact_interval() -> None:
     n = 24 * 10
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     _feed_cod_its_standard(cod)
     found = StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod}), SPEC)
     assert spans(found) == [(hour(100), hour(117))]
@@ -45,7 +50,7 @@ def test_standard_solution_as_sample_exact_interval() -> None:
 
 def test_standard_honest_traps_calibration_hours_and_plant_at_that_level() -> None:
     n = 24 * 21
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     flags = np.array(["N"] * n, dtype=object)
     for week in range(3):
         cod[week * 168 + 10 : week * 168 + 22] = 25.0  # 12 h of calibration, flagged C
@@ -857,7 +862,7 @@ def test_outlet_rule_finds_a_short_visit_on_another_analysers_standard() -> None
     COD finding's. Without the COD feed the same NH3-N visit is not found at all, and a glide of
     the plant through 5.0 is never a visit."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
     nh3[900:902] = [4.99, 5.01]
     nh3[1200:1207] = [3.6, 4.2, 4.6, 5.0, 5.4, 5.8, 6.3]  # the plant rising through 5.0
@@ -886,7 +891,7 @@ def test_outlet_rule_honest_trap_steps_the_plant_makes_itself() -> None:
     such visits are as common at levels no standard is sold at (either guard alone keeps it
     out)."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     _feed_cod_its_standard(cod)
     rng = np.random.default_rng(3)
     nh3 = np.round(3.0 * np.exp(0.5 * rng.standard_normal(n)), 2)  # hour-to-hour leaps
@@ -906,7 +911,7 @@ def test_outlet_rule_finds_the_standard_held_longer_than_any_other_value() -> No
     found, nor where the analyser stalls 12 h on another value in that band (a hold as long in
     the history seen is no rarity)."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
     nh3[900:910] = 5.0
     nh3[910:914] = [4.7, 4.5, 4.3, 4.1]
@@ -943,7 +948,7 @@ def test_outlet_rule_honest_trap_a_coarse_analyser_often_holding_the_standards_v
     at an outlet found feeding its COD standard. Holds as long are many and the band's readings
     land on 5.0 often (``H q`` over the outlet's 0.1): no finding on the NH3-N."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     _feed_cod_its_standard(cod)
     nh3 = effluent(n, mean=4.6, cv=0.1, step=0.1, seed=8)
     for a in range(50, n - 12, 96):
@@ -1091,7 +1096,7 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     times the COD finding's (0.01 for the first rule, which states none) is in its bars; it
     states the rate it was held to times the COD finding's."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3 = effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)
     nh3[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
     nh3[699], nh3[706] = 2.2, 2.8
@@ -1134,7 +1139,7 @@ def test_outlet_rule_looks_change_its_stated_rate_not_its_findings(monkeypatch) 
     0.02) and a visit (bar 1: the outlet's rate) on the NH3-N standard at an outlet whose COD
     is found fed its own."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     _feed_cod_its_standard(cod)
     quiet = effluent(n, mean=2.0, cv=0.3, step=0.01, seed=1)
     quiet[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
@@ -1175,7 +1180,7 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     so no visit). Alone the hold rule asks more than two cycles: not found; at an outlet whose
     COD analyser is found fed its standard, found, its own rate under the hold rule's."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3 = effluent(n, mean=2.0, hold_hours=2, step=0.01, seed=3)
     nh3[998:1000], nh3[1000:1004], nh3[1004:1006] = 1.5, 2.5, 3.2
     det = StandardSubstitutionDetector()
@@ -1232,7 +1237,7 @@ def test_outlet_visit_says_when_its_own_rate_is_at_its_floor() -> None:
     states the least rate its null can state (``own_rate_floor``: one such visit in the history
     seen) as its own, and says its stated rate rests on the outlet's earlier finding."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     _feed_cod_its_standard(cod)
     nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
     nh3[900:902] = [4.99, 5.01]
@@ -1261,7 +1266,7 @@ def test_first_rule_judges_the_standard_the_series_is_calibrated_with() -> None:
     no standard, independent tuning seed 12, was no finding, as this stretch was before); without
     the C hours it is not."""
     n = 24 * 21
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     flags = np.array(["N"] * n, dtype=object)
     for week in range(3):
         cod[week * 168 + 10 : week * 168 + 14] = [24.9, 25.1, 24.9, 25.1]
@@ -1827,7 +1832,7 @@ def test_a_calibrations_result_held_over_three_days_is_a_finding() -> None:
     calibration); for 96 h: found (the independent generator feeds the standard straight after
     a calibration, seed 19's TP 0.25 for 74 h; without the cap no length was ever found)."""
     n = 24 * 42
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     for hours in (48, 72):
         nh3, flags = _calibration_then_held(n, gap=0, hours=hours)
         frame = make_frame(MN, {NH3N: nh3, COD: cod}, flags={NH3N: flags})
@@ -1850,7 +1855,7 @@ def test_the_analyser_holding_its_calibrations_result_is_no_finding_at_a_first_l
     outlet's rate times its rule's (a falsifier feeding the standard after a calibration:
     independent tuning seed 19's TP 0.25 held 74 h after a 0.25 C hour)."""
     n = 24 * 42
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3, flags = _calibration_then_held(n, gap=0)
     frame = make_frame(MN, {NH3N: nh3, COD: cod}, flags={NH3N: flags})
     assert StandardSubstitutionDetector().detect(frame, SPEC_NH3_8_COD_25) == []
@@ -1885,7 +1890,7 @@ def test_outlet_rule_finds_the_standard_held_with_no_jump() -> None:
     no jump at either side (independent tuning seed 20's TN 10.0 held 17 h between 9.78 and
     9.14). Found there, not at an outlet with no standard found; the finding says no jump."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3 = effluent(n, mean=4.5, cv=0.05, step=0.01, seed=5)
     nh3[899] = 4.6
     nh3[900:910] = 5.0
@@ -2028,7 +2033,7 @@ def test_outlet_rule_judges_the_cadence_of_the_other_analysers(
     NH3-N's three hourly values on its standard are no finding; at an outlet whose COD is found
     fed its standard they are, stating the rate held to times the outlet's and the looks."""
     n = 24 * 120
-    cod = effluent(n, mean=40.0, hold_hours=2, seed=12)
+    cod = _cod(n)
     nh3 = _nh3_read_hourly_on_its_standard()
     det = StandardSubstitutionDetector()
     found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
