@@ -359,6 +359,14 @@ def test_an_honest_body_centred_in_the_wide_pile_is_no_wall_but_a_flat_band_is()
         assert f.evidence["wall"] == 20.0 and f.evidence["pile_width"] == 2.0, seed
 
 
+def _stuck_cod(seed: int, n: int = 24 * 30) -> np.ndarray:
+    """A COD around 30 mg/L (read to 0.1) whose analyser is stuck at 45.2 for 60 h from day
+    10, 14:00 (a blocked sample line left flagged N)."""
+    cod = np.round(30.0 * np.exp(np.random.default_rng(seed).normal(0, 0.12, n)), 1)
+    cod[24 * 10 + 14 : 24 * 10 + 74] = 45.2
+    return cod
+
+
 def test_an_analyser_stuck_for_days_is_no_pile_reached_day_after_day() -> None:
     """An analyser stuck on one value for 60 h (a blocked sample line, left flagged N) over a
     body far below: counted once a cycle, the hold is a pile of 60 measurements with nothing
@@ -368,8 +376,7 @@ def test_an_analyser_stuck_for_days_is_no_pile_reached_day_after_day() -> None:
     reached again (frozen judges the hold). Counted by its days, it is found as before."""
     n = 24 * 30
     for seed in range(3):
-        cod = np.round(30.0 * np.exp(np.random.default_rng(seed).normal(0, 0.12, n)), 1)
-        cod[24 * 10 + 14 : 24 * 10 + 74] = 45.2
+        cod = _stuck_cod(seed, n)
         frame = make_frame(MN, {COD: cod})
         assert CappingDetector().detect(frame, SPEC) == [], seed
         (f,) = CappingDetector(fresh_pile_days=False).detect(frame, SPEC)
@@ -395,13 +402,11 @@ def test_a_clamp_holding_each_exceedance_episode_at_one_value_is_still_reached_d
         tn = np.round(np.minimum(tn, 0.95 * limit), 2)
         assert CappingDetector().detect(make_frame(MN, {tn_code: tn}), spec), seed
     for seed in range(3):
-        cod = np.round(30.0 * np.exp(np.random.default_rng(seed).normal(0, 0.12, 24 * 30)), 1)
-        cod[24 * 10 + 14 : 24 * 10 + 74] = 45.2
+        cod = _stuck_cod(seed)
         flags = np.array(["N"] * len(cod), dtype=object)
         flags[24 * 11 + 7] = "C"
         cod[24 * 11 + 7] = 25.0  # the daily check inside the hold reads its standard
-        keep = np.ones(len(cod), dtype=bool)
-        keep[24 * 12 + 3] = False  # an hour lost inside the hold
         frame = make_frame(MN, {COD: cod}, flags={COD: flags})
-        frame = frame[frame["ts"] != hour(24 * 12 + 3)]
+        frame = frame[frame["ts"] != hour(24 * 12 + 3)]  # an hour lost inside the hold
         assert CappingDetector().detect(frame, SPEC) == [], seed
+        assert CappingDetector(fresh_pile_days=False).detect(frame, SPEC), seed  # a pile

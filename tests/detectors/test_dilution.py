@@ -786,14 +786,8 @@ def test_water_let_in_at_once_with_an_analyser_at_its_floor_is_found() -> None:
     0.2 meanwhile, so it seems to fall to 0.67 only. The factors lie 2.0 apart, and the
     least-fallen channel's whole fall (0.40 in log) is under half the channels' mean drop
     (0.88), although every channel made its whole fall at once: water, found."""
-    h = np.arange(N)
-    ch = {
-        COD: cycled(N, level=30, spread=3, hold_hours=2, seed=1),
-        NH3N: cycled(N, level=0.3, spread=0.03, hold_hours=4, seed=2),
-        TP: cycled(N, level=0.5, spread=0.05, hold_hours=3, seed=3),
-        TN: cycled(N, level=12, spread=1, hold_hours=4, seed=4),
-        FLOW: np.round(500 + 150 * np.sin(2 * np.pi * (h % 24) / 24), 1),
-    }
+    ch = _outlet()
+    ch[NH3N] = cycled(N, level=0.3, spread=0.03, hold_hours=4, seed=2)
     diluted = slice(20 * 24, 24 * 24)
     for code in CONC:
         ch[code][diluted] = np.round(ch[code][diluted] * 0.35, 2)

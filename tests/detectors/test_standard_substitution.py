@@ -24,6 +24,7 @@ from detectors.checks.standard_substitution import (
     _stay_quantile,
     null_durations,
 )
+from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.series import resolution
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
@@ -866,12 +867,7 @@ def test_outlet_rule_finds_a_short_visit_on_another_analysers_standard() -> None
     nh3 = effluent(n, mean=2.0, step=0.01, seed=5)
     nh3[900:902] = [4.99, 5.01]
     nh3[1200:1207] = [3.6, 4.2, 4.6, 5.0, 5.4, 5.8, 6.3]  # the plant rising through 5.0
-    found = _found_once_cod_is_fed(cod, nh3)
-    assert [(f.pollutant, f.start, f.end) for f in found] == [
-        (COD, hour(100), hour(117)),
-        (NH3N, hour(900), hour(901)),
-    ]
-    visit = found[1].evidence
+    visit = _nh3_found_at_fed_outlet(cod, nh3, 900, 901).evidence
     assert "an outlet found feeding a standard" in visit["rule"]
     assert visit["bars"]["band_low"] < 5.0 < visit["bars"]["band_high"]
     assert visit["bars"]["step_min"] < 3.0
@@ -1086,6 +1082,19 @@ def _found_once_cod_is_fed(cod: np.ndarray, nh3: np.ndarray, spec=SPEC_COD_NH3) 
     return StandardSubstitutionDetector().detect(make_frame(MN, {COD: cod, NH3N: nh3}), spec)
 
 
+def _nh3_found_at_fed_outlet(
+    cod: np.ndarray, nh3: np.ndarray, first: int, last: int, spec=SPEC_COD_NH3
+) -> Finding:
+    """The NH3-N finding (hours ``first`` to ``last``) at the outlet once its COD is fed its
+    standard (`_found_once_cod_is_fed`), having asserted those two are all it finds."""
+    found = _found_once_cod_is_fed(cod, nh3, spec)
+    assert [(f.pollutant, f.start, f.end) for f in found] == [
+        (COD, hour(100), hour(117)),
+        (NH3N, hour(first), hour(last)),
+    ]
+    return found[1]
+
+
 def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() -> None:
     """The seventh rule's stretches: 6 h of the NH3-N standard (2.5) read with 1.5 %
     repeatability in an effluent moving 10 % a reading, entered from 2.2 and left to 2.8 (no
@@ -1101,12 +1110,7 @@ def test_outlet_rule_judges_the_other_analysers_stretches_at_the_outlets_rate() 
     nh3[700:706] = np.round(2.5 * (1 + 0.015 * np.random.default_rng(1).standard_normal(6)), 2)
     nh3[699], nh3[706] = 2.2, 2.8
     det = StandardSubstitutionDetector()
-    found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
-    assert [(f.pollutant, f.start, f.end) for f in found] == [
-        (COD, hour(100), hour(117)),
-        (NH3N, hour(700), hour(705)),
-    ]
-    ev = found[1].evidence
+    ev = _nh3_found_at_fed_outlet(cod, nh3, 700, 705, SPEC_COD_NH3_STD).evidence
     assert "as little as the series' own" in ev["rule"]
     assert "an outlet found feeding a standard" in ev["rule"]
     own = ev["bars"]["own_rate"]
@@ -1184,12 +1188,7 @@ def test_outlet_rule_judges_holds_of_two_measurements_at_the_hold_rules_rate() -
     nh3 = effluent(n, mean=2.0, hold_hours=2, step=0.01, seed=3)
     nh3[998:1000], nh3[1000:1004], nh3[1004:1006] = 1.5, 2.5, 3.2
     det = StandardSubstitutionDetector()
-    found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
-    assert [(f.pollutant, f.start, f.end) for f in found] == [
-        (COD, hour(100), hour(117)),
-        (NH3N, hour(1000), hour(1003)),
-    ]
-    ev = found[1].evidence
+    ev = _nh3_found_at_fed_outlet(cod, nh3, 1000, 1003, SPEC_COD_NH3_STD).evidence
     assert "hold a standard solution's value exactly" in ev["rule"]
     # its rule says the length and the rate it was judged at (reviewer-D D3)
     assert "two analyser cycles or more" in ev["rule"]
@@ -1895,12 +1894,7 @@ def test_outlet_rule_finds_the_standard_held_with_no_jump() -> None:
     nh3[899] = 4.6
     nh3[900:910] = 5.0
     nh3[910] = 4.5
-    found = _found_once_cod_is_fed(cod, nh3)
-    assert [(f.pollutant, f.start, f.end) for f in found] == [
-        (COD, hour(100), hour(117)),
-        (NH3N, hour(900), hour(909)),
-    ]
-    assert found[1].evidence["bars"]["jumped"] is False
+    assert _nh3_found_at_fed_outlet(cod, nh3, 900, 909).evidence["bars"]["jumped"] is False
 
 
 def _cod_fed_hourly_among_climbs(flat: bool) -> np.ndarray:
@@ -2036,12 +2030,7 @@ def test_outlet_rule_judges_the_cadence_of_the_other_analysers(
     cod = _cod(n)
     nh3 = _nh3_read_hourly_on_its_standard()
     det = StandardSubstitutionDetector()
-    found = _found_once_cod_is_fed(cod, nh3, SPEC_COD_NH3_STD)
-    assert [(f.pollutant, f.start, f.end) for f in found] == [
-        (COD, hour(100), hour(117)),
-        (NH3N, hour(625), hour(627)),
-    ]
-    ev = found[1].evidence
+    ev = _nh3_found_at_fed_outlet(cod, nh3, 625, 627, SPEC_COD_NH3_STD).evidence
     assert ev["rule"].startswith("normal values on a standard solution's level change every hour")
     assert "an outlet found feeding a standard" in ev["rule"]
     bar = ss.OUTLET_CADENCE_RATE * det.outlet_false_alarms_per_year

@@ -1151,6 +1151,13 @@ def test_a_few_readings_written_low_beside_a_floor_do_not_make_the_water_censore
         ], (low, written)
 
 
+def _zero_spans(x: np.ndarray, **kw: float) -> list[tuple]:
+    """The (start, end) of the zeros findings on a TP series ``x`` (hourly), the detector
+    built with ``kw``."""
+    found = ZeroFloorDetector(**kw).detect(make_frame(MN, {TP: x, FLOW: flow(len(x))}), SPEC)
+    return [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]]
+
+
 def _tp_at_its_limit(n: int, seed: int = 4) -> np.ndarray:
     """An hourly TP logger of 0.01 mg/L resolution whose analyser's detection limit is 0.02: it
     never reads 0.01 and writes a reading under 0.02 as 0, at a plant running at 0.02-0.06."""
@@ -1173,32 +1180,22 @@ def test_zeros_a_logger_writes_under_a_limit_above_its_resolution_are_the_water(
     runs = np.diff(np.flatnonzero(np.diff(np.r_[0, tp == 0, 0])))[::2]
     assert (runs >= 2).sum() >= 5  # zero stretches of two hours and more, repeatedly
 
-    def zeros(x: np.ndarray, **kw: float) -> list[tuple]:
-        found = ZeroFloorDetector(**kw).detect(make_frame(MN, {TP: x, FLOW: flow(n)}), SPEC)
-        return [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]]
-
-    assert zeros(tp) == []
-    assert zeros(tp, limit_quanta=0.0) != []  # judged from the lattice's first step
+    assert _zero_spans(tp) == []
+    assert _zero_spans(tp, limit_quanta=0.0) != []  # judged from the lattice's first step
     # two hours of zeros in water the series reads far above its limit
     far = tp.copy()
     far[600:612] = 0.09
     far[614:626] = 0.1
     far[612:614] = 0.0
-    assert (hour(612), hour(613)) in zeros(far)
+    assert (hour(612), hour(613)) in _zero_spans(far)
     # a day of zeros, far longer than the series' own zero stretches
     day = tp.copy()
     day[900:924] = 0.0
-    assert any(a <= hour(912) <= b for a, b in zeros(day))
+    assert any(a <= hour(912) <= b for a, b in _zero_spans(day))
     # the limit read seldom: most readings at 0.02 moved up a step, the zeros kept
     seldom = np.where(tp == 0.02, 0.03, tp)
     seldom[np.flatnonzero(tp == 0.02)[:3]] = 0.02
-    assert zeros(seldom) != []
-
-
-def _zero_spans(x: np.ndarray) -> list[tuple]:
-    """The (start, end) of the zeros findings on a TP series ``x`` (hourly)."""
-    found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: flow(len(x))}), SPEC)
-    return [(f.start, f.end) for f in found if "zeros" in f.evidence["rule"]]
+    assert _zero_spans(seldom) != []
 
 
 def _tp_water(n: int, median: float, seed: int) -> np.ndarray:
