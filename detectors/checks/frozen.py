@@ -1413,8 +1413,8 @@ class _Stuck:
     held at 7.28 whose two buffer checks read 7.28, honest generator seed 8) or holding the
     check's own reading (a COD held at its span check's 105.7, seed 30), as one inside it does
     (`_by_month`); but only where the last normal reading before that check already reads the
-    held value, or the value held is above the series' :data:`SPAN_QUANTILE` of its normal
-    readings (a concentration's span reading): a falsifier who freezes the output at the
+    held value (or no normal reading precedes it), or the value held is above the series'
+    :data:`SPAN_QUANTILE` of its normal readings (a concentration's span reading): a falsifier who freezes the output at the
     reading a check has just given, a value no other check reads, otherwise buys the excuse
     (reviewer-T6's probe: two 51 h holds of a COD at 30 mg/L, each at its check's reading of
     about 25, were validity; integrity, sustained, with this; honest generator seeds 5-24 and

@@ -2095,6 +2095,15 @@ class LowVariabilityDetector(Detector):
         )
         message = "low_variability.summary"
         lvl: float | None = None  # the level a window test's CVs were measured at
+        # a single channel's day tests in the span (the steady level's and the pooled tests'
+        # messages are theirs only where none of these reported)
+        one_channel = bool(
+            w.run_cv[span].any()
+            or w.run_step[span].any()
+            or w.run_white[span].any()
+            or w.run_rev[span].any()
+            or w.runs.days_mask[span].any()
+        )
         if len(by_cv):
             worst = int(by_cv[np.argmin(w.cv[by_cv])])
             cv, sc, r1, rng = w.cv[worst], w.sc[worst], w.r1[worst], w.rr[worst]
@@ -2172,14 +2181,7 @@ class LowVariabilityDetector(Detector):
         elif (
             w.steady is not None
             and w.steady.days[span].any()
-            and not (
-                w.run_cv[span].any()
-                or w.run_step[span].any()
-                or w.run_white[span].any()
-                or w.run_rev[span].any()
-                or w.runs.days_mask[span].any()
-                or (w.pool is not None and w.pool.days[span].any())
-            )
+            and not (one_channel or (w.pool is not None and w.pool.days[span].any()))
         ):
             # a fortnight or more whose daily level barely moved, its days white: values drawn
             # around a level, where the series' own level wanders from day to day
@@ -2212,13 +2214,7 @@ class LowVariabilityDetector(Detector):
                 "von_neumann_min": self.white_vn,
                 "window_hours": int(hi_h - lo_h + 1),
             }
-        elif w.pool is not None and not (
-            w.run_cv[span].any()
-            or w.run_step[span].any()
-            or w.run_white[span].any()
-            or w.run_rev[span].any()
-            or w.runs.days_mask[span].any()
-        ):
+        elif w.pool is not None and not one_channel:
             # the outlet's channels calmer together for two days, and nothing else; a channel is
             # named by its larger daily deficit, CV or step CV, so its message gives both (one
             # of them may be at or above its usual)
@@ -3106,8 +3102,8 @@ def _steady_level(
     rate: float,
     years: float,
     min_windows: int,
-    cv_floor: float = 0.0,
-    cv_cap: float = np.inf,
+    cv_floor: float,
+    cv_cap: float,
 ) -> _Steady | None:
     """Fortnights whose daily level wanders no more than their hourly scatter explains, their
     days white, on a series whose level wanders far more: per window of `LEVEL_DAYS` days with
@@ -3134,15 +3130,9 @@ def _steady_level(
     with np.errstate(invalid="ignore"):
         g2[1:] = np.where(both[1:], np.square(lm[1:] - lm[:-1]), 0.0)
     # window t: days t .. t + LEVEL_DAYS - 1, its changes those into days t + 1 onwards
-    t = np.arange(n - LEVEL_DAYS + 1)
-    e = t + LEVEL_DAYS
-
-    def span(a: np.ndarray, lo: np.ndarray) -> np.ndarray:
-        c = np.concatenate([[0.0], np.cumsum(a, dtype=np.float64)])
-        return c[e] - c[lo]
-
-    ss, cnt = span(g2, t + 1), span(both, t + 1)
-    wh = span(white & ok, t)
+    ss = window_sums(g2[1:], LEVEL_DAYS - 1)
+    cnt = window_sums(both[1:], LEVEL_DAYS - 1)
+    wh = window_sums(white & ok, LEVEL_DAYS)
     if not ((cnt >= LEVEL_DAYS - 1) & (wh >= LEVEL_WHITE_SHARE * LEVEL_DAYS)).any():
         return None  # no window could be flagged: the medians below are the cost
     # a change's variance predicted from the window's median day (one day of a check or an
@@ -3154,9 +3144,6 @@ def _steady_level(
             * (LEVEL_DAYS - 1)
             * np.nanmedian(sliding_window_view(np.where(ok, v, np.nan), LEVEL_DAYS), axis=1)
         )
-        # ... and its median day's CV: drawn values keep the series' usual spread, a process
-        # whose swings fade to the analyser's noise calms its hours with its level
-        cv_mid = np.nanmedian(sliding_window_view(np.where(ok, dcv, np.nan), LEVEL_DAYS), axis=1)
     with np.errstate(invalid="ignore"):
         valid = (cnt >= LEVEL_DAYS - 1) & (ss > 0) & (sp > 0)
     count = int(valid.sum())
@@ -3173,7 +3160,19 @@ def _steady_level(
     bar = float(min(np.exp(m - k * scale), LEVEL_NOISE_RATIO))
     with np.errstate(invalid="ignore"):
         hit = valid & (wh >= LEVEL_WHITE_SHARE * LEVEL_DAYS) & (r < bar)
-        hit &= (cv_mid >= cv_floor) & (cv_mid <= cv_cap)
+    if not hit.any():
+        return None
+    # ... and its median day's CV: drawn values keep the series' usual spread, a process whose
+    # swings fade to the analyser's noise calms its hours with its level (read only where a
+    # window is flagged)
+    at = np.flatnonzero(hit)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        cv_mid = np.nanmedian(
+            np.where(ok, dcv, np.nan)[at[:, None] + np.arange(LEVEL_DAYS)], axis=1
+        )
+    with np.errstate(invalid="ignore"):
+        hit[at] = (cv_mid >= cv_floor) & (cv_mid <= cv_cap)
     if not hit.any():
         return None
     first = np.flatnonzero(hit)

@@ -172,7 +172,8 @@ class ZeroFloorDetector(Detector):
       -> 94 (COD floors; one validity finding fewer, none new); labelled tuning seeds 1-50:
       every finding identical.
       Nor where the water around it is censored at the analyser's limit (`_censored_water`,
-      the same shares asked: ``D`` the least value the series reports above the floor, and
+      the same shares asked: ``D`` the ``range_readings``-th least value the series reports
+      above the floor, and
       the floor read within ``water_hours`` of the run at most ``censored_factor`` times as
       often as the readings above it there, continued under ``D`` by a log-normal through
       their median and upper quartile, put under it; for runs shorter than twice
@@ -1073,15 +1074,12 @@ class ZeroFloorDetector(Detector):
         ``seen_far`` between ``water_hours`` and ``water_far_hours`` from it: the water's own
         habit near the stretch and in its month away (`_water_at_floor`, `_water_reads_floor`).
         0 where none is seen."""
-        v, h = s.values, s.hours
-        at = np.isclose(v, value, rtol=1e-9, atol=1e-12)
-        a = np.searchsorted(h, h[first] - self.water_hours, "left")
-        b = np.searchsorted(h, h[last] + self.water_hours, "right")
+        at = np.isclose(s.values, value, rtol=1e-9, atol=1e-12)
+        a, b = _around(s.hours, first, last, self.water_hours)
         near = _shares(seen_near & at, seen_near, (a, first), (last + 1, b))
         if self.water_far_hours <= 0:
             return near, np.zeros(len(first))
-        a0 = np.searchsorted(h, h[first] - self.water_far_hours, "left")
-        b1 = np.searchsorted(h, h[last] + self.water_far_hours, "right")
+        a0, b1 = _around(s.hours, first, last, self.water_far_hours)
         return near, _shares(seen_far & at, seen_far, (a0, a), (b, b1))
 
     def _censored_water(
@@ -1121,17 +1119,14 @@ class ZeroFloorDetector(Detector):
         if len(above) < self.range_readings:
             return out
         limit = float(above[self.range_readings - 1])  # the least it reports above the floor
-        a = np.searchsorted(h, h[first] - self.water_hours, "left")
-        b = np.searchsorted(h, h[last] + self.water_hours, "right")
+        a, b = _around(h, first, last, self.water_hours)
         # a hold longer than the water seen each side of it is not vouched for by that water
         # (reviewer-T6's probe: a floor written for 4-14 days in water near its limit, read
         # around it as censored water is, went unreported)
-        short = h[last] - h[first] < 2 * self.water_hours
-        for q, (i0, f, z, i1) in enumerate(
-            zip(a.tolist(), first.tolist(), (last + 1).tolist(), b.tolist(), strict=True)
-        ):
+        for q in np.flatnonzero(h[last] - h[first] < 2 * self.water_hours).tolist():
+            i0, f, z, i1 = int(a[q]), int(first[q]), int(last[q]) + 1, int(b[q])
             x = np.r_[v[i0:f][free[i0:f]], v[z:i1][free[z:i1]]]
-            if not short[q] or len(x) == 0:
+            if len(x) == 0:
                 continue
             out[q] = _censored_share(x, value, limit) * self.censored_factor >= np.mean(
                 x <= value * (1 + 1e-9)
@@ -1893,6 +1888,17 @@ def _flowing(flow: np.ndarray) -> np.ndarray | None:
     if known.any() and (flow[known] > 0).mean() < 0.5:
         return None
     return known
+
+
+def _around(
+    h: np.ndarray, first: np.ndarray, last: np.ndarray, hours: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The index bounds (start, stop) of the readings within ``hours`` before each stretch
+    ``first..last`` and after it (the stretch included), ``h`` the series' hours."""
+    return (
+        np.searchsorted(h, h[first] - hours, "left"),
+        np.searchsorted(h, h[last] + hours, "right"),
+    )
 
 
 def _shares(hit: np.ndarray, seen: np.ndarray, *spans: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
