@@ -447,7 +447,7 @@ class ZeroFloorDetector(Detector):
     is a detection limit: 0.02 on a 0.01 lattice; five let a falsifier choose one, reviewer-T7;
     0: the resolution excuse judges from the lattice's first step alone), ``limit_share=0.05``
     (water read at its limit in a twentieth of its positive readings reaches it: the honest
-    TP of seed 708 in 18 %, reviewer-P's P4 probe in 0.1 %; over 1: no such route),
+    TP of seed 708 in 18 %, reviewer-P's P4 probe in 0.1 %; 0: no such route),
     ``floor_series_share=0.5`` (`_reads_floor_throughout`: zeros in half a series' normal
     readings; no labelled series of tuning seeds 1-50 reads 0 in half its readings, the
     honest generator's NH3-N at the floor in 50-99.7 %; 0: no such excuse),
@@ -636,11 +636,12 @@ class ZeroFloorDetector(Detector):
         if len(segs.first) == 0:
             return
         cycle = channel_cycle_hours(outlet, s.code)
-        if self._reads_floor_throughout(s, cycle):
+        floor = self._reads_floor_throughout(s, cycle, segs.first, segs.last)
+        if floor.all():
             return
         count = np.cumsum(zeros)
         years = series_years(float(s.hours[-1] - s.hours[0]))
-        excused = self._below_resolution(
+        excused = floor | self._below_resolution(
             s, segs.first, segs.last, self.false_alarms_per_year * years, cycle
         )
         one = self._one_measurement(outlet, s, segs.first, segs.last, count)
@@ -655,12 +656,19 @@ class ZeroFloorDetector(Detector):
                 outlet, s, a, b, n, lo, hi, self._checks_read_hold(s, a, b, 0.0)
             )
 
-    def _reads_floor_throughout(self, s: Series, cycle: float) -> bool:
+    def _reads_floor_throughout(
+        self, s: Series, cycle: float, first: np.ndarray, last: np.ndarray
+    ) -> np.ndarray:
         """Whether the series' water sits at the floor over its whole history: 0 in at least
         ``floor_series_share`` of its normal readings, and its measurements above 0 (positive
         normal readings outside holds longer than ``cycle``: a value held after a span check
         is the analyser, not the water) at most ``water_quanta`` resolution steps up at their
-        median, with at least ``range_readings`` of them. Null model: water under the
+        median, with at least ``range_readings`` of them; and, for each zero stretch
+        (``first..last``), the median of the ``water_neighbours`` values the analyser wrote
+        nearest it each side (one for each held run) within as many steps too: a series at the
+        floor for months may rise for days, and zeros there replace water many steps up
+        (reviewer-T7z: four 4-day zeroings in 6-day spells at 3 mg/L of an NH3-N reading 0.1 in
+        15 % of its hours all passed when only the series was judged). Null model: water under the
         analyser's detection limit for months (NH3-N at a nitrifying plant, read to 0.1 mg/L:
         0.0 for days between daily checks, 0.1 a few times a season) reads 0 whatever the
         length of a stretch, and no water many steps up is there for zeros to replace: the
@@ -670,20 +678,29 @@ class ZeroFloorDetector(Detector):
         twenty-sixth round (then read): one such NH3-N series made 59 findings. Not caught: a
         channel written at the floor for more than half its history with its few readings
         above it within two steps (a falsifier who writes the whole series, not the zeros).
-        ``floor_series_share`` 0 or over 1: no such excuse."""
+        ``floor_series_share`` 0 or over 1: no such excuse. Returns which stretches it
+        excuses."""
+        out = np.zeros(len(first), dtype=bool)
         if not 0 < self.floor_series_share <= 1:
-            return False
+            return out
         normal = normal_mask(s)
         v = s.values
         if np.count_nonzero(normal & (v == 0)) < self.floor_series_share * np.count_nonzero(normal):
-            return False
+            return out
         runs = s.held("normal", 0.0)
         short = runs.hours <= max(cycle, 1.0) + 1e-9
-        measured = v[runs.first[short & (runs.value > 0)]]
-        if len(measured) < self.range_readings:
-            return False
-        res = resolution(np.r_[0.0, measured])
-        return bool(res > 0 and np.median(measured) <= self.water_quanta * res + 1e-9)
+        at = runs.first[short & (runs.value > 0)]
+        if len(at) < self.range_readings:
+            return out
+        bar = self.water_quanta * resolution(np.r_[0.0, v[at]]) + 1e-9
+        if not (bar > 1e-9 and np.median(v[at]) <= bar):
+            return out
+        # the water beside each stretch at the floor too, one reading for each value the
+        # analyser wrote (a span value held after a check counts once): a series at the floor
+        # for most of its history may rise for days (nitrification failing), and zeros there
+        # replace that water, however it is held
+        beside = runs.first[runs.value > 0]
+        return _beside_median(v, beside, first, last, self.water_neighbours) <= bar
 
     def _one_measurement(
         self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, count: np.ndarray
@@ -803,7 +820,13 @@ class ZeroFloorDetector(Detector):
             and steps_under <= self.limit_quanta + 1e-6
             and (
                 np.count_nonzero(x == 0) <= steps_under * at_limit
-                or at_limit >= self.limit_share * np.count_nonzero(positive)
+                or (
+                    0 < self.limit_share * np.count_nonzero(positive) <= at_limit
+                    # and the water above its limit, continued under it, puts there about
+                    # as many readings as read 0 (`_censored_share`): readings written at
+                    # the limit in water far above it do not
+                    and _censored_share(x, 0.0, limit) * self.censored_factor >= np.mean(x == 0)
+                )
             )
         ):
             # (no limit up the lattice, or more zeros than the water read at its limit would
