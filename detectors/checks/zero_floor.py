@@ -124,10 +124,18 @@ class ZeroFloorDetector(Detector):
       water at 0.3 excused all twenty; the series raised to 0.05 under it excused 7 of 20),
       and exact comparisons lost the excuse to float noise (0.06 - 0.04 beside 0.02; a float32
       round trip): ``limit_quanta`` 2, the readings at ``L`` those within half a step of it;
-      every tuning-seed finding identical. Left: one stray reading decides ``L`` and the
-      resolution (one 0.01 among 218 readings at 0.02 turns the excuse off), and writing two
-      readings at 0.02-0.04 beside each of twenty or more short zero runs passes (so it did
-      at 0.02-0.03 before);
+      every tuning-seed finding identical. Since the twenty-seventh round ``L`` is the least
+      point of the lattice the series reads ``range_readings`` times or more (one stray
+      0.01 among hundreds of readings at 0.02 turned the excuse off), and water that reaches
+      ``L`` in ``limit_share`` of its positive readings is censored there however many zeros
+      it writes (a plant whose phosphorus fell under the limit for more and more of each
+      month wrote zeros in 14-58 % of a month's readings, over twice its readings at 0.02;
+      reviewer-P's P4 read its limit in 0.1 %). Honest generator, seed 708 of the
+      twenty-sixth round (read then): one such TP series made 74 zeros findings, 6 after
+      (the zeros beside water at 0.05-0.06). Left: writing two readings at 0.02-0.04 beside
+      each of twenty or more short zero runs passes (so it did at 0.02-0.03 before). Nor,
+      since the twenty-seventh round, zeros of a series that reads the floor over its whole
+      history (`_reads_floor_throughout`);
     - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
       across gaps of up to ``floor_gap_hours``, and across longer ones when the value on both
       sides is the same, `_one_value_once`: an analyser back from days of fault or stop does
@@ -437,7 +445,13 @@ class ZeroFloorDetector(Detector):
     have 50-500 other runs at their value, 404 of 440; labelled floors at most 25, 0-1 for
     all but 5 of 235; 0: no floor-visit null), ``limit_quanta=2`` (a least reading two steps up
     is a detection limit: 0.02 on a 0.01 lattice; five let a falsifier choose one, reviewer-T7;
-    0: the resolution excuse judges from the lattice's first step alone), ``once_quanta=5``, ``once_quantile=0.05``,
+    0: the resolution excuse judges from the lattice's first step alone), ``limit_share=0.05``
+    (water read at its limit in a twentieth of its positive readings reaches it: the honest
+    TP of seed 708 in 18 %, reviewer-P's P4 probe in 0.1 %; 0: no such route),
+    ``floor_series_share=0.5`` (`_reads_floor_throughout`: zeros in half a series' normal
+    readings; no labelled series of tuning seeds 1-50 reads 0 in half its readings, the
+    honest generator's NH3-N at the floor in 50-99.7 %; 0: no such excuse),
+    ``once_quanta=5``, ``once_quantile=0.05``,
     ``once_share=0.01`` (`_one_measurement`: the near-floor band and the share of its
     measurements one reading under the detection limit may be; the honest generator's excused
     TP zeros sit 1-5 steps up, 0.002-0.0045 of the near-floor measurements),
@@ -527,6 +541,8 @@ class ZeroFloorDetector(Detector):
         censor_neighbours: int = 3,
         censor_runs: int = 10,
         limit_quanta: float = 2.0,
+        limit_share: float = 0.05,
+        floor_series_share: float = 0.5,
         once_quanta: float = 5.0,
         once_quantile: float = 0.05,
         once_share: float = 0.01,
@@ -571,6 +587,8 @@ class ZeroFloorDetector(Detector):
         self.censor_neighbours = censor_neighbours
         self.censor_runs = censor_runs
         self.limit_quanta = limit_quanta
+        self.limit_share = limit_share
+        self.floor_series_share = floor_series_share
         self.once_quanta = once_quanta
         self.once_quantile = once_quantile
         self.once_share = once_share
@@ -617,10 +635,13 @@ class ZeroFloorDetector(Detector):
         segs = segments(zeros, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
         if len(segs.first) == 0:
             return
+        cycle = channel_cycle_hours(outlet, s.code)
+        floor = self._reads_floor_throughout(s, cycle, segs.first, segs.last)
+        if floor.all():
+            return
         count = np.cumsum(zeros)
         years = series_years(float(s.hours[-1] - s.hours[0]))
-        cycle = channel_cycle_hours(outlet, s.code)
-        excused = self._below_resolution(
+        excused = floor | self._below_resolution(
             s, segs.first, segs.last, self.false_alarms_per_year * years, cycle
         )
         one = self._one_measurement(outlet, s, segs.first, segs.last, count)
@@ -634,6 +655,52 @@ class ZeroFloorDetector(Detector):
             yield self._zero_finding(
                 outlet, s, a, b, n, lo, hi, self._checks_read_hold(s, a, b, 0.0)
             )
+
+    def _reads_floor_throughout(
+        self, s: Series, cycle: float, first: np.ndarray, last: np.ndarray
+    ) -> np.ndarray:
+        """Whether the series' water sits at the floor over its whole history: 0 in at least
+        ``floor_series_share`` of its normal readings, and its measurements above 0 (positive
+        normal readings outside holds longer than ``cycle``: a value held after a span check
+        is the analyser, not the water) at most ``water_quanta`` resolution steps up at their
+        median, with at least ``range_readings`` of them; and, for each zero stretch
+        (``first..last``), the median of the ``water_neighbours`` values the analyser wrote
+        nearest it each side (one for each held run) within as many steps too: a series at the
+        floor for months may rise for days, and zeros there replace water many steps up
+        (reviewer-T7z: four 4-day zeroings in 6-day spells at 3 mg/L of an NH3-N reading 0.1 in
+        15 % of its hours all passed when only the series was judged). Null model: water under the
+        analyser's detection limit for months (NH3-N at a nitrifying plant, read to 0.1 mg/L:
+        0.0 for days between daily checks, 0.1 a few times a season) reads 0 whatever the
+        length of a stretch, and no water many steps up is there for zeros to replace: the
+        stretches between its checks (22 h a day) are not judged against one another
+        (`_water_at_floor` leaves the other judged stretches out of the water's share, so a
+        series that is all such stretches had none). Honest generator, unseen seed 603 of the
+        twenty-sixth round (then read): one such NH3-N series made 59 findings. Not caught: a
+        channel written at the floor for more than half its history with its few readings
+        above it within two steps (a falsifier who writes the whole series, not the zeros).
+        ``floor_series_share`` 0 or over 1: no such excuse. Returns which stretches it
+        excuses."""
+        out = np.zeros(len(first), dtype=bool)
+        if not 0 < self.floor_series_share <= 1:
+            return out
+        normal = normal_mask(s)
+        v = s.values
+        if np.count_nonzero(normal & (v == 0)) < self.floor_series_share * np.count_nonzero(normal):
+            return out
+        runs = s.held("normal", 0.0)
+        short = runs.hours <= max(cycle, 1.0) + 1e-9
+        at = runs.first[short & (runs.value > 0)]
+        if len(at) < self.range_readings:
+            return out
+        bar = self.water_quanta * resolution(np.r_[0.0, v[at]]) + 1e-9
+        if not (bar > 1e-9 and np.median(v[at]) <= bar):
+            return out
+        # the water beside each stretch at the floor too, one reading for each value the
+        # analyser wrote (a span value held after a check counts once): a series at the floor
+        # for most of its history may rise for days (nitrification failing), and zeros there
+        # replace that water, however it is held
+        beside = runs.first[runs.value > 0]
+        return _beside_median(v, beside, first, last, self.water_neighbours) <= bar
 
     def _one_measurement(
         self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, count: np.ndarray
@@ -746,18 +813,25 @@ class ZeroFloorDetector(Detector):
         # up the lattice (a TP logger at 0.01 mg/L that never reads 0.01 and writes 0 below a
         # 0.02 limit); the censored water sits within censor_quanta steps of the limit, not of
         # the lattice's first step (the same where the series reads that step)
-        limit = float(x[positive].min())
+        limit, at_limit = _detection_limit(x[positive], res, self.range_readings)
         steps_under = limit / res  # the lattice's steps under the limit, 0 included
-        # the readings at the limit's point of the lattice (float noise: 0.06 - 0.04 reads
-        # 0.019999999999999997 beside 0.02; float32 data lie up to 1e-9 off their decimals)
-        at_limit = np.count_nonzero(x[positive] < limit + res / 2)
         if not (
             self.limit_quanta > 0
             and steps_under <= self.limit_quanta + 1e-6
-            and np.count_nonzero(x == 0) <= steps_under * at_limit
+            and (
+                np.count_nonzero(x == 0) <= steps_under * at_limit
+                or (
+                    0 < self.limit_share * np.count_nonzero(positive) <= at_limit
+                    # and the water above its limit, continued under it, puts there about
+                    # as many readings as read 0 (`_censored_share`): readings written at
+                    # the limit in water far above it do not
+                    and _censored_share(x, 0.0, limit) * self.censored_factor >= np.mean(x == 0)
+                )
+            )
         ):
             # (no limit up the lattice, or more zeros than the water read at its limit would
-            # put under it: reviewer-P's P4, TP at 0.04 zeroed 40 times, read 0.02 4 times)
+            # put under it where the water seldom reaches its limit: reviewer-P's P4, TP at
+            # 0.04 zeroed 40 times, read 0.02 4 times)
             limit = res
         near = limit + (self.censor_quanta - 1 + 1e-3) * res
         if np.mean(x[positive] <= near) < self.censor_share:
@@ -1926,6 +2000,19 @@ def _beside_median(
     near = np.where((at >= 0) & (at < len(pos)), v[pos[np.clip(at, 0, len(pos) - 1)]], np.nan)
     with np.errstate(all="ignore"):
         return np.nanmedian(np.where(np.isnan(near).all(1)[:, None], np.inf, near), 1)
+
+
+def _detection_limit(x: np.ndarray, res: float, least: int) -> tuple[float, int]:
+    """A series' detection limit from its positive readings ``x`` on a lattice of step
+    ``res``: the least lattice point read at least ``least`` times (one stray reading under it
+    does not set it), with the number of readings there (within half a step: float noise
+    reads 0.019999999999999997 beside 0.02). The least reading where no point is read so
+    often."""
+    steps = np.rint(x / res).astype(np.int64)
+    points, counts = np.unique(steps, return_counts=True)
+    often = np.flatnonzero(counts >= least)
+    k = int(often[0]) if len(often) else 0
+    return float(points[k] * res), int(counts[k])
 
 
 def _censored_share(x: np.ndarray, value: float, limit: float) -> float:
