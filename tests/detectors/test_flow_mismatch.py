@@ -277,6 +277,36 @@ def test_flow_mismatch_stop_ended_by_a_restart_is_a_validity_finding() -> None:
     assert [f.category for f in found] == ["integrity"]
 
 
+def test_flow_mismatch_slow_restart_with_fresh_water_after_it_is_a_validity_finding() -> None:
+    # a 60 h shutdown: the analysers read the standing water, settling from the running level
+    # (about 25 mg/L COD, 2 mg/L NH3-N) to about half of it, changing every hour; the plant
+    # then starts up slowly (100, 200, 300 m3/h: its third hour at the running trough, not
+    # under every running hour as the 1 % restart asks) and fresh effluent reaches the
+    # analysers: a step back to the running level no running hour of theirs makes
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(N, level=2, spread=0.4, hold_hours=1, seed=2)
+    settled_cod, settled_nh3 = cod.copy(), nh3.copy()
+    settled_cod[100:160] = np.round(np.linspace(24.0, 12.0, 60) + 0.3 * np.sin(np.arange(60)), 2)
+    settled_nh3[100:160] = np.round(np.linspace(1.9, 0.9, 60) + 0.03 * np.cos(np.arange(60)), 3)
+    q = daily_flow()
+    q[100:160] = 0.0
+    q[160:163] = [100.0, 200.0, 300.0]
+    found = FlowMismatchDetector().detect(frame({COD: settled_cod, NH3N: settled_nh3, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
+    ev = found[0].evidence
+    assert 0.01 < ev["resumed_flow_share"] <= ev["ramp_share"]
+    assert ev["fresh_water_chance"] <= 0.01
+    # the same slow restart while the analysers measured the discharge throughout (a meter
+    # zeroed, then written back up slowly): no step at the end, integrity
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+    assert "fresh_water_chance" not in found[0].evidence
+    # the step at the end, but the meter back at the discharge's rate: integrity
+    q[160:163] = daily_flow()[160:163]
+    found = FlowMismatchDetector().detect(frame({COD: settled_cod, NH3N: settled_nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+
+
 def test_flow_mismatch_stop_as_long_and_as_timed_as_the_outlets_own_is_a_validity_finding() -> None:
     # a plant stopped 6 h every week at the same hour (26 stops in 182 days), its analyser
     # holding its last value through the stops but reading on through three of them: those
