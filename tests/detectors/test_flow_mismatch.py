@@ -572,3 +572,28 @@ def test_flow_mismatch_a_held_shutdown_does_not_excuse_a_day_measured_after_it()
             (hour(200), hour(293), "integrity")
         ], where
         assert "held_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_meter_read_again_as_a_six_day_plant_idles_stays_integrity() -> None:
+    # reviewer-T7f p4_weekly: a plant producing Monday 08:00 to Saturday 20:00 idles on its own
+    # each weekend (40 m3/h of 600, diluted effluent: 8 % of its hours, its lowest tenth); a
+    # meter zeroed through one working week, the analysers measuring on, is let read again as
+    # the plant idles: the flow comes back low and the concentrations step as they do at every
+    # Saturday 20:00 (this week's production the third heaviest of 26): the plant's own change
+    # of regime, not fresh water after a stop
+    n = 26 * 168
+    t = np.arange(n)
+    week, hw = t // 168, t % 168  # hw 0 = Sunday 00:00 (2026-03-01 is a Sunday)
+    idle = (hw >= 6 * 24 + 20) | (hw < 10)  # Saturday 20:00 to Sunday 10:00
+    rng = np.random.default_rng(5)
+    load = 1.0 + 0.15 * rng.standard_normal(26)  # each week's production
+    falsified = 12
+    load[falsified] = np.sort(load)[-3]
+    q = np.round(np.where(idle, 40.0, 600.0) * (1 + 0.05 * rng.standard_normal(n)), 1)
+    cod = np.round(np.where(idle, 15.0, 40.0 * load[week]) + rng.normal(0, 1.5, n), 2)
+    nh3 = np.round(np.where(idle, 1.0, 3.0 * load[week]) + rng.normal(0, 0.1, n), 3)
+    start, end = falsified * 168 + 32, falsified * 168 + 164  # Monday 08:00 .. Saturday 20:00
+    q[start:end] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    stop = [f for f in found if f.start == hour(start)]
+    assert [(f.end, f.category) for f in stop] == [(hour(end - 1), "integrity")]
