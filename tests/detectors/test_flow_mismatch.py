@@ -277,6 +277,36 @@ def test_flow_mismatch_stop_ended_by_a_restart_is_a_validity_finding() -> None:
     assert [f.category for f in found] == ["integrity"]
 
 
+def test_flow_mismatch_slow_restart_with_fresh_water_after_it_is_a_validity_finding() -> None:
+    # a 60 h shutdown: the analysers read the standing water, settling from the running level
+    # (about 25 mg/L COD, 2 mg/L NH3-N) to about half of it, changing every hour; the plant
+    # then starts up slowly (100, 200, 300 m3/h: its third hour at the running trough, not
+    # under every running hour as the 1 % restart asks) and fresh effluent reaches the
+    # analysers: a step back to the running level no running hour of theirs makes
+    cod = cycled(N, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(N, level=2, spread=0.4, hold_hours=1, seed=2)
+    settled_cod, settled_nh3 = cod.copy(), nh3.copy()
+    settled_cod[100:160] = np.round(np.linspace(24.0, 12.0, 60) + 0.3 * np.sin(np.arange(60)), 2)
+    settled_nh3[100:160] = np.round(np.linspace(1.9, 0.9, 60) + 0.03 * np.cos(np.arange(60)), 3)
+    q = daily_flow()
+    q[100:160] = 0.0
+    q[160:163] = [100.0, 200.0, 300.0]
+    found = FlowMismatchDetector().detect(frame({COD: settled_cod, NH3N: settled_nh3, FLOW: q}))
+    assert [(f.start, f.end, f.category) for f in found] == [(hour(100), hour(159), "validity")]
+    ev = found[0].evidence
+    assert 0.01 < ev["resumed_flow_share"] <= ev["ramp_share"]
+    assert ev["fresh_water_chance"] <= 0.01
+    # the same slow restart while the analysers measured the discharge throughout (a meter
+    # zeroed, then written back up slowly): no step at the end, integrity
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+    assert "fresh_water_chance" not in found[0].evidence
+    # the step at the end, but the meter back at the discharge's rate: integrity
+    q[160:163] = daily_flow()[160:163]
+    found = FlowMismatchDetector().detect(frame({COD: settled_cod, NH3N: settled_nh3, FLOW: q}))
+    assert [(f.start, f.category) for f in found] == [(hour(100), "integrity")]
+
+
 def test_flow_mismatch_stop_as_long_and_as_timed_as_the_outlets_own_is_a_validity_finding() -> None:
     # a plant stopped 6 h every week at the same hour (26 stops in 182 days), its analyser
     # holding its last value through the stops but reading on through three of them: those
@@ -542,3 +572,28 @@ def test_flow_mismatch_a_held_shutdown_does_not_excuse_a_day_measured_after_it()
             (hour(200), hour(293), "integrity")
         ], where
         assert "held_chance" not in found[0].evidence
+
+
+def test_flow_mismatch_meter_read_again_as_a_six_day_plant_idles_stays_integrity() -> None:
+    # reviewer-T7f p4_weekly: a plant producing Monday 08:00 to Saturday 20:00 idles on its own
+    # each weekend (40 m3/h of 600, diluted effluent: 8 % of its hours, its lowest tenth); a
+    # meter zeroed through one working week, the analysers measuring on, is let read again as
+    # the plant idles: the flow comes back low and the concentrations step as they do at every
+    # Saturday 20:00 (this week's production the third heaviest of 26): the plant's own change
+    # of regime, not fresh water after a stop
+    n = 26 * 168
+    t = np.arange(n)
+    week, hw = t // 168, t % 168  # hw 0 = Sunday 00:00 (2026-03-01 is a Sunday)
+    idle = (hw >= 6 * 24 + 20) | (hw < 10)  # Saturday 20:00 to Sunday 10:00
+    rng = np.random.default_rng(5)
+    load = 1.0 + 0.15 * rng.standard_normal(26)  # each week's production
+    falsified = 12
+    load[falsified] = np.sort(load)[-3]
+    q = np.round(np.where(idle, 40.0, 600.0) * (1 + 0.05 * rng.standard_normal(n)), 1)
+    cod = np.round(np.where(idle, 15.0, 40.0 * load[week]) + rng.normal(0, 1.5, n), 2)
+    nh3 = np.round(np.where(idle, 1.0, 3.0 * load[week]) + rng.normal(0, 0.1, n), 3)
+    start, end = falsified * 168 + 32, falsified * 168 + 164  # Monday 08:00 .. Saturday 20:00
+    q[start:end] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    stop = [f for f in found if f.start == hour(start)]
+    assert [(f.end, f.category) for f in stop] == [(hour(end - 1), "integrity")]
