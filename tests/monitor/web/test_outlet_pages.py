@@ -180,15 +180,16 @@ def test_evidence_rows_in_the_readers_language(seeded_ro: Seeded) -> None:
 
 def _evidence_keys() -> set[str]:
     """Every key a detector writes into a finding's evidence as a literal (dict displays passed
-    as ``evidence=`` or assigned to a name with "evid" in it, or to ``rule``, the rule a
-    finding states that is merged into its evidence, and item assignments to those)."""
+    as ``evidence=`` or assigned (``=``, ``|=``) to a name with "evid" in it, or to ``rule``,
+    the rule a finding states that is merged into its evidence, and item assignments to
+    those)."""
     keys: set[str] = set()
     for path in (REPO / "detectors").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             found: ast.Dict | None = None
             if isinstance(node, ast.keyword) and node.arg == "evidence":
                 found = node.value if isinstance(node.value, ast.Dict) else None
-            elif isinstance(node, ast.Assign | ast.AnnAssign):
+            elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
                 target = node.targets[0] if isinstance(node, ast.Assign) else node.target
                 name = getattr(target, "id", "")
                 if ("evid" in name or name == "rule") and isinstance(node.value, ast.Dict):
