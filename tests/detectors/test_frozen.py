@@ -1085,6 +1085,53 @@ def test_a_drifting_quantised_ph_held_past_a_tenth_of_a_month_stays_validity() -
     assert all(f.category == "validity" and f.evidence["escalation"] is None for f in found)
 
 
+def _drifting_nh3(holds: list[tuple[int, int]]) -> np.ndarray:
+    """90 days of an NH3-N read to 0.1 mg/L that drifts a step at a time (as `_drifting_ph`,
+    a channel the month count judges), 7.2 held ``hours`` from each ``at`` of ``holds`` and a
+    step up after each, as the series moves."""
+    nh3 = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4)
+    for at, hours in holds:
+        nh3[at : at + hours] = 7.2
+        nh3[at + hours] = 7.3
+    return nh3
+
+
+def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
+    """Two holds of a drifting NH3-N in July (50 and 55 h, 105 h past the 74.4 h a month may
+    lack), each within the series' own tail at the stated rate, are found only by the second
+    look that the outlet's COD hold (60 h in August, validity) opened, at 100 times the rate.
+    They are leads beside that finding, not hours the series' null rejects: not counted, so
+    validity (honest generator, tuning seeds 5-24: an honest outlet's one validity hold let
+    the second look's holds of its neighbours lift their month past the bar). A hold the
+    first look finds in the same month (91 h, past the bar alone) is counted, and the month
+    it fails escalates the second look's holds too; without the COD's hold, no second look,
+    and the two holds are not found at all."""
+    nh3 = _drifting_nh3([(1000, 50), (1250, 55)])
+    n = len(nh3)
+    cod = honest_cod(n)
+    assert FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC) == []
+    cod[1500:1560] = 23.4
+    found = FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)}), SPEC)
+    held_ = [f for f in found if f.pollutant == NH3N]
+    assert len(held_) == 2
+    assert sum(f.evidence["hours"] for f in held_) > 0.1 * 744
+    for f in held_:
+        assert f.category == "validity" and f.evidence["escalation"] is None
+        assert f.evidence["found_outlet_factor"] == 100.0
+        assert f.evidence["month"] == "2026-07"
+        assert f.evidence["month_counted"] is False
+    # a first-look hold past the month's bar alone in the same July (91 h): counted, and the
+    # month it fails escalates every hold of the channel that touches it
+    nh3 = _drifting_nh3([(1000, 50), (1250, 55), (1360, 90)])
+    found = FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)}), SPEC)
+    held_ = [f for f in found if f.pollutant == NH3N]
+    assert len(held_) == 3
+    assert [f.evidence["found_outlet_factor"] for f in held_] == [100.0, 100.0, None]
+    assert [f.evidence["month_counted"] for f in held_] == [False, False, True]
+    assert all(f.evidence["escalation"] == "sustained" for f in held_)
+    assert all(f.evidence["held_hours_in_month"] == 91 for f in held_)
+
+
 def test_a_hold_under_anything_measured_is_counted_not_taken_for_the_floor() -> None:
     """The same COD held 200 h in September at 0.5 under its least reading, and at its least
     reading: the hold makes that value the series' least, but the series never visits it in
