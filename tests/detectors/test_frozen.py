@@ -1132,6 +1132,35 @@ def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
     assert all(f.evidence["held_hours_in_month"] == 91 for f in held_)
 
 
+def test_a_second_looks_hold_within_its_values_own_runs_is_not_counted() -> None:
+    """A drifting NH3-N read to 0.1 whose honest runs at 7.2 (195 of them, its usual value)
+    reach 41 h, and whose tail at the stated rate reaches past 90 h: held at 7.2 for 90 h in
+    July (past the 74.4 h a month may lack on its own), found only by the second look the
+    outlet's COD hold opened. Its value's own runs account for it at the stated rate (honest
+    generator, tuning seeds 5-24: a stable plant's NH3-N at 0.8 read to 0.1 for 142-199 h,
+    its other runs at 0.8 reaching 121 h): not counted, validity. Held 110 h, past that tail,
+    or 90 h at 7.3, a value it holds in shorter runs: counted, sustained."""
+    base = effluent(24 * 90, mean=7.2, cv=0.005, step=0.1, seed=5)
+    n = len(base)
+    cod = honest_cod(n)
+    cod[1500:1560] = 23.4
+    for value, hours, counted in ((7.2, 90, False), (7.2, 110, True), (7.3, 90, True)):
+        nh3 = base.copy()
+        nh3[1000 : 1000 + hours] = value
+        nh3[1000 + hours] = 7.2 if value == 7.3 else 7.3
+        frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
+        held_ = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
+        assert len(held_) == 1, (value, hours)
+        f = held_[0]
+        assert f.evidence["found_outlet_factor"] == 100.0
+        assert f.evidence["hours"] > 0.1 * 744
+        if counted:
+            assert f.category == "integrity" and f.evidence["escalation"] == "sustained"
+        else:
+            assert f.category == "validity" and f.evidence["escalation"] is None
+        assert f.evidence["month_counted"] is counted
+
+
 def test_a_hold_under_anything_measured_is_counted_not_taken_for_the_floor() -> None:
     """The same COD held 200 h in September at 0.5 under its least reading, and at its least
     reading: the hold makes that value the series' least, but the series never visits it in
