@@ -1085,6 +1085,90 @@ def test_a_drifting_quantised_ph_held_past_a_tenth_of_a_month_stays_validity() -
     assert all(f.category == "validity" and f.evidence["escalation"] is None for f in found)
 
 
+def _drifting_nh3(holds: list[tuple[int, int]]) -> np.ndarray:
+    """90 days of an NH3-N read to 0.1 mg/L that drifts a step at a time (as `_drifting_ph`,
+    a channel the month count judges), 7.2 held ``hours`` from each ``at`` of ``holds`` and a
+    step up after each, as the series moves."""
+    nh3 = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4)
+    for at, hours in holds:
+        nh3[at : at + hours] = 7.2
+        nh3[at + hours] = 7.3
+    return nh3
+
+
+def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
+    """A hold of a drifting NH3-N in July (50 h), within the series' own tail at the stated
+    rate, is found only by the second look that the outlet's COD hold (60 h in August,
+    validity) opened, at 100 times the rate: a lead beside that finding, not hours the
+    series' null rejects, so not counted against the month (honest generator, tuning seeds
+    5-24: an honest outlet's one validity hold let the second look's holds of its neighbours
+    lift their month past the bar). Two such holds in one month (50 and 55 h, 105 h past the
+    74.4 h a month may lack) are past chance at the second look's own rate (0.1 a
+    series-year): counted, sustained (reviewer-T7d: the first version excused any number, so
+    a freeze cut into pieces the first look misses escaped the month). A hold the first look
+    finds in the same month (91 h, past the bar alone) is counted with them; without the
+    COD's hold, no second look, and the holds are not found at all."""
+    nh3 = _drifting_nh3([(1000, 50), (1250, 55)])
+    n = len(nh3)
+    cod = honest_cod(n)
+    assert FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC) == []
+    cod[1500:1560] = 23.4
+
+    def nh3_found(nh3: np.ndarray) -> list:
+        frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
+        return [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
+
+    (lone,) = nh3_found(_drifting_nh3([(1000, 50)]))
+    assert lone.category == "validity" and lone.evidence["escalation"] is None
+    assert lone.evidence["found_outlet_factor"] == 100.0
+    assert lone.evidence["month"] == "2026-07" and lone.evidence["month_counted"] is False
+    held_ = nh3_found(nh3)
+    assert len(held_) == 2
+    assert sum(f.evidence["hours"] for f in held_) > 0.1 * 744
+    for f in held_:
+        assert f.category == "integrity" and f.evidence["escalation"] == "sustained"
+        assert f.evidence["found_outlet_factor"] == 100.0
+        assert f.evidence["month"] == "2026-07"
+        assert f.evidence["month_counted"] is True
+    # a first-look hold past the month's bar alone in the same July (91 h): counted with them
+    held_ = nh3_found(_drifting_nh3([(1000, 50), (1250, 55), (1360, 90)]))
+    assert len(held_) == 3
+    assert [f.evidence["found_outlet_factor"] for f in held_] == [100.0, 100.0, None]
+    assert [f.evidence["month_counted"] for f in held_] == [True, True, True]
+    assert all(f.evidence["escalation"] == "sustained" for f in held_)
+    month = sum(f.evidence["hours"] for f in held_)
+    assert all(f.evidence["held_hours_in_month"] == month for f in held_)
+
+
+def test_a_second_looks_hold_within_its_values_own_runs_is_not_counted() -> None:
+    """A drifting NH3-N read to 0.1 whose honest runs at 7.2 (195 of them, its usual value)
+    reach 41 h, and whose tail at the stated rate reaches past 90 h: held at 7.2 for 90 h in
+    July (past the 74.4 h a month may lack on its own), found only by the second look the
+    outlet's COD hold opened. Its value's own runs account for it at the stated rate (honest
+    generator, tuning seeds 5-24: a stable plant's NH3-N at 0.8 read to 0.1 for 142-199 h,
+    its other runs at 0.8 reaching 121 h): not counted, validity. Held 110 h, past that tail,
+    or 90 h at 7.3, a value it holds in shorter runs: counted, sustained."""
+    base = effluent(24 * 90, mean=7.2, cv=0.005, step=0.1, seed=5)
+    n = len(base)
+    cod = honest_cod(n)
+    cod[1500:1560] = 23.4
+    for value, hours, counted in ((7.2, 90, False), (7.2, 110, True), (7.3, 90, True)):
+        nh3 = base.copy()
+        nh3[1000 : 1000 + hours] = value
+        nh3[1000 + hours] = 7.2 if value == 7.3 else 7.3
+        frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
+        held_ = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
+        assert len(held_) == 1, (value, hours)
+        f = held_[0]
+        assert f.evidence["found_outlet_factor"] == 100.0
+        assert f.evidence["hours"] > 0.1 * 744
+        if counted:
+            assert f.category == "integrity" and f.evidence["escalation"] == "sustained"
+        else:
+            assert f.category == "validity" and f.evidence["escalation"] is None
+        assert f.evidence["month_counted"] is counted
+
+
 def test_a_hold_under_anything_measured_is_counted_not_taken_for_the_floor() -> None:
     """The same COD held 200 h in September at 0.5 under its least reading, and at its least
     reading: the hold makes that value the series' least, but the series never visits it in
@@ -1323,3 +1407,46 @@ def test_an_output_frozen_at_the_reading_a_check_just_gave_buys_no_stuck_analyse
         assert all(f.category == "integrity" for f in found)
         assert all(f.evidence["escalation"] == "sustained" for f in found)
         assert all(f.evidence["stuck_check"] is None for f in found)
+
+
+def _held_nh3(base: np.ndarray, holds, value=None) -> np.ndarray:
+    nh3 = base.copy()
+    for at, hours in holds:
+        v = nh3[at - 1] if value is None else value
+        nh3[at : at + hours] = v
+        nh3[at + hours] = round(v + 0.1, 9)
+    return nh3
+
+
+def _nh3_found(nh3: np.ndarray) -> list:
+    n = len(nh3)
+    cod = honest_cod(n)
+    cod[1500:1560] = 23.4  # the first look's validity hold (August) opens the second look
+    frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
+    return [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
+
+
+def test_a_freeze_split_into_second_look_pieces_is_still_sustained() -> None:
+    """A drifting NH3-N frozen at its last reading for 60 h six times in July (360 h, half
+    the month): each piece under the first look's bar and under a month's bar alone, found
+    only by the second look. Two or more such holds in one channel-month are past chance at
+    the second look's own rate (0.1 a series-year): counted, sustained."""
+    base = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4)
+    holds = [(740 + 120 * i, 60) for i in range(6)]
+    found = _nh3_found(_held_nh3(base, holds))
+    assert len(found) >= 2
+    assert all(f.evidence["found_outlet_factor"] == 100.0 for f in found)
+    assert all(f.evidence["month_counted"] is True for f in found)
+    assert all(f.category == "integrity" and f.evidence["escalation"] == "sustained" for f in found)
+
+
+def test_holds_within_their_values_habit_are_excused_one_a_month() -> None:
+    """The branch's NH3-N whose runs at 7.2 reach 41 h: one 90 h second-look hold at 7.2 in
+    July is within its value's tail (validity); three of 90 h in July (36 % of the month)
+    each within that tail are not all chance: counted, sustained."""
+    base = effluent(24 * 90, mean=7.2, cv=0.005, step=0.1, seed=5)
+    (one,) = _nh3_found(_held_nh3(base, [(1000, 90)], value=7.2))
+    assert one.category == "validity" and one.evidence["month_counted"] is False
+    three = _nh3_found(_held_nh3(base, [(760, 90), (960, 90), (1160, 90)], value=7.2))
+    assert len(three) == 3
+    assert all(f.category == "integrity" and f.evidence["escalation"] == "sustained" for f in three)
