@@ -1440,3 +1440,20 @@ def test_a_fault_held_past_a_tenth_of_a_month_is_a_sign_again() -> None:
         _cod_with_fault_visits(100, [20, 50], [9, 40]), SPEC
     )
     assert off.category == "validity"
+
+
+def test_a_fault_hold_in_water_near_its_limit_keeps_its_sign() -> None:
+    """Single readings at the held value cost a falsifier nothing (one written each side of
+    a hold bought validity); what his floor buys is load, so the fault route excuses holds
+    only in water under ``fault_level`` of the limit (honest generator, tuning seeds 5-44:
+    the water around every fault hold at 0.01-0.55 of its limit). A COD at 42 mg/L under a
+    limit of 50, held at 4.0 for 30 h with 4.0 written once 20 h before and 9 h after: a sign."""
+    n = 24 * 30
+    cod = effluent(n, mean=42.0, hold_hours=1, step=0.1, seed=3)
+    cod[300:330] = 4.0
+    cod[280] = cod[338] = 4.0
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    (near,) = ZeroFloorDetector().detect(frame, SPEC)
+    assert (near.start, near.category) == (hour(300), "integrity")
+    (off,) = ZeroFloorDetector(fault_level=float("inf")).detect(frame, SPEC)
+    assert (off.start, off.category) == (hour(300), "validity")
