@@ -1371,3 +1371,89 @@ def test_readings_written_at_the_limit_do_not_excuse_zeros_in_water_far_above_it
     assert (tp == 0.02).sum() >= 0.05 * (tp > 0).sum()
     found = _zero_spans(tp)
     assert sum(any(s <= hour(a + 36) <= e for s, e in found) for a in starts) >= 19
+
+
+def _cod_with_fault_visits(
+    hold: int, before: list[int], after: list[int], each: int = 1, spells: tuple = ()
+):
+    """A COD about 30 mg/L read hourly, held at 4.0 for ``hold`` hours from hour 300, and read
+    at 4.0 for ``each`` hours at the hours ``before`` and ``after`` the hold (hours from its
+    start and from its end), and for 4 h from each of the hours ``spells``."""
+    n = 24 * 30
+    cod = effluent(n, mean=30.0, hold_hours=1, step=0.1, seed=3)
+    cod[300 : 300 + hold] = 4.0
+    for a in spells:
+        cod[a : a + 4] = 4.0
+    for h in [300 - d for d in before] + [300 + hold - 1 + d for d in after]:
+        cod[h : h + each] = 4.0
+    return make_frame(MN, {COD: cod, FLOW: flow(n)})
+
+
+def test_a_floor_whose_value_comes_and_goes_around_it_is_an_analyser_fault() -> None:
+    """Honest generator, tuning seeds 5-24: an analyser fault (a line blocking and clearing)
+    writes its fault value whenever a measurement fails, so the series reads that value for
+    single measurements among the water's readings in the days before and after it holds it
+    for a day or two (COD at 2 mg/L for 29 h, read at 2 for one measurement 15 times in the
+    72 h before and 17 after, the water at 15-25); no labelled floor of tuning seeds 1-50
+    reads its value within 72 h either side. Such a hold is validity (not measured), a
+    clean-water bottle's hold, entered and left once, stays a sign, and so does one with the
+    value read on one side only, or read in holds of its own (a floor written nightly), or in
+    a series that reads the value mostly in spells (water under a limit)."""
+    (clean,) = ZeroFloorDetector().detect(_cod_with_fault_visits(30, [], []), SPEC)
+    assert (clean.start, clean.end, clean.category) == (hour(300), hour(329), "integrity")
+    (fault,) = ZeroFloorDetector().detect(_cod_with_fault_visits(30, [20, 50], [9, 40]), SPEC)
+    assert (fault.start, fault.end, fault.category) == (hour(300), hour(329), "validity")
+    assert fault.evidence["fault_visits"] == 4
+    assert "coming and going" in fault.summary and "not measured" in fault.summary
+    one_side = ZeroFloorDetector().detect(_cod_with_fault_visits(30, [20, 50, 60], []), SPEC)
+    assert [(f.start, f.category) for f in one_side] == [(hour(300), "integrity")]
+    # the value read in holds of six hours on both sides: floors of their own, no single
+    # measurements of a fault
+    nightly = ZeroFloorDetector().detect(_cod_with_fault_visits(30, [30], [24], each=6), SPEC)
+    assert (hour(300), "integrity") in [(f.start, f.category) for f in nightly]
+    assert {f.category for f in nightly} == {"integrity"}
+    far = ZeroFloorDetector().detect(_cod_with_fault_visits(30, [80], [90]), SPEC)
+    assert [(f.start, f.category) for f in far] == [(hour(300), "integrity")]
+    # a value the series visits mostly in spells of several measurements (water under a
+    # limit, which stays under for a while) is no fault value, whatever single visits lie
+    # around the hold: the hold stays a sign
+    spells = _cod_with_fault_visits(30, [20, 50], [9, 40], spells=(30, 100, 170, 480, 550))
+    found = ZeroFloorDetector().detect(spells, SPEC)
+    assert [(f.start, f.category) for f in found] == [(hour(300), "integrity")]
+    found = ZeroFloorDetector(fault_share=0).detect(spells, SPEC)  # (single visits alone)
+    assert [(f.start, f.category) for f in found] == [(hour(300), "validity")]
+    off = ZeroFloorDetector(fault_visits=0).detect(
+        _cod_with_fault_visits(30, [20, 50], [9, 40]), SPEC
+    )
+    assert [(f.start, f.category) for f in off] == [(hour(300), "integrity")]
+
+
+def test_a_fault_held_past_a_tenth_of_a_month_is_a_sign_again() -> None:
+    """As with holds its checks read: a fault value coming and going whose holds pass a
+    tenth of a local month's hours is more unmeasured data than a month may lack, a sign."""
+    (week,) = ZeroFloorDetector().detect(_cod_with_fault_visits(100, [20, 50], [9, 40]), SPEC)
+    assert (week.start, week.category) == (hour(300), "integrity")
+    assert week.evidence["escalation"] == "sustained"
+    assert week.evidence["fault_visits"] == 4
+    assert week.evidence["held_hours_in_month"] > 0.1 * week.evidence["month_hours"]
+    (off,) = ZeroFloorDetector(min_month_rate=1.0).detect(
+        _cod_with_fault_visits(100, [20, 50], [9, 40]), SPEC
+    )
+    assert off.category == "validity"
+
+
+def test_a_fault_hold_in_water_near_its_limit_keeps_its_sign() -> None:
+    """Single readings at the held value cost a falsifier nothing (one written each side of
+    a hold bought validity); what his floor buys is load, so the fault route excuses holds
+    only in water under ``fault_level`` of the limit (honest generator, tuning seeds 5-44:
+    the water around every fault hold at 0.01-0.55 of its limit). A COD at 42 mg/L under a
+    limit of 50, held at 4.0 for 30 h with 4.0 written once 20 h before and 9 h after: a sign."""
+    n = 24 * 30
+    cod = effluent(n, mean=42.0, hold_hours=1, step=0.1, seed=3)
+    cod[300:330] = 4.0
+    cod[280] = cod[338] = 4.0
+    frame = make_frame(MN, {COD: cod, FLOW: flow(n)})
+    (near,) = ZeroFloorDetector().detect(frame, SPEC)
+    assert (near.start, near.category) == (hour(300), "integrity")
+    (off,) = ZeroFloorDetector(fault_level=float("inf")).detect(frame, SPEC)
+    assert (off.start, off.category) == (hour(300), "validity")

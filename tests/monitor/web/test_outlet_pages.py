@@ -201,6 +201,12 @@ def _evidence_keys() -> set[str]:
                 and isinstance(node.slice, ast.Constant)
             ):
                 keys.add(str(node.slice.value))
+            elif isinstance(node, ast.FunctionDef) and node.name.endswith("_evidence"):
+                # a helper building a finding's evidence returns its dict (zero_floor's
+                # `_dead_evidence`, `_fault_evidence`)
+                for ret in ast.walk(node):
+                    if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Dict):
+                        keys.update(k.value for k in ret.value.keys if isinstance(k, ast.Constant))
             if found is not None:
                 keys.update(k.value for k in found.keys if isinstance(k, ast.Constant))
     return keys
