@@ -1752,14 +1752,17 @@ class ZeroFloorDetector(Detector):
     def _fault_evidence(self, s: Series, a: int, b: int, value: float, fault: int) -> dict:
         """What a hold whose fault value comes and goes around it adds to a finding's
         evidence (``fault`` single-measurement visits; below 0: sustained, with its month)."""
-        if fault > 0:
-            return {"fault_visits": fault, "fault_hours": self.fault_hours}
+        found = {"fault_visits": abs(fault), "fault_hours": self.fault_hours}
+        return found if fault > 0 else found | self._sustained_evidence(s, a, b, value)
+
+    def _sustained_evidence(self, s: Series, a: int, b: int, value: float) -> dict:
+        """The month an unmeasured hold ``a..b`` at ``value`` passes with the channel's other
+        unmeasured holds (more hours than a month may lack: a sign), for its evidence; asked
+        only where `_month_of` finds one."""
         month = self._month_of(s, a, b, value)
-        assert month is not None  # (fault < 0 only where a month is over)
+        assert month is not None  # (dead or fault < 0 only where a month is over)
         m, held, size, window = month
         return {
-            "fault_visits": -fault,
-            "fault_hours": self.fault_hours,
             "escalation": "sustained",
             "month": month_label(m),
             "held_hours_in_month": held,
@@ -1781,20 +1784,8 @@ class ZeroFloorDetector(Detector):
     def _dead_evidence(self, s: Series, a: int, b: int, value: float, dead: int) -> dict:
         """What a hold its checks read adds to a finding's evidence (``dead`` checks; below 0:
         sustained, with its month)."""
-        if dead > 0:
-            return {"checks_at_hold": dead}
-        month = self._month_of(s, a, b, value)
-        assert month is not None  # (dead < 0 only where a month is over)
-        m, held, size, window = month
-        return {
-            "checks_at_hold": -dead,
-            "escalation": "sustained",
-            "month": month_label(m),
-            "held_hours_in_month": held,
-            "month_hours": size,
-            "held_hours_in_30_days": window,
-            "allowed_share": round(1.0 - self.min_month_rate, 6),
-        }
+        found = {"checks_at_hold": abs(dead)}
+        return found if dead > 0 else found | self._sustained_evidence(s, a, b, value)
 
     def _checks_read_hold(self, s: Series, a: int, b: int, value: float) -> int:
         """The number of check readings (flagged C) in the hold ``a..b`` when at least
