@@ -19,10 +19,12 @@ the start code 3a726a2 and the final code), 321-325 (twenty-third session, 2026-
 code ff2ee43), 421-425 (twenty-fourth session, 2026-12-07, the same way, start code 7b03e48),
 521-525 (twenty-fifth session, 2026-12-07, the same way, start code 1bc9f1e), 621-625
 (twenty-sixth session, 2026-12-07, the same way, start code 11237d9), 721-725 (its second cycle,
-start code 9d4b2dd); its default, 821-825, are fresh evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
+start code 9d4b2dd), 821-825, 921-925 and 1021-1025 (twenty-seventh session, 2026-12-07, its three
+cycles, the same way, start codes b8359b7, 8c8bd32 and d2580c4); its default, 1121-1125, are fresh
+evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
 looked at by the twenty-fourth session's scoring helper (tuning seeds).
 
-Seeds: the independent generator's default, 3621-3625, are fresh evaluation seeds of the independent generator (never tuned
+Seeds: the independent generator's default, 3921-3925, are fresh evaluation seeds of the independent generator (never tuned
 on). Used for claims already, so no longer unseen: 201-205, and 921-925 (2026-12-05, run on the
 code before that session's changes and on its final code), 951-955 (the third session of
 2026-12-05, the same way), 981-985 (the fourth session of 2026-12-05, the same way), 1011-1015 (the fifth, the same
@@ -36,11 +38,12 @@ same way), 2721-2725 (the nineteenth, 2026-12-06, the same way), 2821-2825 (the 
 same way), 2921-2925 (the twenty-first, 2026-12-07, the same way), 3021-3025 (the twenty-second, 2026-12-07, the
 same way), 3121-3125 (the twenty-third, 2026-12-07, the same way), 3221-3225 (the twenty-fourth,
 2026-12-07, the same way), 3321-3325 (the twenty-fifth, 2026-12-07, the same way), 3421-3425 (the twenty-sixth, 2026-12-07, the
-same way), 3521-3525 (its second cycle, the same way). Seeds 41-50
+same way), 3521-3525 (its second cycle, the same way), 3621-3625, 3721-3725 and 3821-3825 (the
+twenty-seventh's three cycles, the same way). Seeds 41-50
 (40 outlets, share 0.3) were looked at by the twenty-fifth session for falsifiers left green
 (tuning seeds).
 
-Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 3621,3622]
+Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 3921,3922]
        [--outlets 40] [--days 180]
 """
 
@@ -81,7 +84,7 @@ def _sign(rule: str) -> bool:
 
 
 #: Fresh evaluation seeds per generator (the honest generator's 1-50 are tuning seeds).
-EVALUATION = {"independent": "3621,3622,3623,3624,3625", "honest": "821,822,823,824,825"}
+EVALUATION = {"independent": "3921,3922,3923,3924,3925", "honest": "1121,1122,1123,1124,1125"}
 
 
 def _fleet(
