@@ -711,20 +711,9 @@ class FrozenValueDetector(Detector):
                 and not self._in_value_habit(s, runs, spans, found[k])
                 for k, h in zip(ks, held, strict=True)
             ]
-            # ... but only a lone one: two or more second-look holds in one channel-month are
-            # beyond chance at the stated rate (0.1 a series-year at the second look), and the
-            # month's unmeasured hours are their sum (all counted)
-            second = [found[k].evidence.get("found_outlet_factor") is not None for k in ks]
-            touch = [np.unique(local_month(h + LOCAL_OFFSET_HOURS)) for h in held]
-            mo2, n2 = np.unique(
-                np.concatenate([t for t, x in zip(touch, second, strict=True) if x] or [[]]),
-                return_counts=True,
-            )
-            crowded = set(mo2[n2 > 1].tolist())
-            counts = [
-                c or (x and bool(crowded.intersection(t.tolist())))
-                for c, x, t in zip(counts, second, touch, strict=True)
-            ]
+            # ... but only a lone one (`_crowded`)
+            crowded = self._crowded([found[k] for k in ks], held)
+            counts = [c or x for c, x in zip(counts, crowded, strict=True)]
             counted = [h for h, c in zip(held, counts, strict=True) if c]
             every = np.unique(np.concatenate(counted)) if counted else np.zeros(0, np.int64)
             months = np.unique(local_month(np.concatenate(held) + LOCAL_OFFSET_HOURS))
@@ -751,6 +740,23 @@ class FrozenValueDetector(Detector):
                     c,
                 )
         return out
+
+    @staticmethod
+    def _crowded(found: list[Finding], held: list[np.ndarray]) -> list[bool]:
+        """Per finding of ``found`` (its held hours ``held``): whether it is a second look's
+        hold (``found_outlet_factor`` in evidence) sharing a local month with another second
+        look's hold of the channel. Two or more such holds in one channel-month are past chance
+        at the second look's own rate (0.1 a series-year), and the month's unmeasured hours
+        are their sum: all count (reviewer-T7d: excused one by one, a freeze cut into pieces
+        the first look misses escaped the month)."""
+        second = [f.evidence.get("found_outlet_factor") is not None for f in found]
+        touch = [np.unique(local_month(h + LOCAL_OFFSET_HOURS)) for h in held]
+        months = [t for t, x in zip(touch, second, strict=True) if x]
+        if not months:
+            return [False] * len(found)
+        month, n = np.unique(np.concatenate(months), return_counts=True)
+        shared = month[n > 1]
+        return [x and bool(np.isin(t, shared).any()) for x, t in zip(second, touch, strict=True)]
 
     @staticmethod
     def _counted(f: Finding, held: np.ndarray, allowed: float) -> bool:
