@@ -856,6 +856,10 @@ def _fresh(
     outlet's running (``running`` through all ``2 hours`` hours) at least as large; the chance
     ``n_c`` times the least ``x_c`` over the ``n_c`` channels with a step (1 where none has, or
     the series ends first; a channel with fewer than 100 running steps to judge by is left out).
+    ``x_c`` is a rank p-value, (1 + as large) / (1 + judged), and where the outlet has 10 or
+    more running windows whose later ``hours`` flow (``q``, the grid's flow) no higher than the
+    stop's first hours back (``tops[k]``), the larger of it and the share of those windows
+    stepping as far (the plant's own change of regime as it idles).
 
     Null (the stop falsified: a meter made to read zero while the plant discharged): the
     analysers measured the discharge before and after its end alike, so the step there is one
