@@ -2608,13 +2608,20 @@ def _sampled_log_bar(
     (``ln sd^2`` is ``ln chi^2_nu`` shifted: ``d = (ln med chi^2_nu - ln chi^2_nu(alpha)) /
     2``, a long lower tail where the normal's is ``k / sqrt(2 nu)``). Never above the normal
     bar ``m - k * scale`` (NaN where ``nu`` is under 1)."""
-    nu = np.where(nu >= 1.0, nu, np.nan)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        low = 2.0 * gammaincinv(nu / 2.0, alpha)  # chi^2_nu's alpha quantile
-        med = nu * (1.0 - 2.0 / (9.0 * nu)) ** 3  # its median (Wilson-Hilferty)
-        d = 0.5 * (np.log(med) - np.log(low))
-        sp2 = max(scale * scale - floor * floor, 0.0)
+    d = _log_sd_depth(np.where(nu >= 1.0, nu, np.nan), alpha)
+    sp2 = max(scale * scale - floor * floor, 0.0)
+    with np.errstate(invalid="ignore"):
         return np.minimum(m - np.sqrt(k * k * sp2 + d * d), m - k * scale)
+
+
+def _log_sd_depth(nu: np.ndarray | float, alpha: np.ndarray | float) -> np.ndarray:
+    """How far under its median the log of a sample sd from ``nu + 1`` measurements falls with
+    chance ``alpha``: ``ln sd^2`` is ``ln chi^2_nu`` shifted, so ``(ln med chi^2_nu - ln
+    chi^2_nu(alpha)) / 2`` (the median by Wilson-Hilferty; NaN where ``nu`` is)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        low = 2.0 * gammaincinv(np.divide(nu, 2.0), alpha)  # chi^2_nu's alpha quantile
+        med = nu * (1.0 - 2.0 / (9.0 * np.asarray(nu))) ** 3  # its median (Wilson-Hilferty)
+        return 0.5 * (np.log(med) - np.log(low))
 
 
 def _regime_change_share(ch: np.ndarray, eligible: np.ndarray, days: int) -> np.ndarray:
@@ -3318,8 +3325,6 @@ def _sampling_depths(nu: float) -> np.ndarray:
     """Per score ``k`` of `_SCORE_GRID`, how far under its median the log of a sample sd from
     ``nu + 1`` measurements falls with chance ``Phi(-k)`` (`_sampled_log_bar`'s ``d``), once
     per ``nu`` (read only)."""
-    med = nu * (1.0 - 2.0 / (9.0 * nu)) ** 3  # chi^2_nu's median (Wilson-Hilferty)
-    with np.errstate(divide="ignore"):
-        d = 0.5 * (np.log(med) - np.log(2.0 * gammaincinv(nu / 2.0, ndtr(-_SCORE_GRID))))
+    d = _log_sd_depth(nu, ndtr(-_SCORE_GRID))
     d.setflags(write=False)
     return d
