@@ -711,7 +711,8 @@ class ZeroFloorDetector(Detector):
     def _reads_floor_throughout(
         self, s: Series, cycle: float, first: np.ndarray, last: np.ndarray
     ) -> np.ndarray:
-        """Whether the series' water sits at the floor over its whole history: 0 in at least
+        """Which zero stretches (``first..last``) the water at the floor excuses, where it sits
+        there over the series' whole history: 0 in at least
         ``floor_series_share`` of its normal readings, and its measurements above 0 (positive
         normal readings outside holds longer than ``cycle``: a value held after a span check
         is the analyser, not the water) at most ``water_quanta`` resolution steps up at their
@@ -730,8 +731,7 @@ class ZeroFloorDetector(Detector):
         twenty-sixth round (then read): one such NH3-N series made 59 findings. Not caught: a
         channel written at the floor for more than half its history with its few readings
         above it within two steps (a falsifier who writes the whole series, not the zeros).
-        ``floor_series_share`` 0 or over 1: no such excuse. Returns which stretches it
-        excuses."""
+        ``floor_series_share`` 0 or over 1: no such excuse."""
         out = np.zeros(len(first), dtype=bool)
         if not 0 < self.floor_series_share <= 1:
             return out
