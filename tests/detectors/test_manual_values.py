@@ -667,3 +667,22 @@ def test_manual_values_a_substitute_the_record_begins_with_is_a_validity_note() 
     flags[TP][1000:1040] = "S"
     found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
     assert [(f.category, f.pollutant, f.start) for f in found] == [("integrity", TP, hour(1000))]
+
+
+def test_manual_values_a_record_start_substitute_stays_near_the_day_afters_median() -> None:
+    # a COD that swings through the day (the day after the stretch reads 25-52, median 36): a
+    # value at that day's 10th percentile is inside its band but a third under its level, not
+    # the level carried; typed for 60 h where the record begins it is tested for typing
+    n = 24 * 120
+    cod = cycled(n, level=40, spread=12, hold_hours=2, seed=3, decimals=0)
+    flags = np.array(["N"] * n, dtype=object)
+    after = cod[60:84]
+    low, level = np.quantile(after, 0.1), np.median(after)
+    assert low < 0.8 * level  # the premise: the band reaches far under the level
+    cod[:60], flags[:60] = float(np.ceil(low)), "S"
+    found = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert [(f.category, f.start) for f in found] == [("integrity", hour(0))]
+    # the day after's level rounded, as an operator writes it: still the validity note
+    cod[:60] = float(np.round(level))
+    (f,) = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert (f.category, f.start) == ("validity", hour(0))
