@@ -630,3 +630,59 @@ def test_manual_values_a_substitute_does_not_round_a_level_across_the_limit() ->
     assert run(0.30, 0.5) == [("integrity", TP, hour(1000))]
     for offset, limit in ((0.30, None), (0.30, 0.6), (0.22, 0.5)):
         assert run(offset, limit) == [("validity", TP, hour(1000))], (offset, limit)
+
+
+def test_manual_values_a_substitute_the_record_begins_with_is_a_validity_note() -> None:
+    # the record begins with the analyser down: the operator enters one value for 40 h, flagged
+    # S, the level read before the record began; the day after is the nearest reading, so a
+    # value that day's readings take (near its median, or within its 10th-90th percentile) is
+    # an open substitute (the honest generator, seeds 7 and 11: TN 4.5 where the day after read
+    # 4.49-5.11, TP 0.4 where it read 0.379); the parent found both as typed (integrity)
+    n = 24 * 120
+    for entered in ("median", "band"):
+        values, flags = _three_channels(n)
+        after = values[TP][40:64]
+        low, high = np.quantile(after, [0.1, 0.9])
+        value = (
+            round(float(np.median(after)), 1)
+            if entered == "median"
+            else round(low + 0.1 * (high - low), 3)
+        )
+        values[TP][:40] = value
+        flags[TP][:40] = "S"
+        (f,) = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+        assert (f.category, f.pollutant, f.start, f.end) == ("validity", TP, hour(0), hour(39))
+        assert "the day after" in f.summary and f.evidence["value"] == value
+    # the same hours typed far under the water read after them: tested for typing, found
+    values, flags = _three_channels(n)
+    values[TP][:40] = round(0.6 * float(np.median(values[TP][40:64])), 2)
+    flags[TP][:40] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert [(f.category, f.pollutant, f.start) for f in found] == [("integrity", TP, hour(0))]
+    # a stretch later in the record with nothing read in the 72 h before: not read from after
+    values, flags = _three_channels(n)
+    values[TP][928:1000] = np.nan
+    flags[TP][928:1000] = ""
+    values[TP][1000:1040] = round(float(np.median(values[TP][1040:1064])), 1)
+    flags[TP][1000:1040] = "S"
+    found = ManualValuesDetector().detect(frame(values, flags), cod_spec())
+    assert [(f.category, f.pollutant, f.start) for f in found] == [("integrity", TP, hour(1000))]
+
+
+def test_manual_values_a_record_start_substitute_stays_near_the_day_afters_median() -> None:
+    # a COD that swings through the day (the day after the stretch reads 25-52, median 36): a
+    # value at that day's 10th percentile is inside its band but a third under its level, not
+    # the level carried; typed for 60 h where the record begins it is tested for typing
+    n = 24 * 120
+    cod = cycled(n, level=40, spread=12, hold_hours=2, seed=3, decimals=0)
+    flags = np.array(["N"] * n, dtype=object)
+    after = cod[60:84]
+    low, level = np.quantile(after, 0.1), np.median(after)
+    assert low < 0.8 * level  # the premise: the band reaches far under the level
+    cod[:60], flags[:60] = float(np.ceil(low)), "S"
+    found = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert [(f.category, f.start) for f in found] == [("integrity", hour(0))]
+    # the day after's level rounded, as an operator writes it: still the validity note
+    cod[:60] = float(np.round(level))
+    (f,) = ManualValuesDetector().detect(frame({COD: cod}, {COD: flags}), cod_spec())
+    assert (f.category, f.start) == ("validity", hour(0))
