@@ -453,9 +453,10 @@ class ManualValuesDetector(Detector):
             runs = stretches(typed, join_hours=self.join_hours)
             for a, b in zip(runs.first.tolist(), runs.last.tolist(), strict=True):
                 sv = v[a : b + 1][typed[a : b + 1]]
-                if len(sv) < self.min_hours or not _substitute(
-                    v, f, a, sv, self.substitute_hours, code, limit, b
-                ):
+                if len(sv) < self.min_hours:
+                    continue
+                key = _substitute(v, f, a, sv, self.substitute_hours, code, limit, b)
+                if key is None:
                     continue
                 yield self.finding(
                     outlet,
@@ -464,8 +465,7 @@ class ManualValuesDetector(Detector):
                     outlet.grid[b],
                     severity="low",
                     confidence=1.0,
-                    message="manual_values.substitute"
-                    + ("_start" if len(_before(v, f, a)) < DAY_HOURS // 2 else ""),
+                    message=key,
                     category="validity",
                     evidence={
                         "rule": "one S value over the stretch, the preceding day's median "
@@ -516,6 +516,7 @@ class ManualValuesDetector(Detector):
                 limit,
                 int(runs.last[i]),
             )
+            is not None
         ]
         if len(subs) > max(self.max_substitutes, self.max_substitutes * years * 365.25 / 180):
             return set()
@@ -1322,9 +1323,11 @@ def _substitute(
     code: str,
     limit: float | None = None,
     last: int | None = None,
-) -> bool:
-    """Whether the S values ``sv`` of channel ``code``'s stretch from grid hour ``a`` to
-    ``last`` (``v`` and ``f`` the channel's values and flags) are an open substitute: at least ``hours``
+) -> str | None:
+    """The note's message key where the S values ``sv`` of channel ``code``'s stretch from
+    grid hour ``a`` to ``last`` (``v`` and ``f`` the channel's values and flags) are an open
+    substitute (``manual_values.substitute_start`` where its level is read after it), else
+    None. A substitute: at least ``hours``
     of them, all one value, the median of the channel's values of the 24 h before (any flag
     but S, at least 12) as an operator writes it (`_written_step`): within half the value's
     own rounding step (`_decimal_step`, at most a tenth of the level or the step an operator
@@ -1341,47 +1344,40 @@ def _substitute(
     percentile, a day's drift away from the level carried), within a tenth of their median,
     is a substitute too."""
     if len(sv) < hours or sv.min() != sv.max():
-        return False
-    around, start = _before(v, f, a), False
+        return None
+    around, start = _read_beside(v, f, a, -1), False
     if len(around) < DAY_HOURS // 2 and a <= 3 * DAY_HOURS and last is not None:
-        around, start = _after(v, f, last), True  # the record begins with the stretch
+        around, start = _read_beside(v, f, last, 1), True  # the record begins with the stretch
     if len(around) < DAY_HOURS // 2:
-        return False
+        return None
+    key = "manual_values.substitute_start" if start else "manual_values.substitute"
     level = float(np.median(around))
     value = float(sv[0])
     if limit is not None and level > limit >= value:
-        return False  # rounded down across the limit: no longer the level the channel read
+        return None  # rounded down across the limit: no longer the level the channel read
     step = _decimal_step(sv[:1], max(0.1 * abs(level), _written_step(code, level)))
     near = 1e-9 * max(1.0, abs(level))
     if step <= 0:
-        return False
+        return None
     if abs(value - level) <= step / 2 + near or (abs(value - step) <= near and level < step):
-        return True
+        return key
     low, high = np.quantile(around, [0.1, 0.9])
     # inside the day's band and within a tenth of its median: the band alone let a value at
     # the day's 10th percentile (COD 25 for a median of 36) stand for the level
     low, high = max(low, 0.9 * level), min(high, 1.1 * level)
-    return start and low - near <= value <= high + near
+    return key if start and low - near <= value <= high + near else None
 
 
-def _before(v: np.ndarray, f: np.ndarray, a: int) -> np.ndarray:
-    """The channel's values (any flag but S) of the 24 h before grid hour ``a``, or of as
-    many days back (up to three) as it takes to read 12 of them."""
+def _read_beside(v: np.ndarray, f: np.ndarray, at: int, way: int) -> np.ndarray:
+    """The channel's values (any flag but S) of the 24 h before grid hour ``at`` (``way`` -1)
+    or after it (``way`` 1), or of as many days (up to three) as it takes to read 12 of them."""
     for days in (1, 2, 3):
-        back = max(0, a - days * DAY_HOURS)
-        x = v[back:a]
-        x = x[(f[back:a] != "S") & ~np.isnan(x)]
-        if len(x) >= DAY_HOURS // 2:
-            break
-    return x
-
-
-def _after(v: np.ndarray, f: np.ndarray, last: int) -> np.ndarray:
-    """`_before` mirrored: the values of the 24 h after grid hour ``last`` (up to 72 h)."""
-    for days in (1, 2, 3):
-        end = min(len(v), last + 1 + days * DAY_HOURS)
-        x = v[last + 1 : end]
-        x = x[(f[last + 1 : end] != "S") & ~np.isnan(x)]
+        if way < 0:
+            lo, hi = max(0, at - days * DAY_HOURS), at
+        else:
+            lo, hi = at + 1, min(len(v), at + 1 + days * DAY_HOURS)
+        x = v[lo:hi]
+        x = x[(f[lo:hi] != "S") & ~np.isnan(x)]
         if len(x) >= DAY_HOURS // 2:
             break
     return x
