@@ -452,10 +452,11 @@ class CappingDetector(Detector):
                 # (one stuck analyser); the days of its other holds are (reviewer-T6b: a clamp
                 # min(x, c) writes one value through each day-long exceedance episode, and
                 # two such episodes a month counted two days)
-                r = hold_of[idx][in_window]
+                h = hold_of[idx]
+                r = h[in_window]
                 if len(r):
                     longest = r[np.argmax(holds.hours[r])]
-                    in_window &= fresh[idx] | (hold_of[idx] != longest)
+                    in_window &= fresh[idx] | (h != longest)
             if len(np.unique(day[idx][in_window])) >= self.min_pile_days:
                 yield self._finding(outlet, s, limit, step, w, worst, idx)
 

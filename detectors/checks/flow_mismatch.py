@@ -881,22 +881,22 @@ def _fresh(
     # larger of the two shares (reviewer-T7f p4_weekly: a meter zeroed through a working week
     # and let read again as the plant idles, 10 of 40 validity -> 3)
     later = np.lib.stride_tricks.sliding_window_view(np.where(running, q, np.inf), hours)
-    after_top = later[hours:].max(axis=1)[: len(both)]  # window k: hours k+h .. k+2h-1
+    after_top = later[hours:].max(axis=1)  # window k: hours k+h .. k+2h-1
     alike = both[None, :] & (after_top[None, :] <= tops[:, None])  # (stops, windows)
     least = np.ones(len(ends))
     used = np.zeros(len(ends))
     for code in codes:
         v = np.where(flags[:, outlet.column(code)], outlet.wide_column(code), np.nan)
         win = np.lib.stride_tricks.sliding_window_view(v, hours)
-        with np.errstate(all="ignore"), warnings.catch_warnings():
+        with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             med = np.nanmedian(win, axis=1)  # med[t]: the median of hours t .. t+h-1
         step = np.abs(med[hours:] - med[: len(med) - hours])  # window k: hours k .. k+2h-1
-        ok = both[: len(step)] & ~np.isnan(step)
+        ok = both & ~np.isnan(step)
         ref = np.sort(step[ok])
         if len(ref) < 100:
             continue  # too few running steps to judge it by: it neither counts nor vouches
-        jump = step[np.minimum(k, len(step) - 1)]
+        jump = step[k]
         has = seen & ~np.isnan(jump)
         # the rank p-value (1 + as large) / (1 + judged): never 0 on a finite record
         x = (1.0 + len(ref) - np.searchsorted(ref, np.where(has, jump, np.inf), side="left")) / (

@@ -1361,11 +1361,13 @@ def _substitute(
         return None
     if abs(value - level) <= step / 2 + near or (abs(value - step) <= near and level < step):
         return key
+    if not start:
+        return None
     low, high = np.quantile(around, [0.1, 0.9])
     # inside the day's band and within a tenth of its median: the band alone let a value at
     # the day's 10th percentile (COD 25 for a median of 36) stand for the level
     low, high = max(low, 0.9 * level), min(high, 1.1 * level)
-    return key if start and low - near <= value <= high + near else None
+    return key if low - near <= value <= high + near else None
 
 
 def _read_beside(v: np.ndarray, f: np.ndarray, at: int, way: int) -> np.ndarray:
