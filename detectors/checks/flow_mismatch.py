@@ -899,12 +899,12 @@ def _fresh(
         jump = step[k]
         has = seen & ~np.isnan(jump)
         # the rank p-value (1 + as large) / (1 + judged): never 0 on a finite record
-        x = (1.0 + len(ref) - np.searchsorted(ref, np.where(has, jump, np.inf), side="left")) / (
-            1.0 + len(ref)
-        )
+        x = (
+            1.0 + len(ref) - np.searchsorted(ref, np.where(has, jump - 1e-9, np.inf), side="left")
+        ) / (1.0 + len(ref))
         near = alike & ~np.isnan(step)[None, :]
         n_near = near.sum(axis=1)
-        share = (near & (step[None, :] >= jump[:, None])).sum(axis=1) / np.maximum(n_near, 1)
+        share = (near & (step[None, :] >= jump[:, None] - 1e-9)).sum(axis=1) / np.maximum(n_near, 1)
         x = np.where(n_near >= 10, np.maximum(x, share), x)
         least = np.where(has, np.minimum(least, x), least)
         used += has
