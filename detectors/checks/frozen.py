@@ -73,6 +73,12 @@ class _Learned:
     flow: np.ndarray | None = None
 
 
+def _month_over(at: np.ndarray, share: float) -> bool:
+    """Whether the held hours whose local months are ``at`` pass ``share`` of one month's hours."""
+    months, count = np.unique(at, return_counts=True)
+    return bool((count > share * month_hours(months)).any())
+
+
 def _held_hours(s: Series, hours: np.ndarray, f: Finding) -> np.ndarray:
     """A hold's held hours: the distinct ``hours`` (of ``s``'s readings) within ``f`` with a
     normal reading of its held value."""
@@ -706,24 +712,26 @@ class FrozenValueDetector(Detector):
                 held.append(_held_hours(s, hours, found[k]))
             # a second look's hold (found at found_outlet_factor times the stated rate) is not
             # counted, unless its own held hours pass a month's bar alone (`_counted`)
+            at = [local_month(h + LOCAL_OFFSET_HOURS) for h in held]  # each held hour's month
+            touch = [np.unique(m) for m in at]
             counts = [
-                self._counted(found[k], h, allowed)
+                self._counted(found[k], m, allowed)
                 and not self._in_value_habit(s, runs, spans, found[k])
-                for k, h in zip(ks, held, strict=True)
+                for k, m in zip(ks, at, strict=True)
             ]
             # ... but only a lone one (`_crowded`)
-            crowded = self._crowded([found[k] for k in ks], held)
+            crowded = self._crowded([found[k] for k in ks], touch)
             counts = [c or x for c, x in zip(counts, crowded, strict=True)]
             counted = [h for h, c in zip(held, counts, strict=True) if c]
             every = np.unique(np.concatenate(counted)) if counted else np.zeros(0, np.int64)
-            months = np.unique(local_month(np.concatenate(held) + LOCAL_OFFSET_HOURS))
+            months = np.unique(np.concatenate(touch))
             count = np.zeros(len(months), dtype=np.int64)
             seen, n_seen = np.unique(local_month(every + LOCAL_OFFSET_HOURS), return_counts=True)
             count[np.searchsorted(months, seen)] = n_seen
             size = month_hours(months)
             over = count > allowed * size
-            for k, h, c in zip(ks, held, counts, strict=True):
-                touched = np.searchsorted(months, np.unique(local_month(h + LOCAL_OFFSET_HOURS)))
+            for k, t, c in zip(ks, touch, counts, strict=True):
+                touched = np.searchsorted(months, t)
                 if len(touched) == 0:
                     continue
                 # the month shown is one that fails where one does (a month's own bar: 67.2 h
@@ -742,15 +750,14 @@ class FrozenValueDetector(Detector):
         return out
 
     @staticmethod
-    def _crowded(found: list[Finding], held: list[np.ndarray]) -> list[bool]:
-        """Per finding of ``found`` (its held hours ``held``): whether it is a second look's
+    def _crowded(found: list[Finding], touch: list[np.ndarray]) -> list[bool]:
+        """Per finding of ``found`` (the local months ``touch`` of its held hours): whether it is a second look's
         hold (``found_outlet_factor`` in evidence) sharing a local month with another second
         look's hold of the channel. Two or more such holds in one channel-month are past chance
         at the second look's own rate (0.1 a series-year), and the month's unmeasured hours
         are their sum: all count (reviewer-T7d: excused one by one, a freeze cut into pieces
         the first look misses escaped the month)."""
         second = [f.evidence.get("found_outlet_factor") is not None for f in found]
-        touch = [np.unique(local_month(h + LOCAL_OFFSET_HOURS)) for h in held]
         months = [t for t, x in zip(touch, second, strict=True) if x]
         if not months:
             return [False] * len(found)
@@ -759,9 +766,9 @@ class FrozenValueDetector(Detector):
         return [x and bool(np.isin(t, shared).any()) for x, t in zip(second, touch, strict=True)]
 
     @staticmethod
-    def _counted(f: Finding, held: np.ndarray, allowed: float) -> bool:
-        """Whether a hold's ``held`` hours (distinct UTC hours) count against their months
-        (`_by_month`): a first look's hold always; a second look's (``found_outlet_factor``
+    def _counted(f: Finding, at: np.ndarray, allowed: float) -> bool:
+        """Whether a hold's held hours (distinct UTC hours, ``at`` their local months) count
+        against their months (`_by_month`): a first look's hold always; a second look's (``found_outlet_factor``
         in evidence) only when its own held hours in one local month pass ``allowed`` of that
         month's hours. The month count states hours the series' own null rejects as measured
         at its stated rate; a second look judges an outlet the first look found (rightly or
@@ -769,10 +776,7 @@ class FrozenValueDetector(Detector):
         hours the null rejects, and counting them let one wrong first finding lift its
         neighbours' month past the bar (the class docstring's *Sustained*). Such a hold is
         still escalated where the month's counted holds pass the bar."""
-        if f.evidence.get("found_outlet_factor") is None:
-            return True
-        months, count = np.unique(local_month(held + LOCAL_OFFSET_HOURS), return_counts=True)
-        return bool((count > allowed * month_hours(months)).any())
+        return f.evidence.get("found_outlet_factor") is None or _month_over(at, allowed)
 
     def _in_value_habit(
         self, s: Series, runs: HeldRuns, spans: list[tuple[int, int]], f: Finding
@@ -810,8 +814,7 @@ class FrozenValueDetector(Detector):
         a stuck analyser's fault goes on its record within days, a hold that long is counted
         whatever its checks read (`_by_month`)."""
         held = _held_hours(s, hours, f)
-        months, count = np.unique(local_month(held + LOCAL_OFFSET_HOURS), return_counts=True)
-        if (count > 2.0 * allowed * month_hours(months)).any():
+        if _month_over(local_month(held + LOCAL_OFFSET_HOURS), 2.0 * allowed):
             return True
         # or in any 720 h, whatever the calendar (zero_floor's `_months_over`; reviewer-T3 T3-6)
         within = np.searchsorted(held, held + 720, side="left") - np.arange(len(held))
@@ -825,7 +828,7 @@ class FrozenValueDetector(Detector):
         held: int,
         size: int,
         over: bool,
-        counted: bool = True,
+        counted: bool,
     ) -> Finding:
         """Finding ``f`` with its month's held hours in evidence (``held_hours_in_month``,
         the month's counted holds; ``month_counted``, whether ``f``'s are among them:

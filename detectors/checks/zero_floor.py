@@ -1489,8 +1489,7 @@ class ZeroFloorDetector(Detector):
         if self.level_hours <= 0:
             return level
         ordinary = normal_mask(s) & ~covered(runs.first[cand], runs.last[cand], len(v))
-        lo = np.searchsorted(h, h[runs.first[cand]] - self.level_hours, "left")
-        hi = np.searchsorted(h, h[runs.last[cand]] + self.level_hours, "right")
+        lo, hi = _around(h, runs.first[cand], runs.last[cand], self.level_hours)
         for j, (a, b) in enumerate(zip(lo.tolist(), hi.tolist(), strict=True)):
             near = v[a:b][ordinary[a:b]]
             if len(near):
@@ -1693,7 +1692,7 @@ class ZeroFloorDetector(Detector):
     )
 
     def _unmeasured(
-        self, s: Series, runs: HeldRuns, k: int, cycle: float, near_limit: bool = False
+        self, s: Series, runs: HeldRuns, k: int, cycle: float, near_limit: bool
     ) -> tuple[int, int]:
         """Why the floor run ``k`` was not measured, if the data says so: the checks that
         read it (`_checks_read_hold`, ``dead``) or else the analyser's fault value coming and
@@ -1704,9 +1703,7 @@ class ZeroFloorDetector(Detector):
         if dead:
             return dead, 0
         fault = 0 if near_limit else self._fault_comes_and_goes(s, runs, k, cycle)
-        if fault and self._sustained and self._month_of(s, a, b, value) is not None:
-            fault = -fault  # sustained: more unmeasured hours than a month may lack (a sign)
-        return 0, fault
+        return 0, self._signed(s, a, b, value, fault)
 
     def _fault_comes_and_goes(self, s: Series, runs: HeldRuns, k: int, cycle: float) -> int:
         """The number of the series' visits to the held value of run ``k`` within
@@ -1865,7 +1862,12 @@ class ZeroFloorDetector(Detector):
         above = int(np.count_nonzero(outside >= self.step_ratio * value + tol))
         if above < self.dead_checks or above < self.check_share * len(outside):
             return 0  # no check elsewhere reads above the hold: it may be a zero check alone
-        if self._sustained and self._month_of(s, a, b, value) is not None:
+        return self._signed(s, a, b, value, n)
+
+    def _signed(self, s: Series, a: int, b: int, value: float, n: int) -> int:
+        """``n`` (an unmeasured hold ``a..b`` at ``value``: its checks or fault visits), negated
+        where the hold touches a month over (`_month_of`: sustained, a sign)."""
+        if n and self._sustained and self._month_of(s, a, b, value) is not None:
             return -n  # sustained: more unmeasured hours than a month may lack (a sign)
         return n
 
