@@ -1089,11 +1089,7 @@ def _drifting_nh3(holds: list[tuple[int, int]]) -> np.ndarray:
     """90 days of an NH3-N read to 0.1 mg/L that drifts a step at a time (as `_drifting_ph`,
     a channel the month count judges), 7.2 held ``hours`` from each ``at`` of ``holds`` and a
     step up after each, as the series moves."""
-    nh3 = effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4)
-    for at, hours in holds:
-        nh3[at : at + hours] = 7.2
-        nh3[at + hours] = 7.3
-    return nh3
+    return _held_nh3(effluent(24 * 90, mean=7.2, cv=0.007, step=0.1, seed=4), holds, value=7.2)
 
 
 def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
@@ -1110,19 +1106,14 @@ def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
     COD's hold, no second look, and the holds are not found at all."""
     nh3 = _drifting_nh3([(1000, 50), (1250, 55)])
     n = len(nh3)
-    cod = honest_cod(n)
     assert FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC) == []
-    cod[1500:1560] = 23.4
+    # with the outlet's COD hold (August), which opens the second look: `_nh3_found`
 
-    def nh3_found(nh3: np.ndarray) -> list:
-        frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
-        return [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
-
-    (lone,) = nh3_found(_drifting_nh3([(1000, 50)]))
+    (lone,) = _nh3_found(_drifting_nh3([(1000, 50)]))
     assert lone.category == "validity" and lone.evidence["escalation"] is None
     assert lone.evidence["found_outlet_factor"] == 100.0
     assert lone.evidence["month"] == "2026-07" and lone.evidence["month_counted"] is False
-    held_ = nh3_found(nh3)
+    held_ = _nh3_found(nh3)
     assert len(held_) == 2
     assert sum(f.evidence["hours"] for f in held_) > 0.1 * 744
     for f in held_:
@@ -1131,7 +1122,7 @@ def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
         assert f.evidence["month"] == "2026-07"
         assert f.evidence["month_counted"] is True
     # a first-look hold past the month's bar alone in the same July (91 h): counted with them
-    held_ = nh3_found(_drifting_nh3([(1000, 50), (1250, 55), (1360, 90)]))
+    held_ = _nh3_found(_drifting_nh3([(1000, 50), (1250, 55), (1360, 90)]))
     assert len(held_) == 3
     assert [f.evidence["found_outlet_factor"] for f in held_] == [100.0, 100.0, None]
     assert [f.evidence["month_counted"] for f in held_] == [True, True, True]
@@ -1409,7 +1400,11 @@ def test_an_output_frozen_at_the_reading_a_check_just_gave_buys_no_stuck_analyse
         assert all(f.evidence["stuck_check"] is None for f in found)
 
 
-def _held_nh3(base: np.ndarray, holds, value=None) -> np.ndarray:
+def _held_nh3(
+    base: np.ndarray, holds: list[tuple[int, int]], value: float | None = None
+) -> np.ndarray:
+    """``base`` held at ``value`` (or the reading before each hold) for ``hours`` from each
+    ``at`` of ``holds``, a step up after each."""
     nh3 = base.copy()
     for at, hours in holds:
         v = nh3[at - 1] if value is None else value
@@ -1419,6 +1414,8 @@ def _held_nh3(base: np.ndarray, holds, value=None) -> np.ndarray:
 
 
 def _nh3_found(nh3: np.ndarray) -> list:
+    """frozen's NH3-N findings on ``nh3`` beside an honest COD whose August hold opens the
+    second look."""
     n = len(nh3)
     cod = honest_cod(n)
     cod[1500:1560] = 23.4  # the first look's validity hold (August) opens the second look
