@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from detectors.checks.flow_mismatch import FlowMismatchDetector
 from detectors.frame import OutletData
@@ -597,3 +598,46 @@ def test_flow_mismatch_meter_read_again_as_a_six_day_plant_idles_stays_integrity
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
     stop = [f for f in found if f.start == hour(start)]
     assert [(f.end, f.category) for f in stop] == [(hour(end - 1), "integrity")]
+
+
+FEB = pd.Timestamp("2026-02-01 00:00", tz="Asia/Shanghai")  # the lunar new year: 2026-02-17
+
+
+def _festival_outlet(a: int, b: int) -> list:
+    """Sixty days from 1 February 2026 (local) of an outlet stopped at hours a..b-1 only, its
+    analysers measuring every hour through the stop and its flow back at the running rate."""
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    q[a:b] = 0.0
+    return FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=FEB))
+
+
+def test_flow_mismatch_shutdown_over_the_spring_festival_is_a_validity_finding() -> None:
+    # 12-24 February 2026: the plant shut for the Spring Festival (正月初一 17 February) and
+    # its analysers read the standing water through it, flagged N: check the stop record
+    a, b = 11 * 24, 24 * 24
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.end, f.category) for f in found] == [
+        (hour(a, FEB), hour(b - 1, FEB), "validity")
+    ]
+    assert found[0].evidence["lunar_new_year"] == "2026-02-17"
+    assert found[0].evidence["false_alarm_rate_per_year"] is None
+    assert "2026-02-17" in found[0].summary
+    # the same 13 days stopped from 18 March are no holiday: integrity
+    a, b = 59 * 24 - (b - a) - 24, 59 * 24 - 24
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.category) for f in found] == [(hour(a, FEB), "integrity")]
+
+
+def test_flow_mismatch_meter_zeroed_over_part_of_the_festival_stays_integrity() -> None:
+    # a meter made to read zero 15-21 February (over the new year's day, not its first week
+    # whole) while the analysers measure the discharge: integrity, as on any other day
+    a, b = 14 * 24, 21 * 24
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.category) for f in found] == [(hour(a, FEB), "integrity")]
+    # nor does the festival excuse a stop reaching far past it (5 February to 24 March: more
+    # than festival_after_days after the new year's day), nor one begun weeks before it
+    for a, b in ((4 * 24, 52 * 24), (0, 24 * 24)):
+        found = _festival_outlet(a + 1, b)
+        assert [(f.start, f.category) for f in found] == [(hour(a + 1, FEB), "integrity")]
