@@ -38,6 +38,7 @@ _HOUR_NS = 3_600_000_000_000
 #: Chinese calendar, GB/T 33661-2017; Purple Mountain Observatory). The State Council's holiday
 #: notices (国务院办公厅关于部分节假日安排的通知) set the Spring Festival holiday around it:
 #: 2024-02-10..17, 2025-01-28..02-04, 2026-02-15..23, each holding 初一 to 初七 (`_festive`).
+#: A year not listed gets no festival excuse: extend the table before 2031.
 LUNAR_NEW_YEAR = (
     "2018-02-16",
     "2019-02-05",
