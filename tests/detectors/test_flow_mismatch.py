@@ -641,3 +641,38 @@ def test_flow_mismatch_meter_zeroed_over_part_of_the_festival_stays_integrity() 
     for a, b in ((4 * 24, 52 * 24), (0, 24 * 24)):
         found = _festival_outlet(a + 1, b)
         assert [(f.start, f.category) for f in found] == [(hour(a + 1, FEB), "integrity")]
+
+
+NEW_YEAR = pd.Timestamp("2026-01-01 00:00", tz="Asia/Shanghai")  # 元旦, a record's usual start
+
+
+def _night_stop(a: int, back: list[float] | None = None) -> list:
+    """Sixty days from New Year's Day 2026 (local) of an outlet running through every night,
+    stopped 00-08 h local of day ``a // 24`` only (hours a..a+7), its analysers measuring
+    through the stop; the flow back at the running rate, or at ``back`` for the hours after."""
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    q[a : a + 8] = 0.0
+    if back is not None:
+        q[a + 8 : a + 8 + len(back)] = back
+    return FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=NEW_YEAR))
+
+
+def test_flow_mismatch_a_stop_from_the_records_first_hour_is_judged_as_any_other() -> None:
+    # its start lies before the record (left-censored): the detector sees neither its start nor
+    # its whole length, yet rule 1 judges a stop by what it sees in it and at its end (the
+    # analysers through it, the flow back), never by its start; a meter made to read zero from
+    # the first hour of a record begun on New Year's Day, back at the running rate, is integrity
+    # as the same night zeroed ten days later is (no excuse for the record's edge: a falsifier
+    # cannot choose where the record starts, but an analyst's record starts on a calendar day)
+    for a in (0, 10 * 24):
+        found = _night_stop(a)
+        assert [(f.start, f.end, f.category) for f in found] == [
+            (hour(a, NEW_YEAR), hour(a + 7, NEW_YEAR), "integrity")
+        ]
+    # a plant starting up after it (flow back under every running hour's) is a restart there too
+    for a in (0, 10 * 24):
+        found = _night_stop(a, [60.0, 160.0, 260.0])
+        assert [(f.start, f.category) for f in found] == [(hour(a, NEW_YEAR), "validity")]
+        assert found[0].evidence["resumed_flow"] == [60.0, 160.0, 260.0]
