@@ -7,7 +7,7 @@ import pandas as pd
 
 from detectors.checks.flow_mismatch import FlowMismatchDetector
 from detectors.frame import OutletData
-from detectors.spec import COD, FLOW, NH3N, TP
+from detectors.spec import COD, FLOW, NH3N, TP, OutletSpec
 from tests.detectors.c2_helpers import cycled, frame, held, hour
 from tests.detectors.flag_helpers import N, daily_flow, normal_flags
 
@@ -676,3 +676,30 @@ def test_flow_mismatch_a_stop_from_the_records_first_hour_is_judged_as_any_other
         found = _night_stop(a, [60.0, 160.0, 260.0])
         assert [(f.start, f.category) for f in found] == [(hour(a, NEW_YEAR), "validity")]
         assert found[0].evidence["resumed_flow"] == [60.0, 160.0, 260.0]
+
+
+def test_flow_mismatch_festival_is_local_days_whole_and_not_for_sewage_works() -> None:
+    # 初一 00:00 to 初七 23:00 local exactly is the festival week; an hour less, or the same
+    # seven days in UTC (08:00 local), is not
+    for a, b, category in (
+        (16 * 24, 23 * 24, "validity"),
+        (16 * 24 + 1, 23 * 24, "integrity"),
+        (16 * 24, 23 * 24 - 1, "integrity"),
+        (16 * 24 + 8, 23 * 24 + 8, "integrity"),
+    ):
+        assert [f.category for f in _festival_outlet(a, b)] == [category], (a, b)
+    # a sewage works discharges through the festival: its stop over it is no holiday
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    q[11 * 24 : 24 * 24] = 0.0
+    spec = OutletSpec("M1", industry="municipal")
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=FEB), spec)
+    assert [f.category for f in found] == ["integrity"]
+    # a record opening inside a stop (10 to 28 February): its start unseen, no excuse
+    q = daily_flow(60 * 24)
+    q[9 * 24 : 28 * 24] = 0.0
+    found = FlowMismatchDetector().detect(
+        frame({COD: cod[9 * 24 :], NH3N: nh3[9 * 24 :], FLOW: q[9 * 24 :]}, start=hour(9 * 24, FEB))
+    )
+    assert [f.category for f in found] == ["integrity"]
