@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from detectors.checks.flow_mismatch import FlowMismatchDetector
 from detectors.frame import OutletData
-from detectors.spec import COD, FLOW, NH3N, TP
+from detectors.spec import COD, FLOW, NH3N, TP, OutletSpec
 from tests.detectors.c2_helpers import cycled, frame, held, hour
 from tests.detectors.flag_helpers import N, daily_flow, normal_flags
 
@@ -597,3 +598,108 @@ def test_flow_mismatch_meter_read_again_as_a_six_day_plant_idles_stays_integrity
     found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
     stop = [f for f in found if f.start == hour(start)]
     assert [(f.end, f.category) for f in stop] == [(hour(end - 1), "integrity")]
+
+
+FEB = pd.Timestamp("2026-02-01 00:00", tz="Asia/Shanghai")  # the lunar new year: 2026-02-17
+
+
+def _festival_outlet(a: int, b: int) -> list:
+    """Sixty days from 1 February 2026 (local) of an outlet stopped at hours a..b-1 only, its
+    analysers measuring every hour through the stop and its flow back at the running rate."""
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    q[a:b] = 0.0
+    return FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=FEB))
+
+
+def test_flow_mismatch_shutdown_over_the_spring_festival_is_a_validity_finding() -> None:
+    # 12-24 February 2026: the plant shut for the Spring Festival (正月初一 17 February) and
+    # its analysers read the standing water through it, flagged N: check the stop record
+    a, b = 11 * 24, 24 * 24
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.end, f.category) for f in found] == [
+        (hour(a, FEB), hour(b - 1, FEB), "validity")
+    ]
+    assert found[0].evidence["lunar_new_year"] == "2026-02-17"
+    assert found[0].evidence["false_alarm_rate_per_year"] is None
+    assert "2026-02-17" in found[0].summary
+    # the same 13 days stopped from 18 March are no holiday: integrity
+    a, b = 59 * 24 - (b - a) - 24, 59 * 24 - 24
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.category) for f in found] == [(hour(a, FEB), "integrity")]
+
+
+def test_flow_mismatch_meter_zeroed_over_part_of_the_festival_stays_integrity() -> None:
+    # a meter made to read zero 15-21 February (over the new year's day, not its first week
+    # whole) while the analysers measure the discharge: integrity, as on any other day
+    a, b = 14 * 24, 21 * 24
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.category) for f in found] == [(hour(a, FEB), "integrity")]
+    # nor does the festival excuse a stop reaching far past it (5 February to 24 March: more
+    # than festival_after_days after the new year's day), nor one begun weeks before it
+    for a, b in ((4 * 24, 52 * 24), (0, 24 * 24)):
+        found = _festival_outlet(a + 1, b)
+        assert [(f.start, f.category) for f in found] == [(hour(a + 1, FEB), "integrity")]
+
+
+NEW_YEAR = pd.Timestamp("2026-01-01 00:00", tz="Asia/Shanghai")  # 元旦, a record's usual start
+
+
+def _night_stop(a: int, back: list[float] | None = None) -> list:
+    """Sixty days from New Year's Day 2026 (local) of an outlet running through every night,
+    stopped 00-08 h local of day ``a // 24`` only (hours a..a+7), its analysers measuring
+    through the stop; the flow back at the running rate, or at ``back`` for the hours after."""
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    q[a : a + 8] = 0.0
+    if back is not None:
+        q[a + 8 : a + 8 + len(back)] = back
+    return FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=NEW_YEAR))
+
+
+def test_flow_mismatch_a_stop_from_the_records_first_hour_is_judged_as_any_other() -> None:
+    # its start lies before the record (left-censored): the detector sees neither its start nor
+    # its whole length, yet rule 1 judges a stop by what it sees in it and at its end (the
+    # analysers through it, the flow back), never by its start; a meter made to read zero from
+    # the first hour of a record begun on New Year's Day, back at the running rate, is integrity
+    # as the same night zeroed ten days later is (no excuse for the record's edge: a falsifier
+    # cannot choose where the record starts, but an analyst's record starts on a calendar day)
+    for a in (0, 10 * 24):
+        found = _night_stop(a)
+        assert [(f.start, f.end, f.category) for f in found] == [
+            (hour(a, NEW_YEAR), hour(a + 7, NEW_YEAR), "integrity")
+        ]
+    # a plant starting up after it (flow back under every running hour's) is a restart there too
+    for a in (0, 10 * 24):
+        found = _night_stop(a, [60.0, 160.0, 260.0])
+        assert [(f.start, f.category) for f in found] == [(hour(a, NEW_YEAR), "validity")]
+        assert found[0].evidence["resumed_flow"] == [60.0, 160.0, 260.0]
+
+
+def test_flow_mismatch_festival_is_local_days_whole_and_not_for_sewage_works() -> None:
+    # 初一 00:00 to 初七 23:00 local exactly is the festival week; an hour less, or the same
+    # seven days in UTC (08:00 local), is not
+    for a, b, category in (
+        (16 * 24, 23 * 24, "validity"),
+        (16 * 24 + 1, 23 * 24, "integrity"),
+        (16 * 24, 23 * 24 - 1, "integrity"),
+        (16 * 24 + 8, 23 * 24 + 8, "integrity"),
+    ):
+        assert [f.category for f in _festival_outlet(a, b)] == [category], (a, b)
+    # a sewage works discharges through the festival: its stop over it is no holiday
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    q[11 * 24 : 24 * 24] = 0.0
+    spec = OutletSpec("M1", industry="municipal")
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=FEB), spec)
+    assert [f.category for f in found] == ["integrity"]
+    # a record opening inside a stop (10 to 28 February): its start unseen, no excuse
+    q = daily_flow(60 * 24)
+    q[9 * 24 : 28 * 24] = 0.0
+    found = FlowMismatchDetector().detect(
+        frame({COD: cod[9 * 24 :], NH3N: nh3[9 * 24 :], FLOW: q[9 * 24 :]}, start=hour(9 * 24, FEB))
+    )
+    assert [f.category for f in found] == ["integrity"]
