@@ -19,13 +19,14 @@ Generators:
   twenty-sixth's first cycle (2026-12-07, the same way, start code 11237d9) and 701-710 its
   second (start code 9d4b2dd); 801-810, 901-910 and 1001-1010 the twenty-seventh's three
   cycles (2026-12-07, the same way, start codes b8359b7, 8c8bd32 and d2580c4; that session also
-  looked at 601-610 and 701-710, already read, while changing zero_floor); fresh ones from
-  1101 on.
+  looked at 601-610 and 701-710, already read, while changing zero_floor); 1101-1110 the
+  twenty-eighth's (2026-12-07, the same way, start code 65510b1; that session looked at
+  1001-1010, already read, while changing physics and flow_mismatch); fresh ones from 1201 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 3901 on, for the next claim; 2001-2005 are bench_calibration's):
+from 4001 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -101,6 +102,9 @@ from 3901 on, for the next claim; 2001-2005 are bench_calibration's):
   3811-3815 (the claims), and simulator 3631-3640, 3731-3740 and 3831-3840 and independent
   3641-3650, 3741-3750 and 3841-3850 (more honest outlets) (2026-12-07, twenty-seventh
   session's three cycles): the same way (start codes b8359b7, 8c8bd32 and d2580c4).
+- simulator 3901-3905 and independent 3911-3915 (the claim), and simulator 3931-3940 and
+  independent 3941-3950 (more honest outlets) (2026-12-07, twenty-eighth session): the same
+  way (start code 65510b1).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -161,9 +165,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (3901, 3902, 3903, 3904, 3905),
-    "independent": (3911, 3912, 3913, 3914, 3915),
-    "honest": (1101, 1102, 1103, 1104, 1105),
+    "simulator": (4001, 4002, 4003, 4004, 4005),
+    "independent": (4011, 4012, 4013, 4014, 4015),
+    "honest": (1201, 1202, 1203, 1204, 1205),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"

@@ -20,11 +20,11 @@ code ff2ee43), 421-425 (twenty-fourth session, 2026-12-07, the same way, start c
 521-525 (twenty-fifth session, 2026-12-07, the same way, start code 1bc9f1e), 621-625
 (twenty-sixth session, 2026-12-07, the same way, start code 11237d9), 721-725 (its second cycle,
 start code 9d4b2dd), 821-825, 921-925 and 1021-1025 (twenty-seventh session, 2026-12-07, its three
-cycles, the same way, start codes b8359b7, 8c8bd32 and d2580c4); its default, 1121-1125, are fresh
-evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
+cycles, the same way, start codes b8359b7, 8c8bd32 and d2580c4), 1121-1125 (twenty-eighth session,
+2026-12-07, the same way, start code 65510b1); its default, 1221-1225, are fresh evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
 looked at by the twenty-fourth session's scoring helper (tuning seeds).
 
-Seeds: the independent generator's default, 3921-3925, are fresh evaluation seeds of the independent generator (never tuned
+Seeds: the independent generator's default, 4021-4025, are fresh evaluation seeds of the independent generator (never tuned
 on). Used for claims already, so no longer unseen: 201-205, and 921-925 (2026-12-05, run on the
 code before that session's changes and on its final code), 951-955 (the third session of
 2026-12-05, the same way), 981-985 (the fourth session of 2026-12-05, the same way), 1011-1015 (the fifth, the same
@@ -39,11 +39,11 @@ same way), 2921-2925 (the twenty-first, 2026-12-07, the same way), 3021-3025 (th
 same way), 3121-3125 (the twenty-third, 2026-12-07, the same way), 3221-3225 (the twenty-fourth,
 2026-12-07, the same way), 3321-3325 (the twenty-fifth, 2026-12-07, the same way), 3421-3425 (the twenty-sixth, 2026-12-07, the
 same way), 3521-3525 (its second cycle, the same way), 3621-3625, 3721-3725 and 3821-3825 (the
-twenty-seventh's three cycles, the same way). Seeds 41-50
+twenty-seventh's three cycles, the same way), 3921-3925 (the twenty-eighth, the same way). Seeds 41-50
 (40 outlets, share 0.3) were looked at by the twenty-fifth session for falsifiers left green
 (tuning seeds).
 
-Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 3921,3922]
+Usage: python bench/bench_honest_scores.py [--generator independent|honest] [--seeds 4021,4022]
        [--outlets 40] [--days 180]
 """
 
@@ -84,7 +84,7 @@ def _sign(rule: str) -> bool:
 
 
 #: Fresh evaluation seeds per generator (the honest generator's 1-50 are tuning seeds).
-EVALUATION = {"independent": "3921,3922,3923,3924,3925", "honest": "1121,1122,1123,1124,1125"}
+EVALUATION = {"independent": "4021,4022,4023,4024,4025", "honest": "1221,1222,1223,1224,1225"}
 
 
 def _fleet(
