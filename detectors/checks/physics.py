@@ -45,7 +45,9 @@ class _Relation:
     variance of ``x_i - x_{i-1}`` two honest analysers can show (0 where no channel measured
     anew), ``anew`` (per element, whether NH3-N and TN each measured anew: two columns) and
     ``x_lag`` (the least log ratio the pair's sampling times allow: the class docstring's
-    sampling lag; ``x_lag <= x``)."""
+    sampling lag; ``x_lag <= x``), and ``x_read`` (the same where TN's sample is water NH3-N
+    read: a TN that sampled a stop leaves ``x_lag`` at most ``mu0`` but a round trip's steps,
+    in and out, unexplained; ``x_lag <= x_read <= x``)."""
 
     hour: np.ndarray
     last: np.ndarray
@@ -56,6 +58,7 @@ class _Relation:
     floor: np.ndarray
     anew: np.ndarray
     x_lag: np.ndarray
+    x_read: np.ndarray
 
 
 @register
@@ -654,8 +657,8 @@ class PhysicsDetector(Detector):
         # and NH3-N above TN in some pair however the two analysers' sampling times fall (an
         # NH3-N rise read before the slower TN analyser's next sample is a lag, not a trip)
         # (a pair the lag brings within twice the spread of the bound is explained)
-        margin = np.where(rel.x_lag < rel.x, 2.0 * rel.sigma, 0.0)
-        lagged = np.r_[0, np.cumsum(rel.x_lag > rel.mu0 + margin)]
+        margin = np.where(rel.x_read < rel.x, 2.0 * rel.sigma, 0.0)
+        lagged = np.r_[0, np.cumsum(rel.x_read > rel.mu0 + margin)]
         unexplained = lagged[ends + 1] > lagged[starts]
         inside = (starts >= 1) & (ends <= n - 2) & twice & unexplained
         if not inside.any():
@@ -820,15 +823,17 @@ class PhysicsDetector(Detector):
             # the class docstring's sampled together: TN's measurement against the NH3-N read
             # of the water it sampled (a TN slower than an hour reads water cycles old)
             cycle_a = grid_cycle_hours(outlet, NH3N)
-            at_sample = _at_sample(nh3, va & (nh3 > 0), tn, vt & (tn > 0), cycle_t, cycle_a)
-            at_sample = at_sample[hour]
+            at_sample, unseen = _at_sample(nh3, va & (nh3 > 0), tn, vt & (tn > 0), cycle_t, cycle_a)
+            at_sample, unseen = at_sample[hour], unseen[hour]
         lagged = np.where(front, np.log((a[first] + res) / (hi_t + res)), x)
         sampled = np.where(np.isnan(at_sample), x, np.log((at_sample + res) / (t[first] + res)))
         years = series_years(judged[-1] - judged[0] + 1)
         mu0 = max(0.0, float(np.median(np.repeat(x, np.diff(np.r_[first, len(judged)])))))
         # a pair read together is no evidence against the bound, nor for it beyond the bound
         # (a TN written from a slowly rising NH3-N reads like a lagging one)
-        x_lag = np.minimum(np.minimum(x, lagged), np.maximum(sampled, mu0))
+        x_read = np.minimum(np.minimum(x, lagged), np.maximum(sampled, mu0))
+        # water NH3-N did not read (a stop's): no evidence against the bound for the CUSUM
+        x_lag = np.where(unseen, np.minimum(x_read, mu0), x_read)
         return _Relation(
             hour=hour,
             last=last,
@@ -839,6 +844,7 @@ class PhysicsDetector(Detector):
             floor=2.0 * (fa + ft),
             anew=np.c_[np.r_[False, np.diff(ea) != 0], np.r_[False, np.diff(et) != 0]],
             x_lag=x_lag,
+            x_read=x_read,
         )
 
     def _finding(
@@ -1065,7 +1071,7 @@ def _at_sample(
     t_ok: np.ndarray,
     cycle_t: float,
     cycle_a: float,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """At each grid hour where ``t`` (TN) is valid, the least valid ``a`` (NH3-N) read of the
     water TN's measurement there sampled, where that measurement's own cycle is two hours or
     more; NaN elsewhere or where none is valid. The measurement first reported at hour ``f``
@@ -1074,17 +1080,33 @@ def _at_sample(
     hours since its previous measurement was first reported (a TN new every hour samples every
     hour, whatever the cycle learned); the NH3-N analyser reports that water from ``c_a``
     hours on: the NH3-N readings of hours ``f - c - 1 .. f - c + c_a`` (cycles in whole
-    hours). Both analysers read one water there, so the physical bound holds for that pair."""
+    hours). Both analysers read one water there, so the physical bound holds for that pair.
+
+    Also returned, the hours whose measurement sampled water NH3-N did not read: in rhythm,
+    and no valid NH3-N in those hours (a plant stopped, its analysers off, when TN's first
+    measurement after the restart drew its sample). A stop of at least a cycle (TN not valid
+    for ``c_t`` hours or more) restarts the rhythm: the measurement first reported after it
+    (its sample drawn at the stop's end or in it) and the one after it (whose spacing counts
+    from a restart, not from a cycle's start) keep it, and a measurement cut short by such a
+    stop is held whole cycles as far as it goes. A value read on both sides of fewer missing
+    hours than a cycle is one measurement (an hour lost in transmission does not end it)."""
     out = np.full(len(t), np.nan)
+    unseen = np.zeros(len(t), dtype=bool)
     at = np.flatnonzero(t_ok)
     c_t = int(np.ceil(cycle_t))
     if c_t < 2 or len(at) == 0:
-        return out
+        return out, unseen
     c_a = max(1, int(np.ceil(cycle_a)))
     vals = t[at]
-    new = np.r_[True, (np.diff(vals) != 0) | (np.diff(at) > 1)]
+    gap = np.diff(at) > c_t  # at least c_t hours not valid between two valid ones
+    # a value held across fewer missing hours than a cycle is one measurement
+    new = np.r_[True, (np.diff(vals) != 0) | gap]
     starts = at[new]
+    ends = np.r_[np.flatnonzero(new)[1:] - 1, len(at) - 1]
     spacing = np.diff(np.r_[starts[0] - c_t, starts])
+    # runs after a stop of a cycle or more, and runs cut short by one
+    restart = np.r_[True, gap][new]
+    stopped = np.r_[gap, True][ends]
     # the analyser's own rhythm: a value first reported whole cycles after the one before, at
     # an hour of the cycle its measurements often come, and held whole cycles (a channel
     # written from another, rounded, repeats values by chance at any hour and for any hours);
@@ -1093,8 +1115,11 @@ def _at_sample(
     counts = np.bincount(phase[spacing == c_t], minlength=c_t)
     usual = counts >= 0.25 * counts.sum()  # phases kept for weeks (a calibration shifts it)
     run = np.cumsum(new) - 1
-    lasts = np.bincount(run)  # each run's valid hours (a run has no gap)
-    rhythm = (spacing % c_t == 0) & (lasts % c_t == 0) & usual[phase]
+    lasts = at[ends] - starts + 1  # each run's hours, first to last
+    after_restart = np.r_[False, restart[:-1]]
+    rhythm = restart | (
+        ((spacing % c_t == 0) | after_restart) & ((lasts % c_t == 0) | stopped) & usual[phase]
+    )
     f = starts[run] + (at - starts[run]) // c_t * c_t
     c = np.where(rhythm, c_t, 0)[run]
     n = len(t)
@@ -1105,7 +1130,8 @@ def _at_sample(
     for k in range(width):
         got = np.fmin(got, pad[np.clip(lo + k, 0, n + width - 1)])
     out[at] = np.where(c >= 2, got, np.nan)
-    return out
+    unseen[at] = (c >= 2) & np.isnan(got)
+    return out, unseen
 
 
 def _before(v: np.ndarray, ok: np.ndarray, cycle: float) -> np.ndarray:
