@@ -263,6 +263,28 @@ class PhysicsDetector(Detector):
     x 180 d, share 0.5): independent 208 of 225 labels before and after, all as signs, findings
     357 -> 346 (on labels 210 -> 210); simulator 170 of 170, 205 findings (one moved); no
     finding on an honest outlet.
+    Sampled in a stop (twenty-eighth round): a plant that stops (every channel off for a
+    cycle of TN's or more) restarts TN's rhythm, and TN's first measurements after the restart
+    sampled the stop's water or the restart's first, which NH3-N did not read; a one-shift
+    plant whose NH3-N climbs through each shift reads over them for hours every day (honest
+    generator, spent seed 1004: 10 findings of 6-9 h at one outlet, a 4-hourly TN, nearly all
+    nitrogen ammonia). So the measurement first reported after such a stop, and the one after
+    it (spaced from the restart, not from a cycle's start), keep the rhythm; a measurement cut
+    short by a stop is held whole cycles as far as it goes; a value read across fewer missing
+    hours than a cycle is one measurement. Where the sample hours of a measurement in rhythm
+    hold no valid NH3-N, its pairs are no evidence against the bound for the CUSUM (``x_lag``
+    at most ``mu0``), while round trips still judge them as read (``x_read``): a trip's
+    steps in and out, which a stale sample does not make (the first version excused them for
+    round trips too and lost the independent generator's seed-29 NH3-N raised for an hour
+    either side of a 48 h stop, 4 valid hours in all). Honest generator 1001-1010 (spent,
+    80 x 180 d, physics alone): 19 -> 8 integrity findings; tuning seeds 5-44: 20 -> 19;
+    labelled tuning seeds 1-50 (40 x 180 d, share 0.5): independent 208 of 225 labels and
+    simulator 170 of 170, found and as sign, as before (findings at falsifying outlets
+    split or trimmed: independent 26 -> 24 differing, simulator 11 two-hour pieces gone), none
+    on an honest outlet. What it buys a falsifier: a TN written under NH3-N in the analyser's
+    own rhythm for the first measurement or two after each stop of a cycle or more (the
+    rest of the shift is judged as before); a TN written hourly is out of rhythm and judged
+    as read (`tests/detectors/test_physics.py`).
     Left as found (the data cannot tell them from a channel not measuring the sample, which is
     what they are): TN's reagent running out or its sample line blocked (TN decaying or held
     while NH3-N moves, 8 findings; since the drift rule below, a decline reached gradually is
