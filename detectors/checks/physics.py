@@ -45,9 +45,7 @@ class _Relation:
     variance of ``x_i - x_{i-1}`` two honest analysers can show (0 where no channel measured
     anew), ``anew`` (per element, whether NH3-N and TN each measured anew: two columns) and
     ``x_lag`` (the least log ratio the pair's sampling times allow: the class docstring's
-    sampling lag; ``x_lag <= x``), and ``x_read`` (the same where TN's sample is water NH3-N
-    read: a TN that sampled a stop leaves ``x_lag`` at most ``mu0`` but a round trip's steps,
-    in and out, unexplained; ``x_lag <= x_read <= x``)."""
+    sampling lag; ``x_lag <= x``)."""
 
     hour: np.ndarray
     last: np.ndarray
@@ -58,7 +56,6 @@ class _Relation:
     floor: np.ndarray
     anew: np.ndarray
     x_lag: np.ndarray
-    x_read: np.ndarray
 
 
 @register
@@ -263,28 +260,32 @@ class PhysicsDetector(Detector):
     x 180 d, share 0.5): independent 208 of 225 labels before and after, all as signs, findings
     357 -> 346 (on labels 210 -> 210); simulator 170 of 170, 205 findings (one moved); no
     finding on an honest outlet.
-    Sampled in a stop (twenty-eighth round): a plant that stops (every channel off for a
-    cycle of TN's or more) restarts TN's rhythm, and TN's first measurements after the restart
-    sampled the stop's water or the restart's first, which NH3-N did not read; a one-shift
-    plant whose NH3-N climbs through each shift reads over them for hours every day (honest
-    generator, spent seed 1004: 10 findings of 6-9 h at one outlet, a 4-hourly TN, nearly all
-    nitrogen ammonia). So the measurement first reported after such a stop, and the one after
-    it (spaced from the restart, not from a cycle's start), keep the rhythm; a measurement cut
-    short by a stop is held whole cycles as far as it goes; a value read across fewer missing
-    hours than a cycle is one measurement. Where the sample hours of a measurement in rhythm
-    hold no valid NH3-N, its pairs are no evidence against the bound for the CUSUM (``x_lag``
-    at most ``mu0``), while round trips still judge them as read (``x_read``): a trip's
-    steps in and out, which a stale sample does not make (the first version excused them for
-    round trips too and lost the independent generator's seed-29 NH3-N raised for an hour
-    either side of a 48 h stop, 4 valid hours in all). Honest generator 1001-1010 (spent,
-    80 x 180 d, physics alone): 19 -> 8 integrity findings; tuning seeds 5-44: 20 -> 19;
-    labelled tuning seeds 1-50 (40 x 180 d, share 0.5): independent 208 of 225 labels and
-    simulator 170 of 170, found and as sign, as before (findings at falsifying outlets
-    split or trimmed: independent 26 -> 24 differing, simulator 11 two-hour pieces gone), none
-    on an honest outlet. What it buys a falsifier: a TN written under NH3-N in the analyser's
-    own rhythm for the first measurement or two after each stop of a cycle or more (the
-    rest of the shift is judged as before); a TN written hourly is out of rhythm and judged
-    as read (`tests/detectors/test_physics.py`).
+    Sampled in a stop (twenty-eighth round, mended after reviewer-T8p): a plant that stops
+    (TN off for a cycle of its or more) restarts TN's rhythm, and TN's first measurements
+    after the restart sampled the stop's water or the restart's first; a one-shift plant whose
+    NH3-N climbs through each shift reads over them for hours every day (honest generator,
+    spent seed 1004: 10 findings of 6-9 h at one outlet, a 4-hourly TN, nearly all nitrogen
+    ammonia). So the measurement first reported after such a stop keeps the rhythm for its
+    first two cycles (or held whole cycles), the one after it is spaced from the restart, not
+    from a cycle's start; a measurement cut short by a stop is held whole cycles as far as it
+    goes; a value read across fewer missing hours than a cycle is one measurement. A sample
+    drawn in a stop (neither NH3-N nor TN valid in its hours: the plant off, not NH3-N alone
+    missing) is water NH3-N did not read: it is judged against the lesser of NH3-N's last
+    reading before the stop and its first after the sample's hours (up to the judged hour),
+    the water standing since or the restart's. Honest generator 1001-1010 (spent, 80 x 180 d,
+    physics alone): 19 -> 8 integrity findings; tuning seeds 5-44: 20 -> 19; labelled tuning
+    seeds 1-50 (40 x 180 d, share 0.5): independent 208 of 225 labels and simulator 170 of
+    170, found and as sign, as before (findings at falsifying outlets: independent 330 against
+    main's 333 over differing episodes, simulator 11 two-hour pieces gone), none on an honest
+    outlet. The first version read any sample whose hours held no valid NH3-N as no evidence
+    against the bound; reviewer-T8p's probes (in-rhythm TN written under NH3-N through whole
+    shifts of a one-shift plant; NH3-N flagged off while TN reads; stops inserted at a 24/7
+    plant; a TN held after a TN-only maintenance gap) found that it lost most of what main
+    finds there: 234 -> 19 of 234 falsified days, 609 -> 465 of 732 hours, 1477 -> 1013 of
+    1568 hours, 108 -> 76 of 126 episodes; with the mend 230, 609, 1362 and 108. What a
+    falsifier still buys: stops inserted beside a written TN, where NH3-N read low just
+    before the stop (2 of T8p's 40 configurations unfound, main none), and the first
+    measurement after each real stop judged against the lesser of the water around it.
     Left as found (the data cannot tell them from a channel not measuring the sample, which is
     what they are): TN's reagent running out or its sample line blocked (TN decaying or held
     while NH3-N moves, 8 findings; since the drift rule below, a decline reached gradually is
@@ -679,8 +680,8 @@ class PhysicsDetector(Detector):
         # and NH3-N above TN in some pair however the two analysers' sampling times fall (an
         # NH3-N rise read before the slower TN analyser's next sample is a lag, not a trip)
         # (a pair the lag brings within twice the spread of the bound is explained)
-        margin = np.where(rel.x_read < rel.x, 2.0 * rel.sigma, 0.0)
-        lagged = np.r_[0, np.cumsum(rel.x_read > rel.mu0 + margin)]
+        margin = np.where(rel.x_lag < rel.x, 2.0 * rel.sigma, 0.0)
+        lagged = np.r_[0, np.cumsum(rel.x_lag > rel.mu0 + margin)]
         unexplained = lagged[ends + 1] > lagged[starts]
         inside = (starts >= 1) & (ends <= n - 2) & twice & unexplained
         if not inside.any():
@@ -845,17 +846,15 @@ class PhysicsDetector(Detector):
             # the class docstring's sampled together: TN's measurement against the NH3-N read
             # of the water it sampled (a TN slower than an hour reads water cycles old)
             cycle_a = grid_cycle_hours(outlet, NH3N)
-            at_sample, unseen = _at_sample(nh3, va & (nh3 > 0), tn, vt & (tn > 0), cycle_t, cycle_a)
-            at_sample, unseen = at_sample[hour], unseen[hour]
+            at_sample = _at_sample(nh3, va & (nh3 > 0), tn, vt & (tn > 0), cycle_t, cycle_a)
+            at_sample = at_sample[hour]
         lagged = np.where(front, np.log((a[first] + res) / (hi_t + res)), x)
         sampled = np.where(np.isnan(at_sample), x, np.log((at_sample + res) / (t[first] + res)))
         years = series_years(judged[-1] - judged[0] + 1)
         mu0 = max(0.0, float(np.median(np.repeat(x, np.diff(np.r_[first, len(judged)])))))
         # a pair read together is no evidence against the bound, nor for it beyond the bound
         # (a TN written from a slowly rising NH3-N reads like a lagging one)
-        x_read = np.minimum(np.minimum(x, lagged), np.maximum(sampled, mu0))
-        # water NH3-N did not read (a stop's): no evidence against the bound for the CUSUM
-        x_lag = np.where(unseen, np.minimum(x_read, mu0), x_read)
+        x_lag = np.minimum(np.minimum(x, lagged), np.maximum(sampled, mu0))
         return _Relation(
             hour=hour,
             last=last,
@@ -866,7 +865,6 @@ class PhysicsDetector(Detector):
             floor=2.0 * (fa + ft),
             anew=np.c_[np.r_[False, np.diff(ea) != 0], np.r_[False, np.diff(et) != 0]],
             x_lag=x_lag,
-            x_read=x_read,
         )
 
     def _finding(
@@ -1093,7 +1091,7 @@ def _at_sample(
     t_ok: np.ndarray,
     cycle_t: float,
     cycle_a: float,
-) -> tuple[np.ndarray, np.ndarray]:
+) -> np.ndarray:
     """At each grid hour where ``t`` (TN) is valid, the least valid ``a`` (NH3-N) read of the
     water TN's measurement there sampled, where that measurement's own cycle is two hours or
     more; NaN elsewhere or where none is valid. The measurement first reported at hour ``f``
@@ -1104,20 +1102,19 @@ def _at_sample(
     hours on: the NH3-N readings of hours ``f - c - 1 .. f - c + c_a`` (cycles in whole
     hours). Both analysers read one water there, so the physical bound holds for that pair.
 
-    Also returned, the hours whose measurement sampled water NH3-N did not read: in rhythm,
-    and no valid NH3-N in those hours (a plant stopped, its analysers off, when TN's first
-    measurement after the restart drew its sample). A stop of at least a cycle (TN not valid
-    for ``c_t`` hours or more) restarts the rhythm: the measurement first reported after it
-    (its sample drawn at the stop's end or in it) and the one after it (whose spacing counts
-    from a restart, not from a cycle's start) keep it, and a measurement cut short by such a
-    stop is held whole cycles as far as it goes. A value read on both sides of fewer missing
-    hours than a cycle is one measurement (an hour lost in transmission does not end it)."""
+    After a stop of at least a cycle (TN not valid for ``c_t`` hours or more) the rhythm
+    restarts: the measurement first reported after it keeps it for its first two cycles (or
+    held whole cycles), the one after it is spaced from the restart, and a measurement cut
+    short by such a stop is held whole cycles as far as it goes. A sample drawn in a stop (no
+    valid NH3-N nor TN in its hours) is judged against the lesser of NH3-N's last reading
+    before them and its first after them, up to the judged hour. A value read on both sides
+    of fewer missing hours than a cycle is one measurement (an hour lost in transmission does
+    not end it)."""
     out = np.full(len(t), np.nan)
-    unseen = np.zeros(len(t), dtype=bool)
     at = np.flatnonzero(t_ok)
     c_t = int(np.ceil(cycle_t))
     if c_t < 2 or len(at) == 0:
-        return out, unseen
+        return out
     c_a = max(1, int(np.ceil(cycle_a)))
     vals = t[at]
     gap = np.diff(at) > c_t  # at least c_t hours not valid between two valid ones
@@ -1139,7 +1136,8 @@ def _at_sample(
     run = np.cumsum(new) - 1
     lasts = at[ends] - starts + 1  # each run's hours, first to last
     after_restart = np.r_[False, restart[:-1]]
-    rhythm = restart | (
+    # a restart's measurement keeps the rhythm for its first two cycles, or held whole cycles
+    rhythm = (restart & ((lasts < 2 * c_t) | (lasts % c_t == 0) | stopped)) | (
         ((spacing % c_t == 0) | after_restart) & ((lasts % c_t == 0) | stopped) & usual[phase]
     )
     f = starts[run] + (at - starts[run]) // c_t * c_t
@@ -1151,9 +1149,25 @@ def _at_sample(
     got = np.full(len(at), np.nan)
     for k in range(width):
         got = np.fmin(got, pad[np.clip(lo + k, 0, n + width - 1)])
+    # a sample drawn in a stop (no valid NH3-N nor TN in its hours: the plant off, not NH3-N
+    # alone missing) is water NH3-N did not read: the water standing since NH3-N's last read
+    # before the stop or the restart's first, read by the judged hour at the latest
+    pos = np.arange(n)
+    t_pad = np.r_[np.zeros(width, dtype=bool), t_ok]
+    t_seen = np.zeros(len(at), dtype=bool)
+    for k in range(width):
+        t_seen |= t_pad[np.clip(lo + k, 0, n + width - 1)]
+    stop = (c >= 2) & np.isnan(got) & ~t_seen
+    nxt = np.r_[np.minimum.accumulate(np.where(a_ok, pos, n)[::-1])[::-1], n]
+    after = nxt[np.clip(f - c + c_a + 1, 0, n)]
+    av = np.r_[a, np.nan]
+    bound = np.where(after <= at, av[after], np.nan)
+    prv = np.maximum.accumulate(np.where(a_ok, pos, -1))
+    before = prv[np.clip(f - c - 1, 0, n - 1)]
+    bound = np.fmin(bound, np.where(before >= 0, av[before], np.nan))
+    got = np.where(stop, bound, got)
     out[at] = np.where(c >= 2, got, np.nan)
-    unseen[at] = (c >= 2) & np.isnan(got)
-    return out, unseen
+    return out
 
 
 def _before(v: np.ndarray, ok: np.ndarray, cycle: float) -> np.ndarray:

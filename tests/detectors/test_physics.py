@@ -817,3 +817,35 @@ def test_a_tn_written_under_nh3n_at_a_one_shift_plant_is_still_found() -> None:
     found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags))
     assert found and all(f.category == "integrity" for f in found)
     assert found[0].start <= hour(24 * 10 + 2) and found[-1].end >= hour(24 * 13 + 9)
+
+
+def test_a_tn_written_under_nh3n_in_its_rhythm_for_whole_shifts_is_found() -> None:
+    # reviewer-T8p: the one-shift plant, TN written in the analyser's own rhythm (its 4-hourly holds, 0.8 of
+    # the NH3-N read at each hold's first hour) through the whole shift on four ordinary days
+    nh3, tn, flags = _one_shift()
+    days = [10, 11, 13, 14]
+    for d in days:
+        for lo, hi in ((1, 2), (3, 6), (7, 10)):
+            span = slice(24 * d + lo, 24 * d + hi + 1)
+            tn[span] = np.round(0.8 * nh3[24 * d + lo], 1)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags))
+    for d in days:
+        assert any(f.start <= hour(24 * d + 1) and f.end >= hour(24 * d + 10) for f in found), d
+
+
+def test_nh3n_missing_while_tn_reads_is_no_stop() -> None:
+    # reviewer-T8p: a 24/7 plant, TN 4-hourly (reported from hours 3 mod 4), held 0.8 of NH3-N for 72 h while
+    # NH3-N reads only at hours 1 mod 4 (flagged C otherwise): TN's samples fall in NH3-N's gaps
+    rng = np.random.default_rng(5)
+    n = 24 * 60
+    h = np.arange(n)
+    level = 6.0 * (1 + 0.3 * np.sin(2 * np.pi * h / 24))
+    nh3 = np.round(level * np.exp(rng.normal(0, 0.03, n)), 2)
+    src = np.clip(4 * ((h - 3) // 4) - 1, 0, None)
+    tn = np.round(1.6 * level[src] * np.exp(rng.normal(0, 0.03, n))[src], 1)
+    ep = np.arange(24 * 30 + 3, 24 * 33 + 3)
+    tn[ep] = np.round(0.8 * nh3[src[ep]], 1)
+    fa = np.full(n, "N", dtype=object)
+    fa[ep[h[ep] % 4 != 1]] = "C"
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, {NH3N: fa}))
+    assert found and found[0].start <= hour(ep[0] + 24) and found[-1].end >= hour(ep[-1] - 8)
