@@ -260,6 +260,32 @@ class PhysicsDetector(Detector):
     x 180 d, share 0.5): independent 208 of 225 labels before and after, all as signs, findings
     357 -> 346 (on labels 210 -> 210); simulator 170 of 170, 205 findings (one moved); no
     finding on an honest outlet.
+    Sampled in a stop (twenty-eighth round, mended after reviewer-T8p): a plant that stops
+    (TN off for a cycle of its or more) restarts TN's rhythm, and TN's first measurements
+    after the restart sampled the stop's water or the restart's first; a one-shift plant whose
+    NH3-N climbs through each shift reads over them for hours every day (honest generator,
+    spent seed 1004: 10 findings of 6-9 h at one outlet, a 4-hourly TN, nearly all nitrogen
+    ammonia). So the measurement first reported after such a stop keeps the rhythm for its
+    first two cycles (or held whole cycles), the one after it is spaced from the restart, not
+    from a cycle's start; a measurement cut short by a stop is held whole cycles as far as it
+    goes; a value read across fewer missing hours than a cycle is one measurement. A sample
+    drawn in a stop (neither NH3-N nor TN valid in its hours: the plant off, not NH3-N alone
+    missing) is water NH3-N did not read: it is judged against the lesser of NH3-N's last
+    reading before the stop and its first after the sample's hours (up to the judged hour),
+    the water standing since or the restart's. Honest generator 1001-1010 (spent, 80 x 180 d,
+    physics alone): 19 -> 8 integrity findings; tuning seeds 5-44: 20 -> 19; labelled tuning
+    seeds 1-50 (40 x 180 d, share 0.5): independent 208 of 225 labels and simulator 170 of
+    170, found and as sign, as before (findings at falsifying outlets: independent 330 against
+    main's 333 over differing episodes, simulator 11 two-hour pieces gone), none on an honest
+    outlet. The first version read any sample whose hours held no valid NH3-N as no evidence
+    against the bound; reviewer-T8p's probes (in-rhythm TN written under NH3-N through whole
+    shifts of a one-shift plant; NH3-N flagged off while TN reads; stops inserted at a 24/7
+    plant; a TN held after a TN-only maintenance gap) found that it lost most of what main
+    finds there: 234 -> 19 of 234 falsified days, 609 -> 465 of 732 hours, 1477 -> 1013 of
+    1568 hours, 108 -> 76 of 126 episodes; with the mend 230, 609, 1362 and 108. What a
+    falsifier still buys: stops inserted beside a written TN, where NH3-N read low just
+    before the stop (2 of T8p's 40 configurations unfound, main none), and the first
+    measurement after each real stop judged against the lesser of the water around it.
     Left as found (the data cannot tell them from a channel not measuring the sample, which is
     what they are): TN's reagent running out or its sample line blocked (TN decaying or held
     while NH3-N moves, 8 findings; since the drift rule below, a decline reached gradually is
@@ -1074,7 +1100,16 @@ def _at_sample(
     hours since its previous measurement was first reported (a TN new every hour samples every
     hour, whatever the cycle learned); the NH3-N analyser reports that water from ``c_a``
     hours on: the NH3-N readings of hours ``f - c - 1 .. f - c + c_a`` (cycles in whole
-    hours). Both analysers read one water there, so the physical bound holds for that pair."""
+    hours). Both analysers read one water there, so the physical bound holds for that pair.
+
+    After a stop of at least a cycle (TN not valid for ``c_t`` hours or more) the rhythm
+    restarts: the measurement first reported after it keeps it for its first two cycles (or
+    held whole cycles), the one after it is spaced from the restart, and a measurement cut
+    short by such a stop is held whole cycles as far as it goes. A sample drawn in a stop (no
+    valid NH3-N nor TN in its hours) is judged against the lesser of NH3-N's last reading
+    before them and its first after them, up to the judged hour. A value read on both sides
+    of fewer missing hours than a cycle is one measurement (an hour lost in transmission does
+    not end it)."""
     out = np.full(len(t), np.nan)
     at = np.flatnonzero(t_ok)
     c_t = int(np.ceil(cycle_t))
@@ -1082,9 +1117,15 @@ def _at_sample(
         return out
     c_a = max(1, int(np.ceil(cycle_a)))
     vals = t[at]
-    new = np.r_[True, (np.diff(vals) != 0) | (np.diff(at) > 1)]
+    gap = np.diff(at) > c_t  # at least c_t hours not valid between two valid ones
+    # a value held across fewer missing hours than a cycle is one measurement
+    new = np.r_[True, (np.diff(vals) != 0) | gap]
     starts = at[new]
+    ends = np.r_[np.flatnonzero(new)[1:] - 1, len(at) - 1]
     spacing = np.diff(np.r_[starts[0] - c_t, starts])
+    # runs after a stop of a cycle or more, and runs cut short by one
+    restart = np.r_[True, gap][new]
+    stopped = np.r_[gap, True][ends]
     # the analyser's own rhythm: a value first reported whole cycles after the one before, at
     # an hour of the cycle its measurements often come, and held whole cycles (a channel
     # written from another, rounded, repeats values by chance at any hour and for any hours);
@@ -1093,8 +1134,12 @@ def _at_sample(
     counts = np.bincount(phase[spacing == c_t], minlength=c_t)
     usual = counts >= 0.25 * counts.sum()  # phases kept for weeks (a calibration shifts it)
     run = np.cumsum(new) - 1
-    lasts = np.bincount(run)  # each run's valid hours (a run has no gap)
-    rhythm = (spacing % c_t == 0) & (lasts % c_t == 0) & usual[phase]
+    lasts = at[ends] - starts + 1  # each run's hours, first to last
+    after_restart = np.r_[False, restart[:-1]]
+    # a restart's measurement keeps the rhythm for its first two cycles, or held whole cycles
+    rhythm = (restart & ((lasts < 2 * c_t) | (lasts % c_t == 0) | stopped)) | (
+        ((spacing % c_t == 0) | after_restart) & ((lasts % c_t == 0) | stopped) & usual[phase]
+    )
     f = starts[run] + (at - starts[run]) // c_t * c_t
     c = np.where(rhythm, c_t, 0)[run]
     n = len(t)
@@ -1104,6 +1149,23 @@ def _at_sample(
     got = np.full(len(at), np.nan)
     for k in range(width):
         got = np.fmin(got, pad[np.clip(lo + k, 0, n + width - 1)])
+    # a sample drawn in a stop (no valid NH3-N nor TN in its hours: the plant off, not NH3-N
+    # alone missing) is water NH3-N did not read: the water standing since NH3-N's last read
+    # before the stop or the restart's first, read by the judged hour at the latest
+    pos = np.arange(n)
+    t_pad = np.r_[np.zeros(width, dtype=bool), t_ok]
+    t_seen = np.zeros(len(at), dtype=bool)
+    for k in range(width):
+        t_seen |= t_pad[np.clip(lo + k, 0, n + width - 1)]
+    stop = (c >= 2) & np.isnan(got) & ~t_seen
+    nxt = np.r_[np.minimum.accumulate(np.where(a_ok, pos, n)[::-1])[::-1], n]
+    after = nxt[np.clip(f - c + c_a + 1, 0, n)]
+    av = np.r_[a, np.nan]
+    bound = np.where(after <= at, av[after], np.nan)
+    prv = np.maximum.accumulate(np.where(a_ok, pos, -1))
+    before = prv[np.clip(f - c - 1, 0, n - 1)]
+    bound = np.fmin(bound, np.where(before >= 0, av[before], np.nan))
+    got = np.where(stop, bound, got)
     out[at] = np.where(c >= 2, got, np.nan)
     return out
 

@@ -772,3 +772,80 @@ def test_tn_falling_onto_its_floor_or_coming_off_it_stays_the_floor(
     assert found and all(f.category == "validity" for f in found)
     assert found[0].evidence["tn_floor"] is not None
     assert found[0].evidence["tn_floor"]["floor"] == 0.05
+
+
+def _one_shift(
+    days: int = 30, seed: int = 3
+) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """A one-shift plant (honest generator, spent seed 1004): it runs hours 1-10 of each day and
+    stops 14 h (flow off, every channel flagged F, no value); TN 1.25 NH3-N, except on every
+    fifth day, when nitrification fails: NH3-N climbs 2.5-fold through the shift and nearly
+    all nitrogen is ammonia (TN 1.1 NH3-N); the water of the stopped hours is the shift's
+    first. NH3-N read hourly; TN by a 4-hourly analyser cycling through the stops, reporting
+    from hours 3, 7, 11, ... the water sampled at its cycle's start, 4 h before."""
+    rng = np.random.default_rng(seed)
+    n = 24 * days
+    h = np.arange(n)
+    running = (h % 24 >= 1) & (h % 24 <= 10)
+    upset = (h // 24) % 5 == 2
+    ramp = np.where(running, (h % 24 - 1) / 9, 0.0)
+    nh3_true = 5.0 * (1 + np.where(upset, 1.5, 0.1) * ramp) * np.exp(rng.normal(0, 0.02, n))
+    tn_true = np.where(upset, 1.1, 1.25) * nh3_true * np.exp(rng.normal(0, 0.02, n))
+    src = np.clip(4 * ((h - 3) // 4) + 3 - 4, 0, None)  # reported from f = 3 mod 4, sampled f - 4
+    nh3 = np.where(running, np.round(nh3_true, 2), np.nan)
+    tn = np.where(running, np.round(tn_true[src], 1), np.nan)
+    flags = np.where(running, "N", "F")
+    return nh3, tn, {NH3N: flags, TN: flags}
+
+
+def test_a_tn_measurement_that_sampled_a_stop_is_no_evidence_against_the_bound() -> None:
+    # honest generator, spent seed 1004 (10 findings at one outlet): a one-shift plant whose
+    # 4-hourly TN reports, after each night's stop, water sampled in the stop or at the shift's
+    # start while NH3-N climbs through the shift; its last TN of the shift, cut short by the
+    # next stop, sampled water NH3-N read under it
+    nh3, tn, flags = _one_shift()
+    assert (nh3 > tn).sum() >= 5 * 6  # the raw pairs invert for hours on each upset day
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags)) == []
+
+
+def test_a_tn_written_under_nh3n_at_a_one_shift_plant_is_still_found() -> None:
+    # the same plant with TN written from NH3-N (0.8 of it, to 0.1 mg/L) on four ordinary
+    # days: written hourly, not in the analyser's rhythm, so each pair is judged as read
+    nh3, tn, flags = _one_shift()
+    days = slice(24 * 10, 24 * 14)
+    tn[days] = np.round(0.8 * nh3[days], 1)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags))
+    assert found and all(f.category == "integrity" for f in found)
+    assert found[0].start <= hour(24 * 10 + 2) and found[-1].end >= hour(24 * 13 + 9)
+
+
+def test_a_tn_written_under_nh3n_in_its_rhythm_for_whole_shifts_is_found() -> None:
+    # reviewer-T8p: the one-shift plant, TN written in the analyser's own rhythm (its 4-hourly holds, 0.8 of
+    # the NH3-N read at each hold's first hour) through the whole shift on four ordinary days
+    nh3, tn, flags = _one_shift()
+    days = [10, 11, 13, 14]
+    for d in days:
+        for lo, hi in ((1, 2), (3, 6), (7, 10)):
+            span = slice(24 * d + lo, 24 * d + hi + 1)
+            tn[span] = np.round(0.8 * nh3[24 * d + lo], 1)
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags))
+    for d in days:
+        assert any(f.start <= hour(24 * d + 1) and f.end >= hour(24 * d + 10) for f in found), d
+
+
+def test_nh3n_missing_while_tn_reads_is_no_stop() -> None:
+    # reviewer-T8p: a 24/7 plant, TN 4-hourly (reported from hours 3 mod 4), held 0.8 of NH3-N for 72 h while
+    # NH3-N reads only at hours 1 mod 4 (flagged C otherwise): TN's samples fall in NH3-N's gaps
+    rng = np.random.default_rng(5)
+    n = 24 * 60
+    h = np.arange(n)
+    level = 6.0 * (1 + 0.3 * np.sin(2 * np.pi * h / 24))
+    nh3 = np.round(level * np.exp(rng.normal(0, 0.03, n)), 2)
+    src = np.clip(4 * ((h - 3) // 4) - 1, 0, None)
+    tn = np.round(1.6 * level[src] * np.exp(rng.normal(0, 0.03, n))[src], 1)
+    ep = np.arange(24 * 30 + 3, 24 * 33 + 3)
+    tn[ep] = np.round(0.8 * nh3[src[ep]], 1)
+    fa = np.full(n, "N", dtype=object)
+    fa[ep[h[ep] % 4 != 1]] = "C"
+    found = PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, {NH3N: fa}))
+    assert found and found[0].start <= hour(ep[0] + 24) and found[-1].end >= hour(ep[-1] - 8)
