@@ -284,7 +284,23 @@ class StandardSubstitutionDetector(Detector):
     way so that the load (concentration x flow) changes by at most `DILUTION_SHARE` of the
     concentration's change in log, on either side, there is no finding (a rain inflow halving
     an honest NH3-N onto its 8 mg/L standard for 15 h, flow up from 16 to 28 in the same hour,
-    was a finding, simulator tuning seed 12). A finding of the first rule wins over an
+    was a finding, simulator tuning seed 12). A side counts only where its step is larger
+    than the series' median change between distinct readings (twenty-eighth session,
+    helper-S8; every rule, but it matters where a stretch asks no jump, the noise and quiet
+    rules': a step the plant makes every other reading is no jump to explain, and an hour's
+    flow change of a few percent "explains" one; a 15 mg/L COD standard fed for 14 h,
+    entered from 14.6 at 15.1, 3.4 % where the series' median change is 7.5 %, in an hour
+    the flow moved 4 % the other way, was excused, independent tuning seed 12). Looked at on
+    independent tuning seeds 5-24 (40 outlets), checked on 25-44: labels found 139 -> 140 and
+    141 -> 142 of 173 and 170, as sign the same (the checked one: seed 39's TN at 10 mg/L,
+    read hourly for 45 h by a 3-hourly analyser), one finding's span 3 h longer onto its label
+    (seed 35), no finding on an honest outlet; seeds 1-4 and 45-50 identical; simulator
+    tuning seeds 1-50 the same 197 findings (167 of 167 labels); honest generator seeds 5-24
+    and 25-44 (80 outlets) the same 17 and 39 findings. Tried first: a fixed 15 % (the jump
+    rule's ``jump_fraction``): the same labels, but one honest finding more (honest seed 22:
+    an NH3-N entering 1.0 from 0.9 across a B hour as the flow fell 11 %, a step over its
+    series' median change of 6 %, which the median keeps excused; the figures above are the
+    median's, all runs again after the change). A finding of the first rule wins over an
     overlapping one of the second. The series' steps the quantile and the tails are learned
     from leave out the steps into and out of the candidate stretches themselves (an outlet fed
     its standard five times has ten of its largest steps there: they are no measure of the
@@ -1624,7 +1640,9 @@ class _JumpRule(_StretchRule):
         elsewhere = x[~inside]
         for i in np.flatnonzero(shaped & ~wide & (cands.hours >= threshold)).tolist():
             a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
-            if _diluted(outlet, s, sel, cands, i) or _stretch_co_moved(outlet, s, sel, cands, i):
+            if _diluted(outlet, s, sel, cands, i, prep) or _stretch_co_moved(
+                outlet, s, sel, cands, i
+            ):
                 continue
             rate = per_year * _null_survival(pooled, float(cands.hours[i]), cycle)
             yield self._finding(
@@ -1659,7 +1677,9 @@ class _JumpRule(_StretchRule):
         rates = per * survival
         for k in np.flatnonzero(rates <= self.false_alarms_per_year).tolist():
             i = int(short[k])
-            if _diluted(outlet, s, sel, cands, i) or _stretch_co_moved(outlet, s, sel, cands, i):
+            if _diluted(outlet, s, sel, cands, i, prep) or _stretch_co_moved(
+                outlet, s, sel, cands, i
+            ):
                 continue
             a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
             share = above * self.false_alarms_per_year / per[k]
@@ -2118,7 +2138,7 @@ class _QuietRule(_StretchRule):
         elsewhere = x[~inside]
         for k in found_any:
             i = int(idx[k])
-            if _diluted(outlet, s, sel, cands, i):
+            if _diluted(outlet, s, sel, cands, i, prep):
                 continue
             a, b = int(sel[cands.first[i]]), int(sel[cands.last[i]])
             yield self._finding(
@@ -3712,12 +3732,20 @@ def _median(x: np.ndarray) -> float:
     return float(s[m // 2]) if m % 2 else float((s[m // 2 - 1] + s[m // 2]) / 2)
 
 
-def _diluted(outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: int) -> bool:
+def _diluted(
+    outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: int, prep: _Prepared
+) -> bool:
     """Whether the flow explains the jump into or out of stretch ``i``: between the reading
     outside and the one inside, the flow steps the other way, so that the load (concentration x
     flow) changes by at most `DILUTION_SHARE` of the concentration's change in log. A storm's
     inflow dilutes an effluent at once and its end restores it; a standard fed to the analyser
-    leaves the flow alone."""
+    leaves the flow alone. A side counts only where its step is larger than the series' median
+    change between consecutive distinct readings (`relative_changes`, relative to the earlier
+    reading; `_Prepared.median_change`): a step the plant makes every other reading is no jump
+    for the flow to explain, and any hour's flow change of a few percent "explains" one
+    (eighth helper of the twenty-eighth session: a 15 mg/L COD standard fed for 14 h, entered
+    from 14.6 at 15.1 (3.4 %, the series' median change 7.5 %) in an hour the flow moved 4 %
+    the other way, was "diluted" and no finding, independent tuning seed 12)."""
     flow = outlet.flow
     if len(flow) == 0:
         return False
@@ -3733,7 +3761,10 @@ def _diluted(outlet: OutletData, s: Series, sel: np.ndarray, c: _Stretches, i: i
         step_c = np.log(v[:, 1] / v[:, 0])
         step_q = np.log(q[:, 1] / q[:, 0])
         explained = np.abs(step_c + step_q) <= DILUTION_SHARE * np.abs(step_c)
-    return bool((explained & np.isfinite(step_q) & (step_c != 0)).any())
+        # (the earlier reading of each side: the one outside before, the one inside after)
+        earlier = np.where(np.array([out < inn for out, inn in pairs]), v[:, 0], v[:, 1])
+        jump = np.abs(v[:, 0] - v[:, 1]) > prep.median_change * np.abs(earlier)
+    return bool((explained & jump & np.isfinite(step_q) & (step_c != 0)).any())
 
 
 def _stretch_co_moved(
@@ -3872,6 +3903,13 @@ class _Prepared:
         if self._on_standard is None:
             self._on_standard = (_on_standard(self),)
         return self._on_standard[0]
+
+    @property
+    def median_change(self) -> float:
+        """The median relative change between the series' consecutive distinct readings (0
+        without any): the step the plant makes every other reading (`_diluted`)."""
+        rel = self.changes[0]
+        return float(np.median(rel)) if len(rel) else 0.0
 
     @property
     def noise(self) -> float:
