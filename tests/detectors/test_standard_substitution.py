@@ -205,6 +205,53 @@ def test_quiet_rule_finds_a_standard_shorter_than_the_noise_rules_bar() -> None:
     assert det.detect(make_frame(MN, {NH3N: honest}), SPEC_NH3_STD) == []
 
 
+def _quiet_standard_with_flow(seed: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """The quiet rule's 14 h of a 2.5 mg/L standard (`_fed_without_jump`'s plant, readings
+    900 to 913) and a steady flow."""
+    honest, _ = _fed_without_jump(seed=31)
+    rng = np.random.default_rng(seed)
+    fed = honest.copy()
+    fed[900:914] = np.round(2.5 * (1 + 0.012 * rng.standard_normal(14)), 2)
+    return fed, effluent(len(fed), mean=400.0, cv=0.05, step=0.1, seed=42)
+
+
+def test_quiet_rule_a_plant_sized_step_onto_the_standard_is_no_dilution() -> None:
+    """A standard entered from the plant's own level, 2.64 -> 2.48 (6 %, under the series'
+    median change between distinct readings, 7 %), in an hour the flow rises as much: the
+    flow "explains" that step as a storm's inflow explains a jump, but a step the plant makes
+    every other reading is no jump to explain; found with the flow steady and with it
+    stepping."""
+    fed, q = _quiet_standard_with_flow()
+    assert (fed[899], fed[900]) == (2.64, 2.48)
+    det = StandardSubstitutionDetector()
+    assert spans(det.detect(make_frame(MN, {NH3N: fed, FLOW: q}), SPEC_NH3_STD)) == [
+        (hour(900), hour(913))
+    ]
+    stepped = q.copy()
+    stepped[900:] *= fed[899] / fed[900] * q[899] / q[900]  # the load unchanged across it
+    found = det.detect(make_frame(MN, {NH3N: fed, FLOW: stepped}), SPEC_NH3_STD)
+    assert spans(found) == [(hour(900), hour(913))]
+    assert "as little as the series' own" in found[0].evidence["rule"]
+
+
+def test_quiet_rule_honest_trap_rain_diluting_onto_the_standard_by_a_jump() -> None:
+    """Rain diluting an NH3-N from 10 % above its standard onto it for 14 h, still there, and
+    back (the flow up 10 % over those hours, the load unchanged across both jumps; steps of
+    about 11 % against the series' median change of 7 %: a bar of twice that median would
+    find it, reviewer-T8s): no finding; the same readings under a steady flow are found."""
+    fed, q = _quiet_standard_with_flow()
+    rng = np.random.default_rng(6)
+    fed[894:900] = np.round(fed[900] * 1.1 * (1 + 0.02 * rng.standard_normal(6)), 2)
+    fed[914:920] = np.round(fed[913] * 1.1 * (1 + 0.02 * rng.standard_normal(6)), 2)
+    det = StandardSubstitutionDetector()
+    assert spans(det.detect(make_frame(MN, {NH3N: fed, FLOW: q}), SPEC_NH3_STD)) == [
+        (hour(900), hour(913))
+    ]
+    rain = q.copy()
+    rain[900:914] *= 1.1
+    assert det.detect(make_frame(MN, {NH3N: fed, FLOW: rain}), SPEC_NH3_STD) == []
+
+
 def test_quiet_rule_honest_traps_a_quiet_plant_and_a_slow_ramp() -> None:
     """Not flagged by the fifth rule: a plant whose readings always move by about 1 % a reading
     around the standard's level (its own windows are as still as any stretch there), and a slow
@@ -2077,3 +2124,23 @@ def test_a_check_after_maintenance_may_start_with_one_settling_reading(
     nh3[1599:1601] = np.nan
     nh3[1601:1604] = [8.02, 7.97, 8.05]
     assert found() == [(hour(1601), hour(1603))]
+
+
+def test_rain_onto_the_standard_at_a_noisy_four_hourly_analyser_is_still_the_flows() -> None:
+    """reviewer-T8s: a 4-hourly NH3-N at a CV of 0.3 (its median change between readings
+    about 19 %) diluted 16 % onto its standard for 20 h by rain that raises the flow as much:
+    the steps (about 14-18 %) are under the series' median change but over
+    `DILUTION_STEP_CAP`, so the flow explains them; the same readings under a steady flow are
+    found."""
+    spec = make_spec(MN, w21003={"limit": 15.0, "standard": 2.0, "analyser_range": (0.0, 50.0)})
+    nh3 = effluent(24 * 60, mean=2.4, cv=0.3, step=0.01, hold_hours=4, seed=41)
+    q = effluent(24 * 60, mean=400.0, cv=0.05, step=0.1, seed=42)
+    rng = np.random.default_rng(43)
+    nh3[700:720] = np.round(2.0 * (1 + 0.025 * rng.standard_normal(20)), 2)
+    nh3[694:700] = np.round(nh3[700] * 1.16 * (1 + 0.02 * rng.standard_normal(6)), 2)
+    nh3[720:726] = np.round(nh3[719] * 1.16 * (1 + 0.02 * rng.standard_normal(6)), 2)
+    det = StandardSubstitutionDetector()
+    assert det.detect(make_frame(MN, {NH3N: nh3, FLOW: q}), spec)
+    rain = q.copy()
+    rain[700:720] *= 1.16
+    assert det.detect(make_frame(MN, {NH3N: nh3, FLOW: rain}), spec) == []
