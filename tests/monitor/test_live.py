@@ -316,7 +316,9 @@ def test_a_months_holds_are_counted_together_live_as_over_history(tmp_path: Path
     ]
     store = Store(f"sqlite:///{tmp_path / 'live.db'}")
     store.commit_batch(readings)
-    live = LiveDetection(store, parse_registry(REGISTRY), detectors=[FrozenValueDetector()])
+    live = LiveDetection(
+        store, parse_registry(REGISTRY), detectors=[FrozenValueDetector(month_sign=True)]
+    )
     found = live.run_once(newest_by_outlet(readings))
     holds = sorted((f.start, f.category, f.evidence["escalation"]) for f in found)
     assert [(c, e) for _, c, e in holds] == [("integrity", "sustained")] * 2
