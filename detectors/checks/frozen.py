@@ -371,9 +371,10 @@ class FrozenValueDetector(Detector):
     calendar month's hours (72 h of 720; the whole month's, never a part's, so that the bar is
     never lower than the month's own), its holds are no longer an analyser fault left a while:
     the enterprise declared valid more unmeasured data than the month may lack at all, and
-    with ``month_sign`` each validity hold that touches such a month is an ``integrity``
-    finding, escalation ``"sustained"`` (by default, since the twenty-eighth round, a validity
-    finding saying so: *Policy*, below), the month and its held hours in evidence (a hold across two months counts
+    where the channel's months so passed number ``sign_months`` or more each validity hold
+    that touches such a month is an ``integrity`` finding, escalation ``"sustained"`` (one
+    such month alone, since the twenty-eighth round, a validity finding saying so: *Policy*,
+    below), the month and its held hours in evidence (a hold across two months counts
     in each its own hours; the other signs, stronger, are kept). Held hours are counted as
     completeness counts valid hours: distinct hours with a reading flagged N of the held value.
     Not counted: holds at the series' floor (`_low_values`: its least value, or within
@@ -504,14 +505,18 @@ class FrozenValueDetector(Detector):
     against its bar, steps in and out, flags around them, other months' holds, its checks'
     scatter) told those from an honest analyser's bout of faults.
 
-    Policy (twenty-eighth round, helper-D8): ``month_sign`` False (the default) leaves a hold
-    whose month the count passes a ``validity`` finding (``month_over`` in evidence, its message
+    Policy (twenty-eighth round, helper-D8, the lead, reviewer-T8d): a hold whose month the
+    count passes is a ``validity`` finding (``month_over`` in evidence, its message
     `frozen.month_over_*`: these hours were not measured, the channel held N h unflagged in the
-    month, more than its data may lack; ask for the analyser's log), and keeps ``integrity``
-    only for holds another rule makes a sign (step, round, notch, hides_exceedance), in such a
-    month or not. ``month_sign`` True is the rule above (findings identical to it, tuning seeds
-    honest 5-14 and independent 1-10, every message and evidence but ``month_over``). Why:
-    the month count is a count of unmeasured hours, not a trace of how they came to be held.
+    month, more than its data may lack; ask for the analyser's log) unless the channel's months
+    so passed number ``sign_months`` (2) or more: a standing pattern, no fault left a while
+    (an honest stuck analyser is mended, or flagged, once a month's data fail on it), and then
+    "sustained" as above. Holds another rule makes a sign (step, round, notch,
+    hides_exceedance) stay ``integrity`` in such a month or not. ``sign_months`` 1 is the rule
+    before (findings identical to it, tuning seeds honest 5-14 and independent 1-10, every
+    message and evidence but ``month_over``; reviewer-T8d: honest 5-44, independent and
+    simulator 1-50, every finding). Why: one month's count is a count of unmeasured hours, not
+    a trace of how they came to be held.
     Measured on tuning seeds (frozen alone), the sustained findings on the honest generator
     (80 x 180 d, share 0, every one false) against the labels found as sign only through the
     sign (40 x 180 d, share 0.5), kept as sign / all, honest look seeds 5-24 (47 findings),
@@ -531,12 +536,21 @@ class FrozenValueDetector(Detector):
     the labels: the nearest, short of the 20 % / 80 % asked; with the flow's CV in the hold
     0.1 or more 7, 116, 74 on the look seeds and 11 of 42 on the check seeds). Nothing kept
     a fifth of the honest findings or fewer and four fifths of both generators' labels.
-    With the policy: honest generator integrity findings 47 -> 0 (look seeds 5-24) and
-    43 -> 1 (check seeds 25-44, the one a hides_exceedance hold); labelled tuning seeds 1-50,
-    none on honest outlets before or after, frozen labels found unchanged (independent 346 of
-    358, simulator 169 of 169), found as sign independent 171 -> 25, simulator 74 -> 0 (the
-    simulator's frozen labels now reach the inspector as validity leads only), integrity
-    findings 547 -> 115 and 154 -> 77. zero_floor's own "sustained" route is unchanged.
+    Reviewer-T8d's counts of channels with holds past the bar in two months or more: honest
+    generator 1 (look seeds) and 1 (check seeds), independent 29, simulator 0. Frozen alone,
+    before -> one month never a sign (helper-D8's first version) -> two months a sign (this):
+    honest generator integrity findings 47 -> 0 -> 3 (look seeds 5-24) and 43 -> 1 -> 3 (check
+    seeds 25-44, the one a hides_exceedance hold); labelled tuning seeds 1-50, none on honest
+    outlets, frozen labels found unchanged (independent 346 of 358, simulator 169 of 169),
+    found as sign independent 171 -> 25 -> 56, simulator 74 -> 0 -> 0 (the simulator's frozen
+    labels, single holds, reach the inspector as validity leads). Also measured, a month past
+    twice its bar a sign alone: 5 and 15 honest, 36 independent labels as sign. Scores:
+    reviewer-T8d ran a stuck COD output through `monitor detect --db` and `monitor score`
+    (one 401 h hold, 56 % of a September: main 80 yellow, never a sign 97 green; the same in
+    July, September and November: main 40 red, never a sign 97 green): two months a sign
+    keeps the second red; the first is a validity lead (the enterprise asked for its log), and
+    `monitor/casework/scoring_defaults.toml`'s repeated episodes charge a channel's fourth held
+    episode in the window as a sign. zero_floor's own "sustained" route is unchanged.
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
@@ -610,7 +624,7 @@ class FrozenValueDetector(Detector):
     independent recall 333 -> 334 of 358, findings 1309 -> 1311, simulator unchanged at 169 of
     169 and 372, none on honest outlets of either; honest-only fleets of seeds 6-50, 80
     outlets: the same 3 and 1 findings as with 24), ``found_outlet_factor=100`` (1: no second
-    look), ``month_sign=False`` (*Policy*); module constants `TAIL_SHAPE` = 20 and
+    look), ``sign_months=2`` (*Policy*); module constants `TAIL_SHAPE` = 20 and
     `DRIFT_SHARE` = 0.5 (most of its moves one step: a pH at 0.1 moves one step in 94-99 % of
     its moves, a COD, TN, TP or NH3-N series typically in 2-30 %).
 
@@ -655,7 +669,7 @@ class FrozenValueDetector(Detector):
         max_join_hours: float = 96.0,
         found_outlet_factor: float = 100.0,
         min_month_rate: float = MIN_VALIDITY_RATE,
-        month_sign: bool = False,
+        sign_months: int = 2,
     ) -> None:
         self.min_cycles = min_cycles
         self.min_hours = min_hours
@@ -669,7 +683,7 @@ class FrozenValueDetector(Detector):
         self.max_join_hours = max_join_hours
         self.found_outlet_factor = found_outlet_factor
         self.min_month_rate = min_month_rate
-        self.month_sign = month_sign
+        self.sign_months = sign_months
 
     def _detect(self, outlet: OutletData) -> Iterator[Finding]:
         # the class docstring's second look: the same nulls at found_outlet_factor times
@@ -696,7 +710,8 @@ class FrozenValueDetector(Detector):
         hold the largest share of its hours, among those past the bar if any is (each month
         has its own bar), ``held_hours_in_month`` of its ``month_hours``, against the
         ``allowed_share`` (1 - ``min_month_rate``) a month's data may lack; a validity hold
-        that touches a month whose held hours pass that share becomes an integrity finding,
+        that touches a month whose held hours pass that share says so (``month_over``) and, where the
+        channel's months so passed number ``sign_months`` or more, becomes an integrity finding,
         escalation ``"sustained"`` (the class docstring's categories). Held hours are counted
         as completeness counts valid hours: the distinct UTC hours with a reading flagged N of
         the held value, in local months (`local_month`); a hold across two months counts in
@@ -767,6 +782,8 @@ class FrozenValueDetector(Detector):
             count[np.searchsorted(months, seen)] = n_seen
             size = month_hours(months)
             over = count > allowed * size
+            # the class docstring's *Policy*: a sign where the channel's months past the bar recur
+            signed = over & (over.sum() >= self.sign_months)
             for k, t, c in zip(ks, touch, counts, strict=True):
                 touched = np.searchsorted(months, t)
                 if len(touched) == 0:
@@ -782,6 +799,7 @@ class FrozenValueDetector(Detector):
                     int(count[m]),
                     int(size[m]),
                     bool(over[touched].any()),
+                    bool(signed[touched].any()),
                     c,
                 )
         return out
@@ -811,8 +829,8 @@ class FrozenValueDetector(Detector):
         at its stated rate; a second look judges an outlet the first look found (rightly or
         wrongly) at 100 times that rate, so its holds are leads beside that finding, not
         hours the null rejects, and counting them let one wrong first finding lift its
-        neighbours' month past the bar (the class docstring's *Sustained*). Such a hold is
-        still escalated where the month's counted holds pass the bar."""
+        neighbours' month past the bar (the class docstring's *Sustained* and *Policy*). Such a
+        hold is still escalated where the month's counted holds pass the bar and recur."""
         return f.evidence.get("found_outlet_factor") is None or _month_over(at, allowed)
 
     def _in_value_habit(
@@ -865,14 +883,16 @@ class FrozenValueDetector(Detector):
         held: int,
         size: int,
         over: bool,
+        signed: bool,
         counted: bool,
     ) -> Finding:
         """Finding ``f`` with its month's held hours in evidence (``held_hours_in_month``,
         the month's counted holds; ``month_counted``, whether ``f``'s are among them:
         `_counted`; ``month_over``, whether a month it touches is past the bar). When
-        ``over`` and it carries no other sign: a validity finding saying so (its message
-        `frozen.month_over_*`: unmeasured hours past the month's allowance), or with
-        ``month_sign`` escalated to integrity (``"sustained"``, `frozen.sustained_*`)."""
+        ``over`` and it carries no other sign: escalated to integrity (``"sustained"``,
+        `frozen.sustained_*`) where ``signed`` (the channel's months past the bar number
+        ``sign_months`` or more), else a validity finding saying so (`frozen.month_over_*`:
+        unmeasured hours past the month's allowance)."""
         allowed = 1.0 - self.min_month_rate
         evidence = dict(f.evidence)
         evidence.update(
@@ -888,9 +908,8 @@ class FrozenValueDetector(Detector):
         kind = "flow" if evidence["flow_min"] is not None else "noflow"
         params = {"pollutant": f.pollutant, **evidence}
         params.update(cycles=evidence["hours"] / cycle, allowed_pct=100.0 * allowed)
-        if not self.month_sign:
-            # the policy (the class docstring's *Sustained*): a count of unmeasured hours, no
-            # trace of how they came to be held
+        if not signed:
+            # the class docstring's *Policy*: past the month's allowance, not past its sign's
             summary = text(f"frozen.month_over_{kind}", outlet.lang, **params)
             return replace(f, summary=summary, evidence=evidence)
         evidence["escalation"] = "sustained"

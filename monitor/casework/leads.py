@@ -199,7 +199,9 @@ def record_findings(
     """
     now = clock.now(now)
     sites = sites_by_mn(registry)
-    fresh = _new_fingerprints(session, list(findings))
+    findings = list(findings)
+    fresh = _new_fingerprints(session, findings)
+    _restate(session, findings, {k for _, k in fresh})
     changes = LeadChanges()
     by_mn: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
     for f, key in fresh:
@@ -388,6 +390,25 @@ def _grow(row: FindingRow, f: Finding, start: datetime, end: datetime) -> None:
     if CATEGORY_RANK[f.category] > CATEGORY_RANK[row.category]:
         row.category = f.category
     row.confidence = max(row.confidence, float(f.confidence))
+
+
+def _restate(session: Session, findings: Sequence[Finding], fresh: set[str]) -> None:
+    """A stored finding reported again, same fingerprint, now saying its month is past what a
+    month's data may lack (frozen's ``month_over``, a later hold of the month filled it up): its
+    wording and evidence become the newer, and its lead's summary where it was the finding's."""
+    for f in findings:
+        if not f.evidence.get("month_over"):
+            continue
+        key = fingerprint(f)
+        if key in fresh:
+            continue
+        row = session.scalars(sa.select(FindingRow).where(FindingRow.fingerprint == key)).first()
+        if row is None or (row.evidence or {}).get("month_over"):
+            continue
+        old = row.summary
+        row.summary, row.evidence = f.summary, f.to_dict()["evidence"]
+        if row.lead is not None and row.lead.summary == old:
+            row.lead.summary = f.summary
 
 
 def _raise(row: FindingRow, f: Finding) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from detectors.finding import Finding
 from monitor.casework import leads, scoring
 from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
 from tests.monitor.casework_support import (
@@ -436,3 +437,33 @@ def test_a_finding_inside_its_leads_span_judged_more_serious_raises_that_lead(en
         (lid,) = leads.record_findings(s, [f], registry()).opened
         got = leads.record_findings(s, [g], registry())
         assert (got.opened, got.escalated) == ([], [lid])
+
+
+def test_a_stored_hold_whose_month_later_fails_is_restated(engine) -> None:
+    """reviewer-T8d: a hold stored as a validity note before its month filled up comes back,
+    same fingerprint and category, now saying its month's unflagged hours pass what the month
+    may lack (frozen's ``month_over``): the stored finding, and its lead's summary where it was
+    that finding's, take the newer wording and evidence; a restatement without it changes
+    nothing."""
+
+    def hold(over: bool) -> Finding:
+        return finding(
+            "2026-09-05 01:00", "2026-09-07 03:00", category="validity", severity="high",
+            detector="frozen", summary=f"COD held, month over {over}",
+            evidence={"rule": "identical value held", "escalation": None, "month_over": over},
+        )  # fmt: skip
+
+    with tx(engine) as s:
+        leads.record_findings(s, [hold(False)], registry())
+    with tx(engine) as s:
+        changes = leads.record_findings(s, [hold(False)], registry())
+        assert changes.stored == 0
+    with tx(engine) as s:
+        row = s.scalars(sa.select(FindingRow)).one()
+        assert row.summary == "COD held, month over False"
+    with tx(engine) as s:
+        leads.record_findings(s, [hold(True)], registry())
+    with tx(engine) as s:
+        row = s.scalars(sa.select(FindingRow)).one()
+        assert row.summary == "COD held, month over True" and row.evidence["month_over"] is True
+        assert s.scalars(sa.select(LeadRow)).one().summary == "COD held, month over True"
