@@ -73,6 +73,23 @@ class _Learned:
     flow: np.ndarray | None = None
 
 
+def _episodes(months: np.ndarray, holds: list[np.ndarray]) -> int:
+    """How many of ``months`` (indices) can each be given a hold of its own among ``holds``
+    (each the month indices its held hours fall in): a maximum matching, months to holds."""
+    owner: dict[int, int] = {}
+
+    def assign(m: int, seen: set[int]) -> bool:
+        for h, t in enumerate(holds):
+            if h not in seen and m in t:
+                seen.add(h)
+                if h not in owner or assign(owner[h], seen):
+                    owner[h] = m
+                    return True
+        return False
+
+    return sum(assign(int(m), set()) for m in months)
+
+
 def _month_over(at: np.ndarray, share: float) -> bool:
     """Whether the held hours whose local months are ``at`` pass ``share`` of one month's hours."""
     months, count = np.unique(at, return_counts=True)
@@ -782,8 +799,11 @@ class FrozenValueDetector(Detector):
             count[np.searchsorted(months, seen)] = n_seen
             size = month_hours(months)
             over = count > allowed * size
-            # the class docstring's *Policy*: a sign where the channel's months past the bar recur
-            signed = over & (over.sum() >= self.sign_months)
+            # the class docstring's *Policy*: a sign where the channel's months past the bar recur,
+            # each with a counted hold of its own (one hold across a month's end passing both
+            # months' bars is one episode, not a pattern)
+            own = [np.searchsorted(months, t) for t, c in zip(touch, counts, strict=True) if c]
+            signed = over & (_episodes(np.flatnonzero(over), own) >= self.sign_months)
             for k, t, c in zip(ks, touch, counts, strict=True):
                 touched = np.searchsorted(months, t)
                 if len(touched) == 0:
@@ -801,6 +821,7 @@ class FrozenValueDetector(Detector):
                     bool(over[touched].any()),
                     bool(signed[touched].any()),
                     c,
+                    [month_label(int(x)) for x in months[over]],
                 )
         return out
 
@@ -885,10 +906,12 @@ class FrozenValueDetector(Detector):
         over: bool,
         signed: bool,
         counted: bool,
+        months_over: list[str],
     ) -> Finding:
         """Finding ``f`` with its month's held hours in evidence (``held_hours_in_month``,
         the month's counted holds; ``month_counted``, whether ``f``'s are among them:
-        `_counted`; ``month_over``, whether a month it touches is past the bar). When
+        `_counted`; ``month_over``, whether a month it touches is past the bar; ``months_over``,
+        the channel's months past it). When
         ``over`` and it carries no other sign: escalated to integrity (``"sustained"``,
         `frozen.sustained_*`) where ``signed`` (the channel's months past the bar number
         ``sign_months`` or more), else a validity finding saying so (`frozen.month_over_*`:
@@ -901,13 +924,18 @@ class FrozenValueDetector(Detector):
             month_hours=size,
             month_counted=counted,
             month_over=over,
+            months_over=months_over,
         )
         if not over or f.category != "validity":
             return replace(f, evidence=evidence)
         cycle = evidence["regime_cycle_hours"] or evidence["cycle_hours"]
         kind = "flow" if evidence["flow_min"] is not None else "noflow"
         params = {"pollutant": f.pollutant, **evidence}
-        params.update(cycles=evidence["hours"] / cycle, allowed_pct=100.0 * allowed)
+        params.update(
+            cycles=evidence["hours"] / cycle,
+            allowed_pct=100.0 * allowed,
+            months_over=", ".join(months_over),
+        )
         if not signed:
             # the class docstring's *Policy*: past the month's allowance, not past its sign's
             summary = text(f"frozen.month_over_{kind}", outlet.lang, **params)

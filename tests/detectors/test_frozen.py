@@ -1059,6 +1059,8 @@ def test_months_past_their_allowance_again_and_again_are_a_sign() -> None:
         ("integrity", "sustained")
     ] * 4
     assert [f.evidence["month"] for f in found] == ["2026-09"] * 2 + ["2026-10"] * 2
+    assert all(f.evidence["months_over"] == ["2026-09", "2026-10"] for f in found)
+    assert all("recur (2026-09, 2026-10)" in f.summary for f in found)
     # one hold in October (51 h, under its bar): September alone is past it, validity
     cod, q = _long_cod()
     _stuck(cod, SEPTEMBER + 100, 50)
@@ -1546,3 +1548,16 @@ def test_holds_within_their_values_habit_are_excused_one_a_month() -> None:
     three = _nh3_found(_held_nh3(base, [(760, 90), (960, 90), (1160, 90)], value=7.2))
     assert len(three) == 3
     assert all(f.category == "integrity" and f.evidence["escalation"] == "sustained" for f in three)
+
+
+def test_one_hold_across_a_months_end_is_one_month_not_a_pattern() -> None:
+    """reviewer-T8d2: a hold across the end of August passing both months' bars (80 h in each)
+    is one stuck spell, not months past their bar again and again: validity, as the same hold
+    inside one month is; another hold past October's bar makes the pattern."""
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER - 80, 159)  # 80 h in August (bar 74.4), 80 h in September (72)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [(f.category, f.evidence["month_over"]) for f in found] == [("validity", True)]
+    _stuck(cod, OCTOBER + 200, 79)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
