@@ -568,6 +568,14 @@ class FrozenValueDetector(Detector):
     keeps the second red; the first is a validity lead (the enterprise asked for its log), and
     `monitor/casework/scoring_defaults.toml`'s repeated episodes charge a channel's fourth held
     episode in the window as a sign. zero_floor's own "sustained" route is unchanged.
+    Reviewer-T8d2: a month counts towards ``sign_months`` only with a counted hold of its own
+    (one hold across a month's end passing both months' bars is one stuck spell: validity, as
+    the same hold inside one month; holds straddling each of several month ends still pair
+    with a month each). Stated limit: live detection judges frozen again over its 90-day
+    context (`monitor.detection.live.CONTEXT`), so months past their bar three months apart or
+    more are signed by `monitor detect --db` over the history, not live (T8d2, independent
+    tuning seeds 1-50 in simulated daily passes: 73 of the 89 sustained findings of the whole
+    record sustained live); the bureau's periodic history runs are where recurrence is seen.
 
     Second look at a found outlet (`detectors.second_look`). Where the first look found a hold
     at an outlet, the outlet's series are judged again, with the same nulls, at
