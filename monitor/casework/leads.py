@@ -199,7 +199,9 @@ def record_findings(
     """
     now = clock.now(now)
     sites = sites_by_mn(registry)
-    fresh = _new_fingerprints(session, list(findings))
+    findings = list(findings)
+    fresh = _new_fingerprints(session, findings)
+    _restate(session, findings, {k for _, k in fresh})
     changes = LeadChanges()
     by_mn: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
     for f, key in fresh:
@@ -257,6 +259,10 @@ def record_findings(
                         leads.append(own)
                         opened.add(id(own))
                         touch(own)
+                else:
+                    # a live pass first stored the hold part-way (another fingerprint): its
+                    # month filling up later is said here, as `_restate` says it for the same one
+                    _month_over(known, f)
                 continue
             changes.stored += 1
             grown = next((r for r in same if r.lead is not None and r.lead.status in ACTIVE), None)
@@ -388,6 +394,46 @@ def _grow(row: FindingRow, f: Finding, start: datetime, end: datetime) -> None:
     if CATEGORY_RANK[f.category] > CATEGORY_RANK[row.category]:
         row.category = f.category
     row.confidence = max(row.confidence, float(f.confidence))
+
+
+def _restate(session: Session, findings: Sequence[Finding], fresh: set[str]) -> None:
+    """A stored finding reported again, same fingerprint, now saying its month is past what a
+    month's data may lack (frozen's ``month_over``, a later hold of the month filled it up): its
+    wording and evidence become the newer, and its lead's summary where it was the finding's
+    (`_month_over`). One query per 500 such findings."""
+    keyed = {
+        k: f
+        for f in findings
+        if f.evidence.get("month_over") and (k := fingerprint(f)) not in fresh
+    }
+    keys = list(keyed)
+    for i in range(0, len(keys), 500):
+        for row in session.scalars(
+            sa.select(FindingRow).where(FindingRow.fingerprint.in_(keys[i : i + 500]))
+        ):
+            _month_over(row, keyed[row.fingerprint])
+
+
+def _month_over(row: FindingRow, f: Finding) -> None:
+    """Stored ``row`` restated by ``f``, of its category, where ``f`` newly says its month is
+    past what a month's data may lack."""
+    if (
+        not f.evidence.get("month_over")
+        or (row.evidence or {}).get("month_over")
+        or row.category != f.category
+    ):
+        return
+    old = row.summary
+    row.summary, row.evidence = f.summary, f.to_dict()["evidence"]
+    lead = row.lead
+    # an open lead that says what this finding said, or holds no other (a live pass's first,
+    # part-way sighting wrote its summary: reviewer-T8d2); a decided lead keeps its record
+    if (
+        lead is not None
+        and lead.status in ACTIVE
+        and (lead.summary == old or len(lead.findings) == 1)
+    ):
+        lead.summary = f.summary
 
 
 def _raise(row: FindingRow, f: Finding) -> None:

@@ -1006,6 +1006,74 @@ def _stuck(cod: np.ndarray, at: int, hours: int) -> None:
     cod[at : at + hours] = cod[at - 1]
 
 
+def test_holds_past_what_a_month_may_lack_are_validity_unless_signed() -> None:
+    """Two stuck-analyser holds of 51 h in one local month (September): 102 h unflagged, past
+    the 10 % (72 h of 720) a month's data may lack at all. In one month alone (``sign_months``
+    2) that is a count of unmeasured hours, not a trace of falsification: both stay validity
+    findings, their month past its bar in evidence and message, asking for the analyser's
+    log. A hold in the same month that carries a sign of its own (entered by a step the series
+    never takes) stays integrity, naming that sign. The month's sign is the constructor's
+    choice: with ``sign_months`` 1 the stuck holds are "sustained" (the tests below)."""
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER + 100, 50)
+    _stuck(cod, SEPTEMBER + 400, 50)
+    frame = make_frame(MN, {COD: cod, FLOW: q})
+    found = FrozenValueDetector().detect(frame, SPEC)
+    assert len(found) == 2
+    for f in found:
+        assert f.category == "validity"
+        assert f.evidence["escalation"] is None
+        assert f.evidence["month_over"] is True
+        assert (f.evidence["month"], f.evidence["held_hours_in_month"]) == ("2026-09", 102)
+        assert "102 h unflagged in 2026-09" in f.summary
+        assert "ask for the analyser's log" in f.summary.lower()
+    zh = FrozenValueDetector().detect(frame, SPEC, lang="zh")
+    assert all("2026-09" in f.summary and "102小时" in f.summary for f in zh)
+    signed = FrozenValueDetector(sign_months=1).detect(frame, SPEC)
+    assert [(f.category, f.evidence["escalation"]) for f in signed] == [
+        ("integrity", "sustained")
+    ] * 2
+    # a written hold beside a stuck one in the month: its own sign, integrity either way
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER + 100, 50)
+    cod[SEPTEMBER + 400 : SEPTEMBER + 460] = 8.3
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [(f.category, f.evidence["escalation"]) for f in found] == [
+        ("validity", None),
+        ("integrity", "step"),
+    ]
+    assert all(f.evidence["month_over"] is True for f in found)
+
+
+def test_months_past_their_allowance_again_and_again_are_a_sign() -> None:
+    """The same two 51 h holds in September and again in October: the channel's months past
+    their bar recur (``sign_months`` 2), a standing pattern and no fault left a while (an
+    honest stuck analyser is mended and flagged once found): every hold of those months is
+    "sustained", integrity. A month under its bar between them does not count."""
+    cod, q = _long_cod()
+    for month in (SEPTEMBER, OCTOBER):
+        _stuck(cod, month + 100, 50)
+        _stuck(cod, month + 400, 50)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [(f.category, f.evidence["escalation"]) for f in found] == [
+        ("integrity", "sustained")
+    ] * 4
+    assert [f.evidence["month"] for f in found] == ["2026-09"] * 2 + ["2026-10"] * 2
+    assert all(f.evidence["months_over"] == ["2026-09", "2026-10"] for f in found)
+    assert all("recur (2026-09, 2026-10)" in f.summary for f in found)
+    # one hold in October (51 h, under its bar): September alone is past it, validity
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER + 100, 50)
+    _stuck(cod, SEPTEMBER + 400, 50)
+    _stuck(cod, OCTOBER + 100, 50)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [(f.category, f.evidence["month_over"]) for f in found] == [
+        ("validity", True),
+        ("validity", True),
+        ("validity", False),
+    ]
+
+
 def test_holds_past_what_a_month_may_lack_are_sustained() -> None:
     """Two stuck-analyser holds of 51 h in one local month (September): 102 h unflagged,
     more than the 10 % (72 h of 720) a month's data may lack at all, so neither is a fault
@@ -1013,7 +1081,7 @@ def test_holds_past_what_a_month_may_lack_are_sustained() -> None:
     cod, q = _long_cod()
     _stuck(cod, SEPTEMBER + 100, 50)
     _stuck(cod, SEPTEMBER + 400, 50)
-    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     assert len(found) == 2
     for f in found:
         assert f.category == "integrity"
@@ -1023,7 +1091,9 @@ def test_holds_past_what_a_month_may_lack_are_sustained() -> None:
         assert f.evidence["month_hours"] == 720
         assert f.evidence["allowed_share"] == pytest.approx(0.1)
         assert "102 h unflagged in 2026-09" in f.summary
-    zh = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC, lang="zh")
+    zh = FrozenValueDetector(sign_months=1).detect(
+        make_frame(MN, {COD: cod, FLOW: q}), SPEC, lang="zh"
+    )
     assert all("2026-09" in f.summary and "102小时" in f.summary for f in zh)
 
 
@@ -1036,20 +1106,20 @@ def test_the_same_held_hours_over_two_months_stay_validity() -> None:
     cod, q = _long_cod()
     _stuck(cod, SEPTEMBER - 400, 50)
     _stuck(cod, SEPTEMBER + 400, 50)
-    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     assert [f.category for f in found] == ["validity", "validity"]
     assert [f.evidence["month"] for f in found] == ["2026-08", "2026-09"]
     assert [f.evidence["held_hours_in_month"] for f in found] == [51, 51]
     assert all(f.evidence["escalation"] is None for f in found)
     cod, q = _long_cod()
     _stuck(cod, SEPTEMBER - 40, 80)
-    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     assert [f.category for f in found] == ["validity"]
     assert (found[0].evidence["month"], found[0].evidence["held_hours_in_month"]) == ("2026-09", 40)
     # and 41 h more held in September (81 h) pass its 72 h: the boundary hold touches a month
     # that fails, so it is sustained too
     _stuck(cod, SEPTEMBER + 300, 40)
-    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
     assert found[0].evidence["month"] == "2026-09"
     assert found[0].evidence["held_hours_in_month"] == 81
@@ -1065,7 +1135,7 @@ def test_holds_at_the_series_floor_are_not_counted_as_unmeasured() -> None:
     for at in (SEPTEMBER + 100, SEPTEMBER + 400):
         first = at - 1 - int(np.flatnonzero(cod[:at][::-1] == 23.0)[0])  # its last floor reading
         cod[first : at + 50] = 23.0
-    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
     assert sum(f.evidence["hours"] for f in found) >= 100
     assert all(f.category == "validity" and f.evidence["month"] is None for f in found)
 
@@ -1079,7 +1149,9 @@ def test_a_drifting_quantised_ph_held_past_a_tenth_of_a_month_stays_validity() -
     ph = _drifting_ph(96)
     ph[1300:1396] = 7.2
     ph[1396] = 7.3
-    found = FrozenValueDetector().detect(make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(
+        make_frame(MN, {PH: ph, FLOW: flow(len(ph))}), SPEC
+    )
     assert len(found) >= 2
     assert sum(f.evidence["hours"] for f in found) > 0.1 * 744
     assert all(f.category == "validity" and f.evidence["escalation"] is None for f in found)
@@ -1106,7 +1178,10 @@ def test_a_second_looks_holds_are_not_counted_against_the_month() -> None:
     COD's hold, no second look, and the holds are not found at all."""
     nh3 = _drifting_nh3([(1000, 50), (1250, 55)])
     n = len(nh3)
-    assert FrozenValueDetector().detect(make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC) == []
+    assert (
+        FrozenValueDetector(sign_months=1).detect(make_frame(MN, {NH3N: nh3, FLOW: flow(n)}), SPEC)
+        == []
+    )
     # with the outlet's COD hold (August), which opens the second look: `_nh3_found`
 
     (lone,) = _nh3_found(_drifting_nh3([(1000, 50)]))
@@ -1148,7 +1223,9 @@ def test_a_second_looks_hold_within_its_values_own_runs_is_not_counted() -> None
         nh3[1000 : 1000 + hours] = value
         nh3[1000 + hours] = 7.2 if value == 7.3 else 7.3
         frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
-        held_ = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
+        held_ = [
+            f for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC) if f.pollutant == NH3N
+        ]
         assert len(held_) == 1, (value, hours)
         f = held_[0]
         assert f.evidence["found_outlet_factor"] == 100.0
@@ -1170,7 +1247,7 @@ def test_a_hold_under_anything_measured_is_counted_not_taken_for_the_floor() -> 
         cod, q = _long_cod()
         value = round(float(cod.min()) - under, 1)
         cod[SEPTEMBER + 100 : SEPTEMBER + 300] = value
-        found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+        found = FrozenValueDetector(sign_months=1).detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
         held_ = [f for f in found if f.evidence["value"] == value]
         assert len(held_) == 1
         f = held_[0]
@@ -1188,7 +1265,7 @@ def test_the_month_in_evidence_is_one_past_its_own_bar() -> None:
     march = (31 + 31 + 28) * 24  # the local hour of 2027-03-01 00:00 from 2026-12-01 00:00
     cod, q = honest_cod(n, hold=1), flow(n)
     cod[march - 69 : march + 73] = cod[march - 70]
-    found = FrozenValueDetector().detect(
+    found = FrozenValueDetector(sign_months=1).detect(
         make_frame(MN, {COD: cod, FLOW: q}, "2026-12-01 00:00"), SPEC
     )
     assert len(found) == 1
@@ -1208,7 +1285,9 @@ def test_a_channel_reading_only_its_floor_is_not_counted_as_unmeasured() -> None
     spec = make_spec(MN, w21003={"limit": 5.0, "cycle_minutes": 60.0})
     cod = np.round(30 + 5 * np.random.default_rng(1).standard_normal(n), 1)
     frame = make_frame(MN, {NH3N: np.full(n, 0.025), COD: cod, FLOW: flow(n)})
-    found = [f for f in FrozenValueDetector().detect(frame, spec) if f.pollutant == NH3N]
+    found = [
+        f for f in FrozenValueDetector(sign_months=1).detect(frame, spec) if f.pollutant == NH3N
+    ]
     assert len(found) == 1
     assert found[0].category == "validity"
     assert found[0].evidence["month"] is None
@@ -1231,7 +1310,7 @@ def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> N
     for at in holds:
         _stuck(cod, at, 50)  # the checks inside read the held value too
     frame = make_frame(MN, {COD: cod, FLOW: q}, flags={COD: flags})
-    found = FrozenValueDetector().detect(frame, SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(frame, SPEC)
     assert len(found) == 2
     for f in found:
         assert f.category == "validity"
@@ -1241,7 +1320,7 @@ def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> N
     measured = cod.copy()
     measured[check] = 25.0  # the checks inside read the standard: the analyser measured
     frame = make_frame(MN, {COD: measured, FLOW: q}, flags={COD: flags})
-    found = FrozenValueDetector().detect(frame, SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(frame, SPEC)
     assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
     assert all(f.evidence["stuck_check"] is None for f in found)
     assert all(f.evidence["held_hours_in_month"] > 0.1 * 720 for f in found)
@@ -1249,7 +1328,7 @@ def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> N
     standard = measured.copy()
     standard[holds[1] - 1 : holds[1] + 50] = 25.0
     frame = make_frame(MN, {COD: standard, FLOW: q}, flags={COD: flags})
-    found = FrozenValueDetector().detect(frame, SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(frame, SPEC)
     at_standard = [f for f in found if f.evidence["value"] == 25.0]
     assert len(at_standard) == 1
     assert at_standard[0].evidence["stuck_check"] is None
@@ -1265,7 +1344,7 @@ def test_holds_whose_own_checks_read_the_held_value_are_a_stuck_analysers() -> N
         before[at - 3 : at - 1] = before[at - 1]
         before_flags[at + 20] = "M"
     frame = make_frame(MN, {COD: before, FLOW: q}, flags={COD: before_flags})
-    found = FrozenValueDetector().detect(frame, SPEC)
+    found = FrozenValueDetector(sign_months=1).detect(frame, SPEC)
     assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
 
 
@@ -1282,7 +1361,9 @@ def test_a_stuck_hold_past_twice_what_a_month_may_lack_is_counted() -> None:
         written[SEPTEMBER + 100 : SEPTEMBER + 100 + hours] = 38.6  # checks overwritten too
         frame = make_frame(MN, {COD: written, FLOW: q}, flags={COD: flags})
         found = [
-            f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["value"] == 38.6
+            f
+            for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC)
+            if f.evidence["value"] == 38.6
         ]
         assert len(found) == 1
         assert found[0].evidence["escalation"] == escalation
@@ -1311,7 +1392,9 @@ def test_a_stuck_looking_hold_straddling_a_month_start_is_counted_in_its_30_days
             cod[d * 24 + 10] = round(25.0 + np.random.default_rng(d).normal(0, 0.2), 1)
         cod[a : a + 260] = 38.6
         frame = make_frame(MN, {COD: cod, FLOW: flow(n)}, flags={COD: flags})
-        found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == COD]
+        found = [
+            f for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC) if f.pollutant == COD
+        ]
         assert [(f.category, f.evidence.get("escalation")) for f in found] == [
             ("integrity", "sustained")
         ], a - start
@@ -1338,7 +1421,11 @@ def test_a_check_leading_into_a_hold_that_reads_the_held_value_shows_the_analyse
         stuck[at - 2 : at + 51] = stuck[at - 3]
     stuck[check] = 25.0  # the daily checks inside the holds read the standard
     frame = make_frame(MN, {COD: stuck, FLOW: q}, flags={COD: stuck_flags})
-    found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["hours"] >= 48]
+    found = [
+        f
+        for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC)
+        if f.evidence["hours"] >= 48
+    ]
     assert len(found) == 2
     for f, at in zip(found, holds, strict=True):
         assert f.start == hour(at)
@@ -1352,7 +1439,11 @@ def test_a_check_leading_into_a_hold_that_reads_the_held_value_shows_the_analyse
     for at in holds:
         measured[at - 2 : at] = 25.0
     frame = make_frame(MN, {COD: measured, FLOW: q}, flags={COD: measured_flags})
-    found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["hours"] >= 48]
+    found = [
+        f
+        for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC)
+        if f.evidence["hours"] >= 48
+    ]
     assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]
     assert all(f.evidence["stuck_check"] is None for f in found)
 
@@ -1364,7 +1455,11 @@ def test_a_check_leading_into_a_hold_that_reads_the_held_value_shows_the_analyse
         on_check[at - 1] = "C"
         exact[at - 1 : at + 51] = 25.0
     frame = make_frame(MN, {COD: exact, FLOW: q}, flags={COD: on_check})
-    found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["value"] == 25.0]
+    found = [
+        f
+        for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC)
+        if f.evidence["value"] == 25.0
+    ]
     assert len(found) == 2
     assert all(f.evidence["escalation"] == "sustained" for f in found)
     assert all(f.evidence["stuck_check"] is None for f in found)
@@ -1393,7 +1488,11 @@ def test_an_output_frozen_at_the_reading_a_check_just_gave_buys_no_stuck_analyse
         fed[c - 72 : c] = np.round(25.0 + 0.8 * np.random.default_rng(c).normal(size=72), 1)
     for x in (frozen, fed):
         frame = make_frame(MN, {COD: x, FLOW: q}, flags={COD: flags})
-        found = [f for f in FrozenValueDetector().detect(frame, SPEC) if f.evidence["hours"] >= 40]
+        found = [
+            f
+            for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC)
+            if f.evidence["hours"] >= 40
+        ]
         assert [f.start for f in found] == [hour(c + 1) for c in holds]
         assert all(f.category == "integrity" for f in found)
         assert all(f.evidence["escalation"] == "sustained" for f in found)
@@ -1420,7 +1519,9 @@ def _nh3_found(nh3: np.ndarray) -> list:
     cod = honest_cod(n)
     cod[1500:1560] = 23.4  # the first look's validity hold (August) opens the second look
     frame = make_frame(MN, {NH3N: nh3, COD: cod, FLOW: flow(n)})
-    return [f for f in FrozenValueDetector().detect(frame, SPEC) if f.pollutant == NH3N]
+    return [
+        f for f in FrozenValueDetector(sign_months=1).detect(frame, SPEC) if f.pollutant == NH3N
+    ]
 
 
 def test_a_freeze_split_into_second_look_pieces_is_still_sustained() -> None:
@@ -1447,3 +1548,16 @@ def test_holds_within_their_values_habit_are_excused_one_a_month() -> None:
     three = _nh3_found(_held_nh3(base, [(760, 90), (960, 90), (1160, 90)], value=7.2))
     assert len(three) == 3
     assert all(f.category == "integrity" and f.evidence["escalation"] == "sustained" for f in three)
+
+
+def test_one_hold_across_a_months_end_is_one_month_not_a_pattern() -> None:
+    """reviewer-T8d2: a hold across the end of August passing both months' bars (80 h in each)
+    is one stuck spell, not months past their bar again and again: validity, as the same hold
+    inside one month is; another hold past October's bar makes the pattern."""
+    cod, q = _long_cod()
+    _stuck(cod, SEPTEMBER - 80, 159)  # 80 h in August (bar 74.4), 80 h in September (72)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [(f.category, f.evidence["month_over"]) for f in found] == [("validity", True)]
+    _stuck(cod, OCTOBER + 200, 79)
+    found = FrozenValueDetector().detect(make_frame(MN, {COD: cod, FLOW: q}), SPEC)
+    assert [f.evidence["escalation"] for f in found] == ["sustained", "sustained"]

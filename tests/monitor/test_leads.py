@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from detectors.finding import Finding
 from monitor.casework import leads, scoring
 from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow, ScoreEventRow
 from tests.monitor.casework_support import (
@@ -436,3 +437,52 @@ def test_a_finding_inside_its_leads_span_judged_more_serious_raises_that_lead(en
         (lid,) = leads.record_findings(s, [f], registry()).opened
         got = leads.record_findings(s, [g], registry())
         assert (got.opened, got.escalated) == ([], [lid])
+
+
+def _hold(end: str, over: bool, hours: int) -> Finding:
+    return finding(
+        "2026-09-05 01:00", end, category="validity", severity="high", detector="frozen",
+        summary=f"COD held {hours} h, month over {over}",
+        evidence={"rule": "identical value held", "escalation": None, "month_over": over},
+    )  # fmt: skip
+
+
+def test_a_stored_hold_whose_month_later_fails_is_restated(db_url: str) -> None:
+    """reviewer-T8d: a hold stored as a validity note before its month filled up comes back,
+    same category, now saying its month's unflagged hours pass what the month may lack
+    (frozen's ``month_over``): the stored finding, and its open lead's summary, take the newer
+    wording and evidence; a restatement without it changes nothing. reviewer-T8d2: also where
+    a live pass first stored the hold part-way (another fingerprint, the row grown since)."""
+    engine = engine_for(db_url)
+    with tx(engine) as s:
+        leads.record_findings(s, [_hold("2026-09-07 03:00", False, 51)], registry())
+    with tx(engine) as s:
+        assert (
+            leads.record_findings(s, [_hold("2026-09-07 03:00", False, 51)], registry()).stored == 0
+        )
+    with tx(engine) as s:
+        assert s.scalars(sa.select(FindingRow)).one().summary == "COD held 51 h, month over False"
+    with tx(engine) as s:
+        leads.record_findings(s, [_hold("2026-09-07 03:00", True, 51)], registry())
+    with tx(engine) as s:
+        row = s.scalars(sa.select(FindingRow)).one()
+        assert row.summary == "COD held 51 h, month over True" and row.evidence["month_over"]
+        assert s.scalars(sa.select(LeadRow)).one().summary == "COD held 51 h, month over True"
+
+
+def test_a_hold_first_stored_part_way_is_restated_when_its_month_fails(db_url: str) -> None:
+    """reviewer-T8d2: a live pass stores a hold part-way (45 h so far, its own fingerprint),
+    the next pass grows that row to the whole hold (51 h), and a later hold fills the month
+    up: the row and its lead say so."""
+    engine = engine_for(db_url)
+    for end, over, hours in (
+        ("2026-09-06 21:00", False, 45),
+        ("2026-09-07 03:00", False, 51),
+        ("2026-09-07 03:00", True, 51),
+    ):
+        with tx(engine) as s:
+            leads.record_findings(s, [_hold(end, over, hours)], registry())
+    with tx(engine) as s:
+        row = s.scalars(sa.select(FindingRow)).one()
+        assert row.evidence["month_over"] is True
+        assert s.scalars(sa.select(LeadRow)).one().summary == "COD held 51 h, month over True"

@@ -296,7 +296,7 @@ def test_a_stopping_daemon_is_not_held_by_the_pause_after_a_pass(tmp_path: Path)
 def test_a_months_holds_are_counted_together_live_as_over_history(tmp_path: Path) -> None:
     """Two 51 h stuck-analyser holds of COD in one local month (September), 25 days apart: 102 h
     unflagged, past the 72 h a month may lack, so over history both are integrity findings
-    ("sustained"). A live pass at the second hold reads 21 days, which hold only the second;
+    ("sustained", with ``sign_months`` 1: one month is enough here). A live pass at the second hold reads 21 days, which hold only the second;
     frozen judges that outlet again from the month's start, so the pass reports both holds
     sustained, as `monitor detect --db` does (reviewer-Q's Q11: the pass saw one 51 h hold,
     a validity finding). `CONTEXT` holds that month."""
@@ -316,7 +316,9 @@ def test_a_months_holds_are_counted_together_live_as_over_history(tmp_path: Path
     ]
     store = Store(f"sqlite:///{tmp_path / 'live.db'}")
     store.commit_batch(readings)
-    live = LiveDetection(store, parse_registry(REGISTRY), detectors=[FrozenValueDetector()])
+    live = LiveDetection(
+        store, parse_registry(REGISTRY), detectors=[FrozenValueDetector(sign_months=1)]
+    )
     found = live.run_once(newest_by_outlet(readings))
     holds = sorted((f.start, f.category, f.evidence["escalation"]) for f in found)
     assert [(c, e) for _, c, e in holds] == [("integrity", "sustained")] * 2
