@@ -262,7 +262,7 @@ def record_findings(
                 else:
                     # a live pass first stored the hold part-way (another fingerprint): its
                     # month filling up later is said here, as `_restate` says it for the same one
-                    _month_over(known, f)
+                    _restate_month(known, f)
                 continue
             changes.stored += 1
             grown = next((r for r in same if r.lead is not None and r.lead.status in ACTIVE), None)
@@ -400,7 +400,7 @@ def _restate(session: Session, findings: Sequence[Finding], fresh: set[str]) -> 
     """A stored finding reported again, same fingerprint, now saying its month is past what a
     month's data may lack (frozen's ``month_over``, a later hold of the month filled it up): its
     wording and evidence become the newer, and its lead's summary where it was the finding's
-    (`_month_over`). One query per 500 such findings."""
+    (`_restate_month`). One query per 500 such findings."""
     keyed = {
         k: f
         for f in findings
@@ -411,10 +411,10 @@ def _restate(session: Session, findings: Sequence[Finding], fresh: set[str]) -> 
         for row in session.scalars(
             sa.select(FindingRow).where(FindingRow.fingerprint.in_(keys[i : i + 500]))
         ):
-            _month_over(row, keyed[row.fingerprint])
+            _restate_month(row, keyed[row.fingerprint])
 
 
-def _month_over(row: FindingRow, f: Finding) -> None:
+def _restate_month(row: FindingRow, f: Finding) -> None:
     """Stored ``row`` restated by ``f``, of its category, where ``f`` newly says its month is
     past what a month's data may lack."""
     if (
