@@ -2675,14 +2675,16 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
     out = np.zeros(len(x), dtype=bool)
     if len(x) < 2 * CHECK_HALF + 1:
         return out
-    hod = (h0 + np.arange(len(x))) % DAY_HOURS
     dev = _departures(x)
     with np.errstate(invalid="ignore"):
         moved = np.isfinite(dev) & (dev != 0.0)
     if moved.sum() < CHECK_MIN:
         return out
+    # each reading's clock hour: the day's 24 hours from h0's, repeated (no division per hour)
+    hod = np.tile((np.arange(DAY_HOURS) + h0) % DAY_HOURS, -(-len(x) // DAY_HOURS))[: len(x)]
+    size = np.abs(dev)
     with np.errstate(invalid="ignore"):
-        far = np.abs(dev) > CHECK_SCALES * 1.4826 * median(np.abs(dev[moved]))
+        far = size > CHECK_SCALES * 1.4826 * median(size[moved])
     counts = np.bincount(hod[far], minlength=DAY_HOURS)
     check = (counts >= CHECK_MIN) & (counts >= CHECK_EXCESS * far.sum() / DAY_HOURS)
     if not check.any():  # (most series: no clock hour to ask for its one value)
