@@ -1754,7 +1754,25 @@ def _median_axis1(x: np.ndarray, min_count: int) -> np.ndarray:
     count = np.full(nan.shape[:1] + nan.shape[2:], x.shape[1], dtype=np.intp)
     for i in range(x.shape[1]):  # a few slices: a reduction along a short axis costs more
         count -= nan[:, i]
+    if x.shape[1] == _WIRES6 and not ((x == 0.0) & np.signbit(x)).any():
+        # a block of 6 hours: sorted by a network, slice by slice (without a -0.0, numbers
+        # that compare equal are the same bits, so any sort gives the sort's array)
+        c = [np.where(nan[:, i], np.inf, x[:, i]) for i in range(_WIRES6)]  # gaps last
+        for a, b in _SORT6:
+            c[a], c[b] = np.minimum(c[a], c[b]), np.maximum(c[a], c[b])
+        return _sorted_median(np.stack(c, axis=-1), count, min_count)
     return _sorted_median(np.sort(np.moveaxis(x, 1, -1), axis=-1), count, min_count)
+
+
+#: A sorting network of 6 (12 comparators, optimal): `_median_axis1` on the default blocks of 6
+#: hours, their gaps read +inf (sorted after every number, as a sort puts NaN; the median reads
+#: only the first ``count``): the same medians to the bit where no value is -0.0 (which a sort
+#: and the network may place either side of a 0.0), in less time than the sort (blocks of a
+#: year's 365 days x 6 channels, 2026-12-07).
+_SORT6 = (
+    (0, 5), (1, 3), (2, 4), (1, 2), (3, 4), (0, 3), (2, 5), (0, 1), (2, 3), (4, 5), (1, 2), (3, 4),
+)  # fmt: skip
+_WIRES6 = 6
 
 
 def _sorted_median(x: np.ndarray, count: np.ndarray, min_count: int) -> np.ndarray:

@@ -2675,14 +2675,16 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
     out = np.zeros(len(x), dtype=bool)
     if len(x) < 2 * CHECK_HALF + 1:
         return out
-    hod = (h0 + np.arange(len(x))) % DAY_HOURS
     dev = _departures(x)
     with np.errstate(invalid="ignore"):
         moved = np.isfinite(dev) & (dev != 0.0)
     if moved.sum() < CHECK_MIN:
         return out
+    # each reading's clock hour: the day's 24 hours from h0's, repeated (no division per hour)
+    hod = np.tile((np.arange(DAY_HOURS) + h0) % DAY_HOURS, -(-len(x) // DAY_HOURS))[: len(x)]
+    size = np.abs(dev)
     with np.errstate(invalid="ignore"):
-        far = np.abs(dev) > CHECK_SCALES * 1.4826 * median(np.abs(dev[moved]))
+        far = size > CHECK_SCALES * 1.4826 * median(size[moved])
     counts = np.bincount(hod[far], minlength=DAY_HOURS)
     check = (counts >= CHECK_MIN) & (counts >= CHECK_EXCESS * far.sum() / DAY_HOURS)
     if not check.any():  # (most series: no clock hour to ask for its one value)
@@ -3014,22 +3016,29 @@ def _level_offsets(
     # the slope over at most MAX_SLOPE_DAYS days spread over the series (the pairs grow as
     # the square of the days)
     sub = idx[np.linspace(0, len(idx) - 1, min(len(idx), MAX_SLOPE_DAYS)).astype(np.int64)]
+    n = len(sub)
+    pairs = n * (n - 1) // 2
     dx = _pair_differences(lm[sub])
-    keep = dx != 0
-    if not keep.any():
+    flat = np.flatnonzero(dx == 0)
+    if len(flat) == pairs:
         return offs + more
-    if keep.all():
-        keep = None
-    else:  # (days of one level: no slope between them; copies only when needed)
-        dx = dx[keep]
+    # days of one level: no slope between them; their quotients are read as -inf and +inf in
+    # equal numbers (with one more +inf after the pairs where they are odd), which leaves the
+    # median the other pairs' to the bit, with no copy of the pairs without them (most years
+    # hold some: three compactions of the pairs a call, 2026-12-07)
+    odd = len(flat) % 2
+    fill = np.full(len(flat) + odd, np.inf)
+    fill[: len(fill) // 2] = -np.inf
+    buf = np.empty(n // 2 * n + 1)
     centre = median(lm[idx])
     centred = lm[idx] - centre
     for j, (y, off) in enumerate(zip(ys, offs, strict=True)):
-        dv = _pair_differences(y[sub])
-        if keep is not None:
-            dv = dv[keep]
-        dv /= dx
-        slope = min(0.0, max(-1.0, median(dv)))
+        dv = _pair_differences(y[sub], buf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            np.divide(dv, dx, out=dv)
+        dv[flat] = fill[: len(flat)]
+        buf[pairs] = np.inf  # (after the differences: an even count writes past the pairs)
+        slope = min(0.0, max(-1.0, median(buf[: pairs + odd])))
         off[idx] = -slope * centred
         # ... only where the level explains the days' spread: read at the median level, the
         # days must spread less (MAD) than as they are, or the slope is no noise model of them
@@ -3044,7 +3053,7 @@ def _level_offsets(
     return offs + more
 
 
-def _pair_differences(v: np.ndarray) -> np.ndarray:
+def _pair_differences(v: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``v[b] - v[a]`` of every pair of days ``a < b`` (``n (n - 1) / 2`` of them), in
     another order and some pairs as ``v[a] - v[b]``: the differences at circular lags ``1 ..
     n // 2`` (``v[(i + k) % n] - v[i]``; the last lag's first half only where ``n`` is even,
@@ -3052,10 +3061,14 @@ def _pair_differences(v: np.ndarray) -> np.ndarray:
     Both of `_level_offsets`' differences are taken so, so each pair's slope is the same
     quotient (or both its terms negated: the same value, exactly) and their median is the
     pairs' (the Theil-Sen slope: a third less time than gathering each pair's days from a
-    table of pairs, on the speed bench's year of days, 2026-12-07)."""
+    table of pairs, on the speed bench's year of days, 2026-12-07). Written into ``out`` (its
+    first ``n // 2 * n`` values) when given."""
     n = len(v)
     lags = sliding_window_view(np.concatenate([v, v]), n)[1 : n // 2 + 1]
-    return np.subtract(lags, v).ravel()[: n * (n - 1) // 2]
+    if out is None:
+        return np.subtract(lags, v).ravel()[: n * (n - 1) // 2]
+    np.subtract(lags, v, out=out[: n // 2 * n].reshape(n // 2, n))
+    return out[: n * (n - 1) // 2]
 
 
 def _median_mad(z: np.ndarray) -> tuple[float, float]:
