@@ -99,7 +99,7 @@ def _packed_by_definition(q: np.ndarray, ts: np.ndarray) -> tuple[int, bytes, st
 
     dt = np.diff(ts)
     unit = 1_000_000_000 if not (dt % 1_000_000_000).any() else 1
-    return (unit, *_packed(np.diff(q, prepend=np.int64(0))), *_packed(dt // unit))
+    return (unit, *_packed(np.diff(q, prepend=np.int64(0))), *_packed(dt // unit, times=True))
 
 
 def test_copied_channel_packs_and_reads_back_as_its_definition() -> None:
