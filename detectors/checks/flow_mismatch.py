@@ -695,9 +695,14 @@ class FlowMismatchDetector(Detector):
                     "local) and within festival_before_days before it and festival_after_days "
                     "after it: the plant's holiday shutdown read through, readings of standing "
                     "water flagged valid; check the stop against the plant's stop record",
-                    "statistic": "local days of the Spring Festival's first festival_days "
-                    "covered by the stop",
+                    "statistic": "the stop's first and last local day counted from the lunar "
+                    "new year's day (day 0): it covers days 0 to festival_days - 1 and lies within "
+                    "-festival_before_days to festival_after_days - 1",
                     "threshold": self.festival_days,
+                    "stop_days_from_new_year": [
+                        (local + s) // 24 - int(_LNY_DAYS[int(feast[i])]),
+                        (local + e) // 24 - int(_LNY_DAYS[int(feast[i])]),
+                    ],
                     "lunar_new_year": LUNAR_NEW_YEAR[int(feast[i])],
                     "festival_before_days": self.festival_before_days,
                     "festival_after_days": self.festival_after_days,

@@ -622,6 +622,7 @@ def test_flow_mismatch_shutdown_over_the_spring_festival_is_a_validity_finding()
         (hour(a, FEB), hour(b - 1, FEB), "validity")
     ]
     assert found[0].evidence["lunar_new_year"] == "2026-02-17"
+    assert found[0].evidence["stop_days_from_new_year"] == [-5, 7]  # 12 to 24 February, local
     assert found[0].evidence["false_alarm_rate_per_year"] is None
     assert "2026-02-17" in found[0].summary
     # the same 13 days stopped from 18 March are no holiday: integrity
@@ -703,3 +704,17 @@ def test_flow_mismatch_festival_is_local_days_whole_and_not_for_sewage_works() -
         frame({COD: cod[9 * 24 :], NH3N: nh3[9 * 24 :], FLOW: q[9 * 24 :]}, start=hour(9 * 24, FEB))
     )
     assert [f.category for f in found] == ["integrity"]
+
+
+def test_the_lunar_new_year_table_is_sound_and_reaches_three_years_ahead() -> None:
+    """reviewer-T8f: a year missing from `LUNAR_NEW_YEAR` gets no festival excuse, silently;
+    this fails three years before the table runs out (extend it from the public calendar).
+    Every date lies between 21 January and 20 February, one a year, in order."""
+    import datetime as dt
+
+    from detectors.checks.flow_mismatch import LUNAR_NEW_YEAR
+
+    days = [dt.date.fromisoformat(d) for d in LUNAR_NEW_YEAR]
+    assert [d.year for d in days] == list(range(days[0].year, days[-1].year + 1))
+    assert all(dt.date(d.year, 1, 21) <= d <= dt.date(d.year, 2, 20) for d in days)
+    assert days[-1].year >= dt.date.today().year + 3
