@@ -1146,17 +1146,17 @@ def _at_sample(
     width = c_a + 2  # hours f - c - 1 .. f - c + c_a
     pad = np.r_[np.full(width, np.nan), np.where(a_ok, a, np.nan)]
     lo = f - c - 1 + width  # the window's first hour, as an index into ``pad``
+    t_pad = np.r_[np.zeros(width, dtype=bool), t_ok]
     got = np.full(len(at), np.nan)
+    t_seen = np.zeros(len(at), dtype=bool)  # TN valid somewhere in the sample's hours
     for k in range(width):
-        got = np.fmin(got, pad[np.clip(lo + k, 0, n + width - 1)])
+        cell = np.clip(lo + k, 0, n + width - 1)
+        got = np.fmin(got, pad[cell])
+        t_seen |= t_pad[cell]
     # a sample drawn in a stop (no valid NH3-N nor TN in its hours: the plant off, not NH3-N
     # alone missing) is water NH3-N did not read: the water standing since NH3-N's last read
     # before the stop or the restart's first, read by the judged hour at the latest
     pos = np.arange(n)
-    t_pad = np.r_[np.zeros(width, dtype=bool), t_ok]
-    t_seen = np.zeros(len(at), dtype=bool)
-    for k in range(width):
-        t_seen |= t_pad[np.clip(lo + k, 0, n + width - 1)]
     stop = (c >= 2) & np.isnan(got) & ~t_seen
     nxt = np.r_[np.minimum.accumulate(np.where(a_ok, pos, n)[::-1])[::-1], n]
     after = nxt[np.clip(f - c + c_a + 1, 0, n)]
