@@ -317,7 +317,7 @@ class FlowMismatchDetector(Detector):
       it still costs, stated: a falsifier at an industrial plant that discharges through the
       holiday who zeroes the meter over 初一-初七 whole (and up to 14 days before, 28 after:
       42 days at most) while his analysers go on measuring gets validity, not integrity;
-      probed (T8f, seeds 5-6, the 8 industrial outlets flowing through the festival): the
+      probed (T8f, seeds 5-6, the industrial outlets flowing through each window): the
       meter zeroed 16-24 February local (216 h), 7 validity and 1 no finding (3.2-6.0 % of
       180 days' flow hidden); zeroed 3 February-16 March (42 days), 6 validity and 3
       integrity (10-27 % of 180 days' flow). Once a year, and not silent: the finding names
@@ -700,8 +700,7 @@ class FlowMismatchDetector(Detector):
                     "-festival_before_days to festival_after_days - 1",
                     "threshold": self.festival_days,
                     "stop_days_from_new_year": [
-                        (local + s) // 24 - int(_LNY_DAYS[int(feast[i])]),
-                        (local + e) // 24 - int(_LNY_DAYS[int(feast[i])]),
+                        (local + h) // 24 - int(_LNY_DAYS[feast[i]]) for h in (s, e)
                     ],
                     "lunar_new_year": LUNAR_NEW_YEAR[int(feast[i])],
                     "festival_before_days": self.festival_before_days,
