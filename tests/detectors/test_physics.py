@@ -775,20 +775,22 @@ def test_tn_falling_onto_its_floor_or_coming_off_it_stays_the_floor(
 
 
 def _one_shift(
-    days: int = 30, seed: int = 3
+    days: int = 30, seed: int = 3, lead: int = 0
 ) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """A one-shift plant (honest generator, spent seed 1004): it runs hours 1-10 of each day and
     stops 14 h (flow off, every channel flagged F, no value); TN 1.25 NH3-N, except on every
     fifth day, when nitrification fails: NH3-N climbs 2.5-fold through the shift and nearly
     all nitrogen is ammonia (TN 1.1 NH3-N); the water of the stopped hours is the shift's
     first. NH3-N read hourly; TN by a 4-hourly analyser cycling through the stops, reporting
-    from hours 3, 7, 11, ... the water sampled at its cycle's start, 4 h before."""
+    from hours 3, 7, 11, ... the water sampled at its cycle's start, 4 h before. ``lead``:
+    hours of an upset day's climb already done when the shift starts."""
     rng = np.random.default_rng(seed)
     n = 24 * days
     h = np.arange(n)
     running = (h % 24 >= 1) & (h % 24 <= 10)
     upset = (h // 24) % 5 == 2
     ramp = np.where(running, (h % 24 - 1) / 9, 0.0)
+    ramp = np.where(upset & running, ramp + lead / 9, ramp)
     nh3_true = 5.0 * (1 + np.where(upset, 1.5, 0.1) * ramp) * np.exp(rng.normal(0, 0.02, n))
     tn_true = np.where(upset, 1.1, 1.25) * nh3_true * np.exp(rng.normal(0, 0.02, n))
     src = np.clip(4 * ((h - 3) // 4) + 3 - 4, 0, None)  # reported from f = 3 mod 4, sampled f - 4
@@ -798,13 +800,23 @@ def _one_shift(
     return nh3, tn, {NH3N: flags, TN: flags}
 
 
-def test_a_tn_measurement_that_sampled_a_stop_is_no_evidence_against_the_bound() -> None:
+def test_a_one_shift_plants_tn_restarting_after_each_stop_is_no_finding() -> None:
     # honest generator, spent seed 1004 (10 findings at one outlet): a one-shift plant whose
     # 4-hourly TN reports, after each night's stop, water sampled in the stop or at the shift's
     # start while NH3-N climbs through the shift; its last TN of the shift, cut short by the
     # next stop, sampled water NH3-N read under it
     nh3, tn, flags = _one_shift()
     assert (nh3 > tn).sum() >= 5 * 6  # the raw pairs invert for hours on each upset day
+    assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags)) == []
+
+
+def test_a_tn_sample_drawn_in_a_stop_is_judged_against_the_water_around_it() -> None:
+    # reviewer-R8b: the same plant whose upset days start the shift already climbing (NH3-N
+    # 1.5 times its level at the first hour): TN's first two measurements after the stop
+    # sampled the stop's water, under every NH3-N of the shift but over the NH3-N read before
+    # the stop; judged as read (without the bound from the water around the stop), they are
+    # findings
+    nh3, tn, flags = _one_shift(lead=3)
     assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags)) == []
 
 
