@@ -3710,7 +3710,7 @@ DILUTION_SHARE: Final[float] = 0.5
 #: The most a side's step must exceed, as a share of the earlier reading, for the flow to
 #: explain it (`_diluted`: the series' median change between distinct readings, capped here):
 #: on a noisy or slowly sampled series (a 4-hourly analyser at a CV of 0.3: median change 19 %)
-#: rain steps of 10-30 % onto a level are still the flow's (reviewer-T8s).
+#: rain steps of 14-32 % onto a level are still the flow's (reviewer-T8s).
 DILUTION_STEP_CAP: Final[float] = 0.10
 
 
@@ -3771,7 +3771,7 @@ def _diluted(
         step_q = np.log(q[:, 1] / q[:, 0])
         explained = np.abs(step_c + step_q) <= DILUTION_SHARE * np.abs(step_c)
         # (the earlier reading of each side: the one outside before, the one inside after)
-        earlier = np.where(np.array([out < inn for out, inn in pairs]), v[:, 0], v[:, 1])
+        earlier = np.where(pos[:, 0] < pos[:, 1], v[:, 0], v[:, 1])
         bar = min(prep.median_change, DILUTION_STEP_CAP)
         jump = np.abs(v[:, 0] - v[:, 1]) > bar * np.abs(earlier)
     return bool((explained & jump & np.isfinite(step_q) & (step_c != 0)).any())
