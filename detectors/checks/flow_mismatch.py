@@ -621,6 +621,7 @@ class FlowMismatchDetector(Detector):
                 and alike[i] > self.false_alarms_per_year
             )
             festive = not (routine or habitual or restart or held or calm) and feast[i] >= 0
+            excused = routine or habitual or restart or held or calm or festive
             if habitual:
                 evidence |= {
                     "rule": "flow stopped while N values change, as long as the outlet's own "
@@ -722,9 +723,7 @@ class FlowMismatchDetector(Detector):
                 None,
                 outlet.grid[s],
                 outlet.grid[e],
-                severity="high"
-                if strong and not (routine or restart or habitual or held or calm or festive)
-                else "medium",
+                severity="high" if strong and not excused else "medium",
                 confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
                 message="flow_mismatch.changing_while_stopped_routine"
                 if routine
@@ -740,9 +739,7 @@ class FlowMismatchDetector(Detector):
                 if festive
                 else "flow_mismatch.changing_while_stopped",
                 evidence=evidence,
-                category="validity"
-                if routine or restart or habitual or held or calm or festive
-                else None,
+                category="validity" if excused else None,
             )
 
     def _stops(

@@ -810,10 +810,11 @@ class FrozenValueDetector(Detector):
             # the class docstring's *Policy*: a sign where the channel's months past the bar recur,
             # each with a counted hold of its own (one hold across a month's end passing both
             # months' bars is one episode, not a pattern)
-            own = [np.searchsorted(months, t) for t, c in zip(touch, counts, strict=True) if c]
-            signed = over & (_episodes(np.flatnonzero(over), own) >= self.sign_months)
-            for k, t, c in zip(ks, touch, counts, strict=True):
-                touched = np.searchsorted(months, t)
+            at_months = [np.searchsorted(months, t) for t in touch]
+            own = [t for t, c in zip(at_months, counts, strict=True) if c]
+            recur = bool(_episodes(np.flatnonzero(over), own) >= self.sign_months)
+            labels = [month_label(int(x)) for x in months[over]]
+            for k, touched, c in zip(ks, at_months, counts, strict=True):
                 if len(touched) == 0:
                     continue
                 # the month shown is one that fails where one does (a month's own bar: 67.2 h
@@ -827,9 +828,9 @@ class FrozenValueDetector(Detector):
                     int(count[m]),
                     int(size[m]),
                     bool(over[touched].any()),
-                    bool(signed[touched].any()),
+                    recur,
                     c,
-                    [month_label(int(x)) for x in months[over]],
+                    labels,
                 )
         return out
 
@@ -921,8 +922,8 @@ class FrozenValueDetector(Detector):
         `_counted`; ``month_over``, whether a month it touches is past the bar; ``months_over``,
         the channel's months past it). When
         ``over`` and it carries no other sign: escalated to integrity (``"sustained"``,
-        `frozen.sustained_*`) where ``signed`` (the channel's months past the bar number
-        ``sign_months`` or more), else a validity finding saying so (`frozen.month_over_*`:
+        `frozen.sustained_*`) where ``signed`` (the channel's months past the bar, each with a
+        counted hold of its own, number ``sign_months`` or more), else a validity finding saying so (`frozen.month_over_*`:
         unmeasured hours past the month's allowance)."""
         allowed = 1.0 - self.min_month_rate
         evidence = dict(f.evidence)

@@ -165,7 +165,10 @@ def rank(category: str, severity: str) -> tuple[int, int]:
     return CATEGORY_RANK[category], SEVERITY_RANK[severity]
 
 
-def _new_fingerprints(session: Session, findings: Sequence[Finding]) -> list[tuple[Finding, str]]:
+def _new_fingerprints(
+    session: Session, findings: Sequence[Finding]
+) -> tuple[list[tuple[Finding, str]], dict[str, Finding]]:
+    """The findings whose fingerprint is not stored yet (with it), and those that are (by it)."""
     keyed: dict[str, Finding] = {}
     for f in findings:
         keyed.setdefault(fingerprint(f), f)
@@ -178,7 +181,8 @@ def _new_fingerprints(session: Session, findings: Sequence[Finding]) -> list[tup
                 sa.select(FindingRow.fingerprint).where(FindingRow.fingerprint.in_(chunk))
             )
         )
-    return [(f, k) for k, f in keyed.items() if k not in known]
+    fresh = [(f, k) for k, f in keyed.items() if k not in known]
+    return fresh, {k: f for k, f in keyed.items() if k in known}
 
 
 def record_findings(
@@ -200,8 +204,8 @@ def record_findings(
     now = clock.now(now)
     sites = sites_by_mn(registry)
     findings = list(findings)
-    fresh = _new_fingerprints(session, findings)
-    _restate(session, findings, {k for _, k in fresh})
+    fresh, stored = _new_fingerprints(session, findings)
+    _restate(session, stored)
     changes = LeadChanges()
     by_mn: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
     for f, key in fresh:
@@ -396,16 +400,12 @@ def _grow(row: FindingRow, f: Finding, start: datetime, end: datetime) -> None:
     row.confidence = max(row.confidence, float(f.confidence))
 
 
-def _restate(session: Session, findings: Sequence[Finding], fresh: set[str]) -> None:
-    """A stored finding reported again, same fingerprint, now saying its month is past what a
-    month's data may lack (frozen's ``month_over``, a later hold of the month filled it up): its
-    wording and evidence become the newer, and its lead's summary where it was the finding's
-    (`_restate_month`). One query per 500 such findings."""
-    keyed = {
-        k: f
-        for f in findings
-        if f.evidence.get("month_over") and (k := fingerprint(f)) not in fresh
-    }
+def _restate(session: Session, stored: dict[str, Finding]) -> None:
+    """A stored finding reported again (``stored``: by fingerprint), now saying its month is past
+    what a month's data may lack (frozen's ``month_over``, a later hold of the month filled it
+    up): its wording and evidence become the newer, and its lead's summary where it was the
+    finding's (`_restate_month`). One query per 500 such findings."""
+    keyed = {k: f for k, f in stored.items() if f.evidence.get("month_over")}
     keys = list(keyed)
     for i in range(0, len(keys), 500):
         for row in session.scalars(
