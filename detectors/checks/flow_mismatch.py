@@ -576,7 +576,7 @@ class FlowMismatchDetector(Detector):
             counts[reporting],
         )
         alike = alike * len(starts) * YEAR_HOURS / max(known_hours, 1.0)
-        feast = _festive(
+        feast, run_up = _festive(
             local,
             starts[reporting],
             ends[reporting],
@@ -693,17 +693,20 @@ class FlowMismatchDetector(Detector):
                 evidence |= {
                     "rule": "flow stopped while N values change, through the whole first "
                     "festival_days days of the Spring Festival (from the lunar new year's day, "
-                    "local) and within festival_before_days before it and festival_after_days "
+                    "local), or from festival_days days or more before that day into its eve "
+                    "(run_up), and within festival_before_days before it and festival_after_days "
                     "after it: the plant's holiday shutdown read through, readings of standing "
                     "water flagged valid; check the stop against the plant's stop record",
                     "statistic": "the stop's first and last local day counted from the lunar "
-                    "new year's day (day 0): it covers days 0 to festival_days - 1 and lies within "
+                    "new year's day (day 0): it covers days 0 to festival_days - 1, or begins by "
+                    "day -festival_days and reaches day -1, and lies within "
                     "-festival_before_days to festival_after_days - 1",
                     "threshold": self.festival_days,
                     "stop_days_from_new_year": [
                         (local + h) // 24 - int(_LNY_DAYS[feast[i]]) for h in (s, e)
                     ],
                     "lunar_new_year": LUNAR_NEW_YEAR[int(feast[i])],
+                    "festival_form": "run_up" if run_up[i] else "first_week",
                     "festival_before_days": self.festival_before_days,
                     "festival_after_days": self.festival_after_days,
                 }
@@ -1136,23 +1139,35 @@ def _sewage_works(industry: str | None) -> bool:
 
 def _festive(
     first: int, starts: np.ndarray, ends: np.ndarray, days: int, before: int, after: int
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Per stop ``starts[k]..ends[k]`` (grid hours; ``first`` the grid's first hour as local
-    hours since 1970-01-01), the index into `LUNAR_NEW_YEAR` of a festival whose first ``days``
-    local days (from 正月初一) the stop covers whole while lying within ``before`` days before
-    that day and ``after`` days after it; -1 where none.
+    hours since 1970-01-01), the index into `LUNAR_NEW_YEAR` of a festival whose holiday the
+    stop covers while lying within ``before`` days before its first day (正月初一) and
+    ``after`` days after it, -1 where none; and whether it is the run-up form. The holiday is
+    covered by a stop holding the festival's first ``days`` local days whole (初一 to 初七),
+    or (*run-up*) by one begun ``days`` days or more before 初一 (00:00 local) that lasts
+    into the local day before it (除夕, the eve).
 
-    Null (an honest outlet): Chinese industry shuts for the Spring Festival, and a plant whose
-    analysers read through its stops as at no other time of its record does so over the
-    holiday; a meter made to read zero while the plant discharges lies where its falsifier
-    chooses (the labelled generators' falsified stops: none covers the festival's first week).
+    Null (an honest outlet): Chinese industry shuts for the Spring Festival, from when its
+    workers leave (the festival's travel season opens 15 days before 初一) to the weeks after
+    the Lantern Festival, and a plant whose analysers read through its stops as at no other
+    time of its record does so over the holiday; one that shut a week or more before the
+    festival may be back before 初七 ends, even on the eve (the honest generator's tuning
+    seeds 5-24: 6 shutdowns of 171-389 h begun 8-10 days before 初一 ending between the eve
+    and 初六). A meter made to read zero while the plant discharges lies where its falsifier
+    chooses (the labelled generators' falsified stops of tuning seeds 1-50: none covers the
+    festival's first week, none begins a week before it; those touching the festival begin
+    1-4 days before 初一 or after it).
     """
     lo = (first + starts)[:, None]
     hi = (first + ends)[:, None]
     day = 24 * _LNY_DAYS[None, :]
-    ok = (lo <= day) & (hi >= day + 24 * days - 1)
-    ok &= (lo >= day - 24 * before) & (hi <= day + 24 * after - 1)
-    return np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
+    within = (lo >= day - 24 * before) & (hi <= day + 24 * after - 1)
+    week = within & (lo <= day) & (hi >= day + 24 * days - 1)
+    run_up = within & (lo <= day - 24 * days) & (hi >= day - 24)
+    ok = week | run_up
+    index = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
+    return index, (run_up & ~week).any(axis=1)
 
 
 def _scheduled(week: np.ndarray, judged: np.ndarray, within: int) -> np.ndarray:
