@@ -644,6 +644,29 @@ def test_flow_mismatch_meter_zeroed_over_part_of_the_festival_stays_integrity() 
         assert [(f.start, f.category) for f in found] == [(hour(a + 1, FEB), "integrity")]
 
 
+def test_flow_mismatch_a_weeks_shutdown_before_the_festival_to_its_eve_is_validity() -> None:
+    # an industrial plant shut from 7 February 2026, ten days before 正月初一 (17 February),
+    # and back at 19:00 on the eve (除夕, 16 February), its analysers reading the standing
+    # water flagged N: the festival's run-up shutdown, asked for the stop record (validity)
+    a, b = 6 * 24, 15 * 24 + 19
+    found = _festival_outlet(a, b)
+    assert [(f.start, f.end, f.category) for f in found] == [
+        (hour(a, FEB), hour(b - 1, FEB), "validity")
+    ]
+    assert found[0].evidence["festival_form"] == "run_up"
+    assert found[0].evidence["stop_days_from_new_year"] == [-10, -1]
+    # a week before 初一 exactly, on into the festival: validity; an hour less: integrity
+    for a, category in ((9 * 24, "validity"), (9 * 24 + 1, "integrity")):
+        assert [f.category for f in _festival_outlet(a, 18 * 24)] == [category], a
+    # a week or more before, but back before the eve: no holiday seen, integrity
+    assert [f.category for f in _festival_outlet(6 * 24, 15 * 24)] == ["integrity"]
+    # a meter zeroed from four days before 初一 over it (the labelled falsified stops touching
+    # the festival begin 1-4 days before it): integrity, as any other stop
+    assert [f.category for f in _festival_outlet(12 * 24 + 17, 21 * 24)] == ["integrity"]
+    # the first-week stop keeps its own form
+    assert _festival_outlet(11 * 24, 24 * 24)[0].evidence["festival_form"] == "first_week"
+
+
 NEW_YEAR = pd.Timestamp("2026-01-01 00:00", tz="Asia/Shanghai")  # 元旦, a record's usual start
 
 
