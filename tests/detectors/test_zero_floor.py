@@ -1505,40 +1505,45 @@ def test_zeros_through_an_sbrs_stops_are_one_run_judged_whole() -> None:
     assert zeros(still) == []
 
 
-def _censored_tp(n: int, cycle: int, seed: int = 4) -> np.ndarray:
-    """A TP of 0.01 mg/L resolution at a plant running at 0.02-0.06, written 0 under a 0.02
-    limit, measured every ``cycle`` hours (the measurement held over the hours of its cycle,
-    as the grid holds it)."""
-    rng = np.random.default_rng(seed)
-    water = np.exp(rng.normal(np.log(0.032), 0.35, -(-n // cycle)))
-    return np.repeat(np.where(water < 0.02, 0.0, np.round(water, 2)), cycle)[:n]
+def _censored_tp(n: int, cycle: int) -> np.ndarray:
+    """A TP of 0.01 mg/L resolution at a plant running at 0.015-0.05 (a slowly wandering
+    water), written 0 under a 0.02 limit, read by an analyser measuring every ``cycle`` hours
+    (the measurement held over the hours of its cycle, as the grid holds it): the same water
+    whatever the cycle."""
+    rng = np.random.default_rng(4)
+    z = np.zeros(n)
+    for i, e in enumerate(rng.normal(0.0, 1.0, n)[1:], start=1):
+        z[i] = 0.7 * z[i - 1] + np.sqrt(1 - 0.7**2) * e
+    read = np.repeat(np.exp(np.log(0.026) + 0.3 * z)[::cycle], cycle)[:n]
+    return np.where(read < 0.02, 0.0, np.round(read, 2))
 
 
 def test_a_zero_runs_length_is_its_hours_read_while_discharging_whatever_the_cycle() -> None:
     """The length null (`_below_resolution`) judges a zero run by the hours the analyser read
     0 while the plant discharged: not the run's clock hours (an SBR's stops would double a
-    day's zeros in censored water, and they were excused as the water's flicker), nor its
-    readings times the analyser's cycle (the grid holds a 4-hourly measurement over its four
-    hours: its readings are hours already). A 4-hourly TP and an hourly one zeroed for the
-    same hours at the same SBR: one finding each, of the same readings; in censored water
-    the hourly TP's day of zeros through the stops is as long as 12 hours of discharge, the
-    water's own flicker, and is excused, while three days are not."""
+    day of zeros, and the hourly TP's day below was found), nor its readings times the
+    analyser's cycle (the grid holds a 4-hourly measurement over its four hours, so its
+    readings are hours already: the 4-hourly TP's day below was found), so an hourly and a
+    4-hourly analyser reading the same censored water at one SBR judge a zero run of the same
+    real duration alike: a day through the stops (12 h discharging) is the water's own
+    flicker, four days are not, one finding each (judged piece by piece, per decant, none of
+    the four days was found). In water far above the floor the same day is one finding of the
+    same readings for both."""
     n = 24 * 60
     q = _sbr_flow(n)
-    tp = _censored_tp(n, 1)
-    hourly = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 60.0})
-    four_hourly = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 240.0})
+    cycles = {1: 60.0, 4: 240.0}
 
-    def zeros(x: np.ndarray, spec, at: int, hours: int) -> list[tuple]:
+    def zeros(x: np.ndarray, c: int, at: int, hours: int) -> list[tuple]:
         x = x.copy()
         x[at : at + hours] = 0.0
+        spec = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": cycles[c]})
         found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: q}), spec)
         return [z for z in _sbr_zeros(found) if z[0] <= hour(at + hours // 2) <= z[1]]
 
-    assert zeros(tp, hourly, 600, 24) == []  # a day through the stops: 12 h discharging
-    assert zeros(tp, hourly, 600, 72) == [(hour(600), hour(671), "integrity", 36)]
-    # water far above the floor: the same day zeroed is one finding, alike for both cycles
-    water = np.maximum(effluent(n, mean=0.3, hold_hours=1, step=0.01, seed=8), 0.1)
-    slow = np.maximum(effluent(n, mean=0.3, hold_hours=4, step=0.01, seed=8), 0.1)
-    assert zeros(water, hourly, 600, 24) == [(hour(600), hour(623), "integrity", 12)]
-    assert zeros(slow, four_hourly, 600, 24) == [(hour(600), hour(623), "integrity", 12)]
+    for c in cycles:
+        water = _censored_tp(n, c)
+        assert zeros(water, c, 600, 24) == [], c  # a day through the stops
+        (run,) = zeros(water, c, 600, 96)  # (joined to the water's own zeros beside it)
+        assert run[2] == "integrity" and run[3] >= 48, c
+        above = np.maximum(effluent(n, mean=0.3, hold_hours=c, step=0.01, seed=8), 0.1)
+        assert zeros(above, c, 600, 24) == [(hour(600), hour(623), "integrity", 12)], c
