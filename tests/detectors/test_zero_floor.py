@@ -1457,3 +1457,93 @@ def test_a_fault_hold_in_water_near_its_limit_keeps_its_sign() -> None:
     assert (near.start, near.category) == (hour(300), "integrity")
     (off,) = ZeroFloorDetector(fault_level=float("inf")).detect(frame, SPEC)
     assert (off.start, off.category) == (hour(300), "validity")
+
+
+def _sbr_flow(n: int) -> np.ndarray:
+    """An SBR's outlet: it decants for 2 h of every 4 and stands still in between."""
+    q = flow(n).copy()
+    q[np.arange(n) % 4 >= 2] = 0.0
+    return q
+
+
+def _sbr_zeros(found: list) -> list[tuple]:
+    return [
+        (f.start, f.end, f.category, f.evidence["readings"])
+        for f in found
+        if "zeros" in f.evidence["rule"]
+    ]
+
+
+def test_zeros_through_an_sbrs_stops_are_one_run_judged_whole() -> None:
+    """Spent honest seed 1010: an SBR's TP read 0 for a day, its zero and span checks beside
+    the run at 0 too, and was reported as one 2-reading finding per decant, the run cut by
+    the stopped hours between decants (zeros while the flow is 0 are not judged) and each
+    piece judged alone, so none reached the checks. The run is judged whole through its
+    stops: one finding, its readings the zeros read while the plant decanted; validity where
+    every check beside it read 0 too, a sign where its checks read the standard."""
+    n = 24 * 10
+    tp, flags = _checked_tp(n)  # zero (0.01) and span (0.2) checks at 10:00 and 11:00
+    q = _sbr_flow(n)
+    tp[108:130] = 0.0  # 22 h of zeros between day 4's checks (106-107) and day 5's (130-131)
+    decanting = int(np.count_nonzero(q[108:130] > 0))
+    assert decanting == 12 and q[108] > 0 and q[129] > 0
+
+    def zeros(x: np.ndarray) -> list[tuple]:
+        frame = make_frame(MN, {TP: x, FLOW: q}, flags={TP: flags})
+        return _sbr_zeros(ZeroFloorDetector().detect(frame, SPEC))
+
+    assert zeros(tp) == [(hour(108), hour(129), "integrity", decanting)]
+    dead = tp.copy()
+    dead[[106, 107, 130, 131]] = 0.0  # the checks beside the run read 0 as well
+    frame = make_frame(MN, {TP: dead, FLOW: q}, flags={TP: flags})
+    found = [f for f in ZeroFloorDetector().detect(frame, SPEC) if "zeros" in f.evidence["rule"]]
+    assert _sbr_zeros(found) == [(hour(108), hour(129), "validity", decanting)]
+    assert found[0].evidence["checks_at_hold"] == 4
+    # zeros only while the plant stands still are still not judged
+    still = _checked_tp(n)[0]
+    still[110:112] = 0.0  # two stopped hours at 0
+    assert zeros(still) == []
+
+
+def _censored_tp(n: int, cycle: int) -> np.ndarray:
+    """A TP of 0.01 mg/L resolution at a plant running at 0.015-0.05 (a slowly wandering
+    water), written 0 under a 0.02 limit, read by an analyser measuring every ``cycle`` hours
+    (the measurement held over the hours of its cycle, as the grid holds it): the same water
+    whatever the cycle."""
+    rng = np.random.default_rng(4)
+    z = np.zeros(n)
+    for i, e in enumerate(rng.normal(0.0, 1.0, n)[1:], start=1):
+        z[i] = 0.7 * z[i - 1] + np.sqrt(1 - 0.7**2) * e
+    read = np.repeat(np.exp(np.log(0.026) + 0.3 * z)[::cycle], cycle)[:n]
+    return np.where(read < 0.02, 0.0, np.round(read, 2))
+
+
+def test_a_zero_runs_length_is_its_hours_read_while_discharging_whatever_the_cycle() -> None:
+    """The length null (`_below_resolution`) judges a zero run by the hours the analyser read
+    0 while the plant discharged: not the run's clock hours (an SBR's stops would double a
+    day of zeros, and the hourly TP's day below was found), nor its readings times the
+    analyser's cycle (the grid holds a 4-hourly measurement over its four hours, so its
+    readings are hours already: the 4-hourly TP's day below was found), so an hourly and a
+    4-hourly analyser reading the same censored water at one SBR judge a zero run of the same
+    real duration alike: a day through the stops (12 h discharging) is the water's own
+    flicker, four days are not, one finding each (judged piece by piece, per decant, none of
+    the four days was found). In water far above the floor the same day is one finding of the
+    same readings for both."""
+    n = 24 * 60
+    q = _sbr_flow(n)
+    cycles = {1: 60.0, 4: 240.0}
+
+    def zeros(x: np.ndarray, c: int, at: int, hours: int) -> list[tuple]:
+        x = x.copy()
+        x[at : at + hours] = 0.0
+        spec = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": cycles[c]})
+        found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: q}), spec)
+        return [z for z in _sbr_zeros(found) if z[0] <= hour(at + hours // 2) <= z[1]]
+
+    for c in cycles:
+        water = _censored_tp(n, c)
+        assert zeros(water, c, 600, 24) == [], c  # a day through the stops
+        (run,) = zeros(water, c, 600, 96)  # (joined to the water's own zeros beside it)
+        assert run[2] == "integrity" and run[3] >= 48, c
+        above = np.maximum(effluent(n, mean=0.3, hold_hours=c, step=0.01, seed=8), 0.1)
+        assert zeros(above, c, 600, 24) == [(hour(600), hour(623), "integrity", 12)], c
