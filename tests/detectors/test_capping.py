@@ -410,3 +410,50 @@ def test_a_clamp_holding_each_exceedance_episode_at_one_value_is_still_reached_d
         frame = frame[frame["ts"] != hour(24 * 12 + 3)]  # an hour lost inside the hold
         assert CappingDetector().detect(frame, SPEC) == [], seed
         assert CappingDetector(fresh_pile_days=False).detect(frame, SPEC), seed  # a pile
+
+
+def _narrow(mean: float, days: int, seed: int, sd: float = 0.4) -> np.ndarray:
+    """A plant whose COD sits in a narrow body (sd 0.8 % of the limit of 50, read to 0.1)."""
+    return np.round(np.random.default_rng(seed).normal(mean, sd, 24 * days), 1)
+
+
+def _with_low_months(near: np.ndarray, seed: int) -> np.ndarray:
+    """45 days of the same narrow body at 0.76 L, a 30-day stop, then ``near`` (no window spans
+    both levels)."""
+    return np.r_[_narrow(38.0, 45, seed), np.full(24 * 30, np.nan), near]
+
+
+def test_a_narrow_body_at_the_wall_is_its_crest_where_the_series_piles_under_its_top_elsewhere() -> (
+    None
+):
+    """A body narrower than the point-mass test's pile (3 % of L) puts half its measurements in
+    the pile and the rest in the stretches below it: the tail null of the test does not hold,
+    and its crest outweighs its share (honest generator: TN and NH3-N of plants running close to
+    their limit, most of capping's findings there). Where the series' own windows away from the
+    limit pile under their top as well (the same rules, the limit moved down by the zone's
+    width), the pile near the limit is that body's crest: no wall. Without that history the
+    same months are still judged as before."""
+    for seed in range(3):
+        near = _narrow(46.5, 60, seed + 100)
+        assert (
+            CappingDetector().detect(make_frame(MN, {COD: _with_low_months(near, seed)}), SPEC)
+            == []
+        )
+        always_near = np.r_[_narrow(46.5, 45, seed), np.full(24 * 30, np.nan), near]
+        assert CappingDetector().detect(make_frame(MN, {COD: always_near}), SPEC), seed
+        # the rule off: the crest is a wall
+        off = CappingDetector(body_share=0.0)
+        assert off.detect(make_frame(MN, {COD: _with_low_months(near, seed)}), SPEC), seed
+
+
+def test_a_clamp_over_a_narrow_body_still_shows_its_point_mass_beside_walls_of_its_own() -> None:
+    """The excuse takes the body's crest, not a clamp's point mass: what goes over 47.5 written
+    at 47.5 (a body at 46 +- 1.5, 16 % of its hours) makes the band under the wall heavier than
+    its share of the pile, and is found though the series' low months pile under their top."""
+    for seed in range(3):
+        x = np.random.default_rng(seed + 200).normal(46.0, 1.5, 24 * 60)
+        clamped = np.minimum(np.round(x, 1), 47.5)
+        found = CappingDetector().detect(
+            make_frame(MN, {COD: _with_low_months(clamped, seed)}), SPEC
+        )
+        assert found and all(f.evidence["wall"] == 47.5 for f in found), seed
