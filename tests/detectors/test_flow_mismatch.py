@@ -658,13 +658,16 @@ def test_flow_mismatch_a_weeks_shutdown_before_the_festival_to_its_eve_is_validi
     # a week before 初一 exactly, on into the festival: validity; an hour less: integrity
     for a, category in ((9 * 24, "validity"), (9 * 24 + 1, "integrity")):
         assert [f.category for f in _festival_outlet(a, 18 * 24)] == [category], a
-    # a week or more before, but back before the eve: no holiday seen, integrity
+    # a week or more before, but back before the eve (last stopped hour 23:00 the day
+    # before): no holiday seen, integrity; stopped through the eve's first hour: validity
     assert [f.category for f in _festival_outlet(6 * 24, 15 * 24)] == ["integrity"]
+    assert [f.category for f in _festival_outlet(6 * 24, 15 * 24 + 1)] == ["validity"]
     # a meter zeroed from four days before 初一 over it (the labelled falsified stops touching
     # the festival begin 1-4 days before it): integrity, as any other stop
     assert [f.category for f in _festival_outlet(12 * 24 + 17, 21 * 24)] == ["integrity"]
-    # the first-week stop keeps its own form
+    # the first-week stop keeps its own form, also where it began a week or more before
     assert _festival_outlet(11 * 24, 24 * 24)[0].evidence["festival_form"] == "first_week"
+    assert _festival_outlet(6 * 24, 24 * 24)[0].evidence["festival_form"] == "first_week"
 
 
 NEW_YEAR = pd.Timestamp("2026-01-01 00:00", tz="Asia/Shanghai")  # 元旦, a record's usual start
@@ -725,6 +728,13 @@ def test_flow_mismatch_festival_is_local_days_whole_and_not_for_sewage_works() -
     q[9 * 24 : 28 * 24] = 0.0
     found = FlowMismatchDetector().detect(
         frame({COD: cod[9 * 24 :], NH3N: nh3[9 * 24 :], FLOW: q[9 * 24 :]}, start=hour(9 * 24, FEB))
+    )
+    assert [f.category for f in found] == ["integrity"]
+    # reviewer-T9f: the same record with its first hour of flow lost still opens in the stop
+    lost = q[9 * 24 :].copy()
+    lost[0] = np.nan
+    found = FlowMismatchDetector().detect(
+        frame({COD: cod[9 * 24 :], NH3N: nh3[9 * 24 :], FLOW: lost}, start=hour(9 * 24, FEB))
     )
     assert [f.category for f in found] == ["integrity"]
 
