@@ -141,9 +141,13 @@ class ZeroFloorDetector(Detector):
       for a day there was read as one 2-reading stretch per decant, each judged alone, so
       none of them reached the checks that read 0 beside the run (spent honest seed 1010: 7
       integrity findings from one fault at one outlet; now one, validity, its 3 checks at 0).
-      Its readings are its zeros while ``Q > 0`` and so is its length for the length null
-      (`_below_resolution`): the hours the analyser read 0 while the plant discharged, not
-      the run's clock hours (its stops would count) nor its readings times the analyser's
+      Its readings are its zeros while ``Q > 0``; its length for the length null
+      (`_below_resolution`) is its clock hours less the hours it read 0 while the plant was
+      not known to discharge (mended after reviewer-T9z: counting only the zeros read while
+      discharging, a falsifier writing every other hour of a zeroed day M or D halved its
+      length and passed under the bar; hours written not valid inside count again, as they
+      did before): not the run's clock hours (its stops would count) nor its readings times
+      the analyser's
       cycle (the grid holds a 2- or 4-hourly measurement in every hour of its cycle, so its
       readings are hours already, and a 4-hourly measurement held over a decant and a stop
       counts the decant's hours, as an hourly analyser's readings of that decant do): a zero
@@ -160,7 +164,13 @@ class ZeroFloorDetector(Detector):
       (the SBR's 7 -> 1 validity) and 1101-1110 25 -> 25; labelled tuning seeds 1-50 (40 x
       180 d, share 0.5): labels found unchanged (independent 558 of 569, simulator 165 of
       165, all as sign), 5 independent zeros findings split by a stop joined (641 -> 637
-      findings), none on honest outlets;
+      findings), none on honest outlets. The finding reports the run from its first to its
+      last zero read while discharging (its ``window_hours`` too; reviewer-T9z: stopped hours
+      at its ends widened a 2-reading finding to 13 h and its weight in the score), the
+      whole run judged; the joint-floor rule aligns with that span. Stated (reviewer-T9z):
+      zeros read through a stop inside the run join its two sides, however long the stop
+      (two 2-h blips with a week's stop at 0 between are one finding of 4 readings over 172
+      h; on the labelled fleets the joined pairs are each one label);
     - ``floor``: a held run (one positive value repeated, `detectors.series.held_runs` joined
       across gaps of up to ``floor_gap_hours``, and across longer ones when the value on both
       sides is the same, `_one_value_once`: an analyser back from days of fault or stop does
@@ -709,15 +719,23 @@ class ZeroFloorDetector(Detector):
         """Stretches of exact zeros flagged N while flow > 0, but those the logger's resolution
         explains (`_below_resolution`). A stretch is the zero run whole, through the hours the
         plant stops in it (an SBR decanting between stops reads one fault as one run), where
-        it holds a zero while flow > 0; its zeros while flow > 0 are its readings and, for
-        `_below_resolution`, its length in hours (the class docstring)."""
+        it holds a zero while flow > 0; its zeros while flow > 0 are its readings, its clock
+        hours less those it read 0 while not known to discharge its length for
+        `_below_resolution`, and its first and last zero while flow > 0 bound what the finding
+        reports (the class docstring)."""
         at_zero = normal_mask(s) & (s.values == 0)
         zeros = at_zero & (flow > 0)
         segs = segments(at_zero, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
         count = np.cumsum(zeros)
         n_in = count[segs.last] - np.where(segs.first > 0, count[segs.first - 1], 0)
         keep = n_in > 0
-        first, last, length = segs.first[keep], segs.last[keep], n_in[keep].astype(float)
+        first, last = segs.first[keep], segs.last[keep]
+        # its length: its clock hours less those it read 0 with the plant not known to discharge
+        # (a missing hour joined inside still counts, as before)
+        idle = np.cumsum(at_zero & ~(flow > 0))
+        length = (s.hours[last] - s.hours[first] + 1.0) - (
+            idle[last] - np.where(first > 0, idle[np.maximum(first - 1, 0)], 0)
+        )
         if len(first) == 0:
             return
         cycle = channel_cycle_hours(outlet, s.code)
@@ -740,8 +758,17 @@ class ZeroFloorDetector(Detector):
             if n < self.min_zero_readings or ok or once:
                 continue
             lo, hi = flow_range(flow[a : b + 1][zeros[a : b + 1]])
-            yield self._zero_finding(
-                outlet, s, a, b, n, lo, hi, self._checks_read_hold(s, a, b, 0.0)
+            inside = a + np.flatnonzero(zeros[a : b + 1])  # its first and last zero read
+            yield self._zero_finding(  # while discharging bound what it reports
+                outlet,
+                s,
+                a,
+                b,
+                n,
+                lo,
+                hi,
+                self._checks_read_hold(s, a, b, 0.0),
+                shown=(int(inside[0]), int(inside[-1])),
             )
 
     def _reads_floor_throughout(
@@ -2118,6 +2145,7 @@ class ZeroFloorDetector(Detector):
         lo: float | None,
         hi: float | None,
         dead: int = 0,
+        shown: tuple[int, int] | None = None,
     ) -> Finding:
         severity: Severity = "high" if n >= 6 else "medium"
         rule = "zeros: exact 0 flagged N while flow > 0"
@@ -2125,11 +2153,12 @@ class ZeroFloorDetector(Detector):
         if dead:
             rule += self._DEAD_RULE if dead > 0 else self._SUSTAINED_RULE
             extra = self._dead_evidence(s, a, b, 0.0, dead)
+        a0, b0 = shown if shown is not None else (a, b)
         return self.finding(
             outlet,
             s.code,
-            timestamp(s.ts[a]),
-            timestamp(s.ts[b]),
+            timestamp(s.ts[a0]),
+            timestamp(s.ts[b0]),
             severity=severity,
             confidence=0.9,
             message="zero_floor.zeros_unmeasured" if dead > 0 else "zero_floor.zeros",
@@ -2140,7 +2169,7 @@ class ZeroFloorDetector(Detector):
                 "statistic": "zero readings in a stretch",
                 "threshold": self.min_zero_readings,
                 "false_alarm_rate_per_year": None,  # a rule on facts, no statistical null
-                "window_hours": float((s.ts[b] - s.ts[a]) / HOUR_NS + 1),
+                "window_hours": float((s.ts[b0] - s.ts[a0]) / HOUR_NS + 1),
                 "readings": n,
                 "flow_min": lo,
                 "flow_max": hi,

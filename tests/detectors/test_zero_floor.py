@@ -1546,4 +1546,30 @@ def test_a_zero_runs_length_is_its_hours_read_while_discharging_whatever_the_cyc
         (run,) = zeros(water, c, 600, 96)  # (joined to the water's own zeros beside it)
         assert run[2] == "integrity" and run[3] >= 48, c
         above = np.maximum(effluent(n, mean=0.3, hold_hours=c, step=0.01, seed=8), 0.1)
-        assert zeros(above, c, 600, 24) == [(hour(600), hour(623), "integrity", 12)], c
+        # (the finding spans its zeros read while discharging: the stopped hours 622-623 at
+        # its end are judged with it but not reported, reviewer-T9z)
+        assert zeros(above, c, 600, 24) == [(hour(600), hour(621), "integrity", 12)], c
+
+
+def test_hours_written_not_valid_inside_a_zero_run_do_not_shorten_it() -> None:
+    """Reviewer-T9z: the length null counted only the zeros read while discharging, so a
+    falsifier writing every other hour of a zeroed day as maintenance (M) or fault (D) halved
+    its length and passed under the bar. A run's length is its clock hours less only the
+    hours it read 0 while the plant stood still: the day with its hours written M or D is
+    found as the plain day is, in the same censored water at a plant discharging all day."""
+    n = 24 * 60
+    spec = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 60.0})
+    q = flow(n)
+    for mode in ("N", "M", "D"):
+        x = _censored_tp(n, 1)
+        flags = np.array(["N"] * n, dtype=object)
+        x[600:624] = 0.0
+        flags[601:623:2] = mode
+        found = ZeroFloorDetector().detect(
+            make_frame(MN, {TP: x, FLOW: q}, flags={TP: flags}), spec
+        )
+        zeros = [
+            f for f in found if "zeros" in f.evidence["rule"] and f.start <= hour(612) <= f.end
+        ]
+        assert [f.category for f in zeros] == ["integrity"], mode
+        assert zeros[0].evidence["readings"] == (24 if mode == "N" else 13), mode
