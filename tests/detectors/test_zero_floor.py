@@ -721,6 +721,44 @@ def test_one_measurement_zeroed_far_above_the_floor_or_often_is_found() -> None:
     assert len(found(TP, 0.04, 0.01, 2, at[:1], **off)) == 1
 
 
+def _tp_measured_near_its_limit(
+    zeros: int, at_limit: int, seed: int, scale: float = 1.0
+) -> tuple[np.ndarray, dict]:
+    """90 days of a 2-hourly TP read to 0.01 mg/L (each measurement held over its two hourly
+    rows), its measurements 0.03-0.05 mg/L (times ``scale``), ``at_limit`` of them at its
+    detection limit 0.02 and ``zeros`` single measurements, spread over the record, at 0; and
+    its spec."""
+    rng = np.random.default_rng(seed)
+    m = 24 * 90 // 2
+    meas = rng.choice(np.array([0.03, 0.04, 0.05]) * scale, m)
+    meas[rng.choice(m, at_limit, replace=False)] = 0.02
+    meas[np.linspace(5, m - 5, zeros).astype(int)] = 0.0
+    return np.repeat(meas, 2).round(9), make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 120.0})
+
+
+def test_single_zeros_of_a_two_hourly_analyser_at_its_limit_are_its_censoring() -> None:
+    """Spent honest seed 1108 (read in the twenty-ninth round): a 2-hourly TP at 0.02-0.10
+    mg/L with a 0.02 limit read one measurement as 0 (both its hourly rows) 186 times in 180
+    d, between measurements at 0.02-0.05, and its limit 332 times: 12 zeros findings, since
+    those zeros passed ``once_share`` (1 %) of its near-floor measurements and the three
+    nearest hourly rows (a measurement and a half) of one side sat over the resolution
+    excuse's band. An analyser writes a measurement under its limit as 0, the lattice's one
+    point under 0.02 it cannot write, as often as the water's measurements fall there: about
+    as often as they read the limit itself (`_censored_limit`). Forty single zeros beside
+    150 measurements at 0.02 are the water's; beside ten they are more than it makes (found,
+    as before), and the same forty in water at 0.24-0.40 mg/L with 150 measurements written
+    at 0.02 elsewhere are zeroed measurements far above the floor (found, as before)."""
+    for seed in (1, 2, 3):
+        x, spec = _tp_measured_near_its_limit(40, 150, seed)
+        found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: flow(len(x))}), spec)
+        assert [f for f in found if "zeros" in f.evidence["rule"]] == [], seed
+        for at_limit, scale in ((10, 1.0), (150, 8.0)):
+            x, spec = _tp_measured_near_its_limit(40, at_limit, seed, scale)
+            found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: flow(len(x))}), spec)
+            zeros = [f for f in found if "zeros" in f.evidence["rule"]]
+            assert len(zeros) >= 30 and all(f.category == "integrity" for f in zeros), seed
+
+
 def _cod_with_a_week_near_its_limit(n: int, seed: int) -> np.ndarray:
     """A 2-hourly COD around 18 mg/L with short (2-4 h) visits to its reported detection limit,
     5.0 mg/L, every 16 h, and five days from hour 1300 when the water sits near the limit (visits
