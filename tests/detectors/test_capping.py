@@ -457,3 +457,19 @@ def test_a_clamp_over_a_narrow_body_still_shows_its_point_mass_beside_walls_of_i
             make_frame(MN, {COD: _with_low_months(clamped, seed)}), SPEC
         )
         assert found and all(f.evidence["wall"] == 47.5 for f in found), seed
+
+
+def test_a_clamp_written_in_the_low_months_too_does_not_make_its_own_excuse() -> None:
+    """Reviewer-T9s: the excuse asks whether the series piles under its own top away from the
+    limit; a falsifier clamping the low months too (at their own mean + 1 sd) made that
+    history with the clamp's own point mass, and the clamp near the limit (a body at 45 +- 1
+    written at 46.5, 7 % of its hours) went unfound in 8 of 10 draws. Only crests away from
+    the limit count as the series' own walls: found, as with wide honest low months."""
+    gap = np.full(24 * 30, np.nan)
+    for seed in range(3):
+        rng = np.random.default_rng(seed + 500)
+        near = np.minimum(np.round(rng.normal(45.0, 1.0, 24 * 60), 1), 46.5)
+        honest = np.round(rng.normal(38.0, 2.0, 24 * 45), 1)
+        for low in (honest, np.minimum(honest, 40.0)):
+            found = CappingDetector().detect(make_frame(MN, {COD: np.r_[low, gap, near]}), SPEC)
+            assert any(f.evidence["wall"] == 46.5 for f in found), seed
