@@ -1611,3 +1611,47 @@ def test_hours_written_not_valid_inside_a_zero_run_do_not_shorten_it() -> None:
         ]
         assert [f.category for f in zeros] == ["integrity"], mode
         assert zeros[0].evidence["readings"] == (24 if mode == "N" else 13), mode
+
+
+def test_the_censored_allowance_reads_measurements_of_the_water_near_its_limit_only() -> None:
+    """Reviewer-T9zt on `_censored_limit`: (a) one stray measurement under the limit (0.01)
+    moved the detection limit and took the excuse away from the test's censored TP (30-33
+    findings); (b) daily unflagged zero checks (0.01 for an hour, then the span) counted as
+    measurements at the limit and bought zeros flanked in the water's lowest twentieth of a
+    TP running at 0.25-0.60 mg/L (40 zeros, none found); (c) a series writing its limit for
+    the water under it piles its readings at 0.02 and never reads 0.03: that pile is no
+    density of water at the limit, and bought as many zeros. Measurements are values held
+    over their whole cycle, the censored allowance excuses zeros flanked near the floor on
+    the lattice only, and the count at the limit is at most the count one step up."""
+    spec = make_spec(MN, w21011={"limit": 0.5, "cycle_minutes": 120.0})
+
+    def zeros(x: np.ndarray, **kw: float) -> list:
+        frame = make_frame(MN, {TP: x, FLOW: flow(len(x))})
+        found = ZeroFloorDetector(**kw).detect(frame, spec)
+        return [f for f in found if "zeros" in f.evidence["rule"] and f.category == "integrity"]
+
+    def unexcused(x: np.ndarray) -> None:
+        # the limit's rules excuse none of them: as found as without them
+        assert len(zeros(x)) == len(zeros(x, limit_quanta=0.0)) >= 20
+
+    m = 24 * 90 // 2
+    for seed in (1, 2, 3):
+        x, _ = _tp_measured_near_its_limit(40, 150, seed)
+        stray = int(np.flatnonzero(np.abs(x[::2] - 0.04) < 1e-9)[7])
+        x[2 * stray : 2 * stray + 2] = 0.01  # (a) one measurement at 0.01
+        assert zeros(x) == [], seed
+        rng = np.random.default_rng(seed)
+        water = np.repeat(np.round(rng.uniform(0.25, 0.60, m), 2), 2)
+        for d in range(90):  # (b) the daily zero and span checks, unflagged, an hour each
+            water[24 * d + 4], water[24 * d + 5] = 0.01, 0.20
+        low = round(float(np.quantile(water[water > 0], 0.05)) - 0.01, 2)
+        for k in np.arange(20, m - 20, m // 45)[:40]:
+            k = k + 3 if (2 * k) % 24 in (4, 6) else k
+            water[2 * k - 2 : 2 * k + 4] = [low, low, 0.0, 0.0, low, low]
+        unexcused(water)
+        meas = rng.choice(np.array([0.04, 0.05]), m)  # (c) 0.02 written for the water under it
+        meas[rng.choice(m, 200, replace=False)] = 0.02
+        meas[np.linspace(5, m - 5, 40).astype(int)] = 0.0
+        # (found 0 of 40 before the cap; the rest now are the limit's own censoring rule's,
+        # `_below_resolution`, which reads the pile as a limit and excuses zeros beside it)
+        assert len(zeros(np.repeat(meas, 2).round(9))) >= 20, seed
