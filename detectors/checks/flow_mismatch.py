@@ -55,6 +55,7 @@ LUNAR_NEW_YEAR = (
     "2030-02-03",
 )
 _LNY_DAYS = np.array(LUNAR_NEW_YEAR, dtype="datetime64[D]").astype("int64")  # local, since 1970
+_NEVER = -(10**9)  # an earliest start no festival window reaches (hours)
 
 #: Words of a registry's ``industry`` label (lower case, any part of it) that name a sewage
 #: works (城镇污水处理厂, an industrial park's central works): it takes its catchment's
@@ -342,9 +343,12 @@ class FlowMismatchDetector(Detector):
       61 of 63 (2.9-4.7 %); from day -7's first hour to the eve's, the shortest that
       qualifies (six days and an hour), 59 of 63 (2.5-4.0 %). What is new is the shorter
       zeroing that ends before the festival; a longer one stretched over the first week was
-      validity before (-14 to +6: 58 of 63, 9.7-13.8 %). A stop is seen to begin only after a
-      known hour of flow (reviewer-T9f: a record opening in a stop whose first hour of flow
-      is lost opened it at hour 1 and bought the excuse).
+      validity before (-14 to +6: 58 of 63, 9.7-13.8 %). The window is asked of the stop's
+      earliest possible start, the hour after the last running hour before it (reviewer-T9f:
+      a record opening in a stop whose first hour of flow is lost opened it at hour 1 and
+      bought the excuse; reviewer-T9m: so did a stop after days of missing flow, its meter at
+      0 from day -28 written missing to day -10); a few hours missing before it change
+      nothing.
       Not at a sewage works (`SEWAGE_WORKS`, read from the registry's ``industry`` label:
       it takes its catchment's sewage through the holiday; mended after reviewer-T8f, whose
       probe zeroed the meter over the festival at the honest generator's outlets flowing
@@ -615,18 +619,23 @@ class FlowMismatchDetector(Detector):
             counts[reporting],
         )
         alike = alike * len(starts) * YEAR_HOURS / max(known_hours, 1.0)
+        # a stop may have begun as early as the hour after the last running hour before it
+        # (the flow missing between): a record opening in a stop, or a stop after days of
+        # missing flow, may have begun weeks before its first stopped hour (reviewer-T9f's and
+        # T9m's probes), so the festival's window asks that earliest start too
+        ran = np.flatnonzero(running)
+        last_ran = np.searchsorted(ran, starts[reporting]) - 1
+        earliest = np.where(last_ran >= 0, ran[np.maximum(last_ran, 0)] + 1, _NEVER)
         feast, run_up = _festive(
             local,
             starts[reporting],
             ends[reporting],
+            earliest,
             self.festival_days,
             self.festival_before_days,
             self.festival_after_days,
         )
-        # only a stop seen to begin (a record opening in a stop may open weeks into it; one
-        # whose first hours of flow are missing opens in it too: no known hour before it), at
-        # an outlet that is no sewage works (they take the town's sewage through the holiday)
-        feast[starts[reporting] <= np.argmax(known)] = -1
+        # not at a sewage works (they take the town's sewage through the holiday)
         if _sewage_works(outlet.spec.industry):
             feast[:] = -1
         if len(usual):
@@ -1178,12 +1187,20 @@ def _sewage_works(industry: str | None) -> bool:
 
 
 def _festive(
-    first: int, starts: np.ndarray, ends: np.ndarray, days: int, before: int, after: int
+    first: int,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    earliest: np.ndarray,
+    days: int,
+    before: int,
+    after: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Per stop ``starts[k]..ends[k]`` (grid hours; ``first`` the grid's first hour as local
-    hours since 1970-01-01), the index into `LUNAR_NEW_YEAR` of a festival whose holiday the
-    stop covers while lying within ``before`` days before its first day (正月初一) and
-    ``after`` days after it, -1 where none; and whether it is the run-up form. The holiday is
+    hours since 1970-01-01; ``earliest[k]`` the earliest hour it may have begun, the flow
+    missing before it), the index into `LUNAR_NEW_YEAR` of a festival whose holiday the
+    stop covers while lying, from its earliest start, within ``before`` days before its
+    first day (正月初一) and ``after`` days after it, -1 where none; and whether it is the
+    run-up form. The holiday is
     covered by a stop holding the festival's first ``days`` local days whole (初一 to 初七),
     or (*run-up*) by one begun ``days`` days or more before 初一 (00:00 local) that lasts
     into the local day before it (除夕, the eve).
@@ -1202,7 +1219,7 @@ def _festive(
     lo = (first + starts)[:, None]
     hi = (first + ends)[:, None]
     day = 24 * _LNY_DAYS[None, :]
-    within = (lo >= day - 24 * before) & (hi <= day + 24 * after - 1)
+    within = ((first + earliest)[:, None] >= day - 24 * before) & (hi <= day + 24 * after - 1)
     week = within & (lo <= day) & (hi >= day + 24 * days - 1)
     run_up = within & (lo <= day - 24 * days) & (hi >= day - 24)
     ok = week | run_up

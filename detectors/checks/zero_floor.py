@@ -146,10 +146,10 @@ class ZeroFloorDetector(Detector):
       integrity findings from one fault at one outlet; now one, validity, its 3 checks at 0).
       Its readings are its zeros while ``Q > 0``; its length for the length null
       (`_below_resolution`) is its clock hours less the hours it read 0 while the plant was
-      not known to discharge (mended after reviewer-T9z: counting only the zeros read while
-      discharging, a falsifier writing every other hour of a zeroed day M or D halved its
-      length and passed under the bar; hours written not valid inside count again, as they
-      did before): not the run's clock hours (its stops would count) nor its readings times
+      known to stand still, flow 0 (mended after reviewer-T9z: counting only the zeros read
+      while discharging, a falsifier writing every other hour of a zeroed day M or D halved
+      its length and passed under the bar; hours written not valid inside count again, as
+      they did before, and so do hours of missing flow, reviewer-T9m): not the run's clock hours (its stops would count) nor its readings times
       the analyser's
       cycle (the grid holds a 2- or 4-hourly measurement in every hour of its cycle, so its
       readings are hours already, and a 4-hourly measurement held over a decant and a stop
@@ -723,7 +723,7 @@ class ZeroFloorDetector(Detector):
         explains (`_below_resolution`). A stretch is the zero run whole, through the hours the
         plant stops in it (an SBR decanting between stops reads one fault as one run), where
         it holds a zero while flow > 0; its zeros while flow > 0 are its readings, its clock
-        hours less those it read 0 while not known to discharge its length for
+        hours less those it read 0 at flow 0 its length for
         `_below_resolution`, and its first and last zero while flow > 0 bound what the finding
         reports (the class docstring)."""
         at_zero = normal_mask(s) & (s.values == 0)
@@ -733,9 +733,9 @@ class ZeroFloorDetector(Detector):
         n_in = count[segs.last] - np.where(segs.first > 0, count[segs.first - 1], 0)
         keep = n_in > 0
         first, last = segs.first[keep], segs.last[keep]
-        # its length: its clock hours less those it read 0 with the plant not known to discharge
-        # (a missing hour joined inside still counts, as before)
-        idle = np.cumsum(at_zero & ~(flow > 0))
+        # its length: its clock hours less those it read 0 with the plant known to stand still
+        # (a missing hour joined inside, or an hour of missing flow, still counts)
+        idle = np.cumsum(at_zero & (flow <= 0))  # known stops only (NaN: unknown)
         length = (s.hours[last] - s.hours[first] + 1.0) - (
             idle[last] - np.where(first > 0, idle[np.maximum(first - 1, 0)], 0)
         )
@@ -931,7 +931,7 @@ class ZeroFloorDetector(Detector):
         # near the floor on the lattice (the low quantile's band reached 0.34 mg/L of TP)
         whole = measured.copy()
         for k in range(1, c):
-            nxt = np.r_[np.arange(k, m), np.full(k, m - 1)]
+            nxt = np.minimum(np.arange(m) + k, m - 1)
             whole &= (v[nxt] == v) & normal_mask(s)[nxt] & (s.hours[nxt] - s.hours == k)
         lattice = self.once_quanta * res + 1e-9
         near_l = cand & (v[before] <= lattice) & (v[behind] <= lattice)

@@ -737,6 +737,18 @@ def test_flow_mismatch_festival_is_local_days_whole_and_not_for_sewage_works() -
         frame({COD: cod[9 * 24 :], NH3N: nh3[9 * 24 :], FLOW: lost}, start=hour(9 * 24, FEB))
     )
     assert [f.category for f in found] == ["integrity"]
+    # reviewer-T9m: a stop after days of missing flow may have begun as early as the hour
+    # after the last running one, outside the window: no excuse; a stop after an hour or
+    # three of missing flow is still the festival's
+    for lost, category in (
+        (range(0, 9 * 24), "integrity"),
+        (range(9 * 24 - 3, 9 * 24), "validity"),
+    ):
+        q = daily_flow(60 * 24)
+        q[9 * 24 : 24 * 24] = 0.0
+        q[list(lost)] = np.nan
+        found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=FEB))
+        assert [f.category for f in found] == [category], category
 
 
 def test_the_lunar_new_year_table_is_sound_and_reaches_three_years_ahead() -> None:

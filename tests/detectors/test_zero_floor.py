@@ -1611,6 +1611,14 @@ def test_hours_written_not_valid_inside_a_zero_run_do_not_shorten_it() -> None:
         ]
         assert [f.category for f in zeros] == ["integrity"], mode
         assert zeros[0].evidence["readings"] == (24 if mode == "N" else 13), mode
+    # reviewer-T9m: nor every other hour of the flow meter written missing (only known stops
+    # shorten a run)
+    x = _censored_tp(n, 1)
+    x[600:624] = 0.0
+    lost = q.copy()
+    lost[601:623:2] = np.nan
+    found = ZeroFloorDetector().detect(make_frame(MN, {TP: x, FLOW: lost}), spec)
+    assert [f.category for f in found if f.start <= hour(612) <= f.end] == ["integrity"]
 
 
 def test_the_censored_allowance_reads_measurements_of_the_water_near_its_limit_only() -> None:
