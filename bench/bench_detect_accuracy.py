@@ -21,12 +21,15 @@ Generators:
   cycles (2026-12-07, the same way, start codes b8359b7, 8c8bd32 and d2580c4; that session also
   looked at 601-610 and 701-710, already read, while changing zero_floor); 1101-1110 the
   twenty-eighth's (2026-12-07, the same way, start code 65510b1; that session looked at
-  1001-1010, already read, while changing physics and flow_mismatch); fresh ones from 1201 on.
+  1001-1010, already read, while changing physics and flow_mismatch); 1201-1210 the
+  twenty-ninth's (2026-12-07, the same way, start code 0c5e20e; that session looked at
+  1001-1010 and 1101-1110, already read, while changing zero_floor, flow_mismatch and
+  capping); fresh ones from 1301 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 4001 on, for the next claim; 2001-2005 are bench_calibration's):
+from 4101 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -105,6 +108,9 @@ from 4001 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 3901-3905 and independent 3911-3915 (the claim), and simulator 3931-3940 and
   independent 3941-3950 (more honest outlets) (2026-12-07, twenty-eighth session): the same
   way (start code 65510b1).
+- simulator 4001-4005 and independent 4011-4015 (the claim), and simulator 4031-4040 and
+  independent 4041-4050 (more honest outlets) (2026-12-07, twenty-ninth session): the same
+  way (start code 0c5e20e).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -165,9 +171,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (4001, 4002, 4003, 4004, 4005),
-    "independent": (4011, 4012, 4013, 4014, 4015),
-    "honest": (1201, 1202, 1203, 1204, 1205),
+    "simulator": (4101, 4102, 4103, 4104, 4105),
+    "independent": (4111, 4112, 4113, 4114, 4115),
+    "honest": (1301, 1302, 1303, 1304, 1305),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"
