@@ -749,7 +749,7 @@ class ZeroFloorDetector(Detector):
         excused = floor | self._below_resolution(
             s, first, last, self.false_alarms_per_year * years, cycle, length
         )
-        one = self._one_measurement(outlet, s, first, last, count)
+        one = self._one_measurement(outlet, s, first, last, n_in[keep])
         for a, b, ok, once, n in zip(
             first.tolist(),
             last.tolist(),
@@ -821,9 +821,9 @@ class ZeroFloorDetector(Detector):
         return _beside_median(v, beside, first, last, self.water_neighbours) <= bar
 
     def _one_measurement(
-        self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, count: np.ndarray
+        self, outlet: OutletData, s: Series, first: np.ndarray, last: np.ndarray, n: np.ndarray
     ) -> np.ndarray:
-        """Which zero stretches (``first..last``, ``count`` the cumulated zeros) are one
+        """Which zero stretches (``first..last``, ``n`` the zeros judged in each) are one
         measurement of a cyclic analyser on its own rhythm (`_phase`: cycle ``c >= 2`` h): at
         most ``c`` zero readings, starting at the rhythm's hour and ending just before it, so
         one measurement held over its cycle, between two measurements of the water (the
@@ -903,7 +903,6 @@ class ZeroFloorDetector(Detector):
         if phase is None:
             return out
         c, phi = phase
-        n = count[last] - np.where(first > 0, count[np.maximum(first - 1, 0)], 0)
         start = np.rint(s.hours[first]).astype(np.int64) % c
         after = (np.rint(s.hours[last]).astype(np.int64) + 1) % c
         cand = (n <= c) & (start == phi) & (after == phi) & flanked
