@@ -729,18 +729,18 @@ class ZeroFloorDetector(Detector):
         at_zero = normal_mask(s) & (s.values == 0)
         zeros = at_zero & (flow > 0)
         segs = segments(at_zero, s.hours, join_gap_hours=self.join_gap_hours, considered=s.valid)
-        count = np.cumsum(zeros)
-        n_in = count[segs.last] - np.where(segs.first > 0, count[segs.first - 1], 0)
-        keep = n_in > 0
-        first, last = segs.first[keep], segs.last[keep]
-        # its length: its clock hours less those it read 0 with the plant known to stand still
-        # (a missing hour joined inside, or an hour of missing flow, still counts)
-        idle = np.cumsum(at_zero & (flow <= 0))  # known stops only (NaN: unknown)
-        length = (s.hours[last] - s.hours[first] + 1.0) - (
-            idle[last] - np.where(first > 0, idle[np.maximum(first - 1, 0)], 0)
-        )
+        # per stretch, its zeros read while discharging (its readings) and at a known stop
+        # (flow 0; an hour of missing flow is no known stop): sums of prefix counts
+        read = np.r_[0, np.cumsum(zeros)]
+        stood = np.r_[0, np.cumsum(at_zero & (flow <= 0))]
+        n_all = read[segs.last + 1] - read[segs.first]
+        keep = n_all > 0
+        first, last, n_in = segs.first[keep], segs.last[keep], n_all[keep]
         if len(first) == 0:
             return
+        # its length: its clock hours less those it read 0 with the plant known to stand still
+        # (a missing hour joined inside, or an hour of missing flow, still counts)
+        length = (s.hours[last] - s.hours[first] + 1.0) - (stood[last + 1] - stood[first])
         cycle = channel_cycle_hours(outlet, s.code)
         floor = self._reads_floor_throughout(s, cycle, first, last)
         if floor.all():
@@ -749,13 +749,13 @@ class ZeroFloorDetector(Detector):
         excused = floor | self._below_resolution(
             s, first, last, self.false_alarms_per_year * years, cycle, length
         )
-        one = self._one_measurement(outlet, s, first, last, n_in[keep])
+        one = self._one_measurement(outlet, s, first, last, n_in)
         for a, b, ok, once, n in zip(
             first.tolist(),
             last.tolist(),
             excused.tolist(),
             one.tolist(),
-            n_in[keep].tolist(),
+            n_in.tolist(),
             strict=True,
         ):
             if n < self.min_zero_readings or ok or once:
