@@ -60,6 +60,7 @@ from monitor.casework import audit, scoring
 from monitor.config import DEFAULT_TIMEZONE
 from monitor.locale import text
 from monitor.registry import sites_by_mn
+from monitor.store.base import in_chunks
 from monitor.store.casework_models import FindingRow, LeadEventRow, LeadRow
 
 __all__ = [
@@ -174,8 +175,7 @@ def _new_fingerprints(
         keyed.setdefault(fingerprint(f), f)
     known: set[str] = set()
     keys = list(keyed)
-    for i in range(0, len(keys), 500):
-        chunk = keys[i : i + 500]
+    for chunk in in_chunks(keys):
         known.update(
             session.scalars(
                 sa.select(FindingRow.fingerprint).where(FindingRow.fingerprint.in_(chunk))
@@ -203,9 +203,7 @@ def record_findings(
     """
     now = clock.now(now)
     sites = sites_by_mn(registry)
-    findings = list(findings)
-    fresh, stored = _new_fingerprints(session, findings)
-    _restate(session, stored)
+    fresh, stored = _new_fingerprints(session, list(findings))
     changes = LeadChanges()
     by_mn: dict[str, list[tuple[Finding, str]]] = defaultdict(list)
     for f, key in fresh:
@@ -220,6 +218,7 @@ def record_findings(
     if missing:
         mn = missing[0]
         raise LeadError(f'outlet {mn} is not in the site registry: add a [[site]] with mn = "{mn}"')
+    _restate(session, stored)  # (after the check: a refused batch changes no stored row)
     leads_by_mn, rows_by_mn = _load_context(session, by_mn, merge_gap)
     for mn in sorted(by_mn):
         site = sites[mn]
@@ -357,9 +356,7 @@ def _load_context(
     every = [f for items in by_mn.values() for f, _ in items]
     lo = min(_utc(f.start) for f in every) - gap
     hi = max(_utc(f.end) for f in every) + gap
-    mns = sorted(by_mn)
-    for i in range(0, len(mns), 500):
-        chunk = mns[i : i + 500]
+    for chunk in in_chunks(sorted(by_mn)):
         for lead in session.scalars(
             sa.select(LeadRow)
             .where(LeadRow.mn.in_(chunk), LeadRow.end >= lo, LeadRow.start <= hi)
@@ -406,11 +403,8 @@ def _restate(session: Session, stored: dict[str, Finding]) -> None:
     up): its wording and evidence become the newer, and its lead's summary where it was the
     finding's (`_restate_month`). One query per 500 such findings."""
     keyed = {k: f for k, f in stored.items() if f.evidence.get("month_over")}
-    keys = list(keyed)
-    for i in range(0, len(keys), 500):
-        for row in session.scalars(
-            sa.select(FindingRow).where(FindingRow.fingerprint.in_(keys[i : i + 500]))
-        ):
+    for chunk in in_chunks(list(keyed)):
+        for row in session.scalars(sa.select(FindingRow).where(FindingRow.fingerprint.in_(chunk))):
             _restate_month(row, keyed[row.fingerprint])
 
 

@@ -48,6 +48,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from monitor import clock
 from monitor.casework.scoring import START_SCORE, ScoringRules, colour_of, default_rules
+from monitor.store.base import in_chunks
 from monitor.store.casework_models import (
     FindingRow,
     LeadEventRow,
@@ -156,16 +157,11 @@ class _History:
     detectors: dict[int, set[str]] = field(default_factory=dict)  # decided lead id -> detectors
 
 
-def _chunks(items: Sequence[Any], n: int = 500) -> Iterable[Sequence[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
-
-
 def _history(session: Session, leads: Sequence[LeadRow]) -> _History:
     h = _History()
     enterprises = sorted({x.enterprise for x in leads})
     mns = sorted({x.mn for x in leads})
-    for chunk in _chunks(enterprises):
+    for chunk in in_chunks(enterprises):
         for lead in session.scalars(
             sa.select(LeadRow).where(LeadRow.enterprise.in_(chunk)).order_by(LeadRow.id)
         ):
@@ -177,7 +173,7 @@ def _history(session: Session, leads: Sequence[LeadRow]) -> _History:
         ):
             h.ledger.setdefault(ent, []).append((ts, float(pts)))
     ids = [x.id for xs in h.leads.values() for x in xs if x.outcome is not None]
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         for lead_id, at in session.execute(
             sa.select(LeadEventRow.lead_id, LeadEventRow.at).where(
                 LeadEventRow.lead_id.in_(chunk), LeadEventRow.action.in_(("confirm", "dismiss"))
@@ -188,7 +184,7 @@ def _history(session: Session, leads: Sequence[LeadRow]) -> _History:
             sa.select(FindingRow.lead_id, FindingRow.detector).where(FindingRow.lead_id.in_(chunk))
         ):
             h.detectors.setdefault(lead_id, set()).add(detector)
-    for chunk in _chunks(mns):
+    for chunk in in_chunks(mns):
         for mn, cat, start, rec in session.execute(
             sa.select(
                 FindingRow.mn, FindingRow.category, FindingRow.start, FindingRow.recorded_at
@@ -634,7 +630,7 @@ def record_ranks(session: Session, ranked: Sequence[Ranked], now: datetime | Non
     now = clock.now(now)
     ids = [r.lead.id for r in ranked]
     known: set[tuple[int, int]] = set()
-    for chunk in _chunks(ids):
+    for chunk in in_chunks(ids):
         known.update(
             (lead_id, version)
             for lead_id, version in session.execute(
