@@ -1117,7 +1117,9 @@ def _at_sample(
         return out
     c_a = max(1, int(np.ceil(cycle_a)))
     # a value held across fewer missing hours than a cycle is one measurement
-    held = held_runs(t, np.arange(len(t)), t_ok, max_gap_hours=c_t - 1)
+    n = len(t)
+    pos = np.arange(n)
+    held = held_runs(t, pos, t_ok, max_gap_hours=c_t - 1)
     starts = held.first
     spacing = np.diff(np.r_[starts[0] - c_t, starts])
     # runs after a stop of a cycle or more (at least c_t hours not valid), and runs cut short
@@ -1132,15 +1134,14 @@ def _at_sample(
     counts = np.bincount(phase[spacing == c_t], minlength=c_t)
     usual = counts >= 0.25 * counts.sum()  # phases kept for weeks (a calibration shifts it)
     run = np.repeat(np.arange(len(starts)), held.count)
-    lasts = held.hours  # each run's hours, first to last
     after_restart = np.r_[False, restart[:-1]]
+    whole = (held.hours % c_t == 0) | stopped  # held whole cycles (or cut short by a stop)
     # a restart's measurement keeps the rhythm for its first two cycles, or held whole cycles
-    rhythm = (restart & ((lasts < 2 * c_t) | (lasts % c_t == 0) | stopped)) | (
-        ((spacing % c_t == 0) | after_restart) & ((lasts % c_t == 0) | stopped) & usual[phase]
+    rhythm = (restart & ((held.hours < 2 * c_t) | whole)) | (
+        ((spacing % c_t == 0) | after_restart) & whole & usual[phase]
     )
     f = starts[run] + (at - starts[run]) // c_t * c_t
     c = np.where(rhythm, c_t, 0)[run]
-    n = len(t)
     width = c_a + 2  # hours f - c - 1 .. f - c + c_a
     pad = np.r_[np.full(width, np.nan), np.where(a_ok, a, np.nan)]
     lo = f - c - 1 + width  # the window's first hour, as an index into ``pad``
@@ -1154,7 +1155,6 @@ def _at_sample(
     # a sample drawn in a stop (no valid NH3-N nor TN in its hours: the plant off, not NH3-N
     # alone missing) is water NH3-N did not read: the water standing since NH3-N's last read
     # before the stop or the restart's first, read by the judged hour at the latest
-    pos = np.arange(n)
     stop = (c >= 2) & np.isnan(got) & ~t_seen
     nxt = np.r_[np.minimum.accumulate(np.where(a_ok, pos, n)[::-1])[::-1], n]
     after = nxt[np.clip(f - c + c_a + 1, 0, n)]

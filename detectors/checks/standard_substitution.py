@@ -3770,11 +3770,14 @@ def _diluted(
         step_c = np.log(v[:, 1] / v[:, 0])
         step_q = np.log(q[:, 1] / q[:, 0])
         explained = np.abs(step_c + step_q) <= DILUTION_SHARE * np.abs(step_c)
-        # (the earlier reading of each side: the one outside before, the one inside after)
-        earlier = np.where(pos[:, 0] < pos[:, 1], v[:, 0], v[:, 1])
-        bar = min(prep.median_change, DILUTION_STEP_CAP)
-        jump = np.abs(v[:, 0] - v[:, 1]) > bar * np.abs(earlier)
-    return bool((explained & jump & np.isfinite(step_q) & (step_c != 0)).any())
+    explained &= np.isfinite(step_q) & (step_c != 0)
+    if not explained.any():  # (the series' median change is asked only where it can matter)
+        return False
+    # (the earlier reading of each side: the one outside before, the one inside after)
+    earlier = np.where(pos[:, 0] < pos[:, 1], v[:, 0], v[:, 1])
+    bar = min(prep.median_change, DILUTION_STEP_CAP)
+    jump = np.abs(v[:, 0] - v[:, 1]) > bar * np.abs(earlier)
+    return bool((explained & jump).any())
 
 
 def _stretch_co_moved(
