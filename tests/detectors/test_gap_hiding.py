@@ -316,9 +316,9 @@ def test_gap_hiding_steady_climbs_at_a_plant_near_its_limit_found_by_their_risin
     (climb,) = GapHidingDetector(statistics=("climb",)).detect(data, cod_spec())
     assert climb.evidence["silence_statistic"] == "climb"
     assert climb.evidence["p_value"] < climb.evidence["threshold"]
-    # the p-value is Bonferroni over the six tests (three statistics, every and long silences)
+    # the p-value is Bonferroni over the eight tests (four statistics, every and long silences)
     (one,) = GapHidingDetector(statistics=("ramp",)).detect(data, cod_spec())
-    assert ev["p_value"] == 3 * one.evidence["p_value"]
+    assert ev["p_value"] == 4 * one.evidence["p_value"]
     with pytest.raises(ValueError, match="statistics"):
         GapHidingDetector(statistics=("slope",))
 
@@ -347,6 +347,56 @@ def test_gap_hiding_steady_climbs_at_random_times_are_not_hiding() -> None:
     cod = np.round(40 + 6 * np.sin(2 * np.pi * h / 24) + rng.normal(0, 0.3, n), 1)
     for i in rng.choice(np.arange(50, n - 50), 30, replace=False):
         cod[i : i + rng.integers(2, 12)] = np.nan
+    assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+
+
+def _diurnal_plant(n: int, seed: int) -> np.ndarray:
+    """COD of an hourly analyser at a plant whose every morning climbs toward its limit: 40 +
+    6 sin(day) mg/L (limit 50), noisy (sd 1), capped at 49, with 30 silences of 2 to 11 hours
+    at random."""
+    rng = np.random.default_rng(seed)
+    h = np.arange(n)
+    cod = np.round(np.minimum(40 + 6 * np.sin(2 * np.pi * h / 24) + rng.normal(0, 1, n), 49), 1)
+    for i in rng.choice(np.arange(50, n - 50), 30, replace=False):
+        cod[i : i + rng.integers(2, 12)] = np.nan
+    return cod
+
+
+#: a climb written one value an hour along a straight line: six rises of 1.5 mg/L
+_LINE = [37.5, 39.0, 40.5, 42.0, 43.5, 45.0, 46.5]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gap_hiding_straight_line_climbs_found_where_the_plants_mornings_climb_as_long(
+    seed: int,
+) -> None:
+    """Every morning the plant rises hour after hour toward 46 mg/L, so four climbs of six
+    hourly rises, each hidden by 10 silent hours, are as long and as high as its own (the
+    excursion, the climb and the ramp find nothing); but each rises by one step size, a
+    straight line, which the plant's noisy mornings seldom draw: the line finds them. The
+    same lines and silences at random hours are not hiding."""
+    n = 24 * 120
+    cod = _diurnal_plant(n, seed)
+    at = (506, 1206, 1906, 2606)
+    for i in at:
+        cod[i - 6 : i + 1] = _LINE
+        cod[i + 1 : i + 11] = np.nan
+    data = frame({COD: cod})
+    assert (
+        GapHidingDetector(statistics=("excursion", "climb", "ramp")).detect(data, cod_spec()) == []
+    )
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    ev = f.evidence
+    assert ev["silence_statistic"] == "line" and ev["events"] == 4
+    assert ev["p_value"] < ev["threshold"] and "one size" in ev["rule"]
+    counted = [g for g in ev["gaps"] if g["counted"]]
+    assert [(g["value"], g["hours"], g["tail_statistic"]) for g in counted] == [
+        (46.5, 10, "line")
+    ] * 4
+    assert f.start <= hour(at[0]) and f.end >= hour(at[-1] + 10)
+    # honest: the same lines and 10-hour silences, each at random hours
+    rng = np.random.default_rng(100 + seed)
+    cod = _at_random_hours(_diurnal_plant(n, seed + 50), rng, _LINE, 10, 4)
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
 
 
