@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from detectors.checks.physics import PhysicsDetector, _lag_survival, _trip_chances
+from detectors.checks.physics import PhysicsDetector, _at_sample, _lag_survival, _trip_chances
 from detectors.spec import NH3N, TN, OutletSpec, PollutantSpec
 from tests.detectors.c2_helpers import frame, held, hour
 from tests.detectors.conftest import count_calls
@@ -818,6 +818,30 @@ def test_a_tn_sample_drawn_in_a_stop_is_judged_against_the_water_around_it() -> 
     # findings
     nh3, tn, flags = _one_shift(lead=3)
     assert PhysicsDetector().detect(frame({NH3N: nh3, TN: tn}, flags)) == []
+
+
+def test_a_sample_drawn_in_a_stop_is_bounded_by_the_nh3n_read_on_both_sides_by_then() -> None:
+    """`_at_sample`'s stop rule, pinned on its own (no finding tells it: where NH3-N falls
+    through a stop the raw pair is not inverted, and where it climbs from the restart the
+    front rule excuses the pair first; removing either half left every other test green): a
+    4-hourly TN's first measurement after a 14 h stop sampled the stop's water, which NH3-N
+    read last before the stop (12, the shift's end) and first after it (5, the restart); it
+    is judged against the lesser, and against the later one only from the hour NH3-N has read
+    it (an NH3-N back two hours after TN leaves the pre-stop reading the bound until then)."""
+    n = 48
+    nh3 = np.full(n, np.nan)
+    nh3[0:10] = np.linspace(5.0, 12.0, 10)  # the shift climbs to 12, then 14 h stopped
+    nh3[24:34] = 5.0  # the restart's water
+    tn = np.full(n, np.nan)
+    tn[2:6], tn[6:10], tn[26:30], tn[30:34] = 6.0, 7.0, 5.5, 6.0  # 4-hourly from hour 2
+
+    def bound(a: np.ndarray) -> list[float]:
+        return _at_sample(a, ~np.isnan(a), tn, ~np.isnan(tn), 4.0, 1.0)[26:30].tolist()
+
+    assert bound(nh3) == [5.0] * 4
+    late = nh3.copy()
+    late[24:28] = np.nan  # NH3-N reads the restart's water from hour 28
+    assert bound(late) == [12.0, 12.0, 5.0, 5.0]
 
 
 def test_a_tn_written_under_nh3n_at_a_one_shift_plant_is_still_found() -> None:
