@@ -35,7 +35,8 @@ _RULES = {
     "climb": "silences of the outlet right after a climb toward the limit, each after as many "
     "rising steps as u among the series' own hours",
     "line": "silences of the outlet right after a climb toward the limit, each after as many "
-    "hourly rises in a row of one size (within the resolution) as u among the series' own hours",
+    "hourly rises in a row of one size (within the resolution or a tenth of the step) as u "
+    "among the series' own hours",
     "ramp": "silences of the outlet right after a climb toward the limit, each after as many "
     "hours in a row each above the one before as u among the series' own hours",
 }
@@ -49,7 +50,8 @@ class _Events:
     Per silence: ``pre`` (the valid hour before it), ``last`` (its last hour), ``value``,
     ``rise`` and ``drop`` (of the value over the median before and after, NaN when unknown),
     ``steps`` (the rising steps of the climb into it, `_climb`), ``ramp`` (the hours in a row
-    up to it each above the one before, `_ramp`; 0 when not computed) and ``u`` (its tail
+    up to it each above the one before, `_ramp`; 0 when not computed), ``line`` (the hourly
+    rises of one size in a row up to it, `_line`; 0 when none or not computed) and ``u`` (its tail
     probability under the null, of the statistic its test uses). Per cluster: ``first_event``
     (index of its first silence), ``size`` and ``u_cluster``; ``u_few``, the tails that count
     at the ranks below ``min_events`` (the ramp's on a slow analyser: 1 for a cluster of
@@ -62,6 +64,7 @@ class _Events:
     drop: np.ndarray
     steps: np.ndarray
     ramp: np.ndarray
+    line: np.ndarray
     u: np.ndarray
     first_event: np.ndarray
     size: np.ndarray
@@ -333,9 +336,11 @@ class GapHidingDetector(Detector):
     step size, and the plant's own climbs, noisy, seldom do; an hourly analyser whose own
     mornings (or storms) rise as many hours in a row as the hidden climb ranks the ramp and the
     climb as ordinary, not the line. The fourth statistic of the hour before a silence is its
-    *line* (`_line`): the grid hours in a row up to it, each valid and above the one before by
-    the step before it (within the larger of the channel's resolution, the least gap between
-    its distinct values, and a tenth of the step), then the line's height, ranked as the ramp
+    *line* (`_line`): the hourly rises in a row up to it, each valid and the size of the one
+    before (within the larger of the channel's resolution, the least gap between its distinct
+    values, and a tenth of the step; two rises or more), then the line's height from its first
+    value (reviewer-T10g: measured from the hour before it, the height could be negative and
+    order a line of six rises under one of five), ranked as the ramp
     (against ``ramp_reference_days`` either side, from ``min_events``). It is a fallback: the
     line's two tests are tried only when none of the other six reaches the bar (a channel they
     find keeps their finding, its span and its counted silences: when the line could win one,
@@ -525,7 +530,7 @@ class GapHidingDetector(Detector):
         slow: bool = True,
     ) -> list[tuple[int, str, _Events | None]]:
         """Per test (stratum and statistic): the stratum's least silence length, the statistic
-        (one of ``statistics``: ``excursion``, ``climb``, ``ramp``) and its silences (those at
+        (one of ``statistics``: ``excursion``, ``climb``, ``ramp``, ``line``) and its silences (those at
         least that long), clustered, with their tails of that statistic (each silence's ``u``
         is its own, whichever stratum counts it); None for a stratum with fewer high silences
         than an event needs. The strata: every
@@ -575,6 +580,7 @@ class GapHidingDetector(Detector):
         tails = {s: np.ones(len(pre)) for s in self.statistics}
         steps = np.zeros(len(pre), dtype=np.int64)
         ramps = np.zeros(len(pre), dtype=np.int64)
+        lines = np.zeros(len(pre), dtype=np.int64)
         if tailed.any():
             which = np.flatnonzero(tailed)
             # reference hours: valid, with a baseline, not in the hours before a silence
@@ -600,7 +606,8 @@ class GapHidingDetector(Detector):
                 ramp_h, keys["ramp"] = _ramp(v, valid, np.concatenate([hours, pre]), spread)
                 ramps = ramp_h[len(hours) :]
             if "line" in tails:
-                keys["line"] = _line(v, valid, np.concatenate([hours, pre]), spread, xv)
+                line_r, keys["line"] = _line(v, valid, np.concatenate([hours, pre]), spread, xv)
+                lines = line_r[len(hours) :]
             keys = {s: k for s, k in keys.items() if s in tails}
             if keys:
                 ranked = self._climb_tails(plain, hours, keys, which, pre[which])
@@ -633,6 +640,7 @@ class GapHidingDetector(Detector):
                     drop[m],
                     steps[m],
                     ramps[m],
+                    lines[m],
                     u_m,
                     cluster_first,
                     size,
@@ -921,6 +929,7 @@ def _gap_list(
             "hours": int(ev.last[i] - ev.pre[i]),
             "climb_steps": int(ev.steps[i]),
             "ramp_hours": int(ev.ramp[i]),
+            "line_rises": int(ev.line[i]),
             "tail_probability": float(ev.u[i]),
             "tail_statistic": statistic,
             "counted": bool(c),
@@ -1089,12 +1098,14 @@ def _fill_levels(
 
 def _line(
     v: np.ndarray, valid: np.ndarray, at: np.ndarray, spread: float, xv: np.ndarray
-) -> np.ndarray:
-    """The key of the grid hours ``at``: the hourly rises in a row up to each whose every step
-    is the size of the one before (within the channel's resolution, the least gap between its
-    distinct values, or a tenth of the step), then the height of that line (``hours + height /
-    (spread + 1)``). A climb written by a script (a straight line, one value an hour) is one;
-    noise seldom makes two equal steps in a row."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """(rises, key) of the grid hours ``at``: ``rises`` the hourly rises in a row up to each,
+    every one the size of the one before (within the larger of the channel's resolution, the
+    least gap between its distinct values, and a tenth of the step), 0 where fewer than two
+    (no line); ``key`` orders lines by their rises, then by their height from the line's first
+    value (``rises + height / (spread + 1)``, the height at most ``spread``). A climb written
+    by a script (a straight line, one value an hour) is one; noise seldom makes two equal steps
+    in a row."""
     u = np.unique(xv)
     res = float(np.diff(u).min()) if len(u) > 1 else 0.0
     d = np.full(len(v), np.nan)
@@ -1110,8 +1121,9 @@ def _line(
         )
     flat = np.flatnonzero(~same)
     begin = flat[np.searchsorted(flat, at, side="right") - 1]
-    hours = at - begin
-    # the line's height: from the hour before its first step (two before ``begin``); none
-    # without a step of one size
-    height = np.where(hours > 0, v[at] - v[np.maximum(begin - 2, 0)], 0.0)
-    return hours + np.nan_to_num(height) / (spread + 1.0)
+    # ``begin`` is the line's second value (its first rise, v[begin - 1] -> v[begin], is
+    # the step the next one matches): a line of k equal rises up to ``at`` has at - begin =
+    # k - 1; its height is from its first value, v[begin - 1], valid wherever k >= 2
+    rises = np.where(at > begin, at - begin + 1, 0)
+    height = np.where(rises > 0, v[at] - v[np.maximum(begin - 1, 0)], 0.0)
+    return rises, rises + height / (spread + 1.0)

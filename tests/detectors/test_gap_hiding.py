@@ -9,6 +9,7 @@ from detectors.checks._common import grid_cycle_hours, grid_held_runs
 from detectors.checks.gap_hiding import (
     GapHidingDetector,
     _Events,
+    _line,
     _min_tail_null,
     _ramp,
     _scan_windows,
@@ -167,7 +168,7 @@ def test_gap_hiding_floor_bounds_every_windows_p_value() -> None:
         at = np.sort(rng.choice(24 * 20, m, replace=False))
         one = np.ones(m)
         idx = np.arange(m)
-        ev = _Events(at, at, one, one, one, idx, idx, u, idx, idx * 0 + 1, u)
+        ev = _Events(at, at, one, one, one, idx, idx, idx, u, idx, idx * 0 + 1, u)
         floor = det._floor(ev)
         test = det._test(ev, windows, np.inf)
         assert test is not None and floor <= u[np.argsort(u)[2]] ** 3
@@ -393,11 +394,59 @@ def test_gap_hiding_straight_line_climbs_found_where_the_plants_mornings_climb_a
     assert [(g["value"], g["hours"], g["tail_statistic"]) for g in counted] == [
         (46.5, 10, "line")
     ] * 4
+    # (reviewer-T10g: the evidence shows the line an inspector is to look at, its six rises)
+    assert all(g["line_rises"] >= 6 for g in counted)
     assert f.start <= hour(at[0]) and f.end >= hour(at[-1] + 10)
     # honest: the same lines and 10-hour silences, each at random hours
     rng = np.random.default_rng(100 + seed)
     cod = _at_random_hours(_diurnal_plant(n, seed + 50), rng, _LINE, 10, 4)
     assert GapHidingDetector().detect(frame({COD: cod}), cod_spec()) == []
+
+
+#: a line typed with a jitter under a tenth of its step: rises of 2.5 +- 0.2 mg/L an hour, the
+#: analyser reading to 0.1
+_JITTERED_LINE = [34.0, 36.5, 38.8, 41.3, 44.0, 46.5, 49.0]
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_gap_hiding_a_line_typed_with_a_small_jitter_is_still_a_line(seed: int) -> None:
+    """Reviewer-T10g: the line's tolerance is the larger of the channel's resolution and a
+    tenth of the step, so rises of 2.5 mg/L typed to within 0.2 of one another (over the
+    analyser's 0.1) draw a straight line; held to the resolution alone they would not, and the
+    plant's mornings hide them from the other three statistics."""
+    cod = _diurnal_plant(24 * 120, seed)
+    for i in (506, 1206, 1906, 2606):
+        cod[i - 6 : i + 1] = _JITTERED_LINE
+        cod[i + 1 : i + 11] = np.nan
+    data = frame({COD: cod})
+    assert (
+        GapHidingDetector(statistics=("excursion", "climb", "ramp")).detect(data, cod_spec()) == []
+    )
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    assert f.evidence["silence_statistic"] == "line"
+
+
+def test_gap_hiding_a_line_is_keyed_by_its_rises_then_its_height_from_its_first_value() -> None:
+    """Reviewer-T10g: the line's height was measured from the hour before the line (whatever
+    it read: higher, lower or missing), so a line entered from a higher value keyed under a
+    shorter one. The key counts the line's equal rises, then its height from its own first
+    value: the same line keys alike whatever read before it, and six rises key above five."""
+
+    def key(v: list[float], at: int) -> float:
+        x = np.asarray(v, dtype=float)
+        valid = ~np.isnan(x)
+        xv = x[valid]
+        _, k = _line(x, valid, np.array([at]), float(xv.max() - xv.min()), xv)
+        return float(k[0])
+
+    line = [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]  # six rises of 1
+    keys = [key([0.0, 30.0, b, *line], 9) for b in (30.0, 5.0, np.nan, 0.0)]
+    assert np.allclose(keys, keys[0]) and 6 <= keys[0] < 7, keys
+    six = key([0.0, 30.0, 30.0, 10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0], 9)
+    five = key([0.0, 30.0, 0.0, 25.0, 26.0, 27.0, 28.0, 29.0, 30.0], 8)
+    assert six > five, (six, five)
+    assert key([0.0, 30.0, 5.0, 9.0, 20.0], 4) == 0.0  # rises of 4 then 11: no line
+    assert key([0.0, 30.0, 5.0, 9.0, 13.0], 4) == pytest.approx(2 + 8 / 31)  # two of 4
 
 
 def _slow_analyser(n: int, seed: int) -> np.ndarray:
