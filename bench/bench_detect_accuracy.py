@@ -24,12 +24,13 @@ Generators:
   1001-1010, already read, while changing physics and flow_mismatch); 1201-1210 the
   twenty-ninth's (2026-12-07, the same way, start code 0c5e20e; that session looked at
   1001-1010 and 1101-1110, already read, while changing zero_floor, flow_mismatch and
-  capping); fresh ones from 1301 on.
+  capping); 1301-1310 the thirtieth's (2026-12-07, the same way, start code bb463c0); fresh
+  ones from 1401 on.
 
 Seeds: for each generator, ``TUNING`` seeds (1-50) may be looked at freely while detectors are
 changed; ``EVALUATION`` seeds must never be tuned on. By default only evaluation seeds run.
 History (each set below was run for a claim, so it is no longer unseen; use new fresh seeds,
-from 4101 on, for the next claim; 2001-2005 are bench_calibration's):
+from 4201 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 101-105 and independent 201-205: end of the first calibration (2026-12-04); one
   detector (standard_substitution) was withdrawn after it;
 - simulator 301-305 and independent 401-405: that session's final figures;
@@ -111,6 +112,9 @@ from 4101 on, for the next claim; 2001-2005 are bench_calibration's):
 - simulator 4001-4005 and independent 4011-4015 (the claim), and simulator 4031-4040 and
   independent 4041-4050 (more honest outlets) (2026-12-07, twenty-ninth session): the same
   way (start code 0c5e20e).
+- simulator 4101-4105 and independent 4111-4115 (the claim), and simulator 4131-4140 and
+  independent 4141-4150 (more honest outlets) (2026-12-07, thirtieth session): the same way
+  (start code bb463c0).
 
 Matching rules (per generator, per seed):
 - a labelled interval of pattern P is *recalled* when a finding of detector P on the same outlet
@@ -171,9 +175,9 @@ TUNING = {
     "honest": tuple(range(1, 51)),
 }
 EVALUATION = {
-    "simulator": (4101, 4102, 4103, 4104, 4105),
-    "independent": (4111, 4112, 4113, 4114, 4115),
-    "honest": (1301, 1302, 1303, 1304, 1305),
+    "simulator": (4201, 4202, 4203, 4204, 4205),
+    "independent": (4211, 4212, 4213, 4214, 4215),
+    "honest": (1401, 1402, 1403, 1404, 1405),
 }
 OUTLET_CSV = ROOT / "tests" / "data" / "cn_enterprise_outlet_hourly" / "test.csv"
 SURFACE = ROOT.parent / "shared" / "data" / "real" / "cnemc_surface_water_daily"

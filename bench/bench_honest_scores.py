@@ -22,10 +22,11 @@ code ff2ee43), 421-425 (twenty-fourth session, 2026-12-07, the same way, start c
 start code 9d4b2dd), 821-825, 921-925 and 1021-1025 (twenty-seventh session, 2026-12-07, its three
 cycles, the same way, start codes b8359b7, 8c8bd32 and d2580c4), 1121-1125 (twenty-eighth session,
 2026-12-07, the same way, start code 65510b1), 1221-1225 (twenty-ninth session, 2026-12-07, the
-same way, start code 0c5e20e); its default, 1321-1325, are fresh evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
+same way, start code 0c5e20e), 1321-1325 (thirtieth session, 2026-12-07, the same way, start
+code bb463c0); its default, 1421-1425, are fresh evaluation seeds. Seeds 1-5, 11-15, 21-25 and 31-35 were
 looked at by the twenty-fourth session's scoring helper (tuning seeds).
 
-Seeds: the independent generator's default, 4121-4125, are fresh evaluation seeds of the independent generator (never tuned
+Seeds: the independent generator's default, 4221-4225, are fresh evaluation seeds of the independent generator (never tuned
 on). Used for claims already, so no longer unseen: 201-205, and 921-925 (2026-12-05, run on the
 code before that session's changes and on its final code), 951-955 (the third session of
 2026-12-05, the same way), 981-985 (the fourth session of 2026-12-05, the same way), 1011-1015 (the fifth, the same
@@ -40,7 +41,7 @@ same way), 2921-2925 (the twenty-first, 2026-12-07, the same way), 3021-3025 (th
 same way), 3121-3125 (the twenty-third, 2026-12-07, the same way), 3221-3225 (the twenty-fourth,
 2026-12-07, the same way), 3321-3325 (the twenty-fifth, 2026-12-07, the same way), 3421-3425 (the twenty-sixth, 2026-12-07, the
 same way), 3521-3525 (its second cycle, the same way), 3621-3625, 3721-3725 and 3821-3825 (the
-twenty-seventh's three cycles, the same way), 3921-3925 (the twenty-eighth, the same way), 4021-4025 (the twenty-ninth, the same way). Seeds 41-50
+twenty-seventh's three cycles, the same way), 3921-3925 (the twenty-eighth, the same way), 4021-4025 (the twenty-ninth, the same way), 4121-4125 (the thirtieth, the same way). Seeds 41-50
 (40 outlets, share 0.3) were looked at by the twenty-fifth session for falsifiers left green
 (tuning seeds).
 
@@ -85,7 +86,7 @@ def _sign(rule: str) -> bool:
 
 
 #: Fresh evaluation seeds per generator (the honest generator's 1-50 are tuning seeds).
-EVALUATION = {"independent": "4121,4122,4123,4124,4125", "honest": "1321,1322,1323,1324,1325"}
+EVALUATION = {"independent": "4221,4222,4223,4224,4225", "honest": "1421,1422,1423,1424,1425"}
 
 
 def _fleet(
