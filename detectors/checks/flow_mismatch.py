@@ -366,6 +366,47 @@ class FlowMismatchDetector(Detector):
       the festival and asks for the stop record, which such a plant cannot show. A stop the
       record ends in is judged on what is seen (a run in the festival's weeks: validity
       until a later run sees it last past the 28 days).
+    - *Not an excuse, a lower severity: the outlet seen reading through* (helper-H10, after
+      helper-H9's research branch s29-h9). A stop with no excuse of its own stays
+      ``integrity`` (span, category and wording unchanged), but at severity ``low`` where
+      another of the outlet's stops is excused on its own above (its schedule, a restart,
+      analysers held, a quiet spell or the Spring Festival: `_own_excuses`, the one place
+      deciding each stop's excuse, the judging loop reads it): the outlet's analysers are
+      shown reading through a real stop flagged valid, so another stop read through there is
+      more likely the same flagging habit than a meter made to read zero. The lead still
+      reaches an inspector; ``evidence.excused_stops`` counts those stops and the rule says
+      why. About half the honest generator's integrity findings sit at such outlets, no
+      labelled falsified stop does; what separates is the flow into the stop, which a
+      falsifier can write (H9: making these validity gave cover, not taken). Honest
+      generator (80 x 180 d) look seeds 5-24: 37 of the 53 integrity findings low (31 from
+      high, 6 from medium; 26 of the 41 outlet-seeds with only low ones left); check seeds
+      25-44: 31 of 55 (27 high, 4 medium; 16 of 35 outlet-seeds). The excuses at those
+      outlets (look / check): festival 21 / 13, restart 10 / 13, quiet spell 6 / 7,
+      schedule 2 / 1. Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): every finding
+      identical but 3 (independent: seed 33's two 14 h stops and seed 46's 384 h stop over
+      copied_data labels at outlets with scheduled stops, high -> low; simulator none);
+      flow_mismatch 246/248 and 161/161 found, all as sign, at their severity. What it
+      costs (scoring_defaults.toml: integrity low -5, high -20; a sign two days at 0.95
+      weighs 0.857; alone half): a falsifier's meter zeroed for a day or more at such an
+      outlet, alone, deducts -2.14, not -8.57 (both leave a clean enterprise green); two
+      such leads (a repeated pattern, corroborated) -8.58 together, green (91.42) (high: -34.3,
+      red); three -12.9, yellow; with another detector's sign each lead deducts its own
+      full points (the flow_mismatch one -4.29, not -17.15). Probe (honest look seeds
+      5-24, the 78 outlet-seeds with a stop excused on its own, no routine, the meter zeroed
+      24/48/72 h at running hours from days 40/100/150, analysers left measuring, 578 cases,
+      0.1-3.1 % of 180 days' flow): integrity 578 -> 578, severity high 575 -> 8 (the
+      zeroing itself took the other stop's excuse away at 3 outlets), low 0 -> 570; alone
+      -8.57 -> -2.14 (median). And the excuse compounds: one stop excused by its own rule
+      makes every other stop there low, so a falsifier who buys one excuse (a zeroing
+      written back up over three hours below the outlet's 1 % of running flow: a restart,
+      stated above) gets every other zeroing at low (tested by hand: a day zeroed and
+      written back at 3 % of typical, then 30 h zeroed abruptly: validity, integrity low).
+      Scores (`bench_honest_scores.py`, 40 x 180 d, the whole catalogue): honest seeds 5-9
+      clean enterprises out of green 0 -> 0 of 17, honest out on signs alone 6 -> 6 of 179;
+      10-14: 0 -> 0 of 27, 5 -> 4 of 183; independent 1-5 (share 0.3): falsifying out of
+      green 51 -> 51 of 52, clean 0 -> 0 of 6. Honest seed 7's sign points -112.0 -> -62.7
+      (an enterprise with four stops of 2-4 days read through -60.0 -> -17.1, out of green
+      either way; a lone one elsewhere -8.57 -> -2.14).
     - *Not an excuse: the record's edge* (helper-F8b). A stop from the record's first hour is
       left-censored: its start and whole length lie before the record. It is judged as any
       other, by what it holds and by its end (a restart), never by its start: rule 1 uses a
@@ -641,6 +682,12 @@ class FlowMismatchDetector(Detector):
         if len(usual):
             # the routine itself: not silent (O14: falsified stops would vouch for one another)
             yield self._routine_finding(outlet, codes, starts[usual], ends[usual], counts[usual])
+        # each stop's own excuse, decided here once for the loop and for the outlet's count of
+        # stops excused as real (the one place deciding "excused")
+        habitual_, restart_, held_, calm_, festive_ = _own_excuses(
+            routine, habit, share, fresh, idle, weeks, alike, feast, self
+        )
+        own = habitual_ | restart_ | held_ | calm_ | festive_
         for i, r in enumerate(reporting):
             if expected[i] > self.false_alarms_per_year:
                 continue  # one of the routine's stops: in the routine finding, not one each
@@ -660,17 +707,19 @@ class FlowMismatchDetector(Detector):
                 "changes_by_channel": per,
                 "reporting_stops": len(reporting) - 1,
             }
-            habitual = habit[i] > self.false_alarms_per_year
-            ramp = share[i] <= self.ramp_share and fresh[i] <= self.fresh_chance
-            restart = not routine and not habitual and (share[i] <= self.restart_share or ramp)
-            held = not (routine or habitual or restart) and idle[i] <= self.held_chance
-            calm = (
-                not (routine or habitual or restart or held)
-                and weeks[i] >= self.quiet_weeks
-                and alike[i] > self.false_alarms_per_year
-            )
-            festive = not (routine or habitual or restart or held or calm) and feast[i] >= 0
-            excused = routine or habitual or restart or held or calm or festive
+            habitual, restart, held = bool(habitual_[i]), bool(restart_[i]), bool(held_[i])
+            calm, festive = bool(calm_[i]), bool(festive_[i])
+            excused = routine or bool(own[i])
+            # the outlet's analysers shown reading through its other, real stops
+            seen_through = 0 if excused else int(np.count_nonzero(own))
+            if seen_through:
+                evidence |= {
+                    "rule": f"{evidence['rule']}; severity low: the outlet's analysers read "
+                    "through other stops excused as real on their own (schedule, restart, "
+                    "held, quiet spell or festival), so this stop read through is more likely "
+                    "the same flagging habit than a meter made to read zero",
+                    "excused_stops": seen_through,
+                }
             if habitual:
                 evidence |= {
                     "rule": "flow stopped while N values change, as long as the outlet's own "
@@ -775,7 +824,13 @@ class FlowMismatchDetector(Detector):
                 None,
                 outlet.grid[s],
                 outlet.grid[e],
-                severity="high" if strong and not excused else "medium",
+                severity="medium"
+                if excused
+                else "low"
+                if seen_through
+                else "high"
+                if strong
+                else "medium",
                 confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
                 message="flow_mismatch.changing_while_stopped_routine"
                 if routine
@@ -967,6 +1022,36 @@ def _joint_chance(
         p = (d - d_k + 1) * other.sum() * float(survival.sum())
         total += float(np.log10(min(max(p / valid_hours, 1e-300), 1.0)))
     return total, values
+
+
+def _own_excuses(
+    routine: bool,
+    habit: np.ndarray,
+    share: np.ndarray,
+    fresh: np.ndarray,
+    idle: np.ndarray,
+    weeks: np.ndarray,
+    alike: np.ndarray,
+    feast: np.ndarray,
+    det: FlowMismatchDetector,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per reporting stop, the excuse of its own that makes it validity, each tried only where
+    the ones before it fail (the judging loop's order): its schedule (``habit``), a restart (the
+    1 % return, or a slower one with fresh water after it), analysers held, one of the outlet's
+    quiet spells, the Spring Festival (``feast`` the festival's index, -1 none). None at an
+    outlet with a routine of stops reported through (the routine excuses them all). Adapted from
+    helper-H9's research branch (s29-h9, 785f6f6)."""
+    none = np.zeros(len(share), dtype=bool)
+    if routine:
+        return none, none, none, none, none
+    habitual = habit > det.false_alarms_per_year
+    ramp = (share <= det.ramp_share) & (fresh <= det.fresh_chance)
+    restart = ~habitual & ((share <= det.restart_share) | ramp)
+    held = ~(habitual | restart) & (idle <= det.held_chance)
+    calm = ~(habitual | restart | held) & (weeks >= det.quiet_weeks)
+    calm &= alike > det.false_alarms_per_year
+    festive = ~(habitual | restart | held | calm) & (feast >= 0)
+    return habitual, restart, held, calm, festive
 
 
 def _routine_expected(hours: np.ndarray, known_hours: float) -> np.ndarray:

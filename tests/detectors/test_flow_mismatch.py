@@ -765,3 +765,31 @@ def test_the_lunar_new_year_table_is_sound_and_reaches_three_years_ahead() -> No
     assert [d.year for d in days] == list(range(days[0].year, days[-1].year + 1))
     assert all(dt.date(d.year, 1, 21) <= d <= dt.date(d.year, 2, 20) for d in days)
     assert days[-1].year >= dt.date.today().year + 3
+
+
+def _zeroed_at(festival: bool) -> list:
+    """`_festival_outlet`'s sixty days, its festival shutdown (11-24 February local, read through:
+    validity) kept or not, and the meter zeroed 30 h from day 40 at full flow, the analysers
+    measuring the discharge through it."""
+    cod = cycled(60 * 24, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(60 * 24, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(60 * 24)
+    if festival:
+        q[10 * 24 : 24 * 24] = 0.0
+    q[40 * 24 + 10 : 40 * 24 + 40] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}, start=FEB))
+    return sorted((f.start, f.category, f.severity, f.evidence.get("excused_stops")) for f in found)
+
+
+def test_flow_mismatch_stop_at_an_outlet_seen_reading_through_a_real_stop_is_low() -> None:
+    # an outlet whose analysers read through its festival shutdown (validity, its own excuse)
+    # is shown flagging standing water valid: a stop read through there with no excuse of its
+    # own stays integrity (same span) but low, the evidence saying why
+    stop = hour(40 * 24 + 10, FEB)
+    assert _zeroed_at(festival=True) == [
+        (hour(10 * 24, FEB), "validity", "medium", None),
+        (stop, "integrity", "low", 1),
+    ]
+    # the same stop at an outlet with no stop excused keeps its severity (30 h of hourly
+    # analysers: high)
+    assert _zeroed_at(festival=False) == [(stop, "integrity", "high", None)]
