@@ -368,45 +368,39 @@ class FlowMismatchDetector(Detector):
       until a later run sees it last past the 28 days).
     - *Not an excuse, a lower severity: the outlet seen reading through* (helper-H10, after
       helper-H9's research branch s29-h9). A stop with no excuse of its own stays
-      ``integrity`` (span, category and wording unchanged), but at severity ``low`` where
-      another of the outlet's stops is excused on its own above (its schedule, a restart,
-      analysers held, a quiet spell or the Spring Festival: `_own_excuses`, the one place
-      deciding each stop's excuse, the judging loop reads it): the outlet's analysers are
-      shown reading through a real stop flagged valid, so another stop read through there is
-      more likely the same flagging habit than a meter made to read zero. The lead still
+      ``integrity`` (span, category and wording unchanged), but at severity ``medium``, never
+      ``high``, where another of the outlet's stops is excused on its own above (its schedule,
+      a restart, analysers held, a quiet spell or the Spring Festival: `_own_excuses`, the one
+      place deciding each stop's excuse, the judging loop reads it): the outlet's analysers
+      are shown reading through a real stop flagged valid, so another stop read through there
+      is more likely the same flagging habit than a meter made to read zero. The lead still
       reaches an inspector; ``evidence.excused_stops`` counts those stops and the rule says
       why. About half the honest generator's integrity findings sit at such outlets, no
       labelled falsified stop does; what separates is the flow into the stop, which a
       falsifier can write (H9: making these validity gave cover, not taken). Honest
-      generator (80 x 180 d) look seeds 5-24: 37 of the 53 integrity findings low (31 from
-      high, 6 from medium; 26 of the 41 outlet-seeds with only low ones left); check seeds
-      25-44: 31 of 55 (27 high, 4 medium; 16 of 35 outlet-seeds). The excuses at those
-      outlets (look / check): festival 21 / 13, restart 10 / 13, quiet spell 6 / 7,
-      schedule 2 / 1. Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): every finding
-      identical but 3 (independent: seed 33's two 14 h stops and seed 46's 384 h stop over
-      copied_data labels at outlets with scheduled stops, high -> low; simulator none);
-      flow_mismatch 246/248 and 161/161 found, all as sign, at their severity. What it
-      costs (scoring_defaults.toml: integrity low -5, high -20; a sign two days at 0.95
-      weighs 0.857; alone half): a falsifier's meter zeroed for a day or more at such an
-      outlet, alone, deducts -2.14, not -8.57 (both leave a clean enterprise green); two
-      such leads (a repeated pattern, corroborated) -8.58 together, green (91.42) (high: -34.3,
-      red); three -12.9, yellow; with another detector's sign each lead deducts its own
-      full points (the flow_mismatch one -4.29, not -17.15). Probe (honest look seeds
-      5-24, the 78 outlet-seeds with a stop excused on its own, no routine, the meter zeroed
-      24/48/72 h at running hours from days 40/100/150, analysers left measuring, 578 cases,
-      0.1-3.1 % of 180 days' flow): integrity 578 -> 578, severity high 575 -> 8 (the
-      zeroing itself took the other stop's excuse away at 3 outlets), low 0 -> 570; alone
-      -8.57 -> -2.14 (median). And the excuse compounds: one stop excused by its own rule
-      makes every other stop there low, so a falsifier who buys one excuse (a zeroing
-      written back up over three hours below the outlet's 1 % of running flow: a restart,
-      stated above) gets every other zeroing at low (tested by hand: a day zeroed and
-      written back at 3 % of typical, then 30 h zeroed abruptly: validity, integrity low).
-      Scores (`bench_honest_scores.py`, 40 x 180 d, the whole catalogue): honest seeds 5-9
-      clean enterprises out of green 0 -> 0 of 17, honest out on signs alone 6 -> 6 of 179;
-      10-14: 0 -> 0 of 27, 5 -> 4 of 183; independent 1-5 (share 0.3): falsifying out of
-      green 51 -> 51 of 52, clean 0 -> 0 of 6. Honest seed 7's sign points -112.0 -> -62.7
-      (an enterprise with four stops of 2-4 days read through -60.0 -> -17.1, out of green
-      either way; a lone one elsewhere -8.57 -> -2.14).
+      generator (80 x 180 d) look seeds 5-24: 31 of the 53 integrity findings high ->
+      medium (6 more at such outlets medium already); check seeds 25-44: 27 of 55. The
+      excuses at those outlets (look / check): festival 21 / 13, restart 10 / 13, quiet
+      spell 6 / 7, schedule 2 / 1. Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): every
+      finding identical but 3 (independent: seed 33's two 14 h stops and seed 46's 384 h stop
+      over copied_data labels at outlets with scheduled stops, high -> medium; simulator
+      none); flow_mismatch 246/248 and 161/161 found, all as sign. Why medium, not low (H10
+      built low, the lead took medium; scoring_defaults.toml: integrity low -5, medium -15,
+      high -20; a sign of two days at 0.95 weighs 0.857, alone half): a lone such lead
+      deducts -6.43, not -8.57 (the spent unseen honest seed 1222's E2220022, a 45 h stop
+      read through a month after its festival shutdown, 88.72 yellow on -8.57, a validity
+      lead's -1.71 and a month's completeness -1: green on -6.43); a falsifier's meter zeroed
+      twice at such an outlet (a repeated pattern, corroborated) deducts -25.7, yellow (high
+      -34.3, red; low would have left it green at 91.42), three times -38.6, red. Probe (H10;
+      honest look seeds 5-24, the 78 outlet-seeds with a stop excused on its own, no routine,
+      the meter zeroed 24/48/72 h at running hours from days 40/100/150, analysers left
+      measuring, 578 cases, 0.1-3.1 % of 180 days' flow): integrity 578 -> 578, high 575 ->
+      8 (the zeroing itself took the other stop's excuse away at 3 outlets). The excuse
+      compounds: one stop excused by its own rule makes every other stop there medium at
+      most, so a falsifier who buys one excuse (a zeroing written back up over three hours
+      below 1 % of running flow: a restart, stated above, already validity for that
+      zeroing) gets every other zeroing at medium (tested by hand: a day zeroed and written
+      back at 3 % of typical, then 30 h zeroed abruptly: validity, integrity medium).
     - *Not an excuse: the record's edge* (helper-F8b). A stop from the record's first hour is
       left-censored: its start and whole length lie before the record. It is judged as any
       other, by what it holds and by its end (a restart), never by its start: rule 1 uses a
@@ -714,7 +708,8 @@ class FlowMismatchDetector(Detector):
             seen_through = 0 if excused else int(np.count_nonzero(own))
             if seen_through:
                 evidence |= {
-                    "rule": f"{evidence['rule']}; severity low: the outlet's analysers read "
+                    "rule": f"{evidence['rule']}; severity medium, not high: the outlet's "
+                    "analysers read "
                     "through other stops excused as real on their own (schedule, restart, "
                     "held, quiet spell or festival), so this stop read through is more likely "
                     "the same flagging habit than a meter made to read zero",
@@ -824,13 +819,7 @@ class FlowMismatchDetector(Detector):
                 None,
                 outlet.grid[s],
                 outlet.grid[e],
-                severity="medium"
-                if excused
-                else "low"
-                if seen_through
-                else "high"
-                if strong
-                else "medium",
+                severity="high" if strong and not (excused or seen_through) else "medium",
                 confidence=min(0.95, 0.5 + 0.05 * max(per.values())),
                 message="flow_mismatch.changing_while_stopped_routine"
                 if routine

@@ -781,14 +781,14 @@ def _zeroed_at(festival: bool) -> list:
     return sorted((f.start, f.category, f.severity, f.evidence.get("excused_stops")) for f in found)
 
 
-def test_flow_mismatch_stop_at_an_outlet_seen_reading_through_a_real_stop_is_low() -> None:
+def test_flow_mismatch_stop_at_an_outlet_seen_reading_through_a_real_stop_is_not_high() -> None:
     # an outlet whose analysers read through its festival shutdown (validity, its own excuse)
     # is shown flagging standing water valid: a stop read through there with no excuse of its
-    # own stays integrity (same span) but low, the evidence saying why
+    # own stays integrity (same span) but medium, not high, the evidence saying why
     stop = hour(40 * 24 + 10, FEB)
     assert _zeroed_at(festival=True) == [
         (hour(10 * 24, FEB), "validity", "medium", None),
-        (stop, "integrity", "low", 1),
+        (stop, "integrity", "medium", 1),
     ]
     # the same stop at an outlet with no stop excused keeps its severity (30 h of hourly
     # analysers: high)

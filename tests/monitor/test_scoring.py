@@ -713,25 +713,26 @@ def test_a_finding_listing_separate_episodes_is_a_repeated_pattern(engine_factor
         assert got.colour == colour, name
 
 
-def test_a_low_sign_leaves_green_alone_and_twice_and_leaves_it_the_third_time(engine) -> None:
-    """What a low integrity sign weighs (flow_mismatch's stop read through at an outlet whose
+def test_a_medium_sign_leaves_green_alone_not_twice_and_turns_red_the_third_time(engine) -> None:
+    """What a medium integrity sign weighs (flow_mismatch's stop read through at an outlet whose
     analysers read through another stop excused as real: the same habit more likely than a
-    meter made to read zero): two days at 0.95 deduct -5 x 0.857 = -4.29 corroborated, half
-    alone (-2.14, where high deducts -8.57); a second lead of it (a repeated pattern) leaves
-    the enterprise green (91.42, where two high leads leave it red), a third takes it out."""
+    meter made to read zero, so medium, not high): two days at 0.95 deduct -15 x 0.857 =
+    -12.86 corroborated, half alone (-6.43, where high deducts -8.57); a second lead of it (a
+    repeated pattern, corroborated) takes the enterprise out of green, a third to red, as two
+    and three high leads do (a low sign would have left it green twice: -4.29 each)."""
     with tx(engine) as s:
         got = []
         for day in ("2026-01-05", "2026-03-05", "2026-05-05"):
             end = str(pd.Timestamp(day) + pd.Timedelta(hours=47))
-            low = finding(
-                day, end, mn=MN3, category="integrity", severity="low",
+            sign = finding(
+                day, end, mn=MN3, category="integrity", severity="medium",
                 detector="flow_mismatch", confidence=0.95,
             )  # fmt: skip
-            leads.record_findings(s, [low], registry())
+            leads.record_findings(s, [sign], registry())
             got.append(score_at(s, "E0002", AT))
-    assert [d.points for d in got[0].deductions] == [-2.14]
+    assert [d.points for d in got[0].deductions] == [-6.43]
     assert [(g.score, g.colour) for g in got] == [
-        (pytest.approx(97.86), "green"),
-        (pytest.approx(91.42), "green"),
-        (pytest.approx(87.13), "yellow"),
+        (pytest.approx(93.57), "green"),
+        (pytest.approx(74.28), "yellow"),
+        (pytest.approx(61.42), "red"),
     ]
