@@ -1592,3 +1592,19 @@ def test_windows_mostly_at_the_floor_are_neither_judged_nor_learned_from(seed: i
     assert not le.eligible[: len(over)][over].any()  # nor the windows mostly there
     # ... while the pooled test still reads those days, as it did
     assert np.isfinite(le.deficits.e[mostly & (le.dcv > 0)]).any()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_checks_that_are_most_of_a_held_series_departures_are_found(seed: int) -> None:
+    """A TP about 0.065 mg/L read to 0.01 whose analyser holds each measurement six hours, its
+    zero (0.01) and span (0.2) checked every third day at fixed clock hours and left flagged N
+    (the honest generator's seed 18: a 3-day window without a check, the check lost to a
+    maintenance, read as calm against windows that each held one). The checks are most of such
+    a series' departures from the hours around them, so the usual departure is learned away
+    from the clock hours they crowd, and they are found as a daily check's are."""
+    n = 24 * 120
+    tp = effluent(n, mean=0.065, cv=0.1, hold_hours=6, step=0.01, seed=seed)
+    x = _checked(tp, every=3, at=13, zero=0.01, span=0.2)
+    got = _check_readings(x, 0)
+    hod = np.arange(n) % 24
+    assert got.sum() >= 2 * (n // 72 - 2) and set(hod[got]) <= {13, 14}
