@@ -14,6 +14,7 @@ from detectors.checks.gap_hiding import (
     _ramp,
     _scan_windows,
 )
+from detectors.finding import Finding
 from detectors.frame import OutletData
 from detectors.spec import COD
 from tests.detectors.c2_helpers import cycled, frame, hour
@@ -363,6 +364,21 @@ def _diurnal_plant(n: int, seed: int) -> np.ndarray:
     return cod
 
 
+def _found_only_by_the_line(line: list[float], seed: int, at: tuple[int, ...]) -> Finding:
+    """`_diurnal_plant`'s 120 days with ``line`` read hourly up to each hour of ``at`` and 10
+    silent hours after it: the one finding, which the other three statistics do not make."""
+    cod = _diurnal_plant(24 * 120, seed)
+    for i in at:
+        cod[i - len(line) + 1 : i + 1] = line
+        cod[i + 1 : i + 11] = np.nan
+    data = frame({COD: cod})
+    assert (
+        GapHidingDetector(statistics=("excursion", "climb", "ramp")).detect(data, cod_spec()) == []
+    )
+    (f,) = GapHidingDetector().detect(data, cod_spec())
+    return f
+
+
 #: a climb written one value an hour along a straight line: six rises of 1.5 mg/L
 _LINE = [37.5, 39.0, 40.5, 42.0, 43.5, 45.0, 46.5]
 
@@ -377,16 +393,8 @@ def test_gap_hiding_straight_line_climbs_found_where_the_plants_mornings_climb_a
     straight line, which the plant's noisy mornings seldom draw: the line finds them. The
     same lines and silences at random hours are not hiding."""
     n = 24 * 120
-    cod = _diurnal_plant(n, seed)
     at = (506, 1206, 1906, 2606)
-    for i in at:
-        cod[i - 6 : i + 1] = _LINE
-        cod[i + 1 : i + 11] = np.nan
-    data = frame({COD: cod})
-    assert (
-        GapHidingDetector(statistics=("excursion", "climb", "ramp")).detect(data, cod_spec()) == []
-    )
-    (f,) = GapHidingDetector().detect(data, cod_spec())
+    f = _found_only_by_the_line(_LINE, seed, at)
     ev = f.evidence
     assert ev["silence_statistic"] == "line" and ev["events"] == 4
     assert ev["p_value"] < ev["threshold"] and "one size" in ev["rule"]
@@ -414,15 +422,7 @@ def test_gap_hiding_a_line_typed_with_a_small_jitter_is_still_a_line(seed: int) 
     tenth of the step, so rises of 2.5 mg/L typed to within 0.2 of one another (over the
     analyser's 0.1) draw a straight line; held to the resolution alone they would not, and the
     plant's mornings hide them from the other three statistics."""
-    cod = _diurnal_plant(24 * 120, seed)
-    for i in (506, 1206, 1906, 2606):
-        cod[i - 6 : i + 1] = _JITTERED_LINE
-        cod[i + 1 : i + 11] = np.nan
-    data = frame({COD: cod})
-    assert (
-        GapHidingDetector(statistics=("excursion", "climb", "ramp")).detect(data, cod_spec()) == []
-    )
-    (f,) = GapHidingDetector().detect(data, cod_spec())
+    f = _found_only_by_the_line(_JITTERED_LINE, seed, (506, 1206, 1906, 2606))
     assert f.evidence["silence_statistic"] == "line"
 
 
