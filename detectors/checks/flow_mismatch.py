@@ -369,22 +369,26 @@ class FlowMismatchDetector(Detector):
     - *Not an excuse, a lower severity: the outlet seen reading through* (helper-H10, after
       helper-H9's research branch s29-h9). A stop with no excuse of its own stays
       ``integrity`` (span, category and wording unchanged), but at severity ``medium``, never
-      ``high``, where another of the outlet's stops is excused on its own above (its schedule,
-      a restart, analysers held, a quiet spell or the Spring Festival: `_own_excuses`, the one
-      place deciding each stop's excuse, the judging loop reads it): the outlet's analysers
-      are shown reading through a real stop flagged valid, so another stop read through there
-      is more likely the same flagging habit than a meter made to read zero. The lead still
-      reaches an inspector; ``evidence.excused_stops`` counts those stops and the rule says
-      why. About half the honest generator's integrity findings sit at such outlets, no
+      ``high``, where another of the outlet's stops at least as long is excused on its own
+      above (its schedule, a restart, analysers held, a quiet spell or the Spring Festival:
+      `_own_excuses`, the one place deciding each stop's excuse, the judging loop reads it):
+      the outlet's analysers are shown reading through a real stop that long flagged valid,
+      so another stop read through there is more likely the same flagging habit than a meter
+      made to read zero. The lead still reaches an inspector; ``evidence.excused_stops``
+      counts those stops and ``evidence.severity_rule`` says why (its own key: the ``rule``,
+      part of the finding's fingerprint, stays the stop's, so a live run whose 90 days no
+      longer hold the excused stop finds the same finding, at high, and raises it). About half the honest generator's integrity findings sit at such outlets, no
       labelled falsified stop does; what separates is the flow into the stop, which a
       falsifier can write (H9: making these validity gave cover, not taken). Honest
-      generator (80 x 180 d) look seeds 5-24: 31 of the 53 integrity findings high ->
-      medium (6 more at such outlets medium already); check seeds 25-44: 27 of 55. The
-      excuses at those outlets (look / check): festival 21 / 13, restart 10 / 13, quiet
-      spell 6 / 7, schedule 2 / 1. Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): every
-      finding identical but 3 (independent: seed 33's two 14 h stops and seed 46's 384 h stop
-      over copied_data labels at outlets with scheduled stops, high -> medium; simulator
-      none); flow_mismatch 246/248 and 161/161 found, all as sign. Why medium, not low (H10
+      generator (80 x 180 d) look seeds 5-24: 29 of the 53 integrity findings high ->
+      medium (6 more at such outlets medium already); check seeds 25-44: 20 of 55 (counting
+      any excused stop, not only those as long: 31 and 27). The excuses at those outlets
+      (look / check, H10's first form): festival 21 / 13, restart 10 / 13, quiet spell 6 /
+      7, schedule 2 / 1. Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): every finding
+      identical but 2 (independent seed 33's two 14 h stops over copied_data labels at an
+      outlet with scheduled stops, high -> medium; seed 46's 384 h stop, longer than its
+      outlet's excused ones, stays high; simulator none); flow_mismatch 246/248 and 161/161
+      found, all as sign. Why medium, not low (H10
       built low, the lead took medium; scoring_defaults.toml: integrity low -5, medium -15,
       high -20; a sign of two days at 0.95 weighs 0.857, alone half): a lone such lead
       deducts -6.43, not -8.57 (the spent unseen honest seed 1222's E2220022, a 45 h stop
@@ -395,12 +399,18 @@ class FlowMismatchDetector(Detector):
       honest look seeds 5-24, the 78 outlet-seeds with a stop excused on its own, no routine,
       the meter zeroed 24/48/72 h at running hours from days 40/100/150, analysers left
       measuring, 578 cases, 0.1-3.1 % of 180 days' flow): integrity 578 -> 578, high 575 ->
-      8 (the zeroing itself took the other stop's excuse away at 3 outlets). The excuse
+      46 (the rest medium; counting any excused stop, 8: the zeroing itself took the other
+      stop's excuse away at 3 outlets), a lone lead's points -8.57 -> -6.43 (median). The excuse
       compounds: one stop excused by its own rule makes every other stop there medium at
       most, so a falsifier who buys one excuse (a zeroing written back up over three hours
       below 1 % of running flow: a restart, stated above, already validity for that
-      zeroing) gets every other zeroing at medium (tested by hand: a day zeroed and written
-      back at 3 % of typical, then 30 h zeroed abruptly: validity, integrity medium).
+      zeroing) gets every shorter zeroing at medium. Reviewer-T10h priced the first form,
+      which counted any excused stop: a 6 h zeroing written back up slowly (a validity lead
+      of -0.53) turned two abrupt 30 h zeroings from red (65.70) to yellow (73.75); only
+      stops at least as long count now, so that purchase buys nothing (the test), and a
+      falsifier must write a restart after a stop as long as the zeroings it covers. Also
+      lowered with the severity: a confirmed lead's final points (integrity medium -30, not
+      high -40) and its triage prior (halved), so it ranks later for inspection.
     - *Not an excuse: the record's edge* (helper-F8b). A stop from the record's first hour is
       left-censored: its start and whole length lie before the record. It is judged as any
       other, by what it holds and by its end (a restart), never by its start: rule 1 uses a
@@ -682,6 +692,11 @@ class FlowMismatchDetector(Detector):
             routine, habit, share, fresh, idle, weeks, alike, feast, self
         )
         own = habitual_ | restart_ | held_ | calm_ | festive_
+        # the outlet's stops excused as real, each at least as long as a judged one: its
+        # analysers shown reading through a real stop that long (reviewer-T10h: a 6 h stop
+        # written back up slowly, bought for -0.53, lowered every longer zeroing's severity)
+        lengths = ends[reporting] - starts[reporting]
+        own_lengths = np.sort(lengths[own])
         for i, r in enumerate(reporting):
             if expected[i] > self.false_alarms_per_year:
                 continue  # one of the routine's stops: in the routine finding, not one each
@@ -704,15 +719,18 @@ class FlowMismatchDetector(Detector):
             habitual, restart, held = bool(habitual_[i]), bool(restart_[i]), bool(held_[i])
             calm, festive = bool(calm_[i]), bool(festive_[i])
             excused = routine or bool(own[i])
-            # the outlet's analysers shown reading through its other, real stops
-            seen_through = 0 if excused else int(np.count_nonzero(own))
+            # the outlet's analysers shown reading through other, real stops as long (the note
+            # in its own key: the rule, part of the finding's fingerprint, stays the stop's)
+            seen_through = 0
+            if not excused:
+                seen_through = len(own_lengths) - int(np.searchsorted(own_lengths, e - s))
             if seen_through:
                 evidence |= {
-                    "rule": f"{evidence['rule']}; severity medium, not high: the outlet's "
-                    "analysers read "
-                    "through other stops excused as real on their own (schedule, restart, "
-                    "held, quiet spell or festival), so this stop read through is more likely "
-                    "the same flagging habit than a meter made to read zero",
+                    "severity_rule": "at most medium: the outlet's analysers read through "
+                    "excused_stops other stops at least as long, excused as real stops on their "
+                    "own (schedule, restart, held, quiet spell or festival), so this stop read "
+                    "through is more likely the same flagging habit than a meter made to read "
+                    "zero",
                     "excused_stops": seen_through,
                 }
             if habitual:

@@ -793,3 +793,37 @@ def test_flow_mismatch_stop_at_an_outlet_seen_reading_through_a_real_stop_is_not
     # the same stop at an outlet with no stop excused keeps its severity (30 h of hourly
     # analysers: high)
     assert _zeroed_at(festival=False) == [(stop, "integrity", "high", None)]
+
+
+def _zeroings_beside(restart_hours: int | None) -> list:
+    """Sixty days of hourly COD and NH3-N at full flow, the meter zeroed abruptly for 30 h
+    from days 30 and 45 (the analysers measuring the discharge through both), and, where
+    ``restart_hours`` is given, a stop of that many hours from day 10 written back up over
+    three hours at 20-60 m3/h, under every running hour's (a restart: validity, its own
+    excuse)."""
+    n = 60 * 24
+    cod = cycled(n, level=25, spread=3, hold_hours=1, seed=1)
+    nh3 = cycled(n, level=2, spread=0.4, hold_hours=1, seed=2)
+    q = daily_flow(n)
+    if restart_hours is not None:
+        q[240 : 240 + restart_hours] = 0.0
+        q[240 + restart_hours : 243 + restart_hours] = [20.0, 40.0, 60.0]
+    for day in (30, 45):
+        q[day * 24 + 10 : day * 24 + 40] = 0.0
+    found = FlowMismatchDetector().detect(frame({COD: cod, NH3N: nh3, FLOW: q}))
+    return sorted((f.start, f.category, f.severity, f.evidence.get("excused_stops")) for f in found)
+
+
+def test_flow_mismatch_only_real_stops_at_least_as_long_lower_a_stops_severity() -> None:
+    # reviewer-T10h: two zeroings at an outlet with no stop excused are each high (their count
+    # of other stops read through is no excuse: a falsifier zeroing twice)
+    zeroed = [(hour(24 * d + 10), "integrity", "high", None) for d in (30, 45)]
+    assert _zeroings_beside(None) == zeroed
+    # a 40 h stop excused by its restart shows the analysers reading through a real stop
+    # longer than either zeroing: both medium, each counting that one stop
+    restart = [(hour(240), "validity", "medium", None)]
+    medium = [(t, c, "medium", 1) for t, c, _, _ in zeroed]
+    assert _zeroings_beside(40) == restart + medium
+    # a 6 h stop written back up slowly (T10h's purchase, -0.53 points) shows no habit for
+    # stops of 30 h: both stay high
+    assert _zeroings_beside(6) == restart + zeroed

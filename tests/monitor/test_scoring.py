@@ -718,8 +718,8 @@ def test_a_medium_sign_leaves_green_alone_not_twice_and_turns_red_the_third_time
     analysers read through another stop excused as real: the same habit more likely than a
     meter made to read zero, so medium, not high): two days at 0.95 deduct -15 x 0.857 =
     -12.86 corroborated, half alone (-6.43, where high deducts -8.57); a second lead of it (a
-    repeated pattern, corroborated) takes the enterprise out of green, a third to red, as two
-    and three high leads do (a low sign would have left it green twice: -4.29 each)."""
+    repeated pattern, corroborated) takes the enterprise out of green (two high leads: red), a
+    third to red (a low sign would have left it green twice: -4.29 each)."""
     with tx(engine) as s:
         got = []
         for day in ("2026-01-05", "2026-03-05", "2026-05-05"):
