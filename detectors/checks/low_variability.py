@@ -188,16 +188,6 @@ REVERSAL_LEVEL = 1.5
 #: least this share of its summed hour-to-hour changes (`_day_trend`).
 REVERSAL_TREND = 0.3
 
-#: Separate runs of its least reading a series needs for that value to be its floor
-#: (`_floor_readings`): the value its logger writes for water under the analyser's limit, read
-#: again and again (`frozen`'s floor: its least value held in ``VALUE_RUNS + 1`` runs or more); a
-#: least value read in a few runs is the water's lowest dip, or a hold under anything measured.
-FLOOR_RUNS = 25
-
-#: Most share of a window's (or day's) readings at the series' floor for the channel's own
-#: tests to judge it or learn from it (`_floor_readings`): past half, its median is censored.
-FLOOR_SHARE = 0.5
-
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
 ONE_STEP_SHARE = 0.6
@@ -436,7 +426,6 @@ class _Learned:
     quiet_white: np.ndarray
     rev: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     level: _Level | None
-    floor_only: bool = False
 
 
 @register
@@ -532,49 +521,6 @@ class LowVariabilityDetector(Detector):
     calmer in winter (most of the rest start in January or February: the single-channel
     CUSUMs still judge a day against the whole series' median), long holds of a TP, a
     level three times the usual read as calm by the pooled two-day windows (read as they are).
-
-    *Readings at the series' floor* (`_floor_readings`, thirtieth session). Many loggers write
-    one constant for water under the analyser's detection limit: the honest generator's COD at
-    11, 13.6 or 15 mg/L in a third to half of its readings (5-140 times as many as at the next
-    value up), NH3-N at 0.02 or 0.033 in three quarters. Such a reading is censored: it says the
-    water was under the limit, not how far. A window or day that reads the floor in more than
-    `FLOOR_SHARE` (half) of its readings has its median under the limit, so neither its level
-    nor its spread is measured: its CV is how often the water crossed the limit (a COD at 11
-    mg/L for 74 % of three days with a few readings of 12-14 had a window CV of 0.09 against its
-    usual 0.26), and a series sitting there most of the time learned its null from blips off
-    the floor, against which its measured days above it (an NH3-N upset to 0.04-0.13 at 0.01
-    mg/L) read as calm steps. The floor is the series' least reading where it is read in
-    `FLOOR_RUNS` (25, `frozen`'s floor) separate runs or more and piles there (more readings
-    than at the next value above it: an uncensored lower tail thins toward its least value);
-    never a pH's. The channel's own tests neither judge such windows and days nor learn their
-    nulls from them (the level slope is learned from every day, as before); where fewer than
-    ``min_baseline_windows`` windows lie off the floor they judge nothing on the channel
-    (`_Learned.floor_only`). The pooled tests read every day as before (a channel's censored
-    days stay in the outlet's standardisation: taking them out there too removed the same
-    nine honest findings but narrowed it and added six, five pooled two-day windows of winter
-    calm at honest look seeds 6 and 16 and a TP step CV at seed 15). What separates: the
-    labelled generators' findings read a series' floor in 4 % of their readings at most
-    (independent 600 findings, simulator 229, tuning seeds 1-50), the honest ones removed in
-    37-87 %, or lie on a series at its floor in a third to seven eighths of all its readings
-    (seed 12's COD white run, seed 22's NH3-N).
-    Honest generator (80 x 180 d, the detector alone): look seeds 5-24 32 -> 23 findings, 23
-    -> 18 outlet-seeds (COD window CV and step CV at seeds 11, 13, 16 (2), a 22-day COD white
-    run at seed 12, NH3-N step CV and CUSUMs at seeds 12 and 22 (2), seed 20's pooled CUSUM on
-    its NH3-N; none added); check seeds 25-44 (run after choosing) 45 -> 37, 27 -> 22 (ten
-    removed; one added, a COD window step CV at seed 41 whose window reads its floor in 49 % of
-    its readings, judged now against its windows off the floor; seed 43's TP window CV a day
-    shorter). Labelled tuning seeds 1-50 (40 x 180 d, share 0.5): every finding the same to
-    its message and evidence (independent 600, 431 of 451 labels, 431 as sign; simulator 229,
-    161 of 162, 161). Real series: 0.00 % before and after. CPU within noise (the detector
-    alone, honest seeds 5, 6 and independent 1, best of 3, twice: 1.31-1.46, 1.35-1.50,
-    0.62-0.71 -> 1.41-1.43, 1.35-1.37, 0.61-0.62 s on a shared machine). Costs: a channel
-    judged floor-only is not named by a pooled finding (seed 20's pooled CUSUM now reports its
-    COD alone); a band written mostly at the floor value (the water written as under the limit)
-    is left to `zero_floor` and `frozen`, and values written alternating with the floor in more
-    than half the hours of a window escape these tests there (a probe on the tests'
-    `_censored_cod`, 20 draws: six days written two hours in three at the floor and the third
-    at 12.5 +- 0.5 mg/L found 20 times before, 0 after; six days written above the floor at 14
-    +- 0.4, 20 and 20).
 
     Windows. For every window of ``window_hours`` starting at each whole day from the series'
     first local midnight with at least ``min_coverage * days * usual`` readings (``usual`` the
@@ -1626,22 +1572,6 @@ class LowVariabilityDetector(Detector):
         count = int(eligible.sum())
         if count < self.min_baseline_windows:
             return None
-        # a window or day that reads the series' floor (the value its logger writes for water
-        # under the analyser's limit) in more than half its readings is censored: its median
-        # is under the limit, so neither its level nor its spread is measured. The channel's
-        # own tests neither judge it nor learn from it (`_floor_readings`); with too few
-        # windows off the floor to learn from, they do not judge the channel (`floor_only`).
-        # The pooled tests read every day as before: a censored day's deficit is the outlet's
-        # own days' business, and its channels' standardisation is learned from them.
-        judged, d_judged, floor_only = eligible, d_eligible, False
-        at_floor = _floor_readings(x) if s.code != PH else None  # a pH has no detection limit
-        if at_floor is not None:
-            fd = block_sums(at_floor, DAY_HOURS)
-            off = eligible & ~(FLOOR_SHARE * n < window_sums(fd, blocks))
-            if int(off.sum()) >= self.min_baseline_windows:
-                judged, d_judged = off, d_eligible & ~(FLOOR_SHARE * dn < fd)
-            else:
-                floor_only = True
         years = series_years(float(s.hours[-1] - s.hours[0]))
         with np.errstate(invalid="ignore", divide="ignore"):
             z, zs = np.log(cv), np.log(sc)
@@ -1667,21 +1597,13 @@ class LowVariabilityDetector(Detector):
             level = _Level(float(np.exp(model[0])), model[1], model[2])
             dz, dzs = dz + d_off, dzs + d_off_step
             z_raw, z, zs = z, z + w_off, zs + w_off_step
-        # the pooled tests' days: every day as before (above)
-        pooled_days = d_eligible
-        dm, d_mad = _median_mad(dz[d_eligible])
-        dms, d_mad_step = _median_mad(dzs[d_eligible])
-        pm, p_mad, pms, p_mad_step = dm, d_mad, dms, d_mad_step
-        if judged is not eligible:
-            eligible, d_eligible = judged, d_judged
-            count = int(eligible.sum())
-            dm, d_mad = _median_mad(dz[d_eligible])
-            dms, d_mad_step = _median_mad(dzs[d_eligible])
         m, mad_scale = _median_mad(z[eligible])
         # the hourly-change test's CV gate reads the windows as they are: it asks how the
         # analyser writes, and a cadence does not scale with the level
         m_raw, mad_raw = _median_mad(z_raw[eligible]) if s.code != PH else (m, mad_scale)
         ms, mad_step = _median_mad(zs[eligible])
+        dm, d_mad = _median_mad(dz[d_eligible])
+        dms, d_mad_step = _median_mad(dzs[d_eligible])
         deficits = None
         if s.code != PH:
             # the pooled test's days: the larger of the day's CV and step CV deficits, clipped
@@ -1690,26 +1612,26 @@ class LowVariabilityDetector(Detector):
             # (`_sampled_deficit`): a day's sd from the few measurements the series usually
             # makes a day (its median day's changes) falls far under its median by chance
             floor = 1.0 / np.sqrt(2.0 * DAY_HOURS)
-            nu = max(1.0, median(dnd[pooled_days])) if pooled_days.any() else DAY_HOURS - 1.0
+            nu = max(1.0, median(dnd[d_eligible])) if d_eligible.any() else DAY_HOURS - 1.0
             with np.errstate(invalid="ignore"):
                 e = np.fmax(
-                    _sampled_deficit(pm - dz, max(p_mad, floor), nu),
-                    _sampled_deficit(pms - dzs, max(p_mad_step, floor), nu),
+                    _sampled_deficit(dm - dz, max(d_mad, floor), nu),
+                    _sampled_deficit(dms - dzs, max(d_mad_step, floor), nu),
                 )
                 # ... and as they are, for the two-day windows (the class docstring: a slow
                 # level's offset is the CUSUM's business; a two-day window's bar is set against
                 # the outlet's own windows, which the offset made wider)
-                rm, rmad = _median_mad(dz_raw[pooled_days])
-                rms, rmads = _median_mad(dzs_raw[pooled_days])
+                rm, rmad = _median_mad(dz_raw[d_eligible])
+                rms, rmads = _median_mad(dzs_raw[d_eligible])
                 e_raw = np.fmax(
                     _sampled_deficit(rm - dz_raw, max(rmad, floor), nu),
                     _sampled_deficit(rms - dzs_raw, max(rmads, floor), nu),
                 )
             deficits = _DayDeficits(
                 day0,
-                np.where(pooled_days, np.minimum(e, 3.0), np.nan),
+                np.where(d_eligible, np.minimum(e, 3.0), np.nan),
                 years,
-                np.where(pooled_days, np.minimum(e_raw, 3.0), np.nan),
+                np.where(d_eligible, np.minimum(e_raw, 3.0), np.nan),
             )
         # the cheap test first, on the smallest floors (an analyser measuring every hour): the
         # cycle's floor only lowers the bars
@@ -1749,7 +1671,6 @@ class LowVariabilityDetector(Detector):
             # nature)
             _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS,
             level,
-            floor_only,
         )  # fmt: skip
 
     @staticmethod
@@ -1824,8 +1745,6 @@ class LowVariabilityDetector(Detector):
             return None
         if pool is not None and le.deficits is not None:
             pool[s.code] = le.deficits
-        if le.floor_only:  # mostly at its floor: its own tests judge nothing
-            return None
         x, blocks = le.x, self._blocks
         n, rr, cv, mean, sc, nd, pairs = le.n, le.rr, le.cv, le.mean, le.sc, le.nd, le.pairs
         eligible, z, zs = le.eligible, le.z, le.zs
@@ -2811,34 +2730,6 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
         pair = around & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
     counts = np.bincount(hod[pair], minlength=DAY_HOURS)
     return out | (pair & _one_value(x, pair, hod, counts > 0, level)[hod])
-
-
-def _floor_readings(x: np.ndarray) -> np.ndarray | None:
-    """Per hour of the grid ``x`` (NaN = no reading), 1.0 where it reads the series' floor and
-    0.0 elsewhere; None where the series has none. The floor is the series' least reading where
-    it is read in `FLOOR_RUNS` separate runs or more and piles there: more readings at it than at
-    the next value the series reads above it (the water under the limit all lands on it, where
-    an uncensored lower tail thins toward its least value). That is a logger writing a constant
-    for water under the analyser's detection limit (the honest generator's COD at 11-15 mg/L in
-    a third to half of its readings, 5-15 times its next value's; NH3-N at 0.02 in three
-    quarters). Such a reading is censored: it says the water was under the limit, not how far,
-    so a window mostly at the floor has the spread of how often the water crossed it, not the
-    process'."""
-    have = ~np.isnan(x)
-    if not have.any():
-        return None
-    least = float(np.min(x[have]))
-    tol = 1e-9 * max(1.0, abs(least))
-    at = have & (np.abs(x - least) <= tol)
-    runs = int(at[0]) + int(np.count_nonzero(at[1:] & ~at[:-1]))
-    if runs < FLOOR_RUNS:
-        return None
-    above = x[have & ~at]
-    if len(above):
-        nxt = float(above.min())
-        if np.count_nonzero(np.abs(above - nxt) <= tol) >= np.count_nonzero(at):
-            return None  # a thinning tail, no pile: the water's own least value
-    return at.astype(np.float64)
 
 
 def _one_value(
