@@ -9,6 +9,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.lib.stride_tricks import sliding_window_view
 
 from detectors.checks._common import measured_series
 from detectors.checks.low_variability import (
@@ -21,7 +22,7 @@ from detectors.checks.low_variability import (
     _reversal_cusum,
 )
 from detectors.finding import Finding
-from detectors.frame import OutletData
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
@@ -1548,3 +1549,62 @@ def test_checks_that_are_most_of_a_held_series_departures_are_found(seed: int) -
     got = _check_readings(x, 0)
     hod = np.arange(n) % 24
     assert got.sum() >= 2 * (n // 72 - 2) and set(hod[got]) <= {13, 14}
+
+
+def _censored_cod(hours: int, seed: int, low: slice, limit: float = 11.0) -> np.ndarray:
+    """A COD near its detection limit read in whole mg/L: the water about 13 mg/L with an
+    analyser noise of 4 mg/L, the logger writing ``limit`` whenever it reads under it (the
+    honest generator's COD at 11-15 mg/L in a third to half of its readings); over ``low`` the
+    water sits at 8 mg/L, under the limit most hours."""
+    rng = np.random.default_rng(seed)
+    days = -(-hours // 24)
+    wander, e = np.zeros(days), rng.normal(size=days)
+    for i in range(1, days):
+        wander[i] = 0.7 * wander[i - 1] + 0.3 * e[i]
+    level = np.repeat(13.0 * np.exp(0.1 * wander), 24)[:hours]
+    level[low] = 8.0
+    return np.maximum(np.round(level + 4.0 * rng.normal(size=hours)), limit)
+
+
+def test_the_floor_is_a_least_value_read_again_and_again_that_piles() -> None:
+    """A logger writing a constant for water under the detection limit piles readings on the
+    series' least value; the water's own least value, read once or thinning toward it, is no
+    floor (`_floor_readings`)."""
+    from detectors.checks.low_variability import _floor_readings
+
+    x = _censored_cod(24 * 60, 1, slice(0, 0))
+    floor = _floor_readings(x)
+    assert floor is not None and floor.sum() == (x == 11.0).sum()
+    honest = np.round(13.0 + 2.0 * np.random.default_rng(2).normal(size=24 * 60), 1)
+    assert _floor_readings(honest) is None  # its least value read once
+    thinning = np.where(x == 11.0, 12.0, x)
+    thinning[::97] = 11.0  # a least value read in 30 runs, fewer than the next one up
+    assert _floor_readings(thinning) is None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_windows_mostly_at_the_floor_are_neither_judged_nor_learned_from(seed: int) -> None:
+    """Readings at the floor are censored: a window mostly at it has the spread of how often
+    the water crossed the limit, not the process' (the honest generator's look seeds 5-24: 9
+    of the detector's 32 findings, COD at 11-15 and NH3-N at 0.02). The channel's own tests
+    neither judge such a window or day nor learn their null from it; the pooled test's days
+    are those it read before."""
+    n, low = 24 * 180, slice(24 * 100, 24 * 104)
+    x = _censored_cod(n, seed, low)
+    outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    le = LowVariabilityDetector()._learn(outlet, series)
+    assert le is not None
+    days = outlet.days(series, LOCAL_OFFSET_HOURS)
+    spell = np.unique(days[low] - days.min())[1:-1]  # the low spell's whole local days
+    grid_days = le.x[: len(le.x) // 24 * 24].reshape(-1, 24)
+    mostly = (grid_days == 11.0).sum(axis=1) > 0.5 * (~np.isnan(grid_days)).sum(axis=1)
+    assert len(spell) >= 2 and mostly[spell].all()
+    assert not le.d_eligible[mostly].any()  # neither judged nor in the days' null
+    at = sliding_window_view((grid_days == 11.0).sum(axis=1), 3).sum(axis=1)
+    have = sliding_window_view((~np.isnan(grid_days)).sum(axis=1), 3).sum(axis=1)
+    over = at > 0.5 * have
+    assert over[spell[0]]
+    assert not le.eligible[: len(over)][over].any()  # nor the windows mostly there
+    # ... while the pooled test still reads those days, as it did
+    assert np.isfinite(le.deficits.e[mostly & (le.dcv > 0)]).any()
