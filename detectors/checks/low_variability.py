@@ -198,6 +198,15 @@ FLOOR_RUNS = 25
 #: tests to judge it or learn from it (`_floor_readings`): past half, its median is censored.
 FLOOR_SHARE = 0.5
 
+#: The record's blocks of days in which a floor is read (`_floor_counts`): a detection limit is
+#: the analyser's, read across the record; a band written under everything the series measured
+#: covers a few blocks. A floor is read (a run of it begins) in this share of the blocks with
+#: readings on a third of their days or more, and in `FLOOR_BLOCKS_MIN` of them at least, the
+#: judged window's own readings left out.
+FLOOR_BLOCK_DAYS = 30
+FLOOR_BLOCK_SHARE = 2.0 / 3.0
+FLOOR_BLOCKS_MIN = 3
+
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
 ONE_STEP_SHARE = 0.6
@@ -302,6 +311,7 @@ class _Scripted:
     x: np.ndarray
     pool: _PoolRun | None = None
     steady: _Steady | None = None
+    pooled: tuple[np.ndarray, float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -436,7 +446,9 @@ class _Learned:
     quiet_white: np.ndarray
     rev: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     level: _Level | None
-    floor_only: bool = False
+    judged: np.ndarray | None = None
+    d_judged: np.ndarray | None = None
+    pooled: tuple[np.ndarray, float, float] | None = None
 
 
 @register
@@ -1627,21 +1639,23 @@ class LowVariabilityDetector(Detector):
         if count < self.min_baseline_windows:
             return None
         # a window or day that reads the series' floor (the value its logger writes for water
-        # under the analyser's limit) in more than half its readings is censored: its median
-        # is under the limit, so neither its level nor its spread is measured. The channel's
-        # own tests neither judge it nor learn from it (`_floor_readings`); with too few
-        # windows off the floor to learn from, they do not judge the channel (`floor_only`).
-        # The pooled tests read every day as before: a censored day's deficit is the outlet's
-        # own days' business, and its channels' standardisation is learned from them.
-        judged, d_judged, floor_only = eligible, d_eligible, False
-        at_floor = _floor_readings(x) if s.code != PH else None  # a pH has no detection limit
-        if at_floor is not None:
-            fd = block_sums(at_floor, DAY_HOURS)
-            off = eligible & ~(FLOOR_SHARE * n < window_sums(fd, blocks))
-            if int(off.sum()) >= self.min_baseline_windows:
-                judged, d_judged = off, d_eligible & ~(FLOOR_SHARE * dn < fd)
-            else:
-                floor_only = True
+        # under the analyser's limit, a floor outside that window: `_floor_counts`) in more
+        # than half its readings is censored: its median is under the limit, so neither its
+        # level nor its spread is measured. The channel's own tests do not judge it, and, with
+        # min_baseline_windows windows off the floor or more, learn their nulls from those
+        # alone; with fewer they learn them from every window as before (a channel mostly at its
+        # floor still has its windows off the floor judged: reviewer-T10l, a calm band written
+        # above the floor of such a channel). The pooled tests read every day as before: a
+        # censored day's deficit is the outlet's own days' business, and its channels'
+        # standardisation is learned from them.
+        judged, d_judged = eligible, d_eligible
+        only_judged = False  # with few windows off the floor: judge them, learn from all
+        counts = _floor_counts(x, blocks) if s.code != PH else None  # a pH has no limit
+        if counts is not None:
+            off = eligible & ~(FLOOR_SHARE * n < counts[0])
+            d_off = d_eligible & ~(FLOOR_SHARE * dn < counts[1])
+            judged, d_judged = off, d_off
+            only_judged = int(off.sum()) < self.min_baseline_windows
         years = series_years(float(s.hours[-1] - s.hours[0]))
         with np.errstate(invalid="ignore", divide="ignore"):
             z, zs = np.log(cv), np.log(sc)
@@ -1672,7 +1686,7 @@ class LowVariabilityDetector(Detector):
         dm, d_mad = _median_mad(dz[d_eligible])
         dms, d_mad_step = _median_mad(dzs[d_eligible])
         pm, p_mad, pms, p_mad_step = dm, d_mad, dms, d_mad_step
-        if judged is not eligible:
+        if counts is not None and not only_judged:
             eligible, d_eligible = judged, d_judged
             count = int(eligible.sum())
             dm, d_mad = _median_mad(dz[d_eligible])
@@ -1740,6 +1754,10 @@ class LowVariabilityDetector(Detector):
             # runs of white days quieter than the series' median day (concentrations): judged
             # against the series' own runs of such days
             quiet_white = white & (dz < dm) if s.code != PH else np.zeros(len(dz), dtype=bool)
+        if only_judged:
+            # ... the windows and days at the floor are not judged (their nulls are all's)
+            deep, white_calm = deep & judged, white_calm & judged
+            white, quiet_white = white & d_judged, quiet_white & d_judged
         return _Learned(
             normal, h0, x, sums, n, rr, cv, mean, sc, nd, pairs, drr, dcv, dmean, dsc, dnd,
             eligible, d_eligible, count, years, z, zs, dz, dzs,
@@ -1749,7 +1767,9 @@ class LowVariabilityDetector(Detector):
             # nature)
             _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS,
             level,
-            floor_only,
+            judged if only_judged else None,
+            d_judged if only_judged else None,
+            (pooled_days, pm, pms),
         )  # fmt: skip
 
     @staticmethod
@@ -1824,8 +1844,6 @@ class LowVariabilityDetector(Detector):
             return None
         if pool is not None and le.deficits is not None:
             pool[s.code] = le.deficits
-        if le.floor_only:  # mostly at its floor: its own tests judge nothing
-            return None
         x, blocks = le.x, self._blocks
         n, rr, cv, mean, sc, nd, pairs = le.n, le.rr, le.cv, le.mean, le.sc, le.nd, le.pairs
         eligible, z, zs = le.eligible, le.z, le.zs
@@ -1999,6 +2017,8 @@ class LowVariabilityDetector(Detector):
             by_drawn &= ~by_fast
             by_fast |= by_drawn
         bad = by_cv | by_step | by_smooth | by_fast
+        if le.judged is not None:  # a channel mostly at its floor: its windows off it alone
+            bad, by_fast, by_drawn = bad & le.judged, by_fast & le.judged, by_drawn & le.judged
         # days: their CUSUMs do not depend on the rate, only their bar ``h`` does
         s_cv, s_step, s_white, s_rev, rev = kept(
             got, "days", lambda: self._day_cusums(s, le, step, lag, d_cv, d_step)
@@ -2026,6 +2046,7 @@ class LowVariabilityDetector(Detector):
             step, k,
             w_cv, w_step, d_cv, d_step, mean, le.level,
             (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs), le.x, steady=steady,
+            pooled=le.pooled,
         )  # fmt: skip
 
     def _cusum_peak(self, le: _Learned, which: int) -> float:
@@ -2063,6 +2084,9 @@ class LowVariabilityDetector(Detector):
         x, sums = le.x, le.sums
         dz, dzs, dcv, dsc, dnd, drr, dmean = le.dz, le.dzs, le.dcv, le.dsc, le.dnd, le.drr, le.dmean
         d_eligible = le.d_eligible
+        # the days judged: a channel mostly at its floor judges its days off it alone, each
+        # CUSUM restarting on a day at the floor
+        ok = le.d_judged if le.d_judged is not None else d_eligible
         d_calm = self._calm(d_eligible, drr, dcv, dmean, step, s.code)
         d_share = _window_change_share(x, DAY_HOURS, 1, lag)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -2086,7 +2110,7 @@ class LowVariabilityDetector(Detector):
             d_cv.m,
             d_cv.scale,
             self.cusum_k,
-            d_eligible,
+            ok,
         )
         s_step = _deficit_cusum(
             # a day of fewer changes than a 4-hour analyser's day counts as no deficit: the rms
@@ -2101,7 +2125,7 @@ class LowVariabilityDetector(Detector):
             d_step.m,
             d_step.scale,
             self.cusum_k,
-            d_eligible,
+            ok,
         )
         # a calm that keeps the analyser's hour-to-hour noise but has lost the process' own
         # persistence: white days (no hour remembers the last) whose CV is under the usual
@@ -2114,9 +2138,7 @@ class LowVariabilityDetector(Detector):
             # can pass under it, and a day whose changes are at the floor counts as quieter
             quieter |= (floor >= margin) & (dzs <= floor)
         white = le.white & quieter & (d_share >= self.min_change_share)
-        s_white = _deficit_cusum(
-            np.where(white, dz, d_cv.m), d_cv.m, d_cv.scale, self.cusum_k, d_eligible
-        )
+        s_white = _deficit_cusum(np.where(white, dz, d_cv.m), d_cv.m, d_cv.scale, self.cusum_k, ok)
         # a curve read below the resolution's noise: days that move one step at a time and
         # rarely turn back, where the series' measured days flicker back and forth at its noise
         rev_pairs, rev_turn, rev_day, rev_size = le.rev
@@ -2365,6 +2387,9 @@ class LowVariabilityDetector(Detector):
             message = "low_variability.pooled"
             cv, sc, r1, rng = own_cv, own_sc, float("nan"), float(values.max() - values.min())
             base_cv, base_sc = float(np.exp(w.d_cv.m)), float(np.exp(w.d_step.m))
+            if w.pooled is not None:  # the pooled test's own days and medians (its channel's
+                # own tests may have learned theirs off the series' floor: reviewer-T10l)
+                base_cv, base_sc = float(np.exp(w.pooled[1])), float(np.exp(w.pooled[2]))
             how = (
                 "each channel's larger log CV or log step CV deficit under its own days' median, "
                 "in its MAD scales, as the normal score of its chance on a day of the channel's "
@@ -2478,6 +2503,8 @@ class LowVariabilityDetector(Detector):
         # their old wording
         lv = w.level if w.level is not None else _Level(float("nan"), 0.0, 0.0)
         ok, dcv, dsc, dmean, dz, dzs = (a[span] for a in w.days)
+        if message == "low_variability.pooled" and w.pooled is not None:
+            ok = w.pooled[0][span]  # the days the pooled test read
         if lvl is None and ok.any():
             # a test over days judged each day's CV: the span's days' medians, as they are and
             # read at the usual level (their own offsets), not the span's CV, which adds the
@@ -2814,31 +2841,77 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
 
 
 def _floor_readings(x: np.ndarray) -> np.ndarray | None:
-    """Per hour of the grid ``x`` (NaN = no reading), 1.0 where it reads the series' floor and
-    0.0 elsewhere; None where the series has none. The floor is the series' least reading where
-    it is read in `FLOOR_RUNS` separate runs or more and piles there: more readings at it than at
-    the next value the series reads above it (the water under the limit all lands on it, where
-    an uncensored lower tail thins toward its least value). That is a logger writing a constant
-    for water under the analyser's detection limit (the honest generator's COD at 11-15 mg/L in
-    a third to half of its readings, 5-15 times its next value's; NH3-N at 0.02 in three
-    quarters). Such a reading is censored: it says the water was under the limit, not how far,
-    so a window mostly at the floor has the spread of how often the water crossed it, not the
-    process'."""
+    """Per hour of the grid ``x`` (NaN = no reading), 1.0 where it reads the series' least
+    reading and 0.0 elsewhere, with 1.0 at the first hour of each run of it (``[1]``) and where
+    it reads the next value above (``[2]``); None where nothing is read. Whether that least
+    reading is a floor is judged per window by `_floor_counts`, outside the window."""
     have = ~np.isnan(x)
     if not have.any():
         return None
     least = float(np.min(x[have]))
     tol = 1e-9 * max(1.0, abs(least))
     at = have & (np.abs(x - least) <= tol)
-    runs = int(at[0]) + int(np.count_nonzero(at[1:] & ~at[:-1]))
-    if runs < FLOOR_RUNS:
-        return None
+    start = at & ~np.r_[False, at[:-1]]
     above = x[have & ~at]
-    if len(above):
-        nxt = float(above.min())
-        if np.count_nonzero(np.abs(above - nxt) <= tol) >= np.count_nonzero(at):
-            return None  # a thinning tail, no pile: the water's own least value
-    return at.astype(np.float64)
+    nxt = have & ~at & (np.abs(x - float(above.min())) <= tol) if len(above) else ~have
+    return np.stack([at, start, nxt]).astype(np.float64)
+
+
+def _floor_counts(x: np.ndarray, blocks: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """Per window of ``blocks`` days and per day of the grid ``x`` (from a local midnight), its
+    readings at the series' floor where the series has one OUTSIDE that window (day), and 0
+    where it has none; None where no window or day has one. The floor is the series' least
+    reading where, counted outside the window, it is read in `FLOOR_RUNS` separate runs or more,
+    piles there (more readings at it than at the next value the series reads above it: the
+    water under the limit all lands on it, where an uncensored lower tail thins toward its
+    least value), and is read in `FLOOR_BLOCK_SHARE` (at least `FLOOR_BLOCKS_MIN`) of the
+    record's `FLOOR_BLOCK_DAYS`-day blocks (those with readings on a third of their days or
+    more). That is a logger writing a constant for water under the analyser's detection limit
+    (the honest generator's COD at 11-15 mg/L in a third to half of its readings, 5-140 times
+    its next value's; NH3-N at 0.02 in three quarters), a property of the analyser read across
+    the record. Such a reading is censored: it says the water was under the limit, not how
+    far, so a window mostly at the floor has the spread of how often the water crossed it, not
+    the process'. Counted outside the window and across the record, a band of values written
+    under everything the series measured (reviewer-T10l: two hours in three just under a COD's
+    least reading) makes no floor of its own: its own runs and pile are not counted, and it
+    covers a few blocks, not most."""
+    got = _floor_readings(x)
+    if got is None:
+        return None
+    at, start, nxt = (block_sums(v, DAY_HOURS) for v in got)
+    days = len(at)
+    have = block_sums((~np.isnan(x)).astype(np.float64), DAY_HOURS) > 0
+    bid = np.arange(days) // FLOOR_BLOCK_DAYS
+    nb = int(bid[-1]) + 1 if days else 0
+    c_b = np.bincount(bid, weights=start, minlength=nb)
+    counted = np.bincount(bid, weights=have, minlength=nb) >= FLOOR_BLOCK_DAYS / 3.0
+    need = max(FLOOR_BLOCKS_MIN, int(np.ceil(FLOOR_BLOCK_SHARE * counted.sum())))
+    present = int(np.count_nonzero(c_b > 0))
+    if present < need or start.sum() < FLOOR_RUNS:
+        return None
+    cum = np.r_[0.0, np.cumsum(start)]
+
+    def own(width: int) -> np.ndarray:
+        # whether the series' floor holds with each span of ``width`` days left out
+        d = np.arange(max(days - width + 1, 0))
+        e = d + width
+        b1, b2 = d // FLOOR_BLOCK_DAYS, (e - 1) // FLOOR_BLOCK_DAYS
+        in1 = cum[np.minimum(e, (b1 + 1) * FLOOR_BLOCK_DAYS)] - cum[d]
+        in2 = cum[e] - cum[np.maximum(d, b2 * FLOOR_BLOCK_DAYS)]
+        lost = ((c_b[b1] > 0) & (c_b[b1] - in1 <= 0)).astype(int) + (
+            (b2 != b1) & (c_b[b2] > 0) & (c_b[b2] - in2 <= 0)
+        )
+        a_in, r_in, n_in = (window_sums(v, width) for v in (at, start, nxt))
+        return (
+            (present - lost >= need)
+            & (start.sum() - r_in >= FLOOR_RUNS)
+            & (at.sum() - a_in > nxt.sum() - n_in)
+        )
+
+    w_ok, d_ok = own(blocks), own(1)
+    if not (w_ok.any() or d_ok.any()):
+        return None
+    return np.where(w_ok, window_sums(at, blocks), 0.0), np.where(d_ok, at, 0.0)
 
 
 def _one_value(

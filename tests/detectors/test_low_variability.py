@@ -13,11 +13,14 @@ from numpy.lib.stride_tricks import sliding_window_view
 
 from detectors.checks._common import measured_series
 from detectors.checks.low_variability import (
+    FLOOR_RUNS,
     MIN_REVERSAL_NULL_DAYS,
     LowVariabilityDetector,
     _check_readings,
+    _floor_counts,
     _level_offset,
     _level_offsets,
+    _median_mad,
     _pooled_days,
     _reversal_cusum,
 )
@@ -1568,18 +1571,100 @@ def _censored_cod(hours: int, seed: int, low: slice, limit: float = 11.0) -> np.
 
 def test_the_floor_is_a_least_value_read_again_and_again_that_piles() -> None:
     """A logger writing a constant for water under the detection limit piles readings on the
-    series' least value; the water's own least value, read once or thinning toward it, is no
-    floor (`_floor_readings`)."""
-    from detectors.checks.low_variability import _floor_readings
-
-    x = _censored_cod(24 * 60, 1, slice(0, 0))
-    floor = _floor_readings(x)
-    assert floor is not None and floor.sum() == (x == 11.0).sum()
-    honest = np.round(13.0 + 2.0 * np.random.default_rng(2).normal(size=24 * 60), 1)
-    assert _floor_readings(honest) is None  # its least value read once
+    series' least value, read across the record; the water's own least value, read once or
+    thinning toward it, is no floor (`_floor_counts`)."""
+    x = _censored_cod(24 * 180, 1, slice(0, 0))
+    counts = _floor_counts(x, 3)
+    assert counts is not None
+    grid = x.reshape(-1, 24)
+    assert np.array_equal(counts[1], (grid == 11.0).sum(axis=1))  # every day: a floor
+    honest = np.round(13.0 + 2.0 * np.random.default_rng(2).normal(size=24 * 180), 1)
+    assert _floor_counts(honest, 3) is None  # its least value read once
     thinning = np.where(x == 11.0, 12.0, x)
-    thinning[::97] = 11.0  # a least value read in 30 runs, fewer than the next one up
-    assert _floor_readings(thinning) is None
+    thinning[::47] = 11.0  # a least value read in 92 runs, fewer times than the next one up
+    assert _floor_counts(thinning, 3) is None
+
+
+@pytest.mark.parametrize("others", [24, 25])
+def test_the_floor_is_read_in_floor_runs_runs_outside_the_window(others: int) -> None:
+    """A least value read three days on end and in ``others`` short runs spread over the
+    record: a floor for those three days only where the other runs are `FLOOR_RUNS` (25) or
+    more; the three days' own run is not counted for them."""
+    rng = np.random.default_rng(5)
+    x = np.maximum(np.round(17.0 + 1.5 * rng.normal(size=24 * 180)), 12.0)
+    at = np.zeros(len(x), dtype=bool)
+    at[24 * 90 : 24 * 93] = True  # three days at the floor
+    away = [d for d in range(2, 178) if not 86 <= d <= 95]
+    for d in np.asarray(away)[np.linspace(0, len(away) - 1, others).astype(int)]:
+        at[24 * d + 12 : 24 * d + 15] = True
+    x[at] = 11.0
+    counts = _floor_counts(x, 3)
+    if others >= FLOOR_RUNS:
+        assert counts is not None
+        assert (counts[0][89:91] > 0).all() and counts[1][90] == 24
+    else:  # the windows and the day holding the three days' run: no floor outside them
+        assert counts is None or (not (counts[0][89:91] > 0).any() and counts[1][90] == 0)
+
+
+def test_a_band_written_under_everything_the_series_measured_is_no_floor() -> None:
+    """Reviewer-T10l: a band written just under a COD's least reading two hours in three and a
+    little above it in the third piles there in far more than 25 runs, but only inside the band:
+    a floor is the analyser's, read outside the judged window across the record, and this
+    series has none. The band is found (the first floor rule, reading the whole series, took
+    it as a floor and judged nothing in it)."""
+    n, b0, b1 = 24 * 180, 24 * 100, 24 * 112
+    x = effluent(n, mean=30.0, cv=0.2, hold_hours=1, step=0.1, seed=0)
+    fl = float(np.floor(x.min()) - 1.0)
+    h = np.arange(b1 - b0)
+    third = np.round(fl + 0.6 + 0.3 * np.random.default_rng(100).normal(size=b1 - b0), 1)
+    x[b0:b1] = np.where(h % 3 < 2, fl, np.maximum(third, fl + 0.1))
+    assert _floor_counts(x, 3) is None
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    lo, hi = hour(b0), hour(b1)
+    assert [f for f in found if f.category == "integrity" and f.start < hi and f.end > lo]
+
+
+def test_a_floor_is_read_across_the_record_and_outside_the_window() -> None:
+    """A least value piling in two of the record's six months is no floor (a detection limit
+    is the analyser's, read across the record: `FLOOR_BLOCK_SHARE`); and a three-day band
+    written at a least value read in 20 runs elsewhere makes the rest of its 25 runs itself,
+    so its windows are judged (`_floor_counts` counts outside the window)."""
+    x = _censored_cod(24 * 180, 1, slice(0, 0))
+    early = np.where((x == 11.0) & (np.arange(len(x)) >= 24 * 55), 12.0, x)
+    assert _floor_counts(early, 3) is None
+    n, b0 = 24 * 180, 24 * 100
+    y = effluent(n, mean=30.0, cv=0.2, hold_hours=1, step=0.1, seed=3)
+    fl = float(np.floor(y.min()) - 1.0)
+    away = [d for d in range(2, 178) if not 96 <= d <= 106]
+    for d in np.asarray(away)[np.linspace(0, len(away) - 1, 20).astype(int)]:
+        y[24 * d + 12 : 24 * d + 14] = fl
+    h = np.arange(72)
+    y[b0 : b0 + 72] = np.where(h % 3 < 2, fl, fl + 0.5)
+    counts = _floor_counts(y, 3)
+    assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()  # none censored
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_calm_band_off_the_floor_of_a_channel_mostly_at_it_is_found(seed: int) -> None:
+    """Reviewer-T10l: a COD whose water runs under its 11 mg/L limit most hours has too few
+    windows off its floor to learn a null from; its windows off the floor are still judged,
+    against the null of all its windows, and a calm band written above the floor is found
+    (the first floor rule judged nothing on such a channel)."""
+    n, b0, b1 = 24 * 180, 24 * 100, 24 * 106
+    rng = np.random.default_rng(seed)
+    w, e = np.zeros(180), rng.normal(size=180)
+    for i in range(1, 180):
+        w[i] = 0.7 * w[i - 1] + 0.3 * e[i]
+    x = np.maximum(np.round(np.repeat(8.0 * np.exp(0.1 * w), 24) + 4.0 * rng.normal(size=n)), 11.0)
+    x[b0:b1] = np.round(14 + 0.3 * rng.normal(size=b1 - b0), 1)
+    outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    le = LowVariabilityDetector()._learn(outlet, series)
+    assert le is not None and le.judged is not None  # few windows off the floor
+    assert le.eligible.sum() > le.judged.sum()  # learned from all, judged off the floor
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    lo, hi = hour(b0), hour(b1)
+    assert [f for f in found if f.category == "integrity" and f.start < hi and f.end > lo]
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -1606,5 +1691,15 @@ def test_windows_mostly_at_the_floor_are_neither_judged_nor_learned_from(seed: i
     over = at > 0.5 * have
     assert over[spell[0]]
     assert not le.eligible[: len(over)][over].any()  # nor the windows mostly there
-    # ... while the pooled test still reads those days, as it did
+    # learned from: the nulls are the windows' and days' off the floor, not every window's
+    assert le.judged is None and le.d_judged is None  # enough windows off the floor
+    assert le.m == _median_mad(le.z[le.eligible])[0]
+    assert le.dm == _median_mad(le.dz[le.d_eligible])[0]
+    every = le.eligible.copy()
+    every[: len(over)] |= over & np.isfinite(le.z[: len(over)])
+    assert le.m != _median_mad(le.z[every])[0]
+    # ... while the pooled test still reads those days, as it did, and learns from them
     assert np.isfinite(le.deficits.e[mostly & (le.dcv > 0)]).any()
+    pooled_days, pm, _ = le.pooled
+    assert pooled_days[mostly & (le.dcv > 0)].any() and pm == _median_mad(le.dz[pooled_days])[0]
+    assert pm != le.dm
