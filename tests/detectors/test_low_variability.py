@@ -1599,7 +1599,8 @@ def test_the_floor_is_read_in_floor_runs_runs_outside_the_window(others: int) ->
         at[24 * d + 12 : 24 * d + 15] = True
     x[at] = 11.0
     counts = _floor_counts(x, 3)
-    if others >= FLOOR_RUNS:
+    assert FLOOR_RUNS == 25
+    if others >= 25:
         assert counts is not None
         assert (counts[0][89:91] > 0).all() and counts[1][90] == 24
     else:  # the windows and the day holding the three days' run: no floor outside them
@@ -1642,6 +1643,20 @@ def test_a_floor_is_read_across_the_record_and_outside_the_window() -> None:
     y[b0 : b0 + 72] = np.where(h % 3 < 2, fl, fl + 0.5)
     counts = _floor_counts(y, 3)
     assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()  # none censored
+
+
+def test_a_band_at_a_thinning_least_value_does_not_make_its_pile() -> None:
+    """A least value read in 60 single hours over the record, fewer times than the next value
+    up (a thinning tail, no floor), and three days written at it: together they pile, but the
+    pile is counted outside the judged window, where there is none."""
+    rng = np.random.default_rng(7)
+    x = np.where(rng.random(24 * 180) < 0.03, 12.0, 14.0 + np.round(rng.random(24 * 180) * 4))
+    hours = np.asarray([h for h in range(0, 24 * 180, 72) if not 24 * 95 <= h < 24 * 105])
+    x[hours[:60] + 5] = 11.0
+    assert _floor_counts(x, 3) is None
+    x[24 * 100 : 24 * 103] = 11.0
+    counts = _floor_counts(x, 3)
+    assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()
 
 
 @pytest.mark.parametrize("seed", range(2))
