@@ -1643,6 +1643,15 @@ def test_a_floor_is_read_across_the_record_and_outside_the_window() -> None:
     y[b0 : b0 + 72] = np.where(h % 3 < 2, fl, fl + 0.5)
     counts = _floor_counts(y, 3)
     assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()  # none censored
+    # ... and a month counts for the floor only with a run begun outside the window: a least
+    # value read in 30 runs over three months, and three days at it alone in a fifth (the
+    # window they fill is judged; one begun a day later reads the fifth month's run outside)
+    z = np.maximum(np.round(17.0 + 1.5 * np.random.default_rng(4).normal(size=n)), 12.0)
+    for d in np.linspace(2, 88, 30).astype(int):
+        z[24 * d + 12 : 24 * d + 14] = 11.0
+    z[24 * 120 : 24 * 123] = 11.0
+    counts = _floor_counts(z, 3)
+    assert counts is None or counts[0][120] <= 0.5 * 72
 
 
 def test_a_band_at_a_thinning_least_value_does_not_make_its_pile() -> None:
@@ -1718,3 +1727,26 @@ def test_windows_mostly_at_the_floor_are_neither_judged_nor_learned_from(seed: i
     pooled_days, pm, _ = le.pooled
     assert pooled_days[mostly & (le.dcv > 0)].any() and pm == _median_mad(le.dz[pooled_days])[0]
     assert pm != le.dm
+
+
+def test_a_pooled_finding_on_a_channel_with_a_floor_reads_the_pooled_days() -> None:
+    """Reviewer-T10l: the pooled tests read every day of a channel with a floor, its censored
+    days too, so a pooled finding's baseline is theirs, not the channel's own days off the
+    floor (the first floor rule printed "CV 0.274, usually 0.253" in a finding saying the
+    channel moved less). The pooled tests' outlet, its COD written at a 26 mg/L floor (four
+    low days a month under it) and shrunk with the others for two days."""
+    df = _shrunk_outlet(slice(24 * 60, 24 * 62), 0.4, tuple(_POOLED_CHANNELS))
+    cod = (df.pollutant == COD).to_numpy()
+    v = df.loc[cod, "value"].to_numpy()
+    low = (np.arange(len(v)) // 24) % 30 >= 10
+    low &= (np.arange(len(v)) // 24) % 30 < 14
+    df.loc[cod, "value"] = np.maximum(np.round(np.where(low, 0.75 * v, v), 1), 26.0)
+    outlet = OutletData(df, SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    le = LowVariabilityDetector()._learn(outlet, series)
+    assert le is not None and le.judged is None and le.pooled is not None
+    assert le.d_eligible.sum() < le.pooled[0].sum()  # its own days leave the floor out
+    (f,) = [f for f in LowVariabilityDetector().detect(df, SPEC) if f.pollutant == COD]
+    assert f.evidence["statistic"] == "pooled channels' deficit"
+    assert f.evidence["baseline_cv"] == pytest.approx(float(np.exp(le.pooled[1])))
+    assert f.evidence["baseline_cv"] != pytest.approx(float(np.exp(le.dm)), rel=0.01)
