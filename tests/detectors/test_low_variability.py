@@ -1627,7 +1627,7 @@ def test_a_band_written_under_everything_the_series_measured_is_no_floor() -> No
 
 def test_a_floor_is_read_across_the_record_and_outside_the_window() -> None:
     """A least value piling in two of the record's six months is no floor (a detection limit
-    is the analyser's, read across the record: `FLOOR_BLOCK_SHARE`); and a three-day band
+    is the analyser's, read across the record: `FLOOR_BLOCK_SHARE`, five of six); and a three-day band
     written at a least value read in 20 runs elsewhere makes the rest of its 25 runs itself,
     so its windows are judged (`_floor_counts` counts outside the window)."""
     x = _censored_cod(24 * 180, 1, slice(0, 0))
@@ -1644,14 +1644,16 @@ def test_a_floor_is_read_across_the_record_and_outside_the_window() -> None:
     counts = _floor_counts(y, 3)
     assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()  # none censored
     # ... and a month counts for the floor only with a run begun outside the window: a least
-    # value read in 30 runs over three months, and three days at it alone in a fifth (the
-    # window they fill is judged; one begun a day later reads the fifth month's run outside)
+    # value read in 30 runs over four months, and three days at it alone in a sixth (the
+    # window they fill is judged; one begun a day later reads the sixth month's run outside)
     z = np.maximum(np.round(17.0 + 1.5 * np.random.default_rng(4).normal(size=n)), 12.0)
-    for d in np.linspace(2, 88, 30).astype(int):
+    for d in np.linspace(2, 118, 30).astype(int):
         z[24 * d + 12 : 24 * d + 14] = 11.0
-    z[24 * 120 : 24 * 123] = 11.0
+    assert _floor_counts(z, 3) is None  # four months of six
+    z[24 * 150 : 24 * 153] = 11.0
     counts = _floor_counts(z, 3)
-    assert counts is None or counts[0][120] <= 0.5 * 72
+    assert counts is not None and counts[0][151] > 0.5 * 72  # the run begun outside it
+    assert counts[0][150] <= 0.5 * 72
 
 
 def test_a_band_at_a_thinning_least_value_does_not_make_its_pile() -> None:
