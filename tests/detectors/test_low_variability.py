@@ -1752,3 +1752,25 @@ def test_a_pooled_finding_on_a_channel_with_a_floor_reads_the_pooled_days() -> N
     assert f.evidence["statistic"] == "pooled channels' deficit"
     assert f.evidence["baseline_cv"] == pytest.approx(float(np.exp(le.pooled[1])))
     assert f.evidence["baseline_cv"] != pytest.approx(float(np.exp(le.dm)), rel=0.01)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_windows_at_the_floor_of_a_channel_mostly_at_it_are_not_judged(seed: int) -> None:
+    """A COD whose water runs under its 11 mg/L limit most hours: too few windows off its
+    floor to learn from, so its nulls are every window's, and only the windows off the floor
+    are judged. At a rate of 100 a year (the windows at the floor would be flagged in their
+    tens if judged) none at the floor is."""
+    n = 24 * 180
+    rng = np.random.default_rng(seed)
+    w, e = np.zeros(180), rng.normal(size=180)
+    for i in range(1, 180):
+        w[i] = 0.7 * w[i - 1] + 0.3 * e[i]
+    x = np.maximum(np.round(np.repeat(8.0 * np.exp(0.1 * w), 24) + 4.0 * rng.normal(size=n)), 11.0)
+    outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    detector = LowVariabilityDetector(false_alarms_per_year=100.0)
+    le = detector._learn(outlet, series)
+    assert le is not None and le.judged is not None and (le.eligible & ~le.judged).sum() > 20
+    scripted = detector._scripted(outlet, series, None, force=True)
+    assert scripted is not None
+    assert not (scripted.bad & ~le.judged).any()
