@@ -1758,8 +1758,8 @@ def test_a_pooled_finding_on_a_channel_with_a_floor_reads_the_pooled_days() -> N
 def test_the_windows_at_the_floor_of_a_channel_mostly_at_it_are_not_judged(seed: int) -> None:
     """A COD whose water runs under its 11 mg/L limit most hours: too few windows off its
     floor to learn from, so its nulls are every window's, and only the windows off the floor
-    are judged. At a rate of 100 a year (the windows at the floor would be flagged in their
-    tens if judged) none at the floor is."""
+    are judged. At a rate of 10,000 a year (the windows at the floor would be flagged in their
+    tens if judged, and a dozen or more days by the step CV's CUSUM) none at the floor is."""
     n = 24 * 180
     rng = np.random.default_rng(seed)
     w, e = np.zeros(180), rng.normal(size=180)
@@ -1768,9 +1768,13 @@ def test_the_windows_at_the_floor_of_a_channel_mostly_at_it_are_not_judged(seed:
     x = np.maximum(np.round(np.repeat(8.0 * np.exp(0.1 * w), 24) + 4.0 * rng.normal(size=n)), 11.0)
     outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
     (series,) = [s for s in measured_series(outlet) if s.code == COD]
-    detector = LowVariabilityDetector(false_alarms_per_year=100.0)
+    detector = LowVariabilityDetector(false_alarms_per_year=1e4)
     le = detector._learn(outlet, series)
     assert le is not None and le.judged is not None and (le.eligible & ~le.judged).sum() > 20
     scripted = detector._scripted(outlet, series, None, force=True)
     assert scripted is not None
     assert not (scripted.bad & ~le.judged).any()
+    # ... nor the days at the floor (each day CUSUM restarts on one; no white run holds one)
+    d = le.d_judged
+    for days in (scripted.run_cv, scripted.run_step, scripted.run_white, scripted.runs.days_mask):
+        assert not (days[: len(d)] & ~d).any()
