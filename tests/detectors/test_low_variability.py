@@ -9,19 +9,23 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 import pytest
+from numpy.lib.stride_tricks import sliding_window_view
 
 from detectors.checks._common import measured_series
 from detectors.checks.low_variability import (
+    FLOOR_RUNS,
     MIN_REVERSAL_NULL_DAYS,
     LowVariabilityDetector,
     _check_readings,
+    _floor_counts,
     _level_offset,
     _level_offsets,
+    _median_mad,
     _pooled_days,
     _reversal_cusum,
 )
 from detectors.finding import Finding
-from detectors.frame import OutletData
+from detectors.frame import LOCAL_OFFSET_HOURS, OutletData
 from detectors.spec import COD, FLOW, NH3N, PH, TN, TP
 from tests.detectors.conftest import MN, effluent, make_frame
 from tests.detectors.value_helpers import SPEC, flow, honest_cod, hour, spans
@@ -1548,3 +1552,229 @@ def test_checks_that_are_most_of_a_held_series_departures_are_found(seed: int) -
     got = _check_readings(x, 0)
     hod = np.arange(n) % 24
     assert got.sum() >= 2 * (n // 72 - 2) and set(hod[got]) <= {13, 14}
+
+
+def _censored_cod(hours: int, seed: int, low: slice, limit: float = 11.0) -> np.ndarray:
+    """A COD near its detection limit read in whole mg/L: the water about 13 mg/L with an
+    analyser noise of 4 mg/L, the logger writing ``limit`` whenever it reads under it (the
+    honest generator's COD at 11-15 mg/L in a third to half of its readings); over ``low`` the
+    water sits at 8 mg/L, under the limit most hours."""
+    rng = np.random.default_rng(seed)
+    days = -(-hours // 24)
+    wander, e = np.zeros(days), rng.normal(size=days)
+    for i in range(1, days):
+        wander[i] = 0.7 * wander[i - 1] + 0.3 * e[i]
+    level = np.repeat(13.0 * np.exp(0.1 * wander), 24)[:hours]
+    level[low] = 8.0
+    return np.maximum(np.round(level + 4.0 * rng.normal(size=hours)), limit)
+
+
+def test_the_floor_is_a_least_value_read_again_and_again_that_piles() -> None:
+    """A logger writing a constant for water under the detection limit piles readings on the
+    series' least value, read across the record; the water's own least value, read once or
+    thinning toward it, is no floor (`_floor_counts`)."""
+    x = _censored_cod(24 * 180, 1, slice(0, 0))
+    counts = _floor_counts(x, 3)
+    assert counts is not None
+    grid = x.reshape(-1, 24)
+    assert np.array_equal(counts[1], (grid == 11.0).sum(axis=1))  # every day: a floor
+    honest = np.round(13.0 + 2.0 * np.random.default_rng(2).normal(size=24 * 180), 1)
+    assert _floor_counts(honest, 3) is None  # its least value read once
+    thinning = np.where(x == 11.0, 12.0, x)
+    thinning[::47] = 11.0  # a least value read in 92 runs, fewer times than the next one up
+    assert _floor_counts(thinning, 3) is None
+
+
+@pytest.mark.parametrize("others", [24, 25])
+def test_the_floor_is_read_in_floor_runs_runs_outside_the_window(others: int) -> None:
+    """A least value read three days on end and in ``others`` short runs spread over the
+    record: a floor for those three days only where the other runs are `FLOOR_RUNS` (25) or
+    more; the three days' own run is not counted for them."""
+    rng = np.random.default_rng(5)
+    x = np.maximum(np.round(17.0 + 1.5 * rng.normal(size=24 * 180)), 12.0)
+    at = np.zeros(len(x), dtype=bool)
+    at[24 * 90 : 24 * 93] = True  # three days at the floor
+    away = [d for d in range(2, 178) if not 86 <= d <= 95]
+    for d in np.asarray(away)[np.linspace(0, len(away) - 1, others).astype(int)]:
+        at[24 * d + 12 : 24 * d + 15] = True
+    x[at] = 11.0
+    counts = _floor_counts(x, 3)
+    assert FLOOR_RUNS == 25
+    if others >= 25:
+        assert counts is not None
+        assert (counts[0][89:91] > 0).all() and counts[1][90] == 24
+    else:  # the windows and the day holding the three days' run: no floor outside them
+        assert counts is None or (not (counts[0][89:91] > 0).any() and counts[1][90] == 0)
+
+
+def test_a_band_written_under_everything_the_series_measured_is_no_floor() -> None:
+    """Reviewer-T10l: a band written just under a COD's least reading two hours in three and a
+    little above it in the third piles there in far more than 25 runs, but only inside the band:
+    a floor is the analyser's, read outside the judged window across the record, and this
+    series has none. The band is found (the first floor rule, reading the whole series, took
+    it as a floor and judged nothing in it)."""
+    n, b0, b1 = 24 * 180, 24 * 100, 24 * 112
+    x = effluent(n, mean=30.0, cv=0.2, hold_hours=1, step=0.1, seed=0)
+    fl = float(np.floor(x.min()) - 1.0)
+    h = np.arange(b1 - b0)
+    third = np.round(fl + 0.6 + 0.3 * np.random.default_rng(100).normal(size=b1 - b0), 1)
+    x[b0:b1] = np.where(h % 3 < 2, fl, np.maximum(third, fl + 0.1))
+    assert _floor_counts(x, 3) is None
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    lo, hi = hour(b0), hour(b1)
+    assert [f for f in found if f.category == "integrity" and f.start < hi and f.end > lo]
+
+
+def test_a_floor_is_read_across_the_record_and_outside_the_window() -> None:
+    """A least value piling in two of the record's six months is no floor (a detection limit
+    is the analyser's, read across the record: `FLOOR_BLOCK_SHARE`, five of six); and a three-day band
+    written at a least value read in 20 runs elsewhere makes the rest of its 25 runs itself,
+    so its windows are judged (`_floor_counts` counts outside the window)."""
+    x = _censored_cod(24 * 180, 1, slice(0, 0))
+    early = np.where((x == 11.0) & (np.arange(len(x)) >= 24 * 55), 12.0, x)
+    assert _floor_counts(early, 3) is None
+    n, b0 = 24 * 180, 24 * 100
+    y = effluent(n, mean=30.0, cv=0.2, hold_hours=1, step=0.1, seed=3)
+    fl = float(np.floor(y.min()) - 1.0)
+    away = [d for d in range(2, 178) if not 96 <= d <= 106]
+    for d in np.asarray(away)[np.linspace(0, len(away) - 1, 20).astype(int)]:
+        y[24 * d + 12 : 24 * d + 14] = fl
+    h = np.arange(72)
+    y[b0 : b0 + 72] = np.where(h % 3 < 2, fl, fl + 0.5)
+    counts = _floor_counts(y, 3)
+    assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()  # none censored
+    # ... and a month counts for the floor only with a run begun outside the window: a least
+    # value read in 30 runs over four months, and three days at it alone in a sixth (the
+    # window they fill is judged; one begun a day later reads the sixth month's run outside)
+    z = np.maximum(np.round(17.0 + 1.5 * np.random.default_rng(4).normal(size=n)), 12.0)
+    for d in np.linspace(2, 118, 30).astype(int):
+        z[24 * d + 12 : 24 * d + 14] = 11.0
+    assert _floor_counts(z, 3) is None  # four months of six
+    z[24 * 150 : 24 * 153] = 11.0
+    counts = _floor_counts(z, 3)
+    assert counts is not None and counts[0][151] > 0.5 * 72  # the run begun outside it
+    assert counts[0][150] <= 0.5 * 72
+
+
+def test_a_band_at_a_thinning_least_value_does_not_make_its_pile() -> None:
+    """A least value read in 60 single hours over the record, fewer times than the next value
+    up (a thinning tail, no floor), and three days written at it: together they pile, but the
+    pile is counted outside the judged window, where there is none."""
+    rng = np.random.default_rng(7)
+    x = np.where(rng.random(24 * 180) < 0.03, 12.0, 14.0 + np.round(rng.random(24 * 180) * 4))
+    hours = np.asarray([h for h in range(0, 24 * 180, 72) if not 24 * 95 <= h < 24 * 105])
+    x[hours[:60] + 5] = 11.0
+    assert _floor_counts(x, 3) is None
+    x[24 * 100 : 24 * 103] = 11.0
+    counts = _floor_counts(x, 3)
+    assert counts is None or not (counts[0][99:102] > 0.5 * 72).any()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_calm_band_off_the_floor_of_a_channel_mostly_at_it_is_found(seed: int) -> None:
+    """Reviewer-T10l: a COD whose water runs under its 11 mg/L limit most hours has too few
+    windows off its floor to learn a null from; its windows off the floor are still judged,
+    against the null of all its windows, and a calm band written above the floor is found
+    (the first floor rule judged nothing on such a channel)."""
+    n, b0, b1 = 24 * 180, 24 * 100, 24 * 106
+    rng = np.random.default_rng(seed)
+    w, e = np.zeros(180), rng.normal(size=180)
+    for i in range(1, 180):
+        w[i] = 0.7 * w[i - 1] + 0.3 * e[i]
+    x = np.maximum(np.round(np.repeat(8.0 * np.exp(0.1 * w), 24) + 4.0 * rng.normal(size=n)), 11.0)
+    x[b0:b1] = np.round(14 + 0.3 * rng.normal(size=b1 - b0), 1)
+    outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    le = LowVariabilityDetector()._learn(outlet, series)
+    assert le is not None and le.judged is not None  # few windows off the floor
+    assert le.eligible.sum() > le.judged.sum()  # learned from all, judged off the floor
+    found = LowVariabilityDetector().detect(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    lo, hi = hour(b0), hour(b1)
+    assert [f for f in found if f.category == "integrity" and f.start < hi and f.end > lo]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_windows_mostly_at_the_floor_are_neither_judged_nor_learned_from(seed: int) -> None:
+    """Readings at the floor are censored: a window mostly at it has the spread of how often
+    the water crossed the limit, not the process' (the honest generator's look seeds 5-24: 9
+    of the detector's 32 findings, COD at 11-15 and NH3-N at 0.02). The channel's own tests
+    neither judge such a window or day nor learn their null from it; the pooled test's days
+    are those it read before."""
+    n, low = 24 * 180, slice(24 * 100, 24 * 104)
+    x = _censored_cod(n, seed, low)
+    outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    le = LowVariabilityDetector()._learn(outlet, series)
+    assert le is not None
+    days = outlet.days(series, LOCAL_OFFSET_HOURS)
+    spell = np.unique(days[low] - days.min())[1:-1]  # the low spell's whole local days
+    grid_days = le.x[: len(le.x) // 24 * 24].reshape(-1, 24)
+    mostly = (grid_days == 11.0).sum(axis=1) > 0.5 * (~np.isnan(grid_days)).sum(axis=1)
+    assert len(spell) >= 2 and mostly[spell].all()
+    assert not le.d_eligible[mostly].any()  # neither judged nor in the days' null
+    at = sliding_window_view((grid_days == 11.0).sum(axis=1), 3).sum(axis=1)
+    have = sliding_window_view((~np.isnan(grid_days)).sum(axis=1), 3).sum(axis=1)
+    over = at > 0.5 * have
+    assert over[spell[0]]
+    assert not le.eligible[: len(over)][over].any()  # nor the windows mostly there
+    # learned from: the nulls are the windows' and days' off the floor, not every window's
+    assert le.judged is None and le.d_judged is None  # enough windows off the floor
+    assert le.m == _median_mad(le.z[le.eligible])[0]
+    assert le.dm == _median_mad(le.dz[le.d_eligible])[0]
+    every = le.eligible.copy()
+    every[: len(over)] |= over & np.isfinite(le.z[: len(over)])
+    assert le.m != _median_mad(le.z[every])[0]
+    # ... while the pooled test still reads those days, as it did, and learns from them
+    assert np.isfinite(le.deficits.e[mostly & (le.dcv > 0)]).any()
+    pooled_days, pm, _ = le.pooled
+    assert pooled_days[mostly & (le.dcv > 0)].any() and pm == _median_mad(le.dz[pooled_days])[0]
+    assert pm != le.dm
+
+
+def test_a_pooled_finding_on_a_channel_with_a_floor_reads_the_pooled_days() -> None:
+    """Reviewer-T10l: the pooled tests read every day of a channel with a floor, its censored
+    days too, so a pooled finding's baseline is theirs, not the channel's own days off the
+    floor (the first floor rule printed "CV 0.274, usually 0.253" in a finding saying the
+    channel moved less). The pooled tests' outlet, its COD written at a 26 mg/L floor (four
+    low days a month under it) and shrunk with the others for two days."""
+    df = _shrunk_outlet(slice(24 * 60, 24 * 62), 0.4, tuple(_POOLED_CHANNELS))
+    cod = (df.pollutant == COD).to_numpy()
+    v = df.loc[cod, "value"].to_numpy()
+    low = (np.arange(len(v)) // 24) % 30 >= 10
+    low &= (np.arange(len(v)) // 24) % 30 < 14
+    df.loc[cod, "value"] = np.maximum(np.round(np.where(low, 0.75 * v, v), 1), 26.0)
+    outlet = OutletData(df, SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    le = LowVariabilityDetector()._learn(outlet, series)
+    assert le is not None and le.judged is None and le.pooled is not None
+    assert le.d_eligible.sum() < le.pooled[0].sum()  # its own days leave the floor out
+    (f,) = [f for f in LowVariabilityDetector().detect(df, SPEC) if f.pollutant == COD]
+    assert f.evidence["statistic"] == "pooled channels' deficit"
+    assert f.evidence["baseline_cv"] == pytest.approx(float(np.exp(le.pooled[1])))
+    assert f.evidence["baseline_cv"] != pytest.approx(float(np.exp(le.dm)), rel=0.01)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_the_windows_at_the_floor_of_a_channel_mostly_at_it_are_not_judged(seed: int) -> None:
+    """A COD whose water runs under its 11 mg/L limit most hours: too few windows off its
+    floor to learn from, so its nulls are every window's, and only the windows off the floor
+    are judged. At a rate of 10,000 a year (the windows at the floor would be flagged in their
+    tens if judged, and a dozen or more days by the step CV's CUSUM) none at the floor is."""
+    n = 24 * 180
+    rng = np.random.default_rng(seed)
+    w, e = np.zeros(180), rng.normal(size=180)
+    for i in range(1, 180):
+        w[i] = 0.7 * w[i - 1] + 0.3 * e[i]
+    x = np.maximum(np.round(np.repeat(8.0 * np.exp(0.1 * w), 24) + 4.0 * rng.normal(size=n)), 11.0)
+    outlet = OutletData(make_frame(MN, {COD: x, FLOW: flow(n)}), SPEC)
+    (series,) = [s for s in measured_series(outlet) if s.code == COD]
+    detector = LowVariabilityDetector(false_alarms_per_year=1e4)
+    le = detector._learn(outlet, series)
+    assert le is not None and le.judged is not None and (le.eligible & ~le.judged).sum() > 20
+    scripted = detector._scripted(outlet, series, None, force=True)
+    assert scripted is not None
+    assert not (scripted.bad & ~le.judged).any()
+    # ... nor the days at the floor (each day CUSUM restarts on one; no white run holds one)
+    d = le.d_judged
+    for days in (scripted.run_cv, scripted.run_step, scripted.run_white, scripted.runs.days_mask):
+        assert not (days[: len(d)] & ~d).any()
