@@ -188,28 +188,6 @@ REVERSAL_LEVEL = 1.5
 #: least this share of its summed hour-to-hour changes (`_day_trend`).
 REVERSAL_TREND = 0.3
 
-#: Separate runs of its least reading a series needs for that value to be its floor
-#: (`_floor_counts`): the value its logger writes for water under the analyser's limit, read
-#: again and again (`frozen`'s floor: its least value held in ``VALUE_RUNS + 1`` runs or more); a
-#: least value read in a few runs is the water's lowest dip, or a hold under anything measured.
-FLOOR_RUNS = 25
-
-#: Most share of a window's (or day's) readings at the series' floor for the channel's own
-#: tests to judge it or learn from it (`_floor_counts`): past half, its median is censored.
-FLOOR_SHARE = 0.5
-
-#: The record's blocks of days in which a floor is read (`_floor_counts`): a detection limit is
-#: the analyser's, read across the record; a band written under everything the series measured
-#: covers a few blocks. A floor is read (a run of it begins) in this share of the blocks with
-#: readings on a third of their days or more, and in `FLOOR_BLOCKS_MIN` of them at least, the
-#: judged window's own readings left out (a month counts with a run begun outside the window).
-#: Four fifths, five months of six: at two thirds, bands written under a COD's least reading
-#: over 75 days (four months) made their own floor (T10l's probe from day 80: 2 of 3 found
-#: without the rule, 0 with it); at four fifths 2 of 3, and the honest figures the same.
-FLOOR_BLOCK_DAYS = 30
-FLOOR_BLOCK_SHARE = 0.8
-FLOOR_BLOCKS_MIN = 3
-
 #: Share of a day's changes that must be of about one resolution step (at most 1.5 steps) for
 #: its reversals to count: a curve read below the resolution's noise, a staircase.
 ONE_STEP_SHARE = 0.6
@@ -314,7 +292,6 @@ class _Scripted:
     x: np.ndarray
     pool: _PoolRun | None = None
     steady: _Steady | None = None
-    pooled: tuple[np.ndarray, float, float] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -401,10 +378,7 @@ class _Learned:
     (the hourly-change test's CV gates); the
     windows ``deep`` and ``white_calm`` enough for the hourly-change tests and their von
     Neumann ratios ``vn``; the ``white`` days and the ``quiet_white`` ones; and
-    `_reversal_days`' four arrays ``rev``; the series' `_Level` (None for a pH); on a channel
-    with too few windows off its floor to learn from, the windows and days judged ``judged``
-    and ``d_judged`` (None: every eligible one); and the pooled tests' days with their log CV
-    and log step CV medians ``pooled``."""
+    `_reversal_days`' four arrays ``rev``; the series' `_Level` (None for a pH)."""
 
     normal: np.ndarray
     h0: int
@@ -452,9 +426,6 @@ class _Learned:
     quiet_white: np.ndarray
     rev: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
     level: _Level | None
-    judged: np.ndarray | None = None
-    d_judged: np.ndarray | None = None
-    pooled: tuple[np.ndarray, float, float] | None = None
 
 
 @register
@@ -550,69 +521,6 @@ class LowVariabilityDetector(Detector):
     calmer in winter (most of the rest start in January or February: the single-channel
     CUSUMs still judge a day against the whole series' median), long holds of a TP, a
     level three times the usual read as calm by the pooled two-day windows (read as they are).
-
-    *Readings at the series' floor* (`_floor_counts`, thirtieth session; helper-LV10, mended
-    by helper-LV10b after reviewer-T10l). Many loggers write one constant for water under the
-    analyser's detection limit: the honest generator's COD at 2-15 mg/L in a third or more of
-    its readings in many series (from about twice to several hundred times as many as at the
-    next value up; look seeds 5-24), NH3-N at 0.02 or 0.033 in up to three quarters. Such a
-    reading is censored: it says the water was under the limit, not how far. A window or day
-    that reads the floor in more than `FLOOR_SHARE` (half) of its readings has its median under
-    the limit, so neither its level nor its spread is measured: its CV is how often the water
-    crossed the limit (a COD at 11 mg/L for 74 % of three days with a few readings of 12-14 had
-    a window CV of 0.09 against its usual 0.26). The floor is the series' least reading (never
-    a pH's) where, counted OUTSIDE the judged window (day), it is read in `FLOOR_RUNS` (25,
-    `frozen`'s floor) separate runs or more and piles there (more readings than at the next
-    value above it: an uncensored lower tail thins toward its least value), and where it is
-    read in four fifths (`FLOOR_BLOCK_SHARE`, three at least; five months of six) of the
-    record's 30-day blocks: a detection limit is the analyser's, read across the record.
-    Reviewer-T10l showed the first form (the whole series counted) made a floor of a
-    falsified band itself: written just under a COD's least reading two hours in three and a
-    little above it in the third, on a COD with no floor of its own, bands of 6-24 days were
-    found 9/9 before and 0/9 after (4 of 6 by nothing else in the catalogue); counted outside
-    the window and across the record they are found 9/9 (a band covers a few blocks, not
-    most; its own runs and pile are not counted; bands of 45, 60, 75 and 90 days from day 80,
-    3, 2, 2 and 0 of 3 found, as without the rule). The channel's own tests do not judge such
-    windows and days; with
-    ``min_baseline_windows`` windows off the floor or more they learn their nulls from those
-    alone (the level slope is learned from every day, as before), with fewer they learn them
-    from every window as before and still judge the windows and days off the floor
-    (`_Learned.judged`, ``d_judged``; each day CUSUM restarting on a day at the floor):
-    reviewer-T10l showed the first form, judging nothing on such a channel, missed a calm
-    band written above its floor (T10l's probe, water at 8-10 mg/L under an 11 mg/L floor, six
-    days at 14 +- 0.3: 5 of 18 found -> 18 of 18, as without the rule). The pooled tests read
-    every day as before (a channel's censored days stay in the outlet's standardisation), and
-    a pooled finding prints the pooled days' CVs and medians (`_Learned.pooled`; the first form
-    printed the channel's days off the floor: "CV 0.274, usually 0.253" in a finding saying it
-    moved less).
-    What separates: the labelled generators' findings read a series' floor in 4 % of their
-    readings at most (independent 600 findings, simulator 229, tuning seeds 1-50), the honest
-    ones removed in 37-87 %, or lie on a series at its floor in a third to seven eighths of all
-    its readings.
-    Honest generator (80 x 180 d, the detector alone; before = the code without a floor
-    rule): look seeds 5-24 31 -> 24 findings (COD window CV and step CV at seeds 11, 13, 16
-    (2), the 22-day COD white run at seed 12, NH3-N step CV at seed 22 (2); none added; the
-    first form reached 22, its two more, seed 12's NH3-N at 0.02-0.06 mg/L and seed 20's NH3-N
-    named by a pooled CUSUM, are on a channel mostly at its floor, judged now as T10l asked);
-    check seeds 25-44 (run after choosing) 45 -> 37 (ten removed; one added, a COD window step
-    CV at seed 41 whose window reads its floor in 49 % of its readings, judged against its
-    windows off the floor; seed 43's TP window CV a day shorter), as the first form. Labelled
-    tuning seeds 1-50 (40 x 180 d, share 0.5): every finding the same to its message and
-    evidence (independent 600, 431 of 451 labels, 431 as sign; simulator 229, 161 of 162,
-    161). Real series: 0.00 % before and after. CPU within noise (fdump, the detector alone,
-    honest 5-44 48.7 -> 48.2 s, independent 1-50 31.7 -> 31.8 s, simulator 32.2 -> 31.0 s;
-    honest 9-14 twice, alternated, 7.6-7.9 -> 7.8-8.0 s; `_floor_counts` 0.02 ms on a series
-    without a floor, 0.3 ms with one).
-    Costs: a band written mostly at a real floor's value (the water written as under the
-    limit) is left to `zero_floor` and `frozen`, and values written alternating with a real
-    floor in more than half the hours of a window escape these tests there (a probe on the
-    tests' `_censored_cod`, 20 draws: six days written two hours in three at the floor and the
-    third at 12.5 +- 0.5 mg/L found 20 times without the rule, 0 with it; six days written
-    above the floor at 14 +- 0.4, 20 and 20); a falsifier who also writes the band's value
-    alone in 25 runs or more over four fifths of the record's months, more often than anything
-    the series reads just above it, has made a floor (a detection limit written by hand,
-    under everything the analyser measured). A record with fewer than three months of ten days
-    with readings (the live 21-day window) has no floor: judged as without the rule.
 
     Windows. For every window of ``window_hours`` starting at each whole day from the series'
     first local midnight with at least ``min_coverage * days * usual`` readings (``usual`` the
@@ -1664,24 +1572,6 @@ class LowVariabilityDetector(Detector):
         count = int(eligible.sum())
         if count < self.min_baseline_windows:
             return None
-        # a window or day that reads the series' floor (the value its logger writes for water
-        # under the analyser's limit, a floor outside that window: `_floor_counts`) in more
-        # than half its readings is censored: its median is under the limit, so neither its
-        # level nor its spread is measured. The channel's own tests do not judge it, and, with
-        # min_baseline_windows windows off the floor or more, learn their nulls from those
-        # alone; with fewer they learn them from every window as before (a channel mostly at its
-        # floor still has its windows off the floor judged: reviewer-T10l, a calm band written
-        # above the floor of such a channel). The pooled tests read every day as before: a
-        # censored day's deficit is the outlet's own days' business, and its channels'
-        # standardisation is learned from them.
-        judged, d_judged = eligible, d_eligible
-        only_judged = False  # with few windows off the floor: judge them, learn from all
-        counts = _floor_counts(x, blocks) if s.code != PH else None  # a pH has no limit
-        if counts is not None:
-            off = eligible & ~(FLOOR_SHARE * n < counts[0])
-            d_off = d_eligible & ~(FLOOR_SHARE * dn < counts[1])
-            judged, d_judged = off, d_off
-            only_judged = int(off.sum()) < self.min_baseline_windows
         years = series_years(float(s.hours[-1] - s.hours[0]))
         with np.errstate(invalid="ignore", divide="ignore"):
             z, zs = np.log(cv), np.log(sc)
@@ -1707,21 +1597,13 @@ class LowVariabilityDetector(Detector):
             level = _Level(float(np.exp(model[0])), model[1], model[2])
             dz, dzs = dz + d_off, dzs + d_off_step
             z_raw, z, zs = z, z + w_off, zs + w_off_step
-        # the pooled tests' days: every day as before (above)
-        pooled_days = d_eligible
-        dm, d_mad = _median_mad(dz[d_eligible])
-        dms, d_mad_step = _median_mad(dzs[d_eligible])
-        pm, p_mad, pms, p_mad_step = dm, d_mad, dms, d_mad_step
-        if counts is not None and not only_judged:
-            eligible, d_eligible = judged, d_judged
-            count = int(eligible.sum())
-            dm, d_mad = _median_mad(dz[d_eligible])
-            dms, d_mad_step = _median_mad(dzs[d_eligible])
         m, mad_scale = _median_mad(z[eligible])
         # the hourly-change test's CV gate reads the windows as they are: it asks how the
         # analyser writes, and a cadence does not scale with the level
         m_raw, mad_raw = _median_mad(z_raw[eligible]) if s.code != PH else (m, mad_scale)
         ms, mad_step = _median_mad(zs[eligible])
+        dm, d_mad = _median_mad(dz[d_eligible])
+        dms, d_mad_step = _median_mad(dzs[d_eligible])
         deficits = None
         if s.code != PH:
             # the pooled test's days: the larger of the day's CV and step CV deficits, clipped
@@ -1730,26 +1612,26 @@ class LowVariabilityDetector(Detector):
             # (`_sampled_deficit`): a day's sd from the few measurements the series usually
             # makes a day (its median day's changes) falls far under its median by chance
             floor = 1.0 / np.sqrt(2.0 * DAY_HOURS)
-            nu = max(1.0, median(dnd[pooled_days])) if pooled_days.any() else DAY_HOURS - 1.0
+            nu = max(1.0, median(dnd[d_eligible])) if d_eligible.any() else DAY_HOURS - 1.0
             with np.errstate(invalid="ignore"):
                 e = np.fmax(
-                    _sampled_deficit(pm - dz, max(p_mad, floor), nu),
-                    _sampled_deficit(pms - dzs, max(p_mad_step, floor), nu),
+                    _sampled_deficit(dm - dz, max(d_mad, floor), nu),
+                    _sampled_deficit(dms - dzs, max(d_mad_step, floor), nu),
                 )
                 # ... and as they are, for the two-day windows (the class docstring: a slow
                 # level's offset is the CUSUM's business; a two-day window's bar is set against
                 # the outlet's own windows, which the offset made wider)
-                rm, rmad = _median_mad(dz_raw[pooled_days])
-                rms, rmads = _median_mad(dzs_raw[pooled_days])
+                rm, rmad = _median_mad(dz_raw[d_eligible])
+                rms, rmads = _median_mad(dzs_raw[d_eligible])
                 e_raw = np.fmax(
                     _sampled_deficit(rm - dz_raw, max(rmad, floor), nu),
                     _sampled_deficit(rms - dzs_raw, max(rmads, floor), nu),
                 )
             deficits = _DayDeficits(
                 day0,
-                np.where(pooled_days, np.minimum(e, 3.0), np.nan),
+                np.where(d_eligible, np.minimum(e, 3.0), np.nan),
                 years,
-                np.where(pooled_days, np.minimum(e_raw, 3.0), np.nan),
+                np.where(d_eligible, np.minimum(e_raw, 3.0), np.nan),
             )
         # the cheap test first, on the smallest floors (an analyser measuring every hour): the
         # cycle's floor only lowers the bars
@@ -1780,10 +1662,6 @@ class LowVariabilityDetector(Detector):
             # runs of white days quieter than the series' median day (concentrations): judged
             # against the series' own runs of such days
             quiet_white = white & (dz < dm) if s.code != PH else np.zeros(len(dz), dtype=bool)
-        if only_judged:
-            # ... the windows and days at the floor are not judged (their nulls are all's)
-            deep, white_calm = deep & judged, white_calm & judged
-            white, quiet_white = white & d_judged, quiet_white & d_judged
         return _Learned(
             normal, h0, x, sums, n, rr, cv, mean, sc, nd, pairs, drr, dcv, dmean, dsc, dnd,
             eligible, d_eligible, count, years, z, zs, dz, dzs,
@@ -1793,9 +1671,6 @@ class LowVariabilityDetector(Detector):
             # nature)
             _reversal_days(x, len(dz)) if s.code != PH else _NO_REVERSALS,
             level,
-            judged if only_judged else None,
-            d_judged if only_judged else None,
-            (pooled_days, pm, pms),
         )  # fmt: skip
 
     @staticmethod
@@ -2043,8 +1918,6 @@ class LowVariabilityDetector(Detector):
             by_drawn &= ~by_fast
             by_fast |= by_drawn
         bad = by_cv | by_step | by_smooth | by_fast
-        if le.judged is not None:  # a channel mostly at its floor: its windows off it alone
-            bad, by_fast, by_drawn = bad & le.judged, by_fast & le.judged, by_drawn & le.judged
         # days: their CUSUMs do not depend on the rate, only their bar ``h`` does
         s_cv, s_step, s_white, s_rev, rev = kept(
             got, "days", lambda: self._day_cusums(s, le, step, lag, d_cv, d_step)
@@ -2072,7 +1945,6 @@ class LowVariabilityDetector(Detector):
             step, k,
             w_cv, w_step, d_cv, d_step, mean, le.level,
             (le.d_eligible, le.dcv, le.dsc, le.dmean, le.dz, le.dzs), le.x, steady=steady,
-            pooled=le.pooled,
         )  # fmt: skip
 
     def _cusum_peak(self, le: _Learned, which: int) -> float:
@@ -2110,9 +1982,6 @@ class LowVariabilityDetector(Detector):
         x, sums = le.x, le.sums
         dz, dzs, dcv, dsc, dnd, drr, dmean = le.dz, le.dzs, le.dcv, le.dsc, le.dnd, le.drr, le.dmean
         d_eligible = le.d_eligible
-        # the days judged: a channel mostly at its floor judges its days off it alone, each
-        # CUSUM restarting on a day at the floor
-        ok = le.d_judged if le.d_judged is not None else d_eligible
         d_calm = self._calm(d_eligible, drr, dcv, dmean, step, s.code)
         d_share = _window_change_share(x, DAY_HOURS, 1, lag)
         with np.errstate(invalid="ignore", divide="ignore"):
@@ -2136,7 +2005,7 @@ class LowVariabilityDetector(Detector):
             d_cv.m,
             d_cv.scale,
             self.cusum_k,
-            ok,
+            d_eligible,
         )
         s_step = _deficit_cusum(
             # a day of fewer changes than a 4-hour analyser's day counts as no deficit: the rms
@@ -2151,7 +2020,7 @@ class LowVariabilityDetector(Detector):
             d_step.m,
             d_step.scale,
             self.cusum_k,
-            ok,
+            d_eligible,
         )
         # a calm that keeps the analyser's hour-to-hour noise but has lost the process' own
         # persistence: white days (no hour remembers the last) whose CV is under the usual
@@ -2164,7 +2033,9 @@ class LowVariabilityDetector(Detector):
             # can pass under it, and a day whose changes are at the floor counts as quieter
             quieter |= (floor >= margin) & (dzs <= floor)
         white = le.white & quieter & (d_share >= self.min_change_share)
-        s_white = _deficit_cusum(np.where(white, dz, d_cv.m), d_cv.m, d_cv.scale, self.cusum_k, ok)
+        s_white = _deficit_cusum(
+            np.where(white, dz, d_cv.m), d_cv.m, d_cv.scale, self.cusum_k, d_eligible
+        )
         # a curve read below the resolution's noise: days that move one step at a time and
         # rarely turn back, where the series' measured days flicker back and forth at its noise
         rev_pairs, rev_turn, rev_day, rev_size = le.rev
@@ -2413,9 +2284,6 @@ class LowVariabilityDetector(Detector):
             message = "low_variability.pooled"
             cv, sc, r1, rng = own_cv, own_sc, float("nan"), float(values.max() - values.min())
             base_cv, base_sc = float(np.exp(w.d_cv.m)), float(np.exp(w.d_step.m))
-            if w.pooled is not None:  # the pooled test's own days and medians (its channel's
-                # own tests may have learned theirs off the series' floor: reviewer-T10l)
-                base_cv, base_sc = float(np.exp(w.pooled[1])), float(np.exp(w.pooled[2]))
             how = (
                 "each channel's larger log CV or log step CV deficit under its own days' median, "
                 "in its MAD scales, as the normal score of its chance on a day of the channel's "
@@ -2529,8 +2397,6 @@ class LowVariabilityDetector(Detector):
         # their old wording
         lv = w.level if w.level is not None else _Level(float("nan"), 0.0, 0.0)
         ok, dcv, dsc, dmean, dz, dzs = (a[span] for a in w.days)
-        if message == "low_variability.pooled" and w.pooled is not None:
-            ok = w.pooled[0][span]  # the days the pooled test read
         if lvl is None and ok.any():
             # a test over days judged each day's CV: the span's days' medians, as they are and
             # read at the usual level (their own offsets), not the span's CV, which adds the
@@ -2864,84 +2730,6 @@ def _check_readings(x: np.ndarray, h0: int) -> np.ndarray:
         pair = around & (np.abs(dev) > CHECK_NEXT_SCALES * scale)
     counts = np.bincount(hod[pair], minlength=DAY_HOURS)
     return out | (pair & _one_value(x, pair, hod, counts > 0, level)[hod])
-
-
-def _floor_readings(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-    """Per hour of the grid ``x`` (NaN = no reading), where it reads the series' least reading,
-    where a run of it begins, and where it reads the next value above; None where nothing is
-    read or the least reading is read in fewer than `FLOOR_RUNS` runs (no floor anywhere).
-    Whether that least reading is a floor is judged per window by `_floor_counts`, outside the
-    window."""
-    have = ~np.isnan(x)
-    if not have.any():
-        return None
-    least = float(np.min(x[have]))
-    tol = 1e-9 * max(1.0, abs(least))
-    at = np.abs(x - least) <= tol  # NaN compares False
-    start = at.copy()
-    start[1:] &= ~at[:-1]
-    if np.count_nonzero(start) < FLOOR_RUNS:
-        return None
-    above = have & ~at
-    nxt = above & (np.abs(x - float(np.min(x[above]))) <= tol) if above.any() else above
-    return at, start, nxt
-
-
-def _floor_counts(x: np.ndarray, blocks: int) -> tuple[np.ndarray, np.ndarray] | None:
-    """Per window of ``blocks`` days and per day of the grid ``x`` (from a local midnight), its
-    readings at the series' floor where the series has one OUTSIDE that window (day), and 0
-    where it has none; None where no window or day has one. The floor is the series' least
-    reading where, counted outside the window, it is read in `FLOOR_RUNS` separate runs or more,
-    piles there (more readings at it than at the next value the series reads above it: the
-    water under the limit all lands on it, where an uncensored lower tail thins toward its
-    least value), and is read in `FLOOR_BLOCK_SHARE` (at least `FLOOR_BLOCKS_MIN`) of the
-    record's `FLOOR_BLOCK_DAYS`-day blocks (those with readings on a third of their days or
-    more). That is a logger writing a constant for water under the analyser's detection limit
-    (the honest generator's COD at 11-15 mg/L in a third to half of its readings, 5-140 times
-    its next value's; NH3-N at 0.02 in three quarters), a property of the analyser read across
-    the record. Such a reading is censored: it says the water was under the limit, not how
-    far, so a window mostly at the floor has the spread of how often the water crossed it, not
-    the process'. Counted outside the window and across the record, a band of values written
-    under everything the series measured (reviewer-T10l: two hours in three just under a COD's
-    least reading) makes no floor of its own: its own runs and pile are not counted, and it
-    covers a few blocks, not most."""
-    got = _floor_readings(x)
-    if got is None:
-        return None
-    at, start, nxt = (block_sums(v.astype(np.float64), DAY_HOURS) for v in got)
-    days = len(at)
-    have = block_sums((~np.isnan(x)).astype(np.float64), DAY_HOURS) > 0
-    bid = np.arange(days) // FLOOR_BLOCK_DAYS
-    nb = int(bid[-1]) + 1 if days else 0
-    c_b = np.bincount(bid, weights=start, minlength=nb)
-    counted = np.bincount(bid, weights=have, minlength=nb) >= FLOOR_BLOCK_DAYS / 3.0
-    need = max(FLOOR_BLOCKS_MIN, int(np.ceil(FLOOR_BLOCK_SHARE * counted.sum())))
-    present = int(np.count_nonzero(c_b > 0))
-    if present < need or start.sum() < FLOOR_RUNS:
-        return None
-    cum = np.r_[0.0, np.cumsum(start)]
-
-    def own(width: int) -> np.ndarray:
-        # whether the series' floor holds with each span of ``width`` days left out
-        d = np.arange(max(days - width + 1, 0))
-        e = d + width
-        b1, b2 = d // FLOOR_BLOCK_DAYS, (e - 1) // FLOOR_BLOCK_DAYS
-        in1 = cum[np.minimum(e, (b1 + 1) * FLOOR_BLOCK_DAYS)] - cum[d]
-        in2 = cum[e] - cum[np.maximum(d, b2 * FLOOR_BLOCK_DAYS)]
-        lost = ((c_b[b1] > 0) & (c_b[b1] - in1 <= 0)).astype(int) + (
-            (b2 != b1) & (c_b[b2] > 0) & (c_b[b2] - in2 <= 0)
-        )
-        a_in, r_in, n_in = (window_sums(v, width) for v in (at, start, nxt))
-        return (
-            (present - lost >= need)
-            & (start.sum() - r_in >= FLOOR_RUNS)
-            & (at.sum() - a_in > nxt.sum() - n_in)
-        )
-
-    w_ok, d_ok = own(blocks), own(1)
-    if not (w_ok.any() or d_ok.any()):
-        return None
-    return np.where(w_ok, window_sums(at, blocks), 0.0), np.where(d_ok, at, 0.0)
 
 
 def _one_value(
