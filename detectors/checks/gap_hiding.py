@@ -20,7 +20,7 @@ from detectors.checks._common import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
-from detectors.series import series_years
+from detectors.series import resolution, series_years
 from detectors.spec import CONCENTRATIONS
 
 #: Flags F (stopped) and S (manual) as the 8 bytes of a 2-character numpy string.
@@ -593,8 +593,9 @@ class GapHidingDetector(Detector):
             # the climbs into the high reference hours and into each silence (over the valid
             # values, where hour i's is at count[i])
             hours = np.flatnonzero(high_ref)
+            at = np.concatenate([hours, pre])  # the high reference hours, then the silences'
             spread = float(xv.max() - xv.min())  # the range of the channel's valid values
-            climbs, key = _climb(xv, count[np.concatenate([hours, pre])], spread)
+            climbs, key = _climb(xv, count[at], spread)
             steps = climbs[len(hours) :]
             if "excursion" in tails:
                 tails["excursion"][which] = self._tails(
@@ -603,10 +604,10 @@ class GapHidingDetector(Detector):
             # the climb's and the ramp's keys of the high reference hours and of the silences
             keys = {"climb": key}
             if "ramp" in tails:
-                ramp_h, keys["ramp"] = _ramp(v, valid, np.concatenate([hours, pre]), spread)
+                ramp_h, keys["ramp"] = _ramp(v, valid, at, spread)
                 ramps = ramp_h[len(hours) :]
             if "line" in tails:
-                line_r, keys["line"] = _line(v, valid, np.concatenate([hours, pre]), spread, xv)
+                line_r, keys["line"] = _line(v, valid, at, spread, resolution(xv))
                 lines = line_r[len(hours) :]
             keys = {s: k for s, k in keys.items() if s in tails}
             if keys:
@@ -1097,17 +1098,17 @@ def _fill_levels(
 
 
 def _line(
-    v: np.ndarray, valid: np.ndarray, at: np.ndarray, spread: float, xv: np.ndarray
+    v: np.ndarray, valid: np.ndarray, at: np.ndarray, spread: float, res: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """(rises, key) of the grid hours ``at``: ``rises`` the hourly rises in a row up to each,
-    every one the size of the one before (within the larger of the channel's resolution, the
-    least gap between its distinct values, and a tenth of the step), 0 where fewer than two
+    every one the size of the one before (within the larger of the channel's resolution
+    ``res``, `detectors.series.resolution`: NaN or 0 for none, and a tenth of the step), 0
+    where fewer than two
     (no line); ``key`` orders lines by their rises, then by their height from the line's first
     value (``rises + height / (spread + 1)``, the height at most ``spread``). A climb written
     by a script (a straight line, one value an hour) is one; noise seldom makes two equal steps
     in a row."""
-    u = np.unique(xv)
-    res = float(np.diff(u).min()) if len(u) > 1 else 0.0
+    res = 0.0 if not res > 0 else res
     d = np.full(len(v), np.nan)
     d[1:] = v[1:] - v[:-1]
     ok = np.zeros(len(v), dtype=bool)

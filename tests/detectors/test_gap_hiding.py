@@ -16,6 +16,7 @@ from detectors.checks.gap_hiding import (
 )
 from detectors.finding import Finding
 from detectors.frame import OutletData
+from detectors.series import resolution
 from detectors.spec import COD
 from tests.detectors.c2_helpers import cycled, frame, hour
 from tests.detectors.flag_helpers import N, cod_spec, normal_flags, random_gaps
@@ -436,7 +437,7 @@ def test_gap_hiding_a_line_is_keyed_by_its_rises_then_its_height_from_its_first_
         x = np.asarray(v, dtype=float)
         valid = ~np.isnan(x)
         xv = x[valid]
-        _, k = _line(x, valid, np.array([at]), float(xv.max() - xv.min()), xv)
+        _, k = _line(x, valid, np.array([at]), float(xv.max() - xv.min()), resolution(xv))
         return float(k[0])
 
     line = [10.0, 11.0, 12.0, 13.0, 14.0, 15.0, 16.0]  # six rises of 1
